@@ -1,0 +1,53 @@
+import { z } from 'zod'
+
+// The envelope producers send. Bodies are parsed with `parseJsonLossless`, so every JSON
+// number arrives here as its exact decimal text: `data` values that are numbers or numeric
+// strings are the same thing to Tally (the reference docs send both).
+
+export const RAW_METRIC_NAME = /^[a-z][a-z0-9_]{0,62}$/
+
+// Ids are stored and compared as text; control characters (NUL above all) are never part of one.
+const idText = (max: number) =>
+  z
+    .string()
+    .min(1)
+    .max(max)
+    // eslint-disable-next-line no-control-regex -- matching control characters is the point
+    .regex(/^[^\u0000-\u001f\u007f]+$/, 'must not contain control characters')
+
+export const eventDataSchema = z
+  .record(z.string().min(1).max(128), z.unknown())
+  .refine((d) => Object.keys(d).length <= 200, { message: 'at most 200 fields per event' })
+
+/** Body of `POST /usage/:rawMetric` (the reference docs' request). */
+export const usageEventSchema = z
+  .object({
+    data: eventDataSchema.default({}),
+    timestamp: z.string().min(1).max(64),
+    customer_id: idText(255),
+    event_id: idText(128).optional(),
+  })
+  .strict()
+
+/** One element of `POST /v1/events` (JSON array or NDJSON). */
+export const batchEventSchema = usageEventSchema.extend({ raw_metric: z.string().regex(RAW_METRIC_NAME) }).strict()
+
+export type UsageEvent = z.infer<typeof usageEventSchema>
+export type BatchEvent = z.infer<typeof batchEventSchema>
+
+/** A JSON number's text, or a numeric string such as "5", "-0.25", "1e3". */
+export const DECIMAL_TEXT = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/
+
+export const ingestResultSchema = z.object({
+  accepted: z.number().int(),
+  duplicates: z.number().int(),
+  rejected: z.number().int(),
+  events: z.array(
+    z.object({ index: z.number().int(), event_id: z.string(), status: z.enum(['accepted', 'duplicate']) }),
+  ),
+  errors: z.array(
+    z.object({ index: z.number().int(), field: z.string().optional(), code: z.string(), message: z.string() }),
+  ),
+})
+
+export type IngestResult = z.infer<typeof ingestResultSchema>

@@ -1,0 +1,76 @@
+import { timingSafeEqual } from 'node:crypto'
+import type { MiddlewareHandler } from 'hono'
+import { ForbiddenError, UnauthorizedError } from '../../platform/errors.ts'
+import type { AppEnv, Principal } from '../../platform/http/appEnv.ts'
+
+export interface KeyResolver {
+  /** The organisation and key id of an active API key; null when unknown or revoked. */
+  resolve(secret: string): Promise<{ orgId: string; keyId: string } | null>
+}
+
+/**
+ * Remembers resolved keys for `ttlMs` so ingest does not ask Postgres on every request.
+ * `forget()` drops everything: revocation in this process takes effect at once, and at most
+ * `ttlMs` later in other processes.
+ */
+export function cachedKeyResolver(inner: KeyResolver, ttlMs: number): KeyResolver & { forget(): void } {
+  const cache = new Map<string, { value: { orgId: string; keyId: string }; expires: number }>()
+  return {
+    async resolve(secret) {
+      const hit = cache.get(secret)
+      if (hit !== undefined && hit.expires > Date.now()) return hit.value
+      const value = await inner.resolve(secret)
+      if (value === null) {
+        cache.delete(secret)
+        return null
+      }
+      if (cache.size > 10_000) cache.clear()
+      cache.set(secret, { value, expires: Date.now() + ttlMs })
+      return value
+    },
+    forget() {
+      cache.clear()
+    },
+  }
+}
+
+/**
+ * Authenticates `authorization: Bearer <key>`. An org API key scopes the request to its
+ * organisation; the operator's admin token may act on any organisation named by the
+ * `organisation` header. A given `organisation` header must match the key's organisation.
+ */
+export function authenticate(opts: { keys: KeyResolver; adminToken: string }): MiddlewareHandler<AppEnv> {
+  const admin = Buffer.from(opts.adminToken)
+  return async (c, next) => {
+    const header = c.req.header('authorization')
+    const match = header === undefined ? null : /^Bearer\s+(\S+)\s*$/i.exec(header)
+    if (match === null || match[1] === undefined) {
+      throw new UnauthorizedError(
+        'missing_api_key',
+        'Send an API key as `authorization: Bearer <key>`; create one with `tally keys create --org <org id>`',
+      )
+    }
+    const secret = match[1]
+    // Org ids are UUIDs, stored lower-case; a header in upper case names the same organisation.
+    const organisation = c.req.header('organisation')?.trim().toLowerCase() || null
+    let principal: Principal
+    const given = Buffer.from(secret)
+    if (given.length === admin.length && timingSafeEqual(given, admin)) {
+      principal = { kind: 'admin', orgId: organisation }
+    } else {
+      const key = await opts.keys.resolve(secret)
+      if (key === null) {
+        throw new UnauthorizedError('invalid_api_key', 'The API key is unknown or revoked; create a new one with `tally keys create`')
+      }
+      if (organisation !== null && organisation !== key.orgId) {
+        throw new ForbiddenError(
+          'organisation_mismatch',
+          `The API key belongs to another organisation than "${organisation}"; use a key of that organisation`,
+        )
+      }
+      principal = { kind: 'api_key', orgId: key.orgId, keyId: key.keyId }
+    }
+    c.set('principal', principal)
+    await next()
+  }
+}

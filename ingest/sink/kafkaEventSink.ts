@@ -1,0 +1,242 @@
+// Distributed mode's sink: accepted events go to the Kafka topic `tally.events`, and `write`
+// resolves only once the broker acknowledged every one of them with acks=all (invariant 1).
+//
+// kafkajs has no linger, so this sink does the coalescing itself, like the event writer's
+// group commit: concurrent writes queue up; an idle sink waits `lingerMs` for company, then
+// one `send` carries up to `maxBatchEvents` events of many requests. One send is in flight at
+// a time (kafkajs' idempotent producer assigns sequence numbers per send and breaks when two
+// sends to a partition overlap); while it runs, the next batch fills.
+//
+// Failure handling:
+// - Bounded memory: the bytes queued or in flight never exceed `maxInFlightBytes`; a write
+//   that would pass it is refused at once with 503 `event_bus_unavailable` (backpressure).
+// - Bounded wait: a write not acknowledged within `sendTimeoutMs` of arriving is answered
+//   503. A 503 promises nothing either way: an event whose send was under way may still be
+//   stored, and the client's retry of it is deduplicated by its event id downstream.
+// - NOTE: after any failed send the producer is replaced by a new one (new producer id).
+//   kafkajs advances an idempotent producer's sequence numbers only on success, so reusing
+//   it after a send whose outcome is unknown could make the broker take a later batch of the
+//   same size for a retry of the lost one and ack it without storing it.
+import type { Kafka, Producer } from 'kafkajs'
+import { CompressionTypes, Partitioners } from 'kafkajs'
+import type { EventRow } from '../../metering/eventRow.ts'
+import { UnavailableError } from '../../platform/errors.ts'
+import type { Logger } from '../../platform/logger.ts'
+import { LATENCY_BUCKETS, SIZE_BUCKETS, type MetricsRegistry } from '../../platform/metrics/metrics.ts'
+import type { EventSink, SinkResult } from './eventSink.ts'
+import { encodeEventMessage } from './kafkaEventMessage.ts'
+
+export interface KafkaEventSinkOptions {
+  kafka: Kafka
+  topic: string
+  logger: Logger
+  metrics: MetricsRegistry
+  compression?: 'none' | 'gzip'
+  /** Wait of the first event of an idle sink for more (ms); default 2. */
+  lingerMs?: number
+  /** Most events per send; default 10,000. A larger single write goes alone. */
+  maxBatchEvents?: number
+  /** Bytes queued or in flight; default 64 MiB. */
+  maxInFlightBytes?: number
+  /** Longest a write waits for the ack (ms); default 5,000. */
+  sendTimeoutMs?: number
+}
+
+interface Pending {
+  messages: Array<{ key: string; value: string; headers: Record<string, string> }>
+  bytes: number
+  enqueuedAt: number
+  settled: boolean
+  timer: NodeJS.Timeout
+  resolve(result: SinkResult): void
+  reject(err: unknown): void
+}
+
+const NO_DUPLICATES: ReadonlySet<string> = new Set()
+
+/** Connects the producer; rejects when no broker answers. */
+export async function createKafkaEventSink(opts: KafkaEventSinkOptions): Promise<EventSink> {
+  const lingerMs = opts.lingerMs ?? 2
+  const maxBatchEvents = opts.maxBatchEvents ?? 10_000
+  const maxInFlightBytes = opts.maxInFlightBytes ?? 64 * 1024 * 1024
+  const sendTimeoutMs = opts.sendTimeoutMs ?? 5_000
+  const compression = opts.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None
+  const log = opts.logger.child({ component: 'kafka-sink' })
+  const produced = opts.metrics.counter('tally_gateway_produced_events_total', 'Events acknowledged by Kafka (acks=all).')
+  const refused = opts.metrics.counter(
+    'tally_gateway_produce_refused_events_total',
+    'Events answered 503 by the Kafka sink, by reason (backpressure, timeout, broker_error).',
+  )
+  const latency = opts.metrics.histogram('tally_gateway_produce_latency_seconds', 'From a write entering the sink to the broker ack.', LATENCY_BUCKETS)
+  const sendSize = opts.metrics.histogram('tally_gateway_produce_batch_events', 'Events per send to the broker.', SIZE_BUCKETS)
+  const inFlight = opts.metrics.gauge('tally_gateway_produce_inflight_bytes', 'Bytes of events queued or in flight to the broker.')
+
+  function newProducer(): Producer {
+    return opts.kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+      createPartitioner: Partitioners.DefaultPartitioner,
+      // Few, quick retries: the sink's own deadline answers the client; the client retries.
+      retry: { retries: 3, initialRetryTime: 100, maxRetryTime: 1_000 },
+    })
+  }
+
+  let producer = newProducer()
+  await producer.connect()
+  let producerBroken = false
+
+  const queue: Pending[] = []
+  let bytesHeld = 0
+  let sending = false
+  let lingerTimer: NodeJS.Timeout | null = null
+  let closed = false
+  let idle: Promise<void> = Promise.resolve()
+  let markIdle: () => void = () => {}
+
+  function release(p: Pending): void {
+    bytesHeld -= p.bytes
+    inFlight.set({}, bytesHeld)
+  }
+
+  function fail(p: Pending, reason: string, err: UnavailableError): void {
+    if (p.settled) return
+    p.settled = true
+    clearTimeout(p.timer)
+    refused.inc({ reason }, p.messages.length)
+    p.reject(err)
+  }
+
+  function schedule(): void {
+    if (sending || lingerTimer !== null || queue.length === 0) return
+    const delay = queuedEvents() >= maxBatchEvents ? 0 : lingerMs
+    lingerTimer = setTimeout(() => {
+      lingerTimer = null
+      void run()
+    }, delay)
+  }
+
+  function queuedEvents(): number {
+    let n = 0
+    for (const p of queue) n += p.messages.length
+    return n
+  }
+
+  function takeBatch(): Pending[] {
+    const batch: Pending[] = []
+    let events = 0
+    while (queue.length > 0) {
+      const next = queue[0]!
+      if (next.settled) {
+        // Timed out while queued: never sent, so certainly not stored.
+        queue.shift()
+        release(next)
+        continue
+      }
+      if (batch.length > 0 && events + next.messages.length > maxBatchEvents) break
+      queue.shift()
+      batch.push(next)
+      events += next.messages.length
+    }
+    return batch
+  }
+
+  async function run(): Promise<void> {
+    sending = true
+    idle = new Promise((resolve) => (markIdle = resolve))
+    try {
+      for (;;) {
+        const batch = takeBatch()
+        if (batch.length === 0) break
+        await send(batch)
+      }
+    } finally {
+      sending = false
+      markIdle()
+      schedule()
+    }
+  }
+
+  async function send(batch: Pending[]): Promise<void> {
+    const messages = batch.flatMap((p) => p.messages)
+    try {
+      if (producerBroken) {
+        await producer.disconnect().catch(() => {})
+        producer = newProducer()
+        await producer.connect()
+        producerBroken = false
+      }
+      await producer.send({ topic: opts.topic, acks: -1, timeout: sendTimeoutMs, compression, messages })
+    } catch (err) {
+      producerBroken = true
+      log.warn({ err, events: messages.length }, 'send to Kafka failed; the requests get 503')
+      const unavailable = busUnavailable(`Kafka did not acknowledge the events: ${(err as Error).message}`)
+      unavailable.cause = err
+      for (const p of batch) {
+        release(p)
+        fail(p, 'broker_error', unavailable)
+      }
+      return
+    }
+    sendSize.observe({}, messages.length)
+    const now = performance.now()
+    for (const p of batch) {
+      release(p)
+      if (p.settled) continue // answered 503 already; the event is stored, a retry dedups
+      p.settled = true
+      clearTimeout(p.timer)
+      produced.inc({}, p.messages.length)
+      latency.observe({}, (now - p.enqueuedAt) / 1000)
+      p.resolve({ duplicates: NO_DUPLICATES })
+    }
+  }
+
+  return {
+    write(rows: EventRow[]): Promise<SinkResult> {
+      if (closed) return Promise.reject(busUnavailable('The gateway is shutting down'))
+      if (rows.length === 0) return Promise.resolve({ duplicates: NO_DUPLICATES })
+      const messages = rows.map(encodeEventMessage)
+      let bytes = 0
+      for (const m of messages) bytes += m.key.length + m.value.length + 64
+      if (bytesHeld + bytes > maxInFlightBytes && bytesHeld > 0) {
+        refused.inc({ reason: 'backpressure' }, rows.length)
+        return Promise.reject(busUnavailable(`The event bus is saturated (${bytesHeld} bytes waiting for the broker)`))
+      }
+      return new Promise<SinkResult>((resolve, reject) => {
+        const pending: Pending = {
+          messages,
+          bytes,
+          enqueuedAt: performance.now(),
+          settled: false,
+          resolve,
+          reject,
+          timer: setTimeout(() => {
+            fail(pending, 'timeout', busUnavailable(`Kafka did not acknowledge the events within ${sendTimeoutMs} ms`))
+          }, sendTimeoutMs),
+        }
+        bytesHeld += bytes
+        inFlight.set({}, bytesHeld)
+        queue.push(pending)
+        schedule()
+      })
+    },
+    async close() {
+      closed = true
+      if (lingerTimer !== null) {
+        clearTimeout(lingerTimer)
+        lingerTimer = null
+        if (!sending) void run()
+      }
+      await idle
+      while (sending || queue.some((p) => !p.settled)) {
+        if (!sending) void run()
+        await idle
+      }
+      await producer.disconnect()
+    },
+  }
+}
+
+function busUnavailable(message: string): UnavailableError {
+  return new UnavailableError('event_bus_unavailable', message, 1)
+}

@@ -1,0 +1,85 @@
+// The billable-metric repository contract, run on PGlite and on the Postgres server.
+import { randomUUID } from 'node:crypto'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { DatabaseHandle } from '../platform/postgres/database.ts'
+import { migrateDatabase } from '../platform/postgres/migrate.ts'
+import type { BillableMetricVersionFields } from './billableMetrics.ts'
+import { createLedger, type Ledger } from './ledger.ts'
+import { ledgerMigrationsFolder } from './ledgerMigrationsFolder.ts'
+
+const fields = (customerQuery: string, extra: Partial<BillableMetricVersionFields> = {}): BillableMetricVersionFields => ({
+  unit: 'API call',
+  description: null,
+  mode: 'sql',
+  builder: null,
+  rawMetrics: ['api_calls'],
+  aggregateQuery: null,
+  customerQuery,
+  dimensions: [],
+  parameters: [],
+  ...extra,
+})
+
+export function describeBillableMetricSuite(name: string, openHandle: () => Promise<DatabaseHandle>): void {
+  describe(`billable metrics: ${name}`, () => {
+    let handle: DatabaseHandle
+    let ledger: Ledger
+    beforeAll(async () => {
+      handle = await openHandle()
+      await migrateDatabase(handle, ledgerMigrationsFolder)
+      ledger = createLedger(handle.db)
+    })
+    afterAll(async () => {
+      await handle?.close()
+    })
+    const newOrg = async () => (await ledger.organisations.create({ name: `Org ${randomUUID().slice(0, 8)}` })).id
+
+    it('creates version 1 and appends versions; every version stays readable as stored', async () => {
+      const orgId = await newOrg()
+      const v1 = await ledger.billableMetrics.create({ orgId, name: 'api_calls', fields: fields('SELECT 1 AS quantity') })
+      expect(v1).toMatchObject({ orgId, name: 'api_calls', version: 1, customerQuery: 'SELECT 1 AS quantity', rawMetrics: ['api_calls'] })
+      const v2 = await ledger.billableMetrics.addVersion({
+        orgId,
+        name: 'api_calls',
+        fields: fields('SELECT 2 AS quantity', {
+          mode: 'builder',
+          builder: { raw_metric: 'api_calls', aggregation: 'COUNT' },
+          dimensions: ['region'],
+          parameters: [{ name: 'tier', type: 'String', default: 'gold' }],
+          aggregateQuery: 'SELECT 1',
+        }),
+      })
+      expect(v2).toMatchObject({ version: 2, mode: 'builder', dimensions: ['region'], parameters: [{ name: 'tier', type: 'String', default: 'gold' }] })
+      expect(await ledger.billableMetrics.get(orgId, 'api_calls', 1)).toEqual(v1)
+      expect(await ledger.billableMetrics.get(orgId, 'api_calls')).toEqual(v2)
+      expect((await ledger.billableMetrics.listVersions(orgId, 'api_calls')).map((v) => v.version)).toEqual([1, 2])
+      expect(await ledger.billableMetrics.list(orgId)).toEqual([
+        { id: v1.metricId, name: 'api_calls', latestVersion: 2, unit: 'API call', description: null, mode: 'builder', createdAt: expect.any(String), updatedAt: v2.createdAt },
+      ])
+    })
+
+    it('concurrent edits get consecutive versions, none lost', async () => {
+      const orgId = await newOrg()
+      await ledger.billableMetrics.create({ orgId, name: 'm', fields: fields('SELECT 0 AS quantity') })
+      await Promise.all([1, 2, 3, 4, 5].map((i) => ledger.billableMetrics.addVersion({ orgId, name: 'm', fields: fields(`SELECT ${i} AS quantity`) })))
+      const versions = await ledger.billableMetrics.listVersions(orgId, 'm')
+      expect(versions.map((v) => v.version)).toEqual([1, 2, 3, 4, 5, 6])
+      expect(new Set(versions.map((v) => v.customerQuery)).size).toBe(6)
+    })
+
+    it('answers conflicts and missing metrics with codes, and keeps organisations apart', async () => {
+      const orgId = await newOrg()
+      const other = await newOrg()
+      await ledger.billableMetrics.create({ orgId, name: 'm', fields: fields('SELECT 1 AS quantity') })
+      await expect(ledger.billableMetrics.create({ orgId, name: 'm', fields: fields('x') })).rejects.toMatchObject({ code: 'billable_metric_exists' })
+      await expect(ledger.billableMetrics.get(other, 'm')).rejects.toMatchObject({ code: 'billable_metric_not_found' })
+      await expect(ledger.billableMetrics.addVersion({ orgId: other, name: 'm', fields: fields('x') })).rejects.toMatchObject({ code: 'billable_metric_not_found' })
+      await expect(ledger.billableMetrics.get(orgId, 'm', 7)).rejects.toMatchObject({ code: 'billable_metric_version_not_found' })
+      expect(await ledger.billableMetrics.list(other)).toEqual([])
+      // The same name in another organisation is a different metric.
+      expect(await ledger.billableMetrics.create({ orgId: other, name: 'm', fields: fields('SELECT 9 AS quantity') })).toMatchObject({ version: 1 })
+      await expect(ledger.billableMetrics.create({ orgId: randomUUID(), name: 'm', fields: fields('x') })).rejects.toMatchObject({ code: 'organisation_not_found' })
+      await expect(ledger.billableMetrics.list('not-a-uuid')).rejects.toMatchObject({ code: 'organisation_not_found' })
+    })
+  })
+}

@@ -1,0 +1,39 @@
+// Validation of the two customer settings that later decide money and periods: the invoice
+// currency (its minor units fix rounding) and the time zone billing periods are cut in.
+import { ValidationError } from '../platform/errors.ts'
+
+const CURRENCY = /^[A-Z]{3}$/
+
+/** Accepts an ISO 4217 code written upper-case (`USD`, `EUR`, `JPY`). */
+export function validateCurrency(currency: string, field = 'currency'): string {
+  if (!CURRENCY.test(currency)) {
+    throw new ValidationError('invalid_currency', `currency must be an upper-case ISO 4217 code, got "${currency}"`, [
+      { field, code: 'invalid_currency', message: 'expected three upper-case letters, e.g. USD' },
+    ])
+  }
+  return currency
+}
+
+/**
+ * Accepts an IANA time zone name (`Europe/Paris`, `UTC`) and returns the spelling to store.
+ * `Intl.DateTimeFormat` is the validator because it is the same tz database every later
+ * date computation in Node uses. Offsets such as `+05:30` are rejected: they are not zones
+ * (no daylight-saving rules), and newer V8 versions accept them, so we refuse explicitly.
+ */
+export function normaliseTimeZone(timeZone: string, field = 'time_zone'): string {
+  const invalid = () =>
+    new ValidationError('invalid_time_zone', `time zone must be an IANA name, got "${timeZone}"`, [
+      { field, code: 'invalid_time_zone', message: 'expected an IANA time zone such as Europe/Paris or UTC' },
+    ])
+  if (timeZone === '' || /^[+-]/.test(timeZone)) throw invalid()
+  let resolved: string
+  try {
+    resolved = new Intl.DateTimeFormat('en-US', { timeZone }).resolvedOptions().timeZone
+  } catch {
+    throw invalid()
+  }
+  // Keep the caller's name (ICU would turn `Asia/Kolkata` into the legacy `Asia/Calcutta`)
+  // but take ICU's capitalisation when the two differ only in case (`utc` → `UTC`), because
+  // ClickHouse and other consumers match zone names case-sensitively.
+  return resolved.toLowerCase() === timeZone.toLowerCase() ? resolved : timeZone
+}

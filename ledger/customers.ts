@@ -1,0 +1,152 @@
+// Customers of an organisation, keyed by the `customer_id` producers put in events.
+import { insertError } from './insertError.ts'
+import { and, asc, eq, gt, inArray } from 'drizzle-orm'
+import { ConflictError, NotFoundError, ValidationError } from '../platform/errors.ts'
+import type { Database } from '../platform/postgres/database.ts'
+import { normaliseTimeZone, validateCurrency } from './currencyAndTimeZone.ts'
+import { assertOrgId, toIso } from './ids.ts'
+import { customers as table } from './schema/customers.ts'
+
+export interface Customer {
+  id: string
+  orgId: string
+  /** The `customer_id` used in events. */
+  externalId: string
+  name: string
+  email: string | null
+  currency: string
+  timeZone: string
+  createdAt: string
+}
+
+export interface CreateCustomerInput {
+  orgId: string
+  externalId: string
+  name: string
+  email?: string | null
+  /** ISO 4217, upper-case; default USD. */
+  currency?: string
+  /** IANA zone; default UTC. */
+  timeZone?: string
+}
+
+export interface CustomerPage {
+  customers: Customer[]
+  /** Pass as `after` to fetch the next page; null on the last page. */
+  nextAfter: string | null
+}
+
+export const DEFAULT_CUSTOMER_PAGE_SIZE = 100
+export const MAX_CUSTOMER_PAGE_SIZE = 1000
+/** Longest external id accepted: it is stored in every event row in ClickHouse. */
+export const MAX_EXTERNAL_ID_LENGTH = 255
+
+export interface CustomerRepository {
+  /** Throws ValidationError (field `currency`, `time_zone`, `external_id`) or ConflictError `customer_exists`. */
+  create(input: CreateCustomerInput): Promise<Customer>
+  /** Keyset pagination in `external_id` order: `after` is the last external id already seen. */
+  list(orgId: string, opts?: { limit?: number; after?: string }): Promise<CustomerPage>
+  /** Throws NotFoundError `customer_not_found`. */
+  get(orgId: string, externalId: string): Promise<Customer>
+  /** The subset of `externalIds` that are customers of the organisation. */
+  exists(orgId: string, externalIds: readonly string[]): Promise<Set<string>>
+}
+
+type Row = typeof table.$inferSelect
+
+function toCustomer(row: Row): Customer {
+  return {
+    id: row.id,
+    orgId: row.orgId,
+    externalId: row.externalId,
+    name: row.name,
+    email: row.email,
+    currency: row.currency,
+    timeZone: row.timeZone,
+    createdAt: toIso(row.createdAt),
+  }
+}
+
+function validateExternalId(externalId: string): void {
+  if (externalId.length === 0 || externalId.length > MAX_EXTERNAL_ID_LENGTH) {
+    throw new ValidationError('invalid_request', 'external_id must be 1 to 255 characters', [
+      { field: 'external_id', code: 'invalid_external_id', message: 'must be 1 to 255 characters' },
+    ])
+  }
+}
+
+// Bounds the bind parameters of one `in (...)` query (Postgres allows 65,535) when ingest
+// checks a large batch's customers.
+const EXISTS_CHUNK = 5_000
+
+export function createCustomerRepository(db: Database): CustomerRepository {
+  return {
+    async create(input) {
+      assertOrgId(input.orgId)
+      validateExternalId(input.externalId)
+      if (input.name.trim() === '') {
+        throw new ValidationError('invalid_request', 'customer name must not be empty', [
+          { field: 'name', code: 'too_small', message: 'name must not be empty' },
+        ])
+      }
+      const currency = validateCurrency(input.currency ?? 'USD')
+      const timeZone = normaliseTimeZone(input.timeZone ?? 'UTC')
+      try {
+        const [row] = await db
+          .insert(table)
+          .values({
+            orgId: input.orgId,
+            externalId: input.externalId,
+            name: input.name,
+            email: input.email ?? null,
+            currency,
+            timeZone,
+          })
+          .returning()
+        return toCustomer(row!)
+      } catch (err) {
+        throw insertError(err, input.orgId, () => new ConflictError('customer_exists', `customer ${input.externalId} already exists`))
+      }
+    },
+
+    async list(orgId, opts = {}) {
+      assertOrgId(orgId)
+      const limit = Math.min(Math.max(Math.trunc(opts.limit ?? DEFAULT_CUSTOMER_PAGE_SIZE), 1), MAX_CUSTOMER_PAGE_SIZE)
+      const scope = eq(table.orgId, orgId)
+      // One row more than asked tells whether another page exists without a count query.
+      const rows = await db
+        .select()
+        .from(table)
+        .where(opts.after === undefined ? scope : and(scope, gt(table.externalId, opts.after)))
+        .orderBy(asc(table.externalId))
+        .limit(limit + 1)
+      const page = rows.slice(0, limit).map(toCustomer)
+      const nextAfter = rows.length > limit ? (page[page.length - 1]?.externalId ?? null) : null
+      return { customers: page, nextAfter }
+    },
+
+    async get(orgId, externalId) {
+      assertOrgId(orgId)
+      const [row] = await db
+        .select()
+        .from(table)
+        .where(and(eq(table.orgId, orgId), eq(table.externalId, externalId)))
+      if (!row) throw new NotFoundError('customer_not_found', `customer ${externalId} does not exist`)
+      return toCustomer(row)
+    },
+
+    async exists(orgId, externalIds) {
+      assertOrgId(orgId)
+      const unique = [...new Set(externalIds)]
+      const found = new Set<string>()
+      for (let i = 0; i < unique.length; i += EXISTS_CHUNK) {
+        const rows = await db
+          .select({ externalId: table.externalId })
+          .from(table)
+          .where(and(eq(table.orgId, orgId), inArray(table.externalId, unique.slice(i, i + EXISTS_CHUNK))))
+        for (const row of rows) found.add(row.externalId)
+      }
+      return found
+    },
+  }
+}

@@ -1,0 +1,87 @@
+// The JSON contract of the ledger endpoints, as zod schemas: request bodies are parsed with
+// them, and the same schemas document requests and responses in /openapi.json. JSON fields
+// are snake_case; the repositories' camelCase objects are mapped in ledgerJson.ts.
+import { z } from 'zod'
+import { MAX_CUSTOMER_PAGE_SIZE, MAX_EXTERNAL_ID_LENGTH } from '../customers.ts'
+import { FIELD_TYPES, MAX_FIELD_NAME_LENGTH, RAW_METRIC_NAME } from '../rawMetrics.ts'
+
+const timestamp = z.iso.datetime().describe('ISO 8601, UTC')
+
+// Strict objects: a misspelt field (`customer_id` for `external_id`) is reported, not ignored.
+export const createOrganisationRequest = z.strictObject({
+  id: z.uuid().optional().describe('Choose the id (e.g. to match another system); generated when absent'),
+  name: z.string().trim().min(1).max(200),
+})
+
+export const createApiKeyRequest = z.strictObject({
+  name: z.string().trim().min(1).max(200).describe('What the key is for, e.g. "production gateway"'),
+})
+
+export const createCustomerRequest = z.strictObject({
+  external_id: z
+    .string()
+    .min(1)
+    .max(MAX_EXTERNAL_ID_LENGTH)
+    .describe('Your id for the customer: the `customer_id` your events carry'),
+  name: z.string().trim().min(1).max(500),
+  email: z.email().nullable().optional(),
+  currency: z.string().optional().describe('ISO 4217 code, upper-case; default USD'),
+  time_zone: z.string().optional().describe('IANA time zone; default UTC'),
+})
+
+export const listCustomersQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(MAX_CUSTOMER_PAGE_SIZE).optional().describe('Page size, default 100'),
+  after: z.string().min(1).optional().describe('`next_after` of the previous page'),
+})
+
+export const fieldSchemaJson = z
+  .record(z.string().min(1).max(MAX_FIELD_NAME_LENGTH), z.enum(FIELD_TYPES))
+  .describe('Declared types of event `data` fields: field name → number | string | boolean')
+
+export const createRawMetricRequest = z.strictObject({
+  name: z.string().regex(RAW_METRIC_NAME, 'use 1-63 lower-case letters, digits and underscores, starting with a letter'),
+  description: z.string().max(2000).nullable().optional(),
+  field_schema: fieldSchemaJson.nullable().optional(),
+})
+
+export const organisationJson = z.object({ id: z.uuid(), name: z.string(), created_at: timestamp })
+
+export const apiKeyJson = z.object({
+  id: z.uuid(),
+  org_id: z.uuid(),
+  name: z.string(),
+  prefix: z.string().describe('First 12 characters of the secret'),
+  created_at: timestamp,
+  revoked_at: timestamp.nullable(),
+  last_used_at: timestamp.nullable(),
+})
+
+export const createdApiKeyJson = apiKeyJson.extend({
+  secret: z.string().describe('The API key. Shown only in this response; store it now'),
+})
+
+export const customerJson = z.object({
+  id: z.uuid(),
+  external_id: z.string(),
+  name: z.string(),
+  email: z.string().nullable(),
+  currency: z.string(),
+  time_zone: z.string(),
+  created_at: timestamp,
+})
+
+export const rawMetricJson = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  description: z.string().nullable(),
+  field_schema: fieldSchemaJson.nullable(),
+  created_at: timestamp,
+})
+
+export const organisationListJson = z.object({ data: z.array(organisationJson) })
+export const apiKeyListJson = z.object({ data: z.array(apiKeyJson) })
+export const customerListJson = z.object({
+  data: z.array(customerJson),
+  next_after: z.string().nullable().describe('Pass as `after` for the next page; null on the last page'),
+})
+export const rawMetricListJson = z.object({ data: z.array(rawMetricJson) })

@@ -1,0 +1,113 @@
+// The rating job's write path. Everything about one contract happens in one transaction that
+// first locks the contract row (`select … for update`): two rating runs (two processes, two
+// hosts) queue on that lock, so they can never both rate the contract; the second then finds
+// the first one's invoice through `unique (contract_id, billing_date)` and writes nothing when
+// the content hash is the same. No in-process flag is involved.
+import { and, asc, eq } from 'drizzle-orm'
+import { NotFoundError } from '../platform/errors.ts'
+import type { Database } from '../platform/postgres/database.ts'
+import { assertOrgId, isUuid } from './ids.ts'
+import { contractInvoices, finalizeLocked, toInvoice, toLine, type Invoice, type InvoiceLine, type NewInvoiceLine } from './invoices.ts'
+import { contracts } from './schema/contracts.ts'
+import { invoiceLines, invoices } from './schema/invoices.ts'
+
+export interface DraftInvoice {
+  customerId: string
+  billingDate: string
+  periodIndex: number
+  currency: string
+  total: string
+  contentHash: string
+  ratingInput: Record<string, unknown>
+  creditDraws: { id: string; drawn: string }[]
+  graceUntil: Date
+  dueDate: string
+  lines: NewInvoiceLine[]
+}
+
+export type DraftOutcome = 'created' | 'updated' | 'unchanged' | 'final'
+
+export interface ContractRatingSession {
+  /** The contract's invoices, oldest billing date first, as of the lock. */
+  invoices: Invoice[]
+  lines(invoiceId: string): Promise<InvoiceLine[]>
+  /** Creates or replaces the draft for `billingDate`; a finalized invoice is left alone (`final`). */
+  writeDraft(draft: DraftInvoice, now: Date): Promise<{ invoice: Invoice; outcome: DraftOutcome }>
+  finalize(invoiceId: string, now: Date): Promise<Invoice>
+}
+
+export interface InvoiceDraftStore {
+  /** Runs `fn` in one transaction holding the contract's row lock. */
+  withContractLock<T>(orgId: string, contractId: string, fn: (session: ContractRatingSession) => Promise<T>): Promise<T>
+}
+
+export function createInvoiceDraftStore(db: Database): InvoiceDraftStore {
+  return {
+    async withContractLock(orgId, contractId, fn) {
+      assertOrgId(orgId)
+      if (!isUuid(contractId)) throw new NotFoundError('contract_not_found', `contract ${contractId} does not exist`)
+      return db.transaction(async (raw) => {
+        const tx = raw as unknown as Database
+        const [locked] = await tx
+          .select({ id: contracts.id })
+          .from(contracts)
+          .where(and(eq(contracts.orgId, orgId), eq(contracts.id, contractId)))
+          .for('update')
+        if (!locked) throw new NotFoundError('contract_not_found', `contract ${contractId} does not exist`)
+        const rows = (await contractInvoices(tx, contractId)).reverse()
+        const session: ContractRatingSession = {
+          invoices: rows.map(toInvoice),
+          async lines(invoiceId) {
+            const found = await tx.select().from(invoiceLines).where(eq(invoiceLines.invoiceId, invoiceId)).orderBy(asc(invoiceLines.position))
+            return found.map(toLine)
+          },
+          async writeDraft(draft, now) {
+            const [existing] = await tx
+              .select()
+              .from(invoices)
+              .where(and(eq(invoices.contractId, contractId), eq(invoices.billingDate, draft.billingDate)))
+              .for('update')
+            const header = {
+              periodIndex: draft.periodIndex,
+              currency: draft.currency,
+              total: draft.total,
+              contentHash: draft.contentHash,
+              ratingInput: draft.ratingInput,
+              creditDraws: draft.creditDraws,
+              graceUntil: draft.graceUntil,
+              dueDate: draft.dueDate,
+              ratedAt: now,
+            }
+            if (existing && existing.status !== 'draft') return { invoice: toInvoice(existing), outcome: 'final' }
+            if (existing && existing.contentHash === draft.contentHash) {
+              // Same content: only the grace deadline may move (a changed configuration).
+              if (existing.graceUntil.getTime() === draft.graceUntil.getTime()) return { invoice: toInvoice(existing), outcome: 'unchanged' }
+              const [moved] = await tx.update(invoices).set({ graceUntil: draft.graceUntil }).where(eq(invoices.id, existing.id)).returning()
+              return { invoice: toInvoice(moved!), outcome: 'unchanged' }
+            }
+            let row
+            if (existing) {
+              await tx.delete(invoiceLines).where(eq(invoiceLines.invoiceId, existing.id))
+              ;[row] = await tx.update(invoices).set(header).where(eq(invoices.id, existing.id)).returning()
+            } else {
+              ;[row] = await tx
+                .insert(invoices)
+                .values({ ...header, orgId, contractId, customerId: draft.customerId, billingDate: draft.billingDate, status: 'draft' })
+                .returning()
+            }
+            if (draft.lines.length > 0) {
+              await tx.insert(invoiceLines).values(draft.lines.map((l) => ({ ...l, orgId, invoiceId: row!.id })))
+            }
+            return { invoice: toInvoice(row!), outcome: existing ? 'updated' : 'created' }
+          },
+          async finalize(invoiceId, now) {
+            const [row] = await tx.select().from(invoices).where(and(eq(invoices.contractId, contractId), eq(invoices.id, invoiceId))).for('update')
+            if (!row) throw new NotFoundError('invoice_not_found', `invoice ${invoiceId} does not exist`)
+            return toInvoice(await finalizeLocked(tx, row, now))
+          },
+        }
+        return fn(session)
+      })
+    },
+  }
+}

@@ -1,0 +1,267 @@
+// Invoices as the ledger keeps them: reads, and the lifecycle draft → finalized → paid | void.
+// Drafts are written only by the rating job (invoiceDrafts.ts, under the contract's lock);
+// from finalization on, content never changes (repository checks, and database triggers in
+// migration 0002 for any other writer). Every amount is a decimal string (Postgres numeric).
+import { and, asc, desc, eq, gt, inArray, lt, sql, type SQL } from 'drizzle-orm'
+import { Decimal } from 'decimal.js'
+import { ConflictError, NotFoundError } from '../platform/errors.ts'
+import type { Database } from '../platform/postgres/database.ts'
+import { nextDocumentNumber } from './documentNumbers.ts'
+import { assertOrgId, isUuid, toIso, toIsoOrNull } from './ids.ts'
+import { creditNotes } from './schema/creditNotes.ts'
+import { invoiceLines, invoices as table, type InvoiceStatus, type LineTiming } from './schema/invoices.ts'
+import { payments } from './schema/payments.ts'
+
+export interface Invoice {
+  id: string
+  orgId: string
+  contractId: string
+  customerId: string
+  billingDate: string
+  periodIndex: number
+  currency: string
+  status: InvoiceStatus
+  number: number | null
+  total: string
+  contentHash: string
+  ratingInput: Record<string, unknown>
+  creditDraws: { id: string; drawn: string }[]
+  graceUntil: string
+  dueDate: string
+  ratedAt: string
+  finalizedAt: string | null
+  paidAt: string | null
+  voidedAt: string | null
+  voidReason: string | null
+  createdAt: string
+}
+
+export interface InvoiceLine {
+  id: string
+  position: number
+  itemId: string | null
+  timing: LineTiming
+  kind: string
+  description: string
+  productId: string | null
+  productName: string | null
+  metricName: string | null
+  metricVersion: number | null
+  price: Record<string, unknown> | null
+  priceVersion: string | null
+  quantity: string
+  unitPrice: string | null
+  tier: number | null
+  amount: string
+  periodStart: string | null
+  periodEnd: string | null
+}
+
+export type NewInvoiceLine = Omit<InvoiceLine, 'id'>
+
+/** What is owed on an invoice after credit notes and payments. */
+export interface InvoiceBalance {
+  total: string
+  credited: string
+  paid: string
+  due: string
+}
+
+export interface InvoiceListOptions {
+  status?: InvoiceStatus
+  contractId?: string
+  /** Keyset: the last invoice id already seen (pages go newest billing date first within id order). */
+  after?: string
+  limit?: number
+}
+
+export interface InvoiceRepository {
+  get(orgId: string, id: string): Promise<Invoice>
+  lines(orgId: string, id: string): Promise<InvoiceLine[]>
+  list(orgId: string, opts?: InvoiceListOptions): Promise<Invoice[]>
+  balance(orgId: string, id: string): Promise<InvoiceBalance>
+  /** Status of every invoice of these contracts (any organisation): what a rating run plans from. */
+  statusesForContracts(contractIds: readonly string[]): Promise<{ id: string; contractId: string; billingDate: string; status: InvoiceStatus }[]>
+  /** Draft → finalized with the next number; finalizing a finalized invoice returns it unchanged. */
+  finalize(orgId: string, id: string, now?: Date): Promise<Invoice>
+  /** Finalized (unpaid, no payments) → void; the number stays used. */
+  void(orgId: string, id: string, reason: string, now?: Date): Promise<Invoice>
+}
+
+type Row = typeof table.$inferSelect
+type LineRow = typeof invoiceLines.$inferSelect
+
+export function toInvoice(row: Row): Invoice {
+  return {
+    id: row.id,
+    orgId: row.orgId,
+    contractId: row.contractId,
+    customerId: row.customerId,
+    billingDate: row.billingDate,
+    periodIndex: row.periodIndex,
+    currency: row.currency,
+    status: row.status,
+    number: row.number,
+    total: row.total,
+    contentHash: row.contentHash,
+    ratingInput: row.ratingInput,
+    creditDraws: row.creditDraws,
+    graceUntil: toIso(row.graceUntil),
+    dueDate: row.dueDate,
+    ratedAt: toIso(row.ratedAt),
+    finalizedAt: toIsoOrNull(row.finalizedAt),
+    paidAt: toIsoOrNull(row.paidAt),
+    voidedAt: toIsoOrNull(row.voidedAt),
+    voidReason: row.voidReason,
+    createdAt: toIso(row.createdAt),
+  }
+}
+
+export function toLine(row: LineRow): InvoiceLine {
+  return {
+    id: row.id,
+    position: row.position,
+    itemId: row.itemId,
+    timing: row.timing,
+    kind: row.kind,
+    description: row.description,
+    productId: row.productId,
+    productName: row.productName,
+    metricName: row.metricName,
+    metricVersion: row.metricVersion,
+    price: row.price,
+    priceVersion: row.priceVersion,
+    quantity: row.quantity,
+    unitPrice: row.unitPrice,
+    tier: row.tier,
+    amount: row.amount,
+    periodStart: row.periodStart,
+    periodEnd: row.periodEnd,
+  }
+}
+
+function notFound(id: string): NotFoundError {
+  return new NotFoundError('invoice_not_found', `invoice ${id} does not exist`)
+}
+
+/** Digits after the point of a stored total: rating writes totals with the currency's minor units. */
+export function minorDigits(total: string): number {
+  return total.split('.')[1]?.length ?? 0
+}
+
+/** Locks and returns an invoice row inside a transaction. */
+export async function lockInvoice(tx: Database, orgId: string, id: string): Promise<Row> {
+  assertOrgId(orgId)
+  if (!isUuid(id)) throw notFound(id)
+  const [row] = await tx.select().from(table).where(and(eq(table.orgId, orgId), eq(table.id, id))).for('update')
+  if (!row) throw notFound(id)
+  return row
+}
+
+/** Sums of credit notes and payments of one invoice (call under the invoice's lock when deciding). */
+export async function balanceOf(tx: Database, row: Pick<Row, 'id' | 'total'>): Promise<InvoiceBalance> {
+  const [credited] = await tx.select({ s: sql<string | null>`sum(${creditNotes.total})` }).from(creditNotes).where(eq(creditNotes.invoiceId, row.id))
+  const [paid] = await tx.select({ s: sql<string | null>`sum(${payments.amount})` }).from(payments).where(eq(payments.invoiceId, row.id))
+  const c = new Decimal(credited?.s ?? '0')
+  const p = new Decimal(paid?.s ?? '0')
+  // In the invoice's minor units, as its total is ("55.00", not "55"; JPY "0").
+  const minor = minorDigits(row.total)
+  return { total: row.total, credited: c.toFixed(minor), paid: p.toFixed(minor), due: new Decimal(row.total).minus(c).minus(p).toFixed(minor) }
+}
+
+export function createInvoiceRepository(db: Database): InvoiceRepository {
+  const repo: InvoiceRepository = {
+    async get(orgId, id) {
+      assertOrgId(orgId)
+      if (!isUuid(id)) throw notFound(id)
+      const [row] = await db.select().from(table).where(and(eq(table.orgId, orgId), eq(table.id, id)))
+      if (!row) throw notFound(id)
+      return toInvoice(row)
+    },
+
+    async lines(orgId, id) {
+      await repo.get(orgId, id)
+      const rows = await db.select().from(invoiceLines).where(and(eq(invoiceLines.orgId, orgId), eq(invoiceLines.invoiceId, id))).orderBy(asc(invoiceLines.position))
+      return rows.map(toLine)
+    },
+
+    async list(orgId, opts = {}) {
+      assertOrgId(orgId)
+      const conditions: SQL[] = [eq(table.orgId, orgId)]
+      if (opts.status) conditions.push(eq(table.status, opts.status))
+      if (opts.contractId) {
+        if (!isUuid(opts.contractId)) return []
+        conditions.push(eq(table.contractId, opts.contractId))
+      }
+      if (opts.after) {
+        if (!isUuid(opts.after)) return []
+        conditions.push(gt(table.id, opts.after))
+      }
+      const rows = await db
+        .select()
+        .from(table)
+        .where(and(...conditions))
+        .orderBy(asc(table.id))
+        .limit(Math.min(Math.max(opts.limit ?? 100, 1), 1000))
+      return rows.map(toInvoice)
+    },
+
+    async statusesForContracts(contractIds) {
+      const ids = [...new Set(contractIds)].filter(isUuid)
+      const out: { id: string; contractId: string; billingDate: string; status: InvoiceStatus }[] = []
+      for (let i = 0; i < ids.length; i += 5_000) {
+        out.push(
+          ...(await db
+            .select({ id: table.id, contractId: table.contractId, billingDate: table.billingDate, status: table.status })
+            .from(table)
+            .where(inArray(table.contractId, ids.slice(i, i + 5_000)))),
+        )
+      }
+      return out
+    },
+
+    async balance(orgId, id) {
+      const invoice = await repo.get(orgId, id)
+      return balanceOf(db, { id: invoice.id, total: invoice.total })
+    },
+
+    async finalize(orgId, id, now = new Date()) {
+      return db.transaction(async (tx) => toInvoice(await finalizeLocked(tx as unknown as Database, await lockInvoice(tx as unknown as Database, orgId, id), now)))
+    },
+
+    async void(orgId, id, reason, now = new Date()) {
+      return db.transaction(async (tx) => {
+        const t = tx as unknown as Database
+        const row = await lockInvoice(t, orgId, id)
+        if (row.status === 'void') return toInvoice(row)
+        if (row.status !== 'finalized') {
+          throw new ConflictError('invoice_not_voidable', `invoice ${id} is ${row.status}; only finalized, unpaid invoices can be voided`)
+        }
+        const balance = await balanceOf(t, row)
+        if (!new Decimal(balance.paid).isZero()) {
+          throw new ConflictError('invoice_has_payments', `invoice ${id} has payments of ${balance.paid}; issue a credit note instead`)
+        }
+        const [updated] = await t.update(table).set({ status: 'void', voidedAt: now, voidReason: reason }).where(eq(table.id, id)).returning()
+        return toInvoice(updated!)
+      })
+    },
+  }
+  return repo
+}
+
+/** Finalizes a locked draft: takes the next invoice number in the same transaction. */
+export async function finalizeLocked(tx: Database, row: Row, now: Date): Promise<Row> {
+  if (row.status !== 'draft') return row
+  const number = await nextDocumentNumber(tx, row.orgId, 'invoice')
+  const [updated] = await tx.update(table).set({ status: 'finalized', number, finalizedAt: now }).where(eq(table.id, row.id)).returning()
+  return updated!
+}
+
+/** The newest invoices first, for a contract (used to find the previous one). */
+export async function contractInvoices(tx: Database, contractId: string, before?: string): Promise<Row[]> {
+  return tx
+    .select()
+    .from(table)
+    .where(before === undefined ? eq(table.contractId, contractId) : and(eq(table.contractId, contractId), lt(table.billingDate, before)))
+    .orderBy(desc(table.billingDate))
+}

@@ -1,0 +1,52 @@
+// The ledger's entry point: every repository over one database. Later ledger concepts
+// (invoices, payments, journals) join this object rather than being constructed ad hoc.
+import type { Database } from '../platform/postgres/database.ts'
+import { createApiKeyRepository, type ApiKeyRepository } from './apiKeys.ts'
+import { createBillableMetricRepository, type BillableMetricRepository } from './billableMetrics.ts'
+import { createCustomerRepository, type CustomerRepository } from './customers.ts'
+import { createOrganisationRepository, type OrganisationRepository } from './organisations.ts'
+import { createRawMetricRepository, type RawMetricRepository } from './rawMetrics.ts'
+import { createContractRepository, type ContractRepository } from './contracts.ts'
+import { createCreditNoteRepository, type CreditNoteRepository } from './creditNotes.ts'
+import { createInvoiceDraftStore, type InvoiceDraftStore } from './invoiceDrafts.ts'
+import { createInvoiceRepository, type InvoiceRepository } from './invoices.ts'
+import { createPaymentRepository, type PaymentRepository } from './payments.ts'
+import { createPlanRepository, type PlanRepository } from './plans.ts'
+import { createProductRepository, type ProductRepository } from './products.ts'
+
+export { ledgerMigrationsFolder } from './ledgerMigrationsFolder.ts'
+
+export interface Ledger {
+  organisations: OrganisationRepository
+  apiKeys: ApiKeyRepository
+  customers: CustomerRepository
+  rawMetrics: RawMetricRepository
+  billableMetrics: BillableMetricRepository
+  products: ProductRepository
+  plans: PlanRepository
+  contracts: ContractRepository
+  invoices: InvoiceRepository
+  invoiceDrafts: InvoiceDraftStore
+  creditNotes: CreditNoteRepository
+  payments: PaymentRepository
+}
+
+export function createLedger(db: Database): Ledger {
+  const customers = createCustomerRepository(db)
+  const products = createProductRepository(db)
+  const plans = createPlanRepository(db, products)
+  return {
+    organisations: createOrganisationRepository(db),
+    apiKeys: createApiKeyRepository(db),
+    customers,
+    rawMetrics: createRawMetricRepository(db),
+    billableMetrics: createBillableMetricRepository(db),
+    products,
+    plans,
+    contracts: createContractRepository(db, { customers, plans, products }),
+    invoices: createInvoiceRepository(db),
+    invoiceDrafts: createInvoiceDraftStore(db),
+    creditNotes: createCreditNoteRepository(db),
+    payments: createPaymentRepository(db),
+  }
+}

@@ -1,0 +1,84 @@
+// Payments recorded against finalized invoices (amount, date, method, reference). Decided
+// under the invoice's row lock: the amount may not exceed what is due, and the payment that
+// leaves nothing due turns the invoice `paid`.
+import { Decimal } from 'decimal.js'
+import { and, asc, eq } from 'drizzle-orm'
+import { ConflictError, UnprocessableError } from '../platform/errors.ts'
+import type { Database } from '../platform/postgres/database.ts'
+import { assertDate } from './contracts.ts'
+import { assertOrgId, isUuid, toIso } from './ids.ts'
+import { balanceOf, lockInvoice, minorDigits } from './invoices.ts'
+import { invoices } from './schema/invoices.ts'
+import { payments as table, type PaymentMethod } from './schema/payments.ts'
+
+export const PAYMENT_METHODS = ['card', 'bank_transfer', 'direct_debit', 'cash', 'check', 'other'] as const
+
+export interface Payment {
+  id: string
+  orgId: string
+  invoiceId: string
+  amount: string
+  currency: string
+  paidOn: string
+  method: PaymentMethod
+  reference: string | null
+  createdAt: string
+}
+
+export interface RecordPaymentInput {
+  orgId: string
+  invoiceId: string
+  amount: string
+  /** Must be the invoice's currency when given. */
+  currency?: string
+  paidOn: string
+  method: PaymentMethod
+  reference?: string | null
+}
+
+export interface PaymentRepository {
+  record(input: RecordPaymentInput): Promise<Payment>
+  listForInvoice(orgId: string, invoiceId: string): Promise<Payment[]>
+}
+
+function toPayment(row: typeof table.$inferSelect): Payment {
+  return { ...row, createdAt: toIso(row.createdAt) }
+}
+
+export function createPaymentRepository(db: Database): PaymentRepository {
+  return {
+    async record(input) {
+      assertDate(input.paidOn, 'paid_on')
+      return db.transaction(async (raw) => {
+        const tx = raw as unknown as Database
+        const invoice = await lockInvoice(tx, input.orgId, input.invoiceId)
+        if (invoice.status !== 'finalized') {
+          throw new ConflictError('invoice_not_payable', `invoice ${input.invoiceId} is ${invoice.status}; payments are recorded against finalized invoices`)
+        }
+        if (input.currency !== undefined && input.currency !== invoice.currency) {
+          throw new UnprocessableError('currency_mismatch', `the invoice is in ${invoice.currency}`, [{ field: 'currency', code: 'currency_mismatch', message: `must be ${invoice.currency}` }])
+        }
+        const amount = new Decimal(input.amount)
+        const minor = minorDigits(invoice.total)
+        const field = (code: string, message: string) => new UnprocessableError(code, message, [{ field: 'amount', code, message }])
+        if (!amount.greaterThan(0)) throw field('invalid_amount', 'a payment is greater than zero')
+        if (amount.decimalPlaces() > minor) throw field('invalid_amount', `amounts in ${invoice.currency} have at most ${minor} decimals`)
+        const due = new Decimal((await balanceOf(tx, invoice)).due)
+        if (amount.greaterThan(due)) throw field('overpayment', `only ${due.toFixed(minor)} ${invoice.currency} is due`)
+        const [row] = await tx
+          .insert(table)
+          .values({ orgId: input.orgId, invoiceId: invoice.id, amount: amount.toFixed(minor), currency: invoice.currency, paidOn: input.paidOn, method: input.method, reference: input.reference ?? null })
+          .returning()
+        if (amount.equals(due)) await tx.update(invoices).set({ status: 'paid', paidAt: new Date() }).where(eq(invoices.id, invoice.id))
+        return toPayment(row!)
+      })
+    },
+
+    async listForInvoice(orgId, invoiceId) {
+      assertOrgId(orgId)
+      if (!isUuid(invoiceId)) return []
+      const rows = await db.select().from(table).where(and(eq(table.orgId, orgId), eq(table.invoiceId, invoiceId))).orderBy(asc(table.createdAt))
+      return rows.map(toPayment)
+    },
+  }
+}

@@ -1,0 +1,110 @@
+// Plans: reusable contract templates (products with prices, and features). The items are
+// validated against rating/compute's schemas by the HTTP layer before they reach here; this
+// repository checks that every product exists in the organisation.
+import { insertError } from './insertError.ts'
+import { and, asc, eq } from 'drizzle-orm'
+import { ConflictError, NotFoundError, UnprocessableError } from '../platform/errors.ts'
+import type { Database } from '../platform/postgres/database.ts'
+import { validateCurrency } from './currencyAndTimeZone.ts'
+import { assertOrgId, isUuid, toIso } from './ids.ts'
+import type { ProductRepository } from './products.ts'
+import { plans as table, type ContractItem } from './schema/plans.ts'
+
+export interface Plan {
+  id: string
+  orgId: string
+  name: string
+  description: string | null
+  currency: string
+  items: ContractItem[]
+  features: string[]
+  createdAt: string
+}
+
+export interface CreatePlanInput {
+  orgId: string
+  name: string
+  description?: string | null
+  currency: string
+  items: ContractItem[]
+  features?: string[]
+}
+
+export interface PlanRepository {
+  create(input: CreatePlanInput): Promise<Plan>
+  list(orgId: string): Promise<Plan[]>
+  /** By id or name; throws NotFoundError `plan_not_found`. */
+  get(orgId: string, idOrName: string): Promise<Plan>
+}
+
+type Row = typeof table.$inferSelect
+
+function toPlan(row: Row): Plan {
+  return {
+    id: row.id,
+    orgId: row.orgId,
+    name: row.name,
+    description: row.description,
+    currency: row.currency,
+    items: row.items,
+    features: row.features,
+    createdAt: toIso(row.createdAt),
+  }
+}
+
+/** Every item's product exists in the organisation, and quantities only go with non-metered products. */
+export async function checkItems(products: ProductRepository, orgId: string, items: readonly ContractItem[], field: string): Promise<void> {
+  const found = await products.getMany(orgId, items.map((i) => i.product_id))
+  items.forEach((item, i) => {
+    const product = found.get(item.product_id)
+    if (!product) {
+      throw new UnprocessableError('product_not_found', `product ${item.product_id} does not exist`, [
+        { field: `${field}[${i}].product_id`, code: 'product_not_found', message: 'no such product in this organisation' },
+      ])
+    }
+    if (product.kind === 'metered' && item.quantity !== undefined) {
+      throw new UnprocessableError('quantity_not_allowed', `product ${product.name} is metered; its quantity comes from ${product.metricName}`, [
+        { field: `${field}[${i}].quantity`, code: 'quantity_not_allowed', message: 'metered products take their quantity from the metric' },
+      ])
+    }
+  })
+}
+
+export function createPlanRepository(db: Database, products: ProductRepository): PlanRepository {
+  return {
+    async create(input) {
+      assertOrgId(input.orgId)
+      validateCurrency(input.currency)
+      await checkItems(products, input.orgId, input.items, 'items')
+      try {
+        const [row] = await db
+          .insert(table)
+          .values({
+            orgId: input.orgId,
+            name: input.name,
+            description: input.description ?? null,
+            currency: input.currency,
+            items: input.items,
+            features: input.features ?? [],
+          })
+          .returning()
+        return toPlan(row!)
+      } catch (err) {
+        throw insertError(err, input.orgId, () => new ConflictError('plan_exists', `plan ${input.name} already exists`))
+      }
+    },
+
+    async list(orgId) {
+      assertOrgId(orgId)
+      return (await db.select().from(table).where(eq(table.orgId, orgId)).orderBy(asc(table.name))).map(toPlan)
+    },
+
+    async get(orgId, idOrName) {
+      assertOrgId(orgId)
+      const match = isUuid(idOrName) ? eq(table.id, idOrName) : eq(table.name, idOrName)
+      const [row] = await db.select().from(table).where(and(eq(table.orgId, orgId), match))
+      if (!row) throw new NotFoundError('plan_not_found', `plan ${idOrName} does not exist`)
+      return toPlan(row)
+    },
+  }
+}

@@ -1,0 +1,58 @@
+import { sql } from 'drizzle-orm'
+import { check, integer, jsonb, pgTable, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core'
+import { organisations } from './organisations.ts'
+
+/** A declared template parameter: ClickHouse type and default as text (sql/parameters.ts). */
+export interface StoredMetricParameter {
+  name: string
+  type: string
+  default: string
+  description?: string
+}
+
+// A billable metric is a name within an organisation; what it computes lives in its versions.
+// Editing never updates a version: it inserts the next one, so an invoice line that records
+// (metric, version) can always be recomputed from the exact SQL it was rated with.
+export const billableMetrics = pgTable(
+  'billable_metrics',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => organisations.id),
+    name: text('name').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    unique('billable_metrics_org_name_unique').on(t.orgId, t.name),
+    check('billable_metrics_name_format', sql`${t.name} ~ '^[a-z][a-z0-9_]{0,62}$'`),
+  ],
+)
+
+export const billableMetricVersions = pgTable(
+  'billable_metric_versions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    metricId: uuid('metric_id')
+      .notNull()
+      .references(() => billableMetrics.id),
+    /** 1, 2, 3, … per metric, no gaps. */
+    version: integer('version').notNull(),
+    unit: text('unit').notNull(),
+    description: text('description'),
+    mode: text('mode').notNull(),
+    /** Builder mode: the choices the SQL was generated from. */
+    builder: jsonb('builder').$type<Record<string, unknown>>(),
+    rawMetrics: jsonb('raw_metrics').$type<string[]>().notNull(),
+    aggregateQuery: text('aggregate_query'),
+    customerQuery: text('customer_query').notNull(),
+    dimensions: jsonb('dimensions').$type<string[]>().notNull(),
+    parameters: jsonb('parameters').$type<StoredMetricParameter[]>().notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    unique('billable_metric_versions_metric_version_unique').on(t.metricId, t.version),
+    check('billable_metric_versions_version_positive', sql`${t.version} >= 1`),
+    check('billable_metric_versions_mode', sql`${t.mode} in ('builder', 'sql')`),
+  ],
+)

@@ -1,0 +1,37 @@
+import { index, integer, numeric, pgTable, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core'
+import { invoiceLines, invoices } from './invoices.ts'
+import { organisations } from './organisations.ts'
+
+export type CreditNoteReason = 'duplicate' | 'fraudulent' | 'order_change' | 'product_unsatisfactory' | 'billing_error' | 'other'
+
+// A correction to a finalized invoice: the invoice never changes, the credit note records
+// what is given back, line by line. Numbered from the organisation's credit-note counter.
+export const creditNotes = pgTable(
+  'credit_notes',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => organisations.id),
+    invoiceId: uuid('invoice_id')
+      .notNull()
+      .references(() => invoices.id),
+    number: integer('number').notNull(),
+    reason: text('reason').$type<CreditNoteReason>().notNull(),
+    memo: text('memo'),
+    total: numeric('total').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [unique('credit_notes_org_number_unique').on(t.orgId, t.number), index('credit_notes_invoice').on(t.invoiceId)],
+)
+
+export const creditNoteLines = pgTable('credit_note_lines', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  creditNoteId: uuid('credit_note_id')
+    .notNull()
+    .references(() => creditNotes.id),
+  invoiceLineId: uuid('invoice_line_id')
+    .notNull()
+    .references(() => invoiceLines.id),
+  amount: numeric('amount').notNull(),
+})

@@ -1,0 +1,29 @@
+import { sql } from 'drizzle-orm'
+import { char, check, pgTable, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core'
+import { organisations } from './organisations.ts'
+
+// A customer as the producer knows it: `external_id` is the `customer_id` carried by events,
+// so it is unique per organisation, not globally.
+export const customers = pgTable(
+  'customers',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => organisations.id),
+    externalId: text('external_id').notNull(),
+    name: text('name').notNull(),
+    email: text('email'),
+    /** ISO 4217 code, upper-case; decides the minor units invoices round to. */
+    currency: char('currency', { length: 3 }).notNull().default('USD'),
+    /** IANA zone name; billing periods fall on midnight in this zone when a contract says so. */
+    timeZone: text('time_zone').notNull().default('UTC'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    // Also the index behind keyset pagination (`order by external_id`) within an org.
+    unique('customers_org_external_id_unique').on(t.orgId, t.externalId),
+    // The repository validates first with a friendly error; the check guards every other writer.
+    check('customers_currency_format', sql`${t.currency} ~ '^[A-Z]{3}$'`),
+  ],
+)

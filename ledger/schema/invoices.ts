@@ -1,0 +1,108 @@
+import { sql } from 'drizzle-orm'
+import { check, date, index, integer, jsonb, numeric, pgTable, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core'
+import { contracts } from './contracts.ts'
+import { customers } from './customers.ts'
+import { organisations } from './organisations.ts'
+
+export type InvoiceStatus = 'draft' | 'finalized' | 'paid' | 'void'
+
+// One invoice per contract and billing date: `unique (contract_id, billing_date)` is what
+// makes rating idempotent (a second run finds the row instead of adding one). `number` is
+// null while draft and set once, at finalization, from document_counters in the same
+// transaction, so numbers are gap-free per organisation.
+export const invoices = pgTable(
+  'invoices',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => organisations.id),
+    contractId: uuid('contract_id')
+      .notNull()
+      .references(() => contracts.id),
+    customerId: uuid('customer_id')
+      .notNull()
+      .references(() => customers.id),
+    /** The contract-local date the invoice is for: the end of the period billed in arrears. */
+    billingDate: date('billing_date', { mode: 'string' }).notNull(),
+    /** Index of the contract's billing period billed in advance on this invoice (from 0). */
+    periodIndex: integer('period_index').notNull(),
+    currency: text('currency').notNull(),
+    status: text('status').$type<InvoiceStatus>().notNull(),
+    number: integer('number'),
+    total: numeric('total').notNull(),
+    /** sha256 of the rated content: a re-rating with the same hash writes nothing. */
+    contentHash: text('content_hash').notNull(),
+    /** What rateInvoice was given and what the credits drew: enough to re-derive the total. */
+    ratingInput: jsonb('rating_input').$type<Record<string, unknown>>().notNull(),
+    creditDraws: jsonb('credit_draws').$type<{ id: string; drawn: string }[]>().notNull(),
+    /** Drafts are re-rated until then; afterwards the next run finalizes. */
+    graceUntil: timestamp('grace_until', { withTimezone: true }).notNull(),
+    dueDate: date('due_date', { mode: 'string' }).notNull(),
+    ratedAt: timestamp('rated_at', { withTimezone: true }).notNull(),
+    finalizedAt: timestamp('finalized_at', { withTimezone: true }),
+    paidAt: timestamp('paid_at', { withTimezone: true }),
+    voidedAt: timestamp('voided_at', { withTimezone: true }),
+    voidReason: text('void_reason'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    unique('invoices_contract_billing_date_unique').on(t.contractId, t.billingDate),
+    unique('invoices_org_number_unique').on(t.orgId, t.number),
+    index('invoices_org_status').on(t.orgId, t.status, t.billingDate),
+    check('invoices_status', sql`${t.status} in ('draft', 'finalized', 'paid', 'void')`),
+    check('invoices_number_when_final', sql`(${t.status} = 'draft') = (${t.number} is null)`),
+  ],
+)
+
+export type LineTiming = 'in_advance' | 'in_arrears' | 'adjustment' | 'invoice'
+
+// A line records everything needed to explain and re-derive it: the product, the metric
+// name and version that produced the quantity, the price definition and its version (a hash
+// of the definition), the quantity and the service period.
+export const invoiceLines = pgTable(
+  'invoice_lines',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => organisations.id),
+    invoiceId: uuid('invoice_id')
+      .notNull()
+      .references(() => invoices.id, { onDelete: 'cascade' }),
+    position: integer('position').notNull(),
+    /** The rateInvoice line id (product item id, or null for invoice-level lines). */
+    itemId: text('item_id'),
+    timing: text('timing').$type<LineTiming>().notNull(),
+    kind: text('kind').notNull(),
+    description: text('description').notNull(),
+    productId: uuid('product_id'),
+    productName: text('product_name'),
+    metricName: text('metric_name'),
+    metricVersion: integer('metric_version'),
+    price: jsonb('price').$type<Record<string, unknown>>(),
+    priceVersion: text('price_version'),
+    quantity: numeric('quantity').notNull(),
+    unitPrice: numeric('unit_price'),
+    tier: integer('tier'),
+    amount: numeric('amount').notNull(),
+    periodStart: date('period_start', { mode: 'string' }),
+    periodEnd: date('period_end', { mode: 'string' }),
+  },
+  (t) => [unique('invoice_lines_invoice_position_unique').on(t.invoiceId, t.position)],
+)
+
+// Per-organisation document numbers. `update … set next = next + 1 … returning` inside the
+// finalizing transaction takes a row lock, so two finalizations queue and a rolled-back
+// one gives its number back: no gaps, no duplicates.
+export const documentCounters = pgTable(
+  'document_counters',
+  {
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => organisations.id),
+    kind: text('kind').$type<'invoice' | 'credit_note'>().notNull(),
+    last: integer('last').notNull(),
+  },
+  (t) => [unique('document_counters_org_kind_unique').on(t.orgId, t.kind)],
+)

@@ -1,0 +1,50 @@
+// The stored shape of one usage event, exactly the columns of ClickHouse `events`.
+
+export interface EventRow {
+  org_id: string
+  raw_metric: string
+  customer_id: string
+  event_id: string
+  /** UTC, `YYYY-MM-DD HH:mm:ss.SSS`. */
+  timestamp: string
+  /** The JSON object text as the gateway normalised it; numbers are decimal strings. */
+  data: string
+  /** UTC, `YYYY-MM-DD HH:mm:ss.SSS`. */
+  ingested_at: string
+  /** Where the event came from: `api`, `csv`, `kafka`, … */
+  source: string
+}
+
+/**
+ * The identity of an event for deduplication: an event id is unique within its organisation
+ * only. NUL cannot occur in either part (the gateway rejects control characters), so the
+ * pair maps to the string one to one.
+ */
+export function eventKey(orgId: string, eventId: string): string {
+  return `${orgId}\u0000${eventId}`
+}
+
+const CLICKHOUSE_TIME = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3}$/
+
+/** Formats an instant as ClickHouse `DateTime64(3, 'UTC')` text: `2023-05-21 09:30:38.731`. */
+export function toClickHouseTime(date: Date): string {
+  return date.toISOString().replace('T', ' ').replace('Z', '')
+}
+
+/** Parses ClickHouse `DateTime64(3, 'UTC')` text back into ISO 8601 (`…T09:30:38.731Z`). */
+export function clickHouseTimeToIso(text: string): string {
+  const [day, time = '00:00:00'] = text.split(' ')
+  const withMillis = time.includes('.') ? time : `${time}.000`
+  return `${day}T${withMillis}Z`
+}
+
+/** Why a row cannot be stored, or null. Cheap checks that keep one bad row from failing a shared insert. */
+export function eventRowProblem(row: EventRow): string | null {
+  if (row.org_id === '') return 'org_id is empty'
+  if (row.event_id === '') return 'event_id is empty'
+  if (row.raw_metric === '') return 'raw_metric is empty'
+  if (!CLICKHOUSE_TIME.test(row.timestamp)) return `timestamp ${JSON.stringify(row.timestamp)} is not YYYY-MM-DD HH:mm:ss.SSS`
+  if (!CLICKHOUSE_TIME.test(row.ingested_at)) return `ingested_at ${JSON.stringify(row.ingested_at)} is not YYYY-MM-DD HH:mm:ss.SSS`
+  if (!row.data.startsWith('{')) return 'data is not a JSON object'
+  return null
+}

@@ -1,0 +1,161 @@
+// The only way events enter ClickHouse. Concurrent `write` calls are coalesced into one
+// insert (group commit) and every dedup-check + insert runs strictly one after another,
+// so two concurrent writes of the same event id can never both insert it.
+//
+// Write path, per flush:
+//   1. take queued writes, FIFO, up to maxBatchRows rows (a single larger write goes alone)
+//   2. drop keys repeated in the flush (the earliest write wins)
+//   3. one lookup of the remaining keys in `event_keys`; drop those found
+//   4. one synchronous INSERT into `events` with a deterministic insert_deduplication_token;
+//      the materialized views write event_keys and the rollups in the same insert
+//   5. resolve every write of the flush with its own counts, or reject them all
+import { ValidationError } from '../platform/errors.ts'
+import { toClickHouseError } from '../platform/clickhouse/clickHouseErrors.ts'
+import type { ClickHouseHandle } from '../platform/clickhouse/openClickHouse.ts'
+import { eventRowProblem, type EventRow } from './eventRow.ts'
+import { insertEventBatch } from './insertEventBatch.ts'
+
+export interface WriteResult {
+  inserted: number
+  duplicates: number
+  /**
+   * event_id of every row of this write that was not inserted (stored before, or repeated
+   * earlier in the same flush). Plain ids, not `eventKey`s: a gateway write holds one
+   * organisation's events. NOTE: a writer mixing orgs in one write (the Kafka worker) must
+   * not read an id here as belonging to a particular org; use the counts.
+   */
+  duplicateIds: Set<string>
+}
+
+export interface EventWriter {
+  /** Resolves once ClickHouse committed the insert that holds these rows (or found them all duplicate). */
+  write(rows: EventRow[]): Promise<WriteResult>
+  /** Flushes what is queued, then refuses new writes. Does not close the handle. */
+  close(): Promise<void>
+}
+
+export interface EventWriterOptions {
+  /** Rows per insert; default 50,000. */
+  maxBatchRows?: number
+  /**
+   * How long the first write of an idle writer waits for company, in ms; default 2.
+   * While an insert runs, new writes queue up and go in the next insert as soon as it ends.
+   */
+  maxWaitMs?: number
+}
+
+interface Pending {
+  rows: EventRow[]
+  resolve(result: WriteResult): void
+  reject(err: unknown): void
+}
+
+export function createEventWriter(handle: ClickHouseHandle, opts: EventWriterOptions = {}): EventWriter {
+  const maxBatchRows = opts.maxBatchRows ?? 50_000
+  const maxWaitMs = opts.maxWaitMs ?? 2
+  const queue: Pending[] = []
+  let flushing = false
+  let timer: NodeJS.Timeout | null = null
+  let closed = false
+  let idle: Promise<void> = Promise.resolve()
+  let markIdle: () => void = () => {}
+
+  function schedule(): void {
+    if (flushing || timer !== null || queue.length === 0) return
+    // A waiting batch that is already full gains nothing from the linger.
+    const delay = queuedRows() >= maxBatchRows ? 0 : maxWaitMs
+    timer = setTimeout(() => {
+      timer = null
+      void run()
+    }, delay)
+  }
+
+  function queuedRows(): number {
+    let n = 0
+    for (const p of queue) n += p.rows.length
+    return n
+  }
+
+  function takeBatch(): Pending[] {
+    const batch: Pending[] = []
+    let rows = 0
+    while (queue.length > 0) {
+      const next = queue[0] as Pending
+      if (batch.length > 0 && rows + next.rows.length > maxBatchRows) break
+      queue.shift()
+      batch.push(next)
+      rows += next.rows.length
+    }
+    return batch
+  }
+
+  async function run(): Promise<void> {
+    flushing = true
+    idle = new Promise((resolve) => (markIdle = resolve))
+    try {
+      while (queue.length > 0) await flush(takeBatch())
+    } finally {
+      flushing = false
+      markIdle()
+    }
+  }
+
+  async function flush(batch: Pending[]): Promise<void> {
+    const rows = batch.flatMap((p) => p.rows)
+    let insertedAt: boolean[]
+    try {
+      insertedAt = (await insertEventBatch(handle, rows)).insertedAt
+    } catch (err) {
+      // Never report success for rows whose insert failed: every write of the flush fails.
+      const mapped = toClickHouseError(err, 'insert events')
+      for (const p of batch) p.reject(mapped)
+      return
+    }
+    let offset = 0
+    for (const p of batch) {
+      const result: WriteResult = { inserted: 0, duplicates: 0, duplicateIds: new Set() }
+      p.rows.forEach((row, i) => {
+        if (insertedAt[offset + i] === true) result.inserted++
+        else {
+          result.duplicates++
+          result.duplicateIds.add(row.event_id)
+        }
+      })
+      offset += p.rows.length
+      p.resolve(result)
+    }
+  }
+
+  return {
+    write(rows) {
+      if (closed) return Promise.reject(new Error('event writer is closed'))
+      if (rows.length === 0) return Promise.resolve({ inserted: 0, duplicates: 0, duplicateIds: new Set() })
+      // Checked here so one malformed row fails only its own write, not a shared insert.
+      for (const [index, row] of rows.entries()) {
+        const problem = eventRowProblem(row)
+        if (problem !== null) {
+          return Promise.reject(new ValidationError('invalid_event_row', problem, [{ index, code: 'invalid_event_row', message: problem }]))
+        }
+      }
+      return new Promise<WriteResult>((resolve, reject) => {
+        queue.push({ rows, resolve, reject })
+        schedule()
+      })
+    },
+    async close() {
+      closed = true
+      if (timer !== null) {
+        clearTimeout(timer)
+        timer = null
+        if (!flushing) void run()
+      }
+      await idle
+      // A write queued during the last flush's final iteration is still handled by `run`'s
+      // loop; nothing can be queued after `closed` was set.
+      while (flushing || queue.length > 0) {
+        if (!flushing) void run()
+        await idle
+      }
+    },
+  }
+}

@@ -1,0 +1,114 @@
+import { Hono } from 'hono'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { TallyError } from '../../platform/errors.ts'
+import type { AppEnv, Principal } from '../../platform/http/appEnv.ts'
+import { errorBody, STATUS_BY_CATEGORY } from '../../platform/http/errorHandler.ts'
+import { openTestClickHouse, type TestClickHouse } from '../../test/support/clickhouseTestHandle.ts'
+import { eventRow } from '../../test/support/eventRows.ts'
+import { createEventWriter } from '../eventWriter.ts'
+import { meteringRoutes } from './meteringRoutes.ts'
+
+let ch: TestClickHouse
+
+/** The routes behind a stand-in for the auth middleware, with the category → status mapping. */
+function appFor(principal: Principal): Hono<AppEnv> {
+  const app = new Hono<AppEnv>()
+  app.use(async (c, next) => {
+    c.set('principal', principal)
+    await next()
+  })
+  app.route('/', meteringRoutes(ch.handle))
+  app.onError((err, c) => {
+    if (err instanceof TallyError) return c.json(errorBody(err.code, err.message, err.details), STATUS_BY_CATEGORY[err.category])
+    throw err
+  })
+  return app
+}
+
+let orgA: Hono<AppEnv>
+
+beforeAll(async () => {
+  ch = await openTestClickHouse()
+  orgA = appFor({ kind: 'api_key', orgId: 'org-a', keyId: 'k1' })
+  const writer = createEventWriter(ch.handle)
+  await writer.write([
+    eventRow({ org_id: 'org-a', event_id: 'a1', timestamp: '2024-03-05 10:15:30.000', data: '{"cpu":"2.5"}' }),
+    eventRow({ org_id: 'org-a', event_id: 'a2', timestamp: '2024-03-05 10:45:00.000', data: '{"cpu":"0.25"}' }),
+    eventRow({ org_id: 'org-b', event_id: 'b1', timestamp: '2024-03-05 10:15:30.000', data: '{"cpu":"99"}' }),
+  ])
+  await writer.close()
+})
+afterAll(async () => {
+  await ch.destroy()
+})
+
+describe('GET /v1/usage', () => {
+  it('answers the principal organisation’s usage', async () => {
+    const res = await orgA.request('/v1/usage?raw_metric=cpu_usage&from=2024-03-05&to=2024-03-06T00:00:00Z&granularity=hour')
+    expect(res.status).toBe(200)
+    expect(await res.json()).toEqual({
+      buckets: [
+        // 2.5 + 0.25 = 2.75
+        { bucket: '2024-03-05T10:00:00.000Z', customer_id: 'cust-1', events: '2', fields: { cpu: { count: '2', sum: '2.75', min: '0.25', max: '2.5' } } },
+      ],
+    })
+  })
+
+  it('accepts the reference timestamp format and an offset, and filters by customer', async () => {
+    const res = await orgA.request(
+      '/v1/usage?raw_metric=cpu_usage&customer_id=cust-1&granularity=minute&from=' +
+        encodeURIComponent('2024-03-05 10:15:00.000') +
+        '&to=' +
+        encodeURIComponent('2024-03-05T11:16:00+01:00'),
+    )
+    expect(res.status).toBe(200)
+    const body = (await res.json()) as { buckets: { bucket: string }[] }
+    expect(body.buckets.map((b) => b.bucket)).toEqual(['2024-03-05T10:15:00.000Z'])
+  })
+
+  it('rejects an invalid query with field details', async () => {
+    const res = await orgA.request('/v1/usage?from=yesterday&to=2024-03-05&granularity=week')
+    expect(res.status).toBe(400)
+    const body = (await res.json()) as { error: { code: string; details: { field: string; code: string }[] } }
+    expect(body.error.code).toBe('invalid_query')
+    expect(body.error.details.map((d) => d.field).sort()).toEqual(['from', 'granularity', 'raw_metric'])
+    expect(body.error.details.every((d) => d.code === 'invalid_query')).toBe(true)
+  })
+
+  it('rejects an empty or too wide range', async () => {
+    const empty = await orgA.request('/v1/usage?raw_metric=cpu_usage&from=2024-03-05&to=2024-03-05')
+    expect(empty.status).toBe(400)
+    expect(await empty.json()).toMatchObject({ error: { code: 'invalid_query', details: [{ field: 'to' }] } })
+    const wide = await orgA.request('/v1/usage?raw_metric=cpu_usage&from=2024-01-01&to=2024-03-01&granularity=minute')
+    expect(wide.status).toBe(400)
+  })
+
+  it('requires an organisation for an admin principal without one', async () => {
+    const admin = appFor({ kind: 'admin', orgId: null })
+    const res = await admin.request('/v1/usage?raw_metric=cpu_usage&from=2024-03-05&to=2024-03-06')
+    expect(res.status).toBe(400)
+    expect(await res.json()).toMatchObject({ error: { code: 'organisation_required' } })
+  })
+})
+
+describe('GET /v1/events', () => {
+  it('lists the organisation’s events newest first', async () => {
+    const res = await orgA.request('/v1/events')
+    expect(res.status).toBe(200)
+    const body = (await res.json()) as { events: { event_id: string; data: unknown }[] }
+    expect(body.events.map((e) => e.event_id)).toEqual(['a2', 'a1'])
+    expect(body.events[0]?.data).toEqual({ cpu: '0.25' })
+  })
+
+  it('applies limit and filters, and bounds the limit', async () => {
+    const one = await orgA.request('/v1/events?limit=1&customer_id=cust-1&raw_metric=cpu_usage')
+    expect(((await one.json()) as { events: unknown[] }).events).toHaveLength(1)
+    const none = await orgA.request('/v1/events?raw_metric=nothing')
+    expect(await none.json()).toEqual({ events: [] })
+    for (const limit of ['0', '1001', 'ten']) {
+      const res = await orgA.request(`/v1/events?limit=${limit}`)
+      expect(res.status).toBe(400)
+      expect(await res.json()).toMatchObject({ error: { code: 'invalid_query', details: [{ field: 'limit' }] } })
+    }
+  })
+})

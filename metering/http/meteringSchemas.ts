@@ -1,0 +1,67 @@
+// Query and response schemas of the metering endpoints, shared by the routes (validation)
+// and meteringOperations (the OpenAPI document).
+import { z } from 'zod'
+import { instantParam } from '../../platform/http/instantParam.ts'
+
+/** Widest range one usage query may span per granularity, so one request stays bounded. */
+export const MAX_USAGE_RANGE_DAYS = { minute: 7, hour: 400, day: 3660 } as const
+
+export const usageQuerySchema = z
+  .object({
+    raw_metric: z.string().min(1).describe('Raw metric name'),
+    customer_id: z.string().min(1).optional().describe('Only this customer; without it every customer gets its own buckets'),
+    from: instantParam.describe('Start, inclusive: buckets starting at or after it'),
+    to: instantParam.describe('End, exclusive: buckets starting before it'),
+    granularity: z.enum(['minute', 'hour', 'day']).default('hour').describe('Bucket size, UTC; default hour'),
+  })
+  .superRefine((q, ctx) => {
+    if (q.to.getTime() <= q.from.getTime()) {
+      ctx.addIssue({ code: 'custom', path: ['to'], message: '`to` must be after `from`' })
+      return
+    }
+    const maxDays = MAX_USAGE_RANGE_DAYS[q.granularity]
+    if (q.to.getTime() - q.from.getTime() > maxDays * 86_400_000) {
+      ctx.addIssue({ code: 'custom', path: ['to'], message: `a ${q.granularity} query spans at most ${maxDays} days` })
+    }
+  })
+
+export const eventListQuerySchema = z.object({
+  raw_metric: z.string().min(1).optional().describe('Only this raw metric'),
+  customer_id: z.string().min(1).optional().describe('Only this customer'),
+  limit: z.coerce.number().int().min(1).max(1000).default(100).describe('Events to return, newest first (1–1000, default 100)'),
+})
+
+const decimalString = z.string().describe('A decimal number as a string, exact')
+
+export const usageResponseSchema = z.object({
+  buckets: z.array(
+    z.object({
+      bucket: z.string().describe('Bucket start, ISO 8601 UTC'),
+      customer_id: z.string(),
+      events: decimalString.describe('Events in the bucket'),
+      fields: z.record(
+        z.string(),
+        z.object({
+          count: decimalString.describe('Events carrying this field as a number'),
+          sum: decimalString,
+          min: decimalString,
+          max: decimalString,
+        }),
+      ),
+    }),
+  ),
+})
+
+export const eventListResponseSchema = z.object({
+  events: z.array(
+    z.object({
+      event_id: z.string(),
+      raw_metric: z.string(),
+      customer_id: z.string(),
+      timestamp: z.string().describe('ISO 8601 UTC'),
+      data: z.record(z.string(), z.unknown()).describe('The payload; numbers are decimal strings'),
+      ingested_at: z.string().describe('ISO 8601 UTC'),
+      source: z.string(),
+    }),
+  ),
+})

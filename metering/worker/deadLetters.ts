@@ -1,0 +1,76 @@
+// The dead-letter store: ClickHouse `events_dead_letter` (migration 0004). Written by the
+// metering worker, read (always for one organisation) by GET /v1/dead-letters.
+import { createHash } from 'node:crypto'
+import { insertOnce } from '../../platform/clickhouse/insertOnce.ts'
+import type { ClickHouseHandle } from '../../platform/clickhouse/openClickHouse.ts'
+
+export interface DeadLetterRow {
+  org_id: string
+  source_topic: string
+  source_partition: number
+  source_offset: string
+  message_key: string
+  payload: string
+  payload_encoding: 'utf8' | 'base64'
+  error_code: string
+  error_message: string
+  /** UTC, `YYYY-MM-DD HH:mm:ss.SSS`. */
+  failed_at: string
+}
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true })
+
+/** The payload as stored: UTF-8 text when it is valid UTF-8, base64 otherwise (never lossy). */
+export function encodePayload(value: Buffer | null): { payload: string; payload_encoding: 'utf8' | 'base64' } {
+  if (value === null) return { payload: '', payload_encoding: 'utf8' }
+  try {
+    return { payload: strictUtf8.decode(value), payload_encoding: 'utf8' }
+  } catch {
+    return { payload: value.toString('base64'), payload_encoding: 'base64' }
+  }
+}
+
+/** Inserts dead letters once: the token is derived from their coordinates, so a retried insert is dropped. */
+export async function insertDeadLetters(handle: ClickHouseHandle, rows: DeadLetterRow[]): Promise<void> {
+  if (rows.length === 0) return
+  const hash = createHash('sha256')
+  for (const r of rows) hash.update(`${r.source_topic}\u0000${r.source_partition}\u0000${r.source_offset}\u0001`)
+  await insertOnce(handle, { table: 'events_dead_letter', rows, token: `tally-dead-letters-${hash.digest('hex')}` })
+}
+
+export interface DeadLetter {
+  topic: string
+  partition: number
+  offset: string
+  key: string
+  payload: string
+  payload_encoding: 'utf8' | 'base64'
+  error: { code: string; message: string }
+  /** ISO 8601 UTC. */
+  failed_at: string
+}
+
+/** Dead letters of one organisation, newest first. */
+export async function listDeadLetters(handle: ClickHouseHandle, q: { orgId: string; limit: number; errorCode?: string }): Promise<DeadLetter[]> {
+  const rs = await handle.client.query({
+    query: `SELECT source_topic, source_partition, toString(source_offset) AS source_offset, message_key, payload,
+                   payload_encoding, error_code, error_message, failed_at
+            FROM events_dead_letter FINAL
+            WHERE org_id = {org_id:String} ${q.errorCode === undefined ? '' : 'AND error_code = {error_code:String}'}
+            ORDER BY failed_at DESC, source_topic, source_partition, source_offset
+            LIMIT {limit:UInt32}`,
+    query_params: { org_id: q.orgId, limit: q.limit, ...(q.errorCode === undefined ? {} : { error_code: q.errorCode }) },
+    format: 'JSONEachRow',
+  })
+  const rows = await rs.json<Omit<DeadLetterRow, 'org_id'>>()
+  return rows.map((r) => ({
+    topic: r.source_topic,
+    partition: Number(r.source_partition),
+    offset: r.source_offset,
+    key: r.message_key,
+    payload: r.payload,
+    payload_encoding: r.payload_encoding,
+    error: { code: r.error_code, message: r.error_message },
+    failed_at: r.failed_at.replace(' ', 'T') + 'Z',
+  }))
+}

@@ -1,0 +1,259 @@
+// The metering worker: a member of the Kafka consumer group that turns `tally.events` into
+// rows of ClickHouse `events` (and so, through the materialized views, `event_keys` and the
+// rollups), exactly once per (org_id, event_id).
+//
+// Flush order, per contiguous run of at most `flushRows` messages of one partition:
+//   1. INSERT into ClickHouse: keys already in `event_keys` are dropped, the rest go in one
+//      synchronous insert whose insert_deduplication_token is derived from the partition and
+//      offset range; poison messages go to the dead-letter topic (acks=all) and table.
+//   2. COMMIT the offset after the run: the run is the contiguous processed prefix, because
+//      every message in it has an outcome (stored, duplicate, dead-lettered) and nothing
+//      after it is committed before it.
+//   3. DEDUP STATE: the keys of step 1 are recorded by `event_keys_mv` inside the very insert
+//      of step 1, so they are durable before the commit; nothing is left to record here.
+// A crash after 1 and before 2 replays the run: its keys are found and dropped (and an
+// identical insert is dropped by its token). A crash before 1 replays it from scratch.
+// See metering/README.md ("Kafka worker") for what each step protects against.
+//
+// Flush on size or time: a fetch returns at most `maxBytes`, and the broker answers a fetch
+// as soon as `minBytes` are there or after `flushMs`, so quiet partitions flush within
+// `flushMs` and busy ones in runs of `flushRows`.
+import type { Consumer, EachBatchPayload, Kafka, Producer } from 'kafkajs'
+import { Partitioners } from 'kafkajs'
+import { isClickHouseUnavailable } from '../../platform/clickhouse/clickHouseErrors.ts'
+import type { ClickHouseHandle } from '../../platform/clickhouse/openClickHouse.ts'
+import type { Logger } from '../../platform/logger.ts'
+import { LATENCY_BUCKETS, SIZE_BUCKETS, type MetricsRegistry } from '../../platform/metrics/metrics.ts'
+import { insertDeadLetters } from './deadLetters.ts'
+import { insertChunkEvents, planChunk } from './flushPartitionChunk.ts'
+
+export interface FlushInfo {
+  topic: string
+  partition: number
+  firstOffset: string
+  lastOffset: string
+  inserted: number
+}
+
+export interface MeteringWorkerOptions {
+  kafka: Kafka
+  clickhouse: ClickHouseHandle
+  logger: Logger
+  metrics: MetricsRegistry
+  topic: string
+  deadLetterTopic: string
+  groupId: string
+  /** Most messages per insert; default 10,000. */
+  flushRows?: number
+  /** Longest a fetch waits for data before it is flushed anyway (ms); default 500. */
+  flushMs?: number
+  maxMessageBytes?: number
+  sessionTimeoutMs?: number
+  /**
+   * Test hook, called after step 1 (insert) and before step 2 (commit) of every flush. The
+   * fault tests kill the process here to prove a replayed run is not counted twice.
+   */
+  afterInsert?: (info: FlushInfo) => Promise<void> | void
+}
+
+export interface MeteringWorker {
+  /** Joins the group and starts consuming; resolves once the consumer runs. */
+  start(): Promise<void>
+  /** Rejects when the worker stops on an error it must not skip (see `restartOnFailure`). */
+  readonly failed: Promise<never>
+  /** Stops fetching, finishes the flush under way (insert and commit), leaves the group. Idempotent. */
+  close(): Promise<void>
+}
+
+export function createMeteringWorker(opts: MeteringWorkerOptions): MeteringWorker {
+  const flushRows = opts.flushRows ?? 10_000
+  const flushMs = opts.flushMs ?? 500
+  const maxMessageBytes = opts.maxMessageBytes ?? 1024 * 1024
+  const sessionTimeout = opts.sessionTimeoutMs ?? 30_000
+  const log = opts.logger.child({ component: 'metering-worker', group: opts.groupId })
+  const m = {
+    messages: opts.metrics.counter('tally_metering_messages_total', 'Messages consumed, by outcome (inserted, duplicate, dead_letter).'),
+    dedupHits: opts.metrics.counter(
+      'tally_metering_dedup_hits_total',
+      'Duplicates dropped, by where they were found (chunk: repeated in one flush; stored: already in event_keys).',
+    ),
+    deadLetters: opts.metrics.counter('tally_metering_dead_letters_total', 'Messages dead-lettered, by error code.'),
+    flushRows: opts.metrics.histogram('tally_metering_flush_messages', 'Messages per flush.', SIZE_BUCKETS),
+    flushSeconds: opts.metrics.histogram('tally_metering_flush_seconds', 'Flush duration: insert, dead letters and offset commit.', LATENCY_BUCKETS),
+    lag: opts.metrics.gauge('tally_metering_consumer_lag', 'Messages behind the partition end after the last flush.'),
+    commitFailures: opts.metrics.counter('tally_metering_commit_failures_total', 'Offset commits refused (the partition moved in a rebalance).'),
+  }
+
+  const consumer: Consumer = opts.kafka.consumer({
+    groupId: opts.groupId,
+    sessionTimeout,
+    heartbeatInterval: Math.max(100, Math.floor(sessionTimeout / 10)),
+    rebalanceTimeout: Math.max(60_000, sessionTimeout * 2),
+    minBytes: 64 * 1024,
+    maxWaitTimeInMs: flushMs,
+    maxBytesPerPartition: 16 * 1024 * 1024,
+    allowAutoTopicCreation: false,
+    retry: {
+      retries: 5,
+      // An error that is neither a retriable Kafka error nor an unavailable ClickHouse stops
+      // the worker: skipping the batch would lose data, retrying forever would hide a bug.
+      restartOnFailure: async (err) => isRetriable(err),
+    },
+  })
+  const dlqProducer: Producer = opts.kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    allowAutoTopicCreation: false,
+    createPartitioner: Partitioners.DefaultPartitioner,
+  })
+
+  let rejectFailed: (err: Error) => void = () => {}
+  const failed = new Promise<never>((_, reject) => (rejectFailed = reject))
+  failed.catch(() => {}) // observed by whoever awaits it; never an unhandled rejection
+  let closing: Promise<void> | null = null
+  let owned = new Set<string>()
+
+  consumer.on(consumer.events.CRASH, (e) => {
+    if (e.payload.restart) return
+    log.error({ err: e.payload.error }, 'metering worker stopped on an error it must not skip')
+    rejectFailed(e.payload.error)
+  })
+  consumer.on(consumer.events.GROUP_JOIN, (e) => {
+    const assigned = new Set<string>()
+    for (const [topic, partitions] of Object.entries(e.payload.memberAssignment)) {
+      for (const p of partitions) assigned.add(`${topic}\u0000${p}`)
+    }
+    for (const key of owned) {
+      if (!assigned.has(key)) {
+        const [topic, partition] = key.split('\u0000')
+        m.lag.remove({ topic: topic!, partition: partition! })
+      }
+    }
+    owned = assigned
+    log.info({ assignment: e.payload.memberAssignment }, 'joined the group')
+  })
+
+  async function eachBatch(payload: EachBatchPayload): Promise<void> {
+    const { batch, resolveOffset, heartbeat, isRunning, isStale } = payload
+    const { topic, partition } = batch
+    for (let i = 0; i < batch.messages.length; i += flushRows) {
+      // A stopping worker or a revoked partition ends here: the rest is re-fetched by its owner.
+      if (!isRunning() || isStale()) return
+      const messages = batch.messages.slice(i, i + flushRows)
+      const started = performance.now()
+      const plan = planChunk({ topic, partition, messages, maxMessageBytes, now: new Date() })
+
+      // 1. Insert events and dead letters (retried while ClickHouse is unavailable; both are idempotent).
+      const outcome = await withClickHouseRetry(heartbeat, isRunning, () => insertChunkEvents(opts.clickhouse, topic, partition, plan))
+      if (plan.deadLetters.length > 0) {
+        await dlqProducer.send({
+          topic: opts.deadLetterTopic,
+          acks: -1,
+          messages: plan.deadLetters.map((d, j) => ({
+            key: plan.deadLetterMessages[j]!.key,
+            value: plan.deadLetterMessages[j]!.value,
+            headers: {
+              'tally-error-code': d.error_code,
+              'tally-error-message': d.error_message,
+              'tally-source': `${topic}/${partition}/${d.source_offset}`,
+              'tally-failed-at': d.failed_at,
+              ...(d.org_id === '' ? {} : { 'tally-org': d.org_id }),
+            },
+          })),
+        })
+        await withClickHouseRetry(heartbeat, isRunning, () => insertDeadLetters(opts.clickhouse, plan.deadLetters))
+      }
+      await opts.afterInsert?.({ topic, partition, firstOffset: plan.firstOffset, lastOffset: plan.lastOffset, inserted: outcome.inserted })
+
+      // 2. Commit the contiguous processed prefix: everything up to the run's last offset.
+      resolveOffset(plan.lastOffset)
+      try {
+        await consumer.commitOffsets([{ topic, partition, offset: (BigInt(plan.lastOffset) + 1n).toString() }])
+      } catch (err) {
+        // The partition moved (rebalance) or the coordinator is gone: the new owner replays
+        // from the last committed offset and finds these keys stored, so stop here.
+        m.commitFailures.inc({ topic })
+        log.warn({ err, topic, partition, offset: plan.lastOffset }, 'offset commit refused; the run will be replayed and deduplicated')
+        throw err
+      }
+      // 3. Dedup state: written by event_keys_mv in step 1 (see the header comment).
+
+      m.messages.inc({ outcome: 'inserted' }, outcome.inserted)
+      m.messages.inc({ outcome: 'duplicate' }, outcome.alreadyStored + plan.repeatedInChunk)
+      m.messages.inc({ outcome: 'dead_letter' }, plan.deadLetters.length)
+      if (plan.repeatedInChunk > 0) m.dedupHits.inc({ where: 'chunk' }, plan.repeatedInChunk)
+      if (outcome.alreadyStored > 0) m.dedupHits.inc({ where: 'stored' }, outcome.alreadyStored)
+      for (const d of plan.deadLetters) m.deadLetters.inc({ code: d.error_code })
+      m.flushRows.observe({}, messages.length)
+      m.flushSeconds.observe({}, (performance.now() - started) / 1000)
+      const high = BigInt(batch.highWatermark)
+      const lag = high - (BigInt(plan.lastOffset) + 1n)
+      m.lag.set({ topic, partition: String(partition) }, Number(lag > 0n ? lag : 0n))
+      await heartbeat()
+    }
+  }
+
+  async function withClickHouseRetry<T>(heartbeat: () => Promise<void>, isRunning: () => boolean, fn: () => Promise<T>): Promise<T> {
+    let delay = 200
+    for (;;) {
+      try {
+        return await keepAlive(heartbeat, fn)
+      } catch (err) {
+        if (!isClickHouseUnavailable(err) || !isRunning()) throw err
+        log.warn({ err, retryInMs: delay }, 'ClickHouse unavailable; retrying the flush')
+        await new Promise((resolve) => setTimeout(resolve, delay))
+        delay = Math.min(delay * 2, 5_000)
+      }
+    }
+  }
+
+  /** Heartbeats while a long step runs, so a slow insert does not cost the partition. */
+  async function keepAlive<T>(heartbeat: () => Promise<void>, fn: () => Promise<T>): Promise<T> {
+    const timer = setInterval(() => {
+      // A failed heartbeat (rebalance under way) surfaces at the commit; nothing to do here.
+      heartbeat().catch(() => {})
+    }, Math.max(100, Math.floor(sessionTimeout / 10)))
+    try {
+      return await fn()
+    } finally {
+      clearInterval(timer)
+    }
+  }
+
+  return {
+    failed,
+    async start() {
+      await dlqProducer.connect()
+      await consumer.connect()
+      await consumer.subscribe({ topic: opts.topic, fromBeginning: true })
+      await consumer.run({
+        autoCommit: false,
+        eachBatchAutoResolve: false,
+        partitionsConsumedConcurrently: 1,
+        eachBatch,
+      })
+      log.info({ topic: opts.topic, flushRows, flushMs }, 'metering worker consuming')
+    },
+    close() {
+      closing ??= (async () => {
+        // disconnect() stops fetching, waits for the batch under way (its insert and commit),
+        // then leaves the group so the partitions move at once instead of after the session timeout.
+        await consumer.disconnect()
+        await dlqProducer.disconnect()
+        log.info('metering worker stopped')
+      })()
+      return closing
+    },
+  }
+}
+
+function isRetriable(err: Error): boolean {
+  let cause: unknown = err
+  while (cause instanceof Error) {
+    if ((cause as { retriable?: boolean }).retriable === true) return true
+    if (isClickHouseUnavailable(cause)) return true
+    if (cause.cause === undefined || cause.cause === cause) break
+    cause = cause.cause
+  }
+  return false
+}

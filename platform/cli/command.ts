@@ -1,0 +1,33 @@
+import type { ParseArgsConfig } from 'node:util'
+import type { Config } from '../config/schema.ts'
+import type { Logger } from '../logger.ts'
+import type { Out } from './output.ts'
+
+export interface CommandContext {
+  /** Parsed flags (`--org X` → `values.org`). */
+  values: Record<string, string | boolean | undefined>
+  positionals: string[]
+  /** Parses the configuration; throws a ConfigError listing every problem. */
+  config(): Config
+  logger(): Logger
+  out: Out
+}
+
+export interface Command {
+  /** Words after `tally`, e.g. `['keys', 'create']`. */
+  path: string[]
+  summary: string
+  /** Shown by `tally <command> --help`, after the command words. */
+  usage: string
+  options?: ParseArgsConfig['options']
+  run(ctx: CommandContext): Promise<number | void>
+}
+
+/** Reads a required flag or throws a usage error naming it. */
+export function required(ctx: CommandContext, flag: string): string {
+  const value = ctx.values[flag]
+  if (typeof value !== 'string' || value === '') throw new UsageError(`--${flag} is required`)
+  return value
+}
+
+export class UsageError extends Error {}

@@ -1,0 +1,74 @@
+// `tally plans|contracts|invoices …`: JSON files in, tables out, all through the HTTP API.
+import { readFile } from 'node:fs/promises'
+import type { Command } from '../command.ts'
+import { required, UsageError } from '../command.ts'
+import { table } from '../output.ts'
+import { withApi } from './withApi.ts'
+
+async function jsonFile(path: unknown): Promise<unknown> {
+  if (typeof path !== 'string' || path === '') throw new UsageError('--file PATH.json is required')
+  return JSON.parse(await readFile(path, 'utf8')) as unknown
+}
+
+function createFrom(noun: 'plans' | 'contracts' | 'products', summary: string): Command {
+  return {
+    path: [noun, 'create'],
+    summary,
+    usage: '--org ORG_ID --file BODY.json',
+    options: { org: { type: 'string' }, file: { type: 'string' } },
+    async run(ctx) {
+      const org = required(ctx, 'org')
+      const body = await jsonFile(ctx.values.file)
+      const created = await withApi(ctx, (api) => api.call<{ id: string; name?: string }>('POST', `/v1/${noun}`, { org, body }))
+      ctx.out(`Created ${noun.slice(0, -1)} ${created.name ?? ''} ${created.id}`.replace('  ', ' '))
+    },
+  }
+}
+
+function listOf(noun: 'plans' | 'contracts' | 'products', columns: string[]): Command {
+  return {
+    path: [noun, 'list'],
+    summary: `List ${noun}`,
+    usage: '--org ORG_ID',
+    options: { org: { type: 'string' } },
+    async run(ctx) {
+      const org = required(ctx, 'org')
+      const res = await withApi(ctx, (api) => api.call<{ data: Record<string, unknown>[] }>('GET', `/v1/${noun}`, { org }))
+      ctx.out(table(res.data.map((r) => Object.fromEntries(columns.map((c) => [c, typeof r[c] === 'object' && r[c] !== null ? JSON.stringify(r[c]) : r[c]]))), columns))
+    },
+  }
+}
+
+export const productsCreateCommand = createFrom('products', 'Create a product from a JSON body (see POST /v1/products)')
+export const productsListCommand = listOf('products', ['id', 'name', 'kind', 'metric', 'default_quantity'])
+export const plansCreateCommand = createFrom('plans', 'Create a plan from a JSON body (see POST /v1/plans)')
+export const plansListCommand = listOf('plans', ['id', 'name', 'currency', 'features'])
+export const contractsCreateCommand = createFrom('contracts', 'Create a contract from a JSON body (see POST /v1/contracts)')
+export const contractsListCommand = listOf('contracts', ['id', 'customer', 'name', 'currency', 'start_date', 'end_date', 'cadence', 'renewal'])
+
+export const invoicesListCommand: Command = {
+  path: ['invoices', 'list'],
+  summary: 'List invoices',
+  usage: '--org ORG_ID [--status draft|finalized|paid|void]',
+  options: { org: { type: 'string' }, status: { type: 'string' } },
+  async run(ctx) {
+    const org = required(ctx, 'org')
+    const q = ctx.values.status ? `?status=${encodeURIComponent(String(ctx.values.status))}` : ''
+    const res = await withApi(ctx, (api) => api.call<{ data: Record<string, unknown>[] }>('GET', `/v1/invoices${q}`, { org }))
+    ctx.out(table(res.data, ['id', 'number', 'status', 'billing_date', 'currency', 'total']))
+  },
+}
+
+export const invoicesFinalizeCommand: Command = {
+  path: ['invoices', 'finalize'],
+  summary: 'Finalize a draft invoice now (assigns the next number)',
+  usage: '--org ORG_ID INVOICE_ID',
+  options: { org: { type: 'string' } },
+  async run(ctx) {
+    const org = required(ctx, 'org')
+    const id = ctx.positionals[0]
+    if (!id) throw new UsageError('give the invoice id')
+    const inv = await withApi(ctx, (api) => api.call<{ number: number; total: string; currency: string }>('POST', `/v1/invoices/${encodeURIComponent(id)}/finalize`, { org }))
+    ctx.out(`Invoice ${inv.number} finalized: ${inv.total} ${inv.currency}`)
+  },
+}

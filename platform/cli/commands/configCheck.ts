@@ -1,0 +1,19 @@
+import type { Command } from '../command.ts'
+import { describeConfig, parseConfig } from '../../config/load.ts'
+import { table } from '../output.ts'
+
+export const configCheckCommand: Command = {
+  path: ['config', 'check'],
+  summary: 'Validate the TALLY_* environment and print the effective configuration',
+  usage: '',
+  async run(ctx) {
+    const result = parseConfig()
+    if (!result.ok) {
+      ctx.out(`${result.problems.length} configuration problem(s):`)
+      for (const p of result.problems) ctx.out(`  ${p.variable}: ${p.message}`)
+      return 1
+    }
+    ctx.out(table(describeConfig(result.config)))
+    ctx.out('\nConfiguration is valid.')
+  },
+}

@@ -1,0 +1,50 @@
+import type { Command } from '../command.ts'
+import { required } from '../command.ts'
+import { table } from '../output.ts'
+import { withApi } from './withApi.ts'
+
+interface CustomerView {
+  external_id: string
+  name: string
+  email: string | null
+  currency: string
+  time_zone: string
+}
+
+export const customersCreateCommand: Command = {
+  path: ['customers', 'create'],
+  summary: 'Create a customer (its id is the customer_id events carry)',
+  usage: '--org ORG_ID --id CUSTOMER_ID --name NAME [--email E] [--currency USD] [--time-zone UTC]',
+  options: {
+    org: { type: 'string' },
+    id: { type: 'string' },
+    name: { type: 'string' },
+    email: { type: 'string' },
+    currency: { type: 'string' },
+    'time-zone': { type: 'string' },
+  },
+  async run(ctx) {
+    const org = required(ctx, 'org')
+    const body = {
+      external_id: required(ctx, 'id'),
+      name: required(ctx, 'name'),
+      ...(ctx.values.email ? { email: ctx.values.email } : {}),
+      ...(ctx.values.currency ? { currency: ctx.values.currency } : {}),
+      ...(ctx.values['time-zone'] ? { time_zone: ctx.values['time-zone'] } : {}),
+    }
+    const c = await withApi(ctx, (api) => api.call<CustomerView>('POST', '/v1/customers', { org, body }))
+    ctx.out(`Created customer ${c.external_id} (${c.name}, ${c.currency}, ${c.time_zone}).`)
+  },
+}
+
+export const customersListCommand: Command = {
+  path: ['customers', 'list'],
+  summary: "List an organisation's customers",
+  usage: '--org ORG_ID',
+  options: { org: { type: 'string' } },
+  async run(ctx) {
+    const org = required(ctx, 'org')
+    const res = await withApi(ctx, (api) => api.call<{ data: CustomerView[] }>('GET', '/v1/customers?limit=1000', { org }))
+    ctx.out(table(res.data, ['external_id', 'name', 'email', 'currency', 'time_zone']))
+  },
+}

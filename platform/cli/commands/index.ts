@@ -1,0 +1,51 @@
+import type { Command } from '../command.ts'
+import { contractsCreateCommand, contractsListCommand, invoicesFinalizeCommand, invoicesListCommand, plansCreateCommand, plansListCommand, productsCreateCommand, productsListCommand } from './billing.ts'
+import { rateCommand } from './rate.ts'
+import { schedulerCommand } from './scheduler.ts'
+import { configCheckCommand } from './configCheck.ts'
+import { customersCreateCommand, customersListCommand } from './customers.ts'
+import { demoCommand } from './demo.ts'
+import { gatewayCommand } from './gateway.ts'
+import { keysCreateCommand, keysListCommand, keysRevokeCommand } from './keys.ts'
+import { meteringCommand } from './metering.ts'
+import { metricsCreateCommand, metricsListCommand, metricsPreviewCommand, metricsShowCommand, metricsValidateCommand } from './metrics.ts'
+import { migrateCommand } from './migrate.ts'
+import { orgsCreateCommand, orgsListCommand } from './orgs.ts'
+import { pricePreviewCommand } from './pricePreview.ts'
+import { rawMetricsCreateCommand, rawMetricsListCommand } from './rawMetrics.ts'
+import { startCommand } from './start.ts'
+
+/** Every `tally` command, in the order `tally --help` lists them. */
+export const commands: Command[] = [
+  startCommand,
+  gatewayCommand,
+  meteringCommand,
+  migrateCommand,
+  configCheckCommand,
+  orgsCreateCommand,
+  orgsListCommand,
+  keysCreateCommand,
+  keysListCommand,
+  keysRevokeCommand,
+  customersCreateCommand,
+  customersListCommand,
+  rawMetricsCreateCommand,
+  rawMetricsListCommand,
+  metricsCreateCommand,
+  metricsValidateCommand,
+  metricsPreviewCommand,
+  metricsListCommand,
+  metricsShowCommand,
+  demoCommand,
+  pricePreviewCommand,
+  productsCreateCommand,
+  productsListCommand,
+  plansCreateCommand,
+  plansListCommand,
+  contractsCreateCommand,
+  contractsListCommand,
+  invoicesListCommand,
+  invoicesFinalizeCommand,
+  rateCommand,
+  schedulerCommand,
+]

@@ -1,0 +1,20 @@
+import type { Command } from '../command.ts'
+import { required } from '../command.ts'
+import { pricePreview } from '../../../rating/cli/pricePreview.ts'
+
+export const pricePreviewCommand: Command = {
+  path: ['price', 'preview'],
+  summary: 'Price a quantity with a price definition and show the line-by-line breakdown',
+  usage: '--price price.json (--quantity 1234 | --quantities quantities.json)',
+  options: { price: { type: 'string' }, quantity: { type: 'string' }, quantities: { type: 'string' } },
+  async run(ctx) {
+    await pricePreview(
+      {
+        price: required(ctx, 'price'),
+        ...(typeof ctx.values.quantity === 'string' ? { quantity: ctx.values.quantity } : {}),
+        ...(typeof ctx.values.quantities === 'string' ? { quantities: ctx.values.quantities } : {}),
+      },
+      ctx.out,
+    )
+  },
+}

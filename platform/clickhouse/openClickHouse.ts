@@ -1,0 +1,138 @@
+// The one place that knows whether ClickHouse is chDB in-process (embedded mode) or a
+// server over HTTP (distributed mode). Everything else receives a `ClickHouseHandle` and
+// talks plain `@clickhouse/client`, so the same SQL and code path serve both modes.
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { createClient, type ClickHouseClient, type ClickHouseClientConfigOptions } from '@clickhouse/client'
+import { createChdbConnection } from 'chdb/connection'
+import { UnavailableError } from '../errors.ts'
+import { toClickHouseError } from './clickHouseErrors.ts'
+import { serialChdbConnection } from './serialChdbConnection.ts'
+
+export interface ClickHouseHandle {
+  /**
+   * Client whose default database is `database`: SQL uses unqualified table names.
+   *
+   * NOTE: in chDB mode `clickhouse_settings` are applied as session-level `SET` statements,
+   * so a setting passed on one call stays in force for every later call on this handle
+   * (HTTP mode scopes them to the one request). Pass every setting a statement relies on
+   * explicitly on that statement (the event writer always sends its own
+   * `insert_deduplicate` and `insert_deduplication_token`), and put limits that must not
+   * leak into a `SETTINGS` clause of the query text instead.
+   */
+  client: ClickHouseClient
+  database: string
+  mode: 'chdb' | 'http'
+  /** Resolves when ClickHouse answers a query; rejects with `clickhouse_unavailable` otherwise. */
+  ping(): Promise<void>
+  /** Idempotent. */
+  close(): Promise<void>
+}
+
+export interface OpenClickHouseOptions {
+  /** `http[s]://[user:password@]host:port[/database]`; absent means embedded chDB. */
+  url?: string
+  /** Embedded data directory; chDB keeps its files in `${dataDir}/clickhouse`. */
+  dataDir: string
+  /** Database holding Tally's tables. Default: the URL's path if it names one, else `tally`. */
+  database?: string
+}
+
+const DATABASE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/
+
+export async function openClickHouse(opts: OpenClickHouseOptions): Promise<ClickHouseHandle> {
+  return opts.url === undefined || opts.url === '' ? openChdb(opts) : openHttp(opts.url, opts.database)
+}
+
+async function openChdb(opts: OpenClickHouseOptions): Promise<ClickHouseHandle> {
+  const database = checkedDatabase(opts.database ?? 'tally')
+  const path = join(opts.dataDir, 'clickhouse')
+  mkdirSync(path, { recursive: true })
+  // NOTE: libchdb binds one data directory per process. Opening a second, different path
+  // while this one is open throws; reopening the same path after close() works.
+  // NOTE: chdb/connection compiles against @clickhouse/client-common's types, the client
+  // against its own bundled copy of the same declarations; they differ only in nominal
+  // identity, hence the cast.
+  const connection = serialChdbConnection(createChdbConnection({ path })) as unknown as ClickHouseClientConfigOptions['connection']
+  const client = createClient({ connection })
+  try {
+    await client.command({ query: `CREATE DATABASE IF NOT EXISTS ${database}` })
+    // `USE` is session state in chDB, which is exactly what we want here: one session per
+    // handle, every later statement resolves unqualified names in `database`.
+    await client.command({ query: `USE ${database}` })
+  } catch (err) {
+    await client.close()
+    throw toClickHouseError(err, 'open')
+  }
+  return makeHandle(client, database, 'chdb')
+}
+
+async function openHttp(url: string, database?: string): Promise<ClickHouseHandle> {
+  const parsed = parseClickHouseUrl(url)
+  const db = checkedDatabase(database ?? parsed.database ?? 'tally')
+  const base = { url: parsed.url, username: parsed.username, password: parsed.password }
+  // The HTTP interface rejects every request whose `database` does not exist yet, so the
+  // database is created by a client without one, then the real client is bound to it.
+  const bootstrap = createClient(base)
+  try {
+    await bootstrap.command({ query: `CREATE DATABASE IF NOT EXISTS ${db}` })
+  } catch (err) {
+    throw toClickHouseError(err, 'open')
+  } finally {
+    await bootstrap.close()
+  }
+  return makeHandle(createClient({ ...base, database: db }), db, 'http')
+}
+
+export interface ParsedClickHouseUrl {
+  /** The URL without credentials and path. */
+  url: string
+  username?: string
+  password?: string
+  database?: string
+}
+
+/** Splits credentials and the database path out of a ClickHouse URL. */
+export function parseClickHouseUrl(raw: string): ParsedClickHouseUrl {
+  const u = new URL(raw)
+  const out: ParsedClickHouseUrl = { url: '' }
+  if (u.username !== '') out.username = decodeURIComponent(u.username)
+  if (u.password !== '') out.password = decodeURIComponent(u.password)
+  const path = u.pathname.replace(/^\/+|\/+$/g, '')
+  if (path !== '') out.database = decodeURIComponent(path)
+  u.username = ''
+  u.password = ''
+  u.pathname = '/'
+  out.url = u.toString().replace(/\/$/, '')
+  return out
+}
+
+function checkedDatabase(name: string): string {
+  // The name is spliced into DDL (identifiers cannot be bound as parameters).
+  if (!DATABASE_NAME.test(name)) throw new Error(`invalid ClickHouse database name: ${JSON.stringify(name)}`)
+  return name
+}
+
+function makeHandle(client: ClickHouseClient, database: string, mode: 'chdb' | 'http'): ClickHouseHandle {
+  let closed = false
+  return {
+    client,
+    database,
+    mode,
+    async ping() {
+      if (closed) throw new UnavailableError('clickhouse_unavailable', 'ClickHouse handle is closed')
+      const result = await client.ping({ select: true })
+      if (!result.success) {
+        // Any failed ping means "not ready", whatever its code: readiness is exactly this question.
+        const err = new UnavailableError('clickhouse_unavailable', `ClickHouse ping failed: ${result.error.message}`)
+        err.cause = result.error
+        throw err
+      }
+    },
+    async close() {
+      if (closed) return
+      closed = true
+      await client.close()
+    },
+  }
+}

@@ -1,0 +1,115 @@
+import { z } from 'zod'
+
+// The one configuration schema of every Tally process. Each key maps to a `TALLY_*`
+// environment variable (see `envName`); defaults are the embedded mode, so `tally start`
+// with no environment at all runs everything in one process on chDB and PGlite.
+
+const optionalUrl = z
+  .string()
+  .trim()
+  .url()
+  .optional()
+  .transform((v) => (v === '' ? undefined : v))
+
+const byteSize = z.coerce.number().int().positive()
+
+const configObject = z.object({
+  /** Where the CLI finds a running Tally; defaults to http://127.0.0.1:<port>. */
+  url: optionalUrl,
+  port: z.coerce.number().int().min(0).max(65535).default(8080),
+  host: z.string().default('0.0.0.0'),
+    /** Embedded data (chDB, PGlite, the generated admin token) lives here. */
+  dataDir: z.string().min(1).default('./.tally'),
+    /** ClickHouse server over HTTP; absent means chDB in-process. */
+  clickhouseUrl: optionalUrl,
+  clickhouseDatabase: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/).default('tally'),
+    /** Postgres server (`postgres://…`); absent means PGlite under the data dir. */
+  databaseUrl: z
+      .string()
+      .trim()
+      .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+      .optional(),
+    /** Organisation ensured at start (the id as given, e.g. a UUID from the reference docs). */
+  bootstrapOrg: z.string().uuid().optional(),
+  bootstrapOrgName: z.string().min(1).default('Bootstrap organisation'),
+    /** API key ensured at start for the bootstrap organisation (stored hashed). */
+  bootstrapApiKey: z.string().min(20, 'must be at least 20 characters').optional(),
+    /** Operator token for admin routes; generated into the data dir when absent. */
+  adminToken: z.string().min(20, 'must be at least 20 characters').optional(),
+    /** Accept events of customers the ledger does not know (default: reject with `customer_not_found`). */
+  acceptUnknownCustomers: z
+    .enum(['true', 'false', '1', '0'])
+    .default('false')
+    .transform((v) => v === 'true' || v === '1'),
+  /** Largest accepted request body (bytes). */
+  maxBodyBytes: byteSize.default(5 * 1024 * 1024),
+    /** Largest number of events in one batch request. */
+  maxBatchEvents: z.coerce.number().int().positive().default(10_000),
+    /** Group commit: most rows per ClickHouse insert, and longest wait (ms) to fill one. */
+  writerMaxBatchRows: z.coerce.number().int().positive().default(50_000),
+  writerMaxWaitMs: z.coerce.number().int().min(0).max(1000).default(2),
+    /** How long a resolved API key is cached in memory (ms); revocation through this process is immediate. */
+  authCacheMs: z.coerce.number().int().min(0).default(5_000),
+  logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+    /** Grace period (ms) for in-flight requests on SIGTERM before connections are cut. */
+  shutdownGraceMs: z.coerce.number().int().min(0).default(10_000),
+  // Distributed mode (Kafka). Setting TALLY_KAFKA_BROKERS switches the event sink to Kafka.
+  /** Kafka bootstrap brokers, comma-separated (`host:port,host:port`); absent means the direct sink. */
+  kafkaBrokers: z
+    .string()
+    .optional()
+    .transform((v) => (v === undefined ? undefined : v.split(',').map((b) => b.trim()).filter((b) => b !== '')))
+    .refine((v) => v === undefined || (v.length > 0 && v.every((b) => /^[^\s:]+:\d{1,5}$/.test(b))), 'must be host:port[,host:port…]'),
+  /** Topic the gateway produces accepted events to and the metering workers consume. */
+  kafkaTopic: z.string().regex(/^[A-Za-z0-9._-]{1,249}$/).default('tally.events'),
+  /** Topic poison messages are copied to (with their error) by the metering workers. */
+  kafkaDeadLetterTopic: z.string().regex(/^[A-Za-z0-9._-]{1,249}$/).default('tally.events.dlq'),
+  /** Partitions of the events topic when Tally creates it: the ceiling on metering workers doing work. */
+  kafkaPartitions: z.coerce.number().int().positive().max(10_000).default(6),
+  /** Produce compression (`none` or `gzip`; see ingest/sink/README.md for the measurement). */
+  kafkaCompression: z.enum(['none', 'gzip']).default('none'),
+  /** Gateway: how long the first event of an idle producer waits for company (ms) before one send. */
+  kafkaLingerMs: z.coerce.number().int().min(0).max(1000).default(2),
+  /** Gateway: most events in one send to the broker. */
+  kafkaMaxBatchEvents: z.coerce.number().int().positive().default(10_000),
+  /** Gateway: bytes of events queued or in flight to the broker; past it requests get 503. */
+  kafkaMaxInFlightBytes: byteSize.default(64 * 1024 * 1024),
+  /** Gateway: longest a request waits for the broker's ack (ms) before it gets 503. */
+  kafkaSendTimeoutMs: z.coerce.number().int().positive().default(5_000),
+  /** Metering workers' consumer group. */
+  kafkaGroupId: z.string().min(1).default('tally-metering'),
+  /** Metering worker: consumer session timeout (ms); a worker silent this long loses its partitions. */
+  kafkaSessionTimeoutMs: z.coerce.number().int().min(1_000).default(30_000),
+  /** Metering worker: most rows per ClickHouse insert (flush on size). */
+  meteringFlushRows: z.coerce.number().int().positive().default(10_000),
+  /** Metering worker: longest a fetch waits to fill up before it is flushed anyway (ms; flush on time). */
+  meteringFlushMs: z.coerce.number().int().min(0).max(60_000).default(500),
+  /** Metering worker: messages larger than this (bytes) are dead-lettered as `message_too_large`. */
+  meteringMaxMessageBytes: byteSize.default(1024 * 1024),
+  /** Port of `tally metering`'s health and /metrics endpoints. */
+  meteringPort: z.coerce.number().int().min(0).max(65535).default(9464),
+  /** Rating job schedule (croner syntax, UTC) for `tally scheduler` and `tally start`; "off" disables it in `tally start`. */
+  ratingCron: z.string().min(1).default('15 * * * *'),
+  /** Hours after a billing date during which late events re-rate the draft; then it is finalized. */
+  ratingGraceHours: z.coerce.number().min(0).max(24 * 90).default(72),
+})
+
+export const configSchema = configObject.superRefine((c, ctx) => {
+    if (c.bootstrapApiKey && !c.bootstrapOrg) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['bootstrapOrg'],
+        message: 'TALLY_BOOTSTRAP_API_KEY needs TALLY_BOOTSTRAP_ORG (the organisation the key belongs to)',
+      })
+    }
+  })
+
+export type Config = z.infer<typeof configSchema>
+export type ConfigKey = keyof typeof configObject.shape
+
+/** `dataDir` → `TALLY_DATA_DIR`. */
+export function envName(key: string): string {
+  return 'TALLY_' + key.replace(/[A-Z]/g, (c) => '_' + c).toUpperCase()
+}
+
+export const configKeys = Object.keys(configObject.shape) as ConfigKey[]

@@ -1,0 +1,51 @@
+import { Hono, type MiddlewareHandler } from 'hono'
+import type { Logger } from '../logger.ts'
+import type { AppEnv } from './appEnv.ts'
+import { errorBody, handleError } from './errorHandler.ts'
+import { docsPage } from './docsPage.ts'
+
+export interface ReadinessCheck {
+  name: string
+  check(): Promise<void>
+}
+
+export interface AppParts {
+  logger: Logger
+  authenticate: MiddlewareHandler<AppEnv>
+  /** Route modules mounted behind authentication. */
+  routes: Hono<AppEnv>[]
+  readiness: ReadinessCheck[]
+  openapi: Record<string, unknown>
+}
+
+/**
+ * Assembles the HTTP API: public probes and docs first, then authentication, then the
+ * domain route modules. Errors from any of them are mapped in one handler.
+ */
+export function createApp(parts: AppParts): Hono<AppEnv> {
+  const app = new Hono<AppEnv>()
+  app.onError(handleError(parts.logger))
+  app.notFound((c) => c.json(errorBody('route_not_found', `No route ${c.req.method} ${c.req.path}; see /docs`), 404))
+
+  app.get('/healthz', (c) => c.json({ status: 'ok' }))
+  app.get('/readyz', async (c) => {
+    const results = await Promise.all(
+      parts.readiness.map(async ({ name, check }) => {
+        try {
+          await check()
+          return { name, ok: true as const }
+        } catch (err) {
+          return { name, ok: false as const, error: (err as Error).message }
+        }
+      }),
+    )
+    const ready = results.every((r) => r.ok)
+    return c.json({ status: ready ? 'ready' : 'unavailable', checks: results }, ready ? 200 : 503)
+  })
+  app.get('/openapi.json', (c) => c.json(parts.openapi))
+  app.get('/docs', (c) => c.html(docsPage(parts.openapi)))
+
+  app.use('*', parts.authenticate)
+  for (const routes of parts.routes) app.route('/', routes)
+  return app
+}

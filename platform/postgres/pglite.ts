@@ -1,0 +1,43 @@
+// Embedded Postgres: PGlite (real Postgres compiled to WASM) persisted to a directory.
+import { mkdir } from 'node:fs/promises'
+import { join } from 'node:path'
+import { PGlite } from '@electric-sql/pglite'
+import { sql } from 'drizzle-orm'
+import { drizzle } from 'drizzle-orm/pglite'
+import type { Database, PgliteHandle, PostgresLogger } from './database.ts'
+
+export interface OpenPgliteOptions {
+  dataDir: string
+  logger?: PostgresLogger
+}
+
+/** The directory PGlite stores its cluster in, under Tally's data directory. */
+export function pgliteDataDir(dataDir: string): string {
+  return join(dataDir, 'postgres')
+}
+
+// NOTE: a PGlite data directory must be opened by one process at a time (it is a single
+// Postgres backend with no shared-memory coordination). chDB has the same rule, so one Tally
+// process per data directory is already the embedded-mode contract.
+export async function openPglite(opts: OpenPgliteOptions): Promise<PgliteHandle> {
+  const dir = pgliteDataDir(opts.dataDir)
+  await mkdir(dir, { recursive: true })
+  const client = await PGlite.create(dir)
+  const db: Database = drizzle({ client })
+  opts.logger?.info({ driver: 'pglite', dir }, 'postgres opened')
+
+  let closing: Promise<void> | undefined
+  return {
+    driver: 'pglite',
+    client,
+    db,
+    async ping() {
+      await db.execute(sql`select 1`)
+    },
+    close() {
+      // Closing flushes and stops the backend; a second close must not throw "closed".
+      closing ??= client.close()
+      return closing
+    },
+  }
+}

@@ -1,0 +1,121 @@
+// The HTTP API of a process that serves requests (createTally, createGateway): ingest behind
+// the given sink, the ledger, and the metering reads when this process reaches ClickHouse.
+import type { Hono } from 'hono'
+import type { Ledger } from '../../ledger/ledger.ts'
+import { ledgerOperations } from '../../ledger/http/ledgerOperations.ts'
+import { ledgerRoutes } from '../../ledger/http/ledgerRoutes.ts'
+import { authenticate, cachedKeyResolver } from '../../ingest/http/auth.ts'
+import { cachedCatalog } from '../../ingest/catalog.ts'
+import { ingestOperations } from '../../ingest/http/ingestOperations.ts'
+import { ingestRoutes } from '../../ingest/http/ingestRoutes.ts'
+import type { EventSink } from '../../ingest/sink/eventSink.ts'
+import { deadLettersOperations } from '../../metering/http/deadLettersOperations.ts'
+import { deadLettersRoutes } from '../../metering/http/deadLettersRoutes.ts'
+import { meteringOperations } from '../../metering/http/meteringOperations.ts'
+import { meteringRoutes } from '../../metering/http/meteringRoutes.ts'
+import { metricOperations } from '../../sql/http/metricOperations.ts'
+import { metricRoutes } from '../../sql/http/metricRoutes.ts'
+import { createMetricService } from '../../sql/metricService.ts'
+import type { ClickHouseHandle } from '../clickhouse/openClickHouse.ts'
+import type { Config } from '../config/schema.ts'
+import type { AppEnv } from '../http/appEnv.ts'
+import { createApp, type ReadinessCheck } from '../http/createApp.ts'
+import { buildOpenApi } from '../http/openapi.ts'
+import type { Logger } from '../logger.ts'
+import type { DatabaseHandle } from '../postgres/database.ts'
+import { pricingOperations } from '../../rating/http/pricingOperations.ts'
+import { pricingRoutes } from '../../rating/http/pricingRoutes.ts'
+import type { MetricsRegistry } from '../metrics/metrics.ts'
+import { billingOperations } from '../../rating/http/billingOperations.ts'
+import { catalogRoutes } from '../../rating/http/catalogRoutes.ts'
+import { invoiceRoutes } from '../../rating/http/invoiceRoutes.ts'
+import { metricQuantitySource } from '../../rating/execute/metricQuantitySource.ts'
+import { ledgerCatalog } from './ledgerCatalog.ts'
+import { ingestEventCounter } from './metricsEndpoint.ts'
+import { TALLY_VERSION } from './version.ts'
+
+export interface ApiParts {
+  config: Config
+  logger: Logger
+  ledger: Ledger
+  database: DatabaseHandle
+  adminToken: string
+  sink: EventSink
+  /** Absent: this process does not reach ClickHouse, so the metering read routes are not served. */
+  clickhouse?: ClickHouseHandle
+  readiness?: ReadinessCheck[]
+  /** When given, ingest outcomes are counted in it (served at /metrics by withMetrics). */
+  metrics?: MetricsRegistry
+}
+
+export function buildApi(parts: ApiParts): Hono<AppEnv> {
+  const { config, logger, ledger, clickhouse } = parts
+  const keys = cachedKeyResolver(ledger.apiKeys, config.authCacheMs)
+  const catalog = cachedCatalog(ledgerCatalog(ledger), { ttlMs: config.authCacheMs })
+  // Revocations and new raw metrics made through this process take effect at once.
+  const ledgerForRoutes: Ledger = {
+    ...ledger,
+    apiKeys: { ...ledger.apiKeys, revoke: async (...args) => { const r = await ledger.apiKeys.revoke(...args); keys.forget(); return r } },
+    rawMetrics: {
+      ...ledger.rawMetrics,
+      create: async (input) => {
+        const created = await ledger.rawMetrics.create(input)
+        catalog.forgetRawMetric(input.orgId, input.name)
+        return created
+      },
+    },
+  }
+  const ingest = ingestRoutes({
+    sink: parts.sink,
+    catalog,
+    logger,
+    maxBodyBytes: config.maxBodyBytes,
+    maxBatchEvents: config.maxBatchEvents,
+    acceptUnknownCustomers: config.acceptUnknownCustomers,
+    ...(parts.metrics ? { onResult: ingestEventCounter(parts.metrics) } : {}),
+  })
+  // Catalogue, contracts and invoices; on-demand rating only where ClickHouse is reachable.
+  const billing = [
+    catalogRoutes(ledger),
+    invoiceRoutes({
+      ledger,
+      ...(clickhouse === undefined
+        ? {}
+        : { rating: { graceHours: config.ratingGraceHours, quantities: metricQuantitySource(createMetricService({ handle: clickhouse, store: ledger.billableMetrics, checkRawMetric: async (orgId, name) => void (await ledger.rawMetrics.get(orgId, name)) })) } }),
+    }),
+  ]
+  return createApp({
+    logger,
+    authenticate: authenticate({ keys, adminToken: parts.adminToken }),
+    routes:
+      clickhouse === undefined
+        ? [ingest, ledgerRoutes(ledgerForRoutes), ...billing, pricingRoutes()]
+        : [
+            ingest,
+            meteringRoutes(clickhouse),
+            deadLettersRoutes(clickhouse),
+            ledgerRoutes(ledgerForRoutes),
+            ...billing,
+            metricRoutes(
+              createMetricService({
+                handle: clickhouse,
+                store: ledger.billableMetrics,
+                checkRawMetric: async (orgId, name) => void (await ledger.rawMetrics.get(orgId, name)),
+              }),
+            ),
+            pricingRoutes(),
+          ],
+    readiness: [
+      ...(clickhouse === undefined ? [] : [{ name: 'clickhouse', check: () => clickhouse.ping() }]),
+      { name: 'postgres', check: () => parts.database.ping() },
+      ...(parts.readiness ?? []),
+    ],
+    openapi: buildOpenApi({ version: TALLY_VERSION }, [
+      ...ingestOperations,
+      ...(clickhouse === undefined ? [] : [...meteringOperations, ...deadLettersOperations, ...metricOperations]),
+      ...ledgerOperations,
+      ...billingOperations,
+      ...pricingOperations,
+    ]),
+  })
+}

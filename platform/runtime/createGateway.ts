@@ -1,0 +1,71 @@
+// Composition root of `tally gateway`: the HTTP API with the Kafka event sink. Stateless: it
+// keeps nothing between requests but caches, so any number of replicas run behind a load
+// balancer. It reads the ledger (API keys, raw metrics, customers) and, when it reaches
+// ClickHouse (TALLY_CLICKHOUSE_URL, or a handle shared by createStreamingTally), serves the
+// metering reads too.
+import type { Hono } from 'hono'
+import { createKafkaEventSink } from '../../ingest/sink/kafkaEventSink.ts'
+import type { ClickHouseHandle } from '../clickhouse/openClickHouse.ts'
+import type { Config } from '../config/schema.ts'
+import { createKafka, ensureTopics } from '../kafka/kafkaClient.ts'
+import type { Logger } from '../logger.ts'
+import { createMetricsRegistry, type MetricsRegistry } from '../metrics/metrics.ts'
+import { buildApi } from './buildApi.ts'
+import { createClosers } from './closers.ts'
+import { withMetrics } from './metricsEndpoint.ts'
+import { lockEmbeddedData, openLedgerStore, openMeteringStore, type LedgerStore } from './stores.ts'
+
+export interface Gateway {
+  /** The API plus `GET /metrics`. */
+  app: Hono
+  /** Closes the sink (waits for sends under way), then the stores this root opened. */
+  close(): Promise<void>
+}
+
+export interface GatewayShared {
+  /** Stores opened by an enclosing root (createStreamingTally); this root does not close them. */
+  ledgerStore?: LedgerStore
+  clickhouse?: ClickHouseHandle
+  metrics?: MetricsRegistry
+}
+
+export async function createGateway(config: Config, logger: Logger, shared: GatewayShared = {}): Promise<Gateway> {
+  const brokers = config.kafkaBrokers
+  if (brokers === undefined) throw new Error('tally gateway needs TALLY_KAFKA_BROKERS (the gateway alone has no other place to put events)')
+  const closers = createClosers(logger)
+  try {
+    const metrics = shared.metrics ?? createMetricsRegistry()
+    if (shared.ledgerStore === undefined) lockEmbeddedData(config, closers, { clickhouse: false, postgres: true })
+    const ledgerStore = shared.ledgerStore ?? (await openLedgerStore(config, logger, closers))
+    let clickhouse = shared.clickhouse
+    if (clickhouse === undefined && config.clickhouseUrl !== undefined) clickhouse = await openMeteringStore(config, logger, closers)
+    if (clickhouse === undefined) logger.info('no TALLY_CLICKHOUSE_URL: this gateway serves ingest and the ledger, not the metering reads')
+
+    const kafka = createKafka({ brokers, clientId: 'tally-gateway', logger })
+    const admin = kafka.admin()
+    await admin.connect()
+    try {
+      await ensureTopics(admin, [{ topic: config.kafkaTopic, partitions: config.kafkaPartitions }], logger)
+    } finally {
+      await admin.disconnect()
+    }
+    const sink = await createKafkaEventSink({
+      kafka,
+      topic: config.kafkaTopic,
+      logger,
+      metrics,
+      compression: config.kafkaCompression,
+      lingerMs: config.kafkaLingerMs,
+      maxBatchEvents: config.kafkaMaxBatchEvents,
+      maxInFlightBytes: config.kafkaMaxInFlightBytes,
+      sendTimeoutMs: config.kafkaSendTimeoutMs,
+    })
+    closers.push('kafka sink', () => sink.close())
+
+    const api = buildApi({ config, logger, ledger: ledgerStore.ledger, database: ledgerStore.database, adminToken: ledgerStore.adminToken, sink, clickhouse, metrics })
+    return { app: withMetrics(api, metrics), close: () => closers.close() }
+  } catch (err) {
+    await closers.close()
+    throw err
+  }
+}

@@ -1,0 +1,89 @@
+// Composition root of `tally metering`: one member of the metering consumer group, writing to
+// ClickHouse, with a small HTTP server for /healthz, /readyz and /metrics.
+import { Hono } from 'hono'
+import { createMeteringWorker as createWorker, type FlushInfo } from '../../metering/worker/meteringWorker.ts'
+import type { ClickHouseHandle } from '../clickhouse/openClickHouse.ts'
+import type { Config } from '../config/schema.ts'
+import { createKafka, ensureTopics } from '../kafka/kafkaClient.ts'
+import type { Logger } from '../logger.ts'
+import { createMetricsRegistry, PROMETHEUS_CONTENT_TYPE, type MetricsRegistry } from '../metrics/metrics.ts'
+import { createClosers } from './closers.ts'
+import { lockEmbeddedData, openMeteringStore } from './stores.ts'
+
+export interface MeteringProcess {
+  /** /healthz, /readyz (ClickHouse answers) and /metrics. */
+  app: Hono
+  clickhouse: ClickHouseHandle
+  /** Rejects when the worker stopped on an error it must not skip; the process should exit non-zero. */
+  failed: Promise<never>
+  /** Stops fetching, finishes the flush under way, leaves the group, closes what this root opened. */
+  close(): Promise<void>
+}
+
+export interface MeteringShared {
+  /** A handle opened by an enclosing root (createStreamingTally); not closed here. */
+  clickhouse?: ClickHouseHandle
+  metrics?: MetricsRegistry
+  /** Test hook between insert and offset commit (see MeteringWorkerOptions.afterInsert). */
+  afterInsert?: (info: FlushInfo) => Promise<void> | void
+}
+
+export async function createMeteringWorker(config: Config, logger: Logger, shared: MeteringShared = {}): Promise<MeteringProcess> {
+  const brokers = config.kafkaBrokers
+  if (brokers === undefined) throw new Error('tally metering needs TALLY_KAFKA_BROKERS (the worker consumes the events topic)')
+  const closers = createClosers(logger)
+  try {
+    const metrics = shared.metrics ?? createMetricsRegistry()
+    if (shared.clickhouse === undefined) lockEmbeddedData(config, closers, { clickhouse: true, postgres: false })
+    const clickhouse = shared.clickhouse ?? (await openMeteringStore(config, logger, closers))
+
+    const kafka = createKafka({ brokers, clientId: 'tally-metering', logger })
+    const admin = kafka.admin()
+    await admin.connect()
+    try {
+      await ensureTopics(
+        admin,
+        [
+          { topic: config.kafkaTopic, partitions: config.kafkaPartitions },
+          // Dead letters are rare and read by people: one partition keeps them in order.
+          { topic: config.kafkaDeadLetterTopic, partitions: 1 },
+        ],
+        logger,
+      )
+    } finally {
+      await admin.disconnect()
+    }
+    const worker = createWorker({
+      kafka,
+      clickhouse,
+      logger,
+      metrics,
+      topic: config.kafkaTopic,
+      deadLetterTopic: config.kafkaDeadLetterTopic,
+      groupId: config.kafkaGroupId,
+      flushRows: config.meteringFlushRows,
+      flushMs: config.meteringFlushMs,
+      maxMessageBytes: config.meteringMaxMessageBytes,
+      sessionTimeoutMs: config.kafkaSessionTimeoutMs,
+      afterInsert: shared.afterInsert,
+    })
+    closers.push('metering worker', () => worker.close())
+    await worker.start()
+
+    const app = new Hono()
+    app.get('/healthz', (c) => c.json({ status: 'ok' }))
+    app.get('/readyz', async (c) => {
+      try {
+        await clickhouse.ping()
+        return c.json({ status: 'ready' })
+      } catch (err) {
+        return c.json({ status: 'unavailable', error: (err as Error).message }, 503)
+      }
+    })
+    app.get('/metrics', (c) => c.body(metrics.render(), 200, { 'content-type': PROMETHEUS_CONTENT_TYPE }))
+    return { app, clickhouse, failed: worker.failed, close: () => closers.close() }
+  } catch (err) {
+    await closers.close()
+    throw err
+  }
+}

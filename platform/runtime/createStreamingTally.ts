@@ -1,0 +1,50 @@
+// Composition root of `tally start` with TALLY_KAFKA_BROKERS: the gateway (Kafka sink) and a
+// metering worker in one process, sharing one ClickHouse handle (chDB allows one data
+// directory per process), one ledger and one metrics registry. The same code as
+// `tally gateway` + `tally metering` run apart; only the sharing differs.
+import type { Hono } from 'hono'
+import type { ClickHouseHandle } from '../clickhouse/openClickHouse.ts'
+import type { Config } from '../config/schema.ts'
+import type { Logger } from '../logger.ts'
+import { createMetricsRegistry } from '../metrics/metrics.ts'
+import { createClosers } from './closers.ts'
+import { createGateway } from './createGateway.ts'
+import { createMeteringWorker } from './createMeteringWorker.ts'
+import { startScheduledJobs } from './scheduledJobs.ts'
+import { lockEmbeddedData, openLedgerStore, openMeteringStore } from './stores.ts'
+
+export interface StreamingTally {
+  /** The API plus /metrics (gateway and worker series in one registry). */
+  app: Hono
+  clickhouse: ClickHouseHandle
+  failed: Promise<never>
+  mode: { clickhouse: 'chdb' | 'http'; postgres: 'pglite' | 'pg' }
+  /** Scheduler first (when run), then the gateway (no new events), then the worker (flush, commit, leave), then the stores. */
+  close(): Promise<void>
+}
+
+export async function createStreamingTally(config: Config, logger: Logger, opts: { scheduler?: boolean } = {}): Promise<StreamingTally> {
+  const closers = createClosers(logger)
+  try {
+    lockEmbeddedData(config, closers, { clickhouse: true, postgres: true })
+    const metrics = createMetricsRegistry()
+    const clickhouse = await openMeteringStore(config, logger, closers)
+    const ledgerStore = await openLedgerStore(config, logger, closers)
+    const worker = await createMeteringWorker(config, logger, { clickhouse, metrics })
+    closers.push('metering worker', () => worker.close())
+    const gateway = await createGateway(config, logger, { clickhouse, ledgerStore, metrics })
+    closers.push('gateway', () => gateway.close())
+    // The same scheduled jobs as `tally scheduler` (createTally's option), closed before the gateway.
+    if (opts.scheduler === true) startScheduledJobs({ config, logger, ledger: ledgerStore.ledger, database: ledgerStore.database, clickhouse, closers })
+    return {
+      app: gateway.app,
+      clickhouse,
+      failed: worker.failed,
+      mode: { clickhouse: clickhouse.mode, postgres: ledgerStore.database.driver === 'pglite' ? 'pglite' : 'pg' },
+      close: () => closers.close(),
+    }
+  } catch (err) {
+    await closers.close()
+    throw err
+  }
+}

@@ -1,0 +1,59 @@
+import type { Hono } from 'hono'
+import type { Ledger } from '../../ledger/ledger.ts'
+import { directEventSink } from '../../ingest/sink/directEventSink.ts'
+import { createEventWriter } from '../../metering/eventWriter.ts'
+import type { ClickHouseHandle } from '../clickhouse/openClickHouse.ts'
+import type { Config } from '../config/schema.ts'
+import type { AppEnv } from '../http/appEnv.ts'
+import type { Logger } from '../logger.ts'
+import type { DatabaseHandle } from '../postgres/database.ts'
+import { buildApi } from './buildApi.ts'
+import { createClosers } from './closers.ts'
+import { startScheduledJobs } from './scheduledJobs.ts'
+import { lockEmbeddedData, openLedgerStore, openMeteringStore } from './stores.ts'
+
+export interface Tally {
+  app: Hono<AppEnv>
+  ledger: Ledger
+  clickhouse: ClickHouseHandle
+  database: DatabaseHandle
+  adminToken: string
+  /** Flushes pending writes and closes every store, in reverse order of opening. */
+  close(): Promise<void>
+}
+
+/**
+ * The composition root of the all-in-one process (`tally start`) and of in-process CLI
+ * commands: opens and migrates both stores, ensures the bootstrap organisation and key,
+ * and wires the HTTP API with the direct sink. Every dependency is passed explicitly;
+ * nothing is a singleton. (With TALLY_KAFKA_BROKERS, `tally start` uses createStreamingTally.)
+ */
+export interface CreateTallyOptions {
+  /**
+   * Run the scheduled jobs (the rating job on TALLY_RATING_CRON, leader-elected) in this
+   * process: `tally start` and `tally scheduler` do, in-process CLI commands and tests do not.
+   * They are closed first, before the sink and the stores.
+   */
+  scheduler?: boolean
+}
+
+export async function createTally(config: Config, logger: Logger, opts: CreateTallyOptions = {}): Promise<Tally> {
+  const closers = createClosers(logger)
+  try {
+    // Embedded stores belong to one process; the lock turns a second opener into a clear error.
+    lockEmbeddedData(config, closers, { clickhouse: true, postgres: true })
+    const clickhouse = await openMeteringStore(config, logger, closers)
+    const { database, ledger, adminToken } = await openLedgerStore(config, logger, closers)
+
+    const writer = createEventWriter(clickhouse, { maxBatchRows: config.writerMaxBatchRows, maxWaitMs: config.writerMaxWaitMs })
+    const sink = directEventSink(writer)
+    closers.push('event sink', () => sink.close())
+
+    const app = buildApi({ config, logger, ledger, database, adminToken, sink, clickhouse })
+    if (opts.scheduler === true) startScheduledJobs({ config, logger, ledger, database, clickhouse, closers })
+    return { app, ledger, clickhouse, database, adminToken, close: () => closers.close() }
+  } catch (err) {
+    await closers.close()
+    throw err
+  }
+}

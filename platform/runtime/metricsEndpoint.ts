@@ -1,0 +1,37 @@
+// Serves `GET /metrics` (Prometheus text, unauthenticated like /healthz: scrape it on an
+// internal network) in front of an app, and counts ingest outcomes as they leave the gateway.
+import { Hono } from 'hono'
+import { PROMETHEUS_CONTENT_TYPE, type MetricsRegistry } from '../metrics/metrics.ts'
+
+const INGEST_ROUTES: Array<[RegExp, string]> = [
+  [/^\/usage\/[^/]+$/, '/usage/:rawMetric'],
+  [/^\/v1\/events$/, '/v1/events'],
+  [/^\/v1\/events\/csv$/, '/v1/events/csv'],
+]
+
+/** Counts ingest outcomes per event; pass its `onResult` to the ingest routes. */
+export function ingestEventCounter(metrics: MetricsRegistry): (outcome: { accepted: number; duplicates: number; rejected: number }) => void {
+  const events = metrics.counter(
+    'tally_gateway_events_total',
+    'Events of answered ingest requests, by outcome (accepted, duplicate, rejected); a request answered 503 counts under tally_gateway_requests_total only.',
+  )
+  return (outcome) => {
+    events.inc({ outcome: 'accepted' }, outcome.accepted)
+    events.inc({ outcome: 'duplicate' }, outcome.duplicates)
+    events.inc({ outcome: 'rejected' }, outcome.rejected)
+  }
+}
+
+/** Wraps `inner` (any fetch handler) with /metrics and counts ingest requests by route and status. */
+export function withMetrics(inner: { fetch: (req: Request) => Response | Promise<Response> }, metrics: MetricsRegistry): Hono {
+  const requests = metrics.counter('tally_gateway_requests_total', 'Ingest requests answered, by route and HTTP status.')
+  const outer = new Hono()
+  outer.get('/metrics', (c) => c.body(metrics.render(), 200, { 'content-type': PROMETHEUS_CONTENT_TYPE }))
+  outer.all('*', async (c) => {
+    const res = await inner.fetch(c.req.raw)
+    const route = c.req.method === 'POST' ? INGEST_ROUTES.find(([re]) => re.test(c.req.path))?.[1] : undefined
+    if (route !== undefined) requests.inc({ route, status: String(res.status) })
+    return res
+  })
+  return outer
+}

@@ -1,0 +1,45 @@
+// The scheduled jobs of a process (`tally scheduler`, and `tally start` in both modes): the
+// rating job on TALLY_RATING_CRON, run only while this process holds the scheduler's leader
+// lock. Shared by the composition roots so `tally start` and `tally scheduler` run the same code.
+import type { Ledger } from '../../ledger/ledger.ts'
+import { metricQuantitySource } from '../../rating/execute/metricQuantitySource.ts'
+import { startRatingScheduler, type RatingScheduler } from '../../rating/execute/ratingScheduler.ts'
+import { createMetricService } from '../../sql/metricService.ts'
+import type { ClickHouseHandle } from '../clickhouse/openClickHouse.ts'
+import type { Config } from '../config/schema.ts'
+import type { Logger } from '../logger.ts'
+import type { DatabaseHandle } from '../postgres/database.ts'
+import { openLeaderLock } from '../postgres/leaderLock.ts'
+import type { Closers } from './closers.ts'
+
+export interface ScheduledJobParts {
+  config: Config
+  logger: Logger
+  ledger: Ledger
+  database: DatabaseHandle
+  clickhouse: ClickHouseHandle
+  /**
+   * Push the scheduler here AFTER the stores: closers run in reverse, so the scheduler stops
+   * (and its leader lock is released) before anything it uses closes.
+   */
+  closers: Closers
+}
+
+/** Starts the rating scheduler, or returns null when TALLY_RATING_CRON is `off`. */
+export function startScheduledJobs(parts: ScheduledJobParts): RatingScheduler | null {
+  const { config, logger, ledger } = parts
+  if (config.ratingCron === 'off') {
+    logger.info('rating scheduler off (TALLY_RATING_CRON=off)')
+    return null
+  }
+  const leader = openLeaderLock(parts.database, { logger })
+  parts.closers.push('scheduler leader lock', () => leader.close())
+  const service = createMetricService({ handle: parts.clickhouse, store: ledger.billableMetrics, checkRawMetric: async (o, n) => void (await ledger.rawMetrics.get(o, n)) })
+  const scheduler = startRatingScheduler(
+    { ledger, quantities: metricQuantitySource(service), logger, leader },
+    { cron: config.ratingCron, graceHours: config.ratingGraceHours },
+  )
+  parts.closers.push('rating scheduler', () => scheduler.stop())
+  logger.info({ cron: config.ratingCron, next: scheduler.next()?.toISOString(), leaderElection: parts.database.driver === 'pg' ? 'postgres advisory lock' : 'single process (PGlite)' }, 'rating scheduler started')
+  return scheduler
+}

@@ -1,0 +1,77 @@
+// Decimal arithmetic for every amount and quantity in rating (DESIGN invariant 3). Inputs
+// arrive as strings, are computed with decimal.js and leave as strings; a JS `number` never
+// holds money (decimalPurity.test.ts scans this folder to keep it that way).
+import { Decimal } from 'decimal.js'
+import { z } from 'zod'
+
+/**
+ * Our own Decimal constructor so global decimal.js settings elsewhere cannot change ours.
+ *
+ * NOTE: `precision` is significant digits kept by division and multiplication. 40 digits
+ * holds a quantity of 10^20 units times a unit price with 12 decimals exactly; only
+ * non-terminating divisions (proration 10/31, package 201/100 is exact) are cut, and
+ * those are rounded to the currency's minor unit long before digit 40 matters.
+ * Worked example: 1/3 = 0.3333333333333333333333333333333333333333 (40 threes), then
+ * × 300.00 = 99.99999999999999999999999999999999999999 → rounds (2 dp, half-up) to 100.00.
+ */
+export const Dec = Decimal.clone({
+  precision: 40,
+  rounding: Decimal.ROUND_HALF_UP,
+  toExpNeg: -40,
+  toExpPos: 40,
+})
+export type Dec = Decimal
+
+// Plain decimal notation with an optional exponent: "10", "10.0", "1e1", ".5", "-2.50".
+// NOTE: no hex, no "Infinity", no "NaN", no thousands separators: decimal.js accepts
+// "0x10" and "Infinity", which must never be a price.
+const DECIMAL_PATTERN = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/
+
+/** Whether a string is a decimal we accept; refinements test this before parsing. */
+export function isDecimal(value: unknown): value is string {
+  return typeof value === 'string' && DECIMAL_PATTERN.test(value)
+}
+
+/** A decimal string of any sign; JSON numbers are refused so no float ever carries money. */
+export const decimalString = z
+  .string({ error: 'must be a decimal string such as "12.50" (JSON numbers are not accepted)' })
+  .regex(DECIMAL_PATTERN, { message: 'must be a decimal string such as "12.50"' })
+
+/** A decimal string that is zero or more. */
+// NOTE: zod runs refinements even after the regex check failed, so each one re-tests the
+// pattern first: new Dec("1,000") would throw a DecimalError (a 500) instead of a 422.
+export const nonNegativeDecimal = decimalString.refine((s) => !isDecimal(s) || !new Dec(s).isNegative() || new Dec(s).isZero(), {
+  message: 'must be zero or more',
+})
+
+/** A decimal string strictly greater than zero. */
+export const positiveDecimal = decimalString.refine((s) => !isDecimal(s) || new Dec(s).greaterThan(0), {
+  message: 'must be greater than zero',
+})
+
+/** Parses an already-validated decimal string. */
+export function dec(value: string | Dec): Dec {
+  return new Dec(value)
+}
+
+/** Sums decimals exactly; an empty list sums to zero. */
+export function sum(values: readonly Dec[]): Dec {
+  return values.reduce<Dec>((acc, v) => acc.plus(v), new Dec(0))
+}
+
+/** Decimal.max / min typed for our clone. */
+export function maxDec(a: Dec, b: Dec): Dec {
+  return a.greaterThan(b) ? a : b
+}
+export function minDec(a: Dec, b: Dec): Dec {
+  return a.lessThan(b) ? a : b
+}
+
+/**
+ * Formats a quantity or unit price without exponent and without trailing zeros, so "10",
+ * "10.0" and "1e1" all print "10". `-0` prints "0".
+ */
+export function formatPlain(value: Dec | string): string {
+  const d = new Dec(value)
+  return d.isZero() ? '0' : d.toFixed()
+}

@@ -1,0 +1,64 @@
+// The price definition: one zod schema per pricing model, discriminated by `model`.
+// docs/pricing.md documents every field; this file only assembles the union and the
+// checks that span fields.
+import { z } from 'zod'
+import { flatFeeSchema } from './flatFee.ts'
+import { matrixSchema } from './matrix.ts'
+import { packageSchema } from './package.ts'
+import { percentSchema } from './percent.ts'
+import { perUnitSchema } from './perUnit.ts'
+import { stepSchema } from './step.ts'
+import { tieredGraduatedSchema } from './tieredGraduated.ts'
+import { tieredWithFlatFeeSchema } from './tieredWithFlatFee.ts'
+import { twoDimensionalTieredSchema } from './twoDimensionalTiered.ts'
+import { volumeSchema } from './volume.ts'
+import { volumeWithFlatFeeSchema } from './volumeWithFlatFee.ts'
+import { Dec, isDecimal } from './decimal.ts'
+import { validationErrorFrom } from './zodDetails.ts'
+
+/** Models priced from dimension-keyed quantities rather than one quantity. */
+export const DIMENSIONAL_MODELS = ['matrix', 'two_dimensional_tiered'] as const
+
+export const priceDefinitionSchema = z
+  .discriminatedUnion('model', [
+    flatFeeSchema,
+    perUnitSchema,
+    packageSchema,
+    percentSchema,
+    stepSchema,
+    tieredGraduatedSchema,
+    tieredWithFlatFeeSchema,
+    twoDimensionalTieredSchema,
+    volumeSchema,
+    volumeWithFlatFeeSchema,
+    matrixSchema,
+  ])
+  .superRefine((price, ctx) => {
+    const issue = (path: string, message: string, code: string) =>
+      ctx.addIssue({ code: 'custom', path: [path], message, params: { code } })
+    if (isDecimal(price.minimum_amount) && isDecimal(price.maximum_amount)
+      && new Dec(price.minimum_amount).greaterThan(price.maximum_amount)) {
+      issue('maximum_amount', 'must be at least minimum_amount', 'minimum_above_maximum')
+    }
+    if (price.free_units_stage === 'after_package_rounding' && price.model !== 'package') {
+      issue('free_units_stage', 'after_package_rounding applies to package prices only', 'invalid_free_units_stage')
+    }
+    const dimensional = (DIMENSIONAL_MODELS as readonly string[]).includes(price.model)
+    if (price.free_units !== undefined && (dimensional || price.model === 'flat_fee')) {
+      issue('free_units', `free units need a single usage quantity; ${price.model} prices have none`, 'free_units_not_supported')
+    }
+    if (price.model === 'percent' && isDecimal(price.min_per_transaction) && isDecimal(price.max_per_transaction)
+      && new Dec(price.min_per_transaction).greaterThan(price.max_per_transaction)) {
+      issue('max_per_transaction', 'must be at least min_per_transaction', 'minimum_above_maximum')
+    }
+  })
+
+export type PriceDefinition = z.infer<typeof priceDefinitionSchema>
+export type PricingModel = PriceDefinition['model']
+
+/** Parses a price definition or throws `invalid_price_definition` with every field problem. */
+export function parsePriceDefinition(value: unknown): PriceDefinition {
+  const parsed = priceDefinitionSchema.safeParse(value)
+  if (!parsed.success) throw validationErrorFrom(parsed.error, 'invalid_price_definition', 'price definition')
+  return parsed.data
+}

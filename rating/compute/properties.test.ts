@@ -1,0 +1,154 @@
+// Property tests with a tiny seeded generator (no extra dependency): each property runs on
+// a few hundred generated cases; a failure prints the seed and the case so it can be replayed.
+import { describe, expect, it } from 'vitest'
+import { drawCredits } from './credits.ts'
+import { resolveCurrency } from './currency.ts'
+import { Dec } from './decimal.ts'
+import { previewPrice } from './ratePrice.ts'
+
+/** mulberry32: a 32-bit seeded PRNG; the numbers drive case generation, never amounts. */
+function rng(seed: number) {
+  let a = seed >>> 0
+  const next = () => {
+    a = (a + 0x6d2b79f5) >>> 0
+    let t = a
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+  const int = (lo: number, hi: number) => lo + Math.floor(next() * (hi - lo + 1))
+  const cents = (hi: number) => `${int(0, hi)}.${String(int(0, 99)).padStart(2, '0')}`
+  return { next, int, cents }
+}
+
+type Gen = ReturnType<typeof rng>
+const SEED = 20240501
+const CASES = 200
+
+function randomTiers(g: Gen): { bounds: number[]; prices: string[] } {
+  const count = g.int(1, 5)
+  const bounds: number[] = []
+  let b = 0
+  for (let i = 0; i < count - 1; i++) {
+    b += g.int(1, 60)
+    bounds.push(b)
+  }
+  return { bounds, prices: Array.from({ length: count }, () => g.cents(20)) }
+}
+
+function tierDefs(t: { bounds: number[]; prices: string[] }) {
+  return t.prices.map((p, i) => ({ up_to: i < t.bounds.length ? String(t.bounds[i]) : null, unit_price: p }))
+}
+
+/** Price of unit k (1-based) under (lower, upper] tiers. */
+function unitPrice(t: { bounds: number[]; prices: string[] }, k: number): string {
+  const i = t.bounds.findIndex((b) => k <= b)
+  return t.prices[i === -1 ? t.prices.length - 1 : i] ?? '0'
+}
+
+describe(`pricing properties (seed ${SEED})`, () => {
+  it('graduated total equals the sum of per-unit pieces, each unit priced by its own tier', () => {
+    const g = rng(SEED)
+    for (let c = 0; c < CASES; c++) {
+      const t = randomTiers(g)
+      const q = g.int(0, 250)
+      const r = previewPrice({ price: { model: 'tiered', currency: 'USD', tiers: tierDefs(t) }, quantity: String(q) })
+      let expected = new Dec(0)
+      for (let k = 1; k <= q; k++) expected = expected.plus(unitPrice(t, k))
+      expect(r.amount, JSON.stringify({ c, t, q })).toBe(expected.toFixed(2))
+      const pieces = r.lines.reduce((acc, l) => acc.plus(l.amount), new Dec(0))
+      expect(pieces.toFixed(2)).toBe(r.amount)
+    }
+  })
+
+  it('volume is linear inside each tier, with the tier unit price as slope, including the upper bound', () => {
+    const g = rng(SEED + 1)
+    for (let c = 0; c < CASES; c++) {
+      const t = randomTiers(g)
+      const price = { model: 'volume', currency: 'USD', tiers: tierDefs(t) }
+      const lowers = [0, ...t.bounds]
+      const i = g.int(0, t.prices.length - 1)
+      const lower = lowers[i] ?? 0
+      const upper = t.bounds[i] ?? lower + 100
+      const q1 = lower + 1
+      const q2 = upper
+      const a = (q: number) => new Dec(previewPrice({ price, quantity: String(q) }).amount)
+      const slope = a(q2).minus(a(q1))
+      expect(slope.toFixed(2), JSON.stringify({ c, t, i })).toBe(new Dec(t.prices[i] ?? '0').times(q2 - q1).toFixed(2))
+      expect(a(q2).toFixed(2)).toBe(new Dec(t.prices[i] ?? '0').times(q2).toFixed(2))
+    }
+  })
+
+  it('free units never make a quantity or an amount negative, and never exceed the usage', () => {
+    const g = rng(SEED + 2)
+    const models = ['per_unit', 'package', 'tiered', 'volume', 'tiered_with_flat_fee', 'step'] as const
+    for (let c = 0; c < CASES; c++) {
+      const t = randomTiers(g)
+      const model = models[g.int(0, models.length - 1)] ?? 'per_unit'
+      const q = `${g.int(0, 300)}.${g.int(0, 9)}`
+      const free = `${g.int(0, 400)}`
+      const flat = tierDefs(t).map((d) => ({ ...d, flat_fee: '1.00' }))
+      const price = {
+        per_unit: { unit_price: '0.37' },
+        package: { package_size: '7', package_price: '2.50', free_units_stage: g.next() < 0.5 ? 'after_package_rounding' : 'after_conversion' },
+        tiered: { tiers: tierDefs(t) },
+        volume: { tiers: tierDefs(t) },
+        tiered_with_flat_fee: { tiers: flat },
+        step: { tiers: flat.map(({ up_to, flat_fee }) => ({ up_to, flat_fee })) },
+      }[model]
+      const r = previewPrice({ price: { model, currency: 'USD', free_units: free, ...price }, quantity: q })
+      const ctx = JSON.stringify({ c, model, q, free })
+      expect(new Dec(r.amount).isNegative(), ctx).toBe(false)
+      for (const l of r.lines) expect(new Dec(l.quantity).isNegative(), ctx).toBe(false)
+      if (model !== 'package' || price.free_units_stage !== 'after_package_rounding') {
+        expect(r.applied.free_units, ctx).toBe(Dec.min(q, free).toFixed())
+      }
+    }
+  })
+
+  it('credits never overdraw a grant nor take the invoice below zero', () => {
+    const g = rng(SEED + 3)
+    const usd = resolveCurrency('USD')
+    for (let c = 0; c < CASES; c++) {
+      const grants = Array.from({ length: g.int(0, 5) }, (_, i) => ({
+        id: `g${i}`,
+        amount: `${g.int(0, 200)}.${g.int(0, 999)}`,
+        priority: g.int(0, 2),
+        ...(g.next() < 0.3 ? { expires_at: `2024-0${g.int(1, 3)}-1${g.int(0, 9)}` } : {}),
+        ...(g.next() < 0.2 ? { currency: 'EUR' } : {}),
+      }))
+      const due = new Dec(g.cents(500))
+      const { lines, draws } = drawCredits(grants, due, usd, '2024-02-15')
+      const ctx = JSON.stringify({ c, grants, due: due.toFixed() })
+      let total = new Dec(0)
+      for (const d of draws) {
+        const grant = grants.find((x) => x.id === d.id)
+        expect(d.drawn.lessThanOrEqualTo(grant?.amount ?? '0'), ctx).toBe(true)
+        expect(d.remaining.isNegative(), ctx).toBe(false)
+        expect(d.drawn.plus(d.remaining).equals(grant?.amount ?? '0'), ctx).toBe(true)
+        total = total.plus(d.drawn)
+      }
+      expect(total.lessThanOrEqualTo(due), ctx).toBe(true)
+      expect(due.plus(lines.reduce((acc, l) => acc.plus(l.amount), new Dec(0))).isNegative(), ctx).toBe(false)
+    }
+  })
+
+  it('results do not depend on how a decimal is written ("10", "10.0", "1e1")', () => {
+    const g = rng(SEED + 4)
+    const spellings = (v: string) => {
+      const d = new Dec(v)
+      return [d.toFixed(), `${d.toFixed()}${d.isInteger() ? '.0' : '0'}`, d.toExponential(), `+${d.toFixed()}`]
+    }
+    for (let c = 0; c < CASES / 4; c++) {
+      const t = randomTiers(g)
+      const q = `${g.int(0, 300)}.${g.int(0, 99)}`
+      const price = (up: (s: string) => string) => ({
+        model: 'tiered_with_flat_fee',
+        currency: 'USD',
+        tiers: tierDefs(t).map((d) => ({ up_to: d.up_to === null ? null : up(d.up_to), unit_price: up(d.unit_price), flat_fee: up('2.5') })),
+      })
+      const results = [0, 1, 2, 3].map((k) => JSON.stringify(previewPrice({ price: price((s) => spellings(s)[k] ?? s), quantity: spellings(q)[k] })))
+      expect(new Set(results).size, JSON.stringify({ c, t, q })).toBe(1)
+    }
+  })
+})

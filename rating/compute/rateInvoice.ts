@@ -1,0 +1,150 @@
+// Invoice composition: several priced lines plus contract terms (prepaid subscription,
+// commitment, maximum spend, discounts, credits) into one invoice total. Pure, like the
+// rest of compute: rating/execute loads usage and contract, calls this, writes the result.
+//
+// Steps (docs/pricing.md "Invoice composition"):
+//   1. rate every line (ratePrice order of operations), tagging lines with id and product;
+//      a prepaid subscription adds its fee line and its included units as free units;
+//   2. rounding_point = invoice_total only: lines are kept to 6 decimals beyond the minor
+//      unit and one `rounding` line brings their sum to the minor unit;
+//   3. then `order`, by default discounts → commitment → maximum → credits. Vendors
+//      disagree here, so the order is an explicit option; credits usually come last
+//      because they pay what is owed rather than change the price.
+// Every step adds its own rounded lines; the total is always the exact sum of the lines.
+import { z } from 'zod'
+import { applyCommitment, applyMaximumSpend, commitmentSchema } from './commitment.ts'
+import { creditGrantSchema, drawCredits } from './credits.ts'
+import { currencySchema, resolveCurrency } from './currency.ts'
+import { Dec, formatPlain, nonNegativeDecimal, sum } from './decimal.ts'
+import { applyDiscounts, discountSchema } from './discounts.ts'
+import { emptyApplied, formatResult, totalOf } from './lines.ts'
+import type { Line, PriceResult } from './lines.ts'
+import { priceDefinitionSchema } from './priceDefinition.ts'
+import type { PriceDefinition } from './priceDefinition.ts'
+import { isoDate, prorationFactor, prorationSchema } from './proration.ts'
+import { ratePriceLines, usageFields } from './ratePrice.ts'
+import { roundMoney, roundingModeSchema } from './rounding.ts'
+import { validationErrorFrom } from './zodDetails.ts'
+
+export const invoiceStepSchema = z.enum(['discounts', 'commitment', 'maximum', 'credits'])
+export const DEFAULT_ORDER = ['discounts', 'commitment', 'maximum', 'credits'] as const
+/** Extra decimals kept on lines when rounding happens on the invoice total. */
+export const SUB_MINOR_DIGITS = 6
+
+export const invoiceLineSchema = z.strictObject({
+  id: z.string().min(1),
+  product: z.string().min(1).optional(),
+  price: priceDefinitionSchema,
+  ...usageFields,
+})
+
+export const invoiceInputSchema = z
+  .strictObject({
+    currency: currencySchema,
+    rounding_mode: roundingModeSchema.optional(),
+    rounding_point: z.enum(['per_line', 'invoice_total']).optional(),
+    /** The invoice date: credits expiring on or before it cannot be used. */
+    as_of: isoDate,
+    /** The contract's billing period number, from 0, for discount durations. */
+    period_index: z.number().int().min(0).default(0),
+    /** Prorates flat fees, the subscription fee, the commitment and the maximum spend. */
+    proration: prorationSchema.optional(),
+    lines: z.array(invoiceLineSchema).min(1),
+    /** Prepaid subscription with postpaid overages: a fee with `included_units` of `line`. */
+    subscription: z.strictObject({ fee: nonNegativeDecimal, included_units: nonNegativeDecimal, line: z.string().min(1), description: z.string().optional() }).optional(),
+    commitment: commitmentSchema.optional(),
+    maximum_spend: nonNegativeDecimal.optional(),
+    discounts: z.array(discountSchema).default([]),
+    credits: z.array(creditGrantSchema).default([]),
+    order: z.array(invoiceStepSchema).length(4).refine((o) => new Set(o).size === 4, { message: 'must name each of discounts, commitment, maximum, credits once' }).optional(),
+  })
+  .superRefine((inv, ctx) => {
+    const add = (path: (string | number)[], message: string, code: string) => ctx.addIssue({ code: 'custom', path, message, params: { code } })
+    const code = (c: PriceDefinition['currency']) => (typeof c === 'string' ? c : c.code)
+    const ids = new Set<string>()
+    inv.lines.forEach((l, i) => {
+      if (code(l.price.currency) !== code(inv.currency)) add(['lines', i, 'price', 'currency'], `must be the invoice currency ${code(inv.currency)}`, 'currency_mismatch')
+      if (ids.has(l.id)) add(['lines', i, 'id'], `duplicate line id ${l.id}`, 'duplicate_line_id')
+      ids.add(l.id)
+    })
+    if (inv.subscription) {
+      const target = inv.lines.find((l) => l.id === inv.subscription?.line)
+      if (!target) add(['subscription', 'line'], 'must name an invoice line', 'unknown_line')
+      else if (['flat_fee', 'matrix', 'two_dimensional_tiered'].includes(target.price.model)) add(['subscription', 'line'], `included units need a single-quantity price, not ${target.price.model}`, 'free_units_not_supported')
+    }
+    inv.discounts.forEach((d, i) => {
+      if (d.scope === 'line' && d.target !== undefined && !ids.has(d.target)) add(['discounts', i, 'target'], `no invoice line ${d.target}`, 'unknown_line')
+    })
+  })
+export type InvoiceInput = z.infer<typeof invoiceInputSchema>
+
+export interface InvoiceResult extends PriceResult {
+  credits: { id: string; drawn: string; remaining: string }[]
+}
+
+function withIncludedUnits(price: PriceDefinition, included: string): PriceDefinition {
+  return { ...price, free_units: new Dec(price.free_units ?? '0').plus(included).toFixed() }
+}
+
+export function rateInvoice(inv: InvoiceInput): InvoiceResult {
+  const currency = resolveCurrency(inv.currency)
+  const mode = inv.rounding_mode ?? 'half_up'
+  const share = inv.proration ? prorationFactor(inv.proration) : null
+  const prorate = (d: Dec) => (share ? d.times(share.activeDays).dividedBy(share.periodDays) : d)
+  const lineScale = inv.rounding_point === 'invoice_total' ? currency.minorUnits + SUB_MINOR_DIGITS : undefined
+  const applied = emptyApplied()
+  const lines: Line[] = []
+  let unroundedUsage = new Dec(0)
+  const sub = inv.subscription
+  if (sub) {
+    const fee = roundMoney(prorate(new Dec(sub.fee)), currency, mode)
+    lines.push({ kind: 'flat_fee', description: `${sub.description ?? 'Subscription'} (includes ${formatPlain(sub.included_units)} units of ${sub.line})`, quantity: new Dec(1), unit_price: new Dec(sub.fee), amount: fee, line_id: 'subscription' })
+    unroundedUsage = unroundedUsage.plus(prorate(new Dec(sub.fee)))
+  }
+  for (const line of inv.lines) {
+    const price = sub && sub.line === line.id ? withIncludedUnits(line.price, sub.included_units) : line.price
+    const rated = ratePriceLines(price, line, inv.proration, { defaultMode: mode, ...(lineScale === undefined ? {} : { lineScale }) })
+    const exact = ratePriceLines(price, line, inv.proration, { defaultMode: mode, lineScale: 20 })
+    unroundedUsage = unroundedUsage.plus(totalOf(exact.lines))
+    applied.free_units = applied.free_units.plus(rated.applied.free_units)
+    applied.minimum = applied.minimum.plus(rated.applied.minimum)
+    for (const l of rated.lines) lines.push({ ...l, line_id: line.id, ...(line.product ? { product: line.product } : {}) })
+  }
+  if (lineScale !== undefined) {
+    const exact = totalOf(lines)
+    const adjustment = roundMoney(exact, currency, mode).minus(exact)
+    if (!adjustment.isZero()) lines.push({ kind: 'rounding', description: 'Rounding to the minor unit', quantity: new Dec(1), amount: adjustment })
+  }
+  const roundedUsage = totalOf(lines)
+  let draws: { id: string; drawn: Dec; remaining: Dec }[] = inv.credits.map((c) => ({ id: c.id, drawn: new Dec(0), remaining: new Dec(c.amount) }))
+  for (const step of inv.order ?? DEFAULT_ORDER) {
+    if (step === 'discounts') {
+      const added = applyDiscounts({ lines, discounts: inv.discounts, periodIndex: inv.period_index, currency, mode })
+      applied.discounts = applied.discounts.plus(sum(added.map((l) => l.amount)).negated())
+      lines.push(...added)
+    } else if (step === 'commitment' && inv.commitment) {
+      const added = applyCommitment(inv.commitment, { lines, amount: prorate(new Dec(inv.commitment.amount)), unroundedUsage, roundedUsage, currency, mode })
+      applied.minimum = applied.minimum.plus(sum(added.filter((l) => l.kind === 'minimum_commitment').map((l) => l.amount)))
+      lines.push(...added)
+    } else if (step === 'maximum' && inv.maximum_spend !== undefined) {
+      lines.push(...applyMaximumSpend(roundMoney(prorate(new Dec(inv.maximum_spend)), currency, mode), lines))
+    } else if (step === 'credits' && inv.credits.length > 0) {
+      const drawn = drawCredits(inv.credits, totalOf(lines), currency, inv.as_of)
+      draws = drawn.draws
+      applied.credits = sum(drawn.draws.map((d) => d.drawn))
+      lines.push(...drawn.lines)
+    }
+  }
+  return {
+    ...formatResult(lines, currency, applied, lineScale),
+    credits: draws.map((d) => ({ id: d.id, drawn: d.drawn.toFixed(currency.minorUnits), remaining: formatPlain(d.remaining) })),
+  }
+}
+
+/** Parses an untrusted invoice input and rates it; problems are 422 with field paths. */
+export function parseInvoiceInput(value: unknown): InvoiceInput {
+  const parsed = invoiceInputSchema.safeParse(value)
+  if (!parsed.success) throw validationErrorFrom(parsed.error, 'invalid_invoice_input', 'invoice input')
+  return parsed.data
+}
+

@@ -1,0 +1,163 @@
+// Rates one price: definition + usage → lines and total. The order of operations is fixed
+// and documented (docs/pricing.md "Order of operations for one price"):
+//   1. quantity pipeline: free units, unit conversion, quantity rounding (quantityPipeline.ts);
+//   2. the model turns the quantity into unrounded lines;
+//   3. proration scales those amounts (flat fees by default, others when prorate = true);
+//   4. every line is rounded to the currency's minor unit (half-up unless half_even);
+//   5. the line maximum caps, then the line minimum tops up, each as its own rounded line;
+//   6. the total is the exact sum of the lines.
+import { z } from 'zod'
+import { UnprocessableError } from '../../platform/errors.ts'
+import { resolveCurrency } from './currency.ts'
+import type { Currency } from './currency.ts'
+import { Dec, formatPlain, nonNegativeDecimal } from './decimal.ts'
+import { priceFlatFee } from './flatFee.ts'
+import { emptyApplied, formatResult, roundLine, totalOf } from './lines.ts'
+import type { AppliedTotals, Line, PriceResult } from './lines.ts'
+import { priceMatrix } from './matrix.ts'
+import type { ModelInput } from './modelInput.ts'
+import { pricePackage } from './package.ts'
+import { pricePercent } from './percent.ts'
+import { pricePerUnit } from './perUnit.ts'
+import { DIMENSIONAL_MODELS, priceDefinitionSchema } from './priceDefinition.ts'
+import type { PriceDefinition } from './priceDefinition.ts'
+import { prorationFactor, prorationSchema } from './proration.ts'
+import type { Proration } from './proration.ts'
+import { convertQuantity, prepareQuantity } from './quantityPipeline.ts'
+import type { RoundingMode } from './rounding.ts'
+import { roundMoney } from './rounding.ts'
+import { priceStep } from './step.ts'
+import { priceTieredGraduated } from './tieredGraduated.ts'
+import { priceTieredWithFlatFee } from './tieredWithFlatFee.ts'
+import { priceTwoDimensionalTiered } from './twoDimensionalTiered.ts'
+import { priceVolume } from './volume.ts'
+import { priceVolumeWithFlatFee } from './volumeWithFlatFee.ts'
+import { validationErrorFrom } from './zodDetails.ts'
+
+export const dimensionQuantitySchema = z.strictObject({
+  dimensions: z.record(z.string(), z.string()),
+  quantity: nonNegativeDecimal,
+})
+
+/** Usage for one price: a quantity, dimension-keyed quantities, or transaction amounts. */
+export const usageFields = {
+  quantity: nonNegativeDecimal.optional(),
+  quantities: z.array(dimensionQuantitySchema).optional(),
+  /** Transaction amounts for percent prices, in the price's currency. */
+  transactions: z.array(nonNegativeDecimal).optional(),
+}
+
+/** The body of POST /v1/pricing/preview and the input of `ratePrice`. */
+export const pricingRequestSchema = z.strictObject({
+  price: priceDefinitionSchema,
+  ...usageFields,
+  proration: prorationSchema.optional(),
+})
+export type PricingRequest = z.infer<typeof pricingRequestSchema>
+export type Usage = Pick<PricingRequest, 'quantity' | 'quantities' | 'transactions'>
+
+export interface RatedPrice {
+  currency: Currency
+  mode: RoundingMode
+  /** Rounded lines. */
+  lines: Line[]
+  applied: AppliedTotals
+}
+
+function missing(field: string, message: string): UnprocessableError {
+  return new UnprocessableError(`${field}_required`, message, [{ field, code: `${field}_required`, message }])
+}
+
+function modelInput(price: PriceDefinition, usage: Usage): { input: ModelInput; freeApplied: Dec; usesTransactions: boolean } {
+  const dimensional = (DIMENSIONAL_MODELS as readonly string[]).includes(price.model)
+  const usesTransactions = price.model === 'percent' && usage.transactions !== undefined
+  if (dimensional && usage.quantities === undefined) throw missing('quantities', `${price.model} prices need \`quantities\` keyed by dimension values`)
+  if (!dimensional && price.model !== 'flat_fee' && !usesTransactions && usage.quantity === undefined) {
+    throw missing('quantity', `${price.model} prices need a \`quantity\`${price.model === 'percent' ? ' or `transactions`' : ''}`)
+  }
+  const prepared = prepareQuantity(price, new Dec(usage.quantity ?? '0'))
+  const input: ModelInput = {
+    quantity: prepared.quantity,
+    freeAfterRounding: prepared.freeAfterRounding,
+    quantities: (usage.quantities ?? []).map((q, index) => ({ dimensions: q.dimensions, quantity: convertQuantity(price, new Dec(q.quantity)), index })),
+    transactions: (usage.transactions ?? []).map((t) => new Dec(t)),
+  }
+  return { input, freeApplied: prepared.freeApplied, usesTransactions }
+}
+
+function modelLines(price: PriceDefinition, input: ModelInput, usesTransactions: boolean): Line[] {
+  switch (price.model) {
+    case 'flat_fee': return priceFlatFee(price)
+    case 'per_unit': return pricePerUnit(price, input)
+    case 'package': return pricePackage(price, input)
+    case 'percent': return pricePercent(price, input, usesTransactions)
+    case 'step': return priceStep(price, input)
+    case 'tiered': return priceTieredGraduated(price, input)
+    case 'tiered_with_flat_fee': return priceTieredWithFlatFee(price, input)
+    case 'two_dimensional_tiered': return priceTwoDimensionalTiered(price, input)
+    case 'volume': return priceVolume(price, input)
+    case 'volume_with_flat_fee': return priceVolumeWithFlatFee(price, input)
+    case 'matrix': return priceMatrix(price, input)
+  }
+}
+
+export interface RateOptions {
+  /** Round lines to this many decimals instead of the currency's minor unit (rateInvoice's
+   *  invoice_total rounding point and its unrounded commitment basis). */
+  lineScale?: number
+  /** Rounding mode for prices that do not name one (the invoice's). */
+  defaultMode?: RoundingMode
+}
+
+/** Rates one price into rounded lines; rateInvoice builds on this. */
+export function ratePriceLines(price: PriceDefinition, usage: Usage, proration?: Proration, options: RateOptions = {}): RatedPrice {
+  const real = resolveCurrency(price.currency)
+  const currency = options.lineScale === undefined ? real : { ...real, minorUnits: options.lineScale }
+  const mode = price.rounding_mode ?? options.defaultMode ?? 'half_up'
+  const { input, freeApplied, usesTransactions } = modelInput(price, usage)
+  let lines = modelLines(price, input, usesTransactions)
+  if (lines.length === 0) lines = [{ kind: 'usage', description: `${price.description ?? 'Usage'}: no usage`, quantity: new Dec(0), amount: new Dec(0) }]
+  const share = proration ? prorationFactor(proration) : null
+  const scale = (amount: Dec) => (share ? amount.times(share.activeDays).dividedBy(share.periodDays) : amount)
+  if (share && (price.prorate ?? price.model === 'flat_fee')) {
+    const note = ` (prorated ${formatPlain(share.activeDays)}/${formatPlain(share.periodDays)} days)`
+    lines = lines.map((l) => ({ ...l, description: l.description + note, amount: scale(l.amount) }))
+  }
+  lines = lines.map((l) => roundLine(l, currency, mode))
+  const applied = emptyApplied()
+  applied.free_units = freeApplied
+  const subtotal = totalOf(lines)
+  const label = price.description ?? 'Line'
+  if (price.maximum_amount !== undefined) {
+    const max = roundMoney(scale(new Dec(price.maximum_amount)), currency, mode)
+    if (subtotal.greaterThan(max)) {
+      lines.push({ kind: 'line_maximum', description: `${label} maximum ${formatPlain(max)}`, quantity: new Dec(1), amount: max.minus(subtotal) })
+    }
+  }
+  if (price.minimum_amount !== undefined) {
+    const min = roundMoney(scale(new Dec(price.minimum_amount)), currency, mode)
+    if (subtotal.lessThan(min)) {
+      const topUp = min.minus(subtotal)
+      lines.push({ kind: 'line_minimum', description: `${label} minimum ${formatPlain(min)}`, quantity: new Dec(1), amount: topUp })
+      applied.minimum = topUp
+    }
+  }
+  return { currency: real, mode, lines, applied }
+}
+
+/** Rates a validated pricing request into the boundary result (all decimals as strings). */
+export function ratePrice(request: PricingRequest): PriceResult {
+  const rated = ratePriceLines(request.price, request, request.proration)
+  return formatResult(rated.lines, rated.currency, rated.applied)
+}
+
+/** Parses an untrusted request (HTTP body, CLI files) and rates it. */
+export function previewPrice(body: unknown): PriceResult {
+  const parsed = pricingRequestSchema.safeParse(body)
+  if (!parsed.success) {
+    const priceProblem = parsed.error.issues.some((i) => i.path[0] === 'price')
+    throw validationErrorFrom(parsed.error, priceProblem ? 'invalid_price_definition' : 'invalid_pricing_input', priceProblem ? 'price definition' : 'pricing input')
+  }
+  return ratePrice(parsed.data)
+}
+

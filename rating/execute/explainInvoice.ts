@@ -1,0 +1,55 @@
+// GET /v1/invoices/:id/explain: every line with where it came from (metric version, price
+// definition and version, quantity, period), and a re-derivation: each item is rated again
+// from its recorded price and usage, the contract terms are applied again, and the result
+// must equal the stored total. `rederived.matches` false would mean the engine changed.
+import type { Invoice, InvoiceLine } from '../../ledger/invoices.ts'
+import { resolveCurrency } from '../compute/currency.ts'
+import { Dec, sum } from '../compute/decimal.ts'
+import { parseInvoiceInput, rateInvoice } from '../compute/rateInvoice.ts'
+import { formatMoney } from '../compute/rounding.ts'
+import { rateItem, type RatingRecord } from './priceInvoice.ts'
+
+export interface InvoiceExplanation {
+  invoice_id: string
+  status: string
+  billing_date: string
+  total: string
+  items: (RatingRecord['items'][number] & { rederived_amount: string })[]
+  terms: RatingRecord['invoice']
+  adjustments: RatingRecord['adjustments']
+  lines: { position: number; timing: string; kind: string; description: string; product: string | null; metric: string | null; metric_version: number | null; price_version: string | null; quantity: string; amount: string; period_start: string | null; period_end: string | null }[]
+  rederived: { total: string; matches: boolean }
+}
+
+export function explainInvoice(invoice: Invoice, lines: InvoiceLine[]): InvoiceExplanation {
+  const record = invoice.ratingInput as unknown as RatingRecord
+  const currency = resolveCurrency(invoice.currency)
+  const items = record.items.map((item) => ({ ...item, rederived_amount: rateItem(item, record.rounding_mode).amount }))
+  const invoiceAmount = record.invoice ? new Dec(rateInvoice(parseInvoiceInput(record.invoice)).amount) : new Dec(0)
+  const itemsMatch = items.every((i) => i.rederived_amount === i.amount)
+  const total = formatMoney(invoiceAmount.plus(sum(record.adjustments.map((a) => new Dec(a.delta)))), currency)
+  return {
+    invoice_id: invoice.id,
+    status: invoice.status,
+    billing_date: invoice.billingDate,
+    total: invoice.total,
+    items,
+    terms: record.invoice,
+    adjustments: record.adjustments,
+    lines: lines.map((l) => ({
+      position: l.position,
+      timing: l.timing,
+      kind: l.kind,
+      description: l.description,
+      product: l.productName,
+      metric: l.metricName,
+      metric_version: l.metricVersion,
+      price_version: l.priceVersion,
+      quantity: l.quantity,
+      amount: l.amount,
+      period_start: l.periodStart,
+      period_end: l.periodEnd,
+    })),
+    rederived: { total, matches: itemsMatch && total === invoice.total },
+  }
+}

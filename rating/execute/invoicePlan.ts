@@ -1,0 +1,95 @@
+// What one invoice of a contract bills, before any quantity is known: one item per product
+// per phase segment, in advance (the coming period) or in arrears (the one that ended).
+// A phase change inside a period splits it: each phase's items cover their own days, with
+// proration over the whole period (docs: rating/README.md "Phases and proration").
+import { createHash } from 'node:crypto'
+import type { Contract } from '../../ledger/contracts.ts'
+import type { Product } from '../../ledger/products.ts'
+import type { ContractPhase } from '../../ledger/schema/contracts.ts'
+import type { ActivePeriod, BillingEvent, Span } from './billingSchedule.ts'
+import { isWhole } from './billingSchedule.ts'
+import { zonedMidnight } from './zonedTime.ts'
+
+export interface PlannedItem {
+  /** Unique within the invoice: `arrears:api_calls:2026-10-01`. */
+  id: string
+  timing: 'in_advance' | 'in_arrears'
+  productId: string
+  productName: string
+  price: Record<string, unknown>
+  /** sha256 of the canonical price definition (first 16 hex): the price version on the line. */
+  priceVersion: string
+  period: Span
+  segment: Span
+  /** Set for metered products. */
+  metric: { name: string; version: number; start: Date; end: Date } | null
+  /** Non-metered products: the contract's quantity. */
+  quantity: string | null
+}
+
+/** JSON with sorted keys, so equal definitions hash equal whatever their key order. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`
+  }
+  return JSON.stringify(value)
+}
+
+export function priceVersionOf(price: unknown): string {
+  return createHash('sha256').update(canonicalJson(price)).digest('hex').slice(0, 16)
+}
+
+/** The phases' pieces inside `span`: [{phase, segment}] in date order. */
+export function phaseSegments(phases: readonly ContractPhase[], span: Span): { phase: ContractPhase; segment: Span }[] {
+  const out: { phase: ContractPhase; segment: Span }[] = []
+  phases.forEach((phase, i) => {
+    const next = phases[i + 1]?.start_date
+    const start = phase.start_date > span.start ? phase.start_date : span.start
+    const end = next !== undefined && next < span.end ? next : span.end
+    if (start < end) out.push({ phase, segment: { start, end } })
+  })
+  return out
+}
+
+function itemsFor(contract: Contract, products: Map<string, Product>, part: ActivePeriod, timing: 'in_advance' | 'in_arrears'): PlannedItem[] {
+  const out: PlannedItem[] = []
+  for (const { phase, segment } of phaseSegments(contract.phases, part.active)) {
+    for (const item of phase.items) {
+      if (item.billing !== timing) continue
+      const product = products.get(item.product_id)
+      if (!product) throw new Error(`product ${item.product_id} of contract ${contract.id} is missing`)
+      const metered = product.kind === 'metered'
+      out.push({
+        id: `${timing === 'in_advance' ? 'advance' : 'arrears'}:${product.name}:${segment.start}`,
+        timing,
+        productId: product.id,
+        productName: product.name,
+        price: item.price,
+        priceVersion: priceVersionOf(item.price),
+        period: part.period,
+        segment,
+        metric: metered
+          ? { name: product.metricName!, version: product.metricVersion!, start: zonedMidnight(segment.start, contract.timeZone), end: zonedMidnight(segment.end, contract.timeZone) }
+          : null,
+        quantity: metered ? null : (item.quantity ?? product.defaultQuantity ?? '1'),
+      })
+    }
+  }
+  return out
+}
+
+/** Every item of one invoice: arrears first, then advance. */
+export function planInvoice(contract: Contract, products: Map<string, Product>, event: BillingEvent): PlannedItem[] {
+  return [
+    ...(event.arrears ? itemsFor(contract, products, event.arrears, 'in_arrears') : []),
+    ...(event.advance ? itemsFor(contract, products, event.advance, 'in_advance') : []),
+  ]
+}
+
+/** The proration handed to ratePrice, or undefined when the item covers its whole period. */
+export function prorationOf(item: Pick<PlannedItem, 'period' | 'segment'>): { period_start: string; period_end: string; active_start: string; active_end: string } | undefined {
+  if (isWhole(item.segment, item.period)) return undefined
+  return { period_start: item.period.start, period_end: item.period.end, active_start: item.segment.start, active_end: item.segment.end }
+}

@@ -1,0 +1,260 @@
+// Pure: planned items + their quantities + the contract's terms → the invoice's lines, total
+// and the record needed to re-derive it. All pricing is rating/compute's:
+//   1. each item is rated by ratePriceLines with its own proration (an advance fee and an
+//      arrears usage line on one invoice cover different periods, which one invoice-wide
+//      proration could not express);
+//   2. rateInvoice then applies the contract's terms (discounts, commitment, maximum spend,
+//      credits) to the rated items, passed in as flat fees of their exact rated amounts;
+//   3. adjustments for usage that arrived after the previous invoice was finalized are added
+//      last, as they are: they belong to the earlier period, whose terms were already applied.
+// The total is the exact sum of the lines; the function checks it before returning.
+import { createHash } from 'node:crypto'
+import type { Contract } from '../../ledger/contracts.ts'
+import type { NewInvoiceLine } from '../../ledger/invoices.ts'
+import { resolveCurrency } from '../compute/currency.ts'
+import { Dec, sum } from '../compute/decimal.ts'
+import { formatResult, type PriceLine } from '../compute/lines.ts'
+import { DIMENSIONAL_MODELS, parsePriceDefinition } from '../compute/priceDefinition.ts'
+import { parseInvoiceInput, rateInvoice } from '../compute/rateInvoice.ts'
+import { ratePriceLines } from '../compute/ratePrice.ts'
+import { formatMoney } from '../compute/rounding.ts'
+import type { BillingEvent } from './billingSchedule.ts'
+import { canonicalJson, prorationOf, type PlannedItem } from './invoicePlan.ts'
+import type { CustomerUsage } from './quantitySource.ts'
+
+/** An item as recorded in the invoice's rating input (JSON). */
+export interface RecordedItem {
+  id: string
+  timing: 'in_advance' | 'in_arrears'
+  product_id: string
+  product_name: string
+  price: Record<string, unknown>
+  price_version: string
+  period: { start: string; end: string }
+  segment: { start: string; end: string }
+  metric: { name: string; version: number; start: string; end: string } | null
+  usage: { quantity?: string; quantities?: { dimensions: Record<string, string>; quantity: string }[] }
+  proration: ReturnType<typeof prorationOf> | null
+  amount: string
+}
+
+export interface RecordedAdjustment {
+  of_invoice: string
+  of_billing_date: string
+  item_id: string
+  product_name: string
+  previous_usage: RecordedItem['usage']
+  usage: RecordedItem['usage']
+  previous_amount: string
+  amount: string
+  delta: string
+}
+
+export interface RatingRecord {
+  version: 1
+  billing_date: string
+  period_index: number
+  currency: string
+  rounding_mode: 'half_up' | 'half_even'
+  items: RecordedItem[]
+  /** The rateInvoice input (items as flat fees), null when nothing but adjustments is billed. */
+  invoice: Record<string, unknown> | null
+  invoice_amount: string
+  adjustments: RecordedAdjustment[]
+}
+
+export interface PricedInvoice {
+  total: string
+  lines: NewInvoiceLine[]
+  record: RatingRecord
+  creditDraws: { id: string; drawn: string }[]
+  contentHash: string
+}
+
+export interface PriceInvoiceInput {
+  contract: Contract
+  event: BillingEvent
+  items: PlannedItem[]
+  /** Usage of a metered item (undefined: no usage). */
+  usageOf: (item: PlannedItem) => CustomerUsage | undefined
+  /** Credit grants with their balance left before this invoice. */
+  credits: Record<string, unknown>[]
+  /** The previous invoice, when finalized, and fresh usage for its arrears items. */
+  previous: { invoiceId: string; billingDate: string; record: RatingRecord; usageOf: (item: RecordedItem) => CustomerUsage | undefined } | null
+}
+
+/** The usage fields ratePrice needs for this price model. */
+export function usageFields(price: Record<string, unknown>, item: { quantity: string | null }, usage: CustomerUsage | undefined): RecordedItem['usage'] {
+  if (item.quantity !== null) return { quantity: item.quantity }
+  if ((DIMENSIONAL_MODELS as readonly string[]).includes(String(price.model))) return { quantities: usage?.rows ?? [] }
+  return { quantity: usage?.quantity ?? '0' }
+}
+
+/** Rates one recorded item again (explain, adjustments): the same call the rating made. */
+export function rateItem(item: Pick<RecordedItem, 'price' | 'usage' | 'proration'>, mode: 'half_up' | 'half_even'): { amount: string; lines: PriceLine[] } {
+  const price = parsePriceDefinition(item.price)
+  const rated = ratePriceLines(price, item.usage, item.proration ?? undefined, { defaultMode: mode })
+  const result = formatResult(rated.lines, rated.currency, rated.applied)
+  return { amount: result.amount, lines: result.lines }
+}
+
+function line(position: number, fields: Partial<NewInvoiceLine> & Pick<NewInvoiceLine, 'timing' | 'kind' | 'description' | 'quantity' | 'amount'>): NewInvoiceLine {
+  return {
+    position,
+    itemId: null,
+    productId: null,
+    productName: null,
+    metricName: null,
+    metricVersion: null,
+    price: null,
+    priceVersion: null,
+    unitPrice: null,
+    tier: null,
+    periodStart: null,
+    periodEnd: null,
+    ...fields,
+  }
+}
+
+export function priceInvoice(input: PriceInvoiceInput): PricedInvoice {
+  const { contract, event } = input
+  const currency = resolveCurrency(contract.currency)
+  const mode = contract.terms.rounding_mode ?? 'half_up'
+  const lines: NewInvoiceLine[] = []
+  const recorded: RecordedItem[] = []
+  for (const item of input.items) {
+    const usage = usageFields(item.price, item, item.metric ? input.usageOf(item) : undefined)
+    const proration = prorationOf(item) ?? null
+    const rated = rateItem({ price: item.price, usage, proration }, mode)
+    recorded.push({
+      id: item.id,
+      timing: item.timing,
+      product_id: item.productId,
+      product_name: item.productName,
+      price: item.price,
+      price_version: item.priceVersion,
+      period: item.period,
+      segment: item.segment,
+      metric: item.metric ? { name: item.metric.name, version: item.metric.version, start: item.metric.start.toISOString(), end: item.metric.end.toISOString() } : null,
+      usage,
+      proration,
+      amount: rated.amount,
+    })
+    for (const l of rated.lines) {
+      lines.push(
+        line(lines.length, {
+          itemId: item.id,
+          timing: item.timing,
+          kind: l.kind,
+          description: `${item.productName}: ${l.description}`,
+          productId: item.productId,
+          productName: item.productName,
+          metricName: item.metric?.name ?? null,
+          metricVersion: item.metric?.version ?? null,
+          price: item.price,
+          priceVersion: item.priceVersion,
+          quantity: l.quantity,
+          unitPrice: l.unit_price ?? null,
+          tier: l.tier ?? null,
+          amount: l.amount,
+          periodStart: item.segment.start,
+          periodEnd: item.segment.end,
+        }),
+      )
+    }
+  }
+
+  let invoice: Record<string, unknown> | null = null
+  let invoiceAmount = new Dec(0)
+  let creditDraws: { id: string; drawn: string }[] = []
+  if (recorded.length > 0) {
+    const terms = contract.terms
+    const arrearsProration = event.arrears && (event.arrears.active.start !== event.arrears.period.start || event.arrears.active.end !== event.arrears.period.end)
+      ? { period_start: event.arrears.period.start, period_end: event.arrears.period.end, active_start: event.arrears.active.start, active_end: event.arrears.active.end }
+      : undefined
+    invoice = {
+      currency: contract.currency,
+      rounding_mode: mode,
+      as_of: event.billingDate,
+      period_index: event.index,
+      ...(arrearsProration ? { proration: arrearsProration } : {}),
+      lines: recorded.map((r) => ({
+        id: r.id,
+        product: r.product_name,
+        price: { model: 'flat_fee', currency: contract.currency, amount: r.amount, prorate: false, description: r.product_name },
+      })),
+      // A commitment and a maximum are per period of usage: only invoices that bill one apply them.
+      ...(event.arrears && terms.commitment ? { commitment: terms.commitment } : {}),
+      ...(event.arrears && terms.maximum_spend !== undefined ? { maximum_spend: terms.maximum_spend } : {}),
+      discounts: terms.discounts ?? [],
+      credits: input.credits,
+    }
+    const result = rateInvoice(parseInvoiceInput(invoice))
+    const termLines = result.lines.slice(recorded.length)
+    for (const l of termLines) {
+      lines.push(line(lines.length, { timing: 'invoice', kind: l.kind, description: l.description, productName: l.product ?? null, quantity: l.quantity, unitPrice: l.unit_price ?? null, amount: l.amount }))
+    }
+    invoiceAmount = new Dec(result.amount)
+    creditDraws = result.credits.filter((c) => new Dec(c.drawn).greaterThan(0)).map((c) => ({ id: c.id, drawn: c.drawn }))
+    const check = sum(recorded.map((r) => new Dec(r.amount))).plus(sum(termLines.map((l) => new Dec(l.amount))))
+    if (!check.equals(invoiceAmount)) throw new Error(`invoice lines sum to ${check.toFixed()} but rateInvoice says ${result.amount}`)
+  }
+
+  const adjustments: RecordedAdjustment[] = []
+  if (input.previous) {
+    for (const item of input.previous.record.items) {
+      if (item.metric === null || item.timing !== 'in_arrears') continue
+      const usage = usageFields(item.price, { quantity: null }, input.previous.usageOf(item))
+      if (canonicalJson(usage) === canonicalJson(item.usage)) continue
+      const again = rateItem({ price: item.price, usage, proration: item.proration }, input.previous.record.rounding_mode)
+      const delta = new Dec(again.amount).minus(item.amount)
+      if (delta.isZero()) continue
+      adjustments.push({
+        of_invoice: input.previous.invoiceId,
+        of_billing_date: input.previous.billingDate,
+        item_id: item.id,
+        product_name: item.product_name,
+        previous_usage: item.usage,
+        usage,
+        previous_amount: item.amount,
+        amount: again.amount,
+        delta: formatMoney(delta, currency),
+      })
+      const before = item.usage.quantity ?? 'by dimension'
+      const after = usage.quantity ?? 'by dimension'
+      lines.push(
+        line(lines.length, {
+          itemId: item.id,
+          timing: 'adjustment',
+          kind: 'adjustment',
+          description: `${item.product_name}: usage ${item.segment.start} to ${item.segment.end} reported after invoice ${input.previous.billingDate} was finalized (${before} → ${after})`,
+          productId: item.product_id,
+          productName: item.product_name,
+          metricName: item.metric.name,
+          metricVersion: item.metric.version,
+          price: item.price,
+          priceVersion: item.price_version,
+          quantity: usage.quantity !== undefined && item.usage.quantity !== undefined ? new Dec(usage.quantity).minus(item.usage.quantity).toFixed() : '1',
+          amount: formatMoney(delta, currency),
+          periodStart: item.segment.start,
+          periodEnd: item.segment.end,
+        }),
+      )
+    }
+  }
+
+  const total = formatMoney(invoiceAmount.plus(sum(adjustments.map((a) => new Dec(a.delta)))), currency)
+  const record: RatingRecord = {
+    version: 1,
+    billing_date: event.billingDate,
+    period_index: event.index,
+    currency: contract.currency,
+    rounding_mode: mode,
+    items: recorded,
+    invoice,
+    invoice_amount: formatMoney(invoiceAmount, currency),
+    adjustments,
+  }
+  const contentHash = createHash('sha256').update(canonicalJson({ total, lines, record, creditDraws })).digest('hex')
+  return { total, lines, record, creditDraws, contentHash }
+}

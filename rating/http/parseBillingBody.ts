@@ -1,0 +1,27 @@
+// Parses a catalogue or contract body (plans, contracts, phases), answering like
+// POST /v1/pricing/preview where a price definition is wrong: a body that is not JSON is 400
+// `invalid_json`; a body of the wrong shape is 400 `invalid_request`; a body whose price
+// definitions break the pricing engine's rules (tiers that overlap, an unknown model, a
+// negative unit price…) is 422 `invalid_price_definition`, with every problem's full path
+// (e.g. `phases[0].items[1].price.tiers[2].up_to`) and rating/compute's own detail codes
+// (`tier_overlap`, `last_tier_not_open`…).
+import type { Context } from 'hono'
+import { z } from 'zod'
+import { issuesToDetails, parseJsonBody } from '../../ledger/http/parseRequest.ts'
+import { ValidationError } from '../../platform/errors.ts'
+import { validationErrorFrom } from '../compute/zodDetails.ts'
+
+/** An issue inside a given price definition (a missing `price` is a shape problem: 400). */
+function inPrice(issue: z.core.$ZodIssue): boolean {
+  const at = issue.path.lastIndexOf('price')
+  if (at < 0) return false
+  return at < issue.path.length - 1 || issue.code !== 'invalid_type'
+}
+
+export async function parseBillingBody<S extends z.ZodType>(c: Context, schema: S): Promise<z.output<S>> {
+  const value = await parseJsonBody(c, z.unknown())
+  const result = schema.safeParse(value)
+  if (result.success) return result.data
+  if (result.error.issues.some(inPrice)) throw validationErrorFrom(result.error, 'invalid_price_definition', 'price definition')
+  throw new ValidationError('invalid_request', 'The request body is invalid', issuesToDetails(result.error.issues))
+}

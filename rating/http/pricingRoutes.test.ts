@@ -1,0 +1,61 @@
+import { Hono } from 'hono'
+import { describe, expect, it } from 'vitest'
+import { TallyError } from '../../platform/errors.ts'
+import type { AppEnv } from '../../platform/http/appEnv.ts'
+import { STATUS_BY_CATEGORY, errorBody } from '../../platform/http/errorHandler.ts'
+import { pricingRoutes } from './pricingRoutes.ts'
+
+// The same category → status mapping the server uses (platform/http/errorHandler.ts).
+function app() {
+  const a = new Hono<AppEnv>()
+  a.route('/', pricingRoutes())
+  a.onError((err, c) => {
+    if (err instanceof TallyError) return c.json(errorBody(err.code, err.message, err.details), STATUS_BY_CATEGORY[err.category])
+    throw err
+  })
+  return a
+}
+
+const post = (body: string) => app().request('/v1/pricing/preview', { method: 'POST', headers: { 'content-type': 'application/json' }, body })
+
+describe('POST /v1/pricing/preview', () => {
+  it('returns the rated breakdown with every decimal as a string', async () => {
+    const res = await post(JSON.stringify({
+      price: { model: 'tiered', currency: 'USD', tiers: [{ up_to: '500', unit_price: '2.00' }, { up_to: '2000', unit_price: '1.50' }, { up_to: null, unit_price: '1.00' }] },
+      quantity: '1500',
+    }))
+    expect(res.status).toBe(200)
+    const body = await res.json() as { amount: string; lines: { amount: string; tier: number }[] }
+    expect(body.amount).toBe('2500.00')
+    expect(body.lines.map((l) => [l.tier, l.amount])).toEqual([[1, '1000.00'], [2, '1500.00']])
+  })
+
+  it('answers 422 with the field path of a bad tier bound', async () => {
+    const res = await post(JSON.stringify({
+      price: { model: 'volume', currency: 'USD', tiers: [{ up_to: '10', unit_price: '1' }, { up_to: '5', unit_price: '1' }, { up_to: '20', unit_price: '1' }] },
+      quantity: '3',
+    }))
+    expect(res.status).toBe(422)
+    const body = await res.json() as { error: { code: string; details: { field: string; code: string }[] } }
+    expect(body.error.code).toBe('invalid_price_definition')
+    expect(body.error.details).toEqual([
+      expect.objectContaining({ field: 'price.tiers[1].up_to', code: 'tier_overlap' }),
+      expect.objectContaining({ field: 'price.tiers[2].up_to', code: 'last_tier_not_open' }),
+    ])
+  })
+
+  it('answers 422 for an unpriced matrix combination', async () => {
+    const res = await post(JSON.stringify({
+      price: { model: 'matrix', currency: 'USD', dimensions: ['region'], cells: [{ when: { region: 'us' }, unit_price: '1' }] },
+      quantities: [{ dimensions: { region: 'eu' }, quantity: '2' }],
+    }))
+    expect(res.status).toBe(422)
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('unpriced_combination')
+  })
+
+  it('answers 400 for a body that is not JSON', async () => {
+    const res = await post('{"price": ')
+    expect(res.status).toBe(400)
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('invalid_json')
+  })
+})

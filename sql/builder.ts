@@ -1,0 +1,133 @@
+// The visual query builder (reference docs: "Visual Query Builder"): a few choices become a
+// customer-specific query the user can read and fork into SQL mode. Filter values never enter
+// the text: each becomes a declared parameter with the value as its default, bound by
+// ClickHouse. Field names do enter the text, so they are restricted to a quote-free pattern.
+import { z } from 'zod'
+import type { DeclaredParameter } from './parameters.ts'
+
+/** Field names the builder accepts: no quotes, backslashes or spaces, so they can sit inside '…' literally. */
+export const FIELD_NAME = /^[A-Za-z_][A-Za-z0-9_.-]{0,127}$/
+/** Dimension names become column aliases. */
+export const DIMENSION_NAME = /^[a-z_][a-z0-9_]{0,62}$/
+
+export const AGGREGATIONS = ['SUM', 'COUNT', 'AVG', 'MIN', 'MAX', 'UNIQUE_COUNT', 'LATEST'] as const
+export const FILTER_OPERATORS = ['eq', 'neq', 'in', 'not_in', 'gt', 'gte', 'lt', 'lte', 'exists'] as const
+
+const fieldName = z.string().regex(FIELD_NAME, 'letters, digits, _ . - (at most 128), starting with a letter or _')
+
+export const builderFilterSchema = z
+  .object({
+    field: fieldName,
+    op: z.enum(FILTER_OPERATORS),
+    /** eq/neq compare text; gt/gte/lt/lte compare decimals; in/not_in take `values`; exists takes none. */
+    value: z.string().optional(),
+    values: z.array(z.string()).max(1000).optional(),
+  })
+  .strict()
+  .superRefine((f, ctx) => {
+    const list = f.op === 'in' || f.op === 'not_in'
+    if (list && (f.values === undefined || f.values.length === 0)) ctx.addIssue({ code: 'custom', path: ['values'], message: `${f.op} needs values` })
+    if (!list && f.op !== 'exists' && f.value === undefined) ctx.addIssue({ code: 'custom', path: ['value'], message: `${f.op} needs a value` })
+    if (['gt', 'gte', 'lt', 'lte'].includes(f.op) && f.value !== undefined && !/^[+-]?(\d+\.?\d*|\.\d+)$/.test(f.value)) {
+      ctx.addIssue({ code: 'custom', path: ['value'], message: 'a decimal number' })
+    }
+  })
+
+export const builderSpecSchema = z
+  .object({
+    raw_metric: z.string().regex(/^[a-z][a-z0-9_]{0,62}$/),
+    /** `customer_id` (the event's) or a data field holding the customer id. */
+    customer_column: z.union([z.literal('customer_id'), fieldName]).default('customer_id'),
+    /** The data field aggregated; not needed for COUNT. */
+    usage_field: fieldName.optional(),
+    aggregation: z.enum(AGGREGATIONS),
+    filters: z.array(builderFilterSchema).max(20).default([]),
+    /** Data fields to group by: each becomes a dimension column of the same name. */
+    group_by: z.array(z.string().regex(DIMENSION_NAME, 'lower-case identifier')).max(4).default([]),
+  })
+  .strict()
+  .superRefine((b, ctx) => {
+    if (b.aggregation !== 'COUNT' && b.usage_field === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['usage_field'], message: `${b.aggregation} needs a usage_field` })
+    }
+  })
+
+export type BuilderSpec = z.output<typeof builderSpecSchema>
+
+export interface BuiltQuery {
+  customerQuery: string
+  parameters: DeclaredParameter[]
+  dimensions: string[]
+}
+
+const text = (field: string) => `JSONExtractString(data, '${field}')`
+/** The metering rollups' numeric parse (metering/README.md "Numeric fields"): Decimal128(9), NULL when not a number. */
+const decimal = (field: string) => `toDecimal128OrNull(${text(field)}, 9)`
+const ZERO = 'toDecimal128(0, 9)'
+
+function aggregate(spec: BuilderSpec): string {
+  const f = spec.usage_field ?? ''
+  switch (spec.aggregation) {
+    case 'SUM':
+      return `coalesce(sum(${decimal(f)}), ${ZERO})`
+    case 'COUNT':
+      return spec.usage_field === undefined ? 'count()' : `countIf(JSONHas(data, '${f}'))`
+    case 'AVG':
+      // Decimal division keeps 9 fractional digits (truncated); greatest() avoids 0/0 on no events.
+      return `coalesce(sum(${decimal(f)}), ${ZERO}) / greatest(count(${decimal(f)}), 1)`
+    case 'MIN':
+      return `coalesce(min(${decimal(f)}), ${ZERO})`
+    case 'MAX':
+      return `coalesce(max(${decimal(f)}), ${ZERO})`
+    case 'UNIQUE_COUNT':
+      return `uniqExactIf(${text(f)}, JSONHas(data, '${f}'))`
+    case 'LATEST':
+      // Ties on timestamp are broken by event_id so the answer never depends on read order.
+      return `coalesce(argMaxIf(${decimal(f)}, (timestamp, event_id), isNotNull(${decimal(f)})), ${ZERO})`
+  }
+}
+
+/** Generates the customer-specific query of a builder metric. */
+export function buildQuery(spec: BuilderSpec): BuiltQuery {
+  const parameters: DeclaredParameter[] = []
+  const customer = spec.customer_column === 'customer_id' ? 'customer_id' : text(spec.customer_column)
+  const where = [
+    `${customer} = {customer_id:String}`,
+    'timestamp >= {period_start:DateTime64(3)}',
+    'timestamp < {period_end:DateTime64(3)}',
+  ]
+  spec.filters.forEach((f, i) => {
+    const name = `filter_${i}`
+    switch (f.op) {
+      case 'exists':
+        where.push(`JSONHas(data, '${f.field}')`)
+        break
+      case 'eq':
+      case 'neq':
+        parameters.push({ name, type: 'String', default: f.value! })
+        where.push(`${text(f.field)} ${f.op === 'eq' ? '=' : '!='} {${name}:String}`)
+        break
+      case 'in':
+      case 'not_in':
+        parameters.push({ name, type: 'Array(String)', default: JSON.stringify(f.values) })
+        where.push(`${f.op === 'in' ? '' : 'NOT '}has({${name}:Array(String)}, ${text(f.field)})`)
+        break
+      default: {
+        const op = { gt: '>', gte: '>=', lt: '<', lte: '<=' }[f.op]
+        parameters.push({ name, type: 'Decimal(38, 9)', default: f.value! })
+        where.push(`${decimal(f.field)} ${op} {${name}:Decimal(38, 9)}`)
+      }
+    }
+  })
+  const dims = spec.group_by.map((d) => `${text(d)} AS ${d}`)
+  const lines = [
+    'SELECT',
+    [...dims, `${aggregate(spec)} AS quantity`].map((c) => `    ${c}`).join(',\n'),
+    `FROM raw.${spec.raw_metric}`,
+    `WHERE ${where.join('\n  AND ')}`,
+  ]
+  if (spec.group_by.length > 0) {
+    lines.push(`GROUP BY ${spec.group_by.join(', ')}`, `ORDER BY ${spec.group_by.join(', ')}`)
+  }
+  return { customerQuery: lines.join('\n'), parameters, dimensions: [...spec.group_by] }
+}

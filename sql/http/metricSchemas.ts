@@ -1,0 +1,99 @@
+// The JSON contract of the billable-metric endpoints, shared by the routes (parsing) and
+// metricOperations (the OpenAPI document). JSON is snake_case; quantities are decimal strings.
+import { z } from 'zod'
+import { instantParam } from '../../platform/http/instantParam.ts'
+import { createMetricInputSchema, metricVersionInputSchema } from '../metricDefinition.ts'
+
+export const createMetricRequest = createMetricInputSchema
+export const metricVersionRequest = metricVersionInputSchema
+
+export const formatRequest = z.strictObject({ sql: z.string().min(1).max(64 * 1024) })
+export const formatResponse = z.object({ sql: z.string() })
+
+const runOptions = {
+  customer_id: z.string().min(1).optional().describe('One customer; without it every customer with events in the period (at most max_customers)'),
+  period_start: instantParam.describe('Period start, inclusive'),
+  period_end: instantParam.describe('Period end, exclusive'),
+  parameters: z.record(z.string(), z.string()).optional().describe('Values for declared parameters (defaults otherwise)'),
+  max_customers: z.number().int().min(1).max(10_000).optional().describe('Default 1000'),
+}
+
+export const previewStoredRequest = z.strictObject({ ...runOptions, version: z.number().int().min(1).optional().describe('Default: the latest') })
+export const previewDraftRequest = z.strictObject({ ...runOptions, definition: metricVersionInputSchema })
+
+export const versionQuery = z.object({ version: z.coerce.number().int().min(1).optional().describe('Default: the latest') })
+export const diffQuery = z.object({ from: z.coerce.number().int().min(1), to: z.coerce.number().int().min(1) })
+
+const issue = z.object({
+  query: z.enum(['aggregate_query', 'customer_query']),
+  code: z.string(),
+  message: z.string(),
+  line: z.number().int().optional(),
+  column: z.number().int().optional(),
+})
+
+const parameterJson = z.object({ name: z.string(), type: z.string(), default: z.string(), description: z.string().optional() })
+
+export const metricVersionJson = z.object({
+  name: z.string(),
+  version: z.number().int(),
+  unit: z.string(),
+  description: z.string().nullable(),
+  mode: z.enum(['builder', 'sql']),
+  builder: z.record(z.string(), z.unknown()).nullable(),
+  raw_metrics: z.array(z.string()),
+  aggregate_query: z.string().nullable(),
+  customer_query: z.string().describe('In builder mode: the generated SQL, ready to fork into sql mode'),
+  dimensions: z.array(z.string()),
+  parameters: z.array(parameterJson),
+  created_at: z.string(),
+})
+
+export const metricListJson = z.object({
+  data: z.array(
+    z.object({
+      name: z.string(),
+      latest_version: z.number().int(),
+      unit: z.string(),
+      description: z.string().nullable(),
+      mode: z.enum(['builder', 'sql']),
+      created_at: z.string(),
+      updated_at: z.string(),
+    }),
+  ),
+})
+
+export const versionListJson = z.object({ data: z.array(metricVersionJson) })
+
+export const validateResponse = z.object({
+  valid: z.boolean(),
+  issues: z.array(issue),
+  generated: z.object({ customer_query: z.string(), parameters: z.array(parameterJson), dimensions: z.array(z.string()) }),
+  columns: z.array(z.object({ name: z.string(), type: z.string() })).describe('Result columns of the customer query (when valid)'),
+})
+
+export const previewResponse = z.object({
+  version: z.number().int().optional(),
+  customers: z.array(
+    z.object({
+      customer_id: z.string(),
+      quantity: z.string().describe('Exact decimal: the sum of quantity over the rows'),
+      rows: z.array(z.record(z.string(), z.unknown())).describe('Dimension columns and quantity (decimal string)'),
+    }),
+  ),
+  columns: z.array(z.object({ name: z.string(), type: z.string() })),
+  truncated: z.boolean(),
+  stats: z.object({
+    queries: z.number().int(),
+    rows_read: z.number().int(),
+    bytes_read: z.number().int(),
+    elapsed_ms: z.number(),
+  }),
+})
+
+export const diffResponse = z.object({
+  name: z.string(),
+  from: z.number().int(),
+  to: z.number().int(),
+  changes: z.array(z.object({ field: z.string(), from: z.unknown(), to: z.unknown(), diff: z.array(z.string()).optional() })),
+})

@@ -1,0 +1,147 @@
+// The billable-metric use cases behind the API and the rating job: validate, create, edit
+// (a new version), preview, and quantities of a stored version.
+import type { ClickHouseHandle } from '../platform/clickhouse/openClickHouse.ts'
+import { TallyError, UnprocessableError, ValidationError } from '../platform/errors.ts'
+import { resolveMetricVersion, type MetricVersionInput, type ResolvedMetricVersion } from './metricDefinition.ts'
+import { metricQuantities, type MetricQuantities } from './metricQuantities.ts'
+import { storedBuilder, type MetricStore, type RawMetricCheck, type StoredVersion } from './metricStore.ts'
+import type { Period } from './parameters.ts'
+import { customersWithEvents } from './previewCustomers.ts'
+import { DEFAULT_LIMITS, type SandboxLimits } from './sandbox.ts'
+import type { TemplateIssue } from './templateScan.ts'
+import { validateMetricVersion } from './validateTemplate.ts'
+
+export interface MetricServiceDeps {
+  handle: ClickHouseHandle
+  store: MetricStore
+  checkRawMetric: RawMetricCheck
+  limits?: SandboxLimits
+}
+
+export interface ValidationReport {
+  valid: boolean
+  issues: TemplateIssue[]
+  resolved: ResolvedMetricVersion
+  columns: Array<{ name: string; type: string }>
+}
+
+/** Preview of one customer, or of every customer with events in the period (at most `maxCustomers`). */
+export interface PreviewRequest {
+  customerId?: string
+  period: Period
+  parameters?: Record<string, string>
+  maxCustomers?: number
+}
+
+export interface PreviewResult extends MetricQuantities {
+  /** True when more customers had events than `maxCustomers`. */
+  truncated: boolean
+}
+
+export const DEFAULT_PREVIEW_CUSTOMERS = 1000
+
+export function toResolved(v: StoredVersion): ResolvedMetricVersion {
+  return {
+    unit: v.unit,
+    description: v.description,
+    mode: v.mode,
+    builder: storedBuilder(v),
+    rawMetrics: v.rawMetrics,
+    aggregateQuery: v.aggregateQuery,
+    customerQuery: v.customerQuery,
+    dimensions: v.dimensions,
+    parameters: v.parameters,
+  }
+}
+
+function toFields(r: ResolvedMetricVersion) {
+  return { ...r, builder: r.builder as Record<string, unknown> | null }
+}
+
+export function checkPeriod(period: Period): void {
+  if (!(period.end.getTime() > period.start.getTime())) {
+    throw new ValidationError('invalid_period', 'period_end must be after period_start', [{ field: 'period_end', code: 'invalid_period', message: 'must be after period_start' }])
+  }
+}
+
+export function createMetricService(deps: MetricServiceDeps) {
+  const limits = deps.limits ?? DEFAULT_LIMITS
+
+  async function validate(orgId: string, input: MetricVersionInput): Promise<ValidationReport> {
+    const resolved = resolveMetricVersion(input)
+    const issues: TemplateIssue[] = []
+    for (const name of resolved.rawMetrics) {
+      try {
+        await deps.checkRawMetric(orgId, name)
+      } catch (err) {
+        if (!(err instanceof TallyError) || err.category !== 'not_found') throw err
+        issues.push({ query: 'customer_query', code: 'raw_metric_not_found', message: `raw metric ${name} does not exist; create it first (POST /v1/raw-metrics)` })
+      }
+    }
+    if (issues.length > 0) return { valid: false, issues, resolved, columns: [] }
+    const outcome = await validateMetricVersion({ handle: deps.handle, orgId, version: resolved, limits })
+    return { valid: outcome.valid, issues: outcome.issues, resolved, columns: outcome.columns }
+  }
+
+  async function validOrThrow(orgId: string, input: MetricVersionInput): Promise<ResolvedMetricVersion> {
+    const report = await validate(orgId, input)
+    if (report.valid) return report.resolved
+    const first = report.issues[0]!
+    const where = first.line === undefined ? '' : ` (line ${first.line}, column ${first.column})`
+    throw new UnprocessableError(
+      'invalid_template',
+      `The metric is invalid: ${first.query}: ${first.message}${where}`,
+      report.issues.map((i) => ({ field: i.query, code: i.code, message: i.line === undefined ? i.message : `line ${i.line}, column ${i.column}: ${i.message}` })),
+      { issues: report.issues },
+    )
+  }
+
+  async function run(orgId: string, version: ResolvedMetricVersion, req: PreviewRequest): Promise<PreviewResult> {
+    checkPeriod(req.period)
+    let customerIds: string[]
+    let truncated = false
+    if (req.customerId !== undefined) customerIds = [req.customerId]
+    else {
+      const found = await customersWithEvents({ handle: deps.handle, orgId, version, period: req.period, limit: req.maxCustomers ?? DEFAULT_PREVIEW_CUSTOMERS })
+      customerIds = found.customerIds
+      truncated = found.truncated
+    }
+    const result = await metricQuantities({ handle: deps.handle, orgId, version, customerIds, period: req.period, parameterOverrides: req.parameters, limits })
+    return { ...result, truncated }
+  }
+
+  return {
+    /** Reads go straight to the store. */
+    store: deps.store,
+    validate,
+    async create(orgId: string, name: string, input: MetricVersionInput): Promise<StoredVersion> {
+      const resolved = await validOrThrow(orgId, input)
+      return deps.store.create({ orgId, name, fields: toFields(resolved) })
+    },
+    async addVersion(orgId: string, name: string, input: MetricVersionInput): Promise<StoredVersion> {
+      await deps.store.get(orgId, name) // 404 before the (costlier) validation
+      const resolved = await validOrThrow(orgId, input)
+      return deps.store.addVersion({ orgId, name, fields: toFields(resolved) })
+    },
+    /** Preview of a definition that is not stored (the editor's "run"). */
+    async previewDraft(orgId: string, input: MetricVersionInput, req: PreviewRequest): Promise<PreviewResult> {
+      return run(orgId, await validOrThrow(orgId, input), req)
+    },
+    async previewStored(orgId: string, name: string, version: number | undefined, req: PreviewRequest): Promise<PreviewResult & { version: number }> {
+      const stored = await deps.store.get(orgId, name, version)
+      return { ...(await run(orgId, toResolved(stored), req)), version: stored.version }
+    },
+    /**
+     * The rating job's call: quantities of one stored version for the given customers and
+     * period, one aggregate run for all of them. Customers without usage get quantity "0".
+     */
+    async quantities(opts: { orgId: string; name: string; version: number; customerIds: readonly string[]; period: Period }): Promise<MetricQuantities & { version: number }> {
+      checkPeriod(opts.period)
+      const stored = await deps.store.get(opts.orgId, opts.name, opts.version)
+      const result = await metricQuantities({ handle: deps.handle, orgId: opts.orgId, version: toResolved(stored), customerIds: opts.customerIds, period: opts.period, limits })
+      return { ...result, version: stored.version }
+    },
+  }
+}
+
+export type MetricService = ReturnType<typeof createMetricService>

@@ -1,0 +1,52 @@
+// The port sql/ stores metric versions through. sql/ may not import ledger/ (DESIGN folder
+// rules), so it states what it needs; ledger's BillableMetricRepository satisfies it
+// structurally and the composition root passes it in.
+import type { BuilderSpec } from './builder.ts'
+import type { DeclaredParameter } from './parameters.ts'
+
+export interface StoredVersionFields {
+  unit: string
+  description: string | null
+  mode: 'builder' | 'sql'
+  builder: Record<string, unknown> | null
+  rawMetrics: string[]
+  aggregateQuery: string | null
+  customerQuery: string
+  dimensions: string[]
+  parameters: DeclaredParameter[]
+}
+
+export interface StoredVersion extends StoredVersionFields {
+  metricId: string
+  orgId: string
+  name: string
+  version: number
+  createdAt: string
+}
+
+export interface StoredMetricSummary {
+  id: string
+  name: string
+  latestVersion: number
+  unit: string
+  description: string | null
+  mode: 'builder' | 'sql'
+  createdAt: string
+  updatedAt: string
+}
+
+export interface MetricStore {
+  create(input: { orgId: string; name: string; fields: StoredVersionFields }): Promise<StoredVersion>
+  addVersion(input: { orgId: string; name: string; fields: StoredVersionFields }): Promise<StoredVersion>
+  get(orgId: string, name: string, version?: number): Promise<StoredVersion>
+  list(orgId: string): Promise<StoredMetricSummary[]>
+  listVersions(orgId: string, name: string): Promise<StoredVersion[]>
+}
+
+/** Throws the catalogue's not-found error when the organisation has no such raw metric. */
+export type RawMetricCheck = (orgId: string, name: string) => Promise<void>
+
+/** The builder spec stored as JSON, typed again for reading. */
+export function storedBuilder(v: StoredVersionFields): BuilderSpec | null {
+  return v.builder as BuilderSpec | null
+}

@@ -1,0 +1,83 @@
+// Text-level checks and the scope rewrite: no ClickHouse involved.
+import { describe, expect, it } from 'vitest'
+import { composeCustomerQuery } from './composeQuery.ts'
+import { DEFAULT_LIMITS } from './sandbox.ts'
+import { rewriteTemplate, scanTemplate } from './templateScan.ts'
+
+const scan = (text: string, role: 'aggregate_query' | 'customer_query' = 'customer_query') =>
+  scanTemplate({ role, text, rawMetrics: ['api_calls', 'seats'], declaredParameters: new Map([['tier', 'String']]) })
+const codes = (text: string, role?: 'aggregate_query' | 'customer_query') => scan(text, role).issues.map((i) => i.code)
+
+describe('scanTemplate', () => {
+  it('accepts a template and lists its parameters, raw references and CTEs', () => {
+    const s = scan("WITH per_day AS (SELECT toDate(timestamp) AS d, count() AS n FROM raw.seats WHERE customer_id = {customer_id:String} GROUP BY d)\nSELECT max(n) AS quantity FROM per_day -- peak; not a separator\nWHERE {tier:String} != 'x;y'")
+    expect(s.issues).toEqual([])
+    expect(s.placeholders.map((p) => `${p.name}:${p.type}`)).toEqual(['customer_id:String', 'tier:String'])
+    expect(s.rawReferences.map((r) => r.metric)).toEqual(['seats'])
+    expect(s.cteNames).toEqual(['per_day'])
+  })
+
+  it('reports the line and column of a separator', () => {
+    expect(scan('SELECT 1 AS quantity\n  ; DROP TABLE events').issues).toEqual([
+      { query: 'customer_query', code: 'multiple_statements', message: expect.any(String), line: 2, column: 3 },
+    ])
+  })
+
+  it.each([
+    ['SELECT 1;', []],
+    ['SELECT 1; SELECT 2', ['multiple_statements']],
+    ['DROP TABLE events', ['statement_not_select']],
+    ['SHOW TABLES', ['statement_not_select']],
+    ['SELECT 1) SETTINGS readonly = 0 --', ['unbalanced_parentheses', 'settings_forbidden']],
+    ["SELECT 'unterminated", ['syntax_error']],
+    ['SELECT 1 /* never closed', ['syntax_error']],
+    ['SELECT {t:Identifier}', ['parameter_type_forbidden']],
+    ['SELECT {nope:String}', ['unknown_parameter']],
+    ['SELECT {customer_id:UInt64}', ['parameter_type_mismatch']],
+    ['SELECT {__tally_org_id:String}', ['parameter_reserved']],
+    ['SELECT count() FROM raw.other_metric', ['raw_metric_not_declared']],
+    ['WITH aggregates AS (SELECT 1) SELECT 1', ['cte_name_reserved']],
+    ['', ['empty_query']],
+  ])('%s → %j', (text, expected) => {
+    expect(codes(text)).toEqual(expected)
+  })
+
+  it('refuses customer_id in the aggregate query', () => {
+    expect(codes('SELECT count() FROM raw.api_calls WHERE customer_id = {customer_id:String}', 'aggregate_query')).toEqual(['customer_in_aggregate'])
+  })
+
+  it('rewrites raw references and parameters outside strings and comments only', () => {
+    const s = scan("SELECT count() AS quantity FROM raw.api_calls -- raw.api_calls\nWHERE customer_id = {customer_id:String} AND 'raw.api_calls' != ''")
+    expect(rewriteTemplate(s, (p) => `x_${p}`)).toBe(
+      "SELECT count() AS quantity FROM __tally_raw_api_calls -- raw.api_calls\nWHERE customer_id = {x_customer_id:String} AND 'raw.api_calls' != ''",
+    )
+  })
+})
+
+describe('composeCustomerQuery (golden)', () => {
+  it('scopes raw metrics to the org, one copy per customer, Tally settings last', () => {
+    const customer = scan('SELECT count() AS quantity FROM raw.api_calls WHERE customer_id = {customer_id:String};')
+    const composed = composeCustomerQuery({
+      scope: { orgId: 'org-1', rawMetrics: ['api_calls'] },
+      customer,
+      aggregates: { kind: 'table', table: '__tally_agg_00' },
+      customerIds: ['a', 'b'],
+      limits: DEFAULT_LIMITS,
+    })
+    expect(composed.sql.replace(/\s+/g, ' ')).toBe(
+      'WITH __tally_raw_api_calls AS ( SELECT customer_id, timestamp, event_id, data, ' +
+        "CAST(JSONExtractKeysAndValues(data, 'String'), 'Map(String, String)') AS fields FROM events " +
+        'WHERE org_id = {__tally_org_id:String} AND raw_metric = {__tally_raw_0:String} ), ' +
+        'aggregates AS (SELECT * FROM __tally_agg_00) ' +
+        'SELECT * FROM ( SELECT 0 AS __tally_customer, * FROM ( SELECT count() AS quantity FROM __tally_raw_api_calls WHERE customer_id = {__tally_customer_0:String} ) ' +
+        'UNION ALL SELECT 1 AS __tally_customer, * FROM ( SELECT count() AS quantity FROM __tally_raw_api_calls WHERE customer_id = {__tally_customer_1:String} ) ) ' +
+        'SETTINGS readonly = 1, max_execution_time = 30, timeout_overflow_mode = \'throw\', max_rows_to_read = 500000000, max_bytes_to_read = 50000000000, ' +
+        "read_overflow_mode = 'throw', max_result_rows = 100000, result_overflow_mode = 'throw', max_memory_usage = 2000000000, session_timezone = 'UTC', " +
+        'optimize_arithmetic_operations_in_aggregate_functions = 0, ' +
+        'output_format_json_quote_decimals = 1, output_format_json_quote_64bit_integers = 1',
+    )
+    expect(composed.params).toEqual({ __tally_org_id: 'org-1', __tally_raw_0: 'api_calls', __tally_customer_0: 'a', __tally_customer_1: 'b' })
+    expect(composed.tables).toEqual(['__tally_raw_api_calls', 'aggregates', '__tally_agg_00'])
+    expect(composed.eventsReads).toBe(1)
+  })
+})

@@ -1,0 +1,149 @@
+// Stage 8 in one process (chDB + PGlite, the embedded mode): N contracts, one customer each,
+// a monthly fee in advance and API calls in arrears on a tiered price over a COUNT metric,
+// 20 events per customer in October; then the rating job for November 1st (the opening
+// invoice finalized, October's usage drafted). Each round rates a fresh organisation.
+//
+// P7 wants the job's wall time ÷ its metric queries and ledger writes measured alone:
+//   queries alone  the job's QuantitySource requests, recorded, then replayed on their own
+//   ledger         time inside Ledger repository calls during the run. NOTE: it includes the
+//                  per-contract transaction callback, hence the pricing compute run inside it,
+//                  so wall ÷ (queries + ledger) is a lower bound of the true ratio.
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createLedger, type Ledger } from '../../ledger/ledger.ts'
+import { ledgerMigrationsFolder } from '../../ledger/ledgerMigrationsFolder.ts'
+import { openDatabase } from '../../platform/postgres/database.ts'
+import { migrateDatabase } from '../../platform/postgres/migrate.ts'
+import { metricQuantitySource } from '../../rating/execute/metricQuantitySource.ts'
+import type { QuantitySource } from '../../rating/execute/quantitySource.ts'
+import { runRating } from '../../rating/execute/ratingRun.ts'
+import { createMetricService } from '../../sql/metricService.ts'
+import { cpuSec, openBenchClickHouse, peakRssMB, scalar, serveChild } from './chdbChild.ts'
+import { customerId } from './events.ts'
+
+const EVENTS_PER_CUSTOMER = 20
+
+/** Wraps every method of every repository so the time spent inside them is summed. */
+function timedLedger(ledger: Ledger, acc: { ms: number }): Ledger {
+  let depth = 0
+  const wrap = <T extends object>(repo: T): T =>
+    new Proxy(repo, {
+      get(target, prop, receiver) {
+        const value: unknown = Reflect.get(target, prop, receiver)
+        if (typeof value !== 'function') return value
+        return (...args: unknown[]) => {
+          const outer = depth++ === 0
+          const t = performance.now()
+          const done = () => {
+            depth--
+            if (outer) acc.ms += performance.now() - t
+          }
+          try {
+            const r: unknown = value.apply(target, args)
+            if (r instanceof Promise) return r.finally(done)
+            done()
+            return r
+          } catch (err) {
+            done()
+            throw err
+          }
+        }
+      },
+    })
+  return Object.fromEntries(Object.entries(ledger).map(([k, repo]) => [k, wrap(repo as object)])) as unknown as Ledger
+}
+
+if (process.send !== undefined && process.argv.at(-1) === 'child') {
+  serveChild(async () => {
+    const contracts = Number(process.argv[2] ?? 10_000)
+    const ch = await openBenchClickHouse('tally-bench-rating-')
+    const pgDir = mkdtempSync(join(tmpdir(), 'tally-bench-rating-pg-'))
+    const db = await openDatabase({ dataDir: pgDir })
+    await migrateDatabase(db, ledgerMigrationsFolder)
+    const ledger = createLedger(db.db)
+    const service = createMetricService({ handle: ch.handle, store: ledger.billableMetrics, checkRawMetric: async (o, n) => void (await ledger.rawMetrics.get(o, n)) })
+    let round = 0
+    return {
+      ready: { clickhouse: await scalar(ch.handle, 'SELECT version()') },
+      async handle() {
+        const s0 = performance.now()
+        const orgId = (await ledger.organisations.create({ name: `bench-${round++}` })).id
+        await ledger.rawMetrics.create({ orgId, name: 'api_calls' })
+        await service.create(orgId, 'api_call_count', { unit: 'call', mode: 'builder', builder: { raw_metric: 'api_calls', customer_column: 'customer_id', aggregation: 'COUNT', filters: [], group_by: [] } })
+        const api = await ledger.products.create({ orgId, name: 'API calls', kind: 'metered', metricName: 'api_call_count', metricVersion: 1 })
+        const fee = await ledger.products.create({ orgId, name: 'Platform', kind: 'non_metered' })
+        for (let i = 0; i < contracts; i++) {
+          await ledger.customers.create({ orgId, externalId: customerId(i), name: customerId(i) })
+          await ledger.contracts.create({
+            orgId,
+            customer: customerId(i),
+            currency: 'USD',
+            startDate: '2026-10-01',
+            cadence: 'monthly',
+            phases: [
+              {
+                start_date: '2026-10-01',
+                items: [
+                  { product_id: fee.id, billing: 'in_advance', price: { model: 'flat_fee', currency: 'USD', amount: '100.00' } },
+                  { product_id: api.id, billing: 'in_arrears', price: { model: 'tiered', currency: 'USD', tiers: [{ up_to: '10', unit_price: '0.10' }, { up_to: null, unit_price: '0.05' }] } },
+                ],
+              },
+            ],
+          })
+        }
+        await ch.handle.client.command({
+          query: `INSERT INTO events (org_id, raw_metric, customer_id, event_id, timestamp, data, ingested_at, source)
+                  SELECT '${orgId}', 'api_calls', concat('cust-', leftPad(toString(number % ${contracts}), 5, '0')), concat('r-', toString(number)),
+                         toDateTime64('2026-10-01 00:00:00', 3, 'UTC') + toIntervalSecond(number % 2592000), '{}', now64(3), 'bench'
+                  FROM numbers(${contracts * EVENTS_PER_CUSTOMER})`,
+          clickhouse_settings: { insert_deduplicate: 0 },
+        })
+        const setupSec = (performance.now() - s0) / 1000
+
+        const ledgerTime = { ms: 0 }
+        let queryMs = 0
+        const requests: Parameters<QuantitySource['quantities']>[0][] = []
+        const source = metricQuantitySource(service)
+        const timedSource: QuantitySource = {
+          async quantities(req) {
+            requests.push(req)
+            const t = performance.now()
+            try {
+              return await source.quantities(req)
+            } finally {
+              queryMs += performance.now() - t
+            }
+          },
+        }
+        const c0 = cpuSec()
+        const t0 = performance.now()
+        const summary = await runRating({ ledger: timedLedger(ledger, ledgerTime), quantities: timedSource }, { orgId, asOf: new Date('2026-11-01T06:00:00Z'), graceHours: 24 })
+        const wallMs = performance.now() - t0
+        const cpu = cpuSec() - c0
+        const q0 = performance.now()
+        for (const req of requests) await source.quantities(req)
+        const queriesAloneMs = performance.now() - q0
+        return {
+          contracts: summary.contracts,
+          rated: summary.contractsRated,
+          invoices: summary.invoices,
+          metricRuns: summary.metricRuns,
+          skipped: summary.skipped.length,
+          wallSec: wallMs / 1000,
+          queriesInRunSec: queryMs / 1000,
+          queriesAloneSec: queriesAloneMs / 1000,
+          ledgerSec: ledgerTime.ms / 1000,
+          setupSec,
+          cpuSec: cpu,
+          peakRssMB: peakRssMB(),
+        }
+      },
+      async close() {
+        await ch.destroy()
+        await db.close()
+        rmSync(pgDir, { recursive: true, force: true })
+      },
+    }
+  })
+}

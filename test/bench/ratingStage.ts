@@ -1,0 +1,76 @@
+// Stage 8 (DESIGN P7, P8): the rating job over N contracts against its own metric queries and
+// ledger calls. Both sides come from the same run (see ratingChild.ts), so the "baseline"
+// rate is contracts ÷ (queries alone + ledger time) and the ratio is the inverse of P7.
+import { forkChild } from './childProcess.ts'
+import { load1, type Comparison, type RunMetrics } from './compare.ts'
+import type { Stage } from './stages.ts'
+import { summarize } from './stats.ts'
+
+interface RatingRound {
+  contracts: number
+  rated: number
+  metricRuns: number
+  skipped: number
+  invoices: Record<string, number>
+  wallSec: number
+  queriesInRunSec: number
+  queriesAloneSec: number
+  ledgerSec: number
+  setupSec: number
+  cpuSec: number
+  peakRssMB: number
+}
+
+export const ratingStage: Stage = {
+  id: '8',
+  title: 'Rating job: contracts/s, and its wall time against its metric queries and ledger calls alone',
+  async run(ctx) {
+    const { opts } = ctx
+    const child = await forkChild('ratingChild.ts', [String(opts.contracts)], {
+      verbose: opts.verbose,
+      ...(ctx.profDir('8') === undefined ? {} : { cpuProfDir: ctx.profDir('8')! }),
+    })
+    const rounds: RunMetrics[] = []
+    const raw: RatingRound[] = []
+    try {
+      for (let round = 1; round <= opts.rounds; round++) {
+        const startLoad = load1()
+        const r = await child.ask<RatingRound>({ type: 'run' })
+        raw.push(r)
+        const alone = r.queriesAloneSec + r.ledgerSec
+        ctx.log(`  round ${round}: ${r.contracts} contracts in ${r.wallSec.toFixed(1)} s (${(r.contracts / r.wallSec).toFixed(0)}/s); queries ${r.queriesInRunSec.toFixed(1)} s in the run, ${r.queriesAloneSec.toFixed(1)} s alone; ledger ${r.ledgerSec.toFixed(1)} s; wall ÷ alone ${(r.wallSec / alone).toFixed(2)}; setup ${r.setupSec.toFixed(0)} s; load ${startLoad.toFixed(2)}`)
+        const common = { round, p50Ms: Number.NaN, p99Ms: Number.NaN, peakRssMB: r.peakRssMB, errors: r.skipped, load1: startLoad }
+        rounds.push({ ...common, side: 'metric queries alone + ledger calls', rate: r.contracts / alone, cpuPer1k: Number.NaN, cpuCores: Number.NaN })
+        rounds.push({ ...common, side: 'rating job (runRating)', rate: r.contracts / r.wallSec, cpuPer1k: (r.cpuSec / r.contracts) * 1000, cpuCores: r.cpuSec / r.wallSec })
+      }
+    } finally {
+      await child.stop()
+    }
+    const side = (name: string) => {
+      const runs = rounds.filter((r) => r.side === name)
+      const pick = (f: (r: RunMetrics) => number) => summarize(runs.map(f))
+      return { side: name, rate: pick((r) => r.rate), p50Ms: pick((r) => r.p50Ms), p99Ms: pick((r) => r.p99Ms), cpuPer1k: pick((r) => r.cpuPer1k), cpuCores: pick((r) => r.cpuCores), peakRssMB: Math.max(...runs.map((r) => r.peakRssMB)), errors: 0 }
+    }
+    const cmp: Comparison = {
+      id: '8',
+      title: `rating ${opts.contracts} contracts (embedded: chDB + PGlite)`,
+      ratioOf: 'rating job ÷ (its queries + ledger calls alone)',
+      unit: 'contracts/s',
+      baseline: side('metric queries alone + ledger calls'),
+      tally: side('rating job (runRating)'),
+      ratio: summarize(raw.map((r) => (r.queriesAloneSec + r.ledgerSec) / r.wallSec)),
+      rounds,
+      load1: summarize(rounds.map((r) => r.load1)),
+    }
+    const perSec = summarize(raw.map((r) => r.contracts / r.wallSec)).median
+    const first = raw[0]
+    return {
+      comparisons: [cmp],
+      notes: [
+        `${opts.contracts} contracts per round (a fresh organisation each), one customer each, fee in advance + tiered API calls in arrears, ${20} events per customer; each run creates ${first?.invoices.created ?? '?'} invoices and finalizes ${first?.invoices.finalized ?? '?'}, in ${first?.metricRuns ?? '?'} metric run(s). Setup (customers, contracts, events) ${first?.setupSec.toFixed(0) ?? '?'} s per round, not timed.`,
+        `Time split, median over rounds: metric queries ${summarize(raw.map((r) => r.queriesInRunSec)).median.toFixed(1)} s in the run (${summarize(raw.map((r) => r.queriesAloneSec)).median.toFixed(1)} s replayed alone), ledger calls ${summarize(raw.map((r) => r.ledgerSec)).median.toFixed(1)} s, wall ${summarize(raw.map((r) => r.wallSec)).median.toFixed(1)} s. The ledger time includes the pricing compute that runs inside each contract's transaction, so P7 here is a lower bound.`,
+        `P8 extrapolated: 100,000 contracts at ${perSec.toFixed(0)} contracts/s ≈ ${(100_000 / perSec / 60).toFixed(0)} minutes (linear; the job pages 5,000 contracts at a time with one metric run per page).`,
+      ],
+    }
+  },
+}

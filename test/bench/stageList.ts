@@ -1,0 +1,11 @@
+// Every stage, in run order.
+import { batchStage, embeddedStage, gatewayStage, type Stage } from './stages.ts'
+import { writerStage } from './writerStage.ts'
+import { queryStage } from './queryStage.ts'
+import { kafkaStages } from './kafkaStages.ts'
+import { ratingStage } from './ratingStage.ts'
+
+export function stageList(): Stage[] {
+  const [producerStage, kafkaEndToEndStage] = kafkaStages
+  return [gatewayStage, batchStage, producerStage!, writerStage, kafkaEndToEndStage!, embeddedStage, queryStage, ratingStage].sort((a, b) => Number(a.id) - Number(b.id))
+}

@@ -1,0 +1,56 @@
+// The Tally servers a stage can run, each built with the real composition code. Only the
+// `gateway` target differs from production: its EventSink is a no-op, so it measures
+// HTTP + auth + validation + envelope alone (DESIGN P1).
+import type { Hono } from 'hono'
+import type { EventSink } from '../../ingest/sink/eventSink.ts'
+import type { Config } from '../../platform/config/schema.ts'
+import type { AppEnv } from '../../platform/http/appEnv.ts'
+import type { Logger } from '../../platform/logger.ts'
+import { buildApi } from '../../platform/runtime/buildApi.ts'
+import { createClosers } from '../../platform/runtime/closers.ts'
+import { createTally } from '../../platform/runtime/createTally.ts'
+import { lockEmbeddedData, openLedgerStore } from '../../platform/runtime/stores.ts'
+
+export interface AppTarget {
+  app: Hono<AppEnv> | Hono
+  close(): Promise<void>
+}
+
+export type TargetBuilder = (config: Config, logger: Logger) => Promise<AppTarget>
+
+/** A sink whose write resolves at once: nothing stored, nothing reported duplicate. */
+export const noopSink: EventSink = {
+  write: () => Promise.resolve({ duplicates: new Set<string>() }),
+  close: () => Promise.resolve(),
+}
+
+export const tallyTargets: Record<string, TargetBuilder> = {
+  'kafka-gateway': (config, logger) => kafkaTargets['kafka-gateway']!(config, logger),
+  streaming: (config, logger) => kafkaTargets.streaming!(config, logger),
+  async gateway(config, logger) {
+    const closers = createClosers(logger)
+    lockEmbeddedData(config, closers, { clickhouse: false, postgres: true })
+    const store = await openLedgerStore(config, logger, closers)
+    const app = buildApi({ config, logger, ledger: store.ledger, database: store.database, adminToken: store.adminToken, sink: noopSink })
+    return { app, close: () => closers.close() }
+  },
+  async embedded(config, logger) {
+    const tally = await createTally(config, logger)
+    return { app: tally.app, close: () => tally.close() }
+  },
+}
+
+/** Kafka targets: the gateway with the Kafka sink alone, and gateway + metering worker in one process. */
+export const kafkaTargets: Record<string, TargetBuilder> = {
+  async 'kafka-gateway'(config, logger) {
+    const { createGateway } = await import('../../platform/runtime/createGateway.ts')
+    const gateway = await createGateway(config, logger)
+    return { app: gateway.app, close: () => gateway.close() }
+  },
+  async streaming(config, logger) {
+    const { createStreamingTally } = await import('../../platform/runtime/createStreamingTally.ts')
+    const tally = await createStreamingTally(config, logger)
+    tally.failed.catch((err: unknown) => logger.error({ err }, 'metering worker failed'))
+    return { app: tally.app, close: () => tally.close() }
+  },
+}

@@ -1,0 +1,66 @@
+// Stage 4 (DESIGN P4): metering's flush into ClickHouse with the rollup views ÷ a plain
+// insert of the same rows and batch size. Runs in its own process (chDB: one data dir each).
+import { forkChild } from './childProcess.ts'
+import { load1, runPaired, type RunMetrics, type Side } from './compare.ts'
+import type { Stage } from './stages.ts'
+
+export const writerStage: Stage = {
+  id: '4',
+  title: 'Metering flush into ClickHouse with dedup lookup and rollup views vs a plain insert of the same rows',
+  async run(ctx) {
+    const { opts } = ctx
+    const child = await forkChild('writerChild.ts', [String(opts.writerBatchRows), String(opts.customers)], {
+      verbose: opts.verbose,
+      ...(ctx.profDir('4') === undefined ? {} : { cpuProfDir: ctx.profDir('4')! }),
+    })
+    const stored: Record<string, number> = {}
+    const lookupShares: number[] = []
+    const side = (name: string, key: 'plain' | 'writer'): Side => ({
+      name,
+      async run(round, warmup) {
+        const startLoad = load1()
+        const r = await child.ask<{ rows: number; rate: number; busySec: number; p50Ms: number; p99Ms: number; cpuSec: number; peakRssMB: number; stored: number; lookupShare: number }>({
+          type: 'run',
+          side: key,
+          durationMs: (warmup ? opts.warmupSec : opts.durationSec) * 1000,
+        })
+        stored[key] = r.stored
+        const m: RunMetrics = {
+          side: name,
+          round,
+          rate: r.rate,
+          p50Ms: r.p50Ms,
+          p99Ms: r.p99Ms,
+          cpuPer1k: (r.cpuSec / r.rows) * 1000,
+          cpuCores: r.cpuSec / r.busySec,
+          peakRssMB: r.peakRssMB,
+          errors: 0,
+          load1: startLoad,
+          ...(key === 'writer' ? { note: `event_keys lookup ${(r.lookupShare * 100).toFixed(0)}% of the time` } : {}),
+        }
+        if (key === 'writer') lookupShares.push(r.lookupShare)
+        return m
+      },
+    })
+    try {
+      const cmp = await runPaired({
+        id: '4',
+        title: `${opts.writerBatchRows}-row inserts: dedup lookup + insert through 3 materialized views ÷ plain insert`,
+        ratioOf: 'writer with views ÷ plain insert',
+        unit: 'rows/s',
+        rounds: opts.rounds,
+        log: ctx.log,
+        baseline: side('plain INSERT into a copy of events without views', 'plain'),
+        tally: side('metering flush: event_keys lookup + INSERT events → 3 views', 'writer'),
+      })
+      return {
+        comparisons: [cmp],
+        notes: [
+          `ClickHouse ${String(child.ready.clickhouse)} (chDB, in-process); rate = rows ÷ time spent inside the insert calls (row generation excluded); rows stored at the end: ${stored.writer ?? 0} through the writer, ${stored.plain ?? 0} plain. The dedup lookup reads the keys stored so far, so later rounds pay for a larger event_keys; it took ${lookupShares.map((x) => `${(x * 100).toFixed(0)}%`).join(', ')} of the flush time per run.`,
+        ],
+      }
+    } finally {
+      await child.stop()
+    }
+  },
+}
