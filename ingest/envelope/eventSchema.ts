@@ -48,6 +48,8 @@ export const ingestResultSchema = z.object({
   errors: z.array(
     z.object({ index: z.number().int(), field: z.string().optional(), code: z.string(), message: z.string() }),
   ),
+  /** Only on a 422 (every event rejected): the error body every other 4xx has. */
+  error: z.object({ code: z.literal('all_events_rejected'), message: z.string() }).optional(),
 })
 
 export type IngestResult = z.infer<typeof ingestResultSchema>

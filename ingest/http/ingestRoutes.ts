@@ -135,9 +135,14 @@ async function ingest(
   return result
 }
 
-/** 202 when at least one event was stored (or already was); 422 when every event was rejected. */
+/**
+ * 202 when at least one event was stored (or already was); 422 when every event was rejected,
+ * with the same `error` body as every other 4xx next to the per-event report.
+ */
 function respondBatch(c: Context<AppEnv>, result: IngestResult) {
-  return c.json(result, result.events.length > 0 ? 202 : 422)
+  if (result.events.length > 0) return c.json(result, 202)
+  const error = { code: 'all_events_rejected' as const, message: `Every event of the request was rejected (${result.rejected}); \`errors\` lists why, by index and field` }
+  return c.json({ error, ...result }, 422)
 }
 
 function parseJsonBody(text: string): unknown {

@@ -1,6 +1,6 @@
 // The catalogue, contract, invoice and rating endpoints as documented in /openapi.json.
 import type { ApiOperation } from '../../platform/http/openapi.ts'
-import { createContractRequest, createPlanRequest, createProductRequest, creditNoteRequest, listInvoicesQuery, paymentRequest, phaseSchema, ratingRunRequest, voidInvoiceRequest } from './billingSchemas.ts'
+import { createContractRequest, createPlanRequest, createProductRequest, creditNoteRequest, listContractsQuery, listInvoicesQuery, paymentRequest, phaseSchema, ratingRunRequest, voidInvoiceRequest } from './billingSchemas.ts'
 
 const id = { id: 'The id (products and plans: also the name)' }
 const bad = { description: 'Invalid body (`invalid_request`, details name the field)' }
@@ -16,7 +16,7 @@ export const billingOperations: ApiOperation[] = [
   { method: 'get', path: '/v1/plans', tag: 'Catalogue', summary: 'List plans.', responses: { 200: { description: 'Plans' } } },
   { method: 'get', path: '/v1/plans/{id}', tag: 'Catalogue', summary: 'Get a plan.', pathParams: id, responses: { 200: { description: 'The plan' }, 404: { description: '`plan_not_found`' } } },
   { method: 'post', path: '/v1/contracts', tag: 'Contracts', summary: 'Create a contract for a customer: from a plan (with overrides, recorded) or with explicit phases; cadence monthly, quarterly or annual on an anchor day, in the contract time zone; terms are commitments, maximum spend, discounts and credits.', body: [{ contentType: json, schema: createContractRequest, example: { customer: 'acme', plan: 'Pro', start_date: '2026-10-01', cadence: 'monthly' } }], responses: { 201: { description: 'Created' }, 400: bad, 404: { description: '`customer_not_found`, `plan_not_found`' }, 422: rule } },
-  { method: 'get', path: '/v1/contracts', tag: 'Contracts', summary: 'List contracts (optionally of one customer: `?customer=`).', responses: { 200: { description: 'Contracts' } } },
+  { method: 'get', path: '/v1/contracts', tag: 'Contracts', summary: 'List contracts (optionally of one customer: `?customer=`), paged by `after` (a contract id) and `limit`.', query: listContractsQuery, responses: { 200: { description: 'Contracts' }, 400: { description: '`invalid_request`: `after` is not a contract id, or `limit` is not 1–1000' } } },
   { method: 'get', path: '/v1/contracts/{id}', tag: 'Contracts', summary: 'Get a contract with its phases, terms and overrides.', pathParams: id, responses: { 200: { description: 'The contract' }, 404: { description: '`contract_not_found`' } } },
   { method: 'post', path: '/v1/contracts/{id}/phases', tag: 'Contracts', summary: 'Add a phase (products and prices from a date on); it must start after the last finalized invoice.', pathParams: id, body: [{ contentType: json, schema: phaseSchema }], responses: { 200: { description: 'The contract' }, 400: bad, 404: { description: '`contract_not_found`' }, 422: rule } },
   { method: 'get', path: '/v1/invoices', tag: 'Invoices', summary: 'List invoices.', query: listInvoicesQuery, responses: { 200: { description: 'Invoices' } } },

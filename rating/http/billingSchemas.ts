@@ -6,7 +6,7 @@ import { CREDIT_NOTE_REASONS } from '../../ledger/creditNotes.ts'
 import { PAYMENT_METHODS } from '../../ledger/payments.ts'
 import { commitmentSchema } from '../compute/commitment.ts'
 import { creditGrantSchema } from '../compute/credits.ts'
-import { nonNegativeDecimal, positiveDecimal } from '../compute/decimal.ts'
+import { decimalString, nonNegativeDecimal } from '../compute/decimal.ts'
 import { discountSchema } from '../compute/discounts.ts'
 import { priceDefinitionSchema } from '../compute/priceDefinition.ts'
 import { roundingModeSchema } from '../compute/rounding.ts'
@@ -70,16 +70,23 @@ export const listInvoicesQuery = z.object({
   limit: z.coerce.number().int().min(1).max(1000).optional(),
 })
 
+export const listContractsQuery = z.object({
+  customer: z.string().optional(),
+  after: z.uuid().optional(),
+  limit: z.coerce.number().int().min(1).max(1000).optional(),
+})
+
 export const voidInvoiceRequest = z.strictObject({ reason: z.string().min(1).max(500) })
 
 export const creditNoteRequest = z.strictObject({
   reason: z.enum(CREDIT_NOTE_REASONS),
   memo: z.string().max(2000).nullish(),
-  lines: z.array(z.strictObject({ invoice_line_id: z.string(), amount: positiveDecimal })).min(1).optional().describe('Absent: credit everything still creditable'),
+  // The sign and the decimals of an amount are checked against the invoice (422 `invalid_amount`).
+  lines: z.array(z.strictObject({ invoice_line_id: z.string(), amount: decimalString.describe('Greater than zero, in the invoice currency\'s minor units') })).min(1).optional().describe('Absent: credit everything still creditable'),
 })
 
 export const paymentRequest = z.strictObject({
-  amount: positiveDecimal,
+  amount: decimalString.describe('Greater than zero, at most what is due, in the invoice currency\'s minor units (422 `invalid_amount`, `overpayment`)'),
   currency: z.string().optional(),
   paid_on: date,
   method: z.enum(PAYMENT_METHODS),

@@ -8,11 +8,11 @@ import type { Ledger } from '../../ledger/ledger.ts'
 import type { Plan } from '../../ledger/plans.ts'
 import type { Product } from '../../ledger/products.ts'
 import type { ContractItem } from '../../ledger/schema/plans.ts'
-import { parseJsonBody } from '../../ledger/http/parseRequest.ts'
+import { parseJsonBody, parseQuery } from '../../ledger/http/parseRequest.ts'
 import { UnprocessableError } from '../../platform/errors.ts'
 import type { AppEnv } from '../../platform/http/appEnv.ts'
 import { requestOrg } from '../../platform/http/requestOrg.ts'
-import { createContractRequest, createPlanRequest, createProductRequest, phaseSchema } from './billingSchemas.ts'
+import { createContractRequest, createPlanRequest, createProductRequest, listContractsQuery, phaseSchema } from './billingSchemas.ts'
 import { parseBillingBody } from './parseBillingBody.ts'
 
 export function productToJson(p: Product) {
@@ -83,7 +83,8 @@ export function catalogRoutes(ledger: Ledger): Hono<AppEnv> {
   })
   app.get('/v1/contracts', async (c) => {
     const orgId = requestOrg(c)
-    const contracts = await ledger.contracts.list({ orgId, customerId: c.req.query('customer'), after: c.req.query('after'), limit: Number(c.req.query('limit') ?? 100) || 100 })
+    const q = parseQuery(c, listContractsQuery)
+    const contracts = await ledger.contracts.list({ orgId, customerId: q.customer, after: q.after, limit: q.limit ?? 100 })
     return c.json({ data: contracts.map(contractToJson) })
   })
   app.get('/v1/contracts/:id', async (c) => c.json(contractToJson(await ledger.contracts.get(requestOrg(c), c.req.param('id')))))
