@@ -8,7 +8,7 @@ import { ConflictError, UnprocessableError } from '../platform/errors.ts'
 import type { Database } from '../platform/postgres/database.ts'
 import { nextDocumentNumber } from './documentNumbers.ts'
 import { assertOrgId, isUuid, toIso } from './ids.ts'
-import { balanceOf, lockInvoice, minorDigits } from './invoices.ts'
+import { balanceOf, invoiceStateError, lockInvoice, minorDigits, parseAmount } from './invoices.ts'
 import { creditNoteLines, creditNotes as table, type CreditNoteReason } from './schema/creditNotes.ts'
 import { invoiceLines, invoices } from './schema/invoices.ts'
 
@@ -63,9 +63,7 @@ export function createCreditNoteRepository(db: Database): CreditNoteRepository {
       return db.transaction(async (raw) => {
         const tx = raw as unknown as Database
         const invoice = await lockInvoice(tx, input.orgId, input.invoiceId)
-        if (invoice.status !== 'finalized' && invoice.status !== 'paid') {
-          throw new ConflictError('invoice_not_creditable', `invoice ${input.invoiceId} is ${invoice.status}; credit notes are for finalized invoices`)
-        }
+        if (invoice.status !== 'finalized' && invoice.status !== 'paid') throw invoiceStateError('credit', invoice)
         const minor = minorDigits(invoice.total)
         const invLines = await tx.select().from(invoiceLines).where(eq(invoiceLines.invoiceId, invoice.id))
         const creditedRows = await tx
@@ -74,6 +72,8 @@ export function createCreditNoteRepository(db: Database): CreditNoteRepository {
           .innerJoin(table, eq(table.id, creditNoteLines.creditNoteId))
           .where(eq(table.invoiceId, invoice.id))
           .groupBy(creditNoteLines.invoiceLineId)
+        // Credited so far per line, including the earlier entries of this request: two entries
+        // for one line must not together credit more than the line carried.
         const credited = new Map(creditedRows.map((r) => [r.lineId, new Decimal(r.s)]))
         const remaining = (lineId: string, amount: string) => new Decimal(amount).minus(credited.get(lineId) ?? 0)
         const balance = await balanceOf(tx, invoice)
@@ -85,19 +85,30 @@ export function createCreditNoteRepository(db: Database): CreditNoteRepository {
           chosen = input.lines.map((given, i) => {
             const line = invLines.find((l) => l.id === given.invoiceLineId)
             const fail = (code: string, message: string) => new UnprocessableError(code, message, [{ field: `lines[${i}]`, code, message }])
-            if (!isUuid(given.invoiceLineId) || !line) throw fail('invoice_line_not_found', `line ${given.invoiceLineId} is not on invoice ${invoice.id}`)
-            const amount = new Decimal(given.amount)
-            if (!amount.greaterThan(0)) throw fail('invalid_amount', 'a credited amount is greater than zero')
-            if (amount.decimalPlaces() > minor) throw fail('invalid_amount', `amounts in ${invoice.currency} have at most ${minor} decimals`)
+            if (!isUuid(given.invoiceLineId) || !line) {
+              throw fail('invoice_line_not_found', `line ${given.invoiceLineId} is not on invoice ${invoice.id}; GET /v1/invoices/${invoice.id} lists its lines`)
+            }
+            const amount = parseAmount(given.amount, `lines[${i}].amount`)
+            if (!amount.greaterThan(0)) throw fail('invalid_amount', `a credited amount is greater than zero, got ${given.amount}`)
+            if (amount.decimalPlaces() > minor) throw fail('invalid_amount', `amounts in ${invoice.currency} have at most ${minor} decimals, got ${given.amount}`)
             const left = remaining(line.id, line.amount)
-            if (amount.greaterThan(left)) throw fail('credit_exceeds_line', `line ${line.id} has ${left.toFixed()} left to credit`)
+            if (amount.greaterThan(left)) {
+              throw fail('credit_exceeds_line', `line ${line.id} (${line.description}) has ${left.toFixed(minor)} ${invoice.currency} left to credit; ${given.amount} is more`)
+            }
+            credited.set(line.id, (credited.get(line.id) ?? new Decimal(0)).plus(amount))
             return { invoiceLineId: line.id, amount }
           })
         }
         const total = chosen.reduce((acc, l) => acc.plus(l.amount), new Decimal(0))
-        if (!total.greaterThan(0)) throw new ConflictError('nothing_to_credit', `invoice ${invoice.id} has nothing left to credit`)
+        if (!total.greaterThan(0)) {
+          throw new ConflictError('nothing_to_credit', `invoice ${invoice.id} has been credited in full (${balance.credited} ${invoice.currency}); nothing is left to credit`, {
+            hint: `Its credit notes are listed by GET /v1/invoices/${invoice.id}.`,
+          })
+        }
         if (total.greaterThan(creditable)) {
-          throw new UnprocessableError('credit_exceeds_invoice', `credit of ${total.toFixed()} is more than the ${creditable.toFixed()} left on invoice ${invoice.id}`)
+          throw new UnprocessableError('credit_exceeds_invoice', `credit of ${total.toFixed(minor)} ${invoice.currency} is more than the ${creditable.toFixed(minor)} left to credit on invoice ${invoice.id}`, [
+            { field: 'lines', code: 'credit_exceeds_invoice', message: `at most ${creditable.toFixed(minor)} in all` },
+          ])
         }
         const number = await nextDocumentNumber(tx, input.orgId, 'credit_note')
         const [note] = await tx

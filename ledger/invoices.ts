@@ -4,7 +4,7 @@
 // migration 0002 for any other writer). Every amount is a decimal string (Postgres numeric).
 import { and, asc, desc, eq, gt, inArray, lt, sql, type SQL } from 'drizzle-orm'
 import { Decimal } from 'decimal.js'
-import { ConflictError, NotFoundError } from '../platform/errors.ts'
+import { ConflictError, NotFoundError, TallyError, ValidationError } from '../platform/errors.ts'
 import type { Database } from '../platform/postgres/database.ts'
 import { nextDocumentNumber } from './documentNumbers.ts'
 import { assertOrgId, isUuid, toIso, toIsoOrNull } from './ids.ts'
@@ -82,9 +82,16 @@ export interface InvoiceRepository {
   balance(orgId: string, id: string): Promise<InvoiceBalance>
   /** Status of every invoice of these contracts (any organisation): what a rating run plans from. */
   statusesForContracts(contractIds: readonly string[]): Promise<{ id: string; contractId: string; billingDate: string; status: InvoiceStatus }[]>
-  /** Draft → finalized with the next number; finalizing a finalized invoice returns it unchanged. */
+  /**
+   * Draft → finalized with the next number. Finalizing a finalized or paid invoice returns it
+   * unchanged (a retried request is safe); a void invoice is ConflictError `invoice_not_finalizable`.
+   */
   finalize(orgId: string, id: string, now?: Date): Promise<Invoice>
-  /** Finalized (unpaid, no payments) → void; the number stays used. */
+  /**
+   * Finalized (no payments) → void; the number stays used. Voiding a void invoice returns it
+   * unchanged, keeping the first reason and time; a draft or paid invoice is `invoice_not_voidable`,
+   * a finalized one with payments `invoice_has_payments`.
+   */
   void(orgId: string, id: string, reason: string, now?: Date): Promise<Invoice>
 }
 
@@ -142,6 +149,67 @@ export function toLine(row: LineRow): InvoiceLine {
 
 function notFound(id: string): NotFoundError {
   return new NotFoundError('invoice_not_found', `invoice ${id} does not exist`)
+}
+
+/** What a lifecycle request asks of an invoice; each has one stable code for "not in this state". */
+export type InvoiceOperation = 'finalize' | 'void' | 'credit' | 'pay'
+
+const REFUSED_CODE: Record<InvoiceOperation, string> = {
+  finalize: 'invoice_not_finalizable',
+  void: 'invoice_not_voidable',
+  credit: 'invoice_not_creditable',
+  pay: 'invoice_not_payable',
+}
+
+/** When and why an invoice was voided, for messages: `on 2026-11-03T10:00:00.000Z (issued in error)`. */
+function voidedWhen(row: Pick<Row, 'voidedAt' | 'voidReason'>): string {
+  return `on ${row.voidedAt?.toISOString() ?? 'an unknown date'}${row.voidReason ? ` (${row.voidReason})` : ''}`
+}
+
+/**
+ * The 409 for an operation the invoice's state does not allow. The code names the operation
+ * (stable, one per operation); the detail `{ field: 'status', code: 'invoice_<status>' }` names
+ * the state, so a client can tell a draft (finalize it first) from a void invoice (never).
+ * The message says what happened and the hint what to do next.
+ */
+export function invoiceStateError(op: InvoiceOperation, row: Pick<Row, 'id' | 'status' | 'voidedAt' | 'voidReason' | 'paidAt'>): ConflictError {
+  const { id, status } = row
+  const finalizeFirst = `Finalize it first (POST /v1/invoices/${id}/finalize), or correct the contract and let the next rating run rewrite the draft.`
+  const voidIsFinal = 'A void invoice stays void and nothing is owed on it; if the charges are still due, bill them on a new invoice.'
+  const paidOn = `on ${row.paidAt?.toISOString() ?? 'an unknown date'}`
+  const texts: Record<InvoiceOperation, Partial<Record<InvoiceStatus, [string, string]>>> = {
+    finalize: {
+      void: [`invoice ${id} was voided ${voidedWhen(row)}; a void invoice cannot be finalized`, voidIsFinal],
+    },
+    void: {
+      draft: [`invoice ${id} is a draft: it has no number and is not owed yet, so there is nothing to void`, finalizeFirst],
+      paid: [`invoice ${id} was paid ${paidOn}; a paid invoice cannot be voided`, `Give money back with a credit note (POST /v1/invoices/${id}/credit-notes).`],
+    },
+    credit: {
+      draft: [`invoice ${id} is a draft; credit notes correct finalized invoices`, finalizeFirst],
+      void: [`invoice ${id} was voided ${voidedWhen(row)}; nothing on it can be credited`, voidIsFinal],
+    },
+    pay: {
+      draft: [`invoice ${id} is a draft; payments are recorded against finalized invoices`, `Finalize it first (POST /v1/invoices/${id}/finalize).`],
+      void: [`invoice ${id} was voided ${voidedWhen(row)}; nothing is owed on it`, 'Record the payment against the invoice that bills these charges now; a void invoice takes no payments.'],
+      paid: [`invoice ${id} was paid ${paidOn}; nothing is due on it`, 'Check the invoice id, or record the money against another open invoice of the customer (GET /v1/invoices?status=finalized).'],
+    },
+  }
+  const done: Record<InvoiceOperation, string> = { finalize: 'finalized', void: 'voided', credit: 'credited', pay: 'paid' }
+  const [message, hint] = texts[op][status] ?? [`invoice ${id} is ${status}; it cannot be ${done[op]}`, `Check the invoice and its status with GET /v1/invoices/${id}.`]
+  // NOTE: a TallyError of category `conflict` (409) rather than a ConflictError, which takes no details.
+  return new TallyError('conflict', REFUSED_CODE[op], message, [{ field: 'status', code: `invoice_${status}`, message: `the invoice is ${status}` }], { hint })
+}
+
+// The same notation as rating/compute's decimalString (no hex, no Infinity, which decimal.js would take).
+const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/
+
+/** An amount given to the ledger as a string; anything that is not a plain decimal is a shape error (400). */
+export function parseAmount(value: string, field: string): Decimal {
+  if (!DECIMAL.test(value)) {
+    throw new ValidationError('invalid_request', `${field} must be a decimal string such as "12.50"`, [{ field, code: 'invalid_decimal', message: 'expected a decimal string' }])
+  }
+  return new Decimal(value)
 }
 
 /** Digits after the point of a stored total: rating writes totals with the currency's minor units. */
@@ -233,13 +301,14 @@ export function createInvoiceRepository(db: Database): InvoiceRepository {
       return db.transaction(async (tx) => {
         const t = tx as unknown as Database
         const row = await lockInvoice(t, orgId, id)
+        // Asking again for the state it is in is a safe retry: the first reason and time stay.
         if (row.status === 'void') return toInvoice(row)
-        if (row.status !== 'finalized') {
-          throw new ConflictError('invoice_not_voidable', `invoice ${id} is ${row.status}; only finalized, unpaid invoices can be voided`)
-        }
+        if (row.status !== 'finalized') throw invoiceStateError('void', row)
         const balance = await balanceOf(t, row)
         if (!new Decimal(balance.paid).isZero()) {
-          throw new ConflictError('invoice_has_payments', `invoice ${id} has payments of ${balance.paid}; issue a credit note instead`)
+          throw new ConflictError('invoice_has_payments', `invoice ${id} has payments of ${balance.paid} ${row.currency}; an invoice with payments cannot be voided`, {
+            hint: `Issue a credit note for what is not owed (POST /v1/invoices/${id}/credit-notes).`,
+          })
         }
         const [updated] = await t.update(table).set({ status: 'void', voidedAt: now, voidReason: reason }).where(eq(table.id, id)).returning()
         return toInvoice(updated!)
@@ -249,8 +318,13 @@ export function createInvoiceRepository(db: Database): InvoiceRepository {
   return repo
 }
 
-/** Finalizes a locked draft: takes the next invoice number in the same transaction. */
+/**
+ * Finalizes a locked draft: takes the next invoice number in the same transaction. A finalized
+ * or paid invoice is returned unchanged (finalizing is idempotent); a void one is refused, so a
+ * retried or late finalize can never bring a voided invoice back.
+ */
 export async function finalizeLocked(tx: Database, row: Row, now: Date): Promise<Row> {
+  if (row.status === 'void') throw invoiceStateError('finalize', row)
   if (row.status !== 'draft') return row
   const number = await nextDocumentNumber(tx, row.orgId, 'invoice')
   const [updated] = await tx.update(table).set({ status: 'finalized', number, finalizedAt: now }).where(eq(table.id, row.id)).returning()

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { DatabaseHandle } from '../platform/postgres/database.ts'
 import { migrateDatabase } from '../platform/postgres/migrate.ts'
 import { queryRows } from '../platform/postgres/queryRows.ts'
+import { describeInvoiceLifecycleRefusals } from './invoiceLifecycleSuite.ts'
 import { createLedger, type Ledger } from './ledger.ts'
 import { ledgerMigrationsFolder } from './ledgerMigrationsFolder.ts'
 
@@ -327,6 +328,8 @@ export function describeLedgerSuite(name: string, openHandle: () => Promise<Data
         })
       })
     })
+
+    describeInvoiceLifecycleRefusals(() => ({ ledger, handle }))
 
     describe('tenant isolation', () => {
       it('organisation B sees none of organisation A’s customers, raw metrics or keys', async () => {

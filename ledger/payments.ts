@@ -3,11 +3,11 @@
 // leaves nothing due turns the invoice `paid`.
 import { Decimal } from 'decimal.js'
 import { and, asc, eq } from 'drizzle-orm'
-import { ConflictError, UnprocessableError } from '../platform/errors.ts'
+import { UnprocessableError } from '../platform/errors.ts'
 import type { Database } from '../platform/postgres/database.ts'
 import { assertDate } from './contracts.ts'
 import { assertOrgId, isUuid, toIso } from './ids.ts'
-import { balanceOf, lockInvoice, minorDigits } from './invoices.ts'
+import { balanceOf, invoiceStateError, lockInvoice, minorDigits, parseAmount } from './invoices.ts'
 import { invoices } from './schema/invoices.ts'
 import { payments as table, type PaymentMethod } from './schema/payments.ts'
 
@@ -52,19 +52,18 @@ export function createPaymentRepository(db: Database): PaymentRepository {
       return db.transaction(async (raw) => {
         const tx = raw as unknown as Database
         const invoice = await lockInvoice(tx, input.orgId, input.invoiceId)
-        if (invoice.status !== 'finalized') {
-          throw new ConflictError('invoice_not_payable', `invoice ${input.invoiceId} is ${invoice.status}; payments are recorded against finalized invoices`)
-        }
+        if (invoice.status !== 'finalized') throw invoiceStateError('pay', invoice)
         if (input.currency !== undefined && input.currency !== invoice.currency) {
-          throw new UnprocessableError('currency_mismatch', `the invoice is in ${invoice.currency}`, [{ field: 'currency', code: 'currency_mismatch', message: `must be ${invoice.currency}` }])
+          const message = `invoice ${invoice.id} is in ${invoice.currency}; record the payment in ${invoice.currency} (converted as your bank did), not ${input.currency}`
+          throw new UnprocessableError('currency_mismatch', message, [{ field: 'currency', code: 'currency_mismatch', message: `must be ${invoice.currency}` }])
         }
-        const amount = new Decimal(input.amount)
+        const amount = parseAmount(input.amount, 'amount')
         const minor = minorDigits(invoice.total)
         const field = (code: string, message: string) => new UnprocessableError(code, message, [{ field: 'amount', code, message }])
-        if (!amount.greaterThan(0)) throw field('invalid_amount', 'a payment is greater than zero')
-        if (amount.decimalPlaces() > minor) throw field('invalid_amount', `amounts in ${invoice.currency} have at most ${minor} decimals`)
+        if (!amount.greaterThan(0)) throw field('invalid_amount', `a payment is greater than zero, got ${input.amount}`)
+        if (amount.decimalPlaces() > minor) throw field('invalid_amount', `amounts in ${invoice.currency} have at most ${minor} decimals, got ${input.amount}`)
         const due = new Decimal((await balanceOf(tx, invoice)).due)
-        if (amount.greaterThan(due)) throw field('overpayment', `only ${due.toFixed(minor)} ${invoice.currency} is due`)
+        if (amount.greaterThan(due)) throw field('overpayment', `only ${due.toFixed(minor)} ${invoice.currency} is due on invoice ${invoice.id}; record at most that`)
         const [row] = await tx
           .insert(table)
           .values({ orgId: input.orgId, invoiceId: invoice.id, amount: amount.toFixed(minor), currency: invoice.currency, paidOn: input.paidOn, method: input.method, reference: input.reference ?? null })
