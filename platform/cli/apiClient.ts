@@ -17,6 +17,8 @@ export interface ApiClient {
   /** Where the calls go: a URL, or "in-process" when no server was running. */
   target: string
   call<T = unknown>(method: string, path: string, opts?: { body?: unknown; org?: string; token?: string; contentType?: string }): Promise<T>
+  /** A GET whose answer is not JSON (an invoice PDF): its bytes and headers; error answers throw like `call`. */
+  download(path: string, opts?: { org?: string; token?: string }): Promise<{ bytes: Uint8Array; headers: Headers }>
   close(): Promise<void>
 }
 
@@ -46,11 +48,15 @@ export async function connectApi(config: Config, logger: Logger): Promise<ApiCli
 
 function clientFor(target: string, adminToken: string, send: (req: Request) => Promise<Response>, close: () => Promise<void>): ApiClient {
   const base = target === 'in-process' ? 'http://tally.local' : target
+  const authHeaders = (opts: { org?: string; token?: string }) => {
+    const headers: Record<string, string> = { authorization: `Bearer ${opts.token ?? adminToken}` }
+    if (opts.org !== undefined) headers.organisation = opts.org
+    return headers
+  }
   return {
     target,
     async call(method, path, opts = {}) {
-      const headers: Record<string, string> = { authorization: `Bearer ${opts.token ?? adminToken}` }
-      if (opts.org !== undefined) headers.organisation = opts.org
+      const headers = authHeaders(opts)
       let body: string | undefined
       if (opts.body !== undefined) {
         headers['content-type'] = opts.contentType ?? 'application/json'
@@ -61,6 +67,14 @@ function clientFor(target: string, adminToken: string, send: (req: Request) => P
       const parsed = text === '' ? {} : (JSON.parse(text) as unknown)
       if (!res.ok && !(res.status === 422 && path.startsWith('/v1/events'))) throw new ApiError(res.status, parsed as ApiError['body'])
       return parsed as never
+    },
+    async download(path, opts = {}) {
+      const res = await send(new Request(base + path, { headers: authHeaders(opts) }))
+      if (!res.ok) {
+        const text = await res.text()
+        throw new ApiError(res.status, (res.headers.get('content-type')?.startsWith('application/json') ? JSON.parse(text) : {}) as ApiError['body'])
+      }
+      return { bytes: new Uint8Array(await res.arrayBuffer()), headers: res.headers }
     },
     close,
   }

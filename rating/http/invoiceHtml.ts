@@ -11,12 +11,30 @@ export function escapeHtml(value: unknown): string {
   return String(value ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!)
 }
 
+/** How the lines are grouped on every rendering (HTML, PDF), in this order. */
 const SECTIONS: [InvoiceLine['timing'], string][] = [
   ['in_arrears', 'Usage (in arrears)'],
   ['in_advance', 'Subscriptions (in advance)'],
   ['invoice', 'Discounts, commitments and credits'],
   ['adjustment', 'Adjustments to earlier invoices'],
 ]
+
+/** The non-empty sections of an invoice, each with its lines in position order. */
+export function invoiceSections(lines: InvoiceLine[]): { heading: string; lines: InvoiceLine[] }[] {
+  return SECTIONS.map(([timing, heading]) => ({ heading, lines: lines.filter((l) => l.timing === timing) })).filter((s) => s.lines.length > 0)
+}
+
+/** "Invoice 12", or "Draft invoice" before finalization assigns a number. */
+export function invoiceTitle(invoice: Invoice): string {
+  return invoice.number === null ? 'Draft invoice' : `Invoice ${invoice.number}`
+}
+
+// Plain-text cells and list items, shared by the HTML and PDF renderings (each escapes or
+// encodes them for its own output).
+export const linePeriod = (l: InvoiceLine): string => (l.periodStart ? `${l.periodStart} – ${l.periodEnd}` : '')
+export const lineMetric = (l: InvoiceLine): string => (l.metricName ? `${l.metricName} v${l.metricVersion}` : '')
+export const creditNoteText = (n: CreditNote, currency: string): string => `Credit note ${n.number} (${n.reason}${n.memo ? `: ${n.memo}` : ''}): −${n.total} ${currency}`
+export const paymentText = (x: Payment, currency: string): string => `${x.paidOn} ${x.method}${x.reference ? ` ${x.reference}` : ''}: ${x.amount} ${currency}`
 
 export interface InvoicePage {
   seller: string
@@ -32,15 +50,13 @@ export interface InvoicePage {
 export function renderInvoiceHtml(p: InvoicePage): string {
   const e = escapeHtml
   const cur = e(p.invoice.currency)
-  const title = p.invoice.number === null ? `Draft invoice` : `Invoice ${p.invoice.number}`
-  const sections = SECTIONS.map(([timing, heading]) => {
-    const rows = p.lines.filter((l) => l.timing === timing)
-    if (rows.length === 0) return ''
+  const title = invoiceTitle(p.invoice)
+  const sections = invoiceSections(p.lines).map(({ heading, lines }) => {
     return `<tr class="section"><th colspan="6">${e(heading)}</th></tr>` +
-      rows.map((l) => `<tr><td>${e(l.description)}${l.tier !== null ? ` <span class="muted">(tier ${e(l.tier)})</span>` : ''}</td><td>${l.periodStart ? `${e(l.periodStart)} – ${e(l.periodEnd)}` : ''}</td><td class="num">${e(l.quantity)}</td><td class="num">${e(l.unitPrice ?? '')}</td><td class="muted">${l.metricName ? `${e(l.metricName)} v${e(l.metricVersion)}` : ''}</td><td class="num">${e(l.amount)}</td></tr>`).join('')
+      lines.map((l) => `<tr><td>${e(l.description)}${l.tier !== null ? ` <span class="muted">(tier ${e(l.tier)})</span>` : ''}</td><td>${e(linePeriod(l))}</td><td class="num">${e(l.quantity)}</td><td class="num">${e(l.unitPrice ?? '')}</td><td class="muted">${e(lineMetric(l))}</td><td class="num">${e(l.amount)}</td></tr>`).join('')
   }).join('')
-  const notes = p.creditNotes.map((n) => `<li>Credit note ${e(n.number)} (${e(n.reason)}${n.memo ? `: ${e(n.memo)}` : ''}): −${e(n.total)} ${cur}</li>`).join('')
-  const pays = p.payments.map((x) => `<li>${e(x.paidOn)} ${e(x.method)}${x.reference ? ` ${e(x.reference)}` : ''}: ${e(x.amount)} ${cur}</li>`).join('')
+  const notes = p.creditNotes.map((n) => `<li>${e(creditNoteText(n, p.invoice.currency))}</li>`).join('')
+  const pays = p.payments.map((x) => `<li>${e(paymentText(x, p.invoice.currency))}</li>`).join('')
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${e(title)}</title>
 <style>body{font:14px/1.4 system-ui,sans-serif;margin:2rem;color:#222}table{border-collapse:collapse;width:100%}td,th{padding:4px 8px;border-bottom:1px solid #ddd;text-align:left}.num{text-align:right;font-variant-numeric:tabular-nums}.muted{color:#777}.section th{background:#f4f4f4}.totals td{border:none}header{display:flex;justify-content:space-between}</style>

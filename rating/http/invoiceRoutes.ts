@@ -1,4 +1,4 @@
-// Invoices over HTTP: read, explain, render, and the lifecycle (finalize, void, credit
+// Invoices over HTTP: read, explain, render (HTML, PDF), and the lifecycle (finalize, void, credit
 // notes, payments); and POST /v1/rating/runs, the on-demand rating run `tally rate` calls.
 import { Hono } from 'hono'
 import type { CreditNote } from '../../ledger/creditNotes.ts'
@@ -12,7 +12,8 @@ import { explainInvoice } from '../execute/explainInvoice.ts'
 import type { QuantitySource } from '../execute/quantitySource.ts'
 import { runRating } from '../execute/ratingRun.ts'
 import { creditNoteRequest, listInvoicesQuery, paymentRequest, ratingRunRequest, voidInvoiceRequest } from './billingSchemas.ts'
-import { renderInvoiceHtml } from './invoiceHtml.ts'
+import { type InvoicePage, renderInvoiceHtml } from './invoiceHtml.ts'
+import { renderInvoicePdf } from './invoicePdf.ts'
 
 export function invoiceToJson(i: Invoice) {
   return {
@@ -36,6 +37,17 @@ function creditNoteToJson(n: CreditNote) {
 
 function paymentToJson(p: Payment) {
   return { id: p.id, invoice_id: p.invoiceId, amount: p.amount, currency: p.currency, paid_on: p.paidOn, method: p.method, reference: p.reference, created_at: p.createdAt }
+}
+
+/** Everything a rendering of the invoice shows (HTML, PDF); `invoice_not_found` if it is not the org's. */
+async function loadInvoicePage(ledger: Ledger, orgId: string, invoiceId: string): Promise<InvoicePage> {
+  const invoice = await ledger.invoices.get(orgId, invoiceId)
+  const contract = await ledger.contracts.get(orgId, invoice.contractId)
+  const [org, customer, lines, balance, creditNotes, payments] = await Promise.all([
+    ledger.organisations.get(orgId), ledger.customers.get(orgId, contract.customerExternalId), ledger.invoices.lines(orgId, invoice.id),
+    ledger.invoices.balance(orgId, invoice.id), ledger.creditNotes.listForInvoice(orgId, invoice.id), ledger.payments.listForInvoice(orgId, invoice.id),
+  ])
+  return { seller: org.name, customer, contract, invoice, lines, balance, creditNotes, payments }
 }
 
 export interface InvoiceRouteDeps {
@@ -70,15 +82,16 @@ export function invoiceRoutes(deps: InvoiceRouteDeps): Hono<AppEnv> {
     return c.json(explainInvoice(invoice, await ledger.invoices.lines(orgId, invoice.id)))
   })
 
-  app.get('/v1/invoices/:id/html', async (c) => {
-    const orgId = requestOrg(c)
-    const invoice = await ledger.invoices.get(orgId, c.req.param('id'))
-    const contract = await ledger.contracts.get(orgId, invoice.contractId)
-    const [org, customer, lines, balance, creditNotes, payments] = await Promise.all([
-      ledger.organisations.get(orgId), ledger.customers.get(orgId, contract.customerExternalId), ledger.invoices.lines(orgId, invoice.id),
-      ledger.invoices.balance(orgId, invoice.id), ledger.creditNotes.listForInvoice(orgId, invoice.id), ledger.payments.listForInvoice(orgId, invoice.id),
-    ])
-    return c.html(renderInvoiceHtml({ seller: org.name, customer, contract, invoice, lines, balance, creditNotes, payments }))
+  app.get('/v1/invoices/:id/html', async (c) => c.html(renderInvoiceHtml(await loadInvoicePage(ledger, requestOrg(c), c.req.param('id')))))
+
+  app.get('/v1/invoices/:id/pdf', async (c) => {
+    const page = await loadInvoicePage(ledger, requestOrg(c), c.req.param('id'))
+    const pdf = await renderInvoicePdf(page)
+    // The filename carries only digits or the invoice's uuid: nothing to quote or escape.
+    return c.body(new Uint8Array(pdf), 200, {
+      'content-type': 'application/pdf',
+      'content-disposition': `inline; filename="invoice-${page.invoice.number ?? page.invoice.id}.pdf"`,
+    })
   })
 
   app.post('/v1/invoices/:id/finalize', async (c) => c.json(invoiceToJson(await ledger.invoices.finalize(requestOrg(c), c.req.param('id')))))

@@ -1,5 +1,6 @@
-// `tally plans|contracts|invoices …`: JSON files in, tables out, all through the HTTP API.
-import { readFile } from 'node:fs/promises'
+// `tally plans|contracts|invoices …`: JSON files in, tables out (and invoice PDFs), all through the HTTP API.
+import { readFile, writeFile } from 'node:fs/promises'
+import { basename } from 'node:path'
 import type { Command } from '../command.ts'
 import { required, UsageError } from '../command.ts'
 import { table } from '../output.ts'
@@ -70,5 +71,26 @@ export const invoicesFinalizeCommand: Command = {
     if (!id) throw new UsageError('give the invoice id')
     const inv = await withApi(ctx, (api) => api.call<{ number: number; total: string; currency: string }>('POST', `/v1/invoices/${encodeURIComponent(id)}/finalize`, { org }))
     ctx.out(`Invoice ${inv.number} finalized: ${inv.total} ${inv.currency}`)
+  },
+}
+
+export const invoicesPdfCommand: Command = {
+  path: ['invoices', 'pdf'],
+  summary: 'Save an invoice as PDF (GET /v1/invoices/:id/pdf)',
+  usage: '--org ORG_ID INVOICE_ID [--out FILE.pdf]   (default: invoice-<number or id>.pdf here)',
+  options: { org: { type: 'string' }, out: { type: 'string' } },
+  async run(ctx) {
+    const org = required(ctx, 'org')
+    const id = ctx.positionals[0]
+    if (!id) throw new UsageError('give the invoice id')
+    const { bytes, headers } = await withApi(ctx, (api) => api.download(`/v1/invoices/${encodeURIComponent(id)}/pdf`, { org }))
+    // The server names the file (invoice-<number or id>.pdf); basename keeps it in the current directory.
+    const named = /filename="([^"]+)"/.exec(headers.get('content-disposition') ?? '')?.[1]
+    const out = typeof ctx.values.out === 'string' && ctx.values.out !== '' ? ctx.values.out : basename(named ?? `invoice-${id}.pdf`)
+    await writeFile(out, bytes)
+    // Loaded here only: no other command needs a PDF parser.
+    const { PDFDocument } = await import('pdf-lib')
+    const pages = (await PDFDocument.load(bytes, { updateMetadata: false })).getPageCount()
+    ctx.out(`Wrote ${out} (${pages} page${pages === 1 ? '' : 's'}, ${(bytes.length / 1024).toFixed(1)} KB)`)
   },
 }

@@ -1,5 +1,5 @@
 import type { Command } from '../command.ts'
-import { contractsCreateCommand, contractsListCommand, invoicesFinalizeCommand, invoicesListCommand, plansCreateCommand, plansListCommand, productsCreateCommand, productsListCommand } from './billing.ts'
+import { contractsCreateCommand, contractsListCommand, invoicesFinalizeCommand, invoicesListCommand, invoicesPdfCommand, plansCreateCommand, plansListCommand, productsCreateCommand, productsListCommand } from './billing.ts'
 import { rateCommand } from './rate.ts'
 import { schedulerCommand } from './scheduler.ts'
 import { configCheckCommand } from './configCheck.ts'
@@ -46,6 +46,7 @@ export const commands: Command[] = [
   contractsListCommand,
   invoicesListCommand,
   invoicesFinalizeCommand,
+  invoicesPdfCommand,
   rateCommand,
   schedulerCommand,
 ]
