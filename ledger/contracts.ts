@@ -1,9 +1,13 @@
 // Contracts: what one customer buys, at what price, on what schedule. Prices and terms are
 // validated against rating/compute by the HTTP layer; this repository owns the structural
 // rules (dates, currency, time zone, cadence, phases, products) and plan inheritance.
+// Error rule (ledger/README.md): a value that cannot be read (a date that is not a calendar
+// date) is a ValidationError (400 `invalid_request`); a readable value that is impossible
+// (dates in the wrong order, anchor day 32, an unknown currency or zone, a product that is
+// not there) is an UnprocessableError (422) with its own code and the request's field path.
 import { insertError } from './insertError.ts'
 import { and, asc, eq, gt, max, ne } from 'drizzle-orm'
-import { NotFoundError, UnprocessableError, ValidationError } from '../platform/errors.ts'
+import { NotFoundError, TallyError, UnprocessableError, ValidationError } from '../platform/errors.ts'
 import type { Database } from '../platform/postgres/database.ts'
 import { normaliseTimeZone, validateCurrency } from './currencyAndTimeZone.ts'
 import type { CustomerRepository } from './customers.ts'
@@ -62,6 +66,7 @@ export interface CreateContractInput {
   /** Day of month periods start on (1-31, clamped to short months); default the start date's day. */
   anchorDay?: number
   renewal?: Renewal
+  /** Days from the billing date to the due date, 0 to 365; default 30. */
   netTermsDays?: number
   /** Explicit phases; without them one phase from the plan (with `overrides`) at the start date. */
   phases?: ContractPhase[]
@@ -123,11 +128,19 @@ function toContract(row: Row, externalId: string): Contract {
   }
 }
 
+/** A 422 naming one field: `unprocessable('end_date', 'end_date_not_after_start', '…')`. */
+function unprocessable(field: string, code: string, message: string): UnprocessableError {
+  return new UnprocessableError(code, message, [{ field, code, message }])
+}
+
 /** Plan items with the contract's overrides applied, and the record of what changed. */
 export function applyOverrides(planItems: readonly ContractItem[], overrides: readonly ItemOverride[]): { items: ContractItem[]; recorded: ContractOverride[] } {
   const items = planItems.map((i) => ({ ...i }))
   const recorded: ContractOverride[] = []
   overrides.forEach((o, index) => {
+    if (overrides.findIndex((other) => other.product_id === o.product_id) < index) {
+      throw unprocessable(`overrides[${index}].product_id`, 'duplicate_product', `product ${o.product_id} is overridden twice; give one override per product`)
+    }
     const existing = items.find((i) => i.product_id === o.product_id)
     if (!existing) {
       if (o.price === undefined) {
@@ -150,20 +163,29 @@ export function applyOverrides(planItems: readonly ContractItem[], overrides: re
   return { items, recorded }
 }
 
-function checkPhases(phases: readonly ContractPhase[], startDate: string, endDate: string | null): void {
+/**
+ * Dates of the phases against the contract's. `at(i, field)` is the request path of phase i's
+ * field (`phases[1].start_date` on create, `start_date` for the one phase POST …/phases adds).
+ */
+function checkPhases(phases: readonly ContractPhase[], startDate: string, endDate: string | null, at: (i: number, field: string) => string): void {
   const fail = (field: string, code: string, message: string) => {
-    throw new UnprocessableError(code, message, [{ field, code, message }])
+    throw unprocessable(field, code, message)
   }
   if (phases.length === 0) fail('phases', 'phases_required', 'a contract needs at least one phase (or a plan)')
   phases.forEach((p, i) => {
-    assertDate(p.start_date, `phases[${i}].start_date`)
-    if (p.items.length === 0) fail(`phases[${i}].items`, 'items_required', 'a phase sells at least one product')
-    if (i === 0 && p.start_date !== startDate) fail('phases[0].start_date', 'phase_start_mismatch', 'the first phase starts on the contract start date')
-    if (i > 0 && p.start_date <= phases[i - 1]!.start_date) fail(`phases[${i}].start_date`, 'phases_out_of_order', 'phases start on increasing dates')
-    if (endDate !== null && p.start_date >= endDate) fail(`phases[${i}].start_date`, 'phase_after_end', 'a phase starts before the contract ends')
-    const ids = p.items.map((item) => item.product_id)
-    if (new Set(ids).size !== ids.length) fail(`phases[${i}].items`, 'duplicate_product', 'a product appears once per phase')
+    assertDate(p.start_date, at(i, 'start_date'))
+    if (p.items.length === 0) fail(at(i, 'items'), 'items_required', 'a phase sells at least one product')
+    if (i === 0 && p.start_date < startDate) fail(at(i, 'start_date'), 'phase_before_start', `the contract starts on ${startDate}; a phase cannot start before it`)
+    if (i === 0 && p.start_date > startDate) fail(at(i, 'start_date'), 'phase_start_mismatch', `the first phase starts on the contract start date ${startDate}`)
+    if (i > 0 && p.start_date <= phases[i - 1]!.start_date) fail(at(i, 'start_date'), 'phases_out_of_order', `phases start on increasing dates; the one before starts on ${phases[i - 1]!.start_date}`)
+    if (endDate !== null && p.start_date >= endDate) fail(at(i, 'start_date'), 'phase_after_end', `the contract ends on ${endDate}; a phase starts before that`)
   })
+}
+
+/** A 404 for a resource a contract names (customer, plan), with the field that named it. */
+export function notFoundAt(field: string, err: unknown): unknown {
+  if (!(err instanceof TallyError) || err.category !== 'not_found' || err.details.length > 0) return err
+  return new TallyError('not_found', err.code, err.message, [{ field, code: err.code, message: err.message }], err.extra)
 }
 
 export function createContractRepository(db: Database, deps: { customers: CustomerRepository; plans: PlanRepository; products: ProductRepository }): ContractRepository {
@@ -173,36 +195,38 @@ export function createContractRepository(db: Database, deps: { customers: Custom
   const repo: ContractRepository = {
     async create(input) {
       assertOrgId(input.orgId)
-      const customer = await deps.customers.get(input.orgId, input.customer)
-      const plan = input.plan ? await deps.plans.get(input.orgId, input.plan) : null
+      const customer = await deps.customers.get(input.orgId, input.customer).catch((err: unknown) => Promise.reject(notFoundAt('customer', err)))
+      const plan = input.plan ? await deps.plans.get(input.orgId, input.plan).catch((err: unknown) => Promise.reject(notFoundAt('plan', err))) : null
       const startDate = assertDate(input.startDate, 'start_date')
       const endDate = input.endDate ? assertDate(input.endDate, 'end_date') : null
       if (endDate !== null && endDate <= startDate) {
-        throw new ValidationError('invalid_request', 'end_date must be after start_date', [{ field: 'end_date', code: 'invalid_dates', message: 'must be after start_date' }])
+        throw unprocessable('end_date', 'end_date_not_after_start', `end_date ${endDate} must be after start_date ${startDate}`)
       }
       const currency = validateCurrency(input.currency ?? plan?.currency ?? customer.currency)
       const timeZone = normaliseTimeZone(input.timeZone ?? customer.timeZone)
       const anchorDay = input.anchorDay ?? Number(startDate.slice(8, 10))
-      if (!Number.isInteger(anchorDay) || anchorDay < 1 || anchorDay > 31) {
-        throw new ValidationError('invalid_request', 'anchor_day is a day of month, 1 to 31', [{ field: 'anchor_day', code: 'invalid_anchor_day', message: '1 to 31' }])
+      if (!Number.isInteger(anchorDay)) throw new ValidationError('invalid_request', 'anchor_day is a whole day of month', [{ field: 'anchor_day', code: 'invalid_type', message: 'expected an integer' }])
+      if (anchorDay < 1 || anchorDay > 31) {
+        throw unprocessable('anchor_day', 'invalid_anchor_day', `anchor_day is a day of month from 1 to 31 (short months use their last day), got ${anchorDay}`)
+      }
+      const netTermsDays = input.netTermsDays ?? 30
+      if (!Number.isInteger(netTermsDays)) throw new ValidationError('invalid_request', 'net_terms_days is a whole number of days', [{ field: 'net_terms_days', code: 'invalid_type', message: 'expected an integer' }])
+      if (netTermsDays < 0 || netTermsDays > 365) {
+        throw unprocessable('net_terms_days', 'invalid_net_terms_days', `net_terms_days is 0 to 365 days after the billing date, got ${netTermsDays}`)
       }
       let phases = input.phases
       let recorded: ContractOverride[] = []
       if (phases === undefined) {
-        if (plan === null) {
-          throw new UnprocessableError('phases_required', 'give phases, or a plan to inherit products from', [
-            { field: 'phases', code: 'phases_required', message: 'give phases or plan' },
-          ])
-        }
+        if (plan === null) throw unprocessable('phases', 'phases_required', 'give phases, or a plan to inherit products from')
+        // Override products are checked where the request named them, before they join the phase.
+        await checkItems(deps.products, input.orgId, input.overrides ?? [], 'overrides')
         const applied = applyOverrides(plan.items, input.overrides ?? [])
         phases = [{ start_date: startDate, items: applied.items }]
         recorded = applied.recorded
       } else if (input.overrides !== undefined && input.overrides.length > 0) {
-        throw new UnprocessableError('overrides_need_plan', 'overrides change a plan; with explicit phases write the prices in the phases', [
-          { field: 'overrides', code: 'overrides_need_plan', message: 'only with a plan and no phases' },
-        ])
+        throw unprocessable('overrides', 'overrides_need_plan', 'overrides change a plan; with explicit phases write the prices in the phases')
       }
-      checkPhases(phases, startDate, endDate)
+      checkPhases(phases, startDate, endDate, (i, field) => (input.phases === undefined ? 'start_date' : `phases[${i}].${field}`))
       for (const [i, p] of phases.entries()) await checkItems(deps.products, input.orgId, p.items, `phases[${i}].items`)
       try {
         const [row] = await db
@@ -219,7 +243,7 @@ export function createContractRepository(db: Database, deps: { customers: Custom
             cadence: input.cadence,
             anchorDay,
             renewal: input.renewal ?? 'auto_renew',
-            netTermsDays: input.netTermsDays ?? 30,
+            netTermsDays,
             phases,
             terms: input.terms ?? {},
             overrides: recorded,
@@ -263,12 +287,11 @@ export function createContractRepository(db: Database, deps: { customers: Custom
         .from(invoices)
         .where(and(eq(invoices.contractId, id), ne(invoices.status, 'draft'), eq(invoices.orgId, orgId)))
       if (billed?.last && phase.start_date <= billed.last) {
-        throw new UnprocessableError('phase_in_billed_period', `invoices up to ${billed.last} are final; a phase must start after that`, [
-          { field: 'start_date', code: 'phase_in_billed_period', message: `must be after ${billed.last}` },
-        ])
+        throw unprocessable('start_date', 'phase_in_billed_period', `invoices up to ${billed.last} are final; a phase must start after that`)
       }
       const phases = [...contract.phases.filter((p) => p.start_date < phase.start_date), phase]
-      checkPhases(phases, contract.startDate, contract.endDate)
+      // Only the added phase (the last) can be wrong: the earlier ones were checked when stored.
+      checkPhases(phases, contract.startDate, contract.endDate, (i, field) => (i === phases.length - 1 ? field : `phases[${i}].${field}`))
       await checkItems(deps.products, orgId, phase.items, 'items')
       await db.update(table).set({ phases }).where(and(eq(table.orgId, orgId), eq(table.id, id)))
       return { ...contract, phases }

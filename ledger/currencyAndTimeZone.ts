@@ -1,13 +1,15 @@
 // Validation of the two customer settings that later decide money and periods: the invoice
 // currency (its minor units fix rounding) and the time zone billing periods are cut in.
-import { ValidationError } from '../platform/errors.ts'
+// Both are 422s: the request is well-formed (a string), its content names no currency or zone
+// (the same category rating/compute uses for an unknown currency in a price).
+import { UnprocessableError } from '../platform/errors.ts'
 
 const CURRENCY = /^[A-Z]{3}$/
 
 /** Accepts an ISO 4217 code written upper-case (`USD`, `EUR`, `JPY`). */
 export function validateCurrency(currency: string, field = 'currency'): string {
   if (!CURRENCY.test(currency)) {
-    throw new ValidationError('invalid_currency', `currency must be an upper-case ISO 4217 code, got "${currency}"`, [
+    throw new UnprocessableError('invalid_currency', `currency must be an upper-case ISO 4217 code, got "${currency}"`, [
       { field, code: 'invalid_currency', message: 'expected three upper-case letters, e.g. USD' },
     ])
   }
@@ -22,7 +24,7 @@ export function validateCurrency(currency: string, field = 'currency'): string {
  */
 export function normaliseTimeZone(timeZone: string, field = 'time_zone'): string {
   const invalid = () =>
-    new ValidationError('invalid_time_zone', `time zone must be an IANA name, got "${timeZone}"`, [
+    new UnprocessableError('invalid_time_zone', `time zone must be an IANA name, got "${timeZone}"`, [
       { field, code: 'invalid_time_zone', message: 'expected an IANA time zone such as Europe/Paris or UTC' },
     ])
   if (timeZone === '' || /^[+-]/.test(timeZone)) throw invalid()

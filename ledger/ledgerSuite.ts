@@ -223,14 +223,14 @@ export function describeLedgerSuite(name: string, openHandle: () => Promise<Data
         const org = await newOrg()
         for (const currency of ['usd', 'US', 'USDX', '']) {
           await expect(ledger.customers.create({ orgId: org.id, externalId: 'c', name: 'c', currency })).rejects.toMatchObject({
-            category: 'validation',
+            category: 'unprocessable',
             code: 'invalid_currency',
             details: [expect.objectContaining({ field: 'currency' })],
           })
         }
         for (const timeZone of ['Mars/Olympus_Mons', '+05:30', '']) {
           await expect(ledger.customers.create({ orgId: org.id, externalId: 'c', name: 'c', timeZone })).rejects.toMatchObject({
-            category: 'validation',
+            category: 'unprocessable',
             code: 'invalid_time_zone',
             details: [expect.objectContaining({ field: 'time_zone' })],
           })

@@ -52,20 +52,22 @@ function toPlan(row: Row): Plan {
   }
 }
 
-/** Every item's product exists in the organisation, and quantities only go with non-metered products. */
-export async function checkItems(products: ProductRepository, orgId: string, items: readonly ContractItem[], field: string): Promise<void> {
+/**
+ * Every item's product exists in the organisation, appears once, and takes a quantity only if it
+ * is not metered. `field` is the request path of the list (`items`, `phases[0].items`,
+ * `overrides`); each problem is a 422 naming `${field}[i].product_id` or `.quantity`.
+ */
+export async function checkItems(products: ProductRepository, orgId: string, items: readonly { product_id: string; quantity?: string }[], field: string): Promise<void> {
   const found = await products.getMany(orgId, items.map((i) => i.product_id))
   items.forEach((item, i) => {
+    const fail = (path: string, code: string, message: string) => new UnprocessableError(code, message, [{ field: `${field}[${i}].${path}`, code, message }])
     const product = found.get(item.product_id)
-    if (!product) {
-      throw new UnprocessableError('product_not_found', `product ${item.product_id} does not exist`, [
-        { field: `${field}[${i}].product_id`, code: 'product_not_found', message: 'no such product in this organisation' },
-      ])
+    if (!product) throw fail('product_id', 'product_not_found', `product ${item.product_id} does not exist in this organisation; create it with POST /v1/products or list them with GET /v1/products`)
+    if (items.findIndex((other) => other.product_id === item.product_id) < i) {
+      throw fail('product_id', 'duplicate_product', `product ${product.name} appears twice in ${field}; a product appears once per list`)
     }
     if (product.kind === 'metered' && item.quantity !== undefined) {
-      throw new UnprocessableError('quantity_not_allowed', `product ${product.name} is metered; its quantity comes from ${product.metricName}`, [
-        { field: `${field}[${i}].quantity`, code: 'quantity_not_allowed', message: 'metered products take their quantity from the metric' },
-      ])
+      throw fail('quantity', 'quantity_not_allowed', `product ${product.name} is metered; its quantity comes from ${product.metricName}, so leave quantity out`)
     }
   })
 }

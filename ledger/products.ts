@@ -72,6 +72,11 @@ export function createProductRepository(db: Database): ProductRepository {
           { field: 'metric', code: 'metric_required', message: 'metered products need metric.name and metric.version' },
         ])
       }
+      if (metered && input.defaultQuantity !== undefined && input.defaultQuantity !== null) {
+        throw new ValidationError('invalid_request', 'a metered product takes its quantity from its metric, not a default', [
+          { field: 'default_quantity', code: 'default_quantity_not_allowed', message: 'only non-metered products have a default quantity' },
+        ])
+      }
       if (!metered && input.metricName) {
         throw new ValidationError('invalid_request', 'a non-metered product has no metric', [
           { field: 'metric', code: 'metric_not_allowed', message: 'only metered products name a metric' },

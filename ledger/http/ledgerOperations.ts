@@ -37,8 +37,9 @@ export const ledgerOperations: ApiOperation[] = [
     ],
     responses: {
       201: { description: 'Created', schema: customerJson },
-      400: { description: 'Invalid body, `invalid_currency`, `invalid_time_zone`, or no organisation (`organisation_required`)' },
+      400: { description: 'Invalid body (`invalid_json`, `invalid_request` with the fields), or no organisation (`organisation_required`)' },
       409: { description: 'A customer with this external_id exists (`customer_exists`)' },
+      422: { description: 'A currency or time zone that names none (`invalid_currency`, `invalid_time_zone`, field in details)' },
     },
   },
   {

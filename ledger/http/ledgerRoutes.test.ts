@@ -160,7 +160,7 @@ describe('ledger routes', () => {
     expect(missing.status).toBe(404)
   })
 
-  it('answers bad input with 400 and the failing field', async () => {
+  it('answers bad input with 400 (shape) or 422 (impossible content) and the failing field', async () => {
     const org = await newOrg()
     const notJson = await call('POST', '/v1/customers', { org }, '{"external_id":')
     expect(notJson.status).toBe(400)
@@ -173,11 +173,13 @@ describe('ledger routes', () => {
     expect(body.error.details.map((d) => d.field).sort()).toEqual(['customer_id', 'external_id', 'name'])
 
     const currency = await call('POST', '/v1/customers', { org }, { external_id: 'x', name: 'x', currency: 'eur' })
-    expect(currency.status).toBe(400)
+    // A well-formed string that names no currency is content, not shape: 422 (as in a price).
+    expect(currency.status).toBe(422)
     expect(await currency.json()).toMatchObject({
       error: { code: 'invalid_currency', details: [{ field: 'currency', code: 'invalid_currency' }] },
     })
     const tz = await call('POST', '/v1/customers', { org }, { external_id: 'x', name: 'x', time_zone: 'Nowhere/Land' })
+    expect(tz.status).toBe(422)
     expect(await tz.json()).toMatchObject({ error: { code: 'invalid_time_zone', details: [{ field: 'time_zone' }] } })
 
     const limit = await call('GET', '/v1/customers?limit=0', { org })

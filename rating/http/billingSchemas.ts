@@ -55,9 +55,10 @@ export const createContractRequest = z.strictObject({
   end_date: date.nullish(),
   time_zone: z.string().optional(),
   cadence: z.enum(['monthly', 'quarterly', 'annual']),
-  anchor_day: z.number().int().min(1).max(31).optional(),
+  // Ranges are business rules checked by the ledger (422 `invalid_anchor_day`, `invalid_net_terms_days`).
+  anchor_day: z.number().int().optional().describe('Day of month periods start on, 1 to 31 (short months use their last day); default the start date\'s day'),
   renewal: z.enum(['auto_renew', 'end']).optional(),
-  net_terms_days: z.number().int().min(0).max(365).optional(),
+  net_terms_days: z.number().int().optional().describe('Days from the billing date to the due date, 0 to 365; default 30'),
   phases: z.array(phaseSchema).min(1).optional(),
   overrides: z.array(z.strictObject({ product_id: z.uuid(), price: priceDefinitionSchema.optional(), billing: z.enum(['in_advance', 'in_arrears']).optional(), quantity: nonNegativeDecimal.optional() })).optional(),
   terms: termsSchema.optional(),

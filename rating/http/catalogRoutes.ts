@@ -3,13 +3,14 @@
 // currency is the contract's, metered products bill in arrears) are checked here, the
 // structural ones (dates, phases, products exist) by the ledger repositories.
 import { Hono } from 'hono'
-import { applyOverrides, type Contract, type ItemOverride } from '../../ledger/contracts.ts'
+import { applyOverrides, notFoundAt, type Contract, type ItemOverride } from '../../ledger/contracts.ts'
 import type { Ledger } from '../../ledger/ledger.ts'
 import type { Plan } from '../../ledger/plans.ts'
 import type { Product } from '../../ledger/products.ts'
 import type { ContractItem } from '../../ledger/schema/plans.ts'
 import { parseJsonBody, parseQuery } from '../../ledger/http/parseRequest.ts'
-import { UnprocessableError } from '../../platform/errors.ts'
+import { TallyError, UnprocessableError } from '../../platform/errors.ts'
+import { isoMinorUnits } from '../compute/currency.ts'
 import type { AppEnv } from '../../platform/http/appEnv.ts'
 import { requestOrg } from '../../platform/http/requestOrg.ts'
 import { createContractRequest, createPlanRequest, createProductRequest, listContractsQuery, phaseSchema } from './billingSchemas.ts'
@@ -31,15 +32,47 @@ export function contractToJson(c: Contract) {
   }
 }
 
+/** The request path of item i's `sub` field (`price.currency`, `billing`). */
+type PathOf = (i: number, sub: string) => string
+
+/** Item i of a list at `field`: `items[2].price.currency`. */
+const listPath = (field: string): PathOf => (i, sub) => `${field}[${i}].${sub}`
+
+/** A plan's or contract's own currency: an ISO 4217 code rating/compute knows (422 `invalid_currency`). */
+function checkCurrency(currency: string): void {
+  if (isoMinorUnits(currency) !== undefined) return
+  const message = `currency must be an ISO 4217 code written upper-case, such as USD, EUR or JPY; got "${currency}"`
+  throw new UnprocessableError('invalid_currency', message, [{ field: 'currency', code: 'invalid_currency', message }])
+}
+
 /** Prices in the contract's currency; metered products only in arrears (usage is known afterwards). */
-async function checkPricing(ledger: Ledger, orgId: string, currency: string, items: readonly ContractItem[], field: string): Promise<void> {
+async function checkPricing(ledger: Ledger, orgId: string, currency: string, items: readonly ContractItem[], pathOf: PathOf, currencyHint = ''): Promise<void> {
   const products = await ledger.products.getMany(orgId, items.map((i) => i.product_id))
   items.forEach((item, i) => {
     const code = typeof item.price.currency === 'string' ? item.price.currency : (item.price.currency as { code: string }).code
-    const fail = (path: string, code2: string, message: string) => new UnprocessableError(code2, message, [{ field: `${field}[${i}].${path}`, code: code2, message }])
-    if (code !== currency) throw fail('price.currency', 'currency_mismatch', `prices are in the contract currency ${currency}`)
-    if (products.get(item.product_id)?.kind === 'metered' && item.billing === 'in_advance') throw fail('billing', 'metered_in_advance', 'metered usage is billed in arrears')
+    const fail = (path: string, code2: string, message: string) => new UnprocessableError(code2, message, [{ field: path, code: code2, message }])
+    if (code !== currency) throw fail(pathOf(i, 'price.currency'), 'currency_mismatch', `prices are in the contract currency ${currency}, this one is in ${code}${currencyHint}`)
+    if (products.get(item.product_id)?.kind === 'metered' && item.billing === 'in_advance') throw fail(pathOf(i, 'billing'), 'metered_in_advance', 'metered usage is billed in arrears: its quantity is known only after the period')
   })
+}
+
+/**
+ * Paths for a plan's items with overrides applied: an overridden price or billing is reported at
+ * the override that gave it, an inherited price whose currency is not the contract's at `currency`
+ * (the contract chose a currency the plan does not price in).
+ */
+function overridePaths(items: readonly ContractItem[], overrides: readonly ItemOverride[]): PathOf {
+  return (i, sub) => {
+    const j = overrides.findIndex((o) => o.product_id === items[i]!.product_id)
+    const given = j < 0 ? undefined : overrides[j]![sub === 'billing' ? 'billing' : 'price']
+    if (given !== undefined) return `overrides[${j}].${sub}`
+    return sub === 'price.currency' ? 'currency' : `plan.items[${i}].${sub}`
+  }
+}
+
+/** Looks up a contract's customer or plan; a missing one is its 404 naming the field. */
+async function named<T>(field: string, lookup: Promise<T>): Promise<T> {
+  return lookup.catch((err: unknown) => Promise.reject(notFoundAt(field, err)))
 }
 
 export function catalogRoutes(ledger: Ledger): Hono<AppEnv> {
@@ -48,6 +81,14 @@ export function catalogRoutes(ledger: Ledger): Hono<AppEnv> {
   app.post('/v1/products', async (c) => {
     const orgId = requestOrg(c)
     const b = await parseJsonBody(c, createProductRequest)
+    if (b.kind === 'metered' && b.metric) {
+      // The metric version a metered product bills from must exist, or rating fails later.
+      await ledger.billableMetrics.get(orgId, b.metric.name, b.metric.version).catch((err: unknown) => {
+        if (!(err instanceof TallyError) || err.category !== 'not_found') throw err
+        const field = err.code === 'billable_metric_not_found' ? 'metric.name' : 'metric.version'
+        throw new UnprocessableError(err.code, `${err.message}; create it (POST /v1/billable-metrics) before the product that bills from it`, [{ field, code: err.code, message: err.message }])
+      })
+    }
     const product = await ledger.products.create({ orgId, name: b.name, description: b.description, kind: b.kind, metricName: b.metric?.name, metricVersion: b.metric?.version, defaultQuantity: b.default_quantity })
     return c.json(productToJson(product), 201)
   })
@@ -58,7 +99,8 @@ export function catalogRoutes(ledger: Ledger): Hono<AppEnv> {
     const orgId = requestOrg(c)
     const b = await parseBillingBody(c, createPlanRequest)
     const items = b.items as ContractItem[]
-    await checkPricing(ledger, orgId, b.currency, items, 'items')
+    checkCurrency(b.currency)
+    await checkPricing(ledger, orgId, b.currency, items, listPath('items'))
     const plan = await ledger.plans.create({ orgId, name: b.name, description: b.description, currency: b.currency, items, features: b.features })
     return c.json(planToJson(plan), 201)
   })
@@ -68,12 +110,20 @@ export function catalogRoutes(ledger: Ledger): Hono<AppEnv> {
   app.post('/v1/contracts', async (c) => {
     const orgId = requestOrg(c)
     const b = await parseBillingBody(c, createContractRequest)
-    // Prices are checked against the currency before anything is stored; plan prices as
-    // they will be inherited (with the overrides applied).
-    const plan = b.plan ? await ledger.plans.get(orgId, b.plan) : null
-    const currency = b.currency ?? plan?.currency ?? (await ledger.customers.get(orgId, b.customer)).currency
-    if (b.phases) for (const [i, p] of b.phases.entries()) await checkPricing(ledger, orgId, currency, p.items as ContractItem[], `phases[${i}].items`)
-    else if (plan) await checkPricing(ledger, orgId, currency, applyOverrides(plan.items, (b.overrides ?? []) as ItemOverride[]).items, 'overrides')
+    // The customer and plan first (404), then the currency and prices (422) before anything
+    // is stored; plan prices as they will be inherited (with the overrides applied).
+    const customer = await named('customer', ledger.customers.get(orgId, b.customer))
+    const plan = b.plan ? await named('plan', ledger.plans.get(orgId, b.plan)) : null
+    const currency = b.currency ?? plan?.currency ?? customer.currency
+    checkCurrency(currency)
+    if (b.phases) {
+      for (const [i, p] of b.phases.entries()) await checkPricing(ledger, orgId, currency, p.items as ContractItem[], listPath(`phases[${i}].items`))
+    } else if (plan) {
+      const overrides = (b.overrides ?? []) as ItemOverride[]
+      const { items } = applyOverrides(plan.items, overrides)
+      const hint = currency === plan.currency ? '' : `; plan ${plan.name} prices in ${plan.currency}: leave currency out, or override every price in ${currency}`
+      await checkPricing(ledger, orgId, currency, items, overridePaths(items, overrides), hint)
+    }
     const contract = await ledger.contracts.create({
       orgId, customer: b.customer, plan: b.plan, name: b.name, currency, startDate: b.start_date, endDate: b.end_date, timeZone: b.time_zone,
       cadence: b.cadence, anchorDay: b.anchor_day, renewal: b.renewal, netTermsDays: b.net_terms_days,
@@ -92,7 +142,7 @@ export function catalogRoutes(ledger: Ledger): Hono<AppEnv> {
     const orgId = requestOrg(c)
     const phase = await parseBillingBody(c, phaseSchema)
     const contract = await ledger.contracts.get(orgId, c.req.param('id'))
-    await checkPricing(ledger, orgId, contract.currency, phase.items as ContractItem[], 'items')
+    await checkPricing(ledger, orgId, contract.currency, phase.items as ContractItem[], listPath('items'))
     return c.json(contractToJson(await ledger.contracts.addPhase(orgId, contract.id, phase as Contract['phases'][number])))
   })
   return app

@@ -1,6 +1,7 @@
 // Parses a catalogue or contract body (plans, contracts, phases), answering like
 // POST /v1/pricing/preview where a price definition is wrong: a body that is not JSON is 400
-// `invalid_json`; a body of the wrong shape is 400 `invalid_request`; a body whose price
+// `invalid_json`; a body of the wrong shape is 400 `invalid_request` (also when a price is
+// wrong as well: shape problems come first); a well-formed body whose price
 // definitions break the pricing engine's rules (tiers that overlap, an unknown model, a
 // negative unit price…) is 422 `invalid_price_definition`, with every problem's full path
 // (e.g. `phases[0].items[1].price.tiers[2].up_to`) and rating/compute's own detail codes
@@ -22,6 +23,8 @@ export async function parseBillingBody<S extends z.ZodType>(c: Context, schema: 
   const value = await parseJsonBody(c, z.unknown())
   const result = schema.safeParse(value)
   if (result.success) return result.data
-  if (result.error.issues.some(inPrice)) throw validationErrorFrom(result.error, 'invalid_price_definition', 'price definition')
+  // Shape before content: a body with any shape problem is a 400 listing every problem; only a
+  // well-formed body whose price definitions break the pricing engine's rules is the 422.
+  if (result.error.issues.every(inPrice)) throw validationErrorFrom(result.error, 'invalid_price_definition', 'price definition')
   throw new ValidationError('invalid_request', 'The request body is invalid', issuesToDetails(result.error.issues))
 }
