@@ -14,9 +14,13 @@ CREATE TABLE IF NOT EXISTS event_keys
     event_id String,
     ingested_at DateTime64(3, 'UTC')
 )
+-- index_granularity 256 (not 8,192): a lookup reads one granule per id it asks for, so a
+-- small granule bounds what a flush reads by the ids it holds instead of by the keys stored.
+-- Measured on chDB with 30M keys of one org: 10,000 ids 653 → 436 ms and 6.7M → 1.2M rows
+-- read; 32 ids 15 → 9 ms and 131k → 4k rows (the primary index grows 32×: ~16 MB per 100M keys).
 ENGINE = ReplacingMergeTree
 ORDER BY (org_id, event_id)
-SETTINGS non_replicated_deduplication_window = 1000;
+SETTINGS index_granularity = 256, non_replicated_deduplication_window = 1000;
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS event_keys_mv TO event_keys AS
 SELECT org_id, event_id, ingested_at
