@@ -42,7 +42,7 @@ export const MAX_CUSTOMER_PAGE_SIZE = 1000
 export const MAX_EXTERNAL_ID_LENGTH = 255
 
 export interface CustomerRepository {
-  /** Throws ValidationError (field `currency`, `time_zone`, `external_id`) or ConflictError `customer_exists`. */
+  /** Throws ValidationError (`external_id`, `name`), UnprocessableError (`currency`, `time_zone`: 422 `invalid_currency`, `invalid_time_zone`) or ConflictError `customer_exists`. */
   create(input: CreateCustomerInput): Promise<Customer>
   /** Keyset pagination in `external_id` order: `after` is the last external id already seen. */
   list(orgId: string, opts?: { limit?: number; after?: string }): Promise<CustomerPage>
