@@ -6,7 +6,7 @@
 // (dates in the wrong order, anchor day 32, an unknown currency or zone, a product that is
 // not there) is an UnprocessableError (422) with its own code and the request's field path.
 import { insertError } from './insertError.ts'
-import { and, asc, eq, gt, max, ne } from 'drizzle-orm'
+import { and, asc, eq, gt, max, notInArray } from 'drizzle-orm'
 import { NotFoundError, TallyError, UnprocessableError, ValidationError } from '../platform/errors.ts'
 import type { Database } from '../platform/postgres/database.ts'
 import { normaliseTimeZone, validateCurrency } from './currencyAndTimeZone.ts'
@@ -282,10 +282,11 @@ export function createContractRepository(db: Database, deps: { customers: Custom
     async addPhase(orgId, id, phase) {
       const contract = await repo.get(orgId, id)
       assertDate(phase.start_date, 'start_date')
+      // A void invoice bills nothing: its period may get a phase (the fix), then a reissue.
       const [billed] = await db
         .select({ last: max(invoices.billingDate) })
         .from(invoices)
-        .where(and(eq(invoices.contractId, id), ne(invoices.status, 'draft'), eq(invoices.orgId, orgId)))
+        .where(and(eq(invoices.contractId, id), notInArray(invoices.status, ['draft', 'void']), eq(invoices.orgId, orgId)))
       if (billed?.last && phase.start_date <= billed.last) {
         throw unprocessable('start_date', 'phase_in_billed_period', `invoices up to ${billed.last} are final; a phase must start after that`)
       }

@@ -1,8 +1,10 @@
 // The rating job's write path. Everything about one contract happens in one transaction that
 // first locks the contract row (`select … for update`): two rating runs (two processes, two
 // hosts) queue on that lock, so they can never both rate the contract; the second then finds
-// the first one's invoice through `unique (contract_id, billing_date)` and writes nothing when
-// the content hash is the same. No in-process flag is involved.
+// the first one's invoice through the unique index on (contract_id, billing_date) of live
+// (not void) invoices and writes nothing when the content hash is the same. No in-process
+// flag is involved. A period whose only invoices are void is not billed again unless the
+// draft says which void invoice it replaces (a reissue; `replaces_invoice_id` is unique).
 import { and, asc, eq } from 'drizzle-orm'
 import { NotFoundError } from '../platform/errors.ts'
 import type { Database } from '../platform/postgres/database.ts'
@@ -23,15 +25,21 @@ export interface DraftInvoice {
   graceUntil: Date
   dueDate: string
   lines: NewInvoiceLine[]
+  /** Set by a reissue only: the void invoice of this billing date that the new draft re-bills. */
+  replacesInvoiceId?: string
 }
 
-export type DraftOutcome = 'created' | 'updated' | 'unchanged' | 'final'
+/** `voided`: the period's only invoices are void and the draft is no reissue, so nothing was written. */
+export type DraftOutcome = 'created' | 'updated' | 'unchanged' | 'final' | 'voided'
 
 export interface ContractRatingSession {
   /** The contract's invoices, oldest billing date first, as of the lock. */
   invoices: Invoice[]
   lines(invoiceId: string): Promise<InvoiceLine[]>
-  /** Creates or replaces the draft for `billingDate`; a finalized invoice is left alone (`final`). */
+  /**
+   * Creates or replaces the draft for `billingDate`; a finalized invoice is left alone (`final`),
+   * and so is a period whose only invoices are void (`voided`) unless `replacesInvoiceId` is set.
+   */
   writeDraft(draft: DraftInvoice, now: Date): Promise<{ invoice: Invoice; outcome: DraftOutcome }>
   finalize(invoiceId: string, now: Date): Promise<Invoice>
 }
@@ -56,17 +64,22 @@ export function createInvoiceDraftStore(db: Database): InvoiceDraftStore {
         if (!locked) throw new NotFoundError('contract_not_found', `contract ${contractId} does not exist`)
         const rows = (await contractInvoices(tx, contractId)).reverse()
         const session: ContractRatingSession = {
-          invoices: rows.map(toInvoice),
+          invoices: rows.map((r) => toInvoice(r, rows.find((x) => x.replacesInvoiceId === r.id)?.id ?? null)),
           async lines(invoiceId) {
             const found = await tx.select().from(invoiceLines).where(eq(invoiceLines.invoiceId, invoiceId)).orderBy(asc(invoiceLines.position))
             return found.map(toLine)
           },
           async writeDraft(draft, now) {
-            const [existing] = await tx
+            const period = await tx
               .select()
               .from(invoices)
               .where(and(eq(invoices.contractId, contractId), eq(invoices.billingDate, draft.billingDate)))
               .for('update')
+            // At most one is live (the partial unique index); any number may be void.
+            const existing = period.find((r) => r.status !== 'void')
+            const voided = period.find((r) => r.status === 'void')
+            // A void may mean "do not bill this": only a reissue bills the period again.
+            if (!existing && voided && draft.replacesInvoiceId === undefined) return { invoice: toInvoice(voided), outcome: 'voided' }
             const header = {
               periodIndex: draft.periodIndex,
               currency: draft.currency,
@@ -92,7 +105,11 @@ export function createInvoiceDraftStore(db: Database): InvoiceDraftStore {
             } else {
               ;[row] = await tx
                 .insert(invoices)
-                .values({ ...header, orgId, contractId, customerId: draft.customerId, billingDate: draft.billingDate, status: 'draft' })
+                .values({
+                  ...header, orgId, contractId, customerId: draft.customerId, billingDate: draft.billingDate, status: 'draft',
+                  // A replacement's grace period runs from the reissue (ratingRun reads created_at back).
+                  ...(draft.replacesInvoiceId !== undefined ? { replacesInvoiceId: draft.replacesInvoiceId, createdAt: now } : {}),
+                })
                 .returning()
             }
             if (draft.lines.length > 0) {

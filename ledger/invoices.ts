@@ -33,6 +33,10 @@ export interface Invoice {
   paidAt: string | null
   voidedAt: string | null
   voidReason: string | null
+  /** The void invoice this one re-bills (a reissue), or null. */
+  replacesInvoiceId: string | null
+  /** For a void invoice: the invoice that re-bills it, once reissued (read from that invoice). */
+  replacedByInvoiceId: string | null
   createdAt: string
 }
 
@@ -98,7 +102,7 @@ export interface InvoiceRepository {
 type Row = typeof table.$inferSelect
 type LineRow = typeof invoiceLines.$inferSelect
 
-export function toInvoice(row: Row): Invoice {
+export function toInvoice(row: Row, replacedBy: string | null = null): Invoice {
   return {
     id: row.id,
     orgId: row.orgId,
@@ -120,6 +124,8 @@ export function toInvoice(row: Row): Invoice {
     paidAt: toIsoOrNull(row.paidAt),
     voidedAt: toIsoOrNull(row.voidedAt),
     voidReason: row.voidReason,
+    replacesInvoiceId: row.replacesInvoiceId,
+    replacedByInvoiceId: replacedBy,
     createdAt: toIso(row.createdAt),
   }
 }
@@ -152,9 +158,10 @@ function notFound(id: string): NotFoundError {
 }
 
 /** What a lifecycle request asks of an invoice; each has one stable code for "not in this state". */
-export type InvoiceOperation = 'finalize' | 'void' | 'credit' | 'pay'
+export type InvoiceOperation = 'finalize' | 'void' | 'credit' | 'pay' | 'reissue'
 
 const REFUSED_CODE: Record<InvoiceOperation, string> = {
+  reissue: 'invoice_not_reissuable',
   finalize: 'invoice_not_finalizable',
   void: 'invoice_not_voidable',
   credit: 'invoice_not_creditable',
@@ -175,9 +182,14 @@ function voidedWhen(row: Pick<Row, 'voidedAt' | 'voidReason'>): string {
 export function invoiceStateError(op: InvoiceOperation, row: Pick<Row, 'id' | 'status' | 'voidedAt' | 'voidReason' | 'paidAt'>): ConflictError {
   const { id, status } = row
   const finalizeFirst = `Finalize it first (POST /v1/invoices/${id}/finalize), or correct the contract and let the next rating run rewrite the draft.`
-  const voidIsFinal = 'A void invoice stays void and nothing is owed on it; if the charges are still due, bill them on a new invoice.'
+  const voidIsFinal = `A void invoice stays void and nothing is owed on it; if the charges are still due, bill them on a new invoice (POST /v1/invoices/${id}/reissue).`
   const paidOn = `on ${row.paidAt?.toISOString() ?? 'an unknown date'}`
   const texts: Record<InvoiceOperation, Partial<Record<InvoiceStatus, [string, string]>>> = {
+    reissue: {
+      draft: [`invoice ${id} is a draft; only a void invoice is reissued`, 'A draft is re-rated by the next rating run until its grace period ends: correct the contract or the usage and let the run rewrite it.'],
+      finalized: [`invoice ${id} is finalized; only a void invoice is reissued`, `Void it first (POST /v1/invoices/${id}/void) and reissue it, or correct it with a credit note (POST /v1/invoices/${id}/credit-notes).`],
+      paid: [`invoice ${id} was paid ${paidOn}; only a void invoice is reissued`, `A paid invoice cannot be voided: correct it with a credit note (POST /v1/invoices/${id}/credit-notes).`],
+    },
     finalize: {
       void: [`invoice ${id} was voided ${voidedWhen(row)}; a void invoice cannot be finalized`, voidIsFinal],
     },
@@ -195,7 +207,7 @@ export function invoiceStateError(op: InvoiceOperation, row: Pick<Row, 'id' | 's
       paid: [`invoice ${id} was paid ${paidOn}; nothing is due on it`, 'Check the invoice id, or record the money against another open invoice of the customer (GET /v1/invoices?status=finalized).'],
     },
   }
-  const done: Record<InvoiceOperation, string> = { finalize: 'finalized', void: 'voided', credit: 'credited', pay: 'paid' }
+  const done: Record<InvoiceOperation, string> = { finalize: 'finalized', void: 'voided', credit: 'credited', pay: 'paid', reissue: 'reissued' }
   const [message, hint] = texts[op][status] ?? [`invoice ${id} is ${status}; it cannot be ${done[op]}`, `Check the invoice and its status with GET /v1/invoices/${id}.`]
   // NOTE: a TallyError of category `conflict` (409) rather than a ConflictError, which takes no details.
   return new TallyError('conflict', REFUSED_CODE[op], message, [{ field: 'status', code: `invoice_${status}`, message: `the invoice is ${status}` }], { hint })
@@ -237,14 +249,20 @@ export async function balanceOf(tx: Database, row: Pick<Row, 'id' | 'total'>): P
   return { total: row.total, credited: c.toFixed(minor), paid: p.toFixed(minor), due: new Decimal(row.total).minus(c).minus(p).toFixed(minor) }
 }
 
+// The invoice that re-bills this one (its replacement names it in replaces_invoice_id).
+// NOTE: written out rather than `${table.id}`, which drizzle renders unqualified ("id") in a
+// one-table select, where the subquery would read it as r.id; the inner table is aliased, so
+// `invoices.id` is the outer row's.
+const replacedBy = sql<string | null>`(select r.id from invoices r where r.replaces_invoice_id = invoices.id)`
+
 export function createInvoiceRepository(db: Database): InvoiceRepository {
   const repo: InvoiceRepository = {
     async get(orgId, id) {
       assertOrgId(orgId)
       if (!isUuid(id)) throw notFound(id)
-      const [row] = await db.select().from(table).where(and(eq(table.orgId, orgId), eq(table.id, id)))
-      if (!row) throw notFound(id)
-      return toInvoice(row)
+      const [found] = await db.select({ row: table, replacedBy }).from(table).where(and(eq(table.orgId, orgId), eq(table.id, id)))
+      if (!found) throw notFound(id)
+      return toInvoice(found.row, found.replacedBy)
     },
 
     async lines(orgId, id) {
@@ -266,12 +284,12 @@ export function createInvoiceRepository(db: Database): InvoiceRepository {
         conditions.push(gt(table.id, opts.after))
       }
       const rows = await db
-        .select()
+        .select({ row: table, replacedBy })
         .from(table)
         .where(and(...conditions))
         .orderBy(asc(table.id))
         .limit(Math.min(Math.max(opts.limit ?? 100, 1), 1000))
-      return rows.map(toInvoice)
+      return rows.map((r) => toInvoice(r.row, r.replacedBy))
     },
 
     async statusesForContracts(contractIds) {

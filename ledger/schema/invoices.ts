@@ -1,15 +1,19 @@
 import { sql } from 'drizzle-orm'
-import { check, date, index, integer, jsonb, numeric, pgTable, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core'
+import { type AnyPgColumn, check, date, index, integer, jsonb, numeric, pgTable, text, timestamp, unique, uniqueIndex, uuid } from 'drizzle-orm/pg-core'
 import { contracts } from './contracts.ts'
 import { customers } from './customers.ts'
 import { organisations } from './organisations.ts'
 
 export type InvoiceStatus = 'draft' | 'finalized' | 'paid' | 'void'
 
-// One invoice per contract and billing date: `unique (contract_id, billing_date)` is what
-// makes rating idempotent (a second run finds the row instead of adding one). `number` is
-// null while draft and set once, at finalization, from document_counters in the same
-// transaction, so numbers are gap-free per organisation.
+// One live invoice per contract and billing date: the partial unique index on
+// (contract_id, billing_date) where status <> 'void' is what makes rating idempotent (a second
+// run finds the row instead of adding one), while a voided period may be billed again by a
+// reissue (POST /v1/invoices/:id/reissue), which writes a new draft naming the void invoice in
+// `replaces_invoice_id` (unique: one replacement per void invoice). The link lives on the new
+// row because the void one is immutable (migration 0002). `number` is null while draft and set
+// once, at finalization, from document_counters in the same transaction, so numbers are
+// gap-free per organisation.
 export const invoices = pgTable(
   'invoices',
   {
@@ -44,10 +48,14 @@ export const invoices = pgTable(
     paidAt: timestamp('paid_at', { withTimezone: true }),
     voidedAt: timestamp('voided_at', { withTimezone: true }),
     voidReason: text('void_reason'),
+    /** The void invoice this one re-bills (set by a reissue, never changed). */
+    replacesInvoiceId: uuid('replaces_invoice_id').references((): AnyPgColumn => invoices.id),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
-    unique('invoices_contract_billing_date_unique').on(t.contractId, t.billingDate),
+    // NOTE: partial, so an ON CONFLICT on it must repeat the predicate (`where status <> 'void'`).
+    uniqueIndex('invoices_contract_billing_date_live').on(t.contractId, t.billingDate).where(sql`status <> 'void'`),
+    uniqueIndex('invoices_replaces_invoice_id_unique').on(t.replacesInvoiceId),
     unique('invoices_org_number_unique').on(t.orgId, t.number),
     index('invoices_org_status').on(t.orgId, t.status, t.billingDate),
     check('invoices_status', sql`${t.status} in ('draft', 'finalized', 'paid', 'void')`),

@@ -18,9 +18,9 @@ import { resolveCurrency } from '../compute/currency.ts'
 import { Dec } from '../compute/decimal.ts'
 import { formatMoney } from '../compute/rounding.ts'
 import { billingEvent, dueEvents, type BillingEvent } from './billingSchedule.ts'
-import { planInvoice, type PlannedItem } from './invoicePlan.ts'
-import { priceInvoice, type RatingRecord, type RecordedItem } from './priceInvoice.ts'
-import { runKey, type CustomerUsage, type QuantitySource } from './quantitySource.ts'
+import { planInvoice } from './invoicePlan.ts'
+import type { QuantitySource } from './quantitySource.ts'
+import { fetchUsage, rateEvent, remember, type Work } from './rateEvent.ts'
 import { addDays, zonedMidnight } from './zonedTime.ts'
 
 export interface RatingRunOptions {
@@ -63,14 +63,9 @@ export interface RatingDeps {
   clock?: () => Date
 }
 
-interface Work {
-  event: BillingEvent
-  items: PlannedItem[]
-  /** The previous invoice's arrears items to re-check, when it is final. */
-  previous: { billingDate: string; items: PlannedItem[] } | null
-}
 
-const FINAL = new Set(['finalized', 'paid', 'void'])
+/** Statuses of a live invoice that a run leaves alone (a void one is not live: see planContract). */
+const FINAL = new Set(['finalized', 'paid'])
 
 function periodFilter(period: string | undefined): (billingDate: string) => boolean {
   if (period === undefined) return () => true
@@ -107,8 +102,12 @@ export async function runRating(deps: RatingDeps, opts: RatingRunOptions): Promi
     summary.contracts += page.length
 
     // Plan.
+    // Per billing date the live invoice's status; 'void' only when every invoice of it is void.
     const statuses = new Map<string, string>()
-    for (const s of await deps.ledger.invoices.statusesForContracts(page.map((c) => c.id))) statuses.set(`${s.contractId}|${s.billingDate}`, s.status)
+    for (const s of await deps.ledger.invoices.statusesForContracts(page.map((c) => c.id))) {
+      const key = `${s.contractId}|${s.billingDate}`
+      if (s.status !== 'void' || !statuses.has(key)) statuses.set(key, s.status)
+    }
     const products = await productsOf(deps.ledger, page)
     const plans = new Map<string, Work[]>()
     for (const contract of page) {
@@ -121,28 +120,11 @@ export async function runRating(deps: RatingDeps, opts: RatingRunOptions): Promi
     }
 
     // Fetch: one run per metric version and period, for every customer that needs it.
-    const runs = new Map<string, { orgId: string; metricName: string; metricVersion: number; start: Date; end: Date; customers: Set<string> }>()
-    const need = (contract: Contract, item: PlannedItem) => {
-      if (!item.metric) return
-      const req = { orgId: contract.orgId, metricName: item.metric.name, metricVersion: item.metric.version, start: item.metric.start, end: item.metric.end }
-      const key = runKey(req)
-      const run = runs.get(key) ?? { ...req, customers: new Set<string>() }
-      run.customers.add(contract.customerExternalId)
-      runs.set(key, run)
-    }
-    for (const contract of page) {
-      for (const w of plans.get(contract.id) ?? []) for (const item of [...w.items, ...(w.previous?.items ?? [])]) need(contract, item)
-    }
-    const usage = new Map<string, Map<string, CustomerUsage>>()
-    const failed = new Map<string, string>()
-    for (const [key, run] of runs) {
-      try {
-        usage.set(key, await deps.quantities.quantities({ ...run, customerIds: [...run.customers].sort() }))
-        summary.metricRuns++
-      } catch (err) {
-        failed.set(key, `metric ${run.metricName} v${run.metricVersion} failed for ${run.start.toISOString()}–${run.end.toISOString()}: ${(err as Error).message}`)
-      }
-    }
+    const fetched = await fetchUsage(
+      deps.quantities,
+      page.flatMap((contract) => (plans.get(contract.id) ?? []).map((w) => ({ contract, items: [...w.items, ...(w.previous?.items ?? [])] }))),
+    )
+    summary.metricRuns += fetched.runs
 
     // Price and write, one contract at a time under its lock.
     for (const contract of page) {
@@ -152,75 +134,42 @@ export async function runRating(deps: RatingDeps, opts: RatingRunOptions): Promi
       }
       const work = plans.get(contract.id)
       if (!work) continue
-      const usageFor = (metric: { name: string; version: number; start: Date | string; end: Date | string }) =>
-        usage.get(runKey({ orgId: contract.orgId, metricName: metric.name, metricVersion: metric.version, start: new Date(metric.start), end: new Date(metric.end) }))?.get(contract.customerExternalId)
       try {
         const wrote = await deps.ledger.invoiceDrafts.withContractLock(contract.orgId, contract.id, async (session) => {
           const known: Invoice[] = [...session.invoices]
           let touched = false
           for (const w of work) {
-            const missing = [...w.items, ...(w.previous?.items ?? [])]
-              .filter((i) => i.metric)
-              .map((i) => failed.get(runKey({ orgId: contract.orgId, metricName: i.metric!.name, metricVersion: i.metric!.version, start: i.metric!.start, end: i.metric!.end })))
-              .find((m) => m !== undefined)
+            const missing = fetched.failure(contract, [...w.items, ...(w.previous?.items ?? [])])
             if (missing !== undefined) {
               summary.skipped.push({ contractId: contract.id, billingDate: w.event.billingDate, reason: missing })
               // Later invoices draw credits after this one: stop here for this contract.
               break
             }
-            const current = known.find((i) => i.billingDate === w.event.billingDate)
-            if (current && FINAL.has(current.status)) {
+            const now = clock()
+            const rated = await rateEvent({ session, contract, work: w, known, usageFor: (metric) => fetched.usageFor(contract, metric), graceHours: opts.graceHours, now })
+            if (rated.kind === 'final') {
               summary.invoices.alreadyFinal++
               continue
             }
-            const prevInvoice = w.previous ? known.find((i) => i.billingDate === w.previous!.billingDate && (i.status === 'finalized' || i.status === 'paid')) : undefined
-            const priced = priceInvoice({
-              contract,
-              event: w.event,
-              items: w.items,
-              usageOf: (item) => (item.metric ? usageFor(item.metric) : undefined),
-              credits: creditBalances(contract, known, w.event.billingDate),
-              previous: prevInvoice
-                ? { invoiceId: prevInvoice.id, billingDate: prevInvoice.billingDate, record: prevInvoice.ratingInput as unknown as RatingRecord, usageOf: (item: RecordedItem) => (item.metric ? usageFor(item.metric) : undefined) }
-                : null,
-            })
-            if (priced.lines.length === 0) {
-              if (!current) summary.skipped.push({ contractId: contract.id, billingDate: w.event.billingDate, reason: 'nothing to bill' })
+            if (rated.kind === 'voided') {
+              summary.skipped.push({ contractId: contract.id, billingDate: w.event.billingDate, reason: 'period_voided' })
               continue
             }
-            const billedAt = zonedMidnight(w.event.billingDate, contract.timeZone)
-            const graceUntil = new Date(billedAt.getTime() + opts.graceHours * 3_600_000)
-            const now = clock()
-            const written = await session.writeDraft(
-              {
-                customerId: contract.customerId,
-                billingDate: w.event.billingDate,
-                periodIndex: w.event.index,
-                currency: contract.currency,
-                total: priced.total,
-                contentHash: priced.contentHash,
-                ratingInput: priced.record as unknown as Record<string, unknown>,
-                creditDraws: priced.creditDraws,
-                graceUntil,
-                dueDate: addDays(w.event.billingDate, contract.netTermsDays),
-                lines: priced.lines,
-              },
-              now,
-            )
-            let invoice = written.invoice
-            if (written.outcome === 'final') summary.invoices.alreadyFinal++
-            else summary.invoices[written.outcome]++
-            if (written.outcome !== 'final' && graceUntil.getTime() <= opts.asOf.getTime()) {
+            if (rated.kind === 'nothing') {
+              if (!rated.current) summary.skipped.push({ contractId: contract.id, billingDate: w.event.billingDate, reason: 'nothing to bill' })
+              continue
+            }
+            let invoice = rated.invoice
+            summary.invoices[rated.outcome]++
+            if (rated.graceUntil.getTime() <= opts.asOf.getTime()) {
               invoice = await session.finalize(invoice.id, now)
               summary.invoices.finalized++
             }
-            if (written.outcome === 'created' || written.outcome === 'updated' || invoice.status === 'finalized') addTotal(invoice.currency, invoice.total)
-            for (const a of priced.record.adjustments) {
+            if (rated.outcome === 'created' || rated.outcome === 'updated' || invoice.status === 'finalized') addTotal(invoice.currency, invoice.total)
+            for (const a of rated.adjustments) {
               summary.adjustments.push({ contractId: contract.id, invoiceId: invoice.id, ofInvoice: a.of_invoice, product: a.product_name, delta: a.delta, currency: contract.currency })
             }
-            const at = known.findIndex((i) => i.billingDate === invoice.billingDate)
-            if (at >= 0) known[at] = invoice
-            else known.push(invoice)
+            remember(known, invoice)
             touched = true
             invoicesTouched++
           }
@@ -237,7 +186,7 @@ export async function runRating(deps: RatingDeps, opts: RatingRunOptions): Promi
   return summary
 }
 
-async function productsOf(ledger: Ledger, contracts: readonly Contract[]): Promise<Map<string, Product>> {
+export async function productsOf(ledger: Ledger, contracts: readonly Contract[]): Promise<Map<string, Product>> {
   const byOrg = new Map<string, Set<string>>()
   for (const c of contracts) {
     const ids = byOrg.get(c.orgId) ?? new Set<string>()
@@ -262,31 +211,33 @@ function planContract(
   const work: Work[] = []
   for (const event of events) {
     if (!inPeriod(event.billingDate)) continue
-    if (FINAL.has(statuses.get(`${contract.id}|${event.billingDate}`) ?? '')) {
+    const status = statuses.get(`${contract.id}|${event.billingDate}`)
+    // A void may mean "do not bill this": a voided period is billed again only by a reissue.
+    if (status === 'void') {
+      summary.skipped.push({ contractId: contract.id, billingDate: event.billingDate, reason: 'period_voided' })
+      continue
+    }
+    if (status !== undefined && FINAL.has(status)) {
       summary.invoices.alreadyFinal++
       continue
     }
-    const prevEvent = event.index > 0 ? billingEvent(schedule, event.index - 1) : null
-    const prevStatus = prevEvent ? statuses.get(`${contract.id}|${prevEvent.billingDate}`) : undefined
-    const previous =
-      prevEvent && (prevStatus === 'finalized' || prevStatus === 'paid')
-        ? { billingDate: prevEvent.billingDate, items: planInvoice(contract, products, prevEvent).filter((i) => i.timing === 'in_arrears' && i.metric) }
-        : null
-    work.push({ event, items: planInvoice(contract, products, event), previous })
+    work.push(planEvent(contract, products, event, (billingDate) => statuses.get(`${contract.id}|${billingDate}`)))
   }
   return work
 }
 
-/** Each credit grant's balance before the invoice dated `billingDate`: its amount less earlier draws. */
-function creditBalances(contract: Contract, invoices: readonly Invoice[], billingDate: string): Record<string, unknown>[] {
-  return (contract.terms.credits ?? []).map((grant) => {
-    const id = String(grant.id)
-    const drawn = invoices
-      .filter((i) => i.billingDate < billingDate && i.status !== 'void')
-      .flatMap((i) => i.creditDraws)
-      .filter((d) => d.id === id)
-      .reduce((acc, d) => acc.plus(d.drawn), new Dec(0))
-    const left = new Dec(String(grant.amount)).minus(drawn)
-    return { ...grant, amount: (left.isNegative() ? new Dec(0) : left).toFixed() }
-  })
+/**
+ * The items of one billing event, and the previous invoice's metered arrears items when that
+ * invoice is final (late usage on it is billed as an adjustment). `statusOf` gives the live
+ * invoice's status of a billing date ('void' when there is none but a void one).
+ */
+export function planEvent(contract: Contract, products: Map<string, Product>, event: BillingEvent, statusOf: (billingDate: string) => string | undefined): Work {
+  const schedule = { startDate: contract.startDate, endDate: contract.endDate, cadence: contract.cadence, anchorDay: contract.anchorDay, renewal: contract.renewal }
+  const prevEvent = event.index > 0 ? billingEvent(schedule, event.index - 1) : null
+  const prevStatus = prevEvent ? statusOf(prevEvent.billingDate) : undefined
+  const previous =
+    prevEvent && (prevStatus === 'finalized' || prevStatus === 'paid')
+      ? { billingDate: prevEvent.billingDate, items: planInvoice(contract, products, prevEvent).filter((i) => i.timing === 'in_arrears' && i.metric) }
+      : null
+  return { event, items: planInvoice(contract, products, event), previous }
 }

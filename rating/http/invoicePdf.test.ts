@@ -38,7 +38,7 @@ function invoicePage(over: { invoice?: Partial<Invoice>; lines?: Partial<Invoice
     invoice: {
       id: '0b4a2c1e-0000-4000-8000-000000000001', orgId: 'o1', contractId: 'k1', customerId: 'c1', billingDate: '2026-11-01', periodIndex: 1, currency: 'JPY', status: 'finalized', number: 7,
       total: '59900', contentHash: 'h', ratingInput: {}, creditDraws: [], graceUntil: '2026-11-04T00:00:00.000Z', dueDate: '2026-12-01', ratedAt: '2026-11-01T06:15:00.000Z',
-      finalizedAt: '2026-11-04T00:15:00.000Z', paidAt: null, voidedAt: null, voidReason: null, createdAt: '2026-11-01T06:15:00.000Z', ...over.invoice,
+      finalizedAt: '2026-11-04T00:15:00.000Z', paidAt: null, voidedAt: null, voidReason: null, replacesInvoiceId: null, replacedByInvoiceId: null, createdAt: '2026-11-01T06:15:00.000Z', ...over.invoice,
     },
     lines,
     balance: { total: '59900', credited: '900', paid: '30000', due: '29000' },

@@ -1,0 +1,159 @@
+// The per-contract steps a rating run and a reissue share, so a reissued invoice is priced
+// exactly as a run would price it: fetch usage (one metric run per metric version and period
+// for every customer that needs it), then, under the contract's lock, price one billing event
+// and write its draft.
+import type { Contract } from '../../ledger/contracts.ts'
+import type { ContractRatingSession } from '../../ledger/invoiceDrafts.ts'
+import type { Invoice } from '../../ledger/invoices.ts'
+import { Dec } from '../compute/decimal.ts'
+import type { BillingEvent } from './billingSchedule.ts'
+import type { PlannedItem } from './invoicePlan.ts'
+import { priceInvoice, type RatingRecord, type RecordedAdjustment, type RecordedItem } from './priceInvoice.ts'
+import { runKey, type CustomerUsage, type QuantitySource } from './quantitySource.ts'
+import { addDays, zonedMidnight } from './zonedTime.ts'
+
+export interface Work {
+  event: BillingEvent
+  items: PlannedItem[]
+  /** The previous invoice's arrears items to re-check, when it is final. */
+  previous: { billingDate: string; items: PlannedItem[] } | null
+}
+
+type MetricRef = { name: string; version: number; start: Date | string; end: Date | string }
+
+export interface FetchedUsage {
+  /** Metric runs that answered. */
+  runs: number
+  usageFor(contract: Contract, metric: MetricRef): CustomerUsage | undefined
+  /** Why one of these items has no usage (its metric run failed), or undefined. */
+  failure(contract: Contract, items: readonly PlannedItem[]): string | undefined
+}
+
+/** ONE run per metric version and period for every customer that needs it, never one per customer. */
+export async function fetchUsage(quantities: QuantitySource, needs: readonly { contract: Contract; items: readonly PlannedItem[] }[]): Promise<FetchedUsage> {
+  const runs = new Map<string, { orgId: string; metricName: string; metricVersion: number; start: Date; end: Date; customers: Set<string> }>()
+  for (const { contract, items } of needs) {
+    for (const item of items) {
+      if (!item.metric) continue
+      const req = { orgId: contract.orgId, metricName: item.metric.name, metricVersion: item.metric.version, start: item.metric.start, end: item.metric.end }
+      const key = runKey(req)
+      const run = runs.get(key) ?? { ...req, customers: new Set<string>() }
+      run.customers.add(contract.customerExternalId)
+      runs.set(key, run)
+    }
+  }
+  const usage = new Map<string, Map<string, CustomerUsage>>()
+  const failed = new Map<string, string>()
+  let answered = 0
+  for (const [key, run] of runs) {
+    try {
+      usage.set(key, await quantities.quantities({ ...run, customerIds: [...run.customers].sort() }))
+      answered++
+    } catch (err) {
+      failed.set(key, `metric ${run.metricName} v${run.metricVersion} failed for ${run.start.toISOString()}–${run.end.toISOString()}: ${(err as Error).message}`)
+    }
+  }
+  const keyOf = (contract: Contract, m: MetricRef) => runKey({ orgId: contract.orgId, metricName: m.name, metricVersion: m.version, start: new Date(m.start), end: new Date(m.end) })
+  return {
+    runs: answered,
+    usageFor: (contract, metric) => usage.get(keyOf(contract, metric))?.get(contract.customerExternalId),
+    failure: (contract, items) => items.filter((i) => i.metric).map((i) => failed.get(keyOf(contract, i.metric!))).find((m) => m !== undefined),
+  }
+}
+
+export interface RateEventInput {
+  session: ContractRatingSession
+  contract: Contract
+  work: Work
+  /** The contract's invoices as of the lock, updated by the caller as it writes (see `remember`). */
+  known: readonly Invoice[]
+  usageFor: (metric: MetricRef) => CustomerUsage | undefined
+  graceHours: number
+  now: Date
+  /** A reissue: the void invoice of this billing date that the new draft re-bills. */
+  replaces?: Invoice
+}
+
+export type RatedEvent =
+  | { kind: 'final'; invoice: Invoice }
+  /** The period's only invoices are void and this is no reissue: nothing written. */
+  | { kind: 'voided'; invoice: Invoice }
+  | { kind: 'nothing'; current: Invoice | undefined }
+  | { kind: 'written'; outcome: 'created' | 'updated' | 'unchanged'; invoice: Invoice; graceUntil: Date; adjustments: RecordedAdjustment[] }
+
+/** The live (not void) invoice of a billing date: at most one, by the partial unique index. */
+export function liveInvoice(known: readonly Invoice[], billingDate: string): Invoice | undefined {
+  return known.find((i) => i.billingDate === billingDate && i.status !== 'void')
+}
+
+/** Records a written invoice in `known` (by id: a void invoice and its replacement share a date). */
+export function remember(known: Invoice[], invoice: Invoice): void {
+  const at = known.findIndex((i) => i.id === invoice.id)
+  if (at >= 0) known[at] = invoice
+  else known.push(invoice)
+}
+
+/** Prices one billing event of a contract and writes its draft; call under the contract's lock. */
+export async function rateEvent(input: RateEventInput): Promise<RatedEvent> {
+  const { contract, work: w, known } = input
+  const current = liveInvoice(known, w.event.billingDate)
+  if (current && current.status !== 'draft') return { kind: 'final', invoice: current }
+  if (!current && !input.replaces) {
+    const voided = known.find((i) => i.billingDate === w.event.billingDate && i.status === 'void')
+    if (voided) return { kind: 'voided', invoice: voided }
+  }
+  // Late usage is checked against the live invoice of the previous period (a replacement, never the void one).
+  const prevInvoice = w.previous ? known.find((i) => i.billingDate === w.previous!.billingDate && (i.status === 'finalized' || i.status === 'paid')) : undefined
+  const usageOf = (item: { metric?: MetricRef | null }) => (item.metric ? input.usageFor(item.metric) : undefined)
+  const priced = priceInvoice({
+    contract,
+    event: w.event,
+    items: w.items,
+    usageOf,
+    credits: creditBalances(contract, known, w.event.billingDate),
+    previous: prevInvoice
+      ? { invoiceId: prevInvoice.id, billingDate: prevInvoice.billingDate, record: prevInvoice.ratingInput as unknown as RatingRecord, usageOf: (item: RecordedItem) => usageOf(item) }
+      : null,
+  })
+  if (priced.lines.length === 0) return { kind: 'nothing', current }
+  // A replacement's grace period runs from its reissue, not from the long-past billing date,
+  // so it can be reviewed before the next run finalizes it; runs read the reissue time back.
+  const billedAt = zonedMidnight(w.event.billingDate, contract.timeZone)
+  const reissuedAt = input.replaces ? input.now : current?.replacesInvoiceId ? new Date(current.createdAt) : null
+  const graceFrom = reissuedAt && reissuedAt.getTime() > billedAt.getTime() ? reissuedAt : billedAt
+  const graceUntil = new Date(graceFrom.getTime() + input.graceHours * 3_600_000)
+  const written = await input.session.writeDraft(
+    {
+      customerId: contract.customerId,
+      billingDate: w.event.billingDate,
+      periodIndex: w.event.index,
+      currency: contract.currency,
+      total: priced.total,
+      contentHash: priced.contentHash,
+      ratingInput: priced.record as unknown as Record<string, unknown>,
+      creditDraws: priced.creditDraws,
+      graceUntil,
+      dueDate: addDays(w.event.billingDate, contract.netTermsDays),
+      lines: priced.lines,
+      ...(input.replaces ? { replacesInvoiceId: input.replaces.id } : {}),
+    },
+    input.now,
+  )
+  if (written.outcome === 'final') return { kind: 'final', invoice: written.invoice }
+  if (written.outcome === 'voided') return { kind: 'voided', invoice: written.invoice }
+  return { kind: 'written', outcome: written.outcome, invoice: written.invoice, graceUntil, adjustments: priced.record.adjustments }
+}
+
+/** Each credit grant's balance before the invoice dated `billingDate`: its amount less earlier draws. */
+function creditBalances(contract: Contract, invoices: readonly Invoice[], billingDate: string): Record<string, unknown>[] {
+  return (contract.terms.credits ?? []).map((grant) => {
+    const id = String(grant.id)
+    const drawn = invoices
+      .filter((i) => i.billingDate < billingDate && i.status !== 'void')
+      .flatMap((i) => i.creditDraws)
+      .filter((d) => d.id === id)
+      .reduce((acc, d) => acc.plus(d.drawn), new Dec(0))
+    const left = new Dec(String(grant.amount)).minus(drawn)
+    return { ...grant, amount: (left.isNegative() ? new Dec(0) : left).toFixed() }
+  })
+}
