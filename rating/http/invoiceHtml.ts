@@ -35,6 +35,8 @@ export const linePeriod = (l: InvoiceLine): string => (l.periodStart ? `${l.peri
 export const lineMetric = (l: InvoiceLine): string => (l.metricName ? `${l.metricName} v${l.metricVersion}` : '')
 export const creditNoteText = (n: CreditNote, currency: string): string => `Credit note ${n.number} (${n.reason}${n.memo ? `: ${n.memo}` : ''}): −${n.total} ${currency}`
 export const paymentText = (x: Payment, currency: string): string => `${x.paidOn} ${x.method}${x.reference ? ` ${x.reference}` : ''}: ${x.amount} ${currency}`
+/** "Replaces invoice 7" on a reissued invoice, else null. */
+export const replacesText = (p: Pick<InvoicePage, 'replaces'>): string | null => (p.replaces ? `Replaces invoice ${p.replaces.number ?? p.replaces.id}` : null)
 
 export interface InvoicePage {
   seller: string
@@ -45,6 +47,8 @@ export interface InvoicePage {
   balance: InvoiceBalance
   creditNotes: CreditNote[]
   payments: Payment[]
+  /** The void invoice a reissued one replaces. */
+  replaces?: Pick<Invoice, 'id' | 'number'> | null
 }
 
 export function renderInvoiceHtml(p: InvoicePage): string {
@@ -61,7 +65,7 @@ export function renderInvoiceHtml(p: InvoicePage): string {
 <html lang="en"><head><meta charset="utf-8"><title>${e(title)}</title>
 <style>body{font:14px/1.4 system-ui,sans-serif;margin:2rem;color:#222}table{border-collapse:collapse;width:100%}td,th{padding:4px 8px;border-bottom:1px solid #ddd;text-align:left}.num{text-align:right;font-variant-numeric:tabular-nums}.muted{color:#777}.section th{background:#f4f4f4}.totals td{border:none}header{display:flex;justify-content:space-between}</style>
 </head><body>
-<header><div><h1>${e(title)}</h1><p>Status: <strong>${e(p.invoice.status)}</strong><br>Billing date: ${e(p.invoice.billingDate)}<br>Due: ${e(p.invoice.dueDate)}</p></div>
+<header><div><h1>${e(title)}</h1><p>Status: <strong>${e(p.invoice.status)}</strong><br>Billing date: ${e(p.invoice.billingDate)}<br>Due: ${e(p.invoice.dueDate)}${replacesText(p) ? `<br>${e(replacesText(p))}` : ''}</p></div>
 <div><h3>From</h3><p>${e(p.seller)}</p><h3>Bill to</h3><p>${e(p.customer.name)}<br><span class="muted">${e(p.customer.externalId)}</span>${p.customer.email ? `<br>${e(p.customer.email)}` : ''}</p><p class="muted">Contract ${e(p.contract.name)}</p></div></header>
 <table><thead><tr><th>Description</th><th>Period</th><th class="num">Quantity</th><th class="num">Unit price</th><th>Metric</th><th class="num">Amount (${cur})</th></tr></thead>
 <tbody>${sections}</tbody></table>

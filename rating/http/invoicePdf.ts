@@ -216,6 +216,7 @@ function drawHeader(w: Writer, p: InvoicePage): void {
   w.text(invoiceTitle(p.invoice), MARGIN, top - 20, { font: bold, size: 20 })
   const status = p.invoice.status
   const facts: [string, string][] = [['Status', status], ['Billing date', p.invoice.billingDate], ['Due date', p.invoice.dueDate]]
+  if (p.replaces) facts.push(['Replaces invoice', String(p.replaces.number ?? p.replaces.id)])
   if (p.invoice.voidReason) facts.push(['Void reason', p.invoice.voidReason])
   // Left half: the facts, each value wrapped short of the right half (a void reason may be long).
   const split = 300

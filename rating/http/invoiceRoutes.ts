@@ -1,5 +1,6 @@
 // Invoices over HTTP: read, explain, render (HTML, PDF), and the lifecycle (finalize, void, credit
-// notes, payments); and POST /v1/rating/runs, the on-demand rating run `tally rate` calls.
+// notes, payments, reissue of a void invoice); and POST /v1/rating/runs, the on-demand rating run
+// `tally rate` calls.
 import { Hono } from 'hono'
 import type { CreditNote } from '../../ledger/creditNotes.ts'
 import type { Invoice, InvoiceLine } from '../../ledger/invoices.ts'
@@ -11,6 +12,7 @@ import { requestOrg } from '../../platform/http/requestOrg.ts'
 import { explainInvoice } from '../execute/explainInvoice.ts'
 import type { QuantitySource } from '../execute/quantitySource.ts'
 import { runRating } from '../execute/ratingRun.ts'
+import { reissueInvoice } from '../execute/reissueInvoice.ts'
 import { creditNoteRequest, listInvoicesQuery, paymentRequest, ratingRunRequest, voidInvoiceRequest } from './billingSchemas.ts'
 import { type InvoicePage, renderInvoiceHtml } from './invoiceHtml.ts'
 import { renderInvoicePdf } from './invoicePdf.ts'
@@ -19,7 +21,7 @@ export function invoiceToJson(i: Invoice) {
   return {
     id: i.id, number: i.number, status: i.status, contract_id: i.contractId, billing_date: i.billingDate, due_date: i.dueDate, currency: i.currency,
     total: i.total, credit_draws: i.creditDraws, grace_until: i.graceUntil, rated_at: i.ratedAt, finalized_at: i.finalizedAt, paid_at: i.paidAt,
-    voided_at: i.voidedAt, void_reason: i.voidReason, created_at: i.createdAt,
+    voided_at: i.voidedAt, void_reason: i.voidReason, replaces_invoice_id: i.replacesInvoiceId, replaced_by_invoice_id: i.replacedByInvoiceId, created_at: i.createdAt,
   }
 }
 
@@ -47,7 +49,8 @@ async function loadInvoicePage(ledger: Ledger, orgId: string, invoiceId: string)
     ledger.organisations.get(orgId), ledger.customers.get(orgId, contract.customerExternalId), ledger.invoices.lines(orgId, invoice.id),
     ledger.invoices.balance(orgId, invoice.id), ledger.creditNotes.listForInvoice(orgId, invoice.id), ledger.payments.listForInvoice(orgId, invoice.id),
   ])
-  return { seller: org.name, customer, contract, invoice, lines, balance, creditNotes, payments }
+  const replaces = invoice.replacesInvoiceId ? await ledger.invoices.get(orgId, invoice.replacesInvoiceId) : null
+  return { seller: org.name, customer, contract, invoice, lines, balance, creditNotes, payments, replaces }
 }
 
 export interface InvoiceRouteDeps {
@@ -124,6 +127,12 @@ export function invoiceRoutes(deps: InvoiceRouteDeps): Hono<AppEnv> {
       const asOf = b.as_of === undefined ? new Date() : new Date(b.as_of.length === 10 ? `${b.as_of}T00:00:00Z` : b.as_of)
       const summary = await runRating({ ledger, quantities: rating.quantities }, { orgId, contractId: b.contract_id, period: b.period, asOf, graceHours: rating.graceHours })
       return c.json(summary)
+    })
+
+    // 201 with the new draft; 200 with the same draft when the invoice was already reissued.
+    app.post('/v1/invoices/:id/reissue', async (c) => {
+      const { invoice, created } = await reissueInvoice({ ledger, quantities: rating.quantities, graceHours: rating.graceHours }, requestOrg(c), c.req.param('id'))
+      return c.json(invoiceToJson(invoice), created ? 201 : 200)
     })
   }
   return app

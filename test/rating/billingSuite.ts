@@ -11,6 +11,7 @@ import type { DatabaseHandle } from '../../platform/postgres/database.ts'
 import { migrateDatabase } from '../../platform/postgres/migrate.ts'
 import type { QuantitySource } from '../../rating/execute/quantitySource.ts'
 import { runRating } from '../../rating/execute/ratingRun.ts'
+import { reissueInvoice } from '../../rating/execute/reissueInvoice.ts'
 
 /** Quantity per customer for any metric and period: the test decides usage directly. */
 function fixedQuantities(usage: Map<string, string>, calls: string[] = []): QuantitySource {
@@ -102,6 +103,45 @@ export function describeBillingSuite(name: string, open: () => Promise<DatabaseH
       expect(all.map((i) => i.number).sort((x, y) => x! - y!)).toEqual(Array.from({ length: 12 }, (_, i) => i + 1))
       const again = await runRating({ ledger, quantities: fixedQuantities(usage) }, opts)
       expect(again.invoices).toMatchObject({ created: 0, updated: 0, finalized: 0 })
+    })
+
+    it('a voided period is not re-billed by runs; two concurrent reissues on two pools write one draft', async () => {
+      const { orgId, api } = await setup()
+      const contract = await ledger.contracts.create({ orgId, customer: 'c1', startDate: '2026-10-01', cadence: 'monthly',
+        phases: [{ start_date: '2026-10-01', items: [{ product_id: api.id, billing: 'in_arrears', price: { model: 'per_unit', currency: 'USD', unit_price: '0.50' } }] }] })
+      const opts = { orgId, asOf: new Date('2026-11-05T00:00:00Z'), graceHours: 24 }
+      await runRating({ ledger, quantities: fixedQuantities(new Map([['c1', '10']])) }, opts)
+      // October in arrears: 10 × 0.50 = 5.00, finalized as number 1.
+      const [october] = await ledger.invoices.list(orgId)
+      expect(october).toMatchObject({ billingDate: '2026-11-01', total: '5.00', number: 1, status: 'finalized' })
+      await ledger.invoices.void(orgId, october!.id, 'wrong usage')
+      const rerun = await runRating({ ledger, quantities: fixedQuantities(new Map([['c1', '12']])) }, opts)
+      expect(rerun.invoices).toMatchObject({ created: 0, updated: 0, finalized: 0 })
+      // (The opening invoice of an arrears-only contract has nothing to bill: skipped as before.)
+      expect(rerun.skipped.filter((x) => x.billingDate === '2026-11-01')).toEqual([{ contractId: contract.id, billingDate: '2026-11-01', reason: 'period_voided' }])
+      expect(await ledger.invoices.list(orgId)).toHaveLength(1)
+
+      // 12 × 0.50 = 6.00 on the replacement, whichever pool writes it.
+      const ledgerB = second ? createLedger(second.db) : ledger
+      const usage = new Map([['c1', '12']])
+      const [a, b] = await Promise.all([
+        reissueInvoice({ ledger, quantities: fixedQuantities(usage), graceHours: 24 }, orgId, october!.id),
+        reissueInvoice({ ledger: ledgerB, quantities: fixedQuantities(usage), graceHours: 24 }, orgId, october!.id),
+      ])
+      expect([a.created, b.created].sort()).toEqual([false, true])
+      expect(a.invoice.id).toBe(b.invoice.id)
+      expect(a.invoice).toMatchObject({ status: 'draft', total: '6.00', billingDate: '2026-11-01', replacesInvoiceId: october!.id })
+      expect(await ledger.invoices.list(orgId)).toHaveLength(2)
+      expect(await ledger.invoices.get(orgId, october!.id)).toMatchObject({ status: 'void', number: 1, total: '5.00', replacedByInvoiceId: a.invoice.id })
+      // The database holds the rules, whoever writes: one replacement per void invoice, one live
+      // invoice per period, and the link is frozen once final.
+      const copy = sql`insert into invoices (org_id, contract_id, customer_id, billing_date, period_index, currency, status, total, content_hash, rating_input, credit_draws, grace_until, due_date, rated_at, replaces_invoice_id)
+        select org_id, contract_id, customer_id, billing_date, period_index, currency, 'draft', total, 'x', rating_input, credit_draws, grace_until, due_date, rated_at,`
+      await expect(handle.db.execute(sql`${copy} replaces_invoice_id from invoices where id = ${a.invoice.id}`)).rejects.toThrow()
+      await expect(handle.db.execute(sql`${copy} null from invoices where id = ${a.invoice.id}`)).rejects.toThrow()
+      const final = await ledger.invoices.finalize(orgId, a.invoice.id)
+      expect(final.number).toBe(2)
+      await expect(handle.db.execute(sql`update invoices set replaces_invoice_id = null where id = ${a.invoice.id}`)).rejects.toThrow()
     })
 
     it('bills JPY with 0 decimals and KWD with 3', async () => {

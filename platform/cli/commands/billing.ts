@@ -74,6 +74,20 @@ export const invoicesFinalizeCommand: Command = {
   },
 }
 
+export const invoicesReissueCommand: Command = {
+  path: ['invoices', 'reissue'],
+  summary: 'Bill the period of a void invoice again: a new draft, re-rated now (POST /v1/invoices/:id/reissue)',
+  usage: '--org ORG_ID INVOICE_ID',
+  options: { org: { type: 'string' } },
+  async run(ctx) {
+    const org = required(ctx, 'org')
+    const id = ctx.positionals[0]
+    if (!id) throw new UsageError('give the id of the void invoice')
+    const inv = await withApi(ctx, (api) => api.call<{ id: string; billing_date: string; total: string; currency: string; grace_until: string }>('POST', `/v1/invoices/${encodeURIComponent(id)}/reissue`, { org }))
+    ctx.out(`Draft ${inv.id} replaces invoice ${id} (billing date ${inv.billing_date}): ${inv.total} ${inv.currency}, finalized after ${inv.grace_until}`)
+  },
+}
+
 export const invoicesPdfCommand: Command = {
   path: ['invoices', 'pdf'],
   summary: 'Save an invoice as PDF (GET /v1/invoices/:id/pdf)',

@@ -1,5 +1,5 @@
 import type { Command } from '../command.ts'
-import { contractsCreateCommand, contractsListCommand, invoicesFinalizeCommand, invoicesListCommand, invoicesPdfCommand, plansCreateCommand, plansListCommand, productsCreateCommand, productsListCommand } from './billing.ts'
+import { contractsCreateCommand, contractsListCommand, invoicesFinalizeCommand, invoicesListCommand, invoicesPdfCommand, invoicesReissueCommand, plansCreateCommand, plansListCommand, productsCreateCommand, productsListCommand } from './billing.ts'
 import { rateCommand } from './rate.ts'
 import { schedulerCommand } from './scheduler.ts'
 import { configCheckCommand } from './configCheck.ts'
@@ -47,6 +47,7 @@ export const commands: Command[] = [
   invoicesListCommand,
   invoicesFinalizeCommand,
   invoicesPdfCommand,
+  invoicesReissueCommand,
   rateCommand,
   schedulerCommand,
 ]
