@@ -118,8 +118,12 @@ describe('void and reissue', () => {
   })
 
   it('refuses to reissue a draft, a finalized or a paid invoice (409, nothing changed)', async () => {
+    // Late usage of October is checked against the live invoice of the period, the replacement
+    // (the void one billed nothing): 5 more calls on the 25th × 0.20 = 1.00 on December's invoice.
+    expect((await h.json('POST', '/v1/events', { body: events('later', [25], 5) })).status).toBe(202)
     // December's draft: as of Dec 1st 06:00 it is inside its grace period.
-    await h.json('POST', '/v1/rating/runs', { body: { as_of: '2026-12-01T06:00:00Z', contract_id: ids.contract } })
+    const run = await h.json('POST', '/v1/rating/runs', { body: { as_of: '2026-12-01T06:00:00Z', contract_id: ids.contract } })
+    expect(run.body.adjustments).toEqual([expect.objectContaining({ ofInvoice: ids.replacement, delta: '1.00' })])
     const december = (await contractInvoices()).find((i) => i.billing_date === '2026-12-01')!
     expect(december.status).toBe('draft')
     const paid = await h.json('POST', `/v1/invoices/${ids.replacement}/payments`, { body: { amount: '157.00', paid_on: '2026-11-25', method: 'card' } })
