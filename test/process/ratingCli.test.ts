@@ -141,6 +141,12 @@ describe('events → SQL metric → contract → tally rate → finalize', () =>
     expect(await cli(['invoices', 'finalize', '--org', ORG, invoice.id])).toContain(`Invoice 1 finalized: ${dollars(expectedCents)} USD`)
     expect(await cli(['invoices', 'list', '--org', ORG, '--status', 'finalized'])).toContain(invoice.id)
 
+    // Void it and bill the period again through the CLI: a new draft with the same total.
+    expect((await api('POST', `/v1/invoices/${invoice.id}/void`, { reason: 'wrong customer address' })).status).toBe(200)
+    const reissued = await cli(['invoices', 'reissue', '--org', ORG, invoice.id])
+    expect(reissued).toMatch(new RegExp(`^Draft [0-9a-f-]{36} replaces invoice ${invoice.id} \\(billing date 2027-02-01\\): ${dollars(expectedCents).replace('.', '\\.')} USD`))
+    expect(await cli(['invoices', 'list', '--org', ORG, '--status', 'draft'])).toContain(UUID.exec(reissued.slice(6))![0])
+
     // The scheduler inside `tally start` has been running all along, on the real clock.
     expect(tally.output()).toContain('rating scheduler started')
     expect(tally.output()).toContain('rating run finished')
