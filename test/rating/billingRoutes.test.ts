@@ -4,7 +4,7 @@
 // with every error path's status and stable code.
 import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { openHarness, seed, type Harness } from '../support/tallyHarness.ts'
+import { createApiCallCountMetric, type Harness, openHarness, seed } from '../support/tallyHarness.ts'
 
 let h: Harness
 type ErrorBody = { error: { code: string; message: string; details?: { field?: string; code: string }[] } }
@@ -12,10 +12,7 @@ type ErrorBody = { error: { code: string; message: string; details?: { field?: s
 beforeAll(async () => {
   h = await openHarness()
   await seed(h, { rawMetrics: ['api_calls'], customers: ['acme', 'globex'] })
-  const metric = await h.json('POST', '/v1/billable-metrics', {
-    body: { name: 'api_call_count', unit: 'call', mode: 'builder', builder: { raw_metric: 'api_calls', customer_column: 'customer_id', aggregation: 'COUNT', filters: [], group_by: [] } },
-  })
-  if (metric.status !== 201) throw new Error(`metric: ${metric.status} ${JSON.stringify(metric.body)}`)
+  await createApiCallCountMetric(h)
 })
 afterAll(async () => {
   await h?.close()

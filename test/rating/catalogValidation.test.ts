@@ -12,7 +12,7 @@
 // Each answer names the failing field in `details`, and nothing is stored by a refused call.
 import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { openHarness, seed, type Harness } from '../support/tallyHarness.ts'
+import { createApiCallCountMetric, type Harness, openHarness, seed } from '../support/tallyHarness.ts'
 
 let h: Harness
 type ErrorBody = { error: { code: string; message: string; details?: { field?: string; code: string; message: string }[] } }
@@ -25,10 +25,7 @@ const tiered = { model: 'tiered', currency: 'USD', tiers: [{ up_to: '1000', unit
 beforeAll(async () => {
   h = await openHarness()
   await seed(h, { rawMetrics: ['api_calls'], customers: ['acme'] })
-  const metric = await h.json('POST', '/v1/billable-metrics', {
-    body: { name: 'api_call_count', unit: 'call', mode: 'builder', builder: { raw_metric: 'api_calls', customer_column: 'customer_id', aggregation: 'COUNT', filters: [], group_by: [] } },
-  })
-  if (metric.status !== 201) throw new Error(`metric: ${metric.status} ${JSON.stringify(metric.body)}`)
+  await createApiCallCountMetric(h)
   ids.api = (await h.json('POST', '/v1/products', { body: { name: 'API calls', kind: 'metered', metric: { name: 'api_call_count', version: 1 } } })).body.id
   ids.platform = (await h.json('POST', '/v1/products', { body: { name: 'Platform', kind: 'non_metered' } })).body.id
   ids.seats = (await h.json('POST', '/v1/products', { body: { name: 'Seats', kind: 'non_metered', default_quantity: '5' } })).body.id

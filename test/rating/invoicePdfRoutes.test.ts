@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { invoicesPdfCommand } from '../../platform/cli/commands/billing.ts'
 import { createLogger } from '../../platform/logger.ts'
 import { startServer, type RunningServer } from '../../platform/runtime/serve.ts'
-import { openHarness, REFERENCE_ORG, seed, type Harness } from '../support/tallyHarness.ts'
+import { createApiCallCountMetric, type Harness, openHarness, REFERENCE_ORG, seed } from '../support/tallyHarness.ts'
 import { pdfText } from './invoicePdfText.ts'
 
 let h: Harness
@@ -23,7 +23,7 @@ beforeAll(async () => {
     if (r.status !== 201) throw new Error(`${path}: ${r.status} ${JSON.stringify(r.body)}`)
     return r.body as { id: string }
   }
-  await created('/v1/billable-metrics', { name: 'api_call_count', unit: 'call', mode: 'builder', builder: { raw_metric: 'api_calls', customer_column: 'customer_id', aggregation: 'COUNT', filters: [], group_by: [] } })
+  await createApiCallCountMetric(h)
   const api = await created('/v1/products', { name: 'API calls', kind: 'metered', metric: { name: 'api_call_count', version: 1 } })
   const platform = await created('/v1/products', { name: 'Platform', kind: 'non_metered' })
   await created('/v1/contracts', {

@@ -5,7 +5,7 @@
 // the next number. A rating run never re-bills a voided period by itself.
 import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { openHarness, seed, type Harness } from '../support/tallyHarness.ts'
+import { createApiCallCountMetric, type Harness, openHarness, seed } from '../support/tallyHarness.ts'
 
 let h: Harness
 type InvoiceJson = { id: string; number: number | null; status: string; billing_date: string; total: string; grace_until: string; replaces_invoice_id: string | null; replaced_by_invoice_id: string | null; lines: { timing: string; quantity: string; amount: string }[] }
@@ -27,10 +27,7 @@ const reissue = (id: string) => h.json('POST', `/v1/invoices/${id}/reissue`)
 beforeAll(async () => {
   h = await openHarness()
   await seed(h, { rawMetrics: ['api_calls'], customers: ['acme'] })
-  const metric = await h.json('POST', '/v1/billable-metrics', {
-    body: { name: 'api_call_count', unit: 'call', mode: 'builder', builder: { raw_metric: 'api_calls', customer_column: 'customer_id', aggregation: 'COUNT', filters: [], group_by: [] } },
-  })
-  if (metric.status !== 201) throw new Error(`metric: ${metric.status} ${JSON.stringify(metric.body)}`)
+  await createApiCallCountMetric(h)
   ids.platform = (await h.json('POST', '/v1/products', { body: { name: 'Platform', kind: 'non_metered' } })).body.id
   ids.api = (await h.json('POST', '/v1/products', { body: { name: 'API calls', kind: 'metered', metric: { name: 'api_call_count', version: 1 } } })).body.id
   const contract = await h.json('POST', '/v1/contracts', {
