@@ -30,4 +30,11 @@ export function required(ctx: CommandContext, flag: string): string {
   return value
 }
 
+/** Reads the first positional argument or throws a usage error with `hint` (what to give). */
+export function requiredArgument(ctx: CommandContext, hint: string): string {
+  const value = ctx.positionals[0]
+  if (value === undefined || value === '') throw new UsageError(hint)
+  return value
+}
+
 export class UsageError extends Error {}

@@ -2,7 +2,7 @@
 import { readFile, writeFile } from 'node:fs/promises'
 import { basename } from 'node:path'
 import type { Command } from '../command.ts'
-import { required, UsageError } from '../command.ts'
+import { required, requiredArgument, UsageError } from '../command.ts'
 import { table } from '../output.ts'
 import { withApi } from './withApi.ts'
 
@@ -67,8 +67,7 @@ export const invoicesFinalizeCommand: Command = {
   options: { org: { type: 'string' } },
   async run(ctx) {
     const org = required(ctx, 'org')
-    const id = ctx.positionals[0]
-    if (!id) throw new UsageError('give the invoice id')
+    const id = requiredArgument(ctx, 'give the invoice id')
     const inv = await withApi(ctx, (api) => api.call<{ number: number; total: string; currency: string }>('POST', `/v1/invoices/${encodeURIComponent(id)}/finalize`, { org }))
     ctx.out(`Invoice ${inv.number} finalized: ${inv.total} ${inv.currency}`)
   },
@@ -81,8 +80,7 @@ export const invoicesReissueCommand: Command = {
   options: { org: { type: 'string' } },
   async run(ctx) {
     const org = required(ctx, 'org')
-    const id = ctx.positionals[0]
-    if (!id) throw new UsageError('give the id of the void invoice')
+    const id = requiredArgument(ctx, 'give the id of the void invoice')
     const inv = await withApi(ctx, (api) => api.call<{ id: string; billing_date: string; total: string; currency: string; grace_until: string }>('POST', `/v1/invoices/${encodeURIComponent(id)}/reissue`, { org }))
     ctx.out(`Draft ${inv.id} replaces invoice ${id} (billing date ${inv.billing_date}): ${inv.total} ${inv.currency}, finalized after ${inv.grace_until}`)
   },
@@ -95,8 +93,7 @@ export const invoicesPdfCommand: Command = {
   options: { org: { type: 'string' }, out: { type: 'string' } },
   async run(ctx) {
     const org = required(ctx, 'org')
-    const id = ctx.positionals[0]
-    if (!id) throw new UsageError('give the invoice id')
+    const id = requiredArgument(ctx, 'give the invoice id')
     const { bytes, headers } = await withApi(ctx, (api) => api.download(`/v1/invoices/${encodeURIComponent(id)}/pdf`, { org }))
     // The server names the file (invoice-<number or id>.pdf); basename keeps it in the current directory.
     const named = /filename="([^"]+)"/.exec(headers.get('content-disposition') ?? '')?.[1]

@@ -1,5 +1,5 @@
 import type { Command } from '../command.ts'
-import { required, UsageError } from '../command.ts'
+import { required, requiredArgument } from '../command.ts'
 import { table } from '../output.ts'
 import { withApi } from './withApi.ts'
 
@@ -46,8 +46,7 @@ export const keysRevokeCommand: Command = {
   options: { org: { type: 'string' } },
   async run(ctx) {
     const org = required(ctx, 'org')
-    const keyId = ctx.positionals[0]
-    if (keyId === undefined) throw new UsageError('give the id of the key to revoke (see `tally keys list --org ...`)')
+    const keyId = requiredArgument(ctx, 'give the id of the key to revoke (see `tally keys list --org ...`)')
     await withApi(ctx, (api) =>
       api.call('POST', `/v1/organisations/${encodeURIComponent(org)}/api-keys/${encodeURIComponent(keyId)}/revoke`),
     )

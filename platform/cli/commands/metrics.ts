@@ -2,7 +2,7 @@
 // through the HTTP API like every other command.
 import { readFileSync } from 'node:fs'
 import type { Command, CommandContext } from '../command.ts'
-import { required, UsageError } from '../command.ts'
+import { required, requiredArgument, UsageError } from '../command.ts'
 import { table } from '../output.ts'
 import { withApi } from './withApi.ts'
 
@@ -107,8 +107,7 @@ export const metricsCreateCommand: Command = {
   options: { ...definitionOptions, 'new-version': { type: 'boolean' } },
   async run(ctx) {
     const org = required(ctx, 'org')
-    const name = ctx.positionals[0]
-    if (name === undefined) throw new UsageError('give the metric name, e.g. `tally metrics create api_calls --org ...`')
+    const name = requiredArgument(ctx, 'give the metric name, e.g. `tally metrics create api_calls --org ...`')
     const body = definition(ctx)
     const edit = ctx.values['new-version'] === true
     const v = await withApi(ctx, (api) =>
@@ -160,8 +159,7 @@ export const metricsPreviewCommand: Command = {
   },
   async run(ctx) {
     const org = required(ctx, 'org')
-    const name = ctx.positionals[0]
-    if (name === undefined) throw new UsageError('give the metric name')
+    const name = requiredArgument(ctx, 'give the metric name')
     const parameters = Object.fromEntries(
       list(ctx, 'param').map((p) => {
         const i = p.indexOf('=')
@@ -216,8 +214,7 @@ export const metricsShowCommand: Command = {
   options: { org: { type: 'string' }, version: { type: 'string' }, versions: { type: 'boolean' }, diff: { type: 'string' } },
   async run(ctx) {
     const org = required(ctx, 'org')
-    const name = ctx.positionals[0]
-    if (name === undefined) throw new UsageError('give the metric name')
+    const name = requiredArgument(ctx, 'give the metric name')
     const path = `/v1/billable-metrics/${encodeURIComponent(name)}`
     if (typeof ctx.values.diff === 'string') {
       const m = /^(\d+)\.\.(\d+)$/.exec(ctx.values.diff)

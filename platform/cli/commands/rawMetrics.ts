@@ -1,5 +1,5 @@
 import type { Command } from '../command.ts'
-import { required, UsageError } from '../command.ts'
+import { required, requiredArgument, UsageError } from '../command.ts'
 import { table } from '../output.ts'
 import { withApi } from './withApi.ts'
 
@@ -17,8 +17,7 @@ export const rawMetricsCreateCommand: Command = {
   options: { org: { type: 'string' }, description: { type: 'string' }, field: { type: 'string', multiple: true } },
   async run(ctx) {
     const org = required(ctx, 'org')
-    const name = ctx.positionals[0]
-    if (name === undefined) throw new UsageError('give the raw metric name, e.g. `tally raw-metrics create api_calls --org ...`')
+    const name = requiredArgument(ctx, 'give the raw metric name, e.g. `tally raw-metrics create api_calls --org ...`')
     const fields = (ctx.values.field as unknown as string[] | undefined) ?? []
     const fieldSchema = Object.fromEntries(
       fields.map((f) => {
