@@ -33,6 +33,8 @@ export interface CreateCreditNoteInput {
   memo?: string | null
   /** Amounts per invoice line; absent = everything still creditable (a full credit note). */
   lines?: { invoiceLineId: string; amount: string }[]
+  /** When it is issued (the caller's clock): `paid_at` of the invoice it settles. */
+  now: Date
 }
 
 export interface CreditNoteRepository {
@@ -117,7 +119,7 @@ export function createCreditNoteRepository(db: Database): CreditNoteRepository {
           .returning()
         await tx.insert(creditNoteLines).values(chosen.map((l) => ({ creditNoteId: note!.id, invoiceLineId: l.invoiceLineId, amount: l.amount.toFixed(minor) })))
         if (invoice.status === 'finalized' && !new Decimal((await balanceOf(tx, invoice)).due).greaterThan(0)) {
-          await tx.update(invoices).set({ status: 'paid', paidAt: new Date() }).where(eq(invoices.id, invoice.id))
+          await tx.update(invoices).set({ status: 'paid', paidAt: input.now }).where(eq(invoices.id, invoice.id))
         }
         return (await load(tx, [note!.id]))[0]!
       })

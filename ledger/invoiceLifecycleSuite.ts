@@ -12,6 +12,9 @@ import { queryRows } from '../platform/postgres/queryRows.ts'
 import type { NewInvoiceLine } from './invoices.ts'
 import type { Ledger } from './ledger.ts'
 
+/** The instant every lifecycle call is made at (time is an input: platform/clock.ts). */
+const NOW = new Date('2026-11-06T09:00:00Z')
+
 type Invoices = Record<'draft' | 'open' | 'partlyPaid' | 'paid' | 'voided', string> & { lineA: string; lineB: string; otherLine: string }
 
 export function describeInvoiceLifecycleRefusals(env: () => { ledger: Ledger; handle: DatabaseHandle }): void {
@@ -56,9 +59,9 @@ export function describeInvoiceLifecycleRefusals(env: () => { ledger: Ledger; ha
       })
       const [draft, open, partlyPaid, paid, voided] = written as [string, string, string, string, string]
       Object.assign(ids, { draft, open, partlyPaid, paid, voided })
-      for (const id of [open, partlyPaid, paid, voided]) await ledger.invoices.finalize(orgId, id)
-      await ledger.payments.record({ orgId, invoiceId: partlyPaid, amount: '20.00', paidOn: '2026-11-05', method: 'card' })
-      await ledger.payments.record({ orgId, invoiceId: paid, amount: '150.00', paidOn: '2026-11-05', method: 'card' })
+      for (const id of [open, partlyPaid, paid, voided]) await ledger.invoices.finalize(orgId, id, NOW)
+      await ledger.payments.record({ orgId, invoiceId: partlyPaid, amount: '20.00', paidOn: '2026-11-05', method: 'card', now: NOW })
+      await ledger.payments.record({ orgId, invoiceId: paid, amount: '150.00', paidOn: '2026-11-05', method: 'card', now: NOW })
       await ledger.invoices.void(orgId, voided, 'issued in error', new Date('2026-11-03T10:00:00Z'))
       const lines = await ledger.invoices.lines(orgId, open)
       ids.lineA = lines[0]!.id // 100.00
@@ -70,32 +73,32 @@ export function describeInvoiceLifecycleRefusals(env: () => { ledger: Ledger; ha
     const state409 = (status: string) => [expect.objectContaining({ field: 'status', code: `invoice_${status}` })]
     const hint = { hint: expect.stringMatching(/\w/) }
     const cases: Case[] = [
-      ['finalize void', (l) => l.invoices.finalize(orgId, ids.voided), { category: 'conflict', code: 'invoice_not_finalizable', details: state409('void'), extra: hint }],
-      ['finalize unknown', (l) => l.invoices.finalize(orgId, randomUUID()), { category: 'not_found', code: 'invoice_not_found' }],
-      ['finalize of another organisation', (l) => l.invoices.finalize(otherOrgId, ids.draft), { category: 'not_found', code: 'invoice_not_found' }],
-      ['void draft', (l) => l.invoices.void(orgId, ids.draft, 'x'), { category: 'conflict', code: 'invoice_not_voidable', details: state409('draft'), extra: hint }],
-      ['void paid', (l) => l.invoices.void(orgId, ids.paid, 'x'), { category: 'conflict', code: 'invoice_not_voidable', details: state409('paid'), extra: hint }],
-      ['void with payments', (l) => l.invoices.void(orgId, ids.partlyPaid, 'x'), { category: 'conflict', code: 'invoice_has_payments', extra: hint }],
-      ['void of another organisation', (l) => l.invoices.void(otherOrgId, ids.open, 'x'), { category: 'not_found', code: 'invoice_not_found' }],
-      ['credit draft', (l) => l.creditNotes.create({ orgId, invoiceId: ids.draft, reason: 'other' }), { category: 'conflict', code: 'invoice_not_creditable', details: state409('draft'), extra: hint }],
-      ['credit void', (l) => l.creditNotes.create({ orgId, invoiceId: ids.voided, reason: 'other' }), { category: 'conflict', code: 'invoice_not_creditable', details: state409('void'), extra: hint }],
-      ['credit over a line', (l) => l.creditNotes.create({ orgId, invoiceId: ids.open, reason: 'other', lines: [{ invoiceLineId: ids.lineB, amount: '50.01' }] }), { category: 'unprocessable', code: 'credit_exceeds_line' }],
-      ['credit a line twice, together over it', (l) => l.creditNotes.create({ orgId, invoiceId: ids.open, reason: 'other', lines: [{ invoiceLineId: ids.lineB, amount: '30.00' }, { invoiceLineId: ids.lineB, amount: '20.01' }] }), { category: 'unprocessable', code: 'credit_exceeds_line', details: [expect.objectContaining({ field: 'lines[1]' })] }],
-      ['credit zero', (l) => l.creditNotes.create({ orgId, invoiceId: ids.open, reason: 'other', lines: [{ invoiceLineId: ids.lineA, amount: '0.00' }] }), { category: 'unprocessable', code: 'invalid_amount' }],
-      ['credit negative', (l) => l.creditNotes.create({ orgId, invoiceId: ids.open, reason: 'other', lines: [{ invoiceLineId: ids.lineA, amount: '-1.00' }] }), { category: 'unprocessable', code: 'invalid_amount' }],
-      ['credit a non-decimal', (l) => l.creditNotes.create({ orgId, invoiceId: ids.open, reason: 'other', lines: [{ invoiceLineId: ids.lineA, amount: 'Infinity' }] }), { category: 'validation', code: 'invalid_request' }],
-      ['credit a line of another invoice', (l) => l.creditNotes.create({ orgId, invoiceId: ids.open, reason: 'other', lines: [{ invoiceLineId: ids.otherLine, amount: '1.00' }] }), { category: 'unprocessable', code: 'invoice_line_not_found' }],
-      ['credit of another organisation', (l) => l.creditNotes.create({ orgId: otherOrgId, invoiceId: ids.open, reason: 'other' }), { category: 'not_found', code: 'invoice_not_found' }],
-      ['pay draft', (l) => l.payments.record({ orgId, invoiceId: ids.draft, amount: '1.00', paidOn: '2026-11-05', method: 'card' }), { category: 'conflict', code: 'invoice_not_payable', details: state409('draft'), extra: hint }],
-      ['pay void', (l) => l.payments.record({ orgId, invoiceId: ids.voided, amount: '1.00', paidOn: '2026-11-05', method: 'card' }), { category: 'conflict', code: 'invoice_not_payable', details: state409('void'), extra: hint }],
-      ['pay paid', (l) => l.payments.record({ orgId, invoiceId: ids.paid, amount: '1.00', paidOn: '2026-11-05', method: 'card' }), { category: 'conflict', code: 'invoice_not_payable', details: state409('paid'), extra: hint }],
+      ['finalize void', (l) => l.invoices.finalize(orgId, ids.voided, NOW), { category: 'conflict', code: 'invoice_not_finalizable', details: state409('void'), extra: hint }],
+      ['finalize unknown', (l) => l.invoices.finalize(orgId, randomUUID(), NOW), { category: 'not_found', code: 'invoice_not_found' }],
+      ['finalize of another organisation', (l) => l.invoices.finalize(otherOrgId, ids.draft, NOW), { category: 'not_found', code: 'invoice_not_found' }],
+      ['void draft', (l) => l.invoices.void(orgId, ids.draft, 'x', NOW), { category: 'conflict', code: 'invoice_not_voidable', details: state409('draft'), extra: hint }],
+      ['void paid', (l) => l.invoices.void(orgId, ids.paid, 'x', NOW), { category: 'conflict', code: 'invoice_not_voidable', details: state409('paid'), extra: hint }],
+      ['void with payments', (l) => l.invoices.void(orgId, ids.partlyPaid, 'x', NOW), { category: 'conflict', code: 'invoice_has_payments', extra: hint }],
+      ['void of another organisation', (l) => l.invoices.void(otherOrgId, ids.open, 'x', NOW), { category: 'not_found', code: 'invoice_not_found' }],
+      ['credit draft', (l) => l.creditNotes.create({ orgId, invoiceId: ids.draft, reason: 'other', now: NOW }), { category: 'conflict', code: 'invoice_not_creditable', details: state409('draft'), extra: hint }],
+      ['credit void', (l) => l.creditNotes.create({ orgId, invoiceId: ids.voided, reason: 'other', now: NOW }), { category: 'conflict', code: 'invoice_not_creditable', details: state409('void'), extra: hint }],
+      ['credit over a line', (l) => l.creditNotes.create({ orgId, invoiceId: ids.open, reason: 'other', lines: [{ invoiceLineId: ids.lineB, amount: '50.01' }], now: NOW }), { category: 'unprocessable', code: 'credit_exceeds_line' }],
+      ['credit a line twice, together over it', (l) => l.creditNotes.create({ orgId, invoiceId: ids.open, reason: 'other', lines: [{ invoiceLineId: ids.lineB, amount: '30.00' }, { invoiceLineId: ids.lineB, amount: '20.01' }], now: NOW }), { category: 'unprocessable', code: 'credit_exceeds_line', details: [expect.objectContaining({ field: 'lines[1]' })] }],
+      ['credit zero', (l) => l.creditNotes.create({ orgId, invoiceId: ids.open, reason: 'other', lines: [{ invoiceLineId: ids.lineA, amount: '0.00' }], now: NOW }), { category: 'unprocessable', code: 'invalid_amount' }],
+      ['credit negative', (l) => l.creditNotes.create({ orgId, invoiceId: ids.open, reason: 'other', lines: [{ invoiceLineId: ids.lineA, amount: '-1.00' }], now: NOW }), { category: 'unprocessable', code: 'invalid_amount' }],
+      ['credit a non-decimal', (l) => l.creditNotes.create({ orgId, invoiceId: ids.open, reason: 'other', lines: [{ invoiceLineId: ids.lineA, amount: 'Infinity' }], now: NOW }), { category: 'validation', code: 'invalid_request' }],
+      ['credit a line of another invoice', (l) => l.creditNotes.create({ orgId, invoiceId: ids.open, reason: 'other', lines: [{ invoiceLineId: ids.otherLine, amount: '1.00' }], now: NOW }), { category: 'unprocessable', code: 'invoice_line_not_found' }],
+      ['credit of another organisation', (l) => l.creditNotes.create({ orgId: otherOrgId, invoiceId: ids.open, reason: 'other', now: NOW }), { category: 'not_found', code: 'invoice_not_found' }],
+      ['pay draft', (l) => l.payments.record({ orgId, invoiceId: ids.draft, amount: '1.00', paidOn: '2026-11-05', method: 'card', now: NOW }), { category: 'conflict', code: 'invoice_not_payable', details: state409('draft'), extra: hint }],
+      ['pay void', (l) => l.payments.record({ orgId, invoiceId: ids.voided, amount: '1.00', paidOn: '2026-11-05', method: 'card', now: NOW }), { category: 'conflict', code: 'invoice_not_payable', details: state409('void'), extra: hint }],
+      ['pay paid', (l) => l.payments.record({ orgId, invoiceId: ids.paid, amount: '1.00', paidOn: '2026-11-05', method: 'card', now: NOW }), { category: 'conflict', code: 'invoice_not_payable', details: state409('paid'), extra: hint }],
       // 150.00 − 20.00 paid = 130.00 due.
-      ['pay over the amount due', (l) => l.payments.record({ orgId, invoiceId: ids.partlyPaid, amount: '130.01', paidOn: '2026-11-05', method: 'card' }), { category: 'unprocessable', code: 'overpayment', details: [expect.objectContaining({ field: 'amount' })] }],
-      ['pay in another currency', (l) => l.payments.record({ orgId, invoiceId: ids.open, amount: '1.00', currency: 'EUR', paidOn: '2026-11-05', method: 'card' }), { category: 'unprocessable', code: 'currency_mismatch' }],
-      ['pay zero', (l) => l.payments.record({ orgId, invoiceId: ids.open, amount: '0', paidOn: '2026-11-05', method: 'card' }), { category: 'unprocessable', code: 'invalid_amount' }],
-      ['pay negative', (l) => l.payments.record({ orgId, invoiceId: ids.open, amount: '-5', paidOn: '2026-11-05', method: 'card' }), { category: 'unprocessable', code: 'invalid_amount' }],
-      ['pay a non-decimal', (l) => l.payments.record({ orgId, invoiceId: ids.open, amount: '0x10', paidOn: '2026-11-05', method: 'card' }), { category: 'validation', code: 'invalid_request' }],
-      ['pay of another organisation', (l) => l.payments.record({ orgId: otherOrgId, invoiceId: ids.open, amount: '1.00', paidOn: '2026-11-05', method: 'card' }), { category: 'not_found', code: 'invoice_not_found' }],
+      ['pay over the amount due', (l) => l.payments.record({ orgId, invoiceId: ids.partlyPaid, amount: '130.01', paidOn: '2026-11-05', method: 'card', now: NOW }), { category: 'unprocessable', code: 'overpayment', details: [expect.objectContaining({ field: 'amount' })] }],
+      ['pay in another currency', (l) => l.payments.record({ orgId, invoiceId: ids.open, amount: '1.00', currency: 'EUR', paidOn: '2026-11-05', method: 'card', now: NOW }), { category: 'unprocessable', code: 'currency_mismatch' }],
+      ['pay zero', (l) => l.payments.record({ orgId, invoiceId: ids.open, amount: '0', paidOn: '2026-11-05', method: 'card', now: NOW }), { category: 'unprocessable', code: 'invalid_amount' }],
+      ['pay negative', (l) => l.payments.record({ orgId, invoiceId: ids.open, amount: '-5', paidOn: '2026-11-05', method: 'card', now: NOW }), { category: 'unprocessable', code: 'invalid_amount' }],
+      ['pay a non-decimal', (l) => l.payments.record({ orgId, invoiceId: ids.open, amount: '0x10', paidOn: '2026-11-05', method: 'card', now: NOW }), { category: 'validation', code: 'invalid_request' }],
+      ['pay of another organisation', (l) => l.payments.record({ orgId: otherOrgId, invoiceId: ids.open, amount: '1.00', paidOn: '2026-11-05', method: 'card', now: NOW }), { category: 'not_found', code: 'invoice_not_found' }],
     ]
 
     it.each(cases)('%s: refused, nothing changed', async (_name, call, expected) => {
@@ -107,10 +110,10 @@ export function describeInvoiceLifecycleRefusals(env: () => { ledger: Ledger; ha
     it('what is already so is idempotent; the next numbers show nothing was used up', async () => {
       const { ledger } = env()
       const voided = await ledger.invoices.get(orgId, ids.voided)
-      expect(await ledger.invoices.void(orgId, ids.voided, 'another reason')).toEqual(voided)
-      for (const id of [ids.open, ids.paid]) expect(await ledger.invoices.finalize(orgId, id)).toEqual(await ledger.invoices.get(orgId, id))
-      expect((await ledger.invoices.finalize(orgId, ids.draft)).number).toBe(5)
-      expect((await ledger.creditNotes.create({ orgId, invoiceId: ids.open, reason: 'other', lines: [{ invoiceLineId: ids.lineB, amount: '50.00' }] })).number).toBe(1)
+      expect(await ledger.invoices.void(orgId, ids.voided, 'another reason', NOW)).toEqual(voided)
+      for (const id of [ids.open, ids.paid]) expect(await ledger.invoices.finalize(orgId, id, NOW)).toEqual(await ledger.invoices.get(orgId, id))
+      expect((await ledger.invoices.finalize(orgId, ids.draft, NOW)).number).toBe(5)
+      expect((await ledger.creditNotes.create({ orgId, invoiceId: ids.open, reason: 'other', lines: [{ invoiceLineId: ids.lineB, amount: '50.00' }], now: NOW })).number).toBe(1)
     })
   })
 }

@@ -87,16 +87,17 @@ export interface InvoiceRepository {
   /** Status of every invoice of these contracts (any organisation): what a rating run plans from. */
   statusesForContracts(contractIds: readonly string[]): Promise<{ id: string; contractId: string; billingDate: string; status: InvoiceStatus }[]>
   /**
-   * Draft → finalized with the next number. Finalizing a finalized or paid invoice returns it
+   * Draft → finalized with the next number, `finalized_at` = `now` (the caller's clock: time is
+   * an input, see platform/clock.ts). Finalizing a finalized or paid invoice returns it
    * unchanged (a retried request is safe); a void invoice is ConflictError `invoice_not_finalizable`.
    */
-  finalize(orgId: string, id: string, now?: Date): Promise<Invoice>
+  finalize(orgId: string, id: string, now: Date): Promise<Invoice>
   /**
    * Finalized (no payments) → void; the number stays used. Voiding a void invoice returns it
    * unchanged, keeping the first reason and time; a draft or paid invoice is `invoice_not_voidable`,
    * a finalized one with payments `invoice_has_payments`.
    */
-  void(orgId: string, id: string, reason: string, now?: Date): Promise<Invoice>
+  void(orgId: string, id: string, reason: string, now: Date): Promise<Invoice>
 }
 
 type Row = typeof table.$inferSelect
@@ -311,11 +312,11 @@ export function createInvoiceRepository(db: Database): InvoiceRepository {
       return balanceOf(db, { id: invoice.id, total: invoice.total })
     },
 
-    async finalize(orgId, id, now = new Date()) {
+    async finalize(orgId, id, now) {
       return db.transaction(async (tx) => toInvoice(await finalizeLocked(tx as unknown as Database, await lockInvoice(tx as unknown as Database, orgId, id), now)))
     },
 
-    async void(orgId, id, reason, now = new Date()) {
+    async void(orgId, id, reason, now) {
       return db.transaction(async (tx) => {
         const t = tx as unknown as Database
         const row = await lockInvoice(t, orgId, id)

@@ -34,6 +34,8 @@ export interface RecordPaymentInput {
   paidOn: string
   method: PaymentMethod
   reference?: string | null
+  /** When it is recorded (the caller's clock): `paid_at` of the invoice this payment settles. */
+  now: Date
 }
 
 export interface PaymentRepository {
@@ -68,7 +70,7 @@ export function createPaymentRepository(db: Database): PaymentRepository {
           .insert(table)
           .values({ orgId: input.orgId, invoiceId: invoice.id, amount: amount.toFixed(minor), currency: invoice.currency, paidOn: input.paidOn, method: input.method, reference: input.reference ?? null })
           .returning()
-        if (amount.equals(due)) await tx.update(invoices).set({ status: 'paid', paidAt: new Date() }).where(eq(invoices.id, invoice.id))
+        if (amount.equals(due)) await tx.update(invoices).set({ status: 'paid', paidAt: input.now }).where(eq(invoices.id, invoice.id))
         return toPayment(row!)
       })
     },

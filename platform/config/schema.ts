@@ -92,6 +92,13 @@ const configObject = z.object({
   ratingCron: z.string().min(1).default('15 * * * *'),
   /** Hours after a billing date during which late events re-rate the draft; then it is finalized. */
   ratingGraceHours: z.coerce.number().min(0).max(24 * 90).default(72),
+  /**
+   * Testing and rehearsal knob: an ISO instant with its offset (`2027-03-01T00:00:00Z`) the
+   * process's clock starts at, then advances with real time; it moves "now" for the rating
+   * scheduler, on-demand runs without `as_of`, grace periods and invoice dates. Unset: the
+   * machine's clock. Cron ticks still follow real time.
+   */
+  clock: z.iso.datetime({ offset: true, message: 'must be an ISO instant with an offset, e.g. 2027-03-01T00:00:00Z' }).optional(),
 })
 
 export const configSchema = configObject.superRefine((c, ctx) => {

@@ -17,6 +17,7 @@ import { metricOperations } from '../../sql/http/metricOperations.ts'
 import { metricRoutes } from '../../sql/http/metricRoutes.ts'
 import { createMetricService } from '../../sql/metricService.ts'
 import type { ClickHouseHandle } from '../clickhouse/openClickHouse.ts'
+import type { Clock } from '../clock.ts'
 import type { Config } from '../config/schema.ts'
 import type { AppEnv } from '../http/appEnv.ts'
 import { createApp, type ReadinessCheck } from '../http/createApp.ts'
@@ -40,6 +41,8 @@ export interface ApiParts {
   ledger: Ledger
   database: DatabaseHandle
   adminToken: string
+  /** The process's "now" (platform/clock.ts): invoice lifecycle dates and runs without `as_of`. */
+  clock: Clock
   sink: EventSink
   /** Absent: this process does not reach ClickHouse, so the metering read routes are not served. */
   clickhouse?: ClickHouseHandle
@@ -79,6 +82,7 @@ export function buildApi(parts: ApiParts): Hono<AppEnv> {
     catalogRoutes(ledger),
     invoiceRoutes({
       ledger,
+      clock: parts.clock,
       ...(clickhouse === undefined
         ? {}
         : { rating: { graceHours: config.ratingGraceHours, quantities: metricQuantitySource(createMetricService({ handle: clickhouse, store: ledger.billableMetrics, checkRawMetric: async (orgId, name) => void (await ledger.rawMetrics.get(orgId, name)) })) } }),

@@ -6,6 +6,7 @@
 import type { Hono } from 'hono'
 import { createKafkaEventSink } from '../../ingest/sink/kafkaEventSink.ts'
 import type { ClickHouseHandle } from '../clickhouse/openClickHouse.ts'
+import { clockFromConfig, type Clock } from '../clock.ts'
 import type { Config } from '../config/schema.ts'
 import { createKafka, ensureTopics } from '../kafka/kafkaClient.ts'
 import type { Logger } from '../logger.ts'
@@ -27,6 +28,7 @@ export interface GatewayShared {
   ledgerStore?: LedgerStore
   clickhouse?: ClickHouseHandle
   metrics?: MetricsRegistry
+  clock?: Clock
 }
 
 export async function createGateway(config: Config, logger: Logger, shared: GatewayShared = {}): Promise<Gateway> {
@@ -62,7 +64,7 @@ export async function createGateway(config: Config, logger: Logger, shared: Gate
     })
     closers.push('kafka sink', () => sink.close())
 
-    const api = buildApi({ config, logger, ledger: ledgerStore.ledger, database: ledgerStore.database, adminToken: ledgerStore.adminToken, sink, clickhouse, metrics })
+    const api = buildApi({ config, logger, ledger: ledgerStore.ledger, database: ledgerStore.database, adminToken: ledgerStore.adminToken, clock: shared.clock ?? clockFromConfig(config), sink, clickhouse, metrics })
     return { app: withMetrics(api, metrics), close: () => closers.close() }
   } catch (err) {
     await closers.close()

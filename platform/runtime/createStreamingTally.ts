@@ -4,6 +4,7 @@
 // `tally gateway` + `tally metering` run apart; only the sharing differs.
 import type { Hono } from 'hono'
 import type { ClickHouseHandle } from '../clickhouse/openClickHouse.ts'
+import { clockFromConfig } from '../clock.ts'
 import type { Config } from '../config/schema.ts'
 import type { Logger } from '../logger.ts'
 import { createMetricsRegistry } from '../metrics/metrics.ts'
@@ -32,10 +33,12 @@ export async function createStreamingTally(config: Config, logger: Logger, opts:
     const ledgerStore = await openLedgerStore(config, logger, closers)
     const worker = await createMeteringWorker(config, logger, { clickhouse, metrics })
     closers.push('metering worker', () => worker.close())
-    const gateway = await createGateway(config, logger, { clickhouse, ledgerStore, metrics })
+    // The one place this process decides what time it is (TALLY_CLOCK or the machine's).
+    const clock = clockFromConfig(config)
+    const gateway = await createGateway(config, logger, { clickhouse, ledgerStore, metrics, clock })
     closers.push('gateway', () => gateway.close())
     // The same scheduled jobs as `tally scheduler` (createTally's option), closed before the gateway.
-    if (opts.scheduler === true) startScheduledJobs({ config, logger, ledger: ledgerStore.ledger, database: ledgerStore.database, clickhouse, closers })
+    if (opts.scheduler === true) startScheduledJobs({ config, logger, ledger: ledgerStore.ledger, database: ledgerStore.database, clickhouse, clock, closers })
     return {
       app: gateway.app,
       clickhouse,

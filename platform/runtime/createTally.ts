@@ -3,6 +3,7 @@ import type { Ledger } from '../../ledger/ledger.ts'
 import { directEventSink } from '../../ingest/sink/directEventSink.ts'
 import { createEventWriter } from '../../metering/eventWriter.ts'
 import type { ClickHouseHandle } from '../clickhouse/openClickHouse.ts'
+import { clockFromConfig, type Clock } from '../clock.ts'
 import type { Config } from '../config/schema.ts'
 import type { AppEnv } from '../http/appEnv.ts'
 import type { Logger } from '../logger.ts'
@@ -35,6 +36,8 @@ export interface CreateTallyOptions {
    * They are closed first, before the sink and the stores.
    */
   scheduler?: boolean
+  /** The process's "now"; default: TALLY_CLOCK, else the machine's clock. Tests pass a fixed one. */
+  clock?: Clock
 }
 
 export async function createTally(config: Config, logger: Logger, opts: CreateTallyOptions = {}): Promise<Tally> {
@@ -49,8 +52,10 @@ export async function createTally(config: Config, logger: Logger, opts: CreateTa
     const sink = directEventSink(writer)
     closers.push('event sink', () => sink.close())
 
-    const app = buildApi({ config, logger, ledger, database, adminToken, sink, clickhouse })
-    if (opts.scheduler === true) startScheduledJobs({ config, logger, ledger, database, clickhouse, closers })
+    // The one place this process decides what time it is (TALLY_CLOCK or the machine's).
+    const clock = opts.clock ?? clockFromConfig(config)
+    const app = buildApi({ config, logger, ledger, database, adminToken, clock, sink, clickhouse })
+    if (opts.scheduler === true) startScheduledJobs({ config, logger, ledger, database, clickhouse, clock, closers })
     return { app, ledger, clickhouse, database, adminToken, close: () => closers.close() }
   } catch (err) {
     await closers.close()

@@ -6,6 +6,7 @@ import { metricQuantitySource } from '../../rating/execute/metricQuantitySource.
 import { startRatingScheduler, type RatingScheduler } from '../../rating/execute/ratingScheduler.ts'
 import { createMetricService } from '../../sql/metricService.ts'
 import type { ClickHouseHandle } from '../clickhouse/openClickHouse.ts'
+import type { Clock } from '../clock.ts'
 import type { Config } from '../config/schema.ts'
 import type { Logger } from '../logger.ts'
 import type { DatabaseHandle } from '../postgres/database.ts'
@@ -18,6 +19,8 @@ export interface ScheduledJobParts {
   ledger: Ledger
   database: DatabaseHandle
   clickhouse: ClickHouseHandle
+  /** Each tick rates as of `clock.now()` (TALLY_CLOCK in tests and rehearsals). */
+  clock: Clock
   /**
    * Push the scheduler here AFTER the stores: closers run in reverse, so the scheduler stops
    * (and its leader lock is released) before anything it uses closes.
@@ -36,10 +39,10 @@ export function startScheduledJobs(parts: ScheduledJobParts): RatingScheduler | 
   parts.closers.push('scheduler leader lock', () => leader.close())
   const service = createMetricService({ handle: parts.clickhouse, store: ledger.billableMetrics, checkRawMetric: async (o, n) => void (await ledger.rawMetrics.get(o, n)) })
   const scheduler = startRatingScheduler(
-    { ledger, quantities: metricQuantitySource(service), logger, leader },
+    { ledger, quantities: metricQuantitySource(service), clock: parts.clock, logger, leader },
     { cron: config.ratingCron, graceHours: config.ratingGraceHours },
   )
   parts.closers.push('rating scheduler', () => scheduler.stop())
-  logger.info({ cron: config.ratingCron, next: scheduler.next()?.toISOString(), leaderElection: parts.database.driver === 'pg' ? 'postgres advisory lock' : 'single process (PGlite)' }, 'rating scheduler started')
+  logger.info({ cron: config.ratingCron, clock: config.clock ?? 'system', next: scheduler.next()?.toISOString(), leaderElection: parts.database.driver === 'pg' ? 'postgres advisory lock' : 'single process (PGlite)' }, 'rating scheduler started')
   return scheduler
 }

@@ -14,6 +14,7 @@ import type { Contract } from '../../ledger/contracts.ts'
 import type { Ledger } from '../../ledger/ledger.ts'
 import type { Invoice } from '../../ledger/invoices.ts'
 import type { Product } from '../../ledger/products.ts'
+import type { Clock } from '../../platform/clock.ts'
 import { resolveCurrency } from '../compute/currency.ts'
 import { Dec } from '../compute/decimal.ts'
 import { formatMoney } from '../compute/rounding.ts'
@@ -60,9 +61,9 @@ export interface RatingSummary {
 export interface RatingDeps {
   ledger: Ledger
   quantities: QuantitySource
-  clock?: () => Date
+  /** When the run happens: stamps drafts (`rated_at`) and finalizations; `asOf` decides what is due. */
+  clock: Clock
 }
-
 
 /** Statuses of a live invoice that a run leaves alone (a void one is not live: see planContract). */
 const FINAL = new Set(['finalized', 'paid'])
@@ -73,7 +74,6 @@ function periodFilter(period: string | undefined): (billingDate: string) => bool
 }
 
 export async function runRating(deps: RatingDeps, opts: RatingRunOptions): Promise<RatingSummary> {
-  const clock = deps.clock ?? (() => new Date())
   const summary: RatingSummary = {
     asOf: opts.asOf.toISOString(),
     contracts: 0,
@@ -145,7 +145,7 @@ export async function runRating(deps: RatingDeps, opts: RatingRunOptions): Promi
               // Later invoices draw credits after this one: stop here for this contract.
               break
             }
-            const now = clock()
+            const now = deps.clock.now()
             const rated = await rateEvent({ session, contract, work: w, known, usageFor: (metric) => fetched.usageFor(contract, metric), graceHours: opts.graceHours, now })
             if (rated.kind === 'final') {
               summary.invoices.alreadyFinal++

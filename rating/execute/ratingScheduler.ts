@@ -36,9 +36,11 @@ export function startRatingScheduler(deps: RatingSchedulerDeps, opts: { cron: st
       deps.logger.debug('rating tick skipped: another process leads the scheduler')
       return
     }
-    const s = await runRating(deps, { asOf: new Date(), graceHours: opts.graceHours, signal: abort.signal })
+    // The tick's "now" comes from the injected clock, never from the timer that fired it:
+    // croner only decides WHEN to run; what is due is decided by deps.clock (TALLY_CLOCK).
+    const s = await runRating(deps, { asOf: deps.clock.now(), graceHours: opts.graceHours, signal: abort.signal })
     deps.logger.info(
-      { contracts: s.contracts, invoices: s.invoices, totals: s.totals, skipped: s.skipped.length, adjustments: s.adjustments.length, interrupted: s.interrupted === true },
+      { asOf: s.asOf, contracts: s.contracts, invoices: s.invoices, totals: s.totals, skipped: s.skipped.length, adjustments: s.adjustments.length, interrupted: s.interrupted === true },
       'rating run finished',
     )
     deps.onRun?.(s)

@@ -9,6 +9,7 @@
 // (two processes) can never leave two drafts.
 import type { Ledger } from '../../ledger/ledger.ts'
 import { invoiceStateError, type Invoice } from '../../ledger/invoices.ts'
+import type { Clock } from '../../platform/clock.ts'
 import { ConflictError, TallyError, UnavailableError } from '../../platform/errors.ts'
 import { billingEvent } from './billingSchedule.ts'
 import type { QuantitySource } from './quantitySource.ts'
@@ -20,7 +21,8 @@ export interface ReissueDeps {
   quantities: QuantitySource
   /** The rating grace period: the new draft is re-rated by runs until reissue time + this. */
   graceHours: number
-  clock?: () => Date
+  /** The reissue instant: the new draft's grace period runs from it. */
+  clock: Clock
 }
 
 /** The replacement draft, and whether this call created it (false: an earlier call did). */
@@ -65,7 +67,7 @@ export async function reissueInvoice(deps: ReissueDeps, orgId: string, invoiceId
         hint: `Correct invoice ${live.id} instead (void and reissue it, or a credit note).`,
       })
     }
-    const rated = await rateEvent({ session, contract, work, known, usageFor: (metric) => fetched.usageFor(contract, metric), graceHours: deps.graceHours, now: (deps.clock ?? (() => new Date()))(), replaces: voided })
+    const rated = await rateEvent({ session, contract, work, known, usageFor: (metric) => fetched.usageFor(contract, metric), graceHours: deps.graceHours, now: deps.clock.now(), replaces: voided })
     if (rated.kind === 'nothing') {
       throw new ConflictError('nothing_to_bill', `billing date ${voided.billingDate} of contract ${contract.id} has nothing to bill now; no invoice was written`, {
         hint: 'Nothing is owed for the period with the current prices and usage; the void invoice stays as it is.',

@@ -7,6 +7,7 @@ import type { Invoice, InvoiceLine } from '../../ledger/invoices.ts'
 import type { Ledger } from '../../ledger/ledger.ts'
 import type { Payment } from '../../ledger/payments.ts'
 import { parseJsonBody, parseQuery } from '../../ledger/http/parseRequest.ts'
+import type { Clock } from '../../platform/clock.ts'
 import type { AppEnv } from '../../platform/http/appEnv.ts'
 import { requestOrg } from '../../platform/http/requestOrg.ts'
 import { explainInvoice } from '../execute/explainInvoice.ts'
@@ -55,12 +56,14 @@ async function loadInvoicePage(ledger: Ledger, orgId: string, invoiceId: string)
 
 export interface InvoiceRouteDeps {
   ledger: Ledger
+  /** "Now" of finalize, void, credit notes, payments, reissues and runs without `as_of`. */
+  clock: Clock
   /** Absent in processes that do not reach ClickHouse: no on-demand runs there. */
   rating?: { quantities: QuantitySource; graceHours: number }
 }
 
 export function invoiceRoutes(deps: InvoiceRouteDeps): Hono<AppEnv> {
-  const { ledger } = deps
+  const { ledger, clock } = deps
   const app = new Hono<AppEnv>()
 
   app.get('/v1/invoices', async (c) => {
@@ -97,25 +100,25 @@ export function invoiceRoutes(deps: InvoiceRouteDeps): Hono<AppEnv> {
     })
   })
 
-  app.post('/v1/invoices/:id/finalize', async (c) => c.json(invoiceToJson(await ledger.invoices.finalize(requestOrg(c), c.req.param('id')))))
+  app.post('/v1/invoices/:id/finalize', async (c) => c.json(invoiceToJson(await ledger.invoices.finalize(requestOrg(c), c.req.param('id'), clock.now()))))
 
   app.post('/v1/invoices/:id/void', async (c) => {
     const orgId = requestOrg(c)
     const body = await parseJsonBody(c, voidInvoiceRequest)
-    return c.json(invoiceToJson(await ledger.invoices.void(orgId, c.req.param('id'), body.reason)))
+    return c.json(invoiceToJson(await ledger.invoices.void(orgId, c.req.param('id'), body.reason, clock.now())))
   })
 
   app.post('/v1/invoices/:id/credit-notes', async (c) => {
     const orgId = requestOrg(c)
     const b = await parseJsonBody(c, creditNoteRequest)
-    const note = await ledger.creditNotes.create({ orgId, invoiceId: c.req.param('id'), reason: b.reason, memo: b.memo, lines: b.lines?.map((l) => ({ invoiceLineId: l.invoice_line_id, amount: l.amount })) })
+    const note = await ledger.creditNotes.create({ orgId, invoiceId: c.req.param('id'), reason: b.reason, memo: b.memo, lines: b.lines?.map((l) => ({ invoiceLineId: l.invoice_line_id, amount: l.amount })), now: clock.now() })
     return c.json(creditNoteToJson(note), 201)
   })
 
   app.post('/v1/invoices/:id/payments', async (c) => {
     const orgId = requestOrg(c)
     const b = await parseJsonBody(c, paymentRequest)
-    const payment = await ledger.payments.record({ orgId, invoiceId: c.req.param('id'), amount: b.amount, currency: b.currency, paidOn: b.paid_on, method: b.method, reference: b.reference })
+    const payment = await ledger.payments.record({ orgId, invoiceId: c.req.param('id'), amount: b.amount, currency: b.currency, paidOn: b.paid_on, method: b.method, reference: b.reference, now: clock.now() })
     return c.json(paymentToJson(payment), 201)
   })
 
@@ -124,14 +127,14 @@ export function invoiceRoutes(deps: InvoiceRouteDeps): Hono<AppEnv> {
     app.post('/v1/rating/runs', async (c) => {
       const orgId = requestOrg(c)
       const b = await parseJsonBody(c, ratingRunRequest)
-      const asOf = b.as_of === undefined ? new Date() : new Date(b.as_of.length === 10 ? `${b.as_of}T00:00:00Z` : b.as_of)
-      const summary = await runRating({ ledger, quantities: rating.quantities }, { orgId, contractId: b.contract_id, period: b.period, asOf, graceHours: rating.graceHours })
+      const asOf = b.as_of === undefined ? clock.now() : new Date(b.as_of.length === 10 ? `${b.as_of}T00:00:00Z` : b.as_of)
+      const summary = await runRating({ ledger, quantities: rating.quantities, clock }, { orgId, contractId: b.contract_id, period: b.period, asOf, graceHours: rating.graceHours })
       return c.json(summary)
     })
 
     // 201 with the new draft; 200 with the same draft when the invoice was already reissued.
     app.post('/v1/invoices/:id/reissue', async (c) => {
-      const { invoice, created } = await reissueInvoice({ ledger, quantities: rating.quantities, graceHours: rating.graceHours }, requestOrg(c), c.req.param('id'))
+      const { invoice, created } = await reissueInvoice({ ledger, quantities: rating.quantities, graceHours: rating.graceHours, clock }, requestOrg(c), c.req.param('id'))
       return c.json(invoiceToJson(invoice), created ? 201 : 200)
     })
   }

@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createLedger, type Ledger } from '../../ledger/ledger.ts'
 import { ledgerMigrationsFolder } from '../../ledger/ledgerMigrationsFolder.ts'
+import { fixedClock } from '../../platform/clock.ts'
 import { openDatabase } from '../../platform/postgres/database.ts'
 import { migrateDatabase } from '../../platform/postgres/migrate.ts'
 import { metricQuantitySource } from '../../rating/execute/metricQuantitySource.ts'
@@ -118,7 +119,7 @@ if (process.send !== undefined && process.argv.at(-1) === 'child') {
         }
         const c0 = cpuSec()
         const t0 = performance.now()
-        const summary = await runRating({ ledger: timedLedger(ledger, ledgerTime), quantities: timedSource }, { orgId, asOf: new Date('2026-11-01T06:00:00Z'), graceHours: 24 })
+        const summary = await runRating({ ledger: timedLedger(ledger, ledgerTime), quantities: timedSource, clock: fixedClock('2026-11-01T06:00:00Z') }, { orgId, asOf: new Date('2026-11-01T06:00:00Z'), graceHours: 24 })
         const wallMs = performance.now() - t0
         const cpu = cpuSec() - c0
         const q0 = performance.now()

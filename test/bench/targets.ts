@@ -3,6 +3,7 @@
 // HTTP + auth + validation + envelope alone (DESIGN P1).
 import type { Hono } from 'hono'
 import type { EventSink } from '../../ingest/sink/eventSink.ts'
+import { systemClock } from '../../platform/clock.ts'
 import type { Config } from '../../platform/config/schema.ts'
 import type { AppEnv } from '../../platform/http/appEnv.ts'
 import type { Logger } from '../../platform/logger.ts'
@@ -31,7 +32,7 @@ export const tallyTargets: Record<string, TargetBuilder> = {
     const closers = createClosers(logger)
     lockEmbeddedData(config, closers, { clickhouse: false, postgres: true })
     const store = await openLedgerStore(config, logger, closers)
-    const app = buildApi({ config, logger, ledger: store.ledger, database: store.database, adminToken: store.adminToken, sink: noopSink })
+    const app = buildApi({ config, logger, ledger: store.ledger, database: store.database, adminToken: store.adminToken, clock: systemClock, sink: noopSink })
     return { app, close: () => closers.close() }
   },
   async embedded(config, logger) {

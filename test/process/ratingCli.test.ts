@@ -12,6 +12,7 @@ import { runTally, startTallyProcess, type TallyProcess } from '../support/tally
 const ORG = '23507783-d5b4-4854-b012-2bf4ea922205'
 const KEY = 'tly_test_key_0123456789abcdefghijklmnop'
 const ADMIN = 'tly_admin_e2e_rating_0123456789abcdef'
+const SERVER_CLOCK = '2026-12-15T00:00:00Z'
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/
 
 let dir: string
@@ -21,9 +22,12 @@ let cli: (args: string[]) => Promise<string>
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'tally-rating-cli-'))
-  // The scheduler ticks every 2 s as of the real clock (November 2026); this contract's first
-  // due invoice is in 2027, so only `tally rate --as-of` bills it, and the summary is exact.
+  // The scheduler ticks every 2 s, as of the server's clock. That clock is pinned (TALLY_CLOCK,
+  // then it advances with real time) before this contract's first billing date, 2027-01-01, so
+  // on any real date (and whatever TALLY_CLOCK the suite runs with) only `tally rate --as-of`
+  // bills it and its summary is exact. Finalize, void and reissue are dated by that clock too.
   tally = await startTallyProcess({
+    TALLY_CLOCK: SERVER_CLOCK,
     TALLY_DATA_DIR: join(dir, 'server'),
     TALLY_BOOTSTRAP_ORG: ORG,
     TALLY_BOOTSTRAP_API_KEY: KEY,
@@ -140,6 +144,7 @@ describe('events → SQL metric → contract → tally rate → finalize', () =>
     expect(await cli(['rate', '--org', ORG, '--period', '2027-01', '--as-of', '2027-02-01T07:00:00Z'])).toContain('0 drafted, 0 re-rated, 1 unchanged')
     expect(await cli(['invoices', 'finalize', '--org', ORG, invoice.id])).toContain(`Invoice 1 finalized: ${dollars(expectedCents)} USD`)
     expect(await cli(['invoices', 'list', '--org', ORG, '--status', 'finalized'])).toContain(invoice.id)
+    expect((await api('GET', `/v1/invoices/${invoice.id}`)).body.finalized_at).toMatch(/^2026-12-15T00:/) // dated by the server's clock
 
     // Void it and bill the period again through the CLI: a new draft with the same total.
     expect((await api('POST', `/v1/invoices/${invoice.id}/void`, { reason: 'wrong customer address' })).status).toBe(200)
@@ -147,8 +152,10 @@ describe('events → SQL metric → contract → tally rate → finalize', () =>
     expect(reissued).toMatch(new RegExp(`^Draft [0-9a-f-]{36} replaces invoice ${invoice.id} \\(billing date 2027-02-01\\): ${dollars(expectedCents).replace('.', '\\.')} USD`))
     expect(await cli(['invoices', 'list', '--org', ORG, '--status', 'draft'])).toContain(UUID.exec(reissued.slice(6))![0])
 
-    // The scheduler inside `tally start` has been running all along, on the real clock.
+    // The scheduler inside `tally start` has been running all along, on the pinned clock.
     expect(tally.output()).toContain('rating scheduler started')
-    expect(tally.output()).toContain('rating run finished')
+    const run = JSON.parse(await tally.waitForLine(/"contracts":1,.*"msg":"rating run finished"/))
+    expect(run.asOf).toMatch(/^2026-12-15T00:/) // the pinned clock, minutes after its start
+    expect(run.invoices).toEqual({ created: 0, updated: 0, unchanged: 0, finalized: 0, alreadyFinal: 0 })
   }, 180_000)
 })

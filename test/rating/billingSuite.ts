@@ -7,6 +7,7 @@ import { sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createLedger, type Ledger } from '../../ledger/ledger.ts'
 import { ledgerMigrationsFolder } from '../../ledger/ledgerMigrationsFolder.ts'
+import { fixedClock } from '../../platform/clock.ts'
 import type { DatabaseHandle } from '../../platform/postgres/database.ts'
 import { migrateDatabase } from '../../platform/postgres/migrate.ts'
 import type { QuantitySource } from '../../rating/execute/quantitySource.ts'
@@ -22,6 +23,10 @@ function fixedQuantities(usage: Map<string, string>, calls: string[] = []): Quan
     },
   }
 }
+
+/** Every run, reissue and lifecycle call happens at this instant (time is an input). */
+const NOW = '2026-11-06T09:00:00.000Z'
+const clock = fixedClock(NOW)
 
 export function describeBillingSuite(name: string, open: () => Promise<DatabaseHandle>, openSecond?: () => Promise<DatabaseHandle>): void {
   describe(`billing contract: ${name}`, () => {
@@ -63,7 +68,7 @@ export function describeBillingSuite(name: string, open: () => Promise<DatabaseH
         ],
       })
       const calls: string[] = []
-      const summary = await runRating({ ledger, quantities: fixedQuantities(new Map([['c1', '1000']]), calls) }, { orgId, asOf: new Date('2026-11-01T00:00:00Z'), graceHours: 0 })
+      const summary = await runRating({ ledger, quantities: fixedQuantities(new Map([['c1', '1000']]), calls), clock }, { orgId, asOf: new Date('2026-11-01T00:00:00Z'), graceHours: 0 })
       expect(summary.invoices).toMatchObject({ created: 2, finalized: 2 })
       const invoices = (await ledger.invoices.list(orgId, { contractId: contract.id })).sort((a, b) => (a.billingDate < b.billingDate ? -1 : 1))
       // Opening (2026-10-15): 5 seats × 10.00 × 17/31 days = 27.419… → 27.42.
@@ -92,8 +97,8 @@ export function describeBillingSuite(name: string, open: () => Promise<DatabaseH
       const ledgerB = second ? createLedger(second.db) : ledger
       const opts = { orgId, asOf: new Date('2026-11-05T00:00:00Z'), graceHours: 24 }
       const [a, b] = await Promise.all([
-        runRating({ ledger, quantities: fixedQuantities(usage) }, opts),
-        runRating({ ledger: ledgerB, quantities: fixedQuantities(usage) }, opts),
+        runRating({ ledger, quantities: fixedQuantities(usage), clock }, opts),
+        runRating({ ledger: ledgerB, quantities: fixedQuantities(usage), clock }, opts),
       ])
       // 6 contracts × 2 invoices (Sep and Oct arrears; the opening invoice has nothing to bill).
       expect(a.invoices.created + b.invoices.created).toBe(12)
@@ -101,7 +106,7 @@ export function describeBillingSuite(name: string, open: () => Promise<DatabaseH
       const all = await ledger.invoices.list(orgId, { limit: 1000 })
       expect(all).toHaveLength(12)
       expect(all.map((i) => i.number).sort((x, y) => x! - y!)).toEqual(Array.from({ length: 12 }, (_, i) => i + 1))
-      const again = await runRating({ ledger, quantities: fixedQuantities(usage) }, opts)
+      const again = await runRating({ ledger, quantities: fixedQuantities(usage), clock }, opts)
       expect(again.invoices).toMatchObject({ created: 0, updated: 0, finalized: 0 })
     })
 
@@ -110,12 +115,12 @@ export function describeBillingSuite(name: string, open: () => Promise<DatabaseH
       const contract = await ledger.contracts.create({ orgId, customer: 'c1', startDate: '2026-10-01', cadence: 'monthly',
         phases: [{ start_date: '2026-10-01', items: [{ product_id: api.id, billing: 'in_arrears', price: { model: 'per_unit', currency: 'USD', unit_price: '0.50' } }] }] })
       const opts = { orgId, asOf: new Date('2026-11-05T00:00:00Z'), graceHours: 24 }
-      await runRating({ ledger, quantities: fixedQuantities(new Map([['c1', '10']])) }, opts)
+      await runRating({ ledger, quantities: fixedQuantities(new Map([['c1', '10']])), clock }, opts)
       // October in arrears: 10 × 0.50 = 5.00, finalized as number 1.
       const [october] = await ledger.invoices.list(orgId)
       expect(october).toMatchObject({ billingDate: '2026-11-01', total: '5.00', number: 1, status: 'finalized' })
-      await ledger.invoices.void(orgId, october!.id, 'wrong usage')
-      const rerun = await runRating({ ledger, quantities: fixedQuantities(new Map([['c1', '12']])) }, opts)
+      await ledger.invoices.void(orgId, october!.id, 'wrong usage', clock.now())
+      const rerun = await runRating({ ledger, quantities: fixedQuantities(new Map([['c1', '12']])), clock }, opts)
       expect(rerun.invoices).toMatchObject({ created: 0, updated: 0, finalized: 0 })
       // (The opening invoice of an arrears-only contract has nothing to bill: skipped as before.)
       expect(rerun.skipped.filter((x) => x.billingDate === '2026-11-01')).toEqual([{ contractId: contract.id, billingDate: '2026-11-01', reason: 'period_voided' }])
@@ -125,8 +130,8 @@ export function describeBillingSuite(name: string, open: () => Promise<DatabaseH
       const ledgerB = second ? createLedger(second.db) : ledger
       const usage = new Map([['c1', '12']])
       const [a, b] = await Promise.all([
-        reissueInvoice({ ledger, quantities: fixedQuantities(usage), graceHours: 24 }, orgId, october!.id),
-        reissueInvoice({ ledger: ledgerB, quantities: fixedQuantities(usage), graceHours: 24 }, orgId, october!.id),
+        reissueInvoice({ ledger, quantities: fixedQuantities(usage), graceHours: 24, clock }, orgId, october!.id),
+        reissueInvoice({ ledger: ledgerB, quantities: fixedQuantities(usage), graceHours: 24, clock }, orgId, october!.id),
       ])
       expect([a.created, b.created].sort()).toEqual([false, true])
       expect(a.invoice.id).toBe(b.invoice.id)
@@ -139,7 +144,7 @@ export function describeBillingSuite(name: string, open: () => Promise<DatabaseH
         select org_id, contract_id, customer_id, billing_date, period_index, currency, 'draft', total, 'x', rating_input, credit_draws, grace_until, due_date, rated_at,`
       await expect(handle.db.execute(sql`${copy} replaces_invoice_id from invoices where id = ${a.invoice.id}`)).rejects.toThrow()
       await expect(handle.db.execute(sql`${copy} null from invoices where id = ${a.invoice.id}`)).rejects.toThrow()
-      const final = await ledger.invoices.finalize(orgId, a.invoice.id)
+      const final = await ledger.invoices.finalize(orgId, a.invoice.id, clock.now())
       expect(final.number).toBe(2)
       await expect(handle.db.execute(sql`update invoices set replaces_invoice_id = null where id = ${a.invoice.id}`)).rejects.toThrow()
     })
@@ -150,7 +155,7 @@ export function describeBillingSuite(name: string, open: () => Promise<DatabaseH
         await ledger.contracts.create({ orgId, customer: 'c1', startDate: '2026-10-01', cadence: 'monthly', currency,
           phases: [{ start_date: '2026-10-01', items: [{ product_id: api.id, billing: 'in_arrears', price: { model: 'per_unit', currency, unit_price: price } }] }] })
         // JPY: 3000 × 0.5 = 1500 yen; KWD: 3000 × 0.0015 = 4.500 dinar.
-        await runRating({ ledger, quantities: fixedQuantities(new Map([['c1', '3000']])) }, { orgId, asOf: new Date('2026-11-01T00:00:00Z'), graceHours: 1 })
+        await runRating({ ledger, quantities: fixedQuantities(new Map([['c1', '3000']])), clock }, { orgId, asOf: new Date('2026-11-01T00:00:00Z'), graceHours: 1 })
         const [invoice] = await ledger.invoices.list(orgId)
         expect(invoice).toMatchObject({ currency, total: expected, status: 'draft' })
       }
@@ -165,28 +170,28 @@ export function describeBillingSuite(name: string, open: () => Promise<DatabaseH
       const contract = await ledger.contracts.create({ orgId, customer: 'c1', plan: 'Pro', startDate: '2026-10-01', cadence: 'monthly',
         overrides: [{ product_id: api.id, price: { model: 'per_unit', currency: 'USD', unit_price: '0.08' } }] })
       expect(contract.overrides).toEqual([{ product_id: api.id, field: 'price', plan_value: { model: 'per_unit', currency: 'USD', unit_price: '0.10' }, contract_value: { model: 'per_unit', currency: 'USD', unit_price: '0.08' } }])
-      await runRating({ ledger, quantities: fixedQuantities(new Map([['c1', '100']])) }, { orgId, asOf: new Date('2026-11-03T00:00:00Z'), graceHours: 24 })
+      await runRating({ ledger, quantities: fixedQuantities(new Map([['c1', '100']])), clock }, { orgId, asOf: new Date('2026-11-03T00:00:00Z'), graceHours: 24 })
       const october = (await ledger.invoices.list(orgId)).find((i) => i.billingDate === '2026-11-01')!
       // 100 × 0.08 = 8.00 usage + 50.00 November fee.
       expect(october).toMatchObject({ total: '58.00', status: 'finalized' })
       const lines = await ledger.invoices.lines(orgId, october.id)
       const usageLine = lines.find((l) => l.timing === 'in_arrears')!
-      await expect(ledger.creditNotes.create({ orgId, invoiceId: october.id, reason: 'billing_error', lines: [{ invoiceLineId: usageLine.id, amount: '8.01' }] })).rejects.toMatchObject({ code: 'credit_exceeds_line' })
-      const note = await ledger.creditNotes.create({ orgId, invoiceId: october.id, reason: 'billing_error', memo: 'wrong rate', lines: [{ invoiceLineId: usageLine.id, amount: '3.00' }] })
+      await expect(ledger.creditNotes.create({ orgId, invoiceId: october.id, reason: 'billing_error', lines: [{ invoiceLineId: usageLine.id, amount: '8.01' }], now: clock.now() })).rejects.toMatchObject({ code: 'credit_exceeds_line' })
+      const note = await ledger.creditNotes.create({ orgId, invoiceId: october.id, reason: 'billing_error', memo: 'wrong rate', lines: [{ invoiceLineId: usageLine.id, amount: '3.00' }], now: clock.now() })
       expect(note).toMatchObject({ number: 1, total: '3.00', reason: 'billing_error' })
       expect(await ledger.invoices.balance(orgId, october.id)).toEqual({ total: '58.00', credited: '3.00', paid: '0.00', due: '55.00' })
-      await expect(ledger.payments.record({ orgId, invoiceId: october.id, amount: '55.01', paidOn: '2026-11-10', method: 'card' })).rejects.toMatchObject({ code: 'overpayment' })
-      await ledger.payments.record({ orgId, invoiceId: october.id, amount: '55.00', paidOn: '2026-11-10', method: 'bank_transfer', reference: 'TX-1' })
+      await expect(ledger.payments.record({ orgId, invoiceId: october.id, amount: '55.01', paidOn: '2026-11-10', method: 'card', now: clock.now() })).rejects.toMatchObject({ code: 'overpayment' })
+      await ledger.payments.record({ orgId, invoiceId: october.id, amount: '55.00', paidOn: '2026-11-10', method: 'bank_transfer', reference: 'TX-1', now: clock.now() })
       expect(await ledger.invoices.get(orgId, october.id)).toMatchObject({ status: 'paid' })
-      await expect(ledger.invoices.void(orgId, october.id, 'x')).rejects.toMatchObject({ code: 'invoice_not_voidable' })
+      await expect(ledger.invoices.void(orgId, october.id, 'x', clock.now())).rejects.toMatchObject({ code: 'invoice_not_voidable' })
       // The database itself refuses to change a final invoice or its lines.
       await expect(handle.db.execute(sql`update invoices set total = '1.00' where id = ${october.id}`)).rejects.toThrow()
       await expect(handle.db.execute(sql`update invoice_lines set amount = '1.00' where id = ${usageLine.id}`)).rejects.toThrow()
       // Full credit note on the opening invoice, then nothing is left to credit; void needs no payments.
       const opening = (await ledger.invoices.list(orgId)).find((i) => i.billingDate === '2026-10-01')!
-      const full = await ledger.creditNotes.create({ orgId, invoiceId: opening.id, reason: 'order_change' })
+      const full = await ledger.creditNotes.create({ orgId, invoiceId: opening.id, reason: 'order_change', now: clock.now() })
       expect(full).toMatchObject({ number: 2, total: '50.00' })
-      await expect(ledger.creditNotes.create({ orgId, invoiceId: opening.id, reason: 'other' })).rejects.toMatchObject({ code: 'nothing_to_credit' })
+      await expect(ledger.creditNotes.create({ orgId, invoiceId: opening.id, reason: 'other', now: clock.now() })).rejects.toMatchObject({ code: 'nothing_to_credit' })
     })
   })
 }

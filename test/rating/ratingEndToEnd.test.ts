@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createLedger, type Ledger } from '../../ledger/ledger.ts'
 import { ledgerMigrationsFolder } from '../../ledger/ledgerMigrationsFolder.ts'
 import { createEventWriter, type EventWriter } from '../../metering/eventWriter.ts'
+import { fixedClock } from '../../platform/clock.ts'
 import { openDatabase, type DatabaseHandle } from '../../platform/postgres/database.ts'
 import { migrateDatabase } from '../../platform/postgres/migrate.ts'
 import { metricQuantitySource } from '../../rating/execute/metricQuantitySource.ts'
@@ -38,7 +39,7 @@ beforeAll(async () => {
   await migrateDatabase(db, ledgerMigrationsFolder)
   ledger = createLedger(db.db)
   const service = createMetricService({ handle: ch.handle, store: ledger.billableMetrics, checkRawMetric: async (o, n) => void (await ledger.rawMetrics.get(o, n)) })
-  deps = { ledger, quantities: metricQuantitySource(service) }
+  deps = { ledger, quantities: metricQuantitySource(service), clock: fixedClock('2026-12-02T10:00:00Z') }
   orgId = (await ledger.organisations.create({ name: 'E2E' })).id
   await ledger.customers.create({ orgId, externalId: 'acme', name: 'Acme' })
   await ledger.customers.create({ orgId, externalId: 'other', name: 'Other' })

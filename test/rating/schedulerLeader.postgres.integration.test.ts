@@ -10,6 +10,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createLedger } from '../../ledger/ledger.ts'
 import { ledgerMigrationsFolder } from '../../ledger/ledgerMigrationsFolder.ts'
+import { fixedClock } from '../../platform/clock.ts'
 import { createLogger } from '../../platform/logger.ts'
 import { openDatabase, type DatabaseHandle } from '../../platform/postgres/database.ts'
 import { openLeaderLock, SCHEDULER_LOCK_KEY, type LeaderLock } from '../../platform/postgres/leaderLock.ts'
@@ -67,7 +68,7 @@ describe('rating scheduler leader election (Postgres server)', () => {
     const start = (s: typeof a): { scheduler: RatingScheduler; leader: LeaderLock } => {
       const leader = openLeaderLock(s.handle)
       const scheduler = startRatingScheduler(
-        { ledger: createLedger(s.handle.db), quantities: noUsage, logger, leader, onRun: () => void s.runs++ },
+        { ledger: createLedger(s.handle.db), quantities: noUsage, clock: fixedClock('2027-03-01T00:00:00Z'), logger, leader, onRun: () => void s.runs++ },
         { cron: EVERY_SECOND, graceHours: 0 },
       )
       return { scheduler, leader }

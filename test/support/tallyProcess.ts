@@ -4,10 +4,24 @@ import { fileURLToPath } from 'node:url'
 
 export const TALLY_BIN = fileURLToPath(new URL('../../bin/tally.js', import.meta.url))
 
+/**
+ * The environment every child starts from: PATH, and the suite's TALLY_CLOCK when one is set
+ * (`TALLY_CLOCK=2027-03-01T00:00:00Z npx vitest run test/process` moves every process the tests
+ * start to that date). A test that sets TALLY_CLOCK itself wins.
+ */
+export function childBaseEnv(): Record<string, string> {
+  return { PATH: process.env.PATH ?? '', ...(process.env.TALLY_CLOCK ? { TALLY_CLOCK: process.env.TALLY_CLOCK } : {}) }
+}
+
 export interface TallyProcess {
   child: ChildProcess
   base: string
   output(): string
+  /**
+   * Resolves with the first output line matching `pattern`, as soon as the process prints it
+   * (an event, not a sleep); rejects if the process exits first. Tests bound it with their own timeout.
+   */
+  waitForLine(pattern: RegExp): Promise<string>
   /** Sends SIGTERM and resolves with the exit code. */
   stop(): Promise<number | null>
 }
@@ -15,10 +29,28 @@ export interface TallyProcess {
 /** Starts `tally start` on a free port and resolves once it listens. */
 export function startTallyProcess(env: Record<string, string>): Promise<TallyProcess> {
   const child = spawn(process.execPath, [TALLY_BIN, 'start'], {
-    env: { PATH: process.env.PATH ?? '', TALLY_PORT: '0', TALLY_HOST: '127.0.0.1', ...env },
+    env: { ...childBaseEnv(), TALLY_PORT: '0', TALLY_HOST: '127.0.0.1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let output = ''
+  const waitForLine = (pattern: RegExp) =>
+    new Promise<string>((resolve, reject) => {
+      const check = () => {
+        // Whole lines only: the last piece may still be arriving.
+        const line = output.split('\n').slice(0, -1).find((l) => pattern.test(l))
+        if (line === undefined) return false
+        child.stdout!.off('data', check)
+        child.stderr!.off('data', check)
+        child.off('exit', exited)
+        resolve(line)
+        return true
+      }
+      const exited = () => reject(new Error(`tally exited before printing ${pattern}:\n${output}`))
+      if (check()) return
+      child.stdout!.on('data', check)
+      child.stderr!.on('data', check)
+      child.once('exit', exited)
+    })
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`tally start did not listen in 60 s:\n${output}`)), 60_000)
     const onData = (chunk: Buffer) => {
@@ -30,6 +62,7 @@ export function startTallyProcess(env: Record<string, string>): Promise<TallyPro
           child,
           base: m[1]!,
           output: () => output,
+          waitForLine,
           stop: () =>
             new Promise((done) => {
               child.once('exit', (code) => done(code))
@@ -50,7 +83,7 @@ export function startTallyProcess(env: Record<string, string>): Promise<TallyPro
 /** Runs a one-shot `tally …` command and collects its output. */
 export function runTally(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [TALLY_BIN, ...args], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(process.execPath, [TALLY_BIN, ...args], { env: { ...childBaseEnv(), ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()))
