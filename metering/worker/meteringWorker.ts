@@ -48,7 +48,10 @@ export interface MeteringWorkerOptions {
   /** Longest a fetch waits for data before it is flushed anyway (ms); default 500. */
   flushMs?: number
   maxMessageBytes?: number
+  /** Consumer session timeout (ms); default 10,000 (config TALLY_KAFKA_SESSION_TIMEOUT_MS). */
   sessionTimeoutMs?: number
+  /** Heartbeat interval (ms), also while a long insert runs; default a tenth of the session timeout. */
+  heartbeatIntervalMs?: number
   /**
    * Test hook, called after step 1 (insert) and before step 2 (commit) of every flush. The
    * fault tests kill the process here to prove a replayed run is not counted twice.
@@ -69,7 +72,8 @@ export function createMeteringWorker(opts: MeteringWorkerOptions): MeteringWorke
   const flushRows = opts.flushRows ?? 10_000
   const flushMs = opts.flushMs ?? 500
   const maxMessageBytes = opts.maxMessageBytes ?? 1024 * 1024
-  const sessionTimeout = opts.sessionTimeoutMs ?? 30_000
+  const sessionTimeout = opts.sessionTimeoutMs ?? 10_000
+  const heartbeatInterval = opts.heartbeatIntervalMs ?? Math.max(100, Math.floor(sessionTimeout / 10))
   const log = opts.logger.child({ component: 'metering-worker', group: opts.groupId })
   const m = {
     messages: opts.metrics.counter('tally_metering_messages_total', 'Messages consumed, by outcome (inserted, duplicate, dead_letter).'),
@@ -87,7 +91,7 @@ export function createMeteringWorker(opts: MeteringWorkerOptions): MeteringWorke
   const consumer: Consumer = opts.kafka.consumer({
     groupId: opts.groupId,
     sessionTimeout,
-    heartbeatInterval: Math.max(100, Math.floor(sessionTimeout / 10)),
+    heartbeatInterval,
     rebalanceTimeout: Math.max(60_000, sessionTimeout * 2),
     minBytes: 64 * 1024,
     maxWaitTimeInMs: flushMs,
@@ -212,7 +216,7 @@ export function createMeteringWorker(opts: MeteringWorkerOptions): MeteringWorke
     const timer = setInterval(() => {
       // A failed heartbeat (rebalance under way) surfaces at the commit; nothing to do here.
       heartbeat().catch(() => {})
-    }, Math.max(100, Math.floor(sessionTimeout / 10)))
+    }, heartbeatInterval)
     try {
       return await fn()
     } finally {

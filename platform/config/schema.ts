@@ -78,8 +78,21 @@ const configObject = z.object({
   kafkaSendTimeoutMs: z.coerce.number().int().positive().default(5_000),
   /** Metering workers' consumer group. */
   kafkaGroupId: z.string().min(1).default('tally-metering'),
-  /** Metering worker: consumer session timeout (ms); a worker silent this long loses its partitions. */
-  kafkaSessionTimeoutMs: z.coerce.number().int().min(1_000).default(30_000),
+  /**
+   * Replicas of every topic Tally creates, and the least an existing topic must have (checked at
+   * start). 3 for a cluster; 1 only for a single-broker development setup (deploy/local sets it).
+   */
+  kafkaReplicationFactor: z.coerce.number().int().min(1).max(32).default(3),
+  /** Replicas that must have an event before acks=all acknowledges it (topic `min.insync.replicas`, checked at start). */
+  kafkaMinInsyncReplicas: z.coerce.number().int().min(1).max(32).default(2),
+  /**
+   * Metering worker: consumer session timeout (ms). A worker silent this long loses its partitions,
+   * and a crashed worker's partitions stand still this long (kafkajs has no static membership).
+   * The brokers bound it (group.min.session.timeout.ms, 6 s by default).
+   */
+  kafkaSessionTimeoutMs: z.coerce.number().int().min(1_000).max(1_800_000).default(10_000),
+  /** Metering worker: heartbeat interval (ms); at most a third of the session timeout. */
+  kafkaHeartbeatIntervalMs: z.coerce.number().int().min(100).default(1_000),
   /** Metering worker: most rows per ClickHouse insert (flush on size). */
   meteringFlushRows: z.coerce.number().int().positive().default(10_000),
   /** Metering worker: longest a fetch waits to fill up before it is flushed anyway (ms; flush on time). */
@@ -107,6 +120,21 @@ export const configSchema = configObject.superRefine((c, ctx) => {
         code: 'custom',
         path: ['bootstrapOrg'],
         message: 'TALLY_BOOTSTRAP_API_KEY needs TALLY_BOOTSTRAP_ORG (the organisation the key belongs to)',
+      })
+    }
+    // zod runs this even when a field failed its own check; compare only values that passed.
+    if (c.kafkaReplicationFactor >= 1 && c.kafkaMinInsyncReplicas > c.kafkaReplicationFactor) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['kafkaMinInsyncReplicas'],
+        message: `${c.kafkaMinInsyncReplicas} is more than TALLY_KAFKA_REPLICATION_FACTOR (${c.kafkaReplicationFactor}): no write could ever be acknowledged`,
+      })
+    }
+    if (c.kafkaSessionTimeoutMs >= 1_000 && c.kafkaHeartbeatIntervalMs * 3 > c.kafkaSessionTimeoutMs) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['kafkaHeartbeatIntervalMs'],
+        message: `${c.kafkaHeartbeatIntervalMs} ms is more than a third of TALLY_KAFKA_SESSION_TIMEOUT_MS (${c.kafkaSessionTimeoutMs} ms): one late heartbeat would cost the worker its partitions`,
       })
     }
   })

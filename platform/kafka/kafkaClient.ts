@@ -1,7 +1,7 @@
 // The one place that builds kafkajs clients: broker list, timeouts, and kafkajs' own log
 // lines routed into the process's pino logger. Gateway sink, metering worker and the tests
 // get their producers, consumers and admin from here.
-import { Kafka, logLevel as KafkaLogLevel, type Admin, type LogEntry } from 'kafkajs'
+import { Kafka, logLevel as KafkaLogLevel, type LogEntry } from 'kafkajs'
 import type { Logger } from '../logger.ts'
 
 export interface KafkaClientOptions {
@@ -53,34 +53,4 @@ export function createKafka(opts: KafkaClientOptions): Kafka {
       }
     },
   })
-}
-
-export interface TopicSpec {
-  topic: string
-  partitions: number
-}
-
-/**
- * Creates the topics that do not exist yet (the brokers run with auto-creation off, so the
- * partition count is always ours). An existing topic is left as it is; a partition count
- * lower than asked is reported, never changed behind the operator's back.
- */
-export async function ensureTopics(admin: Admin, topics: TopicSpec[], logger: Logger): Promise<void> {
-  const existing = new Set(await admin.listTopics())
-  const missing = topics.filter((t) => !existing.has(t.topic))
-  if (missing.length > 0) {
-    await admin.createTopics({
-      waitForLeaders: true,
-      topics: missing.map((t) => ({ topic: t.topic, numPartitions: t.partitions, replicationFactor: -1 })),
-    })
-  }
-  const present = topics.filter((t) => existing.has(t.topic))
-  if (present.length === 0) return
-  const meta = await admin.fetchTopicMetadata({ topics: present.map((t) => t.topic) })
-  for (const t of meta.topics) {
-    const wanted = present.find((p) => p.topic === t.name)?.partitions ?? 0
-    if (t.partitions.length < wanted) {
-      logger.warn({ topic: t.name, partitions: t.partitions.length, configured: wanted }, 'topic has fewer partitions than configured')
-    }
-  }
 }

@@ -8,7 +8,8 @@ import { createKafkaEventSink } from '../../ingest/sink/kafkaEventSink.ts'
 import type { ClickHouseHandle } from '../clickhouse/openClickHouse.ts'
 import { clockFromConfig, type Clock } from '../clock.ts'
 import type { Config } from '../config/schema.ts'
-import { createKafka, ensureTopics } from '../kafka/kafkaClient.ts'
+import { createKafka } from '../kafka/kafkaClient.ts'
+import { ensureTopics } from '../kafka/ensureTopics.ts'
 import type { Logger } from '../logger.ts'
 import { createMetricsRegistry, type MetricsRegistry } from '../metrics/metrics.ts'
 import { buildApi } from './buildApi.ts'
@@ -47,7 +48,7 @@ export async function createGateway(config: Config, logger: Logger, shared: Gate
     const admin = kafka.admin()
     await admin.connect()
     try {
-      await ensureTopics(admin, [{ topic: config.kafkaTopic, partitions: config.kafkaPartitions }], logger)
+      await ensureTopics({ admin, topics: [{ topic: config.kafkaTopic, partitions: config.kafkaPartitions }], durability: { replicationFactor: config.kafkaReplicationFactor, minInsyncReplicas: config.kafkaMinInsyncReplicas }, logger })
     } finally {
       await admin.disconnect()
     }

@@ -4,7 +4,8 @@ import { Hono } from 'hono'
 import { createMeteringWorker as createWorker, type FlushInfo } from '../../metering/worker/meteringWorker.ts'
 import type { ClickHouseHandle } from '../clickhouse/openClickHouse.ts'
 import type { Config } from '../config/schema.ts'
-import { createKafka, ensureTopics } from '../kafka/kafkaClient.ts'
+import { createKafka } from '../kafka/kafkaClient.ts'
+import { ensureTopics } from '../kafka/ensureTopics.ts'
 import type { Logger } from '../logger.ts'
 import { createMetricsRegistry, PROMETHEUS_CONTENT_TYPE, type MetricsRegistry } from '../metrics/metrics.ts'
 import { createClosers } from './closers.ts'
@@ -41,15 +42,16 @@ export async function createMeteringWorker(config: Config, logger: Logger, share
     const admin = kafka.admin()
     await admin.connect()
     try {
-      await ensureTopics(
+      await ensureTopics({
         admin,
-        [
+        topics: [
           { topic: config.kafkaTopic, partitions: config.kafkaPartitions },
           // Dead letters are rare and read by people: one partition keeps them in order.
           { topic: config.kafkaDeadLetterTopic, partitions: 1 },
         ],
+        durability: { replicationFactor: config.kafkaReplicationFactor, minInsyncReplicas: config.kafkaMinInsyncReplicas },
         logger,
-      )
+      })
     } finally {
       await admin.disconnect()
     }
@@ -65,6 +67,7 @@ export async function createMeteringWorker(config: Config, logger: Logger, share
       flushMs: config.meteringFlushMs,
       maxMessageBytes: config.meteringMaxMessageBytes,
       sessionTimeoutMs: config.kafkaSessionTimeoutMs,
+      heartbeatIntervalMs: config.kafkaHeartbeatIntervalMs,
       afterInsert: shared.afterInsert,
     })
     closers.push('metering worker', () => worker.close())

@@ -1,8 +1,7 @@
-// When a contract bills, and for what. Periods are half-open calendar-date ranges in the
-// contract's time zone, cut on the anchor day every 1, 3 or 12 months:
-//
-//   B(m) = the anchor day (clamped to the month's length) of the month `m` cadences after the
-//          start's month;  P_j = [B(m0 + j), B(m0 + j + 1)), where B(m0) is the last one ≤ start.
+// When a contract bills, and for what. The periods are the calendar's (compute/calendar/
+// billingPeriods.ts: half-open date spans in the contract's time zone, cut on the anchor day
+// every 1, 3 or 12 months, the anchor clamped to short months); this file decides which
+// invoice bills which period:
 //
 // Invoice 0 is dated the contract start and bills P_0 in advance; invoice j ≥ 1 is dated
 // P_{j-1}'s end and bills P_{j-1} in arrears and P_j in advance. Each period is clipped to
@@ -11,19 +10,14 @@
 // 31.00 monthly fee in advance bills 31.00 × 17/31 = 17.00 on invoice 0 (dated 2026-10-15).
 // Renewal `end` stops billing at end_date (the last period prorated); `auto_renew` keeps
 // renewing the term, so end_date only marks the current term's end.
-export type Cadence = 'monthly' | 'quarterly' | 'annual'
+// Billing dates are dates; an invoice is due when its date begins in the contract's zone
+// (compute/calendar/zonedBoundary.ts), which the caller decides.
+import { periodsFrom, type PeriodRule, type Span } from '../compute/calendar/billingPeriods.ts'
+import { maxDate, minDate } from '../compute/calendar/calendarDate.ts'
 
-export interface Schedule {
-  startDate: string
+export interface Schedule extends PeriodRule {
   endDate: string | null
-  cadence: Cadence
-  anchorDay: number
   renewal: 'auto_renew' | 'end'
-}
-
-export interface Span {
-  start: string
-  end: string
 }
 
 /** A billing period and the part of it the contract is active in. */
@@ -41,51 +35,40 @@ export interface BillingEvent {
   advance: ActivePeriod | null
 }
 
-const MONTHS: Record<Cadence, number> = { monthly: 1, quarterly: 3, annual: 12 }
-
-function boundary(s: Schedule, m: number): string {
-  const startYear = Number(s.startDate.slice(0, 4))
-  const startMonth = Number(s.startDate.slice(5, 7)) - 1
-  const total = startYear * 12 + startMonth + m * MONTHS[s.cadence]
-  const year = Math.floor(total / 12)
-  const month = total - year * 12
-  const days = new Date(Date.UTC(year, month + 1, 0)).getUTCDate()
-  const day = Math.min(s.anchorDay, days)
-  return `${String(year).padStart(4, '0')}-${String(month + 1).padStart(2, '0')}-${String(day).padStart(2, '0')}`
-}
-
-function firstOffset(s: Schedule): number {
-  return boundary(s, 0) <= s.startDate ? 0 : -1
-}
-
-export function periodAt(s: Schedule, j: number): Span {
-  const m0 = firstOffset(s)
-  return { start: boundary(s, m0 + j), end: boundary(s, m0 + j + 1) }
-}
-
-function activePart(s: Schedule, j: number): ActivePeriod | null {
-  const period = periodAt(s, j)
+function activePart(s: Schedule, j: number, period: Span): ActivePeriod | null {
   const stop = s.renewal === 'end' ? s.endDate : null
-  const start = period.start < s.startDate ? s.startDate : period.start
-  const end = stop !== null && stop < period.end ? stop : period.end
+  const start = maxDate(period.start, s.startDate)
+  const end = stop === null ? period.end : minDate(stop, period.end)
   return start < end ? { index: j, period, active: { start, end } } : null
+}
+
+/** Invoice j from its arrears period P_{j-1} (null for j = 0) and its advance period P_j. */
+function eventOf(s: Schedule, j: number, arrearsPeriod: Span | null, advancePeriod: Span): BillingEvent | null {
+  const advance = activePart(s, j, advancePeriod)
+  if (arrearsPeriod === null) return { index: 0, billingDate: s.startDate, arrears: null, advance }
+  const arrears = activePart(s, j - 1, arrearsPeriod)
+  if (arrears === null) return null
+  return { index: j, billingDate: arrearsPeriod.end, arrears, advance }
 }
 
 /** The j-th invoice of the schedule, or null when the contract has ended before it. */
 export function billingEvent(s: Schedule, j: number): BillingEvent | null {
-  if (j === 0) return { index: 0, billingDate: s.startDate, arrears: null, advance: activePart(s, 0) }
-  const arrears = activePart(s, j - 1)
-  if (arrears === null) return null
-  return { index: j, billingDate: periodAt(s, j - 1).end, arrears, advance: activePart(s, j) }
+  if (j === 0) return eventOf(s, 0, null, periodsFrom(s, 0).next().value)
+  const periods = periodsFrom(s, j - 1)
+  return eventOf(s, j, periods.next().value, periods.next().value)
 }
 
 /** Events whose billing date passes `isDue`, in order, at most `limit` of them. */
 export function dueEvents(s: Schedule, isDue: (billingDate: string) => boolean, limit = 240): BillingEvent[] {
   const out: BillingEvent[] = []
+  const periods = periodsFrom(s)
+  let arrearsPeriod: Span | null = null
   for (let j = 0; out.length < limit; j++) {
-    const event = billingEvent(s, j)
+    const advancePeriod = periods.next().value
+    const event = eventOf(s, j, arrearsPeriod, advancePeriod)
     if (event === null || !isDue(event.billingDate)) break
     out.push(event)
+    arrearsPeriod = advancePeriod
   }
   return out
 }

@@ -6,9 +6,10 @@ import { createHash } from 'node:crypto'
 import type { Contract } from '../../ledger/contracts.ts'
 import type { Product } from '../../ledger/products.ts'
 import type { ContractPhase } from '../../ledger/schema/contracts.ts'
-import type { ActivePeriod, BillingEvent, Span } from './billingSchedule.ts'
+import type { Span } from '../compute/calendar/billingPeriods.ts'
+import { zonedSpan } from '../compute/calendar/zonedBoundary.ts'
+import type { ActivePeriod, BillingEvent } from './billingSchedule.ts'
 import { isWhole } from './billingSchedule.ts'
-import { zonedMidnight } from './zonedTime.ts'
 
 export interface PlannedItem {
   /** Unique within the invoice: `arrears:api_calls:2026-10-01`. */
@@ -70,9 +71,8 @@ function itemsFor(contract: Contract, products: Map<string, Product>, part: Acti
         priceVersion: priceVersionOf(item.price),
         period: part.period,
         segment,
-        metric: metered
-          ? { name: product.metricName!, version: product.metricVersion!, start: zonedMidnight(segment.start, contract.timeZone), end: zonedMidnight(segment.end, contract.timeZone) }
-          : null,
+        // The metric counts the segment's days in the contract's zone (compute/calendar/zonedBoundary.ts).
+        metric: metered ? { name: product.metricName!, version: product.metricVersion!, ...zonedSpan(segment, contract.timeZone) } : null,
         quantity: metered ? null : (item.quantity ?? product.defaultQuantity ?? '1'),
       })
     }

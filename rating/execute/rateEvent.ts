@@ -5,12 +5,13 @@
 import type { Contract } from '../../ledger/contracts.ts'
 import type { ContractRatingSession } from '../../ledger/invoiceDrafts.ts'
 import type { Invoice } from '../../ledger/invoices.ts'
+import { addDays } from '../compute/calendar/calendarDate.ts'
+import { startOfDay } from '../compute/calendar/zonedBoundary.ts'
 import { Dec } from '../compute/decimal.ts'
 import type { BillingEvent } from './billingSchedule.ts'
 import type { PlannedItem } from './invoicePlan.ts'
 import { priceInvoice, type RatingRecord, type RecordedAdjustment, type RecordedItem } from './priceInvoice.ts'
 import { runKey, type CustomerUsage, type QuantitySource } from './quantitySource.ts'
-import { addDays, zonedMidnight } from './zonedTime.ts'
 
 export interface Work {
   event: BillingEvent
@@ -118,7 +119,7 @@ export async function rateEvent(input: RateEventInput): Promise<RatedEvent> {
   if (priced.lines.length === 0) return { kind: 'nothing', current }
   // A replacement's grace period runs from its reissue, not from the long-past billing date,
   // so it can be reviewed before the next run finalizes it; runs read the reissue time back.
-  const billedAt = zonedMidnight(w.event.billingDate, contract.timeZone)
+  const billedAt = startOfDay(w.event.billingDate, contract.timeZone)
   const reissuedAt = input.replaces ? input.now : current?.replacesInvoiceId ? new Date(current.createdAt) : null
   const graceFrom = reissuedAt && reissuedAt.getTime() > billedAt.getTime() ? reissuedAt : billedAt
   const graceUntil = new Date(graceFrom.getTime() + input.graceHours * 3_600_000)

@@ -17,12 +17,13 @@ import type { Product } from '../../ledger/products.ts'
 import type { Clock } from '../../platform/clock.ts'
 import { resolveCurrency } from '../compute/currency.ts'
 import { Dec } from '../compute/decimal.ts'
+import { addDays } from '../compute/calendar/calendarDate.ts'
+import { startOfDay } from '../compute/calendar/zonedBoundary.ts'
 import { formatMoney } from '../compute/rounding.ts'
 import { billingEvent, dueEvents, type BillingEvent } from './billingSchedule.ts'
 import { planInvoice } from './invoicePlan.ts'
 import type { QuantitySource } from './quantitySource.ts'
 import { fetchUsage, rateEvent, remember, type Work } from './rateEvent.ts'
-import { addDays, zonedMidnight } from './zonedTime.ts'
 
 export interface RatingRunOptions {
   orgId?: string
@@ -207,7 +208,7 @@ function planContract(
   summary: RatingSummary,
 ): Work[] {
   const schedule = { startDate: contract.startDate, endDate: contract.endDate, cadence: contract.cadence, anchorDay: contract.anchorDay, renewal: contract.renewal }
-  const events = dueEvents(schedule, (date) => zonedMidnight(date, contract.timeZone).getTime() <= opts.asOf.getTime())
+  const events = dueEvents(schedule, (date) => startOfDay(date, contract.timeZone).getTime() <= opts.asOf.getTime())
   const work: Work[] = []
   for (const event of events) {
     if (!inPeriod(event.billingDate)) continue

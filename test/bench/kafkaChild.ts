@@ -4,9 +4,11 @@
 import { Partitioners } from 'kafkajs'
 import { encodeEventMessage } from '../../ingest/sink/kafkaEventMessage.ts'
 import { createKafkaEventSink } from '../../ingest/sink/kafkaEventSink.ts'
-import { createKafka, ensureTopics } from '../../platform/kafka/kafkaClient.ts'
+import { ensureTopics } from '../../platform/kafka/ensureTopics.ts'
+import { createKafka } from '../../platform/kafka/kafkaClient.ts'
 import { createLogger } from '../../platform/logger.ts'
 import { createMetricsRegistry } from '../../platform/metrics/metrics.ts'
+import { SINGLE_BROKER_DURABILITY } from '../support/kafkaTestTopics.ts'
 import { BENCH_METRIC, BENCH_ORG } from './benchIds.ts'
 import { cpuSec, peakRssMB, serveChild } from './chdbChild.ts'
 import { eventRows } from './events.ts'
@@ -22,7 +24,7 @@ if (process.send !== undefined && process.argv.at(-1) === 'child') {
     const kafka = createKafka({ brokers: brokers.split(','), clientId: 'tally-bench', logger })
     const admin = kafka.admin()
     await admin.connect()
-    await ensureTopics(admin, [{ topic, partitions: 6 }], logger)
+    await ensureTopics({ admin, topics: [{ topic, partitions: 6 }], durability: SINGLE_BROKER_DURABILITY, logger })
     await admin.disconnect()
     const sink = await createKafkaEventSink({ kafka, topic, logger, metrics: createMetricsRegistry() })
     const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner })

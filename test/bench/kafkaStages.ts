@@ -1,6 +1,7 @@
 // Stages 3 and 5, on a real Kafka broker (`npm run services:up` starts one at 127.0.0.1:9092;
 // TALLY_BENCH_KAFKA overrides). Each run gets its own topics and consumer group.
 import { connect } from 'node:net'
+import { SINGLE_BROKER_KAFKA_ENV } from '../support/kafkaTestTopics.ts'
 import { forkChild } from './childProcess.ts'
 import { load1, runPaired, type RunMetrics, type Side } from './compare.ts'
 import { httpSide, startLoadgen, startServerProcess, type ServerHandle } from './httpStages.ts'
@@ -31,6 +32,7 @@ function kafkaEnv(tag: string): Record<string, string> {
     TALLY_KAFKA_TOPIC: `bench.events.${tag}`,
     TALLY_KAFKA_DEAD_LETTER_TOPIC: `bench.events.dlq.${tag}`,
     TALLY_KAFKA_GROUP_ID: `bench-${tag}`,
+    ...SINGLE_BROKER_KAFKA_ENV,
   }
 }
 

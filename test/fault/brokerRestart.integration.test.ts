@@ -13,6 +13,7 @@ import { createLogger } from '../../platform/logger.ts'
 import { createStreamingTally, type StreamingTally } from '../../platform/runtime/createStreamingTally.ts'
 import { kafkaMeteringTotalsOf } from '../support/kafkaMeteringTotals.ts'
 import { createPrivateBroker, type PrivateBroker } from '../support/kafkaPrivateBroker.ts'
+import { SINGLE_BROKER_KAFKA_ENV } from '../support/kafkaTestTopics.ts'
 
 const ORG = '23507783-d5b4-4854-b012-2bf4ea922205'
 const KEY = 'tly_test_key_0123456789abcdefghijklmnop'
@@ -35,6 +36,7 @@ beforeAll(async () => {
     TALLY_KAFKA_TOPIC: topic,
     TALLY_KAFKA_DEAD_LETTER_TOPIC: `${topic}.dlq`,
     TALLY_KAFKA_PARTITIONS: '2',
+    ...SINGLE_BROKER_KAFKA_ENV,
     TALLY_KAFKA_SEND_TIMEOUT_MS: '2000',
     TALLY_KAFKA_SESSION_TIMEOUT_MS: '6000',
     TALLY_METERING_FLUSH_MS: '100',

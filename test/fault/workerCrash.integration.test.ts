@@ -14,7 +14,7 @@ import { meteringMigrationsDir } from '../../metering/migrations.ts'
 import { createMetricsRegistry } from '../../platform/metrics/metrics.ts'
 import { expectedSum, generatedEvents } from '../support/kafkaEvents.ts'
 import { kafkaMeteringTotalsOf } from '../support/kafkaMeteringTotals.ts'
-import { createTestTopics, TEST_KAFKA_BROKERS, waitForGroupCaughtUp, type TestTopics } from '../support/kafkaTestTopics.ts'
+import { createTestTopics, SINGLE_BROKER_KAFKA_ENV, TEST_KAFKA_BROKERS, waitForGroupCaughtUp, type TestTopics } from '../support/kafkaTestTopics.ts'
 
 const EVENTS = Number(process.env.TALLY_FAULT_EVENTS ?? 10_000)
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
@@ -39,6 +39,7 @@ function workerEnv(group: string): Record<string, string> {
     TALLY_KAFKA_TOPIC: topics.events,
     TALLY_KAFKA_DEAD_LETTER_TOPIC: topics.deadLetters,
     TALLY_KAFKA_GROUP_ID: group,
+    ...SINGLE_BROKER_KAFKA_ENV,
     TALLY_KAFKA_SESSION_TIMEOUT_MS: '6000',
     TALLY_DATA_DIR: dataDir,
     TALLY_METERING_FLUSH_ROWS: '1000',

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createTestTopics, TEST_KAFKA_BROKERS, type TestTopics } from '../support/kafkaTestTopics.ts'
+import { createTestTopics, SINGLE_BROKER_KAFKA_ENV, TEST_KAFKA_BROKERS, type TestTopics } from '../support/kafkaTestTopics.ts'
 import { TALLY_BIN } from '../support/tallyProcess.ts'
 
 let topics: TestTopics
@@ -33,6 +33,7 @@ describe('tally start with TALLY_KAFKA_BROKERS', () => {
         TALLY_KAFKA_TOPIC: topics.events,
         TALLY_KAFKA_DEAD_LETTER_TOPIC: topics.deadLetters,
         TALLY_KAFKA_GROUP_ID: topics.group('start'),
+        ...SINGLE_BROKER_KAFKA_ENV,
         TALLY_RATING_CRON: '* * * * * *',
       },
       stdio: ['ignore', 'pipe', 'pipe'],

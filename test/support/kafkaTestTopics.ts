@@ -8,6 +8,16 @@ import { createLogger, type Logger } from '../../platform/logger.ts'
 
 export const TEST_KAFKA_BROKERS = (process.env.TALLY_TEST_KAFKA_BROKERS ?? '127.0.0.1:9092').split(',')
 
+/**
+ * The test brokers are single nodes (deploy/local, kafkaPrivateBroker), so the tests ask for one
+ * replica explicitly; the config defaults (3 and 2) are a cluster's and refuse to start here.
+ */
+export const SINGLE_BROKER_DURABILITY = { replicationFactor: 1, minInsyncReplicas: 1 }
+/** The same, as the `TALLY_*` variables a test passes to `loadConfig` or to a child process. */
+export const SINGLE_BROKER_KAFKA_ENV = { TALLY_KAFKA_REPLICATION_FACTOR: '1', TALLY_KAFKA_MIN_INSYNC_REPLICAS: '1' }
+
+const SINGLE_BROKER_TOPIC = { replicationFactor: 1, configEntries: [{ name: 'min.insync.replicas', value: '1' }] }
+
 const TEST_TOPIC = /^tally-test-[a-z0-9-]+(\.[a-z]+)*$/
 
 export interface TestTopics {
@@ -42,8 +52,8 @@ export async function createTestTopics(opts: { partitions: number; brokers?: str
   await admin.createTopics({
     waitForLeaders: true,
     topics: [
-      { topic: events, numPartitions: opts.partitions },
-      { topic: deadLetters, numPartitions: 1 },
+      { topic: events, numPartitions: opts.partitions, ...SINGLE_BROKER_TOPIC },
+      { topic: deadLetters, numPartitions: 1, ...SINGLE_BROKER_TOPIC },
     ],
   })
   let groups = 0

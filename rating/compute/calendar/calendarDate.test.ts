@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest'
+import { addDays, daysBetween, isCalendarDate, maxDate, minDate } from './calendarDate.ts'
+
+describe('calendar dates', () => {
+  it('adds days across month, year and leap-day ends', () => {
+    expect(addDays('2026-10-31', 1)).toBe('2026-11-01')
+    expect(addDays('2026-12-31', 1)).toBe('2027-01-01')
+    expect(addDays('2024-02-28', 1)).toBe('2024-02-29')
+    expect(addDays('2025-02-28', 1)).toBe('2025-03-01')
+    expect(addDays('2026-11-01', -1)).toBe('2026-10-31')
+    expect(addDays('2026-11-01', 30)).toBe('2026-12-01')
+  })
+
+  it('counts days between dates, negative backwards', () => {
+    expect(daysBetween('2024-02-01', '2024-03-01')).toBe(29)
+    expect(daysBetween('2025-02-01', '2025-03-01')).toBe(28)
+    expect(daysBetween('2024-03-01', '2024-02-01')).toBe(-29)
+  })
+
+  it('knows real dates from look-alikes', () => {
+    expect(['2024-02-29', '2000-02-29', '2026-12-31'].map(isCalendarDate)).toEqual([true, true, true])
+    expect(['2025-02-29', '2100-02-29', '2026-13-01', '2026-04-31', '2026-1-01', '2026-01-01T00:00', ''].map(isCalendarDate)).toEqual([false, false, false, false, false, false, false])
+  })
+
+  it('orders dates', () => {
+    expect(minDate('2026-10-15', '2026-10-01')).toBe('2026-10-01')
+    expect(maxDate('2026-10-15', '2026-10-01')).toBe('2026-10-15')
+  })
+})

@@ -1,0 +1,56 @@
+// Calendar dates: the days contracts, periods and invoices are written in. A date is a day of
+// the contract's calendar, not an instant; only zonedBoundary.ts turns one into an instant.
+// Dates cross every boundary as `YYYY-MM-DD` strings (JSON, Postgres `date`), so that is the
+// type here too; the arithmetic is Temporal's, never milliseconds ÷ 86,400,000.
+import { Temporal } from './temporal.ts'
+
+/** `YYYY-MM-DD`, a real date of the ISO calendar. */
+export type CalendarDate = string
+
+const SHAPE = /^\d{4}-\d{2}-\d{2}$/
+
+/** The date as a Temporal.PlainDate; a RangeError for anything but a real `YYYY-MM-DD` date. */
+export function plainDate(date: CalendarDate): Temporal.PlainDate {
+  if (!SHAPE.test(date)) throw new RangeError(`expected a calendar date YYYY-MM-DD, got "${date}"`)
+  return Temporal.PlainDate.from(date, { overflow: 'reject' })
+}
+
+/** Whether `value` is a real `YYYY-MM-DD` date (2024-02-29 is, 2025-02-29 is not). */
+export function isCalendarDate(value: string): boolean {
+  try {
+    plainDate(value)
+    return true
+  } catch {
+    return false
+  }
+}
+
+/** `date` moved by `days` calendar days (negative moves back). */
+export function addDays(date: CalendarDate, days: number): CalendarDate {
+  return plainDate(date).add({ days }).toString()
+}
+
+/** Calendar days from `start` to `end` (negative when `end` is earlier): 2024-02-01 → 2024-03-01 is 29. */
+export function daysBetween(start: CalendarDate, end: CalendarDate): number {
+  return plainDate(start).until(plainDate(end), { largestUnit: 'days' }).days
+}
+
+/**
+ * Negative, zero or positive as `a` is before, on or after `b`. NOTE: `YYYY-MM-DD` strings of
+ * four-digit years sort as their dates do, so this compares the text: parsing both would cost
+ * more than the rest of a period step. Callers pass dates already checked (the ledger's date
+ * columns, zod's isoDate, the calendar's own results).
+ */
+export function compareDates(a: CalendarDate, b: CalendarDate): number {
+  return a < b ? -1 : a > b ? 1 : 0
+}
+
+/** The earlier of two dates. */
+export function minDate(a: CalendarDate, b: CalendarDate): CalendarDate {
+  return compareDates(a, b) <= 0 ? a : b
+}
+
+/** The later of two dates. */
+export function maxDate(a: CalendarDate, b: CalendarDate): CalendarDate {
+  return compareDates(a, b) >= 0 ? a : b
+}
