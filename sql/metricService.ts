@@ -6,6 +6,8 @@ import { resolveMetricVersion, type MetricVersionInput, type ResolvedMetricVersi
 import { metricQuantities, type MetricQuantities } from './metricQuantities.ts'
 import { storedBuilder, type MetricStore, type RawMetricCheck, type StoredVersion } from './metricStore.ts'
 import type { Period } from './parameters.ts'
+import { formatTemplate, type FormatOptions } from './formatTemplate.ts'
+import { PREVIEW_LIMITS } from './previewLimits.ts'
 import { customersWithEvents } from './previewCustomers.ts'
 import { DEFAULT_LIMITS, type SandboxLimits } from './sandbox.ts'
 import type { TemplateIssue } from './templateScan.ts'
@@ -15,7 +17,10 @@ export interface MetricServiceDeps {
   handle: ClickHouseHandle
   store: MetricStore
   checkRawMetric: RawMetricCheck
+  /** Rating runs. */
   limits?: SandboxLimits
+  /** Validation, previews and formatting: what a person waits on (sql/previewLimits.ts). */
+  previewLimits?: SandboxLimits
 }
 
 export interface ValidationReport {
@@ -66,8 +71,16 @@ export function checkPeriod(period: Period): void {
 
 export function createMetricService(deps: MetricServiceDeps) {
   const limits = deps.limits ?? DEFAULT_LIMITS
+  const previewLimits = deps.previewLimits ?? PREVIEW_LIMITS
+  // Every statement built from a template queues as its organisation's template work: behind
+  // ingest, taking turns with other organisations (platform/clickhouse/serialChdbConnection.ts).
+  const asTemplateWork = <T>(orgId: string, fn: () => Promise<T>) => deps.handle.templateWork(orgId, fn)
 
-  async function validate(orgId: string, input: MetricVersionInput): Promise<ValidationReport> {
+  function validate(orgId: string, input: MetricVersionInput): Promise<ValidationReport> {
+    return asTemplateWork(orgId, () => validateUnqueued(orgId, input))
+  }
+
+  async function validateUnqueued(orgId: string, input: MetricVersionInput): Promise<ValidationReport> {
     const resolved = resolveMetricVersion(input)
     const issues: TemplateIssue[] = []
     for (const name of resolved.rawMetrics) {
@@ -79,7 +92,7 @@ export function createMetricService(deps: MetricServiceDeps) {
       }
     }
     if (issues.length > 0) return { valid: false, issues, resolved, columns: [] }
-    const outcome = await validateMetricVersion({ handle: deps.handle, orgId, version: resolved, limits })
+    const outcome = await validateMetricVersion({ handle: deps.handle, orgId, version: resolved, limits: previewLimits })
     return { valid: outcome.valid, issues: outcome.issues, resolved, columns: outcome.columns }
   }
 
@@ -96,8 +109,12 @@ export function createMetricService(deps: MetricServiceDeps) {
     )
   }
 
-  async function run(orgId: string, version: ResolvedMetricVersion, req: PreviewRequest): Promise<PreviewResult> {
+  function run(orgId: string, version: ResolvedMetricVersion, req: PreviewRequest): Promise<PreviewResult> {
     checkPeriod(req.period)
+    return asTemplateWork(orgId, () => preview(orgId, version, req))
+  }
+
+  async function preview(orgId: string, version: ResolvedMetricVersion, req: PreviewRequest): Promise<PreviewResult> {
     let customerIds: string[]
     let truncated = false
     if (req.customerId !== undefined) customerIds = [req.customerId]
@@ -106,7 +123,7 @@ export function createMetricService(deps: MetricServiceDeps) {
       customerIds = found.customerIds
       truncated = found.truncated
     }
-    const result = await metricQuantities({ handle: deps.handle, orgId, version, customerIds, period: req.period, parameterOverrides: req.parameters, limits })
+    const result = await metricQuantities({ handle: deps.handle, orgId, version, customerIds, period: req.period, parameterOverrides: req.parameters, limits: previewLimits })
     return { ...result, truncated }
   }
 
@@ -114,6 +131,10 @@ export function createMetricService(deps: MetricServiceDeps) {
     /** Reads go straight to the store. */
     store: deps.store,
     validate,
+    /** ClickHouse's own formatting of a template (sql/formatTemplate.ts). */
+    format(orgId: string, text: string, opts: FormatOptions = {}): Promise<string> {
+      return asTemplateWork(orgId, () => formatTemplate(deps.handle, text, opts))
+    },
     async create(orgId: string, name: string, input: MetricVersionInput): Promise<StoredVersion> {
       const resolved = await validOrThrow(orgId, input)
       return deps.store.create({ orgId, name, fields: toFields(resolved) })
@@ -138,7 +159,9 @@ export function createMetricService(deps: MetricServiceDeps) {
     async quantities(opts: { orgId: string; name: string; version: number; customerIds: readonly string[]; period: Period }): Promise<MetricQuantities & { version: number }> {
       checkPeriod(opts.period)
       const stored = await deps.store.get(opts.orgId, opts.name, opts.version)
-      const result = await metricQuantities({ handle: deps.handle, orgId: opts.orgId, version: toResolved(stored), customerIds: opts.customerIds, period: opts.period, limits })
+      const result = await asTemplateWork(opts.orgId, () =>
+        metricQuantities({ handle: deps.handle, orgId: opts.orgId, version: toResolved(stored), customerIds: opts.customerIds, period: opts.period, limits }),
+      )
       return { ...result, version: stored.version }
     },
   }

@@ -23,6 +23,13 @@ export interface ClickHouseHandle {
   client: ClickHouseClient
   database: string
   mode: 'chdb' | 'http'
+  /**
+   * Runs `fn` with every statement it sends counted as organisation `orgId`'s billable-metric
+   * template work. Embedded, such statements queue behind Tally's own (ingest, usage reads) and
+   * take turns per organisation (serialChdbConnection.ts); a ClickHouse server schedules its
+   * own concurrent queries, so over HTTP this only runs `fn`.
+   */
+  templateWork<T>(orgId: string, fn: () => Promise<T>): Promise<T>
   /** Resolves when ClickHouse answers a query; rejects with `clickhouse_unavailable` otherwise. */
   ping(): Promise<void>
   /** Idempotent. */
@@ -53,8 +60,8 @@ async function openChdb(opts: OpenClickHouseOptions): Promise<ClickHouseHandle> 
   // NOTE: chdb/connection compiles against @clickhouse/client-common's types, the client
   // against its own bundled copy of the same declarations; they differ only in nominal
   // identity, hence the cast.
-  const connection = serialChdbConnection(createChdbConnection({ path })) as unknown as ClickHouseClientConfigOptions['connection']
-  const client = createClient({ connection })
+  const serial = serialChdbConnection(createChdbConnection({ path }))
+  const client = createClient({ connection: serial.connection as unknown as ClickHouseClientConfigOptions['connection'] })
   try {
     await client.command({ query: `CREATE DATABASE IF NOT EXISTS ${database}` })
     // `USE` is session state in chDB, which is exactly what we want here: one session per
@@ -64,7 +71,7 @@ async function openChdb(opts: OpenClickHouseOptions): Promise<ClickHouseHandle> 
     await client.close()
     throw toClickHouseError(err, 'open')
   }
-  return makeHandle(client, database, 'chdb')
+  return makeHandle(client, database, 'chdb', serial.templateWork)
 }
 
 async function openHttp(url: string, database?: string): Promise<ClickHouseHandle> {
@@ -81,7 +88,7 @@ async function openHttp(url: string, database?: string): Promise<ClickHouseHandl
   } finally {
     await bootstrap.close()
   }
-  return makeHandle(createClient({ ...base, database: db }), db, 'http')
+  return makeHandle(createClient({ ...base, database: db }), db, 'http', (_orgId, fn) => fn())
 }
 
 export interface ParsedClickHouseUrl {
@@ -113,12 +120,13 @@ function checkedDatabase(name: string): string {
   return name
 }
 
-function makeHandle(client: ClickHouseClient, database: string, mode: 'chdb' | 'http'): ClickHouseHandle {
+function makeHandle(client: ClickHouseClient, database: string, mode: 'chdb' | 'http', templateWork: ClickHouseHandle['templateWork']): ClickHouseHandle {
   let closed = false
   return {
     client,
     database,
     mode,
+    templateWork,
     async ping() {
       if (closed) throw new UnavailableError('clickhouse_unavailable', 'ClickHouse handle is closed')
       const result = await client.ping({ select: true })

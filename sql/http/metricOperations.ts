@@ -102,9 +102,14 @@ export const metricOperations: ApiOperation[] = [
     method: 'post',
     path: '/v1/billable-metrics/format',
     tag,
-    summary: 'Format SQL (sql-formatter, ClickHouse dialect); {name:Type} parameters are kept whole.',
+    summary:
+      "Format SQL with ClickHouse's own formatter (formatQuery), so the result means what the input means; {name:Type} parameters and raw.<metric> are kept whole, comments above and below the query are kept, a comment inside it is refused unless drop_comments is true.",
     body: [{ contentType: 'application/json', schema: formatRequest, example: { sql: 'select count() as quantity from raw.api_calls where customer_id={customer_id:String}' } }],
-    responses: { 200: { description: 'Formatted SQL', schema: formatResponse }, 422: { description: '`format_failed`' } },
+    responses: {
+      200: { description: 'Formatted SQL', schema: formatResponse },
+      400: { description: 'Invalid body' },
+      422: { description: '`format_failed` (ClickHouse cannot parse it: line, column), `format_would_drop_comments` (line, column of the first comment inside the query)' },
+    },
   },
   {
     method: 'post',

@@ -162,7 +162,7 @@ describe('billable metric endpoints', () => {
 
   it('formats SQL keeping parameters whole', async () => {
     const res = await call('POST', '/v1/billable-metrics/format', { sql: 'select count() as quantity from raw.api_calls where customer_id={customer_id:String}' })
-    expect(res.json).toEqual({ sql: 'SELECT\n  count() AS quantity\nFROM\n  raw.api_calls\nWHERE\n  customer_id = {customer_id:String}' })
+    expect(res.json).toEqual({ sql: 'SELECT count() AS quantity\nFROM raw.api_calls\nWHERE customer_id = {customer_id:String}' })
   })
 
   it('answers 400, 404 and 409 with codes', async () => {

@@ -6,7 +6,6 @@ import type { AppEnv } from '../../platform/http/appEnv.ts'
 import { readBodyText } from '../../platform/http/readBody.ts'
 import { requestOrg } from '../../platform/http/requestOrg.ts'
 import { diffVersions } from '../diffVersions.ts'
-import { formatTemplate } from '../formatTemplate.ts'
 import type { MetricService, PreviewResult } from '../metricService.ts'
 import type { StoredVersion } from '../metricStore.ts'
 import {
@@ -84,9 +83,9 @@ export function metricRoutes(service: MetricService): Hono<AppEnv> {
   })
 
   app.post(`${base}/format`, async (c) => {
-    requestOrg(c)
-    const { sql } = await body(c, formatRequest)
-    return c.json({ sql: formatTemplate(sql) })
+    const orgId = requestOrg(c)
+    const { sql, drop_comments: dropComments } = await body(c, formatRequest)
+    return c.json({ sql: await service.format(orgId, sql, { dropComments }) })
   })
 
   app.post(`${base}/preview`, async (c) => {
