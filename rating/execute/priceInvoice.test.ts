@@ -1,0 +1,96 @@
+// The pure price assembly of one invoice, with the arithmetic written out. The contract is in
+// Europe/Paris and starts mid-month, so proration and the zoned metric window both show.
+import { describe, expect, it } from 'vitest'
+import type { Contract } from '../../ledger/contracts.ts'
+import type { Product } from '../../ledger/products.ts'
+import { billingEvent, type Schedule } from './billingSchedule.ts'
+import { planInvoice } from './invoicePlan.ts'
+import { priceInvoice, rateItem, usageFields, type PriceInvoiceInput } from './priceInvoice.ts'
+import type { CustomerUsage } from './quantitySource.ts'
+
+const FEE = { model: 'flat_fee', currency: 'USD', amount: '31.00' }
+const CALLS = { model: 'per_unit', currency: 'USD', unit_price: '0.10' }
+
+const products = new Map<string, Product>([
+  ['p-fee', { id: 'p-fee', orgId: 'o', name: 'Platform', description: null, kind: 'non_metered', metricName: null, metricVersion: null, defaultQuantity: null, createdAt: '2026-01-01T00:00:00Z' }],
+  ['p-api', { id: 'p-api', orgId: 'o', name: 'API calls', description: null, kind: 'metered', metricName: 'api_call_count', metricVersion: 1, defaultQuantity: null, createdAt: '2026-01-01T00:00:00Z' }],
+])
+
+const contract: Contract = {
+  id: 'c-1', orgId: 'o', customerId: 'cu-1', customerExternalId: 'acme', planId: null, name: 'Acme', currency: 'USD',
+  startDate: '2026-10-15', endDate: null, timeZone: 'Europe/Paris', cadence: 'monthly', anchorDay: 1, renewal: 'auto_renew', netTermsDays: 30,
+  phases: [{ start_date: '2026-10-15', items: [{ product_id: 'p-fee', billing: 'in_advance', price: FEE }, { product_id: 'p-api', billing: 'in_arrears', price: CALLS }] }],
+  terms: { commitment: { kind: 'minimum', amount: '400.00' } }, overrides: [], createdAt: '2026-09-01T00:00:00Z',
+}
+const schedule: Schedule = { startDate: contract.startDate, endDate: null, cadence: 'monthly', anchorDay: 1, renewal: 'auto_renew' }
+const usage = (quantity: string): CustomerUsage => ({ quantity, rows: [] })
+
+function price(j: number, calls: string | undefined, previous: PriceInvoiceInput['previous'] = null) {
+  const event = billingEvent(schedule, j)!
+  return priceInvoice({ contract, event, items: planInvoice(contract, products, event), usageOf: () => (calls === undefined ? undefined : usage(calls)), credits: [], previous })
+}
+const amounts = (p: ReturnType<typeof price>) => p.lines.map((l) => [l.timing, l.kind, l.quantity, l.amount, l.periodStart, l.periodEnd])
+
+describe('priceInvoice', () => {
+  it('the opening invoice bills the fee for the 17 days from the 15th: 31.00 × 17/31 = 17.00, no commitment', () => {
+    const opening = price(0, undefined)
+    expect(opening.total).toBe('17.00')
+    expect(amounts(opening)).toEqual([['in_advance', 'flat_fee', '1', '17.00', '2026-10-15', '2026-11-01']])
+    expect(opening.record.items[0]!.proration).toEqual({ period_start: '2026-10-01', period_end: '2026-11-01', active_start: '2026-10-15', active_end: '2026-11-01' })
+    expect(opening.record.invoice).not.toHaveProperty('commitment') // no arrears period on it
+  })
+
+  it('invoice 1 bills October\'s usage in Paris days and tops up the prorated commitment', () => {
+    // Usage: 1234 calls × 0.10 = 123.40 (per-unit prices are not prorated); November's fee 31.00.
+    // Commitment 400.00 × 17/31 active days of October = 219.354838… → 219.35;
+    // the lines so far are 123.40 + 31.00 = 154.40, so the true-up is 219.35 − 154.40 = 64.95.
+    const first = price(1, '1234')
+    expect(amounts(first)).toEqual([
+      ['in_arrears', 'usage', '1234', '123.40', '2026-10-15', '2026-11-01'],
+      ['in_advance', 'flat_fee', '1', '31.00', '2026-11-01', '2026-12-01'],
+      ['invoice', 'minimum_commitment', '1', '64.95', null, null],
+    ])
+    expect(first.total).toBe('219.35')
+    // The metric counted Paris days: 2026-10-15 00:00 CEST to 2026-11-01 00:00 CET.
+    expect(first.record.items[0]!.metric).toEqual({ name: 'api_call_count', version: 1, start: '2026-10-14T22:00:00.000Z', end: '2026-10-31T23:00:00.000Z' })
+    expect(first.record.invoice).toMatchObject({ as_of: '2026-11-01', period_index: 1, proration: { period_start: '2026-10-01', active_start: '2026-10-15' } })
+  })
+
+  it('late usage of a finalized invoice is an adjustment outside the next invoice\'s terms', () => {
+    const first = price(1, '1234')
+    // October grew to 1300 calls after invoice 1 was final: 1300 × 0.10 = 130.00, delta 6.60.
+    // Invoice 2: November's 100 calls 10.00 + December's fee 31.00 = 41.00, topped up to the
+    // whole commitment 400.00 (true-up 359.00), then the adjustment: 400.00 + 6.60 = 406.60.
+    const second = price(2, '100', { invoiceId: 'inv-1', billingDate: '2026-11-01', record: first.record, usageOf: () => usage('1300') })
+    expect(amounts(second)).toEqual([
+      ['in_arrears', 'usage', '100', '10.00', '2026-11-01', '2026-12-01'],
+      ['in_advance', 'flat_fee', '1', '31.00', '2026-12-01', '2027-01-01'],
+      ['invoice', 'minimum_commitment', '1', '359.00', null, null],
+      ['adjustment', 'adjustment', '66', '6.60', '2026-10-15', '2026-11-01'],
+    ])
+    expect(second.total).toBe('406.60')
+    expect(second.record.adjustments).toEqual([expect.objectContaining({ of_invoice: 'inv-1', previous_amount: '123.40', amount: '130.00', delta: '6.60' })])
+    // Unchanged late usage adds nothing.
+    const same = price(2, '100', { invoiceId: 'inv-1', billingDate: '2026-11-01', record: first.record, usageOf: () => usage('1234') })
+    expect(same.total).toBe('400.00')
+  })
+
+  it('the content hash changes with the content and only with it', () => {
+    expect(price(1, '1234').contentHash).toBe(price(1, '1234').contentHash)
+    expect(price(1, '1235').contentHash).not.toBe(price(1, '1234').contentHash)
+  })
+
+  it('usageFields: a set quantity, dimension rows for dimensional prices, else the metric quantity or 0', () => {
+    expect(usageFields(FEE, { quantity: '3' }, undefined)).toEqual({ quantity: '3' })
+    expect(usageFields(CALLS, { quantity: null }, usage('7'))).toEqual({ quantity: '7' })
+    expect(usageFields(CALLS, { quantity: null }, undefined)).toEqual({ quantity: '0' })
+    const rows = [{ dimensions: { region: 'eu' }, quantity: '2' }]
+    expect(usageFields({ model: 'matrix', currency: 'USD' }, { quantity: null }, { quantity: '2', rows })).toEqual({ quantities: rows })
+  })
+
+  it('rateItem rates a recorded item again exactly as the run did', () => {
+    const first = price(1, '1234')
+    const recorded = first.record.items[0]!
+    expect(rateItem(recorded, 'half_up').amount).toBe(recorded.amount)
+  })
+})
