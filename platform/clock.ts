@@ -3,6 +3,7 @@
 // in; only a composition root builds one (`clockFromConfig`), and tests pass a fixed one. No
 // global Date is ever replaced: that would also move timers, TLS checks and the engines' clocks.
 import { performance } from 'node:perf_hooks'
+import { z } from 'zod'
 
 export interface Clock {
   now(): Date
@@ -37,8 +38,11 @@ function monotonicSince(): () => number {
   return () => Math.floor(performance.now() - t0)
 }
 
+/** The same rule as TALLY_CLOCK: `Date.parse` alone would roll 2027-02-30 over into March. */
+const isoInstant = z.iso.datetime({ offset: true })
+
 function toMs(at: Date | string): number {
-  const ms = typeof at === 'string' ? Date.parse(at) : at.getTime()
+  const ms = typeof at === 'string' ? (isoInstant.safeParse(at).success ? Date.parse(at) : NaN) : at.getTime()
   if (Number.isNaN(ms)) throw new RangeError(`not an instant: ${String(at)}`)
   return ms
 }

@@ -5,9 +5,12 @@
 // the next number. A rating run never re-bills a voided period by itself.
 import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { fixedClock } from '../../platform/clock.ts'
 import { createApiCallCountMetric, type Harness, openHarness, seed } from '../support/tallyHarness.ts'
 
 let h: Harness
+/** The app's "now": when voids, reissues, finalizations and payments happen (runs pass their own as_of). */
+const NOW = '2026-11-10T08:00:00.000Z'
 type InvoiceJson = { id: string; number: number | null; status: string; billing_date: string; total: string; grace_until: string; replaces_invoice_id: string | null; replaced_by_invoice_id: string | null; lines: { timing: string; quantity: string; amount: string }[] }
 type ErrorBody = { error: { code: string; message: string; hint?: string; details?: { field?: string; code: string }[] } }
 
@@ -25,7 +28,7 @@ const contractInvoices = async () => ((await h.json('GET', `/v1/invoices?contrac
 const reissue = (id: string) => h.json('POST', `/v1/invoices/${id}/reissue`)
 
 beforeAll(async () => {
-  h = await openHarness()
+  h = await openHarness({}, { clock: fixedClock(NOW) })
   await seed(h, { rawMetrics: ['api_calls'], customers: ['acme'] })
   await createApiCallCountMetric(h)
   ids.platform = (await h.json('POST', '/v1/products', { body: { name: 'Platform', kind: 'non_metered' } })).body.id
@@ -59,7 +62,7 @@ describe('void and reissue', () => {
     ids.november = byDate['2026-11-01']!.id
 
     const voided = await h.json('POST', `/v1/invoices/${ids.november}/void`, { body: { reason: 'wrong price from Oct 16' } })
-    expect(voided.body).toMatchObject({ status: 'void', number: 2 })
+    expect(voided.body).toMatchObject({ status: 'void', number: 2, voided_at: NOW })
 
     // The run sees the void period and leaves it alone, saying why.
     const after = await h.json('POST', '/v1/rating/runs', { body: { as_of: '2026-11-06T00:00:00Z', contract_id: ids.contract } })
@@ -93,8 +96,8 @@ describe('void and reissue', () => {
       ['in_arrears', '210', '42.00'],
       ['in_advance', '1', '100.00'],
     ])
-    // Its grace period runs from the reissue (now), not from the billing date.
-    expect(Date.parse(draft.grace_until)).toBeGreaterThan(Date.now() + 71 * 3_600_000)
+    // Its grace period runs from the reissue (NOW), not from the billing date: + 72 h.
+    expect(draft.grace_until).toBe('2026-11-13T08:00:00.000Z')
 
     // Idempotent: the same draft again, 200.
     const second = await reissue(ids.november)
@@ -108,7 +111,7 @@ describe('void and reissue', () => {
     expect(run.body).toMatchObject({ invoices: { created: 0, updated: 0, unchanged: 1, finalized: 0 }, skipped: [] })
 
     const fin = await h.json('POST', `/v1/invoices/${draft.id}/finalize`)
-    expect(fin.body).toMatchObject({ status: 'finalized', number: 3, total: '157.00', replaces_invoice_id: ids.november }) // N + 1, gap-free
+    expect(fin.body).toMatchObject({ status: 'finalized', number: 3, total: '157.00', replaces_invoice_id: ids.november, finalized_at: NOW }) // N + 1, gap-free
     expect(await invoice(ids.november)).toEqual({ ...voidBefore, replaced_by_invoice_id: draft.id })
     const html = await (await h.request('GET', `/v1/invoices/${draft.id}/html`)).text()
     expect(html).toContain('Replaces invoice 2')
@@ -125,7 +128,7 @@ describe('void and reissue', () => {
     expect(december.status).toBe('draft')
     const paid = await h.json('POST', `/v1/invoices/${ids.replacement}/payments`, { body: { amount: '157.00', paid_on: '2026-11-25', method: 'card' } })
     expect(paid.status).toBe(201)
-    expect((await invoice(ids.replacement)).status).toBe('paid')
+    expect(await invoice(ids.replacement)).toMatchObject({ status: 'paid', paid_at: NOW })
 
     for (const [id, status, hint] of [[december.id, 'draft', /rating run/], [ids.october, 'finalized', /void it first|credit note/i], [ids.replacement, 'paid', /credit note/]] as const) {
       const before = await Promise.all((await contractInvoices()).map((i) => invoice(i.id)))

@@ -4,6 +4,7 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import type { Clock } from '../../platform/clock.ts'
 import { loadConfig } from '../../platform/config/load.ts'
 import type { Config } from '../../platform/config/schema.ts'
 import { createLogger } from '../../platform/logger.ts'
@@ -23,16 +24,21 @@ export interface Harness {
   close(): Promise<void>
 }
 
-export async function openHarness(env: Record<string, string> = {}): Promise<Harness> {
+/**
+ * `opts.clock` fixes the app's "now" for tests that assert exact dates; otherwise it is the
+ * suite's TALLY_CLOCK when one is set (as for the processes of tallyProcess.ts), else the machine's.
+ */
+export async function openHarness(env: Record<string, string> = {}, opts: { clock?: Clock } = {}): Promise<Harness> {
   const dataDir = mkdtempSync(join(tmpdir(), 'tally-harness-'))
   const config = loadConfig({
     TALLY_DATA_DIR: dataDir,
     TALLY_BOOTSTRAP_ORG: REFERENCE_ORG,
     TALLY_BOOTSTRAP_API_KEY: TEST_KEY,
     TALLY_LOG_LEVEL: 'silent',
+    ...(process.env.TALLY_CLOCK ? { TALLY_CLOCK: process.env.TALLY_CLOCK } : {}),
     ...env,
   })
-  const tally = await createTally(config, createLogger('silent'))
+  const tally = await createTally(config, createLogger('silent'), opts.clock ? { clock: opts.clock } : {})
   const request: Harness['request'] = (method, path, opts = {}) => {
     const headers: Record<string, string> = { authorization: `Bearer ${TEST_KEY}`, ...opts.headers }
     let body: string | undefined
