@@ -1,3 +1,4 @@
+import { Cron } from 'croner'
 import { z } from 'zod'
 
 // The one configuration schema of every Tally process. Each key maps to a `TALLY_*`
@@ -102,7 +103,10 @@ const configObject = z.object({
   /** Port of `tally metering`'s health and /metrics endpoints. */
   meteringPort: z.coerce.number().int().min(0).max(65535).default(9464),
   /** Rating job schedule (croner syntax, UTC) for `tally scheduler` and `tally start`; "off" disables it in `tally start`. */
-  ratingCron: z.string().min(1).default('15 * * * *'),
+  ratingCron: z.string().trim().min(1).default('15 * * * *').superRefine((pattern, ctx) => {
+    const problem = cronProblem(pattern)
+    if (problem !== undefined) ctx.addIssue({ code: 'custom', message: `must be "off" or a cron pattern (croner syntax, e.g. "15 * * * *"): ${problem}` })
+  }),
   /** Hours after a billing date during which late events re-rate the draft; then it is finalized. */
   ratingGraceHours: z.coerce.number().min(0).max(24 * 90).default(72),
   /**
@@ -140,6 +144,18 @@ export const configSchema = configObject.superRefine((c, ctx) => {
   })
 
 export type Config = z.infer<typeof configSchema>
+
+/** Why croner refuses a TALLY_RATING_CRON pattern, so `tally config check` says it before a process starts. */
+function cronProblem(pattern: string): string | undefined {
+  if (pattern === 'off') return undefined
+  try {
+    // A job with no function schedules nothing: this only parses the pattern.
+    new Cron(pattern, { timezone: 'UTC' }).stop()
+    return undefined
+  } catch (err) {
+    return (err as Error).message
+  }
+}
 export type ConfigKey = keyof typeof configObject.shape
 
 /** `dataDir` → `TALLY_DATA_DIR`. */

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto'
+import { clockFromConfig } from '../../clock.ts'
 import type { Command } from '../command.ts'
 import { ApiError, type ApiClient } from '../apiClient.ts'
 import { progress, table } from '../output.ts'
@@ -93,6 +94,8 @@ export const demoCommand: Command = {
   async run(ctx) {
     const seconds = Number(ctx.values.seconds ?? 15)
     const rate = Number(ctx.values.rate ?? 1000)
+    // Event timestamps and "today" follow the configured clock (TALLY_CLOCK); the pacing below is real time.
+    const clock = clockFromConfig(ctx.config())
     await withApi(ctx, async (api) => {
       ctx.out(`Setting up organisation ${DEMO_ORG} (Demo Inc) through ${api.target}…`)
       const secret = await setUp(api)
@@ -102,7 +105,7 @@ export const demoCommand: Command = {
       let sent = 0
       while (Date.now() - started < seconds * 1000) {
         const tick = Date.now()
-        const batch = Array.from({ length: Math.max(1, Math.round(rate / 10)) }, () => demoEvent(Date.now()))
+        const batch = Array.from({ length: Math.max(1, Math.round(rate / 10)) }, () => demoEvent(clock.now().getTime()))
         const res = await api.call<{ accepted: number }>('POST', '/v1/events', { token: secret, body: batch })
         sent += res.accepted
         const elapsed = (Date.now() - started) / 1000
@@ -111,7 +114,7 @@ export const demoCommand: Command = {
       }
       bar.done(`Streamed ${sent} events in ${seconds} s.`)
       // Today's UTC day bucket: [today, tomorrow).
-      const from = new Date().toISOString().slice(0, 10)
+      const from = clock.now().toISOString().slice(0, 10)
       const to = new Date(Date.parse(from) + 86_400_000).toISOString().slice(0, 10)
       const usage = await api.call<{ buckets: UsageBucket[] }>('GET', `/v1/usage?raw_metric=api_calls&granularity=day&from=${from}&to=${to}`, {
         token: secret,
@@ -131,7 +134,7 @@ export const demoCommand: Command = {
       ctx.out('Try it (with `npm start` running):')
       ctx.out(
         `  curl -s -X POST http://127.0.0.1:8080/usage/compute -H 'organisation: ${DEMO_ORG}' -H 'authorization: Bearer ${secret}' ` +
-          `-H 'Content-Type: application/json' --data-raw '{"data":{"cpu_seconds":5},"timestamp":"${new Date().toISOString()}","customer_id":"acme"}'`,
+          `-H 'Content-Type: application/json' --data-raw '{"data":{"cpu_seconds":5},"timestamp":"${clock.now().toISOString()}","customer_id":"acme"}'`,
       )
       ctx.out(`  curl -s 'http://127.0.0.1:8080/v1/usage?raw_metric=compute&granularity=hour&from=${from}&to=${to}' -H 'authorization: Bearer ${secret}'`)
     })
