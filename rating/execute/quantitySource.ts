@@ -6,7 +6,7 @@ export interface QuantityRequest {
   metricName: string
   metricVersion: number
   customerIds: readonly string[]
-  /** Half-open [start, end) instants (the contract's local midnights). */
+  /** Half-open [start, end) instants: where the period's first and end days begin in the contract's zone. */
   start: Date
   end: Date
 }
