@@ -38,6 +38,15 @@ export type BatchEvent = z.infer<typeof batchEventSchema>
 /** A JSON number's text, or a numeric string such as "5", "-0.25", "1e3". */
 export const DECIMAL_TEXT = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/
 
+/** What `status` can know about events stored before this request (EventSink.dedup). */
+export const dedupSchema = z
+  .enum(['checked', 'deferred'])
+  .describe(
+    '`checked` (embedded mode): each event was compared with the stored events; `duplicate` = already stored or repeated in this request, ' +
+      '`accepted` = stored now. `deferred` (Kafka mode): the events were durably queued (acks=all) without a lookup; `duplicate` = repeated ' +
+      'in this request only, `accepted` = queued, and an event already stored is dropped by the metering drain, so it still counts once.',
+  )
+
 export const ingestResultSchema = z.object({
   accepted: z.number().int(),
   duplicates: z.number().int(),
@@ -48,6 +57,7 @@ export const ingestResultSchema = z.object({
   errors: z.array(
     z.object({ index: z.number().int(), field: z.string().optional(), code: z.string(), message: z.string() }),
   ),
+  dedup: dedupSchema,
   /** Only on a 422 (every event rejected): the error body every other 4xx has. */
   error: z.object({ code: z.literal('all_events_rejected'), message: z.string() }).optional(),
 })

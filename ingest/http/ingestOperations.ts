@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import type { ApiOperation } from '../../platform/http/openapi.ts'
-import { batchEventSchema, ingestResultSchema, usageEventSchema } from '../envelope/eventSchema.ts'
+import { batchEventSchema, dedupSchema, ingestResultSchema, usageEventSchema } from '../envelope/eventSchema.ts'
 
 const referenceExample = {
   data: { cpu_usage_hours_per_day: 5 },
@@ -19,7 +19,10 @@ export const ingestOperations: ApiOperation[] = [
     pathParams: { rawMetric: 'Name of an existing raw metric' },
     body: [{ contentType: 'application/json', schema: usageEventSchema, example: referenceExample }],
     responses: {
-      202: { description: 'Stored durably (or already stored: status "duplicate")', schema: z.object({ event_id: z.string(), status: z.enum(['accepted', 'duplicate']) }) },
+      202: {
+        description: 'Durable: stored (embedded) or acknowledged by Kafka with acks=all (distributed). `dedup` says what `status` knows: "duplicate" is certain, and with `dedup: "deferred"` an event sent before is answered "accepted" yet counted once',
+        schema: z.object({ event_id: z.string(), status: z.enum(['accepted', 'duplicate']), dedup: dedupSchema }),
+      },
       400: { description: 'Body is not JSON (`invalid_json`)' },
       404: { description: 'Unknown raw metric (`raw_metric_not_found`, with a hint)' },
       413: { description: 'Body over TALLY_MAX_BODY_BYTES (`payload_too_large`)' },
@@ -39,7 +42,7 @@ export const ingestOperations: ApiOperation[] = [
       { contentType: 'application/x-ndjson', example: '{"raw_metric":"api_calls","customer_id":"acme","timestamp":"2023-05-21 09:30:38.731","data":{"calls":3}}\n' },
     ],
     responses: {
-      202: { description: 'At least one event stored; per-event outcomes and errors listed', schema: ingestResultSchema },
+      202: { description: 'At least one event durable (see `dedup` for what "accepted" and "duplicate" mean in this mode); per-event outcomes and errors listed', schema: ingestResultSchema },
       400: { description: 'Unparseable body or an empty batch' },
       413: { description: 'Body over the size limit, or more events than TALLY_MAX_BATCH_EVENTS' },
       415: { description: 'Unsupported content type' },

@@ -48,7 +48,7 @@ export function ingestRoutes(deps: IngestDeps): Hono<AppEnv> {
       throw new UnprocessableError('invalid_event', first?.message ?? 'The event is invalid', result.errors.map(withoutIndex))
     }
     const event = result.events[0]!
-    return c.json({ event_id: event.event_id, status: event.status }, 202)
+    return c.json({ event_id: event.event_id, status: event.status, dedup: result.dedup }, 202)
   })
 
   // Batches: a JSON array, or NDJSON (one envelope per line).
@@ -130,6 +130,7 @@ async function ingest(
     rejected: new Set(built.errors.map((e) => e.index)).size,
     events,
     errors: built.errors,
+    dedup: deps.sink.dedup,
   }
   deps.onResult?.(result)
   return result

@@ -7,6 +7,7 @@ import type { EventSink } from './eventSink.ts'
  */
 export function directEventSink(writer: EventWriter): EventSink {
   return {
+    dedup: 'checked',
     async write(rows) {
       const result = await writer.write(rows)
       return { duplicates: result.duplicateIds }

@@ -11,6 +11,13 @@ export interface SinkResult {
  * cannot make them durable rejects, and the gateway answers 503; it never buffers and acks.
  */
 export interface EventSink {
+  /**
+   * What `SinkResult.duplicates` can know. `checked`: the rows were compared with the stored
+   * events, so an id missing from `duplicates` was stored now. `deferred`: the sink only queued
+   * them durably (Kafka) and cannot tell without a lookup; the drain drops the ones already
+   * stored, so each still counts once. The API reports it to producers as `dedup`.
+   */
+  readonly dedup: 'checked' | 'deferred'
   write(rows: EventRow[]): Promise<SinkResult>
   close(): Promise<void>
 }

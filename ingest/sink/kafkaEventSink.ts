@@ -192,6 +192,9 @@ export async function createKafkaEventSink(opts: KafkaEventSinkOptions): Promise
   }
 
   return {
+    // The gateway would need a ClickHouse lookup per request to know; the drain makes the answer
+    // true instead (metering/README.md, "Kafka worker"), so `accepted` here means durably queued.
+    dedup: 'deferred',
     write(rows: EventRow[]): Promise<SinkResult> {
       if (closed) return Promise.reject(busUnavailable('The gateway is shutting down'))
       if (rows.length === 0) return Promise.resolve({ duplicates: NO_DUPLICATES })

@@ -21,6 +21,7 @@ export type TargetBuilder = (config: Config, logger: Logger) => Promise<AppTarge
 
 /** A sink whose write resolves at once: nothing stored, nothing reported duplicate. */
 export const noopSink: EventSink = {
+  dedup: 'deferred',
   write: () => Promise.resolve({ duplicates: new Set<string>() }),
   close: () => Promise.resolve(),
 }
