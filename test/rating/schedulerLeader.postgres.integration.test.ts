@@ -7,7 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { createLedger } from '../../ledger/ledger.ts'
 import { ledgerMigrationsFolder } from '../../ledger/ledgerMigrationsFolder.ts'
 import { fixedClock } from '../../platform/clock.ts'
@@ -18,7 +18,7 @@ import { migrateDatabase } from '../../platform/postgres/migrate.ts'
 import type { QuantitySource } from '../../rating/execute/quantitySource.ts'
 import { startRatingScheduler, type RatingScheduler } from '../../rating/execute/ratingScheduler.ts'
 import { createTestDatabase, type TestDatabase } from '../support/postgresTestDatabase.ts'
-import { TALLY_BIN } from '../support/tallyProcess.ts'
+import { childBaseEnv, TALLY_BIN } from '../support/tallyProcess.ts'
 
 const noUsage: QuantitySource = { quantities: async () => new Map() }
 const logger = createLogger('silent')
@@ -43,13 +43,28 @@ async function openPool(): Promise<DatabaseHandle> {
   return h
 }
 
-async function until(what: string, check: () => boolean | Promise<boolean>, ms = 15_000): Promise<void> {
-  const deadline = Date.now() + ms
+/**
+ * Waits for `check` to hold, counting ticks and runs, never a wall-clock window: on a loaded
+ * machine a tick may come late, and only the test's own timeout says "never" (then afterEach
+ * names what was awaited and stops the wait).
+ */
+async function until(what: string, check: () => boolean | Promise<boolean>): Promise<void> {
+  const wait = { what, abandoned: false }
+  waiting = wait
   while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+    if (wait.abandoned) throw new Error(`abandoned waiting for ${what}`)
     await new Promise((r) => setTimeout(r, 100))
   }
+  waiting = undefined
 }
+let waiting: { what: string; abandoned: boolean } | undefined
+afterEach(() => {
+  if (waiting !== undefined) {
+    waiting.abandoned = true
+    console.error(`the test ended while waiting for ${waiting.what}`)
+  }
+  waiting = undefined
+})
 
 /** Pids of the sessions holding the scheduler lock (pg_locks splits a bigint key in two halves). */
 async function lockHolders(h: DatabaseHandle): Promise<number[]> {
@@ -115,7 +130,7 @@ describe('rating scheduler leader election (Postgres server)', () => {
       }
     }
     expect(await lockHolders(a.handle)).toEqual([])
-  })
+  }, 120_000)
 
   it('two `tally scheduler` processes: SIGKILL the leader, the survivor takes over', async () => {
     const dirs: string[] = []
@@ -124,7 +139,7 @@ describe('rating scheduler leader election (Postgres server)', () => {
       const dir = mkdtempSync(join(tmpdir(), `tally-scheduler-${name}-`))
       dirs.push(dir)
       const child = spawn(process.execPath, [TALLY_BIN, 'scheduler'], {
-        env: { PATH: process.env.PATH ?? '', TALLY_DATA_DIR: dir, TALLY_DATABASE_URL: database.url, TALLY_RATING_CRON: EVERY_SECOND, TALLY_LOG_LEVEL: 'info' },
+        env: { ...childBaseEnv(), TALLY_DATA_DIR: dir, TALLY_DATABASE_URL: database.url, TALLY_RATING_CRON: EVERY_SECOND, TALLY_LOG_LEVEL: 'info' },
         stdio: ['ignore', 'pipe', 'pipe'],
       })
       const p = { child, out: '', name }
@@ -137,14 +152,14 @@ describe('rating scheduler leader election (Postgres server)', () => {
     try {
       const one = spawnScheduler('one')
       const two = spawnScheduler('two')
-      await until('both schedulers to start', () => one.out.includes('rating scheduler started') && two.out.includes('rating scheduler started'), 60_000)
-      await until('a leader to run', () => runsOf(one) + runsOf(two) >= 2, 30_000)
+      await until('both schedulers to start', () => one.out.includes('rating scheduler started') && two.out.includes('rating scheduler started'))
+      await until('a leader to run', () => runsOf(one) + runsOf(two) >= 2)
       const [leader, follower] = runsOf(one) > 0 ? [one, two] : [two, one]
       expect(runsOf(follower!)).toBe(0)
       leader!.child.kill('SIGKILL')
       await new Promise<void>((r) => leader!.child.once('exit', () => r()))
       // The server ends the dead process's session when its socket closes; the lock goes with it.
-      await until('the survivor to take over', () => runsOf(follower!) >= 2, 30_000)
+      await until('the survivor to take over', () => runsOf(follower!) >= 2)
       expect(follower!.out).toContain('scheduler leader: this process runs the scheduled jobs')
       // A clean stop of the survivor (SIGTERM): scheduler first, then the stores; exit 0.
       const code = await new Promise<number | null>((r) => {
