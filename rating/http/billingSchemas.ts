@@ -97,5 +97,5 @@ export const paymentRequest = z.strictObject({
 export const ratingRunRequest = z.strictObject({
   period: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'YYYY-MM').optional().describe('Only invoices whose billed period ends in this month'),
   contract_id: z.string().optional(),
-  as_of: z.iso.datetime({ offset: true }).or(date).optional().describe('Rate as of this instant (default now)'),
+  as_of: z.iso.datetime({ offset: true }).or(date).optional().describe('Rate as of this instant (default: now, by the server clock)'),
 })
