@@ -78,6 +78,51 @@ describe('builder golden SQL', () => {
     ])
   })
 
+  it('TIME_WEIGHTED_SUM holds each reading until the series\' next one, over the history up to the period end', () => {
+    const q = build({ raw_metric: 'storage', usage_field: 'gb', aggregation: 'TIME_WEIGHTED_SUM', series_field: 'volume_id', filters: [{ field: 'tier', op: 'eq', value: 'ssd' }] })
+    expect(normalise(q.customerQuery)).toBe(
+      'WITH tws_readings AS ( SELECT ' +
+        "JSONExtractString(data, 'volume_id') AS tws_series, " +
+        "toDecimal128OrNull(JSONExtractString(data, 'gb'), 9) AS tws_value, " +
+        'timestamp AS tws_at, ' +
+        'ifNull(leadInFrame(toNullable(timestamp)) OVER w, {period_end:DateTime64(3)}) AS tws_next_at ' +
+        'FROM history.storage ' +
+        "WHERE customer_id = {customer_id:String} AND JSONExtractString(data, 'tier') = {filter_0:String} " +
+        'AND timestamp < {period_end:DateTime64(3)} AND isNotNull(tws_value) ' +
+        'WINDOW w AS (PARTITION BY tws_series ORDER BY timestamp, event_id ROWS BETWEEN CURRENT ROW AND 1 FOLLOWING) ) ' +
+        'SELECT coalesce(sum(tws_value * toDecimal128(dateDiff(\'millisecond\', greatest(tws_at, {period_start:DateTime64(3)}), least(tws_next_at, {period_end:DateTime64(3)})), 0)), toDecimal128(0, 9)) / 3600000 AS quantity ' +
+        'FROM tws_readings WHERE tws_next_at > {period_start:DateTime64(3)}',
+    )
+    expect(q.parameters).toEqual([{ name: 'filter_0', type: 'String', default: 'ssd' }])
+  })
+
+  it('TIME_WEIGHTED_SUM by dimension in days: the dimensions partition the readings and group the result', () => {
+    const q = build({ raw_metric: 'storage', usage_field: 'gb', aggregation: 'TIME_WEIGHTED_SUM', group_by: ['region'], time_unit: 'day' })
+    expect(normalise(q.customerQuery)).toContain("SELECT JSONExtractString(data, 'region') AS region, toDecimal128OrNull")
+    expect(normalise(q.customerQuery)).toContain('WINDOW w AS (PARTITION BY region ORDER BY timestamp, event_id')
+    expect(normalise(q.customerQuery)).toMatch(/SELECT region, coalesce\(.*\) \/ 86400000 AS quantity FROM tws_readings WHERE .* GROUP BY region ORDER BY region$/)
+    expect(q.dimensions).toEqual(['region'])
+  })
+
+  it.each([
+    ['half_up', 'round(count(), 2)'],
+    ['half_even', 'roundBankers(count(), 2)'],
+    ['down', 'trunc(count(), 2)'],
+    ['up', 'if(count() < 0, floor(count(), 2), ceil(count(), 2))'],
+  ])('rounding %s wraps the quantity', (mode, expression) => {
+    const q = build({ raw_metric: 'api_calls', aggregation: 'COUNT', rounding: { mode, decimals: 2 } })
+    expect(normalise(q.customerQuery)).toMatch(new RegExp(`^SELECT ${expression.replace(/[()]/g, '\\$&')} AS quantity FROM raw.api_calls `))
+  })
+
+  it('refuses time-weighted options on other aggregations, and dimension names the time-weighted query uses', () => {
+    expect(builderSpecSchema.safeParse({ raw_metric: 'a', usage_field: 'gb', aggregation: 'SUM', time_unit: 'hour' }).success).toBe(false)
+    expect(builderSpecSchema.safeParse({ raw_metric: 'a', usage_field: 'gb', aggregation: 'MAX', series_field: 'id' }).success).toBe(false)
+    expect(builderSpecSchema.safeParse({ raw_metric: 'a', usage_field: 'gb', aggregation: 'TIME_WEIGHTED_SUM', group_by: ['tws_value'] }).success).toBe(false)
+    expect(builderSpecSchema.safeParse({ raw_metric: 'a', aggregation: 'TIME_WEIGHTED_SUM' }).success).toBe(false)
+    expect(builderSpecSchema.safeParse({ raw_metric: 'a', aggregation: 'COUNT', rounding: { mode: 'half_up', decimals: 10 } }).success).toBe(false)
+    expect(builderSpecSchema.safeParse({ raw_metric: 'a', aggregation: 'COUNT', rounding: { mode: 'ceiling', decimals: 1 } }).success).toBe(false)
+  })
+
   it('refuses field names that could leave the string literal, and missing usage fields', () => {
     expect(builderSpecSchema.safeParse({ raw_metric: 'a', usage_field: "x') OR 1=1 --", aggregation: 'SUM' }).success).toBe(false)
     expect(builderSpecSchema.safeParse({ raw_metric: 'a', aggregation: 'SUM' }).success).toBe(false)
