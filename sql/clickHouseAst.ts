@@ -1,14 +1,16 @@
-// ClickHouse's own parser as the authority: `EXPLAIN AST` (parameters bound) returns the
-// syntax tree as indented text, which is parsed back into nodes here and inspected for what a
-// template may not contain. EXPLAIN AST only parses; nothing is read or executed.
+// ClickHouse's parser on ClickHouse's own re-serialisation of a template (canonicalQuery.ts):
+// `EXPLAIN AST` returns the syntax tree as indented text, parsed back into nodes here and
+// inspected for what a template may not contain, before anything is analysed or run.
+// EXPLAIN AST only parses; its SETTINGS clause (readonly, limits) is there all the same.
 import type { ClickHouseHandle } from '../platform/clickhouse/openClickHouse.ts'
 import { toClickHouseError } from '../platform/clickhouse/clickHouseErrors.ts'
-import { engineError, type EngineError } from '../platform/clickhouse/engineError.ts'
+import { engineError } from '../platform/clickhouse/engineError.ts'
 import { forbiddenFunction, IN_FUNCTIONS } from './forbiddenFunctions.ts'
+import { checkSettings, type SandboxLimits } from './sandbox.ts'
+import { RESERVED_PREFIX } from './textWalls.ts'
 
 /** The format the client appends to EXPLAIN AST; it appears in the dump as the statement's last child. */
 export const EXPLAIN_FORMAT = 'TabSeparatedRaw'
-const EXPLAIN_PREFIX = 'EXPLAIN AST\n'
 
 export interface AstNode {
   /** `SelectQuery`, `Function`, `TableIdentifier`, `Identifier`, `Literal`, `Set`, … */
@@ -18,17 +20,15 @@ export interface AstNode {
   children: AstNode[]
 }
 
-export type ExplainResult = { ok: true; root: AstNode } | { ok: false; code: string; message: string; line?: number; column?: number }
+export type ExplainResult = { ok: true; root: AstNode } | { ok: false; code: string; message: string }
 
 /**
- * Parses `text` with ClickHouse. `text` must already be known to hold one statement (see
- * lexer.ts: chDB would run a second one). Syntax errors come back with the line and
- * column in `text` where ClickHouse gives them.
+ * Parses `text` (ClickHouse's own single-statement re-serialisation, or Tally's composition of
+ * it) as the subquery of `SELECT * FROM (…)` so Tally's SETTINGS clause is always the wrapper's
+ * own. The root's statement is that wrapper; `statementOf` finds the text's tree inside it.
  */
-export async function explainAst(handle: ClickHouseHandle, text: string, params: Record<string, unknown>): Promise<ExplainResult> {
-  // The newline keeps ClickHouse's line numbers one above the template's and stops a trailing
-  // `--` comment of the template from hiding the FORMAT clause the client appends.
-  const query = `${EXPLAIN_PREFIX}${text}\n`
+export async function explainAst(handle: ClickHouseHandle, text: string, params: Record<string, unknown>, limits: SandboxLimits): Promise<ExplainResult> {
+  const query = `EXPLAIN AST\nSELECT * FROM (\n${text}\n)\nSETTINGS ${checkSettings(limits)}\n`
   let lines: string[]
   try {
     const rs = await handle.client.query({ query, query_params: params, format: EXPLAIN_FORMAT })
@@ -37,23 +37,10 @@ export async function explainAst(handle: ClickHouseHandle, text: string, params:
     lines = (await rs.text()).split('\n').map((l) => (l.length >= 2 && l.startsWith('"') && l.endsWith('"') ? l.slice(1, -1) : l))
   } catch (err) {
     const engine = engineError(err)
-    if (engine !== null) return { ok: false, ...describeParseError(engine) }
+    if (engine !== null) return { ok: false, code: engine.code === '62' ? 'syntax_error' : engine.code === '456' ? 'unknown_parameter' : 'invalid_query', message: engine.message.replace(/\s*FORMAT TabSeparatedRaw\.?/g, '').trim() }
     throw toClickHouseError(err, 'explain')
   }
   return { ok: true, root: parseAstDump(lines) }
-}
-
-function describeParseError(err: EngineError): { code: string; message: string; line?: number; column?: number } {
-  const code = err.code === '62' ? 'syntax_error' : err.code === '456' ? 'unknown_parameter' : 'invalid_query'
-  const where = /\(line (\d+), col (\d+)\)/.exec(err.message)
-  // Positions in the message count the `EXPLAIN AST` line Tally added; say them in the template's terms.
-  const message = err.message
-    .replace(/\s*FORMAT TabSeparatedRaw\.?/g, '')
-    .replace(/failed at position (\d+)/, (_m, p: string) => `failed at position ${Math.max(1, Number(p) - EXPLAIN_PREFIX.length)}`)
-    .replace(/\(line (\d+), col (\d+)\)/, (_m, l: string, c: string) => `(line ${Math.max(1, Number(l) - 1)}, col ${c})`)
-    .trim()
-  if (where === null) return { code, message }
-  return { code, message, line: Math.max(1, Number(where[1]) - 1), column: Number(where[2]) }
 }
 
 /** Turns the indented dump (one space per level) into a tree. */
@@ -76,15 +63,18 @@ export function parseAstDump(lines: readonly string[]): AstNode {
 export interface AstViolation {
   code: string
   message: string
+  /** The table or function it is about, to find it in the user's text. */
+  name?: string
 }
 
 export interface AstPolicy {
-  /** Table names the query may read, exactly as ClickHouse prints them. */
+  /** Table names the query may read, exactly as ClickHouse prints them (`raw.api_calls`, `aggregates`). */
   allowedTables: ReadonlySet<string>
-  /** 1: the outermost SELECT may end in one SETTINGS clause (Tally's own wrapper); 0 for templates. */
-  topLevelSettings: 0 | 1
-  /** The format the client appended (`FORMAT JSONEachRow`), the only output clause allowed. */
-  clientFormat: string
+  /**
+   * Tables of Tally's database: an unqualified name that is one of them is refused (it would
+   * read the table unless a CTE in scope shadows it, which the tree cannot tell).
+   */
+  storedTables: ReadonlySet<string>
 }
 
 /** Names a bare identifier or table identifier refers to: `db.t` stays qualified. Aliases are dropped. */
@@ -96,37 +86,37 @@ function functionName(node: AstNode): string {
   return node.name.replace(/\s*\(alias [^)]*\)\s*$/, '').trim()
 }
 
-/** Every reason the tree breaks the policy; empty when it may run. */
+/**
+ * The statement `text` parsed to, inside the `SELECT * FROM (…) SETTINGS …` wrapper of
+ * explainAst: root → SelectWithUnionQuery → ExpressionList → SelectQuery → TablesInSelectQuery
+ * → TablesInSelectQueryElement → TableExpression → Subquery → the statement.
+ */
+function statementOf(root: AstNode): AstNode | undefined {
+  const wrapper = root.children[0]?.children[0]?.children[0]
+  const tables = wrapper?.children.find((c) => c.type === 'TablesInSelectQuery')
+  if (tables?.children.length !== 1) return undefined
+  return tables.children[0]?.children[0]?.children[0]?.children[0]
+}
+
+/**
+ * Every reason the tree breaks the policy; empty when it may be analysed. The rule for a name
+ * in a table position is what the tree can prove without resolving scopes: an allowed name;
+ * otherwise no dot (EXPLAIN AST prints the CTE `` `tally.events` `` and the table
+ * `tally.events` alike, so every qualified name is refused), not a stored table, not Tally's.
+ * What the names really resolve to is decided afterwards by the analyser (queryTree.ts).
+ */
 export function inspectAst(root: AstNode, policy: AstPolicy): AstViolation[] {
-  const out: AstViolation[] = []
-  const statement = root.children[0]
-  if (statement === undefined || root.children.length !== 1) {
-    return [{ code: 'multiple_statements', message: 'exactly one statement is allowed' }]
-  }
+  const statement = statementOf(root)
+  if (statement === undefined) return [{ code: 'statement_not_select', message: 'a template is one SELECT' }]
   if (statement.type !== 'SelectWithUnionQuery') {
     return [{ code: 'statement_not_select', message: `only SELECT is allowed; this is ${statement.type.replace(/Query$/, '')}` }]
   }
-  // Top level: the body, then optional SETTINGS (Set), INTO OUTFILE (Literal), FORMAT (Identifier).
-  const [, ...clauses] = statement.children
-  let settings = 0
-  for (const clause of clauses) {
-    if (clause.type === 'Set') settings++
-    else if (clause.type === 'Identifier' && clause.name === policy.clientFormat) continue
-    else if (clause.type === 'Identifier') out.push({ code: 'output_clause_forbidden', message: 'FORMAT is chosen by Tally; remove it' })
-    else out.push({ code: 'output_clause_forbidden', message: 'INTO OUTFILE and other output clauses are not allowed' })
-  }
-  // A SETTINGS clause after the outermost SELECT is printed as the last child of that SelectQuery.
-  const body = statement.children[0]
-  const outer = body?.children.length === 1 && body.children[0]!.type === 'SelectQuery' ? body.children[0]! : undefined
-  const outerSet = outer?.children[outer.children.length - 1]
-  const tallySet = policy.topLevelSettings === 1 && outerSet?.type === 'Set' ? outerSet : undefined
-  if (settings > 0) out.push({ code: 'settings_forbidden', message: 'SETTINGS cannot be changed by a template' })
-  walk(body, null, { ...policy, tallySet }, out)
+  const out: AstViolation[] = []
+  walk(statement, null, policy, out)
   return dedupe(out)
 }
 
-function walk(node: AstNode | undefined, parent: AstNode | null, policy: AstPolicy & { tallySet?: AstNode }, out: AstViolation[]): void {
-  if (node === undefined || node === policy.tallySet) return
+function walk(node: AstNode, parent: AstNode | null, policy: AstPolicy, out: AstViolation[]): void {
   switch (node.type) {
     case 'Set':
     case 'SetQuery':
@@ -138,12 +128,12 @@ function walk(node: AstNode | undefined, parent: AstNode | null, policy: AstPoli
     case 'Function': {
       const name = functionName(node)
       if (parent?.type === 'TableExpression') {
-        out.push({ code: 'table_function_forbidden', message: `table function ${name}() is not allowed; read raw.<metric> or aggregates` })
+        out.push({ code: 'table_function_forbidden', message: `table function ${name}() is not allowed; read raw.<metric> or aggregates`, name })
         break
       }
       const reason = forbiddenFunction(name)
-      if (reason === 'dictionary_forbidden') out.push({ code: reason, message: `${name}() reads a dictionary, which templates cannot` })
-      else if (reason !== null) out.push({ code: reason, message: `${name}() is not allowed in a template` })
+      if (reason === 'dictionary_forbidden') out.push({ code: reason, message: `${name}() reads a dictionary, which templates cannot`, name })
+      else if (reason !== null) out.push({ code: reason, message: `${name}() is not allowed in a template`, name })
       if (IN_FUNCTIONS.has(name.toLowerCase())) {
         // `x IN t` reads table t: the right operand is a bare identifier.
         const right = node.children[0]?.children[1]
@@ -161,9 +151,9 @@ function checkTable(name: string, policy: AstPolicy, out: AstViolation[]): void 
   if (policy.allowedTables.has(name)) return
   const lower = name.toLowerCase()
   if (lower.startsWith('system.') || lower.startsWith('information_schema.') || lower === 'system') {
-    out.push({ code: 'system_table_forbidden', message: `${name} is a system table; templates read raw.<metric> and aggregates only` })
-  } else {
-    out.push({ code: 'table_not_allowed', message: `${name} is not a table this template may read; use raw.<metric>, aggregates, or a CTE it defines` })
+    out.push({ code: 'system_table_forbidden', message: `${name} is a system table; templates read raw.<metric> and aggregates only`, name })
+  } else if (name.includes('.') || policy.storedTables.has(name) || lower.startsWith(RESERVED_PREFIX)) {
+    out.push({ code: 'table_not_allowed', message: `${name} is not a table this template may read; use raw.<metric>, history.<metric>, aggregates, or a CTE it defines`, name })
   }
 }
 

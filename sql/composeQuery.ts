@@ -1,56 +1,118 @@
-// Render (pure): the queries Tally actually runs, built around template text. A template never
-// sees the `events` table; it reads `raw.<metric>`, which becomes a CTE over `events` fixed to
-// the organisation and the raw metric by bound parameters:
+// Render (pure): the queries Tally actually runs, built around ClickHouse's re-serialisation of
+// a template (canonicalQuery.ts). A template never sees the `events` table; it reads
+// `raw.<metric>` (or `history.<metric>`), which becomes a CTE over `events` that Tally writes
+// and binds: the organisation, the raw metric, the billing period and, in the customer query,
+// the customer. Scope is applied outside the user's query, so a template that forgets
+// `WHERE customer_id = …` or the period still sees one customer's events of one period.
 //
-//   WITH __tally_raw_api_calls AS (SELECT customer_id, timestamp, event_id, data, fields
-//                                  FROM events WHERE org_id = {__tally_org_id:String}
-//                                    AND raw_metric = {__tally_raw_0:String}),
-//        aggregates AS (…)
+//   WITH __tally_aggregates AS (SELECT * FROM __tally_agg_<random>)      -- aggregate query's rows
 //   SELECT * FROM (
-//   <template, raw.api_calls → __tally_raw_api_calls>
+//   SELECT 0 AS __tally_customer, * FROM (
+//   WITH
+//     __tally_raw_api_calls AS (SELECT … FROM events WHERE org_id = {__tally_org_id:String}
+//       AND raw_metric = … AND customer_id = {__tally_customer_0:String}
+//       AND timestamp >= {__tally_period_start:…} AND timestamp < {__tally_period_end:…}),
+//     aggregates AS (SELECT * FROM __tally_aggregates WHERE customer_id = {__tally_customer_0:String})
+//   SELECT * FROM (
+//   <template, raw.api_calls → __tally_raw_api_calls, {customer_id} → {__tally_customer_0}>
+//   )
+//   )
+//   UNION ALL …
 //   )
 //   SETTINGS readonly = 1, max_execution_time = …
 //
-// The template sits inside parentheses on lines of its own, after the lexer proved it is one
-// statement with balanced parentheses, so it cannot end the subquery or add clauses to ours.
-import { RESERVED_PREFIX, rewriteTemplate, scopedRawName, type ScannedTemplate } from './templateScan.ts'
+// The template text is ClickHouse's own single-statement serialisation, whose parentheses
+// balance and whose strings are escaped by the engine, so it cannot close the subquery or
+// reach our SETTINGS clause; runSandboxed.ts checks the composition as analysed anyway.
+import type { Period } from './parameters.ts'
+import { toClickHouseInstant } from './parameters.ts'
 import { sandboxSettings, type SandboxLimits } from './sandbox.ts'
+import { rewriteTemplate, scopedRawName, type EventSource, type ScannedTemplate } from './templateScan.ts'
+import { RESERVED_PREFIX } from './textWalls.ts'
 
 export const CUSTOMER_INDEX_COLUMN = `${RESERVED_PREFIX}_customer`
 export const ORG_PARAMETER = `${RESERVED_PREFIX}_org_id`
+/** The CTE holding the aggregate query's rows for every customer; `aggregates` is one customer's share. */
+export const AGGREGATES_CTE = `${RESERVED_PREFIX}_aggregates`
+const PERIOD_START = `${RESERVED_PREFIX}_period_start`
+const PERIOD_END = `${RESERVED_PREFIX}_period_end`
 
 export interface Scope {
   orgId: string
-  /** The raw metrics the version declares; each becomes one scope CTE. */
+  /** The raw metrics the version declares. */
   rawMetrics: readonly string[]
+  /** The billing period `[start, end)`, UTC. */
+  period: Period
 }
 
 export interface ComposedQuery {
-  /** Everything but the SETTINGS clause: what the final check parses (see runSandboxed.ts). */
+  /** Everything but the SETTINGS clause: what the final check analyses (see runSandboxed.ts). */
   body: string
   /** `body` + Tally's SETTINGS clause: what runs. */
   sql: string
-  /** Tally's bound parameters (org, raw metric names, per-copy customer ids); template parameters are added by the caller. */
+  /** Tally's bound parameters (org, raw metrics, period, per-copy customer ids); template parameters are added by the caller. */
   params: Record<string, string>
-  /** CTE and scratch table names the composed query may read besides `events`. */
+  /** Names of Tally's scope CTEs: the only places `events` is read. */
+  scopeCtes: string[]
+  /** Table names the parse-only check lets through besides the template's own CTEs. */
   tables: string[]
-  /** How many times `events` is read (one per scope CTE): the final check expects exactly this. */
+  /** The scratch table and the CTE that reads it, when the aggregate query ran first. */
+  scratch?: { cte: string; table: string }
+  /** How many times `events` appears in the text (one per scope CTE definition). */
   eventsReads: number
 }
 
+/** Where the customer query's `aggregates` comes from. */
+export type AggregatesSource =
+  | { kind: 'none' }
+  | { kind: 'inline'; aggregate: ScannedTemplate }
+  /** `byCustomer`: the rows have a String `customer_id`; each customer sees only its own. */
+  | { kind: 'table'; table: string; byCustomer: boolean }
+
+interface Built {
+  params: Record<string, string>
+  scopeCtes: Set<string>
+  eventsReads: number
+}
+
+function start(scope: Scope): Built {
+  const params: Record<string, string> = {
+    [ORG_PARAMETER]: scope.orgId,
+    [PERIOD_START]: toClickHouseInstant(scope.period.start),
+    [PERIOD_END]: toClickHouseInstant(scope.period.end),
+  }
+  scope.rawMetrics.forEach((metric, i) => (params[`${RESERVED_PREFIX}_metric_${i}`] = metric))
+  return { params, scopeCtes: new Set(), eventsReads: 0 }
+}
+
+/** The (source, metric) pairs a template reads, each once. */
+function sourcesOf(template: ScannedTemplate): Array<{ source: EventSource; metric: string }> {
+  const seen = new Map<string, { source: EventSource; metric: string }>()
+  for (const r of template.rawReferences) seen.set(`${r.source}.${r.metric}`, { source: r.source, metric: r.metric })
+  return [...seen.values()]
+}
+
 /**
- * The scope CTE over `events`. `fields` offers every top-level data field as text
- * (`fields['region']`); unused columns are pruned by the engine, so it costs nothing unless read.
+ * The scope CTEs over `events` for what `template` reads. `fields` offers every top-level data
+ * field as text (`fields['region']`); unused columns are pruned by the engine.
  */
-function scopeCtes(scope: Scope, params: Record<string, string>): string[] {
-  params[ORG_PARAMETER] = scope.orgId
-  return scope.rawMetrics.map((metric, i) => {
-    params[`${RESERVED_PREFIX}_raw_${i}`] = metric
+function scopeCtes(scope: Scope, built: Built, template: ScannedTemplate, customerParam?: string): string[] {
+  return sourcesOf(template).map(({ source, metric }) => {
+    const name = scopedRawName(metric, source)
+    built.scopeCtes.add(name)
+    built.eventsReads++
+    const conditions = [
+      `org_id = {${ORG_PARAMETER}:String}`,
+      `raw_metric = {${RESERVED_PREFIX}_metric_${scope.rawMetrics.indexOf(metric)}:String}`,
+      ...(customerParam === undefined ? [] : [`customer_id = {${customerParam}:String}`]),
+      ...(source === 'raw' ? [`timestamp >= {${PERIOD_START}:DateTime64(3)}`] : []),
+      `timestamp < {${PERIOD_END}:DateTime64(3)}`,
+    ]
     return (
-      `${scopedRawName(metric)} AS (\n` +
+      `${name} AS (\n` +
       `    SELECT customer_id, timestamp, event_id, data, CAST(JSONExtractKeysAndValues(data, 'String'), 'Map(String, String)') AS fields\n` +
       `    FROM events\n` +
-      `    WHERE org_id = {${ORG_PARAMETER}:String} AND raw_metric = {${RESERVED_PREFIX}_raw_${i}:String}\n` +
+      `    WHERE ${conditions.join('\n      AND ')}\n` +
       `  )`
     )
   })
@@ -65,21 +127,25 @@ function withClause(ctes: string[]): string {
   return ctes.length === 0 ? '' : `WITH\n  ${ctes.join(',\n  ')}\n`
 }
 
-/** The aggregate query, scoped, for all customers of one period. */
-export function composeAggregateQuery(opts: { scope: Scope; aggregate: ScannedTemplate; limits: SandboxLimits }): ComposedQuery {
-  const params: Record<string, string> = {}
-  const ctes = scopeCtes(opts.scope, params)
-  const body = `${withClause(ctes)}SELECT * FROM (\n${rewriteTemplate(opts.aggregate)}\n)`
-  return { body, sql: withSettings(body, opts.limits), params, tables: opts.scope.rawMetrics.map(scopedRawName), eventsReads: opts.scope.rawMetrics.length }
+function finish(built: Built, body: string, limits: SandboxLimits, extra: Pick<ComposedQuery, 'tables' | 'scratch'>): ComposedQuery {
+  const scopeCtes = [...built.scopeCtes]
+  return { body, sql: withSettings(body, limits), params: built.params, scopeCtes, eventsReads: built.eventsReads, ...extra, tables: [...scopeCtes, ...extra.tables] }
 }
 
-/** Where the customer query's `aggregates` comes from. */
-export type AggregatesSource = { kind: 'none' } | { kind: 'inline'; aggregate: ScannedTemplate } | { kind: 'table'; table: string }
+/** The aggregate query for all customers of the organisation and one period. */
+export function composeAggregateQuery(opts: { scope: Scope; aggregate: ScannedTemplate; limits: SandboxLimits; shapeOnly?: boolean }): ComposedQuery {
+  const built = start(opts.scope)
+  const ctes = scopeCtes(opts.scope, built, opts.aggregate)
+  const limit = opts.shapeOnly === true ? '\nLIMIT 0' : ''
+  const body = `${withClause(ctes)}SELECT * FROM (\n${rewriteTemplate(opts.aggregate)}\n)${limit}`
+  return finish(built, body, opts.limits, { tables: ['events'] })
+}
 
 /**
- * The customer query for `customerCount` customers in one statement: one copy of the template
- * per customer, each binding its own `{__tally_customer_<i>:String}` in place of
- * `{customer_id:String}`, tagged with the index in `__tally_customer`.
+ * The customer query for `customerIds` in one statement: one copy of the template per
+ * customer, each in its own scope (its own events, its own share of the aggregates), binding
+ * `{__tally_customer_<i>:String}` for `{customer_id:String}`, tagged with the index in
+ * `__tally_customer`.
  */
 export function composeCustomerQuery(opts: {
   scope: Scope
@@ -90,23 +156,31 @@ export function composeCustomerQuery(opts: {
   /** Appends LIMIT 0: the result's columns and types without its rows. */
   shapeOnly?: boolean
 }): ComposedQuery {
-  const params: Record<string, string> = {}
-  const ctes = scopeCtes(opts.scope, params)
-  const tables = opts.scope.rawMetrics.map(scopedRawName)
+  const built = start(opts.scope)
+  const top: string[] = []
+  const tables = ['events']
+  let scratch: ComposedQuery['scratch']
   if (opts.aggregates.kind === 'inline') {
-    ctes.push(`aggregates AS (\n${rewriteTemplate(opts.aggregates.aggregate)}\n)`)
-    tables.push('aggregates')
+    top.push(...scopeCtes(opts.scope, built, opts.aggregates.aggregate))
+    top.push(`${AGGREGATES_CTE} AS (\n${rewriteTemplate(opts.aggregates.aggregate)}\n)`)
   } else if (opts.aggregates.kind === 'table') {
-    ctes.push(`aggregates AS (SELECT * FROM ${opts.aggregates.table})`)
-    tables.push('aggregates', opts.aggregates.table)
+    top.push(`${AGGREGATES_CTE} AS (SELECT * FROM ${opts.aggregates.table})`)
+    scratch = { cte: AGGREGATES_CTE, table: opts.aggregates.table }
+    tables.push(opts.aggregates.table)
   }
+  if (opts.aggregates.kind !== 'none') tables.push(AGGREGATES_CTE, 'aggregates')
+  const byCustomer = opts.aggregates.kind === 'table' && opts.aggregates.byCustomer
   const copies = opts.customerIds.map((id, i) => {
-    const name = `${CUSTOMER_INDEX_COLUMN}_${i}`
-    params[name] = id
-    const text = rewriteTemplate(opts.customer, (p) => (p === 'customer_id' ? name : p))
-    return `SELECT ${i} AS ${CUSTOMER_INDEX_COLUMN}, * FROM (\n${text}\n)`
+    const param = `${CUSTOMER_INDEX_COLUMN}_${i}`
+    built.params[param] = id
+    const ctes = scopeCtes(opts.scope, built, opts.customer, param)
+    if (opts.aggregates.kind !== 'none') {
+      ctes.push(`aggregates AS (SELECT * FROM ${AGGREGATES_CTE}${byCustomer ? ` WHERE customer_id = {${param}:String}` : ''})`)
+    }
+    const text = rewriteTemplate(opts.customer, (p) => (p === 'customer_id' ? param : p))
+    return `SELECT ${i} AS ${CUSTOMER_INDEX_COLUMN}, * FROM (\n${withClause(ctes)}SELECT * FROM (\n${text}\n)\n)`
   })
   const limit = opts.shapeOnly === true ? '\nLIMIT 0' : ''
-  const body = `${withClause(ctes)}SELECT * FROM (\n${copies.join('\nUNION ALL\n')}\n)${limit}`
-  return { body, sql: withSettings(body, opts.limits), params, tables, eventsReads: opts.scope.rawMetrics.length }
+  const body = `${withClause(top)}SELECT * FROM (\n${copies.join('\nUNION ALL\n')}\n)${limit}`
+  return finish(built, body, opts.limits, { tables, scratch })
 }

@@ -1,12 +1,11 @@
-// A small ClickHouse SQL tokenizer: enough to find statement separators, comments, literals,
-// query parameters (`{name:Type}`) and `raw.<metric>` references with their line and column,
-// without trying to parse. ClickHouse's own parser (`EXPLAIN AST`) is the authority on
-// syntax; this only has to agree with it on where strings, identifiers and comments end, so
-// a `;` or `raw.x` inside a string is never mistaken for code.
+// A small ClickHouse SQL tokenizer: comments, literals, query parameters (`{name:Type}`) and
+// `raw.<metric>` references with their line and column, without trying to parse. It decides
+// nothing about what a text means: ClickHouse's parser does (canonicalQuery.ts). It only adds
+// walls (textWalls.ts) and finds the places Tally rewrites in ClickHouse's own re-serialisation.
 //
-// NOTE: chDB executes every statement of a multi-statement text, even behind `EXPLAIN AST`
-// (verified: `EXPLAIN AST SELECT 1; DROP TABLE events` dropped the table). So user text
-// reaches ClickHouse only after this lexer found no separator in it.
+// Words are ASCII only. Every other character outside a literal or comment becomes a
+// one-character `punct` token, so a Unicode quote (‘ ’ “ ” are quotes to ClickHouse), a
+// zero-width space or a homoglyph is never taken for part of a name; textWalls.ts refuses it.
 
 export type TokenKind = 'word' | 'quoted_ident' | 'string' | 'number' | 'param' | 'punct' | 'comment' | 'space'
 
@@ -32,9 +31,11 @@ export class LexError extends Error {
   }
 }
 
-const WORD_START = /[A-Za-z_\u0080-\uffff]/
-const WORD_PART = /[A-Za-z0-9_$\u0080-\uffff]/
+const WORD_START = /[A-Za-z_]/
+const WORD_PART = /[A-Za-z0-9_$]/
 const DIGIT = /[0-9]/
+/** ClickHouse's whitespace; `\s` would also take Unicode spaces such as U+00A0 for blanks. */
+const ASCII_SPACE = /[ \t\n\r\f\v]/
 
 /** Tokenizes `source`; throws LexError `syntax_error` on an unterminated string, identifier or comment. */
 export function tokenize(source: string): Token[] {
@@ -56,9 +57,9 @@ export function tokenize(source: string): Token[] {
     const ch = source[i]!
     const col = i - lineStart + 1
     const next = source[i + 1]
-    if (/\s/.test(ch)) {
+    if (ASCII_SPACE.test(ch)) {
       let j = i + 1
-      while (j < source.length && /\s/.test(source[j]!)) j++
+      while (j < source.length && ASCII_SPACE.test(source[j]!)) j++
       push('space', j, line, col)
     } else if ((ch === '-' && next === '-') || ch === '#') {
       // ClickHouse accepts `--` and `#` line comments (the latter only when followed by space or !, but

@@ -7,18 +7,23 @@
 //   2. customer query: chunks of `chunkSize` customers, each chunk one sandboxed statement
 //      with one copy of the template per customer (UNION ALL), reading `aggregates` from the
 //      scratch table.
-// Every statement is re-checked as a whole before it runs (runSandboxed.ts). Exact under
-// duplicate events because `events` holds one row per (org_id, event_id) (metering invariant 2).
+// A stored template is prepared again on every run, exactly as at validation (prepareTemplate.ts:
+// the rules or the tables may have changed since), and every statement is checked again as a
+// whole, parsed and analysed, before it runs (runSandboxed.ts). Exact under duplicate events
+// because `events` holds one row per (org_id, event_id) (metering invariant 2).
 import { randomBytes } from 'node:crypto'
 import type { ClickHouseHandle } from '../platform/clickhouse/openClickHouse.ts'
 import { UnprocessableError } from '../platform/errors.ts'
+import { canonicalQuery } from './canonicalQuery.ts'
 import { composeAggregateQuery, composeCustomerQuery, CUSTOMER_INDEX_COLUMN, type Scope } from './composeQuery.ts'
 import type { ResolvedMetricVersion } from './metricDefinition.ts'
+import { checkParameterValues } from './parameterValues.ts'
 import { bindParameters, type Period } from './parameters.ts'
-import { quantityColumn, quantityColumnProblem, quantityText, sumQuantities, type ColumnMeta } from './resultShape.ts'
-import { assertCtesShadowNothing, assertSingleStatement, checkComposedQuery, executeSandboxed } from './runSandboxed.ts'
+import { prepareTemplate, type PreparedTemplate } from './prepareTemplate.ts'
+import { quantityColumn, quantityColumnProblem, quantityText, reservedColumnProblem, sumQuantities, type ColumnMeta } from './resultShape.ts'
+import { checkComposedQuery, executeSandboxed, storedTableNames } from './runSandboxed.ts'
 import { DEFAULT_LIMITS, toSandboxError, type SandboxLimits } from './sandbox.ts'
-import { RESERVED_PREFIX, scanTemplate, type ScannedTemplate } from './templateScan.ts'
+import { RESERVED_PREFIX } from './textWalls.ts'
 
 export interface CustomerQuantity {
   customerId: string
@@ -55,12 +60,15 @@ export interface MetricQuantitiesInput {
   chunkSize?: number
 }
 
-function scanOrThrow(role: 'aggregate_query' | 'customer_query', text: string, version: ResolvedMetricVersion): ScannedTemplate {
-  const scanned = scanTemplate({ role, text, rawMetrics: version.rawMetrics, declaredParameters: new Map(version.parameters.map((p) => [p.name, p.type])) })
-  if (scanned.issues.length > 0) {
-    throw new UnprocessableError('invalid_template', `The ${role} is invalid: ${scanned.issues[0]!.message}`, scanned.issues.map((i) => ({ field: i.query, code: i.code, message: i.message })))
+async function prepareOrThrow(opts: Omit<Parameters<typeof prepareTemplate>[0], 'hasAggregates'> & { hasAggregates?: boolean }): Promise<PreparedTemplate> {
+  const outcome = await prepareTemplate({ hasAggregates: false, ...opts })
+  if (!outcome.ok) {
+    const issues = outcome.issues
+    throw new UnprocessableError('invalid_template', `The ${opts.role} is invalid: ${issues[0]!.code}: ${issues[0]!.message}`, issues.map((i) => ({ field: i.query, code: i.code, message: i.message })), {
+      issues,
+    })
   }
-  return scanned
+  return outcome.template
 }
 
 export async function metricQuantities(input: MetricQuantitiesInput): Promise<MetricQuantities> {
@@ -68,40 +76,48 @@ export async function metricQuantities(input: MetricQuantitiesInput): Promise<Me
   const limits = input.limits ?? DEFAULT_LIMITS
   const chunkSize = input.chunkSize ?? 100
   const { handle, version } = input
-  const scope: Scope = { orgId: input.orgId, rawMetrics: version.rawMetrics }
+  const scope: Scope = { orgId: input.orgId, rawMetrics: version.rawMetrics, period: input.period }
   const params = bindParameters({ customerId: '', period: input.period, declared: version.parameters, overrides: input.parameterOverrides })
-  const customer = scanOrThrow('customer_query', version.customerQuery, version)
-  const aggregate = version.aggregateQuery === null ? null : scanOrThrow('aggregate_query', version.aggregateQuery, version)
-  const templateCtes = [...(aggregate?.cteNames ?? []), ...customer.cteNames]
+  await checkParameterValues({ handle, declared: version.parameters, values: params, limits })
+  const storedTables = await storedTableNames(handle)
+  const common = { handle, version, params, storedTables, limits }
+  const aggregate = version.aggregateQuery === null ? null : await prepareOrThrow({ ...common, role: 'aggregate_query', text: version.aggregateQuery })
+  const customer = await prepareOrThrow({ ...common, role: 'customer_query', text: version.customerQuery, hasAggregates: aggregate !== null })
   const stats: RunStats = { queries: 0, rowsRead: 0, bytesRead: 0, elapsedMs: 0 }
   const out: CustomerQuantity[] = []
   let columns: ColumnMeta[] = []
   let scratch: string | null = null
+  let user = aggregate?.user ?? customer.user
   try {
-    await assertCtesShadowNothing(handle, templateCtes)
+    let byCustomer = false
     if (aggregate !== null) {
-      const composed = composeAggregateQuery({ scope, aggregate, limits })
+      const composed = composeAggregateQuery({ scope, aggregate: aggregate.canonical, limits })
       const all = { ...params, ...composed.params }
-      await checkComposedQuery(handle, composed, all, templateCtes)
+      await checkComposedQuery({ handle, composed, params: all, limits, storedTables })
       const result = await executeSandboxed(handle, composed.sql, all)
       count(stats, result)
+      const reserved = reservedColumnProblem(result.meta, [])
+      if (reserved !== null) throw new UnprocessableError(reserved.code, reserved.message)
       scratch = `${RESERVED_PREFIX}_agg_${randomBytes(8).toString('hex')}`
-      await materialize(handle, scratch, result.meta, result.data)
+      byCustomer = await materialize(handle, scratch, result.meta, result.data, limits)
     }
+    user = customer.user
     for (let from = 0; from < input.customerIds.length; from += chunkSize) {
       const ids = input.customerIds.slice(from, from + chunkSize)
       const composed = composeCustomerQuery({
         scope,
-        customer,
-        aggregates: scratch === null ? { kind: 'none' } : { kind: 'table', table: scratch },
+        customer: customer.canonical,
+        aggregates: scratch === null ? { kind: 'none' } : { kind: 'table', table: scratch, byCustomer },
         customerIds: ids,
         limits,
       })
       const all = { ...params, ...composed.params }
-      await checkComposedQuery(handle, composed, all, templateCtes)
+      await checkComposedQuery({ handle, composed, params: all, limits, storedTables })
       const result = await executeSandboxed(handle, composed.sql, all)
       count(stats, result)
-      const meta = result.meta.filter((c) => c.name !== CUSTOMER_INDEX_COLUMN)
+      const reserved = reservedColumnProblem(result.meta, [CUSTOMER_INDEX_COLUMN])
+      if (reserved !== null) throw new UnprocessableError(reserved.code, reserved.message)
+      const meta = result.meta.slice(1)
       const problem = quantityColumnProblem(meta, version.dimensions)
       if (problem !== null) throw new UnprocessableError(problem.code, problem.message)
       out.push(...splitByCustomer(ids, meta, result.data))
@@ -109,7 +125,7 @@ export async function metricQuantities(input: MetricQuantitiesInput): Promise<Me
       columns = meta.map((c) => (c === q ? { name: 'quantity', type: c.type } : c))
     }
   } catch (err) {
-    throw toSandboxError(err, limits)
+    throw toSandboxError(err, limits, user)
   } finally {
     if (scratch !== null) await handle.client.command({ query: `DROP TABLE IF EXISTS ${scratch} SYNC` }).catch(() => undefined)
   }
@@ -123,6 +139,7 @@ function count(stats: RunStats, result: { rowsRead: number; bytesRead: number })
   stats.bytesRead += result.bytesRead
 }
 
+/** Rows by the index Tally gave each copy (reservedColumnProblem proved the column is Tally's). */
 function splitByCustomer(ids: readonly string[], columns: ColumnMeta[], data: Array<Record<string, unknown>>): CustomerQuantity[] {
   const q = quantityColumn(columns)!
   const rowsOf: Array<Array<Record<string, unknown>>> = ids.map(() => [])
@@ -150,7 +167,7 @@ function quoteIdent(name: string): string {
  * JSON round trip is lossless here: decimals and 64-bit integers arrive quoted, floats as
  * their shortest exact text.
  */
-async function materialize(handle: ClickHouseHandle, table: string, meta: ColumnMeta[], data: Array<Record<string, unknown>>): Promise<void> {
+async function materialize(handle: ClickHouseHandle, table: string, meta: ColumnMeta[], data: Array<Record<string, unknown>>, limits: SandboxLimits): Promise<boolean> {
   if (meta.length === 0) throw new UnprocessableError('aggregate_query_empty', 'the aggregate query returns no columns')
   // With a customer_id column the table is sorted by it, so each copy of the customer query
   // (`WHERE customer_id = {…}`) reads a few small granules instead of every row: without the
@@ -159,8 +176,11 @@ async function materialize(handle: ClickHouseHandle, table: string, meta: Column
   const engine = byCustomer ? 'MergeTree ORDER BY customer_id SETTINGS index_granularity = 128' : 'Memory'
   const ddl = `CREATE TABLE ${table} (${meta.map((c) => `${quoteIdent(c.name)} ${c.type}`).join(', ')}) ENGINE = ${engine}`
   // The types are ClickHouse's own text, but an Enum or named Tuple can carry user-chosen
-  // strings; one statement is checked before anything runs (chDB runs every statement).
-  assertSingleStatement(ddl)
-  await handle.client.command({ query: ddl })
+  // strings, and chDB runs every statement of a text: what runs is ClickHouse's own
+  // re-serialisation of the DDL, which formatQuery gives only for exactly one statement.
+  const single = await canonicalQuery(handle, ddl, limits)
+  if (!single.ok) throw new UnprocessableError('aggregate_query_columns', `the aggregate query's columns cannot be stored: ${single.message}`)
+  await handle.client.command({ query: single.text })
   if (data.length > 0) await handle.client.insert({ table, values: data, format: 'JSONEachRow' })
+  return byCustomer
 }

@@ -34,6 +34,24 @@ export function quantityColumnProblem(columns: readonly ColumnMeta[], dimensions
   return null
 }
 
+/**
+ * Columns named like Tally's (`__tally…`) in a result, beyond the ones Tally put there
+ * (`expected`, in that order at the front), or any column name twice. A template cannot write
+ * such a name (textWalls.ts), but a type can carry one (`untuple` of a named Tuple whose type
+ * is a string), and a second `__tally_customer` would decide which customer a row bills.
+ */
+export function reservedColumnProblem(columns: readonly ColumnMeta[], expected: readonly string[]): { code: string; message: string } | null {
+  const names = columns.map((c) => c.name)
+  const front = names.slice(0, expected.length)
+  const extra = names.slice(expected.length).filter((n) => n.toLowerCase().startsWith('__tally'))
+  if (front.join('\u0000') !== expected.join('\u0000') || extra.length > 0) {
+    return { code: 'reserved_name', message: `the query returns column(s) named like Tally's: ${extra.join(', ') || names.join(', ')}` }
+  }
+  const twice = names.filter((n, i) => names.indexOf(n) !== i)
+  if (twice.length > 0) return { code: 'duplicate_column', message: `the query returns ${twice.join(', ')} more than once; give each column its own name` }
+  return null
+}
+
 /** A quantity cell as an exact decimal string: quoted decimals and 64-bit ints arrive as strings, small ints as numbers, NULL as 0. */
 export function quantityText(value: unknown): string {
   if (value === null || value === undefined) return '0'

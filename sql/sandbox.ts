@@ -1,9 +1,11 @@
 // The limits every template run is held to, written into the query's own SETTINGS clause.
 // NOTE: not as client settings: chDB turns client settings into session SETs that would stay
 // in force for every later query on the shared handle (platform/clickhouse/openClickHouse.ts).
-import { UnprocessableError } from '../platform/errors.ts'
+import { TallyError, UnprocessableError } from '../platform/errors.ts'
 import { toClickHouseError } from '../platform/clickhouse/clickHouseErrors.ts'
 import { engineError } from '../platform/clickhouse/engineError.ts'
+import type { ScannedTemplate } from './templateScan.ts'
+import { userFacing } from './userFacingError.ts'
 
 export interface SandboxLimits {
   /** Wall time of one query, seconds (`max_execution_time`). */
@@ -57,6 +59,25 @@ export function sandboxSettings(limits: SandboxLimits): string {
   ].join(', ')
 }
 
+/**
+ * The SETTINGS clause of every statement Tally derives from template text without running it
+ * for a result (formatQuery, EXPLAIN AST, EXPLAIN QUERY TREE): readonly and the same time,
+ * read and memory limits, because analysis evaluates scalar subqueries. No result-row limit:
+ * these statements answer with one row per line of a dump Tally asked for.
+ */
+export function checkSettings(limits: SandboxLimits): string {
+  return [
+    'readonly = 1',
+    `max_execution_time = ${positiveInt(limits.maxExecutionSeconds, 'maxExecutionSeconds')}`,
+    "timeout_overflow_mode = 'throw'",
+    `max_rows_to_read = ${positiveInt(limits.maxRowsToRead, 'maxRowsToRead')}`,
+    `max_bytes_to_read = ${positiveInt(limits.maxBytesToRead, 'maxBytesToRead')}`,
+    "read_overflow_mode = 'throw'",
+    `max_memory_usage = ${positiveInt(limits.maxMemoryBytes, 'maxMemoryBytes')}`,
+    "session_timezone = 'UTC'",
+  ].join(', ')
+}
+
 /** ClickHouse error codes (src/Common/ErrorCodes.cpp) that mean a sandbox limit was hit. */
 const LIMIT_BY_CODE: Record<string, { limit: string; what: string }> = {
   '158': { limit: 'max_rows_to_read', what: 'read more rows than allowed' },
@@ -73,9 +94,11 @@ const ENGINE_NAME = /^Code: \d+\. DB::Exception: /
 /**
  * Turns a failure of a template run into what the API answers: a limit hit is 422
  * `sandbox_limit_exceeded` naming the limit; any other ClickHouse refusal of the query is
- * 422 `query_failed` with the engine's message; a connection problem stays 503.
+ * 422 `query_failed` with the engine's message, said in the terms of `user` (the user's own
+ * text: line, column, no internal names; userFacingError.ts); a connection problem stays 503.
  */
-export function toSandboxError(cause: unknown, limits: SandboxLimits): unknown {
+export function toSandboxError(cause: unknown, limits: SandboxLimits, user?: ScannedTemplate): unknown {
+  if (cause instanceof TallyError) return cause
   const err = engineError(cause)
   if (err === null) return toClickHouseError(cause, 'metric query')
   const hit = LIMIT_BY_CODE[err.code]
@@ -87,7 +110,7 @@ export function toSandboxError(cause: unknown, limits: SandboxLimits): unknown {
       max_memory_usage: limits.maxMemoryBytes,
       max_result_rows: limits.maxResultRows,
     }[hit.limit]
-    const e = new UnprocessableError('sandbox_limit_exceeded', `The query ${hit.what} (${hit.limit} = ${value}): ${err.message}`, [], {
+    const e = new UnprocessableError('sandbox_limit_exceeded', `The query ${hit.what} (${hit.limit} = ${value}): ${userFacing(err.message, user).message}`, [], {
       limit: hit.limit,
       value,
     })
@@ -95,12 +118,15 @@ export function toSandboxError(cause: unknown, limits: SandboxLimits): unknown {
     return e
   }
   if (err.code === '164') {
-    const e = new UnprocessableError('readonly_violation', `The query tried to change data or settings: ${err.message}`)
+    const e = new UnprocessableError('readonly_violation', `The query tried to change data or settings: ${userFacing(err.message, user).message}`)
     e.cause = cause
     return e
   }
-  const e = new UnprocessableError('query_failed', `ClickHouse refused the query (${err.type ?? err.code}): ${err.message.replace(ENGINE_NAME, '')}`, [], {
+  const said = userFacing(err.message.replace(ENGINE_NAME, ''), user)
+  const where = said.line === undefined ? {} : { line: said.line, column: said.column }
+  const e = new UnprocessableError('query_failed', `ClickHouse refused the query (${err.type ?? err.code}): ${said.message}`, [], {
     clickhouse_code: err.type ?? err.code,
+    ...where,
   })
   e.cause = cause
   return e

@@ -1,8 +1,11 @@
-// The first, text-level look at a template: one statement, a SELECT, known parameters with
-// allowed types, `raw.<metric>` references to declared raw metrics, and the names of the
-// template's own CTEs. Everything here has a line and column. Nothing is sent to ClickHouse.
+// The text-level look at a template: the walls of textWalls.ts, a SELECT, known parameters
+// with allowed types, `raw.<metric>` / `history.<metric>` references to declared raw metrics,
+// and the names of the template's own CTEs. Everything here has a line and column. Nothing is
+// sent to ClickHouse. It runs twice: on the user's text (for positions the user can read) and
+// on ClickHouse's re-serialisation of it, which is what Tally rewrites and runs.
 import { identName, isIdent, isKeyword, LexError, significant, tokenize, type Token } from './lexer.ts'
 import { isAllowedParameterType, parsePlaceholder, SYSTEM_PARAMETERS, type Placeholder } from './parameters.ts'
+import { RESERVED_PREFIX, textWallIssues } from './textWalls.ts'
 
 export type QueryRole = 'aggregate_query' | 'customer_query'
 
@@ -15,8 +18,16 @@ export interface TemplateIssue {
   column?: number
 }
 
-/** A `raw.<metric>` reference: the tokens `raw`, `.`, `<metric>` in the text. */
+/**
+ * `raw` is the organisation's events of the metric in the billing period (and, in the
+ * customer query, of the customer); `history` the same from the beginning up to the period's
+ * end, for state carried into the period (an instance started before it).
+ */
+export type EventSource = 'raw' | 'history'
+
+/** A `raw.<metric>` or `history.<metric>` reference: the tokens `raw`, `.`, `<metric>` in the text. */
 export interface RawReference {
+  source: EventSource
   metric: string
   /** Token offsets in the source: replaced as a whole by the scope rewrite. */
   start: number
@@ -36,9 +47,9 @@ export interface ScannedTemplate {
   issues: TemplateIssue[]
 }
 
-/** Names Tally uses in the queries it builds around a template. */
-export const RESERVED_PREFIX = '__tally'
 export const AGGREGATES_TABLE = 'aggregates'
+/** Names a template's CTE may not take: they are how it reaches Tally's scope. */
+const RESERVED_CTE_NAMES = new Set(['raw', 'history', AGGREGATES_TABLE])
 
 export function scanTemplate(opts: {
   role: QueryRole
@@ -66,12 +77,7 @@ export function scanTemplate(opts: {
     return empty
   }
 
-  // One statement: a `;` is allowed only as the very last token.
-  sig.forEach((t, i) => {
-    if (t.kind === 'punct' && t.text === ';' && i !== sig.length - 1) {
-      issue('multiple_statements', 'only one statement is allowed; remove the `;` and what follows', t)
-    }
-  })
+  for (const wall of textWallIssues(text, tokens)) issue(wall.code, wall.message, wall)
   const first = sig[0]!
   if (!(isKeyword(first, 'SELECT') || isKeyword(first, 'WITH') || (first.kind === 'punct' && first.text === '('))) {
     issue('statement_not_select', `a template is one SELECT (or WITH … SELECT); found ${first.text.toUpperCase()}`, first)
@@ -128,19 +134,20 @@ export function scanTemplate(opts: {
     const t = sig[i]!
     const dot = sig[i + 1]
     const name = sig[i + 2]
-    if (t.kind === 'word' && t.text.toLowerCase() === 'raw' && dot?.text === '.' && isIdent(name) && dot.start === t.end && name.start === dot.end) {
+    const source = t.kind === 'word' ? t.text.toLowerCase() : ''
+    if ((source === 'raw' || source === 'history') && dot?.text === '.' && isIdent(name) && dot.start === t.end && name.start === dot.end) {
       const metric = identName(name)
       if (!opts.rawMetrics.includes(metric)) {
-        issue('raw_metric_not_declared', `raw.${metric} is not one of this metric's raw metrics (${opts.rawMetrics.join(', ') || 'none'})`, t)
+        issue('raw_metric_not_declared', `${source}.${metric} is not one of this metric's raw metrics (${opts.rawMetrics.join(', ') || 'none'})`, t)
       }
-      rawReferences.push({ metric, start: t.start, end: name.end, line: t.line, column: t.column })
+      rawReferences.push({ source, metric, start: t.start, end: name.end, line: t.line, column: t.column })
       i += 2
       continue
     }
     // `name AS (SELECT …` / `name AS (WITH …`: a CTE definition.
     if (isIdent(t) && isKeyword(sig[i + 1], 'AS') && sig[i + 2]?.text === '(' && (isKeyword(sig[i + 3], 'SELECT') || isKeyword(sig[i + 3], 'WITH'))) {
       const cte = identName(t)
-      if (cte.toLowerCase().startsWith(RESERVED_PREFIX) || cte === AGGREGATES_TABLE || cte.toLowerCase() === 'raw') {
+      if (RESERVED_CTE_NAMES.has(cte.toLowerCase())) {
         issue('cte_name_reserved', `${cte} is a name Tally uses; pick another CTE name`, t)
       }
       cteNames.push(cte)
@@ -149,13 +156,13 @@ export function scanTemplate(opts: {
   return { role, text, tokens, placeholders, rawReferences, cteNames, issues }
 }
 
-/** The CTE name a `raw.<metric>` reference becomes in the scoped query. */
-export function scopedRawName(metric: string): string {
-  return `${RESERVED_PREFIX}_raw_${metric}`
+/** The CTE name a `raw.<metric>` / `history.<metric>` reference becomes in the scoped query. */
+export function scopedRawName(metric: string, source: EventSource = 'raw'): string {
+  return `${RESERVED_PREFIX}_${source}_${metric}`
 }
 
 /**
- * The template text with every `raw.<metric>` replaced by its scope CTE name and, when
+ * The template text with every `raw.<metric>` / `history.<metric>` replaced by its scope CTE name and, when
  * `renameParameters` is given, placeholders renamed (the batch query binds one customer id
  * per copy of the customer query). Comments and spacing stay as written.
  */
@@ -163,7 +170,7 @@ export function rewriteTemplate(scanned: ScannedTemplate, renameParameters?: (na
   const edits: Array<{ start: number; end: number; text: string }> = scanned.rawReferences.map((r) => ({
     start: r.start,
     end: r.end,
-    text: scopedRawName(r.metric),
+    text: scopedRawName(r.metric, r.source),
   }))
   if (renameParameters !== undefined) {
     for (const t of scanned.tokens) {
@@ -179,14 +186,5 @@ export function rewriteTemplate(scanned: ScannedTemplate, renameParameters?: (na
     out += scanned.text.slice(at, e.start) + e.text
     at = e.end
   }
-  out += scanned.text.slice(at)
-  // A trailing `;` would end the subquery the template is spliced into.
-  return stripTrailingSemicolon(out)
-}
-
-function stripTrailingSemicolon(text: string): string {
-  const sig = significant(tokenize(text))
-  const last = sig[sig.length - 1]
-  if (last?.text !== ';') return text
-  return text.slice(0, last.start) + text.slice(last.end)
+  return out + scanned.text.slice(at)
 }

@@ -1,6 +1,8 @@
 -- GB-hours from start/stop events: each `start` of an instance runs until the instance's
--- next event if that is a `stop`, else until the period ends; only the part inside the
--- period counts. data: {"instance_id": "i-1", "action": "start"|"stop", "gb": "2"}.
+-- next event if that is a `stop`, else until the period ends: only the part inside the
+-- period counts. It reads history.instances (the customer's events up to the period's end,
+-- from before the period too), because an instance started last month runs into this one.
+-- data: {"instance_id": "i-1", "action": "start"|"stop", "gb": "2"}.
 -- raw metrics: instances · unit: GB-hour
 -- GB-milliseconds are summed exactly, then divided once by 3,600,000 (Decimal, 9 fractional
 -- digits, truncated): one truncation per customer and period, not one per span.
@@ -12,7 +14,7 @@ WITH transitions AS (
         timestamp AS at,
         leadInFrame(fields['action']) OVER w AS next_action,
         leadInFrame(timestamp) OVER w AS next_at
-    FROM raw.instances
+    FROM history.instances
     WHERE customer_id = {customer_id:String}
       AND timestamp < {period_end:DateTime64(3)}
     WINDOW w AS (PARTITION BY instance ORDER BY timestamp, event_id ROWS BETWEEN CURRENT ROW AND 1 FOLLOWING)
