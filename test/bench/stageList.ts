@@ -4,8 +4,9 @@ import { writerStage } from './writerStage.ts'
 import { queryStage } from './queryStage.ts'
 import { kafkaStages } from './kafkaStages.ts'
 import { ratingStage } from './ratingStage.ts'
+import { sharingStage } from './sharingStage.ts'
 
 export function stageList(): Stage[] {
   const [producerStage, kafkaEndToEndStage] = kafkaStages
-  return [gatewayStage, batchStage, producerStage!, writerStage, kafkaEndToEndStage!, embeddedStage, queryStage, ratingStage].sort((a, b) => Number(a.id) - Number(b.id))
+  return [gatewayStage, batchStage, producerStage!, writerStage, kafkaEndToEndStage!, embeddedStage, queryStage, ratingStage, sharingStage].sort((a, b) => Number(a.id) - Number(b.id))
 }
