@@ -187,5 +187,5 @@ describe('rating scheduler leader election (PGlite)', () => {
       await h.close()
       rmSync(dir, { recursive: true, force: true })
     }
-  })
+  }, 120_000) // opening PGlite took 33 s to over 60 s with six test runs on two cores
 })
