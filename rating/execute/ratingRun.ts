@@ -1,5 +1,5 @@
-// The rating job. For every contract invoice that is due (its billing date's local midnight
-// has passed) and not yet final:
+// The rating job. For every contract invoice that is due (its billing date has begun in the
+// contract's zone: compute/calendar/zonedBoundary.ts) and not yet final:
 //   plan   – items per product and phase segment (pure, invoicePlan.ts);
 //   fetch  – ONE metric run per (metric version, period) for all customers of the page that
 //            need it (QuantitySource), never one query per customer;
