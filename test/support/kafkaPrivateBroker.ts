@@ -2,7 +2,7 @@
 // other suites use at 127.0.0.1:9092 is never disturbed. Same scripts as deploy/local (jars
 // from Maven Central), its own temp data dir and ports.
 import { execFile } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -17,6 +17,8 @@ export interface PrivateBroker {
   start(): Promise<void>
   /** Controlled shutdown (SIGTERM); data and committed offsets are kept. */
   stop(): Promise<void>
+  /** An outage: SIGKILL, no controlled shutdown (the next start recovers its logs). */
+  kill(): Promise<void>
   /** Stops it and deletes its data dir. */
   destroy(): Promise<void>
 }
@@ -37,6 +39,15 @@ async function freePortPair(): Promise<number> {
   throw new Error('no free port pair for a private Kafka broker')
 }
 
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch {
+    return false
+  }
+}
+
 export async function createPrivateBroker(): Promise<PrivateBroker> {
   const dir = mkdtempSync(join(tmpdir(), 'tally-test-kafka-'))
   const port = await freePortPair()
@@ -46,6 +57,12 @@ export async function createPrivateBroker(): Promise<PrivateBroker> {
     brokers: [`127.0.0.1:${port}`],
     start: async () => void (await script('up.sh')),
     stop: async () => void (await script('down.sh')),
+    async kill() {
+      // Only this broker's own process: the pid its up.sh wrote into its private dir.
+      const pid = Number(readFileSync(join(dir, 'kafka.pid'), 'utf8').trim())
+      process.kill(pid, 'SIGKILL')
+      while (alive(pid)) await new Promise((r) => setTimeout(r, 50))
+    },
     async destroy() {
       await script('down.sh', '--purge').catch(() => {})
       if (dir.startsWith(tmpdir())) rmSync(dir, { recursive: true, force: true })
