@@ -355,6 +355,27 @@ export function metricQuantitiesSuite(handle: () => ClickHouseHandle): void {
         expect(err).toMatchObject({ code: 'query_failed', extra: { clickhouse_code: 'UNKNOWN_IDENTIFIER' } })
       })
 
+      it('an engine error points at the user’s own line and column and hides the rewrite', async () => {
+        const text = '-- the quantity\nSELECT count() AS quantity\nFROM raw.api_calls\nWHERE  fields[\'x\'] = nope'
+        const err = (await metricQuantities({ handle: handle(), orgId: ORG, version: sqlMetric('api_calls', text), customerIds: ['c01', 'c02'], period: PERIOD }).catch((e: unknown) => e)) as TallyError
+        expect(err).toMatchObject({ code: 'query_failed', extra: { line: 4, column: 22 } })
+        expect(err.message).toContain('nope')
+        expect(err.message).not.toMatch(/__tally|In scope|FROM events/)
+      })
+
+      it('a parameter value that is not of its type is a 400 naming the parameter, and nothing runs', async () => {
+        const version = sqlMetric('api_calls', 'SELECT count() * {rate:Decimal(18, 2)} AS quantity FROM raw.api_calls', {
+          parameters: [{ name: 'rate', type: 'Decimal(18, 2)', default: '1.50' }],
+        })
+        const ok = await metricQuantities({ handle: handle(), orgId: ORG, version, customerIds: ['c01'], period: PERIOD, parameterOverrides: { rate: '2' } })
+        expect(ok.customers[0]!.quantity).toBe(String(Number(expected.api_calls!.get('c01')) * 2))
+        const err = await metricQuantities({ handle: handle(), orgId: ORG, version, customerIds: ['c01'], period: PERIOD, parameterOverrides: { rate: 'two' } }).catch((e: unknown) => e)
+        expect(err).toMatchObject({ category: 'validation', code: 'invalid_parameter', details: [{ field: 'parameters.rate', code: 'invalid_parameter' }] })
+        const bad = sqlMetric('api_calls', 'SELECT count() * {rate:Decimal(18, 2)} AS quantity FROM raw.api_calls', { parameters: [{ name: 'rate', type: 'Decimal(18, 2)', default: 'x' }] })
+        const outcome = await validateMetricVersion({ handle: handle(), orgId: ORG, version: bad })
+        expect(outcome.issues).toEqual([{ query: 'customer_query', code: 'invalid_parameter', message: expect.stringContaining('rate') }])
+      })
+
       it('limits do not leak into the session: a plain query afterwards is unlimited', async () => {
         await limitHit({ maxRowsToRead: 10 })
         const rs = await handle().client.query({ query: "SELECT toString(getSetting('max_rows_to_read')) AS m, toString(getSetting('readonly')) AS r", format: 'JSONEachRow' })

@@ -1,8 +1,8 @@
 // Validation of a metric version, cheapest and most local check first, and nothing of the
 // user's text analysed or run until every parse-only check has passed:
-//   1. each template through prepareTemplate.ts: text walls, node-sql-parser, ClickHouse's
+//   1. parameter defaults are values of their types (parameterValues.ts);
+//   2. each template through prepareTemplate.ts: text walls, node-sql-parser, ClickHouse's
 //      re-serialisation (formatQuery), the same walls on it, its tree (EXPLAIN AST);
-//   2. parameter defaults are values of their types (parameterValues.ts);
 //   3. the composition as analysed (runSandboxed.ts: EXPLAIN AST, then EXPLAIN QUERY TREE);
 //   4. only then the shape: the composed customer query with LIMIT 0 must return `quantity`
 //      as an integer or Decimal, plus the declared dimension columns, and nothing named `__tally…`.
@@ -41,6 +41,12 @@ export async function validateMetricVersion(opts: {
   const limits = opts.limits ?? DEFAULT_LIMITS
   const failed = (issues: TemplateIssue[]): ValidationOutcome => ({ valid: false, issues, aggregate: null, customer: null, columns: [] })
   const params = bindParameters({ customerId: '', period: SAMPLE_PERIOD, declared: version.parameters })
+  try {
+    await checkParameterValues({ handle, declared: version.parameters, values: params, limits })
+  } catch (err) {
+    if (err instanceof TallyError) return failed([{ query: 'customer_query', code: err.code, message: err.message }])
+    throw err
+  }
   const storedTables = await storedTableNames(handle)
   const prepare = (role: QueryRole, text: string, hasAggregates: boolean) =>
     prepareTemplate({ handle, role, text, version, hasAggregates, params, storedTables, limits })
@@ -53,7 +59,6 @@ export async function validateMetricVersion(opts: {
   const scope: Scope = { orgId: opts.orgId, rawMetrics: version.rawMetrics, period: SAMPLE_PERIOD }
   let role: QueryRole = 'customer_query'
   try {
-    await checkParameterValues({ handle, declared: version.parameters, values: params, limits })
     if (agg !== null) {
       // The aggregate query's own columns: its rows become the customer query's `aggregates`.
       role = 'aggregate_query'
