@@ -5,7 +5,6 @@ import { openTestClickHouse, type TestClickHouse } from '../test/support/clickho
 import { eventRow } from '../test/support/eventRows.ts'
 import type { EventRow } from './eventRow.ts'
 import { createEventWriter } from './eventWriter.ts'
-import { batchToken, insertEventRows } from './insertEventBatch.ts'
 
 let ch: TestClickHouse
 let handle: ClickHouseHandle
@@ -20,18 +19,19 @@ afterAll(async () => {
 
 interface Totals {
   events: number
-  keys: number
+  /** Distinct event ids in `events`: equal to `events` when nothing is stored twice. */
+  ids: number
   minute_events: number
   hour_events: number
   hour_sum: string
 }
 
-/** Row counts of one org in the raw table, the key store and both rollups. */
+/** Row counts of one org in the raw table and both rollups. */
 async function totals(orgId: string): Promise<Totals> {
   const rs = await handle.client.query({
     query: `SELECT
       (SELECT count() FROM events WHERE org_id = {org:String}) AS events,
-      (SELECT count() FROM event_keys WHERE org_id = {org:String}) AS keys,
+      (SELECT uniqExact(event_id) FROM events WHERE org_id = {org:String}) AS ids,
       (SELECT countMerge(count) FROM usage_minute WHERE org_id = {org:String} AND field = '') AS minute_events,
       (SELECT countMerge(count) FROM usage_hour WHERE org_id = {org:String} AND field = '') AS hour_events,
       (SELECT toString(sumMerge(sum)) FROM usage_hour WHERE org_id = {org:String} AND field = 'cpu') AS hour_sum`,
@@ -41,7 +41,7 @@ async function totals(orgId: string): Promise<Totals> {
   const [row] = await rs.json<Record<string, string | number>>()
   return {
     events: Number(row?.events),
-    keys: Number(row?.keys),
+    ids: Number(row?.ids),
     minute_events: Number(row?.minute_events),
     hour_events: Number(row?.hour_events),
     hour_sum: String(row?.hour_sum),
@@ -60,7 +60,7 @@ describe('event writer', () => {
     const batch = rows('org-twice', 10)
     expect(await writer.write(batch)).toEqual({ inserted: 10, duplicates: 0, duplicateIds: new Set() })
     // sum of i + 0.5 for i = 0..9 = 45 + 5 = 50
-    const expected = { events: 10, keys: 10, minute_events: 10, hour_events: 10, hour_sum: '50' }
+    const expected = { events: 10, ids: 10, minute_events: 10, hour_events: 10, hour_sum: '50' }
     expect(await totals('org-twice')).toEqual(expected)
 
     const again = await writer.write(batch)
@@ -77,7 +77,7 @@ describe('event writer', () => {
     const second = eventRow({ org_id: 'org-repeat', event_id: 'x', data: '{"cpu":"100"}' })
     const result = await writer.write([first, second])
     expect(result).toEqual({ inserted: 1, duplicates: 1, duplicateIds: new Set(['x']) })
-    expect(await totals('org-repeat')).toEqual({ events: 1, keys: 1, minute_events: 1, hour_events: 1, hour_sum: '2' })
+    expect(await totals('org-repeat')).toEqual({ events: 1, ids: 1, minute_events: 1, hour_events: 1, hour_sum: '2' })
     await writer.close()
   })
 
@@ -96,8 +96,12 @@ describe('event writer', () => {
       ...handle,
       client: new Proxy(handle.client, {
         get(target, prop, receiver) {
-          if (prop === 'insert') inserts++
-          return Reflect.get(target, prop, receiver) as unknown
+          const value = Reflect.get(target, prop, receiver) as unknown
+          if (prop !== 'insert') return value
+          return (params: { table: string }) => {
+            if (params.table === 'events') inserts++
+            return (value as (p: unknown) => unknown).call(target, params)
+          }
         },
       }),
     }
@@ -107,24 +111,10 @@ describe('event writer', () => {
     expect(results.reduce((n, r) => n + r.inserted, 0)).toBe(50)
     expect(results.reduce((n, r) => n + r.duplicates, 0)).toBe(19 * 50)
     expect((await totals('org-concurrent')).events).toBe(50)
-    // 20 concurrent writes share at most a couple of inserts (the first flush takes all of
-    // them once the 5 ms linger ends; later flushes find every key and insert nothing).
+    // 20 concurrent writes share at most a couple of inserts into `events` (the first flush
+    // takes all of them once the 5 ms linger ends; later flushes find every id and insert nothing).
     expect(inserts).toBeLessThanOrEqual(2)
     await writer.close()
-  })
-
-  it('drops an insert retried with the same token, in events, keys and rollups alike', async () => {
-    // Below the key lookup: what protects a retry after an ambiguous failure (the first
-    // insert committed, the client never heard back) and a Kafka replay of the same batch.
-    // The batch spans two months, so the insert writes two parts.
-    const batch = [
-      eventRow({ org_id: 'org-token', event_id: 't1', timestamp: '2024-01-31 23:59:59.999', data: '{"cpu":"3"}' }),
-      eventRow({ org_id: 'org-token', event_id: 't2', timestamp: '2024-02-01 00:00:00.000', data: '{"cpu":"4"}' }),
-    ]
-    const token = batchToken(batch)
-    await insertEventRows(handle, batch, token)
-    await insertEventRows(handle, batch, token)
-    expect(await totals('org-token')).toEqual({ events: 2, keys: 2, minute_events: 2, hour_events: 2, hour_sum: '7' })
   })
 
   it('rejects every waiting write when the insert fails, and stores nothing', async () => {
@@ -138,7 +128,7 @@ describe('event writer', () => {
     } finally {
       await handle.client.command({ query: 'RENAME TABLE events_away TO events' })
     }
-    expect((await totals('org-fail')).keys).toBe(0)
+    expect((await totals('org-fail')).events).toBe(0)
     // The writer keeps working once the store is back, and the failed events can be retried.
     expect((await writer.write([eventRow({ org_id: 'org-fail', event_id: 'f1' })])).inserted).toBe(1)
     await writer.close()
@@ -158,7 +148,7 @@ describe('event writer', () => {
     const batch = rows('org-10k', 10_000)
     expect((await writer.write(batch)).inserted).toBe(10_000)
     // sum over i = 0..9999 of (i + 0.5) = 49,995,000 + 5,000
-    expect(await totals('org-10k')).toEqual({ events: 10_000, keys: 10_000, minute_events: 10_000, hour_events: 10_000, hour_sum: '50000000' })
+    expect(await totals('org-10k')).toEqual({ events: 10_000, ids: 10_000, minute_events: 10_000, hour_events: 10_000, hour_sum: '50000000' })
     expect((await writer.write(batch)).duplicates).toBe(10_000)
     await writer.close()
   })
@@ -187,8 +177,8 @@ describe('event writer', () => {
     await handle.close()
     handle = await openClickHouse({ dataDir: ch.dataDir })
     ch.handle = handle
-    expect(await totals('org-restart')).toEqual({ events: 5, keys: 5, minute_events: 5, hour_events: 5, hour_sum: '12.5' })
-    // The dedup keys survived too.
+    expect(await totals('org-restart')).toEqual({ events: 5, ids: 5, minute_events: 5, hour_events: 5, hour_sum: '12.5' })
+    // The dedup lookup finds them after the reopen too.
     const again = createEventWriter(handle)
     expect((await again.write(rows('org-restart', 5))).duplicates).toBe(5)
     await again.close()

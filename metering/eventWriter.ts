@@ -1,19 +1,21 @@
-// The only way events enter ClickHouse. Concurrent `write` calls are coalesced into one
-// insert (group commit) and every dedup-check + insert runs strictly one after another,
-// so two concurrent writes of the same event id can never both insert it.
+// The embedded writer: the direct sink's way into ClickHouse. Concurrent `write` calls are
+// coalesced into one batch (group commit) and batches run strictly one after another through
+// the drain's slot 0 (`drainSlot.ts`), so two concurrent writes of the same event id can never
+// both insert it.
 //
-// Write path, per flush:
+// Per flush:
 //   1. take queued writes, FIFO, up to maxBatchRows rows (a single larger write goes alone)
-//   2. drop keys repeated in the flush (the earliest write wins)
-//   3. one lookup of the remaining keys in `event_keys`; drop those found
-//   4. one synchronous INSERT into `events` with a deterministic insert_deduplication_token;
-//      the materialized views write event_keys and the rollups in the same insert
-//   5. resolve every write of the flush with its own counts, or reject them all
+//   2. hand their rows to the drain slot: recover if in doubt, drop ids repeated in the flush
+//      (the earliest write wins) or already in `events`, record the intent, insert
+//   3. resolve every write of the flush with its own counts, or reject them all
+// The slot's recovery starts as soon as the writer exists, so after a crash the rollups are
+// repaired before (or while) the first request arrives, not only when one does.
 import { ValidationError } from '../platform/errors.ts'
 import { toClickHouseError } from '../platform/clickhouse/clickHouseErrors.ts'
 import type { ClickHouseHandle } from '../platform/clickhouse/openClickHouse.ts'
 import { eventRowProblem, type EventRow } from './eventRow.ts'
-import { insertEventBatch } from './insertEventBatch.ts'
+import { createDrainSlot, DIRECT_SLOT } from './drainSlot.ts'
+import { DEFAULT_DEDUP_WINDOW_DAYS } from './storedEvents.ts'
 
 export interface WriteResult {
   inserted: number
@@ -42,6 +44,11 @@ export interface EventWriterOptions {
    * While an insert runs, new writes queue up and go in the next insert as soon as it ends.
    */
   maxWaitMs?: number
+  /**
+   * A row counts as a duplicate when a stored event has its org and id and a timestamp at
+   * most this many days from its own; default 34 (metering/README.md "Dedup window").
+   */
+  dedupWindowDays?: number
 }
 
 interface Pending {
@@ -53,12 +60,14 @@ interface Pending {
 export function createEventWriter(handle: ClickHouseHandle, opts: EventWriterOptions = {}): EventWriter {
   const maxBatchRows = opts.maxBatchRows ?? 50_000
   const maxWaitMs = opts.maxWaitMs ?? 2
+  const drain = createDrainSlot(handle, { slot: DIRECT_SLOT, dedupWindowMs: (opts.dedupWindowDays ?? DEFAULT_DEDUP_WINDOW_DAYS) * 86_400_000 })
   const queue: Pending[] = []
   let flushing = false
   let timer: NodeJS.Timeout | null = null
   let closed = false
   let idle: Promise<void> = Promise.resolve()
   let markIdle: () => void = () => {}
+  let recoverFirst = true
 
   function schedule(): void {
     if (flushing || timer !== null || queue.length === 0) return
@@ -93,6 +102,13 @@ export function createEventWriter(handle: ClickHouseHandle, opts: EventWriterOpt
     flushing = true
     idle = new Promise((resolve) => (markIdle = resolve))
     try {
+      if (recoverFirst) {
+        recoverFirst = false
+        // Recovery now, as an empty batch; writes queue behind it. A failure here is not lost:
+        // the slot stays unknown, so the first flush recovers again and rejects its writes if
+        // it cannot.
+        await drain.insert([]).catch(() => undefined)
+      }
       while (queue.length > 0) await flush(takeBatch())
     } finally {
       flushing = false
@@ -104,7 +120,7 @@ export function createEventWriter(handle: ClickHouseHandle, opts: EventWriterOpt
     const rows = batch.flatMap((p) => p.rows)
     let insertedAt: boolean[]
     try {
-      insertedAt = (await insertEventBatch(handle, rows)).insertedAt
+      insertedAt = (await drain.insert(rows)).insertedAt
     } catch (err) {
       // Never report success for rows whose insert failed: every write of the flush fails.
       const mapped = toClickHouseError(err, 'insert events')
@@ -125,6 +141,8 @@ export function createEventWriter(handle: ClickHouseHandle, opts: EventWriterOpt
       p.resolve(result)
     }
   }
+
+  void run()
 
   return {
     write(rows) {

@@ -1,7 +1,6 @@
 // The dead-letter store: ClickHouse `events_dead_letter` (migration 0004). Written by the
 // metering worker, read (always for one organisation) by GET /v1/dead-letters.
-import { createHash } from 'node:crypto'
-import { insertOnce } from '../../platform/clickhouse/insertOnce.ts'
+import { insertCommitted } from '../../platform/clickhouse/insertCommitted.ts'
 import type { ClickHouseHandle } from '../../platform/clickhouse/openClickHouse.ts'
 
 export interface DeadLetterRow {
@@ -30,12 +29,12 @@ export function encodePayload(value: Buffer | null): { payload: string; payload_
   }
 }
 
-/** Inserts dead letters once: the token is derived from their coordinates, so a retried insert is dropped. */
+/**
+ * Inserts dead letters. A retried or replayed insert stores them again, which is harmless:
+ * the table is a ReplacingMergeTree on the message coordinates and is read with FINAL.
+ */
 export async function insertDeadLetters(handle: ClickHouseHandle, rows: DeadLetterRow[]): Promise<void> {
-  if (rows.length === 0) return
-  const hash = createHash('sha256')
-  for (const r of rows) hash.update(`${r.source_topic}\u0000${r.source_partition}\u0000${r.source_offset}\u0001`)
-  await insertOnce(handle, { table: 'events_dead_letter', rows, token: `tally-dead-letters-${hash.digest('hex')}` })
+  await insertCommitted(handle, { table: 'events_dead_letter', rows })
 }
 
 export interface DeadLetter {

@@ -1,11 +1,9 @@
 // One flush of the metering worker: a contiguous run of messages of one partition becomes
-// one idempotent ClickHouse insert of events plus the dead letters among them. The caller
+// one batch of the partition's drain slot plus the dead letters among them. The caller
 // commits the offsets only after this resolves (see meteringWorker.ts for the whole order).
-import { createHash } from 'node:crypto'
 import type { KafkaMessage } from 'kafkajs'
-import type { ClickHouseHandle } from '../../platform/clickhouse/openClickHouse.ts'
+import type { DrainSlot } from '../drainSlot.ts'
 import { toClickHouseTime, eventKey, type EventRow } from '../eventRow.ts'
-import { findStoredKeys, insertEventRows } from '../insertEventBatch.ts'
 import { decodeEventMessage, ORG_HEADER } from './decodeEventMessage.ts'
 import { encodePayload, type DeadLetterRow } from './deadLetters.ts'
 
@@ -64,32 +62,20 @@ export function planChunk(input: { topic: string; partition: number; messages: K
   }
 }
 
-/**
- * The insert deduplication token of a flush: the partition and offset range it covers, plus
- * a hash of the keys inserted. Replaying the same offsets with the same rows yields the same
- * token, so ClickHouse drops the repeat. NOTE: the hash is there because offsets alone are not
- * an identity: a topic deleted and re-created starts again at offset 0, and a token naming
- * only offsets would make ClickHouse silently drop the new topic's first batches.
- */
-export function chunkToken(topic: string, partition: number, plan: ChunkPlan, rows: EventRow[]): string {
-  const hash = createHash('sha256')
-  for (const r of rows) hash.update(eventKey(r.org_id, r.event_id)).update('\u0001')
-  return `tally-kafka-${topic}-${partition}-${plan.firstOffset}-${plan.lastOffset}-${hash.digest('hex').slice(0, 32)}`
-}
-
 export interface InsertOutcome {
   inserted: number
-  /** Keys already in `event_keys` (an earlier batch, a producer retry at a new offset, a replay). */
+  /** Ids already in `events` (an earlier batch, a producer retry at a new offset, a replay). */
   alreadyStored: number
 }
 
-/** Step 1 of the flush: drop keys already stored, insert the rest as one idempotent insert. */
-export async function insertChunkEvents(handle: ClickHouseHandle, topic: string, partition: number, plan: ChunkPlan): Promise<InsertOutcome> {
-  if (plan.rows.length === 0) return { inserted: 0, alreadyStored: 0 }
-  const stored = await findStoredKeys(handle, plan.rows)
-  const fresh = plan.rows.filter((r) => !stored.has(eventKey(r.org_id, r.event_id)))
-  await insertEventRows(handle, fresh, chunkToken(topic, partition, plan, fresh))
-  return { inserted: fresh.length, alreadyStored: plan.rows.length - fresh.length }
+/**
+ * Step 1 of the flush: the chunk's rows through the partition's drain slot. Called even when
+ * the chunk holds no rows (all dead letters or repeats), so a slot left in doubt by a crash is
+ * recovered before any offset after it is committed.
+ */
+export async function insertChunkEvents(slot: DrainSlot, plan: ChunkPlan): Promise<InsertOutcome> {
+  const { inserted } = await slot.insert(plan.rows)
+  return { inserted, alreadyStored: plan.rows.length - inserted }
 }
 
 function headerText(value: Buffer | string | (Buffer | string)[] | undefined): string | undefined {

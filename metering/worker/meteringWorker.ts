@@ -1,19 +1,18 @@
 // The metering worker: a member of the Kafka consumer group that turns `tally.events` into
-// rows of ClickHouse `events` (and so, through the materialized views, `event_keys` and the
-// rollups), exactly once per (org_id, event_id).
+// rows of ClickHouse `events` (and so, through the materialized views, the rollups), exactly
+// once per (org_id, event_id). Partition p drains into writer slot p + 1 (`drainSlot.ts`).
 //
 // Flush order, per contiguous run of at most `flushRows` messages of one partition:
-//   1. INSERT into ClickHouse: keys already in `event_keys` are dropped, the rest go in one
-//      synchronous insert whose insert_deduplication_token is derived from the partition and
-//      offset range; poison messages go to the dead-letter topic (acks=all) and table.
+//   1. INSERT through the partition's drain slot: recover the slot if it is in doubt (rollups
+//      of the newest intent recomputed from `events`), drop ids `events` already holds, record
+//      the intent, insert; poison messages go to the dead-letter topic (acks=all) and table.
 //   2. COMMIT the offset after the run: the run is the contiguous processed prefix, because
 //      every message in it has an outcome (stored, duplicate, dead-lettered) and nothing
 //      after it is committed before it.
-//   3. DEDUP STATE: the keys of step 1 are recorded by `event_keys_mv` inside the very insert
-//      of step 1, so they are durable before the commit; nothing is left to record here.
-// A crash after 1 and before 2 replays the run: its keys are found and dropped (and an
-// identical insert is dropped by its token). A crash before 1 replays it from scratch.
-// See metering/README.md ("Kafka worker") for what each step protects against.
+// There is no step 3: the dedup state is `events` itself (its projection by event id).
+// A crash anywhere replays the run from the committed offset, cut wherever the new fetch
+// cuts it; nothing depends on the replay being the same block. See metering/README.md
+// ("Crash instants") for why every instant converges to exactly once.
 //
 // Flush on size or time: a fetch returns at most `maxBytes`, and the broker answers a fetch
 // as soon as `minBytes` are there or after `flushMs`, so quiet partitions flush within
@@ -24,6 +23,8 @@ import { isClickHouseUnavailable } from '../../platform/clickhouse/clickHouseErr
 import type { ClickHouseHandle } from '../../platform/clickhouse/openClickHouse.ts'
 import type { Logger } from '../../platform/logger.ts'
 import { LATENCY_BUCKETS, SIZE_BUCKETS, type MetricsRegistry } from '../../platform/metrics/metrics.ts'
+import { createDrainSlot, kafkaPartitionSlot, type DrainSlot } from '../drainSlot.ts'
+import { DEFAULT_DEDUP_WINDOW_DAYS } from '../storedEvents.ts'
 import { insertDeadLetters } from './deadLetters.ts'
 import { insertChunkEvents, planChunk } from './flushPartitionChunk.ts'
 
@@ -48,6 +49,8 @@ export interface MeteringWorkerOptions {
   /** Longest a fetch waits for data before it is flushed anyway (ms); default 500. */
   flushMs?: number
   maxMessageBytes?: number
+  /** Dedup window in days (see EventWriterOptions.dedupWindowDays); default 34. */
+  dedupWindowDays?: number
   /** Consumer session timeout (ms); default 10,000 (config TALLY_KAFKA_SESSION_TIMEOUT_MS). */
   sessionTimeoutMs?: number
   /** Heartbeat interval (ms), also while a long insert runs; default a tenth of the session timeout. */
@@ -79,7 +82,7 @@ export function createMeteringWorker(opts: MeteringWorkerOptions): MeteringWorke
     messages: opts.metrics.counter('tally_metering_messages_total', 'Messages consumed, by outcome (inserted, duplicate, dead_letter).'),
     dedupHits: opts.metrics.counter(
       'tally_metering_dedup_hits_total',
-      'Duplicates dropped, by where they were found (chunk: repeated in one flush; stored: already in event_keys).',
+      'Duplicates dropped, by where they were found (chunk: repeated in one flush; stored: already in events).',
     ),
     deadLetters: opts.metrics.counter('tally_metering_dead_letters_total', 'Messages dead-lettered, by error code.'),
     flushRows: opts.metrics.histogram('tally_metering_flush_messages', 'Messages per flush.', SIZE_BUCKETS),
@@ -116,6 +119,9 @@ export function createMeteringWorker(opts: MeteringWorkerOptions): MeteringWorke
   failed.catch(() => {}) // observed by whoever awaits it; never an unhandled rejection
   let closing: Promise<void> | null = null
   let owned = new Set<string>()
+  const dedupWindowMs = (opts.dedupWindowDays ?? DEFAULT_DEDUP_WINDOW_DAYS) * 86_400_000
+  /** Drain slots of the partitions this member drains, by partition; emptied at every rebalance. */
+  const slots = new Map<number, DrainSlot>()
 
   consumer.on(consumer.events.CRASH, (e) => {
     if (e.payload.restart) return
@@ -134,6 +140,9 @@ export function createMeteringWorker(opts: MeteringWorkerOptions): MeteringWorke
       }
     }
     owned = assigned
+    // Another member may have written to a partition's slot while this one did not own it, so
+    // what this member knew of every slot is stale: each recovers again before its next flush.
+    slots.clear()
     log.info({ assignment: e.payload.memberAssignment }, 'joined the group')
   })
 
@@ -148,7 +157,9 @@ export function createMeteringWorker(opts: MeteringWorkerOptions): MeteringWorke
       const plan = planChunk({ topic, partition, messages, maxMessageBytes, now: new Date() })
 
       // 1. Insert events and dead letters (retried while ClickHouse is unavailable; both are idempotent).
-      const outcome = await withClickHouseRetry(heartbeat, isRunning, () => insertChunkEvents(opts.clickhouse, topic, partition, plan))
+      const slot = slots.get(partition) ?? createDrainSlot(opts.clickhouse, { slot: kafkaPartitionSlot(partition), dedupWindowMs })
+      slots.set(partition, slot)
+      const outcome = await withClickHouseRetry(heartbeat, isRunning, () => insertChunkEvents(slot, plan))
       if (plan.deadLetters.length > 0) {
         await dlqProducer.send({
           topic: opts.deadLetterTopic,
@@ -175,13 +186,11 @@ export function createMeteringWorker(opts: MeteringWorkerOptions): MeteringWorke
         await consumer.commitOffsets([{ topic, partition, offset: (BigInt(plan.lastOffset) + 1n).toString() }])
       } catch (err) {
         // The partition moved (rebalance) or the coordinator is gone: the new owner replays
-        // from the last committed offset and finds these keys stored, so stop here.
+        // from the last committed offset and finds these ids stored, so stop here.
         m.commitFailures.inc({ topic })
         log.warn({ err, topic, partition, offset: plan.lastOffset }, 'offset commit refused; the run will be replayed and deduplicated')
         throw err
       }
-      // 3. Dedup state: written by event_keys_mv in step 1 (see the header comment).
-
       m.messages.inc({ outcome: 'inserted' }, outcome.inserted)
       m.messages.inc({ outcome: 'duplicate' }, outcome.alreadyStored + plan.repeatedInChunk)
       m.messages.inc({ outcome: 'dead_letter' }, plan.deadLetters.length)

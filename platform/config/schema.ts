@@ -100,6 +100,11 @@ const configObject = z.object({
   meteringFlushMs: z.coerce.number().int().min(0).max(60_000).default(500),
   /** Metering worker: messages larger than this (bytes) are dead-lettered as `message_too_large`. */
   meteringMaxMessageBytes: byteSize.default(1024 * 1024),
+  /**
+   * Metering dedup window (days): an event counts as a duplicate when a stored event has its
+   * org and id and a timestamp at most this far from its own (metering/README.md "Dedup window").
+   */
+  meteringDedupWindowDays: z.coerce.number().int().min(1).max(3660).default(34),
   /** Port of `tally metering`'s health and /metrics endpoints. */
   meteringPort: z.coerce.number().int().min(0).max(65535).default(9464),
   /** Rating job schedule (croner syntax, UTC) for `tally scheduler` and `tally start`; "off" disables it in `tally start`. */

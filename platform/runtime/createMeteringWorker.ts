@@ -67,6 +67,7 @@ export async function createMeteringWorker(config: Config, logger: Logger, share
       flushMs: config.meteringFlushMs,
       maxMessageBytes: config.meteringMaxMessageBytes,
       sessionTimeoutMs: config.kafkaSessionTimeoutMs,
+      dedupWindowDays: config.meteringDedupWindowDays,
       heartbeatIntervalMs: config.kafkaHeartbeatIntervalMs,
       afterInsert: shared.afterInsert,
     })

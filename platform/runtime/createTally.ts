@@ -48,7 +48,11 @@ export async function createTally(config: Config, logger: Logger, opts: CreateTa
     const clickhouse = await openMeteringStore(config, logger, closers)
     const { database, ledger, adminToken } = await openLedgerStore(config, logger, closers)
 
-    const writer = createEventWriter(clickhouse, { maxBatchRows: config.writerMaxBatchRows, maxWaitMs: config.writerMaxWaitMs })
+    const writer = createEventWriter(clickhouse, {
+      maxBatchRows: config.writerMaxBatchRows,
+      maxWaitMs: config.writerMaxWaitMs,
+      dedupWindowDays: config.meteringDedupWindowDays,
+    })
     const sink = directEventSink(writer)
     closers.push('event sink', () => sink.close())
 

@@ -1,9 +1,12 @@
-// Stage 4 in one process with one chDB: the metering flush (dedup lookup in `event_keys`,
-// then one idempotent insert into `events` feeding event_keys and both rollups through
-// materialized views: `insertEventBatch`, the code the writer and the Kafka worker run)
-// against a plain synchronous insert of the same rows into a copy of `events` without views.
-// Both sides insert batch k = the same generated rows (ids included) for the same k.
-import { batchToken, findStoredKeys, insertEventRows } from '../../metering/insertEventBatch.ts'
+// Stage 4 in one process with one chDB: the metering flush (a drain slot's batch: dedup
+// lookup in `events` through its projection, the intent row, then one insert into `events`
+// feeding both rollups through the views; the code the writer and the Kafka worker run)
+// against a plain synchronous insert of the same rows into a copy of `events` without views
+// and without the projection. Both sides insert batch k = the same generated rows (ids
+// included) for the same k.
+import { createDrainSlot } from '../../metering/drainSlot.ts'
+import { DEFAULT_DEDUP_WINDOW_DAYS, findStoredKeys } from '../../metering/storedEvents.ts'
+import { insertCommitted } from '../../platform/clickhouse/insertCommitted.ts'
 import { BENCH_METRIC, BENCH_ORG } from './benchIds.ts'
 import { cpuSec, openBenchClickHouse, peakRssMB, scalar, serveChild } from './chdbChild.ts'
 import { eventRows } from './events.ts'
@@ -16,6 +19,9 @@ if (process.send !== undefined && process.argv.at(-1) === 'child') {
     const ch = await openBenchClickHouse('tally-bench-writer-')
     const { handle } = ch
     await handle.client.command({ query: 'CREATE TABLE events_plain AS events' })
+    await handle.client.command({ query: 'ALTER TABLE events_plain DROP PROJECTION by_event_id' })
+    const windowMs = DEFAULT_DEDUP_WINDOW_DAYS * 86_400_000
+    const drain = createDrainSlot(handle, { slot: 1, dedupWindowMs: windowMs })
     const next: Record<string, number> = { plain: 0, writer: 0 }
     const batch = (k: number) => eventRows({ count: batchRows, orgId: BENCH_ORG, rawMetric: BENCH_METRIC, customers, seed: 1000 + k, idPrefix: `w${k}` })
     return {
@@ -32,24 +38,21 @@ if (process.send !== undefined && process.argv.at(-1) === 'child') {
           const k = next[side]!++
           const values = batch(k) // generated outside the timed section
           const t0 = performance.now()
+          let ms: number
           if (side === 'plain') {
-            // NOTE: chDB keeps clickhouse_settings as session state, so the writer's last
-            // insert_deduplication_token would still be in force here and silently drop this
-            // block as a duplicate; the plain insert passes its own token (same dedup bookkeeping).
-            await handle.client.insert({
-              table: 'events_plain',
-              values,
-              format: 'JSONEachRow',
-              clickhouse_settings: { async_insert: 0, wait_end_of_query: 1, insert_deduplicate: 1, insert_deduplication_token: `plain-${k}` },
-            })
+            // The same insert settings as the drain's own insert (insertCommitted).
+            await insertCommitted(handle, { table: 'events_plain', rows: values.map((r) => ({ ...r, writer_slot: 1 })) })
+            ms = performance.now() - t0
           } else {
-            // insertEventBatch's two steps (the rows are unique within the batch), timed apart.
-            const stored = await findStoredKeys(handle, values)
-            lookup += performance.now() - t0
-            if (stored.size > 0) throw new Error(`${stored.size} generated rows were already stored`)
-            await insertEventRows(handle, values, batchToken(values))
+            const { inserted } = await drain.insert(values)
+            ms = performance.now() - t0
+            if (inserted !== values.length) throw new Error(`${values.length - inserted} generated rows were already stored`)
+            // The lookup alone, again after the batch and outside the timed section, for its share
+            // (now it finds every id, so it reads a little more than the flush's own lookup did).
+            const l0 = performance.now()
+            await findStoredKeys(handle, values, windowMs)
+            lookup += performance.now() - l0
           }
-          const ms = performance.now() - t0
           busy += ms
           latencies.push(ms)
           rows += values.length

@@ -1,0 +1,71 @@
+// Intents (table `drain_intents`, migration 0005): before a writer inserts into `events` it
+// records, in one single-row insert (one part, so atomic), the rollup buckets its rows touch.
+// If the insert is then cut short (a crash, a view failing on a server, a lost connection),
+// the intent names everything the partial insert can have left wrong, and nothing else.
+import type { ClickHouseHandle } from '../platform/clickhouse/openClickHouse.ts'
+import { insertCommitted } from '../platform/clickhouse/insertCommitted.ts'
+import { clickHouseTimeMs } from './storedEvents.ts'
+import { toClickHouseTime, type EventRow } from './eventRow.ts'
+
+/** One hour of one raw metric of one organisation: the unit a recovery recomputes. */
+export interface IntentBucket {
+  org_id: string
+  raw_metric: string
+  /** Start of the UTC hour, `YYYY-MM-DD HH:00:00`. */
+  hour: string
+}
+
+export interface DrainIntent {
+  slot: number
+  /** Increases by one per intent of a slot; the newest intent is the only one that can be in doubt. */
+  version: number
+  buckets: IntentBucket[]
+  /** query_id of the insert the intent announces. */
+  queryId: string
+}
+
+const HOUR_MS = 3_600_000
+
+/**
+ * The buckets `rows` touch. Coarser than the rollups' own key (no customer, no minute) on
+ * purpose: a real-time flush touches a handful of (org, metric, hour) triples whatever its
+ * size, so the intent stays a few hundred bytes; a recovery recomputes every customer and
+ * minute of those hours, which costs more once, after a crash, instead of on every flush.
+ */
+export function touchedBuckets(rows: EventRow[]): IntentBucket[] {
+  const seen = new Map<string, IntentBucket>()
+  for (const r of rows) {
+    const ms = clickHouseTimeMs(r.timestamp)
+    const hour = toClickHouseTime(new Date(ms - (((ms % HOUR_MS) + HOUR_MS) % HOUR_MS))).slice(0, 19)
+    const key = `${r.org_id}\u0000${r.raw_metric}\u0000${hour}`
+    if (!seen.has(key)) seen.set(key, { org_id: r.org_id, raw_metric: r.raw_metric, hour })
+  }
+  return [...seen.values()]
+}
+
+export async function writeIntent(handle: ClickHouseHandle, intent: DrainIntent): Promise<void> {
+  await insertCommitted(handle, {
+    table: 'drain_intents',
+    rows: [
+      {
+        writer_slot: intent.slot,
+        version: intent.version,
+        buckets: intent.buckets,
+        query_id: intent.queryId,
+      },
+    ],
+  })
+}
+
+/** The newest intent of `slot`, or null when the slot never wrote one. */
+export async function latestIntent(handle: ClickHouseHandle, slot: number): Promise<DrainIntent | null> {
+  const rs = await handle.client.query({
+    query: `SELECT toString(version) AS version, buckets, query_id FROM drain_intents
+            WHERE writer_slot = {slot:UInt32} ORDER BY version DESC LIMIT 1`,
+    query_params: { slot },
+    format: 'JSONEachRow',
+  })
+  // JSONEachRow reads and prints a named tuple as an object, so buckets round-trip as they are.
+  const [row] = await rs.json<{ version: string; buckets: IntentBucket[]; query_id: string }>()
+  return row === undefined ? null : { slot, version: Number(row.version), buckets: row.buckets, queryId: row.query_id }
+}

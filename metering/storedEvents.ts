@@ -1,0 +1,62 @@
+// The dedup lookup: which of a batch's events `events` already holds. It reads `events`
+// itself, through the projection `by_event_id` (migration 0005), which is stored inside each
+// part of `events`: a part and its lookup entries commit together, so whatever subset of an
+// insert a crash left behind, the lookup sees exactly that subset.
+import { clickHouseTimeToIso, eventKey, toClickHouseTime, type EventRow } from './eventRow.ts'
+import type { ClickHouseHandle } from '../platform/clickhouse/openClickHouse.ts'
+
+/** Default dedup window: the anchors keep ids 31–34 days (metering/README.md "Dedup window"). */
+export const DEFAULT_DEDUP_WINDOW_DAYS = 34
+
+/** Milliseconds since the epoch of a stored `YYYY-MM-DD HH:mm:ss.SSS` UTC time. */
+export function clickHouseTimeMs(text: string): number {
+  return Date.parse(clickHouseTimeToIso(text))
+}
+
+/**
+ * Returns the keys (`eventKey`) of `rows` that are already stored: same org and event id,
+ * and a stored timestamp within `windowMs` of the row's own.
+ *
+ * The window bounds the lookup by time, so it reads only the monthly partitions (and, inside
+ * them, the parts) whose timestamps can hold a copy, however many years of events are stored.
+ * A copy of an event carries the event's timestamp (the producer resends the same body; a
+ * derived id includes the timestamp), so a replay of any age is still found; only a resend
+ * that moved the timestamp by more than the window would count again. One query per batch:
+ * org ids and event ids go in as two array parameters and the pairs are matched exactly here.
+ */
+export async function findStoredKeys(handle: ClickHouseHandle, rows: EventRow[], windowMs: number): Promise<Set<string>> {
+  if (rows.length === 0) return new Set()
+  let min = Infinity
+  let max = -Infinity
+  for (const r of rows) {
+    const ms = clickHouseTimeMs(r.timestamp)
+    if (ms < min) min = ms
+    if (ms > max) max = ms
+  }
+  const rs = await handle.client.query({
+    query: `SELECT org_id, event_id, toString(toUnixTimestamp64Milli(timestamp)) AS ms FROM events
+            WHERE org_id IN {org_ids:Array(String)} AND event_id IN {event_ids:Array(String)}
+              AND timestamp >= {from:DateTime64(3, 'UTC')} AND timestamp <= {to:DateTime64(3, 'UTC')}`,
+    query_params: {
+      org_ids: [...new Set(rows.map((r) => r.org_id))],
+      event_ids: [...new Set(rows.map((r) => r.event_id))],
+      from: toClickHouseTime(new Date(min - windowMs)),
+      to: toClickHouseTime(new Date(max + windowMs)),
+    },
+    format: 'JSONEachRow',
+  })
+  const stored = new Map<string, number[]>()
+  for (const r of await rs.json<{ org_id: string; event_id: string; ms: string }>()) {
+    const key = eventKey(r.org_id, r.event_id)
+    const times = stored.get(key) ?? []
+    times.push(Number(r.ms))
+    stored.set(key, times)
+  }
+  const found = new Set<string>()
+  for (const r of rows) {
+    const key = eventKey(r.org_id, r.event_id)
+    const ms = clickHouseTimeMs(r.timestamp)
+    if (stored.get(key)?.some((t) => Math.abs(t - ms) <= windowMs) === true) found.add(key)
+  }
+  return found
+}
