@@ -2,12 +2,13 @@
 // template is before anything reaches here. Versions are append-only: `addVersion` inserts
 // version n+1 and never touches n, so whatever an invoice was rated with stays readable.
 import { insertError } from './insertError.ts'
-import { and, asc, desc, eq, max } from 'drizzle-orm'
+import { and, asc, desc, eq, isNull, max } from 'drizzle-orm'
 import { ConflictError, NotFoundError } from '../platform/errors.ts'
 import type { Database } from '../platform/postgres/database.ts'
 import { isUniqueViolation } from '../platform/postgres/pgErrors.ts'
 import { assertOrgId, toIso } from './ids.ts'
 import { billableMetrics, billableMetricVersions, type StoredMetricParameter } from './schema/billableMetrics.ts'
+import { products } from './schema/products.ts'
 
 export type { StoredMetricParameter } from './schema/billableMetrics.ts'
 
@@ -41,6 +42,7 @@ export interface BillableMetricSummary {
   mode: 'builder' | 'sql'
   createdAt: string
   updatedAt: string
+  archivedAt: string | null
 }
 
 export interface BillableMetricRepository {
@@ -50,9 +52,14 @@ export interface BillableMetricRepository {
   addVersion(input: { orgId: string; name: string; fields: BillableMetricVersionFields }): Promise<BillableMetricVersion>
   /** The given version, or the latest. Throws NotFoundError `billable_metric_not_found` / `billable_metric_version_not_found`. */
   get(orgId: string, name: string, version?: number): Promise<BillableMetricVersion>
-  list(orgId: string): Promise<BillableMetricSummary[]>
+  /** Archived metrics only when asked for. */
+  list(orgId: string, opts?: { includeArchived?: boolean }): Promise<BillableMetricSummary[]>
   /** Every version, oldest first. */
   listVersions(orgId: string, name: string): Promise<BillableMetricVersion[]>
+  /** Hides the metric from lists and new plans and contracts; idempotent; versions stay readable. Returns when it was archived. */
+  archive(orgId: string, name: string): Promise<{ archivedAt: string }>
+  /** Deletes the metric and its versions. Throws ConflictError `billable_metric_in_use` while a product is bound to it. */
+  delete(orgId: string, name: string): Promise<void>
 }
 
 type MetricRow = typeof billableMetrics.$inferSelect
@@ -155,13 +162,13 @@ export function createBillableMetricRepository(db: Database): BillableMetricRepo
       return toVersion(metric, row)
     },
 
-    async list(orgId) {
+    async list(orgId, opts = {}) {
       assertOrgId(orgId)
       const rows = await db
         .select({ metric: billableMetrics, version: billableMetricVersions })
         .from(billableMetrics)
         .innerJoin(billableMetricVersions, eq(billableMetricVersions.metricId, billableMetrics.id))
-        .where(eq(billableMetrics.orgId, orgId))
+        .where(opts.includeArchived === true ? eq(billableMetrics.orgId, orgId) : and(eq(billableMetrics.orgId, orgId), isNull(billableMetrics.archivedAt)))
         .orderBy(asc(billableMetrics.name), desc(billableMetricVersions.version))
       const out: BillableMetricSummary[] = []
       for (const { metric, version } of rows) {
@@ -176,6 +183,7 @@ export function createBillableMetricRepository(db: Database): BillableMetricRepo
           mode: version.mode as 'builder' | 'sql',
           createdAt: toIso(metric.createdAt),
           updatedAt: toIso(version.createdAt),
+          archivedAt: metric.archivedAt === null ? null : toIso(metric.archivedAt),
         })
       }
       return out
@@ -189,6 +197,39 @@ export function createBillableMetricRepository(db: Database): BillableMetricRepo
         .where(eq(billableMetricVersions.metricId, metric.id))
         .orderBy(asc(billableMetricVersions.version))
       return rows.map((r) => toVersion(metric, r))
+    },
+
+    async archive(orgId, name) {
+      const metric = await metricRow(orgId, name)
+      if (metric.archivedAt !== null) return { archivedAt: toIso(metric.archivedAt) }
+      const [row] = await db
+        .update(billableMetrics)
+        .set({ archivedAt: new Date() })
+        .where(and(eq(billableMetrics.id, metric.id), isNull(billableMetrics.archivedAt)))
+        .returning()
+      // A concurrent archive won the race: its time stands.
+      return { archivedAt: toIso((row ?? (await metricRow(orgId, name))).archivedAt!) }
+    },
+
+    async delete(orgId, name) {
+      const metric = await metricRow(orgId, name)
+      await db.transaction(async (tx) => {
+        // NOTE: products bind a metric by name with no foreign key (ledger/schema/products.ts), so a
+        // product created while this runs could still name the deleted metric, just as one can name
+        // a metric that never existed; rating then reports billable_metric_not_found for it.
+        const bound = await tx
+          .select({ name: products.name })
+          .from(products)
+          .where(and(eq(products.orgId, orgId), eq(products.metricName, name)))
+          .orderBy(asc(products.name))
+        if (bound.length > 0) {
+          throw new ConflictError('billable_metric_in_use', `billable metric ${name} is used by product(s) ${bound.map((p) => p.name).join(', ')}; archive it instead`, {
+            products: bound.map((p) => p.name),
+          })
+        }
+        await tx.delete(billableMetricVersions).where(eq(billableMetricVersions.metricId, metric.id))
+        await tx.delete(billableMetrics).where(eq(billableMetrics.id, metric.id))
+      })
     },
   }
 }

@@ -54,8 +54,49 @@ export function describeBillableMetricSuite(name: string, openHandle: () => Prom
       expect(await ledger.billableMetrics.get(orgId, 'api_calls')).toEqual(v2)
       expect((await ledger.billableMetrics.listVersions(orgId, 'api_calls')).map((v) => v.version)).toEqual([1, 2])
       expect(await ledger.billableMetrics.list(orgId)).toEqual([
-        { id: v1.metricId, name: 'api_calls', latestVersion: 2, unit: 'API call', description: null, mode: 'builder', createdAt: expect.any(String), updatedAt: v2.createdAt },
+        { id: v1.metricId, name: 'api_calls', latestVersion: 2, unit: 'API call', description: null, mode: 'builder', createdAt: expect.any(String), updatedAt: v2.createdAt, archivedAt: null },
       ])
+    })
+
+    it('archives: hidden from lists, every version still readable, refused for new plans and contracts; idempotent', async () => {
+      const orgId = await newOrg()
+      await ledger.billableMetrics.create({ orgId, name: 'old_calls', fields: fields('SELECT 1 AS quantity') })
+      await ledger.billableMetrics.create({ orgId, name: 'new_calls', fields: fields('SELECT 2 AS quantity') })
+      const product = await ledger.products.create({ orgId, name: 'Old API', kind: 'metered', metricName: 'old_calls', metricVersion: 1 })
+      await ledger.customers.create({ orgId, externalId: 'c1', name: 'C1' })
+      const item = { product_id: product.id, billing: 'in_arrears' as const, price: { model: 'per_unit' as const, currency: 'USD', unit_price: '0.10' } }
+      const contract = { orgId, customer: 'c1', currency: 'USD', startDate: '2026-10-01', cadence: 'monthly' as const, phases: [{ start_date: '2026-10-01', items: [item] }] }
+      const existing = await ledger.contracts.create(contract)
+
+      const { archivedAt } = await ledger.billableMetrics.archive(orgId, 'old_calls')
+      expect(await ledger.billableMetrics.archive(orgId, 'old_calls')).toEqual({ archivedAt })
+      expect((await ledger.billableMetrics.list(orgId)).map((m) => m.name)).toEqual(['new_calls'])
+      expect((await ledger.billableMetrics.list(orgId, { includeArchived: true })).map((m) => [m.name, m.archivedAt])).toEqual([
+        ['new_calls', null],
+        ['old_calls', archivedAt],
+      ])
+      expect(await ledger.billableMetrics.get(orgId, 'old_calls', 1)).toMatchObject({ version: 1, customerQuery: 'SELECT 1 AS quantity' })
+      await expect(ledger.contracts.create(contract)).rejects.toMatchObject({ code: 'billable_metric_archived', details: [{ field: 'phases[0].items[0].product_id' }] })
+      await expect(ledger.plans.create({ orgId, name: 'Pro', currency: 'USD', items: [item] })).rejects.toMatchObject({ code: 'billable_metric_archived' })
+      expect((await ledger.contracts.get(orgId, existing.id)).id).toBe(existing.id)
+      await expect(ledger.billableMetrics.archive(orgId, 'nope')).rejects.toMatchObject({ code: 'billable_metric_not_found' })
+    })
+
+    it('deletes a metric no product uses, and refuses one a product is bound to with billable_metric_in_use', async () => {
+      const orgId = await newOrg()
+      await ledger.billableMetrics.create({ orgId, name: 'used', fields: fields('SELECT 1 AS quantity') })
+      await ledger.billableMetrics.addVersion({ orgId, name: 'used', fields: fields('SELECT 2 AS quantity') })
+      await ledger.products.create({ orgId, name: 'API', kind: 'metered', metricName: 'used', metricVersion: 1 })
+      await expect(ledger.billableMetrics.delete(orgId, 'used')).rejects.toMatchObject({ code: 'billable_metric_in_use', extra: { products: ['API'] } })
+      expect((await ledger.billableMetrics.listVersions(orgId, 'used')).length).toBe(2)
+
+      await ledger.billableMetrics.create({ orgId, name: 'draft', fields: fields('SELECT 1 AS quantity') })
+      await ledger.billableMetrics.addVersion({ orgId, name: 'draft', fields: fields('SELECT 2 AS quantity') })
+      await ledger.billableMetrics.delete(orgId, 'draft')
+      await expect(ledger.billableMetrics.get(orgId, 'draft')).rejects.toMatchObject({ code: 'billable_metric_not_found' })
+      // The name is free again, from version 1.
+      expect(await ledger.billableMetrics.create({ orgId, name: 'draft', fields: fields('SELECT 3 AS quantity') })).toMatchObject({ version: 1 })
+      await expect(ledger.billableMetrics.delete(orgId, 'nope')).rejects.toMatchObject({ code: 'billable_metric_not_found' })
     })
 
     it('concurrent edits get consecutive versions, none lost', async () => {

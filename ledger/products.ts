@@ -1,10 +1,11 @@
 // Products of an organisation: what contracts sell. A metered product names the billable
 // metric version its quantity comes from; a non-metered one carries a default quantity.
 import { insertError } from './insertError.ts'
-import { and, asc, eq, inArray } from 'drizzle-orm'
+import { and, asc, eq, inArray, isNotNull } from 'drizzle-orm'
 import { ConflictError, NotFoundError, ValidationError } from '../platform/errors.ts'
 import type { Database } from '../platform/postgres/database.ts'
 import { assertOrgId, isUuid, toIso } from './ids.ts'
+import { billableMetrics } from './schema/billableMetrics.ts'
 import { products as table } from './schema/products.ts'
 
 export interface Product {
@@ -37,6 +38,8 @@ export interface ProductRepository {
   get(orgId: string, idOrName: string): Promise<Product>
   /** Products by id; ids of other organisations are simply absent. */
   getMany(orgId: string, ids: readonly string[]): Promise<Map<string, Product>>
+  /** Of these products, the ids of those bound to an archived billable metric (refused for new plans and contracts). */
+  boundToArchivedMetric(orgId: string, ids: readonly string[]): Promise<Set<string>>
 }
 
 type Row = typeof table.$inferSelect
@@ -121,6 +124,18 @@ export function createProductRepository(db: Database): ProductRepository {
       if (wanted.length === 0) return new Map()
       const rows = await db.select().from(table).where(and(eq(table.orgId, orgId), inArray(table.id, wanted)))
       return new Map(rows.map((r) => [r.id, toProduct(r)]))
+    },
+
+    async boundToArchivedMetric(orgId, ids) {
+      assertOrgId(orgId)
+      const wanted = [...new Set(ids)].filter(isUuid)
+      if (wanted.length === 0) return new Set()
+      const rows = await db
+        .select({ id: table.id })
+        .from(table)
+        .innerJoin(billableMetrics, and(eq(billableMetrics.orgId, table.orgId), eq(billableMetrics.name, table.metricName)))
+        .where(and(eq(table.orgId, orgId), inArray(table.id, wanted), isNotNull(billableMetrics.archivedAt)))
+      return new Set(rows.map((r) => r.id))
     },
   }
 }

@@ -33,14 +33,20 @@ export interface StoredMetricSummary {
   mode: 'builder' | 'sql'
   createdAt: string
   updatedAt: string
+  archivedAt: string | null
 }
 
 export interface MetricStore {
   create(input: { orgId: string; name: string; fields: StoredVersionFields }): Promise<StoredVersion>
   addVersion(input: { orgId: string; name: string; fields: StoredVersionFields }): Promise<StoredVersion>
   get(orgId: string, name: string, version?: number): Promise<StoredVersion>
-  list(orgId: string): Promise<StoredMetricSummary[]>
+  /** Archived metrics only when asked for. */
+  list(orgId: string, opts?: { includeArchived?: boolean }): Promise<StoredMetricSummary[]>
   listVersions(orgId: string, name: string): Promise<StoredVersion[]>
+  /** Hidden from lists and new plans and contracts; versions stay readable for invoice lines. Idempotent. */
+  archive(orgId: string, name: string): Promise<{ archivedAt: string }>
+  /** 409 `billable_metric_in_use` while a product is bound to it. */
+  delete(orgId: string, name: string): Promise<void>
 }
 
 /** Throws the catalogue's not-found error when the organisation has no such raw metric. */

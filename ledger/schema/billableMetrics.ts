@@ -22,6 +22,11 @@ export const billableMetrics = pgTable(
       .references(() => organisations.id),
     name: text('name').notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    /**
+     * Set once the metric is archived: hidden from lists and refused for new plans and
+     * contracts, its versions still readable for the invoice lines that recorded them.
+     */
+    archivedAt: timestamp('archived_at', { withTimezone: true }),
   },
   (t) => [
     unique('billable_metrics_org_name_unique').on(t.orgId, t.name),

@@ -1,11 +1,13 @@
 // The billable-metric endpoints as documented in /openapi.json, from the schemas the routes parse with.
 import type { ApiOperation } from '../../platform/http/openapi.ts'
 import {
+  archiveResponse,
   createMetricRequest,
   diffQuery,
   diffResponse,
   formatRequest,
   formatResponse,
+  listQuery,
   metricListJson,
   metricVersionJson,
   metricVersionRequest,
@@ -54,7 +56,14 @@ export const metricOperations: ApiOperation[] = [
       422: invalidTemplate,
     },
   },
-  { method: 'get', path: '/v1/billable-metrics', tag, summary: 'List billable metrics with their latest version.', responses: { 200: { description: 'Metrics by name', schema: metricListJson } } },
+  {
+    method: 'get',
+    path: '/v1/billable-metrics',
+    tag,
+    summary: 'List billable metrics with their latest version; archived ones only with include_archived=true.',
+    query: listQuery,
+    responses: { 200: { description: 'Metrics by name', schema: metricListJson } },
+  },
   {
     method: 'get',
     path: '/v1/billable-metrics/{name}',
@@ -127,5 +136,21 @@ export const metricOperations: ApiOperation[] = [
     pathParams: { name: 'Metric name' },
     body: [{ contentType: 'application/json', schema: previewStoredRequest, example: { customer_id: 'acme', period_start: '2024-03-01', period_end: '2024-04-01' } }],
     responses: { 200: { description: 'Quantities', schema: previewResponse }, 404: { description: 'Unknown metric or version' }, 422: runFailed },
+  },
+  {
+    method: 'post',
+    path: '/v1/billable-metrics/{name}/archive',
+    tag,
+    summary: 'Archive a metric: hidden from GET /v1/billable-metrics (unless include_archived=true), refused for new plans and contracts (422 `billable_metric_archived`), every version still readable. Idempotent.',
+    pathParams: { name: 'Metric name' },
+    responses: { 200: { description: 'When it was archived (the first time)', schema: archiveResponse }, 404: { description: '`billable_metric_not_found`' } },
+  },
+  {
+    method: 'delete',
+    path: '/v1/billable-metrics/{name}',
+    tag,
+    summary: 'Delete a metric and all its versions, only while no product is bound to it; otherwise archive it.',
+    pathParams: { name: 'Metric name' },
+    responses: { 204: { description: 'Deleted' }, 404: { description: '`billable_metric_not_found`' }, 409: { description: '`billable_metric_in_use` (`products` names them)' } },
   },
 ]

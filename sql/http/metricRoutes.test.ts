@@ -165,6 +165,26 @@ describe('billable metric endpoints', () => {
     expect(res.json).toEqual({ sql: 'SELECT count() AS quantity\nFROM raw.api_calls\nWHERE customer_id = {customer_id:String}' })
   })
 
+  it('archives a metric (hidden from the list, still readable) and deletes one only while no product uses it', async () => {
+    const define = { unit: 'x', mode: 'sql', raw_metrics: ['api_calls'], customer_query: COUNT_SQL }
+    await call('POST', '/v1/billable-metrics', { name: 'retired', ...define })
+    await call('POST', '/v1/billable-metrics', { name: 'scratch', ...define })
+    const archived = await call('POST', '/v1/billable-metrics/retired/archive')
+    expect(archived).toMatchObject({ status: 200, json: { name: 'retired', archived_at: expect.any(String) } })
+    const names = async (query = '') => ((await call('GET', `/v1/billable-metrics${query}`)).json.data as Array<{ name: string }>).map((m) => m.name)
+    expect(await names()).not.toContain('retired')
+    expect(await names('?include_archived=true')).toContain('retired')
+    expect((await call('GET', '/v1/billable-metrics/retired?version=1')).json).toMatchObject({ name: 'retired', version: 1 })
+    expect((await call('GET', '/v1/billable-metrics?include_archived=yes')).status).toBe(400)
+
+    await ledger.products.create({ orgId, name: 'Retired API', kind: 'metered', metricName: 'retired', metricVersion: 1 })
+    expect(await call('DELETE', '/v1/billable-metrics/retired')).toMatchObject({ status: 409, json: { error: { code: 'billable_metric_in_use', products: ['Retired API'] } } })
+    const deleted = await app.request('/v1/billable-metrics/scratch', { method: 'DELETE' })
+    expect(deleted.status).toBe(204)
+    expect(await call('GET', '/v1/billable-metrics/scratch')).toMatchObject({ status: 404, json: { error: { code: 'billable_metric_not_found' } } })
+    expect(await call('POST', '/v1/billable-metrics/nope/archive')).toMatchObject({ status: 404, json: { error: { code: 'billable_metric_not_found' } } })
+  })
+
   it('answers 400, 404 and 409 with codes', async () => {
     expect((await call('POST', '/v1/billable-metrics', { name: 'Bad Name', unit: 'x', mode: 'sql' })).json).toMatchObject({ error: { code: 'invalid_request' } })
     expect((await call('POST', '/v1/billable-metrics', { name: 'api_calls', unit: 'x', mode: 'sql', raw_metrics: ['api_calls'], customer_query: COUNT_SQL })).status).toBe(409)

@@ -6,12 +6,14 @@ import type { AppEnv } from '../../platform/http/appEnv.ts'
 import { readBodyText } from '../../platform/http/readBody.ts'
 import { requestOrg } from '../../platform/http/requestOrg.ts'
 import { diffVersions } from '../diffVersions.ts'
+import { metricLifecycleRoutes } from './metricLifecycleRoutes.ts'
 import type { MetricService, PreviewResult } from '../metricService.ts'
 import type { StoredVersion } from '../metricStore.ts'
 import {
   createMetricRequest,
   diffQuery,
   formatRequest,
+  listQuery,
   metricVersionRequest,
   previewDraftRequest,
   previewStoredRequest,
@@ -107,7 +109,8 @@ export function metricRoutes(service: MetricService): Hono<AppEnv> {
   })
 
   app.get(base, async (c) => {
-    const metrics = await service.store.list(requestOrg(c))
+    const { include_archived: includeArchived } = parse(listQuery, c.req.query(), 'query string')
+    const metrics = await service.store.list(requestOrg(c), { includeArchived: includeArchived === 'true' })
     return c.json({
       data: metrics.map((m) => ({
         name: m.name,
@@ -117,6 +120,7 @@ export function metricRoutes(service: MetricService): Hono<AppEnv> {
         mode: m.mode,
         created_at: m.createdAt,
         updated_at: m.updatedAt,
+        archived_at: m.archivedAt,
       })),
     })
   })
@@ -157,5 +161,6 @@ export function metricRoutes(service: MetricService): Hono<AppEnv> {
     return c.json(previewToJson(result))
   })
 
+  app.route('/', metricLifecycleRoutes(service.store))
   return app
 }

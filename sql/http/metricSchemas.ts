@@ -63,9 +63,13 @@ export const metricListJson = z.object({
       mode: z.enum(['builder', 'sql']),
       created_at: z.string(),
       updated_at: z.string(),
+      archived_at: z.string().nullable(),
     }),
   ),
 })
+
+export const listQuery = z.object({ include_archived: z.enum(['true', 'false']).default('false').describe('Also list archived metrics') })
+export const archiveResponse = z.object({ name: z.string(), archived_at: z.string() })
 
 export const versionListJson = z.object({ data: z.array(metricVersionJson) })
 
