@@ -3,16 +3,19 @@
 // without an answer are retried against the restarted server with the same event ids, until
 // every one was acknowledged. Then `events` must hold every event once, and usage_minute,
 // usage_hour and GET /v1/usage must agree with a recount of the events sent.
+// The ledger is on the machine's Postgres server (a throwaway database), not PGlite: the test
+// is about chDB, and PGlite's start-up would be most of every restart.
 // Scale: TALLY_FAULT_KILLS=300 npx vitest run test/fault/serverKilledDuringInsert
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { EventRow } from '../../metering/eventRow.ts'
 import { meteringMigrationsDir } from '../../metering/migrations.ts'
 import { queryUsage } from '../../metering/usageQuery.ts'
 import { migrateClickHouse } from '../../platform/clickhouse/migrateClickHouse.ts'
 import { openClickHouse } from '../../platform/clickhouse/openClickHouse.ts'
+import { createTestDatabase, type TestDatabase } from '../support/postgresTestDatabase.ts'
 import { startTallyProcess, type TallyProcess } from '../support/tallyProcess.ts'
 import { CRASH_METRIC, CRASH_RANGE, crashEvents } from './crashEvents.ts'
 import { apiBuckets, drift, expectedBuckets, recountStore } from './crashRecount.ts'
@@ -25,10 +28,20 @@ const ORG = '23507783-d5b4-4854-b012-2bf4ea922205'
 const KEY = 'tly_kill_insert_key_0000000000000000000'
 
 const dataDir = mkdtempSync(join(tmpdir(), 'tally-fault-kill-server-'))
-const env = { TALLY_DATA_DIR: dataDir, TALLY_BOOTSTRAP_ORG: ORG, TALLY_BOOTSTRAP_API_KEY: KEY, TALLY_ACCEPT_UNKNOWN_CUSTOMERS: 'true', TALLY_LOG_LEVEL: 'warn' }
+let env: Record<string, string>
+let database: TestDatabase
 let running: TallyProcess | undefined
-afterAll(() => {
-  running?.child.kill('SIGKILL')
+beforeAll(async () => {
+  database = await createTestDatabase()
+  env = { TALLY_DATA_DIR: dataDir, TALLY_DATABASE_URL: database.url, TALLY_BOOTSTRAP_ORG: ORG, TALLY_BOOTSTRAP_API_KEY: KEY, TALLY_ACCEPT_UNKNOWN_CUSTOMERS: 'true', TALLY_RATING_CRON: 'off' }
+})
+afterAll(async () => {
+  if (running !== undefined) {
+    const exited = new Promise((resolve) => running!.child.once('exit', resolve))
+    running.child.kill('SIGKILL')
+    await exited
+  }
+  await database?.drop()
   rmSync(dataDir, { recursive: true, force: true })
 })
 

@@ -125,8 +125,19 @@ describe('metering worker killed during inserts', () => {
   it(`counts every event once in events, both rollups and the usage query after ${KILLS} kills`, async () => {
     const events = crashEvents({ orgId: ORG, count: EVENTS, prefix: 'k' })
     const sink = await createKafkaEventSink({ kafka: topics.kafka, topic: topics.events, logger: topics.logger, metrics: createMetricsRegistry() })
-    for (let i = 0; i < events.length; i += 20_000) {
-      await Promise.all(Array.from({ length: 40 }, (_, j) => sink.write(events.slice(i + j * 500, i + j * 500 + 500))))
+    // Acknowledged writes only, retried as a producer would after a 503 on a loaded machine.
+    const produce = async (rows: typeof events): Promise<void> => {
+      for (;;) {
+        try {
+          await sink.write(rows)
+          return
+        } catch {
+          await sleep(500)
+        }
+      }
+    }
+    for (let i = 0; i < events.length; i += 10_000) {
+      await Promise.all(Array.from({ length: 10 }, (_, j) => produce(events.slice(i + j * 1_000, i + j * 1_000 + 1_000))))
     }
     await sink.close()
 
