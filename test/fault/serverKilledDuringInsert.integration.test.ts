@@ -20,7 +20,7 @@ import { startTallyProcess, type TallyProcess } from '../support/tallyProcess.ts
 import { CRASH_METRIC, CRASH_RANGE, crashEvents } from './crashEvents.ts'
 import { apiBuckets, drift, expectedBuckets, recountStore } from './crashRecount.ts'
 
-const KILLS = Number(process.env.TALLY_FAULT_KILLS ?? 16)
+const KILLS = Number(process.env.TALLY_FAULT_KILLS ?? 12)
 const REQUEST_EVENTS = 2_500
 const CLIENTS = 4
 const EVENTS = Number(process.env.TALLY_FAULT_EVENTS ?? KILLS * REQUEST_EVENTS * 2)

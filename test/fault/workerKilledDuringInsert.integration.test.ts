@@ -21,7 +21,7 @@ import { createTestTopics, groupLag, SINGLE_BROKER_KAFKA_ENV, TEST_KAFKA_BROKERS
 import { CRASH_METRIC, CRASH_RANGE, crashEvents } from './crashEvents.ts'
 import { apiBuckets, drift, expectedBuckets, recountStore } from './crashRecount.ts'
 
-const KILLS = Number(process.env.TALLY_FAULT_KILLS ?? 20)
+const KILLS = Number(process.env.TALLY_FAULT_KILLS ?? 12)
 const FLUSH_ROWS = 10_000
 const EVENTS = Number(process.env.TALLY_FAULT_EVENTS ?? KILLS * FLUSH_ROWS)
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
