@@ -7,7 +7,7 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, describe, expect, it } from 'vitest'
 import { startTallyProcess, type TallyProcess } from '../support/tallyProcess.ts'
 
 const ORG = '23507783-d5b4-4854-b012-2bf4ea922205'
@@ -36,6 +36,12 @@ function expectedInvoices(asOf: string): Array<[string, string, string]> {
 }
 
 const dirs: string[] = []
+let tally: TallyProcess | undefined
+// A case that times out never reaches its `finally`: its process must not outlive it.
+afterEach(() => {
+  if (tally !== undefined && tally.child.exitCode === null && tally.child.signalCode === null) tally.child.kill('SIGKILL')
+  tally = undefined
+})
 afterAll(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true })
 })
@@ -50,7 +56,6 @@ describe('the rating scheduler inside `tally start` follows the injected clock',
   it.each(CLOCKS)('at %s', async (_name, clock, asOfPrefix) => {
     const dir = mkdtempSync(join(tmpdir(), 'tally-clock-guard-'))
     dirs.push(dir)
-    let tally: TallyProcess | undefined
     try {
       tally = await startTallyProcess({
         TALLY_DATA_DIR: dir,
@@ -60,7 +65,7 @@ describe('the rating scheduler inside `tally start` follows the injected clock',
         TALLY_RATING_GRACE_HOURS: String(GRACE_HOURS),
         ...(clock === undefined ? {} : { TALLY_CLOCK: clock }),
       })
-      const base = tally.base
+      const { base } = tally
       const api = async (method: string, path: string, body?: unknown) => {
         const res = await fetch(`${base}${path}`, { method, headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) })
         return { status: res.status, body: (await res.json()) as any }
@@ -85,5 +90,5 @@ describe('the rating scheduler inside `tally start` follows the injected clock',
     } finally {
       await tally?.stop()
     }
-  }, 120_000)
+  }, 240_000)
 })

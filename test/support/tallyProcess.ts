@@ -52,7 +52,13 @@ export function startTallyProcess(env: Record<string, string>): Promise<TallyPro
       child.once('exit', exited)
     })
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`tally start did not listen in 60 s:\n${output}`)), 60_000)
+    // A give-up bound, not a speed check: just under the suites' 120 s hook timeout, so the
+    // failure names its cause. The child is killed with it: a test that gives up must not leave
+    // a `tally start` running (orphans kept loading the machine and failed later tests).
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL')
+      reject(new Error(`tally start did not listen in 110 s:\n${output}`))
+    }, 110_000)
     const onData = (chunk: Buffer) => {
       output += chunk.toString()
       const m = /Tally listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output)
