@@ -9,6 +9,7 @@ import { gatewayCommand } from './gateway.ts'
 import { keysCreateCommand, keysListCommand, keysRevokeCommand } from './keys.ts'
 import { meteringCommand } from './metering.ts'
 import { metricsCreateCommand, metricsListCommand, metricsPreviewCommand, metricsShowCommand, metricsValidateCommand } from './metrics.ts'
+import { metricsArchiveCommand, metricsDeleteCommand } from './metricsLifecycle.ts'
 import { migrateCommand } from './migrate.ts'
 import { orgsCreateCommand, orgsListCommand } from './orgs.ts'
 import { pricePreviewCommand } from './pricePreview.ts'
@@ -36,6 +37,8 @@ export const commands: Command[] = [
   metricsPreviewCommand,
   metricsListCommand,
   metricsShowCommand,
+  metricsArchiveCommand,
+  metricsDeleteCommand,
   demoCommand,
   pricePreviewCommand,
   productsCreateCommand,

@@ -40,4 +40,14 @@ describe('tally metrics', () => {
     expect(preview.stdout).toMatch(/acme\s+0/)
     expect(preview.stdout).toContain('api_calls v1: 1 customer(s)')
   })
+
+  it('archive hides a metric from the list; delete removes one no product uses', async () => {
+    await tally('metrics', 'create', 'old_calls', '--org', org, '--unit', 'call', '--raw-metric', 'api_calls', '--customer-query', join(dir, 'count.sql'))
+    const archived = await tally('metrics', 'archive', 'old_calls', '--org', org)
+    expect(archived).toMatchObject({ code: 0, stdout: expect.stringContaining('Archived old_calls at ') })
+    expect((await tally('metrics', 'list', '--org', org)).stdout).not.toContain('old_calls')
+    const deleted = await tally('metrics', 'delete', 'old_calls', '--org', org)
+    expect(deleted).toMatchObject({ code: 0, stdout: expect.stringContaining('Deleted old_calls.') })
+    // Four processes, each opening both embedded stores: minutes on a loaded 2-core machine.
+  }, 300_000)
 })
