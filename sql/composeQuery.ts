@@ -36,6 +36,7 @@ export const ORG_PARAMETER = `${RESERVED_PREFIX}_org_id`
 export const AGGREGATES_CTE = `${RESERVED_PREFIX}_aggregates`
 const PERIOD_START = `${RESERVED_PREFIX}_period_start`
 const PERIOD_END = `${RESERVED_PREFIX}_period_end`
+const CUSTOMER_FIELD = `${RESERVED_PREFIX}_customer_field`
 
 export interface Scope {
   orgId: string
@@ -43,6 +44,17 @@ export interface Scope {
   rawMetrics: readonly string[]
   /** The billing period `[start, end)`, UTC. */
   period: Period
+  /**
+   * The top-level data field holding the customer id, when it is not the event's own
+   * `customer_id` (a builder metric's `customer_column`); null or absent: `customer_id`.
+   */
+  customerField?: string | null
+}
+
+/** The data field a scope reads the customer from: the builder's choice, else the event's own. */
+export function customerFieldOf(builder: { customer_column?: string } | null): string | null {
+  const column = builder?.customer_column
+  return column === undefined || column === 'customer_id' ? null : column
 }
 
 export interface ComposedQuery {
@@ -82,6 +94,7 @@ function start(scope: Scope): Built {
     [PERIOD_END]: toClickHouseInstant(scope.period.end),
   }
   scope.rawMetrics.forEach((metric, i) => (params[`${RESERVED_PREFIX}_metric_${i}`] = metric))
+  if (scope.customerField) params[CUSTOMER_FIELD] = scope.customerField
   return { params, scopeCtes: new Set(), eventsReads: 0 }
 }
 
@@ -104,7 +117,7 @@ function scopeCtes(scope: Scope, built: Built, template: ScannedTemplate, custom
     const conditions = [
       `org_id = {${ORG_PARAMETER}:String}`,
       `raw_metric = {${RESERVED_PREFIX}_metric_${scope.rawMetrics.indexOf(metric)}:String}`,
-      ...(customerParam === undefined ? [] : [`customer_id = {${customerParam}:String}`]),
+      ...(customerParam === undefined ? [] : [`${scope.customerField ? `JSONExtractString(data, {${CUSTOMER_FIELD}:String})` : 'customer_id'} = {${customerParam}:String}`]),
       ...(source === 'raw' ? [`timestamp >= {${PERIOD_START}:DateTime64(3)}`] : []),
       `timestamp < {${PERIOD_END}:DateTime64(3)}`,
     ]

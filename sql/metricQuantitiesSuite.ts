@@ -261,6 +261,27 @@ export function metricQuantitiesSuite(handle: () => ClickHouseHandle): void {
         }
       })
 
+      it('a customer held in a data field (customer_column) is the scope’s customer', async () => {
+        const org = 'org-field'
+        const e = (id: string, owner: string, account: string, t: string) =>
+          eventRow({ event_id: id, org_id: org, raw_metric: 'api_calls', customer_id: owner, timestamp: t, data: JSON.stringify({ account }) })
+        const writer = createEventWriter(handle())
+        await writer.write([
+          e('f1', 'reseller-1', 'acct-1', '2024-03-02 00:00:00.000'),
+          e('f2', 'reseller-2', 'acct-1', '2024-03-03 00:00:00.000'),
+          e('f3', 'reseller-1', 'acct-2', '2024-03-04 00:00:00.000'),
+          e('f4', 'reseller-1', 'acct-1', '2024-04-04 00:00:00.000'),
+        ])
+        await writer.close()
+        const version = resolveMetricVersion({ unit: 'call', mode: 'builder', builder: { raw_metric: 'api_calls', customer_column: 'account', aggregation: 'COUNT' } })
+        const result = await metricQuantities({ handle: handle(), orgId: org, version, customerIds: ['acct-1', 'acct-2', 'reseller-1'], period: PERIOD })
+        expect(result.customers.map((c) => [c.customerId, c.quantity])).toEqual([
+          ['acct-1', '2'],
+          ['acct-2', '1'],
+          ['reseller-1', '0'],
+        ])
+      })
+
       it('MAX of seats equals the peak (one pass, no aggregate query)', async () => {
         const version = resolveMetricVersion({ unit: 'seat', mode: 'builder', builder: { raw_metric: 'seats', usage_field: 'seats', aggregation: 'MAX' } })
         const result = await quantitiesOf(version)

@@ -8,7 +8,7 @@
 //      as an integer or Decimal, plus the declared dimension columns, and nothing named `__tally…`.
 import type { ClickHouseHandle } from '../platform/clickhouse/openClickHouse.ts'
 import { TallyError } from '../platform/errors.ts'
-import { composeAggregateQuery, composeCustomerQuery, CUSTOMER_INDEX_COLUMN, type Scope } from './composeQuery.ts'
+import { composeAggregateQuery, composeCustomerQuery, CUSTOMER_INDEX_COLUMN, customerFieldOf, type Scope } from './composeQuery.ts'
 import type { ResolvedMetricVersion } from './metricDefinition.ts'
 import { checkParameterValues } from './parameterValues.ts'
 import { bindParameters } from './parameters.ts'
@@ -56,7 +56,7 @@ export async function validateMetricVersion(opts: {
   if (issues.length > 0 || !customer.ok || aggregate?.ok === false) return failed(issues)
   const agg: PreparedTemplate | null = aggregate?.ok === true ? aggregate.template : null
 
-  const scope: Scope = { orgId: opts.orgId, rawMetrics: version.rawMetrics, period: SAMPLE_PERIOD }
+  const scope: Scope = { orgId: opts.orgId, rawMetrics: version.rawMetrics, period: SAMPLE_PERIOD, customerField: customerFieldOf(version.builder) }
   let role: QueryRole = 'customer_query'
   try {
     if (agg !== null) {
