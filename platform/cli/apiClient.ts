@@ -30,7 +30,10 @@ export interface ApiClient {
  */
 export async function connectApi(config: Config, logger: Logger): Promise<ApiClient> {
   const url = config.url ?? `http://127.0.0.1:${config.port}`
-  if (await answers(url)) {
+  // A guessed default URL is probed briefly (nothing listening usually refuses at once) before
+  // falling back in-process; a TALLY_URL the operator named is a server that must answer, and a
+  // busy one may be slow: waiting 500 ms for it turned load into "No Tally answers".
+  if (await answers(url, config.url === undefined ? 500 : 30_000)) {
     const token = await resolveAdminToken({ configured: config.adminToken, dataDir: config.dataDir, create: false })
     if (token === null) {
       throw new Error(
@@ -80,9 +83,9 @@ function clientFor(target: string, adminToken: string, send: (req: Request) => P
   }
 }
 
-async function answers(url: string): Promise<boolean> {
+async function answers(url: string, timeoutMs: number): Promise<boolean> {
   try {
-    const res = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(500) })
+    const res = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(timeoutMs) })
     return res.ok
   } catch {
     return false

@@ -1,3 +1,5 @@
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { describe, expect, it } from 'vitest'
 import { runTally } from '../support/tallyProcess.ts'
 
@@ -22,6 +24,26 @@ describe('tally CLI', () => {
     expect(r.code).toBe(0)
     expect(r.stdout).toMatch(/TALLY_PORT\s+8080/)
     expect(r.stdout).not.toContain('supersecret-admin-token-123')
+  })
+
+  it('waits for a slow server at an explicit TALLY_URL instead of calling it absent', async () => {
+    // A stand-in Tally whose health check answers after 1.5 s, as a busy server may: the CLI
+    // used to give up after 500 ms ("No Tally answers at TALLY_URL").
+    const server = createServer((req, res) => {
+      const answer = () => res.writeHead(200, { 'content-type': 'application/json' }).end(req.url === '/healthz' ? '{"status":"ok"}' : '{"data":[{"id":"o-1","name":"Slow Inc","created_at":"2026-01-01T00:00:00.000Z"}]}')
+      if (req.url === '/healthz') setTimeout(answer, 1_500)
+      else answer()
+    })
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()))
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+      const r = await runTally(['orgs', 'list'], { TALLY_URL: url, TALLY_ADMIN_TOKEN: 'tly_admin_cli_test_0123456789abcdef' })
+      expect(r.stderr).toBe('')
+      expect(r.stdout).toContain('Slow Inc')
+      expect(r.code).toBe(0)
+    } finally {
+      await new Promise((r) => server.close(r))
+    }
   })
 
   it('names a missing flag and shows the usage', async () => {
