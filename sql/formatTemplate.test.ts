@@ -9,16 +9,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createLedger } from '../ledger/ledger.ts'
 import { ledgerMigrationsFolder } from '../ledger/ledgerMigrationsFolder.ts'
 import { createEventWriter } from '../metering/eventWriter.ts'
-import { TallyError } from '../platform/errors.ts'
 import type { AppEnv } from '../platform/http/appEnv.ts'
-import { errorBody, STATUS_BY_CATEGORY } from '../platform/http/errorHandler.ts'
 import { openDatabase, type DatabaseHandle } from '../platform/postgres/database.ts'
 import { migrateDatabase } from '../platform/postgres/migrate.ts'
 import { openTestClickHouse, type TestClickHouse } from '../test/support/clickhouseTestHandle.ts'
 import { eventRow } from '../test/support/eventRows.ts'
+import { metricTestApp } from '../test/support/metricTestApp.ts'
 import { builderSpecSchema, buildQuery } from './builder.ts'
-import { createMetricService } from './metricService.ts'
-import { metricRoutes } from './http/metricRoutes.ts'
 
 const example = (file: string) => readFileSync(join(import.meta.dirname, 'examples', file), 'utf8')
 const PERIOD = { period_start: '2024-03-01', period_end: '2024-04-01' }
@@ -79,17 +76,7 @@ beforeAll(async () => {
     ev('requests', '2024-03-04 08:00:00.000', { region: 'us', tier: 'silver' }),
   ])
   await writer.close()
-  const service = createMetricService({ handle: ch.handle, store: ledger.billableMetrics, checkRawMetric: async (o, name) => void (await ledger.rawMetrics.get(o, name)) })
-  app = new Hono<AppEnv>()
-  app.use(async (c, next) => {
-    c.set('principal', { kind: 'api_key', orgId, keyId: 'k' })
-    await next()
-  })
-  app.route('/', metricRoutes(service))
-  app.onError((err, c) => {
-    if (err instanceof TallyError) return c.json(errorBody(err.code, err.message, err.details, err.extra), STATUS_BY_CATEGORY[err.category])
-    throw err
-  })
+  app = metricTestApp({ handle: ch.handle, ledger, orgId })
 })
 afterAll(async () => {
   await db?.close()

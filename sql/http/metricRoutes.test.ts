@@ -7,15 +7,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createLedger, type Ledger } from '../../ledger/ledger.ts'
 import { ledgerMigrationsFolder } from '../../ledger/ledgerMigrationsFolder.ts'
 import { createEventWriter } from '../../metering/eventWriter.ts'
-import { TallyError } from '../../platform/errors.ts'
 import type { AppEnv } from '../../platform/http/appEnv.ts'
-import { errorBody, STATUS_BY_CATEGORY } from '../../platform/http/errorHandler.ts'
 import { migrateDatabase } from '../../platform/postgres/migrate.ts'
 import { openDatabase, type DatabaseHandle } from '../../platform/postgres/database.ts'
 import { openTestClickHouse, type TestClickHouse } from '../../test/support/clickhouseTestHandle.ts'
 import { eventRow } from '../../test/support/eventRows.ts'
-import { createMetricService } from '../metricService.ts'
-import { metricRoutes } from './metricRoutes.ts'
+import { metricTestApp } from '../../test/support/metricTestApp.ts'
 
 let ch: TestClickHouse
 let pgDir: string
@@ -53,17 +50,7 @@ beforeAll(async () => {
     eventRow({ event_id: 'a4', org_id: orgId, raw_metric: 'api_calls', customer_id: 'acme', timestamp: '2024-04-01 00:00:00.000', data: '{"region":"eu"}' }),
   ])
   await writer.close()
-  const service = createMetricService({ handle: ch.handle, store: ledger.billableMetrics, checkRawMetric: async (o, n) => void (await ledger.rawMetrics.get(o, n)) })
-  app = new Hono<AppEnv>()
-  app.use(async (c, next) => {
-    c.set('principal', { kind: 'api_key', orgId, keyId: 'k' })
-    await next()
-  })
-  app.route('/', metricRoutes(service))
-  app.onError((err, c) => {
-    if (err instanceof TallyError) return c.json(errorBody(err.code, err.message, err.details, err.extra), STATUS_BY_CATEGORY[err.category])
-    throw err
-  })
+  app = metricTestApp({ handle: ch.handle, ledger, orgId })
 })
 afterAll(async () => {
   await db?.close()
