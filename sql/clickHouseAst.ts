@@ -10,7 +10,7 @@ import { checkSettings, type SandboxLimits } from './sandbox.ts'
 import { RESERVED_PREFIX } from './textWalls.ts'
 
 /** The format the client appends to EXPLAIN AST; it appears in the dump as the statement's last child. */
-export const EXPLAIN_FORMAT = 'TabSeparatedRaw'
+const EXPLAIN_FORMAT = 'TabSeparatedRaw'
 
 export interface AstNode {
   /** `SelectQuery`, `Function`, `TableIdentifier`, `Identifier`, `Literal`, `Set`, … */

@@ -31,9 +31,9 @@ import { rewriteTemplate, scopedRawName, type EventSource, type ScannedTemplate 
 import { RESERVED_PREFIX } from './textWalls.ts'
 
 export const CUSTOMER_INDEX_COLUMN = `${RESERVED_PREFIX}_customer`
-export const ORG_PARAMETER = `${RESERVED_PREFIX}_org_id`
+const ORG_PARAMETER = `${RESERVED_PREFIX}_org_id`
 /** The CTE holding the aggregate query's rows for every customer; `aggregates` is one customer's share. */
-export const AGGREGATES_CTE = `${RESERVED_PREFIX}_aggregates`
+const AGGREGATES_CTE = `${RESERVED_PREFIX}_aggregates`
 const PERIOD_START = `${RESERVED_PREFIX}_period_start`
 const PERIOD_END = `${RESERVED_PREFIX}_period_end`
 const CUSTOMER_FIELD = `${RESERVED_PREFIX}_customer_field`

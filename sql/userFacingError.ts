@@ -20,7 +20,7 @@ const INTERNAL_NAMES: Array<[RegExp, string]> = [
 ]
 
 /** The message without the statement it was raised in, and with the user's names. */
-export function userFacingMessage(message: string): string {
+function userFacingMessage(message: string): string {
   let out = message.replace(/[.:\s]*In scope [\s\S]*$/, '').replace(/\s*FORMAT (TabSeparatedRaw|JSON)\.?/g, '')
   for (const [pattern, name] of INTERNAL_NAMES) out = out.replace(pattern, name)
   return out.trim()
