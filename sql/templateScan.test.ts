@@ -1,6 +1,6 @@
 // Text-level checks and the scope rewrite: no ClickHouse involved.
 import { describe, expect, it } from 'vitest'
-import { composeCustomerQuery } from './composeQuery.ts'
+import { composeAggregateQuery, composeCustomerQuery } from './composeQuery.ts'
 import { DEFAULT_LIMITS } from './sandbox.ts'
 import { rewriteTemplate, scanTemplate } from './templateScan.ts'
 
@@ -110,6 +110,20 @@ describe('composeCustomerQuery (golden)', () => {
     })
     expect(composed.scopeCtes).toEqual(['__tally_raw_api_calls'])
     expect(composed.scratch).toEqual({ cte: '__tally_aggregates', table: '__tally_agg_00' })
+    expect(composed.eventsReads).toBe(2)
+  })
+})
+
+describe('composeAggregateQuery', () => {
+  it('scopes raw.<metric> to the org and the period, history.<metric> up to the period end only, no customer', () => {
+    const aggregate = scan('SELECT customer_id, count() AS n FROM raw.seats GROUP BY customer_id UNION ALL SELECT customer_id, count() FROM history.seats GROUP BY customer_id', 'aggregate_query')
+    const composed = composeAggregateQuery({ scope: { orgId: 'o', rawMetrics: ['api_calls', 'seats'], period: { start: new Date('2024-03-01T00:00:00Z'), end: new Date('2024-04-01T00:00:00Z') } }, aggregate, limits: DEFAULT_LIMITS })
+    const flat = composed.body.replace(/\s+/g, ' ')
+    expect(flat).toContain('__tally_raw_seats AS ( SELECT customer_id, timestamp, event_id, data, ')
+    expect(flat).toContain('WHERE org_id = {__tally_org_id:String} AND raw_metric = {__tally_metric_1:String} AND timestamp >= {__tally_period_start:DateTime64(3)} AND timestamp < {__tally_period_end:DateTime64(3)} )')
+    expect(flat).toContain('WHERE org_id = {__tally_org_id:String} AND raw_metric = {__tally_metric_1:String} AND timestamp < {__tally_period_end:DateTime64(3)} )')
+    expect(flat).not.toContain('customer_id = {')
+    expect(composed.scopeCtes).toEqual(['__tally_raw_seats', '__tally_history_seats'])
     expect(composed.eventsReads).toBe(2)
   })
 })
