@@ -35,11 +35,11 @@ function positiveInt(n: number, what: string): number {
 }
 
 /**
- * The SETTINGS clause appended to every query that contains template SQL. readonly=1 is the
- * second wall behind validation: no writes, no DDL, no changing settings from inside.
- * Decimals and 64-bit integers are quoted in JSON so no quantity passes through a float.
+ * The walls every statement derived from template text shares (formatQuery, EXPLAIN AST,
+ * EXPLAIN QUERY TREE and the runs): readonly and the time, read and memory limits, because
+ * even analysis evaluates scalar subqueries.
  */
-export function sandboxSettings(limits: SandboxLimits): string {
+function boundedReadonly(limits: SandboxLimits): string[] {
   return [
     'readonly = 1',
     `max_execution_time = ${positiveInt(limits.maxExecutionSeconds, 'maxExecutionSeconds')}`,
@@ -47,10 +47,21 @@ export function sandboxSettings(limits: SandboxLimits): string {
     `max_rows_to_read = ${positiveInt(limits.maxRowsToRead, 'maxRowsToRead')}`,
     `max_bytes_to_read = ${positiveInt(limits.maxBytesToRead, 'maxBytesToRead')}`,
     "read_overflow_mode = 'throw'",
-    `max_result_rows = ${positiveInt(limits.maxResultRows, 'maxResultRows')}`,
-    "result_overflow_mode = 'throw'",
     `max_memory_usage = ${positiveInt(limits.maxMemoryBytes, 'maxMemoryBytes')}`,
     "session_timezone = 'UTC'",
+  ]
+}
+
+/**
+ * The SETTINGS clause appended to every query that contains template SQL. readonly=1 is the
+ * second wall behind validation: no writes, no DDL, no changing settings from inside.
+ * Decimals and 64-bit integers are quoted in JSON so no quantity passes through a float.
+ */
+export function sandboxSettings(limits: SandboxLimits): string {
+  return [
+    ...boundedReadonly(limits),
+    `max_result_rows = ${positiveInt(limits.maxResultRows, 'maxResultRows')}`,
+    "result_overflow_mode = 'throw'",
     // NOTE: by default ClickHouse rewrites sum(x / 3) into sum(x) / 3, which truncates a Decimal
     // once instead of per row: a billed quantity must follow the SQL as written, on every version.
     'optimize_arithmetic_operations_in_aggregate_functions = 0',
@@ -61,21 +72,11 @@ export function sandboxSettings(limits: SandboxLimits): string {
 
 /**
  * The SETTINGS clause of every statement Tally derives from template text without running it
- * for a result (formatQuery, EXPLAIN AST, EXPLAIN QUERY TREE): readonly and the same time,
- * read and memory limits, because analysis evaluates scalar subqueries. No result-row limit:
- * these statements answer with one row per line of a dump Tally asked for.
+ * for a result: the shared walls, and no result-row limit, because these statements answer
+ * with one row per line of a dump Tally asked for.
  */
 export function checkSettings(limits: SandboxLimits): string {
-  return [
-    'readonly = 1',
-    `max_execution_time = ${positiveInt(limits.maxExecutionSeconds, 'maxExecutionSeconds')}`,
-    "timeout_overflow_mode = 'throw'",
-    `max_rows_to_read = ${positiveInt(limits.maxRowsToRead, 'maxRowsToRead')}`,
-    `max_bytes_to_read = ${positiveInt(limits.maxBytesToRead, 'maxBytesToRead')}`,
-    "read_overflow_mode = 'throw'",
-    `max_memory_usage = ${positiveInt(limits.maxMemoryBytes, 'maxMemoryBytes')}`,
-    "session_timezone = 'UTC'",
-  ].join(', ')
+  return boundedReadonly(limits).join(', ')
 }
 
 /** ClickHouse error codes (src/Common/ErrorCodes.cpp) that mean a sandbox limit was hit. */

@@ -96,7 +96,7 @@ describe('composeCustomerQuery (golden)', () => {
       'WITH __tally_aggregates AS (SELECT * FROM __tally_agg_00) SELECT * FROM ( ' +
         `${copy(0)} UNION ALL ${copy(1)} ) ` +
         'SETTINGS readonly = 1, max_execution_time = 30, timeout_overflow_mode = \'throw\', max_rows_to_read = 500000000, max_bytes_to_read = 50000000000, ' +
-        "read_overflow_mode = 'throw', max_result_rows = 100000, result_overflow_mode = 'throw', max_memory_usage = 2000000000, session_timezone = 'UTC', " +
+        "read_overflow_mode = 'throw', max_memory_usage = 2000000000, session_timezone = 'UTC', max_result_rows = 100000, result_overflow_mode = 'throw', " +
         'optimize_arithmetic_operations_in_aggregate_functions = 0, ' +
         'output_format_json_quote_decimals = 1, output_format_json_quote_64bit_integers = 1',
     )
