@@ -26,7 +26,8 @@ describe('tally metrics', () => {
     const bad = join(dir, 'bad.sql')
     const r = await tally('metrics', 'validate', '--org', org, '--unit', 'call', '--raw-metric', 'api_calls', '--customer-query', bad)
     expect(r.code).toBe(1)
-    expect(r.stdout).toContain(`${bad}: system_table_forbidden: system.tables is a system table`)
+    // file:line:col of `system.tables` in the user's own text (line 2, column 13).
+    expect(r.stdout).toContain(`${bad}:2:13: system_table_forbidden: system.tables is a system table`)
   })
 
   // Each command is a process opening both embedded stores (~5 s on 2 cores): kept to a few.
