@@ -124,5 +124,5 @@ describe('tally start killed during inserts', () => {
     } finally {
       await handle.close()
     }
-  }, 900_000)
+  }, Math.max(900_000, KILLS * 60_000))
 })

@@ -185,5 +185,5 @@ describe('metering worker killed during inserts', () => {
     } finally {
       await handle.close()
     }
-  }, 900_000)
+  }, Math.max(900_000, KILLS * 60_000))
 })
