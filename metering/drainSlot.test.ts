@@ -108,6 +108,32 @@ describe('drain slot after a cut-short insert', () => {
   })
 })
 
+describe('drain slot when a view fails after events committed (the trigger on a server)', () => {
+  it('fails the batch, and its retry in the same writer recovers the rollups and stores nothing twice', async () => {
+    const rows = batch('org-view-fails')
+    // A view target that refuses the rows, as a full disk or a broken view does on a server:
+    // the insert throws after some parts committed.
+    await ch.handle.client.command({
+      query: `CREATE MATERIALIZED VIEW failing_view_mv ENGINE = Null AS
+        SELECT throwIf(org_id = 'org-view-fails', 'view target refused the block') AS refused FROM rollup_feed`,
+    })
+    const slot = createDrainSlot(ch.handle, { slot: 9, dedupWindowMs: WINDOW_MS })
+    try {
+      await expect(slot.insert(rows)).rejects.toThrow(/view target refused the block/)
+    } finally {
+      await ch.handle.client.command({ query: 'DROP VIEW failing_view_mv' })
+    }
+    // chDB leaves what a server leaves: the `events` parts committed, no rollup part did.
+    expect(await totals('org-view-fails')).toMatchObject({ events: '4', ids: '4', minute_events: '0', hour_events: '0' })
+
+    // The retry finds every id in `events` (nothing inserted twice) and rebuilds the rollups.
+    expect((await slot.insert(rows)).inserted).toBe(0)
+    expect(await totals('org-view-fails')).toEqual(EXACT)
+    expect((await slot.insert(rows)).inserted).toBe(0)
+    expect(await totals('org-view-fails')).toEqual(EXACT)
+  })
+})
+
 describe('dedup window', () => {
   it('finds a copy whose timestamp is within the window of the stored one, and only then', async () => {
     const slot = createDrainSlot(ch.handle, { slot: 8, dedupWindowMs: WINDOW_MS })
