@@ -78,9 +78,25 @@ export async function deleteTestTopics(admin: Admin, topics: string[]): Promise<
   await admin.deleteTopics({ topics })
 }
 
+/**
+ * Runs `read` again while the broker answers with an error Kafka marks retriable (after many
+ * group creations the coordinator can move: NOT_COORDINATOR, COORDINATOR_LOAD_IN_PROGRESS),
+ * up to 40 tries 250 ms apart; anything else is thrown at once.
+ */
+async function retryRetriable<T>(read: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await read()
+    } catch (err) {
+      if (attempt >= 40 || (err as { retriable?: boolean }).retriable !== true) throw err
+      await new Promise((r) => setTimeout(r, 250))
+    }
+  }
+}
+
 /** Sum over partitions of (end offset − committed offset) of a group; 0 when it consumed everything. */
 export async function groupLag(admin: Admin, groupId: string, topic: string): Promise<number> {
-  const [ends, committed] = await Promise.all([admin.fetchTopicOffsets(topic), admin.fetchOffsets({ groupId, topics: [topic] })])
+  const [ends, committed] = await retryRetriable(() => Promise.all([admin.fetchTopicOffsets(topic), admin.fetchOffsets({ groupId, topics: [topic] })]))
   const done = new Map(committed[0]?.partitions.map((p) => [p.partition, BigInt(p.offset)]) ?? [])
   let lag = 0n
   for (const p of ends) {
