@@ -7,7 +7,7 @@
 // this process leads: Postgres releases a session lock when its session ends, so a leader
 // that is killed, loses its network or closes hands the lock to whichever process asks next.
 // On PGlite the process is the leader: the data directory admits one process
-// (platform/runtime/dataDirLock.ts), so there is nobody to elect against.
+// (app/dataDirLock.ts), so there is nobody to elect against.
 import type { PoolClient } from 'pg'
 import type { DatabaseHandle, PostgresLogger } from './database.ts'
 

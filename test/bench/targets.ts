@@ -7,10 +7,10 @@ import { systemClock } from '../../platform/clock.ts'
 import type { Config } from '../../platform/config/schema.ts'
 import type { AppEnv } from '../../platform/http/appEnv.ts'
 import type { Logger } from '../../platform/logger.ts'
-import { buildApi } from '../../platform/runtime/buildApi.ts'
-import { createClosers } from '../../platform/runtime/closers.ts'
-import { createTally } from '../../platform/runtime/createTally.ts'
-import { lockEmbeddedData, openLedgerStore } from '../../platform/runtime/stores.ts'
+import { buildApi } from '../../app/buildApi.ts'
+import { createClosers } from '../../app/closers.ts'
+import { createTally } from '../../app/createTally.ts'
+import { lockEmbeddedData, openLedgerStore } from '../../app/stores.ts'
 
 export interface AppTarget {
   app: Hono<AppEnv> | Hono
@@ -45,12 +45,12 @@ export const tallyTargets: Record<string, TargetBuilder> = {
 /** Kafka targets: the gateway with the Kafka sink alone, and gateway + metering worker in one process. */
 export const kafkaTargets: Record<string, TargetBuilder> = {
   async 'kafka-gateway'(config, logger) {
-    const { createGateway } = await import('../../platform/runtime/createGateway.ts')
+    const { createGateway } = await import('../../app/createGateway.ts')
     const gateway = await createGateway(config, logger)
     return { app: gateway.app, close: () => gateway.close() }
   },
   async streaming(config, logger) {
-    const { createStreamingTally } = await import('../../platform/runtime/createStreamingTally.ts')
+    const { createStreamingTally } = await import('../../app/createStreamingTally.ts')
     const tally = await createStreamingTally(config, logger)
     tally.failed.catch((err: unknown) => logger.error({ err }, 'metering worker failed'))
     return { app: tally.app, close: () => tally.close() }

@@ -11,9 +11,9 @@ import { writeSync } from 'node:fs'
 import type { ClickHouseClient } from '@clickhouse/client'
 import { loadConfig } from '../../platform/config/load.ts'
 import { createLogger } from '../../platform/logger.ts'
-import { createClosers } from '../../platform/runtime/closers.ts'
-import { createMeteringWorker } from '../../platform/runtime/createMeteringWorker.ts'
-import { openMeteringStore } from '../../platform/runtime/stores.ts'
+import { createClosers } from '../../app/closers.ts'
+import { createMeteringWorker } from '../../app/createMeteringWorker.ts'
+import { openMeteringStore } from '../../app/stores.ts'
 
 const args = JSON.parse(process.argv[2] ?? '{}') as { env: Record<string, string>; killAfterInserts?: number; announceInserts?: boolean }
 const config = loadConfig(args.env)

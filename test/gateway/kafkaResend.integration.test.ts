@@ -8,7 +8,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadConfig } from '../../platform/config/load.ts'
 import { createLogger } from '../../platform/logger.ts'
-import { createStreamingTally, type StreamingTally } from '../../platform/runtime/createStreamingTally.ts'
+import { createStreamingTally, type StreamingTally } from '../../app/createStreamingTally.ts'
 import { createTestTopics, SINGLE_BROKER_KAFKA_ENV, TEST_KAFKA_BROKERS, waitForGroupCaughtUp, type TestTopics } from '../support/kafkaTestTopics.ts'
 import { REFERENCE_ORG, TEST_KEY } from '../support/tallyHarness.ts'
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createLogger } from '../../platform/logger.ts'
-import { startServer, type RunningServer } from '../../platform/runtime/serve.ts'
+import { startServer, type RunningServer } from '../../app/serve.ts'
 import { openHarness, REFERENCE_ORG, seed, TEST_KEY, type Harness } from '../support/tallyHarness.ts'
 
 describe('the gateway over a real socket', () => {

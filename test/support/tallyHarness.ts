@@ -8,7 +8,7 @@ import type { Clock } from '../../platform/clock.ts'
 import { loadConfig } from '../../platform/config/load.ts'
 import type { Config } from '../../platform/config/schema.ts'
 import { createLogger } from '../../platform/logger.ts'
-import { createTally, type Tally } from '../../platform/runtime/createTally.ts'
+import { createTally, type Tally } from '../../app/createTally.ts'
 
 /** The organisation id of the reference docs' curl example. */
 export const REFERENCE_ORG = '23507783-d5b4-4854-b012-2bf4ea922205'

@@ -1,7 +1,7 @@
-import type { Config } from '../config/schema.ts'
-import type { Logger } from '../logger.ts'
-import { resolveAdminToken } from '../runtime/adminToken.ts'
-import type { Tally } from '../runtime/createTally.ts'
+import type { Config } from '../../platform/config/schema.ts'
+import type { Logger } from '../../platform/logger.ts'
+import { resolveAdminToken } from '../adminToken.ts'
+import type { Tally } from '../createTally.ts'
 
 /** An error answer of the Tally API, as the CLI shows it. */
 export class ApiError extends Error {
@@ -44,7 +44,7 @@ export async function connectApi(config: Config, logger: Logger): Promise<ApiCli
   }
   if (config.url !== undefined) throw new Error(`No Tally answers at TALLY_URL=${config.url}; start it or unset TALLY_URL`)
   // Loaded on demand: the engines' native code is only worth loading when used.
-  const { createTally } = await import('../runtime/createTally.ts')
+  const { createTally } = await import('../createTally.ts')
   const tally: Tally = await createTally(config, logger)
   return clientFor('in-process', tally.adminToken, async (req) => tally.app.fetch(req), () => tally.close())
 }

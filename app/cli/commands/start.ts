@@ -9,8 +9,8 @@ export const startCommand: Command = {
     const logger = ctx.logger()
     if (config.kafkaBrokers !== undefined) {
       // Distributed mode in one process: gateway → Kafka → metering worker → ClickHouse.
-      const { createStreamingTally } = await import('../../runtime/createStreamingTally.ts')
-      const { onShutdownSignal, startServer } = await import('../../runtime/serve.ts')
+      const { createStreamingTally } = await import('../../createStreamingTally.ts')
+      const { onShutdownSignal, startServer } = await import('../../serve.ts')
       const streaming = await createStreamingTally(config, logger, { scheduler: true })
       const server = await startServer({ app: streaming.app, port: config.port, host: config.host, logger })
       const base = `http://127.0.0.1:${server.port}`
@@ -32,9 +32,9 @@ export const startCommand: Command = {
         return 1
       }
     }
-    const { createTally } = await import('../../runtime/createTally.ts')
+    const { createTally } = await import('../../createTally.ts')
     const tally = await createTally(config, logger, { scheduler: true })
-    const { onShutdownSignal, startServer } = await import('../../runtime/serve.ts')
+    const { onShutdownSignal, startServer } = await import('../../serve.ts')
     const server = await startServer({ app: tally.app, port: config.port, host: config.host, logger })
     const base = `http://127.0.0.1:${server.port}`
     logger.info(

@@ -1,6 +1,6 @@
 import type { Server } from 'node:http'
 import { serve } from '@hono/node-server'
-import type { Logger } from '../logger.ts'
+import type { Logger } from '../platform/logger.ts'
 
 export interface RunningServer {
   port: number

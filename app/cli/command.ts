@@ -1,6 +1,6 @@
 import type { ParseArgsConfig } from 'node:util'
-import type { Config } from '../config/schema.ts'
-import type { Logger } from '../logger.ts'
+import type { Config } from '../../platform/config/schema.ts'
+import type { Logger } from '../../platform/logger.ts'
 import type { Out } from './output.ts'
 
 export interface CommandContext {

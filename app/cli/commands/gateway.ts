@@ -7,9 +7,9 @@ export const gatewayCommand: Command = {
   async run(ctx) {
     const config = ctx.config()
     // Engines load lazily so `tally --help` and the API commands stay fast.
-    const { createLogger } = await import('../../logger.ts')
-    const { createGateway } = await import('../../runtime/createGateway.ts')
-    const { onShutdownSignal, startServer } = await import('../../runtime/serve.ts')
+    const { createLogger } = await import('../../../platform/logger.ts')
+    const { createGateway } = await import('../../createGateway.ts')
+    const { onShutdownSignal, startServer } = await import('../../serve.ts')
     // A long-running process logs at the configured level (the CLI default is warn).
     const logger = createLogger(config.logLevel, 'tally-gateway')
     const gateway = await createGateway(config, logger)

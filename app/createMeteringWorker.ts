@@ -1,13 +1,13 @@
 // Composition root of `tally metering`: one member of the metering consumer group, writing to
 // ClickHouse, with a small HTTP server for /healthz, /readyz and /metrics.
 import { Hono } from 'hono'
-import { createMeteringWorker as createWorker, type FlushInfo } from '../../metering/worker/meteringWorker.ts'
-import type { ClickHouseHandle } from '../clickhouse/openClickHouse.ts'
-import type { Config } from '../config/schema.ts'
-import { createKafka } from '../kafka/kafkaClient.ts'
-import { ensureTopics } from '../kafka/ensureTopics.ts'
-import type { Logger } from '../logger.ts'
-import { createMetricsRegistry, PROMETHEUS_CONTENT_TYPE, type MetricsRegistry } from '../metrics/metrics.ts'
+import { createMeteringWorker as createWorker, type FlushInfo } from '../metering/worker/meteringWorker.ts'
+import type { ClickHouseHandle } from '../platform/clickhouse/openClickHouse.ts'
+import type { Config } from '../platform/config/schema.ts'
+import { createKafka } from '../platform/kafka/kafkaClient.ts'
+import { ensureTopics } from '../platform/kafka/ensureTopics.ts'
+import type { Logger } from '../platform/logger.ts'
+import { createMetricsRegistry, PROMETHEUS_CONTENT_TYPE, type MetricsRegistry } from '../platform/metrics/metrics.ts'
 import { createClosers } from './closers.ts'
 import { lockEmbeddedData, openMeteringStore } from './stores.ts'
 

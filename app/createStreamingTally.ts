@@ -3,11 +3,11 @@
 // directory per process), one ledger and one metrics registry. The same code as
 // `tally gateway` + `tally metering` run apart; only the sharing differs.
 import type { Hono } from 'hono'
-import type { ClickHouseHandle } from '../clickhouse/openClickHouse.ts'
-import { clockFromConfig } from '../clock.ts'
-import type { Config } from '../config/schema.ts'
-import type { Logger } from '../logger.ts'
-import { createMetricsRegistry } from '../metrics/metrics.ts'
+import type { ClickHouseHandle } from '../platform/clickhouse/openClickHouse.ts'
+import { clockFromConfig } from '../platform/clock.ts'
+import type { Config } from '../platform/config/schema.ts'
+import type { Logger } from '../platform/logger.ts'
+import { createMetricsRegistry } from '../platform/metrics/metrics.ts'
 import { createClosers } from './closers.ts'
 import { createGateway } from './createGateway.ts'
 import { createMeteringWorker } from './createMeteringWorker.ts'

@@ -9,11 +9,11 @@ export const schedulerCommand: Command = {
     const config = ctx.config()
     if (config.ratingCron === 'off') throw new UsageError('TALLY_RATING_CRON is off: tally scheduler has nothing to run')
     // A long-running process: it logs at TALLY_LOG_LEVEL (the CLI's default logger says only warnings).
-    const { createLogger } = await import('../../logger.ts')
+    const { createLogger } = await import('../../../platform/logger.ts')
     const logger = createLogger(config.logLevel, 'tally-scheduler')
-    const { createTally } = await import('../../runtime/createTally.ts')
-    const { onShutdownSignal } = await import('../../runtime/serve.ts')
-    // The same scheduled jobs as `tally start` (platform/runtime/scheduledJobs.ts), closed
+    const { createTally } = await import('../../createTally.ts')
+    const { onShutdownSignal } = await import('../../serve.ts')
+    // The same scheduled jobs as `tally start` (app/scheduledJobs.ts), closed
     // first on shutdown: the run in progress stops between contracts, then the stores close.
     const tally = await createTally(config, logger, { scheduler: true })
     onShutdownSignal(logger, async () => {

@@ -1,7 +1,7 @@
 // Serves `GET /metrics` (Prometheus text, unauthenticated like /healthz: scrape it on an
 // internal network) in front of an app, and counts ingest outcomes as they leave the gateway.
 import { Hono } from 'hono'
-import { PROMETHEUS_CONTENT_TYPE, type MetricsRegistry } from '../metrics/metrics.ts'
+import { PROMETHEUS_CONTENT_TYPE, type MetricsRegistry } from '../platform/metrics/metrics.ts'
 
 const INGEST_ROUTES: Array<[RegExp, string]> = [
   [/^\/usage\/[^/]+$/, '/usage/:rawMetric'],

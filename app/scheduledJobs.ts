@@ -1,16 +1,16 @@
 // The scheduled jobs of a process (`tally scheduler`, and `tally start` in both modes): the
 // rating job on TALLY_RATING_CRON, run only while this process holds the scheduler's leader
 // lock. Shared by the composition roots so `tally start` and `tally scheduler` run the same code.
-import type { Ledger } from '../../ledger/ledger.ts'
-import { metricQuantitySource } from '../../rating/execute/metricQuantitySource.ts'
-import { startRatingScheduler, type RatingScheduler } from '../../rating/execute/ratingScheduler.ts'
-import { createMetricService } from '../../sql/metricService.ts'
-import type { ClickHouseHandle } from '../clickhouse/openClickHouse.ts'
-import type { Clock } from '../clock.ts'
-import type { Config } from '../config/schema.ts'
-import type { Logger } from '../logger.ts'
-import type { DatabaseHandle } from '../postgres/database.ts'
-import { openLeaderLock } from '../postgres/leaderLock.ts'
+import type { Ledger } from '../ledger/ledger.ts'
+import { metricQuantitySource } from '../rating/execute/metricQuantitySource.ts'
+import { startRatingScheduler, type RatingScheduler } from '../rating/execute/ratingScheduler.ts'
+import { createMetricService } from '../sql/metricService.ts'
+import type { ClickHouseHandle } from '../platform/clickhouse/openClickHouse.ts'
+import type { Clock } from '../platform/clock.ts'
+import type { Config } from '../platform/config/schema.ts'
+import type { Logger } from '../platform/logger.ts'
+import type { DatabaseHandle } from '../platform/postgres/database.ts'
+import { openLeaderLock } from '../platform/postgres/leaderLock.ts'
 import type { Closers } from './closers.ts'
 
 export interface ScheduledJobParts {

@@ -7,9 +7,9 @@ export const meteringCommand: Command = {
   async run(ctx) {
     const config = ctx.config()
     // Engines load lazily so `tally --help` and the API commands stay fast.
-    const { createLogger } = await import('../../logger.ts')
-    const { createMeteringWorker } = await import('../../runtime/createMeteringWorker.ts')
-    const { onShutdownSignal, startServer } = await import('../../runtime/serve.ts')
+    const { createLogger } = await import('../../../platform/logger.ts')
+    const { createMeteringWorker } = await import('../../createMeteringWorker.ts')
+    const { onShutdownSignal, startServer } = await import('../../serve.ts')
     const logger = createLogger(config.logLevel, 'tally-metering')
     const worker = await createMeteringWorker(config, logger)
     const server = await startServer({ app: worker.app, port: config.meteringPort, host: config.host, logger })

@@ -1,5 +1,5 @@
 import type { Command } from '../command.ts'
-import { describeConfig, parseConfig } from '../../config/load.ts'
+import { describeConfig, parseConfig } from '../../../platform/config/load.ts'
 import { table } from '../output.ts'
 
 export const configCheckCommand: Command = {

@@ -7,7 +7,7 @@ export const migrateCommand: Command = {
   async run(ctx) {
     const config = ctx.config()
     // Opening Tally applies both sets of migrations; each is recorded and applied once.
-    const { createTally } = await import('../../runtime/createTally.ts')
+    const { createTally } = await import('../../createTally.ts')
     const tally = await createTally(config, ctx.logger())
     ctx.out(`ClickHouse (${tally.clickhouse.mode}) and Postgres (${tally.database.driver}) are migrated.`)
     await tally.close()

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import { clockFromConfig } from '../../clock.ts'
+import { clockFromConfig } from '../../../platform/clock.ts'
 import type { Command } from '../command.ts'
 import { ApiError, type ApiClient } from '../apiClient.ts'
 import { progress, table } from '../output.ts'

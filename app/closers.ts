@@ -1,4 +1,4 @@
-import type { Logger } from '../logger.ts'
+import type { Logger } from '../platform/logger.ts'
 
 /**
  * What a composition root opened, closed in reverse order of opening. A failing closer is

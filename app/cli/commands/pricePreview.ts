@@ -1,6 +1,6 @@
 import type { Command } from '../command.ts'
 import { required } from '../command.ts'
-import { pricePreview } from '../../../rating/cli/pricePreview.ts'
+import { pricePreview } from '../pricePreview.ts'
 
 export const pricePreviewCommand: Command = {
   path: ['price', 'preview'],

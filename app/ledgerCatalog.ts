@@ -1,6 +1,6 @@
-import type { IngestCatalog } from '../../ingest/catalog.ts'
-import type { Ledger } from '../../ledger/ledger.ts'
-import { NotFoundError } from '../errors.ts'
+import type { IngestCatalog } from '../ingest/catalog.ts'
+import type { Ledger } from '../ledger/ledger.ts'
+import { NotFoundError } from '../platform/errors.ts'
 
 /** Ingest's view of the ledger: raw metrics and customers. */
 export function ledgerCatalog(ledger: Ledger): IngestCatalog {

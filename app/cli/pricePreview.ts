@@ -3,8 +3,8 @@
 // breakdown table and the total. Errors are the same TallyErrors the API answers with.
 import { readFile } from 'node:fs/promises'
 import { ValidationError } from '../../platform/errors.ts'
-import { previewPrice } from '../compute/ratePrice.ts'
-import type { PriceResult } from '../compute/lines.ts'
+import { previewPrice } from '../../rating/compute/ratePrice.ts'
+import type { PriceResult } from '../../rating/compute/lines.ts'
 
 export interface PricePreviewArgs {
   /** Path to a JSON price definition, or to a full preview request ({ price, quantity… }). */
