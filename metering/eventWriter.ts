@@ -1,7 +1,7 @@
 // The embedded writer: the direct sink's way into ClickHouse. Concurrent `write` calls are
-// coalesced into one batch (group commit) and batches run strictly one after another through
-// the drain's slot 0 (`drainSlot.ts`), so two concurrent writes of the same event id can never
-// both insert it.
+// coalesced into one batch (group commit, `platform/groupCommit.ts`) and batches run strictly
+// one after another through the drain's slot 0 (`drainSlot.ts`), so two concurrent writes of
+// the same event id can never both insert it.
 //
 // Per flush:
 //   1. take queued writes, FIFO, up to maxBatchRows rows (a single larger write goes alone)
@@ -16,6 +16,7 @@ import type { ClickHouseHandle } from '../platform/clickhouse/openClickHouse.ts'
 import { eventRowProblem, type EventRow } from './eventRow.ts'
 import { createDrainSlot, DIRECT_SLOT } from './drainSlot.ts'
 import { DEFAULT_DEDUP_WINDOW_DAYS } from './storedEvents.ts'
+import { createGroupCommitQueue } from '../platform/groupCommit.ts'
 
 export interface WriteResult {
   inserted: number
@@ -58,63 +59,20 @@ interface Pending {
 }
 
 export function createEventWriter(handle: ClickHouseHandle, opts: EventWriterOptions = {}): EventWriter {
-  const maxBatchRows = opts.maxBatchRows ?? 50_000
-  const maxWaitMs = opts.maxWaitMs ?? 2
   const drain = createDrainSlot(handle, { slot: DIRECT_SLOT, dedupWindowMs: (opts.dedupWindowDays ?? DEFAULT_DEDUP_WINDOW_DAYS) * 86_400_000 })
-  const queue: Pending[] = []
-  let flushing = false
-  let timer: NodeJS.Timeout | null = null
   let closed = false
-  let idle: Promise<void> = Promise.resolve()
-  let markIdle: () => void = () => {}
-  let recoverFirst = true
-
-  function schedule(): void {
-    if (flushing || timer !== null || queue.length === 0) return
-    // A waiting batch that is already full gains nothing from the linger.
-    const delay = queuedRows() >= maxBatchRows ? 0 : maxWaitMs
-    timer = setTimeout(() => {
-      timer = null
-      void run()
-    }, delay)
-  }
-
-  function queuedRows(): number {
-    let n = 0
-    for (const p of queue) n += p.rows.length
-    return n
-  }
-
-  function takeBatch(): Pending[] {
-    const batch: Pending[] = []
-    let rows = 0
-    while (queue.length > 0) {
-      const next = queue[0] as Pending
-      if (batch.length > 0 && rows + next.rows.length > maxBatchRows) break
-      queue.shift()
-      batch.push(next)
-      rows += next.rows.length
-    }
-    return batch
-  }
-
-  async function run(): Promise<void> {
-    flushing = true
-    idle = new Promise((resolve) => (markIdle = resolve))
-    try {
-      if (recoverFirst) {
-        recoverFirst = false
-        // Recovery now, as an empty batch; writes queue behind it. A failure here is not lost:
-        // the slot stays unknown, so the first flush recovers again and rejects its writes if
-        // it cannot.
-        await drain.insert([]).catch(() => undefined)
-      }
-      while (queue.length > 0) await flush(takeBatch())
-    } finally {
-      flushing = false
-      markIdle()
-    }
-  }
+  const queue = createGroupCommitQueue<Pending>({
+    maxBatchSize: opts.maxBatchRows ?? 50_000,
+    lingerMs: opts.maxWaitMs ?? 2,
+    sizeOf: (p) => p.rows.length,
+    commit: flush,
+    // Recovery now, as an empty batch; writes queue behind it. A failure here is not lost:
+    // the slot stays unknown, so the first flush recovers again and rejects its writes if
+    // it cannot.
+    warmUp: async () => {
+      await drain.insert([]).catch(() => undefined)
+    },
+  })
 
   async function flush(batch: Pending[]): Promise<void> {
     const rows = batch.flatMap((p) => p.rows)
@@ -142,8 +100,6 @@ export function createEventWriter(handle: ClickHouseHandle, opts: EventWriterOpt
     }
   }
 
-  void run()
-
   return {
     write(rows) {
       if (closed) return Promise.reject(new Error('event writer is closed'))
@@ -155,25 +111,11 @@ export function createEventWriter(handle: ClickHouseHandle, opts: EventWriterOpt
           return Promise.reject(new ValidationError('invalid_event_row', problem, [{ index, code: 'invalid_event_row', message: problem }]))
         }
       }
-      return new Promise<WriteResult>((resolve, reject) => {
-        queue.push({ rows, resolve, reject })
-        schedule()
-      })
+      return new Promise<WriteResult>((resolve, reject) => queue.push({ rows, resolve, reject }))
     },
     async close() {
       closed = true
-      if (timer !== null) {
-        clearTimeout(timer)
-        timer = null
-        if (!flushing) void run()
-      }
-      await idle
-      // A write queued during the last flush's final iteration is still handled by `run`'s
-      // loop; nothing can be queued after `closed` was set.
-      while (flushing || queue.length > 0) {
-        if (!flushing) void run()
-        await idle
-      }
+      await queue.flush()
     },
   }
 }

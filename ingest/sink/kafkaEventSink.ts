@@ -1,9 +1,10 @@
 // Distributed mode's sink: accepted events go to the Kafka topic `tally.events`, and `write`
 // resolves only once the broker acknowledged every one of them with acks=all (invariant 1).
 //
-// kafkajs has no linger, so this sink does the coalescing itself, like the event writer's
-// group commit: concurrent writes queue up; an idle sink waits `lingerMs` for company, then
-// one `send` carries up to `maxBatchEvents` events of many requests. One send is in flight at
+// kafkajs has no linger, so this sink does the coalescing itself, with the event writer's
+// group commit (`platform/groupCommit.ts`): concurrent writes queue up; an idle sink waits
+// `lingerMs` for company, then one `send` carries up to `maxBatchEvents` events of many
+// requests. One send is in flight at
 // a time (kafkajs' idempotent producer assigns sequence numbers per send and breaks when two
 // sends to a partition overlap); while it runs, the next batch fills.
 //
@@ -21,6 +22,7 @@ import type { Kafka, Producer } from 'kafkajs'
 import { CompressionTypes, Partitioners } from 'kafkajs'
 import type { EventRow } from '../../metering/eventRow.ts'
 import { UnavailableError } from '../../platform/errors.ts'
+import { createGroupCommitQueue } from '../../platform/groupCommit.ts'
 import type { Logger } from '../../platform/logger.ts'
 import { LATENCY_BUCKETS, SIZE_BUCKETS, type MetricsRegistry } from '../../platform/metrics/metrics.ts'
 import type { EventSink, SinkResult } from './eventSink.ts'
@@ -86,13 +88,20 @@ export async function createKafkaEventSink(opts: KafkaEventSinkOptions): Promise
   await producer.connect()
   let producerBroken = false
 
-  const queue: Pending[] = []
   let bytesHeld = 0
-  let sending = false
-  let lingerTimer: NodeJS.Timeout | null = null
   let closed = false
-  let idle: Promise<void> = Promise.resolve()
-  let markIdle: () => void = () => {}
+  const queue = createGroupCommitQueue<Pending>({
+    maxBatchSize: maxBatchEvents,
+    lingerMs,
+    sizeOf: (p) => p.messages.length,
+    commit: send,
+    discard(p) {
+      if (!p.settled) return false
+      // Timed out while queued: never sent, so certainly not stored.
+      release(p)
+      return true
+    },
+  })
 
   function release(p: Pending): void {
     bytesHeld -= p.bytes
@@ -105,56 +114,6 @@ export async function createKafkaEventSink(opts: KafkaEventSinkOptions): Promise
     clearTimeout(p.timer)
     refused.inc({ reason }, p.messages.length)
     p.reject(err)
-  }
-
-  function schedule(): void {
-    if (sending || lingerTimer !== null || queue.length === 0) return
-    const delay = queuedEvents() >= maxBatchEvents ? 0 : lingerMs
-    lingerTimer = setTimeout(() => {
-      lingerTimer = null
-      void run()
-    }, delay)
-  }
-
-  function queuedEvents(): number {
-    let n = 0
-    for (const p of queue) n += p.messages.length
-    return n
-  }
-
-  function takeBatch(): Pending[] {
-    const batch: Pending[] = []
-    let events = 0
-    while (queue.length > 0) {
-      const next = queue[0]!
-      if (next.settled) {
-        // Timed out while queued: never sent, so certainly not stored.
-        queue.shift()
-        release(next)
-        continue
-      }
-      if (batch.length > 0 && events + next.messages.length > maxBatchEvents) break
-      queue.shift()
-      batch.push(next)
-      events += next.messages.length
-    }
-    return batch
-  }
-
-  async function run(): Promise<void> {
-    sending = true
-    idle = new Promise((resolve) => (markIdle = resolve))
-    try {
-      for (;;) {
-        const batch = takeBatch()
-        if (batch.length === 0) break
-        await send(batch)
-      }
-    } finally {
-      sending = false
-      markIdle()
-      schedule()
-    }
   }
 
   async function send(batch: Pending[]): Promise<void> {
@@ -220,21 +179,11 @@ export async function createKafkaEventSink(opts: KafkaEventSinkOptions): Promise
         bytesHeld += bytes
         inFlight.set({}, bytesHeld)
         queue.push(pending)
-        schedule()
       })
     },
     async close() {
       closed = true
-      if (lingerTimer !== null) {
-        clearTimeout(lingerTimer)
-        lingerTimer = null
-        if (!sending) void run()
-      }
-      await idle
-      while (sending || queue.some((p) => !p.settled)) {
-        if (!sending) void run()
-        await idle
-      }
+      await queue.flush()
       await producer.disconnect()
     },
   }
