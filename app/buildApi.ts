@@ -15,8 +15,6 @@ import { meteringOperations } from '../metering/http/meteringOperations.ts'
 import { meteringRoutes } from '../metering/http/meteringRoutes.ts'
 import { metricOperations } from '../sql/http/metricOperations.ts'
 import { metricRoutes } from '../sql/http/metricRoutes.ts'
-import { createMetricService } from '../sql/metricService.ts'
-import type { ClickHouseHandle } from '../platform/clickhouse/openClickHouse.ts'
 import type { Clock } from '../platform/clock.ts'
 import type { Config } from '../platform/config/schema.ts'
 import type { AppEnv } from '../platform/http/appEnv.ts'
@@ -30,8 +28,8 @@ import type { MetricsRegistry } from '../platform/metrics/metrics.ts'
 import { billingOperations } from '../rating/http/billingOperations.ts'
 import { catalogRoutes } from '../rating/http/catalogRoutes.ts'
 import { invoiceRoutes } from '../rating/http/invoiceRoutes.ts'
-import { metricQuantitySource } from '../rating/execute/metricQuantitySource.ts'
 import { ledgerCatalog } from './ledgerCatalog.ts'
+import type { MeteringServices } from './services.ts'
 import { ingestEventCounter } from './metricsEndpoint.ts'
 import { TALLY_VERSION } from './version.ts'
 
@@ -44,15 +42,18 @@ export interface ApiParts {
   /** The process's "now" (platform/clock.ts): invoice lifecycle dates and runs without `as_of`. */
   clock: Clock
   sink: EventSink
-  /** Absent: this process does not reach ClickHouse, so the metering read routes are not served. */
-  clickhouse?: ClickHouseHandle
+  /**
+   * Built once by the composition root. Absent: this process does not reach ClickHouse, so the
+   * metering reads, billable metrics and on-demand rating are not served.
+   */
+  metering?: MeteringServices
   readiness?: ReadinessCheck[]
   /** When given, ingest outcomes are counted in it (served at /metrics by withMetrics). */
   metrics?: MetricsRegistry
 }
 
 export function buildApi(parts: ApiParts): Hono<AppEnv> {
-  const { config, logger, ledger, clickhouse } = parts
+  const { config, logger, ledger, metering } = parts
   const keys = cachedKeyResolver(ledger.apiKeys, config.authCacheMs)
   const catalog = cachedCatalog(ledgerCatalog(ledger), { ttlMs: config.authCacheMs })
   // Revocations and new raw metrics made through this process take effect at once.
@@ -83,40 +84,32 @@ export function buildApi(parts: ApiParts): Hono<AppEnv> {
     invoiceRoutes({
       ledger,
       clock: parts.clock,
-      ...(clickhouse === undefined
-        ? {}
-        : { rating: { graceHours: config.ratingGraceHours, quantities: metricQuantitySource(createMetricService({ handle: clickhouse, store: ledger.billableMetrics, checkRawMetric: async (orgId, name) => void (await ledger.rawMetrics.get(orgId, name)) })) } }),
+      ...(metering === undefined ? {} : { rating: { graceHours: config.ratingGraceHours, quantities: metering.quantities } }),
     }),
   ]
   return createApp({
     logger,
     authenticate: authenticate({ keys, adminToken: parts.adminToken }),
     routes:
-      clickhouse === undefined
+      metering === undefined
         ? [ingest, ledgerRoutes(ledgerForRoutes), ...billing, pricingRoutes()]
         : [
             ingest,
-            meteringRoutes(clickhouse),
-            deadLettersRoutes(clickhouse),
+            meteringRoutes(metering.clickhouse),
+            deadLettersRoutes(metering.clickhouse),
             ledgerRoutes(ledgerForRoutes),
             ...billing,
-            metricRoutes(
-              createMetricService({
-                handle: clickhouse,
-                store: ledger.billableMetrics,
-                checkRawMetric: async (orgId, name) => void (await ledger.rawMetrics.get(orgId, name)),
-              }),
-            ),
+            metricRoutes(metering.metricService),
             pricingRoutes(),
           ],
     readiness: [
-      ...(clickhouse === undefined ? [] : [{ name: 'clickhouse', check: () => clickhouse.ping() }]),
+      ...(metering === undefined ? [] : [{ name: 'clickhouse', check: () => metering.clickhouse.ping() }]),
       { name: 'postgres', check: () => parts.database.ping() },
       ...(parts.readiness ?? []),
     ],
     openapi: buildOpenApi({ version: TALLY_VERSION }, [
       ...ingestOperations,
-      ...(clickhouse === undefined ? [] : [...meteringOperations, ...deadLettersOperations, ...metricOperations]),
+      ...(metering === undefined ? [] : [...meteringOperations, ...deadLettersOperations, ...metricOperations]),
       ...ledgerOperations,
       ...billingOperations,
       ...pricingOperations,

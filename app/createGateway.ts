@@ -1,11 +1,10 @@
 // Composition root of `tally gateway`: the HTTP API with the Kafka event sink. Stateless: it
 // keeps nothing between requests but caches, so any number of replicas run behind a load
 // balancer. It reads the ledger (API keys, raw metrics, customers) and, when it reaches
-// ClickHouse (TALLY_CLICKHOUSE_URL, or a handle shared by createStreamingTally), serves the
+// ClickHouse (TALLY_CLICKHOUSE_URL, or services shared by createStreamingTally), serves the
 // metering reads too.
 import type { Hono } from 'hono'
 import { createKafkaEventSink } from '../ingest/sink/kafkaEventSink.ts'
-import type { ClickHouseHandle } from '../platform/clickhouse/openClickHouse.ts'
 import { clockFromConfig, type Clock } from '../platform/clock.ts'
 import type { Config } from '../platform/config/schema.ts'
 import { createKafka } from '../platform/kafka/kafkaClient.ts'
@@ -15,6 +14,7 @@ import { createMetricsRegistry, type MetricsRegistry } from '../platform/metrics
 import { buildApi } from './buildApi.ts'
 import { createClosers } from './closers.ts'
 import { withMetrics } from './metricsEndpoint.ts'
+import { buildMeteringServices, type MeteringServices } from './services.ts'
 import { lockEmbeddedData, openLedgerStore, openMeteringStore, type LedgerStore } from './stores.ts'
 
 export interface Gateway {
@@ -27,7 +27,7 @@ export interface Gateway {
 export interface GatewayShared {
   /** Stores opened by an enclosing root (createStreamingTally); this root does not close them. */
   ledgerStore?: LedgerStore
-  clickhouse?: ClickHouseHandle
+  metering?: MeteringServices
   metrics?: MetricsRegistry
   clock?: Clock
 }
@@ -40,9 +40,9 @@ export async function createGateway(config: Config, logger: Logger, shared: Gate
     const metrics = shared.metrics ?? createMetricsRegistry()
     if (shared.ledgerStore === undefined) lockEmbeddedData(config, closers, { clickhouse: false, postgres: true })
     const ledgerStore = shared.ledgerStore ?? (await openLedgerStore(config, logger, closers))
-    let clickhouse = shared.clickhouse
-    if (clickhouse === undefined && config.clickhouseUrl !== undefined) clickhouse = await openMeteringStore(config, logger, closers)
-    if (clickhouse === undefined) logger.info('no TALLY_CLICKHOUSE_URL: this gateway serves ingest and the ledger, not the metering reads')
+    let metering = shared.metering
+    if (metering === undefined && config.clickhouseUrl !== undefined) metering = buildMeteringServices(await openMeteringStore(config, logger, closers), ledgerStore.ledger)
+    if (metering === undefined) logger.info('no TALLY_CLICKHOUSE_URL: this gateway serves ingest and the ledger, not the metering reads')
 
     const kafka = createKafka({ brokers, clientId: 'tally-gateway', logger })
     const admin = kafka.admin()
@@ -65,7 +65,7 @@ export async function createGateway(config: Config, logger: Logger, shared: Gate
     })
     closers.push('kafka sink', () => sink.close())
 
-    const api = buildApi({ config, logger, ledger: ledgerStore.ledger, database: ledgerStore.database, adminToken: ledgerStore.adminToken, clock: shared.clock ?? clockFromConfig(config), sink, clickhouse, metrics })
+    const api = buildApi({ config, logger, ledger: ledgerStore.ledger, database: ledgerStore.database, adminToken: ledgerStore.adminToken, clock: shared.clock ?? clockFromConfig(config), sink, metering, metrics })
     return { app: withMetrics(api, metrics), close: () => closers.close() }
   } catch (err) {
     await closers.close()

@@ -12,6 +12,7 @@ import { createClosers } from './closers.ts'
 import { createGateway } from './createGateway.ts'
 import { createMeteringWorker } from './createMeteringWorker.ts'
 import { startScheduledJobs } from './scheduledJobs.ts'
+import { buildMeteringServices } from './services.ts'
 import { lockEmbeddedData, openLedgerStore, openMeteringStore } from './stores.ts'
 
 export interface StreamingTally {
@@ -35,10 +36,12 @@ export async function createStreamingTally(config: Config, logger: Logger, opts:
     closers.push('metering worker', () => worker.close())
     // The one place this process decides what time it is (TALLY_CLOCK or the machine's).
     const clock = clockFromConfig(config)
-    const gateway = await createGateway(config, logger, { clickhouse, ledgerStore, metrics, clock })
+    // Built once: the gateway's routes and the scheduled jobs share them.
+    const metering = buildMeteringServices(clickhouse, ledgerStore.ledger)
+    const gateway = await createGateway(config, logger, { metering, ledgerStore, metrics, clock })
     closers.push('gateway', () => gateway.close())
     // The same scheduled jobs as `tally scheduler` (createTally's option), closed before the gateway.
-    if (opts.scheduler === true) startScheduledJobs({ config, logger, ledger: ledgerStore.ledger, database: ledgerStore.database, clickhouse, clock, closers })
+    if (opts.scheduler === true) startScheduledJobs({ config, logger, ledger: ledgerStore.ledger, database: ledgerStore.database, quantities: metering.quantities, clock, closers })
     return {
       app: gateway.app,
       clickhouse,

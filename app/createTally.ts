@@ -11,6 +11,7 @@ import type { DatabaseHandle } from '../platform/postgres/database.ts'
 import { buildApi } from './buildApi.ts'
 import { createClosers } from './closers.ts'
 import { startScheduledJobs } from './scheduledJobs.ts'
+import { buildMeteringServices } from './services.ts'
 import { lockEmbeddedData, openLedgerStore, openMeteringStore } from './stores.ts'
 
 export interface Tally {
@@ -58,8 +59,9 @@ export async function createTally(config: Config, logger: Logger, opts: CreateTa
 
     // The one place this process decides what time it is (TALLY_CLOCK or the machine's).
     const clock = opts.clock ?? clockFromConfig(config)
-    const app = buildApi({ config, logger, ledger, database, adminToken, clock, sink, clickhouse })
-    if (opts.scheduler === true) startScheduledJobs({ config, logger, ledger, database, clickhouse, clock, closers })
+    const metering = buildMeteringServices(clickhouse, ledger)
+    const app = buildApi({ config, logger, ledger, database, adminToken, clock, sink, metering })
+    if (opts.scheduler === true) startScheduledJobs({ config, logger, ledger, database, quantities: metering.quantities, clock, closers })
     return { app, ledger, clickhouse, database, adminToken, close: () => closers.close() }
   } catch (err) {
     await closers.close()

@@ -2,10 +2,8 @@
 // rating job on TALLY_RATING_CRON, run only while this process holds the scheduler's leader
 // lock. Shared by the composition roots so `tally start` and `tally scheduler` run the same code.
 import type { Ledger } from '../ledger/ledger.ts'
-import { metricQuantitySource } from '../rating/execute/metricQuantitySource.ts'
+import type { QuantitySource } from '../rating/execute/quantitySource.ts'
 import { startRatingScheduler, type RatingScheduler } from '../rating/execute/ratingScheduler.ts'
-import { createMetricService } from '../sql/metricService.ts'
-import type { ClickHouseHandle } from '../platform/clickhouse/openClickHouse.ts'
 import type { Clock } from '../platform/clock.ts'
 import type { Config } from '../platform/config/schema.ts'
 import type { Logger } from '../platform/logger.ts'
@@ -18,7 +16,8 @@ export interface ScheduledJobParts {
   logger: Logger
   ledger: Ledger
   database: DatabaseHandle
-  clickhouse: ClickHouseHandle
+  /** The root's metering services' quantity source (app/services.ts), shared with the API. */
+  quantities: QuantitySource
   /** Each tick rates as of `clock.now()` (TALLY_CLOCK in tests and rehearsals). */
   clock: Clock
   /**
@@ -37,9 +36,8 @@ export function startScheduledJobs(parts: ScheduledJobParts): RatingScheduler | 
   }
   const leader = openLeaderLock(parts.database, { logger })
   parts.closers.push('scheduler leader lock', () => leader.close())
-  const service = createMetricService({ handle: parts.clickhouse, store: ledger.billableMetrics, checkRawMetric: async (o, n) => void (await ledger.rawMetrics.get(o, n)) })
   const scheduler = startRatingScheduler(
-    { ledger, quantities: metricQuantitySource(service), clock: parts.clock, logger, leader },
+    { ledger, quantities: parts.quantities, clock: parts.clock, logger, leader },
     { cron: config.ratingCron, graceHours: config.ratingGraceHours },
   )
   parts.closers.push('rating scheduler', () => scheduler.stop())

@@ -11,15 +11,14 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { buildMeteringServices } from '../../app/services.ts'
 import { createLedger, type Ledger } from '../../ledger/ledger.ts'
 import { ledgerMigrationsFolder } from '../../ledger/ledgerMigrationsFolder.ts'
 import { fixedClock } from '../../platform/clock.ts'
 import { openDatabase } from '../../platform/postgres/database.ts'
 import { migrateDatabase } from '../../platform/postgres/migrate.ts'
-import { metricQuantitySource } from '../../rating/execute/metricQuantitySource.ts'
 import type { QuantitySource } from '../../rating/execute/quantitySource.ts'
 import { runRating } from '../../rating/execute/ratingRun.ts'
-import { createMetricService } from '../../sql/metricService.ts'
 import { cpuSec, openBenchClickHouse, peakRssMB, scalar, serveChild } from './chdbChild.ts'
 import { customerId } from './events.ts'
 
@@ -63,7 +62,7 @@ if (process.send !== undefined && process.argv.at(-1) === 'child') {
     const db = await openDatabase({ dataDir: pgDir })
     await migrateDatabase(db, ledgerMigrationsFolder)
     const ledger = createLedger(db.db)
-    const service = createMetricService({ handle: ch.handle, store: ledger.billableMetrics, checkRawMetric: async (o, n) => void (await ledger.rawMetrics.get(o, n)) })
+    const { metricService: service, quantities: source } = buildMeteringServices(ch.handle, ledger)
     let round = 0
     return {
       ready: { clickhouse: await scalar(ch.handle, 'SELECT version()') },
@@ -105,7 +104,6 @@ if (process.send !== undefined && process.argv.at(-1) === 'child') {
         const ledgerTime = { ms: 0 }
         let queryMs = 0
         const requests: Parameters<QuantitySource['quantities']>[0][] = []
-        const source = metricQuantitySource(service)
         const timedSource: QuantitySource = {
           async quantities(req) {
             requests.push(req)

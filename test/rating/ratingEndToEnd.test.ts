@@ -5,15 +5,14 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { buildMeteringServices } from '../../app/services.ts'
 import { createLedger, type Ledger } from '../../ledger/ledger.ts'
 import { ledgerMigrationsFolder } from '../../ledger/ledgerMigrationsFolder.ts'
 import { createEventWriter, type EventWriter } from '../../metering/eventWriter.ts'
 import { fixedClock } from '../../platform/clock.ts'
 import { openDatabase, type DatabaseHandle } from '../../platform/postgres/database.ts'
 import { migrateDatabase } from '../../platform/postgres/migrate.ts'
-import { metricQuantitySource } from '../../rating/execute/metricQuantitySource.ts'
 import { runRating, type RatingDeps } from '../../rating/execute/ratingRun.ts'
-import { createMetricService } from '../../sql/metricService.ts'
 import { openTestClickHouse, type TestClickHouse } from '../support/clickhouseTestHandle.ts'
 import { eventRow } from '../support/eventRows.ts'
 
@@ -38,8 +37,8 @@ beforeAll(async () => {
   db = await openDatabase({ dataDir: pgDir })
   await migrateDatabase(db, ledgerMigrationsFolder)
   ledger = createLedger(db.db)
-  const service = createMetricService({ handle: ch.handle, store: ledger.billableMetrics, checkRawMetric: async (o, n) => void (await ledger.rawMetrics.get(o, n)) })
-  deps = { ledger, quantities: metricQuantitySource(service), clock: fixedClock('2026-12-02T10:00:00Z') }
+  const { metricService: service, quantities } = buildMeteringServices(ch.handle, ledger)
+  deps = { ledger, quantities, clock: fixedClock('2026-12-02T10:00:00Z') }
   orgId = (await ledger.organisations.create({ name: 'E2E' })).id
   await ledger.customers.create({ orgId, externalId: 'acme', name: 'Acme' })
   await ledger.customers.create({ orgId, externalId: 'other', name: 'Other' })
