@@ -1,14 +1,53 @@
-// Decodes one message of the events topic (format: ingest/sink/kafkaEventMessage.ts) into a
-// stored row, or says why it is poison. Pure: no I/O, so every outcome is unit tested.
-import { eventRowProblem, type EventRow } from '../eventRow.ts'
+// The wire format of the events topic `tally.events`, both directions: the gateway's Kafka
+// sink encodes, the metering worker decodes, and the dead-letter topic's headers are named
+// here too, so the producer and the consumer cannot drift apart.
+//   key     the event_id (so every copy of one event lands on one partition, and so with one
+//           worker, which is what lets the worker's dedup lookup see earlier copies)
+//   value   the stored row as JSON: the eight string columns of ClickHouse `events`
+//   header  `tally-org`: the organisation, so a message that cannot be decoded can still be
+//           dead-lettered under its organisation
+// Decoding is pure (no I/O), so every outcome of a poison message is unit tested.
+import { eventRowProblem, type EventRow } from './eventRow.ts'
+
+export const ORG_HEADER = 'tally-org'
+
+/** Headers of a dead letter copied to the dead-letter topic (beside `ORG_HEADER`, when known). */
+export const DEAD_LETTER_HEADERS = {
+  errorCode: 'tally-error-code',
+  errorMessage: 'tally-error-message',
+  /** `topic/partition/offset` of the original message. */
+  source: 'tally-source',
+  failedAt: 'tally-failed-at',
+} as const
+
+export interface EventMessage {
+  key: string
+  value: string
+  headers: Record<string, string>
+}
+
+const FIELDS = ['org_id', 'raw_metric', 'customer_id', 'event_id', 'timestamp', 'data', 'ingested_at', 'source'] as const
+
+export function encodeEventMessage(row: EventRow): EventMessage {
+  return {
+    key: row.event_id,
+    value: JSON.stringify({
+      org_id: row.org_id,
+      raw_metric: row.raw_metric,
+      customer_id: row.customer_id,
+      event_id: row.event_id,
+      timestamp: row.timestamp,
+      data: row.data,
+      ingested_at: row.ingested_at,
+      source: row.source,
+    }),
+    headers: { [ORG_HEADER]: row.org_id },
+  }
+}
 
 export type DecodeResult =
   | { ok: true; row: EventRow }
   | { ok: false; orgId: string; code: 'message_too_large' | 'invalid_json' | 'invalid_event'; message: string }
-
-const FIELDS = ['org_id', 'raw_metric', 'customer_id', 'event_id', 'timestamp', 'data', 'ingested_at', 'source'] as const
-
-export const ORG_HEADER = 'tally-org'
 
 export function decodeEventMessage(input: { value: Buffer | null; orgHeader: string | undefined; maxBytes: number }): DecodeResult {
   const headerOrg = input.orgHeader ?? ''

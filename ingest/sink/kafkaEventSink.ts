@@ -21,12 +21,12 @@
 import type { Kafka, Producer } from 'kafkajs'
 import { CompressionTypes, Partitioners } from 'kafkajs'
 import type { EventRow } from '../../metering/eventRow.ts'
+import { encodeEventMessage, type EventMessage } from '../../metering/eventMessage.ts'
 import { UnavailableError } from '../../platform/errors.ts'
 import { createGroupCommitQueue } from '../../platform/groupCommit.ts'
 import type { Logger } from '../../platform/logger.ts'
 import { LATENCY_BUCKETS, SIZE_BUCKETS, type MetricsRegistry } from '../../platform/metrics/metrics.ts'
 import type { EventSink, SinkResult } from './eventSink.ts'
-import { encodeEventMessage } from './kafkaEventMessage.ts'
 
 export interface KafkaEventSinkOptions {
   kafka: Kafka
@@ -45,7 +45,7 @@ export interface KafkaEventSinkOptions {
 }
 
 interface Pending {
-  messages: Array<{ key: string; value: string; headers: Record<string, string> }>
+  messages: EventMessage[]
   bytes: number
   enqueuedAt: number
   settled: boolean

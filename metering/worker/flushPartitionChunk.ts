@@ -4,7 +4,7 @@
 import type { KafkaMessage } from 'kafkajs'
 import type { DrainSlot } from '../drainSlot.ts'
 import { toClickHouseTime, eventKey, type EventRow } from '../eventRow.ts'
-import { decodeEventMessage, ORG_HEADER } from './decodeEventMessage.ts'
+import { decodeEventMessage, ORG_HEADER } from '../eventMessage.ts'
 import { encodePayload, type DeadLetterRow } from './deadLetters.ts'
 
 export interface ChunkPlan {

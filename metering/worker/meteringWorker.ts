@@ -24,6 +24,7 @@ import type { ClickHouseHandle } from '../../platform/clickhouse/openClickHouse.
 import type { Logger } from '../../platform/logger.ts'
 import { LATENCY_BUCKETS, SIZE_BUCKETS, type MetricsRegistry } from '../../platform/metrics/metrics.ts'
 import { createDrainSlot, kafkaPartitionSlot, type DrainSlot } from '../drainSlot.ts'
+import { DEAD_LETTER_HEADERS, ORG_HEADER } from '../eventMessage.ts'
 import { DEFAULT_DEDUP_WINDOW_DAYS } from '../storedEvents.ts'
 import { insertDeadLetters } from './deadLetters.ts'
 import { insertChunkEvents, planChunk } from './flushPartitionChunk.ts'
@@ -168,11 +169,11 @@ export function createMeteringWorker(opts: MeteringWorkerOptions): MeteringWorke
             key: plan.deadLetterMessages[j]!.key,
             value: plan.deadLetterMessages[j]!.value,
             headers: {
-              'tally-error-code': d.error_code,
-              'tally-error-message': d.error_message,
-              'tally-source': `${topic}/${partition}/${d.source_offset}`,
-              'tally-failed-at': d.failed_at,
-              ...(d.org_id === '' ? {} : { 'tally-org': d.org_id }),
+              [DEAD_LETTER_HEADERS.errorCode]: d.error_code,
+              [DEAD_LETTER_HEADERS.errorMessage]: d.error_message,
+              [DEAD_LETTER_HEADERS.source]: `${topic}/${partition}/${d.source_offset}`,
+              [DEAD_LETTER_HEADERS.failedAt]: d.failed_at,
+              ...(d.org_id === '' ? {} : { [ORG_HEADER]: d.org_id }),
             },
           })),
         })

@@ -2,7 +2,7 @@
 // acks=all, idempotent producer) against a raw kafkajs loop sending the same encoded messages
 // with the same producer settings, concurrency and batch size, to the same broker.
 import { Partitioners } from 'kafkajs'
-import { encodeEventMessage } from '../../ingest/sink/kafkaEventMessage.ts'
+import { encodeEventMessage } from '../../metering/eventMessage.ts'
 import { createKafkaEventSink } from '../../ingest/sink/kafkaEventSink.ts'
 import { ensureTopics } from '../../platform/kafka/ensureTopics.ts'
 import { createKafka } from '../../platform/kafka/kafkaClient.ts'
