@@ -14,7 +14,7 @@
 import { insertCommitted } from '../platform/clickhouse/insertCommitted.ts'
 import type { ClickHouseHandle } from '../platform/clickhouse/openClickHouse.ts'
 import { latestIntent, touchedBuckets, writeIntent } from './drainIntent.ts'
-import { eventKey, type EventRow } from './eventRow.ts'
+import { eventKey, firstOfEachEvent, type EventRow } from './eventRow.ts'
 import { rebuildRollups } from './rebuildRollups.ts'
 import { findStoredKeys } from './storedEvents.ts'
 
@@ -65,14 +65,7 @@ export function createDrainSlot(handle: ClickHouseHandle, opts: { slot: number; 
       try {
         version ??= await recover()
         const insertedAt = rows.map(() => false)
-        const firstIndex: number[] = []
-        const seen = new Set<string>()
-        rows.forEach((row, i) => {
-          const key = eventKey(row.org_id, row.event_id)
-          if (seen.has(key)) return
-          seen.add(key)
-          firstIndex.push(i)
-        })
+        const firstIndex = firstOfEachEvent(rows)
         const stored = await findStoredKeys(
           handle,
           firstIndex.map((i) => rows[i]!),

@@ -24,6 +24,23 @@ export function eventKey(orgId: string, eventId: string): string {
   return `${orgId}\u0000${eventId}`
 }
 
+/**
+ * Indexes of the first row of each event (by `eventKey`), in order. A repeat of an event within
+ * one batch is a duplicate of its first occurrence (the earliest wins): the gateway answers it
+ * `duplicate`, the Kafka worker and the drain slot drop it before looking up `events`.
+ */
+export function firstOfEachEvent(rows: readonly EventRow[]): number[] {
+  const seen = new Set<string>()
+  const first: number[] = []
+  rows.forEach((row, i) => {
+    const key = eventKey(row.org_id, row.event_id)
+    if (seen.has(key)) return
+    seen.add(key)
+    first.push(i)
+  })
+  return first
+}
+
 const CLICKHOUSE_TIME = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3}$/
 
 /** Formats an instant as ClickHouse `DateTime64(3, 'UTC')` text: `2023-05-21 09:30:38.731`. */

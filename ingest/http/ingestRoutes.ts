@@ -4,6 +4,7 @@ import { NotFoundError, TallyError, UnprocessableError, ValidationError } from '
 import type { AppEnv } from '../../platform/http/appEnv.ts'
 import { mediaType, readBodyText } from '../../platform/http/readBody.ts'
 import { requestOrg } from '../../platform/http/requestOrg.ts'
+import { firstOfEachEvent } from '../../metering/eventRow.ts'
 import type { IngestCatalog } from '../catalog.ts'
 import { buildEvents, type EventError } from '../envelope/buildEvents.ts'
 import { csvToEvents, CsvSyntaxError, parseCsv } from '../envelope/csv.ts'
@@ -111,14 +112,14 @@ async function ingest(
   const built = await buildEvents({ ...req, catalog: deps.catalog, acceptUnknownCustomers: deps.acceptUnknownCustomers })
   // A repeat of an event id within the request is a duplicate of its first occurrence; only
   // first occurrences go to the sink, so its duplicate report is about stored events alone.
-  const firstOf = new Map<string, number>()
-  built.rows.forEach((row, i) => firstOf.has(row.event_id) || firstOf.set(row.event_id, i))
-  const unique = built.rows.filter((row, i) => firstOf.get(row.event_id) === i)
+  const firsts = firstOfEachEvent(built.rows)
+  const isFirst = new Set(firsts)
+  const unique = firsts.map((i) => built.rows[i]!)
   const { duplicates } = unique.length > 0 ? await deps.sink.write(unique) : { duplicates: new Set<string>() }
   const events = built.rows.map((row, i) => ({
     index: built.indexes[i]!,
     event_id: row.event_id,
-    status: firstOf.get(row.event_id) !== i || duplicates.has(row.event_id) ? ('duplicate' as const) : ('accepted' as const),
+    status: !isFirst.has(i) || duplicates.has(row.event_id) ? ('duplicate' as const) : ('accepted' as const),
   }))
   const duplicateCount = events.filter((e) => e.status === 'duplicate').length
   if (built.errors.length > 0) {

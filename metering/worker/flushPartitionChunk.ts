@@ -3,7 +3,7 @@
 // commits the offsets only after this resolves (see meteringWorker.ts for the whole order).
 import type { KafkaMessage } from 'kafkajs'
 import type { DrainSlot } from '../drainSlot.ts'
-import { toClickHouseTime, eventKey, type EventRow } from '../eventRow.ts'
+import { firstOfEachEvent, toClickHouseTime, type EventRow } from '../eventRow.ts'
 import { decodeEventMessage, ORG_HEADER } from '../eventMessage.ts'
 import { encodePayload, type DeadLetterRow } from './deadLetters.ts'
 
@@ -21,11 +21,9 @@ export interface ChunkPlan {
 
 /** Per-message outcome of decoding, gathered in one place: a row to store, or a dead letter. */
 export function planChunk(input: { topic: string; partition: number; messages: KafkaMessage[]; maxMessageBytes: number; now: Date }): ChunkPlan {
-  const rows: EventRow[] = []
+  const decodedRows: EventRow[] = []
   const deadLetters: DeadLetterRow[] = []
   const deadLetterMessages: KafkaMessage[] = []
-  const seen = new Set<string>()
-  let repeatedInChunk = 0
   for (const message of input.messages) {
     const orgHeader = headerText(message.headers?.[ORG_HEADER])
     const decoded = decodeEventMessage({ value: message.value, orgHeader, maxBytes: input.maxMessageBytes })
@@ -44,17 +42,12 @@ export function planChunk(input: { topic: string; partition: number; messages: K
       deadLetterMessages.push(message)
       continue
     }
-    const key = eventKey(decoded.row.org_id, decoded.row.event_id)
-    if (seen.has(key)) {
-      repeatedInChunk++
-      continue
-    }
-    seen.add(key)
-    rows.push(decoded.row)
+    decodedRows.push(decoded.row)
   }
+  const rows = firstOfEachEvent(decodedRows).map((i) => decodedRows[i]!)
   return {
     rows,
-    repeatedInChunk,
+    repeatedInChunk: decodedRows.length - rows.length,
     deadLetters,
     deadLetterMessages,
     firstOffset: input.messages[0]?.offset ?? '0',
