@@ -1,6 +1,58 @@
 import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
 
+// DESIGN's "may import" table, enforced: each folder lists the top-level folders it may import
+// from. app/ (the composition roots and the CLI) may import everything, so it has no entry;
+// tests (test/**, *.test.ts) may import everything too. Deviations from DESIGN and their
+// reasons are recorded in app/README.md.
+const FOLDERS = ['app', 'platform', 'ingest', 'metering', 'sql', 'rating', 'ledger']
+const MAY_IMPORT = {
+  platform: [],
+  // The writer side only: EventRow, the event writer and the Kafka event message.
+  ingest: ['platform', 'metering'],
+  metering: ['platform'],
+  // Stored-event names and the event writer the quantities suite fills tables with.
+  sql: ['platform', 'metering'],
+  rating: ['platform', 'sql', 'ledger'],
+  ledger: ['platform'],
+}
+
+const TEST_FILES = ['test/**', '**/*.test.ts']
+
+function importRules(folder) {
+  const forbidden = FOLDERS.filter((f) => f !== folder && !MAY_IMPORT[folder].includes(f))
+  return {
+    files: [`${folder}/**`],
+    ignores: TEST_FILES,
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              // Sources are relative (`../../ledger/x.ts`); no folder inside a domain is named
+              // like a top-level folder, so the first named segment after the `../`s is the floor.
+              regex: `^(\\.\\./)+(${forbidden.join('|')})(/|$)`,
+              message: `${folder}/ may import only ${['itself', ...MAY_IMPORT[folder]].join(', ')} (DESIGN's "may import" table; app/README.md).`,
+            },
+          ],
+        },
+      ],
+    },
+  }
+}
+
+const NO_PROCESS_ENV = {
+  selector: "MemberExpression[object.name='process'][property.name='env']",
+  message: 'Read configuration through platform/config only.',
+}
+// no-restricted-imports does not see import(): below app/ every import is static, so the
+// table above sees every edge. app/cli loads commands lazily, and bin/ starts the CLI.
+const NO_DYNAMIC_IMPORT = {
+  selector: 'ImportExpression',
+  message: 'Import statically: the import rules (eslint.config.js) do not see import(). Lazy loading belongs in app/.',
+}
+
 export default tseslint.config(
   { ignores: ['node_modules/**', '.tally/**', 'ledger/migrations/**', 'deploy/**'] },
   js.configs.recommended,
@@ -8,22 +60,25 @@ export default tseslint.config(
   {
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
-      'no-restricted-syntax': [
-        'error',
-        {
-          selector: "MemberExpression[object.name='process'][property.name='env']",
-          message: 'Read configuration through platform/config only.',
-        },
-      ],
+      'no-restricted-syntax': ['error', NO_PROCESS_ENV, NO_DYNAMIC_IMPORT],
     },
   },
   {
-    files: ['platform/config/**', 'test/**', '**/*.test.ts', 'deploy/**'],
-    rules: { 'no-restricted-syntax': 'off' },
+    files: ['app/**', 'bin/**'],
+    rules: { 'no-restricted-syntax': ['error', NO_PROCESS_ENV] },
   },
   {
+    files: ['platform/config/**'],
+    rules: { 'no-restricted-syntax': ['error', NO_DYNAMIC_IMPORT] },
+  },
+  {
+    files: TEST_FILES,
+    rules: { 'no-restricted-syntax': 'off' },
+  },
+  ...Object.keys(MAY_IMPORT).map(importRules),
+  {
     // Tests read loosely typed JSON answers; production code may not.
-    files: ['test/**', '**/*.test.ts'],
+    files: TEST_FILES,
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
 )
