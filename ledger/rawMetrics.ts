@@ -3,6 +3,7 @@
 import { insertError } from './insertError.ts'
 import { and, asc, eq } from 'drizzle-orm'
 import { ConflictError, NotFoundError, ValidationError } from '../platform/errors.ts'
+import { IDENTIFIER, IDENTIFIER_RULE } from '../platform/identifier.ts'
 import type { Database } from '../platform/postgres/database.ts'
 import { assertOrgId, toIso } from './ids.ts'
 import type { FieldSchema } from './schema/rawMetrics.ts'
@@ -10,8 +11,6 @@ import { rawMetrics as table } from './schema/rawMetrics.ts'
 
 export type { FieldSchema, FieldType } from './schema/rawMetrics.ts'
 
-/** Lower-case identifier, 1–63 characters (Postgres' identifier limit), starting with a letter. */
-export const RAW_METRIC_NAME = /^[a-z][a-z0-9_]{0,62}$/
 export const FIELD_TYPES = ['number', 'string', 'boolean'] as const
 /** Longest field name a field schema may declare. */
 export const MAX_FIELD_NAME_LENGTH = 128
@@ -55,12 +54,12 @@ function toRawMetric(row: Row): RawMetric {
 }
 
 function validateName(name: string): void {
-  if (!RAW_METRIC_NAME.test(name)) {
+  if (!IDENTIFIER.test(name)) {
     throw new ValidationError('invalid_raw_metric_name', `"${name}" is not a valid raw metric name`, [
       {
         field: 'name',
         code: 'invalid_raw_metric_name',
-        message: 'use 1-63 lower-case letters, digits and underscores, starting with a letter',
+        message: IDENTIFIER_RULE,
       },
     ])
   }
@@ -118,7 +117,7 @@ export function createRawMetricRepository(db: Database): RawMetricRepository {
       if (!row) {
         // The name in the hint is only echoed when it is valid, so a hostile path segment
         // is never presented to the user as a command to run.
-        const shown = RAW_METRIC_NAME.test(name) ? name : 'NAME'
+        const shown = IDENTIFIER.test(name) ? name : 'NAME'
         throw new NotFoundError('raw_metric_not_found', `raw metric ${name} does not exist`, {
           hint: `Create it with \`tally raw-metrics create ${shown}\` or POST /v1/raw-metrics`,
         })

@@ -3,6 +3,7 @@
 // the text: each becomes a declared parameter with the value as its default, bound by
 // ClickHouse. Field names do enter the text, so they are restricted to a quote-free pattern.
 import { z } from 'zod'
+import { IDENTIFIER } from '../platform/identifier.ts'
 import type { DeclaredParameter } from './parameters.ts'
 import { TIME_UNITS, TIME_WEIGHTED_COLUMNS, timeWeightedQuery } from './timeWeightedSum.ts'
 
@@ -38,7 +39,7 @@ export const builderFilterSchema = z
 
 export const builderSpecSchema = z
   .object({
-    raw_metric: z.string().regex(/^[a-z][a-z0-9_]{0,62}$/),
+    raw_metric: z.string().regex(IDENTIFIER),
     /** `customer_id` (the event's) or a data field holding the customer id. */
     customer_column: z.union([z.literal('customer_id'), fieldName]).default('customer_id'),
     /** The data field aggregated; not needed for COUNT. */

@@ -2,14 +2,14 @@
 // In builder mode the customer query is generated from the builder spec; in SQL mode it is
 // the user's. Either way the stored version carries the SQL that runs.
 import { z } from 'zod'
+import { IDENTIFIER, IDENTIFIER_RULE } from '../platform/identifier.ts'
 import { builderSpecSchema, buildQuery, DIMENSION_NAME, type BuilderSpec } from './builder.ts'
 import { declaredParameterSchema, type DeclaredParameter } from './parameters.ts'
 
-export const METRIC_NAME = /^[a-z][a-z0-9_]{0,62}$/
 /** Longest template text accepted (characters). ClickHouse's max_query_size is 256 KiB. */
 export const MAX_QUERY_CHARS = 64 * 1024
 
-const rawMetricName = z.string().regex(METRIC_NAME, 'a raw metric name')
+const rawMetricName = z.string().regex(IDENTIFIER, 'a raw metric name')
 const query = z.string().min(1).max(MAX_QUERY_CHARS)
 
 /** The editable part of a metric: every field of one version. */
@@ -42,7 +42,7 @@ export const metricVersionInputSchema = z
   })
 
 export const createMetricInputSchema = z.intersection(
-  z.object({ name: z.string().regex(METRIC_NAME, 'lower-case letters, digits and underscores, starting with a letter') }),
+  z.object({ name: z.string().regex(IDENTIFIER, IDENTIFIER_RULE) }),
   metricVersionInputSchema,
 )
 

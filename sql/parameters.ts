@@ -3,6 +3,7 @@
 // every run; a template may declare more, each with a type and a default.
 import { z } from 'zod'
 import { ValidationError } from '../platform/errors.ts'
+import { IDENTIFIER, IDENTIFIER_RULE } from '../platform/identifier.ts'
 
 /** The parameters every run binds. Periods are half-open `[period_start, period_end)`, UTC. */
 export const SYSTEM_PARAMETERS = {
@@ -25,13 +26,12 @@ export function isAllowedParameterType(type: string): boolean {
   return ALLOWED_TYPE.test(type.trim())
 }
 
-export const PARAMETER_NAME = /^[a-z][a-z0-9_]{0,62}$/
 
 export const declaredParameterSchema = z
   .object({
     name: z
       .string()
-      .regex(PARAMETER_NAME, 'lower-case letters, digits and underscores, starting with a letter')
+      .regex(IDENTIFIER, IDENTIFIER_RULE)
       .refine((n) => !(n in SYSTEM_PARAMETERS), 'customer_id, period_start and period_end are bound by Tally'),
     type: z.string().refine(isAllowedParameterType, 'an allowed ClickHouse type: String, Bool, (U)Int*, Date, DateTime64(3), Decimal(P,S), Array(String) …; not Identifier'),
     default: z.string().describe('Default value as ClickHouse text ("0.5", "eu-west"); for Array types a JSON array (["eu","us"])'),

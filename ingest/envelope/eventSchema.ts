@@ -1,10 +1,9 @@
 import { z } from 'zod'
+import { IDENTIFIER } from '../../platform/identifier.ts'
 
 // The envelope producers send. Bodies are parsed with `parseJsonLossless`, so every JSON
 // number arrives here as its exact decimal text: `data` values that are numbers or numeric
 // strings are the same thing to Tally (the reference docs send both).
-
-export const RAW_METRIC_NAME = /^[a-z][a-z0-9_]{0,62}$/
 
 // Ids are stored and compared as text; control characters (NUL above all) are never part of one.
 const idText = (max: number) =>
@@ -30,7 +29,7 @@ export const usageEventSchema = z
   .strict()
 
 /** One element of `POST /v1/events` (JSON array or NDJSON). */
-export const batchEventSchema = usageEventSchema.extend({ raw_metric: z.string().regex(RAW_METRIC_NAME) }).strict()
+export const batchEventSchema = usageEventSchema.extend({ raw_metric: z.string().regex(IDENTIFIER) }).strict()
 
 export type UsageEvent = z.infer<typeof usageEventSchema>
 export type BatchEvent = z.infer<typeof batchEventSchema>

@@ -5,7 +5,7 @@
 // every rejection, with its code, path and message, is still zod's own. The unit test holds it
 // to the schema in eventSchema.ts: whatever this accepts, zod accepts with equal output.
 
-import { RAW_METRIC_NAME } from './eventSchema.ts'
+import { IDENTIFIER } from '../../platform/identifier.ts'
 
 export interface Envelope {
   raw_metric?: string
@@ -33,7 +33,7 @@ export function fastEnvelope(item: unknown, withRawMetric: boolean): Envelope | 
     expected++
   }
   if (withRawMetric) {
-    if (typeof raw_metric !== 'string' || !RAW_METRIC_NAME.test(raw_metric)) return null
+    if (typeof raw_metric !== 'string' || !IDENTIFIER.test(raw_metric)) return null
     expected++
   }
   if (data !== undefined) {

@@ -4,12 +4,12 @@ import { NotFoundError, TallyError, UnprocessableError, ValidationError } from '
 import type { AppEnv } from '../../platform/http/appEnv.ts'
 import { mediaType, readBodyText } from '../../platform/http/readBody.ts'
 import { requestOrg } from '../../platform/http/requestOrg.ts'
+import { IDENTIFIER } from '../../platform/identifier.ts'
 import { firstOfEachEvent } from '../../metering/eventRow.ts'
 import type { IngestCatalog } from '../catalog.ts'
 import { buildEvents, type EventError } from '../envelope/buildEvents.ts'
 import { csvToEvents, CsvSyntaxError, parseCsv } from '../envelope/csv.ts'
 import type { IngestResult } from '../envelope/eventSchema.ts'
-import { RAW_METRIC_NAME } from '../envelope/eventSchema.ts'
 import { parseJsonLossless } from '../envelope/losslessJson.ts'
 import type { EventSink } from '../sink/eventSink.ts'
 
@@ -38,9 +38,9 @@ export function ingestRoutes(deps: IngestDeps): Hono<AppEnv> {
     const rawMetric = c.req.param('rawMetric')
     requireType(c, JSON_TYPES)
     const body = parseJsonBody(await readBodyText(c, deps.maxBodyBytes))
-    if (!RAW_METRIC_NAME.test(rawMetric) || (await deps.catalog.rawMetric(orgId, rawMetric)) === null) {
+    if (!IDENTIFIER.test(rawMetric) || (await deps.catalog.rawMetric(orgId, rawMetric)) === null) {
       throw new NotFoundError('raw_metric_not_found', `Raw metric "${rawMetric}" does not exist`, {
-        hint: `Create it with \`tally raw-metrics create ${RAW_METRIC_NAME.test(rawMetric) ? rawMetric : 'NAME'}\` or POST /v1/raw-metrics`,
+        hint: `Create it with \`tally raw-metrics create ${IDENTIFIER.test(rawMetric) ? rawMetric : 'NAME'}\` or POST /v1/raw-metrics`,
       })
     }
     const result = await ingest(c, deps, { orgId, items: [body], rawMetric, source: 'api' })

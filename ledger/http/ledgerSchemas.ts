@@ -3,7 +3,8 @@
 // are snake_case; the repositories' camelCase objects are mapped in ledgerJson.ts.
 import { z } from 'zod'
 import { MAX_CUSTOMER_PAGE_SIZE, MAX_EXTERNAL_ID_LENGTH } from '../customers.ts'
-import { FIELD_TYPES, MAX_FIELD_NAME_LENGTH, RAW_METRIC_NAME } from '../rawMetrics.ts'
+import { IDENTIFIER, IDENTIFIER_RULE } from '../../platform/identifier.ts'
+import { FIELD_TYPES, MAX_FIELD_NAME_LENGTH } from '../rawMetrics.ts'
 
 const timestamp = z.iso.datetime().describe('ISO 8601, UTC')
 
@@ -39,7 +40,7 @@ export const fieldSchemaJson = z
   .describe('Declared types of event `data` fields: field name → number | string | boolean')
 
 export const createRawMetricRequest = z.strictObject({
-  name: z.string().regex(RAW_METRIC_NAME, 'use 1-63 lower-case letters, digits and underscores, starting with a letter'),
+  name: z.string().regex(IDENTIFIER, IDENTIFIER_RULE),
   description: z.string().max(2000).nullable().optional(),
   field_schema: fieldSchemaJson.nullable().optional(),
 })

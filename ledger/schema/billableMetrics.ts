@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm'
 import { check, integer, jsonb, pgTable, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core'
+import { IDENTIFIER } from '../../platform/identifier.ts'
 import { organisations } from './organisations.ts'
 
 /** A declared template parameter: ClickHouse type and default as text (sql/parameters.ts). */
@@ -30,7 +31,7 @@ export const billableMetrics = pgTable(
   },
   (t) => [
     unique('billable_metrics_org_name_unique').on(t.orgId, t.name),
-    check('billable_metrics_name_format', sql`${t.name} ~ '^[a-z][a-z0-9_]{0,62}$'`),
+    check('billable_metrics_name_format', sql`${t.name} ~ ${sql.raw(`'${IDENTIFIER.source}'`)}`),
   ],
 )
 

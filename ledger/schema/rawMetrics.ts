@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm'
 import { check, jsonb, pgTable, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core'
+import { IDENTIFIER } from '../../platform/identifier.ts'
 import { organisations } from './organisations.ts'
 
 export type FieldType = 'number' | 'string' | 'boolean'
@@ -22,6 +23,6 @@ export const rawMetrics = pgTable(
   },
   (t) => [
     unique('raw_metrics_org_name_unique').on(t.orgId, t.name),
-    check('raw_metrics_name_format', sql`${t.name} ~ '^[a-z][a-z0-9_]{0,62}$'`),
+    check('raw_metrics_name_format', sql`${t.name} ~ ${sql.raw(`'${IDENTIFIER.source}'`)}`),
   ],
 )
