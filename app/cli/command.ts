@@ -19,6 +19,8 @@ export interface Command {
   summary: string
   /** Shown by `tally <command> --help`, after the command words. */
   usage: string
+  /** A whole command line that works as written (given $ORG and the like), shown in every help. */
+  example: string
   options?: ParseArgsConfig['options']
   run(ctx: CommandContext): Promise<number | void>
 }

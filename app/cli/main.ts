@@ -7,22 +7,9 @@ import { TALLY_VERSION } from '../version.ts'
 import { ApiError } from './apiClient.ts'
 import { type Command, type CommandContext, UsageError } from './command.ts'
 import { commands } from './commands/index.ts'
+import { commandHelp, groupCommands, groupHelp, overview, usageLine } from './help.ts'
 
 const out = (line: string) => process.stdout.write(line + '\n')
-
-function help(): string {
-  const width = Math.max(...commands.map((c) => c.path.join(' ').length))
-  return [
-    `tally ${TALLY_VERSION}: usage-based billing on ClickHouse and Postgres`,
-    '',
-    'Usage: tally <command> [options]',
-    '',
-    ...commands.map((c) => `  ${c.path.join(' ').padEnd(width)}  ${c.summary}`),
-    '',
-    'Configuration comes from TALLY_* environment variables; `tally config check` lists them.',
-    'Run `tally <command> --help` for a command\'s options.',
-  ].join('\n')
-}
 
 function find(argv: string[]): { command: Command; rest: string[] } | null {
   let best: { command: Command; rest: string[] } | null = null
@@ -34,9 +21,12 @@ function find(argv: string[]): { command: Command; rest: string[] } | null {
   return best
 }
 
+const wantsHelp = (args: string[]) => args.includes('--help') || args.includes('-h')
+
 async function main(argv: string[]): Promise<number> {
-  if (argv.length === 0 || argv[0] === '--help' || argv[0] === 'help') {
-    out(help())
+  if (argv[0] === 'help') argv = [...argv.slice(1), '--help']
+  if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h') {
+    out(overview(commands))
     return 0
   }
   if (argv[0] === '--version') {
@@ -45,13 +35,25 @@ async function main(argv: string[]): Promise<number> {
   }
   const found = find(argv)
   if (found === null) {
-    process.stderr.write(`Unknown command: tally ${argv.join(' ')}\n\n${help()}\n`)
+    const members = groupCommands(commands, argv[0]!)
+    if (members.length === 0) {
+      process.stderr.write(`Unknown command: tally ${argv.join(' ')}\n\n${overview(commands)}\n`)
+      return 2
+    }
+    // `tally invoices --help` lists the group; the group alone, or with a word it lacks, is a
+    // usage error that shows the same list.
+    if (wantsHelp(argv.slice(1, 2))) {
+      out(groupHelp(argv[0]!, members))
+      return 0
+    }
+    const problem = argv[1] === undefined ? `tally ${argv[0]} needs a command` : `Unknown command: tally ${argv.join(' ')}`
+    process.stderr.write(`${problem}\n\n${groupHelp(argv[0]!, members)}\n`)
     return 2
   }
   const { command, rest } = found
-  const usage = `Usage: tally ${command.path.join(' ')} ${command.usage}`.trimEnd()
-  if (rest.includes('--help')) {
-    out(`${usage}\n\n${command.summary}`)
+  const usage = usageLine(command)
+  if (wantsHelp(rest)) {
+    out(commandHelp(command))
     return 0
   }
   let config: Config | undefined

@@ -3,13 +3,26 @@
 
 export type Out = (line: string) => void
 
-export function table(rows: object[], columns?: string[]): string {
-  if (rows.length === 0) return '(none)'
-  const cols = columns ?? Object.keys(rows[0]!)
-  const cells = rows.map((r) => cols.map((c) => String((r as Record<string, unknown>)[c] ?? '')))
-  const widths = cols.map((c, i) => Math.max(c.length, ...cells.map((row) => row[i]!.length)))
-  const line = (values: string[]) => values.map((v, i) => v.padEnd(widths[i]!)).join('  ').trimEnd()
-  return [line(cols.map((c) => c.toUpperCase())), ...cells.map(line)].join('\n')
+export interface TableOptions {
+  /** Columns whose cells are right-aligned so their digits line up: amounts, quantities. */
+  right?: string[]
+  /** A last row below a rule: a total. */
+  footer?: object
+}
+
+/** The CLI's one table format: UPPERCASE column names, two spaces between columns. */
+export function table(rows: object[], columns?: string[], opts: TableOptions = {}): string {
+  if (rows.length === 0 && opts.footer === undefined) return '(none)'
+  const cols = columns ?? Object.keys(rows[0] ?? opts.footer!)
+  const cellsOf = (r: object) => cols.map((c) => String((r as Record<string, unknown>)[c] ?? ''))
+  const header = cols.map((c) => c.toUpperCase())
+  const body = rows.map(cellsOf)
+  const footer = opts.footer === undefined ? [] : [cellsOf(opts.footer)]
+  const widths = cols.map((_, i) => Math.max(...[header, ...body, ...footer].map((row) => row[i]!.length)))
+  const right = new Set(opts.right)
+  const line = (values: string[]) => values.map((v, i) => (right.has(cols[i]!) ? v.padStart(widths[i]!) : v.padEnd(widths[i]!))).join('  ').trimEnd()
+  const rule = widths.map((w) => '-'.repeat(w)).join('  ')
+  return [line(header), ...body.map(line), ...(footer.length === 0 ? [] : [rule, ...footer.map(line)])].join('\n')
 }
 
 export interface Progress {

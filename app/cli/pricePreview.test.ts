@@ -28,7 +28,9 @@ describe('tally price preview', () => {
       ],
     })
     const out = await run({ price, quantity: '750' })
-    expect(out[0]).toMatch(/^description\s+quantity\s+unit price\s+tier\s+amount$/)
+    // The CLI's one table format (app/cli/output.ts): capitals, amounts right-aligned, the total below a rule.
+    expect(out[0]).toMatch(/^DESCRIPTION\s+QUANTITY\s+UNIT_PRICE\s+TIER\s+AMOUNT$/)
+    expect(out.at(-2)).toMatch(/^-+( {2}-+){4}$/)
     expect(out).toContainEqual(expect.stringMatching(/^Log storage tier 2 \(100–500\): 400 × 0\.08\s+400\s+0\.08\s+2\s+32\.00$/))
     expect(out.at(-1)).toMatch(/^Total\s+448\.00 USD$/)
   })

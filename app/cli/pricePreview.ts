@@ -5,6 +5,7 @@ import { readFile } from 'node:fs/promises'
 import { ValidationError } from '../../platform/errors.ts'
 import { previewPrice } from '../../rating/compute/ratePrice.ts'
 import type { PriceResult } from '../../rating/compute/lines.ts'
+import { table } from './output.ts'
 
 export interface PricePreviewArgs {
   /** Path to a JSON price definition, or to a full preview request ({ price, quantity… }). */
@@ -46,15 +47,13 @@ export async function previewRequest(args: PricePreviewArgs): Promise<Record<str
   return request
 }
 
-/** Renders a result as aligned text: one row per line, then the total. */
+/** Renders a result as the CLI's table: one row per line, then the total below a rule. */
 export function renderResult(result: PriceResult): string[] {
-  const header = ['description', 'quantity', 'unit price', 'tier', 'amount']
-  const rows = result.lines.map((l) => [l.description, l.quantity, l.unit_price ?? '', l.tier === undefined ? '' : String(l.tier), l.amount])
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)))
-  const fmt = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ').trimEnd()
-  const rule = widths.map((w) => '-'.repeat(w)).join('  ')
-  const out = [fmt(header), rule, ...rows.map(fmt), rule]
-  out.push(fmt(['Total', '', '', '', `${result.amount} ${result.currency}`]))
+  const rows = result.lines.map((l) => ({ description: l.description, quantity: l.quantity, unit_price: l.unit_price ?? '', tier: l.tier ?? '', amount: l.amount }))
+  const out = table(rows, ['description', 'quantity', 'unit_price', 'tier', 'amount'], {
+    right: ['quantity', 'unit_price', 'tier', 'amount'],
+    footer: { description: 'Total', amount: `${result.amount} ${result.currency}` },
+  }).split('\n')
   const a = result.applied
   const notes = [
     a.free_units !== '0' ? `free units ${a.free_units}` : '',

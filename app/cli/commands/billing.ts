@@ -16,6 +16,7 @@ function createFrom(noun: 'plans' | 'contracts' | 'products', summary: string): 
     path: [noun, 'create'],
     summary,
     usage: '--org ORG_ID --file BODY.json',
+    example: `tally ${noun} create --org $ORG --file ${noun.slice(0, -1)}.json`,
     options: { org: { type: 'string' }, file: { type: 'string' } },
     async run(ctx) {
       const org = required(ctx, 'org')
@@ -31,6 +32,7 @@ function listOf(noun: 'plans' | 'contracts' | 'products', columns: string[]): Co
     path: [noun, 'list'],
     summary: `List ${noun}`,
     usage: '--org ORG_ID',
+    example: `tally ${noun} list --org $ORG`,
     options: { org: { type: 'string' } },
     async run(ctx) {
       const org = required(ctx, 'org')
@@ -51,6 +53,7 @@ export const invoicesListCommand: Command = {
   path: ['invoices', 'list'],
   summary: 'List invoices',
   usage: '--org ORG_ID [--status draft|finalized|paid|void]',
+  example: 'tally invoices list --org $ORG --status draft',
   options: { org: { type: 'string' }, status: { type: 'string' } },
   async run(ctx) {
     const org = required(ctx, 'org')
@@ -64,6 +67,7 @@ export const invoicesFinalizeCommand: Command = {
   path: ['invoices', 'finalize'],
   summary: 'Finalize a draft invoice now (assigns the next number)',
   usage: '--org ORG_ID INVOICE_ID',
+  example: 'tally invoices finalize --org $ORG $INVOICE_ID',
   options: { org: { type: 'string' } },
   async run(ctx) {
     const org = required(ctx, 'org')
@@ -77,6 +81,7 @@ export const invoicesReissueCommand: Command = {
   path: ['invoices', 'reissue'],
   summary: 'Bill the period of a void invoice again: a new draft, re-rated now (POST /v1/invoices/:id/reissue)',
   usage: '--org ORG_ID INVOICE_ID',
+  example: 'tally invoices reissue --org $ORG $INVOICE_ID',
   options: { org: { type: 'string' } },
   async run(ctx) {
     const org = required(ctx, 'org')
@@ -90,6 +95,7 @@ export const invoicesPdfCommand: Command = {
   path: ['invoices', 'pdf'],
   summary: 'Save an invoice as PDF (GET /v1/invoices/:id/pdf)',
   usage: '--org ORG_ID INVOICE_ID [--out FILE.pdf]   (default: invoice-<number or id>.pdf here)',
+  example: 'tally invoices pdf --org $ORG $INVOICE_ID --out invoice.pdf',
   options: { org: { type: 'string' }, out: { type: 'string' } },
   async run(ctx) {
     const org = required(ctx, 'org')

@@ -6,6 +6,7 @@ export const configCheckCommand: Command = {
   path: ['config', 'check'],
   summary: 'Validate the TALLY_* environment and print the effective configuration',
   usage: '',
+  example: 'TALLY_PORT=8080 tally config check',
   async run(ctx) {
     const result = parseConfig()
     if (!result.ok) {

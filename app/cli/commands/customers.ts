@@ -15,6 +15,7 @@ export const customersCreateCommand: Command = {
   path: ['customers', 'create'],
   summary: 'Create a customer (its id is the customer_id events carry)',
   usage: '--org ORG_ID --id CUSTOMER_ID --name NAME [--email E] [--currency USD] [--time-zone UTC]',
+  example: 'tally customers create --org $ORG --id acme --name "Acme Corp" --currency USD',
   options: {
     org: { type: 'string' },
     id: { type: 'string' },
@@ -41,6 +42,7 @@ export const customersListCommand: Command = {
   path: ['customers', 'list'],
   summary: "List an organisation's customers",
   usage: '--org ORG_ID',
+  example: 'tally customers list --org $ORG',
   options: { org: { type: 'string' } },
   async run(ctx) {
     const org = required(ctx, 'org')

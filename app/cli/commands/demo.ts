@@ -90,6 +90,7 @@ export const demoCommand: Command = {
   path: ['demo'],
   summary: 'Create a demo organisation with customers and stream realistic usage events into it',
   usage: '[--seconds 15] [--rate 1000]',
+  example: 'tally demo --seconds 30 --rate 2000',
   options: { seconds: { type: 'string' }, rate: { type: 'string' } },
   async run(ctx) {
     const seconds = Number(ctx.values.seconds ?? 15)

@@ -4,6 +4,7 @@ export const gatewayCommand: Command = {
   path: ['gateway'],
   summary: 'Run the ingest gateway alone: the API with events produced to Kafka (needs TALLY_KAFKA_BROKERS; stateless, run many)',
   usage: '',
+  example: 'TALLY_KAFKA_BROKERS=127.0.0.1:9092 tally gateway',
   async run(ctx) {
     const config = ctx.config()
     // Engines load lazily so `tally --help` and the API commands stay fast.

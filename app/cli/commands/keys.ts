@@ -15,6 +15,7 @@ export const keysCreateCommand: Command = {
   path: ['keys', 'create'],
   summary: 'Create an API key for an organisation (the secret is shown once)',
   usage: '--org ORG_ID [--name NAME]',
+  example: 'tally keys create --org $ORG --name ingest',
   options: { org: { type: 'string' }, name: { type: 'string' } },
   async run(ctx) {
     const org = required(ctx, 'org')
@@ -31,6 +32,7 @@ export const keysListCommand: Command = {
   path: ['keys', 'list'],
   summary: "List an organisation's API keys (never their secrets)",
   usage: '--org ORG_ID',
+  example: 'tally keys list --org $ORG',
   options: { org: { type: 'string' } },
   async run(ctx) {
     const org = required(ctx, 'org')
@@ -43,6 +45,7 @@ export const keysRevokeCommand: Command = {
   path: ['keys', 'revoke'],
   summary: 'Revoke an API key; requests with it get 401 from then on',
   usage: '--org ORG_ID KEY_ID',
+  example: 'tally keys revoke --org $ORG $KEY_ID',
   options: { org: { type: 'string' } },
   async run(ctx) {
     const org = required(ctx, 'org')

@@ -4,6 +4,7 @@ export const meteringCommand: Command = {
   path: ['metering'],
   summary: 'Run one metering worker: consume the events topic into ClickHouse, exactly once (needs TALLY_KAFKA_BROKERS)',
   usage: '',
+  example: 'TALLY_KAFKA_BROKERS=127.0.0.1:9092 TALLY_CLICKHOUSE_URL=http://127.0.0.1:8123 tally metering',
   async run(ctx) {
     const config = ctx.config()
     // Engines load lazily so `tally --help` and the API commands stay fast.

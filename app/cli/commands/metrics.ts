@@ -104,6 +104,7 @@ export const metricsCreateCommand: Command = {
   path: ['metrics', 'create'],
   summary: 'Create a billable metric from SQL files or a builder spec (--new-version edits an existing one)',
   usage: `NAME ${definitionUsage} [--new-version]`,
+  example: 'tally metrics create api_call_count --org $ORG --unit call --raw-metric api_calls --customer-query count.sql',
   options: { ...definitionOptions, 'new-version': { type: 'boolean' } },
   async run(ctx) {
     const org = required(ctx, 'org')
@@ -123,6 +124,7 @@ export const metricsValidateCommand: Command = {
   path: ['metrics', 'validate'],
   summary: 'Validate metric SQL files or a builder spec without storing; exits 1 when invalid',
   usage: definitionUsage,
+  example: 'tally metrics validate --org $ORG --unit call --raw-metric api_calls --customer-query count.sql',
   options: definitionOptions,
   async run(ctx) {
     const org = required(ctx, 'org')
@@ -148,6 +150,7 @@ export const metricsPreviewCommand: Command = {
   path: ['metrics', 'preview'],
   summary: 'Run a stored metric for one customer (--customer) or every customer with events in the period',
   usage: 'NAME --org ORG_ID --from DATE --to DATE [--customer ID] [--version N] [--param NAME=VALUE ...] [--max-customers N]',
+  example: 'tally metrics preview api_call_count --org $ORG --from 2026-11-01 --to 2026-12-01 --customer acme',
   options: {
     org: { type: 'string' },
     from: { type: 'string' },
@@ -199,6 +202,7 @@ export const metricsListCommand: Command = {
   path: ['metrics', 'list'],
   summary: "List an organisation's billable metrics",
   usage: '--org ORG_ID',
+  example: 'tally metrics list --org $ORG',
   options: { org: { type: 'string' } },
   async run(ctx) {
     const org = required(ctx, 'org')
@@ -211,6 +215,7 @@ export const metricsShowCommand: Command = {
   path: ['metrics', 'show'],
   summary: 'Show a metric version and its SQL, every version (--versions), or a diff (--diff 1..2)',
   usage: 'NAME --org ORG_ID [--version N | --versions | --diff FROM..TO]',
+  example: 'tally metrics show api_call_count --org $ORG --diff 1..2',
   options: { org: { type: 'string' }, version: { type: 'string' }, versions: { type: 'boolean' }, diff: { type: 'string' } },
   async run(ctx) {
     const org = required(ctx, 'org')

@@ -8,6 +8,7 @@ export const metricsArchiveCommand: Command = {
   path: ['metrics', 'archive'],
   summary: 'Archive a metric: hidden from lists, refused for new plans and contracts, versions kept',
   usage: 'NAME --org ORG_ID',
+  example: 'tally metrics archive api_call_count --org $ORG',
   options: { org: { type: 'string' } },
   async run(ctx) {
     const org = required(ctx, 'org')
@@ -21,6 +22,7 @@ export const metricsDeleteCommand: Command = {
   path: ['metrics', 'delete'],
   summary: 'Delete a metric no product uses, with all its versions',
   usage: 'NAME --org ORG_ID',
+  example: 'tally metrics delete api_call_count --org $ORG',
   options: { org: { type: 'string' } },
   async run(ctx) {
     const org = required(ctx, 'org')

@@ -4,6 +4,7 @@ export const migrateCommand: Command = {
   path: ['migrate'],
   summary: 'Apply ClickHouse and Postgres migrations, then exit',
   usage: '',
+  example: 'TALLY_DATABASE_URL=postgres://tally@127.0.0.1/tally tally migrate',
   async run(ctx) {
     const config = ctx.config()
     // Opening Tally applies both sets of migrations; each is recorded and applied once.

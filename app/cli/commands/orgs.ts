@@ -13,6 +13,7 @@ export const orgsCreateCommand: Command = {
   path: ['orgs', 'create'],
   summary: 'Create an organisation',
   usage: '--name NAME [--id UUID]',
+  example: 'tally orgs create --name "Acme Corp"',
   options: { name: { type: 'string' }, id: { type: 'string' } },
   async run(ctx) {
     const name = required(ctx, 'name')
@@ -28,6 +29,7 @@ export const orgsListCommand: Command = {
   path: ['orgs', 'list'],
   summary: 'List organisations',
   usage: '',
+  example: 'tally orgs list',
   async run(ctx) {
     const res = await withApi(ctx, (api) => api.call<{ data: OrgView[] }>('GET', '/v1/organisations'))
     ctx.out(table(res.data, ['id', 'name', 'created_at']))

@@ -6,6 +6,7 @@ export const pricePreviewCommand: Command = {
   path: ['price', 'preview'],
   summary: 'Price a quantity with a price definition and show the line-by-line breakdown',
   usage: '--price price.json (--quantity 1234 | --quantities quantities.json)',
+  example: 'tally price preview --price tiered.json --quantity 750',
   options: { price: { type: 'string' }, quantity: { type: 'string' }, quantities: { type: 'string' } },
   async run(ctx) {
     await pricePreview(

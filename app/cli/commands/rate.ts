@@ -8,6 +8,7 @@ export const rateCommand: Command = {
   path: ['rate'],
   summary: 'Rate due contract periods now: draft invoices, finalize those past the grace period',
   usage: '--org ORG_ID [--period YYYY-MM | --contract ID | --as-of DATE]',
+  example: 'tally rate --org $ORG --period 2026-11',
   options: { org: { type: 'string' }, period: { type: 'string' }, contract: { type: 'string' }, 'as-of': { type: 'string' } },
   async run(ctx) {
     const org = required(ctx, 'org')

@@ -14,6 +14,7 @@ export const rawMetricsCreateCommand: Command = {
   path: ['raw-metrics', 'create'],
   summary: 'Add a raw metric: the name producers send events to (POST /usage/NAME)',
   usage: '--org ORG_ID NAME [--description TEXT] [--field NAME=number|string|boolean ...]',
+  example: 'tally raw-metrics create --org $ORG api_calls --field region=string --field bytes=number',
   options: { org: { type: 'string' }, description: { type: 'string' }, field: { type: 'string', multiple: true } },
   async run(ctx) {
     const org = required(ctx, 'org')
@@ -40,6 +41,7 @@ export const rawMetricsListCommand: Command = {
   path: ['raw-metrics', 'list'],
   summary: "List an organisation's raw metrics",
   usage: '--org ORG_ID',
+  example: 'tally raw-metrics list --org $ORG',
   options: { org: { type: 'string' } },
   async run(ctx) {
     const org = required(ctx, 'org')

@@ -4,6 +4,7 @@ export const startCommand: Command = {
   path: ['start'],
   summary: 'Run Tally all-in-one: API, ingest, metering and the rating scheduler (embedded chDB + PGlite unless URLs are set)',
   usage: '',
+  example: 'tally start',
   async run(ctx) {
     const config = ctx.config()
     const logger = ctx.logger()
