@@ -1,14 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { normaliseTimeZone, validateCurrency } from './currencyAndTimeZone.ts'
-
-describe('validateCurrency', () => {
-  it('accepts three upper-case letters and rejects anything else', () => {
-    expect(validateCurrency('JPY')).toBe('JPY')
-    for (const bad of ['jpy', 'JP', 'JPYY', 'J1Y', ' USD']) {
-      expect(() => validateCurrency(bad)).toThrow(expect.objectContaining({ code: 'invalid_currency' }))
-    }
-  })
-})
+import { normaliseTimeZone } from './currencyAndTimeZone.ts'
 
 describe('normaliseTimeZone', () => {
   it('accepts IANA names, keeping the given alias', () => {

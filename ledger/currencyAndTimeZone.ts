@@ -1,20 +1,11 @@
-// Validation of the two customer settings that later decide money and periods: the invoice
-// currency (its minor units fix rounding) and the time zone billing periods are cut in.
-// Both are 422s: the request is well-formed (a string), its content names no currency or zone
-// (the same category rating/compute uses for an unknown currency in a price).
+// Validation of the two settings that later decide money and periods: the invoice currency
+// (its minor units fix rounding) and the time zone billing periods are cut in. Both are 422s:
+// the request is well-formed (a string), its content names no currency or zone. The currency
+// rule is the one ISO 4217 table (`platform/currency.ts`) that prices and plans are checked
+// against too, so a customer cannot be created in a currency no plan could bill.
 import { UnprocessableError } from '../platform/errors.ts'
 
-const CURRENCY = /^[A-Z]{3}$/
-
-/** Accepts an ISO 4217 code written upper-case (`USD`, `EUR`, `JPY`). */
-export function validateCurrency(currency: string, field = 'currency'): string {
-  if (!CURRENCY.test(currency)) {
-    throw new UnprocessableError('invalid_currency', `currency must be an upper-case ISO 4217 code, got "${currency}"`, [
-      { field, code: 'invalid_currency', message: 'expected three upper-case letters, e.g. USD' },
-    ])
-  }
-  return currency
-}
+export { validateCurrency } from '../platform/currency.ts'
 
 /**
  * Accepts an IANA time zone name (`Europe/Paris`, `UTC`) and returns the spelling to store.
