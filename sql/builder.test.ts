@@ -129,4 +129,12 @@ describe('builder golden SQL', () => {
     expect(builderSpecSchema.safeParse({ raw_metric: 'a', aggregation: 'COUNT', group_by: ['Region Name'] }).success).toBe(false)
     expect(builderSpecSchema.safeParse({ raw_metric: 'a', aggregation: 'COUNT', filters: [{ field: 'n', op: 'gt', value: '1e3; x' }] }).success).toBe(false)
   })
+
+  it('takes as a comparison value every decimal text the Decimal(38, 9) parameter reads, and nothing else', () => {
+    // The same notation as prices and as the rollups' numeric fields (platform/decimalText.ts);
+    // ClickHouse reads "1e3" as 1000 and "+5" as 5, so the builder must not refuse them.
+    const filter = (value: string) => builderSpecSchema.safeParse({ raw_metric: 'a', aggregation: 'COUNT', filters: [{ field: 'n', op: 'gt', value }] }).success
+    for (const value of ['1e3', '2.5E-1', '+5', '.5', '5.', '-2']) expect(filter(value), value).toBe(true)
+    for (const value of ['0x10', 'Infinity', '1,000', ' 5', '']) expect(filter(value), value).toBe(false)
+  })
 })

@@ -3,6 +3,7 @@
 // the text: each becomes a declared parameter with the value as its default, bound by
 // ClickHouse. Field names do enter the text, so they are restricted to a quote-free pattern.
 import { z } from 'zod'
+import { isDecimalText } from '../platform/decimalText.ts'
 import { IDENTIFIER } from '../platform/identifier.ts'
 import type { DeclaredParameter } from './parameters.ts'
 import { TIME_UNITS, TIME_WEIGHTED_COLUMNS, timeWeightedQuery } from './timeWeightedSum.ts'
@@ -32,7 +33,7 @@ export const builderFilterSchema = z
     const list = f.op === 'in' || f.op === 'not_in'
     if (list && (f.values === undefined || f.values.length === 0)) ctx.addIssue({ code: 'custom', path: ['values'], message: `${f.op} needs values` })
     if (!list && f.op !== 'exists' && f.value === undefined) ctx.addIssue({ code: 'custom', path: ['value'], message: `${f.op} needs a value` })
-    if (['gt', 'gte', 'lt', 'lte'].includes(f.op) && f.value !== undefined && !/^[+-]?(\d+\.?\d*|\.\d+)$/.test(f.value)) {
+    if (['gt', 'gte', 'lt', 'lte'].includes(f.op) && f.value !== undefined && !isDecimalText(f.value)) {
       ctx.addIssue({ code: 'custom', path: ['value'], message: 'a decimal number' })
     }
   })

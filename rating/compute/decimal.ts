@@ -3,6 +3,7 @@
 // holds money (decimalPurity.test.ts scans this folder to keep it that way).
 import { Decimal } from 'decimal.js'
 import { z } from 'zod'
+import { DECIMAL_TEXT, isDecimalText } from '../../platform/decimalText.ts'
 
 /**
  * Our own Decimal constructor so global decimal.js settings elsewhere cannot change ours.
@@ -22,30 +23,20 @@ export const Dec = Decimal.clone({
 })
 export type Dec = Decimal
 
-// Plain decimal notation with an optional exponent: "10", "10.0", "1e1", ".5", "-2.50".
-// NOTE: no hex, no "Infinity", no "NaN", no thousands separators: decimal.js accepts
-// "0x10" and "Infinity", which must never be a price.
-const DECIMAL_PATTERN = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/
-
-/** Whether a string is a decimal we accept; refinements test this before parsing. */
-export function isDecimal(value: unknown): value is string {
-  return typeof value === 'string' && DECIMAL_PATTERN.test(value)
-}
-
 /** A decimal string of any sign; JSON numbers are refused so no float ever carries money. */
 export const decimalString = z
   .string({ error: 'must be a decimal string such as "12.50" (JSON numbers are not accepted)' })
-  .regex(DECIMAL_PATTERN, { message: 'must be a decimal string such as "12.50"' })
+  .regex(DECIMAL_TEXT, { message: 'must be a decimal string such as "12.50"' })
 
 /** A decimal string that is zero or more. */
 // NOTE: zod runs refinements even after the regex check failed, so each one re-tests the
 // pattern first: new Dec("1,000") would throw a DecimalError (a 500) instead of a 422.
-export const nonNegativeDecimal = decimalString.refine((s) => !isDecimal(s) || !new Dec(s).isNegative() || new Dec(s).isZero(), {
+export const nonNegativeDecimal = decimalString.refine((s) => !isDecimalText(s) || !new Dec(s).isNegative() || new Dec(s).isZero(), {
   message: 'must be zero or more',
 })
 
 /** A decimal string strictly greater than zero. */
-export const positiveDecimal = decimalString.refine((s) => !isDecimal(s) || new Dec(s).greaterThan(0), {
+export const positiveDecimal = decimalString.refine((s) => !isDecimalText(s) || new Dec(s).greaterThan(0), {
   message: 'must be greater than zero',
 })
 

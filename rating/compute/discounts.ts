@@ -14,7 +14,8 @@
 // invoice: api discount -20.00 → 280.00; invoice discount -50.00 → 230.00.
 import { z } from 'zod'
 import type { Currency } from './currency.ts'
-import { Dec, formatPlain, isDecimal, minDec, nonNegativeDecimal, sum } from './decimal.ts'
+import { Dec, formatPlain, minDec, nonNegativeDecimal, sum } from './decimal.ts'
+import { isDecimalText } from '../../platform/decimalText.ts'
 import type { Line } from './lines.ts'
 import { roundMoney } from './rounding.ts'
 import type { RoundingMode } from './rounding.ts'
@@ -35,7 +36,7 @@ export const discountSchema = z
     if (d.scope !== 'invoice' && d.target === undefined) {
       ctx.addIssue({ code: 'custom', path: ['target'], message: `a ${d.scope} discount needs a target`, params: { code: 'discount_target_required' } })
     }
-    if (d.type === 'percentage' && isDecimal(d.value) && new Dec(d.value).greaterThan(100)) {
+    if (d.type === 'percentage' && isDecimalText(d.value) && new Dec(d.value).greaterThan(100)) {
       ctx.addIssue({ code: 'custom', path: ['value'], message: 'a percentage discount is at most 100', params: { code: 'discount_over_100_percent' } })
     }
   })

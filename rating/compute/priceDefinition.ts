@@ -13,7 +13,8 @@ import { tieredWithFlatFeeSchema } from './tieredWithFlatFee.ts'
 import { twoDimensionalTieredSchema } from './twoDimensionalTiered.ts'
 import { volumeSchema } from './volume.ts'
 import { volumeWithFlatFeeSchema } from './volumeWithFlatFee.ts'
-import { Dec, isDecimal } from './decimal.ts'
+import { Dec } from './decimal.ts'
+import { isDecimalText } from '../../platform/decimalText.ts'
 import { validationErrorFrom } from './zodDetails.ts'
 
 /** Models priced from dimension-keyed quantities rather than one quantity. */
@@ -36,7 +37,7 @@ export const priceDefinitionSchema = z
   .superRefine((price, ctx) => {
     const issue = (path: string, message: string, code: string) =>
       ctx.addIssue({ code: 'custom', path: [path], message, params: { code } })
-    if (isDecimal(price.minimum_amount) && isDecimal(price.maximum_amount)
+    if (isDecimalText(price.minimum_amount) && isDecimalText(price.maximum_amount)
       && new Dec(price.minimum_amount).greaterThan(price.maximum_amount)) {
       issue('maximum_amount', 'must be at least minimum_amount', 'minimum_above_maximum')
     }
@@ -47,7 +48,7 @@ export const priceDefinitionSchema = z
     if (price.free_units !== undefined && (dimensional || price.model === 'flat_fee')) {
       issue('free_units', `free units need a single usage quantity; ${price.model} prices have none`, 'free_units_not_supported')
     }
-    if (price.model === 'percent' && isDecimal(price.min_per_transaction) && isDecimal(price.max_per_transaction)
+    if (price.model === 'percent' && isDecimalText(price.min_per_transaction) && isDecimalText(price.max_per_transaction)
       && new Dec(price.min_per_transaction).greaterThan(price.max_per_transaction)) {
       issue('max_per_transaction', 'must be at least min_per_transaction', 'minimum_above_maximum')
     }

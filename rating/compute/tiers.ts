@@ -14,7 +14,8 @@
 // Gaps ("1–100, 150–500") and overlaps ("0–50000, 50000–100000") are refused with the
 // field path of the offending bound rather than guessed at.
 import { z } from 'zod'
-import { Dec, isDecimal, nonNegativeDecimal } from './decimal.ts'
+import { Dec, nonNegativeDecimal } from './decimal.ts'
+import { isDecimalText } from '../../platform/decimalText.ts'
 
 /** Bound fields shared by every tier schema; exactly one notation per price. */
 export const tierBoundFields = {
@@ -53,7 +54,7 @@ function upperOf(t: TierBoundsInput): string | null | undefined {
 export function tierIssues(tiers: readonly TierBoundsInput[]): TierIssue[] {
   const issues: TierIssue[] = []
   // Unreadable bounds are already reported by their field schema; ordering needs numbers.
-  const readable = (v: unknown) => v === undefined || v === null || isDecimal(v)
+  const readable = (v: unknown) => v === undefined || v === null || isDecimalText(v)
   if (!tiers.every((t) => readable(t.up_to) && readable(t.first_unit) && readable(t.last_unit))) return issues
   const ranges = tiers.some((t) => t.first_unit !== undefined)
   tiers.forEach((t, i) => {
