@@ -1,29 +1,41 @@
 // GET /v1/dead-letters: messages the metering workers could not store, for the request's
 // organisation only (DESIGN invariant 5), newest first.
-import { Hono } from 'hono'
-import { ValidationError } from '../../platform/errors.ts'
+import type { OpenAPIHono } from '@hono/zod-openapi'
 import { toClickHouseError } from '../../platform/clickhouse/clickHouseErrors.ts'
 import type { ClickHouseHandle } from '../../platform/clickhouse/openClickHouse.ts'
+import { apiApp } from '../../platform/http/apiApp.ts'
+import { apiRoute } from '../../platform/http/apiRoute.ts'
 import type { AppEnv } from '../../platform/http/appEnv.ts'
 import { requestOrg } from '../../platform/http/requestOrg.ts'
 import { listDeadLetters } from '../worker/deadLetters.ts'
-import { deadLetterQuerySchema } from './deadLettersSchemas.ts'
+import { deadLetterQuerySchema, deadLetterResponseSchema } from './deadLettersSchemas.ts'
+import { clickHouseUnavailable, METERING_TAG } from './meteringRoutes.ts'
 
-export function deadLettersRoutes(handle: ClickHouseHandle): Hono<AppEnv> {
-  const app = new Hono<AppEnv>()
-  app.get('/v1/dead-letters', async (c) => {
-    const orgId = requestOrg(c)
-    const parsed = deadLetterQuerySchema.safeParse(c.req.query())
-    if (!parsed.success) {
-      const details = parsed.error.issues.map((issue) => ({ field: issue.path.map(String).join('.'), code: 'invalid_query', message: issue.message }))
-      throw new ValidationError('invalid_query', `Invalid query: ${details.map((d) => `${d.field}: ${d.message}`).join('; ')}`, details)
-    }
-    try {
-      const deadLetters = await listDeadLetters(handle, { orgId, limit: parsed.data.limit, errorCode: parsed.data.error_code })
-      return c.json({ dead_letters: deadLetters })
-    } catch (err) {
-      throw toClickHouseError(err, 'list dead letters')
-    }
-  })
+export function deadLettersRoutes(handle: ClickHouseHandle): OpenAPIHono<AppEnv> {
+  const app = apiApp({ queryErrorCode: 'invalid_query' })
+  app.openapi(
+    apiRoute({
+      method: 'get',
+      path: '/v1/dead-letters',
+      tags: [METERING_TAG],
+      summary:
+        'Messages of the events topic the metering workers could not store (not JSON, not a valid event, too large), with the original payload, the error code and message, and when it failed. Newest first; each message is listed once even if its partition was replayed.',
+      request: { query: deadLetterQuerySchema },
+      responses: {
+        200: { description: 'Dead letters of the organisation, newest first', content: { 'application/json': { schema: deadLetterResponseSchema } } },
+        400: { description: 'Invalid query (`invalid_query`) or no organisation (`organisation_required`)' },
+        503: clickHouseUnavailable,
+      },
+    }),
+    async (c) => {
+      const orgId = requestOrg(c)
+      const { limit, error_code: errorCode } = c.req.valid('query')
+      try {
+        return c.json({ dead_letters: await listDeadLetters(handle, { orgId, limit, errorCode }) }, 200)
+      } catch (err) {
+        throw toClickHouseError(err, 'list dead letters')
+      }
+    },
+  )
   return app
 }

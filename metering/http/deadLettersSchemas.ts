@@ -1,4 +1,4 @@
-// Query and response schemas of GET /v1/dead-letters, shared by the route and its OpenAPI operation.
+// Query and response schemas of GET /v1/dead-letters, declared with its route (deadLettersRoutes.ts).
 import { z } from 'zod'
 
 export const deadLetterQuerySchema = z.object({

@@ -1,49 +1,70 @@
 // Read endpoints over metered usage: rollup buckets and recent raw events, always scoped to
-// the request's organisation (DESIGN invariant 5).
-import { Hono } from 'hono'
-import type { z } from 'zod'
-import { ValidationError, type ErrorDetail } from '../../platform/errors.ts'
+// the request's organisation (DESIGN invariant 5). A refused query is 400 `invalid_query`.
+import type { OpenAPIHono } from '@hono/zod-openapi'
 import type { ClickHouseHandle } from '../../platform/clickhouse/openClickHouse.ts'
+import { apiApp } from '../../platform/http/apiApp.ts'
+import { apiRoute } from '../../platform/http/apiRoute.ts'
 import type { AppEnv } from '../../platform/http/appEnv.ts'
 import { requestOrg } from '../../platform/http/requestOrg.ts'
 import { listEvents } from '../eventQuery.ts'
 import { queryUsage } from '../usageQuery.ts'
-import { eventListQuerySchema, usageQuerySchema } from './meteringSchemas.ts'
+import { eventListQuerySchema, eventListResponseSchema, usageQuerySchema, usageResponseSchema } from './meteringSchemas.ts'
 
-export function meteringRoutes(handle: ClickHouseHandle): Hono<AppEnv> {
-  const app = new Hono<AppEnv>()
+export const METERING_TAG = 'Metering'
+export const clickHouseUnavailable = { description: 'ClickHouse unavailable; retry after `Retry-After` seconds' }
 
-  app.get('/v1/usage', async (c) => {
-    const orgId = requestOrg(c)
-    const q = parseQuery(usageQuerySchema, c.req.query())
-    const result = await queryUsage(handle, {
-      orgId,
-      rawMetric: q.raw_metric,
-      customerId: q.customer_id,
-      from: q.from,
-      to: q.to,
-      granularity: q.granularity,
-    })
-    return c.json(result)
-  })
+export function meteringRoutes(handle: ClickHouseHandle): OpenAPIHono<AppEnv> {
+  const app = apiApp({ queryErrorCode: 'invalid_query' })
 
-  app.get('/v1/events', async (c) => {
-    const orgId = requestOrg(c)
-    const q = parseQuery(eventListQuerySchema, c.req.query())
-    const events = await listEvents(handle, { orgId, rawMetric: q.raw_metric, customerId: q.customer_id, limit: q.limit })
-    return c.json({ events })
-  })
+  app.openapi(
+    apiRoute({
+      method: 'get',
+      path: '/v1/usage',
+      tags: [METERING_TAG],
+      summary:
+        'Usage per UTC bucket from the rollups: events, and count/sum/min/max of every numeric data field, as exact decimal strings. Buckets whose start is in [from, to); one entry per bucket and customer.',
+      request: { query: usageQuerySchema },
+      responses: {
+        200: { description: 'Buckets ordered by start, then customer', content: { 'application/json': { schema: usageResponseSchema } } },
+        400: { description: 'Invalid query (`invalid_query`, details name the field) or no organisation (`organisation_required`)' },
+        503: clickHouseUnavailable,
+      },
+    }),
+    async (c) => {
+      const orgId = requestOrg(c)
+      const q = c.req.valid('query')
+      const result = await queryUsage(handle, {
+        orgId,
+        rawMetric: q.raw_metric,
+        customerId: q.customer_id,
+        from: q.from,
+        to: q.to,
+        granularity: q.granularity,
+      })
+      return c.json(result, 200)
+    },
+  )
+
+  app.openapi(
+    apiRoute({
+      method: 'get',
+      path: '/v1/events',
+      tags: [METERING_TAG],
+      summary: 'Recent raw events of the organisation, newest first, for inspection.',
+      request: { query: eventListQuerySchema },
+      responses: {
+        200: { description: 'Events, newest first', content: { 'application/json': { schema: eventListResponseSchema } } },
+        400: { description: 'Invalid query (`invalid_query`) or no organisation (`organisation_required`)' },
+        503: clickHouseUnavailable,
+      },
+    }),
+    async (c) => {
+      const orgId = requestOrg(c)
+      const q = c.req.valid('query')
+      const events = await listEvents(handle, { orgId, rawMetric: q.raw_metric, customerId: q.customer_id, limit: q.limit })
+      return c.json({ events }, 200)
+    },
+  )
 
   return app
-}
-
-function parseQuery<S extends z.ZodType>(schema: S, query: Record<string, string>): z.output<S> {
-  const parsed = schema.safeParse(query)
-  if (parsed.success) return parsed.data
-  const details: ErrorDetail[] = parsed.error.issues.map((issue) => ({
-    field: issue.path.map(String).join('.'),
-    code: 'invalid_query',
-    message: issue.message,
-  }))
-  throw new ValidationError('invalid_query', `Invalid query: ${details.map((d) => `${d.field}: ${d.message}`).join('; ')}`, details)
 }

@@ -1,5 +1,5 @@
-// Query and response schemas of the metering endpoints, shared by the routes (validation)
-// and meteringOperations (the OpenAPI document).
+// Query and response schemas of the metering endpoints, declared with their routes
+// (meteringRoutes.ts): one schema validates and documents.
 import { z } from 'zod'
 import { instantParam } from '../../platform/http/instantParam.ts'
 

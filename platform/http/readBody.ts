@@ -8,7 +8,7 @@ import { TallyError } from '../errors.ts'
 export async function readBodyText(c: Context, maxBytes: number): Promise<string> {
   const length = c.req.header('content-length')
   const declared = Number(length ?? NaN)
-  if (declared > maxBytes) throw tooLarge(maxBytes)
+  if (declared > maxBytes) throw payloadTooLarge(maxBytes)
   // NOTE: with a declared length (checked above; Node's parser never delivers more) `text()`
   // takes @hono/node-server's fast path straight from the socket, while touching `raw.body`
   // builds a full web Request, ReadableStream and AbortSignal for every request: about 40% of
@@ -25,18 +25,19 @@ export async function readBodyText(c: Context, maxBytes: number): Promise<string
     size += value.byteLength
     if (size > maxBytes) {
       await reader.cancel()
-      throw tooLarge(maxBytes)
+      throw payloadTooLarge(maxBytes)
     }
     chunks.push(value)
   }
   return Buffer.concat(chunks, size).toString('utf8')
 }
 
-function tooLarge(maxBytes: number): TallyError {
+/** 413 `payload_too_large`, naming the route's limit. */
+export function payloadTooLarge(maxBytes: number): TallyError {
   return new TallyError(
     'payload_too_large',
     'payload_too_large',
-    `The body exceeds ${maxBytes} bytes (TALLY_MAX_BODY_BYTES); split it into smaller batches`,
+    `The body is over this route's limit of ${maxBytes} bytes; send less per request (/openapi.json gives each route's limit as x-max-body-bytes; ingest's is TALLY_MAX_BODY_BYTES)`,
   )
 }
 

@@ -1,28 +1,11 @@
-// Turns zod issues into the platform's error details: one detail per problem, each with
-// the path of the failing field written as `tiers[2].up_to`, so a 422 names the exact bound.
+// A price definition or pricing input that breaks a rule, as one 422 naming every problem at
+// once, each at its full field path (`tiers[2].up_to`, platform/issueDetails.ts).
 import type { z } from 'zod'
 import { UnprocessableError } from '../../platform/errors.ts'
-import type { ErrorDetail } from '../../platform/errors.ts'
+import { issueDetails } from '../../platform/issueDetails.ts'
 
-export function fieldPath(path: readonly PropertyKey[]): string {
-  let out = ''
-  for (const key of path) {
-    if (typeof key === 'number') out += `[${key}]`
-    else out += out === '' ? String(key) : `.${String(key)}`
-  }
-  return out
-}
-
-function issueCode(issue: z.core.$ZodIssue): string {
-  if (issue.code === 'custom') {
-    const code = (issue.params as { code?: unknown } | undefined)?.code
-    if (typeof code === 'string') return code
-  }
-  return issue.code
-}
-
-export function zodDetails(error: z.ZodError): ErrorDetail[] {
-  return error.issues.map((issue) => ({ field: fieldPath(issue.path), code: issueCode(issue), message: issue.message }))
+export function zodDetails(error: z.ZodError) {
+  return issueDetails(error.issues)
 }
 
 /** A UnprocessableError naming every problem at once (never just the first). */

@@ -1,5 +1,5 @@
-// The JSON contract of the billable-metric endpoints, shared by the routes (parsing) and
-// metricOperations (the OpenAPI document). JSON is snake_case; quantities are decimal strings.
+// The JSON contract of the billable-metric endpoints, declared with their routes (metricRoutes.ts):
+// one schema validates and documents. JSON is snake_case; quantities are decimal strings.
 import { z } from 'zod'
 import { instantParam } from '../../platform/http/instantParam.ts'
 import { createMetricInputSchema, metricVersionInputSchema } from '../metricDefinition.ts'
@@ -25,6 +25,7 @@ const runOptions = {
 export const previewStoredRequest = z.strictObject({ ...runOptions, version: z.number().int().min(1).optional().describe('Default: the latest') })
 export const previewDraftRequest = z.strictObject({ ...runOptions, definition: metricVersionInputSchema })
 
+export const metricNameParams = z.object({ name: z.string().describe('Metric name') })
 export const versionQuery = z.object({ version: z.coerce.number().int().min(1).optional().describe('Default: the latest') })
 export const diffQuery = z.object({ from: z.coerce.number().int().min(1), to: z.coerce.number().int().min(1) })
 

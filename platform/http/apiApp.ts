@@ -1,0 +1,28 @@
+// A route module's app: routes declared with apiRoute and registered with `app.openapi`, whose
+// validation failures become the API's 400 answer, with one detail per failing field in the
+// one field-path format (`tiers[2].up_to`).
+import { OpenAPIHono } from '@hono/zod-openapi'
+import { ValidationError } from '../errors.ts'
+import { detailSummary, issueDetails } from '../issueDetails.ts'
+import type { AppEnv } from './appEnv.ts'
+
+const PART = { json: 'request body', query: 'query string', param: 'path', header: 'headers', cookie: 'cookies', form: 'form' } as const
+
+export interface ApiAppOptions {
+  /**
+   * The code of a refused query string, for every detail as well (the metering reads answer
+   * `invalid_query`); otherwise `invalid_request` with each problem's own code.
+   */
+  queryErrorCode?: string
+}
+
+export function apiApp(options: ApiAppOptions = {}): OpenAPIHono<AppEnv> {
+  return new OpenAPIHono<AppEnv>({
+    defaultHook: (result) => {
+      if (result.success) return
+      const own = result.target === 'query' ? options.queryErrorCode : undefined
+      const details = issueDetails(result.error.issues).map((d) => (own === undefined ? d : { ...d, code: own }))
+      throw new ValidationError(own ?? 'invalid_request', `The ${PART[result.target]} is invalid: ${detailSummary(details)}`, details)
+    },
+  })
+}
