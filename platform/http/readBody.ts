@@ -1,6 +1,11 @@
 import type { Context } from 'hono'
 import { TallyError } from '../errors.ts'
 
+// The one decoder of both paths below: WHATWG UTF-8 decode, which drops a leading byte-order
+// mark (Excel writes one before a CSV) and turns invalid bytes into U+FFFD. The same bytes give
+// the same text whether they came with a Content-Length or chunked.
+const utf8 = new TextDecoder('utf-8')
+
 /**
  * Reads a request body as text, refusing more than `maxBytes` (413) before buffering it: a
  * declared Content-Length is checked first, and a chunked body is counted as it streams.
@@ -9,11 +14,12 @@ export async function readBodyText(c: Context, maxBytes: number): Promise<string
   const length = c.req.header('content-length')
   const declared = Number(length ?? NaN)
   if (declared > maxBytes) throw payloadTooLarge(maxBytes)
-  // NOTE: with a declared length (checked above; Node's parser never delivers more) `text()`
-  // takes @hono/node-server's fast path straight from the socket, while touching `raw.body`
-  // builds a full web Request, ReadableStream and AbortSignal for every request: about 40% of
-  // the gateway's CPU per single event (docs/benchmarks.md). Chunked bodies are counted below.
-  if (length !== undefined && Number.isSafeInteger(declared)) return c.req.raw.text()
+  // NOTE: with a declared length (checked above; Node's parser never delivers more)
+  // `arrayBuffer()` takes @hono/node-server's fast path straight from the socket, while touching
+  // `raw.body` builds a full web Request, ReadableStream and AbortSignal for every request: about
+  // 40% of the gateway's CPU per single event (docs/benchmarks.md). Chunked bodies are counted
+  // below.
+  if (length !== undefined && Number.isSafeInteger(declared)) return utf8.decode(await c.req.raw.arrayBuffer())
   const body = c.req.raw.body
   if (body === null) return ''
   const reader = body.getReader()
@@ -29,7 +35,7 @@ export async function readBodyText(c: Context, maxBytes: number): Promise<string
     }
     chunks.push(value)
   }
-  return Buffer.concat(chunks, size).toString('utf8')
+  return utf8.decode(Buffer.concat(chunks, size))
 }
 
 /** 413 `payload_too_large`, naming the route's limit. */
