@@ -5,8 +5,6 @@
 // against too, so a customer cannot be created in a currency no plan could bill.
 import { UnprocessableError } from '../platform/errors.ts'
 
-export { validateCurrency } from '../platform/currency.ts'
-
 /**
  * Accepts an IANA time zone name (`Europe/Paris`, `UTC`) and returns the spelling to store.
  * `Intl.DateTimeFormat` is the validator because it is the same tz database every later

@@ -45,5 +45,3 @@ export function resolveCurrency(input: CurrencyInput): Currency {
   if (typeof input === 'string') return { code: input, minorUnits: isoMinorUnits(input) ?? 2 }
   return { code: input.code, minorUnits: input.precision }
 }
-
-export { isoMinorUnits }

@@ -10,7 +10,7 @@ import type { Product } from '../../ledger/products.ts'
 import type { ContractItem } from '../../ledger/schema/plans.ts'
 import { parseJsonBody, parseQuery } from '../../ledger/http/parseRequest.ts'
 import { TallyError, UnprocessableError } from '../../platform/errors.ts'
-import { isoMinorUnits } from '../compute/currency.ts'
+import { validateCurrency } from '../../platform/currency.ts'
 import type { AppEnv } from '../../platform/http/appEnv.ts'
 import { requestOrg } from '../../platform/http/requestOrg.ts'
 import { createContractRequest, createPlanRequest, createProductRequest, listContractsQuery, phaseSchema } from './billingSchemas.ts'
@@ -37,13 +37,6 @@ type PathOf = (i: number, sub: string) => string
 
 /** Item i of a list at `field`: `items[2].price.currency`. */
 const listPath = (field: string): PathOf => (i, sub) => `${field}[${i}].${sub}`
-
-/** A plan's or contract's own currency: an ISO 4217 code rating/compute knows (422 `invalid_currency`). */
-function checkCurrency(currency: string): void {
-  if (isoMinorUnits(currency) !== undefined) return
-  const message = `currency must be an ISO 4217 code written upper-case, such as USD, EUR or JPY; got "${currency}"`
-  throw new UnprocessableError('invalid_currency', message, [{ field: 'currency', code: 'invalid_currency', message }])
-}
 
 /** Prices in the contract's currency; metered products only in arrears (usage is known afterwards). */
 async function checkPricing(ledger: Ledger, orgId: string, currency: string, items: readonly ContractItem[], pathOf: PathOf, currencyHint = ''): Promise<void> {
@@ -99,7 +92,7 @@ export function catalogRoutes(ledger: Ledger): Hono<AppEnv> {
     const orgId = requestOrg(c)
     const b = await parseBillingBody(c, createPlanRequest)
     const items = b.items as ContractItem[]
-    checkCurrency(b.currency)
+    validateCurrency(b.currency)
     await checkPricing(ledger, orgId, b.currency, items, listPath('items'))
     const plan = await ledger.plans.create({ orgId, name: b.name, description: b.description, currency: b.currency, items, features: b.features })
     return c.json(planToJson(plan), 201)
@@ -115,7 +108,7 @@ export function catalogRoutes(ledger: Ledger): Hono<AppEnv> {
     const customer = await named('customer', ledger.customers.get(orgId, b.customer))
     const plan = b.plan ? await named('plan', ledger.plans.get(orgId, b.plan)) : null
     const currency = b.currency ?? plan?.currency ?? customer.currency
-    checkCurrency(currency)
+    validateCurrency(currency)
     if (b.phases) {
       for (const [i, p] of b.phases.entries()) await checkPricing(ledger, orgId, currency, p.items as ContractItem[], listPath(`phases[${i}].items`))
     } else if (plan) {
