@@ -4,7 +4,7 @@ import type { OpenAPIHono } from '@hono/zod-openapi'
 import { toClickHouseError } from '../../platform/clickhouse/clickHouseErrors.ts'
 import type { ClickHouseHandle } from '../../platform/clickhouse/openClickHouse.ts'
 import { apiApp } from '../../platform/http/apiApp.ts'
-import { apiRoute } from '../../platform/http/apiRoute.ts'
+import { apiRoute, jsonAnswer } from '../../platform/http/apiRoute.ts'
 import type { AppEnv } from '../../platform/http/appEnv.ts'
 import { requestOrg } from '../../platform/http/requestOrg.ts'
 import { listDeadLetters } from '../worker/deadLetters.ts'
@@ -22,7 +22,7 @@ export function deadLettersRoutes(handle: ClickHouseHandle): OpenAPIHono<AppEnv>
         'Messages of the events topic the metering workers could not store (not JSON, not a valid event, too large), with the original payload, the error code and message, and when it failed. Newest first; each message is listed once even if its partition was replayed.',
       request: { query: deadLetterQuerySchema },
       responses: {
-        200: { description: 'Dead letters of the organisation, newest first', content: { 'application/json': { schema: deadLetterResponseSchema } } },
+        200: jsonAnswer('Dead letters of the organisation, newest first', deadLetterResponseSchema),
         400: { description: 'Invalid query (`invalid_query`) or no organisation (`organisation_required`)' },
         503: clickHouseUnavailable,
       },

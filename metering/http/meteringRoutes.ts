@@ -3,7 +3,7 @@
 import type { OpenAPIHono } from '@hono/zod-openapi'
 import type { ClickHouseHandle } from '../../platform/clickhouse/openClickHouse.ts'
 import { apiApp } from '../../platform/http/apiApp.ts'
-import { apiRoute } from '../../platform/http/apiRoute.ts'
+import { apiRoute, jsonAnswer } from '../../platform/http/apiRoute.ts'
 import type { AppEnv } from '../../platform/http/appEnv.ts'
 import { requestOrg } from '../../platform/http/requestOrg.ts'
 import { listEvents } from '../eventQuery.ts'
@@ -25,7 +25,7 @@ export function meteringRoutes(handle: ClickHouseHandle): OpenAPIHono<AppEnv> {
         'Usage per UTC bucket from the rollups: events, and count/sum/min/max of every numeric data field, as exact decimal strings. Buckets whose start is in [from, to); one entry per bucket and customer.',
       request: { query: usageQuerySchema },
       responses: {
-        200: { description: 'Buckets ordered by start, then customer', content: { 'application/json': { schema: usageResponseSchema } } },
+        200: jsonAnswer('Buckets ordered by start, then customer', usageResponseSchema),
         400: { description: 'Invalid query (`invalid_query`, details name the field) or no organisation (`organisation_required`)' },
         503: clickHouseUnavailable,
       },
@@ -53,7 +53,7 @@ export function meteringRoutes(handle: ClickHouseHandle): OpenAPIHono<AppEnv> {
       summary: 'Recent raw events of the organisation, newest first, for inspection.',
       request: { query: eventListQuerySchema },
       responses: {
-        200: { description: 'Events, newest first', content: { 'application/json': { schema: eventListResponseSchema } } },
+        200: jsonAnswer('Events, newest first', eventListResponseSchema),
         400: { description: 'Invalid query (`invalid_query`) or no organisation (`organisation_required`)' },
         503: clickHouseUnavailable,
       },

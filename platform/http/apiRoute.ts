@@ -3,10 +3,16 @@
 // its routes with this and registers them with `app.openapi(route, handler)` on an `apiApp()`.
 import { createRoute, type RouteConfig } from '@hono/zod-openapi'
 import type { MiddlewareHandler } from 'hono'
+import type { ZodType } from 'zod'
 import type { AppEnv } from './appEnv.ts'
 import { MANAGEMENT_BODY_BYTES } from './bodyLimits.ts'
 import { jsonBody } from './jsonBody.ts'
 import { payloadTooLarge } from './readBody.ts'
+
+/** A JSON request body: `request: { body: jsonContent(schema, example) }`. */
+export const jsonContent = <S extends ZodType>(schema: S, example?: unknown) => ({ content: { 'application/json': { schema, ...(example === undefined ? {} : { example }) } } })
+/** A JSON answer: `responses: { 200: jsonAnswer('The customer', customerJson) }`. */
+export const jsonAnswer = <S extends ZodType>(description: string, schema: S) => ({ description, content: { 'application/json': { schema } } })
 
 export const ERROR_SCHEMA_REF = { $ref: '#/components/schemas/Error' }
 const errorResponse = (description: string) => ({ description, content: { 'application/json': { schema: ERROR_SCHEMA_REF } } })

@@ -151,13 +151,16 @@ export function ratePrice(request: PricingRequest): PriceResult {
   return formatResult(rated.lines, rated.currency, rated.applied)
 }
 
-/** Parses an untrusted request (HTTP body, CLI files) and rates it. */
+/** A request pricingRequestSchema refuses: 422 `invalid_price_definition` when the price is wrong, else `invalid_pricing_input`. */
+export function pricingRequestError(error: z.ZodError): UnprocessableError {
+  const priceProblem = error.issues.some((i) => i.path[0] === 'price')
+  return validationErrorFrom(error, priceProblem ? 'invalid_price_definition' : 'invalid_pricing_input', priceProblem ? 'price definition' : 'pricing input')
+}
+
+/** Parses an untrusted request (CLI files) and rates it. */
 export function previewPrice(body: unknown): PriceResult {
   const parsed = pricingRequestSchema.safeParse(body)
-  if (!parsed.success) {
-    const priceProblem = parsed.error.issues.some((i) => i.path[0] === 'price')
-    throw validationErrorFrom(parsed.error, priceProblem ? 'invalid_price_definition' : 'invalid_pricing_input', priceProblem ? 'price definition' : 'pricing input')
-  }
+  if (!parsed.success) throw pricingRequestError(parsed.error)
   return ratePrice(parsed.data)
 }
 

@@ -3,7 +3,7 @@
 // recomputable; delete is for a metric nothing was ever sold with.
 import type { OpenAPIHono } from '@hono/zod-openapi'
 import { apiApp } from '../../platform/http/apiApp.ts'
-import { apiRoute } from '../../platform/http/apiRoute.ts'
+import { apiRoute, jsonAnswer } from '../../platform/http/apiRoute.ts'
 import type { AppEnv } from '../../platform/http/appEnv.ts'
 import { requestOrg } from '../../platform/http/requestOrg.ts'
 import type { MetricStore } from '../metricStore.ts'
@@ -24,7 +24,7 @@ export function metricLifecycleRoutes(store: MetricStore): OpenAPIHono<AppEnv> {
         'Archive a metric: hidden from GET /v1/billable-metrics (unless include_archived=true), refused for new plans and contracts (422 `billable_metric_archived`), every version still readable. Idempotent.',
       request: { params: metricNameParams },
       responses: {
-        200: { description: 'When it was archived (the first time)', content: { 'application/json': { schema: archiveResponse } } },
+        200: jsonAnswer('When it was archived (the first time)', archiveResponse),
         404: { description: '`billable_metric_not_found`' },
       },
     }),

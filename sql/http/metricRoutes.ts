@@ -1,9 +1,8 @@
 // HTTP endpoints of billable metrics, scoped to the request's organisation (DESIGN invariant 5).
 // Each route is declared once (apiRoute): the schemas validate, document and shape errors.
 import type { OpenAPIHono } from '@hono/zod-openapi'
-import { z } from 'zod'
 import { apiApp } from '../../platform/http/apiApp.ts'
-import { apiRoute } from '../../platform/http/apiRoute.ts'
+import { apiRoute, jsonAnswer, jsonContent } from '../../platform/http/apiRoute.ts'
 import type { AppEnv } from '../../platform/http/appEnv.ts'
 import { METRIC_BODY_BYTES } from '../../platform/http/bodyLimits.ts'
 import { requestOrg } from '../../platform/http/requestOrg.ts'
@@ -53,8 +52,6 @@ const exampleBuilder = {
   mode: 'builder',
   builder: { raw_metric: 'storage', usage_field: 'gb', aggregation: 'AVG', filters: [{ field: 'tier', op: 'eq', value: 'hot' }] },
 }
-const json = <S extends z.ZodType>(schema: S, example?: unknown) => ({ content: { 'application/json': { schema, ...(example === undefined ? {} : { example }) } } })
-const answer = <S extends z.ZodType>(description: string, schema: S) => ({ description, content: { 'application/json': { schema } } })
 
 export function versionToJson(v: StoredVersion) {
   return {
@@ -95,8 +92,8 @@ export function metricRoutes(service: MetricService): OpenAPIHono<AppEnv> {
       tags: [METRICS_TAG],
       summary: 'Validate a definition without storing it: every issue with its code and line/column; the SQL builder mode generates.',
       maxBodyBytes: METRIC_BODY_BYTES,
-      request: { body: json(metricVersionRequest, exampleBuilder) },
-      responses: { 200: answer('The verdict (a refused template is still a 200 here)', validateResponse), 400: invalidBody },
+      request: { body: jsonContent(metricVersionRequest, exampleBuilder) },
+      responses: { 200: jsonAnswer('The verdict (a refused template is still a 200 here)', validateResponse), 400: invalidBody },
     }),
     async (c) => {
       const report = await service.validate(requestOrg(c), c.req.valid('json'))
@@ -120,9 +117,9 @@ export function metricRoutes(service: MetricService): OpenAPIHono<AppEnv> {
       summary:
         "Format SQL with ClickHouse's own formatter (formatQuery), so the result means what the input means; {name:Type} parameters and raw.<metric> are kept whole, comments above and below the query are kept, a comment inside it is refused unless drop_comments is true.",
       maxBodyBytes: METRIC_BODY_BYTES,
-      request: { body: json(formatRequest, { sql: 'select count() as quantity from raw.api_calls where customer_id={customer_id:String}' }) },
+      request: { body: jsonContent(formatRequest, { sql: 'select count() as quantity from raw.api_calls where customer_id={customer_id:String}' }) },
       responses: {
-        200: answer('Formatted SQL', formatResponse),
+        200: jsonAnswer('Formatted SQL', formatResponse),
         400: invalidBody,
         422: { description: '`format_failed` (ClickHouse cannot parse it: line, column), `format_would_drop_comments` (line, column of the first comment inside the query)' },
       },
@@ -140,8 +137,8 @@ export function metricRoutes(service: MetricService): OpenAPIHono<AppEnv> {
       tags: [METRICS_TAG],
       summary: 'Run a definition that is not stored for one customer or all customers with events in the period: rows, quantity, rows read, elapsed time.',
       maxBodyBytes: METRIC_BODY_BYTES,
-      request: { body: json(previewDraftRequest) },
-      responses: { 200: answer('Quantities', previewResponse), 400: { description: 'Invalid body or period' }, 422: { description: `${invalidTemplate.description}; ${runFailed.description}` } },
+      request: { body: jsonContent(previewDraftRequest) },
+      responses: { 200: jsonAnswer('Quantities', previewResponse), 400: { description: 'Invalid body or period' }, 422: { description: `${invalidTemplate.description}; ${runFailed.description}` } },
     }),
     async (c) => {
       const req = c.req.valid('json')
@@ -162,9 +159,9 @@ export function metricRoutes(service: MetricService): OpenAPIHono<AppEnv> {
       tags: [METRICS_TAG],
       summary: 'Create a billable metric (version 1) in builder or SQL mode. Templates read raw.<metric> and, in the customer query, aggregates.',
       maxBodyBytes: METRIC_BODY_BYTES,
-      request: { body: json(createMetricRequest, exampleSql) },
+      request: { body: jsonContent(createMetricRequest, exampleSql) },
       responses: {
-        201: answer('Created', metricVersionJson),
+        201: jsonAnswer('Created', metricVersionJson),
         400: invalidBody,
         409: { description: 'The name is taken (`billable_metric_exists`)' },
         422: invalidTemplate,
@@ -183,7 +180,7 @@ export function metricRoutes(service: MetricService): OpenAPIHono<AppEnv> {
       tags: [METRICS_TAG],
       summary: 'List billable metrics with their latest version; archived ones only with include_archived=true.',
       request: { query: listQuery },
-      responses: { 200: answer('Metrics by name', metricListJson) },
+      responses: { 200: jsonAnswer('Metrics by name', metricListJson) },
     }),
     async (c) => {
       const { include_archived: includeArchived } = c.req.valid('query')
@@ -213,7 +210,7 @@ export function metricRoutes(service: MetricService): OpenAPIHono<AppEnv> {
       tags: [METRICS_TAG],
       summary: 'Get a version of a metric (the latest by default).',
       request: { params: metricNameParams, query: versionQuery },
-      responses: { 200: answer('The version', metricVersionJson), 404: { description: '`billable_metric_not_found`, `billable_metric_version_not_found`' } },
+      responses: { 200: jsonAnswer('The version', metricVersionJson), 404: { description: '`billable_metric_not_found`, `billable_metric_version_not_found`' } },
     }),
     async (c) => {
       const { version } = c.req.valid('query')
@@ -228,9 +225,9 @@ export function metricRoutes(service: MetricService): OpenAPIHono<AppEnv> {
       tags: [METRICS_TAG],
       summary: 'Edit a metric: validates and stores the next version. Earlier versions stay readable.',
       maxBodyBytes: METRIC_BODY_BYTES,
-      request: { params: metricNameParams, body: json(metricVersionRequest, exampleBuilder) },
+      request: { params: metricNameParams, body: jsonContent(metricVersionRequest, exampleBuilder) },
       responses: {
-        201: answer('The new version', metricVersionJson),
+        201: jsonAnswer('The new version', metricVersionJson),
         404: { description: '`billable_metric_not_found`' },
         409: { description: 'Edited concurrently (`billable_metric_version_conflict`); retry' },
         422: invalidTemplate,
@@ -249,7 +246,7 @@ export function metricRoutes(service: MetricService): OpenAPIHono<AppEnv> {
       tags: [METRICS_TAG],
       summary: 'Every version of a metric, oldest first.',
       request: { params: metricNameParams },
-      responses: { 200: answer('Versions', versionListJson), 404: { description: '`billable_metric_not_found`' } },
+      responses: { 200: jsonAnswer('Versions', versionListJson), 404: { description: '`billable_metric_not_found`' } },
     }),
     async (c) => {
       const versions = await service.store.listVersions(requestOrg(c), c.req.valid('param').name)
@@ -264,7 +261,7 @@ export function metricRoutes(service: MetricService): OpenAPIHono<AppEnv> {
       tags: [METRICS_TAG],
       summary: 'What changed between two versions: each differing field, with a line diff of the SQL.',
       request: { params: metricNameParams, query: diffQuery },
-      responses: { 200: answer('Changes', diffResponse), 404: { description: 'Unknown metric or version' } },
+      responses: { 200: jsonAnswer('Changes', diffResponse), 404: { description: 'Unknown metric or version' } },
     }),
     async (c) => {
       const orgId = requestOrg(c)
@@ -282,8 +279,8 @@ export function metricRoutes(service: MetricService): OpenAPIHono<AppEnv> {
       tags: [METRICS_TAG],
       summary: 'Run a stored version (the latest by default) for one customer or all customers with events in the period.',
       maxBodyBytes: METRIC_BODY_BYTES,
-      request: { params: metricNameParams, body: json(previewStoredRequest, { customer_id: 'acme', period_start: '2024-03-01', period_end: '2024-04-01' }) },
-      responses: { 200: answer('Quantities', previewResponse), 404: { description: 'Unknown metric or version' }, 422: runFailed },
+      request: { params: metricNameParams, body: jsonContent(previewStoredRequest, { customer_id: 'acme', period_start: '2024-03-01', period_end: '2024-04-01' }) },
+      responses: { 200: jsonAnswer('Quantities', previewResponse), 404: { description: 'Unknown metric or version' }, 422: runFailed },
     }),
     async (c) => {
       const req = c.req.valid('json')
