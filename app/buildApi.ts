@@ -2,6 +2,8 @@
 // the given sink, the ledger, and the metering reads when this process reaches ClickHouse.
 import type { Hono } from 'hono'
 import type { Ledger } from '../ledger/ledger.ts'
+import { invoiceOperations } from '../ledger/http/invoiceOperations.ts'
+import { invoiceRoutes } from '../ledger/http/invoiceRoutes.ts'
 import { ledgerOperations } from '../ledger/http/ledgerOperations.ts'
 import { ledgerRoutes } from '../ledger/http/ledgerRoutes.ts'
 import { authenticate, cachedKeyResolver } from '../ingest/http/auth.ts'
@@ -9,17 +11,13 @@ import { cachedCatalog } from '../ingest/catalog.ts'
 import { ingestOperations } from '../ingest/http/ingestOperations.ts'
 import { ingestRoutes } from '../ingest/http/ingestRoutes.ts'
 import type { EventSink } from '../ingest/sink/eventSink.ts'
-import { deadLettersOperations } from '../metering/http/deadLettersOperations.ts'
 import { deadLettersRoutes } from '../metering/http/deadLettersRoutes.ts'
-import { meteringOperations } from '../metering/http/meteringOperations.ts'
 import { meteringRoutes } from '../metering/http/meteringRoutes.ts'
-import { metricOperations } from '../sql/http/metricOperations.ts'
 import { metricRoutes } from '../sql/http/metricRoutes.ts'
 import type { Clock } from '../platform/clock.ts'
 import type { Config } from '../platform/config/schema.ts'
 import type { AppEnv } from '../platform/http/appEnv.ts'
 import { createApp, type ReadinessCheck } from '../platform/http/createApp.ts'
-import { buildOpenApi } from '../platform/http/openapi.ts'
 import type { Logger } from '../platform/logger.ts'
 import type { DatabaseHandle } from '../platform/postgres/database.ts'
 import { pricingOperations } from '../rating/http/pricingOperations.ts'
@@ -27,7 +25,7 @@ import { pricingRoutes } from '../rating/http/pricingRoutes.ts'
 import type { MetricsRegistry } from '../platform/metrics/metrics.ts'
 import { billingOperations } from '../rating/http/billingOperations.ts'
 import { catalogRoutes } from '../rating/http/catalogRoutes.ts'
-import { invoiceRoutes } from '../rating/http/invoiceRoutes.ts'
+import { ratingRoutes } from '../rating/http/ratingRoutes.ts'
 import { ledgerCatalog } from './ledgerCatalog.ts'
 import type { MeteringServices } from './services.ts'
 import { ingestEventCounter } from './metricsEndpoint.ts'
@@ -78,10 +76,12 @@ export function buildApi(parts: ApiParts): Hono<AppEnv> {
     acceptUnknownCustomers: config.acceptUnknownCustomers,
     ...(parts.metrics ? { onResult: ingestEventCounter(parts.metrics) } : {}),
   })
-  // Catalogue, contracts and invoices; on-demand rating only where ClickHouse is reachable.
+  // Catalogue and contracts (rating's prices), invoices (the ledger's lifecycle), explain, and
+  // reissues and on-demand runs only where ClickHouse is reachable.
   const billing = [
     catalogRoutes(ledger),
-    invoiceRoutes({
+    invoiceRoutes({ ledger, clock: parts.clock }),
+    ratingRoutes({
       ledger,
       clock: parts.clock,
       ...(metering === undefined ? {} : { rating: { graceHours: config.ratingGraceHours, quantities: metering.quantities } }),
@@ -107,12 +107,13 @@ export function buildApi(parts: ApiParts): Hono<AppEnv> {
       { name: 'postgres', check: () => parts.database.ping() },
       ...(parts.readiness ?? []),
     ],
-    openapi: buildOpenApi({ version: TALLY_VERSION }, [
+    version: TALLY_VERSION,
+    operations: [
       ...ingestOperations,
-      ...(metering === undefined ? [] : [...meteringOperations, ...deadLettersOperations, ...metricOperations]),
       ...ledgerOperations,
+      ...invoiceOperations,
       ...billingOperations,
       ...pricingOperations,
-    ]),
+    ],
   })
 }

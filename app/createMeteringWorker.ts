@@ -84,7 +84,7 @@ export async function createMeteringWorker(config: Config, logger: Logger, share
         return c.json({ status: 'unavailable', error: (err as Error).message }, 503)
       }
     })
-    app.get('/metrics', (c) => c.body(metrics.render(), 200, { 'content-type': PROMETHEUS_CONTENT_TYPE }))
+    app.get('/metrics', async (c) => c.body(await metrics.render(), 200, { 'content-type': PROMETHEUS_CONTENT_TYPE }))
     return { app, clickhouse, failed: worker.failed, close: () => closers.close() }
   } catch (err) {
     await closers.close()

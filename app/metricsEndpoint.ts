@@ -14,6 +14,7 @@ export function ingestEventCounter(metrics: MetricsRegistry): (outcome: { accept
   const events = metrics.counter(
     'tally_gateway_events_total',
     'Events of answered ingest requests, by outcome (accepted, duplicate, rejected); a request answered 503 counts under tally_gateway_requests_total only.',
+    ['outcome'],
   )
   return (outcome) => {
     events.inc({ outcome: 'accepted' }, outcome.accepted)
@@ -24,9 +25,9 @@ export function ingestEventCounter(metrics: MetricsRegistry): (outcome: { accept
 
 /** Wraps `inner` (any fetch handler) with /metrics and counts ingest requests by route and status. */
 export function withMetrics(inner: { fetch: (req: Request) => Response | Promise<Response> }, metrics: MetricsRegistry): Hono {
-  const requests = metrics.counter('tally_gateway_requests_total', 'Ingest requests answered, by route and HTTP status.')
+  const requests = metrics.counter('tally_gateway_requests_total', 'Ingest requests answered, by route and HTTP status.', ['route', 'status'])
   const outer = new Hono()
-  outer.get('/metrics', (c) => c.body(metrics.render(), 200, { 'content-type': PROMETHEUS_CONTENT_TYPE }))
+  outer.get('/metrics', async (c) => c.body(await metrics.render(), 200, { 'content-type': PROMETHEUS_CONTENT_TYPE }))
   outer.all('*', async (c) => {
     const res = await inner.fetch(c.req.raw)
     const route = c.req.method === 'POST' ? INGEST_ROUTES.find(([re]) => re.test(c.req.path))?.[1] : undefined

@@ -9,6 +9,7 @@ import type { Config } from '../platform/config/schema.ts'
 import type { Logger } from '../platform/logger.ts'
 import { migrateDatabase } from '../platform/postgres/migrate.ts'
 import { openDatabase, type DatabaseHandle } from '../platform/postgres/database.ts'
+import { ratingDocuments } from '../rating/execute/ratingDocuments.ts'
 import { resolveAdminToken } from './adminToken.ts'
 import type { Closers } from './closers.ts'
 import { lockDataDir } from './dataDirLock.ts'
@@ -43,7 +44,8 @@ export async function openLedgerStore(config: Config, logger: Logger, closers: C
   await migrateDatabase(database, ledgerMigrationsFolder)
   logger.debug({ driver: database.driver }, 'postgres ready')
 
-  const ledger = createLedger(database.db)
+  // The one ledger of the process, holding rating's rules for the prices and records it stores.
+  const ledger = createLedger(database.db, ratingDocuments)
   if (config.bootstrapOrg !== undefined) {
     await ledger.organisations.ensure({ id: config.bootstrapOrg, name: config.bootstrapOrgName })
     if (config.bootstrapApiKey !== undefined) {

@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { DatabaseHandle } from '../platform/postgres/database.ts'
 import { migrateDatabase } from '../platform/postgres/migrate.ts'
 import type { BillableMetricVersionFields } from './billableMetrics.ts'
-import { createLedger, type Ledger } from './ledger.ts'
+import type { Ledger } from './ledger.ts'
+import { createTestLedger } from '../test/support/testLedger.ts'
 import { ledgerMigrationsFolder } from './ledgerMigrationsFolder.ts'
 
 const fields = (customerQuery: string, extra: Partial<BillableMetricVersionFields> = {}): BillableMetricVersionFields => ({
@@ -27,7 +28,7 @@ export function describeBillableMetricSuite(name: string, openHandle: () => Prom
     beforeAll(async () => {
       handle = await openHandle()
       await migrateDatabase(handle, ledgerMigrationsFolder)
-      ledger = createLedger(handle.db)
+      ledger = createTestLedger(handle.db)
     })
     afterAll(async () => {
       await handle?.close()

@@ -1,6 +1,7 @@
 // Contracts: what one customer buys, at what price, on what schedule. Prices and terms are
-// validated against rating/compute by the HTTP layer; this repository owns the structural
-// rules (dates, currency, time zone, cadence, phases, products) and plan inheritance.
+// checked by rating's rules (RatingDocuments, ratingStore.ts) before anything is read or
+// stored; this repository owns the structural rules (dates, currency, time zone, cadence,
+// phases, products) and plan inheritance.
 // Error rule (ledger/README.md): a value that cannot be read (a date that is not a calendar
 // date) is a ValidationError (400 `invalid_request`); a readable value that is impossible
 // (dates in the wrong order, anchor day 32, an unknown currency or zone, a product that is
@@ -13,8 +14,9 @@ import { validateCurrency } from '../platform/currency.ts'
 import { normaliseTimeZone } from './currencyAndTimeZone.ts'
 import type { CustomerRepository } from './customers.ts'
 import { assertOrgId, isUuid, toIso } from './ids.ts'
-import { checkItems, type PlanRepository } from './plans.ts'
+import { checkItems, checkPrices, type PlanRepository } from './plans.ts'
 import type { ProductRepository } from './products.ts'
+import type { RatingDocuments } from './ratingStore.ts'
 import { contracts as table, type ContractOverride, type ContractPhase, type ContractTerms } from './schema/contracts.ts'
 import { customers } from './schema/customers.ts'
 import { invoices } from './schema/invoices.ts'
@@ -189,13 +191,16 @@ export function notFoundAt(field: string, err: unknown): unknown {
   return new TallyError('not_found', err.code, err.message, [{ field, code: err.code, message: err.message }], err.extra)
 }
 
-export function createContractRepository(db: Database, deps: { customers: CustomerRepository; plans: PlanRepository; products: ProductRepository }): ContractRepository {
+export function createContractRepository(db: Database, deps: { customers: CustomerRepository; plans: PlanRepository; products: ProductRepository; documents: RatingDocuments }): ContractRepository {
   const select = () =>
     db.select({ row: table, externalId: customers.externalId }).from(table).innerJoin(customers, eq(customers.id, table.customerId))
 
   const repo: ContractRepository = {
     async create(input) {
       assertOrgId(input.orgId)
+      input.phases?.forEach((p, i) => checkPrices(deps.documents, p.items, `phases[${i}].items`))
+      checkPrices(deps.documents, input.overrides ?? [], 'overrides')
+      if (input.terms !== undefined) deps.documents.terms(input.terms, 'terms')
       const customer = await deps.customers.get(input.orgId, input.customer).catch((err: unknown) => Promise.reject(notFoundAt('customer', err)))
       const plan = input.plan ? await deps.plans.get(input.orgId, input.plan).catch((err: unknown) => Promise.reject(notFoundAt('plan', err))) : null
       const startDate = assertDate(input.startDate, 'start_date')
@@ -281,6 +286,7 @@ export function createContractRepository(db: Database, deps: { customers: Custom
     },
 
     async addPhase(orgId, id, phase) {
+      checkPrices(deps.documents, phase.items, 'items')
       const contract = await repo.get(orgId, id)
       assertDate(phase.start_date, 'start_date')
       // A void invoice bills nothing: its period may get a phase (the fix), then a reissue.

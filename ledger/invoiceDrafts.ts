@@ -10,6 +10,7 @@ import { NotFoundError } from '../platform/errors.ts'
 import type { Database } from '../platform/postgres/database.ts'
 import { assertOrgId, isUuid } from './ids.ts'
 import { contractInvoices, finalizeLocked, toInvoice, toLine, type Invoice, type InvoiceLine, type NewInvoiceLine } from './invoices.ts'
+import type { RatingDocuments } from './ratingStore.ts'
 import { contracts } from './schema/contracts.ts'
 import { invoiceLines, invoices } from './schema/invoices.ts'
 
@@ -49,7 +50,7 @@ export interface InvoiceDraftStore {
   withContractLock<T>(orgId: string, contractId: string, fn: (session: ContractRatingSession) => Promise<T>): Promise<T>
 }
 
-export function createInvoiceDraftStore(db: Database): InvoiceDraftStore {
+export function createInvoiceDraftStore(db: Database, documents: RatingDocuments): InvoiceDraftStore {
   return {
     async withContractLock(orgId, contractId, fn) {
       assertOrgId(orgId)
@@ -70,6 +71,7 @@ export function createInvoiceDraftStore(db: Database): InvoiceDraftStore {
             return found.map(toLine)
           },
           async writeDraft(draft, now) {
+            documents.ratingRecord(draft.ratingInput)
             const period = await tx
               .select()
               .from(invoices)

@@ -49,10 +49,12 @@ export function describeInvoiceLifecycleRefusals(env: () => { ledger: Ledger; ha
         metricName: null, metricVersion: null, price, priceVersion: 'v', quantity: '1', unitPrice: amount, tier: null, amount, periodStart: null, periodEnd: null,
       })
       const months = ['06', '07', '08', '09', '10'] as const
+      // The ledger stores only rating records rating can read back (ratingStore.ts): a record of no items.
+      const record = (billingDate: string, index: number) => ({ version: 1, billing_date: billingDate, period_index: index, currency: 'USD', rounding_mode: 'half_up', items: [], invoice: null, invoice_amount: '0.00', adjustments: [] })
       const written = await ledger.invoiceDrafts.withContractLock(orgId, contract.id, async (s) => {
         const out: string[] = []
         for (const [i, m] of months.entries()) {
-          const draft = { customerId: customer.id, billingDate: `2026-${m}-01`, periodIndex: i, currency: 'USD', total: '150.00', contentHash: `h${i}`, ratingInput: {}, creditDraws: [], graceUntil: new Date('2026-12-01T00:00:00Z'), dueDate: '2026-12-31', lines: [line(0, '100.00'), line(1, '50.00')] }
+          const draft = { customerId: customer.id, billingDate: `2026-${m}-01`, periodIndex: i, currency: 'USD', total: '150.00', contentHash: `h${i}`, ratingInput: record(`2026-${m}-01`, i), creditDraws: [], graceUntil: new Date('2026-12-01T00:00:00Z'), dueDate: '2026-12-31', lines: [line(0, '100.00'), line(1, '50.00')] }
           out.push((await s.writeDraft(draft, new Date('2026-11-01T00:00:00Z'))).invoice.id)
         }
         return out

@@ -215,7 +215,7 @@ export function invoiceStateError(op: InvoiceOperation, row: Pick<Row, 'id' | 's
 }
 
 // The same notation as rating/compute's decimalString (no hex, no Infinity, which decimal.js would take).
-const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/
+export const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/
 
 /** An amount given to the ledger as a string; anything that is not a plain decimal is a shape error (400). */
 export function parseAmount(value: string, field: string): Decimal {

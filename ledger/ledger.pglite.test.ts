@@ -6,7 +6,8 @@ import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { openDatabase } from '../platform/postgres/database.ts'
 import { migrateDatabase } from '../platform/postgres/migrate.ts'
-import { createLedger } from './ledger.ts'
+
+import { createTestLedger } from '../test/support/testLedger.ts'
 import { ledgerMigrationsFolder } from './ledgerMigrationsFolder.ts'
 import { describeLedgerSuite } from './ledgerSuite.ts'
 
@@ -28,7 +29,7 @@ describe('PGlite durability', () => {
     const first = await openDatabase({ dataDir })
     expect(first.driver).toBe('pglite')
     await migrateDatabase(first, ledgerMigrationsFolder)
-    const ledger = createLedger(first.db)
+    const ledger = createTestLedger(first.db)
     const org = await ledger.organisations.create({ name: 'Durable' })
     const { secret } = await ledger.apiKeys.create({ orgId: org.id, name: 'k' })
     await ledger.customers.create({ orgId: org.id, externalId: 'acme', name: 'Acme', currency: 'EUR' })
@@ -39,7 +40,7 @@ describe('PGlite durability', () => {
     const second = await openDatabase({ dataDir })
     try {
       await migrateDatabase(second, ledgerMigrationsFolder)
-      const reopened = createLedger(second.db)
+      const reopened = createTestLedger(second.db)
       expect(await reopened.organisations.get(org.id)).toEqual(org)
       expect(await reopened.apiKeys.resolve(secret)).toMatchObject({ orgId: org.id })
       expect(await reopened.customers.get(org.id, 'acme')).toMatchObject({ currency: 'EUR' })

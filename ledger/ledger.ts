@@ -13,6 +13,7 @@ import { createInvoiceRepository, type InvoiceRepository } from './invoices.ts'
 import { createPaymentRepository, type PaymentRepository } from './payments.ts'
 import { createPlanRepository, type PlanRepository } from './plans.ts'
 import { createProductRepository, type ProductRepository } from './products.ts'
+import type { RatingDocuments } from './ratingStore.ts'
 
 export { ledgerMigrationsFolder } from './ledgerMigrationsFolder.ts'
 
@@ -31,10 +32,11 @@ export interface Ledger {
   payments: PaymentRepository
 }
 
-export function createLedger(db: Database): Ledger {
+/** `documents`: rating's rules for the prices, terms and rating records stored here (ratingStore.ts). */
+export function createLedger(db: Database, documents: RatingDocuments): Ledger {
   const customers = createCustomerRepository(db)
   const products = createProductRepository(db)
-  const plans = createPlanRepository(db, products)
+  const plans = createPlanRepository(db, { products, documents })
   return {
     organisations: createOrganisationRepository(db),
     apiKeys: createApiKeyRepository(db),
@@ -43,9 +45,9 @@ export function createLedger(db: Database): Ledger {
     billableMetrics: createBillableMetricRepository(db),
     products,
     plans,
-    contracts: createContractRepository(db, { customers, plans, products }),
+    contracts: createContractRepository(db, { customers, plans, products, documents }),
     invoices: createInvoiceRepository(db),
-    invoiceDrafts: createInvoiceDraftStore(db),
+    invoiceDrafts: createInvoiceDraftStore(db, documents),
     creditNotes: createCreditNoteRepository(db),
     payments: createPaymentRepository(db),
   }

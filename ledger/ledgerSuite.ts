@@ -7,7 +7,8 @@ import type { DatabaseHandle } from '../platform/postgres/database.ts'
 import { migrateDatabase } from '../platform/postgres/migrate.ts'
 import { queryRows } from '../platform/postgres/queryRows.ts'
 import { describeInvoiceLifecycleRefusals } from './invoiceLifecycleSuite.ts'
-import { createLedger, type Ledger } from './ledger.ts'
+import type { Ledger } from './ledger.ts'
+import { createTestLedger } from '../test/support/testLedger.ts'
 import { ledgerMigrationsFolder } from './ledgerMigrationsFolder.ts'
 
 /** The organisation id of the reference docs' curl example. */
@@ -21,7 +22,7 @@ export function describeLedgerSuite(name: string, openHandle: () => Promise<Data
     beforeAll(async () => {
       handle = await openHandle()
       await migrateDatabase(handle, ledgerMigrationsFolder)
-      ledger = createLedger(handle.db)
+      ledger = createTestLedger(handle.db)
     })
     afterAll(async () => {
       await handle?.close()

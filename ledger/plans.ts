@@ -1,6 +1,6 @@
-// Plans: reusable contract templates (products with prices, and features). The items are
-// validated against rating/compute's schemas by the HTTP layer before they reach here; this
-// repository checks that every product exists in the organisation.
+// Plans: reusable contract templates (products with prices, and features). Each item's price
+// is checked by rating's rules (RatingDocuments, ratingStore.ts) before it is stored, and every
+// product must exist in the organisation.
 import { insertError } from './insertError.ts'
 import { and, asc, eq } from 'drizzle-orm'
 import { ConflictError, NotFoundError, UnprocessableError } from '../platform/errors.ts'
@@ -8,6 +8,7 @@ import type { Database } from '../platform/postgres/database.ts'
 import { validateCurrency } from '../platform/currency.ts'
 import { assertOrgId, isUuid, toIso } from './ids.ts'
 import type { ProductRepository } from './products.ts'
+import type { RatingDocuments } from './ratingStore.ts'
 import { plans as table, type ContractItem } from './schema/plans.ts'
 
 export interface Plan {
@@ -76,11 +77,20 @@ export async function checkItems(products: ProductRepository, orgId: string, ite
   })
 }
 
-export function createPlanRepository(db: Database, products: ProductRepository): PlanRepository {
+/** Every item's price by rating's rules: `${field}[i].price…` names a refused one. */
+export function checkPrices(documents: RatingDocuments, items: readonly { price?: unknown }[], field: string): void {
+  items.forEach((item, i) => {
+    if (item.price !== undefined) documents.price(item.price, `${field}[${i}].price`)
+  })
+}
+
+export function createPlanRepository(db: Database, deps: { products: ProductRepository; documents: RatingDocuments }): PlanRepository {
+  const { products } = deps
   return {
     async create(input) {
       assertOrgId(input.orgId)
       validateCurrency(input.currency)
+      checkPrices(deps.documents, input.items, 'items')
       await checkItems(products, input.orgId, input.items, 'items')
       try {
         const [row] = await db

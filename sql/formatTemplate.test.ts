@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Hono } from 'hono'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createLedger } from '../ledger/ledger.ts'
+
+import { createTestLedger } from '../test/support/testLedger.ts'
 import { ledgerMigrationsFolder } from '../ledger/ledgerMigrationsFolder.ts'
 import { createEventWriter } from '../metering/eventWriter.ts'
 import type { AppEnv } from '../platform/http/appEnv.ts'
@@ -47,7 +48,7 @@ beforeAll(async () => {
   pgDir = mkdtempSync(join(tmpdir(), 'tally-sql-format-pg-'))
   db = await openDatabase({ dataDir: pgDir })
   await migrateDatabase(db, ledgerMigrationsFolder)
-  const ledger = createLedger(db.db)
+  const ledger = createTestLedger(db.db)
   const orgId = (await ledger.organisations.create({ name: 'Format' })).id
   for (const name of ['api_calls', 'logins', 'instances', 'seats', 'storage', 'requests']) await ledger.rawMetrics.create({ orgId, name })
   let n = 0

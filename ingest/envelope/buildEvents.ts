@@ -1,9 +1,10 @@
-import type { ZodType } from 'zod'
+import type { z, ZodType } from 'zod'
 import type { EventRow } from '../../metering/eventRow.ts'
 import type { IngestCatalog, RawMetricInfo } from '../catalog.ts'
 import { deriveEventId } from './eventId.ts'
 import { fastEnvelope, type Envelope } from './fastEnvelope.ts'
 import { batchEventSchema, DECIMAL_TEXT, usageEventSchema } from './eventSchema.ts'
+import { isJsonNumber } from './losslessJson.ts'
 import { formatUtc, parseEventTimestamp } from './timestamp.ts'
 
 export interface EventError {
@@ -48,11 +49,14 @@ export async function buildEvents(opts: BuildOptions): Promise<BuiltEvents> {
     const item = opts.items[index]
     let event = fastEnvelope(item, opts.rawMetric === undefined)
     if (event === null) {
+      // zod would read a JsonNumber's own fields as the event's keys.
+      if (isJsonNumber(item)) {
+        errors.push({ index, code: 'invalid_type', message: `Invalid input: expected object, received the number ${item.value}` })
+        continue
+      }
       const parsed = schema.safeParse(item)
       if (!parsed.success) {
-        for (const issue of parsed.error.issues) {
-          errors.push({ index, field: issue.path.join('.') || undefined, code: issue.code, message: issue.message })
-        }
+        for (const issue of parsed.error.issues) errors.push({ index, ...envelopeError(item, issue) })
         continue
       }
       event = parsed.data as Envelope
@@ -119,6 +123,22 @@ export async function buildEvents(opts: BuildOptions): Promise<BuiltEvents> {
   return built
 }
 
+/**
+ * A zod issue as an event error. A JSON number where a string belongs gets its own code: such
+ * events were accepted (their number read as its text) until numbers were kept apart from
+ * strings, so their producers need an answer that says exactly what to change.
+ */
+function envelopeError(item: unknown, issue: z.core.$ZodIssue): Omit<EventError, 'index'> {
+  const field = issue.path.join('.') || undefined
+  if (issue.code === 'invalid_type' && issue.expected === 'string') {
+    const value = issue.path.reduce<unknown>((v, key) => (v as Record<PropertyKey, unknown>)[key], item)
+    if (isJsonNumber(value)) {
+      return { field, code: 'number_not_string', message: `${field} must be a JSON string; the number ${value.value} was sent (quote it: "${value.value}")` }
+    }
+  }
+  return { field, code: issue.code, message: issue.message }
+}
+
 /** Enforces a raw metric's optional field schema: declared fields must have the declared type. */
 function checkFieldSchema(data: Record<string, unknown>, metric: RawMetricInfo): Omit<EventError, 'index'> | null {
   if (metric.fieldSchema === null) return null
@@ -127,7 +147,7 @@ function checkFieldSchema(data: Record<string, unknown>, metric: RawMetricInfo):
     if (value === undefined || value === null) continue
     const ok =
       type === 'number'
-        ? typeof value === 'string' && DECIMAL_TEXT.test(value)
+        ? isJsonNumber(value) || (typeof value === 'string' && DECIMAL_TEXT.test(value))
         : type === 'boolean'
           ? typeof value === 'boolean'
           : typeof value === 'string'
@@ -135,7 +155,7 @@ function checkFieldSchema(data: Record<string, unknown>, metric: RawMetricInfo):
       return {
         field: `data.${field}`,
         code: 'invalid_field_type',
-        message: `data.${field} must be a ${type} (raw metric "${metric.name}" declares it so)`,
+        message: `data.${field} must be a ${type} (raw metric "${metric.name}" declares it so)${isJsonNumber(value) ? `; the number ${value.value} was sent` : ''}`,
       }
     }
   }

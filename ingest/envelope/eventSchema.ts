@@ -2,8 +2,10 @@ import { z } from 'zod'
 import { IDENTIFIER } from '../../platform/identifier.ts'
 
 // The envelope producers send. Bodies are parsed with `parseJsonLossless`, so every JSON
-// number arrives here as its exact decimal text: `data` values that are numbers or numeric
-// strings are the same thing to Tally (the reference docs send both).
+// number arrives here as a `JsonNumber` holding its exact text: it never passes a string field
+// (`customer_id: 12345` is refused with `number_not_string`, see buildEvents.ts). In `data`, a
+// number and a numeric string are the same quantity to Tally (the reference docs send both);
+// both are stored as the decimal string.
 
 // Ids are stored and compared as text; control characters (NUL above all) are never part of one.
 const idText = (max: number) =>

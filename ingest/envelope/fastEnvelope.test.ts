@@ -36,7 +36,8 @@ const cases: Array<[string, unknown, { single: boolean; batch: boolean }]> = [
   ['envelope __proto__ key', json('{"customer_id":"c","timestamp":"t","__proto__":{}}'), { single: false, batch: false }],
   ['missing customer_id', { timestamp: 't' }, { single: false, batch: false }],
   ['missing timestamp', { customer_id: 'c' }, { single: false, batch: false }],
-  ['JSON number customer_id (lossless: its text)', json('{"customer_id":12,"timestamp":"t"}'), { single: true, batch: false }],
+  ['JSON number customer_id', json('{"customer_id":12,"timestamp":"t"}'), { single: false, batch: false }],
+  ['JSON number event_id', json('{"customer_id":"c","timestamp":"t","event_id":12}'), { single: false, batch: false }],
   ['number customer_id', { customer_id: 12, timestamp: 't' }, { single: false, batch: false }],
   ['boolean timestamp', { customer_id: 'c', timestamp: true }, { single: false, batch: false }],
   ['null event_id', { ...base, event_id: null }, { single: false, batch: false }],
@@ -90,6 +91,6 @@ describe('fastEnvelope agrees with the zod envelope', () => {
 
   it('keeps numbers as the producer wrote them', () => {
     const fast = fastEnvelope(json('{"customer_id":"c","timestamp":"t","data":{"q":0.1000000000000000055511}}'), false)
-    expect(fast?.data).toEqual({ q: '0.1000000000000000055511' })
+    expect(JSON.stringify(fast?.data)).toBe('{"q":"0.1000000000000000055511"}')
   })
 })

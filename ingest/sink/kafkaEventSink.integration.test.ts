@@ -25,7 +25,7 @@ describe('KafkaEventSink', () => {
     const events = generatedEvents({ orgId: 'org-s', count: 2_000, prefix: 'single' })
     await Promise.all(events.map((e) => sink.write([e])))
     await sink.close()
-    const text = metrics.render()
+    const text = await metrics.render()
     expect(text).toContain('tally_gateway_produced_events_total 2000')
     expect(Number(/tally_gateway_produce_batch_events_count (\d+)/.exec(text)?.[1])).toBeLessThan(50)
     expect(text).toContain('tally_gateway_produce_inflight_bytes 0')
@@ -65,7 +65,7 @@ describe('KafkaEventSink', () => {
       expect((r as PromiseRejectedResult).reason).toBeInstanceOf(UnavailableError)
       expect((r as PromiseRejectedResult).reason).toMatchObject({ code: 'event_bus_unavailable', retryAfterSeconds: 1 })
     }
-    expect(metrics.render()).toContain(`tally_gateway_produce_refused_events_total{reason="backpressure"} ${refused.length * 100}`)
+    expect(await metrics.render()).toContain(`tally_gateway_produce_refused_events_total{reason="backpressure"} ${refused.length * 100}`)
   })
 
   it('fails to start against a broker that does not answer', async () => {

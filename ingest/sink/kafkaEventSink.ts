@@ -68,6 +68,7 @@ export async function createKafkaEventSink(opts: KafkaEventSinkOptions): Promise
   const refused = opts.metrics.counter(
     'tally_gateway_produce_refused_events_total',
     'Events answered 503 by the Kafka sink, by reason (backpressure, timeout, broker_error).',
+    ['reason'],
   )
   const latency = opts.metrics.histogram('tally_gateway_produce_latency_seconds', 'From a write entering the sink to the broker ack.', LATENCY_BUCKETS)
   const sendSize = opts.metrics.histogram('tally_gateway_produce_batch_events', 'Events per send to the broker.', SIZE_BUCKETS)

@@ -11,7 +11,8 @@ import type { AppEnv, Principal } from '../../platform/http/appEnv.ts'
 import { handleError } from '../../platform/http/errorHandler.ts'
 import { openDatabase, type DatabaseHandle } from '../../platform/postgres/database.ts'
 import { migrateDatabase } from '../../platform/postgres/migrate.ts'
-import { createLedger, type Ledger } from '../ledger.ts'
+import type { Ledger } from '../ledger.ts'
+import { createTestLedger } from '../../test/support/testLedger.ts'
 import { ledgerMigrationsFolder } from '../ledgerMigrationsFolder.ts'
 import { ledgerRoutes } from './ledgerRoutes.ts'
 
@@ -24,7 +25,7 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'tally-ledger-routes-'))
   handle = await openDatabase({ dataDir: dir })
   await migrateDatabase(handle, ledgerMigrationsFolder)
-  ledger = createLedger(handle.db)
+  ledger = createTestLedger(handle.db)
   app = new Hono<AppEnv>()
   app.onError(handleError(pino({ level: 'silent' })))
   app.use(async (c, next) => {

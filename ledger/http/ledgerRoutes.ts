@@ -14,7 +14,7 @@ import {
   createRawMetricRequest,
   listCustomersQuery,
 } from './ledgerSchemas.ts'
-import { parseJsonBody, parseQuery } from './parseRequest.ts'
+import { parseJsonBody, parseQuery } from '../../platform/http/parseRequest.ts'
 
 function requireAdmin(c: Context<AppEnv>): void {
   if (c.get('principal').kind !== 'admin') {

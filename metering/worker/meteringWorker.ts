@@ -80,16 +80,17 @@ export function createMeteringWorker(opts: MeteringWorkerOptions): MeteringWorke
   const heartbeatInterval = opts.heartbeatIntervalMs ?? Math.max(100, Math.floor(sessionTimeout / 10))
   const log = opts.logger.child({ component: 'metering-worker', group: opts.groupId })
   const m = {
-    messages: opts.metrics.counter('tally_metering_messages_total', 'Messages consumed, by outcome (inserted, duplicate, dead_letter).'),
+    messages: opts.metrics.counter('tally_metering_messages_total', 'Messages consumed, by outcome (inserted, duplicate, dead_letter).', ['outcome']),
     dedupHits: opts.metrics.counter(
       'tally_metering_dedup_hits_total',
       'Duplicates dropped, by where they were found (chunk: repeated in one flush; stored: already in events).',
+      ['where'],
     ),
-    deadLetters: opts.metrics.counter('tally_metering_dead_letters_total', 'Messages dead-lettered, by error code.'),
+    deadLetters: opts.metrics.counter('tally_metering_dead_letters_total', 'Messages dead-lettered, by error code.', ['code']),
     flushRows: opts.metrics.histogram('tally_metering_flush_messages', 'Messages per flush.', SIZE_BUCKETS),
     flushSeconds: opts.metrics.histogram('tally_metering_flush_seconds', 'Flush duration: insert, dead letters and offset commit.', LATENCY_BUCKETS),
-    lag: opts.metrics.gauge('tally_metering_consumer_lag', 'Messages behind the partition end after the last flush.'),
-    commitFailures: opts.metrics.counter('tally_metering_commit_failures_total', 'Offset commits refused (the partition moved in a rebalance).'),
+    lag: opts.metrics.gauge('tally_metering_consumer_lag', 'Messages behind the partition end after the last flush.', ['topic', 'partition']),
+    commitFailures: opts.metrics.counter('tally_metering_commit_failures_total', 'Offset commits refused (the partition moved in a rebalance).', ['topic']),
   }
 
   const consumer: Consumer = opts.kafka.consumer({

@@ -2,6 +2,7 @@
 // validation failures become the API's 400 answer, with one detail per failing field in the
 // one field-path format (`tiers[2].up_to`).
 import { OpenAPIHono } from '@hono/zod-openapi'
+import type { z } from 'zod'
 import { ValidationError } from '../errors.ts'
 import { detailSummary, issueDetails } from '../issueDetails.ts'
 import type { AppEnv } from './appEnv.ts'
@@ -16,13 +17,17 @@ export interface ApiAppOptions {
   queryErrorCode?: string
 }
 
+/** The 400 of a request part its schema refuses. */
+export function refusedInput(target: keyof typeof PART, error: z.ZodError, options: ApiAppOptions = {}): ValidationError {
+  const own = target === 'query' ? options.queryErrorCode : undefined
+  const details = issueDetails(error.issues).map((d) => (own === undefined ? d : { ...d, code: own }))
+  return new ValidationError(own ?? 'invalid_request', `The ${PART[target]} is invalid: ${detailSummary(details)}`, details)
+}
+
 export function apiApp(options: ApiAppOptions = {}): OpenAPIHono<AppEnv> {
   return new OpenAPIHono<AppEnv>({
     defaultHook: (result) => {
-      if (result.success) return
-      const own = result.target === 'query' ? options.queryErrorCode : undefined
-      const details = issueDetails(result.error.issues).map((d) => (own === undefined ? d : { ...d, code: own }))
-      throw new ValidationError(own ?? 'invalid_request', `The ${PART[result.target]} is invalid: ${detailSummary(details)}`, details)
+      if (!result.success) throw refusedInput(result.target, result.error, options)
     },
   })
 }

@@ -1,8 +1,10 @@
-import { Hono, type MiddlewareHandler } from 'hono'
+import { OpenAPIHono } from '@hono/zod-openapi'
+import type { Hono, MiddlewareHandler } from 'hono'
 import type { Logger } from '../logger.ts'
 import type { AppEnv } from './appEnv.ts'
 import { errorBody, handleError } from './errorHandler.ts'
 import { docsPage } from './docsPage.ts'
+import { buildOpenApi, type ApiOperation } from './openapi.ts'
 
 export interface ReadinessCheck {
   name: string
@@ -15,7 +17,10 @@ export interface AppParts {
   /** Route modules mounted behind authentication. */
   routes: Hono<AppEnv>[]
   readiness: ReadinessCheck[]
-  openapi: Record<string, unknown>
+  /** The API version in /openapi.json. */
+  version: string
+  /** Operations of route modules that do not declare their routes with apiRoute yet. */
+  operations: ApiOperation[]
 }
 
 /**
@@ -23,7 +28,9 @@ export interface AppParts {
  * domain route modules. Errors from any of them are mapped in one handler.
  */
 export function createApp(parts: AppParts): Hono<AppEnv> {
-  const app = new Hono<AppEnv>()
+  // An OpenAPIHono root: mounting a route module merges the routes it declared (apiRoute)
+  // into the root's registry, from which /openapi.json is generated.
+  const app = new OpenAPIHono<AppEnv>()
   app.onError(handleError(parts.logger))
   app.notFound((c) => c.json(errorBody('route_not_found', `No route ${c.req.method} ${c.req.path}; see /docs`), 404))
 
@@ -42,8 +49,16 @@ export function createApp(parts: AppParts): Hono<AppEnv> {
     const ready = results.every((r) => r.ok)
     return c.json({ status: ready ? 'ready' : 'unavailable', checks: results }, ready ? 200 : 503)
   })
-  app.get('/openapi.json', (c) => c.json(parts.openapi))
-  app.get('/docs', (c) => c.html(docsPage(parts.openapi)))
+  // Generated once, after every module is mounted below.
+  let document: Record<string, unknown> | undefined
+  const openapi = () =>
+    (document ??= buildOpenApi(
+      { version: parts.version },
+      parts.operations,
+      app.getOpenAPI31Document({ openapi: '3.1.0', info: { title: 'Tally API', version: parts.version } }).paths as Record<string, Record<string, unknown>>,
+    ))
+  app.get('/openapi.json', (c) => c.json(openapi()))
+  app.get('/docs', (c) => c.html(docsPage(openapi())))
 
   app.use('*', parts.authenticate)
   for (const routes of parts.routes) app.route('/', routes)

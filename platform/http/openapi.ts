@@ -30,9 +30,13 @@ function jsonSchema(schema: ZodType): Record<string, unknown> {
   return z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>
 }
 
-/** Builds the OpenAPI 3.1 document served at /openapi.json. */
-export function buildOpenApi(info: { version: string }, operations: ApiOperation[]): Record<string, unknown> {
-  const paths: Record<string, Record<string, unknown>> = {}
+/**
+ * Builds the OpenAPI 3.1 document served at /openapi.json: the paths of the routes declared
+ * with apiRoute (`declared`, generated from their schemas) and of the hand-listed operations
+ * of route modules not yet declared that way.
+ */
+export function buildOpenApi(info: { version: string }, operations: ApiOperation[], declared: Record<string, Record<string, unknown>> = {}): Record<string, unknown> {
+  const paths: Record<string, Record<string, unknown>> = structuredClone(declared)
   for (const op of operations) {
     const parameters: unknown[] = []
     for (const [name, description] of Object.entries(op.pathParams ?? {})) {
@@ -80,6 +84,7 @@ export function buildOpenApi(info: { version: string }, operations: ApiOperation
       description: 'Usage-based billing: ingest usage events, query usage, manage customers, raw metrics and API keys.',
     },
     components: {
+      schemas: { Error: jsonSchema(errorSchema) },
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'An organisation API key (`tally keys create`) or the admin token' } },
       parameters: {
         organisation: {

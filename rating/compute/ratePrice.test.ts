@@ -26,7 +26,7 @@ describe('ratePrice inputs', () => {
   })
 
   it('rejects unknown fields, so a typo cannot silently drop a modifier', () => {
-    expect(codeOf(() => parsePriceDefinition({ ...perUnit, free_unit: '10' }))).toBe('unprocessable:invalid_price_definition:')
+    expect(codeOf(() => parsePriceDefinition({ ...perUnit, free_unit: '10' }))).toBe('unprocessable:invalid_price_definition:free_unit')
   })
 
   it('checks fields against each other', () => {

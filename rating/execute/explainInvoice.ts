@@ -2,12 +2,13 @@
 // definition and version, quantity, period), and a re-derivation: each item is rated again
 // from its recorded price and usage, the contract terms are applied again, and the result
 // must equal the stored total. `rederived.matches` false would mean the engine changed.
-import type { Invoice, InvoiceLine } from '../../ledger/invoices.ts'
+import type { Invoice, InvoiceLine } from '../../ledger/ratingStore.ts'
 import { resolveCurrency } from '../compute/currency.ts'
 import { Dec, sum } from '../compute/decimal.ts'
 import { parseInvoiceInput, rateInvoice } from '../compute/rateInvoice.ts'
 import { formatMoney } from '../compute/rounding.ts'
-import { rateItem, type RatingRecord } from './priceInvoice.ts'
+import { rateItem } from './priceInvoice.ts'
+import { readRatingRecord, type RatingRecord } from './ratingRecord.ts'
 
 export interface InvoiceExplanation {
   invoice_id: string
@@ -22,7 +23,7 @@ export interface InvoiceExplanation {
 }
 
 export function explainInvoice(invoice: Invoice, lines: InvoiceLine[]): InvoiceExplanation {
-  const record = invoice.ratingInput as unknown as RatingRecord
+  const record = readRatingRecord(invoice)
   const currency = resolveCurrency(invoice.currency)
   const items = record.items.map((item) => ({ ...item, rederived_amount: rateItem(item, record.rounding_mode).amount }))
   const invoiceAmount = record.invoice ? new Dec(rateInvoice(parseInvoiceInput(record.invoice)).amount) : new Dec(0)

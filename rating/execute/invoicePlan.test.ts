@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { Contract } from '../../ledger/contracts.ts'
-import type { Product } from '../../ledger/products.ts'
+import type { Contract, Product } from '../../ledger/ratingStore.ts'
 import { billingEvent, type Schedule } from './billingSchedule.ts'
 import { canonicalJson, phaseSegments, planInvoice, priceVersionOf, prorationOf } from './invoicePlan.ts'
 

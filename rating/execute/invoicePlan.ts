@@ -3,9 +3,7 @@
 // A phase change inside a period splits it: each phase's items cover their own days, with
 // proration over the whole period (docs: rating/README.md "Phases and proration").
 import { createHash } from 'node:crypto'
-import type { Contract } from '../../ledger/contracts.ts'
-import type { Product } from '../../ledger/products.ts'
-import type { ContractPhase } from '../../ledger/schema/contracts.ts'
+import type { Contract, ContractPhase, Product } from '../../ledger/ratingStore.ts'
 import type { Span } from '../compute/calendar/billingPeriods.ts'
 import { zonedSpan } from '../compute/calendar/zonedBoundary.ts'
 import type { ActivePeriod, BillingEvent } from './billingSchedule.ts'

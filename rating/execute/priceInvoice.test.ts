@@ -1,8 +1,7 @@
 // The pure price assembly of one invoice, with the arithmetic written out. The contract is in
 // Europe/Paris and starts mid-month, so proration and the zoned metric window both show.
 import { describe, expect, it } from 'vitest'
-import type { Contract } from '../../ledger/contracts.ts'
-import type { Product } from '../../ledger/products.ts'
+import type { Contract, Product } from '../../ledger/ratingStore.ts'
 import { billingEvent, type Schedule } from './billingSchedule.ts'
 import { planInvoice } from './invoicePlan.ts'
 import { priceInvoice, rateItem, usageFields, type PriceInvoiceInput } from './priceInvoice.ts'

@@ -9,8 +9,7 @@
 //      last, as they are: they belong to the earlier period, whose terms were already applied.
 // The total is the exact sum of the lines; the function checks it before returning.
 import { createHash } from 'node:crypto'
-import type { Contract } from '../../ledger/contracts.ts'
-import type { NewInvoiceLine } from '../../ledger/invoices.ts'
+import type { Contract, NewInvoiceLine } from '../../ledger/ratingStore.ts'
 import { resolveCurrency } from '../compute/currency.ts'
 import { Dec, sum } from '../compute/decimal.ts'
 import { formatResult, type PriceLine } from '../compute/lines.ts'
@@ -21,47 +20,7 @@ import { formatMoney } from '../compute/rounding.ts'
 import type { BillingEvent } from './billingSchedule.ts'
 import { canonicalJson, prorationOf, type PlannedItem } from './invoicePlan.ts'
 import type { CustomerUsage } from './quantitySource.ts'
-
-/** An item as recorded in the invoice's rating input (JSON). */
-export interface RecordedItem {
-  id: string
-  timing: 'in_advance' | 'in_arrears'
-  product_id: string
-  product_name: string
-  price: Record<string, unknown>
-  price_version: string
-  period: { start: string; end: string }
-  segment: { start: string; end: string }
-  metric: { name: string; version: number; start: string; end: string } | null
-  usage: { quantity?: string; quantities?: { dimensions: Record<string, string>; quantity: string }[] }
-  proration: ReturnType<typeof prorationOf> | null
-  amount: string
-}
-
-export interface RecordedAdjustment {
-  of_invoice: string
-  of_billing_date: string
-  item_id: string
-  product_name: string
-  previous_usage: RecordedItem['usage']
-  usage: RecordedItem['usage']
-  previous_amount: string
-  amount: string
-  delta: string
-}
-
-export interface RatingRecord {
-  version: 1
-  billing_date: string
-  period_index: number
-  currency: string
-  rounding_mode: 'half_up' | 'half_even'
-  items: RecordedItem[]
-  /** The rateInvoice input (items as flat fees), null when nothing but adjustments is billed. */
-  invoice: Record<string, unknown> | null
-  invoice_amount: string
-  adjustments: RecordedAdjustment[]
-}
+import type { RatingRecord, RecordedAdjustment, RecordedItem } from './ratingRecord.ts'
 
 export interface PricedInvoice {
   total: string

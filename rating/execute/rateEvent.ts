@@ -2,16 +2,15 @@
 // exactly as a run would price it: fetch usage (one metric run per metric version and period
 // for every customer that needs it), then, under the contract's lock, price one billing event
 // and write its draft.
-import type { Contract } from '../../ledger/contracts.ts'
-import type { ContractRatingSession } from '../../ledger/invoiceDrafts.ts'
-import type { Invoice } from '../../ledger/invoices.ts'
+import type { Contract, ContractRatingSession, Invoice } from '../../ledger/ratingStore.ts'
 import { addDays } from '../compute/calendar/calendarDate.ts'
 import { startOfDay } from '../compute/calendar/zonedBoundary.ts'
 import { Dec } from '../compute/decimal.ts'
 import type { BillingEvent } from './billingSchedule.ts'
 import type { PlannedItem } from './invoicePlan.ts'
-import { priceInvoice, type RatingRecord, type RecordedAdjustment, type RecordedItem } from './priceInvoice.ts'
+import { priceInvoice } from './priceInvoice.ts'
 import { runKey, type CustomerUsage, type QuantitySource } from './quantitySource.ts'
+import { readRatingRecord, type RecordedAdjustment, type RecordedItem } from './ratingRecord.ts'
 
 export interface Work {
   event: BillingEvent
@@ -113,7 +112,7 @@ export async function rateEvent(input: RateEventInput): Promise<RatedEvent> {
     usageOf,
     credits: creditBalances(contract, known, w.event.billingDate),
     previous: prevInvoice
-      ? { invoiceId: prevInvoice.id, billingDate: prevInvoice.billingDate, record: prevInvoice.ratingInput as unknown as RatingRecord, usageOf: (item: RecordedItem) => usageOf(item) }
+      ? { invoiceId: prevInvoice.id, billingDate: prevInvoice.billingDate, record: readRatingRecord(prevInvoice), usageOf: (item: RecordedItem) => usageOf(item) }
       : null,
   })
   if (priced.lines.length === 0) return { kind: 'nothing', current }
@@ -131,7 +130,7 @@ export async function rateEvent(input: RateEventInput): Promise<RatedEvent> {
       currency: contract.currency,
       total: priced.total,
       contentHash: priced.contentHash,
-      ratingInput: priced.record as unknown as Record<string, unknown>,
+      ratingInput: priced.record,
       creditDraws: priced.creditDraws,
       graceUntil,
       dueDate: addDays(w.event.billingDate, contract.netTermsDays),

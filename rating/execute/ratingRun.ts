@@ -10,10 +10,7 @@
 //            next gap-free number.
 // A failure of one metric run or one contract is reported in the summary and skips only
 // what depended on it.
-import type { Contract } from '../../ledger/contracts.ts'
-import type { Ledger } from '../../ledger/ledger.ts'
-import type { Invoice } from '../../ledger/invoices.ts'
-import type { Product } from '../../ledger/products.ts'
+import type { Contract, Invoice, Product, RatingStore } from '../../ledger/ratingStore.ts'
 import type { Clock } from '../../platform/clock.ts'
 import { resolveCurrency } from '../compute/currency.ts'
 import { Dec } from '../compute/decimal.ts'
@@ -60,7 +57,7 @@ export interface RatingSummary {
 }
 
 export interface RatingDeps {
-  ledger: Ledger
+  ledger: RatingStore
   quantities: QuantitySource
   /** When the run happens: stamps drafts (`rated_at`) and finalizations; `asOf` decides what is due. */
   clock: Clock
@@ -187,7 +184,7 @@ export async function runRating(deps: RatingDeps, opts: RatingRunOptions): Promi
   return summary
 }
 
-export async function productsOf(ledger: Ledger, contracts: readonly Contract[]): Promise<Map<string, Product>> {
+export async function productsOf(ledger: Pick<RatingStore, 'products'>, contracts: readonly Contract[]): Promise<Map<string, Product>> {
   const byOrg = new Map<string, Set<string>>()
   for (const c of contracts) {
     const ids = byOrg.get(c.orgId) ?? new Set<string>()

@@ -7,8 +7,7 @@
 // Idempotent in the database: the work is done under the contract's row lock, which finds a
 // replacement written by an earlier call, and `replaces_invoice_id` is unique, so two calls
 // (two processes) can never leave two drafts.
-import type { Ledger } from '../../ledger/ledger.ts'
-import { invoiceStateError, type Invoice } from '../../ledger/invoices.ts'
+import { invoiceStateError, type Invoice, type RatingStore } from '../../ledger/ratingStore.ts'
 import type { Clock } from '../../platform/clock.ts'
 import { ConflictError, TallyError, UnavailableError } from '../../platform/errors.ts'
 import { billingEvent } from './billingSchedule.ts'
@@ -17,7 +16,7 @@ import { fetchUsage, liveInvoice, rateEvent } from './rateEvent.ts'
 import { planEvent, productsOf } from './ratingRun.ts'
 
 export interface ReissueDeps {
-  ledger: Ledger
+  ledger: RatingStore
   quantities: QuantitySource
   /** The rating grace period: the new draft is re-rated by runs until reissue time + this. */
   graceHours: number

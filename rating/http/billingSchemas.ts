@@ -1,15 +1,10 @@
-// Request bodies of the catalogue, contract, invoice and rating endpoints. Prices and terms
+// Request bodies of the catalogue, contract and rating endpoints. Prices and terms
 // are validated with rating/compute's own schemas, so a contract can only hold what the
 // pricing engine will rate; every decimal is a JSON string.
 import { z } from 'zod'
-import { CREDIT_NOTE_REASONS } from '../../ledger/creditNotes.ts'
-import { PAYMENT_METHODS } from '../../ledger/payments.ts'
-import { commitmentSchema } from '../compute/commitment.ts'
-import { creditGrantSchema } from '../compute/credits.ts'
-import { decimalString, nonNegativeDecimal } from '../compute/decimal.ts'
-import { discountSchema } from '../compute/discounts.ts'
+import { contractTermsSchema } from '../compute/contractTerms.ts'
+import { nonNegativeDecimal } from '../compute/decimal.ts'
 import { priceDefinitionSchema } from '../compute/priceDefinition.ts'
-import { roundingModeSchema } from '../compute/rounding.ts'
 
 const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date such as 2026-10-01')
 
@@ -38,14 +33,6 @@ export const createPlanRequest = z.strictObject({
 
 export const phaseSchema = z.strictObject({ start_date: date, items: z.array(contractItemSchema).min(1) })
 
-export const termsSchema = z.strictObject({
-  commitment: commitmentSchema.optional(),
-  maximum_spend: nonNegativeDecimal.optional(),
-  discounts: z.array(discountSchema).optional(),
-  credits: z.array(creditGrantSchema).optional(),
-  rounding_mode: roundingModeSchema.optional(),
-})
-
 export const createContractRequest = z.strictObject({
   customer: z.string().min(1).describe("The customer's external id"),
   plan: z.string().min(1).optional().describe('Plan id or name to inherit products and prices from'),
@@ -61,37 +48,13 @@ export const createContractRequest = z.strictObject({
   net_terms_days: z.number().int().optional().describe('Days from the billing date to the due date, 0 to 365; default 30'),
   phases: z.array(phaseSchema).min(1).optional(),
   overrides: z.array(z.strictObject({ product_id: z.uuid(), price: priceDefinitionSchema.optional(), billing: z.enum(['in_advance', 'in_arrears']).optional(), quantity: nonNegativeDecimal.optional() })).optional(),
-  terms: termsSchema.optional(),
-})
-
-export const listInvoicesQuery = z.object({
-  status: z.enum(['draft', 'finalized', 'paid', 'void']).optional(),
-  contract_id: z.string().optional(),
-  after: z.string().optional(),
-  limit: z.coerce.number().int().min(1).max(1000).optional(),
+  terms: contractTermsSchema.optional(),
 })
 
 export const listContractsQuery = z.object({
   customer: z.string().optional(),
   after: z.uuid().optional(),
   limit: z.coerce.number().int().min(1).max(1000).optional(),
-})
-
-export const voidInvoiceRequest = z.strictObject({ reason: z.string().min(1).max(500) })
-
-export const creditNoteRequest = z.strictObject({
-  reason: z.enum(CREDIT_NOTE_REASONS),
-  memo: z.string().max(2000).nullish(),
-  // The sign and the decimals of an amount are checked against the invoice (422 `invalid_amount`).
-  lines: z.array(z.strictObject({ invoice_line_id: z.string(), amount: decimalString.describe('Greater than zero, in the invoice currency\'s minor units') })).min(1).optional().describe('Absent: credit everything still creditable'),
-})
-
-export const paymentRequest = z.strictObject({
-  amount: decimalString.describe('Greater than zero, at most what is due, in the invoice currency\'s minor units (422 `invalid_amount`, `overpayment`)'),
-  currency: z.string().optional(),
-  paid_on: date,
-  method: z.enum(PAYMENT_METHODS),
-  reference: z.string().max(200).nullish(),
 })
 
 export const ratingRunRequest = z.strictObject({

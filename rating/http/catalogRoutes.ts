@@ -3,12 +3,8 @@
 // currency is the contract's, metered products bill in arrears) are checked here, the
 // structural ones (dates, phases, products exist) by the ledger repositories.
 import { Hono } from 'hono'
-import { applyOverrides, notFoundAt, type Contract, type ItemOverride } from '../../ledger/contracts.ts'
-import type { Ledger } from '../../ledger/ledger.ts'
-import type { Plan } from '../../ledger/plans.ts'
-import type { Product } from '../../ledger/products.ts'
-import type { ContractItem } from '../../ledger/schema/plans.ts'
-import { parseJsonBody, parseQuery } from '../../ledger/http/parseRequest.ts'
+import { applyOverrides, notFoundAt, type CatalogStore, type Contract, type ContractItem, type ItemOverride, type Plan, type Product } from '../../ledger/ratingStore.ts'
+import { parseJsonBody, parseQuery } from '../../platform/http/parseRequest.ts'
 import { TallyError, UnprocessableError } from '../../platform/errors.ts'
 import { validateCurrency } from '../../platform/currency.ts'
 import type { AppEnv } from '../../platform/http/appEnv.ts'
@@ -39,7 +35,7 @@ type PathOf = (i: number, sub: string) => string
 const listPath = (field: string): PathOf => (i, sub) => `${field}[${i}].${sub}`
 
 /** Prices in the contract's currency; metered products only in arrears (usage is known afterwards). */
-async function checkPricing(ledger: Ledger, orgId: string, currency: string, items: readonly ContractItem[], pathOf: PathOf, currencyHint = ''): Promise<void> {
+async function checkPricing(ledger: Pick<CatalogStore, 'products'>, orgId: string, currency: string, items: readonly ContractItem[], pathOf: PathOf, currencyHint = ''): Promise<void> {
   const products = await ledger.products.getMany(orgId, items.map((i) => i.product_id))
   items.forEach((item, i) => {
     const code = typeof item.price.currency === 'string' ? item.price.currency : (item.price.currency as { code: string }).code
@@ -68,7 +64,7 @@ async function named<T>(field: string, lookup: Promise<T>): Promise<T> {
   return lookup.catch((err: unknown) => Promise.reject(notFoundAt(field, err)))
 }
 
-export function catalogRoutes(ledger: Ledger): Hono<AppEnv> {
+export function catalogRoutes(ledger: CatalogStore): Hono<AppEnv> {
   const app = new Hono<AppEnv>()
 
   app.post('/v1/products', async (c) => {

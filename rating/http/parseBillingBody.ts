@@ -8,7 +8,7 @@
 // (`tier_overlap`, `last_tier_not_open`…).
 import type { Context } from 'hono'
 import { z } from 'zod'
-import { issuesToDetails, parseJsonBody } from '../../ledger/http/parseRequest.ts'
+import { issuesToDetails, parseJsonBody } from '../../platform/http/parseRequest.ts'
 import { ValidationError } from '../../platform/errors.ts'
 import { validationErrorFrom } from '../compute/zodDetails.ts'
 

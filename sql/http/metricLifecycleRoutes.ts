@@ -7,8 +7,7 @@ import { apiRoute, jsonAnswer } from '../../platform/http/apiRoute.ts'
 import type { AppEnv } from '../../platform/http/appEnv.ts'
 import { requestOrg } from '../../platform/http/requestOrg.ts'
 import type { MetricStore } from '../metricStore.ts'
-import { archiveResponse, metricNameParams } from './metricSchemas.ts'
-import { METRICS_TAG } from './metricRoutes.ts'
+import { archiveResponse, METRICS_TAG, metricNameParams } from './metricSchemas.ts'
 
 const tags = [METRICS_TAG]
 

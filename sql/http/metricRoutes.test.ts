@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Hono } from 'hono'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createLedger, type Ledger } from '../../ledger/ledger.ts'
+import type { Ledger } from '../../ledger/ledger.ts'
+import { createTestLedger } from '../../test/support/testLedger.ts'
 import { ledgerMigrationsFolder } from '../../ledger/ledgerMigrationsFolder.ts'
 import { createEventWriter } from '../../metering/eventWriter.ts'
 import type { AppEnv } from '../../platform/http/appEnv.ts'
@@ -39,7 +40,7 @@ beforeAll(async () => {
   pgDir = mkdtempSync(join(tmpdir(), 'tally-sql-routes-pg-'))
   db = await openDatabase({ dataDir: pgDir })
   await migrateDatabase(db, ledgerMigrationsFolder)
-  ledger = createLedger(db.db)
+  ledger = createTestLedger(db.db)
   orgId = (await ledger.organisations.create({ name: 'Metrics' })).id
   await ledger.rawMetrics.create({ orgId, name: 'api_calls' })
   const writer = createEventWriter(ch.handle)

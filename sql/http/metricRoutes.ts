@@ -17,6 +17,7 @@ import {
   formatRequest,
   formatResponse,
   listQuery,
+  METRICS_TAG,
   metricListJson,
   metricNameParams,
   metricVersionJson,
@@ -29,7 +30,6 @@ import {
   versionQuery,
 } from './metricSchemas.ts'
 
-export const METRICS_TAG = 'Billable metrics'
 const invalidTemplate = {
   description:
     'The template is refused (`invalid_template`; details and `issues` give each problem with its code, e.g. `table_not_allowed`, `system_table_forbidden`, `table_function_forbidden`, `settings_forbidden`, `multiple_statements`, `syntax_error`, `quantity_not_decimal`, and line/column where ClickHouse gives them)',

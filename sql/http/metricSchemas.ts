@@ -4,6 +4,9 @@ import { z } from 'zod'
 import { instantParam } from '../../platform/http/instantParam.ts'
 import { createMetricInputSchema, metricVersionInputSchema } from '../metricDefinition.ts'
 
+/** The OpenAPI tag of every billable-metric route. */
+export const METRICS_TAG = 'Billable metrics'
+
 export const createMetricRequest = createMetricInputSchema
 export const metricVersionRequest = metricVersionInputSchema
 

@@ -12,7 +12,8 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { buildMeteringServices } from '../../app/services.ts'
-import { createLedger, type Ledger } from '../../ledger/ledger.ts'
+import type { Ledger } from '../../ledger/ledger.ts'
+import { createTestLedger } from '../support/testLedger.ts'
 import { ledgerMigrationsFolder } from '../../ledger/ledgerMigrationsFolder.ts'
 import { fixedClock } from '../../platform/clock.ts'
 import { openDatabase } from '../../platform/postgres/database.ts'
@@ -61,7 +62,7 @@ if (process.send !== undefined && process.argv.at(-1) === 'child') {
     const pgDir = mkdtempSync(join(tmpdir(), 'tally-bench-rating-pg-'))
     const db = await openDatabase({ dataDir: pgDir })
     await migrateDatabase(db, ledgerMigrationsFolder)
-    const ledger = createLedger(db.db)
+    const ledger = createTestLedger(db.db)
     const { metricService: service, quantities: source } = buildMeteringServices(ch.handle, ledger)
     let round = 0
     return {

@@ -12,7 +12,8 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createLedger } from '../../ledger/ledger.ts'
+
+import { createTestLedger } from '../support/testLedger.ts'
 import { ledgerMigrationsFolder } from '../../ledger/ledgerMigrationsFolder.ts'
 import { openDatabase } from '../../platform/postgres/database.ts'
 import { migrateDatabase } from '../../platform/postgres/migrate.ts'
@@ -34,7 +35,7 @@ if (process.send !== undefined && process.argv.at(-1) === 'child') {
     const pgDir = mkdtempSync(join(tmpdir(), 'tally-bench-sharing-pg-'))
     const db = await openDatabase({ dataDir: pgDir })
     await migrateDatabase(db, ledgerMigrationsFolder)
-    const ledger = createLedger(db.db)
+    const ledger = createTestLedger(db.db)
     const orgA = (await ledger.organisations.create({ name: 'noisy' })).id
     const orgB = (await ledger.organisations.create({ name: 'quiet' })).id
     for (const orgId of [orgA, orgB]) await ledger.rawMetrics.create({ orgId, name: 'api_calls' })

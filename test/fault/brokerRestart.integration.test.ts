@@ -186,6 +186,9 @@ describe('broker stopped and restarted under load', () => {
     const metrics = await (await api('GET', '/metrics')).text()
     expect(metrics).toContain('tally_gateway_requests_total{route="/v1/events",status="503"}')
     expect(metrics).toMatch(/tally_metering_messages_total\{outcome="inserted"\} \d+/)
+    // prom-client's default metrics ride along: process CPU and event-loop lag.
+    expect(metrics).toMatch(/^process_cpu_user_seconds_total \d/m)
+    expect(metrics).toMatch(/^nodejs_eventloop_lag_seconds \d/m)
     console.log(
       `broker restart: ${before.acked.length} acked before, ${during.acked.length}/${during.refused.length} acked/refused while stopping ` +
         `(${ambiguous} refused yet stored), ${down.refused.length} refused while down, ${all.length} stored once`,

@@ -83,7 +83,7 @@ describe('Kafka → metering worker → ClickHouse, exactly once', () => {
     const sink = await createKafkaEventSink({ kafka: topics.kafka, topic: topics.events, logger: topics.logger, metrics })
     const retried = (await sendAll(sink, events, { retryRate: 0.1 })) + (await sendAll(sink, events, { retryRate: 0.1 }))
     await sink.close()
-    const rendered = metrics.render()
+    const rendered = await metrics.render()
     const sends = Number(/tally_gateway_produce_batch_events_count (\d+)/.exec(rendered)?.[1])
     // Coalescing: far fewer broker round trips than writes (~2 × 6,700 writes here).
     expect(sends).toBeLessThan(EVENTS / 10)
@@ -104,7 +104,7 @@ describe('Kafka → metering worker → ClickHouse, exactly once', () => {
       hourSum: sum,
       minuteSum: sum,
     })
-    const wm = workerMetrics.render()
+    const wm = await workerMetrics.render()
     expect(wm).toContain(`tally_metering_messages_total{outcome="inserted"} ${EVENTS}`)
     expect(wm).toContain(`tally_metering_messages_total{outcome="duplicate"} ${EVENTS + retried}`)
     expect(wm).toMatch(/tally_metering_consumer_lag\{topic="[^"]+",partition="0"\} 0/)
@@ -117,8 +117,8 @@ describe('Kafka → metering worker → ClickHouse, exactly once', () => {
     await worker(group, metrics).start()
     await waitForGroupCaughtUp(topics.admin, group, topics.events)
     expect(await meteringTotals(ch.handle, org)).toEqual(before)
-    expect(metrics.render()).not.toContain('outcome="inserted"} 1')
-    expect(metrics.render()).toMatch(/tally_metering_dedup_hits_total\{where="stored"\} \d+/)
+    expect(await metrics.render()).not.toContain('outcome="inserted"} 1')
+    expect(await metrics.render()).toMatch(/tally_metering_dedup_hits_total\{where="stored"\} \d+/)
   })
 })
 

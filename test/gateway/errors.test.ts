@@ -113,6 +113,19 @@ describe('gateway error paths', () => {
     })
   })
 
+  it('refuses a JSON number where a string is declared (customer_id 12345 is not "12345"), naming the field; neighbours are stored', async () => {
+    const before = await count()
+    const single = await h.json('POST', '/usage/cpu', { body: '{"data":{},"timestamp":"2024-01-01 00:00:00","customer_id":12345}' })
+    expect(single).toMatchObject({
+      status: 422,
+      body: { error: { code: 'invalid_event', details: [{ field: 'customer_id', code: 'number_not_string', message: expect.stringContaining('the number 12345') }] } },
+    })
+    const valid = JSON.stringify({ ...event, raw_metric: 'cpu', event_id: 'number-neighbour' })
+    const batch = await h.json('POST', '/v1/events', { body: `[${valid},{"raw_metric":"cpu","customer_id":12345,"timestamp":"2024-01-01 00:00:00","data":{}}]` })
+    expect(batch).toMatchObject({ status: 202, body: { accepted: 1, rejected: 1, errors: [{ index: 1, field: 'customer_id', code: 'number_not_string' }] } })
+    expect(await count()).toBe(before + 1)
+  })
+
   it('404 with a stable code for unknown routes', async () => {
     expect((await h.json('GET', '/v1/nothing-here')).body.error.code).toBe('route_not_found')
   })

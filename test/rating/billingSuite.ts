@@ -5,7 +5,8 @@
 import { randomUUID } from 'node:crypto'
 import { sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createLedger, type Ledger } from '../../ledger/ledger.ts'
+import type { Ledger } from '../../ledger/ledger.ts'
+import { createTestLedger } from '../support/testLedger.ts'
 import { ledgerMigrationsFolder } from '../../ledger/ledgerMigrationsFolder.ts'
 import { fixedClock } from '../../platform/clock.ts'
 import type { DatabaseHandle } from '../../platform/postgres/database.ts'
@@ -36,7 +37,7 @@ export function describeBillingSuite(name: string, open: () => Promise<DatabaseH
     beforeAll(async () => {
       handle = await open()
       await migrateDatabase(handle, ledgerMigrationsFolder)
-      ledger = createLedger(handle.db)
+      ledger = createTestLedger(handle.db)
       second = openSecond ? await openSecond() : undefined
     })
     afterAll(async () => {
@@ -94,7 +95,7 @@ export function describeBillingSuite(name: string, open: () => Promise<DatabaseH
           phases: [{ start_date: '2026-09-01', items: [{ product_id: api.id, billing: 'in_arrears', price: { model: 'per_unit', currency: 'USD', unit_price: '1.00' } }] }] })
       }
       const usage = new Map(customers.map((c, i) => [c, String(i + 1)]))
-      const ledgerB = second ? createLedger(second.db) : ledger
+      const ledgerB = second ? createTestLedger(second.db) : ledger
       const opts = { orgId, asOf: new Date('2026-11-05T00:00:00Z'), graceHours: 24 }
       const [a, b] = await Promise.all([
         runRating({ ledger, quantities: fixedQuantities(usage), clock }, opts),
@@ -127,7 +128,7 @@ export function describeBillingSuite(name: string, open: () => Promise<DatabaseH
       expect(await ledger.invoices.list(orgId)).toHaveLength(1)
 
       // 12 × 0.50 = 6.00 on the replacement, whichever pool writes it.
-      const ledgerB = second ? createLedger(second.db) : ledger
+      const ledgerB = second ? createTestLedger(second.db) : ledger
       const usage = new Map([['c1', '12']])
       const [a, b] = await Promise.all([
         reissueInvoice({ ledger, quantities: fixedQuantities(usage), graceHours: 24, clock }, orgId, october!.id),

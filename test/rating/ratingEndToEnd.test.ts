@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildMeteringServices } from '../../app/services.ts'
-import { createLedger, type Ledger } from '../../ledger/ledger.ts'
+import type { Ledger } from '../../ledger/ledger.ts'
+import { createTestLedger } from '../support/testLedger.ts'
 import { ledgerMigrationsFolder } from '../../ledger/ledgerMigrationsFolder.ts'
 import { createEventWriter, type EventWriter } from '../../metering/eventWriter.ts'
 import { fixedClock } from '../../platform/clock.ts'
@@ -36,7 +37,7 @@ beforeAll(async () => {
   pgDir = await mkdtemp(join(tmpdir(), 'tally-rating-e2e-pg-'))
   db = await openDatabase({ dataDir: pgDir })
   await migrateDatabase(db, ledgerMigrationsFolder)
-  ledger = createLedger(db.db)
+  ledger = createTestLedger(db.db)
   const { metricService: service, quantities } = buildMeteringServices(ch.handle, ledger)
   deps = { ledger, quantities, clock: fixedClock('2026-12-02T10:00:00Z') }
   orgId = (await ledger.organisations.create({ name: 'E2E' })).id

@@ -6,7 +6,8 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createLedger, type Ledger } from '../../ledger/ledger.ts'
+import type { Ledger } from '../../ledger/ledger.ts'
+import { createTestLedger } from '../support/testLedger.ts'
 import { ledgerMigrationsFolder } from '../../ledger/ledgerMigrationsFolder.ts'
 import { fixedClock } from '../../platform/clock.ts'
 import { createLogger } from '../../platform/logger.ts'
@@ -29,7 +30,7 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'tally-scheduler-clock-'))
   db = await openDatabase({ dataDir: dir })
   await migrateDatabase(db, ledgerMigrationsFolder)
-  ledger = createLedger(db.db)
+  ledger = createTestLedger(db.db)
 })
 afterAll(async () => {
   await db?.close()

@@ -8,7 +8,8 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { createLedger } from '../../ledger/ledger.ts'
+
+import { createTestLedger } from '../support/testLedger.ts'
 import { ledgerMigrationsFolder } from '../../ledger/ledgerMigrationsFolder.ts'
 import { fixedClock } from '../../platform/clock.ts'
 import { createLogger } from '../../platform/logger.ts'
@@ -83,7 +84,7 @@ describe('rating scheduler leader election (Postgres server)', () => {
     const start = (s: typeof a): { scheduler: RatingScheduler; leader: LeaderLock } => {
       const leader = openLeaderLock(s.handle)
       const scheduler = startRatingScheduler(
-        { ledger: createLedger(s.handle.db), quantities: noUsage, clock: fixedClock('2027-03-01T00:00:00Z'), logger, leader, onRun: () => void s.runs++ },
+        { ledger: createTestLedger(s.handle.db), quantities: noUsage, clock: fixedClock('2027-03-01T00:00:00Z'), logger, leader, onRun: () => void s.runs++ },
         { cron: EVERY_SECOND, graceHours: 0 },
       )
       return { scheduler, leader }

@@ -3,8 +3,8 @@
 // standard fonts cannot encode become '?', drafts and void invoices are marked, and the same
 // invoice always gives the same bytes.
 import { describe, expect, it } from 'vitest'
-import type { Contract } from '../../ledger/contracts.ts'
-import type { Invoice, InvoiceLine } from '../../ledger/invoices.ts'
+import type { Contract } from '../contracts.ts'
+import type { Invoice, InvoiceLine } from '../invoices.ts'
 import { pdfText, type PdfTextItem } from '../../test/rating/invoicePdfText.ts'
 import type { InvoicePage } from './invoiceHtml.ts'
 import { renderInvoicePdf } from './invoicePdf.ts'

@@ -9,7 +9,7 @@
 // outside WinAnsi (CJK, emoji, controls) become '?', rather than failing the whole invoice.
 // Embedding a Unicode font (and fontkit) would keep them, at ~1 MB per font per PDF.
 import { degrees, PDFDocument, rgb, StandardFonts, type PDFFont, type PDFPage, type RGB } from 'pdf-lib'
-import type { InvoiceLine } from '../../ledger/invoices.ts'
+import type { InvoiceLine } from '../invoices.ts'
 import { creditNoteText, type InvoicePage, invoiceSections, invoiceTitle, lineMetric, linePeriod, paymentText } from './invoiceHtml.ts'
 
 // Geometry in PDF points (1/72 inch); y grows upwards from the bottom edge.

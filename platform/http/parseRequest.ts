@@ -1,14 +1,14 @@
 // Turns a request body or query string into typed input, or into the 400 answers every
-// ledger endpoint shares: `invalid_json` for an unparseable body, `invalid_request` with one
+// management endpoint (ledger, catalogue, invoices, runs) shares: `invalid_json` for an unparseable body, `invalid_request` with one
 // detail per failing field for a body of the wrong shape; 415 `unsupported_media_type` for a
 // body sent as anything but JSON (curl's `-d` alone sends a form).
 import type { Context } from 'hono'
 import type { z } from 'zod'
-import { type ErrorDetail, TallyError, ValidationError } from '../../platform/errors.ts'
-import { mediaType, readBodyText } from '../../platform/http/readBody.ts'
+import { type ErrorDetail, TallyError, ValidationError } from '../errors.ts'
+import { mediaType, readBodyText } from './readBody.ts'
 
 /** Management requests are small; a generous cap still stops a memory-filling body. */
-export const MAX_LEDGER_BODY_BYTES = 64 * 1024
+export const MAX_MANAGEMENT_BODY_BYTES = 64 * 1024
 
 /** `tiers[2].up_to` style, the field path format of every error detail. */
 export function fieldPath(path: readonly PropertyKey[]): string {
@@ -41,7 +41,7 @@ export function parseWith<S extends z.ZodType>(schema: S, value: unknown, what: 
 }
 
 export async function parseJsonBody<S extends z.ZodType>(c: Context, schema: S): Promise<z.output<S>> {
-  const text = await readBodyText(c, MAX_LEDGER_BODY_BYTES)
+  const text = await readBodyText(c, MAX_MANAGEMENT_BODY_BYTES)
   const type = mediaType(c)
   if (text.trim() !== '' && type !== 'application/json' && !type.endsWith('+json')) {
     throw new TallyError('unsupported_media_type', 'unsupported_media_type', `Content-Type "${type || '(none)'}" is not accepted here; send the body as JSON with "Content-Type: application/json"`)

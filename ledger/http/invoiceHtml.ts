@@ -1,11 +1,11 @@
 // A readable invoice: one self-contained HTML page (inline CSS, no scripts, every value
 // escaped) with the seller, the customer, the lines grouped as billed (in arrears, in
 // advance, terms such as discounts and credits, adjustments), credit notes, payments, totals.
-import type { Contract } from '../../ledger/contracts.ts'
-import type { CreditNote } from '../../ledger/creditNotes.ts'
-import type { Customer } from '../../ledger/customers.ts'
-import type { Invoice, InvoiceBalance, InvoiceLine } from '../../ledger/invoices.ts'
-import type { Payment } from '../../ledger/payments.ts'
+import type { Contract } from '../contracts.ts'
+import type { CreditNote } from '../creditNotes.ts'
+import type { Customer } from '../customers.ts'
+import type { Invoice, InvoiceBalance, InvoiceLine } from '../invoices.ts'
+import type { Payment } from '../payments.ts'
 
 export function escapeHtml(value: unknown): string {
   return String(value ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!)

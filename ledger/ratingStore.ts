@@ -1,0 +1,62 @@
+// The ledger's port for rating: what rating stores here (price definitions in plans and
+// contracts, contract terms, each invoice's rating record) and the narrow views it reads and
+// writes through. Rating imports ledger types and functions from this module only, never a
+// repository file, `schema/` or `http/`.
+//
+// Price definitions, terms and rating records are rating's language (rating/compute's zod
+// schemas), and the ledger may import only platform (DESIGN's folder table). So the ledger is
+// given rating's rules as `RatingDocuments` where it is constructed (app/stores.ts) and applies
+// them where it stores: plans.create, contracts.create, contracts.addPhase and a draft's
+// rating record. What comes back out was checked going in; rating reads it as JSON and parses
+// it with its own schema where it computes (README "Documents rating owns").
+import type { BillableMetricRepository } from './billableMetrics.ts'
+import type { ContractRepository } from './contracts.ts'
+import type { CustomerRepository } from './customers.ts'
+import type { InvoiceDraftStore } from './invoiceDrafts.ts'
+import type { InvoiceRepository } from './invoices.ts'
+import type { PlanRepository } from './plans.ts'
+import type { ProductRepository } from './products.ts'
+
+export type { Cadence, Contract, CreateContractInput, ItemOverride } from './contracts.ts'
+export { applyOverrides, notFoundAt } from './contracts.ts'
+export type { Customer } from './customers.ts'
+export type { ContractRatingSession, DraftInvoice, DraftOutcome } from './invoiceDrafts.ts'
+export type { Invoice, InvoiceLine, NewInvoiceLine } from './invoices.ts'
+export { invoiceStateError } from './invoices.ts'
+export type { Plan } from './plans.ts'
+export type { Product } from './products.ts'
+export type { ContractItem } from './schema/plans.ts'
+export type { ContractOverride, ContractPhase, ContractTerms } from './schema/contracts.ts'
+export type { InvoiceStatus, LineTiming } from './schema/invoices.ts'
+// A reissue answers the new draft as every invoice endpoint does.
+export { invoiceToJson } from './http/invoiceJson.ts'
+
+/**
+ * Rating's rules for the JSON documents the ledger keeps for it. Each throws a TallyError
+ * (422 `invalid_price_definition` and the like) whose details name `field` and the path
+ * inside the document (`phases[0].items[1].price.tiers[2].up_to`); each returns nothing,
+ * since the ledger stores the JSON as given.
+ */
+export interface RatingDocuments {
+  price(value: unknown, field: string): void
+  terms(value: unknown, field: string): void
+  /** An invoice's rating record, written by rating runs and reissues. */
+  ratingRecord(value: unknown): void
+}
+
+/** What a rating run and a reissue read and write: contracts, their products, invoices and drafts. */
+export interface RatingStore {
+  contracts: Pick<ContractRepository, 'get' | 'list'>
+  products: Pick<ProductRepository, 'getMany'>
+  invoices: Pick<InvoiceRepository, 'get' | 'lines' | 'statusesForContracts'>
+  invoiceDrafts: InvoiceDraftStore
+}
+
+/** What the catalogue routes (products, plans, contracts) read and write. */
+export interface CatalogStore {
+  customers: Pick<CustomerRepository, 'get'>
+  billableMetrics: Pick<BillableMetricRepository, 'get'>
+  products: ProductRepository
+  plans: PlanRepository
+  contracts: ContractRepository
+}

@@ -1,0 +1,68 @@
+// What a rating stores on its invoice (`rating_input`): every item with its price, usage and
+// proration, the rateInvoice input and the adjustments, so `explain` re-derives the total and
+// the next run prices late usage of a finalized period with the price it was billed at. The
+// ledger refuses a record this schema rejects (ratingDocuments.ts), and readRatingRecord
+// parses one back, so neither side reads it by casting.
+import { z } from 'zod'
+import type { Invoice } from '../../ledger/ratingStore.ts'
+
+const span = z.object({ start: z.string(), end: z.string() })
+
+const recordedUsage = z.object({
+  quantity: z.string().optional(),
+  quantities: z.array(z.object({ dimensions: z.record(z.string(), z.string()), quantity: z.string() })).optional(),
+})
+
+/** A price definition as the contract held it: rating parses it with the pricing schema where it rates. */
+const storedPrice = z.record(z.string(), z.unknown())
+
+const recordedItem = z.object({
+  id: z.string(),
+  timing: z.enum(['in_advance', 'in_arrears']),
+  product_id: z.string(),
+  product_name: z.string(),
+  price: storedPrice,
+  price_version: z.string(),
+  period: span,
+  segment: span,
+  metric: z.object({ name: z.string(), version: z.number().int(), start: z.string(), end: z.string() }).nullable(),
+  usage: recordedUsage,
+  proration: z.object({ period_start: z.string(), period_end: z.string(), active_start: z.string(), active_end: z.string() }).nullable(),
+  amount: z.string(),
+})
+
+const recordedAdjustment = z.object({
+  of_invoice: z.string(),
+  of_billing_date: z.string(),
+  item_id: z.string(),
+  product_name: z.string(),
+  previous_usage: recordedUsage,
+  usage: recordedUsage,
+  previous_amount: z.string(),
+  amount: z.string(),
+  delta: z.string(),
+})
+
+export const ratingRecordSchema = z.object({
+  version: z.literal(1),
+  billing_date: z.string(),
+  period_index: z.number().int(),
+  currency: z.string(),
+  rounding_mode: z.enum(['half_up', 'half_even']),
+  items: z.array(recordedItem),
+  /** The rateInvoice input (items as flat fees), null when nothing but adjustments is billed. */
+  invoice: z.record(z.string(), z.unknown()).nullable(),
+  invoice_amount: z.string(),
+  adjustments: z.array(recordedAdjustment),
+})
+
+export type RatingRecord = z.infer<typeof ratingRecordSchema>
+export type RecordedItem = RatingRecord['items'][number]
+export type RecordedAdjustment = RatingRecord['adjustments'][number]
+
+/** The record an invoice was rated with; an unreadable one is a defect, reported with the invoice id. */
+export function readRatingRecord(invoice: Pick<Invoice, 'id' | 'ratingInput'>): RatingRecord {
+  const parsed = ratingRecordSchema.safeParse(invoice.ratingInput)
+  if (!parsed.success) throw new Error(`invoice ${invoice.id} has a rating record rating cannot read: ${parsed.error.message}`)
+  return parsed.data
+}
