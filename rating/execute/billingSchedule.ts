@@ -27,7 +27,7 @@ export interface ActivePeriod {
   active: Span
 }
 
-export interface BillingEvent {
+export interface ScheduledInvoice {
   /** 0 for the opening invoice; the invoice's position in the contract's schedule. */
   index: number
   billingDate: string
@@ -43,7 +43,7 @@ function activePart(s: Schedule, j: number, period: Span): ActivePeriod | null {
 }
 
 /** Invoice j from its arrears period P_{j-1} (null for j = 0) and its advance period P_j. */
-function eventOf(s: Schedule, j: number, arrearsPeriod: Span | null, advancePeriod: Span): BillingEvent | null {
+function scheduledAt(s: Schedule, j: number, arrearsPeriod: Span | null, advancePeriod: Span): ScheduledInvoice | null {
   const advance = activePart(s, j, advancePeriod)
   if (arrearsPeriod === null) return { index: 0, billingDate: s.startDate, arrears: null, advance }
   const arrears = activePart(s, j - 1, arrearsPeriod)
@@ -52,22 +52,22 @@ function eventOf(s: Schedule, j: number, arrearsPeriod: Span | null, advancePeri
 }
 
 /** The j-th invoice of the schedule, or null when the contract has ended before it. */
-export function billingEvent(s: Schedule, j: number): BillingEvent | null {
-  if (j === 0) return eventOf(s, 0, null, periodsFrom(s, 0).next().value)
+export function scheduledInvoice(s: Schedule, j: number): ScheduledInvoice | null {
+  if (j === 0) return scheduledAt(s, 0, null, periodsFrom(s, 0).next().value)
   const periods = periodsFrom(s, j - 1)
-  return eventOf(s, j, periods.next().value, periods.next().value)
+  return scheduledAt(s, j, periods.next().value, periods.next().value)
 }
 
-/** Events whose billing date passes `isDue`, in order, at most `limit` of them. */
-export function dueEvents(s: Schedule, isDue: (billingDate: string) => boolean, limit = 240): BillingEvent[] {
-  const out: BillingEvent[] = []
+/** Scheduled invoices whose billing date passes `isDue`, in order, at most `limit` of them. */
+export function dueInvoices(s: Schedule, isDue: (billingDate: string) => boolean, limit = 240): ScheduledInvoice[] {
+  const out: ScheduledInvoice[] = []
   const periods = periodsFrom(s)
   let arrearsPeriod: Span | null = null
   for (let j = 0; out.length < limit; j++) {
     const advancePeriod = periods.next().value
-    const event = eventOf(s, j, arrearsPeriod, advancePeriod)
-    if (event === null || !isDue(event.billingDate)) break
-    out.push(event)
+    const scheduled = scheduledAt(s, j, arrearsPeriod, advancePeriod)
+    if (scheduled === null || !isDue(scheduled.billingDate)) break
+    out.push(scheduled)
     arrearsPeriod = advancePeriod
   }
   return out

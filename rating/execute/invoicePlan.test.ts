@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { Contract, Product } from '../../ledger/ratingStore.ts'
-import { billingEvent, type Schedule } from './billingSchedule.ts'
+import { scheduledInvoice, type Schedule } from './billingSchedule.ts'
 import { canonicalJson, phaseSegments, planInvoice, priceVersionOf, prorationOf } from './invoicePlan.ts'
 
 const FEE = { model: 'flat_fee', currency: 'USD', amount: '31.00' }
@@ -22,7 +22,7 @@ function contract(over: Partial<Contract>): Contract {
   }
 }
 const scheduleOf = (c: Contract): Schedule => ({ startDate: c.startDate, endDate: c.endDate, cadence: c.cadence, anchorDay: c.anchorDay, renewal: c.renewal })
-const plan = (c: Contract, j: number) => planInvoice(c, products, billingEvent(scheduleOf(c), j)!)
+const plan = (c: Contract, j: number) => planInvoice(c, products, scheduledInvoice(scheduleOf(c), j)!)
 const window = (m: { start: Date; end: Date } | null) => m && [m.start.toISOString(), m.end.toISOString()]
 
 describe('invoice plan', () => {
@@ -95,6 +95,6 @@ describe('invoice plan', () => {
   })
 
   it('refuses a contract whose product is missing', () => {
-    expect(() => planInvoice(contract({ phases: [{ start_date: '2026-10-01', items: [{ product_id: 'gone', billing: 'in_advance', price: FEE }] }] }), products, billingEvent(scheduleOf(contract({})), 0)!)).toThrow(/product gone/)
+    expect(() => planInvoice(contract({ phases: [{ start_date: '2026-10-01', items: [{ product_id: 'gone', billing: 'in_advance', price: FEE }] }] }), products, scheduledInvoice(scheduleOf(contract({})), 0)!)).toThrow(/product gone/)
   })
 })

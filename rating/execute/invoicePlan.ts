@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto'
 import type { Contract, ContractPhase, Product } from '../../ledger/ratingStore.ts'
 import type { Span } from '../compute/calendar/billingPeriods.ts'
 import { zonedSpan } from '../compute/calendar/zonedBoundary.ts'
-import type { ActivePeriod, BillingEvent } from './billingSchedule.ts'
+import type { ActivePeriod, ScheduledInvoice } from './billingSchedule.ts'
 import { isWhole } from './billingSchedule.ts'
 
 export interface PlannedItem {
@@ -79,10 +79,10 @@ function itemsFor(contract: Contract, products: Map<string, Product>, part: Acti
 }
 
 /** Every item of one invoice: arrears first, then advance. */
-export function planInvoice(contract: Contract, products: Map<string, Product>, event: BillingEvent): PlannedItem[] {
+export function planInvoice(contract: Contract, products: Map<string, Product>, scheduled: ScheduledInvoice): PlannedItem[] {
   return [
-    ...(event.arrears ? itemsFor(contract, products, event.arrears, 'in_arrears') : []),
-    ...(event.advance ? itemsFor(contract, products, event.advance, 'in_advance') : []),
+    ...(scheduled.arrears ? itemsFor(contract, products, scheduled.arrears, 'in_arrears') : []),
+    ...(scheduled.advance ? itemsFor(contract, products, scheduled.advance, 'in_advance') : []),
   ]
 }
 

@@ -2,7 +2,7 @@
 // Europe/Paris and starts mid-month, so proration and the zoned metric window both show.
 import { describe, expect, it } from 'vitest'
 import type { Contract, Product } from '../../ledger/ratingStore.ts'
-import { billingEvent, type Schedule } from './billingSchedule.ts'
+import { scheduledInvoice, type Schedule } from './billingSchedule.ts'
 import { planInvoice } from './invoicePlan.ts'
 import { priceInvoice, rateItem, usageFields, type PriceInvoiceInput } from './priceInvoice.ts'
 import type { CustomerUsage } from './quantitySource.ts'
@@ -25,8 +25,8 @@ const schedule: Schedule = { startDate: contract.startDate, endDate: null, caden
 const usage = (quantity: string): CustomerUsage => ({ quantity, rows: [] })
 
 function price(j: number, calls: string | undefined, previous: PriceInvoiceInput['previous'] = null) {
-  const event = billingEvent(schedule, j)!
-  return priceInvoice({ contract, event, items: planInvoice(contract, products, event), usageOf: () => (calls === undefined ? undefined : usage(calls)), credits: [], previous })
+  const scheduled = scheduledInvoice(schedule, j)!
+  return priceInvoice({ contract, scheduled, items: planInvoice(contract, products, scheduled), usageOf: () => (calls === undefined ? undefined : usage(calls)), credits: [], previous })
 }
 const amounts = (p: ReturnType<typeof price>) => p.lines.map((l) => [l.timing, l.kind, l.quantity, l.amount, l.periodStart, l.periodEnd])
 

@@ -17,7 +17,7 @@ import { DIMENSIONAL_MODELS, parsePriceDefinition } from '../compute/priceDefini
 import { parseInvoiceInput, rateInvoice } from '../compute/rateInvoice.ts'
 import { ratePriceLines } from '../compute/ratePrice.ts'
 import { formatMoney } from '../compute/rounding.ts'
-import type { BillingEvent } from './billingSchedule.ts'
+import type { ScheduledInvoice } from './billingSchedule.ts'
 import { canonicalJson, prorationOf, type PlannedItem } from './invoicePlan.ts'
 import type { CustomerUsage } from './quantitySource.ts'
 import type { RatingRecord, RecordedAdjustment, RecordedItem } from './ratingRecord.ts'
@@ -32,7 +32,7 @@ export interface PricedInvoice {
 
 export interface PriceInvoiceInput {
   contract: Contract
-  event: BillingEvent
+  scheduled: ScheduledInvoice
   items: PlannedItem[]
   /** Usage of a metered item (undefined: no usage). */
   usageOf: (item: PlannedItem) => CustomerUsage | undefined
@@ -76,7 +76,7 @@ function line(position: number, fields: Partial<NewInvoiceLine> & Pick<NewInvoic
 }
 
 export function priceInvoice(input: PriceInvoiceInput): PricedInvoice {
-  const { contract, event } = input
+  const { contract, scheduled } = input
   const currency = resolveCurrency(contract.currency)
   const mode = contract.terms.rounding_mode ?? 'half_up'
   const lines: NewInvoiceLine[] = []
@@ -128,14 +128,14 @@ export function priceInvoice(input: PriceInvoiceInput): PricedInvoice {
   let creditDraws: { id: string; drawn: string }[] = []
   if (recorded.length > 0) {
     const terms = contract.terms
-    const arrearsProration = event.arrears && (event.arrears.active.start !== event.arrears.period.start || event.arrears.active.end !== event.arrears.period.end)
-      ? { period_start: event.arrears.period.start, period_end: event.arrears.period.end, active_start: event.arrears.active.start, active_end: event.arrears.active.end }
+    const arrearsProration = scheduled.arrears && (scheduled.arrears.active.start !== scheduled.arrears.period.start || scheduled.arrears.active.end !== scheduled.arrears.period.end)
+      ? { period_start: scheduled.arrears.period.start, period_end: scheduled.arrears.period.end, active_start: scheduled.arrears.active.start, active_end: scheduled.arrears.active.end }
       : undefined
     invoice = {
       currency: contract.currency,
       rounding_mode: mode,
-      as_of: event.billingDate,
-      period_index: event.index,
+      as_of: scheduled.billingDate,
+      period_index: scheduled.index,
       ...(arrearsProration ? { proration: arrearsProration } : {}),
       lines: recorded.map((r) => ({
         id: r.id,
@@ -143,8 +143,8 @@ export function priceInvoice(input: PriceInvoiceInput): PricedInvoice {
         price: { model: 'flat_fee', currency: contract.currency, amount: r.amount, prorate: false, description: r.product_name },
       })),
       // A commitment and a maximum are per period of usage: only invoices that bill one apply them.
-      ...(event.arrears && terms.commitment ? { commitment: terms.commitment } : {}),
-      ...(event.arrears && terms.maximum_spend !== undefined ? { maximum_spend: terms.maximum_spend } : {}),
+      ...(scheduled.arrears && terms.commitment ? { commitment: terms.commitment } : {}),
+      ...(scheduled.arrears && terms.maximum_spend !== undefined ? { maximum_spend: terms.maximum_spend } : {}),
       discounts: terms.discounts ?? [],
       credits: input.credits,
     }
@@ -205,8 +205,8 @@ export function priceInvoice(input: PriceInvoiceInput): PricedInvoice {
   const total = formatMoney(invoiceAmount.plus(sum(adjustments.map((a) => new Dec(a.delta)))), currency)
   const record: RatingRecord = {
     version: 1,
-    billing_date: event.billingDate,
-    period_index: event.index,
+    billing_date: scheduled.billingDate,
+    period_index: scheduled.index,
     currency: contract.currency,
     rounding_mode: mode,
     items: recorded,

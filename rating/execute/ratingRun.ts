@@ -17,10 +17,10 @@ import { Dec } from '../compute/decimal.ts'
 import { addDays } from '../compute/calendar/calendarDate.ts'
 import { startOfDay } from '../compute/calendar/zonedBoundary.ts'
 import { formatMoney } from '../compute/rounding.ts'
-import { billingEvent, dueEvents, type BillingEvent } from './billingSchedule.ts'
+import { scheduledInvoice, dueInvoices, type ScheduledInvoice } from './billingSchedule.ts'
 import { planInvoice } from './invoicePlan.ts'
 import type { QuantitySource } from './quantitySource.ts'
-import { fetchUsage, rateEvent, remember, type Work } from './rateEvent.ts'
+import { fetchUsage, rateScheduledInvoice, remember, type Work } from './rateScheduledInvoice.ts'
 
 export interface RatingRunOptions {
   orgId?: string
@@ -139,22 +139,22 @@ export async function runRating(deps: RatingDeps, opts: RatingRunOptions): Promi
           for (const w of work) {
             const missing = fetched.failure(contract, [...w.items, ...(w.previous?.items ?? [])])
             if (missing !== undefined) {
-              summary.skipped.push({ contractId: contract.id, billingDate: w.event.billingDate, reason: missing })
+              summary.skipped.push({ contractId: contract.id, billingDate: w.scheduled.billingDate, reason: missing })
               // Later invoices draw credits after this one: stop here for this contract.
               break
             }
             const now = deps.clock.now()
-            const rated = await rateEvent({ session, contract, work: w, known, usageFor: (metric) => fetched.usageFor(contract, metric), graceHours: opts.graceHours, now })
+            const rated = await rateScheduledInvoice({ session, contract, work: w, known, usageFor: (metric) => fetched.usageFor(contract, metric), graceHours: opts.graceHours, now })
             if (rated.kind === 'final') {
               summary.invoices.alreadyFinal++
               continue
             }
             if (rated.kind === 'voided') {
-              summary.skipped.push({ contractId: contract.id, billingDate: w.event.billingDate, reason: 'period_voided' })
+              summary.skipped.push({ contractId: contract.id, billingDate: w.scheduled.billingDate, reason: 'period_voided' })
               continue
             }
             if (rated.kind === 'nothing') {
-              if (!rated.current) summary.skipped.push({ contractId: contract.id, billingDate: w.event.billingDate, reason: 'nothing to bill' })
+              if (!rated.current) summary.skipped.push({ contractId: contract.id, billingDate: w.scheduled.billingDate, reason: 'nothing to bill' })
               continue
             }
             let invoice = rated.invoice
@@ -205,37 +205,37 @@ function planContract(
   summary: RatingSummary,
 ): Work[] {
   const schedule = { startDate: contract.startDate, endDate: contract.endDate, cadence: contract.cadence, anchorDay: contract.anchorDay, renewal: contract.renewal }
-  const events = dueEvents(schedule, (date) => startOfDay(date, contract.timeZone).getTime() <= opts.asOf.getTime())
+  const due = dueInvoices(schedule, (date) => startOfDay(date, contract.timeZone).getTime() <= opts.asOf.getTime())
   const work: Work[] = []
-  for (const event of events) {
-    if (!inPeriod(event.billingDate)) continue
-    const status = statuses.get(`${contract.id}|${event.billingDate}`)
+  for (const scheduled of due) {
+    if (!inPeriod(scheduled.billingDate)) continue
+    const status = statuses.get(`${contract.id}|${scheduled.billingDate}`)
     // A void may mean "do not bill this": a voided period is billed again only by a reissue.
     if (status === 'void') {
-      summary.skipped.push({ contractId: contract.id, billingDate: event.billingDate, reason: 'period_voided' })
+      summary.skipped.push({ contractId: contract.id, billingDate: scheduled.billingDate, reason: 'period_voided' })
       continue
     }
     if (status !== undefined && FINAL.has(status)) {
       summary.invoices.alreadyFinal++
       continue
     }
-    work.push(planEvent(contract, products, event, (billingDate) => statuses.get(`${contract.id}|${billingDate}`)))
+    work.push(planWork(contract, products, scheduled, (billingDate) => statuses.get(`${contract.id}|${billingDate}`)))
   }
   return work
 }
 
 /**
- * The items of one billing event, and the previous invoice's metered arrears items when that
+ * The items of one scheduled invoice, and the previous invoice's metered arrears items when that
  * invoice is final (late usage on it is billed as an adjustment). `statusOf` gives the live
  * invoice's status of a billing date ('void' when there is none but a void one).
  */
-export function planEvent(contract: Contract, products: Map<string, Product>, event: BillingEvent, statusOf: (billingDate: string) => string | undefined): Work {
+export function planWork(contract: Contract, products: Map<string, Product>, scheduled: ScheduledInvoice, statusOf: (billingDate: string) => string | undefined): Work {
   const schedule = { startDate: contract.startDate, endDate: contract.endDate, cadence: contract.cadence, anchorDay: contract.anchorDay, renewal: contract.renewal }
-  const prevEvent = event.index > 0 ? billingEvent(schedule, event.index - 1) : null
-  const prevStatus = prevEvent ? statusOf(prevEvent.billingDate) : undefined
+  const prevScheduled = scheduled.index > 0 ? scheduledInvoice(schedule, scheduled.index - 1) : null
+  const prevStatus = prevScheduled ? statusOf(prevScheduled.billingDate) : undefined
   const previous =
-    prevEvent && (prevStatus === 'finalized' || prevStatus === 'paid')
-      ? { billingDate: prevEvent.billingDate, items: planInvoice(contract, products, prevEvent).filter((i) => i.timing === 'in_arrears' && i.metric) }
+    prevScheduled && (prevStatus === 'finalized' || prevStatus === 'paid')
+      ? { billingDate: prevScheduled.billingDate, items: planInvoice(contract, products, prevScheduled).filter((i) => i.timing === 'in_arrears' && i.metric) }
       : null
-  return { event, items: planInvoice(contract, products, event), previous }
+  return { scheduled, items: planInvoice(contract, products, scheduled), previous }
 }

@@ -1,7 +1,7 @@
 // Re-bills the period of a void invoice (POST /v1/invoices/:id/reissue): rates the same
 // contract billing date now, with today's usage (the same QuantitySource as a run) and the
-// contract's current prices, through the rating run's own steps (planEvent, fetchUsage,
-// rateEvent), and writes a NEW draft naming the void invoice in `replaces_invoice_id`. The
+// contract's current prices, through the rating run's own steps (planWork, fetchUsage,
+// rateScheduledInvoice), and writes a NEW draft naming the void invoice in `replaces_invoice_id`. The
 // void invoice never changes (it keeps its number); the draft follows the normal lifecycle.
 //
 // Idempotent in the database: the work is done under the contract's row lock, which finds a
@@ -10,10 +10,10 @@
 import { invoiceStateError, type Invoice, type RatingStore } from '../../ledger/ratingStore.ts'
 import type { Clock } from '../../platform/clock.ts'
 import { ConflictError, TallyError, UnavailableError } from '../../platform/errors.ts'
-import { billingEvent } from './billingSchedule.ts'
+import { scheduledInvoice } from './billingSchedule.ts'
 import type { QuantitySource } from './quantitySource.ts'
-import { fetchUsage, liveInvoice, rateEvent } from './rateEvent.ts'
-import { planEvent, productsOf } from './ratingRun.ts'
+import { fetchUsage, liveInvoice, rateScheduledInvoice } from './rateScheduledInvoice.ts'
+import { planWork, productsOf } from './ratingRun.ts'
 
 export interface ReissueDeps {
   ledger: RatingStore
@@ -41,8 +41,8 @@ export async function reissueInvoice(deps: ReissueDeps, orgId: string, invoiceId
 
   const contract = await ledger.contracts.get(orgId, voided.contractId)
   const schedule = { startDate: contract.startDate, endDate: contract.endDate, cadence: contract.cadence, anchorDay: contract.anchorDay, renewal: contract.renewal }
-  const event = billingEvent(schedule, voided.periodIndex)
-  if (event?.billingDate !== voided.billingDate) {
+  const scheduled = scheduledInvoice(schedule, voided.periodIndex)
+  if (scheduled?.billingDate !== voided.billingDate) {
     throw new ConflictError('invoice_not_reissuable', `contract ${contract.id} no longer bills period ${voided.periodIndex} on ${voided.billingDate}`, {
       hint: 'Bill the charges with the next rating run of the contract, or correct them with an adjustment.',
     })
@@ -51,7 +51,7 @@ export async function reissueInvoice(deps: ReissueDeps, orgId: string, invoiceId
   for (const s of await ledger.invoices.statusesForContracts([contract.id])) {
     if (s.status !== 'void' || !statuses.has(s.billingDate)) statuses.set(s.billingDate, s.status)
   }
-  const work = planEvent(contract, await productsOf(ledger, [contract]), event, (billingDate) => statuses.get(billingDate))
+  const work = planWork(contract, await productsOf(ledger, [contract]), scheduled, (billingDate) => statuses.get(billingDate))
   const fetched = await fetchUsage(deps.quantities, [{ contract, items: [...work.items, ...(work.previous?.items ?? [])] }])
   const failed = fetched.failure(contract, [...work.items, ...(work.previous?.items ?? [])])
   if (failed !== undefined) throw new UnavailableError('metric_unavailable', `invoice ${invoiceId} was not reissued: ${failed}`, 30)
@@ -66,7 +66,7 @@ export async function reissueInvoice(deps: ReissueDeps, orgId: string, invoiceId
         hint: `Correct invoice ${live.id} instead (void and reissue it, or a credit note).`,
       })
     }
-    const rated = await rateEvent({ session, contract, work, known, usageFor: (metric) => fetched.usageFor(contract, metric), graceHours: deps.graceHours, now: deps.clock.now(), replaces: voided })
+    const rated = await rateScheduledInvoice({ session, contract, work, known, usageFor: (metric) => fetched.usageFor(contract, metric), graceHours: deps.graceHours, now: deps.clock.now(), replaces: voided })
     if (rated.kind === 'nothing') {
       throw new ConflictError('nothing_to_bill', `billing date ${voided.billingDate} of contract ${contract.id} has nothing to bill now; no invoice was written`, {
         hint: 'Nothing is owed for the period with the current prices and usage; the void invoice stays as it is.',

@@ -1,19 +1,19 @@
 // The per-contract steps a rating run and a reissue share, so a reissued invoice is priced
 // exactly as a run would price it: fetch usage (one metric run per metric version and period
-// for every customer that needs it), then, under the contract's lock, price one billing event
+// for every customer that needs it), then, under the contract's lock, price one scheduled invoice
 // and write its draft.
 import type { Contract, ContractRatingSession, Invoice } from '../../ledger/ratingStore.ts'
 import { addDays } from '../compute/calendar/calendarDate.ts'
 import { startOfDay } from '../compute/calendar/zonedBoundary.ts'
 import { Dec } from '../compute/decimal.ts'
-import type { BillingEvent } from './billingSchedule.ts'
+import type { ScheduledInvoice } from './billingSchedule.ts'
 import type { PlannedItem } from './invoicePlan.ts'
 import { priceInvoice } from './priceInvoice.ts'
 import { runKey, type CustomerUsage, type QuantitySource } from './quantitySource.ts'
 import { readRatingRecord, type RecordedAdjustment, type RecordedItem } from './ratingRecord.ts'
 
 export interface Work {
-  event: BillingEvent
+  scheduled: ScheduledInvoice
   items: PlannedItem[]
   /** The previous invoice's arrears items to re-check, when it is final. */
   previous: { billingDate: string; items: PlannedItem[] } | null
@@ -93,13 +93,13 @@ export function remember(known: Invoice[], invoice: Invoice): void {
   else known.push(invoice)
 }
 
-/** Prices one billing event of a contract and writes its draft; call under the contract's lock. */
-export async function rateEvent(input: RateEventInput): Promise<RatedEvent> {
+/** Prices one scheduled invoice of a contract and writes its draft; call under the contract's lock. */
+export async function rateScheduledInvoice(input: RateEventInput): Promise<RatedEvent> {
   const { contract, work: w, known } = input
-  const current = liveInvoice(known, w.event.billingDate)
+  const current = liveInvoice(known, w.scheduled.billingDate)
   if (current && current.status !== 'draft') return { kind: 'final', invoice: current }
   if (!current && !input.replaces) {
-    const voided = known.find((i) => i.billingDate === w.event.billingDate && i.status === 'void')
+    const voided = known.find((i) => i.billingDate === w.scheduled.billingDate && i.status === 'void')
     if (voided) return { kind: 'voided', invoice: voided }
   }
   // Late usage is checked against the live invoice of the previous period (a replacement, never the void one).
@@ -107,10 +107,10 @@ export async function rateEvent(input: RateEventInput): Promise<RatedEvent> {
   const usageOf = (item: { metric?: MetricRef | null }) => (item.metric ? input.usageFor(item.metric) : undefined)
   const priced = priceInvoice({
     contract,
-    event: w.event,
+    scheduled: w.scheduled,
     items: w.items,
     usageOf,
-    credits: creditBalances(contract, known, w.event.billingDate),
+    credits: creditBalances(contract, known, w.scheduled.billingDate),
     previous: prevInvoice
       ? { invoiceId: prevInvoice.id, billingDate: prevInvoice.billingDate, record: readRatingRecord(prevInvoice), usageOf: (item: RecordedItem) => usageOf(item) }
       : null,
@@ -118,22 +118,22 @@ export async function rateEvent(input: RateEventInput): Promise<RatedEvent> {
   if (priced.lines.length === 0) return { kind: 'nothing', current }
   // A replacement's grace period runs from its reissue, not from the long-past billing date,
   // so it can be reviewed before the next run finalizes it; runs read the reissue time back.
-  const billedAt = startOfDay(w.event.billingDate, contract.timeZone)
+  const billedAt = startOfDay(w.scheduled.billingDate, contract.timeZone)
   const reissuedAt = input.replaces ? input.now : current?.replacesInvoiceId ? new Date(current.createdAt) : null
   const graceFrom = reissuedAt && reissuedAt.getTime() > billedAt.getTime() ? reissuedAt : billedAt
   const graceUntil = new Date(graceFrom.getTime() + input.graceHours * 3_600_000)
   const written = await input.session.writeDraft(
     {
       customerId: contract.customerId,
-      billingDate: w.event.billingDate,
-      periodIndex: w.event.index,
+      billingDate: w.scheduled.billingDate,
+      periodIndex: w.scheduled.index,
       currency: contract.currency,
       total: priced.total,
       contentHash: priced.contentHash,
       ratingInput: priced.record,
       creditDraws: priced.creditDraws,
       graceUntil,
-      dueDate: addDays(w.event.billingDate, contract.netTermsDays),
+      dueDate: addDays(w.scheduled.billingDate, contract.netTermsDays),
       lines: priced.lines,
       ...(input.replaces ? { replacesInvoiceId: input.replaces.id } : {}),
     },
