@@ -10,10 +10,10 @@ import type { Config } from '../platform/config/schema.ts'
 import { createKafka } from '../platform/kafka/kafkaClient.ts'
 import { ensureTopics } from '../platform/kafka/ensureTopics.ts'
 import type { Logger } from '../platform/logger.ts'
-import { createMetricsRegistry, type MetricsRegistry } from '../platform/metrics/metrics.ts'
+import { createTelemetry, type Telemetry } from '../platform/telemetry/telemetry.ts'
 import { buildApi } from './buildApi.ts'
 import { createClosers } from './closers.ts'
-import { withMetrics } from './metricsEndpoint.ts'
+import { withTelemetry } from './telemetryEndpoint.ts'
 import { buildMeteringServices, type MeteringServices } from './services.ts'
 import { lockEmbeddedData, openLedgerStore, openMeteringStore, type LedgerStore } from './stores.ts'
 
@@ -28,7 +28,7 @@ export interface GatewayShared {
   /** Stores opened by an enclosing root (createStreamingTally); this root does not close them. */
   ledgerStore?: LedgerStore
   metering?: MeteringServices
-  metrics?: MetricsRegistry
+  telemetry?: Telemetry
   clock?: Clock
 }
 
@@ -37,7 +37,7 @@ export async function createGateway(config: Config, logger: Logger, shared: Gate
   if (brokers === undefined) throw new Error('tally gateway needs TALLY_KAFKA_BROKERS (the gateway alone has no other place to put events)')
   const closers = createClosers(logger)
   try {
-    const metrics = shared.metrics ?? createMetricsRegistry()
+    const telemetry = shared.telemetry ?? createTelemetry()
     if (shared.ledgerStore === undefined) lockEmbeddedData(config, closers, { clickhouse: false, postgres: true })
     const ledgerStore = shared.ledgerStore ?? (await openLedgerStore(config, logger, closers))
     let metering = shared.metering
@@ -56,7 +56,7 @@ export async function createGateway(config: Config, logger: Logger, shared: Gate
       kafka,
       topic: config.kafkaTopic,
       logger,
-      metrics,
+      telemetry,
       compression: config.kafkaCompression,
       lingerMs: config.kafkaLingerMs,
       maxBatchEvents: config.kafkaMaxBatchEvents,
@@ -65,8 +65,8 @@ export async function createGateway(config: Config, logger: Logger, shared: Gate
     })
     closers.push('kafka sink', () => sink.close())
 
-    const api = buildApi({ config, logger, ledger: ledgerStore.ledger, database: ledgerStore.database, adminToken: ledgerStore.adminToken, clock: shared.clock ?? clockFromConfig(config), sink, metering, metrics })
-    return { app: withMetrics(api, metrics), close: () => closers.close() }
+    const api = buildApi({ config, logger, ledger: ledgerStore.ledger, database: ledgerStore.database, adminToken: ledgerStore.adminToken, clock: shared.clock ?? clockFromConfig(config), sink, metering, telemetry })
+    return { app: withTelemetry(api, telemetry), close: () => closers.close() }
   } catch (err) {
     await closers.close()
     throw err

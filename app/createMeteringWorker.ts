@@ -7,7 +7,7 @@ import type { Config } from '../platform/config/schema.ts'
 import { createKafka } from '../platform/kafka/kafkaClient.ts'
 import { ensureTopics } from '../platform/kafka/ensureTopics.ts'
 import type { Logger } from '../platform/logger.ts'
-import { createMetricsRegistry, PROMETHEUS_CONTENT_TYPE, type MetricsRegistry } from '../platform/metrics/metrics.ts'
+import { createTelemetry, PROMETHEUS_CONTENT_TYPE, type Telemetry } from '../platform/telemetry/telemetry.ts'
 import { createClosers } from './closers.ts'
 import { lockEmbeddedData, openMeteringStore } from './stores.ts'
 
@@ -24,7 +24,7 @@ export interface MeteringProcess {
 export interface MeteringShared {
   /** A handle opened by an enclosing root (createStreamingTally); not closed here. */
   clickhouse?: ClickHouseHandle
-  metrics?: MetricsRegistry
+  telemetry?: Telemetry
   /** Test hook between insert and offset commit (see MeteringWorkerOptions.afterInsert). */
   afterInsert?: (info: FlushInfo) => Promise<void> | void
 }
@@ -34,7 +34,7 @@ export async function createMeteringWorker(config: Config, logger: Logger, share
   if (brokers === undefined) throw new Error('tally metering needs TALLY_KAFKA_BROKERS (the worker consumes the events topic)')
   const closers = createClosers(logger)
   try {
-    const metrics = shared.metrics ?? createMetricsRegistry()
+    const telemetry = shared.telemetry ?? createTelemetry()
     if (shared.clickhouse === undefined) lockEmbeddedData(config, closers, { clickhouse: true, postgres: false })
     const clickhouse = shared.clickhouse ?? (await openMeteringStore(config, logger, closers))
 
@@ -59,7 +59,7 @@ export async function createMeteringWorker(config: Config, logger: Logger, share
       kafka,
       clickhouse,
       logger,
-      metrics,
+      telemetry,
       topic: config.kafkaTopic,
       deadLetterTopic: config.kafkaDeadLetterTopic,
       groupId: config.kafkaGroupId,
@@ -84,7 +84,7 @@ export async function createMeteringWorker(config: Config, logger: Logger, share
         return c.json({ status: 'unavailable', error: (err as Error).message }, 503)
       }
     })
-    app.get('/metrics', async (c) => c.body(await metrics.render(), 200, { 'content-type': PROMETHEUS_CONTENT_TYPE }))
+    app.get('/metrics', async (c) => c.body(await telemetry.render(), 200, { 'content-type': PROMETHEUS_CONTENT_TYPE }))
     return { app, clickhouse, failed: worker.failed, close: () => closers.close() }
   } catch (err) {
     await closers.close()

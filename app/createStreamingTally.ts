@@ -1,13 +1,13 @@
 // Composition root of `tally start` with TALLY_KAFKA_BROKERS: the gateway (Kafka sink) and a
 // metering worker in one process, sharing one ClickHouse handle (chDB allows one data
-// directory per process), one ledger and one metrics registry. The same code as
+// directory per process), one ledger and one telemetry registry. The same code as
 // `tally gateway` + `tally metering` run apart; only the sharing differs.
 import type { Hono } from 'hono'
 import type { ClickHouseHandle } from '../platform/clickhouse/openClickHouse.ts'
 import { clockFromConfig } from '../platform/clock.ts'
 import type { Config } from '../platform/config/schema.ts'
 import type { Logger } from '../platform/logger.ts'
-import { createMetricsRegistry } from '../platform/metrics/metrics.ts'
+import { createTelemetry } from '../platform/telemetry/telemetry.ts'
 import { createClosers } from './closers.ts'
 import { createGateway } from './createGateway.ts'
 import { createMeteringWorker } from './createMeteringWorker.ts'
@@ -29,16 +29,16 @@ export async function createStreamingTally(config: Config, logger: Logger, opts:
   const closers = createClosers(logger)
   try {
     lockEmbeddedData(config, closers, { clickhouse: true, postgres: true })
-    const metrics = createMetricsRegistry()
+    const telemetry = createTelemetry()
     const clickhouse = await openMeteringStore(config, logger, closers)
     const ledgerStore = await openLedgerStore(config, logger, closers)
-    const worker = await createMeteringWorker(config, logger, { clickhouse, metrics })
+    const worker = await createMeteringWorker(config, logger, { clickhouse, telemetry })
     closers.push('metering worker', () => worker.close())
     // The one place this process decides what time it is (TALLY_CLOCK or the machine's).
     const clock = clockFromConfig(config)
     // Built once: the gateway's routes and the scheduled jobs share them.
     const metering = buildMeteringServices(clickhouse, ledgerStore.ledger)
-    const gateway = await createGateway(config, logger, { metering, ledgerStore, metrics, clock })
+    const gateway = await createGateway(config, logger, { metering, ledgerStore, telemetry, clock })
     closers.push('gateway', () => gateway.close())
     // The same scheduled jobs as `tally scheduler` (createTally's option), closed before the gateway.
     if (opts.scheduler === true) startScheduledJobs({ config, logger, ledger: ledgerStore.ledger, database: ledgerStore.database, quantities: metering.quantities, clock, closers })

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { UnavailableError } from '../../platform/errors.ts'
 import { createKafka } from '../../platform/kafka/kafkaClient.ts'
-import { createMetricsRegistry } from '../../platform/metrics/metrics.ts'
+import { createTelemetry } from '../../platform/telemetry/telemetry.ts'
 import { generatedEvents } from '../../test/support/kafkaEvents.ts'
 import { createTestTopics, type TestTopics } from '../../test/support/kafkaTestTopics.ts'
 import { createKafkaEventSink } from './kafkaEventSink.ts'
@@ -20,12 +20,12 @@ afterAll(async () => {
 
 describe('KafkaEventSink', () => {
   it('acks concurrent single-event writes in few sends, keyed by event id', async () => {
-    const metrics = createMetricsRegistry()
-    const sink = await createKafkaEventSink({ kafka: topics.kafka, topic: topics.events, logger: topics.logger, metrics })
+    const telemetry = createTelemetry()
+    const sink = await createKafkaEventSink({ kafka: topics.kafka, topic: topics.events, logger: topics.logger, telemetry })
     const events = generatedEvents({ orgId: 'org-s', count: 2_000, prefix: 'single' })
     await Promise.all(events.map((e) => sink.write([e])))
     await sink.close()
-    const text = await metrics.render()
+    const text = await telemetry.render()
     expect(text).toContain('tally_gateway_produced_events_total 2000')
     expect(Number(/tally_gateway_produce_batch_events_count (\d+)/.exec(text)?.[1])).toBeLessThan(50)
     expect(text).toContain('tally_gateway_produce_inflight_bytes 0')
@@ -53,8 +53,8 @@ describe('KafkaEventSink', () => {
   })
 
   it('refuses writes past the in-flight byte bound with event_bus_unavailable instead of queueing them', async () => {
-    const metrics = createMetricsRegistry()
-    const sink = await createKafkaEventSink({ kafka: topics.kafka, topic: topics.events, logger: topics.logger, metrics, maxInFlightBytes: 50_000, lingerMs: 20 })
+    const telemetry = createTelemetry()
+    const sink = await createKafkaEventSink({ kafka: topics.kafka, topic: topics.events, logger: topics.logger, telemetry, maxInFlightBytes: 50_000, lingerMs: 20 })
     const batches = Array.from({ length: 20 }, (_, i) => generatedEvents({ orgId: 'org-s', count: 100, prefix: `bp${i}` }))
     const results = await Promise.allSettled(batches.map((b) => sink.write(b)))
     await sink.close()
@@ -65,11 +65,11 @@ describe('KafkaEventSink', () => {
       expect((r as PromiseRejectedResult).reason).toBeInstanceOf(UnavailableError)
       expect((r as PromiseRejectedResult).reason).toMatchObject({ code: 'event_bus_unavailable', retryAfterSeconds: 1 })
     }
-    expect(await metrics.render()).toContain(`tally_gateway_produce_refused_events_total{reason="backpressure"} ${refused.length * 100}`)
+    expect(await telemetry.render()).toContain(`tally_gateway_produce_refused_events_total{reason="backpressure"} ${refused.length * 100}`)
   })
 
   it('fails to start against a broker that does not answer', async () => {
     const nowhere = createKafka({ brokers: ['127.0.0.1:1'], clientId: 'tally-test', logger: topics.logger })
-    await expect(createKafkaEventSink({ kafka: nowhere, topic: topics.events, logger: topics.logger, metrics: createMetricsRegistry() })).rejects.toThrow()
+    await expect(createKafkaEventSink({ kafka: nowhere, topic: topics.events, logger: topics.logger, telemetry: createTelemetry() })).rejects.toThrow()
   })
 })

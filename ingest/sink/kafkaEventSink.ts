@@ -25,14 +25,14 @@ import { encodeEventMessage, type EventMessage } from '../../metering/eventMessa
 import { UnavailableError } from '../../platform/errors.ts'
 import { createGroupCommitQueue } from '../../platform/groupCommit.ts'
 import type { Logger } from '../../platform/logger.ts'
-import { LATENCY_BUCKETS, SIZE_BUCKETS, type MetricsRegistry } from '../../platform/metrics/metrics.ts'
+import { LATENCY_BUCKETS, SIZE_BUCKETS, type Telemetry } from '../../platform/telemetry/telemetry.ts'
 import type { EventSink, SinkResult } from './eventSink.ts'
 
 export interface KafkaEventSinkOptions {
   kafka: Kafka
   topic: string
   logger: Logger
-  metrics: MetricsRegistry
+  telemetry: Telemetry
   compression?: 'none' | 'gzip'
   /** Wait of the first event of an idle sink for more (ms); default 2. */
   lingerMs?: number
@@ -64,15 +64,15 @@ export async function createKafkaEventSink(opts: KafkaEventSinkOptions): Promise
   const sendTimeoutMs = opts.sendTimeoutMs ?? 5_000
   const compression = opts.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None
   const log = opts.logger.child({ component: 'kafka-sink' })
-  const produced = opts.metrics.counter('tally_gateway_produced_events_total', 'Events acknowledged by Kafka (acks=all).')
-  const refused = opts.metrics.counter(
+  const produced = opts.telemetry.counter('tally_gateway_produced_events_total', 'Events acknowledged by Kafka (acks=all).')
+  const refused = opts.telemetry.counter(
     'tally_gateway_produce_refused_events_total',
     'Events answered 503 by the Kafka sink, by reason (backpressure, timeout, broker_error).',
     ['reason'],
   )
-  const latency = opts.metrics.histogram('tally_gateway_produce_latency_seconds', 'From a write entering the sink to the broker ack.', LATENCY_BUCKETS)
-  const sendSize = opts.metrics.histogram('tally_gateway_produce_batch_events', 'Events per send to the broker.', SIZE_BUCKETS)
-  const inFlight = opts.metrics.gauge('tally_gateway_produce_inflight_bytes', 'Bytes of events queued or in flight to the broker.')
+  const latency = opts.telemetry.histogram('tally_gateway_produce_latency_seconds', 'From a write entering the sink to the broker ack.', LATENCY_BUCKETS)
+  const sendSize = opts.telemetry.histogram('tally_gateway_produce_batch_events', 'Events per send to the broker.', SIZE_BUCKETS)
+  const inFlight = opts.telemetry.gauge('tally_gateway_produce_inflight_bytes', 'Bytes of events queued or in flight to the broker.')
 
   function newProducer(): Producer {
     return opts.kafka.producer({

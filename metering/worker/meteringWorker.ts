@@ -22,7 +22,7 @@ import { Partitioners } from 'kafkajs'
 import { isClickHouseUnavailable } from '../../platform/clickhouse/clickHouseErrors.ts'
 import type { ClickHouseHandle } from '../../platform/clickhouse/openClickHouse.ts'
 import type { Logger } from '../../platform/logger.ts'
-import { LATENCY_BUCKETS, SIZE_BUCKETS, type MetricsRegistry } from '../../platform/metrics/metrics.ts'
+import { LATENCY_BUCKETS, SIZE_BUCKETS, type Telemetry } from '../../platform/telemetry/telemetry.ts'
 import { createDrainSlot, kafkaPartitionSlot, type DrainSlot } from '../drainSlot.ts'
 import { DEAD_LETTER_HEADERS, ORG_HEADER } from '../eventMessage.ts'
 import { DEFAULT_DEDUP_WINDOW_DAYS } from '../storedEvents.ts'
@@ -41,7 +41,7 @@ export interface MeteringWorkerOptions {
   kafka: Kafka
   clickhouse: ClickHouseHandle
   logger: Logger
-  metrics: MetricsRegistry
+  telemetry: Telemetry
   topic: string
   deadLetterTopic: string
   groupId: string
@@ -80,17 +80,17 @@ export function createMeteringWorker(opts: MeteringWorkerOptions): MeteringWorke
   const heartbeatInterval = opts.heartbeatIntervalMs ?? Math.max(100, Math.floor(sessionTimeout / 10))
   const log = opts.logger.child({ component: 'metering-worker', group: opts.groupId })
   const m = {
-    messages: opts.metrics.counter('tally_metering_messages_total', 'Messages consumed, by outcome (inserted, duplicate, dead_letter).', ['outcome']),
-    dedupHits: opts.metrics.counter(
+    messages: opts.telemetry.counter('tally_metering_messages_total', 'Messages consumed, by outcome (inserted, duplicate, dead_letter).', ['outcome']),
+    dedupHits: opts.telemetry.counter(
       'tally_metering_dedup_hits_total',
       'Duplicates dropped, by where they were found (chunk: repeated in one flush; stored: already in events).',
       ['where'],
     ),
-    deadLetters: opts.metrics.counter('tally_metering_dead_letters_total', 'Messages dead-lettered, by error code.', ['code']),
-    flushRows: opts.metrics.histogram('tally_metering_flush_messages', 'Messages per flush.', SIZE_BUCKETS),
-    flushSeconds: opts.metrics.histogram('tally_metering_flush_seconds', 'Flush duration: insert, dead letters and offset commit.', LATENCY_BUCKETS),
-    lag: opts.metrics.gauge('tally_metering_consumer_lag', 'Messages behind the partition end after the last flush.', ['topic', 'partition']),
-    commitFailures: opts.metrics.counter('tally_metering_commit_failures_total', 'Offset commits refused (the partition moved in a rebalance).', ['topic']),
+    deadLetters: opts.telemetry.counter('tally_metering_dead_letters_total', 'Messages dead-lettered, by error code.', ['code']),
+    flushRows: opts.telemetry.histogram('tally_metering_flush_messages', 'Messages per flush.', SIZE_BUCKETS),
+    flushSeconds: opts.telemetry.histogram('tally_metering_flush_seconds', 'Flush duration: insert, dead letters and offset commit.', LATENCY_BUCKETS),
+    lag: opts.telemetry.gauge('tally_metering_consumer_lag', 'Messages behind the partition end after the last flush.', ['topic', 'partition']),
+    commitFailures: opts.telemetry.counter('tally_metering_commit_failures_total', 'Offset commits refused (the partition moved in a rebalance).', ['topic']),
   }
 
   const consumer: Consumer = opts.kafka.consumer({

@@ -7,7 +7,7 @@ import { createKafkaEventSink } from '../../ingest/sink/kafkaEventSink.ts'
 import { ensureTopics } from '../../platform/kafka/ensureTopics.ts'
 import { createKafka } from '../../platform/kafka/kafkaClient.ts'
 import { createLogger } from '../../platform/logger.ts'
-import { createMetricsRegistry } from '../../platform/metrics/metrics.ts'
+import { createTelemetry } from '../../platform/telemetry/telemetry.ts'
 import { SINGLE_BROKER_DURABILITY } from '../support/kafkaTestTopics.ts'
 import { BENCH_METRIC, BENCH_ORG } from './benchIds.ts'
 import { cpuSec, peakRssMB, serveChild } from './chdbChild.ts'
@@ -26,7 +26,7 @@ if (process.send !== undefined && process.argv.at(-1) === 'child') {
     await admin.connect()
     await ensureTopics({ admin, topics: [{ topic, partitions: 6 }], durability: SINGLE_BROKER_DURABILITY, logger })
     await admin.disconnect()
-    const sink = await createKafkaEventSink({ kafka, topic, logger, metrics: createMetricsRegistry() })
+    const sink = await createKafkaEventSink({ kafka, topic, logger, telemetry: createTelemetry() })
     const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner })
     await producer.connect()
     let batchNo = 0

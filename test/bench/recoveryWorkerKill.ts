@@ -20,7 +20,7 @@ import { parseArgs } from 'node:util'
 import { createKafkaEventSink } from '../../ingest/sink/kafkaEventSink.ts'
 import { createKafka } from '../../platform/kafka/kafkaClient.ts'
 import { createLogger } from '../../platform/logger.ts'
-import { createMetricsRegistry } from '../../platform/metrics/metrics.ts'
+import { createTelemetry } from '../../platform/telemetry/telemetry.ts'
 import { generatedEvents } from '../support/kafkaEvents.ts'
 import { createTestTopics, SINGLE_BROKER_KAFKA_ENV, TEST_KAFKA_BROKERS, type TestTopics } from '../support/kafkaTestTopics.ts'
 import { machineInfo } from './machine.ts'
@@ -94,7 +94,7 @@ async function measure(sessionMs: number): Promise<{ normal: number[]; moved: nu
   }
   const dirs = [0, 1].map(() => mkdtempSync(join(tmpdir(), 'tally-bench-recovery-')))
   const workers = dirs.map((d) => startWorker(env, d))
-  const sink = await createKafkaEventSink({ kafka: createKafka({ brokers: TEST_KAFKA_BROKERS, clientId: 'bench', logger }), topic: topics.events, logger, metrics: createMetricsRegistry() })
+  const sink = await createKafkaEventSink({ kafka: createKafka({ brokers: TEST_KAFKA_BROKERS, clientId: 'bench', logger }), topic: topics.events, logger, telemetry: createTelemetry() })
   // ~600 events/s over all partitions: every partition has something to commit at all times.
   let producing = true
   let n = 0

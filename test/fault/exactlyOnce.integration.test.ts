@@ -9,7 +9,7 @@ import type { EventSink } from '../../ingest/sink/eventSink.ts'
 import type { EventRow } from '../../metering/eventRow.ts'
 import { listDeadLetters } from '../../metering/worker/deadLetters.ts'
 import { createMeteringWorker, type MeteringWorker } from '../../metering/worker/meteringWorker.ts'
-import { createMetricsRegistry, type MetricsRegistry } from '../../platform/metrics/metrics.ts'
+import { createTelemetry, type Telemetry } from '../../platform/telemetry/telemetry.ts'
 import { openTestClickHouse, type TestClickHouse } from '../support/clickhouseTestHandle.ts'
 import { expectedSum, generatedEvents } from '../support/kafkaEvents.ts'
 import { createTestTopics, waitForGroupCaughtUp, type TestTopics } from '../support/kafkaTestTopics.ts'
@@ -37,12 +37,12 @@ afterAll(async () => {
   await ch?.destroy()
 })
 
-function worker(groupId: string, metrics: MetricsRegistry = createMetricsRegistry(), maxMessageBytes = 64 * 1024): MeteringWorker {
+function worker(groupId: string, telemetry: Telemetry = createTelemetry(), maxMessageBytes = 64 * 1024): MeteringWorker {
   const w = createMeteringWorker({
     kafka: topics.kafka,
     clickhouse: ch.handle,
     logger: topics.logger,
-    metrics,
+    telemetry,
     topic: topics.events,
     deadLetterTopic: topics.deadLetters,
     groupId,
@@ -79,17 +79,17 @@ describe('Kafka → metering worker → ClickHouse, exactly once', () => {
   const events = generatedEvents({ orgId: org, count: EVENTS })
 
   it(`counts ${EVENTS} events sent twice with random producer retries exactly once, in raw events and rollups`, async () => {
-    const metrics = createMetricsRegistry()
-    const sink = await createKafkaEventSink({ kafka: topics.kafka, topic: topics.events, logger: topics.logger, metrics })
+    const telemetry = createTelemetry()
+    const sink = await createKafkaEventSink({ kafka: topics.kafka, topic: topics.events, logger: topics.logger, telemetry })
     const retried = (await sendAll(sink, events, { retryRate: 0.1 })) + (await sendAll(sink, events, { retryRate: 0.1 }))
     await sink.close()
-    const rendered = await metrics.render()
+    const rendered = await telemetry.render()
     const sends = Number(/tally_gateway_produce_batch_events_count (\d+)/.exec(rendered)?.[1])
     // Coalescing: far fewer broker round trips than writes (~2 × 6,700 writes here).
     expect(sends).toBeLessThan(EVENTS / 10)
     expect(rendered).toContain(`tally_gateway_produced_events_total ${2 * EVENTS + retried}`)
 
-    const workerMetrics = createMetricsRegistry()
+    const workerMetrics = createTelemetry()
     const group = topics.group('first')
     await worker(group, workerMetrics).start()
     await waitForGroupCaughtUp(topics.admin, group, topics.events)
@@ -113,12 +113,12 @@ describe('Kafka → metering worker → ClickHouse, exactly once', () => {
   it('replays the whole topic into a fresh consumer group without changing a total', async () => {
     const before = await meteringTotals(ch.handle, org)
     const group = topics.group('replay')
-    const metrics = createMetricsRegistry()
-    await worker(group, metrics).start()
+    const telemetry = createTelemetry()
+    await worker(group, telemetry).start()
     await waitForGroupCaughtUp(topics.admin, group, topics.events)
     expect(await meteringTotals(ch.handle, org)).toEqual(before)
-    expect(await metrics.render()).not.toContain('outcome="inserted"} 1')
-    expect(await metrics.render()).toMatch(/tally_metering_dedup_hits_total\{where="stored"\} \d+/)
+    expect(await telemetry.render()).not.toContain('outcome="inserted"} 1')
+    expect(await telemetry.render()).toMatch(/tally_metering_dedup_hits_total\{where="stored"\} \d+/)
   })
 })
 
@@ -199,7 +199,7 @@ describe('two workers in one group', () => {
     const b = worker(group)
     await a.start()
     await b.start()
-    const sink = await createKafkaEventSink({ kafka: topics.kafka, topic: topics.events, logger: topics.logger, metrics: createMetricsRegistry() })
+    const sink = await createKafkaEventSink({ kafka: topics.kafka, topic: topics.events, logger: topics.logger, telemetry: createTelemetry() })
     for (let i = 0; i < 2_000; i += 100) await sink.write(events.slice(i, i + 100))
     await waitForGroupCaughtUp(topics.admin, group, topics.events)
     const description = await topics.admin.describeGroups([group])

@@ -11,7 +11,7 @@ import { createKafkaEventSink } from '../../ingest/sink/kafkaEventSink.ts'
 import { migrateClickHouse } from '../../platform/clickhouse/migrateClickHouse.ts'
 import { openClickHouse } from '../../platform/clickhouse/openClickHouse.ts'
 import { meteringMigrationsDir } from '../../metering/migrations.ts'
-import { createMetricsRegistry } from '../../platform/metrics/metrics.ts'
+import { createTelemetry } from '../../platform/telemetry/telemetry.ts'
 import { expectedSum, generatedEvents } from '../support/kafkaEvents.ts'
 import { kafkaMeteringTotalsOf } from '../support/kafkaMeteringTotals.ts'
 import { createTestTopics, SINGLE_BROKER_KAFKA_ENV, TEST_KAFKA_BROKERS, waitForGroupCaughtUp, type TestTopics } from '../support/kafkaTestTopics.ts'
@@ -62,7 +62,7 @@ describe('worker killed between insert and commit', () => {
   it('loses nothing and counts nothing twice after a new worker takes over', async () => {
     const org = 'org-crash'
     const events = generatedEvents({ orgId: org, count: EVENTS })
-    const sink = await createKafkaEventSink({ kafka: topics.kafka, topic: topics.events, logger: topics.logger, metrics: createMetricsRegistry() })
+    const sink = await createKafkaEventSink({ kafka: topics.kafka, topic: topics.events, logger: topics.logger, telemetry: createTelemetry() })
     await Promise.all(Array.from({ length: EVENTS / 100 }, (_, i) => sink.write(events.slice(i * 100, i * 100 + 100))))
     await sink.close()
     const group = topics.group('crash')

@@ -16,7 +16,7 @@ import { meteringMigrationsDir } from '../../metering/migrations.ts'
 import { queryUsage } from '../../metering/usageQuery.ts'
 import { migrateClickHouse } from '../../platform/clickhouse/migrateClickHouse.ts'
 import { openClickHouse } from '../../platform/clickhouse/openClickHouse.ts'
-import { createMetricsRegistry } from '../../platform/metrics/metrics.ts'
+import { createTelemetry } from '../../platform/telemetry/telemetry.ts'
 import { createTestTopics, groupLag, SINGLE_BROKER_KAFKA_ENV, TEST_KAFKA_BROKERS, waitForGroupCaughtUp, type TestTopics } from '../support/kafkaTestTopics.ts'
 import { CRASH_METRIC, CRASH_RANGE, crashEvents } from './crashEvents.ts'
 import { apiBuckets, drift, expectedBuckets, recountStore } from './crashRecount.ts'
@@ -124,7 +124,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 describe('metering worker killed during inserts', () => {
   it(`counts every event once in events, both rollups and the usage query after ${KILLS} kills`, async () => {
     const events = crashEvents({ orgId: ORG, count: EVENTS, prefix: 'k' })
-    const sink = await createKafkaEventSink({ kafka: topics.kafka, topic: topics.events, logger: topics.logger, metrics: createMetricsRegistry() })
+    const sink = await createKafkaEventSink({ kafka: topics.kafka, topic: topics.events, logger: topics.logger, telemetry: createTelemetry() })
     // Acknowledged writes only, retried as a producer would after a 503 on a loaded machine.
     const produce = async (rows: typeof events): Promise<void> => {
       for (;;) {

@@ -1,11 +1,11 @@
-// Prometheus metrics for `GET /metrics`, on prom-client: one `Registry` per process, built by
+// Telemetry: the Prometheus series served at `GET /metrics`, on prom-client: one `Registry` per process, built by
 // the composition root and passed down (never prom-client's global default registry, so two
 // apps in one test process keep their counts apart). Each registry also carries prom-client's
 // default metrics: process CPU and memory, GC pauses, event-loop lag.
 
 import { collectDefaultMetrics, Counter, Gauge, Histogram, prometheusContentType, Registry } from 'prom-client'
 
-export interface MetricsRegistry {
+export interface Telemetry {
   /** Label names are fixed at registration; `inc` with another label is a type error. */
   counter<L extends string = never>(name: string, help: string, labelNames?: readonly L[]): Counter<L>
   gauge<L extends string = never>(name: string, help: string, labelNames?: readonly L[]): Gauge<L>
@@ -24,7 +24,7 @@ export const SIZE_BUCKETS = [1, 10, 100, 500, 1_000, 5_000, 10_000, 50_000, 100_
 
 type Kind = typeof Counter | typeof Gauge | typeof Histogram
 
-export function createMetricsRegistry(): MetricsRegistry {
+export function createTelemetry(): Telemetry {
   const register = new Registry()
   collectDefaultMetrics({ register })
 

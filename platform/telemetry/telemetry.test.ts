@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import { createMetricsRegistry } from './metrics.ts'
+import { createTelemetry } from './telemetry.ts'
 
-describe('metrics registry', () => {
+describe('telemetry registry', () => {
   it('renders counters, gauges and histograms in Prometheus text format', async () => {
-    const registry = createMetricsRegistry()
+    const registry = createTelemetry()
     const events = registry.counter('tally_events_total', 'Events by outcome.', ['outcome'])
     events.inc({ outcome: 'accepted' }, 3)
     events.inc({ outcome: 'accepted' })
@@ -36,7 +36,7 @@ describe('metrics registry', () => {
   })
 
   it("carries prom-client's process, GC and event-loop metrics", async () => {
-    const text = await createMetricsRegistry().render()
+    const text = await createTelemetry().render()
     expect(text).toMatch(/^process_cpu_user_seconds_total \d+(\.\d+)?$/m)
     expect(text).toMatch(/^nodejs_eventloop_lag_seconds \d+(\.\d+)?(e-\d+)?$/m)
     expect(text).toContain('# TYPE nodejs_gc_duration_seconds histogram')
@@ -44,8 +44,8 @@ describe('metrics registry', () => {
   })
 
   it('keeps each registry apart: nothing goes to a process-wide default', async () => {
-    const a = createMetricsRegistry()
-    const b = createMetricsRegistry()
+    const a = createTelemetry()
+    const b = createTelemetry()
     a.counter('tally_apart_total', 'A.').inc({}, 2)
     b.counter('tally_apart_total', 'B.').inc({}, 5)
     expect(await a.render()).toContain('tally_apart_total 2\n')
@@ -53,7 +53,7 @@ describe('metrics registry', () => {
   })
 
   it('returns the same family when registered twice and escapes label values', async () => {
-    const registry = createMetricsRegistry()
+    const registry = createTelemetry()
     registry.counter('c_total', 'C.', ['path']).inc({ path: 'a"b\\c' })
     registry.counter('c_total', 'C.', ['path']).inc({ path: 'a"b\\c' })
     expect(await registry.render()).toContain('c_total{path="a\\"b\\\\c"} 2')

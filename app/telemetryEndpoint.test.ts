@@ -1,18 +1,18 @@
 import { describe, expect, it } from 'vitest'
-import { createMetricsRegistry, PROMETHEUS_CONTENT_TYPE } from '../platform/metrics/metrics.ts'
-import { ingestEventCounter, withMetrics } from './metricsEndpoint.ts'
+import { createTelemetry, PROMETHEUS_CONTENT_TYPE } from '../platform/telemetry/telemetry.ts'
+import { ingestEventCounter, withTelemetry } from './telemetryEndpoint.ts'
 
 describe('GET /metrics', () => {
   it('counts ingest requests by route and status, events by outcome, and carries the process metrics', async () => {
-    const metrics = createMetricsRegistry()
-    const onResult = ingestEventCounter(metrics)
+    const telemetry = createTelemetry()
+    const onResult = ingestEventCounter(telemetry)
     const inner = {
       fetch: (req: Request) => {
         onResult({ accepted: 2, duplicates: 1, rejected: 0 })
         return new Response(null, { status: new URL(req.url).pathname === '/v1/events' ? 202 : 422 })
       },
     }
-    const app = withMetrics(inner, metrics)
+    const app = withTelemetry(inner, telemetry)
     await app.request('/v1/events', { method: 'POST' })
     await app.request('/v1/events', { method: 'POST' })
     await app.request('/usage/api_calls', { method: 'POST' })

@@ -1,7 +1,7 @@
 // Serves `GET /metrics` (Prometheus text, unauthenticated like /healthz: scrape it on an
 // internal network) in front of an app, and counts ingest outcomes as they leave the gateway.
 import { Hono } from 'hono'
-import { PROMETHEUS_CONTENT_TYPE, type MetricsRegistry } from '../platform/metrics/metrics.ts'
+import { PROMETHEUS_CONTENT_TYPE, type Telemetry } from '../platform/telemetry/telemetry.ts'
 
 const INGEST_ROUTES: Array<[RegExp, string]> = [
   [/^\/usage\/[^/]+$/, '/usage/:rawMetric'],
@@ -10,8 +10,8 @@ const INGEST_ROUTES: Array<[RegExp, string]> = [
 ]
 
 /** Counts ingest outcomes per event; pass its `onResult` to the ingest routes. */
-export function ingestEventCounter(metrics: MetricsRegistry): (outcome: { accepted: number; duplicates: number; rejected: number }) => void {
-  const events = metrics.counter(
+export function ingestEventCounter(telemetry: Telemetry): (outcome: { accepted: number; duplicates: number; rejected: number }) => void {
+  const events = telemetry.counter(
     'tally_gateway_events_total',
     'Events of answered ingest requests, by outcome (accepted, duplicate, rejected); a request answered 503 counts under tally_gateway_requests_total only.',
     ['outcome'],
@@ -24,10 +24,10 @@ export function ingestEventCounter(metrics: MetricsRegistry): (outcome: { accept
 }
 
 /** Wraps `inner` (any fetch handler) with /metrics and counts ingest requests by route and status. */
-export function withMetrics(inner: { fetch: (req: Request) => Response | Promise<Response> }, metrics: MetricsRegistry): Hono {
-  const requests = metrics.counter('tally_gateway_requests_total', 'Ingest requests answered, by route and HTTP status.', ['route', 'status'])
+export function withTelemetry(inner: { fetch: (req: Request) => Response | Promise<Response> }, telemetry: Telemetry): Hono {
+  const requests = telemetry.counter('tally_gateway_requests_total', 'Ingest requests answered, by route and HTTP status.', ['route', 'status'])
   const outer = new Hono()
-  outer.get('/metrics', async (c) => c.body(await metrics.render(), 200, { 'content-type': PROMETHEUS_CONTENT_TYPE }))
+  outer.get('/metrics', async (c) => c.body(await telemetry.render(), 200, { 'content-type': PROMETHEUS_CONTENT_TYPE }))
   outer.all('*', async (c) => {
     const res = await inner.fetch(c.req.raw)
     const route = c.req.method === 'POST' ? INGEST_ROUTES.find(([re]) => re.test(c.req.path))?.[1] : undefined
