@@ -22,13 +22,13 @@ import type { Logger } from '../platform/logger.ts'
 import type { DatabaseHandle } from '../platform/postgres/database.ts'
 import { pricingOperations } from '../rating/http/pricingOperations.ts'
 import { pricingRoutes } from '../rating/http/pricingRoutes.ts'
-import type { MetricsRegistry } from '../platform/metrics/metrics.ts'
+import type { Telemetry } from '../platform/telemetry/telemetry.ts'
 import { billingOperations } from '../rating/http/billingOperations.ts'
 import { catalogRoutes } from '../rating/http/catalogRoutes.ts'
 import { ratingRoutes } from '../rating/http/ratingRoutes.ts'
 import { ledgerCatalog } from './ledgerCatalog.ts'
 import type { MeteringServices } from './services.ts'
-import { ingestEventCounter } from './metricsEndpoint.ts'
+import { ingestEventCounter } from './telemetryEndpoint.ts'
 import { TALLY_VERSION } from './version.ts'
 
 export interface ApiParts {
@@ -46,8 +46,8 @@ export interface ApiParts {
    */
   metering?: MeteringServices
   readiness?: ReadinessCheck[]
-  /** When given, ingest outcomes are counted in it (served at /metrics by withMetrics). */
-  metrics?: MetricsRegistry
+  /** When given, ingest outcomes are counted in it (served at /metrics by withTelemetry). */
+  telemetry?: Telemetry
 }
 
 export function buildApi(parts: ApiParts): Hono<AppEnv> {
@@ -74,7 +74,7 @@ export function buildApi(parts: ApiParts): Hono<AppEnv> {
     maxBodyBytes: config.maxBodyBytes,
     maxBatchEvents: config.maxBatchEvents,
     acceptUnknownCustomers: config.acceptUnknownCustomers,
-    ...(parts.metrics ? { onResult: ingestEventCounter(parts.metrics) } : {}),
+    ...(parts.telemetry ? { onResult: ingestEventCounter(parts.telemetry) } : {}),
   })
   // Catalogue and contracts (rating's prices), invoices (the ledger's lifecycle), explain, and
   // reissues and on-demand runs only where ClickHouse is reachable.
