@@ -4,11 +4,9 @@ import type { Hono } from 'hono'
 import type { Ledger } from '../ledger/ledger.ts'
 import { invoiceOperations } from '../ledger/http/invoiceOperations.ts'
 import { invoiceRoutes } from '../ledger/http/invoiceRoutes.ts'
-import { ledgerOperations } from '../ledger/http/ledgerOperations.ts'
 import { ledgerRoutes } from '../ledger/http/ledgerRoutes.ts'
 import { authenticate, cachedKeyResolver } from '../ingest/http/auth.ts'
 import { cachedCatalog } from '../ingest/catalog.ts'
-import { ingestOperations } from '../ingest/http/ingestOperations.ts'
 import { ingestRoutes } from '../ingest/http/ingestRoutes.ts'
 import type { EventSink } from '../ingest/sink/eventSink.ts'
 import { deadLettersRoutes } from '../metering/http/deadLettersRoutes.ts'
@@ -20,7 +18,6 @@ import type { AppEnv } from '../platform/http/appEnv.ts'
 import { createApp, type ReadinessCheck } from '../platform/http/createApp.ts'
 import type { Logger } from '../platform/logger.ts'
 import type { DatabaseHandle } from '../platform/postgres/database.ts'
-import { pricingOperations } from '../rating/http/pricingOperations.ts'
 import { pricingRoutes } from '../rating/http/pricingRoutes.ts'
 import type { Telemetry } from '../platform/telemetry/telemetry.ts'
 import { billingOperations } from '../rating/http/billingOperations.ts'
@@ -109,11 +106,8 @@ export function buildApi(parts: ApiParts): Hono<AppEnv> {
     ],
     version: TALLY_VERSION,
     operations: [
-      ...ingestOperations,
-      ...ledgerOperations,
       ...invoiceOperations,
       ...billingOperations,
-      ...pricingOperations,
     ],
   })
 }

@@ -53,6 +53,14 @@ describe('POST /v1/pricing/preview', () => {
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('unpriced_combination')
   })
 
+  it('answers 422 (not the 400 of other refused bodies) for JSON that is not a pricing request', async () => {
+    const res = await post(JSON.stringify({ price: { model: 'per_unit', currency: 'USD', unit_price: '1' }, quantity: 5 }))
+    expect(res.status).toBe(422)
+    const body = await res.json() as { error: { code: string; details: { field: string }[] } }
+    expect(body.error.code).toBe('invalid_pricing_input')
+    expect(body.error.details).toEqual([expect.objectContaining({ field: 'quantity' })])
+  })
+
   it('answers 400 for a body that is not JSON', async () => {
     const res = await post('{"price": ')
     expect(res.status).toBe(400)
