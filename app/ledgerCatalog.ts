@@ -3,7 +3,7 @@ import type { Ledger } from '../ledger/ledger.ts'
 import { NotFoundError } from '../platform/errors.ts'
 
 /** Ingest's view of the ledger: raw metrics and customers. */
-export function ledgerCatalog(ledger: Ledger): IngestCatalog {
+export function ledgerCatalog(ledger: Pick<Ledger, 'rawMetrics' | 'customers'>): IngestCatalog {
   return {
     async rawMetric(orgId, name) {
       try {

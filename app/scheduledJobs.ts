@@ -1,7 +1,7 @@
 // The scheduled jobs of a process (`tally scheduler`, and `tally start` in both modes): the
 // rating job on TALLY_RATING_CRON, run only while this process holds the scheduler's leader
 // lock. Shared by the composition roots so `tally start` and `tally scheduler` run the same code.
-import type { Ledger } from '../ledger/ledger.ts'
+import type { RatingStore } from '../ledger/ratingStore.ts'
 import type { QuantitySource } from '../rating/execute/quantitySource.ts'
 import { startRatingScheduler, type RatingScheduler } from '../rating/execute/ratingScheduler.ts'
 import type { Clock } from '../platform/clock.ts'
@@ -14,7 +14,7 @@ import type { Closers } from './closers.ts'
 export interface ScheduledJobParts {
   config: Config
   logger: Logger
-  ledger: Ledger
+  ledger: RatingStore
   database: DatabaseHandle
   /** The root's metering services' quantity source (app/services.ts), shared with the API. */
   quantities: QuantitySource
