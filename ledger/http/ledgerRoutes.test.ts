@@ -84,6 +84,14 @@ describe('ledger routes', () => {
       expect(res.status, `${method} ${path}`).toBe(403)
       expect(await res.json()).toMatchObject({ error: { code: 'admin_required' } })
     }
+    // The admin check comes before the schema (a non-admin learns nothing of the fields) and
+    // after the body limit (a body over 64 KiB is 413 for anyone).
+    const shape = await call('POST', '/v1/organisations', { org }, { nam: 'x' })
+    expect(shape.status).toBe(403)
+    expect(await shape.json()).toMatchObject({ error: { code: 'admin_required' } })
+    const big = await call('POST', '/v1/organisations', { org }, { name: 'x'.repeat(64 * 1024) })
+    expect(big.status).toBe(413)
+    expect(await big.json()).toMatchObject({ error: { code: 'payload_too_large' } })
   })
 
   it('admin creates, lists and revokes API keys; the secret appears only at creation', async () => {

@@ -1,6 +1,7 @@
-// The JSON contract of the ledger endpoints, as zod schemas: request bodies are parsed with
-// them, and the same schemas document requests and responses in /openapi.json. JSON fields
-// are snake_case; the repositories' camelCase objects are mapped in ledgerJson.ts.
+// The JSON contract of the ledger endpoints, as zod schemas: the routes (ledgerRoutes.ts)
+// validate requests with them, and the same schemas document requests and responses in
+// /openapi.json. JSON fields are snake_case; the repositories' camelCase objects are mapped in
+// ledgerJson.ts.
 import { z } from 'zod'
 import { MAX_CUSTOMER_PAGE_SIZE, MAX_EXTERNAL_ID_LENGTH } from '../customers.ts'
 import { IDENTIFIER, IDENTIFIER_RULE } from '../../platform/identifier.ts'
@@ -34,6 +35,12 @@ export const listCustomersQuery = z.object({
   limit: z.coerce.number().int().min(1).max(MAX_CUSTOMER_PAGE_SIZE).optional().describe('Page size, default 100'),
   after: z.string().min(1).optional().describe('`next_after` of the previous page'),
 })
+
+// Path parameters: any string reaches the repository, which answers 404 for one it does not hold.
+export const customerParams = z.object({ externalId: z.string().describe('The customer_id used in events') })
+export const rawMetricParams = z.object({ name: z.string().describe('Raw metric name') })
+export const organisationParams = z.object({ orgId: z.string().describe('Organisation id') })
+export const apiKeyParams = organisationParams.extend({ keyId: z.string().describe('API key id') })
 
 export const fieldSchemaJson = z
   .record(z.string().min(1).max(MAX_FIELD_NAME_LENGTH), z.enum(FIELD_TYPES))
