@@ -1,6 +1,7 @@
 // Realistic usage events for the load generator and the in-process stages: an LLM-API style
 // event with ten fields (event_id, customer_id, timestamp and seven data fields), about 200
-// bytes of JSON, numbers sent as strings the way the reference docs send them.
+// bytes of JSON, numbers sent as strings (`"tokens": "812"`) or, with `numbers: 'json'`, as
+// JSON number literals (`"tokens": 812`, as the reference docs' curl example sends them).
 //
 // Bodies are built from pre-serialised templates with only the event id spliced in, so the
 // generator spends microseconds per request and every event is unique (no dedup hits).
@@ -30,13 +31,16 @@ export function utcText(ms: number): string {
   return new Date(ms).toISOString().replace('T', ' ').replace('Z', '')
 }
 
+export type NumberStyle = 'string' | 'json'
+
 export interface EventFields {
   customer_id: string
   timestamp: string
-  data: Record<string, string | boolean>
+  data: Record<string, string | number | boolean>
 }
 
-export function eventFields(random: () => number, customers: number, nowMs: number): EventFields {
+export function eventFields(random: () => number, customers: number, nowMs: number, numbers: NumberStyle = 'string'): EventFields {
+  const num = (n: number): string | number => (numbers === 'json' ? n : String(n))
   const input = 50 + Math.floor(random() * 4000)
   const output = 10 + Math.floor(random() * 1500)
   return {
@@ -44,12 +48,12 @@ export function eventFields(random: () => number, customers: number, nowMs: numb
     // Within the last ten minutes: realistic lateness, and every event lands in live buckets.
     timestamp: utcText(nowMs - Math.floor(random() * 600_000)),
     data: {
-      tokens: String(input + output),
-      input_tokens: String(input),
-      output_tokens: String(output),
+      tokens: num(input + output),
+      input_tokens: num(input),
+      output_tokens: num(output),
       model: MODELS[Math.floor(random() * MODELS.length)] as string,
       region: REGIONS[Math.floor(random() * REGIONS.length)] as string,
-      latency_ms: String(40 + Math.floor(random() * 900)),
+      latency_ms: num(40 + Math.floor(random() * 900)),
       cached: random() < 0.2,
     },
   }
@@ -60,12 +64,12 @@ export type EventTemplate = [string, string]
 
 const ID_MARK = '\u0001ID\u0001'
 
-export function eventTemplates(opts: { count: number; customers: number; seed: number; rawMetric?: string }): EventTemplate[] {
+export function eventTemplates(opts: { count: number; customers: number; seed: number; rawMetric?: string; numbers?: NumberStyle }): EventTemplate[] {
   const random = rng(opts.seed)
   const now = Date.now()
   const out: EventTemplate[] = []
   for (let i = 0; i < opts.count; i++) {
-    const f = eventFields(random, opts.customers, now)
+    const f = eventFields(random, opts.customers, now, opts.numbers)
     const body = opts.rawMetric === undefined ? { event_id: ID_MARK, ...f } : { event_id: ID_MARK, raw_metric: opts.rawMetric, ...f }
     const [head, tail] = JSON.stringify(body).split(JSON.stringify(ID_MARK))
     out.push([`${head}"`, `"${tail}`])

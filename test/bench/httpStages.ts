@@ -52,6 +52,7 @@ export function httpSide(opts: {
         batchShare: opts.batchShare,
         batchSize: opts.bench.batchSize,
         customers: opts.bench.customers,
+        numbers: opts.bench.numbers,
         runTag: `r${process.pid}-${Date.now()}-${runCounter++}`,
       }
       const before = await opts.server.child.ask<ServerStats>({ type: 'stats' })

@@ -4,7 +4,7 @@
 // of the requests are batches (`POST /v1/events`), the rest single events
 // (`POST /usage/:rawMetric`, the reference API).
 import { cpuUsage } from 'node:process'
-import { eventTemplates, type EventTemplate } from './events.ts'
+import { eventTemplates, type EventTemplate, type NumberStyle } from './events.ts'
 import { KeepAliveConnection } from './httpClient.ts'
 import { percentile } from './stats.ts'
 
@@ -19,6 +19,8 @@ export interface LoadSpec {
   batchShare: number
   batchSize: number
   customers: number
+  /** How `data` numbers are written: as strings (the default) or as JSON number literals. */
+  numbers: NumberStyle
   /** Prefix of every event id of this run: ids never repeat across runs. */
   runTag: string
 }
@@ -45,8 +47,8 @@ function head(spec: LoadSpec, path: string): string {
 }
 
 export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
-  const singles = eventTemplates({ count: 4096, customers: spec.customers, seed: 1 })
-  const batchItems = eventTemplates({ count: 4096, customers: spec.customers, seed: 2, rawMetric: spec.rawMetric })
+  const singles = eventTemplates({ count: 4096, customers: spec.customers, seed: 1, numbers: spec.numbers })
+  const batchItems = eventTemplates({ count: 4096, customers: spec.customers, seed: 2, rawMetric: spec.rawMetric, numbers: spec.numbers })
   const singleHead = head(spec, `/usage/${spec.rawMetric}`)
   const batchHead = head(spec, '/v1/events')
   let seq = 0

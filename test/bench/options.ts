@@ -1,5 +1,6 @@
 // Command-line options of `npm run bench`. Defaults give a full run in roughly 15–20 minutes
 // on two cores; `--duration 3 --rounds 3` is a quick look.
+import type { NumberStyle } from './events.ts'
 import { parseArgs } from 'node:util'
 
 export interface BenchOptions {
@@ -11,6 +12,8 @@ export interface BenchOptions {
   batchSize: number
   /** Extra mixed load for the end-to-end stages: share of requests that are batches (0 = none). */
   mix: number
+  /** `data` numbers as strings (reference docs' style) or as JSON number literals (`--numbers json`). */
+  numbers: NumberStyle
   customers: number
   /** Events generated for the query stage (7); 100M needs ~10 GB of disk and tens of minutes. */
   queryEvents: number
@@ -35,6 +38,7 @@ const HELP = `npm run bench -- [options]
   --duration 10      seconds per measured run (default 10)
   --warmup 3         seconds of the discarded warm-up run (default 3)
   --rounds 3         measured rounds per side, alternating baseline and Tally (default 3, minimum 3)
+  --numbers string   how events write their numbers: string ("tokens": "812", the default) or json ("tokens": 812)
   --connections 32   keep-alive connections of the load generator (default 32)
   --batch-size 100   events per batch request (default 100)
   --mix 0.1          also run the end-to-end stages with this share of batch requests
@@ -66,6 +70,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       connections: { type: 'string', default: '32' },
       'batch-size': { type: 'string', default: '100' },
       mix: { type: 'string', default: '0' },
+      numbers: { type: 'string', default: 'string' },
       customers: { type: 'string', default: '200' },
       'query-events': { type: 'string', default: '10M' },
       'writer-rows': { type: 'string', default: '10000' },
@@ -84,6 +89,7 @@ export function parseOptions(argv: string[]): BenchOptions {
   const stages = values.stages.split(',').map((s) => s.trim()).filter((s) => s !== '')
   const unknown = stages.filter((s) => !ALL_STAGES.includes(s))
   if (unknown.length > 0) throw new Error(`unknown stage(s) ${unknown.join(', ')}; stages are ${ALL_STAGES.join(', ')}`)
+  if (values.numbers !== 'string' && values.numbers !== 'json') throw new Error('--numbers is string or json')
   const rounds = Number(values.rounds)
   if (!(rounds >= 3)) throw new Error('--rounds must be at least 3')
   return {
@@ -94,6 +100,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     connections: Number(values.connections),
     batchSize: Number(values['batch-size']),
     mix: Number(values.mix),
+    numbers: values.numbers,
     customers: Number(values.customers),
     queryEvents: count(values['query-events']),
     writerBatchRows: count(values['writer-rows']),

@@ -116,7 +116,7 @@ export function renderMarkdown(report: BenchReport): string {
   lines.push('')
   lines.push(`Machine: ${m.nproc} cores (\`nproc\`), ${m.cpuModel}, ${m.ramGB} GB RAM, ${m.os}, Node ${m.node}; load average at start ${m.loadAtStart.map((l) => l.toFixed(2)).join(' / ')} (the machine is shared).`)
   lines.push(`Versions: ${Object.entries(m.versions).map(([k, v]) => `${k} ${v}`).join(', ')}.`)
-  lines.push(`Settings: ${o.rounds} measured rounds per side after a ${o.warmupSec} s warm-up, ${o.durationSec} s per run, ${o.connections} keep-alive connections, batches of ${o.batchSize}, ${o.customers} customers, writer inserts of ${fmt(o.writerBatchRows)} rows, ${fmt(o.queryEvents)} events for the query stage.`)
+  lines.push(`Settings: ${o.rounds} measured rounds per side after a ${o.warmupSec} s warm-up, ${o.durationSec} s per run, ${o.connections} keep-alive connections, batches of ${o.batchSize}, ${o.customers} customers, numbers in data as ${o.numbers === 'json' ? 'JSON number literals' : 'strings'}, writer inserts of ${fmt(o.writerBatchRows)} rows, ${fmt(o.queryEvents)} events for the query stage.`)
   lines.push('')
   lines.push('### DESIGN targets')
   lines.push('')
