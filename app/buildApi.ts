@@ -2,7 +2,6 @@
 // the given sink, the ledger, and the metering reads when this process reaches ClickHouse.
 import type { Hono } from 'hono'
 import type { Ledger } from '../ledger/ledger.ts'
-import { invoiceOperations } from '../ledger/http/invoiceOperations.ts'
 import { invoiceRoutes } from '../ledger/http/invoiceRoutes.ts'
 import { ledgerRoutes } from '../ledger/http/ledgerRoutes.ts'
 import { authenticate, cachedKeyResolver } from '../ingest/http/auth.ts'
@@ -20,7 +19,6 @@ import type { Logger } from '../platform/logger.ts'
 import type { DatabaseHandle } from '../platform/postgres/database.ts'
 import { pricingRoutes } from '../rating/http/pricingRoutes.ts'
 import type { Telemetry } from '../platform/telemetry/telemetry.ts'
-import { billingOperations } from '../rating/http/billingOperations.ts'
 import { catalogRoutes } from '../rating/http/catalogRoutes.ts'
 import { ratingRoutes } from '../rating/http/ratingRoutes.ts'
 import { ledgerCatalog } from './ledgerCatalog.ts'
@@ -106,8 +104,6 @@ export function buildApi(parts: ApiParts): Hono<AppEnv> {
     ],
     version: TALLY_VERSION,
     operations: [
-      ...invoiceOperations,
-      ...billingOperations,
     ],
   })
 }

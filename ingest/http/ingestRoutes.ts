@@ -1,6 +1,17 @@
-import { Hono, type Context } from 'hono'
+// The ingest gateway's routes, each declared once (apiRoute) for /openapi.json, the body limit
+// and the path and query schemas.
+// NOTE: the bodies are documented with JSON Schema objects, not zod schemas, so no zod validator
+// reads them: each handler reads its body itself (readBodyText counts a chunked body against
+// TALLY_MAX_BODY_BYTES as it streams) and parses JSON with parseJsonLossless, which keeps every
+// number's exact text (`JsonNumber`), and CSV with parseCsv. A zod json validator would parse with
+// JSON.parse and lose both the digits and the number/string distinction (`number_not_string`).
+import type { OpenAPIHono } from '@hono/zod-openapi'
+import type { Context } from 'hono'
+import { z, type ZodType } from 'zod'
 import type { Logger } from '../../platform/logger.ts'
 import { NotFoundError, TallyError, UnprocessableError, ValidationError } from '../../platform/errors.ts'
+import { apiApp } from '../../platform/http/apiApp.ts'
+import { apiRoute, ERROR_SCHEMA_REF, jsonAnswer } from '../../platform/http/apiRoute.ts'
 import type { AppEnv } from '../../platform/http/appEnv.ts'
 import { mediaType, readBodyText } from '../../platform/http/readBody.ts'
 import { requestOrg } from '../../platform/http/requestOrg.ts'
@@ -9,7 +20,7 @@ import { firstOfEachEvent } from '../../metering/eventRow.ts'
 import type { IngestCatalog } from '../catalog.ts'
 import { buildEvents, type EventError } from '../envelope/buildEvents.ts'
 import { csvToEvents, CsvSyntaxError, parseCsv } from '../envelope/csv.ts'
-import type { IngestResult } from '../envelope/eventSchema.ts'
+import { batchEventSchema, dedupSchema, ingestResultSchema, usageEventSchema, type IngestResult } from '../envelope/eventSchema.ts'
 import { parseJsonLossless } from '../envelope/losslessJson.ts'
 import type { EventSink } from '../sink/eventSink.ts'
 
@@ -17,6 +28,7 @@ export interface IngestDeps {
   sink: EventSink
   catalog: IngestCatalog
   logger: Logger
+  /** TALLY_MAX_BODY_BYTES: the largest body read, also each route's `x-max-body-bytes`. */
   maxBodyBytes: number
   maxBatchEvents: number
   acceptUnknownCustomers: boolean
@@ -24,74 +36,167 @@ export interface IngestDeps {
   onResult?: (outcome: { accepted: number; duplicates: number; rejected: number }) => void
 }
 
+export const INGEST_TAG = 'Ingest'
+
 const JSON_TYPES = new Set(['application/json'])
 const NDJSON_TYPES = new Set(['application/x-ndjson', 'application/ndjson', 'application/jsonl', 'application/json-seq'])
 const CSV_TYPES = new Set(['text/csv', 'application/csv'])
 
+/** A body's schema for the document only: a JSON Schema object, so no zod validator reads the body (see the NOTE above). */
+function documentedOnly(schema: ZodType): Record<string, unknown> {
+  const { $schema: _dialect, ...json } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' })
+  return json
+}
+const errorAnswer = (description: string) => ({ description, content: { 'application/json': { schema: ERROR_SCHEMA_REF } } })
+const storageUnavailable = errorAnswer('Storage unavailable; retry after `Retry-After` seconds')
+
+const referenceExample = {
+  data: { cpu_usage_hours_per_day: 5 },
+  timestamp: '2023-05-21 09:30:38.731',
+  customer_id: 'customer@example.com',
+}
+const usageEventAnswer = z.object({ event_id: z.string(), status: z.enum(['accepted', 'duplicate']), dedup: dedupSchema })
+
 /** The ingest gateway's routes: the reference single-event API, JSON/NDJSON batches and CSV. */
-export function ingestRoutes(deps: IngestDeps): Hono<AppEnv> {
-  const app = new Hono<AppEnv>()
+export function ingestRoutes(deps: IngestDeps): OpenAPIHono<AppEnv> {
+  const app = apiApp()
+  const { maxBodyBytes } = deps
 
   // The reference docs' API: one event, the raw metric in the path.
-  app.post('/usage/:rawMetric', async (c) => {
-    const orgId = requestOrg(c)
-    const rawMetric = c.req.param('rawMetric')
-    requireType(c, JSON_TYPES)
-    const body = parseJsonBody(await readBodyText(c, deps.maxBodyBytes))
-    if (!IDENTIFIER.test(rawMetric) || (await deps.catalog.rawMetric(orgId, rawMetric)) === null) {
-      throw new NotFoundError('raw_metric_not_found', `Raw metric "${rawMetric}" does not exist`, {
-        hint: `Create it with \`tally raw-metrics create ${IDENTIFIER.test(rawMetric) ? rawMetric : 'NAME'}\` or POST /v1/raw-metrics`,
-      })
-    }
-    const result = await ingest(c, deps, { orgId, items: [body], rawMetric, source: 'api' })
-    if (result.accepted + result.duplicates === 0) {
-      const first = result.errors[0]
-      throw new UnprocessableError('invalid_event', first?.message ?? 'The event is invalid', result.errors.map(withoutIndex))
-    }
-    const event = result.events[0]!
-    return c.json({ event_id: event.event_id, status: event.status, dedup: result.dedup }, 202)
-  })
+  app.openapi(
+    apiRoute({
+      method: 'post',
+      path: '/usage/{rawMetric}',
+      tags: [INGEST_TAG],
+      summary:
+        'Send one usage event (the reference API). `timestamp` is "YYYY-MM-DD HH:mm:ss.SSS" (UTC) or ISO 8601 with an offset; numbers in `data` may be JSON numbers or numeric strings and are kept exactly.',
+      maxBodyBytes,
+      request: {
+        params: z.object({ rawMetric: z.string().describe('Name of an existing raw metric') }),
+        body: { required: true, content: { 'application/json': { schema: documentedOnly(usageEventSchema), example: referenceExample } } },
+      },
+      responses: {
+        202: jsonAnswer(
+          'Durable: stored (embedded) or acknowledged by Kafka with acks=all (distributed). `dedup` says what `status` knows: "duplicate" is certain, and with `dedup: "deferred"` an event sent before is answered "accepted" yet counted once',
+          usageEventAnswer,
+        ),
+        400: errorAnswer('Body is not JSON (`invalid_json`)'),
+        404: errorAnswer('Unknown raw metric (`raw_metric_not_found`, with a hint)'),
+        413: errorAnswer('Body over TALLY_MAX_BODY_BYTES (`payload_too_large`)'),
+        415: errorAnswer('Not application/json (`unsupported_media_type`)'),
+        422: errorAnswer('The event is invalid (`invalid_event`, details name the field and its code, e.g. `number_not_string` for a JSON number where a string belongs: `"customer_id":12345`)'),
+        503: storageUnavailable,
+      },
+    }),
+    async (c) => {
+      const orgId = requestOrg(c)
+      const { rawMetric } = c.req.valid('param')
+      requireType(c, JSON_TYPES)
+      const body = parseJsonBody(await readBodyText(c, maxBodyBytes))
+      if (!IDENTIFIER.test(rawMetric) || (await deps.catalog.rawMetric(orgId, rawMetric)) === null) {
+        throw new NotFoundError('raw_metric_not_found', `Raw metric "${rawMetric}" does not exist`, {
+          hint: `Create it with \`tally raw-metrics create ${IDENTIFIER.test(rawMetric) ? rawMetric : 'NAME'}\` or POST /v1/raw-metrics`,
+        })
+      }
+      const result = await ingest(c, deps, { orgId, items: [body], rawMetric, source: 'api' })
+      if (result.accepted + result.duplicates === 0) {
+        const first = result.errors[0]
+        throw new UnprocessableError('invalid_event', first?.message ?? 'The event is invalid', result.errors.map(withoutIndex))
+      }
+      const event = result.events[0]!
+      return c.json({ event_id: event.event_id, status: event.status, dedup: result.dedup }, 202)
+    },
+  )
 
   // Batches: a JSON array, or NDJSON (one envelope per line).
-  app.post('/v1/events', async (c) => {
-    const orgId = requestOrg(c)
-    const type = mediaType(c)
-    const text = await readBodyText(c, deps.maxBodyBytes)
-    let items: unknown[]
-    if (JSON_TYPES.has(type)) {
-      const body = parseJsonBody(text)
-      if (!Array.isArray(body)) throw new ValidationError('invalid_body', 'The body must be a JSON array of events (or send NDJSON)')
-      items = body
-    } else if (NDJSON_TYPES.has(type)) {
-      items = parseNdjson(text)
-    } else {
-      throw unsupported(type, 'application/json (an array) or application/x-ndjson')
-    }
-    return respondBatch(c, await ingest(c, deps, { orgId, items, source: 'api' }))
-  })
+  app.openapi(
+    apiRoute({
+      method: 'post',
+      path: '/v1/events',
+      tags: [INGEST_TAG],
+      summary:
+        'Send a batch of events as a JSON array or NDJSON (application/x-ndjson). Each event is validated on its own: valid events are stored even when others are rejected.',
+      maxBodyBytes,
+      request: {
+        body: {
+          required: true,
+          content: {
+            'application/json': { schema: documentedOnly(z.array(batchEventSchema)), example: [{ raw_metric: 'api_calls', event_id: 'req-1', ...referenceExample }] },
+            'application/x-ndjson': { example: '{"raw_metric":"api_calls","customer_id":"acme","timestamp":"2023-05-21 09:30:38.731","data":{"calls":3}}\n' },
+          },
+        },
+      },
+      responses: {
+        202: jsonAnswer('At least one event durable (see `dedup` for what "accepted" and "duplicate" mean in this mode); per-event outcomes and errors listed', ingestResultSchema),
+        400: errorAnswer('Unparseable body (`invalid_json`, `invalid_body`) or an empty batch (`empty_batch`)'),
+        413: errorAnswer('Body over the size limit (`payload_too_large`), or more events than TALLY_MAX_BATCH_EVENTS (`too_many_events`)'),
+        415: errorAnswer('Unsupported content type (`unsupported_media_type`)'),
+        422: jsonAnswer('Every event was rejected; `errors` lists why, by index, field and code (`number_not_string`: a JSON number where a string belongs)', ingestResultSchema),
+        503: storageUnavailable,
+      },
+    }),
+    async (c) => {
+      const orgId = requestOrg(c)
+      const type = mediaType(c)
+      const text = await readBodyText(c, maxBodyBytes)
+      let items: unknown[]
+      if (JSON_TYPES.has(type)) {
+        const body = parseJsonBody(text)
+        if (!Array.isArray(body)) throw new ValidationError('invalid_body', 'The body must be a JSON array of events (or send NDJSON)')
+        items = body
+      } else if (NDJSON_TYPES.has(type)) {
+        items = parseNdjson(text)
+      } else {
+        throw unsupported(type, 'application/json (an array) or application/x-ndjson')
+      }
+      return respondBatch(c, await ingest(c, deps, { orgId, items, source: 'api' }))
+    },
+  )
 
   // CSV upload: a header row; columns raw_metric, customer_id, timestamp, event_id, and data fields.
-  app.post('/v1/events/csv', async (c) => {
-    const orgId = requestOrg(c)
-    requireType(c, CSV_TYPES)
-    const text = await readBodyText(c, deps.maxBodyBytes)
-    let rows: string[][]
-    try {
-      rows = parseCsv(text)
-    } catch (err) {
-      if (err instanceof CsvSyntaxError) throw new ValidationError('invalid_csv', err.message, [{ code: 'invalid_csv', message: err.message, index: err.line }])
-      throw err
-    }
-    const defaultMetric = c.req.query('raw_metric')
-    const { events, header } = csvToEvents(rows, defaultMetric)
-    for (const column of ['customer_id', 'timestamp']) {
-      if (!header.includes(column)) throw new ValidationError('invalid_csv', `The header row has no "${column}" column`)
-    }
-    if (!header.includes('raw_metric') && defaultMetric === undefined) {
-      throw new ValidationError('invalid_csv', 'Add a "raw_metric" column or pass ?raw_metric=NAME')
-    }
-    return respondBatch(c, await ingest(c, deps, { orgId, items: events, source: 'csv' }))
-  })
+  app.openapi(
+    apiRoute({
+      method: 'post',
+      path: '/v1/events/csv',
+      tags: [INGEST_TAG],
+      summary:
+        'Upload events as CSV (text/csv). Header row required. Columns `raw_metric` (or ?raw_metric=), `customer_id`, `timestamp`, optional `event_id`; every other column is a data field (empty cells are left out).',
+      maxBodyBytes,
+      request: {
+        query: z.object({ raw_metric: z.string().optional().describe('Raw metric for rows without a raw_metric column') }),
+        body: { required: true, content: { 'text/csv': { example: 'customer_id,timestamp,cpu_usage_hours_per_day\nacme,2023-05-21 09:30:38.731,5\n' } } },
+      },
+      responses: {
+        202: jsonAnswer('At least one row stored; per-row outcomes (index = data row, from 0)', ingestResultSchema),
+        400: errorAnswer('Malformed CSV or a missing required column (`invalid_csv`), or no data rows (`empty_batch`)'),
+        413: errorAnswer('Body over the size limit (`payload_too_large`), or more rows than TALLY_MAX_BATCH_EVENTS (`too_many_events`)'),
+        415: errorAnswer('Not text/csv (`unsupported_media_type`)'),
+        422: jsonAnswer('Every row was rejected', ingestResultSchema),
+        503: storageUnavailable,
+      },
+    }),
+    async (c) => {
+      const orgId = requestOrg(c)
+      requireType(c, CSV_TYPES)
+      const text = await readBodyText(c, maxBodyBytes)
+      let rows: string[][]
+      try {
+        rows = parseCsv(text)
+      } catch (err) {
+        if (err instanceof CsvSyntaxError) throw new ValidationError('invalid_csv', err.message, [{ code: 'invalid_csv', message: err.message, index: err.line }])
+        throw err
+      }
+      const defaultMetric = c.req.valid('query').raw_metric
+      const { events, header } = csvToEvents(rows, defaultMetric)
+      for (const column of ['customer_id', 'timestamp']) {
+        if (!header.includes(column)) throw new ValidationError('invalid_csv', `The header row has no "${column}" column`)
+      }
+      if (!header.includes('raw_metric') && defaultMetric === undefined) {
+        throw new ValidationError('invalid_csv', 'Add a "raw_metric" column or pass ?raw_metric=NAME')
+      }
+      return respondBatch(c, await ingest(c, deps, { orgId, items: events, source: 'csv' }))
+    },
+  )
 
   return app
 }
