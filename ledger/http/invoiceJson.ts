@@ -1,10 +1,13 @@
 // Invoices, their lines, credit notes and payments as the API answers them: snake_case,
-// amounts as decimal strings, timestamps in ISO-8601 UTC.
+// amounts as decimal strings, timestamps in ISO-8601 UTC. Typed against the answer schemas
+// (invoiceSchemas.ts) so the documented shape and the served shape cannot drift apart.
+import type { z } from 'zod'
 import type { CreditNote } from '../creditNotes.ts'
 import type { Invoice, InvoiceLine } from '../invoices.ts'
 import type { Payment } from '../payments.ts'
+import type { creditNoteJson, invoiceJson, invoiceLineJson, paymentJson } from './invoiceSchemas.ts'
 
-export function invoiceToJson(i: Invoice) {
+export function invoiceToJson(i: Invoice): z.infer<typeof invoiceJson> {
   return {
     id: i.id, number: i.number, status: i.status, contract_id: i.contractId, billing_date: i.billingDate, due_date: i.dueDate, currency: i.currency,
     total: i.total, credit_draws: i.creditDraws, grace_until: i.graceUntil, rated_at: i.ratedAt, finalized_at: i.finalizedAt, paid_at: i.paidAt,
@@ -12,7 +15,7 @@ export function invoiceToJson(i: Invoice) {
   }
 }
 
-export function lineToJson(l: InvoiceLine) {
+export function lineToJson(l: InvoiceLine): z.infer<typeof invoiceLineJson> {
   return {
     id: l.id, position: l.position, timing: l.timing, kind: l.kind, description: l.description, product_id: l.productId, product: l.productName,
     metric: l.metricName ? { name: l.metricName, version: l.metricVersion } : null, price: l.price, price_version: l.priceVersion,
@@ -20,10 +23,10 @@ export function lineToJson(l: InvoiceLine) {
   }
 }
 
-export function creditNoteToJson(n: CreditNote) {
+export function creditNoteToJson(n: CreditNote): z.infer<typeof creditNoteJson> {
   return { id: n.id, number: n.number, invoice_id: n.invoiceId, reason: n.reason, memo: n.memo, total: n.total, lines: n.lines.map((l) => ({ invoice_line_id: l.invoiceLineId, amount: l.amount })), created_at: n.createdAt }
 }
 
-export function paymentToJson(p: Payment) {
+export function paymentToJson(p: Payment): z.infer<typeof paymentJson> {
   return { id: p.id, invoice_id: p.invoiceId, amount: p.amount, currency: p.currency, paid_on: p.paidOn, method: p.method, reference: p.reference, created_at: p.createdAt }
 }

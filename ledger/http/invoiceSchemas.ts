@@ -1,6 +1,8 @@
-// Request bodies and queries of the invoice endpoints (reads and the lifecycle). Amounts are
-// JSON strings in the ledger's decimal notation; their sign and decimals are checked against
-// the invoice by the repositories (422 `invalid_amount`).
+// The JSON contract of the invoice endpoints (reads and the lifecycle): the routes
+// (invoiceRoutes.ts) validate requests with these schemas, and the same schemas document
+// requests and answers in /openapi.json. Amounts are JSON strings in the ledger's decimal
+// notation; their sign and decimals are checked against the invoice by the repositories (422
+// `invalid_amount`).
 import { z } from 'zod'
 import { CREDIT_NOTE_REASONS } from '../creditNotes.ts'
 import { DECIMAL } from '../invoices.ts'
@@ -12,8 +14,13 @@ const decimalString = z
   .string({ error: 'must be a decimal string such as "12.50" (JSON numbers are not accepted)' })
   .regex(DECIMAL, { message: 'must be a decimal string such as "12.50"' })
 
+const invoiceStatus = z.enum(['draft', 'finalized', 'paid', 'void'])
+
+/** Any string reaches the repository, which answers 404 `invoice_not_found` for one it does not hold. */
+export const invoiceParams = z.object({ id: z.string().describe('The invoice id') })
+
 export const listInvoicesQuery = z.object({
-  status: z.enum(['draft', 'finalized', 'paid', 'void']).optional(),
+  status: invoiceStatus.optional(),
   contract_id: z.string().optional(),
   after: z.string().optional(),
   limit: z.coerce.number().int().min(1).max(1000).optional(),
@@ -34,4 +41,83 @@ export const paymentRequest = z.strictObject({
   paid_on: date,
   method: z.enum(PAYMENT_METHODS),
   reference: z.string().max(200).nullish(),
+})
+
+// Answers. Not validated when sent: invoiceJson.ts is typed against them, so the documented
+// shape and the served shape cannot drift apart.
+const amount = z.string().describe('Decimal string in the invoice currency, e.g. "150.00"')
+const timestamp = z.string().describe('ISO 8601, UTC')
+
+export const invoiceJson = z.object({
+  id: z.string(),
+  number: z.number().int().nullable().describe('Gap-free per organisation; null while a draft'),
+  status: invoiceStatus,
+  contract_id: z.string(),
+  billing_date: z.string(),
+  due_date: z.string(),
+  currency: z.string(),
+  total: amount,
+  credit_draws: z.array(z.object({ id: z.string(), drawn: amount })),
+  grace_until: timestamp,
+  rated_at: timestamp,
+  finalized_at: timestamp.nullable(),
+  paid_at: timestamp.nullable(),
+  voided_at: timestamp.nullable(),
+  void_reason: z.string().nullable(),
+  replaces_invoice_id: z.string().nullable().describe('The void invoice this one re-bills (a reissue)'),
+  replaced_by_invoice_id: z.string().nullable().describe('For a void invoice: the invoice that re-bills it'),
+  created_at: timestamp,
+})
+
+export const invoiceLineJson = z.object({
+  id: z.string(),
+  position: z.number().int(),
+  timing: z.enum(['in_advance', 'in_arrears', 'adjustment', 'invoice']),
+  kind: z.string(),
+  description: z.string(),
+  product_id: z.string().nullable(),
+  product: z.string().nullable(),
+  metric: z.object({ name: z.string(), version: z.number().int().nullable() }).nullable(),
+  price: z.record(z.string(), z.unknown()).nullable().describe('The price definition the line was rated with'),
+  price_version: z.string().nullable(),
+  quantity: z.string(),
+  unit_price: z.string().nullable(),
+  tier: z.number().int().nullable(),
+  amount,
+  period_start: z.string().nullable(),
+  period_end: z.string().nullable(),
+})
+
+export const creditNoteJson = z.object({
+  id: z.string(),
+  number: z.number().int(),
+  invoice_id: z.string(),
+  reason: z.enum(CREDIT_NOTE_REASONS),
+  memo: z.string().nullable(),
+  total: amount,
+  lines: z.array(z.object({ invoice_line_id: z.string(), amount })),
+  created_at: timestamp,
+})
+
+export const paymentJson = z.object({
+  id: z.string(),
+  invoice_id: z.string(),
+  amount,
+  currency: z.string(),
+  paid_on: z.string(),
+  method: z.enum(PAYMENT_METHODS),
+  reference: z.string().nullable(),
+  created_at: timestamp,
+})
+
+export const invoiceListJson = z.object({
+  data: z.array(invoiceJson),
+  next_after: z.string().nullable().describe('Pass as `after` for the next page; null when this page is not full'),
+})
+
+export const invoiceDetailJson = invoiceJson.extend({
+  lines: z.array(invoiceLineJson),
+  balance: z.object({ total: amount, credited: amount, paid: amount, due: amount }).describe('What is owed after credit notes and payments'),
+  credit_notes: z.array(creditNoteJson),
+  payments: z.array(paymentJson),
 })

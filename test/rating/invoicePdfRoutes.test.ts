@@ -82,7 +82,9 @@ describe('GET /v1/invoices/:id/pdf', () => {
 
   it('is documented in /openapi.json', async () => {
     const spec = await h.json('GET', '/openapi.json')
-    expect(spec.body.paths['/v1/invoices/{id}/pdf'].get.responses['200'].description).toBe('application/pdf')
+    const responses = spec.body.paths['/v1/invoices/{id}/pdf'].get.responses
+    expect(responses['200'].content).toEqual({ 'application/pdf': { schema: { type: 'string', format: 'binary' } } })
+    expect(responses['404'].description).toContain('invoice_not_found')
   })
 })
 
