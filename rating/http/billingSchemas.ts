@@ -1,10 +1,12 @@
-// Request bodies of the catalogue, contract and rating endpoints. Prices and terms
-// are validated with rating/compute's own schemas, so a contract can only hold what the
+// The JSON contract of the catalogue, contract and rating endpoints, declared with their
+// routes (catalogRoutes.ts, ratingRoutes.ts): one schema validates and documents. Prices and
+// terms are validated with rating/compute's own schemas, so a contract can only hold what the
 // pricing engine will rate; every decimal is a JSON string.
 import { z } from 'zod'
 import { contractTermsSchema } from '../compute/contractTerms.ts'
 import { nonNegativeDecimal } from '../compute/decimal.ts'
 import { priceDefinitionSchema } from '../compute/priceDefinition.ts'
+import { ratingRecordSchema } from '../execute/ratingRecord.ts'
 
 const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date such as 2026-10-01')
 
@@ -61,4 +63,103 @@ export const ratingRunRequest = z.strictObject({
   period: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'YYYY-MM').optional().describe('Only invoices whose billed period ends in this month'),
   contract_id: z.string().optional(),
   as_of: z.iso.datetime({ offset: true }).or(date).optional().describe('Rate as of this instant (default: now, by the server clock)'),
+})
+
+export const idParams = z.object({ id: z.string().describe('The id (products and plans: also the name)') })
+
+// Answers. Prices are shown as they were written (the request's price definition).
+const storedPrice = z.record(z.string(), z.unknown()).describe('A price definition as written (docs/pricing.md)')
+const itemJson = z.object({
+  product_id: z.string(),
+  price: storedPrice,
+  billing: z.enum(['in_advance', 'in_arrears']),
+  quantity: z.string().optional(),
+})
+
+export const productJson = z.object({
+  id: z.string(),
+  name: z.string(),
+  description: z.string().nullable(),
+  kind: z.enum(['metered', 'non_metered']),
+  metric: z.object({ name: z.string(), version: z.number().int() }).nullable().describe('Metered: the billable metric version the quantity comes from'),
+  default_quantity: z.string().nullable(),
+  created_at: z.string(),
+})
+export const productListJson = z.object({ data: z.array(productJson) })
+
+export const planJson = z.object({
+  id: z.string(),
+  name: z.string(),
+  description: z.string().nullable(),
+  currency: z.string(),
+  items: z.array(itemJson),
+  features: z.array(z.string()),
+  created_at: z.string(),
+})
+export const planListJson = z.object({ data: z.array(planJson) })
+
+export const contractJson = z.object({
+  id: z.string(),
+  customer: z.string().describe("The customer's external id"),
+  plan_id: z.string().nullable(),
+  name: z.string(),
+  currency: z.string(),
+  start_date: z.string(),
+  end_date: z.string().nullable(),
+  time_zone: z.string(),
+  cadence: z.enum(['monthly', 'quarterly', 'annual']),
+  anchor_day: z.number().int(),
+  renewal: z.enum(['auto_renew', 'end']),
+  net_terms_days: z.number().int(),
+  phases: z.array(z.object({ start_date: z.string(), items: z.array(itemJson) })),
+  terms: z.object({
+    commitment: z.record(z.string(), z.unknown()).optional(),
+    maximum_spend: z.string().optional(),
+    discounts: z.array(z.record(z.string(), z.unknown())).optional(),
+    credits: z.array(z.record(z.string(), z.unknown())).optional(),
+    rounding_mode: z.enum(['half_up', 'half_even']).optional(),
+  }),
+  overrides: z.array(z.object({ product_id: z.string(), field: z.enum(['price', 'billing', 'quantity']), plan_value: z.unknown(), contract_value: z.unknown() })).describe('What the contract changed relative to its plan'),
+  created_at: z.string(),
+})
+export const contractListJson = z.object({ data: z.array(contractJson) })
+
+const record = ratingRecordSchema.shape
+export const invoiceExplanationJson = z.object({
+  invoice_id: z.string(),
+  status: z.string(),
+  billing_date: z.string(),
+  total: z.string(),
+  items: z.array(record.items.element.extend({ rederived_amount: z.string().describe('The item rated again from its recorded price and usage') })),
+  terms: record.invoice.describe('The invoice terms input the total was rated with'),
+  adjustments: record.adjustments,
+  lines: z.array(
+    z.object({
+      position: z.number().int(),
+      timing: z.string(),
+      kind: z.string(),
+      description: z.string(),
+      product: z.string().nullable(),
+      metric: z.string().nullable(),
+      metric_version: z.number().int().nullable(),
+      price_version: z.string().nullable(),
+      quantity: z.string(),
+      amount: z.string(),
+      period_start: z.string().nullable(),
+      period_end: z.string().nullable(),
+    }),
+  ),
+  rederived: z.object({ total: z.string(), matches: z.boolean().describe('The re-derived total equals the invoice total') }),
+})
+
+export const ratingSummaryJson = z.object({
+  asOf: z.string(),
+  contracts: z.number().int(),
+  contractsRated: z.number().int(),
+  invoices: z.object({ created: z.number().int(), updated: z.number().int(), unchanged: z.number().int(), finalized: z.number().int(), alreadyFinal: z.number().int() }),
+  totals: z.record(z.string(), z.string()).describe('Sum of the totals of the invoices this run created, updated or finalized, by currency'),
+  metricRuns: z.number().int(),
+  adjustments: z.array(z.object({ contractId: z.string(), invoiceId: z.string(), ofInvoice: z.string(), product: z.string(), delta: z.string(), currency: z.string() })),
+  skipped: z.array(z.object({ contractId: z.string(), billingDate: z.string().optional(), reason: z.string() })),
+  interrupted: z.literal(true).optional(),
 })

@@ -1,19 +1,43 @@
-// Products, plans and contracts over HTTP. Bodies are parsed with billingSchemas.ts (prices
-// and terms by rating/compute's schemas); the rules that need the catalogue (a price's
-// currency is the contract's, metered products bill in arrears) are checked here, the
-// structural ones (dates, phases, products exist) by the ledger repositories.
-import { Hono } from 'hono'
+// Products, plans and contracts over HTTP, each route declared once (apiRoute) with the
+// schemas of billingSchemas.ts (prices and terms by rating/compute's schemas), which validate
+// and document it. The rules that need the catalogue (a price's currency is the contract's,
+// metered products bill in arrears) are checked here, the structural ones (dates, phases,
+// products exist) by the ledger repositories.
+//
+// The error rule (ledger/README.md "Errors"): 400 the body cannot be read as the request; 422 it
+// reads fine but its content is impossible; 404 what the request is about does not exist.
+// Details name the request's field.
+import type { OpenAPIHono } from '@hono/zod-openapi'
 import { applyOverrides, notFoundAt, type CatalogStore, type Contract, type ContractItem, type ItemOverride, type Plan, type Product } from '../../ledger/ratingStore.ts'
-import { parseJsonBody, parseQuery } from '../../platform/http/parseRequest.ts'
 import { TallyError, UnprocessableError } from '../../platform/errors.ts'
 import { validateCurrency } from '../../platform/currency.ts'
+import { apiApp } from '../../platform/http/apiApp.ts'
+import { apiRoute, jsonAnswer, jsonContent } from '../../platform/http/apiRoute.ts'
 import type { AppEnv } from '../../platform/http/appEnv.ts'
 import { requestOrg } from '../../platform/http/requestOrg.ts'
-import { createContractRequest, createPlanRequest, createProductRequest, listContractsQuery, phaseSchema } from './billingSchemas.ts'
-import { parseBillingBody } from './parseBillingBody.ts'
+import { billingBodyHook } from './billingBodyHook.ts'
+import {
+  contractJson,
+  contractListJson,
+  createContractRequest,
+  createPlanRequest,
+  createProductRequest,
+  idParams,
+  listContractsQuery,
+  phaseSchema,
+  planJson,
+  planListJson,
+  productJson,
+  productListJson,
+} from './billingSchemas.ts'
+
+const CATALOGUE_TAG = 'Catalogue'
+const CONTRACTS_TAG = 'Contracts'
+const bad = { description: 'The body cannot be read as this request (`invalid_json`; `invalid_request`: a wrong JSON type, a missing or unknown field, a value outside an enum, a date that is not a calendar date; details name each field). Shape problems are reported before content problems.' }
+const rule = { description: 'Well-formed but impossible content, each with its code and field: terms (`end_date_not_after_start`, `invalid_anchor_day`, `invalid_net_terms_days`, `invalid_currency`, `invalid_time_zone`), phases (`phases_required`, `phase_before_start`, `phase_start_mismatch`, `phases_out_of_order`, `phase_after_end`, `phase_in_billed_period`), items (`product_not_found`, `duplicate_product`, `quantity_not_allowed`, `metered_in_advance`, `currency_mismatch`, `override_needs_price`, `overrides_need_plan`), or a price definition the pricing engine refuses (`invalid_price_definition`, as POST /v1/pricing/preview; details name each field, e.g. `phases[0].items[1].price.tiers[2].up_to`, with codes such as `tier_overlap`)' }
 
 export function productToJson(p: Product) {
-  return { id: p.id, name: p.name, description: p.description, kind: p.kind, metric: p.metricName ? { name: p.metricName, version: p.metricVersion } : null, default_quantity: p.defaultQuantity, created_at: p.createdAt }
+  return { id: p.id, name: p.name, description: p.description, kind: p.kind, metric: p.metricName !== null && p.metricVersion !== null ? { name: p.metricName, version: p.metricVersion } : null, default_quantity: p.defaultQuantity, created_at: p.createdAt }
 }
 
 export function planToJson(p: Plan) {
@@ -64,75 +88,182 @@ async function named<T>(field: string, lookup: Promise<T>): Promise<T> {
   return lookup.catch((err: unknown) => Promise.reject(notFoundAt(field, err)))
 }
 
-export function catalogRoutes(ledger: CatalogStore): Hono<AppEnv> {
-  const app = new Hono<AppEnv>()
+export function catalogRoutes(ledger: CatalogStore): OpenAPIHono<AppEnv> {
+  const app = apiApp()
 
-  app.post('/v1/products', async (c) => {
-    const orgId = requestOrg(c)
-    const b = await parseJsonBody(c, createProductRequest)
-    if (b.kind === 'metered' && b.metric) {
-      // The metric version a metered product bills from must exist, or rating fails later.
-      await ledger.billableMetrics.get(orgId, b.metric.name, b.metric.version).catch((err: unknown) => {
-        if (!(err instanceof TallyError) || err.category !== 'not_found') throw err
-        const field = err.code === 'billable_metric_not_found' ? 'metric.name' : 'metric.version'
-        throw new UnprocessableError(err.code, `${err.message}; create it (POST /v1/billable-metrics) before the product that bills from it`, [{ field, code: err.code, message: err.message }])
+  app.openapi(
+    apiRoute({
+      method: 'post',
+      path: '/v1/products',
+      tags: [CATALOGUE_TAG],
+      summary: 'Create a product: metered (bound to a billable metric version) or non-metered (with a default quantity).',
+      request: { body: jsonContent(createProductRequest, { name: 'API calls', kind: 'metered', metric: { name: 'api_call_count', version: 1 } }) },
+      responses: {
+        201: jsonAnswer('Created', productJson),
+        400: bad,
+        409: { description: '`product_exists`' },
+        422: { description: 'The metric does not exist (`billable_metric_not_found`, `billable_metric_version_not_found`, field `metric.name` / `metric.version`)' },
+      },
+    }),
+    async (c) => {
+      const orgId = requestOrg(c)
+      const b = c.req.valid('json')
+      if (b.kind === 'metered' && b.metric) {
+        // The metric version a metered product bills from must exist, or rating fails later.
+        await ledger.billableMetrics.get(orgId, b.metric.name, b.metric.version).catch((err: unknown) => {
+          if (!(err instanceof TallyError) || err.category !== 'not_found') throw err
+          const field = err.code === 'billable_metric_not_found' ? 'metric.name' : 'metric.version'
+          throw new UnprocessableError(err.code, `${err.message}; create it (POST /v1/billable-metrics) before the product that bills from it`, [{ field, code: err.code, message: err.message }])
+        })
+      }
+      const product = await ledger.products.create({ orgId, name: b.name, description: b.description, kind: b.kind, metricName: b.metric?.name, metricVersion: b.metric?.version, defaultQuantity: b.default_quantity })
+      return c.json(productToJson(product), 201)
+    },
+  )
+
+  app.openapi(
+    apiRoute({ method: 'get', path: '/v1/products', tags: [CATALOGUE_TAG], summary: 'List products.', responses: { 200: jsonAnswer('Products', productListJson) } }),
+    async (c) => c.json({ data: (await ledger.products.list(requestOrg(c))).map(productToJson) }, 200),
+  )
+
+  app.openapi(
+    apiRoute({
+      method: 'get',
+      path: '/v1/products/{id}',
+      tags: [CATALOGUE_TAG],
+      summary: 'Get a product.',
+      request: { params: idParams },
+      responses: { 200: jsonAnswer('The product', productJson), 404: { description: '`product_not_found`' } },
+    }),
+    async (c) => c.json(productToJson(await ledger.products.get(requestOrg(c), c.req.valid('param').id)), 200),
+  )
+
+  app.openapi(
+    apiRoute({
+      method: 'post',
+      path: '/v1/plans',
+      tags: [CATALOGUE_TAG],
+      summary: 'Create a plan: a reusable contract template of products with prices (rating/compute price definitions) and features.',
+      request: { body: jsonContent(createPlanRequest) },
+      responses: { 201: jsonAnswer('Created', planJson), 400: bad, 409: { description: '`plan_exists`' }, 422: rule },
+    }),
+    async (c) => {
+      const orgId = requestOrg(c)
+      const b = c.req.valid('json')
+      const items = b.items as ContractItem[]
+      validateCurrency(b.currency)
+      await checkPricing(ledger, orgId, b.currency, items, listPath('items'))
+      const plan = await ledger.plans.create({ orgId, name: b.name, description: b.description, currency: b.currency, items, features: b.features })
+      return c.json(planToJson(plan), 201)
+    },
+    billingBodyHook,
+  )
+
+  app.openapi(
+    apiRoute({ method: 'get', path: '/v1/plans', tags: [CATALOGUE_TAG], summary: 'List plans.', responses: { 200: jsonAnswer('Plans', planListJson) } }),
+    async (c) => c.json({ data: (await ledger.plans.list(requestOrg(c))).map(planToJson) }, 200),
+  )
+
+  app.openapi(
+    apiRoute({
+      method: 'get',
+      path: '/v1/plans/{id}',
+      tags: [CATALOGUE_TAG],
+      summary: 'Get a plan.',
+      request: { params: idParams },
+      responses: { 200: jsonAnswer('The plan', planJson), 404: { description: '`plan_not_found`' } },
+    }),
+    async (c) => c.json(planToJson(await ledger.plans.get(requestOrg(c), c.req.valid('param').id)), 200),
+  )
+
+  app.openapi(
+    apiRoute({
+      method: 'post',
+      path: '/v1/contracts',
+      tags: [CONTRACTS_TAG],
+      summary:
+        'Create a contract for a customer: from a plan (with overrides, recorded) or with explicit phases; cadence monthly, quarterly or annual on an anchor day, in the contract time zone; terms are commitments, maximum spend, discounts and credits.',
+      request: { body: jsonContent(createContractRequest, { customer: 'acme', plan: 'Pro', start_date: '2026-10-01', cadence: 'monthly' }) },
+      responses: {
+        201: jsonAnswer('Created', contractJson),
+        400: bad,
+        404: { description: '`customer_not_found`, `plan_not_found` (details name the field)' },
+        422: rule,
+      },
+    }),
+    async (c) => {
+      const orgId = requestOrg(c)
+      const b = c.req.valid('json')
+      // The customer and plan first (404), then the currency and prices (422) before anything
+      // is stored; plan prices as they will be inherited (with the overrides applied).
+      const customer = await named('customer', ledger.customers.get(orgId, b.customer))
+      const plan = b.plan ? await named('plan', ledger.plans.get(orgId, b.plan)) : null
+      const currency = b.currency ?? plan?.currency ?? customer.currency
+      validateCurrency(currency)
+      if (b.phases) {
+        for (const [i, p] of b.phases.entries()) await checkPricing(ledger, orgId, currency, p.items as ContractItem[], listPath(`phases[${i}].items`))
+      } else if (plan) {
+        const overrides = (b.overrides ?? []) as ItemOverride[]
+        const { items } = applyOverrides(plan.items, overrides)
+        const hint = currency === plan.currency ? '' : `; plan ${plan.name} prices in ${plan.currency}: leave currency out, or override every price in ${currency}`
+        await checkPricing(ledger, orgId, currency, items, overridePaths(items, overrides), hint)
+      }
+      const contract = await ledger.contracts.create({
+        orgId, customer: b.customer, plan: b.plan, name: b.name, currency, startDate: b.start_date, endDate: b.end_date, timeZone: b.time_zone,
+        cadence: b.cadence, anchorDay: b.anchor_day, renewal: b.renewal, netTermsDays: b.net_terms_days,
+        phases: b.phases as Contract['phases'] | undefined, overrides: b.overrides as ItemOverride[] | undefined, terms: (b.terms ?? {}) as Contract['terms'],
       })
-    }
-    const product = await ledger.products.create({ orgId, name: b.name, description: b.description, kind: b.kind, metricName: b.metric?.name, metricVersion: b.metric?.version, defaultQuantity: b.default_quantity })
-    return c.json(productToJson(product), 201)
-  })
-  app.get('/v1/products', async (c) => c.json({ data: (await ledger.products.list(requestOrg(c))).map(productToJson) }))
-  app.get('/v1/products/:id', async (c) => c.json(productToJson(await ledger.products.get(requestOrg(c), c.req.param('id')))))
+      return c.json(contractToJson(contract), 201)
+    },
+    billingBodyHook,
+  )
 
-  app.post('/v1/plans', async (c) => {
-    const orgId = requestOrg(c)
-    const b = await parseBillingBody(c, createPlanRequest)
-    const items = b.items as ContractItem[]
-    validateCurrency(b.currency)
-    await checkPricing(ledger, orgId, b.currency, items, listPath('items'))
-    const plan = await ledger.plans.create({ orgId, name: b.name, description: b.description, currency: b.currency, items, features: b.features })
-    return c.json(planToJson(plan), 201)
-  })
-  app.get('/v1/plans', async (c) => c.json({ data: (await ledger.plans.list(requestOrg(c))).map(planToJson) }))
-  app.get('/v1/plans/:id', async (c) => c.json(planToJson(await ledger.plans.get(requestOrg(c), c.req.param('id')))))
+  app.openapi(
+    apiRoute({
+      method: 'get',
+      path: '/v1/contracts',
+      tags: [CONTRACTS_TAG],
+      summary: 'List contracts (optionally of one customer: `?customer=`), paged by `after` (a contract id) and `limit`.',
+      request: { query: listContractsQuery },
+      responses: { 200: jsonAnswer('Contracts', contractListJson), 400: { description: '`invalid_request`: `after` is not a contract id, or `limit` is not 1–1000' } },
+    }),
+    async (c) => {
+      const q = c.req.valid('query')
+      const contracts = await ledger.contracts.list({ orgId: requestOrg(c), customerId: q.customer, after: q.after, limit: q.limit ?? 100 })
+      return c.json({ data: contracts.map(contractToJson) }, 200)
+    },
+  )
 
-  app.post('/v1/contracts', async (c) => {
-    const orgId = requestOrg(c)
-    const b = await parseBillingBody(c, createContractRequest)
-    // The customer and plan first (404), then the currency and prices (422) before anything
-    // is stored; plan prices as they will be inherited (with the overrides applied).
-    const customer = await named('customer', ledger.customers.get(orgId, b.customer))
-    const plan = b.plan ? await named('plan', ledger.plans.get(orgId, b.plan)) : null
-    const currency = b.currency ?? plan?.currency ?? customer.currency
-    validateCurrency(currency)
-    if (b.phases) {
-      for (const [i, p] of b.phases.entries()) await checkPricing(ledger, orgId, currency, p.items as ContractItem[], listPath(`phases[${i}].items`))
-    } else if (plan) {
-      const overrides = (b.overrides ?? []) as ItemOverride[]
-      const { items } = applyOverrides(plan.items, overrides)
-      const hint = currency === plan.currency ? '' : `; plan ${plan.name} prices in ${plan.currency}: leave currency out, or override every price in ${currency}`
-      await checkPricing(ledger, orgId, currency, items, overridePaths(items, overrides), hint)
-    }
-    const contract = await ledger.contracts.create({
-      orgId, customer: b.customer, plan: b.plan, name: b.name, currency, startDate: b.start_date, endDate: b.end_date, timeZone: b.time_zone,
-      cadence: b.cadence, anchorDay: b.anchor_day, renewal: b.renewal, netTermsDays: b.net_terms_days,
-      phases: b.phases as Contract['phases'] | undefined, overrides: b.overrides as ItemOverride[] | undefined, terms: (b.terms ?? {}) as Contract['terms'],
-    })
-    return c.json(contractToJson(contract), 201)
-  })
-  app.get('/v1/contracts', async (c) => {
-    const orgId = requestOrg(c)
-    const q = parseQuery(c, listContractsQuery)
-    const contracts = await ledger.contracts.list({ orgId, customerId: q.customer, after: q.after, limit: q.limit ?? 100 })
-    return c.json({ data: contracts.map(contractToJson) })
-  })
-  app.get('/v1/contracts/:id', async (c) => c.json(contractToJson(await ledger.contracts.get(requestOrg(c), c.req.param('id')))))
-  app.post('/v1/contracts/:id/phases', async (c) => {
-    const orgId = requestOrg(c)
-    const phase = await parseBillingBody(c, phaseSchema)
-    const contract = await ledger.contracts.get(orgId, c.req.param('id'))
-    await checkPricing(ledger, orgId, contract.currency, phase.items as ContractItem[], listPath('items'))
-    return c.json(contractToJson(await ledger.contracts.addPhase(orgId, contract.id, phase as Contract['phases'][number])))
-  })
+  app.openapi(
+    apiRoute({
+      method: 'get',
+      path: '/v1/contracts/{id}',
+      tags: [CONTRACTS_TAG],
+      summary: 'Get a contract with its phases, terms and overrides.',
+      request: { params: idParams },
+      responses: { 200: jsonAnswer('The contract', contractJson), 404: { description: '`contract_not_found`' } },
+    }),
+    async (c) => c.json(contractToJson(await ledger.contracts.get(requestOrg(c), c.req.valid('param').id)), 200),
+  )
+
+  app.openapi(
+    apiRoute({
+      method: 'post',
+      path: '/v1/contracts/{id}/phases',
+      tags: [CONTRACTS_TAG],
+      summary: 'Add a phase (products and prices from a date on); it must start after the last finalized invoice.',
+      request: { params: idParams, body: jsonContent(phaseSchema) },
+      responses: { 200: jsonAnswer('The contract', contractJson), 400: bad, 404: { description: '`contract_not_found`' }, 422: rule },
+    }),
+    async (c) => {
+      const orgId = requestOrg(c)
+      const phase = c.req.valid('json')
+      const contract = await ledger.contracts.get(orgId, c.req.valid('param').id)
+      await checkPricing(ledger, orgId, contract.currency, phase.items as ContractItem[], listPath('items'))
+      return c.json(contractToJson(await ledger.contracts.addPhase(orgId, contract.id, phase as Contract['phases'][number])), 200)
+    },
+    billingBodyHook,
+  )
+
   return app
 }
