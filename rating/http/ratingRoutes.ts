@@ -1,17 +1,19 @@
 // The invoice endpoints that need the pricing engine: explain (re-derive a total), reissue (rate
 // a void invoice's period again) and POST /v1/rating/runs, the on-demand run `tally rate` calls.
 // Reads, renderings and the rest of the lifecycle are the ledger's (ledger/http/invoiceRoutes.ts).
-import { Hono } from 'hono'
+// Each route is declared once (apiRoute): the schemas validate, document and shape errors.
+import type { OpenAPIHono } from '@hono/zod-openapi'
 import { invoiceToJson, type RatingStore } from '../../ledger/ratingStore.ts'
 import type { Clock } from '../../platform/clock.ts'
+import { apiApp } from '../../platform/http/apiApp.ts'
+import { apiRoute, jsonAnswer, jsonContent } from '../../platform/http/apiRoute.ts'
 import type { AppEnv } from '../../platform/http/appEnv.ts'
-import { parseJsonBody } from '../../platform/http/parseRequest.ts'
 import { requestOrg } from '../../platform/http/requestOrg.ts'
 import { explainInvoice } from '../execute/explainInvoice.ts'
 import type { QuantitySource } from '../execute/quantitySource.ts'
 import { runRating } from '../execute/ratingRun.ts'
 import { reissueInvoice } from '../execute/reissueInvoice.ts'
-import { ratingRunRequest } from './billingSchemas.ts'
+import { idParams, invoiceExplanationJson, ratingRunRequest, ratingSummaryJson } from './billingSchemas.ts'
 
 export interface RatingRouteDeps {
   ledger: RatingStore
@@ -21,31 +23,76 @@ export interface RatingRouteDeps {
   rating?: { quantities: QuantitySource; graceHours: number }
 }
 
-export function ratingRoutes(deps: RatingRouteDeps): Hono<AppEnv> {
-  const { ledger, clock } = deps
-  const app = new Hono<AppEnv>()
+const invoiceMissing = { description: '`invoice_not_found` (also for another organisation\'s invoice)' }
 
-  app.get('/v1/invoices/:id/explain', async (c) => {
-    const orgId = requestOrg(c)
-    const invoice = await ledger.invoices.get(orgId, c.req.param('id'))
-    return c.json(explainInvoice(invoice, await ledger.invoices.lines(orgId, invoice.id)))
-  })
+export function ratingRoutes(deps: RatingRouteDeps): OpenAPIHono<AppEnv> {
+  const { ledger, clock } = deps
+  const app = apiApp()
+
+  app.openapi(
+    apiRoute({
+      method: 'get',
+      path: '/v1/invoices/{id}/explain',
+      tags: ['Invoices'],
+      summary: 'Where every line comes from (metric version, price definition and version, quantity, period) and a re-derivation of the total.',
+      request: { params: idParams },
+      responses: { 200: jsonAnswer('The explanation', invoiceExplanationJson), 404: invoiceMissing },
+    }),
+    async (c) => {
+      const orgId = requestOrg(c)
+      const invoice = await ledger.invoices.get(orgId, c.req.valid('param').id)
+      return c.json(explainInvoice(invoice, await ledger.invoices.lines(orgId, invoice.id)), 200)
+    },
+  )
 
   const rating = deps.rating
   if (rating) {
-    app.post('/v1/rating/runs', async (c) => {
-      const orgId = requestOrg(c)
-      const b = await parseJsonBody(c, ratingRunRequest)
-      const asOf = b.as_of === undefined ? clock.now() : new Date(b.as_of.length === 10 ? `${b.as_of}T00:00:00Z` : b.as_of)
-      const summary = await runRating({ ledger, quantities: rating.quantities, clock }, { orgId, contractId: b.contract_id, period: b.period, asOf, graceHours: rating.graceHours })
-      return c.json(summary)
-    })
+    app.openapi(
+      apiRoute({
+        method: 'post',
+        path: '/v1/rating/runs',
+        tags: ['Rating'],
+        summary: 'Rate due contract periods now (all, one `contract_id`, or one `period` YYYY-MM) as of an instant; returns the summary.',
+        request: { body: jsonContent(ratingRunRequest, { period: '2026-10' }) },
+        responses: {
+          200: jsonAnswer('Contracts rated, invoices drafted and finalized, totals by currency, skipped with reasons', ratingSummaryJson),
+          400: { description: 'Invalid body (`invalid_json`; `invalid_request`: `period` is not YYYY-MM, `as_of` not an instant or date, an unknown field; details name each field)' },
+        },
+      }),
+      async (c) => {
+        const orgId = requestOrg(c)
+        const b = c.req.valid('json')
+        const asOf = b.as_of === undefined ? clock.now() : new Date(b.as_of.length === 10 ? `${b.as_of}T00:00:00Z` : b.as_of)
+        const summary = await runRating({ ledger, quantities: rating.quantities, clock }, { orgId, contractId: b.contract_id, period: b.period, asOf, graceHours: rating.graceHours })
+        return c.json(summary, 200)
+      },
+    )
 
     // 201 with the new draft; 200 with the same draft when the invoice was already reissued.
-    app.post('/v1/invoices/:id/reissue', async (c) => {
-      const { invoice, created } = await reissueInvoice({ ledger, quantities: rating.quantities, graceHours: rating.graceHours, clock }, requestOrg(c), c.req.param('id'))
-      return c.json(invoiceToJson(invoice), created ? 201 : 200)
-    })
+    app.openapi(
+      apiRoute({
+        method: 'post',
+        path: '/v1/invoices/{id}/reissue',
+        tags: ['Invoices'],
+        summary:
+          "Bill the period of a void invoice again: re-rates its contract billing date now (current usage, the contract's current prices) and writes a new draft with `replaces_invoice_id` set (the void invoice shows it as `replaced_by_invoice_id` and keeps its number). The draft follows the normal lifecycle: re-rated by runs until its grace period (from the reissue) ends, then finalized with the next number. Reissuing again answers the same draft with 200.",
+        request: { params: idParams },
+        responses: {
+          201: { description: 'The new draft' },
+          200: { description: 'The draft an earlier reissue wrote' },
+          404: invoiceMissing,
+          409: {
+            description:
+              '`invoice_not_reissuable`: the invoice is not void (detail `{field: status, code: invoice_draft|invoice_finalized|invoice_paid}`; hint: a draft is re-rated by the next run, a finalized one is voided first or corrected with a credit note), or its period is billed by another live invoice; `nothing_to_bill`: nothing is owed for the period now',
+          },
+          503: { description: '`metric_unavailable`: a metric run failed; nothing was written' },
+        },
+      }),
+      async (c) => {
+        const { invoice, created } = await reissueInvoice({ ledger, quantities: rating.quantities, graceHours: rating.graceHours, clock }, requestOrg(c), c.req.valid('param').id)
+        return c.json(invoiceToJson(invoice), created ? 201 : 200)
+      },
+    )
   }
   return app
 }
