@@ -103,7 +103,5 @@ export function buildApi(parts: ApiParts): Hono<AppEnv> {
       ...(parts.readiness ?? []),
     ],
     version: TALLY_VERSION,
-    operations: [
-    ],
   })
 }

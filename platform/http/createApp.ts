@@ -4,7 +4,7 @@ import type { Logger } from '../logger.ts'
 import type { AppEnv } from './appEnv.ts'
 import { errorBody, handleError } from './errorHandler.ts'
 import { docsPage } from './docsPage.ts'
-import { buildOpenApi, type ApiOperation } from './openapi.ts'
+import { buildOpenApi } from './openapi.ts'
 
 export interface ReadinessCheck {
   name: string
@@ -19,8 +19,6 @@ export interface AppParts {
   readiness: ReadinessCheck[]
   /** The API version in /openapi.json. */
   version: string
-  /** Operations of route modules that do not declare their routes with apiRoute yet. */
-  operations: ApiOperation[]
 }
 
 /**
@@ -52,11 +50,7 @@ export function createApp(parts: AppParts): Hono<AppEnv> {
   // Generated once, after every module is mounted below.
   let document: Record<string, unknown> | undefined
   const openapi = () =>
-    (document ??= buildOpenApi(
-      { version: parts.version },
-      parts.operations,
-      app.getOpenAPI31Document({ openapi: '3.1.0', info: { title: 'Tally API', version: parts.version } }).paths as Record<string, Record<string, unknown>>,
-    ))
+    (document ??= buildOpenApi({ version: parts.version }, app.getOpenAPI31Document({ openapi: '3.1.0', info: { title: 'Tally API', version: parts.version } }).paths ?? {}))
   app.get('/openapi.json', (c) => c.json(openapi()))
   app.get('/docs', (c) => c.html(docsPage(openapi())))
 
