@@ -4,6 +4,7 @@ import type { Hono } from 'hono'
 import type { Ledger } from '../ledger/ledger.ts'
 import { invoiceRoutes } from '../ledger/http/invoiceRoutes.ts'
 import { ledgerRoutes } from '../ledger/http/ledgerRoutes.ts'
+import { currencyRoutes } from '../ledger/http/currencyRoutes.ts'
 import { authenticate, cachedKeyResolver } from '../ingest/http/auth.ts'
 import { cachedCatalog } from '../ingest/catalog.ts'
 import { ingestRoutes } from '../ingest/http/ingestRoutes.ts'
@@ -74,6 +75,7 @@ export function buildApi(parts: ApiParts): Hono<AppEnv> {
   // Catalogue and contracts (rating's prices), invoices (the ledger's lifecycle), explain, and
   // reissues and on-demand runs only where ClickHouse is reachable.
   const billing = [
+    currencyRoutes(ledger),
     catalogRoutes(ledger),
     invoiceRoutes({ ledger, clock: parts.clock }),
     ratingRoutes({

@@ -10,7 +10,7 @@ import { insertError } from './insertError.ts'
 import { and, asc, eq, gt, max, notInArray } from 'drizzle-orm'
 import { NotFoundError, TallyError, UnprocessableError, ValidationError } from '../platform/errors.ts'
 import type { Database } from '../platform/postgres/database.ts'
-import { validateCurrency } from '../platform/currency.ts'
+import type { CurrencyRepository } from './currencies.ts'
 import { normaliseTimeZone } from './currencyAndTimeZone.ts'
 import type { CustomerRepository } from './customers.ts'
 import { assertOrgId, isUuid, toIso } from './ids.ts'
@@ -191,15 +191,16 @@ export function notFoundAt(field: string, err: unknown): unknown {
   return new TallyError('not_found', err.code, err.message, [{ field, code: err.code, message: err.message }], err.extra)
 }
 
-export function createContractRepository(db: Database, deps: { customers: CustomerRepository; plans: PlanRepository; products: ProductRepository; documents: RatingDocuments }): ContractRepository {
+export function createContractRepository(db: Database, deps: { customers: CustomerRepository; plans: PlanRepository; products: ProductRepository; currencies: Pick<CurrencyRepository, 'table'>; documents: RatingDocuments }): ContractRepository {
   const select = () =>
     db.select({ row: table, externalId: customers.externalId }).from(table).innerJoin(customers, eq(customers.id, table.customerId))
 
   const repo: ContractRepository = {
     async create(input) {
       assertOrgId(input.orgId)
-      input.phases?.forEach((p, i) => checkPrices(deps.documents, p.items, `phases[${i}].items`))
-      checkPrices(deps.documents, input.overrides ?? [], 'overrides')
+      const currencies = await deps.currencies.table(input.orgId)
+      input.phases?.forEach((p, i) => checkPrices(deps.documents, currencies, p.items, `phases[${i}].items`))
+      checkPrices(deps.documents, currencies, input.overrides ?? [], 'overrides')
       if (input.terms !== undefined) deps.documents.terms(input.terms, 'terms')
       const customer = await deps.customers.get(input.orgId, input.customer).catch((err: unknown) => Promise.reject(notFoundAt('customer', err)))
       const plan = input.plan ? await deps.plans.get(input.orgId, input.plan).catch((err: unknown) => Promise.reject(notFoundAt('plan', err))) : null
@@ -208,7 +209,7 @@ export function createContractRepository(db: Database, deps: { customers: Custom
       if (endDate !== null && endDate <= startDate) {
         throw unprocessable('end_date', 'end_date_not_after_start', `end_date ${endDate} must be after start_date ${startDate}`)
       }
-      const currency = validateCurrency(input.currency ?? plan?.currency ?? customer.currency)
+      const currency = currencies.validate(input.currency ?? plan?.currency ?? customer.currency)
       const timeZone = normaliseTimeZone(input.timeZone ?? customer.timeZone)
       const anchorDay = input.anchorDay ?? Number(startDate.slice(8, 10))
       if (!Number.isInteger(anchorDay)) throw new ValidationError('invalid_request', 'anchor_day is a whole day of month', [{ field: 'anchor_day', code: 'invalid_type', message: 'expected an integer' }])
@@ -286,7 +287,8 @@ export function createContractRepository(db: Database, deps: { customers: Custom
     },
 
     async addPhase(orgId, id, phase) {
-      checkPrices(deps.documents, phase.items, 'items')
+      assertOrgId(orgId)
+      checkPrices(deps.documents, await deps.currencies.table(orgId), phase.items, 'items')
       const contract = await repo.get(orgId, id)
       assertDate(phase.start_date, 'start_date')
       // A void invoice bills nothing: its period may get a phase (the fix), then a reissue.

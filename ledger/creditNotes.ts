@@ -8,7 +8,8 @@ import { ConflictError, UnprocessableError } from '../platform/errors.ts'
 import type { Database } from '../platform/postgres/database.ts'
 import { nextDocumentNumber } from './documentNumbers.ts'
 import { assertOrgId, isUuid, toIso } from './ids.ts'
-import { balanceOf, invoiceStateError, lockInvoice, minorDigits, parseAmount } from './invoices.ts'
+import type { CurrencyRepository } from './currencies.ts'
+import { balanceOf, invoiceStateError, lockInvoice, minorUnitsOf, parseAmount } from './invoices.ts'
 import { creditNoteLines, creditNotes as table, type CreditNoteReason } from './schema/creditNotes.ts'
 import { invoiceLines, invoices } from './schema/invoices.ts'
 
@@ -42,7 +43,7 @@ export interface CreditNoteRepository {
   listForInvoice(orgId: string, invoiceId: string): Promise<CreditNote[]>
 }
 
-export function createCreditNoteRepository(db: Database): CreditNoteRepository {
+export function createCreditNoteRepository(db: Database, deps: { currencies: Pick<CurrencyRepository, 'table'> }): CreditNoteRepository {
   async function load(t: Database, ids: string[]): Promise<CreditNote[]> {
     if (ids.length === 0) return []
     const notes = await t.select().from(table).where(inArray(table.id, ids)).orderBy(asc(table.number))
@@ -62,11 +63,14 @@ export function createCreditNoteRepository(db: Database): CreditNoteRepository {
 
   return {
     async create(input) {
+      // Read before the transaction (declarations never change): PGlite runs one statement at
+      // a time, so a read outside an open transaction would wait for it to end.
+      const currencies = await deps.currencies.table(input.orgId)
       return db.transaction(async (raw) => {
         const tx = raw as unknown as Database
         const invoice = await lockInvoice(tx, input.orgId, input.invoiceId)
         if (invoice.status !== 'finalized' && invoice.status !== 'paid') throw invoiceStateError('credit', invoice)
-        const minor = minorDigits(invoice.total)
+        const minor = minorUnitsOf(currencies, invoice)
         const invLines = await tx.select().from(invoiceLines).where(eq(invoiceLines.invoiceId, invoice.id))
         const creditedRows = await tx
           .select({ lineId: creditNoteLines.invoiceLineId, s: sql<string>`sum(${creditNoteLines.amount})` })

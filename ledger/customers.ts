@@ -3,7 +3,8 @@ import { insertError } from './insertError.ts'
 import { and, asc, eq, gt, inArray } from 'drizzle-orm'
 import { ConflictError, NotFoundError, ValidationError } from '../platform/errors.ts'
 import type { Database } from '../platform/postgres/database.ts'
-import { validateCurrency } from '../platform/currency.ts'
+import type { CurrencyRepository } from './currencies.ts'
+import { isoMinorUnits } from '../platform/currency.ts'
 import { normaliseTimeZone } from './currencyAndTimeZone.ts'
 import { assertOrgId, toIso } from './ids.ts'
 import { customers as table } from './schema/customers.ts'
@@ -25,7 +26,7 @@ export interface CreateCustomerInput {
   externalId: string
   name: string
   email?: string | null
-  /** ISO 4217, upper-case; default USD. */
+  /** ISO 4217 (upper-case) or a custom currency the organisation declared; default USD. */
   currency?: string
   /** IANA zone; default UTC. */
   timeZone?: string
@@ -80,7 +81,7 @@ function validateExternalId(externalId: string): void {
 // checks a large batch's customers.
 const EXISTS_CHUNK = 5_000
 
-export function createCustomerRepository(db: Database): CustomerRepository {
+export function createCustomerRepository(db: Database, deps: { currencies: Pick<CurrencyRepository, 'table'> }): CustomerRepository {
   return {
     async create(input) {
       assertOrgId(input.orgId)
@@ -90,8 +91,10 @@ export function createCustomerRepository(db: Database): CustomerRepository {
           { field: 'name', code: 'too_small', message: 'name must not be empty' },
         ])
       }
-      const currency = validateCurrency(input.currency ?? 'USD')
       const timeZone = normaliseTimeZone(input.timeZone ?? 'UTC')
+      // The organisation's table (ISO 4217 plus its declared currencies); ISO needs no query.
+      const requested = input.currency ?? 'USD'
+      const currency = isoMinorUnits(requested) !== undefined ? requested : (await deps.currencies.table(input.orgId)).validate(requested)
       try {
         const [row] = await db
           .insert(table)

@@ -5,6 +5,7 @@
 import { and, asc, desc, eq, gt, inArray, lt, sql, type SQL } from 'drizzle-orm'
 import { Decimal } from 'decimal.js'
 import { ConflictError, NotFoundError, TallyError, ValidationError } from '../platform/errors.ts'
+import type { CurrencyTable } from '../platform/currency.ts'
 import type { Database } from '../platform/postgres/database.ts'
 import { nextDocumentNumber } from './documentNumbers.ts'
 import { assertOrgId, isUuid, toIso, toIsoOrNull } from './ids.ts'
@@ -228,6 +229,17 @@ export function parseAmount(value: string, field: string): Decimal {
 /** Digits after the point of a stored total: rating writes totals with the currency's minor units. */
 export function minorDigits(total: string): number {
   return total.split('.')[1]?.length ?? 0
+}
+
+/**
+ * The minor units amounts on an invoice are checked against (a payment or credit of 0.00001
+ * CREDITS is too fine at 4): the organisation's currency table (ISO 4217 plus its declared
+ * currencies), the same one customers, plans, contracts and rating use. An invoice whose
+ * currency the table does not hold (rated from an undeclared inline price unit) keeps the
+ * digits of its total, which rating wrote in that unit's precision.
+ */
+export function minorUnitsOf(currencies: CurrencyTable, invoice: { currency: string; total: string }): number {
+  return currencies.minorUnits(invoice.currency) ?? minorDigits(invoice.total)
 }
 
 /** Locks and returns an invoice row inside a transaction. */

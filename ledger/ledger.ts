@@ -3,6 +3,7 @@
 import type { Database } from '../platform/postgres/database.ts'
 import { createApiKeyRepository, type ApiKeyRepository } from './apiKeys.ts'
 import { createBillableMetricRepository, type BillableMetricRepository } from './billableMetrics.ts'
+import { createCurrencyRepository, type CurrencyRepository } from './currencies.ts'
 import { createCustomerRepository, type CustomerRepository } from './customers.ts'
 import { createOrganisationRepository, type OrganisationRepository } from './organisations.ts'
 import { createRawMetricRepository, type RawMetricRepository } from './rawMetrics.ts'
@@ -20,6 +21,8 @@ export { ledgerMigrationsFolder } from './ledgerMigrationsFolder.ts'
 export interface Ledger {
   organisations: OrganisationRepository
   apiKeys: ApiKeyRepository
+  /** Custom currencies declared per organisation, and each organisation's currency table. */
+  currencies: CurrencyRepository
   customers: CustomerRepository
   rawMetrics: RawMetricRepository
   billableMetrics: BillableMetricRepository
@@ -34,21 +37,23 @@ export interface Ledger {
 
 /** `documents`: rating's rules for the prices, terms and rating records stored here (ratingStore.ts). */
 export function createLedger(db: Database, documents: RatingDocuments): Ledger {
-  const customers = createCustomerRepository(db)
+  const currencies = createCurrencyRepository(db)
+  const customers = createCustomerRepository(db, { currencies })
   const products = createProductRepository(db)
-  const plans = createPlanRepository(db, { products, documents })
+  const plans = createPlanRepository(db, { products, currencies, documents })
   return {
     organisations: createOrganisationRepository(db),
     apiKeys: createApiKeyRepository(db),
+    currencies,
     customers,
     rawMetrics: createRawMetricRepository(db),
     billableMetrics: createBillableMetricRepository(db),
     products,
     plans,
-    contracts: createContractRepository(db, { customers, plans, products, documents }),
+    contracts: createContractRepository(db, { customers, plans, products, currencies, documents }),
     invoices: createInvoiceRepository(db),
     invoiceDrafts: createInvoiceDraftStore(db, documents),
-    creditNotes: createCreditNoteRepository(db),
-    payments: createPaymentRepository(db),
+    creditNotes: createCreditNoteRepository(db, { currencies }),
+    payments: createPaymentRepository(db, { currencies }),
   }
 }

@@ -277,6 +277,47 @@ export function describeLedgerSuite(name: string, openHandle: () => Promise<Data
       })
     })
 
+    describe('custom currencies (issue 13 §2)', () => {
+      it('are declared once per organisation: immutable, never an ISO code, listed by code', async () => {
+        const org = await newOrg('Credits')
+        const credits = await ledger.currencies.create({ orgId: org.id, code: 'CREDITS', name: 'Credits', precision: 4 })
+        expect(credits).toMatchObject({ orgId: org.id, code: 'CREDITS', name: 'Credits', precision: 4 })
+        await ledger.currencies.create({ orgId: org.id, code: 'TOKENS_K', name: 'Thousand tokens', precision: 0 })
+        // A second declaration of a code is refused, even with the same precision: nothing changes.
+        await expect(ledger.currencies.create({ orgId: org.id, code: 'CREDITS', name: 'Credits', precision: 2 })).rejects.toMatchObject({ category: 'conflict', code: 'currency_exists' })
+        await expect(ledger.currencies.create({ orgId: org.id, code: 'USD', name: 'Dollars', precision: 2 })).rejects.toMatchObject({
+          category: 'unprocessable',
+          code: 'currency_is_iso',
+          details: [expect.objectContaining({ field: 'code', code: 'currency_is_iso' })],
+        })
+        for (const [code, precision, field] of [['credits', 4, 'code'], ['C', 4, 'code'], ['1CREDIT', 4, 'code'], ['A'.repeat(33), 4, 'code'], ['GEMS', 13, 'precision'], ['GEMS', -1, 'precision'], ['GEMS', 1.5, 'precision']] as const) {
+          await expect(ledger.currencies.create({ orgId: org.id, code, name: 'x', precision })).rejects.toMatchObject({ category: 'validation', details: [expect.objectContaining({ field })] })
+        }
+        expect((await ledger.currencies.list(org.id)).map((c) => [c.code, c.precision])).toEqual([['CREDITS', 4], ['TOKENS_K', 0]])
+        const table = await ledger.currencies.table(org.id)
+        expect([table.minorUnits('CREDITS'), table.minorUnits('TOKENS_K'), table.minorUnits('USD'), table.minorUnits('JPY'), table.minorUnits('XYZ')]).toEqual([4, 0, 2, 0, undefined])
+        // The database refuses what the repository refuses, for any other writer.
+        await expect(handle.db.execute(sql`insert into currencies (org_id, code, name, precision) values (${org.id}, 'bad code', 'x', 2)`)).rejects.toThrow()
+        await expect(handle.db.execute(sql`insert into currencies (org_id, code, name, precision) values (${org.id}, 'GEMS', 'x', 13)`)).rejects.toThrow()
+      })
+
+      it('customers may hold a declared code of their own organisation only; XYZ is still invalid_currency', async () => {
+        const org = await newOrg('Credits')
+        const other = await newOrg('Other')
+        await ledger.currencies.create({ orgId: org.id, code: 'CREDITS', name: 'Credits', precision: 4 })
+        const customer = await ledger.customers.create({ orgId: org.id, externalId: 'credit-user', name: 'Credit user', currency: 'CREDITS' })
+        expect(customer.currency).toBe('CREDITS')
+        expect(await ledger.customers.get(org.id, 'credit-user')).toMatchObject({ currency: 'CREDITS' })
+        const refused = { category: 'unprocessable', code: 'invalid_currency', details: [expect.objectContaining({ field: 'currency', code: 'invalid_currency' })] }
+        await expect(ledger.customers.create({ orgId: other.id, externalId: 'credit-user', name: 'x', currency: 'CREDITS' })).rejects.toMatchObject(refused)
+        await expect(ledger.customers.create({ orgId: org.id, externalId: 'xyz', name: 'x', currency: 'XYZ' })).rejects.toMatchObject(refused)
+        await expect(ledger.customers.create({ orgId: org.id, externalId: 'xyz', name: 'x', currency: 'XYZ' })).rejects.toThrow(/POST \/v1\/currencies/)
+        expect((await ledger.customers.list(other.id)).customers).toEqual([])
+        // The widened column still refuses a code no table could hold.
+        await expect(handle.db.execute(sql`insert into customers (org_id, external_id, name, currency) values (${org.id}, 'raw', 'raw', 'usd')`)).rejects.toThrow()
+      })
+    })
+
     describe('raw metrics', () => {
       it('create, get and list (by name)', async () => {
         const org = await newOrg()

@@ -7,7 +7,8 @@ import { UnprocessableError } from '../platform/errors.ts'
 import type { Database } from '../platform/postgres/database.ts'
 import { assertDate } from './contracts.ts'
 import { assertOrgId, isUuid, toIso } from './ids.ts'
-import { balanceOf, invoiceStateError, lockInvoice, minorDigits, parseAmount } from './invoices.ts'
+import type { CurrencyRepository } from './currencies.ts'
+import { balanceOf, invoiceStateError, lockInvoice, minorUnitsOf, parseAmount } from './invoices.ts'
 import { invoices } from './schema/invoices.ts'
 import { payments as table, type PaymentMethod } from './schema/payments.ts'
 
@@ -47,10 +48,13 @@ function toPayment(row: typeof table.$inferSelect): Payment {
   return { ...row, createdAt: toIso(row.createdAt) }
 }
 
-export function createPaymentRepository(db: Database): PaymentRepository {
+export function createPaymentRepository(db: Database, deps: { currencies: Pick<CurrencyRepository, 'table'> }): PaymentRepository {
   return {
     async record(input) {
       assertDate(input.paidOn, 'paid_on')
+      // Read before the transaction (declarations never change): PGlite runs one statement at
+      // a time, so a read outside an open transaction would wait for it to end.
+      const currencies = await deps.currencies.table(input.orgId)
       return db.transaction(async (raw) => {
         const tx = raw as unknown as Database
         const invoice = await lockInvoice(tx, input.orgId, input.invoiceId)
@@ -60,7 +64,7 @@ export function createPaymentRepository(db: Database): PaymentRepository {
           throw new UnprocessableError('currency_mismatch', message, [{ field: 'currency', code: 'currency_mismatch', message: `must be ${invoice.currency}` }])
         }
         const amount = parseAmount(input.amount, 'amount')
-        const minor = minorDigits(invoice.total)
+        const minor = minorUnitsOf(currencies, invoice)
         const field = (code: string, message: string) => new UnprocessableError(code, message, [{ field: 'amount', code, message }])
         if (!amount.greaterThan(0)) throw field('invalid_amount', `a payment is greater than zero, got ${input.amount}`)
         if (amount.decimalPlaces() > minor) throw field('invalid_amount', `amounts in ${invoice.currency} have at most ${minor} decimals, got ${input.amount}`)

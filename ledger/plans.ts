@@ -5,7 +5,8 @@ import { insertError } from './insertError.ts'
 import { and, asc, eq } from 'drizzle-orm'
 import { ConflictError, NotFoundError, UnprocessableError } from '../platform/errors.ts'
 import type { Database } from '../platform/postgres/database.ts'
-import { validateCurrency } from '../platform/currency.ts'
+import type { CurrencyTable } from '../platform/currency.ts'
+import type { CurrencyRepository } from './currencies.ts'
 import { assertOrgId, isUuid, toIso } from './ids.ts'
 import type { ProductRepository } from './products.ts'
 import type { RatingDocuments } from './ratingStore.ts'
@@ -78,19 +79,20 @@ export async function checkItems(products: ProductRepository, orgId: string, ite
 }
 
 /** Every item's price by rating's rules: `${field}[i].price…` names a refused one. */
-export function checkPrices(documents: RatingDocuments, items: readonly { price?: unknown }[], field: string): void {
+export function checkPrices(documents: RatingDocuments, currencies: CurrencyTable, items: readonly { price?: unknown }[], field: string): void {
   items.forEach((item, i) => {
-    if (item.price !== undefined) documents.price(item.price, `${field}[${i}].price`)
+    if (item.price !== undefined) documents.price(item.price, `${field}[${i}].price`, currencies)
   })
 }
 
-export function createPlanRepository(db: Database, deps: { products: ProductRepository; documents: RatingDocuments }): PlanRepository {
+export function createPlanRepository(db: Database, deps: { products: ProductRepository; currencies: Pick<CurrencyRepository, 'table'>; documents: RatingDocuments }): PlanRepository {
   const { products } = deps
   return {
     async create(input) {
       assertOrgId(input.orgId)
-      validateCurrency(input.currency)
-      checkPrices(deps.documents, input.items, 'items')
+      const currencies = await deps.currencies.table(input.orgId)
+      currencies.validate(input.currency)
+      checkPrices(deps.documents, currencies, input.items, 'items')
       await checkItems(products, input.orgId, input.items, 'items')
       try {
         const [row] = await db

@@ -9,7 +9,9 @@
 // them where it stores: plans.create, contracts.create, contracts.addPhase and a draft's
 // rating record. What comes back out was checked going in; rating reads it as JSON and parses
 // it with its own schema where it computes (README "Documents rating owns").
+import type { CurrencyTable } from '../platform/currency.ts'
 import type { BillableMetricRepository } from './billableMetrics.ts'
+import type { CurrencyRepository } from './currencies.ts'
 import type { ContractRepository } from './contracts.ts'
 import type { CustomerRepository } from './customers.ts'
 import type { InvoiceDraftStore } from './invoiceDrafts.ts'
@@ -20,6 +22,7 @@ import type { ProductRepository } from './products.ts'
 export type { Cadence, Contract, CreateContractInput, ItemOverride } from './contracts.ts'
 export { applyOverrides, notFoundAt } from './contracts.ts'
 export type { Customer } from './customers.ts'
+export type { CurrencyTable } from '../platform/currency.ts'
 export type { ContractRatingSession, DraftInvoice, DraftOutcome } from './invoiceDrafts.ts'
 export type { Invoice, InvoiceLine, NewInvoiceLine } from './invoices.ts'
 export { invoiceStateError } from './invoices.ts'
@@ -38,7 +41,12 @@ export { invoiceToJson } from './http/invoiceJson.ts'
  * since the ledger stores the JSON as given.
  */
 export interface RatingDocuments {
-  price(value: unknown, field: string): void
+  /**
+   * `currencies` is the organisation's table: a price may name a declared custom currency as a
+   * plain code (`"currency": "CREDITS"`), and an inline `{ code, precision }` must agree with a
+   * declaration of the same code.
+   */
+  price(value: unknown, field: string, currencies: CurrencyTable): void
   terms(value: unknown, field: string): void
   /** An invoice's rating record, written by rating runs and reissues. */
   ratingRecord(value: unknown): void
@@ -46,6 +54,8 @@ export interface RatingDocuments {
 
 /** What a rating run and a reissue read and write: contracts, their products, invoices and drafts. */
 export interface RatingStore {
+  /** Each organisation's currency table (ISO 4217 plus its declared currencies): the minor units a contract's currency rounds to. */
+  currencies: Pick<CurrencyRepository, 'table'>
   contracts: Pick<ContractRepository, 'get' | 'list'>
   products: Pick<ProductRepository, 'getMany'>
   invoices: Pick<InvoiceRepository, 'get' | 'lines' | 'statusesForContracts'>
@@ -54,6 +64,7 @@ export interface RatingStore {
 
 /** What the catalogue routes (products, plans, contracts) read and write. */
 export interface CatalogStore {
+  currencies: Pick<CurrencyRepository, 'table'>
   customers: Pick<CustomerRepository, 'get'>
   billableMetrics: Pick<BillableMetricRepository, 'get'>
   products: ProductRepository

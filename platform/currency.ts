@@ -39,12 +39,67 @@ export function isoMinorUnits(code: string): number | undefined {
 }
 
 /**
+ * How a custom currency's code is written: upper-case letters, digits and `_`, starting with a
+ * letter, 2 to 32 characters (`CREDITS`, `TOKENS_K`). Every ISO code has this shape too, so a
+ * column that holds either checks this pattern (the ledger's `customers.currency`).
+ */
+export const CUSTOM_CURRENCY_CODE = /^[A-Z][A-Z0-9_]{1,31}$/
+/** Digits after the point a custom currency may declare (ISO's finest is 4; credits go finer). */
+export const MAX_CURRENCY_PRECISION = 12
+
+/** A currency an organisation declared (ledger `currencies`): code and minor units. */
+export interface DeclaredCurrency {
+  code: string
+  /** Minor units: digits after the decimal point of the smallest amount (0–12). */
+  precision: number
+}
+
+/**
+ * The currencies one organisation may bill in: the ISO 4217 table plus the custom currencies
+ * it declared. Every place that accepts or rounds a currency asks one of these, so a code a
+ * customer may hold is a code a plan, a contract, a price and a payment may hold too.
+ */
+export interface CurrencyTable {
+  /** Digits after the point of the smallest amount; undefined for a code the table does not hold. */
+  minorUnits(code: string): number | undefined
+  /** The code when the table holds it, else 422 `invalid_currency` at `field`. */
+  validate(code: string, field?: string): string
+  /** The declared (non-ISO) currencies, in code order. */
+  readonly custom: readonly DeclaredCurrency[]
+}
+
+/** The one message for a currency no table holds, wherever it is refused (customer, plan, contract). */
+function invalidCurrency(currency: string, field: string): UnprocessableError {
+  const message = `currency must be an ISO 4217 code written upper-case, such as USD, EUR or JPY, or a custom currency this organisation declared with POST /v1/currencies; got "${currency}"`
+  return new UnprocessableError('invalid_currency', message, [{ field, code: 'invalid_currency', message }], {
+    hint: 'declare a custom currency once with POST /v1/currencies (or `tally currencies create --code CREDITS --name Credits --precision 4`)',
+  })
+}
+
+/** The table of an organisation: ISO 4217 plus `declared` (codes that are ISO codes are ignored). */
+export function currencyTable(declared: readonly DeclaredCurrency[]): CurrencyTable {
+  const custom = declared.filter((d) => !MINOR_UNITS.has(d.code)).sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0))
+  const byCode = new Map(custom.map((d) => [d.code, d.precision]))
+  const minorUnits = (code: string) => MINOR_UNITS.get(code) ?? byCode.get(code)
+  return {
+    minorUnits,
+    validate(code, field = 'currency') {
+      if (minorUnits(code) !== undefined) return code
+      throw invalidCurrency(code, field)
+    },
+    custom,
+  }
+}
+
+/** The table of an organisation that declared nothing: ISO 4217 alone. */
+export const isoCurrencies: CurrencyTable = currencyTable([])
+
+/**
  * Accepts an ISO 4217 code of the table, written upper-case (`USD`, `EUR`, `JPY`); anything
  * else is 422 `invalid_currency` at `field`: the request is well-formed (a string), its
- * content names no currency.
+ * content names no currency. Where an organisation is known, validate against its table
+ * (`CurrencyTable.validate`), which also holds its declared custom currencies.
  */
 export function validateCurrency(currency: string, field = 'currency'): string {
-  if (MINOR_UNITS.has(currency)) return currency
-  const message = `currency must be an ISO 4217 code written upper-case, such as USD, EUR or JPY; got "${currency}"`
-  throw new UnprocessableError('invalid_currency', message, [{ field, code: 'invalid_currency', message }])
+  return isoCurrencies.validate(currency, field)
 }

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm'
-import { char, check, pgTable, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core'
+import { check, pgTable, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core'
+import { CUSTOM_CURRENCY_CODE } from '../../platform/currency.ts'
 import { organisations } from './organisations.ts'
 
 // A customer as the producer knows it: `external_id` is the `customer_id` carried by events,
@@ -14,8 +15,8 @@ export const customers = pgTable(
     externalId: text('external_id').notNull(),
     name: text('name').notNull(),
     email: text('email'),
-    /** ISO 4217 code, upper-case; decides the minor units invoices round to. */
-    currency: char('currency', { length: 3 }).notNull().default('USD'),
+    /** ISO 4217 code or a custom currency the organisation declared; decides the minor units invoices round to. */
+    currency: text('currency').notNull().default('USD'),
     /** IANA zone name; billing periods fall on midnight in this zone when a contract says so. */
     timeZone: text('time_zone').notNull().default('UTC'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
@@ -24,6 +25,8 @@ export const customers = pgTable(
     // Also the index behind keyset pagination (`order by external_id`) within an org.
     unique('customers_org_external_id_unique').on(t.orgId, t.externalId),
     // The repository validates first with a friendly error; the check guards every other writer.
-    check('customers_currency_format', sql`${t.currency} ~ '^[A-Z]{3}$'`),
+    // Any code of the custom-currency shape (ISO codes have it too); whether the organisation
+    // may bill in it is the repository's question (its currency table).
+    check('customers_currency_format', sql`${t.currency} ~ ${sql.raw(`'${CUSTOM_CURRENCY_CODE.source}'`)}`),
   ],
 )

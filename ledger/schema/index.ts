@@ -2,6 +2,7 @@
 export { organisations } from './organisations.ts'
 export { apiKeys } from './apiKeys.ts'
 export { customers } from './customers.ts'
+export { currencies } from './currencies.ts'
 export { rawMetrics } from './rawMetrics.ts'
 export type { FieldSchema, FieldType } from './rawMetrics.ts'
 export { products } from './products.ts'

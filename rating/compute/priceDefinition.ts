@@ -14,7 +14,9 @@ import { twoDimensionalTieredSchema } from './twoDimensionalTiered.ts'
 import { volumeSchema } from './volume.ts'
 import { volumeWithFlatFeeSchema } from './volumeWithFlatFee.ts'
 import { Dec } from './decimal.ts'
+import { isoCurrencies, type CurrencyTable } from '../../platform/currency.ts'
 import { isDecimalText } from '../../platform/decimalText.ts'
+import { checkPriceCurrency } from './currency.ts'
 import { validationErrorFrom } from './zodDetails.ts'
 
 /** Models priced from dimension-keyed quantities rather than one quantity. */
@@ -58,8 +60,9 @@ export type PriceDefinition = z.infer<typeof priceDefinitionSchema>
 export type PricingModel = PriceDefinition['model']
 
 /** Parses a price definition or throws `invalid_price_definition` with every field problem. */
-export function parsePriceDefinition(value: unknown): PriceDefinition {
+export function parsePriceDefinition(value: unknown, currencies: CurrencyTable = isoCurrencies): PriceDefinition {
   const parsed = priceDefinitionSchema.safeParse(value)
   if (!parsed.success) throw validationErrorFrom(parsed.error, 'invalid_price_definition', 'price definition')
+  checkPriceCurrency(parsed.data.currency, currencies, 'currency')
   return parsed.data
 }

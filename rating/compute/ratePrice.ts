@@ -8,7 +8,8 @@
 //   6. the total is the exact sum of the lines.
 import { z } from 'zod'
 import { UnprocessableError } from '../../platform/errors.ts'
-import { resolveCurrency } from './currency.ts'
+import { isoCurrencies, type CurrencyTable } from '../../platform/currency.ts'
+import { checkPriceCurrency, resolveCurrency } from './currency.ts'
 import type { Currency } from './currency.ts'
 import { Dec, formatPlain, nonNegativeDecimal } from './decimal.ts'
 import { priceFlatFee } from './flatFee.ts'
@@ -107,11 +108,13 @@ export interface RateOptions {
   lineScale?: number
   /** Rounding mode for prices that do not name one (the invoice's). */
   defaultMode?: RoundingMode
+  /** The organisation's currency table (default ISO 4217 alone) a plain currency code is resolved in. */
+  currencies?: CurrencyTable
 }
 
 /** Rates one price into rounded lines; rateInvoice builds on this. */
 export function ratePriceLines(price: PriceDefinition, usage: Usage, proration?: Proration, options: RateOptions = {}): RatedPrice {
-  const real = resolveCurrency(price.currency)
+  const real = resolveCurrency(price.currency, options.currencies)
   const currency = options.lineScale === undefined ? real : { ...real, minorUnits: options.lineScale }
   const mode = price.rounding_mode ?? options.defaultMode ?? 'half_up'
   const { input, freeApplied, usesTransactions } = modelInput(price, usage)
@@ -146,8 +149,9 @@ export function ratePriceLines(price: PriceDefinition, usage: Usage, proration?:
 }
 
 /** Rates a validated pricing request into the boundary result (all decimals as strings). */
-export function ratePrice(request: PricingRequest): PriceResult {
-  const rated = ratePriceLines(request.price, request, request.proration)
+export function ratePrice(request: PricingRequest, currencies: CurrencyTable = isoCurrencies): PriceResult {
+  checkPriceCurrency(request.price.currency, currencies, 'price.currency')
+  const rated = ratePriceLines(request.price, request, request.proration, { currencies })
   return formatResult(rated.lines, rated.currency, rated.applied)
 }
 
@@ -158,9 +162,9 @@ export function pricingRequestError(error: z.ZodError): UnprocessableError {
 }
 
 /** Parses an untrusted request (CLI files) and rates it. */
-export function previewPrice(body: unknown): PriceResult {
+export function previewPrice(body: unknown, currencies: CurrencyTable = isoCurrencies): PriceResult {
   const parsed = pricingRequestSchema.safeParse(body)
   if (!parsed.success) throw pricingRequestError(parsed.error)
-  return ratePrice(parsed.data)
+  return ratePrice(parsed.data, currencies)
 }
 

@@ -3,7 +3,8 @@
 // from its recorded price and usage, the contract terms are applied again, and the result
 // must equal the stored total. `rederived.matches` false would mean the engine changed.
 import type { Invoice, InvoiceLine } from '../../ledger/ratingStore.ts'
-import { resolveCurrency } from '../compute/currency.ts'
+import { isoMinorUnits } from '../../platform/currency.ts'
+import { resolveCurrency, type Currency } from '../compute/currency.ts'
 import { Dec, sum } from '../compute/decimal.ts'
 import { parseInvoiceInput, rateInvoice } from '../compute/rateInvoice.ts'
 import { formatMoney } from '../compute/rounding.ts'
@@ -22,9 +23,20 @@ export interface InvoiceExplanation {
   rederived: { total: string; matches: boolean }
 }
 
+/**
+ * The invoice's currency as its rating recorded it: the terms' input names it (inline for a
+ * declared custom currency, priceInvoice.ts), so no organisation table is needed. An invoice
+ * of adjustments only has no terms input; its total was written in the currency's minor units.
+ */
+function recordedCurrency(invoice: Invoice, record: RatingRecord): Currency {
+  if (record.invoice) return resolveCurrency(parseInvoiceInput(record.invoice).currency)
+  if (isoMinorUnits(invoice.currency) !== undefined) return resolveCurrency(invoice.currency)
+  return { code: invoice.currency, minorUnits: invoice.total.split('.')[1]?.length ?? 0 }
+}
+
 export function explainInvoice(invoice: Invoice, lines: InvoiceLine[]): InvoiceExplanation {
   const record = readRatingRecord(invoice)
-  const currency = resolveCurrency(invoice.currency)
+  const currency = recordedCurrency(invoice, record)
   const items = record.items.map((item) => ({ ...item, rederived_amount: rateItem(item, record.rounding_mode).amount }))
   const invoiceAmount = record.invoice ? new Dec(rateInvoice(parseInvoiceInput(record.invoice)).amount) : new Dec(0)
   const itemsMatch = items.every((i) => i.rederived_amount === i.amount)

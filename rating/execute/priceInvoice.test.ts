@@ -2,6 +2,7 @@
 // Europe/Paris and starts mid-month, so proration and the zoned metric window both show.
 import { describe, expect, it } from 'vitest'
 import type { Contract, Product } from '../../ledger/ratingStore.ts'
+import { isoCurrencies } from '../../platform/currency.ts'
 import { scheduledInvoice, type Schedule } from './billingSchedule.ts'
 import { planInvoice } from './invoicePlan.ts'
 import { priceInvoice, rateItem, usageFields, type PriceInvoiceInput } from './priceInvoice.ts'
@@ -26,7 +27,7 @@ const usage = (quantity: string): CustomerUsage => ({ quantity, rows: [] })
 
 function price(j: number, calls: string | undefined, previous: PriceInvoiceInput['previous'] = null) {
   const scheduled = scheduledInvoice(schedule, j)!
-  return priceInvoice({ contract, scheduled, items: planInvoice(contract, products, scheduled), usageOf: () => (calls === undefined ? undefined : usage(calls)), credits: [], previous })
+  return priceInvoice({ contract, scheduled, items: planInvoice(contract, products, scheduled), usageOf: () => (calls === undefined ? undefined : usage(calls)), credits: [], previous, currencies: isoCurrencies })
 }
 const amounts = (p: ReturnType<typeof price>) => p.lines.map((l) => [l.timing, l.kind, l.quantity, l.amount, l.periodStart, l.periodEnd])
 

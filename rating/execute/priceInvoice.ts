@@ -10,7 +10,8 @@
 // The total is the exact sum of the lines; the function checks it before returning.
 import { createHash } from 'node:crypto'
 import type { Contract, NewInvoiceLine } from '../../ledger/ratingStore.ts'
-import { resolveCurrency } from '../compute/currency.ts'
+import type { CurrencyTable } from '../../ledger/ratingStore.ts'
+import { inlineCurrency, resolveCurrency, withInlineCurrency } from '../compute/currency.ts'
 import { Dec, sum } from '../compute/decimal.ts'
 import { formatResult, type PriceLine } from '../compute/lines.ts'
 import { DIMENSIONAL_MODELS, parsePriceDefinition } from '../compute/priceDefinition.ts'
@@ -40,6 +41,8 @@ export interface PriceInvoiceInput {
   credits: Record<string, unknown>[]
   /** The previous invoice, when finalized, and fresh usage for its arrears items. */
   previous: { invoiceId: string; billingDate: string; record: RatingRecord; usageOf: (item: RecordedItem) => CustomerUsage | undefined } | null
+  /** The contract's organisation's currency table: the minor units of its currency and of its prices' declared codes. */
+  currencies: CurrencyTable
 }
 
 /** The usage fields ratePrice needs for this price model. */
@@ -77,11 +80,15 @@ function line(position: number, fields: Partial<NewInvoiceLine> & Pick<NewInvoic
 
 export function priceInvoice(input: PriceInvoiceInput): PricedInvoice {
   const { contract, scheduled } = input
-  const currency = resolveCurrency(contract.currency)
+  // A declared custom code is written inline ({ code, precision }) in everything recorded, so
+  // the invoice re-derives without the table (explain, late usage); declarations never change.
+  const currencyInput = inlineCurrency(contract.currency, input.currencies)
+  const currency = resolveCurrency(currencyInput)
   const mode = contract.terms.rounding_mode ?? 'half_up'
   const lines: NewInvoiceLine[] = []
   const recorded: RecordedItem[] = []
-  for (const item of input.items) {
+  for (const planned of input.items) {
+    const item = { ...planned, price: withInlineCurrency(planned.price, input.currencies) }
     const usage = usageFields(item.price, item, item.metric ? input.usageOf(item) : undefined)
     const proration = prorationOf(item) ?? null
     const rated = rateItem({ price: item.price, usage, proration }, mode)
@@ -132,7 +139,7 @@ export function priceInvoice(input: PriceInvoiceInput): PricedInvoice {
       ? { period_start: scheduled.arrears.period.start, period_end: scheduled.arrears.period.end, active_start: scheduled.arrears.active.start, active_end: scheduled.arrears.active.end }
       : undefined
     invoice = {
-      currency: contract.currency,
+      currency: currencyInput,
       rounding_mode: mode,
       as_of: scheduled.billingDate,
       period_index: scheduled.index,
@@ -140,7 +147,7 @@ export function priceInvoice(input: PriceInvoiceInput): PricedInvoice {
       lines: recorded.map((r) => ({
         id: r.id,
         product: r.product_name,
-        price: { model: 'flat_fee', currency: contract.currency, amount: r.amount, prorate: false, description: r.product_name },
+        price: { model: 'flat_fee', currency: currencyInput, amount: r.amount, prorate: false, description: r.product_name },
       })),
       // A commitment and a maximum are per period of usage: only invoices that bill one apply them.
       ...(scheduled.arrears && terms.commitment ? { commitment: terms.commitment } : {}),

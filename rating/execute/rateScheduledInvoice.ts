@@ -2,7 +2,7 @@
 // exactly as a run would price it: fetch usage (one metric run per metric version and period
 // for every customer that needs it), then, under the contract's lock, price one scheduled invoice
 // and write its draft.
-import type { Contract, ContractRatingSession, Invoice } from '../../ledger/ratingStore.ts'
+import type { Contract, ContractRatingSession, CurrencyTable, Invoice, RatingStore } from '../../ledger/ratingStore.ts'
 import { addDays } from '../compute/calendar/calendarDate.ts'
 import { startOfDay } from '../compute/calendar/zonedBoundary.ts'
 import { Dec } from '../compute/decimal.ts'
@@ -72,6 +72,8 @@ export interface RateEventInput {
   now: Date
   /** A reissue: the void invoice of this billing date that the new draft re-bills. */
   replaces?: Invoice
+  /** The contract's organisation's currency table, read before the lock (currencyTablesOf). */
+  currencies: CurrencyTable
 }
 
 export type RatedEvent =
@@ -114,6 +116,7 @@ export async function rateScheduledInvoice(input: RateEventInput): Promise<Rated
     previous: prevInvoice
       ? { invoiceId: prevInvoice.id, billingDate: prevInvoice.billingDate, record: readRatingRecord(prevInvoice), usageOf: (item: RecordedItem) => usageOf(item) }
       : null,
+    currencies: input.currencies,
   })
   if (priced.lines.length === 0) return { kind: 'nothing', current }
   // A replacement's grace period runs from its reissue, not from the long-past billing date,
@@ -156,4 +159,15 @@ function creditBalances(contract: Contract, invoices: readonly Invoice[], billin
     const left = new Dec(String(grant.amount)).minus(drawn)
     return { ...grant, amount: (left.isNegative() ? new Dec(0) : left).toFixed() }
   })
+}
+
+/**
+ * The currency table of every organisation the contracts belong to. Read before a contract's
+ * lock is taken: on PGlite one statement runs at a time, so a read outside the lock's open
+ * transaction would wait for it; declarations never change, so reading early is exact.
+ */
+export async function currencyTablesOf(ledger: Pick<RatingStore, 'currencies'>, contracts: readonly Contract[]): Promise<Map<string, CurrencyTable>> {
+  const tables = new Map<string, CurrencyTable>()
+  for (const orgId of new Set(contracts.map((c) => c.orgId))) tables.set(orgId, await ledger.currencies.table(orgId))
+  return tables
 }

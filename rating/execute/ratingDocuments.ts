@@ -6,6 +6,7 @@ import type { z } from 'zod'
 import type { RatingDocuments } from '../../ledger/ratingStore.ts'
 import { UnprocessableError, ValidationError, type ErrorDetail } from '../../platform/errors.ts'
 import { contractTermsSchema } from '../compute/contractTerms.ts'
+import { checkPriceCurrency } from '../compute/currency.ts'
 import { priceDefinitionSchema } from '../compute/priceDefinition.ts'
 import { zodDetails } from '../compute/zodDetails.ts'
 import { ratingRecordSchema } from './ratingRecord.ts'
@@ -22,10 +23,12 @@ function refusal(Err: typeof ValidationError | typeof UnprocessableError, code: 
 }
 
 export const ratingDocuments: RatingDocuments = {
-  price(value, field) {
+  price(value, field, currencies) {
     const parsed = priceDefinitionSchema.safeParse(value)
     // 422 `invalid_price_definition`, as the API answers a price the engine refuses.
     if (!parsed.success) throw refusal(UnprocessableError, 'invalid_price_definition', 'price definition', under(field, parsed.error))
+    // A plain code must be in the organisation's table; an inline unit must agree with a declaration of its code.
+    checkPriceCurrency(parsed.data.currency, currencies, `${field}.currency`)
   },
   terms(value, field) {
     const parsed = contractTermsSchema.safeParse(value)

@@ -10,7 +10,7 @@
 //            next gap-free number.
 // A failure of one metric run or one contract is reported in the summary and skips only
 // what depended on it.
-import type { Contract, Invoice, Product, RatingStore } from '../../ledger/ratingStore.ts'
+import type { Contract, CurrencyTable, Invoice, Product, RatingStore } from '../../ledger/ratingStore.ts'
 import type { Clock } from '../../platform/clock.ts'
 import { resolveCurrency } from '../compute/currency.ts'
 import { Dec } from '../compute/decimal.ts'
@@ -20,7 +20,7 @@ import { formatMoney } from '../compute/rounding.ts'
 import { scheduledInvoice, dueInvoices, type ScheduledInvoice } from './billingSchedule.ts'
 import { planInvoice } from './invoicePlan.ts'
 import type { QuantitySource } from './quantitySource.ts'
-import { fetchUsage, rateScheduledInvoice, remember, type Work } from './rateScheduledInvoice.ts'
+import { currencyTablesOf, fetchUsage, rateScheduledInvoice, remember, type Work } from './rateScheduledInvoice.ts'
 
 export interface RatingRunOptions {
   orgId?: string
@@ -84,8 +84,10 @@ export async function runRating(deps: RatingDeps, opts: RatingRunOptions): Promi
   }
   const inPeriod = periodFilter(opts.period)
   // In the currency's minor units ("325.00", not "325"), like every amount the ledger shows.
-  const addTotal = (currency: string, amount: string) => {
-    summary.totals[currency] = formatMoney(new Dec(summary.totals[currency] ?? '0').plus(amount), resolveCurrency(currency))
+  // NOTE: totals are keyed by code; a run over every organisation adds up two organisations'
+  // custom currencies of one code (each declared its own), as it adds up their USD.
+  const addTotal = (currency: string, amount: string, currencies: CurrencyTable) => {
+    summary.totals[currency] = formatMoney(new Dec(summary.totals[currency] ?? '0').plus(amount), resolveCurrency(currency, currencies))
   }
   let after: string | undefined
   let invoicesTouched = 0
@@ -107,6 +109,7 @@ export async function runRating(deps: RatingDeps, opts: RatingRunOptions): Promi
       if (s.status !== 'void' || !statuses.has(key)) statuses.set(key, s.status)
     }
     const products = await productsOf(deps.ledger, page)
+    const currencyTables = await currencyTablesOf(deps.ledger, page)
     const plans = new Map<string, Work[]>()
     for (const contract of page) {
       try {
@@ -132,6 +135,7 @@ export async function runRating(deps: RatingDeps, opts: RatingRunOptions): Promi
       }
       const work = plans.get(contract.id)
       if (!work) continue
+      const currencies = currencyTables.get(contract.orgId)!
       try {
         const wrote = await deps.ledger.invoiceDrafts.withContractLock(contract.orgId, contract.id, async (session) => {
           const known: Invoice[] = [...session.invoices]
@@ -144,7 +148,7 @@ export async function runRating(deps: RatingDeps, opts: RatingRunOptions): Promi
               break
             }
             const now = deps.clock.now()
-            const rated = await rateScheduledInvoice({ session, contract, work: w, known, usageFor: (metric) => fetched.usageFor(contract, metric), graceHours: opts.graceHours, now })
+            const rated = await rateScheduledInvoice({ session, contract, work: w, known, usageFor: (metric) => fetched.usageFor(contract, metric), graceHours: opts.graceHours, now, currencies })
             if (rated.kind === 'final') {
               summary.invoices.alreadyFinal++
               continue
@@ -163,7 +167,7 @@ export async function runRating(deps: RatingDeps, opts: RatingRunOptions): Promi
               invoice = await session.finalize(invoice.id, now)
               summary.invoices.finalized++
             }
-            if (rated.outcome === 'created' || rated.outcome === 'updated' || invoice.status === 'finalized') addTotal(invoice.currency, invoice.total)
+            if (rated.outcome === 'created' || rated.outcome === 'updated' || invoice.status === 'finalized') addTotal(invoice.currency, invoice.total, currencies)
             for (const a of rated.adjustments) {
               summary.adjustments.push({ contractId: contract.id, invoiceId: invoice.id, ofInvoice: a.of_invoice, product: a.product_name, delta: a.delta, currency: contract.currency })
             }

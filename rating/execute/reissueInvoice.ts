@@ -55,6 +55,7 @@ export async function reissueInvoice(deps: ReissueDeps, orgId: string, invoiceId
   const fetched = await fetchUsage(deps.quantities, [{ contract, items: [...work.items, ...(work.previous?.items ?? [])] }])
   const failed = fetched.failure(contract, [...work.items, ...(work.previous?.items ?? [])])
   if (failed !== undefined) throw new UnavailableError('metric_unavailable', `invoice ${invoiceId} was not reissued: ${failed}`, 30)
+  const currencies = await ledger.currencies.table(orgId)
 
   return ledger.invoiceDrafts.withContractLock(orgId, contract.id, async (session) => {
     const known = [...session.invoices]
@@ -66,7 +67,7 @@ export async function reissueInvoice(deps: ReissueDeps, orgId: string, invoiceId
         hint: `Correct invoice ${live.id} instead (void and reissue it, or a credit note).`,
       })
     }
-    const rated = await rateScheduledInvoice({ session, contract, work, known, usageFor: (metric) => fetched.usageFor(contract, metric), graceHours: deps.graceHours, now: deps.clock.now(), replaces: voided })
+    const rated = await rateScheduledInvoice({ session, contract, work, known, usageFor: (metric) => fetched.usageFor(contract, metric), graceHours: deps.graceHours, now: deps.clock.now(), replaces: voided, currencies })
     if (rated.kind === 'nothing') {
       throw new ConflictError('nothing_to_bill', `billing date ${voided.billingDate} of contract ${contract.id} has nothing to bill now; no invoice was written`, {
         hint: 'Nothing is owed for the period with the current prices and usage; the void invoice stays as it is.',

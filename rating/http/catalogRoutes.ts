@@ -10,7 +10,6 @@
 import type { OpenAPIHono } from '@hono/zod-openapi'
 import { applyOverrides, notFoundAt, type CatalogStore, type Contract, type ContractItem, type ItemOverride, type Plan, type Product } from '../../ledger/ratingStore.ts'
 import { TallyError, UnprocessableError } from '../../platform/errors.ts'
-import { validateCurrency } from '../../platform/currency.ts'
 import { apiApp } from '../../platform/http/apiApp.ts'
 import { apiRoute, jsonAnswer, jsonContent } from '../../platform/http/apiRoute.ts'
 import type { AppEnv } from '../../platform/http/appEnv.ts'
@@ -151,7 +150,10 @@ export function catalogRoutes(ledger: CatalogStore): OpenAPIHono<AppEnv> {
       const orgId = requestOrg(c)
       const b = c.req.valid('json')
       const items = b.items as ContractItem[]
-      validateCurrency(b.currency)
+      // The organisation's table (ISO 4217 plus its declared currencies), before the prices are
+      // compared with it: a plan in XYZ is invalid_currency, not a currency mismatch.
+      const currencies = await ledger.currencies.table(orgId)
+      currencies.validate(b.currency)
       await checkPricing(ledger, orgId, b.currency, items, listPath('items'))
       const plan = await ledger.plans.create({ orgId, name: b.name, description: b.description, currency: b.currency, items, features: b.features })
       return c.json(planToJson(plan), 201)
@@ -199,7 +201,8 @@ export function catalogRoutes(ledger: CatalogStore): OpenAPIHono<AppEnv> {
       const customer = await named('customer', ledger.customers.get(orgId, b.customer))
       const plan = b.plan ? await named('plan', ledger.plans.get(orgId, b.plan)) : null
       const currency = b.currency ?? plan?.currency ?? customer.currency
-      validateCurrency(currency)
+      const currencies = await ledger.currencies.table(orgId)
+      currencies.validate(currency)
       if (b.phases) {
         for (const [i, p] of b.phases.entries()) await checkPricing(ledger, orgId, currency, p.items as ContractItem[], listPath(`phases[${i}].items`))
       } else if (plan) {

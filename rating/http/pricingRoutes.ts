@@ -1,6 +1,7 @@
 // POST /v1/pricing/preview: price a quantity with a price definition before it goes into a
-// contract. Pure: nothing is read or written, so it needs no organisation data; the auth
-// middleware in front of it still applies. Bad JSON is 400 (`invalid_json`); a body that
+// contract. Nothing is written; given the ledger's currency tables, a price may name a custom
+// currency the request's organisation declared (`"currency": "CREDITS"`), else ISO 4217 and
+// inline `{ code, precision }` units only. The auth middleware in front of it still applies. Bad JSON is 400 (`invalid_json`); a body that
 // parses but breaks a rule is 422 (`invalid_price_definition` / `invalid_pricing_input` /
 // `unpriced_combination`…) with one detail per failing field, e.g. `price.tiers[2].up_to`.
 import type { OpenAPIHono } from '@hono/zod-openapi'
@@ -10,6 +11,9 @@ import { apiRoute, jsonAnswer, jsonContent } from '../../platform/http/apiRoute.
 import type { AppEnv } from '../../platform/http/appEnv.ts'
 import { PRICING_BODY_BYTES } from '../../platform/http/bodyLimits.ts'
 import { pricingRequestError, pricingRequestSchema, ratePrice } from '../compute/ratePrice.ts'
+import type { CatalogStore } from '../../ledger/ratingStore.ts'
+import { isoCurrencies } from '../../platform/currency.ts'
+import { requestOrg } from '../../platform/http/requestOrg.ts'
 
 const lineSchema = z.object({
   kind: z.string(),
@@ -36,7 +40,7 @@ const example = {
   quantity: '1500',
 }
 
-export function pricingRoutes(): OpenAPIHono<AppEnv> {
+export function pricingRoutes(store?: Pick<CatalogStore, 'currencies'>): OpenAPIHono<AppEnv> {
   const app = apiApp()
   app.openapi(
     apiRoute({
@@ -56,7 +60,10 @@ export function pricingRoutes(): OpenAPIHono<AppEnv> {
         422: { description: 'Invalid price definition or usage (`invalid_price_definition`, `invalid_pricing_input`, `quantity_required`, `unpriced_combination`…); details name each field, e.g. `price.tiers[2].up_to`' },
       },
     }),
-    (c) => c.json(ratePrice(c.req.valid('json')), 200),
+    async (c) => {
+      const currencies = store === undefined ? isoCurrencies : await store.currencies.table(requestOrg(c))
+      return c.json(ratePrice(c.req.valid('json'), currencies), 200)
+    },
     // A body that reads as JSON but is not a pricing request is the pricing engine's 422, as in
     // `tally price preview`, not the 400 of other refused bodies.
     (result): undefined => {
