@@ -1,8 +1,9 @@
 // Validation of the two settings that later decide money and periods: the invoice currency
 // (its minor units fix rounding) and the time zone billing periods are cut in. Both are 422s:
 // the request is well-formed (a string), its content names no currency or zone. The currency
-// rule is the one ISO 4217 table (`platform/currency.ts`) that prices and plans are checked
-// against too, so a customer cannot be created in a currency no plan could bill.
+// rule is the organisation's one currency table (`platform/currency.ts`: ISO 4217 plus its
+// declared currencies, ledger/currencies.ts) that prices and plans are checked against too, so
+// a customer cannot be created in a currency no plan could bill.
 import { UnprocessableError } from '../platform/errors.ts'
 
 /**

@@ -3,6 +3,7 @@ import { contractsCreateCommand, contractsListCommand, invoicesFinalizeCommand, 
 import { rateCommand } from './rate.ts'
 import { schedulerCommand } from './scheduler.ts'
 import { configCheckCommand } from './configCheck.ts'
+import { currenciesCreateCommand, currenciesListCommand } from './currencies.ts'
 import { customersCreateCommand, customersListCommand } from './customers.ts'
 import { demoCommand } from './demo.ts'
 import { gatewayCommand } from './gateway.ts'
@@ -28,6 +29,8 @@ export const commands: Command[] = [
   keysCreateCommand,
   keysListCommand,
   keysRevokeCommand,
+  currenciesCreateCommand,
+  currenciesListCommand,
   customersCreateCommand,
   customersListCommand,
   rawMetricsCreateCommand,
