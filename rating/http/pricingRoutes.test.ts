@@ -1,8 +1,15 @@
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { Hono } from 'hono'
 import { describe, expect, it } from 'vitest'
 import { TallyError } from '../../platform/errors.ts'
 import type { AppEnv } from '../../platform/http/appEnv.ts'
 import { STATUS_BY_CATEGORY, errorBody } from '../../platform/http/errorHandler.ts'
+import { openDatabase } from '../../platform/postgres/database.ts'
+import { migrateDatabase } from '../../platform/postgres/migrate.ts'
+import { ledgerMigrationsFolder } from '../../ledger/ledgerMigrationsFolder.ts'
+import { createTestLedger } from '../../test/support/testLedger.ts'
 import { pricingRoutes } from './pricingRoutes.ts'
 
 // The same category → status mapping the server uses (platform/http/errorHandler.ts).
@@ -65,5 +72,47 @@ describe('POST /v1/pricing/preview', () => {
     const res = await post('{"price": ')
     expect(res.status).toBe(400)
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('invalid_json')
+  })
+})
+
+// Issue 13 §2: given the ledger's currency tables, the preview resolves the request
+// organisation's declared currencies (here on PGlite, a real Postgres engine).
+describe('POST /v1/pricing/preview with the ledger', () => {
+  it("rates a declared CREDITS price at 4 decimals for its organisation only; without the ledger it is ISO and inline units only", async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'tally-preview-'))
+    const handle = await openDatabase({ dataDir })
+    try {
+      await migrateDatabase(handle, ledgerMigrationsFolder)
+      const ledger = createTestLedger(handle.db)
+      const org = await ledger.organisations.create({ name: 'Credits' })
+      const other = await ledger.organisations.create({ name: 'Other' })
+      await ledger.currencies.create({ orgId: org.id, code: 'CREDITS', name: 'Credits', precision: 4 })
+      const as = (orgId: string) => {
+        const a = new Hono<AppEnv>()
+        a.use(async (c, next) => {
+          c.set('principal', { kind: 'api_key', orgId })
+          await next()
+        })
+        a.route('/', pricingRoutes(ledger))
+        a.onError((err, c) => {
+          if (err instanceof TallyError) return c.json(errorBody(err.code, err.message, err.details), STATUS_BY_CATEGORY[err.category])
+          throw err
+        })
+        return a
+      }
+      const body = JSON.stringify({ price: { model: 'per_unit', currency: 'CREDITS', unit_price: '0.00125' }, quantity: '1234' })
+      const preview = (a: Hono<AppEnv>) => a.request('/v1/pricing/preview', { method: 'POST', headers: { 'content-type': 'application/json' }, body })
+      // 1234 units × 0.00125 CREDITS = 1.5425 CREDITS, exact at 4 decimals.
+      const mine = await preview(as(org.id))
+      expect(mine.status).toBe(200)
+      expect(await mine.json()).toMatchObject({ amount: '1.5425', currency: 'CREDITS' })
+      for (const refused of [await preview(as(other.id)), await post(body)]) {
+        expect(refused.status).toBe(422)
+        expect(await refused.json()).toMatchObject({ error: { code: 'invalid_price_definition', details: [{ field: 'price.currency', code: 'invalid_currency' }] } })
+      }
+    } finally {
+      await handle.close()
+      await rm(dataDir, { recursive: true, force: true })
+    }
   })
 })
