@@ -89,7 +89,7 @@ export function buildApi(parts: ApiParts): Hono<AppEnv> {
     authenticate: authenticate({ keys, adminToken: parts.adminToken }),
     routes:
       metering === undefined
-        ? [ingest, ledgerRoutes(ledgerForRoutes), ...billing, pricingRoutes()]
+        ? [ingest, ledgerRoutes(ledgerForRoutes), ...billing, pricingRoutes(ledger)]
         : [
             ingest,
             meteringRoutes(metering.clickhouse),
@@ -97,7 +97,7 @@ export function buildApi(parts: ApiParts): Hono<AppEnv> {
             ledgerRoutes(ledgerForRoutes),
             ...billing,
             metricRoutes(metering.metricService),
-            pricingRoutes(),
+            pricingRoutes(ledger),
           ],
     readiness: [
       ...(metering === undefined ? [] : [{ name: 'clickhouse', check: () => metering.clickhouse.ping() }]),

@@ -88,6 +88,12 @@ describe('a custom currency declared with POST /v1/currencies', () => {
     expect(await h.json('POST', `/v1/invoices/${invoice.id}/payments`, { body: { amount: '1.6667', currency: 'CREDITS', paid_on: '2026-10-05', method: 'other' } })).toMatchObject({ status: 201, body: { amount: '1.6667' } })
   })
 
+  it('prices a preview in the declared code at its precision over the API (the route is given the ledger)', async () => {
+    // 7 × 0.00125 CREDITS = 0.00875 CREDITS: kept at 4 decimals → 0.0088 (half-up); USD would say 0.01.
+    const preview = await h.json('POST', '/v1/pricing/preview', { body: { price: { model: 'per_unit', currency: 'CREDITS', unit_price: '0.00125' }, quantity: '7' } })
+    expect(preview).toMatchObject({ status: 200, body: { amount: '0.0088', currency: 'CREDITS' } })
+  })
+
   it('leaves XYZ undeclared: 422 invalid_currency for a customer, a plan and a contract alike, naming POST /v1/currencies', async () => {
     const customer = await h.json('POST', '/v1/customers', { body: { external_id: 'xyz-2', name: 'XYZ', currency: 'XYZ' } })
     const plan = await h.json('POST', '/v1/plans', { body: planBody('XYZ plan 2', 'XYZ', 'USD') })
