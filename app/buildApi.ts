@@ -53,7 +53,14 @@ export function buildApi(parts: ApiParts): Hono<AppEnv> {
   // Revocations and new raw metrics made through this process take effect at once.
   const ledgerForRoutes: Ledger = {
     ...ledger,
-    apiKeys: { ...ledger.apiKeys, revoke: async (...args) => { const r = await ledger.apiKeys.revoke(...args); keys.forget(); return r } },
+    apiKeys: {
+      ...ledger.apiKeys,
+      revoke: async (...args) => {
+        const r = await ledger.apiKeys.revoke(...args)
+        keys.forget()
+        return r
+      },
+    },
     rawMetrics: {
       ...ledger.rawMetrics,
       create: async (input) => {

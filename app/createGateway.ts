@@ -41,14 +41,20 @@ export async function createGateway(config: Config, logger: Logger, shared: Gate
     if (shared.ledgerStore === undefined) lockEmbeddedData(config, closers, { clickhouse: false, postgres: true })
     const ledgerStore = shared.ledgerStore ?? (await openLedgerStore(config, logger, closers))
     let metering = shared.metering
-    if (metering === undefined && config.clickhouseUrl !== undefined) metering = buildMeteringServices(await openMeteringStore(config, logger, closers), ledgerStore.ledger)
+    if (metering === undefined && config.clickhouseUrl !== undefined)
+      metering = buildMeteringServices(await openMeteringStore(config, logger, closers), ledgerStore.ledger)
     if (metering === undefined) logger.info('no TALLY_CLICKHOUSE_URL: this gateway serves ingest and the ledger, not the metering reads')
 
     const kafka = createKafka({ brokers, clientId: 'tally-gateway', logger })
     const admin = kafka.admin()
     await admin.connect()
     try {
-      await ensureTopics({ admin, topics: [{ topic: config.kafkaTopic, partitions: config.kafkaPartitions }], durability: { replicationFactor: config.kafkaReplicationFactor, minInsyncReplicas: config.kafkaMinInsyncReplicas }, logger })
+      await ensureTopics({
+        admin,
+        topics: [{ topic: config.kafkaTopic, partitions: config.kafkaPartitions }],
+        durability: { replicationFactor: config.kafkaReplicationFactor, minInsyncReplicas: config.kafkaMinInsyncReplicas },
+        logger,
+      })
     } finally {
       await admin.disconnect()
     }
@@ -65,7 +71,17 @@ export async function createGateway(config: Config, logger: Logger, shared: Gate
     })
     closers.push('kafka sink', () => sink.close())
 
-    const api = buildApi({ config, logger, ledger: ledgerStore.ledger, database: ledgerStore.database, adminToken: ledgerStore.adminToken, clock: shared.clock ?? clockFromConfig(config), sink, metering, telemetry })
+    const api = buildApi({
+      config,
+      logger,
+      ledger: ledgerStore.ledger,
+      database: ledgerStore.database,
+      adminToken: ledgerStore.adminToken,
+      clock: shared.clock ?? clockFromConfig(config),
+      sink,
+      metering,
+      telemetry,
+    })
     return { app: withTelemetry(api, telemetry), close: () => closers.close() }
   } catch (err) {
     await closers.close()

@@ -41,7 +41,8 @@ export async function createStreamingTally(config: Config, logger: Logger, opts:
     const gateway = await createGateway(config, logger, { metering, ledgerStore, telemetry, clock })
     closers.push('gateway', () => gateway.close())
     // The same scheduled jobs as `tally scheduler` (createTally's option), closed before the gateway.
-    if (opts.scheduler === true) startScheduledJobs({ config, logger, ledger: ledgerStore.ledger, database: ledgerStore.database, quantities: metering.quantities, clock, closers })
+    if (opts.scheduler === true)
+      startScheduledJobs({ config, logger, ledger: ledgerStore.ledger, database: ledgerStore.database, quantities: metering.quantities, clock, closers })
     return {
       app: gateway.app,
       clickhouse,

@@ -41,6 +41,14 @@ export function startScheduledJobs(parts: ScheduledJobParts): RatingScheduler | 
     { cron: config.ratingCron, graceHours: config.ratingGraceHours },
   )
   parts.closers.push('rating scheduler', () => scheduler.stop())
-  logger.info({ cron: config.ratingCron, clock: config.clock ?? 'system', next: scheduler.next()?.toISOString(), leaderElection: parts.database.driver === 'pg' ? 'postgres advisory lock' : 'single process (PGlite)' }, 'rating scheduler started')
+  logger.info(
+    {
+      cron: config.ratingCron,
+      clock: config.clock ?? 'system',
+      next: scheduler.next()?.toISOString(),
+      leaderElection: parts.database.driver === 'pg' ? 'postgres advisory lock' : 'single process (PGlite)',
+    },
+    'rating scheduler started',
+  )
   return scheduler
 }

@@ -9,7 +9,12 @@ export interface RunningServer {
 }
 
 /** Serves a Hono app on node:http. Resolves once the port is bound. */
-export function startServer(opts: { app: { fetch: (request: Request) => Response | Promise<Response> }; port: number; host: string; logger: Logger }): Promise<RunningServer> {
+export function startServer(opts: {
+  app: { fetch: (request: Request) => Response | Promise<Response> }
+  port: number
+  host: string
+  logger: Logger
+}): Promise<RunningServer> {
   return new Promise((resolve, reject) => {
     const server = serve({ fetch: opts.app.fetch, port: opts.port, hostname: opts.host }, (info) => {
       resolve({

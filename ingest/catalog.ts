@@ -25,7 +25,10 @@ interface Entry<T> {
  * evicted: customers are never deleted, so a positive answer stays true. Absent customers
  * are asked again each time, so a customer created a moment ago is accepted at once.
  */
-export function cachedCatalog(inner: IngestCatalog, opts: { ttlMs: number; maxEntries?: number }): IngestCatalog & {
+export function cachedCatalog(
+  inner: IngestCatalog,
+  opts: { ttlMs: number; maxEntries?: number },
+): IngestCatalog & {
   forgetRawMetric(orgId: string, name: string): void
 } {
   const maxEntries = opts.maxEntries ?? 100_000

@@ -108,7 +108,10 @@ export function createApiKeyRepository(db: Database): ApiKeyRepository {
       }
       const inserted = await insert(orgId, name, secret)
       if (inserted) return inserted
-      const [existing] = await db.select(viewColumns).from(table).where(eq(table.hash, hashApiKeySecret(secret)))
+      const [existing] = await db
+        .select(viewColumns)
+        .from(table)
+        .where(eq(table.hash, hashApiKeySecret(secret)))
       // NOTE: ensure is for operators (bootstrap config), so a secret already registered for
       // another organisation is a plain conflict: silently re-pointing it would move access.
       if (!existing || existing.orgId !== orgId.toLowerCase()) {
@@ -119,11 +122,7 @@ export function createApiKeyRepository(db: Database): ApiKeyRepository {
 
     async list(orgId) {
       assertOrgId(orgId)
-      const rows = await db
-        .select(viewColumns)
-        .from(table)
-        .where(eq(table.orgId, orgId))
-        .orderBy(asc(table.createdAt), asc(table.id))
+      const rows = await db.select(viewColumns).from(table).where(eq(table.orgId, orgId)).orderBy(asc(table.createdAt), asc(table.id))
       return rows.map(toView)
     },
 
@@ -156,12 +155,7 @@ export function createApiKeyRepository(db: Database): ApiKeyRepository {
       await db
         .update(table)
         .set({ lastUsedAt: sql`now()` })
-        .where(
-          and(
-            eq(table.id, keyId),
-            or(isNull(table.lastUsedAt), lt(table.lastUsedAt, sql`now() - interval '1 minute'`)),
-          ),
-        )
+        .where(and(eq(table.id, keyId), or(isNull(table.lastUsedAt), lt(table.lastUsedAt, sql`now() - interval '1 minute'`))))
     },
   }
 }

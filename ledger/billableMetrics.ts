@@ -121,7 +121,10 @@ export function createBillableMetricRepository(db: Database): BillableMetricRepo
       try {
         return await db.transaction(async (tx) => {
           const [metric] = await tx.insert(billableMetrics).values({ orgId, name }).returning()
-          const [row] = await tx.insert(billableMetricVersions).values(versionValues(metric!.id, 1, fields)).returning()
+          const [row] = await tx
+            .insert(billableMetricVersions)
+            .values(versionValues(metric!.id, 1, fields))
+            .returning()
           return toVersion(metric!, row!)
         })
       } catch (err) {
@@ -223,9 +226,13 @@ export function createBillableMetricRepository(db: Database): BillableMetricRepo
           .where(and(eq(products.orgId, orgId), eq(products.metricName, name)))
           .orderBy(asc(products.name))
         if (bound.length > 0) {
-          throw new ConflictError('billable_metric_in_use', `billable metric ${name} is used by product(s) ${bound.map((p) => p.name).join(', ')}; archive it instead`, {
-            products: bound.map((p) => p.name),
-          })
+          throw new ConflictError(
+            'billable_metric_in_use',
+            `billable metric ${name} is used by product(s) ${bound.map((p) => p.name).join(', ')}; archive it instead`,
+            {
+              products: bound.map((p) => p.name),
+            },
+          )
         }
         await tx.delete(billableMetricVersions).where(eq(billableMetricVersions.metricId, metric.id))
         await tx.delete(billableMetrics).where(eq(billableMetrics.id, metric.id))

@@ -55,7 +55,17 @@ export function describeBillableMetricSuite(name: string, openHandle: () => Prom
       expect(await ledger.billableMetrics.get(orgId, 'api_calls')).toEqual(v2)
       expect((await ledger.billableMetrics.listVersions(orgId, 'api_calls')).map((v) => v.version)).toEqual([1, 2])
       expect(await ledger.billableMetrics.list(orgId)).toEqual([
-        { id: v1.metricId, name: 'api_calls', latestVersion: 2, unit: 'API call', description: null, mode: 'builder', createdAt: expect.any(String), updatedAt: v2.createdAt, archivedAt: null },
+        {
+          id: v1.metricId,
+          name: 'api_calls',
+          latestVersion: 2,
+          unit: 'API call',
+          description: null,
+          mode: 'builder',
+          createdAt: expect.any(String),
+          updatedAt: v2.createdAt,
+          archivedAt: null,
+        },
       ])
     })
 
@@ -66,7 +76,14 @@ export function describeBillableMetricSuite(name: string, openHandle: () => Prom
       const product = await ledger.products.create({ orgId, name: 'Old API', kind: 'metered', metricName: 'old_calls', metricVersion: 1 })
       await ledger.customers.create({ orgId, externalId: 'c1', name: 'C1' })
       const item = { product_id: product.id, billing: 'in_arrears' as const, price: { model: 'per_unit' as const, currency: 'USD', unit_price: '0.10' } }
-      const contract = { orgId, customer: 'c1', currency: 'USD', startDate: '2026-10-01', cadence: 'monthly' as const, phases: [{ start_date: '2026-10-01', items: [item] }] }
+      const contract = {
+        orgId,
+        customer: 'c1',
+        currency: 'USD',
+        startDate: '2026-10-01',
+        cadence: 'monthly' as const,
+        phases: [{ start_date: '2026-10-01', items: [item] }],
+      }
       const existing = await ledger.contracts.create(contract)
 
       const { archivedAt } = await ledger.billableMetrics.archive(orgId, 'old_calls')
@@ -77,7 +94,10 @@ export function describeBillableMetricSuite(name: string, openHandle: () => Prom
         ['old_calls', archivedAt],
       ])
       expect(await ledger.billableMetrics.get(orgId, 'old_calls', 1)).toMatchObject({ version: 1, customerQuery: 'SELECT 1 AS quantity' })
-      await expect(ledger.contracts.create(contract)).rejects.toMatchObject({ code: 'billable_metric_archived', details: [{ field: 'phases[0].items[0].product_id' }] })
+      await expect(ledger.contracts.create(contract)).rejects.toMatchObject({
+        code: 'billable_metric_archived',
+        details: [{ field: 'phases[0].items[0].product_id' }],
+      })
       await expect(ledger.plans.create({ orgId, name: 'Pro', currency: 'USD', items: [item] })).rejects.toMatchObject({ code: 'billable_metric_archived' })
       expect((await ledger.contracts.get(orgId, existing.id)).id).toBe(existing.id)
       await expect(ledger.billableMetrics.archive(orgId, 'nope')).rejects.toMatchObject({ code: 'billable_metric_not_found' })
@@ -115,12 +135,16 @@ export function describeBillableMetricSuite(name: string, openHandle: () => Prom
       await ledger.billableMetrics.create({ orgId, name: 'm', fields: fields('SELECT 1 AS quantity') })
       await expect(ledger.billableMetrics.create({ orgId, name: 'm', fields: fields('x') })).rejects.toMatchObject({ code: 'billable_metric_exists' })
       await expect(ledger.billableMetrics.get(other, 'm')).rejects.toMatchObject({ code: 'billable_metric_not_found' })
-      await expect(ledger.billableMetrics.addVersion({ orgId: other, name: 'm', fields: fields('x') })).rejects.toMatchObject({ code: 'billable_metric_not_found' })
+      await expect(ledger.billableMetrics.addVersion({ orgId: other, name: 'm', fields: fields('x') })).rejects.toMatchObject({
+        code: 'billable_metric_not_found',
+      })
       await expect(ledger.billableMetrics.get(orgId, 'm', 7)).rejects.toMatchObject({ code: 'billable_metric_version_not_found' })
       expect(await ledger.billableMetrics.list(other)).toEqual([])
       // The same name in another organisation is a different metric.
       expect(await ledger.billableMetrics.create({ orgId: other, name: 'm', fields: fields('SELECT 9 AS quantity') })).toMatchObject({ version: 1 })
-      await expect(ledger.billableMetrics.create({ orgId: randomUUID(), name: 'm', fields: fields('x') })).rejects.toMatchObject({ code: 'organisation_not_found' })
+      await expect(ledger.billableMetrics.create({ orgId: randomUUID(), name: 'm', fields: fields('x') })).rejects.toMatchObject({
+        code: 'organisation_not_found',
+      })
       await expect(ledger.billableMetrics.list('not-a-uuid')).rejects.toMatchObject({ code: 'organisation_not_found' })
     })
   })

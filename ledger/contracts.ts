@@ -137,7 +137,10 @@ function unprocessable(field: string, code: string, message: string): Unprocessa
 }
 
 /** Plan items with the contract's overrides applied, and the record of what changed. */
-export function applyOverrides(planItems: readonly ContractItem[], overrides: readonly ItemOverride[]): { items: ContractItem[]; recorded: ContractOverride[] } {
+export function applyOverrides(
+  planItems: readonly ContractItem[],
+  overrides: readonly ItemOverride[],
+): { items: ContractItem[]; recorded: ContractOverride[] } {
   const items = planItems.map((i) => ({ ...i }))
   const recorded: ContractOverride[] = []
   overrides.forEach((o, index) => {
@@ -151,7 +154,12 @@ export function applyOverrides(planItems: readonly ContractItem[], overrides: re
           { field: `overrides[${index}].price`, code: 'override_needs_price', message: 'products added to a plan need a price' },
         ])
       }
-      const added: ContractItem = { product_id: o.product_id, price: o.price, billing: o.billing ?? 'in_arrears', ...(o.quantity !== undefined ? { quantity: o.quantity } : {}) }
+      const added: ContractItem = {
+        product_id: o.product_id,
+        price: o.price,
+        billing: o.billing ?? 'in_arrears',
+        ...(o.quantity !== undefined ? { quantity: o.quantity } : {}),
+      }
       items.push(added)
       recorded.push({ product_id: o.product_id, field: 'price', plan_value: null, contract_value: o.price })
       return
@@ -178,9 +186,11 @@ function checkPhases(phases: readonly ContractPhase[], startDate: string, endDat
   phases.forEach((p, i) => {
     assertDate(p.start_date, at(i, 'start_date'))
     if (p.items.length === 0) fail(at(i, 'items'), 'items_required', 'a phase sells at least one product')
-    if (i === 0 && p.start_date < startDate) fail(at(i, 'start_date'), 'phase_before_start', `the contract starts on ${startDate}; a phase cannot start before it`)
+    if (i === 0 && p.start_date < startDate)
+      fail(at(i, 'start_date'), 'phase_before_start', `the contract starts on ${startDate}; a phase cannot start before it`)
     if (i === 0 && p.start_date > startDate) fail(at(i, 'start_date'), 'phase_start_mismatch', `the first phase starts on the contract start date ${startDate}`)
-    if (i > 0 && p.start_date <= phases[i - 1]!.start_date) fail(at(i, 'start_date'), 'phases_out_of_order', `phases start on increasing dates; the one before starts on ${phases[i - 1]!.start_date}`)
+    if (i > 0 && p.start_date <= phases[i - 1]!.start_date)
+      fail(at(i, 'start_date'), 'phases_out_of_order', `phases start on increasing dates; the one before starts on ${phases[i - 1]!.start_date}`)
     if (endDate !== null && p.start_date >= endDate) fail(at(i, 'start_date'), 'phase_after_end', `the contract ends on ${endDate}; a phase starts before that`)
   })
 }
@@ -191,9 +201,17 @@ export function notFoundAt(field: string, err: unknown): unknown {
   return new TallyError('not_found', err.code, err.message, [{ field, code: err.code, message: err.message }], err.extra)
 }
 
-export function createContractRepository(db: Database, deps: { customers: CustomerRepository; plans: PlanRepository; products: ProductRepository; currencies: Pick<CurrencyRepository, 'table'>; documents: RatingDocuments }): ContractRepository {
-  const select = () =>
-    db.select({ row: table, externalId: customers.externalId }).from(table).innerJoin(customers, eq(customers.id, table.customerId))
+export function createContractRepository(
+  db: Database,
+  deps: {
+    customers: CustomerRepository
+    plans: PlanRepository
+    products: ProductRepository
+    currencies: Pick<CurrencyRepository, 'table'>
+    documents: RatingDocuments
+  },
+): ContractRepository {
+  const select = () => db.select({ row: table, externalId: customers.externalId }).from(table).innerJoin(customers, eq(customers.id, table.customerId))
 
   const repo: ContractRepository = {
     async create(input) {
@@ -212,12 +230,18 @@ export function createContractRepository(db: Database, deps: { customers: Custom
       const currency = currencies.validate(input.currency ?? plan?.currency ?? customer.currency)
       const timeZone = normaliseTimeZone(input.timeZone ?? customer.timeZone)
       const anchorDay = input.anchorDay ?? Number(startDate.slice(8, 10))
-      if (!Number.isInteger(anchorDay)) throw new ValidationError('invalid_request', 'anchor_day is a whole day of month', [{ field: 'anchor_day', code: 'invalid_type', message: 'expected an integer' }])
+      if (!Number.isInteger(anchorDay))
+        throw new ValidationError('invalid_request', 'anchor_day is a whole day of month', [
+          { field: 'anchor_day', code: 'invalid_type', message: 'expected an integer' },
+        ])
       if (anchorDay < 1 || anchorDay > 31) {
         throw unprocessable('anchor_day', 'invalid_anchor_day', `anchor_day is a day of month from 1 to 31 (short months use their last day), got ${anchorDay}`)
       }
       const netTermsDays = input.netTermsDays ?? 30
-      if (!Number.isInteger(netTermsDays)) throw new ValidationError('invalid_request', 'net_terms_days is a whole number of days', [{ field: 'net_terms_days', code: 'invalid_type', message: 'expected an integer' }])
+      if (!Number.isInteger(netTermsDays))
+        throw new ValidationError('invalid_request', 'net_terms_days is a whole number of days', [
+          { field: 'net_terms_days', code: 'invalid_type', message: 'expected an integer' },
+        ])
       if (netTermsDays < 0 || netTermsDays > 365) {
         throw unprocessable('net_terms_days', 'invalid_net_terms_days', `net_terms_days is 0 to 365 days after the billing date, got ${netTermsDays}`)
       }
@@ -303,7 +327,10 @@ export function createContractRepository(db: Database, deps: { customers: Custom
       // Only the added phase (the last) can be wrong: the earlier ones were checked when stored.
       checkPhases(phases, contract.startDate, contract.endDate, (i, field) => (i === phases.length - 1 ? field : `phases[${i}].${field}`))
       await checkItems(deps.products, orgId, phase.items, 'items')
-      await db.update(table).set({ phases }).where(and(eq(table.orgId, orgId), eq(table.id, id)))
+      await db
+        .update(table)
+        .set({ phases })
+        .where(and(eq(table.orgId, orgId), eq(table.id, id)))
       return { ...contract, phases }
     },
   }

@@ -92,14 +92,21 @@ export function createCreditNoteRepository(db: Database, deps: { currencies: Pic
             const line = invLines.find((l) => l.id === given.invoiceLineId)
             const fail = (code: string, message: string) => new UnprocessableError(code, message, [{ field: `lines[${i}]`, code, message }])
             if (!isUuid(given.invoiceLineId) || !line) {
-              throw fail('invoice_line_not_found', `line ${given.invoiceLineId} is not on invoice ${invoice.id}; GET /v1/invoices/${invoice.id} lists its lines`)
+              throw fail(
+                'invoice_line_not_found',
+                `line ${given.invoiceLineId} is not on invoice ${invoice.id}; GET /v1/invoices/${invoice.id} lists its lines`,
+              )
             }
             const amount = parseAmount(given.amount, `lines[${i}].amount`)
             if (!amount.greaterThan(0)) throw fail('invalid_amount', `a credited amount is greater than zero, got ${given.amount}`)
-            if (amount.decimalPlaces() > minor) throw fail('invalid_amount', `amounts in ${invoice.currency} have at most ${minor} decimals, got ${given.amount}`)
+            if (amount.decimalPlaces() > minor)
+              throw fail('invalid_amount', `amounts in ${invoice.currency} have at most ${minor} decimals, got ${given.amount}`)
             const left = remaining(line.id, line.amount)
             if (amount.greaterThan(left)) {
-              throw fail('credit_exceeds_line', `line ${line.id} (${line.description}) has ${left.toFixed(minor)} ${invoice.currency} left to credit; ${given.amount} is more`)
+              throw fail(
+                'credit_exceeds_line',
+                `line ${line.id} (${line.description}) has ${left.toFixed(minor)} ${invoice.currency} left to credit; ${given.amount} is more`,
+              )
             }
             credited.set(line.id, (credited.get(line.id) ?? new Decimal(0)).plus(amount))
             return { invoiceLineId: line.id, amount }
@@ -107,21 +114,29 @@ export function createCreditNoteRepository(db: Database, deps: { currencies: Pic
         }
         const total = chosen.reduce((acc, l) => acc.plus(l.amount), new Decimal(0))
         if (!total.greaterThan(0)) {
-          throw new ConflictError('nothing_to_credit', `invoice ${invoice.id} has been credited in full (${balance.credited} ${invoice.currency}); nothing is left to credit`, {
-            hint: `Its credit notes are listed by GET /v1/invoices/${invoice.id}.`,
-          })
+          throw new ConflictError(
+            'nothing_to_credit',
+            `invoice ${invoice.id} has been credited in full (${balance.credited} ${invoice.currency}); nothing is left to credit`,
+            {
+              hint: `Its credit notes are listed by GET /v1/invoices/${invoice.id}.`,
+            },
+          )
         }
         if (total.greaterThan(creditable)) {
-          throw new UnprocessableError('credit_exceeds_invoice', `credit of ${total.toFixed(minor)} ${invoice.currency} is more than the ${creditable.toFixed(minor)} left to credit on invoice ${invoice.id}`, [
-            { field: 'lines', code: 'credit_exceeds_invoice', message: `at most ${creditable.toFixed(minor)} in all` },
-          ])
+          throw new UnprocessableError(
+            'credit_exceeds_invoice',
+            `credit of ${total.toFixed(minor)} ${invoice.currency} is more than the ${creditable.toFixed(minor)} left to credit on invoice ${invoice.id}`,
+            [{ field: 'lines', code: 'credit_exceeds_invoice', message: `at most ${creditable.toFixed(minor)} in all` }],
+          )
         }
         const number = await nextDocumentNumber(tx, input.orgId, 'credit_note')
         const [note] = await tx
           .insert(table)
           .values({ orgId: input.orgId, invoiceId: invoice.id, number, reason: input.reason, memo: input.memo ?? null, total: total.toFixed(minor) })
           .returning()
-        await tx.insert(creditNoteLines).values(chosen.map((l) => ({ creditNoteId: note!.id, invoiceLineId: l.invoiceLineId, amount: l.amount.toFixed(minor) })))
+        await tx
+          .insert(creditNoteLines)
+          .values(chosen.map((l) => ({ creditNoteId: note!.id, invoiceLineId: l.invoiceLineId, amount: l.amount.toFixed(minor) })))
         if (invoice.status === 'finalized' && !new Decimal((await balanceOf(tx, invoice)).due).greaterThan(0)) {
           await tx.update(invoices).set({ status: 'paid', paidAt: input.now }).where(eq(invoices.id, invoice.id))
         }
@@ -133,7 +148,12 @@ export function createCreditNoteRepository(db: Database, deps: { currencies: Pic
       assertOrgId(orgId)
       if (!isUuid(invoiceId)) return []
       const ids = await db.select({ id: table.id }).from(table).where(eq(table.invoiceId, invoiceId))
-      return (await load(db, ids.map((r) => r.id))).filter((n) => n.orgId === orgId)
+      return (
+        await load(
+          db,
+          ids.map((r) => r.id),
+        )
+      ).filter((n) => n.orgId === orgId)
     },
   }
 }

@@ -77,7 +77,15 @@ export function createCurrencyRepository(db: Database): CurrencyRepository {
         const [row] = await db.insert(table).values({ orgId: input.orgId, code: input.code, name, precision: input.precision }).returning()
         return toCurrency(row!)
       } catch (err) {
-        throw insertError(err, input.orgId, () => new ConflictError('currency_exists', `currency ${input.code} is already declared; declarations never change, because invoices are rounded to their precision`))
+        throw insertError(
+          err,
+          input.orgId,
+          () =>
+            new ConflictError(
+              'currency_exists',
+              `currency ${input.code} is already declared; declarations never change, because invoices are rounded to their precision`,
+            ),
+        )
       }
     },
 

@@ -108,7 +108,12 @@ export function createInvoiceDraftStore(db: Database, documents: RatingDocuments
               ;[row] = await tx
                 .insert(invoices)
                 .values({
-                  ...header, orgId, contractId, customerId: draft.customerId, billingDate: draft.billingDate, status: 'draft',
+                  ...header,
+                  orgId,
+                  contractId,
+                  customerId: draft.customerId,
+                  billingDate: draft.billingDate,
+                  status: 'draft',
                   // A replacement's grace period runs from the reissue (ratingRun reads created_at back).
                   ...(draft.replacesInvoiceId !== undefined ? { replacesInvoiceId: draft.replacesInvoiceId, createdAt: now } : {}),
                 })
@@ -120,7 +125,11 @@ export function createInvoiceDraftStore(db: Database, documents: RatingDocuments
             return { invoice: toInvoice(row!), outcome: existing ? 'updated' : 'created' }
           },
           async finalize(invoiceId, now) {
-            const [row] = await tx.select().from(invoices).where(and(eq(invoices.contractId, contractId), eq(invoices.id, invoiceId))).for('update')
+            const [row] = await tx
+              .select()
+              .from(invoices)
+              .where(and(eq(invoices.contractId, contractId), eq(invoices.id, invoiceId)))
+              .for('update')
             if (!row) throw new NotFoundError('invoice_not_found', `invoice ${invoiceId} does not exist`)
             return toInvoice(await finalizeLocked(tx, row, now))
           },

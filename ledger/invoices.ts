@@ -188,9 +188,18 @@ export function invoiceStateError(op: InvoiceOperation, row: Pick<Row, 'id' | 's
   const paidOn = `on ${row.paidAt?.toISOString() ?? 'an unknown date'}`
   const texts: Record<InvoiceOperation, Partial<Record<InvoiceStatus, [string, string]>>> = {
     reissue: {
-      draft: [`invoice ${id} is a draft; only a void invoice is reissued`, 'A draft is re-rated by the next rating run until its grace period ends: correct the contract or the usage and let the run rewrite it.'],
-      finalized: [`invoice ${id} is finalized; only a void invoice is reissued`, `Void it first (POST /v1/invoices/${id}/void) and reissue it, or correct it with a credit note (POST /v1/invoices/${id}/credit-notes).`],
-      paid: [`invoice ${id} was paid ${paidOn}; only a void invoice is reissued`, `A paid invoice cannot be voided: correct it with a credit note (POST /v1/invoices/${id}/credit-notes).`],
+      draft: [
+        `invoice ${id} is a draft; only a void invoice is reissued`,
+        'A draft is re-rated by the next rating run until its grace period ends: correct the contract or the usage and let the run rewrite it.',
+      ],
+      finalized: [
+        `invoice ${id} is finalized; only a void invoice is reissued`,
+        `Void it first (POST /v1/invoices/${id}/void) and reissue it, or correct it with a credit note (POST /v1/invoices/${id}/credit-notes).`,
+      ],
+      paid: [
+        `invoice ${id} was paid ${paidOn}; only a void invoice is reissued`,
+        `A paid invoice cannot be voided: correct it with a credit note (POST /v1/invoices/${id}/credit-notes).`,
+      ],
     },
     finalize: {
       void: [`invoice ${id} was voided ${voidedWhen(row)}; a void invoice cannot be finalized`, voidIsFinal],
@@ -205,12 +214,21 @@ export function invoiceStateError(op: InvoiceOperation, row: Pick<Row, 'id' | 's
     },
     pay: {
       draft: [`invoice ${id} is a draft; payments are recorded against finalized invoices`, `Finalize it first (POST /v1/invoices/${id}/finalize).`],
-      void: [`invoice ${id} was voided ${voidedWhen(row)}; nothing is owed on it`, 'Record the payment against the invoice that bills these charges now; a void invoice takes no payments.'],
-      paid: [`invoice ${id} was paid ${paidOn}; nothing is due on it`, 'Check the invoice id, or record the money against another open invoice of the customer (GET /v1/invoices?status=finalized).'],
+      void: [
+        `invoice ${id} was voided ${voidedWhen(row)}; nothing is owed on it`,
+        'Record the payment against the invoice that bills these charges now; a void invoice takes no payments.',
+      ],
+      paid: [
+        `invoice ${id} was paid ${paidOn}; nothing is due on it`,
+        'Check the invoice id, or record the money against another open invoice of the customer (GET /v1/invoices?status=finalized).',
+      ],
     },
   }
   const done: Record<InvoiceOperation, string> = { finalize: 'finalized', void: 'voided', credit: 'credited', pay: 'paid', reissue: 'reissued' }
-  const [message, hint] = texts[op][status] ?? [`invoice ${id} is ${status}; it cannot be ${done[op]}`, `Check the invoice and its status with GET /v1/invoices/${id}.`]
+  const [message, hint] = texts[op][status] ?? [
+    `invoice ${id} is ${status}; it cannot be ${done[op]}`,
+    `Check the invoice and its status with GET /v1/invoices/${id}.`,
+  ]
   // NOTE: a TallyError of category `conflict` (409) rather than a ConflictError, which takes no details.
   return new TallyError('conflict', REFUSED_CODE[op], message, [{ field: 'status', code: `invoice_${status}`, message: `the invoice is ${status}` }], { hint })
 }
@@ -221,7 +239,9 @@ export const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/
 /** An amount given to the ledger as a string; anything that is not a plain decimal is a shape error (400). */
 export function parseAmount(value: string, field: string): Decimal {
   if (!DECIMAL.test(value)) {
-    throw new ValidationError('invalid_request', `${field} must be a decimal string such as "12.50"`, [{ field, code: 'invalid_decimal', message: 'expected a decimal string' }])
+    throw new ValidationError('invalid_request', `${field} must be a decimal string such as "12.50"`, [
+      { field, code: 'invalid_decimal', message: 'expected a decimal string' },
+    ])
   }
   return new Decimal(value)
 }
@@ -246,15 +266,25 @@ export function minorUnitsOf(currencies: CurrencyTable, invoice: { currency: str
 export async function lockInvoice(tx: Database, orgId: string, id: string): Promise<Row> {
   assertOrgId(orgId)
   if (!isUuid(id)) throw notFound(id)
-  const [row] = await tx.select().from(table).where(and(eq(table.orgId, orgId), eq(table.id, id))).for('update')
+  const [row] = await tx
+    .select()
+    .from(table)
+    .where(and(eq(table.orgId, orgId), eq(table.id, id)))
+    .for('update')
   if (!row) throw notFound(id)
   return row
 }
 
 /** Sums of credit notes and payments of one invoice (call under the invoice's lock when deciding). */
 export async function balanceOf(tx: Database, row: Pick<Row, 'id' | 'total'>): Promise<InvoiceBalance> {
-  const [credited] = await tx.select({ s: sql<string | null>`sum(${creditNotes.total})` }).from(creditNotes).where(eq(creditNotes.invoiceId, row.id))
-  const [paid] = await tx.select({ s: sql<string | null>`sum(${payments.amount})` }).from(payments).where(eq(payments.invoiceId, row.id))
+  const [credited] = await tx
+    .select({ s: sql<string | null>`sum(${creditNotes.total})` })
+    .from(creditNotes)
+    .where(eq(creditNotes.invoiceId, row.id))
+  const [paid] = await tx
+    .select({ s: sql<string | null>`sum(${payments.amount})` })
+    .from(payments)
+    .where(eq(payments.invoiceId, row.id))
   const c = new Decimal(credited?.s ?? '0')
   const p = new Decimal(paid?.s ?? '0')
   // In the invoice's minor units, as its total is ("55.00", not "55"; JPY "0").
@@ -273,14 +303,21 @@ export function createInvoiceRepository(db: Database): InvoiceRepository {
     async get(orgId, id) {
       assertOrgId(orgId)
       if (!isUuid(id)) throw notFound(id)
-      const [found] = await db.select({ row: table, replacedBy }).from(table).where(and(eq(table.orgId, orgId), eq(table.id, id)))
+      const [found] = await db
+        .select({ row: table, replacedBy })
+        .from(table)
+        .where(and(eq(table.orgId, orgId), eq(table.id, id)))
       if (!found) throw notFound(id)
       return toInvoice(found.row, found.replacedBy)
     },
 
     async lines(orgId, id) {
       await repo.get(orgId, id)
-      const rows = await db.select().from(invoiceLines).where(and(eq(invoiceLines.orgId, orgId), eq(invoiceLines.invoiceId, id))).orderBy(asc(invoiceLines.position))
+      const rows = await db
+        .select()
+        .from(invoiceLines)
+        .where(and(eq(invoiceLines.orgId, orgId), eq(invoiceLines.invoiceId, id)))
+        .orderBy(asc(invoiceLines.position))
       return rows.map(toLine)
     },
 
@@ -325,7 +362,9 @@ export function createInvoiceRepository(db: Database): InvoiceRepository {
     },
 
     async finalize(orgId, id, now) {
-      return db.transaction(async (tx) => toInvoice(await finalizeLocked(tx as unknown as Database, await lockInvoice(tx as unknown as Database, orgId, id), now)))
+      return db.transaction(async (tx) =>
+        toInvoice(await finalizeLocked(tx as unknown as Database, await lockInvoice(tx as unknown as Database, orgId, id), now)),
+      )
     },
 
     async void(orgId, id, reason, now) {
@@ -337,9 +376,13 @@ export function createInvoiceRepository(db: Database): InvoiceRepository {
         if (row.status !== 'finalized') throw invoiceStateError('void', row)
         const balance = await balanceOf(t, row)
         if (!new Decimal(balance.paid).isZero()) {
-          throw new ConflictError('invoice_has_payments', `invoice ${id} has payments of ${balance.paid} ${row.currency}; an invoice with payments cannot be voided`, {
-            hint: `Issue a credit note for what is not owed (POST /v1/invoices/${id}/credit-notes).`,
-          })
+          throw new ConflictError(
+            'invoice_has_payments',
+            `invoice ${id} has payments of ${balance.paid} ${row.currency}; an invoice with payments cannot be voided`,
+            {
+              hint: `Issue a credit note for what is not owed (POST /v1/invoices/${id}/credit-notes).`,
+            },
+          )
         }
         const [updated] = await t.update(table).set({ status: 'void', voidedAt: now, voidReason: reason }).where(eq(table.id, id)).returning()
         return toInvoice(updated!)

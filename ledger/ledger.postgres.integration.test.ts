@@ -28,10 +28,7 @@ describe('Postgres server', () => {
     try {
       for (let i = 0; i < 4; i++) handles.push(await openDatabase({ databaseUrl: fresh.url, dataDir: '/nonexistent' }))
       await Promise.all(handles.map((h) => migrateDatabase(h, ledgerMigrationsFolder)))
-      const [applied] = await queryRows<{ n: number }>(
-        handles[0]!.db,
-        sql`select count(*)::int as n from drizzle.__drizzle_migrations`,
-      )
+      const [applied] = await queryRows<{ n: number }>(handles[0]!.db, sql`select count(*)::int as n from drizzle.__drizzle_migrations`)
       const journal = (await import('./migrations/meta/_journal.json', { with: { type: 'json' } })).default
       expect(applied!.n).toBe(journal.entries.length)
       // And every process can use the result, including idempotent bootstrap at once.

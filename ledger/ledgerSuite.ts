@@ -33,9 +33,7 @@ export function describeLedgerSuite(name: string, openHandle: () => Promise<Data
 
     describe('migrations', () => {
       it('are idempotent: applying them again changes nothing', async () => {
-        const count = async () =>
-          (await queryRows<{ n: number }>(handle.db, sql`select count(*)::int as n from drizzle.__drizzle_migrations`))[0]!
-            .n
+        const count = async () => (await queryRows<{ n: number }>(handle.db, sql`select count(*)::int as n from drizzle.__drizzle_migrations`))[0]!.n
         const before = await count()
         await migrateDatabase(handle, ledgerMigrationsFolder)
         await migrateDatabase(handle, ledgerMigrationsFolder)
@@ -45,9 +43,7 @@ export function describeLedgerSuite(name: string, openHandle: () => Promise<Data
           handle.db,
           sql`select table_name from information_schema.tables where table_schema = 'public' order by table_name`,
         )
-        expect(tables.map((r) => r.table_name)).toEqual(
-          expect.arrayContaining(['api_keys', 'customers', 'organisations', 'raw_metrics']),
-        )
+        expect(tables.map((r) => r.table_name)).toEqual(expect.arrayContaining(['api_keys', 'customers', 'organisations', 'raw_metrics']))
       })
 
       it('ping answers', async () => {
@@ -271,9 +267,7 @@ export function describeLedgerSuite(name: string, openHandle: () => Promise<Data
       })
 
       it('create for an unknown organisation is not found', async () => {
-        await expect(
-          ledger.customers.create({ orgId: randomUUID(), externalId: 'x', name: 'x' }),
-        ).rejects.toMatchObject({ code: 'organisation_not_found' })
+        await expect(ledger.customers.create({ orgId: randomUUID(), externalId: 'x', name: 'x' })).rejects.toMatchObject({ code: 'organisation_not_found' })
       })
     })
 
@@ -284,18 +278,41 @@ export function describeLedgerSuite(name: string, openHandle: () => Promise<Data
         expect(credits).toMatchObject({ orgId: org.id, code: 'CREDITS', name: 'Credits', precision: 4 })
         await ledger.currencies.create({ orgId: org.id, code: 'TOKENS_K', name: 'Thousand tokens', precision: 0 })
         // A second declaration of a code is refused, even with the same precision: nothing changes.
-        await expect(ledger.currencies.create({ orgId: org.id, code: 'CREDITS', name: 'Credits', precision: 2 })).rejects.toMatchObject({ category: 'conflict', code: 'currency_exists' })
+        await expect(ledger.currencies.create({ orgId: org.id, code: 'CREDITS', name: 'Credits', precision: 2 })).rejects.toMatchObject({
+          category: 'conflict',
+          code: 'currency_exists',
+        })
         await expect(ledger.currencies.create({ orgId: org.id, code: 'USD', name: 'Dollars', precision: 2 })).rejects.toMatchObject({
           category: 'unprocessable',
           code: 'currency_is_iso',
           details: [expect.objectContaining({ field: 'code', code: 'currency_is_iso' })],
         })
-        for (const [code, precision, field] of [['credits', 4, 'code'], ['C', 4, 'code'], ['1CREDIT', 4, 'code'], ['A'.repeat(33), 4, 'code'], ['GEMS', 13, 'precision'], ['GEMS', -1, 'precision'], ['GEMS', 1.5, 'precision']] as const) {
-          await expect(ledger.currencies.create({ orgId: org.id, code, name: 'x', precision })).rejects.toMatchObject({ category: 'validation', details: [expect.objectContaining({ field })] })
+        for (const [code, precision, field] of [
+          ['credits', 4, 'code'],
+          ['C', 4, 'code'],
+          ['1CREDIT', 4, 'code'],
+          ['A'.repeat(33), 4, 'code'],
+          ['GEMS', 13, 'precision'],
+          ['GEMS', -1, 'precision'],
+          ['GEMS', 1.5, 'precision'],
+        ] as const) {
+          await expect(ledger.currencies.create({ orgId: org.id, code, name: 'x', precision })).rejects.toMatchObject({
+            category: 'validation',
+            details: [expect.objectContaining({ field })],
+          })
         }
-        expect((await ledger.currencies.list(org.id)).map((c) => [c.code, c.precision])).toEqual([['CREDITS', 4], ['TOKENS_K', 0]])
+        expect((await ledger.currencies.list(org.id)).map((c) => [c.code, c.precision])).toEqual([
+          ['CREDITS', 4],
+          ['TOKENS_K', 0],
+        ])
         const table = await ledger.currencies.table(org.id)
-        expect([table.minorUnits('CREDITS'), table.minorUnits('TOKENS_K'), table.minorUnits('USD'), table.minorUnits('JPY'), table.minorUnits('XYZ')]).toEqual([4, 0, 2, 0, undefined])
+        expect([table.minorUnits('CREDITS'), table.minorUnits('TOKENS_K'), table.minorUnits('USD'), table.minorUnits('JPY'), table.minorUnits('XYZ')]).toEqual([
+          4,
+          0,
+          2,
+          0,
+          undefined,
+        ])
         // The database refuses what the repository refuses, for any other writer.
         await expect(handle.db.execute(sql`insert into currencies (org_id, code, name, precision) values (${org.id}, 'bad code', 'x', 2)`)).rejects.toThrow()
         await expect(handle.db.execute(sql`insert into currencies (org_id, code, name, precision) values (${org.id}, 'GEMS', 'x', 13)`)).rejects.toThrow()
@@ -308,13 +325,19 @@ export function describeLedgerSuite(name: string, openHandle: () => Promise<Data
         const customer = await ledger.customers.create({ orgId: org.id, externalId: 'credit-user', name: 'Credit user', currency: 'CREDITS' })
         expect(customer.currency).toBe('CREDITS')
         expect(await ledger.customers.get(org.id, 'credit-user')).toMatchObject({ currency: 'CREDITS' })
-        const refused = { category: 'unprocessable', code: 'invalid_currency', details: [expect.objectContaining({ field: 'currency', code: 'invalid_currency' })] }
+        const refused = {
+          category: 'unprocessable',
+          code: 'invalid_currency',
+          details: [expect.objectContaining({ field: 'currency', code: 'invalid_currency' })],
+        }
         await expect(ledger.customers.create({ orgId: other.id, externalId: 'credit-user', name: 'x', currency: 'CREDITS' })).rejects.toMatchObject(refused)
         await expect(ledger.customers.create({ orgId: org.id, externalId: 'xyz', name: 'x', currency: 'XYZ' })).rejects.toMatchObject(refused)
         await expect(ledger.customers.create({ orgId: org.id, externalId: 'xyz', name: 'x', currency: 'XYZ' })).rejects.toThrow(/POST \/v1\/currencies/)
         expect((await ledger.customers.list(other.id)).customers).toEqual([])
         // The widened column still refuses a code no table could hold.
-        await expect(handle.db.execute(sql`insert into customers (org_id, external_id, name, currency) values (${org.id}, 'raw', 'raw', 'usd')`)).rejects.toThrow()
+        await expect(
+          handle.db.execute(sql`insert into customers (org_id, external_id, name, currency) values (${org.id}, 'raw', 'raw', 'usd')`),
+        ).rejects.toThrow()
       })
     })
 
@@ -356,9 +379,10 @@ export function describeLedgerSuite(name: string, openHandle: () => Promise<Data
           })
         }
         await expect(ledger.rawMetrics.create({ orgId: org.id, name: `a${'b'.repeat(62)}` })).resolves.toBeDefined()
-        await expect(
-          ledger.rawMetrics.create({ orgId: org.id, name: 'typed', fieldSchema: { n: 'integer' as 'number' } }),
-        ).rejects.toMatchObject({ code: 'invalid_field_schema', details: [expect.objectContaining({ field: 'field_schema.n' })] })
+        await expect(ledger.rawMetrics.create({ orgId: org.id, name: 'typed', fieldSchema: { n: 'integer' as 'number' } })).rejects.toMatchObject({
+          code: 'invalid_field_schema',
+          details: [expect.objectContaining({ field: 'field_schema.n' })],
+        })
       })
 
       it('get of an unknown raw metric is not found, with a hint', async () => {

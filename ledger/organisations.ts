@@ -60,10 +60,7 @@ export function createOrganisationRepository(db: Database): OrganisationReposito
     async create(input) {
       validate(input)
       try {
-        const [row] = await db
-          .insert(table)
-          .values({ id: input.id?.toLowerCase(), name: input.name })
-          .returning()
+        const [row] = await db.insert(table).values({ id: input.id?.toLowerCase(), name: input.name }).returning()
         return toOrganisation(row!)
       } catch (err) {
         if (isUniqueViolation(err)) {
@@ -77,10 +74,7 @@ export function createOrganisationRepository(db: Database): OrganisationReposito
       validate(input)
       // `on conflict do nothing` rather than select-then-insert: two processes bootstrapping
       // the same organisation at once must both succeed.
-      await db
-        .insert(table)
-        .values({ id: input.id.toLowerCase(), name: input.name })
-        .onConflictDoNothing({ target: table.id })
+      await db.insert(table).values({ id: input.id.toLowerCase(), name: input.name }).onConflictDoNothing({ target: table.id })
       return get(input.id)
     },
 

@@ -69,10 +69,19 @@ export function createPaymentRepository(db: Database, deps: { currencies: Pick<C
         if (!amount.greaterThan(0)) throw field('invalid_amount', `a payment is greater than zero, got ${input.amount}`)
         if (amount.decimalPlaces() > minor) throw field('invalid_amount', `amounts in ${invoice.currency} have at most ${minor} decimals, got ${input.amount}`)
         const due = new Decimal((await balanceOf(tx, invoice)).due)
-        if (amount.greaterThan(due)) throw field('overpayment', `only ${due.toFixed(minor)} ${invoice.currency} is due on invoice ${invoice.id}; record at most that`)
+        if (amount.greaterThan(due))
+          throw field('overpayment', `only ${due.toFixed(minor)} ${invoice.currency} is due on invoice ${invoice.id}; record at most that`)
         const [row] = await tx
           .insert(table)
-          .values({ orgId: input.orgId, invoiceId: invoice.id, amount: amount.toFixed(minor), currency: invoice.currency, paidOn: input.paidOn, method: input.method, reference: input.reference ?? null })
+          .values({
+            orgId: input.orgId,
+            invoiceId: invoice.id,
+            amount: amount.toFixed(minor),
+            currency: invoice.currency,
+            paidOn: input.paidOn,
+            method: input.method,
+            reference: input.reference ?? null,
+          })
           .returning()
         if (amount.equals(due)) await tx.update(invoices).set({ status: 'paid', paidAt: input.now }).where(eq(invoices.id, invoice.id))
         return toPayment(row!)
@@ -82,7 +91,11 @@ export function createPaymentRepository(db: Database, deps: { currencies: Pick<C
     async listForInvoice(orgId, invoiceId) {
       assertOrgId(orgId)
       if (!isUuid(invoiceId)) return []
-      const rows = await db.select().from(table).where(and(eq(table.orgId, orgId), eq(table.invoiceId, invoiceId))).orderBy(asc(table.createdAt))
+      const rows = await db
+        .select()
+        .from(table)
+        .where(and(eq(table.orgId, orgId), eq(table.invoiceId, invoiceId)))
+        .orderBy(asc(table.createdAt))
       return rows.map(toPayment)
     },
   }

@@ -59,18 +59,38 @@ function toPlan(row: Row): Plan {
  * metric, and takes a quantity only if it is not metered. `field` is the request path of the list (`items`, `phases[0].items`,
  * `overrides`); each problem is a 422 naming `${field}[i].product_id` or `.quantity`.
  */
-export async function checkItems(products: ProductRepository, orgId: string, items: readonly { product_id: string; quantity?: string }[], field: string): Promise<void> {
-  const found = await products.getMany(orgId, items.map((i) => i.product_id))
-  const archived = await products.boundToArchivedMetric(orgId, items.map((i) => i.product_id))
+export async function checkItems(
+  products: ProductRepository,
+  orgId: string,
+  items: readonly { product_id: string; quantity?: string }[],
+  field: string,
+): Promise<void> {
+  const found = await products.getMany(
+    orgId,
+    items.map((i) => i.product_id),
+  )
+  const archived = await products.boundToArchivedMetric(
+    orgId,
+    items.map((i) => i.product_id),
+  )
   items.forEach((item, i) => {
     const fail = (path: string, code: string, message: string) => new UnprocessableError(code, message, [{ field: `${field}[${i}].${path}`, code, message }])
     const product = found.get(item.product_id)
-    if (!product) throw fail('product_id', 'product_not_found', `product ${item.product_id} does not exist in this organisation; create it with POST /v1/products or list them with GET /v1/products`)
+    if (!product)
+      throw fail(
+        'product_id',
+        'product_not_found',
+        `product ${item.product_id} does not exist in this organisation; create it with POST /v1/products or list them with GET /v1/products`,
+      )
     if (items.findIndex((other) => other.product_id === item.product_id) < i) {
       throw fail('product_id', 'duplicate_product', `product ${product.name} appears twice in ${field}; a product appears once per list`)
     }
     if (archived.has(item.product_id)) {
-      throw fail('product_id', 'billable_metric_archived', `product ${product.name} is billed by ${product.metricName}, which is archived; existing contracts keep it, new plans and contracts cannot`)
+      throw fail(
+        'product_id',
+        'billable_metric_archived',
+        `product ${product.name} is billed by ${product.metricName}, which is archived; existing contracts keep it, new plans and contracts cannot`,
+      )
     }
     if (product.kind === 'metered' && item.quantity !== undefined) {
       throw fail('quantity', 'quantity_not_allowed', `product ${product.name} is metered; its quantity comes from ${product.metricName}, so leave quantity out`)
@@ -85,7 +105,10 @@ export function checkPrices(documents: RatingDocuments, currencies: CurrencyTabl
   })
 }
 
-export function createPlanRepository(db: Database, deps: { products: ProductRepository; currencies: Pick<CurrencyRepository, 'table'>; documents: RatingDocuments }): PlanRepository {
+export function createPlanRepository(
+  db: Database,
+  deps: { products: ProductRepository; currencies: Pick<CurrencyRepository, 'table'>; documents: RatingDocuments },
+): PlanRepository {
   const { products } = deps
   return {
     async create(input) {
@@ -120,7 +143,10 @@ export function createPlanRepository(db: Database, deps: { products: ProductRepo
     async get(orgId, idOrName) {
       assertOrgId(orgId)
       const match = isUuid(idOrName) ? eq(table.id, idOrName) : eq(table.name, idOrName)
-      const [row] = await db.select().from(table).where(and(eq(table.orgId, orgId), match))
+      const [row] = await db
+        .select()
+        .from(table)
+        .where(and(eq(table.orgId, orgId), match))
       if (!row) throw new NotFoundError('plan_not_found', `plan ${idOrName} does not exist`)
       return toPlan(row)
     },

@@ -113,7 +113,10 @@ export function createProductRepository(db: Database): ProductRepository {
     async get(orgId, idOrName) {
       assertOrgId(orgId)
       const match = isUuid(idOrName) ? eq(table.id, idOrName) : eq(table.name, idOrName)
-      const [row] = await db.select().from(table).where(and(eq(table.orgId, orgId), match))
+      const [row] = await db
+        .select()
+        .from(table)
+        .where(and(eq(table.orgId, orgId), match))
       if (!row) throw new NotFoundError('product_not_found', `product ${idOrName} does not exist`)
       return toProduct(row)
     },
@@ -122,7 +125,10 @@ export function createProductRepository(db: Database): ProductRepository {
       assertOrgId(orgId)
       const wanted = [...new Set(ids)].filter(isUuid)
       if (wanted.length === 0) return new Map()
-      const rows = await db.select().from(table).where(and(eq(table.orgId, orgId), inArray(table.id, wanted)))
+      const rows = await db
+        .select()
+        .from(table)
+        .where(and(eq(table.orgId, orgId), inArray(table.id, wanted)))
       return new Map(rows.map((r) => [r.id, toProduct(r)]))
     },
 

@@ -38,7 +38,10 @@ describe('the events topic wire format', () => {
       code: 'invalid_event',
       message: 'customer_id is missing or not a string',
     })
-    expect(decode(Buffer.from(JSON.stringify({ ...row, data: '{"a":' })))).toMatchObject({ code: 'invalid_event', message: expect.stringMatching(/^data is not a JSON object/) })
+    expect(decode(Buffer.from(JSON.stringify({ ...row, data: '{"a":' })))).toMatchObject({
+      code: 'invalid_event',
+      message: expect.stringMatching(/^data is not a JSON object/),
+    })
     expect(decode(Buffer.from(JSON.stringify({ ...row, data: '[1]' })))).toMatchObject({ code: 'invalid_event' })
     expect(decode(Buffer.from(JSON.stringify(row)), 'org-b')).toMatchObject({ ok: false, orgId: 'org-b', code: 'invalid_event' })
   })

@@ -46,8 +46,7 @@ export function encodeEventMessage(row: EventRow): EventMessage {
 }
 
 export type DecodeResult =
-  | { ok: true; row: EventRow }
-  | { ok: false; orgId: string; code: 'message_too_large' | 'invalid_json' | 'invalid_event'; message: string }
+  { ok: true; row: EventRow } | { ok: false; orgId: string; code: 'message_too_large' | 'invalid_json' | 'invalid_event'; message: string }
 
 export function decodeEventMessage(input: { value: Buffer | null; orgHeader: string | undefined; maxBytes: number }): DecodeResult {
   const headerOrg = input.orgHeader ?? ''

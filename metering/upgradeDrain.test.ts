@@ -51,7 +51,9 @@ describe('migration 0005 over data written before it', () => {
     ]
     expect(await rollup('usage_hour')).toEqual(expected)
     expect((await rollup('usage_minute')).length).toBe(6)
-    const tables = await (await handle.client.query({ query: "SELECT name FROM system.tables WHERE database = currentDatabase() AND name = 'event_keys'", format: 'JSONEachRow' })).json()
+    const tables = await (
+      await handle.client.query({ query: "SELECT name FROM system.tables WHERE database = currentDatabase() AND name = 'event_keys'", format: 'JSONEachRow' })
+    ).json()
     expect(tables).toEqual([])
 
     // The lookup finds the old events; a new one goes through the new views.

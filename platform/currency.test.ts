@@ -17,7 +17,11 @@ describe('validateCurrency', () => {
   it('refuses, as 422 invalid_currency at the field, a code the table does not hold, however well-shaped', () => {
     for (const bad of ['XYZ', 'jpy', 'JP', 'JPYY', 'J1Y', ' USD', '']) {
       expect(() => validateCurrency(bad, 'currency')).toThrow(
-        expect.objectContaining({ category: 'unprocessable', code: 'invalid_currency', details: [expect.objectContaining({ field: 'currency', code: 'invalid_currency' })] }),
+        expect.objectContaining({
+          category: 'unprocessable',
+          code: 'invalid_currency',
+          details: [expect.objectContaining({ field: 'currency', code: 'invalid_currency' })],
+        }),
       )
     }
   })

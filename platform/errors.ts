@@ -3,15 +3,7 @@
 // pick status codes themselves.
 
 export type ErrorCategory =
-  | 'validation'
-  | 'unprocessable'
-  | 'not_found'
-  | 'conflict'
-  | 'unauthorized'
-  | 'forbidden'
-  | 'unavailable'
-  | 'payload_too_large'
-  | 'unsupported_media_type'
+  'validation' | 'unprocessable' | 'not_found' | 'conflict' | 'unauthorized' | 'forbidden' | 'unavailable' | 'payload_too_large' | 'unsupported_media_type'
 
 export interface ErrorDetail {
   /** Path of the failing field, e.g. `data.cpu` or `tiers[2].up_to`. */

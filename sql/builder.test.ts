@@ -9,7 +9,12 @@ const build = (spec: unknown) => buildQuery(builderSpecSchema.parse(spec))
 
 describe('builder golden SQL', () => {
   it('SUM of a field with an eq filter binds the filter value as a parameter', () => {
-    const q = build({ raw_metric: 'api_calls', usage_field: 'bytes', aggregation: 'SUM', filters: [{ field: 'region', op: 'eq', value: "eu'; DROP TABLE events --" }] })
+    const q = build({
+      raw_metric: 'api_calls',
+      usage_field: 'bytes',
+      aggregation: 'SUM',
+      filters: [{ field: 'region', op: 'eq', value: "eu'; DROP TABLE events --" }],
+    })
     expect(normalise(q.customerQuery)).toBe(
       "SELECT coalesce(sum(toDecimal128OrNull(JSONExtractString(data, 'bytes'), 9)), toDecimal128(0, 9)) AS quantity " +
         'FROM raw.api_calls WHERE customer_id = {customer_id:String} AND timestamp >= {period_start:DateTime64(3)} ' +
@@ -32,7 +37,10 @@ describe('builder golden SQL', () => {
   })
 
   it.each([
-    ['AVG', "coalesce(sum(toDecimal128OrNull(JSONExtractString(data, 'gb'), 9)), toDecimal128(0, 9)) / greatest(count(toDecimal128OrNull(JSONExtractString(data, 'gb'), 9)), 1)"],
+    [
+      'AVG',
+      "coalesce(sum(toDecimal128OrNull(JSONExtractString(data, 'gb'), 9)), toDecimal128(0, 9)) / greatest(count(toDecimal128OrNull(JSONExtractString(data, 'gb'), 9)), 1)",
+    ],
     ['MIN', "coalesce(min(toDecimal128OrNull(JSONExtractString(data, 'gb'), 9)), toDecimal128(0, 9))"],
     ['MAX', "coalesce(max(toDecimal128OrNull(JSONExtractString(data, 'gb'), 9)), toDecimal128(0, 9))"],
     ['UNIQUE_COUNT', "uniqExactIf(JSONExtractString(data, 'gb'), JSONHas(data, 'gb'))"],
@@ -78,8 +86,14 @@ describe('builder golden SQL', () => {
     ])
   })
 
-  it('TIME_WEIGHTED_SUM holds each reading until the series\' next one, over the history up to the period end', () => {
-    const q = build({ raw_metric: 'storage', usage_field: 'gb', aggregation: 'TIME_WEIGHTED_SUM', series_field: 'volume_id', filters: [{ field: 'tier', op: 'eq', value: 'ssd' }] })
+  it("TIME_WEIGHTED_SUM holds each reading until the series' next one, over the history up to the period end", () => {
+    const q = build({
+      raw_metric: 'storage',
+      usage_field: 'gb',
+      aggregation: 'TIME_WEIGHTED_SUM',
+      series_field: 'volume_id',
+      filters: [{ field: 'tier', op: 'eq', value: 'ssd' }],
+    })
     expect(normalise(q.customerQuery)).toBe(
       'WITH tws_readings AS ( SELECT ' +
         "JSONExtractString(data, 'volume_id') AS tws_series, " +
@@ -90,7 +104,7 @@ describe('builder golden SQL', () => {
         "WHERE customer_id = {customer_id:String} AND JSONExtractString(data, 'tier') = {filter_0:String} " +
         'AND timestamp < {period_end:DateTime64(3)} AND isNotNull(tws_value) ' +
         'WINDOW w AS (PARTITION BY tws_series ORDER BY timestamp, event_id ROWS BETWEEN CURRENT ROW AND 1 FOLLOWING) ) ' +
-        'SELECT coalesce(sum(tws_value * toDecimal128(dateDiff(\'millisecond\', greatest(tws_at, {period_start:DateTime64(3)}), least(tws_next_at, {period_end:DateTime64(3)})), 0)), toDecimal128(0, 9)) / 3600000 AS quantity ' +
+        "SELECT coalesce(sum(tws_value * toDecimal128(dateDiff('millisecond', greatest(tws_at, {period_start:DateTime64(3)}), least(tws_next_at, {period_end:DateTime64(3)})), 0)), toDecimal128(0, 9)) / 3600000 AS quantity " +
         'FROM tws_readings WHERE tws_next_at > {period_start:DateTime64(3)}',
     )
     expect(q.parameters).toEqual([{ name: 'filter_0', type: 'String', default: 'ssd' }])
@@ -100,7 +114,9 @@ describe('builder golden SQL', () => {
     const q = build({ raw_metric: 'storage', usage_field: 'gb', aggregation: 'TIME_WEIGHTED_SUM', group_by: ['region'], time_unit: 'day' })
     expect(normalise(q.customerQuery)).toContain("SELECT JSONExtractString(data, 'region') AS region, toDecimal128OrNull")
     expect(normalise(q.customerQuery)).toContain('WINDOW w AS (PARTITION BY region ORDER BY timestamp, event_id')
-    expect(normalise(q.customerQuery)).toMatch(/SELECT region, coalesce\(.*\) \/ 86400000 AS quantity FROM tws_readings WHERE .* GROUP BY region ORDER BY region$/)
+    expect(normalise(q.customerQuery)).toMatch(
+      /SELECT region, coalesce\(.*\) \/ 86400000 AS quantity FROM tws_readings WHERE .* GROUP BY region ORDER BY region$/,
+    )
     expect(q.dimensions).toEqual(['region'])
   })
 

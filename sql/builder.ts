@@ -67,7 +67,8 @@ export const builderSpecSchema = z
       }
     } else {
       b.group_by.forEach((d, i) => {
-        if ((TIME_WEIGHTED_COLUMNS as readonly string[]).includes(d)) ctx.addIssue({ code: 'custom', path: ['group_by', i], message: `${d} is a column name TIME_WEIGHTED_SUM uses` })
+        if ((TIME_WEIGHTED_COLUMNS as readonly string[]).includes(d))
+          ctx.addIssue({ code: 'custom', path: ['group_by', i], message: `${d} is a column name TIME_WEIGHTED_SUM uses` })
       })
     }
   })

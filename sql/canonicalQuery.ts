@@ -37,6 +37,8 @@ function describe(message: string, text: string): { message: string; line?: numb
   const clean = message.replace(/[.:\s]*In scope SELECT formatQuery\([\s\S]*$/, '').trim()
   const at = /failed at position (\d+)/.exec(clean)
   if (at === null) return { message: clean }
-  const offset = Buffer.from(text, 'utf8').subarray(0, Number(at[1]) - 1).toString('utf8').length
+  const offset = Buffer.from(text, 'utf8')
+    .subarray(0, Number(at[1]) - 1)
+    .toString('utf8').length
   return { message: clean, ...positionOf(text, offset) }
 }

@@ -37,7 +37,12 @@ export async function explainAst(handle: ClickHouseHandle, text: string, params:
     lines = (await rs.text()).split('\n').map((l) => (l.length >= 2 && l.startsWith('"') && l.endsWith('"') ? l.slice(1, -1) : l))
   } catch (err) {
     const engine = engineError(err)
-    if (engine !== null) return { ok: false, code: engine.code === '62' ? 'syntax_error' : engine.code === '456' ? 'unknown_parameter' : 'invalid_query', message: engine.message.replace(/\s*FORMAT TabSeparatedRaw\.?/g, '').trim() }
+    if (engine !== null)
+      return {
+        ok: false,
+        code: engine.code === '62' ? 'syntax_error' : engine.code === '456' ? 'unknown_parameter' : 'invalid_query',
+        message: engine.message.replace(/\s*FORMAT TabSeparatedRaw\.?/g, '').trim(),
+      }
     throw toClickHouseError(err, 'explain')
   }
   return { ok: true, root: parseAstDump(lines) }
@@ -153,7 +158,11 @@ function checkTable(name: string, policy: AstPolicy, out: AstViolation[]): void 
   if (lower.startsWith('system.') || lower.startsWith('information_schema.') || lower === 'system') {
     out.push({ code: 'system_table_forbidden', message: `${name} is a system table; templates read raw.<metric> and aggregates only`, name })
   } else if (name.includes('.') || policy.storedTables.has(name) || lower.startsWith(RESERVED_PREFIX)) {
-    out.push({ code: 'table_not_allowed', message: `${name} is not a table this template may read; use raw.<metric>, history.<metric>, aggregates, or a CTE it defines`, name })
+    out.push({
+      code: 'table_not_allowed',
+      message: `${name} is not a table this template may read; use raw.<metric>, history.<metric>, aggregates, or a CTE it defines`,
+      name,
+    })
   }
 }
 

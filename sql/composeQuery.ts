@@ -117,7 +117,9 @@ function scopeCtes(scope: Scope, built: Built, template: ScannedTemplate, custom
     const conditions = [
       `org_id = {${ORG_PARAMETER}:String}`,
       `raw_metric = {${RESERVED_PREFIX}_metric_${scope.rawMetrics.indexOf(metric)}:String}`,
-      ...(customerParam === undefined ? [] : [`${scope.customerField ? `JSONExtractString(data, {${CUSTOMER_FIELD}:String})` : 'customer_id'} = {${customerParam}:String}`]),
+      ...(customerParam === undefined
+        ? []
+        : [`${scope.customerField ? `JSONExtractString(data, {${CUSTOMER_FIELD}:String})` : 'customer_id'} = {${customerParam}:String}`]),
       ...(source === 'raw' ? [`timestamp >= {${PERIOD_START}:DateTime64(3)}`] : []),
       `timestamp < {${PERIOD_END}:DateTime64(3)}`,
     ]
@@ -142,7 +144,15 @@ function withClause(ctes: string[]): string {
 
 function finish(built: Built, body: string, limits: SandboxLimits, extra: Pick<ComposedQuery, 'tables' | 'scratch'>): ComposedQuery {
   const scopeCtes = [...built.scopeCtes]
-  return { body, sql: withSettings(body, limits), params: built.params, scopeCtes, eventsReads: built.eventsReads, ...extra, tables: [...scopeCtes, ...extra.tables] }
+  return {
+    body,
+    sql: withSettings(body, limits),
+    params: built.params,
+    scopeCtes,
+    eventsReads: built.eventsReads,
+    ...extra,
+    tables: [...scopeCtes, ...extra.tables],
+  }
 }
 
 /** The aggregate query for all customers of the organisation and one period. */

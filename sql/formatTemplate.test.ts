@@ -85,7 +85,13 @@ afterAll(async () => {
   if (pgDir?.startsWith(tmpdir())) rmSync(pgDir, { recursive: true, force: true })
 })
 
-const sqlMetric = (raw: string, customer_query: string, extra: Record<string, unknown> = {}) => ({ unit: 'u', mode: 'sql', raw_metrics: [raw], customer_query, ...extra })
+const sqlMetric = (raw: string, customer_query: string, extra: Record<string, unknown> = {}) => ({
+  unit: 'u',
+  mode: 'sql',
+  raw_metrics: [raw],
+  customer_query,
+  ...extra,
+})
 /** The builder's SQL for `spec`, as an SQL-mode definition (what "fork into SQL" gives the user). */
 const built = (spec: { raw_metric: string } & Record<string, unknown>) => {
   const q = buildQuery(builderSpecSchema.parse(spec))
@@ -126,7 +132,11 @@ const TEMPLATES: Array<[string, Record<string, unknown>, string]> = [
     '2',
   ],
   // Builder output with filters: bytes ≥ 2 → 2.25 + 4 = 6.25.
-  ['builder SUM with a gte filter', built({ raw_metric: 'api_calls', usage_field: 'bytes', aggregation: 'SUM', filters: [{ field: 'bytes', op: 'gte', value: '2' }] }), '6.25'],
+  [
+    'builder SUM with a gte filter',
+    built({ raw_metric: 'api_calls', usage_field: 'bytes', aggregation: 'SUM', filters: [{ field: 'bytes', op: 'gte', value: '2' }] }),
+    '6.25',
+  ],
   // Builder COUNT grouped by region and tier: 3 rows' worth, 3 requests.
   ['builder COUNT by region and tier', built({ raw_metric: 'requests', aggregation: 'COUNT', group_by: ['region', 'tier'] }), '3'],
 ]

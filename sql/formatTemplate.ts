@@ -58,13 +58,18 @@ async function engineFormat(handle: ClickHouseHandle, text: string): Promise<str
     const message = engine.message.replace(ECHO, '')
     const position = /failed at position (\d+)/.exec(message)
     const where = position === null ? {} : lineColumn(text, Number(position[1]))
-    throw new UnprocessableError('format_failed', `ClickHouse could not parse the query: ${message}`, [], { clickhouse_code: engine.type ?? engine.code, ...where })
+    throw new UnprocessableError('format_failed', `ClickHouse could not parse the query: ${message}`, [], {
+      clickhouse_code: engine.type ?? engine.code,
+      ...where,
+    })
   }
 }
 
 /** ClickHouse positions are 1-based UTF-8 byte offsets into the text. */
 function lineColumn(text: string, bytePosition: number): { line: number; column: number } {
-  const before = Buffer.from(text, 'utf8').subarray(0, Math.max(0, bytePosition - 1)).toString('utf8')
+  const before = Buffer.from(text, 'utf8')
+    .subarray(0, Math.max(0, bytePosition - 1))
+    .toString('utf8')
   const lines = before.split('\n')
   return { line: lines.length, column: lines.at(-1)!.length + 1 }
 }
@@ -84,7 +89,11 @@ function commentsAround(text: string): CommentLayout {
     tokens = tokenize(text)
   } catch (err) {
     // The engine parsed the text, so our lexer reading it otherwise is a lexer limit, not the user's.
-    if (err instanceof LexError) throw new UnprocessableError('format_failed', `The query could not be split into comments and code: ${err.message}`, [], { line: err.line, column: err.column })
+    if (err instanceof LexError)
+      throw new UnprocessableError('format_failed', `The query could not be split into comments and code: ${err.message}`, [], {
+        line: err.line,
+        column: err.column,
+      })
     throw err
   }
   const code = tokens.filter((t) => t.kind !== 'space' && t.kind !== 'comment')

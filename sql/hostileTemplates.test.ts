@@ -101,7 +101,7 @@ const CORPUS: Array<[string, string]> = [
   [`SELECT sum(sleepEachRow(3)) AS quantity ${FROM}`, 'function_forbidden'],
   ["SELECT __getScalar('x') AS quantity", 'function_forbidden'],
   ["SELECT length(aiGenerate('leak', 'x')) AS quantity", 'function_forbidden'],
-  ["SELECT length(showCertificate()) AS quantity", 'function_forbidden'],
+  ['SELECT length(showCertificate()) AS quantity', 'function_forbidden'],
   // Settings.
   ['SELECT 1 AS quantity SETTINGS readonly = 0', 'settings_forbidden'],
   [`SELECT count() AS quantity ${FROM} SETTINGS max_rows_to_read = 0, max_execution_time = 0`, 'settings_forbidden'],
@@ -118,7 +118,7 @@ const CORPUS: Array<[string, string]> = [
   ['DETACH TABLE events', 'statement_not_select'],
   ['SYSTEM DROP MARK CACHE', 'statement_not_select'],
   ['KILL QUERY WHERE 1', 'statement_not_select'],
-  ["GRANT ALL ON *.* TO default", 'statement_not_select'],
+  ['GRANT ALL ON *.* TO default', 'statement_not_select'],
   ['EXPLAIN SELECT 1', 'statement_not_select'],
   ['DESCRIBE TABLE events', 'statement_not_select'],
   // Several statements, hidden in comments, strings and parentheses.
@@ -140,12 +140,12 @@ const DIFFERENTIALS: Array<[string, string]> = [
   // Unicode quotes (ClickHouse reads ‘ ’ as string quotes and “ ” as name quotes) in every position.
   ["SELECT ‘a'’; CREATE TABLE hidden_0 (v Int8) ENGINE = Memory; SELECT ‘'’ AS quantity WHERE 0", 'multiple_statements'],
   ['SELECT “a”; CREATE TABLE hidden_1 (v Int8) ENGINE = Memory; SELECT 1 AS quantity', 'multiple_statements'],
-  ["SELECT count() AS quantity FROM raw.api_calls WHERE customer_id = ‘c1’", 'non_ascii_character'],
+  ['SELECT count() AS quantity FROM raw.api_calls WHERE customer_id = ‘c1’', 'non_ascii_character'],
   ['SELECT count() AS “quantity” FROM raw.api_calls', 'non_ascii_character'],
   ['SELECT count() AS quantity FROM “events”', 'non_ascii_character'],
   ['SELECT count() AS quantity FROM tally.“events”', 'non_ascii_character'],
   ['WITH “tally.events” AS (SELECT 1 AS x) SELECT count() AS quantity FROM tally.events', 'non_ascii_character'],
-  ["SELECT ’x’ AS q, count() AS quantity FROM raw.api_calls", 'non_ascii_character'],
+  ['SELECT ’x’ AS q, count() AS quantity FROM raw.api_calls', 'non_ascii_character'],
   ["SELECT count() AS quantity FROM raw.api_calls -- ‘ fine in a comment\nWHERE ‘a’ = 'a'", 'non_ascii_character'],
   // Zero-width and other invisible characters, and homoglyphs.
   ['SELECT count() AS quantity FROM raw.api_calls\u200b, events', 'non_ascii_character'],
@@ -158,14 +158,20 @@ const DIFFERENTIALS: Array<[string, string]> = [
   ['SELECT count() AS quantity FROM sуstem.tables', 'non_ascii_character'],
   ['SELECT count() AS quantity FROM raw.api_calls WHERE 1 \u037e SELECT 1', 'non_ascii_character'],
   // CTE names quoted and dotted, in every scope.
-  ["SELECT toUInt64(count()) AS quantity FROM (WITH `tally.events` AS (SELECT 1 AS x) SELECT 1) AS s CROSS JOIN tally.events AS e WHERE e.org_id = 'org-b'", 'table_not_allowed'],
+  [
+    "SELECT toUInt64(count()) AS quantity FROM (WITH `tally.events` AS (SELECT 1 AS x) SELECT 1) AS s CROSS JOIN tally.events AS e WHERE e.org_id = 'org-b'",
+    'table_not_allowed',
+  ],
   ['WITH `tally.events` AS (SELECT 1 AS x) SELECT count() AS quantity FROM tally.events', 'table_not_allowed'],
   ['WITH `tally.events` AS (SELECT 1 AS x) SELECT count() AS quantity FROM `tally.events`', 'table_not_allowed'],
   ['WITH "tally.events" AS (SELECT 1 AS x) SELECT count() AS quantity FROM tally.events', 'table_not_allowed'],
   ['WITH `system.tables` AS (SELECT 1 AS x) SELECT count() AS quantity FROM system.tables', 'system_table_forbidden'],
   ['WITH `system.settings` AS (SELECT 1 AS x) SELECT count() AS quantity FROM (SELECT * FROM system.settings)', 'system_table_forbidden'],
   ['SELECT (WITH `tally.usage_hour` AS (SELECT 1) SELECT count() FROM tally.usage_hour) AS quantity', 'table_not_allowed'],
-  ['SELECT count() AS quantity FROM raw.api_calls WHERE event_id IN (WITH `tally.events` AS (SELECT 1) SELECT event_id FROM tally.events)', 'table_not_allowed'],
+  [
+    'SELECT count() AS quantity FROM raw.api_calls WHERE event_id IN (WITH `tally.events` AS (SELECT 1) SELECT event_id FROM tally.events)',
+    'table_not_allowed',
+  ],
   ['SELECT count() AS quantity FROM raw.api_calls WHERE event_id IN (WITH events AS (SELECT 1) SELECT event_id FROM events)', 'cte_name_reserved'],
   ['WITH x AS (WITH `tally.events` AS (SELECT 1) SELECT 1) SELECT count() AS quantity FROM x, tally.events', 'table_not_allowed'],
   ['WITH `raw.api_calls` AS (SELECT * FROM events) SELECT count() AS quantity FROM `raw.api_calls`', 'table_not_allowed'],
@@ -224,7 +230,13 @@ describe('hostile templates', () => {
   it('the same templates as aggregate queries are refused too', async () => {
     // (Templates binding {customer_id} are refused there for that first: customer_in_aggregate.)
     for (const [template, code] of ALL.filter(([t, c]) => c !== 'cte_name_reserved' && !t.includes('{customer_id'))) {
-      const version = resolveMetricVersion({ unit: 'x', mode: 'sql', raw_metrics: ['api_calls'], aggregate_query: template, customer_query: 'SELECT count() AS quantity FROM aggregates' })
+      const version = resolveMetricVersion({
+        unit: 'x',
+        mode: 'sql',
+        raw_metrics: ['api_calls'],
+        aggregate_query: template,
+        customer_query: 'SELECT count() AS quantity FROM aggregates',
+      })
       const outcome = await validateMetricVersion({ handle: ch.handle, orgId: 'org-a', version })
       expect(outcome.issues.map((i) => `${i.query}:${i.code}`)).toContain(`aggregate_query:${code}`)
     }
@@ -232,7 +244,8 @@ describe('hostile templates', () => {
 
   it('left the events and the canary untouched, created nothing, wrote no file', async () => {
     const rs = await ch.handle.client.query({
-      query: "SELECT toString((SELECT count() FROM events)) AS e, toString((SELECT count() FROM canary)) AS c, toString((SELECT count() FROM system.tables WHERE name LIKE 'hidden%')) AS h",
+      query:
+        "SELECT toString((SELECT count() FROM events)) AS e, toString((SELECT count() FROM canary)) AS c, toString((SELECT count() FROM system.tables WHERE name LIKE 'hidden%')) AS h",
       format: 'JSONEachRow',
     })
     expect(await rs.json()).toEqual([{ e: '2', c: '1', h: '0' }])
@@ -240,7 +253,12 @@ describe('hostile templates', () => {
   })
 
   it('cannot name another organisation: org_id is not a column of raw.<metric>, and the error points at the user’s text', async () => {
-    const version = resolveMetricVersion({ unit: 'x', mode: 'sql', raw_metrics: ['api_calls'], customer_query: "SELECT count() AS quantity\nFROM raw.api_calls\nWHERE org_id = 'org-b'" })
+    const version = resolveMetricVersion({
+      unit: 'x',
+      mode: 'sql',
+      raw_metrics: ['api_calls'],
+      customer_query: "SELECT count() AS quantity\nFROM raw.api_calls\nWHERE org_id = 'org-b'",
+    })
     const outcome = await validateMetricVersion({ handle: ch.handle, orgId: 'org-a', version })
     expect(outcome.issues).toEqual([{ query: 'customer_query', code: 'query_failed', message: expect.stringContaining('org_id'), line: 3, column: 7 }])
     // The internal rewrite stays hidden.
@@ -248,7 +266,12 @@ describe('hostile templates', () => {
   })
 
   it('the marker event of the other organisation never comes back to org-a', async () => {
-    const version = resolveMetricVersion({ unit: 'x', mode: 'sql', raw_metrics: ['api_calls'], customer_query: 'SELECT count() AS quantity FROM history.api_calls' })
+    const version = resolveMetricVersion({
+      unit: 'x',
+      mode: 'sql',
+      raw_metrics: ['api_calls'],
+      customer_query: 'SELECT count() AS quantity FROM history.api_calls',
+    })
     const result = await metricQuantities({ handle: ch.handle, orgId: 'org-a', version, customerIds: ['c1'], period: PERIOD })
     expect(result.customers.map((c) => c.quantity)).toEqual(['1'])
   })
@@ -257,7 +280,12 @@ describe('hostile templates', () => {
 describe('stored versions are checked again when they run', () => {
   it('a CTE named like a table created after validation is refused at run time', async () => {
     // Validated while no table `late_table` existed; a migration adds one later.
-    const version = resolveMetricVersion({ unit: 'x', mode: 'sql', raw_metrics: ['api_calls'], customer_query: 'WITH late_table AS (SELECT count() AS n FROM raw.api_calls) SELECT sum(n) AS quantity FROM late_table' })
+    const version = resolveMetricVersion({
+      unit: 'x',
+      mode: 'sql',
+      raw_metrics: ['api_calls'],
+      customer_query: 'WITH late_table AS (SELECT count() AS n FROM raw.api_calls) SELECT sum(n) AS quantity FROM late_table',
+    })
     expect((await validateMetricVersion({ handle: ch.handle, orgId: 'org-a', version })).valid).toBe(true)
     await ch.handle.client.command({ query: 'CREATE TABLE late_table (n UInt64) ENGINE = Memory' })
     const run = metricQuantities({ handle: ch.handle, orgId: 'org-a', version, customerIds: ['c1'], period: PERIOD })
@@ -296,8 +324,15 @@ describe('the lexer agrees with ClickHouse on where code is', () => {
     const text = template.replace('canary_N', table)
     expect(significant(tokenize(text)).some((t) => t.text === ';')).toBe(false)
     await ch.handle.client.command({ query: `CREATE TABLE ${table} (x UInt8) ENGINE = Memory` })
-    await ch.handle.client.query({ query: `EXPLAIN AST\n${text}\n`, format: 'TabSeparatedRaw' }).then((r) => r.text()).catch(() => '')
-    const rs = await ch.handle.client.query({ query: 'SELECT toString(count()) AS n FROM system.tables WHERE database = {db:String} AND name = {t:String}', query_params: { db: ch.handle.database, t: table }, format: 'JSONEachRow' })
+    await ch.handle.client
+      .query({ query: `EXPLAIN AST\n${text}\n`, format: 'TabSeparatedRaw' })
+      .then((r) => r.text())
+      .catch(() => '')
+    const rs = await ch.handle.client.query({
+      query: 'SELECT toString(count()) AS n FROM system.tables WHERE database = {db:String} AND name = {t:String}',
+      query_params: { db: ch.handle.database, t: table },
+      format: 'JSONEachRow',
+    })
     expect(await rs.json()).toEqual([{ n: '1' }])
   })
 
@@ -317,7 +352,7 @@ describe('formatQuery is the gate: it parses, never executes, and takes one stat
     "SELECT 'a\\\\'; DROP TABLE canary_N",
     "SELECT ‘a'’; DROP TABLE canary_N; SELECT ‘'’",
     'SELECT “a”; DROP TABLE canary_N',
-    "SELECT ’a‘; DROP TABLE canary_N",
+    'SELECT ’a‘; DROP TABLE canary_N',
     'SELECT 1;\u200bDROP TABLE canary_N',
     'SELECT 1 AS x; DROP TABLE canary_N',
   ]
@@ -329,7 +364,11 @@ describe('formatQuery is the gate: it parses, never executes, and takes one stat
     // Either refused, or one statement that is not the DROP.
     if (result.ok) expect(result.text).not.toMatch(/^DROP/m)
     else expect(result.code).toBe('syntax_error')
-    const rs = await ch.handle.client.query({ query: 'SELECT toString(count()) AS n FROM system.tables WHERE database = {db:String} AND name = {t:String}', query_params: { db: ch.handle.database, t: table }, format: 'JSONEachRow' })
+    const rs = await ch.handle.client.query({
+      query: 'SELECT toString(count()) AS n FROM system.tables WHERE database = {db:String} AND name = {t:String}',
+      query_params: { db: ch.handle.database, t: table },
+      format: 'JSONEachRow',
+    })
     expect(await rs.json()).toEqual([{ n: '1' }])
   })
 

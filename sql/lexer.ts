@@ -139,7 +139,11 @@ export function significant(tokens: Token[]): Token[] {
 
 /** The unquoted name of a word or quoted identifier token. */
 export function identName(token: Token): string {
-  if (token.kind === 'quoted_ident') return token.text.slice(1, -1).replace(/\\(.)/g, '$1').replace(/``|""/g, (m) => m[0]!)
+  if (token.kind === 'quoted_ident')
+    return token.text
+      .slice(1, -1)
+      .replace(/\\(.)/g, '$1')
+      .replace(/``|""/g, (m) => m[0]!)
   return token.text
 }
 

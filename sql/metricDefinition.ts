@@ -17,7 +17,12 @@ export const metricVersionInputSchema = z
   .object({
     unit: z.string().min(1).max(64).describe('What one unit of quantity is, e.g. "API call", "GB-hour"'),
     description: z.string().max(2000).nullish(),
-    raw_metrics: z.array(rawMetricName).min(1).max(10).optional().describe('Raw metrics the templates read as raw.<name>; builder mode: taken from the builder'),
+    raw_metrics: z
+      .array(rawMetricName)
+      .min(1)
+      .max(10)
+      .optional()
+      .describe('Raw metrics the templates read as raw.<name>; builder mode: taken from the builder'),
     mode: z.enum(['builder', 'sql']),
     builder: builderSpecSchema.optional().describe('Builder mode: the choices the SQL is generated from'),
     aggregate_query: query.nullish().describe('SQL mode: optional query over all customers for the period, readable as `aggregates`'),
@@ -30,7 +35,8 @@ export const metricVersionInputSchema = z
     if (m.mode === 'builder') {
       if (m.builder === undefined) ctx.addIssue({ code: 'custom', path: ['builder'], message: 'builder mode needs builder' })
       for (const key of ['aggregate_query', 'customer_query', 'parameters', 'dimensions', 'raw_metrics'] as const) {
-        if (m[key] !== undefined && m[key] !== null) ctx.addIssue({ code: 'custom', path: [key], message: `builder mode generates ${key}; switch to mode "sql" to write it` })
+        if (m[key] !== undefined && m[key] !== null)
+          ctx.addIssue({ code: 'custom', path: [key], message: `builder mode generates ${key}; switch to mode "sql" to write it` })
       }
     } else {
       if (m.customer_query === undefined) ctx.addIssue({ code: 'custom', path: ['customer_query'], message: 'sql mode needs customer_query' })
@@ -41,10 +47,7 @@ export const metricVersionInputSchema = z
     if (new Set(names).size !== names.length) ctx.addIssue({ code: 'custom', path: ['parameters'], message: 'parameter names repeat' })
   })
 
-export const createMetricInputSchema = z.intersection(
-  z.object({ name: z.string().regex(IDENTIFIER, IDENTIFIER_RULE) }),
-  metricVersionInputSchema,
-)
+export const createMetricInputSchema = z.intersection(z.object({ name: z.string().regex(IDENTIFIER, IDENTIFIER_RULE) }), metricVersionInputSchema)
 
 export type MetricVersionInput = z.output<typeof metricVersionInputSchema>
 

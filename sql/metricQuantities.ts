@@ -64,9 +64,14 @@ async function prepareOrThrow(opts: Omit<Parameters<typeof prepareTemplate>[0], 
   const outcome = await prepareTemplate({ hasAggregates: false, ...opts })
   if (!outcome.ok) {
     const issues = outcome.issues
-    throw new UnprocessableError('invalid_template', `The ${opts.role} is invalid: ${issues[0]!.code}: ${issues[0]!.message}`, issues.map((i) => ({ field: i.query, code: i.code, message: i.message })), {
-      issues,
-    })
+    throw new UnprocessableError(
+      'invalid_template',
+      `The ${opts.role} is invalid: ${issues[0]!.code}: ${issues[0]!.message}`,
+      issues.map((i) => ({ field: i.query, code: i.code, message: i.message })),
+      {
+        issues,
+      },
+    )
   }
   return outcome.template
 }
@@ -171,7 +176,13 @@ function quoteIdent(name: string): string {
  * JSON round trip is lossless here: decimals and 64-bit integers arrive quoted, floats as
  * their shortest exact text.
  */
-async function materialize(handle: ClickHouseHandle, table: string, meta: ColumnMeta[], data: Array<Record<string, unknown>>, limits: SandboxLimits): Promise<boolean> {
+async function materialize(
+  handle: ClickHouseHandle,
+  table: string,
+  meta: ColumnMeta[],
+  data: Array<Record<string, unknown>>,
+  limits: SandboxLimits,
+): Promise<boolean> {
   if (meta.length === 0) throw new UnprocessableError('aggregate_query_empty', 'the aggregate query returns no columns')
   // With a customer_id column the table is sorted by it, so each copy of the customer query
   // (`WHERE customer_id = {…}`) reads a few small granules instead of every row: without the

@@ -69,7 +69,9 @@ export function metricQuantitiesSuite(handle: () => ClickHouseHandle): void {
     }
     let seq = 0
     function add(org: string, rawMetric: string, customer: string, ms: number, data: Record<string, string>): void {
-      events.push(eventRow({ org_id: org, raw_metric: rawMetric, customer_id: customer, event_id: `e${seq++}`, timestamp: chTime(ms), data: JSON.stringify(data) }))
+      events.push(
+        eventRow({ org_id: org, raw_metric: rawMetric, customer_id: customer, event_id: `e${seq++}`, timestamp: chTime(ms), data: JSON.stringify(data) }),
+      )
     }
 
     /** Some events fall a few days either side of the period and must not count. */
@@ -236,7 +238,8 @@ export function metricQuantitiesSuite(handle: () => ClickHouseHandle): void {
         expect(Object.fromEntries(calls.customers.map((c) => [c.customerId, c.quantity]))).toEqual(Object.fromEntries(expected.api_calls!))
         const peak = await quantitiesOf(
           sqlMetric('seats', 'SELECT coalesce(max(daily_peak), toDecimal128(0, 9)) AS quantity FROM aggregates', {
-            aggregate_query: "SELECT customer_id, toDate(timestamp) AS day, max(toDecimal128OrNull(fields['seats'], 9)) AS daily_peak FROM raw.seats GROUP BY customer_id, day",
+            aggregate_query:
+              "SELECT customer_id, toDate(timestamp) AS day, max(toDecimal128OrNull(fields['seats'], 9)) AS daily_peak FROM raw.seats GROUP BY customer_id, day",
           }),
         )
         expect(Object.fromEntries(peak.customers.map((c) => [c.customerId, c.quantity]))).toEqual(Object.fromEntries(expected.peak_seats!))
@@ -254,7 +257,11 @@ export function metricQuantitiesSuite(handle: () => ClickHouseHandle): void {
 
     describe('builder metrics on generated events', () => {
       it('COUNT grouped by region and tier equals the SQL example', async () => {
-        const version = resolveMetricVersion({ unit: 'request', mode: 'builder', builder: { raw_metric: 'requests', aggregation: 'COUNT', group_by: ['region', 'tier'] } })
+        const version = resolveMetricVersion({
+          unit: 'request',
+          mode: 'builder',
+          builder: { raw_metric: 'requests', aggregation: 'COUNT', group_by: ['region', 'tier'] },
+        })
         const result = await quantitiesOf(version)
         for (const c of result.customers) {
           expect(Object.fromEntries(c.rows.map((r) => [`${String(r.region)}|${String(r.tier)}`, r.quantity]))).toEqual(expected.requests!.get(c.customerId))
@@ -273,7 +280,11 @@ export function metricQuantitiesSuite(handle: () => ClickHouseHandle): void {
           e('f4', 'reseller-1', 'acct-1', '2024-04-04 00:00:00.000'),
         ])
         await writer.close()
-        const version = resolveMetricVersion({ unit: 'call', mode: 'builder', builder: { raw_metric: 'api_calls', customer_column: 'account', aggregation: 'COUNT' } })
+        const version = resolveMetricVersion({
+          unit: 'call',
+          mode: 'builder',
+          builder: { raw_metric: 'api_calls', customer_column: 'account', aggregation: 'COUNT' },
+        })
         const result = await metricQuantities({ handle: handle(), orgId: org, version, customerIds: ['acct-1', 'acct-2', 'reseller-1'], period: PERIOD })
         expect(result.customers.map((c) => [c.customerId, c.quantity])).toEqual([
           ['acct-1', '2'],
@@ -292,7 +303,12 @@ export function metricQuantitiesSuite(handle: () => ClickHouseHandle): void {
         const version = resolveMetricVersion({
           unit: 'user',
           mode: 'builder',
-          builder: { raw_metric: 'logins', usage_field: 'user_id', aggregation: 'UNIQUE_COUNT', filters: [{ field: 'user_id', op: 'in', values: ['u1', 'u2', "u'3"] }] },
+          builder: {
+            raw_metric: 'logins',
+            usage_field: 'user_id',
+            aggregation: 'UNIQUE_COUNT',
+            filters: [{ field: 'user_id', op: 'in', values: ['u1', 'u2', "u'3"] }],
+          },
         })
         const result = await quantitiesOf(version)
         for (const c of result.customers) expect(Number(c.quantity)).toBeLessThanOrEqual(2)
@@ -353,7 +369,10 @@ export function metricQuantitiesSuite(handle: () => ClickHouseHandle): void {
           handle: handle(),
           orgId: ORG,
           // 10^10 joined rows: minutes of work, stopped after ~1 s.
-          version: sqlMetric('api_calls', 'SELECT count() AS quantity FROM (SELECT arrayJoin(range(100000)) AS a) AS l CROSS JOIN (SELECT arrayJoin(range(100000)) AS b) AS r WHERE a + b = 3'),
+          version: sqlMetric(
+            'api_calls',
+            'SELECT count() AS quantity FROM (SELECT arrayJoin(range(100000)) AS a) AS l CROSS JOIN (SELECT arrayJoin(range(100000)) AS b) AS r WHERE a + b = 3',
+          ),
           customerIds: ['c01'],
           period: PERIOD,
           limits: { maxExecutionSeconds: 1, maxRowsToRead: 1e12, maxBytesToRead: 1e12, maxResultRows: 1000, maxMemoryBytes: 2e9 },
@@ -371,13 +390,25 @@ export function metricQuantitiesSuite(handle: () => ClickHouseHandle): void {
       })
 
       it('a run error that is not a limit is query_failed, with the engine’s name for it', async () => {
-        const err = await metricQuantities({ handle: handle(), orgId: ORG, version: sqlMetric('api_calls', 'SELECT toUInt64(nope) AS quantity FROM raw.api_calls'), customerIds: ['c01'], period: PERIOD }).catch((e: unknown) => e)
+        const err = await metricQuantities({
+          handle: handle(),
+          orgId: ORG,
+          version: sqlMetric('api_calls', 'SELECT toUInt64(nope) AS quantity FROM raw.api_calls'),
+          customerIds: ['c01'],
+          period: PERIOD,
+        }).catch((e: unknown) => e)
         expect(err).toMatchObject({ code: 'query_failed', extra: { clickhouse_code: 'UNKNOWN_IDENTIFIER' } })
       })
 
       it('an engine error points at the user’s own line and column and hides the rewrite', async () => {
-        const text = '-- the quantity\nSELECT count() AS quantity\nFROM raw.api_calls\nWHERE  fields[\'x\'] = nope'
-        const err = (await metricQuantities({ handle: handle(), orgId: ORG, version: sqlMetric('api_calls', text), customerIds: ['c01', 'c02'], period: PERIOD }).catch((e: unknown) => e)) as TallyError
+        const text = "-- the quantity\nSELECT count() AS quantity\nFROM raw.api_calls\nWHERE  fields['x'] = nope"
+        const err = (await metricQuantities({
+          handle: handle(),
+          orgId: ORG,
+          version: sqlMetric('api_calls', text),
+          customerIds: ['c01', 'c02'],
+          period: PERIOD,
+        }).catch((e: unknown) => e)) as TallyError
         expect(err).toMatchObject({ code: 'query_failed', extra: { line: 4, column: 22 } })
         expect(err.message).toContain('nope')
         expect(err.message).not.toMatch(/__tally|In scope|FROM events/)
@@ -389,16 +420,28 @@ export function metricQuantitiesSuite(handle: () => ClickHouseHandle): void {
         })
         const ok = await metricQuantities({ handle: handle(), orgId: ORG, version, customerIds: ['c01'], period: PERIOD, parameterOverrides: { rate: '2' } })
         expect(ok.customers[0]!.quantity).toBe(String(Number(expected.api_calls!.get('c01')) * 2))
-        const err = await metricQuantities({ handle: handle(), orgId: ORG, version, customerIds: ['c01'], period: PERIOD, parameterOverrides: { rate: 'two' } }).catch((e: unknown) => e)
+        const err = await metricQuantities({
+          handle: handle(),
+          orgId: ORG,
+          version,
+          customerIds: ['c01'],
+          period: PERIOD,
+          parameterOverrides: { rate: 'two' },
+        }).catch((e: unknown) => e)
         expect(err).toMatchObject({ category: 'validation', code: 'invalid_parameter', details: [{ field: 'parameters.rate', code: 'invalid_parameter' }] })
-        const bad = sqlMetric('api_calls', 'SELECT count() * {rate:Decimal(18, 2)} AS quantity FROM raw.api_calls', { parameters: [{ name: 'rate', type: 'Decimal(18, 2)', default: 'x' }] })
+        const bad = sqlMetric('api_calls', 'SELECT count() * {rate:Decimal(18, 2)} AS quantity FROM raw.api_calls', {
+          parameters: [{ name: 'rate', type: 'Decimal(18, 2)', default: 'x' }],
+        })
         const outcome = await validateMetricVersion({ handle: handle(), orgId: ORG, version: bad })
         expect(outcome.issues).toEqual([{ query: 'customer_query', code: 'invalid_parameter', message: expect.stringContaining('rate') }])
       })
 
       it('limits do not leak into the session: a plain query afterwards is unlimited', async () => {
         await limitHit({ maxRowsToRead: 10 })
-        const rs = await handle().client.query({ query: "SELECT toString(getSetting('max_rows_to_read')) AS m, toString(getSetting('readonly')) AS r", format: 'JSONEachRow' })
+        const rs = await handle().client.query({
+          query: "SELECT toString(getSetting('max_rows_to_read')) AS m, toString(getSetting('readonly')) AS r",
+          format: 'JSONEachRow',
+        })
         // Also proves the failed query's partial output did not leak into this one (see runSandboxed.ts).
         expect(await rs.json()).toEqual([{ m: '0', r: '0' }])
       })
@@ -407,7 +450,8 @@ export function metricQuantitiesSuite(handle: () => ClickHouseHandle): void {
     describe('the README worked example', () => {
       it('peak seats: acme 14, zeta 5 (its 50 falls on 1 April 00:00), nobody 0, with one aggregate run', async () => {
         const org = 'org-readme'
-        const e = (id: string, c: string, t: string, s: string) => eventRow({ event_id: id, org_id: org, raw_metric: 'seats', customer_id: c, timestamp: t, data: `{"seats":"${s}"}` })
+        const e = (id: string, c: string, t: string, s: string) =>
+          eventRow({ event_id: id, org_id: org, raw_metric: 'seats', customer_id: c, timestamp: t, data: `{"seats":"${s}"}` })
         const writer = createEventWriter(handle())
         await writer.write([
           e('w1', 'acme', '2024-03-03 09:00:00.000', '10'),

@@ -65,7 +65,9 @@ function toFields(r: ResolvedMetricVersion) {
 
 export function checkPeriod(period: Period): void {
   if (!(period.end.getTime() > period.start.getTime())) {
-    throw new ValidationError('invalid_period', 'period_end must be after period_start', [{ field: 'period_end', code: 'invalid_period', message: 'must be after period_start' }])
+    throw new ValidationError('invalid_period', 'period_end must be after period_start', [
+      { field: 'period_end', code: 'invalid_period', message: 'must be after period_start' },
+    ])
   }
 }
 
@@ -88,7 +90,11 @@ export function createMetricService(deps: MetricServiceDeps) {
         await deps.checkRawMetric(orgId, name)
       } catch (err) {
         if (!(err instanceof TallyError) || err.category !== 'not_found') throw err
-        issues.push({ query: 'customer_query', code: 'raw_metric_not_found', message: `raw metric ${name} does not exist; create it first (POST /v1/raw-metrics)` })
+        issues.push({
+          query: 'customer_query',
+          code: 'raw_metric_not_found',
+          message: `raw metric ${name} does not exist; create it first (POST /v1/raw-metrics)`,
+        })
       }
     }
     if (issues.length > 0) return { valid: false, issues, resolved, columns: [] }
@@ -104,7 +110,11 @@ export function createMetricService(deps: MetricServiceDeps) {
     throw new UnprocessableError(
       'invalid_template',
       `The metric is invalid: ${first.query}: ${first.message}${where}`,
-      report.issues.map((i) => ({ field: i.query, code: i.code, message: i.line === undefined ? i.message : `line ${i.line}, column ${i.column}: ${i.message}` })),
+      report.issues.map((i) => ({
+        field: i.query,
+        code: i.code,
+        message: i.line === undefined ? i.message : `line ${i.line}, column ${i.column}: ${i.message}`,
+      })),
       { issues: report.issues },
     )
   }
@@ -123,7 +133,15 @@ export function createMetricService(deps: MetricServiceDeps) {
       customerIds = found.customerIds
       truncated = found.truncated
     }
-    const result = await metricQuantities({ handle: deps.handle, orgId, version, customerIds, period: req.period, parameterOverrides: req.parameters, limits: previewLimits })
+    const result = await metricQuantities({
+      handle: deps.handle,
+      orgId,
+      version,
+      customerIds,
+      period: req.period,
+      parameterOverrides: req.parameters,
+      limits: previewLimits,
+    })
     return { ...result, truncated }
   }
 
@@ -156,7 +174,13 @@ export function createMetricService(deps: MetricServiceDeps) {
      * The rating job's call: quantities of one stored version for the given customers and
      * period, one aggregate run for all of them. Customers without usage get quantity "0".
      */
-    async quantities(opts: { orgId: string; name: string; version: number; customerIds: readonly string[]; period: Period }): Promise<MetricQuantities & { version: number }> {
+    async quantities(opts: {
+      orgId: string
+      name: string
+      version: number
+      customerIds: readonly string[]
+      period: Period
+    }): Promise<MetricQuantities & { version: number }> {
       checkPeriod(opts.period)
       const stored = await deps.store.get(opts.orgId, opts.name, opts.version)
       const result = await asTemplateWork(opts.orgId, () =>

@@ -18,7 +18,13 @@ export async function checkParameterValues(opts: {
   for (const p of opts.declared) {
     try {
       // The type passed isAllowedParameterType when the version was parsed; the value is bound.
-      await opts.handle.client.query({ query: `SELECT {v:${p.type}} IS NULL AS n SETTINGS ${checkSettings(opts.limits)}`, query_params: { v: opts.values[p.name] }, format: 'JSONEachRow' }).then((rs) => rs.json())
+      await opts.handle.client
+        .query({
+          query: `SELECT {v:${p.type}} IS NULL AS n SETTINGS ${checkSettings(opts.limits)}`,
+          query_params: { v: opts.values[p.name] },
+          format: 'JSONEachRow',
+        })
+        .then((rs) => rs.json())
     } catch (err) {
       const engine = engineError(err)
       if (engine === null) throw toClickHouseError(err, 'parameter check')

@@ -26,14 +26,15 @@ export function isAllowedParameterType(type: string): boolean {
   return ALLOWED_TYPE.test(type.trim())
 }
 
-
 export const declaredParameterSchema = z
   .object({
     name: z
       .string()
       .regex(IDENTIFIER, IDENTIFIER_RULE)
       .refine((n) => !(n in SYSTEM_PARAMETERS), 'customer_id, period_start and period_end are bound by Tally'),
-    type: z.string().refine(isAllowedParameterType, 'an allowed ClickHouse type: String, Bool, (U)Int*, Date, DateTime64(3), Decimal(P,S), Array(String) …; not Identifier'),
+    type: z
+      .string()
+      .refine(isAllowedParameterType, 'an allowed ClickHouse type: String, Bool, (U)Int*, Date, DateTime64(3), Decimal(P,S), Array(String) …; not Identifier'),
     default: z.string().describe('Default value as ClickHouse text ("0.5", "eu-west"); for Array types a JSON array (["eu","us"])'),
     description: z.string().max(500).optional(),
   })
@@ -98,13 +99,17 @@ export function bindParameters(opts: {
   }
   for (const name of Object.keys(opts.overrides ?? {})) {
     if (!opts.declared.some((p) => p.name === name)) {
-      throw new ValidationError('unknown_parameter', `parameter ${name} is not declared by this metric version`, [{ field: `parameters.${name}`, code: 'unknown_parameter', message: 'not declared' }])
+      throw new ValidationError('unknown_parameter', `parameter ${name} is not declared by this metric version`, [
+        { field: `parameters.${name}`, code: 'unknown_parameter', message: 'not declared' },
+      ])
     }
   }
   for (const p of opts.declared) {
     const value = parameterValue(p.type, opts.overrides?.[p.name] ?? p.default)
     if (value === undefined) {
-      throw new ValidationError('invalid_parameter', `parameter ${p.name} (${p.type}) takes a JSON array`, [{ field: `parameters.${p.name}`, code: 'invalid_parameter', message: 'a JSON array, e.g. ["eu","us"]' }])
+      throw new ValidationError('invalid_parameter', `parameter ${p.name} (${p.type}) takes a JSON array`, [
+        { field: `parameters.${p.name}`, code: 'invalid_parameter', message: 'a JSON array, e.g. ["eu","us"]' },
+      ])
     }
     values[p.name] = value
   }

@@ -46,7 +46,15 @@ export async function prepareTemplate(opts: {
   if (user.issues.length > 0) return { ok: false, issues: user.issues }
   const shadowing = user.cteNames.filter((n) => opts.storedTables.has(n))
   if (shadowing.length > 0) {
-    return { ok: false, issues: shadowing.map((n) => ({ query: role, code: 'cte_name_reserved', message: `CTE ${n} has the name of a stored table; pick another name`, ...locateName(user, n) })) }
+    return {
+      ok: false,
+      issues: shadowing.map((n) => ({
+        query: role,
+        code: 'cte_name_reserved',
+        message: `CTE ${n} has the name of a stored table; pick another name`,
+        ...locateName(user, n),
+      })),
+    }
   }
   // The template's own CTE names are not in the list: EXPLAIN AST cannot tell a CTE from a
   // table of the same name, so a name is let through by its form instead (clickHouseAst.ts).
@@ -63,7 +71,10 @@ export async function prepareTemplate(opts: {
   const canonical = scan(formatted.text)
   if (canonical.issues.length > 0) {
     // Positions in the re-serialisation would point nowhere in the user's text.
-    return { ok: false, issues: canonical.issues.map(({ line: _l, column: _c, ...i }) => ({ ...i, message: `${i.message} (in ClickHouse's reading of the query)` })) }
+    return {
+      ok: false,
+      issues: canonical.issues.map(({ line: _l, column: _c, ...i }) => ({ ...i, message: `${i.message} (in ClickHouse's reading of the query)` })),
+    }
   }
   const parsed = await explainAst(opts.handle, canonical.text, opts.params, opts.limits)
   if (!parsed.ok) return { ok: false, issues: [{ query: role, code: parsed.code, ...userFacing(parsed.message, user) }] }

@@ -38,7 +38,14 @@ describe('inspectQueryTree', () => {
               TABLE id: 6, table_name: tally.__tally_agg_01`
     expect(check(ok)).toEqual([])
     // One level further down (a subquery inside the scope CTE) is not Tally's text.
-    expect(check(ok.replace('        TABLE id: 2, alias: __table1, table_name: tally.events', '        QUERY id: 9, is_subquery: 1\n          JOIN TREE\n            TABLE id: 2, table_name: tally.events'))).toEqual(['table_not_allowed'])
+    expect(
+      check(
+        ok.replace(
+          '        TABLE id: 2, alias: __table1, table_name: tally.events',
+          '        QUERY id: 9, is_subquery: 1\n          JOIN TREE\n            TABLE id: 2, table_name: tally.events',
+        ),
+      ),
+    ).toEqual(['table_not_allowed'])
   })
 
   it('refuses system tables, table functions and deny-listed functions wherever the analyser put them', () => {

@@ -20,7 +20,11 @@ export interface TreeNode {
 
 /** The query tree of `body` (no SETTINGS of its own; Tally's are appended). */
 export async function explainQueryTree(handle: ClickHouseHandle, body: string, params: Record<string, unknown>, limits: SandboxLimits): Promise<TreeNode> {
-  const rs = await handle.client.query({ query: `EXPLAIN QUERY TREE\n${body}\nSETTINGS ${checkSettings(limits)}`, query_params: params, format: 'TabSeparatedRaw' })
+  const rs = await handle.client.query({
+    query: `EXPLAIN QUERY TREE\n${body}\nSETTINGS ${checkSettings(limits)}`,
+    query_params: params,
+    format: 'TabSeparatedRaw',
+  })
   // NOTE: chDB quotes each line of the dump (see clickHouseAst.ts).
   const lines = (await rs.text()).split('\n').map((l) => (l.length >= 2 && l.startsWith('"') && l.endsWith('"') ? l.slice(1, -1) : l))
   return parseTreeDump(lines)

@@ -21,7 +21,10 @@ export function quantityColumn(columns: readonly ColumnMeta[]): ColumnMeta | und
 export function quantityColumnProblem(columns: readonly ColumnMeta[], dimensions: readonly string[]): { code: string; message: string } | null {
   const q = quantityColumn(columns)
   if (q === undefined) {
-    return { code: 'quantity_column_missing', message: `the customer query must return a column named quantity (it returns ${columns.map((c) => c.name).join(', ')})` }
+    return {
+      code: 'quantity_column_missing',
+      message: `the customer query must return a column named quantity (it returns ${columns.map((c) => c.name).join(', ')})`,
+    }
   }
   if (!EXACT.test(q.type)) {
     return {

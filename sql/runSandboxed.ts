@@ -75,4 +75,3 @@ export async function executeSandboxed(handle: ClickHouseHandle, sql: string, pa
     engineMs: (raw.statistics?.elapsed ?? 0) * 1000,
   }
 }
-

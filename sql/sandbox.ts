@@ -111,10 +111,15 @@ export function toSandboxError(cause: unknown, limits: SandboxLimits, user?: Sca
       max_memory_usage: limits.maxMemoryBytes,
       max_result_rows: limits.maxResultRows,
     }[hit.limit]
-    const e = new UnprocessableError('sandbox_limit_exceeded', `The query ${hit.what} (${hit.limit} = ${value}): ${userFacing(err.message, user).message}`, [], {
-      limit: hit.limit,
-      value,
-    })
+    const e = new UnprocessableError(
+      'sandbox_limit_exceeded',
+      `The query ${hit.what} (${hit.limit} = ${value}): ${userFacing(err.message, user).message}`,
+      [],
+      {
+        limit: hit.limit,
+        value,
+      },
+    )
     e.cause = cause
     return e
   }

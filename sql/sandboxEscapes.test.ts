@@ -42,7 +42,11 @@ afterAll(async () => {
 })
 
 async function tables(): Promise<string[]> {
-  const rs = await ch.handle.client.query({ query: 'SELECT name FROM system.tables WHERE database = {db:String} ORDER BY name', query_params: { db: ch.handle.database }, format: 'JSONEachRow' })
+  const rs = await ch.handle.client.query({
+    query: 'SELECT name FROM system.tables WHERE database = {db:String} ORDER BY name',
+    query_params: { db: ch.handle.database },
+    format: 'JSONEachRow',
+  })
   return (await rs.json<{ name: string }>()).map((r) => r.name)
 }
 
@@ -83,7 +87,9 @@ describe('a quoted, dotted CTE name does not whitelist the real table', () => {
 
 describe('reserved columns', () => {
   it('a template returning its own __tally_customer is refused and attributes nothing', async () => {
-    const { outcome, run } = await attempt('SELECT count() AS quantity, toUInt8(0) AS __tally_customer FROM raw.api_calls WHERE customer_id = {customer_id:String}')
+    const { outcome, run } = await attempt(
+      'SELECT count() AS quantity, toUInt8(0) AS __tally_customer FROM raw.api_calls WHERE customer_id = {customer_id:String}',
+    )
     expect(outcome.valid).toBe(false)
     expect(outcome.issues.map((i) => i.code)).toContain('reserved_name')
     expect(run).toMatchObject({ code: 'invalid_template' })

@@ -10,7 +10,9 @@ const codes = (text: string, role?: 'aggregate_query' | 'customer_query') => sca
 
 describe('scanTemplate', () => {
   it('accepts a template and lists its parameters, raw references and CTEs', () => {
-    const s = scan("WITH per_day AS (SELECT toDate(timestamp) AS d, count() AS n FROM raw.seats WHERE customer_id = {customer_id:String} GROUP BY d)\nSELECT max(n) AS quantity FROM per_day -- peak: not a separator\nWHERE {tier:String} != 'x,y'")
+    const s = scan(
+      "WITH per_day AS (SELECT toDate(timestamp) AS d, count() AS n FROM raw.seats WHERE customer_id = {customer_id:String} GROUP BY d)\nSELECT max(n) AS quantity FROM per_day -- peak: not a separator\nWHERE {tier:String} != 'x,y'",
+    )
     expect(s.issues).toEqual([])
     expect(s.placeholders.map((p) => `${p.name}:${p.type}`)).toEqual(['customer_id:String', 'tier:String'])
     expect(s.rawReferences.map((r) => r.metric)).toEqual(['seats'])
@@ -74,7 +76,7 @@ describe('scanTemplate', () => {
 })
 
 describe('composeCustomerQuery (golden)', () => {
-  it('scopes raw metrics to the org, the period and each copy\'s customer, Tally settings last', () => {
+  it("scopes raw metrics to the org, the period and each copy's customer, Tally settings last", () => {
     const customer = scan('SELECT count() AS quantity FROM raw.api_calls WHERE customer_id = {customer_id:String}')
     const composed = composeCustomerQuery({
       scope: { orgId: 'org-1', rawMetrics: ['api_calls'], period: { start: new Date('2024-03-01T00:00:00Z'), end: new Date('2024-04-01T00:00:00Z') } },
@@ -85,17 +87,19 @@ describe('composeCustomerQuery (golden)', () => {
     })
     // Each copy has its own scope: the customer's events of the period, the customer's aggregates.
     const copy = (i: number) =>
-      (`SELECT ${i} AS __tally_customer, * FROM ( ` +
+      (
+        `SELECT ${i} AS __tally_customer, * FROM ( ` +
         'WITH __tally_raw_api_calls AS ( SELECT customer_id, timestamp, event_id, data, ' +
         "CAST(JSONExtractKeysAndValues(data, 'String'), 'Map(String, String)') AS fields FROM events " +
         'WHERE org_id = {__tally_org_id:String} AND raw_metric = {__tally_metric_0:String} AND customer_id = {__tally_customer_N:String} ' +
         'AND timestamp >= {__tally_period_start:DateTime64(3)} AND timestamp < {__tally_period_end:DateTime64(3)} ), ' +
         'aggregates AS (SELECT * FROM __tally_aggregates WHERE customer_id = {__tally_customer_N:String}) ' +
-        'SELECT * FROM ( SELECT count() AS quantity FROM __tally_raw_api_calls WHERE customer_id = {__tally_customer_N:String} ) )').replaceAll('_N:', `_${i}:`)
+        'SELECT * FROM ( SELECT count() AS quantity FROM __tally_raw_api_calls WHERE customer_id = {__tally_customer_N:String} ) )'
+      ).replaceAll('_N:', `_${i}:`)
     expect(composed.sql.replace(/\s+/g, ' ')).toBe(
       'WITH __tally_aggregates AS (SELECT * FROM __tally_agg_00) SELECT * FROM ( ' +
         `${copy(0)} UNION ALL ${copy(1)} ) ` +
-        'SETTINGS readonly = 1, max_execution_time = 30, timeout_overflow_mode = \'throw\', max_rows_to_read = 500000000, max_bytes_to_read = 50000000000, ' +
+        "SETTINGS readonly = 1, max_execution_time = 30, timeout_overflow_mode = 'throw', max_rows_to_read = 500000000, max_bytes_to_read = 50000000000, " +
         "read_overflow_mode = 'throw', max_memory_usage = 2000000000, session_timezone = 'UTC', max_result_rows = 100000, result_overflow_mode = 'throw', " +
         'optimize_arithmetic_operations_in_aggregate_functions = 0, ' +
         'output_format_json_quote_decimals = 1, output_format_json_quote_64bit_integers = 1',
@@ -116,12 +120,23 @@ describe('composeCustomerQuery (golden)', () => {
 
 describe('composeAggregateQuery', () => {
   it('scopes raw.<metric> to the org and the period, history.<metric> up to the period end only, no customer', () => {
-    const aggregate = scan('SELECT customer_id, count() AS n FROM raw.seats GROUP BY customer_id UNION ALL SELECT customer_id, count() FROM history.seats GROUP BY customer_id', 'aggregate_query')
-    const composed = composeAggregateQuery({ scope: { orgId: 'o', rawMetrics: ['api_calls', 'seats'], period: { start: new Date('2024-03-01T00:00:00Z'), end: new Date('2024-04-01T00:00:00Z') } }, aggregate, limits: DEFAULT_LIMITS })
+    const aggregate = scan(
+      'SELECT customer_id, count() AS n FROM raw.seats GROUP BY customer_id UNION ALL SELECT customer_id, count() FROM history.seats GROUP BY customer_id',
+      'aggregate_query',
+    )
+    const composed = composeAggregateQuery({
+      scope: { orgId: 'o', rawMetrics: ['api_calls', 'seats'], period: { start: new Date('2024-03-01T00:00:00Z'), end: new Date('2024-04-01T00:00:00Z') } },
+      aggregate,
+      limits: DEFAULT_LIMITS,
+    })
     const flat = composed.body.replace(/\s+/g, ' ')
     expect(flat).toContain('__tally_raw_seats AS ( SELECT customer_id, timestamp, event_id, data, ')
-    expect(flat).toContain('WHERE org_id = {__tally_org_id:String} AND raw_metric = {__tally_metric_1:String} AND timestamp >= {__tally_period_start:DateTime64(3)} AND timestamp < {__tally_period_end:DateTime64(3)} )')
-    expect(flat).toContain('WHERE org_id = {__tally_org_id:String} AND raw_metric = {__tally_metric_1:String} AND timestamp < {__tally_period_end:DateTime64(3)} )')
+    expect(flat).toContain(
+      'WHERE org_id = {__tally_org_id:String} AND raw_metric = {__tally_metric_1:String} AND timestamp >= {__tally_period_start:DateTime64(3)} AND timestamp < {__tally_period_end:DateTime64(3)} )',
+    )
+    expect(flat).toContain(
+      'WHERE org_id = {__tally_org_id:String} AND raw_metric = {__tally_metric_1:String} AND timestamp < {__tally_period_end:DateTime64(3)} )',
+    )
     expect(flat).not.toContain('customer_id = {')
     expect(composed.scopeCtes).toEqual(['__tally_raw_seats', '__tally_history_seats'])
     expect(composed.eventsReads).toBe(2)

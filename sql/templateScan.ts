@@ -117,7 +117,8 @@ export function scanTemplate(opts: {
     const system = (SYSTEM_PARAMETERS as Record<string, string>)[p.name]
     const declared = opts.declaredParameters.get(p.name)
     if (p.name.startsWith(RESERVED_PREFIX)) issue('parameter_reserved', `parameter names starting with ${RESERVED_PREFIX} are Tally's`, t)
-    else if (!isAllowedParameterType(p.type)) issue('parameter_type_forbidden', `parameter type ${p.type} is not allowed (Identifier and other non-value types are refused)`, t)
+    else if (!isAllowedParameterType(p.type))
+      issue('parameter_type_forbidden', `parameter type ${p.type} is not allowed (Identifier and other non-value types are refused)`, t)
     else if (system !== undefined) {
       const ok = p.name === 'customer_id' ? p.type === 'String' : /^DateTime64\(\s*3\s*(,\s*'UTC'\s*)?\)$/.test(p.type)
       if (!ok) issue('parameter_type_mismatch', `{${p.name}} is bound as ${system}; write {${p.name}:${system}}`, t)

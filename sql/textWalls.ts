@@ -68,7 +68,12 @@ export function textWallIssues(text: string, tokens: readonly Token[]): WallIssu
       })
     }
     if (t.kind === 'quoted_ident' && [...t.text].some((c) => c < ' ' || c === '\u007f' || c === '\\')) {
-      issues.push({ code: 'invalid_identifier', message: 'a quoted name holds printable ASCII characters and no backslash escapes', line: t.line, column: t.column })
+      issues.push({
+        code: 'invalid_identifier',
+        message: 'a quoted name holds printable ASCII characters and no backslash escapes',
+        line: t.line,
+        column: t.column,
+      })
     }
     if ((t.kind === 'word' || t.kind === 'quoted_ident') && identName(t).toLowerCase().startsWith(RESERVED_PREFIX)) {
       issues.push({ code: 'reserved_name', message: `${identName(t)}: names starting with ${RESERVED_PREFIX} are Tally's`, line: t.line, column: t.column })

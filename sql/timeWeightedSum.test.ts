@@ -37,7 +37,11 @@ let ch: TestClickHouse
 beforeAll(async () => {
   ch = await openTestClickHouse('tally-sql-tws-')
   const writer = createEventWriter(ch.handle)
-  await writer.write(READINGS.map(([customer_id, event_id, timestamp, org_id, data]) => eventRow({ org_id, raw_metric: 'storage', customer_id, event_id, timestamp, data: JSON.stringify(data) })))
+  await writer.write(
+    READINGS.map(([customer_id, event_id, timestamp, org_id, data]) =>
+      eventRow({ org_id, raw_metric: 'storage', customer_id, event_id, timestamp, data: JSON.stringify(data) }),
+    ),
+  )
   await writer.close()
 })
 afterAll(async () => {
@@ -45,7 +49,9 @@ afterAll(async () => {
 })
 
 async function run(builder: Record<string, unknown>) {
-  const version = resolveMetricVersion(metricVersionInputSchema.parse({ unit: 'GB-hour', mode: 'builder', builder: { raw_metric: 'storage', usage_field: 'gb', ...builder } }))
+  const version = resolveMetricVersion(
+    metricVersionInputSchema.parse({ unit: 'GB-hour', mode: 'builder', builder: { raw_metric: 'storage', usage_field: 'gb', ...builder } }),
+  )
   expect((await validateMetricVersion({ handle: ch.handle, orgId: ORG, version })).issues).toEqual([])
   const result = await metricQuantities({ handle: ch.handle, orgId: ORG, version, customerIds: ['acme', 'zeta', 'nobody'], period: PERIOD })
   return result.customers
@@ -61,7 +67,7 @@ describe('TIME_WEIGHTED_SUM on chDB', () => {
     ])
   })
 
-  it('without a series, one customer\'s volumes are one gauge: each reading holds until the next of any volume', async () => {
+  it("without a series, one customer's volumes are one gauge: each reading holds until the next of any volume", async () => {
     // acme: 10 GB 1 Mar → 11 Mar (240 h) = 2,400; 20 GB 11 Mar → 31 Mar 22:30 (20 days 22.5 h =
     // 502.5 h) = 10,050; 1.5 GB for 0 ms; 3 GB for 1.5 h = 4.5. 2,400 + 10,050 + 4.5 = 12,454.5.
     const customers = await run({ aggregation: 'TIME_WEIGHTED_SUM' })

@@ -36,17 +36,25 @@ export async function connectApi(config: Config, logger: Logger): Promise<ApiCli
   if (await answers(url, config.url === undefined ? 500 : 30_000)) {
     const token = await resolveAdminToken({ configured: config.adminToken, dataDir: config.dataDir, create: false })
     if (token === null) {
-      throw new Error(
-        `A Tally answers at ${url}, but no admin token was found: set TALLY_ADMIN_TOKEN, or TALLY_DATA_DIR to the server's data directory`,
-      )
+      throw new Error(`A Tally answers at ${url}, but no admin token was found: set TALLY_ADMIN_TOKEN, or TALLY_DATA_DIR to the server's data directory`)
     }
-    return clientFor(url, token, (req) => fetch(req), async () => {})
+    return clientFor(
+      url,
+      token,
+      (req) => fetch(req),
+      async () => {},
+    )
   }
   if (config.url !== undefined) throw new Error(`No Tally answers at TALLY_URL=${config.url}; start it or unset TALLY_URL`)
   // Loaded on demand: the engines' native code is only worth loading when used.
   const { createTally } = await import('../createTally.ts')
   const tally: Tally = await createTally(config, logger)
-  return clientFor('in-process', tally.adminToken, async (req) => tally.app.fetch(req), () => tally.close())
+  return clientFor(
+    'in-process',
+    tally.adminToken,
+    async (req) => tally.app.fetch(req),
+    () => tally.close(),
+  )
 }
 
 function clientFor(target: string, adminToken: string, send: (req: Request) => Promise<Response>, close: () => Promise<void>): ApiClient {

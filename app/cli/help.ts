@@ -5,8 +5,8 @@ import { TALLY_VERSION } from '../version.ts'
 
 const MORE = [
   'Configuration comes from TALLY_* environment variables; `tally config check` lists them.',
-  'Run `tally <group> --help` (e.g. `tally invoices --help`) for a group\'s commands and examples,',
-  'and `tally <command> --help` for a command\'s flags.',
+  "Run `tally <group> --help` (e.g. `tally invoices --help`) for a group's commands and examples,",
+  "and `tally <command> --help` for a command's flags.",
 ]
 
 function listing(commands: Command[], name: (c: Command) => string, withExamples: boolean): string[] {
@@ -47,16 +47,10 @@ export function usageLine(command: Command): string {
 }
 
 export function commandHelp(command: Command): string {
-  const flags = Object.entries(command.options ?? {}).map(([name, o]) => `--${name}${o.type === 'string' ? ' VALUE' : ''}${o.multiple === true ? ' (repeatable)' : ''}`)
-  return [
-    usageLine(command),
-    '',
-    command.summary,
-    '',
-    'Flags:',
-    ...[...flags, '--help'].map((f) => `  ${f}`),
-    '',
-    'Example:',
-    `  ${command.example}`,
-  ].join('\n')
+  const flags = Object.entries(command.options ?? {}).map(
+    ([name, o]) => `--${name}${o.type === 'string' ? ' VALUE' : ''}${o.multiple === true ? ' (repeatable)' : ''}`,
+  )
+  return [usageLine(command), '', command.summary, '', 'Flags:', ...[...flags, '--help'].map((f) => `  ${f}`), '', 'Example:', `  ${command.example}`].join(
+    '\n',
+  )
 }

@@ -20,7 +20,11 @@ export function table(rows: object[], columns?: string[], opts: TableOptions = {
   const footer = opts.footer === undefined ? [] : [cellsOf(opts.footer)]
   const widths = cols.map((_, i) => Math.max(...[header, ...body, ...footer].map((row) => row[i]!.length)))
   const right = new Set(opts.right)
-  const line = (values: string[]) => values.map((v, i) => (right.has(cols[i]!) ? v.padStart(widths[i]!) : v.padEnd(widths[i]!))).join('  ').trimEnd()
+  const line = (values: string[]) =>
+    values
+      .map((v, i) => (right.has(cols[i]!) ? v.padStart(widths[i]!) : v.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd()
   const rule = widths.map((w) => '-'.repeat(w)).join('  ')
   return [line(header), ...body.map(line), ...(footer.length === 0 ? [] : [rule, ...footer.map(line)])].join('\n')
 }

@@ -20,7 +20,9 @@ async function run(args: Parameters<typeof pricePreview>[0]): Promise<string[]> 
 describe('tally price preview', () => {
   it('prints a breakdown table and the total for --quantity', async () => {
     const price = file('tiered.json', {
-      model: 'tiered_with_flat_fee', currency: 'USD', description: 'Log storage',
+      model: 'tiered_with_flat_fee',
+      currency: 'USD',
+      description: 'Log storage',
       tiers: [
         { first_unit: '0', last_unit: '100', unit_price: '0.01', flat_fee: '50' },
         { first_unit: '101', last_unit: '500', unit_price: '0.08', flat_fee: '100' },
@@ -36,22 +38,39 @@ describe('tally price preview', () => {
   })
 
   it('reads dimension-keyed quantities from --quantities', async () => {
-    const price = file('matrix.json', { model: 'matrix', currency: 'EUR', dimensions: ['region'], cells: [{ when: { region: 'eu' }, unit_price: '0.5' }, { when: { region: 'us' }, unit_price: '0.25' }] })
-    const quantities = file('q.json', [{ dimensions: { region: 'eu' }, quantity: '10' }, { dimensions: { region: 'us' }, quantity: '4' }])
+    const price = file('matrix.json', {
+      model: 'matrix',
+      currency: 'EUR',
+      dimensions: ['region'],
+      cells: [
+        { when: { region: 'eu' }, unit_price: '0.5' },
+        { when: { region: 'us' }, unit_price: '0.25' },
+      ],
+    })
+    const quantities = file('q.json', [
+      { dimensions: { region: 'eu' }, quantity: '10' },
+      { dimensions: { region: 'us' }, quantity: '4' },
+    ])
     const out = await run({ price, quantities })
     expect(out.at(-1)).toMatch(/Total\s+6\.00 EUR$/)
   })
 
   it('reports free units and accepts a whole request file', async () => {
-    const price = file('request.json', { price: { model: 'package', currency: 'USD', package_size: '100', package_price: '5', free_units: '100' }, quantity: '201' })
+    const price = file('request.json', {
+      price: { model: 'package', currency: 'USD', package_size: '100', package_price: '5', free_units: '100' },
+      quantity: '201',
+    })
     const out = await run({ price })
     expect(out).toContain('Applied: free units 100')
     expect(out.at(-2)).toMatch(/Total\s+10\.00 USD$/)
   })
 
-  it('fails with the API\'s error for an invalid definition or file', async () => {
+  it("fails with the API's error for an invalid definition or file", async () => {
     const bad = file('bad.json', { model: 'tiered', currency: 'USD', tiers: [{ up_to: '10', unit_price: '1' }] })
-    await expect(run({ price: bad, quantity: '1' })).rejects.toMatchObject({ code: 'invalid_price_definition', details: [expect.objectContaining({ field: 'price.tiers[0].up_to' })] })
+    await expect(run({ price: bad, quantity: '1' })).rejects.toMatchObject({
+      code: 'invalid_price_definition',
+      details: [expect.objectContaining({ field: 'price.tiers[0].up_to' })],
+    })
     await expect(run({ price: file('broken.json', '{'), quantity: '1' })).rejects.toMatchObject({ code: 'invalid_json' })
     await expect(run({ price: join(dir, 'missing.json'), quantity: '1' })).rejects.toMatchObject({ code: 'file_unreadable' })
   })

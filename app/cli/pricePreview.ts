@@ -20,12 +20,16 @@ async function readJson(path: string, flag: string): Promise<unknown> {
   try {
     text = await readFile(path, 'utf8')
   } catch (err) {
-    throw new ValidationError('file_unreadable', `--${flag} ${path}: ${(err as Error).message}`, [{ field: flag, code: 'file_unreadable', message: (err as Error).message }])
+    throw new ValidationError('file_unreadable', `--${flag} ${path}: ${(err as Error).message}`, [
+      { field: flag, code: 'file_unreadable', message: (err as Error).message },
+    ])
   }
   try {
     return JSON.parse(text)
   } catch (err) {
-    throw new ValidationError('invalid_json', `--${flag} ${path} is not valid JSON: ${(err as Error).message}`, [{ field: flag, code: 'invalid_json', message: (err as Error).message }])
+    throw new ValidationError('invalid_json', `--${flag} ${path} is not valid JSON: ${(err as Error).message}`, [
+      { field: flag, code: 'invalid_json', message: (err as Error).message },
+    ])
   }
 }
 
@@ -49,16 +53,21 @@ export async function previewRequest(args: PricePreviewArgs): Promise<Record<str
 
 /** Renders a result as the CLI's table: one row per line, then the total below a rule. */
 export function renderResult(result: PriceResult): string[] {
-  const rows = result.lines.map((l) => ({ description: l.description, quantity: l.quantity, unit_price: l.unit_price ?? '', tier: l.tier ?? '', amount: l.amount }))
+  const rows = result.lines.map((l) => ({
+    description: l.description,
+    quantity: l.quantity,
+    unit_price: l.unit_price ?? '',
+    tier: l.tier ?? '',
+    amount: l.amount,
+  }))
   const out = table(rows, ['description', 'quantity', 'unit_price', 'tier', 'amount'], {
     right: ['quantity', 'unit_price', 'tier', 'amount'],
     footer: { description: 'Total', amount: `${result.amount} ${result.currency}` },
   }).split('\n')
   const a = result.applied
-  const notes = [
-    a.free_units !== '0' ? `free units ${a.free_units}` : '',
-    !/^0(\.0+)?$/.test(a.minimum) ? `minimum top-up ${a.minimum}` : '',
-  ].filter((s) => s !== '')
+  const notes = [a.free_units !== '0' ? `free units ${a.free_units}` : '', !/^0(\.0+)?$/.test(a.minimum) ? `minimum top-up ${a.minimum}` : ''].filter(
+    (s) => s !== '',
+  )
   if (notes.length > 0) out.push(`Applied: ${notes.join(', ')}`)
   return out
 }

@@ -34,7 +34,12 @@ describe('buildEvents: a JSON number is not a string', () => {
     ])
     expect(built.indexes).toEqual([0, 2])
     expect(built.errors).toEqual([
-      { index: 1, field: 'customer_id', code: 'number_not_string', message: 'customer_id must be a JSON string; the number 12345 was sent (quote it: "12345")' },
+      {
+        index: 1,
+        field: 'customer_id',
+        code: 'number_not_string',
+        message: 'customer_id must be a JSON string; the number 12345 was sent (quote it: "12345")',
+      },
     ])
   })
 
@@ -69,7 +74,12 @@ describe('buildEvents: a JSON number is not a string', () => {
     )
     expect(built.indexes).toEqual([1])
     expect(built.errors).toEqual([
-      { index: 0, field: 'data.model', code: 'invalid_field_type', message: 'data.model must be a string (raw metric "llm" declares it so); the number 4 was sent' },
+      {
+        index: 0,
+        field: 'data.model',
+        code: 'invalid_field_type',
+        message: 'data.model must be a string (raw metric "llm" declares it so); the number 4 was sent',
+      },
       { index: 2, field: 'data.tokens', code: 'invalid_field_type', message: 'data.tokens must be a number (raw metric "llm" declares it so)' },
     ])
   })
@@ -80,6 +90,8 @@ describe('buildEvents: a JSON number is not a string', () => {
       'api_calls',
     )
     expect(built.errors).toEqual([])
-    expect(built.rows[0]!.data).toBe('{"big":"12345678901234567890","tiny":"0.1000000000000000055511151231257827","e":"-2.5E+3","s":"7","nested":{"n":["1.10"]}}')
+    expect(built.rows[0]!.data).toBe(
+      '{"big":"12345678901234567890","tiny":"0.1000000000000000055511151231257827","e":"-2.5E+3","s":"7","nested":{"n":["1.10"]}}',
+    )
   })
 })

@@ -83,9 +83,7 @@ export async function buildEvents(opts: BuildOptions): Promise<BuiltEvents> {
       errors.push({ index, ...fieldError })
       continue
     }
-    const eventId =
-      event.event_id ??
-      deriveEventId({ orgId: opts.orgId, rawMetric, customerId: event.customer_id, timestampMs: ts.ms })
+    const eventId = event.event_id ?? deriveEventId({ orgId: opts.orgId, rawMetric, customerId: event.customer_id, timestampMs: ts.ms })
     candidates.push({
       index,
       metric,
@@ -102,9 +100,7 @@ export async function buildEvents(opts: BuildOptions): Promise<BuiltEvents> {
     })
   }
 
-  const known = opts.acceptUnknownCustomers
-    ? null
-    : await opts.catalog.existingCustomers(opts.orgId, [...new Set(candidates.map((c) => c.row.customer_id))])
+  const known = opts.acceptUnknownCustomers ? null : await opts.catalog.existingCustomers(opts.orgId, [...new Set(candidates.map((c) => c.row.customer_id))])
   const built: BuiltEvents = { rows: [], indexes: [], errors }
   for (const c of candidates) {
     if (known !== null && !known.has(c.row.customer_id)) {

@@ -7,8 +7,5 @@ import { createHash } from 'node:crypto'
  * instant written as `…09:30:38.731` or `…T15:00:38.731+05:30` is the same event.
  */
 export function deriveEventId(parts: { orgId: string; rawMetric: string; customerId: string; timestampMs: number }): string {
-  return createHash('sha256')
-    .update(`${parts.orgId}\u0000${parts.rawMetric}\u0000${parts.customerId}\u0000${parts.timestampMs}`)
-    .digest('hex')
-    .slice(0, 32)
+  return createHash('sha256').update(`${parts.orgId}\u0000${parts.rawMetric}\u0000${parts.customerId}\u0000${parts.timestampMs}`).digest('hex').slice(0, 32)
 }

@@ -52,12 +52,8 @@ export const ingestResultSchema = z.object({
   accepted: z.number().int(),
   duplicates: z.number().int(),
   rejected: z.number().int(),
-  events: z.array(
-    z.object({ index: z.number().int(), event_id: z.string(), status: z.enum(['accepted', 'duplicate']) }),
-  ),
-  errors: z.array(
-    z.object({ index: z.number().int(), field: z.string().optional(), code: z.string(), message: z.string() }),
-  ),
+  events: z.array(z.object({ index: z.number().int(), event_id: z.string(), status: z.enum(['accepted', 'duplicate']) })),
+  errors: z.array(z.object({ index: z.number().int(), field: z.string().optional(), code: z.string(), message: z.string() })),
   dedup: dedupSchema,
   /** Only on a 422 (every event rejected): the error body every other 4xx has. */
   error: z.object({ code: z.literal('all_events_rejected'), message: z.string() }).optional(),

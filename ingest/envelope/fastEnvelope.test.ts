@@ -14,8 +14,18 @@ const fields = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i
 const cases: Array<[string, unknown, { single: boolean; batch: boolean }]> = [
   ['minimal', base, { single: true, batch: false }],
   ['with raw_metric', { ...base, raw_metric: 'api_calls' }, { single: false, batch: true }],
-  ['benchmark event', json('{"event_id":"e-1","raw_metric":"llm","customer_id":"cust-00001","timestamp":"2026-11-21 13:00:00.123","data":{"tokens":"1234","input_tokens":1000,"model":"gpt-4o","cached":true}}'), { single: false, batch: true }],
-  ['benchmark event, no raw_metric', json('{"event_id":"e-1","customer_id":"c","timestamp":"t","data":{"tokens":12.50,"cached":false,"n":null}}'), { single: true, batch: false }],
+  [
+    'benchmark event',
+    json(
+      '{"event_id":"e-1","raw_metric":"llm","customer_id":"cust-00001","timestamp":"2026-11-21 13:00:00.123","data":{"tokens":"1234","input_tokens":1000,"model":"gpt-4o","cached":true}}',
+    ),
+    { single: false, batch: true },
+  ],
+  [
+    'benchmark event, no raw_metric',
+    json('{"event_id":"e-1","customer_id":"c","timestamp":"t","data":{"tokens":12.50,"cached":false,"n":null}}'),
+    { single: true, batch: false },
+  ],
   ['empty data', withData({}), { single: true, batch: false }],
   ['nested data', withData({ a: { b: ['1', { c: '2' }] }, list: [1, 2] }), { single: true, batch: false }],
   ['numeric-like data keys', json('{"customer_id":"c","timestamp":"t","data":{"2":"b","1":"a","x":"c"}}'), { single: true, batch: false }],

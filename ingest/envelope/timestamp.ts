@@ -7,8 +7,7 @@
 // A timestamp without an offset is UTC. Fractions beyond milliseconds are truncated (the
 // storage precision), never rounded into the next second.
 
-const PATTERN =
-  /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:?\d{2})?$/
+const PATTERN = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:?\d{2})?$/
 
 // DateTime64 stores 1900–2299; events outside this window are producer bugs, not usage.
 const MIN_MS = Date.UTC(1970, 0, 1)

@@ -45,10 +45,7 @@ export function authenticate(opts: { keys: KeyResolver; adminToken: string }): M
     const header = c.req.header('authorization')
     const match = header === undefined ? null : /^Bearer\s+(\S+)\s*$/i.exec(header)
     if (match === null || match[1] === undefined) {
-      throw new UnauthorizedError(
-        'missing_api_key',
-        'Send an API key as `authorization: Bearer <key>`; create one with `tally keys create --org <org id>`',
-      )
+      throw new UnauthorizedError('missing_api_key', 'Send an API key as `authorization: Bearer <key>`; create one with `tally keys create --org <org id>`')
     }
     const secret = match[1]
     // Org ids are UUIDs, stored lower-case; a header in upper case names the same organisation.
@@ -63,10 +60,7 @@ export function authenticate(opts: { keys: KeyResolver; adminToken: string }): M
         throw new UnauthorizedError('invalid_api_key', 'The API key is unknown or revoked; create a new one with `tally keys create`')
       }
       if (organisation !== null && organisation !== key.orgId) {
-        throw new ForbiddenError(
-          'organisation_mismatch',
-          `The API key belongs to another organisation than "${organisation}"; use a key of that organisation`,
-        )
+        throw new ForbiddenError('organisation_mismatch', `The API key belongs to another organisation than "${organisation}"; use a key of that organisation`)
       }
       principal = { kind: 'api_key', orgId: key.orgId, keyId: key.keyId }
     }

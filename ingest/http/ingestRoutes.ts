@@ -84,7 +84,9 @@ export function ingestRoutes(deps: IngestDeps): OpenAPIHono<AppEnv> {
         404: errorAnswer('Unknown raw metric (`raw_metric_not_found`, with a hint)'),
         413: errorAnswer('Body over TALLY_MAX_BODY_BYTES (`payload_too_large`)'),
         415: errorAnswer('Not application/json (`unsupported_media_type`)'),
-        422: errorAnswer('The event is invalid (`invalid_event`, details name the field and its code, e.g. `number_not_string` for a JSON number where a string belongs: `"customer_id":12345`)'),
+        422: errorAnswer(
+          'The event is invalid (`invalid_event`, details name the field and its code, e.g. `number_not_string` for a JSON number where a string belongs: `"customer_id":12345`)',
+        ),
         503: storageUnavailable,
       },
     }),
@@ -121,17 +123,26 @@ export function ingestRoutes(deps: IngestDeps): OpenAPIHono<AppEnv> {
         body: {
           required: true,
           content: {
-            'application/json': { schema: documentedOnly(z.array(batchEventSchema)), example: [{ raw_metric: 'api_calls', event_id: 'req-1', ...referenceExample }] },
+            'application/json': {
+              schema: documentedOnly(z.array(batchEventSchema)),
+              example: [{ raw_metric: 'api_calls', event_id: 'req-1', ...referenceExample }],
+            },
             'application/x-ndjson': { example: '{"raw_metric":"api_calls","customer_id":"acme","timestamp":"2023-05-21 09:30:38.731","data":{"calls":3}}\n' },
           },
         },
       },
       responses: {
-        202: jsonAnswer('At least one event durable (see `dedup` for what "accepted" and "duplicate" mean in this mode); per-event outcomes and errors listed', ingestResultSchema),
+        202: jsonAnswer(
+          'At least one event durable (see `dedup` for what "accepted" and "duplicate" mean in this mode); per-event outcomes and errors listed',
+          ingestResultSchema,
+        ),
         400: errorAnswer('Unparseable body (`invalid_json`, `invalid_body`) or an empty batch (`empty_batch`)'),
         413: errorAnswer('Body over the size limit (`payload_too_large`), or more events than TALLY_MAX_BATCH_EVENTS (`too_many_events`)'),
         415: errorAnswer('Unsupported content type (`unsupported_media_type`)'),
-        422: jsonAnswer('Every event was rejected; `errors` lists why, by index, field and code (`number_not_string`: a JSON number where a string belongs)', ingestResultSchema),
+        422: jsonAnswer(
+          'Every event was rejected; `errors` lists why, by index, field and code (`number_not_string`: a JSON number where a string belongs)',
+          ingestResultSchema,
+        ),
         503: storageUnavailable,
       },
     }),
@@ -183,7 +194,8 @@ export function ingestRoutes(deps: IngestDeps): OpenAPIHono<AppEnv> {
       try {
         rows = parseCsv(text)
       } catch (err) {
-        if (err instanceof CsvSyntaxError) throw new ValidationError('invalid_csv', err.message, [{ code: 'invalid_csv', message: err.message, index: err.line }])
+        if (err instanceof CsvSyntaxError)
+          throw new ValidationError('invalid_csv', err.message, [{ code: 'invalid_csv', message: err.message, index: err.line }])
         throw err
       }
       const defaultMetric = c.req.valid('query').raw_metric
@@ -248,7 +260,10 @@ async function ingest(
  */
 function respondBatch(c: Context<AppEnv>, result: IngestResult) {
   if (result.events.length > 0) return c.json(result, 202)
-  const error = { code: 'all_events_rejected' as const, message: `Every event of the request was rejected (${result.rejected}); \`errors\` lists why, by index and field` }
+  const error = {
+    code: 'all_events_rejected' as const,
+    message: `Every event of the request was rejected (${result.rejected}); \`errors\` lists why, by index and field`,
+  }
   return c.json({ error, ...result }, 422)
 }
 
@@ -283,11 +298,7 @@ function requireType(c: Context, accepted: Set<string>): void {
 }
 
 function unsupported(type: string, expected: string): TallyError {
-  return new TallyError(
-    'unsupported_media_type',
-    'unsupported_media_type',
-    `Content-Type "${type || '(none)'}" is not accepted here; send ${expected}`,
-  )
+  return new TallyError('unsupported_media_type', 'unsupported_media_type', `Content-Type "${type || '(none)'}" is not accepted here; send ${expected}`)
 }
 
 function withoutIndex(e: EventError) {

@@ -54,7 +54,14 @@ describe('KafkaEventSink', () => {
 
   it('refuses writes past the in-flight byte bound with event_bus_unavailable instead of queueing them', async () => {
     const telemetry = createTelemetry()
-    const sink = await createKafkaEventSink({ kafka: topics.kafka, topic: topics.events, logger: topics.logger, telemetry, maxInFlightBytes: 50_000, lingerMs: 20 })
+    const sink = await createKafkaEventSink({
+      kafka: topics.kafka,
+      topic: topics.events,
+      logger: topics.logger,
+      telemetry,
+      maxInFlightBytes: 50_000,
+      lingerMs: 20,
+    })
     const batches = Array.from({ length: 20 }, (_, i) => generatedEvents({ orgId: 'org-s', count: 100, prefix: `bp${i}` }))
     const results = await Promise.allSettled(batches.map((b) => sink.write(b)))
     await sink.close()

@@ -13,9 +13,17 @@ import { MAX_CURRENCY_NAME_LENGTH, type CurrencyRepository, type CustomCurrency 
 const CURRENCIES_TAG = 'Currencies'
 
 export const declareCurrencyRequest = z.strictObject({
-  code: z.string().regex(CUSTOM_CURRENCY_CODE, 'upper-case letters, digits or _, starting with a letter, 2 to 32 characters').describe('Code used wherever a currency is given, e.g. CREDITS or TOKENS_K; not an ISO 4217 code'),
+  code: z
+    .string()
+    .regex(CUSTOM_CURRENCY_CODE, 'upper-case letters, digits or _, starting with a letter, 2 to 32 characters')
+    .describe('Code used wherever a currency is given, e.g. CREDITS or TOKENS_K; not an ISO 4217 code'),
   name: z.string().trim().min(1).max(MAX_CURRENCY_NAME_LENGTH).describe('Display name, e.g. Credits'),
-  precision: z.number().int().min(0).max(MAX_CURRENCY_PRECISION).describe(`Minor units: digits after the decimal point of the smallest amount (0 to ${MAX_CURRENCY_PRECISION}); never changes once declared`),
+  precision: z
+    .number()
+    .int()
+    .min(0)
+    .max(MAX_CURRENCY_PRECISION)
+    .describe(`Minor units: digits after the decimal point of the smallest amount (0 to ${MAX_CURRENCY_PRECISION}); never changes once declared`),
 })
 
 export const currencyJson = z.object({
@@ -45,7 +53,7 @@ export function currencyRoutes(ledger: { currencies: CurrencyRepository }): Open
         201: jsonAnswer('Declared', currencyJson),
         400: { description: 'Invalid body (`invalid_json`, `invalid_request` naming `code`, `name` or `precision`)' },
         409: { description: 'The organisation already declared this code (`currency_exists`)' },
-        422: { description: 'An ISO 4217 code (`currency_is_iso`): every organisation bills in it with ISO\'s minor units' },
+        422: { description: "An ISO 4217 code (`currency_is_iso`): every organisation bills in it with ISO's minor units" },
       },
     }),
     async (c) => {

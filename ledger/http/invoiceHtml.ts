@@ -33,7 +33,8 @@ export function invoiceTitle(invoice: Invoice): string {
 // encodes them for its own output).
 export const linePeriod = (l: InvoiceLine): string => (l.periodStart ? `${l.periodStart} – ${l.periodEnd}` : '')
 export const lineMetric = (l: InvoiceLine): string => (l.metricName ? `${l.metricName} v${l.metricVersion}` : '')
-export const creditNoteText = (n: CreditNote, currency: string): string => `Credit note ${n.number} (${n.reason}${n.memo ? `: ${n.memo}` : ''}): −${n.total} ${currency}`
+export const creditNoteText = (n: CreditNote, currency: string): string =>
+  `Credit note ${n.number} (${n.reason}${n.memo ? `: ${n.memo}` : ''}): −${n.total} ${currency}`
 export const paymentText = (x: Payment, currency: string): string => `${x.paidOn} ${x.method}${x.reference ? ` ${x.reference}` : ''}: ${x.amount} ${currency}`
 /** "Replaces invoice 7" on a reissued invoice, else null. */
 export const replacesText = (p: Pick<InvoicePage, 'replaces'>): string | null => (p.replaces ? `Replaces invoice ${p.replaces.number ?? p.replaces.id}` : null)
@@ -55,10 +56,19 @@ export function renderInvoiceHtml(p: InvoicePage): string {
   const e = escapeHtml
   const cur = e(p.invoice.currency)
   const title = invoiceTitle(p.invoice)
-  const sections = invoiceSections(p.lines).map(({ heading, lines }) => {
-    return `<tr class="section"><th colspan="6">${e(heading)}</th></tr>` +
-      lines.map((l) => `<tr><td>${e(l.description)}${l.tier !== null ? ` <span class="muted">(tier ${e(l.tier)})</span>` : ''}</td><td>${e(linePeriod(l))}</td><td class="num">${e(l.quantity)}</td><td class="num">${e(l.unitPrice ?? '')}</td><td class="muted">${e(lineMetric(l))}</td><td class="num">${e(l.amount)}</td></tr>`).join('')
-  }).join('')
+  const sections = invoiceSections(p.lines)
+    .map(({ heading, lines }) => {
+      return (
+        `<tr class="section"><th colspan="6">${e(heading)}</th></tr>` +
+        lines
+          .map(
+            (l) =>
+              `<tr><td>${e(l.description)}${l.tier !== null ? ` <span class="muted">(tier ${e(l.tier)})</span>` : ''}</td><td>${e(linePeriod(l))}</td><td class="num">${e(l.quantity)}</td><td class="num">${e(l.unitPrice ?? '')}</td><td class="muted">${e(lineMetric(l))}</td><td class="num">${e(l.amount)}</td></tr>`,
+          )
+          .join('')
+      )
+    })
+    .join('')
   const notes = p.creditNotes.map((n) => `<li>${e(creditNoteText(n, p.invoice.currency))}</li>`).join('')
   const pays = p.payments.map((x) => `<li>${e(paymentText(x, p.invoice.currency))}</li>`).join('')
   return `<!doctype html>

@@ -9,24 +9,70 @@ import type { creditNoteJson, invoiceJson, invoiceLineJson, paymentJson } from '
 
 export function invoiceToJson(i: Invoice): z.infer<typeof invoiceJson> {
   return {
-    id: i.id, number: i.number, status: i.status, contract_id: i.contractId, billing_date: i.billingDate, due_date: i.dueDate, currency: i.currency,
-    total: i.total, credit_draws: i.creditDraws, grace_until: i.graceUntil, rated_at: i.ratedAt, finalized_at: i.finalizedAt, paid_at: i.paidAt,
-    voided_at: i.voidedAt, void_reason: i.voidReason, replaces_invoice_id: i.replacesInvoiceId, replaced_by_invoice_id: i.replacedByInvoiceId, created_at: i.createdAt,
+    id: i.id,
+    number: i.number,
+    status: i.status,
+    contract_id: i.contractId,
+    billing_date: i.billingDate,
+    due_date: i.dueDate,
+    currency: i.currency,
+    total: i.total,
+    credit_draws: i.creditDraws,
+    grace_until: i.graceUntil,
+    rated_at: i.ratedAt,
+    finalized_at: i.finalizedAt,
+    paid_at: i.paidAt,
+    voided_at: i.voidedAt,
+    void_reason: i.voidReason,
+    replaces_invoice_id: i.replacesInvoiceId,
+    replaced_by_invoice_id: i.replacedByInvoiceId,
+    created_at: i.createdAt,
   }
 }
 
 export function lineToJson(l: InvoiceLine): z.infer<typeof invoiceLineJson> {
   return {
-    id: l.id, position: l.position, timing: l.timing, kind: l.kind, description: l.description, product_id: l.productId, product: l.productName,
-    metric: l.metricName ? { name: l.metricName, version: l.metricVersion } : null, price: l.price, price_version: l.priceVersion,
-    quantity: l.quantity, unit_price: l.unitPrice, tier: l.tier, amount: l.amount, period_start: l.periodStart, period_end: l.periodEnd,
+    id: l.id,
+    position: l.position,
+    timing: l.timing,
+    kind: l.kind,
+    description: l.description,
+    product_id: l.productId,
+    product: l.productName,
+    metric: l.metricName ? { name: l.metricName, version: l.metricVersion } : null,
+    price: l.price,
+    price_version: l.priceVersion,
+    quantity: l.quantity,
+    unit_price: l.unitPrice,
+    tier: l.tier,
+    amount: l.amount,
+    period_start: l.periodStart,
+    period_end: l.periodEnd,
   }
 }
 
 export function creditNoteToJson(n: CreditNote): z.infer<typeof creditNoteJson> {
-  return { id: n.id, number: n.number, invoice_id: n.invoiceId, reason: n.reason, memo: n.memo, total: n.total, lines: n.lines.map((l) => ({ invoice_line_id: l.invoiceLineId, amount: l.amount })), created_at: n.createdAt }
+  return {
+    id: n.id,
+    number: n.number,
+    invoice_id: n.invoiceId,
+    reason: n.reason,
+    memo: n.memo,
+    total: n.total,
+    lines: n.lines.map((l) => ({ invoice_line_id: l.invoiceLineId, amount: l.amount })),
+    created_at: n.createdAt,
+  }
 }
 
 export function paymentToJson(p: Payment): z.infer<typeof paymentJson> {
-  return { id: p.id, invoice_id: p.invoiceId, amount: p.amount, currency: p.currency, paid_on: p.paidOn, method: p.method, reference: p.reference, created_at: p.createdAt }
+  return {
+    id: p.id,
+    invoice_id: p.invoiceId,
+    amount: p.amount,
+    currency: p.currency,
+    paid_on: p.paidOn,
+    method: p.method,
+    reference: p.reference,
+    created_at: p.createdAt,
+  }
 }

@@ -28,22 +28,93 @@ const LINES: Partial<InvoiceLine>[] = [
 
 function invoicePage(over: { invoice?: Partial<Invoice>; lines?: Partial<InvoiceLine>[]; customerName?: string } = {}): InvoicePage {
   const lines = (over.lines ?? LINES).map((l, i): InvoiceLine => ({
-    id: `line-${i}`, position: i, itemId: null, timing: 'in_arrears', kind: 'usage', description: '', productId: null, productName: null, metricName: null, metricVersion: null,
-    price: null, priceVersion: null, quantity: '1', unitPrice: null, tier: null, amount: '0', periodStart: null, periodEnd: null, ...l,
+    id: `line-${i}`,
+    position: i,
+    itemId: null,
+    timing: 'in_arrears',
+    kind: 'usage',
+    description: '',
+    productId: null,
+    productName: null,
+    metricName: null,
+    metricVersion: null,
+    price: null,
+    priceVersion: null,
+    quantity: '1',
+    unitPrice: null,
+    tier: null,
+    amount: '0',
+    periodStart: null,
+    periodEnd: null,
+    ...l,
   }))
   return {
     seller: 'Example Co GmbH',
-    customer: { id: 'c1', orgId: 'o1', externalId: 'acme', name: over.customerName ?? 'Acme Corp', email: 'billing@acme.test', currency: 'JPY', timeZone: 'Asia/Tokyo', createdAt: '2026-09-01T00:00:00.000Z' },
+    customer: {
+      id: 'c1',
+      orgId: 'o1',
+      externalId: 'acme',
+      name: over.customerName ?? 'Acme Corp',
+      email: 'billing@acme.test',
+      currency: 'JPY',
+      timeZone: 'Asia/Tokyo',
+      createdAt: '2026-09-01T00:00:00.000Z',
+    },
     contract: { id: 'k1', name: 'Acme 2026' } as Contract, // the renderings show only its name
     invoice: {
-      id: '0b4a2c1e-0000-4000-8000-000000000001', orgId: 'o1', contractId: 'k1', customerId: 'c1', billingDate: '2026-11-01', periodIndex: 1, currency: 'JPY', status: 'finalized', number: 7,
-      total: '59900', contentHash: 'h', ratingInput: {}, creditDraws: [], graceUntil: '2026-11-04T00:00:00.000Z', dueDate: '2026-12-01', ratedAt: '2026-11-01T06:15:00.000Z',
-      finalizedAt: '2026-11-04T00:15:00.000Z', paidAt: null, voidedAt: null, voidReason: null, replacesInvoiceId: null, replacedByInvoiceId: null, createdAt: '2026-11-01T06:15:00.000Z', ...over.invoice,
+      id: '0b4a2c1e-0000-4000-8000-000000000001',
+      orgId: 'o1',
+      contractId: 'k1',
+      customerId: 'c1',
+      billingDate: '2026-11-01',
+      periodIndex: 1,
+      currency: 'JPY',
+      status: 'finalized',
+      number: 7,
+      total: '59900',
+      contentHash: 'h',
+      ratingInput: {},
+      creditDraws: [],
+      graceUntil: '2026-11-04T00:00:00.000Z',
+      dueDate: '2026-12-01',
+      ratedAt: '2026-11-01T06:15:00.000Z',
+      finalizedAt: '2026-11-04T00:15:00.000Z',
+      paidAt: null,
+      voidedAt: null,
+      voidReason: null,
+      replacesInvoiceId: null,
+      replacedByInvoiceId: null,
+      createdAt: '2026-11-01T06:15:00.000Z',
+      ...over.invoice,
     },
     lines,
     balance: { total: '59900', credited: '900', paid: '30000', due: '29000' },
-    creditNotes: [{ id: 'n1', orgId: 'o1', invoiceId: 'i', number: 3, reason: 'billing_error', memo: 'late events', total: '900', lines: [], createdAt: '2026-11-10T09:00:00.000Z' }],
-    payments: [{ id: 'p1', orgId: 'o1', invoiceId: 'i', amount: '30000', currency: 'JPY', paidOn: '2026-11-20', method: 'bank_transfer', reference: 'TX-42', createdAt: '2026-11-20T10:00:00.000Z' }],
+    creditNotes: [
+      {
+        id: 'n1',
+        orgId: 'o1',
+        invoiceId: 'i',
+        number: 3,
+        reason: 'billing_error',
+        memo: 'late events',
+        total: '900',
+        lines: [],
+        createdAt: '2026-11-10T09:00:00.000Z',
+      },
+    ],
+    payments: [
+      {
+        id: 'p1',
+        orgId: 'o1',
+        invoiceId: 'i',
+        amount: '30000',
+        currency: 'JPY',
+        paidOn: '2026-11-20',
+        method: 'bank_transfer',
+        reference: 'TX-42',
+        createdAt: '2026-11-20T10:00:00.000Z',
+      },
+    ],
   }
 }
 
@@ -56,7 +127,19 @@ describe('renderInvoicePdf', () => {
     expect(Buffer.from(bytes.subarray(0, 5)).toString('latin1')).toBe('%PDF-')
     const pdf = await pdfText(bytes)
     expect(pdf.pages).toHaveLength(2)
-    for (const s of ['Invoice 7', 'finalized', '2026-11-01', '2026-12-01', 'From', 'Example Co GmbH', 'Bill to', 'Acme Corp', 'acme', 'billing@acme.test', 'Contract Acme 2026']) {
+    for (const s of [
+      'Invoice 7',
+      'finalized',
+      '2026-11-01',
+      '2026-12-01',
+      'From',
+      'Example Co GmbH',
+      'Bill to',
+      'Acme Corp',
+      'acme',
+      'billing@acme.test',
+      'Contract Acme 2026',
+    ]) {
       expect(pdf.pages[0]!.map((i) => i.str)).toContain(s)
     }
     for (const l of usage) expect(pdf.text).toContain(`${l.description} (tier ${l.tier})`)
@@ -65,10 +148,23 @@ describe('renderInvoicePdf', () => {
     expect(pdf.text).toContain('api_calls v3')
     expect(pdf.text).toContain('2026-10-01 – 2026-11-01')
     // Sections in the HTML's order; the usage section continues on page 2 under a repeated header.
-    expect(pdf.pages[1]!.map((i) => i.str)).toEqual(expect.arrayContaining(['Description', 'Amount (JPY)', 'Usage (in arrears) (continued)', 'Subscriptions (in advance)', 'Discounts, commitments and credits']))
+    expect(pdf.pages[1]!.map((i) => i.str)).toEqual(
+      expect.arrayContaining([
+        'Description',
+        'Amount (JPY)',
+        'Usage (in arrears) (continued)',
+        'Subscriptions (in advance)',
+        'Discounts, commitments and credits',
+      ]),
+    )
     // Totals, with the currency: no minor unit for JPY, the amounts exactly as the ledger holds them.
     const last = pdf.pages[1]!.map((i) => i.str)
-    for (const [label, amount] of [['Total', '59900 JPY'], ['Credited', '900 JPY'], ['Paid', '30000 JPY'], ['Amount due', '29000 JPY']]) {
+    for (const [label, amount] of [
+      ['Total', '59900 JPY'],
+      ['Credited', '900 JPY'],
+      ['Paid', '30000 JPY'],
+      ['Amount due', '29000 JPY'],
+    ]) {
       expect(last).toContain(label)
       expect(last).toContain(amount)
     }
@@ -128,7 +224,9 @@ describe('renderInvoicePdf', () => {
     expect(draft.pages[0]!.map((i) => i.str)).toContain('Draft invoice')
     for (const items of draft.pages) expect(items.map((i) => i.str)).toContain('DRAFT')
 
-    const voided = await pdfText(await renderInvoicePdf(invoicePage({ invoice: { status: 'void', voidedAt: '2026-11-05T00:00:00.000Z', voidReason: 'issued in error' } })))
+    const voided = await pdfText(
+      await renderInvoicePdf(invoicePage({ invoice: { status: 'void', voidedAt: '2026-11-05T00:00:00.000Z', voidReason: 'issued in error' } })),
+    )
     for (const items of voided.pages) expect(items.map((i) => i.str)).toContain('VOID')
     expect(voided.pages[0]!.map((i) => i.str)).toEqual(expect.arrayContaining(['void', 'Void reason:', 'issued in error']))
   })

@@ -179,7 +179,14 @@ class Writer {
       const col = COLUMNS[i]!
       cell.lines.forEach((line, n) => {
         const y = top - CELL.padY - (n + 0.75) * cell.size * CELL.leading
-        if (col.align === 'right') this.page.drawText(line, { x: x + col.width - CELL.padX - cell.font.widthOfTextAtSize(line, cell.size), y, font: cell.font, size: cell.size, color: cell.color })
+        if (col.align === 'right')
+          this.page.drawText(line, {
+            x: x + col.width - CELL.padX - cell.font.widthOfTextAtSize(line, cell.size),
+            y,
+            font: cell.font,
+            size: cell.size,
+            color: cell.color,
+          })
         else this.page.drawText(line, { x: x + CELL.padX, y, font: cell.font, size: cell.size, color: cell.color })
       })
       x += col.width
@@ -197,7 +204,10 @@ function lineCells(w: Writer, l: InvoiceLine): Cell[] {
   const { regular } = w.fonts
   const inner = (i: number) => COLUMNS[i]!.width - 2 * CELL.padX
   const textCell = (i: number, raw: string, opts: { color?: RGB; tail?: string } = {}): Cell => ({
-    lines: wrap(encodable(w.fonts, raw), regular, CELL.size, inner(i), COLUMNS[i]!.maxLines, opts.tail), size: CELL.size, font: regular, color: opts.color ?? INK,
+    lines: wrap(encodable(w.fonts, raw), regular, CELL.size, inner(i), COLUMNS[i]!.maxLines, opts.tail),
+    size: CELL.size,
+    font: regular,
+    color: opts.color ?? INK,
   })
   const numberCell = (i: number, raw: string): Cell => ({ ...fitNumber(encodable(w.fonts, raw), regular, inner(i)), font: regular, color: INK })
   return [
@@ -215,7 +225,11 @@ function drawHeader(w: Writer, p: InvoicePage): void {
   const top = w.y
   w.text(invoiceTitle(p.invoice), MARGIN, top - 20, { font: bold, size: 20 })
   const status = p.invoice.status
-  const facts: [string, string][] = [['Status', status], ['Billing date', p.invoice.billingDate], ['Due date', p.invoice.dueDate]]
+  const facts: [string, string][] = [
+    ['Status', status],
+    ['Billing date', p.invoice.billingDate],
+    ['Due date', p.invoice.dueDate],
+  ]
   if (p.replaces) facts.push(['Replaces invoice', String(p.replaces.number ?? p.replaces.id)])
   if (p.invoice.voidReason) facts.push(['Void reason', p.invoice.voidReason])
   // Left half: the facts, each value wrapped short of the right half (a void reason may be long).
@@ -250,7 +264,12 @@ function drawHeader(w: Writer, p: InvoicePage): void {
 
 function drawLines(w: Writer, p: InvoicePage): void {
   const { bold } = w.fonts
-  const headerCells: Cell[] = COLUMNS.map((c) => ({ lines: [c.title === 'Amount' ? `Amount (${encodable(w.fonts, p.invoice.currency)})` : c.title], size: CELL.size, font: bold, color: INK }))
+  const headerCells: Cell[] = COLUMNS.map((c) => ({
+    lines: [c.title === 'Amount' ? `Amount (${encodable(w.fonts, p.invoice.currency)})` : c.title],
+    size: CELL.size,
+    font: bold,
+    color: INK,
+  }))
   const heading = (text: string): Cell[] => [{ lines: [encodable(w.fonts, text)], size: CELL.size, font: bold, color: INK }]
   w.row(headerCells, { shade: SHADE })
   for (const section of invoiceSections(p.lines)) {
@@ -318,7 +337,11 @@ function finishPages(w: Writer, p: InvoicePage): void {
     page.drawText(mark, {
       x: A4.width / 2 - (half.w * c - half.h * c),
       y: A4.height / 2 - (half.w * c + half.h * c),
-      font: w.fonts.bold, size, color: MARK[status as 'draft' | 'void'], opacity: 0.12, rotate: degrees(45),
+      font: w.fonts.bold,
+      size,
+      color: MARK[status as 'draft' | 'void'],
+      opacity: 0.12,
+      rotate: degrees(45),
     })
   })
 }
@@ -343,7 +366,14 @@ export async function renderInvoicePdf(p: InvoicePage): Promise<Uint8Array> {
   doc.setProducer('Tally (pdf-lib)')
   doc.setLanguage('en')
   const created = p.invoice.finalizedAt ?? p.invoice.createdAt
-  const changes = [created, p.invoice.ratedAt, p.invoice.paidAt, p.invoice.voidedAt, ...p.creditNotes.map((n) => n.createdAt), ...p.payments.map((x) => x.createdAt)]
+  const changes = [
+    created,
+    p.invoice.ratedAt,
+    p.invoice.paidAt,
+    p.invoice.voidedAt,
+    ...p.creditNotes.map((n) => n.createdAt),
+    ...p.payments.map((x) => x.createdAt),
+  ]
   doc.setCreationDate(new Date(created))
   doc.setModificationDate(new Date(changes.filter((d): d is string => d !== null).reduce((a, b) => (Date.parse(b) > Date.parse(a) ? b : a))))
 
@@ -351,8 +381,16 @@ export async function renderInvoicePdf(p: InvoicePage): Promise<Uint8Array> {
   drawHeader(w, p)
   drawLines(w, p)
   drawTotals(w, p)
-  drawList(w, 'Credit notes', p.creditNotes.map((n) => creditNoteText(n, p.invoice.currency)))
-  drawList(w, 'Payments', p.payments.map((x) => paymentText(x, p.invoice.currency)))
+  drawList(
+    w,
+    'Credit notes',
+    p.creditNotes.map((n) => creditNoteText(n, p.invoice.currency)),
+  )
+  drawList(
+    w,
+    'Payments',
+    p.payments.map((x) => paymentText(x, p.invoice.currency)),
+  )
   finishPages(w, p)
   return doc.save()
 }

@@ -34,8 +34,12 @@ async function loadInvoicePage(ledger: InvoiceLedger, orgId: string, invoiceId: 
   const invoice = await ledger.invoices.get(orgId, invoiceId)
   const contract = await ledger.contracts.get(orgId, invoice.contractId)
   const [org, customer, lines, balance, creditNotes, payments] = await Promise.all([
-    ledger.organisations.get(orgId), ledger.customers.get(orgId, contract.customerExternalId), ledger.invoices.lines(orgId, invoice.id),
-    ledger.invoices.balance(orgId, invoice.id), ledger.creditNotes.listForInvoice(orgId, invoice.id), ledger.payments.listForInvoice(orgId, invoice.id),
+    ledger.organisations.get(orgId),
+    ledger.customers.get(orgId, contract.customerExternalId),
+    ledger.invoices.lines(orgId, invoice.id),
+    ledger.invoices.balance(orgId, invoice.id),
+    ledger.creditNotes.listForInvoice(orgId, invoice.id),
+    ledger.payments.listForInvoice(orgId, invoice.id),
   ])
   const replaces = invoice.replacesInvoiceId ? await ledger.invoices.get(orgId, invoice.replacesInvoiceId) : null
   return { seller: org.name, customer, contract, invoice, lines, balance, creditNotes, payments, replaces }
@@ -50,9 +54,15 @@ export interface InvoiceRouteDeps {
 const INVOICES_TAG = 'Invoices'
 // The error rule (README "Errors"): 400 the body cannot be read as the request; 404 the invoice
 // does not exist in this organisation; 409 its state does not allow the operation; 422 an amount breaks a rule.
-const bad = { description: 'The body cannot be read as this request (`invalid_json`; `invalid_request`: a wrong JSON type, a missing or unknown field, a value outside an enum, a date that is not a calendar date; details name each field). Shape problems are reported before content problems.' }
-const conflict = { description: 'The invoice\'s state does not allow this (`invoice_not_finalizable`, `invoice_not_voidable`, `invoice_not_payable`, `invoice_not_creditable`, `invoice_not_reissuable`, with a detail `{field: status, code: invoice_draft|invoice_paid|invoice_void}` and a `hint`; `invoice_has_payments`; `nothing_to_credit`)' }
-const invoiceMissing = { description: '`invoice_not_found` (also for another organisation\'s invoice)' }
+const bad = {
+  description:
+    'The body cannot be read as this request (`invalid_json`; `invalid_request`: a wrong JSON type, a missing or unknown field, a value outside an enum, a date that is not a calendar date; details name each field). Shape problems are reported before content problems.',
+}
+const conflict = {
+  description:
+    "The invoice's state does not allow this (`invoice_not_finalizable`, `invoice_not_voidable`, `invoice_not_payable`, `invoice_not_creditable`, `invoice_not_reissuable`, with a detail `{field: status, code: invoice_draft|invoice_paid|invoice_void}` and a `hint`; `invoice_has_payments`; `nothing_to_credit`)",
+}
+const invoiceMissing = { description: "`invoice_not_found` (also for another organisation's invoice)" }
 
 export function invoiceRoutes(deps: InvoiceRouteDeps): OpenAPIHono<AppEnv> {
   const { ledger, clock } = deps
@@ -87,10 +97,15 @@ export function invoiceRoutes(deps: InvoiceRouteDeps): OpenAPIHono<AppEnv> {
       const orgId = requestOrg(c)
       const invoice = await ledger.invoices.get(orgId, c.req.valid('param').id)
       const [lines, balance, notes, payments] = await Promise.all([
-        ledger.invoices.lines(orgId, invoice.id), ledger.invoices.balance(orgId, invoice.id),
-        ledger.creditNotes.listForInvoice(orgId, invoice.id), ledger.payments.listForInvoice(orgId, invoice.id),
+        ledger.invoices.lines(orgId, invoice.id),
+        ledger.invoices.balance(orgId, invoice.id),
+        ledger.creditNotes.listForInvoice(orgId, invoice.id),
+        ledger.payments.listForInvoice(orgId, invoice.id),
       ])
-      return c.json({ ...invoiceToJson(invoice), lines: lines.map(lineToJson), balance, credit_notes: notes.map(creditNoteToJson), payments: payments.map(paymentToJson) }, 200)
+      return c.json(
+        { ...invoiceToJson(invoice), lines: lines.map(lineToJson), balance, credit_notes: notes.map(creditNoteToJson), payments: payments.map(paymentToJson) },
+        200,
+      )
     },
   )
 
@@ -111,7 +126,8 @@ export function invoiceRoutes(deps: InvoiceRouteDeps): OpenAPIHono<AppEnv> {
       method: 'get',
       path: '/v1/invoices/{id}/pdf',
       tags: [INVOICES_TAG],
-      summary: 'The invoice as a PDF (A4; inline, filename `invoice-<number or id>.pdf`), with the same contents as the HTML page; drafts and void invoices are marked across every page.',
+      summary:
+        'The invoice as a PDF (A4; inline, filename `invoice-<number or id>.pdf`), with the same contents as the HTML page; drafts and void invoices are marked across every page.',
       request: { params: invoiceParams },
       responses: {
         200: { description: 'The PDF document', content: { 'application/pdf': { schema: z.string().meta({ format: 'binary' }) } } },
@@ -134,7 +150,8 @@ export function invoiceRoutes(deps: InvoiceRouteDeps): OpenAPIHono<AppEnv> {
       method: 'post',
       path: '/v1/invoices/{id}/finalize',
       tags: [INVOICES_TAG],
-      summary: 'Finalize a draft now (before its grace period ends): assigns the next gap-free number; the invoice becomes immutable. Finalizing a finalized or paid invoice answers it unchanged (a retry is safe); a void invoice is 409.',
+      summary:
+        'Finalize a draft now (before its grace period ends): assigns the next gap-free number; the invoice becomes immutable. Finalizing a finalized or paid invoice answers it unchanged (a retry is safe); a void invoice is 409.',
       request: { params: invoiceParams },
       responses: { 200: jsonAnswer('The finalized invoice', invoiceJson), 404: invoiceMissing, 409: conflict },
     }),
@@ -146,7 +163,8 @@ export function invoiceRoutes(deps: InvoiceRouteDeps): OpenAPIHono<AppEnv> {
       method: 'post',
       path: '/v1/invoices/{id}/void',
       tags: [INVOICES_TAG],
-      summary: 'Void a finalized invoice without payments (its number stays used). Voiding a void invoice answers it unchanged, with its first reason and time.',
+      summary:
+        'Void a finalized invoice without payments (its number stays used). Voiding a void invoice answers it unchanged, with its first reason and time.',
       request: { params: invoiceParams, body: jsonContent(voidInvoiceRequest, { reason: 'issued in error' }) },
       responses: { 200: jsonAnswer('The void invoice', invoiceJson), 400: bad, 404: invoiceMissing, 409: conflict },
     }),
@@ -165,20 +183,34 @@ export function invoiceRoutes(deps: InvoiceRouteDeps): OpenAPIHono<AppEnv> {
       summary: 'Credit a finalized invoice, in full (no lines) or per line, with a reason.',
       request: {
         params: invoiceParams,
-        body: jsonContent(creditNoteRequest, { reason: 'billing_error', memo: 'Seats billed twice', lines: [{ invoice_line_id: '0b6f2c1e-6f0a-4b43-9d8e-3c1f2a7b9e10', amount: '50.00' }] }),
+        body: jsonContent(creditNoteRequest, {
+          reason: 'billing_error',
+          memo: 'Seats billed twice',
+          lines: [{ invoice_line_id: '0b6f2c1e-6f0a-4b43-9d8e-3c1f2a7b9e10', amount: '50.00' }],
+        }),
       },
       responses: {
         201: jsonAnswer('The credit note', creditNoteJson),
         400: bad,
         404: invoiceMissing,
         409: conflict,
-        422: { description: '`credit_exceeds_line`, `credit_exceeds_invoice`, `invalid_amount` (zero, negative, or finer than the currency\'s minor unit), `invoice_line_not_found`; field `lines[i]`' },
+        422: {
+          description:
+            "`credit_exceeds_line`, `credit_exceeds_invoice`, `invalid_amount` (zero, negative, or finer than the currency's minor unit), `invoice_line_not_found`; field `lines[i]`",
+        },
       },
     }),
     async (c) => {
       const orgId = requestOrg(c)
       const b = c.req.valid('json')
-      const note = await ledger.creditNotes.create({ orgId, invoiceId: c.req.valid('param').id, reason: b.reason, memo: b.memo, lines: b.lines?.map((l) => ({ invoiceLineId: l.invoice_line_id, amount: l.amount })), now: clock.now() })
+      const note = await ledger.creditNotes.create({
+        orgId,
+        invoiceId: c.req.valid('param').id,
+        reason: b.reason,
+        memo: b.memo,
+        lines: b.lines?.map((l) => ({ invoiceLineId: l.invoice_line_id, amount: l.amount })),
+        now: clock.now(),
+      })
       return c.json(creditNoteToJson(note), 201)
     },
   )
@@ -191,20 +223,38 @@ export function invoiceRoutes(deps: InvoiceRouteDeps): OpenAPIHono<AppEnv> {
       summary: 'Record a payment (amount, date, method, reference); the invoice is paid when nothing is due.',
       request: {
         params: invoiceParams,
-        body: jsonContent(paymentRequest, { amount: '150.00', currency: 'USD', paid_on: '2026-11-05', method: 'bank_transfer', reference: 'SEPA 2026-11-05 ACME' }),
+        body: jsonContent(paymentRequest, {
+          amount: '150.00',
+          currency: 'USD',
+          paid_on: '2026-11-05',
+          method: 'bank_transfer',
+          reference: 'SEPA 2026-11-05 ACME',
+        }),
       },
       responses: {
         201: jsonAnswer('The payment', paymentJson),
         400: bad,
         404: invoiceMissing,
         409: conflict,
-        422: { description: '`overpayment`, `invalid_amount` (zero, negative, or finer than the currency\'s minor unit), field `amount`; `currency_mismatch`, field `currency`' },
+        422: {
+          description:
+            "`overpayment`, `invalid_amount` (zero, negative, or finer than the currency's minor unit), field `amount`; `currency_mismatch`, field `currency`",
+        },
       },
     }),
     async (c) => {
       const orgId = requestOrg(c)
       const b = c.req.valid('json')
-      const payment = await ledger.payments.record({ orgId, invoiceId: c.req.valid('param').id, amount: b.amount, currency: b.currency, paidOn: b.paid_on, method: b.method, reference: b.reference, now: clock.now() })
+      const payment = await ledger.payments.record({
+        orgId,
+        invoiceId: c.req.valid('param').id,
+        amount: b.amount,
+        currency: b.currency,
+        paidOn: b.paid_on,
+        method: b.method,
+        reference: b.reference,
+        now: clock.now(),
+      })
       return c.json(paymentToJson(payment), 201)
     },
   )

@@ -32,11 +32,15 @@ export const creditNoteRequest = z.strictObject({
   reason: z.enum(CREDIT_NOTE_REASONS),
   memo: z.string().max(2000).nullish(),
   // The sign and the decimals of an amount are checked against the invoice (422 `invalid_amount`).
-  lines: z.array(z.strictObject({ invoice_line_id: z.string(), amount: decimalString.describe('Greater than zero, in the invoice currency\'s minor units') })).min(1).optional().describe('Absent: credit everything still creditable'),
+  lines: z
+    .array(z.strictObject({ invoice_line_id: z.string(), amount: decimalString.describe("Greater than zero, in the invoice currency's minor units") }))
+    .min(1)
+    .optional()
+    .describe('Absent: credit everything still creditable'),
 })
 
 export const paymentRequest = z.strictObject({
-  amount: decimalString.describe('Greater than zero, at most what is due, in the invoice currency\'s minor units (422 `invalid_amount`, `overpayment`)'),
+  amount: decimalString.describe("Greater than zero, at most what is due, in the invoice currency's minor units (422 `invalid_amount`, `overpayment`)"),
   currency: z.string().optional(),
   paid_on: date,
   method: z.enum(PAYMENT_METHODS),

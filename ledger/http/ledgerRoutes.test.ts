@@ -129,12 +129,17 @@ describe('ledger routes', () => {
 
   it('creates, gets and pages customers in snake_case JSON', async () => {
     const org = await newOrg()
-    const res = await call('POST', '/v1/customers', { org }, {
-      external_id: 'customer@example.com',
-      name: 'Example',
-      currency: 'EUR',
-      time_zone: 'Europe/Paris',
-    })
+    const res = await call(
+      'POST',
+      '/v1/customers',
+      { org },
+      {
+        external_id: 'customer@example.com',
+        name: 'Example',
+        currency: 'EUR',
+        time_zone: 'Europe/Paris',
+      },
+    )
     expect(res.status).toBe(201)
     expect(await res.json()).toEqual({
       id: expect.any(String),
@@ -207,11 +212,16 @@ describe('ledger routes', () => {
 
   it('adds, lists and gets raw metrics; unknown ones are 404 with a hint', async () => {
     const org = await newOrg()
-    const created = await call('POST', '/v1/raw-metrics', { org }, {
-      name: 'cpu_usage',
-      description: 'CPU hours per day',
-      field_schema: { cpu_usage_hours_per_day: 'number' },
-    })
+    const created = await call(
+      'POST',
+      '/v1/raw-metrics',
+      { org },
+      {
+        name: 'cpu_usage',
+        description: 'CPU hours per day',
+        field_schema: { cpu_usage_hours_per_day: 'number' },
+      },
+    )
     expect(created.status).toBe(201)
     expect(await created.json()).toEqual({
       id: expect.any(String),

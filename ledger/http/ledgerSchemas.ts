@@ -20,11 +20,7 @@ export const createApiKeyRequest = z.strictObject({
 })
 
 export const createCustomerRequest = z.strictObject({
-  external_id: z
-    .string()
-    .min(1)
-    .max(MAX_EXTERNAL_ID_LENGTH)
-    .describe('Your id for the customer: the `customer_id` your events carry'),
+  external_id: z.string().min(1).max(MAX_EXTERNAL_ID_LENGTH).describe('Your id for the customer: the `customer_id` your events carry'),
   name: z.string().trim().min(1).max(500),
   email: z.email().nullable().optional(),
   currency: z.string().optional().describe('ISO 4217 code, upper-case; default USD'),

@@ -54,7 +54,9 @@ export const invoices = pgTable(
   },
   (t) => [
     // NOTE: partial, so an ON CONFLICT on it must repeat the predicate (`where status <> 'void'`).
-    uniqueIndex('invoices_contract_billing_date_live').on(t.contractId, t.billingDate).where(sql`status <> 'void'`),
+    uniqueIndex('invoices_contract_billing_date_live')
+      .on(t.contractId, t.billingDate)
+      .where(sql`status <> 'void'`),
     uniqueIndex('invoices_replaces_invoice_id_unique').on(t.replacesInvoiceId),
     unique('invoices_org_number_unique').on(t.orgId, t.number),
     index('invoices_org_status').on(t.orgId, t.status, t.billingDate),

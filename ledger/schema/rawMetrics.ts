@@ -21,8 +21,5 @@ export const rawMetrics = pgTable(
     fieldSchema: jsonb('field_schema').$type<FieldSchema>(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [
-    unique('raw_metrics_org_name_unique').on(t.orgId, t.name),
-    check('raw_metrics_name_format', sql`${t.name} ~ ${sql.raw(`'${IDENTIFIER.source}'`)}`),
-  ],
+  (t) => [unique('raw_metrics_org_name_unique').on(t.orgId, t.name), check('raw_metrics_name_format', sql`${t.name} ~ ${sql.raw(`'${IDENTIFIER.source}'`)}`)],
 )

@@ -6,15 +6,16 @@ import { planChunk } from './flushPartitionChunk.ts'
 describe('planChunk', () => {
   it('keeps the first copy of a key, dead-letters poison, and spans the whole offset range', () => {
     // Only the fields planChunk reads; the record-batch bookkeeping fields do not matter here.
-    const msg = (offset: string, value: string | Buffer): KafkaMessage => ({
-      offset,
-      key: Buffer.from('k'),
-      value: Buffer.isBuffer(value) ? value : Buffer.from(value),
-      headers: { 'tally-org': 'org-a' },
-      timestamp: '0',
-      attributes: 0,
-      size: 0,
-    }) as unknown as KafkaMessage
+    const msg = (offset: string, value: string | Buffer): KafkaMessage =>
+      ({
+        offset,
+        key: Buffer.from('k'),
+        value: Buffer.isBuffer(value) ? value : Buffer.from(value),
+        headers: { 'tally-org': 'org-a' },
+        timestamp: '0',
+        attributes: 0,
+        size: 0,
+      }) as unknown as KafkaMessage
     const a = JSON.stringify(eventRow({ event_id: 'a' }))
     const b = JSON.stringify(eventRow({ event_id: 'b' }))
     const plan = planChunk({

@@ -43,9 +43,7 @@ describe('migrateClickHouse', () => {
 
     // Applied once each: the INSERTs ran once.
     expect(await rows<{ x: number }>('SELECT x FROM a ORDER BY x')).toEqual([{ x: 1 }, { x: 2 }])
-    const recorded = await rows<{ version: number; name: string; checksum: string }>(
-      'SELECT version, name, checksum FROM schema_migrations ORDER BY version',
-    )
+    const recorded = await rows<{ version: number; name: string; checksum: string }>('SELECT version, name, checksum FROM schema_migrations ORDER BY version')
     expect(recorded.map((r) => [r.version, r.name])).toEqual([
       [1, 'first'],
       [2, 'second'],

@@ -52,7 +52,8 @@ describe('serialChdbConnection', () => {
         .then(() => void served.push(label))
     // NOTE: no timing involved: a chDB statement completes in a later macrotask, so everything
     // called in the same tick as the first statement is queued before it finishes.
-    const occupy = (orgId: string) => h.templateWork(orgId, () => h.client.query({ query: 'SELECT count() FROM numbers(20000000)', format: 'JSONEachRow' }).then((rs) => rs.json()))
+    const occupy = (orgId: string) =>
+      h.templateWork(orgId, () => h.client.query({ query: 'SELECT count() FROM numbers(20000000)', format: 'JSONEachRow' }).then((rs) => rs.json()))
 
     it("serves an ingest write queued behind a template query before the next template query, and org B before org A's backlog", async () => {
       served.length = 0
@@ -77,10 +78,12 @@ describe('serialChdbConnection', () => {
     })
 
     it('keeps a failing template statement from handing its output to the write behind it', async () => {
-      const failing = h.templateWork('org-a', () => h.client.query({ query: FAILS_MID_OUTPUT, format: 'JSON' })).then(
-        () => 'unexpected success',
-        () => 'failed',
-      )
+      const failing = h
+        .templateWork('org-a', () => h.client.query({ query: FAILS_MID_OUTPUT, format: 'JSON' }))
+        .then(
+          () => 'unexpected success',
+          () => 'failed',
+        )
       const own = h.client.query({ query: 'SELECT 7 AS x', format: 'JSONEachRow' }).then((rs) => rs.json())
       expect(await Promise.all([failing, own])).toEqual(['failed', [{ x: 7 }]])
     })
@@ -90,9 +93,7 @@ describe('serialChdbConnection', () => {
     const syntax = await h.client.query({ query: 'SELEC 1' }).catch((e: unknown) => e)
     expect(syntax).toMatchObject({ code: '62', type: 'SYNTAX_ERROR' })
     expect(isClickHouseUnavailable(syntax)).toBe(false)
-    const memory = await h.client
-      .query({ query: 'SELECT groupArray(number) FROM numbers(1000000) SETTINGS max_memory_usage = 1000' })
-      .catch((e: unknown) => e)
+    const memory = await h.client.query({ query: 'SELECT groupArray(number) FROM numbers(1000000) SETTINGS max_memory_usage = 1000' }).catch((e: unknown) => e)
     expect(memory).toMatchObject({ code: '241' })
     expect(isClickHouseUnavailable(memory)).toBe(true)
   })

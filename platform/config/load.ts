@@ -18,9 +18,7 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
     // An empty variable means "unset": `TALLY_CLICKHOUSE_URL=` must not select HTTP mode.
     if (value !== undefined && value !== '') input[key] = value
   }
-  const unknown = Object.keys(env).filter(
-    (name) => name.startsWith('TALLY_') && !configKeys.some((key) => envName(key) === name),
-  )
+  const unknown = Object.keys(env).filter((name) => name.startsWith('TALLY_') && !configKeys.some((key) => envName(key) === name))
   const parsed = configSchema.safeParse(input)
   const problems: ConfigProblem[] = unknown.map((variable) => ({
     variable,
@@ -70,5 +68,3 @@ function maskSecret(value: string): string {
   }
   return value.slice(0, 4) + '…'
 }
-
-

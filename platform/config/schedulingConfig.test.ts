@@ -14,7 +14,10 @@ describe('TALLY_RATING_CRON and TALLY_CLOCK', () => {
 
   it('refuses a pattern croner cannot run, naming the variable and the reason', () => {
     const parsed = parseConfig({ TALLY_RATING_CRON: '61 * * * *' })
-    expect(parsed).toEqual({ ok: false, problems: [{ variable: 'TALLY_RATING_CRON', message: expect.stringMatching(/^must be "off" or a cron pattern .*minute/) }] })
+    expect(parsed).toEqual({
+      ok: false,
+      problems: [{ variable: 'TALLY_RATING_CRON', message: expect.stringMatching(/^must be "off" or a cron pattern .*minute/) }],
+    })
     expect(parseConfig({ TALLY_RATING_CRON: 'hourly' })).toMatchObject({ ok: false, problems: [{ variable: 'TALLY_RATING_CRON' }] })
   })
 

@@ -19,52 +19,68 @@ const configObject = z.object({
   url: optionalUrl,
   port: z.coerce.number().int().min(0).max(65535).default(8080),
   host: z.string().default('0.0.0.0'),
-    /** Embedded data (chDB, PGlite, the generated admin token) lives here. */
+  /** Embedded data (chDB, PGlite, the generated admin token) lives here. */
   dataDir: z.string().min(1).default('./.tally'),
-    /** ClickHouse server over HTTP; absent means chDB in-process. */
+  /** ClickHouse server over HTTP; absent means chDB in-process. */
   clickhouseUrl: optionalUrl,
-  clickhouseDatabase: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/).default('tally'),
-    /** Postgres server (`postgres://…`); absent means PGlite under the data dir. */
+  clickhouseDatabase: z
+    .string()
+    .regex(/^[A-Za-z_][A-Za-z0-9_]*$/)
+    .default('tally'),
+  /** Postgres server (`postgres://…`); absent means PGlite under the data dir. */
   databaseUrl: z
-      .string()
-      .trim()
-      .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
-      .optional(),
-    /** Organisation ensured at start (the id as given, e.g. a UUID from the reference docs). */
+    .string()
+    .trim()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+    .optional(),
+  /** Organisation ensured at start (the id as given, e.g. a UUID from the reference docs). */
   bootstrapOrg: z.string().uuid().optional(),
   bootstrapOrgName: z.string().min(1).default('Bootstrap organisation'),
-    /** API key ensured at start for the bootstrap organisation (stored hashed). */
+  /** API key ensured at start for the bootstrap organisation (stored hashed). */
   bootstrapApiKey: z.string().min(20, 'must be at least 20 characters').optional(),
-    /** Operator token for admin routes; generated into the data dir when absent. */
+  /** Operator token for admin routes; generated into the data dir when absent. */
   adminToken: z.string().min(20, 'must be at least 20 characters').optional(),
-    /** Accept events of customers the ledger does not know (default: reject with `customer_not_found`). */
+  /** Accept events of customers the ledger does not know (default: reject with `customer_not_found`). */
   acceptUnknownCustomers: z
     .enum(['true', 'false', '1', '0'])
     .default('false')
     .transform((v) => v === 'true' || v === '1'),
   /** Largest accepted request body (bytes). */
   maxBodyBytes: byteSize.default(5 * 1024 * 1024),
-    /** Largest number of events in one batch request. */
+  /** Largest number of events in one batch request. */
   maxBatchEvents: z.coerce.number().int().positive().default(10_000),
-    /** Group commit: most rows per ClickHouse insert, and longest wait (ms) to fill one. */
+  /** Group commit: most rows per ClickHouse insert, and longest wait (ms) to fill one. */
   writerMaxBatchRows: z.coerce.number().int().positive().default(50_000),
   writerMaxWaitMs: z.coerce.number().int().min(0).max(1000).default(2),
-    /** How long a resolved API key is cached in memory (ms); revocation through this process is immediate. */
+  /** How long a resolved API key is cached in memory (ms); revocation through this process is immediate. */
   authCacheMs: z.coerce.number().int().min(0).default(5_000),
   logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
-    /** Grace period (ms) for in-flight requests on SIGTERM before connections are cut. */
+  /** Grace period (ms) for in-flight requests on SIGTERM before connections are cut. */
   shutdownGraceMs: z.coerce.number().int().min(0).default(10_000),
   // Distributed mode (Kafka). Setting TALLY_KAFKA_BROKERS switches the event sink to Kafka.
   /** Kafka bootstrap brokers, comma-separated (`host:port,host:port`); absent means the direct sink. */
   kafkaBrokers: z
     .string()
     .optional()
-    .transform((v) => (v === undefined ? undefined : v.split(',').map((b) => b.trim()).filter((b) => b !== '')))
+    .transform((v) =>
+      v === undefined
+        ? undefined
+        : v
+            .split(',')
+            .map((b) => b.trim())
+            .filter((b) => b !== ''),
+    )
     .refine((v) => v === undefined || (v.length > 0 && v.every((b) => /^[^\s:]+:\d{1,5}$/.test(b))), 'must be host:port[,host:port…]'),
   /** Topic the gateway produces accepted events to and the metering workers consume. */
-  kafkaTopic: z.string().regex(/^[A-Za-z0-9._-]{1,249}$/).default('tally.events'),
+  kafkaTopic: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,249}$/)
+    .default('tally.events'),
   /** Topic poison messages are copied to (with their error) by the metering workers. */
-  kafkaDeadLetterTopic: z.string().regex(/^[A-Za-z0-9._-]{1,249}$/).default('tally.events.dlq'),
+  kafkaDeadLetterTopic: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,249}$/)
+    .default('tally.events.dlq'),
   /** Partitions of the events topic when Tally creates it: the ceiling on metering workers doing work. */
   kafkaPartitions: z.coerce.number().int().positive().max(10_000).default(6),
   /** Produce compression (`none` or `gzip`; see ingest/sink/README.md for the measurement). */
@@ -108,12 +124,21 @@ const configObject = z.object({
   /** Port of `tally metering`'s health and /metrics endpoints. */
   meteringPort: z.coerce.number().int().min(0).max(65535).default(9464),
   /** Rating job schedule (croner syntax, UTC) for `tally scheduler` and `tally start`; "off" disables it in `tally start`. */
-  ratingCron: z.string().trim().min(1).default('15 * * * *').superRefine((pattern, ctx) => {
-    const problem = cronProblem(pattern)
-    if (problem !== undefined) ctx.addIssue({ code: 'custom', message: `must be "off" or a cron pattern (croner syntax, e.g. "15 * * * *"): ${problem}` })
-  }),
+  ratingCron: z
+    .string()
+    .trim()
+    .min(1)
+    .default('15 * * * *')
+    .superRefine((pattern, ctx) => {
+      const problem = cronProblem(pattern)
+      if (problem !== undefined) ctx.addIssue({ code: 'custom', message: `must be "off" or a cron pattern (croner syntax, e.g. "15 * * * *"): ${problem}` })
+    }),
   /** Hours after a billing date during which late events re-rate the draft; then it is finalized. */
-  ratingGraceHours: z.coerce.number().min(0).max(24 * 90).default(72),
+  ratingGraceHours: z.coerce
+    .number()
+    .min(0)
+    .max(24 * 90)
+    .default(72),
   /**
    * Testing and rehearsal knob: an ISO instant with its offset (`2027-03-01T00:00:00Z`) the
    * process's clock starts at, then advances with real time; it moves "now" for the rating
@@ -124,29 +149,29 @@ const configObject = z.object({
 })
 
 export const configSchema = configObject.superRefine((c, ctx) => {
-    if (c.bootstrapApiKey && !c.bootstrapOrg) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['bootstrapOrg'],
-        message: 'TALLY_BOOTSTRAP_API_KEY needs TALLY_BOOTSTRAP_ORG (the organisation the key belongs to)',
-      })
-    }
-    // zod runs this even when a field failed its own check; compare only values that passed.
-    if (c.kafkaReplicationFactor >= 1 && c.kafkaMinInsyncReplicas > c.kafkaReplicationFactor) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['kafkaMinInsyncReplicas'],
-        message: `${c.kafkaMinInsyncReplicas} is more than TALLY_KAFKA_REPLICATION_FACTOR (${c.kafkaReplicationFactor}): no write could ever be acknowledged`,
-      })
-    }
-    if (c.kafkaSessionTimeoutMs >= 1_000 && c.kafkaHeartbeatIntervalMs * 3 > c.kafkaSessionTimeoutMs) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['kafkaHeartbeatIntervalMs'],
-        message: `${c.kafkaHeartbeatIntervalMs} ms is more than a third of TALLY_KAFKA_SESSION_TIMEOUT_MS (${c.kafkaSessionTimeoutMs} ms): one late heartbeat would cost the worker its partitions`,
-      })
-    }
-  })
+  if (c.bootstrapApiKey && !c.bootstrapOrg) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['bootstrapOrg'],
+      message: 'TALLY_BOOTSTRAP_API_KEY needs TALLY_BOOTSTRAP_ORG (the organisation the key belongs to)',
+    })
+  }
+  // zod runs this even when a field failed its own check; compare only values that passed.
+  if (c.kafkaReplicationFactor >= 1 && c.kafkaMinInsyncReplicas > c.kafkaReplicationFactor) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['kafkaMinInsyncReplicas'],
+      message: `${c.kafkaMinInsyncReplicas} is more than TALLY_KAFKA_REPLICATION_FACTOR (${c.kafkaReplicationFactor}): no write could ever be acknowledged`,
+    })
+  }
+  if (c.kafkaSessionTimeoutMs >= 1_000 && c.kafkaHeartbeatIntervalMs * 3 > c.kafkaSessionTimeoutMs) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['kafkaHeartbeatIntervalMs'],
+      message: `${c.kafkaHeartbeatIntervalMs} ms is more than a third of TALLY_KAFKA_SESSION_TIMEOUT_MS (${c.kafkaSessionTimeoutMs} ms): one late heartbeat would cost the worker its partitions`,
+    })
+  }
+})
 
 export type Config = z.infer<typeof configSchema>
 

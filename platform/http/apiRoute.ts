@@ -10,7 +10,9 @@ import { jsonBody } from './jsonBody.ts'
 import { payloadTooLarge } from './readBody.ts'
 
 /** A JSON request body: `request: { body: jsonContent(schema, example) }`. */
-export const jsonContent = <S extends ZodType>(schema: S, example?: unknown) => ({ content: { 'application/json': { schema, ...(example === undefined ? {} : { example }) } } })
+export const jsonContent = <S extends ZodType>(schema: S, example?: unknown) => ({
+  content: { 'application/json': { schema, ...(example === undefined ? {} : { example }) } },
+})
 /** A JSON answer: `responses: { 200: jsonAnswer('The customer', customerJson) }`. */
 export const jsonAnswer = <S extends ZodType>(description: string, schema: S) => ({ description, content: { 'application/json': { schema } } })
 
@@ -49,7 +51,12 @@ export function apiRoute<P extends string, R extends ApiRouteConfig & { path: P 
   const validatesJson = json !== undefined && 'schema' in json && typeof (json.schema as { safeParse?: unknown }).safeParse === 'function'
   const responses = {
     ...(isPublic ? {} : { 401: errorResponse('Missing, unknown or revoked API key'), 403: errorResponse('The key belongs to another organisation') }),
-    ...(route.request?.body ? { 413: errorResponse(`Body over ${maxBodyBytes} bytes (\`payload_too_large\`)`), 415: errorResponse('Content type not accepted (`unsupported_media_type`)') } : {}),
+    ...(route.request?.body
+      ? {
+          413: errorResponse(`Body over ${maxBodyBytes} bytes (\`payload_too_large\`)`),
+          415: errorResponse('Content type not accepted (`unsupported_media_type`)'),
+        }
+      : {}),
     ...route.responses,
     default: errorResponse('Error: `{ error: { code, message, details?, hint? } }`'),
   } as R['responses']

@@ -50,7 +50,10 @@ export function createApp(parts: AppParts): Hono<AppEnv> {
   // Generated once, after every module is mounted below.
   let document: Record<string, unknown> | undefined
   const openapi = () =>
-    (document ??= buildOpenApi({ version: parts.version }, app.getOpenAPI31Document({ openapi: '3.1.0', info: { title: 'Tally API', version: parts.version } }).paths ?? {}))
+    (document ??= buildOpenApi(
+      { version: parts.version },
+      app.getOpenAPI31Document({ openapi: '3.1.0', info: { title: 'Tally API', version: parts.version } }).paths ?? {},
+    ))
   app.get('/openapi.json', (c) => c.json(openapi()))
   app.get('/docs', (c) => c.html(docsPage(openapi())))
 

@@ -8,9 +8,7 @@ const errorSchema = z.object({
   error: z.object({
     code: z.string().describe('Stable machine-readable code'),
     message: z.string(),
-    details: z
-      .array(z.object({ field: z.string().optional(), index: z.number().int().optional(), code: z.string(), message: z.string() }))
-      .optional(),
+    details: z.array(z.object({ field: z.string().optional(), index: z.number().int().optional(), code: z.string(), message: z.string() })).optional(),
     hint: z.string().optional(),
   }),
 })

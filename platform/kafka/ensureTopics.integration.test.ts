@@ -28,7 +28,10 @@ beforeAll(async () => {
 })
 afterAll(async () => {
   const existing = new Set(await admin.listTopics())
-  await deleteTestTopics(admin, created.filter((t) => existing.has(t))).catch(() => {})
+  await deleteTestTopics(
+    admin,
+    created.filter((t) => existing.has(t)),
+  ).catch(() => {})
   await admin.disconnect()
   if (dataDir?.startsWith(tmpdir())) rmSync(dataDir, { recursive: true, force: true })
 })
@@ -93,7 +96,15 @@ describe('ensureTopics', () => {
 
   it('refuses to start on an existing topic with fewer replicas than configured', async () => {
     const topic = topicName()
-    await ensureTopics({ admin, topics: [{ topic, partitions: 2 }, { topic: `${topic}.dlq`, partitions: 1 }], durability: SINGLE_BROKER_DURABILITY, logger })
+    await ensureTopics({
+      admin,
+      topics: [
+        { topic, partitions: 2 },
+        { topic: `${topic}.dlq`, partitions: 1 },
+      ],
+      durability: SINGLE_BROKER_DURABILITY,
+      logger,
+    })
     const err = await startWorker(topic, { TALLY_KAFKA_REPLICATION_FACTOR: '2', TALLY_KAFKA_MIN_INSYNC_REPLICAS: '1' })
     expect(err).toBeInstanceOf(TopicDurabilityError)
     expect((err as TopicDurabilityError).problems).toEqual([
@@ -106,12 +117,18 @@ describe('ensureTopics', () => {
 
   it('refuses to start on an existing topic whose min.insync.replicas is below the setting, and on too few brokers for it', async () => {
     const topic = topicName()
-    await ensureTopics({ admin, topics: [{ topic, partitions: 2 }, { topic: `${topic}.dlq`, partitions: 1 }], durability: SINGLE_BROKER_DURABILITY, logger })
+    await ensureTopics({
+      admin,
+      topics: [
+        { topic, partitions: 2 },
+        { topic: `${topic}.dlq`, partitions: 1 },
+      ],
+      durability: SINGLE_BROKER_DURABILITY,
+      logger,
+    })
     const err = await startWorker(topic, { TALLY_KAFKA_REPLICATION_FACTOR: '2', TALLY_KAFKA_MIN_INSYNC_REPLICAS: '2' })
     const problems = (err as TopicDurabilityError).problems
-    expect(problems[0]).toBe(
-      'the cluster has 1 live broker(s); TALLY_KAFKA_MIN_INSYNC_REPLICAS=2 needs that many in sync, so no event could be acknowledged.',
-    )
+    expect(problems[0]).toBe('the cluster has 1 live broker(s); TALLY_KAFKA_MIN_INSYNC_REPLICAS=2 needs that many in sync, so no event could be acknowledged.')
     expect(problems).toContain(
       `topic "${topic}" has min.insync.replicas=1, below TALLY_KAFKA_MIN_INSYNC_REPLICAS=2: acks=all would be satisfied by 1 replica(s). ` +
         `Raise it: kafka-configs.sh --alter --entity-type topics --entity-name ${topic} --add-config min.insync.replicas=2`,

@@ -78,9 +78,7 @@ export async function ensureTopics(opts: { admin: Admin; topics: TopicSpec[]; du
   for (const spec of topics) {
     const partitions = meta.topics.find((t) => t.name === spec.topic)?.partitions ?? []
     const replicas = Math.min(...partitions.map((p) => p.replicas.length))
-    const topicIsr = Number(
-      configs.resources.find((r) => r.resourceName === spec.topic)?.configEntries.find((e) => e.configName === MIN_ISR)?.configValue,
-    )
+    const topicIsr = Number(configs.resources.find((r) => r.resourceName === spec.topic)?.configEntries.find((e) => e.configName === MIN_ISR)?.configValue)
     if (replicas < rf) {
       problems.push(
         `topic "${spec.topic}" has ${replicas} replica(s) per partition, fewer than TALLY_KAFKA_REPLICATION_FACTOR=${rf}: ` +

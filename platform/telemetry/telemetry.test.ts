@@ -19,7 +19,12 @@ describe('telemetry registry', () => {
     const text = await registry.render()
     // 0.005 + 0.05 + 2 = 2.055; each bucket counts the observations at or under its bound.
     for (const block of [
-      ['# HELP tally_events_total Events by outcome.', '# TYPE tally_events_total counter', 'tally_events_total{outcome="accepted"} 4', 'tally_events_total{outcome="rejected"} 1'],
+      [
+        '# HELP tally_events_total Events by outcome.',
+        '# TYPE tally_events_total counter',
+        'tally_events_total{outcome="accepted"} 4',
+        'tally_events_total{outcome="rejected"} 1',
+      ],
       ['# HELP tally_lag Lag.', '# TYPE tally_lag gauge', 'tally_lag{partition="0"} 7', ''],
       [
         '# HELP tally_latency_seconds Latency.',

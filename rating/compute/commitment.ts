@@ -71,7 +71,12 @@ export function applyCommitment(c: Commitment, ctx: CommitmentContext): Line[] {
   }
   const covered = minDec(maxDec(basis, new Dec(0)), amount)
   if (covered.greaterThan(0)) {
-    lines.push({ kind: 'prepaid_drawdown', description: `Usage covered by the prepaid commitment (${formatPlain(amount)})`, quantity: new Dec(1), amount: covered.negated() })
+    lines.push({
+      kind: 'prepaid_drawdown',
+      description: `Usage covered by the prepaid commitment (${formatPlain(amount)})`,
+      quantity: new Dec(1),
+      amount: covered.negated(),
+    })
   }
   return lines
 }

@@ -89,5 +89,8 @@ export function withInlineCurrency<T extends Record<string, unknown>>(price: T, 
  */
 export function checkPriceCurrency(input: CurrencyInput, currencies: CurrencyTable, field: string): void {
   const problem = currencyProblem(input, currencies)
-  if (problem) throw new UnprocessableError('invalid_price_definition', `invalid price definition: ${field}: ${problem}`, [{ field, code: 'invalid_currency', message: problem }])
+  if (problem)
+    throw new UnprocessableError('invalid_price_definition', `invalid price definition: ${field}: ${problem}`, [
+      { field, code: 'invalid_currency', message: problem },
+    ])
 }

@@ -47,7 +47,21 @@ describe('decimal purity of rating/compute', () => {
   it.each([
     ['a unit price', { price: { model: 'per_unit', currency: 'USD', unit_price: 0.1 }, quantity: '1' }, 'price.unit_price'],
     ['a quantity', { price: { model: 'per_unit', currency: 'USD', unit_price: '0.1' }, quantity: 3 }, 'quantity'],
-    ['a tier bound', { price: { model: 'tiered', currency: 'USD', tiers: [{ up_to: 10, unit_price: '1' }, { up_to: null, unit_price: '1' }] }, quantity: '1' }, 'price.tiers[0].up_to'],
+    [
+      'a tier bound',
+      {
+        price: {
+          model: 'tiered',
+          currency: 'USD',
+          tiers: [
+            { up_to: 10, unit_price: '1' },
+            { up_to: null, unit_price: '1' },
+          ],
+        },
+        quantity: '1',
+      },
+      'price.tiers[0].up_to',
+    ],
     ['a flat fee', { price: { model: 'flat_fee', currency: 'USD', amount: 500 } }, 'price.amount'],
     ['a transaction', { price: { model: 'percent', currency: 'USD', percent: '1' }, transactions: [12.5] }, 'transactions[0]'],
   ])('refuses a JSON number for %s', (_what, body, field) => {
@@ -56,13 +70,16 @@ describe('decimal purity of rating/compute', () => {
   })
 
   it('refuses JSON numbers for invoice amounts (credits, discounts, commitments)', () => {
-    const err = errorOf(() => parseInvoiceInput({
-      currency: 'USD', as_of: '2024-01-01',
-      lines: [{ id: 'a', price: { model: 'flat_fee', currency: 'USD', amount: '1' } }],
-      credits: [{ id: 'c', amount: 5 }],
-      discounts: [{ id: 'd', type: 'fixed', value: 5, scope: 'invoice' }],
-      commitment: { kind: 'minimum', amount: 100 },
-    }))
+    const err = errorOf(() =>
+      parseInvoiceInput({
+        currency: 'USD',
+        as_of: '2024-01-01',
+        lines: [{ id: 'a', price: { model: 'flat_fee', currency: 'USD', amount: '1' } }],
+        credits: [{ id: 'c', amount: 5 }],
+        discounts: [{ id: 'd', type: 'fixed', value: 5, scope: 'invoice' }],
+        commitment: { kind: 'minimum', amount: 100 },
+      }),
+    )
     expect(err.details.map((d) => d.field).sort()).toEqual(['commitment.amount', 'credits[0].amount', 'discounts[0].value'])
   })
 

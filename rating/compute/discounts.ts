@@ -52,9 +52,7 @@ const SCOPE_ORDER = { line: 0, product: 1, invoice: 2 } as const
 /** Appends discount lines for the active discounts; returns the new lines. */
 export function applyDiscounts(opts: { lines: Line[]; discounts: readonly Discount[]; periodIndex: number; currency: Currency; mode: RoundingMode }): Line[] {
   const added: Line[] = []
-  const ordered = opts.discounts
-    .map((d, i) => ({ d, i }))
-    .sort((a, b) => SCOPE_ORDER[a.d.scope] - SCOPE_ORDER[b.d.scope] || a.i - b.i)
+  const ordered = opts.discounts.map((d, i) => ({ d, i })).sort((a, b) => SCOPE_ORDER[a.d.scope] - SCOPE_ORDER[b.d.scope] || a.i - b.i)
   for (const { d } of ordered) {
     if (!discountActive(d, opts.periodIndex)) continue
     const all = [...opts.lines, ...added]
@@ -66,7 +64,12 @@ export function applyDiscounts(opts: { lines: Line[]; discounts: readonly Discou
     const amount = minDec(roundMoney(raw, opts.currency, opts.mode), base)
     if (amount.isZero()) continue
     const what = d.type === 'percentage' ? `${formatPlain(value)} %` : formatPlain(value)
-    const line: Line = { kind: 'discount', description: `Discount ${d.id}: ${what} off ${d.scope}${d.target ? ` ${d.target}` : ''}`, quantity: new Dec(1), amount: amount.negated() }
+    const line: Line = {
+      kind: 'discount',
+      description: `Discount ${d.id}: ${what} off ${d.scope}${d.target ? ` ${d.target}` : ''}`,
+      quantity: new Dec(1),
+      amount: amount.negated(),
+    }
     if (d.scope === 'line') {
       line.line_id = d.target
       // Carry the product so a later product discount sees this line discount in its base.

@@ -25,7 +25,12 @@ export const matrixSchema = z
     price.cells.forEach((cell, i) => {
       const keys = Object.keys(cell.when).sort()
       if (keys.join('\u0000') !== [...price.dimensions].sort().join('\u0000')) {
-        ctx.addIssue({ code: 'custom', path: ['cells', i, 'when'], message: `must name exactly the dimensions ${price.dimensions.join(', ')}`, params: { code: 'invalid_cell' } })
+        ctx.addIssue({
+          code: 'custom',
+          path: ['cells', i, 'when'],
+          message: `must name exactly the dimensions ${price.dimensions.join(', ')}`,
+          params: { code: 'invalid_cell' },
+        })
         return
       }
       const key = dimensionKey(cell.when, price.dimensions)

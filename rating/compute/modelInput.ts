@@ -31,9 +31,7 @@ export function dimensionKey(dimensions: Record<string, string>, names: readonly
 /** An unpriced combination is an error, never a silent zero. */
 export function unpriced(entry: DimensionQuantity, key: string): UnprocessableError {
   const message = `no price for ${key} and no default_unit_price is declared`
-  return new UnprocessableError('unpriced_combination', message, [
-    { field: `quantities[${entry.index}].dimensions`, code: 'unpriced_combination', message },
-  ])
+  return new UnprocessableError('unpriced_combination', message, [{ field: `quantities[${entry.index}].dimensions`, code: 'unpriced_combination', message }])
 }
 
 /** Adds up entries that name the same combination, keeping the first index for errors. */

@@ -45,11 +45,13 @@ export function pricePackage(price: PackagePrice, input: ModelInput): Line[] {
     packages = maxDec(new Dec(0), packages.minus(freePackages))
     note += `, less ${formatPlain(freePackages)} free package(s)`
   }
-  return [{
-    kind: 'usage',
-    description: `${price.description ?? 'Packages'}: ${formatPlain(packages)} × ${formatPlain(unitPrice)} (${note})`,
-    quantity: packages,
-    unit_price: unitPrice,
-    amount: packages.times(unitPrice),
-  }]
+  return [
+    {
+      kind: 'usage',
+      description: `${price.description ?? 'Packages'}: ${formatPlain(packages)} × ${formatPlain(unitPrice)} (${note})`,
+      quantity: packages,
+      unit_price: unitPrice,
+      amount: packages.times(unitPrice),
+    },
+  ]
 }

@@ -17,11 +17,13 @@ export type PerUnitPrice = z.infer<typeof perUnitSchema>
 export function pricePerUnit(price: PerUnitPrice, input: ModelInput): Line[] {
   const unitPrice = new Dec(price.unit_price)
   const q = input.quantity
-  return [{
-    kind: 'usage',
-    description: `${price.description ?? 'Usage'}: ${formatPlain(q)} × ${formatPlain(unitPrice)}`,
-    quantity: q,
-    unit_price: unitPrice,
-    amount: q.times(unitPrice),
-  }]
+  return [
+    {
+      kind: 'usage',
+      description: `${price.description ?? 'Usage'}: ${formatPlain(q)} × ${formatPlain(unitPrice)}`,
+      quantity: q,
+      unit_price: unitPrice,
+      amount: q.times(unitPrice),
+    },
+  ]
 }

@@ -39,22 +39,32 @@ export function pricePercent(price: PercentPrice, input: ModelInput, usesTransac
       throw new UnprocessableError('transactions_required', message, [{ field: 'transactions', code: 'transactions_required', message }])
     }
     const q = input.quantity
-    return [{ kind: 'usage', description: `${label}: ${formatPlain(price.percent)} % of ${formatPlain(q)}`, quantity: q, unit_price: rate, amount: q.times(rate) }]
+    return [
+      { kind: 'usage', description: `${label}: ${formatPlain(price.percent)} % of ${formatPlain(q)}`, quantity: q, unit_price: rate, amount: q.times(rate) },
+    ]
   }
   const txs = input.transactions
   const fixed = new Dec(price.fixed_fee ?? '0')
   const min = price.min_per_transaction === undefined ? null : new Dec(price.min_per_transaction)
   const max = price.max_per_transaction === undefined ? null : new Dec(price.max_per_transaction)
   const volume = sum(txs)
-  const lines: Line[] = [{
-    kind: 'usage',
-    description: `${label}: ${formatPlain(price.percent)} % of ${txs.length} transaction(s) totalling ${formatPlain(volume)}`,
-    quantity: volume,
-    unit_price: rate,
-    amount: volume.times(rate),
-  }]
+  const lines: Line[] = [
+    {
+      kind: 'usage',
+      description: `${label}: ${formatPlain(price.percent)} % of ${txs.length} transaction(s) totalling ${formatPlain(volume)}`,
+      quantity: volume,
+      unit_price: rate,
+      amount: volume.times(rate),
+    },
+  ]
   if (fixed.greaterThan(0)) {
-    lines.push({ kind: 'usage', description: `Fixed fee: ${txs.length} × ${formatPlain(fixed)}`, quantity: new Dec(txs.length), unit_price: fixed, amount: fixed.times(txs.length) })
+    lines.push({
+      kind: 'usage',
+      description: `Fixed fee: ${txs.length} × ${formatPlain(fixed)}`,
+      quantity: new Dec(txs.length),
+      unit_price: fixed,
+      amount: fixed.times(txs.length),
+    })
   }
   let raised = 0
   let capped = 0
@@ -70,7 +80,19 @@ export function pricePercent(price: PercentPrice, input: ModelInput, usesTransac
       down = down.plus(max.minus(fee))
     }
   }
-  if (raised > 0) lines.push({ kind: 'usage', description: `Minimum per transaction (${formatPlain(min ?? new Dec(0))}) applied to ${raised} transaction(s)`, quantity: new Dec(raised), amount: up })
-  if (capped > 0) lines.push({ kind: 'usage', description: `Maximum per transaction (${formatPlain(max ?? new Dec(0))}) applied to ${capped} transaction(s)`, quantity: new Dec(capped), amount: down })
+  if (raised > 0)
+    lines.push({
+      kind: 'usage',
+      description: `Minimum per transaction (${formatPlain(min ?? new Dec(0))}) applied to ${raised} transaction(s)`,
+      quantity: new Dec(raised),
+      amount: up,
+    })
+  if (capped > 0)
+    lines.push({
+      kind: 'usage',
+      description: `Maximum per transaction (${formatPlain(max ?? new Dec(0))}) applied to ${capped} transaction(s)`,
+      quantity: new Dec(capped),
+      amount: down,
+    })
   return lines
 }

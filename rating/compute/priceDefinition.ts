@@ -37,10 +37,8 @@ export const priceDefinitionSchema = z
     matrixSchema,
   ])
   .superRefine((price, ctx) => {
-    const issue = (path: string, message: string, code: string) =>
-      ctx.addIssue({ code: 'custom', path: [path], message, params: { code } })
-    if (isDecimalText(price.minimum_amount) && isDecimalText(price.maximum_amount)
-      && new Dec(price.minimum_amount).greaterThan(price.maximum_amount)) {
+    const issue = (path: string, message: string, code: string) => ctx.addIssue({ code: 'custom', path: [path], message, params: { code } })
+    if (isDecimalText(price.minimum_amount) && isDecimalText(price.maximum_amount) && new Dec(price.minimum_amount).greaterThan(price.maximum_amount)) {
       issue('maximum_amount', 'must be at least minimum_amount', 'minimum_above_maximum')
     }
     if (price.free_units_stage === 'after_package_rounding' && price.model !== 'package') {
@@ -50,8 +48,12 @@ export const priceDefinitionSchema = z
     if (price.free_units !== undefined && (dimensional || price.model === 'flat_fee')) {
       issue('free_units', `free units need a single usage quantity; ${price.model} prices have none`, 'free_units_not_supported')
     }
-    if (price.model === 'percent' && isDecimalText(price.min_per_transaction) && isDecimalText(price.max_per_transaction)
-      && new Dec(price.min_per_transaction).greaterThan(price.max_per_transaction)) {
+    if (
+      price.model === 'percent' &&
+      isDecimalText(price.min_per_transaction) &&
+      isDecimalText(price.max_per_transaction) &&
+      new Dec(price.min_per_transaction).greaterThan(price.max_per_transaction)
+    ) {
       issue('max_per_transaction', 'must be at least min_per_transaction', 'minimum_above_maximum')
     }
   })

@@ -31,7 +31,19 @@ describe('docs/pricing.md worked examples', () => {
   })
 
   it('documents at least two worked examples for every model', () => {
-    const models = ['flat_fee', 'per_unit', 'package', 'percent', 'step', 'tiered', 'tiered_with_flat_fee', 'two_dimensional_tiered', 'volume', 'volume_with_flat_fee', 'matrix']
+    const models = [
+      'flat_fee',
+      'per_unit',
+      'package',
+      'percent',
+      'step',
+      'tiered',
+      'tiered_with_flat_fee',
+      'two_dimensional_tiered',
+      'volume',
+      'volume_with_flat_fee',
+      'matrix',
+    ]
     for (const model of models) {
       const count = examples.filter((e) => e.request?.price.model === model && e.error === undefined).length
       expect(count, model).toBeGreaterThanOrEqual(2)

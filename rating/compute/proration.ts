@@ -16,7 +16,9 @@ import { prorationDays } from './calendar/prorationDays.ts'
 import { Dec } from './decimal.ts'
 
 /** A calendar date, "YYYY-MM-DD". */
-export const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'must be a date such as "2024-01-31"' })
+export const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'must be a date such as "2024-01-31"' })
   .refine(isCalendarDate, { message: 'must be a real calendar date' })
 
 export const prorationSchema = z.strictObject({

@@ -51,26 +51,34 @@ export const invoiceInputSchema = z
     proration: prorationSchema.optional(),
     lines: z.array(invoiceLineSchema).min(1),
     /** Prepaid subscription with postpaid overages: a fee with `included_units` of `line`. */
-    subscription: z.strictObject({ fee: nonNegativeDecimal, included_units: nonNegativeDecimal, line: z.string().min(1), description: z.string().optional() }).optional(),
+    subscription: z
+      .strictObject({ fee: nonNegativeDecimal, included_units: nonNegativeDecimal, line: z.string().min(1), description: z.string().optional() })
+      .optional(),
     commitment: commitmentSchema.optional(),
     maximum_spend: nonNegativeDecimal.optional(),
     discounts: z.array(discountSchema).default([]),
     credits: z.array(creditGrantSchema).default([]),
-    order: z.array(invoiceStepSchema).length(4).refine((o) => new Set(o).size === 4, { message: 'must name each of discounts, commitment, maximum, credits once' }).optional(),
+    order: z
+      .array(invoiceStepSchema)
+      .length(4)
+      .refine((o) => new Set(o).size === 4, { message: 'must name each of discounts, commitment, maximum, credits once' })
+      .optional(),
   })
   .superRefine((inv, ctx) => {
     const add = (path: (string | number)[], message: string, code: string) => ctx.addIssue({ code: 'custom', path, message, params: { code } })
     const code = (c: PriceDefinition['currency']) => (typeof c === 'string' ? c : c.code)
     const ids = new Set<string>()
     inv.lines.forEach((l, i) => {
-      if (code(l.price.currency) !== code(inv.currency)) add(['lines', i, 'price', 'currency'], `must be the invoice currency ${code(inv.currency)}`, 'currency_mismatch')
+      if (code(l.price.currency) !== code(inv.currency))
+        add(['lines', i, 'price', 'currency'], `must be the invoice currency ${code(inv.currency)}`, 'currency_mismatch')
       if (ids.has(l.id)) add(['lines', i, 'id'], `duplicate line id ${l.id}`, 'duplicate_line_id')
       ids.add(l.id)
     })
     if (inv.subscription) {
       const target = inv.lines.find((l) => l.id === inv.subscription?.line)
       if (!target) add(['subscription', 'line'], 'must name an invoice line', 'unknown_line')
-      else if (['flat_fee', 'matrix', 'two_dimensional_tiered'].includes(target.price.model)) add(['subscription', 'line'], `included units need a single-quantity price, not ${target.price.model}`, 'free_units_not_supported')
+      else if (['flat_fee', 'matrix', 'two_dimensional_tiered'].includes(target.price.model))
+        add(['subscription', 'line'], `included units need a single-quantity price, not ${target.price.model}`, 'free_units_not_supported')
     }
     inv.discounts.forEach((d, i) => {
       if (d.scope === 'line' && d.target !== undefined && !ids.has(d.target)) add(['discounts', i, 'target'], `no invoice line ${d.target}`, 'unknown_line')
@@ -98,7 +106,14 @@ export function rateInvoice(inv: InvoiceInput): InvoiceResult {
   const sub = inv.subscription
   if (sub) {
     const fee = roundMoney(prorate(new Dec(sub.fee)), currency, mode)
-    lines.push({ kind: 'flat_fee', description: `${sub.description ?? 'Subscription'} (includes ${formatPlain(sub.included_units)} units of ${sub.line})`, quantity: new Dec(1), unit_price: new Dec(sub.fee), amount: fee, line_id: 'subscription' })
+    lines.push({
+      kind: 'flat_fee',
+      description: `${sub.description ?? 'Subscription'} (includes ${formatPlain(sub.included_units)} units of ${sub.line})`,
+      quantity: new Dec(1),
+      unit_price: new Dec(sub.fee),
+      amount: fee,
+      line_id: 'subscription',
+    })
     unroundedUsage = unroundedUsage.plus(prorate(new Dec(sub.fee)))
   }
   for (const line of inv.lines) {
@@ -147,4 +162,3 @@ export function parseInvoiceInput(value: unknown): InvoiceInput {
   if (!parsed.success) throw validationErrorFrom(parsed.error, 'invalid_invoice_input', 'invoice input')
   return parsed.data
 }
-

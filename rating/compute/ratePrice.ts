@@ -88,17 +88,28 @@ function modelInput(price: PriceDefinition, usage: Usage): { input: ModelInput; 
 
 function modelLines(price: PriceDefinition, input: ModelInput, usesTransactions: boolean): Line[] {
   switch (price.model) {
-    case 'flat_fee': return priceFlatFee(price)
-    case 'per_unit': return pricePerUnit(price, input)
-    case 'package': return pricePackage(price, input)
-    case 'percent': return pricePercent(price, input, usesTransactions)
-    case 'step': return priceStep(price, input)
-    case 'tiered': return priceTieredGraduated(price, input)
-    case 'tiered_with_flat_fee': return priceTieredWithFlatFee(price, input)
-    case 'two_dimensional_tiered': return priceTwoDimensionalTiered(price, input)
-    case 'volume': return priceVolume(price, input)
-    case 'volume_with_flat_fee': return priceVolumeWithFlatFee(price, input)
-    case 'matrix': return priceMatrix(price, input)
+    case 'flat_fee':
+      return priceFlatFee(price)
+    case 'per_unit':
+      return pricePerUnit(price, input)
+    case 'package':
+      return pricePackage(price, input)
+    case 'percent':
+      return pricePercent(price, input, usesTransactions)
+    case 'step':
+      return priceStep(price, input)
+    case 'tiered':
+      return priceTieredGraduated(price, input)
+    case 'tiered_with_flat_fee':
+      return priceTieredWithFlatFee(price, input)
+    case 'two_dimensional_tiered':
+      return priceTwoDimensionalTiered(price, input)
+    case 'volume':
+      return priceVolume(price, input)
+    case 'volume_with_flat_fee':
+      return priceVolumeWithFlatFee(price, input)
+    case 'matrix':
+      return priceMatrix(price, input)
   }
 }
 
@@ -167,4 +178,3 @@ export function previewPrice(body: unknown, currencies: CurrencyTable = isoCurre
   if (!parsed.success) throw pricingRequestError(parsed.error)
   return ratePrice(parsed.data, currencies)
 }
-

@@ -27,14 +27,14 @@ export function priceStep(price: StepPrice, input: ModelInput): Line[] {
   const label = price.description ?? 'Usage'
   const waived = q.isZero() && price.zero_usage !== 'charge'
   const fee = waived ? new Dec(0) : new Dec(t.tier.flat_fee)
-  return [{
-    kind: 'usage',
-    description: waived
-      ? `${label}: zero usage, no step billed`
-      : `${label}: ${formatPlain(q)} units fall in step ${t.index}, flat fee ${formatPlain(fee)}`,
-    quantity: q,
-    unit_price: fee,
-    tier: t.index,
-    amount: fee,
-  }]
+  return [
+    {
+      kind: 'usage',
+      description: waived ? `${label}: zero usage, no step billed` : `${label}: ${formatPlain(q)} units fall in step ${t.index}, flat fee ${formatPlain(fee)}`,
+      quantity: q,
+      unit_price: fee,
+      tier: t.index,
+      amount: fee,
+    },
+  ]
 }

@@ -65,7 +65,11 @@ export function tierIssues(tiers: readonly TierBoundsInput[]): TierIssue[] {
       issues.push({ path: [i], code: 'mixed_tier_notation', message: 'every tier must use the same notation: all up_to, or all first_unit/last_unit' })
     }
     if (hasRange && (t.first_unit === undefined || t.last_unit === undefined)) {
-      issues.push({ path: [i, t.first_unit === undefined ? 'first_unit' : 'last_unit'], code: 'missing_tier_bound', message: 'range tiers need both first_unit and last_unit (null for the last tier)' })
+      issues.push({
+        path: [i, t.first_unit === undefined ? 'first_unit' : 'last_unit'],
+        code: 'missing_tier_bound',
+        message: 'range tiers need both first_unit and last_unit (null for the last tier)',
+      })
     }
   })
   if (issues.length > 0) return issues
@@ -83,7 +87,11 @@ export function tierIssues(tiers: readonly TierBoundsInput[]): TierIssue[] {
       const first = new Dec(t.first_unit ?? '0')
       const bounds = [first, ...(upper == null ? [] : [new Dec(upper)])]
       if (bounds.some((b) => !b.isInteger())) {
-        issues.push({ path: [i, 'first_unit'], code: 'non_integer_range_bound', message: 'inclusive unit ranges take whole units; use up_to for fractional bounds' })
+        issues.push({
+          path: [i, 'first_unit'],
+          code: 'non_integer_range_bound',
+          message: 'inclusive unit ranges take whole units; use up_to for fractional bounds',
+        })
         broken = true
         return
       }
@@ -91,9 +99,17 @@ export function tierIssues(tiers: readonly TierBoundsInput[]): TierIssue[] {
       if (i === 0 && !first.lessThanOrEqualTo(1)) {
         issues.push({ path: [i, 'first_unit'], code: 'tier_gap', message: `the first tier must start at unit 0 or 1, not ${first.toFixed()}` })
       } else if (expected && first.greaterThan(expected)) {
-        issues.push({ path: [i, 'first_unit'], code: 'tier_gap', message: `gap: the previous tier ends at ${previous.toFixed()}, so this tier must start at ${expected.toFixed()}, not ${first.toFixed()}` })
+        issues.push({
+          path: [i, 'first_unit'],
+          code: 'tier_gap',
+          message: `gap: the previous tier ends at ${previous.toFixed()}, so this tier must start at ${expected.toFixed()}, not ${first.toFixed()}`,
+        })
       } else if (expected && first.lessThan(expected)) {
-        issues.push({ path: [i, 'first_unit'], code: 'tier_overlap', message: `overlap: the previous tier already includes unit ${previous.toFixed()}, so this tier must start at ${expected.toFixed()}, not ${first.toFixed()}` })
+        issues.push({
+          path: [i, 'first_unit'],
+          code: 'tier_overlap',
+          message: `overlap: the previous tier already includes unit ${previous.toFixed()}, so this tier must start at ${expected.toFixed()}, not ${first.toFixed()}`,
+        })
       }
       if (upper != null && new Dec(upper).lessThan(first)) {
         issues.push({ path: [i, 'last_unit'], code: 'tier_overlap', message: 'last_unit is below first_unit' })
@@ -104,12 +120,20 @@ export function tierIssues(tiers: readonly TierBoundsInput[]): TierIssue[] {
       return
     }
     if (last) {
-      issues.push({ path: [i, upperField], code: 'last_tier_not_open', message: `the last tier must be open-ended (${upperField}: null) so every quantity has a price` })
+      issues.push({
+        path: [i, upperField],
+        code: 'last_tier_not_open',
+        message: `the last tier must be open-ended (${upperField}: null) so every quantity has a price`,
+      })
       return
     }
     const u = new Dec(upper)
     if (!u.greaterThan(previous)) {
-      issues.push({ path: [i, upperField], code: 'tier_overlap', message: `must be greater than ${previous.toFixed()}, the upper bound of the previous tier (bounds are lower-exclusive, upper-inclusive)` })
+      issues.push({
+        path: [i, upperField],
+        code: 'tier_overlap',
+        message: `must be greater than ${previous.toFixed()}, the upper bound of the previous tier (bounds are lower-exclusive, upper-inclusive)`,
+      })
     }
     previous = u
   })
@@ -157,4 +181,3 @@ export function unitsInTier(tier: NormalisedTier<unknown>, quantity: Dec): Dec {
   const units = top.minus(tier.lower)
   return units.isNegative() ? new Dec(0) : units
 }
-

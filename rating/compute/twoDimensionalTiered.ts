@@ -29,11 +29,18 @@ export const twoDimensionalTieredSchema = z
     tiers: tierArray(tier2dSchema),
   })
   .superRefine((price, ctx) => {
-    const columns = Object.keys(price.tiers[0]?.unit_prices ?? {}).sort().join(', ')
+    const columns = Object.keys(price.tiers[0]?.unit_prices ?? {})
+      .sort()
+      .join(', ')
     price.tiers.forEach((t, i) => {
       const here = Object.keys(t.unit_prices).sort().join(', ')
       if (here === '' || here !== columns) {
-        ctx.addIssue({ code: 'custom', path: ['tiers', i, 'unit_prices'], message: `every tier must price the same non-empty set of columns (${columns || 'none'}), got (${here || 'none'})`, params: { code: 'inconsistent_columns' } })
+        ctx.addIssue({
+          code: 'custom',
+          path: ['tiers', i, 'unit_prices'],
+          message: `every tier must price the same non-empty set of columns (${columns || 'none'}), got (${here || 'none'})`,
+          params: { code: 'inconsistent_columns' },
+        })
       }
     })
   })
@@ -48,9 +55,11 @@ export function priceTwoDimensionalTiered(price: TwoDimensionalTieredPrice, inpu
     if (!priced) throw unpriced(entry, `${price.dimension}=${value}`)
     const column = normaliseTiers(price.tiers.map((t) => ({ ...t, unit_price: t.unit_prices[value] ?? '0' })))
     const colLabel = `${label} [${price.dimension}=${value}]`
-    lines.push(...(price.mode === 'volume'
-      ? volumeLines(column, entry.quantity, { label: colLabel, chargeFlatFeeAtZero: false })
-      : graduatedLines(column, entry.quantity, { label: colLabel, chargeFirstFlatFeeAtZero: false })))
+    lines.push(
+      ...(price.mode === 'volume'
+        ? volumeLines(column, entry.quantity, { label: colLabel, chargeFlatFeeAtZero: false })
+        : graduatedLines(column, entry.quantity, { label: colLabel, chargeFirstFlatFeeAtZero: false })),
+    )
   }
   return lines
 }

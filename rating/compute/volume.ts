@@ -32,14 +32,16 @@ export interface VolumeOptions {
 export function volumeLines(tiers: readonly NormalisedTier<PricedTier>[], q: Dec, opts: VolumeOptions): Line[] {
   const t = tierFor(tiers, q)
   const unitPrice = new Dec(t.tier.unit_price)
-  const lines: Line[] = [{
-    kind: 'usage',
-    description: `${opts.label}: all ${formatPlain(q)} units at tier ${t.index} price ${formatPlain(unitPrice)}`,
-    quantity: q,
-    unit_price: unitPrice,
-    tier: t.index,
-    amount: q.times(unitPrice),
-  }]
+  const lines: Line[] = [
+    {
+      kind: 'usage',
+      description: `${opts.label}: all ${formatPlain(q)} units at tier ${t.index} price ${formatPlain(unitPrice)}`,
+      quantity: q,
+      unit_price: unitPrice,
+      tier: t.index,
+      amount: q.times(unitPrice),
+    },
+  ]
   const fee = new Dec(t.tier.flat_fee ?? '0')
   if (fee.greaterThan(0) && (q.greaterThan(0) || opts.chargeFlatFeeAtZero)) {
     lines.push({ kind: 'flat_fee', description: `${opts.label} tier ${t.index} flat fee`, quantity: new Dec(1), unit_price: fee, tier: t.index, amount: fee })

@@ -19,7 +19,20 @@ export interface InvoiceExplanation {
   items: (RatingRecord['items'][number] & { rederived_amount: string })[]
   terms: RatingRecord['invoice']
   adjustments: RatingRecord['adjustments']
-  lines: { position: number; timing: string; kind: string; description: string; product: string | null; metric: string | null; metric_version: number | null; price_version: string | null; quantity: string; amount: string; period_start: string | null; period_end: string | null }[]
+  lines: {
+    position: number
+    timing: string
+    kind: string
+    description: string
+    product: string | null
+    metric: string | null
+    metric_version: number | null
+    price_version: string | null
+    quantity: string
+    amount: string
+    period_start: string | null
+    period_end: string | null
+  }[]
   rederived: { total: string; matches: boolean }
 }
 

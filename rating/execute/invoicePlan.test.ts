@@ -8,16 +8,64 @@ const CALLS = { model: 'per_unit', currency: 'USD', unit_price: '0.10' }
 const CALLS_CHEAPER = { model: 'per_unit', currency: 'USD', unit_price: '0.05' }
 
 const products = new Map<string, Product>([
-  ['p-fee', { id: 'p-fee', orgId: 'o', name: 'Platform', description: null, kind: 'non_metered', metricName: null, metricVersion: null, defaultQuantity: null, createdAt: '2024-01-01T00:00:00Z' }],
-  ['p-api', { id: 'p-api', orgId: 'o', name: 'API calls', description: null, kind: 'metered', metricName: 'api_call_count', metricVersion: 3, defaultQuantity: null, createdAt: '2024-01-01T00:00:00Z' }],
+  [
+    'p-fee',
+    {
+      id: 'p-fee',
+      orgId: 'o',
+      name: 'Platform',
+      description: null,
+      kind: 'non_metered',
+      metricName: null,
+      metricVersion: null,
+      defaultQuantity: null,
+      createdAt: '2024-01-01T00:00:00Z',
+    },
+  ],
+  [
+    'p-api',
+    {
+      id: 'p-api',
+      orgId: 'o',
+      name: 'API calls',
+      description: null,
+      kind: 'metered',
+      metricName: 'api_call_count',
+      metricVersion: 3,
+      defaultQuantity: null,
+      createdAt: '2024-01-01T00:00:00Z',
+    },
+  ],
 ])
 
 function contract(over: Partial<Contract>): Contract {
   return {
-    id: 'c-1', orgId: 'o', customerId: 'cu-1', customerExternalId: 'acme', planId: null, name: 'Acme', currency: 'USD',
-    startDate: '2026-10-01', endDate: null, timeZone: 'UTC', cadence: 'monthly', anchorDay: 1, renewal: 'auto_renew', netTermsDays: 30,
-    phases: [{ start_date: '2026-10-01', items: [{ product_id: 'p-fee', billing: 'in_advance', price: FEE }, { product_id: 'p-api', billing: 'in_arrears', price: CALLS }] }],
-    terms: {}, overrides: [], createdAt: '2026-09-01T00:00:00Z',
+    id: 'c-1',
+    orgId: 'o',
+    customerId: 'cu-1',
+    customerExternalId: 'acme',
+    planId: null,
+    name: 'Acme',
+    currency: 'USD',
+    startDate: '2026-10-01',
+    endDate: null,
+    timeZone: 'UTC',
+    cadence: 'monthly',
+    anchorDay: 1,
+    renewal: 'auto_renew',
+    netTermsDays: 30,
+    phases: [
+      {
+        start_date: '2026-10-01',
+        items: [
+          { product_id: 'p-fee', billing: 'in_advance', price: FEE },
+          { product_id: 'p-api', billing: 'in_arrears', price: CALLS },
+        ],
+      },
+    ],
+    terms: {},
+    overrides: [],
+    createdAt: '2026-09-01T00:00:00Z',
     ...over,
   }
 }
@@ -36,7 +84,7 @@ describe('invoice plan', () => {
     expect(items[1]!.metric).toBeNull()
   })
 
-  it('a metered item counts the segment\'s days in the contract\'s zone: a Paris October is 2026-09-30T22:00Z to 2026-10-31T23:00Z', () => {
+  it("a metered item counts the segment's days in the contract's zone: a Paris October is 2026-09-30T22:00Z to 2026-10-31T23:00Z", () => {
     const [arrears] = plan(contract({ timeZone: 'Europe/Paris' }), 1)
     expect(window(arrears!.metric)).toEqual(['2026-09-30T22:00:00.000Z', '2026-10-31T23:00:00.000Z'])
     const [utc] = plan(contract({}), 1)
@@ -44,7 +92,12 @@ describe('invoice plan', () => {
   })
 
   it('a Santiago period ending on 2024-09-08 ends at 04:00Z (01:00 local, midnight does not exist)', () => {
-    const santiago = contract({ timeZone: 'America/Santiago', startDate: '2024-08-08', anchorDay: 8, phases: [{ start_date: '2024-08-08', items: [{ product_id: 'p-api', billing: 'in_arrears', price: CALLS }] }] })
+    const santiago = contract({
+      timeZone: 'America/Santiago',
+      startDate: '2024-08-08',
+      anchorDay: 8,
+      phases: [{ start_date: '2024-08-08', items: [{ product_id: 'p-api', billing: 'in_arrears', price: CALLS }] }],
+    })
     const [august] = plan(santiago, 1)
     const [september] = plan(santiago, 2)
     expect(window(august!.metric)).toEqual(['2024-08-08T04:00:00.000Z', '2024-09-08T04:00:00.000Z'])
@@ -81,7 +134,11 @@ describe('invoice plan', () => {
   })
 
   it('phaseSegments keeps only the phases that overlap the span', () => {
-    const phases = [{ start_date: '2026-01-01', items: [] }, { start_date: '2026-10-10', items: [] }, { start_date: '2026-12-01', items: [] }]
+    const phases = [
+      { start_date: '2026-01-01', items: [] },
+      { start_date: '2026-10-10', items: [] },
+      { start_date: '2026-12-01', items: [] },
+    ]
     expect(phaseSegments(phases, { start: '2026-10-01', end: '2026-11-01' }).map((p) => [p.phase.start_date, p.segment.start, p.segment.end])).toEqual([
       ['2026-01-01', '2026-10-01', '2026-10-10'],
       ['2026-10-10', '2026-10-10', '2026-11-01'],
@@ -95,6 +152,12 @@ describe('invoice plan', () => {
   })
 
   it('refuses a contract whose product is missing', () => {
-    expect(() => planInvoice(contract({ phases: [{ start_date: '2026-10-01', items: [{ product_id: 'gone', billing: 'in_advance', price: FEE }] }] }), products, scheduledInvoice(scheduleOf(contract({})), 0)!)).toThrow(/product gone/)
+    expect(() =>
+      planInvoice(
+        contract({ phases: [{ start_date: '2026-10-01', items: [{ product_id: 'gone', billing: 'in_advance', price: FEE }] }] }),
+        products,
+        scheduledInvoice(scheduleOf(contract({})), 0)!,
+      ),
+    ).toThrow(/product gone/)
   })
 })

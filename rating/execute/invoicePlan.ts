@@ -30,7 +30,9 @@ export interface PlannedItem {
 export function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`
   if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`
   }
   return JSON.stringify(value)
@@ -87,7 +89,9 @@ export function planInvoice(contract: Contract, products: Map<string, Product>, 
 }
 
 /** The proration handed to ratePrice, or undefined when the item covers its whole period. */
-export function prorationOf(item: Pick<PlannedItem, 'period' | 'segment'>): { period_start: string; period_end: string; active_start: string; active_end: string } | undefined {
+export function prorationOf(
+  item: Pick<PlannedItem, 'period' | 'segment'>,
+): { period_start: string; period_end: string; active_start: string; active_end: string } | undefined {
   if (isWhole(item.segment, item.period)) return undefined
   return { period_start: item.period.start, period_end: item.period.end, active_start: item.segment.start, active_end: item.segment.end }
 }

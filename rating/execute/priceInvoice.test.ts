@@ -12,22 +12,78 @@ const FEE = { model: 'flat_fee', currency: 'USD', amount: '31.00' }
 const CALLS = { model: 'per_unit', currency: 'USD', unit_price: '0.10' }
 
 const products = new Map<string, Product>([
-  ['p-fee', { id: 'p-fee', orgId: 'o', name: 'Platform', description: null, kind: 'non_metered', metricName: null, metricVersion: null, defaultQuantity: null, createdAt: '2026-01-01T00:00:00Z' }],
-  ['p-api', { id: 'p-api', orgId: 'o', name: 'API calls', description: null, kind: 'metered', metricName: 'api_call_count', metricVersion: 1, defaultQuantity: null, createdAt: '2026-01-01T00:00:00Z' }],
+  [
+    'p-fee',
+    {
+      id: 'p-fee',
+      orgId: 'o',
+      name: 'Platform',
+      description: null,
+      kind: 'non_metered',
+      metricName: null,
+      metricVersion: null,
+      defaultQuantity: null,
+      createdAt: '2026-01-01T00:00:00Z',
+    },
+  ],
+  [
+    'p-api',
+    {
+      id: 'p-api',
+      orgId: 'o',
+      name: 'API calls',
+      description: null,
+      kind: 'metered',
+      metricName: 'api_call_count',
+      metricVersion: 1,
+      defaultQuantity: null,
+      createdAt: '2026-01-01T00:00:00Z',
+    },
+  ],
 ])
 
 const contract: Contract = {
-  id: 'c-1', orgId: 'o', customerId: 'cu-1', customerExternalId: 'acme', planId: null, name: 'Acme', currency: 'USD',
-  startDate: '2026-10-15', endDate: null, timeZone: 'Europe/Paris', cadence: 'monthly', anchorDay: 1, renewal: 'auto_renew', netTermsDays: 30,
-  phases: [{ start_date: '2026-10-15', items: [{ product_id: 'p-fee', billing: 'in_advance', price: FEE }, { product_id: 'p-api', billing: 'in_arrears', price: CALLS }] }],
-  terms: { commitment: { kind: 'minimum', amount: '400.00' } }, overrides: [], createdAt: '2026-09-01T00:00:00Z',
+  id: 'c-1',
+  orgId: 'o',
+  customerId: 'cu-1',
+  customerExternalId: 'acme',
+  planId: null,
+  name: 'Acme',
+  currency: 'USD',
+  startDate: '2026-10-15',
+  endDate: null,
+  timeZone: 'Europe/Paris',
+  cadence: 'monthly',
+  anchorDay: 1,
+  renewal: 'auto_renew',
+  netTermsDays: 30,
+  phases: [
+    {
+      start_date: '2026-10-15',
+      items: [
+        { product_id: 'p-fee', billing: 'in_advance', price: FEE },
+        { product_id: 'p-api', billing: 'in_arrears', price: CALLS },
+      ],
+    },
+  ],
+  terms: { commitment: { kind: 'minimum', amount: '400.00' } },
+  overrides: [],
+  createdAt: '2026-09-01T00:00:00Z',
 }
 const schedule: Schedule = { startDate: contract.startDate, endDate: null, cadence: 'monthly', anchorDay: 1, renewal: 'auto_renew' }
 const usage = (quantity: string): CustomerUsage => ({ quantity, rows: [] })
 
 function price(j: number, calls: string | undefined, previous: PriceInvoiceInput['previous'] = null) {
   const scheduled = scheduledInvoice(schedule, j)!
-  return priceInvoice({ contract, scheduled, items: planInvoice(contract, products, scheduled), usageOf: () => (calls === undefined ? undefined : usage(calls)), credits: [], previous, currencies: isoCurrencies })
+  return priceInvoice({
+    contract,
+    scheduled,
+    items: planInvoice(contract, products, scheduled),
+    usageOf: () => (calls === undefined ? undefined : usage(calls)),
+    credits: [],
+    previous,
+    currencies: isoCurrencies,
+  })
 }
 const amounts = (p: ReturnType<typeof price>) => p.lines.map((l) => [l.timing, l.kind, l.quantity, l.amount, l.periodStart, l.periodEnd])
 
@@ -36,11 +92,16 @@ describe('priceInvoice', () => {
     const opening = price(0, undefined)
     expect(opening.total).toBe('17.00')
     expect(amounts(opening)).toEqual([['in_advance', 'flat_fee', '1', '17.00', '2026-10-15', '2026-11-01']])
-    expect(opening.record.items[0]!.proration).toEqual({ period_start: '2026-10-01', period_end: '2026-11-01', active_start: '2026-10-15', active_end: '2026-11-01' })
+    expect(opening.record.items[0]!.proration).toEqual({
+      period_start: '2026-10-01',
+      period_end: '2026-11-01',
+      active_start: '2026-10-15',
+      active_end: '2026-11-01',
+    })
     expect(opening.record.invoice).not.toHaveProperty('commitment') // no arrears period on it
   })
 
-  it('invoice 1 bills October\'s usage in Paris days and tops up the prorated commitment', () => {
+  it("invoice 1 bills October's usage in Paris days and tops up the prorated commitment", () => {
     // Usage: 1234 calls × 0.10 = 123.40 (per-unit prices are not prorated); November's fee 31.00.
     // Commitment 400.00 × 17/31 active days of October = 219.354838… → 219.35;
     // the lines so far are 123.40 + 31.00 = 154.40, so the true-up is 219.35 − 154.40 = 64.95.
@@ -56,7 +117,7 @@ describe('priceInvoice', () => {
     expect(first.record.invoice).toMatchObject({ as_of: '2026-11-01', period_index: 1, proration: { period_start: '2026-10-01', active_start: '2026-10-15' } })
   })
 
-  it('late usage of a finalized invoice is an adjustment outside the next invoice\'s terms', () => {
+  it("late usage of a finalized invoice is an adjustment outside the next invoice's terms", () => {
     const first = price(1, '1234')
     // October grew to 1300 calls after invoice 1 was final: 1300 × 0.10 = 130.00, delta 6.60.
     // Invoice 2: November's 100 calls 10.00 + December's fee 31.00 = 41.00, topped up to the

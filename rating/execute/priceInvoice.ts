@@ -60,7 +60,10 @@ export function rateItem(item: Pick<RecordedItem, 'price' | 'usage' | 'proration
   return { amount: result.amount, lines: result.lines }
 }
 
-function line(position: number, fields: Partial<NewInvoiceLine> & Pick<NewInvoiceLine, 'timing' | 'kind' | 'description' | 'quantity' | 'amount'>): NewInvoiceLine {
+function line(
+  position: number,
+  fields: Partial<NewInvoiceLine> & Pick<NewInvoiceLine, 'timing' | 'kind' | 'description' | 'quantity' | 'amount'>,
+): NewInvoiceLine {
   return {
     position,
     itemId: null,
@@ -101,7 +104,9 @@ export function priceInvoice(input: PriceInvoiceInput): PricedInvoice {
       price_version: item.priceVersion,
       period: item.period,
       segment: item.segment,
-      metric: item.metric ? { name: item.metric.name, version: item.metric.version, start: item.metric.start.toISOString(), end: item.metric.end.toISOString() } : null,
+      metric: item.metric
+        ? { name: item.metric.name, version: item.metric.version, start: item.metric.start.toISOString(), end: item.metric.end.toISOString() }
+        : null,
       usage,
       proration,
       amount: rated.amount,
@@ -135,9 +140,15 @@ export function priceInvoice(input: PriceInvoiceInput): PricedInvoice {
   let creditDraws: { id: string; drawn: string }[] = []
   if (recorded.length > 0) {
     const terms = contract.terms
-    const arrearsProration = scheduled.arrears && (scheduled.arrears.active.start !== scheduled.arrears.period.start || scheduled.arrears.active.end !== scheduled.arrears.period.end)
-      ? { period_start: scheduled.arrears.period.start, period_end: scheduled.arrears.period.end, active_start: scheduled.arrears.active.start, active_end: scheduled.arrears.active.end }
-      : undefined
+    const arrearsProration =
+      scheduled.arrears && (scheduled.arrears.active.start !== scheduled.arrears.period.start || scheduled.arrears.active.end !== scheduled.arrears.period.end)
+        ? {
+            period_start: scheduled.arrears.period.start,
+            period_end: scheduled.arrears.period.end,
+            active_start: scheduled.arrears.active.start,
+            active_end: scheduled.arrears.active.end,
+          }
+        : undefined
     invoice = {
       currency: currencyInput,
       rounding_mode: mode,
@@ -158,7 +169,17 @@ export function priceInvoice(input: PriceInvoiceInput): PricedInvoice {
     const result = rateInvoice(parseInvoiceInput(invoice))
     const termLines = result.lines.slice(recorded.length)
     for (const l of termLines) {
-      lines.push(line(lines.length, { timing: 'invoice', kind: l.kind, description: l.description, productName: l.product ?? null, quantity: l.quantity, unitPrice: l.unit_price ?? null, amount: l.amount }))
+      lines.push(
+        line(lines.length, {
+          timing: 'invoice',
+          kind: l.kind,
+          description: l.description,
+          productName: l.product ?? null,
+          quantity: l.quantity,
+          unitPrice: l.unit_price ?? null,
+          amount: l.amount,
+        }),
+      )
     }
     invoiceAmount = new Dec(result.amount)
     creditDraws = result.credits.filter((c) => new Dec(c.drawn).greaterThan(0)).map((c) => ({ id: c.id, drawn: c.drawn }))

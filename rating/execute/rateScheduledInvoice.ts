@@ -50,14 +50,22 @@ export async function fetchUsage(quantities: QuantitySource, needs: readonly { c
       usage.set(key, await quantities.quantities({ ...run, customerIds: [...run.customers].sort() }))
       answered++
     } catch (err) {
-      failed.set(key, `metric ${run.metricName} v${run.metricVersion} failed for ${run.start.toISOString()}–${run.end.toISOString()}: ${(err as Error).message}`)
+      failed.set(
+        key,
+        `metric ${run.metricName} v${run.metricVersion} failed for ${run.start.toISOString()}–${run.end.toISOString()}: ${(err as Error).message}`,
+      )
     }
   }
-  const keyOf = (contract: Contract, m: MetricRef) => runKey({ orgId: contract.orgId, metricName: m.name, metricVersion: m.version, start: new Date(m.start), end: new Date(m.end) })
+  const keyOf = (contract: Contract, m: MetricRef) =>
+    runKey({ orgId: contract.orgId, metricName: m.name, metricVersion: m.version, start: new Date(m.start), end: new Date(m.end) })
   return {
     runs: answered,
     usageFor: (contract, metric) => usage.get(keyOf(contract, metric))?.get(contract.customerExternalId),
-    failure: (contract, items) => items.filter((i) => i.metric).map((i) => failed.get(keyOf(contract, i.metric!))).find((m) => m !== undefined),
+    failure: (contract, items) =>
+      items
+        .filter((i) => i.metric)
+        .map((i) => failed.get(keyOf(contract, i.metric!)))
+        .find((m) => m !== undefined),
   }
 }
 
@@ -114,7 +122,12 @@ export async function rateScheduledInvoice(input: RateEventInput): Promise<Rated
     usageOf,
     credits: creditBalances(contract, known, w.scheduled.billingDate),
     previous: prevInvoice
-      ? { invoiceId: prevInvoice.id, billingDate: prevInvoice.billingDate, record: readRatingRecord(prevInvoice), usageOf: (item: RecordedItem) => usageOf(item) }
+      ? {
+          invoiceId: prevInvoice.id,
+          billingDate: prevInvoice.billingDate,
+          record: readRatingRecord(prevInvoice),
+          usageOf: (item: RecordedItem) => usageOf(item),
+        }
       : null,
     currencies: input.currencies,
   })

@@ -148,7 +148,16 @@ export async function runRating(deps: RatingDeps, opts: RatingRunOptions): Promi
               break
             }
             const now = deps.clock.now()
-            const rated = await rateScheduledInvoice({ session, contract, work: w, known, usageFor: (metric) => fetched.usageFor(contract, metric), graceHours: opts.graceHours, now, currencies })
+            const rated = await rateScheduledInvoice({
+              session,
+              contract,
+              work: w,
+              known,
+              usageFor: (metric) => fetched.usageFor(contract, metric),
+              graceHours: opts.graceHours,
+              now,
+              currencies,
+            })
             if (rated.kind === 'final') {
               summary.invoices.alreadyFinal++
               continue
@@ -167,9 +176,17 @@ export async function runRating(deps: RatingDeps, opts: RatingRunOptions): Promi
               invoice = await session.finalize(invoice.id, now)
               summary.invoices.finalized++
             }
-            if (rated.outcome === 'created' || rated.outcome === 'updated' || invoice.status === 'finalized') addTotal(invoice.currency, invoice.total, currencies)
+            if (rated.outcome === 'created' || rated.outcome === 'updated' || invoice.status === 'finalized')
+              addTotal(invoice.currency, invoice.total, currencies)
             for (const a of rated.adjustments) {
-              summary.adjustments.push({ contractId: contract.id, invoiceId: invoice.id, ofInvoice: a.of_invoice, product: a.product_name, delta: a.delta, currency: contract.currency })
+              summary.adjustments.push({
+                contractId: contract.id,
+                invoiceId: invoice.id,
+                ofInvoice: a.of_invoice,
+                product: a.product_name,
+                delta: a.delta,
+                currency: contract.currency,
+              })
             }
             remember(known, invoice)
             touched = true
@@ -208,7 +225,13 @@ function planContract(
   inPeriod: (billingDate: string) => boolean,
   summary: RatingSummary,
 ): Work[] {
-  const schedule = { startDate: contract.startDate, endDate: contract.endDate, cadence: contract.cadence, anchorDay: contract.anchorDay, renewal: contract.renewal }
+  const schedule = {
+    startDate: contract.startDate,
+    endDate: contract.endDate,
+    cadence: contract.cadence,
+    anchorDay: contract.anchorDay,
+    renewal: contract.renewal,
+  }
   const due = dueInvoices(schedule, (date) => startOfDay(date, contract.timeZone).getTime() <= opts.asOf.getTime())
   const work: Work[] = []
   for (const scheduled of due) {
@@ -233,8 +256,19 @@ function planContract(
  * invoice is final (late usage on it is billed as an adjustment). `statusOf` gives the live
  * invoice's status of a billing date ('void' when there is none but a void one).
  */
-export function planWork(contract: Contract, products: Map<string, Product>, scheduled: ScheduledInvoice, statusOf: (billingDate: string) => string | undefined): Work {
-  const schedule = { startDate: contract.startDate, endDate: contract.endDate, cadence: contract.cadence, anchorDay: contract.anchorDay, renewal: contract.renewal }
+export function planWork(
+  contract: Contract,
+  products: Map<string, Product>,
+  scheduled: ScheduledInvoice,
+  statusOf: (billingDate: string) => string | undefined,
+): Work {
+  const schedule = {
+    startDate: contract.startDate,
+    endDate: contract.endDate,
+    cadence: contract.cadence,
+    anchorDay: contract.anchorDay,
+    renewal: contract.renewal,
+  }
   const prevScheduled = scheduled.index > 0 ? scheduledInvoice(schedule, scheduled.index - 1) : null
   const prevStatus = prevScheduled ? statusOf(prevScheduled.billingDate) : undefined
   const previous =

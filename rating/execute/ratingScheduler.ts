@@ -40,7 +40,15 @@ export function startRatingScheduler(deps: RatingSchedulerDeps, opts: { cron: st
     // croner only decides WHEN to run; what is due is decided by deps.clock (TALLY_CLOCK).
     const s = await runRating(deps, { asOf: deps.clock.now(), graceHours: opts.graceHours, signal: abort.signal })
     deps.logger.info(
-      { asOf: s.asOf, contracts: s.contracts, invoices: s.invoices, totals: s.totals, skipped: s.skipped.length, adjustments: s.adjustments.length, interrupted: s.interrupted === true },
+      {
+        asOf: s.asOf,
+        contracts: s.contracts,
+        invoices: s.invoices,
+        totals: s.totals,
+        skipped: s.skipped.length,
+        adjustments: s.adjustments.length,
+        interrupted: s.interrupted === true,
+      },
       'rating run finished',
     )
     deps.onRun?.(s)

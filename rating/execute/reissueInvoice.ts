@@ -40,7 +40,13 @@ export async function reissueInvoice(deps: ReissueDeps, orgId: string, invoiceId
   if (voided.replacedByInvoiceId) return { invoice: await ledger.invoices.get(orgId, voided.replacedByInvoiceId), created: false }
 
   const contract = await ledger.contracts.get(orgId, voided.contractId)
-  const schedule = { startDate: contract.startDate, endDate: contract.endDate, cadence: contract.cadence, anchorDay: contract.anchorDay, renewal: contract.renewal }
+  const schedule = {
+    startDate: contract.startDate,
+    endDate: contract.endDate,
+    cadence: contract.cadence,
+    anchorDay: contract.anchorDay,
+    renewal: contract.renewal,
+  }
   const scheduled = scheduledInvoice(schedule, voided.periodIndex)
   if (scheduled?.billingDate !== voided.billingDate) {
     throw new ConflictError('invoice_not_reissuable', `contract ${contract.id} no longer bills period ${voided.periodIndex} on ${voided.billingDate}`, {
@@ -63,15 +69,35 @@ export async function reissueInvoice(deps: ReissueDeps, orgId: string, invoiceId
     if (replacement) return { invoice: replacement, created: false }
     const live = liveInvoice(known, voided.billingDate)
     if (live) {
-      throw new TallyError('conflict', 'invoice_not_reissuable', `billing date ${voided.billingDate} of contract ${contract.id} is billed by invoice ${live.number ?? live.id} (${live.status})`, [{ field: 'billing_date', code: 'period_billed', message: `invoice ${live.id} bills it` }], {
-        hint: `Correct invoice ${live.id} instead (void and reissue it, or a credit note).`,
-      })
+      throw new TallyError(
+        'conflict',
+        'invoice_not_reissuable',
+        `billing date ${voided.billingDate} of contract ${contract.id} is billed by invoice ${live.number ?? live.id} (${live.status})`,
+        [{ field: 'billing_date', code: 'period_billed', message: `invoice ${live.id} bills it` }],
+        {
+          hint: `Correct invoice ${live.id} instead (void and reissue it, or a credit note).`,
+        },
+      )
     }
-    const rated = await rateScheduledInvoice({ session, contract, work, known, usageFor: (metric) => fetched.usageFor(contract, metric), graceHours: deps.graceHours, now: deps.clock.now(), replaces: voided, currencies })
+    const rated = await rateScheduledInvoice({
+      session,
+      contract,
+      work,
+      known,
+      usageFor: (metric) => fetched.usageFor(contract, metric),
+      graceHours: deps.graceHours,
+      now: deps.clock.now(),
+      replaces: voided,
+      currencies,
+    })
     if (rated.kind === 'nothing') {
-      throw new ConflictError('nothing_to_bill', `billing date ${voided.billingDate} of contract ${contract.id} has nothing to bill now; no invoice was written`, {
-        hint: 'Nothing is owed for the period with the current prices and usage; the void invoice stays as it is.',
-      })
+      throw new ConflictError(
+        'nothing_to_bill',
+        `billing date ${voided.billingDate} of contract ${contract.id} has nothing to bill now; no invoice was written`,
+        {
+          hint: 'Nothing is owed for the period with the current prices and usage; the void invoice stays as it is.',
+        },
+      )
     }
     // 'final' and 'voided' cannot happen: no live invoice, and this draft names what it replaces.
     if (rated.kind !== 'written') throw new Error(`reissue of ${invoiceId}: unexpected ${rated.kind}`)

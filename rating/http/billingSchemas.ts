@@ -14,7 +14,10 @@ export const createProductRequest = z.strictObject({
   name: z.string().min(1).max(100),
   description: z.string().max(2000).nullish(),
   kind: z.enum(['metered', 'non_metered']),
-  metric: z.strictObject({ name: z.string().min(1), version: z.number().int().min(1) }).optional().describe('Metered: the billable metric version the quantity comes from'),
+  metric: z
+    .strictObject({ name: z.string().min(1), version: z.number().int().min(1) })
+    .optional()
+    .describe('Metered: the billable metric version the quantity comes from'),
   default_quantity: nonNegativeDecimal.optional().describe('Non-metered: units billed unless the contract says otherwise'),
 })
 
@@ -45,11 +48,20 @@ export const createContractRequest = z.strictObject({
   time_zone: z.string().optional(),
   cadence: z.enum(['monthly', 'quarterly', 'annual']),
   // Ranges are business rules checked by the ledger (422 `invalid_anchor_day`, `invalid_net_terms_days`).
-  anchor_day: z.number().int().optional().describe('Day of month periods start on, 1 to 31 (short months use their last day); default the start date\'s day'),
+  anchor_day: z.number().int().optional().describe("Day of month periods start on, 1 to 31 (short months use their last day); default the start date's day"),
   renewal: z.enum(['auto_renew', 'end']).optional(),
   net_terms_days: z.number().int().optional().describe('Days from the billing date to the due date, 0 to 365; default 30'),
   phases: z.array(phaseSchema).min(1).optional(),
-  overrides: z.array(z.strictObject({ product_id: z.uuid(), price: priceDefinitionSchema.optional(), billing: z.enum(['in_advance', 'in_arrears']).optional(), quantity: nonNegativeDecimal.optional() })).optional(),
+  overrides: z
+    .array(
+      z.strictObject({
+        product_id: z.uuid(),
+        price: priceDefinitionSchema.optional(),
+        billing: z.enum(['in_advance', 'in_arrears']).optional(),
+        quantity: nonNegativeDecimal.optional(),
+      }),
+    )
+    .optional(),
   terms: contractTermsSchema.optional(),
 })
 
@@ -60,7 +72,11 @@ export const listContractsQuery = z.object({
 })
 
 export const ratingRunRequest = z.strictObject({
-  period: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'YYYY-MM').optional().describe('Only invoices whose billed period ends in this month'),
+  period: z
+    .string()
+    .regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'YYYY-MM')
+    .optional()
+    .describe('Only invoices whose billed period ends in this month'),
   contract_id: z.string().optional(),
   as_of: z.iso.datetime({ offset: true }).or(date).optional().describe('Rate as of this instant (default: now, by the server clock)'),
 })
@@ -119,7 +135,9 @@ export const contractJson = z.object({
     credits: z.array(z.record(z.string(), z.unknown())).optional(),
     rounding_mode: z.enum(['half_up', 'half_even']).optional(),
   }),
-  overrides: z.array(z.object({ product_id: z.string(), field: z.enum(['price', 'billing', 'quantity']), plan_value: z.unknown(), contract_value: z.unknown() })).describe('What the contract changed relative to its plan'),
+  overrides: z
+    .array(z.object({ product_id: z.string(), field: z.enum(['price', 'billing', 'quantity']), plan_value: z.unknown(), contract_value: z.unknown() }))
+    .describe('What the contract changed relative to its plan'),
   created_at: z.string(),
 })
 export const contractListJson = z.object({ data: z.array(contractJson) })
@@ -156,10 +174,18 @@ export const ratingSummaryJson = z.object({
   asOf: z.string(),
   contracts: z.number().int(),
   contractsRated: z.number().int(),
-  invoices: z.object({ created: z.number().int(), updated: z.number().int(), unchanged: z.number().int(), finalized: z.number().int(), alreadyFinal: z.number().int() }),
+  invoices: z.object({
+    created: z.number().int(),
+    updated: z.number().int(),
+    unchanged: z.number().int(),
+    finalized: z.number().int(),
+    alreadyFinal: z.number().int(),
+  }),
   totals: z.record(z.string(), z.string()).describe('Sum of the totals of the invoices this run created, updated or finalized, by currency'),
   metricRuns: z.number().int(),
-  adjustments: z.array(z.object({ contractId: z.string(), invoiceId: z.string(), ofInvoice: z.string(), product: z.string(), delta: z.string(), currency: z.string() })),
+  adjustments: z.array(
+    z.object({ contractId: z.string(), invoiceId: z.string(), ofInvoice: z.string(), product: z.string(), delta: z.string(), currency: z.string() }),
+  ),
   skipped: z.array(z.object({ contractId: z.string(), billingDate: z.string().optional(), reason: z.string() })),
   interrupted: z.literal(true).optional(),
 })

@@ -8,7 +8,16 @@
 // reads fine but its content is impossible; 404 what the request is about does not exist.
 // Details name the request's field.
 import type { OpenAPIHono } from '@hono/zod-openapi'
-import { applyOverrides, notFoundAt, type CatalogStore, type Contract, type ContractItem, type ItemOverride, type Plan, type Product } from '../../ledger/ratingStore.ts'
+import {
+  applyOverrides,
+  notFoundAt,
+  type CatalogStore,
+  type Contract,
+  type ContractItem,
+  type ItemOverride,
+  type Plan,
+  type Product,
+} from '../../ledger/ratingStore.ts'
 import { TallyError, UnprocessableError } from '../../platform/errors.ts'
 import { apiApp } from '../../platform/http/apiApp.ts'
 import { apiRoute, jsonAnswer, jsonContent } from '../../platform/http/apiRoute.ts'
@@ -32,11 +41,25 @@ import {
 
 const CATALOGUE_TAG = 'Catalogue'
 const CONTRACTS_TAG = 'Contracts'
-const bad = { description: 'The body cannot be read as this request (`invalid_json`; `invalid_request`: a wrong JSON type, a missing or unknown field, a value outside an enum, a date that is not a calendar date; details name each field). Shape problems are reported before content problems.' }
-const rule = { description: 'Well-formed but impossible content, each with its code and field: terms (`end_date_not_after_start`, `invalid_anchor_day`, `invalid_net_terms_days`, `invalid_currency`, `invalid_time_zone`), phases (`phases_required`, `phase_before_start`, `phase_start_mismatch`, `phases_out_of_order`, `phase_after_end`, `phase_in_billed_period`), items (`product_not_found`, `duplicate_product`, `quantity_not_allowed`, `metered_in_advance`, `currency_mismatch`, `override_needs_price`, `overrides_need_plan`), or a price definition the pricing engine refuses (`invalid_price_definition`, as POST /v1/pricing/preview; details name each field, e.g. `phases[0].items[1].price.tiers[2].up_to`, with codes such as `tier_overlap`)' }
+const bad = {
+  description:
+    'The body cannot be read as this request (`invalid_json`; `invalid_request`: a wrong JSON type, a missing or unknown field, a value outside an enum, a date that is not a calendar date; details name each field). Shape problems are reported before content problems.',
+}
+const rule = {
+  description:
+    'Well-formed but impossible content, each with its code and field: terms (`end_date_not_after_start`, `invalid_anchor_day`, `invalid_net_terms_days`, `invalid_currency`, `invalid_time_zone`), phases (`phases_required`, `phase_before_start`, `phase_start_mismatch`, `phases_out_of_order`, `phase_after_end`, `phase_in_billed_period`), items (`product_not_found`, `duplicate_product`, `quantity_not_allowed`, `metered_in_advance`, `currency_mismatch`, `override_needs_price`, `overrides_need_plan`), or a price definition the pricing engine refuses (`invalid_price_definition`, as POST /v1/pricing/preview; details name each field, e.g. `phases[0].items[1].price.tiers[2].up_to`, with codes such as `tier_overlap`)',
+}
 
 export function productToJson(p: Product) {
-  return { id: p.id, name: p.name, description: p.description, kind: p.kind, metric: p.metricName !== null && p.metricVersion !== null ? { name: p.metricName, version: p.metricVersion } : null, default_quantity: p.defaultQuantity, created_at: p.createdAt }
+  return {
+    id: p.id,
+    name: p.name,
+    description: p.description,
+    kind: p.kind,
+    metric: p.metricName !== null && p.metricVersion !== null ? { name: p.metricName, version: p.metricVersion } : null,
+    default_quantity: p.defaultQuantity,
+    created_at: p.createdAt,
+  }
 }
 
 export function planToJson(p: Plan) {
@@ -45,9 +68,22 @@ export function planToJson(p: Plan) {
 
 export function contractToJson(c: Contract) {
   return {
-    id: c.id, customer: c.customerExternalId, plan_id: c.planId, name: c.name, currency: c.currency, start_date: c.startDate, end_date: c.endDate,
-    time_zone: c.timeZone, cadence: c.cadence, anchor_day: c.anchorDay, renewal: c.renewal, net_terms_days: c.netTermsDays,
-    phases: c.phases, terms: c.terms, overrides: c.overrides, created_at: c.createdAt,
+    id: c.id,
+    customer: c.customerExternalId,
+    plan_id: c.planId,
+    name: c.name,
+    currency: c.currency,
+    start_date: c.startDate,
+    end_date: c.endDate,
+    time_zone: c.timeZone,
+    cadence: c.cadence,
+    anchor_day: c.anchorDay,
+    renewal: c.renewal,
+    net_terms_days: c.netTermsDays,
+    phases: c.phases,
+    terms: c.terms,
+    overrides: c.overrides,
+    created_at: c.createdAt,
   }
 }
 
@@ -55,16 +91,31 @@ export function contractToJson(c: Contract) {
 type PathOf = (i: number, sub: string) => string
 
 /** Item i of a list at `field`: `items[2].price.currency`. */
-const listPath = (field: string): PathOf => (i, sub) => `${field}[${i}].${sub}`
+const listPath =
+  (field: string): PathOf =>
+  (i, sub) =>
+    `${field}[${i}].${sub}`
 
 /** Prices in the contract's currency; metered products only in arrears (usage is known afterwards). */
-async function checkPricing(ledger: Pick<CatalogStore, 'products'>, orgId: string, currency: string, items: readonly ContractItem[], pathOf: PathOf, currencyHint = ''): Promise<void> {
-  const products = await ledger.products.getMany(orgId, items.map((i) => i.product_id))
+async function checkPricing(
+  ledger: Pick<CatalogStore, 'products'>,
+  orgId: string,
+  currency: string,
+  items: readonly ContractItem[],
+  pathOf: PathOf,
+  currencyHint = '',
+): Promise<void> {
+  const products = await ledger.products.getMany(
+    orgId,
+    items.map((i) => i.product_id),
+  )
   items.forEach((item, i) => {
     const code = typeof item.price.currency === 'string' ? item.price.currency : (item.price.currency as { code: string }).code
     const fail = (path: string, code2: string, message: string) => new UnprocessableError(code2, message, [{ field: path, code: code2, message }])
-    if (code !== currency) throw fail(pathOf(i, 'price.currency'), 'currency_mismatch', `prices are in the contract currency ${currency}, this one is in ${code}${currencyHint}`)
-    if (products.get(item.product_id)?.kind === 'metered' && item.billing === 'in_advance') throw fail(pathOf(i, 'billing'), 'metered_in_advance', 'metered usage is billed in arrears: its quantity is known only after the period')
+    if (code !== currency)
+      throw fail(pathOf(i, 'price.currency'), 'currency_mismatch', `prices are in the contract currency ${currency}, this one is in ${code}${currencyHint}`)
+    if (products.get(item.product_id)?.kind === 'metered' && item.billing === 'in_advance')
+      throw fail(pathOf(i, 'billing'), 'metered_in_advance', 'metered usage is billed in arrears: its quantity is known only after the period')
   })
 }
 
@@ -101,7 +152,9 @@ export function catalogRoutes(ledger: CatalogStore): OpenAPIHono<AppEnv> {
         201: jsonAnswer('Created', productJson),
         400: bad,
         409: { description: '`product_exists`' },
-        422: { description: 'The metric does not exist (`billable_metric_not_found`, `billable_metric_version_not_found`, field `metric.name` / `metric.version`)' },
+        422: {
+          description: 'The metric does not exist (`billable_metric_not_found`, `billable_metric_version_not_found`, field `metric.name` / `metric.version`)',
+        },
       },
     }),
     async (c) => {
@@ -112,16 +165,32 @@ export function catalogRoutes(ledger: CatalogStore): OpenAPIHono<AppEnv> {
         await ledger.billableMetrics.get(orgId, b.metric.name, b.metric.version).catch((err: unknown) => {
           if (!(err instanceof TallyError) || err.category !== 'not_found') throw err
           const field = err.code === 'billable_metric_not_found' ? 'metric.name' : 'metric.version'
-          throw new UnprocessableError(err.code, `${err.message}; create it (POST /v1/billable-metrics) before the product that bills from it`, [{ field, code: err.code, message: err.message }])
+          throw new UnprocessableError(err.code, `${err.message}; create it (POST /v1/billable-metrics) before the product that bills from it`, [
+            { field, code: err.code, message: err.message },
+          ])
         })
       }
-      const product = await ledger.products.create({ orgId, name: b.name, description: b.description, kind: b.kind, metricName: b.metric?.name, metricVersion: b.metric?.version, defaultQuantity: b.default_quantity })
+      const product = await ledger.products.create({
+        orgId,
+        name: b.name,
+        description: b.description,
+        kind: b.kind,
+        metricName: b.metric?.name,
+        metricVersion: b.metric?.version,
+        defaultQuantity: b.default_quantity,
+      })
       return c.json(productToJson(product), 201)
     },
   )
 
   app.openapi(
-    apiRoute({ method: 'get', path: '/v1/products', tags: [CATALOGUE_TAG], summary: 'List products.', responses: { 200: jsonAnswer('Products', productListJson) } }),
+    apiRoute({
+      method: 'get',
+      path: '/v1/products',
+      tags: [CATALOGUE_TAG],
+      summary: 'List products.',
+      responses: { 200: jsonAnswer('Products', productListJson) },
+    }),
     async (c) => c.json({ data: (await ledger.products.list(requestOrg(c))).map(productToJson) }, 200),
   )
 
@@ -208,13 +277,26 @@ export function catalogRoutes(ledger: CatalogStore): OpenAPIHono<AppEnv> {
       } else if (plan) {
         const overrides = (b.overrides ?? []) as ItemOverride[]
         const { items } = applyOverrides(plan.items, overrides)
-        const hint = currency === plan.currency ? '' : `; plan ${plan.name} prices in ${plan.currency}: leave currency out, or override every price in ${currency}`
+        const hint =
+          currency === plan.currency ? '' : `; plan ${plan.name} prices in ${plan.currency}: leave currency out, or override every price in ${currency}`
         await checkPricing(ledger, orgId, currency, items, overridePaths(items, overrides), hint)
       }
       const contract = await ledger.contracts.create({
-        orgId, customer: b.customer, plan: b.plan, name: b.name, currency, startDate: b.start_date, endDate: b.end_date, timeZone: b.time_zone,
-        cadence: b.cadence, anchorDay: b.anchor_day, renewal: b.renewal, netTermsDays: b.net_terms_days,
-        phases: b.phases as Contract['phases'] | undefined, overrides: b.overrides as ItemOverride[] | undefined, terms: (b.terms ?? {}) as Contract['terms'],
+        orgId,
+        customer: b.customer,
+        plan: b.plan,
+        name: b.name,
+        currency,
+        startDate: b.start_date,
+        endDate: b.end_date,
+        timeZone: b.time_zone,
+        cadence: b.cadence,
+        anchorDay: b.anchor_day,
+        renewal: b.renewal,
+        netTermsDays: b.net_terms_days,
+        phases: b.phases as Contract['phases'] | undefined,
+        overrides: b.overrides as ItemOverride[] | undefined,
+        terms: (b.terms ?? {}) as Contract['terms'],
       })
       return c.json(contractToJson(contract), 201)
     },
@@ -228,7 +310,10 @@ export function catalogRoutes(ledger: CatalogStore): OpenAPIHono<AppEnv> {
       tags: [CONTRACTS_TAG],
       summary: 'List contracts (optionally of one customer: `?customer=`), paged by `after` (a contract id) and `limit`.',
       request: { query: listContractsQuery },
-      responses: { 200: jsonAnswer('Contracts', contractListJson), 400: { description: '`invalid_request`: `after` is not a contract id, or `limit` is not 1–1000' } },
+      responses: {
+        200: jsonAnswer('Contracts', contractListJson),
+        400: { description: '`invalid_request`: `after` is not a contract id, or `limit` is not 1–1000' },
+      },
     }),
     async (c) => {
       const q = c.req.valid('query')

@@ -27,23 +27,46 @@ const post = (body: string) => app().request('/v1/pricing/preview', { method: 'P
 
 describe('POST /v1/pricing/preview', () => {
   it('returns the rated breakdown with every decimal as a string', async () => {
-    const res = await post(JSON.stringify({
-      price: { model: 'tiered', currency: 'USD', tiers: [{ up_to: '500', unit_price: '2.00' }, { up_to: '2000', unit_price: '1.50' }, { up_to: null, unit_price: '1.00' }] },
-      quantity: '1500',
-    }))
+    const res = await post(
+      JSON.stringify({
+        price: {
+          model: 'tiered',
+          currency: 'USD',
+          tiers: [
+            { up_to: '500', unit_price: '2.00' },
+            { up_to: '2000', unit_price: '1.50' },
+            { up_to: null, unit_price: '1.00' },
+          ],
+        },
+        quantity: '1500',
+      }),
+    )
     expect(res.status).toBe(200)
-    const body = await res.json() as { amount: string; lines: { amount: string; tier: number }[] }
+    const body = (await res.json()) as { amount: string; lines: { amount: string; tier: number }[] }
     expect(body.amount).toBe('2500.00')
-    expect(body.lines.map((l) => [l.tier, l.amount])).toEqual([[1, '1000.00'], [2, '1500.00']])
+    expect(body.lines.map((l) => [l.tier, l.amount])).toEqual([
+      [1, '1000.00'],
+      [2, '1500.00'],
+    ])
   })
 
   it('answers 422 with the field path of a bad tier bound', async () => {
-    const res = await post(JSON.stringify({
-      price: { model: 'volume', currency: 'USD', tiers: [{ up_to: '10', unit_price: '1' }, { up_to: '5', unit_price: '1' }, { up_to: '20', unit_price: '1' }] },
-      quantity: '3',
-    }))
+    const res = await post(
+      JSON.stringify({
+        price: {
+          model: 'volume',
+          currency: 'USD',
+          tiers: [
+            { up_to: '10', unit_price: '1' },
+            { up_to: '5', unit_price: '1' },
+            { up_to: '20', unit_price: '1' },
+          ],
+        },
+        quantity: '3',
+      }),
+    )
     expect(res.status).toBe(422)
-    const body = await res.json() as { error: { code: string; details: { field: string; code: string }[] } }
+    const body = (await res.json()) as { error: { code: string; details: { field: string; code: string }[] } }
     expect(body.error.code).toBe('invalid_price_definition')
     expect(body.error.details).toEqual([
       expect.objectContaining({ field: 'price.tiers[1].up_to', code: 'tier_overlap' }),
@@ -52,10 +75,12 @@ describe('POST /v1/pricing/preview', () => {
   })
 
   it('answers 422 for an unpriced matrix combination', async () => {
-    const res = await post(JSON.stringify({
-      price: { model: 'matrix', currency: 'USD', dimensions: ['region'], cells: [{ when: { region: 'us' }, unit_price: '1' }] },
-      quantities: [{ dimensions: { region: 'eu' }, quantity: '2' }],
-    }))
+    const res = await post(
+      JSON.stringify({
+        price: { model: 'matrix', currency: 'USD', dimensions: ['region'], cells: [{ when: { region: 'us' }, unit_price: '1' }] },
+        quantities: [{ dimensions: { region: 'eu' }, quantity: '2' }],
+      }),
+    )
     expect(res.status).toBe(422)
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('unpriced_combination')
   })
@@ -63,7 +88,7 @@ describe('POST /v1/pricing/preview', () => {
   it('answers 422 (not the 400 of other refused bodies) for JSON that is not a pricing request', async () => {
     const res = await post(JSON.stringify({ price: { model: 'per_unit', currency: 'USD', unit_price: '1' }, quantity: 5 }))
     expect(res.status).toBe(422)
-    const body = await res.json() as { error: { code: string; details: { field: string }[] } }
+    const body = (await res.json()) as { error: { code: string; details: { field: string }[] } }
     expect(body.error.code).toBe('invalid_pricing_input')
     expect(body.error.details).toEqual([expect.objectContaining({ field: 'quantity' })])
   })
@@ -78,7 +103,7 @@ describe('POST /v1/pricing/preview', () => {
 // Issue 13 §2: given the ledger's currency tables, the preview resolves the request
 // organisation's declared currencies (here on PGlite, a real Postgres engine).
 describe('POST /v1/pricing/preview with the ledger', () => {
-  it("rates a declared CREDITS price at 4 decimals for its organisation only; without the ledger it is ISO and inline units only", async () => {
+  it('rates a declared CREDITS price at 4 decimals for its organisation only; without the ledger it is ISO and inline units only', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'tally-preview-'))
     const handle = await openDatabase({ dataDir })
     try {
@@ -108,7 +133,9 @@ describe('POST /v1/pricing/preview with the ledger', () => {
       expect(await mine.json()).toMatchObject({ amount: '1.5425', currency: 'CREDITS' })
       for (const refused of [await preview(as(other.id)), await post(body)]) {
         expect(refused.status).toBe(422)
-        expect(await refused.json()).toMatchObject({ error: { code: 'invalid_price_definition', details: [{ field: 'price.currency', code: 'invalid_currency' }] } })
+        expect(await refused.json()).toMatchObject({
+          error: { code: 'invalid_price_definition', details: [{ field: 'price.currency', code: 'invalid_currency' }] },
+        })
       }
     } finally {
       await handle.close()

@@ -25,7 +25,7 @@ const lineSchema = z.object({
 })
 
 export const priceResultSchema = z.object({
-  amount: z.string().describe('Exact sum of the line amounts, in the currency\'s minor unit'),
+  amount: z.string().describe("Exact sum of the line amounts, in the currency's minor unit"),
   currency: z.string(),
   lines: z.array(lineSchema),
   applied: z.object({ free_units: z.string(), credits: z.string(), discounts: z.string(), minimum: z.string() }),
@@ -35,7 +35,11 @@ const example = {
   price: {
     model: 'tiered',
     currency: 'USD',
-    tiers: [{ up_to: '500', unit_price: '2.00' }, { up_to: '2000', unit_price: '1.50' }, { up_to: null, unit_price: '1.00' }],
+    tiers: [
+      { up_to: '500', unit_price: '2.00' },
+      { up_to: '2000', unit_price: '1.50' },
+      { up_to: null, unit_price: '1.00' },
+    ],
   },
   quantity: '1500',
 }
@@ -57,7 +61,10 @@ export function pricingRoutes(store?: Pick<CatalogStore, 'currencies'>): OpenAPI
       responses: {
         200: jsonAnswer('The rated result', priceResultSchema),
         400: { description: 'Body is not JSON (`invalid_json`)' },
-        422: { description: 'Invalid price definition or usage (`invalid_price_definition`, `invalid_pricing_input`, `quantity_required`, `unpriced_combination`…); details name each field, e.g. `price.tiers[2].up_to`' },
+        422: {
+          description:
+            'Invalid price definition or usage (`invalid_price_definition`, `invalid_pricing_input`, `quantity_required`, `unpriced_combination`…); details name each field, e.g. `price.tiers[2].up_to`',
+        },
       },
     }),
     async (c) => {

@@ -23,7 +23,7 @@ export interface RatingRouteDeps {
   rating?: { quantities: QuantitySource; graceHours: number }
 }
 
-const invoiceMissing = { description: '`invoice_not_found` (also for another organisation\'s invoice)' }
+const invoiceMissing = { description: "`invoice_not_found` (also for another organisation's invoice)" }
 
 export function ratingRoutes(deps: RatingRouteDeps): OpenAPIHono<AppEnv> {
   const { ledger, clock } = deps
@@ -56,14 +56,20 @@ export function ratingRoutes(deps: RatingRouteDeps): OpenAPIHono<AppEnv> {
         request: { body: jsonContent(ratingRunRequest, { period: '2026-10' }) },
         responses: {
           200: jsonAnswer('Contracts rated, invoices drafted and finalized, totals by currency, skipped with reasons', ratingSummaryJson),
-          400: { description: 'Invalid body (`invalid_json`; `invalid_request`: `period` is not YYYY-MM, `as_of` not an instant or date, an unknown field; details name each field)' },
+          400: {
+            description:
+              'Invalid body (`invalid_json`; `invalid_request`: `period` is not YYYY-MM, `as_of` not an instant or date, an unknown field; details name each field)',
+          },
         },
       }),
       async (c) => {
         const orgId = requestOrg(c)
         const b = c.req.valid('json')
         const asOf = b.as_of === undefined ? clock.now() : new Date(b.as_of.length === 10 ? `${b.as_of}T00:00:00Z` : b.as_of)
-        const summary = await runRating({ ledger, quantities: rating.quantities, clock }, { orgId, contractId: b.contract_id, period: b.period, asOf, graceHours: rating.graceHours })
+        const summary = await runRating(
+          { ledger, quantities: rating.quantities, clock },
+          { orgId, contractId: b.contract_id, period: b.period, asOf, graceHours: rating.graceHours },
+        )
         return c.json(summary, 200)
       },
     )
@@ -89,7 +95,11 @@ export function ratingRoutes(deps: RatingRouteDeps): OpenAPIHono<AppEnv> {
         },
       }),
       async (c) => {
-        const { invoice, created } = await reissueInvoice({ ledger, quantities: rating.quantities, graceHours: rating.graceHours, clock }, requestOrg(c), c.req.valid('param').id)
+        const { invoice, created } = await reissueInvoice(
+          { ledger, quantities: rating.quantities, graceHours: rating.graceHours, clock },
+          requestOrg(c),
+          c.req.valid('param').id,
+        )
         return c.json(invoiceToJson(invoice), created ? 201 : 200)
       },
     )

@@ -41,7 +41,11 @@ export function metricLifecycleRoutes(store: MetricStore): OpenAPIHono<AppEnv> {
       tags,
       summary: 'Delete a metric and all its versions, only while no product is bound to it; otherwise archive it.',
       request: { params: metricNameParams },
-      responses: { 204: { description: 'Deleted' }, 404: { description: '`billable_metric_not_found`' }, 409: { description: '`billable_metric_in_use` (`products` names them)' } },
+      responses: {
+        204: { description: 'Deleted' },
+        404: { description: '`billable_metric_not_found`' },
+        409: { description: '`billable_metric_in_use` (`products` names them)' },
+      },
     }),
     async (c) => {
       await store.delete(requestOrg(c), c.req.valid('param').name)

@@ -61,7 +61,13 @@ afterAll(async () => {
 
 describe('billable metric endpoints', () => {
   it('creates an SQL metric, then edits it into a new version; both stay readable and diffable', async () => {
-    const created = await call('POST', '/v1/billable-metrics', { name: 'api_calls', unit: 'API call', mode: 'sql', raw_metrics: ['api_calls'], customer_query: COUNT_SQL })
+    const created = await call('POST', '/v1/billable-metrics', {
+      name: 'api_calls',
+      unit: 'API call',
+      mode: 'sql',
+      raw_metrics: ['api_calls'],
+      customer_query: COUNT_SQL,
+    })
     expect(created.status).toBe(201)
     expect(created.json).toMatchObject({ name: 'api_calls', version: 1, mode: 'sql', customer_query: COUNT_SQL, dimensions: [], parameters: [] })
 
@@ -100,7 +106,12 @@ describe('billable metric endpoints', () => {
   })
 
   it('previews a stored version for one customer and for all customers, with stats', async () => {
-    const one = await call('POST', '/v1/billable-metrics/api_calls/preview', { version: 1, customer_id: 'acme', period_start: '2024-03-01', period_end: '2024-04-01' })
+    const one = await call('POST', '/v1/billable-metrics/api_calls/preview', {
+      version: 1,
+      customer_id: 'acme',
+      period_start: '2024-03-01',
+      period_end: '2024-04-01',
+    })
     expect(one.status).toBe(200)
     // a4 is at 2024-04-01 00:00, outside the half-open period.
     expect(one.json).toMatchObject({ version: 1, customers: [{ customer_id: 'acme', quantity: '2', rows: [{ quantity: '2' }] }], truncated: false })
@@ -108,7 +119,11 @@ describe('billable metric endpoints', () => {
     expect(stats.queries).toBe(1)
     expect(stats.rows_read).toBeGreaterThan(0)
 
-    const all = await call('POST', '/v1/billable-metrics/api_calls/preview', { period_start: '2024-03-01', period_end: '2024-04-01', parameters: { region: 'eu' } })
+    const all = await call('POST', '/v1/billable-metrics/api_calls/preview', {
+      period_start: '2024-03-01',
+      period_end: '2024-04-01',
+      parameters: { region: 'eu' },
+    })
     expect((all.json.customers as unknown[]).length).toBe(2)
     expect(all.json.customers).toEqual([
       { customer_id: 'acme', quantity: '1', rows: [{ quantity: '1' }] },
@@ -117,7 +132,12 @@ describe('billable metric endpoints', () => {
   })
 
   it('creates a builder metric whose generated SQL is returned, and previews a draft', async () => {
-    const created = await call('POST', '/v1/billable-metrics', { name: 'by_region', unit: 'call', mode: 'builder', builder: { raw_metric: 'api_calls', aggregation: 'COUNT', group_by: ['region'] } })
+    const created = await call('POST', '/v1/billable-metrics', {
+      name: 'by_region',
+      unit: 'call',
+      mode: 'builder',
+      builder: { raw_metric: 'api_calls', aggregation: 'COUNT', group_by: ['region'] },
+    })
     expect(created.status).toBe(201)
     expect(created.json).toMatchObject({ mode: 'builder', dimensions: ['region'], raw_metrics: ['api_calls'] })
     expect(created.json.customer_query).toContain('GROUP BY region')
@@ -127,16 +147,36 @@ describe('billable metric endpoints', () => {
       period_end: '2024-04-01T00:00:00Z',
       definition: { unit: 'call', mode: 'sql', raw_metrics: ['api_calls'], customer_query: created.json.customer_query, dimensions: ['region'] },
     })
-    expect(draft.json.customers).toEqual([{ customer_id: 'acme', quantity: '2', rows: [{ region: 'eu', quantity: '1' }, { region: 'us', quantity: '1' }] }])
+    expect(draft.json.customers).toEqual([
+      {
+        customer_id: 'acme',
+        quantity: '2',
+        rows: [
+          { region: 'eu', quantity: '1' },
+          { region: 'us', quantity: '1' },
+        ],
+      },
+    ])
   })
 
   it('refuses a hostile template with 422 and the line and column; validate explains without storing', async () => {
-    const bad = await call('POST', '/v1/billable-metrics', { name: 'evil', unit: 'x', mode: 'sql', raw_metrics: ['api_calls'], customer_query: 'SELECT 1 AS quantity\n;DROP TABLE events' })
+    const bad = await call('POST', '/v1/billable-metrics', {
+      name: 'evil',
+      unit: 'x',
+      mode: 'sql',
+      raw_metrics: ['api_calls'],
+      customer_query: 'SELECT 1 AS quantity\n;DROP TABLE events',
+    })
     expect(bad.status).toBe(422)
     expect(bad.json.error).toMatchObject({ code: 'invalid_template', issues: [{ query: 'customer_query', code: 'multiple_statements', line: 2, column: 1 }] })
     expect((await call('GET', '/v1/billable-metrics/evil')).status).toBe(404)
 
-    const syntax = await call('POST', '/v1/billable-metrics/validate', { unit: 'x', mode: 'sql', raw_metrics: ['api_calls'], customer_query: 'SELECT count() AS quantity\nFROM raw.api_calls\nWHERE customer_id = = 1' })
+    const syntax = await call('POST', '/v1/billable-metrics/validate', {
+      unit: 'x',
+      mode: 'sql',
+      raw_metrics: ['api_calls'],
+      customer_query: 'SELECT count() AS quantity\nFROM raw.api_calls\nWHERE customer_id = = 1',
+    })
     expect(syntax.status).toBe(200)
     expect(syntax.json).toMatchObject({ valid: false, issues: [{ query: 'customer_query', code: 'syntax_error', line: 3 }] })
     expect((syntax.json.issues as Array<{ column: number }>)[0]!.column).toBeGreaterThan(0)
@@ -144,12 +184,19 @@ describe('billable metric endpoints', () => {
     const good = await call('POST', '/v1/billable-metrics/validate', { unit: 'x', mode: 'builder', builder: { raw_metric: 'api_calls', aggregation: 'COUNT' } })
     expect(good.json).toMatchObject({ valid: true, issues: [], columns: [{ name: 'quantity', type: 'UInt64' }] })
 
-    const missing = await call('POST', '/v1/billable-metrics/validate', { unit: 'x', mode: 'sql', raw_metrics: ['nope'], customer_query: 'SELECT count() AS quantity FROM raw.nope' })
+    const missing = await call('POST', '/v1/billable-metrics/validate', {
+      unit: 'x',
+      mode: 'sql',
+      raw_metrics: ['nope'],
+      customer_query: 'SELECT count() AS quantity FROM raw.nope',
+    })
     expect(missing.json).toMatchObject({ valid: false, issues: [{ code: 'raw_metric_not_found' }] })
   })
 
   it('formats SQL keeping parameters whole', async () => {
-    const res = await call('POST', '/v1/billable-metrics/format', { sql: 'select count() as quantity from raw.api_calls where customer_id={customer_id:String}' })
+    const res = await call('POST', '/v1/billable-metrics/format', {
+      sql: 'select count() as quantity from raw.api_calls where customer_id={customer_id:String}',
+    })
     expect(res.json).toEqual({ sql: 'SELECT count() AS quantity\nFROM raw.api_calls\nWHERE customer_id = {customer_id:String}' })
   })
 
@@ -166,7 +213,10 @@ describe('billable metric endpoints', () => {
     expect((await call('GET', '/v1/billable-metrics?include_archived=yes')).status).toBe(400)
 
     await ledger.products.create({ orgId, name: 'Retired API', kind: 'metered', metricName: 'retired', metricVersion: 1 })
-    expect(await call('DELETE', '/v1/billable-metrics/retired')).toMatchObject({ status: 409, json: { error: { code: 'billable_metric_in_use', products: ['Retired API'] } } })
+    expect(await call('DELETE', '/v1/billable-metrics/retired')).toMatchObject({
+      status: 409,
+      json: { error: { code: 'billable_metric_in_use', products: ['Retired API'] } },
+    })
     const deleted = await app.request('/v1/billable-metrics/scratch', { method: 'DELETE' })
     expect(deleted.status).toBe(204)
     expect(await call('GET', '/v1/billable-metrics/scratch')).toMatchObject({ status: 404, json: { error: { code: 'billable_metric_not_found' } } })
@@ -174,13 +224,21 @@ describe('billable metric endpoints', () => {
   })
 
   it('answers 400, 404 and 409 with codes', async () => {
-    expect((await call('POST', '/v1/billable-metrics', { name: 'Bad Name', unit: 'x', mode: 'sql' })).json).toMatchObject({ error: { code: 'invalid_request' } })
-    expect((await call('POST', '/v1/billable-metrics', { name: 'api_calls', unit: 'x', mode: 'sql', raw_metrics: ['api_calls'], customer_query: COUNT_SQL })).status).toBe(409)
+    expect((await call('POST', '/v1/billable-metrics', { name: 'Bad Name', unit: 'x', mode: 'sql' })).json).toMatchObject({
+      error: { code: 'invalid_request' },
+    })
+    expect(
+      (await call('POST', '/v1/billable-metrics', { name: 'api_calls', unit: 'x', mode: 'sql', raw_metrics: ['api_calls'], customer_query: COUNT_SQL })).status,
+    ).toBe(409)
     expect((await call('GET', '/v1/billable-metrics/nope')).json).toMatchObject({ error: { code: 'billable_metric_not_found' } })
     expect((await call('GET', '/v1/billable-metrics/api_calls?version=9')).json).toMatchObject({ error: { code: 'billable_metric_version_not_found' } })
     const period = await call('POST', '/v1/billable-metrics/api_calls/preview', { period_start: '2024-04-01', period_end: '2024-03-01' })
     expect(period).toMatchObject({ status: 400, json: { error: { code: 'invalid_period' } } })
-    const param = await call('POST', '/v1/billable-metrics/api_calls/preview', { period_start: '2024-03-01', period_end: '2024-04-01', parameters: { nope: 'x' } })
+    const param = await call('POST', '/v1/billable-metrics/api_calls/preview', {
+      period_start: '2024-03-01',
+      period_end: '2024-04-01',
+      parameters: { nope: 'x' },
+    })
     expect(param).toMatchObject({ status: 400, json: { error: { code: 'unknown_parameter', details: [{ field: 'parameters.nope' }] } } })
   })
 })

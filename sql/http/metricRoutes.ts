@@ -121,7 +121,10 @@ export function metricRoutes(service: MetricService): OpenAPIHono<AppEnv> {
       responses: {
         200: jsonAnswer('Formatted SQL', formatResponse),
         400: invalidBody,
-        422: { description: '`format_failed` (ClickHouse cannot parse it: line, column), `format_would_drop_comments` (line, column of the first comment inside the query)' },
+        422: {
+          description:
+            '`format_failed` (ClickHouse cannot parse it: line, column), `format_would_drop_comments` (line, column of the first comment inside the query)',
+        },
       },
     }),
     async (c) => {
@@ -138,7 +141,11 @@ export function metricRoutes(service: MetricService): OpenAPIHono<AppEnv> {
       summary: 'Run a definition that is not stored for one customer or all customers with events in the period: rows, quantity, rows read, elapsed time.',
       maxBodyBytes: METRIC_BODY_BYTES,
       request: { body: jsonContent(previewDraftRequest) },
-      responses: { 200: jsonAnswer('Quantities', previewResponse), 400: { description: 'Invalid body or period' }, 422: { description: `${invalidTemplate.description}; ${runFailed.description}` } },
+      responses: {
+        200: jsonAnswer('Quantities', previewResponse),
+        400: { description: 'Invalid body or period' },
+        422: { description: `${invalidTemplate.description}; ${runFailed.description}` },
+      },
     }),
     async (c) => {
       const req = c.req.valid('json')
@@ -210,7 +217,10 @@ export function metricRoutes(service: MetricService): OpenAPIHono<AppEnv> {
       tags: [METRICS_TAG],
       summary: 'Get a version of a metric (the latest by default).',
       request: { params: metricNameParams, query: versionQuery },
-      responses: { 200: jsonAnswer('The version', metricVersionJson), 404: { description: '`billable_metric_not_found`, `billable_metric_version_not_found`' } },
+      responses: {
+        200: jsonAnswer('The version', metricVersionJson),
+        404: { description: '`billable_metric_not_found`, `billable_metric_version_not_found`' },
+      },
     }),
     async (c) => {
       const { version } = c.req.valid('query')
@@ -279,7 +289,10 @@ export function metricRoutes(service: MetricService): OpenAPIHono<AppEnv> {
       tags: [METRICS_TAG],
       summary: 'Run a stored version (the latest by default) for one customer or all customers with events in the period.',
       maxBodyBytes: METRIC_BODY_BYTES,
-      request: { params: metricNameParams, body: jsonContent(previewStoredRequest, { customer_id: 'acme', period_start: '2024-03-01', period_end: '2024-04-01' }) },
+      request: {
+        params: metricNameParams,
+        body: jsonContent(previewStoredRequest, { customer_id: 'acme', period_start: '2024-03-01', period_end: '2024-04-01' }),
+      },
       responses: { 200: jsonAnswer('Quantities', previewResponse), 404: { description: 'Unknown metric or version' }, 422: runFailed },
     }),
     async (c) => {

@@ -11,7 +11,10 @@ export const createMetricRequest = createMetricInputSchema
 export const metricVersionRequest = metricVersionInputSchema
 
 export const formatRequest = z.strictObject({
-  sql: z.string().min(1).max(64 * 1024),
+  sql: z
+    .string()
+    .min(1)
+    .max(64 * 1024),
   /** Comments inside the query are dropped instead of refusing (422 `format_would_drop_comments`). */
   drop_comments: z.boolean().default(false),
 })

@@ -58,20 +58,34 @@ describe('a custom currency declared with POST /v1/currencies', () => {
     const declared = await h.json('POST', '/v1/currencies', { body: { code: 'CREDITS', name: 'Credits', precision: 4 } })
     expect(declared).toMatchObject({ status: 201, body: { code: 'CREDITS', name: 'Credits', precision: 4 } })
     expect(await h.json('GET', '/v1/currencies')).toMatchObject({ status: 200, body: { data: [{ code: 'CREDITS', precision: 4 }] } })
-    expect(await h.json('POST', '/v1/currencies', { body: { code: 'CREDITS', name: 'Credits', precision: 2 } })).toMatchObject({ status: 409, body: { error: { code: 'currency_exists' } } })
+    expect(await h.json('POST', '/v1/currencies', { body: { code: 'CREDITS', name: 'Credits', precision: 2 } })).toMatchObject({
+      status: 409,
+      body: { error: { code: 'currency_exists' } },
+    })
     expect(await h.json('POST', '/v1/currencies', { body: { code: 'USD', name: 'Dollars', precision: 2 } })).toMatchObject({
       status: 422,
       body: { error: { code: 'currency_is_iso', details: [{ field: 'code', code: 'currency_is_iso' }] } },
     })
-    expect(await h.json('POST', '/v1/currencies', { body: { code: 'credits', name: 'Credits', precision: 4 } })).toMatchObject({ status: 400, body: { error: { code: 'invalid_request', details: [{ field: 'code' }] } } })
-    expect(await h.json('POST', '/v1/currencies', { body: { code: 'GEMS', name: 'Gems', precision: 13 } })).toMatchObject({ status: 400, body: { error: { code: 'invalid_request', details: [{ field: 'precision' }] } } })
+    expect(await h.json('POST', '/v1/currencies', { body: { code: 'credits', name: 'Credits', precision: 4 } })).toMatchObject({
+      status: 400,
+      body: { error: { code: 'invalid_request', details: [{ field: 'code' }] } },
+    })
+    expect(await h.json('POST', '/v1/currencies', { body: { code: 'GEMS', name: 'Gems', precision: 13 } })).toMatchObject({
+      status: 400,
+      body: { error: { code: 'invalid_request', details: [{ field: 'precision' }] } },
+    })
     expect((await h.json('GET', '/v1/currencies')).body.data).toHaveLength(1)
   })
 
   it('is accepted for a customer, a plan and a contract, and the invoice is rated at 4 decimals; 0.00001 CREDITS is too fine to pay', async () => {
-    expect(await h.json('POST', '/v1/customers', { body: { external_id: 'credit-co', name: 'Credit Co', currency: 'CREDITS' } })).toMatchObject({ status: 201, body: { currency: 'CREDITS' } })
+    expect(await h.json('POST', '/v1/customers', { body: { external_id: 'credit-co', name: 'Credit Co', currency: 'CREDITS' } })).toMatchObject({
+      status: 201,
+      body: { currency: 'CREDITS' },
+    })
     expect(await h.json('POST', '/v1/plans', { body: creditsPlan('Credits plan') })).toMatchObject({ status: 201, body: { currency: 'CREDITS' } })
-    const contract = await h.json('POST', '/v1/contracts', { body: { customer: 'credit-co', plan: 'Credits plan', start_date: '2026-10-01', cadence: 'monthly' } })
+    const contract = await h.json('POST', '/v1/contracts', {
+      body: { customer: 'credit-co', plan: 'Credits plan', start_date: '2026-10-01', cadence: 'monthly' },
+    })
     expect(contract).toMatchObject({ status: 201, body: { currency: 'CREDITS' } })
     contractId = contract.body.id
     const run = await h.json('POST', '/v1/rating/runs', { body: { as_of: '2026-10-01T06:00:00Z', contract_id: contractId } })
@@ -85,19 +99,25 @@ describe('a custom currency declared with POST /v1/currencies', () => {
       status: 422,
       body: { error: { code: 'invalid_amount', details: [{ field: 'amount' }] } },
     })
-    expect(await h.json('POST', `/v1/invoices/${invoice.id}/payments`, { body: { amount: '1.6667', currency: 'CREDITS', paid_on: '2026-10-05', method: 'other' } })).toMatchObject({ status: 201, body: { amount: '1.6667' } })
+    expect(
+      await h.json('POST', `/v1/invoices/${invoice.id}/payments`, { body: { amount: '1.6667', currency: 'CREDITS', paid_on: '2026-10-05', method: 'other' } }),
+    ).toMatchObject({ status: 201, body: { amount: '1.6667' } })
   })
 
   it('prices a preview in the declared code at its precision over the API (the route is given the ledger)', async () => {
     // 7 × 0.00125 CREDITS = 0.00875 CREDITS: kept at 4 decimals → 0.0088 (half-up); USD would say 0.01.
-    const preview = await h.json('POST', '/v1/pricing/preview', { body: { price: { model: 'per_unit', currency: 'CREDITS', unit_price: '0.00125' }, quantity: '7' } })
+    const preview = await h.json('POST', '/v1/pricing/preview', {
+      body: { price: { model: 'per_unit', currency: 'CREDITS', unit_price: '0.00125' }, quantity: '7' },
+    })
     expect(preview).toMatchObject({ status: 200, body: { amount: '0.0088', currency: 'CREDITS' } })
   })
 
   it('leaves XYZ undeclared: 422 invalid_currency for a customer, a plan and a contract alike, naming POST /v1/currencies', async () => {
     const customer = await h.json('POST', '/v1/customers', { body: { external_id: 'xyz-2', name: 'XYZ', currency: 'XYZ' } })
     const plan = await h.json('POST', '/v1/plans', { body: planBody('XYZ plan 2', 'XYZ', 'USD') })
-    const contract = await h.json('POST', '/v1/contracts', { body: { customer: 'credit-co', plan: 'Credits plan', currency: 'XYZ', start_date: '2026-10-01', cadence: 'monthly' } })
+    const contract = await h.json('POST', '/v1/contracts', {
+      body: { customer: 'credit-co', plan: 'Credits plan', currency: 'XYZ', start_date: '2026-10-01', cadence: 'monthly' },
+    })
     for (const answer of [customer, plan, contract]) {
       expect(answer).toMatchObject({ status: 422, body: refusal })
       expect(answer.body.error.message).toMatch(/POST \/v1\/currencies/)
@@ -110,12 +130,25 @@ describe('a custom currency declared with POST /v1/currencies', () => {
     const key = (await h.json('POST', `/v1/organisations/${org.body.id}/api-keys`, { headers: admin, body: { name: 'k' } })).body.secret
     const as = { authorization: `Bearer ${key}` }
     expect(await h.json('GET', '/v1/currencies', { headers: as })).toMatchObject({ status: 200, body: { data: [] } })
-    expect(await h.json('POST', '/v1/customers', { headers: as, body: { external_id: 'c', name: 'c', currency: 'CREDITS' } })).toMatchObject({ status: 422, body: refusal })
+    expect(await h.json('POST', '/v1/customers', { headers: as, body: { external_id: 'c', name: 'c', currency: 'CREDITS' } })).toMatchObject({
+      status: 422,
+      body: refusal,
+    })
     const theirSeats = (await h.json('POST', '/v1/products', { headers: as, body: { name: 'Seats', kind: 'non_metered', default_quantity: '1' } })).body.id
-    const plan = { name: 'Theirs', currency: 'CREDITS', items: [{ product_id: theirSeats, billing: 'in_advance', price: { model: 'flat_fee', currency: 'CREDITS', amount: '1' } }] }
+    const plan = {
+      name: 'Theirs',
+      currency: 'CREDITS',
+      items: [{ product_id: theirSeats, billing: 'in_advance', price: { model: 'flat_fee', currency: 'CREDITS', amount: '1' } }],
+    }
     expect(await h.json('POST', '/v1/plans', { headers: as, body: plan })).toMatchObject({ status: 422, body: refusal })
     expect((await h.json('POST', '/v1/customers', { headers: as, body: { external_id: 'c', name: 'c' } })).status).toBe(201)
-    const contract = { customer: 'c', currency: 'CREDITS', start_date: '2026-10-01', cadence: 'monthly', phases: [{ start_date: '2026-10-01', items: plan.items }] }
+    const contract = {
+      customer: 'c',
+      currency: 'CREDITS',
+      start_date: '2026-10-01',
+      cadence: 'monthly',
+      phases: [{ start_date: '2026-10-01', items: plan.items }],
+    }
     expect(await h.json('POST', '/v1/contracts', { headers: as, body: contract })).toMatchObject({ status: 422, body: refusal })
   })
 })

@@ -30,26 +30,24 @@ interface Case {
 }
 
 /** Path parameter values no route may choke on. */
-const HOSTILE_IDS = [
-  'does-not-exist',
-  "' OR '1'='1",
-  '../../etc/passwd',
-  '%00',
-  'x'.repeat(3000),
-  '%F0%9F%98%80',
-  '00000000-0000-4000-8000-000000000000',
-]
+const HOSTILE_IDS = ['does-not-exist', "' OR '1'='1", '../../etc/passwd', '%00', 'x'.repeat(3000), '%F0%9F%98%80', '00000000-0000-4000-8000-000000000000']
 
 /** A value of a JSON type other than the one a property declares. */
 function wrongType(type: string | string[] | undefined): unknown {
   switch (Array.isArray(type) ? type[0] : type) {
-    case 'string': return { $gt: '' }
+    case 'string':
+      return { $gt: '' }
     case 'number':
-    case 'integer': return 'NaN'
-    case 'boolean': return 'yes'
-    case 'array': return 'not-an-array'
-    case 'object': return 7
-    default: return [[[]]]
+    case 'integer':
+      return 'NaN'
+    case 'boolean':
+      return 'yes'
+    case 'array':
+      return 'not-an-array'
+    case 'object':
+      return 7
+    default:
+      return [[[]]]
   }
 }
 
@@ -74,10 +72,26 @@ describe('hostile input on every published operation', () => {
     for (const [path, byMethod] of Object.entries<Record<string, any>>(spec.paths)) {
       for (const [method, op] of Object.entries<any>(byMethod)) {
         const content = op.requestBody?.content ?? {}
-        ops.push({ method: method.toUpperCase(), path, bodyTypes: Object.keys(content), maxBodyBytes: op['x-max-body-bytes'], schema: content['application/json']?.schema })
+        ops.push({
+          method: method.toUpperCase(),
+          path,
+          bodyTypes: Object.keys(content),
+          maxBodyBytes: op['x-max-body-bytes'],
+          schema: content['application/json']?.schema,
+        })
       }
     }
-    const reads = ['/v1/customers', '/v1/raw-metrics', '/v1/billable-metrics', '/v1/products', '/v1/plans', '/v1/contracts', '/v1/invoices', '/v1/events?raw_metric=api_calls', '/v1/dead-letters']
+    const reads = [
+      '/v1/customers',
+      '/v1/raw-metrics',
+      '/v1/billable-metrics',
+      '/v1/products',
+      '/v1/plans',
+      '/v1/contracts',
+      '/v1/invoices',
+      '/v1/events?raw_metric=api_calls',
+      '/v1/dead-letters',
+    ]
     snapshot = async () => {
       const parts: unknown[] = []
       for (const url of reads) parts.push(url, await h.json('GET', url))
@@ -96,10 +110,19 @@ describe('hostile input on every published operation', () => {
       const res = await h.request(op.method, path, { body: c.body, headers: c.headers })
       const text = await res.text()
       let body: any
-      try { body = JSON.parse(text) } catch { body = undefined }
+      try {
+        body = JSON.parse(text)
+      } catch {
+        body = undefined
+      }
       const where = `${op.method} ${op.path} with ${c.name}`
       if (res.status < 400 || res.status >= 500) failures.push(`${where}: ${res.status} ${text.slice(0, 200)}`)
-      else if (typeof body?.error?.code !== 'string' || !/^[a-z][a-z0-9_]*$/.test(body.error.code) || typeof body.error.message !== 'string' || body.error.message === '') {
+      else if (
+        typeof body?.error?.code !== 'string' ||
+        !/^[a-z][a-z0-9_]*$/.test(body.error.code) ||
+        typeof body.error.message !== 'string' ||
+        body.error.message === ''
+      ) {
         failures.push(`${where}: ${res.status} without the stable error body: ${text.slice(0, 200)}`)
       }
     }
@@ -114,10 +137,12 @@ describe('hostile input on every published operation', () => {
   it('refuses every operation without credentials (401) or with a wrong key', async () => {
     const failures: string[] = []
     for (const op of ops) {
-      failures.push(...await sweep(op, [
-        { name: 'no authorization', headers: { authorization: '' } },
-        { name: 'an unknown key', headers: { authorization: 'Bearer tly_unknown_0000000000000000000000' } },
-      ]))
+      failures.push(
+        ...(await sweep(op, [
+          { name: 'no authorization', headers: { authorization: '' } },
+          { name: 'an unknown key', headers: { authorization: 'Bearer tly_unknown_0000000000000000000000' } },
+        ])),
+      )
       for (const authorization of ['', 'Bearer tly_unknown_0000000000000000000000']) {
         const res = await h.request(op.method, fillPath(op.path, 'does-not-exist'), { headers: { authorization } })
         if (res.status !== 401) failures.push(`${op.method} ${op.path} with authorization '${authorization}': ${res.status}, expected 401`)
@@ -126,12 +151,15 @@ describe('hostile input on every published operation', () => {
     expect(failures).toEqual([])
   })
 
-  it('answers a body one byte over each operation\'s limit with 413 payload_too_large', async () => {
+  it("answers a body one byte over each operation's limit with 413 payload_too_large", async () => {
     const failures: string[] = []
     for (const op of ops.filter((o) => o.bodyTypes.length > 0)) {
       const json = op.bodyTypes.includes('application/json')
       const pad = 'x'.repeat(op.maxBodyBytes + 1 - (json ? '{"pad":""}'.length : 0))
-      const res = await h.request(op.method, fillPath(op.path, 'does-not-exist'), { body: json ? JSON.stringify({ pad }) : pad, headers: { 'content-type': json ? 'application/json' : op.bodyTypes[0]! } })
+      const res = await h.request(op.method, fillPath(op.path, 'does-not-exist'), {
+        body: json ? JSON.stringify({ pad }) : pad,
+        headers: { 'content-type': json ? 'application/json' : op.bodyTypes[0]! },
+      })
       const text = await res.text()
       if (res.status !== 413 || !text.includes('"payload_too_large"')) failures.push(`${op.method} ${op.path}: ${res.status} ${text.slice(0, 200)}`)
     }
@@ -170,7 +198,7 @@ describe('hostile input on every published operation', () => {
           )
         }
       }
-      failures.push(...await sweep(op, cases))
+      failures.push(...(await sweep(op, cases)))
     }
     expect(failures).toEqual([])
     expect(({} as any).admin).toBeUndefined()
@@ -181,20 +209,35 @@ describe('hostile input on every published operation', () => {
     for (const op of ops.filter((o) => o.path.includes('{'))) {
       const body = op.bodyTypes.includes('application/json') ? '{}' : undefined
       const headers = body === undefined ? undefined : { 'content-type': 'application/json' }
-      failures.push(...await sweep(op, HOSTILE_IDS.map((id) => ({ name: `path value ${JSON.stringify(id.slice(0, 40))}`, path: fillPath(op.path, encodeURIComponent(id)), body, headers }))))
+      failures.push(
+        ...(await sweep(
+          op,
+          HOSTILE_IDS.map((id) => ({ name: `path value ${JSON.stringify(id.slice(0, 40))}`, path: fillPath(op.path, encodeURIComponent(id)), body, headers })),
+        )),
+      )
     }
     expect(failures).toEqual([])
   })
 
   it('answers hostile query values with a 4xx or an empty answer, never a 5xx', async () => {
     const failures: string[] = []
-    const queries = ['limit=-1', 'limit=abc', 'limit=99999999999999999999', 'from=yesterday&to=2026-99-99', 'after=%27%3B%20DROP%20TABLE%20invoices%3B--', 'granularity=century', 'status=deleted', 'version=0']
+    const queries = [
+      'limit=-1',
+      'limit=abc',
+      'limit=99999999999999999999',
+      'from=yesterday&to=2026-99-99',
+      'after=%27%3B%20DROP%20TABLE%20invoices%3B--',
+      'granularity=century',
+      'status=deleted',
+      'version=0',
+    ]
     for (const op of ops.filter((o) => o.method === 'GET' && !o.path.includes('{'))) {
       for (const q of queries) {
         const base = op.path === '/v1/usage' || op.path === '/v1/events' ? 'raw_metric=api_calls&' : ''
         const res = await h.request('GET', `${op.path}?${base}${q}`)
         if (res.status >= 500) failures.push(`GET ${op.path}?${q}: ${res.status} ${(await res.text()).slice(0, 200)}`)
-        else if (res.status >= 400 && typeof ((await res.json()) as any)?.error?.code !== 'string') failures.push(`GET ${op.path}?${q}: ${res.status} without an error code`)
+        else if (res.status >= 400 && typeof ((await res.json()) as any)?.error?.code !== 'string')
+          failures.push(`GET ${op.path}?${q}: ${res.status} without an error code`)
       }
     }
     expect(failures).toEqual([])

@@ -32,7 +32,9 @@ describe('registered routes and /openapi.json', () => {
   })
 
   it('gives every operation with a body its limit, and every operation the error body', async () => {
-    const spec = (await h.json('GET', '/openapi.json')).body as { paths: Record<string, Record<string, { 'x-max-body-bytes'?: number; responses: Record<string, unknown> }>> }
+    const spec = (await h.json('GET', '/openapi.json')).body as {
+      paths: Record<string, Record<string, { 'x-max-body-bytes'?: number; responses: Record<string, unknown> }>>
+    }
     const missing = Object.entries(spec.paths).flatMap(([path, byMethod]) =>
       Object.entries(byMethod)
         .filter(([, op]) => typeof op['x-max-body-bytes'] !== 'number' || op.responses.default === undefined)

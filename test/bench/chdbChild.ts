@@ -36,7 +36,9 @@ export async function scalar(handle: ClickHouseHandle, query: string): Promise<s
 }
 
 /** Runs `main` as a forked child: replies to each message with `handle(msg)`'s answer. */
-export function serveChild(init: () => Promise<{ ready: Record<string, unknown>; handle(msg: Record<string, unknown>): Promise<Record<string, unknown>>; close(): Promise<void> }>): void {
+export function serveChild(
+  init: () => Promise<{ ready: Record<string, unknown>; handle(msg: Record<string, unknown>): Promise<Record<string, unknown>>; close(): Promise<void> }>,
+): void {
   init().then(
     ({ ready, handle, close }) => {
       process.on('message', (msg: Record<string, unknown>) => {

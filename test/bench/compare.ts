@@ -90,7 +90,9 @@ export async function runPaired(opts: {
       const fresh =
         (m.freshness === undefined ? '' : `, freshness p99 ${m.freshness.p99Ms.toFixed(0)} ms`) +
         (m.drainSec === undefined ? '' : `, accepted ${(m.acceptedRate ?? 0).toFixed(0)}/s, drained in ${m.drainSec.toFixed(1)} s`)
-      log(`  round ${round} ${side.name}: ${m.rate.toFixed(0)} ${opts.unit}, p50 ${m.p50Ms.toFixed(2)} ms, p99 ${m.p99Ms.toFixed(2)} ms, ${m.cpuPer1k.toFixed(3)} CPU s/1k, ${m.peakRssMB.toFixed(0)} MB, load ${m.load1.toFixed(2)}${fresh}${m.errors > 0 ? `, ${m.errors} errors` : ''}`)
+      log(
+        `  round ${round} ${side.name}: ${m.rate.toFixed(0)} ${opts.unit}, p50 ${m.p50Ms.toFixed(2)} ms, p99 ${m.p99Ms.toFixed(2)} ms, ${m.cpuPer1k.toFixed(3)} CPU s/1k, ${m.peakRssMB.toFixed(0)} MB, load ${m.load1.toFixed(2)}${fresh}${m.errors > 0 ? `, ${m.errors} errors` : ''}`,
+      )
     }
     ratios.push((got[tally.name] as RunMetrics).rate / (got[baseline.name] as RunMetrics).rate)
   }

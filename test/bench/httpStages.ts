@@ -31,14 +31,7 @@ export function startLoadgen(opts: BenchOptions): Promise<Child> {
 let runCounter = 0
 
 /** One side of an HTTP comparison: `load` against `server`, optionally with the freshness probe. */
-export function httpSide(opts: {
-  name: string
-  server: ServerHandle
-  loadgen: Child
-  bench: BenchOptions
-  batchShare: number
-  freshness?: boolean
-}): Side {
+export function httpSide(opts: { name: string; server: ServerHandle; loadgen: Child; bench: BenchOptions; batchShare: number; freshness?: boolean }): Side {
   return {
     name: opts.name,
     async run(round, warmup) {

@@ -14,7 +14,6 @@ import { cpuSec, peakRssMB, serveChild } from './chdbChild.ts'
 import { eventRows } from './events.ts'
 import { percentile } from './stats.ts'
 
-
 if (process.send !== undefined && process.argv.at(-1) === 'child') {
   serveChild(async () => {
     const [brokers = '127.0.0.1:9092', topic = 'bench.producer', batchText = '100', concurrencyText = '32'] = process.argv.slice(2)
@@ -27,7 +26,12 @@ if (process.send !== undefined && process.argv.at(-1) === 'child') {
     await ensureTopics({ admin, topics: [{ topic, partitions: 6 }], durability: SINGLE_BROKER_DURABILITY, logger })
     await admin.disconnect()
     const sink = await createKafkaEventSink({ kafka, topic, logger, telemetry: createTelemetry() })
-    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner })
+    const producer = kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+      createPartitioner: Partitioners.DefaultPartitioner,
+    })
     await producer.connect()
     let batchNo = 0
     return {
@@ -41,7 +45,14 @@ if (process.send !== undefined && process.argv.at(-1) === 'child') {
         const t0 = performance.now()
         const loop = async () => {
           while (performance.now() < deadline) {
-            const rows = eventRows({ count: batchSize, orgId: BENCH_ORG, rawMetric: BENCH_METRIC, customers: 200, seed: batchNo, idPrefix: `k${Date.now()}-${batchNo++}` })
+            const rows = eventRows({
+              count: batchSize,
+              orgId: BENCH_ORG,
+              rawMetric: BENCH_METRIC,
+              customers: 200,
+              seed: batchNo,
+              idPrefix: `k${Date.now()}-${batchNo++}`,
+            })
             const t = performance.now()
             if (side === 'sink') await sink.write(rows)
             else await producer.send({ topic, acks: -1, messages: rows.map(encodeEventMessage) })
@@ -52,7 +63,15 @@ if (process.send !== undefined && process.argv.at(-1) === 'child') {
         await Promise.all(Array.from({ length: concurrency }, loop))
         const seconds = (performance.now() - t0) / 1000
         latencies.sort((a, b) => a - b)
-        return { events, rate: events / seconds, seconds, p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99), cpuSec: cpuSec() - c0, peakRssMB: peakRssMB() }
+        return {
+          events,
+          rate: events / seconds,
+          seconds,
+          p50Ms: percentile(latencies, 50),
+          p99Ms: percentile(latencies, 99),
+          cpuSec: cpuSec() - c0,
+          peakRssMB: peakRssMB(),
+        }
       },
       async close() {
         await sink.close()

@@ -36,7 +36,11 @@ function kafkaEnv(tag: string): Record<string, string> {
   }
 }
 
-async function withServers<T>(ctx: StageContext, modes: Array<{ mode: string; env?: Record<string, string>; profile?: string }>, body: (s: ServerHandle[], loadgen: Awaited<ReturnType<typeof startLoadgen>>) => Promise<T>): Promise<T> {
+async function withServers<T>(
+  ctx: StageContext,
+  modes: Array<{ mode: string; env?: Record<string, string>; profile?: string }>,
+  body: (s: ServerHandle[], loadgen: Awaited<ReturnType<typeof startLoadgen>>) => Promise<T>,
+): Promise<T> {
   const servers: ServerHandle[] = []
   const loadgen = await startLoadgen(ctx.opts)
   try {
@@ -56,26 +60,35 @@ const producerStage: Stage = {
   async run(ctx) {
     if (!(await reachable(brokers()))) return noBroker()
     const tag = `p${Date.now()}`
-    const comparisons = await withServers(ctx, [{ mode: 'gateway' }, { mode: 'kafka-gateway', env: kafkaEnv(tag), profile: '3' }], async ([gateway, kafka], loadgen) => {
-      const side = (name: string, server: ServerHandle, batchShare: number) => httpSide({ name, server, loadgen, bench: ctx.opts, batchShare })
-      const out = []
-      for (const [id, share, what] of [['3', 0, 'single events'], ['3b', 1, `${ctx.opts.batchSize}-event batches`]] as const) {
-        out.push(
-          await runPaired({
-            id,
-            title: `${what}: gateway + Kafka (acks=all) ÷ gateway alone`,
-            ratioOf: 'gateway + Kafka ÷ gateway alone',
-            unit: 'events/s',
-            rounds: ctx.opts.rounds,
-            log: ctx.log,
-            baseline: side(`gateway alone (no-op sink), ${what}`, gateway!, share),
-            tally: side(`gateway + KafkaEventSink, ${what}`, kafka!, share),
-          }),
-        )
-      }
-      return out
+    const comparisons = await withServers(
+      ctx,
+      [{ mode: 'gateway' }, { mode: 'kafka-gateway', env: kafkaEnv(tag), profile: '3' }],
+      async ([gateway, kafka], loadgen) => {
+        const side = (name: string, server: ServerHandle, batchShare: number) => httpSide({ name, server, loadgen, bench: ctx.opts, batchShare })
+        const out = []
+        for (const [id, share, what] of [
+          ['3', 0, 'single events'],
+          ['3b', 1, `${ctx.opts.batchSize}-event batches`],
+        ] as const) {
+          out.push(
+            await runPaired({
+              id,
+              title: `${what}: gateway + Kafka (acks=all) ÷ gateway alone`,
+              ratioOf: 'gateway + Kafka ÷ gateway alone',
+              unit: 'events/s',
+              rounds: ctx.opts.rounds,
+              log: ctx.log,
+              baseline: side(`gateway alone (no-op sink), ${what}`, gateway!, share),
+              tally: side(`gateway + KafkaEventSink, ${what}`, kafka!, share),
+            }),
+          )
+        }
+        return out
+      },
+    )
+    const child = await forkChild('kafkaChild.ts', [brokers(), `bench.producer.${tag}`, String(ctx.opts.batchSize), String(ctx.opts.connections)], {
+      verbose: ctx.opts.verbose,
     })
-    const child = await forkChild('kafkaChild.ts', [brokers(), `bench.producer.${tag}`, String(ctx.opts.batchSize), String(ctx.opts.connections)], { verbose: ctx.opts.verbose })
     try {
       const side = (name: string, key: 'sink' | 'raw'): Side => ({
         name,
@@ -86,7 +99,18 @@ const producerStage: Stage = {
             side: key,
             durationMs: (warmup ? ctx.opts.warmupSec : ctx.opts.durationSec) * 1000,
           })
-          const m: RunMetrics = { side: name, round, rate: r.rate, p50Ms: r.p50Ms, p99Ms: r.p99Ms, cpuPer1k: (r.cpuSec / r.events) * 1000, cpuCores: r.cpuSec / r.seconds, peakRssMB: r.peakRssMB, errors: 0, load1: startLoad }
+          const m: RunMetrics = {
+            side: name,
+            round,
+            rate: r.rate,
+            p50Ms: r.p50Ms,
+            p99Ms: r.p99Ms,
+            cpuPer1k: (r.cpuSec / r.events) * 1000,
+            cpuCores: r.cpuSec / r.seconds,
+            peakRssMB: r.peakRssMB,
+            errors: 0,
+            load1: startLoad,
+          }
           return m
         },
       })
@@ -115,12 +139,16 @@ const kafkaEndToEndStage: Stage = {
   async run(ctx) {
     if (!(await reachable(brokers()))) return noBroker()
     const tag = `e${Date.now()}`
-    const comparisons = await withServers(ctx, [{ mode: 'gateway' }, { mode: 'streaming', env: kafkaEnv(tag), profile: '5' }], ([gateway, streaming], loadgen) =>
-      endToEndComparisons(ctx, { id: '5', label: 'Kafka end to end', server: streaming!, gateway: gateway!, loadgen }),
+    const comparisons = await withServers(
+      ctx,
+      [{ mode: 'gateway' }, { mode: 'streaming', env: kafkaEnv(tag), profile: '5' }],
+      ([gateway, streaming], loadgen) => endToEndComparisons(ctx, { id: '5', label: 'Kafka end to end', server: streaming!, gateway: gateway!, loadgen }),
     )
     return {
       comparisons,
-      notes: ['`tally start` with TALLY_KAFKA_BROKERS (createStreamingTally): gateway and metering worker in one process sharing chDB, default flush settings (10,000 rows or 500 ms).'],
+      notes: [
+        '`tally start` with TALLY_KAFKA_BROKERS (createStreamingTally): gateway and metering worker in one process sharing chDB, default flush settings (10,000 rows or 500 ms).',
+      ],
     }
   },
 }

@@ -45,7 +45,14 @@ async function main(): Promise<void> {
     } catch (err) {
       const message = (err as Error).message
       log(`  stage ${stage.id} failed: ${message}`)
-      report.stages.push({ id: stage.id, title: stage.title, seconds: (performance.now() - t0) / 1000, comparisons: [], notes: [`failed: ${message}`], failed: true })
+      report.stages.push({
+        id: stage.id,
+        title: stage.title,
+        seconds: (performance.now() - t0) / 1000,
+        comparisons: [],
+        notes: [`failed: ${message}`],
+        failed: true,
+      })
     }
     // Partial results survive a later crash.
     writeFileSync(join(resultsDir, `${stamp}.json`), JSON.stringify(report, null, 2))

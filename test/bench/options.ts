@@ -86,7 +86,10 @@ export function parseOptions(argv: string[]): BenchOptions {
     console.log(HELP)
     process.exit(0)
   }
-  const stages = values.stages.split(',').map((s) => s.trim()).filter((s) => s !== '')
+  const stages = values.stages
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '')
   const unknown = stages.filter((s) => !ALL_STAGES.includes(s))
   if (unknown.length > 0) throw new Error(`unknown stage(s) ${unknown.join(', ')}; stages are ${ALL_STAGES.join(', ')}`)
   if (values.numbers !== 'string' && values.numbers !== 'json') throw new Error('--numbers is string or json')

@@ -55,7 +55,11 @@ if (process.send !== undefined && process.argv.at(-1) === 'child') {
     const generateCpu = cpuSec() - cpu0
     await handle.client.command({ query: 'ATTACH TABLE usage_minute_mv' })
     await handle.client.command({ query: 'OPTIMIZE TABLE usage_hour FINAL' })
-    const version = resolveMetricVersion({ unit: 'token', mode: 'builder', builder: { raw_metric: BENCH_METRIC, customer_column: 'customer_id', usage_field: 'tokens', aggregation: 'SUM', filters: [], group_by: [] } })
+    const version = resolveMetricVersion({
+      unit: 'token',
+      mode: 'builder',
+      builder: { raw_metric: BENCH_METRIC, customer_column: 'customer_id', usage_field: 'tokens', aggregation: 'SUM', filters: [], group_by: [] },
+    })
     const customerIds = Array.from({ length: CUSTOMERS }, (_, i) => customerId(i))
     const period = { start: new Date(PERIOD_START), end: new Date(PERIOD_START + PERIOD_MS) }
     const from = "toDateTime('2026-10-01 00:00:00', 'UTC')"
@@ -80,7 +84,7 @@ if (process.send !== undefined && process.argv.at(-1) === 'child') {
         events: Number(await scalar(handle, 'SELECT count() FROM events')),
         generateSec,
         generateCpu,
-        diskMB: Number(await scalar(handle, "SELECT sum(bytes_on_disk) / 1048576 FROM system.parts WHERE active AND database = currentDatabase()")),
+        diskMB: Number(await scalar(handle, 'SELECT sum(bytes_on_disk) / 1048576 FROM system.parts WHERE active AND database = currentDatabase()')),
       },
       async handle(msg) {
         const run = queries[String(msg.side)]!

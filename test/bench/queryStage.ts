@@ -16,13 +16,24 @@ export const queryStage: Stage = {
       ...(ctx.profDir('7') === undefined ? {} : { cpuProfDir: ctx.profDir('7')! }),
     })
     const ready = child.ready as { clickhouse: string; events: number; generateSec: number; generateCpu: number; diskMB: number }
-    ctx.log(`  generated ${fmt(ready.events)} events in ${ready.generateSec.toFixed(0)} s (${fmt(ready.events / ready.generateSec)} rows/s through events and usage_hour), ${fmt(ready.diskMB)} MB on disk`)
+    ctx.log(
+      `  generated ${fmt(ready.events)} events in ${ready.generateSec.toFixed(0)} s (${fmt(ready.events / ready.generateSec)} rows/s through events and usage_hour), ${fmt(ready.diskMB)} MB on disk`,
+    )
     const answers: Record<string, string> = {}
     const side = (name: string, key: string): Side => ({
       name,
       async run(round, warmup) {
         const startLoad = load1()
-        const r = await child.ask<{ queries: number; rate: number; busySec: number; p50Ms: number; p99Ms: number; cpuSec: number; peakRssMB: number; answers: Record<string, string> }>({
+        const r = await child.ask<{
+          queries: number
+          rate: number
+          busySec: number
+          p50Ms: number
+          p99Ms: number
+          cpuSec: number
+          peakRssMB: number
+          answers: Record<string, string>
+        }>({
           type: 'run',
           side: key,
           durationMs: (warmup ? 0 : opts.durationSec) * 1000,
@@ -34,7 +45,7 @@ export const queryStage: Stage = {
           rate: r.rate,
           p50Ms: r.p50Ms,
           p99Ms: r.p99Ms,
-          cpuPer1k: (r.cpuSec / ((ready.events * r.queries) / 1000)),
+          cpuPer1k: r.cpuSec / ((ready.events * r.queries) / 1000),
           cpuCores: r.cpuSec / r.busySec,
           peakRssMB: r.peakRssMB,
           errors: 0,

@@ -71,7 +71,11 @@ if (process.send !== undefined && process.argv.at(-1) === 'child') {
         const s0 = performance.now()
         const orgId = (await ledger.organisations.create({ name: `bench-${round++}` })).id
         await ledger.rawMetrics.create({ orgId, name: 'api_calls' })
-        await service.create(orgId, 'api_call_count', { unit: 'call', mode: 'builder', builder: { raw_metric: 'api_calls', customer_column: 'customer_id', aggregation: 'COUNT', filters: [], group_by: [] } })
+        await service.create(orgId, 'api_call_count', {
+          unit: 'call',
+          mode: 'builder',
+          builder: { raw_metric: 'api_calls', customer_column: 'customer_id', aggregation: 'COUNT', filters: [], group_by: [] },
+        })
         const api = await ledger.products.create({ orgId, name: 'API calls', kind: 'metered', metricName: 'api_call_count', metricVersion: 1 })
         const fee = await ledger.products.create({ orgId, name: 'Platform', kind: 'non_metered' })
         for (let i = 0; i < contracts; i++) {
@@ -87,7 +91,18 @@ if (process.send !== undefined && process.argv.at(-1) === 'child') {
                 start_date: '2026-10-01',
                 items: [
                   { product_id: fee.id, billing: 'in_advance', price: { model: 'flat_fee', currency: 'USD', amount: '100.00' } },
-                  { product_id: api.id, billing: 'in_arrears', price: { model: 'tiered', currency: 'USD', tiers: [{ up_to: '10', unit_price: '0.10' }, { up_to: null, unit_price: '0.05' }] } },
+                  {
+                    product_id: api.id,
+                    billing: 'in_arrears',
+                    price: {
+                      model: 'tiered',
+                      currency: 'USD',
+                      tiers: [
+                        { up_to: '10', unit_price: '0.10' },
+                        { up_to: null, unit_price: '0.05' },
+                      ],
+                    },
+                  },
                 ],
               },
             ],
@@ -118,7 +133,10 @@ if (process.send !== undefined && process.argv.at(-1) === 'child') {
         }
         const c0 = cpuSec()
         const t0 = performance.now()
-        const summary = await runRating({ ledger: timedLedger(ledger, ledgerTime), quantities: timedSource, clock: fixedClock('2026-11-01T06:00:00Z') }, { orgId, asOf: new Date('2026-11-01T06:00:00Z'), graceHours: 24 })
+        const summary = await runRating(
+          { ledger: timedLedger(ledger, ledgerTime), quantities: timedSource, clock: fixedClock('2026-11-01T06:00:00Z') },
+          { orgId, asOf: new Date('2026-11-01T06:00:00Z'), graceHours: 24 },
+        )
         const wallMs = performance.now() - t0
         const cpu = cpuSec() - c0
         const q0 = performance.now()

@@ -38,10 +38,18 @@ export const ratingStage: Stage = {
         const r = await child.ask<RatingRound>({ type: 'run' })
         raw.push(r)
         const alone = r.queriesAloneSec + r.ledgerSec
-        ctx.log(`  round ${round}: ${r.contracts} contracts in ${r.wallSec.toFixed(1)} s (${(r.contracts / r.wallSec).toFixed(0)}/s); queries ${r.queriesInRunSec.toFixed(1)} s in the run, ${r.queriesAloneSec.toFixed(1)} s alone; ledger ${r.ledgerSec.toFixed(1)} s; wall ÷ alone ${(r.wallSec / alone).toFixed(2)}; setup ${r.setupSec.toFixed(0)} s; load ${startLoad.toFixed(2)}`)
+        ctx.log(
+          `  round ${round}: ${r.contracts} contracts in ${r.wallSec.toFixed(1)} s (${(r.contracts / r.wallSec).toFixed(0)}/s); queries ${r.queriesInRunSec.toFixed(1)} s in the run, ${r.queriesAloneSec.toFixed(1)} s alone; ledger ${r.ledgerSec.toFixed(1)} s; wall ÷ alone ${(r.wallSec / alone).toFixed(2)}; setup ${r.setupSec.toFixed(0)} s; load ${startLoad.toFixed(2)}`,
+        )
         const common = { round, p50Ms: Number.NaN, p99Ms: Number.NaN, peakRssMB: r.peakRssMB, errors: r.skipped, load1: startLoad }
         rounds.push({ ...common, side: 'metric queries alone + ledger calls', rate: r.contracts / alone, cpuPer1k: Number.NaN, cpuCores: Number.NaN })
-        rounds.push({ ...common, side: 'rating job (runRating)', rate: r.contracts / r.wallSec, cpuPer1k: (r.cpuSec / r.contracts) * 1000, cpuCores: r.cpuSec / r.wallSec })
+        rounds.push({
+          ...common,
+          side: 'rating job (runRating)',
+          rate: r.contracts / r.wallSec,
+          cpuPer1k: (r.cpuSec / r.contracts) * 1000,
+          cpuCores: r.cpuSec / r.wallSec,
+        })
       }
     } finally {
       await child.stop()
@@ -49,7 +57,16 @@ export const ratingStage: Stage = {
     const side = (name: string) => {
       const runs = rounds.filter((r) => r.side === name)
       const pick = (f: (r: RunMetrics) => number) => summarize(runs.map(f))
-      return { side: name, rate: pick((r) => r.rate), p50Ms: pick((r) => r.p50Ms), p99Ms: pick((r) => r.p99Ms), cpuPer1k: pick((r) => r.cpuPer1k), cpuCores: pick((r) => r.cpuCores), peakRssMB: Math.max(...runs.map((r) => r.peakRssMB)), errors: 0 }
+      return {
+        side: name,
+        rate: pick((r) => r.rate),
+        p50Ms: pick((r) => r.p50Ms),
+        p99Ms: pick((r) => r.p99Ms),
+        cpuPer1k: pick((r) => r.cpuPer1k),
+        cpuCores: pick((r) => r.cpuCores),
+        peakRssMB: Math.max(...runs.map((r) => r.peakRssMB)),
+        errors: 0,
+      }
     }
     const cmp: Comparison = {
       id: '8',

@@ -28,7 +28,9 @@ const downMs = Number(args['down-ms'])
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
 const machine = await machineInfo()
-console.log(`machine: ${machine.nproc} cores, ${machine.cpuModel}, ${machine.ramGB} GB, ${machine.os}, node ${machine.node}, kafka ${machine.versions['kafka broker']}, kafkajs ${machine.versions.kafkajs}; load ${machine.loadAtStart.join(' / ')}`)
+console.log(
+  `machine: ${machine.nproc} cores, ${machine.cpuModel}, ${machine.ramGB} GB, ${machine.os}, node ${machine.node}, kafka ${machine.versions['kafka broker']}, kafkajs ${machine.versions.kafkajs}; load ${machine.loadAtStart.join(' / ')}`,
+)
 
 const broker = await createPrivateBroker()
 const dataDir = mkdtempSync(join(tmpdir(), 'tally-bench-outage-'))
@@ -48,7 +50,11 @@ const gateway = await createGateway(
 )
 
 async function post(path: string, body: unknown): Promise<number> {
-  const res = await gateway.app.request(path, { method: 'POST', headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' }, body: JSON.stringify(body) })
+  const res = await gateway.app.request(path, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  })
   await res.arrayBuffer()
   return res.status
 }
@@ -58,7 +64,9 @@ let sending = true
 let n = 0
 const lanes = [0, 1, 2].map(async () => {
   while (sending) {
-    const status = await post('/v1/events', [{ raw_metric: 'api_calls', event_id: `e-${n++}`, customer_id: 'c', timestamp: '2024-03-05 10:00:00.000', data: { v: 1 } }])
+    const status = await post('/v1/events', [
+      { raw_metric: 'api_calls', event_id: `e-${n++}`, customer_id: 'c', timestamp: '2024-03-05 10:00:00.000', data: { v: 1 } },
+    ])
     if (status === 202) accepted.push(performance.now())
     else await sleep(20) // a producer backing off after a 503 (Retry-After is 1 s; 20 ms measures finer)
   }
@@ -93,4 +101,6 @@ const r = summarize(fromReady)
 const s = summarize(fromStart)
 console.log(`\n| outage | runs | broker answers again → first 202: median (min–max) | broker start command → first 202: median |`)
 console.log('| --- | --- | --- | --- |')
-console.log(`| SIGKILL, ${downMs / 1000} s down | ${r.n} | ${(r.median / 1000).toFixed(2)} s (${(r.min / 1000).toFixed(2)}–${(r.max / 1000).toFixed(2)}) | ${(s.median / 1000).toFixed(1)} s |`)
+console.log(
+  `| SIGKILL, ${downMs / 1000} s down | ${r.n} | ${(r.median / 1000).toFixed(2)} s (${(r.min / 1000).toFixed(2)}–${(r.max / 1000).toFixed(2)}) | ${(s.median / 1000).toFixed(1)} s |`,
+)

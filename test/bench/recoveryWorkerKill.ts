@@ -94,7 +94,12 @@ async function measure(sessionMs: number): Promise<{ normal: number[]; moved: nu
   }
   const dirs = [0, 1].map(() => mkdtempSync(join(tmpdir(), 'tally-bench-recovery-')))
   const workers = dirs.map((d) => startWorker(env, d))
-  const sink = await createKafkaEventSink({ kafka: createKafka({ brokers: TEST_KAFKA_BROKERS, clientId: 'bench', logger }), topic: topics.events, logger, telemetry: createTelemetry() })
+  const sink = await createKafkaEventSink({
+    kafka: createKafka({ brokers: TEST_KAFKA_BROKERS, clientId: 'bench', logger }),
+    topic: topics.events,
+    logger,
+    telemetry: createTelemetry(),
+  })
   // ~600 events/s over all partitions: every partition has something to commit at all times.
   let producing = true
   let n = 0
@@ -141,7 +146,9 @@ async function measure(sessionMs: number): Promise<{ normal: number[]; moved: nu
 }
 
 const machine = await machineInfo()
-console.log(`machine: ${machine.nproc} cores, ${machine.cpuModel}, ${machine.ramGB} GB, ${machine.os}, node ${machine.node}, kafka ${machine.versions['kafka broker']}, kafkajs ${machine.versions.kafkajs}; load ${machine.loadAtStart.join(' / ')}`)
+console.log(
+  `machine: ${machine.nproc} cores, ${machine.cpuModel}, ${machine.ramGB} GB, ${machine.os}, node ${machine.node}, kafka ${machine.versions['kafka broker']}, kafkajs ${machine.versions.kafkajs}; load ${machine.loadAtStart.join(' / ')}`,
+)
 const rows: string[] = []
 for (const sessionMs of sessions) {
   const { normal, moved, drained } = await measure(sessionMs)

@@ -47,7 +47,13 @@ function targets(report: BenchReport): TargetRow[] {
   const rows: TargetRow[] = []
   const ratio = (id: string, what: string, target: string, ok: (v: number) => boolean, cid: string) => {
     const c = find(report, cid)
-    rows.push({ id, what, target, measured: c === undefined ? 'not run' : `${ratioText(c.ratio)} (stage ${cid})`, met: c === undefined ? '—' : ok(c.ratio.median) ? 'yes' : '**no**' })
+    rows.push({
+      id,
+      what,
+      target,
+      measured: c === undefined ? 'not run' : `${ratioText(c.ratio)} (stage ${cid})`,
+      met: c === undefined ? '—' : ok(c.ratio.median) ? 'yes' : '**no**',
+    })
   }
   ratio('P1', 'gateway ÷ bare node:http, single events', '≥ 0.70', (v) => v >= 0.7, '1')
   ratio('P1', 'gateway ÷ bare node:http, 100-event batches', '≥ 0.70', (v) => v >= 0.7, '1b')
@@ -56,7 +62,12 @@ function targets(report: BenchReport): TargetRow[] {
   ratio('P3', 'gateway + Kafka (acks=all) ÷ gateway alone, single events', '≥ 0.60', (v) => v >= 0.6, '3')
   ratio('P3', 'gateway + Kafka ÷ gateway alone, batches', '≥ 0.60', (v) => v >= 0.6, '3b')
   ratio('P4', 'writer with rollup views ÷ plain insert', '≥ 0.50', (v) => v >= 0.5, '4')
-  for (const [cid, what] of [['5a', 'Kafka end to end, singles'], ['5b', 'Kafka end to end, batches'], ['6a', 'embedded end to end, singles'], ['6b', 'embedded end to end, batches']] as const) {
+  for (const [cid, what] of [
+    ['5a', 'Kafka end to end, singles'],
+    ['5b', 'Kafka end to end, batches'],
+    ['6a', 'embedded end to end, singles'],
+    ['6b', 'embedded end to end, batches'],
+  ] as const) {
     const c = find(report, cid)
     const f = c?.tally.freshnessP99Ms
     rows.push({
@@ -87,7 +98,10 @@ function targets(report: BenchReport): TargetRow[] {
     id: 'P7',
     what: 'rating wall time ÷ its metric queries + ledger calls alone',
     target: '≤ 2.0',
-    measured: rating === undefined ? ratingNote : `${(1 / rating.ratio.median).toFixed(2)} (${(1 / rating.ratio.max).toFixed(2)}–${(1 / rating.ratio.min).toFixed(2)}), a lower bound (stage 8)`,
+    measured:
+      rating === undefined
+        ? ratingNote
+        : `${(1 / rating.ratio.median).toFixed(2)} (${(1 / rating.ratio.max).toFixed(2)}–${(1 / rating.ratio.min).toFixed(2)}), a lower bound (stage 8)`,
     met: rating === undefined ? '—' : 1 / rating.ratio.median <= 2 ? 'yes' : '**no**',
   })
   const perSec = rating?.tally.rate.median
@@ -114,9 +128,17 @@ export function renderMarkdown(report: BenchReport): string {
   const lines: string[] = []
   lines.push(`Run of ${report.date.slice(0, 16).replace('T', ' ')} UTC: \`${report.command}\``)
   lines.push('')
-  lines.push(`Machine: ${m.nproc} cores (\`nproc\`), ${m.cpuModel}, ${m.ramGB} GB RAM, ${m.os}, Node ${m.node}; load average at start ${m.loadAtStart.map((l) => l.toFixed(2)).join(' / ')} (the machine is shared).`)
-  lines.push(`Versions: ${Object.entries(m.versions).map(([k, v]) => `${k} ${v}`).join(', ')}.`)
-  lines.push(`Settings: ${o.rounds} measured rounds per side after a ${o.warmupSec} s warm-up, ${o.durationSec} s per run, ${o.connections} keep-alive connections, batches of ${o.batchSize}, ${o.customers} customers, numbers in data as ${o.numbers === 'json' ? 'JSON number literals' : 'strings'}, writer inserts of ${fmt(o.writerBatchRows)} rows, ${fmt(o.queryEvents)} events for the query stage.`)
+  lines.push(
+    `Machine: ${m.nproc} cores (\`nproc\`), ${m.cpuModel}, ${m.ramGB} GB RAM, ${m.os}, Node ${m.node}; load average at start ${m.loadAtStart.map((l) => l.toFixed(2)).join(' / ')} (the machine is shared).`,
+  )
+  lines.push(
+    `Versions: ${Object.entries(m.versions)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}.`,
+  )
+  lines.push(
+    `Settings: ${o.rounds} measured rounds per side after a ${o.warmupSec} s warm-up, ${o.durationSec} s per run, ${o.connections} keep-alive connections, batches of ${o.batchSize}, ${o.customers} customers, numbers in data as ${o.numbers === 'json' ? 'JSON number literals' : 'strings'}, writer inserts of ${fmt(o.writerBatchRows)} rows, ${fmt(o.queryEvents)} events for the query stage.`,
+  )
   lines.push('')
   lines.push('### DESIGN targets')
   lines.push('')
@@ -126,7 +148,9 @@ export function renderMarkdown(report: BenchReport): string {
   lines.push('')
   lines.push('### Stages')
   lines.push('')
-  lines.push('Rate: median over rounds (± spread = (max − min) ÷ median). Latency: per request (HTTP) or per insert/query, medians of the per-round p50 and p99. CPU s/1k: CPU seconds of the process under test (all threads, chDB included) per 1,000 events. Cores: that process\'s CPU ÷ wall time, then the load generator\'s. RSS: peak resident set of the process under test. Load: 1-minute load average at the start of the runs (2 cores). End-to-end rates are sustained: events ÷ (load time + the drain until the rollups hold every acknowledged event); "acked" is the rate of 202s during the load.')
+  lines.push(
+    'Rate: median over rounds (± spread = (max − min) ÷ median). Latency: per request (HTTP) or per insert/query, medians of the per-round p50 and p99. CPU s/1k: CPU seconds of the process under test (all threads, chDB included) per 1,000 events. Cores: that process\'s CPU ÷ wall time, then the load generator\'s. RSS: peak resident set of the process under test. Load: 1-minute load average at the start of the runs (2 cores). End-to-end rates are sustained: events ÷ (load time + the drain until the rollups hold every acknowledged event); "acked" is the rate of 202s during the load.',
+  )
   lines.push('')
   lines.push('| stage | side | rate | p50 / p99 ms | CPU s/1k | cores (server / loadgen) | peak RSS MB |')
   lines.push('| --- | --- | --- | --- | --- | --- | --- |')

@@ -49,7 +49,18 @@ if (process.send !== undefined && process.argv.at(-1) === 'child') {
       const t = performance.now()
       await ch.handle.client.insert({
         table: 'events',
-        values: [{ org_id: orgB, raw_metric: 'api_calls', customer_id: 'b-1', event_id: `s-${seq++}`, timestamp: '2026-10-05 10:00:00.000', data: '{}', ingested_at: '2026-10-05 10:00:00.000', source: 'bench' }],
+        values: [
+          {
+            org_id: orgB,
+            raw_metric: 'api_calls',
+            customer_id: 'b-1',
+            event_id: `s-${seq++}`,
+            timestamp: '2026-10-05 10:00:00.000',
+            data: '{}',
+            ingested_at: '2026-10-05 10:00:00.000',
+            source: 'bench',
+          },
+        ],
         format: 'JSONEachRow',
       })
       return performance.now() - t
@@ -91,7 +102,12 @@ if (process.send !== undefined && process.argv.at(-1) === 'child') {
         const backlog = Array.from({ length: 10 }, () => preview(service, orgA, backlogSql))
         const quiet = await preview(service, orgB, LIGHT)
         const noisy = await Promise.all(backlog)
-        return { aloneMs: alone.ms, behindBacklogMs: quiet.ms, backlogDoneMs: Math.max(...noisy.map((n) => n.ms)), outcomes: [quiet.outcome, ...noisy.map((n) => n.outcome)] }
+        return {
+          aloneMs: alone.ms,
+          behindBacklogMs: quiet.ms,
+          backlogDoneMs: Math.max(...noisy.map((n) => n.ms)),
+          outcomes: [quiet.outcome, ...noisy.map((n) => n.outcome)],
+        }
       },
       async close() {
         await ch.destroy()

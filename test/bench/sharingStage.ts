@@ -42,7 +42,9 @@ export const sharingStage: Stage = {
           ingest[mode]!.push(i)
           const b = await child.ask<BacklogRound>({ type: 'backlog', mode })
           backlog[mode]!.push(b)
-          ctx.log(`  round ${round} ${mode}: longest of ${i.writes} ingest writes ${fmt(i.writeMs)} ms during a preview that held ${fmt(i.previewMs)} ms (${i.previewOutcome}); org B preview ${fmt(b.behindBacklogMs)} ms behind 10 of org A's (${fmt(b.aloneMs)} ms alone)`)
+          ctx.log(
+            `  round ${round} ${mode}: longest of ${i.writes} ingest writes ${fmt(i.writeMs)} ms during a preview that held ${fmt(i.previewMs)} ms (${i.previewOutcome}); org B preview ${fmt(b.behindBacklogMs)} ms behind 10 of org A's (${fmt(b.aloneMs)} ms alone)`,
+          )
         }
       }
     } finally {

@@ -8,5 +8,7 @@ import { sharingStage } from './sharingStage.ts'
 
 export function stageList(): Stage[] {
   const [producerStage, kafkaEndToEndStage] = kafkaStages
-  return [gatewayStage, batchStage, producerStage!, writerStage, kafkaEndToEndStage!, embeddedStage, queryStage, ratingStage, sharingStage].sort((a, b) => Number(a.id) - Number(b.id))
+  return [gatewayStage, batchStage, producerStage!, writerStage, kafkaEndToEndStage!, embeddedStage, queryStage, ratingStage, sharingStage].sort(
+    (a, b) => Number(a.id) - Number(b.id),
+  )
 }

@@ -20,7 +20,11 @@ export interface StageResult {
 
 export type Stage = { id: string; title: string; run(ctx: StageContext): Promise<StageResult> }
 
-async function withHttp<T>(ctx: StageContext, modes: Array<{ mode: string; env?: Record<string, string>; profile?: string }>, body: (servers: ServerHandle[], loadgen: Child) => Promise<T>): Promise<T> {
+async function withHttp<T>(
+  ctx: StageContext,
+  modes: Array<{ mode: string; env?: Record<string, string>; profile?: string }>,
+  body: (servers: ServerHandle[], loadgen: Child) => Promise<T>,
+): Promise<T> {
   const servers: ServerHandle[] = []
   let loadgen: Child | null = null
   try {
@@ -88,12 +92,16 @@ export const batchStage: Stage = {
 }
 
 /** Stages 5 and 6: an end-to-end server against the gateway alone, with freshness. */
-export function endToEndComparisons(ctx: StageContext, opts: { id: string; label: string; server: ServerHandle; gateway: ServerHandle; loadgen: Child }): Promise<Comparison[]> {
+export function endToEndComparisons(
+  ctx: StageContext,
+  opts: { id: string; label: string; server: ServerHandle; gateway: ServerHandle; loadgen: Child },
+): Promise<Comparison[]> {
   const loads: Array<{ suffix: string; share: number; what: string }> = [
     { suffix: 'a', share: 0, what: 'single events' },
     { suffix: 'b', share: 1, what: `${ctx.opts.batchSize}-event batches` },
   ]
-  if (ctx.opts.mix > 0 && ctx.opts.mix < 1) loads.push({ suffix: 'c', share: ctx.opts.mix, what: `mixed, ${(ctx.opts.mix * 100).toFixed(0)}% of requests batches` })
+  if (ctx.opts.mix > 0 && ctx.opts.mix < 1)
+    loads.push({ suffix: 'c', share: ctx.opts.mix, what: `mixed, ${(ctx.opts.mix * 100).toFixed(0)}% of requests batches` })
   return (async () => {
     const out: Comparison[] = []
     for (const load of loads) {
@@ -104,7 +112,14 @@ export function endToEndComparisons(ctx: StageContext, opts: { id: string; label
           ratioOf: `${opts.label} ÷ gateway alone`,
           unit: 'events/s',
           baseline: httpSide({ name: `gateway alone, ${load.what}`, server: opts.gateway, loadgen: opts.loadgen, bench: ctx.opts, batchShare: load.share }),
-          tally: httpSide({ name: `${opts.label}, ${load.what}`, server: opts.server, loadgen: opts.loadgen, bench: ctx.opts, batchShare: load.share, freshness: true }),
+          tally: httpSide({
+            name: `${opts.label}, ${load.what}`,
+            server: opts.server,
+            loadgen: opts.loadgen,
+            bench: ctx.opts,
+            batchShare: load.share,
+            freshness: true,
+          }),
         }),
       )
     }

@@ -19,7 +19,17 @@ export const writerStage: Stage = {
       name,
       async run(round, warmup) {
         const startLoad = load1()
-        const r = await child.ask<{ rows: number; rate: number; busySec: number; p50Ms: number; p99Ms: number; cpuSec: number; peakRssMB: number; stored: number; lookupShare: number }>({
+        const r = await child.ask<{
+          rows: number
+          rate: number
+          busySec: number
+          p50Ms: number
+          p99Ms: number
+          cpuSec: number
+          peakRssMB: number
+          stored: number
+          lookupShare: number
+        }>({
           type: 'run',
           side: key,
           durationMs: (warmup ? opts.warmupSec : opts.durationSec) * 1000,

@@ -161,7 +161,11 @@ describe('broker stopped and restarted under load', () => {
     // The producers retry what was refused; it succeeds and counts once.
     const refused = [...during.refused, ...down.refused]
     for (let i = 0; i < refused.length; i += 100) {
-      const res = await api('POST', '/v1/events', refused.slice(i, i + 100).map((id, j) => event(id, j)))
+      const res = await api(
+        'POST',
+        '/v1/events',
+        refused.slice(i, i + 100).map((id, j) => event(id, j)),
+      )
       expect(res.status).toBe(202)
     }
     const all = [...acked, ...refused]

@@ -59,7 +59,7 @@ async function sendAll(sink: EventSink, events: EventRow[], opts: { retryRate: n
   // Mixed shapes: batches of 100 and single events, all concurrent, so the sink coalesces.
   const writes: Promise<unknown>[] = []
   let retries = 0
-  for (let i = 0; i < events.length; ) {
+  for (let i = 0; i < events.length;) {
     const size = i % 3 === 0 ? 100 : 1
     const slice = events.slice(i, i + size)
     i += size
@@ -138,7 +138,12 @@ describe('poison messages', () => {
         valid(1),
         { key: 'p2', value: JSON.stringify({ ...good[2], timestamp: 'yesterday' }), partition: 1 },
         valid(2),
-        { key: 'p3', value: JSON.stringify({ ...good[3], event_id: 'big', data: JSON.stringify({ pad: 'x'.repeat(70_000) }) }), headers: { 'tally-org': org }, partition: 1 },
+        {
+          key: 'p3',
+          value: JSON.stringify({ ...good[3], event_id: 'big', data: JSON.stringify({ pad: 'x'.repeat(70_000) }) }),
+          headers: { 'tally-org': org },
+          partition: 1,
+        },
         valid(3),
         { key: 'p4', value: Buffer.from([0xff, 0xfe, 0x00, 0x41]), headers: { 'tally-org': org }, partition: 1 },
         valid(4),
@@ -160,11 +165,21 @@ describe('poison messages', () => {
     const letters = await listDeadLetters(ch.handle, { orgId: org, limit: 100 })
     const byKey = Object.fromEntries(letters.map((l) => [l.key, l]))
     expect(Object.keys(byKey).sort()).toEqual(['p1', 'p2', 'p3', 'p4', 'p5'])
-    expect(byKey.p1).toMatchObject({ topic: topics.events, partition: 1, payload: 'this is not json {', payload_encoding: 'utf8', error: { code: 'invalid_json' } })
+    expect(byKey.p1).toMatchObject({
+      topic: topics.events,
+      partition: 1,
+      payload: 'this is not json {',
+      payload_encoding: 'utf8',
+      error: { code: 'invalid_json' },
+    })
     expect(byKey.p2!.error).toEqual({ code: 'invalid_event', message: 'timestamp "yesterday" is not YYYY-MM-DD HH:mm:ss.SSS' })
     expect(byKey.p3!.error.code).toBe('message_too_large')
     expect(byKey.p3!.payload.length).toBeGreaterThan(70_000)
-    expect(byKey.p4).toMatchObject({ payload: Buffer.from([0xff, 0xfe, 0x00, 0x41]).toString('base64'), payload_encoding: 'base64', error: { code: 'invalid_json' } })
+    expect(byKey.p4).toMatchObject({
+      payload: Buffer.from([0xff, 0xfe, 0x00, 0x41]).toString('base64'),
+      payload_encoding: 'base64',
+      error: { code: 'invalid_json' },
+    })
     expect(byKey.p5!.error).toEqual({ code: 'invalid_event', message: 'raw_metric is missing or not a string' })
     expect(byKey.p1!.failed_at).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/)
     // Scoped: another organisation sees none of them; the org-less one is under ''.

@@ -33,7 +33,14 @@ let database: TestDatabase
 let running: TallyProcess | undefined
 beforeAll(async () => {
   database = await createTestDatabase()
-  env = { TALLY_DATA_DIR: dataDir, TALLY_DATABASE_URL: database.url, TALLY_BOOTSTRAP_ORG: ORG, TALLY_BOOTSTRAP_API_KEY: KEY, TALLY_ACCEPT_UNKNOWN_CUSTOMERS: 'true', TALLY_RATING_CRON: 'off' }
+  env = {
+    TALLY_DATA_DIR: dataDir,
+    TALLY_DATABASE_URL: database.url,
+    TALLY_BOOTSTRAP_ORG: ORG,
+    TALLY_BOOTSTRAP_API_KEY: KEY,
+    TALLY_ACCEPT_UNKNOWN_CUSTOMERS: 'true',
+    TALLY_RATING_CRON: 'off',
+  }
 })
 afterAll(async () => {
   if (running !== undefined) {
@@ -50,7 +57,13 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
 function body(rows: EventRow[]): string {
   return JSON.stringify(
-    rows.map((r) => ({ raw_metric: r.raw_metric, customer_id: r.customer_id, event_id: r.event_id, timestamp: r.timestamp, data: JSON.parse(r.data) as object })),
+    rows.map((r) => ({
+      raw_metric: r.raw_metric,
+      customer_id: r.customer_id,
+      event_id: r.event_id,
+      timestamp: r.timestamp,
+      data: JSON.parse(r.data) as object,
+    })),
   )
 }
 
@@ -80,49 +93,53 @@ async function post(base: string, pending: EventRow[][]): Promise<void> {
 }
 
 describe('tally start killed during inserts', () => {
-  it(`counts every event once in events, both rollups and GET /v1/usage after ${KILLS} kills`, async () => {
-    const events = crashEvents({ orgId: ORG, count: EVENTS, prefix: 's' })
-    const pending: EventRow[][] = []
-    for (let i = 0; i < events.length; i += REQUEST_EVENTS) pending.push(events.slice(i, i + REQUEST_EVENTS))
+  it(
+    `counts every event once in events, both rollups and GET /v1/usage after ${KILLS} kills`,
+    async () => {
+      const events = crashEvents({ orgId: ORG, count: EVENTS, prefix: 's' })
+      const pending: EventRow[][] = []
+      for (let i = 0; i < events.length; i += REQUEST_EVENTS) pending.push(events.slice(i, i + REQUEST_EVENTS))
 
-    let kills = 0
-    while (kills < KILLS && pending.length > 0) {
+      let kills = 0
+      while (kills < KILLS && pending.length > 0) {
+        running = await startTallyProcess(env)
+        if (kills === 0) await fetch(`${running.base}/v1/raw-metrics`, { method: 'POST', headers, body: JSON.stringify({ name: CRASH_METRIC }) })
+        const exited = new Promise((resolve) => running!.child.once('exit', resolve))
+        const posting = post(running.base, pending)
+        // The server spends most of its time inside inserts of ~10k rows (four concurrent
+        // 2,500-event requests, group-committed), so most kills land inside one.
+        await sleep(200 + Math.random() * 1_500)
+        running.child.kill('SIGKILL')
+        await exited
+        await posting
+        kills++
+      }
+
       running = await startTallyProcess(env)
-      if (kills === 0) await fetch(`${running.base}/v1/raw-metrics`, { method: 'POST', headers, body: JSON.stringify({ name: CRASH_METRIC }) })
-      const exited = new Promise((resolve) => running!.child.once('exit', resolve))
-      const posting = post(running.base, pending)
-      // The server spends most of its time inside inserts of ~10k rows (four concurrent
-      // 2,500-event requests, group-committed), so most kills land inside one.
-      await sleep(200 + Math.random() * 1_500)
-      running.child.kill('SIGKILL')
-      await exited
-      await posting
-      kills++
-    }
+      while (pending.length > 0) await post(running.base, pending)
+      const res = await fetch(
+        `${running.base}/v1/usage?raw_metric=${CRASH_METRIC}&granularity=hour&from=${CRASH_RANGE.from.toISOString()}&to=${CRASH_RANGE.to.toISOString()}`,
+        { headers },
+      )
+      expect(res.status).toBe(200)
+      const viaApi = drift(expectedBuckets(events, 'hour'), apiBuckets(((await res.json()) as { buckets: never[] }).buckets))
+      expect(await running.stop()).toBe(0)
+      running = undefined
 
-    running = await startTallyProcess(env)
-    while (pending.length > 0) await post(running.base, pending)
-    const res = await fetch(
-      `${running.base}/v1/usage?raw_metric=${CRASH_METRIC}&granularity=hour&from=${CRASH_RANGE.from.toISOString()}&to=${CRASH_RANGE.to.toISOString()}`,
-      { headers },
-    )
-    expect(res.status).toBe(200)
-    const viaApi = drift(expectedBuckets(events, 'hour'), apiBuckets(((await res.json()) as { buckets: never[] }).buckets))
-    expect(await running.stop()).toBe(0)
-    running = undefined
-
-    const handle = await openClickHouse({ dataDir })
-    try {
-      await migrateClickHouse(handle, meteringMigrationsDir)
-      const recount = await recountStore(handle, ORG, events)
-      const minutes = await queryUsage(handle, { orgId: ORG, rawMetric: CRASH_METRIC, granularity: 'minute', ...CRASH_RANGE })
-      const viaQuery = drift(expectedBuckets(events, 'minute'), apiBuckets(minutes.buckets))
-      const found = { ...recount, usage_api_hour: viaApi, usage_query_minute: viaQuery }
-      process.stdout.write(`kill-during-insert (tally start): ${kills} kills, ${EVENTS} events: ${JSON.stringify(found)}\n`)
-      const clean = { doubled: 0, lost: 0, wrongSums: 0 }
-      expect(found).toEqual({ events: clean, usage_minute: clean, usage_hour: clean, usage_api_hour: clean, usage_query_minute: clean })
-    } finally {
-      await handle.close()
-    }
-  }, Math.max(900_000, KILLS * 60_000))
+      const handle = await openClickHouse({ dataDir })
+      try {
+        await migrateClickHouse(handle, meteringMigrationsDir)
+        const recount = await recountStore(handle, ORG, events)
+        const minutes = await queryUsage(handle, { orgId: ORG, rawMetric: CRASH_METRIC, granularity: 'minute', ...CRASH_RANGE })
+        const viaQuery = drift(expectedBuckets(events, 'minute'), apiBuckets(minutes.buckets))
+        const found = { ...recount, usage_api_hour: viaApi, usage_query_minute: viaQuery }
+        process.stdout.write(`kill-during-insert (tally start): ${kills} kills, ${EVENTS} events: ${JSON.stringify(found)}\n`)
+        const clean = { doubled: 0, lost: 0, wrongSums: 0 }
+        expect(found).toEqual({ events: clean, usage_minute: clean, usage_hour: clean, usage_api_hour: clean, usage_query_minute: clean })
+      } finally {
+        await handle.close()
+      }
+    },
+    Math.max(900_000, KILLS * 60_000),
+  )
 })

@@ -52,7 +52,14 @@ function workerEnv(group: string): Record<string, string> {
 function run(child: ChildProcess): { lines: string[]; exited: Promise<{ code: number | null; signal: string | null }> } {
   children.push(child)
   const lines: string[] = []
-  child.stdout?.on('data', (b: Buffer) => lines.push(...b.toString().split('\n').filter((l) => l !== '')))
+  child.stdout?.on('data', (b: Buffer) =>
+    lines.push(
+      ...b
+        .toString()
+        .split('\n')
+        .filter((l) => l !== ''),
+    ),
+  )
   child.stderr?.on('data', (b: Buffer) => process.stderr.write(b))
   const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })))
   return { lines, exited }

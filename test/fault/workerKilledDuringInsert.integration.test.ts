@@ -80,10 +80,14 @@ interface Worker {
 
 function startWorker(group: string): Worker {
   const flushRows = Math.round(FLUSH_ROWS * (0.6 + 0.4 * Math.random()))
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'test/fault/workerProcess.ts'), JSON.stringify({ env: workerEnv(group, flushRows), announceInserts: true })], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(ROOT, 'test/fault/workerProcess.ts'), JSON.stringify({ env: workerEnv(group, flushRows), announceInserts: true })],
+    {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  )
   children.push(child)
   const waiting: Array<{ prefix: string; resolve: (seen: boolean) => void }> = []
   child.stdout!.on('data', (b: Buffer) => {
@@ -122,68 +126,79 @@ async function successorGroup(from: string): Promise<string> {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
 describe('metering worker killed during inserts', () => {
-  it(`counts every event once in events, both rollups and the usage query after ${KILLS} kills`, async () => {
-    const events = crashEvents({ orgId: ORG, count: EVENTS, prefix: 'k' })
-    const sink = await createKafkaEventSink({ kafka: topics.kafka, topic: topics.events, logger: topics.logger, telemetry: createTelemetry() })
-    // Acknowledged writes only, retried as a producer would after a 503 on a loaded machine.
-    const produce = async (rows: typeof events): Promise<void> => {
-      for (;;) {
-        try {
-          await sink.write(rows)
-          return
-        } catch {
-          await sleep(500)
+  it(
+    `counts every event once in events, both rollups and the usage query after ${KILLS} kills`,
+    async () => {
+      const events = crashEvents({ orgId: ORG, count: EVENTS, prefix: 'k' })
+      const sink = await createKafkaEventSink({ kafka: topics.kafka, topic: topics.events, logger: topics.logger, telemetry: createTelemetry() })
+      // Acknowledged writes only, retried as a producer would after a 503 on a loaded machine.
+      const produce = async (rows: typeof events): Promise<void> => {
+        for (;;) {
+          try {
+            await sink.write(rows)
+            return
+          } catch {
+            await sleep(500)
+          }
         }
       }
-    }
-    for (let i = 0; i < events.length; i += 10_000) {
-      await Promise.all(Array.from({ length: 10 }, (_, j) => produce(events.slice(i + j * 1_000, i + j * 1_000 + 1_000))))
-    }
-    await sink.close()
+      for (let i = 0; i < events.length; i += 10_000) {
+        await Promise.all(Array.from({ length: 10 }, (_, j) => produce(events.slice(i + j * 1_000, i + j * 1_000 + 1_000))))
+      }
+      await sink.close()
 
-    let group = topics.group('kill')
-    let kills = 0
-    let duringInsert = 0
-    while (kills < KILLS && (await groupLag(topics.admin, group, topics.events)) > 0) {
-      const worker = startWorker(group)
-      // Two kills in three land inside an insert; the third anywhere from start-up on
-      // (recovery, lookup, commit), so every instant of a flush gets hit.
-      const inInsert = kills % 3 !== 2
-      const armed = inInsert ? await worker.waitFor('INSERTING', 90_000) : await worker.waitFor('READY', 90_000)
-      if (!armed) {
+      let group = topics.group('kill')
+      let kills = 0
+      let duringInsert = 0
+      while (kills < KILLS && (await groupLag(topics.admin, group, topics.events)) > 0) {
+        const worker = startWorker(group)
+        // Two kills in three land inside an insert; the third anywhere from start-up on
+        // (recovery, lookup, commit), so every instant of a flush gets hit.
+        const inInsert = kills % 3 !== 2
+        const armed = inInsert ? await worker.waitFor('INSERTING', 90_000) : await worker.waitFor('READY', 90_000)
+        if (!armed) {
+          worker.child.kill('SIGKILL')
+          await worker.exited
+          break
+        }
+        await sleep(killDelay(inInsert))
         worker.child.kill('SIGKILL')
         await worker.exited
-        break
+        kills++
+        if (inInsert) duringInsert++
+        group = await successorGroup(group)
       }
-      await sleep(killDelay(inInsert))
-      worker.child.kill('SIGKILL')
-      await worker.exited
-      kills++
-      if (inInsert) duringInsert++
-      group = await successorGroup(group)
-    }
 
-    const last = startWorker(group)
-    expect(await last.waitFor('READY', 90_000)).toBe(true)
-    await waitForGroupCaughtUp(topics.admin, group, topics.events, 180_000)
-    last.child.kill('SIGTERM')
-    await last.exited
+      const last = startWorker(group)
+      expect(await last.waitFor('READY', 90_000)).toBe(true)
+      await waitForGroupCaughtUp(topics.admin, group, topics.events, 180_000)
+      last.child.kill('SIGTERM')
+      await last.exited
 
-    const handle = await openClickHouse({ dataDir })
-    try {
-      await migrateClickHouse(handle, meteringMigrationsDir)
-      const recount = await recountStore(handle, ORG, events)
-      const usage = (granularity: 'hour' | 'minute') => queryUsage(handle, { orgId: ORG, rawMetric: CRASH_METRIC, granularity, ...CRASH_RANGE })
-      const viaQuery = {
-        hour: drift(expectedBuckets(events, 'hour'), apiBuckets((await usage('hour')).buckets)),
-        minute: drift(expectedBuckets(events, 'minute'), apiBuckets((await usage('minute')).buckets)),
+      const handle = await openClickHouse({ dataDir })
+      try {
+        await migrateClickHouse(handle, meteringMigrationsDir)
+        const recount = await recountStore(handle, ORG, events)
+        const usage = (granularity: 'hour' | 'minute') => queryUsage(handle, { orgId: ORG, rawMetric: CRASH_METRIC, granularity, ...CRASH_RANGE })
+        const viaQuery = {
+          hour: drift(expectedBuckets(events, 'hour'), apiBuckets((await usage('hour')).buckets)),
+          minute: drift(expectedBuckets(events, 'minute'), apiBuckets((await usage('minute')).buckets)),
+        }
+        process.stdout.write(
+          `kill-during-insert (Kafka worker): ${kills} kills (${duringInsert} inside an insert), ${EVENTS} events: ${JSON.stringify({ ...recount, usage_query: viaQuery })}\n`,
+        )
+        expect(kills).toBeGreaterThanOrEqual(Math.min(KILLS, 10))
+        const clean = { doubled: 0, lost: 0, wrongSums: 0 }
+        expect({ ...recount, usage_query: viaQuery }).toEqual({
+          events: clean,
+          usage_minute: clean,
+          usage_hour: clean,
+          usage_query: { hour: clean, minute: clean },
+        })
+      } finally {
+        await handle.close()
       }
-      process.stdout.write(`kill-during-insert (Kafka worker): ${kills} kills (${duringInsert} inside an insert), ${EVENTS} events: ${JSON.stringify({ ...recount, usage_query: viaQuery })}\n`)
-      expect(kills).toBeGreaterThanOrEqual(Math.min(KILLS, 10))
-      const clean = { doubled: 0, lost: 0, wrongSums: 0 }
-      expect({ ...recount, usage_query: viaQuery }).toEqual({ events: clean, usage_minute: clean, usage_hour: clean, usage_query: { hour: clean, minute: clean } })
-    } finally {
-      await handle.close()
-    }
-  }, Math.max(900_000, KILLS * 60_000))
+    },
+    Math.max(900_000, KILLS * 60_000),
+  )
 })

@@ -7,7 +7,7 @@ const CUSTOMERS = ['acme', 'globex', 'initech']
 /** Deterministic pseudo-random events with decimal-string quantities. */
 function generate(n: number, seed = 1, start = Date.UTC(2024, 2, 5, 10)) {
   let s = seed
-  const rnd = () => ((s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31)
+  const rnd = () => (s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31
   return Array.from({ length: n }, (_, i) => ({
     raw_metric: 'api_calls',
     event_id: `gen-${seed}-${i}`,
@@ -71,7 +71,9 @@ describe('batches', () => {
   })
 
   it('accepts NDJSON and CSV', async () => {
-    const ndjson = ['a', 'b'].map((id, i) => JSON.stringify({ raw_metric: 'other', event_id: `nd-${id}`, customer_id: 'globex', timestamp: `2024-01-02 00:00:0${i}`, data: { n: i } })).join('\n')
+    const ndjson = ['a', 'b']
+      .map((id, i) => JSON.stringify({ raw_metric: 'other', event_id: `nd-${id}`, customer_id: 'globex', timestamp: `2024-01-02 00:00:0${i}`, data: { n: i } }))
+      .join('\n')
     const r1 = await h.json('POST', '/v1/events', { body: ndjson + '\n', headers: { 'content-type': 'application/x-ndjson' } })
     expect(r1).toMatchObject({ status: 202, body: { accepted: 2 } })
     const csv = 'customer_id,timestamp,event_id,n,region\r\ninitech,2024-01-03 00:00:00,csv-1,5,"eu, west"\r\ninitech,bad,csv-2,6,eu\r\n'

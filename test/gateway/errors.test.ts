@@ -52,7 +52,13 @@ describe('gateway error paths', () => {
     ['malformed JSON', '{"data":', 'application/json', 400, 'invalid_json'],
     ['a JSON array on the single-event route', '[]', 'application/json', 422, 'invalid_event'],
     ['wrong types', '{"data":"x","timestamp":5,"customer_id":["a"]}', 'application/json', 422, 'invalid_event'],
-    ['an unknown top-level field', '{"data":{},"timestamp":"2024-01-01 00:00:00","customer_id":"acme","customerId":"x"}', 'application/json', 422, 'invalid_event'],
+    [
+      'an unknown top-level field',
+      '{"data":{},"timestamp":"2024-01-01 00:00:00","customer_id":"acme","customerId":"x"}',
+      'application/json',
+      422,
+      'invalid_event',
+    ],
     ['a bad timestamp', '{"data":{},"timestamp":"2024-13-01 00:00:00","customer_id":"acme"}', 'application/json', 422, 'invalid_event'],
     ['an unknown customer', '{"data":{},"timestamp":"2024-01-01 00:00:00","customer_id":"nobody"}', 'application/json', 422, 'invalid_event'],
     ['a control character in customer_id', '{"data":{},"timestamp":"2024-01-01 00:00:00","customer_id":"a\\u0000b"}', 'application/json', 422, 'invalid_event'],
@@ -68,14 +74,15 @@ describe('gateway error paths', () => {
 
   it('names the failing field of an invalid event', async () => {
     const res = await h.json('POST', '/usage/cpu', { body: { ...event, customer_id: 'nobody' } })
-    expect(res.body.error.details).toEqual([
-      { field: 'customer_id', code: 'customer_not_found', message: expect.stringContaining('tally customers create') },
-    ])
+    expect(res.body.error.details).toEqual([{ field: 'customer_id', code: 'customer_not_found', message: expect.stringContaining('tally customers create') }])
   })
 
   it('404 with a hint for an unknown raw metric', async () => {
     const res = await h.json('POST', '/usage/nope', { body: event })
-    expect(res).toMatchObject({ status: 404, body: { error: { code: 'raw_metric_not_found', hint: expect.stringContaining('tally raw-metrics create nope') } } })
+    expect(res).toMatchObject({
+      status: 404,
+      body: { error: { code: 'raw_metric_not_found', hint: expect.stringContaining('tally raw-metrics create nope') } },
+    })
   })
 
   it('413 when a batch holds more events than TALLY_MAX_BATCH_EVENTS', async () => {
@@ -118,10 +125,14 @@ describe('gateway error paths', () => {
     const single = await h.json('POST', '/usage/cpu', { body: '{"data":{},"timestamp":"2024-01-01 00:00:00","customer_id":12345}' })
     expect(single).toMatchObject({
       status: 422,
-      body: { error: { code: 'invalid_event', details: [{ field: 'customer_id', code: 'number_not_string', message: expect.stringContaining('the number 12345') }] } },
+      body: {
+        error: { code: 'invalid_event', details: [{ field: 'customer_id', code: 'number_not_string', message: expect.stringContaining('the number 12345') }] },
+      },
     })
     const valid = JSON.stringify({ ...event, raw_metric: 'cpu', event_id: 'number-neighbour' })
-    const batch = await h.json('POST', '/v1/events', { body: `[${valid},{"raw_metric":"cpu","customer_id":12345,"timestamp":"2024-01-01 00:00:00","data":{}}]` })
+    const batch = await h.json('POST', '/v1/events', {
+      body: `[${valid},{"raw_metric":"cpu","customer_id":12345,"timestamp":"2024-01-01 00:00:00","data":{}}]`,
+    })
     expect(batch).toMatchObject({ status: 202, body: { accepted: 1, rejected: 1, errors: [{ index: 1, field: 'customer_id', code: 'number_not_string' }] } })
     expect(await count()).toBe(before + 1)
   })

@@ -2,8 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openHarness, REFERENCE_ORG, seed, type Harness } from '../support/tallyHarness.ts'
 
 // The reference docs' curl example (reference/zenskar-metering.md), sent as is.
-const referenceBody =
-  '{"data":{"cpu_usage_hours_per_day":5},"timestamp":"2023-05-21 09:30:38.731","customer_id":"[email protected]"}'
+const referenceBody = '{"data":{"cpu_usage_hours_per_day":5},"timestamp":"2023-05-21 09:30:38.731","customer_id":"[email protected]"}'
 
 describe('the reference docs example', () => {
   let h: Harness

@@ -41,7 +41,9 @@ describe('the gateway over a real socket', () => {
       ),
     )
     expect(results.every((s) => s === 202)).toBe(true)
-    const usage = await fetch(`${base}/v1/usage?raw_metric=test_1&customer_id=acme&from=2024-01-01T00:00:00Z&to=2024-01-02T00:00:00Z&granularity=day`, { headers })
+    const usage = await fetch(`${base}/v1/usage?raw_metric=test_1&customer_id=acme&from=2024-01-01T00:00:00Z&to=2024-01-02T00:00:00Z&granularity=day`, {
+      headers,
+    })
     const body = (await usage.json()) as { buckets: Array<{ events: string; fields: { n: { sum: string } } }> }
     expect(body.buckets[0]).toMatchObject({ events: '300', fields: { n: { sum: '450' } } })
   })
@@ -61,7 +63,13 @@ describe('the gateway over a real socket', () => {
   it('serves health, readiness, the OpenAPI document and the docs page without a key', async () => {
     expect((await fetch(`${base}/healthz`)).status).toBe(200)
     const ready = await fetch(`${base}/readyz`)
-    expect(await ready.json()).toEqual({ status: 'ready', checks: [{ name: 'clickhouse', ok: true }, { name: 'postgres', ok: true }] })
+    expect(await ready.json()).toEqual({
+      status: 'ready',
+      checks: [
+        { name: 'clickhouse', ok: true },
+        { name: 'postgres', ok: true },
+      ],
+    })
     const spec = (await (await fetch(`${base}/openapi.json`)).json()) as { openapi: string; paths: Record<string, unknown> }
     expect(spec.openapi).toBe('3.1.0')
     for (const path of ['/usage/{rawMetric}', '/v1/events', '/v1/events/csv', '/v1/usage', '/v1/customers', '/v1/raw-metrics', '/v1/pricing/preview']) {

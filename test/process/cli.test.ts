@@ -30,7 +30,10 @@ describe('tally CLI', () => {
     // A stand-in Tally whose health check answers after 1.5 s, as a busy server may: the CLI
     // used to give up after 500 ms ("No Tally answers at TALLY_URL").
     const server = createServer((req, res) => {
-      const answer = () => res.writeHead(200, { 'content-type': 'application/json' }).end(req.url === '/healthz' ? '{"status":"ok"}' : '{"data":[{"id":"o-1","name":"Slow Inc","created_at":"2026-01-01T00:00:00.000Z"}]}')
+      const answer = () =>
+        res
+          .writeHead(200, { 'content-type': 'application/json' })
+          .end(req.url === '/healthz' ? '{"status":"ok"}' : '{"data":[{"id":"o-1","name":"Slow Inc","created_at":"2026-01-01T00:00:00.000Z"}]}')
       if (req.url === '/healthz') setTimeout(answer, 1_500)
       else answer()
     })

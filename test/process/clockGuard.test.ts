@@ -48,47 +48,71 @@ afterAll(() => {
 
 describe('the rating scheduler inside `tally start` follows the injected clock', () => {
   it('the expected invoices of the guard clocks are worked out right', () => {
-    expect(expectedInvoices('2027-03-01T00:00:00.000Z')).toEqual([['2027-01-01', 'finalized', '45.00'], ['2027-02-01', 'finalized', '45.00'], ['2027-03-01', 'draft', '45.00']])
+    expect(expectedInvoices('2027-03-01T00:00:00.000Z')).toEqual([
+      ['2027-01-01', 'finalized', '45.00'],
+      ['2027-02-01', 'finalized', '45.00'],
+      ['2027-03-01', 'draft', '45.00'],
+    ])
     expect(expectedInvoices('2031-02-28T12:00:00.000Z')).toHaveLength(50) // 4 × 12 + 2, the last ended its grace on 02-04
     expect(expectedInvoices('2026-12-31T23:59:59.999Z')).toEqual([])
   })
 
-  it.each(CLOCKS)('at %s', async (_name, clock, asOfPrefix) => {
-    const dir = mkdtempSync(join(tmpdir(), 'tally-clock-guard-'))
-    dirs.push(dir)
-    try {
-      tally = await startTallyProcess({
-        TALLY_DATA_DIR: dir,
-        TALLY_BOOTSTRAP_ORG: ORG,
-        TALLY_BOOTSTRAP_API_KEY: KEY,
-        TALLY_RATING_CRON: '* * * * * *',
-        TALLY_RATING_GRACE_HOURS: String(GRACE_HOURS),
-        ...(clock === undefined ? {} : { TALLY_CLOCK: clock }),
-      })
-      const { base } = tally
-      const api = async (method: string, path: string, body?: unknown) => {
-        const res = await fetch(`${base}${path}`, { method, headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) })
-        return { status: res.status, body: (await res.json()) as any }
+  it.each(CLOCKS)(
+    'at %s',
+    async (_name, clock, asOfPrefix) => {
+      const dir = mkdtempSync(join(tmpdir(), 'tally-clock-guard-'))
+      dirs.push(dir)
+      try {
+        tally = await startTallyProcess({
+          TALLY_DATA_DIR: dir,
+          TALLY_BOOTSTRAP_ORG: ORG,
+          TALLY_BOOTSTRAP_API_KEY: KEY,
+          TALLY_RATING_CRON: '* * * * * *',
+          TALLY_RATING_GRACE_HOURS: String(GRACE_HOURS),
+          ...(clock === undefined ? {} : { TALLY_CLOCK: clock }),
+        })
+        const { base } = tally
+        const api = async (method: string, path: string, body?: unknown) => {
+          const res = await fetch(`${base}${path}`, {
+            method,
+            headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
+            ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+          })
+          return { status: res.status, body: (await res.json()) as any }
+        }
+        expect((await api('POST', '/v1/customers', { external_id: 'acme', name: 'Acme' })).status).toBe(201)
+        const seats = await api('POST', '/v1/products', { name: 'Seats', kind: 'non_metered', default_quantity: '3' })
+        expect(seats.status).toBe(201)
+        const contract = await api('POST', '/v1/contracts', {
+          customer: 'acme',
+          currency: 'USD',
+          start_date: '2027-01-01',
+          cadence: 'monthly',
+          phases: [
+            {
+              start_date: '2027-01-01',
+              items: [{ product_id: seats.body.id, billing: 'in_advance', price: { model: 'per_unit', currency: 'USD', unit_price: '15.00' } }],
+            },
+          ],
+        })
+        expect(contract.status).toBe(201)
+
+        // The first scheduled run that saw the contract, and the instant it rated as of.
+        const run = JSON.parse(await tally.waitForLine(/"contracts":1,.*"msg":"rating run finished"/))
+        expect(run.asOf).toMatch(asOfPrefix)
+        const expected = expectedInvoices(run.asOf)
+        expect(run.invoices).toMatchObject({ created: expected.length, finalized: expected.filter(([, s]) => s === 'finalized').length })
+
+        const listed = (await api('GET', `/v1/invoices?contract_id=${contract.body.id}&limit=1000`)).body.data as {
+          billing_date: string
+          status: string
+          total: string
+        }[]
+        expect(listed.map((i) => [i.billing_date, i.status, i.total]).sort()).toEqual(expected)
+      } finally {
+        await tally?.stop()
       }
-      expect((await api('POST', '/v1/customers', { external_id: 'acme', name: 'Acme' })).status).toBe(201)
-      const seats = await api('POST', '/v1/products', { name: 'Seats', kind: 'non_metered', default_quantity: '3' })
-      expect(seats.status).toBe(201)
-      const contract = await api('POST', '/v1/contracts', {
-        customer: 'acme', currency: 'USD', start_date: '2027-01-01', cadence: 'monthly',
-        phases: [{ start_date: '2027-01-01', items: [{ product_id: seats.body.id, billing: 'in_advance', price: { model: 'per_unit', currency: 'USD', unit_price: '15.00' } }] }],
-      })
-      expect(contract.status).toBe(201)
-
-      // The first scheduled run that saw the contract, and the instant it rated as of.
-      const run = JSON.parse(await tally.waitForLine(/"contracts":1,.*"msg":"rating run finished"/))
-      expect(run.asOf).toMatch(asOfPrefix)
-      const expected = expectedInvoices(run.asOf)
-      expect(run.invoices).toMatchObject({ created: expected.length, finalized: expected.filter(([, s]) => s === 'finalized').length })
-
-      const listed = (await api('GET', `/v1/invoices?contract_id=${contract.body.id}&limit=1000`)).body.data as { billing_date: string; status: string; total: string }[]
-      expect(listed.map((i) => [i.billing_date, i.status, i.total]).sort()).toEqual(expected)
-    } finally {
-      await tally?.stop()
-    }
-  }, 240_000)
+    },
+    240_000,
+  )
 })

@@ -66,7 +66,13 @@ describe('events → SQL metric → contract → tally rate → finalize', () =>
 
     // Usage: 400 events for acme in January, plus noise that must not count: acme in December
     // and February, globex in January, and a retry of 50 January events (same event_id).
-    const january = Array.from({ length: 400 }, (_, i) => ({ raw_metric: 'llm', customer_id: 'acme', event_id: `jan-${i}`, timestamp: `2027-01-${String(1 + (i % 31)).padStart(2, '0')} ${String(i % 24).padStart(2, '0')}:30:00.000`, data: { tokens: tokens(i) } }))
+    const january = Array.from({ length: 400 }, (_, i) => ({
+      raw_metric: 'llm',
+      customer_id: 'acme',
+      event_id: `jan-${i}`,
+      timestamp: `2027-01-${String(1 + (i % 31)).padStart(2, '0')} ${String(i % 24).padStart(2, '0')}:30:00.000`,
+      data: { tokens: tokens(i) },
+    }))
     const noise = [
       { raw_metric: 'llm', customer_id: 'acme', event_id: 'dec-1', timestamp: '2026-12-31 23:59:59.999', data: { tokens: 5000 } },
       { raw_metric: 'llm', customer_id: 'acme', event_id: 'feb-1', timestamp: '2027-02-01 00:00:00.000', data: { tokens: 7000 } },
@@ -79,14 +85,19 @@ describe('events → SQL metric → contract → tally rate → finalize', () =>
 
     // A SQL billable metric from a file.
     const sqlFile = join(dir, 'tokens.sql')
-    writeFileSync(sqlFile, [
-      'SELECT sum(toDecimal128OrZero(fields[\'tokens\'], 9)) AS quantity',
-      'FROM raw.llm',
-      'WHERE customer_id = {customer_id:String}',
-      '  AND timestamp >= {period_start:DateTime64(3)}',
-      '  AND timestamp < {period_end:DateTime64(3)}',
-    ].join('\n'))
-    expect(await cli(['metrics', 'create', 'llm_tokens', '--org', ORG, '--unit', 'token', '--raw-metric', 'llm', '--customer-query', sqlFile])).toContain('llm_tokens')
+    writeFileSync(
+      sqlFile,
+      [
+        "SELECT sum(toDecimal128OrZero(fields['tokens'], 9)) AS quantity",
+        'FROM raw.llm',
+        'WHERE customer_id = {customer_id:String}',
+        '  AND timestamp >= {period_start:DateTime64(3)}',
+        '  AND timestamp < {period_end:DateTime64(3)}',
+      ].join('\n'),
+    )
+    expect(await cli(['metrics', 'create', 'llm_tokens', '--org', ORG, '--unit', 'token', '--raw-metric', 'llm', '--customer-query', sqlFile])).toContain(
+      'llm_tokens',
+    )
 
     const productFile = (name: string, body: object) => {
       const file = join(dir, `${name}.json`)
@@ -94,8 +105,22 @@ describe('events → SQL metric → contract → tally rate → finalize', () =>
       return file
     }
     const created = async (args: string[]) => UUID.exec(await cli(args))![0]
-    const tokensProduct = await created(['products', 'create', '--org', ORG, '--file', productFile('tokens', { name: 'Tokens', kind: 'metered', metric: { name: 'llm_tokens', version: 1 } })])
-    const seatProduct = await created(['products', 'create', '--org', ORG, '--file', productFile('seat', { name: 'Seats', kind: 'non_metered', default_quantity: '3' })])
+    const tokensProduct = await created([
+      'products',
+      'create',
+      '--org',
+      ORG,
+      '--file',
+      productFile('tokens', { name: 'Tokens', kind: 'metered', metric: { name: 'llm_tokens', version: 1 } }),
+    ])
+    const seatProduct = await created([
+      'products',
+      'create',
+      '--org',
+      ORG,
+      '--file',
+      productFile('seat', { name: 'Seats', kind: 'non_metered', default_quantity: '3' }),
+    ])
     expect(await cli(['products', 'list', '--org', ORG])).toMatch(/Tokens[\s\S]*Seats|Seats[\s\S]*Tokens/)
 
     const contractFile = productFile('contract', {
@@ -103,13 +128,26 @@ describe('events → SQL metric → contract → tally rate → finalize', () =>
       currency: 'USD',
       start_date: '2027-01-01',
       cadence: 'monthly',
-      phases: [{
-        start_date: '2027-01-01',
-        items: [
-          { product_id: seatProduct, billing: 'in_advance', price: { model: 'per_unit', currency: 'USD', unit_price: '15.00' } },
-          { product_id: tokensProduct, billing: 'in_arrears', price: { model: 'tiered', currency: 'USD', tiers: [{ up_to: '50000', unit_price: '0.001' }, { up_to: null, unit_price: '0.0004' }] } },
-        ],
-      }],
+      phases: [
+        {
+          start_date: '2027-01-01',
+          items: [
+            { product_id: seatProduct, billing: 'in_advance', price: { model: 'per_unit', currency: 'USD', unit_price: '15.00' } },
+            {
+              product_id: tokensProduct,
+              billing: 'in_arrears',
+              price: {
+                model: 'tiered',
+                currency: 'USD',
+                tiers: [
+                  { up_to: '50000', unit_price: '0.001' },
+                  { up_to: null, unit_price: '0.0004' },
+                ],
+              },
+            },
+          ],
+        },
+      ],
     })
     const contractId = await created(['contracts', 'create', '--org', ORG, '--file', contractFile])
     expect(await cli(['contracts', 'list', '--org', ORG])).toContain(contractId)
@@ -138,7 +176,11 @@ describe('events → SQL metric → contract → tally rate → finalize', () =>
     const invoice = invoices.body.data[0]
     expect(invoice).toMatchObject({ status: 'draft', billing_date: '2027-02-01', total: dollars(expectedCents) })
     const lines = (await api('GET', `/v1/invoices/${invoice.id}`)).body.lines as { quantity: string; amount: string; timing: string }[]
-    expect(lines.map((l) => [l.timing, l.amount])).toEqual([['in_arrears', dollars(tier1)], ['in_arrears', dollars(tier2)], ['in_advance', '45.00']])
+    expect(lines.map((l) => [l.timing, l.amount])).toEqual([
+      ['in_arrears', dollars(tier1)],
+      ['in_arrears', dollars(tier2)],
+      ['in_advance', '45.00'],
+    ])
 
     // Rating the same period again is a no-op; then finalize through the CLI.
     expect(await cli(['rate', '--org', ORG, '--period', '2027-01', '--as-of', '2027-02-01T07:00:00Z'])).toContain('0 drafted, 0 re-rated, 1 unchanged')
@@ -149,7 +191,9 @@ describe('events → SQL metric → contract → tally rate → finalize', () =>
     // Void it and bill the period again through the CLI: a new draft with the same total.
     expect((await api('POST', `/v1/invoices/${invoice.id}/void`, { reason: 'wrong customer address' })).status).toBe(200)
     const reissued = await cli(['invoices', 'reissue', '--org', ORG, invoice.id])
-    expect(reissued).toMatch(new RegExp(`^Draft [0-9a-f-]{36} replaces invoice ${invoice.id} \\(billing date 2027-02-01\\): ${dollars(expectedCents).replace('.', '\\.')} USD`))
+    expect(reissued).toMatch(
+      new RegExp(`^Draft [0-9a-f-]{36} replaces invoice ${invoice.id} \\(billing date 2027-02-01\\): ${dollars(expectedCents).replace('.', '\\.')} USD`),
+    )
     expect(await cli(['invoices', 'list', '--org', ORG, '--status', 'draft'])).toContain(UUID.exec(reissued.slice(6))![0])
 
     // The scheduler inside `tally start` has been running all along, on the pinned clock.

@@ -41,7 +41,13 @@ describe('restarting `tally start`', () => {
 
     const second = await startTallyProcess(env)
     try {
-      const usage = await call(second.base, 'GET', '/v1/usage?raw_metric=api_calls&from=2024-06-01T00:00:00Z&to=2024-06-02T00:00:00Z&granularity=day', undefined, secondKey)
+      const usage = await call(
+        second.base,
+        'GET',
+        '/v1/usage?raw_metric=api_calls&from=2024-06-01T00:00:00Z&to=2024-06-02T00:00:00Z&granularity=day',
+        undefined,
+        secondKey,
+      )
       expect(usage.body.buckets).toEqual([
         { bucket: '2024-06-01T00:00:00.000Z', customer_id: 'acme', events: '250', fields: { calls: { count: '250', sum: '500', min: '2', max: '2' } } },
       ])

@@ -57,20 +57,33 @@ export function describeBillingSuite(name: string, open: () => Promise<DatabaseH
     it('prorates a mid-period start and a phase change, with in-advance and in-arrears lines on one invoice', async () => {
       const { orgId, api, seats } = await setup()
       const contract = await ledger.contracts.create({
-        orgId, customer: 'c1', startDate: '2026-10-15', cadence: 'monthly', anchorDay: 1,
+        orgId,
+        customer: 'c1',
+        startDate: '2026-10-15',
+        cadence: 'monthly',
+        anchorDay: 1,
         phases: [
-          { start_date: '2026-10-15', items: [
-            { product_id: seats.id, billing: 'in_advance', price: { model: 'per_unit', currency: 'USD', unit_price: '10.00', prorate: true } },
-            { product_id: api.id, billing: 'in_arrears', price: { model: 'per_unit', currency: 'USD', unit_price: '0.01' } },
-          ] },
-          { start_date: '2026-11-16', items: [
-            { product_id: seats.id, billing: 'in_advance', price: { model: 'per_unit', currency: 'USD', unit_price: '20.00', prorate: true } },
-            { product_id: api.id, billing: 'in_arrears', price: { model: 'per_unit', currency: 'USD', unit_price: '0.02' } },
-          ] },
+          {
+            start_date: '2026-10-15',
+            items: [
+              { product_id: seats.id, billing: 'in_advance', price: { model: 'per_unit', currency: 'USD', unit_price: '10.00', prorate: true } },
+              { product_id: api.id, billing: 'in_arrears', price: { model: 'per_unit', currency: 'USD', unit_price: '0.01' } },
+            ],
+          },
+          {
+            start_date: '2026-11-16',
+            items: [
+              { product_id: seats.id, billing: 'in_advance', price: { model: 'per_unit', currency: 'USD', unit_price: '20.00', prorate: true } },
+              { product_id: api.id, billing: 'in_arrears', price: { model: 'per_unit', currency: 'USD', unit_price: '0.02' } },
+            ],
+          },
         ],
       })
       const calls: string[] = []
-      const summary = await runRating({ ledger, quantities: fixedQuantities(new Map([['c1', '1000']]), calls), clock }, { orgId, asOf: new Date('2026-11-01T00:00:00Z'), graceHours: 0 })
+      const summary = await runRating(
+        { ledger, quantities: fixedQuantities(new Map([['c1', '1000']]), calls), clock },
+        { orgId, asOf: new Date('2026-11-01T00:00:00Z'), graceHours: 0 },
+      )
       expect(summary.invoices).toMatchObject({ created: 2, finalized: 2 })
       const invoices = (await ledger.invoices.list(orgId, { contractId: contract.id })).sort((a, b) => (a.billingDate < b.billingDate ? -1 : 1))
       // Opening (2026-10-15): 5 seats × 10.00 × 17/31 days = 27.419… → 27.42.
@@ -92,8 +105,18 @@ export function describeBillingSuite(name: string, open: () => Promise<DatabaseH
       const customers = Array.from({ length: 6 }, (_, i) => `k${i}`)
       const { orgId, api } = await setup('USD', customers)
       for (const c of customers) {
-        await ledger.contracts.create({ orgId, customer: c, startDate: '2026-09-01', cadence: 'monthly',
-          phases: [{ start_date: '2026-09-01', items: [{ product_id: api.id, billing: 'in_arrears', price: { model: 'per_unit', currency: 'USD', unit_price: '1.00' } }] }] })
+        await ledger.contracts.create({
+          orgId,
+          customer: c,
+          startDate: '2026-09-01',
+          cadence: 'monthly',
+          phases: [
+            {
+              start_date: '2026-09-01',
+              items: [{ product_id: api.id, billing: 'in_arrears', price: { model: 'per_unit', currency: 'USD', unit_price: '1.00' } }],
+            },
+          ],
+        })
       }
       const usage = new Map(customers.map((c, i) => [c, String(i + 1)]))
       const ledgerB = second ? createTestLedger(second.db) : ledger
@@ -114,8 +137,18 @@ export function describeBillingSuite(name: string, open: () => Promise<DatabaseH
 
     it('a voided period is not re-billed by runs; two concurrent reissues on two pools write one draft', async () => {
       const { orgId, api } = await setup()
-      const contract = await ledger.contracts.create({ orgId, customer: 'c1', startDate: '2026-10-01', cadence: 'monthly',
-        phases: [{ start_date: '2026-10-01', items: [{ product_id: api.id, billing: 'in_arrears', price: { model: 'per_unit', currency: 'USD', unit_price: '0.50' } }] }] })
+      const contract = await ledger.contracts.create({
+        orgId,
+        customer: 'c1',
+        startDate: '2026-10-01',
+        cadence: 'monthly',
+        phases: [
+          {
+            start_date: '2026-10-01',
+            items: [{ product_id: api.id, billing: 'in_arrears', price: { model: 'per_unit', currency: 'USD', unit_price: '0.50' } }],
+          },
+        ],
+      })
       const opts = { orgId, asOf: new Date('2026-11-05T00:00:00Z'), graceHours: 24 }
       await runRating({ ledger, quantities: fixedQuantities(new Map([['c1', '10']])), clock }, opts)
       // October in arrears: 10 × 0.50 = 5.00, finalized as number 1.
@@ -125,7 +158,9 @@ export function describeBillingSuite(name: string, open: () => Promise<DatabaseH
       const rerun = await runRating({ ledger, quantities: fixedQuantities(new Map([['c1', '12']])), clock }, opts)
       expect(rerun.invoices).toMatchObject({ created: 0, updated: 0, finalized: 0 })
       // (The opening invoice of an arrears-only contract has nothing to bill: skipped as before.)
-      expect(rerun.skipped.filter((x) => x.billingDate === '2026-11-01')).toEqual([{ contractId: contract.id, billingDate: '2026-11-01', reason: 'period_voided' }])
+      expect(rerun.skipped.filter((x) => x.billingDate === '2026-11-01')).toEqual([
+        { contractId: contract.id, billingDate: '2026-11-01', reason: 'period_voided' },
+      ])
       expect(await ledger.invoices.list(orgId)).toHaveLength(1)
 
       // 12 × 0.50 = 6.00 on the replacement, whichever pool writes it.
@@ -152,12 +187,26 @@ export function describeBillingSuite(name: string, open: () => Promise<DatabaseH
     })
 
     it('bills JPY with 0 decimals and KWD with 3', async () => {
-      for (const [currency, price, expected] of [['JPY', '0.5', '1500'], ['KWD', '0.0015', '4.500']] as const) {
+      for (const [currency, price, expected] of [
+        ['JPY', '0.5', '1500'],
+        ['KWD', '0.0015', '4.500'],
+      ] as const) {
         const { orgId, api } = await setup(currency)
-        await ledger.contracts.create({ orgId, customer: 'c1', startDate: '2026-10-01', cadence: 'monthly', currency,
-          phases: [{ start_date: '2026-10-01', items: [{ product_id: api.id, billing: 'in_arrears', price: { model: 'per_unit', currency, unit_price: price } }] }] })
+        await ledger.contracts.create({
+          orgId,
+          customer: 'c1',
+          startDate: '2026-10-01',
+          cadence: 'monthly',
+          currency,
+          phases: [
+            { start_date: '2026-10-01', items: [{ product_id: api.id, billing: 'in_arrears', price: { model: 'per_unit', currency, unit_price: price } }] },
+          ],
+        })
         // JPY: 3000 × 0.5 = 1500 yen; KWD: 3000 × 0.0015 = 4.500 dinar.
-        await runRating({ ledger, quantities: fixedQuantities(new Map([['c1', '3000']])), clock }, { orgId, asOf: new Date('2026-11-01T00:00:00Z'), graceHours: 1 })
+        await runRating(
+          { ledger, quantities: fixedQuantities(new Map([['c1', '3000']])), clock },
+          { orgId, asOf: new Date('2026-11-01T00:00:00Z'), graceHours: 1 },
+        )
         const [invoice] = await ledger.invoices.list(orgId)
         expect(invoice).toMatchObject({ currency, total: expected, status: 'draft' })
       }
@@ -165,25 +214,72 @@ export function describeBillingSuite(name: string, open: () => Promise<DatabaseH
 
     it('plan inheritance records overrides; credit notes, payments, void and immutability', async () => {
       const { orgId, api, seats } = await setup()
-      await ledger.plans.create({ orgId, name: 'Pro', currency: 'USD', features: ['sso'], items: [
-        { product_id: seats.id, billing: 'in_advance', price: { model: 'flat_fee', currency: 'USD', amount: '50.00' } },
-        { product_id: api.id, billing: 'in_arrears', price: { model: 'per_unit', currency: 'USD', unit_price: '0.10' } },
-      ] })
-      const contract = await ledger.contracts.create({ orgId, customer: 'c1', plan: 'Pro', startDate: '2026-10-01', cadence: 'monthly',
-        overrides: [{ product_id: api.id, price: { model: 'per_unit', currency: 'USD', unit_price: '0.08' } }] })
-      expect(contract.overrides).toEqual([{ product_id: api.id, field: 'price', plan_value: { model: 'per_unit', currency: 'USD', unit_price: '0.10' }, contract_value: { model: 'per_unit', currency: 'USD', unit_price: '0.08' } }])
-      await runRating({ ledger, quantities: fixedQuantities(new Map([['c1', '100']])), clock }, { orgId, asOf: new Date('2026-11-03T00:00:00Z'), graceHours: 24 })
+      await ledger.plans.create({
+        orgId,
+        name: 'Pro',
+        currency: 'USD',
+        features: ['sso'],
+        items: [
+          { product_id: seats.id, billing: 'in_advance', price: { model: 'flat_fee', currency: 'USD', amount: '50.00' } },
+          { product_id: api.id, billing: 'in_arrears', price: { model: 'per_unit', currency: 'USD', unit_price: '0.10' } },
+        ],
+      })
+      const contract = await ledger.contracts.create({
+        orgId,
+        customer: 'c1',
+        plan: 'Pro',
+        startDate: '2026-10-01',
+        cadence: 'monthly',
+        overrides: [{ product_id: api.id, price: { model: 'per_unit', currency: 'USD', unit_price: '0.08' } }],
+      })
+      expect(contract.overrides).toEqual([
+        {
+          product_id: api.id,
+          field: 'price',
+          plan_value: { model: 'per_unit', currency: 'USD', unit_price: '0.10' },
+          contract_value: { model: 'per_unit', currency: 'USD', unit_price: '0.08' },
+        },
+      ])
+      await runRating(
+        { ledger, quantities: fixedQuantities(new Map([['c1', '100']])), clock },
+        { orgId, asOf: new Date('2026-11-03T00:00:00Z'), graceHours: 24 },
+      )
       const october = (await ledger.invoices.list(orgId)).find((i) => i.billingDate === '2026-11-01')!
       // 100 × 0.08 = 8.00 usage + 50.00 November fee.
       expect(october).toMatchObject({ total: '58.00', status: 'finalized' })
       const lines = await ledger.invoices.lines(orgId, october.id)
       const usageLine = lines.find((l) => l.timing === 'in_arrears')!
-      await expect(ledger.creditNotes.create({ orgId, invoiceId: october.id, reason: 'billing_error', lines: [{ invoiceLineId: usageLine.id, amount: '8.01' }], now: clock.now() })).rejects.toMatchObject({ code: 'credit_exceeds_line' })
-      const note = await ledger.creditNotes.create({ orgId, invoiceId: october.id, reason: 'billing_error', memo: 'wrong rate', lines: [{ invoiceLineId: usageLine.id, amount: '3.00' }], now: clock.now() })
+      await expect(
+        ledger.creditNotes.create({
+          orgId,
+          invoiceId: october.id,
+          reason: 'billing_error',
+          lines: [{ invoiceLineId: usageLine.id, amount: '8.01' }],
+          now: clock.now(),
+        }),
+      ).rejects.toMatchObject({ code: 'credit_exceeds_line' })
+      const note = await ledger.creditNotes.create({
+        orgId,
+        invoiceId: october.id,
+        reason: 'billing_error',
+        memo: 'wrong rate',
+        lines: [{ invoiceLineId: usageLine.id, amount: '3.00' }],
+        now: clock.now(),
+      })
       expect(note).toMatchObject({ number: 1, total: '3.00', reason: 'billing_error' })
       expect(await ledger.invoices.balance(orgId, october.id)).toEqual({ total: '58.00', credited: '3.00', paid: '0.00', due: '55.00' })
-      await expect(ledger.payments.record({ orgId, invoiceId: october.id, amount: '55.01', paidOn: '2026-11-10', method: 'card', now: clock.now() })).rejects.toMatchObject({ code: 'overpayment' })
-      await ledger.payments.record({ orgId, invoiceId: october.id, amount: '55.00', paidOn: '2026-11-10', method: 'bank_transfer', reference: 'TX-1', now: clock.now() })
+      await expect(
+        ledger.payments.record({ orgId, invoiceId: october.id, amount: '55.01', paidOn: '2026-11-10', method: 'card', now: clock.now() }),
+      ).rejects.toMatchObject({ code: 'overpayment' })
+      await ledger.payments.record({
+        orgId,
+        invoiceId: october.id,
+        amount: '55.00',
+        paidOn: '2026-11-10',
+        method: 'bank_transfer',
+        reference: 'TX-1',
+        now: clock.now(),
+      })
       expect(await ledger.invoices.get(orgId, october.id)).toMatchObject({ status: 'paid' })
       await expect(ledger.invoices.void(orgId, october.id, 'x', clock.now())).rejects.toMatchObject({ code: 'invoice_not_voidable' })
       // The database itself refuses to change a final invoice or its lines.
@@ -193,23 +289,37 @@ export function describeBillingSuite(name: string, open: () => Promise<DatabaseH
       const opening = (await ledger.invoices.list(orgId)).find((i) => i.billingDate === '2026-10-01')!
       const full = await ledger.creditNotes.create({ orgId, invoiceId: opening.id, reason: 'order_change', now: clock.now() })
       expect(full).toMatchObject({ number: 2, total: '50.00' })
-      await expect(ledger.creditNotes.create({ orgId, invoiceId: opening.id, reason: 'other', now: clock.now() })).rejects.toMatchObject({ code: 'nothing_to_credit' })
+      await expect(ledger.creditNotes.create({ orgId, invoiceId: opening.id, reason: 'other', now: clock.now() })).rejects.toMatchObject({
+        code: 'nothing_to_credit',
+      })
     })
 
     it('bills a declared custom currency (CREDITS, 4 decimals) end to end: customer, plan, contract, invoice, payment (issue 13 §2)', async () => {
       const { orgId, api, seats } = await setup()
       await ledger.currencies.create({ orgId, code: 'CREDITS', name: 'Credits', precision: 4 })
       await ledger.customers.create({ orgId, externalId: 'cr', name: 'Credit buyer', currency: 'CREDITS' })
-      const plan = await ledger.plans.create({ orgId, name: 'Credits plan', currency: 'CREDITS', items: [
-        { product_id: api.id, billing: 'in_arrears', price: { model: 'per_unit', currency: 'CREDITS', unit_price: '0.00125' } },
-        // The inline form still works when it agrees with the declaration.
-        { product_id: seats.id, billing: 'in_advance', price: { model: 'per_unit', currency: { code: 'CREDITS', precision: 4 }, unit_price: '0.33333', prorate: false } },
-      ] })
+      const plan = await ledger.plans.create({
+        orgId,
+        name: 'Credits plan',
+        currency: 'CREDITS',
+        items: [
+          { product_id: api.id, billing: 'in_arrears', price: { model: 'per_unit', currency: 'CREDITS', unit_price: '0.00125' } },
+          // The inline form still works when it agrees with the declaration.
+          {
+            product_id: seats.id,
+            billing: 'in_advance',
+            price: { model: 'per_unit', currency: { code: 'CREDITS', precision: 4 }, unit_price: '0.33333', prorate: false },
+          },
+        ],
+      })
       expect(plan.currency).toBe('CREDITS')
       // The contract takes the customer's (and plan's) currency.
       const contract = await ledger.contracts.create({ orgId, customer: 'cr', plan: 'Credits plan', startDate: '2026-10-01', cadence: 'monthly' })
       expect(contract.currency).toBe('CREDITS')
-      const summary = await runRating({ ledger, quantities: fixedQuantities(new Map([['cr', '1234']])), clock }, { orgId, asOf: new Date('2026-11-03T00:00:00Z'), graceHours: 24 })
+      const summary = await runRating(
+        { ledger, quantities: fixedQuantities(new Map([['cr', '1234']])), clock },
+        { orgId, asOf: new Date('2026-11-03T00:00:00Z'), graceHours: 24 },
+      )
       expect(summary.invoices).toMatchObject({ created: 2, finalized: 2 })
       expect(summary.skipped).toEqual([])
       const [opening, november] = (await ledger.invoices.list(orgId, { contractId: contract.id })).sort((a, b) => (a.billingDate < b.billingDate ? -1 : 1))
@@ -219,45 +329,122 @@ export function describeBillingSuite(name: string, open: () => Promise<DatabaseH
       // November seats 1.6667 → 3.2092 CREDITS.
       expect(november).toMatchObject({ billingDate: '2026-11-01', currency: 'CREDITS', total: '3.2092', status: 'finalized' })
       const lines = await ledger.invoices.lines(orgId, november!.id)
-      expect(lines.map((l) => [l.timing, l.quantity, l.amount])).toEqual([['in_arrears', '1234', '1.5425'], ['in_advance', '5', '1.6667']])
+      expect(lines.map((l) => [l.timing, l.quantity, l.amount])).toEqual([
+        ['in_arrears', '1234', '1.5425'],
+        ['in_advance', '5', '1.6667'],
+      ])
       // 1.6667 + 3.2092 = 4.8759, in CREDITS' minor units.
       expect(summary.totals).toEqual({ CREDITS: '4.8759' })
       // The rating record re-derives the invoice without the organisation's table.
-      const explained = explainInvoice((await ledger.invoices.get(orgId, november!.id)), lines)
+      const explained = explainInvoice(await ledger.invoices.get(orgId, november!.id), lines)
       expect(explained.rederived).toEqual({ total: '3.2092', matches: true })
       expect(await ledger.invoices.balance(orgId, november!.id)).toEqual({ total: '3.2092', credited: '0.0000', paid: '0.0000', due: '3.2092' })
 
       // Finer than a CREDITS minor unit (0.0001) is refused, for payments and credit notes alike.
-      await expect(ledger.payments.record({ orgId, invoiceId: november!.id, amount: '0.00001', paidOn: '2026-11-10', method: 'other', now: clock.now() }))
-        .rejects.toMatchObject({ category: 'unprocessable', code: 'invalid_amount', details: [expect.objectContaining({ field: 'amount' })] })
-      await expect(ledger.creditNotes.create({ orgId, invoiceId: november!.id, reason: 'other', lines: [{ invoiceLineId: lines[0]!.id, amount: '0.00001' }], now: clock.now() }))
-        .rejects.toMatchObject({ code: 'invalid_amount' })
-      await ledger.creditNotes.create({ orgId, invoiceId: november!.id, reason: 'billing_error', lines: [{ invoiceLineId: lines[0]!.id, amount: '0.0425' }], now: clock.now() })
+      await expect(
+        ledger.payments.record({ orgId, invoiceId: november!.id, amount: '0.00001', paidOn: '2026-11-10', method: 'other', now: clock.now() }),
+      ).rejects.toMatchObject({ category: 'unprocessable', code: 'invalid_amount', details: [expect.objectContaining({ field: 'amount' })] })
+      await expect(
+        ledger.creditNotes.create({
+          orgId,
+          invoiceId: november!.id,
+          reason: 'other',
+          lines: [{ invoiceLineId: lines[0]!.id, amount: '0.00001' }],
+          now: clock.now(),
+        }),
+      ).rejects.toMatchObject({ code: 'invalid_amount' })
+      await ledger.creditNotes.create({
+        orgId,
+        invoiceId: november!.id,
+        reason: 'billing_error',
+        lines: [{ invoiceLineId: lines[0]!.id, amount: '0.0425' }],
+        now: clock.now(),
+      })
       // 3.2092 − 0.0425 credited = 3.1667 due, paid exactly.
-      await ledger.payments.record({ orgId, invoiceId: november!.id, amount: '3.1667', currency: 'CREDITS', paidOn: '2026-11-10', method: 'other', now: clock.now() })
+      await ledger.payments.record({
+        orgId,
+        invoiceId: november!.id,
+        amount: '3.1667',
+        currency: 'CREDITS',
+        paidOn: '2026-11-10',
+        method: 'other',
+        now: clock.now(),
+      })
       expect(await ledger.invoices.balance(orgId, november!.id)).toEqual({ total: '3.2092', credited: '0.0425', paid: '3.1667', due: '0.0000' })
       expect(await ledger.invoices.get(orgId, november!.id)).toMatchObject({ status: 'paid' })
     })
 
-    it('refuses undeclared codes for plans and contracts alike, another organisation\'s declaration, and an inline precision that disagrees (issue 13 §2)', async () => {
+    it("refuses undeclared codes for plans and contracts alike, another organisation's declaration, and an inline precision that disagrees (issue 13 §2)", async () => {
       const { orgId, api } = await setup('USD', ['u1'])
       const other = await setup('USD', ['o1'])
       await ledger.currencies.create({ orgId, code: 'CREDITS', name: 'Credits', precision: 4 })
       const creditsPrice = { model: 'per_unit', currency: 'CREDITS', unit_price: '0.00125' }
-      const invalid = { category: 'unprocessable', code: 'invalid_currency', details: [expect.objectContaining({ field: 'currency', code: 'invalid_currency' })] }
-      await expect(ledger.plans.create({ orgId, name: 'XYZ', currency: 'XYZ', items: [{ product_id: api.id, billing: 'in_arrears', price: { ...creditsPrice, currency: 'USD' } }] })).rejects.toMatchObject(invalid)
-      await expect(ledger.contracts.create({ orgId, customer: 'u1', currency: 'XYZ', startDate: '2026-10-01', cadence: 'monthly',
-        phases: [{ start_date: '2026-10-01', items: [{ product_id: api.id, billing: 'in_arrears', price: { ...creditsPrice, currency: 'USD' } }] }] })).rejects.toMatchObject(invalid)
+      const invalid = {
+        category: 'unprocessable',
+        code: 'invalid_currency',
+        details: [expect.objectContaining({ field: 'currency', code: 'invalid_currency' })],
+      }
+      await expect(
+        ledger.plans.create({
+          orgId,
+          name: 'XYZ',
+          currency: 'XYZ',
+          items: [{ product_id: api.id, billing: 'in_arrears', price: { ...creditsPrice, currency: 'USD' } }],
+        }),
+      ).rejects.toMatchObject(invalid)
+      await expect(
+        ledger.contracts.create({
+          orgId,
+          customer: 'u1',
+          currency: 'XYZ',
+          startDate: '2026-10-01',
+          cadence: 'monthly',
+          phases: [{ start_date: '2026-10-01', items: [{ product_id: api.id, billing: 'in_arrears', price: { ...creditsPrice, currency: 'USD' } }] }],
+        }),
+      ).rejects.toMatchObject(invalid)
       // Another organisation's CREDITS is not this one's: the plan's currency, then a price's.
-      await expect(ledger.plans.create({ orgId: other.orgId, name: 'Theirs', currency: 'CREDITS', items: [{ product_id: other.api.id, billing: 'in_arrears', price: creditsPrice }] })).rejects.toMatchObject(invalid)
-      await expect(ledger.contracts.create({ orgId: other.orgId, customer: 'o1', startDate: '2026-10-01', cadence: 'monthly',
-        phases: [{ start_date: '2026-10-01', items: [{ product_id: other.api.id, billing: 'in_arrears', price: creditsPrice }] }] }))
-        .rejects.toMatchObject({ code: 'invalid_price_definition', details: [expect.objectContaining({ field: 'phases[0].items[0].price.currency', code: 'invalid_currency' })] })
-      await expect(ledger.contracts.create({ orgId: other.orgId, customer: 'o1', currency: 'CREDITS', startDate: '2026-10-01', cadence: 'monthly',
-        phases: [{ start_date: '2026-10-01', items: [{ product_id: other.api.id, billing: 'in_arrears', price: { ...creditsPrice, currency: 'USD' } }] }] })).rejects.toMatchObject(invalid)
+      await expect(
+        ledger.plans.create({
+          orgId: other.orgId,
+          name: 'Theirs',
+          currency: 'CREDITS',
+          items: [{ product_id: other.api.id, billing: 'in_arrears', price: creditsPrice }],
+        }),
+      ).rejects.toMatchObject(invalid)
+      await expect(
+        ledger.contracts.create({
+          orgId: other.orgId,
+          customer: 'o1',
+          startDate: '2026-10-01',
+          cadence: 'monthly',
+          phases: [{ start_date: '2026-10-01', items: [{ product_id: other.api.id, billing: 'in_arrears', price: creditsPrice }] }],
+        }),
+      ).rejects.toMatchObject({
+        code: 'invalid_price_definition',
+        details: [expect.objectContaining({ field: 'phases[0].items[0].price.currency', code: 'invalid_currency' })],
+      })
+      await expect(
+        ledger.contracts.create({
+          orgId: other.orgId,
+          customer: 'o1',
+          currency: 'CREDITS',
+          startDate: '2026-10-01',
+          cadence: 'monthly',
+          phases: [{ start_date: '2026-10-01', items: [{ product_id: other.api.id, billing: 'in_arrears', price: { ...creditsPrice, currency: 'USD' } }] }],
+        }),
+      ).rejects.toMatchObject(invalid)
       // An inline unit must agree with the declaration of its code (two precisions would round one invoice two ways).
-      await expect(ledger.plans.create({ orgId, name: 'Two precisions', currency: 'CREDITS', items: [{ product_id: api.id, billing: 'in_arrears', price: { ...creditsPrice, currency: { code: 'CREDITS', precision: 2 } } }] }))
-        .rejects.toMatchObject({ code: 'invalid_price_definition', details: [expect.objectContaining({ field: 'items[0].price.currency', code: 'invalid_currency' })] })
+      await expect(
+        ledger.plans.create({
+          orgId,
+          name: 'Two precisions',
+          currency: 'CREDITS',
+          items: [{ product_id: api.id, billing: 'in_arrears', price: { ...creditsPrice, currency: { code: 'CREDITS', precision: 2 } } }],
+        }),
+      ).rejects.toMatchObject({
+        code: 'invalid_price_definition',
+        details: [expect.objectContaining({ field: 'items[0].price.currency', code: 'invalid_currency' })],
+      })
       expect(await ledger.plans.list(orgId)).toEqual([])
       expect(await ledger.plans.list(other.orgId)).toEqual([])
       expect(await ledger.contracts.list({ orgId: other.orgId })).toEqual([])

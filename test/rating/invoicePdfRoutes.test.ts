@@ -27,13 +27,39 @@ beforeAll(async () => {
   const api = await created('/v1/products', { name: 'API calls', kind: 'metered', metric: { name: 'api_call_count', version: 1 } })
   const platform = await created('/v1/products', { name: 'Platform', kind: 'non_metered' })
   await created('/v1/contracts', {
-    customer: 'acme', name: 'Acme 2026', currency: 'USD', start_date: '2026-10-01', cadence: 'monthly',
-    phases: [{ start_date: '2026-10-01', items: [
-      { product_id: platform.id, billing: 'in_advance', price: { model: 'flat_fee', currency: 'USD', amount: '100.00' } },
-      { product_id: api.id, billing: 'in_arrears', price: { model: 'tiered', currency: 'USD', tiers: [{ up_to: '1000', unit_price: '0.10' }, { up_to: null, unit_price: '0.05' }] } },
-    ] }],
+    customer: 'acme',
+    name: 'Acme 2026',
+    currency: 'USD',
+    start_date: '2026-10-01',
+    cadence: 'monthly',
+    phases: [
+      {
+        start_date: '2026-10-01',
+        items: [
+          { product_id: platform.id, billing: 'in_advance', price: { model: 'flat_fee', currency: 'USD', amount: '100.00' } },
+          {
+            product_id: api.id,
+            billing: 'in_arrears',
+            price: {
+              model: 'tiered',
+              currency: 'USD',
+              tiers: [
+                { up_to: '1000', unit_price: '0.10' },
+                { up_to: null, unit_price: '0.05' },
+              ],
+            },
+          },
+        ],
+      },
+    ],
   })
-  const events = Array.from({ length: 1200 }, (_, i) => ({ raw_metric: 'api_calls', customer_id: 'acme', timestamp: `2026-10-${String(1 + (i % 30)).padStart(2, '0')} 12:00:00.000`, event_id: `oct-${i}`, data: {} }))
+  const events = Array.from({ length: 1200 }, (_, i) => ({
+    raw_metric: 'api_calls',
+    customer_id: 'acme',
+    timestamp: `2026-10-${String(1 + (i % 30)).padStart(2, '0')} 12:00:00.000`,
+    event_id: `oct-${i}`,
+    data: {},
+  }))
   expect((await h.json('POST', '/v1/events', { body: events })).status).toBe(202)
   // The opening invoice (Oct 1st, 100.00 in advance) is past its grace and finalized as number 1;
   // November's is a draft: 1000 × 0.10 + 200 × 0.05 = 100.00 + 10.00 in arrears, 100.00 in advance.
@@ -66,7 +92,19 @@ describe('GET /v1/invoices/:id/pdf', () => {
     expect(res.headers.get('content-disposition')).toBe('inline; filename="invoice-2.pdf"')
     const pdf = await pdfText(new Uint8Array(await res.arrayBuffer()))
     const strings = pdf.pages[0]!.map((i) => i.str)
-    expect(strings).toEqual(expect.arrayContaining(['Invoice 2', 'finalized', h.config.bootstrapOrgName, 'acme', 'Contract Acme 2026', 'api_call_count v1', '100.00', '10.00', 'Page 1 of 1']))
+    expect(strings).toEqual(
+      expect.arrayContaining([
+        'Invoice 2',
+        'finalized',
+        h.config.bootstrapOrgName,
+        'acme',
+        'Contract Acme 2026',
+        'api_call_count v1',
+        '100.00',
+        '10.00',
+        'Page 1 of 1',
+      ]),
+    )
     expect(strings).toEqual(expect.arrayContaining(['Total', '210.00 USD', 'Amount due']))
     expect(pdf.text).toMatch(/\(tier 2\)/)
     expect(pdf.text).not.toContain('DRAFT')

@@ -25,7 +25,11 @@ export async function pdfText(bytes: Uint8Array): Promise<PdfText> {
     const pages: PdfTextItem[][] = []
     for (let n = 1; n <= doc.numPages; n++) {
       const content = await (await doc.getPage(n)).getTextContent()
-      pages.push(content.items.flatMap((item) => ('str' in item && item.str.trim() !== '' ? [{ str: item.str, x: item.transform[4] as number, y: item.transform[5] as number, width: item.width }] : [])))
+      pages.push(
+        content.items.flatMap((item) =>
+          'str' in item && item.str.trim() !== '' ? [{ str: item.str, x: item.transform[4] as number, y: item.transform[5] as number, width: item.width }] : [],
+        ),
+      )
     }
     const { info } = await doc.getMetadata()
     return { pages, text: pages.map((items) => items.map((i) => i.str).join('\n')).join('\n'), info: info as Record<string, unknown> }

@@ -11,7 +11,17 @@ import { createApiCallCountMetric, type Harness, openHarness, seed } from '../su
 let h: Harness
 /** The app's "now": when voids, reissues, finalizations and payments happen (runs pass their own as_of). */
 const NOW = '2026-11-10T08:00:00.000Z'
-type InvoiceJson = { id: string; number: number | null; status: string; billing_date: string; total: string; grace_until: string; replaces_invoice_id: string | null; replaced_by_invoice_id: string | null; lines: { timing: string; quantity: string; amount: string }[] }
+type InvoiceJson = {
+  id: string
+  number: number | null
+  status: string
+  billing_date: string
+  total: string
+  grace_until: string
+  replaces_invoice_id: string | null
+  replaced_by_invoice_id: string | null
+  lines: { timing: string; quantity: string; amount: string }[]
+}
 type ErrorBody = { error: { code: string; message: string; hint?: string; details?: { field?: string; code: string }[] } }
 
 const flat = (amount: string) => ({ model: 'flat_fee', currency: 'USD', amount })
@@ -20,11 +30,20 @@ const ids = { platform: '', api: '', contract: '', october: '', november: '', re
 
 /** `n` api_calls events of acme on each day in `days` (noon UTC), with ids under `prefix`. */
 function events(prefix: string, days: number[], n: number) {
-  return days.flatMap((d) => Array.from({ length: n }, (_, i) => ({ raw_metric: 'api_calls', customer_id: 'acme', timestamp: `2026-10-${String(d).padStart(2, '0')} 12:00:00.000`, event_id: `${prefix}-${d}-${i}`, data: {} })))
+  return days.flatMap((d) =>
+    Array.from({ length: n }, (_, i) => ({
+      raw_metric: 'api_calls',
+      customer_id: 'acme',
+      timestamp: `2026-10-${String(d).padStart(2, '0')} 12:00:00.000`,
+      event_id: `${prefix}-${d}-${i}`,
+      data: {},
+    })),
+  )
 }
 
 const invoice = async (id: string) => (await h.json('GET', `/v1/invoices/${id}`)).body as InvoiceJson
-const contractInvoices = async () => ((await h.json('GET', `/v1/invoices?contract_id=${ids.contract}&limit=1000`)).body.data as InvoiceJson[]).sort((a, b) => (a.id < b.id ? -1 : 1))
+const contractInvoices = async () =>
+  ((await h.json('GET', `/v1/invoices?contract_id=${ids.contract}&limit=1000`)).body.data as InvoiceJson[]).sort((a, b) => (a.id < b.id ? -1 : 1))
 const reissue = (id: string) => h.json('POST', `/v1/invoices/${id}/reissue`)
 
 beforeAll(async () => {
@@ -34,15 +53,36 @@ beforeAll(async () => {
   ids.platform = (await h.json('POST', '/v1/products', { body: { name: 'Platform', kind: 'non_metered' } })).body.id
   ids.api = (await h.json('POST', '/v1/products', { body: { name: 'API calls', kind: 'metered', metric: { name: 'api_call_count', version: 1 } } })).body.id
   const contract = await h.json('POST', '/v1/contracts', {
-    body: { customer: 'acme', currency: 'USD', start_date: '2026-10-01', cadence: 'monthly', phases: [{ start_date: '2026-10-01', items: [
-      { product_id: ids.platform, billing: 'in_advance', price: flat('100.00') },
-      { product_id: ids.api, billing: 'in_arrears', price: perUnit('0.10') },
-    ] }] },
+    body: {
+      customer: 'acme',
+      currency: 'USD',
+      start_date: '2026-10-01',
+      cadence: 'monthly',
+      phases: [
+        {
+          start_date: '2026-10-01',
+          items: [
+            { product_id: ids.platform, billing: 'in_advance', price: flat('100.00') },
+            { product_id: ids.api, billing: 'in_arrears', price: perUnit('0.10') },
+          ],
+        },
+      ],
+    },
   })
   if (contract.status !== 201) throw new Error(`contract: ${contract.status} ${JSON.stringify(contract.body)}`)
   ids.contract = contract.body.id
   // 10 calls a day on October 1st…30th: 150 before the 16th, 150 from it.
-  expect((await h.json('POST', '/v1/events', { body: events('oct', Array.from({ length: 30 }, (_, i) => i + 1), 10) })).status).toBe(202)
+  expect(
+    (
+      await h.json('POST', '/v1/events', {
+        body: events(
+          'oct',
+          Array.from({ length: 30 }, (_, i) => i + 1),
+          10,
+        ),
+      })
+    ).status,
+  ).toBe(202)
 })
 afterAll(async () => {
   await h?.close()
@@ -68,7 +108,12 @@ describe('void and reissue', () => {
     const after = await h.json('POST', '/v1/rating/runs', { body: { as_of: '2026-11-06T00:00:00Z', contract_id: ids.contract } })
     expect(after.body).toMatchObject({ invoices: { created: 0, updated: 0, finalized: 0 }, totals: {} })
     expect(after.body.skipped).toEqual([{ contractId: ids.contract, billingDate: '2026-11-01', reason: 'period_voided' }])
-    expect((await contractInvoices()).map((i) => [i.billing_date, i.status])).toEqual(expect.arrayContaining([['2026-10-01', 'finalized'], ['2026-11-01', 'void']]))
+    expect((await contractInvoices()).map((i) => [i.billing_date, i.status])).toEqual(
+      expect.arrayContaining([
+        ['2026-10-01', 'finalized'],
+        ['2026-11-01', 'void'],
+      ]),
+    )
     expect(await contractInvoices()).toHaveLength(2)
   })
 
@@ -76,10 +121,15 @@ describe('void and reissue', () => {
     const voidBefore = await invoice(ids.november)
     // The fix: the API price is 0.20 from October 16th (a phase inside the voided period is
     // allowed: a void invoice bills nothing), and 60 calls of October 20th arrived late.
-    const phase = await h.json('POST', `/v1/contracts/${ids.contract}/phases`, { body: { start_date: '2026-10-16', items: [
-      { product_id: ids.platform, billing: 'in_advance', price: flat('100.00') },
-      { product_id: ids.api, billing: 'in_arrears', price: perUnit('0.20') },
-    ] } })
+    const phase = await h.json('POST', `/v1/contracts/${ids.contract}/phases`, {
+      body: {
+        start_date: '2026-10-16',
+        items: [
+          { product_id: ids.platform, billing: 'in_advance', price: flat('100.00') },
+          { product_id: ids.api, billing: 'in_arrears', price: perUnit('0.20') },
+        ],
+      },
+    })
     expect(phase.status).toBe(200)
     expect((await h.json('POST', '/v1/events', { body: events('late', [20], 60) })).status).toBe(202)
 
@@ -89,7 +139,14 @@ describe('void and reissue', () => {
     ids.replacement = draft.id
     // Oct 1–15: 150 calls × 0.10 = 15.00; Oct 16–31: (150 + 60) × 0.20 = 42.00;
     // November in advance (all in the new phase): 100.00. 15.00 + 42.00 + 100.00 = 157.00.
-    expect(draft).toMatchObject({ status: 'draft', number: null, billing_date: '2026-11-01', total: '157.00', replaces_invoice_id: ids.november, replaced_by_invoice_id: null })
+    expect(draft).toMatchObject({
+      status: 'draft',
+      number: null,
+      billing_date: '2026-11-01',
+      total: '157.00',
+      replaces_invoice_id: ids.november,
+      replaced_by_invoice_id: null,
+    })
     expect(draft.id).not.toBe(ids.november)
     expect((await invoice(draft.id)).lines.map((l) => [l.timing, l.quantity, l.amount])).toEqual([
       ['in_arrears', '150', '15.00'],
@@ -130,7 +187,11 @@ describe('void and reissue', () => {
     expect(paid.status).toBe(201)
     expect(await invoice(ids.replacement)).toMatchObject({ status: 'paid', paid_at: NOW })
 
-    for (const [id, status, hint] of [[december.id, 'draft', /rating run/], [ids.october, 'finalized', /void it first|credit note/i], [ids.replacement, 'paid', /credit note/]] as const) {
+    for (const [id, status, hint] of [
+      [december.id, 'draft', /rating run/],
+      [ids.october, 'finalized', /void it first|credit note/i],
+      [ids.replacement, 'paid', /credit note/],
+    ] as const) {
       const before = await Promise.all((await contractInvoices()).map((i) => invoice(i.id)))
       const res = await reissue(id)
       const error = (res.body as ErrorBody).error

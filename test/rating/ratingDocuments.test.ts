@@ -21,7 +21,15 @@ let orgId: string
 let productId: string
 
 // Tiers are (lower, upper]: the second tier's upper bound 50 is below the first's 100.
-const overlapping = { model: 'tiered', currency: 'USD', tiers: [{ up_to: '100', unit_price: '1' }, { up_to: '50', unit_price: '0.5' }, { up_to: null, unit_price: '0.1' }] }
+const overlapping = {
+  model: 'tiered',
+  currency: 'USD',
+  tiers: [
+    { up_to: '100', unit_price: '1' },
+    { up_to: '50', unit_price: '0.5' },
+    { up_to: null, unit_price: '0.1' },
+  ],
+}
 const flat = { model: 'flat_fee', currency: 'USD', amount: '100.00' }
 
 beforeAll(async () => {
@@ -41,7 +49,9 @@ afterAll(async () => {
 
 describe('the ledger refuses what rating could not rate, where it is stored', () => {
   it('a plan with a price the pricing engine refuses: 422 at the tier bound, no plan', async () => {
-    await expect(ledger.plans.create({ orgId, name: 'Broken', currency: 'USD', items: [{ product_id: productId, billing: 'in_arrears', price: overlapping }] })).rejects.toMatchObject({
+    await expect(
+      ledger.plans.create({ orgId, name: 'Broken', currency: 'USD', items: [{ product_id: productId, billing: 'in_arrears', price: overlapping }] }),
+    ).rejects.toMatchObject({
       category: 'unprocessable',
       code: 'invalid_price_definition',
       details: [{ field: 'items[0].price.tiers[1].up_to', code: 'tier_overlap' }],
@@ -50,17 +60,33 @@ describe('the ledger refuses what rating could not rate, where it is stored', ()
   })
 
   it('a contract phase, an override or a later phase with such a price, and terms that are no terms', async () => {
-    const phase = (price: { model: string; currency: string } & Record<string, unknown>) => ({ start_date: '2026-06-01', items: [{ product_id: productId, billing: 'in_advance' as const, price }] })
-    await expect(ledger.contracts.create({ orgId, customer: 'acme', startDate: '2026-06-01', cadence: 'monthly', phases: [phase(flat), phase(overlapping)] })).rejects.toMatchObject({
+    const phase = (price: { model: string; currency: string } & Record<string, unknown>) => ({
+      start_date: '2026-06-01',
+      items: [{ product_id: productId, billing: 'in_advance' as const, price }],
+    })
+    await expect(
+      ledger.contracts.create({ orgId, customer: 'acme', startDate: '2026-06-01', cadence: 'monthly', phases: [phase(flat), phase(overlapping)] }),
+    ).rejects.toMatchObject({
       code: 'invalid_price_definition',
       details: [{ field: 'phases[1].items[0].price.tiers[1].up_to', code: 'tier_overlap' }],
     })
     // A JSON number is never an amount: `amount: 100` is refused, not rounded into a string.
-    await expect(ledger.contracts.create({ orgId, customer: 'acme', startDate: '2026-06-01', cadence: 'monthly', phases: [phase({ ...flat, amount: 100 })] })).rejects.toMatchObject({
+    await expect(
+      ledger.contracts.create({ orgId, customer: 'acme', startDate: '2026-06-01', cadence: 'monthly', phases: [phase({ ...flat, amount: 100 })] }),
+    ).rejects.toMatchObject({
       code: 'invalid_price_definition',
       details: [{ field: 'phases[0].items[0].price.amount' }],
     })
-    await expect(ledger.contracts.create({ orgId, customer: 'acme', startDate: '2026-06-01', cadence: 'monthly', phases: [phase(flat)], terms: { maximum_spend: 'lots' } as never })).rejects.toMatchObject({
+    await expect(
+      ledger.contracts.create({
+        orgId,
+        customer: 'acme',
+        startDate: '2026-06-01',
+        cadence: 'monthly',
+        phases: [phase(flat)],
+        terms: { maximum_spend: 'lots' } as never,
+      }),
+    ).rejects.toMatchObject({
       category: 'validation',
       code: 'invalid_request',
       details: [{ field: 'terms.maximum_spend' }],
@@ -75,17 +101,44 @@ describe('the ledger refuses what rating could not rate, where it is stored', ()
   })
 
   it('a draft whose rating record rating could not read back is refused; a valid one reads back typed', async () => {
-    const contract = await ledger.contracts.create({ orgId, customer: 'acme', startDate: '2026-06-01', cadence: 'monthly', phases: [{ start_date: '2026-06-01', items: [{ product_id: productId, billing: 'in_advance', price: flat }] }] })
+    const contract = await ledger.contracts.create({
+      orgId,
+      customer: 'acme',
+      startDate: '2026-06-01',
+      cadence: 'monthly',
+      phases: [{ start_date: '2026-06-01', items: [{ product_id: productId, billing: 'in_advance', price: flat }] }],
+    })
     const customerId = contract.customerId
     const draft = (ratingInput: Record<string, unknown>) => ({
-      customerId, billingDate: '2026-06-01', periodIndex: 0, currency: 'USD', total: '0.00', contentHash: 'h', ratingInput, creditDraws: [],
-      graceUntil: new Date('2026-06-04T00:00:00Z'), dueDate: '2026-07-01', lines: [],
+      customerId,
+      billingDate: '2026-06-01',
+      periodIndex: 0,
+      currency: 'USD',
+      total: '0.00',
+      contentHash: 'h',
+      ratingInput,
+      creditDraws: [],
+      graceUntil: new Date('2026-06-04T00:00:00Z'),
+      dueDate: '2026-07-01',
+      lines: [],
     })
     const now = new Date('2026-06-01T00:00:00Z')
-    await expect(ledger.invoiceDrafts.withContractLock(orgId, contract.id, (s) => s.writeDraft(draft({ version: 1, items: 'none' }), now))).rejects.toThrow(/rating record refused/)
+    await expect(ledger.invoiceDrafts.withContractLock(orgId, contract.id, (s) => s.writeDraft(draft({ version: 1, items: 'none' }), now))).rejects.toThrow(
+      /rating record refused/,
+    )
     expect(await ledger.invoices.list(orgId, { contractId: contract.id })).toEqual([])
 
-    const record = { version: 1, billing_date: '2026-06-01', period_index: 0, currency: 'USD', rounding_mode: 'half_even', items: [], invoice: null, invoice_amount: '0.00', adjustments: [] }
+    const record = {
+      version: 1,
+      billing_date: '2026-06-01',
+      period_index: 0,
+      currency: 'USD',
+      rounding_mode: 'half_even',
+      items: [],
+      invoice: null,
+      invoice_amount: '0.00',
+      adjustments: [],
+    }
     const { invoice } = await ledger.invoiceDrafts.withContractLock(orgId, contract.id, (s) => s.writeDraft(draft(record), now))
     const read = readRatingRecord(await ledger.invoices.get(orgId, invoice.id))
     expect(read).toEqual(record)

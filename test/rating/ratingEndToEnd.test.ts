@@ -27,7 +27,9 @@ let orgId: string
 let seq = 0
 
 async function send(customer: string, count: number, day: string, org = orgId): Promise<void> {
-  const rows = Array.from({ length: count }, () => eventRow({ org_id: org, raw_metric: 'api_calls', customer_id: customer, event_id: `e${++seq}`, timestamp: `${day} 12:00:00.000`, data: '{}' }))
+  const rows = Array.from({ length: count }, () =>
+    eventRow({ org_id: org, raw_metric: 'api_calls', customer_id: customer, event_id: `e${++seq}`, timestamp: `${day} 12:00:00.000`, data: '{}' }),
+  )
   await writer.write(rows)
 }
 
@@ -44,7 +46,11 @@ beforeAll(async () => {
   await ledger.customers.create({ orgId, externalId: 'acme', name: 'Acme' })
   await ledger.customers.create({ orgId, externalId: 'other', name: 'Other' })
   await ledger.rawMetrics.create({ orgId, name: 'api_calls' })
-  await service.create(orgId, 'api_call_count', { unit: 'call', mode: 'builder', builder: { raw_metric: 'api_calls', customer_column: 'customer_id', aggregation: 'COUNT', filters: [], group_by: [] } })
+  await service.create(orgId, 'api_call_count', {
+    unit: 'call',
+    mode: 'builder',
+    builder: { raw_metric: 'api_calls', customer_column: 'customer_id', aggregation: 'COUNT', filters: [], group_by: [] },
+  })
 })
 
 afterAll(async () => {
@@ -69,7 +75,18 @@ describe('events → metric → contract → rate → draft → finalize', () =>
           start_date: '2026-10-01',
           items: [
             { product_id: fee.id, billing: 'in_advance', price: { model: 'flat_fee', currency: 'USD', amount: '100.00' } },
-            { product_id: api.id, billing: 'in_arrears', price: { model: 'tiered', currency: 'USD', tiers: [{ up_to: '1000', unit_price: '0.10' }, { up_to: null, unit_price: '0.05' }] } },
+            {
+              product_id: api.id,
+              billing: 'in_arrears',
+              price: {
+                model: 'tiered',
+                currency: 'USD',
+                tiers: [
+                  { up_to: '1000', unit_price: '0.10' },
+                  { up_to: null, unit_price: '0.05' },
+                ],
+              },
+            },
           ],
         },
       ],
@@ -90,7 +107,9 @@ describe('events → metric → contract → rate → draft → finalize', () =>
     expect(opening).toMatchObject({ billingDate: '2026-10-01', status: 'finalized', number: 1, total: '100.00' })
     expect(october).toMatchObject({ billingDate: '2026-11-01', status: 'draft', number: null, total: expected(1500).toFixed(2) })
     const lines = await ledger.invoices.lines(orgId, october!.id)
-    expect(lines.filter((l) => l.timing === 'in_arrears').map((l) => [l.metricName, l.metricVersion, l.quantity, l.amount, l.periodStart, l.periodEnd])).toEqual([
+    expect(
+      lines.filter((l) => l.timing === 'in_arrears').map((l) => [l.metricName, l.metricVersion, l.quantity, l.amount, l.periodStart, l.periodEnd]),
+    ).toEqual([
       ['api_call_count', 1, '1000', '100.00', '2026-10-01', '2026-11-01'],
       ['api_call_count', 1, '500', '25.00', '2026-10-01', '2026-11-01'],
     ])

@@ -43,8 +43,17 @@ async function contractFrom2027(): Promise<string> {
   await ledger.customers.create({ orgId, externalId: 'acme', name: 'Acme' })
   const seats = await ledger.products.create({ orgId, name: 'Seats', kind: 'non_metered', defaultQuantity: '3' })
   await ledger.contracts.create({
-    orgId, customer: 'acme', currency: 'USD', startDate: '2027-01-01', cadence: 'monthly',
-    phases: [{ start_date: '2027-01-01', items: [{ product_id: seats.id, billing: 'in_advance', price: { model: 'per_unit', currency: 'USD', unit_price: '15.00' } }] }],
+    orgId,
+    customer: 'acme',
+    currency: 'USD',
+    startDate: '2027-01-01',
+    cadence: 'monthly',
+    phases: [
+      {
+        start_date: '2027-01-01',
+        items: [{ product_id: seats.id, billing: 'in_advance', price: { model: 'per_unit', currency: 'USD', unit_price: '15.00' } }],
+      },
+    ],
   })
   return orgId
 }
@@ -55,7 +64,13 @@ async function firstRun(now: string, orgId: string): Promise<RatingSummary> {
   const ran = new Promise<RatingSummary>((r) => (resolveRun = r))
   const scheduler = startRatingScheduler(
     // Scoped to this test's organisation through its ledger view: other tests' contracts are not rated.
-    { ledger: { ...ledger, contracts: { ...ledger.contracts, list: (o) => ledger.contracts.list({ ...o, orgId }) } }, quantities: noMetrics, clock: fixedClock(now), logger: createLogger('silent'), onRun: (s) => resolveRun(s) },
+    {
+      ledger: { ...ledger, contracts: { ...ledger.contracts, list: (o) => ledger.contracts.list({ ...o, orgId }) } },
+      quantities: noMetrics,
+      clock: fixedClock(now),
+      logger: createLogger('silent'),
+      onRun: (s) => resolveRun(s),
+    },
     { cron: '* * * * * *', graceHours: 72 },
   )
   try {
@@ -92,7 +107,9 @@ describe('rating scheduler on an injected clock', () => {
     // 2027-01 … 2031-02: 4 years × 12 + 2 = 50 billing dates; the last (02-01) ended its grace on 02-04.
     expect(summary.invoices).toEqual({ created: 50, updated: 0, unchanged: 0, finalized: 50, alreadyFinal: 0 })
     expect(summary.totals).toEqual({ USD: '2250.00' }) // 50 × 45.00
-    expect((await ledger.invoices.list(orgId, { limit: 1000 })).map((i) => i.number).sort((a, b) => a! - b!)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1))
+    expect((await ledger.invoices.list(orgId, { limit: 1000 })).map((i) => i.number).sort((a, b) => a! - b!)).toEqual(
+      Array.from({ length: 50 }, (_, i) => i + 1),
+    )
   })
 
   it('before the contract starts (2026-12-31T23:59:59.999Z) nothing is due', async () => {

@@ -15,7 +15,12 @@ import { createApiCallCountMetric, type Harness, openHarness } from '../support/
 
 let h: Harness
 let productId = ''
-type InvoiceJson = { id: string; billing_date: string; total: string; lines: { timing: string; quantity: string; amount: string; period_start: string; period_end: string }[] }
+type InvoiceJson = {
+  id: string
+  billing_date: string
+  total: string
+  lines: { timing: string; quantity: string; amount: string; period_start: string; period_end: string }[]
+}
 
 /** `count` api_calls events of `customer` at the instant `at` (ISO, UTC). */
 const events = (customer: string, at: string, count: number) =>
@@ -30,7 +35,14 @@ async function post(path: string, body: object): Promise<any> {
 /** A monthly contract billing api_calls at 1.25 each, in arrears. */
 async function contract(customer: string, startDate: string, timeZone?: string): Promise<any> {
   const price = { model: 'per_unit', currency: 'USD', unit_price: '1.25' }
-  return post('/v1/contracts', { customer, currency: 'USD', start_date: startDate, cadence: 'monthly', ...(timeZone ? { time_zone: timeZone } : {}), phases: [{ start_date: startDate, items: [{ product_id: productId, billing: 'in_arrears', price }] }] })
+  return post('/v1/contracts', {
+    customer,
+    currency: 'USD',
+    start_date: startDate,
+    cadence: 'monthly',
+    ...(timeZone ? { time_zone: timeZone } : {}),
+    phases: [{ start_date: startDate, items: [{ product_id: productId, billing: 'in_arrears', price }] }],
+  })
 }
 
 const rate = (contractId: string, asOf: string) => post('/v1/rating/runs', { as_of: asOf, contract_id: contractId })
@@ -39,7 +51,11 @@ const invoiceOf = async (contractId: string, billingDate: string): Promise<Invoi
   const found = list.find((i) => i.billing_date === billingDate)
   return found && ((await h.json('GET', `/v1/invoices/${found.id}`)).body as InvoiceJson)
 }
-const metricWindow = async (invoice: InvoiceJson) => ((await h.json('GET', `/v1/invoices/${invoice.id}/explain`)).body.items as { metric: { start: string; end: string } }[]).map((i) => [i.metric.start, i.metric.end])
+const metricWindow = async (invoice: InvoiceJson) =>
+  ((await h.json('GET', `/v1/invoices/${invoice.id}/explain`)).body.items as { metric: { start: string; end: string } }[]).map((i) => [
+    i.metric.start,
+    i.metric.end,
+  ])
 
 beforeAll(async () => {
   h = await openHarness({}, { clock: fixedClock('2026-12-04T12:00:00Z') })
@@ -54,7 +70,7 @@ afterAll(async () => {
 })
 
 describe('a contract in America/Santiago across the 2024-09-08 midnight gap', () => {
-  it('bills the boundary at 01:00 local (04:00Z): the 7th\'s last hour stays in the period before', async () => {
+  it("bills the boundary at 01:00 local (04:00Z): the 7th's last hour stays in the period before", async () => {
     const c = await contract('santiago', '2024-08-08') // no zone given: the customer's
     expect(c.time_zone).toBe('America/Santiago')
     await post('/v1/events', [
@@ -78,7 +94,9 @@ describe('a contract in America/Santiago across the 2024-09-08 midnight gap', ()
     expect(due.invoices.created).toBe(1)
     const september = (await invoiceOf(c.id, '2024-09-08'))!
     expect(september.total).toBe('7.50')
-    expect(september.lines.map((l) => [l.timing, l.quantity, l.amount, l.period_start, l.period_end])).toEqual([['in_arrears', '6', '7.50', '2024-08-08', '2024-09-08']])
+    expect(september.lines.map((l) => [l.timing, l.quantity, l.amount, l.period_start, l.period_end])).toEqual([
+      ['in_arrears', '6', '7.50', '2024-08-08', '2024-09-08'],
+    ])
     expect(await metricWindow(september)).toEqual([['2024-08-08T04:00:00.000Z', '2024-09-08T04:00:00.000Z']])
 
     // P_1 = [2024-09-08T04:00Z, 2024-10-08T03:00Z): 4 + 5 + 2 = 11 calls, 11 × 1.25 = 13.75.
@@ -91,7 +109,7 @@ describe('a contract in America/Santiago across the 2024-09-08 midnight gap', ()
 })
 
 describe('a contract in Europe/Paris for a customer in America/New_York', () => {
-  it('counts Paris days, not the customer\'s: October 2026 is 2026-09-30T22:00Z to 2026-10-31T23:00Z', async () => {
+  it("counts Paris days, not the customer's: October 2026 is 2026-09-30T22:00Z to 2026-10-31T23:00Z", async () => {
     const c = await contract('newyork', '2026-10-01', 'Europe/Paris')
     expect(c.time_zone).toBe('Europe/Paris')
     await post('/v1/events', [

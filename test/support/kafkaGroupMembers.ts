@@ -33,7 +33,10 @@ export async function storedGroupMembers(opts: { kafka: Kafka; groupId: string; 
     const timeoutMs = opts.timeoutMs ?? 30_000
     let timer: NodeJS.Timeout | undefined
     const timedOut = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`the broker stored no state of group ${opts.groupId} with ${opts.members} member(s) within ${timeoutMs} ms`)), timeoutMs)
+      timer = setTimeout(
+        () => reject(new Error(`the broker stored no state of group ${opts.groupId} with ${opts.members} member(s) within ${timeoutMs} ms`)),
+        timeoutMs,
+      )
     })
     await Promise.race([found, timedOut]).finally(() => clearTimeout(timer))
     return latest

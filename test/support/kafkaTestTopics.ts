@@ -41,10 +41,9 @@ export async function createTestTopics(opts: { partitions: number; brokers?: str
   try {
     await admin.connect()
   } catch (err) {
-    throw new Error(
-      `Kafka is not reachable at ${brokers.join(',')} (${(err as Error).message}). Start it with \`deploy/local/up.sh\` (npm run services:up).`,
-      { cause: err },
-    )
+    throw new Error(`Kafka is not reachable at ${brokers.join(',')} (${(err as Error).message}). Start it with \`deploy/local/up.sh\` (npm run services:up).`, {
+      cause: err,
+    })
   }
   const id = randomBytes(5).toString('hex')
   const events = `tally-test-${id}.events`

@@ -79,7 +79,12 @@ export async function seed(h: Harness, opts: { rawMetrics: string[]; customers: 
 /** The billable metric the rating tests bill: `api_call_count`, COUNT of `raw.api_calls` per customer (version 1). */
 export async function createApiCallCountMetric(h: Harness): Promise<void> {
   const metric = await h.json('POST', '/v1/billable-metrics', {
-    body: { name: 'api_call_count', unit: 'call', mode: 'builder', builder: { raw_metric: 'api_calls', customer_column: 'customer_id', aggregation: 'COUNT', filters: [], group_by: [] } },
+    body: {
+      name: 'api_call_count',
+      unit: 'call',
+      mode: 'builder',
+      builder: { raw_metric: 'api_calls', customer_column: 'customer_id', aggregation: 'COUNT', filters: [], group_by: [] },
+    },
   })
   if (metric.status !== 201) throw new Error(`metric: ${metric.status} ${JSON.stringify(metric.body)}`)
 }

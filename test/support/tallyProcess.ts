@@ -37,7 +37,10 @@ export function startTallyProcess(env: Record<string, string>): Promise<TallyPro
     new Promise<string>((resolve, reject) => {
       const check = () => {
         // Whole lines only: the last piece may still be arriving.
-        const line = output.split('\n').slice(0, -1).find((l) => pattern.test(l))
+        const line = output
+          .split('\n')
+          .slice(0, -1)
+          .find((l) => pattern.test(l))
         if (line === undefined) return false
         child.stdout!.off('data', check)
         child.stderr!.off('data', check)

@@ -37,7 +37,12 @@ function listOf(noun: 'plans' | 'contracts' | 'products', columns: string[]): Co
     async run(ctx) {
       const org = required(ctx, 'org')
       const res = await withApi(ctx, (api) => api.call<{ data: Record<string, unknown>[] }>('GET', `/v1/${noun}`, { org }))
-      ctx.out(table(res.data.map((r) => Object.fromEntries(columns.map((c) => [c, typeof r[c] === 'object' && r[c] !== null ? JSON.stringify(r[c]) : r[c]]))), columns))
+      ctx.out(
+        table(
+          res.data.map((r) => Object.fromEntries(columns.map((c) => [c, typeof r[c] === 'object' && r[c] !== null ? JSON.stringify(r[c]) : r[c]]))),
+          columns,
+        ),
+      )
     },
   }
 }
@@ -72,7 +77,9 @@ export const invoicesFinalizeCommand: Command = {
   async run(ctx) {
     const org = required(ctx, 'org')
     const id = requiredArgument(ctx, 'give the invoice id')
-    const inv = await withApi(ctx, (api) => api.call<{ number: number; total: string; currency: string }>('POST', `/v1/invoices/${encodeURIComponent(id)}/finalize`, { org }))
+    const inv = await withApi(ctx, (api) =>
+      api.call<{ number: number; total: string; currency: string }>('POST', `/v1/invoices/${encodeURIComponent(id)}/finalize`, { org }),
+    )
     ctx.out(`Invoice ${inv.number} finalized: ${inv.total} ${inv.currency}`)
   },
 }
@@ -86,7 +93,13 @@ export const invoicesReissueCommand: Command = {
   async run(ctx) {
     const org = required(ctx, 'org')
     const id = requiredArgument(ctx, 'give the id of the void invoice')
-    const inv = await withApi(ctx, (api) => api.call<{ id: string; billing_date: string; total: string; currency: string; grace_until: string }>('POST', `/v1/invoices/${encodeURIComponent(id)}/reissue`, { org }))
+    const inv = await withApi(ctx, (api) =>
+      api.call<{ id: string; billing_date: string; total: string; currency: string; grace_until: string }>(
+        'POST',
+        `/v1/invoices/${encodeURIComponent(id)}/reissue`,
+        { org },
+      ),
+    )
     ctx.out(`Draft ${inv.id} replaces invoice ${id} (billing date ${inv.billing_date}): ${inv.total} ${inv.currency}, finalized after ${inv.grace_until}`)
   },
 }

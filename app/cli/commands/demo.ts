@@ -35,7 +35,10 @@ function pick<T>(items: T[], weights?: number[]): T {
 
 /** A realistic event of about 200 bytes: an API call or a compute sample, as decimal strings. */
 function demoEvent(now: number): Record<string, unknown> {
-  const customer = pick(CUSTOMERS, CUSTOMERS.map((c) => c.weight)).external_id
+  const customer = pick(
+    CUSTOMERS,
+    CUSTOMERS.map((c) => c.weight),
+  ).external_id
   const timestamp = new Date(now).toISOString()
   if (Math.random() < 0.8) {
     return {

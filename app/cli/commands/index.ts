@@ -1,5 +1,16 @@
 import type { Command } from '../command.ts'
-import { contractsCreateCommand, contractsListCommand, invoicesFinalizeCommand, invoicesListCommand, invoicesPdfCommand, invoicesReissueCommand, plansCreateCommand, plansListCommand, productsCreateCommand, productsListCommand } from './billing.ts'
+import {
+  contractsCreateCommand,
+  contractsListCommand,
+  invoicesFinalizeCommand,
+  invoicesListCommand,
+  invoicesPdfCommand,
+  invoicesReissueCommand,
+  plansCreateCommand,
+  plansListCommand,
+  productsCreateCommand,
+  productsListCommand,
+} from './billing.ts'
 import { rateCommand } from './rate.ts'
 import { schedulerCommand } from './scheduler.ts'
 import { configCheckCommand } from './configCheck.ts'

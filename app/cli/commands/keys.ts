@@ -50,9 +50,7 @@ export const keysRevokeCommand: Command = {
   async run(ctx) {
     const org = required(ctx, 'org')
     const keyId = requiredArgument(ctx, 'give the id of the key to revoke (see `tally keys list --org ...`)')
-    await withApi(ctx, (api) =>
-      api.call('POST', `/v1/organisations/${encodeURIComponent(org)}/api-keys/${encodeURIComponent(keyId)}/revoke`),
-    )
+    await withApi(ctx, (api) => api.call('POST', `/v1/organisations/${encodeURIComponent(org)}/api-keys/${encodeURIComponent(keyId)}/revoke`))
     ctx.out(`Revoked API key ${keyId}.`)
   },
 }

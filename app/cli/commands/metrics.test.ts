@@ -14,7 +14,10 @@ beforeAll(async () => {
   const created = await tally('orgs', 'create', '--name', 'Metrics CLI')
   org = /organisation ([0-9a-f-]{36})/.exec(created.stdout)![1]!
   expect((await tally('raw-metrics', 'create', 'api_calls', '--org', org)).code).toBe(0)
-  writeFileSync(join(dir, 'count.sql'), 'SELECT count() AS quantity\nFROM raw.api_calls\nWHERE customer_id = {customer_id:String}\n  AND timestamp >= {period_start:DateTime64(3)}\n  AND timestamp < {period_end:DateTime64(3)}\n')
+  writeFileSync(
+    join(dir, 'count.sql'),
+    'SELECT count() AS quantity\nFROM raw.api_calls\nWHERE customer_id = {customer_id:String}\n  AND timestamp >= {period_start:DateTime64(3)}\n  AND timestamp < {period_end:DateTime64(3)}\n',
+  )
   writeFileSync(join(dir, 'bad.sql'), 'SELECT count() AS quantity\nFROM system.tables')
 })
 afterAll(() => {
@@ -32,7 +35,19 @@ describe('tally metrics', () => {
 
   // Each command is a process opening both embedded stores (~5 s on 2 cores): kept to a few.
   it('create, show and preview a metric from a SQL file', async () => {
-    const created = await tally('metrics', 'create', 'api_calls', '--org', org, '--unit', 'call', '--raw-metric', 'api_calls', '--customer-query', join(dir, 'count.sql'))
+    const created = await tally(
+      'metrics',
+      'create',
+      'api_calls',
+      '--org',
+      org,
+      '--unit',
+      'call',
+      '--raw-metric',
+      'api_calls',
+      '--customer-query',
+      join(dir, 'count.sql'),
+    )
     expect(created.stdout).toContain('Created api_calls version 1 (sql, unit call).')
     const shown = await tally('metrics', 'show', 'api_calls', '--org', org)
     expect(shown.stdout).toContain('-- customer query\nSELECT count() AS quantity')

@@ -17,9 +17,7 @@ export const orgsCreateCommand: Command = {
   options: { name: { type: 'string' }, id: { type: 'string' } },
   async run(ctx) {
     const name = required(ctx, 'name')
-    const org = await withApi(ctx, (api) =>
-      api.call<OrgView>('POST', '/v1/organisations', { body: { name, ...(ctx.values.id ? { id: ctx.values.id } : {}) } }),
-    )
+    const org = await withApi(ctx, (api) => api.call<OrgView>('POST', '/v1/organisations', { body: { name, ...(ctx.values.id ? { id: ctx.values.id } : {}) } }))
     ctx.out(`Created organisation ${org.id} (${org.name}).`)
     ctx.out(`Next: tally keys create --org ${org.id}`)
   },

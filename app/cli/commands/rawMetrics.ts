@@ -46,6 +46,11 @@ export const rawMetricsListCommand: Command = {
   async run(ctx) {
     const org = required(ctx, 'org')
     const res = await withApi(ctx, (api) => api.call<{ data: RawMetricView[] }>('GET', '/v1/raw-metrics', { org }))
-    ctx.out(table(res.data.map((m) => ({ ...m, field_schema: m.field_schema ? JSON.stringify(m.field_schema) : '' })), ['name', 'description', 'field_schema', 'created_at']))
+    ctx.out(
+      table(
+        res.data.map((m) => ({ ...m, field_schema: m.field_schema ? JSON.stringify(m.field_schema) : '' })),
+        ['name', 'description', 'field_schema', 'created_at'],
+      ),
+    )
   },
 }

@@ -5,7 +5,7 @@ export const schedulerCommand: Command = {
   path: ['scheduler'],
   summary: 'Run scheduled jobs: the rating job on TALLY_RATING_CRON, on the one leader (Postgres advisory lock)',
   usage: '',
-  example: 'TALLY_RATING_CRON=\'0 * * * *\' tally scheduler',
+  example: "TALLY_RATING_CRON='0 * * * *' tally scheduler",
   async run(ctx) {
     const config = ctx.config()
     if (config.ratingCron === 'off') throw new UsageError('TALLY_RATING_CRON is off: tally scheduler has nothing to run')

@@ -15,7 +15,11 @@ describe('billing periods', () => {
   })
 
   it('monthly on anchor day 31 in a non-leap year: February is 2025-02-28', () => {
-    expect(periods({ startDate: '2025-01-31', cadence: 'monthly', anchorDay: 31 }, 3)).toEqual(['2025-01-31..2025-02-28', '2025-02-28..2025-03-31', '2025-03-31..2025-04-30'])
+    expect(periods({ startDate: '2025-01-31', cadence: 'monthly', anchorDay: 31 }, 3)).toEqual([
+      '2025-01-31..2025-02-28',
+      '2025-02-28..2025-03-31',
+      '2025-03-31..2025-04-30',
+    ])
   })
 
   it.each([

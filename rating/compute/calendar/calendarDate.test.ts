@@ -19,7 +19,15 @@ describe('calendar dates', () => {
 
   it('knows real dates from look-alikes', () => {
     expect(['2024-02-29', '2000-02-29', '2026-12-31'].map(isCalendarDate)).toEqual([true, true, true])
-    expect(['2025-02-29', '2100-02-29', '2026-13-01', '2026-04-31', '2026-1-01', '2026-01-01T00:00', ''].map(isCalendarDate)).toEqual([false, false, false, false, false, false, false])
+    expect(['2025-02-29', '2100-02-29', '2026-13-01', '2026-04-31', '2026-1-01', '2026-01-01T00:00', ''].map(isCalendarDate)).toEqual([
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+    ])
   })
 
   it('orders dates', () => {

@@ -25,7 +25,7 @@ describe('prorationDays: calendar days active ÷ calendar days of the period', (
     expect(prorationDays({ start: '2026-10-01', end: '2026-11-01' }, { start: '2026-11-05' })).toEqual({ activeDays: 0, periodDays: 31 })
   })
 
-  it('counts dates, not hours: a DST month and Apia\'s skipped 2011-12-30 count as calendar days', () => {
+  it("counts dates, not hours: a DST month and Apia's skipped 2011-12-30 count as calendar days", () => {
     // From Paris's 23-hour 2026-03-29: the 29th, 30th and 31st are 3 of 31 days (71 of 743 hours by the clock).
     expect(prorationDays({ start: '2026-03-01', end: '2026-04-01' }, { start: '2026-03-29' })).toEqual({ activeDays: 3, periodDays: 31 })
     // From 2011-12-30 in Apia: the 30th (which never happened there) and the 31st are 2 of 31 dates.

@@ -7,7 +7,8 @@ const iso = (date: string, zone: string) => startOfDay(date, zone).toISOString()
 /** Hours from the start of `date` to the start of the next day, in `zone`. */
 const hoursOf = (date: string, next: string, zone: string) => (startOfDay(next, zone).getTime() - startOfDay(date, zone).getTime()) / HOUR
 /** What disambiguation 'compatible' makes of a wall time in `zone`. */
-const compatible = (wallTime: string, zone: string) => Temporal.PlainDateTime.from(wallTime).toZonedDateTime(zone, { disambiguation: 'compatible' }).toInstant().toString({ fractionalSecondDigits: 3 })
+const compatible = (wallTime: string, zone: string) =>
+  Temporal.PlainDateTime.from(wallTime).toZonedDateTime(zone, { disambiguation: 'compatible' }).toInstant().toString({ fractionalSecondDigits: 3 })
 
 describe('startOfDay: the first instant of a date in a zone', () => {
   it('is UTC midnight in UTC', () => {
@@ -18,7 +19,11 @@ describe('startOfDay: the first instant of a date in a zone', () => {
     expect(iso('2026-03-28', 'Europe/Paris')).toBe('2026-03-27T23:00:00.000Z') // CET, UTC+1
     expect(iso('2026-03-29', 'Europe/Paris')).toBe('2026-03-28T23:00:00.000Z') // 02:00 → 03:00 later that night
     expect(iso('2026-03-30', 'Europe/Paris')).toBe('2026-03-29T22:00:00.000Z') // CEST, UTC+2
-    expect([hoursOf('2026-03-28', '2026-03-29', 'Europe/Paris'), hoursOf('2026-03-29', '2026-03-30', 'Europe/Paris'), hoursOf('2026-03-30', '2026-03-31', 'Europe/Paris')]).toEqual([24, 23, 24])
+    expect([
+      hoursOf('2026-03-28', '2026-03-29', 'Europe/Paris'),
+      hoursOf('2026-03-29', '2026-03-30', 'Europe/Paris'),
+      hoursOf('2026-03-30', '2026-03-31', 'Europe/Paris'),
+    ]).toEqual([24, 23, 24])
   })
 
   it('Europe/Paris autumn week: 2026-10-25 has 25 hours', () => {
