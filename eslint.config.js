@@ -19,8 +19,17 @@ const MAY_IMPORT = {
 
 const TEST_FILES = ['test/**', '**/*.test.ts']
 
+// Narrower doors inside an allowed folder: rating reaches the ledger through its port only.
+const ONLY_THROUGH = {
+  rating: [{ folder: 'ledger', file: 'ratingStore.ts', why: 'rating reads and writes the ledger through its port, ledger/ratingStore.ts (ledger/README.md)' }],
+}
+
 function importRules(folder) {
   const forbidden = FOLDERS.filter((f) => f !== folder && !MAY_IMPORT[folder].includes(f))
+  const ports = (ONLY_THROUGH[folder] ?? []).map((p) => ({
+    regex: `^(\\.\\./)+${p.folder}/(?!${p.file.replace('.', '\\.')}$)`,
+    message: `${folder}/ may import ${p.folder}/ only through ${p.folder}/${p.file}: ${p.why}.`,
+  }))
   return {
     files: [`${folder}/**`],
     ignores: TEST_FILES,
@@ -35,6 +44,7 @@ function importRules(folder) {
               regex: `^(\\.\\./)+(${forbidden.join('|')})(/|$)`,
               message: `${folder}/ may import only ${['itself', ...MAY_IMPORT[folder]].join(', ')} (DESIGN's "may import" table; app/README.md).`,
             },
+            ...ports,
           ],
         },
       ],

@@ -36,7 +36,7 @@ describe('import rules', () => {
     ['platform/http/x.ts', "import { x } from '../logger.ts'"],
     ['ingest/x.ts', "import { x } from '../metering/eventRow.ts'"],
     ['sql/x.ts', "import { x } from '../metering/eventRow.ts'"],
-    ['rating/execute/x.ts', "import { x } from '../../ledger/ledger.ts'"],
+    ['rating/execute/x.ts', "import { x } from '../../ledger/ratingStore.ts'"],
     ['rating/x.ts', "import { x } from '../sql/metricService.ts'"],
     ['ledger/x.ts', "import { x } from '../platform/errors.ts'"],
     ['app/x.ts', "import { x } from '../rating/execute/ratingRun.ts'"],
@@ -44,6 +44,14 @@ describe('import rules', () => {
     ['ledger/x.test.ts', "import { x } from '../rating/compute/lines.ts'"],
   ])('%s may: %s', async (file, source) => {
     expect(await importErrors(file, source)).toEqual([])
+  })
+
+  it.each([
+    ['rating/execute/x.ts', "import { x } from '../../ledger/ledger.ts'"],
+    ['rating/http/x.ts', "import type { x } from '../../ledger/schema/contracts.ts'"],
+    ['rating/http/x.ts', "import { x } from '../../ledger/http/invoiceJson.ts'"],
+  ])('%s reaches the ledger only through its port, not: %s', async (file, source) => {
+    expect(await importErrors(file, source)).toEqual([expect.stringContaining('only through ledger/ratingStore.ts')])
   })
 
   it('a dynamic import() below app/ is refused, since the rules cannot see it', async () => {
