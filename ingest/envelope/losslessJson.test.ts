@@ -54,6 +54,38 @@ describe('parseJsonLossless', () => {
     expect(Object.keys(parsed)).toEqual(['__proto__', 'n'])
   })
 
+  it('keeps a number under a "__proto__" key as that own key', () => {
+    const parsed = parseJsonLossless('{"__proto__":5}') as object
+    expect(Object.getPrototypeOf(parsed)).toBe(Object.prototype)
+    expect(text(Object.getOwnPropertyDescriptor(parsed, '__proto__')!.value)).toBe('number 5')
+  })
+
+  it('reads a number at the top level', () => {
+    expect(text(parseJsonLossless(' -7.25 '))).toBe('number -7.25')
+  })
+
+  it('never mistakes a producer string for a number, even one spelled like the internal mark', () => {
+    // U+E000 starts the string a number is carried in while the native parser runs.
+    const escaped = parseJsonLossless('{"s":"\\ue0005","n":5,"t":"\\uE000"}') as Record<string, unknown>
+    expect(escaped.s).toBe('\ue0005')
+    expect(text(escaped.n)).toBe('number 5')
+    expect(escaped.t).toBe('\ue000')
+    const raw = parseJsonLossless('{"s":"\ue0007","n":[7]}') as { s: unknown; n: unknown[] }
+    expect(raw.s).toBe('\ue0007')
+    expect(text(raw.n[0])).toBe('number 7')
+  })
+
+  it('reports invalid JSON with the positions of the text it was given', () => {
+    const body = '{"a":1,"b":[2,3,}'
+    let native = ''
+    try {
+      JSON.parse(body)
+    } catch (err) {
+      native = (err as Error).message
+    }
+    expect(() => parseJsonLossless(body)).toThrow(native)
+  })
+
   it('rejects what JSON rejects', () => {
     for (const bad of ['{"a":01}', '{"a":.5}', '{"a":-}', '{"a":1.}', '{"a":NaN}', '{', '{"a":1,}', '', '1 2']) {
       expect(() => parseJsonLossless(bad), bad).toThrow(SyntaxError)
