@@ -95,3 +95,11 @@ describe('buildEvents: a JSON number is not a string', () => {
     )
   })
 })
+
+// Issue 13 §3: one field-path format in every answer (platform/issueDetails.ts).
+describe('buildEvents: errors name fields as every other answer does', () => {
+  it('an unknown key of a batch event is unknown_field at the key, as in the catalogue routes', async () => {
+    const built = await build('[{"raw_metric":"api_calls","customer_id":"c","timestamp":"2024-01-01 00:00:00","colour":"red"}]')
+    expect(built.errors).toEqual([{ index: 0, field: 'colour', code: 'unknown_field', message: 'unknown field "colour"' }])
+  })
+})

@@ -5,6 +5,7 @@ import { deriveEventId } from './eventId.ts'
 import { fastEnvelope, type Envelope } from './fastEnvelope.ts'
 import { batchEventSchema, DECIMAL_TEXT, usageEventSchema } from './eventSchema.ts'
 import { isJsonNumber } from './losslessJson.ts'
+import { fieldPath, issueDetails } from '../../platform/issueDetails.ts'
 import { formatUtc, parseEventTimestamp } from './timestamp.ts'
 
 export interface EventError {
@@ -56,7 +57,7 @@ export async function buildEvents(opts: BuildOptions): Promise<BuiltEvents> {
       }
       const parsed = schema.safeParse(item)
       if (!parsed.success) {
-        for (const issue of parsed.error.issues) errors.push({ index, ...envelopeError(item, issue) })
+        for (const issue of parsed.error.issues) for (const e of envelopeErrors(item, issue)) errors.push({ index, ...e })
         continue
       }
       event = parsed.data as Envelope
@@ -120,19 +121,20 @@ export async function buildEvents(opts: BuildOptions): Promise<BuiltEvents> {
 }
 
 /**
- * A zod issue as an event error. A JSON number where a string belongs gets its own code: such
- * events were accepted (their number read as its text) until numbers were kept apart from
- * strings, so their producers need an answer that says exactly what to change.
+ * A zod issue as event errors, in the API's one field-path format (platform/issueDetails.ts;
+ * an unknown key is `unknown_field` at the key). A JSON number where a string belongs gets its
+ * own code: such events were accepted (their number read as its text) until numbers were kept
+ * apart from strings, so their producers need an answer that says exactly what to change.
  */
-function envelopeError(item: unknown, issue: z.core.$ZodIssue): Omit<EventError, 'index'> {
-  const field = issue.path.join('.') || undefined
+function envelopeErrors(item: unknown, issue: z.core.$ZodIssue): Omit<EventError, 'index'>[] {
   if (issue.code === 'invalid_type' && issue.expected === 'string') {
     const value = issue.path.reduce<unknown>((v, key) => (v as Record<PropertyKey, unknown>)[key], item)
     if (isJsonNumber(value)) {
-      return { field, code: 'number_not_string', message: `${field} must be a JSON string; the number ${value.value} was sent (quote it: "${value.value}")` }
+      const field = fieldPath(issue.path)
+      return [{ field, code: 'number_not_string', message: `${field} must be a JSON string; the number ${value.value} was sent (quote it: "${value.value}")` }]
     }
   }
-  return { field, code: issue.code, message: issue.message }
+  return issueDetails([issue]).map((d) => ({ field: d.field || undefined, code: d.code, message: d.message }))
 }
 
 /** Enforces a raw metric's optional field schema: declared fields must have the declared type. */
