@@ -7,6 +7,7 @@ import { contractTermsSchema } from '../compute/contractTerms.ts'
 import { nonNegativeDecimal } from '../compute/decimal.ts'
 import { priceDefinitionSchema } from '../compute/priceDefinition.ts'
 import { ratingRecordSchema } from '../execute/ratingRecord.ts'
+import type { RatingSummary } from '../execute/ratingRun.ts'
 
 const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date such as 2026-10-01')
 
@@ -171,21 +172,50 @@ export const invoiceExplanationJson = z.object({
 })
 
 export const ratingSummaryJson = z.object({
-  asOf: z.string(),
+  as_of: z.string(),
   contracts: z.number().int(),
-  contractsRated: z.number().int(),
+  contracts_rated: z.number().int(),
   invoices: z.object({
     created: z.number().int(),
     updated: z.number().int(),
     unchanged: z.number().int(),
     finalized: z.number().int(),
-    alreadyFinal: z.number().int(),
+    already_final: z.number().int(),
   }),
   totals: z.record(z.string(), z.string()).describe('Sum of the totals of the invoices this run created, updated or finalized, by currency'),
-  metricRuns: z.number().int(),
+  metric_runs: z.number().int(),
   adjustments: z.array(
-    z.object({ contractId: z.string(), invoiceId: z.string(), ofInvoice: z.string(), product: z.string(), delta: z.string(), currency: z.string() }),
+    z.object({ contract_id: z.string(), invoice_id: z.string(), of_invoice: z.string(), product: z.string(), delta: z.string(), currency: z.string() }),
   ),
-  skipped: z.array(z.object({ contractId: z.string(), billingDate: z.string().optional(), reason: z.string() })),
-  interrupted: z.literal(true).optional(),
+  skipped: z.array(z.object({ contract_id: z.string(), billing_date: z.string().optional(), reason: z.string() })),
+  interrupted: z.literal(true).optional().describe('Present when the run was stopped before every contract was seen'),
 })
+export type RatingSummaryJson = z.infer<typeof ratingSummaryJson>
+
+/** A run's summary as the API answers it: snake_case, like every other answer. */
+export function ratingSummaryToJson(s: RatingSummary): RatingSummaryJson {
+  return {
+    as_of: s.asOf,
+    contracts: s.contracts,
+    contracts_rated: s.contractsRated,
+    invoices: {
+      created: s.invoices.created,
+      updated: s.invoices.updated,
+      unchanged: s.invoices.unchanged,
+      finalized: s.invoices.finalized,
+      already_final: s.invoices.alreadyFinal,
+    },
+    totals: s.totals,
+    metric_runs: s.metricRuns,
+    adjustments: s.adjustments.map((a) => ({
+      contract_id: a.contractId,
+      invoice_id: a.invoiceId,
+      of_invoice: a.ofInvoice,
+      product: a.product,
+      delta: a.delta,
+      currency: a.currency,
+    })),
+    skipped: s.skipped.map((k) => ({ contract_id: k.contractId, ...(k.billingDate === undefined ? {} : { billing_date: k.billingDate }), reason: k.reason })),
+    ...(s.interrupted ? { interrupted: true as const } : {}),
+  }
+}

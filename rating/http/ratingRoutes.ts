@@ -13,7 +13,7 @@ import { explainInvoice } from '../execute/explainInvoice.ts'
 import type { QuantitySource } from '../execute/quantitySource.ts'
 import { runRating } from '../execute/ratingRun.ts'
 import { reissueInvoice } from '../execute/reissueInvoice.ts'
-import { idParams, invoiceExplanationJson, ratingRunRequest, ratingSummaryJson } from './billingSchemas.ts'
+import { idParams, invoiceExplanationJson, ratingRunRequest, ratingSummaryJson, ratingSummaryToJson } from './billingSchemas.ts'
 
 export interface RatingRouteDeps {
   ledger: RatingStore
@@ -70,7 +70,7 @@ export function ratingRoutes(deps: RatingRouteDeps): OpenAPIHono<AppEnv> {
           { ledger, quantities: rating.quantities, clock },
           { orgId, contractId: b.contract_id, period: b.period, asOf, graceHours: rating.graceHours },
         )
-        return c.json(summary, 200)
+        return c.json(ratingSummaryToJson(summary), 200)
       },
     )
 

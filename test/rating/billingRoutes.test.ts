@@ -220,13 +220,16 @@ describe('rating and the invoice lifecycle', () => {
     const run = await h.json('POST', '/v1/rating/runs', { body: { as_of: '2026-11-01T06:00:00Z' } })
     expect(run.status).toBe(200)
     expect(run.body).toMatchObject({
+      as_of: '2026-11-01T06:00:00.000Z',
       contracts: 2,
-      contractsRated: 1,
-      metricRuns: 1,
+      contracts_rated: 1,
+      metric_runs: 1,
       invoices: { created: 2, finalized: 1 },
       totals: { USD: '325.00' },
       skipped: [],
     })
+    // The summary is snake_case like every other answer: no camelCase key at any depth.
+    expect(JSON.stringify(run.body)).not.toMatch(/"[a-z]+[A-Z][A-Za-z]*":/)
 
     const list = await h.json('GET', `/v1/invoices?contract_id=${ids.contract}`)
     const byDate = Object.fromEntries(list.body.data.map((i: { billing_date: string }) => [i.billing_date, i]))
@@ -239,7 +242,7 @@ describe('rating and the invoice lifecycle', () => {
 
     // The same run again changes nothing.
     const again = await h.json('POST', '/v1/rating/runs', { body: { as_of: '2026-11-01T07:00:00Z', contract_id: ids.contract } })
-    expect(again.body).toMatchObject({ invoices: { created: 0, updated: 0, unchanged: 1, alreadyFinal: 1 }, totals: {} })
+    expect(again.body).toMatchObject({ invoices: { created: 0, updated: 0, unchanged: 1, already_final: 1 }, totals: {} })
   })
 
   it('shows, explains and renders an invoice', async () => {
@@ -287,7 +290,7 @@ describe('rating and the invoice lifecycle', () => {
     expect((await h.json('POST', `/v1/invoices/${draft}/finalize`)).body.number).toBe(2) // idempotent
     // Final invoices never change: a later run leaves it, a phase inside its period is refused.
     const rerun = await h.json('POST', '/v1/rating/runs', { body: { as_of: '2026-11-01T08:00:00Z', contract_id: ids.contract } })
-    expect(rerun.body.invoices).toMatchObject({ created: 0, updated: 0, alreadyFinal: 2 })
+    expect(rerun.body.invoices).toMatchObject({ created: 0, updated: 0, already_final: 2 })
     await expectError(
       h.json('POST', `/v1/contracts/${ids.contract}/phases`, {
         body: { start_date: '2026-10-15', items: [{ product_id: ids.platform, billing: 'in_advance', price: flat('1.00') }] },

@@ -1,4 +1,4 @@
-import type { RatingSummary } from '../../../rating/execute/ratingRun.ts'
+import type { RatingSummaryJson } from '../../../rating/http/billingSchemas.ts'
 import type { Command } from '../command.ts'
 import { required, UsageError } from '../command.ts'
 import { progress, table } from '../output.ts'
@@ -21,10 +21,10 @@ export const rateCommand: Command = {
     }
     const bar = progress()
     bar.update('rating…')
-    const s = await withApi(ctx, (api) => api.call<RatingSummary>('POST', '/v1/rating/runs', { org, body }))
-    bar.done(`rated ${s.contractsRated} of ${s.contracts} contracts as of ${s.asOf} (${s.metricRuns} metric runs)`)
+    const s = await withApi(ctx, (api) => api.call<RatingSummaryJson>('POST', '/v1/rating/runs', { org, body }))
+    bar.done(`rated ${s.contracts_rated} of ${s.contracts} contracts as of ${s.as_of} (${s.metric_runs} metric runs)`)
     ctx.out(
-      `invoices: ${s.invoices.created} drafted, ${s.invoices.updated} re-rated, ${s.invoices.unchanged} unchanged, ${s.invoices.finalized} finalized, ${s.invoices.alreadyFinal} already final`,
+      `invoices: ${s.invoices.created} drafted, ${s.invoices.updated} re-rated, ${s.invoices.unchanged} unchanged, ${s.invoices.finalized} finalized, ${s.invoices.already_final} already final`,
     )
     ctx.out(
       table(
@@ -32,8 +32,8 @@ export const rateCommand: Command = {
         ['currency', 'total'],
       ),
     )
-    for (const a of s.adjustments) ctx.out(`late usage: contract ${a.contractId} ${a.product} ${a.delta} ${a.currency} billed as an adjustment`)
+    for (const a of s.adjustments) ctx.out(`late usage: contract ${a.contract_id} ${a.product} ${a.delta} ${a.currency} billed as an adjustment`)
     if (s.skipped.length > 0)
-      ctx.out(`skipped:\n${table(s.skipped.map((k) => ({ contract: k.contractId, billing_date: k.billingDate ?? '', reason: k.reason })))}`)
+      ctx.out(`skipped:\n${table(s.skipped.map((k) => ({ contract: k.contract_id, billing_date: k.billing_date ?? '', reason: k.reason })))}`)
   },
 }
