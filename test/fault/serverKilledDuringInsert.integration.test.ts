@@ -49,7 +49,9 @@ afterAll(async () => {
     await exited
   }
   await database?.drop()
-  rmSync(dataDir, { recursive: true, force: true })
+  // TALLY_FAULT_KEEP=1 keeps the store for a post-mortem (metering/README.md "Fault tests").
+  if (process.env.TALLY_FAULT_KEEP) process.stdout.write(`KEPT ${dataDir}\n`)
+  else rmSync(dataDir, { recursive: true, force: true })
 })
 
 const headers = { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' }

@@ -6,7 +6,7 @@
 // the killed group's committed offsets, so no restart waits for a dead member's session.
 // Scale: TALLY_FAULT_KILLS=300 TALLY_FAULT_EVENTS=400000 npx vitest run test/fault/workerKilledDuringInsert
 import { spawn, type ChildProcess } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { appendFileSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -26,6 +26,11 @@ const FLUSH_ROWS = 10_000
 const EVENTS = Number(process.env.TALLY_FAULT_EVENTS ?? KILLS * FLUSH_ROWS)
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 const ORG = 'org-kill-insert'
+/** TALLY_FAULT_TIMELINE=<file>: every worker's drain steps (intents, recovery commands, inserts) and every kill, with times. */
+const TIMELINE = process.env.TALLY_FAULT_TIMELINE
+const note = (pid: number | undefined, line: string) => {
+  if (TIMELINE !== undefined) appendFileSync(TIMELINE, `${new Date().toISOString()} ${pid} ${line}\n`)
+}
 
 let topics: TestTopics
 let dataDir: string
@@ -38,7 +43,9 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL')
   await topics?.destroy()
-  if (dataDir?.startsWith(tmpdir())) rmSync(dataDir, { recursive: true, force: true })
+  // TALLY_FAULT_KEEP=1 keeps the store for a post-mortem (metering/README.md "Fault tests").
+  if (process.env.TALLY_FAULT_KEEP) process.stdout.write(`KEPT ${dataDir}\n`)
+  else if (dataDir?.startsWith(tmpdir())) rmSync(dataDir, { recursive: true, force: true })
 })
 
 /**
@@ -92,6 +99,7 @@ function startWorker(group: string): Worker {
   const waiting: Array<{ prefix: string; resolve: (seen: boolean) => void }> = []
   child.stdout!.on('data', (b: Buffer) => {
     for (const line of b.toString().split('\n')) {
+      if (line !== '') note(child.pid, line)
       if (line.startsWith('INSERT_TOOK ')) insertTimes.push(Number(line.split(' ')[1]))
       for (const w of waiting.filter((x) => line.startsWith(x.prefix))) {
         waiting.splice(waiting.indexOf(w), 1)
@@ -162,6 +170,7 @@ describe('metering worker killed during inserts', () => {
           break
         }
         await sleep(killDelay(inInsert))
+        note(worker.child.pid, 'SIGKILL')
         worker.child.kill('SIGKILL')
         await worker.exited
         kills++

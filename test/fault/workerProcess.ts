@@ -5,7 +5,8 @@
 //   offset commit, printing `INSERTED <partition> <first>-<last> <rows>` first;
 // - announceInserts: prints `INSERTING <rows>` as each insert into `events` starts and
 //   `INSERT_TOOK <ms>` when it returned, so the test can SIGKILL it from outside at a random
-//   moment *inside* an insert. The announcement wraps the real client's `insert`; the insert
+//   moment *inside* an insert; also `INTENT …` per intent and `COMMAND …` per recovery
+//   statement, for the test's timeline (TALLY_FAULT_TIMELINE). The announcement wraps the real client's `insert`; the insert
 //   itself still goes to the real chDB.
 import { writeSync } from 'node:fs'
 import type { ClickHouseClient } from '@clickhouse/client'
@@ -24,6 +25,11 @@ if (clickhouse !== undefined) {
   const insert = clickhouse.client.insert.bind(clickhouse.client)
   clickhouse.client.insert = ((params: Parameters<ClickHouseClient['insert']>[0]) => {
     // Synchronous, so the line is out before the insert starts.
+    if (params.table === 'drain_intents') {
+      const intent = (params.values as Array<{ writer_slot: number; version: number; buckets: Array<{ hour: string }> }>)[0]!
+      const hours = intent.buckets.map((b) => b.hour).sort()
+      writeSync(1, `INTENT slot=${intent.writer_slot} v=${intent.version} hours=${hours.length} ${hours[0]}..${hours.at(-1)}\n`)
+    }
     if (params.table !== 'events') return insert(params)
     writeSync(1, `INSERTING ${Array.isArray(params.values) ? params.values.length : '?'}\n`)
     const started = performance.now()
@@ -32,6 +38,19 @@ if (clickhouse !== undefined) {
       return result
     })
   }) as ClickHouseClient['insert']
+}
+if (clickhouse !== undefined) {
+  // Recovery's statements (KILL QUERY, DELETE, INSERT INTO rollup_feed), for the test's timeline.
+  const command = clickhouse.client.command.bind(clickhouse.client)
+  clickhouse.client.command = ((params: Parameters<ClickHouseClient['command']>[0]) => {
+    const what = params.query.replace(/\s+/g, ' ').slice(0, 40)
+    const slot = (params.query_params as { slot?: number } | undefined)?.slot
+    writeSync(1, `COMMAND ${what}${slot === undefined ? '' : ` slot=${slot}`}\n`)
+    return command(params).then((result) => {
+      writeSync(1, `COMMAND_DONE ${what}\n`)
+      return result
+    })
+  }) as ClickHouseClient['command']
 }
 const worker = await createMeteringWorker(config, logger, {
   clickhouse,
