@@ -107,7 +107,7 @@ describe('void and reissue', () => {
     // The run sees the void period and leaves it alone, saying why.
     const after = await h.json('POST', '/v1/rating/runs', { body: { as_of: '2026-11-06T00:00:00Z', contract_id: ids.contract } })
     expect(after.body).toMatchObject({ invoices: { created: 0, updated: 0, finalized: 0 }, totals: {} })
-    expect(after.body.skipped).toEqual([{ contractId: ids.contract, billingDate: '2026-11-01', reason: 'period_voided' }])
+    expect(after.body.skipped).toEqual([{ contract_id: ids.contract, billing_date: '2026-11-01', reason: 'period_voided' }])
     expect((await contractInvoices()).map((i) => [i.billing_date, i.status])).toEqual(
       expect.arrayContaining([
         ['2026-10-01', 'finalized'],
@@ -180,7 +180,7 @@ describe('void and reissue', () => {
     expect((await h.json('POST', '/v1/events', { body: events('later', [25], 5) })).status).toBe(202)
     // December's draft: as of Dec 1st 06:00 it is inside its grace period.
     const run = await h.json('POST', '/v1/rating/runs', { body: { as_of: '2026-12-01T06:00:00Z', contract_id: ids.contract } })
-    expect(run.body.adjustments).toEqual([expect.objectContaining({ ofInvoice: ids.replacement, delta: '1.00' })])
+    expect(run.body.adjustments).toEqual([expect.objectContaining({ of_invoice: ids.replacement, delta: '1.00' })])
     const december = (await contractInvoices()).find((i) => i.billing_date === '2026-12-01')!
     expect(december.status).toBe('draft')
     const paid = await h.json('POST', `/v1/invoices/${ids.replacement}/payments`, { body: { amount: '157.00', paid_on: '2026-11-25', method: 'card' } })
