@@ -103,7 +103,7 @@ export function buildApi(parts: ApiParts): Hono<AppEnv> {
             deadLettersRoutes(metering.clickhouse),
             ledgerRoutes(ledgerForRoutes),
             ...billing,
-            metricRoutes(metering.metricService),
+            metricRoutes(metering.metricService, parts.clock),
             pricingRoutes(ledger),
           ],
     readiness: [

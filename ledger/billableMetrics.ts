@@ -56,8 +56,8 @@ export interface BillableMetricRepository {
   list(orgId: string, opts?: { includeArchived?: boolean }): Promise<BillableMetricSummary[]>
   /** Every version, oldest first. */
   listVersions(orgId: string, name: string): Promise<BillableMetricVersion[]>
-  /** Hides the metric from lists and new plans and contracts; idempotent; versions stay readable. Returns when it was archived. */
-  archive(orgId: string, name: string): Promise<{ archivedAt: string }>
+  /** Hides the metric from lists and new plans and contracts as of `at`; idempotent (the first time stands); versions stay readable. Returns when it was archived. */
+  archive(orgId: string, name: string, at: Date): Promise<{ archivedAt: string }>
   /** Deletes the metric and its versions. Throws ConflictError `billable_metric_in_use` while a product is bound to it. */
   delete(orgId: string, name: string): Promise<void>
 }
@@ -202,12 +202,12 @@ export function createBillableMetricRepository(db: Database): BillableMetricRepo
       return rows.map((r) => toVersion(metric, r))
     },
 
-    async archive(orgId, name) {
+    async archive(orgId, name, at) {
       const metric = await metricRow(orgId, name)
       if (metric.archivedAt !== null) return { archivedAt: toIso(metric.archivedAt) }
       const [row] = await db
         .update(billableMetrics)
-        .set({ archivedAt: new Date() })
+        .set({ archivedAt: at })
         .where(and(eq(billableMetrics.id, metric.id), isNull(billableMetrics.archivedAt)))
         .returning()
       // A concurrent archive won the race: its time stands.

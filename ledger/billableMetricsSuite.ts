@@ -86,8 +86,10 @@ export function describeBillableMetricSuite(name: string, openHandle: () => Prom
       }
       const existing = await ledger.contracts.create(contract)
 
-      const { archivedAt } = await ledger.billableMetrics.archive(orgId, 'old_calls')
-      expect(await ledger.billableMetrics.archive(orgId, 'old_calls')).toEqual({ archivedAt })
+      // The time is the caller's (a clock), and the first archive's time stands.
+      const { archivedAt } = await ledger.billableMetrics.archive(orgId, 'old_calls', new Date('2026-11-02T10:00:00Z'))
+      expect(archivedAt).toBe('2026-11-02T10:00:00.000Z')
+      expect(await ledger.billableMetrics.archive(orgId, 'old_calls', new Date('2026-11-03T10:00:00Z'))).toEqual({ archivedAt })
       expect((await ledger.billableMetrics.list(orgId)).map((m) => m.name)).toEqual(['new_calls'])
       expect((await ledger.billableMetrics.list(orgId, { includeArchived: true })).map((m) => [m.name, m.archivedAt])).toEqual([
         ['new_calls', null],
@@ -100,7 +102,7 @@ export function describeBillableMetricSuite(name: string, openHandle: () => Prom
       })
       await expect(ledger.plans.create({ orgId, name: 'Pro', currency: 'USD', items: [item] })).rejects.toMatchObject({ code: 'billable_metric_archived' })
       expect((await ledger.contracts.get(orgId, existing.id)).id).toBe(existing.id)
-      await expect(ledger.billableMetrics.archive(orgId, 'nope')).rejects.toMatchObject({ code: 'billable_metric_not_found' })
+      await expect(ledger.billableMetrics.archive(orgId, 'nope', new Date('2026-11-02T10:00:00Z'))).rejects.toMatchObject({ code: 'billable_metric_not_found' })
     })
 
     it('deletes a metric no product uses, and refuses one a product is bound to with billable_metric_in_use', async () => {

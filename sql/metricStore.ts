@@ -44,7 +44,7 @@ export interface MetricStore {
   list(orgId: string, opts?: { includeArchived?: boolean }): Promise<StoredMetricSummary[]>
   listVersions(orgId: string, name: string): Promise<StoredVersion[]>
   /** Hidden from lists and new plans and contracts; versions stay readable for invoice lines. Idempotent. */
-  archive(orgId: string, name: string): Promise<{ archivedAt: string }>
+  archive(orgId: string, name: string, at: Date): Promise<{ archivedAt: string }>
   /** 409 `billable_metric_in_use` while a product is bound to it. */
   delete(orgId: string, name: string): Promise<void>
 }

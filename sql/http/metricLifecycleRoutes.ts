@@ -6,12 +6,14 @@ import { apiApp } from '../../platform/http/apiApp.ts'
 import { apiRoute, jsonAnswer } from '../../platform/http/apiRoute.ts'
 import type { AppEnv } from '../../platform/http/appEnv.ts'
 import { requestOrg } from '../../platform/http/requestOrg.ts'
+import type { Clock } from '../../platform/clock.ts'
 import type { MetricStore } from '../metricStore.ts'
 import { archiveResponse, METRICS_TAG, metricNameParams } from './metricSchemas.ts'
 
 const tags = [METRICS_TAG]
 
-export function metricLifecycleRoutes(store: MetricStore): OpenAPIHono<AppEnv> {
+/** `clock`: the process's "now" (platform/clock.ts), the time an archive records. */
+export function metricLifecycleRoutes(store: MetricStore, clock: Clock): OpenAPIHono<AppEnv> {
   const app = apiApp()
 
   app.openapi(
@@ -29,7 +31,7 @@ export function metricLifecycleRoutes(store: MetricStore): OpenAPIHono<AppEnv> {
     }),
     async (c) => {
       const { name } = c.req.valid('param')
-      const { archivedAt } = await store.archive(requestOrg(c), name)
+      const { archivedAt } = await store.archive(requestOrg(c), name, clock.now())
       return c.json({ name, archived_at: archivedAt }, 200)
     },
   )

@@ -1,6 +1,7 @@
 // HTTP endpoints of billable metrics, scoped to the request's organisation (DESIGN invariant 5).
 // Each route is declared once (apiRoute): the schemas validate, document and shape errors.
 import type { OpenAPIHono } from '@hono/zod-openapi'
+import type { Clock } from '../../platform/clock.ts'
 import { apiApp } from '../../platform/http/apiApp.ts'
 import { apiRoute, jsonAnswer, jsonContent } from '../../platform/http/apiRoute.ts'
 import type { AppEnv } from '../../platform/http/appEnv.ts'
@@ -82,7 +83,7 @@ function previewToJson(r: PreviewResult & { version?: number }) {
 
 const base = '/v1/billable-metrics'
 
-export function metricRoutes(service: MetricService): OpenAPIHono<AppEnv> {
+export function metricRoutes(service: MetricService, clock: Clock): OpenAPIHono<AppEnv> {
   const app = apiApp()
 
   app.openapi(
@@ -307,6 +308,6 @@ export function metricRoutes(service: MetricService): OpenAPIHono<AppEnv> {
     },
   )
 
-  app.route('/', metricLifecycleRoutes(service.store))
+  app.route('/', metricLifecycleRoutes(service.store, clock))
   return app
 }

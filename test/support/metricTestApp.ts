@@ -4,6 +4,7 @@ import { Hono } from 'hono'
 import { buildMeteringServices } from '../../app/services.ts'
 import type { Ledger } from '../../ledger/ledger.ts'
 import type { ClickHouseHandle } from '../../platform/clickhouse/openClickHouse.ts'
+import { fixedClock } from '../../platform/clock.ts'
 import { TallyError } from '../../platform/errors.ts'
 import type { AppEnv } from '../../platform/http/appEnv.ts'
 import { errorBody, STATUS_BY_CATEGORY } from '../../platform/http/errorHandler.ts'
@@ -16,7 +17,7 @@ export function metricTestApp(opts: { handle: ClickHouseHandle; ledger: Ledger; 
     c.set('principal', { kind: 'api_key', orgId: opts.orgId, keyId: 'k' })
     await next()
   })
-  app.route('/', metricRoutes(metricService))
+  app.route('/', metricRoutes(metricService, fixedClock(new Date('2026-11-02T10:00:00Z'))))
   app.onError((err, c) => {
     if (err instanceof TallyError) return c.json(errorBody(err.code, err.message, err.details, err.extra), STATUS_BY_CATEGORY[err.category])
     throw err
