@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { isoMinorUnits, validateCurrency } from './currency.ts'
+import { isoCurrencies, isoMinorUnits } from './currency.ts'
 
 describe('the ISO 4217 table', () => {
   it('holds each code with its minor units', () => {
@@ -8,15 +8,15 @@ describe('the ISO 4217 table', () => {
   })
 })
 
-describe('validateCurrency', () => {
+describe('the table of an organisation that declared nothing', () => {
   it('accepts the codes of the table, written upper-case', () => {
-    expect(validateCurrency('JPY')).toBe('JPY')
-    expect(validateCurrency('EUR', 'phases[0].currency')).toBe('EUR')
+    expect(isoCurrencies.validate('JPY')).toBe('JPY')
+    expect(isoCurrencies.validate('EUR', 'phases[0].currency')).toBe('EUR')
   })
 
   it('refuses, as 422 invalid_currency at the field, a code the table does not hold, however well-shaped', () => {
     for (const bad of ['XYZ', 'jpy', 'JP', 'JPYY', 'J1Y', ' USD', '']) {
-      expect(() => validateCurrency(bad, 'currency')).toThrow(
+      expect(() => isoCurrencies.validate(bad, 'currency')).toThrow(
         expect.objectContaining({
           category: 'unprocessable',
           code: 'invalid_currency',

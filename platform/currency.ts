@@ -215,13 +215,3 @@ export function currencyTable(declared: readonly DeclaredCurrency[]): CurrencyTa
 
 /** The table of an organisation that declared nothing: ISO 4217 alone. */
 export const isoCurrencies: CurrencyTable = currencyTable([])
-
-/**
- * Accepts an ISO 4217 code of the table, written upper-case (`USD`, `EUR`, `JPY`); anything
- * else is 422 `invalid_currency` at `field`: the request is well-formed (a string), its
- * content names no currency. Where an organisation is known, validate against its table
- * (`CurrencyTable.validate`), which also holds its declared custom currencies.
- */
-export function validateCurrency(currency: string, field = 'currency'): string {
-  return isoCurrencies.validate(currency, field)
-}

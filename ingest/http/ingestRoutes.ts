@@ -11,7 +11,7 @@ import { z, type ZodType } from 'zod'
 import type { Logger } from '../../platform/logger.ts'
 import { NotFoundError, TallyError, UnprocessableError, ValidationError } from '../../platform/errors.ts'
 import { apiApp } from '../../platform/http/apiApp.ts'
-import { apiRoute, ERROR_SCHEMA_REF, jsonAnswer } from '../../platform/http/apiRoute.ts'
+import { apiRoute, errorResponse, jsonAnswer } from '../../platform/http/apiRoute.ts'
 import type { AppEnv } from '../../platform/http/appEnv.ts'
 import { mediaType, readBodyText } from '../../platform/http/readBody.ts'
 import { requestOrg } from '../../platform/http/requestOrg.ts'
@@ -47,8 +47,7 @@ function documentedOnly(schema: ZodType): Record<string, unknown> {
   const { $schema: _dialect, ...json } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' })
   return json
 }
-const errorAnswer = (description: string) => ({ description, content: { 'application/json': { schema: ERROR_SCHEMA_REF } } })
-const storageUnavailable = errorAnswer('Storage unavailable; retry after `Retry-After` seconds')
+const storageUnavailable = errorResponse('Storage unavailable; retry after `Retry-After` seconds')
 
 const referenceExample = {
   data: { cpu_usage_hours_per_day: 5 },
@@ -80,11 +79,11 @@ export function ingestRoutes(deps: IngestDeps): OpenAPIHono<AppEnv> {
           'Durable: stored (embedded) or acknowledged by Kafka with acks=all (distributed). `dedup` says what `status` knows: "duplicate" is certain, and with `dedup: "deferred"` an event sent before is answered "accepted" yet counted once',
           usageEventAnswer,
         ),
-        400: errorAnswer('Body is not JSON (`invalid_json`)'),
-        404: errorAnswer('Unknown raw metric (`raw_metric_not_found`, with a hint)'),
-        413: errorAnswer('Body over TALLY_MAX_BODY_BYTES (`payload_too_large`)'),
-        415: errorAnswer('Not application/json (`unsupported_media_type`)'),
-        422: errorAnswer(
+        400: errorResponse('Body is not JSON (`invalid_json`)'),
+        404: errorResponse('Unknown raw metric (`raw_metric_not_found`, with a hint)'),
+        413: errorResponse('Body over TALLY_MAX_BODY_BYTES (`payload_too_large`)'),
+        415: errorResponse('Not application/json (`unsupported_media_type`)'),
+        422: errorResponse(
           'The event is invalid (`invalid_event`, details name the field and its code, e.g. `number_not_string` for a JSON number where a string belongs: `"customer_id":12345`)',
         ),
         503: storageUnavailable,
@@ -136,9 +135,9 @@ export function ingestRoutes(deps: IngestDeps): OpenAPIHono<AppEnv> {
           'At least one event durable (see `dedup` for what "accepted" and "duplicate" mean in this mode); per-event outcomes and errors listed',
           ingestResultSchema,
         ),
-        400: errorAnswer('Unparseable body (`invalid_json`, `invalid_body`) or an empty batch (`empty_batch`)'),
-        413: errorAnswer('Body over the size limit (`payload_too_large`), or more events than TALLY_MAX_BATCH_EVENTS (`too_many_events`)'),
-        415: errorAnswer('Unsupported content type (`unsupported_media_type`)'),
+        400: errorResponse('Unparseable body (`invalid_json`, `invalid_body`) or an empty batch (`empty_batch`)'),
+        413: errorResponse('Body over the size limit (`payload_too_large`), or more events than TALLY_MAX_BATCH_EVENTS (`too_many_events`)'),
+        415: errorResponse('Unsupported content type (`unsupported_media_type`)'),
         422: jsonAnswer(
           'Every event was rejected; `errors` lists why, by index, field and code (`number_not_string`: a JSON number where a string belongs)',
           ingestResultSchema,
@@ -179,9 +178,9 @@ export function ingestRoutes(deps: IngestDeps): OpenAPIHono<AppEnv> {
       },
       responses: {
         202: jsonAnswer('At least one row stored; per-row outcomes (index = data row, from 0)', ingestResultSchema),
-        400: errorAnswer('Malformed CSV or a missing required column (`invalid_csv`), or no data rows (`empty_batch`)'),
-        413: errorAnswer('Body over the size limit (`payload_too_large`), or more rows than TALLY_MAX_BATCH_EVENTS (`too_many_events`)'),
-        415: errorAnswer('Not text/csv (`unsupported_media_type`)'),
+        400: errorResponse('Malformed CSV or a missing required column (`invalid_csv`), or no data rows (`empty_batch`)'),
+        413: errorResponse('Body over the size limit (`payload_too_large`), or more rows than TALLY_MAX_BATCH_EVENTS (`too_many_events`)'),
+        415: errorResponse('Not text/csv (`unsupported_media_type`)'),
         422: jsonAnswer('Every row was rejected', ingestResultSchema),
         503: storageUnavailable,
       },

@@ -16,8 +16,9 @@ export const jsonContent = <S extends ZodType>(schema: S, example?: unknown) => 
 /** A JSON answer: `responses: { 200: jsonAnswer('The customer', customerJson) }`. */
 export const jsonAnswer = <S extends ZodType>(description: string, schema: S) => ({ description, content: { 'application/json': { schema } } })
 
-export const ERROR_SCHEMA_REF = { $ref: '#/components/schemas/Error' }
-const errorResponse = (description: string) => ({ description, content: { 'application/json': { schema: ERROR_SCHEMA_REF } } })
+const ERROR_SCHEMA_REF = { $ref: '#/components/schemas/Error' }
+/** An error answer in the document: `{ error: { code, message, details?, hint? } }`. */
+export const errorResponse = (description: string) => ({ description, content: { 'application/json': { schema: ERROR_SCHEMA_REF } } })
 
 /**
  * Refuses a declared Content-Length over the limit. Routes whose handler reads the body itself
