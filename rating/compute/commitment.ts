@@ -20,7 +20,8 @@
 // 0.01 true-up with 'rounded' but 0.001 → 0.00 with 'unrounded', leaving the invoice at 99.99.
 import { z } from 'zod'
 import type { Currency } from './currency.ts'
-import { Dec, formatPlain, maxDec, minDec, nonNegativeDecimal } from './decimal.ts'
+import { Dec } from '../../platform/decimal.ts'
+import { formatPlain, maxDec, minDec, nonNegativeDecimal } from './decimal.ts'
 import type { Line } from './lines.ts'
 import { roundMoney } from './rounding.ts'
 import type { RoundingMode } from './rounding.ts'

@@ -16,7 +16,8 @@
 // left), A pays nothing; the invoice total becomes 0.00.
 import { z } from 'zod'
 import type { Currency } from './currency.ts'
-import { Dec, minDec, nonNegativeDecimal } from './decimal.ts'
+import { Dec } from '../../platform/decimal.ts'
+import { minDec, nonNegativeDecimal } from './decimal.ts'
 import type { Line } from './lines.ts'
 import { isoDate } from './proration.ts'
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { currencyProblem, resolveCurrency } from './currency.ts'
-import { Dec } from './decimal.ts'
+import { Dec } from '../../platform/decimal.ts'
 import { formatMoney, roundMoney, roundQuantity } from './rounding.ts'
 
 describe('currencies and rounding', () => {

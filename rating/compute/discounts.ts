@@ -14,7 +14,8 @@
 // invoice: api discount -20.00 → 280.00; invoice discount -50.00 → 230.00.
 import { z } from 'zod'
 import type { Currency } from './currency.ts'
-import { Dec, formatPlain, minDec, nonNegativeDecimal, sum } from './decimal.ts'
+import { Dec } from '../../platform/decimal.ts'
+import { formatPlain, minDec, nonNegativeDecimal, sum } from './decimal.ts'
 import { isDecimalText } from '../../platform/decimalText.ts'
 import type { Line } from './lines.ts'
 import { roundMoney } from './rounding.ts'

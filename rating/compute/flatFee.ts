@@ -3,7 +3,8 @@
 // Worked example: amount "500.00" → one line 1 × 500.00 = 500.00, for 0 or 1,500 GB alike.
 import { z } from 'zod'
 import { commonPriceFields } from './commonFields.ts'
-import { Dec, nonNegativeDecimal } from './decimal.ts'
+import { Dec } from '../../platform/decimal.ts'
+import { nonNegativeDecimal } from './decimal.ts'
 import type { Line } from './lines.ts'
 
 export const flatFeeSchema = z.strictObject({

@@ -1,6 +1,7 @@
 // The shape of a rated result. Inside compute, lines carry decimals; at the boundary every
 // decimal becomes a string (DESIGN invariant 3) and the total is the exact sum of the lines.
-import { Dec, formatPlain, sum } from './decimal.ts'
+import { Dec } from '../../platform/decimal.ts'
+import { formatPlain, sum } from './decimal.ts'
 import type { Currency } from './currency.ts'
 import { formatMoney, roundMoney } from './rounding.ts'
 import type { RoundingMode } from './rounding.ts'

@@ -7,7 +7,8 @@
 // 0.12; usage us/s 100, us/l 10, eu/s 50 → 10.00 + 4.00 + 6.00 = 20.00.
 import { z } from 'zod'
 import { commonPriceFields } from './commonFields.ts'
-import { Dec, formatPlain, nonNegativeDecimal } from './decimal.ts'
+import { Dec } from '../../platform/decimal.ts'
+import { formatPlain, nonNegativeDecimal } from './decimal.ts'
 import type { Line } from './lines.ts'
 import { dimensionKey, mergeByKey, unpriced } from './modelInput.ts'
 import type { ModelInput } from './modelInput.ts'

@@ -2,7 +2,7 @@
 // functions from (definition, ModelInput) to unrounded lines; ratePrice rounds the lines,
 // applies proration and the line minimum/maximum.
 import { UnprocessableError } from '../../platform/errors.ts'
-import type { Dec } from './decimal.ts'
+import type { Dec } from '../../platform/decimal.ts'
 
 export interface DimensionQuantity {
   /** e.g. { region: "eu", instance: "m5" } from a metric with dimension columns. */

@@ -15,7 +15,8 @@
 // ceil(151 / 100) = 2 → 10.00).
 import { z } from 'zod'
 import { commonPriceFields, zeroUsageSchema } from './commonFields.ts'
-import { Dec, formatPlain, maxDec, nonNegativeDecimal, positiveDecimal } from './decimal.ts'
+import { Dec } from '../../platform/decimal.ts'
+import { formatPlain, maxDec, nonNegativeDecimal, positiveDecimal } from './decimal.ts'
 import type { Line } from './lines.ts'
 import type { ModelInput } from './modelInput.ts'
 

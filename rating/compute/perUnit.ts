@@ -3,7 +3,8 @@
 // Worked example: 1,000 API calls at "0.05" → 50.00; 3 calls at "0.041666" → 0.124998 → 0.12.
 import { z } from 'zod'
 import { commonPriceFields } from './commonFields.ts'
-import { Dec, formatPlain, nonNegativeDecimal } from './decimal.ts'
+import { Dec } from '../../platform/decimal.ts'
+import { formatPlain, nonNegativeDecimal } from './decimal.ts'
 import type { Line } from './lines.ts'
 import type { ModelInput } from './modelInput.ts'
 

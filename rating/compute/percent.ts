@@ -14,7 +14,8 @@
 import { z } from 'zod'
 import { UnprocessableError } from '../../platform/errors.ts'
 import { commonPriceFields } from './commonFields.ts'
-import { Dec, formatPlain, nonNegativeDecimal, sum } from './decimal.ts'
+import { Dec } from '../../platform/decimal.ts'
+import { formatPlain, nonNegativeDecimal, sum } from './decimal.ts'
 import type { Line } from './lines.ts'
 import type { ModelInput } from './modelInput.ts'
 

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest'
 import { TallyError } from '../../platform/errors.ts'
 import { previewPrice } from './ratePrice.ts'
 import { parseInvoiceInput, rateInvoice } from './rateInvoice.ts'
-import { Dec } from './decimal.ts'
+import { Dec } from '../../platform/decimal.ts'
 
 interface DocExample {
   name: string

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest'
 import { drawCredits } from './credits.ts'
 import { resolveCurrency } from './currency.ts'
-import { Dec } from './decimal.ts'
+import { Dec } from '../../platform/decimal.ts'
 import { previewPrice } from './ratePrice.ts'
 
 /** mulberry32: a 32-bit seeded PRNG; the numbers drive case generation, never amounts. */

@@ -13,7 +13,7 @@ import { z } from 'zod'
 import { UnprocessableError } from '../../platform/errors.ts'
 import { isCalendarDate } from './calendar/calendarDate.ts'
 import { prorationDays } from './calendar/prorationDays.ts'
-import { Dec } from './decimal.ts'
+import { Dec } from '../../platform/decimal.ts'
 
 /** A calendar date, "YYYY-MM-DD". */
 export const isoDate = z

@@ -7,7 +7,8 @@
 //   2.5 GB → 3 GB → 3 − 1 = 2 GB priced; applied.free_units = 1.
 // NOTE: free units are capped at the usage (max(0, q − free)), so they can never produce a
 // negative quantity or amount; applied.free_units reports what was actually used.
-import { Dec, minDec } from './decimal.ts'
+import { Dec } from '../../platform/decimal.ts'
+import { minDec } from './decimal.ts'
 import { roundQuantity } from './rounding.ts'
 import type { CommonPriceFields } from './commonFields.ts'
 

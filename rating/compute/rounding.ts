@@ -4,7 +4,7 @@
 //   2. every line amount, to the currency's minor unit, as the line is created;
 //   3. never again: the total is the exact sum of the rounded lines.
 import { z } from 'zod'
-import { Dec } from './decimal.ts'
+import { Dec } from '../../platform/decimal.ts'
 import type { Currency } from './currency.ts'
 
 /** half_up: 0.125 → 0.13 (the default, what invoices in most countries expect).

@@ -6,7 +6,8 @@
 // `charge` bills the first step's fee.
 import { z } from 'zod'
 import { commonPriceFields, zeroUsageSchema } from './commonFields.ts'
-import { Dec, formatPlain, nonNegativeDecimal } from './decimal.ts'
+import { Dec } from '../../platform/decimal.ts'
+import { formatPlain, nonNegativeDecimal } from './decimal.ts'
 import type { Line } from './lines.ts'
 import type { ModelInput } from './modelInput.ts'
 import { normaliseTiers, tierArray, tierBoundFields, tierFor } from './tiers.ts'

@@ -10,7 +10,8 @@
 // Zero usage prints one tier-1 line of 0 × price so the breakdown is never empty.
 import { z } from 'zod'
 import { commonPriceFields } from './commonFields.ts'
-import { Dec, formatPlain, nonNegativeDecimal } from './decimal.ts'
+import { Dec } from '../../platform/decimal.ts'
+import { formatPlain, nonNegativeDecimal } from './decimal.ts'
 import type { Line } from './lines.ts'
 import type { ModelInput } from './modelInput.ts'
 import { normaliseTiers, tierArray, tierBoundFields, unitsInTier } from './tiers.ts'

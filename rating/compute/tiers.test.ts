@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { Dec } from './decimal.ts'
+import { Dec } from '../../platform/decimal.ts'
 import { normaliseTiers, tierFor, tierIssues, unitsInTier } from './tiers.ts'
 import type { TierBoundsInput } from './tiers.ts'
 

@@ -14,7 +14,8 @@
 // Gaps ("1–100, 150–500") and overlaps ("0–50000, 50000–100000") are refused with the
 // field path of the offending bound rather than guessed at.
 import { z } from 'zod'
-import { Dec, nonNegativeDecimal } from './decimal.ts'
+import { Dec } from '../../platform/decimal.ts'
+import { nonNegativeDecimal } from './decimal.ts'
 import { isDecimalText } from '../../platform/decimalText.ts'
 
 /** Bound fields shared by every tier schema; exactly one notation per price. */

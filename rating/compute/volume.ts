@@ -8,7 +8,8 @@
 // Zero usage is priced in tier 1 and bills 0.
 import { z } from 'zod'
 import { commonPriceFields } from './commonFields.ts'
-import { Dec, formatPlain, nonNegativeDecimal } from './decimal.ts'
+import { Dec } from '../../platform/decimal.ts'
+import { formatPlain, nonNegativeDecimal } from './decimal.ts'
 import type { Line } from './lines.ts'
 import type { ModelInput } from './modelInput.ts'
 import type { PricedTier } from './tieredGraduated.ts'

@@ -5,7 +5,7 @@
 import type { Contract, ContractRatingSession, CurrencyTable, Invoice, RatingStore } from '../../ledger/ratingStore.ts'
 import { addDays } from '../compute/calendar/calendarDate.ts'
 import { startOfDay } from '../compute/calendar/zonedBoundary.ts'
-import { Dec } from '../compute/decimal.ts'
+import { Dec } from '../../platform/decimal.ts'
 import type { ScheduledInvoice } from './billingSchedule.ts'
 import type { PlannedItem } from './invoicePlan.ts'
 import { priceInvoice } from './priceInvoice.ts'

@@ -13,7 +13,7 @@
 import type { Contract, CurrencyTable, Invoice, Product, RatingStore } from '../../ledger/ratingStore.ts'
 import type { Clock } from '../../platform/clock.ts'
 import { resolveCurrency } from '../compute/currency.ts'
-import { Dec } from '../compute/decimal.ts'
+import { Dec } from '../../platform/decimal.ts'
 import { addDays } from '../compute/calendar/calendarDate.ts'
 import { startOfDay } from '../compute/calendar/zonedBoundary.ts'
 import { formatMoney } from '../compute/rounding.ts'
