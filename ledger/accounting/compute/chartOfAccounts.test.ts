@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest'
+import { chartResolver, DEFAULT_CHART } from './chartOfAccounts.ts'
+import { ACCOUNT_ROLES } from './journalDraft.ts'
+
+describe('the default chart', () => {
+  it('names one account per role, with the seeded codes', () => {
+    expect(DEFAULT_CHART.map((a) => a.role).sort()).toEqual([...ACCOUNT_ROLES].sort())
+    expect(DEFAULT_CHART.map((a) => [a.code, a.type])).toEqual([
+      ['1000', 'asset'],
+      ['1100', 'asset'],
+      ['1150', 'asset'],
+      ['2100', 'liability'],
+      ['2200', 'liability'],
+      ['2300', 'liability'],
+      ['4000', 'revenue'],
+      ['4100', 'revenue'],
+      ['4200', 'revenue'],
+      ['4900', 'contra_revenue'],
+      ['6900', 'expense'],
+    ])
+  })
+})
+
+describe('chartResolver', () => {
+  const chart = chartResolver(DEFAULT_CHART, new Map([['p-api', '4150']]))
+
+  it('answers a role with its account', () => {
+    expect(chart.accountFor('accounts_receivable')).toBe('1100')
+    expect(chart.accountFor('revenue_usage', 'p-other')).toBe('4100')
+  })
+
+  it("answers a product's revenue with the product's own account, for revenue roles only", () => {
+    expect(chart.accountFor('revenue_usage', 'p-api')).toBe('4150')
+    expect(chart.accountFor('revenue_subscription', 'p-api')).toBe('4150')
+    expect(chart.accountFor('deferred_revenue', 'p-api')).toBe('2100')
+    expect(chart.accountFor('discounts', 'p-api')).toBe('4900')
+  })
+
+  it('refuses a chart without a role, or with a role twice', () => {
+    expect(() => chartResolver(DEFAULT_CHART.filter((a) => a.role !== 'rounding')).accountFor('rounding')).toThrow('no account for role rounding')
+    expect(() => chartResolver([...DEFAULT_CHART, { code: '1001', name: 'Bank', type: 'asset', role: 'cash' }])).toThrow('two accounts for role cash')
+  })
+})
