@@ -15,6 +15,10 @@ import { createPaymentRepository, type PaymentRepository } from './payments.ts'
 import { createPlanRepository, type PlanRepository } from './plans.ts'
 import { createProductRepository, type ProductRepository } from './products.ts'
 import type { RatingDocuments } from './ratingStore.ts'
+import { createAccountRepository, type AccountRepository } from './accounting/accounts.ts'
+import { createJournalRepository, type JournalRepository } from './accounting/journals.ts'
+import { createPeriodRepository, type PeriodRepository } from './accounting/periods.ts'
+import { createRevenueScheduleRepository, type RevenueScheduleRepository } from './accounting/revenueSchedules.ts'
 
 export { ledgerMigrationsFolder } from './ledgerMigrationsFolder.ts'
 
@@ -33,6 +37,13 @@ export interface Ledger {
   invoiceDrafts: InvoiceDraftStore
   creditNotes: CreditNoteRepository
   payments: PaymentRepository
+  /** The chart of accounts and product → revenue account mapping. */
+  accounts: AccountRepository
+  /** Balanced, immutable journal entries, idempotent by source; the trial balance. */
+  journals: JournalRepository
+  /** Accounting periods: close, audited reopen, where a dated entry posts. */
+  periods: PeriodRepository
+  revenueSchedules: RevenueScheduleRepository
 }
 
 /** `documents`: rating's rules for the prices, terms and rating records stored here (ratingStore.ts). */
@@ -55,5 +66,9 @@ export function createLedger(db: Database, documents: RatingDocuments): Ledger {
     invoiceDrafts: createInvoiceDraftStore(db, documents),
     creditNotes: createCreditNoteRepository(db, { currencies }),
     payments: createPaymentRepository(db, { currencies }),
+    accounts: createAccountRepository(db),
+    journals: createJournalRepository(db),
+    periods: createPeriodRepository(db),
+    revenueSchedules: createRevenueScheduleRepository(db),
   }
 }

@@ -18,3 +18,14 @@ export { payments } from './payments.ts'
 export type { PaymentMethod } from './payments.ts'
 export { billableMetrics, billableMetricVersions } from './billableMetrics.ts'
 export type { StoredMetricParameter } from './billableMetrics.ts'
+export {
+  accountingPeriodEvents,
+  accountingPeriods,
+  accounts,
+  journalEntries,
+  journalLines,
+  productRevenueAccounts,
+  revenueScheduleLines,
+  revenueSchedules,
+} from './accounting.ts'
+export type { AccountType, PeriodAction, PeriodStatus, RecognitionMethod } from './accounting.ts'

@@ -1,0 +1,197 @@
+// An organisation's chart of accounts and its product → revenue account mapping. The posting
+// rules name roles (journalDraft.ts); this repository says which account code each role, and
+// each product's revenue, posts to. Seeding is idempotent (`on conflict do nothing`): an
+// account the organisation already has, renamed or not, stays as it is.
+import { and, asc, eq, isNull } from 'drizzle-orm'
+import { ConflictError, NotFoundError, UnprocessableError, ValidationError } from '../../platform/errors.ts'
+import type { Database } from '../../platform/postgres/database.ts'
+import { assertOrgId, isUuid, toIso, toIsoOrNull } from '../ids.ts'
+import { insertError } from '../insertError.ts'
+import { products } from '../schema/products.ts'
+import {
+  ACCOUNT_TYPES,
+  RECOGNITION_METHODS,
+  accounts as table,
+  productRevenueAccounts,
+  type AccountType,
+  type RecognitionMethod,
+} from '../schema/accounting.ts'
+import { ACCOUNT_ROLES, type AccountRole } from './compute/journalDraft.ts'
+
+export interface ChartAccount {
+  code: string
+  name: string
+  type: AccountType
+  role: AccountRole | null
+}
+
+export interface Account extends ChartAccount {
+  orgId: string
+  archivedAt: string | null
+  createdAt: string
+}
+
+export interface ProductRevenueAccount {
+  orgId: string
+  productId: string
+  accountCode: string
+  /** Overrides the default recognition method of the product's revenue kind. */
+  method: RecognitionMethod | null
+}
+
+export interface MapProductInput {
+  orgId: string
+  productId: string
+  accountCode: string
+  method?: RecognitionMethod | null
+}
+
+export interface AccountRepository {
+  /** Adds the accounts of `chart` the organisation does not have yet; returns the whole chart. */
+  seed(orgId: string, chart: readonly ChartAccount[]): Promise<Account[]>
+  /** In code order; archived accounts too when asked. */
+  list(orgId: string, opts?: { includeArchived?: boolean }): Promise<Account[]>
+  /** 409 `account_exists` (the code) or `account_role_taken` (a non-revenue role already has its account). */
+  create(input: ChartAccount & { orgId: string }): Promise<Account>
+  /** Sets (or replaces) the revenue account of a product. 404 `product_not_found`; 422 `account_not_found`, `account_not_revenue`. */
+  mapProduct(input: MapProductInput): Promise<ProductRevenueAccount>
+  productMappings(orgId: string): Promise<ProductRevenueAccount[]>
+  /** The account code a role posts to. 422 `account_not_found` when the chart has none (seed it). */
+  codeForRole(orgId: string, role: AccountRole): Promise<string>
+  /** The revenue account of a product's lines: its mapping, else the account of its revenue role. */
+  revenueCodeFor(orgId: string, input: { productId: string | null; role: AccountRole }): Promise<string>
+}
+
+/** The refusal for a code the organisation's chart does not have; `field` is the request's path to it. */
+export function accountNotFound(code: string, field: string): UnprocessableError {
+  const message = `account ${code} is not in this organisation's chart of accounts`
+  return new UnprocessableError('account_not_found', message, [{ field, code: 'account_not_found', message }], {
+    hint: 'list the chart with `tally accounts list`; seed the defaults or create the account first',
+  })
+}
+
+function invalid(field: string, message: string): ValidationError {
+  return new ValidationError('invalid_request', `${field} ${message}`, [{ field, code: `invalid_${field}`, message }])
+}
+
+type Row = typeof table.$inferSelect
+
+function toAccount(row: Row): Account {
+  return { ...row, archivedAt: toIsoOrNull(row.archivedAt), createdAt: toIso(row.createdAt) }
+}
+
+function toMapping(row: typeof productRevenueAccounts.$inferSelect): ProductRevenueAccount {
+  return { orgId: row.orgId, productId: row.productId, accountCode: row.accountCode, method: row.method }
+}
+
+export function createAccountRepository(db: Database): AccountRepository {
+  const list: AccountRepository['list'] = async (orgId, opts = {}) => {
+    assertOrgId(orgId)
+    const scope = opts.includeArchived ? eq(table.orgId, orgId) : and(eq(table.orgId, orgId), isNull(table.archivedAt))
+    return (await db.select().from(table).where(scope).orderBy(asc(table.code))).map(toAccount)
+  }
+
+  const findAccount = async (orgId: string, code: string): Promise<Row | undefined> => {
+    const [row] = await db
+      .select()
+      .from(table)
+      .where(and(eq(table.orgId, orgId), eq(table.code, code)))
+    return row
+  }
+
+  const codeForRole: AccountRepository['codeForRole'] = async (orgId, role) => {
+    assertOrgId(orgId)
+    // Revenue roles may name several accounts (per-product ones); the role's own is the lowest code.
+    const [row] = await db
+      .select({ code: table.code })
+      .from(table)
+      .where(and(eq(table.orgId, orgId), eq(table.role, role), isNull(table.archivedAt)))
+      .orderBy(asc(table.code))
+      .limit(1)
+    if (row === undefined) throw accountNotFound(`for role ${role}`, 'role')
+    return row.code
+  }
+
+  return {
+    async seed(orgId, chart) {
+      assertOrgId(orgId)
+      try {
+        await db
+          .insert(table)
+          .values(chart.map((a) => ({ orgId, ...a })))
+          .onConflictDoNothing()
+      } catch (err) {
+        throw insertError(err, orgId)
+      }
+      return list(orgId)
+    },
+
+    list,
+
+    async create(input) {
+      assertOrgId(input.orgId)
+      if (!/^[0-9A-Za-z][0-9A-Za-z._-]{0,31}$/.test(input.code)) throw invalid('code', 'must be 1 to 32 letters, digits, ".", "_" or "-"')
+      const name = input.name.trim()
+      if (name === '' || name.length > 100) throw invalid('name', 'must be 1 to 100 characters')
+      if (!ACCOUNT_TYPES.includes(input.type)) throw invalid('type', `must be one of ${ACCOUNT_TYPES.join(', ')}`)
+      if (input.role !== null && !ACCOUNT_ROLES.includes(input.role)) throw invalid('role', `must be one of ${ACCOUNT_ROLES.join(', ')}`)
+      try {
+        const [row] = await db.insert(table).values({ orgId: input.orgId, code: input.code, name, type: input.type, role: input.role }).returning()
+        return toAccount(row!)
+      } catch (err) {
+        const taken = await findAccount(input.orgId, input.code).catch(() => undefined)
+        throw insertError(err, input.orgId, () =>
+          taken !== undefined
+            ? new ConflictError('account_exists', `account ${input.code} already exists`)
+            : new ConflictError('account_role_taken', `another account already has the role ${input.role}; one account per role`),
+        )
+      }
+    },
+
+    async mapProduct(input) {
+      assertOrgId(input.orgId)
+      const method = input.method ?? null
+      if (method !== null && !RECOGNITION_METHODS.includes(method)) throw invalid('method', `must be one of ${RECOGNITION_METHODS.join(', ')}`)
+      const [product] = isUuid(input.productId)
+        ? await db
+            .select({ id: products.id })
+            .from(products)
+            .where(and(eq(products.orgId, input.orgId), eq(products.id, input.productId)))
+        : []
+      if (product === undefined) throw new NotFoundError('product_not_found', `product ${input.productId} does not exist`)
+      const account = await findAccount(input.orgId, input.accountCode)
+      if (account === undefined || account.archivedAt !== null) throw accountNotFound(input.accountCode, 'account_code')
+      if (account.type !== 'revenue') {
+        const message = `account ${input.accountCode} is ${account.type}; a product's revenue posts to a revenue account`
+        throw new UnprocessableError('account_not_revenue', message, [{ field: 'account_code', code: 'account_not_revenue', message }])
+      }
+      const values = { accountCode: input.accountCode, method }
+      const [row] = await db
+        .insert(productRevenueAccounts)
+        .values({ orgId: input.orgId, productId: input.productId, ...values })
+        .onConflictDoUpdate({ target: [productRevenueAccounts.orgId, productRevenueAccounts.productId], set: values })
+        .returning()
+      return toMapping(row!)
+    },
+
+    async productMappings(orgId) {
+      assertOrgId(orgId)
+      const rows = await db.select().from(productRevenueAccounts).where(eq(productRevenueAccounts.orgId, orgId)).orderBy(asc(productRevenueAccounts.productId))
+      return rows.map(toMapping)
+    },
+
+    codeForRole,
+
+    async revenueCodeFor(orgId, input) {
+      assertOrgId(orgId)
+      if (input.productId !== null && isUuid(input.productId)) {
+        const [mapped] = await db
+          .select({ code: productRevenueAccounts.accountCode })
+          .from(productRevenueAccounts)
+          .where(and(eq(productRevenueAccounts.orgId, orgId), eq(productRevenueAccounts.productId, input.productId)))
+        if (mapped !== undefined) return mapped.code
+      }
+      return codeForRole(orgId, input.role)
+    },
+  }
+}

@@ -1,0 +1,169 @@
+// Revenue schedules: how one invoice line's amount is recognised over its service period,
+// stored with the invoice line it recognises (one schedule per line: storing it again returns
+// the first). The lines sum to the schedule's amount exactly; a line is recognised once, by the
+// journal entry that recognised it.
+import { Decimal } from 'decimal.js'
+import { and, asc, eq, inArray, isNull, lte } from 'drizzle-orm'
+import { ConflictError, UnprocessableError } from '../../platform/errors.ts'
+import { isDecimalText } from '../../platform/decimalText.ts'
+import type { Database } from '../../platform/postgres/database.ts'
+import { assertDate } from '../contracts.ts'
+import { assertOrgId, isUuid } from '../ids.ts'
+import { insertError } from '../insertError.ts'
+import { revenueScheduleLines, revenueSchedules, type RecognitionMethod } from '../schema/accounting.ts'
+import { assertPeriod, periodOf } from './periods.ts'
+
+export interface ScheduleLine {
+  /** The day the amount is recognised; its month is the period whose close recognises it. */
+  recogniseOn: string
+  amount: string
+}
+
+export interface StoreScheduleInput {
+  orgId: string
+  invoiceId: string
+  invoiceLineId: string
+  productId: string | null
+  method: RecognitionMethod
+  amount: string
+  currency: string
+  /** The service period [start, end), `YYYY-MM-DD`. */
+  serviceStart: string
+  serviceEnd: string
+  lines: ScheduleLine[]
+}
+
+export interface RevenueSchedule extends Omit<StoreScheduleInput, 'lines'> {
+  id: string
+  lines: (ScheduleLine & { id: string; position: number; period: string; journalEntryId: string | null })[]
+}
+
+export interface RevenueScheduleRepository {
+  /** 422 `schedule_unbalanced` when the lines do not sum to the amount exactly. */
+  store(input: StoreScheduleInput): Promise<RevenueSchedule>
+  /** An organisation's schedules, or one invoice's, in creation order. */
+  list(orgId: string, filters?: { invoiceId?: string }): Promise<RevenueSchedule[]>
+  /** Lines not recognised yet whose period is `period` or earlier: what closing `period` recognises. */
+  unrecognised(orgId: string, period: string): Promise<RevenueSchedule[]>
+  /** Records that `journalEntryId` recognised these lines, inside the posting transaction. 409 `schedule_line_recognised` if one already was. */
+  markRecognisedIn(tx: Database, input: { orgId: string; lineIds: string[]; journalEntryId: string }): Promise<void>
+}
+
+type ScheduleRow = typeof revenueSchedules.$inferSelect
+
+async function withLines(db: Database, rows: ScheduleRow[], onlyUnrecognisedThrough?: string): Promise<RevenueSchedule[]> {
+  if (rows.length === 0) return []
+  const lines = await db
+    .select()
+    .from(revenueScheduleLines)
+    .where(
+      and(
+        inArray(
+          revenueScheduleLines.scheduleId,
+          rows.map((r) => r.id),
+        ),
+        onlyUnrecognisedThrough === undefined
+          ? undefined
+          : and(isNull(revenueScheduleLines.journalEntryId), lte(revenueScheduleLines.period, onlyUnrecognisedThrough)),
+      ),
+    )
+    .orderBy(asc(revenueScheduleLines.position))
+  return rows.map(({ createdAt: _createdAt, ...row }) => ({
+    ...row,
+    lines: lines
+      .filter((l) => l.scheduleId === row.id)
+      .map((l) => ({ id: l.id, position: l.position, recogniseOn: l.recogniseOn, period: l.period, amount: l.amount, journalEntryId: l.journalEntryId })),
+  }))
+}
+
+function checkSchedule(input: StoreScheduleInput): void {
+  assertOrgId(input.orgId)
+  assertDate(input.serviceStart, 'service_start')
+  assertDate(input.serviceEnd, 'service_end')
+  const amounts = [input.amount, ...input.lines.map((l) => l.amount)]
+  if (!amounts.every(isDecimalText)) throw new UnprocessableError('invalid_amount', 'schedule amounts are decimal strings')
+  input.lines.forEach((l, i) => assertDate(l.recogniseOn, `lines[${i}].recognise_on`))
+  const sum = input.lines.reduce((acc, l) => acc.plus(l.amount), new Decimal(0))
+  if (input.lines.length === 0 || !sum.equals(input.amount)) {
+    const message = `the schedule's lines sum to ${sum.toFixed()}, its amount is ${input.amount}; they must be equal exactly`
+    throw new UnprocessableError('schedule_unbalanced', message, [{ field: 'lines', code: 'schedule_unbalanced', message }])
+  }
+}
+
+export function createRevenueScheduleRepository(db: Database): RevenueScheduleRepository {
+  return {
+    async store(input) {
+      checkSchedule(input)
+      const { lines, ...schedule } = input
+      try {
+        return await db.transaction(async (raw) => {
+          const tx = raw as unknown as Database
+          const [inserted] = await tx.insert(revenueSchedules).values(schedule).onConflictDoNothing({ target: revenueSchedules.invoiceLineId }).returning()
+          if (inserted !== undefined) {
+            await tx
+              .insert(revenueScheduleLines)
+              .values(
+                lines.map((l, position) => ({
+                  scheduleId: inserted.id,
+                  position,
+                  recogniseOn: l.recogniseOn,
+                  period: periodOf(l.recogniseOn),
+                  amount: l.amount,
+                })),
+              )
+          }
+          const [row] = await tx
+            .select()
+            .from(revenueSchedules)
+            .where(and(eq(revenueSchedules.orgId, input.orgId), eq(revenueSchedules.invoiceLineId, input.invoiceLineId)))
+          if (row === undefined)
+            throw new ConflictError('schedule_exists', `invoice line ${input.invoiceLineId} already has a schedule in another organisation`)
+          return (await withLines(tx, [row]))[0]!
+        })
+      } catch (err) {
+        throw insertError(err, input.orgId)
+      }
+    },
+
+    async list(orgId, filters = {}) {
+      assertOrgId(orgId)
+      if (filters.invoiceId !== undefined && !isUuid(filters.invoiceId)) return []
+      const rows = await db
+        .select()
+        .from(revenueSchedules)
+        .where(and(eq(revenueSchedules.orgId, orgId), filters.invoiceId === undefined ? undefined : eq(revenueSchedules.invoiceId, filters.invoiceId)))
+        .orderBy(asc(revenueSchedules.createdAt), asc(revenueSchedules.id))
+      return withLines(db, rows)
+    },
+
+    async unrecognised(orgId, period) {
+      assertOrgId(orgId)
+      assertPeriod(period)
+      const due = db
+        .select({ id: revenueScheduleLines.scheduleId })
+        .from(revenueScheduleLines)
+        .where(and(isNull(revenueScheduleLines.journalEntryId), lte(revenueScheduleLines.period, period)))
+      const rows = await db
+        .select()
+        .from(revenueSchedules)
+        .where(and(eq(revenueSchedules.orgId, orgId), inArray(revenueSchedules.id, due)))
+        .orderBy(asc(revenueSchedules.createdAt), asc(revenueSchedules.id))
+      return withLines(db, rows, period)
+    },
+
+    async markRecognisedIn(tx, input) {
+      assertOrgId(input.orgId)
+      const owned = tx.select({ id: revenueSchedules.id }).from(revenueSchedules).where(eq(revenueSchedules.orgId, input.orgId))
+      const marked = await tx
+        .update(revenueScheduleLines)
+        .set({ journalEntryId: input.journalEntryId })
+        .where(
+          and(inArray(revenueScheduleLines.id, input.lineIds), isNull(revenueScheduleLines.journalEntryId), inArray(revenueScheduleLines.scheduleId, owned)),
+        )
+        .returning({ id: revenueScheduleLines.id })
+      if (marked.length !== new Set(input.lineIds).size) {
+        throw new ConflictError('schedule_line_recognised', 'a schedule line was already recognised (or is not one of this organisation)')
+      }
+    },
+  }
+}
