@@ -245,6 +245,20 @@ export function describeAccountingSuite(name: string, openHandle: () => Promise<
       it('seeds idempotently, refuses a second account for a non-revenue role, maps a product to its revenue account', async () => {
         const orgId = await newOrg()
         expect((await ledger.accounts.seed(orgId, CHART)).map((a) => a.code)).toEqual(['1000', '1100', '2100', '4000', '4100'])
+        // The default chart adds what the organisation lacks and keeps what it has.
+        expect((await ledger.accounts.seed(orgId)).map((a) => `${a.code} ${a.name}`)).toEqual([
+          '1000 Cash',
+          '1100 Accounts receivable',
+          '1150 Unbilled receivable',
+          '2100 Deferred revenue',
+          '2200 Customer credits',
+          '2300 Tax payable',
+          '4000 Subscription revenue',
+          '4100 Usage revenue',
+          '4200 One-time revenue',
+          '4900 Discounts',
+          '6900 Rounding',
+        ])
         await expect(ledger.accounts.create({ orgId, code: '1001', name: 'Bank', type: 'asset', role: 'cash' })).rejects.toMatchObject({
           code: 'account_role_taken',
         })

@@ -16,6 +16,7 @@ import {
   type AccountType,
   type RecognitionMethod,
 } from '../schema/accounting.ts'
+import { DEFAULT_CHART } from './compute/chartOfAccounts.ts'
 import { ACCOUNT_ROLES, type AccountRole } from './compute/journalDraft.ts'
 
 export interface ChartAccount {
@@ -47,8 +48,8 @@ export interface MapProductInput {
 }
 
 export interface AccountRepository {
-  /** Adds the accounts of `chart` the organisation does not have yet; returns the whole chart. */
-  seed(orgId: string, chart: readonly ChartAccount[]): Promise<Account[]>
+  /** Adds the accounts of `chart` (default: the seeded chart, compute/chartOfAccounts.ts) the organisation does not have yet; returns its whole chart. */
+  seed(orgId: string, chart?: readonly ChartAccount[]): Promise<Account[]>
   /** In code order; archived accounts too when asked. */
   list(orgId: string, opts?: { includeArchived?: boolean }): Promise<Account[]>
   /** 409 `account_exists` (the code) or `account_role_taken` (a non-revenue role already has its account). */
@@ -113,7 +114,7 @@ export function createAccountRepository(db: Database): AccountRepository {
   }
 
   return {
-    async seed(orgId, chart) {
+    async seed(orgId, chart = DEFAULT_CHART) {
       assertOrgId(orgId)
       try {
         await db
