@@ -2,7 +2,7 @@ import { Temporal } from 'temporal-polyfill'
 import { describe, expect, it } from 'vitest'
 import { Dec } from '../../../platform/decimal.ts'
 import { isoCurrencies } from '../../../platform/currency.ts'
-import { recognitionMethod, revenueSchedule, type ScheduleLine } from './revenueSchedule.ts'
+import { creditedSchedule, recognitionMethod, revenueSchedule, type ScheduleLine } from './revenueSchedule.ts'
 
 const amounts = (lines: ScheduleLine[]) => lines.map((l) => l.amount)
 const total = (lines: ScheduleLine[]) => lines.reduce((acc, l) => acc.plus(l.amount), new Dec(0))
@@ -161,5 +161,22 @@ describe('every schedule sums to its amount (seeded random periods and amounts)'
       expect(lines.map((l) => l.position)).toEqual(lines.map((_, p) => p))
       expect(lines.at(-1)!.recogniseOn).toBe(end.subtract({ days: 1 }).toString())
     }
+  })
+})
+
+describe('creditedSchedule', () => {
+  it('takes a credit off the months not recognised yet, in proportion', () => {
+    // 120.00 from 2024-06-15 to 2024-10-13 by day: 16.00 / 31.00 / 31.00 / 30.00 / 12.00. June and
+    // July are recognised (47.00); 73.00 remains over August, September, October (31 : 30 : 12).
+    // A credit whose deferred share is 20.00: 20 × 31/73 = 8.4931… → 8.49, 20 × 30/73 = 8.2191… → 8.21,
+    // October 20.00 − 16.70 = 3.30; as reductions: −8.49, −8.21, −3.30.
+    const lines = revenueSchedule({ method: 'ratable_daily', amount: '120.00', minorUnits: usd, servicePeriod: { start: '2024-06-15', end: '2024-10-13' } })
+    const credit = creditedSchedule(lines.slice(2), '20.00', usd)
+    expect(credit.map((l) => [l.position, l.period, l.amount])).toEqual([
+      [2, '2024-08', '-8.49'],
+      [3, '2024-09', '-8.21'],
+      [4, '2024-10', '-3.30'],
+    ])
+    expect(creditedSchedule(lines.slice(2), '0.00', usd)).toEqual([])
   })
 })

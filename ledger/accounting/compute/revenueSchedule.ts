@@ -126,3 +126,17 @@ function monthlyShares(amount: Dec, months: readonly Segment[], minorUnits: numb
   let next = 0
   return partial.map((p) => p ?? even[next++]!)
 }
+
+/**
+ * What a credit note takes off a schedule: the lines not recognised yet, each reduced in
+ * proportion to its amount (allocate.ts, residue to the last), as lines of the opposite sign on
+ * the same dates. Recognising them with the rest leaves deferred + recognised = billed − credited.
+ * Worked example: 30.00 of 90.00 deferred over three months of 30.00 → −10.00 each month.
+ */
+export function creditedSchedule(remaining: readonly ScheduleLine[], credited: string, minorUnits: number): ScheduleLine[] {
+  const amount = new Dec(credited)
+  if (amount.isZero()) return []
+  const weights = remaining.map((l) => new Dec(l.amount).abs())
+  const shares = allocate(amount.negated(), weights, minorUnits)
+  return remaining.map((l, i) => ({ ...l, amount: shares[i]!.toFixed(minorUnits) }))
+}
