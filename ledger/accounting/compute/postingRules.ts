@@ -3,15 +3,15 @@
 // The repository fills the inputs from its rows and posts what comes back; each entry's source
 // (kind, key) is derived from the document's id, so posting a document twice posts it once.
 //
-// | event                  | debit                                        | credit                                         |
-// | ---------------------- | -------------------------------------------- | ---------------------------------------------- |
-// | invoice finalized      | AR (total incl. tax); Discounts; Customer credits (credits and prepaid draws) | Deferred revenue (in advance, ratable); Revenue by kind; Customer credits (prepayments); Tax payable |
-// | payment                | Cash                                         | AR                                             |
-// | credit note            | the credited lines' accounts (a deferred line: deferred and revenue in proportion to what is recognised) | AR |
-// | void                   | the invoice entry and its recognitions, reversed together                                     ||
-// | schedule line          | Deferred revenue                             | Revenue of the line's kind (product account)   |
-// | usage accrual          | Unbilled receivable                          | Usage revenue                                  |
-// | accrual reversal       | Usage revenue                                | Unbilled receivable                            |
+// - invoice finalized: Dr AR the total (tax included); each line credits its signed amount to
+//   its account (lineAccounts.ts: deferred, revenue by kind, discounts, customer credits,
+//   rounding); Cr Tax payable.
+// - payment: Dr Cash / Cr AR.
+// - credit note: Dr the credited lines' accounts / Cr AR.
+// - void: the invoice entry and its recognitions, reversed as one entry.
+// - schedule line: Dr Deferred revenue / Cr Revenue of the line's kind.
+// - usage accrual: Dr Unbilled receivable / Cr Usage revenue; reversed when the invoice posts.
+// The table with worked examples: ledger/accounting/README.md, "Posting rules and schedules".
 //
 // A line with a negative amount posts on the other side (a discount debits Discounts). An
 // invoice whose total is zero posts its lines without an AR line (e.g. usage paid by credits:
