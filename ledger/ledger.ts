@@ -19,6 +19,7 @@ import { createAccountRepository, type AccountRepository } from './accounting/ac
 import { createJournalRepository, type JournalRepository } from './accounting/journals.ts'
 import { createPeriodRepository, type PeriodRepository } from './accounting/periods.ts'
 import { createRevenueScheduleRepository, type RevenueScheduleRepository } from './accounting/revenueSchedules.ts'
+import { createAccountingReports, type AccountingReports } from './accounting/reports/accountingReports.ts'
 
 export { ledgerMigrationsFolder } from './ledgerMigrationsFolder.ts'
 
@@ -44,6 +45,8 @@ export interface Ledger {
   /** Accounting periods: close, audited reopen, where a dated entry posts. */
   periods: PeriodRepository
   revenueSchedules: RevenueScheduleRepository
+  /** Deferred revenue waterfall, revenue by product / customer / month, AR aging. */
+  reports: AccountingReports
 }
 
 /** `documents`: rating's rules for the prices, terms and rating records stored here (ratingStore.ts). */
@@ -70,5 +73,6 @@ export function createLedger(db: Database, documents: RatingDocuments): Ledger {
     journals: createJournalRepository(db),
     periods: createPeriodRepository(db),
     revenueSchedules: createRevenueScheduleRepository(db),
+    reports: createAccountingReports(db),
   }
 }
