@@ -8,16 +8,11 @@ import type { Database } from '../../platform/postgres/database.ts'
 import { assertOrgId, isUuid, toIso, toIsoOrNull } from '../ids.ts'
 import { insertError } from '../insertError.ts'
 import { products } from '../schema/products.ts'
-import {
-  ACCOUNT_TYPES,
-  RECOGNITION_METHODS,
-  accounts as table,
-  productRevenueAccounts,
-  type AccountType,
-  type RecognitionMethod,
-} from '../schema/accounting.ts'
-import { DEFAULT_CHART } from './compute/chartOfAccounts.ts'
+import { accounts as table, productRevenueAccounts } from '../schema/accounting.ts'
+import { ACCOUNT_TYPES, chartResolver, DEFAULT_CHART, roleAccounts, type AccountType, type ChartResolver } from './compute/chartOfAccounts.ts'
 import { ACCOUNT_ROLES, type AccountRole } from './compute/journalDraft.ts'
+import { revenueKindOfRole } from './compute/lineAccounts.ts'
+import { RECOGNITION_METHODS, type RecognitionMethod, type RevenueKind } from './compute/revenueSchedule.ts'
 
 export interface ChartAccount {
   code: string
@@ -47,6 +42,13 @@ export interface MapProductInput {
   method?: RecognitionMethod | null
 }
 
+/** What the posting rules need of an organisation's chart: where each role posts, and each mapped product's revenue settings. */
+export interface PostingChart {
+  resolver: ChartResolver
+  /** productId → the revenue kind its account's role names (null for a custom account without one) and its method. */
+  products: ReadonlyMap<string, { revenueKind: RevenueKind | null; method: RecognitionMethod | null }>
+}
+
 export interface AccountRepository {
   /** Adds the accounts of `chart` (default: the seeded chart, compute/chartOfAccounts.ts) the organisation does not have yet; returns its whole chart. */
   seed(orgId: string, chart?: readonly ChartAccount[]): Promise<Account[]>
@@ -57,7 +59,9 @@ export interface AccountRepository {
   /** Sets (or replaces) the revenue account of a product. 404 `product_not_found`; 422 `account_not_found`, `account_not_revenue`. */
   mapProduct(input: MapProductInput): Promise<ProductRevenueAccount>
   productMappings(orgId: string): Promise<ProductRevenueAccount[]>
-  /** The account code a role posts to. 422 `account_not_found` when the chart has none (seed it). */
+  /** compute's ChartResolver over the organisation's chart: each role's seeded account, overridden per product by its mapping. */
+  resolver(orgId: string): Promise<ChartResolver>
+  /** The account code a role posts to (`roleAccounts`). 422 `account_not_found` when the chart has none (seed it). */
   codeForRole(orgId: string, role: AccountRole): Promise<string>
   /** The revenue account of a product's lines: its mapping, else the account of its revenue role. */
   revenueCodeFor(orgId: string, input: { productId: string | null; role: AccountRole }): Promise<string>
@@ -85,6 +89,41 @@ function toMapping(row: typeof productRevenueAccounts.$inferSelect): ProductReve
   return { orgId: row.orgId, productId: row.productId, accountCode: row.accountCode, method: row.method }
 }
 
+/**
+ * The organisation's posting chart, read in the caller's transaction. The default chart is
+ * seeded here, at the first posting, when a role has no account (idempotent: existing accounts
+ * stay as they are), so organisations created before accounting existed post too.
+ */
+export async function postingChartIn(tx: Database, orgId: string): Promise<PostingChart> {
+  const read = () =>
+    tx
+      .select()
+      .from(table)
+      .where(and(eq(table.orgId, orgId), isNull(table.archivedAt)))
+  let chart = roleAccounts(await read())
+  if (chart.length < DEFAULT_CHART.length) {
+    await tx
+      .insert(table)
+      .values(DEFAULT_CHART.map((a) => ({ orgId, ...a })))
+      .onConflictDoNothing()
+    chart = roleAccounts(await read())
+  }
+  const mappings = await tx
+    .select({
+      productId: productRevenueAccounts.productId,
+      accountCode: productRevenueAccounts.accountCode,
+      method: productRevenueAccounts.method,
+      role: table.role,
+    })
+    .from(productRevenueAccounts)
+    .innerJoin(table, and(eq(table.orgId, productRevenueAccounts.orgId), eq(table.code, productRevenueAccounts.accountCode)))
+    .where(eq(productRevenueAccounts.orgId, orgId))
+  return {
+    resolver: chartResolver(chart, new Map(mappings.map((m) => [m.productId, m.accountCode]))),
+    products: new Map(mappings.map((m) => [m.productId, { revenueKind: revenueKindOfRole(m.role), method: m.method }])),
+  }
+}
+
 export function createAccountRepository(db: Database): AccountRepository {
   const list: AccountRepository['list'] = async (orgId, opts = {}) => {
     assertOrgId(orgId)
@@ -101,16 +140,15 @@ export function createAccountRepository(db: Database): AccountRepository {
   }
 
   const codeForRole: AccountRepository['codeForRole'] = async (orgId, role) => {
+    const found = roleAccounts(await list(orgId)).find((a) => a.role === role)
+    if (found === undefined) throw accountNotFound(`for role ${role}`, 'role')
+    return found.code
+  }
+
+  const productMappings: AccountRepository['productMappings'] = async (orgId) => {
     assertOrgId(orgId)
-    // Revenue roles may name several accounts (per-product ones); the role's own is the lowest code.
-    const [row] = await db
-      .select({ code: table.code })
-      .from(table)
-      .where(and(eq(table.orgId, orgId), eq(table.role, role), isNull(table.archivedAt)))
-      .orderBy(asc(table.code))
-      .limit(1)
-    if (row === undefined) throw accountNotFound(`for role ${role}`, 'role')
-    return row.code
+    const rows = await db.select().from(productRevenueAccounts).where(eq(productRevenueAccounts.orgId, orgId)).orderBy(asc(productRevenueAccounts.productId))
+    return rows.map(toMapping)
   }
 
   return {
@@ -175,10 +213,12 @@ export function createAccountRepository(db: Database): AccountRepository {
       return toMapping(row!)
     },
 
-    async productMappings(orgId) {
+    productMappings,
+
+    async resolver(orgId) {
       assertOrgId(orgId)
-      const rows = await db.select().from(productRevenueAccounts).where(eq(productRevenueAccounts.orgId, orgId)).orderBy(asc(productRevenueAccounts.productId))
-      return rows.map(toMapping)
+      const mappings = await productMappings(orgId)
+      return chartResolver(roleAccounts(await list(orgId)), new Map(mappings.map((m) => [m.productId, m.accountCode])))
     },
 
     codeForRole,

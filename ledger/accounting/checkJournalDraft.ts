@@ -2,11 +2,12 @@
 // date, at least one line, positive decimal amounts, and per currency debits equal to credits.
 // The database enforces the balance again at commit (migration 0009); checking here first gives
 // the caller a 422 naming the currency instead of a failed commit.
-import { Decimal } from 'decimal.js'
+import { Dec } from '../../platform/decimal.ts'
 import { UnprocessableError, ValidationError, type ErrorDetail } from '../../platform/errors.ts'
 import { isDecimalText } from '../../platform/decimalText.ts'
 import { assertDate } from '../contracts.ts'
 import { assertOrgId } from '../ids.ts'
+import { imbalances } from './compute/balancedEntry.ts'
 import { JOURNAL_SOURCE_KINDS, type JournalEntryDraft } from './compute/journalDraft.ts'
 
 /** Longest `source.key` (an id, or an id and a period). */
@@ -30,25 +31,20 @@ export function checkJournalDraft(draft: JournalEntryDraft): void {
       { field: 'lines', code: 'journal_unbalanced', message: 'an entry has at least one debit and one credit' },
     ])
   }
-  const net = new Map<string, Decimal>()
   draft.lines.forEach((line, i) => {
     if (line.side !== 'debit' && line.side !== 'credit') throw invalid(`lines[${i}].side`, 'invalid_side', 'must be debit or credit')
-    if (!isDecimalText(line.amount) || !new Decimal(line.amount).greaterThan(0)) {
+    if (!isDecimalText(line.amount) || !new Dec(line.amount).greaterThan(0)) {
       const message = `must be a decimal string greater than zero, got ${String(line.amount)}`
       throw new UnprocessableError('invalid_amount', `lines[${i}].amount ${message}`, [{ field: `lines[${i}].amount`, code: 'invalid_amount', message }])
     }
-    const signed = line.side === 'debit' ? new Decimal(line.amount) : new Decimal(line.amount).negated()
-    net.set(line.currency, (net.get(line.currency) ?? new Decimal(0)).plus(signed))
   })
-  const details: ErrorDetail[] = [...net]
-    .filter(([, amount]) => !amount.isZero())
-    .map(([currency, amount]) => ({
-      field: 'lines',
-      code: 'journal_unbalanced',
-      message: amount.isPositive()
-        ? `${currency}: debits exceed credits by ${amount.toFixed()}`
-        : `${currency}: credits exceed debits by ${amount.negated().toFixed()}`,
-    }))
+  const details: ErrorDetail[] = imbalances(draft.lines).map(({ currency, rest }) => ({
+    field: 'lines',
+    code: 'journal_unbalanced',
+    message: rest.isPositive()
+      ? `${currency}: debits exceed credits by ${rest.toFixed()}`
+      : `${currency}: credits exceed debits by ${rest.negated().toFixed()}`,
+  }))
   if (details.length > 0) {
     throw new UnprocessableError('journal_unbalanced', `journal entry ${draft.source.kind} ${draft.source.key} does not balance`, details)
   }

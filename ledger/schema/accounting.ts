@@ -15,18 +15,17 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core'
+import { ACCOUNT_TYPES, type AccountType } from '../accounting/compute/chartOfAccounts.ts'
 import { ACCOUNT_ROLES, JOURNAL_SOURCE_KINDS, type AccountRole, type JournalSourceKind } from '../accounting/compute/journalDraft.ts'
+import { RECOGNITION_METHODS, type RecognitionMethod } from '../accounting/compute/revenueSchedule.ts'
 import { contracts } from './contracts.ts'
 import { customers } from './customers.ts'
 import { invoiceLines, invoices } from './invoices.ts'
 import { organisations } from './organisations.ts'
 import { products } from './products.ts'
 
-export const ACCOUNT_TYPES = ['asset', 'liability', 'revenue', 'contra_revenue', 'expense'] as const
-export type AccountType = (typeof ACCOUNT_TYPES)[number]
-
-export const RECOGNITION_METHODS = ['ratable_daily', 'ratable_monthly', 'point_in_time', 'usage'] as const
-export type RecognitionMethod = (typeof RECOGNITION_METHODS)[number]
+// Re-exported for readers of the tables; the lists are owned by the accounting rules (compute/).
+export type { AccountType, RecognitionMethod }
 
 export type PeriodStatus = 'open' | 'closed'
 export type PeriodAction = 'close' | 'reopen'

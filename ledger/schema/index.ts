@@ -28,4 +28,4 @@ export {
   revenueScheduleLines,
   revenueSchedules,
 } from './accounting.ts'
-export type { AccountType, PeriodAction, PeriodStatus, RecognitionMethod } from './accounting.ts'
+export type { PeriodAction, PeriodStatus } from './accounting.ts'

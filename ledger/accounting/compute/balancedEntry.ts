@@ -68,18 +68,23 @@ export function entryOf(head: EntryHead, postings: readonly Posting[], ctx: Post
   return entry
 }
 
-/** Throws unless every amount is a positive decimal and, per currency, debits equal credits. */
-export function assertBalanced(entry: JournalEntryDraft): void {
+/** Per currency, debits − credits of the lines that do not balance (none: the entry balances). */
+export function imbalances(lines: readonly Pick<JournalLineDraft, 'side' | 'amount' | 'currency'>[]): { currency: string; rest: Dec }[] {
   const balance = new Map<string, Dec>()
-  for (const line of entry.lines) {
-    const amount = new Dec(line.amount)
-    if (!amount.greaterThan(0)) throw new RangeError(`entry ${entry.source.kind} ${entry.source.key}: line amount ${line.amount} is not positive`)
-    const signed = line.side === 'debit' ? amount : amount.negated()
+  for (const line of lines) {
+    const signed = line.side === 'debit' ? new Dec(line.amount) : new Dec(line.amount).negated()
     balance.set(line.currency, (balance.get(line.currency) ?? new Dec(0)).plus(signed))
   }
-  for (const [currency, rest] of balance) {
-    if (!rest.isZero())
-      throw new RangeError(`entry ${entry.source.kind} ${entry.source.key} does not balance in ${currency}: debits − credits = ${rest.toFixed()}`)
+  return [...balance].filter(([, rest]) => !rest.isZero()).map(([currency, rest]) => ({ currency, rest }))
+}
+
+/** Throws unless every amount is a positive decimal and, per currency, debits equal credits. */
+export function assertBalanced(entry: JournalEntryDraft): void {
+  for (const line of entry.lines) {
+    if (!new Dec(line.amount).greaterThan(0)) throw new RangeError(`entry ${entry.source.kind} ${entry.source.key}: line amount ${line.amount} is not positive`)
+  }
+  for (const { currency, rest } of imbalances(entry.lines)) {
+    throw new RangeError(`entry ${entry.source.kind} ${entry.source.key} does not balance in ${currency}: debits − credits = ${rest.toFixed()}`)
   }
 }
 

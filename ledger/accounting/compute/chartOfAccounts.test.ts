@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { chartResolver, DEFAULT_CHART } from './chartOfAccounts.ts'
+import { chartResolver, DEFAULT_CHART, roleAccounts } from './chartOfAccounts.ts'
 import { ACCOUNT_ROLES } from './journalDraft.ts'
 
 describe('the default chart', () => {
@@ -39,5 +39,23 @@ describe('chartResolver', () => {
   it('refuses a chart without a role, or with a role twice', () => {
     expect(() => chartResolver(DEFAULT_CHART.filter((a) => a.role !== 'rounding')).accountFor('rounding')).toThrow('no account for role rounding')
     expect(() => chartResolver([...DEFAULT_CHART, { code: '1001', name: 'Bank', type: 'asset', role: 'cash' }])).toThrow('two accounts for role cash')
+  })
+})
+
+describe('roleAccounts', () => {
+  it('picks one account per role: the seeded one for a revenue role with several, else the lowest code; roleless and archived-out accounts play no part', () => {
+    const accounts = [
+      ...DEFAULT_CHART,
+      { code: '4050', name: 'API revenue', type: 'revenue' as const, role: 'revenue_usage' as const },
+      { code: '5000', name: 'Misc', type: 'expense' as const, role: null },
+    ]
+    const chart = chartResolver(roleAccounts(accounts), new Map([['p-api', '4050']]))
+    expect(chart.accountFor('revenue_usage')).toBe('4100')
+    expect(chart.accountFor('revenue_usage', 'p-api')).toBe('4050')
+    const custom = roleAccounts([
+      { code: '4300', name: 'B', type: 'revenue', role: 'revenue_usage' },
+      { code: '4110', name: 'A', type: 'revenue', role: 'revenue_usage' },
+    ])
+    expect(custom).toEqual([{ code: '4110', name: 'A', type: 'revenue', role: 'revenue_usage' }])
   })
 })

@@ -4,7 +4,8 @@
 // expenses) and never change once seeded: an ERP mapping and every posted line refer to them.
 import type { AccountRole } from './journalDraft.ts'
 
-export type AccountType = 'asset' | 'liability' | 'revenue' | 'contra_revenue' | 'expense'
+export const ACCOUNT_TYPES = ['asset', 'liability', 'revenue', 'contra_revenue', 'expense'] as const
+export type AccountType = (typeof ACCOUNT_TYPES)[number]
 
 export interface ChartAccount {
   code: string
@@ -37,6 +38,23 @@ export type RevenueRole = Extract<AccountRole, `revenue_${string}`>
  */
 export interface ChartResolver {
   accountFor(role: AccountRole, productId?: string | null): string
+}
+
+/**
+ * The account each role posts to, from an organisation's accounts (archived ones left out): one
+ * per role. Revenue roles may name several accounts (per-product ones); the role's own is the
+ * seeded one (DEFAULT_CHART's code) when the organisation has it, else the lowest code. Product
+ * mappings override it per product (`chartResolver`).
+ */
+export function roleAccounts(accounts: readonly { code: string; name: string; type: AccountType; role: AccountRole | null }[]): ChartAccount[] {
+  const byRole = new Map<AccountRole, ChartAccount>()
+  const seeded = new Map(DEFAULT_CHART.map((a) => [a.role, a.code]))
+  for (const a of [...accounts].sort((x, y) => (x.code < y.code ? -1 : x.code > y.code ? 1 : 0))) {
+    if (a.role === null) continue
+    const held = byRole.get(a.role)
+    if (held === undefined || (held.code !== seeded.get(a.role) && a.code === seeded.get(a.role))) byRole.set(a.role, { ...a, role: a.role })
+  }
+  return [...byRole.values()]
 }
 
 /** A resolver over a chart (one account per role) and per-product revenue accounts (productId → code). */

@@ -60,6 +60,12 @@ export function revenueRole(kind: RevenueKind): AccountRole {
   return REVENUE_ROLE[kind]
 }
 
+/** The revenue kind a revenue account's role stands for (a product mapped to a one-time account bills one-time revenue); null for other roles. */
+export function revenueKindOfRole(role: AccountRole | null): RevenueKind | null {
+  const kind = (Object.keys(REVENUE_ROLE) as RevenueKind[]).find((k) => REVENUE_ROLE[k] === role)
+  return kind ?? null
+}
+
 export function planLine(line: InvoiceLineForPosting): LinePlan {
   const role = NON_REVENUE[line.kind]
   if (role !== undefined) return { role, revenueKind: null, method: null, deferred: false }
