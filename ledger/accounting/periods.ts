@@ -62,7 +62,7 @@ export function periodOf(date: string): string {
   return date.slice(0, 7)
 }
 
-function nextPeriod(period: string): string {
+export function nextPeriod(period: string): string {
   const [year, month] = period.split('-').map(Number) as [number, number]
   return month === 12 ? `${year + 1}-01` : `${year}-${String(month + 1).padStart(2, '0')}`
 }
@@ -103,35 +103,58 @@ function toPeriod(row: typeof accountingPeriods.$inferSelect): AccountingPeriod 
 
 const openPeriod = (period: string): AccountingPeriod => ({ period, status: 'open', closedAt: null, closedBy: null })
 
-export function createPeriodRepository(db: Database): PeriodRepository {
-  const statusIn = async (tx: Database, orgId: string, period: string) => {
-    const [row] = await tx
-      .select()
-      .from(accountingPeriods)
-      .where(and(eq(accountingPeriods.orgId, orgId), eq(accountingPeriods.period, period)))
-    return row === undefined ? openPeriod(period) : toPeriod(row)
-  }
+export async function statusIn(tx: Database, orgId: string, period: string): Promise<AccountingPeriod> {
+  const [row] = await tx
+    .select()
+    .from(accountingPeriods)
+    .where(and(eq(accountingPeriods.orgId, orgId), eq(accountingPeriods.period, period)))
+  return row === undefined ? openPeriod(period) : toPeriod(row)
+}
 
-  /** Moves a month to `to` and records the action, unless it is already there. */
+/** 422 `period_not_ended` unless the month has ended at `at`. */
+export function assertPeriodEnded(period: string, at: Date): void {
+  const ends = `${nextPeriod(assertPeriod(period))}-01T00:00:00.000Z`
+  if (at.getTime() < Date.parse(ends)) {
+    const message = `period ${period} ends at ${ends}; it can be closed from then (it is ${at.toISOString()})`
+    throw new UnprocessableError('period_not_ended', message, [{ field: 'period', code: 'period_not_ended', message }])
+  }
+}
+
+/** Moves a month to `to` and records the action, unless it is already there; the caller holds the exclusive lock. */
+async function changeIn(tx: Database, input: ClosePeriodInput & { reason: string | null }, to: PeriodStatus): Promise<AccountingPeriod> {
+  const current = await statusIn(tx, input.orgId, input.period)
+  if (current.status === to) return current
+  const closed = to === 'closed'
+  const values = { status: to, closedAt: closed ? input.at : null, closedBy: closed ? (input.actor ?? null) : null }
+  const [row] = await tx
+    .insert(accountingPeriods)
+    .values({ orgId: input.orgId, period: input.period, ...values })
+    .onConflictDoUpdate({ target: [accountingPeriods.orgId, accountingPeriods.period], set: values })
+    .returning()
+  const action: PeriodAction = closed ? 'close' : 'reopen'
+  await tx
+    .insert(accountingPeriodEvents)
+    .values({ orgId: input.orgId, period: input.period, action, reason: input.reason, actor: input.actor ?? null, at: input.at })
+  return toPeriod(row!)
+}
+
+/**
+ * Closes an ended month inside the caller's transaction, taking the exclusive lock first (a
+ * no-op when it is closed): closePeriod.ts recognises the month's revenue in the same transaction.
+ */
+export async function closeIn(tx: Database, input: ClosePeriodInput): Promise<AccountingPeriod> {
+  assertPeriodEnded(input.period, input.at)
+  await lockPeriods(tx, input.orgId, 'close')
+  return changeIn(tx, { ...input, reason: null }, 'closed')
+}
+
+export function createPeriodRepository(db: Database): PeriodRepository {
   const change = async (input: ClosePeriodInput & { reason: string | null }, to: PeriodStatus) => {
     try {
       return await db.transaction(async (raw) => {
         const tx = raw as unknown as Database
         await lockPeriods(tx, input.orgId, 'close')
-        const current = await statusIn(tx, input.orgId, input.period)
-        if (current.status === to) return current
-        const closed = to === 'closed'
-        const values = { status: to, closedAt: closed ? input.at : null, closedBy: closed ? (input.actor ?? null) : null }
-        const [row] = await tx
-          .insert(accountingPeriods)
-          .values({ orgId: input.orgId, period: input.period, ...values })
-          .onConflictDoUpdate({ target: [accountingPeriods.orgId, accountingPeriods.period], set: values })
-          .returning()
-        const action: PeriodAction = closed ? 'close' : 'reopen'
-        await tx
-          .insert(accountingPeriodEvents)
-          .values({ orgId: input.orgId, period: input.period, action, reason: input.reason, actor: input.actor ?? null, at: input.at })
-        return toPeriod(row!)
+        return changeIn(tx, input, to)
       })
     } catch (err) {
       throw insertError(err, input.orgId)
@@ -152,11 +175,7 @@ export function createPeriodRepository(db: Database): PeriodRepository {
 
     async close(input) {
       assertOrgId(input.orgId)
-      const ends = `${nextPeriod(assertPeriod(input.period))}-01T00:00:00.000Z`
-      if (input.at.getTime() < Date.parse(ends)) {
-        const message = `period ${input.period} ends at ${ends}; it can be closed from then (it is ${input.at.toISOString()})`
-        throw new UnprocessableError('period_not_ended', message, [{ field: 'period', code: 'period_not_ended', message }])
-      }
+      assertPeriodEnded(input.period, input.at)
       return change({ ...input, reason: null }, 'closed')
     },
 

@@ -3,14 +3,16 @@
 // the first). The lines sum to the schedule's amount exactly; a line is recognised once, by the
 // journal entry that recognised it.
 import { Decimal } from 'decimal.js'
-import { and, asc, eq, inArray, isNull, lte } from 'drizzle-orm'
+import { and, asc, eq, inArray, isNull, lte, ne } from 'drizzle-orm'
 import { ConflictError, UnprocessableError } from '../../platform/errors.ts'
 import { isDecimalText } from '../../platform/decimalText.ts'
 import type { Database } from '../../platform/postgres/database.ts'
 import { assertDate } from '../contracts.ts'
 import { assertOrgId, isUuid } from '../ids.ts'
 import { insertError } from '../insertError.ts'
-import { revenueScheduleLines, revenueSchedules, type RecognitionMethod } from '../schema/accounting.ts'
+import { revenueScheduleLines, revenueSchedules } from '../schema/accounting.ts'
+import { invoices } from '../schema/invoices.ts'
+import type { RecognitionMethod } from './compute/revenueSchedule.ts'
 import { assertPeriod, periodOf } from './periods.ts'
 
 export interface ScheduleLine {
@@ -43,7 +45,11 @@ export interface RevenueScheduleRepository {
   store(input: StoreScheduleInput): Promise<RevenueSchedule>
   /** An organisation's schedules, or one invoice's, in creation order. */
   list(orgId: string, filters?: { invoiceId?: string }): Promise<RevenueSchedule[]>
-  /** Lines not recognised yet whose period is `period` or earlier: what closing `period` recognises. */
+  /**
+   * Lines not recognised yet whose period is `period` or earlier: what closing `period`
+   * recognises. A void invoice's schedules are left out: the void entry reversed what they
+   * had recognised, and the rest never posts.
+   */
   unrecognised(orgId: string, period: string): Promise<RevenueSchedule[]>
   /** Records that `journalEntryId` recognised these lines, inside the posting transaction. 409 `schedule_line_recognised` if one already was. */
   markRecognisedIn(tx: Database, input: { orgId: string; lineIds: string[]; journalEntryId: string }): Promise<void>
@@ -100,17 +106,15 @@ export function createRevenueScheduleRepository(db: Database): RevenueScheduleRe
           const tx = raw as unknown as Database
           const [inserted] = await tx.insert(revenueSchedules).values(schedule).onConflictDoNothing({ target: revenueSchedules.invoiceLineId }).returning()
           if (inserted !== undefined) {
-            await tx
-              .insert(revenueScheduleLines)
-              .values(
-                lines.map((l, position) => ({
-                  scheduleId: inserted.id,
-                  position,
-                  recogniseOn: l.recogniseOn,
-                  period: periodOf(l.recogniseOn),
-                  amount: l.amount,
-                })),
-              )
+            await tx.insert(revenueScheduleLines).values(
+              lines.map((l, position) => ({
+                scheduleId: inserted.id,
+                position,
+                recogniseOn: l.recogniseOn,
+                period: periodOf(l.recogniseOn),
+                amount: l.amount,
+              })),
+            )
           }
           const [row] = await tx
             .select()
@@ -144,11 +148,16 @@ export function createRevenueScheduleRepository(db: Database): RevenueScheduleRe
         .from(revenueScheduleLines)
         .where(and(isNull(revenueScheduleLines.journalEntryId), lte(revenueScheduleLines.period, period)))
       const rows = await db
-        .select()
+        .select({ schedule: revenueSchedules })
         .from(revenueSchedules)
-        .where(and(eq(revenueSchedules.orgId, orgId), inArray(revenueSchedules.id, due)))
+        .innerJoin(invoices, eq(invoices.id, revenueSchedules.invoiceId))
+        .where(and(eq(revenueSchedules.orgId, orgId), inArray(revenueSchedules.id, due), ne(invoices.status, 'void')))
         .orderBy(asc(revenueSchedules.createdAt), asc(revenueSchedules.id))
-      return withLines(db, rows, period)
+      return withLines(
+        db,
+        rows.map((r) => r.schedule),
+        period,
+      )
     },
 
     async markRecognisedIn(tx, input) {
