@@ -5,6 +5,9 @@ import type { Ledger } from '../ledger/ledger.ts'
 import { invoiceRoutes } from '../ledger/http/invoiceRoutes.ts'
 import { ledgerRoutes } from '../ledger/http/ledgerRoutes.ts'
 import { currencyRoutes } from '../ledger/http/currencyRoutes.ts'
+import { accountingRoutes } from '../ledger/http/accountingRoutes.ts'
+import { reportRoutes } from '../ledger/http/reportRoutes.ts'
+import { closePeriod } from '../ledger/accounting/closePeriod.ts'
 import { authenticate, cachedKeyResolver } from '../ingest/http/auth.ts'
 import { cachedCatalog } from '../ingest/catalog.ts'
 import { ingestRoutes } from '../ingest/http/ingestRoutes.ts'
@@ -85,6 +88,8 @@ export function buildApi(parts: ApiParts): Hono<AppEnv> {
     currencyRoutes(ledger),
     catalogRoutes(ledger),
     invoiceRoutes({ ledger, clock: parts.clock }),
+    accountingRoutes({ ledger, clock: parts.clock, closePeriod: (input) => closePeriod({ db: parts.database.db }, input) }),
+    reportRoutes({ ledger, clock: parts.clock }),
     ratingRoutes({
       ledger,
       clock: parts.clock,
