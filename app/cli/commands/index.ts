@@ -12,6 +12,8 @@ import {
   productsListCommand,
 } from './billing.ts'
 import { rateCommand } from './rate.ts'
+import { accountsCreateCommand, accountsListCommand, accountsMapCommand, closeCommand, journalCommand, reopenCommand } from './accounting.ts'
+import { arAgingCommand, deferredRevenueCommand, revenueCommand, trialBalanceCommand } from './reports.ts'
 import { schedulerCommand } from './scheduler.ts'
 import { configCheckCommand } from './configCheck.ts'
 import { currenciesCreateCommand, currenciesListCommand } from './currencies.ts'
@@ -66,5 +68,15 @@ export const commands: Command[] = [
   invoicesPdfCommand,
   invoicesReissueCommand,
   rateCommand,
+  accountsListCommand,
+  accountsCreateCommand,
+  accountsMapCommand,
+  journalCommand,
+  closeCommand,
+  reopenCommand,
+  trialBalanceCommand,
+  deferredRevenueCommand,
+  revenueCommand,
+  arAgingCommand,
   schedulerCommand,
 ]
