@@ -1,7 +1,9 @@
 // Credit notes against finalized invoices: the invoice stays as issued, the credit note says
 // what is given back and why, line by line. Decided under the invoice's row lock, so two
 // concurrent credit notes cannot together credit more than the invoice (or a line) carried.
-// When credit notes and payments leave nothing due, the invoice becomes `paid`.
+// When credit notes and payments leave nothing due, the invoice becomes `paid`. Its journal
+// entry (and, for deferred lines, the reduction of their schedules) is posted in the same
+// transaction, dated the day it is issued (`now`).
 import { Decimal } from 'decimal.js'
 import { asc, eq, inArray, sql } from 'drizzle-orm'
 import { ConflictError, UnprocessableError } from '../platform/errors.ts'
@@ -9,7 +11,9 @@ import type { Database } from '../platform/postgres/database.ts'
 import { nextDocumentNumber } from './documentNumbers.ts'
 import { assertOrgId, isUuid, toIso } from './ids.ts'
 import type { CurrencyRepository } from './currencies.ts'
-import { balanceOf, invoiceStateError, lockInvoice, minorUnitsOf, parseAmount } from './invoices.ts'
+import { balanceOf, lockInvoice, minorUnitsOf, parseAmount } from './invoices.ts'
+import { invoiceStateError } from './invoiceStateError.ts'
+import { postCreditNoteIn } from './accounting/lifecyclePostings.ts'
 import { creditNoteLines, creditNotes as table, type CreditNoteReason } from './schema/creditNotes.ts'
 import { invoiceLines, invoices } from './schema/invoices.ts'
 
@@ -140,6 +144,7 @@ export function createCreditNoteRepository(db: Database, deps: { currencies: Pic
         if (invoice.status === 'finalized' && !new Decimal((await balanceOf(tx, invoice)).due).greaterThan(0)) {
           await tx.update(invoices).set({ status: 'paid', paidAt: input.now }).where(eq(invoices.id, invoice.id))
         }
+        await postCreditNoteIn(tx, invoice, note!.id, input.now)
         return (await load(tx, [note!.id]))[0]!
       })
     },

@@ -2,13 +2,17 @@
 // Drafts are written only by the rating job (invoiceDrafts.ts, under the contract's lock);
 // from finalization on, content never changes (repository checks, and database triggers in
 // migration 0002 for any other writer). Every amount is a decimal string (Postgres numeric).
+// Finalizing and voiding post their journal entries in the same transaction
+// (accounting/lifecyclePostings.ts).
 import { and, asc, desc, eq, gt, inArray, lt, sql, type SQL } from 'drizzle-orm'
 import { Decimal } from 'decimal.js'
-import { ConflictError, NotFoundError, TallyError, ValidationError } from '../platform/errors.ts'
+import { ConflictError, NotFoundError, ValidationError } from '../platform/errors.ts'
 import type { CurrencyTable } from '../platform/currency.ts'
 import type { Database } from '../platform/postgres/database.ts'
 import { nextDocumentNumber } from './documentNumbers.ts'
 import { assertOrgId, isUuid, toIso, toIsoOrNull } from './ids.ts'
+import { postFinalizedIn, postVoidIn } from './accounting/lifecyclePostings.ts'
+import { invoiceStateError } from './invoiceStateError.ts'
 import { creditNotes } from './schema/creditNotes.ts'
 import { invoiceLines, invoices as table, type InvoiceStatus, type LineTiming } from './schema/invoices.ts'
 import { payments } from './schema/payments.ts'
@@ -157,80 +161,6 @@ export function toLine(row: LineRow): InvoiceLine {
 
 function notFound(id: string): NotFoundError {
   return new NotFoundError('invoice_not_found', `invoice ${id} does not exist`)
-}
-
-/** What a lifecycle request asks of an invoice; each has one stable code for "not in this state". */
-export type InvoiceOperation = 'finalize' | 'void' | 'credit' | 'pay' | 'reissue'
-
-const REFUSED_CODE: Record<InvoiceOperation, string> = {
-  reissue: 'invoice_not_reissuable',
-  finalize: 'invoice_not_finalizable',
-  void: 'invoice_not_voidable',
-  credit: 'invoice_not_creditable',
-  pay: 'invoice_not_payable',
-}
-
-/** When and why an invoice was voided, for messages: `on 2026-11-03T10:00:00.000Z (issued in error)`. */
-function voidedWhen(row: Pick<Row, 'voidedAt' | 'voidReason'>): string {
-  return `on ${row.voidedAt?.toISOString() ?? 'an unknown date'}${row.voidReason ? ` (${row.voidReason})` : ''}`
-}
-
-/**
- * The 409 for an operation the invoice's state does not allow. The code names the operation
- * (stable, one per operation); the detail `{ field: 'status', code: 'invoice_<status>' }` names
- * the state, so a client can tell a draft (finalize it first) from a void invoice (never).
- * The message says what happened and the hint what to do next.
- */
-export function invoiceStateError(op: InvoiceOperation, row: Pick<Row, 'id' | 'status' | 'voidedAt' | 'voidReason' | 'paidAt'>): ConflictError {
-  const { id, status } = row
-  const finalizeFirst = `Finalize it first (POST /v1/invoices/${id}/finalize), or correct the contract and let the next rating run rewrite the draft.`
-  const voidIsFinal = `A void invoice stays void and nothing is owed on it; if the charges are still due, bill them on a new invoice (POST /v1/invoices/${id}/reissue).`
-  const paidOn = `on ${row.paidAt?.toISOString() ?? 'an unknown date'}`
-  const texts: Record<InvoiceOperation, Partial<Record<InvoiceStatus, [string, string]>>> = {
-    reissue: {
-      draft: [
-        `invoice ${id} is a draft; only a void invoice is reissued`,
-        'A draft is re-rated by the next rating run until its grace period ends: correct the contract or the usage and let the run rewrite it.',
-      ],
-      finalized: [
-        `invoice ${id} is finalized; only a void invoice is reissued`,
-        `Void it first (POST /v1/invoices/${id}/void) and reissue it, or correct it with a credit note (POST /v1/invoices/${id}/credit-notes).`,
-      ],
-      paid: [
-        `invoice ${id} was paid ${paidOn}; only a void invoice is reissued`,
-        `A paid invoice cannot be voided: correct it with a credit note (POST /v1/invoices/${id}/credit-notes).`,
-      ],
-    },
-    finalize: {
-      void: [`invoice ${id} was voided ${voidedWhen(row)}; a void invoice cannot be finalized`, voidIsFinal],
-    },
-    void: {
-      draft: [`invoice ${id} is a draft: it has no number and is not owed yet, so there is nothing to void`, finalizeFirst],
-      paid: [`invoice ${id} was paid ${paidOn}; a paid invoice cannot be voided`, `Give money back with a credit note (POST /v1/invoices/${id}/credit-notes).`],
-    },
-    credit: {
-      draft: [`invoice ${id} is a draft; credit notes correct finalized invoices`, finalizeFirst],
-      void: [`invoice ${id} was voided ${voidedWhen(row)}; nothing on it can be credited`, voidIsFinal],
-    },
-    pay: {
-      draft: [`invoice ${id} is a draft; payments are recorded against finalized invoices`, `Finalize it first (POST /v1/invoices/${id}/finalize).`],
-      void: [
-        `invoice ${id} was voided ${voidedWhen(row)}; nothing is owed on it`,
-        'Record the payment against the invoice that bills these charges now; a void invoice takes no payments.',
-      ],
-      paid: [
-        `invoice ${id} was paid ${paidOn}; nothing is due on it`,
-        'Check the invoice id, or record the money against another open invoice of the customer (GET /v1/invoices?status=finalized).',
-      ],
-    },
-  }
-  const done: Record<InvoiceOperation, string> = { finalize: 'finalized', void: 'voided', credit: 'credited', pay: 'paid', reissue: 'reissued' }
-  const [message, hint] = texts[op][status] ?? [
-    `invoice ${id} is ${status}; it cannot be ${done[op]}`,
-    `Check the invoice and its status with GET /v1/invoices/${id}.`,
-  ]
-  // NOTE: a TallyError of category `conflict` (409) rather than a ConflictError, which takes no details.
-  return new TallyError('conflict', REFUSED_CODE[op], message, [{ field: 'status', code: `invoice_${status}`, message: `the invoice is ${status}` }], { hint })
 }
 
 // The same notation as rating/compute's decimalString (no hex, no Infinity, which decimal.js would take).
@@ -385,6 +315,7 @@ export function createInvoiceRepository(db: Database): InvoiceRepository {
           )
         }
         const [updated] = await t.update(table).set({ status: 'void', voidedAt: now, voidReason: reason }).where(eq(table.id, id)).returning()
+        await postVoidIn(t, updated!, now)
         return toInvoice(updated!)
       })
     },
@@ -393,7 +324,8 @@ export function createInvoiceRepository(db: Database): InvoiceRepository {
 }
 
 /**
- * Finalizes a locked draft: takes the next invoice number in the same transaction. A finalized
+ * Finalizes a locked draft: takes the next invoice number and posts the invoice's journal entry
+ * and revenue schedules (accounting/lifecyclePostings.ts) in the same transaction. A finalized
  * or paid invoice is returned unchanged (finalizing is idempotent); a void one is refused, so a
  * retried or late finalize can never bring a voided invoice back.
  */
@@ -402,6 +334,7 @@ export async function finalizeLocked(tx: Database, row: Row, now: Date): Promise
   if (row.status !== 'draft') return row
   const number = await nextDocumentNumber(tx, row.orgId, 'invoice')
   const [updated] = await tx.update(table).set({ status: 'finalized', number, finalizedAt: now }).where(eq(table.id, row.id)).returning()
+  await postFinalizedIn(tx, updated!, now)
   return updated!
 }
 

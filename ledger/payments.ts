@@ -1,6 +1,7 @@
 // Payments recorded against finalized invoices (amount, date, method, reference). Decided
 // under the invoice's row lock: the amount may not exceed what is due, and the payment that
-// leaves nothing due turns the invoice `paid`.
+// leaves nothing due turns the invoice `paid`. Its journal entry (Dr Cash / Cr AR on `paid_on`)
+// is posted in the same transaction.
 import { Decimal } from 'decimal.js'
 import { and, asc, eq } from 'drizzle-orm'
 import { UnprocessableError } from '../platform/errors.ts'
@@ -8,7 +9,9 @@ import type { Database } from '../platform/postgres/database.ts'
 import { assertDate } from './contracts.ts'
 import { assertOrgId, isUuid, toIso } from './ids.ts'
 import type { CurrencyRepository } from './currencies.ts'
-import { balanceOf, invoiceStateError, lockInvoice, minorUnitsOf, parseAmount } from './invoices.ts'
+import { balanceOf, lockInvoice, minorUnitsOf, parseAmount } from './invoices.ts'
+import { invoiceStateError } from './invoiceStateError.ts'
+import { postPaymentIn } from './accounting/lifecyclePostings.ts'
 import { invoices } from './schema/invoices.ts'
 import { payments as table, type PaymentMethod } from './schema/payments.ts'
 
@@ -84,6 +87,7 @@ export function createPaymentRepository(db: Database, deps: { currencies: Pick<C
           })
           .returning()
         if (amount.equals(due)) await tx.update(invoices).set({ status: 'paid', paidAt: input.now }).where(eq(invoices.id, invoice.id))
+        await postPaymentIn(tx, invoice, row!)
         return toPayment(row!)
       })
     },

@@ -3,7 +3,7 @@
 // the first). The lines sum to the schedule's amount exactly; a line is recognised once, by the
 // journal entry that recognised it.
 import { Decimal } from 'decimal.js'
-import { and, asc, eq, inArray, isNull, lte, ne } from 'drizzle-orm'
+import { and, asc, eq, inArray, isNull, lte, ne, sql } from 'drizzle-orm'
 import { ConflictError, UnprocessableError } from '../../platform/errors.ts'
 import { isDecimalText } from '../../platform/decimalText.ts'
 import type { Database } from '../../platform/postgres/database.ts'
@@ -43,6 +43,15 @@ export interface RevenueSchedule extends Omit<StoreScheduleInput, 'lines'> {
 export interface RevenueScheduleRepository {
   /** 422 `schedule_unbalanced` when the lines do not sum to the amount exactly. */
   store(input: StoreScheduleInput): Promise<RevenueSchedule>
+  /** `store` inside the caller's transaction (the invoice's finalization). */
+  storeIn(tx: Database, input: StoreScheduleInput): Promise<RevenueSchedule>
+  /**
+   * Adds lines after a schedule's last position, inside the caller's transaction: a credit
+   * note's reduction of the months not recognised yet (negative amounts; lines of zero are
+   * left out). The schedule keeps one row per invoice line and its billed `amount`; its lines
+   * then sum to the amount less what credit notes took off the deferred part.
+   */
+  appendIn(tx: Database, input: { orgId: string; scheduleId: string; lines: ScheduleLine[] }): Promise<void>
   /** An organisation's schedules, or one invoice's, in creation order. */
   list(orgId: string, filters?: { invoiceId?: string }): Promise<RevenueSchedule[]>
   /**
@@ -96,37 +105,60 @@ function checkSchedule(input: StoreScheduleInput): void {
   }
 }
 
+async function storeChecked(tx: Database, input: StoreScheduleInput): Promise<RevenueSchedule> {
+  const { lines, ...schedule } = input
+  const [inserted] = await tx.insert(revenueSchedules).values(schedule).onConflictDoNothing({ target: revenueSchedules.invoiceLineId }).returning()
+  if (inserted !== undefined) {
+    await tx
+      .insert(revenueScheduleLines)
+      .values(
+        lines.map((l, position) => ({ scheduleId: inserted.id, position, recogniseOn: l.recogniseOn, period: periodOf(l.recogniseOn), amount: l.amount })),
+      )
+  }
+  const [row] = await tx
+    .select()
+    .from(revenueSchedules)
+    .where(and(eq(revenueSchedules.orgId, input.orgId), eq(revenueSchedules.invoiceLineId, input.invoiceLineId)))
+  if (row === undefined) throw new ConflictError('schedule_exists', `invoice line ${input.invoiceLineId} already has a schedule in another organisation`)
+  return (await withLines(tx, [row]))[0]!
+}
+
 export function createRevenueScheduleRepository(db: Database): RevenueScheduleRepository {
   return {
     async store(input) {
       checkSchedule(input)
-      const { lines, ...schedule } = input
       try {
-        return await db.transaction(async (raw) => {
-          const tx = raw as unknown as Database
-          const [inserted] = await tx.insert(revenueSchedules).values(schedule).onConflictDoNothing({ target: revenueSchedules.invoiceLineId }).returning()
-          if (inserted !== undefined) {
-            await tx.insert(revenueScheduleLines).values(
-              lines.map((l, position) => ({
-                scheduleId: inserted.id,
-                position,
-                recogniseOn: l.recogniseOn,
-                period: periodOf(l.recogniseOn),
-                amount: l.amount,
-              })),
-            )
-          }
-          const [row] = await tx
-            .select()
-            .from(revenueSchedules)
-            .where(and(eq(revenueSchedules.orgId, input.orgId), eq(revenueSchedules.invoiceLineId, input.invoiceLineId)))
-          if (row === undefined)
-            throw new ConflictError('schedule_exists', `invoice line ${input.invoiceLineId} already has a schedule in another organisation`)
-          return (await withLines(tx, [row]))[0]!
-        })
+        return await db.transaction(async (raw) => storeChecked(raw as unknown as Database, input))
       } catch (err) {
         throw insertError(err, input.orgId)
       }
+    },
+
+    async storeIn(tx, input) {
+      checkSchedule(input)
+      return storeChecked(tx, input)
+    },
+
+    async appendIn(tx, input) {
+      assertOrgId(input.orgId)
+      const lines = input.lines.filter((l) => !new Decimal(l.amount).isZero())
+      if (lines.length === 0) return
+      const [last] = await tx
+        .select({ position: sql<number>`max(${revenueScheduleLines.position})::int` })
+        .from(revenueScheduleLines)
+        .innerJoin(revenueSchedules, eq(revenueSchedules.id, revenueScheduleLines.scheduleId))
+        .where(and(eq(revenueSchedules.orgId, input.orgId), eq(revenueSchedules.id, input.scheduleId)))
+      if (last?.position === null || last?.position === undefined)
+        throw new ConflictError('schedule_not_found', `schedule ${input.scheduleId} has no lines in this organisation`)
+      await tx.insert(revenueScheduleLines).values(
+        lines.map((l, i) => ({
+          scheduleId: input.scheduleId,
+          position: Number(last.position) + 1 + i,
+          recogniseOn: l.recogniseOn,
+          period: periodOf(l.recogniseOn),
+          amount: l.amount,
+        })),
+      )
     },
 
     async list(orgId, filters = {}) {

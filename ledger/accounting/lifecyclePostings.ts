@@ -1,0 +1,172 @@
+// The journal entries of the invoice lifecycle, posted inside the transaction that changes the
+// document (invoiceTransitions.ts, payments.ts, creditNotes.ts), so a document and its entry
+// commit together or not at all. Each takes the organisation's shared accounting lock first:
+// a period close (exclusive) then either runs before the change, or waits for it.
+//
+// Accounting dates are the document's own, from the caller's clock (UTC date): the invoice's
+// `finalized_at`, the payment's `paid_on`, the credit note's issue instant, `voided_at`. An
+// entry dated into a closed month posts into the first open one (journals.ts).
+import { and, eq, inArray, sql } from 'drizzle-orm'
+import { Dec } from '../../platform/decimal.ts'
+import type { Database } from '../../platform/postgres/database.ts'
+import { creditNoteLines, creditNotes } from '../schema/creditNotes.ts'
+import { invoiceLines, invoices } from '../schema/invoices.ts'
+import { minorUnitsOf } from './compute/balancedEntry.ts'
+import type { JournalEntryDraft } from './compute/journalDraft.ts'
+import { deferredSchedule, planLine } from './compute/lineAccounts.ts'
+import { creditSplit, postCreditNote, postInvoice, postPayment, postVoid, type CreditNoteForPosting } from './compute/postingRules.ts'
+import { creditedSchedule, type ScheduleLine } from './compute/revenueSchedule.ts'
+import { createJournalRepository, type PostedEntry } from './journals.ts'
+import { lockPeriods } from './periods.ts'
+import { lineForPosting, postingContextIn } from './postingContext.ts'
+import { createRevenueScheduleRepository, type RevenueSchedule } from './revenueSchedules.ts'
+
+type InvoiceRow = typeof invoices.$inferSelect
+
+const dateOf = (at: Date) => at.toISOString().slice(0, 10)
+
+/** Invoice finalized: its entry (postInvoice) and one revenue schedule per deferred line. */
+export async function postFinalizedIn(tx: Database, invoice: InvoiceRow, at: Date): Promise<void> {
+  await lockPeriods(tx, invoice.orgId, 'post')
+  const ctx = await postingContextIn(tx, invoice.orgId)
+  const rows = await tx.select().from(invoiceLines).where(eq(invoiceLines.invoiceId, invoice.id))
+  const lines = rows.map((r) => lineForPosting(r, ctx))
+  const draft = postInvoice({ ...invoice, postedOn: dateOf(at), lines }, ctx)
+  if (draft !== null) await createJournalRepository(tx).postIn(tx, draft)
+  const minorUnits = minorUnitsOf(ctx.currencies, invoice.currency)
+  const schedules = createRevenueScheduleRepository(tx)
+  for (const line of lines) {
+    const schedule = deferredSchedule(line, minorUnits)
+    if (schedule === null) continue
+    await schedules.storeIn(tx, {
+      orgId: invoice.orgId,
+      invoiceId: invoice.id,
+      invoiceLineId: line.id,
+      productId: line.productId,
+      method: planLine(line).method!,
+      amount: line.amount,
+      currency: invoice.currency,
+      serviceStart: line.periodStart!,
+      serviceEnd: line.periodEnd!,
+      lines: schedule.map((l) => ({ recogniseOn: l.recogniseOn, amount: l.amount })),
+    })
+  }
+}
+
+/** Payment recorded: Dr Cash / Cr AR on `paid_on`. */
+export async function postPaymentIn(tx: Database, invoice: InvoiceRow, payment: { id: string; amount: string; paidOn: string }): Promise<void> {
+  await lockPeriods(tx, invoice.orgId, 'post')
+  const ctx = await postingContextIn(tx, invoice.orgId)
+  const draft = postPayment(
+    { ...payment, orgId: invoice.orgId, invoiceId: invoice.id, customerId: invoice.customerId, contractId: invoice.contractId, currency: invoice.currency },
+    ctx,
+  )
+  if (draft !== null) await createJournalRepository(tx).postIn(tx, draft)
+}
+
+/**
+ * Credit note issued: postCreditNote, and for a deferred line the deferred share taken off the
+ * months not recognised yet. The split of a credit on a deferred line is by what is still
+ * deferred (the schedule's unrecognised lines) against what is left of the line after earlier
+ * credit notes; the deferred share is appended to the line's schedule as negative lines on
+ * the remaining dates (creditedSchedule), so deferred revenue always equals the schedule's
+ * unrecognised lines and deferred + recognised = billed − credited.
+ */
+export async function postCreditNoteIn(tx: Database, invoice: InvoiceRow, noteId: string, at: Date): Promise<void> {
+  await lockPeriods(tx, invoice.orgId, 'post')
+  const ctx = await postingContextIn(tx, invoice.orgId)
+  const minorUnits = minorUnitsOf(ctx.currencies, invoice.currency)
+  const [note] = await tx.select().from(creditNotes).where(eq(creditNotes.id, noteId))
+  const credited = await tx.select().from(creditNoteLines).where(eq(creditNoteLines.creditNoteId, noteId))
+  const rows = await tx
+    .select()
+    .from(invoiceLines)
+    .where(
+      inArray(
+        invoiceLines.id,
+        credited.map((c) => c.invoiceLineId),
+      ),
+    )
+  // Credited before this note, per line (this note's lines are already written).
+  const earlier = await tx
+    .select({ lineId: creditNoteLines.invoiceLineId, s: sql<string>`sum(${creditNoteLines.amount})::text` })
+    .from(creditNoteLines)
+    .innerJoin(creditNotes, eq(creditNotes.id, creditNoteLines.creditNoteId))
+    .where(and(eq(creditNotes.invoiceId, invoice.id), sql`${creditNotes.id} <> ${noteId}`))
+    .groupBy(creditNoteLines.invoiceLineId)
+  const schedules = createRevenueScheduleRepository(tx)
+  const byLine = new Map((await schedules.list(invoice.orgId, { invoiceId: invoice.id })).map((s) => [s.invoiceLineId, s]))
+  const noteLines: CreditNoteForPosting['lines'][number][] = []
+  const reductions: { schedule: RevenueSchedule; lines: ScheduleLine[] }[] = []
+  for (const c of credited) {
+    const line = lineForPosting(
+      rows.find((r) => r.id === c.invoiceLineId)!,
+      ctx,
+    )
+    const schedule = byLine.get(line.id)
+    if (schedule === undefined || !planLine(line).deferred) {
+      noteLines.push({ invoiceLine: line, amount: c.amount })
+      continue
+    }
+    const left = new Dec(line.amount).minus(earlier.find((e) => e.lineId === line.id)?.s ?? '0')
+    const remaining = unrecognisedByDate(schedule)
+    const deferred = remaining.reduce<Dec>((acc, l) => acc.plus(l.amount), new Dec(0))
+    const recognised = Dec.max(0, Dec.min(left, left.minus(deferred)))
+    noteLines.push({ invoiceLine: { ...line, amount: left.toFixed(minorUnits) }, amount: c.amount, recognised: recognised.toFixed(minorUnits) })
+    const [deferredShare] = creditSplit({ ...line, amount: left.toFixed(minorUnits) }, recognised.toFixed(minorUnits), new Dec(c.amount), minorUnits)
+    if (!deferredShare!.isZero()) reductions.push({ schedule, lines: creditedSchedule(remaining, deferredShare!.toFixed(minorUnits), minorUnits) })
+  }
+  const draft = postCreditNote(
+    {
+      orgId: invoice.orgId,
+      id: noteId,
+      number: note!.number,
+      invoice: { id: invoice.id, customerId: invoice.customerId, contractId: invoice.contractId, currency: invoice.currency },
+      postedOn: dateOf(at),
+      lines: noteLines,
+    },
+    ctx,
+  )
+  if (draft !== null) await createJournalRepository(tx).postIn(tx, draft)
+  for (const r of reductions) await schedules.appendIn(tx, { orgId: invoice.orgId, scheduleId: r.schedule.id, lines: r.lines })
+}
+
+/** A schedule's unrecognised lines netted per date (earlier credit notes' reductions included), those left positive. */
+function unrecognisedByDate(schedule: RevenueSchedule): ScheduleLine[] {
+  const net = new Map<string, Dec>()
+  for (const l of schedule.lines.filter((x) => x.journalEntryId === null)) net.set(l.recogniseOn, (net.get(l.recogniseOn) ?? new Dec(0)).plus(l.amount))
+  return [...net]
+    .filter(([, amount]) => amount.greaterThan(0))
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([recogniseOn, amount], position) => ({ position, recogniseOn, period: recogniseOn.slice(0, 7), amount: amount.toFixed() }))
+}
+
+/**
+ * Invoice voided: one entry reversing every entry naming the invoice (its finalization, what its
+ * schedules recognised, its credit notes), so each of its accounts is back at zero. Its
+ * schedules' unrecognised lines never post (revenueSchedules.unrecognised leaves void invoices out).
+ */
+export async function postVoidIn(tx: Database, invoice: InvoiceRow, at: Date): Promise<void> {
+  await lockPeriods(tx, invoice.orgId, 'post')
+  const ctx = await postingContextIn(tx, invoice.orgId)
+  const journals = createJournalRepository(tx)
+  const trail = await journals.entryTrail(invoice.orgId, invoice.id)
+  const invoiceEntry = trail.find((e) => e.source.kind === 'invoice')
+  if (invoiceEntry === undefined) return
+  const draft = postVoid(
+    invoice,
+    { invoiceEntry: asDraft(invoiceEntry), recognitions: trail.filter((e) => e !== invoiceEntry).map(asDraft), postedOn: dateOf(at) },
+    ctx,
+  )
+  if (draft !== null) await journals.postIn(tx, draft, { reversesEntryId: invoiceEntry.id })
+}
+
+function asDraft(entry: PostedEntry): JournalEntryDraft {
+  return {
+    orgId: entry.orgId,
+    source: entry.source,
+    postedOn: entry.postedOn,
+    memo: entry.memo,
+    lines: entry.lines.map(({ position: _position, ...line }) => line),
+  }
+}
