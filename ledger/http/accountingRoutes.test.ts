@@ -1,92 +1,18 @@
-// The accounting and report endpoints in-process (`app.request`) over PGlite, with the
-// platform's real error handler, a fixed clock (2026-11-06) and a tiny middleware standing in
-// for authentication, so statuses and error bodies are the ones clients get. Entries are posted
-// through the journal repository; a refused request is shown to write nothing.
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { Hono } from 'hono'
-import { pino } from 'pino'
+// The accounting endpoints (accountingRoutes.ts) and the trial balance, in-process over PGlite
+// with a fixed clock (test/support/accountingTestApp.ts). Entries are posted through the
+// journal repository; a refused request is shown to write nothing.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { fixedClock } from '../../platform/clock.ts'
-import type { AppEnv } from '../../platform/http/appEnv.ts'
-import { handleError } from '../../platform/http/errorHandler.ts'
-import { openDatabase, type DatabaseHandle } from '../../platform/postgres/database.ts'
-import { migrateDatabase } from '../../platform/postgres/migrate.ts'
-import { billedCustomer, writeDrafts } from '../../test/support/invoiceFixtures.ts'
-import { createTestLedger } from '../../test/support/testLedger.ts'
-import { closePeriod } from '../accounting/closePeriod.ts'
-import type { JournalLineDraft } from '../accounting/compute/journalDraft.ts'
-import type { Ledger } from '../ledger.ts'
-import { ledgerMigrationsFolder } from '../ledgerMigrationsFolder.ts'
-import { accountingRoutes } from './accountingRoutes.ts'
-import { reportRoutes } from './reportRoutes.ts'
+import { journalLine as line, openAccountingApp, type AccountingTestApp } from '../../test/support/accountingTestApp.ts'
 
-let dir: string
-let handle: DatabaseHandle
-let ledger: Ledger
-let app: Hono<AppEnv>
-
+let t: AccountingTestApp
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'tally-accounting-routes-'))
-  handle = await openDatabase({ dataDir: dir })
-  await migrateDatabase(handle, ledgerMigrationsFolder)
-  ledger = createTestLedger(handle.db)
-  const clock = fixedClock('2026-11-06T09:00:00Z')
-  app = new Hono<AppEnv>()
-  app.onError(handleError(pino({ level: 'silent' })))
-  app.use(async (c, next) => {
-    c.set('principal', { kind: 'api_key', orgId: c.req.header('x-test-org') ?? null, keyId: 'key-1' })
-    await next()
-  })
-  app.route('/', accountingRoutes({ ledger, clock, closePeriod: (input) => closePeriod({ db: handle.db }, input) }))
-  app.route('/', reportRoutes({ ledger, clock }))
+  t = await openAccountingApp()
 })
 afterAll(async () => {
-  await handle?.close()
-  await rm(dir, { recursive: true, force: true })
+  await t?.close()
 })
-
-async function call(org: string, method: string, path: string, body?: unknown) {
-  const init: RequestInit = { method, headers: { 'content-type': 'application/json', 'x-test-org': org } }
-  if (body !== undefined) init.body = JSON.stringify(body)
-  const res = await app.request(path, init)
-  const text = await res.text()
-  return {
-    status: res.status,
-    type: res.headers.get('content-type') ?? '',
-    text,
-    body: res.headers.get('content-type')?.includes('json') ? JSON.parse(text) : null,
-  }
-}
-
-/** An organisation with the default chart, a product and a customer with one draft invoice. */
-async function newOrg() {
-  const orgId = (await ledger.organisations.create({ name: 'Accounting routes' })).id
-  await ledger.accounts.seed(orgId)
-  const seats = (await ledger.products.create({ orgId, name: 'Seats', kind: 'non_metered' })).id
-  const billed = await billedCustomer(ledger, orgId, 'acme', seats)
-  const [invoice] = await writeDrafts(ledger, {
-    orgId,
-    billed,
-    productId: seats,
-    drafts: [{ billingDate: '2026-10-01', dueDate: '2026-10-31', lines: ['150.00'], total: '150.00' }],
-  })
-  return { orgId, seats, billed, invoice: invoice! }
-}
-
-const line = (account: string, side: 'debit' | 'credit', amount: string, extra: Partial<JournalLineDraft> = {}): JournalLineDraft => ({
-  account,
-  side,
-  amount,
-  currency: 'USD',
-  customerId: null,
-  contractId: null,
-  invoiceId: null,
-  productId: null,
-  memo: null,
-  ...extra,
-})
+const call: AccountingTestApp['call'] = (...args) => t.call(...args)
+const newOrg = () => t.newOrg()
 
 describe('the chart of accounts', () => {
   it('lists the seeded chart, adds an account, maps a product to it; an unknown account is 422 and maps nothing', async () => {
@@ -155,21 +81,21 @@ describe('journal entries, the invoice trail and the trial balance', () => {
   it('filters entries, shows an invoice its entries in order, and balances to zero as of a date (JSON and CSV)', async () => {
     const { orgId, seats, billed, invoice } = await newOrg()
     const on = { invoiceId: invoice.id, customerId: billed.customerId }
-    await ledger.journals.post({
+    await t.ledger.journals.post({
       orgId,
       source: { kind: 'invoice', key: invoice.id },
       postedOn: '2026-10-01',
       memo: 'invoice',
       lines: [line('1100', 'debit', '150.00', on), line('2100', 'credit', '100.00', { ...on, productId: seats }), line('4000', 'credit', '50.00', on)],
     })
-    await ledger.journals.post({
+    await t.ledger.journals.post({
       orgId,
       source: { kind: 'payment', key: 'p1' },
       postedOn: '2026-10-15',
       memo: 'payment',
       lines: [line('1000', 'debit', '150.00', on), line('1100', 'credit', '150.00', on)],
     })
-    await ledger.journals.post({
+    await t.ledger.journals.post({
       orgId,
       source: { kind: 'close', key: 'other' },
       postedOn: '2026-10-20',
@@ -216,7 +142,7 @@ describe('journal entries, the invoice trail and the trial balance', () => {
 
     const trail = await call(orgId, 'GET', `/v1/invoices/${invoice.id}/journal`)
     expect(trail.body.data.map((e: { source_kind: string }) => e.source_kind)).toEqual(['invoice', 'payment'])
-    const otherOrg = (await ledger.organisations.create({ name: 'Other' })).id
+    const otherOrg = (await t.ledger.organisations.create({ name: 'Other' })).id
     expect(await call(otherOrg, 'GET', `/v1/invoices/${invoice.id}/journal`)).toMatchObject({ status: 404, body: { error: { code: 'invoice_not_found' } } })
 
     const tb = await call(orgId, 'GET', '/v1/accounting/reports/trial-balance?as_of=2026-10-10')
@@ -257,7 +183,7 @@ describe('journal entries, the invoice trail and the trial balance', () => {
 describe('accounting periods', () => {
   it('closes an ended month (recognising it), refuses a future or malformed one, and reopens only with a reason', async () => {
     const { orgId, seats, invoice } = await newOrg()
-    await ledger.revenueSchedules.store({
+    await t.ledger.revenueSchedules.store({
       orgId,
       invoiceId: invoice.id,
       invoiceLineId: invoice.lineIds[0]!,
@@ -282,7 +208,7 @@ describe('accounting periods', () => {
       body: { error: { code: 'invalid_request', details: [{ field: 'period' }] } },
     })
     expect((await call(orgId, 'GET', '/v1/accounting/periods')).body).toEqual(before.body)
-    expect(await ledger.journals.list(orgId)).toEqual([])
+    expect(await t.ledger.journals.list(orgId)).toEqual([])
 
     const closed = await call(orgId, 'POST', '/v1/accounting/periods/2026-10/close')
     expect(closed).toMatchObject({
@@ -320,108 +246,5 @@ describe('accounting periods', () => {
       { period: '2026-10', action: 'close', reason: null, actor: 'api_key:key-1', at: '2026-11-06T09:00:00.000Z' },
       { period: '2026-10', action: 'reopen', reason: 'late usage', actor: 'api_key:key-1', at: '2026-11-06T09:00:00.000Z' },
     ])
-  })
-})
-
-describe('reports', () => {
-  it('answer the waterfall, revenue and AR aging as JSON and CSV, and refuse malformed queries', async () => {
-    const { orgId, seats, billed, invoice } = await newOrg()
-    const schedule = await ledger.revenueSchedules.store({
-      orgId,
-      invoiceId: invoice.id,
-      invoiceLineId: invoice.lineIds[0]!,
-      productId: seats,
-      method: 'ratable_daily',
-      amount: '150.00',
-      currency: 'USD',
-      serviceStart: '2026-10-16',
-      serviceEnd: '2026-11-16',
-      lines: [
-        { recogniseOn: '2026-10-31', amount: '77.42' },
-        { recogniseOn: '2026-11-15', amount: '72.58' },
-      ],
-    })
-    const waterfall = await call(orgId, 'GET', '/v1/accounting/reports/deferred-revenue')
-    expect(waterfall.body).toEqual({
-      months: ['2026-10', '2026-11'],
-      data: [
-        {
-          schedule_id: schedule.id,
-          invoice_id: invoice.id,
-          product_id: seats,
-          product: 'Seats',
-          method: 'ratable_daily',
-          currency: 'USD',
-          amount: '150.00',
-          recognised: '0.00',
-          deferred: '150.00',
-          months: { '2026-10': '77.42', '2026-11': '72.58' },
-        },
-      ],
-      totals: [{ currency: 'USD', amount: '150.00', recognised: '0.00', deferred: '150.00', months: { '2026-10': '77.42', '2026-11': '72.58' } }],
-    })
-    const waterfallCsv = await call(orgId, 'GET', '/v1/accounting/reports/deferred-revenue?format=csv&from=2026-11')
-    expect(waterfallCsv.text).toBe(
-      [
-        'schedule_id,invoice_id,product_id,product,method,currency,amount,recognised,deferred,2026-11',
-        `${schedule.id},${invoice.id},${seats},Seats,ratable_daily,USD,150.00,0.00,150.00,72.58`,
-        'total,,,,,USD,150.00,0.00,150.00,72.58',
-        '',
-      ].join('\r\n'),
-    )
-
-    await ledger.journals.post({
-      orgId,
-      source: { kind: 'invoice', key: 'i1' },
-      postedOn: '2026-10-05',
-      memo: 'usage',
-      lines: [
-        line('1100', 'debit', '45.30', { customerId: billed.customerId }),
-        line('4100', 'credit', '45.30', { customerId: billed.customerId, productId: seats }),
-      ],
-    })
-    const byCustomer = await call(orgId, 'GET', '/v1/accounting/reports/revenue?from=2026-10-01&to=2026-10-31&group_by=customer')
-    expect(byCustomer.body).toEqual({
-      from: '2026-10-01',
-      to: '2026-10-31',
-      group_by: 'customer',
-      data: [{ group: 'acme', name: 'acme Inc', currency: 'USD', revenue: '45.30' }],
-    })
-    const byMonthCsv = await call(orgId, 'GET', '/v1/accounting/reports/revenue?from=2026-10-01&to=2026-10-31&group_by=month&format=csv')
-    expect(byMonthCsv.text).toBe('month,name,currency,revenue\r\n2026-10,,USD,45.30\r\n')
-    expect(await call(orgId, 'GET', '/v1/accounting/reports/revenue?to=2026-10-31')).toMatchObject({
-      status: 400,
-      body: { error: { code: 'invalid_request', details: [{ field: 'from' }] } },
-    })
-    expect(await call(orgId, 'GET', '/v1/accounting/reports/revenue?from=2026-10-01&to=2026-10-31&group_by=plan')).toMatchObject({
-      status: 400,
-      body: { error: { code: 'invalid_request', details: [{ field: 'group_by' }] } },
-    })
-
-    await ledger.invoices.finalize(orgId, invoice.id, new Date('2026-10-01T10:00:00Z'))
-    // Due 2026-10-31: on the clock's 2026-11-06 it is 6 days late.
-    const aging = await call(orgId, 'GET', '/v1/accounting/reports/ar-aging')
-    expect(aging.body).toEqual({
-      as_of: '2026-11-06',
-      data: [
-        {
-          customer_id: billed.customerId,
-          customer: 'acme',
-          customer_name: 'acme Inc',
-          currency: 'USD',
-          current: '0.00',
-          days_1_30: '150.00',
-          days_31_60: '0.00',
-          days_61_90: '0.00',
-          days_over_90: '0.00',
-          total: '150.00',
-        },
-      ],
-    })
-    const agingCsv = await call(orgId, 'GET', '/v1/accounting/reports/ar-aging?as_of=2026-10-31&format=csv')
-    expect(agingCsv.text).toBe(
-      'customer_id,customer,customer_name,currency,current,days_1_30,days_31_60,days_61_90,days_over_90,total\r\n' +
-        `${billed.customerId},acme,acme Inc,USD,150.00,0.00,0.00,0.00,0.00,150.00\r\n`,
-    )
   })
 })
