@@ -1,0 +1,21 @@
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll } from 'vitest'
+import { openDatabase } from '../../platform/postgres/database.ts'
+import { describeLifecycleProperty } from './lifecycleProperty.ts'
+
+const dirs: string[] = []
+afterAll(async () => {
+  for (const dir of dirs) await rm(dir, { recursive: true, force: true })
+})
+
+describeLifecycleProperty(
+  'PGlite',
+  async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'tally-lifecycle-property-'))
+    dirs.push(dir)
+    return openDatabase({ dataDir: dir })
+  },
+  { seed: 14, steps: 120 },
+)
