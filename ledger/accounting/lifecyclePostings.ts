@@ -18,7 +18,7 @@ import { creditSplit, postCreditNote, postInvoice, postPayment, postVoid, type C
 import { creditedSchedule, type ScheduleLine } from './compute/revenueSchedule.ts'
 import { createJournalRepository, type PostedEntry } from './journals.ts'
 import { lockPeriods } from './periods.ts'
-import { lineForPosting, postingContextIn } from './postingContext.ts'
+import { lineForPosting, postableMinorUnits, postingContextIn } from './postingContext.ts'
 import { createRevenueScheduleRepository, type RevenueSchedule } from './revenueSchedules.ts'
 
 type InvoiceRow = typeof invoices.$inferSelect
@@ -29,11 +29,11 @@ const dateOf = (at: Date) => at.toISOString().slice(0, 10)
 export async function postFinalizedIn(tx: Database, invoice: InvoiceRow, at: Date): Promise<void> {
   await lockPeriods(tx, invoice.orgId, 'post')
   const ctx = await postingContextIn(tx, invoice.orgId)
+  const minorUnits = postableMinorUnits(ctx, invoice.currency)
   const rows = await tx.select().from(invoiceLines).where(eq(invoiceLines.invoiceId, invoice.id))
   const lines = rows.map((r) => lineForPosting(r, ctx))
   const draft = postInvoice({ ...invoice, postedOn: dateOf(at), lines }, ctx)
   if (draft !== null) await createJournalRepository(tx).postIn(tx, draft)
-  const minorUnits = minorUnitsOf(ctx.currencies, invoice.currency)
   const schedules = createRevenueScheduleRepository(tx)
   for (const line of lines) {
     const schedule = deferredSchedule(line, minorUnits)

@@ -1,6 +1,7 @@
 // What the lifecycle postings read before they call the posting rules (compute/postingRules.ts):
 // the organisation's chart and currency table, read in the posting transaction, and invoice
 // lines in the shape the rules take.
+import { UnprocessableError } from '../../platform/errors.ts'
 import type { Database } from '../../platform/postgres/database.ts'
 import { createCurrencyRepository } from '../currencies.ts'
 import type { invoiceLines } from '../schema/invoices.ts'
@@ -16,6 +17,20 @@ export interface LedgerPostingContext extends PostingContext {
 export async function postingContextIn(tx: Database, orgId: string): Promise<LedgerPostingContext> {
   const { resolver, products } = await postingChartIn(tx, orgId)
   return { chart: resolver, products, currencies: await createCurrencyRepository(tx).table(orgId) }
+}
+
+/**
+ * The minor units entries in `currency` are written with. 422 `invalid_currency` for a currency
+ * the organisation's table does not hold (an invoice rated from an undeclared inline price
+ * unit): its amounts cannot be posted until the currency is declared, so it is not finalized.
+ */
+export function postableMinorUnits(ctx: PostingContext, currency: string): number {
+  const units = ctx.currencies.minorUnits(currency)
+  if (units !== undefined) return units
+  const message = `${currency} is not a currency of this organisation, so its invoices cannot be posted to the journal`
+  throw new UnprocessableError('invalid_currency', message, [{ field: 'currency', code: 'invalid_currency', message }], {
+    hint: `declare it first (POST /v1/currencies with code ${currency} and its precision)`,
+  })
 }
 
 /** An `invoice_lines` row as the posting rules read it, with its product's revenue mapping. */

@@ -143,5 +143,18 @@ export function describePostingSuite(name: string, openHandle: () => Promise<Dat
       const rows = await ledger.journals.trialBalance(f.orgId, '2024-12-31')
       expect(rows.reduce((acc, r) => acc.plus(r.balance), new Dec(0)).isZero()).toBe(true)
     })
+
+    it('refuses to finalize an invoice in a currency the organisation has not declared (422 invalid_currency); it stays a draft, nothing posts', async () => {
+      const before = (await ledger.journals.list(f.orgId)).length
+      const id = await f.draft({
+        billingDate: '2024-09-01',
+        currency: 'TOKENS',
+        total: '5',
+        lines: [{ kind: 'usage', timing: 'in_arrears', amount: '5', metric: 'api_calls' }],
+      })
+      await expect(ledger.invoices.finalize(f.orgId, id, new Date('2024-09-01T00:00:00Z'))).rejects.toMatchObject({ code: 'invalid_currency' })
+      expect((await ledger.invoices.get(f.orgId, id)).status).toBe('draft')
+      expect((await ledger.journals.list(f.orgId)).length).toBe(before)
+    })
   })
 }
