@@ -104,16 +104,19 @@ export async function postCreditNoteIn(tx: Database, invoice: InvoiceRow, noteId
       ctx,
     )
     const schedule = byLine.get(line.id)
-    if (schedule === undefined || !planLine(line).deferred) {
-      noteLines.push({ invoiceLine: line, amount: c.amount })
+    // NOTE: credited as it was billed, whatever its product's mapping says now: a line with a
+    // schedule is deferred by the schedule's method; one without was recognised when it posted.
+    if (schedule === undefined) {
+      noteLines.push({ invoiceLine: planLine(line).deferred ? { ...line, method: 'point_in_time' } : line, amount: c.amount })
       continue
     }
     const left = new Dec(line.amount).minus(earlier.find((e) => e.lineId === line.id)?.s ?? '0')
     const remaining = unrecognisedByDate(schedule)
     const deferred = remaining.reduce<Dec>((acc, l) => acc.plus(l.amount), new Dec(0))
     const recognised = Dec.max(0, Dec.min(left, left.minus(deferred)))
-    noteLines.push({ invoiceLine: { ...line, amount: left.toFixed(minorUnits) }, amount: c.amount, recognised: recognised.toFixed(minorUnits) })
-    const [deferredShare] = creditSplit({ ...line, amount: left.toFixed(minorUnits) }, recognised.toFixed(minorUnits), new Dec(c.amount), minorUnits)
+    const asBilled = { ...line, method: schedule.method, amount: left.toFixed(minorUnits) }
+    noteLines.push({ invoiceLine: asBilled, amount: c.amount, recognised: recognised.toFixed(minorUnits) })
+    const [deferredShare] = creditSplit(asBilled, recognised.toFixed(minorUnits), new Dec(c.amount), minorUnits)
     if (!deferredShare!.isZero()) reductions.push({ schedule, lines: creditedSchedule(remaining, deferredShare!.toFixed(minorUnits), minorUnits) })
   }
   const draft = postCreditNote(

@@ -144,6 +144,34 @@ export function describePostingSuite(name: string, openHandle: () => Promise<Dat
       expect(rows.reduce((acc, r) => acc.plus(r.balance), new Dec(0)).isZero()).toBe(true)
     })
 
+    it("credits a line as it was billed even after its product's mapping changed: deferred by its schedule", async () => {
+      // Seats 90.00 for [2024-10-01, 2025-01-01) by day: 31/30/31 of 92 days → 30.32, 29.34, 30.34.
+      const c = await f.draft({
+        billingDate: '2024-10-01',
+        currency: 'USD',
+        total: '90.00',
+        lines: [{ kind: 'flat_fee', timing: 'in_advance', amount: '90.00', period: ['2024-10-01', '2025-01-01'] }],
+      })
+      await ledger.invoices.finalize(f.orgId, c, new Date('2024-10-01T09:00:00Z'))
+      const [schedule] = await ledger.revenueSchedules.list(f.orgId, { invoiceId: c })
+      expect(schedule!.lines.map((l) => l.amount)).toEqual(['30.32', '29.34', '30.34'])
+      // Seats are now recognised at a point in time; the billed line stays deferred by its schedule.
+      await ledger.accounts.mapProduct({ orgId: f.orgId, productId: f.products.seats, accountCode: '4000', method: 'point_in_time' })
+      const [line] = await ledger.invoices.lines(f.orgId, c)
+      const note = await ledger.creditNotes.create({
+        orgId: f.orgId,
+        invoiceId: c,
+        reason: 'order_change',
+        lines: [{ invoiceLineId: line!.id, amount: '9.00' }],
+        now: new Date('2024-10-02T09:00:00Z'),
+      })
+      // Nothing recognised yet: all 9.00 comes out of deferred, off the months in proportion to
+      // 30.32 / 29.34 / 30.34: 3.03, 2.93, and the residue 3.04.
+      expect(sides(await entry('credit_note', note.id))).toEqual(['Dr 2100 9.00', 'Cr 1100 9.00'])
+      const [reduced] = await ledger.revenueSchedules.list(f.orgId, { invoiceId: c })
+      expect(reduced!.lines.slice(3).map((l) => l.amount)).toEqual(['-3.03', '-2.93', '-3.04'])
+    })
+
     it('refuses to finalize an invoice in a currency the organisation has not declared (422 invalid_currency); it stays a draft, nothing posts', async () => {
       const before = (await ledger.journals.list(f.orgId)).length
       const id = await f.draft({
