@@ -276,6 +276,15 @@ export function describeAccountingSuite(name: string, openHandle: () => Promise<
         expect(await ledger.accounts.revenueCodeFor(orgId, { productId: product.id, role: 'revenue_usage' })).toBe('4110')
         expect(await ledger.accounts.revenueCodeFor(orgId, { productId: null, role: 'revenue_usage' })).toBe('4100')
         expect(await ledger.accounts.codeForRole(orgId, 'cash')).toBe('1000')
+        // The resolver the posting rules use: the seeded 4100 is the role's account even beside 4050; the mapping overrides it per product.
+        await ledger.accounts.create({ orgId, code: '4050', name: 'Legacy usage revenue', type: 'revenue', role: 'revenue_usage' })
+        const resolver = await ledger.accounts.resolver(orgId)
+        expect([resolver.accountFor('revenue_usage'), resolver.accountFor('revenue_usage', product.id), resolver.accountFor('cash', product.id)]).toEqual([
+          '4100',
+          '4110',
+          '1000',
+        ])
+        expect(await ledger.accounts.codeForRole(orgId, 'revenue_usage')).toBe('4100')
       })
     })
   })
