@@ -1,6 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm'
 import {
   type AnyPgColumn,
+  boolean,
   check,
   date,
   foreignKey,
@@ -79,6 +80,12 @@ export const productRevenueAccounts = pgTable(
       .references(() => products.id),
     accountCode: text('account_code').notNull(),
     method: text('method').$type<RecognitionMethod>(),
+    /**
+     * Usage recognised *as consumed*: at each month end, metered usage not invoiced yet is
+     * accrued (Dr Unbilled receivable / Cr Usage revenue) and reversed when its invoice posts.
+     * False: usage revenue is recognised as billed.
+     */
+    accrueUsage: boolean('accrue_usage').notNull().default(false),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
