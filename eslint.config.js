@@ -5,7 +5,7 @@ import tseslint from 'typescript-eslint'
 // from. app/ (the composition roots and the CLI) may import everything, so it has no entry;
 // tests (test/**, *.test.ts) may import everything too. Deviations from DESIGN and their
 // reasons are recorded in app/README.md.
-const FOLDERS = ['app', 'platform', 'ingest', 'metering', 'sql', 'rating', 'ledger']
+const FOLDERS = ['app', 'platform', 'ingest', 'metering', 'sql', 'rating', 'ledger', 'connectors']
 const MAY_IMPORT = {
   platform: [],
   // The writer side only: EventRow, the event writer and the Kafka event message.
@@ -15,6 +15,8 @@ const MAY_IMPORT = {
   sql: ['platform', 'metering'],
   rating: ['platform', 'sql', 'ledger'],
   ledger: ['platform'],
+  // Sources write into the event log (ingest's port); ERP adapters read the ledger's outbox.
+  connectors: ['platform', 'ingest', 'ledger'],
 }
 
 const TEST_FILES = ['test/**', '**/*.test.ts']
@@ -22,6 +24,13 @@ const TEST_FILES = ['test/**', '**/*.test.ts']
 // Narrower doors inside an allowed folder: rating reaches the ledger through its port only.
 const ONLY_THROUGH = {
   rating: [{ folder: 'ledger', file: 'ratingStore.ts', why: 'rating reads and writes the ledger through its port, ledger/ratingStore.ts (ledger/README.md)' }],
+  connectors: [
+    {
+      folder: 'ledger',
+      file: 'erpStore.ts',
+      why: 'ERP adapters and the outbox drain reach the ledger through its port, ledger/erpStore.ts (ledger/README.md)',
+    },
+  ],
 }
 
 function importRules(folder) {
