@@ -25,9 +25,6 @@ import { invoiceLines, invoices } from './invoices.ts'
 import { organisations } from './organisations.ts'
 import { products } from './products.ts'
 
-// Re-exported for readers of the tables; the lists are owned by the accounting rules (compute/).
-export type { AccountType, RecognitionMethod }
-
 export type PeriodStatus = 'open' | 'closed'
 export type PeriodAction = 'close' | 'reopen'
 
