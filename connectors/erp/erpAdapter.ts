@@ -6,96 +6,24 @@
 // Documents are snapshots of ledger documents taken when the outbox row was written, in the
 // transaction of the ledger change (DESIGN invariant 8). Amounts are decimal strings, dates
 // `YYYY-MM-DD` (UTC). Every document carries its Tally id, sent to the ERP as a reference.
+// NOTE: the ledger writes the snapshots, so their shapes live in ledger/erp/erpDocuments.ts and
+// are re-exported here unchanged through the port (ledger/erpStore.ts); import them from here.
 
-export const ERP_TYPES = ['xero', 'quickbooks', 'netsuite'] as const
-export type ErpType = (typeof ERP_TYPES)[number]
-
-export const ERP_DOCUMENT_KINDS = ['customer', 'invoice', 'invoice_void', 'payment', 'credit_note', 'journal'] as const
-export type ErpDocumentKind = (typeof ERP_DOCUMENT_KINDS)[number]
-
-export interface ErpCustomer {
-  kind: 'customer'
-  tallyId: string
-  name: string
-  email: string | null
-  currency: string
-}
-
-export interface ErpDocumentLine {
-  description: string
-  /** Decimal strings. `amount` is the line's net amount; quantity × unitAmount may differ by rounding. */
-  quantity: string
-  unitAmount: string
-  amount: string
-  taxAmount: string
-  productId: string | null
-  /** The Tally account code this line posts to (the ledger's chart); mapping.ts maps it to the ERP's. */
-  accountCode: string
-}
-
-export interface ErpInvoice {
-  kind: 'invoice'
-  tallyId: string
-  number: string
-  customerTallyId: string
-  currency: string
-  issuedOn: string
-  dueOn: string
-  lines: ErpDocumentLine[]
-  total: string
-}
-
-export interface ErpInvoiceVoid {
-  kind: 'invoice_void'
-  tallyId: string
-  invoiceTallyId: string
-  voidedOn: string
-  reason: string
-}
-
-export interface ErpPayment {
-  kind: 'payment'
-  tallyId: string
-  invoiceTallyId: string
-  currency: string
-  amount: string
-  paidOn: string
-  /** The Tally cash account the payment is deposited to. */
-  accountCode: string
-}
-
-export interface ErpCreditNote {
-  kind: 'credit_note'
-  tallyId: string
-  number: string
-  invoiceTallyId: string
-  customerTallyId: string
-  currency: string
-  issuedOn: string
-  lines: ErpDocumentLine[]
-  total: string
-}
-
-export interface ErpJournalLine {
-  accountCode: string
-  /** Exactly one of debit and credit is non-zero; both are non-negative decimal strings. */
-  debit: string
-  credit: string
-  description: string
-  customerTallyId: string | null
-}
-
-/** A GL entry sent as a manual journal (revenue recognition, accruals, close). Never touches AR in Xero. */
-export interface ErpJournal {
-  kind: 'journal'
-  tallyId: string
-  postedOn: string
-  memo: string
-  currency: string
-  lines: ErpJournalLine[]
-}
-
-export type ErpDocument = ErpCustomer | ErpInvoice | ErpInvoiceVoid | ErpPayment | ErpCreditNote | ErpJournal
+export { ERP_DOCUMENT_KINDS, ERP_TYPES } from '../../ledger/erpStore.ts'
+export type {
+  ErpCreditNote,
+  ErpCustomer,
+  ErpDocument,
+  ErpDocumentKind,
+  ErpDocumentLine,
+  ErpInvoice,
+  ErpInvoiceVoid,
+  ErpJournal,
+  ErpJournalLine,
+  ErpPayment,
+  ErpType,
+} from '../../ledger/erpStore.ts'
+import type { ErpDocument, ErpDocumentKind, ErpType } from '../../ledger/erpStore.ts'
 
 /** The ERP ids of documents already sent on this connection (a customer's contact id, an invoice's id). */
 export interface ErpRefs {

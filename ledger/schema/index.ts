@@ -29,3 +29,5 @@ export {
   revenueSchedules,
 } from './accounting.ts'
 export type { PeriodAction, PeriodStatus } from './accounting.ts'
+export { erpConnections, erpOutbox } from './erp.ts'
+export type { ErpConnectionStatus, ErpOutboxStatus } from './erp.ts'
