@@ -50,9 +50,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 /** Describes every variable for `tally config check`: name, current value (secrets masked), default. */
 export function describeConfig(config: Config): Array<{ variable: string; value: string }> {
   const secret = new Set(['bootstrapApiKey', 'adminToken', 'databaseUrl', 'clickhouseUrl'])
+  // NOTE: not even a prefix of the encryption key is shown.
+  const hidden = new Set(['secretKey'])
   return configKeys.map((key) => {
     const value = config[key as keyof Config]
-    const shown = value === undefined ? '(unset)' : secret.has(key) ? maskSecret(String(value)) : String(value)
+    const shown = value === undefined ? '(unset)' : hidden.has(key) ? '(set)' : secret.has(key) ? maskSecret(String(value)) : String(value)
     return { variable: envName(key), value: shown }
   })
 }

@@ -1,5 +1,6 @@
 import { Cron } from 'croner'
 import { z } from 'zod'
+import { secretKeyBytes } from '../secretBox.ts'
 
 // The one configuration schema of every Tally process. Each key maps to a `TALLY_*`
 // environment variable (see `envName`); defaults are the embedded mode, so `tally start`
@@ -38,6 +39,15 @@ const configObject = z.object({
   bootstrapOrgName: z.string().min(1).default('Bootstrap organisation'),
   /** API key ensured at start for the bootstrap organisation (stored hashed). */
   bootstrapApiKey: z.string().min(20, 'must be at least 20 characters').optional(),
+  /**
+   * Key of the secrets stored at rest (ERP credentials): 32 bytes as 64 hex characters or base64
+   * (`openssl rand -base64 32`). Absent: Tally refuses to store such secrets (`secret_key_missing`).
+   */
+  secretKey: z
+    .string()
+    .trim()
+    .optional()
+    .refine((v) => v === undefined || secretKeyBytes(v) !== null, 'must be 32 bytes as 64 hex characters or base64 (openssl rand -base64 32)'),
   /** Operator token for admin routes; generated into the data dir when absent. */
   adminToken: z.string().min(20, 'must be at least 20 characters').optional(),
   /** Accept events of customers the ledger does not know (default: reject with `customer_not_found`). */
