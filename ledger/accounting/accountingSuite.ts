@@ -50,7 +50,7 @@ export function describeAccountingSuite(name: string, openHandle: () => Promise<
 
     const newOrg = async () => {
       const orgId = (await ledger.organisations.create({ name: `Org ${randomUUID().slice(0, 8)}` })).id
-      await ledger.accounts.seed(orgId, CHART)
+      for (const account of CHART) await ledger.accounts.create({ orgId, ...account })
       return orgId
     }
     const draft = (orgId: string, key: string, postedOn: string, lines: JournalLineDraft[]): JournalEntryDraft => ({
@@ -244,9 +244,19 @@ export function describeAccountingSuite(name: string, openHandle: () => Promise<
     describe('chart of accounts', () => {
       it('seeds idempotently, refuses a second account for a non-revenue role, maps a product to its revenue account', async () => {
         const orgId = await newOrg()
-        expect((await ledger.accounts.seed(orgId, CHART)).map((a) => a.code)).toEqual(['1000', '1100', '2100', '4000', '4100'])
-        // The default chart adds what the organisation lacks and keeps what it has.
-        expect((await ledger.accounts.seed(orgId)).map((a) => `${a.code} ${a.name}`)).toEqual([
+        // Read without writing: the five accounts it has, and the six of the default chart seeding adds.
+        const preview = await ledger.accounts.chart(orgId)
+        expect([preview.accounts.map((a) => a.code), preview.unseeded.map((a) => a.code)]).toEqual([
+          ['1000', '1100', '2100', '4000', '4100'],
+          ['1150', '2200', '2300', '4200', '4900', '6900'],
+        ])
+        expect((await ledger.accounts.list(orgId)).length).toBe(5)
+        // The default chart adds what the organisation lacks and keeps what it has; a second time, nothing.
+        const seeded = await ledger.accounts.ensureChart(orgId)
+        expect(seeded.map((a) => a.code)).toEqual([...[...preview.accounts, ...preview.unseeded].map((a) => a.code)].sort())
+        expect(await ledger.accounts.ensureChart(orgId)).toEqual(seeded)
+        expect(await ledger.accounts.chart(orgId)).toEqual({ accounts: seeded, unseeded: [] })
+        expect(seeded.map((a) => `${a.code} ${a.name}`)).toEqual([
           '1000 Cash',
           '1100 Accounts receivable',
           '1150 Unbilled receivable',

@@ -1,7 +1,8 @@
 // An organisation's chart of accounts and its product → revenue account mapping. The posting
 // rules name roles (journalDraft.ts); this repository says which account code each role, and
-// each product's revenue, posts to. Seeding is idempotent (`on conflict do nothing`): an
-// account the organisation already has, renamed or not, stays as it is.
+// each product's revenue, posts to. The default chart is seeded in one place, `ensureChartIn`,
+// idempotently (`on conflict do nothing`): an account the organisation already has, renamed or
+// not, stays as it is.
 import { and, asc, eq, isNull } from 'drizzle-orm'
 import { ConflictError, NotFoundError, UnprocessableError, ValidationError } from '../../platform/errors.ts'
 import type { Database } from '../../platform/postgres/database.ts'
@@ -9,7 +10,7 @@ import { assertOrgId, isUuid, toIso, toIsoOrNull } from '../ids.ts'
 import { insertError } from '../insertError.ts'
 import { products } from '../schema/products.ts'
 import { accounts as table, productRevenueAccounts } from '../schema/accounting.ts'
-import { ACCOUNT_TYPES, chartResolver, DEFAULT_CHART, roleAccounts, type AccountType, type ChartResolver } from './compute/chartOfAccounts.ts'
+import { ACCOUNT_TYPES, accountsToSeed, chartResolver, roleAccounts, type AccountType, type ChartResolver } from './compute/chartOfAccounts.ts'
 import { ACCOUNT_ROLES, type AccountRole } from './compute/journalDraft.ts'
 import { revenueKindOfRole } from './compute/lineAccounts.ts'
 import { RECOGNITION_METHODS, type RecognitionMethod, type RevenueKind } from './compute/revenueSchedule.ts'
@@ -42,6 +43,13 @@ export interface MapProductInput {
   method?: RecognitionMethod | null
 }
 
+/** An organisation's chart read without writing: its accounts (archived left out) and the default accounts seeding would add. */
+export interface ChartPreview {
+  accounts: Account[]
+  /** compute/chartOfAccounts.ts `accountsToSeed`: empty once every role has an account. */
+  unseeded: ChartAccount[]
+}
+
 /** What the posting rules need of an organisation's chart: where each role posts, and each mapped product's revenue settings. */
 export interface PostingChart {
   resolver: ChartResolver
@@ -50,8 +58,10 @@ export interface PostingChart {
 }
 
 export interface AccountRepository {
-  /** Adds the accounts of `chart` (default: the seeded chart, compute/chartOfAccounts.ts) the organisation does not have yet; returns its whole chart. */
-  seed(orgId: string, chart?: readonly ChartAccount[]): Promise<Account[]>
+  /** Seeds the default chart when a role has no account (`ensureChartIn`); returns the chart (archived accounts left out). */
+  ensureChart(orgId: string): Promise<Account[]>
+  /** The chart as `ensureChart` would leave it, read without writing. */
+  chart(orgId: string): Promise<ChartPreview>
   /** In code order; archived accounts too when asked. */
   list(orgId: string, opts?: { includeArchived?: boolean }): Promise<Account[]>
   /** 409 `account_exists` (the code) or `account_role_taken` (a non-revenue role already has its account). */
@@ -90,24 +100,28 @@ function toMapping(row: typeof productRevenueAccounts.$inferSelect): ProductReve
 }
 
 /**
- * The organisation's posting chart, read in the caller's transaction. The default chart is
- * seeded here, at the first posting, when a role has no account (idempotent: existing accounts
- * stay as they are), so organisations created before accounting existed post too.
+ * Seeds the default chart (compute/chartOfAccounts.ts) when a role has no account, in the
+ * caller's transaction, and returns the organisation's accounts (archived ones too). The one
+ * place a chart is seeded: at the first posting (`postingChartIn`), so organisations created
+ * before accounting existed post too, and before a change to the chart (`ensureChart`).
+ * Idempotent: `accountsToSeed` leaves out what is there, and `on conflict do nothing` what a
+ * concurrent seed wrote first.
  */
+export async function ensureChartIn(tx: Database, orgId: string): Promise<Row[]> {
+  const read = () => tx.select().from(table).where(eq(table.orgId, orgId))
+  const stored = await read()
+  const missing = accountsToSeed(stored)
+  if (missing.length === 0) return stored
+  await tx
+    .insert(table)
+    .values(missing.map((a) => ({ orgId, ...a })))
+    .onConflictDoNothing()
+  return read()
+}
+
+/** The organisation's posting chart, read in the caller's transaction, seeded first when a role has no account. */
 export async function postingChartIn(tx: Database, orgId: string): Promise<PostingChart> {
-  const read = () =>
-    tx
-      .select()
-      .from(table)
-      .where(and(eq(table.orgId, orgId), isNull(table.archivedAt)))
-  let chart = roleAccounts(await read())
-  if (chart.length < DEFAULT_CHART.length) {
-    await tx
-      .insert(table)
-      .values(DEFAULT_CHART.map((a) => ({ orgId, ...a })))
-      .onConflictDoNothing()
-    chart = roleAccounts(await read())
-  }
+  const chart = roleAccounts((await ensureChartIn(tx, orgId)).filter((a) => a.archivedAt === null))
   const mappings = await tx
     .select({
       productId: productRevenueAccounts.productId,
@@ -152,17 +166,23 @@ export function createAccountRepository(db: Database): AccountRepository {
   }
 
   return {
-    async seed(orgId, chart = DEFAULT_CHART) {
+    async ensureChart(orgId) {
       assertOrgId(orgId)
       try {
-        await db
-          .insert(table)
-          .values(chart.map((a) => ({ orgId, ...a })))
-          .onConflictDoNothing()
+        await ensureChartIn(db, orgId)
       } catch (err) {
         throw insertError(err, orgId)
       }
       return list(orgId)
+    },
+
+    async chart(orgId) {
+      assertOrgId(orgId)
+      const stored = await db.select().from(table).where(eq(table.orgId, orgId)).orderBy(asc(table.code))
+      return {
+        accounts: stored.filter((a) => a.archivedAt === null).map(toAccount),
+        unseeded: accountsToSeed(stored),
+      }
     },
 
     list,

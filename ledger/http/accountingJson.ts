@@ -2,13 +2,18 @@
 // strings. Typed against the answer schemas (accountingSchemas.ts) so the documented shape and
 // the served shape cannot drift apart.
 import type { z } from 'zod'
-import type { Account, ProductRevenueAccount } from '../accounting/accounts.ts'
+import type { Account, ChartAccount, ProductRevenueAccount } from '../accounting/accounts.ts'
 import type { PostedEntry } from '../accounting/journals.ts'
 import type { AccountingPeriod, PeriodEvent } from '../accounting/periods.ts'
 import type { accountJson, journalEntryJson, periodJson, periodListJson, productMappingJson } from './accountingSchemas.ts'
 
 export function accountToJson(a: Account): z.infer<typeof accountJson> {
-  return { code: a.code, name: a.name, type: a.type, role: a.role, archived_at: a.archivedAt, created_at: a.createdAt }
+  return { code: a.code, name: a.name, type: a.type, role: a.role, archived_at: a.archivedAt, created_at: a.createdAt, seeded: true }
+}
+
+/** An account of the default chart the organisation does not have yet (accounts.chart's `unseeded`). */
+export function unseededAccountToJson(a: ChartAccount): z.infer<typeof accountJson> {
+  return { code: a.code, name: a.name, type: a.type, role: a.role, archived_at: null, created_at: null, seeded: false }
 }
 
 export function mappingToJson(m: ProductRevenueAccount): z.infer<typeof productMappingJson> {

@@ -12,7 +12,7 @@ afterAll(async () => {
   await t?.close()
 })
 const call: AccountingTestApp['call'] = (...args) => t.call(...args)
-const newOrg = () => t.newOrg()
+const newOrg: AccountingTestApp['newOrg'] = (opts) => t.newOrg(opts)
 
 describe('the chart of accounts', () => {
   it('lists the seeded chart, adds an account, maps a product to it; an unknown account is 422 and maps nothing', async () => {
@@ -39,6 +39,7 @@ describe('the chart of accounts', () => {
       role: 'accounts_receivable',
       archived_at: null,
       created_at: expect.stringMatching(/Z$/),
+      seeded: true,
     })
 
     const created = await call(orgId, 'POST', '/v1/accounting/accounts', {
@@ -74,6 +75,25 @@ describe('the chart of accounts', () => {
       status: 404,
       body: { error: { code: 'product_not_found' } },
     })
+  })
+})
+
+describe('the chart of a fresh organisation', () => {
+  it('is read without writing: the default chart, unseeded, exactly as the first posting then seeds it', async () => {
+    const { orgId, invoice } = await newOrg({ seedChart: false })
+    const before = await call(orgId, 'GET', '/v1/accounting/accounts')
+    expect(before.status).toBe(200)
+    expect(before.body.data.map((a: { code: string; seeded: boolean; created_at: string | null }) => [a.code, a.seeded, a.created_at])).toEqual(
+      ['1000', '1100', '1150', '2100', '2200', '2300', '4000', '4100', '4200', '4900', '6900'].map((code) => [code, false, null]),
+    )
+    expect(await t.ledger.accounts.list(orgId, { includeArchived: true })).toEqual([])
+
+    // The first posting (finalizing the invoice) seeds the chart.
+    await t.ledger.invoices.finalize(orgId, invoice.id, new Date('2026-10-01T09:00:00Z'))
+    expect(await t.ledger.journals.list(orgId)).toHaveLength(1)
+    const after = await call(orgId, 'GET', '/v1/accounting/accounts')
+    const asSeeded = (a: Record<string, unknown>) => ({ ...a, seeded: true, created_at: expect.stringMatching(/Z$/) })
+    expect(after.body.data).toEqual(before.body.data.map(asSeeded))
   })
 })
 

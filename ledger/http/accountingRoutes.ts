@@ -11,7 +11,7 @@ import type { AppEnv } from '../../platform/http/appEnv.ts'
 import { requestOrg } from '../../platform/http/requestOrg.ts'
 import type { ClosePeriodRequest, ClosePeriodSummary } from '../accounting/closePeriod.ts'
 import type { Ledger } from '../ledger.ts'
-import { accountToJson, entryToJson, mappingToJson, periodEventToJson, periodToJson } from './accountingJson.ts'
+import { accountToJson, entryToJson, mappingToJson, periodEventToJson, periodToJson, unseededAccountToJson } from './accountingJson.ts'
 import {
   accountJson,
   accountListJson,
@@ -59,13 +59,16 @@ export function accountingRoutes(deps: AccountingRouteDeps): OpenAPIHono<AppEnv>
       path: '/v1/accounting/accounts',
       tags: [ACCOUNTING_TAG],
       summary:
-        "The organisation's chart of accounts in code order (the default chart is seeded the first time it is read or posted to) and the products mapped to their own revenue accounts.",
+        "The organisation's chart of accounts in code order and the products mapped to their own revenue accounts. Reading writes nothing: until the default chart is seeded (at the first posting, or the first change to the chart), its accounts are listed with `seeded: false`, as they will be seeded.",
       responses: { 200: jsonAnswer('The chart of accounts', accountListJson) },
     }),
     async (c) => {
       const orgId = requestOrg(c)
-      const [accounts, mappings] = await Promise.all([ledger.accounts.seed(orgId), ledger.accounts.productMappings(orgId)])
-      return c.json({ data: accounts.map(accountToJson), product_revenue_accounts: mappings.map(mappingToJson) }, 200)
+      const [chart, mappings] = await Promise.all([ledger.accounts.chart(orgId), ledger.accounts.productMappings(orgId)])
+      const data = [...chart.accounts.map(accountToJson), ...chart.unseeded.map(unseededAccountToJson)].sort((a, b) =>
+        a.code < b.code ? -1 : a.code > b.code ? 1 : 0,
+      )
+      return c.json({ data, product_revenue_accounts: mappings.map(mappingToJson) }, 200)
     },
   )
 
@@ -85,7 +88,7 @@ export function accountingRoutes(deps: AccountingRouteDeps): OpenAPIHono<AppEnv>
     async (c) => {
       const orgId = requestOrg(c)
       const b = c.req.valid('json')
-      await ledger.accounts.seed(orgId)
+      await ledger.accounts.ensureChart(orgId)
       const account = await ledger.accounts.create({ orgId, code: b.code, name: b.name, type: b.type, role: b.role ?? null })
       return c.json(accountToJson(account), 201)
     },
@@ -108,7 +111,7 @@ export function accountingRoutes(deps: AccountingRouteDeps): OpenAPIHono<AppEnv>
     async (c) => {
       const orgId = requestOrg(c)
       const b = c.req.valid('json')
-      await ledger.accounts.seed(orgId)
+      await ledger.accounts.ensureChart(orgId)
       const mapping = await ledger.accounts.mapProduct({
         orgId,
         productId: c.req.valid('param').product_id,

@@ -59,7 +59,10 @@ export const accountJson = z.object({
   type: z.enum(ACCOUNT_TYPES),
   role: z.enum(ACCOUNT_ROLES).nullable(),
   archived_at: timestamp.nullable(),
-  created_at: timestamp,
+  created_at: timestamp.nullable().describe('Null for an account of the default chart not seeded yet'),
+  seeded: z
+    .boolean()
+    .describe('False for an account of the default chart the organisation does not have yet: its first posting (or change to the chart) seeds it as shown'),
 })
 export const accountListJson = z.object({
   data: z.array(accountJson),

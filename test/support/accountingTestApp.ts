@@ -33,8 +33,10 @@ export interface AccountingTestApp {
   ledger: Ledger
   handle: DatabaseHandle
   call(org: string, method: string, path: string, body?: unknown): Promise<Answer>
-  /** An organisation with the default chart, a product (Seats) and a customer (acme) with one draft invoice of 150.00 due 2026-10-31. */
-  newOrg(): Promise<{ orgId: string; seats: string; billed: { customerId: string; contractId: string }; invoice: { id: string; lineIds: string[] } }>
+  /** An organisation with the default chart (unless `seedChart` is false), a product (Seats) and a customer (acme) with one draft invoice of 150.00 due 2026-10-31. */
+  newOrg(opts?: {
+    seedChart?: boolean
+  }): Promise<{ orgId: string; seats: string; billed: { customerId: string; contractId: string }; invoice: { id: string; lineIds: string[] } }>
   close(): Promise<void>
 }
 
@@ -77,9 +79,9 @@ export async function openAccountingApp(): Promise<AccountingTestApp> {
       const type = res.headers.get('content-type') ?? ''
       return { status: res.status, type, text, body: type.includes('json') ? JSON.parse(text) : null }
     },
-    async newOrg() {
+    async newOrg({ seedChart = true } = {}) {
       const orgId = (await ledger.organisations.create({ name: 'Accounting routes' })).id
-      await ledger.accounts.seed(orgId)
+      if (seedChart) await ledger.accounts.ensureChart(orgId)
       const seats = (await ledger.products.create({ orgId, name: 'Seats', kind: 'non_metered' })).id
       const billed = await billedCustomer(ledger, orgId, 'acme', seats)
       const [invoice] = await writeDrafts(ledger, {

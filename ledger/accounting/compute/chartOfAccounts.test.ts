@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { chartResolver, DEFAULT_CHART, roleAccounts } from './chartOfAccounts.ts'
-import { ACCOUNT_ROLES } from './journalDraft.ts'
+import { accountsToSeed, chartResolver, DEFAULT_CHART, roleAccounts } from './chartOfAccounts.ts'
+import { ACCOUNT_ROLES, type AccountRole } from './journalDraft.ts'
 
 describe('the default chart', () => {
   it('names one account per role, with the seeded codes', () => {
@@ -57,5 +57,35 @@ describe('roleAccounts', () => {
       { code: '4110', name: 'A', type: 'revenue', role: 'revenue_usage' },
     ])
     expect(custom).toEqual([{ code: '4110', name: 'A', type: 'revenue', role: 'revenue_usage' }])
+  })
+})
+
+describe('accountsToSeed', () => {
+  const stored = (code: string, role: AccountRole | null, archivedAt: string | null = null) => ({ code, role, archivedAt })
+  const codes = (accounts: { code: string }[]) => accounts.map((a) => a.code)
+
+  it('is the whole default chart for an organisation without accounts, and nothing once every role has an active account', () => {
+    expect(accountsToSeed([])).toEqual(DEFAULT_CHART)
+    expect(accountsToSeed(DEFAULT_CHART.map((a) => stored(a.code, a.role)))).toEqual([])
+    // Every role held by other codes: nothing to seed, not even the free default codes.
+    expect(accountsToSeed(DEFAULT_CHART.map((a) => stored(`9${a.code}`, a.role)))).toEqual([])
+  })
+
+  it('leaves out what the insert would conflict on: a code held (archived too), a non-revenue role held (archived too); revenue roles may repeat', () => {
+    const partial = [
+      stored('1000', 'cash'),
+      stored('1001', 'accounts_receivable', '2026-01-01T00:00:00.000Z'),
+      stored('4050', 'revenue_usage'),
+      stored('4200', null),
+    ]
+    // 1100's role is held by the archived 1001, and 4200's code by a roleless account; 4100 joins 4050 as usage revenue.
+    expect(codes(accountsToSeed(partial))).toEqual(['1150', '2100', '2200', '2300', '4000', '4100', '4900', '6900'])
+  })
+
+  it('a role whose accounts are all archived: a revenue role gets its default account when the code is free, a non-revenue role stays taken', () => {
+    const archived = '2026-01-01T00:00:00.000Z'
+    const others = DEFAULT_CHART.filter((a) => a.role !== 'revenue_one_time' && a.role !== 'cash').map((a) => stored(a.code, a.role))
+    expect(codes(accountsToSeed([...others, stored('4210', 'revenue_one_time', archived), stored('1001', 'cash', archived)]))).toEqual(['4200'])
+    expect(codes(accountsToSeed([...others, stored('4200', 'revenue_one_time', archived), stored('1000', 'cash')]))).toEqual([])
   })
 })

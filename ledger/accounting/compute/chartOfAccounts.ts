@@ -57,6 +57,22 @@ export function roleAccounts(accounts: readonly { code: string; name: string; ty
   return [...byRole.values()]
 }
 
+/**
+ * The default accounts seeding adds to an organisation's `stored` accounts (archived ones too):
+ * none while every role has an active account; otherwise each default account whose code, and
+ * whose role when it is not a revenue role, no stored account holds. That is exactly what
+ * `insert … on conflict do nothing` of the default chart writes (codes are unique per
+ * organisation, and so are non-revenue roles, archived or not), so the chart can be shown as it
+ * will be without writing it.
+ */
+export function accountsToSeed(stored: readonly { code: string; role: AccountRole | null; archivedAt: unknown }[]): ChartAccount[] {
+  const active = new Set(stored.filter((a) => a.archivedAt === null).map((a) => a.role))
+  if (DEFAULT_CHART.every((a) => active.has(a.role))) return []
+  const codes = new Set(stored.map((a) => a.code))
+  const roles = new Set(stored.map((a) => a.role))
+  return DEFAULT_CHART.filter((a) => !codes.has(a.code) && (a.role.startsWith('revenue_') || !roles.has(a.role)))
+}
+
 /** A resolver over a chart (one account per role) and per-product revenue accounts (productId → code). */
 export function chartResolver(chart: readonly ChartAccount[], productRevenue: ReadonlyMap<string, string> = new Map()): ChartResolver {
   const byRole = new Map<AccountRole, string>()

@@ -30,7 +30,7 @@ afterAll(async () => {
 
 const newOrg = async () => {
   const orgId = (await ledger.organisations.create({ name: 'Reports' })).id
-  await ledger.accounts.seed(orgId)
+  await ledger.accounts.ensureChart(orgId)
   const seats = (await ledger.products.create({ orgId, name: 'Seats', kind: 'non_metered' })).id
   const api = (await ledger.products.create({ orgId, name: 'API', kind: 'non_metered' })).id
   return { orgId, seats, api }
