@@ -10,6 +10,7 @@ CREATE TABLE "erp_connections" (
 	"base_url" text NOT NULL,
 	"credentials" text NOT NULL,
 	"account_map" jsonb NOT NULL,
+	"settings" jsonb DEFAULT '{}'::jsonb NOT NULL,
 	"status" text DEFAULT 'active' NOT NULL,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	CONSTRAINT "erp_connections_type" CHECK ("erp_connections"."type" in ('xero', 'quickbooks', 'netsuite')),

@@ -25,6 +25,8 @@ export const erpConnections = pgTable(
     baseUrl: text('base_url').notNull(),
     credentials: text('credentials').notNull(),
     accountMap: jsonb('account_map').$type<Record<string, string>>().notNull(),
+    /** The adapter's settings that are not secret (Xero: the organisation's base currency). */
+    settings: jsonb('settings').$type<Record<string, string>>().notNull().default({}),
     status: text('status').$type<ErpConnectionStatus>().notNull().default('active'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },

@@ -1,0 +1,135 @@
+// A posted journal entry → the ERP documents it stands for, read inside the posting
+// transaction so the snapshot is the document as it was when it changed. Which entries leave,
+// and as what (ERP rules, connectors/erp/README.md):
+//
+// | entry source kind                                | documents                                   |
+// | ------------------------------------------------ | ------------------------------------------- |
+// | invoice                                          | customer (first time only), invoice          |
+// | payment                                          | payment                                     |
+// | credit_note                                      | credit note                                 |
+// | void                                             | invoice_void                                |
+// | schedule_line, accrual, accrual_reversal, close  | journal (never touches AR: Xero forbids it) |
+//
+// Invoice lines carry the account each line credits in the ledger (lineAccounts.ts, so a
+// deferred line names deferred revenue and the recognition journals move it, as in Tally's
+// books). A credit note's lines are its entry's debits: the ledger splits a credit on a deferred
+// line between deferred and recognised revenue, and the ERP receives the same split.
+import { asc, eq } from 'drizzle-orm'
+import type { Database } from '../../platform/postgres/database.ts'
+import { planLine } from '../accounting/compute/lineAccounts.ts'
+import type { PostedEntry } from '../accounting/journals.ts'
+import { lineForPosting, postingContextIn } from '../accounting/postingContext.ts'
+import { creditNotes } from '../schema/creditNotes.ts'
+import { customers } from '../schema/customers.ts'
+import { invoiceLines, invoices } from '../schema/invoices.ts'
+import { payments } from '../schema/payments.ts'
+import type { ErpCustomer, ErpDocument, ErpJournal } from './erpDocuments.ts'
+
+/** The entry kinds sent as manual journals; invoice, payment, credit note and void entries leave as documents instead. */
+export const JOURNAL_DOCUMENT_KINDS: ReadonlySet<string> = new Set(['schedule_line', 'accrual', 'accrual_reversal', 'close'])
+
+/** What an entry sends, in dependency order (a customer before its invoice); [] for entries that send nothing. */
+export async function documentsOfEntryIn(tx: Database, entry: PostedEntry): Promise<ErpDocument[]> {
+  const key = entry.source.key
+  switch (entry.source.kind) {
+    case 'invoice':
+      return invoiceDocumentsIn(tx, entry)
+    case 'payment': {
+      const [payment] = await tx.select().from(payments).where(eq(payments.id, key))
+      const cash = entry.lines.find((l) => l.side === 'debit')!
+      return [
+        {
+          kind: 'payment',
+          tallyId: key,
+          invoiceTallyId: payment!.invoiceId,
+          currency: payment!.currency,
+          amount: payment!.amount,
+          paidOn: payment!.paidOn,
+          accountCode: cash.account,
+        },
+      ]
+    }
+    case 'credit_note': {
+      const [note] = await tx.select().from(creditNotes).where(eq(creditNotes.id, key))
+      const [invoice] = await tx.select().from(invoices).where(eq(invoices.id, note!.invoiceId))
+      const lines = entry.lines
+        .filter((l) => l.side === 'debit')
+        .map((l) => ({
+          description: l.memo ?? entry.memo,
+          quantity: '1',
+          unitAmount: l.amount,
+          amount: l.amount,
+          taxAmount: '0',
+          productId: l.productId,
+          accountCode: l.account,
+        }))
+      return [
+        {
+          kind: 'credit_note',
+          tallyId: key,
+          number: String(note!.number),
+          invoiceTallyId: invoice!.id,
+          customerTallyId: invoice!.customerId,
+          currency: invoice!.currency,
+          issuedOn: entry.datedOn,
+          lines,
+          total: note!.total,
+        },
+      ]
+    }
+    case 'void': {
+      const [invoice] = await tx.select().from(invoices).where(eq(invoices.id, key))
+      return [{ kind: 'invoice_void', tallyId: key, invoiceTallyId: key, voidedOn: entry.datedOn, reason: invoice!.voidReason ?? '' }]
+    }
+    default:
+      return JOURNAL_DOCUMENT_KINDS.has(entry.source.kind) ? [journalOf(entry)] : []
+  }
+}
+
+async function invoiceDocumentsIn(tx: Database, entry: PostedEntry): Promise<ErpDocument[]> {
+  const [invoice] = await tx.select().from(invoices).where(eq(invoices.id, entry.source.key))
+  const [customer] = await tx.select().from(customers).where(eq(customers.id, invoice!.customerId))
+  const rows = await tx.select().from(invoiceLines).where(eq(invoiceLines.invoiceId, invoice!.id)).orderBy(asc(invoiceLines.position))
+  const ctx = await postingContextIn(tx, invoice!.orgId)
+  const contact: ErpCustomer = { kind: 'customer', tallyId: customer!.id, name: customer!.name, email: customer!.email, currency: customer!.currency }
+  const lines = rows.map((row) => ({
+    description: row.description,
+    quantity: row.quantity,
+    unitAmount: row.unitPrice ?? row.amount,
+    amount: row.amount,
+    taxAmount: '0',
+    productId: row.productId,
+    accountCode: ctx.chart.accountFor(planLine(lineForPosting(row, ctx)).role, row.productId),
+  }))
+  return [
+    contact,
+    {
+      kind: 'invoice',
+      tallyId: invoice!.id,
+      number: String(invoice!.number),
+      customerTallyId: customer!.id,
+      currency: invoice!.currency,
+      issuedOn: entry.datedOn,
+      dueOn: invoice!.dueDate,
+      lines,
+      total: invoice!.total,
+    },
+  ]
+}
+
+function journalOf(entry: PostedEntry): ErpJournal {
+  return {
+    kind: 'journal',
+    tallyId: entry.id,
+    postedOn: entry.postedOn,
+    memo: entry.memo,
+    currency: entry.lines[0]!.currency,
+    lines: entry.lines.map((l) => ({
+      accountCode: l.account,
+      debit: l.side === 'debit' ? l.amount : '0',
+      credit: l.side === 'credit' ? l.amount : '0',
+      description: l.memo ?? entry.memo,
+      customerTallyId: l.customerId,
+    })),
+  }
+}
