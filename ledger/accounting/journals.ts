@@ -17,6 +17,7 @@ import { accountNotFound } from './accounts.ts'
 import { checkJournalDraft } from './checkJournalDraft.ts'
 import type { JournalEntryDraft, JournalLineDraft, JournalSourceKind } from './compute/journalDraft.ts'
 import { firstOpenPeriodIn, lockPeriods, periodOf } from './periods.ts'
+import { queueEntryIn } from '../erp/erpOutboxWrites.ts'
 
 export interface PostedEntry {
   id: string
@@ -185,7 +186,10 @@ async function postChecked(tx: Database, draft: JournalEntryDraft, opts: PostOpt
       memo: line.memo,
     })),
   )
-  return (await loadEntries(tx, [inserted]))[0]!
+  const entry = (await loadEntries(tx, [inserted]))[0]!
+  // The entry's ERP documents are queued in its transaction (DESIGN invariant 8; ledger/erp/erpOutboxWrites.ts).
+  await queueEntryIn(tx, entry)
+  return entry
 }
 
 export function createJournalRepository(db: Database): JournalRepository {
