@@ -34,6 +34,8 @@ export interface ProductRevenueAccount {
   accountCode: string
   /** Overrides the default recognition method of the product's revenue kind. */
   method: RecognitionMethod | null
+  /** Usage recognised as consumed: accrued at each month end, reversed when invoiced (usageAccruals.ts). */
+  accrueUsage: boolean
 }
 
 export interface MapProductInput {
@@ -41,6 +43,8 @@ export interface MapProductInput {
   productId: string
   accountCode: string
   method?: RecognitionMethod | null
+  /** Default false. Only for usage revenue: the method is `usage` or absent, and the account's role is none or `revenue_usage`. */
+  accrueUsage?: boolean
 }
 
 /** An organisation's chart read without writing: its accounts (archived left out) and the default accounts seeding would add. */
@@ -66,7 +70,7 @@ export interface AccountRepository {
   list(orgId: string, opts?: { includeArchived?: boolean }): Promise<Account[]>
   /** 409 `account_exists` (the code) or `account_role_taken` (a non-revenue role already has its account). */
   create(input: ChartAccount & { orgId: string }): Promise<Account>
-  /** Sets (or replaces) the revenue account of a product. 404 `product_not_found`; 422 `account_not_found`, `account_not_revenue`. */
+  /** Sets (or replaces) the revenue account of a product. 404 `product_not_found`; 422 `account_not_found`, `account_not_revenue`, `accrue_usage_not_usage`. */
   mapProduct(input: MapProductInput): Promise<ProductRevenueAccount>
   productMappings(orgId: string): Promise<ProductRevenueAccount[]>
   /** compute's ChartResolver over the organisation's chart: each role's seeded account, overridden per product by its mapping. */
@@ -96,7 +100,7 @@ function toAccount(row: Row): Account {
 }
 
 function toMapping(row: typeof productRevenueAccounts.$inferSelect): ProductRevenueAccount {
-  return { orgId: row.orgId, productId: row.productId, accountCode: row.accountCode, method: row.method }
+  return { orgId: row.orgId, productId: row.productId, accountCode: row.accountCode, method: row.method, accrueUsage: row.accrueUsage }
 }
 
 /**
@@ -224,7 +228,15 @@ export function createAccountRepository(db: Database): AccountRepository {
         const message = `account ${input.accountCode} is ${account.type}; a product's revenue posts to a revenue account`
         throw new UnprocessableError('account_not_revenue', message, [{ field: 'account_code', code: 'account_not_revenue', message }])
       }
-      const values = { accountCode: input.accountCode, method }
+      const accrueUsage = input.accrueUsage ?? false
+      // Accruing recognises usage as consumed: meaningless for revenue recognised any other way.
+      if (accrueUsage && ((method !== null && method !== 'usage') || !['revenue_usage', null].includes(account.role))) {
+        const message = `accrue_usage is for usage revenue: method ${method ?? 'default'} on account ${input.accountCode} (role ${account.role ?? 'none'}) does not recognise usage as billed`
+        throw new UnprocessableError('accrue_usage_not_usage', message, [{ field: 'accrue_usage', code: 'accrue_usage_not_usage', message }], {
+          hint: 'map the product to a usage revenue account with method usage (or none) to accrue it',
+        })
+      }
+      const values = { accountCode: input.accountCode, method, accrueUsage }
       const [row] = await db
         .insert(productRevenueAccounts)
         .values({ orgId: input.orgId, productId: input.productId, ...values })

@@ -10,9 +10,14 @@
 // A schedule line of zero (a tiny amount spread thin: JPY 1 over three months is 0 / 0 / 1)
 // posts nothing and is not counted.
 //
+// Before recognition, usage recognised as consumed is accrued at the month's end
+// (usageAccruals.ts). What was consumed is asked of `accrueUsage` (rating, given by the
+// composition root) before the transaction opens, so no metric run holds the accounting lock;
+// the accruals are then posted inside it, each once (source `accrual`, contract:product:month end).
+//
 // The summary is read from what is posted, not from what this call did: the schedule lines
-// whose recognition entry is posted in the month. Closing a closed month posts nothing and
-// returns the same summary with `alreadyClosed`.
+// whose recognition entry is posted in the month, and the accruals posted in it. Closing a
+// closed month posts nothing and returns the same summary with `alreadyClosed`.
 import { and, asc, eq, gte, inArray, lt, sql } from 'drizzle-orm'
 import type { Database } from '../../platform/postgres/database.ts'
 import { assertOrgId } from '../ids.ts'
@@ -25,10 +30,13 @@ import { createJournalRepository } from './journals.ts'
 import { assertPeriod, assertPeriodEnded, closeIn, lockPeriods, nextPeriod, statusIn } from './periods.ts'
 import { lineForPosting, postingContextIn } from './postingContext.ts'
 import { createRevenueScheduleRepository } from './revenueSchedules.ts'
+import { accrualsPostedIn, accrueIn, usageToAccrue, type UsageAccrualSource } from './usageAccruals.ts'
 import { Dec } from '../../platform/decimal.ts'
 
 export interface ClosePeriodDeps {
   db: Database
+  /** Usage consumed to the month's end (rating/execute/usageAccrual.ts); without it, a month with products that accrue usage is not closed (503). */
+  accrueUsage?: UsageAccrualSource
 }
 
 export interface ClosePeriodRequest {
@@ -47,6 +55,8 @@ export interface ClosePeriodSummary {
   entriesPosted: number
   /** Revenue recognised in the month per currency (decimal text; a credit note's reductions count negative). */
   amounts: Record<string, string>
+  /** Usage accrued at the month's end ("as consumed"): accrual entries posted in the month and their revenue per currency. */
+  accruals: { entries: number; amounts: Record<string, string> }
   /** The month was closed before this call; nothing was posted. */
   alreadyClosed: boolean
 }
@@ -57,11 +67,14 @@ export async function closePeriod(deps: ClosePeriodDeps, input: ClosePeriodReque
   assertPeriod(input.period)
   assertPeriodEnded(input.period, input.at)
   try {
+    const closed = (await statusIn(deps.db, input.orgId, input.period)).status === 'closed'
+    const usage = closed ? [] : await usageToAccrue(deps.db, deps.accrueUsage, input.orgId, input.period)
     return await deps.db.transaction(async (raw) => {
       const tx = raw as unknown as Database
       await lockPeriods(tx, input.orgId, 'close')
       const alreadyClosed = (await statusIn(tx, input.orgId, input.period)).status === 'closed'
       if (!alreadyClosed) {
+        if (usage.length > 0) await accrueIn(tx, await postingContextIn(tx, input.orgId), { orgId: input.orgId, period: input.period, usage })
         await recogniseIn(tx, input.orgId, input.period)
         await closeIn(tx, input)
       }
@@ -147,6 +160,7 @@ async function summaryIn(tx: Database, orgId: string, period: string, alreadyClo
     recognisedLines: rows.reduce((n, r) => n + Number(r.lines), 0),
     entriesPosted: rows.reduce((n, r) => n + Number(r.entries), 0),
     amounts: Object.fromEntries(rows.map((r) => [r.currency, r.amount])),
+    accruals: await accrualsPostedIn(tx, orgId, period),
     alreadyClosed,
   }
 }

@@ -72,7 +72,7 @@ export interface JournalRepository {
 type EntryRow = typeof journalEntries.$inferSelect
 
 /** Reads entries and their lines (one query each) in the given order. */
-async function loadEntries(db: Database, rows: EntryRow[]): Promise<PostedEntry[]> {
+export async function loadEntries(db: Database, rows: EntryRow[]): Promise<PostedEntry[]> {
   if (rows.length === 0) return []
   const lines = await db
     .select()
@@ -111,6 +111,17 @@ async function loadEntries(db: Database, rows: EntryRow[]): Promise<PostedEntry[
         }
       }),
   }))
+}
+
+/** A posted entry as the draft it was posted from (its lines' positions dropped), for the rules that reverse entries. */
+export function draftOf(entry: PostedEntry): JournalEntryDraft {
+  return {
+    orgId: entry.orgId,
+    source: entry.source,
+    postedOn: entry.postedOn,
+    memo: entry.memo,
+    lines: entry.lines.map(({ position: _position, ...line }) => line),
+  }
 }
 
 async function entryBySource(tx: Database, draft: JournalEntryDraft): Promise<EntryRow | undefined> {

@@ -12,20 +12,20 @@ import type { Database } from '../../platform/postgres/database.ts'
 import { creditNoteLines, creditNotes } from '../schema/creditNotes.ts'
 import { invoiceLines, invoices } from '../schema/invoices.ts'
 import { minorUnitsOf } from './compute/balancedEntry.ts'
-import type { JournalEntryDraft } from './compute/journalDraft.ts'
 import { deferredSchedule, planLine } from './compute/lineAccounts.ts'
 import { creditSplit, postCreditNote, postInvoice, postPayment, postVoid, type CreditNoteForPosting } from './compute/postingRules.ts'
 import { creditedSchedule, type ScheduleLine } from './compute/revenueSchedule.ts'
-import { createJournalRepository, type PostedEntry } from './journals.ts'
+import { createJournalRepository, draftOf } from './journals.ts'
 import { lockPeriods } from './periods.ts'
 import { lineForPosting, postableMinorUnits, postingContextIn } from './postingContext.ts'
 import { createRevenueScheduleRepository, type RevenueSchedule } from './revenueSchedules.ts'
+import { reverseAccrualsIn } from './usageAccruals.ts'
 
 type InvoiceRow = typeof invoices.$inferSelect
 
 const dateOf = (at: Date) => at.toISOString().slice(0, 10)
 
-/** Invoice finalized: its entry (postInvoice) and one revenue schedule per deferred line. */
+/** Invoice finalized: its entry (postInvoice), the reversal of the usage accrued for its arrears periods (usageAccruals.ts), and one revenue schedule per deferred line. */
 export async function postFinalizedIn(tx: Database, invoice: InvoiceRow, at: Date): Promise<void> {
   await lockPeriods(tx, invoice.orgId, 'post')
   const ctx = await postingContextIn(tx, invoice.orgId)
@@ -34,6 +34,7 @@ export async function postFinalizedIn(tx: Database, invoice: InvoiceRow, at: Dat
   const lines = rows.map((r) => lineForPosting(r, ctx))
   const draft = postInvoice({ ...invoice, postedOn: dateOf(at), lines }, ctx)
   if (draft !== null) await createJournalRepository(tx).postIn(tx, draft)
+  await reverseAccrualsIn(tx, ctx, { ...invoice, postedOn: dateOf(at) }, rows)
   const schedules = createRevenueScheduleRepository(tx)
   for (const line of lines) {
     const schedule = deferredSchedule(line, minorUnits)
@@ -158,18 +159,8 @@ export async function postVoidIn(tx: Database, invoice: InvoiceRow, at: Date): P
   if (invoiceEntry === undefined) return
   const draft = postVoid(
     invoice,
-    { invoiceEntry: asDraft(invoiceEntry), recognitions: trail.filter((e) => e !== invoiceEntry).map(asDraft), postedOn: dateOf(at) },
+    { invoiceEntry: draftOf(invoiceEntry), recognitions: trail.filter((e) => e !== invoiceEntry).map(draftOf), postedOn: dateOf(at) },
     ctx,
   )
   if (draft !== null) await journals.postIn(tx, draft, { reversesEntryId: invoiceEntry.id })
-}
-
-function asDraft(entry: PostedEntry): JournalEntryDraft {
-  return {
-    orgId: entry.orgId,
-    source: entry.source,
-    postedOn: entry.postedOn,
-    memo: entry.memo,
-    lines: entry.lines.map(({ position: _position, ...line }) => line),
-  }
 }

@@ -79,7 +79,14 @@ export function describePostingSuite(name: string, openHandle: () => Promise<Dat
         code: 'period_not_ended',
       })
       const june = await closePeriod({ db: handle.db }, { orgId: f.orgId, period: '2024-06', at: new Date('2024-07-01T00:00:00Z') })
-      expect(june).toEqual({ period: '2024-06', recognisedLines: 1, entriesPosted: 1, amounts: { USD: '16.00' }, alreadyClosed: false })
+      expect(june).toEqual({
+        period: '2024-06',
+        recognisedLines: 1,
+        entriesPosted: 1,
+        amounts: { USD: '16.00' },
+        accruals: { entries: 0, amounts: {} },
+        alreadyClosed: false,
+      })
       expect(sides(await entry('schedule_line', `${schedule!.id}:0`))).toEqual(['Dr 2100 16.00', 'Cr 4000 16.00'])
       const count = (await ledger.journals.list(f.orgId)).length
       expect(await closePeriod({ db: handle.db }, { orgId: f.orgId, period: '2024-06', at: new Date('2024-07-02T00:00:00Z') })).toEqual({
@@ -118,7 +125,14 @@ export function describePostingSuite(name: string, openHandle: () => Promise<Dat
       await ledger.invoices.finalize(f.orgId, b, new Date('2024-07-02T08:00:00Z'))
       const july = await closePeriod({ db: handle.db }, { orgId: f.orgId, period: '2024-07', at: new Date('2024-08-01T00:00:00Z') })
       // A: 31.00 − 7.75; B: 16.00 (June, posted into July) + 31.00.
-      expect(july).toEqual({ period: '2024-07', recognisedLines: 4, entriesPosted: 4, amounts: { USD: '70.25' }, alreadyClosed: false })
+      expect(july).toEqual({
+        period: '2024-07',
+        recognisedLines: 4,
+        entriesPosted: 4,
+        amounts: { USD: '70.25' },
+        accruals: { entries: 0, amounts: {} },
+        alreadyClosed: false,
+      })
       // Deferred: A 120 − 26 − 16 − 23.25 = 54.75, B 120 − 47 = 73.00 → 127.75; AR 165.30 − 50 − 30 + 120 = 205.30.
       expect(await balances('2024-07-31')).toEqual({
         '1000 USD': '50.00',

@@ -17,7 +17,7 @@ export function unseededAccountToJson(a: ChartAccount): z.infer<typeof accountJs
 }
 
 export function mappingToJson(m: ProductRevenueAccount): z.infer<typeof productMappingJson> {
-  return { product_id: m.productId, account_code: m.accountCode, method: m.method }
+  return { product_id: m.productId, account_code: m.accountCode, method: m.method, accrue_usage: m.accrueUsage }
 }
 
 export function entryToJson(e: PostedEntry): z.infer<typeof journalEntryJson> {

@@ -63,10 +63,33 @@ describe('the chart of accounts', () => {
     expect((await call(orgId, 'GET', '/v1/accounting/accounts')).body.product_revenue_accounts).toEqual([])
 
     const mapped = await call(orgId, 'PUT', `/v1/accounting/products/${seats}/revenue-account`, { account_code: '4050', method: 'ratable_monthly' })
-    expect(mapped).toEqual(expect.objectContaining({ status: 200, body: { product_id: seats, account_code: '4050', method: 'ratable_monthly' } }))
+    expect(mapped).toEqual(
+      expect.objectContaining({ status: 200, body: { product_id: seats, account_code: '4050', method: 'ratable_monthly', accrue_usage: false } }),
+    )
     expect((await call(orgId, 'GET', '/v1/accounting/accounts')).body.product_revenue_accounts).toEqual([
-      { product_id: seats, account_code: '4050', method: 'ratable_monthly' },
+      { product_id: seats, account_code: '4050', method: 'ratable_monthly', accrue_usage: false },
     ])
+    // Usage accrued as consumed is for usage revenue only; refused, the mapping stays as it was.
+    const accrueRatable = await call(orgId, 'PUT', `/v1/accounting/products/${seats}/revenue-account`, {
+      account_code: '4050',
+      method: 'ratable_monthly',
+      accrue_usage: true,
+    })
+    expect(accrueRatable).toMatchObject({ status: 422, body: { error: { code: 'accrue_usage_not_usage', details: [{ field: 'accrue_usage' }] } } })
+    expect(await call(orgId, 'PUT', `/v1/accounting/products/${seats}/revenue-account`, { account_code: '4050', accrue_usage: 'yes' })).toMatchObject({
+      status: 400,
+      body: { error: { code: 'invalid_request', details: [{ field: 'accrue_usage' }] } },
+    })
+    expect((await call(orgId, 'GET', '/v1/accounting/accounts')).body.product_revenue_accounts).toEqual([
+      { product_id: seats, account_code: '4050', method: 'ratable_monthly', accrue_usage: false },
+    ])
+    const accrued = await call(orgId, 'PUT', `/v1/accounting/products/${seats}/revenue-account`, { account_code: '4100', method: 'usage', accrue_usage: true })
+    expect(accrued).toMatchObject({ status: 200, body: { product_id: seats, account_code: '4100', method: 'usage', accrue_usage: true } })
+    expect(
+      (await call(orgId, 'PUT', `/v1/accounting/products/${seats}/revenue-account`, { account_code: '4050', method: 'ratable_monthly' })).body,
+    ).toMatchObject({
+      accrue_usage: false,
+    })
     expect(await call(orgId, 'PUT', `/v1/accounting/products/${seats}/revenue-account`, { account_code: '1100' })).toMatchObject({
       status: 422,
       body: { error: { code: 'account_not_revenue' } },
@@ -241,6 +264,8 @@ describe('accounting periods', () => {
         recognised_lines: 1,
         entries_posted: 1,
         recognised: { USD: '75.00' },
+        accruals_posted: 0,
+        accrued: {},
         already_closed: false,
       },
     })

@@ -105,7 +105,10 @@ export function accountingRoutes(deps: AccountingRouteDeps): OpenAPIHono<AppEnv>
         200: jsonAnswer('The mapping', productMappingJson),
         400: bad,
         404: { description: '`product_not_found`' },
-        422: { description: '`account_not_found` (not in the chart, or archived), `account_not_revenue`; field `account_code`' },
+        422: {
+          description:
+            '`account_not_found` (not in the chart, or archived), `account_not_revenue`; field `account_code`. `accrue_usage_not_usage`: accrue_usage on revenue not recognised as usage',
+        },
       },
     }),
     async (c) => {
@@ -117,6 +120,7 @@ export function accountingRoutes(deps: AccountingRouteDeps): OpenAPIHono<AppEnv>
         productId: c.req.valid('param').product_id,
         accountCode: b.account_code,
         method: b.method ?? null,
+        accrueUsage: b.accrue_usage ?? false,
       })
       return c.json(mappingToJson(mapping), 200)
     },
@@ -175,12 +179,13 @@ export function accountingRoutes(deps: AccountingRouteDeps): OpenAPIHono<AppEnv>
       path: '/v1/accounting/periods/{period}/close',
       tags: [ACCOUNTING_TAG],
       summary:
-        "Close a month that has ended: post its revenue recognition (idempotently: one entry per schedule line), then lock it; entries dated into it afterwards post on the first day of the first open month. Closing a closed month posts nothing and answers the month's summary with `already_closed`.",
+        "Close a month that has ended: accrue usage consumed and not invoiced yet of products mapped with accrue_usage, post its revenue recognition (idempotently: one entry per accrual and per schedule line), then lock it; entries dated into it afterwards post on the first day of the first open month. Closing a closed month posts nothing and answers the month's summary with `already_closed`.",
       request: { params: periodParams },
       responses: {
         200: jsonAnswer('The closed month and what it recognised', closeJson),
         400: { description: '`invalid_request`: a malformed period (detail `invalid_period`)' },
         422: { description: '`period_not_ended`: the month has not ended yet by the server clock; nothing is written' },
+        503: { description: '`usage_accrual_unavailable` (this process cannot rate usage), `metric_unavailable` (a metric run failed); nothing is written' },
       },
     }),
     async (c) => {
@@ -194,6 +199,8 @@ export function accountingRoutes(deps: AccountingRouteDeps): OpenAPIHono<AppEnv>
           recognised_lines: summary.recognisedLines,
           entries_posted: summary.entriesPosted,
           recognised: summary.amounts,
+          accruals_posted: summary.accruals.entries,
+          accrued: summary.accruals.amounts,
           already_closed: summary.alreadyClosed,
         },
         200,

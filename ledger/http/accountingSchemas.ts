@@ -30,6 +30,12 @@ export const productParams = z.object({ product_id: z.string().describe('The pro
 export const mapProductRequest = z.strictObject({
   account_code: z.string().describe("A revenue account of the organisation's chart"),
   method: z.enum(RECOGNITION_METHODS).nullable().optional().describe("How the product's revenue is recognised; absent or null: its revenue kind's default"),
+  accrue_usage: z
+    .boolean()
+    .optional()
+    .describe(
+      'Usage recognised as consumed: accrued at each month end when the month is closed (Dr Unbilled receivable / Cr Usage revenue), reversed when the invoice posts. Default false; usage revenue only (422 `accrue_usage_not_usage`)',
+    ),
 })
 
 export const journalQuery = z.object({
@@ -66,9 +72,16 @@ export const accountJson = z.object({
 })
 export const accountListJson = z.object({
   data: z.array(accountJson),
-  product_revenue_accounts: z.array(z.object({ product_id: z.string(), account_code: z.string(), method: z.enum(RECOGNITION_METHODS).nullable() })),
+  product_revenue_accounts: z.array(
+    z.object({ product_id: z.string(), account_code: z.string(), method: z.enum(RECOGNITION_METHODS).nullable(), accrue_usage: z.boolean() }),
+  ),
 })
-export const productMappingJson = z.object({ product_id: z.string(), account_code: z.string(), method: z.enum(RECOGNITION_METHODS).nullable() })
+export const productMappingJson = z.object({
+  product_id: z.string(),
+  account_code: z.string(),
+  method: z.enum(RECOGNITION_METHODS).nullable(),
+  accrue_usage: z.boolean(),
+})
 
 export const journalEntryJson = z.object({
   id: z.string(),
@@ -106,6 +119,8 @@ export const closeJson = periodJson.extend({
   recognised_lines: z.number().int().describe('Schedule lines recognised by entries posted in the month'),
   entries_posted: z.number().int(),
   recognised: z.record(z.string(), amount).describe('Currency → revenue recognised in the month'),
+  accruals_posted: z.number().int().describe('Usage accrual entries posted in the month (products with accrue_usage)'),
+  accrued: z.record(z.string(), amount).describe('Currency → usage revenue accrued at the month end, not invoiced yet'),
   already_closed: z.boolean().describe('The month was closed before this call; nothing was posted'),
 })
 export const periodListJson = z.object({

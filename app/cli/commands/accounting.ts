@@ -46,16 +46,23 @@ export const accountsCreateCommand: Command = {
 export const accountsMapCommand: Command = {
   path: ['accounts', 'map'],
   summary: "Map a product to the revenue account its lines credit (and optionally its recognition method); replaces the product's mapping",
-  usage: '--org ORG_ID --product PRODUCT_ID --account CODE [--method ratable_daily|ratable_monthly|point_in_time|usage]',
+  usage: '--org ORG_ID --product PRODUCT_ID --account CODE [--method ratable_daily|ratable_monthly|point_in_time|usage] [--accrue-usage]',
   example: 'tally accounts map --org $ORG --product $PRODUCT --account 4050 --method ratable_daily',
-  options: { org: { type: 'string' }, product: { type: 'string' }, account: { type: 'string' }, method: { type: 'string' } },
+  options: {
+    org: { type: 'string' },
+    product: { type: 'string' },
+    account: { type: 'string' },
+    method: { type: 'string' },
+    'accrue-usage': { type: 'boolean' },
+  },
   async run(ctx) {
     const org = required(ctx, 'org')
     const product = required(ctx, 'product')
-    const body = { account_code: required(ctx, 'account'), method: ctx.values.method ?? null }
+    const body = { account_code: required(ctx, 'account'), method: ctx.values.method ?? null, accrue_usage: ctx.values['accrue-usage'] === true }
     const path = `/v1/accounting/products/${encodeURIComponent(product)}/revenue-account`
     const m = await withApi(ctx, (api) => api.call<z.infer<typeof productMappingJson>>('PUT', path, { org, body }))
-    ctx.out(`Product ${m.product_id} now posts its revenue to ${m.account_code}${m.method === null ? '' : `, recognised ${m.method}`}`)
+    const how = `${m.method === null ? '' : `, recognised ${m.method}`}${m.accrue_usage ? ', usage accrued as consumed' : ''}`
+    ctx.out(`Product ${m.product_id} now posts its revenue to ${m.account_code}${how}`)
   },
 }
 
@@ -86,7 +93,8 @@ export const journalCommand: Command = {
 
 export const closeCommand: Command = {
   path: ['close'],
-  summary: 'Close a month that has ended: post its revenue recognition, then lock it (later entries dated into it post into the next open month)',
+  summary:
+    'Close a month that has ended: accrue usage consumed and not invoiced yet (products mapped with --accrue-usage), post its revenue recognition, then lock it (later entries dated into it post into the next open month)',
   usage: '--org ORG_ID --period YYYY-MM',
   example: 'tally close --org $ORG --period 2026-11',
   options: { org: { type: 'string' }, period: { type: 'string' } },
@@ -94,10 +102,14 @@ export const closeCommand: Command = {
     const org = required(ctx, 'org')
     const month = period(ctx)
     const s = await withApi(ctx, (api) => api.call<z.infer<typeof closeJson>>('POST', `/v1/accounting/periods/${month}/close`, { org }))
-    const amounts = Object.entries(s.recognised).map(([currency, amount]) => `${amount} ${currency}`)
+    const listed = (byCurrency: Record<string, string>) => {
+      const amounts = Object.entries(byCurrency).map(([currency, amount]) => `${amount} ${currency}`)
+      return amounts.length === 0 ? '' : ` (${amounts.join(', ')})`
+    }
     ctx.out(
       `${s.already_closed ? 'Already closed' : 'Closed'} ${s.period}: ${s.recognised_lines} schedule lines recognised in ${s.entries_posted} entries` +
-        (amounts.length === 0 ? '' : ` (${amounts.join(', ')})`),
+        listed(s.recognised) +
+        (s.accruals_posted === 0 ? '' : `; usage accrued in ${s.accruals_posted} entries${listed(s.accrued)}`),
     )
   },
 }
