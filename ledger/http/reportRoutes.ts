@@ -23,21 +23,24 @@ const REPORTS_TAG = 'Accounting reports'
 const bad = { description: '`invalid_request`: a malformed date, month, group or format (details name the field); `to` before `from`' }
 
 /** The 200 answer of a report: its JSON, or CSV with a header row. */
-const reportAnswer = (description: string, schema: z.ZodType) => ({
+const reportResponse = (description: string, schema: z.ZodType) => ({
   description,
   content: { 'application/json': { schema }, 'text/csv': { schema: z.string().describe('A header row, then one row per JSON row') } },
 })
 
-/** CSV of `rows`: the `columns` named in the header row, in that order. */
-const csvAnswer = (c: Context<AppEnv>, columns: readonly string[], rows: readonly object[]) =>
-  c.body(
-    csvText(
-      columns,
-      rows.map((r) => columns.map((k) => (r as Record<string, string | null | undefined>)[k])),
-    ),
-    200,
-    { 'content-type': CSV_CONTENT_TYPE },
-  )
+/** A report's answer: `json`, and its table for CSV (the `columns` named in the header row, each row's values by those keys). */
+interface ReportAnswer {
+  json: object
+  columns: readonly string[]
+  rows: readonly object[]
+}
+
+/** What every report answers: its JSON, or with `?format=csv` its table as CSV. */
+function answerReport(c: Context<AppEnv>, format: 'json' | 'csv' | undefined, answer: ReportAnswer) {
+  if (format !== 'csv') return c.json(answer.json, 200)
+  const rows = answer.rows.map((r) => answer.columns.map((k) => (r as Record<string, string | null | undefined>)[k]))
+  return c.body(csvText(answer.columns, rows), 200, { 'content-type': CSV_CONTENT_TYPE })
+}
 
 export function reportRoutes(deps: ReportRouteDeps): OpenAPIHono<AppEnv> {
   const { ledger, clock } = deps
@@ -51,15 +54,14 @@ export function reportRoutes(deps: ReportRouteDeps): OpenAPIHono<AppEnv> {
       tags: [REPORTS_TAG],
       summary: 'Debits, credits and balance per account and currency of the entries posted on or before `as_of`; per currency the balances sum to zero.',
       request: { query: asOfQuery },
-      responses: { 200: reportAnswer('The trial balance', trialBalanceJson), 400: bad },
+      responses: { 200: reportResponse('The trial balance', trialBalanceJson), 400: bad },
     }),
     async (c) => {
       const q = c.req.valid('query')
       const asOf = q.as_of ?? today()
       const rows = await ledger.journals.trialBalance(requestOrg(c), asOf)
-      if (q.format === 'csv') return csvAnswer(c, ['account', 'name', 'type', 'currency', 'debits', 'credits', 'balance'], rows)
       const body: z.infer<typeof trialBalanceJson> = { as_of: asOf, data: rows }
-      return c.json(body, 200)
+      return answerReport(c, q.format, { json: body, columns: ['account', 'name', 'type', 'currency', 'debits', 'credits', 'balance'], rows })
     },
   )
 
@@ -71,7 +73,7 @@ export function reportRoutes(deps: ReportRouteDeps): OpenAPIHono<AppEnv> {
       summary:
         'The deferred revenue waterfall: a row per revenue schedule (void invoices left out), a column per month with what it recognises then, and a total row per currency. CSV: the months are columns; total rows have `schedule_id` "total".',
       request: { query: waterfallQuery },
-      responses: { 200: reportAnswer('The waterfall', waterfallJson), 400: bad },
+      responses: { 200: reportResponse('The waterfall', waterfallJson), 400: bad },
     }),
     async (c) => {
       const q = c.req.valid('query')
@@ -92,12 +94,10 @@ export function reportRoutes(deps: ReportRouteDeps): OpenAPIHono<AppEnv> {
         })),
         totals: w.totals.map((t) => ({ currency: t.currency, amount: t.amount, recognised: t.recognised, deferred: t.deferred, months: t.cells })),
       }
-      if (q.format === 'csv') {
-        const columns = ['schedule_id', 'invoice_id', 'product_id', 'product', 'method', 'currency', 'amount', 'recognised', 'deferred', ...w.months]
-        const flat = [...body.data, ...body.totals.map((t) => ({ schedule_id: 'total', ...t }))].map(({ months, ...r }) => ({ ...r, ...months }))
-        return csvAnswer(c, columns, flat)
-      }
-      return c.json(body, 200)
+      // CSV: the months are columns; the total rows have schedule_id "total".
+      const columns = ['schedule_id', 'invoice_id', 'product_id', 'product', 'method', 'currency', 'amount', 'recognised', 'deferred', ...w.months]
+      const flat = [...body.data, ...body.totals.map((t) => ({ schedule_id: 'total', ...t }))].map(({ months, ...r }) => ({ ...r, ...months }))
+      return answerReport(c, q.format, { json: body, columns, rows: flat })
     },
   )
 
@@ -109,26 +109,21 @@ export function reportRoutes(deps: ReportRouteDeps): OpenAPIHono<AppEnv> {
       summary:
         'Revenue by product, customer or month: revenue account credits minus debits of the entries posted in [from, to], per currency. Discounts (contra-revenue) are not in it.',
       request: { query: revenueQuery },
-      responses: { 200: reportAnswer('Revenue per group and currency', revenueJson), 400: bad },
+      responses: { 200: reportResponse('Revenue per group and currency', revenueJson), 400: bad },
     }),
     async (c) => {
       const q = c.req.valid('query')
       const groupBy = q.group_by ?? 'product'
       const rows = await ledger.reports.revenue(requestOrg(c), { from: q.from, to: q.to, groupBy })
-      if (q.format === 'csv') {
-        return csvAnswer(
-          c,
-          [groupBy, 'name', 'currency', 'revenue'],
-          rows.map((r) => ({ [groupBy]: r.group, name: r.name, currency: r.currency, revenue: r.revenue })),
-        )
-      }
       const body: z.infer<typeof revenueJson> = {
         from: q.from,
         to: q.to,
         group_by: groupBy,
         data: rows.map((r) => ({ group: r.group, name: r.name, currency: r.currency, revenue: r.revenue })),
       }
-      return c.json(body, 200)
+      // CSV: the group column is named for the grouping.
+      const table = body.data.map(({ group, ...r }) => ({ [groupBy]: group, ...r }))
+      return answerReport(c, q.format, { json: body, columns: [groupBy, 'name', 'currency', 'revenue'], rows: table })
     },
   )
 
@@ -140,7 +135,7 @@ export function reportRoutes(deps: ReportRouteDeps): OpenAPIHono<AppEnv> {
       summary:
         'Accounts receivable aging as of a date: open invoice balances (finalized by then, not void, less the payments and credit notes by then) per customer and currency, by days past the due date: current, 1–30, 31–60, 61–90, over 90.',
       request: { query: asOfQuery },
-      responses: { 200: reportAnswer('The aging', arAgingJson), 400: bad },
+      responses: { 200: reportResponse('The aging', arAgingJson), 400: bad },
     }),
     async (c) => {
       const q = c.req.valid('query')
@@ -157,12 +152,9 @@ export function reportRoutes(deps: ReportRouteDeps): OpenAPIHono<AppEnv> {
         days_over_90: r.over90,
         total: r.total,
       }))
-      if (q.format === 'csv') {
-        const columns = ['customer_id', 'customer', 'customer_name', 'currency', 'current', 'days_1_30', 'days_31_60', 'days_61_90', 'days_over_90', 'total']
-        return csvAnswer(c, columns, data)
-      }
       const body: z.infer<typeof arAgingJson> = { as_of: asOf, data }
-      return c.json(body, 200)
+      const columns = ['customer_id', 'customer', 'customer_name', 'currency', 'current', 'days_1_30', 'days_31_60', 'days_61_90', 'days_over_90', 'total']
+      return answerReport(c, q.format, { json: body, columns, rows: data })
     },
   )
 
