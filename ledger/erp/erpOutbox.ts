@@ -2,7 +2,7 @@
 // is pending, its `next_attempt_at` has come, and the row it depends on is sent (customer →
 // invoice → payment, credit note, void), so dependencies leave in order across drain passes.
 // Recording is one UPDATE per outcome; a row is never deleted (it is the audit of what left).
-import { and, asc, desc, eq, inArray, isNotNull, lte, or, sql } from 'drizzle-orm'
+import { and, asc, desc, eq, inArray, isNotNull, isNull, lte, or, sql } from 'drizzle-orm'
 import { alias } from 'drizzle-orm/pg-core'
 import type { Database } from '../../platform/postgres/database.ts'
 import { assertOrgId, toIso, toIsoOrNull } from '../ids.ts'
@@ -18,7 +18,8 @@ export interface OutboxRow {
   idempotencyKey: string
   status: ErpOutboxStatus
   attempts: number
-  nextAttemptAt: string
+  /** Null: due at once. */
+  nextAttemptAt: string | null
   erpId: string | null
   lastError: string | null
   sentAt: string | null
@@ -43,8 +44,8 @@ export interface ErpOutboxRepository {
   markRetry(id: string, input: { nextAttemptAt: Date; error: string }): Promise<void>
   /** Parks the row with the ERP's message until someone fixes the cause and retries it. */
   markFailed(id: string, error: string): Promise<void>
-  /** Failed rows of the connection back to pending, due now; how many. */
-  retryFailed(orgId: string, connectionId: string, now: Date): Promise<number>
+  /** Failed rows of the connection back to pending, due at once; how many. */
+  retryFailed(orgId: string, connectionId: string): Promise<number>
   status(orgId: string, connectionId: string, opts?: { limit?: number }): Promise<OutboxStatus>
 }
 
@@ -60,7 +61,7 @@ function toOutboxRow(row: Row): OutboxRow {
     idempotencyKey: row.idempotencyKey,
     status: row.status,
     attempts: row.attempts,
-    nextAttemptAt: toIso(row.nextAttemptAt),
+    nextAttemptAt: toIsoOrNull(row.nextAttemptAt),
     erpId: row.erpId,
     lastError: row.lastError,
     sentAt: toIsoOrNull(row.sentAt),
@@ -81,7 +82,7 @@ export function createErpOutboxRepository(db: Database): ErpOutboxRepository {
           and(
             eq(erpOutbox.connectionId, connectionId),
             eq(erpOutbox.status, 'pending'),
-            lte(erpOutbox.nextAttemptAt, now),
+            or(isNull(erpOutbox.nextAttemptAt), lte(erpOutbox.nextAttemptAt, now)),
             or(sql`${erpOutbox.dependsOn} is null`, eq(dependency.status, 'sent')),
           ),
         )
@@ -120,11 +121,11 @@ export function createErpOutboxRepository(db: Database): ErpOutboxRepository {
         .where(eq(erpOutbox.id, id))
     },
 
-    async retryFailed(orgId, connectionId, now) {
+    async retryFailed(orgId, connectionId) {
       assertOrgId(orgId)
       const rows = await db
         .update(erpOutbox)
-        .set({ status: 'pending', nextAttemptAt: now })
+        .set({ status: 'pending', nextAttemptAt: null })
         .where(and(ofConnection(orgId, connectionId), eq(erpOutbox.status, 'failed')))
         .returning({ id: erpOutbox.id })
       return rows.length

@@ -157,7 +157,7 @@ export function describeErpOutboxSuite(name: string, openHandle: () => Promise<D
       const status = await erp.outbox.status(f.orgId, connection.id)
       expect(status.counts.failed).toBe(1)
       expect(status.lastErrors.map((r) => r.lastError).sort()).toEqual(['429 rate limited', 'ValidationException: Account code X4000 is not valid'])
-      expect(await erp.outbox.retryFailed(f.orgId, connection.id, now)).toBe(1)
+      expect(await erp.outbox.retryFailed(f.orgId, connection.id)).toBe(1)
       expect(await kinds()).toEqual(['invoice'])
       expect((await erp.outbox.erpIds(connection.id, [f.customerId])).map((r) => r.erpId)).toEqual([`erp-${f.customerId}`])
     })

@@ -28,7 +28,7 @@ CREATE TABLE "erp_outbox" (
 	"depends_on" uuid,
 	"status" text DEFAULT 'pending' NOT NULL,
 	"attempts" integer DEFAULT 0 NOT NULL,
-	"next_attempt_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"next_attempt_at" timestamp with time zone,
 	"erp_id" text,
 	"last_error" text,
 	"sent_at" timestamp with time zone,

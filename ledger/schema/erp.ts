@@ -59,7 +59,8 @@ export const erpOutbox = pgTable(
     dependsOn: uuid('depends_on').references((): AnyPgColumn => erpOutbox.id),
     status: text('status').$type<ErpOutboxStatus>().notNull().default('pending'),
     attempts: integer('attempts').notNull().default(0),
-    nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }).notNull().defaultNow(),
+    /** Null: due at once (a new or retried row; the ledger's transaction knows no caller's clock). */
+    nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }),
     erpId: text('erp_id'),
     lastError: text('last_error'),
     sentAt: timestamp('sent_at', { withTimezone: true }),

@@ -1,0 +1,64 @@
+// The ERP types Tally can send to: per type, the credentials and settings a connection takes
+// (zod, snake_case as the API receives them), its default API root, and how an adapter is
+// built from a stored connection. A type without an entry is known (ERP_TYPES) but has no
+// adapter yet: connecting one is 422 `erp_type_unavailable`.
+import { z } from 'zod'
+import type { Clock } from '../../platform/clock.ts'
+import type { ErpConnection } from '../../ledger/erpStore.ts'
+import type { ErpAdapter, ErpType } from './erpAdapter.ts'
+import { createXeroAdapter } from './xero/client.ts'
+
+export interface AdapterBuildInput {
+  connection: ErpConnection
+  /** The opened credentials, as `credentials` parsed them. */
+  credentials: Record<string, unknown>
+  /** Seals and stores refreshed credentials (OAuth2 token rotation). */
+  storeCredentials(credentials: Record<string, unknown>): Promise<void>
+  clock: Clock
+}
+
+export interface AdapterFactory {
+  credentials: z.ZodType<Record<string, unknown>>
+  settings: z.ZodType<Record<string, string>>
+  defaultBaseUrl: string
+  create(input: AdapterBuildInput): ErpAdapter
+}
+
+const oauth2Tokens = z.strictObject({
+  client_id: z.string().min(1).max(200),
+  client_secret: z.string().min(1).max(500),
+  access_token: z.string().min(1).max(10_000),
+  refresh_token: z.string().min(1).max(10_000),
+  /** ISO instant the access token expires. */
+  expires_at: z.iso.datetime({ offset: true }),
+})
+type OAuth2Tokens = z.infer<typeof oauth2Tokens>
+
+const xero: AdapterFactory = {
+  credentials: oauth2Tokens,
+  settings: z.strictObject({
+    /** Xero manual journals post in the organisation's base currency. */
+    base_currency: z.string().regex(/^[A-Z]{3}$/),
+    token_url: z.url().default('https://identity.xero.com/connect/token'),
+  }),
+  defaultBaseUrl: 'https://api.xero.com/api.xro/2.0',
+  create({ connection, credentials, storeCredentials, clock }) {
+    const c = credentials as OAuth2Tokens
+    return createXeroAdapter({
+      baseUrl: connection.baseUrl,
+      tenantId: connection.tenantId,
+      clientId: c.client_id,
+      clientSecret: c.client_secret,
+      tokenUrl: connection.settings.token_url!,
+      tokens: { accessToken: c.access_token, refreshToken: c.refresh_token, expiresAt: c.expires_at },
+      onTokens: (t) => storeCredentials({ ...c, access_token: t.accessToken, refresh_token: t.refreshToken, expires_at: t.expiresAt }),
+      clock,
+      accountMap: connection.accountMap,
+      baseCurrency: connection.settings.base_currency!,
+    })
+  },
+}
+
+export type AdapterRegistry = Partial<Record<ErpType, AdapterFactory>>
+
+export const ERP_ADAPTERS: AdapterRegistry = { xero }
