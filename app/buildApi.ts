@@ -25,6 +25,7 @@ import { pricingRoutes } from '../rating/http/pricingRoutes.ts'
 import type { Telemetry } from '../platform/telemetry/telemetry.ts'
 import { catalogRoutes } from '../rating/http/catalogRoutes.ts'
 import { ratingRoutes } from '../rating/http/ratingRoutes.ts'
+import { usageAccrualSource } from '../rating/execute/usageAccrual.ts'
 import { ledgerCatalog } from './ledgerCatalog.ts'
 import type { MeteringServices } from './services.ts'
 import { ingestEventCounter } from './telemetryEndpoint.ts'
@@ -82,13 +83,20 @@ export function buildApi(parts: ApiParts): Hono<AppEnv> {
     acceptUnknownCustomers: config.acceptUnknownCustomers,
     ...(parts.telemetry ? { onResult: ingestEventCounter(parts.telemetry) } : {}),
   })
+  const accrueUsage = metering === undefined ? undefined : usageAccrualSource({ ledger, quantities: metering.quantities })
   // Catalogue and contracts (rating's prices), invoices (the ledger's lifecycle), explain, and
   // reissues and on-demand runs only where ClickHouse is reachable.
   const billing = [
     currencyRoutes(ledger),
     catalogRoutes(ledger),
     invoiceRoutes({ ledger, clock: parts.clock }),
-    accountingRoutes({ ledger, clock: parts.clock, closePeriod: (input) => closePeriod({ db: parts.database.db }, input) }),
+    // A close accrues usage recognised as consumed: rating answers what was consumed, the ledger
+    // posts it (ledger/accounting/usageAccruals.ts); without ClickHouse such a close is 503.
+    accountingRoutes({
+      ledger,
+      clock: parts.clock,
+      closePeriod: (input) => closePeriod({ db: parts.database.db, ...(accrueUsage === undefined ? {} : { accrueUsage }) }, input),
+    }),
     reportRoutes({ ledger, clock: parts.clock }),
     ratingRoutes({
       ledger,

@@ -24,6 +24,8 @@ export { applyOverrides, notFoundAt } from './contracts.ts'
 export type { Customer } from './customers.ts'
 export type { CurrencyTable } from '../platform/currency.ts'
 export type { ContractRatingSession, DraftInvoice, DraftOutcome } from './invoiceDrafts.ts'
+// Usage accrued as consumed at a month's close: rating answers what was consumed (rating/execute/usageAccrual.ts).
+export type { UsageAccrualSource, UsageToDate } from './accounting/usageAccruals.ts'
 export type { Invoice, InvoiceLine, NewInvoiceLine } from './invoices.ts'
 export { invoiceStateError } from './invoiceStateError.ts'
 export type { Plan } from './plans.ts'

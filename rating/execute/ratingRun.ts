@@ -17,7 +17,7 @@ import { Dec } from '../../platform/decimal.ts'
 import { addDays } from '../compute/calendar/calendarDate.ts'
 import { startOfDay } from '../compute/calendar/zonedBoundary.ts'
 import { formatMoney } from '../compute/rounding.ts'
-import { scheduledInvoice, dueInvoices, type ScheduledInvoice } from './billingSchedule.ts'
+import { scheduledInvoice, dueInvoices, type Schedule, type ScheduledInvoice } from './billingSchedule.ts'
 import { planInvoice } from './invoicePlan.ts'
 import type { QuantitySource } from './quantitySource.ts'
 import { currencyTablesOf, fetchUsage, rateScheduledInvoice, remember, type Work } from './rateScheduledInvoice.ts'
@@ -217,6 +217,11 @@ export async function productsOf(ledger: Pick<RatingStore, 'products'>, contract
   return out
 }
 
+/** The contract's billing schedule (billingSchedule.ts). */
+export function scheduleOf(contract: Contract): Schedule {
+  return { startDate: contract.startDate, endDate: contract.endDate, cadence: contract.cadence, anchorDay: contract.anchorDay, renewal: contract.renewal }
+}
+
 function planContract(
   contract: Contract,
   products: Map<string, Product>,
@@ -225,13 +230,7 @@ function planContract(
   inPeriod: (billingDate: string) => boolean,
   summary: RatingSummary,
 ): Work[] {
-  const schedule = {
-    startDate: contract.startDate,
-    endDate: contract.endDate,
-    cadence: contract.cadence,
-    anchorDay: contract.anchorDay,
-    renewal: contract.renewal,
-  }
+  const schedule = scheduleOf(contract)
   const due = dueInvoices(schedule, (date) => startOfDay(date, contract.timeZone).getTime() <= opts.asOf.getTime())
   const work: Work[] = []
   for (const scheduled of due) {
@@ -262,13 +261,7 @@ export function planWork(
   scheduled: ScheduledInvoice,
   statusOf: (billingDate: string) => string | undefined,
 ): Work {
-  const schedule = {
-    startDate: contract.startDate,
-    endDate: contract.endDate,
-    cadence: contract.cadence,
-    anchorDay: contract.anchorDay,
-    renewal: contract.renewal,
-  }
+  const schedule = scheduleOf(contract)
   const prevScheduled = scheduled.index > 0 ? scheduledInvoice(schedule, scheduled.index - 1) : null
   const prevStatus = prevScheduled ? statusOf(prevScheduled.billingDate) : undefined
   const previous =

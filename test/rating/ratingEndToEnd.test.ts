@@ -1,25 +1,15 @@
 // End to end on the real engines: events into chDB → a stored billable metric (sql/) → a
 // contract in PGlite → the rating job → draft → grace period → finalized, with the totals
 // checked against arithmetic written out here, then late usage before and after finalization.
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { buildMeteringServices } from '../../app/services.ts'
 import type { Ledger } from '../../ledger/ledger.ts'
-import { createTestLedger } from '../support/testLedger.ts'
-import { ledgerMigrationsFolder } from '../../ledger/ledgerMigrationsFolder.ts'
-import { createEventWriter, type EventWriter } from '../../metering/eventWriter.ts'
+import type { EventWriter } from '../../metering/eventWriter.ts'
 import { fixedClock } from '../../platform/clock.ts'
-import { openDatabase, type DatabaseHandle } from '../../platform/postgres/database.ts'
-import { migrateDatabase } from '../../platform/postgres/migrate.ts'
 import { runRating, type RatingDeps } from '../../rating/execute/ratingRun.ts'
-import { openTestClickHouse, type TestClickHouse } from '../support/clickhouseTestHandle.ts'
 import { eventRow } from '../support/eventRows.ts'
+import { openMeteredLedger, type MeteredLedger } from '../support/meteredLedger.ts'
 
-let ch: TestClickHouse
-let pgDir: string
-let db: DatabaseHandle
+let engines: MeteredLedger
 let ledger: Ledger
 let writer: EventWriter
 let deps: RatingDeps
@@ -34,13 +24,9 @@ async function send(customer: string, count: number, day: string, org = orgId): 
 }
 
 beforeAll(async () => {
-  ch = await openTestClickHouse('tally-rating-e2e-')
-  writer = createEventWriter(ch.handle)
-  pgDir = await mkdtemp(join(tmpdir(), 'tally-rating-e2e-pg-'))
-  db = await openDatabase({ dataDir: pgDir })
-  await migrateDatabase(db, ledgerMigrationsFolder)
-  ledger = createTestLedger(db.db)
-  const { metricService: service, quantities } = buildMeteringServices(ch.handle, ledger)
+  engines = await openMeteredLedger('tally-rating-e2e-')
+  ;({ ledger, writer } = engines)
+  const { metricService: service, quantities } = engines.services
   deps = { ledger, quantities, clock: fixedClock('2026-12-02T10:00:00Z') }
   orgId = (await ledger.organisations.create({ name: 'E2E' })).id
   await ledger.customers.create({ orgId, externalId: 'acme', name: 'Acme' })
@@ -54,10 +40,7 @@ beforeAll(async () => {
 })
 
 afterAll(async () => {
-  await writer?.close()
-  await ch?.destroy()
-  await db?.close()
-  if (pgDir) await rm(pgDir, { recursive: true, force: true })
+  await engines?.close()
 })
 
 describe('events → metric → contract → rate → draft → finalize', () => {
