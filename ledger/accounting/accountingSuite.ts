@@ -282,6 +282,7 @@ export function describeAccountingSuite(name: string, openHandle: () => Promise<
           productId: product.id,
           accountCode: '4110',
           method: 'ratable_daily',
+          accrueUsage: false,
         })
         expect(await ledger.accounts.revenueCodeFor(orgId, { productId: product.id, role: 'revenue_usage' })).toBe('4110')
         expect(await ledger.accounts.revenueCodeFor(orgId, { productId: null, role: 'revenue_usage' })).toBe('4100')
