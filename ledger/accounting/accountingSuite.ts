@@ -146,7 +146,7 @@ export function describeAccountingSuite(name: string, openHandle: () => Promise<
         expect(await count('journal_entries', orgId)).toBe(0)
       })
 
-      it('the trial balance sums to zero per currency over entries in USD and EUR', async () => {
+      it('the trial balance sums to zero per currency over entries in USD, EUR, JPY and KWD, each amount in its minor units', async () => {
         const orgId = await newOrg()
         const post = (key: string, postedOn: string, lines: JournalLineDraft[]) => ledger.journals.post(draft(orgId, key, postedOn, lines))
         // Invoice 120 USD billed in advance, 30 USD recognised, 50 USD paid; invoice 80 EUR of usage, paid in full.
@@ -155,18 +155,25 @@ export function describeAccountingSuite(name: string, openHandle: () => Promise<
         await post('usd-paid', '2026-04-02', [line('1000', 'debit', '50.00'), line('1100', 'credit', '50.00')])
         await post('eur-invoice', '2026-03-10', [line('1100', 'debit', '80.00', 'EUR'), line('4100', 'credit', '80.00', 'EUR')])
         await post('eur-paid', '2026-03-20', [line('1000', 'debit', '80.00', 'EUR'), line('1100', 'credit', '80.00', 'EUR')])
+        // Amounts posted with fewer decimals than the currency has still read in its minor units.
+        await post('jpy-invoice', '2026-03-11', [line('1100', 'debit', '1200', 'JPY'), line('4100', 'credit', '1200', 'JPY')])
+        await post('kwd-invoice', '2026-03-12', [line('1100', 'debit', '12.5', 'KWD'), line('4100', 'credit', '12.5', 'KWD')])
 
         const march = await ledger.journals.trialBalance(orgId, '2026-03-31')
         expect(march.map((r) => [r.currency, r.account, r.debits, r.credits, r.balance])).toEqual([
-          ['EUR', '1000', '80.00', '0', '80.00'],
+          ['EUR', '1000', '80.00', '0.00', '80.00'],
           ['EUR', '1100', '80.00', '80.00', '0.00'],
-          ['EUR', '4100', '0', '80.00', '-80.00'],
-          ['USD', '1100', '120.00', '0', '120.00'],
+          ['EUR', '4100', '0.00', '80.00', '-80.00'],
+          ['JPY', '1100', '1200', '0', '1200'],
+          ['JPY', '4100', '0', '1200', '-1200'],
+          ['KWD', '1100', '12.500', '0.000', '12.500'],
+          ['KWD', '4100', '0.000', '12.500', '-12.500'],
+          ['USD', '1100', '120.00', '0.00', '120.00'],
           ['USD', '2100', '30.00', '120.00', '-90.00'],
-          ['USD', '4000', '0', '30.00', '-30.00'],
+          ['USD', '4000', '0.00', '30.00', '-30.00'],
         ])
         const april = await ledger.journals.trialBalance(orgId, '2026-04-30')
-        for (const currency of ['USD', 'EUR']) {
+        for (const currency of ['USD', 'EUR', 'JPY', 'KWD']) {
           const sum = april.filter((r) => r.currency === currency).reduce((acc, r) => acc.plus(r.balance), new Decimal(0))
           expect(sum.isZero(), currency).toBe(true)
         }

@@ -16,6 +16,7 @@ import type { AccountType } from './compute/chartOfAccounts.ts'
 import { accountNotFound } from './accounts.ts'
 import { checkJournalDraft } from './checkJournalDraft.ts'
 import type { JournalEntryDraft, JournalLineDraft, JournalSourceKind } from './compute/journalDraft.ts'
+import { inMinorUnits } from './compute/minorUnitAmounts.ts'
 import { firstOpenPeriodIn, lockPeriods, periodOf } from './periods.ts'
 import { queueEntryIn } from '../erp/erpOutboxWrites.ts'
 
@@ -65,7 +66,7 @@ export interface JournalRepository {
   list(orgId: string, filters?: JournalFilters): Promise<PostedEntry[]>
   /** Every entry with a line naming the invoice, in posting order. */
   entryTrail(orgId: string, invoiceId: string): Promise<PostedEntry[]>
-  /** Per account and currency, the entries posted on or before `asOf` (`YYYY-MM-DD`). */
+  /** Per account and currency, the entries posted on or before `asOf` (`YYYY-MM-DD`); amounts in the currency's minor units. */
   trialBalance(orgId: string, asOf: string): Promise<TrialBalanceRow[]>
 }
 
@@ -246,8 +247,9 @@ export function createJournalRepository(db: Database): JournalRepository {
     async trialBalance(orgId, asOf) {
       assertOrgId(orgId)
       assertDate(asOf, 'as_of')
-      // Sums stay numeric in Postgres and leave as text (DESIGN invariant 3).
-      return db
+      const currencies = await createCurrencyRepository(db).table(orgId)
+      // Sums stay numeric in Postgres and leave as text (DESIGN invariant 3), written in each currency's minor units.
+      const rows = await db
         .select({
           account: journalLines.accountCode,
           name: accounts.name,
@@ -263,6 +265,7 @@ export function createJournalRepository(db: Database): JournalRepository {
         .where(and(eq(journalLines.orgId, orgId), lte(journalEntries.postedOn, asOf)))
         .groupBy(journalLines.currency, journalLines.accountCode, accounts.name, accounts.type)
         .orderBy(asc(journalLines.currency), asc(journalLines.accountCode))
+      return rows.map((r) => inMinorUnits(r, ['debits', 'credits', 'balance'], currencies))
     },
   }
 }

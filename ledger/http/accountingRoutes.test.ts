@@ -192,9 +192,9 @@ describe('journal entries, the invoice trail and the trial balance', () => {
     expect(tb.body).toEqual({
       as_of: '2026-10-10',
       data: [
-        { account: '1100', name: 'Accounts receivable', type: 'asset', currency: 'USD', debits: '150.00', credits: '0', balance: '150.00' },
-        { account: '2100', name: 'Deferred revenue', type: 'liability', currency: 'USD', debits: '0', credits: '100.00', balance: '-100.00' },
-        { account: '4000', name: 'Subscription revenue', type: 'revenue', currency: 'USD', debits: '0', credits: '50.00', balance: '-50.00' },
+        { account: '1100', name: 'Accounts receivable', type: 'asset', currency: 'USD', debits: '150.00', credits: '0.00', balance: '150.00' },
+        { account: '2100', name: 'Deferred revenue', type: 'liability', currency: 'USD', debits: '0.00', credits: '100.00', balance: '-100.00' },
+        { account: '4000', name: 'Subscription revenue', type: 'revenue', currency: 'USD', debits: '0.00', credits: '50.00', balance: '-50.00' },
       ],
     })
     // Today (the clock's 2026-11-06) by default: AR is paid.
@@ -204,11 +204,11 @@ describe('journal entries, the invoice trail and the trial balance', () => {
     expect(csv.text).toBe(
       [
         'account,name,type,currency,debits,credits,balance',
-        '1000,Cash / undeposited funds,asset,USD,151.00,0,151.00',
+        '1000,Cash / undeposited funds,asset,USD,151.00,0.00,151.00',
         '1100,Accounts receivable,asset,USD,150.00,150.00,0.00',
-        '2100,Deferred revenue,liability,USD,0,100.00,-100.00',
-        '4000,Subscription revenue,revenue,USD,0,50.00,-50.00',
-        '6900,Rounding,expense,USD,0,1.00,-1.00',
+        '2100,Deferred revenue,liability,USD,0.00,100.00,-100.00',
+        '4000,Subscription revenue,revenue,USD,0.00,50.00,-50.00',
+        '6900,Rounding,expense,USD,0.00,1.00,-1.00',
         '',
       ].join('\r\n'),
     )

@@ -1,12 +1,15 @@
 // Accounts receivable aging as of a date: what each customer owes per currency, bucketed by how
 // long past its due date each open invoice is. "As of" is honoured throughout: an invoice counts
 // once finalized on or before the date and until voided, less the credit notes issued and the
-// payments made on or before it (dates in UTC). Summed in Postgres as numeric, returned as text.
+// payments made on or before it (dates in UTC). Summed in Postgres as numeric, returned as text in
+// the currency's minor units (compute/minorUnitAmounts.ts).
 import { sql } from 'drizzle-orm'
 import type { Database } from '../../../platform/postgres/database.ts'
 import { queryRows } from '../../../platform/postgres/queryRows.ts'
 import { assertDate } from '../../contracts.ts'
+import { createCurrencyRepository } from '../../currencies.ts'
 import { assertOrgId } from '../../ids.ts'
+import { inMinorUnits } from '../compute/minorUnitAmounts.ts'
 
 export interface ArAgingRow extends Record<string, unknown> {
   customerId: string
@@ -26,10 +29,10 @@ export interface ArAgingRow extends Record<string, unknown> {
 export async function arAging(db: Database, orgId: string, asOf: string): Promise<ArAgingRow[]> {
   assertOrgId(orgId)
   const day = assertDate(asOf, 'as_of')
-  // NOTE: `due * 0` rather than `0` keeps the amounts' scale, so an empty bucket reads "0.00".
   const bucket = (low: number, high: number | null) =>
-    sql`sum(case when ${day}::date - o.due_date between ${low} and ${high ?? 2147483647} then o.due else o.due * 0 end)::text`
-  return queryRows<ArAgingRow>(
+    sql`sum(case when ${day}::date - o.due_date between ${low} and ${high ?? 2147483647} then o.due else 0 end)::text`
+  const currencies = await createCurrencyRepository(db).table(orgId)
+  const rows = await queryRows<ArAgingRow>(
     db,
     sql`with open as (
         select i.customer_id, i.currency, i.due_date,
@@ -53,4 +56,5 @@ export async function arAging(db: Database, orgId: string, asOf: string): Promis
       group by c.id, c.external_id, c.name, o.currency
       order by c.external_id, o.currency`,
   )
+  return rows.map((r) => inMinorUnits(r, ['current', 'days1To30', 'days31To60', 'days61To90', 'over90', 'total'], currencies))
 }

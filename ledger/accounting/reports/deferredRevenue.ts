@@ -1,13 +1,15 @@
 // The deferred revenue waterfall: one row per revenue schedule, one column per month, each cell
 // what the schedule recognises (or has recognised) in that month, and a total row per
-// currency. Amounts are summed in Postgres as numeric and leave as text (DESIGN invariant 3):
-// one query gives the rows and the totals (grouping sets), one the cells and the totals' cells.
+// currency. Amounts are summed in Postgres as numeric and leave as text (DESIGN invariant 3) in
+// the currency's minor units (compute/minorUnitAmounts.ts): one query gives the rows and the totals (grouping sets), one the cells and the totals' cells.
 // Schedules of void invoices are left out: the void entry reversed what they had recognised, and
 // nothing of them is left to recognise.
 import { sql } from 'drizzle-orm'
 import type { Database } from '../../../platform/postgres/database.ts'
 import { queryRows } from '../../../platform/postgres/queryRows.ts'
+import { createCurrencyRepository } from '../../currencies.ts'
 import { assertOrgId } from '../../ids.ts'
+import { amountInMinorUnits, inMinorUnits } from '../compute/minorUnitAmounts.ts'
 import type { RecognitionMethod } from '../compute/revenueSchedule.ts'
 import { assertPeriod } from '../periods.ts'
 
@@ -76,14 +78,13 @@ export async function deferredRevenueWaterfall(db: Database, orgId: string, filt
       where s.org_id = ${orgId} and i.status <> 'void'
         and exists (select 1 from revenue_schedule_lines l where l.schedule_id = s.id and l.period between ${from} and ${to})
     )`
-  // NOTE: `l.amount * 0` rather than `0` keeps the amounts' scale: nothing recognised reads "0.00", not "0".
   const amounts = await queryRows<AmountRow>(
     db,
     sql`with ${shown}
       select grouping(s.id) = 1 as is_total, s.id as schedule_id, s.invoice_id, s.product_id, p.name as product_name, s.method, s.currency,
         sum(l.amount)::text as amount,
-        sum(case when l.journal_entry_id is null then l.amount * 0 else l.amount end)::text as recognised,
-        sum(case when l.journal_entry_id is null then l.amount else l.amount * 0 end)::text as deferred
+        sum(case when l.journal_entry_id is null then 0 else l.amount end)::text as recognised,
+        sum(case when l.journal_entry_id is null then l.amount else 0 end)::text as deferred
       from shown s join revenue_schedule_lines l on l.schedule_id = s.id left join products p on p.id = s.product_id
       group by grouping sets ((s.id, s.invoice_id, s.product_id, p.name, s.method, s.currency, s.created_at), (s.currency))
       order by is_total, s.created_at, s.id, s.currency`,
@@ -97,8 +98,11 @@ export async function deferredRevenueWaterfall(db: Database, orgId: string, filt
       group by grouping sets ((s.id, s.currency, l.period), (s.currency, l.period))
       order by l.period`,
   )
-  const cellsOf = (pick: (c: CellRow) => boolean) => Object.fromEntries(cells.filter(pick).map((c) => [c.period, c.amount]))
-  const common = (r: AmountRow) => ({ currency: r.currency, amount: r.amount, recognised: r.recognised, deferred: r.deferred })
+  const currencies = await createCurrencyRepository(db).table(orgId)
+  const cellsOf = (pick: (c: CellRow) => boolean) =>
+    Object.fromEntries(cells.filter(pick).map((c) => [c.period, amountInMinorUnits(c.amount, currencies.minorUnits(c.currency))]))
+  const common = (r: AmountRow) =>
+    inMinorUnits({ currency: r.currency, amount: r.amount, recognised: r.recognised, deferred: r.deferred }, ['amount', 'recognised', 'deferred'], currencies)
   return {
     months: [...new Set(cells.map((c) => c.period))],
     rows: amounts

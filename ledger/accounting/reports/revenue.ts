@@ -1,13 +1,16 @@
 // Revenue by product, customer or month: what revenue accounts (type `revenue`) were credited
 // minus what they were debited, by entries posted in [from, to] (inclusive dates), per currency.
 // Contra-revenue (discounts) is not in it; the trial balance shows it. Summed in Postgres as
-// numeric, returned as text (DESIGN invariant 3).
+// numeric, returned as text (DESIGN invariant 3) in the currency's minor units
+// (compute/minorUnitAmounts.ts).
 import { sql, type SQL } from 'drizzle-orm'
 import { ValidationError } from '../../../platform/errors.ts'
 import type { Database } from '../../../platform/postgres/database.ts'
 import { queryRows } from '../../../platform/postgres/queryRows.ts'
 import { assertDate } from '../../contracts.ts'
+import { createCurrencyRepository } from '../../currencies.ts'
 import { assertOrgId } from '../../ids.ts'
+import { inMinorUnits } from '../compute/minorUnitAmounts.ts'
 
 export const REVENUE_GROUPS = ['product', 'customer', 'month'] as const
 export type RevenueGroup = (typeof REVENUE_GROUPS)[number]
@@ -44,7 +47,8 @@ export async function revenueReport(db: Database, orgId: string, query: RevenueQ
     throw new ValidationError('invalid_request', `to (${to}) is before from (${from})`, [{ field: 'to', code: 'to_before_from', message: 'on or after from' }])
   }
   const group = GROUPS[query.groupBy]
-  return queryRows<RevenueRow>(
+  const currencies = await createCurrencyRepository(db).table(orgId)
+  const rows = await queryRows<RevenueRow>(
     db,
     sql`select ${group.key} as "group", ${group.name} as name, l.currency, sum(l.credit - l.debit)::text as revenue
       from journal_lines l
@@ -55,4 +59,5 @@ export async function revenueReport(db: Database, orgId: string, query: RevenueQ
       group by 1, 2, l.currency
       order by 1 nulls last, l.currency`,
   )
+  return rows.map((r) => inMinorUnits(r, ['revenue'], currencies))
 }
