@@ -7,6 +7,11 @@ import { ledgerRoutes } from '../ledger/http/ledgerRoutes.ts'
 import { currencyRoutes } from '../ledger/http/currencyRoutes.ts'
 import { accountingRoutes } from '../ledger/http/accountingRoutes.ts'
 import { reportRoutes } from '../ledger/http/reportRoutes.ts'
+import { createErpStore } from '../ledger/erpStore.ts'
+import { ERP_ADAPTERS } from '../connectors/erp/adapters.ts'
+import { createErpSync } from '../connectors/erp/drain/erpSync.ts'
+import { erpRoutes } from '../connectors/erp/http/erpRoutes.ts'
+import { createSecretBox } from '../platform/secretBox.ts'
 import { closePeriod } from '../ledger/accounting/closePeriod.ts'
 import { authenticate, cachedKeyResolver } from '../ingest/http/auth.ts'
 import { cachedCatalog } from '../ingest/catalog.ts'
@@ -54,6 +59,7 @@ export function buildApi(parts: ApiParts): Hono<AppEnv> {
   const { config, logger, ledger, metering } = parts
   const keys = cachedKeyResolver(ledger.apiKeys, config.authCacheMs)
   const catalog = cachedCatalog(ledgerCatalog(ledger), { ttlMs: config.authCacheMs })
+  const erp = createErpStore(parts.database.db, { secrets: createSecretBox(config.secretKey) })
   // Revocations and new raw metrics made through this process take effect at once.
   const ledgerForRoutes: Ledger = {
     ...ledger,
@@ -98,6 +104,7 @@ export function buildApi(parts: ApiParts): Hono<AppEnv> {
       closePeriod: (input) => closePeriod({ db: parts.database.db, ...(accrueUsage === undefined ? {} : { accrueUsage }) }, input),
     }),
     reportRoutes({ ledger, clock: parts.clock }),
+    erpRoutes({ erp, adapters: ERP_ADAPTERS, sync: createErpSync({ erp, adapters: ERP_ADAPTERS, clock: parts.clock, logger }) }),
     ratingRoutes({
       ledger,
       clock: parts.clock,

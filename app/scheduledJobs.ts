@@ -10,6 +10,11 @@ import type { Logger } from '../platform/logger.ts'
 import type { DatabaseHandle } from '../platform/postgres/database.ts'
 import { openLeaderLock } from '../platform/postgres/leaderLock.ts'
 import type { Closers } from './closers.ts'
+import { ERP_ADAPTERS } from '../connectors/erp/adapters.ts'
+import { startErpScheduler } from '../connectors/erp/drain/erpScheduler.ts'
+import { createErpSync } from '../connectors/erp/drain/erpSync.ts'
+import { createErpStore } from '../ledger/erpStore.ts'
+import { createSecretBox } from '../platform/secretBox.ts'
 
 export interface ScheduledJobParts {
   config: Config
@@ -27,9 +32,17 @@ export interface ScheduledJobParts {
   closers: Closers
 }
 
-/** Starts the rating scheduler, or returns null when TALLY_RATING_CRON is `off`. */
+/** Advisory key of the ERP drain's leader lock (the rating job keeps the default key). */
+const ERP_LEADER_KEY = 0x7461_6c6c_7965_7270n
+
+/** Starts the ERP drain (every minute), and the rating scheduler, or returns null when TALLY_RATING_CRON is `off`. */
 export function startScheduledJobs(parts: ScheduledJobParts): RatingScheduler | null {
   const { config, logger, ledger } = parts
+  const erpLeader = openLeaderLock(parts.database, { logger, key: ERP_LEADER_KEY })
+  parts.closers.push('erp leader lock', () => erpLeader.close())
+  const erp = createErpStore(parts.database.db, { secrets: createSecretBox(config.secretKey) })
+  const erpScheduler = startErpScheduler({ sync: createErpSync({ erp, adapters: ERP_ADAPTERS, clock: parts.clock, logger }), logger, leader: erpLeader })
+  parts.closers.push('erp scheduler', () => erpScheduler.stop())
   if (config.ratingCron === 'off') {
     logger.info('rating scheduler off (TALLY_RATING_CRON=off)')
     return null
