@@ -13,6 +13,7 @@ import {
 } from './billing.ts'
 import { rateCommand } from './rate.ts'
 import { accountsCreateCommand, accountsListCommand, accountsMapCommand, closeCommand, journalCommand, reopenCommand } from './accounting.ts'
+import { erpConnectCommand, erpRetryCommand, erpStatusCommand, erpSyncCommand } from './erp.ts'
 import { arAgingCommand, deferredRevenueCommand, revenueCommand, trialBalanceCommand } from './reports.ts'
 import { schedulerCommand } from './scheduler.ts'
 import { configCheckCommand } from './configCheck.ts'
@@ -78,5 +79,9 @@ export const commands: Command[] = [
   deferredRevenueCommand,
   revenueCommand,
   arAgingCommand,
+  erpConnectCommand,
+  erpSyncCommand,
+  erpStatusCommand,
+  erpRetryCommand,
   schedulerCommand,
 ]
