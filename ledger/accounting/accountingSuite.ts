@@ -4,16 +4,14 @@
 import { randomUUID } from 'node:crypto'
 import { Decimal } from 'decimal.js'
 import { sql } from 'drizzle-orm'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { Database, DatabaseHandle } from '../../platform/postgres/database.ts'
-import { migrateDatabase } from '../../platform/postgres/migrate.ts'
 import { pgErrorCode } from '../../platform/postgres/pgErrors.ts'
 import { queryRows } from '../../platform/postgres/queryRows.ts'
-import { createTestLedger } from '../../test/support/testLedger.ts'
-import type { Ledger } from '../ledger.ts'
-import { ledgerMigrationsFolder } from '../ledgerMigrationsFolder.ts'
+import { useTestLedger } from '../useTestLedger.ts'
 import type { ChartAccount } from './accounts.ts'
 import type { JournalEntryDraft, JournalLineDraft } from './compute/journalDraft.ts'
+import { journalLine } from './journalLineFixture.ts'
 
 const CHART: ChartAccount[] = [
   { code: '1000', name: 'Cash', type: 'asset', role: 'cash' },
@@ -23,34 +21,15 @@ const CHART: ChartAccount[] = [
   { code: '4100', name: 'Usage revenue', type: 'revenue', role: 'revenue_usage' },
 ]
 
-const line = (account: string, side: 'debit' | 'credit', amount: string, currency = 'USD'): JournalLineDraft => ({
-  account,
-  side,
-  amount,
-  currency,
-  customerId: null,
-  contractId: null,
-  invoiceId: null,
-  productId: null,
-  memo: null,
-})
+const line = (account: string, side: 'debit' | 'credit', amount: string, currency = 'USD'): JournalLineDraft => journalLine(account, side, amount, { currency })
 
 export function describeAccountingSuite(name: string, openHandle: () => Promise<DatabaseHandle>): void {
   describe(`accounting: ${name}`, () => {
-    let handle: DatabaseHandle
-    let ledger: Ledger
-    beforeAll(async () => {
-      handle = await openHandle()
-      await migrateDatabase(handle, ledgerMigrationsFolder)
-      ledger = createTestLedger(handle.db)
-    })
-    afterAll(async () => {
-      await handle?.close()
-    })
+    const t = useTestLedger(openHandle)
 
     const newOrg = async () => {
-      const orgId = (await ledger.organisations.create({ name: `Org ${randomUUID().slice(0, 8)}` })).id
-      for (const account of CHART) await ledger.accounts.create({ orgId, ...account })
+      const orgId = (await t.ledger.organisations.create({ name: `Org ${randomUUID().slice(0, 8)}` })).id
+      for (const account of CHART) await t.ledger.accounts.create({ orgId, ...account })
       return orgId
     }
     const draft = (orgId: string, key: string, postedOn: string, lines: JournalLineDraft[]): JournalEntryDraft => ({
@@ -61,10 +40,10 @@ export function describeAccountingSuite(name: string, openHandle: () => Promise<
       lines,
     })
     const count = async (table: 'journal_entries' | 'journal_lines' | 'accounting_period_events', orgId: string) =>
-      (await queryRows<{ n: number }>(handle.db, sql`select count(*)::int as n from ${sql.identifier(table)} where org_id = ${orgId}`))[0]!.n
+      (await queryRows<{ n: number }>(t.handle.db, sql`select count(*)::int as n from ${sql.identifier(table)} where org_id = ${orgId}`))[0]!.n
     /** Runs raw statements in one transaction; resolves to the SQLSTATE it failed with, or null. */
     const rawTransaction = async (statements: ReturnType<typeof sql>[]) =>
-      handle.db
+      t.handle.db
         .transaction(async (tx) => {
           for (const statement of statements) await (tx as unknown as Database).execute(statement)
         })
@@ -99,7 +78,7 @@ export function describeAccountingSuite(name: string, openHandle: () => Promise<
         // A balanced pair added later would still change a posted entry.
         expect(await rawTransaction([rawLine(orgId, id, 2, 'debit', '1'), rawLine(orgId, id, 3, 'credit', '1')])).toBe('55000')
         const lines = await queryRows<{ debit: string; credit: string }>(
-          handle.db,
+          t.handle.db,
           sql`select debit, credit from journal_lines where entry_id = ${id} order by position`,
         )
         expect(lines).toEqual([
@@ -113,8 +92,8 @@ export function describeAccountingSuite(name: string, openHandle: () => Promise<
       it('posts an entry once per source: the second post returns the first entry and writes nothing', async () => {
         const orgId = await newOrg()
         const entry = draft(orgId, 'inv-1', '2026-03-05', [line('1100', 'debit', '120.00'), line('2100', 'credit', '120.00')])
-        const first = await ledger.journals.post(entry)
-        const again = await ledger.journals.post({ ...entry, memo: 'a retry' })
+        const first = await t.ledger.journals.post(entry)
+        const again = await t.ledger.journals.post({ ...entry, memo: 'a retry' })
         expect(again).toEqual(first)
         expect(first).toMatchObject({ source: { kind: 'invoice', key: 'inv-1' }, datedOn: '2026-03-05', postedOn: '2026-03-05', memo: 'invoice inv-1' })
         expect(first.lines.map((l) => [l.position, l.account, l.side, l.amount])).toEqual([
@@ -127,19 +106,21 @@ export function describeAccountingSuite(name: string, openHandle: () => Promise<
       it('refuses an unbalanced draft (journal_unbalanced) and an unknown account (account_not_found), writing nothing', async () => {
         const orgId = await newOrg()
         await expect(
-          ledger.journals.post(draft(orgId, 'a', '2026-03-05', [line('1100', 'debit', '10'), line('4000', 'credit', '9.99')])),
+          t.ledger.journals.post(draft(orgId, 'a', '2026-03-05', [line('1100', 'debit', '10'), line('4000', 'credit', '9.99')])),
         ).rejects.toMatchObject({
           category: 'unprocessable',
           code: 'journal_unbalanced',
           details: [{ field: 'lines', code: 'journal_unbalanced', message: 'USD: debits exceed credits by 0.01' }],
         })
-        await expect(ledger.journals.post(draft(orgId, 'b', '2026-03-05', [line('1100', 'debit', '10'), line('9999', 'credit', '10')]))).rejects.toMatchObject({
+        await expect(
+          t.ledger.journals.post(draft(orgId, 'b', '2026-03-05', [line('1100', 'debit', '10'), line('9999', 'credit', '10')])),
+        ).rejects.toMatchObject({
           category: 'unprocessable',
           code: 'account_not_found',
           details: [{ field: 'lines[1].account', code: 'account_not_found' }],
         })
         await expect(
-          ledger.journals.post(draft(orgId, 'c', '2026-03-05', [line('1100', 'debit', '10.001'), line('4000', 'credit', '10.001')])),
+          t.ledger.journals.post(draft(orgId, 'c', '2026-03-05', [line('1100', 'debit', '10.001'), line('4000', 'credit', '10.001')])),
         ).rejects.toMatchObject({
           code: 'invalid_amount',
         })
@@ -148,7 +129,7 @@ export function describeAccountingSuite(name: string, openHandle: () => Promise<
 
       it('the trial balance sums to zero per currency over entries in USD, EUR, JPY and KWD, each amount in its minor units', async () => {
         const orgId = await newOrg()
-        const post = (key: string, postedOn: string, lines: JournalLineDraft[]) => ledger.journals.post(draft(orgId, key, postedOn, lines))
+        const post = (key: string, postedOn: string, lines: JournalLineDraft[]) => t.ledger.journals.post(draft(orgId, key, postedOn, lines))
         // Invoice 120 USD billed in advance, 30 USD recognised, 50 USD paid; invoice 80 EUR of usage, paid in full.
         await post('usd-invoice', '2026-03-01', [line('1100', 'debit', '120.00'), line('2100', 'credit', '120.00')])
         await post('usd-recognised', '2026-03-31', [line('2100', 'debit', '30.00'), line('4000', 'credit', '30.00')])
@@ -159,7 +140,7 @@ export function describeAccountingSuite(name: string, openHandle: () => Promise<
         await post('jpy-invoice', '2026-03-11', [line('1100', 'debit', '1200', 'JPY'), line('4100', 'credit', '1200', 'JPY')])
         await post('kwd-invoice', '2026-03-12', [line('1100', 'debit', '12.5', 'KWD'), line('4100', 'credit', '12.5', 'KWD')])
 
-        const march = await ledger.journals.trialBalance(orgId, '2026-03-31')
+        const march = await t.ledger.journals.trialBalance(orgId, '2026-03-31')
         expect(march.map((r) => [r.currency, r.account, r.debits, r.credits, r.balance])).toEqual([
           ['EUR', '1000', '80.00', '0.00', '80.00'],
           ['EUR', '1100', '80.00', '80.00', '0.00'],
@@ -172,13 +153,13 @@ export function describeAccountingSuite(name: string, openHandle: () => Promise<
           ['USD', '2100', '30.00', '120.00', '-90.00'],
           ['USD', '4000', '0.00', '30.00', '-30.00'],
         ])
-        const april = await ledger.journals.trialBalance(orgId, '2026-04-30')
+        const april = await t.ledger.journals.trialBalance(orgId, '2026-04-30')
         for (const currency of ['USD', 'EUR', 'JPY', 'KWD']) {
           const sum = april.filter((r) => r.currency === currency).reduce((acc, r) => acc.plus(r.balance), new Decimal(0))
           expect(sum.isZero(), currency).toBe(true)
         }
         expect(april.find((r) => r.currency === 'USD' && r.account === '1100')).toMatchObject({ debits: '120.00', credits: '50.00', balance: '70.00' })
-        expect((await ledger.journals.list(orgId, { from: '2026-03-15', to: '2026-03-31' })).map((e) => e.source.key)).toEqual(['eur-paid', 'usd-recognised'])
+        expect((await t.ledger.journals.list(orgId, { from: '2026-03-15', to: '2026-03-31' })).map((e) => e.source.key)).toEqual(['eur-paid', 'usd-recognised'])
       })
     })
 
@@ -187,23 +168,23 @@ export function describeAccountingSuite(name: string, openHandle: () => Promise<
 
       it('an entry dated into a closed period posts on the first day of the first open one', async () => {
         const orgId = await newOrg()
-        expect(await ledger.periods.close({ orgId, period: '2026-03', at, actor: 'finance' })).toMatchObject({
+        expect(await t.ledger.periods.close({ orgId, period: '2026-03', at, actor: 'finance' })).toMatchObject({
           period: '2026-03',
           status: 'closed',
           closedAt: at.toISOString(),
           closedBy: 'finance',
         })
-        await ledger.periods.close({ orgId, period: '2026-04', at })
+        await t.ledger.periods.close({ orgId, period: '2026-04', at })
         // Closing again is idempotent: no second event.
-        await ledger.periods.close({ orgId, period: '2026-04', at })
-        expect(await ledger.periods.firstOpenPeriodOnOrAfter(orgId, '2026-03-20')).toBe('2026-05')
-        const entry = await ledger.journals.post(draft(orgId, 'late', '2026-03-20', [line('1100', 'debit', '5.00'), line('4100', 'credit', '5.00')]))
+        await t.ledger.periods.close({ orgId, period: '2026-04', at })
+        expect(await t.ledger.periods.firstOpenPeriodOnOrAfter(orgId, '2026-03-20')).toBe('2026-05')
+        const entry = await t.ledger.journals.post(draft(orgId, 'late', '2026-03-20', [line('1100', 'debit', '5.00'), line('4100', 'credit', '5.00')]))
         expect(entry).toMatchObject({ datedOn: '2026-03-20', postedOn: '2026-05-01' })
-        expect(await ledger.journals.trialBalance(orgId, '2026-04-30')).toEqual([])
+        expect(await t.ledger.journals.trialBalance(orgId, '2026-04-30')).toEqual([])
         // The database refuses a hand-written entry dated into the closed month.
         const id = randomUUID()
         expect(await rawTransaction([rawEntry(orgId, id), rawLine(orgId, id, 0, 'debit', '1'), rawLine(orgId, id, 1, 'credit', '1')])).toBe('55000')
-        expect((await ledger.periods.events(orgId)).map((e) => [e.period, e.action])).toEqual([
+        expect((await t.ledger.periods.events(orgId)).map((e) => [e.period, e.action])).toEqual([
           ['2026-03', 'close'],
           ['2026-04', 'close'],
         ])
@@ -211,39 +192,39 @@ export function describeAccountingSuite(name: string, openHandle: () => Promise<
 
       it('reopening needs a reason (refused with a code, nothing written) and is recorded', async () => {
         const orgId = await newOrg()
-        await ledger.periods.close({ orgId, period: '2026-03', at })
-        await expect(ledger.periods.reopen({ orgId, period: '2026-03', reason: '  ', at })).rejects.toMatchObject({
+        await t.ledger.periods.close({ orgId, period: '2026-03', at })
+        await expect(t.ledger.periods.reopen({ orgId, period: '2026-03', reason: '  ', at })).rejects.toMatchObject({
           code: 'invalid_request',
           details: [{ field: 'reason', code: 'reason_required' }],
         })
-        expect(await ledger.periods.status(orgId, '2026-03')).toMatchObject({ status: 'closed' })
+        expect(await t.ledger.periods.status(orgId, '2026-03')).toMatchObject({ status: 'closed' })
         expect(await count('accounting_period_events', orgId)).toBe(1)
 
         const later = new Date('2026-06-16T09:00:00Z')
-        expect(await ledger.periods.reopen({ orgId, period: '2026-03', reason: 'late credit note', at: later, actor: 'cfo' })).toEqual({
+        expect(await t.ledger.periods.reopen({ orgId, period: '2026-03', reason: 'late credit note', at: later, actor: 'cfo' })).toEqual({
           period: '2026-03',
           status: 'open',
           closedAt: null,
           closedBy: null,
         })
-        expect((await ledger.periods.events(orgId)).at(-1)).toEqual({
+        expect((await t.ledger.periods.events(orgId)).at(-1)).toEqual({
           period: '2026-03',
           action: 'reopen',
           reason: 'late credit note',
           actor: 'cfo',
           at: later.toISOString(),
         })
-        const entry = await ledger.journals.post(draft(orgId, 'reopened', '2026-03-31', [line('1100', 'debit', '1'), line('4100', 'credit', '1')]))
+        const entry = await t.ledger.journals.post(draft(orgId, 'reopened', '2026-03-31', [line('1100', 'debit', '1'), line('4100', 'credit', '1')]))
         expect(entry.postedOn).toBe('2026-03-31')
       })
 
       it('refuses to close a period that has not ended as of the caller’s clock, writing nothing', async () => {
         const orgId = await newOrg()
         for (const period of ['2026-06', '2026-07']) {
-          await expect(ledger.periods.close({ orgId, period, at })).rejects.toMatchObject({ category: 'unprocessable', code: 'period_not_ended' })
+          await expect(t.ledger.periods.close({ orgId, period, at })).rejects.toMatchObject({ category: 'unprocessable', code: 'period_not_ended' })
         }
-        await expect(ledger.periods.close({ orgId, period: '2026-13', at })).rejects.toMatchObject({ code: 'invalid_request' })
-        expect(await ledger.periods.list(orgId)).toEqual([])
+        await expect(t.ledger.periods.close({ orgId, period: '2026-13', at })).rejects.toMatchObject({ code: 'invalid_request' })
+        expect(await t.ledger.periods.list(orgId)).toEqual([])
         expect(await count('accounting_period_events', orgId)).toBe(0)
       })
     })
@@ -252,17 +233,17 @@ export function describeAccountingSuite(name: string, openHandle: () => Promise<
       it('seeds idempotently, refuses a second account for a non-revenue role, maps a product to its revenue account', async () => {
         const orgId = await newOrg()
         // Read without writing: the five accounts it has, and the six of the default chart seeding adds.
-        const preview = await ledger.accounts.chart(orgId)
+        const preview = await t.ledger.accounts.chart(orgId)
         expect([preview.accounts.map((a) => a.code), preview.unseeded.map((a) => a.code)]).toEqual([
           ['1000', '1100', '2100', '4000', '4100'],
           ['1150', '2200', '2300', '4200', '4900', '6900'],
         ])
-        expect((await ledger.accounts.list(orgId)).length).toBe(5)
+        expect((await t.ledger.accounts.list(orgId)).length).toBe(5)
         // The default chart adds what the organisation lacks and keeps what it has; a second time, nothing.
-        const seeded = await ledger.accounts.ensureChart(orgId)
+        const seeded = await t.ledger.accounts.ensureChart(orgId)
         expect(seeded.map((a) => a.code)).toEqual([...[...preview.accounts, ...preview.unseeded].map((a) => a.code)].sort())
-        expect(await ledger.accounts.ensureChart(orgId)).toEqual(seeded)
-        expect(await ledger.accounts.chart(orgId)).toEqual({ accounts: seeded, unseeded: [] })
+        expect(await t.ledger.accounts.ensureChart(orgId)).toEqual(seeded)
+        expect(await t.ledger.accounts.chart(orgId)).toEqual({ accounts: seeded, unseeded: [] })
         expect(seeded.map((a) => `${a.code} ${a.name}`)).toEqual([
           '1000 Cash',
           '1100 Accounts receivable',
@@ -276,33 +257,35 @@ export function describeAccountingSuite(name: string, openHandle: () => Promise<
           '4900 Discounts',
           '6900 Rounding',
         ])
-        await expect(ledger.accounts.create({ orgId, code: '1001', name: 'Bank', type: 'asset', role: 'cash' })).rejects.toMatchObject({
+        await expect(t.ledger.accounts.create({ orgId, code: '1001', name: 'Bank', type: 'asset', role: 'cash' })).rejects.toMatchObject({
           code: 'account_role_taken',
         })
-        await expect(ledger.accounts.create({ orgId, code: '1000', name: 'Cash', type: 'asset', role: null })).rejects.toMatchObject({ code: 'account_exists' })
-        await ledger.accounts.create({ orgId, code: '4110', name: 'API revenue', type: 'revenue', role: 'revenue_usage' })
-        const product = await ledger.products.create({ orgId, name: 'Seats', kind: 'non_metered' })
-        await expect(ledger.accounts.mapProduct({ orgId, productId: product.id, accountCode: '1000' })).rejects.toMatchObject({ code: 'account_not_revenue' })
-        await expect(ledger.accounts.mapProduct({ orgId, productId: product.id, accountCode: '4999' })).rejects.toMatchObject({ code: 'account_not_found' })
-        expect(await ledger.accounts.mapProduct({ orgId, productId: product.id, accountCode: '4110', method: 'ratable_daily' })).toEqual({
+        await expect(t.ledger.accounts.create({ orgId, code: '1000', name: 'Cash', type: 'asset', role: null })).rejects.toMatchObject({
+          code: 'account_exists',
+        })
+        await t.ledger.accounts.create({ orgId, code: '4110', name: 'API revenue', type: 'revenue', role: 'revenue_usage' })
+        const product = await t.ledger.products.create({ orgId, name: 'Seats', kind: 'non_metered' })
+        await expect(t.ledger.accounts.mapProduct({ orgId, productId: product.id, accountCode: '1000' })).rejects.toMatchObject({ code: 'account_not_revenue' })
+        await expect(t.ledger.accounts.mapProduct({ orgId, productId: product.id, accountCode: '4999' })).rejects.toMatchObject({ code: 'account_not_found' })
+        expect(await t.ledger.accounts.mapProduct({ orgId, productId: product.id, accountCode: '4110', method: 'ratable_daily' })).toEqual({
           orgId,
           productId: product.id,
           accountCode: '4110',
           method: 'ratable_daily',
           accrueUsage: false,
         })
-        expect(await ledger.accounts.revenueCodeFor(orgId, { productId: product.id, role: 'revenue_usage' })).toBe('4110')
-        expect(await ledger.accounts.revenueCodeFor(orgId, { productId: null, role: 'revenue_usage' })).toBe('4100')
-        expect(await ledger.accounts.codeForRole(orgId, 'cash')).toBe('1000')
+        expect(await t.ledger.accounts.revenueCodeFor(orgId, { productId: product.id, role: 'revenue_usage' })).toBe('4110')
+        expect(await t.ledger.accounts.revenueCodeFor(orgId, { productId: null, role: 'revenue_usage' })).toBe('4100')
+        expect(await t.ledger.accounts.codeForRole(orgId, 'cash')).toBe('1000')
         // The resolver the posting rules use: the seeded 4100 is the role's account even beside 4050; the mapping overrides it per product.
-        await ledger.accounts.create({ orgId, code: '4050', name: 'Legacy usage revenue', type: 'revenue', role: 'revenue_usage' })
-        const resolver = await ledger.accounts.resolver(orgId)
+        await t.ledger.accounts.create({ orgId, code: '4050', name: 'Legacy usage revenue', type: 'revenue', role: 'revenue_usage' })
+        const resolver = await t.ledger.accounts.resolver(orgId)
         expect([resolver.accountFor('revenue_usage'), resolver.accountFor('revenue_usage', product.id), resolver.accountFor('cash', product.id)]).toEqual([
           '4100',
           '4110',
           '1000',
         ])
-        expect(await ledger.accounts.codeForRole(orgId, 'revenue_usage')).toBe('4100')
+        expect(await t.ledger.accounts.codeForRole(orgId, 'revenue_usage')).toBe('4100')
       })
     })
   })

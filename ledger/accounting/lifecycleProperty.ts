@@ -11,16 +11,12 @@
 //    (void invoices: every account back at zero);
 // 4. no posted entry or line changed (every row seen before is still there, the same).
 import { sql } from 'drizzle-orm'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { Dec } from '../../platform/decimal.ts'
 import type { DatabaseHandle } from '../../platform/postgres/database.ts'
-import { migrateDatabase } from '../../platform/postgres/migrate.ts'
 import { queryRows } from '../../platform/postgres/queryRows.ts'
-import { createTestLedger } from '../../test/support/testLedger.ts'
-import type { Ledger } from '../ledger.ts'
-import { ledgerMigrationsFolder } from '../ledgerMigrationsFolder.ts'
 import { closePeriod } from './closePeriod.ts'
-import { createPostingFixture, type LineSpec, type PostingFixture } from './postingFixture.ts'
+import { usePostingLedger, type LineSpec } from './postingFixture.ts'
 
 const CURRENCIES = [
   { code: 'USD', minor: 2 },
@@ -62,23 +58,12 @@ const nextMonth = (period: string) => addMonths(`${period}-01`, 1).slice(0, 7)
 
 export function describeLifecycleProperty(name: string, openHandle: () => Promise<DatabaseHandle>, opts: { seed: number; steps: number }): void {
   describe(`accounting invariants under random lifecycles: ${name}`, () => {
-    let handle: DatabaseHandle
-    let ledger: Ledger
-    let f: PostingFixture
-    beforeAll(async () => {
-      handle = await openHandle()
-      await migrateDatabase(handle, ledgerMigrationsFolder)
-      ledger = createTestLedger(handle.db)
-      f = await createPostingFixture(ledger)
-    })
-    afterAll(async () => {
-      await handle?.close()
-    })
+    const t = usePostingLedger(openHandle)
 
     async function checkInvariants(seen: Map<string, string>, step: string): Promise<void> {
-      const db = handle.db
-      const orgId = f.orgId
-      const tb = await ledger.journals.trialBalance(orgId, '2099-12-31')
+      const db = t.handle.db
+      const orgId = t.f.orgId
+      const tb = await t.ledger.journals.trialBalance(orgId, '2099-12-31')
       const perCurrency = new Map<string, Dec>()
       for (const r of tb) perCurrency.set(r.currency, (perCurrency.get(r.currency) ?? new Dec(0)).plus(r.balance))
       for (const [currency, sum] of perCurrency) expect(sum.toFixed(), `${step}: trial balance in ${currency}`).toBe('0')
@@ -178,9 +163,9 @@ export function describeLifecycleProperty(name: string, openHandle: () => Promis
           })
         const total = specs.reduce<Dec>((acc, s) => acc.plus(s.amount), new Dec(0))
         const billingDate = replaces?.billingDate ?? (billing = addDays(billing, 1))
-        const id = await f.draft({ billingDate, currency: code, total: total.toFixed(minor), lines: specs, ...(replaces ? { replaces: replaces.id } : {}) })
-        await ledger.invoices.finalize(f.orgId, id, at(today))
-        const lines = (await ledger.invoices.lines(f.orgId, id))
+        const id = await t.f.draft({ billingDate, currency: code, total: total.toFixed(minor), lines: specs, ...(replaces ? { replaces: replaces.id } : {}) })
+        await t.ledger.invoices.finalize(t.f.orgId, id, at(today))
+        const lines = (await t.ledger.invoices.lines(t.f.orgId, id))
           .filter((l) => new Dec(l.amount).greaterThan(0))
           .map((l) => ({ id: l.id, left: new Dec(l.amount) }))
         invoices.push({ id, billingDate, currency: code, minor, status: 'finalized', due: total, creditable: total, paid: false, lines })
@@ -196,7 +181,14 @@ export function describeLifecycleProperty(name: string, openHandle: () => Promis
             if (inv.length === 0) return null
             const i = pick(inv)
             const amount = Dec.min(i.due, money(i.minor, 300))
-            await ledger.payments.record({ orgId: f.orgId, invoiceId: i.id, amount: amount.toFixed(i.minor), paidOn: today, method: 'card', now: at(today) })
+            await t.ledger.payments.record({
+              orgId: t.f.orgId,
+              invoiceId: i.id,
+              amount: amount.toFixed(i.minor),
+              paidOn: today,
+              method: 'card',
+              now: at(today),
+            })
             i.due = i.due.minus(amount)
             i.paid = true
             if (i.due.isZero()) i.status = 'paid'
@@ -212,8 +204,8 @@ export function describeLifecycleProperty(name: string, openHandle: () => Promis
             const line = pick(i.lines.filter((l) => l.left.greaterThan(0)))
             const amount = Dec.min(line.left, i.creditable, money(i.minor, 200))
             if (!amount.greaterThan(0)) return null
-            await ledger.creditNotes.create({
-              orgId: f.orgId,
+            await t.ledger.creditNotes.create({
+              orgId: t.f.orgId,
               invoiceId: i.id,
               reason: 'order_change',
               lines: [{ invoiceLineId: line.id, amount: amount.toFixed(i.minor) }],
@@ -232,7 +224,7 @@ export function describeLifecycleProperty(name: string, openHandle: () => Promis
             const inv = invoices.filter((i) => i.status === 'finalized' && !i.paid)
             if (inv.length === 0) return null
             const i = pick(inv)
-            await ledger.invoices.void(f.orgId, i.id, 'property test', at(today))
+            await t.ledger.invoices.void(t.f.orgId, i.id, 'property test', at(today))
             i.status = 'void'
             return rnd() < 0.6 ? `void, then ${await issue(i)}` : `void ${i.id}`
           },
@@ -241,8 +233,8 @@ export function describeLifecycleProperty(name: string, openHandle: () => Promis
           2,
           async () => {
             if (today < `${nextMonth(firstOpen)}-01`) return null
-            const summary = await closePeriod({ db: handle.db }, { orgId: f.orgId, period: firstOpen, at: at(today) })
-            const again = await closePeriod({ db: handle.db }, { orgId: f.orgId, period: firstOpen, at: at(today) })
+            const summary = await closePeriod({ db: t.handle.db }, { orgId: t.f.orgId, period: firstOpen, at: at(today) })
+            const again = await closePeriod({ db: t.handle.db }, { orgId: t.f.orgId, period: firstOpen, at: at(today) })
             expect(again).toEqual({ ...summary, alreadyClosed: true })
             firstOpen = nextMonth(firstOpen)
             return `close ${summary.period}: ${summary.recognisedLines} lines`

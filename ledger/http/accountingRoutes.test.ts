@@ -1,18 +1,12 @@
 // The accounting endpoints (accountingRoutes.ts) and the trial balance, in-process over PGlite
-// with a fixed clock (test/support/accountingTestApp.ts). Entries are posted through the
+// with a fixed clock (accountingTestApp.ts). Entries are posted through the
 // journal repository; a refused request is shown to write nothing.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { journalLine as line, openAccountingApp, type AccountingTestApp } from '../../test/support/accountingTestApp.ts'
+import { describe, expect, it } from 'vitest'
+import { journalLine as line } from '../accounting/journalLineFixture.ts'
+import { useAccountingApp } from './accountingTestApp.ts'
 
-let t: AccountingTestApp
-beforeAll(async () => {
-  t = await openAccountingApp()
-})
-afterAll(async () => {
-  await t?.close()
-})
-const call: AccountingTestApp['call'] = (...args) => t.call(...args)
-const newOrg: AccountingTestApp['newOrg'] = (opts) => t.newOrg(opts)
+const t = useAccountingApp()
+const { call, newOrg } = t
 
 describe('the chart of accounts', () => {
   it('lists the seeded chart, adds an account, maps a product to it; an unknown account is 422 and maps nothing', async () => {

@@ -1,18 +1,12 @@
 // The report endpoints (reportRoutes.ts) in-process over PGlite with a fixed clock
-// (test/support/accountingTestApp.ts): the waterfall, revenue and AR aging as JSON and CSV,
+// (accountingTestApp.ts): the waterfall, revenue and AR aging as JSON and CSV,
 // and malformed queries refused with 400.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { journalLine as line, openAccountingApp, type AccountingTestApp } from '../../test/support/accountingTestApp.ts'
+import { describe, expect, it } from 'vitest'
+import { journalLine as line } from '../accounting/journalLineFixture.ts'
+import { useAccountingApp } from './accountingTestApp.ts'
 
-let t: AccountingTestApp
-beforeAll(async () => {
-  t = await openAccountingApp()
-})
-afterAll(async () => {
-  await t?.close()
-})
-const call: AccountingTestApp['call'] = (...args) => t.call(...args)
-const newOrg = () => t.newOrg()
+const t = useAccountingApp()
+const { call, newOrg } = t
 
 describe('reports', () => {
   it('answer the waterfall, revenue and AR aging as JSON and CSV, and refuse malformed queries', async () => {

@@ -1,6 +1,7 @@
 // assertBalanced: debits equal credits in each currency, amounts positive (the check the repository runs before posting).
 import { describe, expect, it } from 'vitest'
 import { assertBalanced } from './balancedEntry.ts'
+import { journalLine } from '../journalLineFixture.ts'
 import type { JournalEntryDraft } from './journalDraft.ts'
 
 describe('assertBalanced', () => {
@@ -9,17 +10,7 @@ describe('assertBalanced', () => {
     source: { kind: 'invoice', key: 'k' },
     postedOn: '2024-01-01',
     memo: 'm',
-    lines: lines.map(([account, side, amount, currency]) => ({
-      account,
-      side,
-      amount,
-      currency,
-      customerId: null,
-      contractId: null,
-      invoiceId: null,
-      productId: null,
-      memo: null,
-    })),
+    lines: lines.map(([account, side, amount, currency]) => journalLine(account, side, amount, { currency })),
   })
 
   it('accepts debits equal to credits in each currency', () => {

@@ -4,48 +4,41 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { openDatabase, type DatabaseHandle } from '../../../platform/postgres/database.ts'
-import { migrateDatabase } from '../../../platform/postgres/migrate.ts'
-import { billedCustomer, writeDrafts } from '../../../test/support/invoiceFixtures.ts'
-import { createTestLedger } from '../../../test/support/testLedger.ts'
-import type { Ledger } from '../../ledger.ts'
-import { ledgerMigrationsFolder } from '../../ledgerMigrationsFolder.ts'
+import { afterAll, describe, expect, it } from 'vitest'
+import { openDatabase } from '../../../platform/postgres/database.ts'
+import { billedCustomer, flatFees, writeDrafts } from '../postingFixture.ts'
+import { useTestLedger } from '../../useTestLedger.ts'
 import type { JournalLineDraft } from '../compute/journalDraft.ts'
+import { journalLine } from '../journalLineFixture.ts'
 
-let dir: string
-let handle: DatabaseHandle
-let ledger: Ledger
-
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'tally-reports-'))
-  handle = await openDatabase({ dataDir: dir })
-  await migrateDatabase(handle, ledgerMigrationsFolder)
-  ledger = createTestLedger(handle.db)
-})
+let dir: string | undefined
+// Registered first, so it runs last (after hooks run in reverse): the database closes before its directory goes.
 afterAll(async () => {
-  await handle?.close()
-  await rm(dir, { recursive: true, force: true })
+  if (dir !== undefined) await rm(dir, { recursive: true, force: true })
+})
+const t = useTestLedger(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'tally-reports-'))
+  return openDatabase({ dataDir: dir })
 })
 
 const newOrg = async () => {
-  const orgId = (await ledger.organisations.create({ name: 'Reports' })).id
-  await ledger.accounts.ensureChart(orgId)
-  const seats = (await ledger.products.create({ orgId, name: 'Seats', kind: 'non_metered' })).id
-  const api = (await ledger.products.create({ orgId, name: 'API', kind: 'non_metered' })).id
+  const orgId = (await t.ledger.organisations.create({ name: 'Reports' })).id
+  await t.ledger.accounts.ensureChart(orgId)
+  const seats = (await t.ledger.products.create({ orgId, name: 'Seats', kind: 'non_metered' })).id
+  const api = (await t.ledger.products.create({ orgId, name: 'API', kind: 'non_metered' })).id
   return { orgId, seats, api }
 }
 
 type Line = Partial<JournalLineDraft> & Pick<JournalLineDraft, 'account' | 'side' | 'amount'>
-const lineOf = (l: Line): JournalLineDraft => ({ currency: 'USD', customerId: null, contractId: null, invoiceId: null, productId: null, memo: null, ...l })
+const lineOf = (l: Line): JournalLineDraft => journalLine(l.account, l.side, l.amount, l)
 const post = (orgId: string, key: string, postedOn: string, lines: Line[]) =>
-  ledger.journals.post({ orgId, source: { kind: 'invoice', key }, postedOn, memo: key, lines: lines.map(lineOf) })
+  t.ledger.journals.post({ orgId, source: { kind: 'invoice', key }, postedOn, memo: key, lines: lines.map(lineOf) })
 
 describe('revenue by product, customer and month', () => {
   it('nets revenue account credits and debits of entries posted in [from, to], per currency; discounts and later entries are not in it', async () => {
     const { orgId, seats, api } = await newOrg()
-    const acme = (await ledger.customers.create({ orgId, externalId: 'acme', name: 'Acme' })).id
-    const globex = (await ledger.customers.create({ orgId, externalId: 'globex', name: 'Globex' })).id
+    const acme = (await t.ledger.customers.create({ orgId, externalId: 'acme', name: 'Acme' })).id
+    const globex = (await t.ledger.customers.create({ orgId, externalId: 'globex', name: 'Globex' })).id
     await post(orgId, 'e1', '2026-06-30', [
       { account: '2100', side: 'debit', amount: '100.00' },
       { account: '4000', side: 'credit', amount: '100.00', productId: seats, customerId: acme },
@@ -75,7 +68,7 @@ describe('revenue by product, customer and month', () => {
     ])
     const range = { from: '2026-06-01', to: '2026-07-31' }
 
-    const byProduct = await ledger.reports.revenue(orgId, { ...range, groupBy: 'product' })
+    const byProduct = await t.ledger.reports.revenue(orgId, { ...range, groupBy: 'product' })
     const sorted = [...byProduct].sort((a, b) => `${a.name}${a.currency}`.localeCompare(`${b.name}${b.currency}`))
     // Seats: 100.00 + 30.00 in USD, 10.00 in EUR; API: 45.30 − 5.30.
     expect(sorted).toEqual([
@@ -84,28 +77,28 @@ describe('revenue by product, customer and month', () => {
       { group: seats, name: 'Seats', currency: 'USD', revenue: '130.00' },
     ])
     // Globex: 45.30 − 5.30 + 30.00.
-    expect(await ledger.reports.revenue(orgId, { ...range, groupBy: 'customer' })).toEqual([
+    expect(await t.ledger.reports.revenue(orgId, { ...range, groupBy: 'customer' })).toEqual([
       { group: 'acme', name: 'Acme', currency: 'EUR', revenue: '10.00' },
       { group: 'acme', name: 'Acme', currency: 'USD', revenue: '100.00' },
       { group: 'globex', name: 'Globex', currency: 'USD', revenue: '70.00' },
     ])
-    expect(await ledger.reports.revenue(orgId, { ...range, groupBy: 'month' })).toEqual([
+    expect(await t.ledger.reports.revenue(orgId, { ...range, groupBy: 'month' })).toEqual([
       { group: '2026-06', name: null, currency: 'USD', revenue: '100.00' },
       { group: '2026-07', name: null, currency: 'EUR', revenue: '10.00' },
       { group: '2026-07', name: null, currency: 'USD', revenue: '70.00' },
     ])
-    expect(await ledger.reports.revenue(orgId, { from: '2026-08-01', to: '2026-08-31', groupBy: 'month' })).toEqual([
+    expect(await t.ledger.reports.revenue(orgId, { from: '2026-08-01', to: '2026-08-31', groupBy: 'month' })).toEqual([
       { group: '2026-08', name: null, currency: 'USD', revenue: '999.00' },
     ])
   })
 
   it('refuses a malformed date and a range that ends before it starts (400)', async () => {
     const { orgId } = await newOrg()
-    await expect(ledger.reports.revenue(orgId, { from: '2026-02-30', to: '2026-03-01', groupBy: 'month' })).rejects.toMatchObject({
+    await expect(t.ledger.reports.revenue(orgId, { from: '2026-02-30', to: '2026-03-01', groupBy: 'month' })).rejects.toMatchObject({
       code: 'invalid_request',
       details: [{ field: 'from', code: 'invalid_date' }],
     })
-    await expect(ledger.reports.revenue(orgId, { from: '2026-03-02', to: '2026-03-01', groupBy: 'month' })).rejects.toMatchObject({
+    await expect(t.ledger.reports.revenue(orgId, { from: '2026-03-02', to: '2026-03-01', groupBy: 'month' })).rejects.toMatchObject({
       code: 'invalid_request',
       details: [{ field: 'to', code: 'to_before_from' }],
     })
@@ -115,18 +108,17 @@ describe('revenue by product, customer and month', () => {
 describe('the deferred revenue waterfall', () => {
   it('has a row per schedule, a column per month and a total row per currency; void invoices are left out', async () => {
     const { orgId, seats } = await newOrg()
-    const billed = await billedCustomer(ledger, orgId, 'acme', seats)
-    const [inv, voided] = await writeDrafts(ledger, {
+    const billed = await billedCustomer(t.ledger, orgId, 'acme', seats)
+    const [inv, voided] = await writeDrafts(t.ledger, {
       orgId,
       billed,
-      productId: seats,
       drafts: [
-        { billingDate: '2024-06-01', dueDate: '2024-06-30', lines: ['120.00', '60.00', '10000'], total: '10180.00' },
-        { billingDate: '2024-07-01', dueDate: '2024-07-31', lines: ['50.00'], total: '50.00' },
+        { billingDate: '2024-06-01', dueDate: '2024-06-30', lines: flatFees(seats, '120.00', '60.00', '10000'), total: '10180.00' },
+        { billingDate: '2024-07-01', dueDate: '2024-07-31', lines: flatFees(seats, '50.00'), total: '50.00' },
       ],
     })
     const schedule = (lineId: string, invoiceId: string, currency: string, amount: string, lines: [string, string][]) =>
-      ledger.revenueSchedules.store({
+      t.ledger.revenueSchedules.store({
         orgId,
         invoiceId,
         invoiceLineId: lineId,
@@ -156,17 +148,17 @@ describe('the deferred revenue waterfall', () => {
       ['2024-08-31', '3408'],
     ])
     await schedule(voided!.lineIds[0]!, voided!.id, 'USD', '50.00', [['2024-07-31', '50.00']])
-    await ledger.invoices.finalize(orgId, voided!.id, new Date('2024-07-01T00:00:00Z'))
-    await ledger.invoices.void(orgId, voided!.id, 'issued in error', new Date('2024-07-02T00:00:00Z'))
+    await t.ledger.invoices.finalize(orgId, voided!.id, new Date('2024-07-01T00:00:00Z'))
+    await t.ledger.invoices.void(orgId, voided!.id, 'issued in error', new Date('2024-07-02T00:00:00Z'))
     // June of the Stripe schedule is recognised.
     const entry = await post(orgId, 'recognise-june', '2024-06-30', [
       { account: '2100', side: 'debit', amount: '15.50' },
       { account: '4000', side: 'credit', amount: '15.50' },
     ])
-    await ledger.revenueSchedules.markRecognisedIn(handle.db, { orgId, lineIds: [stripe.lines[0]!.id], journalEntryId: entry.id })
+    await t.ledger.revenueSchedules.markRecognisedIn(t.handle.db, { orgId, lineIds: [stripe.lines[0]!.id], journalEntryId: entry.id })
 
     const common = { invoiceId: inv!.id, productId: seats, productName: 'Seats', method: 'ratable_monthly' }
-    const waterfall = await ledger.reports.deferredRevenue(orgId)
+    const waterfall = await t.ledger.reports.deferredRevenue(orgId)
     expect(waterfall).toEqual({
       months: ['2024-06', '2024-07', '2024-08', '2024-09', '2024-10'],
       rows: [
@@ -211,60 +203,57 @@ describe('the deferred revenue waterfall', () => {
       ],
     })
 
-    const septemberOn = await ledger.reports.deferredRevenue(orgId, { from: '2024-09', to: '2024-12' })
+    const septemberOn = await t.ledger.reports.deferredRevenue(orgId, { from: '2024-09', to: '2024-12' })
     expect(septemberOn.months).toEqual(['2024-09', '2024-10'])
     expect(septemberOn.rows.map((r) => [r.scheduleId, r.cells])).toEqual([[stripe.id, { '2024-09': '30.68', '2024-10': '12.50' }]])
     expect(septemberOn.totals).toEqual([
       { currency: 'USD', amount: '120.00', recognised: '15.50', deferred: '104.50', cells: { '2024-09': '30.68', '2024-10': '12.50' } },
     ])
-    await expect(ledger.reports.deferredRevenue(orgId, { from: '2024-13' })).rejects.toMatchObject({ code: 'invalid_request' })
+    await expect(t.ledger.reports.deferredRevenue(orgId, { from: '2024-13' })).rejects.toMatchObject({ code: 'invalid_request' })
   })
 })
 
 describe('AR aging', () => {
   it('buckets open balances as of a date by days past due, per customer and currency', async () => {
     const { orgId, seats } = await newOrg()
-    const acme = await billedCustomer(ledger, orgId, 'acme', seats)
-    const globex = await billedCustomer(ledger, orgId, 'globex', seats)
+    const acme = await billedCustomer(t.ledger, orgId, 'acme', seats)
+    const globex = await billedCustomer(t.ledger, orgId, 'globex', seats)
     const at = (instant: string) => new Date(instant)
-    const [current, late14, late46, voided, after, paid] = await writeDrafts(ledger, {
+    const [current, late14, late46, voided, after, paid] = await writeDrafts(t.ledger, {
       orgId,
       billed: acme,
-      productId: seats,
       drafts: [
-        { billingDate: '2030-06-01', dueDate: '2030-11-20', lines: ['100.00'], total: '100.00' },
-        { billingDate: '2030-07-01', dueDate: '2030-11-01', lines: ['200.00'], total: '200.00' },
-        { billingDate: '2030-08-01', dueDate: '2030-09-30', lines: ['300.00'], total: '300.00' },
-        { billingDate: '2030-09-01', dueDate: '2030-09-30', lines: ['700.00'], total: '700.00' },
-        { billingDate: '2030-10-01', dueDate: '2030-10-31', lines: ['800.00'], total: '800.00' },
-        { billingDate: '2030-11-01', dueDate: '2030-11-01', lines: ['900.00'], total: '900.00' },
+        { billingDate: '2030-06-01', dueDate: '2030-11-20', lines: flatFees(seats, '100.00'), total: '100.00' },
+        { billingDate: '2030-07-01', dueDate: '2030-11-01', lines: flatFees(seats, '200.00'), total: '200.00' },
+        { billingDate: '2030-08-01', dueDate: '2030-09-30', lines: flatFees(seats, '300.00'), total: '300.00' },
+        { billingDate: '2030-09-01', dueDate: '2030-09-30', lines: flatFees(seats, '700.00'), total: '700.00' },
+        { billingDate: '2030-10-01', dueDate: '2030-10-31', lines: flatFees(seats, '800.00'), total: '800.00' },
+        { billingDate: '2030-11-01', dueDate: '2030-11-01', lines: flatFees(seats, '900.00'), total: '900.00' },
       ],
     })
-    await writeDrafts(ledger, {
+    await writeDrafts(t.ledger, {
       orgId,
       billed: acme,
-      productId: seats,
-      drafts: [{ billingDate: '2030-12-01', dueDate: '2030-10-01', lines: ['5.00'], total: '5.00' }],
+      drafts: [{ billingDate: '2030-12-01', dueDate: '2030-10-01', lines: flatFees(seats, '5.00'), total: '5.00' }],
     })
-    const [late106, late90] = await writeDrafts(ledger, {
+    const [late106, late90] = await writeDrafts(t.ledger, {
       orgId,
       billed: globex,
-      productId: seats,
       drafts: [
-        { billingDate: '2030-06-01', dueDate: '2030-08-01', lines: ['400.00'], total: '400.00' },
-        { billingDate: '2030-07-01', dueDate: '2030-08-17', lines: ['500.00'], total: '500.00' },
+        { billingDate: '2030-06-01', dueDate: '2030-08-01', lines: flatFees(seats, '400.00'), total: '400.00' },
+        { billingDate: '2030-07-01', dueDate: '2030-08-17', lines: flatFees(seats, '500.00'), total: '500.00' },
       ],
     })
-    for (const inv of [current, late14, late46, voided, paid, late106, late90]) await ledger.invoices.finalize(orgId, inv!.id, at('2030-11-02T10:00:00Z'))
-    await ledger.invoices.finalize(orgId, after!.id, at('2030-11-20T10:00:00Z'))
-    await ledger.invoices.void(orgId, voided!.id, 'issued in error', at('2030-11-03T10:00:00Z'))
+    for (const inv of [current, late14, late46, voided, paid, late106, late90]) await t.ledger.invoices.finalize(orgId, inv!.id, at('2030-11-02T10:00:00Z'))
+    await t.ledger.invoices.finalize(orgId, after!.id, at('2030-11-20T10:00:00Z'))
+    await t.ledger.invoices.void(orgId, voided!.id, 'issued in error', at('2030-11-03T10:00:00Z'))
     const pay = (invoiceId: string, amount: string, paidOn: string) =>
-      ledger.payments.record({ orgId, invoiceId, amount, paidOn, method: 'bank_transfer', now: at(`${paidOn}T12:00:00Z`) })
+      t.ledger.payments.record({ orgId, invoiceId, amount, paidOn, method: 'bank_transfer', now: at(`${paidOn}T12:00:00Z`) })
     await pay(late14!.id, '50.00', '2030-11-10')
     await pay(late14!.id, '25.00', '2030-11-20')
     await pay(paid!.id, '900.00', '2030-11-05')
     // NOTE: a credit note is dated when it is recorded (created_at), before 2030 here.
-    await ledger.creditNotes.create({
+    await t.ledger.creditNotes.create({
       orgId,
       invoiceId: late106!.id,
       reason: 'billing_error',
@@ -273,7 +262,7 @@ describe('AR aging', () => {
     })
 
     // As of 2030-11-15: 200.00 − 50.00 is 14 days late; 2030-08-17 is exactly 90 days before.
-    expect(await ledger.reports.arAging(orgId, '2030-11-15')).toEqual([
+    expect(await t.ledger.reports.arAging(orgId, '2030-11-15')).toEqual([
       {
         customerId: acme.customerId,
         customer: 'acme',
@@ -301,12 +290,12 @@ describe('AR aging', () => {
     ])
     // Before anything was finalized nothing is receivable; on 2030-11-02 the void one still was
     // (100 + 200 + 300 + 700 + 900), and the credit note, recorded before 2030, already counts.
-    expect(await ledger.reports.arAging(orgId, '2030-11-01')).toEqual([])
-    const second = await ledger.reports.arAging(orgId, '2030-11-02')
+    expect(await t.ledger.reports.arAging(orgId, '2030-11-01')).toEqual([])
+    const second = await t.ledger.reports.arAging(orgId, '2030-11-02')
     expect(second.map((r) => [r.customer, r.total])).toEqual([
       ['acme', '2200.00'],
       ['globex', '800.00'],
     ])
-    await expect(ledger.reports.arAging(orgId, '2030-11-31')).rejects.toMatchObject({ code: 'invalid_request' })
+    await expect(t.ledger.reports.arAging(orgId, '2030-11-31')).rejects.toMatchObject({ code: 'invalid_request' })
   })
 })

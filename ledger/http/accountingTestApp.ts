@@ -1,31 +1,33 @@
 // The accounting and report routes in-process (`app.request`) over PGlite, with the
 // platform's real error handler, a fixed clock (2026-11-06T09:00:00Z) and a tiny middleware
 // standing in for authentication (an API key `key-1` of the `x-test-org` organisation), so
-// statuses and error bodies are the ones clients get.
+// statuses and error bodies are the ones clients get. `useAccountingApp` opens it for a test
+// file's tests and closes it after them.
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Hono } from 'hono'
 import { pino } from 'pino'
-import { closePeriod } from '../../ledger/accounting/closePeriod.ts'
-import type { JournalLineDraft } from '../../ledger/accounting/compute/journalDraft.ts'
-import { accountingRoutes } from '../../ledger/http/accountingRoutes.ts'
-import { reportRoutes } from '../../ledger/http/reportRoutes.ts'
-import type { Ledger } from '../../ledger/ledger.ts'
-import { ledgerMigrationsFolder } from '../../ledger/ledgerMigrationsFolder.ts'
+import { afterAll, beforeAll } from 'vitest'
 import { fixedClock } from '../../platform/clock.ts'
 import type { AppEnv } from '../../platform/http/appEnv.ts'
 import { handleError } from '../../platform/http/errorHandler.ts'
 import { openDatabase, type DatabaseHandle } from '../../platform/postgres/database.ts'
 import { migrateDatabase } from '../../platform/postgres/migrate.ts'
-import { billedCustomer, writeDrafts } from './invoiceFixtures.ts'
-import { createTestLedger } from './testLedger.ts'
+import { createTestLedger } from '../../test/support/testLedger.ts'
+import { closePeriod } from '../accounting/closePeriod.ts'
+import { billedCustomer, flatFees, writeDrafts } from '../accounting/postingFixture.ts'
+import type { Ledger } from '../ledger.ts'
+import { ledgerMigrationsFolder } from '../ledgerMigrationsFolder.ts'
+import { accountingRoutes } from './accountingRoutes.ts'
+import { reportRoutes } from './reportRoutes.ts'
 
 export interface Answer {
   status: number
   type: string
   text: string
   /** The parsed JSON body; null for CSV. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the tests read answers as loosely typed JSON (eslint.config.js allows it in test files; this is their fixture)
   body: any
 }
 
@@ -40,21 +42,7 @@ export interface AccountingTestApp {
   close(): Promise<void>
 }
 
-/** A USD journal line with nothing named but what `extra` gives. */
-export const journalLine = (account: string, side: 'debit' | 'credit', amount: string, extra: Partial<JournalLineDraft> = {}): JournalLineDraft => ({
-  account,
-  side,
-  amount,
-  currency: 'USD',
-  customerId: null,
-  contractId: null,
-  invoiceId: null,
-  productId: null,
-  memo: null,
-  ...extra,
-})
-
-export async function openAccountingApp(): Promise<AccountingTestApp> {
+async function openAccountingApp(): Promise<AccountingTestApp> {
   const dir = await mkdtemp(join(tmpdir(), 'tally-accounting-routes-'))
   const handle = await openDatabase({ dataDir: dir })
   await migrateDatabase(handle, ledgerMigrationsFolder)
@@ -87,8 +75,7 @@ export async function openAccountingApp(): Promise<AccountingTestApp> {
       const [invoice] = await writeDrafts(ledger, {
         orgId,
         billed,
-        productId: seats,
-        drafts: [{ billingDate: '2026-10-01', dueDate: '2026-10-31', lines: ['150.00'], total: '150.00' }],
+        drafts: [{ billingDate: '2026-10-01', dueDate: '2026-10-31', lines: flatFees(seats, '150.00'), total: '150.00' }],
       })
       return { orgId, seats, billed, invoice: invoice! }
     },
@@ -96,5 +83,30 @@ export async function openAccountingApp(): Promise<AccountingTestApp> {
       await handle.close()
       await rm(dir, { recursive: true, force: true })
     },
+  }
+}
+
+/** Call at a test file's top level: the app is opened before the file's tests and closed after them. */
+export function useAccountingApp(): Omit<AccountingTestApp, 'close'> {
+  let app: AccountingTestApp | undefined
+  beforeAll(async () => {
+    app = await openAccountingApp()
+  })
+  afterAll(async () => {
+    await app?.close()
+  })
+  const opened = (): AccountingTestApp => {
+    if (app === undefined) throw new Error('the accounting app opens before the tests run')
+    return app
+  }
+  return {
+    get ledger() {
+      return opened().ledger
+    },
+    get handle() {
+      return opened().handle
+    },
+    call: (...args) => opened().call(...args),
+    newOrg: (opts) => opened().newOrg(opts),
   }
 }
