@@ -1,5 +1,6 @@
 // The database and ledger of a suite that runs on each driver (PGlite, the Postgres server):
 // opened and migrated before the suite's tests, closed after them.
+import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll } from 'vitest'
 import type { DatabaseHandle } from '../platform/postgres/database.ts'
 import { migrateDatabase } from '../platform/postgres/migrate.ts'
@@ -25,3 +26,6 @@ export function useTestLedger(openHandle: () => Promise<DatabaseHandle>): TestLe
   })
   return t
 }
+
+/** A fresh organisation per test keeps tests independent within one database. */
+export const newTestOrg = (ledger: Ledger, label = 'Org') => ledger.organisations.create({ name: `${label} ${randomUUID().slice(0, 8)}` })
