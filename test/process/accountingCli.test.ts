@@ -58,7 +58,7 @@ describe('tally accounts', () => {
     const mapped = await cli(['accounts', 'map', '--product', productId, '--account', '4050', '--method', 'ratable_daily'])
     expect(mapped.code).toBe(0)
     expect(mapped.stdout).toContain(`Product ${productId} now posts its revenue to 4050, recognised ratable_daily`)
-    expect((await cli(['accounts', 'list'])).stdout).toMatch(new RegExp(`^${productId}\\s+4050\\s+ratable_daily$`, 'm'))
+    expect((await cli(['accounts', 'list'])).stdout).toMatch(new RegExp(`^${productId}\\s+4050\\s+ratable_daily\\s+false$`, 'm'))
   })
 })
 

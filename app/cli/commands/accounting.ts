@@ -17,7 +17,7 @@ function period(ctx: CommandContext): string {
 
 export const accountsListCommand: Command = {
   path: ['accounts', 'list'],
-  summary: "List the organisation's chart of accounts (the default chart is seeded on first use) and its product revenue accounts",
+  summary: "List the organisation's chart of accounts (default accounts are listed before their first posting seeds them) and its product revenue accounts",
   usage: '--org ORG_ID',
   example: 'tally accounts list --org $ORG',
   options: { org: { type: 'string' } },
