@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { table } from './output.ts'
+import { counted, table } from './output.ts'
 
 describe('table', () => {
   it('names the columns in capitals and pads each to its widest cell', () => {
@@ -30,5 +30,12 @@ describe('table', () => {
       '-----  --------',
       'Total  0.00 USD',
     ])
+  })
+})
+
+describe('counted', () => {
+  it('writes the noun in the number the count takes', () => {
+    expect([0, 1, 2].map((n) => counted(n, 'schedule line'))).toEqual(['0 schedule lines', '1 schedule line', '2 schedule lines'])
+    expect([1, 3].map((n) => counted(n, 'entry', 'entries'))).toEqual(['1 entry', '3 entries'])
   })
 })

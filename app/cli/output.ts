@@ -50,3 +50,8 @@ export function progress(stream: NodeJS.WriteStream = process.stderr): Progress 
     },
   }
 }
+
+/** "1 entry", "2 entries": a count with its noun in the number it takes. */
+export function counted(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`
+}

@@ -4,7 +4,7 @@ import type { z } from 'zod'
 import type { accountJson, accountListJson, closeJson, journalListJson, periodJson, productMappingJson } from '../../../ledger/http/accountingSchemas.ts'
 import type { Command, CommandContext } from '../command.ts'
 import { required, UsageError } from '../command.ts'
-import { table } from '../output.ts'
+import { counted, table } from '../output.ts'
 import { withApi } from './withApi.ts'
 
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/
@@ -107,9 +107,9 @@ export const closeCommand: Command = {
       return amounts.length === 0 ? '' : ` (${amounts.join(', ')})`
     }
     ctx.out(
-      `${s.already_closed ? 'Already closed' : 'Closed'} ${s.period}: ${s.recognised_lines} schedule lines recognised in ${s.entries_posted} entries` +
+      `${s.already_closed ? 'Already closed' : 'Closed'} ${s.period}: ${counted(s.recognised_lines, 'schedule line')} recognised in ${counted(s.entries_posted, 'entry', 'entries')}` +
         listed(s.recognised) +
-        (s.accruals_posted === 0 ? '' : `; usage accrued in ${s.accruals_posted} entries${listed(s.accrued)}`),
+        (s.accruals_posted === 0 ? '' : `; usage accrued in ${counted(s.accruals_posted, 'entry', 'entries')}${listed(s.accrued)}`),
     )
   },
 }

@@ -3,7 +3,7 @@ import { readFile, writeFile } from 'node:fs/promises'
 import { basename } from 'node:path'
 import type { Command } from '../command.ts'
 import { required, requiredArgument, UsageError } from '../command.ts'
-import { table } from '../output.ts'
+import { counted, table } from '../output.ts'
 import { withApi } from './withApi.ts'
 
 async function jsonFile(path: unknown): Promise<unknown> {
@@ -121,6 +121,6 @@ export const invoicesPdfCommand: Command = {
     // Loaded here only: no other command needs a PDF parser.
     const { PDFDocument } = await import('pdf-lib')
     const pages = (await PDFDocument.load(bytes, { updateMetadata: false })).getPageCount()
-    ctx.out(`Wrote ${out} (${pages} page${pages === 1 ? '' : 's'}, ${(bytes.length / 1024).toFixed(1)} KB)`)
+    ctx.out(`Wrote ${out} (${counted(pages, 'page')}, ${(bytes.length / 1024).toFixed(1)} KB)`)
   },
 }
