@@ -259,6 +259,13 @@ export function createContractRepository(
       }
       checkPhases(phases, startDate, endDate, (i, field) => (input.phases === undefined ? 'start_date' : `phases[${i}].${field}`))
       for (const [i, p] of phases.entries()) await checkItems(deps.products, input.orgId, p.items, `phases[${i}].items`)
+      // Discounts name products the contract sells (by id or name): one that could never apply is refused now, not at billing.
+      const sold = await deps.products.getMany(input.orgId, [...new Set(phases.flatMap((p) => p.items.map((i) => i.product_id)))])
+      deps.documents.termsFor(
+        input.terms ?? {},
+        'terms',
+        [...sold.values()].map((p) => ({ id: p.id, name: p.name })),
+      )
       try {
         const [row] = await db
           .insert(table)

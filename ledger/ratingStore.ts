@@ -50,6 +50,12 @@ export interface RatingDocuments {
    */
   price(value: unknown, field: string, currencies: CurrencyTable): void
   terms(value: unknown, field: string): void
+  /**
+   * Terms (already accepted by `terms`) against the products the contract sells (`products`: each
+   * one's id and name): a discount that could never apply is a 422 naming `field` + its path
+   * (`terms.discounts[1].target`).
+   */
+  termsFor(value: unknown, field: string, products: readonly { id: string; name: string }[]): void
   /** An invoice's rating record, written by rating runs and reissues. */
   ratingRecord(value: unknown): void
 }

@@ -28,7 +28,11 @@ export const discountSchema = z
     /** Percent ("10" = 10 %) for percentage discounts, an amount for fixed ones. */
     value: nonNegativeDecimal,
     scope: z.enum(['line', 'product', 'invoice']),
-    /** The invoice line id (scope line) or product (scope product). */
+    /**
+     * The invoice line id (scope line) or product (scope product). A contract's product
+     * discount names the product by id or by name; a contract cannot hold a line discount,
+     * since line ids are made by rating runs (`discountTargetProblems`).
+     */
     target: z.string().min(1).optional(),
     start_period: z.number().int().min(0).default(0),
     duration_periods: z.number().int().min(1).optional(),
@@ -46,6 +50,47 @@ export type Discount = z.infer<typeof discountSchema>
 export function discountActive(d: Discount, periodIndex: number): boolean {
   if (periodIndex < d.start_period) return false
   return d.duration_periods === undefined || periodIndex < d.start_period + d.duration_periods
+}
+
+/** A product a contract sells: what a product discount may name. */
+export interface TargetProduct {
+  id: string
+  name: string
+}
+
+/** Why each of a contract's discounts could never apply, at `terms.discounts[i].…`; empty when all can. */
+export function discountTargetProblems(
+  discounts: readonly Pick<Discount, 'scope' | 'target'>[],
+  products: readonly TargetProduct[],
+): { field: string; code: string; message: string }[] {
+  const problems: { field: string; code: string; message: string }[] = []
+  discounts.forEach((d, i) => {
+    if (d.scope === 'line') {
+      problems.push({
+        field: `discounts[${i}].scope`,
+        code: 'discount_scope_not_supported',
+        message: 'invoice line ids are made by rating runs, so a contract cannot name one; use scope product with the product id or name',
+      })
+    } else if (d.scope === 'product' && !products.some((p) => p.id === d.target || p.name === d.target)) {
+      problems.push({
+        field: `discounts[${i}].target`,
+        code: 'discount_target_not_found',
+        message: `${d.target} is neither the id nor the name of a product this contract sells (${products.map((p) => p.name).join(', ')})`,
+      })
+    }
+  })
+  return problems
+}
+
+/**
+ * The discounts with each product target written as the name the invoice's lines carry, so a
+ * target given as a product id applies exactly like one given as its name.
+ */
+export function discountsFor(discounts: readonly Discount[], products: readonly TargetProduct[]): Discount[] {
+  return discounts.map((d) => {
+    const byId = d.scope === 'product' ? products.find((p) => p.id === d.target) : undefined
+    return byId ? { ...d, target: byId.name } : d
+  })
 }
 
 const SCOPE_ORDER = { line: 0, product: 1, invoice: 2 } as const

@@ -15,6 +15,7 @@ import { inlineCurrency, resolveCurrency, withInlineCurrency } from '../compute/
 import { Dec } from '../../platform/decimal.ts'
 import { sum } from '../compute/decimal.ts'
 import { formatResult, type PriceLine } from '../compute/lines.ts'
+import { discountSchema, discountsFor } from '../compute/discounts.ts'
 import { DIMENSIONAL_MODELS, parsePriceDefinition } from '../compute/priceDefinition.ts'
 import { parseInvoiceInput, rateInvoice } from '../compute/rateInvoice.ts'
 import { ratePriceLines } from '../compute/ratePrice.ts'
@@ -164,7 +165,11 @@ export function priceInvoice(input: PriceInvoiceInput): PricedInvoice {
       // A commitment and a maximum are per period of usage: only invoices that bill one apply them.
       ...(scheduled.arrears && terms.commitment ? { commitment: terms.commitment } : {}),
       ...(scheduled.arrears && terms.maximum_spend !== undefined ? { maximum_spend: terms.maximum_spend } : {}),
-      discounts: terms.discounts ?? [],
+      // A product discount may name the product by id: the lines carry its name.
+      discounts: discountsFor(
+        discountSchema.array().parse(terms.discounts ?? []),
+        recorded.map((r) => ({ id: r.product_id, name: r.product_name })),
+      ),
       credits: input.credits,
     }
     const result = rateInvoice(parseInvoiceInput(invoice))

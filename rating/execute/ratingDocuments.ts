@@ -6,6 +6,7 @@ import type { z } from 'zod'
 import type { RatingDocuments } from '../../ledger/ratingStore.ts'
 import { UnprocessableError, ValidationError, type ErrorDetail } from '../../platform/errors.ts'
 import { contractTermsSchema } from '../compute/contractTerms.ts'
+import { discountTargetProblems } from '../compute/discounts.ts'
 import { checkPriceCurrency } from '../compute/currency.ts'
 import { priceDefinitionSchema } from '../compute/priceDefinition.ts'
 import { zodDetails } from '../compute/zodDetails.ts'
@@ -34,6 +35,11 @@ export const ratingDocuments: RatingDocuments = {
     const parsed = contractTermsSchema.safeParse(value)
     // 400 `invalid_request`, as the API answers terms that do not read as terms.
     if (!parsed.success) throw refusal(ValidationError, 'invalid_request', 'contract terms', under(field, parsed.error))
+  },
+  termsFor(value, field, products) {
+    const terms = contractTermsSchema.parse(value)
+    const problems = discountTargetProblems(terms.discounts ?? [], products).map((d) => ({ ...d, field: `${field}.${d.field}` }))
+    if (problems.length > 0) throw refusal(UnprocessableError, problems[0]!.code, 'contract terms', problems)
   },
   ratingRecord(value) {
     const parsed = ratingRecordSchema.safeParse(value)

@@ -47,7 +47,7 @@ const bad = {
 }
 const rule = {
   description:
-    'Well-formed but impossible content, each with its code and field: terms (`end_date_not_after_start`, `invalid_anchor_day`, `invalid_net_terms_days`, `invalid_currency`, `invalid_time_zone`), phases (`phases_required`, `phase_before_start`, `phase_start_mismatch`, `phases_out_of_order`, `phase_after_end`, `phase_in_billed_period`), items (`product_not_found`, `duplicate_product`, `quantity_not_allowed`, `metered_in_advance`, `currency_mismatch`, `override_needs_price`, `overrides_need_plan`), or a price definition the pricing engine refuses (`invalid_price_definition`, as POST /v1/pricing/preview; details name each field, e.g. `phases[0].items[1].price.tiers[2].up_to`, with codes such as `tier_overlap`)',
+    'Well-formed but impossible content, each with its code and field: terms (`end_date_not_after_start`, `invalid_anchor_day`, `invalid_net_terms_days`, `invalid_currency`, `invalid_time_zone`), discounts (`discount_scope_not_supported`: a contract cannot name an invoice line, use scope product; `discount_target_not_found`: the target is neither the id nor the name of a product the contract sells), phases (`phases_required`, `phase_before_start`, `phase_start_mismatch`, `phases_out_of_order`, `phase_after_end`, `phase_in_billed_period`), items (`product_not_found`, `duplicate_product`, `quantity_not_allowed`, `metered_in_advance`, `currency_mismatch`, `override_needs_price`, `overrides_need_plan`), or a price definition the pricing engine refuses (`invalid_price_definition`, as POST /v1/pricing/preview; details name each field, e.g. `phases[0].items[1].price.tiers[2].up_to`, with codes such as `tier_overlap`)',
 }
 
 export function productToJson(p: Product) {
