@@ -1,15 +1,17 @@
 // The Xero adapter: documents.ts says what to send, this file sends it. Every request carries
 // the bearer token, the tenant (`xero-tenant-id`) and the outbox row's key as `Idempotency-Key`,
 // so a retry after a lost answer returns Xero's first answer instead of a second document. A
-// 401 refreshes the token once (xeroAuth.ts) and retries the request once; every other answer
-// is read by xeroAnswer.ts. Budgets and backoff are the drain's (limits below).
+// 401 refreshes the token once and retries the request once (../authorizedFetch.ts with
+// ../oauth2Refresh.ts); every other answer is read by xeroAnswer.ts. Budgets and backoff are
+// the drain's (limits below).
 import type { Clock } from '../../../platform/clock.ts'
+import { authorizedFetch, isHttpAnswer } from '../authorizedFetch.ts'
 import { toDecimalJson } from '../decimalJson.ts'
 import type { ErpAdapter, SendOutcome, SendRequest } from '../erpAdapter.ts'
+import { oauth2Session, type OAuth2Tokens } from '../oauth2Refresh.ts'
 import { xeroPlan, type XeroRequest } from './documents.ts'
 import { IDEMPOTENCY_KEY_MAX, XeroMappingError, xeroMapping, type XeroMappingConfig } from './mapping.ts'
 import { xeroAnswer, xeroIdIn, type XeroAccepted } from './xeroAnswer.ts'
-import { xeroAuth, type XeroTokens } from './xeroAuth.ts'
 
 export interface XeroAdapterOptions extends XeroMappingConfig {
   /** Xero's accounting API root, https://api.xero.com/api.xro/2.0, or a test server's. */
@@ -19,9 +21,9 @@ export interface XeroAdapterOptions extends XeroMappingConfig {
   clientSecret: string
   /** https://identity.xero.com/connect/token, or a test server's. */
   tokenUrl: string
-  tokens: XeroTokens
+  tokens: OAuth2Tokens
   /** Called with each refreshed token pair; it must store the pair (the old refresh token stops working). */
-  onTokens(tokens: XeroTokens): void | Promise<void>
+  onTokens(tokens: OAuth2Tokens): void | Promise<void>
   clock: Clock
   /** Per HTTP request; a request past it is abandoned and retried by the drain. Default 30 s. */
   timeoutMs?: number
@@ -36,40 +38,16 @@ const ALLOCATION_KEY_SUFFIX = ':allocation'
 export function createXeroAdapter(options: XeroAdapterOptions): ErpAdapter {
   const mapping = xeroMapping(options)
   const timeoutMs = options.timeoutMs ?? 30_000
-  const auth = xeroAuth({ ...options, timeoutMs })
+  const session = oauth2Session({ ...options, vendor: 'Xero', timeoutMs })
   const baseUrl = options.baseUrl.replace(/\/+$/, '')
 
   async function exchange(request: XeroRequest, idempotencyKey: string, signal: AbortSignal): Promise<XeroAccepted | SendOutcome> {
-    for (let refreshed = false; ; refreshed = true) {
-      const token = auth.accessToken()
-      let response: Response
-      let text: string
-      try {
-        response = await fetch(`${baseUrl}${request.path}`, {
-          method: request.method,
-          headers: {
-            authorization: `Bearer ${token}`,
-            'xero-tenant-id': options.tenantId,
-            'idempotency-key': idempotencyKey,
-            'content-type': 'application/json',
-            accept: 'application/json',
-          },
-          body: toDecimalJson(request.body),
-          signal: AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]),
-        })
-        text = await response.text()
-      } catch (error) {
-        // Timeout, reset, refused, or the drain's own abort: nothing is known about Xero's side,
-        // and the same key on the next attempt makes that safe.
-        return { status: 'retry', afterMs: null, reason: unreachable(error) }
-      }
-      if (response.status === 401 && !refreshed) {
-        const failure = await auth.refresh(token, signal)
-        if (failure) return failure
-        continue
-      }
-      return xeroAnswer(response.status, response.headers, text)
-    }
+    const headers = { 'xero-tenant-id': options.tenantId, 'idempotency-key': idempotencyKey, 'content-type': 'application/json', accept: 'application/json' }
+    const answer = await authorizedFetch(
+      { method: request.method, url: `${baseUrl}${request.path}`, headers, body: toDecimalJson(request.body) },
+      { vendor: 'Xero', session, timeoutMs, signal },
+    )
+    return isHttpAnswer(answer) ? xeroAnswer(answer.status, answer.headers, answer.text) : answer
   }
 
   async function send({ document, refs, idempotencyKey, signal }: SendRequest): Promise<SendOutcome> {
@@ -99,11 +77,4 @@ export function createXeroAdapter(options: XeroAdapterOptions): ErpAdapter {
   }
 
   return { type: 'xero', limits: XERO_LIMITS, send }
-}
-
-function unreachable(error: unknown): string {
-  const err = error as Error & { cause?: { code?: string; message?: string } }
-  if (err.name === 'TimeoutError') return 'Xero did not answer in time'
-  if (err.name === 'AbortError') return 'aborted'
-  return `Xero unreachable: ${err.cause?.code ?? err.cause?.message ?? err.message}`
 }
