@@ -7,6 +7,7 @@ import type { Clock } from '../../platform/clock.ts'
 import type { ErpConnection } from '../../ledger/erpStore.ts'
 import type { ErpAdapter, ErpType } from './erpAdapter.ts'
 import { createXeroAdapter } from './xero/client.ts'
+import { netsuiteFactory } from './netsuite/connection.ts'
 
 export interface AdapterBuildInput {
   connection: ErpConnection
@@ -61,4 +62,4 @@ const xero: AdapterFactory = {
 
 export type AdapterRegistry = Partial<Record<ErpType, AdapterFactory>>
 
-export const ERP_ADAPTERS: AdapterRegistry = { xero }
+export const ERP_ADAPTERS: AdapterRegistry = { xero, netsuite: netsuiteFactory }

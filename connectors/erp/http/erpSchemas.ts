@@ -9,13 +9,20 @@ const accountMap = z
   .describe("Tally account code → the ERP's account code; every account of the chart but accounts receivable (422 `erp_mapping_incomplete` names the rest)")
 
 export const createConnectionRequest = z.strictObject({
-  type: z.string().describe('`xero` (QuickBooks and NetSuite have no adapter yet: 422 `erp_type_unavailable`); anything else 400 `unknown_erp_type`'),
+  type: z.string().describe('`xero` or `netsuite` (QuickBooks has no adapter yet: 422 `erp_type_unavailable`); anything else 400 `unknown_erp_type`'),
   tenant_id: z.string().min(1).max(200).describe('Xero tenant id, QuickBooks realm id or NetSuite account id'),
   base_url: z.url().optional().describe("The ERP's API root; a sandbox or test server may stand in. Default: the vendor's"),
   credentials: z
     .record(z.string(), z.unknown())
-    .describe('Xero: `client_id`, `client_secret`, `access_token`, `refresh_token`, `expires_at`. Stored encrypted (AES-256-GCM), never returned'),
-  settings: z.record(z.string(), z.string()).optional().describe('Xero: `base_currency` (required), `token_url`'),
+    .describe(
+      'Xero: `client_id`, `client_secret`, `access_token`, `refresh_token`, `expires_at`. NetSuite (token-based auth): `consumer_key`, `consumer_secret`, `token_id`, `token_secret`. Stored encrypted (AES-256-GCM), never returned',
+    ),
+  settings: z
+    .record(z.string(), z.string())
+    .optional()
+    .describe(
+      'Xero: `base_currency` (required), `token_url`. NetSuite: `subsidiary` (internal id), `currencies` (`USD:1,EUR:4`), `items` (Tally account of a sales line → item internal id, `4000:21,4100:22`), `concurrency` (default 5)',
+    ),
   account_map: accountMap,
 })
 

@@ -1,0 +1,125 @@
+// A NetSuite connection over the ERP endpoints, in-process over PGlite: connected with its
+// token-based auth credentials (never answered), then a month of real postings (two invoices, a
+// payment, a credit note, a void, the close's recognition journals) synced to the NetSuite test
+// server on 127.0.0.1 in dependency order, each record once, with Tally's amounts.
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { Hono } from 'hono'
+import { pino } from 'pino'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { ERP_ADAPTERS } from '../../../connectors/erp/adapters.ts'
+import { erpRoutes } from '../../../connectors/erp/http/erpRoutes.ts'
+import { createPostingFixture, type PostingFixture } from '../../../ledger/accounting/postingFixture.ts'
+import type { Ledger } from '../../../ledger/ledger.ts'
+import { ledgerMigrationsFolder } from '../../../ledger/ledgerMigrationsFolder.ts'
+import type { AppEnv } from '../../../platform/http/appEnv.ts'
+import { handleError } from '../../../platform/http/errorHandler.ts'
+import { openDatabase, type DatabaseHandle } from '../../../platform/postgres/database.ts'
+import { migrateDatabase } from '../../../platform/postgres/migrate.ts'
+import { createTestLedger } from '../../support/testLedger.ts'
+import { bookJune, erpStoreFor, newSecretKey, syncFor } from '../drain/outboxFixture.ts'
+import { NETSUITE_ACCOUNT_MAP } from './netsuitePeer.ts'
+import { startNetSuiteTestServer, type NetSuiteTestServer } from './netsuiteTestServer.ts'
+
+/** The rest of Tally's default chart onto accounts the test account knows (none of them AR). */
+const ACCOUNT_MAP = { ...NETSUITE_ACCOUNT_MAP, '1150': '60', '2200': '60', '2300': '60', '4200': '54', '4900': '54', '6900': '54' }
+
+describe('NetSuite over the ERP endpoints', () => {
+  let dir: string
+  let handle: DatabaseHandle
+  let ledger: Ledger
+  let f: PostingFixture
+  let server: NetSuiteTestServer
+  let app: Hono<AppEnv>
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'tally-netsuite-routes-'))
+    handle = await openDatabase({ dataDir: dir })
+    await migrateDatabase(handle, ledgerMigrationsFolder)
+    ledger = createTestLedger(handle.db)
+    f = await createPostingFixture(ledger)
+    server = await startNetSuiteTestServer()
+    const erp = erpStoreFor(handle.db, newSecretKey())
+    app = new Hono<AppEnv>()
+    app.onError(handleError(pino({ level: 'silent' })))
+    app.use(async (c, next) => {
+      c.set('principal', { kind: 'api_key', orgId: f.orgId, keyId: 'key-1' })
+      await next()
+    })
+    app.route('/', erpRoutes({ erp, adapters: ERP_ADAPTERS, sync: syncFor(erp) }))
+  })
+  afterAll(async () => {
+    await server?.close()
+    await handle?.close()
+    await rm(dir, { recursive: true, force: true })
+  })
+
+  const call = async (method: string, path: string, body?: unknown) => {
+    const res = await app.request(path, {
+      method,
+      headers: { 'content-type': 'application/json' },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    })
+    const text = await res.text()
+    return { status: res.status, text, body: JSON.parse(text) }
+  }
+  const connection = (overrides: Record<string, unknown> = {}) => ({
+    type: 'netsuite',
+    tenant_id: server.accountId,
+    base_url: server.baseUrl,
+    credentials: {
+      consumer_key: server.credentials.consumerKey,
+      consumer_secret: server.credentials.consumerSecret,
+      token_id: server.credentials.tokenId,
+      token_secret: server.credentials.tokenSecret,
+    },
+    settings: { subsidiary: '1', currencies: 'USD:1,EUR:4', items: '4000:21,4100:22,2100:23' },
+    account_map: ACCOUNT_MAP,
+    ...overrides,
+  })
+
+  it('malformed token-based credentials and settings → 400 naming the fields, never the values', async () => {
+    const bad = await call('POST', '/v1/erp/connections', connection({ credentials: { consumer_key: 'hunter2-secret', token_id: 'x' } }))
+    expect(bad.status).toBe(400)
+    expect(bad.body.error.code).toBe('invalid_credentials')
+    expect(bad.body.error.details.map((d: { field: string }) => d.field)).toEqual([
+      'credentials.consumer_key',
+      'credentials.consumer_secret',
+      'credentials.token_id',
+      'credentials.token_secret',
+    ])
+    expect(bad.text).not.toContain('hunter2-secret')
+    const settings = await call('POST', '/v1/erp/connections', connection({ settings: { subsidiary: 'one', currencies: 'USD=1' } }))
+    expect(settings.body.error.details.map((d: { field: string }) => d.field)).toEqual(['settings.subsidiary', 'settings.currencies', 'settings.items'])
+  })
+
+  it('connects, syncs a month of postings once each in dependency order, and answers no secret', async () => {
+    const created = await call('POST', '/v1/erp/connections', connection())
+    expect(created.status).toBe(201)
+    expect(created.body).toMatchObject({ type: 'netsuite', tenant_id: '1234567_SB1', settings: { subsidiary: '1', concurrency: '5' } })
+    for (const secret of Object.values(server.credentials)) expect(created.text).not.toContain(secret)
+    const { a, b, journals } = await bookJune(ledger, f, handle.db)
+    expect(journals).toBeGreaterThan(0)
+
+    const synced = await call('POST', `/v1/erp/connections/${created.body.id}/sync`)
+    expect(synced.body).toEqual({ sent: 6 + journals, retried: 0, failed: 0 })
+    const { books } = server
+    expect([books.of('customer').length, books.of('invoice').length, books.of('customerPayment').length, books.of('journalEntry').length]).toEqual([
+      1,
+      2,
+      1,
+      journals,
+    ])
+    // Invoice a: 60.00 − 25.00 paid − 10.00 credited = 25.00 remaining; b is voided by a credit memo of its 40.00.
+    const invoiceA = books.byExternal('invoice', `tally-invoice-${a}`)!
+    expect([invoiceA.total.toFixed(2), invoiceA.remaining.toFixed(2)]).toEqual(['60.00', '25.00'])
+    const invoiceB = books.byExternal('invoice', `tally-invoice-${b}`)!
+    expect(books.invoiceState(invoiceB.id)).toBe('void')
+    expect(books.byExternal('creditMemo', `tally-void-${b}`)!.total.toFixed(2)).toBe('40.00')
+
+    // Syncing again sends nothing: every record is in NetSuite once.
+    expect((await call('POST', `/v1/erp/connections/${created.body.id}/sync`)).body).toEqual({ sent: 0, retried: 0, failed: 0 })
+    const status = await call('GET', `/v1/erp/connections/${created.body.id}/status`)
+    expect(status.body.counts).toEqual({ pending: 0, sent: 6 + journals, failed: 0 })
+  })
+})
