@@ -1,6 +1,7 @@
 // One Xero HTTP answer → what the drain does next. Retryability comes from the status code,
 // never from message text (STYLE): 429 and 5xx retry, 4xx is Xero refusing the document.
 import type { SendOutcome } from '../erpAdapter.ts'
+import { parseJsonObject } from '../parseJsonObject.ts'
 
 /** A 2xx answer's parsed body, before its id is read. */
 export interface XeroAccepted {
@@ -21,7 +22,7 @@ export function xeroAnswer(status: number, headers: Headers, text: string): Xero
     return { status: 'retry', afterMs: Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : null, reason: `Xero rate limit (${problem})` }
   }
   if (status >= 500 || status === 408) return { status: 'retry', afterMs: null, reason: `Xero HTTP ${status}` }
-  const body = parseObject(text)
+  const body = parseJsonObject(text)
   if (status >= 200 && status < 300 && body) {
     // NOTE: with summarizeErrors=false Xero answers 200 and marks the failing element instead of 400.
     const refused = elementsOf(body).flatMap(messagesOf)
@@ -42,15 +43,6 @@ export function xeroIdIn(body: Record<string, unknown>, collection: string, idFi
   const first = (body[collection] as XeroElement[] | undefined)?.[0]
   const id = first?.[idField]
   return typeof id === 'string' ? id : undefined
-}
-
-function parseObject(text: string): Record<string, unknown> | null {
-  try {
-    const value: unknown = JSON.parse(text)
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : null
-  } catch {
-    return null
-  }
 }
 
 /** The elements of an answer: an `Elements` array, or each collection array of a 2xx body. */

@@ -1,0 +1,4 @@
+import { erpContractSuite } from '../erpContractSuite.ts'
+import { startQboPeer } from './qboPeer.ts'
+
+erpContractSuite({ name: 'quickbooks', start: startQboPeer })
