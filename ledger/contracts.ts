@@ -7,8 +7,8 @@
 // (dates in the wrong order, anchor day 32, an unknown currency or zone, a product that is
 // not there) is an UnprocessableError (422) with its own code and the request's field path.
 import { insertError } from './insertError.ts'
-import { and, asc, eq, gt, max, notInArray } from 'drizzle-orm'
-import { NotFoundError, TallyError, UnprocessableError, ValidationError } from '../platform/errors.ts'
+import { and, asc, eq, gt, inArray } from 'drizzle-orm'
+import { ConflictError, NotFoundError, TallyError, UnprocessableError, ValidationError } from '../platform/errors.ts'
 import type { Database } from '../platform/postgres/database.ts'
 import type { CurrencyRepository } from './currencies.ts'
 import { normaliseTimeZone } from './currencyAndTimeZone.ts'
@@ -91,7 +91,11 @@ export interface ContractRepository {
   get(orgId: string, id: string): Promise<Contract>
   /** Contracts in id order; without orgId, of every organisation (the scheduler's view). */
   list(opts: ContractListOptions): Promise<Contract[]>
-  /** Adds a phase from its start date on; it must start after the last finalized invoice's date. */
+  /**
+   * Adds a phase from its start date until the next phase starts (later phases stay; one on an
+   * existing phase's date is 409 `phase_exists`); it may not change what a finalized invoice
+   * billed (422 `phase_in_billed_period`, RatingDocuments.phaseChange).
+   */
   addPhase(orgId: string, id: string, phase: ContractPhase): Promise<Contract>
 }
 
@@ -322,18 +326,24 @@ export function createContractRepository(
       checkPrices(deps.documents, await deps.currencies.table(orgId), phase.items, 'items')
       const contract = await repo.get(orgId, id)
       assertDate(phase.start_date, 'start_date')
-      // A void invoice bills nothing: its period may get a phase (the fix), then a reissue.
-      const [billed] = await db
-        .select({ last: max(invoices.billingDate) })
-        .from(invoices)
-        .where(and(eq(invoices.contractId, id), notInArray(invoices.status, ['draft', 'void']), eq(invoices.orgId, orgId)))
-      if (billed?.last && phase.start_date <= billed.last) {
-        throw unprocessable('start_date', 'phase_in_billed_period', `invoices up to ${billed.last} are final; a phase must start after that`)
+      // A phase runs until the next one starts, so the phases after it stay. Replacing a phase is
+      // not what "add" says: one on the date of an existing phase is refused.
+      if (contract.phases.some((p) => p.start_date === phase.start_date)) {
+        throw new ConflictError('phase_exists', `contract ${id} already has a phase from ${phase.start_date}`, {
+          hint: 'a phase runs until the next one starts; start the new one on another date',
+        })
       }
-      const phases = [...contract.phases.filter((p) => p.start_date < phase.start_date), phase]
-      // Only the added phase (the last) can be wrong: the earlier ones were checked when stored.
-      checkPhases(phases, contract.startDate, contract.endDate, (i, field) => (i === phases.length - 1 ? field : `phases[${i}].${field}`))
+      const phases = [...contract.phases, phase].sort((a, b) => (a.start_date < b.start_date ? -1 : 1))
+      const at = phases.indexOf(phase)
+      // Only the added phase can be wrong: the others were checked when stored.
+      checkPhases(phases, contract.startDate, contract.endDate, (i, field) => (i === at ? field : `phases[${i}].${field}`))
       await checkItems(deps.products, orgId, phase.items, 'items')
+      // A void invoice bills nothing: its period may get a phase (the fix), then a reissue.
+      const final = await db
+        .select({ number: invoices.number, billingDate: invoices.billingDate, periodIndex: invoices.periodIndex })
+        .from(invoices)
+        .where(and(eq(invoices.orgId, orgId), eq(invoices.contractId, id), inArray(invoices.status, ['finalized', 'paid'])))
+      deps.documents.phaseChange({ schedule: contract, phases: contract.phases, phase, final }, 'start_date')
       await db
         .update(table)
         .set({ phases })

@@ -12,12 +12,13 @@
 import type { CurrencyTable } from '../platform/currency.ts'
 import type { BillableMetricRepository } from './billableMetrics.ts'
 import type { CurrencyRepository } from './currencies.ts'
-import type { ContractRepository } from './contracts.ts'
+import type { Contract, ContractRepository } from './contracts.ts'
 import type { CustomerRepository } from './customers.ts'
 import type { InvoiceDraftStore } from './invoiceDrafts.ts'
 import type { InvoiceRepository } from './invoices.ts'
 import type { PlanRepository } from './plans.ts'
 import type { ProductRepository } from './products.ts'
+import type { ContractPhase } from './schema/contracts.ts'
 
 export type { Cadence, Contract, CreateContractInput, ItemOverride } from './contracts.ts'
 export { applyOverrides, notFoundAt } from './contracts.ts'
@@ -56,8 +57,21 @@ export interface RatingDocuments {
    * (`terms.discounts[1].target`).
    */
   termsFor(value: unknown, field: string, products: readonly { id: string; name: string }[]): void
+  /**
+   * A phase added to a contract against its finalized invoices: a 422 `phase_in_billed_period`
+   * at `field` when it would change what one of them billed (rating/execute/phaseChange.ts).
+   */
+  phaseChange(change: PhaseChangeInput, field: string): void
   /** An invoice's rating record, written by rating runs and reissues. */
   ratingRecord(value: unknown): void
+}
+
+/** A contract's calendar and phases, the phase it gets, and its finalized and paid invoices. */
+export interface PhaseChangeInput {
+  schedule: Pick<Contract, 'startDate' | 'endDate' | 'cadence' | 'anchorDay' | 'renewal'>
+  phases: readonly ContractPhase[]
+  phase: ContractPhase
+  final: readonly { number: number | null; billingDate: string; periodIndex: number }[]
 }
 
 /** What a rating run and a reissue read and write: contracts, their products, invoices and drafts. */

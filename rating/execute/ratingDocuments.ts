@@ -10,6 +10,7 @@ import { discountTargetProblems } from '../compute/discounts.ts'
 import { checkPriceCurrency } from '../compute/currency.ts'
 import { priceDefinitionSchema } from '../compute/priceDefinition.ts'
 import { zodDetails } from '../compute/zodDetails.ts'
+import { checkPhaseChange } from './phaseChange.ts'
 import { ratingRecordSchema } from './ratingRecord.ts'
 
 /** `field` + the path inside the document: `items[0].price` + `tiers[2].up_to`. */
@@ -40,6 +41,9 @@ export const ratingDocuments: RatingDocuments = {
     const terms = contractTermsSchema.parse(value)
     const problems = discountTargetProblems(terms.discounts ?? [], products).map((d) => ({ ...d, field: `${field}.${d.field}` }))
     if (problems.length > 0) throw refusal(UnprocessableError, problems[0]!.code, 'contract terms', problems)
+  },
+  phaseChange(change, field) {
+    checkPhaseChange(change, field)
   },
   ratingRecord(value) {
     const parsed = ratingRecordSchema.safeParse(value)

@@ -339,9 +339,16 @@ export function catalogRoutes(ledger: CatalogStore): OpenAPIHono<AppEnv> {
       method: 'post',
       path: '/v1/contracts/{id}/phases',
       tags: [CONTRACTS_TAG],
-      summary: 'Add a phase (products and prices from a date on); it must start after the last finalized invoice.',
+      summary:
+        'Add a phase: its products and prices from its start date until the next phase starts (later phases stay). It may not change what a finalized invoice billed: a phase from January 16th that changes fees January’s finalized invoice billed in advance is 422 `phase_in_billed_period` (start it at the end of the billed period, or void and reissue that invoice); a change of usage prices of a period not yet billed in arrears is accepted.',
       request: { params: idParams, body: jsonContent(phaseSchema) },
-      responses: { 200: jsonAnswer('The contract', contractJson), 400: bad, 404: { description: '`contract_not_found`' }, 422: rule },
+      responses: {
+        200: jsonAnswer('The contract', contractJson),
+        400: bad,
+        404: { description: '`contract_not_found`' },
+        409: { description: '`phase_exists`: a phase already starts on that date' },
+        422: rule,
+      },
     }),
     async (c) => {
       const orgId = requestOrg(c)
