@@ -52,6 +52,8 @@ export interface XeroTestServer {
 
 export interface XeroTestServerOptions extends Partial<XeroBooksOptions> {
   tenantId?: string
+  /** The port on 127.0.0.1; 0 (the default) takes a free one. */
+  port?: number
 }
 
 let spec: XeroSpec | undefined
@@ -138,7 +140,10 @@ export async function startXeroTestServer(options: XeroTestServerOptions = {}): 
       send(res, 404, { Title: 'Not Found', Status: 404 })
     })
   })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(options.port ?? 0, '127.0.0.1', resolve)
+  })
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
   const push = (count: number, fault: Fault) => queue.push(...Array.from({ length: count }, () => fault))
 
