@@ -13,6 +13,17 @@
 // NOTE: the basis is every line so far except a prepayment line, in the invoice's step order
 // (rateInvoice.ts): with the default order discounts come first, so a commitment is
 // measured on the discounted amount.
+// The committed service period (`period`): a contract's invoice bills the period that ended in
+// arrears and the next one in advance, and a commitment is per period of service, so it
+// measures only the lines of the period that ended plus what earlier invoices billed for that
+// same period (its fees in advance), never the next period's fee. A discount, or a rounding
+// line, that applies to lines of both periods counts in proportion to the committed period's
+// share of the lines it applies to. Worked example: fee 100.00 in advance, minimum 150.00,
+// January usage 30.00: the invoice of February 1st bills 30.00 + February's fee 100.00 and a
+// January true-up of max(0, 150.00 − (100.00 billed before + 30.00)) = 20.00, not
+// 150.00 − (30.00 + 100.00 of February) taken from the wrong period.
+// A prepaid commitment draws down only this invoice's lines of the period, up to what is left of
+// the prepayment after the period's earlier charges.
 // NOTE (rounding before the true-up, an explicit option): `basis: 'rounded'` (default)
 // compares the commitment with the sum of rounded lines, so the invoice total is never
 // below the commitment; `basis: 'unrounded'` compares it with the exact, unrounded usage
@@ -40,6 +51,19 @@ export const commitmentSchema = z.discriminatedUnion('kind', [
 ])
 export type Commitment = z.infer<typeof commitmentSchema>
 
+export const committedPeriodSchema = z.strictObject({
+  /** The invoice lines that bill the committed period. */
+  lines: z.array(z.string().min(1)),
+  /** What earlier invoices billed for the same period (its fees in advance), after their discounts. */
+  billed_before: nonNegativeDecimal,
+})
+
+/** The committed period inside compute: its line ids and its charges billed before this invoice. */
+export interface CommittedPeriod {
+  lines: ReadonlySet<string>
+  billedBefore: Dec
+}
+
 export interface CommitmentContext {
   lines: readonly Line[]
   /** Commitment amount after proration, unrounded. */
@@ -50,15 +74,45 @@ export interface CommitmentContext {
   roundedUsage: Dec
   currency: Currency
   mode: RoundingMode
+  /** Set when the invoice bills more than the committed period (usage given for its lines only). */
+  period?: CommittedPeriod
 }
 
-function basisOf(lines: readonly Line[]): Dec {
+/** Lines that spread over the lines before them: counted by the committed period's share. */
+const SPREAD = new Set(['discount', 'rounding'])
+/** Lines of the invoice's terms, never a charge of a period. */
+const TERMS = new Set(['minimum_commitment', 'prepayment', 'prepaid_drawdown', 'maximum_spend', 'credit', 'billed_elsewhere'])
+
+/**
+ * What `lines` charge for the service period billed by the lines `ids`: those lines, a line
+ * discount of one of them, and a product or invoice discount (or a rounding line) times the
+ * period's share of the lines it applies to.
+ */
+export function periodCharges(lines: readonly Pick<Line, 'kind' | 'amount' | 'line_id' | 'product'>[], ids: ReadonlySet<string>): Dec {
+  const charges = lines.filter((l) => !SPREAD.has(l.kind) && !TERMS.has(l.kind))
+  const inPeriod = (l: Pick<Line, 'line_id'>) => l.line_id !== undefined && ids.has(l.line_id)
+  const total = (of: readonly Pick<Line, 'amount'>[]) => of.reduce<Dec>((acc, l) => acc.plus(l.amount), new Dec(0))
+  const share = (of: readonly Pick<Line, 'amount' | 'line_id'>[]) => {
+    const all = total(of)
+    return all.isZero() ? new Dec(0) : total(of.filter(inPeriod)).dividedBy(all)
+  }
+  let charged = total(charges.filter(inPeriod))
+  for (const l of lines.filter((x) => SPREAD.has(x.kind))) {
+    if (l.line_id !== undefined) charged = inPeriod(l) ? charged.plus(l.amount) : charged
+    else if (l.product !== undefined) charged = charged.plus(new Dec(l.amount).times(share(charges.filter((c) => c.product === l.product))))
+    else charged = charged.plus(new Dec(l.amount).times(share(charges)))
+  }
+  return charged
+}
+
+function basisOf(lines: readonly Line[], period: CommittedPeriod | undefined): Dec {
+  if (period) return periodCharges(lines, period.lines).plus(period.billedBefore)
   return lines.filter((l) => l.kind !== 'prepayment').reduce<Dec>((acc, l) => acc.plus(l.amount), new Dec(0))
 }
 
 export function applyCommitment(c: Commitment, ctx: CommitmentContext): Line[] {
   const amount = roundMoney(ctx.amount, ctx.currency, ctx.mode)
-  const basis = basisOf(ctx.lines)
+  const basis = basisOf(ctx.lines, ctx.period)
   if (c.kind === 'minimum') {
     // 'unrounded' swaps the rounded usage for the exact usage, keeping every other line.
     const measured = c.basis === 'unrounded' ? basis.minus(ctx.roundedUsage).plus(ctx.unroundedUsage) : basis
@@ -70,7 +124,10 @@ export function applyCommitment(c: Commitment, ctx: CommitmentContext): Line[] {
   if (c.invoice_prepayment) {
     lines.push({ kind: 'prepayment', description: `Prepaid commitment ${formatPlain(amount)}`, quantity: new Dec(1), amount })
   }
-  const covered = minDec(maxDec(basis, new Dec(0)), amount)
+  // With a committed period, the charges billed before it used the prepayment first.
+  const drawable = ctx.period ? maxDec(basis.minus(ctx.period.billedBefore), new Dec(0)) : maxDec(basis, new Dec(0))
+  const left = ctx.period ? maxDec(amount.minus(ctx.period.billedBefore), new Dec(0)) : amount
+  const covered = roundMoney(minDec(drawable, left), ctx.currency, ctx.mode)
   if (covered.greaterThan(0)) {
     lines.push({
       kind: 'prepaid_drawdown',

@@ -17,6 +17,7 @@ export type LineKind =
   | 'prepayment'
   | 'prepaid_drawdown'
   | 'maximum_spend'
+  | 'billed_elsewhere'
   | 'credit'
   | 'rounding'
 

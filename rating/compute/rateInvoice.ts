@@ -9,14 +9,19 @@
 //      unit and one `rounding` line brings their sum to the minor unit;
 //   3. then `order`, by default discounts → commitment → maximum → credits. Vendors
 //      disagree here, so the order is an explicit option; credits usually come last
-//      because they pay what is owed rather than change the price.
+//      because they pay what is owed rather than change the price;
+//   4. `billed_elsewhere` (charges of this invoice another invoice already billed, such as late
+//      usage billed as an adjustment before a void and reissue) is taken off right before the
+//      credits, so credits pay only what is still owed, and never takes the invoice below zero.
+// A commitment measures `commitment_period` when given (commitment.ts): the lines of the
+// service period it covers, not those of the next period billed in advance on the same invoice.
 // Every step adds its own rounded lines; the total is always the exact sum of the lines.
 import { z } from 'zod'
-import { applyCommitment, applyMaximumSpend, commitmentSchema } from './commitment.ts'
+import { applyCommitment, applyMaximumSpend, commitmentSchema, committedPeriodSchema } from './commitment.ts'
 import { creditGrantSchema, drawCredits } from './credits.ts'
 import { currencySchema, resolveCurrency } from './currency.ts'
 import { Dec } from '../../platform/decimal.ts'
-import { formatPlain, nonNegativeDecimal, sum } from './decimal.ts'
+import { decimalString, formatPlain, maxDec, minDec, nonNegativeDecimal, sum } from './decimal.ts'
 import { applyDiscounts, discountSchema } from './discounts.ts'
 import { emptyApplied, formatResult, totalOf } from './lines.ts'
 import type { Line, PriceResult } from './lines.ts'
@@ -50,12 +55,17 @@ export const invoiceInputSchema = z
     period_index: z.number().int().min(0).default(0),
     /** Prorates flat fees, the subscription fee, the commitment and the maximum spend. */
     proration: prorationSchema.optional(),
-    lines: z.array(invoiceLineSchema).min(1),
+    /** May be empty: an invoice can bill only a commitment's true-up for a period that ended. */
+    lines: z.array(invoiceLineSchema),
     /** Prepaid subscription with postpaid overages: a fee with `included_units` of `line`. */
     subscription: z
       .strictObject({ fee: nonNegativeDecimal, included_units: nonNegativeDecimal, line: z.string().min(1), description: z.string().optional() })
       .optional(),
     commitment: commitmentSchema.optional(),
+    /** The service period the commitment measures, when the invoice bills more than one. */
+    commitment_period: committedPeriodSchema.optional(),
+    /** Charges of this invoice already billed on other invoices (a negative amount: credited there), taken off before the credits. */
+    billed_elsewhere: z.array(z.strictObject({ id: z.string().min(1), description: z.string().min(1), amount: decimalString })).default([]),
     maximum_spend: nonNegativeDecimal.optional(),
     discounts: z.array(discountSchema).default([]),
     credits: z.array(creditGrantSchema).default([]),
@@ -103,6 +113,9 @@ export function rateInvoice(inv: InvoiceInput): InvoiceResult {
   const lineScale = inv.rounding_point === 'invoice_total' ? currency.minorUnits + SUB_MINOR_DIGITS : undefined
   const applied = emptyApplied()
   const lines: Line[] = []
+  // With a committed period, the usage sums the 'unrounded' basis swaps are the period's own.
+  const period = inv.commitment_period ? { lines: new Set(inv.commitment_period.lines), billedBefore: new Dec(inv.commitment_period.billed_before) } : undefined
+  const counts = (lineId: string) => !period || period.lines.has(lineId)
   let unroundedUsage = new Dec(0)
   const sub = inv.subscription
   if (sub) {
@@ -115,13 +128,13 @@ export function rateInvoice(inv: InvoiceInput): InvoiceResult {
       amount: fee,
       line_id: 'subscription',
     })
-    unroundedUsage = unroundedUsage.plus(prorate(new Dec(sub.fee)))
+    if (counts('subscription')) unroundedUsage = unroundedUsage.plus(prorate(new Dec(sub.fee)))
   }
   for (const line of inv.lines) {
     const price = sub && sub.line === line.id ? withIncludedUnits(line.price, sub.included_units) : line.price
     const rated = ratePriceLines(price, line, inv.proration, { defaultMode: mode, ...(lineScale === undefined ? {} : { lineScale }) })
     const exact = ratePriceLines(price, line, inv.proration, { defaultMode: mode, lineScale: 20 })
-    unroundedUsage = unroundedUsage.plus(totalOf(exact.lines))
+    if (counts(line.id)) unroundedUsage = unroundedUsage.plus(totalOf(exact.lines))
     applied.free_units = applied.free_units.plus(rated.applied.free_units)
     applied.minimum = applied.minimum.plus(rated.applied.minimum)
     for (const l of rated.lines) lines.push({ ...l, line_id: line.id, ...(line.product ? { product: line.product } : {}) })
@@ -131,7 +144,7 @@ export function rateInvoice(inv: InvoiceInput): InvoiceResult {
     const adjustment = roundMoney(exact, currency, mode).minus(exact)
     if (!adjustment.isZero()) lines.push({ kind: 'rounding', description: 'Rounding to the minor unit', quantity: new Dec(1), amount: adjustment })
   }
-  const roundedUsage = totalOf(lines)
+  const roundedUsage = period ? totalOf(lines.filter((l) => l.line_id !== undefined && period.lines.has(l.line_id))) : totalOf(lines)
   let draws: { id: string; drawn: Dec; remaining: Dec }[] = inv.credits.map((c) => ({ id: c.id, drawn: new Dec(0), remaining: new Dec(c.amount) }))
   for (const step of inv.order ?? DEFAULT_ORDER) {
     if (step === 'discounts') {
@@ -139,12 +152,15 @@ export function rateInvoice(inv: InvoiceInput): InvoiceResult {
       applied.discounts = applied.discounts.plus(sum(added.map((l) => l.amount)).negated())
       lines.push(...added)
     } else if (step === 'commitment' && inv.commitment) {
-      const added = applyCommitment(inv.commitment, { lines, amount: prorate(new Dec(inv.commitment.amount)), unroundedUsage, roundedUsage, currency, mode })
+      const amount = prorate(new Dec(inv.commitment.amount))
+      const added = applyCommitment(inv.commitment, { lines, amount, unroundedUsage, roundedUsage, currency, mode, ...(period ? { period } : {}) })
       applied.minimum = applied.minimum.plus(sum(added.filter((l) => l.kind === 'minimum_commitment').map((l) => l.amount)))
       lines.push(...added)
     } else if (step === 'maximum' && inv.maximum_spend !== undefined) {
       lines.push(...applyMaximumSpend(roundMoney(prorate(new Dec(inv.maximum_spend)), currency, mode), lines))
-    } else if (step === 'credits' && inv.credits.length > 0) {
+    }
+    if (step === 'credits') lines.push(...billedElsewhere(inv.billed_elsewhere, totalOf(lines)))
+    if (step === 'credits' && inv.credits.length > 0) {
       const drawn = drawCredits(inv.credits, totalOf(lines), currency, inv.as_of)
       draws = drawn.draws
       applied.credits = sum(drawn.draws.map((d) => d.drawn))
@@ -155,6 +171,23 @@ export function rateInvoice(inv: InvoiceInput): InvoiceResult {
     ...formatResult(lines, currency, applied, lineScale),
     credits: draws.map((d) => ({ id: d.id, drawn: d.drawn.toFixed(currency.minorUnits), remaining: formatPlain(d.remaining) })),
   }
+}
+
+/**
+ * One line per charge billed on another invoice: taken off, at most what is still due (a charge
+ * credited there, a negative amount, is added back in full). Those come first, so what they add
+ * back can be taken off by the others.
+ */
+function billedElsewhere(entries: InvoiceInput['billed_elsewhere'], due: Dec): Line[] {
+  const out: Line[] = []
+  let left = maxDec(due, new Dec(0))
+  const ordered = [...entries].sort((a, b) => new Dec(a.amount).comparedTo(b.amount))
+  for (const e of ordered) {
+    const amount = minDec(new Dec(e.amount), left)
+    left = left.minus(amount)
+    if (!amount.isZero()) out.push({ kind: 'billed_elsewhere', description: e.description, quantity: new Dec(1), amount: amount.negated(), line_id: e.id })
+  }
+  return out
 }
 
 /** Parses an untrusted invoice input and rates it; problems are 422 with field paths. */

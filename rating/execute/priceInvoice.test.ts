@@ -5,8 +5,10 @@ import type { Contract, Product } from '../../ledger/ratingStore.ts'
 import { isoCurrencies } from '../../platform/currency.ts'
 import { scheduledInvoice, type Schedule } from './billingSchedule.ts'
 import { planInvoice } from './invoicePlan.ts'
-import { priceInvoice, rateItem, usageFields, type PriceInvoiceInput } from './priceInvoice.ts'
+import { advanceBilled } from './billedForPeriod.ts'
+import { priceInvoice, rateItem, usageFields, type PricedInvoice, type PriceInvoiceInput } from './priceInvoice.ts'
 import type { CustomerUsage } from './quantitySource.ts'
+import type { RatingRecord } from './ratingRecord.ts'
 
 const FEE = { model: 'flat_fee', currency: 'USD', amount: '31.00' }
 const CALLS = { model: 'per_unit', currency: 'USD', unit_price: '0.10' }
@@ -73,7 +75,8 @@ const contract: Contract = {
 const schedule: Schedule = { startDate: contract.startDate, endDate: null, cadence: 'monthly', anchorDay: 1, renewal: 'auto_renew' }
 const usage = (quantity: string): CustomerUsage => ({ quantity, rows: [] })
 
-function price(j: number, calls: string | undefined, previous: PriceInvoiceInput['previous'] = null) {
+/** Invoice j; `before` is the record of invoice j − 1, which billed j's arrears period in advance. */
+function price(j: number, calls: string | undefined, previous: PriceInvoiceInput['previous'] = null, before: RatingRecord | null = null): PricedInvoice {
   const scheduled = scheduledInvoice(schedule, j)!
   return priceInvoice({
     contract,
@@ -82,6 +85,8 @@ function price(j: number, calls: string | undefined, previous: PriceInvoiceInput
     usageOf: () => (calls === undefined ? undefined : usage(calls)),
     credits: [],
     previous,
+    billedBefore: before && scheduled.arrears ? advanceBilled(before, scheduled.arrears.period).toFixed() : '0',
+    billedElsewhere: [],
     currencies: isoCurrencies,
   })
 }
@@ -101,28 +106,32 @@ describe('priceInvoice', () => {
     expect(opening.record.invoice).not.toHaveProperty('commitment') // no arrears period on it
   })
 
-  it("invoice 1 bills October's usage in Paris days and tops up the prorated commitment", () => {
+  it("invoice 1 bills October's usage in Paris days and tops up the prorated commitment over October's charges", () => {
     // Usage: 1234 calls × 0.10 = 123.40 (per-unit prices are not prorated); November's fee 31.00.
-    // Commitment 400.00 × 17/31 active days of October = 219.354838… → 219.35;
-    // the lines so far are 123.40 + 31.00 = 154.40, so the true-up is 219.35 − 154.40 = 64.95.
-    const first = price(1, '1234')
+    // Commitment 400.00 × 17/31 active days of October = 219.354838… → 219.35, measured over
+    // October: its usage 123.40 + its fee 17.00 billed on the opening invoice = 140.40 (never
+    // November's 31.00), so the true-up is 219.35 − 140.40 = 78.95; 123.40 + 31.00 + 78.95 = 233.35.
+    const first = price(1, '1234', null, price(0, undefined).record)
     expect(amounts(first)).toEqual([
       ['in_arrears', 'usage', '1234', '123.40', '2026-10-15', '2026-11-01'],
       ['in_advance', 'flat_fee', '1', '31.00', '2026-11-01', '2026-12-01'],
-      ['invoice', 'minimum_commitment', '1', '64.95', null, null],
+      ['invoice', 'minimum_commitment', '1', '78.95', null, null],
     ])
-    expect(first.total).toBe('219.35')
+    expect(first.total).toBe('233.35')
+    expect(first.record.invoice).toMatchObject({ commitment_period: { lines: ['arrears:API calls:2026-10-15'], billed_before: '17' } })
     // The metric counted Paris days: 2026-10-15 00:00 CEST to 2026-11-01 00:00 CET.
     expect(first.record.items[0]!.metric).toEqual({ name: 'api_call_count', version: 1, start: '2026-10-14T22:00:00.000Z', end: '2026-10-31T23:00:00.000Z' })
     expect(first.record.invoice).toMatchObject({ as_of: '2026-11-01', period_index: 1, proration: { period_start: '2026-10-01', active_start: '2026-10-15' } })
   })
 
   it("late usage of a finalized invoice is an adjustment outside the next invoice's terms", () => {
-    const first = price(1, '1234')
+    const first = price(1, '1234', null, price(0, undefined).record)
     // October grew to 1300 calls after invoice 1 was final: 1300 × 0.10 = 130.00, delta 6.60.
-    // Invoice 2: November's 100 calls 10.00 + December's fee 31.00 = 41.00, topped up to the
-    // whole commitment 400.00 (true-up 359.00), then the adjustment: 400.00 + 6.60 = 406.60.
-    const second = price(2, '100', { invoiceId: 'inv-1', billingDate: '2026-11-01', record: first.record, usageOf: () => usage('1300') })
+    // Invoice 2: November's 100 calls 10.00 + December's fee 31.00; November's charges are its
+    // usage 10.00 + its fee 31.00 billed on invoice 1 = 41.00, topped up to the whole commitment
+    // 400.00 (true-up 359.00): 10.00 + 31.00 + 359.00 = 400.00, then the adjustment: + 6.60 = 406.60.
+    const late = { invoiceId: 'inv-1', billingDate: '2026-11-01', record: first.record, usageOf: () => usage('1300') }
+    const second = price(2, '100', late, first.record)
     expect(amounts(second)).toEqual([
       ['in_arrears', 'usage', '100', '10.00', '2026-11-01', '2026-12-01'],
       ['in_advance', 'flat_fee', '1', '31.00', '2026-12-01', '2027-01-01'],
@@ -132,7 +141,7 @@ describe('priceInvoice', () => {
     expect(second.total).toBe('406.60')
     expect(second.record.adjustments).toEqual([expect.objectContaining({ of_invoice: 'inv-1', previous_amount: '123.40', amount: '130.00', delta: '6.60' })])
     // Unchanged late usage adds nothing.
-    const same = price(2, '100', { invoiceId: 'inv-1', billingDate: '2026-11-01', record: first.record, usageOf: () => usage('1234') })
+    const same = price(2, '100', { ...late, usageOf: () => usage('1234') }, first.record)
     expect(same.total).toBe('400.00')
   })
 

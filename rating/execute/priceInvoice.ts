@@ -7,6 +7,10 @@
 //      credits) to the rated items, passed in as flat fees of their exact rated amounts;
 //   3. adjustments for usage that arrived after the previous invoice was finalized are added
 //      last, as they are: they belong to the earlier period, whose terms were already applied.
+// A commitment measures the arrears period only: its lines here plus what the invoice before
+// billed for it in advance (`billedBefore`), never the next period's fees. Adjustments of this
+// billing date that later final invoices billed (`billedElsewhere`: late usage before a void
+// and reissue) are taken off before credits, so that usage is billed once (billedForPeriod.ts).
 // The total is the exact sum of the lines; the function checks it before returning.
 import { createHash } from 'node:crypto'
 import type { Contract, NewInvoiceLine } from '../../ledger/ratingStore.ts'
@@ -24,6 +28,7 @@ import type { ScheduledInvoice } from './billingSchedule.ts'
 import { canonicalJson, prorationOf, type PlannedItem } from './invoicePlan.ts'
 import type { CustomerUsage } from './quantitySource.ts'
 import type { RatingRecord, RecordedAdjustment, RecordedItem } from './ratingRecord.ts'
+import type { BilledAdjustment } from './billedForPeriod.ts'
 
 export interface PricedInvoice {
   total: string
@@ -43,6 +48,10 @@ export interface PriceInvoiceInput {
   credits: Record<string, unknown>[]
   /** The previous invoice, when finalized, and fresh usage for its arrears items. */
   previous: { invoiceId: string; billingDate: string; record: RatingRecord; usageOf: (item: RecordedItem) => CustomerUsage | undefined } | null
+  /** What earlier invoices billed in advance for the arrears period (billedForPeriod.ts `advanceBilled`), exact. */
+  billedBefore: string
+  /** Adjustments of this billing date that later final invoices billed (billedForPeriod.ts `adjustmentsBilled`). */
+  billedElsewhere: BilledAdjustment[]
   /** The contract's organisation's currency table: the minor units of its currency and of its prices' declared codes. */
   currencies: CurrencyTable
 }
@@ -81,6 +90,25 @@ function line(
     periodEnd: null,
     ...fields,
   }
+}
+
+/** A late-usage adjustment billed elsewhere, taken off: an adjustment line of the item it adjusted. */
+function nettedLine(position: number, l: PriceLine, recorded: readonly RecordedItem[]): NewInvoiceLine {
+  const item = recorded.find((r) => l.line_id?.endsWith(`:${r.id}`))
+  return line(position, {
+    itemId: item?.id ?? null,
+    timing: 'adjustment',
+    kind: 'adjustment',
+    description: l.description,
+    productId: item?.product_id ?? null,
+    productName: item?.product_name ?? null,
+    metricName: item?.metric?.name ?? null,
+    metricVersion: item?.metric?.version ?? null,
+    quantity: l.quantity,
+    amount: l.amount,
+    periodStart: item?.segment.start ?? null,
+    periodEnd: item?.segment.end ?? null,
+  })
 }
 
 export function priceInvoice(input: PriceInvoiceInput): PricedInvoice {
@@ -140,8 +168,14 @@ export function priceInvoice(input: PriceInvoiceInput): PricedInvoice {
   let invoice: Record<string, unknown> | null = null
   let invoiceAmount = new Dec(0)
   let creditDraws: { id: string; drawn: string }[] = []
-  if (recorded.length > 0) {
-    const terms = contract.terms
+  const terms = contract.terms
+  // A commitment trues up its period even on an invoice with nothing else to bill (the last one).
+  if (recorded.length > 0 || (scheduled.arrears && terms.commitment)) {
+    const netted = input.billedElsewhere.map((b) => ({
+      id: `${b.invoiceId}:${b.adjustment.item_id}`,
+      description: `${b.adjustment.product_name}: late usage already billed on invoice ${b.invoiceNumber ?? b.invoiceId} (${b.adjustment.previous_usage.quantity ?? 'by dimension'} → ${b.adjustment.usage.quantity ?? 'by dimension'})`,
+      amount: b.adjustment.delta,
+    }))
     const arrearsProration =
       scheduled.arrears && (scheduled.arrears.active.start !== scheduled.arrears.period.start || scheduled.arrears.active.end !== scheduled.arrears.period.end)
         ? {
@@ -163,18 +197,29 @@ export function priceInvoice(input: PriceInvoiceInput): PricedInvoice {
         price: { model: 'flat_fee', currency: currencyInput, amount: r.amount, prorate: false, description: r.product_name },
       })),
       // A commitment and a maximum are per period of usage: only invoices that bill one apply them.
-      ...(scheduled.arrears && terms.commitment ? { commitment: terms.commitment } : {}),
+      ...(scheduled.arrears && terms.commitment
+        ? {
+            commitment: terms.commitment,
+            commitment_period: { lines: recorded.filter((r) => r.timing === 'in_arrears').map((r) => r.id), billed_before: input.billedBefore },
+          }
+        : {}),
       ...(scheduled.arrears && terms.maximum_spend !== undefined ? { maximum_spend: terms.maximum_spend } : {}),
       // A product discount may name the product by id: the lines carry its name.
       discounts: discountsFor(
         discountSchema.array().parse(terms.discounts ?? []),
         recorded.map((r) => ({ id: r.product_id, name: r.product_name })),
       ),
+      // Only when there is some: the records (and content hashes) of every other invoice stay as they were.
+      ...(netted.length > 0 ? { billed_elsewhere: netted } : {}),
       credits: input.credits,
     }
     const result = rateInvoice(parseInvoiceInput(invoice))
     const termLines = result.lines.slice(recorded.length)
     for (const l of termLines) {
+      if (l.kind === 'billed_elsewhere') {
+        lines.push(nettedLine(lines.length, l, recorded))
+        continue
+      }
       lines.push(
         line(lines.length, {
           timing: 'invoice',

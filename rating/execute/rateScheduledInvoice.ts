@@ -11,6 +11,7 @@ import type { PlannedItem } from './invoicePlan.ts'
 import { priceInvoice } from './priceInvoice.ts'
 import { runKey, type CustomerUsage, type QuantitySource } from './quantitySource.ts'
 import { readRatingRecord, type RecordedAdjustment, type RecordedItem } from './ratingRecord.ts'
+import { adjustmentsBilled, advanceBilled, advanceInvoice } from './billedForPeriod.ts'
 
 export interface Work {
   scheduled: ScheduledInvoice
@@ -121,6 +122,9 @@ export async function rateScheduledInvoice(input: RateEventInput): Promise<Rated
     items: w.items,
     usageOf,
     credits: creditBalances(contract, known, w.scheduled.billingDate),
+    // Only a commitment reads it: re-rating the invoice before costs a rateInvoice call.
+    billedBefore: contract.terms.commitment ? billedBefore(known, w.scheduled) : '0',
+    billedElsewhere: adjustmentsBilled(known, w.scheduled.billingDate),
     previous: prevInvoice
       ? {
           invoiceId: prevInvoice.id,
@@ -160,15 +164,25 @@ export async function rateScheduledInvoice(input: RateEventInput): Promise<Rated
   return { kind: 'written', outcome: written.outcome, invoice: written.invoice, graceUntil, adjustments: priced.record.adjustments }
 }
 
-/** Each credit grant's balance before the invoice dated `billingDate`: its amount less earlier draws. */
+/** What the invoice before billed in advance for this invoice's arrears period: what its commitment measures besides its arrears lines. */
+function billedBefore(invoices: readonly Invoice[], scheduled: ScheduledInvoice): string {
+  const before = scheduled.arrears ? advanceInvoice(invoices, scheduled.index - 1) : undefined
+  return before ? advanceBilled(readRatingRecord(before), scheduled.arrears!.period).toFixed() : '0'
+}
+
+/**
+ * Each credit grant's balance for the invoice dated `billingDate`: its amount less every live
+ * (not void) invoice's draw of it, whatever its date, but this billing date's own draft, whose
+ * draws this rating replaces. Counting later invoices too is what keeps a reissue from drawing
+ * again what a later invoice drew after the void freed it. Grants are terms of one contract, so
+ * the contract's row lock, under which `invoices` was read, is the lock per grant: two runs (or
+ * a run and a reissue) draw one after the other, each seeing the other's draws.
+ */
 function creditBalances(contract: Contract, invoices: readonly Invoice[], billingDate: string): Record<string, unknown>[] {
+  const draws = invoices.filter((i) => i.status !== 'void' && i.billingDate !== billingDate).flatMap((i) => i.creditDraws)
   return (contract.terms.credits ?? []).map((grant) => {
     const id = String(grant.id)
-    const drawn = invoices
-      .filter((i) => i.billingDate < billingDate && i.status !== 'void')
-      .flatMap((i) => i.creditDraws)
-      .filter((d) => d.id === id)
-      .reduce((acc, d) => acc.plus(d.drawn), new Dec(0))
+    const drawn = draws.filter((d) => d.id === id).reduce((acc, d) => acc.plus(d.drawn), new Dec(0))
     const left = new Dec(String(grant.amount)).minus(drawn)
     return { ...grant, amount: (left.isNegative() ? new Dec(0) : left).toFixed() }
   })
