@@ -8,6 +8,8 @@ import type { ErpConnection } from '../../ledger/erpStore.ts'
 import type { ErpAdapter, ErpType } from './erpAdapter.ts'
 import { createXeroAdapter } from './xero/client.ts'
 import { netsuiteFactory } from './netsuite/connection.ts'
+import { oauth2Credentials, oauth2Options } from './oauth2Credentials.ts'
+import { quickBooksFactory } from './quickbooks/connection.ts'
 
 export interface AdapterBuildInput {
   connection: ErpConnection
@@ -25,18 +27,8 @@ export interface AdapterFactory {
   create(input: AdapterBuildInput): ErpAdapter
 }
 
-const oauth2Tokens = z.strictObject({
-  client_id: z.string().min(1).max(200),
-  client_secret: z.string().min(1).max(500),
-  access_token: z.string().min(1).max(10_000),
-  refresh_token: z.string().min(1).max(10_000),
-  /** ISO instant the access token expires. */
-  expires_at: z.iso.datetime({ offset: true }),
-})
-type OAuth2Tokens = z.infer<typeof oauth2Tokens>
-
 const xero: AdapterFactory = {
-  credentials: oauth2Tokens,
+  credentials: oauth2Credentials,
   settings: z.strictObject({
     /** Xero manual journals post in the organisation's base currency. */
     base_currency: z.string().regex(/^[A-Z]{3}$/),
@@ -44,15 +36,11 @@ const xero: AdapterFactory = {
   }),
   defaultBaseUrl: 'https://api.xero.com/api.xro/2.0',
   create({ connection, credentials, storeCredentials, clock }) {
-    const c = credentials as OAuth2Tokens
     return createXeroAdapter({
       baseUrl: connection.baseUrl,
       tenantId: connection.tenantId,
-      clientId: c.client_id,
-      clientSecret: c.client_secret,
       tokenUrl: connection.settings.token_url!,
-      tokens: { accessToken: c.access_token, refreshToken: c.refresh_token, expiresAt: c.expires_at },
-      onTokens: (t) => storeCredentials({ ...c, access_token: t.accessToken, refresh_token: t.refreshToken, expires_at: t.expiresAt }),
+      ...oauth2Options(credentials, storeCredentials),
       clock,
       accountMap: connection.accountMap,
       baseCurrency: connection.settings.base_currency!,
@@ -62,4 +50,4 @@ const xero: AdapterFactory = {
 
 export type AdapterRegistry = Partial<Record<ErpType, AdapterFactory>>
 
-export const ERP_ADAPTERS: AdapterRegistry = { xero, netsuite: netsuiteFactory }
+export const ERP_ADAPTERS: AdapterRegistry = { xero, quickbooks: quickBooksFactory, netsuite: netsuiteFactory }

@@ -6,22 +6,24 @@ import { ERP_DOCUMENT_KINDS } from '../erpAdapter.ts'
 
 const accountMap = z
   .record(z.string().min(1).max(32), z.string().min(1).max(64))
-  .describe("Tally account code → the ERP's account code; every account of the chart but accounts receivable (422 `erp_mapping_incomplete` names the rest)")
+  .describe(
+    "Tally account code → the ERP's account code; every account of the chart but accounts receivable (422 `erp_mapping_incomplete` names the rest). QuickBooks also takes `item.<code>` → the Item id sales lines of that account go through",
+  )
 
 export const createConnectionRequest = z.strictObject({
-  type: z.string().describe('`xero` or `netsuite` (QuickBooks has no adapter yet: 422 `erp_type_unavailable`); anything else 400 `unknown_erp_type`'),
+  type: z.string().describe('`xero`, `quickbooks` or `netsuite`; anything else 400 `unknown_erp_type`'),
   tenant_id: z.string().min(1).max(200).describe('Xero tenant id, QuickBooks realm id or NetSuite account id'),
   base_url: z.url().optional().describe("The ERP's API root; a sandbox or test server may stand in. Default: the vendor's"),
   credentials: z
     .record(z.string(), z.unknown())
     .describe(
-      'Xero: `client_id`, `client_secret`, `access_token`, `refresh_token`, `expires_at`. NetSuite (token-based auth): `consumer_key`, `consumer_secret`, `token_id`, `token_secret`. Stored encrypted (AES-256-GCM), never returned',
+      'Xero and QuickBooks (OAuth2): `client_id`, `client_secret`, `access_token`, `refresh_token`, `expires_at`. NetSuite (token-based auth): `consumer_key`, `consumer_secret`, `token_id`, `token_secret`. Stored encrypted (AES-256-GCM), never returned',
     ),
   settings: z
     .record(z.string(), z.string())
     .optional()
     .describe(
-      'Xero: `base_currency` (required), `token_url`. NetSuite: `subsidiary` (internal id), `currencies` (`USD:1,EUR:4`), `items` (Tally account of a sales line → item internal id, `4000:21,4100:22`), `concurrency` (default 5)',
+      'Xero: `base_currency` (required), `token_url`. QuickBooks: `token_url`, `minor_version` (default 75). NetSuite: `subsidiary` (internal id), `currencies` (`USD:1,EUR:4`), `items` (Tally account of a sales line → item internal id, `4000:21,4100:22`), `concurrency` (default 5)',
     ),
   account_map: accountMap,
 })

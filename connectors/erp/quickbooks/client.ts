@@ -88,12 +88,9 @@ export function createQuickBooksAdapter(options: QuickBooksAdapterOptions): ErpA
   async function send({ document, refs, idempotencyKey, signal }: SendRequest): Promise<SendOutcome> {
     let plan
     try {
-      if (idempotencyKey.length + APPLY_KEY_SUFFIX.length > REQUEST_ID_MAX)
-        throw new QuickBooksMappingError(
-          'field_invalid',
-          `idempotency key is longer than ${REQUEST_ID_MAX - APPLY_KEY_SUFFIX.length} characters (requestid holds ${REQUEST_ID_MAX})`,
-        )
       plan = quickBooksPlan(document, refs, mapping)
+      const longest = idempotencyKey.length + (plan.followUp ? APPLY_KEY_SUFFIX.length : 0)
+      if (longest > REQUEST_ID_MAX) throw new QuickBooksMappingError('field_invalid', `requestid ${idempotencyKey} is longer than ${REQUEST_ID_MAX} characters`)
     } catch (error) {
       if (error instanceof QuickBooksMappingError) return { status: 'failed', code: error.code, message: error.message }
       throw error

@@ -167,17 +167,25 @@ function creditMemo(doc: ErpCreditNote, refs: ErpRefs, m: QuickBooksMapping): Qb
   }
 }
 
-/** A journal entry: each line's Amount is positive and PostingType says its side; a line naming a customer carries it as Entity (QuickBooks requires one on AR). */
+/**
+ * A journal entry: each line's Amount is positive and PostingType says its side. A line naming
+ * a customer QuickBooks already holds carries it as Entity. NOTE: QuickBooks requires a customer
+ * only on an Accounts Receivable line, and Tally's journals never post to AR (they leave with
+ * invoices and payments), while journals wait for no customer in the outbox: a customer not sent
+ * yet is left off rather than holding the journal back. An AR line without one is refused by
+ * QuickBooks with its own message (tested).
+ */
 function journal(doc: ErpJournal, refs: ErpRefs, m: QuickBooksMapping): Record<string, unknown> {
   const lines = doc.lines.map((line) => {
     const debit = !new Dec(line.debit).isZero()
+    const customerId = line.customerTallyId === null ? undefined : refs.erpIdOf('customer', line.customerTallyId)
     return {
       DetailType: 'JournalEntryLineDetail',
       Amount: m.amount(debit ? line.debit : line.credit, 'journal line amount'),
       Description: line.description,
       JournalEntryLineDetail: {
         PostingType: debit ? 'Debit' : 'Credit',
-        Entity: line.customerTallyId === null ? undefined : { Type: 'Customer', EntityRef: { value: m.ref(refs, 'customer', line.customerTallyId) } },
+        Entity: customerId === undefined ? undefined : { Type: 'Customer', EntityRef: { value: customerId } },
         AccountRef: { value: m.account(line.accountCode) },
       },
     }

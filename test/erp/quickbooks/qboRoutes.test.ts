@@ -1,0 +1,93 @@
+// A QuickBooks Online connection over the ERP endpoints, in-process over PGlite: connected with
+// its OAuth2 credentials (never answered), refused when malformed or when the account map leaves
+// an account out (nothing stored), then a month of real postings (two invoices, a payment, a
+// credit note, a void, the close's recognition journals) synced to the QuickBooks test server on
+// 127.0.0.1, each document once, with Tally's amounts.
+import { sql } from 'drizzle-orm'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { queryRows } from '../../../platform/postgres/queryRows.ts'
+import { bookJune } from '../drain/outboxFixture.ts'
+import { useErpApi } from '../erpApiFixture.ts'
+import { QBO_ACCOUNT_MAP } from './qboPeer.ts'
+import { startQboTestServer, type QboTestServer } from './qboTestServer.ts'
+
+/** The rest of Tally's default chart onto accounts the test company knows (none of them AR). */
+const ACCOUNT_MAP = { ...QBO_ACCOUNT_MAP, '1150': '90', '2200': '90', '2300': '90', '4200': '79', '4900': '79', '6900': '79' }
+
+describe('QuickBooks Online over the ERP endpoints', () => {
+  const api = useErpApi('qbo-routes')
+  let server: QboTestServer
+  beforeAll(async () => {
+    server = await startQboTestServer()
+  })
+  afterAll(async () => {
+    await server?.close()
+  })
+
+  const connection = (overrides: Record<string, unknown> = {}) => ({
+    type: 'quickbooks',
+    tenant_id: server.realmId,
+    base_url: server.baseUrl,
+    credentials: {
+      client_id: server.clientId,
+      client_secret: server.clientSecret,
+      access_token: server.initialTokens.accessToken,
+      refresh_token: server.initialTokens.refreshToken,
+      expires_at: server.initialTokens.expiresAt,
+    },
+    settings: { token_url: server.tokenUrl },
+    account_map: ACCOUNT_MAP,
+    ...overrides,
+  })
+  const stored = async () => (await queryRows<{ n: number }>(api.handle.db, sql`select count(*)::int as n from erp_connections`))[0]!.n
+
+  it('malformed credentials or settings → 400 naming the fields, never the values; an incomplete account map → 422; nothing stored', async () => {
+    const bad = await api.call(
+      'POST',
+      '/v1/erp/connections',
+      connection({ credentials: { client_id: 'c', client_secret: 'hunter2-secret', expires_at: 'soon' } }),
+    )
+    expect(bad.status).toBe(400)
+    expect(bad.body.error.code).toBe('invalid_credentials')
+    expect(bad.body.error.details.map((d: { field: string }) => d.field)).toEqual([
+      'credentials.access_token',
+      'credentials.refresh_token',
+      'credentials.expires_at',
+    ])
+    expect(bad.text).not.toContain('hunter2-secret')
+    const settings = await api.call('POST', '/v1/erp/connections', connection({ settings: { minor_version: 'latest', realm: 'x' } }))
+    expect(settings.status).toBe(400)
+    expect(settings.body.error.details.map((d: { field: string }) => d.field)).toEqual(['settings.minor_version', 'settings'])
+    const { '4100': _usage, ...partial } = ACCOUNT_MAP
+    const incomplete = await api.call('POST', '/v1/erp/connections', connection({ account_map: partial }))
+    expect(incomplete.status).toBe(422)
+    expect(incomplete.body.error).toMatchObject({ code: 'erp_mapping_incomplete', details: [{ field: 'account_map.4100' }] })
+    expect(await stored()).toBe(0)
+  })
+
+  it('connects, syncs a month of postings once each in dependency order, and answers no secret', async () => {
+    const created = await api.call('POST', '/v1/erp/connections', connection())
+    expect(created.status).toBe(201)
+    expect(created.body).toMatchObject({ type: 'quickbooks', tenant_id: server.realmId, settings: { token_url: server.tokenUrl, minor_version: '75' } })
+    for (const secret of [server.clientSecret, server.initialTokens.accessToken, server.initialTokens.refreshToken]) expect(created.text).not.toContain(secret)
+    const { a, journals } = await bookJune(api.ledger, api.f, api.handle.db)
+    expect(journals).toBeGreaterThan(0)
+
+    const synced = await api.call('POST', `/v1/erp/connections/${created.body.id}/sync`)
+    expect(synced.body).toEqual({ sent: 6 + journals, retried: 0, failed: 0 })
+    const { books } = server
+    expect([books.customers.size, books.invoices.size, books.creditMemos.size, books.journals.size]).toEqual([1, 2, 1, journals])
+    // Invoice a: 60.00 − 25.00 paid − 10.00 credited (a zero payment applying the credit memo) = 25.00 open; b is void.
+    const invoiceA = [...books.invoices.values()].find((i) => i.element.PrivateNote === `Tally ${a}`)!
+    expect([invoiceA.total.toFixed(2), invoiceA.balance.toFixed(2), invoiceA.voided]).toEqual(['60.00', '25.00', false])
+    // QuickBooks writes "Voided" over a voided invoice's PrivateNote, so b is the other invoice.
+    expect([...books.invoices.values()].filter((i) => i !== invoiceA).map((i) => [i.total.toFixed(2), i.voided])).toEqual([['40.00', true]])
+    expect([...books.payments.values()].map((p) => p.TotalAmt)).toEqual(['25', '0'])
+    expect(server.requests.filter((r) => r.method === 'POST').every((r) => r.requestId !== null)).toBe(true)
+
+    // Syncing again sends nothing: every document is in QuickBooks once.
+    expect((await api.call('POST', `/v1/erp/connections/${created.body.id}/sync`)).body).toEqual({ sent: 0, retried: 0, failed: 0 })
+    const status = await api.call('GET', `/v1/erp/connections/${created.body.id}/status`)
+    expect(status.body.counts).toEqual({ pending: 0, sent: 6 + journals, failed: 0 })
+  })
+})
