@@ -27,7 +27,7 @@ export interface RatingRunOptions {
   contractId?: string
   /** Invoices dated up to this instant are due; also "now" for the grace period. */
   asOf: Date
-  /** `YYYY-MM`: only invoices whose billed period ends in that month (its last day is in it). */
+  /** `YYYY-MM`: only the invoices that bill that month (periodFilter: the last day of the first period each bills is in it). */
   period?: string
   /** Hours after the billing date during which drafts are re-rated before finalization. */
   graceHours: number
@@ -66,9 +66,18 @@ export interface RatingDeps {
 /** Statuses of a live invoice that a run leaves alone (a void one is not live: see planContract). */
 const FINAL = new Set(['finalized', 'paid'])
 
-function periodFilter(period: string | undefined): (billingDate: string) => boolean {
+/**
+ * `period` (`YYYY-MM`) selects the invoices that bill that month: each is filed under the month of
+ * the last day of the first period it bills, its arrears period, or the opening invoice's advance
+ * period. A contract from 2026-01-01 files its invoices dated 2026-01-01 (January in advance) and
+ * 2026-02-01 (January in arrears) under 2026-01.
+ */
+function periodFilter(period: string | undefined): (scheduled: ScheduledInvoice) => boolean {
   if (period === undefined) return () => true
-  return (billingDate) => addDays(billingDate, -1).slice(0, 7) === period
+  return (scheduled) => {
+    const billed = scheduled.arrears ?? scheduled.advance
+    return addDays(billed ? billed.period.end : scheduled.billingDate, -1).slice(0, 7) === period
+  }
 }
 
 export async function runRating(deps: RatingDeps, opts: RatingRunOptions): Promise<RatingSummary> {
@@ -227,14 +236,14 @@ function planContract(
   products: Map<string, Product>,
   statuses: Map<string, string>,
   opts: RatingRunOptions,
-  inPeriod: (billingDate: string) => boolean,
+  inPeriod: (scheduled: ScheduledInvoice) => boolean,
   summary: RatingSummary,
 ): Work[] {
   const schedule = scheduleOf(contract)
   const due = dueInvoices(schedule, (date) => startOfDay(date, contract.timeZone).getTime() <= opts.asOf.getTime())
   const work: Work[] = []
   for (const scheduled of due) {
-    if (!inPeriod(scheduled.billingDate)) continue
+    if (!inPeriod(scheduled)) continue
     const status = statuses.get(`${contract.id}|${scheduled.billingDate}`)
     // A void may mean "do not bill this": a voided period is billed again only by a reissue.
     if (status === 'void') {

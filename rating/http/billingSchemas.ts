@@ -77,7 +77,9 @@ export const ratingRunRequest = z.strictObject({
     .string()
     .regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'YYYY-MM')
     .optional()
-    .describe('Only invoices whose billed period ends in this month'),
+    .describe(
+      'Only the invoices that bill this month: the last day of the first period each bills (its arrears period; the opening invoice: its advance period) is in it. A contract from 2026-01-01 has its invoices dated 2026-01-01 and 2026-02-01 in 2026-01',
+    ),
   contract_id: z.string().optional(),
   as_of: z.iso.datetime({ offset: true }).or(date).optional().describe('Rate as of this instant (default: now, by the server clock)'),
 })

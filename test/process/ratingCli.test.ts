@@ -168,12 +168,14 @@ describe('events → SQL metric → contract → tally rate → finalize', () =>
 
     const rate = await cli(['rate', '--org', ORG, '--period', '2027-01', '--as-of', '2027-02-01T06:00:00Z'])
     expect(rate).toContain('rated 1 of 1 contracts as of 2027-02-01T06:00:00.000Z (1 metric runs)')
-    expect(rate).toContain('invoices: 1 drafted, 0 re-rated, 0 unchanged, 0 finalized, 0 already final')
-    expect(rate).toMatch(new RegExp(`USD\\s+${dollars(expectedCents).replace('.', '\\.')}`))
+    // January's invoices: the opening one (dated 2027-01-01, seats for January in advance: 3 × 15.00 = 45.00,
+    // past its 72 h grace: finalized as number 1) and February 1st's (a draft).
+    expect(rate).toContain('invoices: 2 drafted, 0 re-rated, 0 unchanged, 1 finalized, 0 already final')
+    expect(rate).toMatch(new RegExp(`USD\\s+${dollars(expectedCents + 4500n).replace('.', '\\.')}`))
 
     const invoices = await api('GET', `/v1/invoices?contract_id=${contractId}`)
-    expect(invoices.body.data).toHaveLength(1) // the opening invoice (period 2026-12) was not in --period
-    const invoice = invoices.body.data[0]
+    expect(invoices.body.data.map((i: { billing_date: string }) => i.billing_date).sort()).toEqual(['2027-01-01', '2027-02-01'])
+    const invoice = invoices.body.data.find((i: { billing_date: string }) => i.billing_date === '2027-02-01')
     expect(invoice).toMatchObject({ status: 'draft', billing_date: '2027-02-01', total: dollars(expectedCents) })
     const lines = (await api('GET', `/v1/invoices/${invoice.id}`)).body.lines as { quantity: string; amount: string; timing: string }[]
     expect(lines.map((l) => [l.timing, l.amount])).toEqual([
@@ -183,8 +185,10 @@ describe('events → SQL metric → contract → tally rate → finalize', () =>
     ])
 
     // Rating the same period again is a no-op; then finalize through the CLI.
-    expect(await cli(['rate', '--org', ORG, '--period', '2027-01', '--as-of', '2027-02-01T07:00:00Z'])).toContain('0 drafted, 0 re-rated, 1 unchanged')
-    expect(await cli(['invoices', 'finalize', '--org', ORG, invoice.id])).toContain(`Invoice 1 finalized: ${dollars(expectedCents)} USD`)
+    expect(await cli(['rate', '--org', ORG, '--period', '2027-01', '--as-of', '2027-02-01T07:00:00Z'])).toContain(
+      '0 drafted, 0 re-rated, 1 unchanged, 0 finalized, 1 already final',
+    )
+    expect(await cli(['invoices', 'finalize', '--org', ORG, invoice.id])).toContain(`Invoice 2 finalized: ${dollars(expectedCents)} USD`)
     expect(await cli(['invoices', 'list', '--org', ORG, '--status', 'finalized'])).toContain(invoice.id)
     expect((await api('GET', `/v1/invoices/${invoice.id}`)).body.finalized_at).toMatch(/^2026-12-15T00:/) // dated by the server's clock
 
