@@ -7,10 +7,12 @@ import { ledgerRoutes } from '../ledger/http/ledgerRoutes.ts'
 import { currencyRoutes } from '../ledger/http/currencyRoutes.ts'
 import { accountingRoutes } from '../ledger/http/accountingRoutes.ts'
 import { reportRoutes } from '../ledger/http/reportRoutes.ts'
+import { exportRoutes } from '../ledger/http/exportRoutes.ts'
 import { createErpStore } from '../ledger/erpStore.ts'
 import { ERP_ADAPTERS } from '../connectors/erp/adapters.ts'
 import { createErpSync } from '../connectors/erp/drain/erpSync.ts'
 import { erpRoutes } from '../connectors/erp/http/erpRoutes.ts'
+import { erpExportRoutes } from '../connectors/erp/http/erpExportRoutes.ts'
 import { createSecretBox } from '../platform/secretBox.ts'
 import { closePeriod } from '../ledger/accounting/closePeriod.ts'
 import { authenticate, cachedKeyResolver } from '../ingest/http/auth.ts'
@@ -104,6 +106,8 @@ export function buildApi(parts: ApiParts): Hono<AppEnv> {
       closePeriod: (input) => closePeriod({ db: parts.database.db, ...(accrueUsage === undefined ? {} : { accrueUsage }) }, input),
     }),
     reportRoutes({ ledger, clock: parts.clock }),
+    exportRoutes({ ledger }),
+    erpExportRoutes({ erp }),
     erpRoutes({ erp, adapters: ERP_ADAPTERS, sync: createErpSync({ erp, adapters: ERP_ADAPTERS, clock: parts.clock, logger }) }),
     ratingRoutes({
       ledger,

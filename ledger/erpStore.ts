@@ -4,6 +4,7 @@
 import type { Database } from '../platform/postgres/database.ts'
 import type { SecretBox } from '../platform/secretBox.ts'
 import { createErpConnectionRepository, type ErpConnectionRepository } from './erp/erpConnections.ts'
+import { createErpExportReader, type ErpExportReader } from './erp/erpExports.ts'
 import { createErpOutboxRepository, type ErpOutboxRepository } from './erp/erpOutbox.ts'
 export { ERP_DOCUMENT_KINDS, ERP_TYPES } from './erp/erpDocuments.ts'
 export type {
@@ -21,15 +22,18 @@ export type {
 } from './erp/erpDocuments.ts'
 export type { CreateErpConnectionInput, ErpConnection, ErpConnectionRepository } from './erp/erpConnections.ts'
 export type { ErpOutboxRepository, OutboxRow, OutboxStatus } from './erp/erpOutbox.ts'
+export type { ErpExportReader, ErpPeriodDocuments } from './erp/erpExports.ts'
 export type { ErpOutboxStatus } from './schema/erp.ts'
 
 /** What ERP sync reads and writes. The outbox's rows are written by the ledger itself, with each posting (erp/erpOutboxWrites.ts). */
 export interface ErpStore {
   connections: ErpConnectionRepository
   outbox: ErpOutboxRepository
+  /** A month's documents for the ERP import files (connectors/erp/netsuite/csvImport.ts). */
+  exports: ErpExportReader
 }
 
 /** `secrets` seals connection credentials (TALLY_SECRET_KEY); built by the composition root. */
 export function createErpStore(db: Database, deps: { secrets: SecretBox }): ErpStore {
-  return { connections: createErpConnectionRepository(db, deps), outbox: createErpOutboxRepository(db) }
+  return { connections: createErpConnectionRepository(db, deps), outbox: createErpOutboxRepository(db), exports: createErpExportReader(db) }
 }

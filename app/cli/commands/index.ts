@@ -14,6 +14,7 @@ import {
 import { rateCommand } from './rate.ts'
 import { accountsCreateCommand, accountsListCommand, accountsMapCommand, closeCommand, journalCommand, reopenCommand } from './accounting.ts'
 import { erpConnectCommand, erpRetryCommand, erpStatusCommand, erpSyncCommand } from './erp.ts'
+import { exportJournalsCommand, exportNetSuiteCommand } from './export.ts'
 import { arAgingCommand, deferredRevenueCommand, revenueCommand, trialBalanceCommand } from './reports.ts'
 import { schedulerCommand } from './scheduler.ts'
 import { configCheckCommand } from './configCheck.ts'
@@ -83,5 +84,7 @@ export const commands: Command[] = [
   erpSyncCommand,
   erpStatusCommand,
   erpRetryCommand,
+  exportJournalsCommand,
+  exportNetSuiteCommand,
   schedulerCommand,
 ]

@@ -2,9 +2,10 @@
 // `tenant_id` is the account id; the credentials are the four token-based authentication
 // secrets; the settings name the subsidiary, currencies, sales items and concurrency share.
 import { z } from 'zod'
+import type { ErpConnection } from '../../../ledger/erpStore.ts'
 import type { AdapterFactory } from '../adapters.ts'
 import { createNetSuiteAdapter } from './client.ts'
-import { parseIdList } from './mapping.ts'
+import { parseIdList, type NetSuiteMappingConfig } from './mapping.ts'
 
 /** `KEY:internal id` pairs, comma-separated: `USD:1,EUR:4`. */
 const idList = (example: string) =>
@@ -23,6 +24,16 @@ type Credentials = z.infer<typeof credentials>
 
 /** The account id sits in the default host: `{account_id}` is replaced by it (lower case, `_` → `-`). */
 const DEFAULT_BASE_URL = 'https://{account_id}.suitetalk.api.netsuite.com/services/rest/record/v1'
+
+/** A stored NetSuite connection's mapping (settings checked by the schema below when it was stored). */
+export function mappingConfigOf(connection: ErpConnection): NetSuiteMappingConfig {
+  return {
+    accountMap: connection.accountMap,
+    items: parseIdList(connection.settings.items!),
+    currencies: parseIdList(connection.settings.currencies!),
+    subsidiaryId: connection.settings.subsidiary!,
+  }
+}
 
 export const netsuiteFactory: AdapterFactory = {
   credentials,
@@ -49,10 +60,7 @@ export const netsuiteFactory: AdapterFactory = {
       credentials: { consumerKey: c.consumer_key, consumerSecret: c.consumer_secret, tokenId: c.token_id, tokenSecret: c.token_secret },
       concurrency: Number(connection.settings.concurrency ?? '5'),
       clock,
-      accountMap: connection.accountMap,
-      items: parseIdList(connection.settings.items!),
-      currencies: parseIdList(connection.settings.currencies!),
-      subsidiaryId: connection.settings.subsidiary!,
+      ...mappingConfigOf(connection),
     })
   },
 }

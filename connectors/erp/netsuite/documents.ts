@@ -102,18 +102,23 @@ function salesTransaction(doc: ErpInvoice | ErpCreditNote, refs: ErpRefs, m: Net
  * authoritative and may differ by rounding, so the real quantity and rate are sent only when
  * their product is exactly the amount; otherwise 1 × amount, with them in the description.
  * Worked example: 1,234,567 × 0.000123 = 151.851741, billed 151.85 → "API calls (1234567 × 0.000123)", 1 × 151.85.
+ * The API sync and the CSV import files (csvImport.ts) both write lines this way.
  */
+export function quantityAndRate(line: ErpDocumentLine): { description: string; quantity: string; rate: string } {
+  if (new Dec(line.quantity).times(line.unitAmount).eq(line.amount)) return { description: line.description, quantity: line.quantity, rate: line.unitAmount }
+  return { description: `${line.description} (${line.quantity} × ${line.unitAmount})`, quantity: '1', rate: line.amount }
+}
+
 function itemLine(line: ErpDocumentLine, m: NetSuiteMapping) {
   const amount = m.amount(line.amount, 'line amount')
-  const exact = new Dec(line.quantity).times(line.unitAmount).eq(line.amount)
-  const tax = new Dec(line.taxAmount)
+  const { description, quantity, rate } = quantityAndRate(line)
   return {
     item: m.item(line.accountCode),
-    description: exact ? line.description : `${line.description} (${line.quantity} × ${line.unitAmount})`,
-    quantity: new JsonDecimal(exact ? line.quantity : '1'),
-    rate: exact ? new JsonDecimal(line.unitAmount) : amount,
+    description,
+    quantity: new JsonDecimal(quantity),
+    rate: new JsonDecimal(rate),
     amount,
-    tax1Amt: tax.isZero() ? undefined : m.amount(line.taxAmount, 'tax amount'),
+    tax1Amt: new Dec(line.taxAmount).isZero() ? undefined : m.amount(line.taxAmount, 'tax amount'),
   }
 }
 

@@ -4,6 +4,7 @@
 import type { Database } from '../../../platform/postgres/database.ts'
 import { arAging, type ArAgingRow } from './arAging.ts'
 import { deferredRevenueWaterfall, type DeferredRevenueWaterfall, type WaterfallFilters } from './deferredRevenue.ts'
+import { journalExport, type JournalExportRow } from './journalExport.ts'
 import { revenueReport, type RevenueQuery, type RevenueRow } from './revenue.ts'
 
 export interface AccountingReports {
@@ -13,6 +14,8 @@ export interface AccountingReports {
   revenue(orgId: string, query: RevenueQuery): Promise<RevenueRow[]>
   /** Open invoice balances as of `asOf` (`YYYY-MM-DD`) per customer and currency, by days past due. */
   arAging(orgId: string, asOf: string): Promise<ArAgingRow[]>
+  /** Every journal line of the entries posted in `period` (`YYYY-MM`), in posting order; 400 for a malformed period. */
+  journalExport(orgId: string, period: string): Promise<JournalExportRow[]>
 }
 
 export function createAccountingReports(db: Database): AccountingReports {
@@ -20,5 +23,6 @@ export function createAccountingReports(db: Database): AccountingReports {
     deferredRevenue: (orgId, filters) => deferredRevenueWaterfall(db, orgId, filters),
     revenue: (orgId, query) => revenueReport(db, orgId, query),
     arAging: (orgId, asOf) => arAging(db, orgId, asOf),
+    journalExport: (orgId, period) => journalExport(db, orgId, period),
   }
 }

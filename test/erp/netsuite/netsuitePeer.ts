@@ -11,6 +11,8 @@ import { startNetSuiteTestServer, type NetSuiteTestServer, type NetSuiteTestServ
 
 /** Tally 1000 cash → 1 bank, 1100 AR → 2, 2100 deferred → 60, 4000 subscription → 54, 4100 usage → 55. */
 export const NETSUITE_ACCOUNT_MAP = { '1000': '1', '1100': '2', '2100': '60', '4000': '54', '4100': '55' }
+/** The rest of Tally's default chart onto accounts the test account knows (none of them AR), as a connection must map it. */
+export const NETSUITE_CHART_MAP = { ...NETSUITE_ACCOUNT_MAP, '1150': '60', '2200': '60', '2300': '60', '4200': '54', '4900': '54', '6900': '54' }
 /** Sales lines: 4000 → item 21, 4100 → item 22, 2100 (deferred) → item 23. */
 export const NETSUITE_ITEMS = { '4000': '21', '4100': '22', '2100': '23' }
 

@@ -19,11 +19,8 @@ import { openDatabase, type DatabaseHandle } from '../../../platform/postgres/da
 import { migrateDatabase } from '../../../platform/postgres/migrate.ts'
 import { createTestLedger } from '../../support/testLedger.ts'
 import { bookJune, erpStoreFor, newSecretKey, syncFor } from '../drain/outboxFixture.ts'
-import { NETSUITE_ACCOUNT_MAP } from './netsuitePeer.ts'
+import { NETSUITE_CHART_MAP as ACCOUNT_MAP } from './netsuitePeer.ts'
 import { startNetSuiteTestServer, type NetSuiteTestServer } from './netsuiteTestServer.ts'
-
-/** The rest of Tally's default chart onto accounts the test account knows (none of them AR). */
-const ACCOUNT_MAP = { ...NETSUITE_ACCOUNT_MAP, '1150': '60', '2200': '60', '2300': '60', '4200': '54', '4900': '54', '6900': '54' }
 
 describe('NetSuite over the ERP endpoints', () => {
   let dir: string
