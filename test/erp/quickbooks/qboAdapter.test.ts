@@ -205,7 +205,7 @@ describe('QuickBooks adapter against the QuickBooks test server', () => {
   })
 
   it('concurrent 401s share one refresh; a refused refresh → failed', async () => {
-    server.faults.expireToken!()
+    server.faults.expireToken()
     const customers = ['a', 'b', 'c'].map((n) => ({ ...fixtures.customer, tallyId: `cus_${n}`, name: `Customer ${n}` }))
     const outcomes = await Promise.all(customers.map((c) => sender.send(c)))
     expect(outcomes.map((o) => o.status)).toEqual(['sent', 'sent', 'sent'])

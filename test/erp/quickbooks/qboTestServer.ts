@@ -5,10 +5,10 @@
 // A `requestid` replay answers with the first 2xx answer for that id whatever the body; bearer
 // tokens are checked and can be expired; faults can be queued for the next requests (429 +
 // Retry-After, 500, a slow answer, an answer dropped after the document was stored).
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
-import { parseExactJson } from '../exactJson.ts'
+import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { ErpPeerFaults } from '../erpContractSuite.ts'
+import { faultQueue, listenLocal, oauth2Issuer, sendJson } from '../erpTestServerKit.ts'
+import { parseExactJson } from '../exactJson.ts'
 import { QboBooks, QboRefusal, type El, type QboAccount, type QboBooksOptions, type QboItem } from './qboBooks.ts'
 import { checkQboJson } from './qboJsonCheck.ts'
 import { loadQboXsd, type QboXsd } from './qboXsd.ts'
@@ -38,8 +38,6 @@ const ENTITIES: Record<string, string> = {
   journalentry: 'JournalEntry',
 }
 
-type Fault = { kind: 'rateLimit'; retryAfterSeconds: number } | { kind: 'serverError' } | { kind: 'delay'; ms: number } | { kind: 'dropAfterCommit' }
-
 export interface QboTestServer {
   /** The API root to give the adapter as baseUrl (…/v3). */
   baseUrl: string
@@ -52,7 +50,7 @@ export interface QboTestServer {
   /** Every API request that reached the server, in order (faulted ones included). */
   requests: { method: string; path: string; requestId: string | null; status: number | 'dropped' }[]
   refreshCount(): number
-  faults: ErpPeerFaults
+  faults: Required<ErpPeerFaults>
   close(): Promise<void>
 }
 
@@ -67,25 +65,15 @@ export async function startQboTestServer(options: Partial<QboBooksOptions> & { r
     currencies: options.currencies ?? ['USD'],
   })
   const realmId = options.realmId ?? '9130357992221046'
-  const client = { id: 'tally-test-client', secret: 'tally-test-secret' }
-  let generation = 1
-  let tokens = { access: 'access-1', refresh: 'refresh-1', expired: false }
-  let refreshes = 0
-  const queue: Fault[] = []
+  const issuer = oauth2Issuer({
+    expiresIn: 3600,
+    initialExpiresAt: '2030-01-01T01:00:00.000Z',
+    extra: { x_refresh_token_expires_in: 8726400, token_type: 'bearer' },
+  })
+  const queue = faultQueue(issuer.expire)
   const replays = new Map<string, { status: number; body: string }>()
   const requests: QboTestServer['requests'] = []
   const apiRoot = `/v3/company/${realmId}/`
-
-  function token(req: IncomingMessage, res: ServerResponse, text: string): void {
-    const basic = Buffer.from(`${client.id}:${client.secret}`).toString('base64')
-    if (req.headers.authorization !== `Basic ${basic}`) return send(res, 401, { error: 'invalid_client' })
-    const form = new URLSearchParams(text)
-    if (form.get('grant_type') !== 'refresh_token' || form.get('refresh_token') !== tokens.refresh) return send(res, 400, { error: 'invalid_grant' })
-    generation += 1
-    refreshes += 1
-    tokens = { access: `access-${generation}`, refresh: `refresh-${generation}`, expired: false }
-    send(res, 200, { access_token: tokens.access, refresh_token: tokens.refresh, expires_in: 3600, x_refresh_token_expires_in: 8726400, token_type: 'bearer' })
-  }
 
   async function api(req: IncomingMessage, res: ServerResponse, url: URL, text: string): Promise<void> {
     const path = url.pathname.slice(apiRoot.length)
@@ -94,11 +82,11 @@ export async function startQboTestServer(options: Partial<QboBooksOptions> & { r
     requests.push(log)
     const answer = (status: number, body: unknown) => {
       log.status = status
-      send(res, status, body)
+      sendJson(res, status, body)
     }
-    if (req.headers.authorization !== `Bearer ${tokens.access}` || tokens.expired)
+    if (!issuer.accepts(req.headers.authorization))
       return answer(401, fault('AUTHENTICATION', [{ Message: 'message=AuthenticationFailed; errorCode=003200; statusCode=401', code: '3200' }]))
-    const queued = queue.shift()
+    const queued = queue.next()
     if (queued?.kind === 'rateLimit') {
       res.setHeader('retry-after', String(queued.retryAfterSeconds))
       return answer(429, fault('ThrottleExceeded', [{ Message: 'message=ThrottleExceeded; errorCode=003001; statusCode=429', code: '003001' }]))
@@ -117,45 +105,25 @@ export async function startQboTestServer(options: Partial<QboBooksOptions> & { r
     res.writeHead(result.status, { 'content-type': 'application/json' }).end(result.body)
   }
 
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = []
-    req.on('data', (c: Buffer) => chunks.push(c))
-    req.on('end', () => {
-      const text = Buffer.concat(chunks).toString('utf8')
-      const url = new URL(req.url ?? '/', 'http://127.0.0.1')
-      if (url.pathname === TOKEN_PATH && req.method === 'POST') return token(req, res, text)
-      if (url.pathname.startsWith(apiRoot)) return void api(req, res, url, text)
-      send(res, 404, fault('ValidationFault', [{ Message: 'Resource not found', Detail: `${req.method} ${url.pathname}`, code: '610' }]))
-    })
+  const { origin, close } = await listenLocal((req, res, text) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1')
+    if (url.pathname === TOKEN_PATH && req.method === 'POST') return issuer.token(req, res, text)
+    if (url.pathname.startsWith(apiRoot)) return void api(req, res, url, text)
+    sendJson(res, 404, fault('ValidationFault', [{ Message: 'Resource not found', Detail: `${req.method} ${url.pathname}`, code: '610' }]))
   })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
-  const push = (count: number, f: Fault) => queue.push(...Array.from({ length: count }, () => f))
 
   return {
     baseUrl: `${origin}/v3`,
     tokenUrl: `${origin}${TOKEN_PATH}`,
     realmId,
-    clientId: client.id,
-    clientSecret: client.secret,
-    initialTokens: { accessToken: 'access-1', refreshToken: 'refresh-1', expiresAt: '2030-01-01T01:00:00.000Z' },
+    clientId: issuer.clientId,
+    clientSecret: issuer.clientSecret,
+    initialTokens: issuer.initialTokens,
     books,
     requests,
-    refreshCount: () => refreshes,
-    faults: {
-      rateLimit: (count, retryAfterSeconds) => push(count, { kind: 'rateLimit', retryAfterSeconds }),
-      serverError: (count) => push(count, { kind: 'serverError' }),
-      delay: (count, ms) => push(count, { kind: 'delay', ms }),
-      dropAfterCommit: (count) => push(count, { kind: 'dropAfterCommit' }),
-      expireToken: () => {
-        tokens.expired = true
-      },
-    },
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.closeAllConnections()
-        server.close((error) => (error ? reject(error) : resolve()))
-      }),
+    refreshCount: issuer.refreshCount,
+    faults: queue.faults,
+    close,
   }
 }
 
@@ -234,8 +202,4 @@ function fault(type: string, errors: QboError[]) {
 
 function refusal(errors: QboError[]): { status: number; body: string } {
   return { status: 400, body: JSON.stringify(fault('ValidationFault', errors)) }
-}
-
-function send(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body))
 }

@@ -5,9 +5,10 @@
 // for that key whatever the body; bearer tokens are checked and can be expired; faults can be
 // queued for the next requests (429 + Retry-After, 500, a slow answer, an answer dropped after
 // the document was stored).
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import type { IncomingMessage, ServerResponse } from 'node:http'
 import { randomUUID } from 'node:crypto'
+import type { ErpPeerFaults } from '../erpContractSuite.ts'
+import { faultQueue, listenLocal, oauth2Issuer, sendJson } from '../erpTestServerKit.ts'
 import { parseExactJson } from '../exactJson.ts'
 import { XeroBooks, XeroRefusal, type XeroAccount, type XeroBooksOptions } from './xeroBooks.ts'
 import { loadXeroSpec, type XeroSpec } from './xeroSpec.ts'
@@ -24,8 +25,6 @@ export const DEFAULT_ACCOUNTS: XeroAccount[] = [
   { Code: '835', Type: 'CURRLIAB' },
 ]
 
-type Fault = { kind: 'rateLimit'; retryAfterSeconds: number } | { kind: 'serverError' } | { kind: 'delay'; ms: number } | { kind: 'dropAfterCommit' }
-
 export interface XeroTestServer {
   /** The accounting API root to give the adapter as baseUrl. */
   baseUrl: string
@@ -39,14 +38,8 @@ export interface XeroTestServer {
   /** Every API request that reached the server, in order (faulted ones included). */
   requests: { method: string; path: string; idempotencyKey: string | undefined; status: number | 'dropped' }[]
   refreshCount(): number
-  faults: {
-    rateLimit(count: number, retryAfterSeconds: number): void
-    serverError(count: number): void
-    delay(count: number, ms: number): void
-    dropAfterCommit(count: number): void
-    /** The current access token is expired from now on: the next API call gets 401 until a refresh. */
-    expireToken(): void
-  }
+  /** Faults for the next API calls; `expireToken`: the current access token is expired from now on (401 until a refresh). */
+  faults: Required<ErpPeerFaults>
   close(): Promise<void>
 }
 
@@ -67,30 +60,14 @@ export async function startXeroTestServer(options: XeroTestServerOptions = {}): 
     currencies: options.currencies ?? ['USD', 'EUR'],
   })
   const tenantId = options.tenantId ?? randomUUID()
-  const client = { id: 'tally-test-client', secret: 'tally-test-secret' }
-  let generation = 1
-  let tokens = { access: 'access-1', refresh: 'refresh-1', expired: false }
-  let refreshes = 0
-  const queue: Fault[] = []
+  const issuer = oauth2Issuer({
+    expiresIn: 1800,
+    initialExpiresAt: '2030-01-01T00:30:00.000Z',
+    extra: { token_type: 'Bearer', scope: 'accounting.transactions accounting.contacts' },
+  })
+  const queue = faultQueue(issuer.expire)
   const replays = new Map<string, { status: number; body: string }>()
   const requests: XeroTestServer['requests'] = []
-
-  function token(req: IncomingMessage, res: ServerResponse, text: string): void {
-    const basic = Buffer.from(`${client.id}:${client.secret}`).toString('base64')
-    if (req.headers.authorization !== `Basic ${basic}`) return send(res, 401, { error: 'invalid_client' })
-    const form = new URLSearchParams(text)
-    if (form.get('grant_type') !== 'refresh_token' || form.get('refresh_token') !== tokens.refresh) return send(res, 400, { error: 'invalid_grant' })
-    generation += 1
-    refreshes += 1
-    tokens = { access: `access-${generation}`, refresh: `refresh-${generation}`, expired: false }
-    send(res, 200, {
-      access_token: tokens.access,
-      refresh_token: tokens.refresh,
-      expires_in: 1800,
-      token_type: 'Bearer',
-      scope: 'accounting.transactions accounting.contacts',
-    })
-  }
 
   async function api(req: IncomingMessage, res: ServerResponse, text: string): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1')
@@ -100,17 +77,17 @@ export async function startXeroTestServer(options: XeroTestServerOptions = {}): 
     requests.push(log)
     const answer = (status: number, body: unknown) => {
       log.status = status
-      send(res, status, body)
+      sendJson(res, status, body)
     }
-    if (req.headers.authorization !== `Bearer ${tokens.access}` || tokens.expired)
+    if (!issuer.accepts(req.headers.authorization))
       return answer(401, {
         Type: null,
         Title: 'Unauthorized',
         Status: 401,
-        Detail: tokens.expired ? 'TokenExpired: token expired' : 'AuthenticationUnsuccessful',
+        Detail: issuer.expired() ? 'TokenExpired: token expired' : 'AuthenticationUnsuccessful',
       })
     if (header(req, 'xero-tenant-id') !== tenantId) return answer(403, { Type: null, Title: 'Forbidden', Status: 403, Detail: 'AuthenticationUnsuccessful' })
-    const fault = queue.shift()
+    const fault = queue.next()
     if (fault?.kind === 'rateLimit') {
       res.setHeader('retry-after', String(fault.retryAfterSeconds))
       res.setHeader('x-rate-limit-problem', 'minute')
@@ -130,47 +107,24 @@ export async function startXeroTestServer(options: XeroTestServerOptions = {}): 
     res.writeHead(result.status, { 'content-type': 'application/json' }).end(result.body)
   }
 
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = []
-    req.on('data', (c: Buffer) => chunks.push(c))
-    req.on('end', () => {
-      const text = Buffer.concat(chunks).toString('utf8')
-      if (req.url === '/connect/token' && req.method === 'POST') return token(req, res, text)
-      if (req.url?.startsWith(`${API_ROOT}/`)) return void api(req, res, text)
-      send(res, 404, { Title: 'Not Found', Status: 404 })
-    })
-  })
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(options.port ?? 0, '127.0.0.1', resolve)
-  })
-  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
-  const push = (count: number, fault: Fault) => queue.push(...Array.from({ length: count }, () => fault))
+  const { origin, close } = await listenLocal((req, res, text) => {
+    if (req.url === '/connect/token' && req.method === 'POST') return issuer.token(req, res, text)
+    if (req.url?.startsWith(`${API_ROOT}/`)) return void api(req, res, text)
+    sendJson(res, 404, { Title: 'Not Found', Status: 404 })
+  }, options.port)
 
   return {
     baseUrl: `${origin}${API_ROOT}`,
     tokenUrl: `${origin}/connect/token`,
     tenantId,
-    clientId: client.id,
-    clientSecret: client.secret,
-    initialTokens: { accessToken: 'access-1', refreshToken: 'refresh-1', expiresAt: '2030-01-01T00:30:00.000Z' },
+    clientId: issuer.clientId,
+    clientSecret: issuer.clientSecret,
+    initialTokens: issuer.initialTokens,
     books,
     requests,
-    refreshCount: () => refreshes,
-    faults: {
-      rateLimit: (count, retryAfterSeconds) => push(count, { kind: 'rateLimit', retryAfterSeconds }),
-      serverError: (count) => push(count, { kind: 'serverError' }),
-      delay: (count, ms) => push(count, { kind: 'delay', ms }),
-      dropAfterCommit: (count) => push(count, { kind: 'dropAfterCommit' }),
-      expireToken: () => {
-        tokens.expired = true
-      },
-    },
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.closeAllConnections()
-        server.close((error) => (error ? reject(error) : resolve()))
-      }),
+    refreshCount: issuer.refreshCount,
+    faults: queue.faults,
+    close,
   }
 }
 
@@ -229,10 +183,6 @@ function refusal(messages: string[], element: unknown = {}): { status: number; b
     Elements: [{ ...(element as object), ValidationErrors }],
   }
   return { status: 400, body: JSON.stringify(body) }
-}
-
-function send(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body))
 }
 
 function header(req: IncomingMessage, name: string): string | undefined {
