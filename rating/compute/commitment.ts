@@ -51,15 +51,15 @@ export const commitmentSchema = z.discriminatedUnion('kind', [
 ])
 export type Commitment = z.infer<typeof commitmentSchema>
 
-export const committedPeriodSchema = z.strictObject({
-  /** The invoice lines that bill the committed period. */
+export const servicePeriodSchema = z.strictObject({
+  /** The invoice lines that bill the service period the commitment and the maximum spend measure. */
   lines: z.array(z.string().min(1)),
   /** What earlier invoices billed for the same period (its fees in advance), after their discounts. */
   billed_before: nonNegativeDecimal,
 })
 
-/** The committed period inside compute: its line ids and its charges billed before this invoice. */
-export interface CommittedPeriod {
+/** The service period inside compute: its line ids and its charges billed before this invoice. */
+export interface ServicePeriod {
   lines: ReadonlySet<string>
   billedBefore: Dec
 }
@@ -75,7 +75,7 @@ export interface CommitmentContext {
   currency: Currency
   mode: RoundingMode
   /** Set when the invoice bills more than the committed period (usage given for its lines only). */
-  period?: CommittedPeriod
+  period?: ServicePeriod
 }
 
 /** Lines that spread over the lines before them: counted by the committed period's share. */
@@ -105,7 +105,7 @@ export function periodCharges(lines: readonly Pick<Line, 'kind' | 'amount' | 'li
   return charged
 }
 
-function basisOf(lines: readonly Line[], period: CommittedPeriod | undefined): Dec {
+function basisOf(lines: readonly Line[], period: ServicePeriod | undefined): Dec {
   if (period) return periodCharges(lines, period.lines).plus(period.billedBefore)
   return lines.filter((l) => l.kind !== 'prepayment').reduce<Dec>((acc, l) => acc.plus(l.amount), new Dec(0))
 }
@@ -139,8 +139,28 @@ export function applyCommitment(c: Commitment, ctx: CommitmentContext): Line[] {
   return lines
 }
 
-export function applyMaximumSpend(maximum: Dec, lines: readonly Line[]): Line[] {
-  const total = lines.reduce<Dec>((acc, l) => acc.plus(l.amount), new Dec(0))
-  if (!total.greaterThan(maximum)) return []
-  return [{ kind: 'maximum_spend', description: `Maximum spend ${formatPlain(maximum)}`, quantity: new Dec(1), amount: maximum.minus(total) }]
+/** The lines a commitment adds: they belong to the committed period. */
+const COMMITMENT_KINDS = new Set(['minimum_commitment', 'prepayment', 'prepaid_drawdown'])
+
+/**
+ * The cap line when the spend passes `maximum`. With a service period, the spend is the period's
+ * (its lines here with their share of discounts, its commitment lines, and what was billed before
+ * it) and the cap takes off at most the period's charges on this invoice, never the next period's
+ * fee. Worked example: fee 100.00 in advance, usage 80.00, maximum 150.00: the invoice after the
+ * contract's last period bills 80.00 − (100.00 + 80.00 − 150.00) = 50.00.
+ */
+export function applyMaximumSpend(opts: { maximum: Dec; lines: readonly Line[]; period?: ServicePeriod; currency: Currency; mode: RoundingMode }): Line[] {
+  const { maximum, lines, period } = opts
+  const line = (amount: Dec): Line[] =>
+    amount.isZero() ? [] : [{ kind: 'maximum_spend', description: `Maximum spend ${formatPlain(maximum)}`, quantity: new Dec(1), amount }]
+  if (!period) {
+    const total = lines.reduce<Dec>((acc, l) => acc.plus(l.amount), new Dec(0))
+    return total.greaterThan(maximum) ? line(maximum.minus(total)) : []
+  }
+  const here = periodCharges(lines, period.lines).plus(
+    lines.filter((l) => COMMITMENT_KINDS.has(l.kind)).reduce<Dec>((acc, l) => acc.plus(l.amount), new Dec(0)),
+  )
+  const over = here.plus(period.billedBefore).minus(maximum)
+  if (!over.greaterThan(0) || !here.greaterThan(0)) return []
+  return line(roundMoney(minDec(over, here), opts.currency, opts.mode).negated())
 }

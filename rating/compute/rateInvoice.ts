@@ -13,11 +13,12 @@
 //   4. `billed_elsewhere` (charges of this invoice another invoice already billed, such as late
 //      usage billed as an adjustment before a void and reissue) is taken off right before the
 //      credits, so credits pay only what is still owed, and never takes the invoice below zero.
-// A commitment measures `commitment_period` when given (commitment.ts): the lines of the
-// service period it covers, not those of the next period billed in advance on the same invoice.
+// A commitment and a maximum spend measure `service_period` when given (commitment.ts): the
+// lines of the service period they cover, not those of the next period billed in advance on the
+// same invoice.
 // Every step adds its own rounded lines; the total is always the exact sum of the lines.
 import { z } from 'zod'
-import { applyCommitment, applyMaximumSpend, commitmentSchema, committedPeriodSchema } from './commitment.ts'
+import { applyCommitment, applyMaximumSpend, commitmentSchema, servicePeriodSchema } from './commitment.ts'
 import { creditGrantSchema, drawCredits } from './credits.ts'
 import { currencySchema, resolveCurrency } from './currency.ts'
 import { Dec } from '../../platform/decimal.ts'
@@ -62,8 +63,8 @@ export const invoiceInputSchema = z
       .strictObject({ fee: nonNegativeDecimal, included_units: nonNegativeDecimal, line: z.string().min(1), description: z.string().optional() })
       .optional(),
     commitment: commitmentSchema.optional(),
-    /** The service period the commitment measures, when the invoice bills more than one. */
-    commitment_period: committedPeriodSchema.optional(),
+    /** The service period the commitment and the maximum spend measure, when the invoice bills more than one. */
+    service_period: servicePeriodSchema.optional(),
     /** Charges of this invoice already billed on other invoices (a negative amount: credited there), taken off before the credits. */
     billed_elsewhere: z.array(z.strictObject({ id: z.string().min(1), description: z.string().min(1), amount: decimalString })).default([]),
     maximum_spend: nonNegativeDecimal.optional(),
@@ -114,7 +115,7 @@ export function rateInvoice(inv: InvoiceInput): InvoiceResult {
   const applied = emptyApplied()
   const lines: Line[] = []
   // With a committed period, the usage sums the 'unrounded' basis swaps are the period's own.
-  const period = inv.commitment_period ? { lines: new Set(inv.commitment_period.lines), billedBefore: new Dec(inv.commitment_period.billed_before) } : undefined
+  const period = inv.service_period ? { lines: new Set(inv.service_period.lines), billedBefore: new Dec(inv.service_period.billed_before) } : undefined
   const counts = (lineId: string) => !period || period.lines.has(lineId)
   let unroundedUsage = new Dec(0)
   const sub = inv.subscription
@@ -157,7 +158,8 @@ export function rateInvoice(inv: InvoiceInput): InvoiceResult {
       applied.minimum = applied.minimum.plus(sum(added.filter((l) => l.kind === 'minimum_commitment').map((l) => l.amount)))
       lines.push(...added)
     } else if (step === 'maximum' && inv.maximum_spend !== undefined) {
-      lines.push(...applyMaximumSpend(roundMoney(prorate(new Dec(inv.maximum_spend)), currency, mode), lines))
+      const maximum = roundMoney(prorate(new Dec(inv.maximum_spend)), currency, mode)
+      lines.push(...applyMaximumSpend({ maximum, lines, currency, mode, ...(period ? { period } : {}) }))
     }
     if (step === 'credits') lines.push(...billedElsewhere(inv.billed_elsewhere, totalOf(lines)))
     if (step === 'credits' && inv.credits.length > 0) {

@@ -118,7 +118,7 @@ describe('priceInvoice', () => {
       ['invoice', 'minimum_commitment', '1', '78.95', null, null],
     ])
     expect(first.total).toBe('233.35')
-    expect(first.record.invoice).toMatchObject({ commitment_period: { lines: ['arrears:API calls:2026-10-15'], billed_before: '17' } })
+    expect(first.record.invoice).toMatchObject({ service_period: { lines: ['arrears:API calls:2026-10-15'], billed_before: '17' } })
     // The metric counted Paris days: 2026-10-15 00:00 CEST to 2026-11-01 00:00 CET.
     expect(first.record.items[0]!.metric).toEqual({ name: 'api_call_count', version: 1, start: '2026-10-14T22:00:00.000Z', end: '2026-10-31T23:00:00.000Z' })
     expect(first.record.invoice).toMatchObject({ as_of: '2026-11-01', period_index: 1, proration: { period_start: '2026-10-01', active_start: '2026-10-15' } })

@@ -7,8 +7,8 @@
 //      credits) to the rated items, passed in as flat fees of their exact rated amounts;
 //   3. adjustments for usage that arrived after the previous invoice was finalized are added
 //      last, as they are: they belong to the earlier period, whose terms were already applied.
-// A commitment measures the arrears period only: its lines here plus what the invoice before
-// billed for it in advance (`billedBefore`), never the next period's fees. Adjustments of this
+// A commitment and a maximum spend measure the arrears period only: its lines here plus what the
+// invoice before billed for it in advance (`billedBefore`), never the next period's fees. Adjustments of this
 // billing date that later final invoices billed (`billedElsewhere`: late usage before a void
 // and reissue) are taken off before credits, so that usage is billed once (billedForPeriod.ts).
 // The total is the exact sum of the lines; the function checks it before returning.
@@ -48,7 +48,7 @@ export interface PriceInvoiceInput {
   credits: Record<string, unknown>[]
   /** The previous invoice, when finalized, and fresh usage for its arrears items. */
   previous: { invoiceId: string; billingDate: string; record: RatingRecord; usageOf: (item: RecordedItem) => CustomerUsage | undefined } | null
-  /** What earlier invoices billed in advance for the arrears period (billedForPeriod.ts `advanceBilled`), exact. */
+  /** What earlier invoices billed in advance for the arrears period (billedForPeriod.ts `advanceBilled`), exact; read when a commitment or a maximum spend measures it. */
   billedBefore: string
   /** Adjustments of this billing date that later final invoices billed (billedForPeriod.ts `adjustmentsBilled`). */
   billedElsewhere: BilledAdjustment[]
@@ -169,6 +169,7 @@ export function priceInvoice(input: PriceInvoiceInput): PricedInvoice {
   let invoiceAmount = new Dec(0)
   let creditDraws: { id: string; drawn: string }[] = []
   const terms = contract.terms
+  const periodTerms = scheduled.arrears !== null && (terms.commitment !== undefined || terms.maximum_spend !== undefined)
   // A commitment trues up its period even on an invoice with nothing else to bill (the last one).
   if (recorded.length > 0 || (scheduled.arrears && terms.commitment)) {
     const netted = input.billedElsewhere.map((b) => ({
@@ -197,13 +198,12 @@ export function priceInvoice(input: PriceInvoiceInput): PricedInvoice {
         price: { model: 'flat_fee', currency: currencyInput, amount: r.amount, prorate: false, description: r.product_name },
       })),
       // A commitment and a maximum are per period of usage: only invoices that bill one apply them.
-      ...(scheduled.arrears && terms.commitment
-        ? {
-            commitment: terms.commitment,
-            commitment_period: { lines: recorded.filter((r) => r.timing === 'in_arrears').map((r) => r.id), billed_before: input.billedBefore },
-          }
-        : {}),
+      // Each measures the arrears period: its lines here and what the invoice before billed for it.
+      ...(scheduled.arrears && terms.commitment ? { commitment: terms.commitment } : {}),
       ...(scheduled.arrears && terms.maximum_spend !== undefined ? { maximum_spend: terms.maximum_spend } : {}),
+      ...(periodTerms
+        ? { service_period: { lines: recorded.filter((r) => r.timing === 'in_arrears').map((r) => r.id), billed_before: input.billedBefore } }
+        : {}),
       // A product discount may name the product by id: the lines carry its name.
       discounts: discountsFor(
         discountSchema.array().parse(terms.discounts ?? []),

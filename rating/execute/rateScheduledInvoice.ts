@@ -27,11 +27,14 @@ export interface FetchedUsage {
   runs: number
   usageFor(contract: Contract, metric: MetricRef): CustomerUsage | undefined
   /** Why one of these items has no usage (its metric run failed), or undefined. */
-  failure(contract: Contract, items: readonly PlannedItem[]): string | undefined
+  failure(contract: Contract, items: readonly Pick<PlannedItem, 'metric'>[]): string | undefined
 }
 
 /** ONE run per metric version and period for every customer that needs it, never one per customer. */
-export async function fetchUsage(quantities: QuantitySource, needs: readonly { contract: Contract; items: readonly PlannedItem[] }[]): Promise<FetchedUsage> {
+export async function fetchUsage(
+  quantities: QuantitySource,
+  needs: readonly { contract: Contract; items: readonly Pick<PlannedItem, 'metric'>[] }[],
+): Promise<FetchedUsage> {
   const runs = new Map<string, { orgId: string; metricName: string; metricVersion: number; start: Date; end: Date; customers: Set<string> }>()
   for (const { contract, items } of needs) {
     for (const item of items) {
@@ -122,8 +125,8 @@ export async function rateScheduledInvoice(input: RateEventInput): Promise<Rated
     items: w.items,
     usageOf,
     credits: creditBalances(contract, known, w.scheduled.billingDate),
-    // Only a commitment reads it: re-rating the invoice before costs a rateInvoice call.
-    billedBefore: contract.terms.commitment ? billedBefore(known, w.scheduled) : '0',
+    // Only a commitment or a maximum reads it: re-rating the invoice before costs a rateInvoice call.
+    billedBefore: contract.terms.commitment || contract.terms.maximum_spend !== undefined ? billedBefore(known, w.scheduled) : '0',
     billedElsewhere: adjustmentsBilled(known, w.scheduled.billingDate),
     previous: prevInvoice
       ? {
@@ -164,7 +167,7 @@ export async function rateScheduledInvoice(input: RateEventInput): Promise<Rated
   return { kind: 'written', outcome: written.outcome, invoice: written.invoice, graceUntil, adjustments: priced.record.adjustments }
 }
 
-/** What the invoice before billed in advance for this invoice's arrears period: what its commitment measures besides its arrears lines. */
+/** What the invoice before billed in advance for this invoice's arrears period: what its commitment and maximum measure besides its arrears lines. */
 function billedBefore(invoices: readonly Invoice[], scheduled: ScheduledInvoice): string {
   const before = scheduled.arrears ? advanceInvoice(invoices, scheduled.index - 1) : undefined
   return before ? advanceBilled(readRatingRecord(before), scheduled.arrears!.period).toFixed() : '0'

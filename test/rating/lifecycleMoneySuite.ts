@@ -230,6 +230,44 @@ export function describeLifecycleMoneySuite(name: string, open: () => Promise<Da
       expect(totals.reduce((acc, t) => acc.plus(t), new Dec(0)).toFixed(2)).toBe('300.00')
     })
 
+    it('a maximum spend caps the service period it covers, the last one too (bug 3, the same class)', async () => {
+      const { orgId, api, platform } = await setup('USD')
+      await ledger.contracts.create({
+        orgId,
+        customer: 'c1',
+        startDate: '2026-01-01',
+        endDate: '2026-03-01',
+        renewal: 'end',
+        cadence: 'monthly',
+        terms: { maximum_spend: '150.00' },
+        phases: [
+          {
+            start_date: '2026-01-01',
+            items: [
+              { product_id: platform.id, billing: 'in_advance', price: { model: 'flat_fee', currency: 'USD', amount: '100.00' } },
+              { product_id: api.id, billing: 'in_arrears', price: { model: 'per_unit', currency: 'USD', unit_price: '1.00' } },
+            ],
+          },
+        ],
+      })
+      // 80 calls × 1.00 = 80.00 in January and in February.
+      const usage = new Map([
+        ['c1|2026-01-01', '80'],
+        ['c1|2026-02-01', '80'],
+      ])
+      await run(orgId, usage, '2026-03-05T00:00:00Z')
+      const at = await byDate(orgId)
+      // Each month: 100.00 fee + 80.00 usage = 180.00, capped at 150.00 (−30.00) on the invoice that bills it in arrears:
+      // Jan 1st 100.00; Feb 1st 80.00 + 100.00 − 30.00 = 150.00; Mar 1st 80.00 − 30.00 = 50.00 (not 80.00: February's fee
+      // was billed on February 1st). 100.00 + 150.00 + 50.00 = 300.00 = 2 × 150.00.
+      expect(['2026-01-01', '2026-02-01', '2026-03-01'].map((d) => at(d).total)).toEqual(['100.00', '150.00', '50.00'])
+      const march = await ledger.invoices.lines(orgId, at('2026-03-01').id)
+      expect(march.map((l) => [l.kind, l.amount])).toEqual([
+        ['usage', '80.00'],
+        ['maximum_spend', '-30.00'],
+      ])
+    })
+
     it('a fee-only contract trues up its last period on an invoice with no items (bug 3)', async () => {
       const { orgId, platform } = await setup('USD')
       await ledger.contracts.create({

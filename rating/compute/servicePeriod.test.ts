@@ -1,4 +1,4 @@
-// A commitment measured over the service period it covers (commitment_period) and charges
+// A commitment and a maximum spend measured over the service period they cover (service_period), and charges
 // billed on other invoices taken off before credits (billed_elsewhere), with the arithmetic.
 import { describe, expect, it } from 'vitest'
 import { Dec } from '../../platform/decimal.ts'
@@ -9,24 +9,24 @@ const flat = (id: string, amount: string, product = id) => ({ id, product, price
 const rate = (input: Record<string, unknown>) => rateInvoice(parseInvoiceInput({ currency: 'USD', as_of: '2026-02-01', ...input }))
 const kinds = (r: ReturnType<typeof rate>) => r.lines.map((l) => [l.kind, l.amount])
 
-describe('commitment_period', () => {
+describe('service_period', () => {
   it("measures the period's lines and what was billed before, never the next period's fee", () => {
     // January usage 30.00 + January's fee 100.00 billed before = 130.00 → true-up 150.00 − 130.00 = 20.00;
     // February's fee 100.00 is on the invoice but not in January: 30.00 + 100.00 + 20.00 = 150.00.
     const lines = [flat('usage:jan', '30.00'), flat('fee:feb', '100.00')]
     const commitment = { kind: 'minimum', amount: '150.00' }
-    const scoped = rate({ lines, commitment, commitment_period: { lines: ['usage:jan'], billed_before: '100.00' } })
+    const scoped = rate({ lines, commitment, service_period: { lines: ['usage:jan'], billed_before: '100.00' } })
     expect(kinds(scoped)).toEqual([
       ['flat_fee', '30.00'],
       ['flat_fee', '100.00'],
       ['minimum_commitment', '20.00'],
     ])
     expect(scoped.amount).toBe('150.00')
-    // Without commitment_period the whole invoice is the basis (right for a single-period invoice).
+    // Without service_period the whole invoice is the basis (right for a single-period invoice).
     // No January usage and February's fee at 120.00: scoped 150.00 − (0.00 + 100.00 before) = 50.00;
     // unscoped 150.00 − 120.00 (February's fee) = 30.00.
     const feb120 = [flat('usage:jan', '0.00'), flat('fee:feb', '120.00')]
-    expect(kinds(rate({ lines: feb120, commitment, commitment_period: { lines: ['usage:jan'], billed_before: '100.00' } })).at(-1)).toEqual([
+    expect(kinds(rate({ lines: feb120, commitment, service_period: { lines: ['usage:jan'], billed_before: '100.00' } })).at(-1)).toEqual([
       'minimum_commitment',
       '50.00',
     ])
@@ -35,7 +35,7 @@ describe('commitment_period', () => {
 
   it('trues up an invoice with no lines: only the commitment of a period billed before', () => {
     // 150.00 − 100.00 billed before = 50.00.
-    const r = rate({ lines: [], commitment: { kind: 'minimum', amount: '150.00' }, commitment_period: { lines: [], billed_before: '100.00' } })
+    const r = rate({ lines: [], commitment: { kind: 'minimum', amount: '150.00' }, service_period: { lines: [], billed_before: '100.00' } })
     expect(kinds(r)).toEqual([['minimum_commitment', '50.00']])
   })
 
@@ -46,7 +46,7 @@ describe('commitment_period', () => {
       lines: [flat('usage:jan', '60.00'), flat('fee:feb', '140.00')],
       discounts: [{ id: 'd', type: 'percentage', value: '10', scope: 'invoice' }],
       commitment: { kind: 'minimum', amount: '100.00' },
-      commitment_period: { lines: ['usage:jan'], billed_before: '40.00' },
+      service_period: { lines: ['usage:jan'], billed_before: '40.00' },
     })
     expect(kinds(r)).toEqual([
       ['flat_fee', '60.00'],
@@ -77,10 +77,30 @@ describe('commitment_period', () => {
     const r = rate({
       lines: [flat('usage:jan', '80.00'), flat('fee:feb', '100.00')],
       commitment: { kind: 'prepaid', amount: '150.00' },
-      commitment_period: { lines: ['usage:jan'], billed_before: '100.00' },
+      service_period: { lines: ['usage:jan'], billed_before: '100.00' },
     })
     expect(kinds(r).at(-1)).toEqual(['prepaid_drawdown', '-50.00'])
     expect(r.amount).toBe('130.00')
+  })
+})
+
+describe('maximum spend over a service period', () => {
+  it("caps the period's spend, at most its lines on this invoice, never the next period's fee", () => {
+    // February: usage 80.00 here + fee 100.00 billed before = 180.00, maximum 150.00 → −30.00; 80.00 − 30.00 = 50.00.
+    const period = { lines: ['usage:feb'], billed_before: '100.00' }
+    expect(kinds(rate({ lines: [flat('usage:feb', '80.00')], maximum_spend: '150.00', service_period: period }))).toEqual([
+      ['flat_fee', '80.00'],
+      ['maximum_spend', '-30.00'],
+    ])
+    // 200.00 billed before: 280.00 − 150.00 = 130.00 over, but only February's 80.00 is on this invoice;
+    // March's fee 100.00 is not February's: 80.00 + 100.00 − 80.00 = 100.00.
+    const r = rate({
+      lines: [flat('usage:feb', '80.00'), flat('fee:mar', '100.00')],
+      maximum_spend: '150.00',
+      service_period: { lines: ['usage:feb'], billed_before: '200.00' },
+    })
+    expect(kinds(r).at(-1)).toEqual(['maximum_spend', '-80.00'])
+    expect(r.amount).toBe('100.00')
   })
 })
 
