@@ -113,6 +113,42 @@ export function describeLifecycleMoneySuite(name: string, open: () => Promise<Da
       expect(await ledger.invoices.get(orgId, replacement.invoice.id)).toMatchObject({ status: 'finalized', total: '100.00', number: 3 })
     })
 
+    it('a reissue while the invoice with the adjustment is still a draft bills the late usage once, on the reissue (bug 1)', async () => {
+      const { orgId, api } = await setup('USD')
+      await ledger.contracts.create({
+        orgId,
+        customer: 'c1',
+        startDate: '2026-01-01',
+        cadence: 'monthly',
+        phases: [
+          {
+            start_date: '2026-01-01',
+            items: [{ product_id: api.id, billing: 'in_arrears', price: { model: 'per_unit', currency: 'USD', unit_price: '1.00' } }],
+          },
+        ],
+      })
+      const usage = new Map([['c1|2026-01-01', '100']])
+      await run(orgId, usage, '2026-02-05T00:00:00Z')
+      const january = (await byDate(orgId))('2026-02-01')
+      usage.set('c1|2026-01-01', '130')
+      usage.set('c1|2026-02-01', '50')
+      // Inside March's grace: a draft of 50.00 + 30.00 adjustment = 80.00.
+      await run(orgId, usage, '2026-03-01T06:00:00Z')
+      expect((await byDate(orgId))('2026-03-01')).toMatchObject({ status: 'draft', total: '80.00' })
+      await ledger.invoices.void(orgId, january.id, 'wrong customer reference', clock.now())
+      // A draft's adjustment is not billed yet: the replacement bills all of January, 130 × 1.00 = 130.00.
+      const replacement = await reissue(orgId, usage, january.id)
+      expect(replacement.invoice).toMatchObject({ total: '130.00' })
+      // The next run re-rates March against the live invoice of January, the replacement (a draft, so
+      // nothing to adjust): 50 × 1.00 = 50.00, finalized. January 130.00 + February 50.00, each once.
+      await run(orgId, usage, '2026-03-02T06:00:00Z')
+      const at = await byDate(orgId)
+      expect([at('2026-02-01'), at('2026-03-01')].map((i) => [i.status, i.total])).toEqual([
+        ['draft', '130.00'],
+        ['finalized', '50.00'],
+      ])
+    })
+
     it('a prepaid grant is never drawn beyond its amount: void January, finalize February, reissue January (bug 2)', async () => {
       const { orgId, api } = await setup('JPY')
       await ledger.contracts.create({
