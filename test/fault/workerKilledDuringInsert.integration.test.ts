@@ -20,31 +20,35 @@ import { createTelemetry } from '../../platform/telemetry/telemetry.ts'
 import { createTestTopics, groupLag, SINGLE_BROKER_KAFKA_ENV, TEST_KAFKA_BROKERS, waitForGroupCaughtUp, type TestTopics } from '../support/kafkaTestTopics.ts'
 import { CRASH_METRIC, CRASH_RANGE, crashEvents } from './crashEvents.ts'
 import { apiBuckets, drift, expectedBuckets, recountStore } from './crashRecount.ts'
+import { sourceDigest } from './sourceDigest.ts'
 
 const KILLS = Number(process.env.TALLY_FAULT_KILLS ?? 12)
 const FLUSH_ROWS = 10_000
 const EVENTS = Number(process.env.TALLY_FAULT_EVENTS ?? KILLS * FLUSH_ROWS)
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 const ORG = 'org-kill-insert'
-/** TALLY_FAULT_TIMELINE=<file>: every worker's drain steps (intents, recovery commands, inserts) and every kill, with times. */
-const TIMELINE = process.env.TALLY_FAULT_TIMELINE
-const note = (pid: number | undefined, line: string) => {
-  if (TIMELINE !== undefined) appendFileSync(TIMELINE, `${new Date().toISOString()} ${pid} ${line}\n`)
-}
+/** The code a worker life runs: its metering path, compiled afresh at each start (sourceDigest.ts). */
+const WORKER_SOURCES = ['metering', 'platform', 'app/createMeteringWorker.ts', 'app/stores.ts', 'app/closers.ts', 'test/fault/workerProcess.ts']
 
 let topics: TestTopics
 let dataDir: string
+/** Every worker's drain steps (intents, recovery commands, inserts), every kill and the code digest, with times: TALLY_FAULT_TIMELINE, else timeline.log in the store. */
+let timeline: string
+const note = (pid: number | undefined, line: string) => appendFileSync(timeline, `${new Date().toISOString()} ${pid} ${line}\n`)
+/** A run that found drift keeps its store and timeline whatever TALLY_FAULT_KEEP says: the next occurrence must not be lost like issue 12's first one. */
+let keep = Boolean(process.env.TALLY_FAULT_KEEP)
 const children: ChildProcess[] = []
 
 beforeAll(async () => {
   topics = await createTestTopics({ partitions: 3 })
   dataDir = mkdtempSync(join(tmpdir(), 'tally-fault-kill-insert-'))
+  timeline = process.env.TALLY_FAULT_TIMELINE ?? join(dataDir, 'timeline.log')
 })
 afterAll(async () => {
   for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL')
   await topics?.destroy()
   // TALLY_FAULT_KEEP=1 keeps the store for a post-mortem (metering/README.md "Fault tests").
-  if (process.env.TALLY_FAULT_KEEP) process.stdout.write(`KEPT ${dataDir}\n`)
+  if (keep) process.stdout.write(`KEPT ${dataDir} (timeline ${timeline})\n`)
   else if (dataDir?.startsWith(tmpdir())) rmSync(dataDir, { recursive: true, force: true })
 })
 
@@ -85,8 +89,13 @@ interface Worker {
   exited: Promise<unknown>
 }
 
+/** The digests of the code the lives ran, in order of first use. */
+const digests: string[] = []
+
 function startWorker(group: string): Worker {
   const flushRows = Math.round(FLUSH_ROWS * (0.6 + 0.4 * Math.random()))
+  const digest = sourceDigest(ROOT, WORKER_SOURCES)
+  if (!digests.includes(digest)) digests.push(digest)
   const child = spawn(
     process.execPath,
     ['--import', 'tsx', join(ROOT, 'test/fault/workerProcess.ts'), JSON.stringify({ env: workerEnv(group, flushRows), announceInserts: true })],
@@ -96,6 +105,7 @@ function startWorker(group: string): Worker {
     },
   )
   children.push(child)
+  note(child.pid, `START flushRows=${flushRows} source=${digest}`)
   const waiting: Array<{ prefix: string; resolve: (seen: boolean) => void }> = []
   child.stdout!.on('data', (b: Buffer) => {
     for (const line of b.toString().split('\n')) {
@@ -193,17 +203,20 @@ describe('metering worker killed during inserts', () => {
           hour: drift(expectedBuckets(events, 'hour'), apiBuckets((await usage('hour')).buckets)),
           minute: drift(expectedBuckets(events, 'minute'), apiBuckets((await usage('minute')).buckets)),
         }
+        // More than one digest: the working tree changed during the run, so not every life ran the same code.
         process.stdout.write(
-          `kill-during-insert (Kafka worker): ${kills} kills (${duringInsert} inside an insert), ${EVENTS} events: ${JSON.stringify({ ...recount, usage_query: viaQuery })}\n`,
+          `kill-during-insert (Kafka worker): ${kills} kills (${duringInsert} inside an insert), ${EVENTS} events, source ${digests.join(' -> ')}: ${JSON.stringify({ ...recount, usage_query: viaQuery })}\n`,
         )
         expect(kills).toBeGreaterThanOrEqual(Math.min(KILLS, 10))
         const clean = { doubled: 0, lost: 0, wrongSums: 0 }
-        expect({ ...recount, usage_query: viaQuery }).toEqual({
-          events: clean,
-          usage_minute: clean,
-          usage_hour: clean,
-          usage_query: { hour: clean, minute: clean },
-        })
+        const want = { events: clean, usage_minute: clean, usage_hour: clean, usage_query: { hour: clean, minute: clean } }
+        const found = { ...recount, usage_query: viaQuery }
+        try {
+          expect(found).toEqual(want)
+        } catch (err) {
+          keep = true
+          throw err
+        }
       } finally {
         await handle.close()
       }
