@@ -105,3 +105,41 @@ export function oauth2Issuer(grant: { expiresIn: number; initialExpiresAt: strin
     },
   }
 }
+
+/** What a test server hands its peer about the OAuth2 client and tokens it issued. */
+export function oauth2Fields(issuer: OAuth2Issuer): Pick<OAuth2Issuer, 'clientId' | 'clientSecret' | 'initialTokens' | 'refreshCount'> {
+  return { clientId: issuer.clientId, clientSecret: issuer.clientSecret, initialTokens: issuer.initialTokens, refreshCount: issuer.refreshCount }
+}
+
+export interface StoredAnswer {
+  status: number
+  body: string
+}
+
+/**
+ * An API request's answer once auth and the 429/500 faults are past: after a queued delay, the
+ * first 2xx answer for the request's idempotency key (whatever the body), else `compute`'s,
+ * kept for the key when 2xx; under dropAfterCommit the work is done and the socket destroyed
+ * instead of answering. `log.status` records what happened.
+ */
+export async function answerOnce(a: {
+  res: ServerResponse
+  log: { status: number | 'dropped' }
+  fault: QueuedFault | undefined
+  key: string | undefined
+  replays: Map<string, StoredAnswer>
+  compute(): StoredAnswer
+}): Promise<void> {
+  const delayMs = a.fault?.kind === 'delay' ? a.fault.ms : 0
+  if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs))
+  const replay = a.key === undefined ? undefined : a.replays.get(a.key)
+  const result = replay ?? a.compute()
+  if (a.key !== undefined && !replay && result.status < 300) a.replays.set(a.key, result)
+  if (a.fault?.kind === 'dropAfterCommit') {
+    a.log.status = 'dropped'
+    a.res.socket?.destroy()
+    return
+  }
+  a.log.status = result.status
+  a.res.writeHead(result.status, { 'content-type': 'application/json' }).end(result.body)
+}

@@ -7,7 +7,7 @@
 // Retry-After, 500, a slow answer, an answer dropped after the document was stored).
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { ErpPeerFaults } from '../erpContractSuite.ts'
-import { faultQueue, listenLocal, oauth2Issuer, sendJson } from '../erpTestServerKit.ts'
+import { answerOnce, faultQueue, listenLocal, oauth2Fields, oauth2Issuer, sendJson, type StoredAnswer } from '../erpTestServerKit.ts'
 import { parseExactJson } from '../exactJson.ts'
 import { QboBooks, QboRefusal, type El, type QboAccount, type QboBooksOptions, type QboItem } from './qboBooks.ts'
 import { checkQboJson } from './qboJsonCheck.ts'
@@ -71,7 +71,7 @@ export async function startQboTestServer(options: Partial<QboBooksOptions> & { r
     extra: { x_refresh_token_expires_in: 8726400, token_type: 'bearer' },
   })
   const queue = faultQueue(issuer.expire)
-  const replays = new Map<string, { status: number; body: string }>()
+  const replays = new Map<string, StoredAnswer>()
   const requests: QboTestServer['requests'] = []
   const apiRoot = `/v3/company/${realmId}/`
 
@@ -92,17 +92,14 @@ export async function startQboTestServer(options: Partial<QboBooksOptions> & { r
       return answer(429, fault('ThrottleExceeded', [{ Message: 'message=ThrottleExceeded; errorCode=003001; statusCode=429', code: '003001' }]))
     }
     if (queued?.kind === 'serverError') return answer(500, fault('SystemFault', [{ Message: 'An application error has occurred', code: '10000' }]))
-    if (queued?.kind === 'delay') await new Promise((resolve) => setTimeout(resolve, queued.ms))
-    const replay = requestId === null ? undefined : replays.get(requestId)
-    const result = replay ?? handle(schema, books, { method: req.method ?? '', path, query: url.searchParams, text })
-    if (requestId !== null && !replay && result.status < 300) replays.set(requestId, result)
-    if (queued?.kind === 'dropAfterCommit') {
-      log.status = 'dropped'
-      res.socket?.destroy()
-      return
-    }
-    log.status = result.status
-    res.writeHead(result.status, { 'content-type': 'application/json' }).end(result.body)
+    await answerOnce({
+      res,
+      log,
+      fault: queued,
+      key: requestId ?? undefined,
+      replays,
+      compute: () => handle(schema, books, { method: req.method ?? '', path, query: url.searchParams, text }),
+    })
   }
 
   const { origin, close } = await listenLocal((req, res, text) => {
@@ -116,12 +113,9 @@ export async function startQboTestServer(options: Partial<QboBooksOptions> & { r
     baseUrl: `${origin}/v3`,
     tokenUrl: `${origin}${TOKEN_PATH}`,
     realmId,
-    clientId: issuer.clientId,
-    clientSecret: issuer.clientSecret,
-    initialTokens: issuer.initialTokens,
+    ...oauth2Fields(issuer),
     books,
     requests,
-    refreshCount: issuer.refreshCount,
     faults: queue.faults,
     close,
   }

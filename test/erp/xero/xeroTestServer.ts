@@ -8,7 +8,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { randomUUID } from 'node:crypto'
 import type { ErpPeerFaults } from '../erpContractSuite.ts'
-import { faultQueue, listenLocal, oauth2Issuer, sendJson } from '../erpTestServerKit.ts'
+import { answerOnce, faultQueue, listenLocal, oauth2Fields, oauth2Issuer, sendJson, type StoredAnswer } from '../erpTestServerKit.ts'
 import { parseExactJson } from '../exactJson.ts'
 import { XeroBooks, XeroRefusal, type XeroAccount, type XeroBooksOptions } from './xeroBooks.ts'
 import { loadXeroSpec, type XeroSpec } from './xeroSpec.ts'
@@ -66,7 +66,7 @@ export async function startXeroTestServer(options: XeroTestServerOptions = {}): 
     extra: { token_type: 'Bearer', scope: 'accounting.transactions accounting.contacts' },
   })
   const queue = faultQueue(issuer.expire)
-  const replays = new Map<string, { status: number; body: string }>()
+  const replays = new Map<string, StoredAnswer>()
   const requests: XeroTestServer['requests'] = []
 
   async function api(req: IncomingMessage, res: ServerResponse, text: string): Promise<void> {
@@ -94,17 +94,14 @@ export async function startXeroTestServer(options: XeroTestServerOptions = {}): 
       return answer(429, { Title: 'Too Many Requests', Status: 429 })
     }
     if (fault?.kind === 'serverError') return answer(500, { Title: 'Internal Server Error', Status: 500 })
-    if (fault?.kind === 'delay') await new Promise((resolve) => setTimeout(resolve, fault.ms))
-    const replay = key === undefined ? undefined : replays.get(key)
-    const result = replay ?? handle(xeroSpec, books, { method: req.method ?? '', path, query: url.searchParams, headers: req.headers, text })
-    if (key !== undefined && !replay && result.status < 300) replays.set(key, result)
-    if (fault?.kind === 'dropAfterCommit') {
-      log.status = 'dropped'
-      res.socket?.destroy()
-      return
-    }
-    log.status = result.status
-    res.writeHead(result.status, { 'content-type': 'application/json' }).end(result.body)
+    await answerOnce({
+      res,
+      log,
+      fault: fault,
+      key: key,
+      replays,
+      compute: () => handle(xeroSpec, books, { method: req.method ?? '', path, query: url.searchParams, headers: req.headers, text }),
+    })
   }
 
   const { origin, close } = await listenLocal((req, res, text) => {
@@ -117,12 +114,9 @@ export async function startXeroTestServer(options: XeroTestServerOptions = {}): 
     baseUrl: `${origin}${API_ROOT}`,
     tokenUrl: `${origin}/connect/token`,
     tenantId,
-    clientId: issuer.clientId,
-    clientSecret: issuer.clientSecret,
-    initialTokens: issuer.initialTokens,
+    ...oauth2Fields(issuer),
     books,
     requests,
-    refreshCount: issuer.refreshCount,
     faults: queue.faults,
     close,
   }
