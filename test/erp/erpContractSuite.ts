@@ -129,11 +129,13 @@ export function erpContractSuite(contract: ErpContract): void {
     })
 
     if (contract.refreshesTokens !== false)
-      it('an expired access token is refreshed once, handed to onTokens, and the document sent', async () => {
+      it('an expired access token is refreshed once for concurrent requests, handed to onTokens, and the documents sent', async () => {
         const seen: unknown[] = []
         const sender = new Sender(peer.adapter({ onTokens: (tokens) => seen.push(tokens) }))
         peer.faults.expireToken!()
-        expect(await sender.send(fixtures.customer)).toMatchObject({ status: 'sent' })
+        const customers = [fixtures.customer, ...['b', 'c'].map((n) => ({ ...fixtures.customer, tallyId: `cus_${n}`, name: `Customer ${n}` }))]
+        const outcomes = await Promise.all(customers.map((c) => sender.send(c)))
+        expect(outcomes.map((o) => o.status)).toEqual(['sent', 'sent', 'sent'])
         expect(peer.refreshCount()).toBe(1)
         expect(seen).toHaveLength(1)
         expect(await sender.send(fixtures.invoice)).toMatchObject({ status: 'sent' })
