@@ -42,7 +42,7 @@ export async function authorizedFetch(request: ErpHttpRequest, options: Authoriz
       })
       text = await response.text()
     } catch (error) {
-      return { status: 'retry', afterMs: null, reason: unreachable(options.vendor, error) }
+      return { status: 'retry', afterMs: null, reason: unreachableReason(options.vendor, error) }
     }
     if (response.status === 401 && !refreshed) {
       const failure = await options.session.refresh(token, options.signal)
@@ -58,7 +58,8 @@ export function isHttpAnswer(value: ErpHttpAnswer | SendOutcome): value is ErpHt
   return typeof value.status === 'number'
 }
 
-function unreachable(vendor: string, error: unknown): string {
+/** Why a request got no answer (timeout, abort, reset, refused), naming the vendor; the outcome is always `retry`. */
+export function unreachableReason(vendor: string, error: unknown): string {
   const err = error as Error & { cause?: { code?: string; message?: string } }
   if (err.name === 'TimeoutError') return `${vendor} did not answer in time`
   if (err.name === 'AbortError') return 'aborted'

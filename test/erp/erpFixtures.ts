@@ -93,5 +93,12 @@ export const journal: ErpJournal = {
   ],
 }
 
+/** A journal like June's of these `[account, debit, credit]` lines, under its own Tally id. */
+export const journalWith = (tallyId: string, lines: [string, string, string][]): ErpJournal => ({
+  ...journal,
+  tallyId,
+  lines: lines.map(([accountCode, debit, credit]) => ({ accountCode, debit, credit, description: `line ${accountCode}`, customerTallyId: null })),
+})
+
 /** In dependency order: customer before invoice before payment, credit note and void. */
 export const allDocuments: ErpDocument[] = [customer, invoice, bigInvoice, payment, creditNote, voidBigInvoice, journal]

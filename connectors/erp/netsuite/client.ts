@@ -3,6 +3,7 @@
 // idempotency is the record's external id: a resend after a lost answer is a second upsert of
 // the same `eid:`, which updates the one record. Budgets and backoff are the drain's (limits).
 import type { Clock } from '../../../platform/clock.ts'
+import { unreachableReason } from '../authorizedFetch.ts'
 import { toDecimalJson } from '../decimalJson.ts'
 import type { ErpAdapter, ErpLimits, SendOutcome, SendRequest } from '../erpAdapter.ts'
 import { netsuitePlan, type NetSuiteRequest } from './documents.ts'
@@ -61,7 +62,7 @@ export function createNetSuiteAdapter(options: NetSuiteAdapterOptions): ErpAdapt
     } catch (error) {
       // Timeout, reset, refused, or the drain's abort: nothing is known about NetSuite's side,
       // and the external id makes the next attempt an update of whatever was stored.
-      return { status: 'retry', afterMs: null, reason: unreachable(error) }
+      return { status: 'retry', afterMs: null, reason: unreachableReason('NetSuite', error) }
     }
     return netsuiteAnswer(response.status, response.headers, text)
   }
@@ -93,11 +94,4 @@ export function createNetSuiteAdapter(options: NetSuiteAdapterOptions): ErpAdapt
   }
 
   return { type: 'netsuite', limits, send }
-}
-
-function unreachable(error: unknown): string {
-  const err = error as Error & { cause?: { code?: string; message?: string } }
-  if (err.name === 'TimeoutError') return 'NetSuite did not answer in time'
-  if (err.name === 'AbortError') return 'aborted'
-  return `NetSuite unreachable: ${err.cause?.code ?? err.cause?.message ?? err.message}`
 }

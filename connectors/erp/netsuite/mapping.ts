@@ -7,6 +7,7 @@
 import { Dec } from '../../../platform/decimal.ts'
 import type { ErpDocumentKind, ErpRefs } from '../erpAdapter.ts'
 import { JsonDecimal } from '../decimalJson.ts'
+import { ErpMappingError } from '../erpMappingError.ts'
 
 export interface NetSuiteMappingConfig {
   /** Tally account code → NetSuite account internal id (journal lines, the payment's deposit account). */
@@ -22,15 +23,9 @@ export interface NetSuiteMappingConfig {
 export type NetSuiteMappingErrorCode =
   'unmapped_account' | 'unmapped_item' | 'unmapped_currency' | 'missing_reference' | 'unsupported_amount' | 'invalid_external_id' | 'total_mismatch'
 
-/** A document NetSuite cannot take as it stands: the outcome is `failed` with this code. */
-export class NetSuiteMappingError extends Error {
-  constructor(
-    readonly code: NetSuiteMappingErrorCode,
-    message: string,
-  ) {
-    super(message)
-    this.name = 'NetSuiteMappingError'
-  }
+/** A document NetSuite cannot take as it stands: the outcome is `failed` with its code. */
+export class NetSuiteMappingError extends ErpMappingError {
+  declare readonly code: NetSuiteMappingErrorCode
 }
 
 // NOTE: NetSuite keeps currency amounts at 2 decimal places (its currency precision for USD,

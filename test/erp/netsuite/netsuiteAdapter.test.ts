@@ -1,17 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import type { ErpJournal } from '../../../connectors/erp/erpAdapter.ts'
 import { erpContractSuite, Sender } from '../erpContractSuite.ts'
 import * as fixtures from '../erpFixtures.ts'
 import { startNetSuiteTestServer, type NetSuiteTestServer } from './netsuiteTestServer.ts'
 import { netsuiteAdapterFor, startNetSuitePeer } from './netsuitePeer.ts'
 
 erpContractSuite({ name: 'netsuite', start: () => startNetSuitePeer(), refreshesTokens: false })
-
-const journalOf = (lines: [string, string, string][]): ErpJournal => ({
-  ...fixtures.journal,
-  tallyId: `je_${lines.length}_${lines[0]![1].replace('.', '_')}`,
-  lines: lines.map(([accountCode, debit, credit]) => ({ accountCode, debit, credit, description: `line ${accountCode}`, customerTallyId: null })),
-})
 
 describe('NetSuite adapter against the NetSuite test server', () => {
   let server: NetSuiteTestServer
@@ -55,12 +48,12 @@ describe('NetSuite adapter against the NetSuite test server', () => {
   })
 
   it('journal entries carry the subsidiary and balance digit for digit: 0.1 + 0.2 against 0.3, 12345678901234567.89', async () => {
-    const small = journalOf([
+    const small = fixtures.journalWith('je_small', [
       ['2100', '0.1', '0'],
       ['2100', '0.2', '0'],
       ['4000', '0', '0.3'],
     ])
-    const big = journalOf([
+    const big = fixtures.journalWith('je_big', [
       ['2100', '12345678901234567.89', '0'],
       ['4000', '0', '12345678901234567.89'],
     ])
@@ -114,7 +107,7 @@ describe('NetSuite adapter against the NetSuite test server', () => {
     expect(await sender.send({ ...fixtures.customer, tallyId: 'cus acme' })).toMatchObject({ status: 'failed', code: 'invalid_external_id' })
     expect(
       await sender.send(
-        journalOf([
+        fixtures.journalWith('je_places', [
           ['2100', '0.005', '0'],
           ['4000', '0', '0.005'],
         ]),

@@ -4,48 +4,19 @@
 // (0.10 + 0.20 = 0.30, a 17-digit amount), RFC 4180 quoting and text neutralised against formula
 // injection; named by a NetSuite connection's internal ids when one is given; a malformed
 // period, layout or connection refused with a code.
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { Hono } from 'hono'
-import { pino } from 'pino'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { erpExportRoutes } from '../../../connectors/erp/http/erpExportRoutes.ts'
 import { closePeriod } from '../../../ledger/accounting/closePeriod.ts'
-import { billedCustomer, createPostingFixture, writeDrafts, type PostingFixture } from '../../../ledger/accounting/postingFixture.ts'
-import type { ErpStore } from '../../../ledger/erpStore.ts'
-import type { Ledger } from '../../../ledger/ledger.ts'
-import { ledgerMigrationsFolder } from '../../../ledger/ledgerMigrationsFolder.ts'
-import type { AppEnv } from '../../../platform/http/appEnv.ts'
-import { handleError } from '../../../platform/http/errorHandler.ts'
-import { openDatabase, type DatabaseHandle } from '../../../platform/postgres/database.ts'
-import { migrateDatabase } from '../../../platform/postgres/migrate.ts'
-import { createTestLedger } from '../../support/testLedger.ts'
-import { erpStoreFor, newSecretKey } from '../drain/outboxFixture.ts'
+import { billedCustomer, writeDrafts } from '../../../ledger/accounting/postingFixture.ts'
+import { useErpTestApp } from '../erpTestApp.ts'
 import { NETSUITE_CHART_MAP } from './netsuitePeer.ts'
 
+const t = useErpTestApp((erp) => erpExportRoutes({ erp }))
+
 describe('GET /v1/accounting/exports/netsuite-csv', () => {
-  let dir: string
-  let handle: DatabaseHandle
-  let ledger: Ledger
-  let erp: ErpStore
-  let f: PostingFixture
-  let app: Hono<AppEnv>
   const ids: Record<string, string> = {}
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'tally-netsuite-csv-'))
-    handle = await openDatabase({ dataDir: dir })
-    await migrateDatabase(handle, ledgerMigrationsFolder)
-    ledger = createTestLedger(handle.db)
-    f = await createPostingFixture(ledger)
-    erp = erpStoreFor(handle.db, newSecretKey())
-    app = new Hono<AppEnv>()
-    app.onError(handleError(pino({ level: 'silent' })))
-    app.use(async (c, next) => {
-      c.set('principal', { kind: 'api_key', orgId: f.orgId, keyId: 'key-1' })
-      await next()
-    })
-    app.route('/', erpExportRoutes({ erp }))
+    const { ledger, f } = t
     const seats = f.products.seats
     const evil = await billedCustomer(ledger, f.orgId, '=evil', seats)
     const [small, big] = await writeDrafts(ledger, {
@@ -84,24 +55,10 @@ describe('GET /v1/accounting/exports/netsuite-csv', () => {
     await ledger.invoices.finalize(f.orgId, small!.id, new Date('2026-11-03T12:00:00Z'))
     await ledger.invoices.finalize(f.orgId, big!.id, new Date('2026-11-04T12:00:00Z'))
     await ledger.invoices.finalize(f.orgId, deferred, new Date('2026-11-15T12:00:00Z'))
-    await closePeriod({ db: handle.db }, { orgId: f.orgId, period: '2026-11', at: new Date('2026-12-01T00:00:00Z') })
+    await closePeriod({ db: t.handle.db }, { orgId: f.orgId, period: '2026-11', at: new Date('2026-12-01T00:00:00Z') })
     Object.assign(ids, { small: small!.id, big: big!.id, deferred, evil: evil.customerId, acme: f.customerId })
   })
-  afterAll(async () => {
-    await handle?.close()
-    await rm(dir, { recursive: true, force: true })
-  })
-
-  const get = async (query: string) => {
-    const res = await app.request(`/v1/accounting/exports/netsuite-csv?${query}`)
-    const text = await res.text()
-    return {
-      status: res.status,
-      type: res.headers.get('content-type') ?? '',
-      text,
-      body: res.headers.get('content-type')?.includes('json') ? JSON.parse(text) : null,
-    }
-  }
+  const get = (query: string) => t.call('GET', `/v1/accounting/exports/netsuite-csv?${query}`)
 
   it("invoice layout: one row per item line, the document's External ID on each, Tally's names, text neutralised, amounts verbatim", async () => {
     const { status, type, text } = await get('layout=invoice&period=2026-11')
@@ -118,7 +75,7 @@ describe('GET /v1/accounting/exports/netsuite-csv', () => {
   })
 
   it("journal layout: the month's recognition entry, its External ID on each line, balanced, quoted where it holds a comma", async () => {
-    const [entry] = await ledger.journals.list(f.orgId, { sourceKind: 'schedule_line' })
+    const [entry] = await t.ledger.journals.list(t.f.orgId, { sourceKind: 'schedule_line' })
     const { status, text } = await get('layout=journal&period=2026-11&subsidiary=Parent%20Co&date_format=YYYY-MM-DD')
     expect(status).toBe(200)
     const memo = entry!.memo
@@ -132,8 +89,8 @@ describe('GET /v1/accounting/exports/netsuite-csv', () => {
 
   it("named by a NetSuite connection's internal ids; what it cannot name is 422 with the mapping's code", async () => {
     const connect = (items: string) =>
-      erp.connections.create({
-        orgId: f.orgId,
+      t.erp.connections.create({
+        orgId: t.f.orgId,
         type: 'netsuite',
         tenantId: '1234567',
         baseUrl: 'https://{account_id}.suitetalk.api.netsuite.com/services/rest/record/v1',

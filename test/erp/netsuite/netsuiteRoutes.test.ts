@@ -1,65 +1,28 @@
 // A NetSuite connection over the ERP endpoints, in-process over PGlite: connected with its
 // token-based auth credentials (never answered), then a month of real postings (two invoices, a
 // payment, a credit note, a void, the close's recognition journals) synced to the NetSuite test
-// server on 127.0.0.1 in dependency order, each record once, with Tally's amounts.
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { Hono } from 'hono'
-import { pino } from 'pino'
+// server on 127.0.0.1 in dependency order, through a 429, a 500 and a dropped answer, each record
+// once, with Tally's amounts.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ERP_ADAPTERS } from '../../../connectors/erp/adapters.ts'
 import { erpRoutes } from '../../../connectors/erp/http/erpRoutes.ts'
-import { createPostingFixture, type PostingFixture } from '../../../ledger/accounting/postingFixture.ts'
-import type { Ledger } from '../../../ledger/ledger.ts'
-import { ledgerMigrationsFolder } from '../../../ledger/ledgerMigrationsFolder.ts'
-import type { AppEnv } from '../../../platform/http/appEnv.ts'
-import { handleError } from '../../../platform/http/errorHandler.ts'
-import { openDatabase, type DatabaseHandle } from '../../../platform/postgres/database.ts'
-import { migrateDatabase } from '../../../platform/postgres/migrate.ts'
-import { createTestLedger } from '../../support/testLedger.ts'
-import { bookJune, erpStoreFor, newSecretKey, syncFor } from '../drain/outboxFixture.ts'
+import { bookJune, syncFor } from '../drain/outboxFixture.ts'
+import { useErpTestApp } from '../erpTestApp.ts'
 import { NETSUITE_CHART_MAP as ACCOUNT_MAP } from './netsuitePeer.ts'
 import { startNetSuiteTestServer, type NetSuiteTestServer } from './netsuiteTestServer.ts'
 
+const t = useErpTestApp((erp) => erpRoutes({ erp, adapters: ERP_ADAPTERS, sync: syncFor(erp) }))
+const { call } = t
+
 describe('NetSuite over the ERP endpoints', () => {
-  let dir: string
-  let handle: DatabaseHandle
-  let ledger: Ledger
-  let f: PostingFixture
   let server: NetSuiteTestServer
-  let app: Hono<AppEnv>
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'tally-netsuite-routes-'))
-    handle = await openDatabase({ dataDir: dir })
-    await migrateDatabase(handle, ledgerMigrationsFolder)
-    ledger = createTestLedger(handle.db)
-    f = await createPostingFixture(ledger)
     server = await startNetSuiteTestServer()
-    const erp = erpStoreFor(handle.db, newSecretKey())
-    app = new Hono<AppEnv>()
-    app.onError(handleError(pino({ level: 'silent' })))
-    app.use(async (c, next) => {
-      c.set('principal', { kind: 'api_key', orgId: f.orgId, keyId: 'key-1' })
-      await next()
-    })
-    app.route('/', erpRoutes({ erp, adapters: ERP_ADAPTERS, sync: syncFor(erp) }))
   })
   afterAll(async () => {
     await server?.close()
-    await handle?.close()
-    await rm(dir, { recursive: true, force: true })
   })
 
-  const call = async (method: string, path: string, body?: unknown) => {
-    const res = await app.request(path, {
-      method,
-      headers: { 'content-type': 'application/json' },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    })
-    const text = await res.text()
-    return { status: res.status, text, body: JSON.parse(text) }
-  }
   const connection = (overrides: Record<string, unknown> = {}) => ({
     type: 'netsuite',
     tenant_id: server.accountId,
@@ -95,11 +58,15 @@ describe('NetSuite over the ERP endpoints', () => {
     expect(created.status).toBe(201)
     expect(created.body).toMatchObject({ type: 'netsuite', tenant_id: '1234567_SB1', settings: { subsidiary: '1', concurrency: '5' } })
     for (const secret of Object.values(server.credentials)) expect(created.text).not.toContain(secret)
-    const { a, b, journals } = await bookJune(ledger, f, handle.db)
+    const { a, b, journals } = await bookJune(t.ledger, t.f, t.handle.db)
     expect(journals).toBeGreaterThan(0)
 
+    // Through a 429 (Retry-After 1 s), a 500 and an answer dropped after NetSuite stored the record.
+    server.faults.rateLimit(1, 1)
+    server.faults.serverError(1)
+    server.faults.dropAfterCommit(1)
     const synced = await call('POST', `/v1/erp/connections/${created.body.id}/sync`)
-    expect(synced.body).toEqual({ sent: 6 + journals, retried: 0, failed: 0 })
+    expect(synced.body).toEqual({ sent: 6 + journals, retried: 3, failed: 0 })
     const { books } = server
     expect([books.of('customer').length, books.of('invoice').length, books.of('customerPayment').length, books.of('journalEntry').length]).toEqual([
       1,
