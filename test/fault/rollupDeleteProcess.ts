@@ -50,8 +50,12 @@ if (args.phase === 'delete') {
   await handle.client.command({ query: 'SYSTEM STOP MERGES usage_minute' })
   const mutationFiles = () => readdirSync(table!.path).filter((f) => f.startsWith('mutation_'))
   const before = mutationFiles().length
-  // Never settles: the DELETE waits for a mutation that stopped merges keep from running.
-  void rebuildRollups(handle, SLOT, intent.buckets)
+  // Never resolves: the DELETE waits for a mutation that stopped merges keep from running. A
+  // rejection (the DELETE refused) ends the process without the MUTATION line the test waits for.
+  rebuildRollups(handle, SLOT, intent.buckets).catch((err: unknown) => {
+    process.stderr.write(`${String(err)}\n`)
+    process.exit(1)
+  })
   while (mutationFiles().length === before) await sleep(5)
   process.stdout.write(`MUTATION ${mutationFiles().sort().at(-1)} ${join(table!.path)}\n`, () => process.kill(process.pid, 'SIGKILL'))
 } else {
