@@ -143,3 +143,14 @@ export async function answerOnce(a: {
   a.log.status = result.status
   a.res.writeHead(result.status, { 'content-type': 'application/json' }).end(result.body)
 }
+
+/** A connection's OAuth2 `credentials`, as `POST /v1/erp/connections` takes them, for a test server's client and first tokens. */
+export function oauth2CredentialsOf(server: Pick<OAuth2Issuer, 'clientId' | 'clientSecret' | 'initialTokens'>): Record<string, string> {
+  return {
+    client_id: server.clientId,
+    client_secret: server.clientSecret,
+    access_token: server.initialTokens.accessToken,
+    refresh_token: server.initialTokens.refreshToken,
+    expires_at: server.initialTokens.expiresAt,
+  }
+}

@@ -23,6 +23,7 @@ import { queryRows } from '../../../platform/postgres/queryRows.ts'
 import { createTestLedger } from '../../support/testLedger.ts'
 import { startXeroTestServer, type XeroTestServer } from '../xero/xeroTestServer.ts'
 import { ACCOUNT_MAP, bookJune, erpStoreFor, newSecretKey } from './outboxFixture.ts'
+import { oauth2CredentialsOf } from '../erpTestServerKit.ts'
 
 describe('ERP routes', () => {
   let dir: string
@@ -75,13 +76,7 @@ describe('ERP routes', () => {
     type: 'xero',
     tenant_id: server.tenantId,
     base_url: server.baseUrl,
-    credentials: {
-      client_id: server.clientId,
-      client_secret: server.clientSecret,
-      access_token: server.initialTokens.accessToken,
-      refresh_token: server.initialTokens.refreshToken,
-      expires_at: server.initialTokens.expiresAt,
-    },
+    credentials: oauth2CredentialsOf(server),
     settings: { base_currency: 'USD', token_url: server.tokenUrl },
     account_map: ACCOUNT_MAP,
     ...overrides,

@@ -14,6 +14,7 @@ import type { Database } from '../../../platform/postgres/database.ts'
 import { createSecretBox } from '../../../platform/secretBox.ts'
 import { XERO_ACCOUNT_MAP } from '../xero/xeroPeer.ts'
 import type { XeroTestServer } from '../xero/xeroTestServer.ts'
+import { oauth2CredentialsOf } from '../erpTestServerKit.ts'
 
 /** The rest of the default chart onto accounts the server knows (none of these is AR). */
 export const ACCOUNT_MAP = { ...XERO_ACCOUNT_MAP, '1150': '820', '2200': '820', '2300': '820', '4200': '200', '4900': '200', '6900': '200' }
@@ -34,13 +35,7 @@ export async function connectXero(
     type: 'xero',
     tenantId: server.tenantId,
     baseUrl: server.baseUrl,
-    credentials: {
-      client_id: server.clientId,
-      client_secret: server.clientSecret,
-      access_token: server.initialTokens.accessToken,
-      refresh_token: server.initialTokens.refreshToken,
-      expires_at: server.initialTokens.expiresAt,
-    },
+    credentials: oauth2CredentialsOf(server),
     accountMap: ACCOUNT_MAP,
     settings: { base_currency: 'USD', token_url: server.tokenUrl },
   })

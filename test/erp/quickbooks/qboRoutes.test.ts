@@ -10,6 +10,7 @@ import { bookJune } from '../drain/outboxFixture.ts'
 import { useErpApi } from '../erpApiFixture.ts'
 import { QBO_ACCOUNT_MAP } from './qboPeer.ts'
 import { startQboTestServer, type QboTestServer } from './qboTestServer.ts'
+import { oauth2CredentialsOf } from '../erpTestServerKit.ts'
 
 /** The rest of Tally's default chart onto accounts the test company knows (none of them AR). */
 const ACCOUNT_MAP = { ...QBO_ACCOUNT_MAP, '1150': '90', '2200': '90', '2300': '90', '4200': '79', '4900': '79', '6900': '79' }
@@ -28,13 +29,7 @@ describe('QuickBooks Online over the ERP endpoints', () => {
     type: 'quickbooks',
     tenant_id: server.realmId,
     base_url: server.baseUrl,
-    credentials: {
-      client_id: server.clientId,
-      client_secret: server.clientSecret,
-      access_token: server.initialTokens.accessToken,
-      refresh_token: server.initialTokens.refreshToken,
-      expires_at: server.initialTokens.expiresAt,
-    },
+    credentials: oauth2CredentialsOf(server),
     settings: { token_url: server.tokenUrl },
     account_map: ACCOUNT_MAP,
     ...overrides,
