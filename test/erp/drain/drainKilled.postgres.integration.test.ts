@@ -2,8 +2,6 @@
 // into the Xero test server and kills itself right after Xero accepted the invoice; the next
 // drain resends it with the same Idempotency-Key, Xero replays its first answer, and Xero holds
 // exactly one invoice, whose id the outbox records.
-import { spawn } from 'node:child_process'
-import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createPostingFixture } from '../../../ledger/accounting/postingFixture.ts'
 import { ledgerMigrationsFolder } from '../../../ledger/ledgerMigrationsFolder.ts'
@@ -13,18 +11,7 @@ import { createTestDatabase, type TestDatabase } from '../../support/postgresTes
 import { createTestLedger } from '../../support/testLedger.ts'
 import { startXeroTestServer, type XeroTestServer } from '../xero/xeroTestServer.ts'
 import { connectXero, erpStoreFor, newSecretKey } from './outboxFixture.ts'
-
-const CHILD = join(import.meta.dirname, 'drainChild.ts')
-
-function runChild(args: Record<string, unknown>): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', CHILD, JSON.stringify(args)], { stdio: ['ignore', 'pipe', 'inherit'] })
-    let stdout = ''
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
-    child.on('error', reject)
-    child.on('exit', (code, signal) => resolve({ code, signal, stdout }))
-  })
-}
+import { runDrainChild as runChild } from './runDrainChild.ts'
 
 describe('drain killed after the ERP accepted (Postgres server, Xero test server)', () => {
   let database: TestDatabase
