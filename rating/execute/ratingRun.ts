@@ -21,6 +21,7 @@ import { scheduledInvoice, dueInvoices, type Schedule, type ScheduledInvoice } f
 import { planInvoice } from './invoicePlan.ts'
 import type { QuantitySource } from './quantitySource.ts'
 import { currencyTablesOf, fetchUsage, rateScheduledInvoice, remember, type Work } from './rateScheduledInvoice.ts'
+import { checkedMetrics, lateUsageChecks, unbilledUsage, unreachedBillingDates, type LateUsageCheck, type UnbilledUsage } from './unbilledUsage.ts'
 
 export interface RatingRunOptions {
   orgId?: string
@@ -52,6 +53,8 @@ export interface RatingSummary {
   metricRuns: number
   adjustments: { contractId: string; invoiceId: string; ofInvoice: string; product: string; delta: string; currency: string }[]
   skipped: { contractId: string; billingDate?: string; reason: string }[]
+  /** Late usage of finalized invoices that no invoice will bill (unbilledUsage.ts). */
+  unbilledUsage: UnbilledUsage[]
   /** Present when `signal` stopped the run before every contract was seen. */
   interrupted?: true
 }
@@ -90,6 +93,7 @@ export async function runRating(deps: RatingDeps, opts: RatingRunOptions): Promi
     metricRuns: 0,
     adjustments: [],
     skipped: [],
+    unbilledUsage: [],
   }
   const inPeriod = periodFilter(opts.period)
   // In the currency's minor units ("325.00", not "325"), like every amount the ledger shows.
@@ -113,28 +117,44 @@ export async function runRating(deps: RatingDeps, opts: RatingRunOptions): Promi
     // Plan.
     // Per billing date the live invoice's status; 'void' only when every invoice of it is void.
     const statuses = new Map<string, string>()
-    for (const s of await deps.ledger.invoices.statusesForContracts(page.map((c) => c.id))) {
+    const invoiceRows = await deps.ledger.invoices.statusesForContracts(page.map((c) => c.id))
+    for (const s of invoiceRows) {
       const key = `${s.contractId}|${s.billingDate}`
       if (s.status !== 'void' || !statuses.has(key)) statuses.set(key, s.status)
     }
     const products = await productsOf(deps.ledger, page)
     const currencyTables = await currencyTablesOf(deps.ledger, page)
     const plans = new Map<string, Work[]>()
+    const lateChecks: LateUsageCheck[] = []
     for (const contract of page) {
       try {
-        const work = planContract(contract, products, statuses, opts, inPeriod, summary)
+        const schedule = scheduleOf(contract)
+        const due = dueInvoices(schedule, (date) => startOfDay(date, contract.timeZone).getTime() <= opts.asOf.getTime())
+        const work = planContract(contract, due, products, statuses, inPeriod, summary)
         if (work.length > 0) plans.set(contract.id, work)
+        const statusOf = (billingDate: string) => statuses.get(`${contract.id}|${billingDate}`)
+        const unreached = unreachedBillingDates({ contract, schedule, due, statusOf, asOf: opts.asOf })
+        if (unreached.length > 0)
+          lateChecks.push(
+            ...(await lateUsageChecks(
+              deps.ledger,
+              contract,
+              unreached,
+              invoiceRows.filter((i) => i.contractId === contract.id),
+            )),
+          )
       } catch (err) {
         summary.skipped.push({ contractId: contract.id, reason: `planning failed: ${(err as Error).message}` })
       }
     }
 
     // Fetch: one run per metric version and period, for every customer that needs it.
-    const fetched = await fetchUsage(
-      deps.quantities,
-      page.flatMap((contract) => (plans.get(contract.id) ?? []).map((w) => ({ contract, items: [...w.items, ...(w.previous?.items ?? [])] }))),
-    )
+    const fetched = await fetchUsage(deps.quantities, [
+      ...page.flatMap((contract) => (plans.get(contract.id) ?? []).map((w) => ({ contract, items: [...w.items, ...(w.previous?.items ?? [])] }))),
+      ...lateChecks.map((check) => ({ contract: check.contract, items: checkedMetrics(check) })),
+    ])
     summary.metricRuns += fetched.runs
+    summary.unbilledUsage.push(...unbilledUsage(lateChecks, fetched))
 
     // Price and write, one contract at a time under its lock.
     for (const contract of page) {
@@ -233,14 +253,12 @@ export function scheduleOf(contract: Contract): Schedule {
 
 function planContract(
   contract: Contract,
+  due: readonly ScheduledInvoice[],
   products: Map<string, Product>,
   statuses: Map<string, string>,
-  opts: RatingRunOptions,
   inPeriod: (scheduled: ScheduledInvoice) => boolean,
   summary: RatingSummary,
 ): Work[] {
-  const schedule = scheduleOf(contract)
-  const due = dueInvoices(schedule, (date) => startOfDay(date, contract.timeZone).getTime() <= opts.asOf.getTime())
   const work: Work[] = []
   for (const scheduled of due) {
     if (!inPeriod(scheduled)) continue

@@ -190,6 +190,24 @@ export const ratingSummaryJson = z.object({
     z.object({ contract_id: z.string(), invoice_id: z.string(), of_invoice: z.string(), product: z.string(), delta: z.string(), currency: z.string() }),
   ),
   skipped: z.array(z.object({ contract_id: z.string(), billing_date: z.string().optional(), reason: z.string() })),
+  unbilled_usage: z
+    .array(
+      z.object({
+        contract_id: z.string(),
+        invoice_id: z.string(),
+        billing_date: z.string(),
+        product: z.string(),
+        metric: z.string(),
+        metric_version: z.number().int(),
+        period_start: z.string(),
+        period_end: z.string(),
+        billed_quantity: z.string(),
+        quantity: z.string(),
+      }),
+    )
+    .describe(
+      'Late usage no invoice will bill: a finalized invoice of the last 34 days whose next invoice is final too or will never exist (the contract ended), measured again; the quantity it billed (or the last adjustment of it) and the quantity now. Correct it with a credit note, or void and reissue the invoice',
+    ),
   interrupted: z.literal(true).optional().describe('Present when the run was stopped before every contract was seen'),
 })
 export type RatingSummaryJson = z.infer<typeof ratingSummaryJson>
@@ -218,6 +236,18 @@ export function ratingSummaryToJson(s: RatingSummary): RatingSummaryJson {
       currency: a.currency,
     })),
     skipped: s.skipped.map((k) => ({ contract_id: k.contractId, ...(k.billingDate === undefined ? {} : { billing_date: k.billingDate }), reason: k.reason })),
+    unbilled_usage: s.unbilledUsage.map((u) => ({
+      contract_id: u.contractId,
+      invoice_id: u.invoiceId,
+      billing_date: u.billingDate,
+      product: u.product,
+      metric: u.metric,
+      metric_version: u.metricVersion,
+      period_start: u.periodStart,
+      period_end: u.periodEnd,
+      billed_quantity: u.billedQuantity,
+      quantity: u.quantity,
+    })),
     ...(s.interrupted ? { interrupted: true as const } : {}),
   }
 }

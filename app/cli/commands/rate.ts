@@ -33,6 +33,19 @@ export const rateCommand: Command = {
       ),
     )
     for (const a of s.adjustments) ctx.out(`late usage: contract ${a.contract_id} ${a.product} ${a.delta} ${a.currency} billed as an adjustment`)
+    if (s.unbilled_usage.length > 0)
+      ctx.out(
+        `late usage no invoice will bill (correct it with a credit note, or void and reissue):\n${table(
+          s.unbilled_usage.map((u) => ({
+            contract: u.contract_id,
+            billing_date: u.billing_date,
+            product: u.product,
+            metric: `${u.metric} v${u.metric_version}`,
+            billed: u.billed_quantity,
+            now: u.quantity,
+          })),
+        )}`,
+      )
     if (s.skipped.length > 0)
       ctx.out(`skipped:\n${table(s.skipped.map((k) => ({ contract: k.contract_id, billing_date: k.billing_date ?? '', reason: k.reason })))}`)
   },
