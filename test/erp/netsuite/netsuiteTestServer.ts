@@ -35,8 +35,6 @@ export interface NetSuiteTestServer {
   books: NetSuiteBooks
   /** Every request that reached the server, in order (faulted and refused ones included). */
   requests: { method: string; path: string; status: number | 'dropped' }[]
-  /** The most requests the server held in flight at once. */
-  peakInFlight(): number
   faults: {
     rateLimit(count: number, retryAfterSeconds: number): void
     serverError(count: number): void
@@ -63,7 +61,6 @@ export async function startNetSuiteTestServer(options: NetSuiteTestServerOptions
   const seenNonces = new Set<string>()
   const requests: NetSuiteTestServer['requests'] = []
   let inFlight = 0
-  let peak = 0
   let origin = ''
 
   /** Why the request's signature is refused, or null when it is the one the consumer and token would make. */
@@ -115,7 +112,6 @@ export async function startNetSuiteTestServer(options: NetSuiteTestServerOptions
 
   const server = createServer((req, res) => {
     inFlight += 1
-    peak = Math.max(peak, inFlight)
     res.on('close', () => (inFlight -= 1))
     const chunks: Buffer[] = []
     req.on('data', (c: Buffer) => chunks.push(c))
@@ -134,7 +130,6 @@ export async function startNetSuiteTestServer(options: NetSuiteTestServerOptions
     credentials,
     books,
     requests,
-    peakInFlight: () => peak,
     faults: {
       rateLimit: (count, retryAfterSeconds) => push(count, { kind: 'rateLimit', retryAfterSeconds }),
       serverError: (count) => push(count, { kind: 'serverError' }),
