@@ -1,24 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import type { ErpJournal, ErpJournalLine } from '../../../connectors/erp/erpAdapter.ts'
+import type { ErpJournal } from '../../../connectors/erp/erpAdapter.ts'
 import { erpContractSuite, Sender } from '../erpContractSuite.ts'
 import * as fixtures from '../erpFixtures.ts'
+import { journalWith } from '../erpFixtures.ts'
 import type { El } from './qboBooks.ts'
 import { QBO_ACCOUNT_MAP, qboAdapterFor, startQboPeer } from './qboPeer.ts'
 import { startQboTestServer, type QboTestServer } from './qboTestServer.ts'
 
 erpContractSuite({ name: 'quickbooks', start: startQboPeer })
-
-const journalOf = (lines: [string, string, string, string?][]): ErpJournal => ({
-  ...fixtures.journal,
-  tallyId: `je_${lines.length}_${lines[0]![0]}_${lines[0]![1]}`,
-  lines: lines.map(([accountCode, debit, credit, customer]) => ({
-    accountCode,
-    debit,
-    credit,
-    description: `line ${accountCode}`,
-    customerTallyId: customer ?? null,
-  })),
-})
 
 type Fault = { Fault: { type: string; Error: { Message: string; Detail: string; code: string }[] } }
 
@@ -38,7 +27,7 @@ describe('QuickBooks adapter against the QuickBooks test server', () => {
   it('an unbalanced journal entry, or one without a credit line, is refused by QuickBooks with its message, and nothing is stored', async () => {
     expect(
       await sender.send(
-        journalOf([
+        journalWith('je_unbalanced', [
           ['2100', '26.00', '0'],
           ['4000', '0', '25.99'],
         ]),
@@ -50,7 +39,7 @@ describe('QuickBooks adapter against the QuickBooks test server', () => {
     })
     expect(
       await sender.send(
-        journalOf([
+        journalWith('je_debits_only', [
           ['2100', '13.00', '0'],
           ['2100', '13.00', '0'],
         ]),
@@ -60,18 +49,20 @@ describe('QuickBooks adapter against the QuickBooks test server', () => {
   })
 
   it('an AR line without a customer is refused; with the customer sent it carries Entity and is accepted', async () => {
-    const toAr = (customer?: string) =>
-      journalOf([
-        ['1100', '50.00', '0', customer],
+    const toAr = (customer?: string): ErpJournal => {
+      const journal = journalWith(`je_ar_${customer ?? 'none'}`, [
+        ['1100', '50.00', '0'],
         ['4000', '0', '50.00'],
       ])
+      return { ...journal, lines: [{ ...journal.lines[0]!, customerTallyId: customer ?? null }, journal.lines[1]!] }
+    }
     expect(await sender.send(toAr())).toMatchObject({
       status: 'failed',
       code: 'quickbooks_validation',
       message: expect.stringContaining('When you use Accounts Receivable, you must choose a customer in the Name field.'),
     })
     await sender.sendAll([fixtures.customer])
-    expect(await sender.send(toAr('cus_acme'), 'outbox-journal-ar-2')).toMatchObject({ status: 'sent' })
+    expect(await sender.send(toAr('cus_acme'))).toMatchObject({ status: 'sent' })
     expect(journalLines(0)).toEqual([
       ['50', { PostingType: 'Debit', Entity: { Type: 'Customer', EntityRef: { value: sender.id(fixtures.customer) } }, AccountRef: { value: '84' } }],
       ['50', { PostingType: 'Credit', AccountRef: { value: '79' } }],
@@ -95,14 +86,14 @@ describe('QuickBooks adapter against the QuickBooks test server', () => {
 
   it('amounts arrive digit for digit: 0.1 + 0.2 against 0.3 balances, 12345678901234567.89 stays whole', async () => {
     // As floats 0.1 + 0.2 - 0.3 = 5.55e-17 and Number('12345678901234567.89') = 12345678901234568.
-    const tenths = journalOf([
+    const tenths = journalWith('je_tenths', [
       ['2100', '0.1', '0'],
       ['2100', '0.2', '0'],
       ['4000', '0', '0.3'],
     ])
     expect(await sender.send(tenths)).toMatchObject({ status: 'sent' })
     expect(journalLines(0).map(([amount]) => amount)).toEqual(['0.1', '0.2', '0.3'])
-    const big = journalOf([
+    const big = journalWith('je_big', [
       ['2100', '12345678901234567.89', '0'],
       ['4000', '0', '12345678901234567.89'],
     ])
@@ -188,11 +179,11 @@ describe('QuickBooks adapter against the QuickBooks test server', () => {
       message: "Tally account 4100 has no QuickBooks item in this connection's account map (item.4100)",
     })
     expect(await narrow.send(fixtures.payment)).toMatchObject({ status: 'failed', code: 'unmapped_account' })
-    const line: ErpJournalLine = { accountCode: '2100', debit: '0.005', credit: '0', description: 'x', customerTallyId: null }
-    expect(await sender.send({ ...fixtures.journal, lines: [line, { ...line, accountCode: '4000', debit: '0', credit: '0.005' }] })).toMatchObject({
-      status: 'failed',
-      code: 'unsupported_amount',
-    })
+    const thousandths = journalWith('je_3dp', [
+      ['2100', '0.005', '0'],
+      ['4000', '0', '0.005'],
+    ])
+    expect(await sender.send(thousandths)).toMatchObject({ status: 'failed', code: 'unsupported_amount' })
     expect(await sender.send(fixtures.payment)).toEqual({
       status: 'failed',
       code: 'missing_reference',

@@ -5,9 +5,11 @@
 // 127.0.0.1, each document once, with Tally's amounts.
 import { sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { ERP_ADAPTERS } from '../../../connectors/erp/adapters.ts'
+import { erpRoutes } from '../../../connectors/erp/http/erpRoutes.ts'
 import { queryRows } from '../../../platform/postgres/queryRows.ts'
-import { bookJune } from '../drain/outboxFixture.ts'
-import { useErpApi } from '../erpApiFixture.ts'
+import { bookJune, syncFor } from '../drain/outboxFixture.ts'
+import { useErpTestApp } from '../erpTestApp.ts'
 import { QBO_ACCOUNT_MAP } from './qboPeer.ts'
 import { startQboTestServer, type QboTestServer } from './qboTestServer.ts'
 import { oauth2CredentialsOf } from '../erpTestServerKit.ts'
@@ -16,7 +18,7 @@ import { oauth2CredentialsOf } from '../erpTestServerKit.ts'
 const ACCOUNT_MAP = { ...QBO_ACCOUNT_MAP, '1150': '90', '2200': '90', '2300': '90', '4200': '79', '4900': '79', '6900': '79' }
 
 describe('QuickBooks Online over the ERP endpoints', () => {
-  const api = useErpApi('qbo-routes')
+  const api = useErpTestApp((erp) => erpRoutes({ erp, adapters: ERP_ADAPTERS, sync: syncFor(erp) }))
   let server: QboTestServer
   beforeAll(async () => {
     server = await startQboTestServer()
