@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { authorizationHeader } from '../../../connectors/erp/netsuite/oauth1.ts'
 import { erpContractSuite, Sender } from '../erpContractSuite.ts'
 import * as fixtures from '../erpFixtures.ts'
 import { startNetSuiteTestServer, type NetSuiteTestServer } from './netsuiteTestServer.ts'
@@ -132,6 +133,28 @@ describe('NetSuite adapter against the NetSuite test server', () => {
       message: expect.stringContaining('INVALID_LOGIN'),
     })
     expect(server.books.of('customer')).toHaveLength(0)
+  })
+
+  it('the server checks what the adapter never sends: the signature and a replayed nonce, the external id charset, an internal id in an upsert', async () => {
+    const put = (path: string, body: unknown, nonce: string, credentials = server.credentials) => {
+      const url = `${server.baseUrl}${path}`
+      const authorization = authorizationHeader(server.accountId, credentials, { method: 'PUT', url, timestamp: '1750000000', nonce })
+      return fetch(url, { method: 'PUT', headers: { authorization, 'content-type': 'application/json' }, body: JSON.stringify(body) })
+    }
+    const customer = { companyName: 'Acme', subsidiary: { id: '1' } }
+    const errorOf = async (res: Response) => [
+      res.status,
+      ((await res.json()) as { 'o:errorDetails': { 'o:errorCode': string }[] })['o:errorDetails'][0]!['o:errorCode'],
+    ]
+    expect(await errorOf(await put('/customer/eid:acme.1', customer, 'nonce1'))).toEqual([400, 'INVALID_ID'])
+    expect(await errorOf(await put('/customer/eid:acme-1', { ...customer, id: '7' }, 'nonce2'))).toEqual([400, 'INVALID_FLD_VALUE'])
+    expect((await put('/customer/eid:acme-1', customer, 'nonce3')).status).toBe(204)
+    expect(await errorOf(await put('/customer/eid:acme-1', customer, 'nonce3'))).toEqual([401, 'INVALID_LOGIN'])
+    expect(await errorOf(await put('/customer/eid:acme-1', customer, 'nonce4', { ...server.credentials, consumerSecret: '0'.repeat(64) }))).toEqual([
+      401,
+      'INVALID_LOGIN',
+    ])
+    expect(server.books.of('customer')).toHaveLength(1)
   })
 
   it("over the account's concurrency limit NetSuite answers 429 → retry; the adapter's own limit is the configured share", async () => {
