@@ -9,6 +9,7 @@
 // NOTE: the ledger writes the snapshots, so their shapes live in ledger/erp/erpDocuments.ts and
 // are re-exported here unchanged through the port (ledger/erpStore.ts); import them from here.
 
+import type { RequestBudget } from './drain/requestBudget.ts'
 export { ERP_DOCUMENT_KINDS, ERP_TYPES } from '../../ledger/erpStore.ts'
 export type {
   ErpCreditNote,
@@ -43,8 +44,17 @@ export interface SendRequest {
   refs: ErpRefs
   /** Stable per outbox row: the same key on every attempt, so a replay after a crash is not a second copy. */
   idempotencyKey: string
+  /**
+   * The connection's request budget. The vendors limit requests, not documents, and a document
+   * may take several (a lookup, a follow-up): the adapter takes a slot for each API request it
+   * makes (a token refresh goes to the identity endpoint and takes none).
+   */
+  budget: RequestBudget
   signal: AbortSignal
 }
+
+/** What each request of one send needs: the budget to take a slot from and the drain's abort. */
+export type SendCall = Pick<SendRequest, 'budget' | 'signal'>
 
 /** The vendor's published limits, which the drain keeps to per connection. */
 export interface ErpLimits {

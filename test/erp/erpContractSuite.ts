@@ -4,6 +4,7 @@
 // one document after the retry with the same key; 429 → retry after Retry-After; 5xx and
 // timeouts → retry; an expired access token is refreshed (and handed to onTokens) and the
 // document sent; a document the ERP refuses → failed with the ERP's own message.
+import { createRequestBudget } from '../../connectors/erp/drain/requestBudget.ts'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { Dec } from '../../platform/decimal.ts'
 import type { ErpAdapter, ErpDocument, ErpDocumentKind, ErpRefs, SendOutcome } from '../../connectors/erp/erpAdapter.ts'
@@ -46,6 +47,9 @@ export interface ErpContract {
   refreshesTokens?: boolean
 }
 
+/** The contract's sends are not rate limited (the drain's budget is tested in test/erp/drain/). */
+const UNLIMITED = createRequestBudget({ requestsPerMinute: Number.POSITIVE_INFINITY, concurrency: Number.POSITIVE_INFINITY })
+
 /** Sends documents as the drain would: refs from earlier answers, one stable key per document. */
 export class Sender {
   readonly ids = new Map<string, string>()
@@ -54,7 +58,7 @@ export class Sender {
   constructor(private readonly adapter: ErpAdapter) {}
 
   async send(document: ErpDocument, key = `outbox-${document.kind}-${document.tallyId}`): Promise<SendOutcome> {
-    const outcome = await this.adapter.send({ document, refs: this.refs, idempotencyKey: key, signal: new AbortController().signal })
+    const outcome = await this.adapter.send({ document, refs: this.refs, idempotencyKey: key, budget: UNLIMITED, signal: new AbortController().signal })
     if (outcome.status === 'sent') this.ids.set(`${document.kind}:${document.tallyId}`, outcome.erpId)
     return outcome
   }

@@ -87,13 +87,8 @@ export async function drainConnection(deps: DrainDeps, connectionId: string, opt
   }
 
   async function send(row: OutboxRow, refs: ErpRefs): Promise<void> {
-    const release = await deps.budget.acquire(signal)
-    let outcome: SendOutcome
-    try {
-      outcome = await deps.adapter.send({ document: row.document, refs, idempotencyKey: row.idempotencyKey, signal })
-    } finally {
-      release()
-    }
+    // The adapter takes a slot of the budget for each request it makes (erpAdapter.ts).
+    const outcome = await deps.adapter.send({ document: row.document, refs, idempotencyKey: row.idempotencyKey, budget: deps.budget, signal })
     await record(row, outcome)
   }
 

@@ -5,7 +5,7 @@
 import type { Clock } from '../../../platform/clock.ts'
 import { unreachableReason } from '../authorizedFetch.ts'
 import { toDecimalJson } from '../decimalJson.ts'
-import type { ErpAdapter, ErpLimits, SendOutcome, SendRequest } from '../erpAdapter.ts'
+import type { ErpAdapter, ErpLimits, SendOutcome, SendRequest, SendCall as Call } from '../erpAdapter.ts'
 import { netsuitePlan, type NetSuiteRequest } from './documents.ts'
 import { NetSuiteMappingError, netsuiteMapping, type NetSuiteMappingConfig } from './mapping.ts'
 import { netsuiteAnswer, type NetSuiteAccepted } from './netsuiteAnswer.ts'
@@ -41,7 +41,8 @@ export function createNetSuiteAdapter(options: NetSuiteAdapterOptions): ErpAdapt
   const realm = netsuiteRealm(options.accountId)
   const limits: ErpLimits = { requestsPerMinute: REQUESTS_PER_MINUTE, concurrency: options.concurrency ?? NETSUITE_DEFAULT_CONCURRENCY }
 
-  async function exchange(request: NetSuiteRequest, signal: AbortSignal): Promise<NetSuiteAccepted | SendOutcome> {
+  async function exchange(request: NetSuiteRequest, { budget, signal }: Call): Promise<NetSuiteAccepted | SendOutcome> {
+    const release = await budget.acquire(signal)
     const url = `${baseUrl}${request.path}`
     const timestamp = String(Math.floor(options.clock.now().getTime() / 1000))
     const authorization = authorizationHeader(realm, options.credentials, { method: request.method, url, timestamp, nonce: newNonce() })
@@ -63,6 +64,8 @@ export function createNetSuiteAdapter(options: NetSuiteAdapterOptions): ErpAdapt
       // Timeout, reset, refused, or the drain's abort: nothing is known about NetSuite's side,
       // and the external id makes the next attempt an update of whatever was stored.
       return { status: 'retry', afterMs: null, reason: unreachableReason('NetSuite', error) }
+    } finally {
+      release()
     }
     return netsuiteAnswer(response.status, response.headers, text)
   }
@@ -74,18 +77,19 @@ export function createNetSuiteAdapter(options: NetSuiteAdapterOptions): ErpAdapt
     return { status: 'sent', erpId: answer.id }
   }
 
-  async function send({ document, refs, signal }: SendRequest): Promise<SendOutcome> {
+  async function send({ document, refs, budget, signal }: SendRequest): Promise<SendOutcome> {
+    const call = { budget, signal }
     try {
       const plan = netsuitePlan(document, refs, mapping)
       if ('request' in plan) {
-        const answer = await exchange(plan.request, signal)
+        const answer = await exchange(plan.request, call)
         return answer.status === 'accepted' ? idOf(answer, plan.request) : answer
       }
-      const found = await exchange(plan.lookup, signal)
+      const found = await exchange(plan.lookup, call)
       if (found.status !== 'accepted' && !(found.status === 'failed' && found.code === 'netsuite_not_found')) return found
       const next = plan.next(found.status === 'accepted' ? found.body : null)
       if ('existingId' in next) return { status: 'sent', erpId: next.existingId }
-      const answer = await exchange(next, signal)
+      const answer = await exchange(next, call)
       return answer.status === 'accepted' ? idOf(answer, next) : answer
     } catch (error) {
       if (error instanceof NetSuiteMappingError) return { status: 'failed', code: error.code, message: error.message }

@@ -8,7 +8,7 @@
 import type { Clock } from '../../../platform/clock.ts'
 import { authorizedFetch, isHttpAnswer, type ErpHttpRequest } from '../authorizedFetch.ts'
 import { toDecimalJson } from '../decimalJson.ts'
-import type { ErpAdapter, SendOutcome, SendRequest } from '../erpAdapter.ts'
+import type { ErpAdapter, SendOutcome, SendRequest, SendCall as Call } from '../erpAdapter.ts'
 import { oauth2Session, type OAuth2Tokens } from '../oauth2Refresh.ts'
 import { quickBooksPlan, type QboEntity, type QboLookup, type QboWrite } from './documents.ts'
 import { QuickBooksMappingError, REQUEST_ID_MAX, quickBooksMapping, type QuickBooksMappingConfig } from './mapping.ts'
@@ -48,8 +48,8 @@ export function createQuickBooksAdapter(options: QuickBooksAdapterOptions): ErpA
   const minorVersion = options.minorVersion ?? '75'
 
   /** One request; the entity under `key` in the answer (null when the answer has none), or the outcome. */
-  async function exchange(request: ErpHttpRequest, key: string | ((body: Record<string, unknown>) => unknown), signal: AbortSignal): Promise<Step> {
-    const answer = await authorizedFetch(request, { vendor: 'QuickBooks', session, timeoutMs, signal })
+  async function exchange(request: ErpHttpRequest, key: string | ((body: Record<string, unknown>) => unknown), call: Call): Promise<Step> {
+    const answer = await authorizedFetch(request, { vendor: 'QuickBooks', session, timeoutMs, ...call })
     if (!isHttpAnswer(answer)) return answer
     const read = qboAnswer(answer.status, answer.headers, answer.text)
     if (read.status !== 'accepted') return read
@@ -63,13 +63,13 @@ export function createQuickBooksAdapter(options: QuickBooksAdapterOptions): ErpA
 
   const accept = { accept: 'application/json' }
 
-  function lookup(l: QboLookup, signal: AbortSignal): Promise<Step> {
-    if (l.kind === 'read') return exchange({ method: 'GET', url: url(`${l.entity}/${encodeURIComponent(l.id)}`, {}), headers: accept }, l.entityKey, signal)
+  function lookup(l: QboLookup, call: Call): Promise<Step> {
+    if (l.kind === 'read') return exchange({ method: 'GET', url: url(`${l.entity}/${encodeURIComponent(l.id)}`, {}), headers: accept }, l.entityKey, call)
     const first = (body: Record<string, unknown>) => ((body.QueryResponse as Record<string, unknown> | undefined)?.[l.entityKey] as unknown[] | undefined)?.[0]
-    return exchange({ method: 'GET', url: url('query', { query: l.query }), headers: accept }, first, signal)
+    return exchange({ method: 'GET', url: url('query', { query: l.query }), headers: accept }, first, call)
   }
 
-  function write(w: QboWrite, requestId: string, signal: AbortSignal): Promise<Step> {
+  function write(w: QboWrite, requestId: string, call: Call): Promise<Step> {
     const params: Record<string, string> = { requestid: requestId, ...(w.operation ? { operation: w.operation } : {}) }
     const request: ErpHttpRequest = {
       method: 'POST',
@@ -77,7 +77,7 @@ export function createQuickBooksAdapter(options: QuickBooksAdapterOptions): ErpA
       headers: { ...accept, 'content-type': 'application/json' },
       body: toDecimalJson(w.body),
     }
-    return exchange(request, w.answerKey, signal)
+    return exchange(request, w.answerKey, call)
   }
 
   const idOf = (step: Step & { status: 'ok' }, what: string): SendOutcome | string =>
@@ -85,7 +85,8 @@ export function createQuickBooksAdapter(options: QuickBooksAdapterOptions): ErpA
       ? step.entity.Id
       : { status: 'failed', code: 'quickbooks_unexpected_answer', message: `QuickBooks' answer has no ${what}.Id` }
 
-  async function send({ document, refs, idempotencyKey, signal }: SendRequest): Promise<SendOutcome> {
+  async function send({ document, refs, idempotencyKey, budget, signal }: SendRequest): Promise<SendOutcome> {
+    const call = { budget, signal }
     let plan
     try {
       plan = quickBooksPlan(document, refs, mapping)
@@ -97,7 +98,7 @@ export function createQuickBooksAdapter(options: QuickBooksAdapterOptions): ErpA
     }
     let found: QboEntity | null = null
     if (plan.lookup) {
-      const step = await lookup(plan.lookup, signal)
+      const step = await lookup(plan.lookup, call)
       if (step.status !== 'ok') return step
       found = step.entity
       if (plan.lookup.kind === 'read' && !found)
@@ -105,7 +106,7 @@ export function createQuickBooksAdapter(options: QuickBooksAdapterOptions): ErpA
     }
     const next = plan.write(found)
     if ('existingId' in next) return { status: 'sent', erpId: next.existingId }
-    const written = await write(next, idempotencyKey, signal)
+    const written = await write(next, idempotencyKey, call)
     if (written.status !== 'ok') return written
     const erpId = idOf(written, next.answerKey)
     if (typeof erpId !== 'string') return erpId
@@ -113,7 +114,7 @@ export function createQuickBooksAdapter(options: QuickBooksAdapterOptions): ErpA
       // NOTE: a refused application (say the invoice was paid meanwhile) leaves the credit memo
       // in QuickBooks unapplied; the outcome is `failed` so someone decides, and a retry replays
       // the credit memo by its requestid (no second copy) before trying the application again.
-      const applied = await write(plan.followUp(erpId), `${idempotencyKey}${APPLY_KEY_SUFFIX}`, signal)
+      const applied = await write(plan.followUp(erpId), `${idempotencyKey}${APPLY_KEY_SUFFIX}`, call)
       if (applied.status !== 'ok')
         return applied.status === 'failed' ? { ...applied, message: `${applied.message} (credit memo ${erpId} is in QuickBooks, not applied)` } : applied
     }

@@ -7,7 +7,7 @@
 import type { Clock } from '../../../platform/clock.ts'
 import { authorizedFetch, isHttpAnswer } from '../authorizedFetch.ts'
 import { toDecimalJson } from '../decimalJson.ts'
-import type { ErpAdapter, SendOutcome, SendRequest } from '../erpAdapter.ts'
+import type { ErpAdapter, SendOutcome, SendRequest, SendCall as Call } from '../erpAdapter.ts'
 import { oauth2Session, type OAuth2Tokens } from '../oauth2Refresh.ts'
 import { xeroPlan, type XeroRequest } from './documents.ts'
 import { IDEMPOTENCY_KEY_MAX, XeroMappingError, xeroMapping, type XeroMappingConfig } from './mapping.ts'
@@ -41,16 +41,17 @@ export function createXeroAdapter(options: XeroAdapterOptions): ErpAdapter {
   const session = oauth2Session({ ...options, vendor: 'Xero', timeoutMs })
   const baseUrl = options.baseUrl.replace(/\/+$/, '')
 
-  async function exchange(request: XeroRequest, idempotencyKey: string, signal: AbortSignal): Promise<XeroAccepted | SendOutcome> {
+  async function exchange(request: XeroRequest, idempotencyKey: string, call: Call): Promise<XeroAccepted | SendOutcome> {
     const headers = { 'xero-tenant-id': options.tenantId, 'idempotency-key': idempotencyKey, 'content-type': 'application/json', accept: 'application/json' }
     const answer = await authorizedFetch(
       { method: request.method, url: `${baseUrl}${request.path}`, headers, body: toDecimalJson(request.body) },
-      { vendor: 'Xero', session, timeoutMs, signal },
+      { vendor: 'Xero', session, timeoutMs, ...call },
     )
     return isHttpAnswer(answer) ? xeroAnswer(answer.status, answer.headers, answer.text) : answer
   }
 
-  async function send({ document, refs, idempotencyKey, signal }: SendRequest): Promise<SendOutcome> {
+  async function send({ document, refs, idempotencyKey, budget, signal }: SendRequest): Promise<SendOutcome> {
+    const call = { budget, signal }
     let plan
     try {
       if (idempotencyKey.length + ALLOCATION_KEY_SUFFIX.length > IDEMPOTENCY_KEY_MAX)
@@ -60,7 +61,7 @@ export function createXeroAdapter(options: XeroAdapterOptions): ErpAdapter {
       if (error instanceof XeroMappingError) return { status: 'failed', code: error.code, message: error.message }
       throw error
     }
-    const answer = await exchange(plan.request, idempotencyKey, signal)
+    const answer = await exchange(plan.request, idempotencyKey, call)
     if (answer.status !== 'accepted') return answer
     const erpId = xeroIdIn(answer.body, plan.request.collection, plan.request.idField ?? '')
     if (erpId === undefined)
@@ -69,7 +70,7 @@ export function createXeroAdapter(options: XeroAdapterOptions): ErpAdapter {
       // NOTE: a refused allocation (say the invoice was paid meanwhile) leaves the credit note in
       // Xero unallocated; the outcome is `failed` so someone decides, and a retry replays the
       // credit note by its key (no second copy) before trying the allocation again.
-      const followUp = await exchange(plan.followUp(erpId), `${idempotencyKey}${ALLOCATION_KEY_SUFFIX}`, signal)
+      const followUp = await exchange(plan.followUp(erpId), `${idempotencyKey}${ALLOCATION_KEY_SUFFIX}`, call)
       if (followUp.status !== 'accepted')
         return followUp.status === 'failed' ? { ...followUp, message: `${followUp.message} (credit note ${erpId} is in Xero, not allocated)` } : followUp
     }

@@ -4,10 +4,11 @@
 // the first token pair, an account map for Tally's default chart), then prints one line per
 // request Xero receives, until Ctrl-C.
 import { writeFileSync } from 'node:fs'
+import type { XeroAccount } from './xeroBooks.ts'
 import { DEFAULT_ACCOUNTS, startXeroTestServer } from './xeroTestServer.ts'
 
 /** Xero accounts for every account of Tally's default chart but AR (610, which Xero keeps to invoices and payments). */
-const ACCOUNTS = [
+const ACCOUNTS: XeroAccount[] = [
   ...DEFAULT_ACCOUNTS,
   { Code: '620', Type: 'CURRENT' },
   { Code: '840', Type: 'CURRLIAB' },
