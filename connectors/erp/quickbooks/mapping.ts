@@ -8,6 +8,7 @@
 import { Dec } from '../../../platform/decimal.ts'
 import type { ErpDocumentKind, ErpRefs } from '../erpAdapter.ts'
 import { JsonDecimal } from '../decimalJson.ts'
+import { ErpMappingError } from '../erpMappingError.ts'
 
 export interface QuickBooksMappingConfig {
   /**
@@ -22,14 +23,8 @@ export interface QuickBooksMappingConfig {
 export type QuickBooksMappingErrorCode = 'unmapped_account' | 'unmapped_item' | 'missing_reference' | 'unsupported_amount' | 'total_mismatch' | 'field_invalid'
 
 /** A document QuickBooks cannot take as it stands: the outcome is `failed` with this code. */
-export class QuickBooksMappingError extends Error {
-  constructor(
-    readonly code: QuickBooksMappingErrorCode,
-    message: string,
-  ) {
-    super(message)
-    this.name = 'QuickBooksMappingError'
-  }
+export class QuickBooksMappingError extends ErpMappingError {
+  declare readonly code: QuickBooksMappingErrorCode
 }
 
 // NOTE: QuickBooks keeps amounts (line, tax, totals, payments, journal lines) at 2 decimal

@@ -5,6 +5,7 @@
 import { Dec } from '../../../platform/decimal.ts'
 import type { ErpDocumentKind, ErpRefs } from '../erpAdapter.ts'
 import { JsonDecimal } from '../decimalJson.ts'
+import { ErpMappingError } from '../erpMappingError.ts'
 
 export interface XeroMappingConfig {
   /** Tally account code → Xero account code. Every code a document posts to must be listed. */
@@ -18,14 +19,8 @@ export interface XeroMappingConfig {
 export type XeroMappingErrorCode = 'unmapped_account' | 'missing_reference' | 'unsupported_amount' | 'journal_currency' | 'total_mismatch' | 'field_too_long'
 
 /** A document Xero cannot take as it stands: the outcome is `failed` with this code. */
-export class XeroMappingError extends Error {
-  constructor(
-    readonly code: XeroMappingErrorCode,
-    message: string,
-  ) {
-    super(message)
-    this.name = 'XeroMappingError'
-  }
+export class XeroMappingError extends ErpMappingError {
+  declare readonly code: XeroMappingErrorCode
 }
 
 // NOTE: Xero books amounts (line, tax, payment, journal, allocation) at 2 decimal places and
