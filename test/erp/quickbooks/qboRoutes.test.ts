@@ -2,7 +2,7 @@
 // its OAuth2 credentials (never answered), refused when malformed or when the account map leaves
 // an account out (nothing stored), then a month of real postings (two invoices, a payment, a
 // credit note, a void, the close's recognition journals) synced to the QuickBooks test server on
-// 127.0.0.1, each document once, with Tally's amounts.
+// 127.0.0.1 through a 429, a 500 and a dropped answer, each document once, with Tally's amounts.
 import { sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ERP_ADAPTERS } from '../../../connectors/erp/adapters.ts'
@@ -62,7 +62,7 @@ describe('QuickBooks Online over the ERP endpoints', () => {
     expect(await stored()).toBe(0)
   })
 
-  it('connects, syncs a month of postings once each in dependency order, and answers no secret', async () => {
+  it('connects, syncs a month of postings once each through faults, and answers no secret', async () => {
     const created = await api.call('POST', '/v1/erp/connections', connection())
     expect(created.status).toBe(201)
     expect(created.body).toMatchObject({ type: 'quickbooks', tenant_id: server.realmId, settings: { token_url: server.tokenUrl, minor_version: '75' } })
@@ -70,8 +70,12 @@ describe('QuickBooks Online over the ERP endpoints', () => {
     const { a, journals } = await bookJune(api.ledger, api.f, api.handle.db)
     expect(journals).toBeGreaterThan(0)
 
+    // Through a 429 (Retry-After 1 s), a 500 and an answer dropped after QuickBooks stored the document.
+    server.faults.rateLimit(1, 1)
+    server.faults.serverError(1)
+    server.faults.dropAfterCommit(1)
     const synced = await api.call('POST', `/v1/erp/connections/${created.body.id}/sync`)
-    expect(synced.body).toEqual({ sent: 6 + journals, retried: 0, failed: 0 })
+    expect(synced.body).toEqual({ sent: 6 + journals, retried: 3, failed: 0 })
     const { books } = server
     expect([books.customers.size, books.invoices.size, books.creditMemos.size, books.journals.size]).toEqual([1, 2, 1, journals])
     // Invoice a: 60.00 − 25.00 paid − 10.00 credited (a zero payment applying the credit memo) = 25.00 open; b is void.
