@@ -5,10 +5,11 @@ import { queryStage } from './queryStage.ts'
 import { kafkaStages } from './kafkaStages.ts'
 import { ratingStage } from './ratingStage.ts'
 import { sharingStage } from './sharingStage.ts'
+import { erpStage } from './erpStage.ts'
 
 export function stageList(): Stage[] {
   const [producerStage, kafkaEndToEndStage] = kafkaStages
-  return [gatewayStage, batchStage, producerStage!, writerStage, kafkaEndToEndStage!, embeddedStage, queryStage, ratingStage, sharingStage].sort(
+  return [gatewayStage, batchStage, producerStage!, writerStage, kafkaEndToEndStage!, embeddedStage, queryStage, ratingStage, sharingStage, erpStage].sort(
     (a, b) => Number(a.id) - Number(b.id),
   )
 }
