@@ -3,45 +3,27 @@
 // drain resends it with the same Idempotency-Key, Xero replays its first answer, and Xero holds
 // exactly one invoice, whose id the outbox records.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createPostingFixture } from '../../../ledger/accounting/postingFixture.ts'
-import { ledgerMigrationsFolder } from '../../../ledger/ledgerMigrationsFolder.ts'
-import { openDatabase, type DatabaseHandle } from '../../../platform/postgres/database.ts'
-import { migrateDatabase } from '../../../platform/postgres/migrate.ts'
-import { createTestDatabase, type TestDatabase } from '../../support/postgresTestDatabase.ts'
-import { createTestLedger } from '../../support/testLedger.ts'
 import { startXeroTestServer, type XeroTestServer } from '../xero/xeroTestServer.ts'
-import { connectXero, erpStoreFor, newSecretKey } from './outboxFixture.ts'
+import { finalizeUsageInvoice, killedDrainBooks, useKilledDrainDatabase } from './killedDrainFixture.ts'
+import { connectXero } from './outboxFixture.ts'
 import { runDrainChild as runChild } from './runDrainChild.ts'
 
+const database = useKilledDrainDatabase()
+
 describe('drain killed after the ERP accepted (Postgres server, Xero test server)', () => {
-  let database: TestDatabase
-  let handle: DatabaseHandle
   let server: XeroTestServer
   beforeAll(async () => {
-    database = await createTestDatabase()
-    handle = await openDatabase({ databaseUrl: database.url, dataDir: '/nonexistent' })
-    await migrateDatabase(handle, ledgerMigrationsFolder)
     server = await startXeroTestServer()
   })
   afterAll(async () => {
     await server?.close()
-    await handle?.close()
-    await database?.drop()
   })
 
   it('SIGKILL after Xero accepted the invoice, rerun: one invoice in Xero, recorded with its id', async () => {
-    const ledger = createTestLedger(handle.db)
-    const f = await createPostingFixture(ledger)
-    const secretKey = newSecretKey()
-    const erp = erpStoreFor(handle.db, secretKey)
+    const books = await killedDrainBooks(database)
+    const { f, erp, secretKey } = books
     const connection = await connectXero(erp, f.orgId, server)
-    const invoice = await f.draft({
-      billingDate: '2024-06-15',
-      currency: 'USD',
-      total: '45.30',
-      lines: [{ kind: 'usage', timing: 'in_arrears', amount: '45.30', metric: 'api_calls' }],
-    })
-    await ledger.invoices.finalize(f.orgId, invoice, new Date('2024-06-15T12:00:00Z'))
+    await finalizeUsageInvoice(books)
     const args = { databaseUrl: database.url, secretKey, orgId: f.orgId, connectionId: connection.id }
 
     const killed = await runChild({ ...args, killAfterSent: 'invoice' })

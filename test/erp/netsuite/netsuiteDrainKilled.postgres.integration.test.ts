@@ -3,38 +3,25 @@
 // next drain upserts the same external id again, which updates the record NetSuite holds, and
 // NetSuite holds exactly one invoice, whose internal id the outbox records.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createPostingFixture } from '../../../ledger/accounting/postingFixture.ts'
-import { ledgerMigrationsFolder } from '../../../ledger/ledgerMigrationsFolder.ts'
-import { openDatabase, type DatabaseHandle } from '../../../platform/postgres/database.ts'
-import { migrateDatabase } from '../../../platform/postgres/migrate.ts'
-import { createTestDatabase, type TestDatabase } from '../../support/postgresTestDatabase.ts'
-import { createTestLedger } from '../../support/testLedger.ts'
-import { erpStoreFor, newSecretKey } from '../drain/outboxFixture.ts'
+import { finalizeUsageInvoice, killedDrainBooks, useKilledDrainDatabase } from '../drain/killedDrainFixture.ts'
 import { runDrainChild } from '../drain/runDrainChild.ts'
 import { NETSUITE_CHART_MAP } from './netsuitePeer.ts'
 import { startNetSuiteTestServer, type NetSuiteTestServer } from './netsuiteTestServer.ts'
 
+const database = useKilledDrainDatabase()
+
 describe('drain killed after NetSuite accepted (Postgres server, NetSuite test server)', () => {
-  let database: TestDatabase
-  let handle: DatabaseHandle
   let server: NetSuiteTestServer
   beforeAll(async () => {
-    database = await createTestDatabase()
-    handle = await openDatabase({ databaseUrl: database.url, dataDir: '/nonexistent' })
-    await migrateDatabase(handle, ledgerMigrationsFolder)
     server = await startNetSuiteTestServer()
   })
   afterAll(async () => {
     await server?.close()
-    await handle?.close()
-    await database?.drop()
   })
 
   it('SIGKILL after NetSuite stored the invoice, rerun: one invoice in NetSuite, recorded with its internal id', async () => {
-    const ledger = createTestLedger(handle.db)
-    const f = await createPostingFixture(ledger)
-    const secretKey = newSecretKey()
-    const erp = erpStoreFor(handle.db, secretKey)
+    const books = await killedDrainBooks(database)
+    const { f, erp, secretKey } = books
     const { credentials } = server
     const connection = await erp.connections.create({
       orgId: f.orgId,
@@ -50,13 +37,7 @@ describe('drain killed after NetSuite accepted (Postgres server, NetSuite test s
       settings: { subsidiary: '1', currencies: 'USD:1', items: '4000:21,4100:22,2100:23', concurrency: '5' },
       accountMap: NETSUITE_CHART_MAP,
     })
-    const invoice = await f.draft({
-      billingDate: '2024-06-15',
-      currency: 'USD',
-      total: '45.30',
-      lines: [{ kind: 'usage', timing: 'in_arrears', amount: '45.30', metric: 'api_calls' }],
-    })
-    await ledger.invoices.finalize(f.orgId, invoice, new Date('2024-06-15T12:00:00Z'))
+    const invoice = await finalizeUsageInvoice(books)
     const args = { databaseUrl: database.url, secretKey, orgId: f.orgId, connectionId: connection.id }
 
     const killed = await runDrainChild({ ...args, killAfterSent: 'invoice' })
