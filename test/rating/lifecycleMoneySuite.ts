@@ -232,6 +232,22 @@ export function describeLifecycleMoneySuite(name: string, open: () => Promise<Da
       expect(totals.reduce((acc, t) => acc.plus(t), new Dec(0)).toFixed(2)).toBe('300.00')
     })
 
+    it("a commitment counts the advance fee of a void invoice its reissue bills again (bug 3 with bug 1's void and reissue)", async () => {
+      const orgId = await twoMonths({ commitment: { kind: 'minimum', amount: '150.00' } }, { usage: true })
+      const usage = new Map([['c1|2026-01-01', '30']])
+      await billThrough(orgId, usage, ['2026-01-01'], '2026-01-02T01:00:00Z')
+      const opening = (await byDate(orgId))('2026-01-01')
+      expect(opening).toMatchObject({ status: 'finalized', total: '100.00' })
+      await t.ledger.invoices.void(orgId, opening.id, 'wrong customer reference', clock.now())
+      await billThrough(orgId, usage, ['2026-02-01'], '2026-02-05T00:00:00Z')
+      // January's fee is on the void opening invoice, which a reissue bills again: January's true-up is
+      // 150.00 − (100.00 + 30.00) = 20.00 (not 150.00 − 30.00 = 120.00): 30.00 + 100.00 + 20.00 = 150.00.
+      expect((await byDate(orgId))('2026-02-01')).toMatchObject({ status: 'finalized', total: '150.00' })
+      const replacement = await reissue(orgId, usage, opening.id)
+      // January: 100.00 (reissued fee) + 30.00 + 20.00 = 150.00, the minimum.
+      expect(replacement.invoice).toMatchObject({ total: '100.00' })
+    })
+
     it('a maximum spend caps the service period it covers, the last one too (bug 3, the same class)', async () => {
       const orgId = await twoMonths({ maximum_spend: '150.00' }, { usage: true })
       // 80 calls × 1.00 = 80.00 in January and in February.
