@@ -2,36 +2,13 @@
 // files are the API's bytes (CRLF rows kept on stdout, written as they are with --out), JSON on
 // request, and a malformed period or layout refused with the API's code. What the files hold is
 // proved over HTTP (ledger/http/exportRoutes.test.ts, test/erp/netsuite/netsuiteCsv.test.ts).
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { runTally, startTallyProcess, type TallyProcess } from '../support/tallyProcess.ts'
+import { describe, expect, it } from 'vitest'
+import { useTallyCli } from '../support/tallyCli.ts'
 
-const ORG = '7c1f0e52-3a4b-4c8d-9e0f-1a2b3c4d5e6f'
-const KEY = 'tly_test_key_export0123456789abcdefghij'
-const ADMIN = 'tly_admin_e2e_export_0123456789abcdefg'
-
-let dir: string
-let tally: TallyProcess
-const cli = (args: string[]) => runTally([...args, '--org', ORG], { TALLY_URL: tally.base, TALLY_ADMIN_TOKEN: ADMIN, TALLY_DATA_DIR: join(dir, 'cli') })
-
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'tally-export-cli-'))
-  tally = await startTallyProcess({
-    TALLY_DATA_DIR: join(dir, 'server'),
-    TALLY_BOOTSTRAP_ORG: ORG,
-    TALLY_BOOTSTRAP_API_KEY: KEY,
-    TALLY_ADMIN_TOKEN: ADMIN,
-    TALLY_CLOCK: '2026-12-05T00:00:00Z',
-    TALLY_RATING_CRON: 'off',
-  })
-}, 120_000)
-
-afterAll(async () => {
-  await tally?.stop()
-  if (dir) rmSync(dir, { recursive: true, force: true })
-})
+const t = useTallyCli({ org: '7c1f0e52-3a4b-4c8d-9e0f-1a2b3c4d5e6f', env: { TALLY_CLOCK: '2026-12-05T00:00:00Z' } })
+const { cli } = t
 
 const JOURNAL_HEADER = 'entry_id,date,source,source_id,line,account_code,account_name,debit,credit,currency,customer,customer_name,memo\r\n'
 
@@ -39,7 +16,7 @@ describe('tally export', () => {
   it('journals: CSV to stdout byte for byte, to a file with --out, JSON with --format json', async () => {
     const csv = await cli(['export', 'journals', '--period', '2026-11'])
     expect([csv.code, csv.stdout]).toEqual([0, JOURNAL_HEADER])
-    const file = join(dir, 'journals.csv')
+    const file = join(t.dir, 'journals.csv')
     const written = await cli(['export', 'journals', '--period', '2026-11', '--out', file])
     expect(written.stdout).toBe(`Wrote ${file} (${JOURNAL_HEADER.length} bytes)\n`)
     expect(readFileSync(file, 'utf8')).toBe(JOURNAL_HEADER)

@@ -2,47 +2,29 @@
 // real `tally start` and the NetSuite test server on 127.0.0.1: the connection read from a file
 // (token-based auth credentials never printed), its status, a sync; credentials of the wrong
 // shape refused with the API's code.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { writeFileSync } from 'node:fs'
 import { randomBytes } from 'node:crypto'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { NETSUITE_CHART_MAP } from '../erp/netsuite/netsuitePeer.ts'
 import { startNetSuiteTestServer, type NetSuiteTestServer } from '../erp/netsuite/netsuiteTestServer.ts'
-import { runTally, startTallyProcess, type TallyProcess } from '../support/tallyProcess.ts'
+import { useTallyCli } from '../support/tallyCli.ts'
 
-const ORG = '3d0c6a1e-8b2f-4e57-a9c4-6f1e2d3c4b5a'
-const KEY = 'tly_test_key_netsuite0123456789abcdefg'
-const ADMIN = 'tly_admin_e2e_netsuite_0123456789abcde'
+const t = useTallyCli({ org: '3d0c6a1e-8b2f-4e57-a9c4-6f1e2d3c4b5a', env: { TALLY_SECRET_KEY: randomBytes(32).toString('base64') } })
+const { cli } = t
 
-let dir: string
-let tally: TallyProcess
 let server: NetSuiteTestServer
-const cli = (args: string[]) => runTally([...args, '--org', ORG], { TALLY_URL: tally.base, TALLY_ADMIN_TOKEN: ADMIN, TALLY_DATA_DIR: join(dir, 'cli') })
-
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'tally-netsuite-cli-'))
   server = await startNetSuiteTestServer()
-  tally = await startTallyProcess({
-    TALLY_DATA_DIR: join(dir, 'server'),
-    TALLY_BOOTSTRAP_ORG: ORG,
-    TALLY_BOOTSTRAP_API_KEY: KEY,
-    TALLY_ADMIN_TOKEN: ADMIN,
-    TALLY_SECRET_KEY: randomBytes(32).toString('base64'),
-    TALLY_RATING_CRON: 'off',
-  })
-}, 120_000)
-
+})
 afterAll(async () => {
-  await tally?.stop()
   await server?.close()
-  if (dir) rmSync(dir, { recursive: true, force: true })
 })
 
 describe('tally erp with NetSuite', () => {
   it('connects from a file, shows the status and syncs; never prints a credential', async () => {
     const { credentials } = server
-    const file = join(dir, 'netsuite.json')
+    const file = join(t.dir, 'netsuite.json')
     const connection = {
       type: 'netsuite',
       tenant_id: server.accountId,
