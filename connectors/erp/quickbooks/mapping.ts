@@ -6,9 +6,8 @@
 // and amounts at the precision QuickBooks books. Anything that cannot be mapped is refused here
 // with a typed error naming what is missing, before any request.
 import { Dec } from '../../../platform/decimal.ts'
-import type { ErpDocumentKind, ErpRefs } from '../erpAdapter.ts'
-import { JsonDecimal } from '../decimalJson.ts'
 import { ErpMappingError } from '../erpMappingError.ts'
+import { mappingBasics, type MappingBasics } from '../mappingBasics.ts'
 
 export interface QuickBooksMappingConfig {
   /**
@@ -38,19 +37,15 @@ export const REQUEST_ID_MAX = 50
 /** An account map key naming the Item for sales lines of a Tally account: `item.4000`. */
 export const ITEM_PREFIX = 'item.'
 
-export interface QuickBooksMapping {
+export interface QuickBooksMapping extends MappingBasics {
   account(tallyCode: string): string
   item(tallyCode: string): string
   taxCode(taxAmount: string): string
-  /** An amount at QuickBooks' 2 places, as a JSON number token. */
-  amount(value: string, field: string): JsonDecimal
   /** Whether a quantity or unit price fits QuickBooks' 7 places. */
   fitsUnitPlaces(value: string): boolean
   docNumber(number: string): string
   /** A name list entity's name: QuickBooks refuses a colon, tab or new line in one. */
   displayName(name: string): string
-  /** The QuickBooks Id of a document sent before this one (customer → Customer, invoice → Invoice, credit note → CreditMemo). */
-  ref(refs: ErpRefs, kind: ErpDocumentKind, tallyId: string): string
 }
 
 export function quickBooksMapping(config: QuickBooksMappingConfig): QuickBooksMapping {
@@ -62,14 +57,10 @@ export function quickBooksMapping(config: QuickBooksMappingConfig): QuickBooksMa
     return id
   }
   return {
+    ...mappingBasics({ vendor: 'QuickBooks', amountPlaces: AMOUNT_PLACES, error: QuickBooksMappingError }),
     account: lookup('', 'unmapped_account', 'account'),
     item: lookup(ITEM_PREFIX, 'unmapped_item', 'item'),
     taxCode: (taxAmount) => (new Dec(taxAmount).isZero() ? taxCodes.untaxed : taxCodes.taxed),
-    amount(value, field) {
-      if (new Dec(value).decimalPlaces() > AMOUNT_PLACES)
-        throw new QuickBooksMappingError('unsupported_amount', `${field} ${value} has more than ${AMOUNT_PLACES} decimal places, which QuickBooks would round`)
-      return new JsonDecimal(value)
-    },
     fitsUnitPlaces: (value) => new Dec(value).decimalPlaces() <= UNIT_PLACES,
     docNumber(number) {
       if (number.length > DOC_NUMBER_MAX)
@@ -80,11 +71,6 @@ export function quickBooksMapping(config: QuickBooksMappingConfig): QuickBooksMa
       if (/[:\t\n]/.test(name))
         throw new QuickBooksMappingError('field_invalid', `QuickBooks names cannot contain a colon, tab or new line: ${JSON.stringify(name)}`)
       return name
-    },
-    ref(refs, kind, tallyId) {
-      const id = refs.erpIdOf(kind, tallyId)
-      if (id === undefined) throw new QuickBooksMappingError('missing_reference', `${kind} ${tallyId} has not been sent to QuickBooks yet`)
-      return id
     },
   }
 }

@@ -3,9 +3,8 @@
 // the precision Xero books. Anything that cannot be mapped is refused here with a typed error
 // naming what is missing, so nothing is sent that Xero would have to reject.
 import { Dec } from '../../../platform/decimal.ts'
-import type { ErpDocumentKind, ErpRefs } from '../erpAdapter.ts'
-import { JsonDecimal } from '../decimalJson.ts'
 import { ErpMappingError } from '../erpMappingError.ts'
+import { mappingBasics, type MappingBasics } from '../mappingBasics.ts'
 
 export interface XeroMappingConfig {
   /** Tally account code → Xero account code. Every code a document posts to must be listed. */
@@ -32,24 +31,21 @@ export const UNIT_PLACES = 4
 const CONTACT_NUMBER_MAX = 50
 export const IDEMPOTENCY_KEY_MAX = 128
 
-export interface XeroMapping {
+export interface XeroMapping extends MappingBasics {
   account(tallyCode: string): string
   taxType(taxAmount: string): string
   currency(code: string): string
   journalCurrency(code: string): void
-  /** An amount at Xero's 2 places, as a JSON number token. */
-  amount(value: string, field: string): JsonDecimal
   /** Whether a quantity or unit amount fits Xero's 4 places. */
   fitsUnitPlaces(value: string): boolean
   contactNumber(tallyId: string): string
-  /** The Xero id of a document sent before this one (customer → ContactID, invoice → InvoiceID, credit note → CreditNoteID). */
-  ref(refs: ErpRefs, kind: ErpDocumentKind, tallyId: string): string
 }
 
 export function xeroMapping(config: XeroMappingConfig): XeroMapping {
   const taxTypes = config.taxTypes ?? { taxed: 'OUTPUT', untaxed: 'NONE' }
   const baseCurrency = config.baseCurrency.toUpperCase()
   return {
+    ...mappingBasics({ vendor: 'Xero', amountPlaces: AMOUNT_PLACES, error: XeroMappingError }),
     account(tallyCode) {
       const code = config.accountMap[tallyCode]
       if (code === undefined) throw new XeroMappingError('unmapped_account', `Tally account ${tallyCode} has no Xero account in this connection's account map`)
@@ -61,21 +57,11 @@ export function xeroMapping(config: XeroMappingConfig): XeroMapping {
       if (code.toUpperCase() !== baseCurrency)
         throw new XeroMappingError('journal_currency', `Xero manual journals post in the base currency ${baseCurrency}; this journal is in ${code}`)
     },
-    amount(value, field) {
-      if (new Dec(value).decimalPlaces() > AMOUNT_PLACES)
-        throw new XeroMappingError('unsupported_amount', `${field} ${value} has more than ${AMOUNT_PLACES} decimal places, which Xero would round`)
-      return new JsonDecimal(value)
-    },
     fitsUnitPlaces: (value) => new Dec(value).decimalPlaces() <= UNIT_PLACES,
     contactNumber(tallyId) {
       if (tallyId.length > CONTACT_NUMBER_MAX)
         throw new XeroMappingError('field_too_long', `Tally customer id ${tallyId} is longer than Xero's ContactNumber (${CONTACT_NUMBER_MAX})`)
       return tallyId
-    },
-    ref(refs, kind, tallyId) {
-      const id = refs.erpIdOf(kind, tallyId)
-      if (id === undefined) throw new XeroMappingError('missing_reference', `${kind} ${tallyId} has not been sent to Xero yet`)
-      return id
     },
   }
 }

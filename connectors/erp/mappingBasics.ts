@@ -1,0 +1,36 @@
+// The two checks every adapter's mapping makes the same way, refusing with its own
+// ErpMappingError subclass before any request: an amount with more decimal places than the ERP
+// books (it would round, and its books would differ from Tally's), and a reference to a
+// document the ERP has not received yet (its id is not recorded).
+import { Dec } from '../../platform/decimal.ts'
+import { JsonDecimal } from './decimalJson.ts'
+import type { ErpDocumentKind, ErpRefs } from './erpAdapter.ts'
+import type { ErpMappingError } from './erpMappingError.ts'
+
+export interface MappingBasics {
+  /** An amount at the ERP's places, as a JSON number token. */
+  amount(value: string, field: string): JsonDecimal
+  /** The ERP id of a document sent before this one. */
+  ref(refs: ErpRefs, kind: ErpDocumentKind, tallyId: string): string
+}
+
+export function mappingBasics(rules: {
+  /** Names the ERP in messages. */
+  vendor: string
+  /** Decimal places the ERP books amounts at. */
+  amountPlaces: number
+  error: new (code: 'unsupported_amount' | 'missing_reference', message: string) => ErpMappingError
+}): MappingBasics {
+  return {
+    amount(value, field) {
+      if (new Dec(value).decimalPlaces() > rules.amountPlaces)
+        throw new rules.error('unsupported_amount', `${field} ${value} has more than ${rules.amountPlaces} decimal places, which ${rules.vendor} would round`)
+      return new JsonDecimal(value)
+    },
+    ref(refs, kind, tallyId) {
+      const id = refs.erpIdOf(kind, tallyId)
+      if (id === undefined) throw new rules.error('missing_reference', `${kind} ${tallyId} has not been sent to ${rules.vendor} yet`)
+      return id
+    },
+  }
+}
