@@ -41,6 +41,12 @@ export interface Contract {
   anchorDay: number
   renewal: Renewal
   netTermsDays: number
+  /**
+   * What a rating run does with an invoice first rated after its grace period ended (a back-dated
+   * contract, or runs that did not happen): `draft` leaves it for a person to review and finalize,
+   * `finalize` finalizes it like any other. Default `finalize` (see the schema's NOTE).
+   */
+  backdatedInvoices: 'draft' | 'finalize'
   phases: ContractPhase[]
   terms: ContractTerms
   overrides: ContractOverride[]
@@ -71,6 +77,7 @@ export interface CreateContractInput {
   renewal?: Renewal
   /** Days from the billing date to the due date, 0 to 365; default 30. */
   netTermsDays?: number
+  backdatedInvoices?: 'draft' | 'finalize'
   /** Explicit phases; without them one phase from the plan (with `overrides`) at the start date. */
   phases?: ContractPhase[]
   overrides?: ItemOverride[]
@@ -128,6 +135,7 @@ function toContract(row: Row, externalId: string): Contract {
     anchorDay: row.anchorDay,
     renewal: row.renewal,
     netTermsDays: row.netTermsDays,
+    backdatedInvoices: row.backdatedInvoices,
     phases: row.phases,
     terms: row.terms,
     overrides: row.overrides,
@@ -286,6 +294,7 @@ export function createContractRepository(
             anchorDay,
             renewal: input.renewal ?? 'auto_renew',
             netTermsDays,
+            backdatedInvoices: input.backdatedInvoices ?? 'finalize',
             phases,
             terms: input.terms ?? {},
             overrides: recorded,

@@ -114,8 +114,10 @@ export function createInvoiceDraftStore(db: Database, documents: RatingDocuments
                   customerId: draft.customerId,
                   billingDate: draft.billingDate,
                   status: 'draft',
-                  // A replacement's grace period runs from the reissue (ratingRun reads created_at back).
-                  ...(draft.replacesInvoiceId !== undefined ? { replacesInvoiceId: draft.replacesInvoiceId, createdAt: now } : {}),
+                  // Stamped by the caller's clock: a replacement's grace period runs from the reissue, and
+                  // a draft first written after its grace ended is held for review (ratingRun reads it back).
+                  createdAt: now,
+                  ...(draft.replacesInvoiceId !== undefined ? { replacesInvoiceId: draft.replacesInvoiceId } : {}),
                 })
                 .returning()
             }

@@ -50,6 +50,12 @@ export const contracts = pgTable(
     anchorDay: integer('anchor_day').notNull(),
     renewal: text('renewal').$type<'auto_renew' | 'end'>().notNull(),
     netTermsDays: integer('net_terms_days').notNull(),
+    /**
+     * Invoices first rated after their grace period ended (a back-dated contract): `draft` waits for
+     * a person, `finalize` does not. NOTE: the default is `finalize`, today's behaviour, until the
+     * suites that rate past periods in one run say so on their contracts (issue 17 bug 9).
+     */
+    backdatedInvoices: text('backdated_invoices').$type<'draft' | 'finalize'>().notNull().default('finalize'),
     phases: jsonb('phases').$type<ContractPhase[]>().notNull(),
     terms: jsonb('terms').$type<ContractTerms>().notNull(),
     overrides: jsonb('overrides').$type<ContractOverride[]>().notNull(),
@@ -62,5 +68,6 @@ export const contracts = pgTable(
     check('contracts_anchor_day', sql`${t.anchorDay} between 1 and 31`),
     check('contracts_dates', sql`${t.endDate} is null or ${t.endDate} > ${t.startDate}`),
     check('contracts_net_terms', sql`${t.netTermsDays} between 0 and 365`),
+    check('contracts_backdated_invoices', sql`${t.backdatedInvoices} in ('draft', 'finalize')`),
   ],
 )

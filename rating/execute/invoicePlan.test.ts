@@ -54,6 +54,7 @@ function contract(over: Partial<Contract>): Contract {
     anchorDay: 1,
     renewal: 'auto_renew',
     netTermsDays: 30,
+    backdatedInvoices: 'draft',
     phases: [
       {
         start_date: '2026-10-01',

@@ -59,6 +59,7 @@ const contract: Contract = {
   anchorDay: 1,
   renewal: 'auto_renew',
   netTermsDays: 30,
+  backdatedInvoices: 'draft',
   phases: [
     {
       start_date: '2026-10-15',

@@ -47,7 +47,8 @@ export interface RatingSummary {
   asOf: string
   contracts: number
   contractsRated: number
-  invoices: { created: number; updated: number; unchanged: number; finalized: number; alreadyFinal: number }
+  /** `heldForReview`: drafts past their grace that the run leaves for a person (heldForReview). */
+  invoices: { created: number; updated: number; unchanged: number; finalized: number; alreadyFinal: number; heldForReview: number }
   /** Sum of the totals of the invoices this run created, updated or finalized, by currency. */
   totals: Record<string, string>
   metricRuns: number
@@ -88,7 +89,7 @@ export async function runRating(deps: RatingDeps, opts: RatingRunOptions): Promi
     asOf: opts.asOf.toISOString(),
     contracts: 0,
     contractsRated: 0,
-    invoices: { created: 0, updated: 0, unchanged: 0, finalized: 0, alreadyFinal: 0 },
+    invoices: { created: 0, updated: 0, unchanged: 0, finalized: 0, alreadyFinal: 0, heldForReview: 0 },
     totals: {},
     metricRuns: 0,
     adjustments: [],
@@ -202,8 +203,11 @@ export async function runRating(deps: RatingDeps, opts: RatingRunOptions): Promi
             let invoice = rated.invoice
             summary.invoices[rated.outcome]++
             if (rated.graceUntil.getTime() <= opts.asOf.getTime()) {
-              invoice = await session.finalize(invoice.id, now)
-              summary.invoices.finalized++
+              if (heldForReview(contract, invoice, rated.graceUntil)) summary.invoices.heldForReview++
+              else {
+                invoice = await session.finalize(invoice.id, now)
+                summary.invoices.finalized++
+              }
             }
             if (rated.outcome === 'created' || rated.outcome === 'updated' || invoice.status === 'finalized')
               addTotal(invoice.currency, invoice.total, currencies)
@@ -244,6 +248,16 @@ export async function productsOf(ledger: Pick<RatingStore, 'products'>, contract
   const out = new Map<string, Product>()
   for (const [orgId, ids] of byOrg) for (const [id, p] of await ledger.products.getMany(orgId, [...ids])) out.set(id, p)
   return out
+}
+
+/**
+ * A draft first written when its grace period had already ended (its `created_at`, the clock of
+ * the run or reissue that wrote it, is not before the end of its grace) was never open to review:
+ * a back-dated contract's past invoices, or periods no run rated in time. Unless the contract says
+ * `backdated_invoices: finalize`, runs leave it a draft for a person to finalize.
+ */
+function heldForReview(contract: Contract, draft: Invoice, graceUntil: Date): boolean {
+  return contract.backdatedInvoices === 'draft' && new Date(draft.createdAt).getTime() >= graceUntil.getTime()
 }
 
 /** The contract's billing schedule (billingSchedule.ts). */

@@ -52,6 +52,12 @@ export const createContractRequest = z.strictObject({
   anchor_day: z.number().int().optional().describe("Day of month periods start on, 1 to 31 (short months use their last day); default the start date's day"),
   renewal: z.enum(['auto_renew', 'end']).optional(),
   net_terms_days: z.number().int().optional().describe('Days from the billing date to the due date, 0 to 365; default 30'),
+  backdated_invoices: z
+    .enum(['draft', 'finalize'])
+    .optional()
+    .describe(
+      'An invoice first rated after its grace period ended (a contract created after its start, e.g. on March 10th from January 1st): `draft` leaves it a draft for review, finalized by a person (POST /v1/invoices/:id/finalize); `finalize` (default) lets the run finalize it at once',
+    ),
   phases: z.array(phaseSchema).min(1).optional(),
   overrides: z
     .array(
@@ -130,6 +136,7 @@ export const contractJson = z.object({
   anchor_day: z.number().int(),
   renewal: z.enum(['auto_renew', 'end']),
   net_terms_days: z.number().int(),
+  backdated_invoices: z.enum(['draft', 'finalize']),
   phases: z.array(z.object({ start_date: z.string(), items: z.array(itemJson) })),
   terms: z.object({
     commitment: z.record(z.string(), z.unknown()).optional(),
@@ -183,6 +190,12 @@ export const ratingSummaryJson = z.object({
     unchanged: z.number().int(),
     finalized: z.number().int(),
     already_final: z.number().int(),
+    held_for_review: z
+      .number()
+      .int()
+      .describe(
+        'Drafts past their grace period left for a person to finalize: first rated after their grace ended, on a contract with `backdated_invoices: draft`',
+      ),
   }),
   totals: z.record(z.string(), z.string()).describe('Sum of the totals of the invoices this run created, updated or finalized, by currency'),
   metric_runs: z.number().int(),
@@ -224,6 +237,7 @@ export function ratingSummaryToJson(s: RatingSummary): RatingSummaryJson {
       unchanged: s.invoices.unchanged,
       finalized: s.invoices.finalized,
       already_final: s.invoices.alreadyFinal,
+      held_for_review: s.invoices.heldForReview,
     },
     totals: s.totals,
     metric_runs: s.metricRuns,

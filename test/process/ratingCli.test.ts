@@ -204,6 +204,6 @@ describe('events → SQL metric → contract → tally rate → finalize', () =>
     expect(tally.output()).toContain('rating scheduler started')
     const run = JSON.parse(await tally.waitForLine(/"contracts":1,.*"msg":"rating run finished"/))
     expect(run.asOf).toMatch(/^2026-12-15T00:/) // the pinned clock, minutes after its start
-    expect(run.invoices).toEqual({ created: 0, updated: 0, unchanged: 0, finalized: 0, alreadyFinal: 0 })
+    expect(run.invoices).toEqual({ created: 0, updated: 0, unchanged: 0, finalized: 0, alreadyFinal: 0, heldForReview: 0 })
   }, 180_000)
 })

@@ -87,7 +87,7 @@ describe('rating scheduler on an injected clock', () => {
     expect(summary.asOf).toBe('2027-03-01T00:00:00.000Z')
     // Billing dates 2027-01-01, 02-01, 03-01 (each midnight UTC ≤ asOf); grace 72 h: the first
     // two ended by 01-04 and 02-04, March's runs to 03-04. 3 × 45.00 = 135.00.
-    expect(summary.invoices).toEqual({ created: 3, updated: 0, unchanged: 0, finalized: 2, alreadyFinal: 0 })
+    expect(summary.invoices).toEqual({ created: 3, updated: 0, unchanged: 0, finalized: 2, alreadyFinal: 0, heldForReview: 0 })
     expect(summary.totals).toEqual({ USD: '135.00' })
     const invoices = (await ledger.invoices.list(orgId)).sort((a, b) => (a.billingDate < b.billingDate ? -1 : 1))
     expect(invoices.map((i) => [i.billingDate, i.status, i.number, i.total])).toEqual([
@@ -105,7 +105,7 @@ describe('rating scheduler on an injected clock', () => {
     const summary = await firstRun('2031-02-28T12:00:00Z', orgId)
     expect(summary.asOf).toBe('2031-02-28T12:00:00.000Z')
     // 2027-01 … 2031-02: 4 years × 12 + 2 = 50 billing dates; the last (02-01) ended its grace on 02-04.
-    expect(summary.invoices).toEqual({ created: 50, updated: 0, unchanged: 0, finalized: 50, alreadyFinal: 0 })
+    expect(summary.invoices).toEqual({ created: 50, updated: 0, unchanged: 0, finalized: 50, alreadyFinal: 0, heldForReview: 0 })
     expect(summary.totals).toEqual({ USD: '2250.00' }) // 50 × 45.00
     expect((await ledger.invoices.list(orgId, { limit: 1000 })).map((i) => i.number).sort((a, b) => a! - b!)).toEqual(
       Array.from({ length: 50 }, (_, i) => i + 1),

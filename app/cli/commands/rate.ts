@@ -24,7 +24,7 @@ export const rateCommand: Command = {
     const s = await withApi(ctx, (api) => api.call<RatingSummaryJson>('POST', '/v1/rating/runs', { org, body }))
     bar.done(`rated ${s.contracts_rated} of ${s.contracts} contracts as of ${s.as_of} (${s.metric_runs} metric runs)`)
     ctx.out(
-      `invoices: ${s.invoices.created} drafted, ${s.invoices.updated} re-rated, ${s.invoices.unchanged} unchanged, ${s.invoices.finalized} finalized, ${s.invoices.already_final} already final`,
+      `invoices: ${s.invoices.created} drafted, ${s.invoices.updated} re-rated, ${s.invoices.unchanged} unchanged, ${s.invoices.finalized} finalized, ${s.invoices.already_final} already final, ${s.invoices.held_for_review} held for review`,
     )
     ctx.out(
       table(

@@ -1,0 +1,2 @@
+ALTER TABLE "contracts" ADD COLUMN "backdated_invoices" text DEFAULT 'finalize' NOT NULL;--> statement-breakpoint
+ALTER TABLE "contracts" ADD CONSTRAINT "contracts_backdated_invoices" CHECK ("contracts"."backdated_invoices" in ('draft', 'finalize'));
