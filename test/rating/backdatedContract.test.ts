@@ -6,6 +6,7 @@
 // later run as always.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { fixedClock } from '../../platform/clock.ts'
+import { monthlyContract, usdItem } from '../support/contractBody.ts'
 import { type Harness, openHarness, seed } from '../support/tallyHarness.ts'
 
 let h: Harness
@@ -14,18 +15,7 @@ const NOW = '2026-03-10T00:00:00Z'
 type InvoiceJson = { id: string; billing_date: string; status: string; number: number | null; total: string }
 
 async function contract(customer: string, extra: Record<string, unknown>): Promise<{ id: string; backdated_invoices: string }> {
-  const res = await h.json('POST', '/v1/contracts', {
-    body: {
-      customer,
-      currency: 'USD',
-      start_date: '2026-01-01',
-      cadence: 'monthly',
-      phases: [
-        { start_date: '2026-01-01', items: [{ product_id: platform, billing: 'in_advance', price: { model: 'flat_fee', currency: 'USD', amount: '100.00' } }] },
-      ],
-      ...extra,
-    },
-  })
+  const res = await h.json('POST', '/v1/contracts', { body: monthlyContract(customer, [usdItem(platform, 'in_advance', { amount: '100.00' })], extra) })
   if (res.status !== 201) throw new Error(`contract: ${res.status} ${JSON.stringify(res.body)}`)
   return res.body
 }

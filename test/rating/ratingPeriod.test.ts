@@ -5,6 +5,7 @@
 // dated February 1st (January in arrears) are January's; nothing is December's.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { fixedClock } from '../../platform/clock.ts'
+import { monthlyContract, usdItem } from '../support/contractBody.ts'
 import { type Harness, openHarness, seed } from '../support/tallyHarness.ts'
 
 let h: Harness
@@ -18,17 +19,7 @@ beforeAll(async () => {
   h = await openHarness({}, { clock: fixedClock('2026-03-05T00:00:00Z') })
   await seed(h, { rawMetrics: ['api_calls'], customers: ['acme'] })
   const platform = (await h.json('POST', '/v1/products', { body: { name: 'Platform', kind: 'non_metered' } })).body.id
-  const contract = await h.json('POST', '/v1/contracts', {
-    body: {
-      customer: 'acme',
-      currency: 'USD',
-      start_date: '2026-01-01',
-      cadence: 'monthly',
-      phases: [
-        { start_date: '2026-01-01', items: [{ product_id: platform, billing: 'in_advance', price: { model: 'flat_fee', currency: 'USD', amount: '100.00' } }] },
-      ],
-    },
-  })
+  const contract = await h.json('POST', '/v1/contracts', { body: monthlyContract('acme', [usdItem(platform, 'in_advance', { amount: '100.00' })]) })
   contractId = contract.body.id
 })
 afterAll(async () => {

@@ -6,6 +6,7 @@
 // (LATE_USAGE_WINDOW_DAYS, Metronome's and Orb's late-event window), so it is never lost silently.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { fixedClock } from '../../platform/clock.ts'
+import { monthlyContract, usdItem } from '../support/contractBody.ts'
 import { createApiCallCountMetric, type Harness, openHarness, seed } from '../support/tallyHarness.ts'
 
 let h: Harness
@@ -30,17 +31,7 @@ beforeAll(async () => {
   api = (await h.json('POST', '/v1/products', { body: { name: 'API calls', kind: 'metered', metric: { name: 'api_call_count', version: 1 } } })).body.id
   // January only: the contract ends on February 1st, so the invoice of that date is its last.
   const contract = await h.json('POST', '/v1/contracts', {
-    body: {
-      customer: 'acme',
-      currency: 'USD',
-      start_date: '2026-01-01',
-      end_date: '2026-02-01',
-      renewal: 'end',
-      cadence: 'monthly',
-      phases: [
-        { start_date: '2026-01-01', items: [{ product_id: api, billing: 'in_arrears', price: { model: 'per_unit', currency: 'USD', unit_price: '0.10' } }] },
-      ],
-    },
+    body: monthlyContract('acme', [usdItem(api, 'in_arrears', { unit_price: '0.10' })], { end_date: '2026-02-01', renewal: 'end' }),
   })
   contractId = contract.body.id
   expect((await h.json('POST', '/v1/events', { body: calls('jan', 10, 100) })).status).toBe(202)
@@ -85,17 +76,7 @@ describe('late usage after the last invoice of an ended contract', () => {
 
 describe('late usage two periods back', () => {
   it('January usage arriving once the invoices of February and March 1st are both final is reported, not lost', async () => {
-    const contract = await h.json('POST', '/v1/contracts', {
-      body: {
-        customer: 'globex',
-        currency: 'USD',
-        start_date: '2026-01-01',
-        cadence: 'monthly',
-        phases: [
-          { start_date: '2026-01-01', items: [{ product_id: api, billing: 'in_arrears', price: { model: 'per_unit', currency: 'USD', unit_price: '0.10' } }] },
-        ],
-      },
-    })
+    const contract = await h.json('POST', '/v1/contracts', { body: monthlyContract('globex', [usdItem(api, 'in_arrears', { unit_price: '0.10' })]) })
     expect((await h.json('POST', '/v1/events', { body: calls('g-jan', 10, 50, 'globex') })).status).toBe(202)
     // As of March 5th the invoices of February 1st (50 × 0.10 = 5.00) and March 1st (0.00) are past their grace.
     const first = await h.json('POST', '/v1/rating/runs', { body: { as_of: '2026-03-05T00:00:00Z', contract_id: contract.body.id } })
