@@ -7,6 +7,7 @@ import { createErpConnectionRepository, type ErpConnectionRepository } from './e
 import { createErpExportReader, type ErpExportReader } from './erp/erpExports.ts'
 import { createErpOutboxRepository, type ErpOutboxRepository } from './erp/erpOutbox.ts'
 export { ERP_DOCUMENT_KINDS, ERP_TYPES } from './erp/erpDocuments.ts'
+export { ITEM_PREFIX } from './erp/erpMappingCheck.ts'
 export type {
   ErpCreditNote,
   ErpCustomer,

@@ -1,6 +1,6 @@
 // The ERP types Tally can send to: per type, the credentials and settings a connection takes
 // (zod, snake_case as the API receives them), its default API root, and how an adapter is
-// built from a stored connection. A type without an entry is known (ERP_TYPES) but has no
+// built from a stored connection, and whether its invoice lines need items. A type without an entry is known (ERP_TYPES) but has no
 // adapter yet: connecting one is 422 `erp_type_unavailable`.
 import { z } from 'zod'
 import type { Clock } from '../../platform/clock.ts'
@@ -24,6 +24,12 @@ export interface AdapterFactory {
   credentials: z.ZodType<Record<string, unknown>>
   settings: z.ZodType<Record<string, string>>
   defaultBaseUrl: string
+  /**
+   * Invoice and credit-note lines go through items (QuickBooks, NetSuite), not accounts: the
+   * account map must name `item.<code>` for every revenue and contra-revenue account, checked
+   * when the connection or its map is stored.
+   */
+  needsItems: boolean
   create(input: AdapterBuildInput): ErpAdapter
 }
 
@@ -35,6 +41,7 @@ const xero: AdapterFactory = {
     token_url: z.url().default('https://identity.xero.com/connect/token'),
   }),
   defaultBaseUrl: 'https://api.xero.com/api.xro/2.0',
+  needsItems: false,
   create({ connection, credentials, storeCredentials, clock }) {
     return createXeroAdapter({
       baseUrl: connection.baseUrl,

@@ -5,7 +5,9 @@
 // (503 `secret_key_missing`).
 //
 // The account map is checked complete when it is stored (erpMappingCheck.ts): every account a
-// document can name must map to an ERP account, so nothing is queued that cannot be sent.
+// document can name must map to an ERP account, and where the ERP books invoice lines through
+// items (`needsItems`, declared per type by the adapter registry) every revenue and contra-revenue
+// account to an item, so nothing is queued that cannot be sent.
 import { and, asc, eq } from 'drizzle-orm'
 import { NotFoundError } from '../../platform/errors.ts'
 import type { Database } from '../../platform/postgres/database.ts'
@@ -39,15 +41,18 @@ export interface CreateErpConnectionInput {
   credentials: Record<string, unknown>
   accountMap: Record<string, string>
   settings: Record<string, string>
+  /** The type's invoice lines go through items: the map must name `item.<code>` per revenue and contra-revenue account. */
+  needsItems: boolean
 }
 
 export interface ErpConnectionRepository {
-  /** 422 `erp_mapping_incomplete` naming each unmapped account; 503 `secret_key_missing`; nothing written either way. */
+  /** 422 `erp_mapping_incomplete` naming each unmapped account and item; 503 `secret_key_missing`; nothing written either way. */
   create(input: CreateErpConnectionInput): Promise<ErpConnection>
   list(orgId: string): Promise<ErpConnection[]>
   /** 404 `erp_connection_not_found` (another organisation's id too). */
   get(orgId: string, id: string): Promise<ErpConnection>
-  setAccountMap(orgId: string, id: string, accountMap: Record<string, string>): Promise<ErpConnection>
+  /** Checked as at create (`needsItems` as the connection's type declares it): 422 `erp_mapping_incomplete`, nothing written. */
+  setAccountMap(orgId: string, id: string, accountMap: Record<string, string>, needsItems: boolean): Promise<ErpConnection>
   /** Every active connection of every organisation (the scheduled drain). */
   active(): Promise<ErpConnection[]>
   /** The opened credentials: the drain's, never an API answer's or a log line's. */
@@ -82,7 +87,7 @@ export function createErpConnectionRepository(db: Database, deps: { secrets: Sec
       try {
         return await db.transaction(async (raw) => {
           const tx = raw as unknown as Database
-          await assertMappingCompleteIn(tx, input.orgId, input.accountMap)
+          await assertMappingCompleteIn(tx, input.orgId, input.accountMap, input.needsItems)
           const [row] = await tx
             .insert(erpConnections)
             .values({
@@ -119,11 +124,11 @@ export function createErpConnectionRepository(db: Database, deps: { secrets: Sec
       return toConnection(row)
     },
 
-    async setAccountMap(orgId, id, accountMap) {
+    async setAccountMap(orgId, id, accountMap, needsItems) {
       await repo.get(orgId, id)
       return db.transaction(async (raw) => {
         const tx = raw as unknown as Database
-        await assertMappingCompleteIn(tx, orgId, accountMap)
+        await assertMappingCompleteIn(tx, orgId, accountMap, needsItems)
         const [row] = await tx.update(erpConnections).set({ accountMap }).where(eq(erpConnections.id, id)).returning()
         return toConnection(row!)
       })

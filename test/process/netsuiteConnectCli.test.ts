@@ -35,7 +35,7 @@ describe('tally erp with NetSuite', () => {
         token_id: credentials.tokenId,
         token_secret: credentials.tokenSecret,
       },
-      settings: { subsidiary: '1', currencies: 'USD:1,EUR:4', items: '4000:21,4100:22,2100:23' },
+      settings: { subsidiary: '1', currencies: 'USD:1,EUR:4' },
       account_map: NETSUITE_CHART_MAP,
     }
     writeFileSync(file, JSON.stringify({ ...connection, credentials: { consumer_key: 'short' } }))

@@ -87,7 +87,8 @@ export function erpRoutes(deps: ErpRouteDeps): OpenAPIHono<AppEnv> {
         201: jsonAnswer('The connection (no credentials)', connectionJson),
         400: bad,
         422: {
-          description: '`erp_mapping_incomplete` (details: `account_map.<code>` per unmapped account, with the products posting to it), `erp_type_unavailable`',
+          description:
+            '`erp_mapping_incomplete` (details: `account_map.<code>` per unmapped account and, for QuickBooks and NetSuite, `account_map.item.<code>` per revenue or contra-revenue account without an item, with the products posting to it), `erp_type_unavailable`',
         },
         503: { description: '`secret_key_missing`: TALLY_SECRET_KEY is not set, nothing is stored' },
       },
@@ -106,6 +107,7 @@ export function erpRoutes(deps: ErpRouteDeps): OpenAPIHono<AppEnv> {
         credentials,
         settings,
         accountMap: b.account_map,
+        needsItems: factory.needsItems,
       })
       return c.json(connectionToJson(connection), 201)
     },
@@ -132,7 +134,10 @@ export function erpRoutes(deps: ErpRouteDeps): OpenAPIHono<AppEnv> {
       responses: { 200: jsonAnswer('The connection', connectionJson), 400: bad, 404: notFound, 422: { description: '`erp_mapping_incomplete`' } },
     }),
     async (c) => {
-      const connection = await erp.connections.setAccountMap(requestOrg(c), c.req.valid('param').id, c.req.valid('json').account_map)
+      const orgId = requestOrg(c)
+      const { id } = c.req.valid('param')
+      const { type } = await erp.connections.get(orgId, id)
+      const connection = await erp.connections.setAccountMap(orgId, id, c.req.valid('json').account_map, deps.adapters[type]?.needsItems === true)
       return c.json(connectionToJson(connection), 200)
     },
   )

@@ -7,7 +7,7 @@ import { ERP_DOCUMENT_KINDS } from '../erpAdapter.ts'
 const accountMap = z
   .record(z.string().min(1).max(32), z.string().min(1).max(64))
   .describe(
-    "Tally account code → the ERP's account code; every account of the chart but accounts receivable (422 `erp_mapping_incomplete` names the rest). QuickBooks also takes `item.<code>` → the Item id sales lines of that account go through",
+    "Tally account code → the ERP's account code; every account of the chart but accounts receivable (422 `erp_mapping_incomplete` names the rest). QuickBooks and NetSuite also need `item.<code>` → the item id sales lines of that account go through, for every revenue and contra-revenue account (422 `erp_mapping_incomplete`, `account_map.item.<code>`)",
   )
 
 export const createConnectionRequest = z.strictObject({
@@ -23,7 +23,7 @@ export const createConnectionRequest = z.strictObject({
     .record(z.string(), z.string())
     .optional()
     .describe(
-      'Xero: `base_currency` (required), `token_url`. QuickBooks: `token_url`, `minor_version` (default 75). NetSuite: `subsidiary` (internal id), `currencies` (`USD:1,EUR:4`), `items` (Tally account of a sales line → item internal id, `4000:21,4100:22`), `concurrency` (default 5)',
+      'Xero: `base_currency` (required), `token_url`. QuickBooks: `token_url`, `minor_version` (default 75). NetSuite: `subsidiary` (internal id), `currencies` (`USD:1,EUR:4`), `concurrency` (default 5)',
     ),
   account_map: accountMap,
 })

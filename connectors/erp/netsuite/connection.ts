@@ -1,6 +1,7 @@
 // A NetSuite connection as `POST /v1/erp/connections` takes it (registered in ../adapters.ts):
 // `tenant_id` is the account id; the credentials are the four token-based authentication
-// secrets; the settings name the subsidiary, currencies, sales items and concurrency share.
+// secrets; the settings name the subsidiary, currencies and concurrency share. The account map
+// names account internal ids, and `item.<code>` the items sales lines go through (README).
 import { z } from 'zod'
 import type { ErpConnection } from '../../../ledger/erpStore.ts'
 import type { AdapterFactory } from '../adapters.ts'
@@ -29,7 +30,6 @@ const DEFAULT_BASE_URL = 'https://{account_id}.suitetalk.api.netsuite.com/servic
 export function mappingConfigOf(connection: ErpConnection): NetSuiteMappingConfig {
   return {
     accountMap: connection.accountMap,
-    items: parseIdList(connection.settings.items!),
     currencies: parseIdList(connection.settings.currencies!),
     subsidiaryId: connection.settings.subsidiary!,
   }
@@ -42,8 +42,6 @@ export const netsuiteFactory: AdapterFactory = {
     subsidiary: z.string().regex(/^\d+$/, 'the subsidiary internal id'),
     /** ISO code → currency internal id. */
     currencies: idList('USD:1,EUR:4'),
-    /** Tally account code of a sales line → the internal id of the item booking to the mapped income account. */
-    items: idList('4000:21,4100:22,2100:23'),
     /** Requests in flight at once (this integration's share of the account's concurrency limit). */
     concurrency: z
       .string()
@@ -51,6 +49,8 @@ export const netsuiteFactory: AdapterFactory = {
       .default('5'),
   }),
   defaultBaseUrl: DEFAULT_BASE_URL,
+  /** Item lines book to the item's income account: `item.<code>` in the account map. */
+  needsItems: true,
   create({ connection, credentials: opened, clock }) {
     const c = opened as Credentials
     const host = connection.tenantId.toLowerCase().replace(/_/g, '-')

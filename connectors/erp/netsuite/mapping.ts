@@ -1,19 +1,21 @@
 // Tally → NetSuite ids and values: accounts through the connection's account map (Tally code →
-// NetSuite account internal id), sales lines through an item per Tally account (NetSuite books
-// an item line to the item's income account), currencies and the subsidiary by internal id,
+// NetSuite account internal id), sales lines through an item per Tally account (`item.<code>` in
+// the same map: NetSuite books an item line to the item's income account), currencies and the subsidiary by internal id,
 // earlier documents through the ERP ids the drain recorded (refs), and every record's external
 // id. Anything that cannot be mapped is refused here with a typed error naming what is missing,
 // so nothing is sent that NetSuite would have to reject.
+import { ITEM_PREFIX } from '../../../ledger/erpStore.ts'
 import { Dec } from '../../../platform/decimal.ts'
 import type { ErpDocumentKind, ErpRefs } from '../erpAdapter.ts'
 import { JsonDecimal } from '../decimalJson.ts'
 import { ErpMappingError } from '../erpMappingError.ts'
 
 export interface NetSuiteMappingConfig {
-  /** Tally account code → NetSuite account internal id (journal lines, the payment's deposit account). */
+  /**
+   * Tally account code → NetSuite account internal id (journal lines, the payment's deposit account), and
+   * `item.<Tally account code>` → the internal id of the item (whose income account is the mapped one) for sales lines posting to it.
+   */
   accountMap: Record<string, string>
-  /** Tally account code a sales line posts to → the internal id of the item whose income account is the mapped one. */
-  items: Record<string, string>
   /** ISO code → NetSuite currency internal id. */
   currencies: Record<string, string>
   /** The subsidiary internal id every record is booked in (required in OneWorld accounts). */
@@ -79,7 +81,15 @@ export function netsuiteMapping(config: NetSuiteMappingConfig): NetSuiteMapping 
   return {
     subsidiary: () => ({ id: config.subsidiaryId }),
     account: (tallyCode) => lookup(config.accountMap, tallyCode, 'unmapped_account', 'Tally account'),
-    item: (tallyCode) => lookup(config.items, tallyCode, 'unmapped_item', 'Tally account'),
+    item(tallyCode) {
+      const id = config.accountMap[`${ITEM_PREFIX}${tallyCode}`]
+      if (id === undefined)
+        throw new NetSuiteMappingError(
+          'unmapped_item',
+          `Tally account ${tallyCode} has no NetSuite item in this connection's account map (${ITEM_PREFIX}${tallyCode})`,
+        )
+      return { id }
+    },
     currency: (code) => lookup(config.currencies, code.toUpperCase(), 'unmapped_currency', 'currency'),
     amount(value, field) {
       if (new Dec(value).decimalPlaces() > AMOUNT_PLACES)

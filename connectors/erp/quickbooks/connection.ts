@@ -18,6 +18,8 @@ export const quickBooksFactory: AdapterFactory = {
       .default('75'),
   }),
   defaultBaseUrl: 'https://quickbooks.api.intuit.com/v3',
+  /** Sales lines go through an Item (`item.<code>` in the account map): none has an account field. */
+  needsItems: true,
   create({ connection, credentials, storeCredentials, clock }) {
     return createQuickBooksAdapter({
       baseUrl: connection.baseUrl,

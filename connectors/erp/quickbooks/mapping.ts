@@ -1,10 +1,12 @@
 // Tally → QuickBooks Online ids and values: account ids through the connection's account map,
 // the Item each sales line goes through (QBO books a sales line to its Item's income account,
 // so each Tally account a sales line posts to names, as `item.<code>` in the same map, an Item
-// whose income account it is: a missing one is fixed like a missing account, PUT …/account-map),
+// whose income account it is: checked for revenue and contra-revenue accounts when the map is
+// stored; any other missing one is fixed like a missing account, PUT …/account-map),
 // customers and invoices through the ERP ids the drain recorded (refs), tax codes, currencies,
 // and amounts at the precision QuickBooks books. Anything that cannot be mapped is refused here
 // with a typed error naming what is missing, before any request.
+import { ITEM_PREFIX } from '../../../ledger/erpStore.ts'
 import { Dec } from '../../../platform/decimal.ts'
 import { ErpMappingError } from '../erpMappingError.ts'
 import { mappingBasics, type MappingBasics } from '../mappingBasics.ts'
@@ -34,8 +36,6 @@ export const UNIT_PLACES = 7
 /** DocNumber holds 21 characters; the requestid query parameter 50. */
 const DOC_NUMBER_MAX = 21
 export const REQUEST_ID_MAX = 50
-/** An account map key naming the Item for sales lines of a Tally account: `item.4000`. */
-export const ITEM_PREFIX = 'item.'
 
 export interface QuickBooksMapping extends MappingBasics {
   account(tallyCode: string): string

@@ -38,6 +38,7 @@ export async function connectXero(
     credentials: oauth2CredentialsOf(server),
     accountMap: ACCOUNT_MAP,
     settings: { base_currency: 'USD', token_url: server.tokenUrl },
+    needsItems: false,
   })
 }
 

@@ -3,7 +3,7 @@ import { authorizationHeader } from '../../../connectors/erp/netsuite/oauth1.ts'
 import { erpContractSuite, Sender } from '../erpContractSuite.ts'
 import * as fixtures from '../erpFixtures.ts'
 import { startNetSuiteTestServer, type NetSuiteTestServer } from './netsuiteTestServer.ts'
-import { netsuiteAdapterFor, startNetSuitePeer } from './netsuitePeer.ts'
+import { NETSUITE_ACCOUNT_MAP, netsuiteAdapterFor, startNetSuitePeer } from './netsuitePeer.ts'
 
 erpContractSuite({ name: 'netsuite', start: () => startNetSuitePeer(), refreshesTokens: false })
 
@@ -89,7 +89,7 @@ describe('NetSuite adapter against the NetSuite test server', () => {
       code: 'netsuite_validation',
       message: `USER_ERROR: The amount applied (284.19) exceeds the amount remaining on invoice ${sender.id(fixtures.invoice)} (284.18).`,
     })
-    const wrongItem = new Sender(netsuiteAdapterFor(server, { items: { '4000': '99', '4100': '22' } }))
+    const wrongItem = new Sender(netsuiteAdapterFor(server, { accountMap: { ...NETSUITE_ACCOUNT_MAP, 'item.4000': '99' } }))
     wrongItem.ids.set('customer:cus_acme', sender.id(fixtures.customer))
     expect(await wrongItem.send({ ...fixtures.invoice, tallyId: 'inv_9' })).toEqual({
       status: 'failed',
@@ -119,9 +119,14 @@ describe('NetSuite adapter against the NetSuite test server', () => {
       code: 'missing_reference',
       message: 'invoice inv_0001 has not been sent to NetSuite yet',
     })
-    const noItem = new Sender(netsuiteAdapterFor(server, { items: {} }))
+    const { 'item.4000': _seats, ...noItemMap } = NETSUITE_ACCOUNT_MAP
+    const noItem = new Sender(netsuiteAdapterFor(server, { accountMap: noItemMap }))
     noItem.ids.set('customer:cus_acme', '1')
-    expect(await noItem.send(fixtures.invoice)).toMatchObject({ status: 'failed', code: 'unmapped_item' })
+    expect(await noItem.send(fixtures.invoice)).toEqual({
+      status: 'failed',
+      code: 'unmapped_item',
+      message: "Tally account 4000 has no NetSuite item in this connection's account map (item.4000)",
+    })
     expect(server.requests).toHaveLength(0)
   })
 

@@ -34,8 +34,9 @@ describe('drain killed after NetSuite accepted (Postgres server, NetSuite test s
         token_id: credentials.tokenId,
         token_secret: credentials.tokenSecret,
       },
-      settings: { subsidiary: '1', currencies: 'USD:1', items: '4000:21,4100:22,2100:23', concurrency: '5' },
+      settings: { subsidiary: '1', currencies: 'USD:1', concurrency: '5' },
       accountMap: NETSUITE_CHART_MAP,
+      needsItems: true,
     })
     const invoice = await finalizeUsageInvoice(books)
     const args = { databaseUrl: database.url, secretKey, orgId: f.orgId, connectionId: connection.id }

@@ -9,12 +9,32 @@ import { journal } from '../erpFixtures.ts'
 import type { NetSuiteRecordType } from './netsuiteBooks.ts'
 import { startNetSuiteTestServer, type NetSuiteTestServer, type NetSuiteTestServerOptions } from './netsuiteTestServer.ts'
 
-/** Tally 1000 cash → 1 bank, 1100 AR → 2, 2100 deferred → 60, 4000 subscription → 54, 4100 usage → 55. */
-export const NETSUITE_ACCOUNT_MAP = { '1000': '1', '1100': '2', '2100': '60', '4000': '54', '4100': '55' }
-/** The rest of Tally's default chart onto accounts the test account knows (none of them AR), as a connection must map it. */
-export const NETSUITE_CHART_MAP = { ...NETSUITE_ACCOUNT_MAP, '1150': '60', '2200': '60', '2300': '60', '4200': '54', '4900': '54', '6900': '54' }
-/** Sales lines: 4000 → item 21, 4100 → item 22, 2100 (deferred) → item 23. */
-export const NETSUITE_ITEMS = { '4000': '21', '4100': '22', '2100': '23' }
+/** Tally 1000 cash → 1 bank, 1100 AR → 2, 2100 deferred → 60, 4000 subscription → 54, 4100 usage → 55; sales lines through items 21 (4000), 22 (4100), 23 (2100). */
+export const NETSUITE_ACCOUNT_MAP = {
+  '1000': '1',
+  '1100': '2',
+  '2100': '60',
+  '4000': '54',
+  '4100': '55',
+  'item.4000': '21',
+  'item.4100': '22',
+  'item.2100': '23',
+}
+/**
+ * The rest of Tally's default chart onto accounts the test account knows (none of them AR), and
+ * the other revenue and contra-revenue accounts (4200 one-time, 4900 discounts) onto item 21, as a connection must map it.
+ */
+export const NETSUITE_CHART_MAP = {
+  ...NETSUITE_ACCOUNT_MAP,
+  '1150': '60',
+  '2200': '60',
+  '2300': '60',
+  '4200': '54',
+  '4900': '54',
+  '6900': '54',
+  'item.4200': '21',
+  'item.4900': '21',
+}
 
 export function netsuiteAdapterFor(server: NetSuiteTestServer, overrides: Partial<NetSuiteAdapterOptions> = {}) {
   return createNetSuiteAdapter({
@@ -23,7 +43,6 @@ export function netsuiteAdapterFor(server: NetSuiteTestServer, overrides: Partia
     credentials: server.credentials,
     clock: fixedClock('2025-06-30T12:00:00Z'),
     accountMap: NETSUITE_ACCOUNT_MAP,
-    items: NETSUITE_ITEMS,
     currencies: { USD: '1', EUR: '4' },
     subsidiaryId: '1',
     ...overrides,

@@ -3,9 +3,11 @@
 // payment, a credit note, a void, the close's recognition journals) synced to the NetSuite test
 // server on 127.0.0.1 in dependency order, through a 429, a 500 and a dropped answer, each record
 // once, with Tally's amounts.
+import { sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ERP_ADAPTERS } from '../../../connectors/erp/adapters.ts'
 import { erpRoutes } from '../../../connectors/erp/http/erpRoutes.ts'
+import { queryRows } from '../../../platform/postgres/queryRows.ts'
 import { bookJune, syncFor } from '../drain/outboxFixture.ts'
 import { useErpTestApp } from '../erpTestApp.ts'
 import { NETSUITE_CHART_MAP as ACCOUNT_MAP } from './netsuitePeer.ts'
@@ -13,6 +15,8 @@ import { startNetSuiteTestServer, type NetSuiteTestServer } from './netsuiteTest
 
 const t = useErpTestApp((erp) => erpRoutes({ erp, adapters: ERP_ADAPTERS, sync: syncFor(erp) }))
 const { call } = t
+const count = async (table: 'erp_connections' | 'erp_outbox') =>
+  (await queryRows<{ n: number }>(t.handle.db, sql`select count(*)::int as n from ${sql.identifier(table)}`))[0]!.n
 
 describe('NetSuite over the ERP endpoints', () => {
   let server: NetSuiteTestServer
@@ -33,7 +37,7 @@ describe('NetSuite over the ERP endpoints', () => {
       token_id: server.credentials.tokenId,
       token_secret: server.credentials.tokenSecret,
     },
-    settings: { subsidiary: '1', currencies: 'USD:1,EUR:4', items: '4000:21,4100:22,2100:23' },
+    settings: { subsidiary: '1', currencies: 'USD:1,EUR:4' },
     account_map: ACCOUNT_MAP,
     ...overrides,
   })
@@ -50,7 +54,19 @@ describe('NetSuite over the ERP endpoints', () => {
     ])
     expect(bad.text).not.toContain('hunter2-secret')
     const settings = await call('POST', '/v1/erp/connections', connection({ settings: { subsidiary: 'one', currencies: 'USD=1' } }))
-    expect(settings.body.error.details.map((d: { field: string }) => d.field)).toEqual(['settings.subsidiary', 'settings.currencies', 'settings.items'])
+    expect(settings.body.error.details.map((d: { field: string }) => d.field)).toEqual(['settings.subsidiary', 'settings.currencies'])
+    // Items are named in the account map, as QuickBooks' are: a settings list of them is refused.
+    const listed = await call('POST', '/v1/erp/connections', connection({ settings: { subsidiary: '1', currencies: 'USD:1', items: '4000:21' } }))
+    expect([listed.status, listed.body.error.code]).toEqual([400, 'invalid_settings'])
+  })
+
+  it('an account map without the item of a revenue account → 422 naming account_map.item.<code>; nothing stored, nothing queued', async () => {
+    const { 'item.4000': _subscriptions, ...itemless } = ACCOUNT_MAP
+    const refused = await call('POST', '/v1/erp/connections', connection({ account_map: itemless }))
+    expect(refused.status).toBe(422)
+    expect(refused.body.error).toMatchObject({ code: 'erp_mapping_incomplete', details: [{ field: 'account_map.item.4000', code: 'erp_item_unmapped' }] })
+    expect(await count('erp_connections')).toBe(0)
+    expect(await count('erp_outbox')).toBe(0)
   })
 
   it('connects, syncs a month of postings once each in dependency order, and answers no secret', async () => {
@@ -58,6 +74,15 @@ describe('NetSuite over the ERP endpoints', () => {
     expect(created.status).toBe(201)
     expect(created.body).toMatchObject({ type: 'netsuite', tenant_id: '1234567_SB1', settings: { subsidiary: '1', concurrency: '5' } })
     for (const secret of Object.values(server.credentials)) expect(created.text).not.toContain(secret)
+    // Replacing the map is checked as at connect: an item left out is refused and the stored map stays.
+    const { 'item.4100': _usage, ...itemless } = ACCOUNT_MAP
+    const put = await call('PUT', `/v1/erp/connections/${created.body.id}/account-map`, { account_map: itemless })
+    expect([put.status, put.body.error.code, put.body.error.details.map((d: { field: string }) => d.field)]).toEqual([
+      422,
+      'erp_mapping_incomplete',
+      ['account_map.item.4100'],
+    ])
+    expect((await call('GET', '/v1/erp/connections')).body.data[0].account_map).toEqual(ACCOUNT_MAP)
     const { a, b, journals } = await bookJune(t.ledger, t.f, t.handle.db)
     expect(journals).toBeGreaterThan(0)
 

@@ -14,8 +14,18 @@ import { QBO_ACCOUNT_MAP } from './qboPeer.ts'
 import { startQboTestServer, type QboTestServer } from './qboTestServer.ts'
 import { oauth2CredentialsOf } from '../erpTestServerKit.ts'
 
-/** The rest of Tally's default chart onto accounts the test company knows (none of them AR). */
-const ACCOUNT_MAP = { ...QBO_ACCOUNT_MAP, '1150': '90', '2200': '90', '2300': '90', '4200': '79', '4900': '79', '6900': '79' }
+/** The rest of Tally's default chart onto accounts the test company knows (none of them AR); 4200 one-time and 4900 discounts through item 1. */
+const ACCOUNT_MAP = {
+  ...QBO_ACCOUNT_MAP,
+  '1150': '90',
+  '2200': '90',
+  '2300': '90',
+  '4200': '79',
+  '4900': '79',
+  '6900': '79',
+  'item.4200': '1',
+  'item.4900': '1',
+}
 
 describe('QuickBooks Online over the ERP endpoints', () => {
   const api = useErpTestApp((erp) => erpRoutes({ erp, adapters: ERP_ADAPTERS, sync: syncFor(erp) }))
@@ -37,6 +47,7 @@ describe('QuickBooks Online over the ERP endpoints', () => {
     ...overrides,
   })
   const stored = async () => (await queryRows<{ n: number }>(api.handle.db, sql`select count(*)::int as n from erp_connections`))[0]!.n
+  const queued = async () => (await queryRows<{ n: number }>(api.handle.db, sql`select count(*)::int as n from erp_outbox`))[0]!.n
 
   it('malformed credentials or settings → 400 naming the fields, never the values; an incomplete account map → 422; nothing stored', async () => {
     const bad = await api.call(
@@ -62,11 +73,40 @@ describe('QuickBooks Online over the ERP endpoints', () => {
     expect(await stored()).toBe(0)
   })
 
+  it('an account map without the item of a revenue account → 422 naming account_map.item.<code> and its products; nothing stored, nothing queued', async () => {
+    await api.ledger.accounts.ensureChart(api.f.orgId)
+    await api.ledger.accounts.mapProduct({ orgId: api.f.orgId, productId: api.f.products.seats, accountCode: '4000' })
+    const { 'item.4000': _seats, ...itemless } = ACCOUNT_MAP
+    const refused = await api.call('POST', '/v1/erp/connections', connection({ account_map: itemless }))
+    expect(refused.status).toBe(422)
+    expect(refused.body.error).toMatchObject({
+      code: 'erp_mapping_incomplete',
+      details: [
+        {
+          field: 'account_map.item.4000',
+          code: 'erp_item_unmapped',
+          message: 'account 4000 Subscription revenue has no ERP item for its invoice lines (products Seats post to it)',
+        },
+      ],
+    })
+    expect(await stored()).toBe(0)
+    expect(await queued()).toBe(0)
+  })
+
   it('connects, syncs a month of postings once each through faults, and answers no secret', async () => {
     const created = await api.call('POST', '/v1/erp/connections', connection())
     expect(created.status).toBe(201)
     expect(created.body).toMatchObject({ type: 'quickbooks', tenant_id: server.realmId, settings: { token_url: server.tokenUrl, minor_version: '75' } })
     for (const secret of [server.clientSecret, server.initialTokens.accessToken, server.initialTokens.refreshToken]) expect(created.text).not.toContain(secret)
+    // Replacing the map is checked as at connect: an item left out is refused and the stored map stays.
+    const { 'item.4900': _discounts, ...itemless } = ACCOUNT_MAP
+    const put = await api.call('PUT', `/v1/erp/connections/${created.body.id}/account-map`, { account_map: itemless })
+    expect([put.status, put.body.error.code, put.body.error.details.map((d: { field: string }) => d.field)]).toEqual([
+      422,
+      'erp_mapping_incomplete',
+      ['account_map.item.4900'],
+    ])
+    expect((await api.call('GET', '/v1/erp/connections')).body.data[0].account_map).toEqual(ACCOUNT_MAP)
     const { a, journals } = await bookJune(api.ledger, api.f, api.handle.db)
     expect(journals).toBeGreaterThan(0)
 
