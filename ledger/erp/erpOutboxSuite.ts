@@ -62,12 +62,13 @@ export function describeErpOutboxSuite(name: string, openHandle: () => Promise<D
       // Every account of the default chart but cash (mapped) and accounts receivable (never sent as a line).
       expect(fields).toEqual(['1150', '2100', '2200', '2300', '4000', '4100', '4200', '4900', '6900'].map((c) => `account_map.${c}`))
       expect((refused as Error).message).toContain('account 4100 Usage revenue has no ERP account')
-      // Where invoice lines go through items, a complete account map still needs one per revenue and contra-revenue account.
+      // Where invoice lines go through items, a complete account map still needs one per account invoice lines post to:
+      // deferred revenue, customer credits, the revenue accounts, discounts and rounding (not cash, unbilled or tax).
       const accountsOnly = Object.fromEntries(['1000', '1150', '2100', '2200', '2300', '4000', '4100', '4200', '4900', '6900'].map((c) => [c, `X${c}`]))
       const itemless = await create(erp, accountsOnly, true).catch((e: unknown) => e)
       expect(itemless).toMatchObject({ code: 'erp_mapping_incomplete', category: 'unprocessable' })
       expect((itemless as { details: { field: string; code: string }[] }).details.map((d) => [d.field, d.code])).toEqual(
-        ['4000', '4100', '4200', '4900'].map((c) => [`account_map.item.${c}`, 'erp_item_unmapped']),
+        ['2100', '2200', '4000', '4100', '4200', '4900', '6900'].map((c) => [`account_map.item.${c}`, 'erp_item_unmapped']),
       )
       expect((itemless as Error).message).toContain('account 4900 Discounts has no ERP item for its invoice lines')
       const noKey = createErpStore(handle.db, { secrets: createSecretBox(undefined) })

@@ -88,7 +88,7 @@ describe('GET /v1/accounting/exports/netsuite-csv', () => {
   })
 
   it("named by a NetSuite connection's internal ids; what it cannot name is 422 with the mapping's code", async () => {
-    const connect = (accountMap: Record<string, string>) =>
+    const connect = (accountMap: Record<string, string>, needsItems = true) =>
       t.erp.connections.create({
         orgId: t.f.orgId,
         type: 'netsuite',
@@ -97,7 +97,7 @@ describe('GET /v1/accounting/exports/netsuite-csv', () => {
         credentials: { consumer_key: 'a'.repeat(64), consumer_secret: 'b'.repeat(64), token_id: 'c'.repeat(64), token_secret: 'd'.repeat(64) },
         settings: { subsidiary: '7', currencies: 'USD:1', concurrency: '5' },
         accountMap,
-        needsItems: true,
+        needsItems,
       })
     const named = await connect(NETSUITE_CHART_MAP)
     const invoices = (await get(`layout=invoice&period=2026-11&connection=${named.id}`)).text.split('\r\n')
@@ -109,9 +109,11 @@ describe('GET /v1/accounting/exports/netsuite-csv', () => {
     const journal = (await get(`layout=journal&period=2026-11&connection=${named.id}`)).text.split('\r\n')
     expect(journal[1]!.split(',').slice(1, 4)).toEqual(['11/30/2026', '7', '1'])
     expect(journal[1]).toContain(',60,16.00,,')
-    // Deferred revenue is a liability, so its item is not required at connect: the file names what is missing.
+    // An item missing from the map is refused at connect; a map stored without the item check (before it
+    // covered deferred revenue) makes the file name what is missing.
     const { 'item.2100': _deferred, ...noDeferredItem } = NETSUITE_CHART_MAP
-    const noItem = await get(`layout=invoice&period=2026-11&connection=${(await connect(noDeferredItem)).id}`)
+    await expect(connect(noDeferredItem)).rejects.toMatchObject({ code: 'erp_mapping_incomplete', details: [{ field: 'account_map.item.2100' }] })
+    const noItem = await get(`layout=invoice&period=2026-11&connection=${(await connect(noDeferredItem, false)).id}`)
     expect([noItem.status, noItem.body.error.code]).toEqual([422, 'unmapped_item'])
     expect((await get('layout=invoice&period=2026-11&connection=00000000-0000-0000-0000-000000000000')).body.error.code).toBe('erp_connection_not_found')
   })

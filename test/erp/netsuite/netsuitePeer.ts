@@ -32,8 +32,10 @@ export const NETSUITE_CHART_MAP = {
   '4200': '54',
   '4900': '54',
   '6900': '54',
+  'item.2200': '21',
   'item.4200': '21',
   'item.4900': '21',
+  'item.6900': '21',
 }
 
 export function netsuiteAdapterFor(server: NetSuiteTestServer, overrides: Partial<NetSuiteAdapterOptions> = {}) {

@@ -23,8 +23,10 @@ const ACCOUNT_MAP = {
   '4200': '79',
   '4900': '79',
   '6900': '79',
+  'item.2200': '1',
   'item.4200': '1',
   'item.4900': '1',
+  'item.6900': '1',
 }
 
 describe('QuickBooks Online over the ERP endpoints', () => {
