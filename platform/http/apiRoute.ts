@@ -42,7 +42,9 @@ type ApiRouteConfig = Omit<RouteConfig, 'middleware' | 'parameters'> & {
  * A route as `createRoute` declares it, plus what every route shares: the body limit (a JSON
  * body is read, bounded and parsed before the schema validates it), and in the document the
  * `organisation` header, 401/403 for routes behind an API key (`security: []` marks a public
- * one), 413/415 for routes with a body, and the error body of every other answer.
+ * one), 413/415 for routes with a body, the error body of every other answer, and a body
+ * `required` unless its schema takes `{}` (an empty JSON body reads as `{}`, jsonBody.ts; a
+ * body the handler reads itself, such as ingest's events, is always required).
  */
 export function apiRoute<P extends string, R extends ApiRouteConfig & { path: P }>(config: R) {
   const { maxBodyBytes = MANAGEMENT_BODY_BYTES, ...route } = config
@@ -50,6 +52,9 @@ export function apiRoute<P extends string, R extends ApiRouteConfig & { path: P 
   const isPublic = route.security !== undefined && route.security.length === 0
   const json = content['application/json']
   const validatesJson = json !== undefined && 'schema' in json && typeof (json.schema as { safeParse?: unknown }).safeParse === 'function'
+  const body = route.request?.body
+  const request =
+    body === undefined ? route.request : { ...route.request, body: { ...body, required: !validatesJson || !(json.schema as ZodType).safeParse({}).success } }
   const responses = {
     ...(isPublic ? {} : { 401: errorResponse('Missing, unknown or revoked API key'), 403: errorResponse('The key belongs to another organisation') }),
     ...(route.request?.body
@@ -63,6 +68,7 @@ export function apiRoute<P extends string, R extends ApiRouteConfig & { path: P 
   } as R['responses']
   return createRoute({
     ...route,
+    ...(request === undefined ? {} : { request }),
     ...(isPublic ? {} : { parameters: [{ $ref: '#/components/parameters/organisation' }] }),
     'x-max-body-bytes': maxBodyBytes,
     responses,

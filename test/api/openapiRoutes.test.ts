@@ -42,4 +42,20 @@ describe('registered routes and /openapi.json', () => {
     )
     expect(missing).toEqual([])
   })
+
+  it('marks a body required exactly when an empty one would be refused', async () => {
+    const spec = (await h.json('GET', '/openapi.json')).body as {
+      paths: Record<string, Record<string, { requestBody?: { required?: boolean } }>>
+    }
+    const required = (method: string, path: string) => spec.paths[path]![method]!.requestBody?.required ?? false
+    // A customer needs an id, a connection its type; a rating run's fields are all optional, so a
+    // bare POST runs it now; ingest reads its events itself, and needs them.
+    expect(required('post', '/v1/customers')).toBe(true)
+    expect(required('post', '/v1/erp/connections')).toBe(true)
+    expect(required('post', '/v1/rating/runs')).toBe(false)
+    expect(required('post', '/usage/{rawMetric}')).toBe(true)
+    for (const [path, byMethod] of Object.entries(spec.paths))
+      for (const [method, op] of Object.entries(byMethod))
+        if (op.requestBody !== undefined) expect(typeof op.requestBody.required, `${method} ${path}`).toBe('boolean')
+  })
 })
