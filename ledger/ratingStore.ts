@@ -36,6 +36,7 @@ export type { ContractOverride, ContractPhase, ContractTerms } from './schema/co
 export type { InvoiceStatus, LineTiming } from './schema/invoices.ts'
 // A reissue answers the new draft as every invoice endpoint does.
 export { invoiceToJson } from './http/invoiceJson.ts'
+export { invoiceJson } from './http/invoiceSchemas.ts'
 
 /**
  * Rating's rules for the JSON documents the ledger keeps for it. Each throws a TallyError

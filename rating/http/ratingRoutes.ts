@@ -3,7 +3,7 @@
 // Reads, renderings and the rest of the lifecycle are the ledger's (ledger/http/invoiceRoutes.ts).
 // Each route is declared once (apiRoute): the schemas validate, document and shape errors.
 import type { OpenAPIHono } from '@hono/zod-openapi'
-import { invoiceToJson, type RatingStore } from '../../ledger/ratingStore.ts'
+import { invoiceJson, invoiceToJson, type RatingStore } from '../../ledger/ratingStore.ts'
 import type { Clock } from '../../platform/clock.ts'
 import { apiApp } from '../../platform/http/apiApp.ts'
 import { apiRoute, jsonAnswer, jsonContent } from '../../platform/http/apiRoute.ts'
@@ -84,8 +84,8 @@ export function ratingRoutes(deps: RatingRouteDeps): OpenAPIHono<AppEnv> {
           "Bill the period of a void invoice again: re-rates its contract billing date now (current usage, the contract's current prices) and writes a new draft with `replaces_invoice_id` set (the void invoice shows it as `replaced_by_invoice_id` and keeps its number). The draft follows the normal lifecycle: re-rated by runs until its grace period (from the reissue) ends, then finalized with the next number. Reissuing again answers the same draft with 200.",
         request: { params: idParams },
         responses: {
-          201: { description: 'The new draft' },
-          200: { description: 'The draft an earlier reissue wrote' },
+          201: jsonAnswer('The new draft', invoiceJson),
+          200: jsonAnswer('The draft an earlier reissue wrote', invoiceJson),
           404: invoiceMissing,
           409: {
             description:

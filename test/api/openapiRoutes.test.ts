@@ -58,4 +58,18 @@ describe('registered routes and /openapi.json', () => {
       for (const [method, op] of Object.entries(byMethod))
         if (op.requestBody !== undefined) expect(typeof op.requestBody.required, `${method} ${path}`).toBe('boolean')
   })
+
+  it('documents the body of every successful answer that has one', async () => {
+    const spec = (await h.json('GET', '/openapi.json')).body as {
+      paths: Record<string, Record<string, { responses: Record<string, { content?: unknown }> }>>
+    }
+    const undocumented = Object.entries(spec.paths).flatMap(([path, byMethod]) =>
+      Object.entries(byMethod).flatMap(([method, op]) =>
+        Object.entries(op.responses)
+          .filter(([status, answer]) => /^2/.test(status) && status !== '204' && answer.content === undefined)
+          .map(([status]) => `${method} ${path} ${status}`),
+      ),
+    )
+    expect(undocumented).toEqual([])
+  })
 })
