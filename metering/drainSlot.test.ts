@@ -123,8 +123,9 @@ describe('drain slot when a view fails after events committed (the trigger on a 
     } finally {
       await ch.handle.client.command({ query: 'DROP VIEW failing_view_mv' })
     }
-    // chDB leaves what a server leaves: the `events` parts committed, no rollup part did.
-    expect(await totals('org-view-fails')).toMatchObject({ events: '4', ids: '4', minute_events: '0', hour_events: '0' })
+    // chDB leaves what a server leaves: the `events` parts committed; which rollup parts did
+    // depends on the order the views ran in (any subset, metering/README.md "Crash instants").
+    expect(await totals('org-view-fails')).toMatchObject({ events: '4', ids: '4' })
 
     // The retry finds every id in `events` (nothing inserted twice) and rebuilds the rollups.
     expect((await slot.insert(rows)).inserted).toBe(0)
