@@ -31,6 +31,8 @@ const dataDir = mkdtempSync(join(tmpdir(), 'tally-fault-kill-server-'))
 let env: Record<string, string>
 let database: TestDatabase
 let running: TallyProcess | undefined
+/** A run that found drift keeps its store whatever TALLY_FAULT_KEEP says, for the post-mortem. */
+let keep = Boolean(process.env.TALLY_FAULT_KEEP)
 beforeAll(async () => {
   database = await createTestDatabase()
   env = {
@@ -50,7 +52,7 @@ afterAll(async () => {
   }
   await database?.drop()
   // TALLY_FAULT_KEEP=1 keeps the store for a post-mortem (metering/README.md "Fault tests").
-  if (process.env.TALLY_FAULT_KEEP) process.stdout.write(`KEPT ${dataDir}\n`)
+  if (keep) process.stdout.write(`KEPT ${dataDir}\n`)
   else rmSync(dataDir, { recursive: true, force: true })
 })
 
@@ -137,7 +139,12 @@ describe('tally start killed during inserts', () => {
         const found = { ...recount, usage_api_hour: viaApi, usage_query_minute: viaQuery }
         process.stdout.write(`kill-during-insert (tally start): ${kills} kills, ${EVENTS} events: ${JSON.stringify(found)}\n`)
         const clean = { doubled: 0, lost: 0, wrongSums: 0 }
-        expect(found).toEqual({ events: clean, usage_minute: clean, usage_hour: clean, usage_api_hour: clean, usage_query_minute: clean })
+        try {
+          expect(found).toEqual({ events: clean, usage_minute: clean, usage_hour: clean, usage_api_hour: clean, usage_query_minute: clean })
+        } catch (err) {
+          keep = true
+          throw err
+        }
       } finally {
         await handle.close()
       }
