@@ -51,11 +51,11 @@ export const contracts = pgTable(
     renewal: text('renewal').$type<'auto_renew' | 'end'>().notNull(),
     netTermsDays: integer('net_terms_days').notNull(),
     /**
-     * Invoices first rated after their grace period ended (a back-dated contract): `draft` waits for
-     * a person, `finalize` does not. NOTE: the default is `finalize`, today's behaviour, until the
-     * suites that rate past periods in one run say so on their contracts (issue 17 bug 9).
+     * Invoices first rated after their grace period ended (a back-dated contract): `draft` (the
+     * default) waits for a person, `finalize` does not. Contracts stored before migration 0013 keep
+     * the `finalize` they were given when the column was added (0012).
      */
-    backdatedInvoices: text('backdated_invoices').$type<'draft' | 'finalize'>().notNull().default('finalize'),
+    backdatedInvoices: text('backdated_invoices').$type<'draft' | 'finalize'>().notNull().default('draft'),
     phases: jsonb('phases').$type<ContractPhase[]>().notNull(),
     terms: jsonb('terms').$type<ContractTerms>().notNull(),
     overrides: jsonb('overrides').$type<ContractOverride[]>().notNull(),

@@ -1,0 +1,1 @@
+ALTER TABLE "contracts" ALTER COLUMN "backdated_invoices" SET DEFAULT 'draft';
