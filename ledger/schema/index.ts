@@ -31,3 +31,4 @@ export {
 export type { PeriodAction, PeriodStatus } from './accounting.ts'
 export { erpConnections, erpOutbox } from './erp.ts'
 export type { ErpConnectionStatus, ErpOutboxStatus } from './erp.ts'
+export { sourceConnections, sourceSyncRuns, sourceSyncs } from './sources.ts'
