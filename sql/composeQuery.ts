@@ -27,7 +27,8 @@
 import type { Period } from './parameters.ts'
 import { toClickHouseInstant } from './parameters.ts'
 import { sandboxSettings, type SandboxLimits } from './sandbox.ts'
-import { rewriteTemplate, scopedRawName, type EventSource, type ScannedTemplate } from './templateScan.ts'
+import { GROUP_COLUMN } from './groupedTemplate.ts'
+import { rewriteTemplate, scopedRawName, type EventSource, type ScannedTemplate, type TextEdit } from './templateScan.ts'
 import { RESERVED_PREFIX } from './textWalls.ts'
 
 export const CUSTOMER_INDEX_COLUMN = `${RESERVED_PREFIX}_customer`
@@ -37,6 +38,11 @@ const AGGREGATES_CTE = `${RESERVED_PREFIX}_aggregates`
 const PERIOD_START = `${RESERVED_PREFIX}_period_start`
 const PERIOD_END = `${RESERVED_PREFIX}_period_end`
 const CUSTOMER_FIELD = `${RESERVED_PREFIX}_customer_field`
+/** The grouped form's customers, one Array(String) parameter. */
+const CUSTOMERS_PARAMETER = `${RESERVED_PREFIX}_customers`
+
+/** Whose events a scope CTE holds: all the organisation's, one customer's, or a list's (grouped, each row tagged). */
+type CustomerFilter = { kind: 'all' } | { kind: 'one'; param: string } | { kind: 'grouped' }
 
 export interface Scope {
   orgId: string
@@ -63,7 +69,7 @@ export interface ComposedQuery {
   /** `body` + Tally's SETTINGS clause: what runs. */
   sql: string
   /** Tally's bound parameters (org, raw metrics, period, per-copy customer ids); template parameters are added by the caller. */
-  params: Record<string, string>
+  params: Record<string, string | readonly string[]>
   /** Names of Tally's scope CTEs: the only places `events` is read. */
   scopeCtes: string[]
   /** Table names the parse-only check lets through besides the template's own CTEs. */
@@ -82,13 +88,13 @@ export type AggregatesSource =
   | { kind: 'table'; table: string; byCustomer: boolean }
 
 interface Built {
-  params: Record<string, string>
+  params: Record<string, string | readonly string[]>
   scopeCtes: Set<string>
   eventsReads: number
 }
 
 function start(scope: Scope): Built {
-  const params: Record<string, string> = {
+  const params: Built['params'] = {
     [ORG_PARAMETER]: scope.orgId,
     [PERIOD_START]: toClickHouseInstant(scope.period.start),
     [PERIOD_END]: toClickHouseInstant(scope.period.end),
@@ -109,7 +115,8 @@ function sourcesOf(template: ScannedTemplate): Array<{ source: EventSource; metr
  * The scope CTEs over `events` for what `template` reads. `fields` offers every top-level data
  * field as text (`fields['region']`); unused columns are pruned by the engine.
  */
-function scopeCtes(scope: Scope, built: Built, template: ScannedTemplate, customerParam?: string): string[] {
+function scopeCtes(scope: Scope, built: Built, template: ScannedTemplate, customers: CustomerFilter = { kind: 'all' }): string[] {
+  const customer = scope.customerField ? `JSONExtractString(data, {${CUSTOMER_FIELD}:String})` : 'customer_id'
   return sourcesOf(template).map(({ source, metric }) => {
     const name = scopedRawName(metric, source)
     built.scopeCtes.add(name)
@@ -117,15 +124,15 @@ function scopeCtes(scope: Scope, built: Built, template: ScannedTemplate, custom
     const conditions = [
       `org_id = {${ORG_PARAMETER}:String}`,
       `raw_metric = {${RESERVED_PREFIX}_metric_${scope.rawMetrics.indexOf(metric)}:String}`,
-      ...(customerParam === undefined
-        ? []
-        : [`${scope.customerField ? `JSONExtractString(data, {${CUSTOMER_FIELD}:String})` : 'customer_id'} = {${customerParam}:String}`]),
+      ...(customers.kind === 'one' ? [`${customer} = {${customers.param}:String}`] : []),
+      ...(customers.kind === 'grouped' ? [`${customer} IN {${CUSTOMERS_PARAMETER}:Array(String)}`] : []),
       ...(source === 'raw' ? [`timestamp >= {${PERIOD_START}:DateTime64(3)}`] : []),
       `timestamp < {${PERIOD_END}:DateTime64(3)}`,
     ]
+    const group = customers.kind === 'grouped' ? `, ${customer} AS ${GROUP_COLUMN}` : ''
     return (
       `${name} AS (\n` +
-      `    SELECT customer_id, timestamp, event_id, data, CAST(JSONExtractKeysAndValues(data, 'String'), 'Map(String, String)') AS fields\n` +
+      `    SELECT customer_id, timestamp, event_id, data, CAST(JSONExtractKeysAndValues(data, 'String'), 'Map(String, String)') AS fields${group}\n` +
       `    FROM events\n` +
       `    WHERE ${conditions.join('\n      AND ')}\n` +
       `  )`
@@ -196,7 +203,7 @@ export function composeCustomerQuery(opts: {
   const copies = opts.customerIds.map((id, i) => {
     const param = `${CUSTOMER_INDEX_COLUMN}_${i}`
     built.params[param] = id
-    const ctes = scopeCtes(opts.scope, built, opts.customer, param)
+    const ctes = scopeCtes(opts.scope, built, opts.customer, { kind: 'one', param })
     if (opts.aggregates.kind !== 'none') {
       ctes.push(`aggregates AS (SELECT * FROM ${AGGREGATES_CTE}${byCustomer ? ` WHERE customer_id = {${param}:String}` : ''})`)
     }
@@ -205,5 +212,36 @@ export function composeCustomerQuery(opts: {
   })
   const limit = opts.shapeOnly === true ? '\nLIMIT 0' : ''
   const body = `${withClause(top)}SELECT * FROM (\n${copies.join('\nUNION ALL\n')}\n)${limit}`
+  return finish(built, body, opts.limits, { tables, scratch })
+}
+
+/**
+ * The grouped form (groupedTemplate.ts) of the customer query for `customerIds`, one statement:
+ * the scope CTEs hold the events of every customer of the list (one Array(String) parameter),
+ * each row tagged with its customer in `__tally_group`; `aggregates` (keyed by customer_id)
+ * those customers' rows, tagged the same way. The result's first column `__tally_customer` is
+ * the customer id itself.
+ */
+export function composeGroupedQuery(opts: {
+  scope: Scope
+  customer: ScannedTemplate
+  edits: readonly TextEdit[]
+  aggregates: { kind: 'none' } | { kind: 'table'; table: string }
+  customerIds: readonly string[]
+  limits: SandboxLimits
+}): ComposedQuery {
+  const built = start(opts.scope)
+  built.params[CUSTOMERS_PARAMETER] = opts.customerIds
+  const ctes = scopeCtes(opts.scope, built, opts.customer, { kind: 'grouped' })
+  const tables = ['events']
+  let scratch: ComposedQuery['scratch']
+  if (opts.aggregates.kind === 'table') {
+    ctes.unshift(`${AGGREGATES_CTE} AS (SELECT * FROM ${opts.aggregates.table})`)
+    ctes.push(`aggregates AS (SELECT *, customer_id AS ${GROUP_COLUMN} FROM ${AGGREGATES_CTE} WHERE customer_id IN {${CUSTOMERS_PARAMETER}:Array(String)})`)
+    scratch = { cte: AGGREGATES_CTE, table: opts.aggregates.table }
+    tables.push(opts.aggregates.table, AGGREGATES_CTE, 'aggregates')
+  }
+  const text = rewriteTemplate(opts.customer, undefined, opts.edits)
+  const body = `${withClause(ctes)}SELECT ${GROUP_COLUMN} AS ${CUSTOMER_INDEX_COLUMN}, * EXCEPT (${GROUP_COLUMN}) FROM (\n${text}\n)`
   return finish(built, body, opts.limits, { tables, scratch })
 }

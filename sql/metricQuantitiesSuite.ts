@@ -190,6 +190,13 @@ export function metricQuantitiesSuite(handle: () => ClickHouseHandle): void {
       return metricQuantities({ handle: handle(), orgId: opts.orgId ?? ORG, version, customerIds: CUSTOMERS, period: PERIOD, chunkSize: opts.chunkSize ?? 8 })
     }
 
+    const STATEMENTS: Record<string, [string, number]> = {
+      api_calls_per_month: ['grouped', 2],
+      unique_active_users: ['grouped', 1],
+      gb_hours: ['per_customer', 3],
+      peak_seats: ['grouped', 3],
+      storage_average: ['per_customer', 3],
+    }
     const EXAMPLE_METRICS: Array<[string, string, () => ReturnType<typeof resolveMetricVersion>]> = [
       ['api_calls_per_month', 'api_calls', () => sqlMetric('api_calls', example('api_calls_per_month.sql'))],
       ['unique_active_users', 'unique_users', () => sqlMetric('logins', example('unique_active_users.sql'))],
@@ -206,8 +213,10 @@ export function metricQuantitiesSuite(handle: () => ClickHouseHandle): void {
         const result = await quantitiesOf(version)
         const got = Object.fromEntries(result.customers.map((c) => [c.customerId, c.quantity]))
         for (const [c, q] of expected[key]!) expect([c, got[c]]).toEqual([c, q])
-        // 21 customers in chunks of 8 → 3 customer statements, plus one aggregate run if any.
-        expect(result.stats.queries).toBe(3 + (version.aggregateQuery === null ? 0 : 1))
+        // Per customer: 21 customers in chunks of 8 → 3 customer statements. Grouped
+        // (groupedTemplate.ts): one statement, and one per-customer run for the customers
+        // without events. Plus one aggregate run if any.
+        expect([result.stats.form, result.stats.queries]).toEqual(STATEMENTS[_name])
       })
 
       it('requests by region × tier returns one row per combination as dimensions', async () => {
@@ -468,7 +477,8 @@ export function metricQuantitiesSuite(handle: () => ClickHouseHandle): void {
           ['zeta', '5'],
           ['nobody', '0'],
         ])
-        expect(result.stats.queries).toBe(2)
+        // The aggregate run, the grouped customer query, and the template once over no rows for nobody.
+        expect([result.stats.form, result.stats.queries]).toEqual(['grouped', 3])
       })
     })
   })

@@ -8,7 +8,7 @@ import type { ClickHouseHandle } from '../platform/clickhouse/openClickHouse.ts'
 import { UnprocessableError } from '../platform/errors.ts'
 import { countTableReads, explainAst, inspectAst } from './clickHouseAst.ts'
 import type { ComposedQuery } from './composeQuery.ts'
-import { explainQueryTree, inspectQueryTree } from './queryTree.ts'
+import { explainQueryTree, inspectQueryTree, type TreeNode } from './queryTree.ts'
 import type { SandboxLimits } from './sandbox.ts'
 
 export interface SandboxResult {
@@ -35,14 +35,17 @@ function refuse(violations: Array<{ code: string; message: string }>): never {
   throw new UnprocessableError(first.code, `The query was refused: ${violations.map((v) => `${v.code}: ${v.message}`).join('; ')}`, [], { violations })
 }
 
-/** Throws UnprocessableError (the first violation's code) unless the composed query is what Tally built. */
+/**
+ * Throws UnprocessableError (the first violation's code) unless the composed query is what Tally
+ * built; returns the analysed tree (groupedTemplate.ts reads the template's shape from it).
+ */
 export async function checkComposedQuery(opts: {
   handle: ClickHouseHandle
   composed: ComposedQuery
   params: Record<string, unknown>
   limits: SandboxLimits
   storedTables: ReadonlySet<string>
-}): Promise<void> {
+}): Promise<TreeNode> {
   const { handle, composed, params, limits } = opts
   if (!composed.sql.startsWith(composed.body)) throw new UnprocessableError('composition_rejected', 'the query to run is not the checked body')
   const parsed = await explainAst(handle, composed.body, params, limits)
@@ -54,6 +57,7 @@ export async function checkComposedQuery(opts: {
   const tree = await explainQueryTree(handle, composed.body, params, limits)
   const resolved = inspectQueryTree(tree, { database: handle.database, scopeCtes: new Set(composed.scopeCtes), scratch: composed.scratch })
   if (resolved.length > 0) refuse(resolved)
+  return tree
 }
 
 /** Runs a checked query; `JSON` output carries the column types and the engine's read statistics. */

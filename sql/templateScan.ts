@@ -162,17 +162,26 @@ export function scopedRawName(metric: string, source: EventSource = 'raw'): stri
   return `${RESERVED_PREFIX}_${source}_${metric}`
 }
 
+/** Replaces `[start, end)` of a scanned text by `text` (an insertion when start = end). */
+export interface TextEdit {
+  start: number
+  end: number
+  text: string
+}
+
 /**
  * The template text with every `raw.<metric>` / `history.<metric>` replaced by its scope CTE name and, when
  * `renameParameters` is given, placeholders renamed (the batch query binds one customer id
- * per copy of the customer query). Comments and spacing stay as written.
+ * per copy of the customer query), and `extra` edits made (grouped form: groupedTemplate.ts).
+ * Comments and spacing stay as written.
  */
-export function rewriteTemplate(scanned: ScannedTemplate, renameParameters?: (name: string) => string): string {
-  const edits: Array<{ start: number; end: number; text: string }> = scanned.rawReferences.map((r) => ({
+export function rewriteTemplate(scanned: ScannedTemplate, renameParameters?: (name: string) => string, extra: readonly TextEdit[] = []): string {
+  const edits: TextEdit[] = scanned.rawReferences.map((r) => ({
     start: r.start,
     end: r.end,
     text: scopedRawName(r.metric, r.source),
   }))
+  edits.push(...extra)
   if (renameParameters !== undefined) {
     for (const t of scanned.tokens) {
       if (t.kind !== 'param') continue
