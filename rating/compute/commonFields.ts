@@ -37,6 +37,9 @@ export const commonPriceFields = {
   prorate: z.boolean().optional(),
 }
 
+/** Fields of the quantity pipeline (quantityPipeline.ts); transaction amounts never go through it. */
+export const QUANTITY_PIPELINE_FIELDS = ['free_units', 'free_units_stage', 'unit_divisor', 'quantity_rounding'] as const
+
 export interface CommonPriceFields {
   currency: string | { code: string; precision: number }
   description?: string | undefined

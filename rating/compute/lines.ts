@@ -33,6 +33,9 @@ export interface Line {
   /** The invoice line this one belongs to (set by rateInvoice). */
   line_id?: string
   product?: string
+  /** Lines that show the parts of one charge (a percent price's percentage, fixed fees and
+   *  clamps) share this key: `roundLines` rounds them so they add up to the rounded charge. */
+  partOf?: string
 }
 
 export interface PriceLine {
@@ -67,6 +70,25 @@ export interface PriceResult {
 /** Rounds a line's amount to the currency's minor unit (rounding point 2 of rounding.ts). */
 export function roundLine(line: Line, currency: Currency, mode: RoundingMode): Line {
   return { ...line, amount: roundMoney(line.amount, currency, mode) }
+}
+
+/**
+ * Rounds every line (rounding point 2). Lines of one charge (`partOf`) are rounded by their
+ * running sum, each getting round(S_k) − round(S_k−1), so together they are exactly the rounded
+ * charge and each is within one minor unit of its exact part. Worked example (issue 18): 2.5 %
+ * of 5.00 with a 0.50 minimum is 0.125 + 0.375: rounded alone 0.13 + 0.38 = 0.51; as parts
+ * 0.13 and round(0.50) − 0.13 = 0.37, total 0.50.
+ */
+export function roundLines(lines: readonly Line[], currency: Currency, mode: RoundingMode): Line[] {
+  const sums = new Map<string, { exact: Dec; rounded: Dec }>()
+  return lines.map((line) => {
+    if (line.partOf === undefined) return roundLine(line, currency, mode)
+    const before = sums.get(line.partOf) ?? { exact: new Dec(0), rounded: new Dec(0) }
+    const exact = before.exact.plus(line.amount)
+    const rounded = roundMoney(exact, currency, mode)
+    sums.set(line.partOf, { exact, rounded })
+    return { ...line, amount: rounded.minus(before.rounded) }
+  })
 }
 
 export function totalOf(lines: readonly Line[]): Dec {

@@ -10,7 +10,7 @@ import { commonPriceFields } from './commonFields.ts'
 import { Dec } from '../../platform/decimal.ts'
 import { formatPlain, nonNegativeDecimal } from './decimal.ts'
 import type { Line } from './lines.ts'
-import { dimensionKey, mergeByKey, unpriced } from './modelInput.ts'
+import { dimensionKey, dimensionLabel, mergeByKey, unpriced } from './modelInput.ts'
 import type { ModelInput } from './modelInput.ts'
 
 export const matrixSchema = z
@@ -35,7 +35,13 @@ export const matrixSchema = z
         return
       }
       const key = dimensionKey(cell.when, price.dimensions)
-      if (seen.has(key)) ctx.addIssue({ code: 'custom', path: ['cells', i, 'when'], message: `duplicate cell ${key}`, params: { code: 'duplicate_cell' } })
+      if (seen.has(key))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['cells', i, 'when'],
+          message: `duplicate cell ${dimensionLabel(cell.when, price.dimensions)}`,
+          params: { code: 'duplicate_cell' },
+        })
       seen.add(key)
     })
   })
@@ -48,11 +54,12 @@ export function priceMatrix(price: MatrixPrice, input: ModelInput): Line[] {
   const lines: Line[] = []
   for (const [key, entry] of merged) {
     const cell = cells.get(key)
-    if (cell === undefined && price.default_unit_price === undefined) throw unpriced(entry, key)
+    const combination = dimensionLabel(entry.dimensions, price.dimensions)
+    if (cell === undefined && price.default_unit_price === undefined) throw unpriced(entry, combination)
     const unitPrice = cell ?? new Dec(price.default_unit_price ?? '0')
     lines.push({
       kind: 'usage',
-      description: `${label} [${key}${cell === undefined ? ', default price' : ''}]: ${formatPlain(entry.quantity)} × ${formatPlain(unitPrice)}`,
+      description: `${label} [${combination}${cell === undefined ? ', default price' : ''}]: ${formatPlain(entry.quantity)} × ${formatPlain(unitPrice)}`,
       quantity: entry.quantity,
       unit_price: unitPrice,
       amount: entry.quantity.times(unitPrice),

@@ -23,14 +23,24 @@ export interface ModelInput {
   transactions: Dec[]
 }
 
-/** Canonical, order-independent text for a dimension combination: "region=eu, size=m". */
+/**
+ * The identity of a dimension combination, order-independent: the JSON array of its values in
+ * the price's dimension order, a missing dimension as null. Structural, so no value can spell
+ * another combination (joined text made {a: "1", b: "2, b=3"} equal to {a: "1, b=2", b: "3"}),
+ * and a missing dimension never equals "" (issue 18 defect 4).
+ */
 export function dimensionKey(dimensions: Record<string, string>, names: readonly string[]): string {
-  return names.map((n) => `${n}=${dimensions[n] ?? ''}`).join(', ')
+  return JSON.stringify(names.map((n) => (Object.hasOwn(dimensions, n) ? dimensions[n] : null)))
+}
+
+/** The combination as people read it, for descriptions and errors: `region="eu", size="m"` (quoted, so a value cannot read as two); a missing dimension shows as `size missing`. */
+export function dimensionLabel(dimensions: Record<string, string>, names: readonly string[]): string {
+  return names.map((n) => (Object.hasOwn(dimensions, n) ? `${n}=${JSON.stringify(dimensions[n])}` : `${n} missing`)).join(', ')
 }
 
 /** An unpriced combination is an error, never a silent zero. */
-export function unpriced(entry: DimensionQuantity, key: string): UnprocessableError {
-  const message = `no price for ${key} and no default_unit_price is declared`
+export function unpriced(entry: DimensionQuantity, label: string): UnprocessableError {
+  const message = `no price for ${label} and no default_unit_price is declared`
   return new UnprocessableError('unpriced_combination', message, [{ field: `quantities[${entry.index}].dimensions`, code: 'unpriced_combination', message }])
 }
 

@@ -1,15 +1,19 @@
 // Percent: a percentage of each transaction's amount, plus an optional fixed fee per
 // transaction, each transaction's fee clamped to [min_per_transaction, max_per_transaction].
-// Transactions are a data field of the events (e.g. payment amounts), so this model
-// needs per-transaction inputs; without them, `quantity` is read as one total value and
-// only the percentage applies (fixed fee and clamps need transactions).
+// Transactions are a data field of the events (e.g. payment amounts): a contract's run gets
+// them from a billable metric returning one row per transaction (rating/execute usageFields).
+// Without them, `quantity` is read as one total value and only the percentage applies (fixed
+// fee and clamps need transactions).
 //
-// fee_i = clamp(amount_i × percent / 100 + fixed_fee, min, max)
+// fee_i = clamp(amount_i × percent / 100 + fixed_fee, min, max); the charge is round(Σ fee_i).
 // Lines: the percentage part, the fixed fees, and the top-ups/caps from clamping, so each
-// part is visible and the lines still add up to Σ fee_i (each line rounded once).
+// part is visible; they are parts of one charge (`partOf`), rounded by their running sum so
+// they add up to round(Σ fee_i) exactly (lines.ts roundLines).
 // Worked example (Lago's percentage model): 1.2 % + 0.10 per transaction, one transaction
 // of 50.00 → 50.00 × 1.2 / 100 = 0.60, + 0.10 = 0.70.
-// NOTE: fees are summed exactly and rounded per line, not per transaction: 3 transactions of
+// Worked example (issue 18): 2.5 % + 0.005 with a 0.10 maximum on 5.00: fee = 0.13 capped at
+// 0.10; lines 0.13 (0.125), 0.00 (round(0.13) − 0.13), −0.03 (0.10 − 0.13) → 0.10.
+// NOTE: fees are summed exactly and rounded once, not per transaction: 3 transactions of
 // 0.10 at 2.5 % bill 0.0075 → 0.01, not 3 × 0.00.
 import { z } from 'zod'
 import { UnprocessableError } from '../../platform/errors.ts'
@@ -30,12 +34,18 @@ export const percentSchema = z.strictObject({
 })
 export type PercentPrice = z.infer<typeof percentSchema>
 
+/** A price with a fixed fee or a clamp is rated per transaction: its runs bill `transactions`. */
+export function perTransaction(price: Pick<PercentPrice, 'fixed_fee' | 'min_per_transaction' | 'max_per_transaction'>): boolean {
+  return price.fixed_fee !== undefined || price.min_per_transaction !== undefined || price.max_per_transaction !== undefined
+}
+
+const CHARGE = 'percent'
+
 export function pricePercent(price: PercentPrice, input: ModelInput, usesTransactions: boolean): Line[] {
   const rate = new Dec(price.percent).dividedBy(100)
   const label = price.description ?? 'Percentage fee'
-  const perTransaction = price.fixed_fee !== undefined || price.min_per_transaction !== undefined || price.max_per_transaction !== undefined
   if (!usesTransactions) {
-    if (perTransaction) {
+    if (perTransaction(price)) {
       const message = 'fixed_fee, min_per_transaction and max_per_transaction need `transactions`, not a single quantity'
       throw new UnprocessableError('transactions_required', message, [{ field: 'transactions', code: 'transactions_required', message }])
     }
@@ -56,6 +66,7 @@ export function pricePercent(price: PercentPrice, input: ModelInput, usesTransac
       quantity: volume,
       unit_price: rate,
       amount: volume.times(rate),
+      partOf: CHARGE,
     },
   ]
   if (fixed.greaterThan(0)) {
@@ -65,6 +76,7 @@ export function pricePercent(price: PercentPrice, input: ModelInput, usesTransac
       quantity: new Dec(txs.length),
       unit_price: fixed,
       amount: fixed.times(txs.length),
+      partOf: CHARGE,
     })
   }
   let raised = 0
@@ -87,6 +99,7 @@ export function pricePercent(price: PercentPrice, input: ModelInput, usesTransac
       description: `Minimum per transaction (${formatPlain(min ?? new Dec(0))}) applied to ${raised} transaction(s)`,
       quantity: new Dec(raised),
       amount: up,
+      partOf: CHARGE,
     })
   if (capped > 0)
     lines.push({
@@ -94,6 +107,7 @@ export function pricePercent(price: PercentPrice, input: ModelInput, usesTransac
       description: `Maximum per transaction (${formatPlain(max ?? new Dec(0))}) applied to ${capped} transaction(s)`,
       quantity: new Dec(capped),
       amount: down,
+      partOf: CHARGE,
     })
   return lines
 }

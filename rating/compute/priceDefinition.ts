@@ -2,10 +2,11 @@
 // docs/pricing.md documents every field; this file only assembles the union and the
 // checks that span fields.
 import { z } from 'zod'
+import { QUANTITY_PIPELINE_FIELDS } from './commonFields.ts'
 import { flatFeeSchema } from './flatFee.ts'
 import { matrixSchema } from './matrix.ts'
 import { packageSchema } from './package.ts'
-import { percentSchema } from './percent.ts'
+import { perTransaction, percentSchema } from './percent.ts'
 import { perUnitSchema } from './perUnit.ts'
 import { stepSchema } from './step.ts'
 import { tieredGraduatedSchema } from './tieredGraduated.ts'
@@ -55,6 +56,18 @@ export const priceDefinitionSchema = z
       new Dec(price.min_per_transaction).greaterThan(price.max_per_transaction)
     ) {
       issue('max_per_transaction', 'must be at least min_per_transaction', 'minimum_above_maximum')
+    }
+    // A per-transaction price is always rated on transactions (its runs read one row per
+    // transaction), which never go through the quantity pipeline: refused, never ignored.
+    if (price.model === 'percent' && perTransaction(price)) {
+      for (const field of QUANTITY_PIPELINE_FIELDS) {
+        if (price[field] !== undefined)
+          issue(
+            field,
+            `${field} applies to a quantity; a price with a fixed fee or a per-transaction clamp is rated on transactions`,
+            'not_used_per_transaction',
+          )
+      }
     }
   })
 

@@ -29,8 +29,9 @@ import type { Line, PriceResult } from './lines.ts'
 import { priceDefinitionSchema } from './priceDefinition.ts'
 import type { PriceDefinition } from './priceDefinition.ts'
 import { isoDate, prorationFactor, prorationSchema } from './proration.ts'
-import { ratePriceLines, usageFields } from './ratePrice.ts'
+import { ratePriceLines } from './ratePrice.ts'
 import { roundMoney, roundingModeSchema } from './rounding.ts'
+import { refineUsage, usageFields } from './usageInput.ts'
 import { validationErrorFrom } from './zodDetails.ts'
 
 export const invoiceStepSchema = z.enum(['discounts', 'commitment', 'maximum', 'credits'])
@@ -38,12 +39,14 @@ export const DEFAULT_ORDER = ['discounts', 'commitment', 'maximum', 'credits'] a
 /** Extra decimals kept on lines when rounding happens on the invoice total. */
 export const SUB_MINOR_DIGITS = 6
 
-export const invoiceLineSchema = z.strictObject({
-  id: z.string().min(1),
-  product: z.string().min(1).optional(),
-  price: priceDefinitionSchema,
-  ...usageFields,
-})
+export const invoiceLineSchema = z
+  .strictObject({
+    id: z.string().min(1),
+    product: z.string().min(1).optional(),
+    price: priceDefinitionSchema,
+    ...usageFields,
+  })
+  .superRefine(refineUsage)
 
 export const invoiceInputSchema = z
   .strictObject({

@@ -23,7 +23,10 @@ describe('ratePrice inputs', () => {
       codeOf(() =>
         previewPrice({ price: { model: 'matrix', currency: 'USD', dimensions: ['r'], cells: [{ when: { r: 'a' }, unit_price: '1' }] }, quantity: '1' }),
       ),
-    ).toBe('unprocessable:quantities_required:quantities')
+    ).toBe('unprocessable:invalid_pricing_input:quantity') // a quantity a matrix does not read: not_used_by_model, "send `quantities` instead"
+    expect(codeOf(() => previewPrice({ price: { model: 'matrix', currency: 'USD', dimensions: ['r'], cells: [{ when: { r: 'a' }, unit_price: '1' }] } }))).toBe(
+      'unprocessable:quantities_required:quantities',
+    )
     expect(codeOf(() => previewPrice({ price: { model: 'percent', currency: 'USD', percent: '1', fixed_fee: '0.1' }, quantity: '100' }))).toBe(
       'unprocessable:transactions_required:transactions',
     )

@@ -3,7 +3,8 @@
 //   1. quantity pipeline: free units, unit conversion, quantity rounding (quantityPipeline.ts);
 //   2. the model turns the quantity into unrounded lines;
 //   3. proration scales those amounts (flat fees by default, others when prorate = true);
-//   4. every line is rounded to the currency's minor unit (half-up unless half_even);
+//   4. every line is rounded to the currency's minor unit (half-up unless half_even); the lines
+//      showing the parts of one charge add up to that charge rounded (lines.ts roundLines);
 //   5. the line maximum caps, then the line minimum tops up, each as its own rounded line;
 //   6. the total is the exact sum of the lines.
 import { z } from 'zod'
@@ -12,9 +13,9 @@ import { isoCurrencies, type CurrencyTable } from '../../platform/currency.ts'
 import { checkPriceCurrency, resolveCurrency } from './currency.ts'
 import type { Currency } from './currency.ts'
 import { Dec } from '../../platform/decimal.ts'
-import { formatPlain, nonNegativeDecimal } from './decimal.ts'
+import { formatPlain } from './decimal.ts'
 import { priceFlatFee } from './flatFee.ts'
-import { emptyApplied, formatResult, roundLine, totalOf } from './lines.ts'
+import { emptyApplied, formatResult, roundLines, totalOf } from './lines.ts'
 import type { AppliedTotals, Line, PriceResult } from './lines.ts'
 import { priceMatrix } from './matrix.ts'
 import type { ModelInput } from './modelInput.ts'
@@ -34,29 +35,18 @@ import { priceTieredWithFlatFee } from './tieredWithFlatFee.ts'
 import { priceTwoDimensionalTiered } from './twoDimensionalTiered.ts'
 import { priceVolume } from './volume.ts'
 import { priceVolumeWithFlatFee } from './volumeWithFlatFee.ts'
+import { checkUsage, refineUsage, USAGE_PROBLEM_CODES, usageFields, usageKind, type Usage } from './usageInput.ts'
 import { validationErrorFrom } from './zodDetails.ts'
 
-export const dimensionQuantitySchema = z.strictObject({
-  dimensions: z.record(z.string(), z.string()),
-  quantity: nonNegativeDecimal,
-})
-
-/** Usage for one price: a quantity, dimension-keyed quantities, or transaction amounts. */
-export const usageFields = {
-  quantity: nonNegativeDecimal.optional(),
-  quantities: z.array(dimensionQuantitySchema).optional(),
-  /** Transaction amounts for percent prices, in the price's currency. */
-  transactions: z.array(nonNegativeDecimal).optional(),
-}
-
 /** The body of POST /v1/pricing/preview and the input of `ratePrice`. */
-export const pricingRequestSchema = z.strictObject({
-  price: priceDefinitionSchema,
-  ...usageFields,
-  proration: prorationSchema.optional(),
-})
+export const pricingRequestSchema = z
+  .strictObject({
+    price: priceDefinitionSchema,
+    ...usageFields,
+    proration: prorationSchema.optional(),
+  })
+  .superRefine(refineUsage)
 export type PricingRequest = z.infer<typeof pricingRequestSchema>
-export type Usage = Pick<PricingRequest, 'quantity' | 'quantities' | 'transactions'>
 
 export interface RatedPrice {
   currency: Currency
@@ -71,8 +61,9 @@ function missing(field: string, message: string): UnprocessableError {
 }
 
 function modelInput(price: PriceDefinition, usage: Usage): { input: ModelInput; freeApplied: Dec; usesTransactions: boolean } {
+  checkUsage(price, usage)
   const dimensional = (DIMENSIONAL_MODELS as readonly string[]).includes(price.model)
-  const usesTransactions = price.model === 'percent' && usage.transactions !== undefined
+  const usesTransactions = usageKind(price, usage) === 'transactions'
   if (dimensional && usage.quantities === undefined) throw missing('quantities', `${price.model} prices need \`quantities\` keyed by dimension values`)
   if (!dimensional && price.model !== 'flat_fee' && !usesTransactions && usage.quantity === undefined) {
     throw missing('quantity', `${price.model} prices need a \`quantity\`${price.model === 'percent' ? ' or `transactions`' : ''}`)
@@ -138,7 +129,7 @@ export function ratePriceLines(price: PriceDefinition, usage: Usage, proration?:
     const note = ` (prorated ${formatPlain(share.activeDays)}/${formatPlain(share.periodDays)} days)`
     lines = lines.map((l) => ({ ...l, description: l.description + note, amount: scale(l.amount) }))
   }
-  lines = lines.map((l) => roundLine(l, currency, mode))
+  lines = roundLines(lines, currency, mode)
   const applied = emptyApplied()
   applied.free_units = freeApplied
   const subtotal = totalOf(lines)
@@ -169,7 +160,8 @@ export function ratePrice(request: PricingRequest, currencies: CurrencyTable = i
 
 /** A request pricingRequestSchema refuses: 422 `invalid_price_definition` when the price is wrong, else `invalid_pricing_input`. */
 export function pricingRequestError(error: z.ZodError): UnprocessableError {
-  const priceProblem = error.issues.some((i) => i.path[0] === 'price')
+  const usageProblem = (i: z.core.$ZodIssue) => i.code === 'custom' && USAGE_PROBLEM_CODES.has(String((i.params as { code?: unknown } | undefined)?.code))
+  const priceProblem = error.issues.some((i) => i.path[0] === 'price' && !usageProblem(i))
   return validationErrorFrom(error, priceProblem ? 'invalid_price_definition' : 'invalid_pricing_input', priceProblem ? 'price definition' : 'pricing input')
 }
 
