@@ -34,6 +34,8 @@ export interface RunStats {
   form: 'grouped' | 'per_customer' | 'rollups'
   /** Why the grouped form was not used, when it was not. */
   notGrouped?: string
+  /** A builder metric the rollups could not answer: why (rollupQuantities.ts). */
+  notFromRollups?: string
 }
 
 /** What every statement of one metric run shares. */

@@ -10,6 +10,8 @@
 //                    the template per customer (UNION ALL, customerBatches.ts), for every other
 //                    template (windows, subqueries, joins, CTEs, …).
 //      Both read `aggregates` from the scratch table.
+// A builder metric the rollups hold exactly (rollupQuantities.ts) reads usage_hour / usage_minute
+// instead, one statement, no template run.
 // A stored template is prepared again on every run, exactly as at validation (prepareTemplate.ts:
 // the rules or the tables may have changed since), and every statement is checked again as a
 // whole, parsed and analysed, before it runs (runSandboxed.ts). Exact under duplicate events
@@ -26,6 +28,7 @@ import { checkParameterValues } from './parameterValues.ts'
 import { bindParameters, type Period } from './parameters.ts'
 import { prepareTemplate, type PreparedTemplate } from './prepareTemplate.ts'
 import { reservedColumnProblem, type ColumnMeta } from './resultShape.ts'
+import { rollupPlan, rollupQuantities } from './rollupQuantities.ts'
 import { checkComposedQuery, executeSandboxed, storedTableNames } from './runSandboxed.ts'
 import { DEFAULT_LIMITS, toSandboxError, type SandboxLimits } from './sandbox.ts'
 import { RESERVED_PREFIX } from './textWalls.ts'
@@ -52,6 +55,8 @@ export interface MetricQuantitiesInput {
   groupedChunkSize?: number
   /** `per_customer` runs a copy of the template per customer even where it could be grouped (the equivalence tests). */
   form?: 'auto' | 'per_customer'
+  /** `events` runs the SQL even where the rollups could answer (rollupQuantities.ts; the recount tests). */
+  source?: 'auto' | 'events'
 }
 
 /**
@@ -81,6 +86,9 @@ export async function metricQuantities(input: MetricQuantitiesInput): Promise<Me
   const started = performance.now()
   const limits = input.limits ?? DEFAULT_LIMITS
   const { handle, version } = input
+  const rollups = input.source === 'events' ? null : rollupPlan(version, input.period)
+  if (rollups !== null && !('reason' in rollups))
+    return rollupQuantities({ handle, orgId: input.orgId, plan: rollups, customerIds: input.customerIds, period: input.period })
   const scope: Scope = { orgId: input.orgId, rawMetrics: version.rawMetrics, period: input.period, customerField: customerFieldOf(version.builder) }
   const params = bindParameters({ customerId: '', period: input.period, declared: version.parameters, overrides: input.parameterOverrides })
   await checkParameterValues({ handle, declared: version.parameters, values: params, limits })
@@ -89,6 +97,7 @@ export async function metricQuantities(input: MetricQuantitiesInput): Promise<Me
   const aggregate = version.aggregateQuery === null ? null : await prepareOrThrow({ ...common, role: 'aggregate_query', text: version.aggregateQuery })
   const customer = await prepareOrThrow({ ...common, role: 'customer_query', text: version.customerQuery, hasAggregates: aggregate !== null })
   const stats: RunStats = { queries: 0, rowsRead: 0, bytesRead: 0, elapsedMs: 0, form: 'per_customer' }
+  if (rollups !== null && version.mode === 'builder') stats.notFromRollups = rollups.reason
   let scratch: string | null = null
   let user = aggregate?.user ?? customer.user
   try {

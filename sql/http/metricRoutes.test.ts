@@ -115,8 +115,10 @@ describe('billable metric endpoints', () => {
     expect(one.status).toBe(200)
     // a4 is at 2024-04-01 00:00, outside the half-open period.
     expect(one.json).toMatchObject({ version: 1, customers: [{ customer_id: 'acme', quantity: '2', rows: [{ quantity: '2' }] }], truncated: false })
-    const stats = one.json.stats as { queries: number; rows_read: number; elapsed_ms: number }
+    const stats = one.json.stats as { queries: number; rows_read: number; elapsed_ms: number; form: string }
     expect(stats.queries).toBe(1)
+    // The SQL template, one aggregation over raw.api_calls: grouped by customer (sql/groupedTemplate.ts).
+    expect(stats.form).toBe('grouped')
     expect(stats.rows_read).toBeGreaterThan(0)
 
     const all = await call('POST', '/v1/billable-metrics/api_calls/preview', {

@@ -77,7 +77,14 @@ function previewToJson(r: PreviewResult & { version?: number }) {
     customers: r.customers.map((c) => ({ customer_id: c.customerId, quantity: c.quantity, rows: c.rows })),
     columns: r.columns,
     truncated: r.truncated,
-    stats: { queries: r.stats.queries, rows_read: r.stats.rowsRead, bytes_read: r.stats.bytesRead, elapsed_ms: Math.round(r.stats.elapsedMs * 10) / 10 },
+    stats: {
+      queries: r.stats.queries,
+      rows_read: r.stats.rowsRead,
+      bytes_read: r.stats.bytesRead,
+      elapsed_ms: Math.round(r.stats.elapsedMs * 10) / 10,
+      form: r.stats.form,
+      ...(r.stats.notGrouped === undefined ? {} : { not_grouped: r.stats.notGrouped }),
+    },
   }
 }
 

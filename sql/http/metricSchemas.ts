@@ -103,6 +103,10 @@ export const previewResponse = z.object({
     rows_read: z.number().int(),
     bytes_read: z.number().int(),
     elapsed_ms: z.number(),
+    form: z
+      .enum(['grouped', 'per_customer', 'rollups'])
+      .describe('Where the quantities came from: the template grouped by customer, a copy of it per customer, or the metering rollups (builder metrics)'),
+    not_grouped: z.string().optional().describe('Why the template could not run grouped by customer'),
   }),
 })
 
