@@ -1,7 +1,5 @@
 import type { Hono } from 'hono'
 import type { Ledger } from '../ledger/ledger.ts'
-import { directEventSink } from '../ingest/sink/directEventSink.ts'
-import { createEventWriter } from '../metering/eventWriter.ts'
 import type { ClickHouseHandle } from '../platform/clickhouse/openClickHouse.ts'
 import { clockFromConfig, type Clock } from '../platform/clock.ts'
 import type { Config } from '../platform/config/schema.ts'
@@ -10,6 +8,7 @@ import type { Logger } from '../platform/logger.ts'
 import type { DatabaseHandle } from '../platform/postgres/database.ts'
 import { buildApi } from './buildApi.ts'
 import { createClosers } from './closers.ts'
+import { openEmbeddedSink } from './embeddedSink.ts'
 import { startScheduledJobs } from './scheduledJobs.ts'
 import { buildMeteringServices } from './services.ts'
 import { lockEmbeddedData, openLedgerStore, openMeteringStore } from './stores.ts'
@@ -20,6 +19,8 @@ export interface Tally {
   clickhouse: ClickHouseHandle
   database: DatabaseHandle
   adminToken: string
+  /** Resolves once every event acknowledged before the call is in ClickHouse (the event log's drain caught up). */
+  settled(): Promise<void>
   /** Flushes pending writes and closes every store, in reverse order of opening. */
   close(): Promise<void>
 }
@@ -45,24 +46,18 @@ export async function createTally(config: Config, logger: Logger, opts: CreateTa
   const closers = createClosers(logger)
   try {
     // Embedded stores belong to one process; the lock turns a second opener into a clear error.
-    lockEmbeddedData(config, closers, { clickhouse: true, postgres: true })
+    lockEmbeddedData(config, closers, { clickhouse: true, postgres: true, eventLog: config.eventLog === 'local' })
     const clickhouse = await openMeteringStore(config, logger, closers)
     const { database, ledger, adminToken } = await openLedgerStore(config, logger, closers)
 
-    const writer = createEventWriter(clickhouse, {
-      maxBatchRows: config.writerMaxBatchRows,
-      maxWaitMs: config.writerMaxWaitMs,
-      dedupWindowDays: config.meteringDedupWindowDays,
-    })
-    const sink = directEventSink(writer)
-    closers.push('event sink', () => sink.close())
+    const { sink, settled } = openEmbeddedSink(config, logger, clickhouse, closers)
 
     // The one place this process decides what time it is (TALLY_CLOCK or the machine's).
     const clock = opts.clock ?? clockFromConfig(config)
     const metering = buildMeteringServices(clickhouse, ledger)
     const app = buildApi({ config, logger, ledger, database, adminToken, clock, sink, metering })
     if (opts.scheduler === true) startScheduledJobs({ config, logger, ledger, database, quantities: metering.quantities, clock, closers })
-    return { app, ledger, clickhouse, database, adminToken, close: () => closers.close() }
+    return { app, ledger, clickhouse, database, adminToken, settled, close: () => closers.close() }
   } catch (err) {
     await closers.close()
     throw err

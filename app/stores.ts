@@ -14,9 +14,9 @@ import { resolveAdminToken } from './adminToken.ts'
 import type { Closers } from './closers.ts'
 import { lockDataDir } from './dataDirLock.ts'
 
-/** Locks the data directory when this process keeps an embedded store (chDB or PGlite) in it. */
-export function lockEmbeddedData(config: Config, closers: Closers, uses: { clickhouse: boolean; postgres: boolean }): void {
-  const embedded = (uses.clickhouse && config.clickhouseUrl === undefined) || (uses.postgres && config.databaseUrl === undefined)
+/** Locks the data directory when this process keeps an embedded store (chDB, PGlite, the event log) in it. */
+export function lockEmbeddedData(config: Config, closers: Closers, uses: { clickhouse: boolean; postgres: boolean; eventLog?: boolean }): void {
+  const embedded = (uses.clickhouse && config.clickhouseUrl === undefined) || (uses.postgres && config.databaseUrl === undefined) || uses.eventLog === true
   if (!embedded) return
   const lock = lockDataDir(config.dataDir)
   closers.push('data dir lock', async () => lock.release())

@@ -1,4 +1,5 @@
 // The stored shape of one usage event, exactly the columns of ClickHouse `events`.
+import { ValidationError } from '../platform/errors.ts'
 
 export interface EventRow {
   org_id: string
@@ -64,4 +65,16 @@ export function eventRowProblem(row: EventRow): string | null {
   if (!CLICKHOUSE_TIME.test(row.ingested_at)) return `ingested_at ${JSON.stringify(row.ingested_at)} is not YYYY-MM-DD HH:mm:ss.SSS`
   if (!row.data.startsWith('{')) return 'data is not a JSON object'
   return null
+}
+
+/**
+ * Throws `invalid_event_row` (with the row's index) for the first row that cannot be stored.
+ * Writers check each write on its own, so one malformed row fails only its own write, not a
+ * shared insert or log entry.
+ */
+export function checkEventRows(rows: readonly EventRow[]): void {
+  for (const [index, row] of rows.entries()) {
+    const problem = eventRowProblem(row)
+    if (problem !== null) throw new ValidationError('invalid_event_row', problem, [{ index, code: 'invalid_event_row', message: problem }])
+  }
 }

@@ -10,10 +10,9 @@
 //   3. resolve every write of the flush with its own counts, or reject them all
 // The slot's recovery starts as soon as the writer exists, so after a crash the rollups are
 // repaired before (or while) the first request arrives, not only when one does.
-import { ValidationError } from '../platform/errors.ts'
 import { toClickHouseError } from '../platform/clickhouse/clickHouseErrors.ts'
 import type { ClickHouseHandle } from '../platform/clickhouse/openClickHouse.ts'
-import { eventRowProblem, type EventRow } from './eventRow.ts'
+import { checkEventRows, type EventRow } from './eventRow.ts'
 import { createDrainSlot, DIRECT_SLOT } from './drainSlot.ts'
 import { DEFAULT_DEDUP_WINDOW_DAYS } from './storedEvents.ts'
 import { createGroupCommitQueue } from '../platform/groupCommit.ts'
@@ -104,12 +103,10 @@ export function createEventWriter(handle: ClickHouseHandle, opts: EventWriterOpt
     write(rows) {
       if (closed) return Promise.reject(new Error('event writer is closed'))
       if (rows.length === 0) return Promise.resolve({ inserted: 0, duplicates: 0, duplicateIds: new Set() })
-      // Checked here so one malformed row fails only its own write, not a shared insert.
-      for (const [index, row] of rows.entries()) {
-        const problem = eventRowProblem(row)
-        if (problem !== null) {
-          return Promise.reject(new ValidationError('invalid_event_row', problem, [{ index, code: 'invalid_event_row', message: problem }]))
-        }
+      try {
+        checkEventRows(rows)
+      } catch (err) {
+        return Promise.reject(err as Error)
       }
       return new Promise<WriteResult>((resolve, reject) => queue.push({ rows, resolve, reject }))
     },

@@ -62,6 +62,17 @@ const configObject = z.object({
   /** Group commit: most rows per ClickHouse insert, and longest wait (ms) to fill one. */
   writerMaxBatchRows: z.coerce.number().int().positive().default(50_000),
   writerMaxWaitMs: z.coerce.number().int().min(0).max(1000).default(2),
+  /**
+   * Embedded mode's event sink: `direct` (each 2xx waits for its ClickHouse insert) or `local`
+   * (each 2xx waits for the durable event log in the data directory, fsync; a drain inserts).
+   */
+  eventLog: z.enum(['direct', 'local']).default('direct'),
+  /** Event log: most bytes not yet drained into ClickHouse; appends past it get 503 `event_log_full`. */
+  eventLogMaxBytes: byteSize.default(1024 * 1024 * 1024),
+  /** Event log drain: most rows per insert (an insert starts at once when this many wait). */
+  eventLogFlushRows: z.coerce.number().int().positive().default(20_000),
+  /** Event log drain: longest wait (ms) between the starts of two inserts while events wait. */
+  eventLogFlushMs: z.coerce.number().int().min(0).max(60_000).default(200),
   /** How long a resolved API key is cached in memory (ms); revocation through this process is immediate. */
   authCacheMs: z.coerce.number().int().min(0).default(5_000),
   logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),

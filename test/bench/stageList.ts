@@ -1,5 +1,5 @@
 // Every stage, in run order.
-import { batchStage, embeddedStage, gatewayStage, type Stage } from './stages.ts'
+import { batchStage, embeddedStage, eventLogStage, gatewayStage, type Stage } from './stages.ts'
 import { writerStage } from './writerStage.ts'
 import { queryStage } from './queryStage.ts'
 import { kafkaStages } from './kafkaStages.ts'
@@ -9,7 +9,17 @@ import { erpStage } from './erpStage.ts'
 
 export function stageList(): Stage[] {
   const [producerStage, kafkaEndToEndStage] = kafkaStages
-  return [gatewayStage, batchStage, producerStage!, writerStage, kafkaEndToEndStage!, embeddedStage, queryStage, ratingStage, sharingStage, erpStage].sort(
-    (a, b) => Number(a.id) - Number(b.id),
-  )
+  return [
+    gatewayStage,
+    batchStage,
+    producerStage!,
+    writerStage,
+    kafkaEndToEndStage!,
+    embeddedStage,
+    queryStage,
+    ratingStage,
+    sharingStage,
+    erpStage,
+    eventLogStage,
+  ].sort((a, b) => Number(a.id) - Number(b.id))
 }

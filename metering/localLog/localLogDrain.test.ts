@@ -1,0 +1,106 @@
+// The event log drained into the real engine (chDB) through slot 0, including a drain that died
+// between its insert and its release, and inserts that fail until the table is back.
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { pino } from 'pino'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { openTestClickHouse, type TestClickHouse } from '../../test/support/clickhouseTestHandle.ts'
+import { eventRow } from '../../test/support/eventRows.ts'
+import { createDrainSlot, DIRECT_SLOT } from '../drainSlot.ts'
+import { openLocalEventLog, type LocalEventLog } from './localEventLog.ts'
+import { startLocalLogDrain } from './localLogDrain.ts'
+
+const WINDOW_MS = 34 * 86_400_000
+let ch: TestClickHouse
+const logDirs: string[] = []
+beforeAll(async () => {
+  ch = await openTestClickHouse()
+})
+afterAll(async () => {
+  await ch.destroy()
+  for (const dir of logDirs) rmSync(dir, { recursive: true, force: true })
+})
+
+function freshLog(): LocalEventLog {
+  const dir = mkdtempSync(join(tmpdir(), 'tally-eventlog-drain-'))
+  logDirs.push(dir)
+  return openLocalEventLog({ path: dir, maxBytes: 1 << 24 })
+}
+
+/** A logger whose `error` lines resolve `failed` (the drain reports each failed batch there). */
+function watchedLogger() {
+  let onError: () => void = () => {}
+  const failed = new Promise<void>((resolve) => (onError = resolve))
+  const logger = pino({ level: 'error' }, { write: () => onError() })
+  return { logger, failed }
+}
+
+const quiet = pino({ level: 'silent' })
+const drainOf = (log: LocalEventLog, logger = quiet) =>
+  startLocalLogDrain({ log, handle: ch.handle, logger, dedupWindowMs: WINDOW_MS, flushRows: 1_000, flushMs: 200 })
+
+async function totals(org: string) {
+  const rs = await ch.handle.client.query({
+    query: `SELECT
+      toString((SELECT count() FROM events WHERE org_id = {org:String})) AS events,
+      toString((SELECT uniqExact(event_id) FROM events WHERE org_id = {org:String})) AS ids,
+      toString((SELECT countMerge(count) FROM usage_minute WHERE org_id = {org:String} AND field = '')) AS minute_events,
+      toString((SELECT sumMerge(sum) FROM usage_hour WHERE org_id = {org:String} AND field = 'cpu')) AS hour_sum`,
+    query_params: { org },
+    format: 'JSONEachRow',
+  })
+  return (await rs.json<Record<string, string>>())[0]
+}
+
+const rowsOf = (org: string, ids: string[]) => ids.map((id, i) => eventRow({ org_id: org, event_id: id, data: `{"cpu":"${i + 1}"}` }))
+
+describe('event log drain', () => {
+  it('stores each appended event once, drops a repeat in a later entry, and empties the log', async () => {
+    const log = freshLog()
+    const drain = drainOf(log)
+    await log.append(rowsOf('org-drain', ['a', 'b', 'c'])) // cpu 1 + 2 + 3
+    await log.append(rowsOf('org-drain', ['a'])) // a repeat of a: dropped
+    await drain.settled()
+    expect(await totals('org-drain')).toEqual({ events: '3', ids: '3', minute_events: '3', hour_sum: '6' })
+    expect(log.peek(100)).toBeNull()
+    expect(log.pendingBytes()).toBe(0)
+    await drain.close()
+    await log.close()
+  })
+
+  it('replays the entries of a drain that died between its insert and its release, storing nothing twice', async () => {
+    const log = freshLog()
+    await log.append(rowsOf('org-replay', ['a', 'b']))
+    await log.append(rowsOf('org-replay', ['c', 'd'])) // cpu 1 + 2 + 1 + 2
+    // The dead drain's last batch: inserted through slot 0, never released.
+    await createDrainSlot(ch.handle, { slot: DIRECT_SLOT, dedupWindowMs: WINDOW_MS }).insert(log.peek(2)!.rows)
+    expect(log.pendingRows()).toBe(4)
+
+    const drain = drainOf(log)
+    await drain.settled()
+    expect(await totals('org-replay')).toEqual({ events: '4', ids: '4', minute_events: '4', hour_sum: '6' })
+    expect(log.pendingRows()).toBe(0)
+    await drain.close()
+    await log.close()
+  })
+
+  it('keeps the events while inserts fail and stores them once when ClickHouse takes them again', async () => {
+    const log = freshLog()
+    const { logger, failed } = watchedLogger()
+    await ch.handle.client.command({ query: 'RENAME TABLE events TO events_away' })
+    const drain = drainOf(log, logger)
+    try {
+      await log.append(rowsOf('org-outage', ['a', 'b']))
+      void drain.settled() // hurries the drain into its first (failing) batch
+      await failed
+      expect(log.pendingRows()).toBe(2)
+    } finally {
+      await ch.handle.client.command({ query: 'RENAME TABLE events_away TO events' })
+    }
+    await drain.settled()
+    expect(await totals('org-outage')).toEqual({ events: '2', ids: '2', minute_events: '2', hour_sum: '3' })
+    await drain.close()
+    await log.close()
+  })
+})

@@ -1,0 +1,132 @@
+// The embedded event log's drain: the same loop as a Kafka partition's worker, through drain
+// slot 0 (metering/README.md, "Write path"). Per batch:
+//   1. peek the oldest entries of the log, up to `flushRows` rows
+//   2. DrainSlot.insert: recover if in doubt, drop ids already stored, intent, INSERT
+//   3. release the entries (one LMDB commit): the committed position moves past them
+// A crash between 2 and 3 replays the entries at the next start; the slot recovers its newest
+// intent and its lookup drops every id that committed, so nothing counts twice.
+//
+// Flush on size or time: a batch starts when `flushRows` rows wait, or `flushMs` after the
+// previous batch started, so an event waits at most `flushMs` plus one insert. While an
+// insert runs, the next batch fills. `settled()` skips the wait (tests, shutdown).
+// Failures (ClickHouse down, any error): the slot is unknown, the entries stay in the log, the
+// batch is retried after a backoff (200 ms doubling to 5 s); the log keeps accepting up to its
+// bound. Nothing is skipped: an error that never heals stops ingest at the bound (503), loudly.
+import type { ClickHouseHandle } from '../../platform/clickhouse/openClickHouse.ts'
+import type { Logger } from '../../platform/logger.ts'
+import { createDrainSlot, DIRECT_SLOT } from '../drainSlot.ts'
+import type { LocalEventLog } from './localEventLog.ts'
+
+export interface LocalLogDrainOptions {
+  log: LocalEventLog
+  handle: ClickHouseHandle
+  logger: Logger
+  dedupWindowMs: number
+  /** Most rows per insert; a batch starts at once when this many wait. */
+  flushRows: number
+  /** Longest wait (ms) between the start of one insert and the next while rows wait. */
+  flushMs: number
+}
+
+export interface LocalLogDrain {
+  /** Resolves once every append that resolved before the call is inserted into ClickHouse. */
+  settled(): Promise<void>
+  /** Finishes the batch under way and stops; what is left stays in the log for the next start. */
+  close(): Promise<void>
+}
+
+const BACKOFF_MIN_MS = 200
+const BACKOFF_MAX_MS = 5_000
+
+export function startLocalLogDrain(opts: LocalLogDrainOptions): LocalLogDrain {
+  const { log } = opts
+  const slot = createDrainSlot(opts.handle, { slot: DIRECT_SLOT, dedupWindowMs: opts.dedupWindowMs })
+  const logger = opts.logger.child({ component: 'event-log-drain' })
+  let closing = false
+  let hurry = 0
+  /** Sequence numbers up to this one are in ClickHouse. */
+  let releasedSeq = 0
+  const waiters: Array<{ seq: number; resolve: () => void }> = []
+  let wake: (() => void) | null = null
+  let wakeTimer: NodeJS.Timeout | null = null
+
+  function nudge(): void {
+    if (wakeTimer !== null) clearTimeout(wakeTimer)
+    wakeTimer = null
+    const w = wake
+    wake = null
+    w?.()
+  }
+  /** Sleeps until nudged, or `ms` (null: until nudged). */
+  function pause(ms: number | null): Promise<void> {
+    return new Promise((resolve) => {
+      wake = resolve
+      if (ms !== null) wakeTimer = setTimeout(nudge, ms)
+    })
+  }
+  let waitingForRows = false
+  log.onAppend(() => {
+    if (log.pendingRows() >= opts.flushRows || waitingForRows) nudge()
+  })
+
+  function answerWaiters(): void {
+    for (let i = waiters.length - 1; i >= 0; i--) {
+      if (waiters[i]!.seq > releasedSeq) continue
+      waiters[i]!.resolve()
+      waiters.splice(i, 1)
+    }
+    if (waiters.length === 0) hurry = 0
+  }
+
+  async function run(): Promise<void> {
+    let lastStart = -Infinity
+    let backoff = BACKOFF_MIN_MS
+    while (!closing) {
+      // Read before the peek: every entry up to it is committed, so the peek sees it.
+      const committed = log.committedSeq()
+      const batch = log.peek(opts.flushRows)
+      if (batch === null) {
+        releasedSeq = committed
+        answerWaiters()
+        waitingForRows = true
+        await pause(null)
+        waitingForRows = false
+        continue
+      }
+      const due = lastStart + opts.flushMs - performance.now()
+      if (batch.rows.length < opts.flushRows && due > 0 && hurry === 0) {
+        await pause(due)
+        continue
+      }
+      lastStart = performance.now()
+      try {
+        await slot.insert(batch.rows)
+        await log.release(batch)
+        releasedSeq = batch.lastSeq
+        answerWaiters()
+        backoff = BACKOFF_MIN_MS
+      } catch (err) {
+        logger.error({ err, rows: batch.rows.length, pendingBytes: log.pendingBytes() }, 'event log drain failed; retrying the batch')
+        await pause(backoff)
+        backoff = Math.min(backoff * 2, BACKOFF_MAX_MS)
+      }
+    }
+  }
+
+  const running = run()
+
+  return {
+    settled() {
+      const seq = log.committedSeq()
+      if (seq <= releasedSeq) return Promise.resolve()
+      hurry++
+      nudge()
+      return new Promise((resolve) => waiters.push({ seq, resolve }))
+    },
+    async close() {
+      closing = true
+      nudge()
+      await running
+    },
+  }
+}
