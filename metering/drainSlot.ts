@@ -1,6 +1,6 @@
 // One writer slot of the drain: the only code that inserts into `events`, shared by the
-// embedded event writer (slot 0) and the Kafka worker (slot p + 1 for partition p), and meant
-// for the embedded event log of issue 19 as well. Its exactly-once does not depend on an
+// embedded event writer or the embedded event log's drain (slot 0, one of them per process) and
+// the Kafka worker (slot p + 1 for partition p). Its exactly-once does not depend on an
 // insert being atomic across tables or partitions; metering/README.md ("Crash instants")
 // gives the argument. Per batch:
 //   0. RECOVER, when the slot's state is unknown (first use, after any failure): make sure
