@@ -35,7 +35,7 @@ export const percentSchema = z.strictObject({
 export type PercentPrice = z.infer<typeof percentSchema>
 
 /** A price with a fixed fee or a clamp is rated per transaction: its runs bill `transactions`. */
-export function perTransaction(price: Pick<PercentPrice, 'fixed_fee' | 'min_per_transaction' | 'max_per_transaction'>): boolean {
+export function perTransaction(price: Readonly<Record<string, unknown>>): boolean {
   return price.fixed_fee !== undefined || price.min_per_transaction !== undefined || price.max_per_transaction !== undefined
 }
 

@@ -20,6 +20,7 @@ import { Dec } from '../../platform/decimal.ts'
 import { sum } from '../compute/decimal.ts'
 import { formatResult, type PriceLine } from '../compute/lines.ts'
 import { discountSchema, discountsFor } from '../compute/discounts.ts'
+import { perTransaction } from '../compute/percent.ts'
 import { DIMENSIONAL_MODELS, parsePriceDefinition } from '../compute/priceDefinition.ts'
 import { parseInvoiceInput, rateInvoice } from '../compute/rateInvoice.ts'
 import { ratePriceLines } from '../compute/ratePrice.ts'
@@ -56,10 +57,17 @@ export interface PriceInvoiceInput {
   currencies: CurrencyTable
 }
 
-/** The usage fields ratePrice needs for this price model. */
+/**
+ * The usage fields ratePrice needs for this price model. A percent price rated per transaction
+ * (a fixed fee or a clamp) takes each row of its metric as one transaction, its quantity the
+ * amount; sorted, so the record and content hash do not depend on the order rows arrive in.
+ */
 export function usageFields(price: Record<string, unknown>, item: { quantity: string | null }, usage: CustomerUsage | undefined): RecordedItem['usage'] {
   if (item.quantity !== null) return { quantity: item.quantity }
   if ((DIMENSIONAL_MODELS as readonly string[]).includes(String(price.model))) return { quantities: usage?.rows ?? [] }
+  if (price.model === 'percent' && perTransaction(price)) {
+    return { transactions: (usage?.rows ?? []).map((r) => r.quantity).sort((a, b) => new Dec(a).comparedTo(b)) }
+  }
   return { quantity: usage?.quantity ?? '0' }
 }
 

@@ -11,6 +11,8 @@ const span = z.object({ start: z.string(), end: z.string() })
 const recordedUsage = z.object({
   quantity: z.string().optional(),
   quantities: z.array(z.object({ dimensions: z.record(z.string(), z.string()), quantity: z.string() })).optional(),
+  /** A per-transaction percent price's amounts, one per row of its metric (priceInvoice.ts usageFields). */
+  transactions: z.array(z.string()).optional(),
 })
 
 /** A price definition as the contract held it: rating parses it with the pricing schema where it rates. */

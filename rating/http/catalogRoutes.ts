@@ -24,6 +24,7 @@ import { apiRoute, jsonAnswer, jsonContent } from '../../platform/http/apiRoute.
 import type { AppEnv } from '../../platform/http/appEnv.ts'
 import { requestOrg } from '../../platform/http/requestOrg.ts'
 import { billingBodyHook } from './billingBodyHook.ts'
+import { perTransaction } from '../compute/percent.ts'
 import {
   contractJson,
   contractListJson,
@@ -47,7 +48,7 @@ const bad = {
 }
 const rule = {
   description:
-    'Well-formed but impossible content, each with its code and field: terms (`end_date_not_after_start`, `invalid_anchor_day`, `invalid_net_terms_days`, `invalid_currency`, `invalid_time_zone`), discounts (`discount_scope_not_supported`: a contract cannot name an invoice line, use scope product; `discount_target_not_found`: the target is neither the id nor the name of a product the contract sells), phases (`phases_required`, `phase_before_start`, `phase_start_mismatch`, `phases_out_of_order`, `phase_after_end`, `phase_in_billed_period`), items (`product_not_found`, `duplicate_product`, `quantity_not_allowed`, `metered_in_advance`, `currency_mismatch`, `override_needs_price`, `overrides_need_plan`), or a price definition the pricing engine refuses (`invalid_price_definition`, as POST /v1/pricing/preview; details name each field, e.g. `phases[0].items[1].price.tiers[2].up_to`, with codes such as `tier_overlap`)',
+    'Well-formed but impossible content, each with its code and field: terms (`end_date_not_after_start`, `invalid_anchor_day`, `invalid_net_terms_days`, `invalid_currency`, `invalid_time_zone`), discounts (`discount_scope_not_supported`: a contract cannot name an invoice line, use scope product; `discount_target_not_found`: the target is neither the id nor the name of a product the contract sells), phases (`phases_required`, `phase_before_start`, `phase_start_mismatch`, `phases_out_of_order`, `phase_after_end`, `phase_in_billed_period`), items (`product_not_found`, `duplicate_product`, `quantity_not_allowed`, `metered_in_advance`, `transactions_need_metric`, `currency_mismatch`, `override_needs_price`, `overrides_need_plan`), or a price definition the pricing engine refuses (`invalid_price_definition`, as POST /v1/pricing/preview; details name each field, e.g. `phases[0].items[1].price.tiers[2].up_to`, with codes such as `tier_overlap`)',
 }
 
 export function productToJson(p: Product) {
@@ -117,6 +118,13 @@ async function checkPricing(
       throw fail(pathOf(i, 'price.currency'), 'currency_mismatch', `prices are in the contract currency ${currency}, this one is in ${code}${currencyHint}`)
     if (products.get(item.product_id)?.kind === 'metered' && item.billing === 'in_advance')
       throw fail(pathOf(i, 'billing'), 'metered_in_advance', 'metered usage is billed in arrears: its quantity is known only after the period')
+    // Its transactions are the rows of a billable metric: without one, every run would skip it.
+    if (products.get(item.product_id)?.kind !== 'metered' && item.price.model === 'percent' && perTransaction(item.price))
+      throw fail(
+        pathOf(i, 'price'),
+        'transactions_need_metric',
+        'a percent price with a fixed fee or a per-transaction minimum or maximum is rated on transactions, which only a metered product supplies (a billable metric returning one row per transaction); bill it on a metered product, or drop those fields',
+      )
   })
 }
 
