@@ -71,6 +71,13 @@ export function usageFields(price: Record<string, unknown>, item: { quantity: st
   return { quantity: usage?.quantity ?? '0' }
 }
 
+/** A recorded usage as people read it: the quantity, `by dimension`, or `N transactions totalling X`. */
+export function usageText(usage: RecordedItem['usage']): string {
+  if (usage.quantity !== undefined) return usage.quantity
+  if (usage.transactions !== undefined) return `${usage.transactions.length} transactions totalling ${sum(usage.transactions.map((t) => new Dec(t))).toFixed()}`
+  return 'by dimension'
+}
+
 /** Rates one recorded item again (explain, adjustments): the same call the rating made. */
 export function rateItem(item: Pick<RecordedItem, 'price' | 'usage' | 'proration'>, mode: 'half_up' | 'half_even'): { amount: string; lines: PriceLine[] } {
   const price = parsePriceDefinition(item.price)
@@ -182,7 +189,7 @@ export function priceInvoice(input: PriceInvoiceInput): PricedInvoice {
   if (recorded.length > 0 || (scheduled.arrears && terms.commitment)) {
     const netted = input.billedElsewhere.map((b) => ({
       id: `${b.invoiceId}:${b.adjustment.item_id}`,
-      description: `${b.adjustment.product_name}: late usage already billed on invoice ${b.invoiceNumber ?? b.invoiceId} (${b.adjustment.previous_usage.quantity ?? 'by dimension'} → ${b.adjustment.usage.quantity ?? 'by dimension'})`,
+      description: `${b.adjustment.product_name}: late usage already billed on invoice ${b.invoiceNumber ?? b.invoiceId} (${usageText(b.adjustment.previous_usage)} → ${usageText(b.adjustment.usage)})`,
       amount: b.adjustment.delta,
     }))
     const arrearsProration =
@@ -266,8 +273,8 @@ export function priceInvoice(input: PriceInvoiceInput): PricedInvoice {
         amount: again.amount,
         delta: formatMoney(delta, currency),
       })
-      const before = item.usage.quantity ?? 'by dimension'
-      const after = usage.quantity ?? 'by dimension'
+      const before = usageText(item.usage)
+      const after = usageText(usage)
       lines.push(
         line(lines.length, {
           itemId: item.id,

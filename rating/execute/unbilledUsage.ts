@@ -17,7 +17,7 @@ import { startOfDay } from '../compute/calendar/zonedBoundary.ts'
 import { adjustmentsBilled } from './billedForPeriod.ts'
 import { scheduledInvoice, type Schedule, type ScheduledInvoice } from './billingSchedule.ts'
 import { canonicalJson, type PlannedItem } from './invoicePlan.ts'
-import { usageFields } from './priceInvoice.ts'
+import { usageFields, usageText } from './priceInvoice.ts'
 import type { FetchedUsage } from './rateScheduledInvoice.ts'
 import { readRatingRecord, type RecordedItem } from './ratingRecord.ts'
 
@@ -34,7 +34,7 @@ export interface UnbilledUsage {
   metricVersion: number
   periodStart: string
   periodEnd: string
-  /** What was billed (the invoice's quantity, or the last adjustment's); `by dimension` for matrix prices. */
+  /** What was billed (the invoice's quantity, or the last adjustment's); `by dimension` for matrix prices, `N transactions totalling X` for per-transaction ones. */
   billedQuantity: string
   quantity: string
 }
@@ -114,8 +114,8 @@ export function unbilledUsage(checks: readonly LateUsageCheck[], fetched: Fetche
         metricVersion: item.metric.version,
         periodStart: item.segment.start,
         periodEnd: item.segment.end,
-        billedQuantity: billed.quantity ?? 'by dimension',
-        quantity: now.quantity ?? 'by dimension',
+        billedQuantity: usageText(billed),
+        quantity: usageText(now),
       })
     }
   }
