@@ -3,6 +3,8 @@
 // 20 events per customer in October; then the rating job for November 1st (the opening
 // invoice finalized, October's usage drafted). Each round rates a fresh organisation.
 //
+// Then the metric run alone in its three forms (metricForms.ts): per customer, grouped, rollups.
+//
 // P7 wants the job's wall time ÷ its metric queries and ledger writes measured alone:
 //   queries alone  the job's QuantitySource requests, recorded, then replayed on their own
 //   ledger         time inside Ledger repository calls during the run. NOTE: it includes the
@@ -20,8 +22,10 @@ import { openDatabase } from '../../platform/postgres/database.ts'
 import { migrateDatabase } from '../../platform/postgres/migrate.ts'
 import type { QuantitySource } from '../../rating/execute/quantitySource.ts'
 import { runRating } from '../../rating/execute/ratingRun.ts'
+import { toResolved } from '../../sql/metricService.ts'
 import { cpuSec, openBenchClickHouse, peakRssMB, scalar, serveChild } from './chdbChild.ts'
 import { customerId } from './events.ts'
+import { timeMetricForms } from './metricForms.ts'
 
 const EVENTS_PER_CUSTOMER = 20
 
@@ -71,7 +75,7 @@ if (process.send !== undefined && process.argv.at(-1) === 'child') {
         const s0 = performance.now()
         const orgId = (await ledger.organisations.create({ name: `bench-${round++}` })).id
         await ledger.rawMetrics.create({ orgId, name: 'api_calls' })
-        await service.create(orgId, 'api_call_count', {
+        const metric = await service.create(orgId, 'api_call_count', {
           unit: 'call',
           mode: 'builder',
           builder: { raw_metric: 'api_calls', customer_column: 'customer_id', aggregation: 'COUNT', filters: [], group_by: [] },
@@ -142,6 +146,13 @@ if (process.send !== undefined && process.argv.at(-1) === 'child') {
         const q0 = performance.now()
         for (const req of requests) await source.quantities(req)
         const queriesAloneMs = performance.now() - q0
+        const forms = await timeMetricForms({
+          handle: ch.handle,
+          orgId,
+          version: toResolved(metric),
+          customerIds: Array.from({ length: contracts }, (_, i) => customerId(i)),
+          period: { start: new Date('2026-10-01T00:00:00Z'), end: new Date('2026-11-01T00:00:00Z') },
+        })
         return {
           contracts: summary.contracts,
           rated: summary.contractsRated,
@@ -155,6 +166,7 @@ if (process.send !== undefined && process.argv.at(-1) === 'child') {
           setupSec,
           cpuSec: cpu,
           peakRssMB: peakRssMB(),
+          forms,
         }
       },
       async close() {

@@ -4,6 +4,7 @@
 import { forkChild } from './childProcess.ts'
 import { load1, type Comparison, type RunMetrics } from './compare.ts'
 import type { Stage } from './stages.ts'
+import type { MetricFormTimes } from './metricForms.ts'
 import { summarize } from './stats.ts'
 
 interface RatingRound {
@@ -19,6 +20,14 @@ interface RatingRound {
   setupSec: number
   cpuSec: number
   peakRssMB: number
+  forms: MetricFormTimes
+}
+
+const med = (xs: number[]) => summarize(xs).median.toFixed(2)
+/** Per-round ratio of the forms, median (min–max). */
+function ratio(raw: RatingRound[], f: (forms: MetricFormTimes) => number): string {
+  const s = summarize(raw.map((r) => f(r.forms)))
+  return `${s.median.toFixed(1)} (${s.min.toFixed(1)}–${s.max.toFixed(1)})`
 }
 
 export const ratingStage: Stage = {
@@ -39,7 +48,7 @@ export const ratingStage: Stage = {
         raw.push(r)
         const alone = r.queriesAloneSec + r.ledgerSec
         ctx.log(
-          `  round ${round}: ${r.contracts} contracts in ${r.wallSec.toFixed(1)} s (${(r.contracts / r.wallSec).toFixed(0)}/s); queries ${r.queriesInRunSec.toFixed(1)} s in the run, ${r.queriesAloneSec.toFixed(1)} s alone; ledger ${r.ledgerSec.toFixed(1)} s; wall ÷ alone ${(r.wallSec / alone).toFixed(2)}; setup ${r.setupSec.toFixed(0)} s; load ${startLoad.toFixed(2)}`,
+          `  round ${round}: ${r.contracts} contracts in ${r.wallSec.toFixed(1)} s (${(r.contracts / r.wallSec).toFixed(0)}/s); queries ${r.queriesInRunSec.toFixed(1)} s in the run, ${r.queriesAloneSec.toFixed(1)} s alone; ledger ${r.ledgerSec.toFixed(1)} s; wall ÷ alone ${(r.wallSec / alone).toFixed(2)}; setup ${r.setupSec.toFixed(0)} s; load ${startLoad.toFixed(2)}; metric run alone per customer ${r.forms.perCustomerSec.toFixed(2)} s, grouped ${r.forms.groupedSec.toFixed(2)} s, rollups ${r.forms.rollupsSec.toFixed(2)} s`,
         )
         const common = { round, p50Ms: Number.NaN, p99Ms: Number.NaN, peakRssMB: r.peakRssMB, errors: r.skipped, load1: startLoad }
         rounds.push({ ...common, side: 'metric queries alone + ledger calls', rate: r.contracts / alone, cpuPer1k: Number.NaN, cpuCores: Number.NaN })
@@ -86,6 +95,7 @@ export const ratingStage: Stage = {
       notes: [
         `${opts.contracts} contracts per round (a fresh organisation each), one customer each, fee in advance + tiered API calls in arrears, ${20} events per customer; each run creates ${first?.invoices.created ?? '?'} invoices and finalizes ${first?.invoices.finalized ?? '?'}, in ${first?.metricRuns ?? '?'} metric run(s). Setup (customers, contracts, events) ${first?.setupSec.toFixed(0) ?? '?'} s per round, not timed.`,
         `Time split, median over rounds: metric queries ${summarize(raw.map((r) => r.queriesInRunSec)).median.toFixed(1)} s in the run (${summarize(raw.map((r) => r.queriesAloneSec)).median.toFixed(1)} s replayed alone), ledger calls ${summarize(raw.map((r) => r.ledgerSec)).median.toFixed(1)} s, wall ${summarize(raw.map((r) => r.wallSec)).median.toFixed(1)} s. The ledger time includes the pricing compute that runs inside each contract's transaction, so P7 here is a lower bound.`,
+        `Metric run alone, ${first?.forms.customers ?? '?'} customers, one period, same run (sql/metricQuantities.ts; all three forms return the same quantities), median over rounds: per customer (100 copies a statement, the form before issue 20) ${med(raw.map((r) => r.forms.perCustomerSec))} s, grouped ${med(raw.map((r) => r.forms.groupedSec))} s (${ratio(raw, (f) => f.perCustomerSec / f.groupedSec)}× faster), rollups ${med(raw.map((r) => r.forms.rollupsSec))} s (${ratio(raw, (f) => f.perCustomerSec / f.rollupsSec)}× faster); the job's builder COUNT metric runs on the rollups.`,
         `P8 extrapolated: 100,000 contracts at ${perSec.toFixed(0)} contracts/s ≈ ${(100_000 / perSec / 60).toFixed(0)} minutes (linear; the job pages 5,000 contracts at a time with one metric run per page).`,
       ],
     }
