@@ -107,7 +107,8 @@ describe('queryUsage', () => {
 
 describe('listEvents', () => {
   it('lists newest first with the payload parsed, numbers still strings', async () => {
-    const events = await listEvents(ch.handle, { orgId: 'org-u', customerId: 'acme', rawMetric: 'cpu_usage', limit: 2 })
+    const { events, next } = await listEvents(ch.handle, { orgId: 'org-u', customerId: 'acme', rawMetric: 'cpu_usage', limit: 2 })
+    expect(next).toEqual({ timestamp: '2024-03-05 10:16:00.000', eventId: 'u3' })
     expect(events).toEqual([
       {
         event_id: 'u4',
@@ -131,8 +132,27 @@ describe('listEvents', () => {
   })
 
   it('is scoped to the organisation and filters', async () => {
-    expect((await listEvents(ch.handle, { orgId: 'org-u', limit: 100 })).map((e) => e.event_id)).toEqual(['u4', 'u5', 'u3', 'u2', 'u6', 'u1'])
-    expect((await listEvents(ch.handle, { orgId: 'org-u', rawMetric: 'storage', limit: 100 })).map((e) => e.event_id)).toEqual(['u6'])
-    expect((await listEvents(ch.handle, { orgId: 'org-other', limit: 100 })).map((e) => e.event_id)).toEqual(['u7'])
+    const ids = async (q: Omit<Parameters<typeof listEvents>[1], 'limit'>) => (await listEvents(ch.handle, { ...q, limit: 100 })).events.map((e) => e.event_id)
+    expect(await ids({ orgId: 'org-u' })).toEqual(['u4', 'u5', 'u3', 'u2', 'u6', 'u1'])
+    expect(await ids({ orgId: 'org-u', rawMetric: 'storage' })).toEqual(['u6'])
+    expect(await ids({ orgId: 'org-other' })).toEqual(['u7'])
+    // [from, to): 10:15:59.999 is in, 10:20:00.000 is out.
+    expect(await ids({ orgId: 'org-u', from: new Date('2024-03-05T10:15:59.999Z'), to: new Date('2024-03-05T10:20:00.000Z') })).toEqual(['u3', 'u2'])
+  })
+
+  it('pages through every event once by cursor, including events that share a timestamp (u6 and u1)', async () => {
+    const pages: string[][] = []
+    let after: Parameters<typeof listEvents>[1]['after']
+    for (;;) {
+      const page = await listEvents(ch.handle, { orgId: 'org-u', limit: 2, ...(after === undefined ? {} : { after }) })
+      pages.push(page.events.map((e) => e.event_id))
+      if (page.next === null) break
+      after = page.next
+    }
+    expect(pages).toEqual([
+      ['u4', 'u5'],
+      ['u3', 'u2'],
+      ['u6', 'u1'],
+    ])
   })
 })

@@ -104,11 +104,36 @@ describe('GET /v1/events', () => {
     const one = await orgA.request('/v1/events?limit=1&customer_id=cust-1&raw_metric=cpu_usage')
     expect(((await one.json()) as { events: unknown[] }).events).toHaveLength(1)
     const none = await orgA.request('/v1/events?raw_metric=nothing')
-    expect(await none.json()).toEqual({ events: [] })
+    expect(await none.json()).toEqual({ events: [], next_cursor: null })
     for (const limit of ['0', '1001', 'ten']) {
       const res = await orgA.request(`/v1/events?limit=${limit}`)
       expect(res.status).toBe(400)
       expect(await res.json()).toMatchObject({ error: { code: 'invalid_query', details: [{ field: 'limit' }] } })
+    }
+  })
+
+  it('pages with next_cursor and keeps the time range across pages', async () => {
+    const first = (await (await orgA.request('/v1/events?limit=1&from=2024-03-05T10:00:00Z&to=2024-03-05T11:00:00Z')).json()) as {
+      events: { event_id: string }[]
+      next_cursor: string | null
+    }
+    expect(first.events.map((e) => e.event_id)).toEqual(['a2'])
+    expect(first.next_cursor).not.toBeNull()
+    const second = await orgA.request(`/v1/events?limit=1&from=2024-03-05T10:00:00Z&to=2024-03-05T11:00:00Z&cursor=${first.next_cursor}`)
+    expect(await second.json()).toMatchObject({ events: [{ event_id: 'a1' }], next_cursor: null })
+    // Outside the range: nothing.
+    expect(await (await orgA.request('/v1/events?to=2024-03-05T10:15:30Z')).json()).toEqual({ events: [], next_cursor: null })
+  })
+
+  it('answers 400 invalid_query for a cursor it never issued and for an empty range', async () => {
+    for (const [query, field] of [
+      ['cursor=not-a-cursor', 'cursor'],
+      [`cursor=${Buffer.from('["yesterday","a1"]').toString('base64url')}`, 'cursor'],
+      ['from=2024-03-05T11:00:00Z&to=2024-03-05T10:00:00Z', 'to'],
+    ]) {
+      const res = await orgA.request(`/v1/events?${query}`)
+      expect(res.status).toBe(400)
+      expect(await res.json()).toMatchObject({ error: { code: 'invalid_query', details: [{ field }] } })
     }
   })
 })

@@ -8,7 +8,7 @@ import type { AppEnv } from '../../platform/http/appEnv.ts'
 import { requestOrg } from '../../platform/http/requestOrg.ts'
 import { listEvents } from '../eventQuery.ts'
 import { queryUsage } from '../usageQuery.ts'
-import { eventListQuerySchema, eventListResponseSchema, usageQuerySchema, usageResponseSchema } from './meteringSchemas.ts'
+import { encodeEventCursor, eventListQuerySchema, eventListResponseSchema, usageQuerySchema, usageResponseSchema } from './meteringSchemas.ts'
 
 export const METERING_TAG = 'Metering'
 export const clickHouseUnavailable = { description: 'ClickHouse unavailable; retry after `Retry-After` seconds' }
@@ -50,7 +50,7 @@ export function meteringRoutes(handle: ClickHouseHandle): OpenAPIHono<AppEnv> {
       method: 'get',
       path: '/v1/events',
       tags: [METERING_TAG],
-      summary: 'Recent raw events of the organisation, newest first, for inspection.',
+      summary: 'Raw events of the organisation, newest first, a page at a time (cursor), for inspection.',
       request: { query: eventListQuerySchema },
       responses: {
         200: jsonAnswer('Events, newest first', eventListResponseSchema),
@@ -61,8 +61,16 @@ export function meteringRoutes(handle: ClickHouseHandle): OpenAPIHono<AppEnv> {
     async (c) => {
       const orgId = requestOrg(c)
       const q = c.req.valid('query')
-      const events = await listEvents(handle, { orgId, rawMetric: q.raw_metric, customerId: q.customer_id, limit: q.limit })
-      return c.json({ events }, 200)
+      const page = await listEvents(handle, {
+        orgId,
+        limit: q.limit,
+        ...(q.raw_metric === undefined ? {} : { rawMetric: q.raw_metric }),
+        ...(q.customer_id === undefined ? {} : { customerId: q.customer_id }),
+        ...(q.from === undefined ? {} : { from: q.from }),
+        ...(q.to === undefined ? {} : { to: q.to }),
+        ...(q.cursor === undefined ? {} : { after: q.cursor }),
+      })
+      return c.json({ events: page.events, next_cursor: page.next === null ? null : encodeEventCursor(page.next) }, 200)
     },
   )
 

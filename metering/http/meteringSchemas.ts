@@ -2,6 +2,7 @@
 // (meteringRoutes.ts): one schema validates and documents.
 import { z } from 'zod'
 import { instantParam } from '../../platform/http/instantParam.ts'
+import type { EventCursor } from '../eventQuery.ts'
 
 /** Widest range one usage query may span per granularity, so one request stays bounded. */
 export const MAX_USAGE_RANGE_DAYS = { minute: 7, hour: 400, day: 3660 } as const
@@ -25,11 +26,41 @@ export const usageQuerySchema = z
     }
   })
 
-export const eventListQuerySchema = z.object({
-  raw_metric: z.string().min(1).optional().describe('Only this raw metric'),
-  customer_id: z.string().min(1).optional().describe('Only this customer'),
-  limit: z.coerce.number().int().min(1).max(1000).default(100).describe('Events to return, newest first (1–1000, default 100)'),
-})
+const CLICKHOUSE_TIME = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3}$/
+
+/** The opaque `cursor` of `GET /v1/events`: base64url of `[timestamp, event_id]` of a page's last event. */
+export function encodeEventCursor(cursor: EventCursor): string {
+  return Buffer.from(JSON.stringify([cursor.timestamp, cursor.eventId]), 'utf8').toString('base64url')
+}
+
+const eventCursorParam = z
+  .string()
+  .transform((text, ctx): EventCursor => {
+    try {
+      const value: unknown = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'))
+      if (Array.isArray(value) && value.length === 2 && typeof value[0] === 'string' && CLICKHOUSE_TIME.test(value[0]) && typeof value[1] === 'string')
+        return { timestamp: value[0], eventId: value[1] }
+    } catch {
+      // not JSON: reported below
+    }
+    ctx.addIssue({ code: 'custom', message: 'not a cursor this endpoint returned (next_cursor)' })
+    return z.NEVER
+  })
+  .describe('The `next_cursor` of the previous page')
+
+export const eventListQuerySchema = z
+  .object({
+    raw_metric: z.string().min(1).optional().describe('Only this raw metric'),
+    customer_id: z.string().min(1).optional().describe('Only this customer'),
+    from: instantParam.optional().describe('Only events with a timestamp at or after it'),
+    to: instantParam.optional().describe('Only events with a timestamp before it'),
+    cursor: eventCursorParam.optional(),
+    limit: z.coerce.number().int().min(1).max(1000).default(100).describe('Events per page, newest first (1–1000, default 100)'),
+  })
+  .superRefine((q, ctx) => {
+    if (q.from !== undefined && q.to !== undefined && q.to.getTime() <= q.from.getTime())
+      ctx.addIssue({ code: 'custom', path: ['to'], message: '`to` must be after `from`' })
+  })
 
 const decimalString = z.string().describe('A decimal number as a string, exact')
 
@@ -64,4 +95,5 @@ export const eventListResponseSchema = z.object({
       source: z.string(),
     }),
   ),
+  next_cursor: z.string().nullable().describe('Pass as `cursor` for the next page (same filters); null on the last page'),
 })
