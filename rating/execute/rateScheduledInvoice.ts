@@ -8,7 +8,7 @@ import { startOfDay } from '../compute/calendar/zonedBoundary.ts'
 import { Dec } from '../../platform/decimal.ts'
 import type { ScheduledInvoice } from './billingSchedule.ts'
 import type { PlannedItem } from './invoicePlan.ts'
-import { priceInvoice } from './priceInvoice.ts'
+import { priceInvoice, type PricedInvoice } from './priceInvoice.ts'
 import { runKey, type CustomerUsage, type QuantitySource } from './quantitySource.ts'
 import { readRatingRecord, type RecordedAdjustment, type RecordedItem } from './ratingRecord.ts'
 import { adjustmentsBilled, advanceBilled, advanceInvoice } from './billedForPeriod.ts'
@@ -107,19 +107,17 @@ export function remember(known: Invoice[], invoice: Invoice): void {
   else known.push(invoice)
 }
 
-/** Prices one scheduled invoice of a contract and writes its draft; call under the contract's lock. */
-export async function rateScheduledInvoice(input: RateEventInput): Promise<RatedEvent> {
+/**
+ * Prices one scheduled invoice of a contract from the contract's invoices `known` (credit
+ * balances, what the invoice before billed in advance, late usage of a final previous invoice),
+ * writing nothing: the step a run writes as a draft and an invoice preview answers.
+ */
+export function priceScheduledInvoice(input: Pick<RateEventInput, 'contract' | 'work' | 'known' | 'usageFor' | 'currencies'>): PricedInvoice {
   const { contract, work: w, known } = input
-  const current = liveInvoice(known, w.scheduled.billingDate)
-  if (current && current.status !== 'draft') return { kind: 'final', invoice: current }
-  if (!current && !input.replaces) {
-    const voided = known.find((i) => i.billingDate === w.scheduled.billingDate && i.status === 'void')
-    if (voided) return { kind: 'voided', invoice: voided }
-  }
   // Late usage is checked against the live invoice of the previous period (a replacement, never the void one).
   const prevInvoice = w.previous ? known.find((i) => i.billingDate === w.previous!.billingDate && (i.status === 'finalized' || i.status === 'paid')) : undefined
   const usageOf = (item: { metric?: MetricRef | null }) => (item.metric ? input.usageFor(item.metric) : undefined)
-  const priced = priceInvoice({
+  return priceInvoice({
     contract,
     scheduled: w.scheduled,
     items: w.items,
@@ -138,6 +136,18 @@ export async function rateScheduledInvoice(input: RateEventInput): Promise<Rated
       : null,
     currencies: input.currencies,
   })
+}
+
+/** Prices one scheduled invoice of a contract and writes its draft; call under the contract's lock. */
+export async function rateScheduledInvoice(input: RateEventInput): Promise<RatedEvent> {
+  const { contract, work: w, known } = input
+  const current = liveInvoice(known, w.scheduled.billingDate)
+  if (current && current.status !== 'draft') return { kind: 'final', invoice: current }
+  if (!current && !input.replaces) {
+    const voided = known.find((i) => i.billingDate === w.scheduled.billingDate && i.status === 'void')
+    if (voided) return { kind: 'voided', invoice: voided }
+  }
+  const priced = priceScheduledInvoice(input)
   if (priced.lines.length === 0) return { kind: 'nothing', current }
   // A replacement's grace period runs from its reissue, not from the long-past billing date,
   // so it can be reviewed before the next run finalizes it; runs read the reissue time back.
