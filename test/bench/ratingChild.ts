@@ -90,6 +90,9 @@ if (process.send !== undefined && process.argv.at(-1) === 'child') {
             currency: 'USD',
             startDate: '2026-10-01',
             cadence: 'monthly',
+            // The opening invoice is past its grace at the run: finalized, as before issue 17's
+            // default of holding back-dated drafts for review (the workload stays comparable).
+            backdatedInvoices: 'finalize',
             phases: [
               {
                 start_date: '2026-10-01',
