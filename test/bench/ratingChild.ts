@@ -24,6 +24,7 @@ import type { QuantitySource } from '../../rating/execute/quantitySource.ts'
 import { runRating } from '../../rating/execute/ratingRun.ts'
 import { toResolved } from '../../sql/metricService.ts'
 import { cpuSec, openBenchClickHouse, peakRssMB, scalar, serveChild } from './chdbChild.ts'
+import { feeAndTieredCalls } from '../support/feeAndCallsContract.ts'
 import { customerId } from './events.ts'
 import { timeMetricForms } from './metricForms.ts'
 
@@ -84,36 +85,10 @@ if (process.send !== undefined && process.argv.at(-1) === 'child') {
         const fee = await ledger.products.create({ orgId, name: 'Platform', kind: 'non_metered' })
         for (let i = 0; i < contracts; i++) {
           await ledger.customers.create({ orgId, externalId: customerId(i), name: customerId(i) })
-          await ledger.contracts.create({
-            orgId,
-            customer: customerId(i),
-            currency: 'USD',
-            startDate: '2026-10-01',
-            cadence: 'monthly',
-            // The opening invoice is past its grace at the run: finalized, as before issue 17's
-            // default of holding back-dated drafts for review (the workload stays comparable).
-            backdatedInvoices: 'finalize',
-            phases: [
-              {
-                start_date: '2026-10-01',
-                items: [
-                  { product_id: fee.id, billing: 'in_advance', price: { model: 'flat_fee', currency: 'USD', amount: '100.00' } },
-                  {
-                    product_id: api.id,
-                    billing: 'in_arrears',
-                    price: {
-                      model: 'tiered',
-                      currency: 'USD',
-                      tiers: [
-                        { up_to: '10', unit_price: '0.10' },
-                        { up_to: null, unit_price: '0.05' },
-                      ],
-                    },
-                  },
-                ],
-              },
-            ],
-          })
+          // The opening invoice is past its grace at the run: finalized (back-dated invoices
+          // finalize), as before issue 17's default of holding them for review, so the workload
+          // stays comparable.
+          await ledger.contracts.create(feeAndTieredCalls({ orgId, customer: customerId(i), feeId: fee.id, apiId: api.id, firstTier: '10' }))
         }
         await ch.handle.client.command({
           query: `INSERT INTO events (org_id, raw_metric, customer_id, event_id, timestamp, data, ingested_at, source)

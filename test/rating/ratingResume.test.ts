@@ -8,6 +8,7 @@ import type { Ledger } from '../../ledger/ledger.ts'
 import { fixedClock } from '../../platform/clock.ts'
 import { runRating, type RatingDeps } from '../../rating/execute/ratingRun.ts'
 import { eventRow } from '../support/eventRows.ts'
+import { feeAndTieredCalls } from '../support/feeAndCallsContract.ts'
 import { openMeteredLedger, type MeteredLedger } from '../support/meteredLedger.ts'
 
 const CONTRACTS = 12
@@ -31,35 +32,7 @@ async function organisation(name: string): Promise<string> {
   for (let i = 0; i < CONTRACTS; i++) {
     const customer = `cust-${i}`
     await ledger.customers.create({ orgId, externalId: customer, name: customer })
-    await ledger.contracts.create({
-      orgId,
-      customer,
-      currency: 'USD',
-      startDate: '2026-10-01',
-      cadence: 'monthly',
-      // Back-dated: both invoices are past their grace at AS_OF, and are finalized and numbered.
-      backdatedInvoices: 'finalize',
-      phases: [
-        {
-          start_date: '2026-10-01',
-          items: [
-            { product_id: fee.id, billing: 'in_advance', price: { model: 'flat_fee', currency: 'USD', amount: '100.00' } },
-            {
-              product_id: api.id,
-              billing: 'in_arrears',
-              price: {
-                model: 'tiered',
-                currency: 'USD',
-                tiers: [
-                  { up_to: '1000', unit_price: '0.10' },
-                  { up_to: null, unit_price: '0.05' },
-                ],
-              },
-            },
-          ],
-        },
-      ],
-    })
+    await ledger.contracts.create(feeAndTieredCalls({ orgId, customer, feeId: fee.id, apiId: api.id, firstTier: '1000' }))
     const rows = Array.from({ length: i * 150 }, (_, k) =>
       eventRow({
         org_id: orgId,
