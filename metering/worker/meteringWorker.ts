@@ -191,7 +191,9 @@ export function createMeteringWorker(opts: MeteringWorkerOptions): MeteringWorke
         // from the last committed offset and finds these ids stored, so stop here.
         m.commitFailures.inc({ topic })
         log.warn({ err, topic, partition, offset: plan.lastOffset }, 'offset commit refused; the run will be replayed and deduplicated')
-        throw err
+        // kafkajs wraps the broker's answer in a non-retriable error, which would stop the
+        // consumer for good; its runner rejoins the group only when it sees the answer itself.
+        throw membershipLost(err) ?? err
       }
       m.messages.inc({ outcome: 'inserted' }, outcome.inserted)
       m.messages.inc({ outcome: 'duplicate' }, outcome.alreadyStored + plan.repeatedInChunk)
@@ -204,7 +206,9 @@ export function createMeteringWorker(opts: MeteringWorkerOptions): MeteringWorke
       const high = BigInt(batch.highWatermark)
       const lag = high - (BigInt(plan.lastOffset) + 1n)
       m.lag.set({ topic, partition: String(partition) }, Number(lag > 0n ? lag : 0n))
-      await heartbeat()
+      await heartbeat().catch((err: unknown) => {
+        throw membershipLost(err) ?? err
+      })
     }
   }
 
@@ -271,4 +275,15 @@ function isRetriable(err: Error): boolean {
     cause = cause.cause
   }
   return false
+}
+
+/** Answers that mean "this member is no longer in the group" (kafkajs rejoins on them). */
+const MEMBERSHIP_LOST = new Set(['UNKNOWN_MEMBER_ID', 'ILLEGAL_GENERATION', 'REBALANCE_IN_PROGRESS', 'NOT_COORDINATOR_FOR_GROUP'])
+
+/** The broker's membership answer inside `err`'s causes, if there is one. */
+function membershipLost(err: unknown): Error | undefined {
+  for (let cause = err; cause instanceof Error; cause = cause.cause === cause ? undefined : cause.cause) {
+    if (MEMBERSHIP_LOST.has((cause as { type?: string }).type ?? '')) return cause
+  }
+  return undefined
 }
