@@ -123,7 +123,7 @@ export function buildApi(parts: ApiParts): Hono<AppEnv> {
         ? [ingest, ledgerRoutes(ledgerForRoutes), ...billing, pricingRoutes(ledger)]
         : [
             ingest,
-            meteringRoutes(metering.clickhouse),
+            meteringRoutes(metering.clickhouse, (orgId, ids) => catalog.existingCustomers(orgId, ids)),
             deadLettersRoutes(metering.clickhouse),
             ledgerRoutes(ledgerForRoutes),
             ...billing,

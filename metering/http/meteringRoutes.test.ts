@@ -9,6 +9,8 @@ import { createEventWriter } from '../eventWriter.ts'
 import { meteringRoutes } from './meteringRoutes.ts'
 
 let ch: TestClickHouse
+/** The ledger stand-in of `GET /v1/usage/unmatched`: customer ids per organisation. */
+const ledgerCustomers = new Map<string, Set<string>>([['org-c', new Set(['known'])]])
 
 /** The routes behind a stand-in for the auth middleware, with the category → status mapping. */
 function appFor(principal: Principal): Hono<AppEnv> {
@@ -17,7 +19,8 @@ function appFor(principal: Principal): Hono<AppEnv> {
     c.set('principal', principal)
     await next()
   })
-  app.route('/', meteringRoutes(ch.handle))
+  const known = (orgId: string, ids: string[]) => Promise.resolve(new Set(ids.filter((id) => ledgerCustomers.get(orgId)?.has(id) === true)))
+  app.route('/', meteringRoutes(ch.handle, known))
   app.onError((err, c) => {
     if (err instanceof TallyError) return c.json(errorBody(err.code, err.message, err.details), STATUS_BY_CATEGORY[err.category])
     throw err
@@ -135,5 +138,36 @@ describe('GET /v1/events', () => {
       expect(res.status).toBe(400)
       expect(await res.json()).toMatchObject({ error: { code: 'invalid_query', details: [{ field }] } })
     }
+  })
+})
+
+describe('GET /v1/usage/unmatched', () => {
+  it('lists the customer ids with usage and no customer record, until the customer exists', async () => {
+    const writer = createEventWriter(ch.handle)
+    await writer.write([
+      eventRow({ org_id: 'org-c', customer_id: 'known', event_id: 'c1' }),
+      eventRow({ org_id: 'org-c', customer_id: 'stranger', event_id: 'c2', timestamp: '2024-03-05 10:15:30.000' }),
+      eventRow({ org_id: 'org-c', customer_id: 'stranger', event_id: 'c3', raw_metric: 'storage', timestamp: '2024-03-07 23:59:59.999' }),
+      eventRow({ org_id: 'org-d', customer_id: 'other-org', event_id: 'd1' }),
+    ])
+    await writer.close()
+    const orgC = appFor({ kind: 'api_key', orgId: 'org-c', keyId: 'k3' })
+
+    const res = await orgC.request('/v1/usage/unmatched')
+    expect(res.status).toBe(200)
+    expect(await res.json()).toEqual({
+      customers: [
+        {
+          customer_id: 'stranger',
+          events: '2',
+          raw_metrics: ['cpu_usage', 'storage'],
+          first_hour: '2024-03-05T10:00:00.000Z',
+          last_hour: '2024-03-07T23:00:00.000Z',
+        },
+      ],
+    })
+
+    ledgerCustomers.get('org-c')!.add('stranger')
+    expect(await (await orgC.request('/v1/usage/unmatched')).json()).toEqual({ customers: [] })
   })
 })

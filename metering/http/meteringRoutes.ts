@@ -6,15 +6,50 @@ import { apiApp } from '../../platform/http/apiApp.ts'
 import { apiRoute, jsonAnswer } from '../../platform/http/apiRoute.ts'
 import type { AppEnv } from '../../platform/http/appEnv.ts'
 import { requestOrg } from '../../platform/http/requestOrg.ts'
+import { usageByCustomer } from '../customerUsage.ts'
 import { listEvents } from '../eventQuery.ts'
 import { queryUsage } from '../usageQuery.ts'
-import { encodeEventCursor, eventListQuerySchema, eventListResponseSchema, usageQuerySchema, usageResponseSchema } from './meteringSchemas.ts'
+import {
+  encodeEventCursor,
+  eventListQuerySchema,
+  eventListResponseSchema,
+  unmatchedUsageResponseSchema,
+  usageQuerySchema,
+  usageResponseSchema,
+} from './meteringSchemas.ts'
 
 export const METERING_TAG = 'Metering'
 export const clickHouseUnavailable = { description: 'ClickHouse unavailable; retry after `Retry-After` seconds' }
 
-export function meteringRoutes(handle: ClickHouseHandle): OpenAPIHono<AppEnv> {
+/** The ledger's side of `GET /v1/usage/unmatched`: which of these customer ids it knows. */
+export type KnownCustomers = (orgId: string, customerIds: string[]) => Promise<Set<string>>
+
+export function meteringRoutes(handle: ClickHouseHandle, knownCustomers: KnownCustomers): OpenAPIHono<AppEnv> {
   const app = apiApp({ queryErrorCode: 'invalid_query' })
+
+  app.openapi(
+    apiRoute({
+      method: 'get',
+      path: '/v1/usage/unmatched',
+      tags: [METERING_TAG],
+      summary:
+        'Customer ids with usage but no customer record (events accepted for unknown customers), with event counts and the first and last hour seen, so nothing is silently unbilled. Creating the customer makes its usage billable and removes it from this list.',
+      responses: {
+        200: jsonAnswer('Customer ids ordered by id', unmatchedUsageResponseSchema),
+        400: { description: 'No organisation (`organisation_required`)' },
+        503: clickHouseUnavailable,
+      },
+    }),
+    async (c) => {
+      const orgId = requestOrg(c)
+      const usage = await usageByCustomer(handle, orgId)
+      const known = await knownCustomers(
+        orgId,
+        usage.map((u) => u.customer_id),
+      )
+      return c.json({ customers: usage.filter((u) => !known.has(u.customer_id)) }, 200)
+    },
+  )
 
   app.openapi(
     apiRoute({

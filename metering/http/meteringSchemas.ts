@@ -97,3 +97,15 @@ export const eventListResponseSchema = z.object({
   ),
   next_cursor: z.string().nullable().describe('Pass as `cursor` for the next page (same filters); null on the last page'),
 })
+
+export const unmatchedUsageResponseSchema = z.object({
+  customers: z.array(
+    z.object({
+      customer_id: z.string().describe('A customer id events carry that names no customer of the organisation'),
+      events: decimalString.describe('Events counted for it'),
+      raw_metrics: z.array(z.string()),
+      first_hour: z.string().describe('Start of the first hour with events, ISO 8601 UTC'),
+      last_hour: z.string().describe('Start of the last hour with events, ISO 8601 UTC'),
+    }),
+  ),
+})

@@ -50,10 +50,14 @@ const configObject = z.object({
     .refine((v) => v === undefined || secretKeyBytes(v) !== null, 'must be 32 bytes as 64 hex characters or base64 (openssl rand -base64 32)'),
   /** Operator token for admin routes; generated into the data dir when absent. */
   adminToken: z.string().min(20, 'must be at least 20 characters').optional(),
-  /** Accept events of customers the ledger does not know (default: reject with `customer_not_found`). */
+  /**
+   * Accept events of customers the ledger does not know (default; `GET /v1/usage/unmatched`
+   * lists them), as producers often send usage before the CRM sync creates the customer.
+   * `false` rejects them with `customer_not_found`.
+   */
   acceptUnknownCustomers: z
     .enum(['true', 'false', '1', '0'])
-    .default('false')
+    .default('true')
     .transform((v) => v === 'true' || v === '1'),
   /** Largest accepted request body (bytes). */
   maxBodyBytes: byteSize.default(5 * 1024 * 1024),

@@ -34,7 +34,8 @@ function recount(events: ReturnType<typeof generate>) {
 describe('batches', () => {
   let h: Harness
   beforeAll(async () => {
-    h = await openHarness()
+    // Rejecting unknown customers is an option (the default accepts them): these tests check the rejection.
+    h = await openHarness({ TALLY_ACCEPT_UNKNOWN_CUSTOMERS: 'false' })
     await seed(h, { rawMetrics: ['api_calls', 'other'], customers: CUSTOMERS })
   })
   afterAll(() => h.close())

@@ -8,7 +8,13 @@ describe('gateway error paths', () => {
   let h: Harness
   let otherKey: string
   beforeAll(async () => {
-    h = await openHarness({ TALLY_MAX_BODY_BYTES: '4096', TALLY_MAX_BATCH_EVENTS: '5', TALLY_ADMIN_TOKEN: 'admin-token-for-tests-0123456789' })
+    // Rejecting unknown customers is an option (the default accepts them): one test here checks the rejection.
+    h = await openHarness({
+      TALLY_MAX_BODY_BYTES: '4096',
+      TALLY_MAX_BATCH_EVENTS: '5',
+      TALLY_ADMIN_TOKEN: 'admin-token-for-tests-0123456789',
+      TALLY_ACCEPT_UNKNOWN_CUSTOMERS: 'false',
+    })
     await seed(h, { rawMetrics: ['cpu'], customers: ['acme'] })
     const admin = { authorization: 'Bearer admin-token-for-tests-0123456789' }
     expect((await h.json('POST', '/v1/organisations', { body: { id: OTHER_ORG, name: 'Other' }, headers: admin })).status).toBe(201)

@@ -50,3 +50,27 @@ export const customersListCommand: Command = {
     ctx.out(table(res.data, ['external_id', 'name', 'email', 'currency', 'time_zone']))
   },
 }
+
+export const customersUnmatchedCommand: Command = {
+  path: ['customers', 'unmatched'],
+  summary: 'List customer ids with usage but no customer record (create them to bill that usage)',
+  usage: '--org ORG_ID',
+  example: 'tally customers unmatched --org $ORG',
+  options: { org: { type: 'string' } },
+  async run(ctx) {
+    const org = required(ctx, 'org')
+    const res = await withApi(ctx, (api) =>
+      api.call<{ customers: Array<{ customer_id: string; events: string; raw_metrics: string[]; first_hour: string; last_hour: string }> }>(
+        'GET',
+        '/v1/usage/unmatched',
+        { org },
+      ),
+    )
+    ctx.out(
+      table(
+        res.customers.map((c) => ({ ...c, raw_metrics: c.raw_metrics.join(',') })),
+        ['customer_id', 'events', 'raw_metrics', 'first_hour', 'last_hour'],
+      ),
+    )
+  },
+}

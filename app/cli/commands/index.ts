@@ -19,7 +19,7 @@ import { arAgingCommand, deferredRevenueCommand, revenueCommand, trialBalanceCom
 import { schedulerCommand } from './scheduler.ts'
 import { configCheckCommand } from './configCheck.ts'
 import { currenciesCreateCommand, currenciesListCommand } from './currencies.ts'
-import { customersCreateCommand, customersListCommand } from './customers.ts'
+import { customersCreateCommand, customersListCommand, customersUnmatchedCommand } from './customers.ts'
 import { demoCommand } from './demo.ts'
 import { gatewayCommand } from './gateway.ts'
 import { keysCreateCommand, keysListCommand, keysRevokeCommand } from './keys.ts'
@@ -48,6 +48,7 @@ export const commands: Command[] = [
   currenciesListCommand,
   customersCreateCommand,
   customersListCommand,
+  customersUnmatchedCommand,
   rawMetricsCreateCommand,
   rawMetricsListCommand,
   metricsCreateCommand,
