@@ -35,8 +35,8 @@ export type { ContractItem } from './schema/plans.ts'
 export type { ContractOverride, ContractPhase, ContractTerms } from './schema/contracts.ts'
 export type { InvoiceStatus, LineTiming } from './schema/invoices.ts'
 // A reissue answers the new draft as every invoice endpoint does.
-export { invoiceToJson } from './http/invoiceJson.ts'
-export { invoiceJson } from './http/invoiceSchemas.ts'
+export { invoiceToJson, lineToJson } from './http/invoiceJson.ts'
+export { invoiceJson, invoiceLineJson } from './http/invoiceSchemas.ts'
 
 /**
  * Rating's rules for the JSON documents the ledger keeps for it. Each throws a TallyError

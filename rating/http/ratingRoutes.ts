@@ -1,5 +1,6 @@
 // The invoice endpoints that need the pricing engine: explain (re-derive a total), reissue (rate
-// a void invoice's period again) and POST /v1/rating/runs, the on-demand run `tally rate` calls.
+// a void invoice's period again), the invoice preview (invoicePreviewRoutes.ts) and
+// POST /v1/rating/runs, the on-demand run `tally rate` calls.
 // Reads, renderings and the rest of the lifecycle are the ledger's (ledger/http/invoiceRoutes.ts).
 // Each route is declared once (apiRoute): the schemas validate, document and shape errors.
 import type { OpenAPIHono } from '@hono/zod-openapi'
@@ -13,6 +14,7 @@ import { explainInvoice } from '../execute/explainInvoice.ts'
 import type { QuantitySource } from '../execute/quantitySource.ts'
 import { runRating } from '../execute/ratingRun.ts'
 import { reissueInvoice } from '../execute/reissueInvoice.ts'
+import { invoicePreviewRoutes } from './invoicePreviewRoutes.ts'
 import { idParams, invoiceExplanationJson, ratingRunRequest, ratingSummaryJson, ratingSummaryToJson } from './billingSchemas.ts'
 
 export interface RatingRouteDeps {
@@ -46,6 +48,8 @@ export function ratingRoutes(deps: RatingRouteDeps): OpenAPIHono<AppEnv> {
   )
 
   const rating = deps.rating
+  // Inline previews everywhere; contract previews where ClickHouse is reachable (they run metrics).
+  app.route('/', invoicePreviewRoutes({ ledger, clock, ...(rating ? { quantities: rating.quantities } : {}) }))
   if (rating) {
     app.openapi(
       apiRoute({
