@@ -74,7 +74,7 @@ export async function runGrouped(
   const fellBack = new Set(fallback)
   const absent = customerIds.filter((id) => !rowsOf.has(id) && !fellBack.has(id))
   const answered = new Map<string, CustomerQuantity>()
-  const perCustomer = [...fallback, ...(plan.scalar && !plan.emptyShared ? absent : absent.slice(0, plan.scalar ? 1 : 0))]
+  const perCustomer = [...fallback, ...absent.slice(0, plan.scalar ? 1 : 0)]
   if (perCustomer.length > 0) {
     const batches = await runCustomerBatches(run, perCustomer, opts.fallbackChunkSize)
     columns ??= batches.columns

@@ -10,7 +10,7 @@
 // where the scope CTE (no longer one customer's events, but those of every customer of the
 // statement) carries `__tally_group`, the customer of each row. Each group then sees exactly the
 // rows one customer's scope holds, and every row level expression (including a use of
-// `{customer_id:String}`, now that row's customer) evaluates as it did.
+// `{customer_id:String}` outside the projection, now that row's customer) evaluates as it did.
 //
 // What qualifies is decided by ClickHouse's analyser on the per-customer composition
 // (EXPLAIN QUERY TREE, queryTree.ts), never by reading the text: the template's own query node
@@ -25,9 +25,8 @@
 //
 // A customer without rows is absent from the grouped result. With a GROUP BY that is also what
 // the per-customer form returns (no rows). Without one, the per-customer form returns one row
-// computed over no rows, the same for every customer unless the projection names
-// `{customer_id:String}`: the caller runs the per-customer form once and reuses it
-// (`emptyShared`), or for each absent customer when the projection names the customer.
+// computed over no rows, the same for every customer (the projection may not name
+// `{customer_id:String}`): the caller runs the per-customer form once and reuses it.
 import { isKeyword, significant, type Token } from './lexer.ts'
 import { parsePlaceholder } from './parameters.ts'
 import type { TreeNode } from './queryTree.ts'
@@ -42,10 +41,8 @@ export type GroupedPlan =
       ok: true
       /** Edits to the canonical text (with rewriteTemplate's own scope renames). */
       edits: TextEdit[]
-      /** No GROUP BY: a customer without rows still gets one row (see above). */
+      /** No GROUP BY: a customer without rows still gets one row, the same for all (see above). */
       scalar: boolean
-      /** `scalar` and that row is the same for every customer without rows. */
-      emptyShared: boolean
     }
   | { ok: false; reason: string }
 
@@ -170,12 +167,12 @@ export function groupedTemplate(canonical: ScannedTemplate, tree: TreeNode, sour
       ? { start: endOf(clause('WHERE') ?? from), end: endOf(clause('WHERE') ?? from), text: `\nGROUP BY ${GROUP_COLUMN}` }
       : { start: endOf(group), end: endOf(group), text: `, ${GROUP_COLUMN}` },
   )
-  let customerInProjection = false
   for (const t of sig) {
     if (t.kind !== 'param' || parsePlaceholder(t.text)?.name !== 'customer_id') continue
+    // In the projection it would name a result column (and be one row's answer for a customer
+    // without rows): the per-customer form keeps its own column names.
+    if (t.start < from.start) return { ok: false, reason: 'the projection names {customer_id:String}' }
     edits.push({ start: t.start, end: t.end, text: GROUP_COLUMN })
-    if (t.start < from.start) customerInProjection = true
   }
-  const scalar = group === undefined
-  return { ok: true, edits, scalar, emptyShared: scalar && !customerInProjection }
+  return { ok: true, edits, scalar: group === undefined }
 }
