@@ -27,8 +27,8 @@ const ONLY_THROUGH = {
   connectors: [
     {
       folder: 'ledger',
-      file: 'erpStore.ts',
-      why: 'ERP adapters and the outbox drain reach the ledger through its port, ledger/erpStore.ts (ledger/README.md)',
+      file: ['erpStore.ts', 'sourceStore.ts'],
+      why: 'ERP adapters and the outbox drain reach the ledger through ledger/erpStore.ts, data sources through ledger/sourceStore.ts (ledger/README.md)',
     },
   ],
 }
@@ -36,8 +36,14 @@ const ONLY_THROUGH = {
 function importRules(folder) {
   const forbidden = FOLDERS.filter((f) => f !== folder && !MAY_IMPORT[folder].includes(f))
   const ports = (ONLY_THROUGH[folder] ?? []).map((p) => ({
-    regex: `^(\\.\\./)+${p.folder}/(?!${p.file.replace('.', '\\.')}$)`,
-    message: `${folder}/ may import ${p.folder}/ only through ${p.folder}/${p.file}: ${p.why}.`,
+    regex: `^(\\.\\./)+${p.folder}/(?!(${[p.file]
+      .flat()
+      .map((f) => f.replace('.', '\\.'))
+      .join('|')})$)`,
+    message: `${folder}/ may import ${p.folder}/ only through ${[p.file]
+      .flat()
+      .map((f) => `${p.folder}/${f}`)
+      .join(' or ')}: ${p.why}.`,
   }))
   return {
     files: [`${folder}/**`],

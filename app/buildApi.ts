@@ -13,6 +13,9 @@ import { ERP_ADAPTERS } from '../connectors/erp/adapters.ts'
 import { createErpSync } from '../connectors/erp/drain/erpSync.ts'
 import { erpRoutes } from '../connectors/erp/http/erpRoutes.ts'
 import { erpExportRoutes } from '../connectors/erp/http/erpExportRoutes.ts'
+import { sourceRoutes } from '../connectors/sources/http/sourceRoutes.ts'
+import { openStoredSource } from '../connectors/sources/sourceKinds.ts'
+import { createSourceServices } from './sourceServices.ts'
 import { createSecretBox } from '../platform/secretBox.ts'
 import { closePeriod } from '../ledger/accounting/closePeriod.ts'
 import { authenticate, cachedKeyResolver } from '../ingest/http/auth.ts'
@@ -62,6 +65,7 @@ export function buildApi(parts: ApiParts): Hono<AppEnv> {
   const keys = cachedKeyResolver(ledger.apiKeys, config.authCacheMs)
   const catalog = cachedCatalog(ledgerCatalog(ledger), { ttlMs: config.authCacheMs })
   const erp = createErpStore(parts.database.db, { secrets: createSecretBox(config.secretKey) })
+  const sources = createSourceServices({ config, database: parts.database, catalog, sink: parts.sink, clock: parts.clock, logger })
   // Revocations and new raw metrics made through this process take effect at once.
   const ledgerForRoutes: Ledger = {
     ...ledger,
@@ -109,6 +113,7 @@ export function buildApi(parts: ApiParts): Hono<AppEnv> {
     exportRoutes({ ledger }),
     erpExportRoutes({ erp }),
     erpRoutes({ erp, adapters: ERP_ADAPTERS, sync: createErpSync({ erp, adapters: ERP_ADAPTERS, clock: parts.clock, logger }) }),
+    sourceRoutes({ ...sources, catalog, openDriver: (connection) => openStoredSource(sources.store, connection) }),
     ratingRoutes({
       ledger,
       clock: parts.clock,

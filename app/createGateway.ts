@@ -5,6 +5,7 @@
 // metering reads too.
 import type { Hono } from 'hono'
 import { createKafkaEventSink } from '../ingest/sink/kafkaEventSink.ts'
+import type { EventSink } from '../ingest/sink/eventSink.ts'
 import { clockFromConfig, type Clock } from '../platform/clock.ts'
 import type { Config } from '../platform/config/schema.ts'
 import { createKafka } from '../platform/kafka/kafkaClient.ts'
@@ -20,6 +21,8 @@ import { lockEmbeddedData, openLedgerStore, openMeteringStore, type LedgerStore 
 export interface Gateway {
   /** The API plus `GET /metrics`. */
   app: Hono
+  /** The Kafka event sink the API writes through (the scheduled source syncs too). */
+  sink: EventSink
   /** Closes the sink (waits for sends under way), then the stores this root opened. */
   close(): Promise<void>
 }
@@ -82,7 +85,7 @@ export async function createGateway(config: Config, logger: Logger, shared: Gate
       metering,
       telemetry,
     })
-    return { app: withTelemetry(api, telemetry), close: () => closers.close() }
+    return { app: withTelemetry(api, telemetry), sink, close: () => closers.close() }
   } catch (err) {
     await closers.close()
     throw err

@@ -12,6 +12,7 @@ import { createClosers } from './closers.ts'
 import { createGateway } from './createGateway.ts'
 import { createMeteringWorker } from './createMeteringWorker.ts'
 import { startScheduledJobs } from './scheduledJobs.ts'
+import { ledgerCatalog } from './ledgerCatalog.ts'
 import { buildMeteringServices } from './services.ts'
 import { lockEmbeddedData, openLedgerStore, openMeteringStore } from './stores.ts'
 
@@ -42,7 +43,16 @@ export async function createStreamingTally(config: Config, logger: Logger, opts:
     closers.push('gateway', () => gateway.close())
     // The same scheduled jobs as `tally scheduler` (createTally's option), closed before the gateway.
     if (opts.scheduler === true)
-      startScheduledJobs({ config, logger, ledger: ledgerStore.ledger, database: ledgerStore.database, quantities: metering.quantities, clock, closers })
+      startScheduledJobs({
+        config,
+        logger,
+        ledger: ledgerStore.ledger,
+        database: ledgerStore.database,
+        quantities: metering.quantities,
+        clock,
+        closers,
+        sources: { sink: gateway.sink, catalog: ledgerCatalog(ledgerStore.ledger) },
+      })
     return {
       app: gateway.app,
       clickhouse,

@@ -10,6 +10,7 @@ import { buildApi } from './buildApi.ts'
 import { createClosers } from './closers.ts'
 import { openEmbeddedSink } from './embeddedSink.ts'
 import { startScheduledJobs } from './scheduledJobs.ts'
+import { ledgerCatalog } from './ledgerCatalog.ts'
 import { buildMeteringServices } from './services.ts'
 import { lockEmbeddedData, openLedgerStore, openMeteringStore } from './stores.ts'
 
@@ -56,7 +57,17 @@ export async function createTally(config: Config, logger: Logger, opts: CreateTa
     const clock = opts.clock ?? clockFromConfig(config)
     const metering = buildMeteringServices(clickhouse, ledger)
     const app = buildApi({ config, logger, ledger, database, adminToken, clock, sink, metering })
-    if (opts.scheduler === true) startScheduledJobs({ config, logger, ledger, database, quantities: metering.quantities, clock, closers })
+    if (opts.scheduler === true)
+      startScheduledJobs({
+        config,
+        logger,
+        ledger,
+        database,
+        quantities: metering.quantities,
+        clock,
+        closers,
+        sources: { sink, catalog: ledgerCatalog(ledger) },
+      })
     return { app, ledger, clickhouse, database, adminToken, settled, close: () => closers.close() }
   } catch (err) {
     await closers.close()

@@ -15,6 +15,10 @@ import { startErpScheduler } from '../connectors/erp/drain/erpScheduler.ts'
 import { createErpSync } from '../connectors/erp/drain/erpSync.ts'
 import { createErpStore } from '../ledger/erpStore.ts'
 import { createSecretBox } from '../platform/secretBox.ts'
+import { startLeaderJob } from '../platform/leaderJob.ts'
+import type { IngestCatalog } from '../ingest/catalog.ts'
+import type { EventSink } from '../ingest/sink/eventSink.ts'
+import { createSourceServices } from './sourceServices.ts'
 
 export interface ScheduledJobParts {
   config: Config
@@ -30,12 +34,16 @@ export interface ScheduledJobParts {
    * (and its leader lock is released) before anything it uses closes.
    */
   closers: Closers
+  /** The process's event sink and catalog: the scheduled source syncs write through them (not run without). */
+  sources?: { sink: EventSink; catalog: IngestCatalog }
 }
 
 /** Advisory key of the ERP drain's leader lock (the rating job keeps the default key). */
 const ERP_LEADER_KEY = 0x7461_6c6c_7965_7270n
+/** Advisory key of the scheduled source syncs' leader lock. */
+const SOURCES_LEADER_KEY = 0x7461_6c6c_7973_7263n
 
-/** Starts the ERP drain (every minute), and the rating scheduler, or returns null when TALLY_RATING_CRON is `off`. */
+/** Starts the ERP drain and the due source syncs (every minute), and the rating scheduler, or returns null when TALLY_RATING_CRON is `off`. */
 export function startScheduledJobs(parts: ScheduledJobParts): RatingScheduler | null {
   const { config, logger, ledger } = parts
   const erpLeader = openLeaderLock(parts.database, { logger, key: ERP_LEADER_KEY })
@@ -43,6 +51,13 @@ export function startScheduledJobs(parts: ScheduledJobParts): RatingScheduler | 
   const erp = createErpStore(parts.database.db, { secrets: createSecretBox(config.secretKey) })
   const erpScheduler = startErpScheduler({ sync: createErpSync({ erp, adapters: ERP_ADAPTERS, clock: parts.clock, logger }), logger, leader: erpLeader })
   parts.closers.push('erp scheduler', () => erpScheduler.stop())
+  if (parts.sources !== undefined) {
+    const sourcesLeader = openLeaderLock(parts.database, { logger, key: SOURCES_LEADER_KEY })
+    parts.closers.push('sources leader lock', () => sourcesLeader.close())
+    const { syncs } = createSourceServices({ config, database: parts.database, ...parts.sources, clock: parts.clock, logger })
+    const sourceJob = startLeaderJob({ cron: '* * * * *', name: 'scheduled source syncs', logger, leader: sourcesLeader, pass: () => syncs.runDue() })
+    parts.closers.push('source sync scheduler', () => sourceJob.stop())
+  }
   if (config.ratingCron === 'off') {
     logger.info('rating scheduler off (TALLY_RATING_CRON=off)')
     return null

@@ -1,11 +1,11 @@
 // `tally erp connect|sync|status|retry`: ERP connections and their outbox, over /v1/erp. The
 // connection (with its credentials) is read from a JSON file, never from the command line,
 // where it would sit in the shell history and the process list.
-import { readFile } from 'node:fs/promises'
 import type { z } from 'zod'
 import type { connectionJson, retryJson, statusJson, syncJson } from '../../../connectors/erp/http/erpSchemas.ts'
 import type { Command, CommandContext } from '../command.ts'
-import { required, UsageError } from '../command.ts'
+import { required } from '../command.ts'
+import { readJsonFile } from '../readJsonFile.ts'
 import { table } from '../output.ts'
 import { withApi } from './withApi.ts'
 
@@ -28,12 +28,7 @@ export const erpConnectCommand: Command = {
   async run(ctx) {
     const org = required(ctx, 'org')
     const file = required(ctx, 'file')
-    let body: unknown
-    try {
-      body = JSON.parse(await readFile(file, 'utf8'))
-    } catch (err) {
-      throw new UsageError(`--file ${file}: ${(err as Error).message}`)
-    }
+    const body = await readJsonFile(file)
     const c = await withApi(ctx, (api) => api.call<z.infer<typeof connectionJson>>('POST', '/v1/erp/connections', { org, body }))
     ctx.out(`Connected ${c.type} tenant ${c.tenant_id} as ${c.id}`)
   },

@@ -14,6 +14,16 @@ import {
 import { rateCommand } from './rate.ts'
 import { accountsCreateCommand, accountsListCommand, accountsMapCommand, closeCommand, journalCommand, reopenCommand } from './accounting.ts'
 import { erpConnectCommand, erpRetryCommand, erpStatusCommand, erpSyncCommand } from './erp.ts'
+import {
+  sourcesAddCommand,
+  sourcesAddSyncCommand,
+  sourcesDiscoverCommand,
+  sourcesListCommand,
+  sourcesRemoveCommand,
+  sourcesStatusCommand,
+  sourcesSyncCommand,
+  sourcesTestCommand,
+} from './sources.ts'
 import { exportJournalsCommand, exportNetSuiteCommand } from './export.ts'
 import { arAgingCommand, deferredRevenueCommand, revenueCommand, trialBalanceCommand } from './reports.ts'
 import { schedulerCommand } from './scheduler.ts'
@@ -85,6 +95,14 @@ export const commands: Command[] = [
   erpSyncCommand,
   erpStatusCommand,
   erpRetryCommand,
+  sourcesAddCommand,
+  sourcesListCommand,
+  sourcesTestCommand,
+  sourcesDiscoverCommand,
+  sourcesAddSyncCommand,
+  sourcesSyncCommand,
+  sourcesStatusCommand,
+  sourcesRemoveCommand,
   exportJournalsCommand,
   exportNetSuiteCommand,
   schedulerCommand,

@@ -1,30 +1,16 @@
 // The scheduled ERP drain (`tally start`, `tally scheduler`): every minute, one pass over every
 // active connection, run only by the process holding the ERP leader lock (its own advisory
-// key, so it leads independently of the rating job). Passes never overlap (croner `protect`);
-// stop() waits for the pass in flight, so nothing it uses closes under it.
-import { Cron } from 'croner'
+// key, so it leads independently of the rating job); platform/leaderJob.ts keeps passes from
+// overlapping and lets stop() wait for the pass in flight.
 import type { Logger } from '../../../platform/logger.ts'
+import { startLeaderJob, type LeaderJob } from '../../../platform/leaderJob.ts'
 import type { ErpSync } from './erpSync.ts'
 
-export interface ErpScheduler {
-  stop(): Promise<void>
-}
+export type ErpScheduler = LeaderJob
 
 export function startErpScheduler(
   deps: { sync: ErpSync; logger: Logger; leader: { tryLead(): Promise<boolean> } },
   opts: { cron?: string } = {},
 ): ErpScheduler {
-  let running: Promise<void> = Promise.resolve()
-  const job = new Cron(opts.cron ?? '* * * * *', { timezone: 'UTC', protect: true }, async () => {
-    running = (async () => {
-      if (await deps.leader.tryLead()) await deps.sync.drainAll()
-    })().catch((err: unknown) => deps.logger.error({ err: (err as Error).message }, 'erp drain failed'))
-    await running
-  })
-  return {
-    async stop() {
-      job.stop()
-      await running
-    },
-  }
+  return startLeaderJob({ cron: opts.cron ?? '* * * * *', name: 'erp drain', logger: deps.logger, leader: deps.leader, pass: () => deps.sync.drainAll() })
 }

@@ -1,0 +1,123 @@
+// The JSON contract of the source endpoints (sourceRoutes.ts): requests validated by these
+// schemas, answers documented with them in /openapi.json. The password goes in and never comes
+// out: no answer schema has a field for it.
+import { z } from 'zod'
+import { DATA_FIELD_TYPES, SOURCE_KINDS } from '../../../ledger/sourceStore.ts'
+
+const name = z
+  .string()
+  .regex(/^[A-Za-z0-9_.-]{1,100}$/)
+  .describe('Letters, digits, `_`, `.`, `-`; unique in the organisation')
+const column = z.string().min(1).max(128)
+
+export const createSourceRequest = z.strictObject({
+  kind: z.enum(SOURCE_KINDS).describe('`postgres` or `mysql` (MySQL and MariaDB)'),
+  name,
+  host: z.string().min(1).max(255),
+  port: z.number().int().min(1).max(65535).optional().describe('Default 5432 (postgres), 3306 (mysql)'),
+  database: z.string().min(1).max(255),
+  user: z.string().min(1).max(255).describe('Best a user granted SELECT only; Tally reads in READ ONLY transactions either way'),
+  password: z.string().max(1024).default('').describe('Stored encrypted (AES-256-GCM, TALLY_SECRET_KEY), never returned'),
+})
+
+export const sourceParams = z.object({ id: z.string().describe('The source connection id') })
+export const syncParams = z.object({ id: z.string().describe('The source connection id'), sync: z.string().describe('The sync job id') })
+
+export const sourceJson = z.object({
+  id: z.string(),
+  kind: z.enum(SOURCE_KINDS),
+  name: z.string(),
+  host: z.string(),
+  port: z.number().int(),
+  database: z.string(),
+  user: z.string(),
+  created_at: z.string(),
+})
+export const sourceListJson = z.object({ data: z.array(sourceJson) })
+
+export const testJson = z.object({
+  ok: z.literal(true),
+  server_version: z.string(),
+  read_only_transaction: z.literal(true).describe('Reads ran in a READ ONLY transaction'),
+  readable_tables: z.number().int(),
+})
+export const createdSourceJson = sourceJson.extend({ test: testJson })
+
+export const discoverJson = z.object({
+  tables: z.array(
+    z.object({
+      schema: z.string(),
+      name: z.string(),
+      columns: z.array(
+        z.object({ name: z.string(), type: z.string(), cursor: z.enum(['time', 'number']).nullable().describe('How it can serve as a cursor, if at all') }),
+      ),
+    }),
+  ),
+})
+
+export const createSyncRequest = z
+  .strictObject({
+    name,
+    raw_metric: z.string().min(1).max(100).describe('The raw metric the rows become events of'),
+    table: z.string().min(1).max(255).optional().describe('`table` or `schema.table`; or give `query`'),
+    query: z.string().min(1).max(20_000).optional().describe('A SELECT run at the source in a READ ONLY transaction; or give `table`'),
+    mapping: z.strictObject({
+      customer_id: column,
+      timestamp: column.describe('A date, timestamp or text column; a time without an offset is UTC'),
+      event_id: column.optional().describe('A column holding a unique id per row'),
+      key_columns: z.array(column).min(1).max(16).optional().describe('Columns that identify a row; the event id is a hash of their values'),
+      data: z.record(z.string().min(1).max(128), z.strictObject({ column, type: z.enum(DATA_FIELD_TYPES) })).default({}),
+    }),
+    cursor: z
+      .strictObject({
+        column: column.describe('A date, timestamp or number column that grows when a row is added or changed'),
+        lateness: z
+          .string()
+          .regex(/^\d+(\.\d+)?$/)
+          .default('0')
+          .describe('Re-read this far behind the checkpoint each run (seconds for a time cursor, units for a number)'),
+      })
+      .optional()
+      .describe('Without one, each run reads everything'),
+    schedule: z.string().min(1).max(100).optional().describe('A cron expression (UTC) the scheduler runs the job on'),
+  })
+  .refine((b) => (b.table === undefined) !== (b.query === undefined), { message: 'give exactly one of table and query', path: ['table'] })
+
+export const syncJson = z.object({
+  id: z.string(),
+  source_id: z.string(),
+  name: z.string(),
+  raw_metric: z.string(),
+  table: z.string().nullable(),
+  query: z.string().nullable(),
+  schedule: z.string().nullable(),
+  checkpoint: z.string().nullable().describe('The cursor value of the last row the event store acknowledged'),
+  created_at: z.string(),
+})
+export const syncListJson = z.object({ data: z.array(syncJson) })
+
+export const runSyncRequest = z.strictObject({
+  full: z.boolean().default(false).describe('Forget the checkpoint and read everything (event ids keep it from counting twice)'),
+})
+
+export const runJson = z.object({
+  id: z.string(),
+  sync_id: z.string(),
+  status: z.enum(['running', 'succeeded', 'failed', 'interrupted']),
+  full: z.boolean(),
+  started_at: z.string(),
+  finished_at: z.string().nullable(),
+  checkpoint_from: z.string().nullable(),
+  checkpoint_to: z.string().nullable(),
+  rows_read: z.number().int(),
+  rows_accepted: z.number().int(),
+  rows_duplicate: z.number().int().describe('Rows whose event was stored before (re-read within the lateness window, or after a restart)'),
+  rows_rejected: z.number().int(),
+  rows_per_second: z.string().nullable().describe('Rows read per second of the run so far'),
+  lag_ms: z.number().int().nullable().describe('How far the checkpoint was behind the clock when the run ended (time cursors)'),
+  rejects: z
+    .array(z.object({ key: z.string(), code: z.string(), field: z.string().optional(), message: z.string() }))
+    .describe('The first 1,000 rows refused, by their key'),
+  error: z.object({ code: z.string(), message: z.string() }).nullable(),
+})
+export const runListJson = z.object({ data: z.array(runJson) })

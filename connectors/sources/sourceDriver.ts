@@ -1,0 +1,70 @@
+// The contract every source kind implements (postgres/, mysql/), proven by one suite
+// (test/sources/sourceContractSuite.ts). Every read runs in a READ ONLY transaction, so neither a
+// sync nor a user's query can change the customer's database; every value comes back as text
+// (numbers keep their digits: quantities never pass through a JS number).
+
+export interface SourceColumn {
+  name: string
+  /** The source's own type name (`timestamp with time zone`, `bigint`, `datetime(6)`, …). */
+  type: string
+  /** What a cursor on this column compares as, or null when it cannot be a cursor. */
+  cursorType: 'time' | 'number' | null
+}
+
+export interface SourceTable {
+  schema: string
+  name: string
+  columns: SourceColumn[]
+}
+
+/** Where rows come from: a table (`schema.table` or `table`) or a SELECT. */
+export type SourceFrom = { table: string } | { query: string }
+
+/** A cursor condition: `column >= bound` (or `<` for the count below the window). */
+export interface CursorBound {
+  column: string
+  type: 'time' | 'number'
+  /** Text the source parses as the column's type: `YYYY-MM-DD HH:MM:SS.ffffff` (UTC) or a decimal. */
+  bound: string
+}
+
+export interface ReadRequest {
+  from: SourceFrom
+  /** Column names, in the order each row's values come back. */
+  columns: string[]
+  /** Rows at or above the bound, in cursor order; all rows when absent (then in source order). */
+  cursor?: { column: string; type: 'time' | 'number'; from: string | null }
+  /** Rows per batch: what is held in memory at once. */
+  batchRows: number
+}
+
+export interface TestResult {
+  serverVersion: string
+  /** The user's reads ran in a READ ONLY transaction. */
+  readOnlyTransaction: true
+  /** Tables and views the user can read. */
+  readableTables: number
+}
+
+export interface SourceDriver {
+  /** Reachable, authenticated, and a READ ONLY transaction works: 422 `source_unreachable`, `source_auth_failed`, `source_database_not_found` otherwise. */
+  test(): Promise<TestResult>
+  /** Schemas, tables and columns with their types (system schemas left out). */
+  discover(): Promise<SourceTable[]>
+  /** The columns of a table or query (the query runs with no rows). */
+  columns(from: SourceFrom): Promise<SourceColumn[]>
+  /** The rows, `batchRows` at a time, every value text or null; the next batch is read only when the caller asks for it. */
+  read(request: ReadRequest): AsyncIterable<Array<Array<string | null>>>
+  /** Rows whose cursor is below the bound (decimal text). */
+  countBelow(from: SourceFrom, cursor: CursorBound): Promise<string>
+  close(): Promise<void>
+}
+
+/** What a source needs to open: its settings (not secret) and the opened credentials. */
+export interface SourceAddress {
+  host: string
+  port: number
+  database: string
+  user: string
+  password: string
+}

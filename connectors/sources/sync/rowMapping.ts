@@ -1,0 +1,83 @@
+// A source row → the event envelope the gateway validates (ingest's buildEvents), by the sync
+// job's column mapping. Pure: the runner reads, this maps, buildEvents validates, the sink writes.
+//
+// Event ids are deterministic, so a row read again (the lateness window, a restart after a crash,
+// a full resync) is the same event and counts once: the mapped `eventId` column's value, else a
+// hash of the key columns' values (with the organisation and raw metric, as the gateway derives
+// its ids), else, with neither, the gateway's own rule (customer and timestamp).
+import { createHash } from 'node:crypto'
+import { DECIMAL_TEXT } from '../../../platform/decimalText.ts'
+import type { SourceSyncSpec, SyncReject } from '../../../ledger/sourceStore.ts'
+
+export interface ColumnPlan {
+  /** The columns to read, each once, in row order. */
+  columns: string[]
+  at: (column: string) => number
+}
+
+/** Every column the mapping and cursor name, each once. */
+export function columnPlan(spec: SourceSyncSpec): ColumnPlan {
+  const m = spec.mapping
+  const names = [
+    ...(spec.cursor ? [spec.cursor.column] : []),
+    m.customerId,
+    m.timestamp,
+    ...(m.eventId ? [m.eventId] : []),
+    ...(m.keyColumns ?? []),
+    ...Object.values(m.data).map((d) => d.column),
+  ]
+  const columns = [...new Set(names)]
+  const index = new Map(columns.map((c, i) => [c, i]))
+  return { columns, at: (c) => index.get(c)! }
+}
+
+export type MappedRow = { ok: true; key: string; item: Record<string, unknown> } | { ok: false; reject: SyncReject }
+
+/** Postgres writes a UTC offset as `+00`; the gateway's parser wants `+00:00`. A date alone is midnight UTC. */
+export function eventTimestamp(text: string): string {
+  if (/^\d{4}-\d{2}-\d{2}$/.test(text)) return `${text} 00:00:00`
+  return /[+-]\d{2}$/.test(text) ? `${text}:00` : text
+}
+
+export function sourceEventId(parts: { orgId: string; rawMetric: string; keys: Array<string | null> }): string {
+  return createHash('sha256')
+    .update(`${parts.orgId}\u0000${parts.rawMetric}\u0000${JSON.stringify(parts.keys)}`)
+    .digest('hex')
+    .slice(0, 32)
+}
+
+const BOOLEANS: Record<string, boolean> = { true: true, t: true, '1': true, false: false, f: false, '0': false }
+
+export function mapRow(row: Array<string | null>, ctx: { spec: SourceSyncSpec; plan: ColumnPlan; orgId: string; rawMetric: string }): MappedRow {
+  const { mapping } = ctx.spec
+  const value = (column: string) => row[ctx.plan.at(column)] ?? null
+  const keys = mapping.keyColumns?.map(value) ?? []
+  const customer = value(mapping.customerId)
+  const timestamp = value(mapping.timestamp)
+  const eventId = mapping.eventId ? value(mapping.eventId) : keys.length > 0 ? sourceEventId({ orgId: ctx.orgId, rawMetric: ctx.rawMetric, keys }) : null
+  const key = mapping.eventId ? String(eventId) : keys.length > 0 ? keys.map(String).join(',') : `${customer}@${timestamp}`
+  const reject = (code: string, field: string, message: string): MappedRow => ({ ok: false, reject: { key, code, field, message } })
+  if (customer === null || customer === '') return reject('customer_id_missing', mapping.customerId, `column ${mapping.customerId} (the customer id) is empty`)
+  if (timestamp === null) return reject('timestamp_missing', mapping.timestamp, `column ${mapping.timestamp} (the timestamp) is empty`)
+  if (mapping.eventId && (eventId === null || eventId === ''))
+    return reject('event_id_missing', mapping.eventId, `column ${mapping.eventId} (the event id) is empty`)
+  const data: Record<string, unknown> = {}
+  for (const [field, { column, type }] of Object.entries(mapping.data)) {
+    const v = value(column)
+    if (v === null) continue
+    if (type === 'number') {
+      if (!DECIMAL_TEXT.test(v))
+        return reject('invalid_number', column, `column ${column} (data.${field}) holds ${JSON.stringify(v.slice(0, 40))}, not a decimal number`)
+      data[field] = v
+    } else if (type === 'boolean') {
+      const b = BOOLEANS[v.toLowerCase()]
+      if (b === undefined) return reject('invalid_boolean', column, `column ${column} (data.${field}) holds ${JSON.stringify(v.slice(0, 40))}, not a boolean`)
+      data[field] = b
+    } else data[field] = v
+  }
+  return {
+    ok: true,
+    key,
+    item: { raw_metric: ctx.rawMetric, customer_id: customer, timestamp: eventTimestamp(timestamp), data, ...(eventId === null ? {} : { event_id: eventId }) },
+  }
+}

@@ -1,0 +1,4 @@
+import { mariadbDatabase } from './sourceDatabases.ts'
+import { sourceContractSuite } from './sourceContractSuite.ts'
+
+sourceContractSuite('mariadb', mariadbDatabase)

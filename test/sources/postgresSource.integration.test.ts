@@ -1,0 +1,4 @@
+import { postgresDatabase } from './sourceDatabases.ts'
+import { sourceContractSuite } from './sourceContractSuite.ts'
+
+sourceContractSuite('postgres', postgresDatabase)
