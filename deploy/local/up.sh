@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Start everything the integration tests need, idempotently:
 #   1. the machine's PostgreSQL cluster (Debian pg_ctlcluster), unless it already answers;
-#   2. the local single-node Kafka broker (deploy/local/kafka/up.sh).
-# Exit 0 once both answer. Safe to run repeatedly. Stop with deploy/local/down.sh.
+#   2. the machine's MariaDB server (a data source for connectors/sources), unless it already answers;
+#   3. the local single-node Kafka broker (deploy/local/kafka/up.sh).
+# Exit 0 once all answer. Safe to run repeatedly. Stop with deploy/local/down.sh.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 
@@ -39,6 +40,31 @@ start_postgres() {
   die "postgres did not answer on $PG_HOST:$PG_PORT within 30s (see /var/log/postgresql/)"
 }
 
+MARIADB_HOST="${TALLY_MARIADB_HOST:-127.0.0.1}"
+MARIADB_PORT="${TALLY_MARIADB_PORT:-3306}"
+
+mariadb_up() { mysqladmin --host="$MARIADB_HOST" --port="$MARIADB_PORT" --user=root --connect-timeout=2 ping >/dev/null 2>&1; }
+
+start_mariadb() {
+  if [[ "${TALLY_SKIP_MARIADB:-}" == 1 ]]; then log "mariadb: skipped (TALLY_SKIP_MARIADB=1)"; return; fi
+  command -v mysqladmin >/dev/null || die "mysqladmin not found: install MariaDB (apt-get install mariadb-server) or set TALLY_SKIP_MARIADB=1"
+  if mariadb_up; then log "mariadb: already accepting connections on $MARIADB_HOST:$MARIADB_PORT"; return; fi
+  [[ -x /usr/sbin/mariadbd ]] || die "mariadb is not answering on $MARIADB_HOST:$MARIADB_PORT and /usr/sbin/mariadbd is not installed to start it"
+  log "mariadb: starting /usr/sbin/mariadbd"
+  mkdir -p /run/mysqld && chown mysql:mysql /run/mysqld 2>/dev/null || true
+  start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd || log "mariadb: start-stop-daemon returned $? (checking whether it answers anyway)"
+  for _ in $(seq 1 60); do
+    if mariadb_up; then
+      mkdir -p "$STATE_DIR" && touch "$STATE_DIR/mariadb-started"
+      log "mariadb: accepting connections on $MARIADB_HOST:$MARIADB_PORT"
+      return
+    fi
+    sleep 0.5
+  done
+  die "mariadb did not answer on $MARIADB_HOST:$MARIADB_PORT within 30s (see /var/log/mysql/)"
+}
+
 start_postgres
+start_mariadb
 "$here/kafka/up.sh"
-log "ready: postgres $PG_HOST:$PG_PORT, kafka ${TALLY_KAFKA_HOST:-127.0.0.1}:${TALLY_KAFKA_PORT:-9092} (TALLY_KAFKA_BROKERS=${TALLY_KAFKA_HOST:-127.0.0.1}:${TALLY_KAFKA_PORT:-9092} TALLY_KAFKA_REPLICATION_FACTOR=1 TALLY_KAFKA_MIN_INSYNC_REPLICAS=1: deploy/local/single-broker.env)"
+log "ready: postgres $PG_HOST:$PG_PORT, mariadb $MARIADB_HOST:$MARIADB_PORT, kafka ${TALLY_KAFKA_HOST:-127.0.0.1}:${TALLY_KAFKA_PORT:-9092} (TALLY_KAFKA_BROKERS=${TALLY_KAFKA_HOST:-127.0.0.1}:${TALLY_KAFKA_PORT:-9092} TALLY_KAFKA_REPLICATION_FACTOR=1 TALLY_KAFKA_MIN_INSYNC_REPLICAS=1: deploy/local/single-broker.env)"
