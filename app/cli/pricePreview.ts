@@ -15,7 +15,8 @@ export interface PricePreviewArgs {
   quantities?: string
 }
 
-async function readJson(path: string, flag: string): Promise<unknown> {
+/** Reads a JSON file named by `--flag`; an unreadable or malformed file is a 400 naming the flag. */
+export async function readJson(path: string, flag: string): Promise<unknown> {
   let text: string
   try {
     text = await readFile(path, 'utf8')

@@ -3,7 +3,11 @@
 // terms (a discount, a minimum commitment, a credit grant), nothing written; the run that
 // later bills that date writes exactly the previewed total. And an inline definition with
 // given quantities, rated by rateInvoice.
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { invoicePreviewBody, renderInvoicePreview } from '../../app/cli/invoicePreview.ts'
 import { fixedClock } from '../../platform/clock.ts'
 import { monthlyContract, usdItem } from '../support/contractBody.ts'
 import { createApiCallCountMetric, type Harness, openHarness, seed } from '../support/tallyHarness.ts'
@@ -126,5 +130,44 @@ describe('an inline invoice with given quantities', () => {
     const r = await preview({ invoice: bad })
     expect(r.status).toBe(422)
     expect(r.body.error).toMatchObject({ code: 'invalid_invoice_input', details: [{ field: 'invoice.lines[0].transactions', code: 'conflicting_usage' }] })
+  })
+})
+
+// The CLI's part of `tally invoices preview`: the body its flags make and what it prints, against
+// the same app (the command itself only adds the API client).
+describe('tally invoices preview', () => {
+  const cli = async (args: Parameters<typeof invoicePreviewBody>[0]) => {
+    const r = await preview(await invoicePreviewBody(args))
+    expect(r.status, JSON.stringify(r.body)).toBe(200)
+    return renderInvoicePreview(r.body)
+  }
+
+  it("prints a contract invoice's lines, the total and the invoice already written", async () => {
+    const out = await cli({ contract: contractId, billingDate: '2026-02-01' })
+    expect(out[0]).toBe(`Preview of contract ${contractId}'s invoice of 2026-02-01 (nothing written)`)
+    expect(out).toContainEqual(expect.stringMatching(/^API calls: .*\s120\s+0\.5\s+60\.00$/))
+    expect(out).toContainEqual(expect.stringMatching(/^Total\s+200\.00 USD$/))
+    expect(out.at(-1)).toMatch(/^Already written: invoice \S+ \(draft\), total 200\.00 USD$/)
+  })
+
+  it('prints an inline invoice read from --file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tally-invoice-preview-'))
+    const file = join(dir, 'invoice.json')
+    writeFileSync(
+      file,
+      JSON.stringify({
+        currency: 'USD',
+        as_of: '2026-02-01',
+        lines: [{ id: 'a', price: { model: 'per_unit', currency: 'USD', unit_price: '0.25' }, quantity: '10' }],
+      }),
+    )
+    const out = await cli({ file })
+    expect(out[0]).toBe('Preview of an inline invoice (nothing written)')
+    expect(out.at(-1)).toMatch(/^Total\s+2\.50 USD$/)
+  })
+
+  it('asks for exactly one of --contract and --file', async () => {
+    await expect(invoicePreviewBody({})).rejects.toThrow('give --contract ID or --file invoice.json')
+    await expect(invoicePreviewBody({ file: 'x.json', asOf: '2026-01-01' })).rejects.toThrow('--billing-date and --as-of apply to --contract only')
   })
 })
