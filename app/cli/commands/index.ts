@@ -12,6 +12,7 @@ import {
   productsListCommand,
 } from './billing.ts'
 import { rateCommand } from './rate.ts'
+import { invoicesPreviewCommand } from './invoicePreview.ts'
 import { accountsCreateCommand, accountsListCommand, accountsMapCommand, closeCommand, journalCommand, reopenCommand } from './accounting.ts'
 import { erpConnectCommand, erpRetryCommand, erpStatusCommand, erpSyncCommand } from './erp.ts'
 import {
@@ -80,6 +81,7 @@ export const commands: Command[] = [
   invoicesFinalizeCommand,
   invoicesPdfCommand,
   invoicesReissueCommand,
+  invoicesPreviewCommand,
   rateCommand,
   accountsListCommand,
   accountsCreateCommand,
