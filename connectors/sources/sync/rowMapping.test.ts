@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest'
+import type { SourceSyncSpec } from '../../../ledger/sourceStore.ts'
+import { columnPlan, eventTimestamp, mapRow, sourceEventId } from './rowMapping.ts'
+
+const spec: SourceSyncSpec = {
+  table: 'usage',
+  mapping: {
+    customerId: 'account',
+    timestamp: 'at',
+    keyColumns: ['id'],
+    data: { tokens: { column: 'tokens', type: 'number' }, cached: { column: 'cached', type: 'boolean' }, region: { column: 'region', type: 'string' } },
+  },
+  cursor: { column: 'updated_at', type: 'time', lateness: '60' },
+}
+const plan = columnPlan(spec)
+const ctx = { spec, plan, orgId: 'org-1', rawMetric: 'tokens' }
+const row = (values: Record<string, string | null>) => plan.columns.map((c) => values[c] ?? null)
+
+describe('row mapping', () => {
+  it('reads each named column once, the cursor first', () => {
+    expect(plan.columns).toEqual(['updated_at', 'account', 'at', 'id', 'tokens', 'cached', 'region'])
+  })
+
+  it('maps a row to the envelope, its id a hash of the key columns that does not change when the row does', () => {
+    const mapped = mapRow(row({ account: 'c1', at: '2026-03-01 10:00:00.123456+00', id: '7', tokens: '12.500000', cached: 't', region: 'eu' }), ctx)
+    const id = sourceEventId({ orgId: 'org-1', rawMetric: 'tokens', keys: ['7'] })
+    expect(mapped).toEqual({
+      ok: true,
+      key: '7',
+      item: {
+        raw_metric: 'tokens',
+        customer_id: 'c1',
+        timestamp: '2026-03-01 10:00:00.123456+00:00',
+        event_id: id,
+        data: { tokens: '12.500000', cached: true, region: 'eu' },
+      },
+    })
+    const updated = mapRow(row({ account: 'c1', at: '2026-03-01 10:00:00.123456+00', id: '7', tokens: '99' }), ctx)
+    expect(updated.ok && updated.item['event_id']).toBe(id)
+    expect(sourceEventId({ orgId: 'org-1', rawMetric: 'tokens', keys: ['8'] })).not.toBe(id)
+  })
+
+  it('rejects a row by its key: no customer, a number that is not decimal, a boolean that is not one', () => {
+    expect(mapRow(row({ account: null, at: '2026-03-01', id: '1' }), ctx)).toMatchObject({ ok: false, reject: { key: '1', code: 'customer_id_missing' } })
+    expect(mapRow(row({ account: 'c1', at: '2026-03-01', id: '2', tokens: 'NaN' }), ctx)).toMatchObject({
+      ok: false,
+      reject: { key: '2', code: 'invalid_number', field: 'tokens' },
+    })
+    expect(mapRow(row({ account: 'c1', at: '2026-03-01', id: '3', cached: 'maybe' }), ctx)).toMatchObject({
+      ok: false,
+      reject: { key: '3', code: 'invalid_boolean' },
+    })
+  })
+
+  it('writes Postgres offsets and bare dates as the gateway reads them', () => {
+    expect(eventTimestamp('2026-03-01 10:00:00+00')).toBe('2026-03-01 10:00:00+00:00')
+    expect(eventTimestamp('2026-03-01 10:00:00.5')).toBe('2026-03-01 10:00:00.5')
+    expect(eventTimestamp('2026-03-01')).toBe('2026-03-01 00:00:00')
+  })
+})
