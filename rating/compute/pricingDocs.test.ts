@@ -50,6 +50,14 @@ describe('docs/pricing.md worked examples', () => {
     }
   })
 
+  it('names a passing example for every row of the vendor mapping, for each of Stripe, Lago, Orb and Metronome', () => {
+    const section = markdown.slice(markdown.indexOf('## From Stripe / Lago / Orb / Metronome'))
+    const rows = [...section.matchAll(/^\| (Stripe|Lago|Orb|Metronome) \|.*\| ([^|]+) \|$/gm)].map((m) => ({ vendor: m[1], example: m[2]!.trim() }))
+    expect(new Set(rows.map((r) => r.vendor))).toEqual(new Set(['Stripe', 'Lago', 'Orb', 'Metronome']))
+    const names = new Set(examples.map((e) => e.name))
+    for (const row of rows) expect(names.has(row.example), `${row.vendor}: ${row.example}`).toBe(true)
+  })
+
   for (const ex of examples) {
     it(ex.name, () => {
       if (ex.error !== undefined) {
