@@ -10,6 +10,8 @@
 // Duration: a discount with start_period s and duration_periods d applies to periods
 // s … s + d − 1 (period_index counts the contract's billing periods from 0); without
 // duration_periods it applies from s on, for good.
+// Cap: a percentage discount with `max_amount` takes at most that much per invoice (one
+// billing period's invoice): 20 % of 3,000.00 = 600.00 with max_amount 500.00 → −500.00.
 // Worked example: line "api" 200.00 with 10 % off, invoice 300.00 in all, then 50.00 off the
 // invoice: api discount -20.00 → 280.00; invoice discount -50.00 → 230.00.
 import { z } from 'zod'
@@ -36,6 +38,8 @@ export const discountSchema = z
     target: z.string().min(1).optional(),
     start_period: z.number().int().min(0).default(0),
     duration_periods: z.number().int().min(1).optional(),
+    /** Percentage discounts only: the most it takes off one invoice (Zenskar's maximum discount). */
+    max_amount: nonNegativeDecimal.optional(),
   })
   .superRefine((d, ctx) => {
     if (d.scope !== 'invoice' && d.target === undefined) {
@@ -43,6 +47,14 @@ export const discountSchema = z
     }
     if (d.type === 'percentage' && isDecimalText(d.value) && new Dec(d.value).greaterThan(100)) {
       ctx.addIssue({ code: 'custom', path: ['value'], message: 'a percentage discount is at most 100', params: { code: 'discount_over_100_percent' } })
+    }
+    if (d.type === 'fixed' && d.max_amount !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['max_amount'],
+        message: 'a fixed discount takes its value; max_amount caps percentage discounts only',
+        params: { code: 'discount_cap_not_supported' },
+      })
     }
   })
 export type Discount = z.infer<typeof discountSchema>
@@ -107,9 +119,11 @@ export function applyDiscounts(opts: { lines: Line[]; discounts: readonly Discou
     if (!base.greaterThan(0)) continue
     const value = new Dec(d.value)
     const raw = d.type === 'percentage' ? base.times(value).dividedBy(100) : value
-    const amount = minDec(roundMoney(raw, opts.currency, opts.mode), base)
+    const capped = d.max_amount === undefined ? raw : minDec(raw, new Dec(d.max_amount))
+    const amount = minDec(roundMoney(capped, opts.currency, opts.mode), base)
     if (amount.isZero()) continue
-    const what = d.type === 'percentage' ? `${formatPlain(value)} %` : formatPlain(value)
+    const what =
+      d.type === 'percentage' ? `${formatPlain(value)} %${d.max_amount === undefined ? '' : ` (at most ${formatPlain(d.max_amount)})`}` : formatPlain(value)
     const line: Line = {
       kind: 'discount',
       description: `Discount ${d.id}: ${what} off ${d.scope}${d.target ? ` ${d.target}` : ''}`,
