@@ -12,6 +12,11 @@
 // duration_periods it applies from s on, for good.
 // Cap: a percentage discount with `max_amount` takes at most that much per invoice (one
 // billing period's invoice): 20 % of 3,000.00 = 600.00 with max_amount 500.00 → −500.00.
+// Allocation: each discount line carries its share of every line it reduces (`allocations`, by
+// position), so each line has a net amount for tax and revenue schedules: shares by what each
+// line still has after earlier discounts, rounded down to the minor unit, the units left going
+// to the largest remainders (then the first line), so they add up to the discount exactly.
+// 10 % off 100.00 + 33.33 + 66.67 = −20.00 → −10.00, −3.33, −6.67.
 // Worked example: line "api" 200.00 with 10 % off, invoice 300.00 in all, then 50.00 off the
 // invoice: api discount -20.00 → 280.00; invoice discount -50.00 → 230.00.
 import { z } from 'zod'
@@ -137,7 +142,29 @@ export function applyDiscounts(opts: { lines: Line[]; discounts: readonly Discou
       if (product !== undefined) line.product = product
     }
     if (d.scope === 'product') line.product = d.target
+    line.allocations = allocate(amount, all, inScope, opts.currency).map((a) => ({ line: a.line, amount: a.amount.negated() }))
     added.push(line)
   }
   return added
+}
+
+/** Shares of `amount` over the non-discount lines in scope, by what earlier discounts left of each (largest remainder). */
+function allocate(amount: Dec, all: readonly Line[], inScope: readonly Line[], currency: Currency): { line: number; amount: Dec }[] {
+  const net = all.map((l) => l.amount)
+  for (const l of all) for (const a of l.allocations ?? []) net[a.line] = net[a.line]!.minus(a.amount.negated())
+  const targets = all.flatMap((l, i) => (l.kind !== 'discount' && inScope.includes(l) && net[i]!.greaterThan(0) ? [i] : []))
+  const weight = sum(targets.map((i) => net[i]!))
+  const unit = new Dec(1).dividedBy(new Dec(10).pow(currency.minorUnits))
+  const shares = targets.map((i) => {
+    const exact = amount.times(net[i]!).dividedBy(weight)
+    const down = exact.toDecimalPlaces(currency.minorUnits, Dec.ROUND_DOWN)
+    return { line: i, amount: down, remainder: exact.minus(down) }
+  })
+  let left = amount.minus(sum(shares.map((s) => s.amount)))
+  for (const s of [...shares].sort((a, b) => b.remainder.comparedTo(a.remainder) || a.line - b.line)) {
+    if (!left.greaterThan(0)) break
+    s.amount = s.amount.plus(unit)
+    left = left.minus(unit)
+  }
+  return shares.map(({ line, amount: a }) => ({ line, amount: a }))
 }

@@ -36,6 +36,8 @@ export interface Line {
   /** Lines that show the parts of one charge (a percent price's percentage, fixed fees and
    *  clamps) share this key: `roundLines` rounds them so they add up to the rounded charge. */
   partOf?: string
+  /** A discount line's share of each line it reduces (by position), adding up to its amount (discounts.ts). */
+  allocations?: { line: number; amount: Dec }[]
 }
 
 export interface PriceLine {
@@ -47,6 +49,7 @@ export interface PriceLine {
   amount: string
   line_id?: string
   product?: string
+  allocations?: { line: number; amount: string }[]
 }
 
 export interface Applied {
@@ -96,16 +99,18 @@ export function totalOf(lines: readonly Line[]): Dec {
 }
 
 export function formatLine(line: Line, currency: Currency, lineScale?: number): PriceLine {
+  const scaled = lineScale === undefined ? currency : { ...currency, minorUnits: lineScale }
   const out: PriceLine = {
     kind: line.kind,
     description: line.description,
     quantity: formatPlain(line.quantity),
-    amount: formatMoney(line.amount, lineScale === undefined ? currency : { ...currency, minorUnits: lineScale }),
+    amount: formatMoney(line.amount, scaled),
   }
   if (line.unit_price !== undefined) out.unit_price = formatPlain(line.unit_price)
   if (line.tier !== undefined) out.tier = line.tier
   if (line.line_id !== undefined) out.line_id = line.line_id
   if (line.product !== undefined) out.product = line.product
+  if (line.allocations !== undefined) out.allocations = line.allocations.map((a) => ({ line: a.line, amount: formatMoney(a.amount, scaled) }))
   return out
 }
 

@@ -62,7 +62,16 @@ export const contractPreviewJson = z.object({
 
 export const inlinePreviewJson = priceResultSchema.extend({
   mode: z.literal('inline'),
-  lines: z.array(priceResultSchema.shape.lines.element.extend({ line_id: z.string().optional(), product: z.string().optional() })),
+  lines: z.array(
+    priceResultSchema.shape.lines.element.extend({
+      line_id: z.string().optional(),
+      product: z.string().optional(),
+      allocations: z
+        .array(z.object({ line: z.number().int(), amount: z.string() }))
+        .optional()
+        .describe("A discount line's share of each line it reduces (by position), adding up to its amount"),
+    }),
+  ),
   credits: z.array(z.object({ id: z.string(), drawn: z.string(), remaining: z.string() })),
 })
 
