@@ -40,68 +40,40 @@ describe('a percentage discount with max_amount', () => {
 // undiscounted, in minor units, the cents left by rounding down going to the largest remainders,
 // so the allocations add up to the discount line exactly.
 describe('discount allocation to lines', () => {
-  const lines = (...amounts: string[]) => amounts.map((a, i) => ({ id: `l${i}`, price: { model: 'flat_fee', currency: 'USD', amount: a } }))
-
-  it('10 % off 100.00 + 33.33 + 66.67 = −20.00: −10.00, −3.33, −6.67', () => {
-    const r = rateInvoice(
+  /** The discount lines of an invoice of flat fees `amounts` (ids l0, l1, …) with `discounts`: [amount, allocations as "line:amount"]. */
+  const discountLines = (amounts: string[], discounts: Record<string, unknown>[]) =>
+    rateInvoice(
       parseInvoiceInput({
         currency: 'USD',
         as_of: '2026-02-01',
-        lines: lines('100.00', '33.33', '66.67'),
-        discounts: [{ id: 'd', type: 'percentage', value: '10', scope: 'invoice' }],
+        lines: amounts.map((a, i) => ({ id: `l${i}`, price: { model: 'flat_fee', currency: 'USD', amount: a } })),
+        discounts,
       }),
     )
-    expect(r.lines[3]).toMatchObject({
-      amount: '-20.00',
-      allocations: [
-        { line: 0, amount: '-10.00' },
-        { line: 1, amount: '-3.33' },
-        { line: 2, amount: '-6.67' },
-      ],
-    })
+      .lines.filter((l) => l.kind === 'discount')
+      .map((l) => [l.amount, (l.allocations ?? []).map((a) => `${a.line}:${a.amount}`)])
+
+  it('10 % off 100.00 + 33.33 + 66.67 = −20.00: −10.00, −3.33, −6.67', () => {
+    expect(discountLines(['100.00', '33.33', '66.67'], [{ id: 'd', type: 'percentage', value: '10', scope: 'invoice' }])).toEqual([
+      ['-20.00', ['0:-10.00', '1:-3.33', '2:-6.67']],
+    ])
   })
 
   it('50 % off three lines of 0.01 is −0.02 (0.015 rounded half up): −0.01, −0.01, 0.00, never a cent more than the discount', () => {
-    const r = rateInvoice(
-      parseInvoiceInput({
-        currency: 'USD',
-        as_of: '2026-02-01',
-        lines: lines('0.01', '0.01', '0.01'),
-        discounts: [{ id: 'd', type: 'percentage', value: '50', scope: 'invoice' }],
-      }),
-    )
-    expect(r.lines[3]).toMatchObject({
-      amount: '-0.02',
-      allocations: [
-        { line: 0, amount: '-0.01' },
-        { line: 1, amount: '-0.01' },
-        { line: 2, amount: '0.00' },
-      ],
-    })
+    expect(discountLines(['0.01', '0.01', '0.01'], [{ id: 'd', type: 'percentage', value: '50', scope: 'invoice' }])).toEqual([
+      ['-0.02', ['0:-0.01', '1:-0.01', '2:0.00']],
+    ])
   })
 
   it('a second discount is shared by what the first left of each line', () => {
     // Line 0 (60.00) has 30.00 off → 30.00 left; line 1 40.00. 50.00 off the invoice: 50 × 30/70 = 21.43, 50 × 40/70 = 28.57.
-    const r = rateInvoice(
-      parseInvoiceInput({
-        currency: 'USD',
-        as_of: '2026-02-01',
-        lines: lines('60.00', '40.00'),
-        discounts: [
-          { id: 'a', type: 'fixed', value: '30', scope: 'line', target: 'l0' },
-          { id: 'b', type: 'fixed', value: '50', scope: 'invoice' },
-        ],
-      }),
-    )
-    expect(r.lines.slice(2)).toMatchObject([
-      { amount: '-30.00', allocations: [{ line: 0, amount: '-30.00' }] },
-      {
-        amount: '-50.00',
-        allocations: [
-          { line: 0, amount: '-21.43' },
-          { line: 1, amount: '-28.57' },
-        ],
-      },
+    const discounts = [
+      { id: 'a', type: 'fixed', value: '30', scope: 'line', target: 'l0' },
+      { id: 'b', type: 'fixed', value: '50', scope: 'invoice' },
+    ]
+    expect(discountLines(['60.00', '40.00'], discounts)).toEqual([
+      ['-30.00', ['0:-30.00']],
+      ['-50.00', ['0:-21.43', '1:-28.57']],
     ])
   })
 })
