@@ -1,12 +1,11 @@
-import { sql, type SQL } from 'drizzle-orm'
+import { sql } from 'drizzle-orm'
 import { type AnyPgColumn, check, index, integer, jsonb, pgTable, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core'
 import { ERP_DOCUMENT_KINDS, ERP_TYPES, type ErpDocument, type ErpDocumentKind, type ErpType } from '../erp/erpDocuments.ts'
+import { oneOf } from './oneOf.ts'
 import { organisations } from './organisations.ts'
 
 export type ErpConnectionStatus = 'active' | 'disabled'
 export type ErpOutboxStatus = 'pending' | 'sent' | 'failed'
-
-const oneOf = (column: AnyPgColumn, values: readonly string[]): SQL => sql`${column} in (${sql.raw(values.map((v) => `'${v}'`).join(', '))})`
 
 // An organisation's link to one ERP tenant (Xero tenant, QuickBooks realm, NetSuite account).
 // `credentials` is the AES-256-GCM box of the OAuth2 client and tokens or NetSuite token-based

@@ -1,9 +1,7 @@
-import { sql, type SQL } from 'drizzle-orm'
-import { type AnyPgColumn, bigint, boolean, check, index, jsonb, pgTable, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core'
+import { bigint, boolean, check, index, jsonb, pgTable, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core'
 import { SOURCE_KINDS, type SourceKind, type SourceSyncSpec, type SyncReject, type SyncRunStatus, SYNC_RUN_STATUSES } from '../sources/sourceTypes.ts'
+import { oneOf } from './oneOf.ts'
 import { organisations } from './organisations.ts'
-
-const oneOf = (column: AnyPgColumn, values: readonly string[]): SQL => sql`${column} in (${sql.raw(values.map((v) => `'${v}'`).join(', '))})`
 
 // An organisation's link to one database it syncs usage from (connectors/sources). `settings`
 // holds what is not secret (host, port, database, user); `credentials` the AES-256-GCM box of
