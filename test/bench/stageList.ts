@@ -6,6 +6,7 @@ import { kafkaStages } from './kafkaStages.ts'
 import { ratingStage } from './ratingStage.ts'
 import { sharingStage } from './sharingStage.ts'
 import { erpStage } from './erpStage.ts'
+import { sourceSyncStage } from './sourceSyncStage.ts'
 
 export function stageList(): Stage[] {
   const [producerStage, kafkaEndToEndStage] = kafkaStages
@@ -21,5 +22,6 @@ export function stageList(): Stage[] {
     sharingStage,
     erpStage,
     eventLogStage,
+    sourceSyncStage,
   ].sort((a, b) => Number(a.id) - Number(b.id))
 }
