@@ -30,7 +30,7 @@ export interface BenchOptions {
   include?: string
 }
 
-export const ALL_STAGES = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '10', '11', '12']
+export const ALL_STAGES = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '10', '11', '12', '13']
 
 const HELP = `npm run bench -- [options]
 

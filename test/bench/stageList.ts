@@ -7,6 +7,7 @@ import { ratingStage } from './ratingStage.ts'
 import { sharingStage } from './sharingStage.ts'
 import { erpStage } from './erpStage.ts'
 import { sourceSyncStage } from './sourceSyncStage.ts'
+import { pricingStage } from './pricingStage.ts'
 
 export function stageList(): Stage[] {
   const [producerStage, kafkaEndToEndStage] = kafkaStages
@@ -23,5 +24,6 @@ export function stageList(): Stage[] {
     erpStage,
     eventLogStage,
     sourceSyncStage,
+    pricingStage,
   ].sort((a, b) => Number(a.id) - Number(b.id))
 }
