@@ -7,19 +7,16 @@
 // every event once and both rollups and GET /v1/usage must agree with a recount: counts, not
 // timings. The ledger is on the machine's Postgres server, as in serverKilledDuringInsert.
 // Scale: TALLY_FAULT_KILLS=50 npx vitest run test/fault/eventLogKilled
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { eventLogPath } from '../../app/embeddedSink.ts'
 import type { EventRow } from '../../metering/eventRow.ts'
 import { openLocalEventLog } from '../../metering/localLog/localEventLog.ts'
 import { meteringMigrationsDir } from '../../metering/migrations.ts'
 import { migrateClickHouse } from '../../platform/clickhouse/migrateClickHouse.ts'
 import { openClickHouse } from '../../platform/clickhouse/openClickHouse.ts'
-import { createTestDatabase, type TestDatabase } from '../support/postgresTestDatabase.ts'
 import { startTallyProcess, type TallyProcess } from '../support/tallyProcess.ts'
 import { postUntilDead } from './crashClient.ts'
+import { killTestStore } from './killTestStore.ts'
 import { CRASH_METRIC, CRASH_RANGE, crashEvents } from './crashEvents.ts'
 import { apiBuckets, drift, expectedBuckets, recountStore } from './crashRecount.ts'
 
@@ -31,33 +28,17 @@ const ACKS_BEFORE_KILL = 100
 const ORG = '23507783-d5b4-4854-b012-2bf4ea922205'
 const KEY = 'tly_kill_eventlog_key_00000000000000000'
 
-const dataDir = mkdtempSync(join(tmpdir(), 'tally-fault-kill-eventlog-'))
-let env: Record<string, string>
-let database: TestDatabase
 let running: TallyProcess | undefined
 let keep = Boolean(process.env.TALLY_FAULT_KEEP)
-beforeAll(async () => {
-  database = await createTestDatabase()
-  env = {
-    TALLY_DATA_DIR: dataDir,
-    TALLY_DATABASE_URL: database.url,
-    TALLY_BOOTSTRAP_ORG: ORG,
-    TALLY_BOOTSTRAP_API_KEY: KEY,
-    TALLY_ACCEPT_UNKNOWN_CUSTOMERS: 'true',
-    TALLY_RATING_CRON: 'off',
-    TALLY_EVENT_LOG: 'local',
-  }
+const store = killTestStore({
+  prefix: 'tally-fault-kill-eventlog-',
+  orgId: ORG,
+  apiKey: KEY,
+  env: { TALLY_EVENT_LOG: 'local' },
+  running: () => running,
+  keep: () => keep,
 })
-afterAll(async () => {
-  if (running !== undefined) {
-    const exited = new Promise((resolve) => running!.child.once('exit', resolve))
-    running.child.kill('SIGKILL')
-    await exited
-  }
-  await database?.drop()
-  if (keep) process.stdout.write(`KEPT ${dataDir}\n`)
-  else rmSync(dataDir, { recursive: true, force: true })
-})
+const dataDir = store.dataDir
 
 const headers = { authorization: `Bearer ${KEY}` }
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
@@ -91,7 +72,7 @@ describe('tally start with the event log, killed under load', () => {
       let kills = 0
       let ackedBeforeKills = 0
       while (kills < KILLS && pending.length > 0) {
-        running = await startTallyProcess(env)
+        running = await startTallyProcess(store.env())
         if (kills === 0)
           await fetch(`${running.base}/v1/raw-metrics`, {
             method: 'POST',
@@ -116,7 +97,7 @@ describe('tally start with the event log, killed under load', () => {
       // Some requests were acknowledged by lives that were then killed: the test means something.
       expect(ackedBeforeKills).toBeGreaterThan(0)
 
-      running = await startTallyProcess(env)
+      running = await startTallyProcess(store.env())
       while (pending.length > 0) await postUntilDead({ base: running.base, apiKey: KEY, pending, clients: CLIENTS, retryMs: 100 })
       // Every event is acknowledged; wait (bounded by the test timeout) until the drain stored
       // at least as many as were sent: a double would show in the recount below.

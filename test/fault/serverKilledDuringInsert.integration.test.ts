@@ -6,17 +6,15 @@
 // The ledger is on the machine's Postgres server (a throwaway database), not PGlite: the test
 // is about chDB, and PGlite's start-up would be most of every restart.
 // Scale: TALLY_FAULT_KILLS=300 npx vitest run test/fault/serverKilledDuringInsert
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { EventRow } from '../../metering/eventRow.ts'
 import { meteringMigrationsDir } from '../../metering/migrations.ts'
 import { queryUsage } from '../../metering/usageQuery.ts'
 import { migrateClickHouse } from '../../platform/clickhouse/migrateClickHouse.ts'
 import { openClickHouse } from '../../platform/clickhouse/openClickHouse.ts'
-import { createTestDatabase, type TestDatabase } from '../support/postgresTestDatabase.ts'
 import { startTallyProcess, type TallyProcess } from '../support/tallyProcess.ts'
+import { eventsBody } from './crashClient.ts'
+import { killTestStore } from './killTestStore.ts'
 import { CRASH_METRIC, CRASH_RANGE, crashEvents } from './crashEvents.ts'
 import { apiBuckets, drift, expectedBuckets, recountStore } from './crashRecount.ts'
 
@@ -27,49 +25,14 @@ const EVENTS = Number(process.env.TALLY_FAULT_EVENTS ?? KILLS * REQUEST_EVENTS *
 const ORG = '23507783-d5b4-4854-b012-2bf4ea922205'
 const KEY = 'tly_kill_insert_key_0000000000000000000'
 
-const dataDir = mkdtempSync(join(tmpdir(), 'tally-fault-kill-server-'))
-let env: Record<string, string>
-let database: TestDatabase
 let running: TallyProcess | undefined
 /** A run that found drift keeps its store whatever TALLY_FAULT_KEEP says, for the post-mortem. */
 let keep = Boolean(process.env.TALLY_FAULT_KEEP)
-beforeAll(async () => {
-  database = await createTestDatabase()
-  env = {
-    TALLY_DATA_DIR: dataDir,
-    TALLY_DATABASE_URL: database.url,
-    TALLY_BOOTSTRAP_ORG: ORG,
-    TALLY_BOOTSTRAP_API_KEY: KEY,
-    TALLY_ACCEPT_UNKNOWN_CUSTOMERS: 'true',
-    TALLY_RATING_CRON: 'off',
-  }
-})
-afterAll(async () => {
-  if (running !== undefined) {
-    const exited = new Promise((resolve) => running!.child.once('exit', resolve))
-    running.child.kill('SIGKILL')
-    await exited
-  }
-  await database?.drop()
-  // TALLY_FAULT_KEEP=1 keeps the store for a post-mortem (metering/README.md "Fault tests").
-  if (keep) process.stdout.write(`KEPT ${dataDir}\n`)
-  else rmSync(dataDir, { recursive: true, force: true })
-})
+const store = killTestStore({ prefix: 'tally-fault-kill-server-', orgId: ORG, apiKey: KEY, running: () => running, keep: () => keep })
+const dataDir = store.dataDir
 
 const headers = { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' }
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
-
-function body(rows: EventRow[]): string {
-  return JSON.stringify(
-    rows.map((r) => ({
-      raw_metric: r.raw_metric,
-      customer_id: r.customer_id,
-      event_id: r.event_id,
-      timestamp: r.timestamp,
-      data: JSON.parse(r.data) as object,
-    })),
-  )
-}
 
 /**
  * Posts the unacknowledged batches with CLIENTS requests in flight until the server dies (a
@@ -82,7 +45,7 @@ async function post(base: string, pending: EventRow[][]): Promise<void> {
       while (!dead && pending.length > 0) {
         const batch = pending.shift()!
         try {
-          const res = await fetch(`${base}/v1/events`, { method: 'POST', headers, body: body(batch) })
+          const res = await fetch(`${base}/v1/events`, { method: 'POST', headers, body: eventsBody(batch) })
           await res.arrayBuffer()
           if (res.status === 202) continue
           pending.push(batch)
@@ -106,7 +69,7 @@ describe('tally start killed during inserts', () => {
 
       let kills = 0
       while (kills < KILLS && pending.length > 0) {
-        running = await startTallyProcess(env)
+        running = await startTallyProcess(store.env())
         if (kills === 0) await fetch(`${running.base}/v1/raw-metrics`, { method: 'POST', headers, body: JSON.stringify({ name: CRASH_METRIC }) })
         const exited = new Promise((resolve) => running!.child.once('exit', resolve))
         const posting = post(running.base, pending)
@@ -119,7 +82,7 @@ describe('tally start killed during inserts', () => {
         kills++
       }
 
-      running = await startTallyProcess(env)
+      running = await startTallyProcess(store.env())
       while (pending.length > 0) await post(running.base, pending)
       const res = await fetch(
         `${running.base}/v1/usage?raw_metric=${CRASH_METRIC}&granularity=hour&from=${CRASH_RANGE.from.toISOString()}&to=${CRASH_RANGE.to.toISOString()}`,
