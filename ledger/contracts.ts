@@ -77,6 +77,7 @@ export interface CreateContractInput {
   renewal?: Renewal
   /** Days from the billing date to the due date, 0 to 365; default 30. */
   netTermsDays?: number
+  /** Invoices first rated after their grace ended: `draft` (default) waits for a person, `finalize` does not. */
   backdatedInvoices?: 'draft' | 'finalize'
   /** Explicit phases; without them one phase from the plan (with `overrides`) at the start date. */
   phases?: ContractPhase[]
@@ -294,7 +295,7 @@ export function createContractRepository(
             anchorDay,
             renewal: input.renewal ?? 'auto_renew',
             netTermsDays,
-            backdatedInvoices: input.backdatedInvoices ?? 'finalize',
+            backdatedInvoices: input.backdatedInvoices ?? 'draft',
             phases,
             terms: input.terms ?? {},
             overrides: recorded,

@@ -56,7 +56,7 @@ export const createContractRequest = z.strictObject({
     .enum(['draft', 'finalize'])
     .optional()
     .describe(
-      'An invoice first rated after its grace period ended (a contract created after its start, e.g. on March 10th from January 1st): `draft` leaves it a draft for review, finalized by a person (POST /v1/invoices/:id/finalize); `finalize` (default) lets the run finalize it at once',
+      'An invoice first rated after its grace period ended (a contract created after its start, e.g. on March 10th from January 1st): `draft` (default) leaves it a draft for review, finalized by a person (POST /v1/invoices/:id/finalize); `finalize` lets the run finalize it at once',
     ),
   phases: z.array(phaseSchema).min(1).optional(),
   overrides: z

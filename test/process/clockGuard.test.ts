@@ -88,6 +88,7 @@ describe('the rating scheduler inside `tally start` follows the injected clock',
           currency: 'USD',
           start_date: '2027-01-01',
           cadence: 'monthly',
+          backdated_invoices: 'finalize',
           phases: [
             {
               start_date: '2027-01-01',

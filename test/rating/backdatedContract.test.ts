@@ -1,8 +1,8 @@
 // A back-dated contract (issue 17 bug 9), over HTTP on the real app (chDB + PGlite): created on
 // March 10th, 2026 with a start on January 1st, its invoices of January 1st, February 1st and
 // March 1st are due and past their 72 h grace at the first run. With `backdated_invoices: draft`
-// the run writes them as drafts and leaves them for a person to review and finalize; `finalize`
-// (today's default) finalizes them at once. An invoice rated inside its grace is finalized by a
+// (the default) the run writes them as drafts and leaves them for a person to review and finalize;
+// `finalize` finalizes them at once. An invoice rated inside its grace is finalized by a
 // later run as always.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { fixedClock } from '../../platform/clock.ts'
@@ -33,8 +33,8 @@ afterAll(async () => {
 })
 
 describe('a contract created on March 10th that started on January 1st', () => {
-  it('with backdated_invoices: draft, leaves its past invoices as drafts for review, run after run, until a person finalizes them', async () => {
-    const c = await contract('acme', { backdated_invoices: 'draft' })
+  it('with backdated_invoices: draft (the default), leaves its past invoices as drafts for review, run after run, until a person finalizes them', async () => {
+    const c = await contract('acme', {})
     expect(c.backdated_invoices).toBe('draft')
     // January, February and March in advance, 100.00 each; every one is past its grace (e.g. March 1st + 72 h = March 4th).
     expect(await run(c.id, NOW)).toMatchObject({ invoices: { created: 3, finalized: 0, held_for_review: 3 }, totals: { USD: '300.00' } })
@@ -54,8 +54,8 @@ describe('a contract created on March 10th that started on January 1st', () => {
     expect((await invoices(c.id)).map((i) => i.status)).toEqual(['finalized', 'draft', 'draft', 'finalized'])
   })
 
-  it('with backdated_invoices: finalize (the default), finalizes them in the first run', async () => {
-    const c = await contract('globex', {})
+  it('with backdated_invoices: finalize, finalizes them in the first run', async () => {
+    const c = await contract('globex', { backdated_invoices: 'finalize' })
     expect(c.backdated_invoices).toBe('finalize')
     expect(await run(c.id, NOW)).toMatchObject({ invoices: { created: 3, finalized: 3, held_for_review: 0 } })
     expect((await invoices(c.id)).map((i) => [i.billing_date, i.status])).toEqual([

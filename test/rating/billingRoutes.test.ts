@@ -120,7 +120,14 @@ describe('catalogue and contracts', () => {
 
   it('creates contracts from a plan (overrides recorded) or with phases, and refuses bad ones', async () => {
     const fromPlan = await h.json('POST', '/v1/contracts', {
-      body: { customer: 'globex', plan: 'Pro', start_date: '2026-12-01', cadence: 'monthly', overrides: [{ product_id: ids.platform, price: flat('80.00') }] },
+      body: {
+        customer: 'globex',
+        plan: 'Pro',
+        start_date: '2026-12-01',
+        cadence: 'monthly',
+        backdated_invoices: 'finalize',
+        overrides: [{ product_id: ids.platform, price: flat('80.00') }],
+      },
     })
     expect(fromPlan).toMatchObject({ status: 201, body: { customer: 'globex', plan_id: ids.plan, currency: 'USD', cadence: 'monthly', anchor_day: 1 } })
     expect(fromPlan.body.overrides).toEqual([{ product_id: ids.platform, field: 'price', plan_value: flat('100.00'), contract_value: flat('80.00') }])
@@ -136,7 +143,7 @@ describe('catalogue and contracts', () => {
       },
     ]
     const contract = await h.json('POST', '/v1/contracts', {
-      body: { customer: 'acme', name: 'Acme 2026', currency: 'USD', start_date: '2026-10-01', cadence: 'monthly', phases },
+      body: { customer: 'acme', name: 'Acme 2026', currency: 'USD', start_date: '2026-10-01', cadence: 'monthly', backdated_invoices: 'finalize', phases },
     })
     expect(contract).toMatchObject({ status: 201, body: { customer: 'acme', name: 'Acme 2026', time_zone: 'UTC', renewal: 'auto_renew' } })
     ids.contract = contract.body.id

@@ -61,6 +61,7 @@ export function describeBillingSuite(name: string, open: () => Promise<DatabaseH
         customer: 'c1',
         startDate: '2026-10-15',
         cadence: 'monthly',
+        backdatedInvoices: 'finalize',
         anchorDay: 1,
         phases: [
           {
@@ -110,6 +111,7 @@ export function describeBillingSuite(name: string, open: () => Promise<DatabaseH
           customer: c,
           startDate: '2026-09-01',
           cadence: 'monthly',
+          backdatedInvoices: 'finalize',
           phases: [
             {
               start_date: '2026-09-01',
@@ -142,6 +144,7 @@ export function describeBillingSuite(name: string, open: () => Promise<DatabaseH
         customer: 'c1',
         startDate: '2026-10-01',
         cadence: 'monthly',
+        backdatedInvoices: 'finalize',
         phases: [
           {
             start_date: '2026-10-01',
@@ -197,6 +200,7 @@ export function describeBillingSuite(name: string, open: () => Promise<DatabaseH
           customer: 'c1',
           startDate: '2026-10-01',
           cadence: 'monthly',
+          backdatedInvoices: 'finalize',
           currency,
           phases: [
             { start_date: '2026-10-01', items: [{ product_id: api.id, billing: 'in_arrears', price: { model: 'per_unit', currency, unit_price: price } }] },
@@ -230,6 +234,7 @@ export function describeBillingSuite(name: string, open: () => Promise<DatabaseH
         plan: 'Pro',
         startDate: '2026-10-01',
         cadence: 'monthly',
+        backdatedInvoices: 'finalize',
         overrides: [{ product_id: api.id, price: { model: 'per_unit', currency: 'USD', unit_price: '0.08' } }],
       })
       expect(contract.overrides).toEqual([
@@ -314,7 +319,14 @@ export function describeBillingSuite(name: string, open: () => Promise<DatabaseH
       })
       expect(plan.currency).toBe('CREDITS')
       // The contract takes the customer's (and plan's) currency.
-      const contract = await ledger.contracts.create({ orgId, customer: 'cr', plan: 'Credits plan', startDate: '2026-10-01', cadence: 'monthly' })
+      const contract = await ledger.contracts.create({
+        orgId,
+        customer: 'cr',
+        plan: 'Credits plan',
+        startDate: '2026-10-01',
+        cadence: 'monthly',
+        backdatedInvoices: 'finalize',
+      })
       expect(contract.currency).toBe('CREDITS')
       const summary = await runRating(
         { ledger, quantities: fixedQuantities(new Map([['cr', '1234']])), clock },
@@ -399,6 +411,7 @@ export function describeBillingSuite(name: string, open: () => Promise<DatabaseH
           currency: 'XYZ',
           startDate: '2026-10-01',
           cadence: 'monthly',
+          backdatedInvoices: 'finalize',
           phases: [{ start_date: '2026-10-01', items: [{ product_id: api.id, billing: 'in_arrears', price: { ...creditsPrice, currency: 'USD' } }] }],
         }),
       ).rejects.toMatchObject(invalid)
@@ -417,6 +430,7 @@ export function describeBillingSuite(name: string, open: () => Promise<DatabaseH
           customer: 'o1',
           startDate: '2026-10-01',
           cadence: 'monthly',
+          backdatedInvoices: 'finalize',
           phases: [{ start_date: '2026-10-01', items: [{ product_id: other.api.id, billing: 'in_arrears', price: creditsPrice }] }],
         }),
       ).rejects.toMatchObject({
@@ -430,6 +444,7 @@ export function describeBillingSuite(name: string, open: () => Promise<DatabaseH
           currency: 'CREDITS',
           startDate: '2026-10-01',
           cadence: 'monthly',
+          backdatedInvoices: 'finalize',
           phases: [{ start_date: '2026-10-01', items: [{ product_id: other.api.id, billing: 'in_arrears', price: { ...creditsPrice, currency: 'USD' } }] }],
         }),
       ).rejects.toMatchObject(invalid)

@@ -18,7 +18,9 @@ const fee = (amount: string) => ({ product_id: ids.platform, billing: 'in_advanc
 const calls = { model: 'per_unit', currency: 'USD', unit_price: '0.10' }
 
 async function contract(customer: string, phases: { start_date: string; items: unknown[] }[]): Promise<string> {
-  const res = await h.json('POST', '/v1/contracts', { body: { customer, currency: 'USD', start_date: '2026-01-01', cadence: 'monthly', phases } })
+  const res = await h.json('POST', '/v1/contracts', {
+    body: { customer, currency: 'USD', start_date: '2026-01-01', cadence: 'monthly', backdated_invoices: 'finalize', phases },
+  })
   if (res.status !== 201) throw new Error(`contract: ${res.status} ${JSON.stringify(res.body)}`)
   return res.body.id
 }

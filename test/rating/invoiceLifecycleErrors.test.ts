@@ -46,6 +46,7 @@ beforeAll(async () => {
       currency: 'USD',
       start_date: '2026-06-01',
       cadence: 'monthly',
+      backdated_invoices: 'finalize',
       phases: [
         {
           start_date: '2026-06-01',

@@ -32,6 +32,7 @@ beforeAll(async () => {
     currency: 'USD',
     start_date: '2026-10-01',
     cadence: 'monthly',
+    backdated_invoices: 'finalize',
     phases: [
       {
         start_date: '2026-10-01',

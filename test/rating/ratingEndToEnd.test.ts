@@ -53,6 +53,7 @@ describe('events → metric → contract → rate → draft → finalize', () =>
       currency: 'USD',
       startDate: '2026-10-01',
       cadence: 'monthly',
+      backdatedInvoices: 'finalize',
       phases: [
         {
           start_date: '2026-10-01',

@@ -48,6 +48,7 @@ async function contractFrom2027(): Promise<string> {
     currency: 'USD',
     startDate: '2027-01-01',
     cadence: 'monthly',
+    backdatedInvoices: 'finalize',
     phases: [
       {
         start_date: '2027-01-01',

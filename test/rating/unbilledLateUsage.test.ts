@@ -31,7 +31,11 @@ beforeAll(async () => {
   api = (await h.json('POST', '/v1/products', { body: { name: 'API calls', kind: 'metered', metric: { name: 'api_call_count', version: 1 } } })).body.id
   // January only: the contract ends on February 1st, so the invoice of that date is its last.
   const contract = await h.json('POST', '/v1/contracts', {
-    body: monthlyContract('acme', [usdItem(api, 'in_arrears', { unit_price: '0.10' })], { end_date: '2026-02-01', renewal: 'end' }),
+    body: monthlyContract('acme', [usdItem(api, 'in_arrears', { unit_price: '0.10' })], {
+      end_date: '2026-02-01',
+      renewal: 'end',
+      backdated_invoices: 'finalize',
+    }),
   })
   contractId = contract.body.id
   expect((await h.json('POST', '/v1/events', { body: calls('jan', 10, 100) })).status).toBe(202)
@@ -76,7 +80,9 @@ describe('late usage after the last invoice of an ended contract', () => {
 
 describe('late usage two periods back', () => {
   it('January usage arriving once the invoices of February and March 1st are both final is reported, not lost', async () => {
-    const contract = await h.json('POST', '/v1/contracts', { body: monthlyContract('globex', [usdItem(api, 'in_arrears', { unit_price: '0.10' })]) })
+    const contract = await h.json('POST', '/v1/contracts', {
+      body: monthlyContract('globex', [usdItem(api, 'in_arrears', { unit_price: '0.10' })], { backdated_invoices: 'finalize' }),
+    })
     expect((await h.json('POST', '/v1/events', { body: calls('g-jan', 10, 50, 'globex') })).status).toBe(202)
     // As of March 5th the invoices of February 1st (50 × 0.10 = 5.00) and March 1st (0.00) are past their grace.
     const first = await h.json('POST', '/v1/rating/runs', { body: { as_of: '2026-03-05T00:00:00Z', contract_id: contract.body.id } })

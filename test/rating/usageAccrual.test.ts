@@ -58,6 +58,7 @@ describe('usage accrued as consumed', () => {
       currency: 'USD',
       startDate: '2026-11-15',
       cadence: 'monthly',
+      backdatedInvoices: 'finalize',
       phases: [
         {
           start_date: '2026-11-15',
