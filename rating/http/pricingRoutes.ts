@@ -31,7 +31,8 @@ export const priceResultSchema = z.object({
   applied: z.object({ free_units: z.string(), credits: z.string(), discounts: z.string(), minimum: z.string() }),
 })
 
-const example = {
+/** The documented request of POST /v1/pricing/preview (Zenskar's tiered example: 1,500 GB → 2,500.00). */
+export const pricingExample = {
   price: {
     model: 'tiered',
     currency: 'USD',
@@ -57,7 +58,7 @@ export function pricingRoutes(store?: Pick<CatalogStore, 'currencies'>): OpenAPI
       // NOTE: the body is read with plain JSON.parse (platform/http/jsonBody.ts), which is safe
       // here: every decimal field must be a JSON string, so a JSON number (the only thing
       // JSON.parse could round) is refused by the schema.
-      request: { body: jsonContent(pricingRequestSchema, example) },
+      request: { body: jsonContent(pricingRequestSchema, pricingExample) },
       responses: {
         200: jsonAnswer('The rated result', priceResultSchema),
         400: { description: 'Body is not JSON (`invalid_json`)' },

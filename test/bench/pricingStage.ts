@@ -6,6 +6,7 @@ import { Dec } from '../../platform/decimal.ts'
 import { parsePriceDefinition } from '../../rating/compute/priceDefinition.ts'
 import { ratePriceLines } from '../../rating/compute/ratePrice.ts'
 import type { Usage } from '../../rating/compute/usageInput.ts'
+import { pricingExample } from '../../rating/http/pricingRoutes.ts'
 import type { Stage } from './stages.ts'
 import { fmt, summarize } from './stats.ts'
 
@@ -22,6 +23,7 @@ interface Case {
 
 const money = (d: Dec) => d.toDecimalPlaces(2, Dec.ROUND_HALF_UP)
 const txs = ['10.00', '100.00', '500.00', '1.00', '42.50']
+/** pricingExample's tiers, for the plain loop. */
 const tiers = [
   { up: new Dec(500), p: new Dec('2.00') },
   { up: new Dec(2000), p: new Dec('1.50') },
@@ -54,15 +56,7 @@ export const CASES: Case[] = [
   },
   {
     model: 'tiered',
-    price: {
-      model: 'tiered',
-      currency: 'USD',
-      tiers: [
-        { up_to: '500', unit_price: '2.00' },
-        { up_to: '2000', unit_price: '1.50' },
-        { up_to: null, unit_price: '1.00' },
-      ],
-    },
+    price: pricingExample.price,
     usage: { quantity: '1500' },
     plain: () => {
       const q = new Dec(1500)
