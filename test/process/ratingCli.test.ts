@@ -128,6 +128,7 @@ describe('events → SQL metric → contract → tally rate → finalize', () =>
       currency: 'USD',
       start_date: '2027-01-01',
       cadence: 'monthly',
+      backdated_invoices: 'finalize',
       phases: [
         {
           start_date: '2027-01-01',
