@@ -7,6 +7,7 @@ import type { EventWriter } from '../../metering/eventWriter.ts'
 import { fixedClock } from '../../platform/clock.ts'
 import { runRating, type RatingDeps } from '../../rating/execute/ratingRun.ts'
 import { eventRow } from '../support/eventRows.ts'
+import { feeAndTieredCalls } from '../support/feeAndCallsContract.ts'
 import { openMeteredLedger, type MeteredLedger } from '../support/meteredLedger.ts'
 
 let engines: MeteredLedger
@@ -47,34 +48,8 @@ describe('events → metric → contract → rate → draft → finalize', () =>
   it('bills October usage in arrears and November in advance, then handles late usage', async () => {
     const api = await ledger.products.create({ orgId, name: 'API calls', kind: 'metered', metricName: 'api_call_count', metricVersion: 1 })
     const fee = await ledger.products.create({ orgId, name: 'Platform', kind: 'non_metered' })
-    const contract = await ledger.contracts.create({
-      orgId,
-      customer: 'acme',
-      currency: 'USD',
-      startDate: '2026-10-01',
-      cadence: 'monthly',
-      backdatedInvoices: 'finalize',
-      phases: [
-        {
-          start_date: '2026-10-01',
-          items: [
-            { product_id: fee.id, billing: 'in_advance', price: { model: 'flat_fee', currency: 'USD', amount: '100.00' } },
-            {
-              product_id: api.id,
-              billing: 'in_arrears',
-              price: {
-                model: 'tiered',
-                currency: 'USD',
-                tiers: [
-                  { up_to: '1000', unit_price: '0.10' },
-                  { up_to: null, unit_price: '0.05' },
-                ],
-              },
-            },
-          ],
-        },
-      ],
-    })
+    // 100.00 a month in advance; calls 0.10 up to 1000, 0.05 after.
+    const contract = await ledger.contracts.create(feeAndTieredCalls({ orgId, customer: 'acme', feeId: fee.id, apiId: api.id, firstTier: '1000' }))
     await send('acme', 1500, '2026-10-10')
     await send('acme', 7, '2026-11-03') // November: not in October's invoice
     await send('other', 400, '2026-10-10') // another customer
