@@ -40,6 +40,9 @@ describe('local event log', () => {
     expect(ids(first)).toEqual(['a', 'b', 'c'])
     // The first entry alone exceeds a limit of 1: it still comes whole (an entry is never split).
     expect(ids(log.peek(1))).toEqual(['a', 'b'])
+    // After sequence number 1 (the drain's place while entry 1's release is still committing).
+    expect(ids(log.peek(2, 1))).toEqual(['c', 'd', 'e', 'f'])
+    expect(log.peek(100, 3)).toBeNull()
 
     await log.release(first)
     expect(log.pendingRows()).toBe(3)

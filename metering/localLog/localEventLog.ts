@@ -3,8 +3,9 @@
 //
 //   append(rows) ──▶ one entry: key = sequence number, value = the rows as JSON ──▶ fsync ──▶ resolve
 //   peek(n)      ──▶ the oldest entries, whole, until n rows (at least one entry)
-//   release(b)   ──▶ deletes those entries in one transaction: this is the drain's committed
-//                    position (the log holds exactly what is not yet known to be in ClickHouse)
+//   release(b)   ──▶ deletes those entries (and older ones) in one transaction: this is the
+//                    drain's committed position (after a restart the log holds what is not
+//                    known to be in ClickHouse)
 //
 // Durability (DESIGN invariant 1): `overlappingSync` off and `noSync` off, so each LMDB commit
 // fsyncs before it completes and a put's promise resolves only after that. lmdb-js gathers
@@ -38,8 +39,11 @@ export interface LogBatch {
 export interface LocalEventLog {
   /** Resolves once the rows are committed to disk (fsync); 503 when full or when the commit fails. */
   append(rows: EventRow[]): Promise<void>
-  /** The oldest committed entries, whole, until `maxRows` rows (at least one entry); null when empty. */
-  peek(maxRows: number): LogBatch | null
+  /**
+   * The oldest committed entries after sequence number `afterSeq`, whole, until `maxRows` rows
+   * (at least one entry); null when there are none.
+   */
+  peek(maxRows: number, afterSeq?: number): LogBatch | null
   /** Deletes the batch's entries (and any older); resolves once that is committed. */
   release(batch: LogBatch): Promise<void>
   /** Rows appended and not yet released. */
@@ -92,11 +96,11 @@ export function openLocalEventLog(opts: LocalEventLogOptions): LocalEventLog {
       committed = Math.max(committed, key)
       for (const listener of listeners) listener()
     },
-    peek(maxRows) {
+    peek(maxRows, afterSeq = 0) {
       const out: EventRow[] = []
       let last = 0
       let size = 0
-      for (const { key, value } of db.getRange({})) {
+      for (const { key, value } of db.getRange({ start: afterSeq + 1 })) {
         if (out.length > 0 && out.length >= maxRows) break
         for (const row of JSON.parse(value.toString('utf8')) as EventRow[]) out.push(row)
         last = key

@@ -3,11 +3,13 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { Decimal } from 'decimal.js'
 import { pino } from 'pino'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openTestClickHouse, type TestClickHouse } from '../../test/support/clickhouseTestHandle.ts'
 import { eventRow } from '../../test/support/eventRows.ts'
 import { createDrainSlot, DIRECT_SLOT } from '../drainSlot.ts'
+import { queryUsage } from '../usageQuery.ts'
 import { openLocalEventLog, type LocalEventLog } from './localEventLog.ts'
 import { startLocalLogDrain } from './localLogDrain.ts'
 
@@ -40,18 +42,22 @@ const quiet = pino({ level: 'silent' })
 const drainOf = (log: LocalEventLog, logger = quiet) =>
   startLocalLogDrain({ log, handle: ch.handle, logger, dedupWindowMs: WINDOW_MS, flushRows: 1_000, flushMs: 200 })
 
+/** Stored events and distinct ids from `events`; events and the cpu sum as `GET /v1/usage` reads them from the rollup. */
 async function totals(org: string) {
   const rs = await ch.handle.client.query({
-    query: `SELECT
-      toString((SELECT count() FROM events WHERE org_id = {org:String})) AS events,
-      toString((SELECT uniqExact(event_id) FROM events WHERE org_id = {org:String})) AS ids,
-      toString((SELECT countMerge(count) FROM usage_minute WHERE org_id = {org:String} AND field = '')) AS minute_events,
-      toString((SELECT sumMerge(sum) FROM usage_hour WHERE org_id = {org:String} AND field = 'cpu')) AS hour_sum`,
+    query: 'SELECT toString(count()) AS events, toString(uniqExact(event_id)) AS ids FROM events WHERE org_id = {org:String}',
     query_params: { org },
     format: 'JSONEachRow',
   })
-  return (await rs.json<Record<string, string>>())[0]
+  const stored = (await rs.json<{ events: string; ids: string }>())[0]!
+  const usage = await queryUsage(ch.handle, { orgId: org, rawMetric: 'cpu_usage', from: DAY.from, to: DAY.to, granularity: 'hour' })
+  const rolled = usage.buckets.reduce((n, b) => n.plus(b.events), new Decimal(0))
+  const cpu = usage.buckets.reduce((n, b) => n.plus(b.fields.cpu?.sum ?? '0'), new Decimal(0))
+  return { ...stored, usage_events: rolled.toString(), usage_cpu: cpu.toString() }
 }
+
+/** The day of `eventRow`'s default timestamp. */
+const DAY = { from: new Date('2024-03-05T00:00:00Z'), to: new Date('2024-03-06T00:00:00Z') }
 
 const rowsOf = (org: string, ids: string[]) => ids.map((id, i) => eventRow({ org_id: org, event_id: id, data: `{"cpu":"${i + 1}"}` }))
 
@@ -62,10 +68,10 @@ describe('event log drain', () => {
     await log.append(rowsOf('org-drain', ['a', 'b', 'c'])) // cpu 1 + 2 + 3
     await log.append(rowsOf('org-drain', ['a'])) // a repeat of a: dropped
     await drain.settled()
-    expect(await totals('org-drain')).toEqual({ events: '3', ids: '3', minute_events: '3', hour_sum: '6' })
+    expect(await totals('org-drain')).toEqual({ events: '3', ids: '3', usage_events: '3', usage_cpu: '6' })
+    await drain.close() // waits for the releases, which the next batch does not
     expect(log.peek(100)).toBeNull()
     expect(log.pendingBytes()).toBe(0)
-    await drain.close()
     await log.close()
   })
 
@@ -79,9 +85,9 @@ describe('event log drain', () => {
 
     const drain = drainOf(log)
     await drain.settled()
-    expect(await totals('org-replay')).toEqual({ events: '4', ids: '4', minute_events: '4', hour_sum: '6' })
-    expect(log.pendingRows()).toBe(0)
+    expect(await totals('org-replay')).toEqual({ events: '4', ids: '4', usage_events: '4', usage_cpu: '6' })
     await drain.close()
+    expect(log.pendingRows()).toBe(0)
     await log.close()
   })
 
@@ -99,7 +105,7 @@ describe('event log drain', () => {
       await ch.handle.client.command({ query: 'RENAME TABLE events_away TO events' })
     }
     await drain.settled()
-    expect(await totals('org-outage')).toEqual({ events: '2', ids: '2', minute_events: '2', hour_sum: '3' })
+    expect(await totals('org-outage')).toEqual({ events: '2', ids: '2', usage_events: '2', usage_cpu: '3' })
     await drain.close()
     await log.close()
   })

@@ -4,7 +4,9 @@
 //   2. DrainSlot.insert: recover if in doubt, drop ids already stored, intent, INSERT
 //   3. release the entries (one LMDB commit): the committed position moves past them
 // A crash between 2 and 3 replays the entries at the next start; the slot recovers its newest
-// intent and its lookup drops every id that committed, so nothing counts twice.
+// intent and its lookup drops every id that committed, so nothing counts twice. That is also
+// why step 3 is not awaited before the next batch: the drain remembers in memory where it is,
+// and a release still being fsynced when the process dies only means a replay.
 //
 // Flush on size or time: a batch starts when `flushRows` rows wait, or `flushMs` after the
 // previous batch started, so an event waits at most `flushMs` plus one insert. While an
@@ -31,7 +33,7 @@ export interface LocalLogDrainOptions {
 export interface LocalLogDrain {
   /** Resolves once every append that resolved before the call is inserted into ClickHouse. */
   settled(): Promise<void>
-  /** Finishes the batch under way and stops; what is left stays in the log for the next start. */
+  /** Finishes the batch under way and its release, and stops; what is left stays in the log for the next start. */
   close(): Promise<void>
 }
 
@@ -44,8 +46,10 @@ export function startLocalLogDrain(opts: LocalLogDrainOptions): LocalLogDrain {
   const logger = opts.logger.child({ component: 'event-log-drain' })
   let closing = false
   let hurry = 0
-  /** Sequence numbers up to this one are in ClickHouse. */
-  let releasedSeq = 0
+  /** Sequence numbers up to this one are in ClickHouse (their release may still be committing). */
+  let drainedSeq = 0
+  /** The releases, one after another; the next batch does not wait for them. */
+  let releasing: Promise<void> = Promise.resolve()
   const waiters: Array<{ seq: number; resolve: () => void }> = []
   let wake: (() => void) | null = null
   let wakeTimer: NodeJS.Timeout | null = null
@@ -71,7 +75,7 @@ export function startLocalLogDrain(opts: LocalLogDrainOptions): LocalLogDrain {
 
   function answerWaiters(): void {
     for (let i = waiters.length - 1; i >= 0; i--) {
-      if (waiters[i]!.seq > releasedSeq) continue
+      if (waiters[i]!.seq > drainedSeq) continue
       waiters[i]!.resolve()
       waiters.splice(i, 1)
     }
@@ -84,9 +88,9 @@ export function startLocalLogDrain(opts: LocalLogDrainOptions): LocalLogDrain {
     while (!closing) {
       // Read before the peek: every entry up to it is committed, so the peek sees it.
       const committed = log.committedSeq()
-      const batch = log.peek(opts.flushRows)
+      const batch = log.peek(opts.flushRows, drainedSeq)
       if (batch === null) {
-        releasedSeq = committed
+        drainedSeq = Math.max(drainedSeq, committed)
         answerWaiters()
         waitingForRows = true
         await pause(null)
@@ -101,9 +105,12 @@ export function startLocalLogDrain(opts: LocalLogDrainOptions): LocalLogDrain {
       lastStart = performance.now()
       try {
         await slot.insert(batch.rows)
-        await log.release(batch)
-        releasedSeq = batch.lastSeq
+        drainedSeq = batch.lastSeq
         answerWaiters()
+        releasing = releasing
+          .then(() => log.release(batch))
+          // Not released: the entries stay on disk and are replayed (and dropped) after a restart.
+          .catch((err: unknown) => logger.error({ err }, 'event log release failed'))
         backoff = BACKOFF_MIN_MS
       } catch (err) {
         logger.error({ err, rows: batch.rows.length, pendingBytes: log.pendingBytes() }, 'event log drain failed; retrying the batch')
@@ -118,7 +125,7 @@ export function startLocalLogDrain(opts: LocalLogDrainOptions): LocalLogDrain {
   return {
     settled() {
       const seq = log.committedSeq()
-      if (seq <= releasedSeq) return Promise.resolve()
+      if (seq <= drainedSeq) return Promise.resolve()
       hurry++
       nudge()
       return new Promise((resolve) => waiters.push({ seq, resolve }))
@@ -127,6 +134,7 @@ export function startLocalLogDrain(opts: LocalLogDrainOptions): LocalLogDrain {
       closing = true
       nudge()
       await running
+      await releasing
     },
   }
 }
