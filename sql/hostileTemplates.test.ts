@@ -15,6 +15,7 @@ import { significant, tokenize } from './lexer.ts'
 import { resolveMetricVersion } from './metricDefinition.ts'
 import { metricQuantities } from './metricQuantities.ts'
 import { metricQuantitiesSuite } from './metricQuantitiesSuite.ts'
+import { metricSandboxLimitsSuite } from './metricSandboxLimitsSuite.ts'
 import { DEFAULT_LIMITS } from './sandbox.ts'
 import { validateMetricVersion } from './validateTemplate.ts'
 
@@ -381,3 +382,4 @@ describe('formatQuery is the gate: it parses, never executes, and takes one stat
 
 // After everything above, on the same engine: every quantity is still exact.
 metricQuantitiesSuite(() => ch.handle)
+metricSandboxLimitsSuite(() => ch.handle)

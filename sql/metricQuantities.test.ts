@@ -2,6 +2,7 @@
 import { afterAll, beforeAll } from 'vitest'
 import { openTestClickHouse, type TestClickHouse } from '../test/support/clickhouseTestHandle.ts'
 import { metricQuantitiesSuite } from './metricQuantitiesSuite.ts'
+import { metricSandboxLimitsSuite } from './metricSandboxLimitsSuite.ts'
 
 let ch: TestClickHouse
 
@@ -13,3 +14,4 @@ afterAll(async () => {
 })
 
 metricQuantitiesSuite(() => ch.handle)
+metricSandboxLimitsSuite(() => ch.handle)
