@@ -90,3 +90,61 @@ describe('percent: inputs the price does not use are refused, never ignored', ()
     )
   })
 })
+
+describe('percent: the free window (the first N transactions or X of volume, whichever runs out first)', () => {
+  const lago = { percent: '1.2', fixed_fee: '0.10' }
+  const amounts = (r: { lines: { amount: string }[] }) => r.lines.map((l) => l.amount)
+
+  it("Lago's example: 3 transactions or 500.00 free; 200, 100, 100 free, the 4th (50.00, total 450.00) pays 0.60 + 0.10 = 0.70", () => {
+    const r = previewPrice({ price: { ...usd(lago), free_transactions: 3, free_amount: '500.00' }, transactions: ['200', '100', '100', '50'] })
+    expect(r.amount).toBe('0.70')
+    expect(amounts(r)).toEqual(['0.60', '0.10'])
+  })
+
+  it('the order given decides: 50, 200, 100 free (350.00 used), the last 100.00 pays 1.20 + 0.10 = 1.30', () => {
+    const r = previewPrice({ price: { ...usd(lago), free_transactions: 3, free_amount: '500.00' }, transactions: ['50', '200', '100', '100'] })
+    expect(r.amount).toBe('1.30')
+  })
+
+  it('the amount runs out first, mid-transaction: 250.00 free; 200 free, 100 pays on 50.00, the last 100 in full = 2.00', () => {
+    // 2nd: 50 × 1.2 % + 0.10 = 0.70; 3rd: 1.20 + 0.10 = 1.30. Lines: 1.2 % of 150.00 = 1.80, 2 × 0.10.
+    const r = previewPrice({ price: { ...usd(lago), free_transactions: 10, free_amount: '250.00' }, transactions: ['200', '100', '100'] })
+    expect(r.amount).toBe('2.00')
+    expect(amounts(r)).toEqual(['1.80', '0.20'])
+  })
+
+  it('a count alone: the first 2 of 10.00, 20.00, 30.00 are free; 30.00 pays 2.9 % + 0.30 = 1.17', () => {
+    const r = previewPrice({ price: { ...usd({ percent: '2.9', fixed_fee: '0.30' }), free_transactions: 2 }, transactions: ['10.00', '20.00', '30.00'] })
+    expect(r.amount).toBe('1.17')
+  })
+
+  it('an amount alone frees the percentage of the first 100.00 and the fixed fee of the transactions wholly inside it', () => {
+    // 60 free; 60: 40 free, 20 pays 0.40 + 0.30; 60 pays 1.20 + 0.30. Σ = 2.20.
+    const r = previewPrice({ price: { ...usd({ percent: '2', fixed_fee: '0.30' }), free_amount: '100.00' }, transactions: ['60', '60', '60'] })
+    expect(r.amount).toBe('2.20')
+  })
+
+  it('a free transaction owes no minimum; the first paying one is raised to it: 2.5 %, min 0.50, 1 free → 0.50', () => {
+    const r = previewPrice({ price: { ...usd({ percent: '2.5', min_per_transaction: '0.50' }), free_transactions: 1 }, transactions: ['5.00', '5.00'] })
+    expect(r.amount).toBe('0.50')
+  })
+
+  it('an empty window (0 transactions or 0.00) bills as if there were none', () => {
+    const plain = previewPrice({ price: usd(lago), transactions: ['200', '50'] }).amount
+    expect(plain).toBe('3.20')
+    expect(previewPrice({ price: { ...usd(lago), free_transactions: 0, free_amount: '500' }, transactions: ['200', '50'] }).amount).toBe(plain)
+    expect(previewPrice({ price: { ...usd(lago), free_transactions: 5, free_amount: '0' }, transactions: ['200', '50'] }).amount).toBe(plain)
+  })
+
+  it('a window needs transactions: a single quantity is refused, and so is a quantity pipeline in the definition', () => {
+    expect(refusal({ price: { ...usd({ percent: '10' }), free_transactions: 2 }, quantity: '300' })).toBe(
+      'unprocessable:transactions_required:transactions=transactions_required',
+    )
+    expect(refusal({ price: { ...usd({ percent: '10', free_amount: '10', free_units: '5' }) }, transactions: ['100'] })).toBe(
+      'unprocessable:invalid_price_definition:price.free_units=not_used_per_transaction',
+    )
+    expect(refusal({ price: { ...usd({ percent: '10' }), free_transactions: 1.5 }, transactions: ['100'] })).toMatch(
+      /^unprocessable:invalid_price_definition:price.free_transactions=/,
+    )
+  })
+})

@@ -15,6 +15,12 @@
 // 0.10; lines 0.13 (0.125), 0.00 (round(0.13) − 0.13), −0.03 (0.10 − 0.13) → 0.10.
 // NOTE: fees are summed exactly and rounded once, not per transaction: 3 transactions of
 // 0.10 at 2.5 % bill 0.0075 → 0.01, not 3 × 0.00.
+//
+// The free window (Lago's free units per event and per total amount): the first
+// `free_transactions` transactions and the first `free_amount` of volume are free, and the window
+// ends at whichever runs out first. Transactions are taken in the order given (percentWindow.ts).
+// Worked example (Lago): 1.2 % + 0.10, 3 transactions or 500.00 free; 200, 100, 100 are free,
+// the 4th (50.00, total 450.00) is past the count: 0.10 + 1.2 % × 50.00 = 0.70.
 import { z } from 'zod'
 import { UnprocessableError } from '../../platform/errors.ts'
 import { commonPriceFields } from './commonFields.ts'
@@ -22,6 +28,7 @@ import { Dec } from '../../platform/decimal.ts'
 import { formatPlain, nonNegativeDecimal, sum } from './decimal.ts'
 import type { Line } from './lines.ts'
 import type { ModelInput } from './modelInput.ts'
+import { chargedTransactions } from './percentWindow.ts'
 
 export const percentSchema = z.strictObject({
   model: z.literal('percent'),
@@ -31,12 +38,19 @@ export const percentSchema = z.strictObject({
   fixed_fee: nonNegativeDecimal.optional(),
   min_per_transaction: nonNegativeDecimal.optional(),
   max_per_transaction: nonNegativeDecimal.optional(),
+  /** The first N transactions are free (no percentage, no fixed fee), while the window lasts. */
+  free_transactions: z.number().int().min(0).max(1_000_000_000).optional(),
+  /** The first X of transaction volume is free of the percentage, while the window lasts. */
+  free_amount: nonNegativeDecimal.optional(),
 })
 export type PercentPrice = z.infer<typeof percentSchema>
 
-/** A price with a fixed fee or a clamp is rated per transaction: its runs bill `transactions`. */
+/** The fields that make a percent price rated per transaction. */
+export const PER_TRANSACTION_FIELDS = ['fixed_fee', 'min_per_transaction', 'max_per_transaction', 'free_transactions', 'free_amount'] as const
+
+/** A price with a fixed fee, a clamp or a free window is rated per transaction: its runs bill `transactions`. */
 export function perTransaction(price: Readonly<Record<string, unknown>>): boolean {
-  return price.fixed_fee !== undefined || price.min_per_transaction !== undefined || price.max_per_transaction !== undefined
+  return PER_TRANSACTION_FIELDS.some((field) => price[field] !== undefined)
 }
 
 const CHARGE = 'percent'
@@ -46,7 +60,7 @@ export function pricePercent(price: PercentPrice, input: ModelInput, usesTransac
   const label = price.description ?? 'Percentage fee'
   if (!usesTransactions) {
     if (perTransaction(price)) {
-      const message = 'fixed_fee, min_per_transaction and max_per_transaction need `transactions`, not a single quantity'
+      const message = `${PER_TRANSACTION_FIELDS.join(', ')} need \`transactions\`, not a single quantity`
       throw new UnprocessableError('transactions_required', message, [{ field: 'transactions', code: 'transactions_required', message }])
     }
     const q = input.quantity
@@ -54,15 +68,19 @@ export function pricePercent(price: PercentPrice, input: ModelInput, usesTransac
       { kind: 'usage', description: `${label}: ${formatPlain(price.percent)} % of ${formatPlain(q)}`, quantity: q, unit_price: rate, amount: q.times(rate) },
     ]
   }
-  const txs = input.transactions
   const fixed = new Dec(price.fixed_fee ?? '0')
   const min = price.min_per_transaction === undefined ? null : new Dec(price.min_per_transaction)
   const max = price.max_per_transaction === undefined ? null : new Dec(price.max_per_transaction)
-  const volume = sum(txs)
+  const charged = chargedTransactions(input.transactions, price)
+  const count = charged.length
+  const volume = sum(charged)
+  const free = input.transactions.length - count
+  const freeVolume = sum(input.transactions).minus(volume)
+  const freeText = free > 0 || freeVolume.greaterThan(0) ? ` (free window: ${free} transaction(s), ${formatPlain(freeVolume)} free)` : ''
   const lines: Line[] = [
     {
       kind: 'usage',
-      description: `${label}: ${formatPlain(price.percent)} % of ${txs.length} transaction(s) totalling ${formatPlain(volume)}`,
+      description: `${label}: ${formatPlain(price.percent)} % of ${count} transaction(s) totalling ${formatPlain(volume)}${freeText}`,
       quantity: volume,
       unit_price: rate,
       amount: volume.times(rate),
@@ -72,10 +90,10 @@ export function pricePercent(price: PercentPrice, input: ModelInput, usesTransac
   if (fixed.greaterThan(0)) {
     lines.push({
       kind: 'usage',
-      description: `Fixed fee: ${txs.length} × ${formatPlain(fixed)}`,
-      quantity: new Dec(txs.length),
+      description: `Fixed fee: ${count} × ${formatPlain(fixed)}`,
+      quantity: new Dec(count),
       unit_price: fixed,
-      amount: fixed.times(txs.length),
+      amount: fixed.times(count),
       partOf: CHARGE,
     })
   }
@@ -83,7 +101,7 @@ export function pricePercent(price: PercentPrice, input: ModelInput, usesTransac
   let capped = 0
   let up = new Dec(0)
   let down = new Dec(0)
-  for (const amount of txs) {
+  for (const amount of charged) {
     const fee = amount.times(rate).plus(fixed)
     if (min && fee.lessThan(min)) {
       raised += 1

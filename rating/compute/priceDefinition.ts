@@ -64,7 +64,7 @@ export const priceDefinitionSchema = z
         if (price[field] !== undefined)
           issue(
             field,
-            `${field} applies to a quantity; a price with a fixed fee or a per-transaction clamp is rated on transactions`,
+            `${field} applies to a quantity; a price with a fixed fee, a per-transaction clamp or a free window is rated on transactions`,
             'not_used_per_transaction',
           )
       }

@@ -12,9 +12,9 @@ let h: Harness
 let payments = ''
 const card = { model: 'percent', currency: 'USD', percent: '2.9', fixed_fee: '0.30', min_per_transaction: '0.50', max_per_transaction: '5.00' }
 
-const payment = (id: string, amount: string, day: string) => ({
+const payment = (id: string, amount: string, day: string, customer = 'acme') => ({
   raw_metric: 'payments',
-  customer_id: 'acme',
+  customer_id: customer,
   timestamp: `2026-01-${day} 12:00:00.000`,
   event_id: id,
   data: { amount },
@@ -22,7 +22,7 @@ const payment = (id: string, amount: string, day: string) => ({
 
 beforeAll(async () => {
   h = await openHarness({}, { clock: fixedClock('2026-02-10T00:00:00Z') })
-  await seed(h, { rawMetrics: ['payments'], customers: ['acme'] })
+  await seed(h, { rawMetrics: ['payments'], customers: ['acme', 'beta'] })
   const metric = await h.json('POST', '/v1/billable-metrics', {
     body: {
       name: 'payment_amounts',
@@ -68,5 +68,29 @@ describe('a card-processing fee: 2.9 % + 0.30 per payment, min 0.50, max 5.00', 
     const refused = await h.json('POST', '/v1/contracts', { body: monthlyContract('acme', [{ product_id: fee, billing: 'in_arrears', price: card }]) })
     expect(refused.status).toBe(422)
     expect(refused.body).toMatchObject({ error: { code: 'transactions_need_metric', details: [{ field: 'phases[0].items[0].price' }] } })
+  })
+})
+
+describe('a free window in a run: 1.2 % + 0.10, the first 3 payments or 500.00 free, whichever runs out first', () => {
+  it('walks the payments in ascending amount (rows carry no time): 50, 100, 100 free, 200 pays 2.40 + 0.10 = 2.50', async () => {
+    const price = { model: 'percent', currency: 'USD', percent: '1.2', fixed_fee: '0.10', free_transactions: 3, free_amount: '500.00' }
+    const contract = await h.json('POST', '/v1/contracts', {
+      body: monthlyContract('beta', [{ product_id: payments, billing: 'in_arrears', price }], { end_date: '2026-02-01', renewal: 'end' }),
+    })
+    expect(contract.status, JSON.stringify(contract.body)).toBe(201)
+    const events = [
+      payment('b1', '200.00', '05', 'beta'),
+      payment('b2', '100.00', '06', 'beta'),
+      payment('b3', '100.00', '07', 'beta'),
+      payment('b4', '50.00', '08', 'beta'),
+    ]
+    expect((await h.json('POST', '/v1/events', { body: events })).status).toBe(202)
+
+    const run = await h.json('POST', '/v1/rating/runs', { body: { as_of: '2026-02-05T00:00:00Z', contract_id: contract.body.id } })
+    // Ascending: 50 (free, 450 left, 2 left), 100 (free, 350, 1), 100 (free, 250, 0: the count ran
+    // out first); 200 pays in full: 200 × 1.2 % = 2.40, + 0.10.
+    expect(run.body).toMatchObject({ totals: { USD: '2.50' } })
+    const [invoice] = (await h.json('GET', `/v1/invoices?contract_id=${contract.body.id}`)).body.data as { id: string; total: string }[]
+    expect(invoice!.total).toBe('2.50')
   })
 })
