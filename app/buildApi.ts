@@ -5,6 +5,7 @@ import type { Ledger } from '../ledger/ledger.ts'
 import { invoiceRoutes } from '../ledger/http/invoiceRoutes.ts'
 import { ledgerRoutes } from '../ledger/http/ledgerRoutes.ts'
 import { currencyRoutes } from '../ledger/http/currencyRoutes.ts'
+import { creditRoutes } from '../ledger/http/creditRoutes.ts'
 import { accountingRoutes } from '../ledger/http/accountingRoutes.ts'
 import { reportRoutes } from '../ledger/http/reportRoutes.ts'
 import { exportRoutes } from '../ledger/http/exportRoutes.ts'
@@ -102,6 +103,7 @@ export function buildApi(parts: ApiParts): Hono<AppEnv> {
     currencyRoutes(ledger),
     catalogRoutes(ledger),
     invoiceRoutes({ ledger, clock: parts.clock }),
+    creditRoutes({ ledger, clock: parts.clock }),
     // A close accrues usage recognised as consumed: rating answers what was consumed, the ledger
     // posts it (ledger/accounting/usageAccruals.ts); without ClickHouse such a close is 503.
     accountingRoutes({

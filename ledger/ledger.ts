@@ -8,6 +8,7 @@ import { createCustomerRepository, type CustomerRepository } from './customers.t
 import { createOrganisationRepository, type OrganisationRepository } from './organisations.ts'
 import { createRawMetricRepository, type RawMetricRepository } from './rawMetrics.ts'
 import { createContractRepository, type ContractRepository } from './contracts.ts'
+import { createCreditGrantRepository, type CreditGrantRepository } from './creditGrants.ts'
 import { createCreditNoteRepository, type CreditNoteRepository } from './creditNotes.ts'
 import { createInvoiceDraftStore, type InvoiceDraftStore } from './invoiceDrafts.ts'
 import { createInvoiceRepository, type InvoiceRepository } from './invoices.ts'
@@ -37,6 +38,8 @@ export interface Ledger {
   invoices: InvoiceRepository
   invoiceDrafts: InvoiceDraftStore
   creditNotes: CreditNoteRepository
+  /** Credit grants made through the API: grant, top up, void, expire, balances (creditGrants.ts). */
+  creditGrants: CreditGrantRepository
   payments: PaymentRepository
   /** The chart of accounts and product → revenue account mapping. */
   accounts: AccountRepository
@@ -68,6 +71,7 @@ export function createLedger(db: Database, documents: RatingDocuments): Ledger {
     invoices: createInvoiceRepository(db),
     invoiceDrafts: createInvoiceDraftStore(db, documents),
     creditNotes: createCreditNoteRepository(db, { currencies }),
+    creditGrants: createCreditGrantRepository(db, { currencies, customers }),
     payments: createPaymentRepository(db, { currencies }),
     accounts: createAccountRepository(db),
     journals: createJournalRepository(db),
