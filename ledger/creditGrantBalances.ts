@@ -31,7 +31,7 @@ export interface CreditGrantDraw {
  * `creditGrantSchema`): `amount` is what this contract may still draw before its own invoices'
  * draws, which rating takes off as it does for a contract term's grant.
  */
-export interface CreditGrantTerm {
+export type CreditGrantTerm = {
   id: string
   amount: string
   currency: string

@@ -14,7 +14,8 @@ import type { BillableMetricRepository } from './billableMetrics.ts'
 import type { CurrencyRepository } from './currencies.ts'
 import type { Contract, ContractRepository } from './contracts.ts'
 import type { CustomerRepository } from './customers.ts'
-import type { InvoiceDraftStore } from './invoiceDrafts.ts'
+import type { ContractRatingSession, InvoiceDraftStore } from './invoiceDrafts.ts'
+import type { CreditGrantTerm } from './creditGrantBalances.ts'
 import type { InvoiceRepository } from './invoices.ts'
 import type { PlanRepository } from './plans.ts'
 import type { ProductRepository } from './products.ts'
@@ -25,6 +26,7 @@ export { applyOverrides, notFoundAt } from './contracts.ts'
 export type { Customer } from './customers.ts'
 export type { CurrencyTable } from '../platform/currency.ts'
 export type { ContractRatingSession, DraftInvoice, DraftOutcome } from './invoiceDrafts.ts'
+export type { CreditGrantTerm } from './creditGrantBalances.ts'
 // Usage accrued as consumed at a month's close: rating answers what was consumed (rating/execute/usageAccrual.ts).
 export type { UsageAccrualSource, UsageToDate } from './accounting/usageAccruals.ts'
 export type { Invoice, InvoiceLine, NewInvoiceLine } from './invoices.ts'
@@ -74,6 +76,14 @@ export interface PhaseChangeInput {
   phase: ContractPhase
   final: readonly { number: number | null; billingDate: string; periodIndex: number }[]
 }
+
+/**
+ * The session of a contract's rating as the draft store opens it: with the customer's API credit
+ * grants (not void), locked after the contract, each with what is left after its entries and the
+ * customer's other contracts' live draws (creditGrantBalances.ts). Optional for sessions that
+ * read none.
+ */
+export type RatingSession = ContractRatingSession & { creditGrants?: CreditGrantTerm[] }
 
 /** What a rating run and a reissue read and write: contracts, their products, invoices and drafts. */
 export interface RatingStore {

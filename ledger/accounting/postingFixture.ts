@@ -34,6 +34,8 @@ export interface DraftSpec {
   lines: LineSpec[]
   /** The void invoice this one reissues. */
   replaces?: string
+  /** Credit grants it draws (default none). */
+  creditDraws?: { id: string; drawn: string }[]
 }
 
 export interface BilledCustomer {
@@ -82,7 +84,7 @@ const toLine = (spec: LineSpec, position: number): NewInvoiceLine => ({
 /** Writes one draft per spec (distinct billing dates, or a reissue); returns their ids and line ids in order. */
 export async function writeDrafts(
   ledger: Ledger,
-  input: { orgId: string; billed: BilledCustomer; drafts: DraftSpec[] },
+  input: { orgId: string; billed: BilledCustomer; drafts: DraftSpec[]; afterWriting?: () => Promise<void> },
 ): Promise<{ id: string; lineIds: string[] }[]> {
   return ledger.invoiceDrafts.withContractLock(input.orgId, input.billed.contractId, async (s) => {
     const out: { id: string; lineIds: string[] }[] = []
@@ -109,7 +111,7 @@ export async function writeDrafts(
           total: d.total,
           contentHash: randomUUID(),
           ratingInput: record,
-          creditDraws: [],
+          creditDraws: d.creditDraws ?? [],
           graceUntil: new Date(`${d.billingDate}T00:00:00Z`),
           dueDate: d.dueDate ?? d.billingDate,
           lines: d.lines.map(toLine),
@@ -119,6 +121,8 @@ export async function writeDrafts(
       )
       out.push({ id: written.invoice.id, lineIds: (await s.lines(written.invoice.id)).map((l) => l.id) })
     }
+    // Still inside the contract's transaction: a race test holds its locks here.
+    await input.afterWriting?.()
     return out
   })
 }

@@ -2,7 +2,7 @@
 // exactly as a run would price it: fetch usage (one metric run per metric version and period
 // for every customer that needs it), then, under the contract's lock, price one scheduled invoice
 // and write its draft.
-import type { Contract, ContractRatingSession, CurrencyTable, Invoice, RatingStore } from '../../ledger/ratingStore.ts'
+import type { Contract, CurrencyTable, Invoice, RatingSession, RatingStore } from '../../ledger/ratingStore.ts'
 import { addDays } from '../compute/calendar/calendarDate.ts'
 import { startOfDay } from '../compute/calendar/zonedBoundary.ts'
 import { Dec } from '../../platform/decimal.ts'
@@ -74,7 +74,7 @@ export async function fetchUsage(
 }
 
 export interface RateEventInput {
-  session: ContractRatingSession
+  session: RatingSession
   contract: Contract
   work: Work
   /** The contract's invoices as of the lock, updated by the caller as it writes (see `remember`). */
@@ -112,7 +112,9 @@ export function remember(known: Invoice[], invoice: Invoice): void {
  * balances, what the invoice before billed in advance, late usage of a final previous invoice),
  * writing nothing: the step a run writes as a draft and an invoice preview answers.
  */
-export function priceScheduledInvoice(input: Pick<RateEventInput, 'contract' | 'work' | 'known' | 'usageFor' | 'currencies'>): PricedInvoice {
+export function priceScheduledInvoice(
+  input: Pick<RateEventInput, 'contract' | 'work' | 'known' | 'usageFor' | 'currencies'> & { grants?: readonly Record<string, unknown>[] },
+): PricedInvoice {
   const { contract, work: w, known } = input
   // Late usage is checked against the live invoice of the previous period (a replacement, never the void one).
   const prevInvoice = w.previous ? known.find((i) => i.billingDate === w.previous!.billingDate && (i.status === 'finalized' || i.status === 'paid')) : undefined
@@ -122,7 +124,7 @@ export function priceScheduledInvoice(input: Pick<RateEventInput, 'contract' | '
     scheduled: w.scheduled,
     items: w.items,
     usageOf,
-    credits: creditBalances(contract, known, w.scheduled.billingDate),
+    credits: creditBalances([...(contract.terms.credits ?? []), ...(input.grants ?? [])], known, w.scheduled.billingDate),
     // Only a commitment or a maximum reads it: re-rating the invoice before costs a rateInvoice call.
     billedBefore: contract.terms.commitment || contract.terms.maximum_spend !== undefined ? billedBefore(known, w.scheduled) : '0',
     billedElsewhere: adjustmentsBilled(known, w.scheduled.billingDate),
@@ -147,7 +149,7 @@ export async function rateScheduledInvoice(input: RateEventInput): Promise<Rated
     const voided = known.find((i) => i.billingDate === w.scheduled.billingDate && i.status === 'void')
     if (voided) return { kind: 'voided', invoice: voided }
   }
-  const priced = priceScheduledInvoice(input)
+  const priced = priceScheduledInvoice({ ...input, grants: input.session.creditGrants ?? [] })
   if (priced.lines.length === 0) return { kind: 'nothing', current }
   // A replacement's grace period runs from its reissue, not from the long-past billing date,
   // so it can be reviewed before the next run finalizes it; runs read the reissue time back.
@@ -187,13 +189,15 @@ function billedBefore(invoices: readonly Invoice[], scheduled: ScheduledInvoice)
  * Each credit grant's balance for the invoice dated `billingDate`: its amount less every live
  * (not void) invoice's draw of it, whatever its date, but this billing date's own draft, whose
  * draws this rating replaces. Counting later invoices too is what keeps a reissue from drawing
- * again what a later invoice drew after the void freed it. Grants are terms of one contract, so
- * the contract's row lock, under which `invoices` was read, is the lock per grant: two runs (or
- * a run and a reissue) draw one after the other, each seeing the other's draws.
+ * again what a later invoice drew after the void freed it. A contract term's grant belongs to one
+ * contract, so the contract's row lock, under which `invoices` was read, is the lock per grant:
+ * two runs (or a run and a reissue) draw one after the other, each seeing the other's draws. An
+ * API grant (the session's `creditGrants`) comes locked with its other contracts' draws already
+ * taken off (ledger/creditGrantBalances.ts); this contract's are taken off here, the same way.
  */
-function creditBalances(contract: Contract, invoices: readonly Invoice[], billingDate: string): Record<string, unknown>[] {
+function creditBalances(grants: readonly Record<string, unknown>[], invoices: readonly Invoice[], billingDate: string): Record<string, unknown>[] {
   const draws = invoices.filter((i) => i.status !== 'void' && i.billingDate !== billingDate).flatMap((i) => i.creditDraws)
-  return (contract.terms.credits ?? []).map((grant) => {
+  return grants.map((grant) => {
     const id = String(grant.id)
     const drawn = draws.filter((d) => d.id === id).reduce((acc, d) => acc.plus(d.drawn), new Dec(0))
     const left = new Dec(String(grant.amount)).minus(drawn)

@@ -1,0 +1,4 @@
+// The credit grants suite on embedded Tally (PGlite).
+import { describeCreditGrantsSuite } from './creditGrantsSuite.ts'
+
+describeCreditGrantsSuite('PGlite', async () => ({}))
