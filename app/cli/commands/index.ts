@@ -30,6 +30,7 @@ import { arAgingCommand, deferredRevenueCommand, revenueCommand, trialBalanceCom
 import { schedulerCommand } from './scheduler.ts'
 import { configCheckCommand } from './configCheck.ts'
 import { currenciesCreateCommand, currenciesListCommand } from './currencies.ts'
+import { creditsExpireCommand, creditsGrantCommand, creditsListCommand, creditsTopUpCommand, creditsVoidCommand } from './credits.ts'
 import { customersCreateCommand, customersListCommand, customersUnmatchedCommand } from './customers.ts'
 import { demoCommand } from './demo.ts'
 import { gatewayCommand } from './gateway.ts'
@@ -60,6 +61,11 @@ export const commands: Command[] = [
   customersCreateCommand,
   customersListCommand,
   customersUnmatchedCommand,
+  creditsGrantCommand,
+  creditsListCommand,
+  creditsTopUpCommand,
+  creditsVoidCommand,
+  creditsExpireCommand,
   rawMetricsCreateCommand,
   rawMetricsListCommand,
   metricsCreateCommand,
