@@ -6,7 +6,6 @@
 import { and, eq } from 'drizzle-orm'
 import { ConflictError, NotFoundError, UnprocessableError } from '../platform/errors.ts'
 import type { CurrencyTable } from '../platform/currency.ts'
-import type { Dec } from '../platform/decimal.ts'
 import type { Database } from '../platform/postgres/database.ts'
 import { assertDate } from './contracts.ts'
 import type { CurrencyRepository } from './currencies.ts'
@@ -73,12 +72,12 @@ export interface CreditGrantRepository {
 const fail = (field: string, code: string, message: string) => new UnprocessableError(code, message, [{ field, code, message }])
 
 /** A positive amount in the currency's minor units, else 422 `invalid_amount`. */
-function positiveAmount(value: string, currency: string, currencies: CurrencyTable): Dec {
+function positiveAmount(value: string, currency: string, currencies: CurrencyTable): string {
   const amount = parseAmount(value, 'amount')
   const minor = currencies.minorUnits(currency) ?? 0
   if (!amount.greaterThan(0)) throw fail('amount', 'invalid_amount', `a credit is greater than zero, got ${value}`)
   if (amount.decimalPlaces() > minor) throw fail('amount', 'invalid_amount', `amounts in ${currency} have at most ${minor} decimals, got ${value}`)
-  return amount
+  return amount.toFixed(minor)
 }
 
 const notFound = (id: string) => new NotFoundError('credit_grant_not_found', `credit grant ${id} does not exist`)
@@ -152,23 +151,21 @@ export function createCreditGrantRepository(
             orgId: input.orgId,
             customerId: customer.id,
             currency,
-            amount: amount.toFixed(),
+            amount: amount,
             priority: input.priority ?? 0,
             effectiveDate: input.effectiveDate,
             expiryDate: input.expiryDate ?? null,
             memo: input.memo ?? null,
           })
           .returning()
-        await tx
-          .insert(creditGrantEntries)
-          .values({
-            orgId: input.orgId,
-            grantId: row!.id,
-            kind: 'grant',
-            amount: amount.toFixed(),
-            effectiveDate: input.effectiveDate,
-            memo: input.memo ?? null,
-          })
+        await tx.insert(creditGrantEntries).values({
+          orgId: input.orgId,
+          grantId: row!.id,
+          kind: 'grant',
+          amount: amount,
+          effectiveDate: input.effectiveDate,
+          memo: input.memo ?? null,
+        })
         return readGrant(tx, row!, currencies)
       })
     },
@@ -190,16 +187,14 @@ export function createCreditGrantRepository(
           throw new UnprocessableError('currency_mismatch', message, [{ field: 'currency', code: 'currency_mismatch', message }])
         }
         const amount = positiveAmount(input.amount, row.currency, currencies)
-        await tx
-          .insert(creditGrantEntries)
-          .values({
-            orgId: input.orgId,
-            grantId: row.id,
-            kind: 'top_up',
-            amount: amount.toFixed(),
-            effectiveDate: input.effectiveDate,
-            memo: input.memo ?? null,
-          })
+        await tx.insert(creditGrantEntries).values({
+          orgId: input.orgId,
+          grantId: row.id,
+          kind: 'top_up',
+          amount: amount,
+          effectiveDate: input.effectiveDate,
+          memo: input.memo ?? null,
+        })
         return readGrant(tx, row, currencies)
       })
     },
@@ -213,7 +208,7 @@ export function createCreditGrantRepository(
           orgId: input.orgId,
           grantId: row.id,
           kind: 'void',
-          amount: (left.isNegative() ? left.times(0) : left).toFixed(),
+          amount: (left.isNegative() ? left.times(0) : left).toFixed(currencies.minorUnits(row.currency) ?? 0),
           effectiveDate: input.now.toISOString().slice(0, 10),
           memo: input.reason,
         })
@@ -236,7 +231,7 @@ export function createCreditGrantRepository(
             orgId,
             grantId: row.id,
             kind: 'expire',
-            amount: (left.isNegative() ? left.times(0) : left).toFixed(),
+            amount: (left.isNegative() ? left.times(0) : left).toFixed(currencies.minorUnits(row.currency) ?? 0),
             effectiveDate: row.expiryDate!,
             memo: `expired on ${row.expiryDate}`,
           })

@@ -52,7 +52,7 @@ export function describeCreditGrantsSuite(name: string, env: () => Promise<Recor
       const granted = await h.json('POST', '/v1/customers/acme/credits', {
         body: { amount: '100.00', effective_date: '2024-03-01', expiry_date: '2025-03-01' },
       })
-      expect(granted).toMatchObject({ status: 201, body: { currency: 'USD', amount: '100', status: 'active', source: 'api', balance: '100.00' } })
+      expect(granted).toMatchObject({ status: 201, body: { currency: 'USD', amount: '100.00', status: 'active', source: 'api', balance: '100.00' } })
       ids.grant = granted.body.id
       expect((await run(ids.acme, '2024-04-05T00:00:00Z')).status).toBe(200)
       // March: 30 calls × 1.00 = 30.00, less the credit 30.00 = 0.00.
@@ -62,15 +62,15 @@ export function describeCreditGrantsSuite(name: string, env: () => Promise<Recor
       const topped = await h.json('POST', `/v1/credits/${ids.grant}/top_up`, { body: { amount: '50.00', effective_date: '2024-04-10' } })
       expect(topped).toMatchObject({ status: 201, body: { balance: '120.00' } })
       expect(topped.body.entries.map((e: { kind: string; amount: string }) => [e.kind, e.amount])).toEqual([
-        ['grant', '100'],
-        ['top_up', '50'],
+        ['grant', '100.00'],
+        ['top_up', '50.00'],
       ])
     })
 
     it('a void takes the balance and stops draws: April bills 40.00 in full; a top-up of a void grant is 409', async () => {
       const voided = await h.json('POST', `/v1/credits/${ids.grant}/void`, { body: { reason: 'granted in error' } })
       expect(voided).toMatchObject({ status: 200, body: { status: 'void', balance: '0.00' } })
-      expect(voided.body.entries.at(-1)).toMatchObject({ kind: 'void', amount: '120' })
+      expect(voided.body.entries.at(-1)).toMatchObject({ kind: 'void', amount: '120.00' })
       await run(ids.acme, '2024-05-05T00:00:00Z')
       expect(await invoiceOf(ids.acme, '2024-05-01')).toMatchObject({ status: 'finalized', total: '40.00' })
       const again = await h.json('POST', `/v1/credits/${ids.grant}/top_up`, { body: { amount: '5.00' } })
@@ -85,7 +85,7 @@ export function describeCreditGrantsSuite(name: string, env: () => Promise<Recor
       const expired = await h.json('POST', '/v1/credits/expire', { body: { as_of: '2024-06-01' } })
       expect(expired.status).toBe(200)
       expect(expired.body.data).toEqual([expect.objectContaining({ id: granted.body.id, status: 'expired', balance: '0.00' })])
-      expect(expired.body.data[0].entries.at(-1)).toMatchObject({ kind: 'expire', amount: '10', effective_date: '2024-06-01' })
+      expect(expired.body.data[0].entries.at(-1)).toMatchObject({ kind: 'expire', amount: '10.00', effective_date: '2024-06-01' })
       expect((await h.json('POST', '/v1/credits/expire', { body: { as_of: '2024-06-02' } })).body.data).toEqual([])
     })
 

@@ -1,0 +1,60 @@
+// `tally credits grant|list|top-up|void|expire` through the real binary against a real
+// `tally start`: a grant is listed with its balance, topped up, voided; a top-up of the void
+// grant is refused with the API's code; expire reports what lapsed.
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { runTally, startTallyProcess, type TallyProcess } from '../support/tallyProcess.ts'
+
+const ORG = '23507783-d5b4-4854-b012-2bf4ea922205'
+const KEY = 'tly_test_key_0123456789abcdefghijklmnop'
+const ADMIN = 'tly_admin_e2e_credits_0123456789abcdef'
+
+let dir: string
+let tally: TallyProcess
+const cli = (args: string[]) => runTally(args, { TALLY_URL: tally.base, TALLY_ADMIN_TOKEN: ADMIN, TALLY_DATA_DIR: join(dir, 'cli') })
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'tally-credits-cli-'))
+  tally = await startTallyProcess({ TALLY_DATA_DIR: join(dir, 'server'), TALLY_BOOTSTRAP_ORG: ORG, TALLY_BOOTSTRAP_API_KEY: KEY, TALLY_ADMIN_TOKEN: ADMIN })
+}, 120_000)
+
+afterAll(async () => {
+  await tally?.stop()
+  if (dir) rmSync(dir, { recursive: true, force: true })
+})
+
+describe('tally credits', () => {
+  it('grants, lists, tops up, voids and expires; a top-up of a void grant is credit_grant_void', async () => {
+    expect((await cli(['customers', 'create', '--org', ORG, '--id', 'acme', '--name', 'Acme'])).code).toBe(0)
+    const granted = await cli([
+      'credits',
+      'grant',
+      '--org',
+      ORG,
+      '--customer',
+      'acme',
+      '--amount',
+      '100.00',
+      '--effective',
+      '2024-03-01',
+      '--expires',
+      '2024-06-01',
+    ])
+    expect(granted.stdout).toMatch(/^Credit [0-9a-f-]{36}: 100.00 USD granted, active, balance 100\.00 USD, drawable by invoices dated before 2024-06-01$/m)
+    const id = /Credit ([0-9a-f-]{36})/.exec(granted.stdout)![1]!
+    expect((await cli(['credits', 'top-up', id, '--org', ORG, '--amount', '50.00', '--effective', '2024-03-15'])).stdout).toContain('balance 150.00 USD')
+    const listed = await cli(['credits', 'list', '--org', ORG, '--customer', 'acme'])
+    expect(listed.stdout).toMatch(/grant 100.00, top_up 50.00\s+150\.00/)
+    expect((await cli(['credits', 'expire', '--org', ORG, '--as-of', '2024-06-01'])).stdout).toContain(
+      'expired, balance 0.00 USD, drawable by invoices dated before 2024-06-01; lapsed 150.00',
+    )
+    const second = await cli(['credits', 'grant', '--org', ORG, '--customer', 'acme', '--amount', '20.00', '--effective', '2024-06-01'])
+    const secondId = /Credit ([0-9a-f-]{36})/.exec(second.stdout)![1]!
+    expect((await cli(['credits', 'void', secondId, '--org', ORG, '--reason', 'granted in error'])).stdout).toContain('void, balance 0.00 USD')
+    const refused = await cli(['credits', 'top-up', secondId, '--org', ORG, '--amount', '5.00'])
+    expect(refused.code).not.toBe(0)
+    expect(`${refused.stdout}${refused.stderr}`).toContain('credit_grant_void')
+  })
+})
