@@ -5,7 +5,7 @@ import tseslint from 'typescript-eslint'
 // from. app/ (the composition roots and the CLI) may import everything, so it has no entry;
 // tests (test/**, *.test.ts) may import everything too. Deviations from DESIGN and their
 // reasons are recorded in app/README.md.
-const FOLDERS = ['app', 'platform', 'ingest', 'metering', 'sql', 'rating', 'ledger', 'connectors']
+const FOLDERS = ['app', 'platform', 'ingest', 'metering', 'sql', 'rating', 'ledger', 'connectors', 'console']
 const MAY_IMPORT = {
   platform: [],
   // The writer side only: EventRow, the event writer and the Kafka event message.
@@ -17,7 +17,13 @@ const MAY_IMPORT = {
   ledger: ['platform'],
   // Sources write into the event log (ingest's port); ERP adapters read the ledger's outbox.
   connectors: ['platform', 'ingest', 'ledger'],
+  // The console works over the HTTP API: besides platform, only the API's schema files (below).
+  console: ['platform'],
 }
+
+// Folders a folder may reach only for their HTTP schema files (`<domain>/http/<name>Schemas.ts`):
+// the console types the API's answers with them and reaches the domains no other way.
+const SCHEMAS_ONLY = { console: ['sql', 'ledger', 'rating', 'metering', 'ingest', 'connectors'] }
 
 const TEST_FILES = ['test/**', '**/*.test.ts']
 
@@ -34,7 +40,17 @@ const ONLY_THROUGH = {
 }
 
 function importRules(folder) {
-  const forbidden = FOLDERS.filter((f) => f !== folder && !MAY_IMPORT[folder].includes(f))
+  const schemasOnly = SCHEMAS_ONLY[folder] ?? []
+  const forbidden = FOLDERS.filter((f) => f !== folder && !MAY_IMPORT[folder].includes(f) && !schemasOnly.includes(f))
+  const schemas =
+    schemasOnly.length === 0
+      ? []
+      : [
+          {
+            regex: `^(\\.\\./)+(${schemasOnly.join('|')})/(?!(.+/)?http/\\w+Schemas\\.ts$)`,
+            message: `${folder}/ may import ${schemasOnly.join(', ')} only through their HTTP schema files (<folder>/http/<name>Schemas.ts): it works over the API (DESIGN's "may import" table; app/README.md).`,
+          },
+        ]
   const ports = (ONLY_THROUGH[folder] ?? []).map((p) => ({
     regex: `^(\\.\\./)+${p.folder}/(?!(${[p.file]
       .flat()
@@ -60,6 +76,7 @@ function importRules(folder) {
               message: `${folder}/ may import only ${['itself', ...MAY_IMPORT[folder]].join(', ')} (DESIGN's "may import" table; app/README.md).`,
             },
             ...ports,
+            ...schemas,
           ],
         },
       ],

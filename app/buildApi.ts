@@ -41,6 +41,7 @@ import { ledgerCatalog } from './ledgerCatalog.ts'
 import type { MeteringServices } from './services.ts'
 import { ingestEventCounter } from './telemetryEndpoint.ts'
 import { TALLY_VERSION } from './version.ts'
+import { createConsole } from '../console/consoleApp.tsx'
 
 export interface ApiParts {
   config: Config
@@ -122,8 +123,11 @@ export function buildApi(parts: ApiParts): Hono<AppEnv> {
       ...(metering === undefined ? {} : { rating: { graceHours: config.ratingGraceHours, quantities: metering.quantities } }),
     }),
   ]
-  return createApp({
+  // The web console works over this same API, in-process, with each session's key.
+  const consolePages = createConsole({ api: (request) => api.fetch(request), logger })
+  const api = createApp({
     logger,
+    pages: [{ path: '/console', app: consolePages }],
     authenticate: authenticate({ keys, adminToken: parts.adminToken }),
     routes:
       metering === undefined
@@ -144,4 +148,5 @@ export function buildApi(parts: ApiParts): Hono<AppEnv> {
     ],
     version: TALLY_VERSION,
   })
+  return api
 }

@@ -19,6 +19,12 @@ export interface AppParts {
   readiness: ReadinessCheck[]
   /** The API version in /openapi.json. */
   version: string
+  /**
+   * Browser pages mounted before authentication (they sign in their own way), e.g. the console
+   * at /console. The first one is where a browser asking for `/` is sent (`Accept: text/html`);
+   * API clients asking for `/` keep their JSON 401.
+   */
+  pages?: { path: string; app: Hono }[]
 }
 
 /**
@@ -56,6 +62,14 @@ export function createApp(parts: AppParts): Hono<AppEnv> {
     ))
   app.get('/openapi.json', (c) => c.json(openapi()))
   app.get('/docs', (c) => c.html(docsPage(openapi())))
+
+  for (const pages of parts.pages ?? []) app.route(pages.path, pages.app)
+  const home = parts.pages?.[0]?.path
+  if (home !== undefined)
+    app.get('/', async (c, next) => {
+      if (c.req.header('accept')?.includes('text/html')) return c.redirect(home, 302)
+      await next()
+    })
 
   app.use('*', parts.authenticate)
   for (const routes of parts.routes) app.route('/', routes)

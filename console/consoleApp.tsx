@@ -1,0 +1,369 @@
+// The web console, mounted at /console by the API assembly (app/buildApi.ts): server-rendered
+// pages (Hono JSX) over the public HTTP API, called in-process with the session's key, and
+// small client islands (client/*.ts, bundled by esbuild in memory). See console/README.md.
+import { Hono, type Context, type MiddlewareHandler } from 'hono'
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie'
+import type { JSX } from 'hono/jsx/jsx-runtime'
+import type { Logger } from '../platform/logger.ts'
+import { createApiClient, type ApiAnswer, type ApiErrorBody, type ApiFetch } from './apiClient.ts'
+import { lazyAssets, type Assets } from './assets.ts'
+import { readableError } from './errorMessages.ts'
+import { ContractDetailPage, ContractListPage, CONTRACT_PAGE_SIZE, type Contract } from './pages/contracts.tsx'
+import {
+  FinalizeConfirmPage,
+  INVOICE_PAGE_SIZE,
+  INVOICE_STATUSES,
+  InvoiceDetailPage,
+  InvoiceListPage,
+  type Invoice,
+  type InvoiceDetail,
+  type InvoiceFilter,
+} from './pages/invoices.tsx'
+import { Layout } from './pages/layout.tsx'
+import { draftOf, MetricEditorPage, MetricListPage, type MetricDraft, type MetricList, type MetricVersion } from './pages/metrics.tsx'
+import { SignInPage } from './pages/signIn.tsx'
+import { createSessionStore, randomToken, sameToken, type Session, type SessionStore } from './session.ts'
+
+export const SESSION_COOKIE = 'tally_console_session'
+/** The double-submit token of the sign-in form (there is no session yet to hold one). */
+export const SIGN_IN_COOKIE = 'tally_console_sign_in'
+const BASE = '/console'
+
+export interface ConsoleOptions {
+  /** The API's fetch: every page reads and writes through it with the session's key. */
+  api: ApiFetch
+  sessions?: SessionStore
+  /** The client bundles; default: built by esbuild on first use. */
+  assets?: () => Promise<Assets>
+  now?: () => Date
+  logger?: Logger
+}
+
+interface ConsoleEnv {
+  Variables: { session: Session; assets: Assets }
+}
+
+type Problem = { message: string; code: string; issues?: { line?: number; column?: number; message: string; code: string }[] }
+
+function problem(error: ApiErrorBody): Problem {
+  const issues = Array.isArray(error.issues) ? (error.issues as Problem['issues']) : undefined
+  return { message: readableError(error), code: error.code, ...(issues === undefined ? {} : { issues }) }
+}
+
+const PAGE_HEADERS: Record<string, string> = {
+  'cache-control': 'no-store',
+  // Scripts only from Tally itself (no inline script); CodeMirror writes its styles into <style> tags.
+  'content-security-policy':
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'; object-src 'none'",
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'same-origin',
+  'x-frame-options': 'DENY',
+}
+
+async function page(c: Context, node: JSX.Element, status: 200 | 400 | 403 | 404 | 409 | 422 | 500 = 200): Promise<Response> {
+  return c.html('<!doctype html>' + (await node.toString()), status, PAGE_HEADERS)
+}
+
+function secure(c: Context): boolean {
+  return new URL(c.req.url).protocol === 'https:' || c.req.header('x-forwarded-proto') === 'https'
+}
+
+function cookieOptions(c: Context) {
+  return { path: BASE, httpOnly: true, sameSite: 'Strict' as const, secure: secure(c) }
+}
+
+const str = (v: unknown): string => (typeof v === 'string' ? v : '')
+
+export function createConsole(opts: ConsoleOptions): Hono {
+  const api = createApiClient(opts.api)
+  const sessions = opts.sessions ?? createSessionStore()
+  const assets = opts.assets ?? lazyAssets()
+  const now = opts.now ?? (() => new Date())
+  const app = new Hono<ConsoleEnv>()
+
+  app.use('*', async (c, next) => {
+    c.set('assets', await assets())
+    await next()
+  })
+
+  app.get('/assets/:file', (c) => {
+    const asset = c.var.assets.get(c.req.param('file'))
+    if (asset === undefined) return c.text('Not found', 404)
+    return c.body(asset.contents as Uint8Array<ArrayBuffer>, 200, {
+      'content-type': asset.contentType,
+      'cache-control': 'public, max-age=31536000, immutable',
+      'x-content-type-options': 'nosniff',
+    })
+  })
+
+  const signInPage = (
+    c: Context<ConsoleEnv>,
+    extra: { error?: { message: string; code?: string }; signedOut?: boolean } = {},
+    status: 200 | 401 | 403 = 200,
+  ) => {
+    const token = randomToken()
+    setCookie(c, SIGN_IN_COOKIE, token, cookieOptions(c))
+    return page(c, <SignInPage assets={c.var.assets} signInToken={token} {...extra} />, status as 200)
+  }
+
+  app.get('/sign-in', (c) => signInPage(c, { signedOut: c.req.query('signed_out') === '1' }))
+
+  app.post('/sign-in', async (c) => {
+    const form = await c.req.parseBody()
+    if (!sameToken(str(form._csrf), getCookie(c, SIGN_IN_COOKIE))) {
+      return signInPage(c, { error: { message: readableError({ code: 'console_csrf', message: '' }), code: 'console_csrf' } }, 403)
+    }
+    const secret = str(form.api_key).trim()
+    const organisation = str(form.organisation).trim().toLowerCase() || null
+    if (secret === '') return signInPage(c, { error: { message: readableError({ code: 'missing_api_key', message: '' }), code: 'missing_api_key' } }, 401)
+    // The same authentication as every API request: one cheap authenticated read.
+    const probe = await api.json({ secret, organisation }, 'GET', '/v1/invoices?limit=1')
+    if (!probe.ok) return signInPage(c, { error: problem(probe.error) }, probe.status === 403 ? 403 : 401)
+    const session = sessions.create({ secret, organisation })
+    deleteCookie(c, SIGN_IN_COOKIE, { path: BASE })
+    setCookie(c, SESSION_COOKIE, session.id, cookieOptions(c))
+    return c.redirect(`${BASE}/metrics`, 303)
+  })
+
+  // Everything below needs a session; a state-changing request also its CSRF token.
+  const signedIn: MiddlewareHandler<ConsoleEnv> = async (c, next) => {
+    const session = sessions.get(getCookie(c, SESSION_COOKIE))
+    if (session === null) {
+      deleteCookie(c, SESSION_COOKIE, { path: BASE })
+      if (c.req.path.startsWith(`${BASE}/api/`)) return c.json({ error: { code: 'console_signed_out', message: 'Sign in again' } }, 401)
+      return c.redirect(`${BASE}/sign-in`, 303)
+    }
+    if (c.req.method !== 'GET' && c.req.method !== 'HEAD') {
+      const given = c.req.header('x-csrf-token') ?? (c.req.path.startsWith(`${BASE}/api/`) ? undefined : str((await c.req.parseBody())._csrf))
+      if (!sameToken(given, session.csrf)) {
+        if (c.req.path.startsWith(`${BASE}/api/`)) return c.json({ error: { code: 'console_csrf', message: 'Missing or wrong CSRF token' } }, 403)
+        return page(
+          c,
+          <Layout title="Expired form" assets={c.var.assets} csrf={session.csrf}>
+            <h1>The form has expired</h1>
+            <p>{readableError({ code: 'console_csrf', message: '' })}</p>
+          </Layout>,
+          403,
+        )
+      }
+    }
+    c.set('session', session)
+    await next()
+  }
+  app.use('/', signedIn)
+  app.use('/sign-out', signedIn)
+  for (const path of ['/metrics', '/metrics/*', '/invoices', '/invoices/*', '/contracts', '/contracts/*', '/api/*']) app.use(path, signedIn)
+
+  /** An API answer a page needs; a key revoked since sign-in ends the session. */
+  const call = async <T,>(c: Context<ConsoleEnv>, method: string, path: string, body?: unknown): Promise<ApiAnswer<T>> => {
+    const answer = await api.json<T>(c.var.session, method, path, body)
+    if (!answer.ok && answer.status === 401) {
+      sessions.destroy(c.var.session.id)
+      throw new SignedOut()
+    }
+    return answer
+  }
+  app.onError((err, c) => {
+    if (err instanceof SignedOut) {
+      deleteCookie(c, SESSION_COOKIE, { path: BASE })
+      return c.redirect(`${BASE}/sign-in`, 303)
+    }
+    opts.logger?.error({ err, path: c.req.path, method: c.req.method }, 'console: unhandled error')
+    return c.text('The console failed to handle the request; the server log has the details.', 500, PAGE_HEADERS)
+  })
+
+  app.get('/', (c) => c.redirect(`${BASE}/metrics`, 303))
+
+  app.post('/sign-out', (c) => {
+    sessions.destroy(c.var.session.id)
+    deleteCookie(c, SESSION_COOKIE, { path: BASE })
+    return c.redirect(`${BASE}/sign-in?signed_out=1`, 303)
+  })
+
+  // Billable metrics.
+  app.get('/metrics', async (c) => {
+    const list = await call<MetricList>(c, 'GET', '/v1/billable-metrics')
+    return page(
+      c,
+      <MetricListPage
+        assets={c.var.assets}
+        csrf={c.var.session.csrf}
+        metrics={list.ok ? list.body.data : []}
+        {...(list.ok ? {} : { error: problem(list.error) })}
+      />,
+    )
+  })
+
+  const rawMetricNames = async (c: Context<ConsoleEnv>): Promise<string[]> => {
+    const raw = await call<{ data: { name: string }[] }>(c, 'GET', '/v1/raw-metrics')
+    return raw.ok ? raw.body.data.map((r) => r.name) : []
+  }
+  const editor = async (c: Context<ConsoleEnv>, input: { stored?: MetricVersion; draft?: MetricDraft; error?: Problem }, status: 200 | 422 = 200) => {
+    const rawMetrics = await rawMetricNames(c)
+    return page(
+      c,
+      <MetricEditorPage
+        assets={c.var.assets}
+        csrf={c.var.session.csrf}
+        {...(input.stored === undefined ? {} : { stored: input.stored })}
+        draft={input.draft ?? draftOf(input.stored, rawMetrics)}
+        rawMetrics={rawMetrics}
+        now={now()}
+        {...(input.error === undefined ? {} : { error: input.error })}
+      />,
+      status,
+    )
+  }
+  const draftFrom = (form: Record<string, unknown>): MetricDraft => ({
+    name: str(form.name).trim(),
+    unit: str(form.unit).trim(),
+    raw_metrics: str(form.raw_metrics),
+    customer_query: str(form.customer_query).replace(/\r\n/g, '\n'),
+    description: str(form.description),
+  })
+  const definitionOf = (d: MetricDraft) => ({
+    unit: d.unit,
+    mode: 'sql' as const,
+    raw_metrics: d.raw_metrics
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s !== ''),
+    customer_query: d.customer_query,
+    ...(d.description.trim() === '' ? {} : { description: d.description.trim() }),
+  })
+
+  app.get('/metrics/new', (c) => editor(c, {}))
+  app.post('/metrics', async (c) => {
+    const draft = draftFrom(await c.req.parseBody())
+    const created = await call<MetricVersion>(c, 'POST', '/v1/billable-metrics', { name: draft.name, ...definitionOf(draft) })
+    if (!created.ok) return editor(c, { draft, error: problem(created.error) }, 422)
+    return c.redirect(`${BASE}/metrics/${encodeURIComponent(created.body.name)}`, 303)
+  })
+  const storedMetric = async (c: Context<ConsoleEnv>) => {
+    const got = await call<MetricVersion>(c, 'GET', `/v1/billable-metrics/${encodeURIComponent(c.req.param('name') ?? '')}`)
+    return got
+  }
+  app.get('/metrics/:name', async (c) => {
+    const got = await storedMetric(c)
+    if (!got.ok) return notFound(c, problem(got.error))
+    return editor(c, { stored: got.body })
+  })
+  app.post('/metrics/:name/versions', async (c) => {
+    const got = await storedMetric(c)
+    if (!got.ok) return notFound(c, problem(got.error))
+    const draft = { ...draftFrom(await c.req.parseBody()), name: got.body.name }
+    const saved = await call<MetricVersion>(c, 'POST', `/v1/billable-metrics/${encodeURIComponent(got.body.name)}/versions`, definitionOf(draft))
+    if (!saved.ok) return editor(c, { stored: got.body, draft, error: problem(saved.error) }, 422)
+    return c.redirect(`${BASE}/metrics/${encodeURIComponent(saved.body.name)}`, 303)
+  })
+
+  // Invoices.
+  app.get('/invoices', async (c) => {
+    const status = c.req.query('status')
+    const filter: InvoiceFilter = {
+      status: (INVOICE_STATUSES as readonly string[]).includes(status ?? '') ? (status as InvoiceFilter['status']) : undefined,
+      contract_id: c.req.query('contract_id')?.trim() || undefined,
+      after: c.req.query('after') || undefined,
+    }
+    const q = new URLSearchParams({ limit: String(INVOICE_PAGE_SIZE) })
+    for (const [k, v] of Object.entries(filter)) if (v) q.set(k, v)
+    const list = await call<{ data: Invoice[]; next_after: string | null }>(c, 'GET', `/v1/invoices?${q}`)
+    return page(
+      c,
+      <InvoiceListPage
+        assets={c.var.assets}
+        csrf={c.var.session.csrf}
+        filter={filter}
+        invoices={list.ok ? list.body.data : []}
+        nextAfter={list.ok ? list.body.next_after : null}
+        {...(list.ok ? {} : { error: problem(list.error) })}
+      />,
+    )
+  })
+  const invoice = (c: Context<ConsoleEnv>) => call<InvoiceDetail>(c, 'GET', `/v1/invoices/${encodeURIComponent(c.req.param('id') ?? '')}`)
+  app.get('/invoices/:id', async (c) => {
+    const got = await invoice(c)
+    if (!got.ok) return notFound(c, problem(got.error))
+    const notice = c.req.query('finalized') === '1' ? `Finalized: this is invoice ${got.body.number}.` : undefined
+    return page(c, <InvoiceDetailPage assets={c.var.assets} csrf={c.var.session.csrf} invoice={got.body} {...(notice === undefined ? {} : { notice })} />)
+  })
+  app.get('/invoices/:id/finalize', async (c) => {
+    const got = await invoice(c)
+    if (!got.ok) return notFound(c, problem(got.error))
+    if (got.body.status !== 'draft') return c.redirect(`${BASE}/invoices/${encodeURIComponent(got.body.id)}`, 303)
+    return page(c, <FinalizeConfirmPage assets={c.var.assets} csrf={c.var.session.csrf} invoice={got.body} />)
+  })
+  app.post('/invoices/:id/finalize', async (c) => {
+    const id = c.req.param('id')
+    const done = await call<Invoice>(c, 'POST', `/v1/invoices/${encodeURIComponent(id)}/finalize`)
+    if (done.ok) return c.redirect(`${BASE}/invoices/${encodeURIComponent(id)}?finalized=1`, 303)
+    const got = await invoice(c)
+    if (!got.ok) return notFound(c, problem(got.error))
+    return page(c, <InvoiceDetailPage assets={c.var.assets} csrf={c.var.session.csrf} invoice={got.body} error={problem(done.error)} />, 409)
+  })
+
+  // Contracts.
+  app.get('/contracts', async (c) => {
+    const customer = c.req.query('customer')?.trim() || undefined
+    const after = c.req.query('after') || undefined
+    const q = new URLSearchParams({ limit: String(CONTRACT_PAGE_SIZE) })
+    if (customer) q.set('customer', customer)
+    if (after) q.set('after', after)
+    const list = await call<{ data: Contract[] }>(c, 'GET', `/v1/contracts?${q}`)
+    return page(
+      c,
+      <ContractListPage
+        assets={c.var.assets}
+        csrf={c.var.session.csrf}
+        customer={customer}
+        after={after}
+        contracts={list.ok ? list.body.data : []}
+        {...(list.ok ? {} : { error: problem(list.error) })}
+      />,
+    )
+  })
+  app.get('/contracts/:id', async (c) => {
+    const got = await call<Contract>(c, 'GET', `/v1/contracts/${encodeURIComponent(c.req.param('id'))}`)
+    if (!got.ok) return notFound(c, problem(got.error))
+    return page(c, <ContractDetailPage assets={c.var.assets} csrf={c.var.session.csrf} contract={got.body} />)
+  })
+
+  // The client islands' door to the API: /console/api/v1/... is /v1/... with the session's key.
+  app.all('/api/*', async (c) => {
+    const path = c.req.path.slice(`${BASE}/api`.length)
+    if (!path.startsWith('/v1/')) return c.json({ error: { code: 'route_not_found', message: 'The console proxies /v1/ only' } }, 404)
+    const hasBody = c.req.method !== 'GET' && c.req.method !== 'HEAD'
+    const res = await api.raw(c.var.session, c.req.method, path + new URL(c.req.url).search, {
+      body: hasBody ? await c.req.arrayBuffer() : null,
+      contentType: c.req.header('content-type'),
+      accept: c.req.header('accept'),
+    })
+    if (res.status === 401) sessions.destroy(c.var.session.id)
+    const headers = new Headers({ 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' })
+    for (const h of ['content-type', 'content-disposition', 'retry-after']) {
+      const v = res.headers.get(h)
+      if (v !== null) headers.set(h, v)
+    }
+    return new Response(res.body, { status: res.status, headers })
+  })
+
+  const notFound = (c: Context<ConsoleEnv>, p: Problem) =>
+    page(
+      c,
+      <Layout title="Not found" assets={c.var.assets} {...(c.var.session === undefined ? {} : { csrf: c.var.session.csrf })}>
+        <h1>Not found</h1>
+        <p>
+          {p.message} <code>{p.code}</code>
+        </p>
+      </Layout>,
+      404,
+    )
+  app.all('*', (c) => notFound(c, { message: `The console has no page at ${c.req.path}.`, code: 'page_not_found' }))
+  return app as unknown as Hono
+}
+
+class SignedOut extends Error {
+  constructor() {
+    super('The API key of this session is no longer accepted')
+  }
+}

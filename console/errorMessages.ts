@@ -1,0 +1,34 @@
+// The API's error codes as sentences a person acts on. The code is shown beside the sentence,
+// so a message here never hides what the API said; an unknown code shows the API's own message.
+import type { ApiErrorBody } from './apiClient.ts'
+
+const MESSAGES: Record<string, string> = {
+  invalid_api_key: 'That key is unknown or has been revoked. Create a new one with `tally keys create`.',
+  missing_api_key: 'Enter an API key.',
+  organisation_mismatch: 'The key belongs to another organisation than the one named.',
+  organisation_required: 'The admin token acts on one organisation at a time: enter its id.',
+  invoice_not_found: 'This invoice does not exist in your organisation.',
+  invoice_not_finalizable: 'This invoice cannot be finalized in its current state.',
+  invoice_not_voidable: 'This invoice cannot be voided in its current state.',
+  invoice_not_payable: 'This invoice cannot take a payment in its current state.',
+  invoice_not_creditable: 'This invoice cannot take a credit note in its current state.',
+  invoice_has_payments: 'The invoice has payments: refund them with a credit note instead.',
+  nothing_to_credit: 'Everything on this invoice has already been credited.',
+  invalid_template: 'The metric’s SQL was refused; each problem is listed with its line and column.',
+  billable_metric_exists: 'A billable metric with this name exists already: open it and save a new version.',
+  billable_metric_not_found: 'This billable metric does not exist (or was deleted).',
+  billable_metric_version_conflict: 'Someone saved a version at the same time; reload and apply your change again.',
+  sandbox_limit_exceeded: 'The query hit a sandbox limit (time, memory or rows); narrow the period or the customers.',
+  query_failed: 'ClickHouse refused the query.',
+  contract_not_found: 'This contract does not exist in your organisation.',
+  invalid_request: 'Some fields are not valid.',
+  route_not_found: 'This part of the API is not served by this process.',
+  console_csrf: 'The form had expired. Reload the page and try again.',
+}
+
+export function readableError(error: Pick<ApiErrorBody, 'code' | 'message'> & { hint?: unknown }): string {
+  const known = MESSAGES[error.code]
+  const hint = typeof error.hint === 'string' ? ` ${error.hint}` : ''
+  if (known === undefined) return error.message + hint
+  return known + hint
+}

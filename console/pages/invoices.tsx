@@ -1,0 +1,250 @@
+// Invoices: the list (status and contract filters, keyset pages of the API's `after` cursor),
+// the detail with its lines, and finalize behind a confirmation page.
+import type { FC } from 'hono/jsx'
+import type { z } from 'zod'
+import type { invoiceDetailJson, invoiceJson } from '../../ledger/http/invoiceSchemas.ts'
+import type { Assets } from '../assets.ts'
+import { ErrorNotice, Layout } from './layout.tsx'
+
+export type Invoice = z.infer<typeof invoiceJson>
+export type InvoiceDetail = z.infer<typeof invoiceDetailJson>
+
+export const INVOICE_STATUSES = ['draft', 'finalized', 'paid', 'void'] as const
+export const INVOICE_PAGE_SIZE = 50
+
+export interface InvoiceFilter {
+  status?: (typeof INVOICE_STATUSES)[number] | undefined
+  contract_id?: string | undefined
+  after?: string | undefined
+}
+
+export function invoiceListHref(f: InvoiceFilter): string {
+  const q = new URLSearchParams()
+  if (f.status) q.set('status', f.status)
+  if (f.contract_id) q.set('contract_id', f.contract_id)
+  if (f.after) q.set('after', f.after)
+  const s = q.toString()
+  return '/console/invoices' + (s === '' ? '' : `?${s}`)
+}
+
+const Status: FC<{ status: string }> = (p) => <span class={`status status-${p.status}`}>{p.status}</span>
+
+export const invoiceLabel = (i: Pick<Invoice, 'number' | 'id'>) => (i.number === null ? `Draft ${i.id.slice(0, 8)}` : `Invoice ${i.number}`)
+
+export const InvoiceListPage: FC<{
+  assets: Assets
+  csrf: string
+  filter: InvoiceFilter
+  invoices: Invoice[]
+  nextAfter: string | null
+  error?: { message: string; code: string }
+}> = (p) => (
+  <Layout title="Invoices" assets={p.assets} csrf={p.csrf} section="invoices">
+    <h1>Invoices</h1>
+    <form method="get" action="/console/invoices" class="filters" role="search" aria-label="Filter invoices">
+      <p>
+        <label for="filter-status">Status</label>
+        <select id="filter-status" name="status">
+          <option value="">Any</option>
+          {INVOICE_STATUSES.map((s) => (
+            <option value={s} selected={p.filter.status === s}>
+              {s}
+            </option>
+          ))}
+        </select>
+      </p>
+      <p>
+        <label for="filter-contract">Contract id</label>
+        <input id="filter-contract" name="contract_id" value={p.filter.contract_id ?? ''} spellcheck={false} />
+      </p>
+      <p class="actions">
+        <button type="submit">Filter</button>
+      </p>
+    </form>
+    {p.error === undefined ? null : <ErrorNotice message={p.error.message} code={p.error.code} />}
+    {p.invoices.length === 0 ? (
+      <p>No invoices match.</p>
+    ) : (
+      <table>
+        <caption class="visually-hidden">Invoices</caption>
+        <thead>
+          <tr>
+            <th scope="col">Invoice</th>
+            <th scope="col">Status</th>
+            <th scope="col">Billing date</th>
+            <th scope="col">Due</th>
+            <th scope="col" class="num">
+              Total
+            </th>
+            <th scope="col">Contract</th>
+          </tr>
+        </thead>
+        <tbody>
+          {p.invoices.map((i) => (
+            <tr>
+              <th scope="row">
+                <a href={`/console/invoices/${encodeURIComponent(i.id)}`}>{invoiceLabel(i)}</a>
+              </th>
+              <td>
+                <Status status={i.status} />
+              </td>
+              <td>{i.billing_date}</td>
+              <td>{i.due_date}</td>
+              <td class="num">
+                {i.total} {i.currency}
+              </td>
+              <td>
+                <a href={`/console/contracts/${encodeURIComponent(i.contract_id)}`}>
+                  <code>{i.contract_id.slice(0, 8)}</code>
+                </a>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    )}
+    <nav class="pages" aria-label="Pages">
+      {p.filter.after ? <a href={invoiceListHref({ ...p.filter, after: undefined })}>First page</a> : null}
+      {p.nextAfter === null ? null : (
+        <a href={invoiceListHref({ ...p.filter, after: p.nextAfter })} rel="next">
+          Next page
+        </a>
+      )}
+    </nav>
+  </Layout>
+)
+
+export const InvoiceDetailPage: FC<{ assets: Assets; csrf: string; invoice: InvoiceDetail; notice?: string; error?: { message: string; code: string } }> = (
+  p,
+) => {
+  const i = p.invoice
+  return (
+    <Layout title={invoiceLabel(i)} assets={p.assets} csrf={p.csrf} section="invoices">
+      <p class="crumbs">
+        <a href="/console/invoices">Invoices</a>
+      </p>
+      <div class="heading">
+        <h1>
+          {invoiceLabel(i)} <Status status={i.status} />
+        </h1>
+        <div class="actions">
+          <a class="button secondary" href={`/console/api/v1/invoices/${encodeURIComponent(i.id)}/pdf`} target="_blank" rel="noopener">
+            PDF
+          </a>
+          {i.status === 'draft' ? (
+            <a class="button" href={`/console/invoices/${encodeURIComponent(i.id)}/finalize`}>
+              Finalize…
+            </a>
+          ) : null}
+        </div>
+      </div>
+      {p.notice === undefined ? null : (
+        <p class="notice" role="status">
+          {p.notice}
+        </p>
+      )}
+      {p.error === undefined ? null : <ErrorNotice message={p.error.message} code={p.error.code} />}
+      <dl class="facts">
+        <dt>Contract</dt>
+        <dd>
+          <a href={`/console/contracts/${encodeURIComponent(i.contract_id)}`}>
+            <code>{i.contract_id}</code>
+          </a>
+        </dd>
+        <dt>Billing date</dt>
+        <dd>{i.billing_date}</dd>
+        <dt>Due date</dt>
+        <dd>{i.due_date}</dd>
+        <dt>Total</dt>
+        <dd>
+          {i.total} {i.currency}
+        </dd>
+        <dt>Balance due</dt>
+        <dd>
+          {i.balance.due} {i.currency}
+        </dd>
+        {i.finalized_at === null ? (
+          <>
+            <dt>Grace until</dt>
+            <dd>{i.grace_until}</dd>
+          </>
+        ) : (
+          <>
+            <dt>Finalized</dt>
+            <dd>{i.finalized_at}</dd>
+          </>
+        )}
+      </dl>
+      <h2>Lines</h2>
+      <table>
+        <caption class="visually-hidden">Invoice lines</caption>
+        <thead>
+          <tr>
+            <th scope="col">#</th>
+            <th scope="col">Description</th>
+            <th scope="col">Metric</th>
+            <th scope="col">Period</th>
+            <th scope="col" class="num">
+              Quantity
+            </th>
+            <th scope="col" class="num">
+              Unit price
+            </th>
+            <th scope="col" class="num">
+              Amount
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {i.lines.map((l) => (
+            <tr>
+              <td>{l.position}</td>
+              <td>
+                {l.description}
+                {l.tier === null ? null : <span class="help"> (tier {l.tier})</span>}
+              </td>
+              <td>{l.metric === null ? '' : `${l.metric.name}${l.metric.version === null ? '' : ` v${l.metric.version}`}`}</td>
+              <td>{l.period_start === null ? '' : `${l.period_start.slice(0, 10)} – ${(l.period_end ?? '').slice(0, 10)}`}</td>
+              <td class="num">{l.quantity}</td>
+              <td class="num">{l.unit_price ?? ''}</td>
+              <td class="num">{l.amount}</td>
+            </tr>
+          ))}
+        </tbody>
+        <tfoot>
+          <tr>
+            <th scope="row" colspan={6} class="num">
+              Total
+            </th>
+            <td class="num">
+              {i.total} {i.currency}
+            </td>
+          </tr>
+        </tfoot>
+      </table>
+    </Layout>
+  )
+}
+
+export const FinalizeConfirmPage: FC<{ assets: Assets; csrf: string; invoice: InvoiceDetail }> = (p) => (
+  <Layout title={`Finalize ${invoiceLabel(p.invoice)}`} assets={p.assets} csrf={p.csrf} section="invoices">
+    <p class="crumbs">
+      <a href="/console/invoices">Invoices</a> › <a href={`/console/invoices/${encodeURIComponent(p.invoice.id)}`}>{invoiceLabel(p.invoice)}</a>
+    </p>
+    <h1>Finalize {invoiceLabel(p.invoice)}?</h1>
+    <p>
+      Finalizing gives the invoice the next number and makes it final: its lines and its total of{' '}
+      <strong>
+        {p.invoice.total} {p.invoice.currency}
+      </strong>{' '}
+      can no longer change. Corrections are then credit notes.
+    </p>
+    <form method="post" action={`/console/invoices/${encodeURIComponent(p.invoice.id)}/finalize`} class="actions">
+      <input type="hidden" name="_csrf" value={p.csrf} />
+      <button type="submit">Finalize invoice</button>
+      <a class="button secondary" href={`/console/invoices/${encodeURIComponent(p.invoice.id)}`}>
+        Cancel
+      </a>
+    </form>
+  </Layout>
+)

@@ -1,0 +1,102 @@
+// The page frame every console page shares: one stylesheet, the small console script, the
+// navigation and sign-out when signed in. The session's CSRF token is in a meta tag (for the
+// client code's fetches) and in each form; the API key never is.
+import type { Child, FC } from 'hono/jsx'
+import type { AssetEntry, Assets } from '../assets.ts'
+
+export type Section = 'metrics' | 'invoices' | 'contracts'
+
+export interface LayoutProps {
+  title: string
+  assets: Assets
+  /** Signed in: the session's CSRF token (navigation and sign-out are shown). */
+  csrf?: string
+  section?: Section
+  /** Extra client bundles of this page (console.js is always loaded). */
+  scripts?: AssetEntry[]
+  children?: Child
+}
+
+const NAV: { section: Section; href: string; label: string }[] = [
+  { section: 'metrics', href: '/console/metrics', label: 'Billable metrics' },
+  { section: 'invoices', href: '/console/invoices', label: 'Invoices' },
+  { section: 'contracts', href: '/console/contracts', label: 'Contracts' },
+]
+
+export const Layout: FC<LayoutProps> = (props) => (
+  <html lang="en">
+    <head>
+      <meta charset="utf-8" />
+      <meta name="viewport" content="width=device-width, initial-scale=1" />
+      {props.csrf === undefined ? null : <meta name="csrf-token" content={props.csrf} />}
+      <title>{`${props.title} · Tally console`}</title>
+      <link rel="stylesheet" href={props.assets.url('console.css')} />
+      <script type="module" src={props.assets.url('console.js')}></script>
+      {(props.scripts ?? []).map((s) => (
+        <script type="module" src={props.assets.url(s)}></script>
+      ))}
+    </head>
+    <body>
+      <a class="skip" href="#main">
+        Skip to content
+      </a>
+      <header class="top">
+        <a class="brand" href="/console">
+          Tally
+        </a>
+        {props.csrf === undefined ? null : (
+          <>
+            <nav aria-label="Console">
+              <ul>
+                {NAV.map((n) => (
+                  <li>
+                    <a href={n.href} aria-current={props.section === n.section ? 'page' : undefined}>
+                      {n.label}
+                    </a>
+                  </li>
+                ))}
+                <li>
+                  <a href="/docs">API reference</a>
+                </li>
+              </ul>
+            </nav>
+            <form method="post" action="/console/sign-out" class="sign-out">
+              <input type="hidden" name="_csrf" value={props.csrf} />
+              <button type="submit">Sign out</button>
+            </form>
+          </>
+        )}
+      </header>
+      <main id="main" tabindex={-1}>
+        {props.children}
+      </main>
+    </body>
+  </html>
+)
+
+/** A problem the API reported, readable, with its code. */
+export const ErrorNotice: FC<{ message: string; code?: string | undefined; issues?: { line?: number; column?: number; message: string; code: string }[] }> = (
+  p,
+) => (
+  <div class="notice error" role="alert">
+    <p>
+      {p.message}
+      {p.code === undefined ? null : (
+        <>
+          {' '}
+          <code>{p.code}</code>
+        </>
+      )}
+    </p>
+    {p.issues !== undefined && p.issues.length > 0 ? (
+      <ul>
+        {p.issues.map((i) => (
+          <li>
+            {i.line === undefined ? '' : `Line ${i.line}${i.column === undefined ? '' : `, column ${i.column}`}: `}
+            {i.message} <code>{i.code}</code>
+          </li>
+        ))}
+      </ul>
+    ) : null}
+  </div>
+)
