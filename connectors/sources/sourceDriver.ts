@@ -2,6 +2,7 @@
 // (test/sources/sourceContractSuite.ts). Every read runs in a READ ONLY transaction, so neither a
 // sync nor a user's query can change the customer's database; every value comes back as text
 // (numbers keep their digits: quantities never pass through a JS number).
+import type { RemoteValues } from './remote/placeholders.ts'
 
 export interface SourceColumn {
   name: string
@@ -46,6 +47,22 @@ export interface TestResult {
   readableTables: number
 }
 
+/** A remote-query metric's query run (connectors/sources/remote/): bound, read-only, timed, row-limited. */
+export interface RemoteQueryRequest {
+  /** The user's SELECT in the source's dialect, with `{customer_id}`-style placeholders. */
+  query: string
+  values: RemoteValues
+  timeoutMs: number
+  /** More rows than this is 422 `remote_query_row_limit`. */
+  rowLimit: number
+}
+
+export interface RemoteQueryResult {
+  columns: string[]
+  /** Every value text or null. */
+  rows: Array<Array<string | null>>
+}
+
 export interface SourceDriver {
   /** Reachable, authenticated, and a READ ONLY transaction works: 422 `source_unreachable`, `source_auth_failed`, `source_database_not_found` otherwise. */
   test(): Promise<TestResult>
@@ -57,6 +74,8 @@ export interface SourceDriver {
   read(request: ReadRequest): AsyncIterable<Array<Array<string | null>>>
   /** Rows whose cursor is below the bound (decimal text). */
   countBelow(from: SourceFrom, cursor: CursorBound): Promise<string>
+  /** SQL sources only: one remote query (422 `remote_query_read_only`, `remote_query_timeout`, `remote_query_row_limit`). */
+  remoteQuery?(request: RemoteQueryRequest): Promise<RemoteQueryResult>
   close(): Promise<void>
 }
 

@@ -8,6 +8,8 @@ import { groupColumns } from '../groupColumns.ts'
 import type { SourceAddress, SourceColumn, SourceDriver, SourceFrom } from '../sourceDriver.ts'
 import { isSocketError, quoteWith, sourceError, type SourceProblem } from '../sourceErrors.ts'
 import { countBelow, fromClause, selectRows, type SqlDialect } from '../sourceSql.ts'
+import { bindRemoteQuery } from '../remote/placeholders.ts'
+import { asRemoteError, mysqlRemoteProblem, remoteError } from '../remote/remoteErrors.ts'
 
 const CONNECT_TIMEOUT_MS = 10_000
 
@@ -78,6 +80,32 @@ async function openReadOnly(address: SourceAddress): Promise<Connection> {
     connection.destroy()
     throw sourceError(classify(err), err)
   }
+}
+
+/** MariaDB's max_statement_time (seconds, any statement), else MySQL's max_execution_time (ms, SELECTs). */
+async function setStatementTimeout(connection: Connection, ms: number): Promise<void> {
+  const seconds = (Math.max(1, Math.trunc(ms)) / 1000).toFixed(3)
+  try {
+    await query(connection, `SET SESSION max_statement_time = ${seconds}`)
+  } catch (err) {
+    if ((err as { errno?: unknown }).errno !== 1193) throw err
+    await query(connection, `SET SESSION max_execution_time = ${Math.max(1, Math.trunc(ms))}`)
+  }
+}
+
+/** At most `limit + 1` rows kept (the rest are read off the wire and dropped, under the statement timeout), every value the server's text. */
+function remoteRows(connection: Connection, text: string, values: string[], limit: number): Promise<{ rows: Array<Array<string | null>>; columns: string[] }> {
+  return new Promise((resolve, reject) => {
+    const rows: Array<Array<string | null>> = []
+    let columns: string[] = []
+    const q = connection.query({ sql: text, values, rowsAsArray: true, typeCast: (field) => field.string() })
+    q.on('fields', (fields: FieldPacket[]) => (columns = fields.map((f) => f.name)))
+    q.on('result', (row) => {
+      if (rows.length <= limit) rows.push(row as unknown as Array<string | null>)
+    })
+    q.on('error', reject)
+    q.on('end', () => resolve({ rows, columns }))
+  })
 }
 
 function end(connection: Connection): Promise<void> {
@@ -163,6 +191,17 @@ export function openMysqlSource(address: SourceAddress): SourceDriver {
         const sql = countBelow(from, cursor, dialect)
         const { rows } = await query<string[][]>(connection, sql.text, sql.values)
         return rows[0]![0]!
+      }),
+
+    remoteQuery: (request) =>
+      readOnly(async (connection) => {
+        const bound = bindRemoteQuery(request.query, 'mysql', request.values)
+        await setStatementTimeout(connection, request.timeoutMs)
+        const result = await remoteRows(connection, bound.text, bound.values as string[], request.rowLimit).catch((err: unknown) => {
+          throw asRemoteError(err, mysqlRemoteProblem(err))
+        })
+        if (result.rows.length > request.rowLimit) throw remoteError('remote_query_row_limit', `limit ${request.rowLimit}`)
+        return result
       }),
 
     close: async () => undefined,

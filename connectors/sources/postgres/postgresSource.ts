@@ -8,6 +8,8 @@ import { TallyError } from '../../../platform/errors.ts'
 import { groupColumns } from '../groupColumns.ts'
 import { isSocketError, quoteWith, sourceError, type SourceProblem } from '../sourceErrors.ts'
 import { countBelow, fromClause, selectRows, type SqlDialect } from '../sourceSql.ts'
+import { bindRemoteQuery } from '../remote/placeholders.ts'
+import { asRemoteError, postgresRemoteProblem, remoteError } from '../remote/remoteErrors.ts'
 
 const CONNECT_TIMEOUT_MS = 10_000
 
@@ -50,6 +52,16 @@ function classify(err: unknown): SourceProblem {
   if (code === '3D000') return 'source_database_not_found'
   if (err instanceof Error && err.message.includes('timeout expired')) return 'source_unreachable'
   return 'source_query_failed'
+}
+
+/** Every column as the server's text (numeric keeps its digits, int8 never becomes a JS number). */
+const TEXT_TYPES = { getTypeParser: () => (value: string) => value }
+
+/** The first `limit` rows of a cursor and the column names. */
+function readCursor(cursor: Cursor<Array<string | null>>, limit: number): Promise<{ rows: Array<Array<string | null>>; columns: string[] }> {
+  return new Promise((resolve, reject) => {
+    cursor.read(limit, (err, rows, result) => (err ? reject(err) : resolve({ rows, columns: (result?.fields ?? []).map((f) => f.name) })))
+  })
 }
 
 /** A client in a READ ONLY transaction with the session in UTC; a failure to connect is classified. */
@@ -139,6 +151,19 @@ export function openPostgresSource(address: SourceAddress): SourceDriver {
         const sql = countBelow(from, cursor, dialect)
         const result = await client.query({ text: sql.text, values: sql.values, rowMode: 'array' })
         return (result.rows[0] as string[])[0]!
+      }),
+
+    remoteQuery: (request) =>
+      readOnly(async (client) => {
+        const bound = bindRemoteQuery(request.query, 'postgres', request.values)
+        await client.query(`SET LOCAL statement_timeout = ${Math.max(1, Math.trunc(request.timeoutMs))}`)
+        const cursor = client.query(new Cursor<Array<string | null>>(bound.text, bound.values, { rowMode: 'array', types: TEXT_TYPES }))
+        const result = await readCursor(cursor, request.rowLimit + 1).catch((err: unknown) => {
+          throw asRemoteError(err, postgresRemoteProblem(err))
+        })
+        if (result.rows.length > request.rowLimit) throw remoteError('remote_query_row_limit', `limit ${request.rowLimit}`)
+        await cursor.close()
+        return result
       }),
 
     close: async () => undefined,

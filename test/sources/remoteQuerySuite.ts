@@ -1,0 +1,127 @@
+// One remote-query suite for every SQL source, against a throwaway database of the real server:
+// quantities equal an independent recount (per customer and grouped, one query for all), hostile
+// customer ids are bound and never spliced, a write is refused by the READ ONLY transaction, a slow
+// query hits the statement timeout, too many rows hit the row limit, a source that is down fails.
+import { Dec } from '../../platform/decimal.ts'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { SOURCE_KIND_INFO } from '../../connectors/sources/sourceKinds.ts'
+import type { SourceDriver } from '../../connectors/sources/sourceDriver.ts'
+import { remoteQuantities } from '../../connectors/sources/remote/remoteQuantities.ts'
+import { insertUsage } from './sourceContractSuite.ts'
+import type { SourceDatabase } from './sourceDatabases.ts'
+
+const MARCH = { start: new Date('2024-03-01T00:00:00Z'), end: new Date('2024-04-01T00:00:00Z') }
+const HOSTILE = "x'; DROP TABLE usage_rows; --"
+
+export interface RemoteDialectQueries {
+  customer: string
+  grouped: string
+  /** A write statement, as the source's dialect writes it. */
+  write: string
+  /** A query that takes longer than 200 ms. */
+  slow: string
+}
+
+export function remoteQuerySuite(kind: string, openDatabase: () => Promise<SourceDatabase>, q: RemoteDialectQueries): void {
+  describe(`remote query: ${kind}`, () => {
+    let db: SourceDatabase
+    let driver: SourceDriver
+    const recount = new Map<string, string>([
+      ['c1', '0'],
+      ['c2', '0'],
+      [HOSTILE, '0'],
+    ])
+
+    beforeAll(async () => {
+      db = await openDatabase()
+      await db.exec(db.usageTable)
+      // 30 rows in March for c1, c2 and the hostile id; rows 31–32 fall in February and April.
+      const rows: Array<[number, string | null, string, string, string]> = []
+      for (let i = 1; i <= 30; i++) {
+        const account = [...recount.keys()][i % 3]!.replace(/'/g, "''")
+        const at = `2024-03-${String(i).padStart(2, '0')} 12:00:00.000001`
+        rows.push([i, account, at, `${i}.000001`, at])
+      }
+      rows.push([31, 'c1', '2024-02-29 23:59:59.999999', '1000', '2024-02-29 23:59:59'], [32, 'c1', '2024-04-01 00:00:00', '1000', '2024-04-01 00:00:00'])
+      await db.exec(insertUsage(rows))
+      for (let i = 1; i <= 30; i++) {
+        const customer = [...recount.keys()][i % 3]!
+        recount.set(customer, new Dec(recount.get(customer)!).plus(`${i}.000001`).toFixed())
+      }
+      const { connection } = db
+      driver = SOURCE_KIND_INFO[connection.kind].open(connection)
+    })
+    afterAll(async () => {
+      await db?.close()
+    })
+
+    it('per customer: quantities equal the recount, the hostile id is bound (and the table is still there)', async () => {
+      const result = await remoteQuantities({
+        driver,
+        queries: { customerQuery: q.customer, groupedQuery: null, dimensions: [] },
+        customerIds: [...recount.keys(), 'nobody'],
+        period: MARCH,
+      })
+      for (const [c, n] of recount) expect(result.customers.get(c)?.quantity, c).toBe(n)
+      expect(result.customers.get('nobody')?.quantity).toBe('0')
+      expect(result.trail).toMatchObject({
+        form: 'per_customer',
+        queries: 4,
+        parameters: { period_start: '2024-03-01 00:00:00.000000', period_end: '2024-04-01 00:00:00.000000' },
+      })
+    })
+
+    it('grouped: one query for every customer, the same quantities', async () => {
+      const perCustomer = await remoteQuantities({
+        driver,
+        queries: { customerQuery: q.customer, groupedQuery: null, dimensions: [] },
+        customerIds: [...recount.keys()],
+        period: MARCH,
+      })
+      const grouped = await remoteQuantities({
+        driver,
+        queries: { customerQuery: q.customer, groupedQuery: q.grouped, dimensions: [] },
+        customerIds: [...recount.keys()],
+        period: MARCH,
+      })
+      expect(grouped.trail).toMatchObject({ form: 'grouped', queries: 1, rowCount: 3 })
+      expect([...grouped.customers]).toEqual([...perCustomer.customers])
+    })
+
+    it('a write statement is refused by the READ ONLY transaction: 422 remote_query_read_only, nothing written', async () => {
+      await expect(driver.remoteQuery!({ query: q.write, values: { customer_id: 'c1' }, timeoutMs: 5000, rowLimit: 10 })).rejects.toMatchObject({
+        code: 'remote_query_read_only',
+        category: 'unprocessable',
+      })
+      const after = await remoteQuantities({
+        driver,
+        queries: { customerQuery: q.customer, groupedQuery: null, dimensions: [] },
+        customerIds: ['c1'],
+        period: MARCH,
+      })
+      expect(after.customers.get('c1')?.quantity).toBe(recount.get('c1')!)
+    })
+
+    it('a query past its statement timeout is 422 remote_query_timeout', async () => {
+      await expect(driver.remoteQuery!({ query: q.slow, values: {}, timeoutMs: 200, rowLimit: 10 })).rejects.toMatchObject({
+        code: 'remote_query_timeout',
+        category: 'unprocessable',
+      })
+    })
+
+    it('more rows than the row limit is 422 remote_query_row_limit', async () => {
+      await expect(driver.remoteQuery!({ query: 'SELECT tokens AS quantity FROM usage_rows', values: {}, timeoutMs: 5000, rowLimit: 5 })).rejects.toMatchObject(
+        { code: 'remote_query_row_limit' },
+      )
+    })
+
+    it('a source that is down fails with source_unreachable, never a zero', async () => {
+      const down = SOURCE_KIND_INFO[db.connection.kind].open({ ...db.connection, port: 1 })
+      await expect(
+        remoteQuantities({ driver: down, queries: { customerQuery: q.customer, groupedQuery: null, dimensions: [] }, customerIds: ['c1'], period: MARCH }),
+      ).rejects.toMatchObject({
+        code: 'source_unreachable',
+      })
+    })
+  })
+}
