@@ -12,7 +12,16 @@ import type { CurrencyRepository } from './currencies.ts'
 import type { CustomerRepository } from './customers.ts'
 import { assertOrgId, isUuid, toIso, toIsoOrNull } from './ids.ts'
 import { parseAmount } from './invoices.ts'
-import { grantBalance, grantDraws, grantEntries, lockGrants, type CreditGrantDraw, type CreditGrantRow } from './creditGrantBalances.ts'
+import {
+  grantBalance,
+  grantDraws,
+  grantEntries,
+  lockedGrantsForContract,
+  lockGrants,
+  type CreditGrantDraw,
+  type CreditGrantRow,
+  type CreditGrantTerm,
+} from './creditGrantBalances.ts'
 import { creditGrantEntries, creditGrants as table, type CreditEntryKind, type CreditGrantStatus } from './schema/creditGrants.ts'
 import { contracts } from './schema/contracts.ts'
 
@@ -67,6 +76,8 @@ export interface CreditGrantRepository {
   expire(orgId: string, asOf: string): Promise<CreditGrant[]>
   get(orgId: string, grantId: string): Promise<CreditGrant>
   listForCustomer(orgId: string, customer: string): Promise<CreditGrant[]>
+  /** What rating of `contractId` may draw now, as its session would see it (an invoice preview); read in a short transaction under the grants' lock. */
+  drawableFor(input: { orgId: string; customerId: string; contractId: string }): Promise<CreditGrantTerm[]>
 }
 
 const fail = (field: string, code: string, message: string) => new UnprocessableError(code, message, [{ field, code, message }])
@@ -264,6 +275,11 @@ export function createCreditGrantRepository(
       const out: CreditGrant[] = []
       for (const row of rows) out.push(await readGrant(db, row, currencies))
       return out
+    },
+
+    async drawableFor(input) {
+      assertOrgId(input.orgId)
+      return db.transaction(async (raw) => lockedGrantsForContract(raw as unknown as Database, input))
     },
   }
 }

@@ -16,6 +16,7 @@ import type { Contract, ContractRepository } from './contracts.ts'
 import type { CustomerRepository } from './customers.ts'
 import type { ContractRatingSession, InvoiceDraftStore } from './invoiceDrafts.ts'
 import type { CreditGrantTerm } from './creditGrantBalances.ts'
+import type { CreditGrantRepository } from './creditGrants.ts'
 import type { InvoiceRepository } from './invoices.ts'
 import type { PlanRepository } from './plans.ts'
 import type { ProductRepository } from './products.ts'
@@ -26,6 +27,7 @@ export { applyOverrides, notFoundAt } from './contracts.ts'
 export type { Customer } from './customers.ts'
 export type { CurrencyTable } from '../platform/currency.ts'
 export type { ContractRatingSession, DraftInvoice, DraftOutcome } from './invoiceDrafts.ts'
+export type { ContractBatch } from './invoiceDraftBatch.ts'
 export type { CreditGrantTerm } from './creditGrantBalances.ts'
 // Usage accrued as consumed at a month's close: rating answers what was consumed (rating/execute/usageAccrual.ts).
 export type { UsageAccrualSource, UsageToDate } from './accounting/usageAccruals.ts'
@@ -93,6 +95,8 @@ export interface RatingStore {
   products: Pick<ProductRepository, 'getMany'>
   invoices: Pick<InvoiceRepository, 'get' | 'lines' | 'statusesForContracts'>
   invoiceDrafts: InvoiceDraftStore
+  /** API credit grants as a session would draw them, for the invoice preview (the session itself brings them to runs). */
+  creditGrants: Pick<CreditGrantRepository, 'drawableFor'>
 }
 
 /** What the catalogue routes (products, plans, contracts) read and write. */

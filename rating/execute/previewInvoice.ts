@@ -20,7 +20,7 @@ import { fetchUsage, liveInvoice, priceScheduledInvoice } from './rateScheduledI
 import { planWork, productsOf, scheduleOf } from './ratingRun.ts'
 
 export interface PreviewDeps {
-  ledger: Pick<RatingStore, 'contracts' | 'products' | 'invoices' | 'currencies'>
+  ledger: Pick<RatingStore, 'contracts' | 'products' | 'invoices' | 'currencies' | 'creditGrants'>
   quantities: QuantitySource
 }
 
@@ -82,6 +82,7 @@ export async function previewContractInvoice(deps: PreviewDeps, req: ContractPre
     known,
     usageFor: (metric) => fetched.usageFor(contract, metric),
     currencies: await ledger.currencies.table(req.orgId),
+    grants: await ledger.creditGrants.drawableFor({ orgId: req.orgId, customerId: contract.customerId, contractId: contract.id }),
   })
   return { contract, scheduled, priced, existing: liveInvoice(known, scheduled.billingDate) ?? null }
 }

@@ -54,6 +54,9 @@ export function describeCreditGrantsSuite(name: string, env: () => Promise<Recor
       })
       expect(granted).toMatchObject({ status: 201, body: { currency: 'USD', amount: '100.00', status: 'active', source: 'api', balance: '100.00' } })
       ids.grant = granted.body.id
+      // The preview prices the invoice as the run will, with the grant: 30.00 − 30.00.
+      const preview = await h.json('POST', '/v1/invoices/preview', { body: { contract_id: ids.acme, billing_date: '2024-04-01' } })
+      expect(preview.body).toMatchObject({ total: '0.00', credit_draws: [{ id: ids.grant, drawn: '30.00' }] })
       expect((await run(ids.acme, '2024-04-05T00:00:00Z')).status).toBe(200)
       // March: 30 calls × 1.00 = 30.00, less the credit 30.00 = 0.00.
       expect(await invoiceOf(ids.acme, '2024-04-01')).toMatchObject({ status: 'finalized', total: '0.00' })
