@@ -7,7 +7,7 @@
 // (dates in the wrong order, anchor day 32, an unknown currency or zone, a product that is
 // not there) is an UnprocessableError (422) with its own code and the request's field path.
 import { insertError } from './insertError.ts'
-import { and, asc, eq, gt, inArray } from 'drizzle-orm'
+import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm'
 import { ConflictError, NotFoundError, TallyError, UnprocessableError, ValidationError } from '../platform/errors.ts'
 import type { Database } from '../platform/postgres/database.ts'
 import type { CurrencyRepository } from './currencies.ts'
@@ -99,6 +99,8 @@ export interface ContractRepository {
   get(orgId: string, id: string): Promise<Contract>
   /** Contracts in id order; without orgId, of every organisation (the scheduler's view). */
   list(opts: ContractListOptions): Promise<Contract[]>
+  /** How many contracts `list` pages through (a rating run's total, for its progress). */
+  count(opts: Pick<ContractListOptions, 'orgId' | 'contractId'>): Promise<number>
   /**
    * Adds a phase from its start date until the next phase starts (later phases stay; one on an
    * existing phase's date is 409 `phase_exists`); it may not change what a finalized invoice
@@ -329,6 +331,20 @@ export function createContractRepository(
         .orderBy(asc(table.id))
         .limit(Math.min(Math.max(opts.limit ?? 500, 1), 5_000))
       return rows.map((r) => toContract(r.row, r.externalId))
+    },
+
+    async count(opts) {
+      if (opts.orgId !== undefined) assertOrgId(opts.orgId)
+      if (opts.contractId !== undefined && !isUuid(opts.contractId)) return 0
+      const conditions = [
+        opts.orgId === undefined ? undefined : eq(table.orgId, opts.orgId),
+        opts.contractId === undefined ? undefined : eq(table.id, opts.contractId),
+      ].filter((c) => c !== undefined)
+      const [row] = await db
+        .select({ n: sql<string>`count(*)::text` })
+        .from(table)
+        .where(conditions.length === 0 ? undefined : and(...conditions))
+      return Number(row?.n ?? 0)
     },
 
     async addPhase(orgId, id, phase) {

@@ -8,11 +8,17 @@ import type { Database } from '../platform/postgres/database.ts'
 import { documentCounters } from './schema/invoices.ts'
 
 export async function nextDocumentNumber(tx: Database, orgId: string, kind: 'invoice' | 'credit_note'): Promise<number> {
+  return (await nextDocumentNumbers(tx, orgId, kind, 1))[0]!
+}
+
+/** `count` consecutive numbers in one statement (a chunk of a rating run finalizing many invoices), in order. */
+export async function nextDocumentNumbers(tx: Database, orgId: string, kind: 'invoice' | 'credit_note', count: number): Promise<number[]> {
+  if (count <= 0) return []
   await tx.insert(documentCounters).values({ orgId, kind, last: 0 }).onConflictDoNothing()
   const [row] = await tx
     .update(documentCounters)
-    .set({ last: sql`${documentCounters.last} + 1` })
+    .set({ last: sql`${documentCounters.last} + ${count}` })
     .where(and(eq(documentCounters.orgId, orgId), eq(documentCounters.kind, kind)))
     .returning({ last: documentCounters.last })
-  return row!.last
+  return Array.from({ length: count }, (_, i) => row!.last - count + 1 + i)
 }

@@ -9,8 +9,11 @@ import { and, asc, eq } from 'drizzle-orm'
 import { NotFoundError } from '../platform/errors.ts'
 import type { Database } from '../platform/postgres/database.ts'
 import { assertOrgId, isUuid } from './ids.ts'
+import { lockedGrantsForContract } from './creditGrantBalances.ts'
 import { contractInvoices, finalizeLocked, toInvoice, toLine, type Invoice, type InvoiceLine, type NewInvoiceLine } from './invoices.ts'
-import type { RatingDocuments } from './ratingStore.ts'
+import type { RatingDocuments, RatingSession } from './ratingStore.ts'
+import { decideDraft, draftHeader, newDraftRow } from './draftDecision.ts'
+import { withContractLocks, type ContractBatch } from './invoiceDraftBatch.ts'
 import { contracts } from './schema/contracts.ts'
 import { invoiceLines, invoices } from './schema/invoices.ts'
 
@@ -48,23 +51,32 @@ export interface ContractRatingSession {
 export interface InvoiceDraftStore {
   /** Runs `fn` in one transaction holding the contract's row lock. */
   withContractLock<T>(orgId: string, contractId: string, fn: (session: ContractRatingSession) => Promise<T>): Promise<T>
+  /**
+   * Runs `fn` in one transaction holding the row locks of a chunk of contracts; the sessions'
+   * writes are held and written in multi-row statements when `fn` returns (invoiceDraftBatch.ts).
+   */
+  withContractLocks<T>(chunk: readonly { orgId: string; id: string }[], fn: (batch: ContractBatch) => Promise<T>): Promise<T>
 }
 
 export function createInvoiceDraftStore(db: Database, documents: RatingDocuments): InvoiceDraftStore {
   return {
+    withContractLocks: (chunk, fn) => withContractLocks(db, documents, chunk, fn),
     async withContractLock(orgId, contractId, fn) {
       assertOrgId(orgId)
       if (!isUuid(contractId)) throw new NotFoundError('contract_not_found', `contract ${contractId} does not exist`)
       return db.transaction(async (raw) => {
         const tx = raw as unknown as Database
         const [locked] = await tx
-          .select({ id: contracts.id })
+          .select({ id: contracts.id, customerId: contracts.customerId })
           .from(contracts)
           .where(and(eq(contracts.orgId, orgId), eq(contracts.id, contractId)))
           .for('update')
         if (!locked) throw new NotFoundError('contract_not_found', `contract ${contractId} does not exist`)
         const rows = (await contractInvoices(tx, contractId)).reverse()
-        const session: ContractRatingSession = {
+        // The customer's API credit grants, locked after the contract (always in that order): runs of its other contracts draw after this one commits.
+        const creditGrants = await lockedGrantsForContract(tx, { orgId, customerId: locked.customerId, contractId })
+        const session: RatingSession = {
+          creditGrants,
           invoices: rows.map((r) => toInvoice(r, rows.find((x) => x.replacesInvoiceId === r.id)?.id ?? null)),
           async lines(invoiceId) {
             const found = await tx.select().from(invoiceLines).where(eq(invoiceLines.invoiceId, invoiceId)).orderBy(asc(invoiceLines.position))
@@ -77,54 +89,31 @@ export function createInvoiceDraftStore(db: Database, documents: RatingDocuments
               .from(invoices)
               .where(and(eq(invoices.contractId, contractId), eq(invoices.billingDate, draft.billingDate)))
               .for('update')
-            // At most one is live (the partial unique index); any number may be void.
-            const existing = period.find((r) => r.status !== 'void')
-            const voided = period.find((r) => r.status === 'void')
-            // A void may mean "do not bill this": only a reissue bills the period again.
-            if (!existing && voided && draft.replacesInvoiceId === undefined) return { invoice: toInvoice(voided), outcome: 'voided' }
-            const header = {
-              periodIndex: draft.periodIndex,
-              currency: draft.currency,
-              total: draft.total,
-              contentHash: draft.contentHash,
-              ratingInput: draft.ratingInput,
-              creditDraws: draft.creditDraws,
-              graceUntil: draft.graceUntil,
-              dueDate: draft.dueDate,
-              ratedAt: now,
-            }
-            if (existing && existing.status !== 'draft') return { invoice: toInvoice(existing), outcome: 'final' }
-            if (existing && existing.contentHash === draft.contentHash) {
-              // Same content: only the grace deadline may move (a changed configuration).
-              if (existing.graceUntil.getTime() === draft.graceUntil.getTime()) return { invoice: toInvoice(existing), outcome: 'unchanged' }
-              const [moved] = await tx.update(invoices).set({ graceUntil: draft.graceUntil }).where(eq(invoices.id, existing.id)).returning()
-              return { invoice: toInvoice(moved!), outcome: 'unchanged' }
+            const decision = decideDraft(period, draft)
+            switch (decision.kind) {
+              case 'voided':
+              case 'final':
+              case 'unchanged':
+                return { invoice: toInvoice(decision.row), outcome: decision.kind }
+              case 'moveGrace': {
+                const [moved] = await tx.update(invoices).set({ graceUntil: draft.graceUntil }).where(eq(invoices.id, decision.row.id)).returning()
+                return { invoice: toInvoice(moved!), outcome: 'unchanged' }
+              }
             }
             let row
-            if (existing) {
-              await tx.delete(invoiceLines).where(eq(invoiceLines.invoiceId, existing.id))
-              ;[row] = await tx.update(invoices).set(header).where(eq(invoices.id, existing.id)).returning()
+            if (decision.kind === 'update') {
+              await tx.delete(invoiceLines).where(eq(invoiceLines.invoiceId, decision.row.id))
+              ;[row] = await tx.update(invoices).set(draftHeader(draft, now)).where(eq(invoices.id, decision.row.id)).returning()
             } else {
               ;[row] = await tx
                 .insert(invoices)
-                .values({
-                  ...header,
-                  orgId,
-                  contractId,
-                  customerId: draft.customerId,
-                  billingDate: draft.billingDate,
-                  status: 'draft',
-                  // Stamped by the caller's clock: a replacement's grace period runs from the reissue, and
-                  // a draft first written after its grace ended is held for review (ratingRun reads it back).
-                  createdAt: now,
-                  ...(draft.replacesInvoiceId !== undefined ? { replacesInvoiceId: draft.replacesInvoiceId } : {}),
-                })
+                .values(newDraftRow({ orgId, contractId }, draft, now))
                 .returning()
             }
             if (draft.lines.length > 0) {
               await tx.insert(invoiceLines).values(draft.lines.map((l) => ({ ...l, orgId, invoiceId: row!.id })))
             }
-            return { invoice: toInvoice(row!), outcome: existing ? 'updated' : 'created' }
+            return { invoice: toInvoice(row!), outcome: decision.kind === 'update' ? 'updated' : 'created' }
           },
           async finalize(invoiceId, now) {
             const [row] = await tx

@@ -91,7 +91,7 @@ export type RatingSession = ContractRatingSession & { creditGrants?: CreditGrant
 export interface RatingStore {
   /** Each organisation's currency table (ISO 4217 plus its declared currencies): the minor units a contract's currency rounds to. */
   currencies: Pick<CurrencyRepository, 'table'>
-  contracts: Pick<ContractRepository, 'get' | 'list'>
+  contracts: Pick<ContractRepository, 'get' | 'list' | 'count'>
   products: Pick<ProductRepository, 'getMany'>
   invoices: Pick<InvoiceRepository, 'get' | 'lines' | 'statusesForContracts'>
   invoiceDrafts: InvoiceDraftStore

@@ -10,7 +10,7 @@
 //            next gap-free number.
 // A failure of one metric run or one contract is reported in the summary and skips only
 // what depended on it.
-import type { Contract, CurrencyTable, Invoice, Product, RatingStore } from '../../ledger/ratingStore.ts'
+import type { Contract, CurrencyTable, Product, RatingStore } from '../../ledger/ratingStore.ts'
 import type { Clock } from '../../platform/clock.ts'
 import { resolveCurrency } from '../compute/currency.ts'
 import { Dec } from '../../platform/decimal.ts'
@@ -20,7 +20,9 @@ import { formatMoney } from '../compute/rounding.ts'
 import { scheduledInvoice, dueInvoices, type Schedule, type ScheduledInvoice } from './billingSchedule.ts'
 import { planInvoice } from './invoicePlan.ts'
 import type { QuantitySource } from './quantitySource.ts'
-import { currencyTablesOf, fetchUsage, rateScheduledInvoice, remember, type Work } from './rateScheduledInvoice.ts'
+import { currencyTablesOf, fetchUsage, type Work } from './rateScheduledInvoice.ts'
+import type { ContractResult } from './rateContract.ts'
+import { DEFAULT_CHUNK_SIZE, rateChunk } from './ratingChunk.ts'
 import { checkedMetrics, lateUsageChecks, unbilledUsage, unreachedBillingDates, type LateUsageCheck, type UnbilledUsage } from './unbilledUsage.ts'
 
 export interface RatingRunOptions {
@@ -34,13 +36,29 @@ export interface RatingRunOptions {
   graceHours: number
   /** Contracts per page; each page shares its metric runs. */
   pageSize?: number
-  onProgress?: (progress: { contracts: number; invoices: number }) => void
+  /** Contracts per transaction: their drafts and lines are written in multi-row statements (ratingChunk.ts). */
+  chunkSize?: number
+  /** After each contract (its chunk may not be written yet), and after each page is planned. */
+  onProgress?: (progress: RatingProgress) => void
   /**
    * Stops the run between two contracts (shutdown). Each contract is written in its own
    * transaction, so a stopped run leaves every contract either rated or untouched; the next
    * run carries on where this one stopped.
    */
   signal?: AbortSignal
+}
+
+/** A run's counters while it runs (`tally rate` prints them: app/cli/commands/rate.ts). */
+export interface RatingProgress {
+  /** Contracts read so far (whole pages). */
+  contracts: number
+  /** Invoices written or finalized so far. */
+  invoices: number
+  /** Contracts done: rated, found with nothing to do, skipped or failed. */
+  done: number
+  /** Contracts the run will see (counted when it starts). */
+  total: number
+  elapsedMs: number
 }
 
 export interface RatingSummary {
@@ -103,8 +121,27 @@ export async function runRating(deps: RatingDeps, opts: RatingRunOptions): Promi
   const addTotal = (currency: string, amount: string, currencies: CurrencyTable) => {
     summary.totals[currency] = formatMoney(new Dec(summary.totals[currency] ?? '0').plus(amount), resolveCurrency(currency, currencies))
   }
-  let after: string | undefined
+  // Progress: contracts done (rated, skipped or failed) of `total`, counted as each is priced.
+  const total = opts.onProgress ? await deps.ledger.contracts.count({ orgId: opts.orgId, contractId: opts.contractId }) : 0
+  const started = performance.now()
+  let done = 0
   let invoicesTouched = 0
+  const report = (doneNow: number, pending: readonly ContractResult[] = []) =>
+    opts.onProgress?.({
+      contracts: summary.contracts,
+      invoices: invoicesTouched + pending.reduce((n, r) => n + r.touched, 0),
+      done: doneNow,
+      total: Math.max(total, summary.contracts),
+      elapsedMs: performance.now() - started,
+    })
+  const addResult = (r: ContractResult, currencies: CurrencyTable) => {
+    for (const [key, n] of Object.entries(r.invoices)) summary.invoices[key as keyof RatingSummary['invoices']] += n
+    for (const t of r.totals) addTotal(t.currency, t.amount, currencies)
+    summary.adjustments.push(...r.adjustments)
+    summary.skipped.push(...r.skipped)
+    if (r.touched > 0) summary.contractsRated++
+  }
+  let after: string | undefined
   for (;;) {
     if (opts.signal?.aborted) {
       summary.interrupted = true
@@ -157,81 +194,37 @@ export async function runRating(deps: RatingDeps, opts: RatingRunOptions): Promi
     summary.metricRuns += fetched.runs
     summary.unbilledUsage.push(...unbilledUsage(lateChecks, fetched))
 
-    // Price and write, one contract at a time under its lock.
-    for (const contract of page) {
+    // Price and write, a chunk of contracts per transaction (ratingChunk.ts).
+    const chunkSize = Math.max(1, opts.chunkSize ?? DEFAULT_CHUNK_SIZE)
+    const withWork = page
+      .filter((c) => plans.has(c.id))
+      .map((contract) => ({ contract, work: plans.get(contract.id)!, currencies: currencyTables.get(contract.orgId)! }))
+    done += page.length - withWork.length
+    for (let at = 0; at < withWork.length; at += chunkSize) {
       if (opts.signal?.aborted) {
         summary.interrupted = true
         return summary
       }
-      const work = plans.get(contract.id)
-      if (!work) continue
-      const currencies = currencyTables.get(contract.orgId)!
-      try {
-        const wrote = await deps.ledger.invoiceDrafts.withContractLock(contract.orgId, contract.id, async (session) => {
-          const known: Invoice[] = [...session.invoices]
-          let touched = false
-          for (const w of work) {
-            const missing = fetched.failure(contract, [...w.items, ...(w.previous?.items ?? [])])
-            if (missing !== undefined) {
-              summary.skipped.push({ contractId: contract.id, billingDate: w.scheduled.billingDate, reason: missing })
-              // Later invoices draw credits after this one: stop here for this contract.
-              break
-            }
-            const now = deps.clock.now()
-            const rated = await rateScheduledInvoice({
-              session,
-              contract,
-              work: w,
-              known,
-              usageFor: (metric) => fetched.usageFor(contract, metric),
-              graceHours: opts.graceHours,
-              now,
-              currencies,
-            })
-            if (rated.kind === 'final') {
-              summary.invoices.alreadyFinal++
-              continue
-            }
-            if (rated.kind === 'voided') {
-              summary.skipped.push({ contractId: contract.id, billingDate: w.scheduled.billingDate, reason: 'period_voided' })
-              continue
-            }
-            if (rated.kind === 'nothing') {
-              if (!rated.current) summary.skipped.push({ contractId: contract.id, billingDate: w.scheduled.billingDate, reason: 'nothing to bill' })
-              continue
-            }
-            let invoice = rated.invoice
-            summary.invoices[rated.outcome]++
-            if (rated.graceUntil.getTime() <= opts.asOf.getTime()) {
-              if (heldForReview(contract, invoice, rated.graceUntil)) summary.invoices.heldForReview++
-              else {
-                invoice = await session.finalize(invoice.id, now)
-                summary.invoices.finalized++
-              }
-            }
-            if (rated.outcome === 'created' || rated.outcome === 'updated' || invoice.status === 'finalized')
-              addTotal(invoice.currency, invoice.total, currencies)
-            for (const a of rated.adjustments) {
-              summary.adjustments.push({
-                contractId: contract.id,
-                invoiceId: invoice.id,
-                ofInvoice: a.of_invoice,
-                product: a.product_name,
-                delta: a.delta,
-                currency: contract.currency,
-              })
-            }
-            remember(known, invoice)
-            touched = true
-            invoicesTouched++
-          }
-          return touched
-        })
-        if (wrote) summary.contractsRated++
-      } catch (err) {
-        summary.skipped.push({ contractId: contract.id, reason: `rating failed: ${(err as Error).message}` })
+      const chunk = withWork.slice(at, at + chunkSize)
+      const outcome = await rateChunk({
+        ledger: deps.ledger,
+        contracts: chunk,
+        fetched,
+        graceHours: opts.graceHours,
+        asOf: opts.asOf,
+        now: () => deps.clock.now(),
+        ...(opts.signal ? { signal: opts.signal } : {}),
+        onContract: (results) => report(done + results.length, results),
+      })
+      for (const r of outcome.results) {
+        addResult(r, chunk.find((c) => c.contract.id === r.contractId)!.currencies)
+        invoicesTouched += r.touched
       }
-      opts.onProgress?.({ contracts: summary.contracts, invoices: invoicesTouched })
+      done += outcome.results.length
+      if (outcome.interrupted) {
+        summary.interrupted = true
+        return summary
+      }
     }
     if (page.length < (opts.pageSize ?? 5_000)) break
   }
@@ -248,16 +241,6 @@ export async function productsOf(ledger: Pick<RatingStore, 'products'>, contract
   const out = new Map<string, Product>()
   for (const [orgId, ids] of byOrg) for (const [id, p] of await ledger.products.getMany(orgId, [...ids])) out.set(id, p)
   return out
-}
-
-/**
- * A draft first written when its grace period had already ended (its `created_at`, the clock of
- * the run or reissue that wrote it, is not before the end of its grace) was never open to review:
- * a back-dated contract's past invoices, or periods no run rated in time. Unless the contract says
- * `backdated_invoices: finalize`, runs leave it a draft for a person to finalize.
- */
-function heldForReview(contract: Contract, draft: Invoice, graceUntil: Date): boolean {
-  return contract.backdatedInvoices === 'draft' && new Date(draft.createdAt).getTime() >= graceUntil.getTime()
 }
 
 /** The contract's billing schedule (billingSchedule.ts). */
