@@ -8,6 +8,7 @@ import { isoMinorUnits } from '../platform/currency.ts'
 import { normaliseTimeZone } from './currencyAndTimeZone.ts'
 import { assertOrgId, toIso } from './ids.ts'
 import { customers as table } from './schema/customers.ts'
+import { invoices } from './schema/invoices.ts'
 
 export interface Customer {
   id: string
@@ -32,6 +33,15 @@ export interface CreateCustomerInput {
   timeZone?: string
 }
 
+export interface UpdateCustomerInput {
+  orgId: string
+  externalId: string
+  name?: string
+  email?: string | null
+  currency?: string
+  timeZone?: string
+}
+
 export interface CustomerPage {
   customers: Customer[]
   /** Pass as `after` to fetch the next page; null on the last page. */
@@ -50,6 +60,12 @@ export interface CustomerRepository {
   list(orgId: string, opts?: { limit?: number; after?: string }): Promise<CustomerPage>
   /** Throws NotFoundError `customer_not_found`. */
   get(orgId: string, externalId: string): Promise<Customer>
+  /**
+   * Changes what is given. The currency only before the customer's first invoice (409
+   * `customer_has_invoices`); contracts keep the currency and time zone they copied when created,
+   * so a new time zone applies to the periods of contracts created afterwards.
+   */
+  update(input: UpdateCustomerInput): Promise<Customer>
   /** The subset of `externalIds` that are customers of the organisation. */
   exists(orgId: string, externalIds: readonly string[]): Promise<Set<string>>
 }
@@ -137,6 +153,48 @@ export function createCustomerRepository(db: Database, deps: { currencies: Pick<
         .where(and(eq(table.orgId, orgId), eq(table.externalId, externalId)))
       if (!row) throw new NotFoundError('customer_not_found', `customer ${externalId} does not exist`)
       return toCustomer(row)
+    },
+
+    async update(input) {
+      assertOrgId(input.orgId)
+      const [current] = await db
+        .select({ id: table.id })
+        .from(table)
+        .where(and(eq(table.orgId, input.orgId), eq(table.externalId, input.externalId)))
+      if (!current) throw new NotFoundError('customer_not_found', `customer ${input.externalId} does not exist`)
+      if (input.name !== undefined && input.name.trim() === '') {
+        throw new ValidationError('invalid_request', 'customer name must not be empty', [
+          { field: 'name', code: 'too_small', message: 'name must not be empty' },
+        ])
+      }
+      const timeZone = input.timeZone === undefined ? undefined : normaliseTimeZone(input.timeZone)
+      // Read before the transaction (PGlite runs one statement at a time; declarations never change).
+      const currency = input.currency === undefined ? undefined : (await deps.currencies.table(input.orgId)).validate(input.currency)
+      return db.transaction(async (raw) => {
+        const tx = raw as unknown as Database
+        const [row] = await tx.select().from(table).where(eq(table.id, current.id)).for('update')
+        if (currency !== undefined && currency !== row!.currency) {
+          const [invoiced] = await tx.select({ id: invoices.id }).from(invoices).where(eq(invoices.customerId, current.id)).limit(1)
+          if (invoiced) {
+            throw new ConflictError(
+              'customer_has_invoices',
+              `customer ${input.externalId} has invoices in ${row!.currency}; its currency can no longer change`,
+              {
+                hint: 'create a new customer for billing in another currency',
+              },
+            )
+          }
+        }
+        const changes = {
+          ...(input.name === undefined ? {} : { name: input.name }),
+          ...(input.email === undefined ? {} : { email: input.email }),
+          ...(currency === undefined ? {} : { currency }),
+          ...(timeZone === undefined ? {} : { timeZone }),
+        }
+        if (Object.keys(changes).length === 0) return toCustomer(row!)
+        const [updated] = await tx.update(table).set(changes).where(eq(table.id, current.id)).returning()
+        return toCustomer(updated!)
+      })
     },
 
     async exists(orgId, externalIds) {

@@ -17,6 +17,7 @@ import {
   apiKeyParams,
   createApiKeyRequest,
   createCustomerRequest,
+  updateCustomerRequest,
   createdApiKeyJson,
   createOrganisationRequest,
   createRawMetricRequest,
@@ -119,6 +120,35 @@ export function ledgerRoutes(ledger: LedgerBase): OpenAPIHono<AppEnv> {
       const query = c.req.valid('query')
       const page = await ledger.customers.list(orgId, { limit: query.limit, after: query.after })
       return c.json({ data: page.customers.map(customerToJson), next_after: page.nextAfter }, 200)
+    },
+  )
+
+  app.openapi(
+    apiRoute({
+      method: 'patch',
+      path: '/v1/customers/{externalId}',
+      tags: [CUSTOMERS_TAG],
+      summary: "Change a customer's name, e-mail, currency (before its first invoice) or time zone (for contracts created afterwards).",
+      request: { params: customerParams, body: jsonContent(updateCustomerRequest, { email: 'billing@acme.example', time_zone: 'Europe/Paris' }) },
+      responses: {
+        200: jsonAnswer('The customer', customerJson),
+        400: invalid,
+        404: { description: 'No such customer (`customer_not_found`)' },
+        409: { description: 'The customer has invoices: its currency can no longer change (`customer_has_invoices`)' },
+        422: { description: '`invalid_currency`, `invalid_time_zone`' },
+      },
+    }),
+    async (c) => {
+      const body = c.req.valid('json')
+      const customer = await ledger.customers.update({
+        orgId: requestOrg(c),
+        externalId: c.req.valid('param').externalId,
+        ...(body.name === undefined ? {} : { name: body.name }),
+        ...(body.email === undefined ? {} : { email: body.email }),
+        ...(body.currency === undefined ? {} : { currency: body.currency }),
+        ...(body.time_zone === undefined ? {} : { timeZone: body.time_zone }),
+      })
+      return c.json(customerToJson(customer), 200)
     },
   )
 

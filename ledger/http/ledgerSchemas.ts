@@ -27,6 +27,16 @@ export const createCustomerRequest = z.strictObject({
   time_zone: z.string().optional().describe('IANA time zone; default UTC'),
 })
 
+export const updateCustomerRequest = z.strictObject({
+  name: z.string().trim().min(1).max(500).optional(),
+  email: z.email().nullable().optional(),
+  currency: z
+    .string()
+    .optional()
+    .describe("Only before the customer's first invoice (409 `customer_has_invoices`); contracts keep the currency they were created with"),
+  time_zone: z.string().optional().describe('IANA time zone; contracts created afterwards bill their periods in it, existing contracts keep theirs'),
+})
+
 export const listCustomersQuery = z.object({
   limit: z.coerce.number().int().min(1).max(MAX_CUSTOMER_PAGE_SIZE).optional().describe('Page size, default 100'),
   after: z.string().min(1).optional().describe('`next_after` of the previous page'),
