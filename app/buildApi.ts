@@ -124,7 +124,7 @@ export function buildApi(parts: ApiParts): Hono<AppEnv> {
     }),
   ]
   // The web console works over this same API, in-process, with each session's key.
-  const consolePages = createConsole({ api: (request) => api.fetch(request), logger })
+  const consolePages = createConsole({ api: (request) => api.fetch(request), logger, now: () => parts.clock.now() })
   const api = createApp({
     logger,
     pages: [{ path: '/console', app: consolePages }],

@@ -27,6 +27,9 @@ export function invoiceListHref(f: InvoiceFilter): string {
   return '/console/invoices' + (s === '' ? '' : `?${s}`)
 }
 
+/** An ISO instant as `2026-01-04 00:00 UTC`. */
+export const when = (iso: string): string => `${iso.slice(0, 16).replace('T', ' ')} UTC`
+
 const Status: FC<{ status: string }> = (p) => <span class={`status status-${p.status}`}>{p.status}</span>
 
 export const invoiceLabel = (i: Pick<Invoice, 'number' | 'id'>) => (i.number === null ? `Draft ${i.id.slice(0, 8)}` : `Invoice ${i.number}`)
@@ -166,12 +169,12 @@ export const InvoiceDetailPage: FC<{ assets: Assets; csrf: string; invoice: Invo
         {i.finalized_at === null ? (
           <>
             <dt>Grace until</dt>
-            <dd>{i.grace_until}</dd>
+            <dd>{when(i.grace_until)}</dd>
           </>
         ) : (
           <>
             <dt>Finalized</dt>
-            <dd>{i.finalized_at}</dd>
+            <dd>{when(i.finalized_at)}</dd>
           </>
         )}
       </dl>
@@ -198,7 +201,7 @@ export const InvoiceDetailPage: FC<{ assets: Assets; csrf: string; invoice: Invo
         <tbody>
           {i.lines.map((l) => (
             <tr>
-              <td>{l.position}</td>
+              <td>{l.position + 1}</td>
               <td>
                 {l.description}
                 {l.tier === null ? null : <span class="help"> (tier {l.tier})</span>}
