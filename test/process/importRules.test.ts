@@ -26,6 +26,8 @@ describe('import rules', () => {
     ['rating/x.ts', "import { x } from '../metering/eventRow.ts'"],
     ['rating/x.ts', "import { x } from '../app/services.ts'"],
     ['rating/x.ts', "export { x } from '../ingest/catalog.ts'"],
+    ['console/x.ts', "import { x } from '../app/buildApi.ts'"],
+    ['ledger/x.ts', "import { x } from '../console/consoleApp.tsx'"],
   ])('%s may not: %s', async (file, source) => {
     const errors = await importErrors(file, source)
     expect(errors).toHaveLength(1)
@@ -42,6 +44,10 @@ describe('import rules', () => {
     ['app/x.ts', "import { x } from '../rating/execute/ratingRun.ts'"],
     ['test/x.ts', "import { x } from '../app/services.ts'"],
     ['ledger/x.test.ts', "import { x } from '../rating/compute/lines.ts'"],
+    ['console/pages/x.tsx', "import type { x } from '../../ledger/http/invoiceSchemas.ts'"],
+    ['console/client/x.ts', "import type { x } from '../../sql/http/metricSchemas.ts'"],
+    ['console/x.ts', "import type { x } from '../platform/logger.ts'"],
+    ['app/x.ts', "import { x } from '../console/consoleApp.tsx'"],
   ])('%s may: %s', async (file, source) => {
     expect(await importErrors(file, source)).toEqual([])
   })
@@ -52,6 +58,14 @@ describe('import rules', () => {
     ['rating/http/x.ts', "import { x } from '../../ledger/http/invoiceJson.ts'"],
   ])('%s reaches the ledger only through its port, not: %s', async (file, source) => {
     expect(await importErrors(file, source)).toEqual([expect.stringContaining('only through ledger/ratingStore.ts')])
+  })
+
+  it.each([
+    ['console/x.ts', "import { x } from '../ledger/ledger.ts'"],
+    ['console/pages/x.tsx', "import type { x } from '../../sql/metricService.ts'"],
+    ['console/x.ts', "import { x } from '../rating/http/catalogRoutes.ts'"],
+  ])('%s works over the API: only the HTTP schema files, not: %s', async (file, source) => {
+    expect(await importErrors(file, source)).toEqual([expect.stringContaining('only through their HTTP schema files')])
   })
 
   it('a dynamic import() below app/ is refused, since the rules cannot see it', async () => {
