@@ -17,7 +17,7 @@ import { reissueInvoice } from '../../rating/execute/reissueInvoice.ts'
 import { explainInvoice } from '../../rating/execute/explainInvoice.ts'
 
 /** Quantity per customer for any metric and period: the test decides usage directly. */
-function fixedQuantities(usage: Map<string, string>, calls: string[] = []): QuantitySource {
+export function fixedQuantities(usage: Map<string, string>, calls: string[] = []): QuantitySource {
   return {
     async quantities(req) {
       calls.push(`${req.metricName}|${req.start.toISOString()}|${req.end.toISOString()}|${req.customerIds.length}`)
