@@ -101,6 +101,18 @@ export function grantBalance(entries: readonly Pick<CreditEntryRow, 'kind' | 'am
   return draws.filter((d) => d.live).reduce((acc, d) => acc.minus(d.drawn), credited)
 }
 
+/** A grant as rating's credit term, with `left` (never below zero) as its amount. */
+function termOf(r: CreditGrantRow, left: Dec): CreditGrantTerm {
+  return {
+    id: r.id,
+    amount: (left.isNegative() ? new Dec(0) : left).toFixed(),
+    currency: r.currency,
+    priority: r.priority,
+    granted_at: r.effectiveDate,
+    ...(r.expiryDate === null ? {} : { expires_at: r.expiryDate }),
+  }
+}
+
 /** Locks the rows (`for update`, id order) of the grants `where` selects and returns them. */
 export async function lockGrants(tx: Database, where: ReturnType<typeof and>): Promise<CreditGrantRow[]> {
   return tx.select().from(creditGrants).where(where).orderBy(asc(creditGrants.id)).for('update')
@@ -120,18 +132,63 @@ export async function lockedGrantsForContract(tx: Database, input: { orgId: stri
   // One statement at a time: a transaction holds one connection (and PGlite runs one statement at a time).
   const entries = await grantEntries(tx, ids)
   const draws = await grantDraws(tx, input.customerId, ids, { exceptContract: input.contractId })
-  return rows.map((r) => {
-    const left = grantBalance(
-      entries.filter((e) => e.grantId === r.id),
-      draws.filter((d) => d.grantId === r.id),
-    )
-    return {
-      id: r.id,
-      amount: (left.isNegative() ? new Dec(0) : left).toFixed(),
-      currency: r.currency,
-      priority: r.priority,
-      granted_at: r.effectiveDate,
-      ...(r.expiryDate === null ? {} : { expires_at: r.expiryDate }),
-    }
-  })
+  return rows.map((r) =>
+    termOf(
+      r,
+      grantBalance(
+        entries.filter((e) => e.grantId === r.id),
+        draws.filter((d) => d.grantId === r.id),
+      ),
+    ),
+  )
+}
+
+/**
+ * The chunk path of a rating run (invoiceDraftBatch.ts): the grants of every customer of the
+ * chunk's contracts, locked at once (id order), each with what is left after its entries and
+ * the live draws of contracts outside the chunk. `forContract` then takes off the draws of the
+ * customer's other contracts in the chunk as their sessions hold them (`rowsOf`: a contract's
+ * invoice rows, with the writes held so far), so contracts rated one after the other in a chunk
+ * see each other's draws as two transactions would.
+ */
+export async function lockedGrantsForChunk(
+  tx: Database,
+  chunk: readonly { orgId: string; id: string; customerId: string }[],
+): Promise<{
+  forContract(contractId: string, rowsOf: (contractId: string) => readonly Pick<typeof invoices.$inferSelect, 'status' | 'creditDraws'>[]): CreditGrantTerm[]
+}> {
+  const customers = [...new Set(chunk.map((c) => c.customerId))]
+  const rows = customers.length === 0 ? [] : await lockGrants(tx, and(inArray(creditGrants.customerId, customers), ne(creditGrants.status, 'void')))
+  const inChunk = new Set(chunk.map((c) => c.id))
+  const base = new Map<string, Dec>()
+  for (const customerId of new Set(rows.map((r) => r.customerId))) {
+    const ids = rows.filter((r) => r.customerId === customerId).map((r) => r.id)
+    const entries = await grantEntries(tx, ids)
+    const draws = (await grantDraws(tx, customerId, ids)).filter((d) => !inChunk.has(d.contractId))
+    for (const id of ids)
+      base.set(
+        id,
+        grantBalance(
+          entries.filter((e) => e.grantId === id),
+          draws.filter((d) => d.grantId === id),
+        ),
+      )
+  }
+  return {
+    forContract(contractId, rowsOf) {
+      const contract = chunk.find((c) => c.id === contractId)!
+      const others = chunk.filter((c) => c.customerId === contract.customerId && c.id !== contractId)
+      const drawnInChunk = others.flatMap((c) =>
+        rowsOf(c.id)
+          .filter((r) => r.status !== 'void')
+          .flatMap((r) => r.creditDraws),
+      )
+      return rows
+        .filter((r) => r.customerId === contract.customerId && r.orgId === contract.orgId)
+        .map((r) => {
+          const left = drawnInChunk.filter((d) => d.id === r.id).reduce((acc, d) => acc.minus(d.drawn), base.get(r.id)!)
+          return termOf(r, left)
+        })
+    },
+  }
 }

@@ -28,13 +28,14 @@ import { deleteLinesOf, finalizeDraftRows, insertDraftRows, insertLineRows, move
 import type { ContractRatingSession, DraftInvoice } from './invoiceDrafts.ts'
 import { toInvoice, type Invoice, type NewInvoiceLine } from './invoices.ts'
 import { invoiceStateError } from './invoiceStateError.ts'
-import type { RatingDocuments } from './ratingStore.ts'
+import type { RatingDocuments, RatingSession } from './ratingStore.ts'
+import { lockedGrantsForChunk } from './creditGrantBalances.ts'
 import { contracts } from './schema/contracts.ts'
 import { invoices } from './schema/invoices.ts'
 
 export interface ContractBatch {
   /** The session of one contract of the chunk; its writes are held until the chunk ends. */
-  session(contractId: string): ContractRatingSession
+  session(contractId: string): RatingSession
   /** Drops what the contract's session wrote (its rating failed): the contract stays as it was. */
   discard(contractId: string): void
 }
@@ -67,7 +68,7 @@ export async function withContractLocks<T>(
   return db.transaction(async (raw) => {
     const tx = raw as unknown as Database
     const locked = await tx
-      .select({ id: contracts.id, orgId: contracts.orgId })
+      .select({ id: contracts.id, orgId: contracts.orgId, customerId: contracts.customerId })
       .from(contracts)
       .where(inArray(contracts.id, ids))
       .orderBy(asc(contracts.id))
@@ -77,6 +78,9 @@ export async function withContractLocks<T>(
       ids.length === 0
         ? []
         : await tx.select().from(invoices).where(inArray(invoices.contractId, ids)).orderBy(asc(invoices.billingDate), asc(invoices.createdAt)).for('update')
+    // The customers' API credit grants, locked after the contracts and invoices (every path locks in that order).
+    const grants = await lockedGrantsForChunk(tx, locked)
+    const rowsOf = (contractId: string) => held.get(contractId)?.rows ?? rows.filter((r) => r.contractId === contractId)
     const held = new Map<string, Held>()
     const fresh = (orgId: string, contractId: string): Held => ({
       orgId,
@@ -94,7 +98,7 @@ export async function withContractLocks<T>(
         if (!asked || orgOf.get(contractId) !== asked.orgId) throw new NotFoundError('contract_not_found', `contract ${contractId} does not exist`)
         const h = fresh(asked.orgId, contractId)
         held.set(contractId, h)
-        return heldSession(h, documents)
+        return { ...heldSession(h, documents), creditGrants: grants.forContract(contractId, rowsOf) }
       },
       discard(contractId) {
         held.delete(contractId)

@@ -19,10 +19,10 @@ const calls = (customer: string, month: string, n: number) =>
 export function describeCreditGrantsSuite(name: string, env: () => Promise<Record<string, string>>): void {
   describe(`credit grants over HTTP: ${name}`, () => {
     let h: Harness
-    const ids = { product: '', acme: '', globex: [] as string[], grant: '' }
+    const ids = { product: '', acme: '', globex: [] as string[], initech: [] as string[], grant: '' }
     beforeAll(async () => {
       h = await openHarness(await env(), { clock: fixedClock('2024-06-10T09:00:00Z') })
-      await seed(h, { rawMetrics: ['api_calls'], customers: ['acme', 'globex'] })
+      await seed(h, { rawMetrics: ['api_calls'], customers: ['acme', 'globex', 'initech'] })
       await createApiCallCountMetric(h)
       const product = await h.json('POST', '/v1/products', { body: { name: 'API calls', kind: 'metered', metric: { name: 'api_call_count', version: 1 } } })
       ids.product = product.body.id
@@ -35,8 +35,9 @@ export function describeCreditGrantsSuite(name: string, env: () => Promise<Recor
         })
       ids.acme = (await contract('acme')).body.id
       ids.globex = [(await contract('globex')).body.id, (await contract('globex')).body.id]
+      ids.initech = [(await contract('initech')).body.id, (await contract('initech')).body.id]
       const sent = await h.json('POST', '/v1/events', {
-        body: [...calls('acme', '03', 30), ...calls('acme', '04', 40), ...calls('acme', '05', 25), ...calls('globex', '03', 80)],
+        body: [...calls('acme', '03', 30), ...calls('acme', '04', 40), ...calls('acme', '05', 25), ...calls('globex', '03', 80), ...calls('initech', '03', 80)],
       })
       expect(sent.status).toBe(202)
     })
@@ -102,6 +103,15 @@ export function describeCreditGrantsSuite(name: string, env: () => Promise<Recor
       const [grant] = await credits('globex')
       expect(grant).toMatchObject({ id: granted.body.id, balance: '0.00' })
       expect(grant.draws.map((d: { drawn: string }) => d.drawn).sort()).toEqual(['20.00', '80.00'])
+    })
+
+    it("one run rating both of a customer's contracts in one chunk draws 100.00 of a 100.00 grant, never more", async () => {
+      await h.json('POST', '/v1/customers/initech/credits', { body: { amount: '100.00', effective_date: '2024-03-01' } })
+      const rated = await h.json('POST', '/v1/rating/runs', { body: { as_of: '2024-04-05T00:00:00Z' } })
+      expect(rated.body.invoices.created).toBe(2)
+      const totals = await Promise.all(ids.initech.map(async (id) => (await invoiceOf(id, '2024-04-01')).total))
+      expect(totals.sort()).toEqual(['0.00', '60.00'])
+      expect((await credits('initech'))[0].balance).toBe('0.00')
     })
 
     it('bad input is a 4xx with a stable code and writes nothing', async () => {
