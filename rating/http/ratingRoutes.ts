@@ -15,6 +15,7 @@ import type { QuantitySource } from '../execute/quantitySource.ts'
 import { runRating } from '../execute/ratingRun.ts'
 import { reissueInvoice } from '../execute/reissueInvoice.ts'
 import { invoicePreviewRoutes } from './invoicePreviewRoutes.ts'
+import { createRunProgressRegistry, ratingProgressJson } from './runProgress.ts'
 import { idParams, invoiceExplanationJson, ratingRunRequest, ratingSummaryJson, ratingSummaryToJson } from './billingSchemas.ts'
 
 export interface RatingRouteDeps {
@@ -48,6 +49,7 @@ export function ratingRoutes(deps: RatingRouteDeps): OpenAPIHono<AppEnv> {
   )
 
   const rating = deps.rating
+  const progress = createRunProgressRegistry()
   // Inline previews everywhere; contract previews where ClickHouse is reachable (they run metrics).
   app.route('/', invoicePreviewRoutes({ ledger, clock, ...(rating ? { quantities: rating.quantities } : {}) }))
   if (rating) {
@@ -70,12 +72,28 @@ export function ratingRoutes(deps: RatingRouteDeps): OpenAPIHono<AppEnv> {
         const orgId = requestOrg(c)
         const b = c.req.valid('json')
         const asOf = b.as_of === undefined ? clock.now() : new Date(b.as_of.length === 10 ? `${b.as_of}T00:00:00Z` : b.as_of)
-        const summary = await runRating(
-          { ledger, quantities: rating.quantities, clock },
-          { orgId, contractId: b.contract_id, period: b.period, asOf, graceHours: rating.graceHours },
-        )
-        return c.json(ratingSummaryToJson(summary), 200)
+        const run = progress.track(orgId)
+        try {
+          const summary = await runRating(
+            { ledger, quantities: rating.quantities, clock },
+            { orgId, contractId: b.contract_id, period: b.period, asOf, graceHours: rating.graceHours, onProgress: run.update },
+          )
+          return c.json(ratingSummaryToJson(summary), 200)
+        } finally {
+          run.end()
+        }
       },
+    )
+
+    app.openapi(
+      apiRoute({
+        method: 'get',
+        path: '/v1/rating/runs/progress',
+        tags: ['Rating'],
+        summary: "The organisation's rating runs in progress in this process: contracts done of the total, invoices written, rate (contracts/s) and ETA.",
+        responses: { 200: jsonAnswer('One entry per run in progress (none when no run is)', ratingProgressJson) },
+      }),
+      async (c) => c.json(progress.current(requestOrg(c)), 200),
     )
 
     // 201 with the new draft; 200 with the same draft when the invoice was already reissued.

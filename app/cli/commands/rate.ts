@@ -3,6 +3,8 @@ import type { Command } from '../command.ts'
 import { required, UsageError } from '../command.ts'
 import { progress, table } from '../output.ts'
 import { withApi } from './withApi.ts'
+import type { RatingProgressJson } from '../../../rating/http/runProgress.ts'
+import { formatRatingProgress, PROGRESS_POLL_MS } from '../ratingProgress.ts'
 
 export const rateCommand: Command = {
   path: ['rate'],
@@ -21,7 +23,22 @@ export const rateCommand: Command = {
     }
     const bar = progress()
     bar.update('rating…')
-    const s = await withApi(ctx, (api) => api.call<RatingSummaryJson>('POST', '/v1/rating/runs', { org, body }))
+    const s = await withApi(ctx, async (api) => {
+      // The run's counters while it runs (GET /v1/rating/runs/progress); a failed poll only skips a line.
+      const poll = setInterval(() => {
+        api
+          .call<RatingProgressJson>('GET', '/v1/rating/runs/progress', { org })
+          .then((p) => {
+            if (p.runs[0] !== undefined) bar.update(formatRatingProgress(p.runs[0]))
+          })
+          .catch(() => undefined)
+      }, PROGRESS_POLL_MS)
+      try {
+        return await api.call<RatingSummaryJson>('POST', '/v1/rating/runs', { org, body })
+      } finally {
+        clearInterval(poll)
+      }
+    })
     bar.done(`rated ${s.contracts_rated} of ${s.contracts} contracts as of ${s.as_of} (${s.metric_runs} metric runs)`)
     ctx.out(
       `invoices: ${s.invoices.created} drafted, ${s.invoices.updated} re-rated, ${s.invoices.unchanged} unchanged, ${s.invoices.finalized} finalized, ${s.invoices.already_final} already final, ${s.invoices.held_for_review} held for review`,
