@@ -1,6 +1,6 @@
 // `tally credits grant|list|top-up|void|expire` through the real binary against a real
 // `tally start`: a grant is listed with its balance, topped up, voided; a top-up of the void
-// grant is refused with the API's code; expire reports what lapsed.
+// grant is refused with the API's code; expire reports what lapsed. `tally customers update` too.
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -56,5 +56,13 @@ describe('tally credits', () => {
     const refused = await cli(['credits', 'top-up', secondId, '--org', ORG, '--amount', '5.00'])
     expect(refused.code).not.toBe(0)
     expect(`${refused.stdout}${refused.stderr}`).toContain('credit_grant_void')
+  })
+
+  it('tally customers update changes the e-mail and time zone; an unknown zone is invalid_time_zone', async () => {
+    const updated = await cli(['customers', 'update', '--org', ORG, '--id', 'acme', '--email', 'billing@acme.example', '--time-zone', 'Europe/Paris'])
+    expect(updated.stdout).toContain('Updated customer acme (Acme, billing@acme.example, USD, Europe/Paris).')
+    const refused = await cli(['customers', 'update', '--org', ORG, '--id', 'acme', '--time-zone', '+05:30'])
+    expect(refused.code).not.toBe(0)
+    expect(`${refused.stdout}${refused.stderr}`).toContain('invalid_time_zone')
   })
 })

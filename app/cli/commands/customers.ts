@@ -38,6 +38,33 @@ export const customersCreateCommand: Command = {
   },
 }
 
+export const customersUpdateCommand: Command = {
+  path: ['customers', 'update'],
+  summary: 'Change a customer: name, e-mail, currency (before its first invoice), time zone (for contracts created afterwards)',
+  usage: '--org ORG_ID --id CUSTOMER_ID [--name NAME] [--email E] [--currency EUR] [--time-zone Europe/Paris]',
+  example: 'tally customers update --org $ORG --id acme --email billing@acme.example --time-zone Europe/Paris',
+  options: {
+    org: { type: 'string' },
+    id: { type: 'string' },
+    name: { type: 'string' },
+    email: { type: 'string' },
+    currency: { type: 'string' },
+    'time-zone': { type: 'string' },
+  },
+  async run(ctx) {
+    const org = required(ctx, 'org')
+    const id = required(ctx, 'id')
+    const body = {
+      ...(ctx.values.name ? { name: ctx.values.name } : {}),
+      ...(ctx.values.email ? { email: ctx.values.email } : {}),
+      ...(ctx.values.currency ? { currency: ctx.values.currency } : {}),
+      ...(ctx.values['time-zone'] ? { time_zone: ctx.values['time-zone'] } : {}),
+    }
+    const c = await withApi(ctx, (api) => api.call<CustomerView>('PATCH', `/v1/customers/${encodeURIComponent(id)}`, { org, body }))
+    ctx.out(`Updated customer ${c.external_id} (${c.name}, ${c.email ?? 'no e-mail'}, ${c.currency}, ${c.time_zone}).`)
+  },
+}
+
 export const customersListCommand: Command = {
   path: ['customers', 'list'],
   summary: "List an organisation's customers",

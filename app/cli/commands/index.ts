@@ -31,7 +31,7 @@ import { schedulerCommand } from './scheduler.ts'
 import { configCheckCommand } from './configCheck.ts'
 import { currenciesCreateCommand, currenciesListCommand } from './currencies.ts'
 import { creditsExpireCommand, creditsGrantCommand, creditsListCommand, creditsTopUpCommand, creditsVoidCommand } from './credits.ts'
-import { customersCreateCommand, customersListCommand, customersUnmatchedCommand } from './customers.ts'
+import { customersCreateCommand, customersListCommand, customersUnmatchedCommand, customersUpdateCommand } from './customers.ts'
 import { demoCommand } from './demo.ts'
 import { gatewayCommand } from './gateway.ts'
 import { keysCreateCommand, keysListCommand, keysRevokeCommand } from './keys.ts'
@@ -61,6 +61,7 @@ export const commands: Command[] = [
   customersCreateCommand,
   customersListCommand,
   customersUnmatchedCommand,
+  customersUpdateCommand,
   creditsGrantCommand,
   creditsListCommand,
   creditsTopUpCommand,
