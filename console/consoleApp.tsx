@@ -20,7 +20,16 @@ import {
   type InvoiceFilter,
 } from './pages/invoices.tsx'
 import { Layout } from './pages/layout.tsx'
-import { draftOf, MetricEditorPage, MetricListPage, type MetricDraft, type MetricList, type MetricVersion } from './pages/metrics.tsx'
+import {
+  draftOf,
+  MetricDiffPage,
+  MetricEditorPage,
+  MetricListPage,
+  type MetricDiff,
+  type MetricDraft,
+  type MetricList,
+  type MetricVersion,
+} from './pages/metrics.tsx'
 import { SignInPage } from './pages/signIn.tsx'
 import { createSessionStore, randomToken, sameToken, type Session, type SessionStore } from './session.ts'
 
@@ -200,12 +209,17 @@ export function createConsole(opts: ConsoleOptions): Hono {
   }
   const editor = async (c: Context<ConsoleEnv>, input: { stored?: MetricVersion; draft?: MetricDraft; error?: Problem }, status: 200 | 422 = 200) => {
     const rawMetrics = await rawMetricNames(c)
+    const versions =
+      input.stored === undefined
+        ? undefined
+        : await call<{ data: MetricVersion[] }>(c, 'GET', `/v1/billable-metrics/${encodeURIComponent(input.stored.name)}/versions`)
     return page(
       c,
       <MetricEditorPage
         assets={c.var.assets}
         csrf={c.var.session.csrf}
         {...(input.stored === undefined ? {} : { stored: input.stored })}
+        {...(versions?.ok === true ? { versions: versions.body.data } : {})}
         draft={input.draft ?? draftOf(input.stored, rawMetrics)}
         rawMetrics={rawMetrics}
         now={now()}
@@ -255,6 +269,13 @@ export function createConsole(opts: ConsoleOptions): Hono {
     const saved = await call<MetricVersion>(c, 'POST', `/v1/billable-metrics/${encodeURIComponent(got.body.name)}/versions`, definitionOf(draft))
     if (!saved.ok) return editor(c, { stored: got.body, draft, error: problem(saved.error) }, 422)
     return c.redirect(`${BASE}/metrics/${encodeURIComponent(saved.body.name)}`, 303)
+  })
+
+  app.get('/metrics/:name/diff', async (c) => {
+    const q = new URLSearchParams({ from: c.req.query('from') ?? '', to: c.req.query('to') ?? '' })
+    const diff = await call<MetricDiff>(c, 'GET', `/v1/billable-metrics/${encodeURIComponent(c.req.param('name'))}/diff?${q}`)
+    if (!diff.ok) return notFound(c, problem(diff.error))
+    return page(c, <MetricDiffPage assets={c.var.assets} csrf={c.var.session.csrf} diff={diff.body} />)
   })
 
   // Invoices.

@@ -3,12 +3,13 @@
 // its form so a save is an ordinary POST with the session's CSRF token.
 import type { FC } from 'hono/jsx'
 import type { z } from 'zod'
-import type { metricListJson, metricVersionJson } from '../../sql/http/metricSchemas.ts'
+import type { diffResponse, metricListJson, metricVersionJson } from '../../sql/http/metricSchemas.ts'
 import type { Assets } from '../assets.ts'
 import { ErrorNotice, Layout } from './layout.tsx'
 
 export type MetricList = z.infer<typeof metricListJson>
 export type MetricVersion = z.infer<typeof metricVersionJson>
+export type MetricDiff = z.infer<typeof diffResponse>
 
 export const MetricListPage: FC<{ assets: Assets; csrf: string; metrics: MetricList['data']; error?: { message: string; code: string } }> = (p) => (
   <Layout title="Billable metrics" assets={p.assets} csrf={p.csrf} section="metrics">
@@ -84,6 +85,8 @@ export const MetricEditorPage: FC<{
   csrf: string
   /** The stored metric being edited; absent for a new one. */
   stored?: MetricVersion
+  /** Every stored version, oldest first. */
+  versions?: MetricVersion[]
   draft: MetricDraft
   rawMetrics: string[]
   now: Date
@@ -194,6 +197,89 @@ export const MetricEditorPage: FC<{
         </form>
         <div id="preview-result" role="status" aria-live="polite"></div>
       </section>
+      {p.versions === undefined || p.versions.length === 0 ? null : (
+        <section class="versions" aria-labelledby="versions-title">
+          <h2 id="versions-title">Versions</h2>
+          <table>
+            <caption class="visually-hidden">Versions, newest first</caption>
+            <thead>
+              <tr>
+                <th scope="col">Version</th>
+                <th scope="col">Mode</th>
+                <th scope="col">Unit</th>
+                <th scope="col">Saved</th>
+                <th scope="col">Changes</th>
+              </tr>
+            </thead>
+            <tbody>
+              {[...p.versions].reverse().map((v) => (
+                <tr>
+                  <td>{v.version}</td>
+                  <td>{v.mode}</td>
+                  <td>{v.unit}</td>
+                  <td>
+                    <time datetime={v.created_at}>{v.created_at.slice(0, 16).replace('T', ' ')}</time>
+                  </td>
+                  <td>
+                    {v.version === 1 ? (
+                      ''
+                    ) : (
+                      <a href={`/console/metrics/${encodeURIComponent(v.name)}/diff?from=${v.version - 1}&to=${v.version}`}>
+                        Changes from version {v.version - 1}
+                      </a>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+      )}
+    </Layout>
+  )
+}
+
+export const MetricDiffPage: FC<{ assets: Assets; csrf: string; diff: MetricDiff }> = (p) => {
+  const name = p.diff.name
+  return (
+    <Layout title={`${name}: version ${p.diff.from} → ${p.diff.to}`} assets={p.assets} csrf={p.csrf} section="metrics">
+      <p class="crumbs">
+        <a href="/console/metrics">Billable metrics</a> › <a href={`/console/metrics/${encodeURIComponent(name)}`}>{name}</a>
+      </p>
+      <h1>
+        {name}: version {p.diff.from} → {p.diff.to}
+      </h1>
+      {p.diff.changes.length === 0 ? <p>The two versions are the same.</p> : null}
+      {p.diff.changes.map((c) => (
+        <section aria-label={`Changes to ${c.field}`}>
+          <h2>{c.field}</h2>
+          {c.diff === undefined ? (
+            <dl class="facts">
+              <dt>Version {p.diff.from}</dt>
+              <dd>
+                <code>{JSON.stringify(c.from)}</code>
+              </dd>
+              <dt>Version {p.diff.to}</dt>
+              <dd>
+                <code>{JSON.stringify(c.to)}</code>
+              </dd>
+            </dl>
+          ) : (
+            <pre class="diff">
+              {c.diff.map((line) => (
+                <span class={line.startsWith('+ ') ? 'added' : line.startsWith('- ') ? 'removed' : 'same'}>
+                  {line.startsWith('+ ') ? (
+                    <span class="visually-hidden">added: </span>
+                  ) : line.startsWith('- ') ? (
+                    <span class="visually-hidden">removed: </span>
+                  ) : null}
+                  {line}
+                </span>
+              ))}
+            </pre>
+          )}
+        </section>
+      ))}
     </Layout>
   )
 }

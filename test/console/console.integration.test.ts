@@ -157,6 +157,20 @@ describe('the console in Chromium', () => {
     await page.getByRole('button', { name: 'Create metric' }).click()
     await page.waitForURL('**/console/metrics/acme_calls')
     expect(await page.locator('h1').textContent()).toBe('Billable metric acme_calls')
+
+    // A second version, and its changes against the first.
+    await page
+      .locator('.cm-content')
+      .fill(
+        "SELECT count() AS quantity\nFROM raw.api_calls\nWHERE customer_id = {customer_id:String}\n  AND timestamp >= {period_start:DateTime64(3)}\n  AND timestamp < {period_end:DateTime64(3)}\n  AND fields['endpoint'] = '/v1/things'",
+      )
+    await expect.poll(() => validation.textContent(), { timeout: 15_000 }).toMatch(/^Valid\./)
+    await page.getByRole('button', { name: 'Save new version' }).click()
+    await expect.poll(() => page.locator('.meta').textContent()).toMatch(/^Version 2,/)
+    await page.getByRole('link', { name: 'Changes from version 1' }).click()
+    await expect.poll(() => page.locator('h1').textContent()).toBe('acme_calls: version 1 → 2')
+    expect(await page.locator('pre.diff .added').allTextContents()).toEqual(["added: +   AND fields['endpoint'] = '/v1/things'"])
+    await shot('metric-diff')
     await page.getByRole('link', { name: 'Billable metrics', exact: true }).first().click()
     await expect.poll(() => page.getByRole('link', { name: 'acme_calls' }).count()).toBe(1)
     await shot('metrics')
