@@ -15,6 +15,7 @@ import { createTelemetry, type Telemetry } from '../platform/telemetry/telemetry
 import { buildApi } from './buildApi.ts'
 import { createClosers } from './closers.ts'
 import { withTelemetry } from './telemetryEndpoint.ts'
+import { remoteMetricRunner } from './sourceServices.ts'
 import { buildMeteringServices, type MeteringServices } from './services.ts'
 import { lockEmbeddedData, openLedgerStore, openMeteringStore, type LedgerStore } from './stores.ts'
 
@@ -45,7 +46,11 @@ export async function createGateway(config: Config, logger: Logger, shared: Gate
     const ledgerStore = shared.ledgerStore ?? (await openLedgerStore(config, logger, closers))
     let metering = shared.metering
     if (metering === undefined && config.clickhouseUrl !== undefined)
-      metering = buildMeteringServices(await openMeteringStore(config, logger, closers), ledgerStore.ledger)
+      metering = buildMeteringServices(
+        await openMeteringStore(config, logger, closers),
+        ledgerStore.ledger,
+        remoteMetricRunner({ config, database: ledgerStore.database }),
+      )
     if (metering === undefined) logger.info('no TALLY_CLICKHOUSE_URL: this gateway serves ingest and the ledger, not the metering reads')
 
     const kafka = createKafka({ brokers, clientId: 'tally-gateway', logger })

@@ -12,6 +12,7 @@ import { openEmbeddedSink } from './embeddedSink.ts'
 import { startScheduledJobs } from './scheduledJobs.ts'
 import { ledgerCatalog } from './ledgerCatalog.ts'
 import { buildMeteringServices } from './services.ts'
+import { remoteMetricRunner } from './sourceServices.ts'
 import { lockEmbeddedData, openLedgerStore, openMeteringStore } from './stores.ts'
 
 export interface Tally {
@@ -55,7 +56,7 @@ export async function createTally(config: Config, logger: Logger, opts: CreateTa
 
     // The one place this process decides what time it is (TALLY_CLOCK or the machine's).
     const clock = opts.clock ?? clockFromConfig(config)
-    const metering = buildMeteringServices(clickhouse, ledger)
+    const metering = buildMeteringServices(clickhouse, ledger, remoteMetricRunner({ config, database }))
     const app = buildApi({ config, logger, ledger, database, adminToken, clock, sink, metering })
     if (opts.scheduler === true)
       startScheduledJobs({

@@ -5,6 +5,7 @@ import type { Ledger } from '../ledger/ledger.ts'
 import { metricQuantitySource } from '../rating/execute/metricQuantitySource.ts'
 import type { QuantitySource } from '../rating/execute/quantitySource.ts'
 import { createMetricService, type MetricService } from '../sql/metricService.ts'
+import type { RemoteMetricRunner } from '../sql/remoteMetrics.ts'
 import type { ClickHouseHandle } from '../platform/clickhouse/openClickHouse.ts'
 
 export interface MeteringServices {
@@ -15,8 +16,13 @@ export interface MeteringServices {
   quantities: QuantitySource
 }
 
-export function buildMeteringServices(clickhouse: ClickHouseHandle, ledger: Pick<Ledger, 'billableMetrics' | 'rawMetrics'>): MeteringServices {
+export function buildMeteringServices(
+  clickhouse: ClickHouseHandle,
+  ledger: Pick<Ledger, 'billableMetrics' | 'rawMetrics'>,
+  remote?: RemoteMetricRunner,
+): MeteringServices {
   const metricService = createMetricService({
+    remote,
     handle: clickhouse,
     store: ledger.billableMetrics,
     checkRawMetric: async (orgId, name) => void (await ledger.rawMetrics.get(orgId, name)),

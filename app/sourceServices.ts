@@ -5,12 +5,18 @@ import type { IngestCatalog } from '../ingest/catalog.ts'
 import type { EventSink } from '../ingest/sink/eventSink.ts'
 import { createSourceStore, type SourceStore } from '../ledger/sourceStore.ts'
 import { openStoredSource } from '../connectors/sources/sourceKinds.ts'
+import { createRemoteMetricRunner } from '../connectors/sources/remote/remoteMetricRunner.ts'
 import { createSourceSyncService, type SourceSyncService } from '../connectors/sources/sync/sourceSync.ts'
 import type { Clock } from '../platform/clock.ts'
 import type { Config } from '../platform/config/schema.ts'
 import type { Logger } from '../platform/logger.ts'
 import type { DatabaseHandle } from '../platform/postgres/database.ts'
 import { createSecretBox } from '../platform/secretBox.ts'
+
+/** Remote-mode billable metrics over this process's source connections (given to the metric service). */
+export function remoteMetricRunner(parts: { config: Config; database: DatabaseHandle }) {
+  return createRemoteMetricRunner({ store: createSourceStore(parts.database.db, { secrets: createSecretBox(parts.config.secretKey) }) })
+}
 
 export interface SourceServices {
   store: SourceStore

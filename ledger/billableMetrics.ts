@@ -12,17 +12,22 @@ import { products } from './schema/products.ts'
 
 export type { StoredMetricParameter } from './schema/billableMetrics.ts'
 
+export type MetricMode = 'builder' | 'sql' | 'remote'
+
 /** The fields of one version, as sql/ resolved them. */
 export interface BillableMetricVersionFields {
   unit: string
   description: string | null
-  mode: 'builder' | 'sql'
+  mode: MetricMode
   builder: Record<string, unknown> | null
   rawMetrics: string[]
   aggregateQuery: string | null
   customerQuery: string
   dimensions: string[]
   parameters: StoredMetricParameter[]
+  /** Remote mode: the source connection the queries run at; the grouped query for all customers. */
+  sourceId?: string | null
+  groupedQuery?: string | null
 }
 
 export interface BillableMetricVersion extends BillableMetricVersionFields {
@@ -39,7 +44,7 @@ export interface BillableMetricSummary {
   latestVersion: number
   unit: string
   description: string | null
-  mode: 'builder' | 'sql'
+  mode: MetricMode
   createdAt: string
   updatedAt: string
   archivedAt: string | null
@@ -73,13 +78,15 @@ function toVersion(metric: MetricRow, row: VersionRow): BillableMetricVersion {
     version: row.version,
     unit: row.unit,
     description: row.description,
-    mode: row.mode as 'builder' | 'sql',
+    mode: row.mode as MetricMode,
     builder: row.builder ?? null,
     rawMetrics: row.rawMetrics,
     aggregateQuery: row.aggregateQuery,
     customerQuery: row.customerQuery,
     dimensions: row.dimensions,
     parameters: row.parameters,
+    sourceId: row.sourceId,
+    groupedQuery: row.groupedQuery,
     createdAt: toIso(row.createdAt),
   }
 }
@@ -97,6 +104,8 @@ function versionValues(metricId: string, version: number, f: BillableMetricVersi
     customerQuery: f.customerQuery,
     dimensions: f.dimensions,
     parameters: f.parameters,
+    sourceId: f.sourceId ?? null,
+    groupedQuery: f.groupedQuery ?? null,
   }
 }
 
@@ -183,7 +192,7 @@ export function createBillableMetricRepository(db: Database): BillableMetricRepo
           latestVersion: version.version,
           unit: version.unit,
           description: version.description,
-          mode: version.mode as 'builder' | 'sql',
+          mode: version.mode as MetricMode,
           createdAt: toIso(metric.createdAt),
           updatedAt: toIso(version.createdAt),
           archivedAt: metric.archivedAt === null ? null : toIso(metric.archivedAt),

@@ -5,6 +5,7 @@ import { z } from 'zod'
 import { IDENTIFIER, IDENTIFIER_RULE } from '../platform/identifier.ts'
 import { builderSpecSchema, buildQuery, DIMENSION_NAME, type BuilderSpec } from './builder.ts'
 import { declaredParameterSchema, type DeclaredParameter } from './parameters.ts'
+import type { MetricMode } from './metricStore.ts'
 
 /** Longest template text accepted (characters). ClickHouse's max_query_size is 256 KiB. */
 export const MAX_QUERY_CHARS = 64 * 1024
@@ -23,10 +24,12 @@ export const metricVersionInputSchema = z
       .max(10)
       .optional()
       .describe('Raw metrics the templates read as raw.<name>; builder mode: taken from the builder'),
-    mode: z.enum(['builder', 'sql']),
+    mode: z.enum(['builder', 'sql', 'remote']),
+    source_id: z.uuid().optional().describe('Remote mode: the source connection (POST /v1/sources) the queries run at, in its own dialect'),
+    grouped_query: query.nullish().describe('Remote mode: optional query for all due customers at once: {customer_ids} and a customer_id column'),
     builder: builderSpecSchema.optional().describe('Builder mode: the choices the SQL is generated from'),
     aggregate_query: query.nullish().describe('SQL mode: optional query over all customers for the period, readable as `aggregates`'),
-    customer_query: query.optional().describe('SQL mode: the quantity (and dimension columns) for {customer_id:String}'),
+    customer_query: query.optional().describe('SQL and remote mode: the quantity (and dimension columns) for {customer_id:String}'),
     dimensions: z.array(z.string().regex(DIMENSION_NAME)).max(4).optional().describe('Columns of the customer query besides quantity, one row per combination'),
     parameters: z.array(declaredParameterSchema).max(20).optional().describe('Extra typed parameters with defaults'),
   })
@@ -38,7 +41,16 @@ export const metricVersionInputSchema = z
         if (m[key] !== undefined && m[key] !== null)
           ctx.addIssue({ code: 'custom', path: [key], message: `builder mode generates ${key}; switch to mode "sql" to write it` })
       }
+    } else if (m.mode === 'remote') {
+      if (m.source_id === undefined) ctx.addIssue({ code: 'custom', path: ['source_id'], message: 'remote mode needs source_id' })
+      if (m.customer_query === undefined) ctx.addIssue({ code: 'custom', path: ['customer_query'], message: 'remote mode needs customer_query' })
+      for (const key of ['builder', 'raw_metrics', 'aggregate_query', 'parameters'] as const) {
+        if (m[key] !== undefined && m[key] !== null)
+          ctx.addIssue({ code: 'custom', path: [key], message: `remote mode has no ${key}: the query runs at the source` })
+      }
     } else {
+      if (m.source_id !== undefined || (m.grouped_query ?? null) !== null)
+        ctx.addIssue({ code: 'custom', path: ['source_id'], message: 'source_id and grouped_query are for remote mode' })
       if (m.customer_query === undefined) ctx.addIssue({ code: 'custom', path: ['customer_query'], message: 'sql mode needs customer_query' })
       if (m.raw_metrics === undefined) ctx.addIssue({ code: 'custom', path: ['raw_metrics'], message: 'sql mode needs raw_metrics' })
       if (m.builder !== undefined) ctx.addIssue({ code: 'custom', path: ['builder'], message: 'builder is for builder mode' })
@@ -55,13 +67,16 @@ export type MetricVersionInput = z.output<typeof metricVersionInputSchema>
 export interface ResolvedMetricVersion {
   unit: string
   description: string | null
-  mode: 'builder' | 'sql'
+  mode: MetricMode
   builder: BuilderSpec | null
   rawMetrics: string[]
   aggregateQuery: string | null
   customerQuery: string
   dimensions: string[]
   parameters: DeclaredParameter[]
+  /** Remote mode only (null otherwise). */
+  sourceId: string | null
+  groupedQuery: string | null
 }
 
 export function resolveMetricVersion(input: MetricVersionInput): ResolvedMetricVersion {
@@ -78,6 +93,23 @@ export function resolveMetricVersion(input: MetricVersionInput): ResolvedMetricV
       customerQuery: built.customerQuery,
       dimensions: built.dimensions,
       parameters: built.parameters,
+      sourceId: null,
+      groupedQuery: null,
+    }
+  }
+  if (input.mode === 'remote') {
+    return {
+      unit: input.unit,
+      description: input.description ?? null,
+      mode: 'remote',
+      builder: null,
+      rawMetrics: [],
+      aggregateQuery: null,
+      customerQuery: input.customer_query!,
+      dimensions: input.dimensions ?? [],
+      parameters: [],
+      sourceId: input.source_id!,
+      groupedQuery: input.grouped_query ?? null,
     }
   }
   return {
@@ -90,5 +122,7 @@ export function resolveMetricVersion(input: MetricVersionInput): ResolvedMetricV
     customerQuery: input.customer_query!,
     dimensions: input.dimensions ?? [],
     parameters: input.parameters ?? [],
+    sourceId: null,
+    groupedQuery: null,
   }
 }

@@ -12,6 +12,7 @@ import { customersWithEvents } from './previewCustomers.ts'
 import { DEFAULT_LIMITS, type SandboxLimits } from './sandbox.ts'
 import type { TemplateIssue } from './templateScan.ts'
 import { validateMetricVersion } from './validateTemplate.ts'
+import type { RemoteMetricRunner } from './remoteMetrics.ts'
 
 export interface MetricServiceDeps {
   handle: ClickHouseHandle
@@ -21,6 +22,8 @@ export interface MetricServiceDeps {
   limits?: SandboxLimits
   /** Validation, previews and formatting: what a person waits on (sql/previewLimits.ts). */
   previewLimits?: SandboxLimits
+  /** Remote-mode metrics (connectors/sources/remote/); without it they are refused at validation. */
+  remote?: RemoteMetricRunner
 }
 
 export interface ValidationReport {
@@ -56,6 +59,8 @@ export function toResolved(v: StoredVersion): ResolvedMetricVersion {
     customerQuery: v.customerQuery,
     dimensions: v.dimensions,
     parameters: v.parameters,
+    sourceId: v.sourceId ?? null,
+    groupedQuery: v.groupedQuery ?? null,
   }
 }
 
@@ -78,12 +83,29 @@ export function createMetricService(deps: MetricServiceDeps) {
   // ingest, taking turns with other organisations (platform/clickhouse/serialChdbConnection.ts).
   const asTemplateWork = <T>(orgId: string, fn: () => Promise<T>) => deps.handle.templateWork(orgId, fn)
 
+  function remoteRunner(): RemoteMetricRunner {
+    if (deps.remote === undefined) throw new UnprocessableError('remote_metrics_unavailable', 'this process cannot run remote-query metrics')
+    return deps.remote
+  }
+
   function validate(orgId: string, input: MetricVersionInput): Promise<ValidationReport> {
     return asTemplateWork(orgId, () => validateUnqueued(orgId, input))
   }
 
   async function validateUnqueued(orgId: string, input: MetricVersionInput): Promise<ValidationReport> {
     const resolved = resolveMetricVersion(input)
+    if (resolved.mode === 'remote') {
+      if (deps.remote === undefined) {
+        return {
+          valid: false,
+          resolved,
+          columns: [],
+          issues: [{ query: 'customer_query', code: 'remote_metrics_unavailable', message: 'this process cannot run remote-query metrics' }],
+        }
+      }
+      const outcome = await deps.remote.validate(orgId, resolved)
+      return { valid: outcome.issues.length === 0, issues: outcome.issues, resolved, columns: outcome.columns }
+    }
     const issues: TemplateIssue[] = []
     for (const name of resolved.rawMetrics) {
       try {
@@ -125,6 +147,14 @@ export function createMetricService(deps: MetricServiceDeps) {
   }
 
   async function preview(orgId: string, version: ResolvedMetricVersion, req: PreviewRequest): Promise<PreviewResult> {
+    if (version.mode === 'remote') {
+      if (req.customerId === undefined) {
+        throw new ValidationError('customer_id_required', 'a remote metric previews one customer: give customer_id', [
+          { field: 'customer_id', code: 'customer_id_required', message: 'required for a remote metric' },
+        ])
+      }
+      return { ...(await remoteRunner().quantities(orgId, version, [req.customerId], req.period)), truncated: false }
+    }
     let customerIds: string[]
     let truncated = false
     if (req.customerId !== undefined) customerIds = [req.customerId]
@@ -183,6 +213,8 @@ export function createMetricService(deps: MetricServiceDeps) {
     }): Promise<MetricQuantities & { version: number }> {
       checkPeriod(opts.period)
       const stored = await deps.store.get(opts.orgId, opts.name, opts.version)
+      if (stored.mode === 'remote')
+        return { ...(await remoteRunner().quantities(opts.orgId, toResolved(stored), opts.customerIds, opts.period)), version: stored.version }
       const result = await asTemplateWork(opts.orgId, () =>
         metricQuantities({ handle: deps.handle, orgId: opts.orgId, version: toResolved(stored), customerIds: opts.customerIds, period: opts.period, limits }),
       )

@@ -4,16 +4,21 @@
 import type { BuilderSpec } from './builder.ts'
 import type { DeclaredParameter } from './parameters.ts'
 
+export type MetricMode = 'builder' | 'sql' | 'remote'
+
 export interface StoredVersionFields {
   unit: string
   description: string | null
-  mode: 'builder' | 'sql'
+  mode: MetricMode
   builder: Record<string, unknown> | null
   rawMetrics: string[]
   aggregateQuery: string | null
   customerQuery: string
   dimensions: string[]
   parameters: DeclaredParameter[]
+  /** Remote mode (connectors/sources/remote/): the source connection and the optional grouped query. */
+  sourceId?: string | null
+  groupedQuery?: string | null
 }
 
 export interface StoredVersion extends StoredVersionFields {
@@ -30,7 +35,7 @@ export interface StoredMetricSummary {
   latestVersion: number
   unit: string
   description: string | null
-  mode: 'builder' | 'sql'
+  mode: MetricMode
   createdAt: string
   updatedAt: string
   archivedAt: string | null

@@ -54,11 +54,16 @@ export const billableMetricVersions = pgTable(
     customerQuery: text('customer_query').notNull(),
     dimensions: jsonb('dimensions').$type<string[]>().notNull(),
     parameters: jsonb('parameters').$type<StoredMetricParameter[]>().notNull(),
+    /** Remote mode: the source connection the queries run at (connectors/sources/remote/). */
+    sourceId: uuid('source_id'),
+    /** Remote mode: the optional query for all customers at once (`{customer_ids}`, a customer_id column). */
+    groupedQuery: text('grouped_query'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
     unique('billable_metric_versions_metric_version_unique').on(t.metricId, t.version),
     check('billable_metric_versions_version_positive', sql`${t.version} >= 1`),
-    check('billable_metric_versions_mode', sql`${t.mode} in ('builder', 'sql')`),
+    check('billable_metric_versions_mode', sql`${t.mode} in ('builder', 'sql', 'remote')`),
+    check('billable_metric_versions_remote_source', sql`(${t.mode} = 'remote') = (${t.sourceId} is not null)`),
   ],
 )

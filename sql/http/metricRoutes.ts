@@ -67,6 +67,8 @@ export function versionToJson(v: StoredVersion) {
     customer_query: v.customerQuery,
     dimensions: v.dimensions,
     parameters: v.parameters,
+    source_id: v.sourceId ?? null,
+    grouped_query: v.groupedQuery ?? null,
     created_at: v.createdAt,
   }
 }

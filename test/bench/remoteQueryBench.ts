@@ -3,7 +3,7 @@
 // remoteQuantities (connectors/sources/remote/) in both forms: the grouped query (one statement
 // for all customers) and the customer query (one statement per customer). Prints wall time,
 // queries issued and whether both forms agree. Run: `npx tsx test/bench/remoteQueryBench.ts`.
-import { remoteQuantities } from '../../connectors/sources/remote/remoteQuantities.ts'
+import { remoteQuantities, type RemoteQuantitiesResult } from '../../connectors/sources/remote/remoteQuantities.ts'
 import { SOURCE_KIND_INFO } from '../../connectors/sources/sourceKinds.ts'
 import { postgresDatabase } from '../sources/sourceDatabases.ts'
 
@@ -28,7 +28,7 @@ try {
     ['grouped', GROUPED_QUERY],
     ['per customer', null],
   ] as const
-  const results = []
+  const results: RemoteQuantitiesResult[] = []
   for (const [label, grouped] of forms) {
     const t0 = performance.now()
     const result = await remoteQuantities({
