@@ -151,6 +151,35 @@ describe('priceInvoice', () => {
     expect(price(1, '1235').contentHash).not.toBe(price(1, '1234').contentHash)
   })
 
+  it("records a remote metric's source run on its item, outside the content hash (a later run's executed_at changes nothing)", () => {
+    const run = (executedAt: string) =>
+      priceInvoice({
+        contract,
+        scheduled: scheduledInvoice(schedule, 1)!,
+        items: planInvoice(contract, products, scheduledInvoice(schedule, 1)!),
+        usageOf: () => ({
+          ...usage('1234'),
+          source: {
+            source_id: 's-1',
+            form: 'grouped',
+            queries: 1,
+            row_count: 2,
+            parameters: { period_start: '2026-10-01 00:00:00.000000' },
+            executed_at: executedAt,
+          },
+        }),
+        credits: [],
+        previous: null,
+        billedBefore: '0',
+        billedElsewhere: [],
+        currencies: isoCurrencies,
+      })
+    const first = run('2026-11-01T00:00:00.000Z')
+    expect(first.record.items.find((i) => i.metric !== null)?.source).toMatchObject({ source_id: 's-1', row_count: 2, executed_at: '2026-11-01T00:00:00.000Z' })
+    expect(run('2026-11-02T00:00:00.000Z').contentHash).toBe(first.contentHash)
+    expect(first.contentHash).toBe(price(1, '1234').contentHash)
+  })
+
   it('usageFields: a set quantity, dimension rows for dimensional prices, else the metric quantity or 0', () => {
     expect(usageFields(FEE, { quantity: '3' }, undefined)).toEqual({ quantity: '3' })
     expect(usageFields(CALLS, { quantity: null }, usage('7'))).toEqual({ quantity: '7' })

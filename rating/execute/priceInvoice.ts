@@ -137,7 +137,8 @@ export function priceInvoice(input: PriceInvoiceInput): PricedInvoice {
   const recorded: RecordedItem[] = []
   for (const planned of input.items) {
     const item = { ...planned, price: withInlineCurrency(planned.price, input.currencies) }
-    const usage = usageFields(item.price, item, item.metric ? input.usageOf(item) : undefined)
+    const found = item.metric ? input.usageOf(item) : undefined
+    const usage = usageFields(item.price, item, found)
     const proration = prorationOf(item) ?? null
     const rated = rateItem({ price: item.price, usage, proration }, mode)
     recorded.push({
@@ -155,6 +156,7 @@ export function priceInvoice(input: PriceInvoiceInput): PricedInvoice {
       usage,
       proration,
       amount: rated.amount,
+      ...(found?.source === undefined ? {} : { source: found.source }),
     })
     for (const l of rated.lines) {
       lines.push(
@@ -308,6 +310,10 @@ export function priceInvoice(input: PriceInvoiceInput): PricedInvoice {
     invoice_amount: formatMoney(invoiceAmount, currency),
     adjustments,
   }
-  const contentHash = createHash('sha256').update(canonicalJson({ total, lines, record, creditDraws })).digest('hex')
+  // A remote metric's run record (its executed_at) is not content: re-rating unchanged usage leaves the draft alone.
+  const hashed = { ...record, items: record.items.map((i) => ({ ...i, source: undefined })) }
+  const contentHash = createHash('sha256')
+    .update(canonicalJson({ total, lines, record: hashed, creditDraws }))
+    .digest('hex')
   return { total, lines, record, creditDraws, contentHash }
 }

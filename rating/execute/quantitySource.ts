@@ -11,11 +11,23 @@ export interface QuantityRequest {
   end: Date
 }
 
+/** A remote-query metric's run at its source (connectors/sources/remote/), recorded on the item for explain. */
+export interface SourceRun {
+  source_id: string
+  form: 'grouped' | 'per_customer'
+  queries: number
+  row_count: number
+  parameters: Record<string, string>
+  executed_at: string
+}
+
 export interface CustomerUsage {
   /** Sum over the customer's rows. */
   quantity: string
   /** Per dimension combination, for matrix and two-dimensional prices. */
   rows: { dimensions: Record<string, string>; quantity: string }[]
+  /** Remote-query metrics only: what ran at the source. */
+  source?: SourceRun
 }
 
 export interface QuantitySource {

@@ -31,6 +31,17 @@ const recordedItem = z.object({
   usage: recordedUsage,
   proration: z.object({ period_start: z.string(), period_end: z.string(), active_start: z.string(), active_end: z.string() }).nullable(),
   amount: z.string(),
+  /** A remote-query metric's run at its source (source id, form, queries, rows, parameters, executed_at); outside the content hash. */
+  source: z
+    .object({
+      source_id: z.string(),
+      form: z.enum(['grouped', 'per_customer']),
+      queries: z.number().int(),
+      row_count: z.number().int(),
+      parameters: z.record(z.string(), z.string()),
+      executed_at: z.string(),
+    })
+    .optional(),
 })
 
 const recordedAdjustment = z.object({

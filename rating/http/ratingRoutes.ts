@@ -37,7 +37,8 @@ export function ratingRoutes(deps: RatingRouteDeps): OpenAPIHono<AppEnv> {
       method: 'get',
       path: '/v1/invoices/{id}/explain',
       tags: ['Invoices'],
-      summary: 'Where every line comes from (metric version, price definition and version, quantity, period) and a re-derivation of the total.',
+      summary:
+        'Where every line comes from (metric version, price definition and version, quantity, period; for a remote-query metric the source run: source id, form, queries, row count, parameters, executed_at) and a re-derivation of the total.',
       request: { params: idParams },
       responses: { 200: jsonAnswer('The explanation', invoiceExplanationJson), 404: invoiceMissing },
     }),
