@@ -16,7 +16,7 @@ import { erpRoutes } from '../connectors/erp/http/erpRoutes.ts'
 import { erpExportRoutes } from '../connectors/erp/http/erpExportRoutes.ts'
 import { sourceRoutes } from '../connectors/sources/http/sourceRoutes.ts'
 import { openStoredSource } from '../connectors/sources/sourceKinds.ts'
-import { createSourceServices } from './sourceServices.ts'
+import { createSourceServices, sourceEnv } from './sourceServices.ts'
 import { createSecretBox } from '../platform/secretBox.ts'
 import { closePeriod } from '../ledger/accounting/closePeriod.ts'
 import { authenticate, cachedKeyResolver } from '../ingest/http/auth.ts'
@@ -116,7 +116,7 @@ export function buildApi(parts: ApiParts): Hono<AppEnv> {
     exportRoutes({ ledger }),
     erpExportRoutes({ erp }),
     erpRoutes({ erp, adapters: ERP_ADAPTERS, sync: createErpSync({ erp, adapters: ERP_ADAPTERS, clock: parts.clock, logger }) }),
-    sourceRoutes({ ...sources, catalog, openDriver: (connection) => openStoredSource(sources.store, connection) }),
+    sourceRoutes({ ...sources, catalog, env: sourceEnv(config), openDriver: (connection) => openStoredSource(sources.store, connection, sourceEnv(config)) }),
     ratingRoutes({
       ledger,
       clock: parts.clock,

@@ -4,7 +4,7 @@
 import type { IngestCatalog } from '../ingest/catalog.ts'
 import type { EventSink } from '../ingest/sink/eventSink.ts'
 import { createSourceStore, type SourceStore } from '../ledger/sourceStore.ts'
-import { openStoredSource } from '../connectors/sources/sourceKinds.ts'
+import { openStoredSource, type SourceEnv } from '../connectors/sources/sourceKinds.ts'
 import { createRemoteMetricRunner } from '../connectors/sources/remote/remoteMetricRunner.ts'
 import { createSourceSyncService, type SourceSyncService } from '../connectors/sources/sync/sourceSync.ts'
 import type { Clock } from '../platform/clock.ts'
@@ -16,6 +16,11 @@ import { createSecretBox } from '../platform/secretBox.ts'
 /** Remote-mode billable metrics over this process's source connections (given to the metric service). */
 export function remoteMetricRunner(parts: { config: Config; database: DatabaseHandle }) {
   return createRemoteMetricRunner({ store: createSourceStore(parts.database.db, { secrets: createSecretBox(parts.config.secretKey) }) })
+}
+
+/** What the drivers take from the configuration: the directory files sources may read. */
+export function sourceEnv(config: Config): SourceEnv {
+  return { filesRoot: config.sourceFilesRoot }
 }
 
 export interface SourceServices {
@@ -38,7 +43,7 @@ export function createSourceServices(parts: {
     catalog: parts.catalog,
     clock: parts.clock,
     logger: parts.logger,
-    openDriver: (connection) => openStoredSource(store, connection),
+    openDriver: (connection) => openStoredSource(store, connection, sourceEnv(parts.config)),
     acceptUnknownCustomers: parts.config.acceptUnknownCustomers,
   })
   return { store, syncs }

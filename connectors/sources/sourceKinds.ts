@@ -1,8 +1,11 @@
 // The source kinds Tally can connect to: per kind its settings schema, default port and how a
 // driver is opened from a stored connection. The routes and the sync runner know kinds only
-// through this registry.
+// through this registry. The SQL kinds open from an address (host, port, database, user,
+// password); `files` from a path inside the operator's TALLY_SOURCE_FILES_ROOT (`SourceEnv`).
 import { z } from 'zod'
 import type { SourceConnection, SourceKind, SourceStore } from '../../ledger/sourceStore.ts'
+import { openFilesSource } from './files/filesSource.ts'
+import type { FileFormat } from './files/filePaths.ts'
 import { openMysqlSource } from './mysql/mysqlSource.ts'
 import { openPostgresSource } from './postgres/postgresSource.ts'
 import type { SourceAddress, SourceDriver } from './sourceDriver.ts'
@@ -12,7 +15,10 @@ export interface SourceKindInfo {
   open(address: SourceAddress): SourceDriver
 }
 
-export const SOURCE_KIND_INFO: Record<SourceKind, SourceKindInfo> = {
+/** The kinds reached over the network with an address. */
+export type SqlSourceKind = Exclude<SourceKind, 'files'>
+
+export const SOURCE_KIND_INFO: Record<SqlSourceKind, SourceKindInfo> = {
   postgres: { defaultPort: 5432, open: openPostgresSource },
   mysql: { defaultPort: 3306, open: openMysqlSource },
 }
@@ -26,7 +32,7 @@ export const sourceSettings = z.strictObject({
 })
 export type SourceSettings = z.infer<typeof sourceSettings>
 
-export function addressOf(kind: SourceKind, settings: Record<string, string>, credentials: Record<string, string>): SourceAddress {
+export function addressOf(kind: SqlSourceKind, settings: Record<string, string>, credentials: Record<string, string>): SourceAddress {
   return {
     host: settings['host']!,
     port: Number(settings['port'] ?? SOURCE_KIND_INFO[kind].defaultPort),
@@ -36,8 +42,23 @@ export function addressOf(kind: SourceKind, settings: Record<string, string>, cr
   }
 }
 
+/** What the process's configuration gives the drivers. */
+export interface SourceEnv {
+  /** TALLY_SOURCE_FILES_ROOT: the directory `files` sources may read; absent refuses them. */
+  filesRoot?: string | undefined
+}
+
+/** A driver for a connection's settings (stored or about to be) and its opened credentials. */
+export function openSource(kind: SourceKind, settings: Record<string, string>, credentials: Record<string, string>, env: SourceEnv): SourceDriver {
+  if (kind === 'files') {
+    const format = settings['format'] as FileFormat | undefined
+    return openFilesSource({ path: settings['path']!, ...(format === undefined ? {} : { format }), root: env.filesRoot })
+  }
+  return SOURCE_KIND_INFO[kind].open(addressOf(kind, settings, credentials))
+}
+
 /** A driver for a stored connection (its password opened for this use only). */
-export async function openStoredSource(store: SourceStore, connection: SourceConnection): Promise<SourceDriver> {
+export async function openStoredSource(store: SourceStore, connection: SourceConnection, env: SourceEnv = {}): Promise<SourceDriver> {
   const credentials = await store.connections.credentials(connection.id)
-  return SOURCE_KIND_INFO[connection.kind].open(addressOf(connection.kind, connection.settings, credentials))
+  return openSource(connection.kind, connection.settings, credentials, env)
 }

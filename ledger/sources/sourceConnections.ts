@@ -26,7 +26,7 @@ export interface CreateSourceConnectionInput {
   kind: SourceKind
   name: string
   settings: Record<string, string>
-  /** Sealed as JSON (the password). */
+  /** Sealed as JSON (the password); none (`{}`) stores nothing to seal. */
   credentials: Record<string, string>
 }
 
@@ -44,6 +44,9 @@ export interface SourceConnectionRepository {
 
 type Row = typeof sourceConnections.$inferSelect
 
+/** The credentials column of a connection that has none (a sealed box always starts `v1:`). */
+const NO_CREDENTIALS = ''
+
 function toConnection(row: Row): SourceConnection {
   return { id: row.id, orgId: row.orgId, kind: row.kind, name: row.name, settings: row.settings, createdAt: toIso(row.createdAt) }
 }
@@ -55,7 +58,8 @@ export function createSourceConnectionRepository(db: Database, deps: { secrets: 
   const repo: SourceConnectionRepository = {
     async create(input) {
       assertOrgId(input.orgId)
-      const sealed = deps.secrets.seal(JSON.stringify(input.credentials))
+      // A kind without secrets (files) stores none, so it needs no TALLY_SECRET_KEY.
+      const sealed = Object.keys(input.credentials).length === 0 ? NO_CREDENTIALS : deps.secrets.seal(JSON.stringify(input.credentials))
       try {
         const [row] = await db
           .insert(sourceConnections)
@@ -100,6 +104,7 @@ export function createSourceConnectionRepository(db: Database, deps: { secrets: 
     async credentials(id) {
       const [row] = await db.select({ credentials: sourceConnections.credentials }).from(sourceConnections).where(eq(sourceConnections.id, id))
       if (row === undefined) throw notFound(id)
+      if (row.credentials === NO_CREDENTIALS) return {}
       return JSON.parse(deps.secrets.open(row.credentials)) as Record<string, string>
     },
   }

@@ -48,6 +48,13 @@ const configObject = z.object({
     .trim()
     .optional()
     .refine((v) => v === undefined || secretKeyBytes(v) !== null, 'must be 32 bytes as 64 hex characters or base64 (openssl rand -base64 32)'),
+  /**
+   * The one directory (with what lies under it) that `files` data sources may read
+   * (connectors/sources/files): a connection's path is resolved inside it, symlinks included.
+   * Absent: Tally refuses `files` sources (`source_files_root_missing`), so no API key can make
+   * the server read a file it was not pointed at.
+   */
+  sourceFilesRoot: z.string().trim().min(1).optional(),
   /** Operator token for admin routes; generated into the data dir when absent. */
   adminToken: z.string().min(20, 'must be at least 20 characters').optional(),
   /**

@@ -4,18 +4,19 @@ import { Dec } from '../../../platform/decimal.ts'
 import type { SourceConnection, SourceSync, SyncRun } from '../../../ledger/sourceStore.ts'
 import { SOURCE_KIND_INFO } from '../sourceKinds.ts'
 import type { TestResult } from '../sourceDriver.ts'
+import type { FileFormat } from '../files/filePaths.ts'
 
 export function sourceToJson(c: SourceConnection) {
-  return {
-    id: c.id,
-    kind: c.kind,
-    name: c.name,
-    host: c.settings['host']!,
-    port: Number(c.settings['port'] ?? SOURCE_KIND_INFO[c.kind].defaultPort),
-    database: c.settings['database']!,
-    user: c.settings['user']!,
-    created_at: c.createdAt,
-  }
+  const where =
+    c.kind === 'files'
+      ? { path: c.settings['path']!, ...(c.settings['format'] === undefined ? {} : { format: c.settings['format'] as FileFormat }) }
+      : {
+          host: c.settings['host']!,
+          port: Number(c.settings['port'] ?? SOURCE_KIND_INFO[c.kind].defaultPort),
+          database: c.settings['database']!,
+          user: c.settings['user']!,
+        }
+  return { id: c.id, kind: c.kind, name: c.name, ...where, created_at: c.createdAt }
 }
 
 export function testToJson(t: TestResult) {

@@ -3,6 +3,7 @@
 // Each route is declared once (apiRoute): its schemas validate, document and shape errors.
 import type { OpenAPIHono } from '@hono/zod-openapi'
 import { Cron } from 'croner'
+import type { z } from 'zod'
 import { UnprocessableError, ValidationError } from '../../../platform/errors.ts'
 import { apiApp } from '../../../platform/http/apiApp.ts'
 import { apiRoute, jsonAnswer, jsonContent } from '../../../platform/http/apiRoute.ts'
@@ -11,7 +12,7 @@ import { requestOrg } from '../../../platform/http/requestOrg.ts'
 import type { IngestCatalog } from '../../../ingest/catalog.ts'
 import type { SourceConnection, SourceStore, SourceSyncSpec } from '../../../ledger/sourceStore.ts'
 import type { SourceDriver } from '../sourceDriver.ts'
-import { addressOf, SOURCE_KIND_INFO } from '../sourceKinds.ts'
+import { openSource, type SourceEnv } from '../sourceKinds.ts'
 import { checkSpec } from '../sync/checkSpec.ts'
 import { sourceFrom } from '../sync/runSync.ts'
 import type { SourceSyncService } from '../sync/sourceSync.ts'
@@ -38,13 +39,17 @@ export interface SourceRouteDeps {
   syncs: SourceSyncService
   catalog: IngestCatalog
   openDriver(connection: SourceConnection): Promise<SourceDriver>
+  /** What new connections are tested with (TALLY_SOURCE_FILES_ROOT). */
+  env: SourceEnv
 }
 
 const TAG = 'Sources'
 const notFound = { description: '`source_connection_not_found`, `source_sync_not_found`' }
 const unreachable = {
-  description: '`source_unreachable`, `source_auth_failed`, `source_database_not_found`, `source_query_failed` (the message says what to check)',
+  description:
+    '`source_unreachable`, `source_auth_failed`, `source_database_not_found`, `source_query_failed` (the message says what to check); files: `source_path_invalid`, `source_path_outside_root`, `source_file_not_found`, `source_format_unknown`, `source_file_unreadable`',
 }
+const filesRootMissing = '`source_files_root_missing`: a files source while TALLY_SOURCE_FILES_ROOT is not set'
 /** Runs listed per job by `GET …/runs`. */
 const RUNS_PER_SYNC = 20
 
@@ -67,7 +72,7 @@ export function sourceRoutes(deps: SourceRouteDeps): OpenAPIHono<AppEnv> {
       path: '/v1/sources',
       tags: [TAG],
       summary:
-        'Connect a database to sync usage from. It is tested first (reachable, credentials, a READ ONLY transaction); the password is stored encrypted and never returned.',
+        'Connect a database (postgres, mysql) or files (CSV, NDJSON, Parquet under TALLY_SOURCE_FILES_ROOT) to sync usage from. It is tested first (reachable, credentials, a READ ONLY transaction; files: the path readable and the format recognised); the password is stored encrypted and never returned.',
       request: {
         body: jsonContent(createSourceRequest, { kind: 'postgres', name: 'app-db', host: 'db.internal', database: 'app', user: 'tally_reader', password: '…' }),
       },
@@ -76,20 +81,15 @@ export function sourceRoutes(deps: SourceRouteDeps): OpenAPIHono<AppEnv> {
         400: { description: '`invalid_request`' },
         409: { description: '`source_connection_exists`' },
         422: unreachable,
-        503: { description: '`secret_key_missing`: TALLY_SECRET_KEY is not set, nothing is stored' },
+        503: { description: `\`secret_key_missing\`: TALLY_SECRET_KEY is not set, nothing is stored; ${filesRootMissing}` },
       },
     }),
     async (c) => {
       const orgId = requestOrg(c)
-      const { kind, name, password, ...rest } = c.req.valid('json')
-      const settings: Record<string, string> = {
-        host: rest.host,
-        database: rest.database,
-        user: rest.user,
-        ...(rest.port === undefined ? {} : { port: String(rest.port) }),
-      }
-      const test = await withDriver(SOURCE_KIND_INFO[kind].open(addressOf(kind, settings, { password })), (d) => d.test())
-      const connection = await store.connections.create({ orgId, kind, name, settings, credentials: { password } })
+      const body = c.req.valid('json')
+      const { settings, credentials } = connectionOf(body)
+      const test = await withDriver(openSource(body.kind, settings, credentials, deps.env), (d) => d.test())
+      const connection = await store.connections.create({ orgId, kind: body.kind, name: body.name, settings, credentials })
       return c.json({ ...sourceToJson(connection), test: testToJson(test) }, 201)
     },
   )
@@ -265,6 +265,15 @@ export function sourceRoutes(deps: SourceRouteDeps): OpenAPIHono<AppEnv> {
   )
 
   return app
+}
+
+/** A request's settings (stored in the clear) and credentials (sealed; files have none). */
+function connectionOf(body: z.infer<typeof createSourceRequest>): { settings: Record<string, string>; credentials: Record<string, string> } {
+  if (body.kind === 'files') return { settings: { path: body.path, ...(body.format === undefined ? {} : { format: body.format }) }, credentials: {} }
+  return {
+    settings: { host: body.host, database: body.database, user: body.user, ...(body.port === undefined ? {} : { port: String(body.port) }) },
+    credentials: { password: body.password },
+  }
 }
 
 function assertCron(schedule: string): void {

@@ -10,8 +10,8 @@ const name = z
   .describe('Letters, digits, `_`, `.`, `-`; unique in the organisation')
 const column = z.string().min(1).max(128)
 
-export const createSourceRequest = z.strictObject({
-  kind: z.enum(SOURCE_KINDS).describe('`postgres` or `mysql` (MySQL and MariaDB)'),
+const sqlSourceRequest = z.strictObject({
+  kind: z.enum(['postgres', 'mysql']).describe('`postgres`, `mysql` (MySQL and MariaDB), or `files`'),
   name,
   host: z.string().min(1).max(255),
   port: z.number().int().min(1).max(65535).optional().describe('Default 5432 (postgres), 3306 (mysql)'),
@@ -20,6 +20,23 @@ export const createSourceRequest = z.strictObject({
   password: z.string().max(1024).default('').describe('Stored encrypted (AES-256-GCM, TALLY_SECRET_KEY), never returned'),
 })
 
+export const FILE_FORMATS = ['csv', 'ndjson', 'parquet'] as const
+
+const filesSourceRequest = z.strictObject({
+  kind: z.literal('files'),
+  name,
+  path: z
+    .string()
+    .min(1)
+    .max(1024)
+    .describe(
+      'A file, a directory (its CSV, NDJSON or Parquet files) or a glob (`usage/*.parquet`, `**`), relative to TALLY_SOURCE_FILES_ROOT or absolute inside it; `..`, symlinks leading out and URLs are refused. The connection is one table, named after the file (without extensions) or the directory',
+    ),
+  format: z.enum(FILE_FORMATS).optional().describe("Default: from the files' extensions (.csv/.tsv, .ndjson/.jsonl/.json, .parquet, each optionally .gz/.zst)"),
+})
+
+export const createSourceRequest = z.discriminatedUnion('kind', [sqlSourceRequest, filesSourceRequest])
+
 export const sourceParams = z.object({ id: z.string().describe('The source connection id') })
 export const syncParams = z.object({ id: z.string().describe('The source connection id'), sync: z.string().describe('The sync job id') })
 
@@ -27,19 +44,21 @@ export const sourceJson = z.object({
   id: z.string(),
   kind: z.enum(SOURCE_KINDS),
   name: z.string(),
-  host: z.string(),
-  port: z.number().int(),
-  database: z.string(),
-  user: z.string(),
+  host: z.string().optional().describe('postgres, mysql'),
+  port: z.number().int().optional().describe('postgres, mysql'),
+  database: z.string().optional().describe('postgres, mysql'),
+  user: z.string().optional().describe('postgres, mysql'),
+  path: z.string().optional().describe('files: the path as given, inside TALLY_SOURCE_FILES_ROOT'),
+  format: z.enum(FILE_FORMATS).optional().describe('files: the format given (absent: from the extensions)'),
   created_at: z.string(),
 })
 export const sourceListJson = z.object({ data: z.array(sourceJson) })
 
 export const testJson = z.object({
   ok: z.literal(true),
-  server_version: z.string(),
-  read_only_transaction: z.literal(true).describe('Reads ran in a READ ONLY transaction'),
-  readable_tables: z.number().int(),
+  server_version: z.string().describe("The server's version; files: the DuckDB version and how many files of which format the path holds"),
+  read_only_transaction: z.literal(true).describe('Reads ran in a READ ONLY transaction (files: DuckDB in memory, the files opened for reading only)'),
+  readable_tables: z.number().int().describe('Tables and views the user can read; files: 1 (a files connection is one table)'),
 })
 export const createdSourceJson = sourceJson.extend({ test: testJson })
 
@@ -59,8 +78,13 @@ export const createSyncRequest = z
   .strictObject({
     name,
     raw_metric: z.string().min(1).max(100).describe('The raw metric the rows become events of'),
-    table: z.string().min(1).max(255).optional().describe('`table` or `schema.table`; or give `query`'),
-    query: z.string().min(1).max(20_000).optional().describe('A SELECT run at the source in a READ ONLY transaction; or give `table`'),
+    table: z.string().min(1).max(255).optional().describe('`table` or `schema.table`; or give `query`. files: the one table discover lists'),
+    query: z
+      .string()
+      .min(1)
+      .max(20_000)
+      .optional()
+      .describe('A SELECT run at the source in a READ ONLY transaction; or give `table` (files sources take `table` only)'),
     mapping: z.strictObject({
       customer_id: column,
       timestamp: column.describe('A date, timestamp or text column; a time without an offset is UTC'),
