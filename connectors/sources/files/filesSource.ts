@@ -29,6 +29,9 @@ export interface FilesAddress extends FilesLocation {
   root: string | undefined
 }
 
+/** Rows sampled to tell a text column of times (an NDJSON timestamp) from other text. */
+const TIME_SAMPLE_ROWS = 1_000
+
 /** DuckDB's memory for one use (its sort spills past it). */
 const MEMORY_LIMIT = '512MB'
 
@@ -178,11 +181,21 @@ export function openFilesSource(address: FilesAddress): SourceDriver {
     return params.bind(listValue(resolved.files), LIST(VARCHAR))
   }
 
+  /** The files' columns with DuckDB's types; a text column whose sampled values are all times can be a time cursor (JSON has no time type). */
   async function describe(connection: DuckDBConnection, resolved: ResolvedFiles): Promise<SourceColumn[]> {
     const params = new Params()
-    const sql = `DESCRIBE SELECT * FROM ${scan(resolved.format, filesParam(params, resolved), true)} AS src`
-    const rows = (await connection.runAndReadAll(sql, params.values, params.types)).getRows()
-    return rows.map((r) => ({ name: String(r[0]), type: String(r[1]), cursorType: cursorTypeOfDuckdb(String(r[1])) }))
+    const typed = scan(resolved.format, filesParam(params, resolved), true)
+    const rows = (await connection.runAndReadAll(`DESCRIBE SELECT * FROM ${typed} AS src`, params.values, params.types)).getRows()
+    const columns = rows.map((r) => ({ name: String(r[0]), type: String(r[1]), cursorType: cursorTypeOfDuckdb(String(r[1])) }))
+    const texts = columns.filter((c) => c.type === 'VARCHAR')
+    if (texts.length === 0) return columns
+    const checks = texts.map((c) => `count(src.${quote(c.name)}) > 0 AND count(src.${quote(c.name)}) = count(TRY_CAST(src.${quote(c.name)} AS TIMESTAMPTZ))`)
+    const sample = `SELECT ${checks.join(', ')} FROM (SELECT * FROM ${typed} LIMIT ${TIME_SAMPLE_ROWS}) AS src`
+    const [times] = (await connection.runAndReadAll(sample, params.values, params.types)).getRows()
+    texts.forEach((c, i) => {
+      if (times?.[i] === true) c.cursorType = 'time'
+    })
+    return columns
   }
 
   return {
