@@ -1,6 +1,7 @@
 // `tally sources add|list|test|discover|add-sync|sync|status|remove`: data-source connections and
-// their sync jobs, over /v1/sources. A connection (with its password) and a job are read from
-// JSON files, never from the command line, where a password would sit in the shell history.
+// their sync jobs, over /v1/sources. A database connection (with its password) and a job are read
+// from JSON files, never from the command line, where a password would sit in the shell history;
+// a files connection has no secret and is given by flags (`--kind files --path`).
 import type { z } from 'zod'
 import type {
   createdSourceJson,
@@ -13,7 +14,7 @@ import type {
   testJson,
 } from '../../../connectors/sources/http/sourceSchemas.ts'
 import type { Command, CommandContext } from '../command.ts'
-import { required } from '../command.ts'
+import { required, UsageError } from '../command.ts'
 import { table } from '../output.ts'
 import { readJsonFile } from '../readJsonFile.ts'
 import { withApi } from './withApi.ts'
@@ -29,16 +30,46 @@ function runLine(r: z.infer<typeof runJson>): string {
 export const sourcesAddCommand: Command = {
   path: ['sources', 'add'],
   summary:
-    'Connect a database from a JSON file: kind (postgres|mysql), name, host, port?, database, user, password (tested first; the password is stored encrypted, never shown)',
-  usage: '--org ORG_ID --file SOURCE.json',
-  example: 'tally sources add --org $ORG --file app-db.json',
-  options: { org: { type: 'string' }, file: { type: 'string' } },
+    'Connect a database from a JSON file: kind (postgres|mysql), name, host, port?, database, user, password (tested first; the password is stored encrypted, never shown); or files (CSV, NDJSON, Parquet under TALLY_SOURCE_FILES_ROOT) by --kind files --path',
+  usage: '--org ORG_ID (--file SOURCE.json | --kind files --path PATH [--format csv|ndjson|parquet] [--name NAME])',
+  example: 'tally sources add --org $ORG --kind files --path "exports/usage/*.parquet" --name usage-exports',
+  options: {
+    org: { type: 'string' },
+    file: { type: 'string' },
+    kind: { type: 'string' },
+    path: { type: 'string' },
+    format: { type: 'string' },
+    name: { type: 'string' },
+  },
   async run(ctx) {
     const org = required(ctx, 'org')
-    const body = await readJsonFile(required(ctx, 'file'))
+    const body = ctx.values['file'] === undefined ? filesBody(ctx) : await readJsonFile(required(ctx, 'file'))
     const s = await withApi(ctx, (api) => api.call<z.infer<typeof createdSourceJson>>('POST', '/v1/sources', { org, body }))
-    ctx.out(`Connected ${s.kind} ${s.user}@${s.host}:${s.port}/${s.database} as ${s.id} (${s.test.server_version}, ${s.test.readable_tables} readable tables)`)
+    const where = s.kind === 'files' ? `files ${s.path}` : `${s.kind} ${s.user}@${s.host}:${s.port}/${s.database}`
+    ctx.out(`Connected ${where} as ${s.id} (${s.test.server_version}, ${s.test.readable_tables} readable table${s.test.readable_tables === 1 ? '' : 's'})`)
   },
+}
+
+/** A files connection from the flags: it has no secret, so the command line may carry it. */
+function filesBody(ctx: CommandContext): Record<string, unknown> {
+  const kind = required(ctx, 'kind')
+  if (kind !== 'files')
+    throw new UsageError(`--kind ${kind} takes --file SOURCE.json (a database password stays out of the shell history); --kind files takes --path`)
+  const path = required(ctx, 'path')
+  const format = ctx.values['format']
+  const stem =
+    path
+      .split('/')
+      .filter((part) => part !== '' && !/[*?[]/.test(part))
+      .pop() ?? 'files'
+  const name =
+    typeof ctx.values['name'] === 'string'
+      ? ctx.values['name']
+      : stem
+          .replace(/\..*$/, '')
+          .replace(/[^A-Za-z0-9_.-]/g, '-')
+          .slice(0, 100) || 'files'
+  return { kind, name, path, ...(typeof format === 'string' ? { format } : {}) }
 }
 
 export const sourcesListCommand: Command = {
@@ -50,7 +81,7 @@ export const sourcesListCommand: Command = {
   async run(ctx) {
     const org = required(ctx, 'org')
     const { data } = await withApi(ctx, (api) => api.call<z.infer<typeof sourceListJson>>('GET', '/v1/sources', { org }))
-    ctx.out(table(data, ['id', 'kind', 'name', 'host', 'port', 'database', 'user']))
+    ctx.out(table(data, ['id', 'kind', 'name', 'host', 'port', 'database', 'user', 'path']))
   },
 }
 
