@@ -4,6 +4,8 @@
 // `npm ci` refuses the lock as out of sync. This records each missing platform package in
 // the lock with its os/cpu, so `npm ci` skips it on every other platform without fetching it.
 // Run it after any `npm install` that rewrites package-lock.json: `node deploy/npm/pinOptionalPlatforms.mjs`.
+// @duckdb/node-bindings (the files source) needs nothing here: the registry serves all of its
+// platform packages, so `npm install` records each in the lock with its os/cpu/libc itself.
 import { readFileSync, writeFileSync } from 'node:fs'
 
 const PLATFORMS = {
