@@ -19,6 +19,18 @@ function stubApi() {
     if (url.pathname === '/v1/invoices') return Response.json({ data: [], next_after: null })
     if (url.pathname === '/v1/invoices/inv-1/finalize')
       return Response.json({ error: { code: 'invoice_not_finalizable', message: 'void', hint: 'Void invoices stay void.' } }, { status: 409 })
+    if (url.pathname === '/v1/invoices/inv-1/explain')
+      return Response.json({
+        invoice_id: 'inv-1',
+        status: 'void',
+        billing_date: '2026-01-01',
+        total: '10.00',
+        items: [],
+        terms: null,
+        adjustments: [],
+        lines: [],
+        rederived: { total: '10.00', matches: true },
+      })
     if (url.pathname === '/v1/invoices/inv-1')
       return Response.json({
         id: 'inv-1',

@@ -3,22 +3,10 @@
 // small client islands (client/*.ts, bundled by esbuild in memory). See console/README.md.
 import { Hono, type Context, type MiddlewareHandler } from 'hono'
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie'
-import type { JSX } from 'hono/jsx/jsx-runtime'
 import type { Logger } from '../platform/logger.ts'
-import { createApiClient, type ApiAnswer, type ApiErrorBody, type ApiFetch } from './apiClient.ts'
+import { createApiClient, type ApiAnswer, type ApiFetch } from './apiClient.ts'
 import { lazyAssets, type Assets } from './assets.ts'
 import { readableError } from './errorMessages.ts'
-import { ContractDetailPage, ContractListPage, CONTRACT_PAGE_SIZE, type Contract } from './pages/contracts.tsx'
-import {
-  FinalizeConfirmPage,
-  INVOICE_PAGE_SIZE,
-  INVOICE_STATUSES,
-  InvoiceDetailPage,
-  InvoiceListPage,
-  type Invoice,
-  type InvoiceDetail,
-  type InvoiceFilter,
-} from './pages/invoices.tsx'
 import { Layout } from './pages/layout.tsx'
 import {
   draftOf,
@@ -31,12 +19,18 @@ import {
   type MetricVersion,
 } from './pages/metrics.tsx'
 import { SignInPage } from './pages/signIn.tsx'
-import { createSessionStore, randomToken, sameToken, type Session, type SessionStore } from './session.ts'
+import { page, PAGE_HEADERS, problem, str, type ConsoleEnv, type Problem, type RouteKit } from './routeKit.tsx'
+import { registerContractRoutes } from './routes/contracts.tsx'
+import { registerInvoiceActionRoutes } from './routes/invoiceActions.tsx'
+import { registerInvoiceRoutes } from './routes/invoices.tsx'
+import { createSessionStore, randomToken, sameToken, type SessionStore } from './session.ts'
 
 export const SESSION_COOKIE = 'tally_console_session'
 /** The double-submit token of the sign-in form (there is no session yet to hold one). */
 export const SIGN_IN_COOKIE = 'tally_console_sign_in'
 const BASE = '/console'
+/** The console's page areas (and its API door): each needs a session. */
+const SIGNED_IN_AREAS = ['metrics', 'invoices', 'contracts', 'customers', 'products', 'plans', 'usage', 'rating', 'api']
 
 export interface ConsoleOptions {
   /** The API's fetch: every page reads and writes through it with the session's key. */
@@ -48,31 +42,6 @@ export interface ConsoleOptions {
   logger?: Logger
 }
 
-interface ConsoleEnv {
-  Variables: { session: Session; assets: Assets }
-}
-
-type Problem = { message: string; code: string; issues?: { line?: number; column?: number; message: string; code: string }[] }
-
-function problem(error: ApiErrorBody): Problem {
-  const issues = Array.isArray(error.issues) ? (error.issues as Problem['issues']) : undefined
-  return { message: readableError(error), code: error.code, ...(issues === undefined ? {} : { issues }) }
-}
-
-const PAGE_HEADERS: Record<string, string> = {
-  'cache-control': 'no-store',
-  // Scripts only from Tally itself (no inline script); CodeMirror writes its styles into <style> tags.
-  'content-security-policy':
-    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'; object-src 'none'",
-  'x-content-type-options': 'nosniff',
-  'referrer-policy': 'same-origin',
-  'x-frame-options': 'DENY',
-}
-
-async function page(c: Context, node: JSX.Element, status: 200 | 400 | 403 | 404 | 409 | 422 | 500 = 200): Promise<Response> {
-  return c.html('<!doctype html>' + (await node.toString()), status, PAGE_HEADERS)
-}
-
 function secure(c: Context): boolean {
   return new URL(c.req.url).protocol === 'https:' || c.req.header('x-forwarded-proto') === 'https'
 }
@@ -80,8 +49,6 @@ function secure(c: Context): boolean {
 function cookieOptions(c: Context) {
   return { path: BASE, httpOnly: true, sameSite: 'Strict' as const, secure: secure(c) }
 }
-
-const str = (v: unknown): string => (typeof v === 'string' ? v : '')
 
 export function createConsole(opts: ConsoleOptions): Hono {
   const api = createApiClient(opts.api)
@@ -161,7 +128,7 @@ export function createConsole(opts: ConsoleOptions): Hono {
   }
   app.use('/', signedIn)
   app.use('/sign-out', signedIn)
-  for (const path of ['/metrics', '/metrics/*', '/invoices', '/invoices/*', '/contracts', '/contracts/*', '/api/*']) app.use(path, signedIn)
+  for (const area of SIGNED_IN_AREAS) for (const path of [`/${area}`, `/${area}/*`]) app.use(path, signedIn)
 
   /** An API answer a page needs; a key revoked since sign-in ends the session. */
   const call = async <T,>(c: Context<ConsoleEnv>, method: string, path: string, body?: unknown): Promise<ApiAnswer<T>> => {
@@ -172,6 +139,19 @@ export function createConsole(opts: ConsoleOptions): Hono {
     }
     return answer
   }
+  const notFound = (c: Context<ConsoleEnv>, p: Problem) =>
+    page(
+      c,
+      <Layout title="Not found" assets={c.var.assets} {...(c.var.session === undefined ? {} : { csrf: c.var.session.csrf })}>
+        <h1>Not found</h1>
+        <p>
+          {p.message} <code>{p.code}</code>
+        </p>
+      </Layout>,
+      404,
+    )
+  const kit: RouteKit = { call, notFound, now }
+
   app.onError((err, c) => {
     if (err instanceof SignedOut) {
       deleteCookie(c, SESSION_COOKIE, { path: BASE })
@@ -278,76 +258,9 @@ export function createConsole(opts: ConsoleOptions): Hono {
     return page(c, <MetricDiffPage assets={c.var.assets} csrf={c.var.session.csrf} diff={diff.body} />)
   })
 
-  // Invoices.
-  app.get('/invoices', async (c) => {
-    const status = c.req.query('status')
-    const filter: InvoiceFilter = {
-      status: (INVOICE_STATUSES as readonly string[]).includes(status ?? '') ? (status as InvoiceFilter['status']) : undefined,
-      contract_id: c.req.query('contract_id')?.trim() || undefined,
-      after: c.req.query('after') || undefined,
-    }
-    const q = new URLSearchParams({ limit: String(INVOICE_PAGE_SIZE) })
-    for (const [k, v] of Object.entries(filter)) if (v) q.set(k, v)
-    const list = await call<{ data: Invoice[]; next_after: string | null }>(c, 'GET', `/v1/invoices?${q}`)
-    return page(
-      c,
-      <InvoiceListPage
-        assets={c.var.assets}
-        csrf={c.var.session.csrf}
-        filter={filter}
-        invoices={list.ok ? list.body.data : []}
-        nextAfter={list.ok ? list.body.next_after : null}
-        {...(list.ok ? {} : { error: problem(list.error) })}
-      />,
-    )
-  })
-  const invoice = (c: Context<ConsoleEnv>) => call<InvoiceDetail>(c, 'GET', `/v1/invoices/${encodeURIComponent(c.req.param('id') ?? '')}`)
-  app.get('/invoices/:id', async (c) => {
-    const got = await invoice(c)
-    if (!got.ok) return notFound(c, problem(got.error))
-    const notice = c.req.query('finalized') === '1' ? `Finalized: this is invoice ${got.body.number}.` : undefined
-    return page(c, <InvoiceDetailPage assets={c.var.assets} csrf={c.var.session.csrf} invoice={got.body} {...(notice === undefined ? {} : { notice })} />)
-  })
-  app.get('/invoices/:id/finalize', async (c) => {
-    const got = await invoice(c)
-    if (!got.ok) return notFound(c, problem(got.error))
-    if (got.body.status !== 'draft') return c.redirect(`${BASE}/invoices/${encodeURIComponent(got.body.id)}`, 303)
-    return page(c, <FinalizeConfirmPage assets={c.var.assets} csrf={c.var.session.csrf} invoice={got.body} />)
-  })
-  app.post('/invoices/:id/finalize', async (c) => {
-    const id = c.req.param('id')
-    const done = await call<Invoice>(c, 'POST', `/v1/invoices/${encodeURIComponent(id)}/finalize`)
-    if (done.ok) return c.redirect(`${BASE}/invoices/${encodeURIComponent(id)}?finalized=1`, 303)
-    const got = await invoice(c)
-    if (!got.ok) return notFound(c, problem(got.error))
-    return page(c, <InvoiceDetailPage assets={c.var.assets} csrf={c.var.session.csrf} invoice={got.body} error={problem(done.error)} />, 409)
-  })
-
-  // Contracts.
-  app.get('/contracts', async (c) => {
-    const customer = c.req.query('customer')?.trim() || undefined
-    const after = c.req.query('after') || undefined
-    const q = new URLSearchParams({ limit: String(CONTRACT_PAGE_SIZE) })
-    if (customer) q.set('customer', customer)
-    if (after) q.set('after', after)
-    const list = await call<{ data: Contract[] }>(c, 'GET', `/v1/contracts?${q}`)
-    return page(
-      c,
-      <ContractListPage
-        assets={c.var.assets}
-        csrf={c.var.session.csrf}
-        customer={customer}
-        after={after}
-        contracts={list.ok ? list.body.data : []}
-        {...(list.ok ? {} : { error: problem(list.error) })}
-      />,
-    )
-  })
-  app.get('/contracts/:id', async (c) => {
-    const got = await call<Contract>(c, 'GET', `/v1/contracts/${encodeURIComponent(c.req.param('id'))}`)
-    if (!got.ok) return notFound(c, problem(got.error))
-    return page(c, <ContractDetailPage assets={c.var.assets} csrf={c.var.session.csrf} contract={got.body} />)
-  })
+  registerInvoiceRoutes(app, kit)
+  registerInvoiceActionRoutes(app, kit)
+  registerContractRoutes(app, kit)
 
   // The client islands' door to the API: /console/api/v1/... is /v1/... with the session's key.
   app.all('/api/*', async (c) => {
@@ -368,17 +281,6 @@ export function createConsole(opts: ConsoleOptions): Hono {
     return new Response(res.body, { status: res.status, headers })
   })
 
-  const notFound = (c: Context<ConsoleEnv>, p: Problem) =>
-    page(
-      c,
-      <Layout title="Not found" assets={c.var.assets} {...(c.var.session === undefined ? {} : { csrf: c.var.session.csrf })}>
-        <h1>Not found</h1>
-        <p>
-          {p.message} <code>{p.code}</code>
-        </p>
-      </Layout>,
-      404,
-    )
   app.all('*', (c) => notFound(c, { message: `The console has no page at ${c.req.path}.`, code: 'page_not_found' }))
   return app as unknown as Hono
 }

@@ -4,7 +4,7 @@
 // migration 0002 for any other writer). Every amount is a decimal string (Postgres numeric).
 // Finalizing and voiding post their journal entries in the same transaction
 // (accounting/lifecyclePostings.ts).
-import { and, asc, desc, eq, gt, inArray, lt, sql, type SQL } from 'drizzle-orm'
+import { and, asc, desc, eq, gt, gte, inArray, lt, lte, sql, type SQL } from 'drizzle-orm'
 import { Decimal } from 'decimal.js'
 import { ConflictError, NotFoundError, ValidationError } from '../platform/errors.ts'
 import type { CurrencyTable } from '../platform/currency.ts'
@@ -82,6 +82,9 @@ export interface InvoiceListOptions {
   /** Keyset: the last invoice id already seen (pages go newest billing date first within id order). */
   after?: string
   limit?: number
+  /** Billing dates in [billingFrom, billingTo], both YYYY-MM-DD and inclusive (a period filter). */
+  billingFrom?: string
+  billingTo?: string
 }
 
 export interface InvoiceRepository {
@@ -255,6 +258,8 @@ export function createInvoiceRepository(db: Database): InvoiceRepository {
       assertOrgId(orgId)
       const conditions: SQL[] = [eq(table.orgId, orgId)]
       if (opts.status) conditions.push(eq(table.status, opts.status))
+      if (opts.billingFrom) conditions.push(gte(table.billingDate, opts.billingFrom))
+      if (opts.billingTo) conditions.push(lte(table.billingDate, opts.billingTo))
       if (opts.contractId) {
         if (!isUuid(opts.contractId)) return []
         conditions.push(eq(table.contractId, opts.contractId))

@@ -1,9 +1,11 @@
 // Invoices: the list (status and contract filters, keyset pages of the API's `after` cursor),
-// the detail with its lines, and finalize behind a confirmation page.
+// the detail with its lines, credit notes, payments, explanation and the actions its state offers.
 import type { FC } from 'hono/jsx'
 import type { z } from 'zod'
 import type { invoiceDetailJson, invoiceJson } from '../../ledger/http/invoiceSchemas.ts'
 import type { Assets } from '../assets.ts'
+import { ACTION_LABELS, actionsFor } from './invoiceActions.tsx'
+import { ExplainTrail, LedgerSections, type InvoiceExplanation } from './invoiceSections.tsx'
 import { ErrorNotice, Layout } from './layout.tsx'
 
 export type Invoice = z.infer<typeof invoiceJson>
@@ -15,14 +17,18 @@ export const INVOICE_PAGE_SIZE = 50
 export interface InvoiceFilter {
   status?: (typeof INVOICE_STATUSES)[number] | undefined
   contract_id?: string | undefined
+  billing_from?: string | undefined
+  billing_to?: string | undefined
   after?: string | undefined
 }
 
 export function invoiceListHref(f: InvoiceFilter): string {
   const q = new URLSearchParams()
   if (f.status) q.set('status', f.status)
-  if (f.contract_id) q.set('contract_id', f.contract_id)
-  if (f.after) q.set('after', f.after)
+  for (const k of ['contract_id', 'billing_from', 'billing_to', 'after'] as const) {
+    const v = f[k]
+    if (v) q.set(k, v)
+  }
   const s = q.toString()
   return '/console/invoices' + (s === '' ? '' : `?${s}`)
 }
@@ -55,6 +61,14 @@ export const InvoiceListPage: FC<{
             </option>
           ))}
         </select>
+      </p>
+      <p>
+        <label for="filter-from">Billed from</label>
+        <input id="filter-from" name="billing_from" type="date" value={p.filter.billing_from ?? ''} />
+      </p>
+      <p>
+        <label for="filter-to">Billed to (inclusive)</label>
+        <input id="filter-to" name="billing_to" type="date" value={p.filter.billing_to ?? ''} />
       </p>
       <p>
         <label for="filter-contract">Contract id</label>
@@ -117,9 +131,14 @@ export const InvoiceListPage: FC<{
   </Layout>
 )
 
-export const InvoiceDetailPage: FC<{ assets: Assets; csrf: string; invoice: InvoiceDetail; notice?: string; error?: { message: string; code: string } }> = (
-  p,
-) => {
+export const InvoiceDetailPage: FC<{
+  assets: Assets
+  csrf: string
+  invoice: InvoiceDetail
+  explanation?: InvoiceExplanation | undefined
+  notice?: string | undefined
+  error?: { message: string; code: string }
+}> = (p) => {
   const i = p.invoice
   return (
     <Layout title={invoiceLabel(i)} assets={p.assets} csrf={p.csrf} section="invoices">
@@ -134,11 +153,11 @@ export const InvoiceDetailPage: FC<{ assets: Assets; csrf: string; invoice: Invo
           <a class="button secondary" href={`/console/api/v1/invoices/${encodeURIComponent(i.id)}/pdf`} target="_blank" rel="noopener">
             PDF
           </a>
-          {i.status === 'draft' ? (
-            <a class="button" href={`/console/invoices/${encodeURIComponent(i.id)}/finalize`}>
-              Finalize…
+          {actionsFor(i).map((a) => (
+            <a class={a === 'void' ? 'button secondary' : 'button'} href={`/console/invoices/${encodeURIComponent(i.id)}/${a}`}>
+              {ACTION_LABELS[a].link}
             </a>
-          ) : null}
+          ))}
         </div>
       </div>
       {p.notice === undefined ? null : (
@@ -162,10 +181,35 @@ export const InvoiceDetailPage: FC<{ assets: Assets; csrf: string; invoice: Invo
         <dd>
           {i.total} {i.currency}
         </dd>
+        <dt>Credited · paid</dt>
+        <dd>
+          {i.balance.credited} · {i.balance.paid} {i.currency}
+        </dd>
         <dt>Balance due</dt>
         <dd>
           {i.balance.due} {i.currency}
         </dd>
+        {i.void_reason === null ? null : (
+          <>
+            <dt>Void because</dt>
+            <dd>{i.void_reason}</dd>
+          </>
+        )}
+        {[
+          ['Replaces', i.replaces_invoice_id],
+          ['Reissued as', i.replaced_by_invoice_id],
+        ].map(([label, id]) =>
+          id ? (
+            <>
+              <dt>{label}</dt>
+              <dd>
+                <a href={`/console/invoices/${encodeURIComponent(id)}`}>
+                  <code>{id.slice(0, 8)}</code>
+                </a>
+              </dd>
+            </>
+          ) : null,
+        )}
         {i.finalized_at === null ? (
           <>
             <dt>Grace until</dt>
@@ -225,29 +269,8 @@ export const InvoiceDetailPage: FC<{ assets: Assets; csrf: string; invoice: Invo
           </tr>
         </tfoot>
       </table>
+      <LedgerSections invoice={i} />
+      {p.explanation === undefined ? null : <ExplainTrail explanation={p.explanation} currency={i.currency} />}
     </Layout>
   )
 }
-
-export const FinalizeConfirmPage: FC<{ assets: Assets; csrf: string; invoice: InvoiceDetail }> = (p) => (
-  <Layout title={`Finalize ${invoiceLabel(p.invoice)}`} assets={p.assets} csrf={p.csrf} section="invoices">
-    <p class="crumbs">
-      <a href="/console/invoices">Invoices</a> › <a href={`/console/invoices/${encodeURIComponent(p.invoice.id)}`}>{invoiceLabel(p.invoice)}</a>
-    </p>
-    <h1>Finalize {invoiceLabel(p.invoice)}?</h1>
-    <p>
-      Finalizing gives the invoice the next number and makes it final: its lines and its total of{' '}
-      <strong>
-        {p.invoice.total} {p.invoice.currency}
-      </strong>{' '}
-      can no longer change. Corrections are then credit notes.
-    </p>
-    <form method="post" action={`/console/invoices/${encodeURIComponent(p.invoice.id)}/finalize`} class="actions">
-      <input type="hidden" name="_csrf" value={p.csrf} />
-      <button type="submit">Finalize invoice</button>
-      <a class="button secondary" href={`/console/invoices/${encodeURIComponent(p.invoice.id)}`}>
-        Cancel
-      </a>
-    </form>
-  </Layout>
-)

@@ -73,13 +73,20 @@ export function invoiceRoutes(deps: InvoiceRouteDeps): OpenAPIHono<AppEnv> {
       method: 'get',
       path: '/v1/invoices',
       tags: [INVOICES_TAG],
-      summary: 'List invoices.',
+      summary: 'List invoices (by status, contract, billing dates from/to inclusive), in id order, a page at a time (`after`).',
       request: { query: listInvoicesQuery },
       responses: { 200: jsonAnswer('Invoices', invoiceListJson), 400: { description: 'Invalid query (`invalid_request`, details name the field)' } },
     }),
     async (c) => {
       const q = c.req.valid('query')
-      const invoices = await ledger.invoices.list(requestOrg(c), { status: q.status, contractId: q.contract_id, after: q.after, limit: q.limit })
+      const invoices = await ledger.invoices.list(requestOrg(c), {
+        status: q.status,
+        contractId: q.contract_id,
+        after: q.after,
+        limit: q.limit,
+        billingFrom: q.billing_from,
+        billingTo: q.billing_to,
+      })
       return c.json({ data: invoices.map(invoiceToJson), next_after: invoices.length === (q.limit ?? 100) ? invoices[invoices.length - 1]!.id : null }, 200)
     },
   )

@@ -22,6 +22,8 @@ export const invoiceParams = z.object({ id: z.string().describe('The invoice id'
 export const listInvoicesQuery = z.object({
   status: invoiceStatus.optional(),
   contract_id: z.string().optional(),
+  billing_from: date.optional().describe('Only invoices with a billing date on or after this day'),
+  billing_to: date.optional().describe('Only invoices with a billing date on or before this day'),
   after: z.string().optional(),
   limit: z.coerce.number().int().min(1).max(1000).optional(),
 })

@@ -246,6 +246,13 @@ describe('rating and the invoice lifecycle', () => {
     ids.november = byDate['2026-11-01'].id
     expect((await h.json('GET', '/v1/invoices?status=draft')).body.data.map((i: { id: string }) => i.id)).toEqual([ids.november])
     await expectError(h.json('GET', '/v1/invoices?status=open'), 400, 'invalid_request', { field: 'status', code: 'invalid_value' })
+    // A period filter: billing dates from/to, both inclusive.
+    const billed = async (q: string) => (await h.json('GET', `/v1/invoices?${q}`)).body.data.map((i: { id: string }) => i.id).sort()
+    expect(await billed('billing_from=2026-11-01')).toEqual([ids.november])
+    expect(await billed('billing_to=2026-10-01')).toEqual([ids.opening])
+    expect(await billed('billing_from=2026-10-01&billing_to=2026-11-01')).toEqual([ids.opening, ids.november].sort())
+    expect(await billed('billing_from=2026-10-02&billing_to=2026-10-31')).toEqual([])
+    await expectError(h.json('GET', '/v1/invoices?billing_from=October'), 400, 'invalid_request', { field: 'billing_from' })
 
     // The same run again changes nothing.
     const again = await h.json('POST', '/v1/rating/runs', { body: { as_of: '2026-11-01T07:00:00Z', contract_id: ids.contract } })

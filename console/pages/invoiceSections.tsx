@@ -1,0 +1,159 @@
+// The parts of an invoice page below its lines: the credits it drew, its credit notes and
+// payments, and the `explain` trail (where each item's amount comes from, re-derived).
+import type { FC } from 'hono/jsx'
+import type { z } from 'zod'
+import type { invoiceExplanationJson } from '../../rating/http/billingSchemas.ts'
+import type { InvoiceDetail } from './invoices.tsx'
+
+export type InvoiceExplanation = z.infer<typeof invoiceExplanationJson>
+
+const day = (iso: string) => iso.slice(0, 10)
+
+export const LedgerSections: FC<{ invoice: InvoiceDetail }> = ({ invoice: i }) => (
+  <>
+    {i.credit_draws.length === 0 ? null : (
+      <section aria-labelledby="credits">
+        <h2 id="credits">Credits drawn</h2>
+        <ul>
+          {i.credit_draws.map((d) => (
+            <li>
+              Grant <code>{d.id.slice(0, 8)}</code>: {d.drawn} {i.currency}
+            </li>
+          ))}
+        </ul>
+      </section>
+    )}
+    <section aria-labelledby="credit-notes">
+      <h2 id="credit-notes">Credit notes</h2>
+      {i.credit_notes.length === 0 ? (
+        <p>None.</p>
+      ) : (
+        <table>
+          <caption class="visually-hidden">Credit notes</caption>
+          <thead>
+            <tr>
+              <th scope="col">Number</th>
+              <th scope="col">Reason</th>
+              <th scope="col">Memo</th>
+              <th scope="col">Issued</th>
+              <th scope="col" class="num">
+                Total
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {i.credit_notes.map((n) => (
+              <tr>
+                <th scope="row">Credit note {n.number}</th>
+                <td>{n.reason.replace(/_/g, ' ')}</td>
+                <td>{n.memo ?? ''}</td>
+                <td>{day(n.created_at)}</td>
+                <td class="num">
+                  {n.total} {i.currency}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+    <section aria-labelledby="payments">
+      <h2 id="payments">Payments</h2>
+      {i.payments.length === 0 ? (
+        <p>None.</p>
+      ) : (
+        <table>
+          <caption class="visually-hidden">Payments</caption>
+          <thead>
+            <tr>
+              <th scope="col">Paid on</th>
+              <th scope="col">Method</th>
+              <th scope="col">Reference</th>
+              <th scope="col" class="num">
+                Amount
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {i.payments.map((p) => (
+              <tr>
+                <th scope="row">{p.paid_on}</th>
+                <td>{p.method.replace(/_/g, ' ')}</td>
+                <td>{p.reference ?? ''}</td>
+                <td class="num">
+                  {p.amount} {p.currency}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  </>
+)
+
+/** How an item's usage was recorded: one quantity, dimension-keyed quantities, or transactions. */
+function usageText(u: InvoiceExplanation['items'][number]['usage']): string {
+  if (u.quantity !== undefined) return u.quantity
+  if (u.quantities !== undefined) return u.quantities.map((q) => `${Object.values(q.dimensions).join('/')}: ${q.quantity}`).join(', ')
+  return u.transactions === undefined ? '' : `${u.transactions.length} transactions`
+}
+
+export const ExplainTrail: FC<{ explanation: InvoiceExplanation; currency: string }> = ({ explanation: e, currency }) => (
+  <section aria-labelledby="explain">
+    <h2 id="explain">Where the total comes from</h2>
+    <p class={e.rederived.matches ? 'notice' : 'notice error'}>
+      Re-derived from the recorded prices and usage: {e.rederived.total} {currency} —{' '}
+      {e.rederived.matches ? 'equal to the invoice total.' : `different from the invoice total ${e.total}.`}
+    </p>
+    <table>
+      <caption class="visually-hidden">Rated items</caption>
+      <thead>
+        <tr>
+          <th scope="col">Product</th>
+          <th scope="col">Billing</th>
+          <th scope="col">Period</th>
+          <th scope="col">Metric</th>
+          <th scope="col">Price</th>
+          <th scope="col" class="num">
+            Usage
+          </th>
+          <th scope="col" class="num">
+            Amount
+          </th>
+          <th scope="col" class="num">
+            Re-derived
+          </th>
+        </tr>
+      </thead>
+      <tbody>
+        {e.items.map((it) => (
+          <tr>
+            <th scope="row">{it.product_name}</th>
+            <td>{it.timing.replace('_', ' ')}</td>
+            <td>
+              {day(it.segment.start)} – {day(it.segment.end)}
+              {it.proration === null ? null : <span class="help"> (prorated)</span>}
+            </td>
+            <td>{it.metric === null ? '' : `${it.metric.name} v${it.metric.version}`}</td>
+            <td>
+              <code title={JSON.stringify(it.price)}>{String(it.price.model ?? 'price')}</code> <span class="help">{it.price_version.slice(0, 8)}</span>
+            </td>
+            <td class="num">{usageText(it.usage)}</td>
+            <td class="num">{it.amount}</td>
+            <td class="num">{it.rederived_amount}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+    {e.adjustments.length === 0 ? null : (
+      <ul>
+        {e.adjustments.map((a) => (
+          <li>
+            Late usage of {a.product_name} billed {a.of_billing_date}: {a.previous_amount} → {a.amount} ({a.delta} {currency})
+          </li>
+        ))}
+      </ul>
+    )}
+  </section>
+)
