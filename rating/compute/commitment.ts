@@ -8,6 +8,9 @@
 //   With invoice_prepayment = true the prepayment itself is billed on this invoice too.
 //   Worked example: prepaid 1,000.00, usage 1,250.00 → drawdown -1,000.00, overage billed
 //   250.00. Unused prepayment is forfeited at the period's end (no rollover, no refund).
+// - Overage factor (minimum commitments): spend above the amount bills (factor − 1) × that part
+//   more, as its own `commitment_overage` line, so it costs factor × list. Worked example:
+//   minimum 1,000.00 with overage_factor 1.2, usage 1,500.00 → overage 500.00 × 0.2 = 100.00.
 // - Maximum spend: the invoice never exceeds `maximum_spend`; a cap line takes off the rest.
 //
 // NOTE: the basis is every line so far except a prepayment line, in the invoice's step order
@@ -32,16 +35,23 @@
 import { z } from 'zod'
 import type { Currency } from './currency.ts'
 import { Dec } from '../../platform/decimal.ts'
-import { formatPlain, maxDec, minDec, nonNegativeDecimal } from './decimal.ts'
+import { isDecimalText } from '../../platform/decimalText.ts'
+import { decimalString, formatPlain, maxDec, minDec, nonNegativeDecimal } from './decimal.ts'
 import type { Line } from './lines.ts'
 import { roundMoney } from './rounding.ts'
 import type { RoundingMode } from './rounding.ts'
+
+/** A multiplier of list price of at least 1: "1.2" bills spend above the commitment at 120 %. */
+export const overageFactor = decimalString.refine((s) => !isDecimalText(s) || new Dec(s).greaterThanOrEqualTo(1), {
+  message: 'must be 1 or more (1.2 bills spend above the commitment at 120 % of list)',
+})
 
 export const commitmentSchema = z.discriminatedUnion('kind', [
   z.strictObject({
     kind: z.literal('minimum'),
     amount: nonNegativeDecimal,
     basis: z.enum(['rounded', 'unrounded']).optional(),
+    overage_factor: overageFactor.optional(),
   }),
   z.strictObject({
     kind: z.literal('prepaid'),
@@ -81,7 +91,7 @@ export interface CommitmentContext {
 /** Lines that spread over the lines before them: counted by the committed period's share. */
 const SPREAD = new Set(['discount', 'rounding'])
 /** Lines of the invoice's terms, never a charge of a period. */
-const TERMS = new Set(['minimum_commitment', 'prepayment', 'prepaid_drawdown', 'maximum_spend', 'credit', 'billed_elsewhere'])
+const TERMS = new Set(['minimum_commitment', 'commitment_overage', 'prepayment', 'prepaid_drawdown', 'maximum_spend', 'credit', 'billed_elsewhere'])
 
 /**
  * What `lines` charge for the service period billed by the lines `ids`: those lines, a line
@@ -110,6 +120,22 @@ function basisOf(lines: readonly Line[], period: ServicePeriod | undefined): Dec
   return lines.filter((l) => l.kind !== 'prepayment').reduce<Dec>((acc, l) => acc.plus(l.amount), new Dec(0))
 }
 
+/** The overage line for `above` (spend past a commitment of `amount`), or none. */
+export function overageLine(opts: { above: Dec; factor: string | undefined; amount: Dec; currency: Currency; mode: RoundingMode; what: string }): Line[] {
+  if (opts.factor === undefined || !opts.above.greaterThan(0)) return []
+  const extra = roundMoney(opts.above.times(new Dec(opts.factor).minus(1)), opts.currency, opts.mode)
+  if (extra.isZero()) return []
+  return [
+    {
+      kind: 'commitment_overage',
+      description: `${opts.what} ${formatPlain(opts.amount)}: ${formatPlain(roundMoney(opts.above, opts.currency, opts.mode))} above it at ${formatPlain(opts.factor)} × list`,
+      quantity: new Dec(1),
+      unit_price: new Dec(opts.factor).minus(1),
+      amount: extra,
+    },
+  ]
+}
+
 export function applyCommitment(c: Commitment, ctx: CommitmentContext): Line[] {
   const amount = roundMoney(ctx.amount, ctx.currency, ctx.mode)
   const basis = basisOf(ctx.lines, ctx.period)
@@ -117,7 +143,9 @@ export function applyCommitment(c: Commitment, ctx: CommitmentContext): Line[] {
     // 'unrounded' swaps the rounded usage for the exact usage, keeping every other line.
     const measured = c.basis === 'unrounded' ? basis.minus(ctx.roundedUsage).plus(ctx.unroundedUsage) : basis
     const shortfall = roundMoney(ctx.amount.minus(measured), ctx.currency, ctx.mode)
-    if (!shortfall.greaterThan(0)) return []
+    const what = 'Minimum commitment'
+    if (!shortfall.greaterThan(0))
+      return overageLine({ above: measured.minus(ctx.amount), factor: c.overage_factor, amount, currency: ctx.currency, mode: ctx.mode, what })
     return [{ kind: 'minimum_commitment', description: `Minimum commitment ${formatPlain(amount)}: true-up`, quantity: new Dec(1), amount: shortfall }]
   }
   const lines: Line[] = []
@@ -140,7 +168,7 @@ export function applyCommitment(c: Commitment, ctx: CommitmentContext): Line[] {
 }
 
 /** The lines a commitment adds: they belong to the committed period. */
-const COMMITMENT_KINDS = new Set(['minimum_commitment', 'prepayment', 'prepaid_drawdown'])
+const COMMITMENT_KINDS = new Set(['minimum_commitment', 'commitment_overage', 'prepayment', 'prepaid_drawdown'])
 
 /**
  * The cap line when the spend passes `maximum`. With a service period, the spend is the period's

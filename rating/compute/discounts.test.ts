@@ -77,3 +77,48 @@ describe('discount allocation to lines', () => {
     ])
   })
 })
+
+// Coupons (issue 18): a recurring coupon applies to the first N invoices it reduces, and a fixed
+// coupon with carry_over is a balance; the caller counts what the contract's other live invoices
+// used (`discount_usage`), so a void gives it back.
+describe('coupons', () => {
+  const withUsage = (quantity: string, discount: Record<string, unknown>, used?: { invoices: number; amount: string }) =>
+    rateInvoice(parseInvoiceInput({ ...invoice(quantity, discount), ...(used ? { discount_usage: [{ id: 'launch', ...used }] } : {}) }))
+
+  it('a recurring coupon for 2 invoices: applies on the first two, not the third', () => {
+    const coupon = { type: 'percentage', value: '25', billed_periods: 2 }
+    expect(withUsage('200', coupon).lines.map((l) => l.amount)).toEqual(['200.00', '-50.00'])
+    expect(withUsage('200', coupon, { invoices: 1, amount: '50.00' }).amount).toBe('150.00')
+    expect(withUsage('200', coupon, { invoices: 2, amount: '100.00' }).lines.map((l) => l.amount)).toEqual(['200.00'])
+  })
+
+  it('a carried-over fixed coupon of 100.00: invoices of 60.00 and 70.00 take −60.00, then −40.00, then nothing', () => {
+    const coupon = { type: 'fixed', value: '100', carry_over: true }
+    const first = withUsage('60', coupon)
+    expect(first.lines.map((l) => l.amount)).toEqual(['60.00', '-60.00'])
+    expect(first.discounts).toEqual([{ id: 'launch', amount: '60' }])
+    const second = withUsage('70', coupon, { invoices: 1, amount: '60' })
+    expect(second.lines.map((l) => [l.amount, l.description])).toEqual([
+      ['70.00', expect.any(String)],
+      ['-40.00', 'Discount launch: 40 of 40 left off invoice'],
+    ])
+    expect(withUsage('70', coupon, { invoices: 2, amount: '100' }).amount).toBe('70.00')
+  })
+
+  it('refuses carry_over on a percentage and billed_periods with duration_periods, with their paths', () => {
+    const details = (discount: Record<string, unknown>) => {
+      try {
+        parseInvoiceInput(invoice('1', discount))
+      } catch (err) {
+        return (err as TallyError).details
+      }
+      throw new Error('accepted')
+    }
+    expect(details({ type: 'percentage', value: '5', carry_over: true })).toEqual([
+      expect.objectContaining({ field: 'discounts[0].carry_over', code: 'discount_carry_over_not_supported' }),
+    ])
+    expect(details({ type: 'fixed', value: '5', billed_periods: 2, duration_periods: 2 })).toEqual([
+      expect.objectContaining({ field: 'discounts[0].billed_periods', code: 'discount_duration_conflict' }),
+    ])
+  })
+})

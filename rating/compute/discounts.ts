@@ -10,6 +10,11 @@
 // Duration: a discount with start_period s and duration_periods d applies to periods
 // s … s + d − 1 (period_index counts the contract's billing periods from 0); without
 // duration_periods it applies from s on, for good.
+// Coupons (their use counted by the caller on the contract's live invoices, `DiscountUsage`, so a
+// void gives back what its invoice used): `billed_periods` N applies to the first N invoices the
+// discount reduces, whatever their period numbers; `carry_over` makes a fixed discount a balance
+// (Lago's fixed coupon): each invoice takes min(value − used, base) and the rest waits for the
+// next one. Worked example: 100.00 carried over, invoices of 60.00 and 70.00 → −60.00, then −40.00.
 // Cap: a percentage discount with `max_amount` takes at most that much per invoice (one
 // billing period's invoice): 20 % of 3,000.00 = 600.00 with max_amount 500.00 → −500.00.
 // Allocation: each discount line carries its share of every line it reduces (`allocations`, by
@@ -45,6 +50,10 @@ export const discountSchema = z
     duration_periods: z.number().int().min(1).optional(),
     /** Percentage discounts only: the most it takes off one invoice (Zenskar's maximum discount). */
     max_amount: nonNegativeDecimal.optional(),
+    /** A recurring coupon: the first N invoices it reduces, counted on live invoices (a void does not use one). */
+    billed_periods: z.number().int().min(1).optional(),
+    /** Fixed discounts only: the value is a balance, what one invoice does not use carries to the next. */
+    carry_over: z.boolean().optional(),
   })
   .superRefine((d, ctx) => {
     if (d.scope !== 'invoice' && d.target === undefined) {
@@ -61,8 +70,33 @@ export const discountSchema = z
         params: { code: 'discount_cap_not_supported' },
       })
     }
+    if (d.billed_periods !== undefined && d.duration_periods !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['billed_periods'],
+        message: 'give either duration_periods (periods by number) or billed_periods (the first invoices it reduces), not both',
+        params: { code: 'discount_duration_conflict' },
+      })
+    }
+    if (d.type === 'percentage' && d.carry_over === true) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['carry_over'],
+        message: 'only a fixed discount has a balance to carry over; use billed_periods to repeat a percentage',
+        params: { code: 'discount_carry_over_not_supported' },
+      })
+    }
   })
 export type Discount = z.infer<typeof discountSchema>
+
+/** What the contract's other live invoices used of a coupon: how many it reduced, and by how much in all. */
+export const discountUsageSchema = z.strictObject({ id: z.string().min(1), invoices: z.number().int().min(0), amount: nonNegativeDecimal })
+export type DiscountUsage = z.infer<typeof discountUsageSchema>
+
+/** Whether a coupon is one whose use is counted across invoices. */
+export function isCoupon(d: Pick<Discount, 'billed_periods' | 'carry_over'>): boolean {
+  return d.billed_periods !== undefined || d.carry_over === true
+}
 
 export function discountActive(d: Discount, periodIndex: number): boolean {
   if (periodIndex < d.start_period) return false
@@ -113,27 +147,43 @@ export function discountsFor(discounts: readonly Discount[], products: readonly 
 const SCOPE_ORDER = { line: 0, product: 1, invoice: 2 } as const
 
 /** Appends discount lines for the active discounts; returns the new lines. */
-export function applyDiscounts(opts: { lines: Line[]; discounts: readonly Discount[]; periodIndex: number; currency: Currency; mode: RoundingMode }): Line[] {
+export function applyDiscounts(opts: {
+  lines: Line[]
+  discounts: readonly Discount[]
+  periodIndex: number
+  currency: Currency
+  mode: RoundingMode
+  usage?: readonly DiscountUsage[]
+}): Line[] {
   const added: Line[] = []
+  const usedOf = (id: string) => opts.usage?.find((u) => u.id === id)
   const ordered = opts.discounts.map((d, i) => ({ d, i })).sort((a, b) => SCOPE_ORDER[a.d.scope] - SCOPE_ORDER[b.d.scope] || a.i - b.i)
   for (const { d } of ordered) {
     if (!discountActive(d, opts.periodIndex)) continue
+    const used = usedOf(d.id)
+    if (d.billed_periods !== undefined && (used?.invoices ?? 0) >= d.billed_periods) continue
     const all = [...opts.lines, ...added]
     const inScope = all.filter((l) => d.scope === 'invoice' || (d.scope === 'line' ? l.line_id === d.target : l.product === d.target))
     const base = sum(inScope.map((l) => l.amount))
     if (!base.greaterThan(0)) continue
-    const value = new Dec(d.value)
+    const value = d.carry_over ? new Dec(d.value).minus(used?.amount ?? '0') : new Dec(d.value)
+    if (!value.greaterThan(0)) continue
     const raw = d.type === 'percentage' ? base.times(value).dividedBy(100) : value
     const capped = d.max_amount === undefined ? raw : minDec(raw, new Dec(d.max_amount))
     const amount = minDec(roundMoney(capped, opts.currency, opts.mode), base)
     if (amount.isZero()) continue
     const what =
-      d.type === 'percentage' ? `${formatPlain(value)} %${d.max_amount === undefined ? '' : ` (at most ${formatPlain(d.max_amount)})`}` : formatPlain(value)
+      d.type === 'percentage'
+        ? `${formatPlain(value)} %${d.max_amount === undefined ? '' : ` (at most ${formatPlain(d.max_amount)})`}`
+        : d.carry_over
+          ? `${formatPlain(amount)} of ${formatPlain(value)} left`
+          : formatPlain(value)
     const line: Line = {
       kind: 'discount',
       description: `Discount ${d.id}: ${what} off ${d.scope}${d.target ? ` ${d.target}` : ''}`,
       quantity: new Dec(1),
       amount: amount.negated(),
+      discount_id: d.id,
     }
     if (d.scope === 'line') {
       line.line_id = d.target

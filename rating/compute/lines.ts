@@ -14,6 +14,7 @@ export type LineKind =
   | 'line_maximum'
   | 'discount'
   | 'minimum_commitment'
+  | 'commitment_overage'
   | 'prepayment'
   | 'prepaid_drawdown'
   | 'maximum_spend'
@@ -36,6 +37,8 @@ export interface Line {
   /** Lines that show the parts of one charge (a percent price's percentage, fixed fees and
    *  clamps) share this key: `roundLines` rounds them so they add up to the rounded charge. */
   partOf?: string
+  /** A discount line: the discount's id, so a coupon's use can be counted (discounts.ts). */
+  discount_id?: string
   /** A discount line's share of each line it reduces (by position), adding up to its amount (discounts.ts). */
   allocations?: { line: number; amount: Dec }[]
 }

@@ -23,13 +23,14 @@ import { creditGrantSchema, drawCredits } from './credits.ts'
 import { currencySchema, resolveCurrency } from './currency.ts'
 import { Dec } from '../../platform/decimal.ts'
 import { decimalString, formatPlain, maxDec, minDec, nonNegativeDecimal, sum } from './decimal.ts'
-import { applyDiscounts, discountSchema } from './discounts.ts'
+import { applyDiscounts, discountSchema, discountUsageSchema } from './discounts.ts'
 import { emptyApplied, formatResult, totalOf } from './lines.ts'
 import type { Line, PriceResult } from './lines.ts'
 import { priceDefinitionSchema } from './priceDefinition.ts'
 import type { PriceDefinition } from './priceDefinition.ts'
 import { isoDate, prorationFactor, prorationSchema } from './proration.ts'
 import { ratePriceLines } from './ratePrice.ts'
+import { applyTermCommitment, invoiceTermCommitmentSchema } from './termCommitment.ts'
 import { roundMoney, roundingModeSchema } from './rounding.ts'
 import { refineUsage, usageFields } from './usageInput.ts'
 import { validationErrorFrom } from './zodDetails.ts'
@@ -72,6 +73,10 @@ export const invoiceInputSchema = z
     billed_elsewhere: z.array(z.strictObject({ id: z.string().min(1), description: z.string().min(1), amount: decimalString })).default([]),
     maximum_spend: nonNegativeDecimal.optional(),
     discounts: z.array(discountSchema).default([]),
+    /** What the contract's other live invoices used of its coupons (`billed_periods`, `carry_over`). */
+    discount_usage: z.array(discountUsageSchema).optional(),
+    /** A commitment over several billing periods, as this invoice sees it (termCommitment.ts). */
+    term_commitment: invoiceTermCommitmentSchema.optional(),
     credits: z.array(creditGrantSchema).default([]),
     order: z
       .array(invoiceStepSchema)
@@ -98,11 +103,16 @@ export const invoiceInputSchema = z
     inv.discounts.forEach((d, i) => {
       if (d.scope === 'line' && d.target !== undefined && !ids.has(d.target)) add(['discounts', i, 'target'], `no invoice line ${d.target}`, 'unknown_line')
     })
+    inv.term_commitment?.lines.forEach((id, i) => {
+      if (!ids.has(id)) add(['term_commitment', 'lines', i], `no invoice line ${id}`, 'unknown_line')
+    })
   })
 export type InvoiceInput = z.infer<typeof invoiceInputSchema>
 
 export interface InvoiceResult extends PriceResult {
   credits: { id: string; drawn: string; remaining: string }[]
+  /** What each discount took off this invoice (the ones that applied). */
+  discounts: { id: string; amount: string }[]
 }
 
 function withIncludedUnits(price: PriceDefinition, included: string): PriceDefinition {
@@ -149,15 +159,23 @@ export function rateInvoice(inv: InvoiceInput): InvoiceResult {
     if (!adjustment.isZero()) lines.push({ kind: 'rounding', description: 'Rounding to the minor unit', quantity: new Dec(1), amount: adjustment })
   }
   const roundedUsage = period ? totalOf(lines.filter((l) => l.line_id !== undefined && period.lines.has(l.line_id))) : totalOf(lines)
+  const discountsTaken: { id: string; amount: string }[] = []
   let draws: { id: string; drawn: Dec; remaining: Dec }[] = inv.credits.map((c) => ({ id: c.id, drawn: new Dec(0), remaining: new Dec(c.amount) }))
   for (const step of inv.order ?? DEFAULT_ORDER) {
     if (step === 'discounts') {
-      const added = applyDiscounts({ lines, discounts: inv.discounts, periodIndex: inv.period_index, currency, mode })
+      const added = applyDiscounts({ lines, discounts: inv.discounts, periodIndex: inv.period_index, currency, mode, usage: inv.discount_usage ?? [] })
+      for (const l of added) if (l.discount_id !== undefined) discountsTaken.push({ id: l.discount_id, amount: l.amount.negated().toFixed() })
       applied.discounts = applied.discounts.plus(sum(added.map((l) => l.amount)).negated())
       lines.push(...added)
-    } else if (step === 'commitment' && inv.commitment) {
-      const amount = prorate(new Dec(inv.commitment.amount))
-      const added = applyCommitment(inv.commitment, { lines, amount, unroundedUsage, roundedUsage, currency, mode, ...(period ? { period } : {}) })
+    } else if (step === 'commitment') {
+      const amount = prorate(new Dec(inv.commitment?.amount ?? '0'))
+      const added = [
+        ...(inv.commitment
+          ? applyCommitment(inv.commitment, { lines, amount, unroundedUsage, roundedUsage, currency, mode, ...(period ? { period } : {}) })
+          : []),
+        // Measures its window's charges, which no commitment line is part of, so the order of the two does not matter.
+        ...(inv.term_commitment ? applyTermCommitment(inv.term_commitment, { lines, currency, mode }) : []),
+      ]
       applied.minimum = applied.minimum.plus(sum(added.filter((l) => l.kind === 'minimum_commitment').map((l) => l.amount)))
       lines.push(...added)
     } else if (step === 'maximum' && inv.maximum_spend !== undefined) {
@@ -175,6 +193,7 @@ export function rateInvoice(inv: InvoiceInput): InvoiceResult {
   return {
     ...formatResult(lines, currency, applied, lineScale),
     credits: draws.map((d) => ({ id: d.id, drawn: d.drawn.toFixed(currency.minorUnits), remaining: formatPlain(d.remaining) })),
+    discounts: discountsTaken,
   }
 }
 

@@ -30,6 +30,7 @@ import { canonicalJson, prorationOf, type PlannedItem } from './invoicePlan.ts'
 import type { CustomerUsage } from './quantitySource.ts'
 import type { RatingRecord, RecordedAdjustment, RecordedItem } from './ratingRecord.ts'
 import type { BilledAdjustment } from './billedForPeriod.ts'
+import type { TermUsage } from './termUsage.ts'
 
 export interface PricedInvoice {
   total: string
@@ -53,6 +54,8 @@ export interface PriceInvoiceInput {
   billedBefore: string
   /** Adjustments of this billing date that later final invoices billed (billedForPeriod.ts `adjustmentsBilled`). */
   billedElsewhere: BilledAdjustment[]
+  /** What the contract's other live invoices used of its term commitment and coupons (termUsage.ts); absent: none. */
+  termUsage?: TermUsage
   /** The contract's organisation's currency table: the minor units of its currency and of its prices' declared codes. */
   currencies: CurrencyTable
 }
@@ -187,8 +190,9 @@ export function priceInvoice(input: PriceInvoiceInput): PricedInvoice {
   let creditDraws: { id: string; drawn: string }[] = []
   const terms = contract.terms
   const periodTerms = scheduled.arrears !== null && (terms.commitment !== undefined || terms.maximum_spend !== undefined)
-  // A commitment trues up its period even on an invoice with nothing else to bill (the last one).
-  if (recorded.length > 0 || (scheduled.arrears && terms.commitment)) {
+  const spanning = input.termUsage ?? {}
+  // A commitment trues up its period (a term commitment its window) even on an invoice with nothing else to bill (the last one).
+  if (recorded.length > 0 || (scheduled.arrears && terms.commitment) || spanning.term_commitment?.true_up) {
     const netted = input.billedElsewhere.map((b) => ({
       id: `${b.invoiceId}:${b.adjustment.item_id}`,
       description: `${b.adjustment.product_name}: late usage already billed on invoice ${b.invoiceNumber ?? b.invoiceId} (${usageText(b.adjustment.previous_usage)} → ${usageText(b.adjustment.usage)})`,
@@ -228,6 +232,8 @@ export function priceInvoice(input: PriceInvoiceInput): PricedInvoice {
       ),
       // Only when there is some: the records (and content hashes) of every other invoice stay as they were.
       ...(netted.length > 0 ? { billed_elsewhere: netted } : {}),
+      ...(spanning.discount_usage ? { discount_usage: spanning.discount_usage } : {}),
+      ...(spanning.term_commitment ? { term_commitment: spanning.term_commitment } : {}),
       credits: input.credits,
     }
     const result = rateInvoice(parseInvoiceInput(invoice))

@@ -12,6 +12,7 @@ import { priceInvoice, type PricedInvoice } from './priceInvoice.ts'
 import { runKey, type CustomerUsage, type QuantitySource } from './quantitySource.ts'
 import { readRatingRecord, type RecordedAdjustment, type RecordedItem } from './ratingRecord.ts'
 import { adjustmentsBilled, advanceBilled, advanceInvoice } from './billedForPeriod.ts'
+import { termUsage } from './termUsage.ts'
 
 export interface Work {
   scheduled: ScheduledInvoice
@@ -128,6 +129,7 @@ export function priceScheduledInvoice(
     // Only a commitment or a maximum reads it: re-rating the invoice before costs a rateInvoice call.
     billedBefore: contract.terms.commitment || contract.terms.maximum_spend !== undefined ? billedBefore(known, w.scheduled) : '0',
     billedElsewhere: adjustmentsBilled(known, w.scheduled.billingDate),
+    termUsage: termUsage({ contract, scheduled: w.scheduled, items: w.items, known }),
     previous: prevInvoice
       ? {
           invoiceId: prevInvoice.id,

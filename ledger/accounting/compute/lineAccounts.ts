@@ -9,6 +9,7 @@
 // | flat_fee and other lines of a non-metered product          | revenue_subscription                |
 // | a line whose product is mapped as one-time                 | revenue_one_time                    |
 // | minimum_commitment (true-up for usage short of it)         | revenue_usage                       |
+// | commitment_overage (spend above a commitment, × factor)    | revenue_usage                       |
 // | discount, maximum_spend (negative: price concessions)      | discounts (contra-revenue)          |
 // | credit, prepaid_drawdown (negative), prepayment (positive) | customer_credits                    |
 // | rounding                                                  | rounding                            |
@@ -69,7 +70,7 @@ export function revenueKindOfRole(role: AccountRole | null): RevenueKind | null 
 export function planLine(line: InvoiceLineForPosting): LinePlan {
   const role = NON_REVENUE[line.kind]
   if (role !== undefined) return { role, revenueKind: null, method: null, deferred: false }
-  const usageKind = line.kind === 'usage' || line.kind === 'adjustment' || line.kind === 'minimum_commitment' || line.metered
+  const usageKind = line.kind === 'usage' || line.kind === 'adjustment' || line.kind === 'minimum_commitment' || line.kind === 'commitment_overage' || line.metered
   const revenueKind = line.revenueKind ?? (usageKind ? 'usage' : 'subscription')
   const method = recognitionMethod(revenueKind, line.method)
   const deferred = line.timing === 'in_advance' && line.periodStart !== null && line.periodEnd !== null && isRatable(method)
