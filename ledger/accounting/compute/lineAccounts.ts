@@ -70,7 +70,8 @@ export function revenueKindOfRole(role: AccountRole | null): RevenueKind | null 
 export function planLine(line: InvoiceLineForPosting): LinePlan {
   const role = NON_REVENUE[line.kind]
   if (role !== undefined) return { role, revenueKind: null, method: null, deferred: false }
-  const usageKind = line.kind === 'usage' || line.kind === 'adjustment' || line.kind === 'minimum_commitment' || line.kind === 'commitment_overage' || line.metered
+  const usageKind =
+    line.kind === 'usage' || line.kind === 'adjustment' || line.kind === 'minimum_commitment' || line.kind === 'commitment_overage' || line.metered
   const revenueKind = line.revenueKind ?? (usageKind ? 'usage' : 'subscription')
   const method = recognitionMethod(revenueKind, line.method)
   const deferred = line.timing === 'in_advance' && line.periodStart !== null && line.periodEnd !== null && isRatable(method)
