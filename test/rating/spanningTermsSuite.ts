@@ -1,0 +1,146 @@
+// Terms that span invoices (issue 18), rated by real runs on every Postgres driver: a minimum
+// commitment over a 3-month term trued up on the invoice that bills March, measured on live
+// invoices only (a voided and reissued month counts its reissue); a minimum every 2 periods with
+// an overage factor; a recurring coupon for 2 invoices and a fixed coupon whose balance carries
+// over, where a void gives back what its invoice used. Usage comes from a table keyed by customer
+// and the metric window's first day.
+import { describe, expect, it } from 'vitest'
+import { newTestOrg, useTestLedger } from '../../ledger/useTestLedger.ts'
+import { fixedClock } from '../../platform/clock.ts'
+import type { DatabaseHandle } from '../../platform/postgres/database.ts'
+import { explainInvoice } from '../../rating/execute/explainInvoice.ts'
+import type { QuantitySource } from '../../rating/execute/quantitySource.ts'
+import { runRating } from '../../rating/execute/ratingRun.ts'
+import { reissueInvoice } from '../../rating/execute/reissueInvoice.ts'
+
+function usageTable(usage: Map<string, string>): QuantitySource {
+  return {
+    async quantities(req) {
+      const day = req.start.toISOString().slice(0, 10)
+      return new Map(req.customerIds.filter((c) => usage.has(`${c}|${day}`)).map((c) => [c, { quantity: usage.get(`${c}|${day}`)!, rows: [] }]))
+    },
+  }
+}
+
+const GRACE = 24
+/** Voids and reissues happen at this instant. */
+const clock = fixedClock('2026-03-10T09:00:00.000Z')
+const months = (...quantities: string[]) => new Map(quantities.map((q, i) => [`c1|2026-${String(i + 1).padStart(2, '0')}-01`, q]))
+
+export function describeSpanningTermsSuite(name: string, open: () => Promise<DatabaseHandle>): void {
+  describe(`terms spanning invoices: ${name}`, () => {
+    const t = useTestLedger(open)
+
+    /** A monthly contract from 2026-01-01 selling API calls at 1.00 in arrears, with `terms`. */
+    async function contract(terms: Record<string, unknown>, extra: { endDate?: string } = {}) {
+      const org = await newTestOrg(t.ledger, 'Spanning')
+      await t.ledger.customers.create({ orgId: org.id, externalId: 'c1', name: 'c1', currency: 'USD' })
+      const api = await t.ledger.products.create({ orgId: org.id, name: 'API', kind: 'metered', metricName: 'calls', metricVersion: 1 })
+      await t.ledger.contracts.create({
+        orgId: org.id,
+        customer: 'c1',
+        currency: 'USD',
+        startDate: '2026-01-01',
+        ...(extra.endDate ? { endDate: extra.endDate, renewal: 'end' as const } : {}),
+        cadence: 'monthly',
+        terms,
+        phases: [
+          {
+            start_date: '2026-01-01',
+            items: [{ product_id: api.id, billing: 'in_arrears', price: { model: 'per_unit', currency: 'USD', unit_price: '1.00' } }],
+          },
+        ],
+      })
+      return org.id
+    }
+    const run = (orgId: string, usage: Map<string, string>, asOf: string) =>
+      runRating({ ledger: t.ledger, quantities: usageTable(usage), clock: fixedClock(asOf) }, { orgId, asOf: new Date(asOf), graceHours: GRACE })
+    /** Runs on each billing date, then at `finalizeAt` (after the last one's grace). */
+    const billThrough = async (orgId: string, usage: Map<string, string>, dates: string[], finalizeAt: string) => {
+      for (const date of dates) await run(orgId, usage, `${date}T01:00:00Z`)
+      await run(orgId, usage, finalizeAt)
+    }
+    const live = async (orgId: string) => {
+      const all = await t.ledger.invoices.list(orgId, { limit: 1000 })
+      return (date: string) => all.find((i) => i.billingDate === date && i.status !== 'void')!
+    }
+    const kindsOf = async (orgId: string, id: string) => (await t.ledger.invoices.lines(orgId, id)).map((l) => [l.kind, l.amount])
+    const voidAt = async (orgId: string, date: string) => t.ledger.invoices.void(orgId, (await live(orgId))(date).id, 'issued in error', clock.now())
+
+    it('trues up a 3-month term minimum on the invoice that bills March: 1,000.00 − (200.00 + 300.00 + 250.00) = 250.00', async () => {
+      const orgId = await contract({ term_commitment: { amount: '1000.00' } }, { endDate: '2026-04-01' })
+      await billThrough(orgId, months('200', '300', '250'), ['2026-02-01', '2026-03-01', '2026-04-01'], '2026-04-05T00:00:00Z')
+      const at = await live(orgId)
+      expect(['2026-02-01', '2026-03-01', '2026-04-01'].map((d) => at(d).total)).toEqual(['200.00', '300.00', '500.00'])
+      expect(await kindsOf(orgId, at('2026-04-01').id)).toEqual([
+        ['usage', '250.00'],
+        ['minimum_commitment', '250.00'],
+      ])
+      const lines = await t.ledger.invoices.lines(orgId, at('2026-04-01').id)
+      expect(lines[1]!.description).toBe('Term commitment (the contract term) 1000: true-up of 750 billed')
+      // Explain re-derives the true-up from the recorded terms: what the term billed before, 500.00.
+      const explained = explainInvoice(at('2026-04-01'), lines)
+      expect(explained.rederived).toEqual({ total: '500.00', matches: true })
+      expect(explained.terms).toMatchObject({ term_commitment: { amount: '1000.00', billed_before: '500', true_up: true } })
+    })
+
+    it('measures live invoices only: January voided and reissued at 100.00 → 1,000.00 − (100.00 + 300.00 + 250.00) = 350.00', async () => {
+      const orgId = await contract({ term_commitment: { amount: '1000.00' } }, { endDate: '2026-04-01' })
+      const usage = months('200', '300', '250')
+      await billThrough(orgId, usage, ['2026-02-01', '2026-03-01'], '2026-03-05T00:00:00Z')
+      const january = (await live(orgId))('2026-02-01')
+      await t.ledger.invoices.void(orgId, january.id, 'wrong quantity', clock.now())
+      usage.set('c1|2026-01-01', '100')
+      const replacement = await reissueInvoice({ ledger: t.ledger, quantities: usageTable(usage), graceHours: GRACE, clock }, orgId, january.id)
+      expect(replacement.invoice.total).toBe('100.00')
+      await billThrough(orgId, usage, ['2026-04-01'], '2026-04-05T00:00:00Z')
+      const at = await live(orgId)
+      expect(at('2026-04-01').total).toBe('600.00')
+      // The term's live invoices: 100.00 + 300.00 + 600.00 = 1,000.00, the commitment exactly.
+      expect(['2026-02-01', '2026-03-01', '2026-04-01'].map((d) => at(d).status)).toEqual(['finalized', 'finalized', 'finalized'])
+    })
+
+    it('a minimum every 2 periods with overage factor 1.2: overage 40.00 in February, a true-up of 900.00 for March and April', async () => {
+      const orgId = await contract({ term_commitment: { amount: '1000.00', periods: 2, overage_factor: '1.2' } })
+      // Window 1 (Jan, Feb): 300.00, then 900.00 of which 300.00 + 900.00 − 1,000.00 = 200.00 is above: 200.00 × 0.2 = 40.00.
+      // Window 2 (Mar, Apr): 100.00 + 0.00 → true-up 900.00 on the invoice of May 1st.
+      await billThrough(orgId, months('300', '900', '100', '0'), ['2026-02-01', '2026-03-01', '2026-04-01', '2026-05-01'], '2026-05-05T00:00:00Z')
+      const at = await live(orgId)
+      expect(['2026-02-01', '2026-03-01', '2026-04-01', '2026-05-01'].map((d) => at(d).total)).toEqual(['300.00', '940.00', '100.00', '900.00'])
+      expect(await kindsOf(orgId, at('2026-03-01').id)).toEqual([
+        ['usage', '900.00'],
+        ['commitment_overage', '40.00'],
+      ])
+      expect(await kindsOf(orgId, at('2026-05-01').id)).toEqual([
+        ['usage', '0.00'],
+        ['minimum_commitment', '900.00'],
+      ])
+    })
+
+    it('a recurring coupon for 2 invoices: a voided invoice does not use one', async () => {
+      const orgId = await contract({ discounts: [{ id: 'first2', type: 'percentage', value: '50', scope: 'invoice', billed_periods: 2 }] })
+      const usage = months('100', '100', '100', '100')
+      await billThrough(orgId, usage, ['2026-02-01', '2026-03-01'], '2026-03-05T00:00:00Z')
+      await voidAt(orgId, '2026-03-01')
+      // January used one; February's was given back by its void: March gets the second, April none.
+      await billThrough(orgId, usage, ['2026-04-01', '2026-05-01'], '2026-05-05T00:00:00Z')
+      const at = await live(orgId)
+      expect(['2026-02-01', '2026-04-01', '2026-05-01'].map((d) => at(d).total)).toEqual(['50.00', '50.00', '100.00'])
+    })
+
+    it('a 100.00 coupon carried over: 60.00 on January, 40.00 on February, and a void gives its use back', async () => {
+      const orgId = await contract({ discounts: [{ id: 'welcome', type: 'fixed', value: '100.00', scope: 'invoice', carry_over: true }] })
+      const usage = months('60', '70', '80')
+      await billThrough(orgId, usage, ['2026-02-01', '2026-03-01'], '2026-03-05T00:00:00Z')
+      expect(await kindsOf(orgId, (await live(orgId))('2026-03-01').id)).toEqual([
+        ['usage', '70.00'],
+        ['discount', '-40.00'],
+      ])
+      await voidAt(orgId, '2026-03-01')
+      // 100.00 − 60.00 (January, live) = 40.00 left: March 80.00 − 40.00 = 40.00.
+      await billThrough(orgId, usage, ['2026-04-01'], '2026-04-05T00:00:00Z')
+      const at = await live(orgId)
+      expect([at('2026-02-01').total, at('2026-04-01').total]).toEqual(['0.00', '40.00'])
+    })
+  })
+}
