@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { SOURCE_KIND_INFO } from '../../connectors/sources/sourceKinds.ts'
 import type { SourceDriver } from '../../connectors/sources/sourceDriver.ts'
 import { remoteQuantities } from '../../connectors/sources/remote/remoteQuantities.ts'
+import { remoteQueryOf } from '../../connectors/sources/remote/remoteErrors.ts'
 import { insertUsage } from './sourceContractSuite.ts'
 import type { SourceDatabase } from './sourceDatabases.ts'
 
@@ -89,7 +90,7 @@ export function remoteQuerySuite(kind: string, openDatabase: () => Promise<Sourc
     })
 
     it('a write statement is refused by the READ ONLY transaction: 422 remote_query_read_only, nothing written', async () => {
-      await expect(driver.remoteQuery!({ query: q.write, values: { customer_id: 'c1' }, timeoutMs: 5000, rowLimit: 10 })).rejects.toMatchObject({
+      await expect(remoteQueryOf(driver)({ query: q.write, values: { customer_id: 'c1' }, timeoutMs: 5000, rowLimit: 10 })).rejects.toMatchObject({
         code: 'remote_query_read_only',
         category: 'unprocessable',
       })
@@ -103,16 +104,16 @@ export function remoteQuerySuite(kind: string, openDatabase: () => Promise<Sourc
     })
 
     it('a query past its statement timeout is 422 remote_query_timeout', async () => {
-      await expect(driver.remoteQuery!({ query: q.slow, values: {}, timeoutMs: 200, rowLimit: 10 })).rejects.toMatchObject({
+      await expect(remoteQueryOf(driver)({ query: q.slow, values: {}, timeoutMs: 200, rowLimit: 10 })).rejects.toMatchObject({
         code: 'remote_query_timeout',
         category: 'unprocessable',
       })
     })
 
     it('more rows than the row limit is 422 remote_query_row_limit', async () => {
-      await expect(driver.remoteQuery!({ query: 'SELECT tokens AS quantity FROM usage_rows', values: {}, timeoutMs: 5000, rowLimit: 5 })).rejects.toMatchObject(
-        { code: 'remote_query_row_limit' },
-      )
+      await expect(
+        remoteQueryOf(driver)({ query: 'SELECT tokens AS quantity FROM usage_rows', values: {}, timeoutMs: 5000, rowLimit: 5 }),
+      ).rejects.toMatchObject({ code: 'remote_query_row_limit' })
     })
 
     it('a source that is down fails with source_unreachable, never a zero', async () => {

@@ -1,6 +1,7 @@
 // Why a remote query failed, with stable codes (422: the query or the source is at fault, not the
 // request's shape). Each driver maps its engine's codes here (SQLSTATE, MySQL/MariaDB errno).
 import { UnprocessableError } from '../../../platform/errors.ts'
+import type { RemoteQueryRequest, RemoteQueryResult, SourceDriver } from '../sourceDriver.ts'
 
 export type RemoteProblem = 'remote_query_read_only' | 'remote_query_timeout' | 'remote_query_row_limit'
 
@@ -29,4 +30,18 @@ export function mysqlRemoteProblem(err: unknown): RemoteProblem | null {
 /** The engine's error as a remote-query error when it is one, else unchanged. */
 export function asRemoteError(err: unknown, problem: RemoteProblem | null): unknown {
   return problem === null ? err : remoteError(problem, err instanceof Error ? err.message : String(err))
+}
+
+/**
+ * The driver's remote query, or 422 `remote_query_unsupported` for a kind that runs no SQL of the
+ * user's (files): every caller goes through here, so such a source is refused, never a TypeError.
+ */
+export function remoteQueryOf(driver: SourceDriver): (request: RemoteQueryRequest) => Promise<RemoteQueryResult> {
+  const run = driver.remoteQuery
+  if (run === undefined) {
+    const message =
+      'this source cannot run a remote query (files sources run no SQL of yours): use a postgres, mysql or clickhouse source, or sync the files into a raw metric'
+    throw new UnprocessableError('remote_query_unsupported', message, [{ field: 'source_id', code: 'remote_query_unsupported', message }])
+  }
+  return (request) => run.call(driver, request)
 }

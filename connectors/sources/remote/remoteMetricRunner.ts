@@ -6,6 +6,7 @@ import { TallyError } from '../../../platform/errors.ts'
 import type { SourceStore } from '../../../ledger/sourceStore.ts'
 import { openStoredSource } from '../sourceKinds.ts'
 import type { SourceDriver } from '../sourceDriver.ts'
+import { remoteQueryOf } from './remoteErrors.ts'
 import { periodValues, remoteQuantities, REMOTE_LIMITS, type RemoteLimits } from './remoteQuantities.ts'
 
 export interface RemoteVersion {
@@ -28,6 +29,40 @@ function issueOf(err: unknown): Issue {
   throw err
 }
 
+/** Each query run once for no customer; what the source refuses (or cannot run at all) becomes an issue. */
+async function validateAt(
+  driver: SourceDriver,
+  version: RemoteVersion,
+  limits: RemoteLimits,
+): Promise<{ issues: Issue[]; columns: Array<{ name: string; type: string }> }> {
+  let remoteQuery: ReturnType<typeof remoteQueryOf>
+  try {
+    remoteQuery = remoteQueryOf(driver)
+  } catch (err) {
+    return { issues: [issueOf(err)], columns: [] }
+  }
+  const period = periodValues(VALIDATION_PERIOD)
+  const issues: Issue[] = []
+  let columns: string[] = []
+  const runs: Array<[string, Record<string, string | string[]>, string[]]> = [
+    [version.customerQuery, { ...period, customer_id: '' }, ['quantity', ...version.dimensions]],
+  ]
+  if (version.groupedQuery !== null) runs.push([version.groupedQuery, { ...period, customer_ids: [] }, ['customer_id', 'quantity', ...version.dimensions]])
+  for (const [query, values, needed] of runs) {
+    try {
+      const result = await remoteQuery({ query, values, ...limits })
+      for (const name of needed) {
+        if (!result.columns.includes(name))
+          issues.push({ query: 'customer_query', code: 'remote_query_missing_column', message: `the query returns no column ${name}` })
+      }
+      if (columns.length === 0) columns = result.columns
+    } catch (err) {
+      issues.push(issueOf(err))
+    }
+  }
+  return { issues, columns: columns.map((name) => ({ name, type: 'text' })) }
+}
+
 export function createRemoteMetricRunner(deps: { store: SourceStore; limits?: RemoteLimits; validationLimits?: RemoteLimits; now?: () => Date }) {
   async function open(orgId: string, sourceId: string | null): Promise<{ driver: SourceDriver; sourceId: string }> {
     const connection = await deps.store.connections.get(orgId, sourceId ?? '')
@@ -45,33 +80,17 @@ export function createRemoteMetricRunner(deps: { store: SourceStore; limits?: Re
           columns: [],
         }
       }
-      const limits = deps.validationLimits ?? { timeoutMs: 10_000, rowLimit: REMOTE_LIMITS.rowLimit }
-      const period = periodValues(VALIDATION_PERIOD)
-      const issues: Issue[] = []
-      let columns: string[] = []
-      const runs: Array<[string, Record<string, string | string[]>, string[]]> = [
-        [version.customerQuery, { ...period, customer_id: '' }, ['quantity', ...version.dimensions]],
-      ]
-      if (version.groupedQuery !== null) runs.push([version.groupedQuery, { ...period, customer_ids: [] }, ['customer_id', 'quantity', ...version.dimensions]])
-      for (const [query, values, needed] of runs) {
-        try {
-          const result = await opened.driver.remoteQuery!({ query, values, ...limits })
-          for (const name of needed) {
-            if (!result.columns.includes(name))
-              issues.push({ query: 'customer_query', code: 'remote_query_missing_column', message: `the query returns no column ${name}` })
-          }
-          if (columns.length === 0) columns = result.columns
-        } catch (err) {
-          issues.push(issueOf(err))
-        }
+      try {
+        return await validateAt(opened.driver, version, deps.validationLimits ?? { timeoutMs: 10_000, rowLimit: REMOTE_LIMITS.rowLimit })
+      } finally {
+        await opened.driver.close()
       }
-      return { issues, columns: columns.map((name) => ({ name, type: 'text' })) }
     },
 
     async quantities(orgId: string, version: RemoteVersion, customerIds: readonly string[], period: { start: Date; end: Date }) {
       const t0 = performance.now()
       const { driver, sourceId } = await open(orgId, version.sourceId)
-      const result = await remoteQuantities({ driver, queries: version, customerIds, period, limits: deps.limits, now: deps.now })
+      const result = await remoteQuantities({ driver, queries: version, customerIds, period, limits: deps.limits, now: deps.now }).finally(() => driver.close())
       const customers = [...result.customers].map(([customerId, usage]) => ({
         customerId,
         quantity: usage.quantity,

@@ -9,6 +9,7 @@ import { UnprocessableError } from '../../../platform/errors.ts'
 import type { RemoteQueryResult, SourceDriver } from '../sourceDriver.ts'
 import { formatMicros } from '../sync/cursorWindow.ts'
 import type { RemoteValues } from './placeholders.ts'
+import { remoteQueryOf } from './remoteErrors.ts'
 
 export interface RemoteMetricQueries {
   /** Runs once per customer with `{customer_id}`. */
@@ -98,8 +99,8 @@ export async function remoteQuantities(opts: {
   now?: () => Date
 }): Promise<RemoteQuantitiesResult> {
   const { driver, queries } = opts
-  if (driver.remoteQuery === undefined) throw new UnprocessableError('remote_query_unsupported', 'this source kind cannot run a remote query')
-  const run = (query: string, values: RemoteValues) => driver.remoteQuery!({ query, values, ...(opts.limits ?? REMOTE_LIMITS) })
+  const remoteQuery = remoteQueryOf(driver)
+  const run = (query: string, values: RemoteValues) => remoteQuery({ query, values, ...(opts.limits ?? REMOTE_LIMITS) })
   const period = periodValues(opts.period)
   const executedAt = (opts.now?.() ?? new Date()).toISOString()
   const customers = new Map<string, RemoteCustomerUsage>()
