@@ -10,18 +10,19 @@ export interface Asset {
 }
 
 export interface Assets {
-  /** The URL path under /console/assets/ of an entry: `console.js`, `editor.js`, `console.css`. */
+  /** The URL path under /console/assets/ of an entry: `console.js`, `editor.js`, `tail.js`, `console.css`. */
   url(entry: AssetEntry): string
   get(file: string): Asset | undefined
 }
 
-export type AssetEntry = 'console.js' | 'editor.js' | 'console.css'
+export type AssetEntry = 'console.js' | 'editor.js' | 'tail.js' | 'console.css'
 
 const here = (file: string) => fileURLToPath(new URL(file, import.meta.url))
 
 const ENTRIES = {
   console: here('./client/console.ts'),
   editor: here('./client/metricEditor.ts'),
+  tail: here('./client/liveTail.ts'),
   // A separate name so the stylesheet and console.js do not share an output name.
   'console-styles': here('./console.css'),
 }
@@ -48,6 +49,7 @@ export async function buildAssets(): Promise<Assets> {
   const urlOf: Record<AssetEntry, string | undefined> = {
     'console.js': output('console', 'js'),
     'editor.js': output('editor', 'js'),
+    'tail.js': output('tail', 'js'),
     'console.css': output('console-styles', 'css'),
   }
   for (const [entry, name] of Object.entries(urlOf)) if (name === undefined) throw new Error(`console assets: no output for ${entry}`)

@@ -23,6 +23,7 @@ import { page, PAGE_HEADERS, problem, str, type ConsoleEnv, type Problem, type R
 import { registerContractRoutes } from './routes/contracts.tsx'
 import { registerInvoiceActionRoutes } from './routes/invoiceActions.tsx'
 import { registerInvoiceRoutes } from './routes/invoices.tsx'
+import { registerUsageRoutes } from './routes/usage.tsx'
 import { createSessionStore, randomToken, sameToken, type SessionStore } from './session.ts'
 
 export const SESSION_COOKIE = 'tally_console_session'
@@ -261,6 +262,7 @@ export function createConsole(opts: ConsoleOptions): Hono {
   registerInvoiceRoutes(app, kit)
   registerInvoiceActionRoutes(app, kit)
   registerContractRoutes(app, kit)
+  registerUsageRoutes(app, kit)
 
   // The client islands' door to the API: /console/api/v1/... is /v1/... with the session's key.
   app.all('/api/*', async (c) => {

@@ -4,7 +4,7 @@
 import type { Child, FC } from 'hono/jsx'
 import type { AssetEntry, Assets } from '../assets.ts'
 
-export type Section = 'metrics' | 'invoices' | 'contracts'
+export type Section = 'metrics' | 'usage' | 'customers' | 'products' | 'plans' | 'contracts' | 'rating' | 'invoices'
 
 export interface LayoutProps {
   title: string
@@ -19,8 +19,13 @@ export interface LayoutProps {
 
 const NAV: { section: Section; href: string; label: string }[] = [
   { section: 'metrics', href: '/console/metrics', label: 'Billable metrics' },
-  { section: 'invoices', href: '/console/invoices', label: 'Invoices' },
+  { section: 'usage', href: '/console/usage', label: 'Usage' },
+  { section: 'customers', href: '/console/customers', label: 'Customers' },
+  { section: 'products', href: '/console/products', label: 'Products' },
+  { section: 'plans', href: '/console/plans', label: 'Plans' },
   { section: 'contracts', href: '/console/contracts', label: 'Contracts' },
+  { section: 'rating', href: '/console/rating', label: 'Rating' },
+  { section: 'invoices', href: '/console/invoices', label: 'Invoices' },
 ]
 
 export const Layout: FC<LayoutProps> = (props) => (
