@@ -33,8 +33,8 @@ const ONLY_THROUGH = {
   connectors: [
     {
       folder: 'ledger',
-      file: ['erpStore.ts', 'sourceStore.ts'],
-      why: 'ERP adapters and the outbox drain reach the ledger through ledger/erpStore.ts, data sources through ledger/sourceStore.ts (ledger/README.md)',
+      file: ['erpStore.ts', 'sourceStore.ts', 'webhookStore.ts'],
+      why: 'ERP adapters and the outbox drain reach the ledger through ledger/erpStore.ts, data sources through ledger/sourceStore.ts, webhook delivery through ledger/webhookStore.ts (ledger/README.md)',
     },
   ],
 }

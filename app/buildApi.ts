@@ -13,6 +13,9 @@ import { createErpStore } from '../ledger/erpStore.ts'
 import { ERP_ADAPTERS } from '../connectors/erp/adapters.ts'
 import { createErpSync } from '../connectors/erp/drain/erpSync.ts'
 import { erpRoutes } from '../connectors/erp/http/erpRoutes.ts'
+import { createWebhookStore } from '../ledger/webhookStore.ts'
+import { createWebhookDrain } from '../connectors/webhooks/webhookDrain.ts'
+import { webhookRoutes } from '../connectors/webhooks/http/webhookRoutes.ts'
 import { erpExportRoutes } from '../connectors/erp/http/erpExportRoutes.ts'
 import { sourceRoutes } from '../connectors/sources/http/sourceRoutes.ts'
 import { openStoredSource } from '../connectors/sources/sourceKinds.ts'
@@ -67,6 +70,7 @@ export function buildApi(parts: ApiParts): Hono<AppEnv> {
   const keys = cachedKeyResolver(ledger.apiKeys, config.authCacheMs)
   const catalog = cachedCatalog(ledgerCatalog(ledger), { ttlMs: config.authCacheMs })
   const erp = createErpStore(parts.database.db, { secrets: createSecretBox(config.secretKey) })
+  const webhooks = createWebhookStore(parts.database.db, { secrets: createSecretBox(config.secretKey) })
   const sources = createSourceServices({ config, database: parts.database, catalog, sink: parts.sink, clock: parts.clock, logger })
   // Revocations and new raw metrics made through this process take effect at once.
   const ledgerForRoutes: Ledger = {
@@ -116,6 +120,7 @@ export function buildApi(parts: ApiParts): Hono<AppEnv> {
     exportRoutes({ ledger }),
     erpExportRoutes({ erp }),
     erpRoutes({ erp, adapters: ERP_ADAPTERS, sync: createErpSync({ erp, adapters: ERP_ADAPTERS, clock: parts.clock, logger }) }),
+    webhookRoutes({ webhooks, drain: createWebhookDrain({ webhooks, clock: parts.clock, logger }), clock: parts.clock }),
     sourceRoutes({ ...sources, catalog, env: sourceEnv(config), openDriver: (connection) => openStoredSource(sources.store, connection, sourceEnv(config)) }),
     ratingRoutes({
       ledger,

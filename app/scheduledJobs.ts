@@ -14,6 +14,9 @@ import { ERP_ADAPTERS } from '../connectors/erp/adapters.ts'
 import { startErpScheduler } from '../connectors/erp/drain/erpScheduler.ts'
 import { createErpSync } from '../connectors/erp/drain/erpSync.ts'
 import { createErpStore } from '../ledger/erpStore.ts'
+import { createWebhookStore } from '../ledger/webhookStore.ts'
+import { createWebhookDrain } from '../connectors/webhooks/webhookDrain.ts'
+import { startWebhookScheduler } from '../connectors/webhooks/webhookScheduler.ts'
 import { createSecretBox } from '../platform/secretBox.ts'
 import { startLeaderJob } from '../platform/leaderJob.ts'
 import type { IngestCatalog } from '../ingest/catalog.ts'
@@ -40,10 +43,12 @@ export interface ScheduledJobParts {
 
 /** Advisory key of the ERP drain's leader lock (the rating job keeps the default key). */
 const ERP_LEADER_KEY = 0x7461_6c6c_7965_7270n
+/** Advisory key of the webhook drain's leader lock. */
+const WEBHOOK_LEADER_KEY = 0x7461_6c6c_7977_6862n
 /** Advisory key of the scheduled source syncs' leader lock. */
 const SOURCES_LEADER_KEY = 0x7461_6c6c_7973_7263n
 
-/** Starts the ERP drain and the due source syncs (every minute), and the rating scheduler, or returns null when TALLY_RATING_CRON is `off`. */
+/** Starts the ERP drain and the due source syncs (every minute), the webhook drain (every 10 s), and the rating scheduler, or returns null when TALLY_RATING_CRON is `off`. */
 export function startScheduledJobs(parts: ScheduledJobParts): RatingScheduler | null {
   const { config, logger, ledger } = parts
   const erpLeader = openLeaderLock(parts.database, { logger, key: ERP_LEADER_KEY })
@@ -51,6 +56,11 @@ export function startScheduledJobs(parts: ScheduledJobParts): RatingScheduler | 
   const erp = createErpStore(parts.database.db, { secrets: createSecretBox(config.secretKey) })
   const erpScheduler = startErpScheduler({ sync: createErpSync({ erp, adapters: ERP_ADAPTERS, clock: parts.clock, logger }), logger, leader: erpLeader })
   parts.closers.push('erp scheduler', () => erpScheduler.stop())
+  const webhookLeader = openLeaderLock(parts.database, { logger, key: WEBHOOK_LEADER_KEY })
+  parts.closers.push('webhook leader lock', () => webhookLeader.close())
+  const webhooks = createWebhookStore(parts.database.db, { secrets: createSecretBox(config.secretKey) })
+  const webhookScheduler = startWebhookScheduler({ drain: createWebhookDrain({ webhooks, clock: parts.clock, logger }), logger, leader: webhookLeader })
+  parts.closers.push('webhook scheduler', () => webhookScheduler.stop())
   if (parts.sources !== undefined) {
     const sourcesLeader = openLeaderLock(parts.database, { logger, key: SOURCES_LEADER_KEY })
     parts.closers.push('sources leader lock', () => sourcesLeader.close())

@@ -15,6 +15,7 @@ import type { RatingDocuments, RatingSession } from './ratingStore.ts'
 import { decideDraft, draftHeader, newDraftRow } from './draftDecision.ts'
 import { withContractLocks, type ContractBatch } from './invoiceDraftBatch.ts'
 import { contracts } from './schema/contracts.ts'
+import { queueInvoiceEventIn } from './webhooks/lifecycleEvents.ts'
 import { invoiceLines, invoices } from './schema/invoices.ts'
 
 export interface DraftInvoice {
@@ -109,6 +110,7 @@ export function createInvoiceDraftStore(db: Database, documents: RatingDocuments
                 .insert(invoices)
                 .values(newDraftRow({ orgId, contractId }, draft, now))
                 .returning()
+              await queueInvoiceEventIn(tx, 'invoice.drafted', row!, now)
             }
             if (draft.lines.length > 0) {
               await tx.insert(invoiceLines).values(draft.lines.map((l) => ({ ...l, orgId, invoiceId: row!.id })))

@@ -12,6 +12,7 @@ import type { CurrencyRepository } from './currencies.ts'
 import { balanceOf, lockInvoice, minorUnitsOf, parseAmount } from './invoices.ts'
 import { invoiceStateError } from './invoiceStateError.ts'
 import { postPaymentIn } from './accounting/lifecyclePostings.ts'
+import { queuePaymentEventIn } from './webhooks/lifecycleEvents.ts'
 import { invoices } from './schema/invoices.ts'
 import { payments as table, type PaymentMethod } from './schema/payments.ts'
 
@@ -88,6 +89,7 @@ export function createPaymentRepository(db: Database, deps: { currencies: Pick<C
           .returning()
         if (amount.equals(due)) await tx.update(invoices).set({ status: 'paid', paidAt: input.now }).where(eq(invoices.id, invoice.id))
         await postPaymentIn(tx, invoice, row!)
+        await queuePaymentEventIn(tx, { invoice, payment: row!, at: input.now })
         return toPayment(row!)
       })
     },

@@ -6,6 +6,9 @@
 // Accounting dates are the document's own, from the caller's clock (UTC date): the invoice's
 // `finalized_at`, the payment's `paid_on`, the credit note's issue instant, `voided_at`. An
 // entry dated into a closed month posts into the first open one (journals.ts).
+//
+// Every finalize and void goes through here, so their webhook events are queued here too, in the
+// same transaction (webhooks/lifecycleEvents.ts).
 import { and, eq, inArray, sql } from 'drizzle-orm'
 import { Dec } from '../../platform/decimal.ts'
 import type { Database } from '../../platform/postgres/database.ts'
@@ -20,6 +23,7 @@ import { lockPeriods } from './periods.ts'
 import { lineForPosting, postableMinorUnits, postingContextIn } from './postingContext.ts'
 import { createRevenueScheduleRepository, type RevenueSchedule } from './revenueSchedules.ts'
 import { reverseAccrualsIn } from './usageAccruals.ts'
+import { queueInvoiceEventIn } from '../webhooks/lifecycleEvents.ts'
 
 type InvoiceRow = typeof invoices.$inferSelect
 
@@ -35,6 +39,7 @@ export async function postFinalizedIn(tx: Database, invoice: InvoiceRow, at: Dat
   const draft = postInvoice({ ...invoice, postedOn: dateOf(at), lines }, ctx)
   if (draft !== null) await createJournalRepository(tx).postIn(tx, draft)
   await reverseAccrualsIn(tx, ctx, { ...invoice, postedOn: dateOf(at) }, rows)
+  await queueInvoiceEventIn(tx, 'invoice.finalized', invoice, at)
   const schedules = createRevenueScheduleRepository(tx)
   for (const line of lines) {
     const schedule = deferredSchedule(line, minorUnits)
@@ -152,6 +157,7 @@ function unrecognisedByDate(schedule: RevenueSchedule): ScheduleLine[] {
  */
 export async function postVoidIn(tx: Database, invoice: InvoiceRow, at: Date): Promise<void> {
   await lockPeriods(tx, invoice.orgId, 'post')
+  await queueInvoiceEventIn(tx, 'invoice.voided', invoice, at)
   const ctx = await postingContextIn(tx, invoice.orgId)
   const journals = createJournalRepository(tx)
   const trail = await journals.entryTrail(invoice.orgId, invoice.id)

@@ -1,6 +1,9 @@
 // The webhook outbox's drain side: what connectors/webhooks reads and records, and the delivery
 // log the API serves. A delivery is due when it is pending and its `next_attempt_at` is null or
-// past. Each attempt is recorded with its outcome in one transaction (the attempt row and the
+// past. `claimDue` takes due rows for one attempt by moving their `next_attempt_at` to a lease
+// (`for update skip locked`), so two drains (the scheduler, a redelivery's kick in the API
+// process) never send one delivery at once, and a drain that dies mid-attempt leaves it due
+// again when the lease ends. Each attempt is recorded with its outcome in one transaction (the attempt row and the
 // delivery's new state together); rows are never deleted (they are the audit of what left).
 import { and, asc, desc, eq, inArray, isNull, lte, or, sql } from 'drizzle-orm'
 import { ConflictError, NotFoundError } from '../../platform/errors.ts'
@@ -42,8 +45,8 @@ export type AttemptOutcome = { status: 'delivered' } | { status: 'retry'; nextAt
 export const RESPONSE_BODY_LIMIT = 1_000
 
 export interface WebhookDeliveryRepository {
-  /** Due deliveries of live endpoints, oldest first. */
-  due(now: Date, limit: number): Promise<DueDelivery[]>
+  /** Due deliveries of live endpoints, oldest first, leased until `leaseUntil` (not due to anyone else until then). */
+  claimDue(input: { now: Date; limit: number; leaseUntil: Date }): Promise<DueDelivery[]>
   /** The attempt and the delivery's new state, together. */
   record(deliveryId: string, attempt: Omit<WebhookAttempt, 'at'> & { at: Date; outcome: AttemptOutcome }): Promise<void>
   /** Most recent first, with their attempts; `endpointId`/`status` narrow it. */
@@ -82,17 +85,29 @@ export function createWebhookDeliveryRepository(db: Database): WebhookDeliveryRe
       .innerJoin(webhookEvents, eq(webhookEvents.id, webhookDeliveries.eventId))
       .innerJoin(webhookEndpoints, eq(webhookEndpoints.id, webhookDeliveries.endpointId))
   return {
-    async due(now, limit) {
-      const rows = await joined()
-        .where(
-          and(
-            eq(webhookDeliveries.status, 'pending'),
-            or(isNull(webhookDeliveries.nextAttemptAt), lte(webhookDeliveries.nextAttemptAt, now)),
-            isNull(webhookEndpoints.deletedAt),
-          ),
-        )
-        .orderBy(asc(webhookDeliveries.createdAt), asc(webhookDeliveries.id))
-        .limit(limit)
+    async claimDue({ now, limit, leaseUntil }) {
+      const claimed = await db.transaction(async (tx) => {
+        const due = await tx
+          .select({ id: webhookDeliveries.id })
+          .from(webhookDeliveries)
+          .innerJoin(webhookEndpoints, eq(webhookEndpoints.id, webhookDeliveries.endpointId))
+          .where(
+            and(
+              eq(webhookDeliveries.status, 'pending'),
+              or(isNull(webhookDeliveries.nextAttemptAt), lte(webhookDeliveries.nextAttemptAt, now)),
+              isNull(webhookEndpoints.deletedAt),
+            ),
+          )
+          .orderBy(asc(webhookDeliveries.createdAt), asc(webhookDeliveries.id))
+          .limit(limit)
+          .for('update', { of: webhookDeliveries, skipLocked: true })
+        if (due.length === 0) return []
+        const ids = due.map((d) => d.id)
+        await tx.update(webhookDeliveries).set({ nextAttemptAt: leaseUntil }).where(inArray(webhookDeliveries.id, ids))
+        return ids
+      })
+      if (claimed.length === 0) return []
+      const rows = await joined().where(inArray(webhookDeliveries.id, claimed)).orderBy(asc(webhookDeliveries.createdAt), asc(webhookDeliveries.id))
       return rows.map((r) => ({ ...toDelivery(r.row, r.payload), url: r.url }))
     },
 

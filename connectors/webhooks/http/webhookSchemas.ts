@@ -1,0 +1,69 @@
+// The JSON contract of the webhook endpoints (webhookRoutes.ts): requests validated by these
+// schemas, answers documented with them in /openapi.json. The signing secret comes out once,
+// in `endpointCreatedJson` (create and rotate); no other answer has a field for it.
+import { z } from 'zod'
+import { WEBHOOK_EVENT_TYPES } from '../../../ledger/webhookStore.ts'
+
+const eventTypes = z
+  .array(z.enum(WEBHOOK_EVENT_TYPES))
+  .min(1)
+  .describe(`The events sent to the endpoint: ${WEBHOOK_EVENT_TYPES.join(', ')}`)
+
+export const createEndpointRequest = z.strictObject({
+  url: z
+    .url({ protocol: /^https?$/ })
+    .max(2000)
+    .describe('Where the events are POSTed (http or https); redirects are not followed'),
+  event_types: eventTypes,
+  description: z.string().max(500).optional(),
+})
+
+export const endpointParams = z.object({ id: z.string().describe('The endpoint id') })
+export const deliveryParams = z.object({ id: z.string().describe('The delivery id') })
+
+export const endpointJson = z.object({
+  id: z.string(),
+  url: z.string(),
+  event_types: z.array(z.enum(WEBHOOK_EVENT_TYPES)),
+  description: z.string().nullable(),
+  created_at: z.string(),
+})
+
+export const endpointCreatedJson = endpointJson.extend({
+  secret: z.string().describe('The signing secret (`whsec_…`): shown this once, stored encrypted, never returned again'),
+})
+
+export const endpointListJson = z.object({ data: z.array(endpointJson) })
+
+export const deliveriesQuery = z.object({
+  endpoint: z.string().optional().describe('Only this endpoint’s deliveries'),
+  status: z.enum(['pending', 'delivered', 'failed']).optional(),
+  limit: z.coerce.number().int().min(1).max(500).optional().describe('At most this many, most recent first (default 100)'),
+})
+
+const attemptJson = z.object({
+  at: z.string(),
+  status_code: z.number().int().nullable().describe('Null when no answer came (timeout, connection error)'),
+  duration_ms: z.number().int(),
+  response_body: z.string().nullable().describe('The first 1,000 characters of the answer'),
+  error: z.string().nullable(),
+})
+
+export const deliveryJson = z.object({
+  id: z.string(),
+  endpoint_id: z.string(),
+  event_id: z.string().describe('Sent as `webhook-id`; the same on every attempt and redelivery'),
+  event_type: z.enum(WEBHOOK_EVENT_TYPES),
+  status: z.enum(['pending', 'delivered', 'failed']),
+  attempts: z.number().int(),
+  next_attempt_at: z.string().nullable(),
+  last_status: z.number().int().nullable(),
+  last_error: z.string().nullable(),
+  delivered_at: z.string().nullable(),
+  created_at: z.string(),
+  event: z.record(z.string(), z.unknown()).describe('The envelope sent: id, type, created_at, organisation, data'),
+})
+
+export const deliveryWithAttemptsJson = deliveryJson.extend({ attempt_log: z.array(attemptJson) })
+
+export const deliveryListJson = z.object({ data: z.array(deliveryWithAttemptsJson) })

@@ -1,0 +1,97 @@
+// The invoice lifecycle's webhook events, queued by the ledger code that changes the document,
+// in its transaction: a draft created (invoiceDrafts.ts, invoiceDraftBatch.ts), finalized and
+// voided (accounting/lifecyclePostings.ts, which every finalize and void goes through), a payment
+// recorded (payments.ts). Each is dated by the change's instant from the caller's clock.
+//
+// credit.low: when a finalized invoice's draw leaves a customer credit grant (credit_grants, not
+// a contract term's) with less than LOW_CREDIT_SHARE of what was credited to it (grant +
+// top-ups), having had at least that before the draw; once per grant and invoice. Example: 100.00
+// granted, 75.00 drawn earlier, this invoice draws 10.00: 25.00 ≥ 20.00 before, 15.00 < 20.00
+// after, so credit.low fires with balance "15.00" and threshold "20.00".
+import { eq } from 'drizzle-orm'
+import { Dec } from '../../platform/decimal.ts'
+import type { Database } from '../../platform/postgres/database.ts'
+import { grantBalance, grantDraws, grantEntries } from '../creditGrantBalances.ts'
+import { customers } from '../schema/customers.ts'
+import { creditGrants } from '../schema/creditGrants.ts'
+import type { invoices } from '../schema/invoices.ts'
+import { queueWebhookEventIn } from './webhookOutboxWrites.ts'
+
+type InvoiceRow = typeof invoices.$inferSelect
+
+/** The share of a grant's credited amount under which its balance is low. */
+export const LOW_CREDIT_SHARE = '0.2'
+
+async function invoiceData(tx: Database, invoice: InvoiceRow): Promise<Record<string, unknown>> {
+  const [customer] = await tx.select({ externalId: customers.externalId }).from(customers).where(eq(customers.id, invoice.customerId))
+  return {
+    invoice: {
+      id: invoice.id,
+      number: invoice.number,
+      status: invoice.status,
+      customer_id: customer!.externalId,
+      contract_id: invoice.contractId,
+      currency: invoice.currency,
+      billing_date: invoice.billingDate,
+      due_date: invoice.dueDate,
+      total: invoice.total,
+      ...(invoice.voidReason === null ? {} : { void_reason: invoice.voidReason }),
+    },
+  }
+}
+
+export async function queueInvoiceEventIn(
+  tx: Database,
+  type: 'invoice.drafted' | 'invoice.finalized' | 'invoice.voided',
+  invoice: InvoiceRow,
+  at: Date,
+): Promise<void> {
+  await queueWebhookEventIn(tx, { orgId: invoice.orgId, type, subject: invoice.id, at, data: await invoiceData(tx, invoice) })
+  if (type === 'invoice.finalized') await queueLowCreditIn(tx, invoice, at)
+}
+
+export async function queuePaymentEventIn(
+  tx: Database,
+  input: { invoice: InvoiceRow; payment: { id: string; amount: string; currency: string; paidOn: string; method: string; reference: string | null }; at: Date },
+): Promise<void> {
+  const { invoice, payment } = input
+  const data = {
+    payment: {
+      id: payment.id,
+      amount: payment.amount,
+      currency: payment.currency,
+      paid_on: payment.paidOn,
+      method: payment.method,
+      reference: payment.reference,
+    },
+    ...(await invoiceData(tx, invoice)),
+  }
+  await queueWebhookEventIn(tx, { orgId: invoice.orgId, type: 'payment.recorded', subject: payment.id, at: input.at, data })
+}
+
+async function queueLowCreditIn(tx: Database, invoice: InvoiceRow, at: Date): Promise<void> {
+  const drawnHere = new Map(invoice.creditDraws.map((d) => [d.id, d.drawn]))
+  const entries = await grantEntries(tx, [...drawnHere.keys()])
+  if (entries.length === 0) return
+  const draws = await grantDraws(tx, invoice.customerId, [...drawnHere.keys()])
+  for (const grantId of new Set(entries.map((e) => e.grantId))) {
+    const mine = entries.filter((e) => e.grantId === grantId)
+    const credited = mine.filter((e) => e.kind === 'grant' || e.kind === 'top_up').reduce((acc, e) => acc.plus(e.amount), new Dec(0))
+    const threshold = credited.times(LOW_CREDIT_SHARE)
+    const after = grantBalance(
+      mine,
+      draws.filter((d) => d.grantId === grantId),
+    )
+    const before = after.plus(drawnHere.get(grantId)!)
+    if (after.gte(threshold) || before.lt(threshold)) continue
+    const [grant] = await tx.select({ currency: creditGrants.currency, amount: creditGrants.amount }).from(creditGrants).where(eq(creditGrants.id, grantId))
+    // The grant's amount is stored at the currency's precision: the figures are written at it.
+    const places = new Dec(grant!.amount).decimalPlaces()
+    const money = (d: Dec) => d.toFixed(places)
+    const data = {
+      credit_grant: { id: grantId, currency: grant!.currency, credited: money(credited), balance: money(after), threshold: money(threshold) },
+      invoice_id: invoice.id,
+    }
+    await queueWebhookEventIn(tx, { orgId: invoice.orgId, type: 'credit.low', subject: `${grantId}/${invoice.id}`, at, data })
+  }
+}
