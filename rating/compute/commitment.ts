@@ -44,6 +44,7 @@ import type { RoundingMode } from './rounding.ts'
 /** A multiplier of list price of at least 1: "1.2" bills spend above the commitment at 120 %. */
 export const overageFactor = decimalString.refine((s) => !isDecimalText(s) || new Dec(s).greaterThanOrEqualTo(1), {
   message: 'must be 1 or more (1.2 bills spend above the commitment at 120 % of list)',
+  params: { code: 'invalid_overage_factor' },
 })
 
 export const commitmentSchema = z.discriminatedUnion('kind', [

@@ -13,9 +13,18 @@ export const contractTermsSchema = z
   .strictObject({
     commitment: commitmentSchema.optional(),
     /** A minimum over the whole term or every `periods` billing periods, trued up on the invoice that closes the window. */
-    term_commitment: termCommitmentSchema.optional(),
+    term_commitment: termCommitmentSchema
+      .optional()
+      .describe(
+        'A minimum over the whole term (a contract with end_date and renewal "end", else 422 `term_commitment_needs_end`) or every `periods` billing periods, trued up on the invoice that closes the window, measured on live invoices; `overage_factor` (at least 1, else 422 `invalid_overage_factor`) bills spend above it at that multiple of list (docs/pricing.md "Commitments over a term")',
+      ),
     maximum_spend: nonNegativeDecimal.optional(),
-    discounts: z.array(discountSchema).optional(),
+    discounts: z
+      .array(discountSchema)
+      .optional()
+      .describe(
+        'Discounts and coupons: `billed_periods` N applies to the first N invoices it reduces, `carry_over` makes a fixed discount a balance that carries to later invoices, both counted on live invoices (a void gives back its use); 422 `invalid_contract_terms` with `discount_duration_conflict`, `discount_carry_over_not_supported`, `duplicate_discount_id` (docs/pricing.md "Coupons")',
+      ),
     credits: z.array(creditGrantSchema).optional(),
     rounding_mode: roundingModeSchema.optional(),
   })

@@ -73,7 +73,7 @@ describe('a term commitment', () => {
 
   it('refuses an overage factor below 1 and a window line the invoice does not have, with their paths', () => {
     expect(refusal({ term_commitment: { amount: '1', lines: ['u'], billed_before: '0', true_up: true, overage_factor: '0.9' } })).toEqual([
-      expect.objectContaining({ field: 'term_commitment.overage_factor' }),
+      expect.objectContaining({ field: 'term_commitment.overage_factor', code: 'invalid_overage_factor' }),
     ])
     expect(refusal({ term_commitment: { amount: '1', lines: ['x'], billed_before: '0', true_up: true } })).toEqual([
       expect.objectContaining({ field: 'term_commitment.lines[0]', code: 'unknown_line' }),

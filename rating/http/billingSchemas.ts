@@ -39,38 +39,52 @@ export const createPlanRequest = z.strictObject({
 
 export const phaseSchema = z.strictObject({ start_date: date, items: z.array(contractItemSchema).min(1) })
 
-export const createContractRequest = z.strictObject({
-  customer: z.string().min(1).describe("The customer's external id"),
-  plan: z.string().min(1).optional().describe('Plan id or name to inherit products and prices from'),
-  name: z.string().min(1).max(200).optional(),
-  currency: z.string().optional(),
-  start_date: date,
-  end_date: date.nullish(),
-  time_zone: z.string().optional(),
-  cadence: z.enum(['monthly', 'quarterly', 'annual']),
-  // Ranges are business rules checked by the ledger (422 `invalid_anchor_day`, `invalid_net_terms_days`).
-  anchor_day: z.number().int().optional().describe("Day of month periods start on, 1 to 31 (short months use their last day); default the start date's day"),
-  renewal: z.enum(['auto_renew', 'end']).optional(),
-  net_terms_days: z.number().int().optional().describe('Days from the billing date to the due date, 0 to 365; default 30'),
-  backdated_invoices: z
-    .enum(['draft', 'finalize'])
-    .optional()
-    .describe(
-      'An invoice first rated after its grace period ended (a contract created after its start, e.g. on March 10th from January 1st): `draft` (default) leaves it a draft for review, finalized by a person (POST /v1/invoices/:id/finalize); `finalize` lets the run finalize it at once',
-    ),
-  phases: z.array(phaseSchema).min(1).optional(),
-  overrides: z
-    .array(
-      z.strictObject({
-        product_id: z.uuid(),
-        price: priceDefinitionSchema.optional(),
-        billing: z.enum(['in_advance', 'in_arrears']).optional(),
-        quantity: nonNegativeDecimal.optional(),
-      }),
-    )
-    .optional(),
-  terms: contractTermsSchema.optional(),
-})
+export const createContractRequest = z
+  .strictObject({
+    customer: z.string().min(1).describe("The customer's external id"),
+    plan: z.string().min(1).optional().describe('Plan id or name to inherit products and prices from'),
+    name: z.string().min(1).max(200).optional(),
+    currency: z.string().optional(),
+    start_date: date,
+    end_date: date.nullish(),
+    time_zone: z.string().optional(),
+    cadence: z.enum(['monthly', 'quarterly', 'annual']),
+    // Ranges are business rules checked by the ledger (422 `invalid_anchor_day`, `invalid_net_terms_days`).
+    anchor_day: z.number().int().optional().describe("Day of month periods start on, 1 to 31 (short months use their last day); default the start date's day"),
+    renewal: z.enum(['auto_renew', 'end']).optional(),
+    net_terms_days: z.number().int().optional().describe('Days from the billing date to the due date, 0 to 365; default 30'),
+    backdated_invoices: z
+      .enum(['draft', 'finalize'])
+      .optional()
+      .describe(
+        'An invoice first rated after its grace period ended (a contract created after its start, e.g. on March 10th from January 1st): `draft` (default) leaves it a draft for review, finalized by a person (POST /v1/invoices/:id/finalize); `finalize` lets the run finalize it at once',
+      ),
+    phases: z.array(phaseSchema).min(1).optional(),
+    overrides: z
+      .array(
+        z.strictObject({
+          product_id: z.uuid(),
+          price: priceDefinitionSchema.optional(),
+          billing: z.enum(['in_advance', 'in_arrears']).optional(),
+          quantity: nonNegativeDecimal.optional(),
+        }),
+      )
+      .optional(),
+    terms: contractTermsSchema.optional(),
+  })
+  // A commitment over the whole term is trued up on the term's last invoice: a contract without an end has none.
+  .superRefine((c, ctx) => {
+    const tc = c.terms?.term_commitment
+    if (tc && tc.periods === undefined && (!c.end_date || c.renewal !== 'end')) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['terms', 'term_commitment', 'periods'],
+        message:
+          'a commitment over the whole term needs a contract that ends (end_date with renewal "end"); otherwise give periods, the window in billing periods',
+        params: { code: 'term_commitment_needs_end' },
+      })
+    }
+  })
 
 export const listContractsQuery = z.object({
   customer: z.string().optional(),
