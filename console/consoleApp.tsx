@@ -20,9 +20,12 @@ import {
 } from './pages/metrics.tsx'
 import { SignInPage } from './pages/signIn.tsx'
 import { page, PAGE_HEADERS, problem, str, type ConsoleEnv, type Problem, type RouteKit } from './routeKit.tsx'
+import { registerCatalogueRoutes } from './routes/catalogue.tsx'
+import { registerNewContractRoutes } from './routes/contractNew.tsx'
 import { registerContractRoutes } from './routes/contracts.tsx'
 import { registerInvoiceActionRoutes } from './routes/invoiceActions.tsx'
 import { registerInvoiceRoutes } from './routes/invoices.tsx'
+import { registerRatingRoutes } from './routes/rating.tsx'
 import { registerUsageRoutes } from './routes/usage.tsx'
 import { createSessionStore, randomToken, sameToken, type SessionStore } from './session.ts'
 
@@ -261,8 +264,11 @@ export function createConsole(opts: ConsoleOptions): Hono {
 
   registerInvoiceRoutes(app, kit)
   registerInvoiceActionRoutes(app, kit)
+  registerNewContractRoutes(app, kit)
   registerContractRoutes(app, kit)
   registerUsageRoutes(app, kit)
+  registerRatingRoutes(app, kit)
+  registerCatalogueRoutes(app, kit)
 
   // The client islands' door to the API: /console/api/v1/... is /v1/... with the session's key.
   app.all('/api/*', async (c) => {

@@ -27,7 +27,12 @@ export const ContractListPage: FC<{
   const last = p.contracts.length === CONTRACT_PAGE_SIZE ? p.contracts[p.contracts.length - 1]!.id : null
   return (
     <Layout title="Contracts" assets={p.assets} csrf={p.csrf} section="contracts">
-      <h1>Contracts</h1>
+      <div class="heading">
+        <h1>Contracts</h1>
+        <a class="button" href="/console/contracts/new">
+          New contract
+        </a>
+      </div>
       <form method="get" action="/console/contracts" class="filters" role="search" aria-label="Filter contracts">
         <p>
           <label for="filter-customer">Customer id</label>
@@ -81,14 +86,26 @@ export const ContractListPage: FC<{
   )
 }
 
-export const ContractDetailPage: FC<{ assets: Assets; csrf: string; contract: Contract }> = (p) => {
+export const ContractDetailPage: FC<{ assets: Assets; csrf: string; contract: Contract; created?: boolean }> = (p) => {
   const c = p.contract
   return (
     <Layout title={`Contract ${c.name}`} assets={p.assets} csrf={p.csrf} section="contracts">
       <p class="crumbs">
         <a href="/console/contracts">Contracts</a>
       </p>
-      <h1>Contract {c.name}</h1>
+      <div class="heading">
+        <h1>Contract {c.name}</h1>
+        <div class="actions">
+          <a class="button" href={`/console/rating?contract_id=${encodeURIComponent(c.id)}`}>
+            Rate this contract…
+          </a>
+        </div>
+      </div>
+      {p.created === true ? (
+        <p class="notice" role="status">
+          Created{c.overrides.length === 0 ? '.' : `, with ${c.overrides.length} override${c.overrides.length === 1 ? '' : 's'} of the plan.`}
+        </p>
+      ) : null}
       <p>
         <a href={`/console/invoices?contract_id=${encodeURIComponent(c.id)}`}>Invoices of this contract</a>
       </p>

@@ -24,6 +24,6 @@ export function registerContractRoutes(app: ConsoleRouter, kit: RouteKit): void 
   app.get('/contracts/:id', async (c) => {
     const got = await kit.call<Contract>(c, 'GET', `/v1/contracts/${seg(c.req.param('id'))}`)
     if (!got.ok) return kit.notFound(c, problem(got.error))
-    return page(c, <ContractDetailPage {...signedInProps(c)} contract={got.body} />)
+    return page(c, <ContractDetailPage {...signedInProps(c)} contract={got.body} created={c.req.query('created') === '1'} />)
   })
 }

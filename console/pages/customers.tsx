@@ -1,0 +1,118 @@
+// Customers: a keyset-paged list in external id order, "go to" by id (the exact customer, or
+// the list from that id on), and a customer's detail with links to its contracts.
+import type { FC } from 'hono/jsx'
+import type { z } from 'zod'
+import type { customerJson } from '../../ledger/http/ledgerSchemas.ts'
+import type { Assets } from '../assets.ts'
+import type { Problem } from '../routeKit.tsx'
+import { ErrorNotice, Layout } from './layout.tsx'
+
+export type Customer = z.infer<typeof customerJson>
+export const CUSTOMER_PAGE_SIZE = 50
+
+const listHref = (q: Record<string, string | undefined>) => {
+  const s = new URLSearchParams(Object.entries(q).filter((e): e is [string, string] => e[1] !== undefined && e[1] !== '')).toString()
+  return '/console/customers' + (s === '' ? '' : `?${s}`)
+}
+
+export const CustomerListPage: FC<{
+  assets: Assets
+  csrf: string
+  search: string
+  after?: string | undefined
+  customers: Customer[]
+  nextAfter: string | null
+  error?: Problem | undefined
+}> = (p) => (
+  <Layout title="Customers" assets={p.assets} csrf={p.csrf} section="customers">
+    <h1>Customers</h1>
+    <form method="get" action="/console/customers" class="filters" role="search" aria-label="Find a customer">
+      <p>
+        <label for="customer-search">Customer id</label>
+        <input id="customer-search" name="q" value={p.search} spellcheck={false} aria-describedby="customer-search-help" />
+        <span id="customer-search-help" class="help">
+          The exact id opens it; otherwise the list starts there
+        </span>
+      </p>
+      <p class="actions">
+        <button type="submit">Find</button>
+      </p>
+    </form>
+    {p.error === undefined ? null : <ErrorNotice {...p.error} />}
+    {p.customers.length === 0 ? (
+      <p>No customers here.</p>
+    ) : (
+      <table>
+        <caption class="visually-hidden">Customers</caption>
+        <thead>
+          <tr>
+            <th scope="col">Id</th>
+            <th scope="col">Name</th>
+            <th scope="col">E-mail</th>
+            <th scope="col">Currency</th>
+            <th scope="col">Time zone</th>
+          </tr>
+        </thead>
+        <tbody>
+          {p.customers.map((c) => (
+            <tr>
+              <th scope="row">
+                <a href={`/console/customers/${encodeURIComponent(c.external_id)}`}>{c.external_id}</a>
+              </th>
+              <td>{c.name}</td>
+              <td>{c.email ?? ''}</td>
+              <td>{c.currency}</td>
+              <td>{c.time_zone}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    )}
+    <nav class="pages" aria-label="Pages">
+      {p.after || p.search ? <a href="/console/customers">First page</a> : null}
+      {p.nextAfter === null ? null : (
+        <a href={listHref({ after: p.nextAfter })} rel="next">
+          Next page
+        </a>
+      )}
+    </nav>
+  </Layout>
+)
+
+export const CustomerDetailPage: FC<{ assets: Assets; csrf: string; customer: Customer }> = ({ customer: c, ...p }) => (
+  <Layout title={`Customer ${c.name}`} assets={p.assets} csrf={p.csrf} section="customers">
+    <p class="crumbs">
+      <a href="/console/customers">Customers</a>
+    </p>
+    <div class="heading">
+      <h1>Customer {c.name}</h1>
+      <div class="actions">
+        <a class="button" href={`/console/contracts/new?customer=${encodeURIComponent(c.external_id)}`}>
+          New contract
+        </a>
+      </div>
+    </div>
+    <dl class="facts">
+      <dt>Id (in events)</dt>
+      <dd>
+        <code>{c.external_id}</code>
+      </dd>
+      <dt>E-mail</dt>
+      <dd>{c.email ?? '—'}</dd>
+      <dt>Currency</dt>
+      <dd>{c.currency}</dd>
+      <dt>Time zone</dt>
+      <dd>{c.time_zone}</dd>
+      <dt>Created</dt>
+      <dd>{c.created_at.slice(0, 10)}</dd>
+    </dl>
+    <ul>
+      <li>
+        <a href={`/console/contracts?customer=${encodeURIComponent(c.external_id)}`}>Contracts of this customer</a>
+      </li>
+      <li>
+        <a href={`/console/usage?customer_id=${encodeURIComponent(c.external_id)}`}>Usage of this customer</a>
+      </li>
+    </ul>
+  </Layout>
+)

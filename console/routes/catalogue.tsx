@@ -1,0 +1,78 @@
+// Customers, products and plans: lists, search and details, read from the API.
+import { CustomerDetailPage, CustomerListPage, CUSTOMER_PAGE_SIZE, type Customer } from '../pages/customers.tsx'
+import { PlanDetailPage, PlanListPage, ProductDetailPage, ProductListPage, type Plan, type Product } from '../pages/catalogue.tsx'
+import { page, problem, seg, signedInProps, type ConsoleContext, type ConsoleRouter, type RouteKit } from '../routeKit.tsx'
+
+const nameMatches = (q: string) => (x: { name: string }) => x.name.toLowerCase().includes(q.toLowerCase())
+
+export function registerCatalogueRoutes(app: ConsoleRouter, kit: RouteKit): void {
+  const products = (c: ConsoleContext) => kit.call<{ data: Product[] }>(c, 'GET', '/v1/products')
+
+  app.get('/customers', async (c) => {
+    const search = c.req.query('q')?.trim() ?? ''
+    if (search !== '') {
+      const exact = await kit.call<Customer>(c, 'GET', `/v1/customers/${seg(search)}`)
+      if (exact.ok) return c.redirect(`/console/customers/${seg(exact.body.external_id)}`, 303)
+    }
+    // In external id order: a search that is not an id starts the list where it would be.
+    const after = c.req.query('after') || (search === '' ? undefined : search)
+    const q = new URLSearchParams({ limit: String(CUSTOMER_PAGE_SIZE), ...(after === undefined ? {} : { after }) })
+    const list = await kit.call<{ data: Customer[]; next_after: string | null }>(c, 'GET', `/v1/customers?${q}`)
+    return page(
+      c,
+      <CustomerListPage
+        {...signedInProps(c)}
+        search={search}
+        after={after}
+        customers={list.ok ? list.body.data : []}
+        nextAfter={list.ok ? list.body.next_after : null}
+        error={list.ok ? undefined : problem(list.error)}
+      />,
+    )
+  })
+  app.get('/customers/:id', async (c) => {
+    const got = await kit.call<Customer>(c, 'GET', `/v1/customers/${seg(c.req.param('id'))}`)
+    if (!got.ok) return kit.notFound(c, problem(got.error))
+    return page(c, <CustomerDetailPage {...signedInProps(c)} customer={got.body} />)
+  })
+
+  app.get('/products', async (c) => {
+    const q = c.req.query('q')?.trim() ?? ''
+    const list = await products(c)
+    return page(
+      c,
+      <ProductListPage
+        {...signedInProps(c)}
+        q={q}
+        products={list.ok ? list.body.data.filter(nameMatches(q)) : []}
+        error={list.ok ? undefined : problem(list.error)}
+      />,
+    )
+  })
+  app.get('/products/:id', async (c) => {
+    const got = await kit.call<Product>(c, 'GET', `/v1/products/${seg(c.req.param('id'))}`)
+    if (!got.ok) return kit.notFound(c, problem(got.error))
+    return page(c, <ProductDetailPage {...signedInProps(c)} product={got.body} />)
+  })
+
+  app.get('/plans', async (c) => {
+    const q = c.req.query('q')?.trim() ?? ''
+    const list = await kit.call<{ data: Plan[] }>(c, 'GET', '/v1/plans')
+    return page(
+      c,
+      <PlanListPage
+        {...signedInProps(c)}
+        q={q}
+        plans={list.ok ? list.body.data.filter(nameMatches(q)) : []}
+        error={list.ok ? undefined : problem(list.error)}
+      />,
+    )
+  })
+  app.get('/plans/:id', async (c) => {
+    const got = await kit.call<Plan>(c, 'GET', `/v1/plans/${seg(c.req.param('id'))}`)
+    if (!got.ok) return kit.notFound(c, problem(got.error))
+    const all = await products(c)
+    const byId = new Map((all.ok ? all.body.data : []).map((x) => [x.id, x]))
+    return page(c, <PlanDetailPage {...signedInProps(c)} plan={got.body} products={byId} />)
+  })
+}

@@ -1,0 +1,28 @@
+// Rating runs from the console: POST /v1/rating/runs for a period (or everything due) and
+// GET /v1/rating/runs/progress. The run answers its summary when it ends; the page shows it.
+import type { RatingSummaryJson } from '../../rating/http/billingSchemas.ts'
+import { RatingPage, type RatingForm, type RunProgress } from '../pages/rating.tsx'
+import { page, problem, refusalStatus, signedInProps, str, type ConsoleContext, type ConsoleRouter, type RouteKit } from '../routeKit.tsx'
+
+export function registerRatingRoutes(app: ConsoleRouter, kit: RouteKit): void {
+  const progress = async (c: ConsoleContext): Promise<RunProgress[]> => {
+    const got = await kit.call<{ runs: RunProgress[] }>(c, 'GET', '/v1/rating/runs/progress')
+    return got.ok ? got.body.runs : []
+  }
+  const empty: RatingForm = { period: '', contract_id: '', as_of: '' }
+
+  app.get('/rating', async (c) => {
+    const form = { ...empty, period: c.req.query('period') ?? '', contract_id: c.req.query('contract_id') ?? '' }
+    return page(c, <RatingPage {...signedInProps(c)} form={form} progress={await progress(c)} />)
+  })
+
+  app.post('/rating', async (c) => {
+    const raw = await c.req.parseBody()
+    const form: RatingForm = { period: str(raw.period).trim(), contract_id: str(raw.contract_id).trim(), as_of: str(raw.as_of).trim() }
+    const body = Object.fromEntries(Object.entries(form).filter(([, v]) => v !== ''))
+    const run = await kit.call<RatingSummaryJson>(c, 'POST', '/v1/rating/runs', body)
+    if (!run.ok)
+      return page(c, <RatingPage {...signedInProps(c)} form={form} progress={await progress(c)} error={problem(run.error)} />, refusalStatus(run.status))
+    return page(c, <RatingPage {...signedInProps(c)} form={form} progress={await progress(c)} summary={run.body} />)
+  })
+}
