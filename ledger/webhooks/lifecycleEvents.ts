@@ -12,6 +12,7 @@ import { eq } from 'drizzle-orm'
 import { Dec } from '../../platform/decimal.ts'
 import type { Database } from '../../platform/postgres/database.ts'
 import { grantBalance, grantDraws, grantEntries } from '../creditGrantBalances.ts'
+import { createCurrencyRepository } from '../currencies.ts'
 import { customers } from '../schema/customers.ts'
 import { creditGrants } from '../schema/creditGrants.ts'
 import type { invoices } from '../schema/invoices.ts'
@@ -84,9 +85,8 @@ async function queueLowCreditIn(tx: Database, invoice: InvoiceRow, at: Date): Pr
     )
     const before = after.plus(drawnHere.get(grantId)!)
     if (after.gte(threshold) || before.lt(threshold)) continue
-    const [grant] = await tx.select({ currency: creditGrants.currency, amount: creditGrants.amount }).from(creditGrants).where(eq(creditGrants.id, grantId))
-    // The grant's amount is stored at the currency's precision: the figures are written at it.
-    const places = new Dec(grant!.amount).decimalPlaces()
+    const [grant] = await tx.select({ currency: creditGrants.currency }).from(creditGrants).where(eq(creditGrants.id, grantId))
+    const places = (await createCurrencyRepository(tx).table(invoice.orgId)).minorUnits(grant!.currency) ?? 0
     const money = (d: Dec) => d.toFixed(places)
     const data = {
       credit_grant: { id: grantId, currency: grant!.currency, credited: money(credited), balance: money(after), threshold: money(threshold) },
