@@ -1,9 +1,11 @@
 // The source kinds Tally can connect to: per kind its settings schema, default port and how a
 // driver is opened from a stored connection. The routes and the sync runner know kinds only
-// through this registry. The SQL kinds open from an address (host, port, database, user,
-// password); `files` from a path inside the operator's TALLY_SOURCE_FILES_ROOT (`SourceEnv`).
+// through this registry. Postgres and MySQL open from an address (host, port, database, user,
+// password), ClickHouse from its HTTP URL, database, user and password; `files` from a path inside
+// the operator's TALLY_SOURCE_FILES_ROOT (`SourceEnv`).
 import { z } from 'zod'
 import type { SourceConnection, SourceKind, SourceStore } from '../../ledger/sourceStore.ts'
+import { openClickHouseSource } from './clickhouse/clickhouseSource.ts'
 import { openFilesSource } from './files/filesSource.ts'
 import type { FileFormat } from './files/filePaths.ts'
 import { openMysqlSource } from './mysql/mysqlSource.ts'
@@ -15,8 +17,8 @@ export interface SourceKindInfo {
   open(address: SourceAddress): SourceDriver
 }
 
-/** The kinds reached over the network with an address. */
-export type SqlSourceKind = Exclude<SourceKind, 'files'>
+/** The kinds reached over the network with a host and port. */
+export type SqlSourceKind = Exclude<SourceKind, 'files' | 'clickhouse'>
 
 export const SOURCE_KIND_INFO: Record<SqlSourceKind, SourceKindInfo> = {
   postgres: { defaultPort: 5432, open: openPostgresSource },
@@ -53,6 +55,9 @@ export function openSource(kind: SourceKind, settings: Record<string, string>, c
   if (kind === 'files') {
     const format = settings['format'] as FileFormat | undefined
     return openFilesSource({ path: settings['path']!, ...(format === undefined ? {} : { format }), root: env.filesRoot })
+  }
+  if (kind === 'clickhouse') {
+    return openClickHouseSource({ url: settings['url']!, database: settings['database']!, user: settings['user']!, password: credentials['password'] ?? '' })
   }
   return SOURCE_KIND_INFO[kind].open(addressOf(kind, settings, credentials))
 }

@@ -1,8 +1,8 @@
 // The shapes the ledger stores for data-source connectors (connectors/sources): connection
 // kinds, a sync job's spec, a run's status and its per-row rejects.
 
-/** `files`: CSV, NDJSON and Parquet under TALLY_SOURCE_FILES_ROOT (connectors/sources/files). */
-export const SOURCE_KINDS = ['postgres', 'mysql', 'files'] as const
+/** `files`: CSV, NDJSON and Parquet under TALLY_SOURCE_FILES_ROOT (connectors/sources/files); `clickhouse`: over its HTTP interface. */
+export const SOURCE_KINDS = ['postgres', 'mysql', 'files', 'clickhouse'] as const
 export type SourceKind = (typeof SOURCE_KINDS)[number]
 
 export const SYNC_RUN_STATUSES = ['running', 'succeeded', 'failed', 'interrupted'] as const

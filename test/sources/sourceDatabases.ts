@@ -21,7 +21,7 @@ export interface RefusedConnection {
 
 /** What the shared contract suite needs of a source: a body to connect it, its refusals, and a `usage_rows` table it can change. */
 export interface SyncSource {
-  kind: 'postgres' | 'mysql' | 'files'
+  kind: 'postgres' | 'mysql' | 'files' | 'clickhouse'
   name: string
   /** The POST /v1/sources body for this source (without `name`). */
   body: Record<string, unknown>
@@ -57,9 +57,9 @@ function serverRefusals(connection: SourceDatabase['connection'], badLogin: Reco
   ]
 }
 
-const throwawayName = () => `tally_src_${randomBytes(5).toString('hex')}`
+export const throwawayName = () => `tally_src_${randomBytes(5).toString('hex')}`
 
-function assertThrowaway(name: string): void {
+export function assertThrowaway(name: string): void {
   if (!/^tally_src_[0-9a-f]+$/.test(name)) throw new Error(`refusing to drop ${name}: not a throwaway test database`)
 }
 

@@ -18,7 +18,8 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { DuckDBInstance, LIST, listValue, VARCHAR, type DuckDBConnection, type DuckDBType, type DuckDBValue } from '@duckdb/node-api'
-import { isJsonNumber, parseJsonLossless } from '../../../ingest/envelope/losslessJson.ts'
+import { parseJsonLossless } from '../../../ingest/envelope/losslessJson.ts'
+import { jsonText } from '../jsonText.ts'
 import { TallyError, UnprocessableError } from '../../../platform/errors.ts'
 import type { CursorBound, SourceColumn, SourceDriver, SourceFrom } from '../sourceDriver.ts'
 import { quoteWith } from '../sourceErrors.ts'
@@ -95,15 +96,6 @@ function cursorValue(type: 'time' | 'number', expression: string): string {
 
 function cursorBound(type: 'time' | 'number', params: Params, bound: string): string {
   return cursorValue(type, params.bind(bound))
-}
-
-/** An NDJSON value as text: strings as they are, numbers as written, objects and arrays as JSON. */
-function jsonText(value: unknown): string | null {
-  if (value === null || value === undefined) return null
-  if (typeof value === 'string') return value
-  if (isJsonNumber(value)) return value.value
-  if (typeof value === 'boolean') return String(value)
-  return JSON.stringify(value)
 }
 
 interface OpenFiles {

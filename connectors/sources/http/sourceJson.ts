@@ -10,12 +10,14 @@ export function sourceToJson(c: SourceConnection) {
   const where =
     c.kind === 'files'
       ? { path: c.settings['path']!, ...(c.settings['format'] === undefined ? {} : { format: c.settings['format'] as FileFormat }) }
-      : {
-          host: c.settings['host']!,
-          port: Number(c.settings['port'] ?? SOURCE_KIND_INFO[c.kind].defaultPort),
-          database: c.settings['database']!,
-          user: c.settings['user']!,
-        }
+      : c.kind === 'clickhouse'
+        ? { url: c.settings['url']!, database: c.settings['database']!, user: c.settings['user']! }
+        : {
+            host: c.settings['host']!,
+            port: Number(c.settings['port'] ?? SOURCE_KIND_INFO[c.kind].defaultPort),
+            database: c.settings['database']!,
+            user: c.settings['user']!,
+          }
   return { id: c.id, kind: c.kind, name: c.name, ...where, created_at: c.createdAt }
 }
 

@@ -72,7 +72,7 @@ export function sourceRoutes(deps: SourceRouteDeps): OpenAPIHono<AppEnv> {
       path: '/v1/sources',
       tags: [TAG],
       summary:
-        'Connect a database (postgres, mysql) or files (CSV, NDJSON, Parquet under TALLY_SOURCE_FILES_ROOT) to sync usage from. It is tested first (reachable, credentials, a READ ONLY transaction; files: the path readable and the format recognised); the password is stored encrypted and never returned.',
+        'Connect a database (postgres, mysql, clickhouse) or files (CSV, NDJSON, Parquet under TALLY_SOURCE_FILES_ROOT) to sync usage from. It is tested first (reachable, credentials, a READ ONLY transaction or readonly=1; files: the path readable and the format recognised); the password is stored encrypted and never returned.',
       request: {
         body: jsonContent(createSourceRequest, { kind: 'postgres', name: 'app-db', host: 'db.internal', database: 'app', user: 'tally_reader', password: '…' }),
       },
@@ -270,6 +270,9 @@ export function sourceRoutes(deps: SourceRouteDeps): OpenAPIHono<AppEnv> {
 /** A request's settings (stored in the clear) and credentials (sealed; files have none). */
 function connectionOf(body: z.infer<typeof createSourceRequest>): { settings: Record<string, string>; credentials: Record<string, string> } {
   if (body.kind === 'files') return { settings: { path: body.path, ...(body.format === undefined ? {} : { format: body.format }) }, credentials: {} }
+  if (body.kind === 'clickhouse') {
+    return { settings: { url: body.url.replace(/\/$/, ''), database: body.database, user: body.user }, credentials: { password: body.password } }
+  }
   return {
     settings: { host: body.host, database: body.database, user: body.user, ...(body.port === undefined ? {} : { port: String(body.port) }) },
     credentials: { password: body.password },

@@ -11,7 +11,7 @@ const name = z
 const column = z.string().min(1).max(128)
 
 const sqlSourceRequest = z.strictObject({
-  kind: z.enum(['postgres', 'mysql']).describe('`postgres`, `mysql` (MySQL and MariaDB), or `files`'),
+  kind: z.enum(['postgres', 'mysql']).describe('`postgres`, `mysql` (MySQL and MariaDB), `clickhouse` or `files`'),
   name,
   host: z.string().min(1).max(255),
   port: z.number().int().min(1).max(65535).optional().describe('Default 5432 (postgres), 3306 (mysql)'),
@@ -35,7 +35,20 @@ const filesSourceRequest = z.strictObject({
   format: z.enum(FILE_FORMATS).optional().describe("Default: from the files' extensions (.csv/.tsv, .ndjson/.jsonl/.json, .parquet, each optionally .gz/.zst)"),
 })
 
-export const createSourceRequest = z.discriminatedUnion('kind', [sqlSourceRequest, filesSourceRequest])
+const clickhouseSourceRequest = z.strictObject({
+  kind: z.literal('clickhouse'),
+  name,
+  url: z
+    .string()
+    .max(1024)
+    .regex(/^https?:\/\/[^/?#@\s]+\/?$/, 'http(s)://host:port, without credentials, path or query')
+    .describe("ClickHouse's HTTP interface: `https://host:8443` or `http://host:8123` (user and password go in their own fields)"),
+  database: z.string().min(1).max(255).describe('Discover lists its tables; queries name tables in it unqualified'),
+  user: z.string().min(1).max(255).default('default').describe('Best a user granted SELECT only; every query carries `readonly=1` either way'),
+  password: z.string().max(1024).default('').describe('Stored encrypted (AES-256-GCM, TALLY_SECRET_KEY), never returned'),
+})
+
+export const createSourceRequest = z.discriminatedUnion('kind', [sqlSourceRequest, filesSourceRequest, clickhouseSourceRequest])
 
 export const sourceParams = z.object({ id: z.string().describe('The source connection id') })
 export const syncParams = z.object({ id: z.string().describe('The source connection id'), sync: z.string().describe('The sync job id') })
@@ -46,8 +59,9 @@ export const sourceJson = z.object({
   name: z.string(),
   host: z.string().optional().describe('postgres, mysql'),
   port: z.number().int().optional().describe('postgres, mysql'),
-  database: z.string().optional().describe('postgres, mysql'),
-  user: z.string().optional().describe('postgres, mysql'),
+  url: z.string().optional().describe("clickhouse: the HTTP interface's URL"),
+  database: z.string().optional().describe('postgres, mysql, clickhouse'),
+  user: z.string().optional().describe('postgres, mysql, clickhouse'),
   path: z.string().optional().describe('files: the path as given, inside TALLY_SOURCE_FILES_ROOT'),
   format: z.enum(FILE_FORMATS).optional().describe('files: the format given (absent: from the extensions)'),
   created_at: z.string(),
@@ -57,7 +71,9 @@ export const sourceListJson = z.object({ data: z.array(sourceJson) })
 export const testJson = z.object({
   ok: z.literal(true),
   server_version: z.string().describe("The server's version; files: the DuckDB version and how many files of which format the path holds"),
-  read_only_transaction: z.literal(true).describe('Reads ran in a READ ONLY transaction (files: DuckDB in memory, the files opened for reading only)'),
+  read_only_transaction: z
+    .literal(true)
+    .describe('Reads ran in a READ ONLY transaction (clickhouse: with readonly=1; files: DuckDB in memory, the files opened for reading only)'),
   readable_tables: z.number().int().describe('Tables and views the user can read; files: 1 (a files connection is one table)'),
 })
 export const createdSourceJson = sourceJson.extend({ test: testJson })

@@ -1,11 +1,12 @@
 // A remote query's named parameters (`{customer_id}`, `{period_start:DateTime64(3)}`, …) become
-// the driver's own bind markers (`$1…` for Postgres, `?` for MySQL/MariaDB), found by a tokenizer
+// the driver's own bind markers (`$1…` for Postgres, `?` for MySQL/MariaDB, ClickHouse's own
+// server-side `{customer_id:String}` with Tally's type), found by a tokenizer
 // that skips string literals, quoted identifiers, dollar-quoted bodies and comments: a brace inside
 // `'…'` stays text, and a value never enters the SQL text. Positional markers written by the user
 // (`$1`, `?`) are refused, so every value is one Tally binds.
 import { UnprocessableError } from '../../../platform/errors.ts'
 
-export type RemoteDialect = 'postgres' | 'mysql'
+export type RemoteDialect = 'postgres' | 'mysql' | 'clickhouse'
 
 /** What a remote query may name: the billed customer(s) and the half-open period. */
 export const REMOTE_PARAMETERS = ['customer_id', 'customer_ids', 'period_start', 'period_end'] as const
@@ -61,19 +62,23 @@ function skipLine(sql: string, start: number): number {
   return end === -1 ? sql.length : end + 1
 }
 
-/** The length of the literal, identifier or comment starting at `i`, or 0 when none starts there. */
+/**
+ * The length of the literal, identifier or comment starting at `i`, or 0 when none starts there.
+ * ClickHouse lexes like MySQL (backslash escapes, backticks, `#` comments) but nests block
+ * comments and has heredocs (`$tag$…$tag$`) like Postgres.
+ */
 function skippable(sql: string, i: number, dialect: RemoteDialect): number {
   const c = sql[i]!
-  const mysql = dialect === 'mysql'
+  const backslashes = dialect !== 'postgres'
   if (c === "'") {
-    const escaped = mysql || /[Ee]/.test(sql[i - 1] ?? '')
+    const escaped = backslashes || /[Ee]/.test(sql[i - 1] ?? '')
     return skipQuoted(sql, i, "'", escaped) - i
   }
-  if (c === '"') return skipQuoted(sql, i, '"', mysql) - i
-  if (c === '`' && mysql) return skipQuoted(sql, i, '`', false) - i
-  if (sql.startsWith('--', i) || (mysql && c === '#')) return skipLine(sql, i) - i
-  if (sql.startsWith('/*', i)) return skipBlockComment(sql, i, !mysql) - i
-  if (c === '$' && !mysql) {
+  if (c === '"') return skipQuoted(sql, i, '"', backslashes) - i
+  if (c === '`' && backslashes) return skipQuoted(sql, i, '`', dialect === 'clickhouse') - i
+  if (sql.startsWith('--', i) || (backslashes && c === '#')) return skipLine(sql, i) - i
+  if (sql.startsWith('/*', i)) return skipBlockComment(sql, i, dialect !== 'mysql') - i
+  if (c === '$' && dialect !== 'mysql') {
     const tag = DOLLAR_TAG.exec(sql.slice(i, i + 66))
     if (tag !== null && !/[A-Za-z0-9_]/.test(sql[i - 1] ?? '')) {
       const end = sql.indexOf(tag[0], i + tag[0].length)
@@ -128,7 +133,29 @@ export function bindRemoteQuery(sql: string, dialect: RemoteDialect, values: Rem
   return { text, values: out, names }
 }
 
-function marker(dialect: RemoteDialect, name: string, value: string | readonly string[], out: Array<string | string[]>, numbers: Map<string, number>): string {
+/** ClickHouse's server-side parameter types for Tally's values (the periods are UTC microsecond text). */
+const CLICKHOUSE_TYPES: Record<RemoteParameter, string> = {
+  customer_id: 'String',
+  customer_ids: 'Array(String)',
+  period_start: "DateTime64(6, 'UTC')",
+  period_end: "DateTime64(6, 'UTC')",
+}
+
+function marker(
+  dialect: RemoteDialect,
+  name: RemoteParameter,
+  value: string | readonly string[],
+  out: Array<string | string[]>,
+  numbers: Map<string, number>,
+): string {
+  if (dialect === 'clickhouse') {
+    // Bound by name on the server (`param_<name>`): one value per name, in `names` order.
+    if (!numbers.has(name)) {
+      out.push(typeof value === 'string' ? value : [...value])
+      numbers.set(name, out.length)
+    }
+    return `{${name}:${CLICKHOUSE_TYPES[name]}}`
+  }
   if (dialect === 'mysql') {
     // MySQL binds no arrays: a list becomes one bound marker per element (`IN ({customer_ids})`).
     if (typeof value === 'string') {

@@ -27,6 +27,12 @@ export function mysqlRemoteProblem(err: unknown): RemoteProblem | null {
   return errno === 1792 ? 'remote_query_read_only' : errno === 1969 || errno === 3024 ? 'remote_query_timeout' : null
 }
 
+/** ClickHouse's exception codes → problem: 164 READONLY, 159 TIMEOUT_EXCEEDED (max_execution_time), 396 TOO_MANY_ROWS_OR_BYTES (max_result_rows). */
+export function clickhouseRemoteProblem(err: unknown): RemoteProblem | null {
+  const code = (err as { code?: unknown }).code
+  return code === '164' ? 'remote_query_read_only' : code === '159' ? 'remote_query_timeout' : code === '396' ? 'remote_query_row_limit' : null
+}
+
 /** The engine's error as a remote-query error when it is one, else unchanged. */
 export function asRemoteError(err: unknown, problem: RemoteProblem | null): unknown {
   return problem === null ? err : remoteError(problem, err instanceof Error ? err.message : String(err))
