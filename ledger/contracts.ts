@@ -7,8 +7,8 @@
 // (dates in the wrong order, anchor day 32, an unknown currency or zone, a product that is
 // not there) is an UnprocessableError (422) with its own code and the request's field path.
 import { insertError } from './insertError.ts'
-import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm'
-import { ConflictError, NotFoundError, TallyError, UnprocessableError, ValidationError } from '../platform/errors.ts'
+import { and, asc, eq, gt, sql } from 'drizzle-orm'
+import { NotFoundError, TallyError, UnprocessableError, ValidationError } from '../platform/errors.ts'
 import type { Database } from '../platform/postgres/database.ts'
 import type { CurrencyRepository } from './currencies.ts'
 import { normaliseTimeZone } from './currencyAndTimeZone.ts'
@@ -17,9 +17,8 @@ import { assertOrgId, isUuid, toIso } from './ids.ts'
 import { checkItems, checkPrices, type PlanRepository } from './plans.ts'
 import type { ProductRepository } from './products.ts'
 import type { RatingDocuments } from './ratingStore.ts'
-import { contracts as table, type ContractOverride, type ContractPhase, type ContractTerms } from './schema/contracts.ts'
+import { contracts as table, type ContractOverride, type ContractPhase, type ContractTerms, type EndProration } from './schema/contracts.ts'
 import { customers } from './schema/customers.ts'
-import { invoices } from './schema/invoices.ts'
 import type { ContractItem } from './schema/plans.ts'
 
 export type Cadence = 'monthly' | 'quarterly' | 'annual'
@@ -47,6 +46,8 @@ export interface Contract {
    * `finalize` finalizes it like any other. Default `finalize` (see the schema's NOTE).
    */
   backdatedInvoices: 'draft' | 'finalize'
+  /** What ending inside a period billed in advance does to its unused days (a termination sets it). */
+  endProration: EndProration
   phases: ContractPhase[]
   terms: ContractTerms
   overrides: ContractOverride[]
@@ -101,12 +102,6 @@ export interface ContractRepository {
   list(opts: ContractListOptions): Promise<Contract[]>
   /** How many contracts `list` pages through (a rating run's total, for its progress). */
   count(opts: Pick<ContractListOptions, 'orgId' | 'contractId'>): Promise<number>
-  /**
-   * Adds a phase from its start date until the next phase starts (later phases stay; one on an
-   * existing phase's date is 409 `phase_exists`); it may not change what a finalized invoice
-   * billed (422 `phase_in_billed_period`, RatingDocuments.phaseChange).
-   */
-  addPhase(orgId: string, id: string, phase: ContractPhase): Promise<Contract>
 }
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/
@@ -122,7 +117,7 @@ export function assertDate(value: string, field: string): string {
 
 type Row = typeof table.$inferSelect
 
-function toContract(row: Row, externalId: string): Contract {
+export function toContract(row: Row, externalId: string): Contract {
   return {
     id: row.id,
     orgId: row.orgId,
@@ -139,6 +134,7 @@ function toContract(row: Row, externalId: string): Contract {
     renewal: row.renewal,
     netTermsDays: row.netTermsDays,
     backdatedInvoices: row.backdatedInvoices,
+    endProration: row.endProration,
     phases: row.phases,
     terms: row.terms,
     overrides: row.overrides,
@@ -147,7 +143,7 @@ function toContract(row: Row, externalId: string): Contract {
 }
 
 /** A 422 naming one field: `unprocessable('end_date', 'end_date_not_after_start', '…')`. */
-function unprocessable(field: string, code: string, message: string): UnprocessableError {
+export function unprocessable(field: string, code: string, message: string): UnprocessableError {
   return new UnprocessableError(code, message, [{ field, code, message }])
 }
 
@@ -193,7 +189,7 @@ export function applyOverrides(
  * Dates of the phases against the contract's. `at(i, field)` is the request path of phase i's
  * field (`phases[1].start_date` on create, `start_date` for the one phase POST …/phases adds).
  */
-function checkPhases(phases: readonly ContractPhase[], startDate: string, endDate: string | null, at: (i: number, field: string) => string): void {
+export function checkPhases(phases: readonly ContractPhase[], startDate: string, endDate: string | null, at: (i: number, field: string) => string): void {
   const fail = (field: string, code: string, message: string) => {
     throw unprocessable(field, code, message)
   }
@@ -345,36 +341,6 @@ export function createContractRepository(
         .from(table)
         .where(conditions.length === 0 ? undefined : and(...conditions))
       return Number(row?.n ?? 0)
-    },
-
-    async addPhase(orgId, id, phase) {
-      assertOrgId(orgId)
-      checkPrices(deps.documents, await deps.currencies.table(orgId), phase.items, 'items')
-      const contract = await repo.get(orgId, id)
-      assertDate(phase.start_date, 'start_date')
-      // A phase runs until the next one starts, so the phases after it stay. Replacing a phase is
-      // not what "add" says: one on the date of an existing phase is refused.
-      if (contract.phases.some((p) => p.start_date === phase.start_date)) {
-        throw new ConflictError('phase_exists', `contract ${id} already has a phase from ${phase.start_date}`, {
-          hint: 'a phase runs until the next one starts; start the new one on another date',
-        })
-      }
-      const phases = [...contract.phases, phase].sort((a, b) => (a.start_date < b.start_date ? -1 : 1))
-      const at = phases.indexOf(phase)
-      // Only the added phase can be wrong: the others were checked when stored.
-      checkPhases(phases, contract.startDate, contract.endDate, (i, field) => (i === at ? field : `phases[${i}].${field}`))
-      await checkItems(deps.products, orgId, phase.items, 'items')
-      // A void invoice bills nothing: its period may get a phase (the fix), then a reissue.
-      const final = await db
-        .select({ number: invoices.number, billingDate: invoices.billingDate, periodIndex: invoices.periodIndex })
-        .from(invoices)
-        .where(and(eq(invoices.orgId, orgId), eq(invoices.contractId, id), inArray(invoices.status, ['finalized', 'paid'])))
-      deps.documents.phaseChange({ schedule: contract, phases: contract.phases, phase, final }, 'start_date')
-      await db
-        .update(table)
-        .set({ phases })
-        .where(and(eq(table.orgId, orgId), eq(table.id, id)))
-      return { ...contract, phases }
     },
   }
   return repo

@@ -8,6 +8,7 @@ import { createCustomerRepository, type CustomerRepository } from './customers.t
 import { createOrganisationRepository, type OrganisationRepository } from './organisations.ts'
 import { createRawMetricRepository, type RawMetricRepository } from './rawMetrics.ts'
 import { createContractRepository, type ContractRepository } from './contracts.ts'
+import { createContractAmendmentRepository, type ContractAmendmentRepository } from './contractAmendments.ts'
 import { createCreditGrantRepository, type CreditGrantRepository } from './creditGrants.ts'
 import { createCreditNoteRepository, type CreditNoteRepository } from './creditNotes.ts'
 import { createInvoiceDraftStore, type InvoiceDraftStore } from './invoiceDrafts.ts'
@@ -35,6 +36,8 @@ export interface Ledger {
   products: ProductRepository
   plans: PlanRepository
   contracts: ContractRepository
+  /** End date, termination, phases added, edited and deleted: versioned and audited (contractAmendments.ts). */
+  contractAmendments: ContractAmendmentRepository
   invoices: InvoiceRepository
   invoiceDrafts: InvoiceDraftStore
   creditNotes: CreditNoteRepository
@@ -68,6 +71,7 @@ export function createLedger(db: Database, documents: RatingDocuments): Ledger {
     products,
     plans,
     contracts: createContractRepository(db, { customers, plans, products, currencies, documents }),
+    contractAmendments: createContractAmendmentRepository(db, { products, currencies, documents }),
     invoices: createInvoiceRepository(db),
     invoiceDrafts: createInvoiceDraftStore(db, documents),
     creditNotes: createCreditNoteRepository(db, { currencies }),

@@ -6,13 +6,14 @@
 // Price definitions, terms and rating records are rating's language (rating/compute's zod
 // schemas), and the ledger may import only platform (DESIGN's folder table). So the ledger is
 // given rating's rules as `RatingDocuments` where it is constructed (app/stores.ts) and applies
-// them where it stores: plans.create, contracts.create, contracts.addPhase and a draft's
+// them where it stores: plans.create, contracts.create, contractAmendments.amend and a draft's
 // rating record. What comes back out was checked going in; rating reads it as JSON and parses
 // it with its own schema where it computes (README "Documents rating owns").
 import type { CurrencyTable } from '../platform/currency.ts'
 import type { BillableMetricRepository } from './billableMetrics.ts'
 import type { CurrencyRepository } from './currencies.ts'
 import type { Contract, ContractRepository } from './contracts.ts'
+import type { ContractAmendmentRepository } from './contractAmendments.ts'
 import type { CustomerRepository } from './customers.ts'
 import type { ContractRatingSession, InvoiceDraftStore } from './invoiceDrafts.ts'
 import type { CreditGrantTerm } from './creditGrantBalances.ts'
@@ -23,6 +24,7 @@ import type { ProductRepository } from './products.ts'
 import type { ContractPhase } from './schema/contracts.ts'
 
 export type { Cadence, Contract, CreateContractInput, ItemOverride } from './contracts.ts'
+export type { AmendmentChange, Amendment } from './contractAmendments.ts'
 export { applyOverrides, notFoundAt } from './contracts.ts'
 export type { Customer } from './customers.ts'
 export type { CurrencyTable } from '../platform/currency.ts'
@@ -63,20 +65,25 @@ export interface RatingDocuments {
    */
   termsFor(value: unknown, field: string, products: readonly { id: string; name: string }[]): void
   /**
-   * A phase added to a contract against its finalized invoices: a 422 `phase_in_billed_period`
-   * at `field` when it would change what one of them billed (rating/execute/phaseChange.ts).
+   * An amendment of a contract (phases, end date, renewal) against its finalized invoices: a 422
+   * `problem.code` at `problem.field` when it would change what one of them billed and no open
+   * invoice can prorate it (rating/execute/contractChange.ts).
    */
-  phaseChange(change: PhaseChangeInput, field: string): void
+  contractChange(change: ContractChangeInput, problem: { field: string; code: string }): void
   /** An invoice's rating record, written by rating runs and reissues. */
   ratingRecord(value: unknown): void
 }
 
-/** A contract's calendar and phases, the phase it gets, and its finalized and paid invoices. */
-export interface PhaseChangeInput {
+/** A contract's calendar and phases before and after an amendment, and its finalized and paid invoices. */
+export interface ContractChangeInput {
+  before: ContractSide
+  after: ContractSide
+  final: readonly { number: number | null; billingDate: string; periodIndex: number }[]
+}
+
+export interface ContractSide {
   schedule: Pick<Contract, 'startDate' | 'endDate' | 'cadence' | 'anchorDay' | 'renewal'>
   phases: readonly ContractPhase[]
-  phase: ContractPhase
-  final: readonly { number: number | null; billingDate: string; periodIndex: number }[]
 }
 
 /**
@@ -107,4 +114,5 @@ export interface CatalogStore {
   products: ProductRepository
   plans: PlanRepository
   contracts: ContractRepository
+  contractAmendments: ContractAmendmentRepository
 }

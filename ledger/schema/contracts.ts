@@ -1,8 +1,12 @@
 import { sql } from 'drizzle-orm'
 import { check, date, integer, jsonb, pgTable, text, timestamp, uuid, index } from 'drizzle-orm/pg-core'
 import { customers } from './customers.ts'
+import { oneOf } from './oneOf.ts'
 import { organisations } from './organisations.ts'
 import { plans, type ContractItem } from './plans.ts'
+
+export const END_PRORATIONS = ['prorate', 'none'] as const
+export type EndProration = (typeof END_PRORATIONS)[number]
 
 /** Products and prices in force from `start_date` until the next phase starts. */
 export interface ContractPhase {
@@ -56,6 +60,12 @@ export const contracts = pgTable(
      * the `finalize` they were given when the column was added (0012).
      */
     backdatedInvoices: text('backdated_invoices').$type<'draft' | 'finalize'>().notNull().default('draft'),
+    /**
+     * What ending inside a period billed in advance does to its unused days: `prorate` credits them
+     * on the next invoice (rating/execute/midPeriodProration.ts), `none` keeps what was billed.
+     * Set by a termination (contractAmendments.ts); `prorate` for every other contract.
+     */
+    endProration: text('end_proration').$type<EndProration>().notNull().default('prorate'),
     phases: jsonb('phases').$type<ContractPhase[]>().notNull(),
     terms: jsonb('terms').$type<ContractTerms>().notNull(),
     overrides: jsonb('overrides').$type<ContractOverride[]>().notNull(),
@@ -68,6 +78,7 @@ export const contracts = pgTable(
     check('contracts_anchor_day', sql`${t.anchorDay} between 1 and 31`),
     check('contracts_dates', sql`${t.endDate} is null or ${t.endDate} > ${t.startDate}`),
     check('contracts_net_terms', sql`${t.netTermsDays} between 0 and 365`),
+    check('contracts_end_proration', oneOf(t.endProration, END_PRORATIONS)),
     check('contracts_backdated_invoices', sql`${t.backdatedInvoices} in ('draft', 'finalize')`),
   ],
 )

@@ -6,10 +6,9 @@ import type { Invoice, InvoiceLine } from '../../ledger/ratingStore.ts'
 import { isoMinorUnits } from '../../platform/currency.ts'
 import { resolveCurrency, type Currency } from '../compute/currency.ts'
 import { Dec } from '../../platform/decimal.ts'
-import { sum } from '../compute/decimal.ts'
 import { parseInvoiceInput, rateInvoice } from '../compute/rateInvoice.ts'
 import { formatMoney } from '../compute/rounding.ts'
-import { rateItem } from './priceInvoice.ts'
+import { rateItem, recordedTotal } from './priceInvoice.ts'
 import { readRatingRecord, type RatingRecord } from './ratingRecord.ts'
 
 export interface InvoiceExplanation {
@@ -20,6 +19,7 @@ export interface InvoiceExplanation {
   items: (RatingRecord['items'][number] & { rederived_amount: string })[]
   terms: RatingRecord['invoice']
   adjustments: RatingRecord['adjustments']
+  prorations: NonNullable<RatingRecord['prorations']>
   lines: {
     position: number
     timing: string
@@ -54,7 +54,7 @@ export function explainInvoice(invoice: Invoice, lines: InvoiceLine[]): InvoiceE
   const items = record.items.map((item) => ({ ...item, rederived_amount: rateItem(item, record.rounding_mode).amount }))
   const invoiceAmount = record.invoice ? new Dec(rateInvoice(parseInvoiceInput(record.invoice)).amount) : new Dec(0)
   const itemsMatch = items.every((i) => i.rederived_amount === i.amount)
-  const total = formatMoney(invoiceAmount.plus(sum(record.adjustments.map((a) => new Dec(a.delta)))), currency)
+  const total = formatMoney(recordedTotal({ ...record, invoice_amount: invoiceAmount.toFixed() }), currency)
   return {
     invoice_id: invoice.id,
     status: invoice.status,
@@ -63,6 +63,7 @@ export function explainInvoice(invoice: Invoice, lines: InvoiceLine[]): InvoiceE
     items,
     terms: record.invoice,
     adjustments: record.adjustments,
+    prorations: record.prorations ?? [],
     lines: lines.map((l) => ({
       position: l.position,
       timing: l.timing,

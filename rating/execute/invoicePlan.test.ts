@@ -53,6 +53,7 @@ function contract(over: Partial<Contract>): Contract {
     cadence: 'monthly',
     anchorDay: 1,
     renewal: 'auto_renew',
+    endProration: 'prorate',
     netTermsDays: 30,
     backdatedInvoices: 'draft',
     phases: [

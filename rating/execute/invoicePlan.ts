@@ -88,6 +88,11 @@ export function planInvoice(contract: Contract, products: Map<string, Product>, 
   ]
 }
 
+/** What the contract sells in advance for a period now (its arrears part): what mid-period proration compares with what was billed. */
+export function advanceItemsOf(contract: Contract, products: Map<string, Product>, part: ActivePeriod): PlannedItem[] {
+  return itemsFor(contract, products, part, 'in_advance')
+}
+
 /** The proration handed to ratePrice, or undefined when the item covers its whole period. */
 export function prorationOf(
   item: Pick<PlannedItem, 'period' | 'segment'>,

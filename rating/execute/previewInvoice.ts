@@ -30,6 +30,8 @@ export interface ContractPreviewRequest {
   /** The billing date to preview; default: the upcoming invoice at `asOf`. */
   billingDate?: string
   asOf: Date
+  /** The contract as an amendment would leave it (an amendment preview); default: as stored. */
+  contract?: Contract
 }
 
 export interface ContractPreview {
@@ -66,7 +68,7 @@ function scheduledFor(contract: Contract, req: ContractPreviewRequest): Schedule
 
 export async function previewContractInvoice(deps: PreviewDeps, req: ContractPreviewRequest): Promise<ContractPreview> {
   const { ledger } = deps
-  const contract = await ledger.contracts.get(req.orgId, req.contractId)
+  const contract = req.contract ?? (await ledger.contracts.get(req.orgId, req.contractId))
   const scheduled = scheduledFor(contract, req)
   const rows = await ledger.invoices.statusesForContracts([contract.id])
   const known = await Promise.all(rows.map((r) => ledger.invoices.get(req.orgId, r.id)))

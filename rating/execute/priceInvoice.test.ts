@@ -58,6 +58,7 @@ const contract: Contract = {
   cadence: 'monthly',
   anchorDay: 1,
   renewal: 'auto_renew',
+  endProration: 'prorate',
   netTermsDays: 30,
   backdatedInvoices: 'draft',
   phases: [

@@ -20,17 +20,19 @@ import { Dec } from '../../platform/decimal.ts'
 import { sum } from '../compute/decimal.ts'
 import { formatResult, type PriceLine } from '../compute/lines.ts'
 import { discountSchema, discountsFor } from '../compute/discounts.ts'
+import { poolDrawn, withPoolUsed } from '../compute/freeUnitPool.ts'
 import { perTransaction } from '../compute/percent.ts'
 import { DIMENSIONAL_MODELS, parsePriceDefinition } from '../compute/priceDefinition.ts'
 import { parseInvoiceInput, rateInvoice } from '../compute/rateInvoice.ts'
 import { ratePriceLines } from '../compute/ratePrice.ts'
 import { formatMoney } from '../compute/rounding.ts'
 import type { ScheduledInvoice } from './billingSchedule.ts'
-import { canonicalJson, prorationOf, type PlannedItem } from './invoicePlan.ts'
+import { canonicalJson, priceVersionOf, prorationOf, type PlannedItem } from './invoicePlan.ts'
 import type { CustomerUsage } from './quantitySource.ts'
-import type { RatingRecord, RecordedAdjustment, RecordedItem } from './ratingRecord.ts'
+import type { RatingRecord, RecordedAdjustment, RecordedItem, RecordedProration } from './ratingRecord.ts'
 import type { BilledAdjustment } from './billedForPeriod.ts'
 import type { TermUsage } from './termUsage.ts'
+import type { PoolUsage } from './freeUnitPools.ts'
 
 export interface PricedInvoice {
   total: string
@@ -56,8 +58,12 @@ export interface PriceInvoiceInput {
   billedElsewhere: BilledAdjustment[]
   /** What the contract's other live invoices used of its term commitment and coupons (termUsage.ts); absent: none. */
   termUsage?: TermUsage
+  /** What each pooled price's earlier periods drew from its pool (freeUnitPools.ts); absent: nothing. */
+  pools?: PoolUsage
   /** The contract's organisation's currency table: the minor units of its currency and of its prices' declared codes. */
   currencies: CurrencyTable
+  /** Credits and charges for a change inside the arrears period, which a final invoice billed in advance (midPeriodProration.ts). */
+  prorations?: readonly RecordedProration[]
 }
 
 /**
@@ -81,12 +87,26 @@ export function usageText(usage: RecordedItem['usage']): string {
   return 'by dimension'
 }
 
+/** What a record bills: the invoice's amount, its late-usage adjustments and its prorations (explain re-derives the same sum). */
+export function recordedTotal(record: {
+  invoice_amount: string
+  adjustments: readonly { delta: string }[]
+  prorations?: readonly { amount: string }[] | undefined
+}): Dec {
+  return new Dec(record.invoice_amount)
+    .plus(sum(record.adjustments.map((a) => new Dec(a.delta))))
+    .plus(sum((record.prorations ?? []).map((p) => new Dec(p.amount))))
+}
+
 /** Rates one recorded item again (explain, adjustments): the same call the rating made. */
-export function rateItem(item: Pick<RecordedItem, 'price' | 'usage' | 'proration'>, mode: 'half_up' | 'half_even'): { amount: string; lines: PriceLine[] } {
+export function rateItem(
+  item: Pick<RecordedItem, 'price' | 'usage' | 'proration'>,
+  mode: 'half_up' | 'half_even',
+): { amount: string; lines: PriceLine[]; poolDrawn: Dec } {
   const price = parsePriceDefinition(item.price)
   const rated = ratePriceLines(price, item.usage, item.proration ?? undefined, { defaultMode: mode })
   const result = formatResult(rated.lines, rated.currency, rated.applied)
-  return { amount: result.amount, lines: result.lines }
+  return { amount: result.amount, lines: result.lines, poolDrawn: price.free_units_pool ? poolDrawn(price, rated.applied.free_units) : new Dec(0) }
 }
 
 function line(
@@ -138,12 +158,17 @@ export function priceInvoice(input: PriceInvoiceInput): PricedInvoice {
   const mode = contract.terms.rounding_mode ?? 'half_up'
   const lines: NewInvoiceLine[] = []
   const recorded: RecordedItem[] = []
+  // Draws from a pool by this invoice's earlier items of the same product and window (two phase segments of one period).
+  const drawnHere = new Map<string, Dec>()
   for (const planned of input.items) {
-    const item = { ...planned, price: withInlineCurrency(planned.price, input.currencies) }
+    const inline = { ...planned, price: withInlineCurrency(planned.price, input.currencies) }
+    const pool = input.pools?.(inline)
+    const item = pool ? { ...inline, price: withPoolUsed(inline.price, pool.used.plus(drawnHere.get(pool.key) ?? 0)) } : inline
     const found = item.metric ? input.usageOf(item) : undefined
     const usage = usageFields(item.price, item, found)
     const proration = prorationOf(item) ?? null
     const rated = rateItem({ price: item.price, usage, proration }, mode)
+    if (pool) drawnHere.set(pool.key, rated.poolDrawn.plus(drawnHere.get(pool.key) ?? 0))
     recorded.push({
       id: item.id,
       timing: item.timing,
@@ -304,7 +329,26 @@ export function priceInvoice(input: PriceInvoiceInput): PricedInvoice {
     }
   }
 
-  const total = formatMoney(invoiceAmount.plus(sum(adjustments.map((a) => new Dec(a.delta)))), currency)
+  const prorations = input.prorations ?? []
+  for (const p of prorations) {
+    const what = p.direction === 'credit' ? `unused in-advance days billed on invoice ${p.of_number ?? p.of_invoice}` : 'the new price'
+    lines.push(
+      line(lines.length, {
+        timing: 'adjustment',
+        kind: 'proration',
+        description: `${p.product_name}: ${what}, ${p.proration.active_start} to ${p.proration.active_end}: ${p.description}`,
+        productId: p.product_id,
+        productName: p.product_name,
+        price: p.price,
+        priceVersion: priceVersionOf(p.price),
+        quantity: p.quantity,
+        amount: p.amount,
+        periodStart: p.proration.active_start,
+        periodEnd: p.proration.active_end,
+      }),
+    )
+  }
+  const total = formatMoney(recordedTotal({ invoice_amount: invoiceAmount.toFixed(), adjustments, prorations }), currency)
   const record: RatingRecord = {
     version: 1,
     billing_date: scheduled.billingDate,
@@ -315,6 +359,7 @@ export function priceInvoice(input: PriceInvoiceInput): PricedInvoice {
     invoice,
     invoice_amount: formatMoney(invoiceAmount, currency),
     adjustments,
+    ...(prorations.length > 0 ? { prorations: [...prorations] } : {}),
   }
   // A remote metric's run record (its executed_at) is not content: re-rating unchanged usage leaves the draft alone.
   const hashed = { ...record, items: record.items.map((i) => ({ ...i, source: undefined })) }

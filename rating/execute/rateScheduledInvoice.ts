@@ -10,15 +10,20 @@ import type { ScheduledInvoice } from './billingSchedule.ts'
 import type { PlannedItem } from './invoicePlan.ts'
 import { priceInvoice, type PricedInvoice } from './priceInvoice.ts'
 import { runKey, type CustomerUsage, type QuantitySource } from './quantitySource.ts'
-import { readRatingRecord, type RecordedAdjustment, type RecordedItem } from './ratingRecord.ts'
+import { readRatingRecord, type RecordedAdjustment, type RecordedItem, type RecordedProration } from './ratingRecord.ts'
+import { midPeriodProration } from './midPeriodProration.ts'
+import { withInlineCurrency } from '../compute/currency.ts'
 import { adjustmentsBilled, advanceBilled, advanceInvoice } from './billedForPeriod.ts'
 import { termUsage } from './termUsage.ts'
+import { poolUsage } from './freeUnitPools.ts'
 
 export interface Work {
   scheduled: ScheduledInvoice
   items: PlannedItem[]
   /** The previous invoice's arrears items to re-check, when it is final. */
   previous: { billingDate: string; items: PlannedItem[] } | null
+  /** What the contract sells in advance for the arrears period now (midPeriodProration.ts compares it with what was billed). */
+  advanceOfArrears: PlannedItem[]
 }
 
 type MetricRef = { name: string; version: number; start: Date | string; end: Date | string }
@@ -130,6 +135,7 @@ export function priceScheduledInvoice(
     billedBefore: contract.terms.commitment || contract.terms.maximum_spend !== undefined ? billedBefore(known, w.scheduled) : '0',
     billedElsewhere: adjustmentsBilled(known, w.scheduled.billingDate),
     termUsage: termUsage({ contract, scheduled: w.scheduled, items: w.items, known }),
+    pools: poolUsage(known, w.scheduled),
     previous: prevInvoice
       ? {
           invoiceId: prevInvoice.id,
@@ -139,6 +145,24 @@ export function priceScheduledInvoice(
         }
       : null,
     currencies: input.currencies,
+    prorations: prorationsOf(input),
+  })
+}
+
+/**
+ * Credits and charges for changes inside the arrears period since the invoice that billed it in
+ * advance was finalized; none while that invoice is a draft (it is re-rated) or void (a reissue bills it).
+ */
+function prorationsOf(input: Pick<RateEventInput, 'contract' | 'work' | 'known' | 'currencies'>): RecordedProration[] {
+  const { arrears, index } = input.work.scheduled
+  const base = arrears ? advanceInvoice(input.known, index - 1) : undefined
+  if (!arrears || !base || (base.status !== 'finalized' && base.status !== 'paid')) return []
+  return midPeriodProration({
+    contract: input.contract,
+    base: { invoiceId: base.id, number: base.number, record: readRatingRecord(base) },
+    period: arrears.period,
+    current: input.work.advanceOfArrears.map((i) => ({ ...i, price: withInlineCurrency(i.price, input.currencies) })),
+    mode: input.contract.terms.rounding_mode ?? 'half_up',
   })
 }
 

@@ -10,7 +10,7 @@ import { discountTargetProblems } from '../compute/discounts.ts'
 import { checkPriceCurrency } from '../compute/currency.ts'
 import { priceDefinitionSchema } from '../compute/priceDefinition.ts'
 import { zodDetails } from '../compute/zodDetails.ts'
-import { checkPhaseChange } from './phaseChange.ts'
+import { checkContractChange } from './contractChange.ts'
 import { ratingRecordSchema } from './ratingRecord.ts'
 
 /** `field` + the path inside the document: `items[0].price` + `tiers[2].up_to`. */
@@ -42,8 +42,8 @@ export const ratingDocuments: RatingDocuments = {
     const problems = discountTargetProblems(terms.discounts ?? [], products).map((d) => ({ ...d, field: `${field}.${d.field}` }))
     if (problems.length > 0) throw refusal(UnprocessableError, problems[0]!.code, 'contract terms', problems)
   },
-  phaseChange(change, field) {
-    checkPhaseChange(change, field)
+  contractChange(change, problem) {
+    checkContractChange(change, problem)
   },
   ratingRecord(value) {
     const parsed = ratingRecordSchema.safeParse(value)

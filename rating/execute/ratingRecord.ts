@@ -56,6 +56,22 @@ const recordedAdjustment = z.object({
   delta: z.string(),
 })
 
+/** A credit or charge for part of a period an earlier final invoice billed in advance (midPeriodProration.ts). */
+const recordedProration = z.object({
+  of_invoice: z.string(),
+  of_number: z.number().int().nullable(),
+  direction: z.enum(['credit', 'charge']),
+  product_id: z.string(),
+  product_name: z.string(),
+  price: storedPrice,
+  quantity: z.string(),
+  proration: z.object({ period_start: z.string(), period_end: z.string(), active_start: z.string(), active_end: z.string() }),
+  /** Negative for a credit. */
+  amount: z.string(),
+  /** The rated line's own description (with its day count). */
+  description: z.string(),
+})
+
 export const ratingRecordSchema = z.object({
   version: z.literal(1),
   billing_date: z.string(),
@@ -67,11 +83,14 @@ export const ratingRecordSchema = z.object({
   invoice: z.record(z.string(), z.unknown()).nullable(),
   invoice_amount: z.string(),
   adjustments: z.array(recordedAdjustment),
+  /** Only when there are some, so records rated before amendments existed hash as they did. */
+  prorations: z.array(recordedProration).optional(),
 })
 
 export type RatingRecord = z.infer<typeof ratingRecordSchema>
 export type RecordedItem = RatingRecord['items'][number]
 export type RecordedAdjustment = RatingRecord['adjustments'][number]
+export type RecordedProration = NonNullable<RatingRecord['prorations']>[number]
 
 /** The record an invoice was rated with; an unreadable one is a defect, reported with the invoice id. */
 export function readRatingRecord(invoice: Pick<Invoice, 'id' | 'ratingInput'>): RatingRecord {

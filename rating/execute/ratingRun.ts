@@ -18,7 +18,7 @@ import { addDays } from '../compute/calendar/calendarDate.ts'
 import { startOfDay } from '../compute/calendar/zonedBoundary.ts'
 import { formatMoney } from '../compute/rounding.ts'
 import { scheduledInvoice, dueInvoices, type Schedule, type ScheduledInvoice } from './billingSchedule.ts'
-import { planInvoice } from './invoicePlan.ts'
+import { advanceItemsOf, planInvoice } from './invoicePlan.ts'
 import type { QuantitySource } from './quantitySource.ts'
 import { currencyTablesOf, fetchUsage, type Work } from './rateScheduledInvoice.ts'
 import type { ContractResult } from './rateContract.ts'
@@ -292,5 +292,10 @@ export function planWork(
     prevScheduled && (prevStatus === 'finalized' || prevStatus === 'paid')
       ? { billingDate: prevScheduled.billingDate, items: planInvoice(contract, products, prevScheduled).filter((i) => i.timing === 'in_arrears' && i.metric) }
       : null
-  return { scheduled, items: planInvoice(contract, products, scheduled), previous }
+  return {
+    scheduled,
+    items: planInvoice(contract, products, scheduled),
+    previous,
+    advanceOfArrears: scheduled.arrears ? advanceItemsOf(contract, products, scheduled.arrears) : [],
+  }
 }

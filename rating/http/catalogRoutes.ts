@@ -33,7 +33,6 @@ import {
   createProductRequest,
   idParams,
   listContractsQuery,
-  phaseSchema,
   planJson,
   planListJson,
   productJson,
@@ -93,13 +92,13 @@ export function contractToJson(c: Contract) {
 type PathOf = (i: number, sub: string) => string
 
 /** Item i of a list at `field`: `items[2].price.currency`. */
-const listPath =
+export const listPath =
   (field: string): PathOf =>
   (i, sub) =>
     `${field}[${i}].${sub}`
 
 /** Prices in the contract's currency; metered products only in arrears (usage is known afterwards). */
-async function checkPricing(
+export async function checkPricing(
   ledger: Pick<CatalogStore, 'products'>,
   orgId: string,
   currency: string,
@@ -342,32 +341,6 @@ export function catalogRoutes(ledger: CatalogStore): OpenAPIHono<AppEnv> {
       responses: { 200: jsonAnswer('The contract', contractJson), 404: { description: '`contract_not_found`' } },
     }),
     async (c) => c.json(contractToJson(await ledger.contracts.get(requestOrg(c), c.req.valid('param').id)), 200),
-  )
-
-  app.openapi(
-    apiRoute({
-      method: 'post',
-      path: '/v1/contracts/{id}/phases',
-      tags: [CONTRACTS_TAG],
-      summary:
-        'Add a phase: its products and prices from its start date until the next phase starts (later phases stay). It may not change what a finalized invoice billed: a phase from January 16th that changes fees January’s finalized invoice billed in advance is 422 `phase_in_billed_period` (start it at the end of the billed period, or void and reissue that invoice); a change of usage prices of a period not yet billed in arrears is accepted.',
-      request: { params: idParams, body: jsonContent(phaseSchema) },
-      responses: {
-        200: jsonAnswer('The contract', contractJson),
-        400: bad,
-        404: { description: '`contract_not_found`' },
-        409: { description: '`phase_exists`: a phase already starts on that date' },
-        422: rule,
-      },
-    }),
-    async (c) => {
-      const orgId = requestOrg(c)
-      const phase = c.req.valid('json')
-      const contract = await ledger.contracts.get(orgId, c.req.valid('param').id)
-      await checkPricing(ledger, orgId, contract.currency, phase.items as ContractItem[], listPath('items'))
-      return c.json(contractToJson(await ledger.contracts.addPhase(orgId, contract.id, phase as Contract['phases'][number])), 200)
-    },
-    billingBodyHook,
   )
 
   return app

@@ -1,5 +1,6 @@
 // The invoice endpoints that need the pricing engine: explain (re-derive a total), reissue (rate
-// a void invoice's period again), the invoice preview (invoicePreviewRoutes.ts) and
+// a void invoice's period again), the invoice preview (invoicePreviewRoutes.ts), contract
+// amendments (amendmentRoutes.ts: they are dated by the clock and previewed by pricing) and
 // POST /v1/rating/runs, the on-demand run `tally rate` calls.
 // Reads, renderings and the rest of the lifecycle are the ledger's (ledger/http/invoiceRoutes.ts).
 // Each route is declared once (apiRoute): the schemas validate, document and shape errors.
@@ -14,12 +15,13 @@ import { explainInvoice } from '../execute/explainInvoice.ts'
 import type { QuantitySource } from '../execute/quantitySource.ts'
 import { runRating } from '../execute/ratingRun.ts'
 import { reissueInvoice } from '../execute/reissueInvoice.ts'
+import { amendmentRoutes, type AmendmentRouteDeps } from './amendmentRoutes.ts'
 import { invoicePreviewRoutes } from './invoicePreviewRoutes.ts'
 import { createRunProgressRegistry, ratingProgressJson } from './runProgress.ts'
 import { idParams, invoiceExplanationJson, ratingRunRequest, ratingSummaryJson, ratingSummaryToJson } from './billingSchemas.ts'
 
 export interface RatingRouteDeps {
-  ledger: RatingStore
+  ledger: RatingStore & AmendmentRouteDeps['ledger']
   /** "Now" of reissues and of runs without `as_of`. */
   clock: Clock
   /** Absent in processes that do not reach ClickHouse: no on-demand runs or reissues there. */
@@ -53,6 +55,8 @@ export function ratingRoutes(deps: RatingRouteDeps): OpenAPIHono<AppEnv> {
   const progress = createRunProgressRegistry()
   // Inline previews everywhere; contract previews where ClickHouse is reachable (they run metrics).
   app.route('/', invoicePreviewRoutes({ ledger, clock, ...(rating ? { quantities: rating.quantities } : {}) }))
+  // Amendments are dated by this clock; their previews price an invoice, so they need the metrics too.
+  app.route('/', amendmentRoutes({ ledger, clock, ...(rating ? { quantities: rating.quantities } : {}) }))
   if (rating) {
     app.openapi(
       apiRoute({

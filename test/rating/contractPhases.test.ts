@@ -1,9 +1,9 @@
 // Adding a phase to a contract over HTTP on the real app (chDB + PGlite), issue 17 bugs 5 and 6.
 // A phase runs from its start date until the next phase starts: adding one between two phases
-// keeps the later one. A phase may not change what a finalized invoice billed: a price change
-// from the 16th of a month whose fee was billed in advance and finalized would never be billed
-// nor credited, so it is refused with what to do (start it at the period's end, or void and
-// reissue); a change the finalized invoices did not bill yet (arrears of the open period) is fine.
+// keeps the later one. A phase may not change what a finalized invoice billed and no open
+// invoice can prorate: a usage price of a month already billed in arrears is refused with what to
+// do (start it at the period's end, or void and reissue). A fee billed in advance whose next
+// invoice is open is prorated there instead (amendmentsSuite.ts, bug 6).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { fixedClock } from '../../platform/clock.ts'
 import { createApiCallCountMetric, type Harness, openHarness, seed } from '../support/tallyHarness.ts'
@@ -75,15 +75,15 @@ describe('adding a phase keeps the phases after it', () => {
 
 describe('a phase inside a period a finalized invoice billed', () => {
   let id = ''
-  it('refuses a new advance price from January 16th once January was billed in advance and finalized', async () => {
+  it('refuses a usage price from January 16th once February 1st billed January in arrears and is final', async () => {
     id = await contract('globex', [{ start_date: '2026-01-01', items: [fee('100.00'), { product_id: ids.api, billing: 'in_arrears', price: calls }] }])
-    // As of January 5th the opening invoice (dated the 1st) is past its 72 h grace: finalized, 100.00 for January.
-    const run = await h.json('POST', '/v1/rating/runs', { body: { as_of: '2026-01-05T00:00:00Z', contract_id: id } })
-    expect(run.body).toMatchObject({ invoices: { created: 1, finalized: 1 } })
+    // As of February 5th the invoices of January 1st and February 1st are past their 72 h grace: both final.
+    const run = await h.json('POST', '/v1/rating/runs', { body: { as_of: '2026-02-05T00:00:00Z', contract_id: id } })
+    expect(run.body).toMatchObject({ invoices: { finalized: 2 } })
     const before = (await h.json('GET', `/v1/contracts/${id}`)).body
 
-    // 400.00 from the 16th would owe (400.00 − 100.00) × 16/31 = 154.84 for January that no invoice bills.
-    const res = await addPhase(id, { start_date: '2026-01-16', items: [fee('400.00'), { product_id: ids.api, billing: 'in_arrears', price: calls }] })
+    // January's usage was billed on the final February 1st invoice: a new usage price for it would never be billed.
+    const res = await addPhase(id, { start_date: '2026-01-16', items: [fee('100.00'), { product_id: ids.api, billing: 'in_arrears', price: flat('5.00') }] })
     expect(res.status).toBe(422)
     const error = (res.body as ErrorBody).error
     expect(error).toMatchObject({ code: 'phase_in_billed_period', details: [expect.objectContaining({ field: 'start_date', code: 'phase_in_billed_period' })] })
@@ -92,15 +92,9 @@ describe('a phase inside a period a finalized invoice billed', () => {
     expect((await h.json('GET', `/v1/contracts/${id}`)).body).toEqual(before)
   })
 
-  it('accepts the same price from the end of the billed period, and a change January’s finalized invoice did not bill (arrears)', async () => {
-    // Only the usage price changes from the 16th: January's usage is billed in arrears on February 1st, not yet.
-    const arrears = await addPhase(id, {
-      start_date: '2026-01-16',
-      items: [fee('100.00'), { product_id: ids.api, billing: 'in_arrears', price: flat('5.00') }],
-    })
-    expect(arrears.status).toBe(200)
-    const later = await addPhase(id, { start_date: '2026-02-01', items: [fee('400.00')] })
+  it('accepts a change from the end of the billed periods; an upgrade inside one is prorated (amendmentsSuite.ts)', async () => {
+    const later = await addPhase(id, { start_date: '2026-03-01', items: [fee('400.00')] })
     expect(later.status).toBe(200)
-    expect(later.body.phases.map((p: { start_date: string }) => p.start_date)).toEqual(['2026-01-01', '2026-01-16', '2026-02-01'])
+    expect(later.body.phases.map((p: { start_date: string }) => p.start_date)).toEqual(['2026-01-01', '2026-03-01'])
   })
 })

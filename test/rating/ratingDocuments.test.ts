@@ -93,7 +93,9 @@ describe('the ledger refuses what rating could not rate, where it is stored', ()
     })
     expect(await ledger.contracts.list({ orgId })).toEqual([])
     const contract = await ledger.contracts.create({ orgId, customer: 'acme', startDate: '2026-06-01', cadence: 'monthly', phases: [phase(flat)] })
-    await expect(ledger.contracts.addPhase(orgId, contract.id, { ...phase(overlapping), start_date: '2026-09-01' })).rejects.toMatchObject({
+    const change = { kind: 'phase_added' as const, phase: { ...phase(overlapping), start_date: '2026-09-01' } }
+    const amendment = { orgId, contractId: contract.id, change, request: {}, actor: 'admin', now: new Date('2026-06-10T00:00:00Z'), today: '2026-06-10' }
+    await expect(ledger.contractAmendments.amend(amendment)).rejects.toMatchObject({
       code: 'invalid_price_definition',
       details: [{ field: 'items[0].price.tiers[1].up_to', code: 'tier_overlap' }],
     })
