@@ -1,4 +1,5 @@
 import type { Command } from '../command.ts'
+import { contractsAmendCommand, contractsAmendmentsCommand, contractsTerminateCommand } from './contractAmendments.ts'
 import {
   contractsCreateCommand,
   contractsListCommand,
@@ -15,6 +16,14 @@ import { rateCommand } from './rate.ts'
 import { invoicesPreviewCommand } from './invoicePreview.ts'
 import { accountsCreateCommand, accountsListCommand, accountsMapCommand, closeCommand, journalCommand, reopenCommand } from './accounting.ts'
 import { erpConnectCommand, erpRetryCommand, erpStatusCommand, erpSyncCommand } from './erp.ts'
+import {
+  webhooksAddCommand,
+  webhooksDeliveriesCommand,
+  webhooksListCommand,
+  webhooksRedeliverCommand,
+  webhooksRemoveCommand,
+  webhooksRotateSecretCommand,
+} from './webhooks.ts'
 import {
   sourcesAddCommand,
   sourcesAddSyncCommand,
@@ -84,6 +93,9 @@ export const commands: Command[] = [
   plansListCommand,
   contractsCreateCommand,
   contractsListCommand,
+  contractsAmendCommand,
+  contractsTerminateCommand,
+  contractsAmendmentsCommand,
   invoicesListCommand,
   invoicesFinalizeCommand,
   invoicesPdfCommand,
@@ -104,6 +116,12 @@ export const commands: Command[] = [
   erpSyncCommand,
   erpStatusCommand,
   erpRetryCommand,
+  webhooksAddCommand,
+  webhooksListCommand,
+  webhooksRemoveCommand,
+  webhooksRotateSecretCommand,
+  webhooksDeliveriesCommand,
+  webhooksRedeliverCommand,
   sourcesAddCommand,
   sourcesListCommand,
   sourcesTestCommand,

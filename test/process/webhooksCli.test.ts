@@ -1,0 +1,58 @@
+// `tally webhooks add|list|rotate-secret|deliveries|redeliver|remove` through the real binary
+// against a real `tally start`: the secret is printed by add and rotate-secret only, list shows
+// the endpoint without it, refusals carry the API's codes. Delivery itself is proven over HTTP
+// (test/webhooks/webhooksSuite.ts).
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { newSecretKey } from '../erp/drain/outboxFixture.ts'
+import { runTally, startTallyProcess, type TallyProcess } from '../support/tallyProcess.ts'
+
+const ORG = '23507783-d5b4-4854-b012-2bf4ea922205'
+const KEY = 'tly_test_key_0123456789abcdefghijklmnop'
+const ADMIN = 'tly_admin_e2e_webhooks_0123456789abcde'
+
+let dir: string
+let tally: TallyProcess
+const cli = (args: string[]) => runTally(args, { TALLY_URL: tally.base, TALLY_ADMIN_TOKEN: ADMIN, TALLY_DATA_DIR: join(dir, 'cli') })
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'tally-webhooks-cli-'))
+  tally = await startTallyProcess({
+    TALLY_DATA_DIR: join(dir, 'server'),
+    TALLY_BOOTSTRAP_ORG: ORG,
+    TALLY_BOOTSTRAP_API_KEY: KEY,
+    TALLY_ADMIN_TOKEN: ADMIN,
+    TALLY_SECRET_KEY: newSecretKey(),
+  })
+}, 120_000)
+
+afterAll(async () => {
+  await tally?.stop()
+  if (dir) rmSync(dir, { recursive: true, force: true })
+})
+
+describe('tally webhooks', () => {
+  it('adds, lists, rotates, lists deliveries, refuses a redelivery of nothing, removes', async () => {
+    const added = await cli(['webhooks', 'add', '--org', ORG, '--url', 'http://127.0.0.1:9/hooks', '--events', 'invoice.finalized, payment.recorded'])
+    expect(added.code).toBe(0)
+    const id = /^Endpoint ([0-9a-f-]{36}): http:\/\/127\.0\.0\.1:9\/hooks \(invoice\.finalized, payment\.recorded\)$/m.exec(added.stdout)![1]!
+    const secret = /^Signing secret \(shown once, store it now\): (whsec_\S+)$/m.exec(added.stdout)![1]!
+    const listed = await cli(['webhooks', 'list', '--org', ORG])
+    expect(listed.stdout).toMatch(new RegExp(`${id}\\s+http://127.0.0.1:9/hooks\\s+invoice.finalized,payment.recorded`))
+    expect(listed.stdout).not.toContain(secret.slice(6))
+    const rotated = await cli(['webhooks', 'rotate-secret', id, '--org', ORG])
+    expect(rotated.stdout).toMatch(/^Signing secret \(shown once, store it now\): whsec_\S+$/m)
+    expect(rotated.stdout).not.toContain(secret)
+    expect((await cli(['webhooks', 'deliveries', '--org', ORG, '--endpoint', id])).stdout.trim()).toBe('(none)')
+    const nothing = await cli(['webhooks', 'redeliver', '6f1c1a4e-1111-4222-8333-944455556666', '--org', ORG])
+    expect(nothing.code).not.toBe(0)
+    expect(`${nothing.stdout}${nothing.stderr}`).toContain('webhook_delivery_not_found')
+    const bad = await cli(['webhooks', 'add', '--org', ORG, '--url', 'http://127.0.0.1:9/x', '--events', 'invoice.paid'])
+    expect(bad.code).not.toBe(0)
+    expect(`${bad.stdout}${bad.stderr}`).toContain('invalid_request')
+    expect((await cli(['webhooks', 'remove', id, '--org', ORG])).stdout).toContain(`Removed endpoint ${id}`)
+    expect((await cli(['webhooks', 'list', '--org', ORG])).stdout.trim()).toBe('(none)')
+  })
+})
