@@ -4,6 +4,7 @@
 import { z } from 'zod'
 import { currencySchema } from './currency.ts'
 import { nonNegativeDecimal, positiveDecimal } from './decimal.ts'
+import { freeUnitsPoolSchema, type FreeUnitsPool } from './freeUnitPool.ts'
 import { quantityRoundingSchema, roundingModeSchema } from './rounding.ts'
 
 /**
@@ -26,6 +27,8 @@ export const commonPriceFields = {
   /** Included quantity before pricing, never more than the usage (amounts never go negative). */
   free_units: nonNegativeDecimal.optional(),
   free_units_stage: freeUnitsStageSchema.optional(),
+  /** Free units shared by the periods of a window (an annual included quantity consumed monthly; freeUnitPool.ts). */
+  free_units_pool: freeUnitsPoolSchema.optional(),
   /** Raw units per billed unit, e.g. "1000000000" to bill bytes as GB. */
   unit_divisor: positiveDecimal.optional(),
   quantity_rounding: quantityRoundingSchema.optional(),
@@ -38,7 +41,7 @@ export const commonPriceFields = {
 }
 
 /** Fields of the quantity pipeline (quantityPipeline.ts); transaction amounts never go through it. */
-export const QUANTITY_PIPELINE_FIELDS = ['free_units', 'free_units_stage', 'unit_divisor', 'quantity_rounding'] as const
+export const QUANTITY_PIPELINE_FIELDS = ['free_units', 'free_units_pool', 'free_units_stage', 'unit_divisor', 'quantity_rounding'] as const
 
 export interface CommonPriceFields {
   currency: string | { code: string; precision: number }
@@ -46,6 +49,7 @@ export interface CommonPriceFields {
   rounding_mode?: 'half_up' | 'half_even' | undefined
   free_units?: string | undefined
   free_units_stage?: FreeUnitsStage | undefined
+  free_units_pool?: FreeUnitsPool | undefined
   unit_divisor?: string | undefined
   quantity_rounding?: { mode: 'none' | 'up' | 'down' | 'half_up'; decimals: number } | undefined
   minimum_amount?: string | undefined

@@ -46,8 +46,14 @@ export const priceDefinitionSchema = z
       issue('free_units_stage', 'after_package_rounding applies to package prices only', 'invalid_free_units_stage')
     }
     const dimensional = (DIMENSIONAL_MODELS as readonly string[]).includes(price.model)
-    if (price.free_units !== undefined && (dimensional || price.model === 'flat_fee')) {
-      issue('free_units', `free units need a single usage quantity; ${price.model} prices have none`, 'free_units_not_supported')
+    for (const field of ['free_units', 'free_units_pool'] as const) {
+      if (price[field] !== undefined && (dimensional || price.model === 'flat_fee')) {
+        issue(field, `free units need a single usage quantity; ${price.model} prices have none`, 'free_units_not_supported')
+      }
+    }
+    // After package rounding the free units price whole packages, so no draw from the pool could be measured.
+    if (price.free_units_pool !== undefined && price.free_units_stage === 'after_package_rounding') {
+      issue('free_units_pool', 'a pool of free units is taken after_conversion or before_conversion', 'invalid_free_units_stage')
     }
     if (
       price.model === 'percent' &&

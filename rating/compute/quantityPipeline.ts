@@ -6,11 +6,13 @@
 // Worked example: 2_500_000_000 bytes, unit_divisor 1e9, rounding up to 0 dp, 1 free GB:
 //   2.5 GB → 3 GB → 3 − 1 = 2 GB priced; applied.free_units = 1.
 // NOTE: free units are capped at the usage (max(0, q − free)), so they can never produce a
-// negative quantity or amount; applied.free_units reports what was actually used.
+// negative quantity or amount; applied.free_units reports what was actually used. A pool of free
+// units spanning periods (freeUnitPool.ts) adds what is left of it to the free units.
 import { Dec } from '../../platform/decimal.ts'
 import { minDec } from './decimal.ts'
 import { roundQuantity } from './rounding.ts'
 import type { CommonPriceFields } from './commonFields.ts'
+import { poolLeft } from './freeUnitPool.ts'
 
 export interface PreparedQuantity {
   /** The quantity the model prices. */
@@ -28,7 +30,7 @@ export function convertQuantity(price: CommonPriceFields, raw: Dec): Dec {
 }
 
 export function prepareQuantity(price: CommonPriceFields, raw: Dec): PreparedQuantity {
-  const free = new Dec(price.free_units ?? '0')
+  const free = new Dec(price.free_units ?? '0').plus(poolLeft(price.free_units_pool))
   const stage = price.free_units_stage ?? 'after_conversion'
   let quantity = raw
   let freeApplied = new Dec(0)

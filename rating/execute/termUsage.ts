@@ -27,7 +27,7 @@ export interface TermUsage {
 }
 
 /** The billing period an item bills: invoice j bills P_{j-1} in arrears and P_j in advance. */
-const periodOf = (timing: PlannedItem['timing'], invoiceIndex: number) => (timing === 'in_arrears' ? invoiceIndex - 1 : invoiceIndex)
+export const periodOf = (timing: PlannedItem['timing'], invoiceIndex: number) => (timing === 'in_arrears' ? invoiceIndex - 1 : invoiceIndex)
 
 /** The window holding period `p`: every `periods` periods from the start, or the whole term (no end). */
 export function windowOf(tc: Pick<TermCommitment, 'periods'>, p: number): { first: number; end: number | null } {

@@ -2,7 +2,8 @@
 // commitment over a 3-month term trued up on the invoice that bills March, measured on live
 // invoices only (a voided and reissued month counts its reissue); a minimum every 2 periods with
 // an overage factor; a recurring coupon for 2 invoices and a fixed coupon whose balance carries
-// over, where a void gives back what its invoice used. Usage comes from a table keyed by customer
+// over, where a void gives back what its invoice used; a pool of free units shared by 3 monthly
+// periods, priced through the tiers, drawn by live invoices only. Usage comes from a table keyed by customer
 // and the metric window's first day.
 import { describe, expect, it } from 'vitest'
 import { newTestOrg, useTestLedger } from '../../ledger/useTestLedger.ts'
@@ -31,8 +32,8 @@ export function describeSpanningTermsSuite(name: string, open: () => Promise<Dat
   describe(`terms spanning invoices: ${name}`, () => {
     const t = useTestLedger(open)
 
-    /** A monthly contract from 2026-01-01 selling API calls at 1.00 in arrears, with `terms`. */
-    async function contract(terms: Record<string, unknown>, extra: { endDate?: string } = {}) {
+    /** A monthly contract from 2026-01-01 selling API calls in arrears at `price` (default 1.00 each), with `terms`. */
+    async function contract(terms: Record<string, unknown>, extra: { endDate?: string; price?: Record<string, unknown> } = {}) {
       const org = await newTestOrg(t.ledger, 'Spanning')
       await t.ledger.customers.create({ orgId: org.id, externalId: 'c1', name: 'c1', currency: 'USD' })
       const api = await t.ledger.products.create({ orgId: org.id, name: 'API', kind: 'metered', metricName: 'calls', metricVersion: 1 })
@@ -47,7 +48,7 @@ export function describeSpanningTermsSuite(name: string, open: () => Promise<Dat
         phases: [
           {
             start_date: '2026-01-01',
-            items: [{ product_id: api.id, billing: 'in_arrears', price: { model: 'per_unit', currency: 'USD', unit_price: '1.00' } }],
+            items: [{ product_id: api.id, billing: 'in_arrears', price: extra.price ?? { model: 'per_unit', currency: 'USD', unit_price: '1.00' } }],
           },
         ],
       })
@@ -141,6 +142,44 @@ export function describeSpanningTermsSuite(name: string, open: () => Promise<Dat
       await billThrough(orgId, usage, ['2026-04-01'], '2026-04-05T00:00:00Z')
       const at = await live(orgId)
       expect([at('2026-02-01').total, at('2026-04-01').total]).toEqual(['0.00', '40.00'])
+    })
+
+    describe('a pool of 1,000 free calls per 3 months, tiered 1.00 up to 100 then 0.50', () => {
+      const price = {
+        model: 'tiered',
+        currency: 'USD',
+        tiers: [
+          { up_to: '100', unit_price: '1.00' },
+          { up_to: null, unit_price: '0.50' },
+        ],
+        free_units_pool: { quantity: '1000', periods: 3 },
+      }
+      const dates = ['2026-02-01', '2026-03-01', '2026-04-01', '2026-05-01']
+
+      it('January and February are free, March prices what is left past the pool, April starts a new pool', async () => {
+        const orgId = await contract({}, { price })
+        await billThrough(orgId, months('400', '400', '400', '400'), dates, '2026-05-05T00:00:00Z')
+        const at = await live(orgId)
+        // March: 1,000 − 800 = 200 free, 200 priced: 100 × 1.00 + 100 × 0.50 = 150.00; April: a new window, 400 free.
+        expect(dates.map((d) => at(d).total)).toEqual(['0.00', '0.00', '150.00', '0.00'])
+        const explained = explainInvoice(at('2026-04-01'), await t.ledger.invoices.lines(orgId, at('2026-04-01').id))
+        expect(explained.items[0]).toMatchObject({ price: { free_units_pool: { quantity: '1000', periods: 3, used: '800' } }, rederived_amount: '150.00' })
+      })
+
+      it('counts live invoices only: February voided and reissued at 600 draws 600, so March prices all 400', async () => {
+        const orgId = await contract({}, { price })
+        const usage = months('400', '400', '400')
+        await billThrough(orgId, usage, dates.slice(0, 2), '2026-03-05T00:00:00Z')
+        const february = (await live(orgId))('2026-03-01')
+        await t.ledger.invoices.void(orgId, february.id, 'wrong quantity', clock.now())
+        usage.set('c1|2026-02-01', '600')
+        const replacement = await reissueInvoice({ ledger: t.ledger, quantities: usageTable(usage), graceHours: GRACE, clock }, orgId, february.id)
+        // 1,000 − 400 (January) = 600 left: February's 600 are free.
+        expect(replacement.invoice.total).toBe('0.00')
+        await billThrough(orgId, usage, ['2026-04-01'], '2026-04-05T00:00:00Z')
+        // 1,000 − (400 + 600) = 0 left: 100 × 1.00 + 300 × 0.50 = 250.00.
+        expect((await live(orgId))('2026-04-01').total).toBe('250.00')
+      })
     })
   })
 }
