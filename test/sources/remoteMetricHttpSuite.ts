@@ -6,15 +6,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { fixedClock } from '../../platform/clock.ts'
 import { openHarness, seed, type Harness } from '../support/tallyHarness.ts'
 import { insertUsage, SECRET_KEY } from './sourceContractSuite.ts'
-import type { SourceDatabase } from './sourceDatabases.ts'
+import type { QueryableSource } from './sourceDatabases.ts'
 import type { RemoteDialectQueries } from './remoteQuerySuite.ts'
 
 const HOSTILE = "x'; DROP TABLE usage_rows; --"
 const MARCH = { period_start: '2024-03-01T00:00:00Z', period_end: '2024-04-01T00:00:00Z' }
 
-export function remoteMetricHttpSuite(kind: string, openDatabase: () => Promise<SourceDatabase>, q: RemoteDialectQueries): void {
+export function remoteMetricHttpSuite(kind: string, openDatabase: () => Promise<QueryableSource>, q: RemoteDialectQueries): void {
   describe(`remote metric over HTTP: ${kind}`, () => {
-    let db: SourceDatabase
+    let db: QueryableSource
     let h: Harness
     let sourceId = ''
     const remote = (over: Record<string, unknown> = {}) => ({
@@ -80,7 +80,7 @@ export function remoteMetricHttpSuite(kind: string, openDatabase: () => Promise<
       const preview = await h.json('POST', '/v1/billable-metrics/tokens_remote/preview', { body: { customer_id: 'c1', ...MARCH } })
       expect(preview.status).toBe(422)
       expect(['source_database_not_found', 'source_unreachable', 'source_query_failed']).toContain(preview.body.error.code)
-      db = undefined as unknown as SourceDatabase
+      db = undefined as unknown as QueryableSource
     })
   })
 }

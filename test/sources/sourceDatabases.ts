@@ -39,6 +39,9 @@ export interface SyncSource {
   close(): Promise<void>
 }
 
+/** A source remote queries run at: its POST /v1/sources body as `connection`. */
+export type QueryableSource = SyncSource & { connection: Record<string, unknown> & { kind: string } }
+
 /** A database on one of the machine's servers. */
 export interface SourceDatabase extends SyncSource {
   kind: 'postgres' | 'mysql'
