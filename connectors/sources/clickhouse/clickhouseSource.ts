@@ -148,10 +148,12 @@ export function openClickHouseSource(address: ClickHouseAddress): SourceDriver {
         let batch: Array<Array<string | null>> = []
         try {
           for await (const chunk of result.stream()) {
-            for (const row of chunk) batch.push(rowOf(row.text))
-            if (batch.length < request.batchRows) continue
-            yield batch
-            batch = []
+            for (const row of chunk) {
+              batch.push(rowOf(row.text))
+              if (batch.length < request.batchRows) continue
+              yield batch
+              batch = []
+            }
           }
         } catch (err) {
           throw classified(err)
