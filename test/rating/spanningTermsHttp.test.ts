@@ -118,6 +118,38 @@ describe('a 2-month term minimum and a coupon for the first invoice', () => {
   })
 })
 
+describe('a free-unit pool over HTTP', () => {
+  it('refuses a pool on a flat fee with the path of the field (422), storing nothing', async () => {
+    const before = await contractsOfAcme()
+    const flat = {
+      product_id: api,
+      billing: 'in_arrears',
+      price: { model: 'flat_fee', currency: 'USD', amount: '10', free_units_pool: { quantity: '5', periods: 3 } },
+    }
+    const r = await h.json('POST', '/v1/contracts', { body: monthlyContract('acme', [flat]) })
+    expect(r.status, JSON.stringify(r.body)).toBe(422)
+    expect(r.body.error).toMatchObject({
+      code: 'invalid_price_definition',
+      details: [expect.objectContaining({ field: 'phases[0].items[0].price.free_units_pool', code: 'free_units_not_supported' })],
+    })
+    expect(await contractsOfAcme()).toBe(before)
+  })
+
+  it('previews a contract invoice drawing on the pool: 100 calls per 2 months, January’s 120 use it up, February’s 60 are priced', async () => {
+    const pooled = { model: 'per_unit', currency: 'USD', unit_price: '0.50', free_units_pool: { quantity: '100', periods: 2 } }
+    const created = await h.json('POST', '/v1/contracts', {
+      body: monthlyContract('acme', [{ product_id: api, billing: 'in_arrears', price: pooled }], { backdated_invoices: 'finalize' }),
+    })
+    expect(created.status, JSON.stringify(created.body)).toBe(201)
+    const run = await h.json('POST', '/v1/rating/runs', { body: { as_of: '2026-02-01T01:00:00Z', contract_id: created.body.id } })
+    // January: 120 calls, 100 free, 20 × 0.50 = 10.00.
+    expect(run.body.totals).toEqual({ USD: '10.00' })
+    const r = await h.json('POST', '/v1/invoices/preview', { body: { contract_id: created.body.id } })
+    // February: the pool's 100 were used in January; 60 × 0.50 = 30.00.
+    expect(r.body).toMatchObject({ billing_date: '2026-03-01', total: '30.00' })
+  })
+})
+
 describe('an inline preview', () => {
   it('takes the window as given: 250.00 here, 500.00 before, 1,000.00 → true-up 250.00', async () => {
     const invoice = {
