@@ -100,6 +100,8 @@ function overridesOf(draft: ContractDraft, plan: Plan, prices: Record<string, un
 function previewInvoice(draft: ContractDraft, plan: Plan, prices: Record<string, unknown>[], products: Map<string, Product>) {
   return {
     currency: plan.currency,
+    // The invoice date (credit expiry): the contract's first day.
+    as_of: draft.start_date,
     lines: plan.items.map((it, i) => {
       const product = products.get(it.product_id)
       const d = draft.items[i]!

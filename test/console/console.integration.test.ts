@@ -2,7 +2,10 @@
 // against a real `tally start` (chDB + PGlite in a fresh data directory, on a free port). Signs
 // in with the bootstrap key; writes a metric with a syntax error and sees it at its line; fixes
 // it and sees the preview quantity equal a recount of the events posted; saves it; finalizes a
-// draft invoice behind its confirmation; signs out and is refused.
+// draft invoice behind its confirmation; creates a contract from a plan with an override after a
+// pricing preview, rates its February, finds its invoice by period, checks the explain trail,
+// finalizes it, credits part, is refused an overpayment and pays the rest; charts usage (the
+// total equals the recount) and follows live events; lists customers and products; signs out.
 // TALLY_CONSOLE_SCREENSHOTS=1 also saves the main pages as PNG under docs/console/.
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -47,6 +50,12 @@ async function api(method: string, path: string, body?: unknown): Promise<any> {
   return json
 }
 
+/** Follows a link of the console's navigation. */
+async function nav(label: string): Promise<void> {
+  await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: label, exact: true }).click()
+  await expect.poll(() => page.locator('h1').first().textContent()).toBe(label)
+}
+
 async function shot(name: string): Promise<void> {
   if (SHOTS === null) return
   mkdirSync(SHOTS, { recursive: true })
@@ -72,8 +81,9 @@ beforeAll(async () => {
       data: { endpoint: '/v1/things' },
     })),
   )
-  // One event of March: outside the previewed period.
+  // One event of March: outside the previewed period. One of a customer nobody created: unmatched.
   events.push({ raw_metric: 'api_calls', customer_id: 'acme', timestamp: '2026-03-02 10:00:00.000', data: { endpoint: '/v1/things' } })
+  events.push({ raw_metric: 'api_calls', customer_id: 'initech', timestamp: '2026-02-20 08:00:00.000', data: { endpoint: '/v1/things' } })
   await api('POST', '/v1/events', events)
   // The event log drains into ClickHouse in the background: wait until every event is stored.
   for (let i = 0; ; i++) {
@@ -100,6 +110,8 @@ beforeAll(async () => {
     viewport: { width: 1280, height: 860 },
   })
   page = browser.pages()[0] ?? (await browser.newPage())
+  // A step that cannot happen fails in 15 s with its locator named, not at the test's timeout.
+  page.setDefaultTimeout(15_000)
 })
 
 afterAll(async () => {
@@ -187,7 +199,7 @@ describe('the console in Chromium', () => {
     await page.locator('tbody tr').first().getByRole('link').first().click()
     await expect.poll(() => page.locator('h1').textContent()).toMatch(/^Draft/)
     expect(await page.locator('tbody tr').count()).toBeGreaterThan(0)
-    await shot('invoice')
+    await shot('invoice-draft')
     await page.getByRole('link', { name: 'Finalize…' }).click()
     await expect.poll(() => page.locator('h1').textContent()).toMatch(/^Finalize Draft .*\?$/)
     await shot('invoice-finalize-confirm')
@@ -201,6 +213,110 @@ describe('the console in Chromium', () => {
     await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Contracts' }).click()
     await page.getByRole('link', { name: 'Acme platform' }).click()
     await expect.poll(() => page.locator('h1').textContent()).toBe('Contract Acme platform')
+  })
+
+  it('creates a contract from a plan with an overridden price, after a pricing preview', async () => {
+    // The catalogue over the API: a metered product on the metric the console saved, a plan of it.
+    const calls = await api('POST', '/v1/products', { name: 'API calls', kind: 'metered', metric: { name: 'acme_calls', version: 1 } })
+    await api('POST', '/v1/plans', { name: 'Usage plan', currency: 'USD', items: [usdItem(calls.id, 'in_arrears', { unit_price: '0.10' })] })
+    await nav('Plans')
+    await page.getByRole('link', { name: 'Usage plan' }).click()
+    await page.getByRole('link', { name: 'New contract from this plan' }).click()
+    await expect.poll(() => page.locator('h1').textContent()).toBe('New contract from plan Usage plan')
+    await page.getByLabel('Customer id').fill('globex')
+    await page.getByLabel('Contract name').fill('Globex usage')
+    await page.getByLabel('Start date').fill('2026-02-01')
+    // The override: 0.25 a call instead of the plan's 0.10.
+    await page.getByLabel('Price definition (JSON)').fill('{"model": "per_unit", "currency": "USD", "unit_price": "0.25"}')
+    await page.getByLabel('Usage to preview').fill('3')
+    await page.getByRole('button', { name: 'Preview pricing' }).click()
+    // 3 calls × 0.25 = 0.75.
+    await expect.poll(() => page.locator('#preview-total').textContent()).toBe('0.75 USD')
+    await shot('contract-new-preview')
+    await page.getByRole('button', { name: 'Create contract' }).click()
+    await expect.poll(() => page.locator('h1').textContent()).toBe('Contract Globex usage')
+    expect(await page.getByRole('status').first().textContent()).toBe('Created, with 1 override of the plan.')
+  })
+
+  it("rates the contract's February, then finalizes, credits and takes payment on its invoice", async () => {
+    await page.getByRole('link', { name: 'Rate this contract…' }).click()
+    await page.getByLabel('Period (YYYY-MM)').fill('2026-02')
+    await page.getByRole('button', { name: 'Run rating' }).click()
+    await expect.poll(() => page.locator('#run-summary dd').first().textContent(), { timeout: 30_000 }).toBe('1 of 1')
+    await shot('rating-run')
+
+    // The invoice billing February's usage is dated March 1st: the period filter finds it.
+    await nav('Invoices')
+    await page.getByLabel('Billed from').fill('2026-03-01')
+    await page.getByLabel('Billed to (inclusive)').fill('2026-03-01')
+    await page.getByLabel('Status').selectOption('draft')
+    await page.getByRole('button', { name: 'Filter' }).click()
+    await page.waitForURL(/billing_from=2026-03-01/)
+    const globex = page.locator('tbody tr', { hasText: '0.75 USD' })
+    expect(await globex.count()).toBe(1)
+    await globex.getByRole('link').first().click()
+    // Globex's 3 calls in February at the overridden 0.25, and the explain trail re-derives it.
+    await expect.poll(() => page.locator('#explain ~ p').first().textContent()).toMatch(/0\.75 USD — equal to the invoice total/)
+    expect(await page.locator('tbody tr', { hasText: 'API calls' }).first().locator('td.num').allTextContents()).toContain('3')
+    await page.getByRole('link', { name: 'Finalize…' }).click()
+    await page.getByRole('button', { name: 'Finalize invoice' }).click()
+    await expect.poll(() => page.getByRole('status').first().textContent()).toMatch(/^Finalized: this is invoice \d+\.$/)
+    await shot('invoice')
+
+    // A credit note of 0.25 on the line: 0.50 left to pay.
+    await page.getByRole('link', { name: 'Credit note…' }).click()
+    await page.getByLabel('Memo').fill('goodwill')
+    await page.getByLabel(/^Line 1:/).fill('0.25')
+    await page.getByRole('button', { name: 'Issue credit note' }).click()
+    await expect.poll(() => page.getByRole('status').first().textContent()).toBe('Credit note issued.')
+    expect(await page.locator('#credit-notes ~ table tbody td.num').textContent()).toBe('0.25 USD')
+
+    // Too much is refused with the ledger's code as a sentence; then the balance is paid.
+    await page.getByRole('link', { name: 'Record payment…' }).click()
+    expect(await page.getByLabel('Amount (USD)').inputValue()).toBe('0.50')
+    await page.getByLabel('Amount (USD)').fill('5.00')
+    await page.getByRole('button', { name: 'Record payment' }).click()
+    await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/more than what is due.*overpayment/s)
+    await shot('invoice-payment-refused')
+    await page.getByLabel('Amount (USD)').fill('0.50')
+    await page.getByLabel('Reference').fill('wire 42')
+    await page.getByRole('button', { name: 'Record payment' }).click()
+    await expect.poll(() => page.getByRole('status').first().textContent()).toBe('Payment recorded.')
+    expect(await page.locator('h1 .status').textContent()).toBe('paid')
+  })
+
+  it("charts usage from the rollups (the chart's total is the recount), follows live events, lists unmatched customers", async () => {
+    await nav('Usage')
+    await page.getByLabel('Customer id').fill('acme')
+    await page.getByLabel('From (UTC)').fill('2026-02-01')
+    await page.getByLabel('To (UTC, exclusive)').fill('2026-03-01')
+    await page.getByRole('button', { name: 'Show' }).click()
+    await expect.poll(() => page.locator('#usage-total').textContent()).toBe(String(POSTED.acme))
+    // One bar per day of February, and an accessible name.
+    expect(await page.locator('svg.chart rect.bar').count()).toBe(28)
+    expect(await page.getByRole('img', { name: 'Events of api_calls per day' }).count()).toBe(1)
+    await shot('usage')
+
+    await page.getByRole('link', { name: 'Live events' }).click()
+    // Every stored event (12), newest first, then a new one arrives while the page is open.
+    await expect.poll(() => page.locator('#tail tbody tr').count(), { timeout: 15_000 }).toBe(12)
+    await api('POST', '/v1/events', [{ raw_metric: 'api_calls', customer_id: 'acme', timestamp: '2026-03-09 12:00:00.000', data: { endpoint: '/v1/live' } }])
+    await expect.poll(() => page.locator('#tail tbody tr').first().textContent(), { timeout: 20_000 }).toContain('/v1/live')
+    await shot('usage-live')
+
+    await page.getByRole('link', { name: 'Unmatched customers' }).click()
+    await expect.poll(() => page.locator('tbody th').allTextContents()).toEqual(['initech'])
+  })
+
+  it('lists customers, products and plans', async () => {
+    await nav('Customers')
+    expect(await page.locator('tbody th').allTextContents()).toEqual(['acme', 'globex'])
+    await shot('customers')
+    await page.getByLabel('Customer id').fill('globex')
+    await page.getByRole('button', { name: 'Find' }).click()
+    await expect.poll(() => page.locator('h1').textContent()).toBe('Customer globex')
+    await nav('Products')
+    expect((await page.locator('tbody th').allTextContents()).sort()).toEqual(['API calls', 'Platform'])
   })
 
   it('signs out, and the console refuses the old session', async () => {
