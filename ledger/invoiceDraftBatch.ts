@@ -21,7 +21,7 @@ import { asc, inArray } from 'drizzle-orm'
 import { ConflictError, NotFoundError } from '../platform/errors.ts'
 import type { Database } from '../platform/postgres/database.ts'
 import { postFinalizedIn } from './accounting/lifecyclePostings.ts'
-import { queueInvoiceEventIn } from './webhooks/lifecycleEvents.ts'
+import { queueInvoiceEventsIn } from './webhooks/lifecycleEvents.ts'
 import { nextDocumentNumbers } from './documentNumbers.ts'
 import { decideDraft, draftHeader, newDraftRow, type InvoiceRow } from './draftDecision.ts'
 import { assertOrgId, isUuid } from './ids.ts'
@@ -188,7 +188,11 @@ async function writeHeld(tx: Database, all: readonly Held[]): Promise<void> {
   const draftOf = (r: InvoiceRow): InvoiceRow => ({ ...r, status: 'draft', number: null, finalizedAt: null })
   const drafted = all.flatMap((h) => [...h.inserted].map((id) => draftOf(rowOf(h, id))))
   await insertDraftRows(tx, drafted)
-  for (const row of drafted) await queueInvoiceEventIn(tx, 'invoice.drafted', row, row.createdAt)
+  await queueInvoiceEventsIn(
+    tx,
+    'invoice.drafted',
+    drafted.map((invoice) => ({ invoice, at: invoice.createdAt })),
+  )
   const updated = all.flatMap((h) => [...h.updated].map((id) => rowOf(h, id)))
   await deleteLinesOf(
     tx,

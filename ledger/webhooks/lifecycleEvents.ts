@@ -16,7 +16,7 @@ import { createCurrencyRepository } from '../currencies.ts'
 import { customers } from '../schema/customers.ts'
 import { creditGrants } from '../schema/creditGrants.ts'
 import type { invoices } from '../schema/invoices.ts'
-import { queueWebhookEventIn } from './webhookOutboxWrites.ts'
+import { queueWebhookEventIn, subscriptionsIn, type Subscriptions } from './webhookOutboxWrites.ts'
 
 type InvoiceRow = typeof invoices.$inferSelect
 
@@ -41,14 +41,22 @@ async function invoiceData(tx: Database, invoice: InvoiceRow): Promise<Record<st
   }
 }
 
-export async function queueInvoiceEventIn(
-  tx: Database,
-  type: 'invoice.drafted' | 'invoice.finalized' | 'invoice.voided',
-  invoice: InvoiceRow,
-  at: Date,
-): Promise<void> {
-  await queueWebhookEventIn(tx, { orgId: invoice.orgId, type, subject: invoice.id, at, data: await invoiceData(tx, invoice) })
-  if (type === 'invoice.finalized') await queueLowCreditIn(tx, invoice, at)
+type InvoiceEventType = 'invoice.drafted' | 'invoice.finalized' | 'invoice.voided'
+
+export async function queueInvoiceEventIn(tx: Database, type: InvoiceEventType, invoice: InvoiceRow, at: Date): Promise<void> {
+  await queueInvoiceEventsIn(tx, type, [{ invoice, at }])
+}
+
+/** One subscriptions read per organisation for many invoices (a rating chunk's new drafts). */
+export async function queueInvoiceEventsIn(tx: Database, type: InvoiceEventType, changes: readonly { invoice: InvoiceRow; at: Date }[]): Promise<void> {
+  const byOrg = new Map<string, Subscriptions>()
+  for (const { invoice, at } of changes) {
+    let subscriptions = byOrg.get(invoice.orgId)
+    if (subscriptions === undefined) byOrg.set(invoice.orgId, (subscriptions = await subscriptionsIn(tx, invoice.orgId)))
+    if (subscriptions.has(type))
+      await queueWebhookEventIn(tx, subscriptions, { orgId: invoice.orgId, type, subject: invoice.id, at, data: await invoiceData(tx, invoice) })
+    if (type === 'invoice.finalized' && subscriptions.has('credit.low')) await queueLowCreditIn(tx, subscriptions, { invoice, at })
+  }
 }
 
 export async function queuePaymentEventIn(
@@ -56,6 +64,8 @@ export async function queuePaymentEventIn(
   input: { invoice: InvoiceRow; payment: { id: string; amount: string; currency: string; paidOn: string; method: string; reference: string | null }; at: Date },
 ): Promise<void> {
   const { invoice, payment } = input
+  const subscriptions = await subscriptionsIn(tx, invoice.orgId)
+  if (!subscriptions.has('payment.recorded')) return
   const data = {
     payment: {
       id: payment.id,
@@ -67,10 +77,10 @@ export async function queuePaymentEventIn(
     },
     ...(await invoiceData(tx, invoice)),
   }
-  await queueWebhookEventIn(tx, { orgId: invoice.orgId, type: 'payment.recorded', subject: payment.id, at: input.at, data })
+  await queueWebhookEventIn(tx, subscriptions, { orgId: invoice.orgId, type: 'payment.recorded', subject: payment.id, at: input.at, data })
 }
 
-async function queueLowCreditIn(tx: Database, invoice: InvoiceRow, at: Date): Promise<void> {
+async function queueLowCreditIn(tx: Database, subscriptions: Subscriptions, { invoice, at }: { invoice: InvoiceRow; at: Date }): Promise<void> {
   const drawnHere = new Map(invoice.creditDraws.map((d) => [d.id, d.drawn]))
   const entries = await grantEntries(tx, [...drawnHere.keys()])
   if (entries.length === 0) return
@@ -92,6 +102,6 @@ async function queueLowCreditIn(tx: Database, invoice: InvoiceRow, at: Date): Pr
       credit_grant: { id: grantId, currency: grant!.currency, credited: money(credited), balance: money(after), threshold: money(threshold) },
       invoice_id: invoice.id,
     }
-    await queueWebhookEventIn(tx, { orgId: invoice.orgId, type: 'credit.low', subject: `${grantId}/${invoice.id}`, at, data })
+    await queueWebhookEventIn(tx, subscriptions, { orgId: invoice.orgId, type: 'credit.low', subject: `${grantId}/${invoice.id}`, at, data })
   }
 }
