@@ -1,14 +1,16 @@
 // `tally sources add|list|test|discover|add-sync|sync|status` through the real binary against a
 // real `tally start` and a throwaway MariaDB database: the connection read from a file (the
 // password never printed), a refused login with the API's code, discovery, a job and a sync
-// whose rows become events; and a files source given by flags (`--kind files --path`) under
-// the server's TALLY_SOURCE_FILES_ROOT, end to end the same way.
+// whose rows become events; a files source given by flags (`--kind files --path`) under
+// the server's TALLY_SOURCE_FILES_ROOT, end to end the same way; and a ClickHouse database (its
+// HTTP interface over chDB) from a file, `--kind clickhouse` without one refused.
 import { randomBytes } from 'node:crypto'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { insertUsage, USAGE_SYNC } from '../sources/sourceContractSuite.ts'
+import { clickhouseDatabase } from '../sources/clickhouseDatabase.ts'
 import { mariadbDatabase, type SourceDatabase } from '../sources/sourceDatabases.ts'
 import { useTallyCli } from '../support/tallyCli.ts'
 
@@ -93,5 +95,34 @@ describe('tally sources', () => {
     expect([synced.code, synced.stdout]).toEqual([0, expect.stringMatching(/succeeded: 2 read, 2 accepted, 0 duplicate, 0 rejected/)])
     const status = await cli(['sources', 'status', '--source', id!])
     expect(status.stdout).toContain('2026-03-01 10:01:00')
+  })
+
+  it('adds a ClickHouse source from a file (never printing its password), syncs a job from it; --kind clickhouse without a file is refused', async () => {
+    const ch = await clickhouseDatabase()
+    try {
+      await ch.exec(ch.usageTable)
+      await ch.exec(insertUsage([[201, 'c1', '2026-03-01 10:00:00', '12345678901234.000001', '2026-03-01 10:02:00']]))
+      const flags = await cli(['sources', 'add', '--kind', 'clickhouse', '--path', 'x'])
+      expect([flags.code, `${flags.stdout}${flags.stderr}`.includes('--kind clickhouse takes --file SOURCE.json')]).toEqual([2, true])
+      const file = join(t.dir, 'clickhouse.json')
+      writeFileSync(file, JSON.stringify({ ...ch.connection, name: 'warehouse' }))
+      const added = await cli(['sources', 'add', '--file', file])
+      expect(`${added.stdout}${added.stderr}`).not.toContain(ch.connection.password)
+      const id = new RegExp(
+        `^Connected clickhouse tally_reader@${ch.connection.url.replace(/[.]/g, '\\.')}/${ch.name} as (\\S+) \\(ClickHouse 26\\.`,
+        'm',
+      ).exec(added.stdout)?.[1]
+      expect(id).toBeDefined()
+      expect((await cli(['sources', 'list'])).stdout).toContain(ch.connection.url)
+      // The raw metric may exist already (the first test makes it): either way it is there after.
+      await cli(['raw-metrics', 'create', 'tokens'])
+      const jobFile = join(t.dir, 'clickhouse-job.json')
+      writeFileSync(jobFile, JSON.stringify({ ...USAGE_SYNC, name: 'warehouse-usage' }))
+      const jobId = /^Sync job warehouse-usage \((\S+)\)/m.exec((await cli(['sources', 'add-sync', '--source', id!, '--file', jobFile])).stdout)?.[1]
+      const synced = await cli(['sources', 'sync', '--source', id!, '--job', jobId!])
+      expect(synced.stdout).toMatch(/succeeded: 1 read, 1 accepted, 0 duplicate, 0 rejected.*checkpoint 2026-03-01 10:02:00\.000000/)
+    } finally {
+      await ch.close()
+    }
   })
 })

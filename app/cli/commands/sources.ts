@@ -30,7 +30,7 @@ function runLine(r: z.infer<typeof runJson>): string {
 export const sourcesAddCommand: Command = {
   path: ['sources', 'add'],
   summary:
-    'Connect a database from a JSON file: kind (postgres|mysql), name, host, port?, database, user, password (tested first; the password is stored encrypted, never shown); or files (CSV, NDJSON, Parquet under TALLY_SOURCE_FILES_ROOT) by --kind files --path',
+    'Connect a database from a JSON file: kind (postgres|mysql), name, host, port?, database, user, password, or kind clickhouse, name, url (http(s)://host:port), database, user, password (tested first; the password is stored encrypted, never shown); or files (CSV, NDJSON, Parquet under TALLY_SOURCE_FILES_ROOT) by --kind files --path',
   usage: '--org ORG_ID (--file SOURCE.json | --kind files --path PATH [--format csv|ndjson|parquet] [--name NAME])',
   example: 'tally sources add --org $ORG --kind files --path "exports/usage/*.parquet" --name usage-exports',
   options: {
@@ -45,7 +45,7 @@ export const sourcesAddCommand: Command = {
     const org = required(ctx, 'org')
     const body = ctx.values['file'] === undefined ? filesBody(ctx) : await readJsonFile(required(ctx, 'file'))
     const s = await withApi(ctx, (api) => api.call<z.infer<typeof createdSourceJson>>('POST', '/v1/sources', { org, body }))
-    const where = s.kind === 'files' ? `files ${s.path}` : `${s.kind} ${s.user}@${s.host}:${s.port}/${s.database}`
+    const where = s.kind === 'files' ? `files ${s.path}` : `${s.kind} ${s.user}@${s.kind === 'clickhouse' ? s.url : `${s.host}:${s.port}`}/${s.database}`
     ctx.out(`Connected ${where} as ${s.id} (${s.test.server_version}, ${s.test.readable_tables} readable table${s.test.readable_tables === 1 ? '' : 's'})`)
   },
 }
@@ -81,7 +81,7 @@ export const sourcesListCommand: Command = {
   async run(ctx) {
     const org = required(ctx, 'org')
     const { data } = await withApi(ctx, (api) => api.call<z.infer<typeof sourceListJson>>('GET', '/v1/sources', { org }))
-    ctx.out(table(data, ['id', 'kind', 'name', 'host', 'port', 'database', 'user', 'path']))
+    ctx.out(table(data, ['id', 'kind', 'name', 'host', 'port', 'url', 'database', 'user', 'path']))
   },
 }
 
