@@ -42,10 +42,12 @@ export function termUsage(input: {
   items: readonly PlannedItem[]
   known: readonly Invoice[]
 }): TermUsage {
+  // Most contracts have neither: they skip the parse (a run prices every contract through here).
+  const raw = input.contract.terms as { term_commitment?: unknown; discounts?: Parameters<typeof isCoupon>[0][] }
+  if (raw.term_commitment === undefined && !(raw.discounts ?? []).some(isCoupon)) return {}
   const terms = contractTermsSchema.parse(input.contract.terms)
   const coupons = (terms.discounts ?? []).filter(isCoupon)
   const tc = terms.term_commitment
-  if (!tc && coupons.length === 0) return {}
   const { scheduled } = input
   const others = input.known.filter((i) => i.status !== 'void' && i.billingDate !== scheduled.billingDate)
   const rated = new Map<string, InvoiceResult | null>()

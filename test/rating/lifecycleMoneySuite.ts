@@ -18,7 +18,7 @@ import { reissueInvoice } from '../../rating/execute/reissueInvoice.ts'
 import { createTestLedger } from '../support/testLedger.ts'
 
 /** Usage per `customer|YYYY-MM-DD` (the metric window's first day, UTC); no entry is no usage. */
-function usageTable(usage: Map<string, string>): QuantitySource {
+export function usageTable(usage: Map<string, string>): QuantitySource {
   return {
     async quantities(req) {
       const day = req.start.toISOString().slice(0, 10)

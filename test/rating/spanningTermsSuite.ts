@@ -10,18 +10,9 @@ import { newTestOrg, useTestLedger } from '../../ledger/useTestLedger.ts'
 import { fixedClock } from '../../platform/clock.ts'
 import type { DatabaseHandle } from '../../platform/postgres/database.ts'
 import { explainInvoice } from '../../rating/execute/explainInvoice.ts'
-import type { QuantitySource } from '../../rating/execute/quantitySource.ts'
 import { runRating } from '../../rating/execute/ratingRun.ts'
 import { reissueInvoice } from '../../rating/execute/reissueInvoice.ts'
-
-function usageTable(usage: Map<string, string>): QuantitySource {
-  return {
-    async quantities(req) {
-      const day = req.start.toISOString().slice(0, 10)
-      return new Map(req.customerIds.filter((c) => usage.has(`${c}|${day}`)).map((c) => [c, { quantity: usage.get(`${c}|${day}`)!, rows: [] }]))
-    },
-  }
-}
+import { usageTable } from './lifecycleMoneySuite.ts'
 
 const GRACE = 24
 /** Voids and reissues happen at this instant. */
@@ -33,7 +24,10 @@ export function describeSpanningTermsSuite(name: string, open: () => Promise<Dat
     const t = useTestLedger(open)
 
     /** A monthly contract from 2026-01-01 selling API calls in arrears at `price` (default 1.00 each), with `terms`. */
-    async function contract(terms: Record<string, unknown>, extra: { endDate?: string; price?: Record<string, unknown> } = {}) {
+    async function contract(
+      terms: Record<string, unknown>,
+      extra: { endDate?: string; price?: { model: string; currency: string } & Record<string, unknown> } = {},
+    ) {
       const org = await newTestOrg(t.ledger, 'Spanning')
       await t.ledger.customers.create({ orgId: org.id, externalId: 'c1', name: 'c1', currency: 'USD' })
       const api = await t.ledger.products.create({ orgId: org.id, name: 'API', kind: 'metered', metricName: 'calls', metricVersion: 1 })
@@ -66,6 +60,14 @@ export function describeSpanningTermsSuite(name: string, open: () => Promise<Dat
       return (date: string) => all.find((i) => i.billingDate === date && i.status !== 'void')!
     }
     const kindsOf = async (orgId: string, id: string) => (await t.ledger.invoices.lines(orgId, id)).map((l) => [l.kind, l.amount])
+    /** Voids the invoice of `date`, sets its arrears month's usage to `quantity` and reissues it; the replacement's total. */
+    const reissueWith = async (orgId: string, usage: Map<string, string>, date: string, quantity: string) => {
+      const invoice = (await live(orgId))(date)
+      await t.ledger.invoices.void(orgId, invoice.id, 'wrong quantity', clock.now())
+      // Invoice j bills month j (of 2026) in arrears.
+      usage.set(`c1|2026-${String(invoice.periodIndex).padStart(2, '0')}-01`, quantity)
+      return (await reissueInvoice({ ledger: t.ledger, quantities: usageTable(usage), graceHours: GRACE, clock }, orgId, invoice.id)).invoice.total
+    }
     const voidAt = async (orgId: string, date: string) => t.ledger.invoices.void(orgId, (await live(orgId))(date).id, 'issued in error', clock.now())
 
     it('trues up a 3-month term minimum on the invoice that bills March: 1,000.00 − (200.00 + 300.00 + 250.00) = 250.00', async () => {
@@ -89,11 +91,7 @@ export function describeSpanningTermsSuite(name: string, open: () => Promise<Dat
       const orgId = await contract({ term_commitment: { amount: '1000.00' } }, { endDate: '2026-04-01' })
       const usage = months('200', '300', '250')
       await billThrough(orgId, usage, ['2026-02-01', '2026-03-01'], '2026-03-05T00:00:00Z')
-      const january = (await live(orgId))('2026-02-01')
-      await t.ledger.invoices.void(orgId, january.id, 'wrong quantity', clock.now())
-      usage.set('c1|2026-01-01', '100')
-      const replacement = await reissueInvoice({ ledger: t.ledger, quantities: usageTable(usage), graceHours: GRACE, clock }, orgId, january.id)
-      expect(replacement.invoice.total).toBe('100.00')
+      expect(await reissueWith(orgId, usage, '2026-02-01', '100')).toBe('100.00')
       await billThrough(orgId, usage, ['2026-04-01'], '2026-04-05T00:00:00Z')
       const at = await live(orgId)
       expect(at('2026-04-01').total).toBe('600.00')
@@ -170,12 +168,8 @@ export function describeSpanningTermsSuite(name: string, open: () => Promise<Dat
         const orgId = await contract({}, { price })
         const usage = months('400', '400', '400')
         await billThrough(orgId, usage, dates.slice(0, 2), '2026-03-05T00:00:00Z')
-        const february = (await live(orgId))('2026-03-01')
-        await t.ledger.invoices.void(orgId, february.id, 'wrong quantity', clock.now())
-        usage.set('c1|2026-02-01', '600')
-        const replacement = await reissueInvoice({ ledger: t.ledger, quantities: usageTable(usage), graceHours: GRACE, clock }, orgId, february.id)
         // 1,000 − 400 (January) = 600 left: February's 600 are free.
-        expect(replacement.invoice.total).toBe('0.00')
+        expect(await reissueWith(orgId, usage, '2026-03-01', '600')).toBe('0.00')
         await billThrough(orgId, usage, ['2026-04-01'], '2026-04-05T00:00:00Z')
         // 1,000 − (400 + 600) = 0 left: 100 × 1.00 + 300 × 0.50 = 250.00.
         expect((await live(orgId))('2026-04-01').total).toBe('250.00')
