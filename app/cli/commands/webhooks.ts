@@ -3,12 +3,22 @@
 // secret is printed by `add` and `rotate-secret` only, the once the API answers it.
 import type { z } from 'zod'
 import type { deliveryJson, deliveryListJson, endpointCreatedJson, endpointListJson } from '../../../connectors/webhooks/http/webhookSchemas.ts'
-import type { Command } from '../command.ts'
+import type { Command, CommandContext } from '../command.ts'
 import { required, requiredArgument } from '../command.ts'
 import { table } from '../output.ts'
 import { withApi } from './withApi.ts'
 
 const secretNote = (secret: string) => `Signing secret (shown once, store it now): ${secret}`
+
+/** `METHOD path(ID)` for `--org`, the id being the command's argument (`usage` says how to give it). */
+async function onId<T>(
+  ctx: CommandContext,
+  req: { method: 'POST' | 'DELETE'; path: (id: string) => string; usage: string },
+): Promise<{ id: string; answer: T }> {
+  const id = requiredArgument(ctx, `give the id: tally ${req.usage}`)
+  const org = required(ctx, 'org')
+  return { id, answer: await withApi(ctx, (api) => api.call<T>(req.method, req.path(encodeURIComponent(id)), { org })) }
+}
 
 export const webhooksAddCommand: Command = {
   path: ['webhooks', 'add'],
@@ -52,9 +62,7 @@ export const webhooksRemoveCommand: Command = {
   example: 'tally webhooks remove $ENDPOINT --org $ORG',
   options: { org: { type: 'string' } },
   async run(ctx) {
-    const id = requiredArgument(ctx, 'give the endpoint id: tally webhooks remove ENDPOINT_ID --org ORG_ID')
-    const org = required(ctx, 'org')
-    await withApi(ctx, (api) => api.call('DELETE', `/v1/webhooks/endpoints/${encodeURIComponent(id)}`, { org }))
+    const { id } = await onId(ctx, { method: 'DELETE', path: (id) => `/v1/webhooks/endpoints/${id}`, usage: 'webhooks remove ENDPOINT_ID --org ORG_ID' })
     ctx.out(`Removed endpoint ${id}`)
   },
 }
@@ -66,12 +74,12 @@ export const webhooksRotateSecretCommand: Command = {
   example: 'tally webhooks rotate-secret $ENDPOINT --org $ORG',
   options: { org: { type: 'string' } },
   async run(ctx) {
-    const id = requiredArgument(ctx, 'give the endpoint id: tally webhooks rotate-secret ENDPOINT_ID --org ORG_ID')
-    const org = required(ctx, 'org')
-    const e = await withApi(ctx, (api) =>
-      api.call<z.infer<typeof endpointCreatedJson>>('POST', `/v1/webhooks/endpoints/${encodeURIComponent(id)}/rotate-secret`, { org }),
-    )
-    ctx.out(secretNote(e.secret))
+    const { answer } = await onId<z.infer<typeof endpointCreatedJson>>(ctx, {
+      method: 'POST',
+      path: (id) => `/v1/webhooks/endpoints/${id}/rotate-secret`,
+      usage: 'webhooks rotate-secret ENDPOINT_ID --org ORG_ID',
+    })
+    ctx.out(secretNote(answer.secret))
   },
 }
 
@@ -107,11 +115,11 @@ export const webhooksRedeliverCommand: Command = {
   example: 'tally webhooks redeliver $DELIVERY --org $ORG',
   options: { org: { type: 'string' } },
   async run(ctx) {
-    const id = requiredArgument(ctx, 'give the delivery id: tally webhooks redeliver DELIVERY_ID --org ORG_ID')
-    const org = required(ctx, 'org')
-    const d = await withApi(ctx, (api) =>
-      api.call<z.infer<typeof deliveryJson>>('POST', `/v1/webhooks/deliveries/${encodeURIComponent(id)}/redeliver`, { org }),
-    )
+    const { answer: d } = await onId<z.infer<typeof deliveryJson>>(ctx, {
+      method: 'POST',
+      path: (id) => `/v1/webhooks/deliveries/${id}/redeliver`,
+      usage: 'webhooks redeliver DELIVERY_ID --org ORG_ID',
+    })
     ctx.out(`Delivery ${d.id} (${d.event_type} ${d.event_id}) is ${d.status}: it leaves now`)
   },
 }
