@@ -267,6 +267,22 @@ export function describeWebhooksSuite(name: string, env: () => Promise<Record<st
       await drain.drain()
     })
 
+    it("a reissue's new draft (one contract's session, not a run's chunk) is queued with it", async () => {
+      const voided = (await call('GET', '/v1/invoices')).body.data.find(
+        (i: { contract_id: string; status: string }) => i.contract_id === ids.invoices.acme && i.status === 'void',
+      )
+      at('2024-04-08T12:00:00Z')
+      const reissued = await call('POST', `/v1/invoices/${voided.id}/reissue`)
+      expect(reissued.status).toBe(201)
+      const drafted = (await deliveries(`?endpoint=${ids.endpoint}`)).filter((d: { event_type: string }) => d.event_type === 'invoice.drafted')
+      expect(drafted).toHaveLength(4)
+      expect(drafted[0]).toMatchObject({
+        status: 'pending',
+        event: { created_at: '2024-04-08T12:00:00.000Z', data: { invoice: { id: reissued.body.id, status: 'draft' } } },
+      })
+      expect(await drain.drain()).toEqual({ delivered: 1, retried: 0, failed: 0 })
+    })
+
     it('bad input is a 4xx with a stable code and the field, and adds nothing', async () => {
       const before = (await call('GET', '/v1/webhooks/endpoints')).body.data.length
       const refusals = [
