@@ -5,6 +5,7 @@ import { drawCredits } from './credits.ts'
 import { resolveCurrency } from './currency.ts'
 import { Dec } from '../../platform/decimal.ts'
 import { previewPrice } from './ratePrice.ts'
+import { parseInvoiceInput, rateInvoice } from './rateInvoice.ts'
 
 /** mulberry32: a 32-bit seeded PRNG; the numbers drive case generation, never amounts. */
 function rng(seed: number) {
@@ -149,6 +150,76 @@ describe(`pricing properties (seed ${SEED})`, () => {
       })
       const results = [0, 1, 2, 3].map((k) => JSON.stringify(previewPrice({ price: price((s) => spellings(s)[k] ?? s), quantity: spellings(q)[k] })))
       expect(new Set(results).size, JSON.stringify({ c, t, q })).toBe(1)
+    }
+  })
+
+  // Terms that span invoices (issue 18), each invoice fed what the earlier ones used, as a run does.
+  const sequence = (g: Gen) => Array.from({ length: g.int(1, 8) }, () => g.cents(300))
+  const usageInvoice = (amount: string, extra: Record<string, unknown>) =>
+    rateInvoice(
+      parseInvoiceInput({ currency: 'USD', as_of: '2026-01-01', lines: [{ id: 'u', price: { model: 'flat_fee', currency: 'USD', amount } }], ...extra }),
+    )
+
+  it('a carried-over coupon gives min(value, what the invoices billed) in all, and no invoice goes below zero', () => {
+    const g = rng(SEED + 5)
+    for (let c = 0; c < CASES / 4; c++) {
+      const amounts = sequence(g)
+      const value = g.cents(500)
+      let used = new Dec(0)
+      for (const [i, amount] of amounts.entries()) {
+        const coupon = [{ id: 'k', type: 'fixed', value, scope: 'invoice', carry_over: true }]
+        const r = usageInvoice(amount, { discounts: coupon, discount_usage: [{ id: 'k', invoices: i, amount: used.toFixed() }] })
+        expect(new Dec(r.amount).isNegative(), JSON.stringify({ c, amounts, value })).toBe(false)
+        used = used.plus(r.discounts[0]?.amount ?? '0')
+      }
+      const billed = amounts.reduce((acc, a) => acc.plus(a), new Dec(0))
+      expect(used.toFixed(2), JSON.stringify({ c, amounts, value })).toBe(Dec.min(new Dec(value), billed).toFixed(2))
+    }
+  })
+
+  it('a term commitment bills max(amount, usage) over its window; with an overage factor, f × list above it within a cent an invoice', () => {
+    const g = rng(SEED + 6)
+    for (let c = 0; c < CASES / 4; c++) {
+      const amounts = sequence(g)
+      const commit = g.cents(1500)
+      const factor = g.int(0, 1) === 0 ? undefined : `1.${g.int(0, 9)}`
+      let before = new Dec(0)
+      let billed = new Dec(0)
+      for (const [i, amount] of amounts.entries()) {
+        const tc = {
+          amount: commit,
+          lines: ['u'],
+          billed_before: before.toFixed(),
+          true_up: i === amounts.length - 1,
+          ...(factor ? { overage_factor: factor } : {}),
+        }
+        billed = billed.plus(usageInvoice(amount, { term_commitment: tc }).amount)
+        before = before.plus(amount)
+      }
+      const usage = before
+      const above = Dec.max(usage.minus(commit), 0)
+      const expected = Dec.max(new Dec(commit), usage).plus(above.times(new Dec(factor ?? '1').minus(1)))
+      const slack = new Dec('0.01').times(amounts.length)
+      expect(billed.minus(expected).abs().lessThanOrEqualTo(slack), JSON.stringify({ c, amounts, commit, factor, billed })).toBe(true)
+      if (!factor) expect(billed.toFixed(2)).toBe(expected.toFixed(2))
+    }
+  })
+
+  it('a free-unit pool frees min(pool, usage) over its window: at 1.00 a unit, the periods bill max(0, Σ q − pool)', () => {
+    const g = rng(SEED + 7)
+    for (let c = 0; c < CASES / 4; c++) {
+      const quantities = Array.from({ length: g.int(1, 12) }, () => String(g.int(0, 500)))
+      const pool = String(g.int(0, 3000))
+      let used = new Dec(0)
+      let billed = new Dec(0)
+      for (const q of quantities) {
+        const price = { model: 'per_unit', currency: 'USD', unit_price: '1', free_units_pool: { quantity: pool, periods: 12, used: used.toFixed() } }
+        const r = previewPrice({ price, quantity: q })
+        used = used.plus(r.applied.free_units)
+        billed = billed.plus(r.amount)
+      }
+      const total = quantities.reduce((acc, q) => acc.plus(q), new Dec(0))
+      expect(billed.toFixed(2), JSON.stringify({ c, quantities, pool })).toBe(Dec.max(total.minus(pool), 0).toFixed(2))
     }
   })
 })
