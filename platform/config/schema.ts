@@ -40,7 +40,7 @@ const configObject = z.object({
   /** API key ensured at start for the bootstrap organisation (stored hashed). */
   bootstrapApiKey: z.string().min(20, 'must be at least 20 characters').optional(),
   /**
-   * Key of the secrets stored at rest (ERP credentials): 32 bytes as 64 hex characters or base64
+   * Key of the secrets stored at rest (ERP and source credentials, webhook signing secrets): 32 bytes as 64 hex characters or base64
    * (`openssl rand -base64 32`). Absent: Tally refuses to store such secrets (`secret_key_missing`).
    */
   secretKey: z
