@@ -121,7 +121,13 @@ export function buildApi(parts: ApiParts): Hono<AppEnv> {
     erpExportRoutes({ erp }),
     erpRoutes({ erp, adapters: ERP_ADAPTERS, sync: createErpSync({ erp, adapters: ERP_ADAPTERS, clock: parts.clock, logger }) }),
     webhookRoutes({ webhooks, drain: createWebhookDrain({ webhooks, clock: parts.clock, logger }), clock: parts.clock }),
-    sourceRoutes({ ...sources, catalog, env: sourceEnv(config), openDriver: (connection) => openStoredSource(sources.store, connection, sourceEnv(config)) }),
+    sourceRoutes({
+      ...sources,
+      catalog,
+      env: sourceEnv(config),
+      clock: parts.clock,
+      openDriver: (connection) => openStoredSource(sources.store, connection, sourceEnv(config)),
+    }),
     ratingRoutes({
       ledger,
       clock: parts.clock,

@@ -54,8 +54,11 @@ export interface BatchRecord {
 }
 
 export interface SourceSyncRepository {
-  /** 409 `source_sync_exists` (name taken in the organisation). */
-  create(input: Omit<SourceSync, 'id' | 'checkpoint' | 'rowsBelowWindow' | 'createdAt'>): Promise<SourceSync>
+  /**
+   * 409 `source_sync_exists` (name taken in the organisation). `createdAt` is the caller's clock:
+   * a scheduled job's first due tick is counted from it, on the same clock as its runs.
+   */
+  create(input: Omit<SourceSync, 'id' | 'checkpoint' | 'rowsBelowWindow' | 'createdAt'> & { createdAt: Date }): Promise<SourceSync>
   list(orgId: string, connectionId: string): Promise<SourceSync[]>
   /** 404 `source_sync_not_found`. */
   get(orgId: string, id: string): Promise<SourceSync>

@@ -27,8 +27,9 @@ export interface Harness {
 /**
  * `opts.clock` fixes the app's "now" for tests that assert exact dates; otherwise it is the
  * suite's TALLY_CLOCK when one is set (as for the processes of tallyProcess.ts), else the machine's.
+ * `opts.scheduler` starts the process's scheduled jobs as `tally start` does.
  */
-export async function openHarness(env: Record<string, string> = {}, opts: { clock?: Clock } = {}): Promise<Harness> {
+export async function openHarness(env: Record<string, string> = {}, opts: { clock?: Clock; scheduler?: boolean } = {}): Promise<Harness> {
   const dataDir = mkdtempSync(join(tmpdir(), 'tally-harness-'))
   const config = loadConfig({
     TALLY_DATA_DIR: dataDir,
@@ -38,7 +39,10 @@ export async function openHarness(env: Record<string, string> = {}, opts: { cloc
     ...(process.env.TALLY_CLOCK ? { TALLY_CLOCK: process.env.TALLY_CLOCK } : {}),
     ...env,
   })
-  const tally = await createTally(config, createLogger('silent'), opts.clock ? { clock: opts.clock } : {})
+  const tally = await createTally(config, createLogger('silent'), {
+    ...(opts.clock ? { clock: opts.clock } : {}),
+    ...(opts.scheduler ? { scheduler: true } : {}),
+  })
   const request: Harness['request'] = (method, path, opts = {}) => {
     const headers: Record<string, string> = { authorization: `Bearer ${TEST_KEY}`, ...opts.headers }
     let body: string | undefined

@@ -9,6 +9,7 @@ import { apiApp } from '../../../platform/http/apiApp.ts'
 import { apiRoute, jsonAnswer, jsonContent } from '../../../platform/http/apiRoute.ts'
 import type { AppEnv } from '../../../platform/http/appEnv.ts'
 import { requestOrg } from '../../../platform/http/requestOrg.ts'
+import type { Clock } from '../../../platform/clock.ts'
 import type { IngestCatalog } from '../../../ingest/catalog.ts'
 import type { SourceConnection, SourceStore, SourceSyncSpec } from '../../../ledger/sourceStore.ts'
 import type { SourceDriver } from '../sourceDriver.ts'
@@ -41,6 +42,8 @@ export interface SourceRouteDeps {
   openDriver(connection: SourceConnection): Promise<SourceDriver>
   /** What new connections are tested with (TALLY_SOURCE_FILES_ROOT). */
   env: SourceEnv
+  /** The process's "now": a job's creation, from which its schedule first comes due. */
+  clock: Clock
 }
 
 const TAG = 'Sources'
@@ -207,7 +210,15 @@ export function sourceRoutes(deps: SourceRouteDeps): OpenAPIHono<AppEnv> {
       const spec = specOf(b)
       const cursorType = await withDriver(await deps.openDriver(connection), async (d) => checkSpec(spec, await d.columns(sourceFrom(spec))))
       if (spec.cursor !== undefined) spec.cursor.type = cursorType!
-      const sync = await store.syncs.create({ orgId, connectionId: connection.id, name: b.name, rawMetric: b.raw_metric, spec, schedule: b.schedule ?? null })
+      const sync = await store.syncs.create({
+        orgId,
+        connectionId: connection.id,
+        name: b.name,
+        rawMetric: b.raw_metric,
+        spec,
+        schedule: b.schedule ?? null,
+        createdAt: deps.clock.now(),
+      })
       return c.json(syncToJson(sync), 201)
     },
   )
