@@ -3,7 +3,8 @@ import type { Hono, MiddlewareHandler } from 'hono'
 import type { Logger } from '../logger.ts'
 import type { AppEnv } from './appEnv.ts'
 import { errorBody, handleError } from './errorHandler.ts'
-import { docsPage } from './docsPage.ts'
+import { DOCS_CSP, docsPage } from './docsPage.ts'
+import { DOCS_TRY_SCRIPT } from './docsTryScript.ts'
 import { buildOpenApi } from './openapi.ts'
 
 export interface ReadinessCheck {
@@ -61,7 +62,8 @@ export function createApp(parts: AppParts): Hono<AppEnv> {
       app.getOpenAPI31Document({ openapi: '3.1.0', info: { title: 'Tally API', version: parts.version } }).paths ?? {},
     ))
   app.get('/openapi.json', (c) => c.json(openapi()))
-  app.get('/docs', (c) => c.html(docsPage(openapi())))
+  app.get('/docs', (c) => c.html(docsPage(openapi()), 200, { 'content-security-policy': DOCS_CSP, 'x-content-type-options': 'nosniff' }))
+  app.get('/docs/try.js', (c) => c.body(DOCS_TRY_SCRIPT, 200, { 'content-type': 'text/javascript; charset=utf-8', 'x-content-type-options': 'nosniff' }))
 
   for (const pages of parts.pages ?? []) app.route(pages.path, pages.app)
   const home = parts.pages?.[0]?.path

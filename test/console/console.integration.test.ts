@@ -5,7 +5,8 @@
 // draft invoice behind its confirmation; creates a contract from a plan with an override after a
 // pricing preview, rates its February, finds its invoice by period, checks the explain trail,
 // finalizes it, credits part, is refused an overpayment and pays the rest; charts usage (the
-// total equals the recount) and follows live events; lists customers and products; signs out.
+// total equals the recount) and follows live events; lists customers and products; renders /docs
+// with its Markdown and sends a request from its "Try it"; signs out.
 // TALLY_CONSOLE_SCREENSHOTS=1 also saves the main pages as PNG under docs/console/.
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -56,10 +57,11 @@ async function nav(label: string): Promise<void> {
   await expect.poll(() => page.locator('h1').first().textContent()).toBe(label)
 }
 
-async function shot(name: string): Promise<void> {
+/** A screenshot of the whole page, or of the window only (`/docs` is too long to take whole). */
+async function shot(name: string, fullPage = true): Promise<void> {
   if (SHOTS === null) return
   mkdirSync(SHOTS, { recursive: true })
-  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true })
+  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage })
 }
 
 beforeAll(async () => {
@@ -317,6 +319,23 @@ describe('the console in Chromium', () => {
     await expect.poll(() => page.locator('h1').textContent()).toBe('Customer globex')
     await nav('Products')
     expect((await page.locator('tbody th').allTextContents()).sort()).toEqual(['API calls', 'Platform'])
+  })
+
+  it('renders the API reference offline, its Markdown as markup, and tries a request from it', async () => {
+    await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'API reference' }).click()
+    await page.waitForURL('**/docs')
+    // Backticks become code: the page text never shows them around an error code.
+    expect(await page.locator('li code', { hasText: 'invoice_not_found' }).count()).toBeGreaterThan(0)
+    expect(await page.locator('body').innerText()).not.toContain('`invoice_not_found`')
+    await page.getByLabel('API key for “Try it”').fill(TEST_KEY)
+    const op = page.locator('section', { has: page.locator('h2', { hasText: /^GET \/v1\/customers\/\{externalId\}$/ }) })
+    await op.getByText('Try it').click()
+    await op.getByLabel(/^externalId/).fill('acme')
+    await op.getByRole('button', { name: /^Send GET/ }).click()
+    await expect.poll(() => op.locator('.out').textContent()).toMatch(/^200 OK\n\{\n {2}"id": .*"external_id": "acme"/s)
+    await op.locator('h2').scrollIntoViewIfNeeded()
+    await shot('docs-try-it', false)
+    await page.goBack()
   })
 
   it('signs out, and the console refuses the old session', async () => {
