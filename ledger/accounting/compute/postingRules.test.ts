@@ -4,7 +4,7 @@ import { Dec } from '../../../platform/decimal.ts'
 import { assertBalanced, type PostingContext } from './balancedEntry.ts'
 import { chartResolver, DEFAULT_CHART } from './chartOfAccounts.ts'
 import type { JournalEntryDraft } from './journalDraft.ts'
-import { deferredSchedule, type InvoiceLineForPosting } from './lineAccounts.ts'
+import { deferredSchedule, planLine, type InvoiceLineForPosting } from './lineAccounts.ts'
 import {
   postCreditNote,
   postInvoice,
@@ -223,6 +223,13 @@ describe('invoice finalized', () => {
 
   it('refuses a currency the organisation does not have', () => {
     expect(() => postInvoice(invoice([api], { currency: 'CREDITS' }), ctx)).toThrow('not in the organisation')
+  })
+})
+
+describe('commitment lines', () => {
+  it('posts a term true-up and an overage above a commitment (issue 18) as usage revenue', () => {
+    expect(planLine(line({ id: 't', kind: 'minimum_commitment', amount: '250.00' })).role).toBe('revenue_usage')
+    expect(planLine(line({ id: 'o', kind: 'commitment_overage', amount: '40.00' })).role).toBe('revenue_usage')
   })
 })
 
