@@ -31,6 +31,7 @@ export {
 export type { PeriodAction, PeriodStatus } from './accounting.ts'
 export { erpConnections, erpOutbox } from './erp.ts'
 export { webhookAttempts, webhookDeliveries, webhookEndpoints, webhookEvents } from './webhooks.ts'
+export { alertFirings, alerts } from './alerts.ts'
 export type { ErpConnectionStatus, ErpOutboxStatus } from './erp.ts'
 export { sourceConnections, sourceSyncRuns, sourceSyncs } from './sources.ts'
 export { creditGrantEntries, creditGrants } from './creditGrants.ts'
