@@ -190,7 +190,7 @@ describe('the console in Chromium', () => {
     await shot('metrics')
   })
 
-  it('finalizes a draft invoice after a confirmation', async () => {
+  it('finalizes a draft invoice after a confirmation, voids it and reissues it', async () => {
     await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Invoices' }).click()
     await page.waitForURL('**/console/invoices')
     await page.getByLabel('Status').selectOption('draft')
@@ -209,6 +209,18 @@ describe('the console in Chromium', () => {
     await expect.poll(() => page.getByRole('status').first().textContent()).toBe('Finalized: this is invoice 1.')
     expect(await page.locator('h1').textContent()).toContain('Invoice 1')
     expect(await page.locator('h1 .status').textContent()).toBe('finalized')
+
+    // Voided behind its confirmation (a reason is required), then reissued as a new draft.
+    await page.getByRole('link', { name: 'Void…' }).click()
+    await page.getByLabel('Reason').fill('billed the wrong entity')
+    await page.getByRole('button', { name: 'Void invoice' }).click()
+    await expect.poll(() => page.getByRole('status').first().textContent()).toBe('Voided. Reissue it to bill its period again.')
+    expect(await page.locator('h1 .status').textContent()).toBe('void')
+    await page.getByRole('link', { name: 'Reissue…' }).click()
+    await page.getByRole('button', { name: 'Reissue invoice' }).click()
+    await expect.poll(() => page.getByRole('status').first().textContent()).toBe('Reissued: this draft bills the void invoice’s period again.')
+    expect(await page.locator('h1 .status').textContent()).toBe('draft')
+    expect(await page.locator('dt', { hasText: 'Replaces' }).count()).toBe(1)
   })
 
   it('lists contracts', async () => {
