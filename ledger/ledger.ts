@@ -8,6 +8,7 @@ import { createCustomerRepository, type CustomerRepository } from './customers.t
 import { createOrganisationRepository, type OrganisationRepository } from './organisations.ts'
 import { createRawMetricRepository, type RawMetricRepository } from './rawMetrics.ts'
 import { createContractRepository, type ContractRepository } from './contracts.ts'
+import { createChargeRepository, type ChargeRepository } from './charges.ts'
 import { createContractAmendmentRepository, type ContractAmendmentRepository } from './contractAmendments.ts'
 import { createCreditGrantRepository, type CreditGrantRepository } from './creditGrants.ts'
 import { createCreditNoteRepository, type CreditNoteRepository } from './creditNotes.ts'
@@ -38,6 +39,8 @@ export interface Ledger {
   contracts: ContractRepository
   /** End date, termination, phases added, edited and deleted: versioned and audited (contractAmendments.ts). */
   contractAmendments: ContractAmendmentRepository
+  /** One-off charges billed on a contract's next invoice, idempotent by the client's key (charges.ts). */
+  charges: ChargeRepository
   invoices: InvoiceRepository
   invoiceDrafts: InvoiceDraftStore
   creditNotes: CreditNoteRepository
@@ -61,6 +64,7 @@ export function createLedger(db: Database, documents: RatingDocuments): Ledger {
   const customers = createCustomerRepository(db, { currencies })
   const products = createProductRepository(db)
   const plans = createPlanRepository(db, { products, currencies, documents })
+  const contracts = createContractRepository(db, { customers, plans, products, currencies, documents })
   return {
     organisations: createOrganisationRepository(db),
     apiKeys: createApiKeyRepository(db),
@@ -70,8 +74,9 @@ export function createLedger(db: Database, documents: RatingDocuments): Ledger {
     billableMetrics: createBillableMetricRepository(db),
     products,
     plans,
-    contracts: createContractRepository(db, { customers, plans, products, currencies, documents }),
+    contracts,
     contractAmendments: createContractAmendmentRepository(db, { products, currencies, documents }),
+    charges: createChargeRepository(db, { customers, contracts, products, currencies }),
     invoices: createInvoiceRepository(db),
     invoiceDrafts: createInvoiceDraftStore(db, documents),
     creditNotes: createCreditNoteRepository(db, { currencies }),

@@ -14,6 +14,7 @@ import type { BillableMetricRepository } from './billableMetrics.ts'
 import type { CurrencyRepository } from './currencies.ts'
 import type { Contract, ContractRepository } from './contracts.ts'
 import type { ContractAmendmentRepository } from './contractAmendments.ts'
+import type { ChargeRepository } from './charges.ts'
 import type { CustomerRepository } from './customers.ts'
 import type { ContractRatingSession, InvoiceDraftStore } from './invoiceDrafts.ts'
 import type { CreditGrantTerm } from './creditGrantBalances.ts'
@@ -25,6 +26,7 @@ import type { ContractPhase } from './schema/contracts.ts'
 
 export type { Cadence, Contract, CreateContractInput, ItemOverride } from './contracts.ts'
 export type { AmendmentChange, Amendment } from './contractAmendments.ts'
+export type { Charge, ChargeRepository } from './charges.ts'
 export { applyOverrides, notFoundAt } from './contracts.ts'
 export type { Customer } from './customers.ts'
 export type { CurrencyTable } from '../platform/currency.ts'
@@ -104,6 +106,8 @@ export interface RatingStore {
   invoiceDrafts: InvoiceDraftStore
   /** API credit grants as a session would draw them, for the invoice preview (the session itself brings them to runs). */
   creditGrants: Pick<CreditGrantRepository, 'drawableFor'>
+  /** One-off charges of the contracts rated, billed on the invoice that follows their date. */
+  charges: Pick<ChargeRepository, 'forContracts'>
 }
 
 /** What the catalogue routes (products, plans, contracts) read and write. */

@@ -3,11 +3,11 @@
 // are reportRoutes.ts. Each route is declared once (apiRoute): the schemas validate, document
 // and shape errors. Time comes from the caller's clock, never the machine's.
 import type { OpenAPIHono } from '@hono/zod-openapi'
-import type { Context } from 'hono'
 import type { Clock } from '../../platform/clock.ts'
 import { apiApp } from '../../platform/http/apiApp.ts'
 import { apiRoute, jsonAnswer, jsonContent } from '../../platform/http/apiRoute.ts'
 import type { AppEnv } from '../../platform/http/appEnv.ts'
+import { requestActor } from '../../platform/http/requestActor.ts'
 import { requestOrg } from '../../platform/http/requestOrg.ts'
 import type { ClosePeriodRequest, ClosePeriodSummary } from '../accounting/closePeriod.ts'
 import type { Ledger } from '../ledger.ts'
@@ -42,12 +42,6 @@ export interface AccountingRouteDeps {
 
 const ACCOUNTING_TAG = 'Accounting'
 const bad = { description: 'The request cannot be read (`invalid_json`, `invalid_request`; details name each field)' }
-
-/** Who closed or reopened a month, for the audit trail: the API key's id, or the admin token. */
-function actorOf(c: Context<AppEnv>): string {
-  const principal = c.get('principal')
-  return principal.kind === 'admin' ? 'admin' : `api_key:${principal.keyId ?? 'unknown'}`
-}
 
 export function accountingRoutes(deps: AccountingRouteDeps): OpenAPIHono<AppEnv> {
   const { ledger, clock } = deps
@@ -191,7 +185,7 @@ export function accountingRoutes(deps: AccountingRouteDeps): OpenAPIHono<AppEnv>
     async (c) => {
       const orgId = requestOrg(c)
       const { period } = c.req.valid('param')
-      const summary = await deps.closePeriod({ orgId, period, at: clock.now(), actor: actorOf(c) })
+      const summary = await deps.closePeriod({ orgId, period, at: clock.now(), actor: requestActor(c) })
       const state = await ledger.periods.status(orgId, period)
       return c.json(
         {
@@ -227,7 +221,7 @@ export function accountingRoutes(deps: AccountingRouteDeps): OpenAPIHono<AppEnv>
         period: c.req.valid('param').period,
         reason: c.req.valid('json').reason,
         at: clock.now(),
-        actor: actorOf(c),
+        actor: requestActor(c),
       })
       return c.json(periodToJson(period), 200)
     },

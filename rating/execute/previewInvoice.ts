@@ -17,10 +17,11 @@ import { dueInvoices, scheduledInvoice, type ScheduledInvoice } from './billingS
 import type { PricedInvoice } from './priceInvoice.ts'
 import type { QuantitySource } from './quantitySource.ts'
 import { fetchUsage, liveInvoice, priceScheduledInvoice } from './rateScheduledInvoice.ts'
+import { attachCharges } from './oneOffCharges.ts'
 import { planWork, productsOf, scheduleOf } from './ratingRun.ts'
 
 export interface PreviewDeps {
-  ledger: Pick<RatingStore, 'contracts' | 'products' | 'invoices' | 'currencies' | 'creditGrants'>
+  ledger: Pick<RatingStore, 'contracts' | 'products' | 'invoices' | 'currencies' | 'creditGrants' | 'charges'>
   quantities: QuantitySource
 }
 
@@ -74,6 +75,7 @@ export async function previewContractInvoice(deps: PreviewDeps, req: ContractPre
   const known = await Promise.all(rows.map((r) => ledger.invoices.get(req.orgId, r.id)))
   const statusOf = (billingDate: string) => (liveInvoice(known, billingDate) ?? known.find((i) => i.billingDate === billingDate))?.status
   const work = planWork(contract, await productsOf(ledger, [contract]), scheduled, statusOf)
+  await attachCharges(ledger, [{ contract, work: [work] }])
   const items = [...work.items, ...(work.previous?.items ?? [])]
   const fetched = await fetchUsage(deps.quantities, [{ contract, items }])
   const failed = fetched.failure(contract, items)

@@ -13,7 +13,7 @@
 // and reissue) are taken off before credits, so that usage is billed once (billedForPeriod.ts).
 // The total is the exact sum of the lines; the function checks it before returning.
 import { createHash } from 'node:crypto'
-import type { Contract, NewInvoiceLine } from '../../ledger/ratingStore.ts'
+import type { Charge, Contract, NewInvoiceLine } from '../../ledger/ratingStore.ts'
 import type { CurrencyTable } from '../../ledger/ratingStore.ts'
 import { inlineCurrency, resolveCurrency, withInlineCurrency } from '../compute/currency.ts'
 import { Dec } from '../../platform/decimal.ts'
@@ -29,7 +29,7 @@ import { formatMoney } from '../compute/rounding.ts'
 import type { ScheduledInvoice } from './billingSchedule.ts'
 import { canonicalJson, priceVersionOf, prorationOf, type PlannedItem } from './invoicePlan.ts'
 import type { CustomerUsage } from './quantitySource.ts'
-import type { RatingRecord, RecordedAdjustment, RecordedItem, RecordedProration } from './ratingRecord.ts'
+import type { RatingRecord, RecordedAdjustment, RecordedCharge, RecordedItem, RecordedProration } from './ratingRecord.ts'
 import type { BilledAdjustment } from './billedForPeriod.ts'
 import type { TermUsage } from './termUsage.ts'
 import type { PoolUsage } from './freeUnitPools.ts'
@@ -64,6 +64,8 @@ export interface PriceInvoiceInput {
   currencies: CurrencyTable
   /** Credits and charges for a change inside the arrears period, which a final invoice billed in advance (midPeriodProration.ts). */
   prorations?: readonly RecordedProration[]
+  /** One-off charges this invoice bills (oneOffCharges.ts). */
+  charges?: readonly Charge[]
 }
 
 /**
@@ -87,15 +89,15 @@ export function usageText(usage: RecordedItem['usage']): string {
   return 'by dimension'
 }
 
-/** What a record bills: the invoice's amount, its late-usage adjustments and its prorations (explain re-derives the same sum). */
+/** What a record bills: the invoice's amount, its late-usage adjustments, prorations and one-off charges (explain re-derives the same sum). */
 export function recordedTotal(record: {
   invoice_amount: string
   adjustments: readonly { delta: string }[]
   prorations?: readonly { amount: string }[] | undefined
+  charges?: readonly { amount: string }[] | undefined
 }): Dec {
-  return new Dec(record.invoice_amount)
-    .plus(sum(record.adjustments.map((a) => new Dec(a.delta))))
-    .plus(sum((record.prorations ?? []).map((p) => new Dec(p.amount))))
+  const added = [...(record.prorations ?? []), ...(record.charges ?? [])].map((p) => new Dec(p.amount))
+  return new Dec(record.invoice_amount).plus(sum(record.adjustments.map((a) => new Dec(a.delta)))).plus(sum(added))
 }
 
 /** Rates one recorded item again (explain, adjustments): the same call the rating made. */
@@ -348,7 +350,30 @@ export function priceInvoice(input: PriceInvoiceInput): PricedInvoice {
       }),
     )
   }
-  const total = formatMoney(recordedTotal({ invoice_amount: invoiceAmount.toFixed(), adjustments, prorations }), currency)
+  const charges: RecordedCharge[] = (input.charges ?? []).map((c) => ({
+    id: c.id,
+    description: c.description,
+    product_id: c.productId,
+    quantity: c.quantity,
+    unit_amount: c.unitAmount,
+    amount: c.amount,
+    charge_date: c.chargeDate,
+  }))
+  for (const c of charges) {
+    lines.push(
+      line(lines.length, {
+        timing: 'adjustment',
+        kind: 'one_off_charge',
+        description: `${c.description} (charged ${c.charge_date})`,
+        productId: c.product_id,
+        quantity: c.quantity,
+        unitPrice: c.unit_amount,
+        amount: c.amount,
+        periodStart: c.charge_date,
+      }),
+    )
+  }
+  const total = formatMoney(recordedTotal({ invoice_amount: invoiceAmount.toFixed(), adjustments, prorations, charges }), currency)
   const record: RatingRecord = {
     version: 1,
     billing_date: scheduled.billingDate,
@@ -360,6 +385,7 @@ export function priceInvoice(input: PriceInvoiceInput): PricedInvoice {
     invoice_amount: formatMoney(invoiceAmount, currency),
     adjustments,
     ...(prorations.length > 0 ? { prorations: [...prorations] } : {}),
+    ...(charges.length > 0 ? { charges } : {}),
   }
   // A remote metric's run record (its executed_at) is not content: re-rating unchanged usage leaves the draft alone.
   const hashed = { ...record, items: record.items.map((i) => ({ ...i, source: undefined })) }

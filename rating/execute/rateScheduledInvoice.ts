@@ -2,7 +2,7 @@
 // exactly as a run would price it: fetch usage (one metric run per metric version and period
 // for every customer that needs it), then, under the contract's lock, price one scheduled invoice
 // and write its draft.
-import type { Contract, CurrencyTable, Invoice, RatingSession, RatingStore } from '../../ledger/ratingStore.ts'
+import type { Charge, Contract, CurrencyTable, Invoice, RatingSession, RatingStore } from '../../ledger/ratingStore.ts'
 import { addDays } from '../compute/calendar/calendarDate.ts'
 import { startOfDay } from '../compute/calendar/zonedBoundary.ts'
 import { Dec } from '../../platform/decimal.ts'
@@ -24,6 +24,8 @@ export interface Work {
   previous: { billingDate: string; items: PlannedItem[] } | null
   /** What the contract sells in advance for the arrears period now (midPeriodProration.ts compares it with what was billed). */
   advanceOfArrears: PlannedItem[]
+  /** One-off charges this invoice bills (oneOffCharges.ts); set by the caller that read them. */
+  charges: Charge[]
 }
 
 type MetricRef = { name: string; version: number; start: Date | string; end: Date | string }
@@ -146,6 +148,7 @@ export function priceScheduledInvoice(
       : null,
     currencies: input.currencies,
     prorations: prorationsOf(input),
+    charges: w.charges,
   })
 }
 

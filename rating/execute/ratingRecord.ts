@@ -72,6 +72,17 @@ const recordedProration = z.object({
   description: z.string(),
 })
 
+/** A one-off charge this invoice bills (oneOffCharges.ts). */
+const recordedCharge = z.object({
+  id: z.string(),
+  description: z.string(),
+  product_id: z.string().nullable(),
+  quantity: z.string(),
+  unit_amount: z.string(),
+  amount: z.string(),
+  charge_date: z.string(),
+})
+
 export const ratingRecordSchema = z.object({
   version: z.literal(1),
   billing_date: z.string(),
@@ -85,12 +96,15 @@ export const ratingRecordSchema = z.object({
   adjustments: z.array(recordedAdjustment),
   /** Only when there are some, so records rated before amendments existed hash as they did. */
   prorations: z.array(recordedProration).optional(),
+  /** Only when there are some, as prorations. */
+  charges: z.array(recordedCharge).optional(),
 })
 
 export type RatingRecord = z.infer<typeof ratingRecordSchema>
 export type RecordedItem = RatingRecord['items'][number]
 export type RecordedAdjustment = RatingRecord['adjustments'][number]
 export type RecordedProration = NonNullable<RatingRecord['prorations']>[number]
+export type RecordedCharge = NonNullable<RatingRecord['charges']>[number]
 
 /** The record an invoice was rated with; an unreadable one is a defect, reported with the invoice id. */
 export function readRatingRecord(invoice: Pick<Invoice, 'id' | 'ratingInput'>): RatingRecord {

@@ -19,6 +19,7 @@ import { startOfDay } from '../compute/calendar/zonedBoundary.ts'
 import { formatMoney } from '../compute/rounding.ts'
 import { scheduledInvoice, dueInvoices, type Schedule, type ScheduledInvoice } from './billingSchedule.ts'
 import { advanceItemsOf, planInvoice } from './invoicePlan.ts'
+import { attachCharges } from './oneOffCharges.ts'
 import type { QuantitySource } from './quantitySource.ts'
 import { currencyTablesOf, fetchUsage, type Work } from './rateScheduledInvoice.ts'
 import type { ContractResult } from './rateContract.ts'
@@ -186,6 +187,11 @@ export async function runRating(deps: RatingDeps, opts: RatingRunOptions): Promi
       }
     }
 
+    await attachCharges(
+      deps.ledger,
+      page.filter((c) => plans.has(c.id)).map((contract) => ({ contract, work: plans.get(contract.id)! })),
+    )
+
     // Fetch: one run per metric version and period, for every customer that needs it.
     const fetched = await fetchUsage(deps.quantities, [
       ...page.flatMap((contract) => (plans.get(contract.id) ?? []).map((w) => ({ contract, items: [...w.items, ...(w.previous?.items ?? [])] }))),
@@ -297,5 +303,6 @@ export function planWork(
     items: planInvoice(contract, products, scheduled),
     previous,
     advanceOfArrears: scheduled.arrears ? advanceItemsOf(contract, products, scheduled.arrears) : [],
+    charges: [],
   }
 }

@@ -13,6 +13,7 @@ import { ConflictError, TallyError, UnavailableError } from '../../platform/erro
 import { scheduledInvoice } from './billingSchedule.ts'
 import type { QuantitySource } from './quantitySource.ts'
 import { fetchUsage, liveInvoice, rateScheduledInvoice } from './rateScheduledInvoice.ts'
+import { attachCharges } from './oneOffCharges.ts'
 import { planWork, productsOf } from './ratingRun.ts'
 
 export interface ReissueDeps {
@@ -58,6 +59,7 @@ export async function reissueInvoice(deps: ReissueDeps, orgId: string, invoiceId
     if (s.status !== 'void' || !statuses.has(s.billingDate)) statuses.set(s.billingDate, s.status)
   }
   const work = planWork(contract, await productsOf(ledger, [contract]), scheduled, (billingDate) => statuses.get(billingDate))
+  await attachCharges(ledger, [{ contract, work: [work] }])
   const fetched = await fetchUsage(deps.quantities, [{ contract, items: [...work.items, ...(work.previous?.items ?? [])] }])
   const failed = fetched.failure(contract, [...work.items, ...(work.previous?.items ?? [])])
   if (failed !== undefined) throw new UnavailableError('metric_unavailable', `invoice ${invoiceId} was not reissued: ${failed}`, 30)

@@ -13,9 +13,10 @@ import { UnavailableError } from '../../platform/errors.ts'
 import { apiApp } from '../../platform/http/apiApp.ts'
 import { apiRoute, jsonAnswer, jsonContent } from '../../platform/http/apiRoute.ts'
 import type { AppEnv } from '../../platform/http/appEnv.ts'
+import { requestActor } from '../../platform/http/requestActor.ts'
 import { requestOrg } from '../../platform/http/requestOrg.ts'
 import { periodsFrom } from '../compute/calendar/billingPeriods.ts'
-import { Temporal } from '../compute/calendar/temporal.ts'
+import { zonedToday } from '../compute/calendar/zonedToday.ts'
 import { previewContractInvoice } from '../execute/previewInvoice.ts'
 import type { QuantitySource } from '../execute/quantitySource.ts'
 import {
@@ -38,7 +39,7 @@ const TAG = 'Contracts'
 
 export interface AmendmentRouteDeps {
   ledger: Pick<CatalogStore, 'contractAmendments' | 'contracts' | 'products'> &
-    Pick<RatingStore, 'contracts' | 'products' | 'invoices' | 'currencies' | 'creditGrants'>
+    Pick<RatingStore, 'contracts' | 'products' | 'invoices' | 'currencies' | 'creditGrants' | 'charges'>
   clock: Clock
   /** Absent in processes that do not reach ClickHouse: no amendment previews there. */
   quantities?: QuantitySource
@@ -53,17 +54,6 @@ const answers = {
     description:
       'What the contract cannot become, with the field: `phase_in_billed_period` / `end_in_billed_period` (a change of what a finalized invoice billed that no open invoice can prorate: its arrears, or an in-advance period whose next invoice is final too), `phase_not_future` (edits and deletions touch phases that start after today), `end_date_not_after_start`, `phase_start_mismatch`, `phases_out_of_order`, `phase_after_end`, `currency_mismatch`, `metered_in_advance`, `product_not_found`, `invalid_price_definition`',
   },
-}
-
-/** Who made a request, as amendments record it. */
-function actorOf(c: Context<AppEnv>): string {
-  const principal = c.get('principal')
-  return principal.kind === 'admin' ? 'admin' : `api_key:${principal.keyId ?? 'unknown'}`
-}
-
-/** The calendar date of `now` in the contract's zone. */
-function todayIn(timeZone: string, now: Date): string {
-  return Temporal.Instant.fromEpochMilliseconds(now.getTime()).toZonedDateTimeISO(timeZone).toPlainDate().toString()
 }
 
 /** The end of the billing period `today` falls in. */
@@ -102,9 +92,9 @@ export function amendmentRoutes(deps: AmendmentRouteDeps): OpenAPIHono<AppEnv> {
     const contract = await ledger.contracts.get(orgId, contractId)
     if ('items' in req && req.items !== undefined) await checkPricing(ledger, orgId, contract.currency, req.items as ContractItem[], listPath('items'))
     const now = clock.now()
-    const today = todayIn(contract.timeZone, now)
+    const today = zonedToday(now, contract.timeZone)
     const { kind: _kind, ...request } = req
-    return ledger.contractAmendments.amend({ orgId, contractId, change: changeOf(contract, req, today), request, actor: actorOf(c), now, today, dryRun })
+    return ledger.contractAmendments.amend({ orgId, contractId, change: changeOf(contract, req, today), request, actor: requestActor(c), now, today, dryRun })
   }
 
   app.openapi(

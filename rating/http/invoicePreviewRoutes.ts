@@ -97,7 +97,7 @@ export function contractPreviewToJson(p: ContractPreview): z.infer<typeof contra
 }
 
 export interface InvoicePreviewDeps {
-  ledger: Pick<RatingStore, 'contracts' | 'products' | 'invoices' | 'currencies' | 'creditGrants'>
+  ledger: Pick<RatingStore, 'contracts' | 'products' | 'invoices' | 'currencies' | 'creditGrants' | 'charges'>
   clock: Clock
   /** Absent in processes that do not reach ClickHouse: inline previews only. */
   quantities?: QuantitySource

@@ -1,11 +1,12 @@
 // The invoice endpoints that need the pricing engine: explain (re-derive a total), reissue (rate
 // a void invoice's period again), the invoice preview (invoicePreviewRoutes.ts), contract
-// amendments (amendmentRoutes.ts: they are dated by the clock and previewed by pricing) and
+// amendments (amendmentRoutes.ts: they are dated by the clock and previewed by pricing), one-off
+// charges (chargeRoutes.ts: dated by the clock, placed on the billing schedule) and
 // POST /v1/rating/runs, the on-demand run `tally rate` calls.
 // Reads, renderings and the rest of the lifecycle are the ledger's (ledger/http/invoiceRoutes.ts).
 // Each route is declared once (apiRoute): the schemas validate, document and shape errors.
 import type { OpenAPIHono } from '@hono/zod-openapi'
-import { invoiceJson, invoiceToJson, type RatingStore } from '../../ledger/ratingStore.ts'
+import { invoiceJson, invoiceToJson, type ChargeRepository, type RatingStore } from '../../ledger/ratingStore.ts'
 import type { Clock } from '../../platform/clock.ts'
 import { apiApp } from '../../platform/http/apiApp.ts'
 import { apiRoute, jsonAnswer, jsonContent } from '../../platform/http/apiRoute.ts'
@@ -16,12 +17,13 @@ import type { QuantitySource } from '../execute/quantitySource.ts'
 import { runRating } from '../execute/ratingRun.ts'
 import { reissueInvoice } from '../execute/reissueInvoice.ts'
 import { amendmentRoutes, type AmendmentRouteDeps } from './amendmentRoutes.ts'
+import { chargeRoutes } from './chargeRoutes.ts'
 import { invoicePreviewRoutes } from './invoicePreviewRoutes.ts'
 import { createRunProgressRegistry, ratingProgressJson } from './runProgress.ts'
 import { idParams, invoiceExplanationJson, ratingRunRequest, ratingSummaryJson, ratingSummaryToJson } from './billingSchemas.ts'
 
 export interface RatingRouteDeps {
-  ledger: RatingStore & AmendmentRouteDeps['ledger']
+  ledger: RatingStore & AmendmentRouteDeps['ledger'] & { charges: ChargeRepository }
   /** "Now" of reissues and of runs without `as_of`. */
   clock: Clock
   /** Absent in processes that do not reach ClickHouse: no on-demand runs or reissues there. */
@@ -57,6 +59,8 @@ export function ratingRoutes(deps: RatingRouteDeps): OpenAPIHono<AppEnv> {
   app.route('/', invoicePreviewRoutes({ ledger, clock, ...(rating ? { quantities: rating.quantities } : {}) }))
   // Amendments are dated by this clock; their previews price an invoice, so they need the metrics too.
   app.route('/', amendmentRoutes({ ledger, clock, ...(rating ? { quantities: rating.quantities } : {}) }))
+  // A charge's date is today in its contract's zone, and it must have an invoice to land on: the schedule is rating's.
+  app.route('/', chargeRoutes({ ledger, clock }))
   if (rating) {
     app.openapi(
       apiRoute({
