@@ -37,6 +37,20 @@ describe('tally price preview', () => {
     expect(out.at(-1)).toMatch(/^Total\s+448\.00 USD$/)
   })
 
+  it('prices only what --quantity adds on top of --billed-quantity: rate(120) − rate(90) = 110.00 − 90.00 = 20.00', async () => {
+    const price = file('graduated.json', {
+      model: 'tiered',
+      currency: 'USD',
+      tiers: [
+        { up_to: '100', unit_price: '1.00' },
+        { up_to: null, unit_price: '0.50' },
+      ],
+    })
+    const out = await run({ price, quantity: '30', billedQuantity: '90' })
+    expect(out).toContainEqual(expect.stringMatching(/^Usage: the first 90 units, already billed\s+-90\s+-90\.00$/))
+    expect(out.at(-1)).toMatch(/^Total\s+20\.00 USD$/)
+  })
+
   it('reads dimension-keyed quantities from --quantities', async () => {
     const price = file('matrix.json', {
       model: 'matrix',

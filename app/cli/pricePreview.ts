@@ -1,4 +1,5 @@
-// `tally price preview --price price.json --quantity 1234` (or `--quantities file.json`):
+// `tally price preview --price price.json --quantity 1234` (or `--quantities file.json`; with
+// `--billed-quantity 900`, only what the quantity adds on top of 900 already billed):
 // reads the files, rates them with the same code as POST /v1/pricing/preview and prints a
 // breakdown table and the total. Errors are the same TallyErrors the API answers with.
 import { readFile } from 'node:fs/promises'
@@ -13,6 +14,8 @@ export interface PricePreviewArgs {
   quantity?: string
   /** Path to a JSON array of { dimensions, quantity } (or { transactions: [...] } for percent). */
   quantities?: string
+  /** Quantity already billed in the period: only what `quantity` adds on top is priced. */
+  billedQuantity?: string
 }
 
 /** Reads a JSON file named by `--flag`; an unreadable or malformed file is a 400 naming the flag. */
@@ -44,6 +47,7 @@ export async function previewRequest(args: PricePreviewArgs): Promise<Record<str
   // A file holding a whole request ({ price, quantity }) is accepted as is.
   const request: Record<string, unknown> = isRecord(priceFile) && 'price' in priceFile ? { ...priceFile } : { price: priceFile }
   if (args.quantity !== undefined) request.quantity = args.quantity
+  if (args.billedQuantity !== undefined) request.billed_quantity = args.billedQuantity
   if (args.quantities !== undefined) {
     const q = await readJson(args.quantities, 'quantities')
     if (isRecord(q) && 'transactions' in q) request.transactions = q.transactions

@@ -26,6 +26,7 @@ import { DIMENSIONAL_MODELS, priceDefinitionSchema } from './priceDefinition.ts'
 import type { PriceDefinition } from './priceDefinition.ts'
 import { prorationFactor, prorationSchema } from './proration.ts'
 import type { Proration } from './proration.ts'
+import { rateIncrement } from './incremental.ts'
 import { convertQuantity, prepareQuantity } from './quantityPipeline.ts'
 import type { RoundingMode } from './rounding.ts'
 import { roundMoney } from './rounding.ts'
@@ -117,6 +118,11 @@ export interface RateOptions {
 
 /** Rates one price into rounded lines; rateInvoice builds on this. */
 export function ratePriceLines(price: PriceDefinition, usage: Usage, proration?: Proration, options: RateOptions = {}): RatedPrice {
+  if (usage.billed_quantity !== undefined) {
+    checkUsage(price, usage)
+    const billed = usage.billed_quantity
+    return rateIncrement({ ...usage, billed_quantity: billed }, (u) => ratePriceLines(price, u, proration, options), price.description ?? 'Usage')
+  }
   const real = resolveCurrency(price.currency, options.currencies)
   const currency = options.lineScale === undefined ? real : { ...real, minorUnits: options.lineScale }
   const mode = price.rounding_mode ?? options.defaultMode ?? 'half_up'

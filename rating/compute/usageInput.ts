@@ -25,12 +25,15 @@ export const usageFields = {
   quantities: z.array(dimensionQuantitySchema).optional(),
   /** Transaction amounts for percent prices, in the price's currency. */
   transactions: z.array(nonNegativeDecimal).optional(),
+  /** Quantity already billed in the same period: only what `quantity` adds on top of it is billed (incremental.ts). */
+  billed_quantity: nonNegativeDecimal.optional(),
 }
 
 export interface Usage {
   quantity?: string | undefined
   quantities?: { dimensions: Record<string, string>; quantity: string }[] | undefined
   transactions?: string[] | undefined
+  billed_quantity?: string | undefined
 }
 
 /** The codes of usage problems: a request that has them is wrong input, not a wrong price. */
@@ -61,6 +64,13 @@ export function usageProblems(price: PriceDefinition, usage: Usage): ErrorDetail
     } else {
       problems.push({ field, code: 'not_used_by_model', message: `${price.model} prices do not read \`${field}\`; send \`${kind ?? 'quantity'}\` instead` })
     }
+  }
+  if (usage.billed_quantity !== undefined && (kind !== 'quantity' || usage.quantity === undefined)) {
+    problems.push({
+      field: 'billed_quantity',
+      code: 'not_used_by_model',
+      message: `incremental rating adds a \`quantity\` on top of what was billed; ${kind === 'quantity' ? 'send the quantity' : `${price.model} prices are not rated on a single quantity`}`,
+    })
   }
   // A per-transaction price's own definition refuses these (priceDefinition.ts), once.
   if (kind === 'transactions' && !(price.model === 'percent' && perTransaction(price))) {
