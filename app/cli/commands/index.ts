@@ -1,4 +1,5 @@
 import type { Command } from '../command.ts'
+import { chargesAddCommand, chargesListCommand } from './charges.ts'
 import { contractsAmendCommand, contractsAmendmentsCommand, contractsTerminateCommand } from './contractAmendments.ts'
 import {
   contractsCreateCommand,
@@ -96,6 +97,8 @@ export const commands: Command[] = [
   contractsAmendCommand,
   contractsTerminateCommand,
   contractsAmendmentsCommand,
+  chargesAddCommand,
+  chargesListCommand,
   invoicesListCommand,
   invoicesFinalizeCommand,
   invoicesPdfCommand,
