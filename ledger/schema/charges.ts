@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm'
-import { check, date, index, numeric, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core'
+import { boolean, check, date, index, numeric, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core'
 import { contracts } from './contracts.ts'
 import { customers } from './customers.ts'
 import { organisations } from './organisations.ts'
@@ -30,6 +30,8 @@ export const charges = pgTable(
     /** quantity × unit amount, in the contract currency's minor units. */
     amount: numeric('amount').notNull(),
     currency: text('currency').notNull(),
+    /** Billed at once on an invoice of its own (rating/execute/chargeInvoice.ts) rather than on the next scheduled one. */
+    billNow: boolean('bill_now').notNull().default(false),
     /** The caller's date in the contract's zone: the first invoice dated after it bills the charge. */
     chargeDate: date('charge_date', { mode: 'string' }).notNull(),
     /** `api_key:<id>` or `admin`. */

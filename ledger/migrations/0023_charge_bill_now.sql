@@ -1,0 +1,1 @@
+ALTER TABLE "charges" ADD COLUMN "bill_now" boolean DEFAULT false NOT NULL;
