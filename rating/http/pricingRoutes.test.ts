@@ -26,6 +26,24 @@ function app() {
 const post = (body: string) => app().request('/v1/pricing/preview', { method: 'POST', headers: { 'content-type': 'application/json' }, body })
 
 describe('POST /v1/pricing/preview', () => {
+  it('prices what a quantity adds on top of billed_quantity, and refuses it without a quantity (422 at billed_quantity)', async () => {
+    const price = {
+      model: 'tiered',
+      currency: 'USD',
+      tiers: [
+        { up_to: '100', unit_price: '1.00' },
+        { up_to: null, unit_price: '0.50' },
+      ],
+    }
+    const ok = await post(JSON.stringify({ price, quantity: '30', billed_quantity: '90' }))
+    expect(ok.status).toBe(200)
+    // rate(120) − rate(90) = 110.00 − 90.00.
+    expect(await ok.json()).toMatchObject({ amount: '20.00' })
+    const bad = await post(JSON.stringify({ price, billed_quantity: '90' }))
+    expect(bad.status).toBe(422)
+    expect(await bad.json()).toMatchObject({ error: { code: 'invalid_pricing_input', details: [{ field: 'billed_quantity', code: 'not_used_by_model' }] } })
+  })
+
   it('returns the rated breakdown with every decimal as a string', async () => {
     const res = await post(
       JSON.stringify({
