@@ -28,17 +28,17 @@ const post = (body: string) => app().request('/v1/pricing/preview', { method: 'P
 describe('POST /v1/pricing/preview', () => {
   it('prices what a quantity adds on top of billed_quantity, and refuses it without a quantity (422 at billed_quantity)', async () => {
     const price = {
-      model: 'tiered',
+      model: 'volume',
       currency: 'USD',
       tiers: [
-        { up_to: '100', unit_price: '1.00' },
-        { up_to: null, unit_price: '0.50' },
+        { up_to: '500', unit_price: '2.00' },
+        { up_to: null, unit_price: '2.50' },
       ],
     }
-    const ok = await post(JSON.stringify({ price, quantity: '30', billed_quantity: '90' }))
+    const ok = await post(JSON.stringify({ price, quantity: '30', billed_quantity: '490' }))
     expect(ok.status).toBe(200)
-    // rate(120) − rate(90) = 110.00 − 90.00.
-    expect(await ok.json()).toMatchObject({ amount: '20.00' })
+    // rate(520) − rate(490) = 520 × 2.50 − 490 × 2.00 = 1,300.00 − 980.00.
+    expect(await ok.json()).toMatchObject({ amount: '320.00' })
     const bad = await post(JSON.stringify({ price, billed_quantity: '90' }))
     expect(bad.status).toBe(422)
     expect(await bad.json()).toMatchObject({ error: { code: 'invalid_pricing_input', details: [{ field: 'billed_quantity', code: 'not_used_by_model' }] } })
