@@ -26,6 +26,7 @@ export async function clickhouseDatabase(): Promise<ClickHouseSource> {
     { why: 'an unreachable host', body: { ...connection, url: 'http://127.0.0.1:1' }, status: 422, code: 'source_unreachable' },
     { why: 'a refused login', body: { ...connection, password: 'wrong-password' }, status: 422, code: 'source_auth_failed' },
     { why: 'a missing database', body: { ...connection, database: 'tally_src_absent' }, status: 422, code: 'source_database_not_found' },
+    { why: 'a URL carrying credentials', body: { ...connection, url: server.url.replace('//', `//${USER}:x@`) }, status: 400, code: 'invalid_request' },
   ]
   return {
     kind: 'clickhouse',

@@ -49,6 +49,12 @@ describe('clickhouse source', () => {
     ).flat()
     expect(later).toEqual([['18446744073709551615']])
     expect(await driver.countBelow({ table: 'digits' }, { column: 'at', type: 'time', bound: '2026-03-01 09:45:00.000000' })).toBe('1')
+    // A job by query: its columns as the server types them.
+    expect(await driver.columns({ query: 'SELECT id, qty * 2 AS twice, at FROM digits' })).toEqual([
+      { name: 'id', type: 'UInt64', cursorType: 'number' },
+      { name: 'twice', type: 'Decimal(38, 9)', cursorType: 'number' },
+      { name: 'at', type: "DateTime64(3, 'Asia/Kolkata')", cursorType: 'time' },
+    ])
   })
 
   it('sends readonly=1 with sync reads and remote queries alike', async () => {
