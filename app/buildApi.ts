@@ -16,6 +16,8 @@ import { erpRoutes } from '../connectors/erp/http/erpRoutes.ts'
 import { createWebhookStore } from '../ledger/webhookStore.ts'
 import { createWebhookDrain } from '../connectors/webhooks/webhookDrain.ts'
 import { webhookRoutes } from '../connectors/webhooks/http/webhookRoutes.ts'
+import { createAlertStore } from '../ledger/alertStore.ts'
+import { alertRoutes } from '../rating/http/alertRoutes.ts'
 import { erpExportRoutes } from '../connectors/erp/http/erpExportRoutes.ts'
 import { sourceRoutes } from '../connectors/sources/http/sourceRoutes.ts'
 import { openStoredSource } from '../connectors/sources/sourceKinds.ts'
@@ -132,6 +134,12 @@ export function buildApi(parts: ApiParts): Hono<AppEnv> {
       ledger,
       clock: parts.clock,
       ...(metering === undefined ? {} : { rating: { graceHours: config.ratingGraceHours, quantities: metering.quantities } }),
+    }),
+    alertRoutes({
+      alerts: createAlertStore(parts.database.db),
+      clock: parts.clock,
+      logger,
+      ...(metering === undefined ? {} : { preview: { ledger, quantities: metering.quantities } }),
     }),
   ]
   // The web console works over this same API, in-process, with each session's key.

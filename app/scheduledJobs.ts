@@ -17,6 +17,8 @@ import { createErpStore } from '../ledger/erpStore.ts'
 import { createWebhookStore } from '../ledger/webhookStore.ts'
 import { createWebhookDrain } from '../connectors/webhooks/webhookDrain.ts'
 import { startWebhookScheduler } from '../connectors/webhooks/webhookScheduler.ts'
+import { createAlertStore } from '../ledger/alertStore.ts'
+import { evaluateAlerts } from '../rating/execute/alertEvaluation.ts'
 import { createSecretBox } from '../platform/secretBox.ts'
 import { startLeaderJob } from '../platform/leaderJob.ts'
 import type { IngestCatalog } from '../ingest/catalog.ts'
@@ -45,10 +47,12 @@ export interface ScheduledJobParts {
 const ERP_LEADER_KEY = 0x7461_6c6c_7965_7270n
 /** Advisory key of the webhook drain's leader lock. */
 const WEBHOOK_LEADER_KEY = 0x7461_6c6c_7977_6862n
+/** Advisory key of the alert job's leader lock. */
+const ALERTS_LEADER_KEY = 0x7461_6c6c_7961_6c74n
 /** Advisory key of the scheduled source syncs' leader lock. */
 const SOURCES_LEADER_KEY = 0x7461_6c6c_7973_7263n
 
-/** Starts the ERP drain and the due source syncs (every minute), the webhook drain (every 10 s), and the rating scheduler, or returns null when TALLY_RATING_CRON is `off`. */
+/** Starts the ERP drain and the due source syncs (every minute), the webhook drain (every 10 s), the alert job (every 5 min), and the rating scheduler, or returns null when TALLY_RATING_CRON is `off`. */
 export function startScheduledJobs(parts: ScheduledJobParts): RatingScheduler | null {
   const { config, logger, ledger } = parts
   const erpLeader = openLeaderLock(parts.database, { logger, key: ERP_LEADER_KEY })
@@ -61,6 +65,17 @@ export function startScheduledJobs(parts: ScheduledJobParts): RatingScheduler | 
   const webhooks = createWebhookStore(parts.database.db, { secrets: createSecretBox(config.secretKey) })
   const webhookScheduler = startWebhookScheduler({ drain: createWebhookDrain({ webhooks, clock: parts.clock, logger }), logger, leader: webhookLeader })
   parts.closers.push('webhook scheduler', () => webhookScheduler.stop())
+  const alertsLeader = openLeaderLock(parts.database, { logger, key: ALERTS_LEADER_KEY })
+  parts.closers.push('alerts leader lock', () => alertsLeader.close())
+  const alerts = createAlertStore(parts.database.db)
+  const alertJob = startLeaderJob({
+    cron: '*/5 * * * *',
+    name: 'alert evaluation',
+    logger,
+    leader: alertsLeader,
+    pass: () => evaluateAlerts({ alerts, preview: { ledger, quantities: parts.quantities }, clock: parts.clock, logger }),
+  })
+  parts.closers.push('alert job', () => alertJob.stop())
   if (parts.sources !== undefined) {
     const sourcesLeader = openLeaderLock(parts.database, { logger, key: SOURCES_LEADER_KEY })
     parts.closers.push('sources leader lock', () => sourcesLeader.close())
