@@ -26,6 +26,7 @@ export interface Charge {
   amount: string
   currency: string
   chargeDate: string
+  billNow: boolean
   actor: string
   createdAt: string
 }
@@ -41,10 +42,12 @@ export interface AddChargeInput {
   productId?: string
   quantity?: string
   unitAmount: string
+  /** Billed at once on an invoice of its own, not on the next scheduled one. */
+  billNow?: boolean
   actor: string
   now: Date
   /** The charge's date for the contract it is billed on: the caller's today in the contract's zone; it may refuse a contract that bills nothing after it. */
-  chargeDateFor: (contract: Contract) => string
+  chargeDateFor: (contract: Contract) => Promise<string>
 }
 
 export interface ChargeRepository {
@@ -59,6 +62,16 @@ type Row = typeof table.$inferSelect
 function toCharge(r: Row): Charge {
   const { orgId: _org, createdAt, ...rest } = r
   return { ...rest, createdAt: toIso(createdAt) }
+}
+
+/** The stored charge when it is what was asked again, else 409 `idempotency_key_reused`. */
+function sameAs(row: Row, asked: Partial<Row>, key: string): Charge {
+  if (!(Object.keys(asked) as (keyof Row)[]).every((k) => row[k] === asked[k])) {
+    throw new ConflictError('idempotency_key_reused', `idempotency key ${key} was used for another charge`, {
+      hint: 'send a new key for a new charge; a retry must repeat the first request exactly',
+    })
+  }
+  return toCharge(row)
 }
 
 const fail = (field: string, code: string, message: string) => new UnprocessableError(code, message, [{ field, code, message }])
@@ -88,34 +101,38 @@ export function createChargeRepository(
       const product = input.productId ? (await deps.products.getMany(input.orgId, [input.productId])).get(input.productId) : undefined
       if (input.productId && !product) throw fail('product_id', 'product_not_found', `product ${input.productId} does not exist`)
       const minor = (await deps.currencies.table(input.orgId)).minorUnits(contract.currency) ?? 2
-      const values = {
-        orgId: input.orgId,
+      const asked = {
         customerId: customer.id,
         contractId: contract.id,
-        idempotencyKey: input.idempotencyKey,
         description: input.description ?? product?.name ?? 'One-off charge',
         productId: product?.id ?? null,
         quantity: quantity.toFixed(),
         unitAmount: unit.toFixed(),
+        billNow: input.billNow ?? false,
+      }
+      const byKey = () =>
+        db
+          .select()
+          .from(table)
+          .where(and(eq(table.orgId, input.orgId), eq(table.idempotencyKey, input.idempotencyKey)))
+      // A retry is answered before the charge date is decided: the caller's checks are for new charges.
+      const [before] = await byKey()
+      if (before) return { charge: sameAs(before, asked, input.idempotencyKey), created: false }
+      const values = {
+        ...asked,
+        orgId: input.orgId,
+        idempotencyKey: input.idempotencyKey,
         amount: quantity.times(unit).toFixed(minor),
         currency: contract.currency,
-        chargeDate: input.chargeDateFor(contract),
+        chargeDate: await input.chargeDateFor(contract),
         actor: input.actor,
         createdAt: input.now,
       }
       const [inserted] = await db.insert(table).values(values).onConflictDoNothing().returning()
       if (inserted) return { charge: toCharge(inserted), created: true }
-      const [existing] = await db
-        .select()
-        .from(table)
-        .where(and(eq(table.orgId, input.orgId), eq(table.idempotencyKey, input.idempotencyKey)))
-      const same = (['customerId', 'contractId', 'description', 'productId', 'quantity', 'unitAmount'] as const).every((k) => existing![k] === values[k])
-      if (!existing || !same) {
-        throw new ConflictError('idempotency_key_reused', `idempotency key ${input.idempotencyKey} was used for another charge`, {
-          hint: 'send a new key for a new charge; a retry must repeat the first request exactly',
-        })
-      }
-      return { charge: toCharge(existing), created: false }
+      // Two requests with one key at once: the other inserted first.
+      const [raced] = await byKey()
+      return { charge: sameAs(raced!, asked, input.idempotencyKey), created: false }
     },
 
     async listForCustomer(orgId, customer) {

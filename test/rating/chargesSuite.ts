@@ -1,7 +1,7 @@
 // One-off charges end to end over HTTP on a whole embedded Tally (chDB, the given Postgres),
 // issue 17: an ad-hoc amount and a product × quantity added on January 20th, billed once on
-// February 1st's invoice beside the month's fee; a retry with the same key returns the same
-// charge; the key reused for another charge, bad amounts and a contract that bills nothing more
+// February 1st's invoice beside the month's fee, and one billed at once on an invoice of its own;
+// a retry with the same key returns the same charge; the key reused for another charge, bad amounts and a contract that bills nothing more
 // are refused with stable codes and nothing written. The app's clock is pinned to 2026-01-20.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { fixedClock } from '../../platform/clock.ts'
@@ -87,7 +87,21 @@ export function describeChargesSuite(name: string, env: () => Promise<Record<str
       expect(listed.map((c: { idempotency_key: string }) => c.idempotency_key)).toEqual(['onboarding-acme', 'seats-jan'])
     })
 
-    it("February 1st bills them once beside the month's fee: 100.00 + 250.00 + 37.04 = 387.04; March 1st does not", async () => {
+    it('invoice_now: 99.00 on an invoice of its own dated today, finalized now; a retry returns it; a second one today is 409 and stores nothing', async () => {
+      const body = { idempotency_key: 'rush-fee', description: 'Rush fee', amount: '99.00', invoice_now: true }
+      const res = await charge('acme', body)
+      expect(res).toMatchObject({ status: 201, body: { bill_now: true, invoice: { status: 'finalized', total: '99.00' } } })
+      const again = await charge('acme', body)
+      expect(again).toMatchObject({ status: 200, body: { invoice: { id: res.body.invoice.id } } })
+      const invoice = (await h.json('GET', `/v1/invoices/${res.body.invoice.id}`)).body
+      expect(invoice).toMatchObject({ billing_date: '2026-01-20', total: '99.00' })
+      expect(invoice.lines.map((l: Line) => [l.kind, l.amount])).toEqual([['one_off_charge', '99.00']])
+      const second = await charge('acme', { idempotency_key: 'rush-2', amount: '5.00', invoice_now: true })
+      expect(second).toMatchObject({ status: 409, body: { error: { code: 'billing_date_taken' } } })
+      expect((await h.json('GET', '/v1/customers/acme/charges')).body.data).toHaveLength(3)
+    })
+
+    it("February 1st bills the others once beside the month's fee: 100.00 + 250.00 + 37.04 = 387.04 (not the 99.00 billed at once); March 1st none", async () => {
       await run('2026-02-05T00:00:00Z')
       const february = await invoiceOf('2026-02-01')
       expect(february).toMatchObject({ total: '387.04' })

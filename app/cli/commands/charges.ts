@@ -15,6 +15,7 @@ interface ChargeView {
   currency: string
   charge_date: string
   idempotency_key: string
+  invoice: { number: number | null; status: string } | null
 }
 
 const FLAGS = {
@@ -32,11 +33,15 @@ export const chargesAddCommand: Command = {
   usage:
     '--org ORG_ID --customer EXTERNAL_ID --key IDEMPOTENCY_KEY (--amount AMOUNT | --product ID --quantity N --unit-amount AMOUNT) [--description TEXT] [--contract ID]',
   example: 'tally charges add --org $ORG --customer acme --key onboarding-acme --amount 250.00 --description Onboarding',
-  options: Object.fromEntries(['org', 'customer', 'key', ...Object.keys(FLAGS)].map((f) => [f, { type: 'string' as const }])),
+  options: {
+    ...Object.fromEntries(['org', 'customer', 'key', ...Object.keys(FLAGS)].map((f) => [f, { type: 'string' as const }])),
+    'invoice-now': { type: 'boolean' },
+  },
   async run(ctx) {
     const org = required(ctx, 'org')
     const customer = required(ctx, 'customer')
-    const body: Record<string, string> = { idempotency_key: required(ctx, 'key') }
+    const body: Record<string, string | boolean> = { idempotency_key: required(ctx, 'key') }
+    if (ctx.values['invoice-now'] === true) body.invoice_now = true
     for (const [flag, field] of Object.entries(FLAGS)) {
       const value = ctx.values[flag]
       if (typeof value === 'string' && value !== '') body[field] = value
