@@ -10,7 +10,7 @@
 //     reissue never uses again what a later invoice used after the void gave it back).
 // Void invoices count for nothing: a void gives back its coupon use and leaves its charges out of
 // the window, and its reissue, a live invoice, counts instead.
-import type { Contract, Invoice } from '../../ledger/ratingStore.ts'
+import type { Invoice } from '../../ledger/ratingStore.ts'
 import { periodCharges } from '../compute/commitment.ts'
 import { contractTermsSchema } from '../compute/contractTerms.ts'
 import { Dec } from '../../platform/decimal.ts'
@@ -36,8 +36,9 @@ export function windowOf(tc: Pick<TermCommitment, 'periods'>, p: number): { firs
   return { first, end: first + tc.periods }
 }
 
+/** The contract's terms are read with their schema here, whatever JSON is stored. */
 export function termUsage(input: {
-  contract: Pick<Contract, 'terms'>
+  contract: { terms: unknown }
   scheduled: ScheduledInvoice
   items: readonly PlannedItem[]
   known: readonly Invoice[]
