@@ -5,7 +5,7 @@ import type { z } from 'zod'
 import type { planJson, productJson } from '../../rating/http/billingSchemas.ts'
 import type { Assets } from '../assets.ts'
 import type { Problem } from '../routeKit.tsx'
-import { ErrorNotice, Layout } from './layout.tsx'
+import { Columns, ErrorNotice, Layout } from './layout.tsx'
 
 export type Product = z.infer<typeof productJson>
 export type Plan = z.infer<typeof planJson>
@@ -39,16 +39,7 @@ export const ProductListPage: FC<{ assets: Assets; csrf: string; q: string; prod
     {p.error === undefined ? null : <ErrorNotice {...p.error} />}
     <table>
       <caption class="visually-hidden">Products</caption>
-      <thead>
-        <tr>
-          <th scope="col">Name</th>
-          <th scope="col">Kind</th>
-          <th scope="col">Metric</th>
-          <th scope="col" class="num">
-            Default quantity
-          </th>
-        </tr>
-      </thead>
+      <Columns names={['Name', 'Kind', 'Metric', 'Default quantity']} numeric={['Default quantity']} />
       <tbody>
         {p.products.map((x) => (
           <tr>
@@ -95,16 +86,7 @@ export const PlanListPage: FC<{ assets: Assets; csrf: string; q: string; plans: 
     {p.error === undefined ? null : <ErrorNotice {...p.error} />}
     <table>
       <caption class="visually-hidden">Plans</caption>
-      <thead>
-        <tr>
-          <th scope="col">Name</th>
-          <th scope="col">Currency</th>
-          <th scope="col" class="num">
-            Products
-          </th>
-          <th scope="col">Features</th>
-        </tr>
-      </thead>
+      <Columns names={['Name', 'Currency', 'Products', 'Features']} numeric={['Products']} />
       <tbody>
         {p.plans.map((x) => (
           <tr>
@@ -140,16 +122,7 @@ export const PlanDetailPage: FC<{ assets: Assets; csrf: string; plan: Plan; prod
     </p>
     <table>
       <caption>Products and prices</caption>
-      <thead>
-        <tr>
-          <th scope="col">Product</th>
-          <th scope="col">Billing</th>
-          <th scope="col">Price</th>
-          <th scope="col" class="num">
-            Quantity
-          </th>
-        </tr>
-      </thead>
+      <Columns names={['Product', 'Billing', 'Price', 'Quantity']} numeric={['Quantity']} />
       <tbody>
         {x.items.map((it) => (
           <tr>

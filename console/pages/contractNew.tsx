@@ -5,7 +5,7 @@ import type { FC } from 'hono/jsx'
 import type { Assets } from '../assets.ts'
 import type { Problem } from '../routeKit.tsx'
 import type { Plan, Product } from './catalogue.tsx'
-import { ErrorNotice, Layout } from './layout.tsx'
+import { Columns, ErrorNotice, Layout } from './layout.tsx'
 
 /** What the form holds, as typed: one entry per plan item, in the plan's order. */
 export interface ContractDraft {
@@ -31,20 +31,7 @@ const PreviewTable: FC<{ preview: InlinePreview }> = ({ preview }) => (
     <h2 id="preview-heading">Pricing preview: one period at these quantities</h2>
     <table>
       <caption class="visually-hidden">Previewed invoice lines</caption>
-      <thead>
-        <tr>
-          <th scope="col">Line</th>
-          <th scope="col" class="num">
-            Quantity
-          </th>
-          <th scope="col" class="num">
-            Unit price
-          </th>
-          <th scope="col" class="num">
-            Amount
-          </th>
-        </tr>
-      </thead>
+      <Columns names={['Line', 'Quantity', 'Unit price', 'Amount']} numeric={['Quantity', 'Unit price', 'Amount']} />
       <tbody>
         {preview.lines.map((l) => (
           <tr>

@@ -3,7 +3,7 @@ import type { FC } from 'hono/jsx'
 import type { z } from 'zod'
 import type { contractJson } from '../../rating/http/billingSchemas.ts'
 import type { Assets } from '../assets.ts'
-import { ErrorNotice, Layout } from './layout.tsx'
+import { Columns, ErrorNotice, Layout } from './layout.tsx'
 
 export type Contract = z.infer<typeof contractJson>
 export const CONTRACT_PAGE_SIZE = 50
@@ -48,16 +48,7 @@ export const ContractListPage: FC<{
       ) : (
         <table>
           <caption class="visually-hidden">Contracts</caption>
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Customer</th>
-              <th scope="col">Currency</th>
-              <th scope="col">Cadence</th>
-              <th scope="col">Start</th>
-              <th scope="col">End</th>
-            </tr>
-          </thead>
+          <Columns names={['Name', 'Customer', 'Currency', 'Cadence', 'Start', 'End']} />
           <tbody>
             {p.contracts.map((c) => (
               <tr>

@@ -5,7 +5,7 @@ import type { z } from 'zod'
 import type { customerJson } from '../../ledger/http/ledgerSchemas.ts'
 import type { Assets } from '../assets.ts'
 import type { Problem } from '../routeKit.tsx'
-import { ErrorNotice, Layout } from './layout.tsx'
+import { Columns, ErrorNotice, Layout } from './layout.tsx'
 
 export type Customer = z.infer<typeof customerJson>
 export const CUSTOMER_PAGE_SIZE = 50
@@ -44,15 +44,7 @@ export const CustomerListPage: FC<{
     ) : (
       <table>
         <caption class="visually-hidden">Customers</caption>
-        <thead>
-          <tr>
-            <th scope="col">Id</th>
-            <th scope="col">Name</th>
-            <th scope="col">E-mail</th>
-            <th scope="col">Currency</th>
-            <th scope="col">Time zone</th>
-          </tr>
-        </thead>
+        <Columns names={['Id', 'Name', 'E-mail', 'Currency', 'Time zone']} />
         <tbody>
           {p.customers.map((c) => (
             <tr>

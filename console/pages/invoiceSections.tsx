@@ -4,6 +4,7 @@ import type { FC } from 'hono/jsx'
 import type { z } from 'zod'
 import type { invoiceExplanationJson } from '../../rating/http/billingSchemas.ts'
 import type { InvoiceDetail } from './invoices.tsx'
+import { Columns } from './layout.tsx'
 
 export type InvoiceExplanation = z.infer<typeof invoiceExplanationJson>
 
@@ -30,17 +31,7 @@ export const LedgerSections: FC<{ invoice: InvoiceDetail }> = ({ invoice: i }) =
       ) : (
         <table>
           <caption class="visually-hidden">Credit notes</caption>
-          <thead>
-            <tr>
-              <th scope="col">Number</th>
-              <th scope="col">Reason</th>
-              <th scope="col">Memo</th>
-              <th scope="col">Issued</th>
-              <th scope="col" class="num">
-                Total
-              </th>
-            </tr>
-          </thead>
+          <Columns names={['Number', 'Reason', 'Memo', 'Issued', 'Total']} numeric={['Total']} />
           <tbody>
             {i.credit_notes.map((n) => (
               <tr>
@@ -64,16 +55,7 @@ export const LedgerSections: FC<{ invoice: InvoiceDetail }> = ({ invoice: i }) =
       ) : (
         <table>
           <caption class="visually-hidden">Payments</caption>
-          <thead>
-            <tr>
-              <th scope="col">Paid on</th>
-              <th scope="col">Method</th>
-              <th scope="col">Reference</th>
-              <th scope="col" class="num">
-                Amount
-              </th>
-            </tr>
-          </thead>
+          <Columns names={['Paid on', 'Method', 'Reference', 'Amount']} numeric={['Amount']} />
           <tbody>
             {i.payments.map((p) => (
               <tr>
@@ -108,24 +90,7 @@ export const ExplainTrail: FC<{ explanation: InvoiceExplanation; currency: strin
     </p>
     <table>
       <caption class="visually-hidden">Rated items</caption>
-      <thead>
-        <tr>
-          <th scope="col">Product</th>
-          <th scope="col">Billing</th>
-          <th scope="col">Period</th>
-          <th scope="col">Metric</th>
-          <th scope="col">Price</th>
-          <th scope="col" class="num">
-            Usage
-          </th>
-          <th scope="col" class="num">
-            Amount
-          </th>
-          <th scope="col" class="num">
-            Re-derived
-          </th>
-        </tr>
-      </thead>
+      <Columns names={['Product', 'Billing', 'Period', 'Metric', 'Price', 'Usage', 'Amount', 'Re-derived']} numeric={['Usage', 'Amount', 'Re-derived']} />
       <tbody>
         {e.items.map((it) => (
           <tr>

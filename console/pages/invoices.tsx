@@ -6,7 +6,7 @@ import type { invoiceDetailJson, invoiceJson } from '../../ledger/http/invoiceSc
 import type { Assets } from '../assets.ts'
 import { ACTION_LABELS, actionsFor } from './invoiceActions.tsx'
 import { ExplainTrail, LedgerSections, type InvoiceExplanation } from './invoiceSections.tsx'
-import { ErrorNotice, Layout } from './layout.tsx'
+import { Columns, ErrorNotice, Layout } from './layout.tsx'
 
 export type Invoice = z.infer<typeof invoiceJson>
 export type InvoiceDetail = z.infer<typeof invoiceDetailJson>
@@ -84,18 +84,7 @@ export const InvoiceListPage: FC<{
     ) : (
       <table>
         <caption class="visually-hidden">Invoices</caption>
-        <thead>
-          <tr>
-            <th scope="col">Invoice</th>
-            <th scope="col">Status</th>
-            <th scope="col">Billing date</th>
-            <th scope="col">Due</th>
-            <th scope="col" class="num">
-              Total
-            </th>
-            <th scope="col">Contract</th>
-          </tr>
-        </thead>
+        <Columns names={['Invoice', 'Status', 'Billing date', 'Due', 'Total', 'Contract']} numeric={['Total']} />
         <tbody>
           {p.invoices.map((i) => (
             <tr>
@@ -225,23 +214,7 @@ export const InvoiceDetailPage: FC<{
       <h2>Lines</h2>
       <table>
         <caption class="visually-hidden">Invoice lines</caption>
-        <thead>
-          <tr>
-            <th scope="col">#</th>
-            <th scope="col">Description</th>
-            <th scope="col">Metric</th>
-            <th scope="col">Period</th>
-            <th scope="col" class="num">
-              Quantity
-            </th>
-            <th scope="col" class="num">
-              Unit price
-            </th>
-            <th scope="col" class="num">
-              Amount
-            </th>
-          </tr>
-        </thead>
+        <Columns names={['#', 'Description', 'Metric', 'Period', 'Quantity', 'Unit price', 'Amount']} numeric={['Quantity', 'Unit price', 'Amount']} />
         <tbody>
           {i.lines.map((l) => (
             <tr>

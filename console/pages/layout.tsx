@@ -105,3 +105,16 @@ export const ErrorNotice: FC<{ message: string; code?: string | undefined; issue
     ) : null}
   </div>
 )
+
+/** A table's header row; the columns named in `numeric` are right-aligned (amounts, quantities). */
+export const Columns: FC<{ names: string[]; numeric?: string[] }> = (p) => (
+  <thead>
+    <tr>
+      {p.names.map((name) => (
+        <th scope="col" class={p.numeric?.includes(name) ? 'num' : undefined}>
+          {name}
+        </th>
+      ))}
+    </tr>
+  </thead>
+)

@@ -5,7 +5,7 @@ import type { FC } from 'hono/jsx'
 import type { z } from 'zod'
 import type { diffResponse, metricListJson, metricVersionJson } from '../../sql/http/metricSchemas.ts'
 import type { Assets } from '../assets.ts'
-import { ErrorNotice, Layout } from './layout.tsx'
+import { Columns, ErrorNotice, Layout } from './layout.tsx'
 
 export type MetricList = z.infer<typeof metricListJson>
 export type MetricVersion = z.infer<typeof metricVersionJson>
@@ -25,15 +25,7 @@ export const MetricListPage: FC<{ assets: Assets; csrf: string; metrics: MetricL
     ) : (
       <table>
         <caption class="visually-hidden">Billable metrics</caption>
-        <thead>
-          <tr>
-            <th scope="col">Name</th>
-            <th scope="col">Unit</th>
-            <th scope="col">Mode</th>
-            <th scope="col">Version</th>
-            <th scope="col">Updated</th>
-          </tr>
-        </thead>
+        <Columns names={['Name', 'Unit', 'Mode', 'Version', 'Updated']} />
         <tbody>
           {p.metrics.map((m) => (
             <tr>
@@ -202,15 +194,7 @@ export const MetricEditorPage: FC<{
           <h2 id="versions-title">Versions</h2>
           <table>
             <caption class="visually-hidden">Versions, newest first</caption>
-            <thead>
-              <tr>
-                <th scope="col">Version</th>
-                <th scope="col">Mode</th>
-                <th scope="col">Unit</th>
-                <th scope="col">Saved</th>
-                <th scope="col">Changes</th>
-              </tr>
-            </thead>
+            <Columns names={['Version', 'Mode', 'Unit', 'Saved', 'Changes']} />
             <tbody>
               {[...p.versions].reverse().map((v) => (
                 <tr>

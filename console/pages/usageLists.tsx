@@ -6,6 +6,7 @@ import type { deadLetterResponseSchema } from '../../metering/http/deadLettersSc
 import type { unmatchedUsageResponseSchema } from '../../metering/http/meteringSchemas.ts'
 import type { Assets } from '../assets.ts'
 import type { Problem } from '../routeKit.tsx'
+import { Columns } from './layout.tsx'
 import { UsageFrame } from './usage.tsx'
 
 export type Unmatched = z.infer<typeof unmatchedUsageResponseSchema>['customers']
@@ -24,17 +25,7 @@ export const UnmatchedPage: FC<{ assets: Assets; csrf: string; customers: Unmatc
     ) : (
       <table>
         <caption class="visually-hidden">Unmatched customers</caption>
-        <thead>
-          <tr>
-            <th scope="col">Customer id</th>
-            <th scope="col" class="num">
-              Events
-            </th>
-            <th scope="col">Raw metrics</th>
-            <th scope="col">First hour (UTC)</th>
-            <th scope="col">Last hour (UTC)</th>
-          </tr>
-        </thead>
+        <Columns names={['Customer id', 'Events', 'Raw metrics', 'First hour (UTC)', 'Last hour (UTC)']} numeric={['Events']} />
         <tbody>
           {p.customers.map((u) => (
             <tr>
@@ -77,14 +68,7 @@ export const DeadLettersPage: FC<{ assets: Assets; csrf: string; code: string; l
     ) : (
       <table>
         <caption class="visually-hidden">Dead letters</caption>
-        <thead>
-          <tr>
-            <th scope="col">Failed (UTC)</th>
-            <th scope="col">Error</th>
-            <th scope="col">Where</th>
-            <th scope="col">Payload</th>
-          </tr>
-        </thead>
+        <Columns names={['Failed (UTC)', 'Error', 'Where', 'Payload']} />
         <tbody>
           {p.letters.map((d) => (
             <tr>
@@ -130,15 +114,7 @@ export const LiveTailPage: FC<{ assets: Assets; csrf: string; rawMetrics: string
     </p>
     <table id="tail" data-raw-metric={p.rawMetric}>
       <caption class="visually-hidden">Latest events, newest first</caption>
-      <thead>
-        <tr>
-          <th scope="col">Time (UTC)</th>
-          <th scope="col">Raw metric</th>
-          <th scope="col">Customer</th>
-          <th scope="col">Data</th>
-          <th scope="col">Source</th>
-        </tr>
-      </thead>
+      <Columns names={['Time (UTC)', 'Raw metric', 'Customer', 'Data', 'Source']} />
       <tbody></tbody>
     </table>
   </UsageFrame>
