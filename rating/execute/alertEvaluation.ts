@@ -6,7 +6,7 @@
 // | -------------- | -------------------------------------------------------------------- | ------------- | ------------------------- |
 // | usage          | the metric's quantity on the contract's upcoming invoice (the current | ≥ threshold   | that invoice's billing date |
 // |                | period's usage so far, rated by the same path as a run: previewInvoice.ts) |        |                           |
-// | spend          | the upcoming invoice's preview total (after discounts and credits)   | ≥ threshold   | that invoice's billing date |
+// | spend          | the upcoming invoice's preview total before prepaid credits are drawn | ≥ threshold  | that invoice's billing date |
 // | credit_balance | the customer's active credit grants' balance in the currency         | < threshold   | the UTC month of the clock |
 //
 // Example: usage ≥ 25 calls on a monthly contract; on 2024-03-20 March has 30 calls so far: the
@@ -44,8 +44,12 @@ async function measure(deps: AlertEvaluationDeps, alert: Alert, asOf: Date): Pro
   const preview = await previewContractInvoice(deps.preview, { orgId: alert.orgId, contractId: alert.contractId!, asOf })
   const period = preview.scheduled.billingDate
   if (alert.kind === 'spend') {
-    const total = preview.priced.total
-    return { value: total, period, over: new Dec(total).greaterThanOrEqualTo(threshold), detail: { currency: preview.contract.currency } }
+    // What the period costs, prepaid credits not taken off: a customer paying with credits spends
+    // too (the credit balance alert watches the credits).
+    const spent = preview.priced.creditDraws.reduce((acc, d) => acc.plus(d.drawn), new Dec(preview.priced.total))
+    const minor = (await deps.preview.ledger.currencies.table(alert.orgId)).minorUnits(preview.contract.currency) ?? 0
+    const value = spent.toFixed(minor)
+    return { value, period, over: spent.greaterThanOrEqualTo(threshold), detail: { currency: preview.contract.currency } }
   }
   const quantity = preview.priced.lines
     .filter((l) => l.kind === 'usage' && l.metricName === alert.metric)

@@ -1,0 +1,4 @@
+// The alerts suite on embedded Tally (PGlite).
+import { describeAlertsSuite } from './alertsSuite.ts'
+
+describeAlertsSuite('PGlite', async () => ({}))
