@@ -2,7 +2,7 @@
 // (rating/http/amendmentRoutes.ts). `amend` takes one change as JSON (`kind` plus its fields, the
 // body of POST /v1/contracts/:id/amendments/preview) and sends it to its own endpoint, or with
 // `--preview` prints the invoice it lands on without writing anything.
-import type { Command } from '../command.ts'
+import type { Command, CommandContext } from '../command.ts'
 import { required, requiredArgument, UsageError } from '../command.ts'
 import { renderInvoicePreview, type InvoicePreviewAnswer } from '../invoicePreview.ts'
 import { table } from '../output.ts'
@@ -43,9 +43,17 @@ function requestFor(contract: string, change: Record<string, unknown>): { method
 const summary = (a: AmendmentView) =>
   `Amendment ${a.version} (${a.kind}) by ${a.actor} at ${a.at}: end ${a.after.end_date ?? 'none'} (${a.after.renewal}, ${a.after.end_proration}), ${a.after.phases.length} phase(s)`
 
-async function latest(ctx: Parameters<Command['run']>[0], org: string, contract: string): Promise<AmendmentView | undefined> {
+async function amendments(ctx: CommandContext, org: string, contract: string): Promise<AmendmentView[]> {
   const res = await withApi(ctx, (api) => api.call<{ data: AmendmentView[] }>('GET', `/v1/contracts/${encodeURIComponent(contract)}/amendments`, { org }))
-  return res.data.at(-1)
+  return res.data
+}
+
+/** Sends one change to its endpoint and prints the amendment it recorded. */
+async function amend(ctx: CommandContext, org: string, contract: string, change: Record<string, unknown>): Promise<void> {
+  const req = requestFor(contract, change)
+  await withApi(ctx, (api) => api.call(req.method, req.path, { org, ...(req.body === undefined ? {} : { body: req.body }) }))
+  const done = (await amendments(ctx, org, contract)).at(-1)
+  ctx.out(done ? summary(done) : `Amended contract ${contract}`)
 }
 
 export const contractsAmendCommand: Command = {
@@ -64,10 +72,7 @@ export const contractsAmendCommand: Command = {
       ctx.out(res.invoice === null ? 'The contract bills no invoice after this change.' : renderInvoicePreview(res.invoice).join('\n'))
       return
     }
-    const req = requestFor(contract, change)
-    await withApi(ctx, (api) => api.call(req.method, req.path, { org, ...(req.body === undefined ? {} : { body: req.body }) }))
-    const done = await latest(ctx, org, contract)
-    ctx.out(done ? summary(done) : `Amended contract ${contract}`)
+    await amend(ctx, org, contract, change)
   },
 }
 
@@ -80,10 +85,8 @@ export const contractsTerminateCommand: Command = {
   async run(ctx) {
     const contract = requiredArgument(ctx, 'give the contract id: tally contracts terminate CONTRACT_ID --org ORG_ID --at now')
     const org = required(ctx, 'org')
-    const body = { at: required(ctx, 'at'), ...(typeof ctx.values.proration === 'string' ? { proration: ctx.values.proration } : {}) }
-    await withApi(ctx, (api) => api.call('POST', `/v1/contracts/${encodeURIComponent(contract)}/terminate`, { org, body }))
-    const done = await latest(ctx, org, contract)
-    ctx.out(done ? summary(done) : `Terminated contract ${contract}`)
+    const proration = typeof ctx.values.proration === 'string' ? { proration: ctx.values.proration } : {}
+    await amend(ctx, org, contract, { kind: 'terminate', at: required(ctx, 'at'), ...proration })
   },
 }
 
@@ -96,8 +99,7 @@ export const contractsAmendmentsCommand: Command = {
   async run(ctx) {
     const contract = requiredArgument(ctx, 'give the contract id: tally contracts amendments CONTRACT_ID --org ORG_ID')
     const org = required(ctx, 'org')
-    const res = await withApi(ctx, (api) => api.call<{ data: AmendmentView[] }>('GET', `/v1/contracts/${encodeURIComponent(contract)}/amendments`, { org }))
-    const rows = res.data.map((a) => ({
+    const rows = (await amendments(ctx, org, contract)).map((a) => ({
       version: String(a.version),
       kind: a.kind,
       actor: a.actor,
