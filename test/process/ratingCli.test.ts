@@ -191,6 +191,9 @@ describe('events → SQL metric → contract → tally rate → finalize', () =>
     )
     expect(await cli(['invoices', 'finalize', '--org', ORG, invoice.id])).toContain(`Invoice 2 finalized: ${dollars(expectedCents)} USD`)
     expect(await cli(['invoices', 'list', '--org', ORG, '--status', 'finalized'])).toContain(invoice.id)
+    // Its billing date is in the period asked for, not in the month before.
+    expect(await cli(['invoices', 'list', '--org', ORG, '--billing-from', '2027-02-01', '--billing-to', '2027-02-28'])).toContain(invoice.id)
+    expect(await cli(['invoices', 'list', '--org', ORG, '--billing-from', '2027-01-01', '--billing-to', '2027-01-31'])).not.toContain(invoice.id)
     expect((await api('GET', `/v1/invoices/${invoice.id}`)).body.finalized_at).toMatch(/^2026-12-15T00:/) // dated by the server's clock
 
     // Void it and bill the period again through the CLI: a new draft with the same total.

@@ -57,13 +57,22 @@ export const contractsListCommand = listOf('contracts', ['id', 'customer', 'name
 export const invoicesListCommand: Command = {
   path: ['invoices', 'list'],
   summary: 'List invoices',
-  usage: '--org ORG_ID [--status draft|finalized|paid|void]',
-  example: 'tally invoices list --org $ORG --status draft',
-  options: { org: { type: 'string' }, status: { type: 'string' } },
+  usage: '--org ORG_ID [--status draft|finalized|paid|void] [--billing-from YYYY-MM-DD] [--billing-to YYYY-MM-DD]',
+  example: 'tally invoices list --org $ORG --status draft --billing-from 2026-03-01 --billing-to 2026-03-31',
+  options: { org: { type: 'string' }, status: { type: 'string' }, 'billing-from': { type: 'string' }, 'billing-to': { type: 'string' } },
   async run(ctx) {
     const org = required(ctx, 'org')
-    const q = ctx.values.status ? `?status=${encodeURIComponent(String(ctx.values.status))}` : ''
-    const res = await withApi(ctx, (api) => api.call<{ data: Record<string, unknown>[] }>('GET', `/v1/invoices${q}`, { org }))
+    const q = new URLSearchParams()
+    for (const [flag, param] of [
+      ['status', 'status'],
+      ['billing-from', 'billing_from'],
+      ['billing-to', 'billing_to'],
+    ] as const) {
+      const value = ctx.values[flag]
+      if (typeof value === 'string' && value !== '') q.set(param, value)
+    }
+    const query = q.size === 0 ? '' : `?${q}`
+    const res = await withApi(ctx, (api) => api.call<{ data: Record<string, unknown>[] }>('GET', `/v1/invoices${query}`, { org }))
     ctx.out(table(res.data, ['id', 'number', 'status', 'billing_date', 'currency', 'total']))
   },
 }
