@@ -1,7 +1,8 @@
-// `tally webhooks add|list|rotate-secret|deliveries|redeliver|remove` through the real binary
-// against a real `tally start`: the secret is printed by add and rotate-secret only, list shows
-// the endpoint without it, refusals carry the API's codes. Delivery itself is proven over HTTP
-// (test/webhooks/webhooksSuite.ts).
+// `tally webhooks add|list|rotate-secret|deliveries|redeliver|remove` and `tally alerts
+// add|list|evaluate|remove` through the real binary against a real `tally start`: the secret is
+// printed by add and rotate-secret only, list shows the endpoint without it, refusals carry the
+// API's codes; a credit-balance alert fires once. Delivery and the alert kinds are proven over
+// HTTP (test/webhooks/).
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -25,6 +26,8 @@ beforeAll(async () => {
     TALLY_BOOTSTRAP_API_KEY: KEY,
     TALLY_ADMIN_TOKEN: ADMIN,
     TALLY_SECRET_KEY: newSecretKey(),
+    // The alert's period is the clock's month: a fixed start keeps it June whatever today is.
+    TALLY_CLOCK: '2026-06-15T00:00:00Z',
   })
 }, 120_000)
 
@@ -54,5 +57,20 @@ describe('tally webhooks', () => {
     expect(`${bad.stdout}${bad.stderr}`).toContain('invalid_request')
     expect((await cli(['webhooks', 'remove', id, '--org', ORG])).stdout).toContain(`Removed endpoint ${id}`)
     expect((await cli(['webhooks', 'list', '--org', ORG])).stdout.trim()).toBe('(none)')
+  })
+
+  it('alerts: a credit-balance alert added, listed, fired once by evaluate, removed', async () => {
+    expect((await cli(['customers', 'create', '--org', ORG, '--id', 'acme', '--name', 'Acme'])).code).toBe(0)
+    const added = await cli(['alerts', 'add', '--org', ORG, '--kind', 'credit_balance', '--customer', 'acme', '--threshold', '10.00'])
+    const id = /^Alert ([0-9a-f-]{36}): credit_balance < 10\.00 for acme$/m.exec(added.stdout)![1]!
+    // No grant: a balance of 0.00 < 10.00, once per month however often it is evaluated.
+    expect((await cli(['alerts', 'evaluate', '--org', ORG])).stdout).toContain('Evaluated 1, fired 1')
+    expect((await cli(['alerts', 'evaluate', '--org', ORG])).stdout).toContain('Evaluated 1, fired 0')
+    expect((await cli(['alerts', 'list', '--org', ORG])).stdout).toMatch(
+      new RegExp(`${id}\\s+credit_balance\\s+acme\\s+USD\\s+10\\.00\\s+2026-06: 0\\.00`),
+    )
+    const bad = await cli(['alerts', 'add', '--org', ORG, '--kind', 'usage', '--customer', 'acme', '--threshold', '5'])
+    expect(`${bad.stdout}${bad.stderr}`).toContain('contract_required')
+    expect((await cli(['alerts', 'remove', id, '--org', ORG])).stdout).toContain(`Removed alert ${id}`)
   })
 })

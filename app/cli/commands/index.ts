@@ -25,6 +25,7 @@ import {
   webhooksRemoveCommand,
   webhooksRotateSecretCommand,
 } from './webhooks.ts'
+import { alertsAddCommand, alertsEvaluateCommand, alertsListCommand, alertsRemoveCommand } from './alerts.ts'
 import {
   sourcesAddCommand,
   sourcesAddSyncCommand,
@@ -125,6 +126,10 @@ export const commands: Command[] = [
   webhooksRotateSecretCommand,
   webhooksDeliveriesCommand,
   webhooksRedeliverCommand,
+  alertsAddCommand,
+  alertsListCommand,
+  alertsRemoveCommand,
+  alertsEvaluateCommand,
   sourcesAddCommand,
   sourcesListCommand,
   sourcesTestCommand,
