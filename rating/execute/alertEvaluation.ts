@@ -1,18 +1,13 @@
 // The alert job's pass: every live alert is measured as of the clock and fired when over its
 // threshold (ledger/alerts/alerts.ts `fire`: once per alert and period, with its alert.fired
-// webhook). What each kind measures:
+// webhook). usage: the metric's quantity on the contract's upcoming invoice (the current
+// period's usage so far, rated by the run's own path, previewInvoice.ts), ≥ threshold; spend:
+// that invoice's total before prepaid credits, ≥ threshold; both for the period of that
+// invoice's billing date. credit_balance: the customer's grants' balance, < threshold, for the
+// clock's UTC month. The table and a worked example: README.md "Alerts".
 //
-// | kind           | value                                                                | fires when    | period                    |
-// | -------------- | -------------------------------------------------------------------- | ------------- | ------------------------- |
-// | usage          | the metric's quantity on the contract's upcoming invoice (the current | ≥ threshold   | that invoice's billing date |
-// |                | period's usage so far, rated by the same path as a run: previewInvoice.ts) |        |                           |
-// | spend          | the upcoming invoice's preview total before prepaid credits are drawn | ≥ threshold  | that invoice's billing date |
-// | credit_balance | the customer's active credit grants' balance in the currency         | < threshold   | the UTC month of the clock |
-//
-// Example: usage ≥ 25 calls on a monthly contract; on 2024-03-20 March has 30 calls so far: the
-// invoice of 2024-04-01 would bill 30 ≥ 25, so it fires for period 2024-04-01, and not again
-// until April's usage (the invoice of 2024-05-01) reaches 25. An alert that cannot be measured
-// (its contract ended, its metric unavailable) is logged and the others still run.
+// An alert that cannot be measured (its contract ended, a metric run fails) is logged and the
+// others still run.
 import type { Alert, AlertRepository } from '../../ledger/alertStore.ts'
 import type { Clock } from '../../platform/clock.ts'
 import { Dec } from '../../platform/decimal.ts'
