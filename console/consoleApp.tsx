@@ -286,6 +286,9 @@ export function createConsole(opts: ConsoleOptions): Hono {
       const v = res.headers.get(h)
       if (v !== null) headers.set(h, v)
     }
+    // An HTML rendering (an invoice) is shown as a document: no script, nothing fetched but its own styles.
+    if (res.headers.get('content-type')?.startsWith('text/html'))
+      headers.set('content-security-policy', "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:")
     return new Response(res.body, { status: res.status, headers })
   })
 

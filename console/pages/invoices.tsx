@@ -139,9 +139,11 @@ export const InvoiceDetailPage: FC<{
           {invoiceLabel(i)} <Status status={i.status} />
         </h1>
         <div class="actions">
-          <a class="button secondary" href={`/console/api/v1/invoices/${encodeURIComponent(i.id)}/pdf`} target="_blank" rel="noopener">
-            PDF
-          </a>
+          {(['html', 'pdf'] as const).map((format) => (
+            <a class="button secondary" href={`/console/api/v1/invoices/${encodeURIComponent(i.id)}/${format}`} target="_blank" rel="noopener">
+              {format.toUpperCase()}
+            </a>
+          ))}
           {actionsFor(i).map((a) => (
             <a class={a === 'void' ? 'button secondary' : 'button'} href={`/console/invoices/${encodeURIComponent(i.id)}/${a}`}>
               {ACTION_LABELS[a].link}

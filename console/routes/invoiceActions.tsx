@@ -15,7 +15,7 @@ const API_PATH: Record<InvoiceAction, string> = {
 }
 
 /** The API body of an action from its form; blank optional fields are left out. */
-function bodyOf(action: InvoiceAction, form: Record<string, string>, invoice: InvoiceDetail): unknown {
+export function bodyOf(action: InvoiceAction, form: Record<string, string>, invoice: InvoiceDetail): unknown {
   const optional = (key: string) => (form[key]?.trim() ? { [key]: form[key].trim() } : {})
   switch (action) {
     case 'void':

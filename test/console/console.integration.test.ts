@@ -297,6 +297,11 @@ describe('the console in Chromium', () => {
     await page.getByRole('button', { name: 'Record payment' }).click()
     await expect.poll(() => page.getByRole('status').first().textContent()).toBe('Payment recorded.')
     expect(await page.locator('h1 .status').textContent()).toBe('paid')
+    // Its HTML rendering through the console's door, shown as a sandboxed document.
+    const html = await page.request.get(page.url().replace('/console/invoices/', '/console/api/v1/invoices/').replace(/\?.*$/, '') + '/html')
+    expect(html.status()).toBe(200)
+    expect(html.headers()['content-security-policy']).toMatch(/^sandbox; default-src 'none'/)
+    expect(await html.text()).toContain('0.75')
   })
 
   it("charts usage from the rollups (the chart's total is the recount), follows live events, lists unmatched customers", async () => {
