@@ -20,6 +20,7 @@ export interface InvoiceExplanation {
   terms: RatingRecord['invoice']
   adjustments: RatingRecord['adjustments']
   prorations: NonNullable<RatingRecord['prorations']>
+  charges: NonNullable<RatingRecord['charges']>
   lines: {
     position: number
     timing: string
@@ -64,6 +65,7 @@ export function explainInvoice(invoice: Invoice, lines: InvoiceLine[]): InvoiceE
     terms: record.invoice,
     adjustments: record.adjustments,
     prorations: record.prorations ?? [],
+    charges: record.charges ?? [],
     lines: lines.map((l) => ({
       position: l.position,
       timing: l.timing,

@@ -151,6 +151,7 @@ export const contractJson = z.object({
   renewal: z.enum(['auto_renew', 'end']),
   net_terms_days: z.number().int(),
   backdated_invoices: z.enum(['draft', 'finalize']),
+  end_proration: z.enum(['prorate', 'none']).describe("A termination's choice for the unused days billed in advance: credited (`prorate`) or kept (`none`)"),
   phases: z.array(z.object({ start_date: z.string(), items: z.array(itemJson) })),
   terms: z.object({
     commitment: z.record(z.string(), z.unknown()).optional(),
@@ -175,6 +176,8 @@ export const invoiceExplanationJson = z.object({
   items: z.array(record.items.element.extend({ rederived_amount: z.string().describe('The item rated again from its recorded price and usage') })),
   terms: record.invoice.describe('The invoice terms input the total was rated with'),
   adjustments: record.adjustments,
+  prorations: record.prorations.unwrap().describe('Credits and charges of a change inside a period a final invoice billed in advance (amendments)'),
+  charges: record.charges.unwrap().describe('One-off charges billed on this invoice'),
   lines: z.array(
     z.object({
       position: z.number().int(),

@@ -81,6 +81,7 @@ export function contractToJson(c: Contract) {
     renewal: c.renewal,
     net_terms_days: c.netTermsDays,
     backdated_invoices: c.backdatedInvoices,
+    end_proration: c.endProration,
     phases: c.phases,
     terms: c.terms,
     overrides: c.overrides,

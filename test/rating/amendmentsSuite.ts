@@ -80,6 +80,10 @@ export function describeAmendmentsSuite(name: string, env: () => Promise<Record<
         ])
         const explained = (await h.json('GET', `/v1/invoices/${february!.id}/explain`)).body
         expect(explained.rederived).toEqual({ total: '554.84', matches: true })
+        expect(explained.prorations.map((p: { direction: string; amount: string }) => [p.direction, p.amount])).toEqual([
+          ['credit', '-51.61'],
+          ['charge', '206.45'],
+        ])
         // March bills 400.00 in advance and nothing more: January was settled on February's invoice.
         await run(id, '2026-03-05T00:00:00Z')
         expect(await invoiceOf(id, '2026-03-01')).toMatchObject({ total: '400.00' })
@@ -101,7 +105,7 @@ export function describeAmendmentsSuite(name: string, env: () => Promise<Record<
       await run(id, '2026-01-05T00:00:00Z')
       const res = await h.json('POST', `/v1/contracts/${id}/terminate`, { body: { at: '2026-01-21' } })
       expect(res.status).toBe(200)
-      expect(res.body).toMatchObject({ end_date: '2026-01-21', renewal: 'end' })
+      expect(res.body).toMatchObject({ end_date: '2026-01-21', renewal: 'end', end_proration: 'prorate' })
       const [amendment] = await amendments(id)
       expect(amendment).toMatchObject({ version: 1, kind: 'terminate', after: { end_date: '2026-01-21', renewal: 'end', end_proration: 'prorate' } })
       await run(id, '2026-02-05T00:00:00Z')
@@ -115,7 +119,7 @@ export function describeAmendmentsSuite(name: string, env: () => Promise<Record<
       const id = await contract('initech', [{ start_date: '2026-01-01', items: [fee('310.00')] }])
       await run(id, '2026-01-05T00:00:00Z')
       const res = await h.json('POST', `/v1/contracts/${id}/terminate`, { body: { at: 'now', proration: 'none' } })
-      expect(res.body).toMatchObject({ end_date: '2026-01-20', renewal: 'end' })
+      expect(res.body).toMatchObject({ end_date: '2026-01-20', renewal: 'end', end_proration: 'none' })
       await run(id, '2026-02-05T00:00:00Z')
       expect(await invoiceOf(id, '2026-02-01')).toBeUndefined()
       expect(await invoiceOf(id, '2026-01-01')).toMatchObject({ total: '310.00' })
