@@ -41,3 +41,30 @@ export function poolDrawn(price: { free_units?: string | undefined }, appliedFre
 export function withPoolUsed(price: Record<string, unknown>, used: Dec): Record<string, unknown> {
   return { ...price, free_units_pool: { ...(price.free_units_pool as FreeUnitsPool), used: used.toFixed() } }
 }
+
+/** What earlier periods drew from an item's pool (`key`: its pool in this invoice), or undefined without one. */
+export type PoolOf<T> = (item: T) => { key: string; used: Dec } | undefined
+
+/**
+ * One invoice's pools as its items are rated in order: `priced` gives an item its pool's `used`
+ * (the earlier periods' draws, then this invoice's earlier items' of the same pool: two phase
+ * segments of one period), `drew` records what its rating drew.
+ */
+export function invoicePools<T extends { price: Record<string, unknown> }>(
+  pools: PoolOf<T> | undefined,
+): {
+  priced<U extends T>(item: U): U
+  drew(item: T, drawn: Dec): void
+} {
+  const here = new Map<string, Dec>()
+  return {
+    priced(item) {
+      const pool = pools?.(item)
+      return pool ? { ...item, price: withPoolUsed(item.price, pool.used.plus(here.get(pool.key) ?? 0)) } : item
+    },
+    drew(item, drawn) {
+      const pool = pools?.(item)
+      if (pool) here.set(pool.key, drawn.plus(here.get(pool.key) ?? 0))
+    },
+  }
+}

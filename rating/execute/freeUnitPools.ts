@@ -8,7 +8,7 @@
 // is 0, 4,000 and 8,000 for January to March, and April is priced on all its 4,000 calls.
 import type { Invoice } from '../../ledger/ratingStore.ts'
 import { Dec } from '../../platform/decimal.ts'
-import type { FreeUnitsPool } from '../compute/freeUnitPool.ts'
+import type { FreeUnitsPool, PoolOf } from '../compute/freeUnitPool.ts'
 import type { ScheduledInvoice } from './billingSchedule.ts'
 import type { PlannedItem } from './invoicePlan.ts'
 import { rateItem } from './priceInvoice.ts'
@@ -16,7 +16,7 @@ import { readRatingRecord, type RatingRecord } from './ratingRecord.ts'
 import { periodOf, windowOf } from './termUsage.ts'
 
 /** A pooled item's window (`key`: product and window, so items of one invoice add up their draws) and what earlier periods drew. */
-export type PoolUsage = (item: Pick<PlannedItem, 'productId' | 'timing' | 'price'>) => { key: string; used: Dec } | undefined
+export type PoolUsage = PoolOf<Pick<PlannedItem, 'productId' | 'timing' | 'price'>>
 
 export function poolUsage(known: readonly Invoice[], scheduled: ScheduledInvoice): PoolUsage {
   const earlier = known.filter((i) => i.status !== 'void' && i.periodIndex < scheduled.index)

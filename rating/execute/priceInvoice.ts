@@ -20,7 +20,7 @@ import { Dec } from '../../platform/decimal.ts'
 import { sum } from '../compute/decimal.ts'
 import { formatResult, type PriceLine } from '../compute/lines.ts'
 import { discountSchema, discountsFor } from '../compute/discounts.ts'
-import { poolDrawn, withPoolUsed } from '../compute/freeUnitPool.ts'
+import { invoicePools, poolDrawn } from '../compute/freeUnitPool.ts'
 import { perTransaction } from '../compute/percent.ts'
 import { DIMENSIONAL_MODELS, parsePriceDefinition } from '../compute/priceDefinition.ts'
 import { parseInvoiceInput, rateInvoice } from '../compute/rateInvoice.ts'
@@ -160,17 +160,14 @@ export function priceInvoice(input: PriceInvoiceInput): PricedInvoice {
   const mode = contract.terms.rounding_mode ?? 'half_up'
   const lines: NewInvoiceLine[] = []
   const recorded: RecordedItem[] = []
-  // Draws from a pool by this invoice's earlier items of the same product and window (two phase segments of one period).
-  const drawnHere = new Map<string, Dec>()
+  const pools = invoicePools(input.pools)
   for (const planned of input.items) {
-    const inline = { ...planned, price: withInlineCurrency(planned.price, input.currencies) }
-    const pool = input.pools?.(inline)
-    const item = pool ? { ...inline, price: withPoolUsed(inline.price, pool.used.plus(drawnHere.get(pool.key) ?? 0)) } : inline
+    const item = pools.priced({ ...planned, price: withInlineCurrency(planned.price, input.currencies) })
     const found = item.metric ? input.usageOf(item) : undefined
     const usage = usageFields(item.price, item, found)
     const proration = prorationOf(item) ?? null
     const rated = rateItem({ price: item.price, usage, proration }, mode)
-    if (pool) drawnHere.set(pool.key, rated.poolDrawn.plus(drawnHere.get(pool.key) ?? 0))
+    pools.drew(item, rated.poolDrawn)
     recorded.push({
       id: item.id,
       timing: item.timing,

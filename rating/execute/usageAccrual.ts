@@ -22,8 +22,10 @@ import { Dec } from '../../platform/decimal.ts'
 import { UnavailableError } from '../../platform/errors.ts'
 import { addDays } from '../compute/calendar/calendarDate.ts'
 import { inlineCurrency, resolveCurrency, withInlineCurrency } from '../compute/currency.ts'
+import { invoicePools } from '../compute/freeUnitPool.ts'
 import { formatMoney } from '../compute/rounding.ts'
 import { dueInvoices, scheduledInvoice, type ScheduledInvoice } from './billingSchedule.ts'
+import { poolUsage } from './freeUnitPools.ts'
 import { planInvoice, prorationOf, type PlannedItem } from './invoicePlan.ts'
 import { rateItem, usageFields } from './priceInvoice.ts'
 import type { QuantitySource } from './quantitySource.ts'
@@ -72,33 +74,44 @@ async function accruePage(
   at: { monthEnd: string; cut: Date; productIds: ReadonlySet<string> },
 ): Promise<UsageToDate[]> {
   const statuses = new Map<string, string>()
-  for (const s of await deps.ledger.invoices.statusesForContracts(page.map((c) => c.id))) {
+  const invoices = await deps.ledger.invoices.statusesForContracts(page.map((c) => c.id))
+  for (const s of invoices) {
     const key = `${s.contractId}|${s.billingDate}`
     if (s.status !== 'void' || !statuses.has(key)) statuses.set(key, s.status)
   }
   const products = await productsOf(deps.ledger, page)
-  const work: { contract: Contract; since: string; items: PlannedItem[] }[] = []
+  const work: { contract: Contract; covering: ScheduledInvoice; since: string; items: PlannedItem[] }[] = []
   for (const contract of page) {
     const covering = coveringInvoice(contract, at.monthEnd)
     if (covering === null || BILLED.has(statuses.get(`${contract.id}|${covering.billingDate}`) ?? '')) continue
     const items = planInvoice(contract, products, covering)
       .filter((i) => i.timing === 'in_arrears' && i.metric !== null && at.productIds.has(i.productId) && i.metric.start < at.cut)
       .map((i) => ({ ...i, metric: { ...i.metric!, end: i.metric!.end < at.cut ? i.metric!.end : at.cut } }))
-    if (items.length > 0) work.push({ contract, since: covering.arrears!.active.start, items })
+    if (items.length > 0) work.push({ contract, covering, since: covering.arrears!.active.start, items })
   }
   const fetched = await fetchUsage(deps.quantities, work)
   const currencyTables = await currencyTablesOf(deps.ledger, page)
   const out: UsageToDate[] = []
-  for (const { contract, since, items } of work) {
+  for (const { contract, covering, since, items } of work) {
     const failed = fetched.failure(contract, items)
     if (failed !== undefined) throw new UnavailableError('metric_unavailable', `usage of contract ${contract.id} could not be accrued: ${failed}`, 30)
     const currencies = currencyTables.get(contract.orgId)!
     const mode = contract.terms.rounding_mode ?? 'half_up'
     const byProduct = new Map<string, Dec>()
-    for (const item of items) {
-      const price = withInlineCurrency(item.price, currencies)
-      const usage = usageFields(price, item, fetched.usageFor(contract, item.metric!))
-      const rated = rateItem({ price, usage, proration: prorationOf(item) ?? null }, mode)
+    // A pooled price draws from what the contract's live invoices of earlier periods left, as its invoice will.
+    const earlier = items.some((i) => i.price.free_units_pool !== undefined)
+      ? await Promise.all(
+          invoices
+            .filter((i) => i.contractId === contract.id && i.status !== 'void' && i.billingDate < covering.billingDate)
+            .map((i) => deps.ledger.invoices.get(contract.orgId, i.id)),
+        )
+      : []
+    const pools = invoicePools(earlier.length > 0 ? poolUsage(earlier, covering) : undefined)
+    for (const planned of items) {
+      const item = pools.priced({ ...planned, price: withInlineCurrency(planned.price, currencies) })
+      const usage = usageFields(item.price, item, fetched.usageFor(contract, item.metric!))
+      const rated = rateItem({ price: item.price, usage, proration: prorationOf(item) ?? null }, mode)
+      pools.drew(item, rated.poolDrawn)
       byProduct.set(item.productId, (byProduct.get(item.productId) ?? new Dec(0)).plus(rated.amount))
     }
     const currency = resolveCurrency(inlineCurrency(contract.currency, currencies))

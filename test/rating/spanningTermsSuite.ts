@@ -12,6 +12,7 @@ import type { DatabaseHandle } from '../../platform/postgres/database.ts'
 import { explainInvoice } from '../../rating/execute/explainInvoice.ts'
 import { runRating } from '../../rating/execute/ratingRun.ts'
 import { reissueInvoice } from '../../rating/execute/reissueInvoice.ts'
+import { usageAccrualSource } from '../../rating/execute/usageAccrual.ts'
 import { usageTable } from './lifecycleMoneySuite.ts'
 
 const GRACE = 24
@@ -46,7 +47,7 @@ export function describeSpanningTermsSuite(name: string, open: () => Promise<Dat
           },
         ],
       })
-      return org.id
+      return { orgId: org.id, api: api.id }
     }
     const run = (orgId: string, usage: Map<string, string>, asOf: string) =>
       runRating({ ledger: t.ledger, quantities: usageTable(usage), clock: fixedClock(asOf) }, { orgId, asOf: new Date(asOf), graceHours: GRACE })
@@ -71,7 +72,7 @@ export function describeSpanningTermsSuite(name: string, open: () => Promise<Dat
     const voidAt = async (orgId: string, date: string) => t.ledger.invoices.void(orgId, (await live(orgId))(date).id, 'issued in error', clock.now())
 
     it('trues up a 3-month term minimum on the invoice that bills March: 1,000.00 − (200.00 + 300.00 + 250.00) = 250.00', async () => {
-      const orgId = await contract({ term_commitment: { amount: '1000.00' } }, { endDate: '2026-04-01' })
+      const { orgId } = await contract({ term_commitment: { amount: '1000.00' } }, { endDate: '2026-04-01' })
       await billThrough(orgId, months('200', '300', '250'), ['2026-02-01', '2026-03-01', '2026-04-01'], '2026-04-05T00:00:00Z')
       const at = await live(orgId)
       expect(['2026-02-01', '2026-03-01', '2026-04-01'].map((d) => at(d).total)).toEqual(['200.00', '300.00', '500.00'])
@@ -88,7 +89,7 @@ export function describeSpanningTermsSuite(name: string, open: () => Promise<Dat
     })
 
     it('measures live invoices only: January voided and reissued at 100.00 → 1,000.00 − (100.00 + 300.00 + 250.00) = 350.00', async () => {
-      const orgId = await contract({ term_commitment: { amount: '1000.00' } }, { endDate: '2026-04-01' })
+      const { orgId } = await contract({ term_commitment: { amount: '1000.00' } }, { endDate: '2026-04-01' })
       const usage = months('200', '300', '250')
       await billThrough(orgId, usage, ['2026-02-01', '2026-03-01'], '2026-03-05T00:00:00Z')
       expect(await reissueWith(orgId, usage, '2026-02-01', '100')).toBe('100.00')
@@ -100,7 +101,7 @@ export function describeSpanningTermsSuite(name: string, open: () => Promise<Dat
     })
 
     it('a minimum every 2 periods with overage factor 1.2: overage 40.00 in February, a true-up of 900.00 for March and April', async () => {
-      const orgId = await contract({ term_commitment: { amount: '1000.00', periods: 2, overage_factor: '1.2' } })
+      const { orgId } = await contract({ term_commitment: { amount: '1000.00', periods: 2, overage_factor: '1.2' } })
       // Window 1 (Jan, Feb): 300.00, then 900.00 of which 300.00 + 900.00 − 1,000.00 = 200.00 is above: 200.00 × 0.2 = 40.00.
       // Window 2 (Mar, Apr): 100.00 + 0.00 → true-up 900.00 on the invoice of May 1st.
       await billThrough(orgId, months('300', '900', '100', '0'), ['2026-02-01', '2026-03-01', '2026-04-01', '2026-05-01'], '2026-05-05T00:00:00Z')
@@ -117,7 +118,7 @@ export function describeSpanningTermsSuite(name: string, open: () => Promise<Dat
     })
 
     it('a recurring coupon for 2 invoices: a voided invoice does not use one', async () => {
-      const orgId = await contract({ discounts: [{ id: 'first2', type: 'percentage', value: '50', scope: 'invoice', billed_periods: 2 }] })
+      const { orgId } = await contract({ discounts: [{ id: 'first2', type: 'percentage', value: '50', scope: 'invoice', billed_periods: 2 }] })
       const usage = months('100', '100', '100', '100')
       await billThrough(orgId, usage, ['2026-02-01', '2026-03-01'], '2026-03-05T00:00:00Z')
       await voidAt(orgId, '2026-03-01')
@@ -128,7 +129,7 @@ export function describeSpanningTermsSuite(name: string, open: () => Promise<Dat
     })
 
     it('a 100.00 coupon carried over: 60.00 on January, 40.00 on February, and a void gives its use back', async () => {
-      const orgId = await contract({ discounts: [{ id: 'welcome', type: 'fixed', value: '100.00', scope: 'invoice', carry_over: true }] })
+      const { orgId } = await contract({ discounts: [{ id: 'welcome', type: 'fixed', value: '100.00', scope: 'invoice', carry_over: true }] })
       const usage = months('60', '70', '80')
       await billThrough(orgId, usage, ['2026-02-01', '2026-03-01'], '2026-03-05T00:00:00Z')
       expect(await kindsOf(orgId, (await live(orgId))('2026-03-01').id)).toEqual([
@@ -155,7 +156,7 @@ export function describeSpanningTermsSuite(name: string, open: () => Promise<Dat
       const dates = ['2026-02-01', '2026-03-01', '2026-04-01', '2026-05-01']
 
       it('January and February are free, March prices what is left past the pool, April starts a new pool', async () => {
-        const orgId = await contract({}, { price })
+        const { orgId } = await contract({}, { price })
         await billThrough(orgId, months('400', '400', '400', '400'), dates, '2026-05-05T00:00:00Z')
         const at = await live(orgId)
         // March: 1,000 − 800 = 200 free, 200 priced: 100 × 1.00 + 100 × 0.50 = 150.00; April: a new window, 400 free.
@@ -164,8 +165,17 @@ export function describeSpanningTermsSuite(name: string, open: () => Promise<Dat
         expect(explained.items[0]).toMatchObject({ price: { free_units_pool: { quantity: '1000', periods: 3, used: '800' } }, rederived_amount: '150.00' })
       })
 
+      it('accrues March to date as its invoice will bill it: 200 of the pool left, 100 × 1.00 + 100 × 0.50 = 150.00', async () => {
+        const { orgId, api } = await contract({}, { price })
+        const usage = months('400', '400', '400')
+        await billThrough(orgId, usage, dates.slice(0, 2), '2026-03-05T00:00:00Z')
+        const accrued = await usageAccrualSource({ ledger: t.ledger, quantities: usageTable(usage) })({ orgId, period: '2026-03', productIds: [api] })
+        // Without January's and February's draws the whole pool would free March: 0.00.
+        expect(accrued).toEqual([expect.objectContaining({ productId: api, since: '2026-03-01', amount: '150.00' })])
+      })
+
       it('counts live invoices only: February voided and reissued at 600 draws 600, so March prices all 400', async () => {
-        const orgId = await contract({}, { price })
+        const { orgId } = await contract({}, { price })
         const usage = months('400', '400', '400')
         await billThrough(orgId, usage, dates.slice(0, 2), '2026-03-05T00:00:00Z')
         // 1,000 − 400 (January) = 600 left: February's 600 are free.
