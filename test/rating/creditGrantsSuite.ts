@@ -6,15 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { fixedClock } from '../../platform/clock.ts'
 import { monthlyContract, usdItem } from '../support/contractBody.ts'
 import { createApiCallCountMetric, type Harness, openHarness, seed } from '../support/tallyHarness.ts'
-
-const calls = (customer: string, month: string, n: number) =>
-  Array.from({ length: n }, (_, i) => ({
-    raw_metric: 'api_calls',
-    customer_id: customer,
-    timestamp: `2024-${month}-${String(1 + (i % 28)).padStart(2, '0')} 12:00:00.000`,
-    event_id: `${customer}-${month}-${i}`,
-    data: {},
-  }))
+import { apiCallEvents } from '../support/apiCallEvents.ts'
 
 export function describeCreditGrantsSuite(name: string, env: () => Promise<Record<string, string>>): void {
   describe(`credit grants over HTTP: ${name}`, () => {
@@ -37,7 +29,13 @@ export function describeCreditGrantsSuite(name: string, env: () => Promise<Recor
       ids.globex = [(await contract('globex')).body.id, (await contract('globex')).body.id]
       ids.initech = [(await contract('initech')).body.id, (await contract('initech')).body.id]
       const sent = await h.json('POST', '/v1/events', {
-        body: [...calls('acme', '03', 30), ...calls('acme', '04', 40), ...calls('acme', '05', 25), ...calls('globex', '03', 80), ...calls('initech', '03', 80)],
+        body: [
+          ...apiCallEvents('acme', '03', 30),
+          ...apiCallEvents('acme', '04', 40),
+          ...apiCallEvents('acme', '05', 25),
+          ...apiCallEvents('globex', '03', 80),
+          ...apiCallEvents('initech', '03', 80),
+        ],
       })
       expect(sent.status).toBe(202)
     })

@@ -11,15 +11,7 @@ import { newSecretKey } from '../erp/drain/outboxFixture.ts'
 import { monthlyContract, usdItem } from '../support/contractBody.ts'
 import { createApiCallCountMetric, type Harness, openHarness, seed } from '../support/tallyHarness.ts'
 import { startWebhookReceiver, type WebhookReceiver } from './webhookReceiver.ts'
-
-const calls = (customer: string, month: string, n: number) =>
-  Array.from({ length: n }, (_, i) => ({
-    raw_metric: 'api_calls',
-    customer_id: customer,
-    timestamp: `2024-${month}-${String(1 + (i % 28)).padStart(2, '0')} 12:00:00.000`,
-    event_id: `${customer}-${month}-${i}`,
-    data: {},
-  }))
+import { apiCallEvents } from '../support/apiCallEvents.ts'
 
 export function describeAlertsSuite(name: string, env: () => Promise<Record<string, string>>): void {
   describe(`alerts over HTTP: ${name}`, () => {
@@ -50,7 +42,7 @@ export function describeAlertsSuite(name: string, env: () => Promise<Record<stri
       await h.json('POST', '/v1/customers/acme/credits', { body: { amount: '35.00', effective_date: '2024-03-01' } })
       const endpoint = await h.json('POST', '/v1/webhooks/endpoints', { body: { url: receiver.url, event_types: ['alert.fired'] } })
       receiver.secret = endpoint.body.secret
-      expect((await h.json('POST', '/v1/events', { body: calls('acme', '03', 30) })).status).toBe(202)
+      expect((await h.json('POST', '/v1/events', { body: apiCallEvents('acme', '03', 30) })).status).toBe(202)
     })
     afterAll(async () => {
       await receiver?.close()
@@ -111,7 +103,7 @@ export function describeAlertsSuite(name: string, env: () => Promise<Record<stri
     })
 
     it('April is a new period: 40 calls fire usage and spend again (invoice of 2024-05-01), the balance for 2024-04; a removed alert is not evaluated', async () => {
-      expect((await h.json('POST', '/v1/events', { body: calls('acme', '04', 40) })).status).toBe(202)
+      expect((await h.json('POST', '/v1/events', { body: apiCallEvents('acme', '04', 40) })).status).toBe(202)
       await h.tally.settled()
       t = Date.parse('2024-04-20T09:00:00Z')
       expect((await h.request('DELETE', `/v1/alerts/${ids.alerts.spendHigh}`)).status).toBe(204)

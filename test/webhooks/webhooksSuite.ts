@@ -17,15 +17,7 @@ import { newSecretKey } from '../erp/drain/outboxFixture.ts'
 import { monthlyContract, usdItem } from '../support/contractBody.ts'
 import { createApiCallCountMetric, type Harness, openHarness, REFERENCE_ORG, seed } from '../support/tallyHarness.ts'
 import { deadUrl, startWebhookReceiver, type WebhookReceiver } from './webhookReceiver.ts'
-
-const calls = (customer: string, n: number) =>
-  Array.from({ length: n }, (_, i) => ({
-    raw_metric: 'api_calls',
-    customer_id: customer,
-    timestamp: `2024-03-${String(1 + (i % 28)).padStart(2, '0')} 12:00:00.000`,
-    event_id: `${customer}-${i}`,
-    data: {},
-  }))
+import { apiCallEvents } from '../support/apiCallEvents.ts'
 
 export function describeWebhooksSuite(name: string, env: () => Promise<Record<string, string>>): void {
   describe(`webhooks over HTTP: ${name}`, () => {
@@ -67,7 +59,13 @@ export function describeWebhooksSuite(name: string, env: () => Promise<Record<st
         })
         ids.invoices[customer] = contract.body.id
       }
-      expect((await h.json('POST', '/v1/events', { body: [...calls('acme', 30), ...calls('globex', 80), ...calls('initech', 10)] })).status).toBe(202)
+      expect(
+        (
+          await h.json('POST', '/v1/events', {
+            body: [...apiCallEvents('acme', '03', 30), ...apiCallEvents('globex', '03', 80), ...apiCallEvents('initech', '03', 10)],
+          })
+        ).status,
+      ).toBe(202)
     })
     afterAll(async () => {
       await receiver?.close()
