@@ -151,5 +151,18 @@ export function describeAmendmentsSuite(name: string, env: () => Promise<Record<
       ])
       expect(list[2].before).toMatchObject({ end_date: null, renewal: 'auto_renew' })
     })
+
+    it('two amendments at once get versions 4 and 5 (the contract lock); terminate at period_end ends on February 1st', async () => {
+      const id = (await h.json('GET', '/v1/contracts?customer=umbrella')).body.data[0].id as string
+      const both = await Promise.all([
+        h.json('PATCH', `/v1/contracts/${id}`, { body: { end_date: '2026-08-01' } }),
+        h.json('PATCH', `/v1/contracts/${id}`, { body: { end_date: '2026-09-01' } }),
+      ])
+      expect(both.map((r) => r.status)).toEqual([200, 200])
+      const ended = await h.json('POST', `/v1/contracts/${id}/terminate`, { body: { at: 'period_end' } })
+      // Today is January 20th: the current period is January, which ends on February 1st.
+      expect(ended.body).toMatchObject({ end_date: '2026-02-01', renewal: 'end' })
+      expect((await amendments(id)).map((a: { version: number }) => a.version)).toEqual([1, 2, 3, 4, 5, 6])
+    })
   })
 }
