@@ -21,6 +21,7 @@ import {
 import { SignInPage } from './pages/signIn.tsx'
 import { page, PAGE_HEADERS, problem, str, type ConsoleEnv, type Problem, type RouteKit } from './routeKit.tsx'
 import { registerCatalogueRoutes } from './routes/catalogue.tsx'
+import { registerMetricBuilderRoutes } from './routes/metricBuilder.tsx'
 import { registerNewContractRoutes } from './routes/contractNew.tsx'
 import { registerContractRoutes } from './routes/contracts.tsx'
 import { registerInvoiceActionRoutes } from './routes/invoiceActions.tsx'
@@ -230,6 +231,7 @@ export function createConsole(opts: ConsoleOptions): Hono {
     ...(d.description.trim() === '' ? {} : { description: d.description.trim() }),
   })
 
+  registerMetricBuilderRoutes(app, kit)
   app.get('/metrics/new', (c) => editor(c, {}))
   app.post('/metrics', async (c) => {
     const draft = draftFrom(await c.req.parseBody())

@@ -15,9 +15,14 @@ export const MetricListPage: FC<{ assets: Assets; csrf: string; metrics: MetricL
   <Layout title="Billable metrics" assets={p.assets} csrf={p.csrf} section="metrics">
     <div class="heading">
       <h1>Billable metrics</h1>
-      <a class="button" href="/console/metrics/new">
-        New billable metric
-      </a>
+      <div class="actions">
+        <a class="button secondary" href="/console/metrics/builder">
+          New with the builder
+        </a>
+        <a class="button" href="/console/metrics/new">
+          New billable metric
+        </a>
+      </div>
     </div>
     {p.error === undefined ? null : <ErrorNotice message={p.error.message} code={p.error.code} />}
     {p.metrics.length === 0 ? (

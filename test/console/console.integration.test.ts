@@ -190,6 +190,25 @@ describe('the console in Chromium', () => {
     await shot('metrics')
   })
 
+  it('builds a metric without SQL: the visual builder shows the SQL it writes and the recount, then creates it', async () => {
+    await page.getByRole('link', { name: 'New with the builder' }).click()
+    await page.getByLabel('Name').fill('calls_by_builder')
+    await page.getByLabel('Unit').fill('call')
+    await page.getByLabel('Aggregation').selectOption('COUNT')
+    await page.getByLabel('Filter 1 field').fill('endpoint')
+    await page.getByLabel('Filter 1 value').fill('/v1/things')
+    // The preview period defaults to the month before the server's clock: February.
+    expect(await page.getByLabel('Preview from (UTC)').inputValue()).toBe('2026-02-01')
+    await page.getByRole('button', { name: 'Show SQL and preview' }).click()
+    await expect.poll(() => page.locator('#builder-sql').textContent()).toContain('raw.api_calls')
+    for (const [customer, count] of Object.entries(POSTED)) {
+      expect(await page.locator(`#builder-preview tr[data-customer="${customer}"] td`).textContent()).toBe(String(count))
+    }
+    await shot('metric-builder')
+    await page.getByRole('button', { name: 'Create metric' }).click()
+    await expect.poll(() => page.locator('h1').textContent()).toBe('Billable metric calls_by_builder')
+  })
+
   it('finalizes a draft invoice after a confirmation, voids it and reissues it', async () => {
     await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Invoices' }).click()
     await page.waitForURL('**/console/invoices')
