@@ -29,9 +29,10 @@ const FLAGS = {
 
 export const chargesAddCommand: Command = {
   path: ['charges', 'add'],
-  summary: "Add a one-off charge billed once on the contract's next invoice: --amount, or --product with --quantity and --unit-amount",
+  summary:
+    "Add a one-off charge billed once on the contract's next invoice (or at once on an invoice of its own: --invoice-now): --amount, or --product with --quantity and --unit-amount",
   usage:
-    '--org ORG_ID --customer EXTERNAL_ID --key IDEMPOTENCY_KEY (--amount AMOUNT | --product ID --quantity N --unit-amount AMOUNT) [--description TEXT] [--contract ID]',
+    '--org ORG_ID --customer EXTERNAL_ID --key IDEMPOTENCY_KEY (--amount AMOUNT | --product ID --quantity N --unit-amount AMOUNT) [--description TEXT] [--contract ID] [--invoice-now]',
   example: 'tally charges add --org $ORG --customer acme --key onboarding-acme --amount 250.00 --description Onboarding',
   options: {
     ...Object.fromEntries(['org', 'customer', 'key', ...Object.keys(FLAGS)].map((f) => [f, { type: 'string' as const }])),
@@ -47,9 +48,8 @@ export const chargesAddCommand: Command = {
       if (typeof value === 'string' && value !== '') body[field] = value
     }
     const c = await withApi(ctx, (api) => api.call<ChargeView>('POST', `/v1/customers/${encodeURIComponent(customer)}/charges`, { org, body }))
-    ctx.out(
-      `Charge ${c.id}: ${c.description}, ${c.quantity} × ${c.unit_amount} = ${c.amount} ${c.currency}, charged ${c.charge_date}, billed on contract ${c.contract_id}'s next invoice`,
-    )
+    const billed = c.invoice ? `billed on invoice ${c.invoice.number} (${c.invoice.status})` : `billed on contract ${c.contract_id}'s next invoice`
+    ctx.out(`Charge ${c.id}: ${c.description}, ${c.quantity} × ${c.unit_amount} = ${c.amount} ${c.currency}, charged ${c.charge_date}, ${billed}`)
   },
 }
 
