@@ -30,6 +30,18 @@ const tiers = [
   { up: null, p: new Dec('1.00') },
 ]
 
+/** pricingExample's graduated amount for `q`, each tier's line rounded. */
+function graduated(q: Dec): Dec {
+  let lower = new Dec(0)
+  let total = new Dec(0)
+  for (const t of tiers) {
+    const top = t.up === null ? q : Dec.min(q, t.up)
+    if (top.greaterThan(lower)) total = total.plus(money(top.minus(lower).times(t.p)))
+    lower = t.up ?? lower
+  }
+  return total
+}
+
 export const CASES: Case[] = [
   { model: 'flat_fee', price: { model: 'flat_fee', currency: 'USD', amount: '500.00' }, usage: {}, plain: () => money(new Dec('500.00')) },
   {
@@ -58,17 +70,21 @@ export const CASES: Case[] = [
     model: 'tiered',
     price: pricingExample.price,
     usage: { quantity: '1500' },
-    plain: () => {
-      const q = new Dec(1500)
-      let lower = new Dec(0)
-      let total = new Dec(0)
-      for (const t of tiers) {
-        const top = t.up === null ? q : Dec.min(q, t.up)
-        if (top.greaterThan(lower)) total = total.plus(money(top.minus(lower).times(t.p)))
-        lower = t.up ?? lower
-      }
-      return total
-    },
+    plain: () => graduated(new Dec(1500)),
+  },
+  // Issue 18's progressive rating: the same tiers with a free-unit pool 800 of 1,000 used
+  // (1,500 − 200 free = 1,300 priced), and 300 units on top of 1,200 billed (rate(1,500) − rate(1,200)).
+  {
+    model: 'tiered + free_units_pool',
+    price: { ...pricingExample.price, free_units_pool: { quantity: '1000', periods: 12, used: '800' } },
+    usage: { quantity: '1500' },
+    plain: () => graduated(new Dec(1300)),
+  },
+  {
+    model: 'tiered, billed_quantity',
+    price: pricingExample.price,
+    usage: { quantity: '300', billed_quantity: '1200' },
+    plain: () => graduated(new Dec(1500)).minus(graduated(new Dec(1200))),
   },
   {
     model: 'matrix',
