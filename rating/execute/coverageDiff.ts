@@ -1,6 +1,6 @@
 // Where two plans of one period sell different things (issue 17): the pieces of the period
 // whose items changed, with the items before and after on each. Both the amendment guard
-// (phaseChange.ts: would a change touch what a final invoice billed?) and mid-period proration
+// (contractChange.ts: would a change touch what a final invoice billed?) and mid-period proration
 // (midPeriodProration.ts: what to credit and charge) ask this one question, so they can never
 // disagree about which days changed.
 //
