@@ -13,7 +13,7 @@ type LineInsert = typeof invoiceLines.$inferInsert
 /** Rows per INSERT: an invoice row binds 21 values and a line 20, so 1,000 stay far below the limit. */
 const ROWS_PER_INSERT = 1_000
 
-function chunks<T>(rows: readonly T[], size = ROWS_PER_INSERT): T[][] {
+export function chunks<T>(rows: readonly T[], size = ROWS_PER_INSERT): T[][] {
   const out: T[][] = []
   for (let i = 0; i < rows.length; i += size) out.push(rows.slice(i, i + size))
   return out

@@ -8,7 +8,7 @@
 // top-ups), having had at least that before the draw; once per grant and invoice. Example: 100.00
 // granted, 75.00 drawn earlier, this invoice draws 10.00: 25.00 ≥ 20.00 before, 15.00 < 20.00
 // after, so credit.low fires with balance "15.00" and threshold "20.00".
-import { eq } from 'drizzle-orm'
+import { eq, inArray } from 'drizzle-orm'
 import { Dec } from '../../platform/decimal.ts'
 import type { Database } from '../../platform/postgres/database.ts'
 import { grantBalance, grantDraws, grantEntries } from '../creditGrantBalances.ts'
@@ -16,21 +16,28 @@ import { createCurrencyRepository } from '../currencies.ts'
 import { customers } from '../schema/customers.ts'
 import { creditGrants } from '../schema/creditGrants.ts'
 import type { invoices } from '../schema/invoices.ts'
-import { queueWebhookEventIn, subscriptionsIn, type Subscriptions } from './webhookOutboxWrites.ts'
+import { queueWebhookEventIn, queueWebhookEventsIn, subscriptionsIn, type Subscriptions } from './webhookOutboxWrites.ts'
 
 type InvoiceRow = typeof invoices.$inferSelect
 
 /** The share of a grant's credited amount under which its balance is low. */
 export const LOW_CREDIT_SHARE = '0.2'
 
-async function invoiceData(tx: Database, invoice: InvoiceRow): Promise<Record<string, unknown>> {
-  const [customer] = await tx.select({ externalId: customers.externalId }).from(customers).where(eq(customers.id, invoice.customerId))
+async function customerIdsIn(tx: Database, ids: readonly string[]): Promise<Map<string, string>> {
+  const rows = await tx
+    .select({ id: customers.id, externalId: customers.externalId })
+    .from(customers)
+    .where(inArray(customers.id, [...ids]))
+  return new Map(rows.map((r) => [r.id, r.externalId]))
+}
+
+function invoiceData(invoice: InvoiceRow, customerExternalId: string): Record<string, unknown> {
   return {
     invoice: {
       id: invoice.id,
       number: invoice.number,
       status: invoice.status,
-      customer_id: customer!.externalId,
+      customer_id: customerExternalId,
       contract_id: invoice.contractId,
       currency: invoice.currency,
       billing_date: invoice.billingDate,
@@ -47,15 +54,17 @@ export async function queueInvoiceEventIn(tx: Database, type: InvoiceEventType, 
   await queueInvoiceEventsIn(tx, type, [{ invoice, at }])
 }
 
-/** One subscriptions read per organisation for many invoices (a rating chunk's new drafts). */
+/** Per organisation: one subscriptions read, one customers read and a few multi-row inserts for many invoices (a rating chunk's new drafts). */
 export async function queueInvoiceEventsIn(tx: Database, type: InvoiceEventType, changes: readonly { invoice: InvoiceRow; at: Date }[]): Promise<void> {
-  const byOrg = new Map<string, Subscriptions>()
-  for (const { invoice, at } of changes) {
-    let subscriptions = byOrg.get(invoice.orgId)
-    if (subscriptions === undefined) byOrg.set(invoice.orgId, (subscriptions = await subscriptionsIn(tx, invoice.orgId)))
-    if (subscriptions.has(type))
-      await queueWebhookEventIn(tx, subscriptions, { orgId: invoice.orgId, type, subject: invoice.id, at, data: await invoiceData(tx, invoice) })
-    if (type === 'invoice.finalized' && subscriptions.has('credit.low')) await queueLowCreditIn(tx, subscriptions, { invoice, at })
+  for (const orgId of new Set(changes.map((c) => c.invoice.orgId))) {
+    const subscriptions = await subscriptionsIn(tx, orgId)
+    const mine = changes.filter((c) => c.invoice.orgId === orgId)
+    if (subscriptions.has(type)) {
+      const externalIds = await customerIdsIn(tx, [...new Set(mine.map((c) => c.invoice.customerId))])
+      const events = mine.map(({ invoice, at }) => ({ orgId, type, subject: invoice.id, at, data: invoiceData(invoice, externalIds.get(invoice.customerId)!) }))
+      await queueWebhookEventsIn(tx, subscriptions, events)
+    }
+    if (type === 'invoice.finalized' && subscriptions.has('credit.low')) for (const change of mine) await queueLowCreditIn(tx, subscriptions, change)
   }
 }
 
@@ -75,7 +84,7 @@ export async function queuePaymentEventIn(
       method: payment.method,
       reference: payment.reference,
     },
-    ...(await invoiceData(tx, invoice)),
+    ...invoiceData(invoice, (await customerIdsIn(tx, [invoice.customerId])).get(invoice.customerId)!),
   }
   await queueWebhookEventIn(tx, subscriptions, { orgId: invoice.orgId, type: 'payment.recorded', subject: payment.id, at: input.at, data })
 }

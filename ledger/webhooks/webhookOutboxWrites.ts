@@ -11,6 +11,7 @@
 import { randomUUID } from 'node:crypto'
 import { and, eq, isNull } from 'drizzle-orm'
 import type { Database } from '../../platform/postgres/database.ts'
+import { chunks } from '../invoiceBulkWrites.ts'
 import { webhookDeliveries, webhookEndpoints, webhookEvents } from '../schema/webhooks.ts'
 import type { WebhookEnvelope, WebhookEventType } from './webhookEvents.ts'
 
@@ -38,15 +39,29 @@ export async function subscriptionsIn(tx: Database, orgId: string): Promise<Subs
 }
 
 export async function queueWebhookEventIn(tx: Database, subscriptions: Subscriptions, event: QueuedEvent): Promise<void> {
-  const endpoints = subscriptions.get(event.type) ?? []
-  if (endpoints.length === 0) return
-  const id = randomUUID()
-  const payload: WebhookEnvelope = { id, type: event.type, created_at: event.at.toISOString(), organisation: event.orgId, data: event.data }
-  const [inserted] = await tx
-    .insert(webhookEvents)
-    .values({ id, orgId: event.orgId, type: event.type, key: `${event.type}/${event.subject}`, payload, createdAt: event.at })
-    .onConflictDoNothing({ target: [webhookEvents.orgId, webhookEvents.key] })
-    .returning({ id: webhookEvents.id })
-  if (inserted === undefined) return
-  await tx.insert(webhookDeliveries).values(endpoints.map((endpointId) => ({ orgId: event.orgId, eventId: id, endpointId, createdAt: event.at })))
+  await queueWebhookEventsIn(tx, subscriptions, [event])
+}
+
+/** Many events in a few multi-row statements (a rating chunk's drafts): events, then the deliveries of those not queued before. */
+export async function queueWebhookEventsIn(tx: Database, subscriptions: Subscriptions, events: readonly QueuedEvent[]): Promise<void> {
+  const rows = events
+    .filter((e) => (subscriptions.get(e.type)?.length ?? 0) > 0)
+    .map((e) => {
+      const id = randomUUID()
+      const payload: WebhookEnvelope = { id, type: e.type, created_at: e.at.toISOString(), organisation: e.orgId, data: e.data }
+      return { id, orgId: e.orgId, type: e.type, key: `${e.type}/${e.subject}`, payload, createdAt: e.at }
+    })
+  const byId = new Map<string, (typeof rows)[number]>(rows.map((r) => [r.id, r]))
+  for (const part of chunks(rows)) {
+    const inserted = await tx
+      .insert(webhookEvents)
+      .values(part)
+      .onConflictDoNothing({ target: [webhookEvents.orgId, webhookEvents.key] })
+      .returning({ id: webhookEvents.id })
+    const deliveries = inserted.flatMap(({ id }) => {
+      const row = byId.get(id)!
+      return subscriptions.get(row.type)!.map((endpointId) => ({ orgId: row.orgId, eventId: id, endpointId, createdAt: row.createdAt }))
+    })
+    for (const deliveryPart of chunks(deliveries)) await tx.insert(webhookDeliveries).values(deliveryPart)
+  }
 }
