@@ -5,7 +5,7 @@ import type { FC } from 'hono/jsx'
 import type { Assets } from '../assets.ts'
 import type { Problem } from '../routeKit.tsx'
 import type { Plan, Product } from './catalogue.tsx'
-import { Columns, ErrorNotice, Layout } from './layout.tsx'
+import { Columns, ErrorNotice, Layout, PricedCells, TotalFoot } from './layout.tsx'
 
 /** What the form holds, as typed: one entry per plan item, in the plan's order. */
 export interface ContractDraft {
@@ -40,22 +40,11 @@ const PreviewTable: FC<{ preview: InlinePreview }> = ({ preview }) => (
               {l.description}
               {l.tier === undefined ? null : <span class="help"> (tier {l.tier})</span>}
             </td>
-            <td class="num">{l.quantity}</td>
-            <td class="num">{l.unit_price ?? ''}</td>
-            <td class="num">{l.amount}</td>
+            <PricedCells quantity={l.quantity} unitPrice={l.unit_price} amount={l.amount} />
           </tr>
         ))}
       </tbody>
-      <tfoot>
-        <tr>
-          <th scope="row" colspan={3} class="num">
-            Total
-          </th>
-          <td class="num" id="preview-total">
-            {preview.amount} {preview.currency}
-          </td>
-        </tr>
-      </tfoot>
+      <TotalFoot span={3} total={preview.amount} currency={preview.currency} id="preview-total" />
     </table>
     <p class="help">Nothing is saved yet. Invoices of the contract also prorate partial periods and bill in-advance fees ahead.</p>
   </section>

@@ -6,7 +6,7 @@ import type { invoiceDetailJson, invoiceJson } from '../../ledger/http/invoiceSc
 import type { Assets } from '../assets.ts'
 import { ACTION_LABELS, actionsFor } from './invoiceActions.tsx'
 import { ExplainTrail, LedgerSections, type InvoiceExplanation } from './invoiceSections.tsx'
-import { Columns, ErrorNotice, Layout } from './layout.tsx'
+import { Columns, ErrorNotice, Layout, PricedCells, TotalFoot } from './layout.tsx'
 
 export type Invoice = z.infer<typeof invoiceJson>
 export type InvoiceDetail = z.infer<typeof invoiceDetailJson>
@@ -227,22 +227,11 @@ export const InvoiceDetailPage: FC<{
               </td>
               <td>{l.metric === null ? '' : `${l.metric.name}${l.metric.version === null ? '' : ` v${l.metric.version}`}`}</td>
               <td>{l.period_start === null ? '' : `${l.period_start.slice(0, 10)} – ${(l.period_end ?? '').slice(0, 10)}`}</td>
-              <td class="num">{l.quantity}</td>
-              <td class="num">{l.unit_price ?? ''}</td>
-              <td class="num">{l.amount}</td>
+              <PricedCells quantity={l.quantity} unitPrice={l.unit_price} amount={l.amount} />
             </tr>
           ))}
         </tbody>
-        <tfoot>
-          <tr>
-            <th scope="row" colspan={6} class="num">
-              Total
-            </th>
-            <td class="num">
-              {i.total} {i.currency}
-            </td>
-          </tr>
-        </tfoot>
+        <TotalFoot span={6} total={i.total} currency={i.currency} />
       </table>
       <LedgerSections invoice={i} />
       {p.explanation === undefined ? null : <ExplainTrail explanation={p.explanation} currency={i.currency} />}

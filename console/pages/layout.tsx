@@ -118,3 +118,26 @@ export const Columns: FC<{ names: string[]; numeric?: string[] }> = (p) => (
     </tr>
   </thead>
 )
+
+/** The last cells of a priced line: quantity, unit price (absent for flat lines), amount. */
+export const PricedCells: FC<{ quantity: string; unitPrice: string | null | undefined; amount: string }> = (p) => (
+  <>
+    <td class="num">{p.quantity}</td>
+    <td class="num">{p.unitPrice ?? ''}</td>
+    <td class="num">{p.amount}</td>
+  </>
+)
+
+/** A priced table's footer: the total under the amounts, `span` columns after the label. */
+export const TotalFoot: FC<{ span: number; total: string; currency: string; id?: string }> = (p) => (
+  <tfoot>
+    <tr>
+      <th scope="row" colspan={p.span} class="num">
+        Total
+      </th>
+      <td class="num" {...(p.id === undefined ? {} : { id: p.id })}>
+        {p.total} {p.currency}
+      </td>
+    </tr>
+  </tfoot>
+)
