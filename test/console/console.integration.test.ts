@@ -323,7 +323,7 @@ describe('the console in Chromium', () => {
     expect(await html.text()).toContain('0.75')
   })
 
-  it("charts usage from the rollups (the chart's total is the recount), follows live events, lists unmatched customers", async () => {
+  it("charts usage from the rollups (the chart's total is the recount), follows live events, lists unmatched customers and dead letters", async () => {
     await nav('Usage')
     await page.getByLabel('Customer id').fill('acme')
     await page.getByLabel('From (UTC)').fill('2026-02-01')
@@ -344,6 +344,9 @@ describe('the console in Chromium', () => {
 
     await page.getByRole('link', { name: 'Unmatched customers' }).click()
     await expect.poll(() => page.locator('tbody th').allTextContents()).toEqual(['initech'])
+    // Every event posted here was valid: the metering workers dead-lettered none.
+    await page.getByRole('link', { name: 'Dead letters' }).click()
+    await expect.poll(() => page.locator('main p').last().textContent()).toBe('No dead letters.')
   })
 
   it('lists customers, products and plans', async () => {
