@@ -27,9 +27,10 @@ import { parseInvoiceInput, rateInvoice } from '../compute/rateInvoice.ts'
 import { ratePriceLines } from '../compute/ratePrice.ts'
 import { formatMoney } from '../compute/rounding.ts'
 import type { ScheduledInvoice } from './billingSchedule.ts'
-import { canonicalJson, priceVersionOf, prorationOf, type PlannedItem } from './invoicePlan.ts'
+import { canonicalJson, prorationOf, type PlannedItem } from './invoicePlan.ts'
 import type { CustomerUsage } from './quantitySource.ts'
-import type { RatingRecord, RecordedAdjustment, RecordedCharge, RecordedItem, RecordedProration } from './ratingRecord.ts'
+import type { RatingRecord, RecordedAdjustment, RecordedItem, RecordedProration } from './ratingRecord.ts'
+import { chargeLine, prorationLine, recordedCharge, type LineFields } from './outsideTerms.ts'
 import type { BilledAdjustment } from './billedForPeriod.ts'
 import type { TermUsage } from './termUsage.ts'
 import type { PoolUsage } from './freeUnitPools.ts'
@@ -111,10 +112,7 @@ export function rateItem(
   return { amount: result.amount, lines: result.lines, poolDrawn: price.free_units_pool ? poolDrawn(price, rated.applied.free_units) : new Dec(0) }
 }
 
-function line(
-  position: number,
-  fields: Partial<NewInvoiceLine> & Pick<NewInvoiceLine, 'timing' | 'kind' | 'description' | 'quantity' | 'amount'>,
-): NewInvoiceLine {
+function line(position: number, fields: LineFields): NewInvoiceLine {
   return {
     position,
     itemId: null,
@@ -328,48 +326,10 @@ export function priceInvoice(input: PriceInvoiceInput): PricedInvoice {
     }
   }
 
+  // Outside the terms, last: prorations of a period billed before, and one-off charges (outsideTerms.ts).
   const prorations = input.prorations ?? []
-  for (const p of prorations) {
-    const what = p.direction === 'credit' ? `unused in-advance days billed on invoice ${p.of_number ?? p.of_invoice}` : 'the new price'
-    lines.push(
-      line(lines.length, {
-        timing: 'adjustment',
-        kind: 'proration',
-        description: `${p.product_name}: ${what}, ${p.proration.active_start} to ${p.proration.active_end}: ${p.description}`,
-        productId: p.product_id,
-        productName: p.product_name,
-        price: p.price,
-        priceVersion: priceVersionOf(p.price),
-        quantity: p.quantity,
-        amount: p.amount,
-        periodStart: p.proration.active_start,
-        periodEnd: p.proration.active_end,
-      }),
-    )
-  }
-  const charges: RecordedCharge[] = (input.charges ?? []).map((c) => ({
-    id: c.id,
-    description: c.description,
-    product_id: c.productId,
-    quantity: c.quantity,
-    unit_amount: c.unitAmount,
-    amount: c.amount,
-    charge_date: c.chargeDate,
-  }))
-  for (const c of charges) {
-    lines.push(
-      line(lines.length, {
-        timing: 'adjustment',
-        kind: 'one_off_charge',
-        description: `${c.description} (charged ${c.charge_date})`,
-        productId: c.product_id,
-        quantity: c.quantity,
-        unitPrice: c.unit_amount,
-        amount: c.amount,
-        periodStart: c.charge_date,
-      }),
-    )
-  }
+  const charges = (input.charges ?? []).map(recordedCharge)
+  for (const fields of [...prorations.map(prorationLine), ...charges.map(chargeLine)]) lines.push(line(lines.length, fields))
   const total = formatMoney(recordedTotal({ invoice_amount: invoiceAmount.toFixed(), adjustments, prorations, charges }), currency)
   const record: RatingRecord = {
     version: 1,
