@@ -66,9 +66,7 @@ describe('tally webhooks', () => {
     // No grant: a balance of 0.00 < 10.00, once per month however often it is evaluated.
     expect((await cli(['alerts', 'evaluate', '--org', ORG])).stdout).toContain('Evaluated 1, fired 1')
     expect((await cli(['alerts', 'evaluate', '--org', ORG])).stdout).toContain('Evaluated 1, fired 0')
-    expect((await cli(['alerts', 'list', '--org', ORG])).stdout).toMatch(
-      new RegExp(`${id}\\s+credit_balance\\s+acme\\s+USD\\s+10\\.00\\s+2026-06: 0\\.00`),
-    )
+    expect((await cli(['alerts', 'list', '--org', ORG])).stdout).toMatch(new RegExp(`${id}\\s+credit_balance\\s+acme\\s+USD\\s+10\\.00\\s+2026-06: 0\\.00`))
     const bad = await cli(['alerts', 'add', '--org', ORG, '--kind', 'usage', '--customer', 'acme', '--threshold', '5'])
     expect(`${bad.stdout}${bad.stderr}`).toContain('contract_required')
     expect((await cli(['alerts', 'remove', id, '--org', ORG])).stdout).toContain(`Removed alert ${id}`)
