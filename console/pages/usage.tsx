@@ -3,7 +3,7 @@
 import type { Child, FC } from 'hono/jsx'
 import type { Assets } from '../assets.ts'
 import type { Problem } from '../routeKit.tsx'
-import { ErrorNotice, Layout } from './layout.tsx'
+import { Columns, ErrorNotice, Layout } from './layout.tsx'
 import { bucketLabel, UsageChart, type Granularity, type UsageSeries } from './usageChart.tsx'
 
 export type UsageTab = 'chart' | 'live' | 'unmatched' | 'dead-letters'
@@ -58,6 +58,8 @@ export const UsageChartPage: FC<{
   rawMetrics: string[]
   measures: string[]
   series?: UsageSeries | undefined
+  /** Without a customer chosen: each customer's total. */
+  byCustomer?: { customer_id: string; total: string }[] | undefined
   error?: Problem | undefined
 }> = (p) => {
   const q = p.query
@@ -146,6 +148,25 @@ export const UsageChartPage: FC<{
               </tbody>
             </table>
           </details>
+          {p.byCustomer === undefined ? null : (
+            <section aria-labelledby="by-customer">
+              <h2 id="by-customer">By customer</h2>
+              <table>
+                <caption class="visually-hidden">{what} per customer, largest first</caption>
+                <Columns names={['Customer', 'Total']} numeric={['Total']} />
+                <tbody>
+                  {p.byCustomer.map((row) => (
+                    <tr>
+                      <th scope="row">
+                        <a href={`/console/usage?${new URLSearchParams({ ...q, customer_id: row.customer_id })}`}>{row.customer_id}</a>
+                      </th>
+                      <td class="num">{row.total}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </section>
+          )}
         </>
       )}
     </UsageFrame>

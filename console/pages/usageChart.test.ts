@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { UsageChart, usageSeries, type UsageBucket } from './usageChart.tsx'
+import { customerTotals, UsageChart, usageSeries, type UsageBucket } from './usageChart.tsx'
 
 const bucket = (at: string, customer: string, events: string, bytes?: string): UsageBucket => ({
   bucket: at,
@@ -46,6 +46,23 @@ describe('usageSeries', () => {
       buckets: [bucket('2026-01-02T05:00:00Z', 'a', '1')],
     })
     expect(s.points).toEqual([{ start: '2026-01-02T05:00:00.000Z', value: '1' }])
+  })
+})
+
+describe('customerTotals', () => {
+  it("adds each customer's buckets, largest first (ties by id)", () => {
+    // acme 3 + 2 = 5, globex 4, initech 4.
+    const buckets = [
+      bucket('2026-02-01T00:00:00Z', 'acme', '3'),
+      bucket('2026-02-01T00:00:00Z', 'initech', '4'),
+      bucket('2026-02-01T00:00:00Z', 'globex', '4'),
+      bucket('2026-02-03T00:00:00Z', 'acme', '2'),
+    ]
+    expect(customerTotals(buckets, 'events')).toEqual([
+      { customer_id: 'acme', total: '5' },
+      { customer_id: 'globex', total: '4' },
+      { customer_id: 'initech', total: '4' },
+    ])
   })
 })
 

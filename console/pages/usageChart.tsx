@@ -15,6 +15,9 @@ const STEP_MS: Record<Granularity, number> = { minute: 60_000, hour: 3_600_000, 
 /** Beyond this many buckets the range is not filled with zeros (bars would be under a pixel). */
 const MAX_FILLED = 500
 
+/** A bucket's value of the measure: its events, or the sum of a numeric data field. */
+const measured = (b: UsageBucket, measure: string): string => (measure === 'events' ? b.events : (b.fields[measure]?.sum ?? '0'))
+
 export interface UsagePoint {
   start: string
   value: string
@@ -31,7 +34,7 @@ export interface UsageSeries {
  */
 export function usageSeries(input: { buckets: UsageBucket[]; from: Date; to: Date; granularity: Granularity; measure: string }): UsageSeries {
   const sums = new Map<string, Decimal>()
-  const valueOf = (b: UsageBucket) => (input.measure === 'events' ? b.events : (b.fields[input.measure]?.sum ?? '0'))
+  const valueOf = (b: UsageBucket) => measured(b, input.measure)
   for (const b of input.buckets) {
     const key = new Date(b.bucket).toISOString()
     sums.set(key, (sums.get(key) ?? new Decimal(0)).plus(valueOf(b)))
@@ -47,6 +50,18 @@ export function usageSeries(input: { buckets: UsageBucket[]; from: Date; to: Dat
   const points = [...sums.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([start, v]) => ({ start, value: v.toFixed() }))
   const total = points.reduce((acc, p) => acc.plus(p.value), new Decimal(0))
   return { points, total: total.toFixed() }
+}
+
+/** Each customer's total over the range (events or a field's sum), largest first, exact. */
+export function customerTotals(buckets: UsageBucket[], measure: string): { customer_id: string; total: string }[] {
+  const sums = new Map<string, Decimal>()
+  for (const b of buckets) {
+    const v = measured(b, measure)
+    sums.set(b.customer_id, (sums.get(b.customer_id) ?? new Decimal(0)).plus(v))
+  }
+  return [...sums.entries()]
+    .sort(([a, x], [b, y]) => y.comparedTo(x) || a.localeCompare(b))
+    .map(([customer_id, total]) => ({ customer_id, total: total.toFixed() }))
 }
 
 /** A bucket start as the chart labels it: the day, or the day and time (UTC). */

@@ -2,7 +2,7 @@
 // polls GET /v1/events), unmatched customers (GET /v1/usage/unmatched) and dead letters
 // (GET /v1/dead-letters). Every read is the API's, with the session's key.
 import { UsageChartPage, type UsageQuery } from '../pages/usage.tsx'
-import { usageSeries, type Granularity, type UsageBucket } from '../pages/usageChart.tsx'
+import { customerTotals, usageSeries, type Granularity, type UsageBucket } from '../pages/usageChart.tsx'
 import { DEAD_LETTER_CODES, DEAD_LETTER_PAGE, DeadLettersPage, LiveTailPage, UnmatchedPage, type DeadLetters, type Unmatched } from '../pages/usageLists.tsx'
 import { page, problem, signedInProps, type ConsoleContext, type ConsoleRouter, type RouteKit } from '../routeKit.tsx'
 
@@ -56,7 +56,8 @@ export function registerUsageRoutes(app: ConsoleRouter, kit: RouteKit): void {
       granularity: query.granularity,
       measure: query.measure,
     })
-    return page(c, <UsageChartPage {...props} measures={measures} series={series} />)
+    const byCustomer = query.customer_id === '' ? customerTotals(usage.body.buckets, query.measure) : undefined
+    return page(c, <UsageChartPage {...props} measures={measures} series={series} byCustomer={byCustomer} />)
   })
 
   app.get('/usage/live', async (c) => {

@@ -325,10 +325,14 @@ describe('the console in Chromium', () => {
 
   it("charts usage from the rollups (the chart's total is the recount), follows live events, lists unmatched customers and dead letters", async () => {
     await nav('Usage')
-    await page.getByLabel('Customer id').fill('acme')
     await page.getByLabel('From (UTC)').fill('2026-02-01')
     await page.getByLabel('To (UTC, exclusive)').fill('2026-03-01')
     await page.getByRole('button', { name: 'Show' }).click()
+    // Every customer: 7 + 3 + initech's 1 = 11, and each one's total, largest first.
+    await expect.poll(() => page.locator('#usage-total').textContent()).toBe('11')
+    const byCustomer = page.locator('#by-customer ~ table tbody tr')
+    expect(await byCustomer.allInnerTexts()).toEqual(['acme\t7', 'globex\t3', 'initech\t1'])
+    await byCustomer.first().getByRole('link').click()
     await expect.poll(() => page.locator('#usage-total').textContent()).toBe(String(POSTED.acme))
     // One bar per day of February, and an accessible name.
     expect(await page.locator('svg.chart rect.bar').count()).toBe(28)
