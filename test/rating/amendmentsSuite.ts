@@ -164,5 +164,35 @@ export function describeAmendmentsSuite(name: string, env: () => Promise<Record<
       expect(ended.body).toMatchObject({ end_date: '2026-02-01', renewal: 'end' })
       expect((await amendments(id)).map((a: { version: number }) => a.version)).toEqual([1, 2, 3, 4, 5, 6])
     })
+
+    it('deleting a future phase inside a quarter billed in advance is prorated too: −206.67 + 103.33 on April 1st', async () => {
+      const res = await h.json('POST', '/v1/contracts', {
+        body: {
+          customer: 'initech',
+          currency: 'USD',
+          start_date: '2026-01-01',
+          cadence: 'quarterly',
+          backdated_invoices: 'finalize',
+          phases: [
+            { start_date: '2026-01-01', items: [fee('300.00')] },
+            { start_date: '2026-03-01', items: [fee('600.00')] },
+          ],
+        },
+      })
+      const id = res.body.id as string
+      await run(id, '2026-01-05T00:00:00Z')
+      // The first quarter (90 days) billed in advance on January 1st: 300.00 × 59/90 = 196.67 and 600.00 × 31/90 = 206.67.
+      expect(await invoiceOf(id, '2026-01-01')).toMatchObject({ total: '403.34' })
+      expect((await h.json('DELETE', `/v1/contracts/${id}/phases/2026-03-01`)).status).toBe(200)
+      await run(id, '2026-04-05T00:00:00Z')
+      // March's 31 days: credit 600.00 × 31/90 = 206.666… → −206.67, charge 300.00 × 31/90 = 103.333… → 103.33;
+      // with the second quarter at 300.00: 300.00 − 206.67 + 103.33 = 196.66.
+      const april = await invoiceOf(id, '2026-04-01')
+      expect(april).toMatchObject({ total: '196.66' })
+      expect(prorations((await h.json('GET', `/v1/invoices/${april!.id}`)).body.lines)).toEqual([
+        ['-206.67', '2026-03-01', '2026-04-01'],
+        ['103.33', '2026-03-01', '2026-04-01'],
+      ])
+    })
   })
 }
