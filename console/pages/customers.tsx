@@ -1,5 +1,6 @@
 // Customers: a keyset-paged list in external id order, "go to" by id (the exact customer, or
-// the list from that id on), and a customer's detail with links to its contracts.
+// the list from that id on), and a customer's detail with its credit grants and links to its
+// contracts and usage.
 import type { FC } from 'hono/jsx'
 import type { z } from 'zod'
 import type { customerJson } from '../../ledger/http/ledgerSchemas.ts'
@@ -8,6 +9,19 @@ import type { Problem } from '../routeKit.tsx'
 import { Columns, ErrorNotice, Layout } from './layout.tsx'
 
 export type Customer = z.infer<typeof customerJson>
+
+/** A credit grant as GET /v1/customers/:id/credits answers it (the fields this page shows). */
+export interface CreditGrant {
+  id: string
+  currency: string
+  amount: string
+  balance: string
+  priority: number
+  effective_date: string
+  expiry_date: string | null
+  status: string
+  memo: string | null
+}
 export const CUSTOMER_PAGE_SIZE = 50
 
 const listHref = (q: Record<string, string | undefined>) => {
@@ -71,7 +85,7 @@ export const CustomerListPage: FC<{
   </Layout>
 )
 
-export const CustomerDetailPage: FC<{ assets: Assets; csrf: string; customer: Customer }> = ({ customer: c, ...p }) => (
+export const CustomerDetailPage: FC<{ assets: Assets; csrf: string; customer: Customer; credits: CreditGrant[] }> = ({ customer: c, ...p }) => (
   <Layout title={`Customer ${c.name}`} assets={p.assets} csrf={p.csrf} section="customers">
     <p class="crumbs">
       <a href="/console/customers">Customers</a>
@@ -98,6 +112,34 @@ export const CustomerDetailPage: FC<{ assets: Assets; csrf: string; customer: Cu
       <dt>Created</dt>
       <dd>{c.created_at.slice(0, 10)}</dd>
     </dl>
+    <section aria-labelledby="credits">
+      <h2 id="credits">Credits</h2>
+      {p.credits.length === 0 ? (
+        <p>No credit grants.</p>
+      ) : (
+        <table>
+          <caption class="visually-hidden">Credit grants, with what is left of each</caption>
+          <Columns names={['Granted', 'Status', 'Priority', 'Usable', 'Memo', 'Amount', 'Balance']} numeric={['Amount', 'Balance']} />
+          <tbody>
+            {p.credits.map((g) => (
+              <tr>
+                <th scope="row">{g.effective_date}</th>
+                <td>{g.status}</td>
+                <td>{g.priority}</td>
+                <td>{g.expiry_date === null ? 'no expiry' : `until ${g.expiry_date}`}</td>
+                <td>{g.memo ?? ''}</td>
+                <td class="num">
+                  {g.amount} {g.currency}
+                </td>
+                <td class="num">
+                  {g.balance} {g.currency}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
     <ul>
       <li>
         <a href={`/console/contracts?customer=${encodeURIComponent(c.external_id)}`}>Contracts of this customer</a>

@@ -1,5 +1,5 @@
 // Customers, products and plans: lists, search and details, read from the API.
-import { CustomerDetailPage, CustomerListPage, CUSTOMER_PAGE_SIZE, type Customer } from '../pages/customers.tsx'
+import { CustomerDetailPage, CustomerListPage, CUSTOMER_PAGE_SIZE, type CreditGrant, type Customer } from '../pages/customers.tsx'
 import { PlanDetailPage, PlanListPage, ProductDetailPage, ProductListPage, type Plan, type Product } from '../pages/catalogue.tsx'
 import { page, problem, seg, signedInProps, type ConsoleContext, type ConsoleRouter, type RouteKit } from '../routeKit.tsx'
 
@@ -33,7 +33,8 @@ export function registerCatalogueRoutes(app: ConsoleRouter, kit: RouteKit): void
   app.get('/customers/:id', async (c) => {
     const got = await kit.call<Customer>(c, 'GET', `/v1/customers/${seg(c.req.param('id'))}`)
     if (!got.ok) return kit.notFound(c, problem(got.error))
-    return page(c, <CustomerDetailPage {...signedInProps(c)} customer={got.body} />)
+    const credits = await kit.call<{ data: CreditGrant[] }>(c, 'GET', `/v1/customers/${seg(got.body.external_id)}/credits`)
+    return page(c, <CustomerDetailPage {...signedInProps(c)} customer={got.body} credits={credits.ok ? credits.body.data : []} />)
   })
 
   app.get('/products', async (c) => {

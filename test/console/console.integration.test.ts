@@ -354,12 +354,15 @@ describe('the console in Chromium', () => {
   })
 
   it('lists customers, products and plans', async () => {
+    await api('POST', '/v1/customers/globex/credits', { amount: '10.00', memo: 'welcome' })
     await nav('Customers')
     expect(await page.locator('tbody th').allTextContents()).toEqual(['acme', 'globex'])
     await shot('customers')
     await page.getByLabel('Customer id').fill('globex')
     await page.getByRole('button', { name: 'Find' }).click()
     await expect.poll(() => page.locator('h1').textContent()).toBe('Customer globex')
+    // globex's welcome credit, untouched: its invoice was rated before the grant.
+    expect(await page.locator('#credits ~ table tbody tr').allInnerTexts()).toEqual(['2026-03-10\tactive\t0\tno expiry\twelcome\t10.00 USD\t10.00 USD'])
     await nav('Products')
     expect((await page.locator('tbody th').allTextContents()).sort()).toEqual(['API calls', 'Platform'])
   })
