@@ -17,14 +17,14 @@
 // credits the 51.61 alone; with `end_proration: none` it credits nothing.
 // The lines stand outside the invoice's terms, like late-usage adjustments: they belong to a
 // period whose terms were applied on the invoice that billed it.
-import type { Contract } from '../../ledger/ratingStore.ts'
+import type { Contract, Invoice } from '../../ledger/ratingStore.ts'
 import type { Span } from '../compute/calendar/billingPeriods.ts'
 import { Dec } from '../../platform/decimal.ts'
 import { soldKey } from './contractChange.ts'
 import { coverageDiff, type Covering } from './coverageDiff.ts'
 import type { PlannedItem } from './invoicePlan.ts'
 import { rateItem } from './priceInvoice.ts'
-import type { RatingRecord, RecordedProration } from './ratingRecord.ts'
+import { readRatingRecord, type RatingRecord, type RecordedProration } from './ratingRecord.ts'
 
 export interface ProrationBase {
   invoiceId: string
@@ -70,4 +70,29 @@ export function midPeriodProration(input: ProrationInput): RecordedProration[] {
     change.after.forEach((item) => rate(item, 'charge'))
   }
   return out
+}
+
+export interface BilledProration {
+  invoiceId: string
+  invoiceNumber: number | null
+  proration: RecordedProration
+}
+
+/**
+ * Prorations that final invoices billed against a void invoice of `billingDate`: when that date
+ * is reissued, its replacement bills the period at the amended prices, so what they credited and
+ * charged is taken off it (priceInvoice `billed_elsewhere`), as late usage is: 100.00 for January
+ * voided after February 1st billed −51.61 + 206.45, the replacement bills 48.39 + 206.45 −
+ * 154.84 = 100.00, and January costs 254.84 in all, as it would have without the void.
+ */
+export function prorationsBilled(invoices: readonly Invoice[], billingDate: string): BilledProration[] {
+  const voided = new Set(invoices.filter((i) => i.billingDate === billingDate && i.status === 'void').map((i) => i.id))
+  if (voided.size === 0) return []
+  return invoices
+    .filter((i) => i.billingDate > billingDate && (i.status === 'finalized' || i.status === 'paid'))
+    .flatMap((i) =>
+      (readRatingRecord(i).prorations ?? [])
+        .filter((p) => voided.has(p.of_invoice))
+        .map((proration) => ({ invoiceId: i.id, invoiceNumber: i.number, proration })),
+    )
 }

@@ -31,6 +31,7 @@ import { canonicalJson, prorationOf, type PlannedItem } from './invoicePlan.ts'
 import type { CustomerUsage } from './quantitySource.ts'
 import type { RatingRecord, RecordedAdjustment, RecordedItem, RecordedProration } from './ratingRecord.ts'
 import { chargeLine, prorationLine, recordedCharge, type LineFields } from './outsideTerms.ts'
+import type { BilledProration } from './midPeriodProration.ts'
 import type { BilledAdjustment } from './billedForPeriod.ts'
 import type { TermUsage } from './termUsage.ts'
 import type { PoolUsage } from './freeUnitPools.ts'
@@ -63,6 +64,8 @@ export interface PriceInvoiceInput {
   pools?: PoolUsage
   /** The contract's organisation's currency table: the minor units of its currency and of its prices' declared codes. */
   currencies: CurrencyTable
+  /** Prorations later final invoices billed against a void invoice of this billing date (midPeriodProration.ts `prorationsBilled`). */
+  prorationsElsewhere?: readonly BilledProration[]
   /** Credits and charges for a change inside the arrears period, which a final invoice billed in advance (midPeriodProration.ts). */
   prorations?: readonly RecordedProration[]
   /** One-off charges this invoice bills (oneOffCharges.ts). */
@@ -220,6 +223,13 @@ export function priceInvoice(input: PriceInvoiceInput): PricedInvoice {
       description: `${b.adjustment.product_name}: late usage already billed on invoice ${b.invoiceNumber ?? b.invoiceId} (${usageText(b.adjustment.previous_usage)} → ${usageText(b.adjustment.usage)})`,
       amount: b.adjustment.delta,
     }))
+    for (const [i, b] of (input.prorationsElsewhere ?? []).entries()) {
+      netted.push({
+        id: `${b.invoiceId}:proration:${i}`,
+        description: `${b.proration.product_name}: proration ${b.proration.proration.active_start} to ${b.proration.proration.active_end} already billed on invoice ${b.invoiceNumber ?? b.invoiceId}`,
+        amount: b.proration.amount,
+      })
+    }
     const arrearsProration =
       scheduled.arrears && (scheduled.arrears.active.start !== scheduled.arrears.period.start || scheduled.arrears.active.end !== scheduled.arrears.period.end)
         ? {

@@ -11,7 +11,7 @@ import type { PlannedItem } from './invoicePlan.ts'
 import { priceInvoice, type PricedInvoice } from './priceInvoice.ts'
 import { runKey, type CustomerUsage, type QuantitySource } from './quantitySource.ts'
 import { readRatingRecord, type RecordedAdjustment, type RecordedItem, type RecordedProration } from './ratingRecord.ts'
-import { midPeriodProration } from './midPeriodProration.ts'
+import { midPeriodProration, prorationsBilled } from './midPeriodProration.ts'
 import { withInlineCurrency } from '../compute/currency.ts'
 import { adjustmentsBilled, advanceBilled, advanceInvoice } from './billedForPeriod.ts'
 import { termUsage } from './termUsage.ts'
@@ -136,6 +136,7 @@ export function priceScheduledInvoice(
     // Only a commitment or a maximum reads it: re-rating the invoice before costs a rateInvoice call.
     billedBefore: contract.terms.commitment || contract.terms.maximum_spend !== undefined ? billedBefore(known, w.scheduled) : '0',
     billedElsewhere: adjustmentsBilled(known, w.scheduled.billingDate),
+    prorationsElsewhere: prorationsBilled(known, w.scheduled.billingDate),
     termUsage: termUsage({ contract, scheduled: w.scheduled, items: w.items, known }),
     pools: poolUsage(known, w.scheduled),
     previous: prevInvoice

@@ -98,6 +98,16 @@ export function describeAmendmentsSuite(name: string, env: () => Promise<Record<
         expect((await h.json('GET', `/v1/contracts/${id}`)).body).toEqual(before)
         expect(await amendments(id)).toHaveLength(1)
       })
+      it('January voided and reissued after February 1st prorated it bills 100.00 again, not the upgrade twice', async () => {
+        const january = await invoiceOf(id, '2026-01-01')
+        expect((await h.json('POST', `/v1/invoices/${january!.id}/void`, { body: { reason: 'wrong address' } })).status).toBe(200)
+        const reissued = await h.json('POST', `/v1/invoices/${january!.id}/reissue`)
+        // At the amended prices January is 100.00 × 15/31 = 48.39 plus 400.00 × 16/31 = 206.45 = 254.84; February 1st
+        // already billed −51.61 + 206.45 = 154.84 of it, taken off: 254.84 − 154.84 = 100.00, what the void invoice billed.
+        expect(reissued.body).toMatchObject({ status: 'draft', total: '100.00' })
+        const explained = (await h.json('GET', `/v1/invoices/${reissued.body.id}/explain`)).body
+        expect(explained.rederived).toEqual({ total: '100.00', matches: true })
+      })
     })
 
     it('terminate on January 21st with proration: 310.00 billed for January, 11 unused days credited (−110.00)', async () => {
