@@ -4,7 +4,7 @@
 import type { Child, FC } from 'hono/jsx'
 import type { AssetEntry, Assets } from '../assets.ts'
 
-export type Section = 'metrics' | 'usage' | 'customers' | 'products' | 'plans' | 'contracts' | 'rating' | 'invoices'
+export type Section = 'metrics' | 'usage' | 'customers' | 'products' | 'plans' | 'contracts' | 'rating' | 'invoices' | 'accounting'
 
 export interface LayoutProps {
   title: string
@@ -26,6 +26,7 @@ const NAV: { section: Section; href: string; label: string }[] = [
   { section: 'contracts', href: '/console/contracts', label: 'Contracts' },
   { section: 'rating', href: '/console/rating', label: 'Rating' },
   { section: 'invoices', href: '/console/invoices', label: 'Invoices' },
+  { section: 'accounting', href: '/console/accounting', label: 'Accounting' },
 ]
 
 export const Layout: FC<LayoutProps> = (props) => (

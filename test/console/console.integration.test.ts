@@ -367,6 +367,18 @@ describe('the console in Chromium', () => {
     expect((await page.locator('tbody th').allTextContents()).sort()).toEqual(['API calls', 'Platform'])
   })
 
+  it('shows the books: receivables by age, and a trial balance whose debits equal its credits', async () => {
+    await nav('Accounting')
+    await shot('accounting')
+    expect(await page.locator('#aging').count()).toBe(1)
+    // Per currency the postings balance: debits = credits (finalize, void, credit note, payment).
+    const [debits, credits] = await page.locator('tr.trial-total', { hasText: 'Total USD' }).locator('td.num').allTextContents()
+    expect(debits).toBe(credits)
+    expect(Number(debits)).toBeGreaterThan(0)
+    // The payment of 0.50 is the only cash.
+    expect(await page.locator('#trial ~ table tbody tr', { hasText: 'Cash' }).locator('td.num').allTextContents()).toEqual(['0.50', '0.00', '0.50'])
+  })
+
   it('renders the API reference offline, its Markdown as markup, and tries a request from it', async () => {
     await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'API reference' }).click()
     await page.waitForURL('**/docs')
