@@ -22,6 +22,7 @@ import { SignInPage } from './pages/signIn.tsx'
 import { page, PAGE_HEADERS, problem, str, type ConsoleEnv, type Problem, type RouteKit } from './routeKit.tsx'
 import { registerAccountingRoutes } from './routes/accounting.tsx'
 import { registerCatalogueRoutes } from './routes/catalogue.tsx'
+import { registerConnectionRoutes } from './routes/connections.tsx'
 import { registerMetricBuilderRoutes } from './routes/metricBuilder.tsx'
 import { registerNewContractRoutes } from './routes/contractNew.tsx'
 import { registerContractRoutes } from './routes/contracts.tsx'
@@ -36,7 +37,7 @@ export const SESSION_COOKIE = 'tally_console_session'
 export const SIGN_IN_COOKIE = 'tally_console_sign_in'
 const BASE = '/console'
 /** The console's page areas (and its API door): each needs a session. */
-const SIGNED_IN_AREAS = ['metrics', 'invoices', 'contracts', 'customers', 'products', 'plans', 'usage', 'rating', 'accounting', 'api']
+const SIGNED_IN_AREAS = ['metrics', 'invoices', 'contracts', 'customers', 'products', 'plans', 'usage', 'rating', 'accounting', 'connections', 'api']
 
 export interface ConsoleOptions {
   /** The API's fetch: every page reads and writes through it with the session's key. */
@@ -273,6 +274,7 @@ export function createConsole(opts: ConsoleOptions): Hono {
   registerRatingRoutes(app, kit)
   registerCatalogueRoutes(app, kit)
   registerAccountingRoutes(app, kit)
+  registerConnectionRoutes(app, kit)
 
   // The client islands' door to the API: /console/api/v1/... is /v1/... with the session's key.
   app.all('/api/*', async (c) => {

@@ -4,7 +4,7 @@
 import type { Child, FC } from 'hono/jsx'
 import type { AssetEntry, Assets } from '../assets.ts'
 
-export type Section = 'metrics' | 'usage' | 'customers' | 'products' | 'plans' | 'contracts' | 'rating' | 'invoices' | 'accounting'
+export type Section = 'metrics' | 'usage' | 'customers' | 'products' | 'plans' | 'contracts' | 'rating' | 'invoices' | 'accounting' | 'connections'
 
 export interface LayoutProps {
   title: string
@@ -27,6 +27,7 @@ const NAV: { section: Section; href: string; label: string }[] = [
   { section: 'rating', href: '/console/rating', label: 'Rating' },
   { section: 'invoices', href: '/console/invoices', label: 'Invoices' },
   { section: 'accounting', href: '/console/accounting', label: 'Accounting' },
+  { section: 'connections', href: '/console/connections', label: 'Connections' },
 ]
 
 export const Layout: FC<LayoutProps> = (props) => (

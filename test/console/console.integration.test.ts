@@ -379,6 +379,12 @@ describe('the console in Chromium', () => {
     expect(await page.locator('#trial ~ table tbody tr', { hasText: 'Cash' }).locator('td.num').allTextContents()).toEqual(['0.50', '0.00', '0.50'])
   })
 
+  it('shows the sync status of connections (none set up here)', async () => {
+    await nav('Connections')
+    expect(await page.locator('#sources ~ p').textContent()).toMatch(/^No data sources\./)
+    expect(await page.locator('#erp ~ p').textContent()).toMatch(/^No ERP connections\./)
+  })
+
   it('renders the API reference offline, its Markdown as markup, and tries a request from it', async () => {
     await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'API reference' }).click()
     await page.waitForURL('**/docs')
