@@ -136,7 +136,15 @@ export function createCreditNoteRepository(db: Database, deps: { currencies: Pic
         const number = await nextDocumentNumber(tx, input.orgId, 'credit_note')
         const [note] = await tx
           .insert(table)
-          .values({ orgId: input.orgId, invoiceId: invoice.id, number, reason: input.reason, memo: input.memo ?? null, total: total.toFixed(minor) })
+          .values({
+            orgId: input.orgId,
+            invoiceId: invoice.id,
+            number,
+            reason: input.reason,
+            memo: input.memo ?? null,
+            total: total.toFixed(minor),
+            createdAt: input.now,
+          })
           .returning()
         await tx
           .insert(creditNoteLines)

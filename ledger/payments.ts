@@ -85,6 +85,7 @@ export function createPaymentRepository(db: Database, deps: { currencies: Pick<C
             paidOn: input.paidOn,
             method: input.method,
             reference: input.reference ?? null,
+            createdAt: input.now,
           })
           .returning()
         if (amount.equals(due)) await tx.update(invoices).set({ status: 'paid', paidAt: input.now }).where(eq(invoices.id, invoice.id))

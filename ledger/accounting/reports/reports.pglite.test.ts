@@ -252,7 +252,8 @@ describe('AR aging', () => {
     await pay(late14!.id, '50.00', '2030-11-10')
     await pay(late14!.id, '25.00', '2030-11-20')
     await pay(paid!.id, '900.00', '2030-11-05')
-    // NOTE: a credit note is dated when it is recorded (created_at), before 2030 here.
+    // A credit note counts from the day it is issued (the caller's clock, 2030-11-05), as a
+    // payment counts from its paid_on.
     await t.ledger.creditNotes.create({
       orgId,
       invoiceId: late106!.id,
@@ -289,12 +290,13 @@ describe('AR aging', () => {
       },
     ])
     // Before anything was finalized nothing is receivable; on 2030-11-02 the void one still was
-    // (100 + 200 + 300 + 700 + 900), and the credit note, recorded before 2030, already counts.
+    // (100 + 200 + 300 + 700 + 900), and globex's credit note of 2030-11-05 was not yet issued
+    // (400 + 500).
     expect(await t.ledger.reports.arAging(orgId, '2030-11-01')).toEqual([])
     const second = await t.ledger.reports.arAging(orgId, '2030-11-02')
     expect(second.map((r) => [r.customer, r.total])).toEqual([
       ['acme', '2200.00'],
-      ['globex', '800.00'],
+      ['globex', '900.00'],
     ])
     await expect(t.ledger.reports.arAging(orgId, '2030-11-31')).rejects.toMatchObject({ code: 'invalid_request' })
   })
