@@ -2,6 +2,7 @@
 export { organisations } from './organisations.ts'
 export { apiKeys } from './apiKeys.ts'
 export { customers } from './customers.ts'
+export { billingEntities, billingEntityCounters } from './billingEntities.ts'
 export { currencies } from './currencies.ts'
 export { rawMetrics } from './rawMetrics.ts'
 export type { FieldSchema, FieldType } from './rawMetrics.ts'
@@ -39,3 +40,5 @@ export type { CreditEntryKind, CreditGrantSource, CreditGrantStatus } from './cr
 export { contractAmendments } from './contractAmendments.ts'
 export type { AmendedState, AmendmentKind } from './contractAmendments.ts'
 export { charges } from './charges.ts'
+export { ratingRuns } from './ratingRuns.ts'
+export type { RatingRunStatus, RatingRunTrigger } from './ratingRuns.ts'
