@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm'
 import { check, pgTable, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core'
 import { CUSTOM_CURRENCY_CODE } from '../../platform/currency.ts'
+import { billingEntities } from './billingEntities.ts'
 import { organisations } from './organisations.ts'
 
 // A customer as the producer knows it: `external_id` is the `customer_id` carried by events,
@@ -19,6 +20,8 @@ export const customers = pgTable(
     currency: text('currency').notNull().default('USD'),
     /** IANA zone name; billing periods fall on midnight in this zone when a contract says so. */
     timeZone: text('time_zone').notNull().default('UTC'),
+    /** The legal entity that invoices this customer; null: the organisation's own numbering. */
+    billingEntityId: uuid('billing_entity_id').references(() => billingEntities.id),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [

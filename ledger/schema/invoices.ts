@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm'
 import { type AnyPgColumn, check, date, index, integer, jsonb, numeric, pgTable, text, timestamp, unique, uniqueIndex, uuid } from 'drizzle-orm/pg-core'
 import { contracts } from './contracts.ts'
+import { billingEntities } from './billingEntities.ts'
 import { customers } from './customers.ts'
 import { organisations } from './organisations.ts'
 
@@ -14,6 +15,10 @@ export type InvoiceStatus = 'draft' | 'finalized' | 'paid' | 'void'
 // row because the void one is immutable (migration 0002). `number` is null while draft and set
 // once, at finalization, from document_counters in the same transaction, so numbers are
 // gap-free per organisation.
+// Numbers are unique per issuer; the organisation's own sequence is the nil uuid (not null, which
+// a unique index would treat as distinct every time).
+export const NO_ENTITY = "'00000000-0000-0000-0000-000000000000'::uuid"
+
 export const invoices = pgTable(
   'invoices',
   {
@@ -34,6 +39,10 @@ export const invoices = pgTable(
     currency: text('currency').notNull(),
     status: text('status').$type<InvoiceStatus>().notNull(),
     number: integer('number'),
+    /** Who issued it and whose sequence `number` comes from (the customer's entity at finalization); null: the organisation's. */
+    billingEntityId: uuid('billing_entity_id').references(() => billingEntities.id),
+    /** The entity's prefix + the number padded to 6 digits, fixed at finalization; null without a prefix. */
+    displayNumber: text('display_number'),
     total: numeric('total').notNull(),
     /** sha256 of the rated content: a re-rating with the same hash writes nothing. */
     contentHash: text('content_hash').notNull(),
@@ -58,7 +67,7 @@ export const invoices = pgTable(
       .on(t.contractId, t.billingDate)
       .where(sql`status <> 'void'`),
     uniqueIndex('invoices_replaces_invoice_id_unique').on(t.replacesInvoiceId),
-    unique('invoices_org_number_unique').on(t.orgId, t.number),
+    uniqueIndex('invoices_org_entity_number_unique').on(t.orgId, sql`coalesce(${t.billingEntityId}, ${sql.raw(NO_ENTITY)})`, t.number),
     index('invoices_org_status').on(t.orgId, t.status, t.billingDate),
     check('invoices_status', sql`${t.status} in ('draft', 'finalized', 'paid', 'void')`),
     check('invoices_number_when_final', sql`(${t.status} = 'draft') = (${t.number} is null)`),

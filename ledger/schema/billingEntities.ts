@@ -1,0 +1,37 @@
+import { integer, pgTable, primaryKey, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core'
+import { organisations } from './organisations.ts'
+
+// A legal entity an organisation invoices from. Each has its own gap-free invoice and credit-note
+// sequences (billing_entity_counters), because a legal entity's documents must be numbered
+// without gaps on their own. Customers without an entity keep the organisation's sequence
+// (document_counters), so organisations that never declare an entity see no change.
+export const billingEntities = pgTable(
+  'billing_entities',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => organisations.id),
+    name: text('name').notNull(),
+    /** Free text (address, registration and tax numbers) printed on the entity's invoices. */
+    legalDetails: text('legal_details'),
+    invoicePrefix: text('invoice_prefix'),
+    creditNotePrefix: text('credit_note_prefix'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [unique('billing_entities_org_name_unique').on(t.orgId, t.name)],
+)
+
+// Same discipline as document_counters: created on first use, incremented by `update … returning`
+// in the finalizing transaction, so the row lock queues concurrent finalizations per entity.
+export const billingEntityCounters = pgTable(
+  'billing_entity_counters',
+  {
+    billingEntityId: uuid('billing_entity_id')
+      .notNull()
+      .references(() => billingEntities.id),
+    kind: text('kind').$type<'invoice' | 'credit_note'>().notNull(),
+    last: integer('last').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.billingEntityId, t.kind] })],
+)
