@@ -1,7 +1,7 @@
 // The scheduled jobs of a process (`tally scheduler`, and `tally start` in both modes): the
 // rating job on TALLY_RATING_CRON, run only while this process holds the scheduler's leader
 // lock. Shared by the composition roots so `tally start` and `tally scheduler` run the same code.
-import type { RatingStore } from '../ledger/ratingStore.ts'
+import type { RatingRunRepository, RatingStore } from '../ledger/ratingStore.ts'
 import type { QuantitySource } from '../rating/execute/quantitySource.ts'
 import { startRatingScheduler, type RatingScheduler } from '../rating/execute/ratingScheduler.ts'
 import type { Clock } from '../platform/clock.ts'
@@ -28,7 +28,8 @@ import { createSourceServices } from './sourceServices.ts'
 export interface ScheduledJobParts {
   config: Config
   logger: Logger
-  ledger: RatingStore
+  /** What runs rate, the history each run of the rating job writes, and the organisations a tick rates in turn. */
+  ledger: RatingStore & { ratingRuns: RatingRunRepository; organisations: { list(): Promise<readonly { id: string }[]> } }
   database: DatabaseHandle
   /** The root's metering services' quantity source (app/services.ts), shared with the API. */
   quantities: QuantitySource
@@ -90,7 +91,7 @@ export function startScheduledJobs(parts: ScheduledJobParts): RatingScheduler | 
   const leader = openLeaderLock(parts.database, { logger })
   parts.closers.push('scheduler leader lock', () => leader.close())
   const scheduler = startRatingScheduler(
-    { ledger, quantities: parts.quantities, clock: parts.clock, logger, leader },
+    { ledger, ratingRuns: ledger.ratingRuns, organisations: ledger.organisations, quantities: parts.quantities, clock: parts.clock, logger, leader },
     { cron: config.ratingCron, graceHours: config.ratingGraceHours },
   )
   parts.closers.push('rating scheduler', () => scheduler.stop())

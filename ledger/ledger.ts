@@ -5,6 +5,7 @@ import { createApiKeyRepository, type ApiKeyRepository } from './apiKeys.ts'
 import { createBillableMetricRepository, type BillableMetricRepository } from './billableMetrics.ts'
 import { createCurrencyRepository, type CurrencyRepository } from './currencies.ts'
 import { createCustomerRepository, type CustomerRepository } from './customers.ts'
+import { createBillingEntityRepository, type BillingEntityRepository } from './billingEntities.ts'
 import { createOrganisationRepository, type OrganisationRepository } from './organisations.ts'
 import { createRawMetricRepository, type RawMetricRepository } from './rawMetrics.ts'
 import { createContractRepository, type ContractRepository } from './contracts.ts'
@@ -18,6 +19,7 @@ import { createPaymentRepository, type PaymentRepository } from './payments.ts'
 import { createPlanRepository, type PlanRepository } from './plans.ts'
 import { createProductRepository, type ProductRepository } from './products.ts'
 import type { RatingDocuments } from './ratingStore.ts'
+import { createRatingRunRepository, type RatingRunRepository } from './ratingRuns.ts'
 import { createAccountRepository, type AccountRepository } from './accounting/accounts.ts'
 import { createJournalRepository, type JournalRepository } from './accounting/journals.ts'
 import { createPeriodRepository, type PeriodRepository } from './accounting/periods.ts'
@@ -32,6 +34,8 @@ export interface Ledger {
   /** Custom currencies declared per organisation, and each organisation's currency table. */
   currencies: CurrencyRepository
   customers: CustomerRepository
+  /** The legal entities an organisation invoices from, each with its own document sequences. */
+  billingEntities: BillingEntityRepository
   rawMetrics: RawMetricRepository
   billableMetrics: BillableMetricRepository
   products: ProductRepository
@@ -43,6 +47,8 @@ export interface Ledger {
   charges: ChargeRepository
   invoices: InvoiceRepository
   invoiceDrafts: InvoiceDraftStore
+  /** The history of rating runs: who started each, when, and what it did (ratingRuns.ts). */
+  ratingRuns: RatingRunRepository
   creditNotes: CreditNoteRepository
   /** Credit grants made through the API: grant, top up, void, expire, balances (creditGrants.ts). */
   creditGrants: CreditGrantRepository
@@ -70,6 +76,7 @@ export function createLedger(db: Database, documents: RatingDocuments): Ledger {
     apiKeys: createApiKeyRepository(db),
     currencies,
     customers,
+    billingEntities: createBillingEntityRepository(db),
     rawMetrics: createRawMetricRepository(db),
     billableMetrics: createBillableMetricRepository(db),
     products,
@@ -79,6 +86,7 @@ export function createLedger(db: Database, documents: RatingDocuments): Ledger {
     charges: createChargeRepository(db, { customers, contracts, products, currencies }),
     invoices: createInvoiceRepository(db),
     invoiceDrafts: createInvoiceDraftStore(db, documents),
+    ratingRuns: createRatingRunRepository(db),
     creditNotes: createCreditNoteRepository(db, { currencies }),
     creditGrants: createCreditGrantRepository(db, { currencies, customers }),
     payments: createPaymentRepository(db, { currencies }),

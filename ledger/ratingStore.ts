@@ -38,6 +38,8 @@ export type { UsageAccrualSource, UsageToDate } from './accounting/usageAccruals
 export type { Invoice, InvoiceLine, NewInvoiceLine } from './invoices.ts'
 export { invoiceStateError } from './invoiceStateError.ts'
 export type { Plan } from './plans.ts'
+export { RATING_RUN_STATUSES } from './ratingRuns.ts'
+export type { RatingRunCounters, RatingRunCursor, RatingRunRecord, RatingRunRepository, RatingRunStatus } from './ratingRuns.ts'
 export type { Product } from './products.ts'
 export type { ContractItem } from './schema/plans.ts'
 export type { ContractOverride, ContractPhase, ContractTerms } from './schema/contracts.ts'

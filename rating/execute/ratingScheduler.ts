@@ -4,9 +4,12 @@
 // platform/postgres/leaderLock.ts) and only the leader runs. Correctness never depends on
 // that lock: every write happens under the contract's row lock with unique keys
 // (ratingRun.ts), so two schedulers at once would only duplicate work, never invoices.
+// A tick rates one organisation after the other, each a run of its own in the history
+// (recordedRatingRun.ts, trigger `scheduler`), so each organisation sees what the tick did for it.
 import { Cron } from 'croner'
 import type { Logger } from '../../platform/logger.ts'
-import { runRating, type RatingDeps, type RatingSummary } from './ratingRun.ts'
+import type { RatingSummary } from './ratingRun.ts'
+import { runRecordedRating, type RecordedRatingDeps } from './recordedRatingRun.ts'
 
 export interface RatingScheduler {
   /** The next planned tick, or null when stopped. */
@@ -20,11 +23,13 @@ export interface SchedulerLeader {
   tryLead(): Promise<boolean>
 }
 
-export interface RatingSchedulerDeps extends RatingDeps {
+export interface RatingSchedulerDeps extends RecordedRatingDeps {
+  /** The organisations a tick rates, in turn. */
+  organisations: { list(): Promise<readonly { id: string }[]> }
   logger: Logger
   /** Absent: this process always runs (one scheduler by construction, e.g. tests). */
   leader?: SchedulerLeader
-  /** Called after each run this process made (for tests and metrics). */
+  /** Called after each organisation's run this process made (for tests and metrics). */
   onRun?: (summary: RatingSummary) => void
 }
 
@@ -38,20 +43,35 @@ export function startRatingScheduler(deps: RatingSchedulerDeps, opts: { cron: st
     }
     // The tick's "now" comes from the injected clock, never from the timer that fired it:
     // croner only decides WHEN to run; what is due is decided by deps.clock (TALLY_CLOCK).
-    const s = await runRating(deps, { asOf: deps.clock.now(), graceHours: opts.graceHours, signal: abort.signal })
-    deps.logger.info(
-      {
-        asOf: s.asOf,
-        contracts: s.contracts,
-        invoices: s.invoices,
-        totals: s.totals,
-        skipped: s.skipped.length,
-        adjustments: s.adjustments.length,
-        interrupted: s.interrupted === true,
-      },
-      'rating run finished',
-    )
-    deps.onRun?.(s)
+    const asOf = deps.clock.now()
+    for (const org of await deps.organisations.list()) {
+      if (abort.signal.aborted) return
+      try {
+        const { summary: s } = await runRecordedRating(deps, {
+          orgId: org.id,
+          trigger: 'scheduler',
+          actor: 'scheduler',
+          options: { asOf, graceHours: opts.graceHours, signal: abort.signal },
+        })
+        deps.logger.info(
+          {
+            orgId: org.id,
+            asOf: s.asOf,
+            contracts: s.contracts,
+            invoices: s.invoices,
+            totals: s.totals,
+            skipped: s.skipped.length,
+            adjustments: s.adjustments.length,
+            interrupted: s.interrupted === true,
+          },
+          'rating run finished',
+        )
+        deps.onRun?.(s)
+      } catch (err) {
+        // One organisation's failed run (recorded in its history) does not stop the others'.
+        deps.logger.error({ err, orgId: org.id }, 'rating run failed')
+      }
+    }
   }
   const job = new Cron(opts.cron, { timezone: 'UTC', protect: true }, async () => {
     const run = tick()

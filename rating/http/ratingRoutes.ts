@@ -6,24 +6,27 @@
 // Reads, renderings and the rest of the lifecycle are the ledger's (ledger/http/invoiceRoutes.ts).
 // Each route is declared once (apiRoute): the schemas validate, document and shape errors.
 import type { OpenAPIHono } from '@hono/zod-openapi'
-import { invoiceJson, invoiceToJson, type ChargeRepository, type RatingStore } from '../../ledger/ratingStore.ts'
+import { invoiceJson, invoiceToJson, type ChargeRepository, type RatingRunRepository, type RatingStore } from '../../ledger/ratingStore.ts'
 import type { Clock } from '../../platform/clock.ts'
 import { apiApp } from '../../platform/http/apiApp.ts'
 import { apiRoute, jsonAnswer, jsonContent } from '../../platform/http/apiRoute.ts'
 import type { AppEnv } from '../../platform/http/appEnv.ts'
+import { requestActor } from '../../platform/http/requestActor.ts'
 import { requestOrg } from '../../platform/http/requestOrg.ts'
 import { explainInvoice } from '../execute/explainInvoice.ts'
 import type { QuantitySource } from '../execute/quantitySource.ts'
-import { runRating } from '../execute/ratingRun.ts'
+import { runRecordedRating } from '../execute/recordedRatingRun.ts'
 import { reissueInvoice } from '../execute/reissueInvoice.ts'
 import { amendmentRoutes, type AmendmentRouteDeps } from './amendmentRoutes.ts'
 import { chargeRoutes } from './chargeRoutes.ts'
 import { invoicePreviewRoutes } from './invoicePreviewRoutes.ts'
+import { ratingRunHistoryRoutes } from './ratingRunHistoryRoutes.ts'
 import { createRunProgressRegistry, ratingProgressJson } from './runProgress.ts'
 import { idParams, invoiceExplanationJson, ratingRunRequest, ratingSummaryJson, ratingSummaryToJson } from './billingSchemas.ts'
 
 export interface RatingRouteDeps {
-  ledger: RatingStore & AmendmentRouteDeps['ledger'] & { charges: ChargeRepository }
+  /** `ratingRuns`: every run POST /v1/rating/runs makes is recorded there, and read back by the history routes. */
+  ledger: RatingStore & AmendmentRouteDeps['ledger'] & { charges: ChargeRepository; ratingRuns: RatingRunRepository }
   /** "Now" of reissues and of runs without `as_of`. */
   clock: Clock
   /** Absent in processes that do not reach ClickHouse: no on-demand runs or reissues there. */
@@ -67,7 +70,8 @@ export function ratingRoutes(deps: RatingRouteDeps): OpenAPIHono<AppEnv> {
         method: 'post',
         path: '/v1/rating/runs',
         tags: ['Rating'],
-        summary: 'Rate due contract periods now (all, one `contract_id`, or one `period` YYYY-MM) as of an instant; returns the summary.',
+        summary:
+          'Rate due contract periods now (all, one `contract_id`, or one `period` YYYY-MM) as of an instant; returns the summary. Each run is recorded in the history (GET /v1/rating/runs).',
         request: { body: jsonContent(ratingRunRequest, { period: '2026-10' }) },
         responses: {
           200: jsonAnswer('Contracts rated, invoices drafted and finalized, totals by currency, skipped with reasons', ratingSummaryJson),
@@ -83,9 +87,14 @@ export function ratingRoutes(deps: RatingRouteDeps): OpenAPIHono<AppEnv> {
         const asOf = b.as_of === undefined ? clock.now() : new Date(b.as_of.length === 10 ? `${b.as_of}T00:00:00Z` : b.as_of)
         const run = progress.track(orgId)
         try {
-          const summary = await runRating(
-            { ledger, quantities: rating.quantities, clock },
-            { orgId, contractId: b.contract_id, period: b.period, asOf, graceHours: rating.graceHours, onProgress: run.update },
+          const { summary } = await runRecordedRating(
+            { ledger, ratingRuns: ledger.ratingRuns, quantities: rating.quantities, clock },
+            {
+              orgId,
+              trigger: 'api',
+              actor: requestActor(c),
+              options: { contractId: b.contract_id, period: b.period, asOf, graceHours: rating.graceHours, onProgress: run.update },
+            },
           )
           return c.json(ratingSummaryToJson(summary), 200)
         } finally {
@@ -135,5 +144,7 @@ export function ratingRoutes(deps: RatingRouteDeps): OpenAPIHono<AppEnv> {
       },
     )
   }
+  // After …/runs/progress: `progress` is not a run's id.
+  app.route('/', ratingRunHistoryRoutes(ledger.ratingRuns))
   return app
 }

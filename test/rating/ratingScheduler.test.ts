@@ -67,6 +67,8 @@ async function firstRun(now: string, orgId: string): Promise<RatingSummary> {
     // Scoped to this test's organisation through its ledger view: other tests' contracts are not rated.
     {
       ledger: { ...ledger, contracts: { ...ledger.contracts, list: (o) => ledger.contracts.list({ ...o, orgId }) } },
+      ratingRuns: ledger.ratingRuns,
+      organisations: { list: () => Promise.resolve([{ id: orgId }]) },
       quantities: noMetrics,
       clock: fixedClock(now),
       logger: createLogger('silent'),
@@ -99,6 +101,20 @@ describe('rating scheduler on an injected clock', () => {
     // Stamped by the clock too, not by the machine.
     expect(invoices.map((i) => i.ratedAt)).toEqual(Array(3).fill('2027-03-01T00:00:00.000Z'))
     expect(invoices[0]!.finalizedAt).toBe('2027-03-01T00:00:00.000Z')
+    // Recorded in the organisation's history as the scheduler's, on the same clock.
+    const { runs } = await ledger.ratingRuns.list(orgId, { limit: 10 })
+    expect(runs).toMatchObject([
+      {
+        trigger: 'scheduler',
+        actor: 'scheduler',
+        status: 'succeeded',
+        asOf: '2027-03-01T00:00:00.000Z',
+        startedAt: '2027-03-01T00:00:00.000Z',
+        finishedAt: '2027-03-01T00:00:00.000Z',
+        counters: { contractsRated: 1, invoicesDrafted: 3, invoicesFinalized: 2, skipped: 0, unbilledUsage: 0, heldForReview: 0 },
+        error: null,
+      },
+    ])
   })
 
   it('at 2031-02-28T12:00Z: fifty monthly invoices, every one past its grace', async () => {

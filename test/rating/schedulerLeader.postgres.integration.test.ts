@@ -32,6 +32,8 @@ beforeAll(async () => {
   const first = await openDatabase({ databaseUrl: database.url, dataDir: '/nonexistent' })
   handles.push(first)
   await migrateDatabase(first, ledgerMigrationsFolder)
+  // A tick runs once per organisation: one with nothing to rate makes each tick one run.
+  await createTestLedger(first.db).organisations.create({ name: 'Leader election' })
 })
 afterAll(async () => {
   for (const h of handles) await h.close()
@@ -83,8 +85,18 @@ describe('rating scheduler leader election (Postgres server)', () => {
     const b = { handle: await openPool(), runs: 0 }
     const start = (s: typeof a): { scheduler: RatingScheduler; leader: LeaderLock } => {
       const leader = openLeaderLock(s.handle)
+      const ledger = createTestLedger(s.handle.db)
       const scheduler = startRatingScheduler(
-        { ledger: createTestLedger(s.handle.db), quantities: noUsage, clock: fixedClock('2027-03-01T00:00:00Z'), logger, leader, onRun: () => void s.runs++ },
+        {
+          ledger,
+          ratingRuns: ledger.ratingRuns,
+          organisations: ledger.organisations,
+          quantities: noUsage,
+          clock: fixedClock('2027-03-01T00:00:00Z'),
+          logger,
+          leader,
+          onRun: () => void s.runs++,
+        },
         { cron: EVERY_SECOND, graceHours: 0 },
       )
       return { scheduler, leader }
