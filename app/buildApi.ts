@@ -4,6 +4,7 @@ import type { Hono } from 'hono'
 import type { Ledger } from '../ledger/ledger.ts'
 import { invoiceRoutes } from '../ledger/http/invoiceRoutes.ts'
 import { ledgerRoutes } from '../ledger/http/ledgerRoutes.ts'
+import { billingEntityRoutes } from '../ledger/http/billingEntityRoutes.ts'
 import { currencyRoutes } from '../ledger/http/currencyRoutes.ts'
 import { creditRoutes } from '../ledger/http/creditRoutes.ts'
 import { accountingRoutes } from '../ledger/http/accountingRoutes.ts'
@@ -108,6 +109,7 @@ export function buildApi(parts: ApiParts): Hono<AppEnv> {
   // reissues and on-demand runs only where ClickHouse is reachable.
   const billing = [
     currencyRoutes(ledger),
+    billingEntityRoutes(ledger),
     catalogRoutes(ledger),
     invoiceRoutes({ ledger, clock: parts.clock }),
     creditRoutes({ ledger, clock: parts.clock }),

@@ -24,6 +24,10 @@ export interface CreditNote {
   orgId: string
   invoiceId: string
   number: number
+  /** The issuing billing entity (the invoice's); null: the organisation. */
+  billingEntityId: string | null
+  /** The entity's credit-note prefix + the number padded to 6 digits; null without a prefix. */
+  displayNumber: string | null
   reason: CreditNoteReason
   memo: string | null
   total: string
@@ -57,6 +61,8 @@ export function createCreditNoteRepository(db: Database, deps: { currencies: Pic
       orgId: n.orgId,
       invoiceId: n.invoiceId,
       number: n.number,
+      billingEntityId: n.billingEntityId,
+      displayNumber: n.displayNumber,
       reason: n.reason,
       memo: n.memo,
       total: n.total,
@@ -133,13 +139,17 @@ export function createCreditNoteRepository(db: Database, deps: { currencies: Pic
             [{ field: 'lines', code: 'credit_exceeds_invoice', message: `at most ${creditable.toFixed(minor)} in all` }],
           )
         }
-        const number = await nextDocumentNumber(tx, input.orgId, 'credit_note')
+        // Issued by whoever issued the invoice, from that issuer's credit-note sequence.
+        const billingEntityId = invoice.billingEntityId
+        const { number, displayNumber } = await nextDocumentNumber(tx, { orgId: input.orgId, billingEntityId }, 'credit_note')
         const [note] = await tx
           .insert(table)
           .values({
             orgId: input.orgId,
             invoiceId: invoice.id,
             number,
+            billingEntityId,
+            displayNumber,
             reason: input.reason,
             memo: input.memo ?? null,
             total: total.toFixed(minor),

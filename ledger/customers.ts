@@ -6,6 +6,7 @@ import type { Database } from '../platform/postgres/database.ts'
 import type { CurrencyRepository } from './currencies.ts'
 import { isoMinorUnits } from '../platform/currency.ts'
 import { normaliseTimeZone } from './currencyAndTimeZone.ts'
+import { ownBillingEntity } from './billingEntities.ts'
 import { assertOrgId, toIso } from './ids.ts'
 import { customers as table } from './schema/customers.ts'
 import { invoices } from './schema/invoices.ts'
@@ -19,6 +20,8 @@ export interface Customer {
   email: string | null
   currency: string
   timeZone: string
+  /** The billing entity that invoices the customer; null: the organisation itself. */
+  billingEntityId: string | null
   createdAt: string
 }
 
@@ -31,6 +34,8 @@ export interface CreateCustomerInput {
   currency?: string
   /** IANA zone; default UTC. */
   timeZone?: string
+  /** One of the organisation's billing entities (422 `unknown_billing_entity`); default none. */
+  billingEntityId?: string | null
 }
 
 export interface UpdateCustomerInput {
@@ -40,6 +45,8 @@ export interface UpdateCustomerInput {
   email?: string | null
   currency?: string
   timeZone?: string
+  /** null: invoiced by the organisation itself. Only before the first invoice, like the currency. */
+  billingEntityId?: string | null
 }
 
 export interface CustomerPage {
@@ -81,6 +88,7 @@ function toCustomer(row: Row): Customer {
     email: row.email,
     currency: row.currency,
     timeZone: row.timeZone,
+    billingEntityId: row.billingEntityId,
     createdAt: toIso(row.createdAt),
   }
 }
@@ -91,6 +99,11 @@ function validateExternalId(externalId: string): void {
       { field: 'external_id', code: 'invalid_external_id', message: 'must be 1 to 255 characters' },
     ])
   }
+}
+
+async function refuseOnceInvoiced(tx: Database, customerId: string, why: { message: string; hint: string }): Promise<void> {
+  const [invoiced] = await tx.select({ id: invoices.id }).from(invoices).where(eq(invoices.customerId, customerId)).limit(1)
+  if (invoiced) throw new ConflictError('customer_has_invoices', why.message, { hint: why.hint })
 }
 
 // Bounds the bind parameters of one `in (...)` query (Postgres allows 65,535) when ingest
@@ -111,6 +124,7 @@ export function createCustomerRepository(db: Database, deps: { currencies: Pick<
       // The organisation's table (ISO 4217 plus its declared currencies); ISO needs no query.
       const requested = input.currency ?? 'USD'
       const currency = isoMinorUnits(requested) !== undefined ? requested : (await deps.currencies.table(input.orgId)).validate(requested)
+      const billingEntityId = input.billingEntityId ? await ownBillingEntity(db, input.orgId, input.billingEntityId) : null
       try {
         const [row] = await db
           .insert(table)
@@ -121,6 +135,7 @@ export function createCustomerRepository(db: Database, deps: { currencies: Pick<
             email: input.email ?? null,
             currency,
             timeZone,
+            billingEntityId,
           })
           .returning()
         return toCustomer(row!)
@@ -170,22 +185,26 @@ export function createCustomerRepository(db: Database, deps: { currencies: Pick<
       const timeZone = input.timeZone === undefined ? undefined : normaliseTimeZone(input.timeZone)
       // Read before the transaction (PGlite runs one statement at a time; declarations never change).
       const currency = input.currency === undefined ? undefined : (await deps.currencies.table(input.orgId)).validate(input.currency)
+      const billingEntityId = input.billingEntityId ? await ownBillingEntity(db, input.orgId, input.billingEntityId) : input.billingEntityId
       return db.transaction(async (raw) => {
         const tx = raw as unknown as Database
         const [row] = await tx.select().from(table).where(eq(table.id, current.id)).for('update')
         if (currency !== undefined && currency !== row!.currency) {
-          const [invoiced] = await tx.select({ id: invoices.id }).from(invoices).where(eq(invoices.customerId, current.id)).limit(1)
-          if (invoiced) {
-            throw new ConflictError(
-              'customer_has_invoices',
-              `customer ${input.externalId} has invoices in ${row!.currency}; its currency can no longer change`,
-              {
-                hint: 'create a new customer for billing in another currency',
-              },
-            )
-          }
+          await refuseOnceInvoiced(tx, current.id, {
+            message: `customer ${input.externalId} has invoices in ${row!.currency}; its currency can no longer change`,
+            hint: 'create a new customer for billing in another currency',
+          })
+        }
+        if (billingEntityId !== undefined && billingEntityId !== row!.billingEntityId) {
+          // Its invoices and credit notes keep the issuer they were numbered by; a customer
+          // moving between issuers would split one account across two legal entities.
+          await refuseOnceInvoiced(tx, current.id, {
+            message: `customer ${input.externalId} has invoices; the billing entity that issues them can no longer change`,
+            hint: 'create a new customer to be invoiced by another billing entity',
+          })
         }
         const changes = {
+          ...(billingEntityId === undefined ? {} : { billingEntityId }),
           ...(input.name === undefined ? {} : { name: input.name }),
           ...(input.email === undefined ? {} : { email: input.email }),
           ...(currency === undefined ? {} : { currency }),

@@ -68,11 +68,21 @@ export async function moveGraceDeadlines(tx: Database, rows: readonly Pick<Invoi
  * documentNumbers.ts). Returns how many rows changed: fewer than asked means a row was not a
  * draft any more, which the caller's locks rule out, so it rolls back.
  */
-export async function finalizeDraftRows(tx: Database, rows: readonly { id: string; number: number; finalizedAt: Date }[]): Promise<number> {
+export async function finalizeDraftRows(
+  tx: Database,
+  rows: readonly { id: string; number: number; billingEntityId: string | null; displayNumber: string | null; finalizedAt: Date }[],
+): Promise<number> {
   if (rows.length === 0) return 0
-  const json = rows.map((r) => ({ id: r.id, number: r.number, finalized_at: r.finalizedAt.toISOString() }))
-  const result = await tx.execute(sql`update invoices i set status = 'finalized', number = v.number, finalized_at = v.finalized_at
-    from jsonb_to_recordset(${JSON.stringify(json)}::jsonb) as v(id uuid, number integer, finalized_at timestamptz)
+  const json = rows.map((r) => ({
+    id: r.id,
+    number: r.number,
+    billing_entity_id: r.billingEntityId,
+    display_number: r.displayNumber,
+    finalized_at: r.finalizedAt.toISOString(),
+  }))
+  const result = await tx.execute(sql`update invoices i set status = 'finalized', number = v.number, billing_entity_id = v.billing_entity_id,
+      display_number = v.display_number, finalized_at = v.finalized_at
+    from jsonb_to_recordset(${JSON.stringify(json)}::jsonb) as v(id uuid, number integer, billing_entity_id uuid, display_number text, finalized_at timestamptz)
     where i.id = v.id and i.status = 'draft' returning i.id`)
   return (result as unknown as { rows: unknown[] }).rows.length
 }

@@ -22,7 +22,7 @@ import { ConflictError, NotFoundError } from '../platform/errors.ts'
 import type { Database } from '../platform/postgres/database.ts'
 import { postFinalizedIn } from './accounting/lifecyclePostings.ts'
 import { queueInvoiceEventsIn } from './webhooks/lifecycleEvents.ts'
-import { nextDocumentNumbers } from './documentNumbers.ts'
+import { customerIssuers, nextDocumentNumbers, type Issuer } from './documentNumbers.ts'
 import { decideDraft, draftHeader, newDraftRow, type InvoiceRow } from './draftDecision.ts'
 import { assertOrgId, isUuid } from './ids.ts'
 import { deleteLinesOf, finalizeDraftRows, insertDraftRows, insertLineRows, moveGraceDeadlines, updateDraftHeaders } from './invoiceBulkWrites.ts'
@@ -153,6 +153,8 @@ function heldSession(h: Held, documents: RatingDocuments): ContractRatingSession
             ...newDraftRow({ orgId: h.orgId, contractId: h.contractId }, draft, now),
             id: randomUUID(),
             number: null,
+            billingEntityId: null,
+            displayNumber: null,
             finalizedAt: null,
             paidAt: null,
             voidedAt: null,
@@ -207,20 +209,34 @@ async function writeHeld(tx: Database, all: readonly Held[]): Promise<void> {
     tx,
     all.flatMap((h) => [...h.lines].flatMap(([invoiceId, lines]) => lines.map((l) => ({ ...l, orgId: h.orgId, invoiceId })))),
   )
-  // Numbers per organisation, in the order the sessions finalized (contract order, then date).
-  const byOrg = new Map<string, { h: Held; f: Held['finalized'][number] }[]>()
-  for (const h of all) for (const f of h.finalized) byOrg.set(h.orgId, [...(byOrg.get(h.orgId) ?? []), { h, f }])
+  // Numbers per issuer (organisation, billing entity of the customer), in the order the sessions
+  // finalized (contract order, then date).
+  const finalized = all.flatMap((h) => h.finalized.map((f) => ({ h, f })))
+  const entities = await customerIssuers(
+    tx,
+    finalized.map(({ h, f }) => rowOf(h, f.id).customerId),
+  )
+  const byIssuer = new Map<string, { issuer: Issuer; list: typeof finalized }>()
+  for (const item of finalized) {
+    const issuer = { orgId: item.h.orgId, billingEntityId: entities.get(rowOf(item.h, item.f.id).customerId) ?? null }
+    const key = `${issuer.orgId}/${issuer.billingEntityId ?? ''}`
+    const group = byIssuer.get(key) ?? { issuer, list: [] }
+    group.list.push(item)
+    byIssuer.set(key, group)
+  }
   const posted: InvoiceRow[] = []
-  for (const [orgId, list] of byOrg) {
-    const numbers = await nextDocumentNumbers(tx, orgId, 'invoice', list.length)
+  for (const { issuer, list } of byIssuer.values()) {
+    const numbers = await nextDocumentNumbers(tx, { ...issuer, kind: 'invoice' }, list.length)
     const rows = list.map(({ h, f }, i) => {
-      const row = { ...rowOf(h, f.id), number: numbers[i]! }
+      const row = { ...rowOf(h, f.id), ...numbers[i]!, billingEntityId: issuer.billingEntityId }
       f.answer.number = row.number
+      f.answer.billingEntityId = row.billingEntityId
+      f.answer.displayNumber = row.displayNumber
       return row
     })
     const changed = await finalizeDraftRows(
       tx,
-      rows.map((r) => ({ id: r.id, number: r.number, finalizedAt: r.finalizedAt! })),
+      rows.map((r) => ({ ...r, finalizedAt: r.finalizedAt! })),
     )
     if (changed !== rows.length)
       throw new ConflictError('invoice_changed_under_lock', `${rows.length - changed} invoice(s) of the chunk were not drafts any more`)

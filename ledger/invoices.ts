@@ -9,7 +9,7 @@ import { Decimal } from 'decimal.js'
 import { ConflictError, NotFoundError, ValidationError } from '../platform/errors.ts'
 import type { CurrencyTable } from '../platform/currency.ts'
 import type { Database } from '../platform/postgres/database.ts'
-import { nextDocumentNumber } from './documentNumbers.ts'
+import { customerIssuers, nextDocumentNumber } from './documentNumbers.ts'
 import { assertOrgId, isUuid, toIso, toIsoOrNull } from './ids.ts'
 import { postFinalizedIn, postVoidIn } from './accounting/lifecyclePostings.ts'
 import { invoiceStateError } from './invoiceStateError.ts'
@@ -27,6 +27,10 @@ export interface Invoice {
   currency: string
   status: InvoiceStatus
   number: number | null
+  /** The billing entity that issued it (set at finalization from the customer's); null: the organisation. */
+  billingEntityId: string | null
+  /** Its issuer's prefix + the number padded to 6 digits; null while draft or without a prefix. */
+  displayNumber: string | null
   total: string
   contentHash: string
   ratingInput: Record<string, unknown>
@@ -122,6 +126,8 @@ export function toInvoice(row: Row, replacedBy: string | null = null): Invoice {
     currency: row.currency,
     status: row.status,
     number: row.number,
+    billingEntityId: row.billingEntityId,
+    displayNumber: row.displayNumber,
     total: row.total,
     contentHash: row.contentHash,
     ratingInput: row.ratingInput,
@@ -337,8 +343,13 @@ export function createInvoiceRepository(db: Database): InvoiceRepository {
 export async function finalizeLocked(tx: Database, row: Row, now: Date): Promise<Row> {
   if (row.status === 'void') throw invoiceStateError('finalize', row)
   if (row.status !== 'draft') return row
-  const number = await nextDocumentNumber(tx, row.orgId, 'invoice')
-  const [updated] = await tx.update(table).set({ status: 'finalized', number, finalizedAt: now }).where(eq(table.id, row.id)).returning()
+  const billingEntityId = (await customerIssuers(tx, [row.customerId])).get(row.customerId) ?? null
+  const { number, displayNumber } = await nextDocumentNumber(tx, { orgId: row.orgId, billingEntityId }, 'invoice')
+  const [updated] = await tx
+    .update(table)
+    .set({ status: 'finalized', number, billingEntityId, displayNumber, finalizedAt: now })
+    .where(eq(table.id, row.id))
+    .returning()
   await postFinalizedIn(tx, updated!, now)
   return updated!
 }

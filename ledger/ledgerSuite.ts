@@ -9,6 +9,7 @@ import type { DatabaseHandle } from '../platform/postgres/database.ts'
 import { migrateDatabase } from '../platform/postgres/migrate.ts'
 import { queryRows } from '../platform/postgres/queryRows.ts'
 import { describeApiKeySuite } from './apiKeysSuite.ts'
+import { describeBillingEntitySuite } from './billingEntitiesSuite.ts'
 import { describeCurrencySuite } from './currenciesSuite.ts'
 import { describeCustomerSuite } from './customersSuite.ts'
 import { describeInvoiceLifecycleRefusals } from './invoiceLifecycleSuite.ts'
@@ -79,6 +80,7 @@ export function describeLedgerSuite(name: string, openHandle: () => Promise<Data
 
     describeApiKeySuite(t)
     describeCustomerSuite(t)
+    describeBillingEntitySuite(t)
     describeCurrencySuite(t)
     describeRawMetricSuite(t)
     describeInvoiceLifecycleRefusals(() => t)

@@ -24,9 +24,9 @@ export function invoiceSections(lines: InvoiceLine[]): { heading: string; lines:
   return SECTIONS.map(([timing, heading]) => ({ heading, lines: lines.filter((l) => l.timing === timing) })).filter((s) => s.lines.length > 0)
 }
 
-/** "Invoice 12", or "Draft invoice" before finalization assigns a number. */
+/** "Invoice 12" (or its display number, "Invoice ACME-000012"), or "Draft invoice" before finalization assigns a number. */
 export function invoiceTitle(invoice: Invoice): string {
-  return invoice.number === null ? 'Draft invoice' : `Invoice ${invoice.number}`
+  return invoice.number === null ? 'Draft invoice' : `Invoice ${invoice.displayNumber ?? invoice.number}`
 }
 
 // Plain-text cells and list items, shared by the HTML and PDF renderings (each escapes or
@@ -34,10 +34,11 @@ export function invoiceTitle(invoice: Invoice): string {
 export const linePeriod = (l: InvoiceLine): string => (l.periodStart ? `${l.periodStart} – ${l.periodEnd}` : '')
 export const lineMetric = (l: InvoiceLine): string => (l.metricName ? `${l.metricName} v${l.metricVersion}` : '')
 export const creditNoteText = (n: CreditNote, currency: string): string =>
-  `Credit note ${n.number} (${n.reason}${n.memo ? `: ${n.memo}` : ''}): −${n.total} ${currency}`
+  `Credit note ${n.displayNumber ?? n.number} (${n.reason}${n.memo ? `: ${n.memo}` : ''}): −${n.total} ${currency}`
 export const paymentText = (x: Payment, currency: string): string => `${x.paidOn} ${x.method}${x.reference ? ` ${x.reference}` : ''}: ${x.amount} ${currency}`
 /** "Replaces invoice 7" on a reissued invoice, else null. */
-export const replacesText = (p: Pick<InvoicePage, 'replaces'>): string | null => (p.replaces ? `Replaces invoice ${p.replaces.number ?? p.replaces.id}` : null)
+export const replacesText = (p: Pick<InvoicePage, 'replaces'>): string | null =>
+  p.replaces ? `Replaces invoice ${p.replaces.displayNumber ?? p.replaces.number ?? p.replaces.id}` : null
 
 export interface InvoicePage {
   seller: string
@@ -49,7 +50,7 @@ export interface InvoicePage {
   creditNotes: CreditNote[]
   payments: Payment[]
   /** The void invoice a reissued one replaces. */
-  replaces?: Pick<Invoice, 'id' | 'number'> | null
+  replaces?: Pick<Invoice, 'id' | 'number' | 'displayNumber'> | null
 }
 
 export function renderInvoiceHtml(p: InvoicePage): string {

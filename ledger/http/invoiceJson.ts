@@ -7,10 +7,20 @@ import type { Invoice, InvoiceLine } from '../invoices.ts'
 import type { Payment } from '../payments.ts'
 import type { creditNoteJson, invoiceJson, invoiceLineJson, paymentJson } from './invoiceSchemas.ts'
 
+// Absent rather than null when unset, so the answers of an organisation without billing
+// entities stay as they were before entities existed.
+function issuerJson(d: { displayNumber: string | null; billingEntityId: string | null }): { display_number?: string; billing_entity?: string } {
+  return {
+    ...(d.displayNumber === null ? {} : { display_number: d.displayNumber }),
+    ...(d.billingEntityId === null ? {} : { billing_entity: d.billingEntityId }),
+  }
+}
+
 export function invoiceToJson(i: Invoice): z.infer<typeof invoiceJson> {
   return {
     id: i.id,
     number: i.number,
+    ...issuerJson(i),
     status: i.status,
     contract_id: i.contractId,
     billing_date: i.billingDate,
@@ -55,6 +65,7 @@ export function creditNoteToJson(n: CreditNote): z.infer<typeof creditNoteJson> 
   return {
     id: n.id,
     number: n.number,
+    ...issuerJson(n),
     invoice_id: n.invoiceId,
     reason: n.reason,
     memo: n.memo,

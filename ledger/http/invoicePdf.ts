@@ -230,7 +230,7 @@ function drawHeader(w: Writer, p: InvoicePage): void {
     ['Billing date', p.invoice.billingDate],
     ['Due date', p.invoice.dueDate],
   ]
-  if (p.replaces) facts.push(['Replaces invoice', String(p.replaces.number ?? p.replaces.id)])
+  if (p.replaces) facts.push(['Replaces invoice', String(p.replaces.displayNumber ?? p.replaces.number ?? p.replaces.id)])
   if (p.invoice.voidReason) facts.push(['Void reason', p.invoice.voidReason])
   // Left half: the facts, each value wrapped short of the right half (a void reason may be long).
   const split = 300

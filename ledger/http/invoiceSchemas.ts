@@ -56,7 +56,12 @@ const timestamp = z.string().describe('ISO 8601, UTC')
 
 export const invoiceJson = z.object({
   id: z.string(),
-  number: z.number().int().nullable().describe('Gap-free per organisation; null while a draft'),
+  number: z.number().int().nullable().describe('Gap-free per issuer (the organisation, or the billing entity of the customer); null while a draft'),
+  display_number: z
+    .string()
+    .optional()
+    .describe("The issuer's invoice prefix followed by the number padded to 6 digits (ACME-2026-000042); absent without a prefix or while a draft"),
+  billing_entity: z.string().optional().describe('The billing entity that issued it; absent when the organisation did'),
   status: invoiceStatus,
   contract_id: z.string(),
   billing_date: z.string(),
@@ -97,6 +102,8 @@ export const invoiceLineJson = z.object({
 export const creditNoteJson = z.object({
   id: z.string(),
   number: z.number().int(),
+  display_number: z.string().optional().describe("The issuer's credit-note prefix followed by the number padded to 6 digits; absent without a prefix"),
+  billing_entity: z.string().optional().describe("The billing entity that issued it (the invoice's); absent when the organisation did"),
   invoice_id: z.string(),
   reason: z.enum(CREDIT_NOTE_REASONS),
   memo: z.string().nullable(),

@@ -31,6 +31,8 @@ export function customerToJson(c: Customer): z.infer<typeof customerJson> {
     email: c.email,
     currency: c.currency,
     time_zone: c.timeZone,
+    // Absent rather than null, so customers of organisations without entities answer as before.
+    ...(c.billingEntityId === null ? {} : { billing_entity: c.billingEntityId }),
     created_at: c.createdAt,
   }
 }

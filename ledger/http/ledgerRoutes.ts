@@ -88,7 +88,10 @@ export function ledgerRoutes(ledger: LedgerBase): OpenAPIHono<AppEnv> {
         201: jsonAnswer('Created', customerJson),
         400: { description: 'Invalid body (`invalid_json`, `invalid_request` with the fields), or no organisation (`organisation_required`)' },
         409: { description: 'A customer with this external_id exists (`customer_exists`)' },
-        422: { description: 'A currency or time zone that names none (`invalid_currency`, `invalid_time_zone`, field in details)' },
+        422: {
+          description:
+            'A currency, time zone or billing entity that names none (`invalid_currency`, `invalid_time_zone`, `unknown_billing_entity`, field in details)',
+        },
       },
     }),
     async (c) => {
@@ -101,6 +104,7 @@ export function ledgerRoutes(ledger: LedgerBase): OpenAPIHono<AppEnv> {
         email: body.email,
         currency: body.currency,
         timeZone: body.time_zone,
+        billingEntityId: body.billing_entity,
       })
       return c.json(customerToJson(customer), 201)
     },
@@ -128,14 +132,14 @@ export function ledgerRoutes(ledger: LedgerBase): OpenAPIHono<AppEnv> {
       method: 'patch',
       path: '/v1/customers/{externalId}',
       tags: [CUSTOMERS_TAG],
-      summary: "Change a customer's name, e-mail, currency (before its first invoice) or time zone (for contracts created afterwards).",
+      summary: "Change a customer's name, e-mail, currency and billing entity (before its first invoice) or time zone (for contracts created afterwards).",
       request: { params: customerParams, body: jsonContent(updateCustomerRequest, { email: 'billing@acme.example', time_zone: 'Europe/Paris' }) },
       responses: {
         200: jsonAnswer('The customer', customerJson),
         400: invalid,
         404: { description: 'No such customer (`customer_not_found`)' },
-        409: { description: 'The customer has invoices: its currency can no longer change (`customer_has_invoices`)' },
-        422: { description: '`invalid_currency`, `invalid_time_zone`' },
+        409: { description: 'The customer has invoices: its currency and billing entity can no longer change (`customer_has_invoices`)' },
+        422: { description: '`invalid_currency`, `invalid_time_zone`, `unknown_billing_entity`' },
       },
     }),
     async (c) => {
@@ -147,6 +151,7 @@ export function ledgerRoutes(ledger: LedgerBase): OpenAPIHono<AppEnv> {
         ...(body.email === undefined ? {} : { email: body.email }),
         ...(body.currency === undefined ? {} : { currency: body.currency }),
         ...(body.time_zone === undefined ? {} : { timeZone: body.time_zone }),
+        ...(body.billing_entity === undefined ? {} : { billingEntityId: body.billing_entity }),
       })
       return c.json(customerToJson(customer), 200)
     },

@@ -25,6 +25,11 @@ export const createCustomerRequest = z.strictObject({
   email: z.email().nullable().optional(),
   currency: z.string().optional().describe('ISO 4217 code, upper-case; default USD'),
   time_zone: z.string().optional().describe('IANA time zone; default UTC'),
+  billing_entity: z
+    .string()
+    .nullable()
+    .optional()
+    .describe("Id of the billing entity that invoices the customer (422 `unknown_billing_entity`); none: the organisation's own numbering"),
 })
 
 export const updateCustomerRequest = z.strictObject({
@@ -35,6 +40,13 @@ export const updateCustomerRequest = z.strictObject({
     .optional()
     .describe("Only before the customer's first invoice (409 `customer_has_invoices`); contracts keep the currency they were created with"),
   time_zone: z.string().optional().describe('IANA time zone; contracts created afterwards bill their periods in it, existing contracts keep theirs'),
+  billing_entity: z
+    .string()
+    .nullable()
+    .optional()
+    .describe(
+      "Id of the billing entity that invoices the customer, null for the organisation; only before the customer's first invoice (409 `customer_has_invoices`)",
+    ),
 })
 
 export const listCustomersQuery = z.object({
@@ -81,6 +93,7 @@ export const customerJson = z.object({
   email: z.string().nullable(),
   currency: z.string(),
   time_zone: z.string(),
+  billing_entity: z.string().optional().describe('The billing entity that invoices the customer; absent: the organisation'),
   created_at: timestamp,
 })
 

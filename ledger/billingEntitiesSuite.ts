@@ -1,0 +1,216 @@
+// Part of the ledger contract suite (ledgerSuite.ts), run on every driver. Billing entities:
+// refusals that change nothing, customers naming one, and invoices and credit notes numbered
+// gap-free per issuer (each entity, and the organisation for customers with none), through
+// both finalization paths (one invoice, and a rating chunk's bulk write).
+import { randomUUID } from 'node:crypto'
+import { describe, expect, it } from 'vitest'
+import type { Invoice } from './invoices.ts'
+import type { Ledger } from './ledger.ts'
+import { newTestOrg, type TestLedger } from './useTestLedger.ts'
+
+const NOW = new Date('2026-11-06T09:00:00Z')
+
+/** A customer with a contract and `count` drafts of 100.00 (one a month from 2026-01-01), written through the rating job's write path. */
+export async function customerWithDrafts(
+  ledger: Ledger,
+  c: { orgId: string; externalId: string; billingEntityId: string | null; count: number },
+): Promise<{ contractId: string; drafts: string[] }> {
+  const customer = await ledger.customers.create({ orgId: c.orgId, externalId: c.externalId, name: c.externalId, billingEntityId: c.billingEntityId })
+  const product = await ledger.products.create({ orgId: c.orgId, name: `Platform ${c.externalId}`, kind: 'non_metered' })
+  const price = { model: 'flat_fee' as const, currency: 'USD', amount: '100.00' }
+  const contract = await ledger.contracts.create({
+    orgId: c.orgId,
+    customer: c.externalId,
+    startDate: '2026-01-01',
+    cadence: 'monthly',
+    phases: [{ start_date: '2026-01-01', items: [{ product_id: product.id, billing: 'in_advance', price }] }],
+  })
+  const drafts = await ledger.invoiceDrafts.withContractLock(c.orgId, contract.id, async (s) => {
+    const ids: string[] = []
+    for (let i = 0; i < c.count; i++) {
+      const billingDate = `2026-${String(i + 1).padStart(2, '0')}-01`
+      const draft = {
+        customerId: customer.id,
+        billingDate,
+        periodIndex: i,
+        currency: 'USD',
+        total: '100.00',
+        contentHash: `h${i}`,
+        // The ledger stores only rating records rating can read back (ratingStore.ts): a record of no items.
+        ratingInput: {
+          version: 1,
+          billing_date: billingDate,
+          period_index: i,
+          currency: 'USD',
+          rounding_mode: 'half_up',
+          items: [],
+          invoice: null,
+          invoice_amount: '0.00',
+          adjustments: [],
+        },
+        creditDraws: [],
+        graceUntil: new Date('2026-12-01T00:00:00Z'),
+        dueDate: '2026-12-31',
+        lines: [
+          {
+            position: 0,
+            itemId: null,
+            timing: 'in_advance' as const,
+            kind: 'flat_fee',
+            description: 'Platform',
+            productId: product.id,
+            productName: product.name,
+            metricName: null,
+            metricVersion: null,
+            price,
+            priceVersion: 'v',
+            quantity: '1',
+            unitPrice: '100.00',
+            tier: null,
+            amount: '100.00',
+            periodStart: null,
+            periodEnd: null,
+          },
+        ],
+      }
+      ids.push((await s.writeDraft(draft, new Date('2026-11-01T00:00:00Z'))).invoice.id)
+    }
+    return ids
+  })
+  return { contractId: contract.id, drafts }
+}
+
+export function describeBillingEntitySuite(t: TestLedger): void {
+  describe('billing entities', () => {
+    it('declares entities, lists them in creation order and refuses bad input without writing', async () => {
+      const org = await newTestOrg(t.ledger)
+      const acme = await t.ledger.billingEntities.create({
+        orgId: org.id,
+        name: 'Acme GmbH',
+        legalDetails: 'Berlin, DE123456789',
+        invoicePrefix: 'ACME-2026-',
+        creditNotePrefix: 'ACME-CN-',
+      })
+      expect(acme).toMatchObject({ name: 'Acme GmbH', legalDetails: 'Berlin, DE123456789', invoicePrefix: 'ACME-2026-', creditNotePrefix: 'ACME-CN-' })
+      const bare = await t.ledger.billingEntities.create({ orgId: org.id, name: 'Acme Ltd' })
+      expect(bare).toMatchObject({ legalDetails: null, invoicePrefix: null, creditNotePrefix: null })
+      const refusals: [Parameters<Ledger['billingEntities']['create']>[0], object][] = [
+        [
+          { orgId: org.id, name: '  ' },
+          { code: 'invalid_request', details: [expect.objectContaining({ field: 'name', code: 'invalid_name' })] },
+        ],
+        [
+          { orgId: org.id, name: 'X', invoicePrefix: 'A'.repeat(16) },
+          { code: 'invalid_request', details: [expect.objectContaining({ field: 'invoice_prefix', code: 'invalid_prefix' })] },
+        ],
+        [
+          { orgId: org.id, name: 'X', creditNotePrefix: 'CN 1' },
+          { code: 'invalid_request', details: [expect.objectContaining({ field: 'credit_note_prefix', code: 'invalid_prefix' })] },
+        ],
+        [
+          { orgId: org.id, name: 'Acme GmbH' },
+          { category: 'conflict', code: 'billing_entity_exists' },
+        ],
+      ]
+      for (const [input, error] of refusals) await expect(t.ledger.billingEntities.create(input)).rejects.toMatchObject(error)
+      expect(await t.ledger.billingEntities.list(org.id)).toEqual([acme, bare])
+      expect(await t.ledger.billingEntities.list((await newTestOrg(t.ledger)).id)).toEqual([])
+      await expect(t.ledger.billingEntities.get(org.id, randomUUID())).rejects.toMatchObject({ code: 'billing_entity_not_found' })
+    })
+
+    it("a customer names one of its organisation's entities, changeable only before its first invoice", async () => {
+      const org = await newTestOrg(t.ledger)
+      const other = await newTestOrg(t.ledger)
+      const foreign = await t.ledger.billingEntities.create({ orgId: other.id, name: 'Foreign' })
+      const entity = await t.ledger.billingEntities.create({ orgId: org.id, name: 'Acme GmbH' })
+      for (const billingEntityId of [foreign.id, 'not-a-uuid']) {
+        await expect(t.ledger.customers.create({ orgId: org.id, externalId: 'x', name: 'x', billingEntityId })).rejects.toMatchObject({
+          category: 'unprocessable',
+          code: 'unknown_billing_entity',
+          details: [expect.objectContaining({ field: 'billing_entity' })],
+        })
+      }
+      expect((await t.ledger.customers.list(org.id)).customers).toEqual([])
+      const plain = await t.ledger.customers.create({ orgId: org.id, externalId: 'plain', name: 'Plain' })
+      expect(plain.billingEntityId).toBeNull()
+      expect(await t.ledger.customers.update({ orgId: org.id, externalId: 'plain', billingEntityId: entity.id })).toMatchObject({ billingEntityId: entity.id })
+      expect(await t.ledger.customers.update({ orgId: org.id, externalId: 'plain', billingEntityId: null })).toMatchObject({ billingEntityId: null })
+
+      await customerWithDrafts(t.ledger, { orgId: org.id, externalId: 'billed', billingEntityId: entity.id, count: 1 })
+      await expect(t.ledger.customers.update({ orgId: org.id, externalId: 'billed', billingEntityId: null })).rejects.toMatchObject({
+        category: 'conflict',
+        code: 'customer_has_invoices',
+      })
+      // Naming the entity it already has is no change, so it is allowed.
+      expect(await t.ledger.customers.update({ orgId: org.id, externalId: 'billed', billingEntityId: entity.id, name: 'Billed' })).toMatchObject({
+        name: 'Billed',
+        billingEntityId: entity.id,
+      })
+    })
+
+    it('numbers invoices and credit notes gap-free per issuer, with the display number of its prefix', async () => {
+      const { ledger } = t
+      const org = await newTestOrg(t.ledger)
+      const acme = await ledger.billingEntities.create({ orgId: org.id, name: 'Acme GmbH', invoicePrefix: 'ACME-2026-', creditNotePrefix: 'ACME-CN-' })
+      const bare = await ledger.billingEntities.create({ orgId: org.id, name: 'Acme Ltd' })
+      const a = await customerWithDrafts(ledger, { orgId: org.id, externalId: 'a', billingEntityId: acme.id, count: 3 })
+      const b = await customerWithDrafts(ledger, { orgId: org.id, externalId: 'b', billingEntityId: bare.id, count: 2 })
+      const c = await customerWithDrafts(ledger, { orgId: org.id, externalId: 'c', billingEntityId: null, count: 2 })
+      // Interleaved, so each issuer's sequence is shown to ignore the others'.
+      const order = [a.drafts[0], c.drafts[0], b.drafts[0], a.drafts[1], c.drafts[1], a.drafts[2], b.drafts[1]] as string[]
+      const issued: Invoice[] = []
+      for (const id of order) issued.push(await ledger.invoices.finalize(org.id, id, NOW))
+      const of = (drafts: string[]) => issued.filter((i) => drafts.includes(i.id)).map((i) => [i.number, i.displayNumber, i.billingEntityId])
+      expect(of(a.drafts)).toEqual([
+        [1, 'ACME-2026-000001', acme.id],
+        [2, 'ACME-2026-000002', acme.id],
+        [3, 'ACME-2026-000003', acme.id],
+      ])
+      expect(of(b.drafts)).toEqual([
+        [1, null, bare.id],
+        [2, null, bare.id],
+      ])
+      expect(of(c.drafts)).toEqual([
+        [1, null, null],
+        [2, null, null],
+      ])
+      expect(await ledger.invoices.get(org.id, a.drafts[2]!)).toMatchObject({ number: 3, displayNumber: 'ACME-2026-000003' })
+
+      // A credit note is issued by the invoice's issuer, from its credit-note sequence.
+      const credit = (invoiceId: string) => ledger.creditNotes.create({ orgId: org.id, invoiceId, reason: 'billing_error', now: NOW })
+      expect(await credit(a.drafts[0]!)).toMatchObject({ number: 1, displayNumber: 'ACME-CN-000001', billingEntityId: acme.id })
+      expect(await credit(a.drafts[1]!)).toMatchObject({ number: 2, displayNumber: 'ACME-CN-000002' })
+      expect(await credit(b.drafts[0]!)).toMatchObject({ number: 1, displayNumber: null, billingEntityId: bare.id })
+      expect(await credit(c.drafts[0]!)).toMatchObject({ number: 1, displayNumber: null, billingEntityId: null })
+    })
+
+    it("a rating chunk's bulk finalization numbers per issuer too", async () => {
+      const { ledger } = t
+      const org = await newTestOrg(t.ledger)
+      const acme = await ledger.billingEntities.create({ orgId: org.id, name: 'Acme GmbH', invoicePrefix: 'A/' })
+      const a = await customerWithDrafts(ledger, { orgId: org.id, externalId: 'a', billingEntityId: acme.id, count: 2 })
+      const c = await customerWithDrafts(ledger, { orgId: org.id, externalId: 'c', billingEntityId: null, count: 2 })
+      await ledger.invoices.finalize(org.id, c.drafts[0]!, NOW)
+      const chunk = [a, c].map((x) => ({ orgId: org.id, id: x.contractId }))
+      const answers = await ledger.invoiceDrafts.withContractLocks(chunk, async (batch) => {
+        const out: Invoice[] = []
+        for (const x of [a, c]) {
+          const session = batch.session(x.contractId)
+          for (const id of x.drafts.filter((d) => d !== c.drafts[0])) out.push(await session.finalize(id, NOW))
+        }
+        return out
+      })
+      expect(answers.map((i) => [i.number, i.displayNumber])).toEqual([
+        [1, 'A/000001'],
+        [2, 'A/000002'],
+        [2, null],
+      ])
+      const stored = await Promise.all([...a.drafts, c.drafts[1]!].map((id) => ledger.invoices.get(org.id, id)))
+      expect(stored.map((i) => [i.number, i.displayNumber, i.billingEntityId])).toEqual([
+        [1, 'A/000001', acme.id],
+        [2, 'A/000002', acme.id],
+        [2, null, null],
+      ])
+    })
+  })
+}
