@@ -102,9 +102,8 @@ export function describeBillingSuite(name: string, open: () => Promise<DatabaseH
       expect(calls).toEqual(['calls|2026-10-15T00:00:00.000Z|2026-11-01T00:00:00.000Z|1'])
     })
 
-    it('two concurrent runs produce one invoice per period and gap-free numbers', async () => {
-      const customers = Array.from({ length: 6 }, (_, i) => `k${i}`)
-      const { orgId, api } = await setup('USD', customers)
+    /** A monthly in-arrears contract per customer from 2026-09-01, rated by two runs at once (on two pools on the server). */
+    async function twoConcurrentRuns(orgId: string, api: { id: string }, customers: string[]) {
       for (const c of customers) {
         await ledger.contracts.create({
           orgId,
@@ -123,18 +122,49 @@ export function describeBillingSuite(name: string, open: () => Promise<DatabaseH
       const usage = new Map(customers.map((c, i) => [c, String(i + 1)]))
       const ledgerB = second ? createTestLedger(second.db) : ledger
       const opts = { orgId, asOf: new Date('2026-11-05T00:00:00Z'), graceHours: 24 }
-      const [a, b] = await Promise.all([
+      const runs = await Promise.all([
         runRating({ ledger, quantities: fixedQuantities(usage), clock }, opts),
         runRating({ ledger: ledgerB, quantities: fixedQuantities(usage), clock }, opts),
       ])
+      return { runs, again: () => runRating({ ledger, quantities: fixedQuantities(usage), clock }, opts) }
+    }
+
+    it('two concurrent runs produce one invoice per period and gap-free numbers', async () => {
+      const customers = Array.from({ length: 6 }, (_, i) => `k${i}`)
+      const { orgId, api } = await setup('USD', customers)
+      const {
+        runs: [a, b],
+        again,
+      } = await twoConcurrentRuns(orgId, api, customers)
       // 6 contracts × 2 invoices (Sep and Oct arrears; the opening invoice has nothing to bill).
       expect(a.invoices.created + b.invoices.created).toBe(12)
       expect(a.invoices.finalized + b.invoices.finalized).toBe(12)
       const all = await ledger.invoices.list(orgId, { limit: 1000 })
       expect(all).toHaveLength(12)
       expect(all.map((i) => i.number).sort((x, y) => x! - y!)).toEqual(Array.from({ length: 12 }, (_, i) => i + 1))
-      const again = await runRating({ ledger, quantities: fixedQuantities(usage), clock }, opts)
-      expect(again.invoices).toMatchObject({ created: 0, updated: 0, finalized: 0 })
+      expect((await again()).invoices).toMatchObject({ created: 0, updated: 0, finalized: 0 })
+    })
+
+    it('two concurrent runs number gap-free per billing entity, and the organisation for customers with none', async () => {
+      const customers = Array.from({ length: 9 }, (_, i) => `k${i}`)
+      const { orgId, api } = await setup('USD', customers)
+      const acme = await ledger.billingEntities.create({ orgId, name: 'Acme GmbH', invoicePrefix: 'ACME-' })
+      const globex = await ledger.billingEntities.create({ orgId, name: 'Globex Ltd', invoicePrefix: 'GLX-' })
+      // k0, k3, k6 → Acme; k1, k4, k7 → Globex; k2, k5, k8 → the organisation.
+      const entityOf = (i: number) => [acme.id, globex.id, null][i % 3]!
+      for (const [i, c] of customers.entries()) await ledger.customers.update({ orgId, externalId: c, billingEntityId: entityOf(i) })
+      await twoConcurrentRuns(orgId, api, customers)
+      const all = await ledger.invoices.list(orgId, { limit: 1000 })
+      expect(all).toHaveLength(18)
+      const numbersOf = (entity: string | null) =>
+        all
+          .filter((i) => i.billingEntityId === entity)
+          .map((i) => [i.number, i.displayNumber])
+          .sort((x, y) => (x[0] as number) - (y[0] as number))
+      const six = Array.from({ length: 6 }, (_, i) => i + 1)
+      expect(numbersOf(acme.id)).toEqual(six.map((n) => [n, `ACME-${String(n).padStart(6, '0')}`]))
+      expect(numbersOf(globex.id)).toEqual(six.map((n) => [n, `GLX-${String(n).padStart(6, '0')}`]))
+      expect(numbersOf(null)).toEqual(six.map((n) => [n, null]))
     })
 
     it('a voided period is not re-billed by runs; two concurrent reissues on two pools write one draft', async () => {
