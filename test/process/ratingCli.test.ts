@@ -174,6 +174,19 @@ describe('events → SQL metric → contract → tally rate → finalize', () =>
     expect(rate).toContain('invoices: 2 drafted, 0 re-rated, 0 unchanged, 1 finalized, 0 already final')
     expect(rate).toMatch(new RegExp(`USD\\s+${dollars(expectedCents + 4500n).replace('.', '\\.')}`))
 
+    // The run is in the history: made through the API with the admin token, its period, its counters.
+    const history = await api('GET', '/v1/rating/runs?status=succeeded&limit=200')
+    const recorded = history.body.runs.find((r: { trigger: string }) => r.trigger === 'api')
+    expect(recorded).toMatchObject({
+      actor: 'admin',
+      period: '2027-01',
+      as_of: '2027-02-01T06:00:00.000Z',
+      counters: { invoices_drafted: 2, invoices_finalized: 1 },
+    })
+    const listed = await cli(['rating', 'runs', '--org', ORG, '--status', 'succeeded'])
+    expect(listed).toMatch(new RegExp(`${recorded.id}\\s.*api\\s+admin\\s+succeeded\\s+period 2027-01\\s+1\\s+2\\s+1\\s`))
+    expect(await cli(['rating', 'runs', '--org', ORG, recorded.id])).toContain(recorded.id)
+
     const invoices = await api('GET', `/v1/invoices?contract_id=${contractId}`)
     expect(invoices.body.data.map((i: { billing_date: string }) => i.billing_date).sort()).toEqual(['2027-01-01', '2027-02-01'])
     const invoice = invoices.body.data.find((i: { billing_date: string }) => i.billing_date === '2027-02-01')

@@ -14,6 +14,7 @@ import {
   productsListCommand,
 } from './billing.ts'
 import { rateCommand } from './rate.ts'
+import { ratingRunsCommand } from './ratingRuns.ts'
 import { invoicesPreviewCommand } from './invoicePreview.ts'
 import { accountsCreateCommand, accountsListCommand, accountsMapCommand, closeCommand, journalCommand, reopenCommand } from './accounting.ts'
 import { erpConnectCommand, erpRetryCommand, erpStatusCommand, erpSyncCommand } from './erp.ts'
@@ -40,6 +41,7 @@ import { exportJournalsCommand, exportNetSuiteCommand } from './export.ts'
 import { arAgingCommand, deferredRevenueCommand, revenueCommand, trialBalanceCommand } from './reports.ts'
 import { schedulerCommand } from './scheduler.ts'
 import { configCheckCommand } from './configCheck.ts'
+import { billingEntitiesAddCommand, billingEntitiesListCommand } from './billingEntities.ts'
 import { currenciesCreateCommand, currenciesListCommand } from './currencies.ts'
 import { creditsExpireCommand, creditsGrantCommand, creditsListCommand, creditsTopUpCommand, creditsVoidCommand } from './credits.ts'
 import { customersCreateCommand, customersListCommand, customersUnmatchedCommand, customersUpdateCommand } from './customers.ts'
@@ -69,6 +71,8 @@ export const commands: Command[] = [
   keysRevokeCommand,
   currenciesCreateCommand,
   currenciesListCommand,
+  billingEntitiesAddCommand,
+  billingEntitiesListCommand,
   customersCreateCommand,
   customersListCommand,
   customersUnmatchedCommand,
@@ -106,6 +110,7 @@ export const commands: Command[] = [
   invoicesReissueCommand,
   invoicesPreviewCommand,
   rateCommand,
+  ratingRunsCommand,
   accountsListCommand,
   accountsCreateCommand,
   accountsMapCommand,
