@@ -1,0 +1,4 @@
+// The billing entities suite on embedded Tally (PGlite).
+import { describeBillingEntitiesSuite } from './billingEntitiesSuite.ts'
+
+describeBillingEntitiesSuite('PGlite', async () => ({}))
