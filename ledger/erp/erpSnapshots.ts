@@ -67,7 +67,7 @@ export async function documentsOfEntryIn(tx: Database, entry: PostedEntry): Prom
         {
           kind: 'credit_note',
           tallyId: key,
-          number: String(note!.number),
+          number: documentNumber(note!),
           invoiceTallyId: invoice!.id,
           customerTallyId: invoice!.customerId,
           currency: invoice!.currency,
@@ -84,6 +84,14 @@ export async function documentsOfEntryIn(tx: Database, entry: PostedEntry): Prom
     default:
       return JOURNAL_DOCUMENT_KINDS.has(entry.source.kind) ? [journalOf(entry)] : []
   }
+}
+
+/**
+ * The number the ERP shows: the display number when the issuer has a prefix (so two billing
+ * entities syncing to one ERP tenant do not both send 1), else the integer as before.
+ */
+function documentNumber(doc: { number: number | null; displayNumber: string | null }): string {
+  return doc.displayNumber ?? String(doc.number)
 }
 
 async function invoiceDocumentsIn(tx: Database, entry: PostedEntry): Promise<ErpDocument[]> {
@@ -106,7 +114,7 @@ async function invoiceDocumentsIn(tx: Database, entry: PostedEntry): Promise<Erp
     {
       kind: 'invoice',
       tallyId: invoice!.id,
-      number: String(invoice!.number),
+      number: documentNumber(invoice!),
       customerTallyId: customer!.id,
       currency: invoice!.currency,
       issuedOn: entry.datedOn,

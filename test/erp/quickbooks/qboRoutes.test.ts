@@ -134,3 +134,38 @@ describe('QuickBooks Online over the ERP endpoints', () => {
     expect(status.body.counts).toEqual({ pending: 0, sent: 6 + journals, failed: 0 })
   })
 })
+
+describe('QuickBooks Online: documents of a billing entity with prefixes', () => {
+  const api = useErpTestApp((erp) => erpRoutes({ erp, adapters: ERP_ADAPTERS, sync: syncFor(erp) }))
+  let server: QboTestServer
+  beforeAll(async () => {
+    server = await startQboTestServer()
+  })
+  afterAll(async () => {
+    await server?.close()
+  })
+
+  it("sends the display number as DocNumber: the longest prefix and 6 digits fit QuickBooks' 21 characters", async () => {
+    const entity = await api.ledger.billingEntities.create({
+      orgId: api.f.orgId,
+      name: 'Acme Holdings',
+      invoicePrefix: 'ACME-INV-2024-/',
+      creditNotePrefix: 'CN/',
+    })
+    await api.ledger.customers.update({ orgId: api.f.orgId, externalId: 'acme', billingEntityId: entity.id })
+    const created = await api.call('POST', '/v1/erp/connections', {
+      type: 'quickbooks',
+      tenant_id: server.realmId,
+      base_url: server.baseUrl,
+      credentials: oauth2CredentialsOf(server),
+      settings: { token_url: server.tokenUrl },
+      account_map: ACCOUNT_MAP,
+    })
+    expect(created.status).toBe(201)
+    await bookJune(api.ledger, api.f, api.handle.db)
+    expect((await api.call('POST', `/v1/erp/connections/${created.body.id}/sync`)).body.failed).toBe(0)
+    const numbers = (m: Map<string, { element: Record<string, unknown> }>) => [...m.values()].map((s) => s.element.DocNumber).sort()
+    expect(numbers(server.books.invoices)).toEqual(['ACME-INV-2024-/000001', 'ACME-INV-2024-/000002'])
+    expect(numbers(server.books.creditMemos)).toEqual(['CN/000001'])
+  })
+})
