@@ -1,10 +1,12 @@
-// Rating: run a period now (all contracts or one), see what the run did, and the runs in
-// progress in this process (GET /v1/rating/runs/progress; refresh the page to follow them).
+// Rating: run a period now (all contracts or one), see what the run did, the runs in progress
+// in this process (GET /v1/rating/runs/progress; refresh the page to follow them) and the history
+// of past runs (ratingHistory.tsx).
 import type { FC } from 'hono/jsx'
 import type { RatingSummaryJson } from '../../rating/http/billingSchemas.ts'
 import type { Assets } from '../assets.ts'
 import type { Problem } from '../routeKit.tsx'
 import { ErrorNotice, Layout } from './layout.tsx'
+import { RatingHistory, type RatingRun } from './ratingHistory.tsx'
 
 /** One run in progress, as GET /v1/rating/runs/progress answers it. */
 export interface RunProgress {
@@ -72,6 +74,8 @@ export const RatingPage: FC<{
   csrf: string
   form: RatingForm
   progress: RunProgress[]
+  /** The latest runs, newest first. */
+  history: RatingRun[]
   summary?: RatingSummaryJson | undefined
   error?: Problem | undefined
 }> = (p) => (
@@ -125,5 +129,6 @@ export const RatingPage: FC<{
         </ul>
       )}
     </section>
+    <RatingHistory runs={p.history} />
   </Layout>
 )

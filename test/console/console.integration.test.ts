@@ -277,6 +277,8 @@ describe('the console in Chromium', () => {
     await page.getByRole('button', { name: 'Run rating' }).click()
     await expect.poll(() => page.locator('#run-summary dd').first().textContent(), { timeout: 30_000 }).toBe('1 of 1')
     await shot('rating-run')
+    // The history lists the run just made, newest first, linking to its detail.
+    expect(await page.locator('#run-history tbody tr').first().textContent()).toMatch(/api.*period 2026-02, contract .*succeeded/)
 
     // The invoice billing February's usage is dated March 1st: the period filter finds it.
     await nav('Invoices')
