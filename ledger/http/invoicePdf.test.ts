@@ -236,6 +236,12 @@ describe('renderInvoicePdf', () => {
     expect(voided.pages[0]!.map((i) => i.str)).toEqual(expect.arrayContaining(['void', 'Void reason:', 'issued in error']))
   })
 
+  it('titles an invoice of a billing entity with a prefix by its display number', async () => {
+    const pdf = await pdfText(await renderInvoicePdf(invoicePage({ invoice: { billingEntityId: 'e1', displayNumber: 'ACME-2026-000007' } })))
+    expect(pdf.pages[0]!.map((i) => i.str)).toContain('Invoice ACME-2026-000007')
+    expect(pdf.info.Title).toBe('Invoice ACME-2026-000007 – Acme Corp')
+  })
+
   it('gives the same bytes for the same invoice, dated by the invoice, not the clock', async () => {
     const page = invoicePage()
     const [a, b] = [await renderInvoicePdf(page), await renderInvoicePdf(page)]

@@ -14,7 +14,7 @@ interface CustomerView {
 export const customersCreateCommand: Command = {
   path: ['customers', 'create'],
   summary: 'Create a customer (its id is the customer_id events carry)',
-  usage: '--org ORG_ID --id CUSTOMER_ID --name NAME [--email E] [--currency USD] [--time-zone UTC]',
+  usage: '--org ORG_ID --id CUSTOMER_ID --name NAME [--email E] [--currency USD] [--time-zone UTC] [--billing-entity ENTITY_ID]',
   example: 'tally customers create --org $ORG --id acme --name "Acme Corp" --currency USD',
   options: {
     org: { type: 'string' },
@@ -23,6 +23,7 @@ export const customersCreateCommand: Command = {
     email: { type: 'string' },
     currency: { type: 'string' },
     'time-zone': { type: 'string' },
+    'billing-entity': { type: 'string' },
   },
   async run(ctx) {
     const org = required(ctx, 'org')
@@ -32,6 +33,7 @@ export const customersCreateCommand: Command = {
       ...(ctx.values.email ? { email: ctx.values.email } : {}),
       ...(ctx.values.currency ? { currency: ctx.values.currency } : {}),
       ...(ctx.values['time-zone'] ? { time_zone: ctx.values['time-zone'] } : {}),
+      ...(ctx.values['billing-entity'] ? { billing_entity: ctx.values['billing-entity'] } : {}),
     }
     const c = await withApi(ctx, (api) => api.call<CustomerView>('POST', '/v1/customers', { org, body }))
     ctx.out(`Created customer ${c.external_id} (${c.name}, ${c.currency}, ${c.time_zone}).`)
@@ -40,8 +42,8 @@ export const customersCreateCommand: Command = {
 
 export const customersUpdateCommand: Command = {
   path: ['customers', 'update'],
-  summary: 'Change a customer: name, e-mail, currency (before its first invoice), time zone (for contracts created afterwards)',
-  usage: '--org ORG_ID --id CUSTOMER_ID [--name NAME] [--email E] [--currency EUR] [--time-zone Europe/Paris]',
+  summary: 'Change a customer: name, e-mail, currency and billing entity (before its first invoice), time zone (for contracts created afterwards)',
+  usage: '--org ORG_ID --id CUSTOMER_ID [--name NAME] [--email E] [--currency EUR] [--time-zone Europe/Paris] [--billing-entity ENTITY_ID]',
   example: 'tally customers update --org $ORG --id acme --email billing@acme.example --time-zone Europe/Paris',
   options: {
     org: { type: 'string' },
@@ -50,6 +52,7 @@ export const customersUpdateCommand: Command = {
     email: { type: 'string' },
     currency: { type: 'string' },
     'time-zone': { type: 'string' },
+    'billing-entity': { type: 'string' },
   },
   async run(ctx) {
     const org = required(ctx, 'org')
@@ -59,6 +62,7 @@ export const customersUpdateCommand: Command = {
       ...(ctx.values.email ? { email: ctx.values.email } : {}),
       ...(ctx.values.currency ? { currency: ctx.values.currency } : {}),
       ...(ctx.values['time-zone'] ? { time_zone: ctx.values['time-zone'] } : {}),
+      ...(ctx.values['billing-entity'] ? { billing_entity: ctx.values['billing-entity'] } : {}),
     }
     const c = await withApi(ctx, (api) => api.call<CustomerView>('PATCH', `/v1/customers/${encodeURIComponent(id)}`, { org, body }))
     ctx.out(`Updated customer ${c.external_id} (${c.name}, ${c.email ?? 'no e-mail'}, ${c.currency}, ${c.time_zone}).`)
