@@ -2,6 +2,7 @@
 // (meteringRoutes.ts): one schema validates and documents.
 import { z } from 'zod'
 import { instantParam } from '../../platform/http/instantParam.ts'
+import { encodePairCursor, pairCursorParam } from '../../platform/http/pairCursor.ts'
 import type { EventCursor } from '../eventQuery.ts'
 
 /** Widest range one usage query may span per granularity, so one request stays bounded. */
@@ -28,25 +29,10 @@ export const usageQuerySchema = z
 
 const CLICKHOUSE_TIME = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3}$/
 
-/** The opaque `cursor` of `GET /v1/events`: base64url of `[timestamp, event_id]` of a page's last event. */
-export function encodeEventCursor(cursor: EventCursor): string {
-  return Buffer.from(JSON.stringify([cursor.timestamp, cursor.eventId]), 'utf8').toString('base64url')
-}
+/** The opaque `cursor` of `GET /v1/events`: the pair `[timestamp, event_id]` of a page's last event. */
+export const encodeEventCursor = (cursor: EventCursor): string => encodePairCursor(cursor.timestamp, cursor.eventId)
 
-const eventCursorParam = z
-  .string()
-  .transform((text, ctx): EventCursor => {
-    try {
-      const value: unknown = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'))
-      if (Array.isArray(value) && value.length === 2 && typeof value[0] === 'string' && CLICKHOUSE_TIME.test(value[0]) && typeof value[1] === 'string')
-        return { timestamp: value[0], eventId: value[1] }
-    } catch {
-      // not JSON: reported below
-    }
-    ctx.addIssue({ code: 'custom', message: 'not a cursor this endpoint returned (next_cursor)' })
-    return z.NEVER
-  })
-  .describe('The `next_cursor` of the previous page')
+const eventCursorParam = pairCursorParam((key) => CLICKHOUSE_TIME.test(key)).transform((c): EventCursor => ({ timestamp: c.key, eventId: c.id }))
 
 export const eventListQuerySchema = z
   .object({

@@ -1,27 +1,12 @@
 // The rating run history as the API answers it (GET /v1/rating/runs, …/{id}) and its query:
-// snake_case like every answer; the `cursor` is opaque (base64url of the last run's
-// `[started_at, id]`), as GET /v1/events' is.
+// snake_case like every answer; the `cursor` is the last run's `[started_at, id]` (pairCursor.ts).
 import { z } from '@hono/zod-openapi'
+import { encodePairCursor, pairCursorParam } from '../../platform/http/pairCursor.ts'
 import { RATING_RUN_STATUSES, type RatingRunCursor, type RatingRunRecord } from '../../ledger/ratingStore.ts'
 
-export function encodeRatingRunCursor(cursor: RatingRunCursor): string {
-  return Buffer.from(JSON.stringify([cursor.startedAt, cursor.id]), 'utf8').toString('base64url')
-}
+export const encodeRatingRunCursor = (cursor: RatingRunCursor): string => encodePairCursor(cursor.startedAt, cursor.id)
 
-const runCursorParam = z
-  .string()
-  .transform((text, ctx): RatingRunCursor => {
-    try {
-      const value: unknown = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'))
-      if (Array.isArray(value) && value.length === 2 && typeof value[0] === 'string' && !Number.isNaN(Date.parse(value[0])) && typeof value[1] === 'string')
-        return { startedAt: value[0], id: value[1] }
-    } catch {
-      // not JSON: reported below
-    }
-    ctx.addIssue({ code: 'custom', message: 'not a cursor this endpoint returned (next_cursor)' })
-    return z.NEVER
-  })
-  .describe('The `next_cursor` of the previous page')
+const runCursorParam = pairCursorParam((key) => !Number.isNaN(Date.parse(key))).transform((c): RatingRunCursor => ({ startedAt: c.key, id: c.id }))
 
 export const ratingRunListQuery = z.object({
   status: z.enum(RATING_RUN_STATUSES).optional().describe('Only runs in this status'),
