@@ -35,6 +35,8 @@ describe('tally start with TALLY_KAFKA_BROKERS', () => {
         TALLY_KAFKA_GROUP_ID: topics.group('start'),
         ...SINGLE_BROKER_KAFKA_ENV,
         TALLY_RATING_CRON: '* * * * * *',
+        // A tick rates each organisation in turn: one organisation makes each tick one run.
+        TALLY_BOOTSTRAP_ORG: '23507783-d5b4-4854-b012-2bf4ea922205',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     })
