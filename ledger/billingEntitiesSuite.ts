@@ -4,80 +4,28 @@
 // both finalization paths (one invoice, and a rating chunk's bulk write).
 import { randomUUID } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
+import { billedCustomer, flatFees, writeDrafts } from './accounting/postingFixture.ts'
 import type { Invoice } from './invoices.ts'
 import type { Ledger } from './ledger.ts'
 import { newTestOrg, type TestLedger } from './useTestLedger.ts'
 
 const NOW = new Date('2026-11-06T09:00:00Z')
 
-/** A customer with a contract and `count` drafts of 100.00 (one a month from 2026-01-01), written through the rating job's write path. */
+/** A customer of `billingEntityId` with a monthly contract and `count` drafts of 100.00 (accounting/postingFixture.ts). */
 export async function customerWithDrafts(
   ledger: Ledger,
   c: { orgId: string; externalId: string; billingEntityId: string | null; count: number },
 ): Promise<{ contractId: string; drafts: string[] }> {
-  const customer = await ledger.customers.create({ orgId: c.orgId, externalId: c.externalId, name: c.externalId, billingEntityId: c.billingEntityId })
   const product = await ledger.products.create({ orgId: c.orgId, name: `Platform ${c.externalId}`, kind: 'non_metered' })
-  const price = { model: 'flat_fee' as const, currency: 'USD', amount: '100.00' }
-  const contract = await ledger.contracts.create({
-    orgId: c.orgId,
-    customer: c.externalId,
-    startDate: '2026-01-01',
-    cadence: 'monthly',
-    phases: [{ start_date: '2026-01-01', items: [{ product_id: product.id, billing: 'in_advance', price }] }],
-  })
-  const drafts = await ledger.invoiceDrafts.withContractLock(c.orgId, contract.id, async (s) => {
-    const ids: string[] = []
-    for (let i = 0; i < c.count; i++) {
-      const billingDate = `2026-${String(i + 1).padStart(2, '0')}-01`
-      const draft = {
-        customerId: customer.id,
-        billingDate,
-        periodIndex: i,
-        currency: 'USD',
-        total: '100.00',
-        contentHash: `h${i}`,
-        // The ledger stores only rating records rating can read back (ratingStore.ts): a record of no items.
-        ratingInput: {
-          version: 1,
-          billing_date: billingDate,
-          period_index: i,
-          currency: 'USD',
-          rounding_mode: 'half_up',
-          items: [],
-          invoice: null,
-          invoice_amount: '0.00',
-          adjustments: [],
-        },
-        creditDraws: [],
-        graceUntil: new Date('2026-12-01T00:00:00Z'),
-        dueDate: '2026-12-31',
-        lines: [
-          {
-            position: 0,
-            itemId: null,
-            timing: 'in_advance' as const,
-            kind: 'flat_fee',
-            description: 'Platform',
-            productId: product.id,
-            productName: product.name,
-            metricName: null,
-            metricVersion: null,
-            price,
-            priceVersion: 'v',
-            quantity: '1',
-            unitPrice: '100.00',
-            tier: null,
-            amount: '100.00',
-            periodStart: null,
-            periodEnd: null,
-          },
-        ],
-      }
-      ids.push((await s.writeDraft(draft, new Date('2026-11-01T00:00:00Z'))).invoice.id)
-    }
-    return ids
-  })
-  return { contractId: contract.id, drafts }
+  const billed = await billedCustomer(ledger, c.orgId, c.externalId, product.id)
+  await ledger.customers.update({ orgId: c.orgId, externalId: c.externalId, billingEntityId: c.billingEntityId })
+  const drafts = Array.from({ length: c.count }, (_, i) => ({
+    billingDate: `2024-${String(i + 1).padStart(2, '0')}-01`,
+    total: '100.00',
+    lines: flatFees(product.id, '100.00'),
+  }))
+  const written = await writeDrafts(ledger, { orgId: c.orgId, billed, drafts })
+  return { contractId: billed.contractId, drafts: written.map((w) => w.id) }
 }
 
 export function describeBillingEntitySuite(t: TestLedger): void {

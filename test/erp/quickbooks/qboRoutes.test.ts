@@ -29,25 +29,31 @@ const ACCOUNT_MAP = {
   'item.6900': '1',
 }
 
-describe('QuickBooks Online over the ERP endpoints', () => {
+/** Call inside a describe block: the ERP test app, a QuickBooks test server, and a connection body for it. */
+function useQuickBooks() {
   const api = useErpTestApp((erp) => erpRoutes({ erp, adapters: ERP_ADAPTERS, sync: syncFor(erp) }))
-  let server: QboTestServer
+  const env = { api, server: undefined as unknown as QboTestServer }
   beforeAll(async () => {
-    server = await startQboTestServer()
+    env.server = await startQboTestServer()
   })
   afterAll(async () => {
-    await server?.close()
+    await env.server?.close()
   })
-
   const connection = (overrides: Record<string, unknown> = {}) => ({
     type: 'quickbooks',
-    tenant_id: server.realmId,
-    base_url: server.baseUrl,
-    credentials: oauth2CredentialsOf(server),
-    settings: { token_url: server.tokenUrl },
+    tenant_id: env.server.realmId,
+    base_url: env.server.baseUrl,
+    credentials: oauth2CredentialsOf(env.server),
+    settings: { token_url: env.server.tokenUrl },
     account_map: ACCOUNT_MAP,
     ...overrides,
   })
+  return { env, connection }
+}
+
+describe('QuickBooks Online over the ERP endpoints', () => {
+  const { env, connection } = useQuickBooks()
+  const api = env.api
   const stored = async () => (await queryRows<{ n: number }>(api.handle.db, sql`select count(*)::int as n from erp_connections`))[0]!.n
   const queued = async () => (await queryRows<{ n: number }>(api.handle.db, sql`select count(*)::int as n from erp_outbox`))[0]!.n
 
@@ -98,8 +104,9 @@ describe('QuickBooks Online over the ERP endpoints', () => {
   it('connects, syncs a month of postings once each through faults, and answers no secret', async () => {
     const created = await api.call('POST', '/v1/erp/connections', connection())
     expect(created.status).toBe(201)
-    expect(created.body).toMatchObject({ type: 'quickbooks', tenant_id: server.realmId, settings: { token_url: server.tokenUrl, minor_version: '75' } })
-    for (const secret of [server.clientSecret, server.initialTokens.accessToken, server.initialTokens.refreshToken]) expect(created.text).not.toContain(secret)
+    expect(created.body).toMatchObject({ type: 'quickbooks', tenant_id: env.server.realmId, settings: { token_url: env.server.tokenUrl, minor_version: '75' } })
+    for (const secret of [env.server.clientSecret, env.server.initialTokens.accessToken, env.server.initialTokens.refreshToken])
+      expect(created.text).not.toContain(secret)
     // Replacing the map is checked as at connect: an item left out is refused and the stored map stays.
     const { 'item.4900': _discounts, ...itemless } = ACCOUNT_MAP
     const put = await api.call('PUT', `/v1/erp/connections/${created.body.id}/account-map`, { account_map: itemless })
@@ -113,12 +120,12 @@ describe('QuickBooks Online over the ERP endpoints', () => {
     expect(journals).toBeGreaterThan(0)
 
     // Through a 429 (Retry-After 1 s), a 500 and an answer dropped after QuickBooks stored the document.
-    server.faults.rateLimit(1, 1)
-    server.faults.serverError(1)
-    server.faults.dropAfterCommit(1)
+    env.server.faults.rateLimit(1, 1)
+    env.server.faults.serverError(1)
+    env.server.faults.dropAfterCommit(1)
     const synced = await api.call('POST', `/v1/erp/connections/${created.body.id}/sync`)
     expect(synced.body).toEqual({ sent: 6 + journals, retried: 3, failed: 0 })
-    const { books } = server
+    const { books } = env.server
     expect([books.customers.size, books.invoices.size, books.creditMemos.size, books.journals.size]).toEqual([1, 2, 1, journals])
     // Invoice a: 60.00 − 25.00 paid − 10.00 credited (a zero payment applying the credit memo) = 25.00 open; b is void.
     const invoiceA = [...books.invoices.values()].find((i) => i.element.PrivateNote === `Tally ${a}`)!
@@ -126,7 +133,7 @@ describe('QuickBooks Online over the ERP endpoints', () => {
     // QuickBooks writes "Voided" over a voided invoice's PrivateNote, so b is the other invoice.
     expect([...books.invoices.values()].filter((i) => i !== invoiceA).map((i) => [i.total.toFixed(2), i.voided])).toEqual([['40.00', true]])
     expect([...books.payments.values()].map((p) => p.TotalAmt)).toEqual(['25', '0'])
-    expect(server.requests.filter((r) => r.method === 'POST').every((r) => r.requestId !== null)).toBe(true)
+    expect(env.server.requests.filter((r) => r.method === 'POST').every((r) => r.requestId !== null)).toBe(true)
 
     // Syncing again sends nothing: every document is in QuickBooks once.
     expect((await api.call('POST', `/v1/erp/connections/${created.body.id}/sync`)).body).toEqual({ sent: 0, retried: 0, failed: 0 })
@@ -136,14 +143,8 @@ describe('QuickBooks Online over the ERP endpoints', () => {
 })
 
 describe('QuickBooks Online: documents of a billing entity with prefixes', () => {
-  const api = useErpTestApp((erp) => erpRoutes({ erp, adapters: ERP_ADAPTERS, sync: syncFor(erp) }))
-  let server: QboTestServer
-  beforeAll(async () => {
-    server = await startQboTestServer()
-  })
-  afterAll(async () => {
-    await server?.close()
-  })
+  const { env, connection } = useQuickBooks()
+  const api = env.api
 
   it("sends the display number as DocNumber: the longest prefix and 6 digits fit QuickBooks' 21 characters", async () => {
     const entity = await api.ledger.billingEntities.create({
@@ -153,19 +154,12 @@ describe('QuickBooks Online: documents of a billing entity with prefixes', () =>
       creditNotePrefix: 'CN/',
     })
     await api.ledger.customers.update({ orgId: api.f.orgId, externalId: 'acme', billingEntityId: entity.id })
-    const created = await api.call('POST', '/v1/erp/connections', {
-      type: 'quickbooks',
-      tenant_id: server.realmId,
-      base_url: server.baseUrl,
-      credentials: oauth2CredentialsOf(server),
-      settings: { token_url: server.tokenUrl },
-      account_map: ACCOUNT_MAP,
-    })
+    const created = await api.call('POST', '/v1/erp/connections', connection())
     expect(created.status).toBe(201)
     await bookJune(api.ledger, api.f, api.handle.db)
     expect((await api.call('POST', `/v1/erp/connections/${created.body.id}/sync`)).body.failed).toBe(0)
     const numbers = (m: Map<string, { element: Record<string, unknown> }>) => [...m.values()].map((s) => s.element.DocNumber).sort()
-    expect(numbers(server.books.invoices)).toEqual(['ACME-INV-2024-/000001', 'ACME-INV-2024-/000002'])
-    expect(numbers(server.books.creditMemos)).toEqual(['CN/000001'])
+    expect(numbers(env.server.books.invoices)).toEqual(['ACME-INV-2024-/000001', 'ACME-INV-2024-/000002'])
+    expect(numbers(env.server.books.creditMemos)).toEqual(['CN/000001'])
   })
 })
