@@ -1,6 +1,7 @@
 // The history of rating runs (schema/ratingRuns.ts): opened when a run starts, closed when it
 // ends. Opening a run marks the organisation's runs still `running` as `abandoned`: their process
-// died (or was killed) before closing them, and no one else ever will.
+// died (or was killed) before closing them, and no one else ever will. A run still going in
+// another process is marked too, and closes its row with its real end when it finishes.
 import { and, desc, eq, lt, or } from 'drizzle-orm'
 import { NotFoundError } from '../platform/errors.ts'
 import type { Database } from '../platform/postgres/database.ts'
