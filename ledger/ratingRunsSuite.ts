@@ -36,6 +36,9 @@ export function describeRatingRunSuite(name: string, openHandle: () => Promise<D
       expect((await t.ledger.ratingRuns.get(org.id, killed.id)).status).toBe('abandoned')
       expect((await t.ledger.ratingRuns.get(org.id, next.id)).status).toBe('running')
       expect((await t.ledger.ratingRuns.get(org.id, ok.id)).status).toBe('succeeded')
+      // A run marked abandoned while it was in fact still going records its real end.
+      await t.ledger.ratingRuns.finish(killed.id, { at: new Date('2030-02-04T03:00:09Z'), counters })
+      expect(await t.ledger.ratingRuns.get(org.id, killed.id)).toMatchObject({ status: 'succeeded', finishedAt: '2030-02-04T03:00:09.000Z' })
     })
 
     it('lists newest first a page at a time, filters by status, and hides other organisations', async () => {
