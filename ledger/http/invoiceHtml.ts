@@ -42,6 +42,8 @@ export const replacesText = (p: Pick<InvoicePage, 'replaces'>): string | null =>
 
 export interface InvoicePage {
   seller: string
+  /** The issuing billing entity's legal details (free text, one item a line); none for the organisation. */
+  sellerDetails?: string | null
   customer: Customer
   contract: Contract
   invoice: Invoice
@@ -77,7 +79,7 @@ export function renderInvoiceHtml(p: InvoicePage): string {
 <style>body{font:14px/1.4 system-ui,sans-serif;margin:2rem;color:#222}table{border-collapse:collapse;width:100%}td,th{padding:4px 8px;border-bottom:1px solid #ddd;text-align:left}.num{text-align:right;font-variant-numeric:tabular-nums}.muted{color:#777}.section th{background:#f4f4f4}.totals td{border:none}header{display:flex;justify-content:space-between}</style>
 </head><body>
 <header><div><h1>${e(title)}</h1><p>Status: <strong>${e(p.invoice.status)}</strong><br>Billing date: ${e(p.invoice.billingDate)}<br>Due: ${e(p.invoice.dueDate)}${replacesText(p) ? `<br>${e(replacesText(p))}` : ''}</p></div>
-<div><h3>From</h3><p>${e(p.seller)}</p><h3>Bill to</h3><p>${e(p.customer.name)}<br><span class="muted">${e(p.customer.externalId)}</span>${p.customer.email ? `<br>${e(p.customer.email)}` : ''}</p><p class="muted">Contract ${e(p.contract.name)}</p></div></header>
+<div><h3>From</h3><p>${e(p.seller)}${p.sellerDetails ? `<br><span class="muted">${e(p.sellerDetails).replaceAll('\n', '<br>')}</span>` : ''}</p><h3>Bill to</h3><p>${e(p.customer.name)}<br><span class="muted">${e(p.customer.externalId)}</span>${p.customer.email ? `<br>${e(p.customer.email)}` : ''}</p><p class="muted">Contract ${e(p.contract.name)}</p></div></header>
 <table><thead><tr><th>Description</th><th>Period</th><th class="num">Quantity</th><th class="num">Unit price</th><th>Metric</th><th class="num">Amount (${cur})</th></tr></thead>
 <tbody>${sections}</tbody></table>
 <table class="totals"><tr><td class="num">Total</td><td class="num"><strong>${e(p.invoice.total)} ${cur}</strong></td></tr>

@@ -236,9 +236,12 @@ describe('renderInvoicePdf', () => {
     expect(voided.pages[0]!.map((i) => i.str)).toEqual(expect.arrayContaining(['void', 'Void reason:', 'issued in error']))
   })
 
-  it('titles an invoice of a billing entity with a prefix by its display number', async () => {
-    const pdf = await pdfText(await renderInvoicePdf(invoicePage({ invoice: { billingEntityId: 'e1', displayNumber: 'ACME-2026-000007' } })))
-    expect(pdf.pages[0]!.map((i) => i.str)).toContain('Invoice ACME-2026-000007')
+  it('titles an invoice of a billing entity by its display number, from the entity with its legal details', async () => {
+    const page = invoicePage({ invoice: { billingEntityId: 'e1', displayNumber: 'ACME-2026-000007' } })
+    const pdf = await pdfText(await renderInvoicePdf({ ...page, seller: 'Acme GmbH', sellerDetails: 'Hauptstr. 1, Berlin\nUSt-IdNr. DE123456789' }))
+    expect(pdf.pages[0]!.map((i) => i.str)).toEqual(
+      expect.arrayContaining(['Invoice ACME-2026-000007', 'Acme GmbH', 'Hauptstr. 1, Berlin', 'USt-IdNr. DE123456789']),
+    )
     expect(pdf.info.Title).toBe('Invoice ACME-2026-000007 – Acme Corp')
   })
 

@@ -256,7 +256,13 @@ function drawHeader(w: Writer, p: InvoicePage): void {
     for (const [line, color] of lines) w.paragraph(line, { x, width, size: 10, color })
     w.y -= 6
   }
-  block('From', [[p.seller, INK]])
+  block('From', [
+    [p.seller, INK],
+    ...(p.sellerDetails ?? '')
+      .split('\n')
+      .filter((l) => l.trim() !== '')
+      .map((l): [string, RGB] => [l, MUTED]),
+  ])
   block('Bill to', [[p.customer.name, INK], [p.customer.externalId, MUTED], ...(p.customer.email ? [[p.customer.email, INK] as [string, RGB]] : [])])
   w.paragraph(`Contract ${p.contract.name}`, { x, width, size: 9, color: MUTED })
   w.y = Math.min(left, w.y) - 24

@@ -27,7 +27,7 @@ import {
 } from './invoiceSchemas.ts'
 
 /** The repositories the invoice routes read and write. */
-export type InvoiceLedger = Pick<Ledger, 'organisations' | 'customers' | 'contracts' | 'invoices' | 'creditNotes' | 'payments'>
+export type InvoiceLedger = Pick<Ledger, 'organisations' | 'billingEntities' | 'customers' | 'contracts' | 'invoices' | 'creditNotes' | 'payments'>
 
 /** Everything a rendering of the invoice shows (HTML, PDF); `invoice_not_found` if it is not the org's. */
 async function loadInvoicePage(ledger: InvoiceLedger, orgId: string, invoiceId: string): Promise<InvoicePage> {
@@ -42,7 +42,10 @@ async function loadInvoicePage(ledger: InvoiceLedger, orgId: string, invoiceId: 
     ledger.payments.listForInvoice(orgId, invoice.id),
   ])
   const replaces = invoice.replacesInvoiceId ? await ledger.invoices.get(orgId, invoice.replacesInvoiceId) : null
-  return { seller: org.name, customer, contract, invoice, lines, balance, creditNotes, payments, replaces }
+  // An invoice is issued by the billing entity that numbered it, with its legal details.
+  const issuer = invoice.billingEntityId ? await ledger.billingEntities.get(orgId, invoice.billingEntityId) : null
+  const seller = issuer ? { seller: issuer.name, sellerDetails: issuer.legalDetails } : { seller: org.name }
+  return { ...seller, customer, contract, invoice, lines, balance, creditNotes, payments, replaces }
 }
 
 export interface InvoiceRouteDeps {

@@ -46,6 +46,8 @@ export function describeBillingEntitiesSuite(name: string, env: () => Promise<Re
       expect((await h.json('GET', `/v1/invoices/${invoice.id}`)).body).toMatchObject({ display_number: 'ACME-2024-000001' })
       const html = await (await h.request('GET', `/v1/invoices/${invoice.id}/html`)).text()
       expect(html).toContain('Invoice ACME-2024-000001')
+      // Issued by the entity, with its legal details, not by the organisation.
+      expect(html).toContain('<h3>From</h3><p>Acme GmbH<br><span class="muted">Berlin</span></p>')
       const pdf = await h.request('GET', `/v1/invoices/${invoice.id}/pdf`)
       expect(pdf.status).toBe(200)
       const note = await h.json('POST', `/v1/invoices/${invoice.id}/credit-notes`, { body: { reason: 'billing_error' } })
