@@ -3,7 +3,9 @@
 // gap-free per issuer (each entity, and the organisation for customers with none), through
 // both finalization paths (one invoice, and a rating chunk's bulk write).
 import { randomUUID } from 'node:crypto'
+import { sql } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
+import { queryRows } from '../platform/postgres/queryRows.ts'
 import { billedCustomer, flatFees, writeDrafts } from './accounting/postingFixture.ts'
 import type { Invoice } from './invoices.ts'
 import type { Ledger } from './ledger.ts'
@@ -101,6 +103,10 @@ export function describeBillingEntitySuite(t: TestLedger): void {
       const org = await newTestOrg(t.ledger)
       const acme = await ledger.billingEntities.create({ orgId: org.id, name: 'Acme GmbH', invoicePrefix: 'ACME-2026-', creditNotePrefix: 'ACME-CN-' })
       const bare = await ledger.billingEntities.create({ orgId: org.id, name: 'Acme Ltd' })
+      // A receiver of invoice.finalized (never delivered to here): the events show the display number.
+      await t.handle.db.execute(
+        sql`insert into webhook_endpoints (org_id, url, event_types, secret, created_at) values (${org.id}, 'https://hooks.example/t', '["invoice.finalized"]'::jsonb, 'sealed', now())`,
+      )
       const a = await customerWithDrafts(ledger, { orgId: org.id, externalId: 'a', billingEntityId: acme.id, count: 3 })
       const b = await customerWithDrafts(ledger, { orgId: org.id, externalId: 'b', billingEntityId: bare.id, count: 2 })
       const c = await customerWithDrafts(ledger, { orgId: org.id, externalId: 'c', billingEntityId: null, count: 2 })
@@ -123,6 +129,13 @@ export function describeBillingEntitySuite(t: TestLedger): void {
         [2, null, null],
       ])
       expect(await ledger.invoices.get(org.id, a.drafts[2]!)).toMatchObject({ number: 3, displayNumber: 'ACME-2026-000003' })
+      const events = await queryRows<{ number: number; display: string | null }>(
+        t.handle.db,
+        sql`select (payload->'data'->'invoice'->>'number')::int as number, payload->'data'->'invoice'->>'display_number' as display
+          from webhook_events where org_id = ${org.id} and type = 'invoice.finalized' order by created_at, number`,
+      )
+      expect(events.filter((e) => e.display !== null).map((e) => e.display)).toEqual(['ACME-2026-000001', 'ACME-2026-000002', 'ACME-2026-000003'])
+      expect(events).toHaveLength(7)
 
       // A credit note is issued by the invoice's issuer, from its credit-note sequence.
       const credit = (invoiceId: string) => ledger.creditNotes.create({ orgId: org.id, invoiceId, reason: 'billing_error', now: NOW })

@@ -36,6 +36,8 @@ function invoiceData(invoice: InvoiceRow, customerExternalId: string): Record<st
     invoice: {
       id: invoice.id,
       number: invoice.number,
+      // Only where the issuer has a prefix, so other organisations' payloads are as they were.
+      ...(invoice.displayNumber === null ? {} : { display_number: invoice.displayNumber }),
       status: invoice.status,
       customer_id: customerExternalId,
       contract_id: invoice.contractId,
