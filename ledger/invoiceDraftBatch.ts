@@ -225,7 +225,9 @@ async function writeHeld(tx: Database, all: readonly Held[]): Promise<void> {
     byIssuer.set(key, group)
   }
   const posted: InvoiceRow[] = []
-  for (const { issuer, list } of byIssuer.values()) {
+  // Counter rows are locked in one order (by issuer key) in every chunk, so two chunks finalizing
+  // for the same issuers queue behind each other instead of deadlocking.
+  for (const [, { issuer, list }] of [...byIssuer].sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))) {
     const numbers = await nextDocumentNumbers(tx, { ...issuer, kind: 'invoice' }, list.length)
     const rows = list.map(({ h, f }, i) => {
       const row = { ...rowOf(h, f.id), ...numbers[i]!, billingEntityId: issuer.billingEntityId }
