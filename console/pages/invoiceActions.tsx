@@ -5,6 +5,7 @@ import type { FC } from 'hono/jsx'
 import { creditNoteRequest, paymentRequest } from '../../ledger/http/invoiceSchemas.ts'
 import type { Assets } from '../assets.ts'
 import type { Problem } from '../routeKit.tsx'
+import { documentNumber } from './documentNumber.ts'
 import { invoiceLabel, type Invoice, type InvoiceDetail } from './invoices.tsx'
 import { ErrorNotice, Layout } from './layout.tsx'
 
@@ -32,10 +33,10 @@ export function actionsFor(i: InvoiceDetail): InvoiceAction[] {
 }
 
 /** What the invoice page says after an action went through. */
-export function doneNotice(done: string | undefined, invoice: Pick<Invoice, 'number' | 'replaces_invoice_id'>): string | undefined {
+export function doneNotice(done: string | undefined, invoice: Pick<Invoice, 'number' | 'display_number' | 'replaces_invoice_id'>): string | undefined {
   switch (done) {
     case 'finalize':
-      return `Finalized: this is invoice ${invoice.number}.`
+      return `Finalized: this is invoice ${documentNumber(invoice)}.`
     case 'void':
       return 'Voided. Reissue it to bill its period again.'
     case 'reissue':

@@ -3,6 +3,7 @@
 import type { FC } from 'hono/jsx'
 import type { z } from 'zod'
 import type { invoiceExplanationJson } from '../../rating/http/billingSchemas.ts'
+import { documentNumber } from './documentNumber.ts'
 import type { InvoiceDetail } from './invoices.tsx'
 import { Columns } from './layout.tsx'
 
@@ -35,7 +36,7 @@ export const LedgerSections: FC<{ invoice: InvoiceDetail }> = ({ invoice: i }) =
           <tbody>
             {i.credit_notes.map((n) => (
               <tr>
-                <th scope="row">Credit note {n.number}</th>
+                <th scope="row">Credit note {documentNumber(n)}</th>
                 <td>{n.reason.replace(/_/g, ' ')}</td>
                 <td>{n.memo ?? ''}</td>
                 <td>{day(n.created_at)}</td>

@@ -4,6 +4,7 @@ import type { FC } from 'hono/jsx'
 import type { z } from 'zod'
 import type { invoiceDetailJson, invoiceJson } from '../../ledger/http/invoiceSchemas.ts'
 import type { Assets } from '../assets.ts'
+import { documentNumber } from './documentNumber.ts'
 import { ACTION_LABELS, actionsFor } from './invoiceActions.tsx'
 import { ExplainTrail, LedgerSections, type InvoiceExplanation } from './invoiceSections.tsx'
 import { Columns, ErrorNotice, Layout, PricedCells, TotalFoot } from './layout.tsx'
@@ -38,7 +39,8 @@ export const when = (iso: string): string => `${iso.slice(0, 16).replace('T', ' 
 
 const Status: FC<{ status: string }> = (p) => <span class={`status status-${p.status}`}>{p.status}</span>
 
-export const invoiceLabel = (i: Pick<Invoice, 'number' | 'id'>) => (i.number === null ? `Draft ${i.id.slice(0, 8)}` : `Invoice ${i.number}`)
+export const invoiceLabel = (i: Pick<Invoice, 'number' | 'display_number' | 'id'>) =>
+  i.number === null ? `Draft ${i.id.slice(0, 8)}` : `Invoice ${documentNumber(i)}`
 
 export const InvoiceListPage: FC<{
   assets: Assets
