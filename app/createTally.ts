@@ -52,7 +52,7 @@ export async function createTally(config: Config, logger: Logger, opts: CreateTa
     const clickhouse = await openMeteringStore(config, logger, closers)
     const { database, ledger, adminToken } = await openLedgerStore(config, logger, closers)
 
-    const { sink, settled } = openEmbeddedSink(config, logger, clickhouse, closers)
+    const { sink, settled } = await openEmbeddedSink(config, logger, clickhouse, closers)
 
     // The one place this process decides what time it is (TALLY_CLOCK or the machine's).
     const clock = opts.clock ?? clockFromConfig(config)

@@ -25,7 +25,7 @@ export function eventLogPath(dataDir: string): string {
 }
 
 /** Builds the sink and, for the log, its drain; registers their closers (sink, drain, log close in that order). */
-export function openEmbeddedSink(config: Config, logger: Logger, clickhouse: ClickHouseHandle, closers: Closers): EmbeddedSink {
+export async function openEmbeddedSink(config: Config, logger: Logger, clickhouse: ClickHouseHandle, closers: Closers): Promise<EmbeddedSink> {
   const dedupWindowMs = config.meteringDedupWindowDays * 86_400_000
   if (config.eventLog === 'direct') {
     const writer = createEventWriter(clickhouse, {
@@ -35,6 +35,7 @@ export function openEmbeddedSink(config: Config, logger: Logger, clickhouse: Cli
     })
     const sink = directEventSink(writer)
     closers.push('event sink', () => sink.close())
+    await writer.ready()
     return { sink, settled: () => Promise.resolve() }
   }
   const log = openLocalEventLog({ path: eventLogPath(config.dataDir), maxBytes: config.eventLogMaxBytes })

@@ -32,6 +32,12 @@ export interface WriteResult {
 export interface EventWriter {
   /** Resolves once ClickHouse committed the insert that holds these rows (or found them all duplicate). */
   write(rows: EventRow[]): Promise<WriteResult>
+  /**
+   * Resolves once the start-up recovery has run. Until then an in-doubt insert's hours are being
+   * rebuilt (rebuildRollups.ts deletes, then re-inserts them), so a reader of the rollups could
+   * see them empty: a process serves queries only after this.
+   */
+  ready(): Promise<void>
   /** Flushes what is queued, then refuses new writes. Does not close the handle. */
   close(): Promise<void>
 }
@@ -109,6 +115,9 @@ export function createEventWriter(handle: ClickHouseHandle, opts: EventWriterOpt
         return Promise.reject(err as Error)
       }
       return new Promise<WriteResult>((resolve, reject) => queue.push({ rows, resolve, reject }))
+    },
+    ready() {
+      return queue.flush()
     },
     async close() {
       closed = true
