@@ -49,7 +49,7 @@ export async function createGateway(config: Config, logger: Logger, shared: Gate
       metering = buildMeteringServices(
         await openMeteringStore(config, logger, closers),
         ledgerStore.ledger,
-        remoteMetricRunner({ config, database: ledgerStore.database }),
+        remoteMetricRunner({ config, database: ledgerStore.database, clock: shared.clock ?? clockFromConfig(config) }),
       )
     if (metering === undefined) logger.info('no TALLY_CLICKHOUSE_URL: this gateway serves ingest and the ledger, not the metering reads')
 

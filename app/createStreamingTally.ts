@@ -39,7 +39,7 @@ export async function createStreamingTally(config: Config, logger: Logger, opts:
     // The one place this process decides what time it is (TALLY_CLOCK or the machine's).
     const clock = clockFromConfig(config)
     // Built once: the gateway's routes and the scheduled jobs share them.
-    const metering = buildMeteringServices(clickhouse, ledgerStore.ledger, remoteMetricRunner({ config, database: ledgerStore.database }))
+    const metering = buildMeteringServices(clickhouse, ledgerStore.ledger, remoteMetricRunner({ config, database: ledgerStore.database, clock }))
     const gateway = await createGateway(config, logger, { metering, ledgerStore, telemetry, clock })
     closers.push('gateway', () => gateway.close())
     // The same scheduled jobs as `tally scheduler` (createTally's option), closed before the gateway.

@@ -56,7 +56,7 @@ export async function createTally(config: Config, logger: Logger, opts: CreateTa
 
     // The one place this process decides what time it is (TALLY_CLOCK or the machine's).
     const clock = opts.clock ?? clockFromConfig(config)
-    const metering = buildMeteringServices(clickhouse, ledger, remoteMetricRunner({ config, database }))
+    const metering = buildMeteringServices(clickhouse, ledger, remoteMetricRunner({ config, database, clock }))
     const app = buildApi({ config, logger, ledger, database, adminToken, clock, sink, metering })
     if (opts.scheduler === true)
       startScheduledJobs({

@@ -14,8 +14,8 @@ import type { DatabaseHandle } from '../platform/postgres/database.ts'
 import { createSecretBox } from '../platform/secretBox.ts'
 
 /** Remote-mode billable metrics over this process's source connections (given to the metric service). */
-export function remoteMetricRunner(parts: { config: Config; database: DatabaseHandle }) {
-  return createRemoteMetricRunner({ store: createSourceStore(parts.database.db, { secrets: createSecretBox(parts.config.secretKey) }) })
+export function remoteMetricRunner(parts: { config: Config; database: DatabaseHandle; clock: Clock }) {
+  return createRemoteMetricRunner({ store: createSourceStore(parts.database.db, { secrets: createSecretBox(parts.config.secretKey) }), clock: parts.clock })
 }
 
 /** What the drivers take from the configuration: the directory files sources may read. */

@@ -6,6 +6,7 @@
 import { remoteQuantities, type RemoteQuantitiesResult } from '../../connectors/sources/remote/remoteQuantities.ts'
 import { SOURCE_KIND_INFO } from '../../connectors/sources/sourceKinds.ts'
 import { postgresDatabase } from '../sources/sourceDatabases.ts'
+import { systemClock } from '../../platform/clock.ts'
 
 const CUSTOMERS = 1000
 const ROWS = 200_000
@@ -32,6 +33,7 @@ try {
   for (const [label, grouped] of forms) {
     const t0 = performance.now()
     const result = await remoteQuantities({
+      clock: systemClock,
       driver,
       queries: { customerQuery: CUSTOMER_QUERY, groupedQuery: grouped, dimensions: [] },
       customerIds,

@@ -11,6 +11,10 @@ import { remoteQuantities } from '../../connectors/sources/remote/remoteQuantiti
 import { remoteQueryOf } from '../../connectors/sources/remote/remoteErrors.ts'
 import { insertUsage } from './sourceContractSuite.ts'
 import type { QueryableSource } from './sourceDatabases.ts'
+import { fixedClock } from '../../platform/clock.ts'
+
+/** The instant a run's trail records as executed_at. */
+const RUN_CLOCK = fixedClock('2026-12-02T10:00:00Z')
 
 const MARCH = { start: new Date('2024-03-01T00:00:00Z'), end: new Date('2024-04-01T00:00:00Z') }
 const HOSTILE = "x'; DROP TABLE usage_rows; --"
@@ -65,6 +69,7 @@ export function remoteQuerySuite(kind: string, openDatabase: () => Promise<Query
 
     it('per customer: quantities equal the recount, the hostile id is bound (and the table is still there)', async () => {
       const result = await remoteQuantities({
+        clock: RUN_CLOCK,
         driver,
         queries: { customerQuery: q.customer, groupedQuery: null, dimensions: [] },
         customerIds: [...recount.keys(), 'nobody'],
@@ -76,17 +81,21 @@ export function remoteQuerySuite(kind: string, openDatabase: () => Promise<Query
         form: 'per_customer',
         queries: 4,
         parameters: { period_start: '2024-03-01 00:00:00.000000', period_end: '2024-04-01 00:00:00.000000' },
+        // The run's clock, not the machine's: explain shows when the run read the source.
+        executedAt: '2026-12-02T10:00:00.000Z',
       })
     })
 
     it('grouped: one query for every customer, the same quantities', async () => {
       const perCustomer = await remoteQuantities({
+        clock: RUN_CLOCK,
         driver,
         queries: { customerQuery: q.customer, groupedQuery: null, dimensions: [] },
         customerIds: [...recount.keys()],
         period: MARCH,
       })
       const grouped = await remoteQuantities({
+        clock: RUN_CLOCK,
         driver,
         queries: { customerQuery: q.customer, groupedQuery: q.grouped, dimensions: [] },
         customerIds: [...recount.keys()],
@@ -103,6 +112,7 @@ export function remoteQuerySuite(kind: string, openDatabase: () => Promise<Query
         category: 'unprocessable',
       })
       const after = await remoteQuantities({
+        clock: RUN_CLOCK,
         driver,
         queries: { customerQuery: q.customer, groupedQuery: null, dimensions: [] },
         customerIds: ['c1'],
@@ -127,7 +137,13 @@ export function remoteQuerySuite(kind: string, openDatabase: () => Promise<Query
     it('a source that is down fails with source_unreachable, never a zero', async () => {
       const down = driverFor(db.refused.find((r) => r.code === 'source_unreachable')!.body)
       await expect(
-        remoteQuantities({ driver: down, queries: { customerQuery: q.customer, groupedQuery: null, dimensions: [] }, customerIds: ['c1'], period: MARCH }),
+        remoteQuantities({
+          clock: RUN_CLOCK,
+          driver: down,
+          queries: { customerQuery: q.customer, groupedQuery: null, dimensions: [] },
+          customerIds: ['c1'],
+          period: MARCH,
+        }),
       ).rejects.toMatchObject({
         code: 'source_unreachable',
       })

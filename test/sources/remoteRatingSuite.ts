@@ -54,7 +54,11 @@ export function remoteRatingSuite(kind: string, openDatabase: () => Promise<Quer
 
     it('bills the recount, records the source run, and fails loudly when the source is gone', async () => {
       const store = createSourceStore(engines.db.db, { secrets: createSecretBox(SECRET_KEY) })
-      const services = buildMeteringServices(engines.services.clickhouse, ledger, createRemoteMetricRunner({ store }))
+      const services = buildMeteringServices(
+        engines.services.clickhouse,
+        ledger,
+        createRemoteMetricRunner({ store, clock: fixedClock('2026-12-02T10:00:00Z') }),
+      )
       const deps = { ledger, quantities: services.quantities, clock: fixedClock('2026-12-02T10:00:00Z') }
       const orgId = (await ledger.organisations.create({ name: 'Remote' })).id
       await ledger.customers.create({ orgId, externalId: 'acme', name: 'Acme' })

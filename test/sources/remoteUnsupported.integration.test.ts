@@ -9,6 +9,7 @@ import { createSecretBox } from '../../platform/secretBox.ts'
 import { openHarness, REFERENCE_ORG, seed, type Harness } from '../support/tallyHarness.ts'
 import { SECRET_KEY } from './sourceContractSuite.ts'
 import { filesDatabase, type SyncSource } from './sourceDatabases.ts'
+import { fixedClock } from '../../platform/clock.ts'
 
 const QUERY = 'SELECT sum(tokens) AS quantity FROM usage_rows WHERE account = {customer_id}'
 
@@ -40,7 +41,10 @@ describe('remote-query metric on a files source', () => {
   })
 
   it('answers remote_query_unsupported on the run path (the rating job asking for quantities)', async () => {
-    const runner = createRemoteMetricRunner({ store: createSourceStore(h.tally.database.db, { secrets: createSecretBox(SECRET_KEY) }) })
+    const runner = createRemoteMetricRunner({
+      store: createSourceStore(h.tally.database.db, { secrets: createSecretBox(SECRET_KEY) }),
+      clock: fixedClock('2026-12-02T10:00:00Z'),
+    })
     const version = { sourceId, customerQuery: QUERY, groupedQuery: null, dimensions: [] }
     const failure = await runner
       .quantities(REFERENCE_ORG, version, ['c1'], { start: new Date('2026-03-01T00:00:00Z'), end: new Date('2026-04-01T00:00:00Z') })

@@ -8,6 +8,7 @@ import { openStoredSource } from '../sourceKinds.ts'
 import type { SourceDriver } from '../sourceDriver.ts'
 import { remoteQueryOf } from './remoteErrors.ts'
 import { periodValues, remoteQuantities, REMOTE_LIMITS, type RemoteLimits } from './remoteQuantities.ts'
+import type { Clock } from '../../../platform/clock.ts'
 
 export interface RemoteVersion {
   sourceId: string | null
@@ -63,7 +64,7 @@ async function validateAt(
   return { issues, columns: columns.map((name) => ({ name, type: 'text' })) }
 }
 
-export function createRemoteMetricRunner(deps: { store: SourceStore; limits?: RemoteLimits; validationLimits?: RemoteLimits; now?: () => Date }) {
+export function createRemoteMetricRunner(deps: { store: SourceStore; limits?: RemoteLimits; validationLimits?: RemoteLimits; clock: Clock }) {
   async function open(orgId: string, sourceId: string | null): Promise<{ driver: SourceDriver; sourceId: string }> {
     const connection = await deps.store.connections.get(orgId, sourceId ?? '')
     return { driver: await openStoredSource(deps.store, connection), sourceId: connection.id }
@@ -90,7 +91,9 @@ export function createRemoteMetricRunner(deps: { store: SourceStore; limits?: Re
     async quantities(orgId: string, version: RemoteVersion, customerIds: readonly string[], period: { start: Date; end: Date }) {
       const t0 = performance.now()
       const { driver, sourceId } = await open(orgId, version.sourceId)
-      const result = await remoteQuantities({ driver, queries: version, customerIds, period, limits: deps.limits, now: deps.now }).finally(() => driver.close())
+      const result = await remoteQuantities({ driver, queries: version, customerIds, period, limits: deps.limits, clock: deps.clock }).finally(() =>
+        driver.close(),
+      )
       const customers = [...result.customers].map(([customerId, usage]) => ({
         customerId,
         quantity: usage.quantity,

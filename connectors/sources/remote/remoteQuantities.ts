@@ -10,6 +10,7 @@ import type { RemoteQueryResult, SourceDriver } from '../sourceDriver.ts'
 import { formatMicros } from '../sync/cursorWindow.ts'
 import type { RemoteValues } from './placeholders.ts'
 import { remoteQueryOf } from './remoteErrors.ts'
+import type { Clock } from '../../../platform/clock.ts'
 
 export interface RemoteMetricQueries {
   /** Runs once per customer with `{customer_id}`. */
@@ -96,13 +97,14 @@ export async function remoteQuantities(opts: {
   customerIds: readonly string[]
   period: { start: Date; end: Date }
   limits?: RemoteLimits
-  now?: () => Date
+  /** The run's clock: `executed_at` on the invoice item's trail. */
+  clock: Clock
 }): Promise<RemoteQuantitiesResult> {
   const { driver, queries } = opts
   const remoteQuery = remoteQueryOf(driver)
   const run = (query: string, values: RemoteValues) => remoteQuery({ query, values, ...(opts.limits ?? REMOTE_LIMITS) })
   const period = periodValues(opts.period)
-  const executedAt = (opts.now?.() ?? new Date()).toISOString()
+  const executedAt = opts.clock.now().toISOString()
   const customers = new Map<string, RemoteCustomerUsage>()
   const wanted = new Set(opts.customerIds)
   let rowCount = 0
