@@ -1,32 +1,15 @@
 // Finalizations racing on the Postgres server, two pools as two processes: invoices of two
 // billing entities and of the organisation itself, finalized all at once one by one and then
 // credited all at once, come out numbered 1…n per issuer and kind, with no gap and no duplicate.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { openDatabase, type DatabaseHandle } from '../platform/postgres/database.ts'
-import { createTestDatabase, type TestDatabase } from '../test/support/postgresTestDatabase.ts'
+import { describe, expect, it } from 'vitest'
 import { createTestLedger } from '../test/support/testLedger.ts'
 import { customerWithDrafts } from './billingEntitiesSuite.ts'
-import { newTestOrg, useTestLedger } from './useTestLedger.ts'
+import { newTestOrg, useTwoPoolServerLedger } from './useTestLedger.ts'
 
 const NOW = new Date('2026-11-06T09:00:00Z')
 
-let database: TestDatabase
-beforeAll(async () => {
-  database = await createTestDatabase()
-})
-afterAll(async () => {
-  await database?.drop()
-})
-
 describe('document numbers per billing entity under concurrent finalizations (Postgres server)', () => {
-  const t = useTestLedger(() => openDatabase({ databaseUrl: database.url, dataDir: '/nonexistent' }))
-  let second: DatabaseHandle
-  beforeAll(async () => {
-    second = await openDatabase({ databaseUrl: database.url, dataDir: '/nonexistent' })
-  })
-  afterAll(async () => {
-    await second?.close()
-  })
+  const t = useTwoPoolServerLedger()
 
   it('numbers 1…6 per issuer for invoices and credit notes finalized and issued concurrently', async () => {
     const orgId = (await newTestOrg(t.ledger, 'Race')).id
@@ -36,7 +19,7 @@ describe('document numbers per billing entity under concurrent finalizations (Po
     const drafts = (
       await Promise.all(issuers.map((billingEntityId, i) => customerWithDrafts(t.ledger, { orgId, externalId: `c${i}`, billingEntityId, count: 6 })))
     ).flatMap((c) => c.drafts)
-    const ledgers = [t.ledger, createTestLedger(second.db)]
+    const ledgers = [t.ledger, createTestLedger(t.second.db)]
     const finalized = await Promise.all(drafts.map((id, i) => ledgers[i % 2]!.invoices.finalize(orgId, id, NOW)))
     const notes = await Promise.all(
       finalized.map((invoice, i) => ledgers[(i + 1) % 2]!.creditNotes.create({ orgId, invoiceId: invoice.id, reason: 'billing_error', now: NOW })),

@@ -3,31 +3,14 @@
 // 100.00 grant, the rating of the customer's other contract waits for the grant's row lock and
 // then sees 20.00 left, never the 100.00 an unlocked read would see before the first commits.
 import { setTimeout as sleep } from 'node:timers/promises'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { openDatabase, type DatabaseHandle } from '../platform/postgres/database.ts'
-import { createTestDatabase, type TestDatabase } from '../test/support/postgresTestDatabase.ts'
+import { describe, expect, it } from 'vitest'
 import { createTestLedger } from '../test/support/testLedger.ts'
 import type { RatingSession } from './ratingStore.ts'
 import { billedCustomer, flatFees, writeDrafts } from './accounting/postingFixture.ts'
-import { newTestOrg, useTestLedger } from './useTestLedger.ts'
-
-let database: TestDatabase
-beforeAll(async () => {
-  database = await createTestDatabase()
-})
-afterAll(async () => {
-  await database?.drop()
-})
+import { newTestOrg, useTwoPoolServerLedger } from './useTestLedger.ts'
 
 describe('credit grant row lock (Postgres server)', () => {
-  const t = useTestLedger(() => openDatabase({ databaseUrl: database.url, dataDir: '/nonexistent' }))
-  let second: DatabaseHandle
-  beforeAll(async () => {
-    second = await openDatabase({ databaseUrl: database.url, dataDir: '/nonexistent' })
-  })
-  afterAll(async () => {
-    await second?.close()
-  })
+  const t = useTwoPoolServerLedger()
 
   it("a second contract's rating waits for the first's draw: 100.00 − 80.00 = 20.00 left", async () => {
     const orgId = (await newTestOrg(t.ledger, 'Grant lock')).id
@@ -55,7 +38,7 @@ describe('credit grant row lock (Postgres server)', () => {
       },
     })
     await hasDrawn
-    const seen = await createTestLedger(second.db).invoiceDrafts.withContractLock(orgId, other.id, async (s) => (s as RatingSession).creditGrants)
+    const seen = await createTestLedger(t.second.db).invoiceDrafts.withContractLock(orgId, other.id, async (s) => (s as RatingSession).creditGrants)
     await firstRating
     expect(seen).toEqual([{ id: grant.id, amount: '20', currency: 'USD', priority: 0, granted_at: '2024-01-01' }])
     expect((await t.ledger.creditGrants.get(orgId, grant.id)).balance).toBe('20.00')
