@@ -10,6 +10,7 @@
 // Embedding a Unicode font (and fontkit) would keep them, at ~1 MB per font per PDF.
 import { degrees, PDFDocument, rgb, StandardFonts, type PDFFont, type PDFPage, type RGB } from 'pdf-lib'
 import type { InvoiceLine } from '../invoices.ts'
+import { encodable, wrap, type Fonts } from './pdfText.ts'
 import { creditNoteText, type InvoicePage, invoiceSections, invoiceTitle, lineMetric, linePeriod, paymentText } from './invoiceHtml.ts'
 
 // Geometry in PDF points (1/72 inch); y grows upwards from the bottom edge.
@@ -48,66 +49,6 @@ const COLUMNS: Column[] = [
   { title: 'Metric', width: 76, align: 'left', maxLines: 2 },
   { title: 'Amount', width: 72, align: 'right', maxLines: 0 },
 ]
-
-/** Typographic characters the HTML uses that WinAnsi lacks, and their nearest WinAnsi kin. */
-const SUBSTITUTES: Record<string, string> = { '\u2212': '-', '\u00a0': ' ', '\u2009': ' ', '\u202f': ' ', '\t': ' ', '\n': ' ', '\r': ' ' }
-
-interface Fonts {
-  regular: PDFFont
-  bold: PDFFont
-  /** WinAnsi code points both fonts can draw. */
-  charset: Set<number>
-}
-
-/** `text` with every character the standard fonts cannot encode replaced by '?'. */
-function encodable(fonts: Fonts, text: string): string {
-  let out = ''
-  for (const ch of text) {
-    const c = SUBSTITUTES[ch] ?? ch
-    out += fonts.charset.has(c.codePointAt(0)!) ? c : '?'
-  }
-  return out
-}
-
-/** Word-wraps encodable text to `width`; a word wider than that (an id, a URL) breaks between characters. */
-function breakLines(text: string, fits: (s: string) => boolean): string[] {
-  const lines: string[] = []
-  let line = ''
-  for (const word of text.split(' ').filter((w) => w !== '')) {
-    const candidate = line === '' ? word : `${line} ${word}`
-    if (fits(candidate)) {
-      line = candidate
-      continue
-    }
-    if (line !== '') lines.push(line)
-    line = word
-    while (!fits(line)) {
-      let cut = Math.max(1, line.length - 1)
-      while (cut > 1 && !fits(line.slice(0, cut))) cut--
-      lines.push(line.slice(0, cut))
-      line = line.slice(cut)
-    }
-  }
-  if (line !== '') lines.push(line)
-  return lines
-}
-
-/**
- * At most `maxLines` lines of `text` and then `tail` (e.g. "(tier 2)"); when they do not fit,
- * the text is cut with "…" and the tail still ends the last line.
- */
-function wrap(text: string, font: PDFFont, size: number, width: number, maxLines: number, tail = ''): string[] {
-  const fits = (s: string) => font.widthOfTextAtSize(s, size) <= width
-  const all = breakLines(tail === '' ? text : `${text} ${tail}`, fits)
-  if (all.length <= maxLines) return all
-  const lines = breakLines(text, fits)
-  const kept = lines.slice(0, maxLines)
-  const ending = tail === '' ? '…' : `… ${tail}`
-  let last = `${kept[maxLines - 1] ?? ''} ${lines[maxLines] ?? ''}`
-  while (last.length > 0 && !fits(`${last.trimEnd()}${ending}`)) last = last.slice(0, -1)
-  kept[maxLines - 1] = `${last.trimEnd()}${ending}`
-  return kept
-}
 
 /** A number cell: its own size (shrunk to fit, down to MIN_NUMBER_SIZE) and, if still too wide, split across lines. */
 function fitNumber(text: string, font: PDFFont, width: number): { lines: string[]; size: number } {
