@@ -43,7 +43,10 @@ export const invoices = pgTable(
     billingEntityId: uuid('billing_entity_id').references(() => billingEntities.id),
     /** The entity's prefix + the number padded to 6 digits, fixed at finalization; null without a prefix. */
     displayNumber: text('display_number'),
+    /** Lines + exclusive tax once finalized (the lines alone while draft): what the customer owes. */
     total: numeric('total').notNull(),
+    /** Tax of the lines (inclusive and exclusive), fixed at finalization (ledger/tax/README.md). */
+    taxTotal: numeric('tax_total').notNull().default('0'),
     /** sha256 of the rated content: a re-rating with the same hash writes nothing. */
     contentHash: text('content_hash').notNull(),
     /** What rateInvoice was given and what the credits drew: enough to re-derive the total. */
