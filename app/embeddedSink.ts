@@ -49,6 +49,7 @@ export async function openEmbeddedSink(config: Config, logger: Logger, clickhous
     flushMs: config.eventLogFlushMs,
   })
   closers.push('event log drain', () => drain.close())
+  await drain.ready()
   const sink = localLogEventSink(log)
   closers.push('event sink', () => sink.close())
   return { sink, settled: () => drain.settled() }

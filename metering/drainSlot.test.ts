@@ -6,6 +6,7 @@ import { insertCommitted } from '../platform/clickhouse/insertCommitted.ts'
 import { openTestClickHouse, type TestClickHouse } from '../test/support/clickhouseTestHandle.ts'
 import { eventRow } from '../test/support/eventRows.ts'
 import { latestIntent, touchedBuckets, writeIntent } from './drainIntent.ts'
+import { disagreeingBuckets } from './disagreeingBuckets.ts'
 import { createDrainSlot } from './drainSlot.ts'
 import type { EventRow } from './eventRow.ts'
 
@@ -105,6 +106,46 @@ describe('drain slot after a cut-short insert', () => {
     await insertCommitted(ch.handle, { table: 'rollup_feed', rows: asSlot(6, mine) }) // a view part twice
     await createDrainSlot(ch.handle, { slot: 6, dedupWindowMs: WINDOW_MS }).insert([])
     expect(await totals('org-shared')).toEqual(EXACT)
+  })
+})
+
+/** Mutations (a recovery's DELETEs) ever run on the two rollups of this database. */
+async function rollupMutations(): Promise<number> {
+  const rs = await ch.handle.client.query({
+    query: `SELECT toString(count()) AS n FROM system.mutations
+            WHERE database = currentDatabase() AND table IN ('usage_minute', 'usage_hour')`,
+    format: 'JSONEachRow',
+  })
+  return Number((await rs.json<{ n: string }>())[0]!.n)
+}
+
+describe('drain slot recovering a slot whose newest insert completed (a clean restart, a rebalance)', () => {
+  it('reads, and deletes or rewrites no rollup row, so no reader ever sees a bucket emptied', async () => {
+    const rows = batch('org-clean')
+    await createDrainSlot(ch.handle, { slot: 10, dedupWindowMs: WINDOW_MS }).insert(rows)
+    const before = await rollupMutations()
+    // A new process: the slot's state is unknown, so its first batch recovers the newest intent.
+    const restarted = createDrainSlot(ch.handle, { slot: 10, dedupWindowMs: WINDOW_MS })
+    expect((await restarted.insert(rows)).inserted).toBe(0)
+    expect(await rollupMutations()).toBe(before)
+    expect(await totals('org-clean')).toEqual(EXACT)
+  })
+
+  it('finds exactly the buckets a cut-short insert left wrong, in either direction', async () => {
+    const rows = batch('org-which')
+    await announce(11, rows)
+    // January 23:00: events and rollups agree. February 00:00: events committed, the rollups not.
+    await insertCommitted(ch.handle, { table: 'events', rows: asSlot(11, january(rows)) })
+    const buckets = touchedBuckets(rows)
+    expect(await disagreeingBuckets(ch.handle, 11, buckets)).toEqual([])
+    await insertCommitted(ch.handle, { table: 'rollup_feed', rows: asSlot(11, february(rows)) })
+    expect(await disagreeingBuckets(ch.handle, 11, buckets)).toEqual([{ org_id: 'org-which', raw_metric: rows[2]!.raw_metric, hour: '2024-02-01 00:00:00' }])
+    await createDrainSlot(ch.handle, { slot: 11, dedupWindowMs: WINDOW_MS }).insert([])
+    expect(await disagreeingBuckets(ch.handle, 11, buckets)).toEqual([])
+    // The other direction: February's events committed, its hour rollup part did not.
+    await insertCommitted(ch.handle, { table: 'events', rows: asSlot(11, february(rows)) })
+    await ch.handle.client.command({ query: "DELETE FROM usage_hour WHERE org_id = 'org-which' AND toYYYYMM(bucket) = 202402" })
+    expect((await disagreeingBuckets(ch.handle, 11, buckets)).map((b) => b.hour)).toEqual(['2024-02-01 00:00:00'])
   })
 })
 

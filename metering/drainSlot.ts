@@ -4,8 +4,9 @@
 // insert being atomic across tables or partitions; metering/README.md ("Crash instants")
 // gives the argument. Per batch:
 //   0. RECOVER, when the slot's state is unknown (first use, after any failure): make sure
-//      the newest intent's insert is no longer running, then recompute the rollups of its
-//      buckets from `events`
+//      the newest intent's insert is no longer running, then recompute from `events` the
+//      rollups of those of its buckets whose counts disagree (none, unless the insert was cut
+//      short: a clean restart or a rebalance rewrites nothing that readers see)
 //   1. drop ids repeated in the batch (first wins), then ids `events` already holds
 //   2. INTENT: record the buckets the remaining rows touch (one single-row insert)
 //   3. INSERT the rows into `events`; the views fill both rollups
@@ -15,6 +16,7 @@ import { insertCommitted } from '../platform/clickhouse/insertCommitted.ts'
 import type { ClickHouseHandle } from '../platform/clickhouse/openClickHouse.ts'
 import { latestIntent, touchedBuckets, writeIntent } from './drainIntent.ts'
 import { eventKey, firstOfEachEvent, type EventRow } from './eventRow.ts'
+import { disagreeingBuckets } from './disagreeingBuckets.ts'
 import { rebuildRollups } from './rebuildRollups.ts'
 import { findStoredKeys } from './storedEvents.ts'
 
@@ -52,7 +54,7 @@ export function createDrainSlot(handle: ClickHouseHandle, opts: { slot: number; 
     // On a server, an insert whose client died or timed out can still be running; it must be
     // over before `events` is read, or it could commit rows after the recount.
     await handle.client.command({ query: 'KILL QUERY WHERE query_id = {id:String} SYNC', query_params: { id: intent.queryId } })
-    await rebuildRollups(handle, slot, intent.buckets)
+    await rebuildRollups(handle, slot, await disagreeingBuckets(handle, slot, intent.buckets))
     return intent.version
   }
 

@@ -31,6 +31,12 @@ export interface LocalLogDrainOptions {
 }
 
 export interface LocalLogDrain {
+  /**
+   * Resolves once the start-up recovery of slot 0 has run (failed or not: a failure leaves the
+   * slot unknown and the first batch recovers). A process serves queries only after this, as
+   * with the direct writer's `ready()`: a recovery may rebuild hours an insert cut short.
+   */
+  ready(): Promise<void>
   /** Resolves once every append that resolved before the call is inserted into ClickHouse. */
   settled(): Promise<void>
   /** Finishes the batch under way and its release, and stops; what is left stays in the log for the next start. */
@@ -120,9 +126,18 @@ export function startLocalLogDrain(opts: LocalLogDrainOptions): LocalLogDrain {
     }
   }
 
-  const running = run()
+  /** Recovers the slot before the first batch, even when the log is empty (the previous life
+   *  may have used the direct writer on the same slot, and died inside an insert). */
+  const recovered = slot.insert([]).then(
+    () => undefined,
+    (err: unknown) => logger.error({ err }, 'event log drain: start-up recovery failed; the first batch recovers again'),
+  )
+  const running = recovered.then(run)
 
   return {
+    ready() {
+      return recovered
+    },
     settled() {
       const seq = log.committedSeq()
       if (seq <= drainedSeq) return Promise.resolve()
