@@ -124,7 +124,11 @@ export function buildApi(parts: ApiParts): Hono<AppEnv> {
     exportRoutes({ ledger }),
     erpExportRoutes({ erp }),
     erpRoutes({ erp, adapters: ERP_ADAPTERS, sync: createErpSync({ erp, adapters: ERP_ADAPTERS, clock: parts.clock, logger }) }),
-    webhookRoutes({ webhooks, drain: createWebhookDrain({ webhooks, clock: parts.clock, logger }), clock: parts.clock }),
+    webhookRoutes({
+      webhooks,
+      drain: createWebhookDrain({ webhooks, clock: parts.clock, logger, allowPrivate: config.webhookAllowPrivate }),
+      clock: parts.clock,
+    }),
     sourceRoutes({
       ...sources,
       catalog,

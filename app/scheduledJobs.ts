@@ -64,7 +64,11 @@ export function startScheduledJobs(parts: ScheduledJobParts): RatingScheduler | 
   const webhookLeader = openLeaderLock(parts.database, { logger, key: WEBHOOK_LEADER_KEY })
   parts.closers.push('webhook leader lock', () => webhookLeader.close())
   const webhooks = createWebhookStore(parts.database.db, { secrets: createSecretBox(config.secretKey) })
-  const webhookScheduler = startWebhookScheduler({ drain: createWebhookDrain({ webhooks, clock: parts.clock, logger }), logger, leader: webhookLeader })
+  const webhookScheduler = startWebhookScheduler({
+    drain: createWebhookDrain({ webhooks, clock: parts.clock, logger, allowPrivate: config.webhookAllowPrivate }),
+    logger,
+    leader: webhookLeader,
+  })
   parts.closers.push('webhook scheduler', () => webhookScheduler.stop())
   const alertsLeader = openLeaderLock(parts.database, { logger, key: ALERTS_LEADER_KEY })
   parts.closers.push('alerts leader lock', () => alertsLeader.close())

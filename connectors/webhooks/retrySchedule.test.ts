@@ -25,6 +25,10 @@ describe('webhook retry schedule', () => {
     expect(total(0)).toBe(127_355_000)
   })
 
+  it('a forbidden destination (no answer, nothing sent) fails at once rather than being retried', () => {
+    expect(decideAttempt({ statusCode: null, retryAfterMs: null, forbidden: true }, 1, () => 0)).toEqual({ status: 'failed' })
+  })
+
   it('the 18th failed attempt fails the delivery', () => {
     expect(decideAttempt(answer(503), MAX_ATTEMPTS - 1, () => 0).status).toBe('retry')
     expect(decideAttempt(answer(null), MAX_ATTEMPTS, () => 0)).toEqual({ status: 'failed' })

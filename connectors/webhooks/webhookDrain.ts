@@ -23,6 +23,8 @@ export interface WebhookDrainDeps {
   /** Signs attempts and dates what is recorded (attempt time, next attempt). */
   clock: Clock
   logger: Logger
+  /** TALLY_WEBHOOK_ALLOW_PRIVATE: deliver to loopback and private addresses too (webhookDestination.ts). */
+  allowPrivate: boolean
   random?: () => number
   signal?: AbortSignal
 }
@@ -48,7 +50,7 @@ export function createWebhookDrain(deps: WebhookDrainDeps): WebhookDrain {
     const body = JSON.stringify(delivery.event)
     const at = clock.now()
     const headers = webhookHeaders({ secret, id: delivery.event.id, at, body })
-    const result = await postWebhook({ url: delivery.url, headers, body, ...(deps.signal ? { signal: deps.signal } : {}) })
+    const result = await postWebhook({ url: delivery.url, headers, body, allowPrivate: deps.allowPrivate, ...(deps.signal ? { signal: deps.signal } : {}) })
     const decision = decideAttempt(result, delivery.attempts + 1, random)
     const outcome = decision.status === 'retry' ? { status: 'retry' as const, nextAttemptAt: new Date(clock.now().getTime() + decision.afterMs) } : decision
     if (decision.status === 'delivered') summary.delivered++

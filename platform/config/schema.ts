@@ -15,6 +15,13 @@ const optionalUrl = z
 
 const byteSize = z.coerce.number().int().positive()
 
+/** A yes/no setting: `true`/`1` or `false`/`0`. */
+const flag = (fallback: 'true' | 'false') =>
+  z
+    .enum(['true', 'false', '1', '0'])
+    .default(fallback)
+    .transform((v) => v === 'true' || v === '1')
+
 const configObject = z.object({
   /** Where the CLI finds a running Tally; defaults to http://127.0.0.1:<port>. */
   url: optionalUrl,
@@ -62,10 +69,13 @@ const configObject = z.object({
    * lists them), as producers often send usage before the CRM sync creates the customer.
    * `false` rejects them with `customer_not_found`.
    */
-  acceptUnknownCustomers: z
-    .enum(['true', 'false', '1', '0'])
-    .default('true')
-    .transform((v) => v === 'true' || v === '1'),
+  acceptUnknownCustomers: flag('true'),
+  /**
+   * Deliver webhooks to loopback, private (RFC 1918, fc00::/7), link-local (cloud metadata) and
+   * other non-public addresses. Off by default: an endpoint URL is tenant input
+   * (connectors/webhooks/README.md "Destinations"). On only where the receivers are internal.
+   */
+  webhookAllowPrivate: flag('false'),
   /** Largest accepted request body (bytes). */
   maxBodyBytes: byteSize.default(5 * 1024 * 1024),
   /** Largest number of events in one batch request. */

@@ -25,9 +25,9 @@ export function describeAlertsSuite(name: string, env: () => Promise<Record<stri
 
     beforeAll(async () => {
       const key = newSecretKey()
-      h = await openHarness({ ...(await env()), TALLY_SECRET_KEY: key }, { clock })
+      h = await openHarness({ ...(await env()), TALLY_SECRET_KEY: key, TALLY_WEBHOOK_ALLOW_PRIVATE: 'true' }, { clock })
       const store = createWebhookStore(h.tally.database.db, { secrets: createSecretBox(key) })
-      const webhooks = createWebhookDrain({ webhooks: store, clock, logger: createLogger('silent'), random: () => 0 })
+      const webhooks = createWebhookDrain({ webhooks: store, clock, logger: createLogger('silent'), allowPrivate: true, random: () => 0 })
       drain = () => webhooks.drain()
       receiver = await startWebhookReceiver(clock)
       await seed(h, { rawMetrics: ['api_calls'], customers: ['acme', 'globex'] })

@@ -46,9 +46,9 @@ export function describeWebhooksSuite(name: string, env: () => Promise<Record<st
 
     beforeAll(async () => {
       const key = newSecretKey()
-      h = await openHarness({ ...(await env()), TALLY_SECRET_KEY: key }, { clock })
+      h = await openHarness({ ...(await env()), TALLY_SECRET_KEY: key, TALLY_WEBHOOK_ALLOW_PRIVATE: 'true' }, { clock })
       store = createWebhookStore(h.tally.database.db, { secrets: createSecretBox(key) })
-      drain = createWebhookDrain({ webhooks: store, clock, logger, random: () => 0 })
+      drain = createWebhookDrain({ webhooks: store, clock, logger, allowPrivate: true, random: () => 0 })
       receiver = await startWebhookReceiver(clock)
       await seed(h, { rawMetrics: ['api_calls'], customers: ['acme', 'globex', 'initech'] })
       await createApiCallCountMetric(h)
@@ -219,7 +219,7 @@ export function describeWebhooksSuite(name: string, env: () => Promise<Record<st
           },
         },
       }
-      await expect(createWebhookDrain({ webhooks: crashing, clock, logger }).drain()).rejects.toThrow('killed before the record')
+      await expect(createWebhookDrain({ webhooks: crashing, clock, logger, allowPrivate: true }).drain()).rejects.toThrow('killed before the record')
       expect(receiver.received.filter((r) => r.id === target.event_id)).toHaveLength(2)
       expect(await deliveryOf('invoice.drafted', ids.endpoint)).toMatchObject({ status: 'pending', attempts: target.attempts })
       // Leased for 60 s: not sent again before, sent again after, and recorded this time.
@@ -284,7 +284,7 @@ export function describeWebhooksSuite(name: string, env: () => Promise<Record<st
     it('bad input is a 4xx with a stable code and the field, and adds nothing', async () => {
       const before = (await call('GET', '/v1/webhooks/endpoints')).body.data.length
       const refusals = [
-        [await call('POST', '/v1/webhooks/endpoints', { url: 'ftp://example.com/x', event_types: ['invoice.finalized'] }), 400, 'url'],
+        [await call('POST', '/v1/webhooks/endpoints', { url: 'not a url', event_types: ['invoice.finalized'] }), 400, 'url'],
         [await call('POST', '/v1/webhooks/endpoints', { url: receiver.url, event_types: ['invoice.paid'] }), 400, 'event_types[0]'],
         [await call('POST', '/v1/webhooks/endpoints', { url: receiver.url, event_types: [] }), 400, 'event_types'],
         [await call('POST', '/v1/webhooks/endpoints', { url: receiver.url, event_types: ['invoice.voided'], secret: 'mine' }), 400, null],
@@ -294,6 +294,11 @@ export function describeWebhooksSuite(name: string, env: () => Promise<Record<st
         expect(answer.body.error.code).toBe('invalid_request')
         if (field !== null) expect(answer.body.error.details.map((d: { field: string }) => d.field)).toContain(field)
       }
+      const forbidden = [
+        await call('POST', '/v1/webhooks/endpoints', { url: 'ftp://example.com/x', event_types: ['invoice.finalized'] }),
+        await call('POST', '/v1/webhooks/endpoints', { url: 'https://user:pw@hooks.example.com/', event_types: ['invoice.finalized'] }),
+      ]
+      expect(forbidden.map((a) => [a.status, a.body.error.code, a.body.error.details[0].field])).toEqual(Array(2).fill([422, 'webhook_url_forbidden', 'url']))
       expect((await call('GET', '/v1/webhooks/endpoints')).body.data).toHaveLength(before)
       const missing = [
         [await call('DELETE', '/v1/webhooks/endpoints/not-a-uuid'), 404, 'webhook_endpoint_not_found'],

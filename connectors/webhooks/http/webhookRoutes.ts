@@ -9,6 +9,7 @@ import type { AppEnv } from '../../../platform/http/appEnv.ts'
 import { requestOrg } from '../../../platform/http/requestOrg.ts'
 import type { WebhookStore } from '../../../ledger/webhookStore.ts'
 import type { WebhookDrain } from '../webhookDrain.ts'
+import { assertEndpointUrl } from '../webhookDestination.ts'
 import { attemptToJson, deliveryToJson, endpointToJson } from './webhookJson.ts'
 import {
   createEndpointRequest,
@@ -48,12 +49,14 @@ export function webhookRoutes(deps: WebhookRouteDeps): OpenAPIHono<AppEnv> {
       },
       responses: {
         201: jsonAnswer('The endpoint and its secret', endpointCreatedJson),
-        400: { description: '`invalid_json`, `invalid_request` (a URL that is not http(s), an unknown event type, no event type)' },
+        400: { description: '`invalid_json`, `invalid_request` (not a URL, an unknown event type, no event type)' },
+        422: { description: '`webhook_url_forbidden`: the URL is not http(s), or carries a user name or password' },
         503: noKey,
       },
     }),
     async (c) => {
       const b = c.req.valid('json')
+      assertEndpointUrl(b.url)
       const created = await webhooks.endpoints.create({
         orgId: requestOrg(c),
         url: b.url,

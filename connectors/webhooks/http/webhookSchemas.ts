@@ -11,9 +11,11 @@ const eventTypes = z
 
 export const createEndpointRequest = z.strictObject({
   url: z
-    .url({ protocol: /^https?$/ })
+    .url()
     .max(2000)
-    .describe('Where the events are POSTed (http or https); redirects are not followed'),
+    .describe(
+      'Where the events are POSTed: http or https, without credentials (else 422 `webhook_url_forbidden`). Redirects are not followed; loopback, private and link-local addresses are refused at delivery unless the operator allows them',
+    ),
   event_types: eventTypes,
   description: z.string().max(500).optional(),
 })
