@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm'
 import { check, index, integer, jsonb, pgTable, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core'
 import { WEBHOOK_EVENT_TYPES, type WebhookEnvelope, type WebhookEventType } from '../webhooks/webhookEvents.ts'
 import { oneOf } from './oneOf.ts'
@@ -7,7 +8,9 @@ export type WebhookDeliveryStatus = 'pending' | 'delivered' | 'failed'
 
 // A receiver of an organisation's events. `secret` is the AES-256-GCM box of the signing secret
 // (platform/secretBox.ts), never plaintext; a removed endpoint keeps its row (`deleted_at`) so
-// its deliveries stay readable, and receives nothing more.
+// its deliveries stay readable, and receives nothing more. After a rotation the secret it
+// replaced (`previous_secret`, sealed the same way) signs too until `previous_secret_expires_at`
+// (the overlap window), so receivers can switch secrets without refusing a delivery.
 export const webhookEndpoints = pgTable(
   'webhook_endpoints',
   {
@@ -19,10 +22,15 @@ export const webhookEndpoints = pgTable(
     eventTypes: jsonb('event_types').$type<WebhookEventType[]>().notNull(),
     description: text('description'),
     secret: text('secret').notNull(),
+    previousSecret: text('previous_secret'),
+    previousSecretExpiresAt: timestamp('previous_secret_expires_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
     deletedAt: timestamp('deleted_at', { withTimezone: true }),
   },
-  (t) => [index('webhook_endpoints_org').on(t.orgId)],
+  (t) => [
+    index('webhook_endpoints_org').on(t.orgId),
+    check('webhook_endpoints_previous_secret_window', sql`(${t.previousSecret} is null) = (${t.previousSecretExpiresAt} is null)`),
+  ],
 )
 
 // The events, written in the transaction of the change that causes them (DESIGN invariant 8).
