@@ -1,6 +1,7 @@
 import type { Hono } from 'hono'
 import type { Ledger } from '../ledger/ledger.ts'
 import type { ClickHouseHandle } from '../platform/clickhouse/openClickHouse.ts'
+import { withReadBarrier } from '../metering/readBarrier.ts'
 import { clockFromConfig, type Clock } from '../platform/clock.ts'
 import type { Config } from '../platform/config/schema.ts'
 import type { AppEnv } from '../platform/http/appEnv.ts'
@@ -56,7 +57,8 @@ export async function createTally(config: Config, logger: Logger, opts: CreateTa
 
     // The one place this process decides what time it is (TALLY_CLOCK or the machine's).
     const clock = opts.clock ?? clockFromConfig(config)
-    const metering = buildMeteringServices(clickhouse, ledger, remoteMetricRunner({ config, database, clock }))
+    // Reads wait for the event log's drain, so an answer includes every event acknowledged before it.
+    const metering = buildMeteringServices(withReadBarrier(clickhouse, settled), ledger, remoteMetricRunner({ config, database, clock }))
     const app = buildApi({ config, logger, ledger, database, adminToken, clock, sink, metering })
     if (opts.scheduler === true)
       startScheduledJobs({
