@@ -2,12 +2,13 @@
 // is checked by rating's rules (RatingDocuments, ratingStore.ts) before it is stored, and every
 // product must exist in the organisation.
 import { insertError } from './insertError.ts'
-import { and, asc, eq } from 'drizzle-orm'
+import { and, eq } from 'drizzle-orm'
 import { ConflictError, NotFoundError, UnprocessableError } from '../platform/errors.ts'
 import type { Database } from '../platform/postgres/database.ts'
 import type { CurrencyTable } from '../platform/currency.ts'
 import type { CurrencyRepository } from './currencies.ts'
 import { assertOrgId, isUuid, toIso } from './ids.ts'
+import { namePage, nameKeyset, type NamePage, type NamePageQuery } from './namePage.ts'
 import type { ProductRepository } from './products.ts'
 import type { RatingDocuments } from './ratingStore.ts'
 import { plans as table, type ContractItem } from './schema/plans.ts'
@@ -34,7 +35,8 @@ export interface CreatePlanInput {
 
 export interface PlanRepository {
   create(input: CreatePlanInput): Promise<Plan>
-  list(orgId: string): Promise<Plan[]>
+  /** A page in name order (namePage.ts). */
+  list(orgId: string, q: NamePageQuery): Promise<NamePage<Plan>>
   /** By id or name; throws NotFoundError `plan_not_found`. */
   get(orgId: string, idOrName: string): Promise<Plan>
 }
@@ -135,9 +137,16 @@ export function createPlanRepository(
       }
     },
 
-    async list(orgId) {
+    async list(orgId, q) {
       assertOrgId(orgId)
-      return (await db.select().from(table).where(eq(table.orgId, orgId)).orderBy(asc(table.name))).map(toPlan)
+      const page = nameKeyset(table, q)
+      const rows = await db
+        .select()
+        .from(table)
+        .where(and(eq(table.orgId, orgId), page.where))
+        .orderBy(...page.orderBy)
+        .limit(page.read)
+      return namePage(rows, q.limit, toPlan)
     },
 
     async get(orgId, idOrName) {

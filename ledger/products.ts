@@ -1,10 +1,11 @@
 // Products of an organisation: what contracts sell. A metered product names the billable
 // metric version its quantity comes from; a non-metered one carries a default quantity.
 import { insertError } from './insertError.ts'
-import { and, asc, eq, inArray, isNotNull } from 'drizzle-orm'
+import { and, eq, inArray, isNotNull } from 'drizzle-orm'
 import { ConflictError, NotFoundError, ValidationError } from '../platform/errors.ts'
 import type { Database } from '../platform/postgres/database.ts'
 import { assertOrgId, isUuid, toIso } from './ids.ts'
+import { namePage, nameKeyset, type NamePage, type NamePageQuery } from './namePage.ts'
 import { billableMetrics } from './schema/billableMetrics.ts'
 import { products as table } from './schema/products.ts'
 
@@ -33,7 +34,8 @@ export interface CreateProductInput {
 
 export interface ProductRepository {
   create(input: CreateProductInput): Promise<Product>
-  list(orgId: string): Promise<Product[]>
+  /** A page in name order (namePage.ts). */
+  list(orgId: string, q: NamePageQuery): Promise<NamePage<Product>>
   /** By id or by name. Throws NotFoundError `product_not_found`. */
   get(orgId: string, idOrName: string): Promise<Product>
   /** Products by id; ids of other organisations are simply absent. */
@@ -104,10 +106,16 @@ export function createProductRepository(db: Database): ProductRepository {
       }
     },
 
-    async list(orgId) {
+    async list(orgId, q) {
       assertOrgId(orgId)
-      const rows = await db.select().from(table).where(eq(table.orgId, orgId)).orderBy(asc(table.name))
-      return rows.map(toProduct)
+      const page = nameKeyset(table, q)
+      const rows = await db
+        .select()
+        .from(table)
+        .where(and(eq(table.orgId, orgId), page.where))
+        .orderBy(...page.orderBy)
+        .limit(page.read)
+      return namePage(rows, q.limit, toProduct)
     },
 
     async get(orgId, idOrName) {

@@ -1,11 +1,15 @@
-// Products and plans: lists with a name filter (the API answers each catalogue whole) and their
-// details; a plan's page leads to a new contract from it.
+// Products and plans: lists a page at a time (the API's cursor, cursorPager.tsx) with a name
+// filter, and their details; a plan's page leads to a new contract from it.
 import type { FC } from 'hono/jsx'
 import type { z } from 'zod'
 import type { planJson, productJson } from '../../rating/http/billingSchemas.ts'
 import type { Assets } from '../assets.ts'
 import type { Problem } from '../routeKit.tsx'
+import { CursorPager, type PagerPosition } from './cursorPager.tsx'
 import { Columns, ErrorNotice, Layout } from './layout.tsx'
+
+/** Rows per page of the products and plans lists. */
+export const CATALOGUE_PAGE_SIZE = 50
 
 export type Product = z.infer<typeof productJson>
 export type Plan = z.infer<typeof planJson>
@@ -32,7 +36,9 @@ const NameFilter: FC<{ action: string; q: string; label: string }> = (p) => (
   </form>
 )
 
-export const ProductListPage: FC<{ assets: Assets; csrf: string; q: string; products: Product[]; error?: Problem | undefined }> = (p) => (
+type ListProps = { assets: Assets; csrf: string; q: string; at: PagerPosition; next: string | null; error?: Problem | undefined }
+
+export const ProductListPage: FC<ListProps & { products: Product[] }> = (p) => (
   <Layout title="Products" assets={p.assets} csrf={p.csrf} section="products">
     <h1>Products</h1>
     <NameFilter action="/console/products" q={p.q} label="products" />
@@ -53,6 +59,7 @@ export const ProductListPage: FC<{ assets: Assets; csrf: string; q: string; prod
         ))}
       </tbody>
     </table>
+    <CursorPager path="/console/products" keep={{ q: p.q }} at={p.at} next={p.next} />
   </Layout>
 )
 
@@ -79,7 +86,7 @@ export const ProductDetailPage: FC<{ assets: Assets; csrf: string; product: Prod
   </Layout>
 )
 
-export const PlanListPage: FC<{ assets: Assets; csrf: string; q: string; plans: Plan[]; error?: Problem | undefined }> = (p) => (
+export const PlanListPage: FC<ListProps & { plans: Plan[] }> = (p) => (
   <Layout title="Plans" assets={p.assets} csrf={p.csrf} section="plans">
     <h1>Plans</h1>
     <NameFilter action="/console/plans" q={p.q} label="plans" />
@@ -100,6 +107,7 @@ export const PlanListPage: FC<{ assets: Assets; csrf: string; q: string; plans: 
         ))}
       </tbody>
     </table>
+    <CursorPager path="/console/plans" keep={{ q: p.q }} at={p.at} next={p.next} />
   </Layout>
 )
 

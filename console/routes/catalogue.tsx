@@ -1,13 +1,16 @@
 // Customers, products and plans: lists, search and details, read from the API.
 import { CustomerDetailPage, CustomerListPage, CUSTOMER_PAGE_SIZE, type CreditGrant, type Customer } from '../pages/customers.tsx'
-import { PlanDetailPage, PlanListPage, ProductDetailPage, ProductListPage, type Plan, type Product } from '../pages/catalogue.tsx'
-import { page, problem, seg, signedInProps, type ConsoleContext, type ConsoleRouter, type RouteKit } from '../routeKit.tsx'
+import { CATALOGUE_PAGE_SIZE, PlanDetailPage, PlanListPage, ProductDetailPage, ProductListPage, type Plan, type Product } from '../pages/catalogue.tsx'
+import { pagerPosition, type PagerPosition } from '../pages/cursorPager.tsx'
+import { page, problem, seg, signedInProps, type ConsoleRouter, type RouteKit } from '../routeKit.tsx'
+import { planProducts } from './planProducts.ts'
+
+/** A page of a catalogue list: CATALOGUE_PAGE_SIZE rows from the position's cursor. */
+const pageQuery = (at: PagerPosition) => new URLSearchParams({ limit: String(CATALOGUE_PAGE_SIZE), ...(at.cursor === '' ? {} : { cursor: at.cursor }) })
 
 const nameMatches = (q: string) => (x: { name: string }) => x.name.toLowerCase().includes(q.toLowerCase())
 
 export function registerCatalogueRoutes(app: ConsoleRouter, kit: RouteKit): void {
-  const products = (c: ConsoleContext) => kit.call<{ data: Product[] }>(c, 'GET', '/v1/products')
-
   app.get('/customers', async (c) => {
     const search = c.req.query('q')?.trim() ?? ''
     if (search !== '') {
@@ -39,12 +42,15 @@ export function registerCatalogueRoutes(app: ConsoleRouter, kit: RouteKit): void
 
   app.get('/products', async (c) => {
     const q = c.req.query('q')?.trim() ?? ''
-    const list = await products(c)
+    const at = pagerPosition((name) => c.req.query(name))
+    const list = await kit.call<{ data: Product[]; next_cursor: string | null }>(c, 'GET', `/v1/products?${pageQuery(at)}`)
     return page(
       c,
       <ProductListPage
         {...signedInProps(c)}
         q={q}
+        at={at}
+        next={list.ok ? list.body.next_cursor : null}
         products={list.ok ? list.body.data.filter(nameMatches(q)) : []}
         error={list.ok ? undefined : problem(list.error)}
       />,
@@ -58,12 +64,15 @@ export function registerCatalogueRoutes(app: ConsoleRouter, kit: RouteKit): void
 
   app.get('/plans', async (c) => {
     const q = c.req.query('q')?.trim() ?? ''
-    const list = await kit.call<{ data: Plan[] }>(c, 'GET', '/v1/plans')
+    const at = pagerPosition((name) => c.req.query(name))
+    const list = await kit.call<{ data: Plan[]; next_cursor: string | null }>(c, 'GET', `/v1/plans?${pageQuery(at)}`)
     return page(
       c,
       <PlanListPage
         {...signedInProps(c)}
         q={q}
+        at={at}
+        next={list.ok ? list.body.next_cursor : null}
         plans={list.ok ? list.body.data.filter(nameMatches(q)) : []}
         error={list.ok ? undefined : problem(list.error)}
       />,
@@ -72,8 +81,6 @@ export function registerCatalogueRoutes(app: ConsoleRouter, kit: RouteKit): void
   app.get('/plans/:id', async (c) => {
     const got = await kit.call<Plan>(c, 'GET', `/v1/plans/${seg(c.req.param('id'))}`)
     if (!got.ok) return kit.notFound(c, problem(got.error))
-    const all = await products(c)
-    const byId = new Map((all.ok ? all.body.data : []).map((x) => [x.id, x]))
-    return page(c, <PlanDetailPage {...signedInProps(c)} plan={got.body} products={byId} />)
+    return page(c, <PlanDetailPage {...signedInProps(c)} plan={got.body} products={await planProducts(kit, c, got.body)} />)
   })
 }

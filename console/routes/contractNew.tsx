@@ -5,7 +5,8 @@
 import { draftFromForm, draftFromPlan, overridesOf, parsePrices, previewInvoice } from '../contractDraft.ts'
 import { NewContractPage, type InlinePreview } from '../pages/contractNew.tsx'
 import type { Contract } from '../pages/contracts.tsx'
-import type { Plan, Product } from '../pages/catalogue.tsx'
+import type { Plan } from '../pages/catalogue.tsx'
+import { planProducts } from './planProducts.ts'
 import {
   page,
   problem,
@@ -22,9 +23,14 @@ import {
 
 export function registerNewContractRoutes(app: ConsoleRouter, kit: RouteKit): void {
   const context = async (c: ConsoleContext, planId: string) => {
-    const [plans, products] = await Promise.all([kit.call<{ data: Plan[] }>(c, 'GET', '/v1/plans'), kit.call<{ data: Product[] }>(c, 'GET', '/v1/products')])
-    const all = plans.ok ? plans.body.data : []
-    return { plans: all, plan: all.find((x) => x.id === planId) ?? all[0], products: new Map((products.ok ? products.body.data : []).map((x) => [x.id, x])) }
+    // The plan chooser lists the first 1000 plans by name; a plan past them is read by its id.
+    const plans = await kit.call<{ data: Plan[] }>(c, 'GET', '/v1/plans?limit=1000')
+    const listed = plans.ok ? plans.body.data : []
+    const chosen = listed.find((x) => x.id === planId)
+    const named = chosen === undefined && planId !== '' ? await kit.call<Plan>(c, 'GET', `/v1/plans/${seg(planId)}`) : undefined
+    const all = named?.ok === true ? [named.body, ...listed] : listed
+    const plan = chosen ?? (named?.ok === true ? named.body : all[0])
+    return { plans: all, plan, products: await planProducts(kit, c, plan) }
   }
 
   app.get('/contracts/new', async (c) => {

@@ -1,6 +1,6 @@
-// The opaque `cursor` of a keyset-paged list (GET /v1/events, GET /v1/rating/runs): base64url of
-// the JSON pair `[sort key, id]` of a page's last row. Opaque so clients pass it back as given;
-// a pair so rows with equal sort keys are neither skipped nor repeated.
+// The opaque `cursor` of a keyset-paged list (GET /v1/events, GET /v1/rating/runs, GET /v1/products,
+// GET /v1/plans): base64url of the JSON pair `[sort key, id]` of a page's last row. Opaque so
+// clients pass it back as given; a pair so rows with equal sort keys are neither skipped nor repeated.
 import { z } from 'zod'
 
 export function encodePairCursor(key: string, id: string): string {

@@ -8,6 +8,7 @@ import { nonNegativeDecimal } from '../compute/decimal.ts'
 import { priceDefinitionSchema } from '../compute/priceDefinition.ts'
 import { ratingRecordSchema } from '../execute/ratingRecord.ts'
 import type { RatingSummary } from '../execute/ratingRun.ts'
+import { nextCursorJson } from './namePageSchemas.ts'
 
 const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date such as 2026-10-01')
 
@@ -124,7 +125,7 @@ export const productJson = z.object({
   default_quantity: z.string().nullable(),
   created_at: z.string(),
 })
-export const productListJson = z.object({ data: z.array(productJson) })
+export const productListJson = z.object({ data: z.array(productJson), next_cursor: nextCursorJson })
 
 export const planJson = z.object({
   id: z.string(),
@@ -135,7 +136,7 @@ export const planJson = z.object({
   features: z.array(z.string()),
   created_at: z.string(),
 })
-export const planListJson = z.object({ data: z.array(planJson) })
+export const planListJson = z.object({ data: z.array(planJson), next_cursor: nextCursorJson })
 
 export const contractJson = z.object({
   id: z.string(),

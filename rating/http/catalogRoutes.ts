@@ -23,7 +23,9 @@ import { apiApp } from '../../platform/http/apiApp.ts'
 import { apiRoute, jsonAnswer, jsonContent } from '../../platform/http/apiRoute.ts'
 import type { AppEnv } from '../../platform/http/appEnv.ts'
 import { requestOrg } from '../../platform/http/requestOrg.ts'
+import type { NameCursor } from '../../ledger/ratingStore.ts'
 import { billingBodyHook } from './billingBodyHook.ts'
+import { namePageJson, namePageQuery } from './namePageSchemas.ts'
 import { perTransaction } from '../compute/percent.ts'
 import {
   contractJson,
@@ -49,6 +51,11 @@ const rule = {
   description:
     'Well-formed but impossible content, each with its code and field: contract terms the pricing engine refuses (`invalid_contract_terms`, the rule at `terms.…`: e.g. `discount_over_100_percent`, `discount_cap_not_supported`, `discount_duration_conflict`, `discount_carry_over_not_supported`, `duplicate_discount_id`, and the term-commitment rules in docs/pricing.md), terms (`end_date_not_after_start`, `invalid_anchor_day`, `invalid_net_terms_days`, `invalid_currency`, `invalid_time_zone`), discounts (`discount_scope_not_supported`: a contract cannot name an invoice line, use scope product; `discount_target_not_found`: the target is neither the id nor the name of a product the contract sells), phases (`phases_required`, `phase_before_start`, `phase_start_mismatch`, `phases_out_of_order`, `phase_after_end`, `phase_in_billed_period`), items (`product_not_found`, `duplicate_product`, `quantity_not_allowed`, `metered_in_advance`, `transactions_need_metric`, `currency_mismatch`, `override_needs_price`, `overrides_need_plan`), or a price definition the pricing engine refuses (`invalid_price_definition`, as POST /v1/pricing/preview; details name each field, e.g. `phases[0].items[1].price.tiers[2].up_to`, with codes such as `tier_overlap`)',
 }
+
+const pageBad = { description: '`invalid_request`: `limit` outside 1–1000, a `cursor` this endpoint did not return' }
+
+/** The repository's page query from the route's. */
+const namePage = (q: { limit: number; cursor?: NameCursor | undefined }) => ({ limit: q.limit, ...(q.cursor === undefined ? {} : { after: q.cursor }) })
 
 export function productToJson(p: Product) {
   return {
@@ -197,10 +204,11 @@ export function catalogRoutes(ledger: CatalogStore): OpenAPIHono<AppEnv> {
       method: 'get',
       path: '/v1/products',
       tags: [CATALOGUE_TAG],
-      summary: 'List products.',
-      responses: { 200: jsonAnswer('Products', productListJson) },
+      summary: 'List products in name order, a page at a time (`limit`, `cursor`).',
+      request: { query: namePageQuery },
+      responses: { 200: jsonAnswer('Products', productListJson), 400: pageBad },
     }),
-    async (c) => c.json({ data: (await ledger.products.list(requestOrg(c))).map(productToJson) }, 200),
+    async (c) => c.json(namePageJson(await ledger.products.list(requestOrg(c), namePage(c.req.valid('query'))), productToJson), 200),
   )
 
   app.openapi(
@@ -240,8 +248,15 @@ export function catalogRoutes(ledger: CatalogStore): OpenAPIHono<AppEnv> {
   )
 
   app.openapi(
-    apiRoute({ method: 'get', path: '/v1/plans', tags: [CATALOGUE_TAG], summary: 'List plans.', responses: { 200: jsonAnswer('Plans', planListJson) } }),
-    async (c) => c.json({ data: (await ledger.plans.list(requestOrg(c))).map(planToJson) }, 200),
+    apiRoute({
+      method: 'get',
+      path: '/v1/plans',
+      tags: [CATALOGUE_TAG],
+      summary: 'List plans in name order, a page at a time (`limit`, `cursor`).',
+      request: { query: namePageQuery },
+      responses: { 200: jsonAnswer('Plans', planListJson), 400: pageBad },
+    }),
+    async (c) => c.json(namePageJson(await ledger.plans.list(requestOrg(c), namePage(c.req.valid('query'))), planToJson), 200),
   )
 
   app.openapi(

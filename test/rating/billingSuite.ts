@@ -490,8 +490,8 @@ export function describeBillingSuite(name: string, open: () => Promise<DatabaseH
         code: 'invalid_price_definition',
         details: [expect.objectContaining({ field: 'items[0].price.currency', code: 'invalid_currency' })],
       })
-      expect(await ledger.plans.list(orgId)).toEqual([])
-      expect(await ledger.plans.list(other.orgId)).toEqual([])
+      expect(await ledger.plans.list(orgId, { limit: 10 })).toEqual({ items: [], next: null })
+      expect(await ledger.plans.list(other.orgId, { limit: 10 })).toEqual({ items: [], next: null })
       expect(await ledger.contracts.list({ orgId: other.orgId })).toEqual([])
     })
   })

@@ -56,7 +56,7 @@ describe('the ledger refuses what rating could not rate, where it is stored', ()
       code: 'invalid_price_definition',
       details: [{ field: 'items[0].price.tiers[1].up_to', code: 'tier_overlap' }],
     })
-    expect(await ledger.plans.list(orgId)).toEqual([])
+    expect(await ledger.plans.list(orgId, { limit: 10 })).toEqual({ items: [], next: null })
   })
 
   it('a contract phase, an override or a later phase with such a price, and terms that are no terms', async () => {

@@ -27,7 +27,15 @@ function createFrom(noun: 'plans' | 'contracts' | 'products', summary: string): 
   }
 }
 
-function listOf(noun: 'plans' | 'contracts' | 'products', columns: string[]): Command {
+/** The rows of a list, as the table shows them: objects as JSON. */
+function shown(rows: Record<string, unknown>[], columns: string[]): string {
+  return table(
+    rows.map((r) => Object.fromEntries(columns.map((c) => [c, typeof r[c] === 'object' && r[c] !== null ? JSON.stringify(r[c]) : r[c]]))),
+    columns,
+  )
+}
+
+function listOf(noun: 'contracts', columns: string[]): Command {
   return {
     path: [noun, 'list'],
     summary: `List ${noun}`,
@@ -37,20 +45,41 @@ function listOf(noun: 'plans' | 'contracts' | 'products', columns: string[]): Co
     async run(ctx) {
       const org = required(ctx, 'org')
       const res = await withApi(ctx, (api) => api.call<{ data: Record<string, unknown>[] }>('GET', `/v1/${noun}`, { org }))
-      ctx.out(
-        table(
-          res.data.map((r) => Object.fromEntries(columns.map((c) => [c, typeof r[c] === 'object' && r[c] !== null ? JSON.stringify(r[c]) : r[c]]))),
-          columns,
-        ),
-      )
+      ctx.out(shown(res.data, columns))
+    },
+  }
+}
+
+/** A catalogue list paged by `cursor` (GET /v1/products, /v1/plans): every page, in name order. */
+function pagedListOf(noun: 'plans' | 'products', columns: string[]): Command {
+  return {
+    path: [noun, 'list'],
+    summary: `List ${noun} in name order (every page of GET /v1/${noun})`,
+    usage: '--org ORG_ID',
+    example: `tally ${noun} list --org $ORG`,
+    options: { org: { type: 'string' } },
+    async run(ctx) {
+      const org = required(ctx, 'org')
+      const rows = await withApi(ctx, async (api) => {
+        const all: Record<string, unknown>[] = []
+        let cursor: string | null = null
+        do {
+          const q = new URLSearchParams({ limit: '1000', ...(cursor === null ? {} : { cursor }) })
+          const res: { data: Record<string, unknown>[]; next_cursor: string | null } = await api.call('GET', `/v1/${noun}?${q}`, { org })
+          all.push(...res.data)
+          cursor = res.next_cursor
+        } while (cursor !== null)
+        return all
+      })
+      ctx.out(shown(rows, columns))
     },
   }
 }
 
 export const productsCreateCommand = createFrom('products', 'Create a product from a JSON body (see POST /v1/products)')
-export const productsListCommand = listOf('products', ['id', 'name', 'kind', 'metric', 'default_quantity'])
+export const productsListCommand = pagedListOf('products', ['id', 'name', 'kind', 'metric', 'default_quantity'])
 export const plansCreateCommand = createFrom('plans', 'Create a plan from a JSON body (see POST /v1/plans)')
-export const plansListCommand = listOf('plans', ['id', 'name', 'currency', 'features'])
+export const plansListCommand = pagedListOf('plans', ['id', 'name', 'currency', 'features'])
 export const contractsCreateCommand = createFrom('contracts', 'Create a contract from a JSON body (see POST /v1/contracts)')
 export const contractsListCommand = listOf('contracts', ['id', 'customer', 'name', 'currency', 'start_date', 'end_date', 'cadence', 'renewal'])
 
