@@ -2,7 +2,9 @@
 // `(org, source.kind, source.key)` writes the entry and its lines in one transaction, any later
 // post of the same source returns that entry and writes nothing. An entry dated into a closed
 // period is posted on the first day of the first open one (periods.ts); `datedOn` keeps the
-// date it asked for.
+// date it asked for. One entry or many are posted the same way (`postManyIn`: a rating chunk's
+// finalized invoices, issue 20): a few reads for all of them, then entries and lines in
+// multi-row inserts; a source given twice is posted once, by its first draft.
 import { Decimal } from 'decimal.js'
 import { and, asc, eq, gte, inArray, lte, sql, type SQL } from 'drizzle-orm'
 import { UnprocessableError } from '../../platform/errors.ts'
@@ -18,7 +20,8 @@ import { checkJournalDraft } from './checkJournalDraft.ts'
 import type { JournalEntryDraft, JournalLineDraft, JournalSourceKind } from './compute/journalDraft.ts'
 import { inMinorUnits } from './compute/minorUnitAmounts.ts'
 import { firstOpenPeriodIn, lockPeriods, periodOf } from './periods.ts'
-import { queueEntryIn } from '../erp/erpOutboxWrites.ts'
+import { queueEntriesIn } from '../erp/erpOutboxWrites.ts'
+import { chunks } from '../invoiceBulkWrites.ts'
 
 export interface PostedEntry {
   id: string
@@ -37,6 +40,11 @@ export interface PostedEntry {
 export interface PostOptions {
   /** The entry this one reverses (a correction); one reversal per entry. */
   reversesEntryId?: string
+}
+
+/** One entry of `postManyIn`. */
+export interface PostItem extends PostOptions {
+  draft: JournalEntryDraft
 }
 
 export interface JournalFilters {
@@ -62,6 +70,8 @@ export interface JournalRepository {
   post(draft: JournalEntryDraft, opts?: PostOptions): Promise<PostedEntry>
   /** `post` inside the caller's transaction (`tx` from `db.transaction`), so an entry commits with the change that causes it. */
   postIn(tx: Database, draft: JournalEntryDraft, opts?: PostOptions): Promise<PostedEntry>
+  /** `postIn` of many entries at once: the same checks and answers, in the items' order, with a few statements for all of them. */
+  postManyIn(tx: Database, items: readonly PostItem[]): Promise<PostedEntry[]>
   /** Entries in posting order (`postedOn`, then when posted). */
   list(orgId: string, filters?: JournalFilters): Promise<PostedEntry[]>
   /** Every entry with a line naming the invoice, in posting order. */
@@ -71,21 +81,11 @@ export interface JournalRepository {
 }
 
 type EntryRow = typeof journalEntries.$inferSelect
+type LineRow = typeof journalLines.$inferSelect
 
-/** Reads entries and their lines (one query each) in the given order. */
-export async function loadEntries(db: Database, rows: EntryRow[]): Promise<PostedEntry[]> {
-  if (rows.length === 0) return []
-  const lines = await db
-    .select()
-    .from(journalLines)
-    .where(
-      inArray(
-        journalLines.entryId,
-        rows.map((r) => r.id),
-      ),
-    )
-    .orderBy(asc(journalLines.position))
-  return rows.map((row) => ({
+/** An entry row and its stored lines (any order) as the repository answers it. */
+function postedEntry(row: EntryRow, lines: readonly LineRow[]): PostedEntry {
+  return {
     id: row.id,
     orgId: row.orgId,
     source: { kind: row.sourceKind, key: row.sourceKey },
@@ -94,8 +94,8 @@ export async function loadEntries(db: Database, rows: EntryRow[]): Promise<Poste
     memo: row.memo,
     reversesEntryId: row.reversesEntryId,
     createdAt: toIso(row.createdAt),
-    lines: lines
-      .filter((l) => l.entryId === row.id)
+    lines: [...lines]
+      .sort((a, b) => a.position - b.position)
       .map((l) => {
         const debit = new Decimal(l.debit).greaterThan(0)
         return {
@@ -111,7 +111,30 @@ export async function loadEntries(db: Database, rows: EntryRow[]): Promise<Poste
           memo: l.memo,
         }
       }),
-  }))
+  }
+}
+
+/** Groups rows by a key, keeping their order. */
+function groupBy<T>(rows: readonly T[], key: (row: T) => string): Map<string, T[]> {
+  const out = new Map<string, T[]>()
+  for (const row of rows) out.set(key(row), [...(out.get(key(row)) ?? []), row])
+  return out
+}
+
+/** Reads entries and their lines (one query each) in the given order. */
+export async function loadEntries(db: Database, rows: EntryRow[]): Promise<PostedEntry[]> {
+  if (rows.length === 0) return []
+  const lines = await db
+    .select()
+    .from(journalLines)
+    .where(
+      inArray(
+        journalLines.entryId,
+        rows.map((r) => r.id),
+      ),
+    )
+  const byEntry = groupBy(lines, (l) => l.entryId)
+  return rows.map((row) => postedEntry(row, byEntry.get(row.id) ?? []))
 }
 
 /** A posted entry as the draft it was posted from (its lines' positions dropped), for the rules that reverse entries. */
@@ -125,83 +148,138 @@ export function draftOf(entry: PostedEntry): JournalEntryDraft {
   }
 }
 
-async function entryBySource(tx: Database, draft: JournalEntryDraft): Promise<EntryRow | undefined> {
-  const [row] = await tx
-    .select()
-    .from(journalEntries)
-    .where(and(eq(journalEntries.orgId, draft.orgId), eq(journalEntries.sourceKind, draft.source.kind), eq(journalEntries.sourceKey, draft.source.key)))
-  return row
+const sourceOf = (e: { orgId: string; source: { kind: string; key: string } }) => `${e.orgId}/${e.source.kind}/${e.source.key}`
+const rowSource = (r: EntryRow) => sourceOf({ orgId: r.orgId, source: { kind: r.sourceKind, key: r.sourceKey } })
+
+/** The entries already posted for these drafts' sources, by source: one query per organisation. */
+async function entriesBySource(tx: Database, drafts: readonly JournalEntryDraft[]): Promise<Map<string, EntryRow>> {
+  const found = new Map<string, EntryRow>()
+  for (const [orgId, mine] of groupBy(drafts, (d) => d.orgId)) {
+    const wanted = new Set(mine.map(sourceOf))
+    const rows = await tx
+      .select()
+      .from(journalEntries)
+      .where(
+        and(
+          eq(journalEntries.orgId, orgId),
+          inArray(journalEntries.sourceKind, [...new Set(mine.map((d) => d.source.kind))]),
+          inArray(journalEntries.sourceKey, [...new Set(mine.map((d) => d.source.key))]),
+        ),
+      )
+    for (const row of rows) if (wanted.has(rowSource(row))) found.set(rowSource(row), row)
+  }
+  return found
 }
 
 /** Refuses, before any write, lines in an unknown currency, finer than its minor units, or on an account the chart lacks. */
-async function checkAgainstLedger(tx: Database, draft: JournalEntryDraft): Promise<void> {
-  const currencies = await createCurrencyRepository(tx).table(draft.orgId)
-  const codes = [...new Set(draft.lines.map((l) => l.account))]
-  const chart = await tx
-    .select({ code: accounts.code, archivedAt: accounts.archivedAt })
-    .from(accounts)
-    .where(and(eq(accounts.orgId, draft.orgId), inArray(accounts.code, codes)))
-  const byCode = new Map(chart.map((a) => [a.code, a]))
-  draft.lines.forEach((line, i) => {
-    const minor = currencies.minorUnits(line.currency)
-    const field = (name: string, code: string, message: string) => new UnprocessableError(code, message, [{ field: `lines[${i}].${name}`, code, message }])
-    if (minor === undefined) throw field('currency', 'invalid_currency', `${line.currency} is not a currency of this organisation`)
-    if (new Decimal(line.amount).decimalPlaces() > minor) {
-      throw field('amount', 'invalid_amount', `amounts in ${line.currency} have at most ${minor} decimals, got ${line.amount}`)
+async function checkAgainstLedger(tx: Database, drafts: readonly JournalEntryDraft[]): Promise<void> {
+  for (const [orgId, mine] of groupBy(drafts, (d) => d.orgId)) {
+    const currencies = await createCurrencyRepository(tx).table(orgId)
+    const codes = [...new Set(mine.flatMap((d) => d.lines.map((l) => l.account)))]
+    const chart = await tx
+      .select({ code: accounts.code, archivedAt: accounts.archivedAt })
+      .from(accounts)
+      .where(and(eq(accounts.orgId, orgId), inArray(accounts.code, codes)))
+    const byCode = new Map(chart.map((a) => [a.code, a]))
+    for (const draft of mine) {
+      draft.lines.forEach((line, i) => {
+        const minor = currencies.minorUnits(line.currency)
+        const field = (name: string, code: string, message: string) => new UnprocessableError(code, message, [{ field: `lines[${i}].${name}`, code, message }])
+        if (minor === undefined) throw field('currency', 'invalid_currency', `${line.currency} is not a currency of this organisation`)
+        if (new Decimal(line.amount).decimalPlaces() > minor) {
+          throw field('amount', 'invalid_amount', `amounts in ${line.currency} have at most ${minor} decimals, got ${line.amount}`)
+        }
+        const account = byCode.get(line.account)
+        if (account === undefined) throw accountNotFound(line.account, `lines[${i}].account`)
+        if (account.archivedAt !== null) throw field('account', 'account_archived', `account ${line.account} is archived; post to its successor`)
+      })
     }
-    const account = byCode.get(line.account)
-    if (account === undefined) throw accountNotFound(line.account, `lines[${i}].account`)
-    if (account.archivedAt !== null) throw field('account', 'account_archived', `account ${line.account} is archived; post to its successor`)
-  })
+  }
 }
 
-async function postChecked(tx: Database, draft: JournalEntryDraft, opts: PostOptions): Promise<PostedEntry> {
-  await lockPeriods(tx, draft.orgId, 'post')
-  const existing = await entryBySource(tx, draft)
-  if (existing !== undefined) return (await loadEntries(tx, [existing]))[0]!
-  await checkAgainstLedger(tx, draft)
-  const period = await firstOpenPeriodIn(tx, draft.orgId, draft.postedOn)
-  const postedOn = period === periodOf(draft.postedOn) ? draft.postedOn : `${period}-01`
-  let inserted: EntryRow | undefined
-  try {
-    ;[inserted] = await tx
-      .insert(journalEntries)
-      .values({
-        orgId: draft.orgId,
-        sourceKind: draft.source.kind,
-        sourceKey: draft.source.key,
-        datedOn: draft.postedOn,
-        postedOn,
-        memo: draft.memo,
-        reversesEntryId: opts.reversesEntryId ?? null,
-      })
-      .onConflictDoNothing({ target: [journalEntries.orgId, journalEntries.sourceKind, journalEntries.sourceKey] })
-      .returning()
-  } catch (err) {
-    throw insertError(err, draft.orgId)
+/** The entry row to insert for a draft: dated into a closed month, it posts on the first day of the first open one. */
+async function entryRows(tx: Database, items: readonly PostItem[]): Promise<(typeof journalEntries.$inferInsert)[]> {
+  const openPeriods = new Map<string, string>()
+  const rows: (typeof journalEntries.$inferInsert)[] = []
+  for (const { draft, reversesEntryId } of items) {
+    const asked = `${draft.orgId}/${periodOf(draft.postedOn)}`
+    const period = openPeriods.get(asked) ?? (await firstOpenPeriodIn(tx, draft.orgId, draft.postedOn))
+    openPeriods.set(asked, period)
+    rows.push({
+      orgId: draft.orgId,
+      sourceKind: draft.source.kind,
+      sourceKey: draft.source.key,
+      datedOn: draft.postedOn,
+      postedOn: period === periodOf(draft.postedOn) ? draft.postedOn : `${period}-01`,
+      memo: draft.memo,
+      reversesEntryId: reversesEntryId ?? null,
+    })
+  }
+  return rows
+}
+
+function lineRows(draft: JournalEntryDraft, entryId: string): (typeof journalLines.$inferInsert)[] {
+  return draft.lines.map((line, position) => ({
+    orgId: draft.orgId,
+    entryId,
+    position,
+    accountCode: line.account,
+    debit: line.side === 'debit' ? line.amount : '0',
+    credit: line.side === 'credit' ? line.amount : '0',
+    currency: line.currency,
+    customerId: line.customerId,
+    contractId: line.contractId,
+    invoiceId: line.invoiceId,
+    productId: line.productId,
+    memo: line.memo,
+  }))
+}
+
+/** Checked drafts posted in the caller's transaction; the answers in the items' order. */
+async function postChecked(tx: Database, items: readonly PostItem[]): Promise<PostedEntry[]> {
+  // Organisations in one order, so two posting transactions take their shared locks alike.
+  for (const orgId of [...new Set(items.map((i) => i.draft.orgId))].sort()) await lockPeriods(tx, orgId, 'post')
+  const earlier = await entriesBySource(
+    tx,
+    items.map((i) => i.draft),
+  )
+  const fresh = new Map<string, PostItem>()
+  for (const item of items) if (!earlier.has(sourceOf(item.draft)) && !fresh.has(sourceOf(item.draft))) fresh.set(sourceOf(item.draft), item)
+  await checkAgainstLedger(
+    tx,
+    [...fresh.values()].map((i) => i.draft),
+  )
+  const inserted = new Map<string, EntryRow>()
+  for (const [orgId, mine] of groupBy([...fresh.values()], (i) => i.draft.orgId)) {
+    try {
+      for (const part of chunks(await entryRows(tx, mine))) {
+        const rows = await tx
+          .insert(journalEntries)
+          .values(part)
+          .onConflictDoNothing({ target: [journalEntries.orgId, journalEntries.sourceKind, journalEntries.sourceKey] })
+          .returning()
+        for (const row of rows) inserted.set(rowSource(row), row)
+      }
+    } catch (err) {
+      throw insertError(err, orgId)
+    }
   }
   // A concurrent post of the same source committed first: its entry is the one.
-  if (inserted === undefined) return (await loadEntries(tx, [(await entryBySource(tx, draft))!]))[0]!
-  await tx.insert(journalLines).values(
-    draft.lines.map((line, position) => ({
-      orgId: draft.orgId,
-      entryId: inserted.id,
-      position,
-      accountCode: line.account,
-      debit: line.side === 'debit' ? line.amount : '0',
-      credit: line.side === 'credit' ? line.amount : '0',
-      currency: line.currency,
-      customerId: line.customerId,
-      contractId: line.contractId,
-      invoiceId: line.invoiceId,
-      productId: line.productId,
-      memo: line.memo,
-    })),
-  )
-  const entry = (await loadEntries(tx, [inserted]))[0]!
-  // The entry's ERP documents are queued in its transaction (DESIGN invariant 8; ledger/erp/erpOutboxWrites.ts).
-  await queueEntryIn(tx, entry)
-  return entry
+  const raced = [...fresh].filter(([source]) => !inserted.has(source)).map(([, item]) => item.draft)
+  for (const [source, row] of await entriesBySource(tx, raced)) earlier.set(source, row)
+  const lines: LineRow[] = []
+  for (const part of chunks([...inserted].flatMap(([source, row]) => lineRows(fresh.get(source)!.draft, row.id)))) {
+    lines.push(...(await tx.insert(journalLines).values(part).returning()))
+  }
+  const linesOf = groupBy(lines, (l) => l.entryId)
+  const posted = [...inserted.values()].map((row) => postedEntry(row, linesOf.get(row.id) ?? []))
+  // The entries' ERP documents are queued in their transaction (DESIGN invariant 8; ledger/erp/erpOutboxWrites.ts).
+  await queueEntriesIn(tx, posted)
+  const answers = new Map([
+    ...posted.map((e) => [sourceOf(e), e] as const),
+    ...(await loadEntries(tx, [...earlier.values()])).map((e) => [sourceOf(e), e] as const),
+  ])
+  return items.map((i) => answers.get(sourceOf(i.draft))!)
 }
 
 export function createJournalRepository(db: Database): JournalRepository {
@@ -214,12 +292,17 @@ export function createJournalRepository(db: Database): JournalRepository {
   return {
     async post(draft, opts = {}) {
       checkJournalDraft(draft)
-      return db.transaction(async (tx) => postChecked(tx as unknown as Database, draft, opts))
+      return db.transaction(async (tx) => (await postChecked(tx as unknown as Database, [{ ...opts, draft }]))[0]!)
     },
 
     async postIn(tx, draft, opts = {}) {
       checkJournalDraft(draft)
-      return postChecked(tx, draft, opts)
+      return (await postChecked(tx, [{ ...opts, draft }]))[0]!
+    },
+
+    async postManyIn(tx, items) {
+      for (const item of items) checkJournalDraft(item.draft)
+      return postChecked(tx, items)
     },
 
     async list(orgId, filters = {}) {

@@ -1,4 +1,4 @@
-// The outbox's write side (DESIGN invariant 8): called by journals.ts for every entry it posts,
+// The outbox's write side (DESIGN invariant 8): called by journals.ts for the entries it posts,
 // inside the posting transaction, so a ledger change and the documents it sends to each ERP
 // commit together or not at all. One row per document and active connection of the
 // organisation; `(connection, kind, tally id)` is unique and the insert does nothing on
@@ -24,22 +24,30 @@ export function idempotencyKeyOf(connectionId: string, kind: string, tallyId: st
   return createHash('sha256').update(`${connectionId}/${kind}/${tallyId}`).digest('hex').slice(0, 40)
 }
 
-/** Queues the documents of a just-posted entry on every active connection of its organisation. */
-export async function queueEntryIn(tx: Database, entry: PostedEntry): Promise<void> {
-  const connections = await tx
-    .select({ id: erpConnections.id })
-    .from(erpConnections)
-    .where(and(eq(erpConnections.orgId, entry.orgId), eq(erpConnections.status, 'active')))
-  if (connections.length === 0) return
-  const documents = await documentsOfEntryIn(tx, entry)
-  if (documents.length === 0) return
-  for (const { id: connectionId } of connections) {
-    let customerRow: string | null = null
-    for (const document of documents) {
-      const dependsOn = document.kind === 'invoice' ? customerRow : await dependencyIn(tx, connectionId, document)
-      if (dependsOn === undefined) continue
-      const id = await queueIn(tx, { orgId: entry.orgId, connectionId, document, dependsOn })
-      if (document.kind === 'customer') customerRow = id
+/** Queues the documents of just-posted entries, in order, on every active connection of their organisation (one connections read per organisation). */
+export async function queueEntriesIn(tx: Database, entries: readonly PostedEntry[]): Promise<void> {
+  const connectionsOf = new Map<string, { id: string }[]>()
+  for (const orgId of new Set(entries.map((e) => e.orgId))) {
+    connectionsOf.set(
+      orgId,
+      await tx
+        .select({ id: erpConnections.id })
+        .from(erpConnections)
+        .where(and(eq(erpConnections.orgId, orgId), eq(erpConnections.status, 'active'))),
+    )
+  }
+  for (const entry of entries) {
+    const connections = connectionsOf.get(entry.orgId)!
+    if (connections.length === 0) continue
+    const documents = await documentsOfEntryIn(tx, entry)
+    for (const { id: connectionId } of connections) {
+      let customerRow: string | null = null
+      for (const document of documents) {
+        const dependsOn = document.kind === 'invoice' ? customerRow : await dependencyIn(tx, connectionId, document)
+        if (dependsOn === undefined) continue
+        const id = await queueIn(tx, { orgId: entry.orgId, connectionId, document, dependsOn })
+        if (document.kind === 'customer') customerRow = id
+      }
     }
   }
 }
