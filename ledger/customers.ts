@@ -1,6 +1,7 @@
 // Customers of an organisation, keyed by the `customer_id` producers put in events.
 import { insertError } from './insertError.ts'
-import { and, asc, eq, gt, inArray } from 'drizzle-orm'
+import { containsPattern } from './containsPattern.ts'
+import { and, asc, eq, gt, ilike, inArray, or } from 'drizzle-orm'
 import { ConflictError, NotFoundError, ValidationError } from '../platform/errors.ts'
 import type { Database } from '../platform/postgres/database.ts'
 import type { CurrencyRepository } from './currencies.ts'
@@ -63,8 +64,11 @@ export const MAX_EXTERNAL_ID_LENGTH = 255
 export interface CustomerRepository {
   /** Throws ValidationError (`external_id`, `name`), UnprocessableError (`currency`, `time_zone`: 422 `invalid_currency`, `invalid_time_zone`) or ConflictError `customer_exists`. */
   create(input: CreateCustomerInput): Promise<Customer>
-  /** Keyset pagination in `external_id` order: `after` is the last external id already seen. */
-  list(orgId: string, opts?: { limit?: number; after?: string }): Promise<CustomerPage>
+  /**
+   * Keyset pagination in `external_id` order: `after` is the last external id already seen; `q`
+   * keeps the customers whose name, e-mail or external id contains it, case-insensitively.
+   */
+  list(orgId: string, opts?: { limit?: number; after?: string; q?: string }): Promise<CustomerPage>
   /** Throws NotFoundError `customer_not_found`. */
   get(orgId: string, externalId: string): Promise<Customer>
   /**
@@ -147,12 +151,13 @@ export function createCustomerRepository(db: Database, deps: { currencies: Pick<
     async list(orgId, opts = {}) {
       assertOrgId(orgId)
       const limit = Math.min(Math.max(Math.trunc(opts.limit ?? DEFAULT_CUSTOMER_PAGE_SIZE), 1), MAX_CUSTOMER_PAGE_SIZE)
-      const scope = eq(table.orgId, orgId)
+      const pattern = opts.q === undefined ? undefined : containsPattern(opts.q)
+      const search = pattern === undefined ? undefined : or(ilike(table.name, pattern), ilike(table.email, pattern), ilike(table.externalId, pattern))
       // One row more than asked tells whether another page exists without a count query.
       const rows = await db
         .select()
         .from(table)
-        .where(opts.after === undefined ? scope : and(scope, gt(table.externalId, opts.after)))
+        .where(and(eq(table.orgId, orgId), search, opts.after === undefined ? undefined : gt(table.externalId, opts.after)))
         .orderBy(asc(table.externalId))
         .limit(limit + 1)
       const page = rows.slice(0, limit).map(toCustomer)

@@ -1,6 +1,6 @@
-// Customers: a keyset-paged list in external id order, "go to" by id (the exact customer, or
-// the list from that id on), and a customer's detail with its credit grants and links to its
-// contracts and usage.
+// Customers: a keyset-paged list in external id order, a search by name, e-mail or id (the API's
+// `q`; an exact id opens the customer), and a customer's detail with its credit grants and links
+// to its contracts and usage.
 import type { FC } from 'hono/jsx'
 import type { z } from 'zod'
 import type { customerJson } from '../../ledger/http/ledgerSchemas.ts'
@@ -42,10 +42,10 @@ export const CustomerListPage: FC<{
     <h1>Customers</h1>
     <form method="get" action="/console/customers" class="filters" role="search" aria-label="Find a customer">
       <p>
-        <label for="customer-search">Customer id</label>
+        <label for="customer-search">Name, e-mail or id</label>
         <input id="customer-search" name="q" value={p.search} spellcheck={false} aria-describedby="customer-search-help" />
         <span id="customer-search-help" class="help">
-          The exact id opens it; otherwise the list starts there
+          Any part, in any case; an exact id opens the customer
         </span>
       </p>
       <p class="actions">
@@ -54,7 +54,7 @@ export const CustomerListPage: FC<{
     </form>
     {p.error === undefined ? null : <ErrorNotice {...p.error} />}
     {p.customers.length === 0 ? (
-      <p>No customers here.</p>
+      <p>{p.search ? `No customer's name, e-mail or id contains “${p.search}”.` : 'No customers here.'}</p>
     ) : (
       <table>
         <caption class="visually-hidden">Customers</caption>
@@ -75,9 +75,10 @@ export const CustomerListPage: FC<{
       </table>
     )}
     <nav class="pages" aria-label="Pages">
-      {p.after || p.search ? <a href="/console/customers">First page</a> : null}
+      {p.after ? <a href={listHref({ q: p.search })}>First page</a> : null}
+      {p.search ? <a href="/console/customers">All customers</a> : null}
       {p.nextAfter === null ? null : (
-        <a href={listHref({ after: p.nextAfter })} rel="next">
+        <a href={listHref({ q: p.search, after: p.nextAfter })} rel="next">
           Next page
         </a>
       )}

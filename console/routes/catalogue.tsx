@@ -17,9 +17,9 @@ export function registerCatalogueRoutes(app: ConsoleRouter, kit: RouteKit): void
       const exact = await kit.call<Customer>(c, 'GET', `/v1/customers/${seg(search)}`)
       if (exact.ok) return c.redirect(`/console/customers/${seg(exact.body.external_id)}`, 303)
     }
-    // In external id order: a search that is not an id starts the list where it would be.
-    const after = c.req.query('after') || (search === '' ? undefined : search)
-    const q = new URLSearchParams({ limit: String(CUSTOMER_PAGE_SIZE), ...(after === undefined ? {} : { after }) })
+    // Otherwise the customers whose name, e-mail or id contains it, in external id order.
+    const after = c.req.query('after') || undefined
+    const q = new URLSearchParams({ limit: String(CUSTOMER_PAGE_SIZE), ...(after === undefined ? {} : { after }), ...(search === '' ? {} : { q: search }) })
     const list = await kit.call<{ data: Customer[]; next_after: string | null }>(c, 'GET', `/v1/customers?${q}`)
     return page(
       c,

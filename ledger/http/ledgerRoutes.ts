@@ -115,14 +115,14 @@ export function ledgerRoutes(ledger: LedgerBase): OpenAPIHono<AppEnv> {
       method: 'get',
       path: '/v1/customers',
       tags: [CUSTOMERS_TAG],
-      summary: 'List customers in external_id order, one page at a time.',
+      summary: 'List customers in external_id order, one page at a time; `q` searches name, e-mail and external id (case-insensitive, contains).',
       request: { query: listCustomersQuery },
       responses: { 200: jsonAnswer('A page of customers', customerListJson), 400: invalid },
     }),
     async (c) => {
       const orgId = requestOrg(c)
       const query = c.req.valid('query')
-      const page = await ledger.customers.list(orgId, { limit: query.limit, after: query.after })
+      const page = await ledger.customers.list(orgId, { limit: query.limit, after: query.after, q: query.q })
       return c.json({ data: page.customers.map(customerToJson), next_after: page.nextAfter }, 200)
     },
   )

@@ -52,6 +52,13 @@ export const updateCustomerRequest = z.strictObject({
 export const listCustomersQuery = z.object({
   limit: z.coerce.number().int().min(1).max(MAX_CUSTOMER_PAGE_SIZE).optional().describe('Page size, default 100'),
   after: z.string().min(1).optional().describe('`next_after` of the previous page'),
+  q: z
+    .string()
+    .trim()
+    .max(200)
+    .transform((text) => (text === '' ? undefined : text))
+    .optional()
+    .describe('Only customers whose name, e-mail or external id contains this text, case-insensitively (`%` and `_` are plain characters; empty: all)'),
 })
 
 // Path parameters: any string reaches the repository, which answers 404 for one it does not hold.

@@ -1,7 +1,8 @@
 // The catalogue's lists over HTTP on a whole embedded Tally (the given Postgres): products and
 // plans a page at a time in name order (`limit`, the opaque `cursor` of GET /v1/events), every
 // row once across pages even when rows are added between them; a cursor this endpoint did not
-// return is 400 `invalid_request`.
+// return is 400 `invalid_request`. Customers searched by name, e-mail or external id (`q`),
+// case-insensitively, `%` and `_` in the text matching only themselves.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { fixedClock } from '../../platform/clock.ts'
 import { type Harness, openHarness, seed } from '../support/tallyHarness.ts'
@@ -64,6 +65,38 @@ export function describeCatalogueListsSuite(name: string, env: () => Promise<Rec
       const exact = await h.json<Page>('GET', '/v1/plans?limit=3')
       expect(exact.body).toMatchObject({ next_cursor: null })
       expect(exact.body.data).toHaveLength(3)
+    })
+
+    it('searches customers by name, e-mail or external id, case-insensitively, wildcards in the text taken literally', async () => {
+      const customers: [string, string, string | null][] = [
+        ['c-1', 'Acme Corp', 'billing@acme.example'],
+        ['c-2', '100% Organic', null],
+        ['c-3', 'Under_Score Ltd', 'ap@under.example'],
+        ['c-4', 'UnderXScore', null],
+        ['globex-acme-eu', 'Globex', 'ap@globex.example'],
+      ]
+      for (const [id, customerName, email] of customers)
+        expect((await h.json('POST', '/v1/customers', { body: { external_id: id, name: customerName, ...(email === null ? {} : { email }) } })).status).toBe(
+          201,
+        )
+      const search = async (q: string, extra = '') => {
+        const res = await h.json<{ data: { external_id: string }[]; next_after: string | null }>('GET', `/v1/customers?q=${encodeURIComponent(q)}${extra}`)
+        expect(res.status).toBe(200)
+        return res.body.data.map((c) => c.external_id)
+      }
+      expect(await search('ACME')).toEqual(['acme', 'c-1', 'globex-acme-eu']) // acme's name, Acme Corp, an external id
+      expect(await search('globex.EXAMPLE')).toEqual(['globex-acme-eu']) // an e-mail
+      expect(await search('%')).toEqual(['c-2'])
+      expect(await search('r_s')).toEqual(['c-3']) // as a LIKE wildcard, _ would also match UnderXScore
+      expect(await search('\\')).toEqual([])
+      expect(await search("' or 1=1 --")).toEqual([])
+      expect(await search('  ')).toHaveLength(6) // empty: every customer
+      const first = await h.json<{ data: { external_id: string }[]; next_after: string }>('GET', '/v1/customers?q=acme&limit=2')
+      expect(first.body).toEqual({
+        data: [expect.objectContaining({ external_id: 'acme' }), expect.objectContaining({ external_id: 'c-1' })],
+        next_after: 'c-1',
+      })
+      expect(await search('acme', '&limit=2&after=c-1')).toEqual(['globex-acme-eu'])
     })
 
     it('refuses a cursor it did not return and a limit out of range (400 invalid_request)', async () => {
