@@ -46,10 +46,10 @@ export function createWebhookDrain(deps: WebhookDrainDeps): WebhookDrain {
   const random = deps.random ?? Math.random
   let running: Promise<WebhookDrainSummary> | null = null
 
-  async function attempt(delivery: DueDelivery, secret: string, summary: WebhookDrainSummary): Promise<void> {
+  async function attempt(delivery: DueDelivery, secrets: string[], summary: WebhookDrainSummary): Promise<void> {
     const body = JSON.stringify(delivery.event)
     const at = clock.now()
-    const headers = webhookHeaders({ secret, id: delivery.event.id, at, body })
+    const headers = webhookHeaders({ secrets, id: delivery.event.id, at, body })
     const result = await postWebhook({ url: delivery.url, headers, body, allowPrivate: deps.allowPrivate, ...(deps.signal ? { signal: deps.signal } : {}) })
     const decision = decideAttempt(result, delivery.attempts + 1, random)
     const outcome = decision.status === 'retry' ? { status: 'retry' as const, nextAttemptAt: new Date(clock.now().getTime() + decision.afterMs) } : decision
@@ -69,18 +69,20 @@ export function createWebhookDrain(deps: WebhookDrainDeps): WebhookDrain {
 
   async function pass(): Promise<WebhookDrainSummary> {
     const summary: WebhookDrainSummary = { delivered: 0, retried: 0, failed: 0 }
-    const secrets = new Map<string, Promise<string>>()
-    const secretOf = (endpointId: string) => {
-      let secret = secrets.get(endpointId)
-      if (secret === undefined) secrets.set(endpointId, (secret = webhooks.endpoints.secretOf(endpointId)))
-      return secret
+    // The secrets that sign at the pass's start (the current one, and a rotation's previous one in its window).
+    const signing = new Map<string, Promise<string[]>>()
+    const started = clock.now()
+    const secretsOf = (endpointId: string) => {
+      let secrets = signing.get(endpointId)
+      if (secrets === undefined) signing.set(endpointId, (secrets = webhooks.endpoints.secretsOf(endpointId, started)))
+      return secrets
     }
     for (;;) {
       deps.signal?.throwIfAborted()
       const now = clock.now()
       const due = await webhooks.deliveries.claimDue({ now, limit: BATCH, leaseUntil: new Date(now.getTime() + LEASE_MS) })
       if (due.length === 0) break
-      await Promise.all(due.map(async (d) => attempt(d, await secretOf(d.endpointId), summary)))
+      await Promise.all(due.map(async (d) => attempt(d, await secretsOf(d.endpointId), summary)))
     }
     if (summary.delivered + summary.retried + summary.failed > 0) deps.logger.info({ ...summary }, 'webhooks drained')
     return summary

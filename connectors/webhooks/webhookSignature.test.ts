@@ -34,7 +34,7 @@ describe('webhook signatures (Standard Webhooks)', () => {
 
   it('refuses a changed body, another secret, a changed id and missing headers', () => {
     const now = new Date('2026-03-01T10:00:00Z')
-    const headers = webhookHeaders({ secret: SPEC.secret, id: 'evt_1', at: now, body: '{"a":"1.00"}' })
+    const headers = webhookHeaders({ secrets: [SPEC.secret], id: 'evt_1', at: now, body: '{"a":"1.00"}' })
     expect(headers['webhook-timestamp']).toBe(String(Date.parse('2026-03-01T10:00:00Z') / 1000))
     const verify = (over: object) => codeOf(() => verifyWebhook({ secret: SPEC.secret, headers, body: '{"a":"1.00"}', now, ...over }))
     expect(verify({})).toBeNull()
@@ -42,5 +42,14 @@ describe('webhook signatures (Standard Webhooks)', () => {
     expect(verify({ secret: 'whsec_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=' })).toBe('invalid_signature')
     expect(verify({ headers: { ...headers, 'webhook-id': 'evt_2' } })).toBe('invalid_signature')
     expect(verify({ headers: { 'webhook-id': 'evt_1' } })).toBe('missing_headers')
+  })
+
+  it("signed with two secrets (a rotation's overlap): each secret verifies it, another does not", () => {
+    const [current, previous, other] = ['whsec_' + 'A'.repeat(43) + '=', SPEC.secret, 'whsec_' + 'B'.repeat(43) + '=']
+    const headers = webhookHeaders({ secrets: [current, previous], id: SPEC.id, at: new Date(SPEC.timestamp * 1000), body: SPEC.body })
+    // The specification's example signature is the second one: the previous secret signs exactly as it did.
+    expect(headers['webhook-signature']).toBe(`${signWebhook({ secret: current, id: SPEC.id, timestamp: SPEC.timestamp, body: SPEC.body })} ${SPEC.signature}`)
+    const verify = (secret: string) => codeOf(() => verifyWebhook({ secret, headers, body: SPEC.body, now: new Date(SPEC.timestamp * 1000) }))
+    expect([verify(current), verify(previous), verify(other)]).toEqual([null, null, 'invalid_signature'])
   })
 })

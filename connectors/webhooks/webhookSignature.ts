@@ -7,7 +7,8 @@
 //
 // The key is the bytes of the endpoint's secret after `whsec_` (base64). `body` is the exact
 // request body: verify before parsing it. Several signatures may be listed, space-separated
-// (`v1,a v1,b`); one match is enough. A receiver refuses a timestamp more than
+// (`v1,a v1,b`); one match is enough. After a rotation, Tally lists the signature with the new
+// secret and the one with the secret it replaced, for the overlap window (README.md). A receiver refuses a timestamp more than
 // REPLAY_WINDOW_SECONDS away from its own clock, so a captured request cannot be replayed later.
 import { createHmac, timingSafeEqual } from 'node:crypto'
 
@@ -26,13 +27,13 @@ export function signWebhook(input: { secret: string; id: string; timestamp: numb
   return `v1,${mac}`
 }
 
-/** The three headers of one attempt, signed at `at`. */
-export function webhookHeaders(input: { secret: string; id: string; at: Date; body: string }): WebhookHeaders {
+/** The three headers of one attempt, signed at `at` with each secret (space-separated signatures, in order). */
+export function webhookHeaders(input: { secrets: readonly string[]; id: string; at: Date; body: string }): WebhookHeaders {
   const timestamp = Math.floor(input.at.getTime() / 1000)
   return {
     'webhook-id': input.id,
     'webhook-timestamp': String(timestamp),
-    'webhook-signature': signWebhook({ secret: input.secret, id: input.id, timestamp, body: input.body }),
+    'webhook-signature': input.secrets.map((secret) => signWebhook({ secret, id: input.id, timestamp, body: input.body })).join(' '),
   }
 }
 

@@ -85,7 +85,14 @@ export function describeWebhooksSuite(name: string, env: () => Promise<Record<st
       secrets.push(created.body.secret)
       const listed = await call('GET', '/v1/webhooks/endpoints')
       expect(listed.body.data).toEqual([
-        { id: ids.endpoint, url: receiver.url, event_types: created.body.event_types, description: 'books', created_at: '2024-04-05T00:00:00.000Z' },
+        {
+          id: ids.endpoint,
+          url: receiver.url,
+          event_types: created.body.event_types,
+          description: 'books',
+          created_at: '2024-04-05T00:00:00.000Z',
+          previous_secret_expires_at: null,
+        },
       ])
       const [row] = await queryRows<{ secret: string }>(h.tally.database.db, sql`select secret from webhook_endpoints where id = ${ids.endpoint}`)
       expect(row!.secret.startsWith('v1:')).toBe(true)
@@ -248,6 +255,32 @@ export function describeWebhooksSuite(name: string, env: () => Promise<Record<st
       expect(receiver.refused).toBe(0)
     })
 
+    it('after a rotation the replaced secret signs too until the overlap window (24 h by default) ends; overlap_hours 0 ends it at once', async () => {
+      const target = await deliveryOf('credit.low', ids.endpoint)
+      const redeliver = async () => (await store.deliveries.redeliver(REFERENCE_ORG, target.id), drain.drain())
+      const rotated = await call('POST', `/v1/webhooks/endpoints/${ids.endpoint}/rotate-secret`)
+      secrets.push(rotated.body.secret)
+      const until = new Date(t + 24 * 3_600_000).toISOString()
+      expect(rotated.body.previous_secret_expires_at).toBe(until)
+      // The receiver still verifies with the replaced secret: accepted to the window's last second…
+      at(new Date(Date.parse(until) - 1000).toISOString())
+      expect(await redeliver()).toEqual({ delivered: 1, retried: 0, failed: 0 })
+      expect(receiver.refused).toBe(0)
+      // …and refused from its end (401: failed at once); with the new secret it verifies.
+      at(until)
+      expect(await redeliver()).toEqual({ delivered: 0, retried: 0, failed: 1 })
+      expect(receiver.refused).toBe(1)
+      receiver.secret = rotated.body.secret
+      expect(await redeliver()).toEqual({ delivered: 1, retried: 0, failed: 0 })
+      const atOnce = await call('POST', `/v1/webhooks/endpoints/${ids.endpoint}/rotate-secret`, { overlap_hours: 0 })
+      secrets.push(atOnce.body.secret)
+      expect(atOnce.body.previous_secret_expires_at).toBeNull()
+      expect(await redeliver()).toEqual({ delivered: 0, retried: 0, failed: 1 })
+      expect(receiver.refused).toBe(2)
+      receiver.secret = atOnce.body.secret
+      expect(await redeliver()).toEqual({ delivered: 1, retried: 0, failed: 0 })
+    })
+
     it('removing an endpoint fails what it had pending and refuses its redelivery; its log stays', async () => {
       const receiving = await call('POST', '/v1/webhooks/endpoints', { url: await deadUrl(), event_types: ['invoice.voided'] })
       secrets.push(receiving.body.secret)
@@ -300,6 +333,11 @@ export function describeWebhooksSuite(name: string, env: () => Promise<Record<st
       ]
       expect(forbidden.map((a) => [a.status, a.body.error.code, a.body.error.details[0].field])).toEqual(Array(2).fill([422, 'webhook_url_forbidden', 'url']))
       expect((await call('GET', '/v1/webhooks/endpoints')).body.data).toHaveLength(before)
+      const overlaps = [200, 1.5, -1, '24']
+      for (const overlap_hours of overlaps) {
+        const answer = await call('POST', `/v1/webhooks/endpoints/${ids.endpoint}/rotate-secret`, { overlap_hours })
+        expect([answer.status, answer.body.error.code, answer.body.error.details[0].field]).toEqual([400, 'invalid_request', 'overlap_hours'])
+      }
       const missing = [
         [await call('DELETE', '/v1/webhooks/endpoints/not-a-uuid'), 404, 'webhook_endpoint_not_found'],
         [await call('POST', '/v1/webhooks/endpoints/6f1c1a4e-1111-4222-8333-944455556666/rotate-secret'), 404, 'webhook_endpoint_not_found'],
@@ -310,7 +348,7 @@ export function describeWebhooksSuite(name: string, env: () => Promise<Record<st
     })
 
     it('the secrets are in no answer but the one that handed each out, and in no log line', () => {
-      expect(secrets).toHaveLength(4)
+      expect(secrets).toHaveLength(6)
       for (const secret of secrets) {
         const bare = secret.slice('whsec_'.length)
         expect(answers.filter((a) => a.includes(bare))).toHaveLength(1)

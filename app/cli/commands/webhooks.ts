@@ -13,11 +13,12 @@ const secretNote = (secret: string) => `Signing secret (shown once, store it now
 /** `METHOD path(ID)` for `--org`, the id being the command's argument (`usage` says how to give it). */
 async function onId<T>(
   ctx: CommandContext,
-  req: { method: 'POST' | 'DELETE'; path: (id: string) => string; usage: string },
+  req: { method: 'POST' | 'DELETE'; path: (id: string) => string; usage: string; body?: object },
 ): Promise<{ id: string; answer: T }> {
   const id = requiredArgument(ctx, `give the id: tally ${req.usage}`)
   const org = required(ctx, 'org')
-  return { id, answer: await withApi(ctx, (api) => api.call<T>(req.method, req.path(encodeURIComponent(id)), { org })) }
+  const body = req.body === undefined ? {} : { body: req.body }
+  return { id, answer: await withApi(ctx, (api) => api.call<T>(req.method, req.path(encodeURIComponent(id)), { org, ...body })) }
 }
 
 export const webhooksAddCommand: Command = {
@@ -69,17 +70,25 @@ export const webhooksRemoveCommand: Command = {
 
 export const webhooksRotateSecretCommand: Command = {
   path: ['webhooks', 'rotate-secret'],
-  summary: "Replace an endpoint's signing secret; prints the new one once",
-  usage: 'ENDPOINT_ID --org ORG_ID',
-  example: 'tally webhooks rotate-secret $ENDPOINT --org $ORG',
-  options: { org: { type: 'string' } },
+  summary: "Replace an endpoint's signing secret; prints the new one once. The replaced one signs too for the overlap (default 24 h)",
+  usage: 'ENDPOINT_ID --org ORG_ID [--overlap-hours 0-168]',
+  example: 'tally webhooks rotate-secret $ENDPOINT --org $ORG --overlap-hours 48',
+  options: { org: { type: 'string' }, 'overlap-hours': { type: 'string' } },
   async run(ctx) {
+    const overlap = ctx.values['overlap-hours']
     const { answer } = await onId<z.infer<typeof endpointCreatedJson>>(ctx, {
       method: 'POST',
       path: (id) => `/v1/webhooks/endpoints/${id}/rotate-secret`,
-      usage: 'webhooks rotate-secret ENDPOINT_ID --org ORG_ID',
+      usage: 'webhooks rotate-secret ENDPOINT_ID --org ORG_ID [--overlap-hours 0-168]',
+      // A value that is not a number goes as given, for the API to refuse with the field.
+      body: typeof overlap === 'string' ? { overlap_hours: /^-?\d+(\.\d+)?$/.test(overlap) ? Number(overlap) : overlap } : {},
     })
     ctx.out(secretNote(answer.secret))
+    ctx.out(
+      answer.previous_secret_expires_at === null
+        ? 'The previous secret signs nothing more.'
+        : `The previous secret signs too until ${answer.previous_secret_expires_at}: move receivers to the new one before then.`,
+    )
   },
 }
 

@@ -2,7 +2,14 @@
 import type { WebhookAttempt, WebhookDelivery, WebhookEndpoint } from '../../../ledger/webhookStore.ts'
 
 export function endpointToJson(e: WebhookEndpoint) {
-  return { id: e.id, url: e.url, event_types: e.eventTypes, description: e.description, created_at: e.createdAt }
+  return {
+    id: e.id,
+    url: e.url,
+    event_types: e.eventTypes,
+    description: e.description,
+    created_at: e.createdAt,
+    previous_secret_expires_at: e.previousSecretExpiresAt,
+  }
 }
 
 export function deliveryToJson(d: WebhookDelivery) {

@@ -13,6 +13,8 @@ import { assertEndpointUrl } from '../webhookDestination.ts'
 import { attemptToJson, deliveryToJson, endpointToJson } from './webhookJson.ts'
 import {
   createEndpointRequest,
+  DEFAULT_OVERLAP_HOURS,
+  rotateSecretRequest,
   deliveriesQuery,
   deliveryJson,
   deliveryListJson,
@@ -99,12 +101,20 @@ export function webhookRoutes(deps: WebhookRouteDeps): OpenAPIHono<AppEnv> {
       method: 'post',
       path: '/v1/webhooks/endpoints/{id}/rotate-secret',
       tags: [TAG],
-      summary: 'Replace the signing secret; the answer holds the new one, shown this once. Attempts from now on are signed with it only.',
-      request: { params: endpointParams },
-      responses: { 200: jsonAnswer('The endpoint and its new secret', endpointCreatedJson), 404: notFound, 503: noKey },
+      summary:
+        'Replace the signing secret; the answer holds the new one, shown this once. For the overlap window (default 24 h) deliveries carry two signatures, with the new secret and the replaced one, so receivers still verifying with the old secret accept them; after it, the new secret only.',
+      request: { params: endpointParams, body: jsonContent(rotateSecretRequest, { overlap_hours: 24 }) },
+      responses: {
+        200: jsonAnswer('The endpoint and its new secret', endpointCreatedJson),
+        400: { description: '`invalid_request` (overlap_hours not a whole number from 0 to 168)' },
+        404: notFound,
+        503: noKey,
+      },
     }),
     async (c) => {
-      const rotated = await webhooks.endpoints.rotateSecret(requestOrg(c), c.req.valid('param').id)
+      const overlapHours = c.req.valid('json').overlap_hours ?? DEFAULT_OVERLAP_HOURS
+      const window = { now: deps.clock.now(), overlapMs: overlapHours * 3_600_000 }
+      const rotated = await webhooks.endpoints.rotateSecret(requestOrg(c), c.req.valid('param').id, window)
       return c.json({ ...endpointToJson(rotated.endpoint), secret: rotated.secret }, 200)
     },
   )

@@ -20,6 +20,22 @@ export const createEndpointRequest = z.strictObject({
   description: z.string().max(500).optional(),
 })
 
+/** The overlap window after a rotation, by default and at most (hours). */
+export const DEFAULT_OVERLAP_HOURS = 24
+const MAX_OVERLAP_HOURS = 7 * 24
+
+export const rotateSecretRequest = z.strictObject({
+  overlap_hours: z
+    .number()
+    .int()
+    .min(0)
+    .max(MAX_OVERLAP_HOURS)
+    .optional()
+    .describe(
+      `How long the replaced secret still signs deliveries beside the new one (a second \`v1,\` signature in webhook-signature), so a receiver can switch without refusing any: default ${DEFAULT_OVERLAP_HOURS}, 0 stops it at once, at most ${MAX_OVERLAP_HOURS}`,
+    ),
+})
+
 export const endpointParams = z.object({ id: z.string().describe('The endpoint id') })
 export const deliveryParams = z.object({ id: z.string().describe('The delivery id') })
 
@@ -29,6 +45,10 @@ export const endpointJson = z.object({
   event_types: z.array(z.enum(WEBHOOK_EVENT_TYPES)),
   description: z.string().nullable(),
   created_at: z.string(),
+  previous_secret_expires_at: z
+    .string()
+    .nullable()
+    .describe('After a rotation with an overlap: until when the replaced secret signs beside the current one (a past instant: it no longer does)'),
 })
 
 export const endpointCreatedJson = endpointJson.extend({
