@@ -5,6 +5,7 @@ import type { Ledger } from '../ledger/ledger.ts'
 import { invoiceRoutes } from '../ledger/http/invoiceRoutes.ts'
 import { ledgerRoutes } from '../ledger/http/ledgerRoutes.ts'
 import { billingEntityRoutes } from '../ledger/http/billingEntityRoutes.ts'
+import { taxRateRoutes } from '../ledger/http/taxRateRoutes.ts'
 import { currencyRoutes } from '../ledger/http/currencyRoutes.ts'
 import { creditRoutes } from '../ledger/http/creditRoutes.ts'
 import { accountingRoutes } from '../ledger/http/accountingRoutes.ts'
@@ -110,6 +111,7 @@ export function buildApi(parts: ApiParts): Hono<AppEnv> {
   const billing = [
     currencyRoutes(ledger),
     billingEntityRoutes(ledger),
+    taxRateRoutes({ ledger, clock: parts.clock }),
     catalogRoutes(ledger),
     invoiceRoutes({ ledger, clock: parts.clock }),
     creditRoutes({ ledger, clock: parts.clock }),

@@ -9,7 +9,8 @@ import { isoMinorUnits } from '../platform/currency.ts'
 import { normaliseTimeZone } from './currencyAndTimeZone.ts'
 import { ownBillingEntity } from './billingEntities.ts'
 import { assertOrgId, toIso } from './ids.ts'
-import { customers as table } from './schema/customers.ts'
+import { customers as table, type CustomerAddress } from './schema/customers.ts'
+import { assignableTaxRate } from './tax/taxRates.ts'
 import { invoices } from './schema/invoices.ts'
 
 export interface Customer {
@@ -23,10 +24,24 @@ export interface Customer {
   timeZone: string
   /** The billing entity that invoices the customer; null: the organisation itself. */
   billingEntityId: string | null
+  /** The default tax rate of its invoices' lines (a product's own rate wins); null: untaxed. */
+  taxRateId: string | null
+  taxId: string | null
+  reverseCharge: boolean
+  address: CustomerAddress | null
   createdAt: string
 }
 
-export interface CreateCustomerInput {
+/** Tax and address fields, on create and update alike: they apply to invoices finalized afterwards. */
+export interface CustomerTaxFields {
+  /** One of the organisation's live tax rates (422 `unknown_tax_rate`); null: none. */
+  taxRateId?: string | null
+  taxId?: string | null
+  reverseCharge?: boolean
+  address?: CustomerAddress | null
+}
+
+export interface CreateCustomerInput extends CustomerTaxFields {
   orgId: string
   externalId: string
   name: string
@@ -39,7 +54,7 @@ export interface CreateCustomerInput {
   billingEntityId?: string | null
 }
 
-export interface UpdateCustomerInput {
+export interface UpdateCustomerInput extends CustomerTaxFields {
   orgId: string
   externalId: string
   name?: string
@@ -93,6 +108,10 @@ function toCustomer(row: Row): Customer {
     currency: row.currency,
     timeZone: row.timeZone,
     billingEntityId: row.billingEntityId,
+    taxRateId: row.taxRateId,
+    taxId: row.taxId,
+    reverseCharge: row.reverseCharge,
+    address: row.address,
     createdAt: toIso(row.createdAt),
   }
 }
@@ -108,6 +127,17 @@ function validateExternalId(externalId: string): void {
 async function refuseOnceInvoiced(tx: Database, customerId: string, why: { message: string; hint: string }): Promise<void> {
   const [invoiced] = await tx.select({ id: invoices.id }).from(invoices).where(eq(invoices.customerId, customerId)).limit(1)
   if (invoiced) throw new ConflictError('customer_has_invoices', why.message, { hint: why.hint })
+}
+
+/** The tax columns given, the rate checked (tax/taxRates.ts `assignableTaxRate`). */
+async function taxChanges(db: Database, orgId: string, input: CustomerTaxFields) {
+  const taxRateId = input.taxRateId ? await assignableTaxRate(db, orgId, input.taxRateId) : input.taxRateId
+  return {
+    ...(taxRateId === undefined ? {} : { taxRateId }),
+    ...(input.taxId === undefined ? {} : { taxId: input.taxId }),
+    ...(input.reverseCharge === undefined ? {} : { reverseCharge: input.reverseCharge }),
+    ...(input.address === undefined ? {} : { address: input.address }),
+  }
 }
 
 // Bounds the bind parameters of one `in (...)` query (Postgres allows 65,535) when ingest
@@ -129,6 +159,7 @@ export function createCustomerRepository(db: Database, deps: { currencies: Pick<
       const requested = input.currency ?? 'USD'
       const currency = isoMinorUnits(requested) !== undefined ? requested : (await deps.currencies.table(input.orgId)).validate(requested)
       const billingEntityId = input.billingEntityId ? await ownBillingEntity(db, input.orgId, input.billingEntityId) : null
+      const tax = await taxChanges(db, input.orgId, input)
       try {
         const [row] = await db
           .insert(table)
@@ -140,6 +171,7 @@ export function createCustomerRepository(db: Database, deps: { currencies: Pick<
             currency,
             timeZone,
             billingEntityId,
+            ...tax,
           })
           .returning()
         return toCustomer(row!)
@@ -191,6 +223,7 @@ export function createCustomerRepository(db: Database, deps: { currencies: Pick<
       // Read before the transaction (PGlite runs one statement at a time; declarations never change).
       const currency = input.currency === undefined ? undefined : (await deps.currencies.table(input.orgId)).validate(input.currency)
       const billingEntityId = input.billingEntityId ? await ownBillingEntity(db, input.orgId, input.billingEntityId) : input.billingEntityId
+      const tax = await taxChanges(db, input.orgId, input)
       return db.transaction(async (raw) => {
         const tx = raw as unknown as Database
         const [row] = await tx.select().from(table).where(eq(table.id, current.id)).for('update')
@@ -214,6 +247,7 @@ export function createCustomerRepository(db: Database, deps: { currencies: Pick<
           ...(input.email === undefined ? {} : { email: input.email }),
           ...(currency === undefined ? {} : { currency }),
           ...(timeZone === undefined ? {} : { timeZone }),
+          ...tax,
         }
         if (Object.keys(changes).length === 0) return toCustomer(row!)
         const [updated] = await tx.update(table).set(changes).where(eq(table.id, current.id)).returning()

@@ -64,13 +64,21 @@ export async function moveGraceDeadlines(tx: Database, rows: readonly Pick<Invoi
 }
 
 /**
- * Drafts → finalized with the numbers and instants given (numbers taken in the same transaction,
- * documentNumbers.ts). Returns how many rows changed: fewer than asked means a row was not a
+ * Drafts → finalized with the numbers, instants and totals with tax given (numbers taken in the
+ * same transaction, documentNumbers.ts; tax fixed just before, tax/invoiceTaxes.ts). Returns how many rows changed: fewer than asked means a row was not a
  * draft any more, which the caller's locks rule out, so it rolls back.
  */
 export async function finalizeDraftRows(
   tx: Database,
-  rows: readonly { id: string; number: number; billingEntityId: string | null; displayNumber: string | null; finalizedAt: Date }[],
+  rows: readonly {
+    id: string
+    number: number
+    billingEntityId: string | null
+    displayNumber: string | null
+    finalizedAt: Date
+    total: string
+    taxTotal: string
+  }[],
 ): Promise<number> {
   if (rows.length === 0) return 0
   const json = rows.map((r) => ({
@@ -79,10 +87,12 @@ export async function finalizeDraftRows(
     billing_entity_id: r.billingEntityId,
     display_number: r.displayNumber,
     finalized_at: r.finalizedAt.toISOString(),
+    total: r.total,
+    tax_total: r.taxTotal,
   }))
   const result = await tx.execute(sql`update invoices i set status = 'finalized', number = v.number, billing_entity_id = v.billing_entity_id,
-      display_number = v.display_number, finalized_at = v.finalized_at
-    from jsonb_to_recordset(${JSON.stringify(json)}::jsonb) as v(id uuid, number integer, billing_entity_id uuid, display_number text, finalized_at timestamptz)
+      display_number = v.display_number, finalized_at = v.finalized_at, total = v.total, tax_total = v.tax_total
+    from jsonb_to_recordset(${JSON.stringify(json)}::jsonb) as v(id uuid, number integer, billing_entity_id uuid, display_number text, finalized_at timestamptz, total numeric, tax_total numeric)
     where i.id = v.id and i.status = 'draft' returning i.id`)
   return (result as unknown as { rows: unknown[] }).rows.length
 }

@@ -21,6 +21,7 @@ import { asc, inArray } from 'drizzle-orm'
 import { ConflictError, NotFoundError } from '../platform/errors.ts'
 import type { Database } from '../platform/postgres/database.ts'
 import { postFinalizedIn } from './accounting/lifecyclePostings.ts'
+import { fixTaxesIn } from './tax/invoiceTaxes.ts'
 import { queueInvoiceEventsIn } from './webhooks/lifecycleEvents.ts'
 import { customerIssuers, nextDocumentNumbers, type Issuer } from './documentNumbers.ts'
 import { decideDraft, draftHeader, newDraftRow, type InvoiceRow } from './draftDecision.ts'
@@ -155,6 +156,7 @@ function heldSession(h: Held, documents: RatingDocuments): ContractRatingSession
             number: null,
             billingEntityId: null,
             displayNumber: null,
+            taxTotal: '0',
             finalizedAt: null,
             paidAt: null,
             voidedAt: null,
@@ -229,11 +231,17 @@ async function writeHeld(tx: Database, all: readonly Held[]): Promise<void> {
   // for the same issuers queue behind each other instead of deadlocking.
   for (const [, { issuer, list }] of [...byIssuer].sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))) {
     const numbers = await nextDocumentNumbers(tx, { ...issuer, kind: 'invoice' }, list.length)
+    const taxes = await fixTaxesIn(
+      tx,
+      list.map(({ h, f }) => rowOf(h, f.id)),
+    )
     const rows = list.map(({ h, f }, i) => {
-      const row = { ...rowOf(h, f.id), ...numbers[i]!, billingEntityId: issuer.billingEntityId }
+      const row = { ...rowOf(h, f.id), ...numbers[i]!, billingEntityId: issuer.billingEntityId, ...taxes.get(f.id)! }
       f.answer.number = row.number
       f.answer.billingEntityId = row.billingEntityId
       f.answer.displayNumber = row.displayNumber
+      f.answer.total = row.total
+      f.answer.taxTotal = row.taxTotal
       return row
     })
     const changed = await finalizeDraftRows(

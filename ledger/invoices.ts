@@ -13,6 +13,7 @@ import { customerIssuers, nextDocumentNumber } from './documentNumbers.ts'
 import { assertOrgId, isUuid, toIso, toIsoOrNull } from './ids.ts'
 import { postFinalizedIn, postVoidIn } from './accounting/lifecyclePostings.ts'
 import { invoiceStateError } from './invoiceStateError.ts'
+import { fixTaxesIn, invoiceTaxes, type InvoiceTaxes } from './tax/invoiceTaxes.ts'
 import { creditNotes } from './schema/creditNotes.ts'
 import { invoiceLines, invoices as table, type InvoiceStatus, type LineTiming } from './schema/invoices.ts'
 import { payments } from './schema/payments.ts'
@@ -31,7 +32,10 @@ export interface Invoice {
   billingEntityId: string | null
   /** Its issuer's prefix + the number padded to 6 digits; null while draft or without a prefix. */
   displayNumber: string | null
+  /** What the customer owes: the lines, plus exclusive tax once finalized. */
   total: string
+  /** Tax fixed at finalization (inclusive and exclusive); "0" while draft (tax/invoiceTaxes.ts previews it). */
+  taxTotal: string
   contentHash: string
   ratingInput: Record<string, unknown>
   creditDraws: { id: string; drawn: string }[]
@@ -110,6 +114,8 @@ export interface InvoiceRepository {
    * a finalized one with payments `invoice_has_payments`.
    */
   void(orgId: string, id: string, reason: string, now: Date): Promise<Invoice>
+  /** Its tax lines and totals: fixed at finalization, a preview from today's settings while draft (tax/invoiceTaxes.ts). */
+  taxes(orgId: string, id: string): Promise<InvoiceTaxes>
 }
 
 type Row = typeof table.$inferSelect
@@ -129,6 +135,7 @@ export function toInvoice(row: Row, replacedBy: string | null = null): Invoice {
     billingEntityId: row.billingEntityId,
     displayNumber: row.displayNumber,
     total: row.total,
+    taxTotal: row.taxTotal,
     contentHash: row.contentHash,
     ratingInput: row.ratingInput,
     creditDraws: row.creditDraws,
@@ -302,6 +309,18 @@ export function createInvoiceRepository(db: Database): InvoiceRepository {
       return balanceOf(db, { id: invoice.id, total: invoice.total })
     },
 
+    async taxes(orgId, id) {
+      assertOrgId(orgId)
+      const [row] = isUuid(id)
+        ? await db
+            .select()
+            .from(table)
+            .where(and(eq(table.orgId, orgId), eq(table.id, id)))
+        : []
+      if (!row) throw new NotFoundError('invoice_not_found', `invoice ${id} does not exist`)
+      return invoiceTaxes(db, row)
+    },
+
     async finalize(orgId, id, now) {
       return db.transaction(async (tx) =>
         toInvoice(await finalizeLocked(tx as unknown as Database, await lockInvoice(tx as unknown as Database, orgId, id), now)),
@@ -345,9 +364,10 @@ export async function finalizeLocked(tx: Database, row: Row, now: Date): Promise
   if (row.status !== 'draft') return row
   const billingEntityId = (await customerIssuers(tx, [row.customerId])).get(row.customerId) ?? null
   const { number, displayNumber } = await nextDocumentNumber(tx, { orgId: row.orgId, billingEntityId }, 'invoice')
+  const { total, taxTotal } = (await fixTaxesIn(tx, [row])).get(row.id)!
   const [updated] = await tx
     .update(table)
-    .set({ status: 'finalized', number, billingEntityId, displayNumber, finalizedAt: now })
+    .set({ status: 'finalized', number, billingEntityId, displayNumber, finalizedAt: now, total, taxTotal })
     .where(eq(table.id, row.id))
     .returning()
   await postFinalizedIn(tx, updated!, now)

@@ -6,6 +6,7 @@ import { createBillableMetricRepository, type BillableMetricRepository } from '.
 import { createCurrencyRepository, type CurrencyRepository } from './currencies.ts'
 import { createCustomerRepository, type CustomerRepository } from './customers.ts'
 import { createBillingEntityRepository, type BillingEntityRepository } from './billingEntities.ts'
+import { createTaxRateRepository, type TaxRateRepository } from './tax/taxRates.ts'
 import { createOrganisationRepository, type OrganisationRepository } from './organisations.ts'
 import { createRawMetricRepository, type RawMetricRepository } from './rawMetrics.ts'
 import { createContractRepository, type ContractRepository } from './contracts.ts'
@@ -36,6 +37,7 @@ export interface Ledger {
   customers: CustomerRepository
   /** The legal entities an organisation invoices from, each with its own document sequences. */
   billingEntities: BillingEntityRepository
+  taxRates: TaxRateRepository
   rawMetrics: RawMetricRepository
   billableMetrics: BillableMetricRepository
   products: ProductRepository
@@ -77,6 +79,7 @@ export function createLedger(db: Database, documents: RatingDocuments): Ledger {
     currencies,
     customers,
     billingEntities: createBillingEntityRepository(db),
+    taxRates: createTaxRateRepository(db),
     rawMetrics: createRawMetricRepository(db),
     billableMetrics: createBillableMetricRepository(db),
     products,

@@ -24,6 +24,8 @@ import { lineForPosting, postableMinorUnits, postingContextIn } from './postingC
 import { createRevenueScheduleRepository, type RevenueSchedule } from './revenueSchedules.ts'
 import { reverseAccrualsIn } from './usageAccruals.ts'
 import { queueInvoiceEventIn } from '../webhooks/lifecycleEvents.ts'
+import { storedLineTaxes } from '../tax/invoiceTaxes.ts'
+import { netOfTax } from '../tax/compute/netOfTax.ts'
 
 type InvoiceRow = typeof invoices.$inferSelect
 
@@ -35,8 +37,13 @@ export async function postFinalizedIn(tx: Database, invoice: InvoiceRow, at: Dat
   const ctx = await postingContextIn(tx, invoice.orgId)
   const minorUnits = postableMinorUnits(ctx, invoice.currency)
   const rows = await tx.select().from(invoiceLines).where(eq(invoiceLines.invoiceId, invoice.id))
-  const lines = rows.map((r) => lineForPosting(r, ctx))
-  const draft = postInvoice({ ...invoice, postedOn: dateOf(at), lines }, ctx)
+  // Revenue and its schedules are the lines net of their tax; the tax is owed to the tax authority.
+  const taxes = await storedLineTaxes(tx, invoice.id)
+  const lines = netOfTax(
+    rows.map((r) => lineForPosting(r, ctx)),
+    taxes,
+  )
+  const draft = postInvoice({ ...invoice, postedOn: dateOf(at), lines, tax: invoice.taxTotal }, ctx)
   if (draft !== null) await createJournalRepository(tx).postIn(tx, draft)
   await reverseAccrualsIn(tx, ctx, { ...invoice, postedOn: dateOf(at) }, rows)
   await queueInvoiceEventIn(tx, 'invoice.finalized', invoice, at)

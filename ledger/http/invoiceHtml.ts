@@ -6,6 +6,8 @@ import type { CreditNote } from '../creditNotes.ts'
 import type { Customer } from '../customers.ts'
 import type { Invoice, InvoiceBalance, InvoiceLine } from '../invoices.ts'
 import type { Payment } from '../payments.ts'
+import type { InvoiceTaxes } from '../tax/invoiceTaxes.ts'
+import { customerDetailLines, taxNote, totalRows } from './invoiceTaxText.ts'
 
 export function escapeHtml(value: unknown): string {
   return String(value ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!)
@@ -53,6 +55,8 @@ export interface InvoicePage {
   payments: Payment[]
   /** The void invoice a reissued one replaces. */
   replaces?: Pick<Invoice, 'id' | 'number' | 'displayNumber'> | null
+  /** Its tax lines (tax/invoiceTaxes.ts); none: the total alone. */
+  taxes?: InvoiceTaxes | null
 }
 
 export function renderInvoiceHtml(p: InvoicePage): string {
@@ -74,18 +78,28 @@ export function renderInvoiceHtml(p: InvoicePage): string {
     .join('')
   const notes = p.creditNotes.map((n) => `<li>${e(creditNoteText(n, p.invoice.currency))}</li>`).join('')
   const pays = p.payments.map((x) => `<li>${e(paymentText(x, p.invoice.currency))}</li>`).join('')
+  const totals = totalRows(p.invoice, p.taxes)
+    .map(
+      ([label, amount, strong]) =>
+        `<tr><td class="num">${e(label)}</td><td class="num">${strong ? `<strong>${e(amount)} ${cur}</strong>` : `${e(amount)} ${cur}`}</td></tr>`,
+    )
+    .join('\n')
+  const details = customerDetailLines(p.customer)
+    .map((l) => `<br>${e(l)}`)
+    .join('')
+  const note = taxNote(p.taxes, p.customer)
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${e(title)}</title>
 <style>body{font:14px/1.4 system-ui,sans-serif;margin:2rem;color:#222}table{border-collapse:collapse;width:100%}td,th{padding:4px 8px;border-bottom:1px solid #ddd;text-align:left}.num{text-align:right;font-variant-numeric:tabular-nums}.muted{color:#777}.section th{background:#f4f4f4}.totals td{border:none}header{display:flex;justify-content:space-between}</style>
 </head><body>
 <header><div><h1>${e(title)}</h1><p>Status: <strong>${e(p.invoice.status)}</strong><br>Billing date: ${e(p.invoice.billingDate)}<br>Due: ${e(p.invoice.dueDate)}${replacesText(p) ? `<br>${e(replacesText(p))}` : ''}</p></div>
-<div><h3>From</h3><p>${e(p.seller)}${p.sellerDetails ? `<br><span class="muted">${e(p.sellerDetails).replaceAll('\n', '<br>')}</span>` : ''}</p><h3>Bill to</h3><p>${e(p.customer.name)}<br><span class="muted">${e(p.customer.externalId)}</span>${p.customer.email ? `<br>${e(p.customer.email)}` : ''}</p><p class="muted">Contract ${e(p.contract.name)}</p></div></header>
+<div><h3>From</h3><p>${e(p.seller)}${p.sellerDetails ? `<br><span class="muted">${e(p.sellerDetails).replaceAll('\n', '<br>')}</span>` : ''}</p><h3>Bill to</h3><p>${e(p.customer.name)}<br><span class="muted">${e(p.customer.externalId)}</span>${p.customer.email ? `<br>${e(p.customer.email)}` : ''}${details}</p><p class="muted">Contract ${e(p.contract.name)}</p></div></header>
 <table><thead><tr><th>Description</th><th>Period</th><th class="num">Quantity</th><th class="num">Unit price</th><th>Metric</th><th class="num">Amount (${cur})</th></tr></thead>
 <tbody>${sections}</tbody></table>
-<table class="totals"><tr><td class="num">Total</td><td class="num"><strong>${e(p.invoice.total)} ${cur}</strong></td></tr>
+<table class="totals">${totals}
 <tr><td class="num">Credited</td><td class="num">${e(p.balance.credited)} ${cur}</td></tr>
 <tr><td class="num">Paid</td><td class="num">${e(p.balance.paid)} ${cur}</td></tr>
 <tr><td class="num">Amount due</td><td class="num"><strong>${e(p.balance.due)} ${cur}</strong></td></tr></table>
-${notes ? `<h3>Credit notes</h3><ul>${notes}</ul>` : ''}${pays ? `<h3>Payments</h3><ul>${pays}</ul>` : ''}
+${note ? `<p><strong>${e(note)}</strong></p>` : ''}${notes ? `<h3>Credit notes</h3><ul>${notes}</ul>` : ''}${pays ? `<h3>Payments</h3><ul>${pays}</ul>` : ''}
 </body></html>`
 }

@@ -5,7 +5,9 @@ import type { z } from 'zod'
 import type { CreditNote } from '../creditNotes.ts'
 import type { Invoice, InvoiceLine } from '../invoices.ts'
 import type { Payment } from '../payments.ts'
-import type { creditNoteJson, invoiceJson, invoiceLineJson, paymentJson } from './invoiceSchemas.ts'
+import type { InvoiceTaxes } from '../tax/invoiceTaxes.ts'
+import { REVERSE_CHARGE_NOTE } from '../tax/compute/lineTaxes.ts'
+import type { creditNoteJson, invoiceJson, invoiceLineJson, paymentJson, taxLineJson } from './invoiceSchemas.ts'
 
 // Absent rather than null when unset, so the answers of an organisation without billing
 // entities stay as they were before entities existed.
@@ -27,6 +29,7 @@ export function invoiceToJson(i: Invoice): z.infer<typeof invoiceJson> {
     due_date: i.dueDate,
     currency: i.currency,
     total: i.total,
+    tax_total: i.taxTotal,
     credit_draws: i.creditDraws,
     grace_until: i.graceUntil,
     rated_at: i.ratedAt,
@@ -85,5 +88,32 @@ export function paymentToJson(p: Payment): z.infer<typeof paymentJson> {
     method: p.method,
     reference: p.reference,
     created_at: p.createdAt,
+  }
+}
+
+/** The tax part of an invoice's detail: a draft's `total` and `tax_total` are the preview's. */
+export function taxesToJson(t: InvoiceTaxes): {
+  subtotal: string
+  total: string
+  tax_total: string
+  tax_fixed: boolean
+  tax_lines: z.infer<typeof taxLineJson>[]
+} {
+  return {
+    subtotal: t.subtotal,
+    total: t.total,
+    tax_total: t.taxTotal,
+    tax_fixed: t.fixed,
+    tax_lines: t.taxLines.map((l) => ({
+      tax_rate: l.rate.id,
+      name: l.rate.name,
+      percentage: l.rate.percentage,
+      type: l.rate.inclusive ? 'inclusive' : 'exclusive',
+      jurisdiction: l.rate.jurisdiction,
+      reverse_charge: l.reverseCharge,
+      note: l.reverseCharge ? REVERSE_CHARGE_NOTE : null,
+      taxable_base: l.base,
+      amount: l.amount,
+    })),
   }
 }

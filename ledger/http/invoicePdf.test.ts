@@ -59,6 +59,10 @@ function invoicePage(over: { invoice?: Partial<Invoice>; lines?: Partial<Invoice
       currency: 'JPY',
       timeZone: 'Asia/Tokyo',
       billingEntityId: null,
+      taxRateId: null,
+      taxId: null,
+      reverseCharge: false,
+      address: null,
       createdAt: '2026-09-01T00:00:00.000Z',
     },
     contract: { id: 'k1', name: 'Acme 2026' } as Contract, // the renderings show only its name
@@ -75,6 +79,7 @@ function invoicePage(over: { invoice?: Partial<Invoice>; lines?: Partial<Invoice
       billingEntityId: null,
       displayNumber: null,
       total: '59900',
+      taxTotal: '0',
       contentHash: 'h',
       ratingInput: {},
       creditDraws: [],

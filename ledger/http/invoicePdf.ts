@@ -11,6 +11,7 @@
 import { degrees, PDFDocument, rgb, StandardFonts, type PDFFont, type PDFPage, type RGB } from 'pdf-lib'
 import type { InvoiceLine } from '../invoices.ts'
 import { encodable, wrap, type Fonts } from './pdfText.ts'
+import { customerDetailLines, taxNote, totalRows } from './invoiceTaxText.ts'
 import { creditNoteText, type InvoicePage, invoiceSections, invoiceTitle, lineMetric, linePeriod, paymentText } from './invoiceHtml.ts'
 
 // Geometry in PDF points (1/72 inch); y grows upwards from the bottom edge.
@@ -204,7 +205,12 @@ function drawHeader(w: Writer, p: InvoicePage): void {
       .filter((l) => l.trim() !== '')
       .map((l): [string, RGB] => [l, MUTED]),
   ])
-  block('Bill to', [[p.customer.name, INK], [p.customer.externalId, MUTED], ...(p.customer.email ? [[p.customer.email, INK] as [string, RGB]] : [])])
+  block('Bill to', [
+    [p.customer.name, INK],
+    [p.customer.externalId, MUTED],
+    ...(p.customer.email ? [[p.customer.email, INK] as [string, RGB]] : []),
+    ...customerDetailLines(p.customer).map((l): [string, RGB] => [l, INK]),
+  ])
   w.paragraph(`Contract ${p.contract.name}`, { x, width, size: 9, color: MUTED })
   w.y = Math.min(left, w.y) - 24
 }
@@ -238,7 +244,7 @@ function drawLines(w: Writer, p: InvoicePage): void {
 function drawTotals(w: Writer, p: InvoicePage): void {
   const cur = p.invoice.currency
   const rows: [string, string, boolean][] = [
-    ['Total', p.invoice.total, true],
+    ...totalRows(p.invoice, p.taxes),
     ['Credited', p.balance.credited, false],
     ['Paid', p.balance.paid, false],
     ['Amount due', p.balance.due, true],
@@ -328,6 +334,8 @@ export async function renderInvoicePdf(p: InvoicePage): Promise<Uint8Array> {
   drawHeader(w, p)
   drawLines(w, p)
   drawTotals(w, p)
+  const note = taxNote(p.taxes, p.customer)
+  if (note !== null) drawList(w, 'Tax', [note])
   drawList(
     w,
     'Credit notes',

@@ -11,7 +11,7 @@ import type { AppEnv } from '../../platform/http/appEnv.ts'
 import { requestOrg } from '../../platform/http/requestOrg.ts'
 import type { Ledger } from '../ledger.ts'
 import { type InvoicePage, renderInvoiceHtml } from './invoiceHtml.ts'
-import { creditNoteToJson, invoiceToJson, lineToJson, paymentToJson } from './invoiceJson.ts'
+import { creditNoteToJson, invoiceToJson, lineToJson, paymentToJson, taxesToJson } from './invoiceJson.ts'
 import { renderInvoicePdf } from './invoicePdf.ts'
 import {
   creditNoteJson,
@@ -33,19 +33,20 @@ export type InvoiceLedger = Pick<Ledger, 'organisations' | 'billingEntities' | '
 async function loadInvoicePage(ledger: InvoiceLedger, orgId: string, invoiceId: string): Promise<InvoicePage> {
   const invoice = await ledger.invoices.get(orgId, invoiceId)
   const contract = await ledger.contracts.get(orgId, invoice.contractId)
-  const [org, customer, lines, balance, creditNotes, payments] = await Promise.all([
+  const [org, customer, lines, balance, creditNotes, payments, taxes] = await Promise.all([
     ledger.organisations.get(orgId),
     ledger.customers.get(orgId, contract.customerExternalId),
     ledger.invoices.lines(orgId, invoice.id),
     ledger.invoices.balance(orgId, invoice.id),
     ledger.creditNotes.listForInvoice(orgId, invoice.id),
     ledger.payments.listForInvoice(orgId, invoice.id),
+    ledger.invoices.taxes(orgId, invoice.id),
   ])
   const replaces = invoice.replacesInvoiceId ? await ledger.invoices.get(orgId, invoice.replacesInvoiceId) : null
   // An invoice is issued by the billing entity that numbered it, with its legal details.
   const issuer = invoice.billingEntityId ? await ledger.billingEntities.get(orgId, invoice.billingEntityId) : null
   const seller = issuer ? { seller: issuer.name, sellerDetails: issuer.legalDetails } : { seller: org.name }
-  return { ...seller, customer, contract, invoice, lines, balance, creditNotes, payments, replaces }
+  return { ...seller, customer, contract, invoice, lines, balance, creditNotes, payments, replaces, taxes }
 }
 
 export interface InvoiceRouteDeps {
@@ -106,14 +107,22 @@ export function invoiceRoutes(deps: InvoiceRouteDeps): OpenAPIHono<AppEnv> {
     async (c) => {
       const orgId = requestOrg(c)
       const invoice = await ledger.invoices.get(orgId, c.req.valid('param').id)
-      const [lines, balance, notes, payments] = await Promise.all([
+      const [lines, balance, notes, payments, taxes] = await Promise.all([
         ledger.invoices.lines(orgId, invoice.id),
         ledger.invoices.balance(orgId, invoice.id),
         ledger.creditNotes.listForInvoice(orgId, invoice.id),
         ledger.payments.listForInvoice(orgId, invoice.id),
+        ledger.invoices.taxes(orgId, invoice.id),
       ])
       return c.json(
-        { ...invoiceToJson(invoice), lines: lines.map(lineToJson), balance, credit_notes: notes.map(creditNoteToJson), payments: payments.map(paymentToJson) },
+        {
+          ...invoiceToJson(invoice),
+          ...taxesToJson(taxes),
+          lines: lines.map(lineToJson),
+          balance,
+          credit_notes: notes.map(creditNoteToJson),
+          payments: payments.map(paymentToJson),
+        },
         200,
       )
     },

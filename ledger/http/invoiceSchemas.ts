@@ -67,7 +67,8 @@ export const invoiceJson = z.object({
   billing_date: z.string(),
   due_date: z.string(),
   currency: z.string(),
-  total: amount,
+  total: amount.describe('What the customer owes: the lines plus exclusive tax (a draft: the lines; its tax is a preview, see GET /v1/invoices/:id)'),
+  tax_total: amount.describe('Tax fixed at finalization, inclusive and exclusive; "0" while draft'),
   credit_draws: z.array(z.object({ id: z.string(), drawn: amount })),
   grace_until: timestamp,
   rated_at: timestamp,
@@ -128,7 +129,22 @@ export const invoiceListJson = z.object({
   next_after: z.string().nullable().describe('Pass as `after` for the next page; null when this page is not full'),
 })
 
+export const taxLineJson = z.object({
+  tax_rate: z.string().nullable().describe('The tax rate id'),
+  name: z.string(),
+  percentage: z.string().describe('"0" for reverse charge'),
+  type: z.enum(['exclusive', 'inclusive']),
+  jurisdiction: z.string().nullable(),
+  reverse_charge: z.boolean(),
+  note: z.string().nullable().describe('"Reverse charge" when the customer accounts for the tax'),
+  taxable_base: amount.describe("The taxed lines' amounts without their tax"),
+  amount,
+})
+
 export const invoiceDetailJson = invoiceJson.extend({
+  subtotal: amount.describe('The sum of the lines (inclusive tax included, exclusive tax not)'),
+  tax_lines: z.array(taxLineJson).describe('One per rate: taxable base and tax (ledger/tax/README.md)'),
+  tax_fixed: z.boolean().describe("true once finalized; a draft's tax lines, tax_total and total are a preview from the current tax settings"),
   lines: z.array(invoiceLineJson),
   balance: z.object({ total: amount, credited: amount, paid: amount, due: amount }).describe('What is owed after credit notes and payments'),
   credit_notes: z.array(creditNoteJson),

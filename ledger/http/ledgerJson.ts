@@ -2,7 +2,8 @@
 // so the documented shape and the served shape cannot drift apart.
 import type { z } from 'zod'
 import type { ApiKeyView } from '../apiKeys.ts'
-import type { Customer } from '../customers.ts'
+import type { Customer, CustomerTaxFields } from '../customers.ts'
+import type { CustomerAddress } from '../schema/customers.ts'
 import type { Organisation } from '../organisations.ts'
 import type { RawMetric } from '../rawMetrics.ts'
 import type { apiKeyJson, customerJson, organisationJson, rawMetricJson } from './ledgerSchemas.ts'
@@ -33,6 +34,10 @@ export function customerToJson(c: Customer): z.infer<typeof customerJson> {
     time_zone: c.timeZone,
     // Absent rather than null, so customers of organisations without entities answer as before.
     ...(c.billingEntityId === null ? {} : { billing_entity: c.billingEntityId }),
+    tax_rate: c.taxRateId,
+    tax_id: c.taxId,
+    reverse_charge: c.reverseCharge,
+    address: c.address,
     created_at: c.createdAt,
   }
 }
@@ -44,5 +49,20 @@ export function rawMetricToJson(m: RawMetric): z.infer<typeof rawMetricJson> {
     description: m.description,
     field_schema: m.fieldSchema,
     created_at: m.createdAt,
+  }
+}
+
+/** The tax and address fields of a customer request, as the repository takes them (absent stays absent). */
+export function customerTaxInput(body: {
+  tax_rate?: string | null | undefined
+  tax_id?: string | null | undefined
+  reverse_charge?: boolean | undefined
+  address?: CustomerAddress | null | undefined
+}): CustomerTaxFields {
+  return {
+    ...(body.tax_rate === undefined ? {} : { taxRateId: body.tax_rate }),
+    ...(body.tax_id === undefined ? {} : { taxId: body.tax_id }),
+    ...(body.reverse_charge === undefined ? {} : { reverseCharge: body.reverse_charge }),
+    ...(body.address === undefined ? {} : { address: body.address }),
   }
 }

@@ -10,7 +10,7 @@ import { apiRoute, jsonAnswer, jsonContent } from '../../platform/http/apiRoute.
 import type { AppEnv } from '../../platform/http/appEnv.ts'
 import { requestOrg } from '../../platform/http/requestOrg.ts'
 import type { Ledger } from '../ledger.ts'
-import { apiKeyToJson, customerToJson, organisationToJson, rawMetricToJson } from './ledgerJson.ts'
+import { apiKeyToJson, customerTaxInput, customerToJson, organisationToJson, rawMetricToJson } from './ledgerJson.ts'
 import {
   apiKeyJson,
   apiKeyListJson,
@@ -90,7 +90,7 @@ export function ledgerRoutes(ledger: LedgerBase): OpenAPIHono<AppEnv> {
         409: { description: 'A customer with this external_id exists (`customer_exists`)' },
         422: {
           description:
-            'A currency, time zone or billing entity that names none (`invalid_currency`, `invalid_time_zone`, `unknown_billing_entity`, field in details)',
+            'A currency, time zone, billing entity or tax rate that names none (`invalid_currency`, `invalid_time_zone`, `unknown_billing_entity`, `unknown_tax_rate`, field in details)',
         },
       },
     }),
@@ -105,6 +105,7 @@ export function ledgerRoutes(ledger: LedgerBase): OpenAPIHono<AppEnv> {
         currency: body.currency,
         timeZone: body.time_zone,
         billingEntityId: body.billing_entity,
+        ...customerTaxInput(body),
       })
       return c.json(customerToJson(customer), 201)
     },
@@ -132,14 +133,15 @@ export function ledgerRoutes(ledger: LedgerBase): OpenAPIHono<AppEnv> {
       method: 'patch',
       path: '/v1/customers/{externalId}',
       tags: [CUSTOMERS_TAG],
-      summary: "Change a customer's name, e-mail, currency and billing entity (before its first invoice) or time zone (for contracts created afterwards).",
+      summary:
+        "Change a customer's name, e-mail, address, tax rate, tax id and reverse charge (for invoices finalized afterwards), currency and billing entity (before its first invoice) or time zone (for contracts created afterwards).",
       request: { params: customerParams, body: jsonContent(updateCustomerRequest, { email: 'billing@acme.example', time_zone: 'Europe/Paris' }) },
       responses: {
         200: jsonAnswer('The customer', customerJson),
         400: invalid,
         404: { description: 'No such customer (`customer_not_found`)' },
         409: { description: 'The customer has invoices: its currency and billing entity can no longer change (`customer_has_invoices`)' },
-        422: { description: '`invalid_currency`, `invalid_time_zone`, `unknown_billing_entity`' },
+        422: { description: '`invalid_currency`, `invalid_time_zone`, `unknown_billing_entity`, `unknown_tax_rate`' },
       },
     }),
     async (c) => {
@@ -152,6 +154,7 @@ export function ledgerRoutes(ledger: LedgerBase): OpenAPIHono<AppEnv> {
         ...(body.currency === undefined ? {} : { currency: body.currency }),
         ...(body.time_zone === undefined ? {} : { timeZone: body.time_zone }),
         ...(body.billing_entity === undefined ? {} : { billingEntityId: body.billing_entity }),
+        ...customerTaxInput(body),
       })
       return c.json(customerToJson(customer), 200)
     },

@@ -19,6 +19,33 @@ export const createApiKeyRequest = z.strictObject({
   name: z.string().trim().min(1).max(200).describe('What the key is for, e.g. "production gateway"'),
 })
 
+export const customerAddress = z
+  .strictObject({
+    line1: z.string().max(200).optional(),
+    line2: z.string().max(200).optional(),
+    city: z.string().max(100).optional(),
+    postal_code: z.string().max(20).optional(),
+    region: z.string().max(100).optional(),
+    country: z
+      .string()
+      .regex(/^[A-Z]{2}$/, { message: 'must be an ISO 3166-1 alpha-2 code such as "GB"' })
+      .optional(),
+  })
+  .describe('Billing address printed on invoices')
+
+const customerTaxRequest = {
+  tax_rate: z
+    .string()
+    .nullable()
+    .optional()
+    .describe(
+      "Id of the customer's default tax rate (422 `unknown_tax_rate`; a product's own rate wins); null: untaxed. Applies to invoices finalized afterwards",
+    ),
+  tax_id: z.string().trim().min(1).max(100).nullable().optional().describe('Tax registration, e.g. a VAT number, printed on invoices'),
+  reverse_charge: z.boolean().optional().describe('The customer accounts for the tax: its taxed lines are taxed at 0 % with the note "Reverse charge"'),
+  address: customerAddress.nullable().optional(),
+}
+
 export const createCustomerRequest = z.strictObject({
   external_id: z.string().min(1).max(MAX_EXTERNAL_ID_LENGTH).describe('Your id for the customer: the `customer_id` your events carry'),
   name: z.string().trim().min(1).max(500),
@@ -30,6 +57,7 @@ export const createCustomerRequest = z.strictObject({
     .nullable()
     .optional()
     .describe("Id of the billing entity that invoices the customer (422 `unknown_billing_entity`); none: the organisation's own numbering"),
+  ...customerTaxRequest,
 })
 
 export const updateCustomerRequest = z.strictObject({
@@ -47,6 +75,7 @@ export const updateCustomerRequest = z.strictObject({
     .describe(
       "Id of the billing entity that invoices the customer, null for the organisation; only before the customer's first invoice (409 `customer_has_invoices`)",
     ),
+  ...customerTaxRequest,
 })
 
 export const listCustomersQuery = z.object({
@@ -101,6 +130,10 @@ export const customerJson = z.object({
   currency: z.string(),
   time_zone: z.string(),
   billing_entity: z.string().optional().describe('The billing entity that invoices the customer; absent: the organisation'),
+  tax_rate: z.string().nullable(),
+  tax_id: z.string().nullable(),
+  reverse_charge: z.boolean(),
+  address: customerAddress.nullable(),
   created_at: timestamp,
 })
 
