@@ -1,0 +1,2 @@
+ALTER TABLE "billing_entities" ADD COLUMN "is_default" boolean DEFAULT false NOT NULL;--> statement-breakpoint
+CREATE UNIQUE INDEX "billing_entities_one_default" ON "billing_entities" USING btree ("org_id") WHERE "billing_entities"."is_default";
