@@ -3,6 +3,7 @@
 // small client islands (client/*.ts, bundled by esbuild in memory). See console/README.md.
 import { Hono, type Context, type MiddlewareHandler } from 'hono'
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie'
+import { clientAddress } from '../platform/http/clientAddress.ts'
 import type { Logger } from '../platform/logger.ts'
 import { createApiClient, type ApiAnswer, type ApiFetch } from './apiClient.ts'
 import { lazyAssets, type Assets } from './assets.ts'
@@ -31,6 +32,7 @@ import { registerInvoiceRoutes } from './routes/invoices.tsx'
 import { registerRatingRoutes } from './routes/rating.tsx'
 import { registerUsageRoutes } from './routes/usage.tsx'
 import { createSessionStore, randomToken, sameToken, type SessionStore } from './session.ts'
+import { createSignInLimiter, type SignInLimiter } from './signInLimiter.ts'
 
 export const SESSION_COOKIE = 'tally_console_session'
 /** The double-submit token of the sign-in form (there is no session yet to hold one). */
@@ -43,6 +45,8 @@ export interface ConsoleOptions {
   /** The API's fetch: every page reads and writes through it with the session's key. */
   api: ApiFetch
   sessions?: SessionStore
+  /** Failed sign-ins per account and client address; default 5 in 15 minutes by `now`. */
+  signInLimiter?: SignInLimiter
   /** The client bundles; default: built by esbuild on first use. */
   assets?: () => Promise<Assets>
   now?: () => Date
@@ -62,6 +66,7 @@ export function createConsole(opts: ConsoleOptions): Hono {
   const sessions = opts.sessions ?? createSessionStore()
   const assets = opts.assets ?? lazyAssets()
   const now = opts.now ?? (() => new Date())
+  const limiter = opts.signInLimiter ?? createSignInLimiter({ now: () => now().getTime() })
   const app = new Hono<ConsoleEnv>()
 
   app.use('*', async (c, next) => {
@@ -82,11 +87,17 @@ export function createConsole(opts: ConsoleOptions): Hono {
   const signInPage = (
     c: Context<ConsoleEnv>,
     extra: { error?: { message: string; code?: string }; signedOut?: boolean } = {},
-    status: 200 | 401 | 403 = 200,
+    status: 200 | 401 | 403 | 429 = 200,
   ) => {
     const token = randomToken()
     setCookie(c, SIGN_IN_COOKIE, token, cookieOptions(c))
     return page(c, <SignInPage assets={c.var.assets} signInToken={token} {...extra} />, status as 200)
+  }
+  const limited = (c: Context<ConsoleEnv>, seconds: number) => {
+    c.header('retry-after', String(seconds))
+    const minutes = Math.ceil(seconds / 60)
+    const message = `Too many failed sign-ins with this key or from this address. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`
+    return signInPage(c, { error: { message, code: 'console_sign_in_limited' } }, 429)
   }
 
   app.get('/sign-in', (c) => signInPage(c, { signedOut: c.req.query('signed_out') === '1' }))
@@ -99,9 +110,17 @@ export function createConsole(opts: ConsoleOptions): Hono {
     const secret = str(form.api_key).trim()
     const organisation = str(form.organisation).trim().toLowerCase() || null
     if (secret === '') return signInPage(c, { error: { message: readableError({ code: 'missing_api_key', message: '' }), code: 'missing_api_key' } }, 401)
+    // Refused before the key is tried once the account or the address has failed too often.
+    const attempt = { secret, organisation, address: clientAddress(c) }
+    const wait = limiter.retryAfter(attempt)
+    if (wait > 0) return limited(c, wait)
     // The same authentication as every API request: one cheap authenticated read.
     const probe = await api.json({ secret, organisation }, 'GET', '/v1/invoices?limit=1')
-    if (!probe.ok) return signInPage(c, { error: problem(probe.error) }, probe.status === 403 ? 403 : 401)
+    if (!probe.ok) {
+      limiter.failed(attempt)
+      return signInPage(c, { error: problem(probe.error) }, probe.status === 403 ? 403 : 401)
+    }
+    limiter.succeeded(attempt)
     const session = sessions.create({ secret, organisation })
     deleteCookie(c, SIGN_IN_COOKIE, { path: BASE })
     setCookie(c, SESSION_COOKIE, session.id, cookieOptions(c))
