@@ -15,6 +15,8 @@ import { balanceOf, lockInvoice, minorUnitsOf, parseAmount } from './invoices.ts
 import { invoiceStateError } from './invoiceStateError.ts'
 import { postCreditNoteIn } from './accounting/lifecyclePostings.ts'
 import { creditNoteLines, creditNotes as table, type CreditNoteReason } from './schema/creditNotes.ts'
+import { creditNoteTaxes, exclusiveCreditedTax } from './tax/creditNoteTaxes.ts'
+import { storedLineTaxes } from './tax/invoiceTaxes.ts'
 import { invoiceLines, invoices } from './schema/invoices.ts'
 
 export const CREDIT_NOTE_REASONS = ['duplicate', 'fraudulent', 'order_change', 'product_unsatisfactory', 'billing_error', 'other'] as const
@@ -122,7 +124,15 @@ export function createCreditNoteRepository(db: Database, deps: { currencies: Pic
             return { invoiceLineId: line.id, amount }
           })
         }
-        const total = chosen.reduce((acc, l) => acc.plus(l.amount), new Decimal(0))
+        // Each credited line gives back its share of the line's tax; exclusive shares add to the total.
+        const shares = creditNoteTaxes({
+          lines: invLines,
+          taxes: await storedLineTaxes(tx, invoice.id),
+          creditedBefore: new Map(creditedRows.map((r) => [r.lineId, r.s])),
+          credits: chosen,
+          minorUnits: minor,
+        })
+        const total = chosen.reduce((acc, l) => acc.plus(l.amount), new Decimal(0)).plus(exclusiveCreditedTax(shares).toFixed())
         if (!total.greaterThan(0)) {
           throw new ConflictError(
             'nothing_to_credit',

@@ -9,8 +9,9 @@
 //
 // Every finalize and void goes through here, so their webhook events are queued here too, in the
 // same transaction (webhooks/lifecycleEvents.ts).
-import { and, eq, inArray, sql } from 'drizzle-orm'
+import { and, asc, eq, inArray, sql } from 'drizzle-orm'
 import { Dec } from '../../platform/decimal.ts'
+import { groupBy } from '../../platform/groupBy.ts'
 import type { Database } from '../../platform/postgres/database.ts'
 import { creditNoteLines, creditNotes } from '../schema/creditNotes.ts'
 import { invoiceLines, invoices } from '../schema/invoices.ts'
@@ -18,14 +19,17 @@ import { minorUnitsOf } from './compute/balancedEntry.ts'
 import { deferredSchedule, planLine } from './compute/lineAccounts.ts'
 import { creditSplit, postCreditNote, postInvoice, postPayment, postVoid, type CreditNoteForPosting } from './compute/postingRules.ts'
 import { creditedSchedule, type ScheduleLine } from './compute/revenueSchedule.ts'
-import { createJournalRepository, draftOf } from './journals.ts'
+import { chunks } from '../invoiceBulkWrites.ts'
+import { createJournalRepository, draftOf, type PostItem } from './journals.ts'
 import { lockPeriods } from './periods.ts'
-import { lineForPosting, postableMinorUnits, postingContextIn } from './postingContext.ts'
-import { createRevenueScheduleRepository, type RevenueSchedule } from './revenueSchedules.ts'
+import { lineForPosting, postableMinorUnits, postingContextIn, type LedgerPostingContext } from './postingContext.ts'
+import { createRevenueScheduleRepository, type RevenueSchedule, type StoreScheduleInput } from './revenueSchedules.ts'
 import { reverseAccrualsIn } from './usageAccruals.ts'
-import { queueInvoiceEventIn } from '../webhooks/lifecycleEvents.ts'
-import { storedLineTaxes } from '../tax/invoiceTaxes.ts'
+import { queueInvoiceEventIn, queueInvoiceEventsIn } from '../webhooks/lifecycleEvents.ts'
+import { storedLineTaxes, storedLineTaxesOf } from '../tax/invoiceTaxes.ts'
 import { netOfTax } from '../tax/compute/netOfTax.ts'
+import { creditedTax } from '../tax/compute/creditedTax.ts'
+import { creditNoteTaxes } from '../tax/creditNoteTaxes.ts'
 
 type InvoiceRow = typeof invoices.$inferSelect
 
@@ -33,37 +37,63 @@ const dateOf = (at: Date) => at.toISOString().slice(0, 10)
 
 /** Invoice finalized: its entry (postInvoice), the reversal of the usage accrued for its arrears periods (usageAccruals.ts), and one revenue schedule per deferred line. */
 export async function postFinalizedIn(tx: Database, invoice: InvoiceRow, at: Date): Promise<void> {
-  await lockPeriods(tx, invoice.orgId, 'post')
-  const ctx = await postingContextIn(tx, invoice.orgId)
-  const minorUnits = postableMinorUnits(ctx, invoice.currency)
-  const rows = await tx.select().from(invoiceLines).where(eq(invoiceLines.invoiceId, invoice.id))
-  // Revenue and its schedules are the lines net of their tax; the tax is owed to the tax authority.
-  const taxes = await storedLineTaxes(tx, invoice.id)
-  const lines = netOfTax(
-    rows.map((r) => lineForPosting(r, ctx)),
-    taxes,
-  )
-  const draft = postInvoice({ ...invoice, postedOn: dateOf(at), lines, tax: invoice.taxTotal }, ctx)
-  if (draft !== null) await createJournalRepository(tx).postIn(tx, draft)
-  await reverseAccrualsIn(tx, ctx, { ...invoice, postedOn: dateOf(at) }, rows)
-  await queueInvoiceEventIn(tx, 'invoice.finalized', invoice, at)
-  const schedules = createRevenueScheduleRepository(tx)
-  for (const line of lines) {
-    const schedule = deferredSchedule(line, minorUnits)
-    if (schedule === null) continue
-    await schedules.storeIn(tx, {
-      orgId: invoice.orgId,
-      invoiceId: invoice.id,
-      invoiceLineId: line.id,
-      productId: line.productId,
-      method: planLine(line).method!,
-      amount: line.amount,
-      currency: invoice.currency,
-      serviceStart: line.periodStart!,
-      serviceEnd: line.periodEnd!,
-      lines: schedule.map((l) => ({ recogniseOn: l.recogniseOn, amount: l.amount })),
-    })
+  await postFinalizedManyIn(tx, [{ invoice, at }])
+}
+
+/**
+ * `postFinalizedIn` of many invoices (a rating chunk's, ledger/invoiceDraftBatch.ts; issue 20):
+ * the same entries, reversals, schedules and `invoice.finalized` events, with one lock, chart and
+ * currency read per organisation, one read of the lines and of the taxes, and multi-row inserts.
+ */
+export async function postFinalizedManyIn(tx: Database, finalized: readonly { invoice: InvoiceRow; at: Date }[]): Promise<void> {
+  if (finalized.length === 0) return
+  const contexts = new Map<string, LedgerPostingContext>()
+  for (const orgId of [...new Set(finalized.map((f) => f.invoice.orgId))].sort()) {
+    await lockPeriods(tx, orgId, 'post')
+    contexts.set(orgId, await postingContextIn(tx, orgId))
   }
+  const ids = finalized.map((f) => f.invoice.id)
+  const lineRows: (typeof invoiceLines.$inferSelect)[] = []
+  for (const part of chunks(ids))
+    lineRows.push(...(await tx.select().from(invoiceLines).where(inArray(invoiceLines.invoiceId, part)).orderBy(asc(invoiceLines.position))))
+  const rowsOf = groupBy(lineRows, (r) => r.invoiceId)
+  const taxesOf = await storedLineTaxesOf(tx, ids)
+  const entries: PostItem[] = []
+  const reversals: Parameters<typeof reverseAccrualsIn>[1][number][] = []
+  const schedules: StoreScheduleInput[] = []
+  for (const { invoice, at } of finalized) {
+    const ctx = contexts.get(invoice.orgId)!
+    const minorUnits = postableMinorUnits(ctx, invoice.currency)
+    const rows = rowsOf.get(invoice.id) ?? []
+    // Revenue and its schedules are the lines net of their tax; the tax is owed to the tax authority.
+    const lines = netOfTax(
+      rows.map((r) => lineForPosting(r, ctx)),
+      taxesOf.get(invoice.id) ?? [],
+    )
+    const draft = postInvoice({ ...invoice, postedOn: dateOf(at), lines, tax: invoice.taxTotal }, ctx)
+    if (draft !== null) entries.push({ draft })
+    reversals.push({ ctx, invoice: { ...invoice, postedOn: dateOf(at) }, lines: rows })
+    for (const line of lines) {
+      const schedule = deferredSchedule(line, minorUnits)
+      if (schedule === null) continue
+      schedules.push({
+        orgId: invoice.orgId,
+        invoiceId: invoice.id,
+        invoiceLineId: line.id,
+        productId: line.productId,
+        method: planLine(line).method!,
+        amount: line.amount,
+        currency: invoice.currency,
+        serviceStart: line.periodStart!,
+        serviceEnd: line.periodEnd!,
+        lines: schedule.map((l) => ({ recogniseOn: l.recogniseOn, amount: l.amount })),
+      })
+    }
+  }
+  await createJournalRepository(tx).postManyIn(tx, entries)
+  await reverseAccrualsIn(tx, reversals)
+  await queueInvoiceEventsIn(tx, 'invoice.finalized', finalized)
+  await createRevenueScheduleRepository(tx).storeManyIn(tx, schedules)
 }
 
 /** Payment recorded: Dr Cash / Cr AR on `paid_on`. */
@@ -111,25 +141,37 @@ export async function postCreditNoteIn(tx: Database, invoice: InvoiceRow, noteId
   const byLine = new Map((await schedules.list(invoice.orgId, { invoiceId: invoice.id })).map((s) => [s.invoiceLineId, s]))
   const noteLines: CreditNoteForPosting['lines'][number][] = []
   const reductions: { schedule: RevenueSchedule; lines: ScheduleLine[] }[] = []
+  // Revenue is taken back net of tax, as it was posted; the tax shares go back to Tax payable.
+  const taxes = await storedLineTaxes(tx, invoice.id)
+  const earlierOf = (lineId: string) => earlier.find((e) => e.lineId === lineId)?.s ?? '0'
+  const shares = creditNoteTaxes({
+    lines: rows,
+    taxes,
+    creditedBefore: new Map(earlier.map((e) => [e.lineId, e.s])),
+    credits: credited,
+    minorUnits,
+  })
+  const includedShare = new Map(shares.filter((x) => x.inclusive).map((x) => [x.invoiceLineId, x.tax]))
   for (const c of credited) {
-    const line = lineForPosting(
-      rows.find((r) => r.id === c.invoiceLineId)!,
-      ctx,
-    )
-    const schedule = byLine.get(line.id)
+    const row = rows.find((r) => r.id === c.invoiceLineId)!
+    const [line] = netOfTax([lineForPosting(row, ctx)], taxes)
+    const amount = new Dec(c.amount).minus(includedShare.get(line!.id) ?? '0').toFixed(minorUnits)
+    const schedule = byLine.get(line!.id)
     // NOTE: credited as it was billed, whatever its product's mapping says now: a line with a
     // schedule is deferred by the schedule's method; one without was recognised when it posted.
     if (schedule === undefined) {
-      noteLines.push({ invoiceLine: planLine(line).deferred ? { ...line, method: 'point_in_time' } : line, amount: c.amount })
+      noteLines.push({ invoiceLine: planLine(line!).deferred ? { ...line!, method: 'point_in_time' } : line!, amount })
       continue
     }
-    const left = new Dec(line.amount).minus(earlier.find((e) => e.lineId === line.id)?.s ?? '0')
+    const tax = taxes.find((t) => t.lineId === row.id && t.rate.inclusive)
+    const earlierNet = new Dec(earlierOf(row.id)).minus(tax ? creditedTax({ amount: row.amount, tax: tax.amount }, '0', earlierOf(row.id), minorUnits) : '0')
+    const left = new Dec(line!.amount).minus(earlierNet)
     const remaining = unrecognisedByDate(schedule)
     const deferred = remaining.reduce<Dec>((acc, l) => acc.plus(l.amount), new Dec(0))
     const recognised = Dec.max(0, Dec.min(left, left.minus(deferred)))
-    const asBilled = { ...line, method: schedule.method, amount: left.toFixed(minorUnits) }
-    noteLines.push({ invoiceLine: asBilled, amount: c.amount, recognised: recognised.toFixed(minorUnits) })
-    const [deferredShare] = creditSplit(asBilled, recognised.toFixed(minorUnits), new Dec(c.amount), minorUnits)
+    const asBilled = { ...line!, method: schedule.method, amount: left.toFixed(minorUnits) }
+    noteLines.push({ invoiceLine: asBilled, amount, recognised: recognised.toFixed(minorUnits) })
+    const [deferredShare] = creditSplit(asBilled, recognised.toFixed(minorUnits), new Dec(amount), minorUnits)
     if (!deferredShare!.isZero()) reductions.push({ schedule, lines: creditedSchedule(remaining, deferredShare!.toFixed(minorUnits), minorUnits) })
   }
   const draft = postCreditNote(
@@ -140,6 +182,7 @@ export async function postCreditNoteIn(tx: Database, invoice: InvoiceRow, noteId
       invoice: { id: invoice.id, customerId: invoice.customerId, contractId: invoice.contractId, currency: invoice.currency },
       postedOn: dateOf(at),
       lines: noteLines,
+      tax: shares.reduce((acc, x) => acc.plus(x.tax), new Dec(0)).toFixed(minorUnits),
     },
     ctx,
   )

@@ -123,6 +123,13 @@ export function describeTaxRatesSuite(name: string, env: () => Promise<Record<st
           .filter(([k]) => k !== '1100' && k !== '2300')
           .reduce((acc, [, v]) => acc + Math.round(Number(v) * 100), 0),
       ).toBe(-10000)
+
+      // Credited 60.00 of the line: its tax share is 20.00 × 60 / 120 = 10.00, inside the 60.00.
+      const note = await h.json('POST', `/v1/invoices/${invoice.id}/credit-notes`, {
+        body: { reason: 'order_change', lines: [{ invoice_line_id: invoice.lines[0].id, amount: '60.00' }] },
+      })
+      expect(note).toMatchObject({ status: 201, body: { total: '60.00' } })
+      expect(balances(await journal(invoice.id))).toMatchObject({ '1100': '60.00', '2300': '-10.00' })
     })
 
     it("a zero-rated product beside a standard one, and a reverse-charge customer's 0 % with its note", async () => {
@@ -138,6 +145,13 @@ export function describeTaxRatesSuite(name: string, env: () => Promise<Record<st
         { name: 'Zero-rated', percentage: '0', taxable_base: '100.00', amount: '0.00' },
         { name: 'DE USt 19%', percentage: '19', taxable_base: '50.00', amount: '9.50' },
       ])
+      // Credited 25.00 of the 50.00 line: + 9.50 × 25 / 50 = 4.75 tax, a note of 29.75; then the rest: 25.00 + 4.75.
+      const standard = invoice.lines.find((l: { amount: string }) => l.amount === '50.00')
+      const credit = (amount: string) =>
+        h.json('POST', `/v1/invoices/${invoice.id}/credit-notes`, { body: { reason: 'order_change', lines: [{ invoice_line_id: standard.id, amount }] } })
+      expect((await credit('25.00')).body.total).toBe('29.75')
+      expect((await credit('25.00')).body.total).toBe('29.75')
+      expect(balances(await journal(invoice.id))).toMatchObject({ '1100': '100.00', '2300': '0.00' })
 
       await h.json('POST', '/v1/customers', { body: { external_id: 'b2b-eu', name: 'B2B', tax_rate: vat.id, tax_id: 'FR12345678901', reverse_charge: true } })
       const rc = await finalizedInvoice('b2b-eu', [{ amount: '80.00' }])

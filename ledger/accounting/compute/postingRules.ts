@@ -7,7 +7,7 @@
 //   its account (lineAccounts.ts: deferred, revenue by kind, discounts, customer credits,
 //   rounding); Cr Tax payable.
 // - payment: Dr Cash / Cr AR.
-// - credit note: Dr the credited lines' accounts / Cr AR.
+// - credit note: Dr the credited lines' accounts (net of tax), Dr Tax payable its tax / Cr AR.
 // - void: the invoice entry and its recognitions, reversed as one entry.
 // - schedule line: Dr Deferred revenue / Cr Revenue of the line's kind.
 // - usage accrual: Dr Unbilled receivable / Cr Usage revenue; reversed when the invoice posts.
@@ -65,6 +65,8 @@ export interface CreditNoteForPosting {
     /** Deferred lines: how much of the line its schedule had recognised by `postedOn` (default 0). */
     recognised?: string
   }[]
+  /** The tax it gives back (tax/creditNoteTaxes.ts), debited to Tax payable; default 0. */
+  tax?: string
 }
 
 /** One line of a revenue schedule and what it belongs to. */
@@ -151,6 +153,7 @@ export function postCreditNote(note: CreditNoteForPosting, ctx: PostingContext):
       postings.push({ role: plan.role, productId: line.productId, amount })
     }
   }
+  postings.push({ role: 'tax_payable', productId: null, amount: new Dec(note.tax ?? '0') })
   const total = postings.reduce<Dec>((acc, p) => acc.plus(p.amount), new Dec(0))
   postings.push({ role: 'accounts_receivable', productId: null, amount: total.negated() })
   return entryOf(

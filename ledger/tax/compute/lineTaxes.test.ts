@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { creditedTax } from './creditedTax.ts'
 import { lineTaxes, taxLinesOf, taxTotals, type LineToTax, type TaxRateTerms, type TaxSettings } from './lineTaxes.ts'
 
 const vat20: TaxRateTerms = { id: 'r20', name: 'VAT 20%', percentage: '20', inclusive: false, jurisdiction: 'GB' }
@@ -83,5 +84,19 @@ describe('line taxes', () => {
   it('a negative line rounds its tax away from zero like a charge: −0.125 × … → −0.13', () => {
     const half: TaxRateTerms = { ...vat20, percentage: '12.5' }
     expect(lineTaxes([line('-1.00', { kind: 'discount' })], settings({ customerRate: half }), 2)[0]!.amount).toBe('-0.13')
+  })
+})
+
+describe('credited tax', () => {
+  it('a line of 100.00 with 20.01 tax credited 50.00 then 50.00: 10.01 (10.005 rounded) then 10.00, 20.01 in all', () => {
+    const line = { amount: '100.00', tax: '20.01' }
+    expect(creditedTax(line, '0', '50.00', 2).toFixed(2)).toBe('10.01')
+    expect(creditedTax(line, '50.00', '50.00', 2).toFixed(2)).toBe('10.00')
+  })
+
+  it('JPY: 1,235 with 124 tax credited 1 yen at a time never gives back more than 124', () => {
+    let total = 0
+    for (let i = 0; i < 1235; i++) total += creditedTax({ amount: '1235', tax: '124' }, String(i), '1', 0).toNumber()
+    expect(total).toBe(124)
   })
 })
