@@ -13,10 +13,10 @@ import { newTestOrg, type TestLedger } from './useTestLedger.ts'
 
 const NOW = new Date('2026-11-06T09:00:00Z')
 
-/** A customer of `billingEntityId` with a monthly contract and `count` drafts of 100.00 (accounting/postingFixture.ts). */
+/** A customer of `billingEntityId` (absent: as created, the default entity if any) with a monthly contract and `count` drafts of 100.00 (accounting/postingFixture.ts). */
 export async function customerWithDrafts(
   ledger: Ledger,
-  c: { orgId: string; externalId: string; billingEntityId: string | null; count: number },
+  c: { orgId: string; externalId: string; billingEntityId?: string | null; count: number },
 ): Promise<{ contractId: string; drafts: string[] }> {
   const product = await ledger.products.create({ orgId: c.orgId, name: `Platform ${c.externalId}`, kind: 'non_metered' })
   const billed = await billedCustomer(ledger, c.orgId, c.externalId, product.id)
@@ -143,6 +143,54 @@ export function describeBillingEntitySuite(t: TestLedger): void {
       expect(await credit(a.drafts[1]!)).toMatchObject({ number: 2, displayNumber: 'ACME-CN-000002' })
       expect(await credit(b.drafts[0]!)).toMatchObject({ number: 1, displayNumber: null, billingEntityId: bare.id })
       expect(await credit(c.drafts[0]!)).toMatchObject({ number: 1, displayNumber: null, billingEntityId: null })
+    })
+
+    it('the default entity issues for customers created naming none; a PATCHed prefix shows on later documents, the numbering going on without a gap', async () => {
+      const { ledger } = t
+      const org = await newTestOrg(t.ledger)
+      const gmbh = await ledger.billingEntities.create({ orgId: org.id, name: 'Acme GmbH', invoicePrefix: 'ACME-2026-', isDefault: true })
+      const ltd = await ledger.billingEntities.create({ orgId: org.id, name: 'Acme Ltd', invoicePrefix: 'LTD-' })
+      const a = await customerWithDrafts(ledger, { orgId: org.id, externalId: 'a', count: 3 })
+      expect((await ledger.customers.get(org.id, 'a')).billingEntityId).toBe(gmbh.id)
+      expect((await ledger.customers.create({ orgId: org.id, externalId: 'own', name: 'Own', billingEntityId: null })).billingEntityId).toBeNull()
+      // Marking Ltd the default unmarks GmbH; customers created before keep their issuer.
+      expect(await ledger.billingEntities.update(org.id, ltd.id, { isDefault: true })).toMatchObject({ id: ltd.id, isDefault: true })
+      expect((await ledger.billingEntities.list(org.id)).map((e) => [e.name, e.isDefault])).toEqual([
+        ['Acme GmbH', false],
+        ['Acme Ltd', true],
+      ])
+      const b = await customerWithDrafts(ledger, { orgId: org.id, externalId: 'b', count: 1 })
+      expect((await ledger.customers.get(org.id, 'a')).billingEntityId).toBe(gmbh.id)
+
+      const finalize = (id: string) => ledger.invoices.finalize(org.id, id, NOW)
+      await finalize(a.drafts[0]!)
+      await finalize(a.drafts[1]!)
+      const before = await ledger.billingEntities.list(org.id)
+      const refusals: [Parameters<Ledger['billingEntities']['update']>, object][] = [
+        [[org.id, gmbh.id, { invoicePrefix: 'ACME 2027' }], { code: 'invalid_request', details: [expect.objectContaining({ field: 'invoice_prefix' })] }],
+        [[org.id, gmbh.id, { name: ' ' }], { code: 'invalid_request', details: [expect.objectContaining({ field: 'name', code: 'invalid_name' })] }],
+        [[org.id, gmbh.id, { name: 'Acme Ltd' }], { category: 'conflict', code: 'billing_entity_exists' }],
+        [[org.id, randomUUID(), { name: 'X' }], { code: 'billing_entity_not_found' }],
+        [[(await newTestOrg(t.ledger)).id, gmbh.id, { name: 'X' }], { code: 'billing_entity_not_found' }],
+      ]
+      for (const [args, error] of refusals) await expect(ledger.billingEntities.update(...args)).rejects.toMatchObject(error)
+      expect(await ledger.billingEntities.list(org.id)).toEqual(before)
+
+      const changed = { name: 'Acme Holding GmbH', legalDetails: 'Neue Str. 2, 10115 Berlin', invoicePrefix: 'ACME-2027-' }
+      expect(await ledger.billingEntities.update(org.id, gmbh.id, changed)).toMatchObject({ ...changed, isDefault: false, creditNotePrefix: null })
+      await finalize(a.drafts[2]!)
+      await finalize(b.drafts[0]!)
+      const issued = await Promise.all([...a.drafts, ...b.drafts].map((id) => ledger.invoices.get(org.id, id)))
+      // GmbH: 1, 2 under the old prefix (as issued), 3 under the new one; Ltd its own 1.
+      expect(issued.map((i) => [i.number, i.displayNumber, i.billingEntityId])).toEqual([
+        [1, 'ACME-2026-000001', gmbh.id],
+        [2, 'ACME-2026-000002', gmbh.id],
+        [3, 'ACME-2027-000003', gmbh.id],
+        [1, 'LTD-000001', ltd.id],
+      ])
+      // No default: customers created from now on are the organisation's.
+      expect(await ledger.billingEntities.update(org.id, ltd.id, { isDefault: false })).toMatchObject({ isDefault: false })
+      expect((await ledger.customers.create({ orgId: org.id, externalId: 'later', name: 'Later' })).billingEntityId).toBeNull()
     })
 
     it("a rating chunk's bulk finalization numbers per issuer too", async () => {

@@ -7,7 +7,7 @@ import type { Database } from '../platform/postgres/database.ts'
 import type { CurrencyRepository } from './currencies.ts'
 import { isoMinorUnits } from '../platform/currency.ts'
 import { normaliseTimeZone } from './currencyAndTimeZone.ts'
-import { ownBillingEntity } from './billingEntities.ts'
+import { defaultBillingEntity, ownBillingEntity } from './billingEntities.ts'
 import { assertOrgId, toIso } from './ids.ts'
 import { customers as table, type CustomerAddress } from './schema/customers.ts'
 import { assignableTaxRate } from './tax/taxRates.ts'
@@ -50,7 +50,7 @@ export interface CreateCustomerInput extends CustomerTaxFields {
   currency?: string
   /** IANA zone; default UTC. */
   timeZone?: string
-  /** One of the organisation's billing entities (422 `unknown_billing_entity`); default none. */
+  /** One of the organisation's billing entities (422 `unknown_billing_entity`); absent: the organisation's default entity (or none); null: none. */
   billingEntityId?: string | null
 }
 
@@ -158,7 +158,11 @@ export function createCustomerRepository(db: Database, deps: { currencies: Pick<
       // The organisation's table (ISO 4217 plus its declared currencies); ISO needs no query.
       const requested = input.currency ?? 'USD'
       const currency = isoMinorUnits(requested) !== undefined ? requested : (await deps.currencies.table(input.orgId)).validate(requested)
-      const billingEntityId = input.billingEntityId ? await ownBillingEntity(db, input.orgId, input.billingEntityId) : null
+      const billingEntityId = input.billingEntityId
+        ? await ownBillingEntity(db, input.orgId, input.billingEntityId)
+        : input.billingEntityId === null
+          ? null
+          : await defaultBillingEntity(db, input.orgId)
       const tax = await taxChanges(db, input.orgId, input)
       try {
         const [row] = await db

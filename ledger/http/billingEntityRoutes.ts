@@ -1,7 +1,7 @@
-// POST /v1/billing-entities and GET /v1/billing-entities: the legal entities an organisation
-// invoices from. A customer that names one (`billing_entity` on the customer routes) has its
-// invoices and credit notes numbered from the entity's own gap-free sequences and shown with
-// the entity's prefixes (`display_number`).
+// POST, GET and PATCH /v1/billing-entities: the legal entities an organisation invoices from. A
+// customer that names one (`billing_entity` on the customer routes), or is created while one is
+// the organisation's default, has its invoices and credit notes numbered from the entity's own
+// gap-free sequences and shown with the entity's prefixes (`display_number`).
 import type { OpenAPIHono } from '@hono/zod-openapi'
 import { z } from 'zod'
 import { apiApp } from '../../platform/http/apiApp.ts'
@@ -26,7 +26,23 @@ export const createBillingEntityRequest = z.strictObject({
   legal_details: z.string().max(4000).nullable().optional().describe('Free text: address, registration and tax numbers'),
   invoice_prefix: prefix('invoice'),
   credit_note_prefix: prefix('credit-note'),
+  is_default: z
+    .boolean()
+    .optional()
+    .describe("The organisation's default entity: customers created without `billing_entity` are invoiced by it. Marking one unmarks the previous default"),
 })
+
+export const updateBillingEntityRequest = z.strictObject({
+  name: createBillingEntityRequest.shape.name.optional(),
+  legal_details: createBillingEntityRequest.shape.legal_details,
+  invoice_prefix: prefix('invoice').describe(
+    'A new prefix shows on documents finalized from now on; those finalized before keep their display number, and the numbers go on from the same sequence (no gap, no restart)',
+  ),
+  credit_note_prefix: prefix('credit-note'),
+  is_default: z.boolean().optional().describe('true: the default from now on (the previous default is unmarked); false: the organisation has no default'),
+})
+
+const entityParams = z.object({ id: z.string().describe('The billing entity id') })
 
 export const billingEntityJson = z.object({
   id: z.uuid(),
@@ -34,6 +50,7 @@ export const billingEntityJson = z.object({
   legal_details: z.string().nullable(),
   invoice_prefix: z.string().nullable(),
   credit_note_prefix: z.string().nullable(),
+  is_default: z.boolean(),
   created_at: z.string().describe('ISO-8601 UTC'),
 })
 const billingEntityListJson = z.object({ data: z.array(billingEntityJson) })
@@ -45,6 +62,7 @@ export function billingEntityToJson(e: BillingEntity): z.infer<typeof billingEnt
     legal_details: e.legalDetails,
     invoice_prefix: e.invoicePrefix,
     credit_note_prefix: e.creditNotePrefix,
+    is_default: e.isDefault,
     created_at: e.createdAt,
   }
 }
@@ -84,8 +102,37 @@ export function billingEntityRoutes(ledger: { billingEntities: BillingEntityRepo
         legalDetails: body.legal_details,
         invoicePrefix: body.invoice_prefix,
         creditNotePrefix: body.credit_note_prefix,
+        isDefault: body.is_default ?? false,
       })
       return c.json(billingEntityToJson(entity), 201)
+    },
+  )
+
+  app.openapi(
+    apiRoute({
+      method: 'patch',
+      path: '/v1/billing-entities/{id}',
+      tags: [TAG],
+      summary:
+        "Change an entity's name, legal details (address, registration and tax numbers) or prefixes, or make it the organisation's default. Numbering is untouched: documents already finalized keep their display numbers, later ones continue the same gap-free sequence with the new prefix.",
+      request: { params: entityParams, body: jsonContent(updateBillingEntityRequest, { invoice_prefix: 'ACME-2027-', is_default: true }) },
+      responses: {
+        200: jsonAnswer('The entity as changed', billingEntityJson),
+        400: { description: '`invalid_json`, `invalid_request` naming `name`, `invoice_prefix` or `credit_note_prefix` (`invalid_name`, `invalid_prefix`)' },
+        404: { description: '`billing_entity_not_found`' },
+        409: { description: 'Another entity of the organisation has this name (`billing_entity_exists`)' },
+      },
+    }),
+    async (c) => {
+      const body = c.req.valid('json')
+      const entity = await ledger.billingEntities.update(requestOrg(c), c.req.valid('param').id, {
+        ...(body.name === undefined ? {} : { name: body.name }),
+        ...(body.legal_details === undefined ? {} : { legalDetails: body.legal_details }),
+        ...(body.invoice_prefix === undefined ? {} : { invoicePrefix: body.invoice_prefix }),
+        ...(body.credit_note_prefix === undefined ? {} : { creditNotePrefix: body.credit_note_prefix }),
+        ...(body.is_default === undefined ? {} : { isDefault: body.is_default }),
+      })
+      return c.json(billingEntityToJson(entity), 200)
     },
   )
 

@@ -56,7 +56,9 @@ export const createCustomerRequest = z.strictObject({
     .string()
     .nullable()
     .optional()
-    .describe("Id of the billing entity that invoices the customer (422 `unknown_billing_entity`); none: the organisation's own numbering"),
+    .describe(
+      "Id of the billing entity that invoices the customer (422 `unknown_billing_entity`); absent: the organisation's default entity if it marked one, else the organisation's own numbering; null: the organisation's own numbering",
+    ),
   ...customerTaxRequest,
 })
 

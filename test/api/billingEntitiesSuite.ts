@@ -18,11 +18,11 @@ export function describeBillingEntitiesSuite(name: string, env: () => Promise<Re
       await h?.close()
     })
 
-    /** A monthly 10.00 in-advance contract for `customer`, rated and its first invoice finalized. */
-    async function firstInvoice(customer: string) {
-      const product = await h.json('POST', '/v1/products', { body: { name: `Seats ${customer}`, kind: 'non_metered' } })
+    /** A monthly 10.00 in-advance contract for `customer` (of the product `Seats <product>`), rated and its first invoice finalized. */
+    async function firstInvoice(customer: string, product = customer) {
+      const seats = await h.json('POST', '/v1/products', { body: { name: `Seats ${product}`, kind: 'non_metered' } })
       const contract = await h.json('POST', '/v1/contracts', {
-        body: monthlyContract(customer, [usdItem(product.body.id, 'in_advance', { amount: '10.00' })], { start_date: '2024-03-01' }),
+        body: monthlyContract(customer, [usdItem(seats.body.id, 'in_advance', { amount: '10.00' })], { start_date: '2024-03-01' }),
       })
       await h.json('POST', '/v1/rating/runs', { body: { as_of: '2024-03-05T00:00:00Z', contract_id: contract.body.id } })
       const [draft] = (await h.json('GET', `/v1/invoices?contract_id=${contract.body.id}`)).body.data
@@ -64,6 +64,39 @@ export function describeBillingEntitiesSuite(name: string, env: () => Promise<Re
       expect(invoice).not.toHaveProperty('display_number')
       expect(invoice).not.toHaveProperty('billing_entity')
       expect((await h.json('GET', '/v1/customers/plain')).body).not.toHaveProperty('billing_entity')
+    })
+
+    it('a default entity issues for customers created naming none; PATCH changes its prefix for later invoices only, numbers going on', async () => {
+      const entity = await h.json('POST', '/v1/billing-entities', { body: { name: 'Default Ltd', invoice_prefix: 'DEF-', is_default: true } })
+      expect(entity).toMatchObject({ status: 201, body: { is_default: true } })
+      const created = await h.json('POST', '/v1/customers', { body: { external_id: 'defaulted', name: 'Defaulted' } })
+      expect(created.body.billing_entity).toBe(entity.body.id)
+      const own = await h.json('POST', '/v1/customers', { body: { external_id: 'own', name: 'Own', billing_entity: null } })
+      expect(own.body).not.toHaveProperty('billing_entity')
+      expect(await firstInvoice('defaulted')).toMatchObject({ number: 1, display_number: 'DEF-000001', billing_entity: entity.body.id })
+      const patched = await h.json('PATCH', `/v1/billing-entities/${entity.body.id}`, {
+        body: { name: 'Default Limited', legal_details: '1 High St, London', invoice_prefix: 'DEF-2024-', is_default: false },
+      })
+      expect(patched).toMatchObject({
+        status: 200,
+        body: { id: entity.body.id, name: 'Default Limited', legal_details: '1 High St, London', invoice_prefix: 'DEF-2024-', is_default: false },
+      })
+      // Another contract of the same customer: the entity's sequence goes on (2) with the new prefix; invoice 1 keeps its.
+      const second = await firstInvoice('defaulted', 'defaulted 2')
+      expect(second).toMatchObject({ number: 2, display_number: 'DEF-2024-000002' })
+      const invoices = (await h.json('GET', '/v1/invoices')).body.data.filter((i: { billing_entity?: string }) => i.billing_entity === entity.body.id)
+      expect(invoices.map((i: { number: number; display_number: string }) => [i.number, i.display_number]).sort()).toEqual([
+        [1, 'DEF-000001'],
+        [2, 'DEF-2024-000002'],
+      ])
+      const bad = [
+        [await h.json('PATCH', `/v1/billing-entities/${entity.body.id}`, { body: { invoice_prefix: 'has space' } }), 400, 'invalid_request'],
+        [await h.json('PATCH', `/v1/billing-entities/${entity.body.id}`, { body: { name: 'Acme GmbH' } }), 409, 'billing_entity_exists'],
+        [await h.json('PATCH', '/v1/billing-entities/6f1c1a4e-1111-4222-8333-944455556666', { body: { name: 'X' } }), 404, 'billing_entity_not_found'],
+        [await h.json('PATCH', `/v1/billing-entities/${entity.body.id}`, { body: { number: 7 } }), 400, 'invalid_request'],
+      ] as const
+      expect(bad.map(([r]) => [r.status, r.body.error.code])).toEqual(bad.map(([, status, code]) => [status, code]))
+      expect((await h.json('GET', '/v1/billing-entities')).body.data.find((e: { id: string }) => e.id === entity.body.id)).toEqual(patched.body)
     })
 
     it('bad input is a 4xx with a stable code and changes nothing', async () => {

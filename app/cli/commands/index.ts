@@ -41,7 +41,7 @@ import { exportJournalsCommand, exportNetSuiteCommand } from './export.ts'
 import { arAgingCommand, deferredRevenueCommand, revenueCommand, trialBalanceCommand } from './reports.ts'
 import { schedulerCommand } from './scheduler.ts'
 import { configCheckCommand } from './configCheck.ts'
-import { billingEntitiesAddCommand, billingEntitiesListCommand } from './billingEntities.ts'
+import { billingEntitiesAddCommand, billingEntitiesListCommand, billingEntitiesUpdateCommand } from './billingEntities.ts'
 import { currenciesCreateCommand, currenciesListCommand } from './currencies.ts'
 import { creditsExpireCommand, creditsGrantCommand, creditsListCommand, creditsTopUpCommand, creditsVoidCommand } from './credits.ts'
 import { customersCreateCommand, customersListCommand, customersUnmatchedCommand, customersUpdateCommand } from './customers.ts'
@@ -73,6 +73,7 @@ export const commands: Command[] = [
   currenciesListCommand,
   billingEntitiesAddCommand,
   billingEntitiesListCommand,
+  billingEntitiesUpdateCommand,
   customersCreateCommand,
   customersListCommand,
   customersUnmatchedCommand,
