@@ -34,10 +34,11 @@ export function customerToJson(c: Customer): z.infer<typeof customerJson> {
     time_zone: c.timeZone,
     // Absent rather than null, so customers of organisations without entities answer as before.
     ...(c.billingEntityId === null ? {} : { billing_entity: c.billingEntityId }),
-    tax_rate: c.taxRateId,
-    tax_id: c.taxId,
-    reverse_charge: c.reverseCharge,
-    address: c.address,
+    // Absent when unset too, so customers without tax settings answer as before.
+    ...(c.taxRateId === null ? {} : { tax_rate: c.taxRateId }),
+    ...(c.taxId === null ? {} : { tax_id: c.taxId }),
+    ...(c.reverseCharge ? { reverse_charge: true as const } : {}),
+    ...(c.address === null ? {} : { address: c.address }),
     created_at: c.createdAt,
   }
 }

@@ -132,10 +132,10 @@ export const customerJson = z.object({
   currency: z.string(),
   time_zone: z.string(),
   billing_entity: z.string().optional().describe('The billing entity that invoices the customer; absent: the organisation'),
-  tax_rate: z.string().nullable(),
-  tax_id: z.string().nullable(),
-  reverse_charge: z.boolean(),
-  address: customerAddress.nullable(),
+  tax_rate: z.string().optional().describe("The customer's default tax rate; absent: none"),
+  tax_id: z.string().optional().describe('Absent: none'),
+  reverse_charge: z.literal(true).optional().describe('Present (true) for a reverse-charge customer'),
+  address: customerAddress.optional().describe('Absent: none'),
   created_at: timestamp,
 })
 
