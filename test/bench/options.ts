@@ -21,6 +21,8 @@ export interface BenchOptions {
   writerBatchRows: number
   /** Contracts rated per round in stage 8. */
   contracts: number
+  /** Source rows synced per source kind in stage 12. */
+  sourceRows: number
   /** Write docs/benchmarks.md's results section from this run. */
   docs: boolean
   /** Stage whose Tally server gets a V8 CPU profile (written under test/bench/results/prof). */
@@ -46,6 +48,7 @@ const HELP = `npm run bench -- [options]
   --query-events 10M events generated for stage 7 (default 10M; 100M takes long)
   --writer-rows 10000 rows per insert in stage 4 (default 10000)
   --contracts 10000  contracts rated per round in stage 8 (default 10000)
+  --source-rows 1M   rows synced from each source (Postgres, MariaDB) in stage 12 (default 1M)
   --profile 6        CPU-profile the Tally server of this stage (--cpu-prof)
   --include A.json,B.json  report the stages of earlier results that this run skips
   --docs             write the results into docs/benchmarks.md
@@ -75,6 +78,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       'query-events': { type: 'string', default: '10M' },
       'writer-rows': { type: 'string', default: '10000' },
       contracts: { type: 'string', default: '10000' },
+      'source-rows': { type: 'string', default: '1M' },
       profile: { type: 'string' },
       include: { type: 'string' },
       docs: { type: 'boolean', default: false },
@@ -108,6 +112,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     queryEvents: count(values['query-events']),
     writerBatchRows: count(values['writer-rows']),
     contracts: count(values.contracts),
+    sourceRows: count(values['source-rows']),
     docs: values.docs,
     ...(values.profile === undefined ? {} : { profile: values.profile }),
     ...(values.include === undefined ? {} : { include: values.include }),

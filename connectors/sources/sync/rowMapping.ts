@@ -48,36 +48,49 @@ export function sourceEventId(parts: { orgId: string; rawMetric: string; keys: A
 
 const BOOLEANS: Record<string, boolean> = { true: true, t: true, '1': true, false: false, f: false, '0': false }
 
-export function mapRow(row: Array<string | null>, ctx: { spec: SourceSyncSpec; plan: ColumnPlan; orgId: string; rawMetric: string }): MappedRow {
+/**
+ * The job's mapping as a function of a row. The column positions and the data fields are looked
+ * up once per run, so a row costs its own values and nothing else.
+ */
+export function rowMapper(ctx: { spec: SourceSyncSpec; plan: ColumnPlan; orgId: string; rawMetric: string }): (row: Array<string | null>) => MappedRow {
   const { mapping } = ctx.spec
-  const value = (column: string) => row[ctx.plan.at(column)] ?? null
-  const keys = mapping.keyColumns?.map(value) ?? []
-  const customer = value(mapping.customerId)
-  const timestamp = value(mapping.timestamp)
-  const eventId = mapping.eventId ? value(mapping.eventId) : keys.length > 0 ? sourceEventId({ orgId: ctx.orgId, rawMetric: ctx.rawMetric, keys }) : null
-  const key = mapping.eventId ? String(eventId) : keys.length > 0 ? keys.map(String).join(',') : `${customer}@${timestamp}`
-  const reject = (code: string, field: string, message: string): MappedRow => ({ ok: false, reject: { key, code, field, message } })
-  if (customer === null || customer === '') return reject('customer_id_missing', mapping.customerId, `column ${mapping.customerId} (the customer id) is empty`)
-  if (timestamp === null) return reject('timestamp_missing', mapping.timestamp, `column ${mapping.timestamp} (the timestamp) is empty`)
-  if (mapping.eventId && (eventId === null || eventId === ''))
-    return reject('event_id_missing', mapping.eventId, `column ${mapping.eventId} (the event id) is empty`)
-  const data: Record<string, unknown> = {}
-  for (const [field, { column, type }] of Object.entries(mapping.data)) {
-    const v = value(column)
-    if (v === null) continue
-    if (type === 'number') {
-      if (!DECIMAL_TEXT.test(v))
-        return reject('invalid_number', column, `column ${column} (data.${field}) holds ${JSON.stringify(v.slice(0, 40))}, not a decimal number`)
-      data[field] = v
-    } else if (type === 'boolean') {
-      const b = BOOLEANS[v.toLowerCase()]
-      if (b === undefined) return reject('invalid_boolean', column, `column ${column} (data.${field}) holds ${JSON.stringify(v.slice(0, 40))}, not a boolean`)
-      data[field] = b
-    } else data[field] = v
-  }
-  return {
-    ok: true,
-    key,
-    item: { raw_metric: ctx.rawMetric, customer_id: customer, timestamp: eventTimestamp(timestamp), data, ...(eventId === null ? {} : { event_id: eventId }) },
+  const { orgId, rawMetric } = ctx
+  const customerAt = ctx.plan.at(mapping.customerId)
+  const timestampAt = ctx.plan.at(mapping.timestamp)
+  const eventIdAt = mapping.eventId ? ctx.plan.at(mapping.eventId) : -1
+  const keysAt = (mapping.keyColumns ?? []).map((c) => ctx.plan.at(c))
+  const fields = Object.entries(mapping.data).map(([field, { column, type }]) => ({ field, column, type, at: ctx.plan.at(column) }))
+  const reject = (key: string, code: string, field: string, message: string): MappedRow => ({ ok: false, reject: { key, code, field, message } })
+  return (row) => {
+    const keys = keysAt.map((i) => row[i] ?? null)
+    const customer = row[customerAt] ?? null
+    const timestamp = row[timestampAt] ?? null
+    const eventId = eventIdAt >= 0 ? (row[eventIdAt] ?? null) : keys.length > 0 ? sourceEventId({ orgId, rawMetric, keys }) : null
+    const key = eventIdAt >= 0 ? String(eventId) : keys.length > 0 ? keys.map(String).join(',') : `${customer}@${timestamp}`
+    if (customer === null || customer === '')
+      return reject(key, 'customer_id_missing', mapping.customerId, `column ${mapping.customerId} (the customer id) is empty`)
+    if (timestamp === null) return reject(key, 'timestamp_missing', mapping.timestamp, `column ${mapping.timestamp} (the timestamp) is empty`)
+    if (mapping.eventId && (eventId === null || eventId === ''))
+      return reject(key, 'event_id_missing', mapping.eventId, `column ${mapping.eventId} (the event id) is empty`)
+    const data: Record<string, unknown> = {}
+    for (const { field, column, type, at } of fields) {
+      const v = row[at] ?? null
+      if (v === null) continue
+      if (type === 'number') {
+        if (!DECIMAL_TEXT.test(v))
+          return reject(key, 'invalid_number', column, `column ${column} (data.${field}) holds ${JSON.stringify(v.slice(0, 40))}, not a decimal number`)
+        data[field] = v
+      } else if (type === 'boolean') {
+        const b = BOOLEANS[v.toLowerCase()]
+        if (b === undefined)
+          return reject(key, 'invalid_boolean', column, `column ${column} (data.${field}) holds ${JSON.stringify(v.slice(0, 40))}, not a boolean`)
+        data[field] = b
+      } else data[field] = v
+    }
+    return {
+      ok: true,
+      key,
+      item: { raw_metric: rawMetric, customer_id: customer, timestamp: eventTimestamp(timestamp), data, ...(eventId === null ? {} : { event_id: eventId }) },
+    }
   }
 }

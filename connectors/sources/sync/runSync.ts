@@ -8,7 +8,7 @@
 // never second counts. Before reading, the run counts the rows below its window: more than the
 // last run left there means rows arrived behind the cursor (it is not monotonic), and the run
 // fails `cursor_not_monotonic` instead of silently missing them.
-import { buildEvents } from '../../../ingest/envelope/buildEvents.ts'
+import { buildEvents, type BuiltEvents } from '../../../ingest/envelope/buildEvents.ts'
 import type { IngestCatalog } from '../../../ingest/catalog.ts'
 import type { EventSink } from '../../../ingest/sink/eventSink.ts'
 import { Dec } from '../../../platform/decimal.ts'
@@ -19,7 +19,7 @@ import type { SourceConnection, SourceStore, SourceSync, SourceSyncSpec, SyncRej
 import type { SourceDriver, SourceFrom } from '../sourceDriver.ts'
 import { checkSpec } from './checkSpec.ts'
 import { lagMs, windowStart } from './cursorWindow.ts'
-import { columnPlan, mapRow } from './rowMapping.ts'
+import { columnPlan, rowMapper, type MappedRow } from './rowMapping.ts'
 
 export interface SyncDeps {
   store: SourceStore
@@ -29,9 +29,11 @@ export interface SyncDeps {
   logger: Logger
   openDriver(connection: SourceConnection): Promise<SourceDriver>
   acceptUnknownCustomers: boolean
-  /** Rows read, validated and written at once (and so held in memory); default 5,000. */
+  /** Rows read, validated and written at once (memory holds at most three batches); default DEFAULT_BATCH_ROWS. */
   batchRows?: number
 }
+
+export const DEFAULT_BATCH_ROWS = 5_000
 
 /** Rejects kept per run (the count is exact; the list stops here). */
 export const MAX_REJECTS = 1_000
@@ -101,33 +103,82 @@ async function readAll(deps: SyncDeps, ctx: { sync: SourceSync; runId: string; d
     }
   }
   const plan = columnPlan(sync.spec)
+  const toItem = rowMapper({ spec: sync.spec, plan, orgId: sync.orgId, rawMetric: sync.rawMetric })
   const cursorAt = cursor === undefined ? -1 : plan.at(cursor.column)
   let checkpoint = sync.checkpoint
   const batches = driver.read({
     from,
     columns: plan.columns,
     ...(cursor === undefined ? {} : { cursor: { column: cursor.column, type: cursor.type, from: start } }),
-    batchRows: deps.batchRows ?? 5_000,
+    batchRows: deps.batchRows ?? DEFAULT_BATCH_ROWS,
   })
-  for await (const rows of batches) {
-    const written = await writeBatch(deps, { sync, plan, rows })
-    const last = cursorAt < 0 ? null : (rows.at(-1)![cursorAt] ?? null)
-    await deps.store.syncs.recordBatch(ctx.runId, { at: deps.clock.now(), rowsRead: rows.length, ...written, checkpoint: last }, MAX_REJECTS)
-    checkpoint = last ?? checkpoint
+  // The pipeline: while the sink writes batch n, batch n + 1 is mapped and validated and batch
+  // n + 2 is read. One write is in flight at a time, and its batch is checkpointed (after the
+  // ack, in order) before the next write starts: memory holds at most three batches.
+  let inFlight: InFlight | null = null
+  const settle = async (batch: InFlight) => {
+    const written = await batch.written
+    await deps.store.syncs.recordBatch(ctx.runId, { at: deps.clock.now(), rowsRead: batch.rowsRead, ...written, checkpoint: batch.last }, MAX_REJECTS)
+    checkpoint = batch.last ?? checkpoint
+  }
+  try {
+    for await (const rows of readAhead(batches)) {
+      const mapped = await mapBatch(deps, { sync, toItem, rows })
+      if (inFlight !== null) await settle(inFlight)
+      inFlight = { rowsRead: rows.length, last: cursorAt < 0 ? null : (rows.at(-1)![cursorAt] ?? null), written: writeMapped(deps, mapped) }
+      inFlight.written.catch(() => undefined)
+    }
+    if (inFlight !== null) await settle(inFlight)
+    inFlight = null
+  } finally {
+    // A failed read or mapping waits for the write in flight, so the run ends with nothing of it still writing.
+    await inFlight?.written.catch(() => undefined)
   }
   return checkpoint
 }
 
-/** Maps and validates a batch, writes the valid rows; resolves once the sink acknowledged them. */
-async function writeBatch(
+type Written = { accepted: number; duplicate: number; rejects: SyncReject[] }
+
+/** A batch handed to the sink: its ack, and what its checkpoint records once acked. */
+interface InFlight {
+  rowsRead: number
+  last: string | null
+  written: Promise<Written>
+}
+
+/** The batches, the next one read while the caller works on this one (one batch ahead). */
+async function* readAhead<T>(source: AsyncIterable<T>): AsyncGenerator<T> {
+  const it = source[Symbol.asyncIterator]()
+  let next = it.next()
+  try {
+    for (;;) {
+      const r = await next
+      if (r.done === true) return
+      next = it.next()
+      // Seen when awaited; until then a failing read must not be an unhandled rejection.
+      next.catch(() => undefined)
+      yield r.value
+    }
+  } finally {
+    await it.return?.()
+  }
+}
+
+interface MappedBatch {
+  rows: BuiltEvents['rows']
+  rejects: SyncReject[]
+}
+
+/** Maps and validates a batch as the gateway does: the rows to write, and the rejects by the source row's key. */
+async function mapBatch(
   deps: SyncDeps,
-  ctx: { sync: SourceSync; plan: ReturnType<typeof columnPlan>; rows: Array<Array<string | null>> },
-): Promise<{ accepted: number; duplicate: number; rejects: SyncReject[] }> {
+  ctx: { sync: SourceSync; toItem: (row: Array<string | null>) => MappedRow; rows: Array<Array<string | null>> },
+): Promise<MappedBatch> {
   const rejects: SyncReject[] = []
   const items: unknown[] = []
   const keys: string[] = []
   for (const row of ctx.rows) {
-    const mapped = mapRow(row, { spec: ctx.sync.spec, plan: ctx.plan, orgId: ctx.sync.orgId, rawMetric: ctx.sync.rawMetric })
+    const mapped = ctx.toItem(row)
     if (!mapped.ok) {
       rejects.push(mapped.reject)
       continue
@@ -144,7 +195,12 @@ async function writeBatch(
     now: deps.clock.now().getTime(),
   })
   for (const e of built.errors) rejects.push({ key: keys[e.index]!, code: e.code, ...(e.field ? { field: e.field } : {}), message: e.message })
-  if (built.rows.length === 0) return { accepted: 0, duplicate: 0, rejects }
-  const result = await deps.sink.write(built.rows)
-  return { accepted: built.rows.length - result.duplicates.size, duplicate: result.duplicates.size, rejects }
+  return { rows: built.rows, rejects }
+}
+
+/** Writes a mapped batch; resolves once the sink acknowledged it. */
+async function writeMapped(deps: SyncDeps, batch: MappedBatch): Promise<Written> {
+  if (batch.rows.length === 0) return { accepted: 0, duplicate: 0, rejects: batch.rejects }
+  const result = await deps.sink.write(batch.rows)
+  return { accepted: batch.rows.length - result.duplicates.size, duplicate: result.duplicates.size, rejects: batch.rejects }
 }
