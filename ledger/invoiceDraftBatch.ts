@@ -6,8 +6,9 @@
 // (invoiceDrafts.ts `ContractRatingSession`) that decides as the per-contract one does
 // (draftDecision.ts) but holds its writes in memory; when the chunk ends they are written in a
 // handful of multi-row statements (invoiceBulkWrites.ts): new drafts, re-rated headers, lines,
-// numbers, finalizations. Only the finalizations' journal postings stay one invoice at a time
-// (accounting/lifecyclePostings.ts), in the same transaction.
+// numbers, finalizations, then the finalizations' journal entries and lines, revenue schedules
+// and `invoice.finalized` events, also in multi-row statements (accounting/lifecyclePostings.ts
+// `postFinalizedManyIn`), in the same transaction.
 //
 // The guarantees of the per-contract path hold: one live invoice per contract and billing date
 // (the same unique index, the same lock), a re-run writes nothing when the content hash is the
@@ -20,7 +21,7 @@ import { randomUUID } from 'node:crypto'
 import { asc, inArray } from 'drizzle-orm'
 import { ConflictError, NotFoundError } from '../platform/errors.ts'
 import type { Database } from '../platform/postgres/database.ts'
-import { postFinalizedIn } from './accounting/lifecyclePostings.ts'
+import { postFinalizedManyIn } from './accounting/lifecyclePostings.ts'
 import { fixTaxesIn } from './tax/invoiceTaxes.ts'
 import { queueInvoiceEventsIn } from './webhooks/lifecycleEvents.ts'
 import { customerIssuers, nextDocumentNumbers, type Issuer } from './documentNumbers.ts'
@@ -185,7 +186,7 @@ function heldSession(h: Held, documents: RatingDocuments): ContractRatingSession
   }
 }
 
-/** Writes every held change of the chunk: a few multi-row statements, then one posting per finalized invoice. */
+/** Writes every held change of the chunk: a few multi-row statements, then the postings of the finalized invoices. */
 async function writeHeld(tx: Database, all: readonly Held[]): Promise<void> {
   const rowOf = (h: Held, id: string) => h.rows.find((r) => r.id === id)!
   // Inserted as drafts, lines added, then finalized: the order the triggers of migration 0002 allow.
@@ -252,5 +253,8 @@ async function writeHeld(tx: Database, all: readonly Held[]): Promise<void> {
       throw new ConflictError('invoice_changed_under_lock', `${rows.length - changed} invoice(s) of the chunk were not drafts any more`)
     posted.push(...rows)
   }
-  for (const row of posted) await postFinalizedIn(tx, row, row.finalizedAt!)
+  await postFinalizedManyIn(
+    tx,
+    posted.map((invoice) => ({ invoice, at: invoice.finalizedAt! })),
+  )
 }

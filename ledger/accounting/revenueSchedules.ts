@@ -1,15 +1,18 @@
 // Revenue schedules: how one invoice line's amount is recognised over its service period,
 // stored with the invoice line it recognises (one schedule per line: storing it again returns
-// the first). The lines sum to the schedule's amount exactly; a line is recognised once, by the
+// the first). Many are stored in multi-row inserts (`storeManyIn`: a rating chunk's finalized
+// invoices, issue 20). The lines sum to the schedule's amount exactly; a line is recognised once, by the
 // journal entry that recognised it.
 import { Decimal } from 'decimal.js'
 import { and, asc, eq, inArray, isNull, lte, ne, sql } from 'drizzle-orm'
 import { ConflictError, UnprocessableError } from '../../platform/errors.ts'
 import { isDecimalText } from '../../platform/decimalText.ts'
+import { groupBy } from '../../platform/groupBy.ts'
 import type { Database } from '../../platform/postgres/database.ts'
 import { assertDate } from '../contracts.ts'
 import { assertOrgId, isUuid } from '../ids.ts'
 import { insertError } from '../insertError.ts'
+import { chunks } from '../invoiceBulkWrites.ts'
 import { revenueScheduleLines, revenueSchedules } from '../schema/accounting.ts'
 import { invoices } from '../schema/invoices.ts'
 import type { RecognitionMethod } from './compute/revenueSchedule.ts'
@@ -45,6 +48,8 @@ export interface RevenueScheduleRepository {
   store(input: StoreScheduleInput): Promise<RevenueSchedule>
   /** `store` inside the caller's transaction (the invoice's finalization). */
   storeIn(tx: Database, input: StoreScheduleInput): Promise<RevenueSchedule>
+  /** `storeIn` of many schedules (a rating chunk's finalized invoices) in multi-row inserts; answers nothing. */
+  storeManyIn(tx: Database, inputs: readonly StoreScheduleInput[]): Promise<void>
   /**
    * Adds lines after a schedule's last position, inside the caller's transaction: a credit
    * note's reduction of the months not recognised yet (negative amounts; lines of zero are
@@ -105,22 +110,49 @@ function checkSchedule(input: StoreScheduleInput): void {
   }
 }
 
-async function storeChecked(tx: Database, input: StoreScheduleInput): Promise<RevenueSchedule> {
-  const { lines, ...schedule } = input
-  const [inserted] = await tx.insert(revenueSchedules).values(schedule).onConflictDoNothing({ target: revenueSchedules.invoiceLineId }).returning()
-  if (inserted !== undefined) {
-    await tx
-      .insert(revenueScheduleLines)
-      .values(
-        lines.map((l, position) => ({ scheduleId: inserted.id, position, recogniseOn: l.recogniseOn, period: periodOf(l.recogniseOn), amount: l.amount })),
-      )
+/** Inserts the schedules whose line has none yet, with their lines; 409 `schedule_exists` for a line whose schedule is another organisation's. */
+async function storeChecked(tx: Database, inputs: readonly StoreScheduleInput[]): Promise<void> {
+  // A line given twice is stored once, by its first input (as storing it again returns the first).
+  const byLine = new Map<string, StoreScheduleInput>()
+  for (const i of inputs) if (!byLine.has(i.invoiceLineId)) byLine.set(i.invoiceLineId, i)
+  const inserted: ScheduleRow[] = []
+  for (const part of chunks([...byLine.values()].map(({ lines: _lines, ...schedule }) => schedule))) {
+    inserted.push(...(await tx.insert(revenueSchedules).values(part).onConflictDoNothing({ target: revenueSchedules.invoiceLineId }).returning()))
   }
+  const lines = inserted.flatMap((row) =>
+    byLine
+      .get(row.invoiceLineId)!
+      .lines.map((l, position) => ({ scheduleId: row.id, position, recogniseOn: l.recogniseOn, period: periodOf(l.recogniseOn), amount: l.amount })),
+  )
+  for (const part of chunks(lines)) await tx.insert(revenueScheduleLines).values(part)
+  const stored = new Set(inserted.map((r) => r.invoiceLineId))
+  for (const i of byLine.values()) if (stored.has(i.invoiceLineId)) byLine.delete(i.invoiceLineId)
+  for (const [orgId, left] of groupBy(byLine.values(), (i) => i.orgId)) {
+    const found = await tx
+      .select({ lineId: revenueSchedules.invoiceLineId })
+      .from(revenueSchedules)
+      .where(
+        and(
+          eq(revenueSchedules.orgId, orgId),
+          inArray(
+            revenueSchedules.invoiceLineId,
+            left.map((i) => i.invoiceLineId),
+          ),
+        ),
+      )
+    const missing = left.find((i) => !found.some((f) => f.lineId === i.invoiceLineId))
+    if (missing !== undefined)
+      throw new ConflictError('schedule_exists', `invoice line ${missing.invoiceLineId} already has a schedule in another organisation`)
+  }
+}
+
+/** The stored schedule of one invoice line, after `storeChecked`. */
+async function storedFor(tx: Database, input: StoreScheduleInput): Promise<RevenueSchedule> {
   const [row] = await tx
     .select()
     .from(revenueSchedules)
     .where(and(eq(revenueSchedules.orgId, input.orgId), eq(revenueSchedules.invoiceLineId, input.invoiceLineId)))
-  if (row === undefined) throw new ConflictError('schedule_exists', `invoice line ${input.invoiceLineId} already has a schedule in another organisation`)
-  return (await withLines(tx, [row]))[0]!
+  return (await withLines(tx, [row!]))[0]!
 }
 
 export function createRevenueScheduleRepository(db: Database): RevenueScheduleRepository {
@@ -128,7 +160,11 @@ export function createRevenueScheduleRepository(db: Database): RevenueScheduleRe
     async store(input) {
       checkSchedule(input)
       try {
-        return await db.transaction(async (raw) => storeChecked(raw as unknown as Database, input))
+        return await db.transaction(async (raw) => {
+          const tx = raw as unknown as Database
+          await storeChecked(tx, [input])
+          return storedFor(tx, input)
+        })
       } catch (err) {
         throw insertError(err, input.orgId)
       }
@@ -136,7 +172,13 @@ export function createRevenueScheduleRepository(db: Database): RevenueScheduleRe
 
     async storeIn(tx, input) {
       checkSchedule(input)
-      return storeChecked(tx, input)
+      await storeChecked(tx, [input])
+      return storedFor(tx, input)
+    },
+
+    async storeManyIn(tx, inputs) {
+      inputs.forEach(checkSchedule)
+      await storeChecked(tx, inputs)
     },
 
     async appendIn(tx, input) {

@@ -18,12 +18,13 @@
 // its arrears lines' periods (`[period_start, period_end)`), in its own transaction.
 import { and, eq, gte, inArray, lt, sql } from 'drizzle-orm'
 import { Dec } from '../../platform/decimal.ts'
+import { groupBy } from '../../platform/groupBy.ts'
 import { UnavailableError } from '../../platform/errors.ts'
 import type { Database } from '../../platform/postgres/database.ts'
 import { accounts, journalEntries, journalLines, productRevenueAccounts } from '../schema/accounting.ts'
 import { invoiceLines, invoices } from '../schema/invoices.ts'
 import { postUsageAccrual, reverseUsageAccrual } from './compute/postingRules.ts'
-import { createJournalRepository, draftOf, loadEntries } from './journals.ts'
+import { createJournalRepository, draftOf, loadEntries, type PostItem } from './journals.ts'
 import type { LedgerPostingContext } from './postingContext.ts'
 import { nextPeriod } from './periods.ts'
 
@@ -135,33 +136,44 @@ async function accruedSince(
 }
 
 /**
- * Invoice finalized (postFinalizedIn, same transaction): reverses every unreversed accrual of
- * its contract dated inside the period of one of its arrears lines, on the invoice's date.
+ * Invoices finalized (postFinalizedIn, same transaction): each reverses every unreversed accrual
+ * of its contract dated inside the period of one of its arrears lines, on the invoice's date.
+ * One read of the accruals per organisation and one `postManyIn` for every reversal; an accrual
+ * two invoices cover is reversed once, by the first (its source key).
  */
 export async function reverseAccrualsIn(
   tx: Database,
-  ctx: LedgerPostingContext,
-  invoice: { orgId: string; contractId: string; postedOn: string },
-  lines: readonly (typeof invoiceLines.$inferSelect)[],
+  finalized: readonly {
+    ctx: LedgerPostingContext
+    invoice: { orgId: string; contractId: string; postedOn: string }
+    lines: readonly (typeof invoiceLines.$inferSelect)[]
+  }[],
 ): Promise<void> {
-  const spans = lines.filter((l) => l.timing === 'in_arrears' && l.periodStart !== null && l.periodEnd !== null)
-  if (spans.length === 0) return
-  const ofContract = tx
-    .select({ id: journalLines.entryId })
-    .from(journalLines)
-    .where(and(eq(journalLines.orgId, invoice.orgId), eq(journalLines.contractId, invoice.contractId)))
-  const rows = await tx
-    .select()
-    .from(journalEntries)
-    .where(and(eq(journalEntries.orgId, invoice.orgId), eq(journalEntries.sourceKind, 'accrual'), inArray(journalEntries.id, ofContract), unreversed))
-  const journals = createJournalRepository(tx)
-  const covered = rows
-    .filter((r) => spans.some((l) => l.periodStart! <= r.datedOn && r.datedOn < l.periodEnd!))
-    .sort((a, b) => (a.datedOn < b.datedOn ? -1 : a.datedOn > b.datedOn ? 1 : 0))
-  for (const accrual of await loadEntries(tx, covered)) {
-    const draft = reverseUsageAccrual(draftOf(accrual), invoice.postedOn, ctx)
-    if (draft !== null) await journals.postIn(tx, draft, { reversesEntryId: accrual.id })
+  const spanned = finalized
+    .map((f) => ({ ...f, spans: f.lines.filter((l) => l.timing === 'in_arrears' && l.periodStart !== null && l.periodEnd !== null) }))
+    .filter((f) => f.spans.length > 0)
+  const items: PostItem[] = []
+  for (const [orgId, mine] of groupBy(spanned, (f) => f.invoice.orgId)) {
+    const ofContracts = tx
+      .select({ id: journalLines.entryId })
+      .from(journalLines)
+      .where(and(eq(journalLines.orgId, orgId), inArray(journalLines.contractId, [...new Set(mine.map((f) => f.invoice.contractId))])))
+    const rows = await tx
+      .select()
+      .from(journalEntries)
+      .where(and(eq(journalEntries.orgId, orgId), eq(journalEntries.sourceKind, 'accrual'), inArray(journalEntries.id, ofContracts), unreversed))
+    const accruals = (await loadEntries(tx, rows)).sort((a, b) => (a.datedOn < b.datedOn ? -1 : a.datedOn > b.datedOn ? 1 : 0))
+    for (const { ctx, invoice, spans } of mine) {
+      const covered = accruals.filter(
+        (a) => a.lines.some((l) => l.contractId === invoice.contractId) && spans.some((l) => l.periodStart! <= a.datedOn && a.datedOn < l.periodEnd!),
+      )
+      for (const accrual of covered) {
+        const draft = reverseUsageAccrual(draftOf(accrual), invoice.postedOn, ctx)
+        if (draft !== null) items.push({ draft, reversesEntryId: accrual.id })
+      }
+    }
   }
+  if (items.length > 0) await createJournalRepository(tx).postManyIn(tx, items)
 }
 
 /** Accrual entries posted in the month and what they accrued (revenue credits less debits) per currency. */

@@ -3,11 +3,12 @@
 // writes each taxed line's tax (`invoice_line_taxes`, then immutable) and gives the totals the
 // finalizing update writes (`total` = lines + exclusive tax, `tax_total`). A draft's tax is a
 // preview from the settings of the moment (`invoiceTaxes` on a draft), never stored.
-import { and, asc, eq, inArray } from 'drizzle-orm'
+import { asc, eq, inArray } from 'drizzle-orm'
 import { Dec } from '../../platform/decimal.ts'
 import type { CurrencyTable } from '../../platform/currency.ts'
 import type { Database } from '../../platform/postgres/database.ts'
 import { createCurrencyRepository } from '../currencies.ts'
+import { chunks } from '../invoiceBulkWrites.ts'
 import { customers } from '../schema/customers.ts'
 import { invoiceLines, type invoices } from '../schema/invoices.ts'
 import { invoiceLineTaxes, productTaxRates, taxRates } from '../schema/taxRates.ts'
@@ -131,16 +132,30 @@ export async function invoiceTaxes(db: Database, invoice: InvoiceRow): Promise<I
 
 /** The taxes fixed on a finalized invoice's lines, in position order. */
 export async function storedLineTaxes(db: Database, invoiceId: string): Promise<LineTax[]> {
-  const rows = await db
-    .select()
-    .from(invoiceLineTaxes)
-    .where(and(eq(invoiceLineTaxes.invoiceId, invoiceId)))
-    .orderBy(asc(invoiceLineTaxes.position))
-  return rows.map((r) => ({
-    lineId: r.invoiceLineId,
-    rate: { id: r.taxRateId, name: r.name, percentage: new Dec(r.percentage).toFixed(), inclusive: r.inclusive, jurisdiction: r.jurisdiction },
-    reverseCharge: r.reverseCharge,
-    base: r.base,
-    amount: r.amount,
-  }))
+  return (await storedLineTaxesOf(db, [invoiceId])).get(invoiceId) ?? []
+}
+
+/** `storedLineTaxes` of many invoices (a rating chunk's finalized invoices) in one read per 1,000: by invoice id, each in position order; an invoice without tax is absent. */
+export async function storedLineTaxesOf(db: Database, invoiceIds: readonly string[]): Promise<Map<string, LineTax[]>> {
+  const out = new Map<string, LineTax[]>()
+  for (const part of chunks(invoiceIds)) {
+    const rows = await db
+      .select()
+      .from(invoiceLineTaxes)
+      .where(inArray(invoiceLineTaxes.invoiceId, part))
+      .orderBy(asc(invoiceLineTaxes.invoiceId), asc(invoiceLineTaxes.position))
+    for (const r of rows) {
+      const tax: LineTax = {
+        lineId: r.invoiceLineId,
+        rate: { id: r.taxRateId, name: r.name, percentage: new Dec(r.percentage).toFixed(), inclusive: r.inclusive, jurisdiction: r.jurisdiction },
+        reverseCharge: r.reverseCharge,
+        base: r.base,
+        amount: r.amount,
+      }
+      const own = out.get(r.invoiceId)
+      if (own === undefined) out.set(r.invoiceId, [tax])
+      else own.push(tax)
+    }
+  }
+  return out
 }
