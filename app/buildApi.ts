@@ -49,6 +49,8 @@ import type { MeteringServices } from './services.ts'
 import { ingestEventCounter } from './telemetryEndpoint.ts'
 import { TALLY_VERSION } from './version.ts'
 import { createConsole } from '../console/consoleApp.tsx'
+import { createSessionStore } from '../console/session.ts'
+import { createConsoleSessionRows } from '../ledger/consoleSessions.ts'
 
 export interface ApiParts {
   config: Config
@@ -151,7 +153,14 @@ export function buildApi(parts: ApiParts): Hono<AppEnv> {
     }),
   ]
   // The web console works over this same API, in-process, with each session's key.
-  const consolePages = createConsole({ api: (request) => api.fetch(request), logger, now: () => parts.clock.now() })
+  // Sessions in the ledger (console_sessions): a restart or another replica keeps users signed in.
+  const consoleNow = () => parts.clock.now()
+  const consolePages = createConsole({
+    api: (request) => api.fetch(request),
+    logger,
+    now: consoleNow,
+    sessions: createSessionStore({ rows: createConsoleSessionRows(parts.database.db), now: () => consoleNow().getTime() }),
+  })
   const api = createApp({
     logger,
     pages: [{ path: '/console', app: consolePages }],

@@ -63,9 +63,9 @@ function cookieOptions(c: Context) {
 
 export function createConsole(opts: ConsoleOptions): Hono {
   const api = createApiClient(opts.api)
-  const sessions = opts.sessions ?? createSessionStore()
-  const assets = opts.assets ?? lazyAssets()
   const now = opts.now ?? (() => new Date())
+  const sessions = opts.sessions ?? createSessionStore({ now: () => now().getTime() })
+  const assets = opts.assets ?? lazyAssets()
   const limiter = opts.signInLimiter ?? createSignInLimiter({ now: () => now().getTime() })
   const app = new Hono<ConsoleEnv>()
 
@@ -121,7 +121,7 @@ export function createConsole(opts: ConsoleOptions): Hono {
       return signInPage(c, { error: problem(probe.error) }, probe.status === 403 ? 403 : 401)
     }
     limiter.succeeded(attempt)
-    const session = sessions.create({ secret, organisation })
+    const session = await sessions.create({ secret, organisation })
     deleteCookie(c, SIGN_IN_COOKIE, { path: BASE })
     setCookie(c, SESSION_COOKIE, session.id, cookieOptions(c))
     return c.redirect(`${BASE}/metrics`, 303)
@@ -129,7 +129,7 @@ export function createConsole(opts: ConsoleOptions): Hono {
 
   // Everything below needs a session; a state-changing request also its CSRF token.
   const signedIn: MiddlewareHandler<ConsoleEnv> = async (c, next) => {
-    const session = sessions.get(getCookie(c, SESSION_COOKIE))
+    const session = await sessions.get(getCookie(c, SESSION_COOKIE))
     if (session === null) {
       deleteCookie(c, SESSION_COOKIE, { path: BASE })
       if (c.req.path.startsWith(`${BASE}/api/`)) return c.json({ error: { code: 'console_signed_out', message: 'Sign in again' } }, 401)
@@ -160,7 +160,7 @@ export function createConsole(opts: ConsoleOptions): Hono {
   const call = async <T,>(c: Context<ConsoleEnv>, method: string, path: string, body?: unknown): Promise<ApiAnswer<T>> => {
     const answer = await api.json<T>(c.var.session, method, path, body)
     if (!answer.ok && answer.status === 401) {
-      sessions.destroy(c.var.session.id)
+      await sessions.destroy(c.var.session.id)
       throw new SignedOut()
     }
     return answer
@@ -189,8 +189,8 @@ export function createConsole(opts: ConsoleOptions): Hono {
 
   app.get('/', (c) => c.redirect(`${BASE}/metrics`, 303))
 
-  app.post('/sign-out', (c) => {
-    sessions.destroy(c.var.session.id)
+  app.post('/sign-out', async (c) => {
+    await sessions.destroy(c.var.session.id)
     deleteCookie(c, SESSION_COOKIE, { path: BASE })
     return c.redirect(`${BASE}/sign-in?signed_out=1`, 303)
   })
@@ -305,7 +305,7 @@ export function createConsole(opts: ConsoleOptions): Hono {
       contentType: c.req.header('content-type'),
       accept: c.req.header('accept'),
     })
-    if (res.status === 401) sessions.destroy(c.var.session.id)
+    if (res.status === 401) await sessions.destroy(c.var.session.id)
     const headers = new Headers({ 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' })
     for (const h of ['content-type', 'content-disposition', 'retry-after']) {
       const v = res.headers.get(h)

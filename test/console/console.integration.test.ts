@@ -8,28 +8,17 @@
 // total equals the recount) and follows live events; lists customers and products; renders /docs
 // with its Markdown and sends a request from its "Try it"; signs out.
 // TALLY_CONSOLE_SCREENSHOTS=1 also saves the main pages as PNG under docs/console/.
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { chromium, type BrowserContext, type Page } from 'playwright-core'
+import type { BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { monthlyContract, usdItem } from '../support/contractBody.ts'
 import { REFERENCE_ORG, TEST_KEY } from '../support/tallyHarness.ts'
 import { startTallyProcess, type TallyProcess } from '../support/tallyProcess.ts'
+import { apiCall, CHROMIUM, launchChromium, screenshot } from './consoleBrowser.ts'
 
-const CHROMIUM = '/usr/bin/chromium'
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-]
 const NOW = '2026-03-10T00:00:00Z'
-const SHOTS = process.env.TALLY_CONSOLE_SCREENSHOTS === '1' ? fileURLToPath(new URL('../../docs/console/', import.meta.url)) : null
 
 let tally: TallyProcess
 let dataDir = ''
@@ -40,16 +29,7 @@ let page: Page
 /** Posted events per customer in February 2026: the recount the preview must equal. */
 const POSTED: Record<string, number> = { acme: 7, globex: 3 }
 
-async function api(method: string, path: string, body?: unknown): Promise<any> {
-  const res = await fetch(tally.base + path, {
-    method,
-    headers: { authorization: `Bearer ${TEST_KEY}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  })
-  const json = await res.json()
-  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`)
-  return json
-}
+const api = (method: string, path: string, body?: unknown): Promise<any> => apiCall(tally.base, method, path, body)
 
 /** Follows a link of the console's navigation. */
 async function nav(label: string): Promise<void> {
@@ -57,12 +37,7 @@ async function nav(label: string): Promise<void> {
   await expect.poll(() => page.locator('h1').first().textContent()).toBe(label)
 }
 
-/** A screenshot of the whole page, or of the window only (`/docs` is too long to take whole). */
-async function shot(name: string, fullPage = true): Promise<void> {
-  if (SHOTS === null) return
-  mkdirSync(SHOTS, { recursive: true })
-  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage })
-}
+const shot = (name: string, fullPage = true) => screenshot(page, name, fullPage)
 
 beforeAll(async () => {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run installs it)`)
@@ -104,16 +79,7 @@ beforeAll(async () => {
   const run = await api('POST', '/v1/rating/runs', { as_of: NOW, contract_id: contract.id })
   expect(run.invoices.held_for_review).toBe(3)
 
-  profileDir = mkdtempSync(join(tmpdir(), 'tally-chromium-'))
-  browser = await chromium.launchPersistentContext(profileDir, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: CHROMIUM_ARGS,
-    viewport: { width: 1280, height: 860 },
-  })
-  page = browser.pages()[0] ?? (await browser.newPage())
-  // A step that cannot happen fails in 15 s with its locator named, not at the test's timeout.
-  page.setDefaultTimeout(15_000)
+  ;({ browser, page, profileDir } = await launchChromium())
 })
 
 afterAll(async () => {

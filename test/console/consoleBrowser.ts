@@ -1,0 +1,55 @@
+// What the console's browser tests share: Debian's Chromium through playwright-core (headless,
+// no network: the flags keep it from trying), a fresh profile, screenshots under docs/console/
+// when TALLY_CONSOLE_SCREENSHOTS=1, and the API of the `tally start` under test.
+import { mkdirSync, mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { chromium, type BrowserContext, type Page } from 'playwright-core'
+import { TEST_KEY } from '../support/tallyHarness.ts'
+
+export const CHROMIUM = '/usr/bin/chromium'
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+]
+const SHOTS = process.env.TALLY_CONSOLE_SCREENSHOTS === '1' ? fileURLToPath(new URL('../../docs/console/', import.meta.url)) : null
+
+/** Chromium with a fresh profile directory (the caller removes it) and its first page. */
+export async function launchChromium(): Promise<{ browser: BrowserContext; page: Page; profileDir: string }> {
+  const profileDir = mkdtempSync(join(tmpdir(), 'tally-chromium-'))
+  const browser = await chromium.launchPersistentContext(profileDir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: CHROMIUM_ARGS,
+    viewport: { width: 1280, height: 860 },
+  })
+  const page = browser.pages()[0] ?? (await browser.newPage())
+  // A step that cannot happen fails in 15 s with its locator named, not at the test's timeout.
+  page.setDefaultTimeout(15_000)
+  return { browser, page, profileDir }
+}
+
+/** A screenshot of the whole page, or of the window only, when screenshots are asked for. */
+export async function screenshot(page: Page, name: string, fullPage = true): Promise<void> {
+  if (SHOTS === null) return
+  mkdirSync(SHOTS, { recursive: true })
+  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage })
+}
+
+/** A JSON call to the API at `base` with the bootstrap key; a refusal throws with its answer. */
+export async function apiCall(base: string, method: string, path: string, body?: unknown): Promise<any> {
+  const res = await fetch(base + path, {
+    method,
+    headers: { authorization: `Bearer ${TEST_KEY}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  })
+  const json = await res.json()
+  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`)
+  return json
+}
