@@ -42,6 +42,7 @@ import { arAgingCommand, deferredRevenueCommand, revenueCommand, trialBalanceCom
 import { schedulerCommand } from './scheduler.ts'
 import { configCheckCommand } from './configCheck.ts'
 import { billingEntitiesAddCommand, billingEntitiesListCommand, billingEntitiesUpdateCommand } from './billingEntities.ts'
+import { taxRatesAddCommand, taxRatesArchiveCommand, taxRatesListCommand, taxRatesProductCommand } from './taxRates.ts'
 import { currenciesCreateCommand, currenciesListCommand } from './currencies.ts'
 import { creditsExpireCommand, creditsGrantCommand, creditsListCommand, creditsTopUpCommand, creditsVoidCommand } from './credits.ts'
 import { customersCreateCommand, customersListCommand, customersUnmatchedCommand, customersUpdateCommand } from './customers.ts'
@@ -74,6 +75,10 @@ export const commands: Command[] = [
   billingEntitiesAddCommand,
   billingEntitiesListCommand,
   billingEntitiesUpdateCommand,
+  taxRatesAddCommand,
+  taxRatesListCommand,
+  taxRatesArchiveCommand,
+  taxRatesProductCommand,
   customersCreateCommand,
   customersListCommand,
   customersUnmatchedCommand,
