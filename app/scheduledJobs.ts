@@ -19,6 +19,8 @@ import { createWebhookDrain } from '../connectors/webhooks/webhookDrain.ts'
 import { startWebhookScheduler } from '../connectors/webhooks/webhookScheduler.ts'
 import { createAlertStore } from '../ledger/alertStore.ts'
 import { evaluateAlerts } from '../rating/execute/alertEvaluation.ts'
+import type { CreditGrantRepository } from '../ledger/creditGrants.ts'
+import { sweepCreditExpiries } from '../ledger/creditExpirySweep.ts'
 import { createSecretBox } from '../platform/secretBox.ts'
 import { startLeaderJob } from '../platform/leaderJob.ts'
 import type { IngestCatalog } from '../ingest/catalog.ts'
@@ -29,7 +31,11 @@ export interface ScheduledJobParts {
   config: Config
   logger: Logger
   /** What runs rate, the history each run of the rating job writes, and the organisations a tick rates in turn. */
-  ledger: RatingStore & { ratingRuns: RatingRunRepository; organisations: { list(): Promise<readonly { id: string }[]> } }
+  ledger: RatingStore & {
+    ratingRuns: RatingRunRepository
+    organisations: { list(): Promise<readonly { id: string }[]> }
+    creditGrants: Pick<CreditGrantRepository, 'expireDue'>
+  }
   database: DatabaseHandle
   /** The root's metering services' quantity source (app/services.ts), shared with the API. */
   quantities: QuantitySource
@@ -50,10 +56,12 @@ const ERP_LEADER_KEY = 0x7461_6c6c_7965_7270n
 const WEBHOOK_LEADER_KEY = 0x7461_6c6c_7977_6862n
 /** Advisory key of the alert job's leader lock. */
 const ALERTS_LEADER_KEY = 0x7461_6c6c_7961_6c74n
+/** Advisory key of the credit-expiry sweep's leader lock. */
+const CREDITS_LEADER_KEY = 0x7461_6c6c_7963_7265n
 /** Advisory key of the scheduled source syncs' leader lock. */
 const SOURCES_LEADER_KEY = 0x7461_6c6c_7973_7263n
 
-/** Starts the ERP drain and the due source syncs (every minute), the webhook drain (every 10 s), the alert job (every 5 min), and the rating scheduler, or returns null when TALLY_RATING_CRON is `off`. */
+/** Starts the ERP drain and the due source syncs (every minute), the webhook drain (every 10 s), the alert job and the credit-expiry sweep (every 5 min), and the rating scheduler, or returns null when TALLY_RATING_CRON is `off`. */
 export function startScheduledJobs(parts: ScheduledJobParts): RatingScheduler | null {
   const { config, logger, ledger } = parts
   const erpLeader = openLeaderLock(parts.database, { logger, key: ERP_LEADER_KEY })
@@ -81,6 +89,16 @@ export function startScheduledJobs(parts: ScheduledJobParts): RatingScheduler | 
     pass: () => evaluateAlerts({ alerts, preview: { ledger, quantities: parts.quantities }, clock: parts.clock, logger }),
   })
   parts.closers.push('alert job', () => alertJob.stop())
+  const creditsLeader = openLeaderLock(parts.database, { logger, key: CREDITS_LEADER_KEY })
+  parts.closers.push('credit expiry leader lock', () => creditsLeader.close())
+  const creditJob = startLeaderJob({
+    cron: '*/5 * * * *',
+    name: 'credit expiry sweep',
+    logger,
+    leader: creditsLeader,
+    pass: () => sweepCreditExpiries({ creditGrants: ledger.creditGrants, clock: parts.clock, logger }),
+  })
+  parts.closers.push('credit expiry sweep', () => creditJob.stop())
   if (parts.sources !== undefined) {
     const sourcesLeader = openLeaderLock(parts.database, { logger, key: SOURCES_LEADER_KEY })
     parts.closers.push('sources leader lock', () => sourcesLeader.close())

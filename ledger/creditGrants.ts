@@ -3,7 +3,7 @@
 // grant's row lock so the balance it reads (creditGrantBalances.ts) cannot move under it. Rating
 // draws them (invoiceDrafts.ts locks a contract's customer's grants). A refused request writes
 // nothing: it is checked before the first insert, inside the transaction.
-import { and, eq } from 'drizzle-orm'
+import { and, eq, lte } from 'drizzle-orm'
 import { ConflictError, NotFoundError, UnprocessableError } from '../platform/errors.ts'
 import type { CurrencyTable } from '../platform/currency.ts'
 import type { Database } from '../platform/postgres/database.ts'
@@ -74,6 +74,8 @@ export interface CreditGrantRepository {
   void(input: { orgId: string; grantId: string; reason: string; now: Date }): Promise<CreditGrant>
   /** Expires every active grant whose expiry date is on or before `asOf`: an `expire` entry of what lapsed. */
   expire(orgId: string, asOf: string): Promise<CreditGrant[]>
+  /** `expire` in every organisation that has a grant due by `asOf` (the scheduled sweep, creditExpirySweep.ts); idempotent. */
+  expireDue(asOf: string): Promise<CreditGrant[]>
   get(orgId: string, grantId: string): Promise<CreditGrant>
   listForCustomer(orgId: string, customer: string): Promise<CreditGrant[]>
   /** What rating of `contractId` may draw now, as its session would see it (an invoice preview); read in a short transaction under the grants' lock. */
@@ -135,7 +137,7 @@ export function createCreditGrantRepository(
     })
   }
 
-  return {
+  const repo: CreditGrantRepository = {
     async grant(input) {
       assertOrgId(input.orgId)
       assertDate(input.effectiveDate, 'effective_date')
@@ -252,6 +254,17 @@ export function createCreditGrantRepository(
       })
     },
 
+    async expireDue(asOf) {
+      assertDate(asOf, 'as_of')
+      const due = await db
+        .selectDistinct({ orgId: table.orgId })
+        .from(table)
+        .where(and(eq(table.status, 'active'), lte(table.expiryDate, asOf)))
+      const expired: CreditGrant[] = []
+      for (const { orgId } of due) expired.push(...(await repo.expire(orgId, asOf)))
+      return expired
+    },
+
     async get(orgId, grantId) {
       assertOrgId(orgId)
       if (!isUuid(grantId)) throw notFound(grantId)
@@ -282,4 +295,5 @@ export function createCreditGrantRepository(
       return db.transaction(async (raw) => lockedGrantsForContract(raw as unknown as Database, input))
     },
   }
+  return repo
 }

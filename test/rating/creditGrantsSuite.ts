@@ -1,9 +1,11 @@
 // Credit grants end to end over HTTP on a whole embedded Tally (chDB events, the given Postgres):
 // a grant drawn down by a rating run, a top-up, a void that stops draws, an expiry, two
-// concurrent runs of one customer's two contracts that never overdraw its grant, and bad input
-// answered with stable codes and nothing written. Dates are fixed (2024); the app's clock too.
+// concurrent runs of one customer's two contracts that never overdraw its grant, bad input
+// answered with stable codes and nothing written, and the scheduled expiry sweep. Dates are fixed (2024); the app's clock too.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { sweepCreditExpiries } from '../../ledger/creditExpirySweep.ts'
 import { fixedClock } from '../../platform/clock.ts'
+import { createLogger } from '../../platform/logger.ts'
 import { monthlyContract, usdItem } from '../support/contractBody.ts'
 import { createApiCallCountMetric, type Harness, openHarness, seed } from '../support/tallyHarness.ts'
 import { apiCallEvents } from '../support/apiCallEvents.ts'
@@ -132,6 +134,37 @@ export function describeCreditGrantsSuite(name: string, env: () => Promise<Recor
       ] as const
       expect(refused.map(([r, status, code]) => [r.status, r.body.error?.code, status, code]).filter(([s, c, es, ec]) => s !== es || c !== ec)).toEqual([])
       expect(await credits('acme')).toHaveLength(before)
+    })
+
+    it('the scheduled sweep expires what the clock says is due, in every organisation, once; GET credits shows the expire entry', async () => {
+      const { ledger } = h.tally
+      expect((await h.json('POST', '/v1/customers', { body: { external_id: 'hooli', name: 'Hooli' } })).status).toBe(201)
+      const grant = async (amount: string, expiry: string) =>
+        (await h.json('POST', '/v1/customers/hooli/credits', { body: { amount, effective_date: '2024-05-01', expiry_date: expiry } })).body.id
+      const [due, tomorrow] = [await grant('12.50', '2024-06-10'), await grant('5.00', '2024-06-11')]
+      const other = await ledger.organisations.create({ name: 'Another organisation' })
+      await ledger.customers.create({ orgId: other.id, externalId: 'c', name: 'C', currency: 'EUR' })
+      const foreign = await ledger.creditGrants.grant({ orgId: other.id, customer: 'c', amount: '3.00', effectiveDate: '2024-01-01', expiryDate: '2024-02-01' })
+      const sweep = (at: string) => sweepCreditExpiries({ creditGrants: ledger.creditGrants, clock: fixedClock(at), logger: createLogger('silent') })
+
+      // 2024-06-10: the grant expiring that day (its first day undrawable) and the other organisation's lapse; not the one of 06-11.
+      expect(await sweep('2024-06-10T09:00:00Z')).toEqual({ asOf: '2024-06-10', expired: 2 })
+      expect(await sweep('2024-06-10T23:59:59Z')).toEqual({ asOf: '2024-06-10', expired: 0 })
+      const hooli = async () => new Map((await credits('hooli')).map((g: { id: string }) => [g.id, g]))
+      // Nothing was drawn: all of 12.50 lapsed, the balance is 0.00.
+      expect((await hooli()).get(due)).toMatchObject({ status: 'expired', balance: '0.00' })
+      expect(
+        (await hooli()).get(due).entries.map((e: { kind: string; amount: string; effective_date: string }) => [e.kind, e.amount, e.effective_date]),
+      ).toEqual([
+        ['grant', '12.50', '2024-05-01'],
+        ['expire', '12.50', '2024-06-10'],
+      ])
+      expect((await hooli()).get(tomorrow)).toMatchObject({ status: 'active', balance: '5.00' })
+      expect(await ledger.creditGrants.get(other.id, foreign.id)).toMatchObject({ status: 'expired', balance: '0.00' })
+
+      expect(await sweep('2024-06-11T00:00:00Z')).toEqual({ asOf: '2024-06-11', expired: 1 })
+      expect((await hooli()).get(tomorrow)).toMatchObject({ status: 'expired', balance: '0.00' })
+      expect((await hooli()).get(due).entries).toHaveLength(2)
     })
   })
 }
