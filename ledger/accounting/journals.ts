@@ -8,6 +8,7 @@
 import { Decimal } from 'decimal.js'
 import { and, asc, eq, gte, inArray, lte, sql, type SQL } from 'drizzle-orm'
 import { UnprocessableError } from '../../platform/errors.ts'
+import { groupBy } from '../../platform/groupBy.ts'
 import type { Database } from '../../platform/postgres/database.ts'
 import { assertDate } from '../contracts.ts'
 import { createCurrencyRepository } from '../currencies.ts'
@@ -112,13 +113,6 @@ function postedEntry(row: EntryRow, lines: readonly LineRow[]): PostedEntry {
         }
       }),
   }
-}
-
-/** Groups rows by a key, keeping their order. */
-function groupBy<T>(rows: readonly T[], key: (row: T) => string): Map<string, T[]> {
-  const out = new Map<string, T[]>()
-  for (const row of rows) out.set(key(row), [...(out.get(key(row)) ?? []), row])
-  return out
 }
 
 /** Reads entries and their lines (one query each) in the given order. */
