@@ -40,7 +40,23 @@ function stubApi() {
         billing_date: '2026-01-01',
         due_date: '2026-01-31',
         currency: 'USD',
-        total: '10.00',
+        total: '12.00',
+        subtotal: '10.00',
+        tax_total: '2.00',
+        tax_fixed: true,
+        tax_lines: [
+          {
+            tax_rate: 'r-1',
+            name: 'UK VAT 20%',
+            percentage: '20',
+            type: 'exclusive',
+            jurisdiction: 'GB',
+            reverse_charge: false,
+            note: null,
+            taxable_base: '10.00',
+            amount: '2.00',
+          },
+        ],
         credit_draws: [],
         grace_until: '2026-01-02T00:00:00Z',
         rated_at: '2026-01-01T00:00:00Z',
@@ -52,7 +68,7 @@ function stubApi() {
         replaced_by_invoice_id: null,
         created_at: '2026-01-01T00:00:00Z',
         lines: [],
-        balance: { total: '10.00', credited: '0.00', paid: '0.00', due: '10.00' },
+        balance: { total: '12.00', credited: '0.00', paid: '0.00', due: '12.00' },
         credit_notes: [],
         payments: [],
       })
@@ -117,6 +133,9 @@ describe('console sessions', () => {
     const { app, api } = mount()
     const session = cookieOf(await signIn(app), SESSION_COOKIE)!.split(';')[0]!
     const html = await (await app.request('/console/invoices/inv-1', { headers: { cookie: session } })).text()
+    // The tax lines, with the taxable base and tax of each rate.
+    expect(html).toContain('UK VAT 20% (20%)')
+    expect(html).toContain('Subtotal 10.00 USD · tax 2.00 USD · total 12.00 USD')
     const csrf = /name="csrf-token" content="([^"]+)"/.exec(html)![1]!
     const before = api.calls.length
     const form = (body: Record<string, string>) => ({

@@ -1,4 +1,4 @@
-// The parts of an invoice page below its lines: the credits it drew, its credit notes and
+// The parts of an invoice page below its lines: its tax lines, the credits it drew, its credit notes and
 // payments, and the `explain` trail (where each item's amount comes from, re-derived).
 import type { FC } from 'hono/jsx'
 import type { z } from 'zod'
@@ -13,6 +13,34 @@ const day = (iso: string) => iso.slice(0, 10)
 
 export const LedgerSections: FC<{ invoice: InvoiceDetail }> = ({ invoice: i }) => (
   <>
+    {i.tax_lines.length === 0 ? null : (
+      <section aria-labelledby="tax">
+        <h2 id="tax">Tax{i.tax_fixed ? '' : ' (preview: fixed when the invoice is finalized)'}</h2>
+        <table>
+          <caption class="visually-hidden">Tax lines</caption>
+          <Columns names={['Rate', 'Type', 'Taxable base', 'Tax']} numeric={['Taxable base', 'Tax']} />
+          <tbody>
+            {i.tax_lines.map((t) => (
+              <tr>
+                <th scope="row">
+                  {t.name} ({t.percentage}%){t.note ? ` — ${t.note}` : ''}
+                </th>
+                <td>{t.type}</td>
+                <td class="num">
+                  {t.taxable_base} {i.currency}
+                </td>
+                <td class="num">
+                  {t.amount} {i.currency}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        <p>
+          Subtotal {i.subtotal} {i.currency} · tax {i.tax_total} {i.currency} · total {i.total} {i.currency}
+        </p>
+      </section>
+    )}
     {i.credit_draws.length === 0 ? null : (
       <section aria-labelledby="credits">
         <h2 id="credits">Credits drawn</h2>

@@ -80,6 +80,16 @@ export function explainInvoice(invoice: Invoice, lines: InvoiceLine[]): InvoiceE
       period_start: l.periodStart,
       period_end: l.periodEnd,
     })),
-    rederived: { total, matches: itemsMatch && total === invoice.total },
+    // Compared with the lines, which rating wrote: a finalized invoice's total also has its exclusive tax (ledger/tax/README.md).
+    rederived: {
+      total,
+      matches:
+        itemsMatch &&
+        total ===
+          formatMoney(
+            lines.reduce((acc, l) => acc.plus(l.amount), new Dec(0)),
+            currency,
+          ),
+    },
   }
 }

@@ -91,6 +91,8 @@ export function describeTaxRatesSuite(name: string, env: () => Promise<Record<st
         },
       ])
       expect(invoice.balance).toMatchObject({ total: '120.00', due: '120.00' })
+      // Explain re-derives the rated lines (99.99), which the tax does not change.
+      expect((await h.json('GET', `/v1/invoices/${invoice.id}/explain`)).body.rederived).toEqual({ total: '99.99', matches: true })
       const [entry] = await journal(invoice.id)
       const b = balances([entry!])
       expect(b).toMatchObject({ '1100': '120.00', '2300': '-20.01' })
