@@ -47,6 +47,12 @@ export interface TestResult {
   readableTables: number
 }
 
+/**
+ * Connections a driver's remote queries share (a pool, opened on demand, ended by `close`): the
+ * per-customer form of a rating run's metric uses at most this many, whatever its customers.
+ */
+export const REMOTE_CONNECTIONS = 4
+
 /** A remote-query metric's query run (connectors/sources/remote/): bound, read-only, timed, row-limited. */
 export interface RemoteQueryRequest {
   /** The user's SELECT in the source's dialect, with `{customer_id}`-style placeholders. */
@@ -74,8 +80,12 @@ export interface SourceDriver {
   read(request: ReadRequest): AsyncIterable<Array<Array<string | null>>>
   /** Rows whose cursor is below the bound (decimal text). */
   countBelow(from: SourceFrom, cursor: CursorBound): Promise<string>
-  /** SQL sources only: one remote query (422 `remote_query_read_only`, `remote_query_timeout`, `remote_query_row_limit`). */
+  /**
+   * SQL sources only: one remote query (422 `remote_query_read_only`, `remote_query_timeout`,
+   * `remote_query_row_limit`), on one of at most REMOTE_CONNECTIONS connections kept until `close`.
+   */
   remoteQuery?(request: RemoteQueryRequest): Promise<RemoteQueryResult>
+  /** Ends what the driver keeps open (the remote queries' connections). */
   close(): Promise<void>
 }
 

@@ -9,6 +9,11 @@ const queries = {
             WHERE account IN ({customer_ids}) AND at >= {period_start} AND at < {period_end} GROUP BY account`,
   write: `INSERT INTO usage_rows (id, account, at, tokens, updated_at) VALUES (99, {customer_id}, NOW(), 1, NOW())`,
   slow: 'SELECT SLEEP(2) AS quantity',
+  connections: {
+    perCustomer: `SELECT COUNT(*) AS quantity, CAST(CONNECTION_ID() AS CHAR) AS session FROM usage_rows
+                  WHERE account = {customer_id} AND at >= {period_start} AND at < {period_end}`,
+    stillOpen: 'SELECT COUNT(*) AS quantity FROM information_schema.PROCESSLIST WHERE CAST(ID AS CHAR) IN ({customer_ids})',
+  },
 }
 
 remoteQuerySuite('mariadb', mariadbDatabase, queries)

@@ -6,7 +6,7 @@ import { Dec } from '../../platform/decimal.ts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openSource } from '../../connectors/sources/sourceKinds.ts'
 import type { SourceKind } from '../../ledger/sourceStore.ts'
-import type { SourceDriver } from '../../connectors/sources/sourceDriver.ts'
+import { REMOTE_CONNECTIONS, type SourceDriver } from '../../connectors/sources/sourceDriver.ts'
 import { remoteQuantities } from '../../connectors/sources/remote/remoteQuantities.ts'
 import { remoteQueryOf } from '../../connectors/sources/remote/remoteErrors.ts'
 import { insertUsage } from './sourceContractSuite.ts'
@@ -26,6 +26,13 @@ export interface RemoteDialectQueries {
   write: string
   /** A query that takes longer than 200 ms. */
   slow: string
+  /** Servers with connections: how a query names the one it ran on, and counts which of them are still open. */
+  connections?: {
+    /** A customer query with a `session` column: the server's id of the connection it ran on. */
+    perCustomer: string
+    /** `quantity`: how many of the connection ids `{customer_ids}` the server still has open. */
+    stillOpen: string
+  }
 }
 
 /** A driver for a connection body (what POST /v1/sources takes), as the API would open it. */
@@ -133,6 +140,42 @@ export function remoteQuerySuite(kind: string, openDatabase: () => Promise<Query
         remoteQueryOf(driver)({ query: 'SELECT tokens AS quantity FROM usage_rows', values: {}, timeoutMs: 5000, rowLimit: 5 }),
       ).rejects.toMatchObject({ code: 'remote_query_row_limit' })
     })
+
+    if (q.connections !== undefined) {
+      const { perCustomer, stillOpen } = q.connections
+      it(`per customer: 40 customers share at most ${REMOTE_CONNECTIONS} server connections (not one each), all closed with the driver`, async () => {
+        const own = driverFor(db.connection)
+        const customers = Array.from({ length: 40 }, (_, i) => `k${i}`)
+        const result = await remoteQuantities({
+          clock: RUN_CLOCK,
+          driver: own,
+          queries: { customerQuery: perCustomer, groupedQuery: null, dimensions: ['session'] },
+          customerIds: customers,
+          period: MARCH,
+        })
+        expect(result.trail.queries).toBe(40)
+        const sessions = [...new Set([...result.customers.values()].flatMap((u) => u.rows.map((r) => r.dimensions['session']!)))]
+        expect(sessions.length).toBeGreaterThanOrEqual(1)
+        expect(sessions.length).toBeLessThanOrEqual(REMOTE_CONNECTIONS)
+        const openNow = async () => {
+          const probe = driverFor(db.connection)
+          try {
+            return (await remoteQueryOf(probe)({ query: stillOpen, values: { customer_ids: sessions }, timeoutMs: 5000, rowLimit: 1 })).rows[0]![0]
+          } finally {
+            await probe.close()
+          }
+        }
+        expect(await openNow()).toBe(String(sessions.length))
+        await own.close()
+        // The server ends a closed connection's session on its own time: wait for it (bounded), never assume it.
+        let open = await openNow()
+        for (let tries = 0; open !== '0' && tries < 50; tries++) {
+          await new Promise((resolve) => setTimeout(resolve, 100))
+          open = await openNow()
+        }
+        expect(open).toBe('0')
+      })
+    }
 
     it('a source that is down fails with source_unreachable, never a zero', async () => {
       const down = driverFor(db.refused.find((r) => r.code === 'source_unreachable')!.body)

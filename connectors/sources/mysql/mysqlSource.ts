@@ -1,11 +1,21 @@
 // The MySQL / MariaDB source (mysql2): one connection per use, session time zone UTC, every read
 // in `START TRANSACTION READ ONLY`, rows through the driver's stream, `batchRows` at a time; the
-// stream is paused while a batch is handed over, so memory holds about one batch.
+// stream is paused while a batch is handed over, so memory holds about one batch. Remote queries
+// share one pool of at most REMOTE_CONNECTIONS connections for the driver's life (a rating run's
+// metric and period), each query in its own READ ONLY transaction; `close` ends the pool.
 import mysql from 'mysql2'
-import type { Connection, FieldPacket } from 'mysql2'
+import type { Connection, FieldPacket, Pool, PoolConnection } from 'mysql2'
 import { TallyError } from '../../../platform/errors.ts'
 import { groupColumns } from '../groupColumns.ts'
-import type { SourceAddress, SourceColumn, SourceDriver, SourceFrom } from '../sourceDriver.ts'
+import {
+  REMOTE_CONNECTIONS,
+  type RemoteQueryRequest,
+  type RemoteQueryResult,
+  type SourceAddress,
+  type SourceColumn,
+  type SourceDriver,
+  type SourceFrom,
+} from '../sourceDriver.ts'
 import { isSocketError, quoteWith, sourceError, type SourceProblem } from '../sourceErrors.ts'
 import { countBelow, fromClause, selectRows, type SqlDialect } from '../sourceSql.ts'
 import { bindRemoteQuery } from '../remote/placeholders.ts'
@@ -63,14 +73,11 @@ function query<T>(connection: Connection, text: string, values: unknown[] = []):
   })
 }
 
+/** Every value as text: big numbers keep their digits, times stay the server's text. */
+const TEXT_OPTIONS = { connectTimeout: CONNECT_TIMEOUT_MS, supportBigNumbers: true, bigNumberStrings: true, dateStrings: true }
+
 async function openReadOnly(address: SourceAddress): Promise<Connection> {
-  const connection = mysql.createConnection({
-    ...address,
-    connectTimeout: CONNECT_TIMEOUT_MS,
-    supportBigNumbers: true,
-    bigNumberStrings: true,
-    dateStrings: true,
-  })
+  const connection = mysql.createConnection({ ...address, ...TEXT_OPTIONS })
   connection.on('error', () => undefined)
   try {
     await query(connection, "SET time_zone = '+00:00'")
@@ -112,7 +119,47 @@ function end(connection: Connection): Promise<void> {
   return new Promise((resolve) => connection.end(() => resolve()))
 }
 
+/** The remote queries' pool: sessions in UTC, opened on demand, at most REMOTE_CONNECTIONS. */
+function remotePool(address: SourceAddress): Pool {
+  const pool = mysql.createPool({ ...address, ...TEXT_OPTIONS, connectionLimit: REMOTE_CONNECTIONS, maxIdle: REMOTE_CONNECTIONS })
+  pool.on('connection', (connection) => {
+    connection.on('error', () => undefined)
+    // Queued on the new connection before anything a caller sends it.
+    connection.query("SET time_zone = '+00:00'", () => undefined)
+  })
+  return pool
+}
+
+function pooled(pool: Pool): Promise<PoolConnection> {
+  return new Promise((resolve, reject) => pool.getConnection((err, connection) => (err ? reject(sourceError(classify(err), err)) : resolve(connection))))
+}
+
+/** One remote query on a pooled connection, in its own READ ONLY transaction with its own statement timeout. */
+async function pooledRemoteQuery(pool: Pool, request: RemoteQueryRequest): Promise<RemoteQueryResult> {
+  const connection = await pooled(pool)
+  let failed = false
+  try {
+    await query(connection, 'START TRANSACTION READ ONLY')
+    const bound = bindRemoteQuery(request.query, 'mysql', request.values)
+    await setStatementTimeout(connection, request.timeoutMs)
+    const result = await remoteRows(connection, bound.text, bound.values as string[], request.rowLimit).catch((err: unknown) => {
+      throw asRemoteError(err, mysqlRemoteProblem(err))
+    })
+    if (result.rows.length > request.rowLimit) throw remoteError('remote_query_row_limit', `limit ${request.rowLimit}`)
+    await query(connection, 'COMMIT')
+    return result
+  } catch (err) {
+    failed = true
+    throw classified(err)
+  } finally {
+    // A connection whose query failed is closed, not reused: the next query starts on a clean session.
+    if (failed) connection.destroy()
+    else connection.release()
+  }
+}
+
 export function openMysqlSource(address: SourceAddress): SourceDriver {
+  let pool: Pool | null = null
   async function readOnly<T>(use: (connection: Connection) => Promise<T>): Promise<T> {
     const connection = await openReadOnly(address)
     try {
@@ -193,17 +240,12 @@ export function openMysqlSource(address: SourceAddress): SourceDriver {
         return rows[0]![0]!
       }),
 
-    remoteQuery: (request) =>
-      readOnly(async (connection) => {
-        const bound = bindRemoteQuery(request.query, 'mysql', request.values)
-        await setStatementTimeout(connection, request.timeoutMs)
-        const result = await remoteRows(connection, bound.text, bound.values as string[], request.rowLimit).catch((err: unknown) => {
-          throw asRemoteError(err, mysqlRemoteProblem(err))
-        })
-        if (result.rows.length > request.rowLimit) throw remoteError('remote_query_row_limit', `limit ${request.rowLimit}`)
-        return result
-      }),
+    remoteQuery: (request) => pooledRemoteQuery((pool ??= remotePool(address)), request),
 
-    close: async () => undefined,
+    close: async () => {
+      const ending = pool
+      pool = null
+      if (ending !== null) await new Promise<void>((resolve) => ending.end(() => resolve()))
+    },
   }
 }

@@ -1,9 +1,19 @@
 // The Postgres source: one `pg` client per use, session time zone UTC (so timestamptz reads as
 // UTC text), every read in `BEGIN READ ONLY`, rows through a server-side cursor (pg-cursor),
-// `batchRows` at a time: memory holds one batch, whatever the table's size.
+// `batchRows` at a time: memory holds one batch, whatever the table's size. Remote queries share
+// one pool of at most REMOTE_CONNECTIONS connections for the driver's life (a rating run's
+// metric and period), each query in its own READ ONLY transaction; `close` ends the pool.
 import pg from 'pg'
 import Cursor from 'pg-cursor'
-import type { SourceAddress, SourceColumn, SourceDriver, SourceFrom } from '../sourceDriver.ts'
+import {
+  REMOTE_CONNECTIONS,
+  type RemoteQueryRequest,
+  type RemoteQueryResult,
+  type SourceAddress,
+  type SourceColumn,
+  type SourceDriver,
+  type SourceFrom,
+} from '../sourceDriver.ts'
 import { TallyError } from '../../../platform/errors.ts'
 import { groupColumns } from '../groupColumns.ts'
 import { isSocketError, quoteWith, sourceError, type SourceProblem } from '../sourceErrors.ts'
@@ -82,7 +92,44 @@ async function openReadOnly(address: SourceAddress): Promise<pg.Client> {
 /** The driver's error as a classified source error (a Tally error passes as it is). */
 const classified = (err: unknown): unknown => (err instanceof TallyError ? err : sourceError(classify(err), err))
 
+/** The remote queries' pool: sessions in UTC, opened on demand, at most REMOTE_CONNECTIONS. */
+function remotePool(address: SourceAddress): pg.Pool {
+  const pool = new pg.Pool({ ...address, max: REMOTE_CONNECTIONS, connectionTimeoutMillis: CONNECT_TIMEOUT_MS })
+  pool.on('error', () => undefined)
+  // Queued on the new client before anything a caller sends it.
+  pool.on('connect', (client) => void client.query("SET TIME ZONE 'UTC'").catch(() => undefined))
+  return pool
+}
+
+/** One remote query on a pooled client, in its own READ ONLY transaction with its own statement timeout. */
+async function pooledRemoteQuery(pool: pg.Pool, request: RemoteQueryRequest): Promise<RemoteQueryResult> {
+  const client = await pool.connect().catch((err: unknown) => {
+    throw sourceError(classify(err), err)
+  })
+  let failed = false
+  try {
+    await client.query('BEGIN READ ONLY')
+    const bound = bindRemoteQuery(request.query, 'postgres', request.values)
+    await client.query(`SET LOCAL statement_timeout = ${Math.max(1, Math.trunc(request.timeoutMs))}`)
+    const cursor = client.query(new Cursor<Array<string | null>>(bound.text, bound.values, { rowMode: 'array', types: TEXT_TYPES }))
+    const result = await readCursor(cursor, request.rowLimit + 1).catch((err: unknown) => {
+      throw asRemoteError(err, postgresRemoteProblem(err))
+    })
+    if (result.rows.length > request.rowLimit) throw remoteError('remote_query_row_limit', `limit ${request.rowLimit}`)
+    await cursor.close()
+    await client.query('COMMIT')
+    return result
+  } catch (err) {
+    failed = true
+    throw classified(err)
+  } finally {
+    // A client whose query failed is closed, not reused: the next query starts on a clean session.
+    client.release(failed)
+  }
+}
+
 export function openPostgresSource(address: SourceAddress): SourceDriver {
+  let pool: pg.Pool | null = null
   /** A client in a READ ONLY transaction for `use`, closed after it. */
   async function readOnly<T>(use: (client: pg.Client) => Promise<T>): Promise<T> {
     const client = await openReadOnly(address)
@@ -153,19 +200,12 @@ export function openPostgresSource(address: SourceAddress): SourceDriver {
         return (result.rows[0] as string[])[0]!
       }),
 
-    remoteQuery: (request) =>
-      readOnly(async (client) => {
-        const bound = bindRemoteQuery(request.query, 'postgres', request.values)
-        await client.query(`SET LOCAL statement_timeout = ${Math.max(1, Math.trunc(request.timeoutMs))}`)
-        const cursor = client.query(new Cursor<Array<string | null>>(bound.text, bound.values, { rowMode: 'array', types: TEXT_TYPES }))
-        const result = await readCursor(cursor, request.rowLimit + 1).catch((err: unknown) => {
-          throw asRemoteError(err, postgresRemoteProblem(err))
-        })
-        if (result.rows.length > request.rowLimit) throw remoteError('remote_query_row_limit', `limit ${request.rowLimit}`)
-        await cursor.close()
-        return result
-      }),
+    remoteQuery: (request) => pooledRemoteQuery((pool ??= remotePool(address)), request),
 
-    close: async () => undefined,
+    close: async () => {
+      const ending = pool
+      pool = null
+      await ending?.end()
+    },
   }
 }

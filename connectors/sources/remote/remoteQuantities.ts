@@ -1,12 +1,13 @@
 // A remote-query metric's quantities for many customers and one period: the grouped query once
 // (`{customer_ids}`, a `customer_id` result column) when the version has one, else the customer
-// query once per customer. Each run is bound, read-only, timed and row-limited by the driver
+// query once per customer, REMOTE_CONNECTIONS at a time (the driver's pool: never a connection
+// per customer). Each run is bound, read-only, timed and row-limited by the driver
 // (SourceDriver.remoteQuery); `quantity` comes back as the source's text and is summed with
 // decimal.js. What ran is returned as a trail the invoice line's explain can show.
 import { Dec } from '../../../platform/decimal.ts'
 import { isDecimalText } from '../../../platform/decimalText.ts'
 import { UnprocessableError } from '../../../platform/errors.ts'
-import type { RemoteQueryResult, SourceDriver } from '../sourceDriver.ts'
+import { REMOTE_CONNECTIONS, type RemoteQueryResult, type SourceDriver } from '../sourceDriver.ts'
 import { formatMicros } from '../sync/cursorWindow.ts'
 import type { RemoteValues } from './placeholders.ts'
 import { remoteQueryOf } from './remoteErrors.ts'
@@ -91,6 +92,30 @@ function collect(
   }
 }
 
+/** `work` of every item, at most `limit` at once, answers in the items' order; the first failure stops taking new items and is thrown. */
+async function eachAtMost<T, R>(limit: number, items: readonly T[], work: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length)
+  let next = 0
+  let failed = false
+  const worker = async () => {
+    while (!failed && next < items.length) {
+      const i = next++
+      try {
+        results[i] = await work(items[i]!)
+      } catch (err) {
+        failed = true
+        throw err
+      }
+    }
+  }
+  const workers = Array.from({ length: Math.min(limit, items.length) }, worker)
+  // Every worker settles before the answer, so no query is still running when the caller closes the driver.
+  const settled = await Promise.allSettled(workers)
+  const rejected = settled.find((s) => s.status === 'rejected')
+  if (rejected !== undefined) throw rejected.reason
+  return results
+}
+
 export async function remoteQuantities(opts: {
   driver: SourceDriver
   queries: RemoteMetricQueries
@@ -117,12 +142,14 @@ export async function remoteQuantities(opts: {
     rowCount = result.rows.length
     queriesRun = 1
   } else {
-    for (const customerId of wanted) {
-      const result = await run(queries.customerQuery, { ...period, customer_id: customerId })
+    const ids = [...wanted]
+    const results = await eachAtMost(REMOTE_CONNECTIONS, ids, (customerId) => run(queries.customerQuery, { ...period, customer_id: customerId }))
+    results.forEach((result, i) => {
+      const customerId = ids[i]!
       collect(result, queries.dimensions, () => customerId, customers)
       rowCount += result.rows.length
       queriesRun += 1
-    }
+    })
   }
   for (const id of wanted) if (!customers.has(id)) customers.set(id, { quantity: '0', rows: [] })
   return {
