@@ -13,6 +13,8 @@ export interface EventListQuery {
   from?: Date
   /** Only events with a timestamp before it. */
   to?: Date
+  /** Only events stored at or after it (`ingested_at`), whatever their timestamp. */
+  ingestedFrom?: Date
   /** Continue after this event (the previous page's `next`). */
   after?: EventCursor
   /** Rows to return, newest first. */
@@ -76,6 +78,10 @@ export async function listEvents(handle: ClickHouseHandle, q: EventListQuery): P
   if (q.to !== undefined) {
     filters.push("timestamp < fromUnixTimestamp64Milli({to_ms:Int64}, 'UTC')")
     params.to_ms = q.to.getTime()
+  }
+  if (q.ingestedFrom !== undefined) {
+    filters.push("ingested_at >= fromUnixTimestamp64Milli({ingested_from_ms:Int64}, 'UTC')")
+    params.ingested_from_ms = q.ingestedFrom.getTime()
   }
   if (q.after !== undefined) {
     filters.push("(timestamp, event_id) < (toDateTime64({after_ts:String}, 3, 'UTC'), {after_id:String})")

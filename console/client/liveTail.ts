@@ -1,9 +1,13 @@
 // The live tail of the usage page: asks the events API (through the console's /console/api door,
-// with the session cookie) for the latest events, then every few seconds for those at or after
-// the newest timestamp seen, and adds the ones not shown yet. Cells are set with textContent,
-// so an event's data can never become markup.
+// with the session cookie) for the latest events, then every few seconds for those stored since
+// the newest storing time seen (`ingested_from`, less a minute for gateways whose clocks differ),
+// whatever their timestamps, so an event arriving late with an older timestamp still shows; it
+// adds the ones not shown yet, on top, in arrival order. Cells are set with textContent, so an
+// event's data can never become markup.
 const POLL_MS = 3000
 const KEEP = 200
+/** How far before the newest storing time seen each poll starts (events are de-duplicated by id). */
+const SKEW_MS = 60_000
 
 interface TailEvent {
   event_id: string
@@ -11,6 +15,7 @@ interface TailEvent {
   customer_id: string
   timestamp: string
   data: Record<string, unknown>
+  ingested_at: string
   source: string
 }
 
@@ -36,7 +41,7 @@ if (table !== null && status !== null) {
   const poll = async (): Promise<void> => {
     const q = new URLSearchParams({ limit: newest === null ? '50' : '1000' })
     if (rawMetric !== '') q.set('raw_metric', rawMetric)
-    if (newest !== null) q.set('from', newest)
+    if (newest !== null) q.set('ingested_from', new Date(Date.parse(newest) - SKEW_MS).toISOString())
     try {
       const res = await fetch(`/console/api/v1/events?${q}`, { headers: { accept: 'application/json' } })
       if (res.status === 401) {
@@ -45,12 +50,13 @@ if (table !== null && status !== null) {
       }
       const answer = (await res.json()) as { events?: TailEvent[]; error?: { message: string } }
       if (!res.ok || answer.events === undefined) throw new Error(answer.error?.message ?? `HTTP ${res.status}`)
-      // Newest first: insert the oldest new one first so the newest ends on top.
-      for (const e of [...answer.events].reverse()) {
+      // Insert the earliest stored first, so the latest to arrive ends on top.
+      const arrived = [...answer.events].reverse().sort((a, b) => (a.ingested_at < b.ingested_at ? -1 : a.ingested_at > b.ingested_at ? 1 : 0))
+      for (const e of arrived) {
         if (seen.has(e.event_id)) continue
         seen.add(e.event_id)
         body.prepend(row(e))
-        if (newest === null || e.timestamp > newest) newest = e.timestamp
+        if (newest === null || e.ingested_at > newest) newest = e.ingested_at
       }
       while (body.rows.length > KEEP) body.deleteRow(body.rows.length - 1)
       status.textContent = `Following: ${body.rows.length} events shown, checked at ${new Date().toISOString().slice(11, 19)} UTC.`

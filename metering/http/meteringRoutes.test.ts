@@ -128,6 +128,20 @@ describe('GET /v1/events', () => {
     expect(await (await orgA.request('/v1/events?to=2024-03-05T10:15:30Z')).json()).toEqual({ events: [], next_cursor: null })
   })
 
+  it('lists the events stored since an instant whatever their timestamp (ingested_from): a late event shows', async () => {
+    await createEventWriter(ch.handle).write([
+      eventRow({ org_id: 'org-late', event_id: 'on-time', timestamp: '2024-03-05 10:00:00.000', ingested_at: '2024-03-05 10:00:01.000' }),
+      eventRow({ org_id: 'org-late', event_id: 'late', timestamp: '2024-03-05 09:00:00.000', ingested_at: '2024-03-05 10:05:00.000' }),
+    ])
+    const late = appFor({ kind: 'api_key', orgId: 'org-late', keyId: 'k2' })
+    const ids = async (query: string) =>
+      ((await (await late.request(`/v1/events?${query}`)).json()) as { events: { event_id: string }[] }).events.map((e) => e.event_id)
+    // From the newest timestamp shown, the late event (an older timestamp) is never listed.
+    expect(await ids('from=2024-03-05T10:00:00Z')).toEqual(['on-time'])
+    expect(await ids('ingested_from=2024-03-05T10:00:01Z')).toEqual(['on-time', 'late'])
+    expect(await ids('ingested_from=2024-03-05T10:00:01.001Z')).toEqual(['late'])
+  })
+
   it('answers 400 invalid_query for a cursor it never issued and for an empty range', async () => {
     for (const [query, field] of [
       ['cursor=not-a-cursor', 'cursor'],

@@ -103,6 +103,7 @@ export function meteringRoutes(handle: ClickHouseHandle, knownCustomers: KnownCu
         ...(q.customer_id === undefined ? {} : { customerId: q.customer_id }),
         ...(q.from === undefined ? {} : { from: q.from }),
         ...(q.to === undefined ? {} : { to: q.to }),
+        ...(q.ingested_from === undefined ? {} : { ingestedFrom: q.ingested_from }),
         ...(q.cursor === undefined ? {} : { after: q.cursor }),
       })
       return c.json({ events: page.events, next_cursor: page.next === null ? null : encodeEventCursor(page.next) }, 200)

@@ -40,6 +40,9 @@ export const eventListQuerySchema = z
     customer_id: z.string().min(1).optional().describe('Only this customer'),
     from: instantParam.optional().describe('Only events with a timestamp at or after it'),
     to: instantParam.optional().describe('Only events with a timestamp before it'),
+    ingested_from: instantParam
+      .optional()
+      .describe('Only events stored (`ingested_at`) at or after it, whatever their timestamp: a tail polls with it, so an event arriving late still shows'),
     cursor: eventCursorParam.optional(),
     limit: z.coerce.number().int().min(1).max(1000).default(100).describe('Events per page, newest first (1–1000, default 100)'),
   })

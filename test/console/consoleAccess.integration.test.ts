@@ -1,7 +1,8 @@
 // The console's paging, search, sessions and sign-in limit in Chromium against a real `tally
 // start` (chDB + PGlite in a fresh data directory): products a page of 50 at a time by the API's
 // cursor, next and previous; the customer search by name; a session that outlives a restart of
-// the process (kept in the ledger) and ends on sign-out; the sixth failed sign-in from one address
+// the process (kept in the ledger) and ends on sign-out; the live tail adding an event that
+// arrives late (an older timestamp than those shown); the sixth failed sign-in from one address
 // refused with 429, Retry-After and a sentence. Shares its browser set-up with
 // console.integration.test.ts (consoleBrowser.ts).
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
@@ -37,6 +38,7 @@ beforeAll(async () => {
     ['c-400', '50% Off Ltd', 'sales@off.example'],
   ]
   for (const [id, name, email] of customers) await apiCall(tally.base, 'POST', '/v1/customers', { external_id: id, name, email })
+  await apiCall(tally.base, 'POST', '/v1/raw-metrics', { name: 'api_calls' })
   ;({ browser, page, profileDir } = await launchChromium())
 })
 
@@ -77,6 +79,22 @@ describe('the console: paging, search, sessions, sign-in limit', () => {
     await page.getByLabel('Name, e-mail or id').fill('globex.example')
     await page.getByRole('button', { name: 'Find' }).click()
     await expect.poll(names).toEqual(['c-200'])
+  })
+
+  it('adds to the live tail an event arriving late, with an older timestamp than the newest shown', async () => {
+    const post = (timestamp: string, endpoint: string) =>
+      apiCall(tally.base, 'POST', '/v1/events', [{ raw_metric: 'api_calls', customer_id: 'c-100', timestamp, data: { endpoint } }])
+    await post('2026-03-09 12:00:00.000', '/v1/first')
+    await page.goto(tally.base + '/console/usage/live')
+    const rows = page.locator('#tail tbody tr')
+    await expect.poll(() => rows.first().textContent(), { timeout: 20_000 }).toContain('/v1/first')
+    await post('2026-03-09 13:00:00.000', '/v1/newer')
+    await expect.poll(() => rows.first().textContent(), { timeout: 20_000 }).toContain('/v1/newer')
+    // Late: a timestamp before both shown. Following timestamps, the tail never asked for it.
+    await post('2026-03-01 08:00:00.000', '/v1/late')
+    await expect.poll(() => rows.first().textContent(), { timeout: 20_000 }).toContain('/v1/late')
+    expect(await rows.count()).toBe(3)
+    await screenshot(page, 'usage-live-late')
   })
 
   it('keeps the session through a restart of tally start; sign-out ends it for good', async () => {
