@@ -10,6 +10,9 @@
 // | void                                             | invoice_void                                |
 // | schedule_line, accrual, accrual_reversal, close  | journal (never touches AR: Xero forbids it) |
 //
+// Invoice lines go exclusive of their tax with the tax beside them (`taxAmount`, fixed at
+// finalization; an inclusive line's amount is its base). A credit note's tax is its entry's
+// debit to Tax payable, so it leaves as a line on that account.
 // Invoice lines carry the account each line credits in the ledger (lineAccounts.ts, so a
 // deferred line names deferred revenue and the recognition journals move it, as in Tally's
 // books). A credit note's lines are its entry's debits: the ledger splits a credit on a deferred
@@ -24,6 +27,8 @@ import { customers } from '../schema/customers.ts'
 import { invoiceLines, invoices } from '../schema/invoices.ts'
 import { payments } from '../schema/payments.ts'
 import type { ErpCustomer, ErpDocument, ErpJournal } from './erpDocuments.ts'
+import { netOfTax } from '../tax/compute/netOfTax.ts'
+import { storedLineTaxes } from '../tax/invoiceTaxes.ts'
 
 /** The entry kinds sent as manual journals; invoice, payment, credit note and void entries leave as documents instead. */
 export const JOURNAL_DOCUMENT_KINDS: ReadonlySet<string> = new Set(['schedule_line', 'accrual', 'accrual_reversal', 'close'])
@@ -100,12 +105,15 @@ async function invoiceDocumentsIn(tx: Database, entry: PostedEntry): Promise<Erp
   const rows = await tx.select().from(invoiceLines).where(eq(invoiceLines.invoiceId, invoice!.id)).orderBy(asc(invoiceLines.position))
   const ctx = await postingContextIn(tx, invoice!.orgId)
   const contact: ErpCustomer = { kind: 'customer', tallyId: customer!.id, name: customer!.name, email: customer!.email, currency: customer!.currency }
-  const lines = rows.map((row) => ({
+  // Each line exclusive of its tax, the tax beside it (ledger/tax/README.md): Σ (amount + tax) = the total.
+  const taxes = new Map((await storedLineTaxes(tx, invoice!.id)).map((t) => [t.lineId, t]))
+  const net = netOfTax(rows, [...taxes.values()])
+  const lines = rows.map((row, i) => ({
     description: row.description,
     quantity: row.quantity,
     unitAmount: row.unitPrice ?? row.amount,
-    amount: row.amount,
-    taxAmount: '0',
+    amount: net[i]!.amount,
+    taxAmount: taxes.get(row.id)?.amount ?? '0',
     productId: row.productId,
     accountCode: ctx.chart.accountFor(planLine(lineForPosting(row, ctx)).role, row.productId),
   }))

@@ -172,6 +172,15 @@ export function describeTaxRatesSuite(name: string, env: () => Promise<Record<st
       expect(invoice).toMatchObject({ subtotal: '1235', tax_total: '124', total: '1359' })
     })
 
+    it("ERP documents carry each line's tax beside its amount exclusive of it: the NetSuite invoice import of the month", async () => {
+      const res = await h.request('GET', '/v1/accounting/exports/netsuite-csv?period=2024-03&layout=invoice')
+      const csv = await res.text()
+      expect(res.status, csv).toBe(200)
+      // The inclusive 120.00 line goes as 100.00 with 20.00 tax; the 3 × 33.33 lines with 6.67 each.
+      expect(csv).toMatch(/100\.00,[^\n]*20\.00/)
+      expect(csv).toMatch(/33\.33,[^\n]*6\.67/)
+    })
+
     it('bad input is a 4xx with a stable code and changes nothing; an assigned rate cannot be archived', async () => {
       const before = (await h.json('GET', '/v1/tax-rates')).body.data
       const post = (body: object) => h.json('POST', '/v1/tax-rates', { body })
