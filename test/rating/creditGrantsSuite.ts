@@ -150,7 +150,7 @@ export function describeCreditGrantsSuite(name: string, env: () => Promise<Recor
       // 2024-06-10: the grant expiring that day (its first day undrawable) and the other organisation's lapse; not the one of 06-11.
       expect(await sweep('2024-06-10T09:00:00Z')).toEqual({ asOf: '2024-06-10', expired: 2 })
       expect(await sweep('2024-06-10T23:59:59Z')).toEqual({ asOf: '2024-06-10', expired: 0 })
-      const hooli = async () => new Map((await credits('hooli')).map((g: { id: string }) => [g.id, g]))
+      const hooli = async () => new Map<string, any>((await credits('hooli')).map((g: { id: string }) => [g.id, g]))
       // Nothing was drawn: all of 12.50 lapsed, the balance is 0.00.
       expect((await hooli()).get(due)).toMatchObject({ status: 'expired', balance: '0.00' })
       expect(
