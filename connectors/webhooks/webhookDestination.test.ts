@@ -25,6 +25,7 @@ describe('webhook destinations', () => {
       '::ffff:7f00:1': 'loopback',
       '::ffff:a9fe:a9fe': 'link-local (cloud metadata)',
       '64:ff9b::10.0.0.1': 'private (RFC 1918)',
+      '::7f00:1': 'reserved (IPv4-compatible, deprecated)',
     }
     expect(Object.fromEntries(Object.keys(refused).map((a) => [a, forbiddenReason(a)]))).toEqual(refused)
     for (const allowed of ['8.8.8.8', '172.32.0.1', '192.169.0.1', '2001:4860:4860::8888', '::ffff:8.8.8.8', '2606:4700::1111'])

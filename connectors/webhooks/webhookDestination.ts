@@ -7,7 +7,7 @@
 // without a lookup) is checked by `literalRefusal` before the request.
 //
 // IPv4-mapped (::ffff:a.b.c.d) and NAT64 (64:ff9b::a.b.c.d) IPv6 addresses are judged by the
-// IPv4 address they carry.
+// IPv4 address they carry; the deprecated IPv4-compatible ones (::a.b.c.d) are refused.
 import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from 'node:dns'
 import { BlockList, isIP } from 'node:net'
 import { UnprocessableError } from '../../platform/errors.ts'
@@ -25,6 +25,7 @@ const RANGES: readonly (readonly [string, number, 'ipv4' | 'ipv6', string])[] = 
   ['240.0.0.0', 4, 'ipv4', 'reserved (broadcast)'],
   ['::', 128, 'ipv6', 'unspecified'],
   ['::1', 128, 'ipv6', 'loopback'],
+  ['::', 96, 'ipv6', 'reserved (IPv4-compatible, deprecated)'],
   ['fc00::', 7, 'ipv6', 'private (unique local, fc00::/7)'],
   ['fe80::', 10, 'ipv6', 'link-local'],
   ['ff00::', 8, 'ipv6', 'multicast'],
