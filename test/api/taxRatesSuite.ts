@@ -172,6 +172,27 @@ export function describeTaxRatesSuite(name: string, env: () => Promise<Record<st
       expect(invoice).toMatchObject({ subtotal: '1235', tax_total: '124', total: '1359' })
     })
 
+    it('a rating run that finalizes back-dated invoices (a chunk written in bulk) fixes their tax too', async () => {
+      const vat = await rate({ name: 'NL BTW 21%', percentage: '21', type: 'exclusive', jurisdiction: 'NL' })
+      await h.json('POST', '/v1/customers', { body: { external_id: 'nl-co', name: 'NL', tax_rate: vat.id } })
+      const product = await h.json('POST', '/v1/products', { body: { name: 'NL seats', kind: 'non_metered' } })
+      const contract = await h.json('POST', '/v1/contracts', {
+        body: monthlyContract('nl-co', [usdItem(product.body.id, 'in_advance', { amount: '100.00' })], {
+          start_date: '2024-01-01',
+          backdated_invoices: 'finalize',
+        }),
+      })
+      expect(contract.status).toBe(201)
+      await h.json('POST', '/v1/rating/runs', { body: { as_of: '2024-03-05T00:00:00Z' } })
+      const listed = (await h.json('GET', `/v1/invoices?contract_id=${contract.body.id}&status=finalized`)).body.data
+      expect(listed.length).toBeGreaterThan(0)
+      // 21 % of 100.00 = 21.00 on each.
+      for (const invoice of listed) {
+        expect(invoice).toMatchObject({ tax_total: '21.00', total: '121.00' })
+        expect(balances(await journal(invoice.id))).toMatchObject({ '1100': '121.00', '2300': '-21.00' })
+      }
+    })
+
     it("ERP documents carry each line's tax beside its amount exclusive of it: the NetSuite invoice import of the month", async () => {
       const res = await h.request('GET', '/v1/accounting/exports/netsuite-csv?period=2024-03&layout=invoice')
       const csv = await res.text()
