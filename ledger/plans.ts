@@ -8,7 +8,7 @@ import type { Database } from '../platform/postgres/database.ts'
 import type { CurrencyTable } from '../platform/currency.ts'
 import type { CurrencyRepository } from './currencies.ts'
 import { assertOrgId, isUuid, toIso } from './ids.ts'
-import { namePage, nameKeyset, type NamePage, type NamePageQuery } from './namePage.ts'
+import { readNamePage, type NamePage, type NamePageQuery } from './namePage.ts'
 import type { ProductRepository } from './products.ts'
 import type { RatingDocuments } from './ratingStore.ts'
 import { plans as table, type ContractItem } from './schema/plans.ts'
@@ -139,14 +139,7 @@ export function createPlanRepository(
 
     async list(orgId, q) {
       assertOrgId(orgId)
-      const page = nameKeyset(table, q)
-      const rows = await db
-        .select()
-        .from(table)
-        .where(and(eq(table.orgId, orgId), page.where))
-        .orderBy(...page.orderBy)
-        .limit(page.read)
-      return namePage(rows, q.limit, toPlan)
+      return readNamePage(db.select().from(table).$dynamic(), table, orgId, q, toPlan)
     },
 
     async get(orgId, idOrName) {

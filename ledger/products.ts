@@ -5,7 +5,7 @@ import { and, eq, inArray, isNotNull } from 'drizzle-orm'
 import { ConflictError, NotFoundError, ValidationError } from '../platform/errors.ts'
 import type { Database } from '../platform/postgres/database.ts'
 import { assertOrgId, isUuid, toIso } from './ids.ts'
-import { namePage, nameKeyset, type NamePage, type NamePageQuery } from './namePage.ts'
+import { readNamePage, type NamePage, type NamePageQuery } from './namePage.ts'
 import { billableMetrics } from './schema/billableMetrics.ts'
 import { products as table } from './schema/products.ts'
 
@@ -108,14 +108,7 @@ export function createProductRepository(db: Database): ProductRepository {
 
     async list(orgId, q) {
       assertOrgId(orgId)
-      const page = nameKeyset(table, q)
-      const rows = await db
-        .select()
-        .from(table)
-        .where(and(eq(table.orgId, orgId), page.where))
-        .orderBy(...page.orderBy)
-        .limit(page.read)
-      return namePage(rows, q.limit, toProduct)
+      return readNamePage(db.select().from(table).$dynamic(), table, orgId, q, toProduct)
     },
 
     async get(orgId, idOrName) {
