@@ -1,0 +1,120 @@
+// A chunk posts its finalized invoices' journals in bulk (ledger/accounting/lifecyclePostings.ts
+// `postFinalizedManyIn`, issue 20): the entries, lines, revenue schedules and `invoice.finalized`
+// events of many invoices are written together. Two identical organisations are rated, one with
+// every contract in one chunk (one bulk posting of six invoices) and one a contract per chunk;
+// what each invoice posted must be the same, so no line, schedule or event lands on another
+// invoice. The database (PGlite) is real.
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { sql } from 'drizzle-orm'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Ledger } from '../../ledger/ledger.ts'
+import { ledgerMigrationsFolder } from '../../ledger/ledgerMigrationsFolder.ts'
+import { fixedClock } from '../../platform/clock.ts'
+import { openDatabase, type DatabaseHandle } from '../../platform/postgres/database.ts'
+import { migrateDatabase } from '../../platform/postgres/migrate.ts'
+import { runRating } from '../../rating/execute/ratingRun.ts'
+import { createTestLedger } from '../support/testLedger.ts'
+import { fixedQuantities } from './billingSuite.ts'
+
+let dir: string
+let handle: DatabaseHandle
+let ledger: Ledger
+const clock = fixedClock('2026-11-06T09:00:00.000Z')
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'tally-rating-chunk-postings-'))
+  handle = await openDatabase({ dataDir: dir })
+  await migrateDatabase(handle, ledgerMigrationsFolder)
+  ledger = createTestLedger(handle.db)
+})
+afterAll(async () => {
+  await handle?.close()
+  await rm(dir, { recursive: true, force: true })
+})
+
+/** Contracts k0–k2 from 2026-10-01: a fee in advance (deferred: a revenue schedule) and API calls in arrears; an endpoint wants invoice.finalized. */
+async function organisation(name: string): Promise<string> {
+  const org = await ledger.organisations.create({ name })
+  const api = await ledger.products.create({ orgId: org.id, name: 'API', kind: 'metered', metricName: 'calls', metricVersion: 1 })
+  const fee = await ledger.products.create({ orgId: org.id, name: 'Platform', kind: 'non_metered' })
+  for (const [i, c] of ['k0', 'k1', 'k2'].entries()) {
+    await ledger.customers.create({ orgId: org.id, externalId: c, name: c })
+    await ledger.contracts.create({
+      orgId: org.id,
+      customer: c,
+      startDate: '2026-10-01',
+      cadence: 'monthly',
+      backdatedInvoices: 'finalize',
+      phases: [
+        {
+          start_date: '2026-10-01',
+          items: [
+            { product_id: fee.id, billing: 'in_advance', price: { model: 'flat_fee', currency: 'USD', amount: `${100 + i}.00` } },
+            { product_id: api.id, billing: 'in_arrears', price: { model: 'per_unit', currency: 'USD', unit_price: '1.00' } },
+          ],
+        },
+      ],
+    })
+  }
+  await handle.db.execute(sql`insert into webhook_endpoints (org_id, url, event_types, secret, created_at)
+    values (${org.id}, 'https://example.test/hook', '["invoice.finalized"]'::jsonb, 'not used', ${clock.now()})`)
+  return org.id
+}
+
+/** What each invoice posted, by customer and billing date: its total, its entry's lines, its schedules' lines, its finalized event's total. */
+async function postings(orgId: string): Promise<Record<string, unknown>> {
+  const rows = await handle.db.execute(sql`
+    select c.external_id || ' ' || i.billing_date as invoice, i.total,
+      (select json_agg(json_build_object('account', l.account_code, 'debit', l.debit::text, 'credit', l.credit::text, 'product', l.product_id is not null) order by l.position)
+         from journal_entries e join journal_lines l on l.entry_id = e.id
+        where e.org_id = i.org_id and e.source_kind = 'invoice' and e.source_key = i.id::text) as entry,
+      (select json_agg(json_build_object('amount', s.amount::text, 'on', sl.recognise_on, 'part', sl.amount::text) order by sl.recognise_on)
+         from revenue_schedules s join revenue_schedule_lines sl on sl.schedule_id = s.id where s.invoice_id = i.id) as schedules,
+      (select json_agg(w.payload->'data'->'invoice'->>'total') from webhook_events w
+        where w.org_id = i.org_id and w.key = 'invoice.finalized/' || i.id) as events
+    from invoices i join customers c on c.id = i.customer_id
+    where i.org_id = ${orgId} and i.status = 'finalized'
+    order by 1`)
+  const list = (rows as unknown as { rows: { invoice: string }[] }).rows
+  return Object.fromEntries(list.map(({ invoice, ...rest }) => [invoice, rest]))
+}
+
+describe('a chunk posts its finalized invoices in bulk', () => {
+  it('posts for each invoice what one chunk per contract posts: entry lines, schedules, events', async () => {
+    const usage = new Map([
+      ['k0', '1'],
+      ['k1', '2'],
+      ['k2', '3'],
+    ])
+    const opts = { asOf: new Date('2026-11-05T00:00:00Z'), graceHours: 24 }
+    const bulk = await organisation('chunk postings: one chunk')
+    const single = await organisation('chunk postings: a contract per chunk')
+    await runRating({ ledger, quantities: fixedQuantities(usage), clock }, { ...opts, orgId: bulk })
+    await runRating({ ledger, quantities: fixedQuantities(usage), clock }, { ...opts, orgId: single, chunkSize: 1 })
+    const mine = await postings(bulk)
+    expect(mine).toEqual(await postings(single))
+    // Not vacuous: six invoices, each with its entry and event; k1's November invoice: 101.00 for
+    // November in advance (deferred, one schedule line) + 2 calls = 103.00.
+    expect(Object.keys(mine)).toHaveLength(6)
+    expect(mine['k1 2026-11-01']).toEqual({
+      total: '103.00',
+      entry: [
+        { account: '1100', debit: '103.00', credit: '0', product: false },
+        { account: '4100', debit: '0', credit: '2.00', product: true },
+        { account: '2100', debit: '0', credit: '101.00', product: true },
+      ],
+      schedules: [{ amount: '101.00', on: '2026-11-30', part: '101.00' }],
+      events: ['103.00'],
+    })
+    // Numbers follow the contracts' id order, which differs between the two; each is gap-free.
+    for (const orgId of [bulk, single]) {
+      const numbers = (await ledger.invoices.list(orgId, { limit: 100 })).map((i) => i.number).sort((a, b) => a! - b!)
+      expect(numbers).toEqual([1, 2, 3, 4, 5, 6])
+    }
+    const again = await runRating({ ledger, quantities: fixedQuantities(usage), clock }, { ...opts, orgId: bulk })
+    expect(again.invoices).toMatchObject({ created: 0, updated: 0, finalized: 0 })
+    expect(await postings(bulk)).toEqual(mine)
+  })
+})
