@@ -8,55 +8,35 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { sql } from 'drizzle-orm'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Ledger } from '../../ledger/ledger.ts'
-import { ledgerMigrationsFolder } from '../../ledger/ledgerMigrationsFolder.ts'
+import { afterAll, describe, expect, it } from 'vitest'
+import { useTestLedger } from '../../ledger/useTestLedger.ts'
 import { fixedClock } from '../../platform/clock.ts'
-import { openDatabase, type DatabaseHandle } from '../../platform/postgres/database.ts'
-import { migrateDatabase } from '../../platform/postgres/migrate.ts'
+import { openDatabase } from '../../platform/postgres/database.ts'
 import { runRating } from '../../rating/execute/ratingRun.ts'
-import { createTestLedger } from '../support/testLedger.ts'
+import { feeAndTieredCalls } from '../support/feeAndCallsContract.ts'
 import { fixedQuantities } from './billingSuite.ts'
 
-let dir: string
-let handle: DatabaseHandle
-let ledger: Ledger
+let dir: string | undefined
 const clock = fixedClock('2026-11-06T09:00:00.000Z')
 
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'tally-rating-chunk-postings-'))
-  handle = await openDatabase({ dataDir: dir })
-  await migrateDatabase(handle, ledgerMigrationsFolder)
-  ledger = createTestLedger(handle.db)
-})
+// Registered first, so it runs last (after hooks run in reverse): the database closes before its directory goes.
 afterAll(async () => {
-  await handle?.close()
-  await rm(dir, { recursive: true, force: true })
+  if (dir !== undefined) await rm(dir, { recursive: true, force: true })
+})
+const t = useTestLedger(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'tally-rating-chunk-postings-'))
+  return openDatabase({ dataDir: dir })
 })
 
-/** Contracts k0–k2 from 2026-10-01: a fee in advance (deferred: a revenue schedule) and API calls in arrears; an endpoint wants invoice.finalized. */
+/** Contracts k0–k2 from 2026-10-01: a 100.00 fee in advance (deferred: a revenue schedule) and API calls in arrears at 0.10; an endpoint wants invoice.finalized. */
 async function organisation(name: string): Promise<string> {
+  const { ledger, handle } = t
   const org = await ledger.organisations.create({ name })
-  const api = await ledger.products.create({ orgId: org.id, name: 'API', kind: 'metered', metricName: 'calls', metricVersion: 1 })
-  const fee = await ledger.products.create({ orgId: org.id, name: 'Platform', kind: 'non_metered' })
-  for (const [i, c] of ['k0', 'k1', 'k2'].entries()) {
-    await ledger.customers.create({ orgId: org.id, externalId: c, name: c })
-    await ledger.contracts.create({
-      orgId: org.id,
-      customer: c,
-      startDate: '2026-10-01',
-      cadence: 'monthly',
-      backdatedInvoices: 'finalize',
-      phases: [
-        {
-          start_date: '2026-10-01',
-          items: [
-            { product_id: fee.id, billing: 'in_advance', price: { model: 'flat_fee', currency: 'USD', amount: `${100 + i}.00` } },
-            { product_id: api.id, billing: 'in_arrears', price: { model: 'per_unit', currency: 'USD', unit_price: '1.00' } },
-          ],
-        },
-      ],
-    })
+  const apiId = (await ledger.products.create({ orgId: org.id, name: 'API', kind: 'metered', metricName: 'calls', metricVersion: 1 })).id
+  const feeId = (await ledger.products.create({ orgId: org.id, name: 'Platform', kind: 'non_metered' })).id
+  for (const customer of ['k0', 'k1', 'k2']) {
+    await ledger.customers.create({ orgId: org.id, externalId: customer, name: customer })
+    await ledger.contracts.create(feeAndTieredCalls({ orgId: org.id, customer, feeId, apiId, firstTier: '10' }))
   }
   await handle.db.execute(sql`insert into webhook_endpoints (org_id, url, event_types, secret, created_at)
     values (${org.id}, 'https://example.test/hook', '["invoice.finalized"]'::jsonb, 'not used', ${clock.now()})`)
@@ -65,7 +45,7 @@ async function organisation(name: string): Promise<string> {
 
 /** What each invoice posted, by customer and billing date: its total, its entry's lines, its schedules' lines, its finalized event's total. */
 async function postings(orgId: string): Promise<Record<string, unknown>> {
-  const rows = await handle.db.execute(sql`
+  const rows = await t.handle.db.execute(sql`
     select c.external_id || ' ' || i.billing_date as invoice, i.total,
       (select json_agg(json_build_object('account', l.account_code, 'debit', l.debit::text, 'credit', l.credit::text, 'product', l.product_id is not null) order by l.position)
          from journal_entries e join journal_lines l on l.entry_id = e.id
@@ -91,29 +71,29 @@ describe('a chunk posts its finalized invoices in bulk', () => {
     const opts = { asOf: new Date('2026-11-05T00:00:00Z'), graceHours: 24 }
     const bulk = await organisation('chunk postings: one chunk')
     const single = await organisation('chunk postings: a contract per chunk')
-    await runRating({ ledger, quantities: fixedQuantities(usage), clock }, { ...opts, orgId: bulk })
-    await runRating({ ledger, quantities: fixedQuantities(usage), clock }, { ...opts, orgId: single, chunkSize: 1 })
+    await runRating({ ledger: t.ledger, quantities: fixedQuantities(usage), clock }, { ...opts, orgId: bulk })
+    await runRating({ ledger: t.ledger, quantities: fixedQuantities(usage), clock }, { ...opts, orgId: single, chunkSize: 1 })
     const mine = await postings(bulk)
     expect(mine).toEqual(await postings(single))
-    // Not vacuous: six invoices, each with its entry and event; k1's November invoice: 101.00 for
-    // November in advance (deferred, one schedule line) + 2 calls = 103.00.
+    // Not vacuous: six invoices, each with its entry and event; k1's November invoice: 100.00 for
+    // November in advance (deferred, one schedule line) + 2 calls × 0.10 = 100.20.
     expect(Object.keys(mine)).toHaveLength(6)
     expect(mine['k1 2026-11-01']).toEqual({
-      total: '103.00',
+      total: '100.20',
       entry: [
-        { account: '1100', debit: '103.00', credit: '0', product: false },
-        { account: '4100', debit: '0', credit: '2.00', product: true },
-        { account: '2100', debit: '0', credit: '101.00', product: true },
+        { account: '1100', debit: '100.20', credit: '0', product: false },
+        { account: '4100', debit: '0', credit: '0.20', product: true },
+        { account: '2100', debit: '0', credit: '100.00', product: true },
       ],
-      schedules: [{ amount: '101.00', on: '2026-11-30', part: '101.00' }],
-      events: ['103.00'],
+      schedules: [{ amount: '100.00', on: '2026-11-30', part: '100.00' }],
+      events: ['100.20'],
     })
     // Numbers follow the contracts' id order, which differs between the two; each is gap-free.
     for (const orgId of [bulk, single]) {
-      const numbers = (await ledger.invoices.list(orgId, { limit: 100 })).map((i) => i.number).sort((a, b) => a! - b!)
+      const numbers = (await t.ledger.invoices.list(orgId, { limit: 100 })).map((i) => i.number).sort((a, b) => a! - b!)
       expect(numbers).toEqual([1, 2, 3, 4, 5, 6])
     }
-    const again = await runRating({ ledger, quantities: fixedQuantities(usage), clock }, { ...opts, orgId: bulk })
+    const again = await runRating({ ledger: t.ledger, quantities: fixedQuantities(usage), clock }, { ...opts, orgId: bulk })
     expect(again.invoices).toMatchObject({ created: 0, updated: 0, finalized: 0 })
     expect(await postings(bulk)).toEqual(mine)
   })
