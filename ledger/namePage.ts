@@ -1,8 +1,9 @@
 // A page of a list in name order (products, plans): keyset on `(name, id)`, so a page starts
 // right after the last row of the previous one however many rows were added or removed meanwhile.
 // The HTTP answer's `next_cursor` is this pair through platform/http/pairCursor.ts.
-import { and, asc, eq, gt, or } from 'drizzle-orm'
+import { and, asc, eq, gt, ilike, or } from 'drizzle-orm'
 import type { PgColumn, PgSelect } from 'drizzle-orm/pg-core'
+import { containsPattern } from './containsPattern.ts'
 
 /** Where a page starts: after the row with this name and id. */
 export interface NameCursor {
@@ -13,6 +14,8 @@ export interface NameCursor {
 export interface NamePageQuery {
   limit: number
   after?: NameCursor
+  /** Only rows whose name contains this text, case-insensitively (wildcards taken literally). */
+  nameContains?: string
 }
 
 export interface NamePage<T> {
@@ -38,6 +41,7 @@ export async function readNamePage<Q extends PgSelect, T>(
     .where(
       and(
         eq(columns.orgId, orgId),
+        q.nameContains === undefined ? undefined : ilike(columns.name, containsPattern(q.nameContains)),
         after === undefined ? undefined : or(gt(columns.name, after.name), and(eq(columns.name, after.name), gt(columns.id, after.id))),
       ),
     )

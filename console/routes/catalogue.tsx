@@ -6,9 +6,8 @@ import { page, problem, seg, signedInProps, type ConsoleRouter, type RouteKit } 
 import { planProducts } from './planProducts.ts'
 
 /** A page of a catalogue list: CATALOGUE_PAGE_SIZE rows from the position's cursor. */
-const pageQuery = (at: PagerPosition) => new URLSearchParams({ limit: String(CATALOGUE_PAGE_SIZE), ...(at.cursor === '' ? {} : { cursor: at.cursor }) })
-
-const nameMatches = (q: string) => (x: { name: string }) => x.name.toLowerCase().includes(q.toLowerCase())
+const pageQuery = (at: PagerPosition, q: string) =>
+  new URLSearchParams({ limit: String(CATALOGUE_PAGE_SIZE), ...(at.cursor === '' ? {} : { cursor: at.cursor }), ...(q === '' ? {} : { q }) })
 
 export function registerCatalogueRoutes(app: ConsoleRouter, kit: RouteKit): void {
   app.get('/customers', async (c) => {
@@ -43,7 +42,7 @@ export function registerCatalogueRoutes(app: ConsoleRouter, kit: RouteKit): void
   app.get('/products', async (c) => {
     const q = c.req.query('q')?.trim() ?? ''
     const at = pagerPosition((name) => c.req.query(name))
-    const list = await kit.call<{ data: Product[]; next_cursor: string | null }>(c, 'GET', `/v1/products?${pageQuery(at)}`)
+    const list = await kit.call<{ data: Product[]; next_cursor: string | null }>(c, 'GET', `/v1/products?${pageQuery(at, q)}`)
     return page(
       c,
       <ProductListPage
@@ -51,7 +50,7 @@ export function registerCatalogueRoutes(app: ConsoleRouter, kit: RouteKit): void
         q={q}
         at={at}
         next={list.ok ? list.body.next_cursor : null}
-        products={list.ok ? list.body.data.filter(nameMatches(q)) : []}
+        products={list.ok ? list.body.data : []}
         error={list.ok ? undefined : problem(list.error)}
       />,
     )
@@ -65,7 +64,7 @@ export function registerCatalogueRoutes(app: ConsoleRouter, kit: RouteKit): void
   app.get('/plans', async (c) => {
     const q = c.req.query('q')?.trim() ?? ''
     const at = pagerPosition((name) => c.req.query(name))
-    const list = await kit.call<{ data: Plan[]; next_cursor: string | null }>(c, 'GET', `/v1/plans?${pageQuery(at)}`)
+    const list = await kit.call<{ data: Plan[]; next_cursor: string | null }>(c, 'GET', `/v1/plans?${pageQuery(at, q)}`)
     return page(
       c,
       <PlanListPage
@@ -73,7 +72,7 @@ export function registerCatalogueRoutes(app: ConsoleRouter, kit: RouteKit): void
         q={q}
         at={at}
         next={list.ok ? list.body.next_cursor : null}
-        plans={list.ok ? list.body.data.filter(nameMatches(q)) : []}
+        plans={list.ok ? list.body.data : []}
         error={list.ok ? undefined : problem(list.error)}
       />,
     )

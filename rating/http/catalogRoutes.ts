@@ -55,7 +55,11 @@ const rule = {
 const pageBad = { description: '`invalid_request`: `limit` outside 1–1000, a `cursor` this endpoint did not return' }
 
 /** The repository's page query from the route's. */
-const namePage = (q: { limit: number; cursor?: NameCursor | undefined }) => ({ limit: q.limit, ...(q.cursor === undefined ? {} : { after: q.cursor }) })
+const namePage = (q: { limit: number; cursor?: NameCursor | undefined; q?: string | undefined }) => ({
+  limit: q.limit,
+  ...(q.cursor === undefined ? {} : { after: q.cursor }),
+  ...(q.q === undefined ? {} : { nameContains: q.q }),
+})
 
 export function productToJson(p: Product) {
   return {
@@ -204,7 +208,7 @@ export function catalogRoutes(ledger: CatalogStore): OpenAPIHono<AppEnv> {
       method: 'get',
       path: '/v1/products',
       tags: [CATALOGUE_TAG],
-      summary: 'List products in name order, a page at a time (`limit`, `cursor`).',
+      summary: 'List products in name order, a page at a time (`limit`, `cursor`), optionally those whose name contains `q`.',
       request: { query: namePageQuery },
       responses: { 200: jsonAnswer('Products', productListJson), 400: pageBad },
     }),
@@ -252,7 +256,7 @@ export function catalogRoutes(ledger: CatalogStore): OpenAPIHono<AppEnv> {
       method: 'get',
       path: '/v1/plans',
       tags: [CATALOGUE_TAG],
-      summary: 'List plans in name order, a page at a time (`limit`, `cursor`).',
+      summary: 'List plans in name order, a page at a time (`limit`, `cursor`), optionally those whose name contains `q`.',
       request: { query: namePageQuery },
       responses: { 200: jsonAnswer('Plans', planListJson), 400: pageBad },
     }),

@@ -1,7 +1,7 @@
 // The catalogue's lists over HTTP on a whole embedded Tally (the given Postgres): products and
 // plans a page at a time in name order (`limit`, the opaque `cursor` of GET /v1/events), every
 // row once across pages even when rows are added between them; a cursor this endpoint did not
-// return is 400 `invalid_request`. Customers searched by name, e-mail or external id (`q`),
+// return is 400 `invalid_request`; `q` keeps those whose name contains it. Customers searched by name, e-mail or external id (`q`),
 // case-insensitively, `%` and `_` in the text matching only themselves.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { fixedClock } from '../../platform/clock.ts'
@@ -15,7 +15,10 @@ async function allPages(h: Harness, path: string, limit: number, between: () => 
   let cursor: string | null = null
   let pages = 0
   do {
-    const res: { status: number; body: Page } = await h.json<Page>('GET', `${path}?limit=${limit}${cursor === null ? '' : `&cursor=${cursor}`}`)
+    const res: { status: number; body: Page } = await h.json<Page>(
+      'GET',
+      `${path}${path.includes('?') ? '&' : '?'}limit=${limit}${cursor === null ? '' : `&cursor=${cursor}`}`,
+    )
     expect(res.status).toBe(200)
     names.push(...res.body.data.map((r) => r.name))
     cursor = res.body.next_cursor
@@ -65,6 +68,17 @@ export function describeCatalogueListsSuite(name: string, env: () => Promise<Rec
       const exact = await h.json<Page>('GET', '/v1/plans?limit=3')
       expect(exact.body).toMatchObject({ next_cursor: null })
       expect(exact.body.data).toHaveLength(3)
+    })
+
+    it('filters products and plans by a part of the name, in any case, across pages; % and _ taken literally', async () => {
+      await product('Seats_EU')
+      await product('SeatsXEU')
+      const named = async (path: string, q: string, limit = 1000) => (await allPages(h, `${path}?q=${encodeURIComponent(q)}`, limit)).names
+      expect(await named('/v1/products', 'P-')).toEqual(['p-0', 'p-a', 'p-b', 'p-c', 'p-d', 'p-e', 'p-f'])
+      expect(await named('/v1/products', 'P-', 4)).toEqual(['p-0', 'p-a', 'p-b', 'p-c', 'p-d', 'p-e', 'p-f'])
+      expect(await named('/v1/products', 's_e')).toEqual(['Seats_EU']) // as a LIKE wildcard, _ would also match SeatsXEU
+      expect(await named('/v1/products', '%')).toEqual([]) // no name may hold %: as a wildcard it would match every one
+      expect(await named('/v1/plans', 'PLAN-2')).toEqual(['plan-2'])
     })
 
     it('searches customers by name, e-mail or external id, case-insensitively, wildcards in the text taken literally', async () => {

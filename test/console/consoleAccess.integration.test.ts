@@ -49,7 +49,7 @@ afterAll(async () => {
 })
 
 describe('the console: paging, search, sessions, sign-in limit', () => {
-  it('signs in, pages products by the cursor forward and back', async () => {
+  it('signs in, pages products by the cursor forward and back, filters them by name', async () => {
     await page.goto(tally.base + '/console/sign-in')
     await page.getByLabel('API key').fill(TEST_KEY)
     await page.getByRole('button', { name: 'Sign in' }).click()
@@ -65,6 +65,10 @@ describe('the console: paging, search, sessions, sign-in limit', () => {
     await page.getByRole('link', { name: 'Previous page' }).click()
     await expect.poll(names).toEqual(first)
     expect(await page.getByRole('link', { name: 'Previous page' }).count()).toBe(0)
+    // The name filter is the API's `q`: across all pages, not only the one shown.
+    await page.getByLabel('Name contains').fill('PRODUCT 5')
+    await page.getByRole('button', { name: 'Filter' }).click()
+    await expect.poll(names).toEqual(['Product 50', 'Product 51', 'Product 52', 'Product 53', 'Product 54', 'Product 55'])
   })
 
   it('searches customers by any part of the name, in any case; % is a plain character', async () => {
