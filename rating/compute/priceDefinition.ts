@@ -4,6 +4,7 @@
 import { z } from 'zod'
 import { QUANTITY_PIPELINE_FIELDS } from './commonFields.ts'
 import { flatFeeSchema } from './flatFee.ts'
+import { graduatedPercentageSchema } from './graduatedPercentage.ts'
 import { matrixSchema } from './matrix.ts'
 import { packageSchema } from './package.ts'
 import { perTransaction, percentSchema } from './percent.ts'
@@ -29,6 +30,7 @@ export const priceDefinitionSchema = z
     perUnitSchema,
     packageSchema,
     percentSchema,
+    graduatedPercentageSchema,
     stepSchema,
     tieredGraduatedSchema,
     tieredWithFlatFeeSchema,

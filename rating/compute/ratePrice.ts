@@ -15,6 +15,7 @@ import type { Currency } from './currency.ts'
 import { Dec } from '../../platform/decimal.ts'
 import { formatPlain } from './decimal.ts'
 import { priceFlatFee } from './flatFee.ts'
+import { priceGraduatedPercentage } from './graduatedPercentage.ts'
 import { emptyApplied, formatResult, roundLines, totalOf } from './lines.ts'
 import type { AppliedTotals, Line, PriceResult } from './lines.ts'
 import { priceMatrix } from './matrix.ts'
@@ -89,6 +90,8 @@ function modelLines(price: PriceDefinition, input: ModelInput, usesTransactions:
       return pricePackage(price, input)
     case 'percent':
       return pricePercent(price, input, usesTransactions)
+    case 'graduated_percentage':
+      return priceGraduatedPercentage(price, input)
     case 'step':
       return priceStep(price, input)
     case 'tiered':

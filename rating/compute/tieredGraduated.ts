@@ -35,6 +35,10 @@ export interface GraduatedOptions {
   label: string
   /** Bill the first tier's flat fee at zero usage (zero_usage = charge). */
   chargeFirstFlatFeeAtZero: boolean
+  /** How a tier's piece reads after its bounds; default `units × unit price`. */
+  piece?: (units: Dec, unitPrice: Dec) => string
+  /** Make the lines parts of one charge, rounded by their running sum (lines.ts roundLines). */
+  partOf?: string
 }
 
 function bounds(t: NormalisedTier<unknown>): string {
@@ -43,22 +47,33 @@ function bounds(t: NormalisedTier<unknown>): string {
 
 export function graduatedLines(tiers: readonly NormalisedTier<PricedTier>[], q: Dec, opts: GraduatedOptions): Line[] {
   const lines: Line[] = []
+  const piece = opts.piece ?? ((units: Dec, unitPrice: Dec) => `${formatPlain(units)} × ${formatPlain(unitPrice)}`)
   for (const t of tiers) {
     const units = unitsInTier(t, q)
     const firstAtZero = t.index === 1 && q.isZero()
     if (units.isZero() && !firstAtZero) continue
     const unitPrice = new Dec(t.tier.unit_price)
+    const part = opts.partOf === undefined ? {} : { partOf: opts.partOf }
     lines.push({
       kind: 'usage',
-      description: `${opts.label} tier ${t.index} (${bounds(t)}): ${formatPlain(units)} × ${formatPlain(unitPrice)}`,
+      description: `${opts.label} tier ${t.index} (${bounds(t)}): ${piece(units, unitPrice)}`,
       quantity: units,
       unit_price: unitPrice,
       tier: t.index,
       amount: units.times(unitPrice),
+      ...part,
     })
     const fee = new Dec(t.tier.flat_fee ?? '0')
     if (fee.greaterThan(0) && (units.greaterThan(0) || opts.chargeFirstFlatFeeAtZero)) {
-      lines.push({ kind: 'flat_fee', description: `${opts.label} tier ${t.index} flat fee`, quantity: new Dec(1), unit_price: fee, tier: t.index, amount: fee })
+      lines.push({
+        kind: 'flat_fee',
+        description: `${opts.label} tier ${t.index} flat fee`,
+        quantity: new Dec(1),
+        unit_price: fee,
+        tier: t.index,
+        amount: fee,
+        ...part,
+      })
     }
   }
   return lines
