@@ -36,6 +36,7 @@ describe('docs/pricing.md worked examples', () => {
       'per_unit',
       'package',
       'percent',
+      'graduated_percentage',
       'step',
       'tiered',
       'tiered_with_flat_fee',
