@@ -222,4 +222,29 @@ describe(`pricing properties (seed ${SEED})`, () => {
       expect(billed.toFixed(2), JSON.stringify({ c, quantities, pool })).toBe(Dec.max(total.minus(pool), 0).toFixed(2))
     }
   })
+  it('graduated percentage: the total is round(Σ part × percent / 100 + flat fee of each tier reached), and never falls as the amount grows', () => {
+    const g = rng(SEED + 8)
+    for (let c = 0; c < CASES; c++) {
+      const t = randomTiers(g)
+      const percents = t.prices.map(() => `${g.int(0, 5)}.${String(g.int(0, 999)).padStart(3, '0')}`)
+      const fees = t.prices.map(() => (g.int(0, 1) === 1 ? g.cents(10) : undefined))
+      const tiers = percents.map((p, i) => ({ up_to: i < t.bounds.length ? String(t.bounds[i]) : null, percent: p, ...(fees[i] ? { flat_fee: fees[i] } : {}) }))
+      const price = { model: 'graduated_percentage', currency: 'USD', tiers }
+      const [a, b] = [g.cents(250), g.cents(250)].sort((x, y) => new Dec(x).comparedTo(y))
+      const rate = (q: string) => previewPrice({ price, quantity: q })
+      const ctx = JSON.stringify({ c, tiers, a, b })
+      let exact = new Dec(0)
+      let lower = new Dec(0)
+      percents.forEach((p, i) => {
+        const upper = i < t.bounds.length ? new Dec(t.bounds[i] ?? 0) : null
+        const part = Dec.max(Dec.min(new Dec(b ?? '0'), upper ?? new Dec(b ?? '0')).minus(lower), 0)
+        if (part.greaterThan(0)) exact = exact.plus(part.times(p).dividedBy(100)).plus(fees[i] ?? '0')
+        lower = upper ?? lower
+      })
+      const r = rate(b ?? '0')
+      expect(r.amount, ctx).toBe(exact.toDecimalPlaces(2, Dec.ROUND_HALF_UP).toFixed(2))
+      expect(r.lines.reduce((acc, l) => acc.plus(l.amount), new Dec(0)).toFixed(2), ctx).toBe(r.amount)
+      expect(new Dec(rate(a ?? '0').amount).lessThanOrEqualTo(r.amount), ctx).toBe(true)
+    }
+  })
 })
