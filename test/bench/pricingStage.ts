@@ -67,6 +67,21 @@ export const CASES: Case[] = [
     },
   },
   {
+    model: 'graduated_percentage',
+    price: {
+      model: 'graduated_percentage',
+      currency: 'USD',
+      tiers: [
+        { up_to: '1000', percent: '1' },
+        { up_to: '5000', percent: '0.5', flat_fee: '2.00' },
+        { up_to: null, percent: '0.2', flat_fee: '5.00' },
+      ],
+    },
+    usage: { quantity: '7250.00' },
+    // Issue 18's example, rounded once: 10.00 + 20.00 + 2.00 + 4.50 + 5.00 = 41.50.
+    plain: () => money(new Dec(1000).times('0.01').plus(new Dec(4000).times('0.005')).plus('2.00').plus(new Dec(2250).times('0.002')).plus('5.00')),
+  },
+  {
     model: 'tiered',
     price: pricingExample.price,
     usage: { quantity: '1500' },
