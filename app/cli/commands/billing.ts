@@ -55,16 +55,19 @@ function pagedListOf(noun: 'plans' | 'products', columns: string[]): Command {
   return {
     path: [noun, 'list'],
     summary: `List ${noun} in name order (every page of GET /v1/${noun})`,
-    usage: '--org ORG_ID',
-    example: `tally ${noun} list --org $ORG`,
-    options: { org: { type: 'string' } },
+    usage: '--org ORG_ID [--name-contains TEXT] [--page-size 1-1000]',
+    example: `tally ${noun} list --org $ORG --name-contains pro`,
+    options: { org: { type: 'string' }, 'name-contains': { type: 'string' }, 'page-size': { type: 'string' } },
     async run(ctx) {
       const org = required(ctx, 'org')
+      const pageSize = typeof ctx.values['page-size'] === 'string' ? ctx.values['page-size'] : '1000'
+      if (!/^\d+$/.test(pageSize) || Number(pageSize) < 1 || Number(pageSize) > 1000) throw new UsageError('--page-size is a whole number from 1 to 1000')
+      const name = typeof ctx.values['name-contains'] === 'string' ? ctx.values['name-contains'] : ''
       const rows = await withApi(ctx, async (api) => {
         const all: Record<string, unknown>[] = []
         let cursor: string | null = null
         do {
-          const q = new URLSearchParams({ limit: '1000', ...(cursor === null ? {} : { cursor }) })
+          const q = new URLSearchParams({ limit: pageSize, ...(name === '' ? {} : { q: name }), ...(cursor === null ? {} : { cursor }) })
           const res: { data: Record<string, unknown>[]; next_cursor: string | null } = await api.call('GET', `/v1/${noun}?${q}`, { org })
           all.push(...res.data)
           cursor = res.next_cursor
