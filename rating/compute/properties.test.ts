@@ -82,7 +82,7 @@ describe(`pricing properties (seed ${SEED})`, () => {
 
   it('free units never make a quantity or an amount negative, and never exceed the usage', () => {
     const g = rng(SEED + 2)
-    const models = ['per_unit', 'package', 'tiered', 'volume', 'tiered_with_flat_fee', 'step'] as const
+    const models = ['per_unit', 'package', 'tiered', 'volume', 'tiered_with_flat_fee', 'step', 'graduated_percentage'] as const
     for (let c = 0; c < CASES; c++) {
       const t = randomTiers(g)
       const model = models[g.int(0, models.length - 1)] ?? 'per_unit'
@@ -96,6 +96,7 @@ describe(`pricing properties (seed ${SEED})`, () => {
         volume: { tiers: tierDefs(t) },
         tiered_with_flat_fee: { tiers: flat },
         step: { tiers: flat.map(({ up_to, flat_fee }) => ({ up_to, flat_fee })) },
+        graduated_percentage: { tiers: flat.map(({ up_to, flat_fee }) => ({ up_to, percent: '2.5', flat_fee })) },
       }[model]
       const r = previewPrice({ price: { model, currency: 'USD', free_units: free, ...price }, quantity: q })
       const ctx = JSON.stringify({ c, model, q, free })
