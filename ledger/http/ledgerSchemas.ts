@@ -5,6 +5,7 @@
 import { z } from 'zod'
 import { MAX_CUSTOMER_PAGE_SIZE, MAX_EXTERNAL_ID_LENGTH } from '../customers.ts'
 import { IDENTIFIER, IDENTIFIER_RULE } from '../../platform/identifier.ts'
+import { containsParam } from '../../platform/http/containsParam.ts'
 import { FIELD_TYPES, MAX_FIELD_NAME_LENGTH } from '../rawMetrics.ts'
 
 const timestamp = z.iso.datetime().describe('ISO 8601, UTC')
@@ -83,13 +84,7 @@ export const updateCustomerRequest = z.strictObject({
 export const listCustomersQuery = z.object({
   limit: z.coerce.number().int().min(1).max(MAX_CUSTOMER_PAGE_SIZE).optional().describe('Page size, default 100'),
   after: z.string().min(1).optional().describe('`next_after` of the previous page'),
-  q: z
-    .string()
-    .trim()
-    .max(200)
-    .transform((text) => (text === '' ? undefined : text))
-    .optional()
-    .describe('Only customers whose name, e-mail or external id contains this text, case-insensitively (`%` and `_` are plain characters; empty: all)'),
+  q: containsParam('name, e-mail or external id'),
 })
 
 // Path parameters: any string reaches the repository, which answers 404 for one it does not hold.

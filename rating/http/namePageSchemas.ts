@@ -3,6 +3,7 @@
 // `[name, id]` of a page's last row (ledger/namePage.ts).
 import { z } from '@hono/zod-openapi'
 import { isUuid, type NameCursor, type NamePage } from '../../ledger/ratingStore.ts'
+import { containsParam } from '../../platform/http/containsParam.ts'
 import { encodePairCursor, pairCursorParam } from '../../platform/http/pairCursor.ts'
 
 export const MAX_CATALOGUE_PAGE = 1000
@@ -14,13 +15,9 @@ const nameCursorParam = pairCursorParam((key) => key.length > 0)
 export const namePageQuery = z.object({
   limit: z.coerce.number().int().min(1).max(MAX_CATALOGUE_PAGE).default(100).describe(`Rows per page, in name order (1–${MAX_CATALOGUE_PAGE}, default 100)`),
   cursor: nameCursorParam.optional(),
-  q: z
-    .string()
-    .trim()
-    .max(200)
-    .transform((text) => (text === '' ? undefined : text))
-    .optional()
-    .describe('Only those whose name contains this text, case-insensitively (`%` and `_` are plain characters; empty: all); pass it again with `cursor`'),
+  q: containsParam('name').describe(
+    'Only those whose name contains this text, case-insensitively (`%` and `_` are plain characters; empty: all); pass it again with `cursor`',
+  ),
 })
 
 export const nextCursorJson = z.string().nullable().describe('Pass as `cursor` for the next page; null on the last page')
