@@ -2,8 +2,8 @@
 // part of the amount inside it, plus its flat fee when the amount reaches into the tier; the
 // lines add up to the charge rounded once.
 import { describe, expect, it } from 'vitest'
-import { TallyError } from '../../platform/errors.ts'
 import { previewPrice } from './ratePrice.ts'
+import { previewOutcome as refusal } from '../../test/support/pricingOutcome.ts'
 
 const price = (tiers: Record<string, string | null>[]) => ({ model: 'graduated_percentage', currency: 'USD', tiers })
 /** The issue's tiers: 0–1000 at 1 %, 1000–5000 at 0.5 % + 2.00, 5000+ at 0.2 % + 5.00. */
@@ -18,16 +18,6 @@ const lagoTiers = price([
   { first_unit: '1001', last_unit: '10000', percent: '2', flat_fee: '300' },
   { first_unit: '10001', last_unit: null, percent: '3', flat_fee: '400' },
 ])
-
-function refusal(body: unknown): string {
-  try {
-    previewPrice(body)
-  } catch (err) {
-    if (err instanceof TallyError) return `${err.category}:${err.code}:${err.details.map((d) => `${d.field}=${d.code}`).join(',')}`
-    throw err
-  }
-  return 'accepted'
-}
 
 describe('graduated percentage', () => {
   it('7,250.00 → 1,000 × 1 % = 10.00; 4,000 × 0.5 % = 20.00 + 2.00; 2,250 × 0.2 % = 4.50 + 5.00 → 41.50', () => {

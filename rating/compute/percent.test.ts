@@ -3,20 +3,10 @@
 // are parts of one charge, rounded so that their sum is the rounded charge, never each on its own
 // (which billed 0.13 + 0.38 = 0.51 for a 0.50 minimum).
 import { describe, expect, it } from 'vitest'
-import { TallyError } from '../../platform/errors.ts'
 import { previewPrice } from './ratePrice.ts'
+import { previewOutcome as refusal } from '../../test/support/pricingOutcome.ts'
 
 const usd = (fields: Record<string, string>) => ({ model: 'percent', currency: 'USD', ...fields })
-
-function refusal(body: unknown): string {
-  try {
-    previewPrice(body)
-  } catch (err) {
-    if (err instanceof TallyError) return `${err.category}:${err.code}:${err.details.map((d) => `${d.field}=${d.code}`).join(',')}`
-    throw err
-  }
-  return 'accepted'
-}
 
 describe('percent per transaction: lines add up to round(Σ clamp(amount × p + fixed, min, max))', () => {
   it('2.5 % with a 0.50 minimum on one 5.00 transaction bills 0.50 (0.125 raised to 0.50), not 0.13 + 0.38', () => {

@@ -3,18 +3,9 @@
 // refused with the field path: before, `quantity` next to `transactions` or `quantities` was
 // silently ignored, so the caller could not tell which one was billed.
 import { describe, expect, it } from 'vitest'
-import { TallyError } from '../../platform/errors.ts'
 import { previewPrice } from './ratePrice.ts'
+import { outcome } from '../../test/support/pricingOutcome.ts'
 import { parseInvoiceInput, rateInvoice } from './rateInvoice.ts'
-
-function outcome(fn: () => { amount: string }): string {
-  try {
-    return fn().amount
-  } catch (err) {
-    if (err instanceof TallyError) return `${err.category}:${err.code}:${err.details.map((d) => `${d.field}=${d.code}`).join(',')}`
-    throw err
-  }
-}
 
 const perUnit = { model: 'per_unit', currency: 'USD', unit_price: '1' }
 const matrix = { model: 'matrix', currency: 'USD', dimensions: ['region'], cells: [{ when: { region: 'eu' }, unit_price: '2' }] }
