@@ -1,6 +1,7 @@
 // Tiered (graduated): each tier prices only the units inside its interval, and the pieces
 // are added. Tier intervals are (lower, upper] (tiers.ts). Also the engine of tiered with
-// flat fee (a flat fee per tier reached) and of graduated two-dimensional tiers.
+// flat fee (a flat fee per tier reached), of graduated two-dimensional tiers and of graduated
+// percentage (a unit price of percent / 100 per unit of amount, graduatedPercentage.ts).
 //
 // amount = Σ over tiers of units_in_tier × unit_price (+ flat_fee when the tier is reached)
 // units_in_tier = max(0, min(q, upper) − lower); a tier is reached when units_in_tier > 0.
