@@ -8,7 +8,7 @@
 // total equals the recount) and follows live events; lists customers and products; renders /docs
 // with its Markdown and sends a request from its "Try it"; signs out.
 // TALLY_CONSOLE_SCREENSHOTS=1 also saves the main pages as PNG under docs/console/.
-import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { BrowserContext, Page } from 'playwright-core'
@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { monthlyContract, usdItem } from '../support/contractBody.ts'
 import { REFERENCE_ORG, TEST_KEY } from '../support/tallyHarness.ts'
 import { startTallyProcess, type TallyProcess } from '../support/tallyProcess.ts'
-import { apiCall, CHROMIUM, launchChromium, screenshot } from './consoleBrowser.ts'
+import { apiCall, launchChromium, requireChromium, screenshot, tearDown } from './consoleBrowser.ts'
 
 const NOW = '2026-03-10T00:00:00Z'
 
@@ -40,7 +40,7 @@ async function nav(label: string): Promise<void> {
 const shot = (name: string, fullPage = true) => screenshot(page, name, fullPage)
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run installs it)`)
+  requireChromium()
   dataDir = mkdtempSync(join(tmpdir(), 'tally-console-'))
   tally = await startTallyProcess({
     TALLY_DATA_DIR: dataDir,
@@ -82,11 +82,7 @@ beforeAll(async () => {
   ;({ browser, page, profileDir } = await launchChromium())
 })
 
-afterAll(async () => {
-  await browser?.close()
-  await tally?.stop()
-  for (const dir of [dataDir, profileDir]) if (dir !== '') rmSync(dir, { recursive: true, force: true })
-})
+afterAll(() => tearDown(browser, tally, [dataDir, profileDir]))
 
 describe('the console in Chromium', () => {
   it('leads a browser from / to sign-in, and signs in with an organisation API key', async () => {

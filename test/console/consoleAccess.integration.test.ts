@@ -5,14 +5,14 @@
 // arrives late (an older timestamp than those shown); the sixth failed sign-in from one address
 // refused with 429, Retry-After and a sentence. Shares its browser set-up with
 // console.integration.test.ts (consoleBrowser.ts).
-import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { REFERENCE_ORG, TEST_KEY } from '../support/tallyHarness.ts'
 import { startTallyProcess, type TallyProcess } from '../support/tallyProcess.ts'
-import { apiCall, CHROMIUM, launchChromium, screenshot } from './consoleBrowser.ts'
+import { apiCall, launchChromium, requireChromium, screenshot, tearDown } from './consoleBrowser.ts'
 
 let tally: TallyProcess
 let dataDir = ''
@@ -26,7 +26,7 @@ const names = () => page.locator('tbody th').allTextContents()
 const heading = () => page.locator('h1').first().textContent()
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run installs it)`)
+  requireChromium()
   dataDir = mkdtempSync(join(tmpdir(), 'tally-console-access-'))
   tally = await start()
   // 55 products: a first page of 50 and a second of 5.
@@ -42,11 +42,7 @@ beforeAll(async () => {
   ;({ browser, page, profileDir } = await launchChromium())
 })
 
-afterAll(async () => {
-  await browser?.close()
-  await tally?.stop()
-  for (const dir of [dataDir, profileDir]) if (dir !== '') rmSync(dir, { recursive: true, force: true })
-})
+afterAll(() => tearDown(browser, tally, [dataDir, profileDir]))
 
 describe('the console: paging, search, sessions, sign-in limit', () => {
   it('signs in, pages products by the cursor forward and back, filters them by name', async () => {

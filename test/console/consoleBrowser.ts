@@ -1,14 +1,14 @@
 // What the console's browser tests share: Debian's Chromium through playwright-core (headless,
 // no network: the flags keep it from trying), a fresh profile, screenshots under docs/console/
 // when TALLY_CONSOLE_SCREENSHOTS=1, and the API of the `tally start` under test.
-import { mkdirSync, mkdtempSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { chromium, type BrowserContext, type Page } from 'playwright-core'
 import { TEST_KEY } from '../support/tallyHarness.ts'
 
-export const CHROMIUM = '/usr/bin/chromium'
+const CHROMIUM = '/usr/bin/chromium'
 const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',
@@ -19,6 +19,18 @@ const CHROMIUM_ARGS = [
   '--no-first-run',
 ]
 const SHOTS = process.env.TALLY_CONSOLE_SCREENSHOTS === '1' ? fileURLToPath(new URL('../../docs/console/', import.meta.url)) : null
+
+/** Fails at once, naming the fix, where Debian's Chromium is missing. */
+export function requireChromium(): void {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run installs it)`)
+}
+
+/** After a browser test file: closes the browser, stops the process, removes the directories. */
+export async function tearDown(browser: BrowserContext | undefined, tally: { stop(): Promise<unknown> } | undefined, dirs: string[]): Promise<void> {
+  await browser?.close()
+  await tally?.stop()
+  for (const dir of dirs) if (dir !== '') rmSync(dir, { recursive: true, force: true })
+}
 
 /** Chromium with a fresh profile directory (the caller removes it) and its first page. */
 export async function launchChromium(): Promise<{ browser: BrowserContext; page: Page; profileDir: string }> {
