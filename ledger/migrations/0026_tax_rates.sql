@@ -48,7 +48,8 @@ ALTER TABLE "product_tax_rates" ADD CONSTRAINT "product_tax_rates_product_id_pro
 ALTER TABLE "product_tax_rates" ADD CONSTRAINT "product_tax_rates_tax_rate_id_tax_rates_id_fk" FOREIGN KEY ("tax_rate_id") REFERENCES "public"."tax_rates"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "tax_rates" ADD CONSTRAINT "tax_rates_org_id_organisations_id_fk" FOREIGN KEY ("org_id") REFERENCES "public"."organisations"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 -- Tax is part of a finalized invoice's content (hand-added to the generated statements): the
--- guard of migration 0002 now also refuses a change of tax_total, and a line's tax is written
+-- guard (0002, with 0005's replaces_invoice_id) now also refuses a change of tax_total and of
+-- display_number (0025), and a line's tax is written
 -- only while its invoice is a draft (in the finalizing transaction, before the status changes).
 CREATE OR REPLACE FUNCTION tally_invoice_guard() RETURNS trigger AS $$
 BEGIN
@@ -63,7 +64,8 @@ BEGIN
     OR NEW.number IS DISTINCT FROM OLD.number OR NEW.rating_input IS DISTINCT FROM OLD.rating_input
     OR NEW.credit_draws IS DISTINCT FROM OLD.credit_draws OR NEW.billing_date IS DISTINCT FROM OLD.billing_date
     OR NEW.contract_id IS DISTINCT FROM OLD.contract_id OR NEW.currency IS DISTINCT FROM OLD.currency
-    OR NEW.tax_total IS DISTINCT FROM OLD.tax_total) THEN
+    OR NEW.replaces_invoice_id IS DISTINCT FROM OLD.replaces_invoice_id
+    OR NEW.tax_total IS DISTINCT FROM OLD.tax_total OR NEW.display_number IS DISTINCT FROM OLD.display_number) THEN
     RAISE EXCEPTION 'invoice % is %, its content cannot change', OLD.id, OLD.status USING ERRCODE = '55000';
   END IF;
   IF OLD.status <> NEW.status AND NOT (
