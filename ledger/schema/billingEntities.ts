@@ -25,7 +25,9 @@ export const billingEntities = pgTable(
   },
   (t) => [
     unique('billing_entities_org_name_unique').on(t.orgId, t.name),
-    uniqueIndex('billing_entities_one_default').on(t.orgId).where(sql`${t.isDefault}`),
+    uniqueIndex('billing_entities_one_default')
+      .on(t.orgId)
+      .where(sql`${t.isDefault}`),
   ],
 )
 
