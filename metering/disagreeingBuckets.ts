@@ -9,22 +9,12 @@
 // leaves, in each table and bucket, a prefix of the same blocks; equal counts mean the same blocks,
 // so the same rows, and every field's sum, min and max follow. Unequal counts, in either
 // direction (events ahead of a rollup, or a rollup ahead of events), mean the bucket is wrong.
-import { TupleParam } from '@clickhouse/client'
 import type { ClickHouseHandle } from '../platform/clickhouse/openClickHouse.ts'
-import type { IntentBucket } from './drainIntent.ts'
-
-const BUCKETS = `{buckets:Array(Tuple(String, String, DateTime('UTC')))}`
+import { bucketQueryParams, INTENT_BUCKETS as BUCKETS, type IntentBucket } from './drainIntent.ts'
 
 export async function disagreeingBuckets(handle: ClickHouseHandle, slot: number, buckets: IntentBucket[]): Promise<IntentBucket[]> {
   if (buckets.length === 0) return []
-  const hours = buckets.map((b) => b.hour).sort()
-  const params = {
-    slot,
-    buckets: buckets.map((b) => new TupleParam([b.org_id, b.raw_metric, b.hour])),
-    // Explicit time bounds let ClickHouse prune partitions; the tuple IN alone would not.
-    from: hours[0]!,
-    last: hours.at(-1)!,
-  }
+  const params = bucketQueryParams(slot, buckets)
   const inRollup = (table: string) => `
     SELECT '${table}' AS source, org_id, toString(raw_metric) AS raw_metric, toStartOfHour(bucket) AS hour, countMerge(count) AS n
     FROM ${table}

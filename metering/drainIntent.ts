@@ -2,6 +2,7 @@
 // records, in one single-row insert (one part, so atomic), the rollup buckets its rows touch.
 // If the insert is then cut short (a crash, a view failing on a server, a lost connection),
 // the intent names everything the partial insert can have left wrong, and nothing else.
+import { TupleParam } from '@clickhouse/client'
 import type { ClickHouseHandle } from '../platform/clickhouse/openClickHouse.ts'
 import { insertCommitted } from '../platform/clickhouse/insertCommitted.ts'
 import { clickHouseTimeMs } from './storedEvents.ts'
@@ -25,6 +26,24 @@ export interface DrainIntent {
 }
 
 const HOUR_MS = 3_600_000
+
+/** The parameter `bucketQueryParams` binds: `(org_id, raw_metric, toStartOfHour(t)) IN ${INTENT_BUCKETS}`. */
+export const INTENT_BUCKETS = `{buckets:Array(Tuple(String, String, DateTime('UTC')))}`
+
+/**
+ * Query parameters selecting one slot's rows of a set of buckets: `slot`, `buckets`, and the
+ * explicit time bounds `from` and `last` (the last bucket's hour), which let ClickHouse prune
+ * partitions where the tuple IN alone would not. `buckets` must not be empty.
+ */
+export function bucketQueryParams(slot: number, buckets: IntentBucket[]) {
+  const hours = buckets.map((b) => b.hour).sort()
+  return {
+    slot,
+    buckets: buckets.map((b) => new TupleParam([b.org_id, b.raw_metric, b.hour])),
+    from: hours[0]!,
+    last: hours.at(-1)!,
+  }
+}
 
 /**
  * The buckets `rows` touch. Coarser than the rollups' own key (no customer, no minute) on

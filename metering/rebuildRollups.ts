@@ -5,22 +5,12 @@
 // run starts by deleting everything it will write. Race-free: only the slot's own writer
 // writes rows with its writer_slot (in `events` and in the rollups), and that writer runs
 // this before it writes anything else, so nothing changes the slot's rows underneath it.
-import { TupleParam } from '@clickhouse/client'
 import type { ClickHouseHandle } from '../platform/clickhouse/openClickHouse.ts'
-import type { IntentBucket } from './drainIntent.ts'
-
-const BUCKETS = `{buckets:Array(Tuple(String, String, DateTime('UTC')))}`
+import { bucketQueryParams, INTENT_BUCKETS as BUCKETS, type IntentBucket } from './drainIntent.ts'
 
 export async function rebuildRollups(handle: ClickHouseHandle, slot: number, buckets: IntentBucket[]): Promise<void> {
   if (buckets.length === 0) return
-  const hours = buckets.map((b) => b.hour).sort()
-  const params = {
-    slot,
-    buckets: buckets.map((b) => new TupleParam([b.org_id, b.raw_metric, b.hour])),
-    // Explicit time bounds let ClickHouse prune partitions; the tuple IN alone would not.
-    from: hours[0]!,
-    last: hours.at(-1)!,
-  }
+  const params = bucketQueryParams(slot, buckets)
   for (const table of ['usage_minute', 'usage_hour']) {
     await handle.client.command({
       query: `DELETE FROM ${table}
