@@ -87,7 +87,8 @@ export async function fixTaxesIn(tx: Database, rows: readonly InvoiceRow[]): Pro
     )
     // An organisation without tax rates (most rating chunks) pays one query: totals stay the lines'.
     if (settings === null) {
-      for (const invoice of list) out.set(invoice.id, { total: invoice.total, taxTotal: '0' })
+      // Zero at the scale of the invoice's amounts (its currency's minor units), as a taxed invoice's.
+      for (const invoice of list) out.set(invoice.id, { total: invoice.total, taxTotal: new Dec(0).toFixed(invoice.total.split('.')[1]?.length ?? 0) })
       continue
     }
     const currencies = await createCurrencyRepository(tx).table(orgId)

@@ -60,6 +60,14 @@ export function describeTaxRatesSuite(name: string, env: () => Promise<Record<st
       return Object.fromEntries(Object.entries(out).map(([k, v]) => [k, (v / 100).toFixed(2)]))
     }
 
+    it('an organisation without tax rates finalizes with no tax, written at the currency scale: tax_total 0.00 beside 45.50', async () => {
+      await h.json('POST', '/v1/customers', { body: { external_id: 'untaxed-co', name: 'Untaxed Co' } })
+      const { invoice } = await finalizedInvoice('untaxed-co', [{ amount: '45.50' }])
+      expect(invoice).toMatchObject({ status: 'finalized', subtotal: '45.50', tax_total: '0.00', total: '45.50', tax_lines: [] })
+      const listed = (await h.json('GET', `/v1/invoices?customer_id=untaxed-co`)).body.data
+      expect(listed).toMatchObject([{ id: invoice.id, tax_total: '0.00', total: '45.50' }])
+    })
+
     it('exclusive 20 %, rounded per line: 3 × 33.33 → 3 × 6.67 = 20.01 tax, total 99.99 + 20.01 = 120.00; AR 120.00 = revenue 99.99 + tax payable 20.01', async () => {
       const vat = await rate({ name: 'UK VAT 20%', percentage: '20', type: 'exclusive', jurisdiction: 'GB' })
       const customer = await h.json('POST', '/v1/customers', {
