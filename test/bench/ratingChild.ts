@@ -1,4 +1,5 @@
-// Stage 8 in one process (chDB + PGlite, the embedded mode): N contracts, one customer each,
+// Stage 8 in one process (chDB + PGlite, the embedded mode; or the Postgres server's ledger with
+// TALLY_BENCH_LEDGER=postgres): N contracts, one customer each,
 // a monthly fee in advance and API calls in arrears on a tiered price over a COUNT metric,
 // 20 events per customer in October; then the rating job for November 1st (the opening
 // invoice finalized, October's usage drafted). Each round rates a fresh organisation.
@@ -16,6 +17,7 @@ import { join } from 'node:path'
 import { buildMeteringServices } from '../../app/services.ts'
 import type { Ledger } from '../../ledger/ledger.ts'
 import { createTestLedger } from '../support/testLedger.ts'
+import { createTestDatabase } from '../support/postgresTestDatabase.ts'
 import { ledgerMigrationsFolder } from '../../ledger/ledgerMigrationsFolder.ts'
 import { fixedClock } from '../../platform/clock.ts'
 import { openDatabase } from '../../platform/postgres/database.ts'
@@ -27,6 +29,7 @@ import { cpuSec, openBenchClickHouse, peakRssMB, scalar, serveChild } from './ch
 import { feeAndTieredCalls } from '../support/feeAndCallsContract.ts'
 import { customerId } from './events.ts'
 import { timeMetricForms } from './metricForms.ts'
+import { ratingLedger } from './ratingStage.ts'
 
 const EVENTS_PER_CUSTOMER = 20
 
@@ -65,7 +68,9 @@ if (process.send !== undefined && process.argv.at(-1) === 'child') {
     const contracts = Number(process.argv[2] ?? 10_000)
     const ch = await openBenchClickHouse('tally-bench-rating-')
     const pgDir = mkdtempSync(join(tmpdir(), 'tally-bench-rating-pg-'))
-    const db = await openDatabase({ dataDir: pgDir })
+    // TALLY_BENCH_LEDGER=postgres: a throwaway database on the machine's Postgres server (the distributed ledger).
+    const server = ratingLedger() === 'postgres' ? await createTestDatabase() : undefined
+    const db = await openDatabase({ dataDir: pgDir, ...(server === undefined ? {} : { databaseUrl: server.url }) })
     await migrateDatabase(db, ledgerMigrationsFolder)
     const ledger = createTestLedger(db.db)
     const { metricService: service, quantities: source } = buildMeteringServices(ch.handle, ledger)
@@ -150,6 +155,7 @@ if (process.send !== undefined && process.argv.at(-1) === 'child') {
       async close() {
         await ch.destroy()
         await db.close()
+        await server?.drop()
         rmSync(pgDir, { recursive: true, force: true })
       },
     }

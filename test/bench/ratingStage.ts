@@ -23,6 +23,11 @@ interface RatingRound {
   forms: MetricFormTimes
 }
 
+/** The ledger stage 8 rates into: PGlite (embedded), or with TALLY_BENCH_LEDGER=postgres a throwaway database on the machine's server. */
+export function ratingLedger(): 'pglite' | 'postgres' {
+  return process.env.TALLY_BENCH_LEDGER === 'postgres' ? 'postgres' : 'pglite'
+}
+
 const med = (xs: number[]) => summarize(xs).median.toFixed(2)
 /** Per-round ratio of the forms, median (min–max). */
 function ratio(raw: RatingRound[], f: (forms: MetricFormTimes) => number): string {
@@ -79,7 +84,7 @@ export const ratingStage: Stage = {
     }
     const cmp: Comparison = {
       id: '8',
-      title: `rating ${opts.contracts} contracts (embedded: chDB + PGlite)`,
+      title: `rating ${opts.contracts} contracts (chDB + ${ratingLedger() === 'postgres' ? 'the Postgres server' : 'PGlite'})`,
       ratioOf: 'rating job ÷ (its queries + ledger calls alone)',
       unit: 'contracts/s',
       baseline: side('metric queries alone + ledger calls'),
