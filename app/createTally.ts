@@ -58,7 +58,11 @@ export async function createTally(config: Config, logger: Logger, opts: CreateTa
     // The one place this process decides what time it is (TALLY_CLOCK or the machine's).
     const clock = opts.clock ?? clockFromConfig(config)
     // Reads wait for the event log's drain, so an answer includes every event acknowledged before it.
-    const metering = buildMeteringServices(withReadBarrier(clickhouse, settled), ledger, remoteMetricRunner({ config, database, clock }))
+    const metering = buildMeteringServices(
+      withReadBarrier(clickhouse, settled, config.eventLogReadWaitMs),
+      ledger,
+      remoteMetricRunner({ config, database, clock }),
+    )
     const app = buildApi({ config, logger, ledger, database, adminToken, clock, sink, metering })
     if (opts.scheduler === true)
       startScheduledJobs({

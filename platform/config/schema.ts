@@ -94,6 +94,8 @@ const configObject = z.object({
   eventLogFlushRows: z.coerce.number().int().positive().default(20_000),
   /** Event log drain: longest wait (ms) between the starts of two inserts while events wait. */
   eventLogFlushMs: z.coerce.number().int().min(0).max(60_000).default(200),
+  /** Event log: longest wait (ms) of an API read for the drain to store what was acknowledged before it; then 503 `event_log_behind`. */
+  eventLogReadWaitMs: z.coerce.number().int().positive().max(300_000).default(10_000),
   /** How long a resolved API key is cached in memory (ms); revocation through this process is immediate. */
   authCacheMs: z.coerce.number().int().min(0).default(5_000),
   logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
