@@ -9,7 +9,8 @@ import { openHarness, seed, type Harness } from '../support/tallyHarness.ts'
 describe('reads after writes with the event log', () => {
   let h: Harness
   beforeAll(async () => {
-    h = await openHarness({ TALLY_EVENT_LOG: 'local', TALLY_EVENT_LOG_FLUSH_MS: '60000', TALLY_EVENT_LOG_READ_WAIT_MS: '5000' })
+    // The read wait is generous: the reads of the first test wait for real inserts on a loaded machine.
+    h = await openHarness({ TALLY_EVENT_LOG: 'local', TALLY_EVENT_LOG_FLUSH_MS: '60000', TALLY_EVENT_LOG_READ_WAIT_MS: '15000' })
     await seed(h, { rawMetrics: ['api_calls'], customers: ['acme'] })
   })
   afterAll(() => h.close())
