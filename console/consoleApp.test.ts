@@ -4,7 +4,8 @@
 import { Hono } from 'hono'
 import { describe, expect, it } from 'vitest'
 import { buildAssets, type Assets } from './assets.ts'
-import { createConsole, SESSION_COOKIE, SIGN_IN_COOKIE } from './consoleApp.tsx'
+import { createConsole, SESSION_COOKIE } from './consoleApp.tsx'
+import { cookieOf, signIn as signInWith } from './consoleTestKit.ts'
 
 const KEY = 'tly_console_test_key_0123456789'
 const assets: Assets = { url: (e) => `/console/assets/${e}`, get: () => undefined }
@@ -77,20 +78,7 @@ function stubApi() {
   return { calls, fetch }
 }
 
-function cookieOf(res: Response, name: string): string | undefined {
-  return res.headers.getSetCookie().find((c) => c.startsWith(`${name}=`))
-}
-
-async function signIn(app: Hono, key = KEY) {
-  const page = await app.request('/console/sign-in')
-  const signInCookie = cookieOf(page, SIGN_IN_COOKIE)!.split(';')[0]!
-  const token = /name="_csrf" value="([^"]+)"/.exec(await page.text())![1]!
-  return app.request('/console/sign-in', {
-    method: 'POST',
-    headers: { cookie: signInCookie, 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ _csrf: token, api_key: key }).toString(),
-  })
-}
+const signIn = (app: Hono, key = KEY) => signInWith(app, key)
 
 function mount(api = stubApi()) {
   // Mounted at /console, as buildApi mounts it.

@@ -27,6 +27,7 @@ import { registerConnectionRoutes } from './routes/connections.tsx'
 import { registerMetricBuilderRoutes } from './routes/metricBuilder.tsx'
 import { registerNewContractRoutes } from './routes/contractNew.tsx'
 import { registerContractRoutes } from './routes/contracts.tsx'
+import { registerCustomerTaxRoutes } from './routes/customerTax.tsx'
 import { registerInvoiceActionRoutes } from './routes/invoiceActions.tsx'
 import { registerInvoiceRoutes } from './routes/invoices.tsx'
 import { registerRatingRoutes } from './routes/rating.tsx'
@@ -292,6 +293,7 @@ export function createConsole(opts: ConsoleOptions): Hono {
   registerUsageRoutes(app, kit)
   registerRatingRoutes(app, kit)
   registerCatalogueRoutes(app, kit)
+  registerCustomerTaxRoutes(app, kit)
   registerAccountingRoutes(app, kit)
   registerConnectionRoutes(app, kit)
 

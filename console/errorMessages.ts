@@ -21,6 +21,7 @@ const MESSAGES: Record<string, string> = {
   currency_mismatch: 'The currency differs from the invoice’s.',
   invalid_invoice_input: 'The pricing engine refused this invoice; each field is listed below.',
   metric_unavailable: 'A metric could not be run (ClickHouse refused or is unreachable); nothing was written. Try again.',
+  unknown_tax_rate: 'This tax rate is not one of your organisation’s live rates (archived rates cannot be chosen): pick one from the list.',
   customer_not_found: 'This customer does not exist in your organisation: create it first.',
   plan_not_found: 'This plan does not exist in your organisation.',
   product_not_found: 'This product does not exist in your organisation.',

@@ -1,11 +1,12 @@
 // Customers: a keyset-paged list in external id order, a search by name, e-mail or id (the API's
-// `q`; an exact id opens the customer), and a customer's detail with its credit grants and links
-// to its contracts and usage.
+// `q`; an exact id opens the customer), and a customer's detail with its address and tax settings
+// (edited on customerTax.tsx), its credit grants and links to its contracts and usage.
 import type { FC } from 'hono/jsx'
 import type { z } from 'zod'
 import type { customerJson } from '../../ledger/http/ledgerSchemas.ts'
 import type { Assets } from '../assets.ts'
 import type { Problem } from '../routeKit.tsx'
+import { CustomerTaxFacts, type TaxRate } from './customerTax.tsx'
 import { Columns, ErrorNotice, Layout } from './layout.tsx'
 
 export type Customer = z.infer<typeof customerJson>
@@ -86,7 +87,15 @@ export const CustomerListPage: FC<{
   </Layout>
 )
 
-export const CustomerDetailPage: FC<{ assets: Assets; csrf: string; customer: Customer; credits: CreditGrant[] }> = ({ customer: c, ...p }) => (
+export const CustomerDetailPage: FC<{
+  assets: Assets
+  csrf: string
+  customer: Customer
+  credits: CreditGrant[]
+  /** The customer's default tax rate, when it has one. */
+  rate: TaxRate | undefined
+  notice?: string | undefined
+}> = ({ customer: c, ...p }) => (
   <Layout title={`Customer ${c.name}`} assets={p.assets} csrf={p.csrf} section="customers">
     <p class="crumbs">
       <a href="/console/customers">Customers</a>
@@ -94,11 +103,19 @@ export const CustomerDetailPage: FC<{ assets: Assets; csrf: string; customer: Cu
     <div class="heading">
       <h1>Customer {c.name}</h1>
       <div class="actions">
+        <a class="button secondary" href={`/console/customers/${encodeURIComponent(c.external_id)}/tax`}>
+          Edit address and tax…
+        </a>
         <a class="button" href={`/console/contracts/new?customer=${encodeURIComponent(c.external_id)}`}>
           New contract
         </a>
       </div>
     </div>
+    {p.notice === undefined ? null : (
+      <p class="notice" role="status">
+        {p.notice}
+      </p>
+    )}
     <dl class="facts">
       <dt>Id (in events)</dt>
       <dd>
@@ -112,6 +129,7 @@ export const CustomerDetailPage: FC<{ assets: Assets; csrf: string; customer: Cu
       <dd>{c.time_zone}</dd>
       <dt>Created</dt>
       <dd>{c.created_at.slice(0, 10)}</dd>
+      <CustomerTaxFacts customer={c} rate={p.rate} />
     </dl>
     <section aria-labelledby="credits">
       <h2 id="credits">Credits</h2>

@@ -7,7 +7,7 @@ import type { Assets } from '../assets.ts'
 import type { Problem } from '../routeKit.tsx'
 import { documentNumber } from './documentNumber.ts'
 import { invoiceLabel, type Invoice, type InvoiceDetail } from './invoices.tsx'
-import { ErrorNotice, Layout } from './layout.tsx'
+import { ErrorNotice, Layout, PostForm } from './layout.tsx'
 
 export const INVOICE_ACTIONS = ['finalize', 'void', 'reissue', 'credit-note', 'payment'] as const
 export type InvoiceAction = (typeof INVOICE_ACTIONS)[number]
@@ -177,16 +177,9 @@ export const InvoiceActionPage: FC<{
       </h1>
       <Explanation action={p.action} invoice={p.invoice} />
       {p.error === undefined ? null : <ErrorNotice {...p.error} />}
-      <form method="post" action={`${href}/${p.action}`} class="fields">
-        <input type="hidden" name="_csrf" value={p.csrf} />
+      <PostForm action={`${href}/${p.action}`} csrf={p.csrf} submit={label.submit} cancel={href}>
         <Fields action={p.action} invoice={p.invoice} form={p.form ?? {}} today={p.today} />
-        <p class="actions wide">
-          <button type="submit">{label.submit}</button>
-          <a class="button secondary" href={href}>
-            Cancel
-          </a>
-        </p>
-      </form>
+      </PostForm>
     </Layout>
   )
 }

@@ -108,6 +108,20 @@ export const ErrorNotice: FC<{ message: string; code?: string | undefined; issue
   </div>
 )
 
+/** A form that changes something: the session's CSRF token, its fields, the confirming button and a way back. */
+export const PostForm: FC<{ action: string; csrf: string; submit: string; cancel: string; children?: Child }> = (p) => (
+  <form method="post" action={p.action} class="fields">
+    <input type="hidden" name="_csrf" value={p.csrf} />
+    {p.children}
+    <p class="actions wide">
+      <button type="submit">{p.submit}</button>
+      <a class="button secondary" href={p.cancel}>
+        Cancel
+      </a>
+    </p>
+  </form>
+)
+
 /** A table's header row; the columns named in `numeric` are right-aligned (amounts, quantities). */
 export const Columns: FC<{ names: string[]; numeric?: string[] }> = (p) => (
   <thead>

@@ -3,6 +3,7 @@ import { CustomerDetailPage, CustomerListPage, CUSTOMER_PAGE_SIZE, type CreditGr
 import { CATALOGUE_PAGE_SIZE, PlanDetailPage, PlanListPage, ProductDetailPage, ProductListPage, type Plan, type Product } from '../pages/catalogue.tsx'
 import { pagerPosition, type PagerPosition } from '../pages/cursorPager.tsx'
 import { page, problem, seg, signedInProps, type ConsoleRouter, type RouteKit } from '../routeKit.tsx'
+import { customerRate } from './customerTax.tsx'
 import { planProducts } from './planProducts.ts'
 
 /** A page of a catalogue list: CATALOGUE_PAGE_SIZE rows from the position's cursor. */
@@ -36,7 +37,16 @@ export function registerCatalogueRoutes(app: ConsoleRouter, kit: RouteKit): void
     const got = await kit.call<Customer>(c, 'GET', `/v1/customers/${seg(c.req.param('id'))}`)
     if (!got.ok) return kit.notFound(c, problem(got.error))
     const credits = await kit.call<{ data: CreditGrant[] }>(c, 'GET', `/v1/customers/${seg(got.body.external_id)}/credits`)
-    return page(c, <CustomerDetailPage {...signedInProps(c)} customer={got.body} credits={credits.ok ? credits.body.data : []} />)
+    return page(
+      c,
+      <CustomerDetailPage
+        {...signedInProps(c)}
+        customer={got.body}
+        credits={credits.ok ? credits.body.data : []}
+        rate={await customerRate(kit, c, got.body)}
+        notice={c.req.query('done') === 'tax' ? 'Address and tax saved: invoices finalized from now on use them.' : undefined}
+      />,
+    )
   })
 
   app.get('/products', async (c) => {

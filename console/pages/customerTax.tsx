@@ -1,0 +1,138 @@
+// A customer's address and tax settings: the facts its page shows (address, tax id, reverse
+// charge, default tax rate by name) and the page that edits them. A refused edit comes back to
+// the same page with the API's code as a readable message, the fields as they were typed.
+import type { FC } from 'hono/jsx'
+import type { Assets } from '../assets.ts'
+import { ADDRESS_FIELDS, type AddressField, type CustomerTaxForm } from '../customerTaxForm.ts'
+import type { Problem } from '../routeKit.tsx'
+import type { Customer } from './customers.tsx'
+import { ErrorNotice, Layout, PostForm } from './layout.tsx'
+
+/** A tax rate as GET /v1/tax-rates answers it (the fields these pages show). */
+export interface TaxRate {
+  id: string
+  name: string
+  percentage: string
+  type: 'exclusive' | 'inclusive'
+  archived_at: string | null
+}
+
+const ADDRESS_LABELS: Record<AddressField, string> = {
+  line1: 'Address line 1',
+  line2: 'Address line 2',
+  city: 'City',
+  postal_code: 'Postal code',
+  region: 'Region',
+  country: 'Country',
+}
+
+/** A rate in one line: its name, percentage and kind, and whether it is archived. */
+export const rateLabel = (r: TaxRate): string => `${r.name} (${r.percentage} %, ${r.type}${r.archived_at === null ? '' : ', archived'})`
+
+/** The address as its printed lines: line1, line2, postal code and city, region, country. */
+export function addressLines(a: Customer['address']): string[] {
+  if (a === undefined) return []
+  const place = [a.postal_code, a.city].filter((s) => s !== undefined && s !== '').join(' ')
+  return [a.line1, a.line2, place, a.region, a.country].filter((s): s is string => s !== undefined && s !== '')
+}
+
+/** The customer's tax facts, for its page's `<dl class="facts">`; `rate` is its default rate when it has one. */
+export const CustomerTaxFacts: FC<{ customer: Customer; rate: TaxRate | undefined }> = ({ customer: c, rate }) => {
+  const lines = addressLines(c.address)
+  return (
+    <>
+      <dt>Address</dt>
+      <dd>
+        {lines.length === 0
+          ? '—'
+          : lines.map((l, i) => (
+              <>
+                {i === 0 ? null : <br />}
+                {l}
+              </>
+            ))}
+      </dd>
+      <dt>Tax id</dt>
+      <dd>{c.tax_id ?? '—'}</dd>
+      <dt>Reverse charge</dt>
+      <dd>{c.reverse_charge === true ? 'Yes: taxed lines at 0 %, “Reverse charge” on invoices' : 'No'}</dd>
+      <dt>Default tax rate</dt>
+      <dd>
+        {c.tax_rate === undefined ? 'None (untaxed unless a product has its own rate)' : rate === undefined ? <code>{c.tax_rate}</code> : rateLabel(rate)}
+      </dd>
+    </>
+  )
+}
+
+export const CustomerTaxPage: FC<{
+  assets: Assets
+  csrf: string
+  customer: Customer
+  /** The live rates to choose from, and the customer's own when it is archived. */
+  rates: TaxRate[]
+  form: CustomerTaxForm
+  error?: Problem | undefined
+}> = (p) => {
+  const href = `/console/customers/${encodeURIComponent(p.customer.external_id)}`
+  return (
+    <Layout title={`Address and tax of ${p.customer.name}`} assets={p.assets} csrf={p.csrf} section="customers">
+      <p class="crumbs">
+        <a href="/console/customers">Customers</a> › <a href={href}>{p.customer.name}</a>
+      </p>
+      <h1>Address and tax of {p.customer.name}</h1>
+      <p>Invoices finalized from now on use these; issued invoices keep what they were finalized with.</p>
+      {p.error === undefined ? null : <ErrorNotice {...p.error} />}
+      <PostForm action={`${href}/tax`} csrf={p.csrf} submit="Save address and tax" cancel={href}>
+        <p>
+          <label for="tax-rate">Default tax rate</label>
+          <select id="tax-rate" name="tax_rate" aria-describedby="tax-rate-help">
+            <option value="" selected={p.form.tax_rate === ''}>
+              None
+            </option>
+            {p.rates.map((r) => (
+              <option value={r.id} selected={p.form.tax_rate === r.id}>
+                {rateLabel(r)}
+              </option>
+            ))}
+          </select>
+          <span id="tax-rate-help" class="help">
+            A product's own rate wins over it
+          </span>
+        </p>
+        <p>
+          <label for="tax-id">Tax id</label>
+          <input id="tax-id" name="tax_id" value={p.form.tax_id ?? ''} maxlength={100} aria-describedby="tax-id-help" spellcheck={false} />
+          <span id="tax-id-help" class="help">
+            E.g. a VAT number; printed on invoices
+          </span>
+        </p>
+        <p class="wide">
+          <input id="reverse-charge" name="reverse_charge" type="checkbox" checked={p.form.reverse_charge === 'on'} aria-describedby="reverse-charge-help" />{' '}
+          <label for="reverse-charge">Reverse charge</label>
+          <span id="reverse-charge-help" class="help">
+            The customer accounts for the tax: its taxed lines are at 0 % with the note “Reverse charge”
+          </span>
+        </p>
+        <fieldset class="wide">
+          <legend>Billing address (all empty: none)</legend>
+          {ADDRESS_FIELDS.map((f) => (
+            <p>
+              <label for={`address-${f}`}>{ADDRESS_LABELS[f]}</label>
+              <input
+                id={`address-${f}`}
+                name={`address_${f}`}
+                value={p.form[`address_${f}`] ?? ''}
+                {...(f === 'country' ? { maxlength: 2, 'aria-describedby': 'address-country-help', spellcheck: false } : { maxlength: 200 })}
+              />
+              {f === 'country' ? (
+                <span id="address-country-help" class="help">
+                  ISO 3166-1 alpha-2, upper-case: GB, DE, US
+                </span>
+              ) : null}
+            </p>
+          ))}
+        </fieldset>
+      </PostForm>
+    </Layout>
+  )
+}
