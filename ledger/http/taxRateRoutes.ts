@@ -16,7 +16,13 @@ export const createTaxRateRequest = z.strictObject({
   name: z.string().describe(`Unique within the organisation, 1 to ${MAX_TAX_RATE_NAME_LENGTH} characters, printed on invoices`),
   percentage: z.string().describe('Percent as a decimal string, "0" to "100", at most 4 decimals: "20", "8.875"'),
   type: z.enum(['exclusive', 'inclusive']).describe('exclusive: tax is added on top of the lines; inclusive: the lines already contain it'),
-  jurisdiction: z.string().nullable().optional().describe('ISO 3166-1 alpha-2 country, optionally with a subdivision: "GB", "US-CA"'),
+  jurisdiction: z
+    .string()
+    .nullable()
+    .optional()
+    .describe(
+      'ISO 3166-1 alpha-2 country, optionally with a subdivision: "GB", "US-CA". At most one live rate per jurisdiction; a customer with no rate of its own whose address country is this jurisdiction is taxed at it',
+    ),
   description: z.string().max(500).nullable().optional(),
 })
 
@@ -65,7 +71,10 @@ export function taxRateRoutes(deps: { ledger: { taxRates: TaxRateRepository }; c
           description:
             'Invalid body (`invalid_request` naming `name`, `percentage` or `jurisdiction`: `invalid_name`, `invalid_percentage`, `invalid_jurisdiction`)',
         },
-        409: { description: 'The organisation has a rate of this name (`tax_rate_exists`)' },
+        409: {
+          description:
+            'The organisation has a rate of this name (`tax_rate_exists`), or a live rate of this jurisdiction (`tax_rate_jurisdiction_taken`: archive it first)',
+        },
       },
     }),
     async (c) => {

@@ -1,8 +1,10 @@
 import { sql } from 'drizzle-orm'
-import { boolean, check, integer, numeric, pgTable, primaryKey, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core'
+import { boolean, check, integer, numeric, pgTable, primaryKey, text, timestamp, unique, uniqueIndex, uuid } from 'drizzle-orm/pg-core'
 import { invoiceLines, invoices } from './invoices.ts'
 import { organisations } from './organisations.ts'
 import { products } from './products.ts'
+
+export const TAX_RATE_ONE_LIVE_PER_JURISDICTION = 'tax_rates_one_live_per_jurisdiction'
 
 // Manual tax rates (ledger/tax/README.md). A rate is never updated once stored (an invoice names
 // it, and its percentage is copied onto the invoice anyway); one no longer wanted is archived.
@@ -24,7 +26,14 @@ export const taxRates = pgTable(
     archivedAt: timestamp('archived_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [unique('tax_rates_org_name_unique').on(t.orgId, t.name), check('tax_rates_percentage', sql`${t.percentage} >= 0 and ${t.percentage} <= 100`)],
+  (t) => [
+    unique('tax_rates_org_name_unique').on(t.orgId, t.name),
+    check('tax_rates_percentage', sql`${t.percentage} >= 0 and ${t.percentage} <= 100`),
+    // The rate of a customer's country (no rate of its own) must be one: one live rate per jurisdiction.
+    uniqueIndex(TAX_RATE_ONE_LIVE_PER_JURISDICTION)
+      .on(t.orgId, t.jurisdiction)
+      .where(sql`${t.archivedAt} is null`),
+  ],
 )
 
 // A product's own rate (a zero-rated product, a reduced rate), taking precedence over the customer's.

@@ -9,7 +9,7 @@ import type { CurrencyTable } from '../../platform/currency.ts'
 import type { Database } from '../../platform/postgres/database.ts'
 import { createCurrencyRepository } from '../currencies.ts'
 import { chunks } from '../invoiceBulkWrites.ts'
-import { customers } from '../schema/customers.ts'
+import { customers, type CustomerAddress } from '../schema/customers.ts'
 import { invoiceLines, type invoices } from '../schema/invoices.ts'
 import { invoiceLineTaxes, productTaxRates, taxRates } from '../schema/taxRates.ts'
 import { lineTaxes, taxLinesOf, taxTotals, type LineTax, type TaxLine, type TaxRateTerms, type TaxSettings } from './compute/lineTaxes.ts'
@@ -33,21 +33,33 @@ export interface InvoiceTaxes {
 
 const lineToTax = (r: LineRow) => ({ ...r, metered: r.metricName !== null })
 
-/** Each customer's tax settings and the organisation's product rates, read in `tx`. */
+/** Each customer's tax settings (its rate: its own, else its country's) and the organisation's product rates, read in `tx`. */
 /** null when the organisation has no tax rate at all (nothing can be taxed: no further reads). */
 async function settingsIn(tx: Database, orgId: string, customerIds: readonly string[]): Promise<Map<string, TaxSettings> | null> {
-  const rates = new Map((await tx.select().from(taxRates).where(eq(taxRates.orgId, orgId))).map((r) => [r.id, terms(r)]))
+  const rows = await tx.select().from(taxRates).where(eq(taxRates.orgId, orgId))
+  const rates = new Map(rows.map((r) => [r.id, terms(r)]))
   if (rates.size === 0 || customerIds.length === 0) return null
+  // One live rate per jurisdiction (unique index, migration 0030): a country names at most one.
+  const countryRates = new Map(rows.filter((r) => r.archivedAt === null && r.jurisdiction !== null).map((r) => [r.jurisdiction!, rates.get(r.id)!]))
   const productRates = new Map(
     (await tx.select().from(productTaxRates).where(eq(productTaxRates.orgId, orgId))).map((p) => [p.productId, rates.get(p.taxRateId)!]),
   )
-  const rows = await tx
-    .select({ id: customers.id, taxRateId: customers.taxRateId, reverseCharge: customers.reverseCharge })
+  const owners = await tx
+    .select({ id: customers.id, taxRateId: customers.taxRateId, reverseCharge: customers.reverseCharge, address: customers.address })
     .from(customers)
     .where(inArray(customers.id, [...new Set(customerIds)]))
-  return new Map(
-    rows.map((c) => [c.id, { customerRate: c.taxRateId === null ? null : (rates.get(c.taxRateId) ?? null), productRates, reverseCharge: c.reverseCharge }]),
-  )
+  return new Map(owners.map((c) => [c.id, { customerRate: customerRate(c, rates, countryRates), productRates, reverseCharge: c.reverseCharge }]))
+}
+
+/** The customer's own default rate, else the live rate whose jurisdiction is its address's country (ISO 3166-1 alpha-2, any case), else none. */
+function customerRate(
+  c: { taxRateId: string | null; address: CustomerAddress | null },
+  rates: ReadonlyMap<string, TaxRateTerms>,
+  countryRates: ReadonlyMap<string, TaxRateTerms>,
+): TaxRateTerms | null {
+  if (c.taxRateId !== null) return rates.get(c.taxRateId) ?? null
+  const country = c.address?.country?.trim().toUpperCase()
+  return country ? (countryRates.get(country) ?? null) : null
 }
 
 function terms(r: typeof taxRates.$inferSelect): TaxRateTerms {

@@ -1,5 +1,6 @@
 // Tax rates of an organisation and where they apply: a customer's default rate (customers.ts,
-// `tax_rate_id`) and a product's own rate (`product_tax_rates`). A rate never changes once stored;
+// `tax_rate_id`), a product's own rate (`product_tax_rates`) and, for a customer with no rate of
+// its own, the live rate of its address's country (one live rate per jurisdiction). A rate never changes once stored;
 // one no longer wanted is archived, which is refused while a customer or product still names it
 // (409 `tax_rate_assigned`), so no invoice silently loses its tax.
 import { and, asc, eq, isNull } from 'drizzle-orm'
@@ -7,11 +8,12 @@ import { ConflictError, NotFoundError, UnprocessableError, ValidationError } fro
 import type { Database } from '../../platform/postgres/database.ts'
 import { Dec } from '../../platform/decimal.ts'
 import { isDecimalText } from '../../platform/decimalText.ts'
+import { violatedConstraint } from '../../platform/postgres/pgErrors.ts'
 import { insertError } from '../insertError.ts'
 import { assertOrgId, isUuid, toIso, toIsoOrNull } from '../ids.ts'
 import { customers } from '../schema/customers.ts'
 import { products } from '../schema/products.ts'
-import { productTaxRates, taxRates as table } from '../schema/taxRates.ts'
+import { productTaxRates, TAX_RATE_ONE_LIVE_PER_JURISDICTION, taxRates as table } from '../schema/taxRates.ts'
 
 export interface TaxRate {
   id: string
@@ -40,7 +42,7 @@ export const JURISDICTION = /^[A-Z]{2}(-[A-Z0-9]{1,3})?$/
 const MAX_PERCENT_DECIMALS = 4
 
 export interface TaxRateRepository {
-  /** Throws ValidationError (`name`, `percentage`, `jurisdiction`) or ConflictError `tax_rate_exists`. */
+  /** Throws ValidationError (`name`, `percentage`, `jurisdiction`), ConflictError `tax_rate_exists` or `tax_rate_jurisdiction_taken` (one live rate per jurisdiction). */
   create(input: CreateTaxRateInput): Promise<TaxRate>
   /** In creation order; archived ones only when asked. */
   list(orgId: string, opts?: { archived?: boolean }): Promise<TaxRate[]>
@@ -123,10 +125,13 @@ export function createTaxRateRepository(db: Database): TaxRateRepository {
           .returning()
         return toTaxRate(row!)
       } catch (err) {
-        throw insertError(
-          err,
-          input.orgId,
-          () => new ConflictError('tax_rate_exists', `tax rate ${name} already exists; rates never change: archive it and create another name`),
+        throw insertError(err, input.orgId, () =>
+          violatedConstraint(err) === TAX_RATE_ONE_LIVE_PER_JURISDICTION
+            ? new ConflictError(
+                'tax_rate_jurisdiction_taken',
+                `a live tax rate already has jurisdiction ${jurisdiction}, and a customer of ${jurisdiction} without a rate of its own is taxed at it: archive that rate first (GET /v1/tax-rates lists them), or create this one without a jurisdiction and give it to customers or products`,
+              )
+            : new ConflictError('tax_rate_exists', `tax rate ${name} already exists; rates never change: archive it and create another name`),
         )
       }
     },

@@ -10,11 +10,16 @@ export const PG_INVALID_TEXT_REPRESENTATION = '22P02'
 
 /** The SQLSTATE of a Postgres error (from `pg` or PGlite), however deeply wrapped. */
 export function pgErrorCode(err: unknown): string | undefined {
+  return inCauseChain(err, (e) => (typeof e.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code) ? e.code : undefined))
+}
+
+/** The first error of the cause chain (`err`, its `cause`, …) that `pick` recognises. */
+function inCauseChain<T>(err: unknown, pick: (e: { code?: unknown; constraint?: unknown }) => T | undefined): T | undefined {
   let current: unknown = err
   // Bounded so a cyclic cause chain cannot loop forever.
   for (let depth = 0; depth < 8 && current !== null && typeof current === 'object'; depth++) {
-    const code = (current as { code?: unknown }).code
-    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return code
+    const found = pick(current as { code?: unknown; constraint?: unknown })
+    if (found !== undefined) return found
     current = (current as { cause?: unknown }).cause
   }
   return undefined
@@ -22,6 +27,11 @@ export function pgErrorCode(err: unknown): string | undefined {
 
 export function isUniqueViolation(err: unknown): boolean {
   return pgErrorCode(err) === PG_UNIQUE_VIOLATION
+}
+
+/** The constraint (or unique index) a unique violation names (`pg` and PGlite both report it), however deeply wrapped. */
+export function violatedConstraint(err: unknown): string | undefined {
+  return inCauseChain(err, (e) => (typeof e.constraint === 'string' ? e.constraint : undefined))
 }
 
 export function isForeignKeyViolation(err: unknown): boolean {

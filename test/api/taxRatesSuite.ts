@@ -239,5 +239,64 @@ export function describeTaxRatesSuite(name: string, env: () => Promise<Record<st
       expect((await h.json('GET', '/v1/tax-rates')).body.data.map((r: { id: string }) => r.id)).not.toContain(unused.id)
       expect((await h.json('GET', '/v1/tax-rates?archived=true')).body.data.map((r: { id: string }) => r.id)).toContain(unused.id)
     })
+
+    it("a customer with no rate of its own is taxed at its address country's live rate, after a product's own rate and the customer's default", async () => {
+      const live = (await h.json('GET', '/v1/tax-rates')).body.data as { id: string; name: string; jurisdiction: string | null }[]
+      const gbVat = live.find((r) => r.jurisdiction === 'GB')!
+      expect(gbVat.name).toBe('UK VAT 20%')
+      const customer = (external_id: string, country: string, extra: object = {}) =>
+        h.json('POST', '/v1/customers', { body: { external_id, name: external_id, address: { city: 'Somewhere', country }, ...extra } })
+
+      // GB, no default rate: 20 % exclusive of 49.99 = 9.998 → 10.00 and of 25.00 = 5.00; tax 15.00, total 74.99 + 15.00 = 89.99.
+      expect((await customer('gb-shop', 'GB')).status).toBe(201)
+      const gb = await finalizedInvoice('gb-shop', [{ amount: '49.99' }, { amount: '25.00' }])
+      expect(gb.preview).toMatchObject({ status: 'draft', tax_fixed: false, subtotal: '74.99', tax_total: '15.00', total: '89.99' })
+      expect(gb.invoice).toMatchObject({ status: 'finalized', tax_fixed: true, subtotal: '74.99', tax_total: '15.00', total: '89.99' })
+      expect(gb.invoice.tax_lines).toMatchObject([
+        { tax_rate: gbVat.id, name: 'UK VAT 20%', percentage: '20', jurisdiction: 'GB', taxable_base: '74.99', amount: '15.00' },
+      ])
+      expect(balances(await journal(gb.invoice.id))).toMatchObject({ '1100': '89.99', '2300': '-15.00' })
+
+      // A country without a rate (CH): no tax.
+      await customer('ch-shop', 'CH')
+      expect((await finalizedInvoice('ch-shop', [{ amount: '40.00' }])).invoice).toMatchObject({ tax_total: '0.00', total: '40.00', tax_lines: [] })
+
+      // The product's own rate (zero-rated books: 0 % of 30.00) and the customer's default (Other 5 %: 5 % of 40.00 = 2.00) win over GB's 20 %.
+      const zero = live.find((r) => r.name === 'Zero-rated')!
+      const other = live.find((r) => r.name === 'Other 5%')!
+      const books = await h.json('POST', '/v1/products', { body: { name: 'GB books', kind: 'non_metered' } })
+      expect((await h.request('PUT', `/v1/products/${books.body.id}/tax-rate`, { body: { tax_rate: zero.id } })).status).toBe(204)
+      await customer('gb-reader', 'GB')
+      const reader = await finalizedInvoice('gb-reader', [{ amount: '30.00', product: books.body.id }, { amount: '10.00' }])
+      // 0.00 on the books + 20 % of 10.00 = 2.00: total 40.00 + 2.00 = 42.00.
+      expect(reader.invoice).toMatchObject({ subtotal: '40.00', tax_total: '2.00', total: '42.00' })
+      expect(reader.invoice.tax_lines).toMatchObject([
+        { name: 'Zero-rated', taxable_base: '30.00', amount: '0.00' },
+        { name: 'UK VAT 20%', taxable_base: '10.00', amount: '2.00' },
+      ])
+      await customer('gb-default', 'GB', { tax_rate: other.id })
+      expect((await finalizedInvoice('gb-default', [{ amount: '40.00' }])).invoice).toMatchObject({ tax_total: '2.00', total: '42.00' })
+
+      // Reverse charge still wins: 0 % of the country rate, with its note.
+      await customer('gb-b2b', 'GB', { tax_id: 'GB999999973', reverse_charge: true })
+      const rc = (await finalizedInvoice('gb-b2b', [{ amount: '80.00' }])).invoice
+      expect(rc).toMatchObject({ tax_total: '0.00', total: '80.00' })
+      expect(rc.tax_lines).toMatchObject([{ name: 'UK VAT 20%', percentage: '0', reverse_charge: true, note: 'Reverse charge' }])
+
+      // One live rate per jurisdiction: a second GB rate is refused (409) and nothing is stored.
+      const second = await h.json('POST', '/v1/tax-rates', { body: { name: 'UK VAT 17.5%', percentage: '17.5', type: 'exclusive', jurisdiction: 'GB' } })
+      expect({ status: second.status, code: second.body.error.code }).toEqual({ status: 409, code: 'tax_rate_jurisdiction_taken' })
+      expect(second.body.error.message).toContain('archive')
+      expect((await h.json('GET', '/v1/tax-rates')).body.data).toEqual(live)
+
+      // Archived, GB's rate no longer applies (nobody names it); issued invoices keep their tax; a new GB rate may then be created.
+      expect((await h.json('POST', `/v1/tax-rates/${gbVat.id}/archive`)).status).toBe(200)
+      expect((await h.json('GET', `/v1/invoices/${gb.invoice.id}`)).body).toMatchObject({ tax_total: '15.00', total: '89.99' })
+      await customer('gb-later', 'GB')
+      expect((await finalizedInvoice('gb-later', [{ amount: '40.00' }])).invoice).toMatchObject({ tax_total: '0.00', total: '40.00' })
+      expect(
+        (await h.json('POST', '/v1/tax-rates', { body: { name: 'UK VAT 17.5%', percentage: '17.5', type: 'exclusive', jurisdiction: 'GB' } })).status,
+      ).toBe(201)
+    })
   })
 }

@@ -1,7 +1,8 @@
 // The tax of an invoice's lines, pure (ledger/tax/README.md "Rounding" has the worked examples).
 //
 // - Which rate: the line's product's rate when it has one (a zero-rated product), else the
-//   customer's default rate, else none (the line is not taxed). A reverse-charge customer's taxed
+//   customer's rate (its default, else its address country's: invoiceTaxes.ts), else none (the
+//   line is not taxed). A reverse-charge customer's taxed
 //   lines are taxed at 0 % with the note "Reverse charge", whatever the rate.
 // - What is taxed: every line but payments by credit (lines posted to customer credits: `credit`,
 //   `prepaid_drawdown`, `prepayment`). Discounts, maximum spend and amounts billed elsewhere are
@@ -22,7 +23,7 @@ export interface TaxRateTerms {
 }
 
 export interface TaxSettings {
-  /** The customer's default rate. */
+  /** The customer's rate: its default, else the live rate of its address's country. */
   customerRate: TaxRateTerms | null
   /** Product id → its own rate. */
   productRates: ReadonlyMap<string, TaxRateTerms>

@@ -1,0 +1,1 @@
+CREATE UNIQUE INDEX "tax_rates_one_live_per_jurisdiction" ON "tax_rates" USING btree ("org_id","jurisdiction") WHERE "tax_rates"."archived_at" is null;
