@@ -83,7 +83,7 @@ export const CustomerTaxPage: FC<{
       <p>Invoices finalized from now on use these; issued invoices keep what they were finalized with.</p>
       {p.error === undefined ? null : <ErrorNotice {...p.error} />}
       <PostForm action={`${href}/tax`} csrf={p.csrf} submit="Save address and tax" cancel={href}>
-        <p>
+        <p class="wide">
           <label for="tax-rate">Default tax rate</label>
           <select id="tax-rate" name="tax_rate" aria-describedby="tax-rate-help">
             <option value="" selected={p.form.tax_rate === ''}>
@@ -107,8 +107,10 @@ export const CustomerTaxPage: FC<{
           </span>
         </p>
         <p class="wide">
-          <input id="reverse-charge" name="reverse_charge" type="checkbox" checked={p.form.reverse_charge === 'on'} aria-describedby="reverse-charge-help" />{' '}
-          <label for="reverse-charge">Reverse charge</label>
+          <span class="check">
+            <input id="reverse-charge" name="reverse_charge" type="checkbox" checked={p.form.reverse_charge === 'on'} aria-describedby="reverse-charge-help" />
+            <label for="reverse-charge">Reverse charge</label>
+          </span>
           <span id="reverse-charge-help" class="help">
             The customer accounts for the tax: its taxed lines are at 0 % with the note “Reverse charge”
           </span>

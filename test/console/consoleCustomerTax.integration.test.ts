@@ -1,0 +1,98 @@
+// A customer's address and tax settings edited in Chromium against a real `tally start` (chDB +
+// PGlite in a fresh data directory): the customer page without any, the form refused for a
+// country code in lower case (the API's `invalid_request` naming `address.country`), then saved
+// and shown (the rate by name) and read back from the API; a rate archived while its form was open
+// refused as `unknown_tax_rate`. Shares its browser set-up with the other console browser tests
+// (consoleBrowser.ts).
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { BrowserContext, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { REFERENCE_ORG, TEST_KEY } from '../support/tallyHarness.ts'
+import { startTallyProcess, type TallyProcess } from '../support/tallyProcess.ts'
+import { apiCall, launchChromium, requireChromium, screenshot, tearDown } from './consoleBrowser.ts'
+
+let tally: TallyProcess
+let dataDir = ''
+let profileDir = ''
+let browser: BrowserContext
+let page: Page
+let vat = ''
+
+/** The customer page's fact named `term`. */
+const fact = (term: string) => page.locator(`dl.facts dt:text-is("${term}") + dd`).innerText()
+
+beforeAll(async () => {
+  requireChromium()
+  dataDir = mkdtempSync(join(tmpdir(), 'tally-console-tax-'))
+  tally = await startTallyProcess({
+    TALLY_DATA_DIR: dataDir,
+    TALLY_BOOTSTRAP_ORG: REFERENCE_ORG,
+    TALLY_BOOTSTRAP_API_KEY: TEST_KEY,
+    TALLY_CLOCK: '2026-03-10T00:00:00Z',
+  })
+  vat = (await apiCall(tally.base, 'POST', '/v1/tax-rates', { name: 'UK VAT 20%', percentage: '20', type: 'exclusive', jurisdiction: 'GB' })).id
+  await apiCall(tally.base, 'POST', '/v1/customers', { external_id: 'c-tax', name: 'Acme Ltd', currency: 'GBP' })
+  ;({ browser, page, profileDir } = await launchChromium())
+})
+
+afterAll(() => tearDown(browser, tally, [dataDir, profileDir]))
+
+describe('the console: a customer’s address and tax', () => {
+  it('refuses a lower-case country with the API’s code, then saves and shows the address and tax', async () => {
+    await page.goto(tally.base + '/console/sign-in')
+    await page.getByLabel('API key').fill(TEST_KEY)
+    await page.getByRole('button', { name: 'Sign in' }).click()
+    await page.waitForURL('**/console/metrics')
+    await page.goto(tally.base + '/console/customers/c-tax')
+    expect(await fact('Default tax rate')).toContain('None')
+    expect(await fact('Address')).toBe('—')
+
+    await page.getByRole('link', { name: 'Edit address and tax…' }).click()
+    await page.getByLabel('Default tax rate').selectOption({ label: 'UK VAT 20% (20 %, exclusive)' })
+    await page.getByLabel('Tax id').fill('GB123456789')
+    await page.getByLabel('Reverse charge').check()
+    await page.getByLabel('Address line 1').fill('1 High Street')
+    await page.getByLabel('City').fill('Leeds')
+    await page.getByLabel('Postal code').fill('LS1 1AA')
+    await page.getByLabel('Country').fill('gb')
+    await page.getByRole('button', { name: 'Save address and tax' }).click()
+    const alert = page.getByRole('alert')
+    await expect.poll(() => alert.innerText()).toContain('invalid_request')
+    expect(await alert.innerText()).toContain('address.country')
+    await screenshot(page, 'customer-tax-refused')
+    // Nothing changed, and the form kept what was typed.
+    expect((await apiCall(tally.base, 'GET', '/v1/customers/c-tax')).tax_id).toBeUndefined()
+    expect(await page.getByLabel('Tax id').inputValue()).toBe('GB123456789')
+    expect(await page.getByLabel('Reverse charge').isChecked()).toBe(true)
+
+    await page.getByLabel('Country').fill('GB')
+    await page.getByRole('button', { name: 'Save address and tax' }).click()
+    await page.waitForURL('**/console/customers/c-tax?done=tax')
+    expect(await page.getByRole('status').innerText()).toContain('Address and tax saved')
+    expect(await fact('Default tax rate')).toBe('UK VAT 20% (20 %, exclusive)')
+    expect(await fact('Tax id')).toBe('GB123456789')
+    expect(await fact('Reverse charge')).toMatch(/^Yes/)
+    expect((await fact('Address')).split('\n')).toEqual(['1 High Street', 'LS1 1AA Leeds', 'GB'])
+    await screenshot(page, 'customer-tax')
+    expect(await apiCall(tally.base, 'GET', '/v1/customers/c-tax')).toMatchObject({
+      tax_rate: vat,
+      tax_id: 'GB123456789',
+      reverse_charge: true,
+      address: { line1: '1 High Street', city: 'Leeds', postal_code: 'LS1 1AA', country: 'GB' },
+    })
+  })
+
+  it('refuses a rate archived while the form was open as unknown_tax_rate, readably', async () => {
+    const de = (await apiCall(tally.base, 'POST', '/v1/tax-rates', { name: 'DE USt 19%', percentage: '19', type: 'exclusive', jurisdiction: 'DE' })).id
+    await page.goto(tally.base + '/console/customers/c-tax/tax')
+    await page.getByLabel('Default tax rate').selectOption({ label: 'DE USt 19% (19 %, exclusive)' })
+    await apiCall(tally.base, 'POST', `/v1/tax-rates/${de}/archive`)
+    await page.getByRole('button', { name: 'Save address and tax' }).click()
+    const alert = page.getByRole('alert')
+    await expect.poll(() => alert.innerText()).toContain('unknown_tax_rate')
+    expect(await alert.innerText()).toContain('not one of your organisation’s live rates')
+    expect((await apiCall(tally.base, 'GET', '/v1/customers/c-tax')).tax_rate).toBe(vat)
+  })
+})
