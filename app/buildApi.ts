@@ -132,6 +132,7 @@ export function buildApi(parts: ApiParts): Hono<AppEnv> {
       webhooks,
       drain: createWebhookDrain({ webhooks, clock: parts.clock, logger, allowPrivate: config.webhookAllowPrivate }),
       clock: parts.clock,
+      allowPrivate: config.webhookAllowPrivate,
     }),
     sourceRoutes({
       ...sources,

@@ -40,21 +40,33 @@ describe('webhook destinations', () => {
   })
 
   it('an endpoint URL must be http(s) without credentials: 422 webhook_url_forbidden naming the field', () => {
-    expect(() => assertEndpointUrl('https://hooks.example.com/tally')).not.toThrow()
+    expect(() => assertEndpointUrl('https://hooks.example.com/tally', { allowPrivate: false })).not.toThrow()
     for (const [url, message] of [
       ['ftp://example.com/x', 'ftp URLs are not allowed: give an http:// or https:// URL'],
       ['file:///etc/passwd', 'file URLs are not allowed'],
       ['https://user:pw@hooks.example.com/', 'remove them and verify the webhook-signature header instead'],
       ['https://token@hooks.example.com/', 'a URL with a user name or password is not allowed'],
+      ['http://10.20.30.40/hooks', '10.20.30.40 is a private (RFC 1918) address: webhooks are not sent there'],
+      ['http://169.254.169.254/latest/meta-data/', 'a link-local (cloud metadata) address'],
+      ['http://[::ffff:127.0.0.1]:8080/', '::ffff:7f00:1 is a loopback address'],
+      ['http://127.0.0.1:8080/', 'TALLY_WEBHOOK_ALLOW_PRIVATE=true'],
     ] as const) {
       let error: any
       try {
-        assertEndpointUrl(url)
+        assertEndpointUrl(url, { allowPrivate: false })
       } catch (err) {
         error = err
       }
       expect(error, url).toMatchObject({ category: 'unprocessable', code: 'webhook_url_forbidden', details: [{ field: 'url', code: 'webhook_url_forbidden' }] })
       expect(error.message).toContain(message)
     }
+  })
+
+  it('a literal private IP is allowed with TALLY_WEBHOOK_ALLOW_PRIVATE; a name is judged at delivery, not when added', () => {
+    expect(() => assertEndpointUrl('http://127.0.0.1:8080/hooks', { allowPrivate: true })).not.toThrow()
+    expect(() => assertEndpointUrl('http://[fd00::1]/hooks', { allowPrivate: true })).not.toThrow()
+    expect(() => assertEndpointUrl('http://localhost:8080/hooks', { allowPrivate: false })).not.toThrow()
+    expect(() => assertEndpointUrl('https://93.184.215.14/hooks', { allowPrivate: false })).not.toThrow()
+    expect(() => assertEndpointUrl('ftp://127.0.0.1/x', { allowPrivate: true })).toThrow('ftp URLs are not allowed')
   })
 })

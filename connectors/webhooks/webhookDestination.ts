@@ -48,17 +48,28 @@ function embeddedIpv4(ipv6: string): string | null {
 
 /**
  * What an endpoint URL must be when it is added: http(s), without credentials (a user or password
- * in a URL ends up in logs; sign-in is the signature's job). 422 `webhook_url_forbidden`. Where
- * it leads is judged at each delivery, on the address connected to.
+ * in a URL ends up in logs; sign-in is the signature's job), and, unless `allowPrivate`
+ * (TALLY_WEBHOOK_ALLOW_PRIVATE), not a literal forbidden IP (it could never be delivered to).
+ * 422 `webhook_url_forbidden`. Where a name leads is judged at each delivery, on the address
+ * connected to.
  */
-export function assertEndpointUrl(url: string): void {
+export function assertEndpointUrl(url: string, opts: { allowPrivate: boolean }): void {
   const parsed = new URL(url)
   const refuse = (message: string) => new UnprocessableError('webhook_url_forbidden', message, [{ field: 'url', code: 'webhook_url_forbidden', message }])
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
     throw refuse(`${parsed.protocol.slice(0, -1)} URLs are not allowed: give an http:// or https:// URL`)
   if (parsed.username !== '' || parsed.password !== '')
     throw refuse('a URL with a user name or password is not allowed: remove them and verify the webhook-signature header instead')
+  const address = bareHost(parsed.hostname)
+  const reason = opts.allowPrivate || isIP(address) === 0 ? null : forbiddenReason(address)
+  if (reason !== null)
+    throw refuse(
+      `${address} is a ${reason} address: webhooks are not sent there. Give a public URL, or have the operator set TALLY_WEBHOOK_ALLOW_PRIVATE=true for private targets`,
+    )
 }
+
+/** A URL's hostname without the brackets of an IPv6 literal: `[::1]` → `::1`. */
+const bareHost = (hostname: string) => (hostname.startsWith('[') ? hostname.slice(1, -1) : hostname)
 
 /** Why an address may not receive webhooks (null: it may). */
 export function forbiddenReason(address: string): string | null {
@@ -85,7 +96,7 @@ export class ForbiddenDestinationError extends Error {
 
 /** The refusal of a URL's literal IP host (`http://10.0.0.5/`, `http://[::ffff:127.0.0.1]/`); null for a name or an allowed address. */
 export function literalRefusal(hostname: string): ForbiddenDestinationError | null {
-  const address = hostname.startsWith('[') ? hostname.slice(1, -1) : hostname
+  const address = bareHost(hostname)
   if (isIP(address) === 0) return null
   const reason = forbiddenReason(address)
   return reason === null ? null : new ForbiddenDestinationError(hostname, address, reason)

@@ -1,8 +1,8 @@
 // `tally webhooks add|list|rotate-secret|deliveries|redeliver|remove` and `tally alerts
 // add|list|evaluate|remove` through the real binary against a real `tally start`: the secret is
 // printed by add and rotate-secret only, list shows the endpoint without it, refusals carry the
-// API's codes; a credit-balance alert fires once. Delivery and the alert kinds are proven over
-// HTTP (test/webhooks/).
+// API's codes (a literal loopback URL: webhook_url_forbidden); a credit-balance alert fires once.
+// Delivery and the alert kinds are proven over HTTP (test/webhooks/).
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -38,12 +38,17 @@ afterAll(async () => {
 
 describe('tally webhooks', () => {
   it('adds, lists, rotates, lists deliveries, refuses a redelivery of nothing, removes', async () => {
-    const added = await cli(['webhooks', 'add', '--org', ORG, '--url', 'http://127.0.0.1:9/hooks', '--events', 'invoice.finalized, payment.recorded'])
+    // The server does not allow private targets (no TALLY_WEBHOOK_ALLOW_PRIVATE): a literal loopback URL is refused when added.
+    const loopback = await cli(['webhooks', 'add', '--org', ORG, '--url', 'http://127.0.0.1:9/hooks', '--events', 'invoice.finalized'])
+    expect(loopback.code).not.toBe(0)
+    expect(`${loopback.stdout}${loopback.stderr}`).toContain('webhook_url_forbidden')
+    expect(`${loopback.stdout}${loopback.stderr}`).toContain('TALLY_WEBHOOK_ALLOW_PRIVATE=true')
+    const added = await cli(['webhooks', 'add', '--org', ORG, '--url', 'https://hooks.example.com/tally', '--events', 'invoice.finalized, payment.recorded'])
     expect(added.code).toBe(0)
-    const id = /^Endpoint ([0-9a-f-]{36}): http:\/\/127\.0\.0\.1:9\/hooks \(invoice\.finalized, payment\.recorded\)$/m.exec(added.stdout)![1]!
+    const id = /^Endpoint ([0-9a-f-]{36}): https:\/\/hooks\.example\.com\/tally \(invoice\.finalized, payment\.recorded\)$/m.exec(added.stdout)![1]!
     const secret = /^Signing secret \(shown once, store it now\): (whsec_\S+)$/m.exec(added.stdout)![1]!
     const listed = await cli(['webhooks', 'list', '--org', ORG])
-    expect(listed.stdout).toMatch(new RegExp(`${id}\\s+http://127.0.0.1:9/hooks\\s+invoice.finalized,payment.recorded`))
+    expect(listed.stdout).toMatch(new RegExp(`${id}\\s+https://hooks.example.com/tally\\s+invoice.finalized,payment.recorded`))
     expect(listed.stdout).not.toContain(secret.slice(6))
     const rotated = await cli(['webhooks', 'rotate-secret', id, '--org', ORG])
     expect(rotated.stdout).toMatch(/^Signing secret \(shown once, store it now\): whsec_\S+$/m)
@@ -57,7 +62,7 @@ describe('tally webhooks', () => {
     const nothing = await cli(['webhooks', 'redeliver', '6f1c1a4e-1111-4222-8333-944455556666', '--org', ORG])
     expect(nothing.code).not.toBe(0)
     expect(`${nothing.stdout}${nothing.stderr}`).toContain('webhook_delivery_not_found')
-    const bad = await cli(['webhooks', 'add', '--org', ORG, '--url', 'http://127.0.0.1:9/x', '--events', 'invoice.paid'])
+    const bad = await cli(['webhooks', 'add', '--org', ORG, '--url', 'https://hooks.example.com/x', '--events', 'invoice.paid'])
     expect(bad.code).not.toBe(0)
     expect(`${bad.stdout}${bad.stderr}`).toContain('invalid_request')
     expect((await cli(['webhooks', 'remove', id, '--org', ORG])).stdout).toContain(`Removed endpoint ${id}`)

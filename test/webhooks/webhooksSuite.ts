@@ -20,6 +20,8 @@ import { deadUrl, startWebhookReceiver, type WebhookReceiver } from './webhookRe
 import { apiCallEvents } from '../support/apiCallEvents.ts'
 
 export function describeWebhooksSuite(name: string, env: () => Promise<Record<string, string>>): void {
+  // The environment of the suite's Tally (its database), for a second one without TALLY_WEBHOOK_ALLOW_PRIVATE.
+  let baseEnv: Record<string, string>
   describe(`webhooks over HTTP: ${name}`, () => {
     let t = Date.parse('2024-04-05T00:00:00Z')
     const clock = { now: () => new Date(t) }
@@ -46,7 +48,8 @@ export function describeWebhooksSuite(name: string, env: () => Promise<Record<st
 
     beforeAll(async () => {
       const key = newSecretKey()
-      h = await openHarness({ ...(await env()), TALLY_SECRET_KEY: key, TALLY_WEBHOOK_ALLOW_PRIVATE: 'true' }, { clock })
+      baseEnv = { ...(await env()), TALLY_SECRET_KEY: key }
+      h = await openHarness({ ...baseEnv, TALLY_WEBHOOK_ALLOW_PRIVATE: 'true' }, { clock })
       store = createWebhookStore(h.tally.database.db, { secrets: createSecretBox(key) })
       drain = createWebhookDrain({ webhooks: store, clock, logger, allowPrivate: true, random: () => 0 })
       receiver = await startWebhookReceiver(clock)
@@ -355,6 +358,35 @@ export function describeWebhooksSuite(name: string, env: () => Promise<Record<st
         expect(logLines.filter((l) => l.includes(bare))).toEqual([])
       }
       expect(logLines.some((l) => l.includes('webhooks drained'))).toBe(true)
+    })
+  })
+  describe(`webhook endpoints without TALLY_WEBHOOK_ALLOW_PRIVATE: ${name}`, () => {
+    let strict: Harness
+    // Opened after the suite's Tally (which allows private targets for its local receiver) closed, on the same database.
+    beforeAll(async () => {
+      strict = await openHarness(baseEnv, { clock: { now: () => new Date('2024-04-10T00:00:00Z') } })
+    })
+    afterAll(async () => {
+      await strict?.close()
+    })
+
+    it('an endpoint at a literal loopback, private or link-local IP is refused when added (422, field url, saying how to allow it); a name is judged at delivery', async () => {
+      const before = (await strict.json('GET', '/v1/webhooks/endpoints')).body.data
+      for (const url of [
+        'http://127.0.0.1:8080/hooks',
+        'http://10.20.30.40/hooks',
+        'http://169.254.169.254/latest/meta-data/',
+        'http://[::ffff:127.0.0.1]:8080/',
+      ]) {
+        const answer = await strict.json('POST', '/v1/webhooks/endpoints', { body: { url, event_types: ['invoice.finalized'] } })
+        expect([answer.status, answer.body.error.code, answer.body.error.details[0].field], url).toEqual([422, 'webhook_url_forbidden', 'url'])
+        expect(answer.body.error.message).toContain('TALLY_WEBHOOK_ALLOW_PRIVATE=true')
+      }
+      expect((await strict.json('GET', '/v1/webhooks/endpoints')).body.data).toEqual(before)
+      const named = await strict.json('POST', '/v1/webhooks/endpoints', {
+        body: { url: 'https://hooks.example.com/tally', event_types: ['invoice.finalized'] },
+      })
+      expect(named.status).toBe(201)
     })
   })
 }

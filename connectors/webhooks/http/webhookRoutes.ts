@@ -29,6 +29,8 @@ export interface WebhookRouteDeps {
   /** Started after a redelivery so it leaves now rather than at the next tick. */
   drain: WebhookDrain
   clock: Clock
+  /** TALLY_WEBHOOK_ALLOW_PRIVATE: an endpoint at a literal loopback, private or link-local IP may be added. */
+  allowPrivate: boolean
 }
 
 const TAG = 'Webhooks'
@@ -52,13 +54,16 @@ export function webhookRoutes(deps: WebhookRouteDeps): OpenAPIHono<AppEnv> {
       responses: {
         201: jsonAnswer('The endpoint and its secret', endpointCreatedJson),
         400: { description: '`invalid_json`, `invalid_request` (not a URL, an unknown event type, no event type)' },
-        422: { description: '`webhook_url_forbidden`: the URL is not http(s), or carries a user name or password' },
+        422: {
+          description:
+            '`webhook_url_forbidden`: the URL is not http(s), carries a user name or password, or its host is a literal loopback, private or link-local IP (allowed when the operator sets TALLY_WEBHOOK_ALLOW_PRIVATE=true)',
+        },
         503: noKey,
       },
     }),
     async (c) => {
       const b = c.req.valid('json')
-      assertEndpointUrl(b.url)
+      assertEndpointUrl(b.url, { allowPrivate: deps.allowPrivate })
       const created = await webhooks.endpoints.create({
         orgId: requestOrg(c),
         url: b.url,

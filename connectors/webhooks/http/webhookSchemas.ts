@@ -14,7 +14,7 @@ export const createEndpointRequest = z.strictObject({
     .url()
     .max(2000)
     .describe(
-      'Where the events are POSTed: http or https, without credentials (else 422 `webhook_url_forbidden`). Redirects are not followed; loopback, private and link-local addresses are refused at delivery unless the operator allows them',
+      'Where the events are POSTed: http or https, without credentials, not a literal loopback, private or link-local IP (else 422 `webhook_url_forbidden`). Redirects are not followed; a name resolving to such an address is refused at delivery. The operator allows private targets with TALLY_WEBHOOK_ALLOW_PRIVATE=true',
     ),
   event_types: eventTypes,
   description: z.string().max(500).optional(),
