@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { isForeignKeyViolation, isUniqueViolation, pgErrorCode } from './pgErrors.ts'
+import { isForeignKeyViolation, isUniqueViolation, pgErrorCode, violatedConstraint } from './pgErrors.ts'
 import { redactUrl } from './nodePostgres.ts'
 
 describe('pgErrorCode', () => {
@@ -17,6 +17,12 @@ describe('pgErrorCode', () => {
     expect(pgErrorCode(Object.assign(new Error('x'), { code: 'ECONNREFUSED' }))).toBeUndefined()
     expect(pgErrorCode(null)).toBeUndefined()
     expect(pgErrorCode('23505')).toBeUndefined()
+  })
+
+  it('finds the constraint a violation names down the cause chain (which unique rule was broken)', () => {
+    const driver = Object.assign(new Error('duplicate key'), { code: '23505', constraint: 'tax_rates_one_live_per_jurisdiction' })
+    expect(violatedConstraint(new Error('Failed query', { cause: driver }))).toBe('tax_rates_one_live_per_jurisdiction')
+    expect(violatedConstraint(Object.assign(new Error('x'), { code: '23505' }))).toBeUndefined()
   })
 
   it('stops on a cyclic cause chain', () => {
