@@ -31,6 +31,7 @@ import { registerCustomerTaxRoutes } from './routes/customerTax.tsx'
 import { registerInvoiceActionRoutes } from './routes/invoiceActions.tsx'
 import { registerInvoiceRoutes } from './routes/invoices.tsx'
 import { registerRatingRoutes } from './routes/rating.tsx'
+import { registerTaxRateRoutes } from './routes/taxRates.tsx'
 import { registerUsageRoutes } from './routes/usage.tsx'
 import { createSessionStore, randomToken, sameToken, type SessionStore } from './session.ts'
 import { createSignInLimiter, type SignInLimiter } from './signInLimiter.ts'
@@ -40,7 +41,20 @@ export const SESSION_COOKIE = 'tally_console_session'
 export const SIGN_IN_COOKIE = 'tally_console_sign_in'
 const BASE = '/console'
 /** The console's page areas (and its API door): each needs a session. */
-const SIGNED_IN_AREAS = ['metrics', 'invoices', 'contracts', 'customers', 'products', 'plans', 'usage', 'rating', 'accounting', 'connections', 'api']
+const SIGNED_IN_AREAS = [
+  'metrics',
+  'invoices',
+  'contracts',
+  'customers',
+  'products',
+  'plans',
+  'usage',
+  'rating',
+  'accounting',
+  'connections',
+  'tax-rates',
+  'api',
+]
 
 export interface ConsoleOptions {
   /** The API's fetch: every page reads and writes through it with the session's key. */
@@ -294,6 +308,7 @@ export function createConsole(opts: ConsoleOptions): Hono {
   registerRatingRoutes(app, kit)
   registerCatalogueRoutes(app, kit)
   registerCustomerTaxRoutes(app, kit)
+  registerTaxRateRoutes(app, kit)
   registerAccountingRoutes(app, kit)
   registerConnectionRoutes(app, kit)
 

@@ -14,7 +14,7 @@ import type { Customer } from './pages/customers.tsx'
 const KEY = 'tly_console_tax_test_key_0123456'
 const assets: Assets = { url: (e) => `/console/assets/${e}`, get: () => undefined }
 const VAT = { id: 'r-vat', name: 'UK VAT 20%', percentage: '20', type: 'exclusive', jurisdiction: 'GB', description: null, archived_at: null, created_at: '' }
-const OLD = { ...VAT, id: 'r-old', name: 'UK VAT 17.5%', percentage: '17.5', archived_at: '2026-01-01T00:00:00Z' }
+const OLD = { ...VAT, id: 'r-old', name: 'UK VAT 17.5%', percentage: '17.5', created_at: '2025-01-01T00:00:00Z', archived_at: '2026-01-01T00:00:00Z' }
 
 function stubApi() {
   let customer: Customer = {
@@ -32,7 +32,7 @@ function stubApi() {
   const fetch = async (req: Request) => {
     const url = new URL(req.url)
     if (req.headers.get('authorization') !== `Bearer ${KEY}`) return Response.json({ error: { code: 'invalid_api_key', message: 'no' } }, { status: 401 })
-    if (url.pathname === '/v1/tax-rates') return Response.json({ data: [VAT] })
+    if (url.pathname === '/v1/tax-rates') return Response.json({ data: url.searchParams.get('archived') === 'true' ? [VAT, OLD] : [VAT] })
     if (url.pathname === '/v1/tax-rates/r-vat') return Response.json(VAT)
     if (url.pathname === '/v1/tax-rates/r-old') return Response.json(OLD)
     if (url.pathname === '/v1/customers/acme/credits') return Response.json({ data: [] })
@@ -166,6 +166,17 @@ describe('a customer’s address and tax in the console', () => {
     expect(t).toContain('<code>invalid_request</code>')
     expect(t).toContain('address.country: must be an ISO 3166-1 alpha-2 code such as &quot;GB&quot;')
     expect(t).toContain('name="address_country" value="gb"')
+  })
+
+  it('lists the tax rates, live or with the archived ones, read-only', async () => {
+    const { get } = await setUp()
+    const live = await get('/console/tax-rates')
+    expect(live).toContain('<th scope="row">UK VAT 20%</th><td class="num">20 %</td><td>exclusive</td><td>GB</td>')
+    expect(live).not.toContain('UK VAT 17.5%')
+    expect(live).not.toContain('<form method="post" action="/console/tax')
+    const archived = await get('/console/tax-rates?archived=true')
+    expect(archived).toContain('<th scope="row">UK VAT 20%</th>')
+    expect(archived).toContain('<td>2025-01-01</td><td>2026-01-01</td>')
   })
 
   it('builds the PATCH body from the form: blanks are none, the rate only when it changed', () => {

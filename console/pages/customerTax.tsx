@@ -14,7 +14,10 @@ export interface TaxRate {
   name: string
   percentage: string
   type: 'exclusive' | 'inclusive'
+  jurisdiction: string | null
+  description: string | null
   archived_at: string | null
+  created_at: string
 }
 
 const ADDRESS_LABELS: Record<AddressField, string> = {
@@ -57,9 +60,7 @@ export const CustomerTaxFacts: FC<{ customer: Customer; rate: TaxRate | undefine
       <dt>Reverse charge</dt>
       <dd>{c.reverse_charge === true ? 'Yes: taxed lines at 0 %, “Reverse charge” on invoices' : 'No'}</dd>
       <dt>Default tax rate</dt>
-      <dd>
-        {c.tax_rate === undefined ? 'None (untaxed unless a product has its own rate)' : rate === undefined ? <code>{c.tax_rate}</code> : rateLabel(rate)}
-      </dd>
+      <dd>{c.tax_rate === undefined ? 'None of its own' : rate === undefined ? <code>{c.tax_rate}</code> : rateLabel(rate)}</dd>
     </>
   )
 }
@@ -96,7 +97,7 @@ export const CustomerTaxPage: FC<{
             ))}
           </select>
           <span id="tax-rate-help" class="help">
-            A product's own rate wins over it
+            A product's own rate wins over it; <a href="/console/tax-rates">all tax rates</a>
           </span>
         </p>
         <p>

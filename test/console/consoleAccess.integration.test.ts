@@ -10,9 +10,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { REFERENCE_ORG, TEST_KEY } from '../support/tallyHarness.ts'
-import { startTallyProcess, type TallyProcess } from '../support/tallyProcess.ts'
-import { apiCall, launchChromium, requireChromium, screenshot, tearDown } from './consoleBrowser.ts'
+import { TEST_KEY } from '../support/tallyHarness.ts'
+import type { TallyProcess } from '../support/tallyProcess.ts'
+import { apiCall, launchChromium, requireChromium, screenshot, signInWithTestKey, startConsoleTally, tearDown } from './consoleBrowser.ts'
 
 let tally: TallyProcess
 let dataDir = ''
@@ -20,8 +20,7 @@ let profileDir = ''
 let browser: BrowserContext
 let page: Page
 
-const start = () =>
-  startTallyProcess({ TALLY_DATA_DIR: dataDir, TALLY_BOOTSTRAP_ORG: REFERENCE_ORG, TALLY_BOOTSTRAP_API_KEY: TEST_KEY, TALLY_CLOCK: '2026-03-10T00:00:00Z' })
+const start = () => startConsoleTally(dataDir)
 const names = () => page.locator('tbody th').allTextContents()
 const heading = () => page.locator('h1').first().textContent()
 
@@ -46,10 +45,7 @@ afterAll(() => tearDown(browser, tally, [dataDir, profileDir]))
 
 describe('the console: paging, search, sessions, sign-in limit', () => {
   it('signs in, pages products by the cursor forward and back, filters them by name', async () => {
-    await page.goto(tally.base + '/console/sign-in')
-    await page.getByLabel('API key').fill(TEST_KEY)
-    await page.getByRole('button', { name: 'Sign in' }).click()
-    await page.waitForURL('**/console/metrics')
+    await signInWithTestKey(page, tally.base)
     await page.goto(tally.base + '/console/products')
     const first = Array.from({ length: 50 }, (_, i) => `Product ${String(i + 1).padStart(2, '0')}`)
     expect(await names()).toEqual(first)

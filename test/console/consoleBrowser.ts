@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { chromium, type BrowserContext, type Page } from 'playwright-core'
-import { TEST_KEY } from '../support/tallyHarness.ts'
+import { REFERENCE_ORG, TEST_KEY } from '../support/tallyHarness.ts'
+import { startTallyProcess, type TallyProcess } from '../support/tallyProcess.ts'
 
 const CHROMIUM = '/usr/bin/chromium'
 const CHROMIUM_ARGS = [
@@ -45,6 +46,24 @@ export async function launchChromium(): Promise<{ browser: BrowserContext; page:
   // A step that cannot happen fails in 15 s with its locator named, not at the test's timeout.
   page.setDefaultTimeout(15_000)
   return { browser, page, profileDir }
+}
+
+/** `tally start` on `dataDir` with the reference organisation, the bootstrap key and a fixed clock (2026-03-10). */
+export function startConsoleTally(dataDir: string): Promise<TallyProcess> {
+  return startTallyProcess({
+    TALLY_DATA_DIR: dataDir,
+    TALLY_BOOTSTRAP_ORG: REFERENCE_ORG,
+    TALLY_BOOTSTRAP_API_KEY: TEST_KEY,
+    TALLY_CLOCK: '2026-03-10T00:00:00Z',
+  })
+}
+
+/** Signs in with the bootstrap key from the sign-in page of the `tally start` at `base`. */
+export async function signInWithTestKey(page: Page, base: string): Promise<void> {
+  await page.goto(base + '/console/sign-in')
+  await page.getByLabel('API key').fill(TEST_KEY)
+  await page.getByRole('button', { name: 'Sign in' }).click()
+  await page.waitForURL('**/console/metrics')
 }
 
 /** A screenshot of the whole page, or of the window only, when screenshots are asked for. */

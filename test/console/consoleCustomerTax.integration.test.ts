@@ -2,16 +2,15 @@
 // PGlite in a fresh data directory): the customer page without any, the form refused for a
 // country code in lower case (the API's `invalid_request` naming `address.country`), then saved
 // and shown (the rate by name) and read back from the API; a rate archived while its form was open
-// refused as `unknown_tax_rate`. Shares its browser set-up with the other console browser tests
+// refused as `unknown_tax_rate`, and listed with the archived rates. Shares its browser set-up with the other console browser tests
 // (consoleBrowser.ts).
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { REFERENCE_ORG, TEST_KEY } from '../support/tallyHarness.ts'
-import { startTallyProcess, type TallyProcess } from '../support/tallyProcess.ts'
-import { apiCall, launchChromium, requireChromium, screenshot, tearDown } from './consoleBrowser.ts'
+import type { TallyProcess } from '../support/tallyProcess.ts'
+import { apiCall, launchChromium, requireChromium, screenshot, signInWithTestKey, startConsoleTally, tearDown } from './consoleBrowser.ts'
 
 let tally: TallyProcess
 let dataDir = ''
@@ -26,12 +25,7 @@ const fact = (term: string) => page.locator(`dl.facts dt:text-is("${term}") + dd
 beforeAll(async () => {
   requireChromium()
   dataDir = mkdtempSync(join(tmpdir(), 'tally-console-tax-'))
-  tally = await startTallyProcess({
-    TALLY_DATA_DIR: dataDir,
-    TALLY_BOOTSTRAP_ORG: REFERENCE_ORG,
-    TALLY_BOOTSTRAP_API_KEY: TEST_KEY,
-    TALLY_CLOCK: '2026-03-10T00:00:00Z',
-  })
+  tally = await startConsoleTally(dataDir)
   vat = (await apiCall(tally.base, 'POST', '/v1/tax-rates', { name: 'UK VAT 20%', percentage: '20', type: 'exclusive', jurisdiction: 'GB' })).id
   await apiCall(tally.base, 'POST', '/v1/customers', { external_id: 'c-tax', name: 'Acme Ltd', currency: 'GBP' })
   ;({ browser, page, profileDir } = await launchChromium())
@@ -41,10 +35,7 @@ afterAll(() => tearDown(browser, tally, [dataDir, profileDir]))
 
 describe('the console: a customer’s address and tax', () => {
   it('refuses a lower-case country with the API’s code, then saves and shows the address and tax', async () => {
-    await page.goto(tally.base + '/console/sign-in')
-    await page.getByLabel('API key').fill(TEST_KEY)
-    await page.getByRole('button', { name: 'Sign in' }).click()
-    await page.waitForURL('**/console/metrics')
+    await signInWithTestKey(page, tally.base)
     await page.goto(tally.base + '/console/customers/c-tax')
     expect(await fact('Default tax rate')).toContain('None')
     expect(await fact('Address')).toBe('—')
@@ -94,5 +85,11 @@ describe('the console: a customer’s address and tax', () => {
     await expect.poll(() => alert.innerText()).toContain('unknown_tax_rate')
     expect(await alert.innerText()).toContain('not one of your organisation’s live rates')
     expect((await apiCall(tally.base, 'GET', '/v1/customers/c-tax')).tax_rate).toBe(vat)
+    // The tax rates page: the live rate, then with the archived one.
+    await page.getByRole('link', { name: 'all tax rates' }).click()
+    await expect.poll(() => page.locator('tbody th').allTextContents()).toEqual(['UK VAT 20%'])
+    await page.getByRole('link', { name: 'With the archived rates' }).click()
+    await expect.poll(() => page.locator('tbody th').allTextContents()).toEqual(['UK VAT 20%', 'DE USt 19%'])
+    await screenshot(page, 'tax-rates')
   })
 })
