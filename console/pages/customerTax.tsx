@@ -5,20 +5,12 @@ import type { FC } from 'hono/jsx'
 import type { Assets } from '../assets.ts'
 import { ADDRESS_FIELDS, type AddressField, type CustomerTaxForm } from '../customerTaxForm.ts'
 import type { Problem } from '../routeKit.tsx'
+import type { TaxRateJson } from '../../ledger/http/taxRateSchemas.ts'
 import type { Customer } from './customers.tsx'
 import { ErrorNotice, Layout, PostForm } from './layout.tsx'
 
-/** A tax rate as GET /v1/tax-rates answers it (the fields these pages show). */
-export interface TaxRate {
-  id: string
-  name: string
-  percentage: string
-  type: 'exclusive' | 'inclusive'
-  jurisdiction: string | null
-  description: string | null
-  archived_at: string | null
-  created_at: string
-}
+/** A tax rate as GET /v1/tax-rates answers it. */
+export type TaxRate = TaxRateJson
 
 const ADDRESS_LABELS: Record<AddressField, string> = {
   line1: 'Address line 1',

@@ -5,17 +5,7 @@ import type { Command } from '../command.ts'
 import { required, requiredArgument } from '../command.ts'
 import { table } from '../output.ts'
 import { withApi } from './withApi.ts'
-
-interface TaxRateView {
-  id: string
-  name: string
-  percentage: string
-  type: 'exclusive' | 'inclusive'
-  jurisdiction: string | null
-  description: string | null
-  archived_at: string | null
-  created_at: string
-}
+import type { TaxRateJson } from '../../../ledger/http/taxRateSchemas.ts'
 
 export const taxRatesAddCommand: Command = {
   path: ['tax-rates', 'add'],
@@ -39,7 +29,7 @@ export const taxRatesAddCommand: Command = {
       ...(typeof ctx.values.jurisdiction === 'string' ? { jurisdiction: ctx.values.jurisdiction } : {}),
       ...(typeof ctx.values.description === 'string' ? { description: ctx.values.description } : {}),
     }
-    const r = await withApi(ctx, (api) => api.call<TaxRateView>('POST', '/v1/tax-rates', { org, body }))
+    const r = await withApi(ctx, (api) => api.call<TaxRateJson>('POST', '/v1/tax-rates', { org, body }))
     ctx.out(`Declared tax rate ${r.name} (${r.percentage}% ${r.type}, ${r.id}); give it to customers with --tax-rate ${r.id}.`)
   },
 }
@@ -53,7 +43,7 @@ export const taxRatesListCommand: Command = {
   async run(ctx) {
     const org = required(ctx, 'org')
     const query = ctx.values.archived === 'true' ? '?archived=true' : ''
-    const res = await withApi(ctx, (api) => api.call<{ data: TaxRateView[] }>('GET', `/v1/tax-rates${query}`, { org }))
+    const res = await withApi(ctx, (api) => api.call<{ data: TaxRateJson[] }>('GET', `/v1/tax-rates${query}`, { org }))
     ctx.out(table(res.data, ['id', 'name', 'percentage', 'type', 'jurisdiction', 'archived_at']))
   },
 }
@@ -67,7 +57,7 @@ export const taxRatesArchiveCommand: Command = {
   async run(ctx) {
     const id = requiredArgument(ctx, 'give the id: tally tax-rates archive TAX_RATE_ID --org ORG_ID')
     const org = required(ctx, 'org')
-    const r = await withApi(ctx, (api) => api.call<TaxRateView>('POST', `/v1/tax-rates/${encodeURIComponent(id)}/archive`, { org }))
+    const r = await withApi(ctx, (api) => api.call<TaxRateJson>('POST', `/v1/tax-rates/${encodeURIComponent(id)}/archive`, { org }))
     ctx.out(`Archived tax rate ${r.name} (${r.id}) at ${r.archived_at}.`)
   },
 }
