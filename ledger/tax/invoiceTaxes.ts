@@ -5,6 +5,7 @@
 // preview from the settings of the moment (`invoiceTaxes` on a draft), never stored.
 import { asc, eq, inArray } from 'drizzle-orm'
 import { Dec } from '../../platform/decimal.ts'
+import { groupBy } from '../../platform/groupBy.ts'
 import type { CurrencyTable } from '../../platform/currency.ts'
 import type { Database } from '../../platform/postgres/database.ts'
 import { createCurrencyRepository } from '../currencies.ts'
@@ -67,7 +68,12 @@ function terms(r: typeof taxRates.$inferSelect): TaxRateTerms {
 }
 
 function minorUnits(currencies: CurrencyTable, invoice: Pick<InvoiceRow, 'currency' | 'total'>): number {
-  return currencies.minorUnits(invoice.currency) ?? invoice.total.split('.')[1]?.length ?? 0
+  return currencies.minorUnits(invoice.currency) ?? scaleOf(invoice.total)
+}
+
+/** Digits after the point of a stored amount: the scale its currency gave it. */
+function scaleOf(amount: string): number {
+  return amount.split('.')[1]?.length ?? 0
 }
 
 function summary(lines: readonly LineRow[], taxes: LineTax[], units: number, fixed: boolean): InvoiceTaxes {
@@ -89,9 +95,7 @@ function summary(lines: readonly LineRow[], taxes: LineTax[], units: number, fix
  */
 export async function fixTaxesIn(tx: Database, rows: readonly InvoiceRow[]): Promise<Map<string, { total: string; taxTotal: string }>> {
   const out = new Map<string, { total: string; taxTotal: string }>()
-  const byOrg = new Map<string, InvoiceRow[]>()
-  for (const r of rows) byOrg.set(r.orgId, [...(byOrg.get(r.orgId) ?? []), r])
-  for (const [orgId, list] of byOrg) {
+  for (const [orgId, list] of groupBy(rows, (r) => r.orgId)) {
     const settings = await settingsIn(
       tx,
       orgId,
@@ -100,16 +104,17 @@ export async function fixTaxesIn(tx: Database, rows: readonly InvoiceRow[]): Pro
     // An organisation without tax rates (most rating chunks) pays one query: totals stay the lines'.
     if (settings === null) {
       // Zero at the scale of the invoice's amounts (its currency's minor units), as a taxed invoice's.
-      for (const invoice of list) out.set(invoice.id, { total: invoice.total, taxTotal: new Dec(0).toFixed(invoice.total.split('.')[1]?.length ?? 0) })
+      for (const invoice of list) out.set(invoice.id, { total: invoice.total, taxTotal: new Dec(0).toFixed(scaleOf(invoice.total)) })
       continue
     }
     const currencies = await createCurrencyRepository(tx).table(orgId)
     const lines: LineRow[] = []
     for (const part of chunks(list.map((r) => r.id)))
       lines.push(...(await tx.select().from(invoiceLines).where(inArray(invoiceLines.invoiceId, part)).orderBy(asc(invoiceLines.position))))
+    const linesOf = groupBy(lines, (l) => l.invoiceId)
     const written: (typeof invoiceLineTaxes.$inferInsert)[] = []
     for (const invoice of list) {
-      const own = lines.filter((l) => l.invoiceId === invoice.id)
+      const own = linesOf.get(invoice.id) ?? []
       const units = minorUnits(currencies, invoice)
       const taxes = lineTaxes(own.map(lineToTax), settings.get(invoice.customerId)!, units)
       taxes.forEach((t, position) =>
