@@ -14,7 +14,8 @@ import { and, asc, eq } from 'drizzle-orm'
 import { ConflictError, NotFoundError, UnprocessableError, ValidationError } from '../platform/errors.ts'
 import type { Database } from '../platform/postgres/database.ts'
 import { insertError } from './insertError.ts'
-import { assertOrgId, isUuid, toIso } from './ids.ts'
+import { assertOrgId, toIso } from './ids.ts'
+import { findOrgRow } from './orgRow.ts'
 import { billingEntities as table } from './schema/billingEntities.ts'
 
 export interface BillingEntity {
@@ -84,13 +85,8 @@ function validatePrefix(field: string, prefix: string | null | undefined): void 
   }
 }
 
-async function find(db: Database, orgId: string, id: string): Promise<typeof table.$inferSelect | undefined> {
-  if (!isUuid(id)) return undefined
-  const [row] = await db
-    .select()
-    .from(table)
-    .where(and(eq(table.orgId, orgId), eq(table.id, id)))
-  return row
+function find(db: Database, orgId: string, id: string): Promise<typeof table.$inferSelect | undefined> {
+  return findOrgRow(db, table, orgId, id)
 }
 
 /** The organisation's default billing entity, or null. */

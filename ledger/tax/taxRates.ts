@@ -11,6 +11,7 @@ import { isDecimalText } from '../../platform/decimalText.ts'
 import { violatedConstraint } from '../../platform/postgres/pgErrors.ts'
 import { insertError } from '../insertError.ts'
 import { assertOrgId, isUuid, toIso, toIsoOrNull } from '../ids.ts'
+import { findOrgRow } from '../orgRow.ts'
 import { customers } from '../schema/customers.ts'
 import { products } from '../schema/products.ts'
 import { productTaxRates, TAX_RATE_ONE_LIVE_PER_JURISDICTION, taxRates as table } from '../schema/taxRates.ts'
@@ -72,13 +73,8 @@ function invalid(field: string, code: string, message: string): ValidationError 
   return new ValidationError('invalid_request', `${field} ${message}`, [{ field, code, message }])
 }
 
-async function find(db: Database, orgId: string, id: string): Promise<typeof table.$inferSelect | undefined> {
-  if (!isUuid(id)) return undefined
-  const [row] = await db
-    .select()
-    .from(table)
-    .where(and(eq(table.orgId, orgId), eq(table.id, id)))
-  return row
+function find(db: Database, orgId: string, id: string): Promise<typeof table.$inferSelect | undefined> {
+  return findOrgRow(db, table, orgId, id)
 }
 
 /** The rate's id when it is a live (not archived) rate of the organisation; 422 `unknown_tax_rate` on `field` otherwise. */
