@@ -25,7 +25,8 @@ export function withReadBarrier(handle: ClickHouseHandle, settled: () => Promise
       return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value
     },
   })
-  return { ...handle, client, templateWork: (orgId, fn) => handle.templateWork(orgId, fn), ping: () => handle.ping(), close: () => handle.close() }
+  // The handle's own functions close over the unwrapped client, which is what they should use.
+  return { ...handle, client }
 }
 
 async function settledWithin(settled: () => Promise<void>, waitMs: number): Promise<void> {
