@@ -4,6 +4,7 @@
 // reverses it, and bad input as a 4xx with a stable code that changes nothing.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { fixedClock } from '../../platform/clock.ts'
+import { Dec } from '../../platform/decimal.ts'
 import { monthlyContract, usdItem } from '../support/contractBody.ts'
 import { type Harness, openHarness, seed } from '../support/tallyHarness.ts'
 
@@ -53,11 +54,12 @@ export function describeTaxRatesSuite(name: string, env: () => Promise<Record<st
     }
     /** Debits − credits per account over the entries. */
     function balances(entries: { lines: JournalLine[] }[]): Record<string, string> {
-      const out: Record<string, number> = {}
-      // Cents as integers: test arithmetic only, the amounts are small.
-      for (const l of entries.flatMap((e) => e.lines))
-        out[l.account] = (out[l.account] ?? 0) + (l.side === 'debit' ? 1 : -1) * Math.round(Number(l.amount) * 100)
-      return Object.fromEntries(Object.entries(out).map(([k, v]) => [k, (v / 100).toFixed(2)]))
+      const out: Record<string, Dec> = {}
+      for (const l of entries.flatMap((e) => e.lines)) {
+        const amount = new Dec(l.amount)
+        out[l.account] = (out[l.account] ?? new Dec(0)).plus(l.side === 'debit' ? amount : amount.negated())
+      }
+      return Object.fromEntries(Object.entries(out).map(([k, v]) => [k, v.toFixed(2)]))
     }
 
     it('an organisation without tax rates finalizes with no tax, written at the currency scale: tax_total 0.00 beside 45.50', async () => {
@@ -108,8 +110,9 @@ export function describeTaxRatesSuite(name: string, env: () => Promise<Record<st
       expect(
         Object.entries(b)
           .filter(([k]) => k !== '1100' && k !== '2300')
-          .reduce((acc, [, v]) => acc + Math.round(Number(v) * 100), 0),
-      ).toBe(-9999)
+          .reduce((acc, [, v]) => acc.plus(v), new Dec(0))
+          .toFixed(2),
+      ).toBe('-99.99')
 
       // A void reverses it all, tax payable included.
       expect((await h.json('POST', `/v1/invoices/${invoice.id}/void`, { body: { reason: 'test' } })).status).toBe(200)
@@ -132,8 +135,9 @@ export function describeTaxRatesSuite(name: string, env: () => Promise<Record<st
       expect(
         Object.entries(b)
           .filter(([k]) => k !== '1100' && k !== '2300')
-          .reduce((acc, [, v]) => acc + Math.round(Number(v) * 100), 0),
-      ).toBe(-10000)
+          .reduce((acc, [, v]) => acc.plus(v), new Dec(0))
+          .toFixed(2),
+      ).toBe('-100.00')
 
       // Credited 60.00 of the line: its tax share is 20.00 × 60 / 120 = 10.00, inside the 60.00.
       const note = await h.json('POST', `/v1/invoices/${invoice.id}/credit-notes`, {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { Dec } from '../../../platform/decimal.ts'
 import { creditedTax } from './creditedTax.ts'
 import { lineTaxes, taxLinesOf, taxTotals, type LineToTax, type TaxRateTerms, type TaxSettings } from './lineTaxes.ts'
 
@@ -95,8 +96,8 @@ describe('credited tax', () => {
   })
 
   it('JPY: 1,235 with 124 tax credited 1 yen at a time never gives back more than 124', () => {
-    let total = 0
-    for (let i = 0; i < 1235; i++) total += creditedTax({ amount: '1235', tax: '124' }, String(i), '1', 0).toNumber()
-    expect(total).toBe(124)
+    let total = new Dec(0)
+    for (let i = 0; i < 1235; i++) total = total.plus(creditedTax({ amount: '1235', tax: '124' }, String(i), '1', 0))
+    expect(total.toFixed()).toBe('124')
   })
 })
