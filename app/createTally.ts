@@ -57,9 +57,10 @@ export async function createTally(config: Config, logger: Logger, opts: CreateTa
 
     // The one place this process decides what time it is (TALLY_CLOCK or the machine's).
     const clock = opts.clock ?? clockFromConfig(config)
-    // Reads wait for the event log's drain, so an answer includes every event acknowledged before it.
+    // With the event log, reads wait for its drain, so an answer includes every event acknowledged
+    // before it (the direct sink's 202 already means stored: nothing to wait for).
     const metering = buildMeteringServices(
-      withReadBarrier(clickhouse, settled, config.eventLogReadWaitMs),
+      config.eventLog === 'local' ? withReadBarrier(clickhouse, settled, config.eventLogReadWaitMs) : clickhouse,
       ledger,
       remoteMetricRunner({ config, database, clock }),
     )
