@@ -161,6 +161,7 @@ describe('metering worker killed during inserts', () => {
     async () => {
       const events = crashEvents({ orgId: ORG, count: EVENTS, prefix: 'k' })
       const sink = await createKafkaEventSink({ kafka: topics.kafka, topic: topics.events, logger: topics.logger, telemetry: createTelemetry() })
+      let round = 0
       // Acknowledged writes only, retried as a producer would after a 503 on a loaded machine.
       const produce = async (rows: typeof events): Promise<void> => {
         for (;;) {
@@ -172,15 +173,25 @@ describe('metering worker killed during inserts', () => {
           }
         }
       }
-      for (let i = 0; i < events.length; i += 10_000) {
-        await Promise.all(Array.from({ length: 10 }, (_, j) => produce(events.slice(i + j * 1_000, i + j * 1_000 + 1_000))))
+      const produceAll = async (rows: typeof events): Promise<void> => {
+        for (let i = 0; i < rows.length; i += 10_000) {
+          await Promise.all(Array.from({ length: 10 }, (_, j) => produce(rows.slice(i + j * 1_000, i + j * 1_000 + 1_000))))
+        }
       }
-      await sink.close()
+      await produceAll(events)
 
       let group = topics.group('kill')
       let kills = 0
       let duringInsert = 0
-      while (kills < KILLS && (await groupLag(topics.admin, group, topics.events)) > 0) {
+      while (kills < KILLS) {
+        // A life drains one to three flushes before its kill, so the first backlog can run out
+        // before KILLS kills: top it up with new events (at most twice) rather than kill fewer.
+        if ((await groupLag(topics.admin, group, topics.events)) === 0) {
+          if (round === 2) break
+          const more = crashEvents({ orgId: ORG, count: Math.floor(EVENTS / 2), prefix: `k${++round}` })
+          events.push(...more)
+          await produceAll(more)
+        }
         const worker = startWorker(group)
         // Two kills in three land inside an insert; the third anywhere from start-up on
         // (recovery, lookup, commit), so every instant of a flush gets hit.
@@ -200,6 +211,8 @@ describe('metering worker killed during inserts', () => {
         group = await successorGroup(group)
       }
 
+      await sink.close()
+
       const last = startWorker(group)
       expect(await last.waitFor('READY', 90_000)).toBe(true)
       await waitForGroupCaughtUp(topics.admin, group, topics.events, 180_000)
@@ -217,7 +230,7 @@ describe('metering worker killed during inserts', () => {
         }
         // More than one digest: the working tree changed during the run, so not every life ran the same code.
         process.stdout.write(
-          `kill-during-insert (Kafka worker): ${kills} kills (${duringInsert} inside an insert), ${EVENTS} events, source ${digests.join(' -> ')}: ${JSON.stringify({ ...recount, usage_query: viaQuery })}\n`,
+          `kill-during-insert (Kafka worker): ${kills} kills (${duringInsert} inside an insert), ${events.length} events, source ${digests.join(' -> ')}: ${JSON.stringify({ ...recount, usage_query: viaQuery })}\n`,
         )
         expect(kills).toBeGreaterThanOrEqual(Math.min(KILLS, 10))
         const clean = { doubled: 0, lost: 0, wrongSums: 0 }
