@@ -51,6 +51,8 @@ import { TALLY_VERSION } from './version.ts'
 import { createConsole } from '../console/consoleApp.tsx'
 import { createSessionStore } from '../console/session.ts'
 import { createConsoleSessionRows } from '../ledger/consoleSessions.ts'
+import { createSignInFailureRows } from '../ledger/consoleSignInFailures.ts'
+import { createSignInLimiter } from '../console/signInLimiter.ts'
 
 export interface ApiParts {
   config: Config
@@ -161,6 +163,8 @@ export function buildApi(parts: ApiParts): Hono<AppEnv> {
     logger,
     now: consoleNow,
     sessions: createSessionStore({ rows: createConsoleSessionRows(parts.database.db), now: () => consoleNow().getTime() }),
+    // Failed sign-ins too (console_sign_in_failures): every gateway on the database shares one budget.
+    signInLimiter: createSignInLimiter({ rows: createSignInFailureRows(parts.database.db), now: () => consoleNow().getTime() }),
   })
   const api = createApp({
     logger,

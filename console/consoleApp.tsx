@@ -127,15 +127,15 @@ export function createConsole(opts: ConsoleOptions): Hono {
     if (secret === '') return signInPage(c, { error: { message: readableError({ code: 'missing_api_key', message: '' }), code: 'missing_api_key' } }, 401)
     // Refused before the key is tried once the account or the address has failed too often.
     const attempt = { secret, organisation, address: clientAddress(c) }
-    const wait = limiter.retryAfter(attempt)
+    const wait = await limiter.retryAfter(attempt)
     if (wait > 0) return limited(c, wait)
     // The same authentication as every API request: one cheap authenticated read.
     const probe = await api.json({ secret, organisation }, 'GET', '/v1/invoices?limit=1')
     if (!probe.ok) {
-      limiter.failed(attempt)
+      await limiter.failed(attempt)
       return signInPage(c, { error: problem(probe.error) }, probe.status === 403 ? 403 : 401)
     }
-    limiter.succeeded(attempt)
+    await limiter.succeeded(attempt)
     const session = await sessions.create({ secret, organisation })
     deleteCookie(c, SIGN_IN_COOKIE, { path: BASE })
     setCookie(c, SESSION_COOKIE, session.id, cookieOptions(c))
