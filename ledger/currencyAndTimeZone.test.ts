@@ -20,4 +20,22 @@ describe('normaliseTimeZone', () => {
       )
     }
   })
+
+  it('checks a name with Intl once, then answers the same from its cache; a rejected name is checked again', () => {
+    const real = Intl.DateTimeFormat
+    let built = 0
+    Intl.DateTimeFormat = new Proxy(real, {
+      construct: (target, args: ConstructorParameters<typeof Intl.DateTimeFormat>) => (built++, new target(...args)),
+    })
+    try {
+      expect(normaliseTimeZone('america/new_york')).toBe('America/New_York')
+      expect(built).toBe(1)
+      for (let i = 0; i < 100; i++) expect(normaliseTimeZone('america/new_york')).toBe('America/New_York')
+      expect(built).toBe(1)
+      for (let i = 0; i < 2; i++) expect(() => normaliseTimeZone('Mars/Olympus_Mons')).toThrow(expect.objectContaining({ code: 'invalid_time_zone' }))
+      expect(built).toBe(3)
+    } finally {
+      Intl.DateTimeFormat = real
+    }
+  })
 })
