@@ -1,6 +1,7 @@
 // A customer's address and tax settings in the console, against a stub API that checks each PATCH
 // body with the API's own schema: the customer page shows them (the rate by name), the form saves
-// them through PATCH /v1/customers/:id behind the CSRF token, and a refusal (an unknown tax rate,
+// them through PATCH /v1/customers/:id behind the CSRF token, it says which rate its lines are
+// taxed at and why (its own, else its country's live rate, else none), and a refusal (an unknown tax rate,
 // a bad country code) comes back on the form as a readable message with its code, fields kept.
 import { Hono } from 'hono'
 import { describe, expect, it } from 'vitest'
@@ -101,6 +102,20 @@ describe('a customer’s address and tax in the console', () => {
     expect(html).toContain('UK VAT 17.5% (17.5 %, exclusive, archived)')
     expect(html).toMatch(/<dt>Reverse charge<\/dt><dd>No<\/dd>/)
     expect(html).toContain('href="/console/customers/acme/tax"')
+  })
+
+  it('shows the rate applied and where it comes from: its own (archived) rate, else its address country’s live rate, else none', async () => {
+    const { get, post } = await setUp()
+    const applied = async () => /<dt>Tax rate applied<\/dt><dd>([^<]*)</.exec(await get('/console/customers/acme'))![1]
+    expect(await applied()).toBe('UK VAT 17.5% (17.5 %, exclusive, archived), its own default rate')
+    const form = await get('/console/customers/acme/tax')
+    const fields = { ...formFields(form), _csrf: csrfOf(form) }
+    expect((await post('/console/customers/acme/tax', { ...fields, tax_rate: '' })).status).toBe(303)
+    expect(await applied()).toBe('UK VAT 20% (20 %, exclusive), the live rate for its address country GB')
+    await post('/console/customers/acme/tax', { ...fields, tax_rate: '', reverse_charge: 'on' })
+    expect(await applied()).toBe('UK VAT 20% (20 %, exclusive), the live rate for its address country GB; reverse charge: taxed lines at 0 %')
+    await post('/console/customers/acme/tax', { ...fields, tax_rate: '', address_country: 'FR' })
+    expect(await applied()).toBe('None: no rate of its own and no live rate for its address country FR, so its lines are not taxed')
   })
 
   it('saves an edit through PATCH behind the CSRF token; an unchanged archived rate is not sent', async () => {

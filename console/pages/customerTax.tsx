@@ -1,8 +1,9 @@
 // A customer's address and tax settings: the facts its page shows (address, tax id, reverse
-// charge, default tax rate by name) and the page that edits them. A refused edit comes back to
+// charge, default tax rate by name, the rate applied and where it comes from) and the page that edits them. A refused edit comes back to
 // the same page with the API's code as a readable message, the fields as they were typed.
 import type { FC } from 'hono/jsx'
 import type { Assets } from '../assets.ts'
+import type { EffectiveTaxRate } from '../effectiveTaxRate.ts'
 import { ADDRESS_FIELDS, type AddressField, type CustomerTaxForm } from '../customerTaxForm.ts'
 import type { Problem } from '../routeKit.tsx'
 import type { TaxRateJson } from '../../ledger/http/taxRateSchemas.ts'
@@ -31,8 +32,26 @@ export function addressLines(a: Customer['address']): string[] {
   return [a.line1, a.line2, place, a.region, a.country].filter((s): s is string => s !== undefined && s !== '')
 }
 
-/** The customer's tax facts, for its page's `<dl class="facts">`; `rate` is its default rate when it has one. */
-export const CustomerTaxFacts: FC<{ customer: Customer; rate: TaxRate | undefined }> = ({ customer: c, rate }) => {
+/** What the customer's lines are taxed at (when their product has no rate of its own), and where that comes from. */
+function appliedRate(e: EffectiveTaxRate, c: Customer): string {
+  const reverse = c.reverse_charge === true ? '; reverse charge: taxed lines at 0 %' : ''
+  switch (e.source) {
+    case 'customer':
+      return `${e.rate === undefined ? (c.tax_rate ?? '') : rateLabel(e.rate)}, its own default rate${reverse}`
+    case 'country':
+      return `${rateLabel(e.rate)}, the live rate for its address country ${e.country}${reverse}`
+    case 'none':
+      return e.country === null
+        ? 'None: no rate of its own and no address country, so its lines are not taxed'
+        : `None: no rate of its own and no live rate for its address country ${e.country}, so its lines are not taxed`
+  }
+}
+
+/**
+ * The customer's tax facts, for its page's `<dl class="facts">`; `rate` is its default rate when
+ * it has one, `effective` what its lines are taxed at and why (effectiveTaxRate.ts).
+ */
+export const CustomerTaxFacts: FC<{ customer: Customer; rate: TaxRate | undefined; effective: EffectiveTaxRate }> = ({ customer: c, rate, effective }) => {
   const lines = addressLines(c.address)
   return (
     <>
@@ -53,6 +72,11 @@ export const CustomerTaxFacts: FC<{ customer: Customer; rate: TaxRate | undefine
       <dd>{c.reverse_charge === true ? 'Yes: taxed lines at 0 %, “Reverse charge” on invoices' : 'No'}</dd>
       <dt>Default tax rate</dt>
       <dd>{c.tax_rate === undefined ? 'None of its own' : rate === undefined ? <code>{c.tax_rate}</code> : rateLabel(rate)}</dd>
+      <dt>Tax rate applied</dt>
+      <dd>
+        {appliedRate(effective, c)}
+        <span class="help"> (a product with a rate of its own is taxed at it instead)</span>
+      </dd>
     </>
   )
 }

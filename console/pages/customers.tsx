@@ -5,6 +5,7 @@ import type { FC } from 'hono/jsx'
 import type { z } from 'zod'
 import type { customerJson } from '../../ledger/http/ledgerSchemas.ts'
 import type { Assets } from '../assets.ts'
+import type { EffectiveTaxRate } from '../effectiveTaxRate.ts'
 import type { Problem } from '../routeKit.tsx'
 import { CustomerTaxFacts, type TaxRate } from './customerTax.tsx'
 import { Columns, ErrorNotice, Layout } from './layout.tsx'
@@ -94,6 +95,8 @@ export const CustomerDetailPage: FC<{
   credits: CreditGrant[]
   /** The customer's default tax rate, when it has one. */
   rate: TaxRate | undefined
+  /** What its lines are taxed at, and why. */
+  effective: EffectiveTaxRate
   notice?: string | undefined
 }> = ({ customer: c, ...p }) => (
   <Layout title={`Customer ${c.name}`} assets={p.assets} csrf={p.csrf} section="customers">
@@ -129,7 +132,7 @@ export const CustomerDetailPage: FC<{
       <dd>{c.time_zone}</dd>
       <dt>Created</dt>
       <dd>{c.created_at.slice(0, 10)}</dd>
-      <CustomerTaxFacts customer={c} rate={p.rate} />
+      <CustomerTaxFacts customer={c} rate={p.rate} effective={p.effective} />
     </dl>
     <section aria-labelledby="credits">
       <h2 id="credits">Credits</h2>

@@ -3,7 +3,7 @@ import { CustomerDetailPage, CustomerListPage, CUSTOMER_PAGE_SIZE, type CreditGr
 import { CATALOGUE_PAGE_SIZE, PlanDetailPage, PlanListPage, ProductDetailPage, ProductListPage, type Plan, type Product } from '../pages/catalogue.tsx'
 import { pagerPosition, type PagerPosition } from '../pages/cursorPager.tsx'
 import { page, problem, seg, signedInProps, type ConsoleRouter, type RouteKit } from '../routeKit.tsx'
-import { customerRate } from './customerTax.tsx'
+import { customerTaxView } from './customerTax.tsx'
 import { planProducts } from './planProducts.ts'
 
 /** A page of a catalogue list: CATALOGUE_PAGE_SIZE rows from the position's cursor. */
@@ -43,7 +43,7 @@ export function registerCatalogueRoutes(app: ConsoleRouter, kit: RouteKit): void
         {...signedInProps(c)}
         customer={got.body}
         credits={credits.ok ? credits.body.data : []}
-        rate={await customerRate(kit, c, got.body)}
+        {...await customerTaxView(kit, c, got.body)}
         notice={c.req.query('done') === 'tax' ? 'Address and tax saved: invoices finalized from now on use them.' : undefined}
       />,
     )

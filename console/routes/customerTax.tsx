@@ -2,6 +2,7 @@
 // customer, POST (with the session's CSRF token) sends PATCH /v1/customers/:id and goes back to
 // the customer with a notice, or shows the form again with the API's refusal.
 import { customerTaxBody, customerTaxFormOf } from '../customerTaxForm.ts'
+import { effectiveTaxRate, type EffectiveTaxRate } from '../effectiveTaxRate.ts'
 import { CustomerTaxPage, type TaxRate } from '../pages/customerTax.tsx'
 import type { Customer } from '../pages/customers.tsx'
 import { page, problem, refusalStatus, seg, signedInProps, str, type ConsoleContext, type ConsoleRouter, type RouteKit } from '../routeKit.tsx'
@@ -11,6 +12,18 @@ export async function customerRate(kit: RouteKit, c: ConsoleContext, customer: C
   if (customer.tax_rate === undefined) return undefined
   const got = await kit.call<TaxRate>(c, 'GET', `/v1/tax-rates/${seg(customer.tax_rate)}`)
   return got.ok ? got.body : undefined
+}
+
+/** The customer's own rate and the rate its lines are taxed at (its own, else its country's live rate), for its page. */
+export async function customerTaxView(
+  kit: RouteKit,
+  c: ConsoleContext,
+  customer: Customer,
+): Promise<{ rate: TaxRate | undefined; effective: EffectiveTaxRate }> {
+  const rate = await customerRate(kit, c, customer)
+  const needsLive = customer.tax_rate === undefined && customer.address?.country !== undefined
+  const live = needsLive ? await kit.call<{ data: TaxRate[] }>(c, 'GET', '/v1/tax-rates') : undefined
+  return { rate, effective: effectiveTaxRate(customer, rate, live?.ok ? live.body.data : []) }
 }
 
 /** The rates the form offers: the live ones, and the customer's own when it was archived since. */

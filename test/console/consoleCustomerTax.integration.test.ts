@@ -2,7 +2,8 @@
 // PGlite in a fresh data directory): the customer page without any, the form refused for a
 // country code in lower case (the API's `invalid_request` naming `address.country`), then saved
 // and shown (the rate by name) and read back from the API; a rate archived while its form was open
-// refused as `unknown_tax_rate`, and listed with the archived rates. Shares its browser set-up with the other console browser tests
+// refused as `unknown_tax_rate`, and listed with the archived rates. The page says which rate a
+// customer's lines are taxed at and why (its own; its address country's live rate; none). Shares its browser set-up with the other console browser tests
 // (consoleBrowser.ts).
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -39,6 +40,7 @@ describe('the console: a customer’s address and tax', () => {
     await page.goto(tally.base + '/console/customers/c-tax')
     expect(await fact('Default tax rate')).toContain('None')
     expect(await fact('Address')).toBe('—')
+    expect(await fact('Tax rate applied')).toMatch(/^None: no rate of its own and no address country/)
 
     await page.getByRole('link', { name: 'Edit address and tax…' }).click()
     await page.getByLabel('Default tax rate').selectOption({ label: 'UK VAT 20% (20 %, exclusive)' })
@@ -63,6 +65,7 @@ describe('the console: a customer’s address and tax', () => {
     await page.waitForURL('**/console/customers/c-tax?done=tax')
     expect(await page.getByRole('status').innerText()).toContain('Address and tax saved')
     expect(await fact('Default tax rate')).toBe('UK VAT 20% (20 %, exclusive)')
+    expect(await fact('Tax rate applied')).toMatch(/^UK VAT 20% \(20 %, exclusive\), its own default rate; reverse charge: taxed lines at 0 %/)
     expect(await fact('Tax id')).toBe('GB123456789')
     expect(await fact('Reverse charge')).toMatch(/^Yes/)
     expect((await fact('Address')).split('\n')).toEqual(['1 High Street', 'LS1 1AA Leeds', 'GB'])
@@ -73,6 +76,14 @@ describe('the console: a customer’s address and tax', () => {
       reverse_charge: true,
       address: { line1: '1 High Street', city: 'Leeds', postal_code: 'LS1 1AA', country: 'GB' },
     })
+  })
+
+  it('shows a customer without a rate of its own taxed at its address country’s live rate, as finalization taxes it', async () => {
+    const address = { line1: '2 Low Road', city: 'York', country: 'GB' }
+    await apiCall(tally.base, 'POST', '/v1/customers', { external_id: 'c-gb', name: 'York Ltd', currency: 'GBP', address })
+    await page.goto(tally.base + '/console/customers/c-gb')
+    expect(await fact('Default tax rate')).toBe('None of its own')
+    expect(await fact('Tax rate applied')).toMatch(/^UK VAT 20% \(20 %, exclusive\), the live rate for its address country GB/)
   })
 
   it('refuses a rate archived while the form was open as unknown_tax_rate, readably', async () => {
