@@ -2,6 +2,9 @@
 // time. Pages are cut by keyset on (timestamp, event_id), the listing's order, so a page is
 // read from the sort key, not by skipping rows, and events stored meanwhile never shift a
 // later page (an event older than the cursor that arrives late appears on a later page).
+// In storing order (`order: 'stored'`) the listing is oldest stored first, by (ingested_at,
+// event_id), so a tail pages forward from where it left off until it has caught up, however
+// many events arrived at once.
 import type { ClickHouseHandle } from '../platform/clickhouse/openClickHouse.ts'
 import { clickHouseTimeToIso } from './eventRow.ts'
 
@@ -15,16 +18,21 @@ export interface EventListQuery {
   to?: Date
   /** Only events stored at or after it (`ingested_at`), whatever their timestamp. */
   ingestedFrom?: Date
-  /** Continue after this event (the previous page's `next`). */
+  /** `timestamp` (default): the newest timestamp first; `stored`: the earliest stored first. */
+  order?: EventOrder
+  /** Continue after this event (the previous page's `next`, of the same order). */
   after?: EventCursor
-  /** Rows to return, newest first. */
+  /** Rows to return. */
   limit: number
 }
 
-/** Where a page ended: the (timestamp, event_id) of its last event. */
+export type EventOrder = 'timestamp' | 'stored'
+
+/** Where a page ended: the sort key (timestamp, or ingested_at when stored) and event_id of its last event. */
 export interface EventCursor {
+  order: EventOrder
   /** ClickHouse text, `YYYY-MM-DD HH:mm:ss.SSS` UTC. */
-  timestamp: string
+  key: string
   eventId: string
 }
 
@@ -83,9 +91,11 @@ export async function listEvents(handle: ClickHouseHandle, q: EventListQuery): P
     filters.push("ingested_at >= fromUnixTimestamp64Milli({ingested_from_ms:Int64}, 'UTC')")
     params.ingested_from_ms = q.ingestedFrom.getTime()
   }
+  const order = q.order ?? 'timestamp'
+  const [column, direction, beyond] = order === 'stored' ? ['ingested_at', 'ASC', '>'] : ['timestamp', 'DESC', '<']
   if (q.after !== undefined) {
-    filters.push("(timestamp, event_id) < (toDateTime64({after_ts:String}, 3, 'UTC'), {after_id:String})")
-    params.after_ts = q.after.timestamp
+    filters.push(`(${column}, event_id) ${beyond} (toDateTime64({after_key:String}, 3, 'UTC'), {after_id:String})`)
+    params.after_key = q.after.key
     params.after_id = q.after.eventId
   }
   const rs = await handle.client.query({
@@ -94,7 +104,7 @@ export async function listEvents(handle: ClickHouseHandle, q: EventListQuery): P
              toString(ingested_at) AS ingested_text, source
       FROM events
       WHERE ${filters.join(' AND ')}
-      ORDER BY timestamp DESC, event_id DESC
+      ORDER BY ${column} ${direction}, event_id ${direction}
       LIMIT {limit:UInt32}`,
     query_params: params,
     format: 'JSONEachRow',
@@ -104,7 +114,10 @@ export async function listEvents(handle: ClickHouseHandle, q: EventListQuery): P
   const last = page.at(-1)
   return {
     events: page.map(toStoredEvent),
-    next: rows.length > q.limit && last !== undefined ? { timestamp: last.timestamp_text, eventId: last.event_id } : null,
+    next:
+      rows.length > q.limit && last !== undefined
+        ? { order, key: order === 'stored' ? last.ingested_text : last.timestamp_text, eventId: last.event_id }
+        : null,
   }
 }
 

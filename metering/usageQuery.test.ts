@@ -108,7 +108,7 @@ describe('queryUsage', () => {
 describe('listEvents', () => {
   it('lists newest first with the payload parsed, numbers still strings', async () => {
     const { events, next } = await listEvents(ch.handle, { orgId: 'org-u', customerId: 'acme', rawMetric: 'cpu_usage', limit: 2 })
-    expect(next).toEqual({ timestamp: '2024-03-05 10:16:00.000', eventId: 'u3' })
+    expect(next).toEqual({ order: 'timestamp', key: '2024-03-05 10:16:00.000', eventId: 'u3' })
     expect(events).toEqual([
       {
         event_id: 'u4',

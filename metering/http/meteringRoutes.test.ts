@@ -142,6 +142,40 @@ describe('GET /v1/events', () => {
     expect(await ids('ingested_from=2024-03-05T10:00:01.001Z')).toEqual(['late'])
   })
 
+  it('pages a burst of 2,500 events in storing order (order=stored) until caught up, events arriving meanwhile included', async () => {
+    // Stored in two writes, each event's timestamp older than the one stored before it.
+    const burst = Array.from({ length: 2500 }, (_, i) => {
+      const at = new Date(Date.UTC(2024, 2, 5, 9, 0, 0) + (2500 - i) * 1000).toISOString()
+      const ingested = i < 1000 ? '2024-03-05 10:00:00.000' : '2024-03-05 10:00:00.500'
+      return eventRow({ org_id: 'org-burst', event_id: `e${String(i).padStart(4, '0')}`, timestamp: at.slice(0, 23).replace('T', ' '), ingested_at: ingested })
+    })
+    const writer = createEventWriter(ch.handle)
+    await writer.write(burst.slice(0, 1000))
+    await writer.write(burst.slice(1000))
+    const burstApp = appFor({ kind: 'api_key', orgId: 'org-burst', keyId: 'k3' })
+    type Page = { events: { event_id: string }[]; next_cursor: string | null }
+    const get = async (query: string) => (await (await burstApp.request(`/v1/events?${query}`)).json()) as Page
+    // What the tail read before: the 1,000 newest timestamps stored since, the same page at every poll.
+    const byTimestamp = await get('ingested_from=2024-03-05T10:00:00Z&limit=1000')
+    expect(byTimestamp.events.map((e) => e.event_id)).toEqual(burst.slice(0, 1000).map((e) => e.event_id))
+    const seen: string[] = []
+    let cursor: string | null = null
+    for (let pages = 1; ; pages++) {
+      const page: Page = await get(`order=stored&ingested_from=2024-03-05T10:00:00Z&limit=1000${cursor === null ? '' : `&cursor=${cursor}`}`)
+      seen.push(...page.events.map((e) => e.event_id))
+      if (pages === 1)
+        await writer.write([eventRow({ org_id: 'org-burst', event_id: 'late', timestamp: '2024-03-01 00:00:00.000', ingested_at: '2024-03-05 10:00:01.000' })])
+      cursor = page.next_cursor
+      if (cursor === null) break
+    }
+    expect(seen).toEqual([...burst.map((e) => e.event_id), 'late'])
+    // A cursor is for the order it came from.
+    const first = await get('order=stored&limit=1')
+    const other = await burstApp.request(`/v1/events?cursor=${first.next_cursor}`)
+    expect(other.status).toBe(400)
+    expect(await other.json()).toMatchObject({ error: { code: 'invalid_query', details: [{ field: 'cursor' }] } })
+  })
+
   it('answers 400 invalid_query for a cursor it never issued and for an empty range', async () => {
     for (const [query, field] of [
       ['cursor=not-a-cursor', 'cursor'],

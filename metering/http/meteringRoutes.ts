@@ -85,7 +85,7 @@ export function meteringRoutes(handle: ClickHouseHandle, knownCustomers: KnownCu
       method: 'get',
       path: '/v1/events',
       tags: [METERING_TAG],
-      summary: 'Raw events of the organisation, newest first, a page at a time (cursor), for inspection.',
+      summary: 'Raw events of the organisation, newest first (or in storing order), a page at a time (cursor), for inspection.',
       request: { query: eventListQuerySchema },
       responses: {
         200: jsonAnswer('Events, newest first', eventListResponseSchema),
@@ -99,6 +99,7 @@ export function meteringRoutes(handle: ClickHouseHandle, knownCustomers: KnownCu
       const page = await listEvents(handle, {
         orgId,
         limit: q.limit,
+        order: q.order,
         ...(q.raw_metric === undefined ? {} : { rawMetric: q.raw_metric }),
         ...(q.customer_id === undefined ? {} : { customerId: q.customer_id }),
         ...(q.from === undefined ? {} : { from: q.from }),

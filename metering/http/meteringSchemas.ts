@@ -29,10 +29,15 @@ export const usageQuerySchema = z
 
 const CLICKHOUSE_TIME = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3}$/
 
-/** The opaque `cursor` of `GET /v1/events`: the pair `[timestamp, event_id]` of a page's last event. */
-export const encodeEventCursor = (cursor: EventCursor): string => encodePairCursor(cursor.timestamp, cursor.eventId)
+/** In storing order, a cursor's sort key is `stored ` and the page's last `ingested_at`. */
+const STORED = 'stored '
 
-const eventCursorParam = pairCursorParam((key) => CLICKHOUSE_TIME.test(key)).transform((c): EventCursor => ({ timestamp: c.key, eventId: c.id }))
+/** The opaque `cursor` of `GET /v1/events`: the pair `[sort key, event_id]` of a page's last event. */
+export const encodeEventCursor = (cursor: EventCursor): string => encodePairCursor(cursor.order === 'stored' ? STORED + cursor.key : cursor.key, cursor.eventId)
+
+const eventCursorParam = pairCursorParam((key) => CLICKHOUSE_TIME.test(key.startsWith(STORED) ? key.slice(STORED.length) : key)).transform((c): EventCursor =>
+  c.key.startsWith(STORED) ? { order: 'stored', key: c.key.slice(STORED.length), eventId: c.id } : { order: 'timestamp', key: c.key, eventId: c.id },
+)
 
 export const eventListQuerySchema = z
   .object({
@@ -43,12 +48,20 @@ export const eventListQuerySchema = z
     ingested_from: instantParam
       .optional()
       .describe('Only events stored (`ingested_at`) at or after it, whatever their timestamp: a tail polls with it, so an event arriving late still shows'),
+    order: z
+      .enum(['timestamp', 'stored'])
+      .default('timestamp')
+      .describe(
+        '`timestamp` (default): the newest timestamp first. `stored`: the earliest stored first (`ingested_at`, then `event_id`): with `ingested_from`, a tail follows `next_cursor` until it is null and has missed nothing, however many events arrived at once',
+      ),
     cursor: eventCursorParam.optional(),
-    limit: z.coerce.number().int().min(1).max(1000).default(100).describe('Events per page, newest first (1–1000, default 100)'),
+    limit: z.coerce.number().int().min(1).max(1000).default(100).describe('Events per page (1–1000, default 100)'),
   })
   .superRefine((q, ctx) => {
     if (q.from !== undefined && q.to !== undefined && q.to.getTime() <= q.from.getTime())
       ctx.addIssue({ code: 'custom', path: ['to'], message: '`to` must be after `from`' })
+    if (q.cursor !== undefined && q.cursor.order !== q.order)
+      ctx.addIssue({ code: 'custom', path: ['cursor'], message: `a cursor of order=${q.cursor.order}, not ${q.order}` })
   })
 
 const decimalString = z.string().describe('A decimal number as a string, exact')

@@ -2,9 +2,9 @@
 // start` (chDB + PGlite in a fresh data directory): products a page of 50 at a time by the API's
 // cursor, next and previous; the customer search by name; a session that outlives a restart of
 // the process (kept in the ledger) and ends on sign-out; the live tail adding an event that
-// arrives late (an older timestamp than those shown); the sixth failed sign-in from one address
-// refused with 429, Retry-After and a sentence. Shares its browser set-up with
-// console.integration.test.ts (consoleBrowser.ts).
+// arrives late (an older timestamp than those shown), and a burst of 2,500 read whole; the sixth
+// failed sign-in from one address refused with 429, Retry-After and a sentence. Shares its
+// browser set-up with console.integration.test.ts (consoleBrowser.ts).
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -91,6 +91,26 @@ describe('the console: paging, search, sessions, sign-in limit', () => {
     await expect.poll(() => rows.first().textContent(), { timeout: 20_000 }).toContain('/v1/late')
     expect(await rows.count()).toBe(3)
     await screenshot(page, 'usage-live-late')
+  })
+
+  it('reads a burst of 2,500 events whole: every one counted, the last stored (the oldest timestamp) on top', async () => {
+    // Each event's timestamp older than the one posted before it: the 1,000 newest timestamps are
+    // the first 1,000 posted, all a tail reading by timestamp ever saw (it failed so, 1,000 a poll).
+    const burst = Array.from({ length: 2500 }, (_, i) => ({
+      event_id: `burst-${String(i).padStart(4, '0')}`,
+      raw_metric: 'api_calls',
+      customer_id: 'c-200',
+      timestamp: new Date(Date.UTC(2026, 2, 5) + (2500 - i) * 1000).toISOString(),
+      data: { n: String(i) },
+    }))
+    for (let b = 0; b < 5; b++) await apiCall(tally.base, 'POST', '/v1/events', burst.slice(b * 500, (b + 1) * 500))
+    const rows = page.locator('#tail tbody tr')
+    await expect.poll(() => rows.first().getAttribute('data-event-id'), { timeout: 30_000 }).toBe('burst-2499')
+    const status = () => page.locator('#tail-status').textContent()
+    await expect.poll(status).toContain('Following: 2503 events received, the latest 200 shown,')
+    expect(await rows.count()).toBe(200)
+    expect(await rows.nth(199).getAttribute('data-event-id')).toBe('burst-2300')
+    await screenshot(page, 'usage-live-burst', false)
   })
 
   it('keeps the session through a restart of tally start; sign-out ends it for good', async () => {
