@@ -5,6 +5,7 @@ import type { FC } from 'hono/jsx'
 import type { RatingSummaryJson } from '../../rating/http/billingSchemas.ts'
 import type { Assets } from '../assets.ts'
 import type { Problem } from '../routeKit.tsx'
+import type { PagerPosition } from './cursorPager.tsx'
 import { ErrorNotice, Layout } from './layout.tsx'
 import { RatingHistory, type RatingRun } from './ratingHistory.tsx'
 
@@ -74,8 +75,9 @@ export const RatingPage: FC<{
   csrf: string
   form: RatingForm
   progress: RunProgress[]
-  /** The latest runs, newest first. */
+  /** A page of the runs, newest first, and where it is in the history. */
   history: RatingRun[]
+  historyPages: { at: PagerPosition; next: string | null }
   summary?: RatingSummaryJson | undefined
   error?: Problem | undefined
 }> = (p) => (
@@ -129,6 +131,6 @@ export const RatingPage: FC<{
         </ul>
       )}
     </section>
-    <RatingHistory runs={p.history} />
+    <RatingHistory runs={p.history} pages={p.historyPages} />
   </Layout>
 )

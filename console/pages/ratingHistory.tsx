@@ -1,11 +1,12 @@
 // The rating run history (GET /v1/rating/runs): every past run of the organisation, whoever
-// started it (the console, the API, `tally rate`, the scheduler), newest first, each linking to
-// its detail page. A run whose process was killed stays `running` until the next run marks it
+// started it (the console, the API, `tally rate`, the scheduler), newest first, a page at a time
+// (the API's cursor), each linking to its detail page, which offers to run its request again. A run whose process was killed stays `running` until the next run marks it
 // `abandoned`, so the page says so rather than suggesting it is still going.
 import type { FC } from 'hono/jsx'
 import type { z } from 'zod'
 import type { ratingRunJson } from '../../rating/http/ratingRunSchemas.ts'
 import type { Assets } from '../assets.ts'
+import { CursorPager, type PagerPosition } from './cursorPager.tsx'
 import { Columns, Layout } from './layout.tsx'
 
 export type RatingRun = z.infer<typeof ratingRunJson>
@@ -15,10 +16,10 @@ const statusClass = (s: RatingRun['status']) => `status status-${s === 'succeede
 const requestOf = (r: RatingRun) =>
   [r.period && `period ${r.period}`, r.contract_id && `contract ${r.contract_id.slice(0, 8)}`].filter(Boolean).join(', ') || 'everything due'
 
-export const RatingHistory: FC<{ runs: RatingRun[] }> = ({ runs }) => (
+export const RatingHistory: FC<{ runs: RatingRun[]; pages: { at: PagerPosition; next: string | null } }> = ({ runs, pages }) => (
   <section aria-labelledby="history" id="run-history">
     <h2 id="history">History</h2>
-    {runs.length === 0 ? (
+    {runs.length === 0 && pages.at.cursor === '' ? (
       <p>No run yet.</p>
     ) : (
       <table>
@@ -49,8 +50,15 @@ export const RatingHistory: FC<{ runs: RatingRun[] }> = ({ runs }) => (
         </tbody>
       </table>
     )}
+    <CursorPager path="/console/rating" keep={{}} at={pages.at} next={pages.next} />
   </section>
 )
+
+/** The rating form filled with a run's request (its period and contract), to run it again. */
+const againHref = (r: RatingRun) => {
+  const q = new URLSearchParams({ ...(r.period === null ? {} : { period: r.period }), ...(r.contract_id === null ? {} : { contract_id: r.contract_id }) })
+  return `/console/rating${q.size === 0 ? '' : `?${q}`}#rating-period`
+}
 
 export const RatingRunPage: FC<{ assets: Assets; csrf: string; run: RatingRun }> = ({ assets, csrf, run: r }) => (
   <Layout title="Rating run" assets={assets} csrf={csrf} section="rating">
@@ -95,7 +103,7 @@ export const RatingRunPage: FC<{ assets: Assets; csrf: string; run: RatingRun }>
       )}
     </dl>
     <p>
-      <a href="/console/rating">All runs</a>
+      <a href={againHref(r)}>Run {requestOf(r)} again</a> · <a href="/console/rating">All runs</a>
     </p>
   </Layout>
 )

@@ -1,7 +1,9 @@
 // Rating runs from the console: POST /v1/rating/runs for a period (or everything due),
-// GET /v1/rating/runs/progress, and the history (GET /v1/rating/runs, one run at
-// /rating/runs/:id). The run answers its summary when it ends; the page shows it.
+// GET /v1/rating/runs/progress, and the history (GET /v1/rating/runs, HISTORY_ROWS a page by the
+// API's cursor, one run at /rating/runs/:id, which links back to the form filled with its
+// period and contract to run it again). The run answers its summary when it ends; the page shows it.
 import type { RatingSummaryJson } from '../../rating/http/billingSchemas.ts'
+import { pagerPosition } from '../pages/cursorPager.tsx'
 import { RatingPage, type RatingForm, type RunProgress } from '../pages/rating.tsx'
 import { RatingRunPage, type RatingRun } from '../pages/ratingHistory.tsx'
 import { page, problem, refusalStatus, seg, signedInProps, str, type ConsoleContext, type ConsoleRouter, type RouteKit } from '../routeKit.tsx'
@@ -13,10 +15,16 @@ export function registerRatingRoutes(app: ConsoleRouter, kit: RouteKit): void {
     const got = await kit.call<{ runs: RunProgress[] }>(c, 'GET', '/v1/rating/runs/progress')
     return got.ok ? got.body.runs : []
   }
-  // The page's lists: runs in progress here, and the latest runs of the history.
+  // The page's lists: runs in progress here, and a page of the history (the latest, or where `cursor` is).
   const lists = async (c: ConsoleContext) => {
-    const history = await kit.call<{ runs: RatingRun[] }>(c, 'GET', `/v1/rating/runs?limit=${HISTORY_ROWS}`)
-    return { progress: await progress(c), history: history.ok ? history.body.runs : [] }
+    const at = pagerPosition((name) => c.req.query(name))
+    const q = new URLSearchParams({ limit: String(HISTORY_ROWS), ...(at.cursor === '' ? {} : { cursor: at.cursor }) })
+    const history = await kit.call<{ runs: RatingRun[]; next_cursor: string | null }>(c, 'GET', `/v1/rating/runs?${q}`)
+    return {
+      progress: await progress(c),
+      history: history.ok ? history.body.runs : [],
+      historyPages: { at, next: history.ok ? history.body.next_cursor : null },
+    }
   }
   const empty: RatingForm = { period: '', contract_id: '', as_of: '' }
 
