@@ -8,6 +8,7 @@ import { nonNegativeDecimal } from './decimal.ts'
 import { discountSchema } from './discounts.ts'
 import { roundingModeSchema } from './rounding.ts'
 import { termCommitmentSchema } from './termCommitment.ts'
+import { thresholdBillingSchema, thresholdConflicts } from './thresholdBilling.ts'
 
 export const contractTermsSchema = z
   .strictObject({
@@ -26,6 +27,11 @@ export const contractTermsSchema = z
         'Discounts and coupons: `billed_periods` N applies to the first N invoices it reduces, `carry_over` makes a fixed discount a balance that carries to later invoices, both counted on live invoices (a void gives back its use); 422 `invalid_contract_terms` with `discount_duration_conflict`, `discount_carry_over_not_supported`, `duplicate_discount_id` (docs/pricing.md "Coupons")',
       ),
     credits: z.array(creditGrantSchema).optional(),
+    threshold_billing: thresholdBillingSchema
+      .optional()
+      .describe(
+        "Threshold billing (Stripe `billing_thresholds.amount_gte`): when the open period's metered usage not yet billed reaches `amount` (the contract's currency), a rating run invoices it at once (finalized, dated that day); the period's scheduled invoice then bills only the rest, each item rated on top of the quantity already billed. Not with `commitment`, `maximum_spend` or `term_commitment` (422 `invalid_contract_terms`, `threshold_billing_conflict`); discounts and credits apply on the scheduled invoice only (docs/pricing.md \"Threshold billing\")",
+      ),
     rounding_mode: roundingModeSchema.optional(),
   })
   // A coupon's use is counted by its id on the contract's invoices, so two discounts may not share one.
@@ -36,4 +42,11 @@ export const contractTermsSchema = z
         ctx.addIssue({ code: 'custom', path: ['discounts', i, 'id'], message: `discount id ${d.id} is used twice`, params: { code: 'duplicate_discount_id' } })
       seen.add(d.id)
     })
+    for (const key of thresholdConflicts(terms))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['threshold_billing'],
+        message: `threshold_billing cannot be combined with ${key}: a threshold invoice bills part of a period that ${key} measures as a whole`,
+        params: { code: 'threshold_billing_conflict' },
+      })
   })

@@ -9,11 +9,9 @@
 // date (its invoice would take that date's place), is refused.
 import type { Charge, Contract, CurrencyTable, Invoice, RatingStore } from '../../ledger/ratingStore.ts'
 import { ConflictError } from '../../platform/errors.ts'
-import { addDays } from '../compute/calendar/calendarDate.ts'
+import { AD_HOC_PERIOD_INDEX, writeAdHocInvoice } from './adHocInvoice.ts'
 import { priceInvoice } from './priceInvoice.ts'
 import { readRatingRecord } from './ratingRecord.ts'
-
-export const AD_HOC_PERIOD_INDEX = -1
 
 export interface ChargeInvoiceInput {
   ledger: Pick<RatingStore, 'invoiceDrafts'>
@@ -51,23 +49,8 @@ export async function invoiceCharge(input: ChargeInvoiceInput): Promise<Invoice>
       currencies: input.currencies,
       charges: [charge],
     })
-    const written = await session.writeDraft(
-      {
-        customerId: contract.customerId,
-        billingDate: date,
-        periodIndex: AD_HOC_PERIOD_INDEX,
-        currency: contract.currency,
-        total: priced.total,
-        contentHash: priced.contentHash,
-        ratingInput: priced.record,
-        creditDraws: [],
-        graceUntil: now,
-        dueDate: addDays(date, contract.netTermsDays),
-        lines: priced.lines,
-      },
-      now,
-    )
-    if (written.outcome !== 'created') throw billingDateTaken(date)
-    return session.finalize(written.invoice.id, now)
+    const invoice = await writeAdHocInvoice({ session, contract, date, priced, now })
+    if (!invoice) throw billingDateTaken(date)
+    return invoice
   })
 }

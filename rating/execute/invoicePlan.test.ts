@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { Contract, Product } from '../../ledger/ratingStore.ts'
+import { fixtureContract, fixtureProduct } from '../../test/support/ratingFixtures.ts'
 import { scheduledInvoice, type Schedule } from './billingSchedule.ts'
 import { canonicalJson, phaseSegments, planInvoice, priceVersionOf, prorationOf } from './invoicePlan.ts'
 
@@ -8,54 +9,12 @@ const CALLS = { model: 'per_unit', currency: 'USD', unit_price: '0.10' }
 const CALLS_CHEAPER = { model: 'per_unit', currency: 'USD', unit_price: '0.05' }
 
 const products = new Map<string, Product>([
-  [
-    'p-fee',
-    {
-      id: 'p-fee',
-      orgId: 'o',
-      name: 'Platform',
-      description: null,
-      kind: 'non_metered',
-      metricName: null,
-      metricVersion: null,
-      defaultQuantity: null,
-      createdAt: '2024-01-01T00:00:00Z',
-    },
-  ],
-  [
-    'p-api',
-    {
-      id: 'p-api',
-      orgId: 'o',
-      name: 'API calls',
-      description: null,
-      kind: 'metered',
-      metricName: 'api_call_count',
-      metricVersion: 3,
-      defaultQuantity: null,
-      createdAt: '2024-01-01T00:00:00Z',
-    },
-  ],
+  ['p-fee', fixtureProduct({ id: 'p-fee', name: 'Platform' })],
+  ['p-api', fixtureProduct({ id: 'p-api', name: 'API calls', metricName: 'api_call_count', metricVersion: 3 })],
 ])
 
 function contract(over: Partial<Contract>): Contract {
-  return {
-    id: 'c-1',
-    orgId: 'o',
-    customerId: 'cu-1',
-    customerExternalId: 'acme',
-    planId: null,
-    name: 'Acme',
-    currency: 'USD',
-    startDate: '2026-10-01',
-    endDate: null,
-    timeZone: 'UTC',
-    cadence: 'monthly',
-    anchorDay: 1,
-    renewal: 'auto_renew',
-    endProration: 'prorate',
-    netTermsDays: 30,
-    backdatedInvoices: 'draft',
+  return fixtureContract({
     phases: [
       {
         start_date: '2026-10-01',
@@ -65,11 +24,8 @@ function contract(over: Partial<Contract>): Contract {
         ],
       },
     ],
-    terms: {},
-    overrides: [],
-    createdAt: '2026-09-01T00:00:00Z',
     ...over,
-  }
+  })
 }
 const scheduleOf = (c: Contract): Schedule => ({ startDate: c.startDate, endDate: c.endDate, cadence: c.cadence, anchorDay: c.anchorDay, renewal: c.renewal })
 const plan = (c: Contract, j: number) => planInvoice(c, products, scheduledInvoice(scheduleOf(c), j)!)
@@ -151,6 +107,35 @@ describe('invoice plan', () => {
     expect(canonicalJson({ b: 1, a: [{ d: 2, c: undefined }] })).toBe('{"a":[{"d":2}],"b":1}')
     expect(priceVersionOf({ currency: 'USD', model: 'flat_fee', amount: '31.00' })).toBe(priceVersionOf(FEE))
     expect(priceVersionOf(FEE)).toMatch(/^[0-9a-f]{16}$/)
+  })
+
+  it('canonicalJson writes what the entries/sort/join form it replaced wrote (issue 20)', () => {
+    const reference = (value: unknown): string => {
+      if (Array.isArray(value)) return `[${value.map(reference).join(',')}]`
+      if (value !== null && typeof value === 'object') {
+        const entries = Object.entries(value as Record<string, unknown>)
+          .filter(([, v]) => v !== undefined)
+          .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${reference(v)}`).join(',')}}`
+      }
+      return JSON.stringify(value)
+    }
+    const values: unknown[] = [
+      null,
+      undefined,
+      0,
+      -1.5,
+      'text "quoted" \\ é \u2028',
+      true,
+      [],
+      {},
+      [1, undefined, null, () => 1, [[]], {}],
+      { z: 1, a: undefined, é: 'x', B: [{ y: 2, x: null }], '10': 'ten', '9': 'nine', 'key with "quotes"': { b: false, a: true } },
+      { fn: () => 1, date: new Date('2026-10-01T00:00:00Z'), nested: { lines: [{ amount: '1.00', price: FEE }] } },
+      // eslint-disable-next-line no-sparse-arrays
+      [1, , 3],
+    ]
+    for (const v of values) expect(canonicalJson(v)).toBe(reference(v))
   })
 
   it('refuses a contract whose product is missing', () => {

@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest'
 import type { Contract, Product } from '../../ledger/ratingStore.ts'
 import { isoCurrencies } from '../../platform/currency.ts'
+import { fixtureContract, fixtureProduct } from '../../test/support/ratingFixtures.ts'
 import { scheduledInvoice, type Schedule } from './billingSchedule.ts'
 import { planInvoice } from './invoicePlan.ts'
 import { advanceBilled } from './billedForPeriod.ts'
@@ -14,53 +15,13 @@ const FEE = { model: 'flat_fee', currency: 'USD', amount: '31.00' }
 const CALLS = { model: 'per_unit', currency: 'USD', unit_price: '0.10' }
 
 const products = new Map<string, Product>([
-  [
-    'p-fee',
-    {
-      id: 'p-fee',
-      orgId: 'o',
-      name: 'Platform',
-      description: null,
-      kind: 'non_metered',
-      metricName: null,
-      metricVersion: null,
-      defaultQuantity: null,
-      createdAt: '2026-01-01T00:00:00Z',
-    },
-  ],
-  [
-    'p-api',
-    {
-      id: 'p-api',
-      orgId: 'o',
-      name: 'API calls',
-      description: null,
-      kind: 'metered',
-      metricName: 'api_call_count',
-      metricVersion: 1,
-      defaultQuantity: null,
-      createdAt: '2026-01-01T00:00:00Z',
-    },
-  ],
+  ['p-fee', fixtureProduct({ id: 'p-fee', name: 'Platform', createdAt: '2026-01-01T00:00:00Z' })],
+  ['p-api', fixtureProduct({ id: 'p-api', name: 'API calls', metricName: 'api_call_count', metricVersion: 1, createdAt: '2026-01-01T00:00:00Z' })],
 ])
 
-const contract: Contract = {
-  id: 'c-1',
-  orgId: 'o',
-  customerId: 'cu-1',
-  customerExternalId: 'acme',
-  planId: null,
-  name: 'Acme',
-  currency: 'USD',
+const contract: Contract = fixtureContract({
   startDate: '2026-10-15',
-  endDate: null,
   timeZone: 'Europe/Paris',
-  cadence: 'monthly',
-  anchorDay: 1,
-  renewal: 'auto_renew',
-  endProration: 'prorate',
-  netTermsDays: 30,
-  backdatedInvoices: 'draft',
   phases: [
     {
       start_date: '2026-10-15',
@@ -71,9 +32,7 @@ const contract: Contract = {
     },
   ],
   terms: { commitment: { kind: 'minimum', amount: '400.00' } },
-  overrides: [],
-  createdAt: '2026-09-01T00:00:00Z',
-}
+})
 const schedule: Schedule = { startDate: contract.startDate, endDate: null, cadence: 'monthly', anchorDay: 1, renewal: 'auto_renew' }
 const usage = (quantity: string): CustomerUsage => ({ quantity, rows: [] })
 

@@ -35,6 +35,7 @@ import type { BilledProration } from './midPeriodProration.ts'
 import type { BilledAdjustment } from './billedForPeriod.ts'
 import type { TermUsage } from './termUsage.ts'
 import type { PoolUsage } from './freeUnitPools.ts'
+import type { ThresholdBilled, ThresholdBilledItem } from './thresholdInvoice.ts'
 
 export interface PricedInvoice {
   total: string
@@ -70,6 +71,8 @@ export interface PriceInvoiceInput {
   prorations?: readonly RecordedProration[]
   /** One-off charges this invoice bills (oneOffCharges.ts). */
   charges?: readonly Charge[]
+  /** What the period's threshold invoices billed of each item (thresholdInvoice.ts): rated on top of it; absent: nothing. */
+  thresholdBilled?: ThresholdBilled
 }
 
 /**
@@ -93,14 +96,25 @@ export function usageText(usage: RecordedItem['usage']): string {
   return 'by dimension'
 }
 
-/** What a record bills: the invoice's amount, its late-usage adjustments, prorations and one-off charges (explain re-derives the same sum). */
+/**
+ * An item whose rated amount is negative stands outside the invoice's terms, like a proration
+ * credit: only an item rated on top of what threshold invoices billed can be (a volume price whose
+ * whole quantity moved to a cheaper tier since), and a discount or a commitment never applies to a credit.
+ */
+export function creditedItem(item: { amount: string }): boolean {
+  return new Dec(item.amount).isNegative()
+}
+
+/** What a record bills: the invoice's amount, its late-usage adjustments, prorations, one-off charges and credited items (explain re-derives the same sum). */
 export function recordedTotal(record: {
   invoice_amount: string
   adjustments: readonly { delta: string }[]
   prorations?: readonly { amount: string }[] | undefined
   charges?: readonly { amount: string }[] | undefined
+  items?: readonly { amount: string }[] | undefined
 }): Dec {
-  const added = [...(record.prorations ?? []), ...(record.charges ?? [])].map((p) => new Dec(p.amount))
+  const credited = (record.items ?? []).filter(creditedItem)
+  const added = [...(record.prorations ?? []), ...(record.charges ?? []), ...credited].map((p) => new Dec(p.amount))
   return new Dec(record.invoice_amount).plus(sum(record.adjustments.map((a) => new Dec(a.delta)))).plus(sum(added))
 }
 
@@ -113,6 +127,19 @@ export function rateItem(
   const rated = ratePriceLines(price, item.usage, item.proration ?? undefined, { defaultMode: mode })
   const result = formatResult(rated.lines, rated.currency, rated.applied)
   return { amount: result.amount, lines: result.lines, poolDrawn: price.free_units_pool ? poolDrawn(price, rated.applied.free_units) : new Dec(0) }
+}
+
+/** A single quantity q on top of the B earlier threshold invoices billed: `{ quantity: q − B, billed_quantity: B }` (rate(q) − rate(B)). */
+function onTopOf(usage: RecordedItem['usage'], earlier: { quantity: string } | undefined): RecordedItem['usage'] {
+  if (!earlier || usage.quantity === undefined) return usage
+  return { quantity: new Dec(usage.quantity).minus(earlier.quantity).toFixed(), billed_quantity: earlier.quantity }
+}
+
+/** The incremental rating's last line (rate(B) taken off) names the threshold invoices that billed it. */
+function withBilledOn(lines: PriceLine[], earlier: ThresholdBilledItem): PriceLine[] {
+  const names = earlier.invoices.map((i) => (i.number === null ? i.invoice_id : String(i.number))).join(', ')
+  const last = lines.at(-1)!
+  return [...lines.slice(0, -1), { ...last, description: `${last.description} on threshold invoice ${names}` }]
 }
 
 function line(position: number, fields: LineFields): NewInvoiceLine {
@@ -165,9 +192,11 @@ export function priceInvoice(input: PriceInvoiceInput): PricedInvoice {
   for (const planned of input.items) {
     const item = pools.priced({ ...planned, price: withInlineCurrency(planned.price, input.currencies) })
     const found = item.metric ? input.usageOf(item) : undefined
-    const usage = usageFields(item.price, item, found)
+    const earlier = input.thresholdBilled?.get(item.id)
+    const usage = onTopOf(usageFields(item.price, item, found), earlier)
     const proration = prorationOf(item) ?? null
     const rated = rateItem({ price: item.price, usage, proration }, mode)
+    const ratedLines = earlier && usage.billed_quantity !== undefined ? withBilledOn(rated.lines, earlier) : rated.lines
     pools.drew(item, rated.poolDrawn)
     recorded.push({
       id: item.id,
@@ -184,9 +213,10 @@ export function priceInvoice(input: PriceInvoiceInput): PricedInvoice {
       usage,
       proration,
       amount: rated.amount,
+      ...(earlier && usage.billed_quantity !== undefined ? { billed_before: earlier.invoices } : {}),
       ...(found?.source === undefined ? {} : { source: found.source }),
     })
-    for (const l of rated.lines) {
+    for (const l of ratedLines) {
       lines.push(
         line(lines.length, {
           itemId: item.id,
@@ -216,6 +246,7 @@ export function priceInvoice(input: PriceInvoiceInput): PricedInvoice {
   const terms = contract.terms
   const periodTerms = scheduled.arrears !== null && (terms.commitment !== undefined || terms.maximum_spend !== undefined)
   const spanning = input.termUsage ?? {}
+  const inTerms = recorded.filter((r) => !creditedItem(r))
   // A commitment trues up its period (a term commitment its window) even on an invoice with nothing else to bill (the last one).
   if (recorded.length > 0 || (scheduled.arrears && terms.commitment) || spanning.term_commitment?.true_up) {
     const netted = input.billedElsewhere.map((b) => ({
@@ -245,7 +276,7 @@ export function priceInvoice(input: PriceInvoiceInput): PricedInvoice {
       as_of: scheduled.billingDate,
       period_index: scheduled.index,
       ...(arrearsProration ? { proration: arrearsProration } : {}),
-      lines: recorded.map((r) => ({
+      lines: inTerms.map((r) => ({
         id: r.id,
         product: r.product_name,
         price: { model: 'flat_fee', currency: currencyInput, amount: r.amount, prorate: false, description: r.product_name },
@@ -255,7 +286,7 @@ export function priceInvoice(input: PriceInvoiceInput): PricedInvoice {
       ...(scheduled.arrears && terms.commitment ? { commitment: terms.commitment } : {}),
       ...(scheduled.arrears && terms.maximum_spend !== undefined ? { maximum_spend: terms.maximum_spend } : {}),
       ...(periodTerms
-        ? { service_period: { lines: recorded.filter((r) => r.timing === 'in_arrears').map((r) => r.id), billed_before: input.billedBefore } }
+        ? { service_period: { lines: inTerms.filter((r) => r.timing === 'in_arrears').map((r) => r.id), billed_before: input.billedBefore } }
         : {}),
       // A product discount may name the product by id: the lines carry its name.
       discounts: discountsFor(
@@ -269,7 +300,7 @@ export function priceInvoice(input: PriceInvoiceInput): PricedInvoice {
       credits: input.credits,
     }
     const result = rateInvoice(parseInvoiceInput(invoice))
-    const termLines = result.lines.slice(recorded.length)
+    const termLines = result.lines.slice(inTerms.length)
     for (const l of termLines) {
       if (l.kind === 'billed_elsewhere') {
         lines.push(nettedLine(lines.length, l, recorded))
@@ -289,7 +320,7 @@ export function priceInvoice(input: PriceInvoiceInput): PricedInvoice {
     }
     invoiceAmount = new Dec(result.amount)
     creditDraws = result.credits.filter((c) => new Dec(c.drawn).greaterThan(0)).map((c) => ({ id: c.id, drawn: c.drawn }))
-    const check = sum(recorded.map((r) => new Dec(r.amount))).plus(sum(termLines.map((l) => new Dec(l.amount))))
+    const check = sum(inTerms.map((r) => new Dec(r.amount))).plus(sum(termLines.map((l) => new Dec(l.amount))))
     if (!check.equals(invoiceAmount)) throw new Error(`invoice lines sum to ${check.toFixed()} but rateInvoice says ${result.amount}`)
   }
 
@@ -340,7 +371,7 @@ export function priceInvoice(input: PriceInvoiceInput): PricedInvoice {
   const prorations = input.prorations ?? []
   const charges = (input.charges ?? []).map(recordedCharge)
   for (const fields of [...prorations.map(prorationLine), ...charges.map(chargeLine)]) lines.push(line(lines.length, fields))
-  const total = formatMoney(recordedTotal({ invoice_amount: invoiceAmount.toFixed(), adjustments, prorations, charges }), currency)
+  const total = formatMoney(recordedTotal({ invoice_amount: invoiceAmount.toFixed(), adjustments, prorations, charges, items: recorded }), currency)
   const record: RatingRecord = {
     version: 1,
     billing_date: scheduled.billingDate,

@@ -5,6 +5,7 @@
 import type { Contract, ContractRatingSession, CurrencyTable, Invoice } from '../../ledger/ratingStore.ts'
 import type { RatingSummary } from './ratingRun.ts'
 import { rateScheduledInvoice, remember, type FetchedUsage, type Work } from './rateScheduledInvoice.ts'
+import { rateThresholdInvoice, type ThresholdWork } from './thresholdInvoice.ts'
 
 /** What one contract adds to the run's summary. */
 export interface ContractResult {
@@ -22,6 +23,8 @@ export interface RateContractInput {
   session: ContractRatingSession
   contract: Contract
   work: readonly Work[]
+  /** The open period's usage to invoice at once when it reaches the contract's threshold (thresholdInvoice.ts), after `work`. */
+  threshold?: ThresholdWork | null
   fetched: FetchedUsage
   graceHours: number
   asOf: Date
@@ -98,7 +101,38 @@ export async function rateContract(input: RateContractInput): Promise<ContractRe
     remember(known, invoice)
     out.touched++
   }
+  if (input.threshold) await rateThreshold(input, known, out)
   return out
+}
+
+/** The threshold step, on the invoices as the scheduled ones left them; counted as an invoice created and finalized. */
+async function rateThreshold(input: RateContractInput, known: Invoice[], out: ContractResult): Promise<void> {
+  const { contract, threshold: work } = input
+  if (!work) return
+  const missing = input.fetched.failure(contract, work.items)
+  if (missing !== undefined) {
+    out.skipped.push({ contractId: contract.id, billingDate: work.date, reason: `threshold not evaluated: ${missing}` })
+    return
+  }
+  const rated = await rateThresholdInvoice({
+    session: input.session,
+    contract,
+    work,
+    known,
+    usageOf: (item) => (item.metric ? input.fetched.usageFor(contract, item.metric) : undefined),
+    currencies: input.currencies,
+    now: input.now(),
+  })
+  if (rated.kind === 'date_taken') {
+    const reason = `threshold ${work.threshold.amount} reached (${rated.unbilled} unbilled) but an invoice is dated ${work.date}: billed by a run on a later day`
+    out.skipped.push({ contractId: contract.id, billingDate: work.date, reason })
+  }
+  if (rated.kind !== 'invoiced') return
+  out.invoices.created = (out.invoices.created ?? 0) + 1
+  out.invoices.finalized = (out.invoices.finalized ?? 0) + 1
+  out.totals.push({ currency: rated.invoice.currency, amount: rated.invoice.total })
+  remember(known, rated.invoice)
+  out.touched++
 }
 
 /**

@@ -16,6 +16,7 @@ import { withInlineCurrency } from '../compute/currency.ts'
 import { adjustmentsBilled, advanceBilled, advanceInvoice } from './billedForPeriod.ts'
 import { termUsage } from './termUsage.ts'
 import { poolUsage } from './freeUnitPools.ts'
+import { thresholdBilled } from './thresholdInvoice.ts'
 
 export interface Work {
   scheduled: ScheduledInvoice
@@ -139,6 +140,8 @@ export function priceScheduledInvoice(
     prorationsElsewhere: prorationsBilled(known, w.scheduled.billingDate),
     termUsage: termUsage({ contract, scheduled: w.scheduled, items: w.items, known }),
     pools: poolUsage(known, w.scheduled),
+    // Usage the period's threshold invoices billed: each item is rated on top of it.
+    thresholdBilled: thresholdBilled(known, w.scheduled.index),
     previous: prevInvoice
       ? {
           invoiceId: prevInvoice.id,

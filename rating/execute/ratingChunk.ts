@@ -7,14 +7,15 @@
 import type { Contract, CurrencyTable, RatingStore } from '../../ledger/ratingStore.ts'
 import { failedResult, rateContract, type ContractResult, type RateContractInput } from './rateContract.ts'
 import type { FetchedUsage, Work } from './rateScheduledInvoice.ts'
+import type { ThresholdWork } from './thresholdInvoice.ts'
 
 /** Contracts per transaction of a run (RatingRunOptions.chunkSize). */
 export const DEFAULT_CHUNK_SIZE = 200
 
 export interface ChunkInput {
   ledger: Pick<RatingStore, 'invoiceDrafts'>
-  /** The chunk's contracts that have work, in page (id) order. */
-  contracts: readonly { contract: Contract; work: readonly Work[]; currencies: CurrencyTable }[]
+  /** The chunk's contracts that have work or a threshold to check, in page (id) order. */
+  contracts: readonly { contract: Contract; work: readonly Work[]; threshold?: ThresholdWork | null; currencies: CurrencyTable }[]
   fetched: FetchedUsage
   graceHours: number
   asOf: Date
@@ -37,6 +38,7 @@ export async function rateChunk(input: ChunkInput): Promise<ChunkOutcome> {
   const step = (c: ChunkInput['contracts'][number]): Omit<RateContractInput, 'session'> => ({
     contract: c.contract,
     work: c.work,
+    threshold: c.threshold ?? null,
     fetched: input.fetched,
     graceHours: input.graceHours,
     asOf: input.asOf,

@@ -13,7 +13,17 @@ const recordedUsage = z.object({
   quantities: z.array(z.object({ dimensions: z.record(z.string(), z.string()), quantity: z.string() })).optional(),
   /** A per-transaction percent price's amounts, one per row of its metric (priceInvoice.ts usageFields). */
   transactions: z.array(z.string()).optional(),
+  /** What the period's threshold invoices already billed of this item (thresholdInvoice.ts): `quantity` is what it adds on top. */
+  billed_quantity: z
+    .string()
+    .optional()
+    .describe(
+      "What the period's threshold invoices already billed of the item: `quantity` is what the item adds on top of it, rated as rate(billed + quantity) − rate(billed)",
+    ),
 })
+
+/** A threshold invoice that billed part of an item's period before this invoice (thresholdInvoice.ts). */
+const billedBefore = z.object({ invoice_id: z.string(), number: z.number().int().nullable(), quantity: z.string(), amount: z.string() })
 
 /** A price definition as the contract held it: rating parses it with the pricing schema where it rates. */
 const storedPrice = z.record(z.string(), z.unknown())
@@ -31,6 +41,11 @@ const recordedItem = z.object({
   usage: recordedUsage,
   proration: z.object({ period_start: z.string(), period_end: z.string(), active_start: z.string(), active_end: z.string() }).nullable(),
   amount: z.string(),
+  /** The threshold invoices of the period that billed this item before, netted by `usage.billed_quantity` (only when there are some). */
+  billed_before: z
+    .array(billedBefore)
+    .optional()
+    .describe('The threshold invoices of the period that billed this item before (id, number, quantity, amount); the item takes off what they billed'),
   /** A remote-query metric's run at its source (source id, form, queries, rows, parameters, executed_at); outside the content hash. */
   source: z
     .object({
@@ -98,6 +113,12 @@ export const ratingRecordSchema = z.object({
   prorations: z.array(recordedProration).optional(),
   /** Only when there are some, as prorations. */
   charges: z.array(recordedCharge).optional(),
+  /**
+   * A threshold invoice (thresholdInvoice.ts): the scheduled invoice whose arrears period it bills
+   * part of, and the contract's threshold then. `period_index` is that invoice's index, so pools
+   * and explain read its items as that invoice's; the ledger files it under period −1.
+   */
+  threshold: z.object({ billing_date: z.string(), amount: z.string() }).optional(),
 })
 
 export type RatingRecord = z.infer<typeof ratingRecordSchema>

@@ -24,6 +24,7 @@ import type { QuantitySource } from './quantitySource.ts'
 import { currencyTablesOf, fetchUsage, type Work } from './rateScheduledInvoice.ts'
 import type { ContractResult } from './rateContract.ts'
 import { DEFAULT_CHUNK_SIZE, rateChunk } from './ratingChunk.ts'
+import { planThreshold, type ThresholdWork } from './thresholdInvoice.ts'
 import { checkedMetrics, lateUsageChecks, unbilledUsage, unreachedBillingDates, type LateUsageCheck, type UnbilledUsage } from './unbilledUsage.ts'
 
 export interface RatingRunOptions {
@@ -164,6 +165,8 @@ export async function runRating(deps: RatingDeps, opts: RatingRunOptions): Promi
     const products = await productsOf(deps.ledger, page)
     const currencyTables = await currencyTablesOf(deps.ledger, page)
     const plans = new Map<string, Work[]>()
+    // Open periods whose usage may reach a contract's threshold (thresholdInvoice.ts); not on runs of one `period`.
+    const thresholds = new Map<string, ThresholdWork>()
     const lateChecks: LateUsageCheck[] = []
     for (const contract of page) {
       try {
@@ -171,6 +174,8 @@ export async function runRating(deps: RatingDeps, opts: RatingRunOptions): Promi
         const due = dueInvoices(schedule, (date) => startOfDay(date, contract.timeZone).getTime() <= opts.asOf.getTime())
         const work = planContract(contract, due, products, statuses, inPeriod, summary)
         if (work.length > 0) plans.set(contract.id, work)
+        const threshold = opts.period === undefined ? planThreshold({ contract, schedule, products, asOf: opts.asOf }) : null
+        if (threshold) thresholds.set(contract.id, threshold)
         const statusOf = (billingDate: string) => statuses.get(`${contract.id}|${billingDate}`)
         const unreached = unreachedBillingDates({ contract, schedule, due, statusOf, asOf: opts.asOf })
         if (unreached.length > 0)
@@ -196,6 +201,7 @@ export async function runRating(deps: RatingDeps, opts: RatingRunOptions): Promi
     const fetched = await fetchUsage(deps.quantities, [
       ...page.flatMap((contract) => (plans.get(contract.id) ?? []).map((w) => ({ contract, items: [...w.items, ...(w.previous?.items ?? [])] }))),
       ...lateChecks.map((check) => ({ contract: check.contract, items: checkedMetrics(check) })),
+      ...page.flatMap((contract) => (thresholds.has(contract.id) ? [{ contract, items: thresholds.get(contract.id)!.items }] : [])),
     ])
     summary.metricRuns += fetched.runs
     summary.unbilledUsage.push(...unbilledUsage(lateChecks, fetched))
@@ -203,8 +209,13 @@ export async function runRating(deps: RatingDeps, opts: RatingRunOptions): Promi
     // Price and write, a chunk of contracts per transaction (ratingChunk.ts).
     const chunkSize = Math.max(1, opts.chunkSize ?? DEFAULT_CHUNK_SIZE)
     const withWork = page
-      .filter((c) => plans.has(c.id))
-      .map((contract) => ({ contract, work: plans.get(contract.id)!, currencies: currencyTables.get(contract.orgId)! }))
+      .filter((c) => plans.has(c.id) || thresholds.has(c.id))
+      .map((contract) => ({
+        contract,
+        work: plans.get(contract.id) ?? [],
+        threshold: thresholds.get(contract.id) ?? null,
+        currencies: currencyTables.get(contract.orgId)!,
+      }))
     done += page.length - withWork.length
     for (let at = 0; at < withWork.length; at += chunkSize) {
       if (opts.signal?.aborted) {

@@ -4,6 +4,7 @@
 // and Lago's field names refused at their path in a plan and a preview.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { fixedClock } from '../../platform/clock.ts'
+import { sumMetricProduct } from '../support/sumMetricProduct.ts'
 import { type Harness, openHarness, seed } from '../support/tallyHarness.ts'
 
 let h: Harness
@@ -31,17 +32,7 @@ const payment = (id: string, amount: string, day: string) => ({
 beforeAll(async () => {
   h = await openHarness({}, { clock: fixedClock('2026-02-10T00:00:00Z') })
   await seed(h, { rawMetrics: ['payments'], customers: ['acme'] })
-  const metric = await h.json('POST', '/v1/billable-metrics', {
-    body: {
-      name: 'payment_volume',
-      unit: 'USD',
-      mode: 'sql',
-      raw_metrics: ['payments'],
-      customer_query: "SELECT sum(toDecimal128OrNull(fields['amount'], 2)) AS quantity FROM raw.payments",
-    },
-  })
-  expect(metric.status, JSON.stringify(metric.body)).toBe(201)
-  payments = (await h.json('POST', '/v1/products', { body: { name: 'Payments', kind: 'metered', metric: { name: 'payment_volume', version: 1 } } })).body.id
+  payments = await sumMetricProduct(h, { rawMetric: 'payments', field: 'amount', metric: 'payment_volume', unit: 'USD', product: 'Payments' })
 })
 afterAll(async () => {
   await h?.close()

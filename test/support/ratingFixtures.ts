@@ -1,0 +1,44 @@
+// Contracts and products for the pure rating tests (rating/execute/*.test.ts): the fields a test
+// does not care about filled in once, so each test states only what it is about.
+import type { Contract, Product } from '../../ledger/ratingStore.ts'
+
+/** A product of organisation `o`: metered when it names a metric. */
+export function fixtureProduct(over: Pick<Product, 'id' | 'name'> & Partial<Product>): Product {
+  return {
+    orgId: 'o',
+    description: null,
+    kind: over.metricName ? 'metered' : 'non_metered',
+    metricName: null,
+    metricVersion: null,
+    defaultQuantity: null,
+    createdAt: '2024-01-01T00:00:00Z',
+    ...over,
+  }
+}
+
+/** A monthly UTC contract of customer `acme` from 2026-10-01 with no phases or terms unless given. */
+export function fixtureContract(over: Partial<Contract>): Contract {
+  return {
+    id: 'c-1',
+    orgId: 'o',
+    customerId: 'cu-1',
+    customerExternalId: 'acme',
+    planId: null,
+    name: 'Acme',
+    currency: 'USD',
+    startDate: '2026-10-01',
+    endDate: null,
+    timeZone: 'UTC',
+    cadence: 'monthly',
+    anchorDay: 1,
+    renewal: 'auto_renew',
+    endProration: 'prorate',
+    netTermsDays: 30,
+    backdatedInvoices: 'draft',
+    phases: [],
+    terms: {},
+    overrides: [],
+    createdAt: '2026-09-01T00:00:00Z',
+    ...over,
+  }
+}
