@@ -38,7 +38,11 @@ export async function openEmbeddedSink(config: Config, logger: Logger, clickhous
     await writer.ready()
     return { sink, settled: () => Promise.resolve() }
   }
-  const log = openLocalEventLog({ path: eventLogPath(config.dataDir), maxBytes: config.eventLogMaxBytes })
+  const log = openLocalEventLog({
+    path: eventLogPath(config.dataDir),
+    maxBytes: config.eventLogMaxBytes,
+    recent: { keepIds: config.eventLogRecentIds, keepMs: config.eventLogRecentHours * 3_600_000, dedupWindowMs },
+  })
   closers.push('event log', () => log.close())
   const drain = startLocalLogDrain({
     log,
@@ -50,7 +54,7 @@ export async function openEmbeddedSink(config: Config, logger: Logger, clickhous
   })
   closers.push('event log drain', () => drain.close())
   await drain.ready()
-  const sink = localLogEventSink(log)
+  const sink = localLogEventSink(log, drain, { countWaitMs: config.eventLogReadWaitMs })
   closers.push('event sink', () => sink.close())
   return { sink, settled: () => drain.settled() }
 }

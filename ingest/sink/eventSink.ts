@@ -19,5 +19,11 @@ export interface EventSink {
    */
   readonly dedup: 'checked' | 'deferred'
   write(rows: EventRow[]): Promise<SinkResult>
+  /**
+   * For callers that count what they wrote (source syncs): like `write`, but `duplicates` is
+   * exact for every row, as a `checked` sink's (the event log waits for its drain's insert).
+   * Absent when `write` already is (`checked`) or cannot be (Kafka).
+   */
+  writeCounted?(rows: EventRow[]): Promise<SinkResult>
   close(): Promise<void>
 }

@@ -62,11 +62,11 @@ const DAY = { from: new Date('2024-03-05T00:00:00Z'), to: new Date('2024-03-06T0
 const rowsOf = (org: string, ids: string[]) => ids.map((id, i) => eventRow({ org_id: org, event_id: id, data: `{"cpu":"${i + 1}"}` }))
 
 describe('event log drain', () => {
-  it('stores each appended event once, drops a repeat in a later entry, and empties the log', async () => {
+  it('stores each appended event once (a repeat in a later append never enters the log), and empties the log', async () => {
     const log = freshLog()
     const drain = drainOf(log)
     await log.append(rowsOf('org-drain', ['a', 'b', 'c'])) // cpu 1 + 2 + 3
-    await log.append(rowsOf('org-drain', ['a'])) // a repeat of a: dropped
+    await log.append(rowsOf('org-drain', ['a'])) // a repeat of a: the log's id index keeps it out
     await drain.settled()
     expect(await totals('org-drain')).toEqual({ events: '3', ids: '3', usage_events: '3', usage_cpu: '6' })
     await drain.close() // waits for the releases, which the next batch does not

@@ -11,10 +11,14 @@
 // Flush on size or time: a batch starts when `flushRows` rows wait, or `flushMs` after the
 // previous batch started, so an event waits at most `flushMs` plus one insert. While an
 // insert runs, the next batch fills. `settled()` skips the wait (tests, shutdown).
+// Per-row outcomes for callers that count (source syncs, `outcomeOf`): while one waits, the drain
+// keeps each inserted entry's flags (true: inserted, false: already stored or repeated) until
+// claimed, so an entry drained before its writer asked is not missed.
 // Failures (ClickHouse down, any error): the slot is unknown, the entries stay in the log, the
 // batch is retried after a backoff (200 ms doubling to 5 s); the log keeps accepting up to its
 // bound. Nothing is skipped: an error that never heals stops ingest at the bound (503), loudly.
 import type { ClickHouseHandle } from '../../platform/clickhouse/openClickHouse.ts'
+import { UnavailableError } from '../../platform/errors.ts'
 import type { Logger } from '../../platform/logger.ts'
 import { createDrainSlot, DIRECT_SLOT } from '../drainSlot.ts'
 import type { LocalEventLog } from './localEventLog.ts'
@@ -39,6 +43,14 @@ export interface LocalLogDrain {
   ready(): Promise<void>
   /** Resolves once every append that resolved before the call is inserted into ClickHouse. */
   settled(): Promise<void>
+  /**
+   * Runs `append` (which resolves with the sequence number of the entry it wrote, or null when it
+   * wrote none) and resolves with the drain's outcome for that entry's rows, in order: true when
+   * inserted, false when `events` already held it (or it repeated an earlier row of the batch).
+   * Waits at most `waitMs` for the drain, then rejects with 503 `event_log_behind` (the entry
+   * stays in the log and is drained later).
+   */
+  outcomeOf(append: () => Promise<number | null>, waitMs: number): Promise<boolean[] | null>
   /** Finishes the batch under way and its release, and stops; what is left stays in the log for the next start. */
   close(): Promise<void>
 }
@@ -57,6 +69,10 @@ export function startLocalLogDrain(opts: LocalLogDrainOptions): LocalLogDrain {
   /** The releases, one after another; the next batch does not wait for them. */
   let releasing: Promise<void> = Promise.resolve()
   const waiters: Array<{ seq: number; resolve: () => void }> = []
+  /** Writers waiting for an outcome; while any is, the outcome of every drained entry is kept. */
+  let counting = 0
+  const outcomes = new Map<number, boolean[]>()
+  const outcomeWaiters = new Map<number, (flags: boolean[]) => void>()
   let wake: (() => void) | null = null
   let wakeTimer: NodeJS.Timeout | null = null
 
@@ -88,6 +104,20 @@ export function startLocalLogDrain(opts: LocalLogDrainOptions): LocalLogDrain {
     if (waiters.length === 0) hurry = 0
   }
 
+  function keepOutcomes(entries: Array<{ seq: number; rows: number }>, insertedAt: boolean[]): void {
+    let offset = 0
+    for (const entry of entries) {
+      const flags = insertedAt.slice(offset, offset + entry.rows)
+      offset += entry.rows
+      const waiter = outcomeWaiters.get(entry.seq)
+      if (waiter === undefined) outcomes.set(entry.seq, flags)
+      else {
+        outcomeWaiters.delete(entry.seq)
+        waiter(flags)
+      }
+    }
+  }
+
   async function run(): Promise<void> {
     let lastStart = -Infinity
     let backoff = BACKOFF_MIN_MS
@@ -104,14 +134,15 @@ export function startLocalLogDrain(opts: LocalLogDrainOptions): LocalLogDrain {
         continue
       }
       const due = lastStart + opts.flushMs - performance.now()
-      if (batch.rows.length < opts.flushRows && due > 0 && hurry === 0) {
+      if (batch.rows.length < opts.flushRows && due > 0 && hurry === 0 && outcomeWaiters.size === 0) {
         await pause(due)
         continue
       }
       lastStart = performance.now()
       try {
-        await slot.insert(batch.rows)
+        const { insertedAt } = await slot.insert(batch.rows)
         drainedSeq = batch.lastSeq
+        if (counting > 0) keepOutcomes(batch.entries, insertedAt)
         answerWaiters()
         releasing = releasing
           .then(() => log.release(batch))
@@ -144,6 +175,37 @@ export function startLocalLogDrain(opts: LocalLogDrainOptions): LocalLogDrain {
       hurry++
       nudge()
       return new Promise((resolve) => waiters.push({ seq, resolve }))
+    },
+    async outcomeOf(append, waitMs) {
+      counting++
+      let seq: number | null = null
+      let timer: NodeJS.Timeout | undefined
+      try {
+        seq = await append()
+        if (seq === null) return null
+        const kept = outcomes.get(seq)
+        if (kept !== undefined) return kept
+        const entry = seq
+        return await new Promise<boolean[]>((resolve, reject) => {
+          outcomeWaiters.set(entry, resolve)
+          nudge()
+          timer = setTimeout(() => {
+            outcomeWaiters.delete(entry)
+            reject(
+              new UnavailableError(
+                'event_log_behind',
+                `The events are in the event log, but its drain has not stored them within ${waitMs} ms, so whether each was new is not known yet. ` +
+                  'They will be stored once; check that ClickHouse is reachable (the event-log-drain lines of the log say why inserts fail).',
+                5,
+              ),
+            )
+          }, waitMs)
+        })
+      } finally {
+        clearTimeout(timer)
+        if (seq !== null) outcomes.delete(seq)
+        if (--counting === 0) outcomes.clear()
+      }
     },
     async close() {
       closing = true

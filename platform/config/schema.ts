@@ -94,6 +94,14 @@ const configObject = z.object({
   eventLogFlushRows: z.coerce.number().int().positive().default(20_000),
   /** Event log drain: longest wait (ms) between the starts of two inserts while events wait. */
   eventLogFlushMs: z.coerce.number().int().min(0).max(60_000).default(200),
+  /** Event log: ids kept in its index after they drained, so a resend is answered `duplicate` (at most this many). */
+  eventLogRecentIds: z.coerce.number().int().min(0).default(1_000_000),
+  /** Event log: hours an id is kept in its index after it drained (whichever bound comes first). */
+  eventLogRecentHours: z.coerce
+    .number()
+    .min(0)
+    .max(24 * 34)
+    .default(24),
   /** Event log: longest wait (ms) of an API read for the drain to store what was acknowledged before it; then 503 `event_log_behind`. */
   eventLogReadWaitMs: z.coerce.number().int().positive().max(300_000).default(10_000),
   /** How long a resolved API key is cached in memory (ms); revocation through this process is immediate. */
