@@ -107,16 +107,17 @@ export function buildApi(parts: ApiParts): Hono<AppEnv> {
     maxBodyBytes: config.maxBodyBytes,
     maxBatchEvents: config.maxBatchEvents,
     acceptUnknownCustomers: config.acceptUnknownCustomers,
+    clock: parts.clock,
     ...(parts.telemetry ? { onResult: ingestEventCounter(parts.telemetry) } : {}),
   })
   const accrueUsage = metering === undefined ? undefined : usageAccrualSource({ ledger, quantities: metering.quantities })
   // Catalogue and contracts (rating's prices), invoices (the ledger's lifecycle), explain, and
   // reissues and on-demand runs only where ClickHouse is reachable.
   const billing = [
-    currencyRoutes(ledger),
-    billingEntityRoutes(ledger),
+    currencyRoutes(ledger, parts.clock),
+    billingEntityRoutes(ledger, parts.clock),
     taxRateRoutes({ ledger, clock: parts.clock }),
-    catalogRoutes(ledger),
+    catalogRoutes(ledger, parts.clock),
     invoiceRoutes({ ledger, clock: parts.clock }),
     creditRoutes({ ledger, clock: parts.clock }),
     // A close accrues usage recognised as consumed: rating answers what was consumed, the ledger
@@ -129,7 +130,7 @@ export function buildApi(parts: ApiParts): Hono<AppEnv> {
     reportRoutes({ ledger, clock: parts.clock }),
     exportRoutes({ ledger }),
     erpExportRoutes({ erp }),
-    erpRoutes({ erp, adapters: ERP_ADAPTERS, sync: createErpSync({ erp, adapters: ERP_ADAPTERS, clock: parts.clock, logger }) }),
+    erpRoutes({ erp, adapters: ERP_ADAPTERS, sync: createErpSync({ erp, adapters: ERP_ADAPTERS, clock: parts.clock, logger }), clock: parts.clock }),
     webhookRoutes({
       webhooks,
       drain: createWebhookDrain({ webhooks, clock: parts.clock, logger, allowPrivate: config.webhookAllowPrivate }),
@@ -172,12 +173,12 @@ export function buildApi(parts: ApiParts): Hono<AppEnv> {
     authenticate: authenticate({ keys, adminToken: parts.adminToken }),
     routes:
       metering === undefined
-        ? [ingest, ledgerRoutes(ledgerForRoutes), ...billing, pricingRoutes(ledger)]
+        ? [ingest, ledgerRoutes(ledgerForRoutes, parts.clock), ...billing, pricingRoutes(ledger)]
         : [
             ingest,
             meteringRoutes(metering.clickhouse, (orgId, ids) => catalog.existingCustomers(orgId, ids)),
             deadLettersRoutes(metering.clickhouse),
-            ledgerRoutes(ledgerForRoutes),
+            ledgerRoutes(ledgerForRoutes, parts.clock),
             ...billing,
             metricRoutes(metering.metricService, parts.clock),
             pricingRoutes(ledger),

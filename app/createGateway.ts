@@ -43,13 +43,14 @@ export async function createGateway(config: Config, logger: Logger, shared: Gate
   try {
     const telemetry = shared.telemetry ?? createTelemetry()
     if (shared.ledgerStore === undefined) lockEmbeddedData(config, closers, { clickhouse: false, postgres: true })
-    const ledgerStore = shared.ledgerStore ?? (await openLedgerStore(config, logger, closers))
+    const clock = shared.clock ?? clockFromConfig(config)
+    const ledgerStore = shared.ledgerStore ?? (await openLedgerStore(config, logger, closers, clock))
     let metering = shared.metering
     if (metering === undefined && config.clickhouseUrl !== undefined)
       metering = buildMeteringServices(
         await openMeteringStore(config, logger, closers),
         ledgerStore.ledger,
-        remoteMetricRunner({ config, database: ledgerStore.database, clock: shared.clock ?? clockFromConfig(config) }),
+        remoteMetricRunner({ config, database: ledgerStore.database, clock }),
       )
     if (metering === undefined) logger.info('no TALLY_CLICKHOUSE_URL: this gateway serves ingest and the ledger, not the metering reads')
 
@@ -85,7 +86,7 @@ export async function createGateway(config: Config, logger: Logger, shared: Gate
       ledger: ledgerStore.ledger,
       database: ledgerStore.database,
       adminToken: ledgerStore.adminToken,
-      clock: shared.clock ?? clockFromConfig(config),
+      clock,
       sink,
       metering,
       telemetry,

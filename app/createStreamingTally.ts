@@ -33,11 +33,11 @@ export async function createStreamingTally(config: Config, logger: Logger, opts:
     lockEmbeddedData(config, closers, { clickhouse: true, postgres: true })
     const telemetry = createTelemetry()
     const clickhouse = await openMeteringStore(config, logger, closers)
-    const ledgerStore = await openLedgerStore(config, logger, closers)
-    const worker = await createMeteringWorker(config, logger, { clickhouse, telemetry })
-    closers.push('metering worker', () => worker.close())
     // The one place this process decides what time it is (TALLY_CLOCK or the machine's).
     const clock = clockFromConfig(config)
+    const ledgerStore = await openLedgerStore(config, logger, closers, clock)
+    const worker = await createMeteringWorker(config, logger, { clickhouse, telemetry })
+    closers.push('metering worker', () => worker.close())
     // Built once: the gateway's routes and the scheduled jobs share them.
     const metering = buildMeteringServices(clickhouse, ledgerStore.ledger, remoteMetricRunner({ config, database: ledgerStore.database, clock }))
     const gateway = await createGateway(config, logger, { metering, ledgerStore, telemetry, clock })

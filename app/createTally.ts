@@ -51,12 +51,11 @@ export async function createTally(config: Config, logger: Logger, opts: CreateTa
     // Embedded stores belong to one process; the lock turns a second opener into a clear error.
     lockEmbeddedData(config, closers, { clickhouse: true, postgres: true, eventLog: config.eventLog === 'local' })
     const clickhouse = await openMeteringStore(config, logger, closers)
-    const { database, ledger, adminToken } = await openLedgerStore(config, logger, closers)
-
-    const { sink, settled } = await openEmbeddedSink(config, logger, clickhouse, closers)
-
     // The one place this process decides what time it is (TALLY_CLOCK or the machine's).
     const clock = opts.clock ?? clockFromConfig(config)
+    const { database, ledger, adminToken } = await openLedgerStore(config, logger, closers, clock)
+
+    const { sink, settled } = await openEmbeddedSink(config, logger, clickhouse, closers)
     // With the event log, reads wait for its drain, so an answer includes every event acknowledged
     // before it (the direct sink's 202 already means stored: nothing to wait for).
     const metering = buildMeteringServices(

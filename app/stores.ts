@@ -5,6 +5,7 @@ import { ledgerMigrationsFolder } from '../ledger/ledgerMigrationsFolder.ts'
 import { meteringMigrationsDir } from '../metering/migrations.ts'
 import { migrateClickHouse } from '../platform/clickhouse/migrateClickHouse.ts'
 import { openClickHouse, type ClickHouseHandle } from '../platform/clickhouse/openClickHouse.ts'
+import type { Clock } from '../platform/clock.ts'
 import type { Config } from '../platform/config/schema.ts'
 import type { Logger } from '../platform/logger.ts'
 import { migrateDatabase } from '../platform/postgres/migrate.ts'
@@ -37,8 +38,8 @@ export interface LedgerStore {
   adminToken: string
 }
 
-/** Opens and migrates Postgres (PGlite or a server), ensures the bootstrap org and key, resolves the admin token. */
-export async function openLedgerStore(config: Config, logger: Logger, closers: Closers): Promise<LedgerStore> {
+/** Opens and migrates Postgres (PGlite or a server), ensures the bootstrap org and key (created as of `clock`), resolves the admin token. */
+export async function openLedgerStore(config: Config, logger: Logger, closers: Closers, clock: Clock): Promise<LedgerStore> {
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger })
   closers.push('postgres', () => database.close())
   await migrateDatabase(database, ledgerMigrationsFolder)
@@ -47,9 +48,9 @@ export async function openLedgerStore(config: Config, logger: Logger, closers: C
   // The one ledger of the process, holding rating's rules for the prices and records it stores.
   const ledger = createLedger(database.db, ratingDocuments)
   if (config.bootstrapOrg !== undefined) {
-    await ledger.organisations.ensure({ id: config.bootstrapOrg, name: config.bootstrapOrgName })
+    await ledger.organisations.ensure({ id: config.bootstrapOrg, name: config.bootstrapOrgName, now: clock.now() })
     if (config.bootstrapApiKey !== undefined) {
-      await ledger.apiKeys.ensure({ orgId: config.bootstrapOrg, secret: config.bootstrapApiKey, name: 'bootstrap' })
+      await ledger.apiKeys.ensure({ orgId: config.bootstrapOrg, secret: config.bootstrapApiKey, name: 'bootstrap', now: clock.now() })
     }
   }
   const adminToken = (await resolveAdminToken({ configured: config.adminToken, dataDir: config.dataDir, create: true }))!

@@ -1,7 +1,7 @@
 // API keys authenticate producers and API clients for one organisation. Only the secret's
 // hash is stored, the secret is returned once at creation, and views never carry the hash.
 import { insertError } from './insertError.ts'
-import { and, asc, eq, isNull, lt, or, sql } from 'drizzle-orm'
+import { and, asc, eq, isNull, lt, or } from 'drizzle-orm'
 import { ConflictError, NotFoundError, ValidationError } from '../platform/errors.ts'
 import type { Database } from '../platform/postgres/database.ts'
 import { displayPrefix, generateApiKeySecret, hashApiKeySecret } from './apiKeySecret.ts'
@@ -29,22 +29,26 @@ export const MIN_SECRET_LENGTH = 8
 
 export interface ApiKeyRepository {
   /** Creates a key; `secret` is shown to the caller once and never stored. */
-  create(input: { orgId: string; name: string }): Promise<{ key: ApiKeyView; secret: string }>
+  create(input: { orgId: string; name: string; now: Date }): Promise<{ key: ApiKeyView; secret: string }>
   /**
    * Registers a caller-supplied secret (bootstrap) unless its hash is already stored. An
    * existing key is returned unchanged: a revoked bootstrap key stays revoked.
    */
-  ensure(input: { orgId: string; secret: string; name: string }): Promise<ApiKeyView>
+  ensure(input: { orgId: string; secret: string; name: string; now: Date }): Promise<ApiKeyView>
   list(orgId: string): Promise<ApiKeyView[]>
-  /** Throws NotFoundError `api_key_not_found`; revoking a revoked key returns it unchanged. */
-  revoke(orgId: string, id: string): Promise<ApiKeyView>
+  /**
+   * Throws NotFoundError `api_key_not_found`; revoking a revoked key returns it unchanged.
+   * `now` (the caller's clock) is `revoked_at`.
+   */
+  revoke(orgId: string, id: string, now: Date): Promise<ApiKeyView>
   /** The key's organisation, or null for an unknown or revoked secret. */
   resolve(secret: string): Promise<ResolvedApiKey | null>
   /**
    * Records that a key was used. Writes at most once a minute per key so that calling it on
-   * every request costs a cheap no-op update rather than a row rewrite.
+   * every request costs a cheap no-op update rather than a row rewrite. `now` is the caller's
+   * clock, both the stamp and the minute it is compared with.
    */
-  recordUse(keyId: string): Promise<void>
+  recordUse(keyId: string, now: Date): Promise<void>
 }
 
 type Row = typeof table.$inferSelect
@@ -73,12 +77,12 @@ function toView(row: Omit<Row, 'hash'>): ApiKeyView {
 }
 
 export function createApiKeyRepository(db: Database): ApiKeyRepository {
-  async function insert(orgId: string, name: string, secret: string): Promise<ApiKeyView | null> {
+  async function insert(orgId: string, name: string, secret: string, now: Date): Promise<ApiKeyView | null> {
     assertOrgId(orgId)
     try {
       const rows = await db
         .insert(table)
-        .values({ orgId, name, prefix: displayPrefix(secret), hash: hashApiKeySecret(secret) })
+        .values({ orgId, name, prefix: displayPrefix(secret), hash: hashApiKeySecret(secret), createdAt: now })
         .onConflictDoNothing({ target: table.hash })
         .returning(viewColumns)
       return rows[0] ? toView(rows[0]) : null
@@ -88,15 +92,15 @@ export function createApiKeyRepository(db: Database): ApiKeyRepository {
   }
 
   return {
-    async create({ orgId, name }) {
+    async create({ orgId, name, now }) {
       const secret = generateApiKeySecret()
-      const key = await insert(orgId, name, secret)
+      const key = await insert(orgId, name, secret, now)
       // A hash collision between 238-bit random secrets does not happen; treat it as a bug.
       if (!key) throw new Error('generated API key collided with an existing key')
       return { key, secret }
     },
 
-    async ensure({ orgId, secret, name }) {
+    async ensure({ orgId, secret, name, now }) {
       if (secret.length < MIN_SECRET_LENGTH || /\s/.test(secret)) {
         throw new ValidationError('invalid_api_key', 'API key secret is too short or contains whitespace', [
           {
@@ -106,7 +110,7 @@ export function createApiKeyRepository(db: Database): ApiKeyRepository {
           },
         ])
       }
-      const inserted = await insert(orgId, name, secret)
+      const inserted = await insert(orgId, name, secret, now)
       if (inserted) return inserted
       const [existing] = await db
         .select(viewColumns)
@@ -126,14 +130,14 @@ export function createApiKeyRepository(db: Database): ApiKeyRepository {
       return rows.map(toView)
     },
 
-    async revoke(orgId, id) {
+    async revoke(orgId, id, now) {
       assertOrgId(orgId)
       const notFound = new NotFoundError('api_key_not_found', `API key ${id} does not exist`)
       if (!isUuid(id)) throw notFound
       const scope = and(eq(table.orgId, orgId), eq(table.id, id))
       const [revoked] = await db
         .update(table)
-        .set({ revokedAt: sql`now()` })
+        .set({ revokedAt: now })
         .where(and(scope, isNull(table.revokedAt)))
         .returning(viewColumns)
       if (revoked) return toView(revoked)
@@ -150,12 +154,12 @@ export function createApiKeyRepository(db: Database): ApiKeyRepository {
       return row ?? null
     },
 
-    async recordUse(keyId) {
+    async recordUse(keyId, now) {
       if (!isUuid(keyId)) return
       await db
         .update(table)
-        .set({ lastUsedAt: sql`now()` })
-        .where(and(eq(table.id, keyId), or(isNull(table.lastUsedAt), lt(table.lastUsedAt, sql`now() - interval '1 minute'`))))
+        .set({ lastUsedAt: now })
+        .where(and(eq(table.id, keyId), or(isNull(table.lastUsedAt), lt(table.lastUsedAt, new Date(now.getTime() - 60_000)))))
     },
   }
 }

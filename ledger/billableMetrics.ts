@@ -51,10 +51,10 @@ export interface BillableMetricSummary {
 }
 
 export interface BillableMetricRepository {
-  /** Creates the metric with version 1. Throws ConflictError `billable_metric_exists`. */
-  create(input: { orgId: string; name: string; fields: BillableMetricVersionFields }): Promise<BillableMetricVersion>
-  /** Inserts the next version. Throws NotFoundError `billable_metric_not_found`, ConflictError `billable_metric_version_conflict` when raced. */
-  addVersion(input: { orgId: string; name: string; fields: BillableMetricVersionFields }): Promise<BillableMetricVersion>
+  /** Creates the metric with version 1 (`now`, the caller's clock, is both rows' `created_at`). Throws ConflictError `billable_metric_exists`. */
+  create(input: { orgId: string; name: string; fields: BillableMetricVersionFields; now: Date }): Promise<BillableMetricVersion>
+  /** Inserts the next version, created `now` (the caller's clock). Throws NotFoundError `billable_metric_not_found`, ConflictError `billable_metric_version_conflict` when raced. */
+  addVersion(input: { orgId: string; name: string; fields: BillableMetricVersionFields; now: Date }): Promise<BillableMetricVersion>
   /** The given version, or the latest. Throws NotFoundError `billable_metric_not_found` / `billable_metric_version_not_found`. */
   get(orgId: string, name: string, version?: number): Promise<BillableMetricVersion>
   /** Archived metrics only when asked for. */
@@ -91,10 +91,11 @@ function toVersion(metric: MetricRow, row: VersionRow): BillableMetricVersion {
   }
 }
 
-function versionValues(metricId: string, version: number, f: BillableMetricVersionFields) {
+function versionValues(metricId: string, version: number, f: BillableMetricVersionFields, createdAt: Date) {
   return {
     metricId,
     version,
+    createdAt,
     unit: f.unit,
     description: f.description,
     mode: f.mode,
@@ -125,14 +126,14 @@ export function createBillableMetricRepository(db: Database): BillableMetricRepo
   }
 
   return {
-    async create({ orgId, name, fields }) {
+    async create({ orgId, name, fields, now }) {
       assertOrgId(orgId)
       try {
         return await db.transaction(async (tx) => {
-          const [metric] = await tx.insert(billableMetrics).values({ orgId, name }).returning()
+          const [metric] = await tx.insert(billableMetrics).values({ orgId, name, createdAt: now }).returning()
           const [row] = await tx
             .insert(billableMetricVersions)
-            .values(versionValues(metric!.id, 1, fields))
+            .values(versionValues(metric!.id, 1, fields, now))
             .returning()
           return toVersion(metric!, row!)
         })
@@ -141,7 +142,7 @@ export function createBillableMetricRepository(db: Database): BillableMetricRepo
       }
     },
 
-    async addVersion({ orgId, name, fields }) {
+    async addVersion({ orgId, name, fields, now }) {
       const metric = await metricRow(orgId, name)
       try {
         return await db.transaction(async (tx) => {
@@ -153,7 +154,7 @@ export function createBillableMetricRepository(db: Database): BillableMetricRepo
             .where(eq(billableMetricVersions.metricId, metric.id))
           const [row] = await tx
             .insert(billableMetricVersions)
-            .values(versionValues(metric.id, (latest ?? 0) + 1, fields))
+            .values(versionValues(metric.id, (latest ?? 0) + 1, fields, now))
             .returning()
           return toVersion(metric, row!)
         })

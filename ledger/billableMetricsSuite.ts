@@ -5,7 +5,7 @@ import type { DatabaseHandle } from '../platform/postgres/database.ts'
 import { migrateDatabase } from '../platform/postgres/migrate.ts'
 import type { BillableMetricVersionFields } from './billableMetrics.ts'
 import type { Ledger } from './ledger.ts'
-import { createTestLedger } from '../test/support/testLedger.ts'
+import { createTestLedger, testNow } from '../test/support/testLedger.ts'
 import { ledgerMigrationsFolder } from './ledgerMigrationsFolder.ts'
 
 const fields = (customerQuery: string, extra: Partial<BillableMetricVersionFields> = {}): BillableMetricVersionFields => ({
@@ -33,13 +33,14 @@ export function describeBillableMetricSuite(name: string, openHandle: () => Prom
     afterAll(async () => {
       await handle?.close()
     })
-    const newOrg = async () => (await ledger.organisations.create({ name: `Org ${randomUUID().slice(0, 8)}` })).id
+    const newOrg = async () => (await ledger.organisations.create({ now: testNow(), name: `Org ${randomUUID().slice(0, 8)}` })).id
 
     it('creates version 1 and appends versions; every version stays readable as stored', async () => {
       const orgId = await newOrg()
-      const v1 = await ledger.billableMetrics.create({ orgId, name: 'api_calls', fields: fields('SELECT 1 AS quantity') })
+      const v1 = await ledger.billableMetrics.create({ now: testNow(), orgId, name: 'api_calls', fields: fields('SELECT 1 AS quantity') })
       expect(v1).toMatchObject({ orgId, name: 'api_calls', version: 1, customerQuery: 'SELECT 1 AS quantity', rawMetrics: ['api_calls'] })
       const v2 = await ledger.billableMetrics.addVersion({
+        now: testNow(),
         orgId,
         name: 'api_calls',
         fields: fields('SELECT 2 AS quantity', {
@@ -71,10 +72,10 @@ export function describeBillableMetricSuite(name: string, openHandle: () => Prom
 
     it('archives: hidden from lists, every version still readable, refused for new plans and contracts; idempotent', async () => {
       const orgId = await newOrg()
-      await ledger.billableMetrics.create({ orgId, name: 'old_calls', fields: fields('SELECT 1 AS quantity') })
-      await ledger.billableMetrics.create({ orgId, name: 'new_calls', fields: fields('SELECT 2 AS quantity') })
-      const product = await ledger.products.create({ orgId, name: 'Old API', kind: 'metered', metricName: 'old_calls', metricVersion: 1 })
-      await ledger.customers.create({ orgId, externalId: 'c1', name: 'C1' })
+      await ledger.billableMetrics.create({ now: testNow(), orgId, name: 'old_calls', fields: fields('SELECT 1 AS quantity') })
+      await ledger.billableMetrics.create({ now: testNow(), orgId, name: 'new_calls', fields: fields('SELECT 2 AS quantity') })
+      const product = await ledger.products.create({ now: testNow(), orgId, name: 'Old API', kind: 'metered', metricName: 'old_calls', metricVersion: 1 })
+      await ledger.customers.create({ now: testNow(), orgId, externalId: 'c1', name: 'C1' })
       const item = { product_id: product.id, billing: 'in_arrears' as const, price: { model: 'per_unit' as const, currency: 'USD', unit_price: '0.10' } }
       const contract = {
         orgId,
@@ -83,6 +84,7 @@ export function describeBillableMetricSuite(name: string, openHandle: () => Prom
         startDate: '2026-10-01',
         cadence: 'monthly' as const,
         phases: [{ start_date: '2026-10-01', items: [item] }],
+        now: testNow(),
       }
       const existing = await ledger.contracts.create(contract)
 
@@ -100,32 +102,38 @@ export function describeBillableMetricSuite(name: string, openHandle: () => Prom
         code: 'billable_metric_archived',
         details: [{ field: 'phases[0].items[0].product_id' }],
       })
-      await expect(ledger.plans.create({ orgId, name: 'Pro', currency: 'USD', items: [item] })).rejects.toMatchObject({ code: 'billable_metric_archived' })
+      await expect(ledger.plans.create({ now: testNow(), orgId, name: 'Pro', currency: 'USD', items: [item] })).rejects.toMatchObject({
+        code: 'billable_metric_archived',
+      })
       expect((await ledger.contracts.get(orgId, existing.id)).id).toBe(existing.id)
       await expect(ledger.billableMetrics.archive(orgId, 'nope', new Date('2026-11-02T10:00:00Z'))).rejects.toMatchObject({ code: 'billable_metric_not_found' })
     })
 
     it('deletes a metric no product uses, and refuses one a product is bound to with billable_metric_in_use', async () => {
       const orgId = await newOrg()
-      await ledger.billableMetrics.create({ orgId, name: 'used', fields: fields('SELECT 1 AS quantity') })
-      await ledger.billableMetrics.addVersion({ orgId, name: 'used', fields: fields('SELECT 2 AS quantity') })
-      await ledger.products.create({ orgId, name: 'API', kind: 'metered', metricName: 'used', metricVersion: 1 })
+      await ledger.billableMetrics.create({ now: testNow(), orgId, name: 'used', fields: fields('SELECT 1 AS quantity') })
+      await ledger.billableMetrics.addVersion({ now: testNow(), orgId, name: 'used', fields: fields('SELECT 2 AS quantity') })
+      await ledger.products.create({ now: testNow(), orgId, name: 'API', kind: 'metered', metricName: 'used', metricVersion: 1 })
       await expect(ledger.billableMetrics.delete(orgId, 'used')).rejects.toMatchObject({ code: 'billable_metric_in_use', extra: { products: ['API'] } })
       expect((await ledger.billableMetrics.listVersions(orgId, 'used')).length).toBe(2)
 
-      await ledger.billableMetrics.create({ orgId, name: 'draft', fields: fields('SELECT 1 AS quantity') })
-      await ledger.billableMetrics.addVersion({ orgId, name: 'draft', fields: fields('SELECT 2 AS quantity') })
+      await ledger.billableMetrics.create({ now: testNow(), orgId, name: 'draft', fields: fields('SELECT 1 AS quantity') })
+      await ledger.billableMetrics.addVersion({ now: testNow(), orgId, name: 'draft', fields: fields('SELECT 2 AS quantity') })
       await ledger.billableMetrics.delete(orgId, 'draft')
       await expect(ledger.billableMetrics.get(orgId, 'draft')).rejects.toMatchObject({ code: 'billable_metric_not_found' })
       // The name is free again, from version 1.
-      expect(await ledger.billableMetrics.create({ orgId, name: 'draft', fields: fields('SELECT 3 AS quantity') })).toMatchObject({ version: 1 })
+      expect(await ledger.billableMetrics.create({ now: testNow(), orgId, name: 'draft', fields: fields('SELECT 3 AS quantity') })).toMatchObject({
+        version: 1,
+      })
       await expect(ledger.billableMetrics.delete(orgId, 'nope')).rejects.toMatchObject({ code: 'billable_metric_not_found' })
     })
 
     it('concurrent edits get consecutive versions, none lost', async () => {
       const orgId = await newOrg()
-      await ledger.billableMetrics.create({ orgId, name: 'm', fields: fields('SELECT 0 AS quantity') })
-      await Promise.all([1, 2, 3, 4, 5].map((i) => ledger.billableMetrics.addVersion({ orgId, name: 'm', fields: fields(`SELECT ${i} AS quantity`) })))
+      await ledger.billableMetrics.create({ now: testNow(), orgId, name: 'm', fields: fields('SELECT 0 AS quantity') })
+      await Promise.all(
+        [1, 2, 3, 4, 5].map((i) => ledger.billableMetrics.addVersion({ now: testNow(), orgId, name: 'm', fields: fields(`SELECT ${i} AS quantity`) })),
+      )
       const versions = await ledger.billableMetrics.listVersions(orgId, 'm')
       expect(versions.map((v) => v.version)).toEqual([1, 2, 3, 4, 5, 6])
       expect(new Set(versions.map((v) => v.customerQuery)).size).toBe(6)
@@ -134,17 +142,21 @@ export function describeBillableMetricSuite(name: string, openHandle: () => Prom
     it('answers conflicts and missing metrics with codes, and keeps organisations apart', async () => {
       const orgId = await newOrg()
       const other = await newOrg()
-      await ledger.billableMetrics.create({ orgId, name: 'm', fields: fields('SELECT 1 AS quantity') })
-      await expect(ledger.billableMetrics.create({ orgId, name: 'm', fields: fields('x') })).rejects.toMatchObject({ code: 'billable_metric_exists' })
+      await ledger.billableMetrics.create({ now: testNow(), orgId, name: 'm', fields: fields('SELECT 1 AS quantity') })
+      await expect(ledger.billableMetrics.create({ now: testNow(), orgId, name: 'm', fields: fields('x') })).rejects.toMatchObject({
+        code: 'billable_metric_exists',
+      })
       await expect(ledger.billableMetrics.get(other, 'm')).rejects.toMatchObject({ code: 'billable_metric_not_found' })
-      await expect(ledger.billableMetrics.addVersion({ orgId: other, name: 'm', fields: fields('x') })).rejects.toMatchObject({
+      await expect(ledger.billableMetrics.addVersion({ now: testNow(), orgId: other, name: 'm', fields: fields('x') })).rejects.toMatchObject({
         code: 'billable_metric_not_found',
       })
       await expect(ledger.billableMetrics.get(orgId, 'm', 7)).rejects.toMatchObject({ code: 'billable_metric_version_not_found' })
       expect(await ledger.billableMetrics.list(other)).toEqual([])
       // The same name in another organisation is a different metric.
-      expect(await ledger.billableMetrics.create({ orgId: other, name: 'm', fields: fields('SELECT 9 AS quantity') })).toMatchObject({ version: 1 })
-      await expect(ledger.billableMetrics.create({ orgId: randomUUID(), name: 'm', fields: fields('x') })).rejects.toMatchObject({
+      expect(await ledger.billableMetrics.create({ now: testNow(), orgId: other, name: 'm', fields: fields('SELECT 9 AS quantity') })).toMatchObject({
+        version: 1,
+      })
+      await expect(ledger.billableMetrics.create({ now: testNow(), orgId: randomUUID(), name: 'm', fields: fields('x') })).rejects.toMatchObject({
         code: 'organisation_not_found',
       })
       await expect(ledger.billableMetrics.list('not-a-uuid')).rejects.toMatchObject({ code: 'organisation_not_found' })

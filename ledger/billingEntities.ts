@@ -37,6 +37,8 @@ export interface CreateBillingEntityInput {
   invoicePrefix?: string | null
   creditNotePrefix?: string | null
   isDefault?: boolean
+  /** When it is created (the caller's clock): `created_at`. */
+  now: Date
 }
 
 /** What PATCH changes: absent fields stay; `isDefault` false unmarks it (the organisation then has no default). */
@@ -148,6 +150,7 @@ export function createBillingEntityRepository(db: Database): BillingEntityReposi
               invoicePrefix: input.invoicePrefix ?? null,
               creditNotePrefix: input.creditNotePrefix ?? null,
               isDefault: input.isDefault ?? false,
+              createdAt: input.now,
             })
             .returning()
           return toEntity(row!)

@@ -10,6 +10,7 @@ import { billedCustomer, flatFees, writeDrafts } from './accounting/postingFixtu
 import type { Invoice } from './invoices.ts'
 import type { Ledger } from './ledger.ts'
 import { newTestOrg, type TestLedger } from './useTestLedger.ts'
+import { testNow } from '../test/support/testLedger.ts'
 
 const NOW = new Date('2026-11-06T09:00:00Z')
 
@@ -18,7 +19,7 @@ export async function customerWithDrafts(
   ledger: Ledger,
   c: { orgId: string; externalId: string; billingEntityId?: string | null; count: number },
 ): Promise<{ contractId: string; drafts: string[] }> {
-  const product = await ledger.products.create({ orgId: c.orgId, name: `Platform ${c.externalId}`, kind: 'non_metered' })
+  const product = await ledger.products.create({ now: testNow(), orgId: c.orgId, name: `Platform ${c.externalId}`, kind: 'non_metered' })
   const billed = await billedCustomer(ledger, c.orgId, c.externalId, product.id)
   await ledger.customers.update({ orgId: c.orgId, externalId: c.externalId, billingEntityId: c.billingEntityId })
   const drafts = Array.from({ length: c.count }, (_, i) => ({
@@ -35,6 +36,7 @@ export function describeBillingEntitySuite(t: TestLedger): void {
     it('declares entities, lists them in creation order and refuses bad input without writing', async () => {
       const org = await newTestOrg(t.ledger)
       const acme = await t.ledger.billingEntities.create({
+        now: testNow(),
         orgId: org.id,
         name: 'Acme GmbH',
         legalDetails: 'Berlin, DE123456789',
@@ -42,23 +44,23 @@ export function describeBillingEntitySuite(t: TestLedger): void {
         creditNotePrefix: 'ACME-CN-',
       })
       expect(acme).toMatchObject({ name: 'Acme GmbH', legalDetails: 'Berlin, DE123456789', invoicePrefix: 'ACME-2026-', creditNotePrefix: 'ACME-CN-' })
-      const bare = await t.ledger.billingEntities.create({ orgId: org.id, name: 'Acme Ltd' })
+      const bare = await t.ledger.billingEntities.create({ now: testNow(), orgId: org.id, name: 'Acme Ltd' })
       expect(bare).toMatchObject({ legalDetails: null, invoicePrefix: null, creditNotePrefix: null })
       const refusals: [Parameters<Ledger['billingEntities']['create']>[0], object][] = [
         [
-          { orgId: org.id, name: '  ' },
+          { now: testNow(), orgId: org.id, name: '  ' },
           { code: 'invalid_request', details: [expect.objectContaining({ field: 'name', code: 'invalid_name' })] },
         ],
         [
-          { orgId: org.id, name: 'X', invoicePrefix: 'A'.repeat(16) },
+          { now: testNow(), orgId: org.id, name: 'X', invoicePrefix: 'A'.repeat(16) },
           { code: 'invalid_request', details: [expect.objectContaining({ field: 'invoice_prefix', code: 'invalid_prefix' })] },
         ],
         [
-          { orgId: org.id, name: 'X', creditNotePrefix: 'CN 1' },
+          { now: testNow(), orgId: org.id, name: 'X', creditNotePrefix: 'CN 1' },
           { code: 'invalid_request', details: [expect.objectContaining({ field: 'credit_note_prefix', code: 'invalid_prefix' })] },
         ],
         [
-          { orgId: org.id, name: 'Acme GmbH' },
+          { now: testNow(), orgId: org.id, name: 'Acme GmbH' },
           { category: 'conflict', code: 'billing_entity_exists' },
         ],
       ]
@@ -71,17 +73,17 @@ export function describeBillingEntitySuite(t: TestLedger): void {
     it("a customer names one of its organisation's entities, changeable only before its first invoice", async () => {
       const org = await newTestOrg(t.ledger)
       const other = await newTestOrg(t.ledger)
-      const foreign = await t.ledger.billingEntities.create({ orgId: other.id, name: 'Foreign' })
-      const entity = await t.ledger.billingEntities.create({ orgId: org.id, name: 'Acme GmbH' })
+      const foreign = await t.ledger.billingEntities.create({ now: testNow(), orgId: other.id, name: 'Foreign' })
+      const entity = await t.ledger.billingEntities.create({ now: testNow(), orgId: org.id, name: 'Acme GmbH' })
       for (const billingEntityId of [foreign.id, 'not-a-uuid']) {
-        await expect(t.ledger.customers.create({ orgId: org.id, externalId: 'x', name: 'x', billingEntityId })).rejects.toMatchObject({
+        await expect(t.ledger.customers.create({ now: testNow(), orgId: org.id, externalId: 'x', name: 'x', billingEntityId })).rejects.toMatchObject({
           category: 'unprocessable',
           code: 'unknown_billing_entity',
           details: [expect.objectContaining({ field: 'billing_entity' })],
         })
       }
       expect((await t.ledger.customers.list(org.id)).customers).toEqual([])
-      const plain = await t.ledger.customers.create({ orgId: org.id, externalId: 'plain', name: 'Plain' })
+      const plain = await t.ledger.customers.create({ now: testNow(), orgId: org.id, externalId: 'plain', name: 'Plain' })
       expect(plain.billingEntityId).toBeNull()
       expect(await t.ledger.customers.update({ orgId: org.id, externalId: 'plain', billingEntityId: entity.id })).toMatchObject({ billingEntityId: entity.id })
       expect(await t.ledger.customers.update({ orgId: org.id, externalId: 'plain', billingEntityId: null })).toMatchObject({ billingEntityId: null })
@@ -101,8 +103,14 @@ export function describeBillingEntitySuite(t: TestLedger): void {
     it('numbers invoices and credit notes gap-free per issuer, with the display number of its prefix', async () => {
       const { ledger } = t
       const org = await newTestOrg(t.ledger)
-      const acme = await ledger.billingEntities.create({ orgId: org.id, name: 'Acme GmbH', invoicePrefix: 'ACME-2026-', creditNotePrefix: 'ACME-CN-' })
-      const bare = await ledger.billingEntities.create({ orgId: org.id, name: 'Acme Ltd' })
+      const acme = await ledger.billingEntities.create({
+        now: testNow(),
+        orgId: org.id,
+        name: 'Acme GmbH',
+        invoicePrefix: 'ACME-2026-',
+        creditNotePrefix: 'ACME-CN-',
+      })
+      const bare = await ledger.billingEntities.create({ now: testNow(), orgId: org.id, name: 'Acme Ltd' })
       // A receiver of invoice.finalized (never delivered to here): the events show the display number.
       await t.handle.db.execute(
         sql`insert into webhook_endpoints (org_id, url, event_types, secret, created_at) values (${org.id}, 'https://hooks.example/t', '["invoice.finalized"]'::jsonb, 'sealed', now())`,
@@ -148,11 +156,13 @@ export function describeBillingEntitySuite(t: TestLedger): void {
     it('the default entity issues for customers created naming none; a PATCHed prefix shows on later documents, the numbering going on without a gap', async () => {
       const { ledger } = t
       const org = await newTestOrg(t.ledger)
-      const gmbh = await ledger.billingEntities.create({ orgId: org.id, name: 'Acme GmbH', invoicePrefix: 'ACME-2026-', isDefault: true })
-      const ltd = await ledger.billingEntities.create({ orgId: org.id, name: 'Acme Ltd', invoicePrefix: 'LTD-' })
+      const gmbh = await ledger.billingEntities.create({ now: testNow(), orgId: org.id, name: 'Acme GmbH', invoicePrefix: 'ACME-2026-', isDefault: true })
+      const ltd = await ledger.billingEntities.create({ now: testNow(), orgId: org.id, name: 'Acme Ltd', invoicePrefix: 'LTD-' })
       const a = await customerWithDrafts(ledger, { orgId: org.id, externalId: 'a', count: 3 })
       expect((await ledger.customers.get(org.id, 'a')).billingEntityId).toBe(gmbh.id)
-      expect((await ledger.customers.create({ orgId: org.id, externalId: 'own', name: 'Own', billingEntityId: null })).billingEntityId).toBeNull()
+      expect(
+        (await ledger.customers.create({ now: testNow(), orgId: org.id, externalId: 'own', name: 'Own', billingEntityId: null })).billingEntityId,
+      ).toBeNull()
       // Marking Ltd the default unmarks GmbH; customers created before keep their issuer.
       expect(await ledger.billingEntities.update(org.id, ltd.id, { isDefault: true })).toMatchObject({ id: ltd.id, isDefault: true })
       expect((await ledger.billingEntities.list(org.id)).map((e) => [e.name, e.isDefault])).toEqual([
@@ -190,13 +200,13 @@ export function describeBillingEntitySuite(t: TestLedger): void {
       ])
       // No default: customers created from now on are the organisation's.
       expect(await ledger.billingEntities.update(org.id, ltd.id, { isDefault: false })).toMatchObject({ isDefault: false })
-      expect((await ledger.customers.create({ orgId: org.id, externalId: 'later', name: 'Later' })).billingEntityId).toBeNull()
+      expect((await ledger.customers.create({ now: testNow(), orgId: org.id, externalId: 'later', name: 'Later' })).billingEntityId).toBeNull()
     })
 
     it("a rating chunk's bulk finalization numbers per issuer too", async () => {
       const { ledger } = t
       const org = await newTestOrg(t.ledger)
-      const acme = await ledger.billingEntities.create({ orgId: org.id, name: 'Acme GmbH', invoicePrefix: 'A/' })
+      const acme = await ledger.billingEntities.create({ now: testNow(), orgId: org.id, name: 'Acme GmbH', invoicePrefix: 'A/' })
       const a = await customerWithDrafts(ledger, { orgId: org.id, externalId: 'a', billingEntityId: acme.id, count: 2 })
       const c = await customerWithDrafts(ledger, { orgId: org.id, externalId: 'c', billingEntityId: null, count: 2 })
       await ledger.invoices.finalize(org.id, c.drafts[0]!, NOW)

@@ -2,7 +2,7 @@
 // billing entities and of the organisation itself, finalized all at once one by one and then
 // credited all at once, come out numbered 1…n per issuer and kind, with no gap and no duplicate.
 import { describe, expect, it } from 'vitest'
-import { createTestLedger } from '../test/support/testLedger.ts'
+import { createTestLedger, testNow } from '../test/support/testLedger.ts'
 import { customerWithDrafts } from './billingEntitiesSuite.ts'
 import { newTestOrg, useTwoPoolServerLedger } from './useTestLedger.ts'
 
@@ -13,8 +13,8 @@ describe('document numbers per billing entity under concurrent finalizations (Po
 
   it('numbers 1…6 per issuer for invoices and credit notes finalized and issued concurrently', async () => {
     const orgId = (await newTestOrg(t.ledger, 'Race')).id
-    const acme = await t.ledger.billingEntities.create({ orgId, name: 'Acme GmbH', invoicePrefix: 'A-', creditNotePrefix: 'AC-' })
-    const globex = await t.ledger.billingEntities.create({ orgId, name: 'Globex Ltd', invoicePrefix: 'G-' })
+    const acme = await t.ledger.billingEntities.create({ now: testNow(), orgId, name: 'Acme GmbH', invoicePrefix: 'A-', creditNotePrefix: 'AC-' })
+    const globex = await t.ledger.billingEntities.create({ now: testNow(), orgId, name: 'Globex Ltd', invoicePrefix: 'G-' })
     const issuers = [acme.id, globex.id, null]
     const drafts = (
       await Promise.all(issuers.map((billingEntityId, i) => customerWithDrafts(t.ledger, { orgId, externalId: `c${i}`, billingEntityId, count: 6 })))

@@ -84,6 +84,8 @@ export interface CreateContractInput {
   phases?: ContractPhase[]
   overrides?: ItemOverride[]
   terms?: ContractTerms
+  /** When it is created (the caller's clock): `created_at`. */
+  now: Date
 }
 
 export interface ContractListOptions {
@@ -297,6 +299,7 @@ export function createContractRepository(
             phases,
             terms: input.terms ?? {},
             overrides: recorded,
+            createdAt: input.now,
           })
           .returning()
         return toContract(row!, customer.externalId)

@@ -17,8 +17,9 @@ export interface CreditExpirySweepDeps {
 
 /** One pass: the grants it expired now (none when nothing was due or a previous pass took them). */
 export async function sweepCreditExpiries(deps: CreditExpirySweepDeps): Promise<{ asOf: string; expired: number }> {
-  const asOf = deps.clock.now().toISOString().slice(0, 10)
-  const expired = await deps.creditGrants.expireDue(asOf)
+  const now = deps.clock.now()
+  const asOf = now.toISOString().slice(0, 10)
+  const expired = await deps.creditGrants.expireDue(asOf, now)
   if (expired.length > 0) deps.logger.info({ asOf, expired: expired.length, grants: expired.map((g) => g.id) }, 'credit grants expired')
   return { asOf, expired: expired.length }
 }

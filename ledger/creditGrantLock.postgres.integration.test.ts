@@ -4,7 +4,7 @@
 // then sees 20.00 left, never the 100.00 an unlocked read would see before the first commits.
 import { setTimeout as sleep } from 'node:timers/promises'
 import { describe, expect, it } from 'vitest'
-import { createTestLedger } from '../test/support/testLedger.ts'
+import { createTestLedger, testNow } from '../test/support/testLedger.ts'
 import type { RatingSession } from './ratingStore.ts'
 import { billedCustomer, flatFees, writeDrafts } from './accounting/postingFixture.ts'
 import { newTestOrg, useTwoPoolServerLedger } from './useTestLedger.ts'
@@ -14,17 +14,18 @@ describe('credit grant row lock (Postgres server)', () => {
 
   it("a second contract's rating waits for the first's draw: 100.00 − 80.00 = 20.00 left", async () => {
     const orgId = (await newTestOrg(t.ledger, 'Grant lock')).id
-    const seats = (await t.ledger.products.create({ orgId, name: 'Seats', kind: 'non_metered' })).id
+    const seats = (await t.ledger.products.create({ now: testNow(), orgId, name: 'Seats', kind: 'non_metered' })).id
     const first = await billedCustomer(t.ledger, orgId, 'acme', seats)
     const price = { model: 'flat_fee' as const, currency: 'USD', amount: '100.00' }
     const other = await t.ledger.contracts.create({
+      now: testNow(),
       orgId,
       customer: 'acme',
       startDate: '2024-01-01',
       cadence: 'monthly',
       phases: [{ start_date: '2024-01-01', items: [{ product_id: seats, billing: 'in_advance', price }] }],
     })
-    const grant = await t.ledger.creditGrants.grant({ orgId, customer: 'acme', amount: '100.00', effectiveDate: '2024-01-01' })
+    const grant = await t.ledger.creditGrants.grant({ now: testNow(), orgId, customer: 'acme', amount: '100.00', effectiveDate: '2024-01-01' })
 
     let drawn!: () => void
     const hasDrawn = new Promise<void>((resolve) => (drawn = resolve))

@@ -65,17 +65,28 @@ export interface GrantCreditInput {
   effectiveDate: string
   expiryDate?: string | null
   memo?: string | null
+  /** When it is granted (the caller's clock): `created_at` of the grant and its entry. */
+  now: Date
 }
 
 export interface CreditGrantRepository {
   grant(input: GrantCreditInput): Promise<CreditGrant>
-  topUp(input: { orgId: string; grantId: string; amount: string; currency?: string; effectiveDate: string; memo?: string | null }): Promise<CreditGrant>
+  /** `now` (the caller's clock) is the entry's `created_at`. */
+  topUp(input: {
+    orgId: string
+    grantId: string
+    amount: string
+    currency?: string
+    effectiveDate: string
+    memo?: string | null
+    now: Date
+  }): Promise<CreditGrant>
   /** Idempotent: a void grant stays as it was voided. */
   void(input: { orgId: string; grantId: string; reason: string; now: Date }): Promise<CreditGrant>
-  /** Expires every active grant whose expiry date is on or before `asOf`: an `expire` entry of what lapsed. */
-  expire(orgId: string, asOf: string): Promise<CreditGrant[]>
+  /** Expires every active grant whose expiry date is on or before `asOf`: an `expire` entry of what lapsed, created `now` (the caller's clock). */
+  expire(orgId: string, asOf: string, now: Date): Promise<CreditGrant[]>
   /** `expire` in every organisation that has a grant due by `asOf` (the scheduled sweep, creditExpirySweep.ts); idempotent. */
-  expireDue(asOf: string): Promise<CreditGrant[]>
+  expireDue(asOf: string, now: Date): Promise<CreditGrant[]>
   get(orgId: string, grantId: string): Promise<CreditGrant>
   listForCustomer(orgId: string, customer: string): Promise<CreditGrant[]>
   /** What rating of `contractId` may draw now, as its session would see it (an invoice preview); read in a short transaction under the grants' lock. */
@@ -169,6 +180,7 @@ export function createCreditGrantRepository(
             effectiveDate: input.effectiveDate,
             expiryDate: input.expiryDate ?? null,
             memo: input.memo ?? null,
+            createdAt: input.now,
           })
           .returning()
         await tx.insert(creditGrantEntries).values({
@@ -178,6 +190,7 @@ export function createCreditGrantRepository(
           amount: amount,
           effectiveDate: input.effectiveDate,
           memo: input.memo ?? null,
+          createdAt: input.now,
         })
         return readGrant(tx, row!, currencies)
       })
@@ -207,6 +220,7 @@ export function createCreditGrantRepository(
           amount: amount,
           effectiveDate: input.effectiveDate,
           memo: input.memo ?? null,
+          createdAt: input.now,
         })
         return readGrant(tx, row, currencies)
       })
@@ -224,12 +238,13 @@ export function createCreditGrantRepository(
           amount: (left.isNegative() ? left.times(0) : left).toFixed(currencies.minorUnits(row.currency) ?? 0),
           effectiveDate: input.now.toISOString().slice(0, 10),
           memo: input.reason,
+          createdAt: input.now,
         })
         return readGrant(tx, voided!, currencies)
       })
     },
 
-    async expire(orgId, asOf) {
+    async expire(orgId, asOf, now) {
       assertOrgId(orgId)
       assertDate(asOf, 'as_of')
       const currencies = await deps.currencies.table(orgId)
@@ -247,6 +262,7 @@ export function createCreditGrantRepository(
             amount: (left.isNegative() ? left.times(0) : left).toFixed(currencies.minorUnits(row.currency) ?? 0),
             effectiveDate: row.expiryDate!,
             memo: `expired on ${row.expiryDate}`,
+            createdAt: now,
           })
           expired.push(await readGrant(tx, updated!, currencies))
         }
@@ -254,14 +270,14 @@ export function createCreditGrantRepository(
       })
     },
 
-    async expireDue(asOf) {
+    async expireDue(asOf, now) {
       assertDate(asOf, 'as_of')
       const due = await db
         .selectDistinct({ orgId: table.orgId })
         .from(table)
         .where(and(eq(table.status, 'active'), lte(table.expiryDate, asOf)))
       const expired: CreditGrant[] = []
-      for (const { orgId } of due) expired.push(...(await repo.expire(orgId, asOf)))
+      for (const { orgId } of due) expired.push(...(await repo.expire(orgId, asOf, now)))
       return expired
     },
 

@@ -25,6 +25,8 @@ export interface DeclareCurrencyInput {
   code: string
   name: string
   precision: number
+  /** When it is created (the caller's clock): `created_at`. */
+  now: Date
 }
 
 /** Longest display name of a custom currency. */
@@ -74,7 +76,10 @@ export function createCurrencyRepository(db: Database): CurrencyRepository {
         throw new UnprocessableError('currency_is_iso', message, [{ field: 'code', code: 'currency_is_iso', message }])
       }
       try {
-        const [row] = await db.insert(table).values({ orgId: input.orgId, code: input.code, name, precision: input.precision }).returning()
+        const [row] = await db
+          .insert(table)
+          .values({ orgId: input.orgId, code: input.code, name, precision: input.precision, createdAt: input.now })
+          .returning()
         return toCurrency(row!)
       } catch (err) {
         throw insertError(

@@ -52,6 +52,8 @@ export interface CreateCustomerInput extends CustomerTaxFields {
   timeZone?: string
   /** One of the organisation's billing entities (422 `unknown_billing_entity`); absent: the organisation's default entity (or none); null: none. */
   billingEntityId?: string | null
+  /** When it is created (the caller's clock): `created_at`. */
+  now: Date
 }
 
 export interface UpdateCustomerInput extends CustomerTaxFields {
@@ -176,6 +178,7 @@ export function createCustomerRepository(db: Database, deps: { currencies: Pick<
             timeZone,
             billingEntityId,
             ...tax,
+            createdAt: input.now,
           })
           .returning()
         return toCustomer(row!)

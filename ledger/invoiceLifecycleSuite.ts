@@ -11,6 +11,7 @@ import type { DatabaseHandle } from '../platform/postgres/database.ts'
 import { queryRows } from '../platform/postgres/queryRows.ts'
 import type { NewInvoiceLine } from './invoices.ts'
 import type { Ledger } from './ledger.ts'
+import { testNow } from '../test/support/testLedger.ts'
 
 /** The instant every lifecycle call is made at (time is an input: platform/clock.ts). */
 const NOW = new Date('2026-11-06T09:00:00Z')
@@ -39,13 +40,14 @@ export function describeInvoiceLifecycleRefusals(env: () => { ledger: Ledger; ha
 
     beforeAll(async () => {
       const { ledger } = env()
-      const org = await ledger.organisations.create({ name: `Lifecycle ${randomUUID().slice(0, 8)}` })
+      const org = await ledger.organisations.create({ now: testNow(), name: `Lifecycle ${randomUUID().slice(0, 8)}` })
       orgId = org.id
-      otherOrgId = (await ledger.organisations.create({ name: `Other ${randomUUID().slice(0, 8)}` })).id
-      const customer = await ledger.customers.create({ orgId, externalId: 'acme', name: 'Acme' })
-      const product = await ledger.products.create({ orgId, name: 'Platform', kind: 'non_metered' })
+      otherOrgId = (await ledger.organisations.create({ now: testNow(), name: `Other ${randomUUID().slice(0, 8)}` })).id
+      const customer = await ledger.customers.create({ now: testNow(), orgId, externalId: 'acme', name: 'Acme' })
+      const product = await ledger.products.create({ now: testNow(), orgId, name: 'Platform', kind: 'non_metered' })
       const price = { model: 'flat_fee' as const, currency: 'USD', amount: '100.00' }
       const contract = await ledger.contracts.create({
+        now: testNow(),
         orgId,
         customer: 'acme',
         startDate: '2026-06-01',

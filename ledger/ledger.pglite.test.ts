@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { openDatabase } from '../platform/postgres/database.ts'
 import { migrateDatabase } from '../platform/postgres/migrate.ts'
 
-import { createTestLedger } from '../test/support/testLedger.ts'
+import { createTestLedger, testNow } from '../test/support/testLedger.ts'
 import { ledgerMigrationsFolder } from './ledgerMigrationsFolder.ts'
 import { describeLedgerSuite } from './ledgerSuite.ts'
 
@@ -30,10 +30,10 @@ describe('PGlite durability', () => {
     expect(first.driver).toBe('pglite')
     await migrateDatabase(first, ledgerMigrationsFolder)
     const ledger = createTestLedger(first.db)
-    const org = await ledger.organisations.create({ name: 'Durable' })
-    const { secret } = await ledger.apiKeys.create({ orgId: org.id, name: 'k' })
-    await ledger.customers.create({ orgId: org.id, externalId: 'acme', name: 'Acme', currency: 'EUR' })
-    await ledger.rawMetrics.create({ orgId: org.id, name: 'api_calls' })
+    const org = await ledger.organisations.create({ now: testNow(), name: 'Durable' })
+    const { secret } = await ledger.apiKeys.create({ now: testNow(), orgId: org.id, name: 'k' })
+    await ledger.customers.create({ now: testNow(), orgId: org.id, externalId: 'acme', name: 'Acme', currency: 'EUR' })
+    await ledger.rawMetrics.create({ now: testNow(), orgId: org.id, name: 'api_calls' })
     await first.close()
     await first.close() // a second close is harmless
 

@@ -7,7 +7,7 @@ import { openDatabase, type DatabaseHandle } from '../platform/postgres/database
 import { migrateDatabase } from '../platform/postgres/migrate.ts'
 import { queryRows } from '../platform/postgres/queryRows.ts'
 
-import { createTestLedger } from '../test/support/testLedger.ts'
+import { createTestLedger, testNow } from '../test/support/testLedger.ts'
 import { ledgerMigrationsFolder } from './ledgerMigrationsFolder.ts'
 import { describeLedgerSuite } from './ledgerSuite.ts'
 
@@ -33,7 +33,7 @@ describe('Postgres server', () => {
       expect(applied!.n).toBe(journal.entries.length)
       // And every process can use the result, including idempotent bootstrap at once.
       const orgs = await Promise.all(
-        handles.map((h) => createTestLedger(h.db).organisations.ensure({ id: '23507783-d5b4-4854-b012-2bf4ea922205', name: 'Ref' })),
+        handles.map((h) => createTestLedger(h.db).organisations.ensure({ now: testNow(), id: '23507783-d5b4-4854-b012-2bf4ea922205', name: 'Ref' })),
       )
       expect(new Set(orgs.map((o) => o.id)).size).toBe(1)
     } finally {

@@ -10,12 +10,14 @@ import { migrateDatabase } from '../platform/postgres/migrate.ts'
 import { queryRows } from '../platform/postgres/queryRows.ts'
 import { describeApiKeySuite } from './apiKeysSuite.ts'
 import { describeBillingEntitySuite } from './billingEntitiesSuite.ts'
+import { describeClockTimestampsSuite } from './clockTimestampsSuite.ts'
 import { describeCurrencySuite } from './currenciesSuite.ts'
 import { describeCustomerSuite } from './customersSuite.ts'
 import { describeInvoiceLifecycleRefusals } from './invoiceLifecycleSuite.ts'
 import { ledgerMigrationsFolder } from './ledgerMigrationsFolder.ts'
 import { describeRawMetricSuite } from './rawMetricsSuite.ts'
 import { newTestOrg, useTestLedger } from './useTestLedger.ts'
+import { testNow } from '../test/support/testLedger.ts'
 
 /** The organisation id of the reference docs' curl example. */
 export const REFERENCE_ORG_ID = '23507783-d5b4-4854-b012-2bf4ea922205'
@@ -46,24 +48,24 @@ export function describeLedgerSuite(name: string, openHandle: () => Promise<Data
 
     describe('organisations', () => {
       it('ensure with a given UUID is idempotent and keeps the first name', async () => {
-        const first = await t.ledger.organisations.ensure({ id: REFERENCE_ORG_ID, name: 'Reference' })
-        const second = await t.ledger.organisations.ensure({ id: REFERENCE_ORG_ID, name: 'Renamed' })
+        const first = await t.ledger.organisations.ensure({ now: testNow(), id: REFERENCE_ORG_ID, name: 'Reference' })
+        const second = await t.ledger.organisations.ensure({ now: testNow(), id: REFERENCE_ORG_ID, name: 'Renamed' })
         expect(first).toEqual({ id: REFERENCE_ORG_ID, name: 'Reference', createdAt: expect.any(String) })
         expect(second).toEqual(first)
         expect((await t.ledger.organisations.list()).filter((o) => o.id === REFERENCE_ORG_ID)).toHaveLength(1)
       })
 
       it('create generates an id, or takes one and refuses a duplicate', async () => {
-        const generated = await t.ledger.organisations.create({ name: 'Generated' })
+        const generated = await t.ledger.organisations.create({ now: testNow(), name: 'Generated' })
         expect(generated.id).toMatch(/^[0-9a-f-]{36}$/)
         expect(new Date(generated.createdAt).toISOString()).toBe(generated.createdAt)
         const id = randomUUID()
-        await t.ledger.organisations.create({ id, name: 'Given' })
-        await expect(t.ledger.organisations.create({ id, name: 'Again' })).rejects.toMatchObject({
+        await t.ledger.organisations.create({ now: testNow(), id, name: 'Given' })
+        await expect(t.ledger.organisations.create({ now: testNow(), id, name: 'Again' })).rejects.toMatchObject({
           category: 'conflict',
           code: 'organisation_exists',
         })
-        await expect(t.ledger.organisations.create({ id: 'not-a-uuid', name: 'x' })).rejects.toMatchObject({
+        await expect(t.ledger.organisations.create({ now: testNow(), id: 'not-a-uuid', name: 'x' })).rejects.toMatchObject({
           category: 'validation',
           code: 'invalid_organisation_id',
         })
@@ -79,6 +81,7 @@ export function describeLedgerSuite(name: string, openHandle: () => Promise<Data
     })
 
     describeApiKeySuite(t)
+    describeClockTimestampsSuite(t)
     describeCustomerSuite(t)
     describeBillingEntitySuite(t)
     describeCurrencySuite(t)
@@ -89,9 +92,9 @@ export function describeLedgerSuite(name: string, openHandle: () => Promise<Data
       it('organisation B sees none of organisation A’s customers, raw metrics or keys', async () => {
         const a = await newTestOrg(t.ledger, 'A')
         const b = await newTestOrg(t.ledger, 'B')
-        await t.ledger.customers.create({ orgId: a.id, externalId: 'secret_customer', name: 'S' })
-        await t.ledger.rawMetrics.create({ orgId: a.id, name: 'secret_metric' })
-        await t.ledger.apiKeys.create({ orgId: a.id, name: 'a key' })
+        await t.ledger.customers.create({ now: testNow(), orgId: a.id, externalId: 'secret_customer', name: 'S' })
+        await t.ledger.rawMetrics.create({ now: testNow(), orgId: a.id, name: 'secret_metric' })
+        await t.ledger.apiKeys.create({ now: testNow(), orgId: a.id, name: 'a key' })
 
         expect((await t.ledger.customers.list(b.id)).customers).toEqual([])
         expect(await t.ledger.customers.exists(b.id, ['secret_customer'])).toEqual(new Set())

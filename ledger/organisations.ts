@@ -17,13 +17,15 @@ export interface CreateOrganisationInput {
   /** A caller-chosen UUID; generated when absent. */
   id?: string
   name: string
+  /** When it is created (the caller's clock): `created_at`. */
+  now: Date
 }
 
 export interface OrganisationRepository {
   /** Throws ConflictError `organisation_exists` when the id is taken. */
   create(input: CreateOrganisationInput): Promise<Organisation>
   /** Creates the organisation unless it exists; an existing one is returned unchanged (its name is kept). */
-  ensure(input: { id: string; name: string }): Promise<Organisation>
+  ensure(input: { id: string; name: string; now: Date }): Promise<Organisation>
   /** Throws NotFoundError `organisation_not_found`. */
   get(id: string): Promise<Organisation>
   list(): Promise<Organisation[]>
@@ -60,7 +62,7 @@ export function createOrganisationRepository(db: Database): OrganisationReposito
     async create(input) {
       validate(input)
       try {
-        const [row] = await db.insert(table).values({ id: input.id?.toLowerCase(), name: input.name }).returning()
+        const [row] = await db.insert(table).values({ id: input.id?.toLowerCase(), name: input.name, createdAt: input.now }).returning()
         return toOrganisation(row!)
       } catch (err) {
         if (isUniqueViolation(err)) {
@@ -74,7 +76,7 @@ export function createOrganisationRepository(db: Database): OrganisationReposito
       validate(input)
       // `on conflict do nothing` rather than select-then-insert: two processes bootstrapping
       // the same organisation at once must both succeed.
-      await db.insert(table).values({ id: input.id.toLowerCase(), name: input.name }).onConflictDoNothing({ target: table.id })
+      await db.insert(table).values({ id: input.id.toLowerCase(), name: input.name, createdAt: input.now }).onConflictDoNothing({ target: table.id })
       return get(input.id)
     },
 

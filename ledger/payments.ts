@@ -89,7 +89,7 @@ export function createPaymentRepository(db: Database, deps: { currencies: Pick<C
           })
           .returning()
         if (amount.equals(due)) await tx.update(invoices).set({ status: 'paid', paidAt: input.now }).where(eq(invoices.id, invoice.id))
-        await postPaymentIn(tx, invoice, row!)
+        await postPaymentIn(tx, invoice, row!, input.now)
         await queuePaymentEventIn(tx, { invoice, payment: row!, at: input.now })
         return toPayment(row!)
       })

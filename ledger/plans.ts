@@ -31,6 +31,8 @@ export interface CreatePlanInput {
   currency: string
   items: ContractItem[]
   features?: string[]
+  /** When it is created (the caller's clock): `created_at`. */
+  now: Date
 }
 
 export interface PlanRepository {
@@ -129,6 +131,7 @@ export function createPlanRepository(
             currency: input.currency,
             items: input.items,
             features: input.features ?? [],
+            createdAt: input.now,
           })
           .returning()
         return toPlan(row!)

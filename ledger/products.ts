@@ -30,6 +30,8 @@ export interface CreateProductInput {
   metricVersion?: number | null
   /** Non-metered only; a decimal string, default "1". */
   defaultQuantity?: string | null
+  /** When it is created (the caller's clock): `created_at`. */
+  now: Date
 }
 
 export interface ProductRepository {
@@ -98,6 +100,7 @@ export function createProductRepository(db: Database): ProductRepository {
             metricName: metered ? input.metricName! : null,
             metricVersion: metered ? input.metricVersion! : null,
             defaultQuantity: metered ? null : (input.defaultQuantity ?? '1'),
+            createdAt: input.now,
           })
           .returning()
         return toProduct(row!)

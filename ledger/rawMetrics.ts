@@ -30,6 +30,8 @@ export interface CreateRawMetricInput {
   name: string
   description?: string | null
   fieldSchema?: FieldSchema | null
+  /** When it is created (the caller's clock): `created_at`. */
+  now: Date
 }
 
 export interface RawMetricRepository {
@@ -94,6 +96,7 @@ export function createRawMetricRepository(db: Database): RawMetricRepository {
             name: input.name,
             description: input.description ?? null,
             fieldSchema: input.fieldSchema ?? null,
+            createdAt: input.now,
           })
           .returning()
         return toRawMetric(row!)

@@ -5,7 +5,7 @@ import { afterAll, beforeAll } from 'vitest'
 import { openDatabase, type DatabaseHandle } from '../platform/postgres/database.ts'
 import { migrateDatabase } from '../platform/postgres/migrate.ts'
 import { createTestDatabase, type TestDatabase } from '../test/support/postgresTestDatabase.ts'
-import { createTestLedger } from '../test/support/testLedger.ts'
+import { createTestLedger, testNow } from '../test/support/testLedger.ts'
 import type { Ledger } from './ledger.ts'
 import { ledgerMigrationsFolder } from './ledgerMigrationsFolder.ts'
 
@@ -29,7 +29,7 @@ export function useTestLedger(openHandle: () => Promise<DatabaseHandle>): TestLe
 }
 
 /** A fresh organisation per test keeps tests independent within one database. */
-export const newTestOrg = (ledger: Ledger, label = 'Org') => ledger.organisations.create({ name: `${label} ${randomUUID().slice(0, 8)}` })
+export const newTestOrg = (ledger: Ledger, label = 'Org') => ledger.organisations.create({ now: testNow(), name: `${label} ${randomUUID().slice(0, 8)}` })
 
 export interface TwoPoolLedger extends TestLedger {
   /** A second pool on the same server database: a second process racing the first. */

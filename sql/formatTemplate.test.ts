@@ -7,7 +7,7 @@ import { join } from 'node:path'
 import { Hono } from 'hono'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
-import { createTestLedger } from '../test/support/testLedger.ts'
+import { createTestLedger, testNow } from '../test/support/testLedger.ts'
 import { ledgerMigrationsFolder } from '../ledger/ledgerMigrationsFolder.ts'
 import { createEventWriter } from '../metering/eventWriter.ts'
 import type { AppEnv } from '../platform/http/appEnv.ts'
@@ -49,8 +49,8 @@ beforeAll(async () => {
   db = await openDatabase({ dataDir: pgDir })
   await migrateDatabase(db, ledgerMigrationsFolder)
   const ledger = createTestLedger(db.db)
-  const orgId = (await ledger.organisations.create({ name: 'Format' })).id
-  for (const name of ['api_calls', 'logins', 'instances', 'seats', 'storage', 'requests']) await ledger.rawMetrics.create({ orgId, name })
+  const orgId = (await ledger.organisations.create({ now: testNow(), name: 'Format' })).id
+  for (const name of ['api_calls', 'logins', 'instances', 'seats', 'storage', 'requests']) await ledger.rawMetrics.create({ now: testNow(), orgId, name })
   let n = 0
   const ev = (raw_metric: string, timestamp: string, data: Record<string, string>) =>
     eventRow({ event_id: `f${n++}`, org_id: orgId, raw_metric, customer_id: 'acme', timestamp, data: JSON.stringify(data) })

@@ -183,14 +183,15 @@ export function createMetricService(deps: MetricServiceDeps) {
     format(orgId: string, text: string, opts: FormatOptions = {}): Promise<string> {
       return asTemplateWork(orgId, () => formatTemplate(deps.handle, text, opts))
     },
-    async create(orgId: string, name: string, input: MetricVersionInput): Promise<StoredVersion> {
+    /** `now`: the caller's clock (the version's `created_at`). */
+    async create(orgId: string, name: string, input: MetricVersionInput, now: Date): Promise<StoredVersion> {
       const resolved = await validOrThrow(orgId, input)
-      return deps.store.create({ orgId, name, fields: toFields(resolved) })
+      return deps.store.create({ orgId, name, fields: toFields(resolved), now })
     },
-    async addVersion(orgId: string, name: string, input: MetricVersionInput): Promise<StoredVersion> {
+    async addVersion(orgId: string, name: string, input: MetricVersionInput, now: Date): Promise<StoredVersion> {
       await deps.store.get(orgId, name) // 404 before the (costlier) validation
       const resolved = await validOrThrow(orgId, input)
-      return deps.store.addVersion({ orgId, name, fields: toFields(resolved) })
+      return deps.store.addVersion({ orgId, name, fields: toFields(resolved), now })
     },
     /** Preview of a definition that is not stored (the editor's "run"). */
     async previewDraft(orgId: string, input: MetricVersionInput, req: PreviewRequest): Promise<PreviewResult> {

@@ -42,8 +42,10 @@ export interface StoredMetricSummary {
 }
 
 export interface MetricStore {
-  create(input: { orgId: string; name: string; fields: StoredVersionFields }): Promise<StoredVersion>
-  addVersion(input: { orgId: string; name: string; fields: StoredVersionFields }): Promise<StoredVersion>
+  /** `now`: the caller's clock, the metric's and its first version's `created_at`. */
+  create(input: { orgId: string; name: string; fields: StoredVersionFields; now: Date }): Promise<StoredVersion>
+  /** `now`: the caller's clock, the version's `created_at`. */
+  addVersion(input: { orgId: string; name: string; fields: StoredVersionFields; now: Date }): Promise<StoredVersion>
   get(orgId: string, name: string, version?: number): Promise<StoredVersion>
   /** Archived metrics only when asked for. */
   list(orgId: string, opts?: { includeArchived?: boolean }): Promise<StoredMetricSummary[]>

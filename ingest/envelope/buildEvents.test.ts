@@ -18,7 +18,15 @@ const catalog: IngestCatalog = {
 const build = (body: string, rawMetric?: string) => {
   const parsed = parseJsonLossless(body)
   const items = Array.isArray(parsed) ? parsed : [parsed]
-  return buildEvents({ orgId: ORG, items, source: 'api', catalog, acceptUnknownCustomers: false, ...(rawMetric === undefined ? {} : { rawMetric }) })
+  return buildEvents({
+    orgId: ORG,
+    items,
+    source: 'api',
+    catalog,
+    acceptUnknownCustomers: false,
+    now: Date.parse('2026-03-01T00:00:00Z'),
+    ...(rawMetric === undefined ? {} : { rawMetric }),
+  })
 }
 
 describe('buildEvents: a JSON number is not a string', () => {

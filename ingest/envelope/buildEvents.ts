@@ -31,7 +31,8 @@ export interface BuildOptions {
   catalog: IngestCatalog
   /** Accept events of customers the ledger does not know (otherwise `customer_not_found`). */
   acceptUnknownCustomers: boolean
-  now?: number
+  /** The receipt instant, epoch ms, from the caller's clock (TALLY_CLOCK): every row's `ingested_at`. */
+  now: number
 }
 
 /**
@@ -41,7 +42,7 @@ export interface BuildOptions {
  */
 export async function buildEvents(opts: BuildOptions): Promise<BuiltEvents> {
   const schema: ZodType = opts.rawMetric === undefined ? batchEventSchema : usageEventSchema
-  const ingestedAt = formatUtc(opts.now ?? Date.now())
+  const ingestedAt = formatUtc(opts.now)
   const errors: EventError[] = []
   const candidates: Array<{ index: number; row: EventRow; metric: RawMetricInfo | null }> = []
   const metrics = new Map<string, RawMetricInfo | null>()

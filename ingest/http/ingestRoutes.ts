@@ -8,6 +8,7 @@
 import type { OpenAPIHono } from '@hono/zod-openapi'
 import type { Context } from 'hono'
 import { z, type ZodType } from 'zod'
+import type { Clock } from '../../platform/clock.ts'
 import type { Logger } from '../../platform/logger.ts'
 import { NotFoundError, TallyError, UnprocessableError, ValidationError } from '../../platform/errors.ts'
 import { apiApp } from '../../platform/http/apiApp.ts'
@@ -32,6 +33,8 @@ export interface IngestDeps {
   maxBodyBytes: number
   maxBatchEvents: number
   acceptUnknownCustomers: boolean
+  /** The process's "now" (TALLY_CLOCK): each event's `ingested_at`, the receipt time the source syncs also take from it. */
+  clock: Clock
   /** Told the outcome of every answered ingest request (for metrics); must not throw. */
   onResult?: (outcome: { accepted: number; duplicates: number; rejected: number }) => void
 }
@@ -225,7 +228,7 @@ async function ingest(
       `The request holds ${req.items.length} events; the limit is ${deps.maxBatchEvents} (TALLY_MAX_BATCH_EVENTS)`,
     )
   }
-  const built = await buildEvents({ ...req, catalog: deps.catalog, acceptUnknownCustomers: deps.acceptUnknownCustomers })
+  const built = await buildEvents({ ...req, catalog: deps.catalog, acceptUnknownCustomers: deps.acceptUnknownCustomers, now: deps.clock.now().getTime() })
   // A repeat of an event id within the request is a duplicate of its first occurrence; only
   // first occurrences go to the sink, so its duplicate report is about stored events alone.
   const firsts = firstOfEachEvent(built.rows)

@@ -12,6 +12,7 @@ import { useTestLedger } from '../useTestLedger.ts'
 import type { ChartAccount } from './accounts.ts'
 import type { JournalEntryDraft, JournalLineDraft } from './compute/journalDraft.ts'
 import { journalLine } from './journalLineFixture.ts'
+import { testNow } from '../../test/support/testLedger.ts'
 
 const CHART: ChartAccount[] = [
   { code: '1000', name: 'Cash', type: 'asset', role: 'cash' },
@@ -28,8 +29,8 @@ export function describeAccountingSuite(name: string, openHandle: () => Promise<
     const t = useTestLedger(openHandle)
 
     const newOrg = async () => {
-      const orgId = (await t.ledger.organisations.create({ name: `Org ${randomUUID().slice(0, 8)}` })).id
-      for (const account of CHART) await t.ledger.accounts.create({ orgId, ...account })
+      const orgId = (await t.ledger.organisations.create({ now: testNow(), name: `Org ${randomUUID().slice(0, 8)}` })).id
+      for (const account of CHART) await t.ledger.accounts.create({ now: testNow(), orgId, ...account })
       return orgId
     }
     const draft = (orgId: string, key: string, postedOn: string, lines: JournalLineDraft[]): JournalEntryDraft => ({
@@ -52,7 +53,7 @@ export function describeAccountingSuite(name: string, openHandle: () => Promise<
           (err: unknown) => pgErrorCode(err) ?? String(err),
         )
     const rawEntry = (orgId: string, id: string) =>
-      sql`insert into journal_entries (id, org_id, source_kind, source_key, dated_on, posted_on, memo) values (${id}, ${orgId}, 'invoice', ${id}, '2026-03-01', '2026-03-01', 'raw')`
+      sql`insert into journal_entries (id, org_id, source_kind, source_key, dated_on, posted_on, memo, created_at) values (${id}, ${orgId}, 'invoice', ${id}, '2026-03-01', '2026-03-01', 'raw', ${testNow()})`
     const rawLine = (orgId: string, entryId: string, position: number, side: 'debit' | 'credit', amount: string) =>
       sql`insert into journal_lines (org_id, entry_id, position, account_code, ${sql.identifier(side)}, currency) values (${orgId}, ${entryId}, ${position}, '1100', ${amount}, 'USD')`
 
@@ -92,8 +93,8 @@ export function describeAccountingSuite(name: string, openHandle: () => Promise<
       it('posts an entry once per source: the second post returns the first entry and writes nothing', async () => {
         const orgId = await newOrg()
         const entry = draft(orgId, 'inv-1', '2026-03-05', [line('1100', 'debit', '120.00'), line('2100', 'credit', '120.00')])
-        const first = await t.ledger.journals.post(entry)
-        const again = await t.ledger.journals.post({ ...entry, memo: 'a retry' })
+        const first = await t.ledger.journals.post(entry, { at: testNow() })
+        const again = await t.ledger.journals.post({ ...entry, memo: 'a retry' }, { at: testNow() })
         expect(again).toEqual(first)
         expect(first).toMatchObject({ source: { kind: 'invoice', key: 'inv-1' }, datedOn: '2026-03-05', postedOn: '2026-03-05', memo: 'invoice inv-1' })
         expect(first.lines.map((l) => [l.position, l.account, l.side, l.amount])).toEqual([
@@ -106,21 +107,21 @@ export function describeAccountingSuite(name: string, openHandle: () => Promise<
       it('refuses an unbalanced draft (journal_unbalanced) and an unknown account (account_not_found), writing nothing', async () => {
         const orgId = await newOrg()
         await expect(
-          t.ledger.journals.post(draft(orgId, 'a', '2026-03-05', [line('1100', 'debit', '10'), line('4000', 'credit', '9.99')])),
+          t.ledger.journals.post(draft(orgId, 'a', '2026-03-05', [line('1100', 'debit', '10'), line('4000', 'credit', '9.99')]), { at: testNow() }),
         ).rejects.toMatchObject({
           category: 'unprocessable',
           code: 'journal_unbalanced',
           details: [{ field: 'lines', code: 'journal_unbalanced', message: 'USD: debits exceed credits by 0.01' }],
         })
         await expect(
-          t.ledger.journals.post(draft(orgId, 'b', '2026-03-05', [line('1100', 'debit', '10'), line('9999', 'credit', '10')])),
+          t.ledger.journals.post(draft(orgId, 'b', '2026-03-05', [line('1100', 'debit', '10'), line('9999', 'credit', '10')]), { at: testNow() }),
         ).rejects.toMatchObject({
           category: 'unprocessable',
           code: 'account_not_found',
           details: [{ field: 'lines[1].account', code: 'account_not_found' }],
         })
         await expect(
-          t.ledger.journals.post(draft(orgId, 'c', '2026-03-05', [line('1100', 'debit', '10.001'), line('4000', 'credit', '10.001')])),
+          t.ledger.journals.post(draft(orgId, 'c', '2026-03-05', [line('1100', 'debit', '10.001'), line('4000', 'credit', '10.001')]), { at: testNow() }),
         ).rejects.toMatchObject({
           code: 'invalid_amount',
         })
@@ -129,7 +130,7 @@ export function describeAccountingSuite(name: string, openHandle: () => Promise<
 
       it('the trial balance sums to zero per currency over entries in USD, EUR, JPY and KWD, each amount in its minor units', async () => {
         const orgId = await newOrg()
-        const post = (key: string, postedOn: string, lines: JournalLineDraft[]) => t.ledger.journals.post(draft(orgId, key, postedOn, lines))
+        const post = (key: string, postedOn: string, lines: JournalLineDraft[]) => t.ledger.journals.post(draft(orgId, key, postedOn, lines), { at: testNow() })
         // Invoice 120 USD billed in advance, 30 USD recognised, 50 USD paid; invoice 80 EUR of usage, paid in full.
         await post('usd-invoice', '2026-03-01', [line('1100', 'debit', '120.00'), line('2100', 'credit', '120.00')])
         await post('usd-recognised', '2026-03-31', [line('2100', 'debit', '30.00'), line('4000', 'credit', '30.00')])
@@ -178,7 +179,9 @@ export function describeAccountingSuite(name: string, openHandle: () => Promise<
         // Closing again is idempotent: no second event.
         await t.ledger.periods.close({ orgId, period: '2026-04', at })
         expect(await t.ledger.periods.firstOpenPeriodOnOrAfter(orgId, '2026-03-20')).toBe('2026-05')
-        const entry = await t.ledger.journals.post(draft(orgId, 'late', '2026-03-20', [line('1100', 'debit', '5.00'), line('4100', 'credit', '5.00')]))
+        const entry = await t.ledger.journals.post(draft(orgId, 'late', '2026-03-20', [line('1100', 'debit', '5.00'), line('4100', 'credit', '5.00')]), {
+          at: testNow(),
+        })
         expect(entry).toMatchObject({ datedOn: '2026-03-20', postedOn: '2026-05-01' })
         expect(await t.ledger.journals.trialBalance(orgId, '2026-04-30')).toEqual([])
         // The database refuses a hand-written entry dated into the closed month.
@@ -214,7 +217,9 @@ export function describeAccountingSuite(name: string, openHandle: () => Promise<
           actor: 'cfo',
           at: later.toISOString(),
         })
-        const entry = await t.ledger.journals.post(draft(orgId, 'reopened', '2026-03-31', [line('1100', 'debit', '1'), line('4100', 'credit', '1')]))
+        const entry = await t.ledger.journals.post(draft(orgId, 'reopened', '2026-03-31', [line('1100', 'debit', '1'), line('4100', 'credit', '1')]), {
+          at: testNow(),
+        })
         expect(entry.postedOn).toBe('2026-03-31')
       })
 
@@ -240,9 +245,9 @@ export function describeAccountingSuite(name: string, openHandle: () => Promise<
         ])
         expect((await t.ledger.accounts.list(orgId)).length).toBe(5)
         // The default chart adds what the organisation lacks and keeps what it has; a second time, nothing.
-        const seeded = await t.ledger.accounts.ensureChart(orgId)
+        const seeded = await t.ledger.accounts.ensureChart(orgId, testNow())
         expect(seeded.map((a) => a.code)).toEqual([...[...preview.accounts, ...preview.unseeded].map((a) => a.code)].sort())
-        expect(await t.ledger.accounts.ensureChart(orgId)).toEqual(seeded)
+        expect(await t.ledger.accounts.ensureChart(orgId, testNow())).toEqual(seeded)
         expect(await t.ledger.accounts.chart(orgId)).toEqual({ accounts: seeded, unseeded: [] })
         expect(seeded.map((a) => `${a.code} ${a.name}`)).toEqual([
           '1000 Cash',
@@ -257,17 +262,21 @@ export function describeAccountingSuite(name: string, openHandle: () => Promise<
           '4900 Discounts',
           '6900 Rounding',
         ])
-        await expect(t.ledger.accounts.create({ orgId, code: '1001', name: 'Bank', type: 'asset', role: 'cash' })).rejects.toMatchObject({
+        await expect(t.ledger.accounts.create({ now: testNow(), orgId, code: '1001', name: 'Bank', type: 'asset', role: 'cash' })).rejects.toMatchObject({
           code: 'account_role_taken',
         })
-        await expect(t.ledger.accounts.create({ orgId, code: '1000', name: 'Cash', type: 'asset', role: null })).rejects.toMatchObject({
+        await expect(t.ledger.accounts.create({ now: testNow(), orgId, code: '1000', name: 'Cash', type: 'asset', role: null })).rejects.toMatchObject({
           code: 'account_exists',
         })
-        await t.ledger.accounts.create({ orgId, code: '4110', name: 'API revenue', type: 'revenue', role: 'revenue_usage' })
-        const product = await t.ledger.products.create({ orgId, name: 'Seats', kind: 'non_metered' })
-        await expect(t.ledger.accounts.mapProduct({ orgId, productId: product.id, accountCode: '1000' })).rejects.toMatchObject({ code: 'account_not_revenue' })
-        await expect(t.ledger.accounts.mapProduct({ orgId, productId: product.id, accountCode: '4999' })).rejects.toMatchObject({ code: 'account_not_found' })
-        expect(await t.ledger.accounts.mapProduct({ orgId, productId: product.id, accountCode: '4110', method: 'ratable_daily' })).toEqual({
+        await t.ledger.accounts.create({ now: testNow(), orgId, code: '4110', name: 'API revenue', type: 'revenue', role: 'revenue_usage' })
+        const product = await t.ledger.products.create({ now: testNow(), orgId, name: 'Seats', kind: 'non_metered' })
+        await expect(t.ledger.accounts.mapProduct({ now: testNow(), orgId, productId: product.id, accountCode: '1000' })).rejects.toMatchObject({
+          code: 'account_not_revenue',
+        })
+        await expect(t.ledger.accounts.mapProduct({ now: testNow(), orgId, productId: product.id, accountCode: '4999' })).rejects.toMatchObject({
+          code: 'account_not_found',
+        })
+        expect(await t.ledger.accounts.mapProduct({ now: testNow(), orgId, productId: product.id, accountCode: '4110', method: 'ratable_daily' })).toEqual({
           orgId,
           productId: product.id,
           accountCode: '4110',
@@ -278,7 +287,7 @@ export function describeAccountingSuite(name: string, openHandle: () => Promise<
         expect(await t.ledger.accounts.revenueCodeFor(orgId, { productId: null, role: 'revenue_usage' })).toBe('4100')
         expect(await t.ledger.accounts.codeForRole(orgId, 'cash')).toBe('1000')
         // The resolver the posting rules use: the seeded 4100 is the role's account even beside 4050; the mapping overrides it per product.
-        await t.ledger.accounts.create({ orgId, code: '4050', name: 'Legacy usage revenue', type: 'revenue', role: 'revenue_usage' })
+        await t.ledger.accounts.create({ now: testNow(), orgId, code: '4050', name: 'Legacy usage revenue', type: 'revenue', role: 'revenue_usage' })
         const resolver = await t.ledger.accounts.resolver(orgId)
         expect([resolver.accountFor('revenue_usage'), resolver.accountFor('revenue_usage', product.id), resolver.accountFor('cash', product.id)]).toEqual([
           '4100',

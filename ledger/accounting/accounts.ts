@@ -45,6 +45,8 @@ export interface MapProductInput {
   method?: RecognitionMethod | null
   /** Default false. Only for usage revenue: the method is `usage` or absent, and the account's role is none or `revenue_usage`. */
   accrueUsage?: boolean
+  /** When it is mapped (the caller's clock): `created_at` of a first mapping (a replaced one keeps its own). */
+  now: Date
 }
 
 /** An organisation's chart read without writing: its accounts (archived left out) and the default accounts seeding would add. */
@@ -62,14 +64,14 @@ export interface PostingChart {
 }
 
 export interface AccountRepository {
-  /** Seeds the default chart when a role has no account (`ensureChartIn`); returns the chart (archived accounts left out). */
-  ensureChart(orgId: string): Promise<Account[]>
+  /** Seeds the default chart when a role has no account (`ensureChartIn`, created `now`: the caller's clock); returns the chart (archived accounts left out). */
+  ensureChart(orgId: string, now: Date): Promise<Account[]>
   /** The chart as `ensureChart` would leave it, read without writing. */
   chart(orgId: string): Promise<ChartPreview>
   /** In code order; archived accounts too when asked. */
   list(orgId: string, opts?: { includeArchived?: boolean }): Promise<Account[]>
   /** 409 `account_exists` (the code) or `account_role_taken` (a non-revenue role already has its account). */
-  create(input: ChartAccount & { orgId: string }): Promise<Account>
+  create(input: ChartAccount & { orgId: string; now: Date }): Promise<Account>
   /** Sets (or replaces) the revenue account of a product. 404 `product_not_found`; 422 `account_not_found`, `account_not_revenue`, `accrue_usage_not_usage`. */
   mapProduct(input: MapProductInput): Promise<ProductRevenueAccount>
   productMappings(orgId: string): Promise<ProductRevenueAccount[]>
@@ -109,23 +111,23 @@ function toMapping(row: typeof productRevenueAccounts.$inferSelect): ProductReve
  * place a chart is seeded: at the first posting (`postingChartIn`), so organisations created
  * before accounting existed post too, and before a change to the chart (`ensureChart`).
  * Idempotent: `accountsToSeed` leaves out what is there, and `on conflict do nothing` what a
- * concurrent seed wrote first.
+ * concurrent seed wrote first. `now` (the caller's clock) is the seeded accounts' `created_at`.
  */
-export async function ensureChartIn(tx: Database, orgId: string): Promise<Row[]> {
+export async function ensureChartIn(tx: Database, orgId: string, now: Date): Promise<Row[]> {
   const read = () => tx.select().from(table).where(eq(table.orgId, orgId))
   const stored = await read()
   const missing = accountsToSeed(stored)
   if (missing.length === 0) return stored
   await tx
     .insert(table)
-    .values(missing.map((a) => ({ orgId, ...a })))
+    .values(missing.map((a) => ({ orgId, ...a, createdAt: now })))
     .onConflictDoNothing()
   return read()
 }
 
 /** The organisation's posting chart, read in the caller's transaction, seeded first when a role has no account. */
-export async function postingChartIn(tx: Database, orgId: string): Promise<PostingChart> {
-  const chart = roleAccounts((await ensureChartIn(tx, orgId)).filter((a) => a.archivedAt === null))
+export async function postingChartIn(tx: Database, orgId: string, now: Date): Promise<PostingChart> {
+  const chart = roleAccounts((await ensureChartIn(tx, orgId, now)).filter((a) => a.archivedAt === null))
   const mappings = await tx
     .select({
       productId: productRevenueAccounts.productId,
@@ -170,10 +172,10 @@ export function createAccountRepository(db: Database): AccountRepository {
   }
 
   return {
-    async ensureChart(orgId) {
+    async ensureChart(orgId, now) {
       assertOrgId(orgId)
       try {
-        await ensureChartIn(db, orgId)
+        await ensureChartIn(db, orgId, now)
       } catch (err) {
         throw insertError(err, orgId)
       }
@@ -199,7 +201,10 @@ export function createAccountRepository(db: Database): AccountRepository {
       if (!ACCOUNT_TYPES.includes(input.type)) throw invalid('type', `must be one of ${ACCOUNT_TYPES.join(', ')}`)
       if (input.role !== null && !ACCOUNT_ROLES.includes(input.role)) throw invalid('role', `must be one of ${ACCOUNT_ROLES.join(', ')}`)
       try {
-        const [row] = await db.insert(table).values({ orgId: input.orgId, code: input.code, name, type: input.type, role: input.role }).returning()
+        const [row] = await db
+          .insert(table)
+          .values({ orgId: input.orgId, code: input.code, name, type: input.type, role: input.role, createdAt: input.now })
+          .returning()
         return toAccount(row!)
       } catch (err) {
         const taken = await findAccount(input.orgId, input.code).catch(() => undefined)
@@ -239,7 +244,7 @@ export function createAccountRepository(db: Database): AccountRepository {
       const values = { accountCode: input.accountCode, method, accrueUsage }
       const [row] = await db
         .insert(productRevenueAccounts)
-        .values({ orgId: input.orgId, productId: input.productId, ...values })
+        .values({ orgId: input.orgId, productId: input.productId, ...values, createdAt: input.now })
         .onConflictDoUpdate({ target: [productRevenueAccounts.orgId, productRevenueAccounts.productId], set: values })
         .returning()
       return toMapping(row!)

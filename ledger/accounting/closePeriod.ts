@@ -74,8 +74,9 @@ export async function closePeriod(deps: ClosePeriodDeps, input: ClosePeriodReque
       await lockPeriods(tx, input.orgId, 'close')
       const alreadyClosed = (await statusIn(tx, input.orgId, input.period)).status === 'closed'
       if (!alreadyClosed) {
-        if (usage.length > 0) await accrueIn(tx, await postingContextIn(tx, input.orgId), { orgId: input.orgId, period: input.period, usage })
-        await recogniseIn(tx, input.orgId, input.period)
+        if (usage.length > 0)
+          await accrueIn(tx, await postingContextIn(tx, input.orgId, input.at), { orgId: input.orgId, period: input.period, usage, at: input.at })
+        await recogniseIn(tx, input.orgId, input.period, input.at)
         await closeIn(tx, input)
       }
       return summaryIn(tx, input.orgId, input.period, alreadyClosed)
@@ -85,10 +86,10 @@ export async function closePeriod(deps: ClosePeriodDeps, input: ClosePeriodReque
   }
 }
 
-async function recogniseIn(tx: Database, orgId: string, period: string): Promise<void> {
+async function recogniseIn(tx: Database, orgId: string, period: string, at: Date): Promise<void> {
   const schedules = await createRevenueScheduleRepository(tx).unrecognised(orgId, period)
   if (schedules.length === 0) return
-  const ctx = await postingContextIn(tx, orgId)
+  const ctx = await postingContextIn(tx, orgId, at)
   const lines = await tx
     .select()
     .from(invoiceLines)
@@ -135,7 +136,7 @@ async function recogniseIn(tx: Database, orgId: string, period: string): Promise
         },
         ctx,
       )
-      const entry = await journals.postIn(tx, draft!)
+      const entry = await journals.postIn(tx, draft!, { at })
       await scheduleRepo.markRecognisedIn(tx, { orgId, lineIds: [line.id], journalEntryId: entry.id })
     }
   }

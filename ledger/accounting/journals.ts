@@ -39,6 +39,8 @@ export interface PostedEntry {
 }
 
 export interface PostOptions {
+  /** When it is posted (the caller's clock): the entry's `created_at`, and its ERP documents' queueing. */
+  at: Date
   /** The entry this one reverses (a correction); one reversal per entry. */
   reversesEntryId?: string
 }
@@ -68,9 +70,9 @@ export interface TrialBalanceRow {
 
 export interface JournalRepository {
   /** 422 `journal_unbalanced`, `invalid_amount` before any query; `account_not_found`, `account_archived`, `invalid_currency` before any write. */
-  post(draft: JournalEntryDraft, opts?: PostOptions): Promise<PostedEntry>
+  post(draft: JournalEntryDraft, opts: PostOptions): Promise<PostedEntry>
   /** `post` inside the caller's transaction (`tx` from `db.transaction`), so an entry commits with the change that causes it. */
-  postIn(tx: Database, draft: JournalEntryDraft, opts?: PostOptions): Promise<PostedEntry>
+  postIn(tx: Database, draft: JournalEntryDraft, opts: PostOptions): Promise<PostedEntry>
   /** `postIn` of many entries at once: the same checks and answers, in the items' order, with a few statements for all of them. */
   postManyIn(tx: Database, items: readonly PostItem[]): Promise<PostedEntry[]>
   /** Entries in posting order (`postedOn`, then when posted). */
@@ -195,7 +197,7 @@ async function checkAgainstLedger(tx: Database, drafts: readonly JournalEntryDra
 async function entryRows(tx: Database, items: readonly PostItem[]): Promise<(typeof journalEntries.$inferInsert)[]> {
   const openPeriods = new Map<string, string>()
   const rows: (typeof journalEntries.$inferInsert)[] = []
-  for (const { draft, reversesEntryId } of items) {
+  for (const { draft, reversesEntryId, at } of items) {
     const asked = `${draft.orgId}/${periodOf(draft.postedOn)}`
     const period = openPeriods.get(asked) ?? (await firstOpenPeriodIn(tx, draft.orgId, draft.postedOn))
     openPeriods.set(asked, period)
@@ -207,6 +209,7 @@ async function entryRows(tx: Database, items: readonly PostItem[]): Promise<(typ
       postedOn: period === periodOf(draft.postedOn) ? draft.postedOn : `${period}-01`,
       memo: draft.memo,
       reversesEntryId: reversesEntryId ?? null,
+      createdAt: at,
     })
   }
   return rows
@@ -284,12 +287,12 @@ export function createJournalRepository(db: Database): JournalRepository {
     )
 
   return {
-    async post(draft, opts = {}) {
+    async post(draft, opts) {
       checkJournalDraft(draft)
       return db.transaction(async (tx) => (await postChecked(tx as unknown as Database, [{ ...opts, draft }]))[0]!)
     },
 
-    async postIn(tx, draft, opts = {}) {
+    async postIn(tx, draft, opts) {
       checkJournalDraft(draft)
       return (await postChecked(tx, [{ ...opts, draft }]))[0]!
     },

@@ -9,11 +9,11 @@
 //
 // Every finalize and void goes through here, so their webhook events are queued here too, in the
 // same transaction (webhooks/lifecycleEvents.ts).
-import { and, asc, eq, inArray, sql } from 'drizzle-orm'
+import { asc, eq, inArray } from 'drizzle-orm'
 import { Dec } from '../../platform/decimal.ts'
 import { groupBy } from '../../platform/groupBy.ts'
 import type { Database } from '../../platform/postgres/database.ts'
-import { creditNoteLines, creditNotes } from '../schema/creditNotes.ts'
+import { creditNotes } from '../schema/creditNotes.ts'
 import { invoiceLines, invoices } from '../schema/invoices.ts'
 import { minorUnitsOf } from './compute/balancedEntry.ts'
 import { deferredSchedule, planLine } from './compute/lineAccounts.ts'
@@ -26,10 +26,10 @@ import { lineForPosting, postableMinorUnits, postingContextIn, type LedgerPostin
 import { createRevenueScheduleRepository, type RevenueSchedule, type StoreScheduleInput } from './revenueSchedules.ts'
 import { reverseAccrualsIn } from './usageAccruals.ts'
 import { queueInvoiceEventIn, queueInvoiceEventsIn } from '../webhooks/lifecycleEvents.ts'
-import { storedLineTaxes, storedLineTaxesOf } from '../tax/invoiceTaxes.ts'
+import { storedLineTaxesOf } from '../tax/invoiceTaxes.ts'
 import { netOfTax } from '../tax/compute/netOfTax.ts'
 import { creditedTax } from '../tax/compute/creditedTax.ts'
-import { creditNoteTaxes } from '../tax/creditNoteTaxes.ts'
+import { creditedLinesIn } from '../tax/creditedLines.ts'
 
 type InvoiceRow = typeof invoices.$inferSelect
 
@@ -50,7 +50,7 @@ export async function postFinalizedManyIn(tx: Database, finalized: readonly { in
   const contexts = new Map<string, LedgerPostingContext>()
   for (const orgId of [...new Set(finalized.map((f) => f.invoice.orgId))].sort()) {
     await lockPeriods(tx, orgId, 'post')
-    contexts.set(orgId, await postingContextIn(tx, orgId))
+    contexts.set(orgId, await postingContextIn(tx, orgId, finalized.find((f) => f.invoice.orgId === orgId)!.at))
   }
   const ids = finalized.map((f) => f.invoice.id)
   const lineRows: (typeof invoiceLines.$inferSelect)[] = []
@@ -71,8 +71,8 @@ export async function postFinalizedManyIn(tx: Database, finalized: readonly { in
       taxesOf.get(invoice.id) ?? [],
     )
     const draft = postInvoice({ ...invoice, postedOn: dateOf(at), lines, tax: invoice.taxTotal }, ctx)
-    if (draft !== null) entries.push({ draft })
-    reversals.push({ ctx, invoice: { ...invoice, postedOn: dateOf(at) }, lines: rows })
+    if (draft !== null) entries.push({ draft, at })
+    reversals.push({ ctx, invoice: { ...invoice, postedOn: dateOf(at) }, lines: rows, at })
     for (const line of lines) {
       const schedule = deferredSchedule(line, minorUnits)
       if (schedule === null) continue
@@ -87,6 +87,7 @@ export async function postFinalizedManyIn(tx: Database, finalized: readonly { in
         serviceStart: line.periodStart!,
         serviceEnd: line.periodEnd!,
         lines: schedule.map((l) => ({ recogniseOn: l.recogniseOn, amount: l.amount })),
+        now: at,
       })
     }
   }
@@ -97,14 +98,14 @@ export async function postFinalizedManyIn(tx: Database, finalized: readonly { in
 }
 
 /** Payment recorded: Dr Cash / Cr AR on `paid_on`. */
-export async function postPaymentIn(tx: Database, invoice: InvoiceRow, payment: { id: string; amount: string; paidOn: string }): Promise<void> {
+export async function postPaymentIn(tx: Database, invoice: InvoiceRow, payment: { id: string; amount: string; paidOn: string }, at: Date): Promise<void> {
   await lockPeriods(tx, invoice.orgId, 'post')
-  const ctx = await postingContextIn(tx, invoice.orgId)
+  const ctx = await postingContextIn(tx, invoice.orgId, at)
   const draft = postPayment(
     { ...payment, orgId: invoice.orgId, invoiceId: invoice.id, customerId: invoice.customerId, contractId: invoice.contractId, currency: invoice.currency },
     ctx,
   )
-  if (draft !== null) await createJournalRepository(tx).postIn(tx, draft)
+  if (draft !== null) await createJournalRepository(tx).postIn(tx, draft, { at })
 }
 
 /**
@@ -117,40 +118,17 @@ export async function postPaymentIn(tx: Database, invoice: InvoiceRow, payment: 
  */
 export async function postCreditNoteIn(tx: Database, invoice: InvoiceRow, noteId: string, at: Date): Promise<void> {
   await lockPeriods(tx, invoice.orgId, 'post')
-  const ctx = await postingContextIn(tx, invoice.orgId)
+  const ctx = await postingContextIn(tx, invoice.orgId, at)
   const minorUnits = minorUnitsOf(ctx.currencies, invoice.currency)
   const [note] = await tx.select().from(creditNotes).where(eq(creditNotes.id, noteId))
-  const credited = await tx.select().from(creditNoteLines).where(eq(creditNoteLines.creditNoteId, noteId))
-  const rows = await tx
-    .select()
-    .from(invoiceLines)
-    .where(
-      inArray(
-        invoiceLines.id,
-        credited.map((c) => c.invoiceLineId),
-      ),
-    )
-  // Credited before this note, per line (this note's lines are already written).
-  const earlier = await tx
-    .select({ lineId: creditNoteLines.invoiceLineId, s: sql<string>`sum(${creditNoteLines.amount})::text` })
-    .from(creditNoteLines)
-    .innerJoin(creditNotes, eq(creditNotes.id, creditNoteLines.creditNoteId))
-    .where(and(eq(creditNotes.invoiceId, invoice.id), sql`${creditNotes.id} <> ${noteId}`))
-    .groupBy(creditNoteLines.invoiceLineId)
+  // Credited before this note, per line, and the tax shares given back (this note's lines are already written).
+  const { credited, rows, earlier, taxes, shares } = await creditedLinesIn(tx, { id: noteId, invoiceId: invoice.id }, minorUnits)
   const schedules = createRevenueScheduleRepository(tx)
   const byLine = new Map((await schedules.list(invoice.orgId, { invoiceId: invoice.id })).map((s) => [s.invoiceLineId, s]))
   const noteLines: CreditNoteForPosting['lines'][number][] = []
   const reductions: { schedule: RevenueSchedule; lines: ScheduleLine[] }[] = []
   // Revenue is taken back net of tax, as it was posted; the tax shares go back to Tax payable.
-  const taxes = await storedLineTaxes(tx, invoice.id)
-  const earlierOf = (lineId: string) => earlier.find((e) => e.lineId === lineId)?.s ?? '0'
-  const shares = creditNoteTaxes({
-    lines: rows,
-    taxes,
-    creditedBefore: new Map(earlier.map((e) => [e.lineId, e.s])),
-    credits: credited,
-    minorUnits,
-  })
+  const earlierOf = (lineId: string) => earlier.get(lineId) ?? '0'
   const includedShare = new Map(shares.filter((x) => x.inclusive).map((x) => [x.invoiceLineId, x.tax]))
   for (const c of credited) {
     const row = rows.find((r) => r.id === c.invoiceLineId)!
@@ -186,7 +164,7 @@ export async function postCreditNoteIn(tx: Database, invoice: InvoiceRow, noteId
     },
     ctx,
   )
-  if (draft !== null) await createJournalRepository(tx).postIn(tx, draft)
+  if (draft !== null) await createJournalRepository(tx).postIn(tx, draft, { at })
   for (const r of reductions) await schedules.appendIn(tx, { orgId: invoice.orgId, scheduleId: r.schedule.id, lines: r.lines })
 }
 
@@ -208,7 +186,7 @@ function unrecognisedByDate(schedule: RevenueSchedule): ScheduleLine[] {
 export async function postVoidIn(tx: Database, invoice: InvoiceRow, at: Date): Promise<void> {
   await lockPeriods(tx, invoice.orgId, 'post')
   await queueInvoiceEventIn(tx, 'invoice.voided', invoice, at)
-  const ctx = await postingContextIn(tx, invoice.orgId)
+  const ctx = await postingContextIn(tx, invoice.orgId, at)
   const journals = createJournalRepository(tx)
   const trail = await journals.entryTrail(invoice.orgId, invoice.id)
   const invoiceEntry = trail.find((e) => e.source.kind === 'invoice')
@@ -218,5 +196,5 @@ export async function postVoidIn(tx: Database, invoice: InvoiceRow, at: Date): P
     { invoiceEntry: draftOf(invoiceEntry), recognitions: trail.filter((e) => e !== invoiceEntry).map(draftOf), postedOn: dateOf(at) },
     ctx,
   )
-  if (draft !== null) await journals.postIn(tx, draft, { reversesEntryId: invoiceEntry.id })
+  if (draft !== null) await journals.postIn(tx, draft, { at, reversesEntryId: invoiceEntry.id })
 }

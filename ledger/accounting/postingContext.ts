@@ -13,9 +13,9 @@ export interface LedgerPostingContext extends PostingContext {
   products: PostingChart['products']
 }
 
-/** The chart (seeded at the first posting, accounts.ts) and currency table of an organisation, inside `tx`. */
-export async function postingContextIn(tx: Database, orgId: string): Promise<LedgerPostingContext> {
-  const { resolver, products } = await postingChartIn(tx, orgId)
+/** The chart (seeded at the first posting, accounts.ts, `at` the caller's clock) and currency table of an organisation, inside `tx`. */
+export async function postingContextIn(tx: Database, orgId: string, at: Date): Promise<LedgerPostingContext> {
+  const { resolver, products } = await postingChartIn(tx, orgId, at)
   return { chart: resolver, products, currencies: await createCurrencyRepository(tx).table(orgId) }
 }
 

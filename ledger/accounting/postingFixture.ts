@@ -10,6 +10,7 @@ import { useTestLedger, type TestLedger } from '../useTestLedger.ts'
 import type { NewInvoiceLine } from '../invoices.ts'
 import type { Ledger } from '../ledger.ts'
 import type { LineTiming } from '../schema/invoices.ts'
+import { testNow } from '../../test/support/testLedger.ts'
 
 export interface LineSpec {
   kind: string
@@ -49,9 +50,10 @@ export const flatFees = (productId: string, ...amounts: string[]): LineSpec[] =>
 
 /** A customer (`externalId`) billed monthly in USD for `productId` from 2024-01-01. */
 export async function billedCustomer(ledger: Ledger, orgId: string, externalId: string, productId: string): Promise<BilledCustomer> {
-  const customer = await ledger.customers.create({ orgId, externalId, name: `${externalId} Inc` })
+  const customer = await ledger.customers.create({ now: testNow(), orgId, externalId, name: `${externalId} Inc` })
   const price = { model: 'flat_fee' as const, currency: 'USD', amount: '100.00' }
   const contract = await ledger.contracts.create({
+    now: testNow(),
     orgId,
     customer: externalId,
     startDate: '2024-01-01',
@@ -135,9 +137,9 @@ export interface PostingFixture extends BilledCustomer {
 }
 
 export async function createPostingFixture(ledger: Ledger): Promise<PostingFixture> {
-  const orgId = (await ledger.organisations.create({ name: `Posting ${randomUUID().slice(0, 8)}` })).id
-  const seats = (await ledger.products.create({ orgId, name: 'Seats', kind: 'non_metered' })).id
-  const api = (await ledger.products.create({ orgId, name: 'API', kind: 'non_metered' })).id
+  const orgId = (await ledger.organisations.create({ now: testNow(), name: `Posting ${randomUUID().slice(0, 8)}` })).id
+  const seats = (await ledger.products.create({ now: testNow(), orgId, name: 'Seats', kind: 'non_metered' })).id
+  const api = (await ledger.products.create({ now: testNow(), orgId, name: 'API', kind: 'non_metered' })).id
   const billed = await billedCustomer(ledger, orgId, 'acme', seats)
   const productOf = (spec: LineSpec) => (spec.metric !== undefined ? api : spec.kind === 'discount' || spec.kind === 'credit' ? null : seats)
   return {

@@ -6,6 +6,7 @@ import type { DatabaseHandle } from '../../platform/postgres/database.ts'
 import { closePeriod } from './closePeriod.ts'
 import type { PostedEntry } from './journals.ts'
 import { usePostingLedger } from './postingFixture.ts'
+import { testNow } from '../../test/support/testLedger.ts'
 
 /** `Dr 1100 165.30` per line, in posting order. */
 const sides = (entry: PostedEntry | undefined) => entry?.lines.map((l) => `${l.side === 'debit' ? 'Dr' : 'Cr'} ${l.account} ${l.amount}`)
@@ -157,7 +158,7 @@ export function describePostingSuite(name: string, openHandle: () => Promise<Dat
       const [schedule] = await t.ledger.revenueSchedules.list(t.f.orgId, { invoiceId: c })
       expect(schedule!.lines.map((l) => l.amount)).toEqual(['30.32', '29.34', '30.34'])
       // Seats are now recognised at a point in time; the billed line stays deferred by its schedule.
-      await t.ledger.accounts.mapProduct({ orgId: t.f.orgId, productId: t.f.products.seats, accountCode: '4000', method: 'point_in_time' })
+      await t.ledger.accounts.mapProduct({ now: testNow(), orgId: t.f.orgId, productId: t.f.products.seats, accountCode: '4000', method: 'point_in_time' })
       const [line] = await t.ledger.invoices.lines(t.f.orgId, c)
       const note = await t.ledger.creditNotes.create({
         orgId: t.f.orgId,

@@ -36,9 +36,11 @@ export interface StoreScheduleInput {
   serviceStart: string
   serviceEnd: string
   lines: ScheduleLine[]
+  /** When it is stored (the caller's clock, its invoice's finalization): `created_at`. */
+  now: Date
 }
 
-export interface RevenueSchedule extends Omit<StoreScheduleInput, 'lines'> {
+export interface RevenueSchedule extends Omit<StoreScheduleInput, 'lines' | 'now'> {
   id: string
   lines: (ScheduleLine & { id: string; position: number; period: string; journalEntryId: string | null })[]
 }
@@ -116,7 +118,7 @@ async function storeChecked(tx: Database, inputs: readonly StoreScheduleInput[])
   const byLine = new Map<string, StoreScheduleInput>()
   for (const i of inputs) if (!byLine.has(i.invoiceLineId)) byLine.set(i.invoiceLineId, i)
   const inserted: ScheduleRow[] = []
-  for (const part of chunks([...byLine.values()].map(({ lines: _lines, ...schedule }) => schedule))) {
+  for (const part of chunks([...byLine.values()].map(({ lines: _lines, now, ...schedule }) => ({ ...schedule, createdAt: now })))) {
     inserted.push(...(await tx.insert(revenueSchedules).values(part).onConflictDoNothing({ target: revenueSchedules.invoiceLineId }).returning()))
   }
   const lines = inserted.flatMap((row) =>

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Dec } from '../../platform/decimal.ts'
 import type { DatabaseHandle } from '../../platform/postgres/database.ts'
 import { migrateDatabase } from '../../platform/postgres/migrate.ts'
-import { createTestLedger } from '../../test/support/testLedger.ts'
+import { createTestLedger, testNow } from '../../test/support/testLedger.ts'
 import type { Ledger } from '../ledger.ts'
 import { ledgerMigrationsFolder } from '../ledgerMigrationsFolder.ts'
 import { closePeriod } from './closePeriod.ts'
@@ -32,8 +32,8 @@ export function describeUsageAccrualSuite(name: string, openHandle: () => Promis
     /** A fixture whose API product accrues usage (4100, method default). */
     const accruing = async () => {
       const f = await createPostingFixture(ledger)
-      await ledger.accounts.ensureChart(f.orgId)
-      await ledger.accounts.mapProduct({ orgId: f.orgId, productId: f.products.api, accountCode: '4100', accrueUsage: true })
+      await ledger.accounts.ensureChart(f.orgId, testNow())
+      await ledger.accounts.mapProduct({ now: testNow(), orgId: f.orgId, productId: f.products.api, accountCode: '4100', accrueUsage: true })
       return f
     }
     /** Rating's answer for each closed month, and the months it was asked about. */
@@ -130,13 +130,13 @@ export function describeUsageAccrualSuite(name: string, openHandle: () => Promis
 
     it('accrues nothing for a product without accrue_usage, and refuses to close without rating when a product accrues', async () => {
       const f = await createPostingFixture(ledger)
-      await ledger.accounts.ensureChart(f.orgId)
-      await ledger.accounts.mapProduct({ orgId: f.orgId, productId: f.products.api, accountCode: '4100' })
+      await ledger.accounts.ensureChart(f.orgId, testNow())
+      await ledger.accounts.mapProduct({ now: testNow(), orgId: f.orgId, productId: f.products.api, accountCode: '4100' })
       const rating = source(f, { '2024-11': [{ since: '2024-11-01', amount: '5.00' }] })
       expect((await close(f, rating.answer, '2024-11', '2024-12-01T00:00:00Z')).accruals).toEqual({ entries: 0, amounts: {} })
       expect(rating.asked).toEqual([])
 
-      await ledger.accounts.mapProduct({ orgId: f.orgId, productId: f.products.api, accountCode: '4100', accrueUsage: true })
+      await ledger.accounts.mapProduct({ now: testNow(), orgId: f.orgId, productId: f.products.api, accountCode: '4100', accrueUsage: true })
       // Rating answers for a product that does not accrue (seats): the ledger ignores it.
       const seats = source(f, { '2024-12': [{ since: '2024-12-01', amount: '9.00', productId: f.products.seats }] })
       expect((await close(f, seats.answer, '2024-12', '2025-01-01T00:00:00Z')).accruals).toEqual({ entries: 0, amounts: {} })
@@ -154,16 +154,27 @@ export function describeUsageAccrualSuite(name: string, openHandle: () => Promis
         { accountCode: '4100', method: 'ratable_daily' as const },
         { accountCode: '4000', method: null },
       ]) {
-        await expect(ledger.accounts.mapProduct({ orgId: f.orgId, productId: f.products.api, ...refused, accrueUsage: true })).rejects.toMatchObject({
+        await expect(
+          ledger.accounts.mapProduct({ now: testNow(), orgId: f.orgId, productId: f.products.api, ...refused, accrueUsage: true }),
+        ).rejects.toMatchObject({
           category: 'unprocessable',
           code: 'accrue_usage_not_usage',
           details: [{ field: 'accrue_usage' }],
         })
       }
       expect((await ledger.accounts.productMappings(f.orgId))[0]).toMatchObject({ accountCode: '4100', accrueUsage: true })
-      const usage = await ledger.accounts.mapProduct({ orgId: f.orgId, productId: f.products.api, accountCode: '4100', method: 'usage', accrueUsage: true })
+      const usage = await ledger.accounts.mapProduct({
+        now: testNow(),
+        orgId: f.orgId,
+        productId: f.products.api,
+        accountCode: '4100',
+        method: 'usage',
+        accrueUsage: true,
+      })
       expect(usage).toMatchObject({ method: 'usage', accrueUsage: true })
-      expect(await ledger.accounts.mapProduct({ orgId: f.orgId, productId: f.products.api, accountCode: '4100' })).toMatchObject({ accrueUsage: false })
+      expect(await ledger.accounts.mapProduct({ now: testNow(), orgId: f.orgId, productId: f.products.api, accountCode: '4100' })).toMatchObject({
+        accrueUsage: false,
+      })
     })
   })
 }

@@ -73,11 +73,11 @@ export async function usageToAccrue(db: Database, source: UsageAccrualSource | u
   return source({ orgId, period, productIds })
 }
 
-/** Posts each contract's accrual for the month inside the close; returns nothing, the summary reads what is posted. */
+/** Posts each contract's accrual for the month inside the close (`at`: the close's clock); returns nothing, the summary reads what is posted. */
 export async function accrueIn(
   tx: Database,
   ctx: LedgerPostingContext,
-  input: { orgId: string; period: string; usage: readonly UsageToDate[] },
+  input: { orgId: string; period: string; usage: readonly UsageToDate[]; at: Date },
 ): Promise<void> {
   const monthEnd = monthEndOf(input.period)
   const accruing = new Set(await accruingProducts(tx, input.orgId))
@@ -86,7 +86,7 @@ export async function accrueIn(
     if (!accruing.has(u.productId) || (await billedFinal(tx, u.contractId, monthEnd))) continue
     const earlier = await accruedSince(tx, ctx, { ...u, orgId: input.orgId, monthEnd })
     const draft = postUsageAccrual({ ...u, orgId: input.orgId, monthEnd, amount: new Dec(u.amount).minus(earlier).toFixed() }, ctx)
-    if (draft !== null) await journals.postIn(tx, draft)
+    if (draft !== null) await journals.postIn(tx, draft, { at: input.at })
   }
 }
 
@@ -147,6 +147,8 @@ export async function reverseAccrualsIn(
     ctx: LedgerPostingContext
     invoice: { orgId: string; contractId: string; postedOn: string }
     lines: readonly (typeof invoiceLines.$inferSelect)[]
+    /** The finalization's instant (the caller's clock). */
+    at: Date
   }[],
 ): Promise<void> {
   const spanned = finalized
@@ -163,13 +165,13 @@ export async function reverseAccrualsIn(
       .from(journalEntries)
       .where(and(eq(journalEntries.orgId, orgId), eq(journalEntries.sourceKind, 'accrual'), inArray(journalEntries.id, ofContracts), unreversed))
     const accruals = (await loadEntries(tx, rows)).sort((a, b) => (a.datedOn < b.datedOn ? -1 : a.datedOn > b.datedOn ? 1 : 0))
-    for (const { ctx, invoice, spans } of mine) {
+    for (const { ctx, invoice, spans, at } of mine) {
       const covered = accruals.filter(
         (a) => a.lines.some((l) => l.contractId === invoice.contractId) && spans.some((l) => l.periodStart! <= a.datedOn && a.datedOn < l.periodEnd!),
       )
       for (const accrual of covered) {
         const draft = reverseUsageAccrual(draftOf(accrual), invoice.postedOn, ctx)
-        if (draft !== null) items.push({ draft, reversesEntryId: accrual.id })
+        if (draft !== null) items.push({ draft, at, reversesEntryId: accrual.id })
       }
     }
   }

@@ -43,6 +43,8 @@ export interface CreateErpConnectionInput {
   settings: Record<string, string>
   /** The type's invoice lines go through items: the map must name `item.<code>` per revenue and contra-revenue account. */
   needsItems: boolean
+  /** When it is created (the caller's clock): `created_at`, and of the chart accounts the check seeds. */
+  now: Date
 }
 
 export interface ErpConnectionRepository {
@@ -51,8 +53,8 @@ export interface ErpConnectionRepository {
   list(orgId: string): Promise<ErpConnection[]>
   /** 404 `erp_connection_not_found` (another organisation's id too). */
   get(orgId: string, id: string): Promise<ErpConnection>
-  /** Checked as at create (`needsItems` as the connection's type declares it): 422 `erp_mapping_incomplete`, nothing written. */
-  setAccountMap(orgId: string, id: string, accountMap: Record<string, string>, needsItems: boolean): Promise<ErpConnection>
+  /** Checked as at create (`needsItems` as the connection's type declares it; `now`, the caller's clock, dates a chart it seeds): 422 `erp_mapping_incomplete`, nothing written. */
+  setAccountMap(orgId: string, id: string, accountMap: Record<string, string>, needsItems: boolean, now: Date): Promise<ErpConnection>
   /** Every active connection of every organisation (the scheduled drain). */
   active(): Promise<ErpConnection[]>
   /** The opened credentials: the drain's, never an API answer's or a log line's. */
@@ -87,7 +89,7 @@ export function createErpConnectionRepository(db: Database, deps: { secrets: Sec
       try {
         return await db.transaction(async (raw) => {
           const tx = raw as unknown as Database
-          await assertMappingCompleteIn(tx, input.orgId, input.accountMap, input.needsItems)
+          await assertMappingCompleteIn(tx, input.orgId, input.accountMap, input.needsItems, input.now)
           const [row] = await tx
             .insert(erpConnections)
             .values({
@@ -98,6 +100,7 @@ export function createErpConnectionRepository(db: Database, deps: { secrets: Sec
               credentials: sealed,
               accountMap: input.accountMap,
               settings: input.settings,
+              createdAt: input.now,
             })
             .returning()
           return toConnection(row!)
@@ -124,11 +127,11 @@ export function createErpConnectionRepository(db: Database, deps: { secrets: Sec
       return toConnection(row)
     },
 
-    async setAccountMap(orgId, id, accountMap, needsItems) {
+    async setAccountMap(orgId, id, accountMap, needsItems, now) {
       await repo.get(orgId, id)
       return db.transaction(async (raw) => {
         const tx = raw as unknown as Database
-        await assertMappingCompleteIn(tx, orgId, accountMap, needsItems)
+        await assertMappingCompleteIn(tx, orgId, accountMap, needsItems, now)
         const [row] = await tx.update(erpConnections).set({ accountMap }).where(eq(erpConnections.id, id)).returning()
         return toConnection(row!)
       })

@@ -28,9 +28,10 @@ const needsItem = (a: { type: AccountType; role: AccountRole | null }) => ITEM_A
 /**
  * 422 `erp_mapping_incomplete`, one detail per unmapped account (field `account_map.<code>`) and,
  * when `needsItems`, per account invoice lines post to without an item (`account_map.item.<code>`).
+ * The chart is seeded first when a role has no account (created `now`, the caller's clock).
  */
-export async function assertMappingCompleteIn(tx: Database, orgId: string, accountMap: Record<string, string>, needsItems: boolean): Promise<void> {
-  await postingChartIn(tx, orgId)
+export async function assertMappingCompleteIn(tx: Database, orgId: string, accountMap: Record<string, string>, needsItems: boolean, now: Date): Promise<void> {
+  await postingChartIn(tx, orgId, now)
   const chart = await tx
     .select({ code: accounts.code, name: accounts.name, type: accounts.type, role: accounts.role })
     .from(accounts)

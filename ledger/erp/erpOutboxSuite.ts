@@ -10,7 +10,7 @@ import type { Database } from '../../platform/postgres/database.ts'
 import { migrateDatabase } from '../../platform/postgres/migrate.ts'
 import { queryRows } from '../../platform/postgres/queryRows.ts'
 import { createSecretBox } from '../../platform/secretBox.ts'
-import { createTestLedger } from '../../test/support/testLedger.ts'
+import { createTestLedger, testNow } from '../../test/support/testLedger.ts'
 import { closePeriod } from '../accounting/closePeriod.ts'
 import { createJournalRepository } from '../accounting/journals.ts'
 import { createPostingFixture, type PostingFixture } from '../accounting/postingFixture.ts'
@@ -40,6 +40,7 @@ export function describeErpOutboxSuite(name: string, openHandle: () => Promise<D
 
     const create = (store: ErpStore, accountMap: Record<string, string>, needsItems = false) =>
       store.connections.create({
+        now: testNow(),
         orgId: f.orgId,
         type: 'xero',
         tenantId: 'tenant-1',
@@ -207,14 +208,14 @@ export function describeErpOutboxSuite(name: string, openHandle: () => Promise<D
       const before = await journals()
       const failed = await handle.db
         .transaction(async (tx) => {
-          await createJournalRepository(tx as unknown as Database).postIn(tx as unknown as Database, draft('rolled-back'))
+          await createJournalRepository(tx as unknown as Database).postIn(tx as unknown as Database, draft('rolled-back'), { at: testNow() })
           throw new Error('the ledger change failed after posting')
         })
         .catch((e: Error) => e.message)
       expect(failed).toBe('the ledger change failed after posting')
       expect(await journals()).toBe(before)
       await handle.db.transaction(async (tx) => {
-        await createJournalRepository(tx as unknown as Database).postIn(tx as unknown as Database, draft('committed'))
+        await createJournalRepository(tx as unknown as Database).postIn(tx as unknown as Database, draft('committed'), { at: testNow() })
       })
       expect(await journals()).toBe(before + 1)
     })

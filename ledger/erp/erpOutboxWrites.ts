@@ -45,7 +45,7 @@ export async function queueEntriesIn(tx: Database, entries: readonly PostedEntry
       for (const document of documents) {
         const dependsOn = document.kind === 'invoice' ? customerRow : await dependencyIn(tx, connectionId, document)
         if (dependsOn === undefined) continue
-        const id = await queueIn(tx, { orgId: entry.orgId, connectionId, document, dependsOn })
+        const id = await queueIn(tx, { orgId: entry.orgId, connectionId, document, dependsOn, at: new Date(entry.createdAt) })
         if (document.kind === 'customer') customerRow = id
       }
     }
@@ -67,7 +67,8 @@ async function queuedIdIn(tx: Database, connectionId: string, kind: ErpDocument[
 }
 
 /** Inserts the row unless the document is queued on the connection already; its row id either way. */
-async function queueIn(tx: Database, row: { orgId: string; connectionId: string; document: ErpDocument; dependsOn: string | null }): Promise<string> {
+/** `at`: the entry's posting instant (the caller's clock), the row's `created_at`. */
+async function queueIn(tx: Database, row: { orgId: string; connectionId: string; document: ErpDocument; dependsOn: string | null; at: Date }): Promise<string> {
   const { document, connectionId } = row
   const [inserted] = await tx
     .insert(erpOutbox)
@@ -79,6 +80,7 @@ async function queueIn(tx: Database, row: { orgId: string; connectionId: string;
       snapshot: document,
       idempotencyKey: idempotencyKeyOf(connectionId, document.kind, document.tallyId),
       dependsOn: row.dependsOn,
+      createdAt: row.at,
     })
     .onConflictDoNothing({ target: [erpOutbox.connectionId, erpOutbox.kind, erpOutbox.tallyId] })
     .returning({ id: erpOutbox.id })

@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest'
 import { journalLine as line } from '../accounting/journalLineFixture.ts'
 import { useAccountingApp } from './accountingTestApp.ts'
+import { testNow } from '../../test/support/testLedger.ts'
 
 const t = useAccountingApp()
 const { call, newOrg } = t
@@ -118,27 +119,36 @@ describe('journal entries, the invoice trail and the trial balance', () => {
   it('filters entries, shows an invoice its entries in order, and balances to zero as of a date (JSON and CSV)', async () => {
     const { orgId, seats, billed, invoice } = await newOrg()
     const on = { invoiceId: invoice.id, customerId: billed.customerId }
-    await t.ledger.journals.post({
-      orgId,
-      source: { kind: 'invoice', key: invoice.id },
-      postedOn: '2026-10-01',
-      memo: 'invoice',
-      lines: [line('1100', 'debit', '150.00', on), line('2100', 'credit', '100.00', { ...on, productId: seats }), line('4000', 'credit', '50.00', on)],
-    })
-    await t.ledger.journals.post({
-      orgId,
-      source: { kind: 'payment', key: 'p1' },
-      postedOn: '2026-10-15',
-      memo: 'payment',
-      lines: [line('1000', 'debit', '150.00', on), line('1100', 'credit', '150.00', on)],
-    })
-    await t.ledger.journals.post({
-      orgId,
-      source: { kind: 'close', key: 'other' },
-      postedOn: '2026-10-20',
-      memo: 'no invoice',
-      lines: [line('1000', 'debit', '1.00'), line('6900', 'credit', '1.00')],
-    })
+    await t.ledger.journals.post(
+      {
+        orgId,
+        source: { kind: 'invoice', key: invoice.id },
+        postedOn: '2026-10-01',
+        memo: 'invoice',
+        lines: [line('1100', 'debit', '150.00', on), line('2100', 'credit', '100.00', { ...on, productId: seats }), line('4000', 'credit', '50.00', on)],
+      },
+      { at: testNow() },
+    )
+    await t.ledger.journals.post(
+      {
+        orgId,
+        source: { kind: 'payment', key: 'p1' },
+        postedOn: '2026-10-15',
+        memo: 'payment',
+        lines: [line('1000', 'debit', '150.00', on), line('1100', 'credit', '150.00', on)],
+      },
+      { at: testNow() },
+    )
+    await t.ledger.journals.post(
+      {
+        orgId,
+        source: { kind: 'close', key: 'other' },
+        postedOn: '2026-10-20',
+        memo: 'no invoice',
+        lines: [line('1000', 'debit', '1.00'), line('6900', 'credit', '1.00')],
+      },
+      { at: testNow() },
+    )
 
     const payments = await call(orgId, 'GET', '/v1/accounting/journal-entries?source_kind=payment')
     expect(payments.body.data).toHaveLength(1)
@@ -179,7 +189,7 @@ describe('journal entries, the invoice trail and the trial balance', () => {
 
     const trail = await call(orgId, 'GET', `/v1/invoices/${invoice.id}/journal`)
     expect(trail.body.data.map((e: { source_kind: string }) => e.source_kind)).toEqual(['invoice', 'payment'])
-    const otherOrg = (await t.ledger.organisations.create({ name: 'Other' })).id
+    const otherOrg = (await t.ledger.organisations.create({ now: testNow(), name: 'Other' })).id
     expect(await call(otherOrg, 'GET', `/v1/invoices/${invoice.id}/journal`)).toMatchObject({ status: 404, body: { error: { code: 'invoice_not_found' } } })
 
     const tb = await call(orgId, 'GET', '/v1/accounting/reports/trial-balance?as_of=2026-10-10')
@@ -221,6 +231,7 @@ describe('accounting periods', () => {
   it('closes an ended month (recognising it), refuses a future or malformed one, and reopens only with a reason', async () => {
     const { orgId, seats, invoice } = await newOrg()
     await t.ledger.revenueSchedules.store({
+      now: testNow(),
       orgId,
       invoiceId: invoice.id,
       invoiceLineId: invoice.lineIds[0]!,

@@ -82,8 +82,9 @@ export function accountingRoutes(deps: AccountingRouteDeps): OpenAPIHono<AppEnv>
     async (c) => {
       const orgId = requestOrg(c)
       const b = c.req.valid('json')
-      await ledger.accounts.ensureChart(orgId)
-      const account = await ledger.accounts.create({ orgId, code: b.code, name: b.name, type: b.type, role: b.role ?? null })
+      const now = clock.now()
+      await ledger.accounts.ensureChart(orgId, now)
+      const account = await ledger.accounts.create({ orgId, code: b.code, name: b.name, type: b.type, role: b.role ?? null, now })
       return c.json(accountToJson(account), 201)
     },
   )
@@ -108,13 +109,15 @@ export function accountingRoutes(deps: AccountingRouteDeps): OpenAPIHono<AppEnv>
     async (c) => {
       const orgId = requestOrg(c)
       const b = c.req.valid('json')
-      await ledger.accounts.ensureChart(orgId)
+      const now = clock.now()
+      await ledger.accounts.ensureChart(orgId, now)
       const mapping = await ledger.accounts.mapProduct({
         orgId,
         productId: c.req.valid('param').product_id,
         accountCode: b.account_code,
         method: b.method ?? null,
         accrueUsage: b.accrue_usage ?? false,
+        now,
       })
       return c.json(mappingToJson(mapping), 200)
     },

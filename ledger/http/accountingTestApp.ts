@@ -14,7 +14,7 @@ import type { AppEnv } from '../../platform/http/appEnv.ts'
 import { handleError } from '../../platform/http/errorHandler.ts'
 import { openDatabase, type DatabaseHandle } from '../../platform/postgres/database.ts'
 import { migrateDatabase } from '../../platform/postgres/migrate.ts'
-import { createTestLedger } from '../../test/support/testLedger.ts'
+import { createTestLedger, testNow } from '../../test/support/testLedger.ts'
 import { closePeriod } from '../accounting/closePeriod.ts'
 import { billedCustomer, flatFees, writeDrafts } from '../accounting/postingFixture.ts'
 import type { Ledger } from '../ledger.ts'
@@ -68,9 +68,9 @@ async function openAccountingApp(): Promise<AccountingTestApp> {
       return { status: res.status, type, text, body: type.includes('json') ? JSON.parse(text) : null }
     },
     async newOrg({ seedChart = true } = {}) {
-      const orgId = (await ledger.organisations.create({ name: 'Accounting routes' })).id
-      if (seedChart) await ledger.accounts.ensureChart(orgId)
-      const seats = (await ledger.products.create({ orgId, name: 'Seats', kind: 'non_metered' })).id
+      const orgId = (await ledger.organisations.create({ now: testNow(), name: 'Accounting routes' })).id
+      if (seedChart) await ledger.accounts.ensureChart(orgId, testNow())
+      const seats = (await ledger.products.create({ now: testNow(), orgId, name: 'Seats', kind: 'non_metered' })).id
       const billed = await billedCustomer(ledger, orgId, 'acme', seats)
       const [invoice] = await writeDrafts(ledger, {
         orgId,

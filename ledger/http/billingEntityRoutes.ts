@@ -4,6 +4,7 @@
 // gap-free sequences and shown with the entity's prefixes (`display_number`).
 import type { OpenAPIHono } from '@hono/zod-openapi'
 import { z } from 'zod'
+import type { Clock } from '../../platform/clock.ts'
 import { apiApp } from '../../platform/http/apiApp.ts'
 import { apiRoute, jsonAnswer, jsonContent } from '../../platform/http/apiRoute.ts'
 import type { AppEnv } from '../../platform/http/appEnv.ts'
@@ -67,7 +68,8 @@ export function billingEntityToJson(e: BillingEntity): z.infer<typeof billingEnt
   }
 }
 
-export function billingEntityRoutes(ledger: { billingEntities: BillingEntityRepository }): OpenAPIHono<AppEnv> {
+/** `clock`: the process's "now", a new entity's `created_at`. */
+export function billingEntityRoutes(ledger: { billingEntities: BillingEntityRepository }, clock: Clock): OpenAPIHono<AppEnv> {
   const app = apiApp()
 
   app.openapi(
@@ -103,6 +105,7 @@ export function billingEntityRoutes(ledger: { billingEntities: BillingEntityRepo
         invoicePrefix: body.invoice_prefix,
         creditNotePrefix: body.credit_note_prefix,
         isDefault: body.is_default ?? false,
+        now: clock.now(),
       })
       return c.json(billingEntityToJson(entity), 201)
     },

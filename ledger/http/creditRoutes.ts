@@ -147,6 +147,7 @@ export function creditRoutes(deps: { ledger: { creditGrants: CreditGrantReposito
         effectiveDate: b.effective_date ?? today(),
         expiryDate: b.expiry_date ?? null,
         memo: b.memo ?? null,
+        now: clock.now(),
       })
       return c.json(creditGrantToJson(grant), 201)
     },
@@ -200,6 +201,7 @@ export function creditRoutes(deps: { ledger: { creditGrants: CreditGrantReposito
         ...(b.currency === undefined ? {} : { currency: b.currency }),
         effectiveDate: b.effective_date ?? today(),
         memo: b.memo ?? null,
+        now: clock.now(),
       })
       return c.json(creditGrantToJson(grant), 201)
     },
@@ -233,7 +235,8 @@ export function creditRoutes(deps: { ledger: { creditGrants: CreditGrantReposito
       request: { body: jsonContent(expireCreditsRequest, { as_of: '2024-06-01' }) },
       responses: { 200: jsonAnswer('The grants expired by this call', creditListJson), 400: bad },
     }),
-    async (c) => c.json({ data: (await ledger.creditGrants.expire(requestOrg(c), c.req.valid('json').as_of ?? today())).map(creditGrantToJson) }, 200),
+    async (c) =>
+      c.json({ data: (await ledger.creditGrants.expire(requestOrg(c), c.req.valid('json').as_of ?? today(), clock.now())).map(creditGrantToJson) }, 200),
   )
 
   return app

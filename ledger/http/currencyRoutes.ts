@@ -3,6 +3,7 @@
 // currency is (customers, plans, contracts, prices, payments) for that organisation only.
 import type { OpenAPIHono } from '@hono/zod-openapi'
 import { z } from 'zod'
+import type { Clock } from '../../platform/clock.ts'
 import { CUSTOM_CURRENCY_CODE, MAX_CURRENCY_PRECISION } from '../../platform/currency.ts'
 import { apiApp } from '../../platform/http/apiApp.ts'
 import { apiRoute, jsonAnswer, jsonContent } from '../../platform/http/apiRoute.ts'
@@ -38,7 +39,8 @@ export function currencyToJson(c: CustomCurrency): z.infer<typeof currencyJson> 
   return { code: c.code, name: c.name, precision: c.precision, created_at: c.createdAt }
 }
 
-export function currencyRoutes(ledger: { currencies: CurrencyRepository }): OpenAPIHono<AppEnv> {
+/** `clock`: the process's "now", a declaration's `created_at`. */
+export function currencyRoutes(ledger: { currencies: CurrencyRepository }, clock: Clock): OpenAPIHono<AppEnv> {
   const app = apiApp()
 
   app.openapi(
@@ -58,7 +60,7 @@ export function currencyRoutes(ledger: { currencies: CurrencyRepository }): Open
     }),
     async (c) => {
       const body = c.req.valid('json')
-      const declared = await ledger.currencies.create({ orgId: requestOrg(c), code: body.code, name: body.name, precision: body.precision })
+      const declared = await ledger.currencies.create({ orgId: requestOrg(c), code: body.code, name: body.name, precision: body.precision, now: clock.now() })
       return c.json(currencyToJson(declared), 201)
     },
   )

@@ -12,7 +12,7 @@ import type { AppEnv } from '../../platform/http/appEnv.ts'
 import { handleError } from '../../platform/http/errorHandler.ts'
 import { openDatabase, type DatabaseHandle } from '../../platform/postgres/database.ts'
 import { migrateDatabase } from '../../platform/postgres/migrate.ts'
-import { createTestLedger } from '../../test/support/testLedger.ts'
+import { createTestLedger, testNow } from '../../test/support/testLedger.ts'
 import { journalLine as line } from '../accounting/journalLineFixture.ts'
 import type { Ledger } from '../ledger.ts'
 import { ledgerMigrationsFolder } from '../ledgerMigrationsFolder.ts'
@@ -30,9 +30,9 @@ describe('GET /v1/accounting/exports/journals', () => {
     handle = await openDatabase({ dataDir: dir })
     await migrateDatabase(handle, ledgerMigrationsFolder)
     ledger = createTestLedger(handle.db)
-    orgId = (await ledger.organisations.create({ name: 'Exports' })).id
-    await ledger.accounts.ensureChart(orgId)
-    const acme = await ledger.customers.create({ orgId, externalId: 'acme', name: 'Acme, "the" Inc.' })
+    orgId = (await ledger.organisations.create({ now: testNow(), name: 'Exports' })).id
+    await ledger.accounts.ensureChart(orgId, testNow())
+    const acme = await ledger.customers.create({ now: testNow(), orgId, externalId: 'acme', name: 'Acme, "the" Inc.' })
     app = new Hono<AppEnv>()
     app.onError(handleError(pino({ level: 'silent' })))
     app.use(async (c, next) => {
@@ -41,7 +41,7 @@ describe('GET /v1/accounting/exports/journals', () => {
     })
     app.route('/', exportRoutes({ ledger }))
     const post = async (key: string, postedOn: string, memo: string, lines: ReturnType<typeof line>[]) => {
-      ids[key] = (await ledger.journals.post({ orgId, source: { kind: 'accrual', key }, postedOn, memo, lines })).id
+      ids[key] = (await ledger.journals.post({ orgId, source: { kind: 'accrual', key }, postedOn, memo, lines }, { at: testNow() })).id
     }
     await post('october', '2026-10-31', 'October', [line('1150', 'debit', '5.00'), line('4100', 'credit', '5.00')])
     await post('float', '2026-11-05', 'Usage accrued, November', [

@@ -12,8 +12,9 @@ import { handleError } from '../../platform/http/errorHandler.ts'
 import { openDatabase, type DatabaseHandle } from '../../platform/postgres/database.ts'
 import { migrateDatabase } from '../../platform/postgres/migrate.ts'
 import type { Ledger } from '../ledger.ts'
-import { createTestLedger } from '../../test/support/testLedger.ts'
+import { createTestLedger, testNow } from '../../test/support/testLedger.ts'
 import { ledgerMigrationsFolder } from '../ledgerMigrationsFolder.ts'
+import { fixedClock } from '../../platform/clock.ts'
 import { ledgerRoutes } from './ledgerRoutes.ts'
 
 let dir: string
@@ -36,7 +37,7 @@ beforeAll(async () => {
     c.set('principal', principal)
     await next()
   })
-  app.route('/', ledgerRoutes(ledger))
+  app.route('/', ledgerRoutes(ledger, fixedClock('2026-01-01T00:00:00Z')))
 })
 afterAll(async () => {
   await handle?.close()
@@ -55,7 +56,7 @@ function call(method: string, path: string, as: As, body?: unknown) {
 const admin: As = { admin: true }
 
 async function newOrg(): Promise<string> {
-  return (await ledger.organisations.create({ name: 'Routes' })).id
+  return (await ledger.organisations.create({ now: testNow(), name: 'Routes' })).id
 }
 
 describe('ledger routes', () => {

@@ -4,6 +4,7 @@
 // Each route is declared once (apiRoute): the schemas validate, document and shape errors.
 import type { OpenAPIHono } from '@hono/zod-openapi'
 import type { Context, MiddlewareHandler } from 'hono'
+import type { Clock } from '../../platform/clock.ts'
 import { ForbiddenError } from '../../platform/errors.ts'
 import { apiApp } from '../../platform/http/apiApp.ts'
 import { apiRoute, jsonAnswer, jsonContent } from '../../platform/http/apiRoute.ts'
@@ -66,7 +67,8 @@ function forAdmin<R extends { middleware: MiddlewareHandler<AppEnv> }>(route: R)
   return Object.assign(route, { middleware: checked })
 }
 
-export function ledgerRoutes(ledger: LedgerBase): OpenAPIHono<AppEnv> {
+/** `clock`: the process's "now", every row's `created_at` and a revoked key's `revoked_at`. */
+export function ledgerRoutes(ledger: LedgerBase, clock: Clock): OpenAPIHono<AppEnv> {
   const app = apiApp()
 
   app.openapi(
@@ -106,6 +108,7 @@ export function ledgerRoutes(ledger: LedgerBase): OpenAPIHono<AppEnv> {
         timeZone: body.time_zone,
         billingEntityId: body.billing_entity,
         ...customerTaxInput(body),
+        now: clock.now(),
       })
       return c.json(customerToJson(customer), 201)
     },
@@ -198,6 +201,7 @@ export function ledgerRoutes(ledger: LedgerBase): OpenAPIHono<AppEnv> {
         name: body.name,
         description: body.description,
         fieldSchema: body.field_schema,
+        now: clock.now(),
       })
       return c.json(rawMetricToJson(metric), 201)
     },
@@ -253,7 +257,7 @@ export function ledgerRoutes(ledger: LedgerBase): OpenAPIHono<AppEnv> {
     ),
     async (c) => {
       const body = c.req.valid('json')
-      const organisation = await ledger.organisations.create({ id: body.id, name: body.name })
+      const organisation = await ledger.organisations.create({ id: body.id, name: body.name, now: clock.now() })
       return c.json(organisationToJson(organisation), 201)
     },
   )
@@ -291,7 +295,7 @@ export function ledgerRoutes(ledger: LedgerBase): OpenAPIHono<AppEnv> {
       }),
     ),
     async (c) => {
-      const { key, secret } = await ledger.apiKeys.create({ orgId: c.req.valid('param').orgId, name: c.req.valid('json').name })
+      const { key, secret } = await ledger.apiKeys.create({ orgId: c.req.valid('param').orgId, name: c.req.valid('json').name, now: clock.now() })
       return c.json({ ...apiKeyToJson(key), secret }, 201)
     },
   )
@@ -332,7 +336,7 @@ export function ledgerRoutes(ledger: LedgerBase): OpenAPIHono<AppEnv> {
     ),
     async (c) => {
       const { orgId, keyId } = c.req.valid('param')
-      return c.json(apiKeyToJson(await ledger.apiKeys.revoke(orgId, keyId)), 200)
+      return c.json(apiKeyToJson(await ledger.apiKeys.revoke(orgId, keyId, clock.now())), 200)
     },
   )
 

@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest'
 import { journalLine as line } from '../accounting/journalLineFixture.ts'
 import { useAccountingApp } from './accountingTestApp.ts'
+import { testNow } from '../../test/support/testLedger.ts'
 
 const t = useAccountingApp()
 const { call, newOrg } = t
@@ -12,6 +13,7 @@ describe('reports', () => {
   it('answer the waterfall, revenue and AR aging as JSON and CSV, and refuse malformed queries', async () => {
     const { orgId, seats, billed, invoice } = await newOrg()
     const schedule = await t.ledger.revenueSchedules.store({
+      now: testNow(),
       orgId,
       invoiceId: invoice.id,
       invoiceLineId: invoice.lineIds[0]!,
@@ -55,16 +57,19 @@ describe('reports', () => {
       ].join('\r\n'),
     )
 
-    await t.ledger.journals.post({
-      orgId,
-      source: { kind: 'invoice', key: 'i1' },
-      postedOn: '2026-10-05',
-      memo: 'usage',
-      lines: [
-        line('1100', 'debit', '45.30', { customerId: billed.customerId }),
-        line('4100', 'credit', '45.30', { customerId: billed.customerId, productId: seats }),
-      ],
-    })
+    await t.ledger.journals.post(
+      {
+        orgId,
+        source: { kind: 'invoice', key: 'i1' },
+        postedOn: '2026-10-05',
+        memo: 'usage',
+        lines: [
+          line('1100', 'debit', '45.30', { customerId: billed.customerId }),
+          line('4100', 'credit', '45.30', { customerId: billed.customerId, productId: seats }),
+        ],
+      },
+      { at: testNow() },
+    )
     const byCustomer = await call(orgId, 'GET', '/v1/accounting/reports/revenue?from=2026-10-01&to=2026-10-31&group_by=customer')
     expect(byCustomer.body).toEqual({
       from: '2026-10-01',

@@ -63,6 +63,7 @@ export function taxRateRoutes(deps: { ledger: { taxRates: TaxRateRepository }; c
         inclusive: body.type === 'inclusive',
         jurisdiction: body.jurisdiction,
         description: body.description,
+        now: clock.now(),
       })
       return c.json(taxRateToJson(rate), 201)
     },

@@ -50,7 +50,7 @@ export const accounts = pgTable(
     type: text('type').$type<AccountType>().notNull(),
     role: text('role').$type<AccountRole>(),
     archivedAt: timestamp('archived_at', { withTimezone: true }),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
   },
   (t) => [
     primaryKey({ name: 'accounts_pkey', columns: [t.orgId, t.code] }),
@@ -83,7 +83,7 @@ export const productRevenueAccounts = pgTable(
      * False: usage revenue is recognised as billed.
      */
     accrueUsage: boolean('accrue_usage').notNull().default(false),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
   },
   (t) => [
     primaryKey({ name: 'product_revenue_accounts_pkey', columns: [t.orgId, t.productId] }),
@@ -109,7 +109,7 @@ export const journalEntries = pgTable(
     postedOn: date('posted_on', { mode: 'string' }).notNull(),
     memo: text('memo').notNull(),
     reversesEntryId: uuid('reverses_entry_id').references((): AnyPgColumn => journalEntries.id),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
   },
   (t) => [
     unique('journal_entries_source_unique').on(t.orgId, t.sourceKind, t.sourceKey),
@@ -218,7 +218,7 @@ export const revenueSchedules = pgTable(
     currency: text('currency').notNull(),
     serviceStart: date('service_start', { mode: 'string' }).notNull(),
     serviceEnd: date('service_end', { mode: 'string' }).notNull(),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
   },
   (t) => [
     unique('revenue_schedules_invoice_line_unique').on(t.invoiceLineId),

@@ -16,7 +16,7 @@ export const apiKeys = pgTable(
     prefix: varchar('prefix', { length: 12 }).notNull(),
     /** Lower-case hex SHA-256 of the whole secret; the lookup key for authentication. */
     hash: varchar('hash', { length: 64 }).notNull().unique('api_keys_hash_unique'),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
     revokedAt: timestamp('revoked_at', { withTimezone: true }),
     lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
   },

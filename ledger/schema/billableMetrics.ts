@@ -22,7 +22,7 @@ export const billableMetrics = pgTable(
       .notNull()
       .references(() => organisations.id),
     name: text('name').notNull(),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
     /**
      * Set once the metric is archived: hidden from lists and refused for new plans and
      * contracts, its versions still readable for the invoice lines that recorded them.
@@ -58,7 +58,7 @@ export const billableMetricVersions = pgTable(
     sourceId: uuid('source_id'),
     /** Remote mode: the optional query for all customers at once (`{customer_ids}`, a customer_id column). */
     groupedQuery: text('grouped_query'),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
   },
   (t) => [
     unique('billable_metric_versions_metric_version_unique').on(t.metricId, t.version),

@@ -21,7 +21,7 @@ export const billingEntities = pgTable(
     invoicePrefix: text('invoice_prefix'),
     creditNotePrefix: text('credit_note_prefix'),
     isDefault: boolean('is_default').notNull().default(false),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
   },
   (t) => [
     unique('billing_entities_org_name_unique').on(t.orgId, t.name),

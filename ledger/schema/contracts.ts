@@ -69,7 +69,7 @@ export const contracts = pgTable(
     phases: jsonb('phases').$type<ContractPhase[]>().notNull(),
     terms: jsonb('terms').$type<ContractTerms>().notNull(),
     overrides: jsonb('overrides').$type<ContractOverride[]>().notNull(),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
   },
   (t) => [
     index('contracts_org_customer').on(t.orgId, t.customerId),

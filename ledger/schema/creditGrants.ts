@@ -40,7 +40,7 @@ export const creditGrants = pgTable(
     memo: text('memo'),
     voidedAt: timestamp('voided_at', { withTimezone: true }),
     voidReason: text('void_reason'),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
   },
   (t) => [
     index('credit_grants_customer').on(t.orgId, t.customerId),
@@ -72,7 +72,7 @@ export const creditGrantEntries = pgTable(
     /** The date it takes effect: the grant's effective date, a top-up's, the expiry date, the void's. */
     effectiveDate: date('effective_date', { mode: 'string' }).notNull(),
     memo: text('memo'),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
   },
   (t) => [
     index('credit_grant_entries_grant').on(t.grantId, t.createdAt),

@@ -26,7 +26,7 @@ export const creditNotes = pgTable(
     reason: text('reason').$type<CreditNoteReason>().notNull(),
     memo: text('memo'),
     total: numeric('total').notNull(),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
   },
   (t) => [
     uniqueIndex('credit_notes_org_entity_number_unique').on(t.orgId, sql`coalesce(${t.billingEntityId}, ${sql.raw(NO_ENTITY)})`, t.number),

@@ -16,7 +16,7 @@ export const currencies = pgTable(
     name: text('name').notNull(),
     /** Minor units: digits after the decimal point of the smallest amount. */
     precision: integer('precision').notNull(),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
   },
   (t) => [
     primaryKey({ name: 'currencies_pkey', columns: [t.orgId, t.code] }),

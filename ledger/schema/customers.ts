@@ -39,7 +39,7 @@ export const customers = pgTable(
     reverseCharge: boolean('reverse_charge').notNull().default(false),
     /** Billing address printed on invoices: line1, line2, city, postal_code, region, country (ISO 3166-1 alpha-2). */
     address: jsonb('address').$type<CustomerAddress>(),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
   },
   (t) => [
     // Also the index behind keyset pagination (`order by external_id`) within an org.

@@ -27,7 +27,7 @@ export const erpConnections = pgTable(
     /** The adapter's settings that are not secret (Xero: the organisation's base currency). */
     settings: jsonb('settings').$type<Record<string, string>>().notNull().default({}),
     status: text('status').$type<ErpConnectionStatus>().notNull().default('active'),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
   },
   (t) => [
     index('erp_connections_org').on(t.orgId),
@@ -63,7 +63,7 @@ export const erpOutbox = pgTable(
     erpId: text('erp_id'),
     lastError: text('last_error'),
     sentAt: timestamp('sent_at', { withTimezone: true }),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
   },
   (t) => [
     unique('erp_outbox_document_unique').on(t.connectionId, t.kind, t.tallyId),

@@ -62,7 +62,7 @@ export const invoices = pgTable(
     voidReason: text('void_reason'),
     /** The void invoice this one re-bills (set by a reissue, never changed). */
     replacesInvoiceId: uuid('replaces_invoice_id').references((): AnyPgColumn => invoices.id),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
   },
   (t) => [
     // NOTE: partial, so an ON CONFLICT on it must repeat the predicate (`where status <> 'void'`).

@@ -25,7 +25,7 @@ export const plans = pgTable(
     currency: text('currency').notNull(),
     items: jsonb('items').$type<ContractItem[]>().notNull(),
     features: jsonb('features').$type<string[]>().notNull(),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
   },
   (t) => [unique('plans_org_name_unique').on(t.orgId, t.name)],
 )

@@ -20,7 +20,7 @@ export const products = pgTable(
     metricVersion: integer('metric_version'),
     /** Non-metered: units billed when the contract does not say (decimal, numeric). */
     defaultQuantity: numeric('default_quantity'),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
   },
   (t) => [
     unique('products_org_name_unique').on(t.orgId, t.name),

@@ -19,7 +19,7 @@ export const rawMetrics = pgTable(
     name: text('name').notNull(),
     description: text('description'),
     fieldSchema: jsonb('field_schema').$type<FieldSchema>(),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
   },
   (t) => [unique('raw_metrics_org_name_unique').on(t.orgId, t.name), check('raw_metrics_name_format', sql`${t.name} ~ ${sql.raw(`'${IDENTIFIER.source}'`)}`)],
 )

@@ -17,7 +17,7 @@ export const sourceConnections = pgTable(
     name: text('name').notNull(),
     settings: jsonb('settings').$type<Record<string, string>>().notNull(),
     credentials: text('credentials').notNull(),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
   },
   (t) => [unique('source_connections_org_name').on(t.orgId, t.name), check('source_connections_kind', oneOf(t.kind, SOURCE_KINDS))],
 )
@@ -42,7 +42,7 @@ export const sourceSyncs = pgTable(
     schedule: text('schedule'),
     checkpoint: text('checkpoint'),
     rowsBelowWindow: text('rows_below_window'),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
   },
   (t) => [unique('source_syncs_org_name').on(t.orgId, t.name), index('source_syncs_connection').on(t.connectionId)],
 )

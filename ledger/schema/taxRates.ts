@@ -24,7 +24,7 @@ export const taxRates = pgTable(
     jurisdiction: text('jurisdiction'),
     description: text('description'),
     archivedAt: timestamp('archived_at', { withTimezone: true }),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
   },
   (t) => [
     unique('tax_rates_org_name_unique').on(t.orgId, t.name),

@@ -28,6 +28,8 @@ export interface CreateSourceConnectionInput {
   settings: Record<string, string>
   /** Sealed as JSON (the password); none (`{}`) stores nothing to seal. */
   credentials: Record<string, string>
+  /** When it is created (the caller's clock): `created_at`. */
+  now: Date
 }
 
 export interface SourceConnectionRepository {
@@ -63,7 +65,7 @@ export function createSourceConnectionRepository(db: Database, deps: { secrets: 
       try {
         const [row] = await db
           .insert(sourceConnections)
-          .values({ orgId: input.orgId, kind: input.kind, name: input.name, settings: input.settings, credentials: sealed })
+          .values({ orgId: input.orgId, kind: input.kind, name: input.name, settings: input.settings, credentials: sealed, createdAt: input.now })
           .returning()
         return toConnection(row!)
       } catch (err) {

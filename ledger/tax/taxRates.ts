@@ -35,6 +35,8 @@ export interface CreateTaxRateInput {
   inclusive: boolean
   jurisdiction?: string | null
   description?: string | null
+  /** When it is created (the caller's clock): `created_at`. */
+  now: Date
 }
 
 export const MAX_TAX_RATE_NAME_LENGTH = 100
@@ -117,6 +119,7 @@ export function createTaxRateRepository(db: Database): TaxRateRepository {
             inclusive: input.inclusive,
             jurisdiction,
             description: input.description ?? null,
+            createdAt: input.now,
           })
           .returning()
         return toTaxRate(row!)

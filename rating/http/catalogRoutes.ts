@@ -18,6 +18,7 @@ import {
   type Plan,
   type Product,
 } from '../../ledger/ratingStore.ts'
+import type { Clock } from '../../platform/clock.ts'
 import { TallyError, UnprocessableError } from '../../platform/errors.ts'
 import { apiApp } from '../../platform/http/apiApp.ts'
 import { apiRoute, jsonAnswer, jsonContent } from '../../platform/http/apiRoute.ts'
@@ -158,7 +159,8 @@ async function named<T>(field: string, lookup: Promise<T>): Promise<T> {
   return lookup.catch((err: unknown) => Promise.reject(notFoundAt(field, err)))
 }
 
-export function catalogRoutes(ledger: CatalogStore): OpenAPIHono<AppEnv> {
+/** `clock`: the process's "now", each product's, plan's and contract's `created_at`. */
+export function catalogRoutes(ledger: CatalogStore, clock: Clock): OpenAPIHono<AppEnv> {
   const app = apiApp()
 
   app.openapi(
@@ -198,6 +200,7 @@ export function catalogRoutes(ledger: CatalogStore): OpenAPIHono<AppEnv> {
         metricName: b.metric?.name,
         metricVersion: b.metric?.version,
         defaultQuantity: b.default_quantity,
+        now: clock.now(),
       })
       return c.json(productToJson(product), 201)
     },
@@ -245,7 +248,15 @@ export function catalogRoutes(ledger: CatalogStore): OpenAPIHono<AppEnv> {
       const currencies = await ledger.currencies.table(orgId)
       currencies.validate(b.currency)
       await checkPricing(ledger, orgId, b.currency, items, listPath('items'))
-      const plan = await ledger.plans.create({ orgId, name: b.name, description: b.description, currency: b.currency, items, features: b.features })
+      const plan = await ledger.plans.create({
+        orgId,
+        name: b.name,
+        description: b.description,
+        currency: b.currency,
+        items,
+        features: b.features,
+        now: clock.now(),
+      })
       return c.json(planToJson(plan), 201)
     },
     billingBodyHook,
@@ -326,6 +337,7 @@ export function catalogRoutes(ledger: CatalogStore): OpenAPIHono<AppEnv> {
         phases: b.phases as Contract['phases'] | undefined,
         overrides: b.overrides as ItemOverride[] | undefined,
         terms: (b.terms ?? {}) as Contract['terms'],
+        now: clock.now(),
       })
       return c.json(contractToJson(contract), 201)
     },

@@ -9,7 +9,7 @@ import { STATUS_BY_CATEGORY, errorBody } from '../../platform/http/errorHandler.
 import { openDatabase } from '../../platform/postgres/database.ts'
 import { migrateDatabase } from '../../platform/postgres/migrate.ts'
 import { ledgerMigrationsFolder } from '../../ledger/ledgerMigrationsFolder.ts'
-import { createTestLedger } from '../../test/support/testLedger.ts'
+import { createTestLedger, testNow } from '../../test/support/testLedger.ts'
 import { pricingRoutes } from './pricingRoutes.ts'
 
 // The same category → status mapping the server uses (platform/http/errorHandler.ts).
@@ -127,9 +127,9 @@ describe('POST /v1/pricing/preview with the ledger', () => {
     try {
       await migrateDatabase(handle, ledgerMigrationsFolder)
       const ledger = createTestLedger(handle.db)
-      const org = await ledger.organisations.create({ name: 'Credits' })
-      const other = await ledger.organisations.create({ name: 'Other' })
-      await ledger.currencies.create({ orgId: org.id, code: 'CREDITS', name: 'Credits', precision: 4 })
+      const org = await ledger.organisations.create({ now: testNow(), name: 'Credits' })
+      const other = await ledger.organisations.create({ now: testNow(), name: 'Other' })
+      await ledger.currencies.create({ now: testNow(), orgId: org.id, code: 'CREDITS', name: 'Credits', precision: 4 })
       const as = (orgId: string) => {
         const a = new Hono<AppEnv>()
         a.use(async (c, next) => {

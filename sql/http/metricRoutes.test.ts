@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { Hono } from 'hono'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Ledger } from '../../ledger/ledger.ts'
-import { createTestLedger } from '../../test/support/testLedger.ts'
+import { createTestLedger, testNow } from '../../test/support/testLedger.ts'
 import { ledgerMigrationsFolder } from '../../ledger/ledgerMigrationsFolder.ts'
 import { createEventWriter } from '../../metering/eventWriter.ts'
 import type { AppEnv } from '../../platform/http/appEnv.ts'
@@ -41,8 +41,8 @@ beforeAll(async () => {
   db = await openDatabase({ dataDir: pgDir })
   await migrateDatabase(db, ledgerMigrationsFolder)
   ledger = createTestLedger(db.db)
-  orgId = (await ledger.organisations.create({ name: 'Metrics' })).id
-  await ledger.rawMetrics.create({ orgId, name: 'api_calls' })
+  orgId = (await ledger.organisations.create({ now: testNow(), name: 'Metrics' })).id
+  await ledger.rawMetrics.create({ now: testNow(), orgId, name: 'api_calls' })
   const writer = createEventWriter(ch.handle)
   await writer.write([
     eventRow({ event_id: 'a1', org_id: orgId, raw_metric: 'api_calls', customer_id: 'acme', timestamp: '2024-03-05 10:00:00.000', data: '{"region":"eu"}' }),
@@ -214,7 +214,7 @@ describe('billable metric endpoints', () => {
     expect((await call('GET', '/v1/billable-metrics/retired?version=1')).json).toMatchObject({ name: 'retired', version: 1 })
     expect((await call('GET', '/v1/billable-metrics?include_archived=yes')).status).toBe(400)
 
-    await ledger.products.create({ orgId, name: 'Retired API', kind: 'metered', metricName: 'retired', metricVersion: 1 })
+    await ledger.products.create({ now: testNow(), orgId, name: 'Retired API', kind: 'metered', metricName: 'retired', metricVersion: 1 })
     expect(await call('DELETE', '/v1/billable-metrics/retired')).toMatchObject({
       status: 409,
       json: { error: { code: 'billable_metric_in_use', products: ['Retired API'] } },

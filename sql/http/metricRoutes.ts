@@ -186,7 +186,7 @@ export function metricRoutes(service: MetricService, clock: Clock): OpenAPIHono<
     }),
     async (c) => {
       const { name, ...input } = c.req.valid('json')
-      return c.json(versionToJson(await service.create(requestOrg(c), name, input)), 201)
+      return c.json(versionToJson(await service.create(requestOrg(c), name, input, clock.now())), 201)
     },
   )
 
@@ -254,7 +254,7 @@ export function metricRoutes(service: MetricService, clock: Clock): OpenAPIHono<
       },
     }),
     async (c) => {
-      const created = await service.addVersion(requestOrg(c), c.req.valid('param').name, c.req.valid('json'))
+      const created = await service.addVersion(requestOrg(c), c.req.valid('param').name, c.req.valid('json'), clock.now())
       return c.json(versionToJson(created), 201)
     },
   )

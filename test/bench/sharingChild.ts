@@ -13,7 +13,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
-import { createTestLedger } from '../support/testLedger.ts'
+import { createTestLedger, testNow } from '../support/testLedger.ts'
 import { ledgerMigrationsFolder } from '../../ledger/ledgerMigrationsFolder.ts'
 import { openDatabase } from '../../platform/postgres/database.ts'
 import { migrateDatabase } from '../../platform/postgres/migrate.ts'
@@ -36,9 +36,9 @@ if (process.send !== undefined && process.argv.at(-1) === 'child') {
     const db = await openDatabase({ dataDir: pgDir })
     await migrateDatabase(db, ledgerMigrationsFolder)
     const ledger = createTestLedger(db.db)
-    const orgA = (await ledger.organisations.create({ name: 'noisy' })).id
-    const orgB = (await ledger.organisations.create({ name: 'quiet' })).id
-    for (const orgId of [orgA, orgB]) await ledger.rawMetrics.create({ orgId, name: 'api_calls' })
+    const orgA = (await ledger.organisations.create({ now: testNow(), name: 'noisy' })).id
+    const orgB = (await ledger.organisations.create({ now: testNow(), name: 'quiet' })).id
+    for (const orgId of [orgA, orgB]) await ledger.rawMetrics.create({ now: testNow(), orgId, name: 'api_calls' })
     const deps = { store: ledger.billableMetrics, checkRawMetric: async (o: string, n: string) => void (await ledger.rawMetrics.get(o, n)) }
     const services: Record<string, MetricService> = {
       fair: createMetricService({ ...deps, handle: ch.handle }),

@@ -32,7 +32,7 @@ export const tallyTargets: Record<string, TargetBuilder> = {
   async gateway(config, logger) {
     const closers = createClosers(logger)
     lockEmbeddedData(config, closers, { clickhouse: false, postgres: true })
-    const store = await openLedgerStore(config, logger, closers)
+    const store = await openLedgerStore(config, logger, closers, systemClock)
     const app = buildApi({ config, logger, ledger: store.ledger, database: store.database, adminToken: store.adminToken, clock: systemClock, sink: noopSink })
     return { app, close: () => closers.close() }
   },

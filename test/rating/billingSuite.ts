@@ -7,7 +7,7 @@ import { sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Ledger } from '../../ledger/ledger.ts'
 import type { Product } from '../../ledger/products.ts'
-import { createTestLedger } from '../support/testLedger.ts'
+import { createTestLedger, testNow } from '../support/testLedger.ts'
 import { ledgerMigrationsFolder } from '../../ledger/ledgerMigrationsFolder.ts'
 import { fixedClock } from '../../platform/clock.ts'
 import type { DatabaseHandle } from '../../platform/postgres/database.ts'
@@ -55,16 +55,17 @@ export function describeBillingSuite(name: string, open: () => Promise<DatabaseH
     })
 
     async function setup(currency = 'USD', customers = ['c1']) {
-      const org = await ledger.organisations.create({ name: `Billing ${randomUUID().slice(0, 8)}` })
-      for (const c of customers) await ledger.customers.create({ orgId: org.id, externalId: c, name: c, currency })
-      const api = await ledger.products.create({ orgId: org.id, name: 'API', kind: 'metered', metricName: 'calls', metricVersion: 3 })
-      const seats = await ledger.products.create({ orgId: org.id, name: 'Seats', kind: 'non_metered', defaultQuantity: '5' })
+      const org = await ledger.organisations.create({ now: testNow(), name: `Billing ${randomUUID().slice(0, 8)}` })
+      for (const c of customers) await ledger.customers.create({ now: testNow(), orgId: org.id, externalId: c, name: c, currency })
+      const api = await ledger.products.create({ now: testNow(), orgId: org.id, name: 'API', kind: 'metered', metricName: 'calls', metricVersion: 3 })
+      const seats = await ledger.products.create({ now: testNow(), orgId: org.id, name: 'Seats', kind: 'non_metered', defaultQuantity: '5' })
       return { orgId: org.id, api, seats }
     }
 
     it('prorates a mid-period start and a phase change, with in-advance and in-arrears lines on one invoice', async () => {
       const { orgId, api, seats } = await setup()
       const contract = await ledger.contracts.create({
+        now: testNow(),
         orgId,
         customer: 'c1',
         startDate: '2026-10-15',
@@ -114,6 +115,7 @@ export function describeBillingSuite(name: string, open: () => Promise<DatabaseH
     async function twoConcurrentRuns(orgId: string, api: { id: string }, customers: string[]) {
       for (const c of customers) {
         await ledger.contracts.create({
+          now: testNow(),
           orgId,
           customer: c,
           startDate: '2026-09-01',
@@ -156,8 +158,8 @@ export function describeBillingSuite(name: string, open: () => Promise<DatabaseH
     it('two concurrent runs number gap-free per billing entity, and the organisation for customers with none', async () => {
       const customers = Array.from({ length: 9 }, (_, i) => `k${i}`)
       const { orgId, api } = await setup('USD', customers)
-      const acme = await ledger.billingEntities.create({ orgId, name: 'Acme GmbH', invoicePrefix: 'ACME-' })
-      const globex = await ledger.billingEntities.create({ orgId, name: 'Globex Ltd', invoicePrefix: 'GLX-' })
+      const acme = await ledger.billingEntities.create({ now: testNow(), orgId, name: 'Acme GmbH', invoicePrefix: 'ACME-' })
+      const globex = await ledger.billingEntities.create({ now: testNow(), orgId, name: 'Globex Ltd', invoicePrefix: 'GLX-' })
       // k0, k3, k6 → Acme; k1, k4, k7 → Globex; k2, k5, k8 → the organisation.
       const entityOf = (i: number) => [acme.id, globex.id, null][i % 3]!
       for (const [i, c] of customers.entries()) await ledger.customers.update({ orgId, externalId: c, billingEntityId: entityOf(i) })
@@ -178,6 +180,7 @@ export function describeBillingSuite(name: string, open: () => Promise<DatabaseH
     it('a voided period is not re-billed by runs; two concurrent reissues on two pools write one draft', async () => {
       const { orgId, api } = await setup()
       const contract = await ledger.contracts.create({
+        now: testNow(),
         orgId,
         customer: 'c1',
         startDate: '2026-10-01',
@@ -218,8 +221,8 @@ export function describeBillingSuite(name: string, open: () => Promise<DatabaseH
       expect(await ledger.invoices.get(orgId, october!.id)).toMatchObject({ status: 'void', number: 1, total: '5.00', replacedByInvoiceId: a.invoice.id })
       // The database holds the rules, whoever writes: one replacement per void invoice, one live
       // invoice per period, and the link is frozen once final.
-      const copy = sql`insert into invoices (org_id, contract_id, customer_id, billing_date, period_index, currency, status, total, content_hash, rating_input, credit_draws, grace_until, due_date, rated_at, replaces_invoice_id)
-        select org_id, contract_id, customer_id, billing_date, period_index, currency, 'draft', total, 'x', rating_input, credit_draws, grace_until, due_date, rated_at,`
+      const copy = sql`insert into invoices (org_id, contract_id, customer_id, billing_date, period_index, currency, status, total, content_hash, rating_input, credit_draws, grace_until, due_date, rated_at, created_at, replaces_invoice_id)
+        select org_id, contract_id, customer_id, billing_date, period_index, currency, 'draft', total, 'x', rating_input, credit_draws, grace_until, due_date, rated_at, created_at,`
       await expect(handle.db.execute(sql`${copy} replaces_invoice_id from invoices where id = ${a.invoice.id}`)).rejects.toThrow()
       await expect(handle.db.execute(sql`${copy} null from invoices where id = ${a.invoice.id}`)).rejects.toThrow()
       const final = await ledger.invoices.finalize(orgId, a.invoice.id, clock.now())
@@ -234,6 +237,7 @@ export function describeBillingSuite(name: string, open: () => Promise<DatabaseH
       ] as const) {
         const { orgId, api } = await setup(currency)
         await ledger.contracts.create({
+          now: testNow(),
           orgId,
           customer: 'c1',
           startDate: '2026-10-01',
@@ -257,6 +261,7 @@ export function describeBillingSuite(name: string, open: () => Promise<DatabaseH
     it('plan inheritance records overrides; credit notes, payments, void and immutability', async () => {
       const { orgId, api, seats } = await setup()
       await ledger.plans.create({
+        now: testNow(),
         orgId,
         name: 'Pro',
         currency: 'USD',
@@ -267,6 +272,7 @@ export function describeBillingSuite(name: string, open: () => Promise<DatabaseH
         ],
       })
       const contract = await ledger.contracts.create({
+        now: testNow(),
         orgId,
         customer: 'c1',
         plan: 'Pro',

@@ -9,6 +9,7 @@ import { createLogger } from '../../platform/logger.ts'
 import { monthlyContract, usdItem } from '../support/contractBody.ts'
 import { createApiCallCountMetric, type Harness, openHarness, seed } from '../support/tallyHarness.ts'
 import { apiCallEvents } from '../support/apiCallEvents.ts'
+import { testNow } from '../support/testLedger.ts'
 
 export function describeCreditGrantsSuite(name: string, env: () => Promise<Record<string, string>>): void {
   describe(`credit grants over HTTP: ${name}`, () => {
@@ -142,9 +143,16 @@ export function describeCreditGrantsSuite(name: string, env: () => Promise<Recor
       const grant = async (amount: string, expiry: string) =>
         (await h.json('POST', '/v1/customers/hooli/credits', { body: { amount, effective_date: '2024-05-01', expiry_date: expiry } })).body.id
       const [due, tomorrow] = [await grant('12.50', '2024-06-10'), await grant('5.00', '2024-06-11')]
-      const other = await ledger.organisations.create({ name: 'Another organisation' })
-      await ledger.customers.create({ orgId: other.id, externalId: 'c', name: 'C', currency: 'EUR' })
-      const foreign = await ledger.creditGrants.grant({ orgId: other.id, customer: 'c', amount: '3.00', effectiveDate: '2024-01-01', expiryDate: '2024-02-01' })
+      const other = await ledger.organisations.create({ now: testNow(), name: 'Another organisation' })
+      await ledger.customers.create({ now: testNow(), orgId: other.id, externalId: 'c', name: 'C', currency: 'EUR' })
+      const foreign = await ledger.creditGrants.grant({
+        now: testNow(),
+        orgId: other.id,
+        customer: 'c',
+        amount: '3.00',
+        effectiveDate: '2024-01-01',
+        expiryDate: '2024-02-01',
+      })
       const sweep = (at: string) => sweepCreditExpiries({ creditGrants: ledger.creditGrants, clock: fixedClock(at), logger: createLogger('silent') })
 
       // 2024-06-10: the grant expiring that day (its first day undrawable) and the other organisation's lapse; not the one of 06-11.

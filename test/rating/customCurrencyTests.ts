@@ -4,14 +4,16 @@ import { expect, it } from 'vitest'
 import { explainInvoice } from '../../rating/execute/explainInvoice.ts'
 import { runRating } from '../../rating/execute/ratingRun.ts'
 import { clock, fixedQuantities, type BillingSuiteContext } from './billingSuite.ts'
+import { testNow } from '../support/testLedger.ts'
 
 export function customCurrencyTests(ctx: BillingSuiteContext): void {
   it('bills a declared custom currency (CREDITS, 4 decimals) end to end: customer, plan, contract, invoice, payment (issue 13 §2)', async () => {
     const ledger = ctx.ledger()
     const { orgId, api, seats } = await ctx.setup()
-    await ledger.currencies.create({ orgId, code: 'CREDITS', name: 'Credits', precision: 4 })
-    await ledger.customers.create({ orgId, externalId: 'cr', name: 'Credit buyer', currency: 'CREDITS' })
+    await ledger.currencies.create({ now: testNow(), orgId, code: 'CREDITS', name: 'Credits', precision: 4 })
+    await ledger.customers.create({ now: testNow(), orgId, externalId: 'cr', name: 'Credit buyer', currency: 'CREDITS' })
     const plan = await ledger.plans.create({
+      now: testNow(),
       orgId,
       name: 'Credits plan',
       currency: 'CREDITS',
@@ -28,6 +30,7 @@ export function customCurrencyTests(ctx: BillingSuiteContext): void {
     expect(plan.currency).toBe('CREDITS')
     // The contract takes the customer's (and plan's) currency.
     const contract = await ledger.contracts.create({
+      now: testNow(),
       orgId,
       customer: 'cr',
       plan: 'Credits plan',
@@ -98,7 +101,7 @@ export function customCurrencyTests(ctx: BillingSuiteContext): void {
     const ledger = ctx.ledger()
     const { orgId, api } = await ctx.setup('USD', ['u1'])
     const other = await ctx.setup('USD', ['o1'])
-    await ledger.currencies.create({ orgId, code: 'CREDITS', name: 'Credits', precision: 4 })
+    await ledger.currencies.create({ now: testNow(), orgId, code: 'CREDITS', name: 'Credits', precision: 4 })
     const creditsPrice = { model: 'per_unit', currency: 'CREDITS', unit_price: '0.00125' }
     const invalid = {
       category: 'unprocessable',
@@ -107,6 +110,7 @@ export function customCurrencyTests(ctx: BillingSuiteContext): void {
     }
     await expect(
       ledger.plans.create({
+        now: testNow(),
         orgId,
         name: 'XYZ',
         currency: 'XYZ',
@@ -115,6 +119,7 @@ export function customCurrencyTests(ctx: BillingSuiteContext): void {
     ).rejects.toMatchObject(invalid)
     await expect(
       ledger.contracts.create({
+        now: testNow(),
         orgId,
         customer: 'u1',
         currency: 'XYZ',
@@ -127,6 +132,7 @@ export function customCurrencyTests(ctx: BillingSuiteContext): void {
     // Another organisation's CREDITS is not this one's: the plan's currency, then a price's.
     await expect(
       ledger.plans.create({
+        now: testNow(),
         orgId: other.orgId,
         name: 'Theirs',
         currency: 'CREDITS',
@@ -135,6 +141,7 @@ export function customCurrencyTests(ctx: BillingSuiteContext): void {
     ).rejects.toMatchObject(invalid)
     await expect(
       ledger.contracts.create({
+        now: testNow(),
         orgId: other.orgId,
         customer: 'o1',
         startDate: '2026-10-01',
@@ -148,6 +155,7 @@ export function customCurrencyTests(ctx: BillingSuiteContext): void {
     })
     await expect(
       ledger.contracts.create({
+        now: testNow(),
         orgId: other.orgId,
         customer: 'o1',
         currency: 'CREDITS',
@@ -160,6 +168,7 @@ export function customCurrencyTests(ctx: BillingSuiteContext): void {
     // An inline unit must agree with the declaration of its code (two precisions would round one invoice two ways).
     await expect(
       ledger.plans.create({
+        now: testNow(),
         orgId,
         name: 'Two precisions',
         currency: 'CREDITS',

@@ -15,7 +15,7 @@ import { explainInvoice } from '../../rating/execute/explainInvoice.ts'
 import type { QuantitySource } from '../../rating/execute/quantitySource.ts'
 import { runRating } from '../../rating/execute/ratingRun.ts'
 import { reissueInvoice } from '../../rating/execute/reissueInvoice.ts'
-import { createTestLedger } from '../support/testLedger.ts'
+import { createTestLedger, testNow } from '../support/testLedger.ts'
 
 /** Usage per `customer|YYYY-MM-DD` (the metric window's first day, UTC); no entry is no usage. */
 export function usageTable(usage: Map<string, string>): QuantitySource {
@@ -45,9 +45,9 @@ export function describeLifecycleMoneySuite(name: string, open: () => Promise<Da
 
     async function setup(currency: string) {
       const org = await newTestOrg(t.ledger, 'Lifecycle')
-      await t.ledger.customers.create({ orgId: org.id, externalId: 'c1', name: 'c1', currency })
-      const api = await t.ledger.products.create({ orgId: org.id, name: 'API', kind: 'metered', metricName: 'calls', metricVersion: 1 })
-      const platform = await t.ledger.products.create({ orgId: org.id, name: 'Platform', kind: 'non_metered' })
+      await t.ledger.customers.create({ now: testNow(), orgId: org.id, externalId: 'c1', name: 'c1', currency })
+      const api = await t.ledger.products.create({ now: testNow(), orgId: org.id, name: 'API', kind: 'metered', metricName: 'calls', metricVersion: 1 })
+      const platform = await t.ledger.products.create({ now: testNow(), orgId: org.id, name: 'Platform', kind: 'non_metered' })
       return { orgId: org.id, api, platform }
     }
     // A run happens at its as_of: a draft is open to review from the run that writes it until its grace ends.
@@ -70,6 +70,7 @@ export function describeLifecycleMoneySuite(name: string, open: () => Promise<Da
       const { orgId, api } = await setup(currency)
       const price = { model: 'per_unit', currency, unit_price: unitPrice }
       await t.ledger.contracts.create({
+        now: testNow(),
         orgId,
         customer: 'c1',
         currency,
@@ -110,6 +111,7 @@ export function describeLifecycleMoneySuite(name: string, open: () => Promise<Da
       const fee = { product_id: platform.id, billing: 'in_advance' as const, price: { model: 'flat_fee', currency: 'USD', amount: '100.00' } }
       const calls = { product_id: api.id, billing: 'in_arrears' as const, price: { model: 'per_unit', currency: 'USD', unit_price: '1.00' } }
       await t.ledger.contracts.create({
+        now: testNow(),
         orgId,
         customer: 'c1',
         startDate: '2026-01-01',

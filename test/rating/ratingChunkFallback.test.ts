@@ -15,7 +15,7 @@ import { fixedClock } from '../../platform/clock.ts'
 import { openDatabase, type DatabaseHandle } from '../../platform/postgres/database.ts'
 import { migrateDatabase } from '../../platform/postgres/migrate.ts'
 import { runRating, type RatingProgress } from '../../rating/execute/ratingRun.ts'
-import { createTestLedger } from '../support/testLedger.ts'
+import { createTestLedger, testNow } from '../support/testLedger.ts'
 import { fixedQuantities } from './billingSuite.ts'
 
 let dir: string
@@ -37,12 +37,13 @@ afterAll(async () => {
 
 /** Three contracts k0–k2 billing 1.00 a call in arrears from 2026-10-01; usage 1, 2, 3 calls. */
 async function organisation(): Promise<{ orgId: string; contractIds: string[] }> {
-  const org = await ledger.organisations.create({ name: `chunk ${Math.random().toString(36).slice(2, 8)}` })
-  const api = await ledger.products.create({ orgId: org.id, name: 'API', kind: 'metered', metricName: 'calls', metricVersion: 1 })
+  const org = await ledger.organisations.create({ now: testNow(), name: `chunk ${Math.random().toString(36).slice(2, 8)}` })
+  const api = await ledger.products.create({ now: testNow(), orgId: org.id, name: 'API', kind: 'metered', metricName: 'calls', metricVersion: 1 })
   const contractIds: string[] = []
   for (const c of ['k0', 'k1', 'k2']) {
-    await ledger.customers.create({ orgId: org.id, externalId: c, name: c })
+    await ledger.customers.create({ now: testNow(), orgId: org.id, externalId: c, name: c })
     const contract = await ledger.contracts.create({
+      now: testNow(),
       orgId: org.id,
       customer: c,
       startDate: '2026-10-01',

@@ -15,6 +15,7 @@ import { openDatabase } from '../../platform/postgres/database.ts'
 import { runRating } from '../../rating/execute/ratingRun.ts'
 import { feeAndTieredCalls } from '../support/feeAndCallsContract.ts'
 import { fixedQuantities } from './billingSuite.ts'
+import { testNow } from '../support/testLedger.ts'
 
 let dir: string | undefined
 const clock = fixedClock('2026-11-06T09:00:00.000Z')
@@ -31,11 +32,11 @@ const t = useTestLedger(async () => {
 /** Contracts k0–k2 from 2026-10-01: a 100.00 fee in advance (deferred: a revenue schedule) and API calls in arrears at 0.10; an endpoint wants invoice.finalized. */
 async function organisation(name: string): Promise<string> {
   const { ledger, handle } = t
-  const org = await ledger.organisations.create({ name })
-  const apiId = (await ledger.products.create({ orgId: org.id, name: 'API', kind: 'metered', metricName: 'calls', metricVersion: 1 })).id
-  const feeId = (await ledger.products.create({ orgId: org.id, name: 'Platform', kind: 'non_metered' })).id
+  const org = await ledger.organisations.create({ now: testNow(), name })
+  const apiId = (await ledger.products.create({ now: testNow(), orgId: org.id, name: 'API', kind: 'metered', metricName: 'calls', metricVersion: 1 })).id
+  const feeId = (await ledger.products.create({ now: testNow(), orgId: org.id, name: 'Platform', kind: 'non_metered' })).id
   for (const customer of ['k0', 'k1', 'k2']) {
-    await ledger.customers.create({ orgId: org.id, externalId: customer, name: customer })
+    await ledger.customers.create({ now: testNow(), orgId: org.id, externalId: customer, name: customer })
     await ledger.contracts.create(feeAndTieredCalls({ orgId: org.id, customer, feeId, apiId, firstTier: '10' }))
   }
   await handle.db.execute(sql`insert into webhook_endpoints (org_id, url, event_types, secret, created_at)

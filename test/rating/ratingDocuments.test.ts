@@ -12,7 +12,7 @@ import { ledgerMigrationsFolder } from '../../ledger/ledgerMigrationsFolder.ts'
 import { openDatabase, type DatabaseHandle } from '../../platform/postgres/database.ts'
 import { migrateDatabase } from '../../platform/postgres/migrate.ts'
 import { readRatingRecord } from '../../rating/execute/ratingRecord.ts'
-import { createTestLedger } from '../support/testLedger.ts'
+import { createTestLedger, testNow } from '../support/testLedger.ts'
 
 let dir: string
 let handle: DatabaseHandle
@@ -37,9 +37,9 @@ beforeAll(async () => {
   handle = await openDatabase({ dataDir: dir })
   await migrateDatabase(handle, ledgerMigrationsFolder)
   ledger = createTestLedger(handle.db)
-  orgId = (await ledger.organisations.create({ name: `Documents ${randomUUID().slice(0, 8)}` })).id
-  await ledger.customers.create({ orgId, externalId: 'acme', name: 'Acme' })
-  productId = (await ledger.products.create({ orgId, name: 'Platform', kind: 'non_metered' })).id
+  orgId = (await ledger.organisations.create({ now: testNow(), name: `Documents ${randomUUID().slice(0, 8)}` })).id
+  await ledger.customers.create({ now: testNow(), orgId, externalId: 'acme', name: 'Acme' })
+  productId = (await ledger.products.create({ now: testNow(), orgId, name: 'Platform', kind: 'non_metered' })).id
 })
 
 afterAll(async () => {
@@ -50,7 +50,13 @@ afterAll(async () => {
 describe('the ledger refuses what rating could not rate, where it is stored', () => {
   it('a plan with a price the pricing engine refuses: 422 at the tier bound, no plan', async () => {
     await expect(
-      ledger.plans.create({ orgId, name: 'Broken', currency: 'USD', items: [{ product_id: productId, billing: 'in_arrears', price: overlapping }] }),
+      ledger.plans.create({
+        now: testNow(),
+        orgId,
+        name: 'Broken',
+        currency: 'USD',
+        items: [{ product_id: productId, billing: 'in_arrears', price: overlapping }],
+      }),
     ).rejects.toMatchObject({
       category: 'unprocessable',
       code: 'invalid_price_definition',
@@ -65,20 +71,35 @@ describe('the ledger refuses what rating could not rate, where it is stored', ()
       items: [{ product_id: productId, billing: 'in_advance' as const, price }],
     })
     await expect(
-      ledger.contracts.create({ orgId, customer: 'acme', startDate: '2026-06-01', cadence: 'monthly', phases: [phase(flat), phase(overlapping)] }),
+      ledger.contracts.create({
+        now: testNow(),
+        orgId,
+        customer: 'acme',
+        startDate: '2026-06-01',
+        cadence: 'monthly',
+        phases: [phase(flat), phase(overlapping)],
+      }),
     ).rejects.toMatchObject({
       code: 'invalid_price_definition',
       details: [{ field: 'phases[1].items[0].price.tiers[1].up_to', code: 'tier_overlap' }],
     })
     // A JSON number is never an amount: `amount: 100` is refused, not rounded into a string.
     await expect(
-      ledger.contracts.create({ orgId, customer: 'acme', startDate: '2026-06-01', cadence: 'monthly', phases: [phase({ ...flat, amount: 100 })] }),
+      ledger.contracts.create({
+        now: testNow(),
+        orgId,
+        customer: 'acme',
+        startDate: '2026-06-01',
+        cadence: 'monthly',
+        phases: [phase({ ...flat, amount: 100 })],
+      }),
     ).rejects.toMatchObject({
       code: 'invalid_price_definition',
       details: [{ field: 'phases[0].items[0].price.amount' }],
     })
     await expect(
       ledger.contracts.create({
+        now: testNow(),
         orgId,
         customer: 'acme',
         startDate: '2026-06-01',
@@ -92,7 +113,14 @@ describe('the ledger refuses what rating could not rate, where it is stored', ()
       details: [{ field: 'terms.maximum_spend' }],
     })
     expect(await ledger.contracts.list({ orgId })).toEqual([])
-    const contract = await ledger.contracts.create({ orgId, customer: 'acme', startDate: '2026-06-01', cadence: 'monthly', phases: [phase(flat)] })
+    const contract = await ledger.contracts.create({
+      now: testNow(),
+      orgId,
+      customer: 'acme',
+      startDate: '2026-06-01',
+      cadence: 'monthly',
+      phases: [phase(flat)],
+    })
     const change = { kind: 'phase_added' as const, phase: { ...phase(overlapping), start_date: '2026-09-01' } }
     const amendment = { orgId, contractId: contract.id, change, request: {}, actor: 'admin', now: new Date('2026-06-10T00:00:00Z'), today: '2026-06-10' }
     await expect(ledger.contractAmendments.amend(amendment)).rejects.toMatchObject({
@@ -104,6 +132,7 @@ describe('the ledger refuses what rating could not rate, where it is stored', ()
 
   it('a draft whose rating record rating could not read back is refused; a valid one reads back typed', async () => {
     const contract = await ledger.contracts.create({
+      now: testNow(),
       orgId,
       customer: 'acme',
       startDate: '2026-06-01',

@@ -9,6 +9,7 @@ import { runRating, type RatingDeps } from '../../rating/execute/ratingRun.ts'
 import { eventRow } from '../support/eventRows.ts'
 import { feeAndTieredCalls } from '../support/feeAndCallsContract.ts'
 import { openMeteredLedger, type MeteredLedger } from '../support/meteredLedger.ts'
+import { testNow } from '../support/testLedger.ts'
 
 let engines: MeteredLedger
 let ledger: Ledger
@@ -29,15 +30,20 @@ beforeAll(async () => {
   ;({ ledger, writer } = engines)
   const { metricService: service, quantities } = engines.services
   deps = { ledger, quantities, clock: fixedClock('2026-12-02T10:00:00Z') }
-  orgId = (await ledger.organisations.create({ name: 'E2E' })).id
-  await ledger.customers.create({ orgId, externalId: 'acme', name: 'Acme' })
-  await ledger.customers.create({ orgId, externalId: 'other', name: 'Other' })
-  await ledger.rawMetrics.create({ orgId, name: 'api_calls' })
-  await service.create(orgId, 'api_call_count', {
-    unit: 'call',
-    mode: 'builder',
-    builder: { raw_metric: 'api_calls', customer_column: 'customer_id', aggregation: 'COUNT', filters: [], group_by: [] },
-  })
+  orgId = (await ledger.organisations.create({ now: testNow(), name: 'E2E' })).id
+  await ledger.customers.create({ now: testNow(), orgId, externalId: 'acme', name: 'Acme' })
+  await ledger.customers.create({ now: testNow(), orgId, externalId: 'other', name: 'Other' })
+  await ledger.rawMetrics.create({ now: testNow(), orgId, name: 'api_calls' })
+  await service.create(
+    orgId,
+    'api_call_count',
+    {
+      unit: 'call',
+      mode: 'builder',
+      builder: { raw_metric: 'api_calls', customer_column: 'customer_id', aggregation: 'COUNT', filters: [], group_by: [] },
+    },
+    testNow(),
+  )
 })
 
 afterAll(async () => {
@@ -46,8 +52,8 @@ afterAll(async () => {
 
 describe('events → metric → contract → rate → draft → finalize', () => {
   it('bills October usage in arrears and November in advance, then handles late usage', async () => {
-    const api = await ledger.products.create({ orgId, name: 'API calls', kind: 'metered', metricName: 'api_call_count', metricVersion: 1 })
-    const fee = await ledger.products.create({ orgId, name: 'Platform', kind: 'non_metered' })
+    const api = await ledger.products.create({ now: testNow(), orgId, name: 'API calls', kind: 'metered', metricName: 'api_call_count', metricVersion: 1 })
+    const fee = await ledger.products.create({ now: testNow(), orgId, name: 'Platform', kind: 'non_metered' })
     // 100.00 a month in advance; calls 0.10 up to 1000, 0.05 after.
     const contract = await ledger.contracts.create(feeAndTieredCalls({ orgId, customer: 'acme', feeId: fee.id, apiId: api.id, firstTier: '1000' }))
     await send('acme', 1500, '2026-10-10')

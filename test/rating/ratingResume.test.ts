@@ -10,6 +10,7 @@ import { runRating, type RatingDeps } from '../../rating/execute/ratingRun.ts'
 import { eventRow } from '../support/eventRows.ts'
 import { feeAndTieredCalls } from '../support/feeAndCallsContract.ts'
 import { openMeteredLedger, type MeteredLedger } from '../support/meteredLedger.ts'
+import { testNow } from '../support/testLedger.ts'
 
 const CONTRACTS = 12
 const AS_OF = new Date('2026-11-02T06:00:00Z')
@@ -20,18 +21,23 @@ let seq = 0
 
 /** An organisation with CONTRACTS contracts (fee in advance, tiered calls in arrears) and October usage: customer i made i × 150 calls. */
 async function organisation(name: string): Promise<string> {
-  const orgId = (await ledger.organisations.create({ name })).id
-  await ledger.rawMetrics.create({ orgId, name: 'api_calls' })
-  await engines.services.metricService.create(orgId, 'api_call_count', {
-    unit: 'call',
-    mode: 'builder',
-    builder: { raw_metric: 'api_calls', customer_column: 'customer_id', aggregation: 'COUNT', filters: [], group_by: [] },
-  })
-  const api = await ledger.products.create({ orgId, name: 'API calls', kind: 'metered', metricName: 'api_call_count', metricVersion: 1 })
-  const fee = await ledger.products.create({ orgId, name: 'Platform', kind: 'non_metered' })
+  const orgId = (await ledger.organisations.create({ now: testNow(), name })).id
+  await ledger.rawMetrics.create({ now: testNow(), orgId, name: 'api_calls' })
+  await engines.services.metricService.create(
+    orgId,
+    'api_call_count',
+    {
+      unit: 'call',
+      mode: 'builder',
+      builder: { raw_metric: 'api_calls', customer_column: 'customer_id', aggregation: 'COUNT', filters: [], group_by: [] },
+    },
+    testNow(),
+  )
+  const api = await ledger.products.create({ now: testNow(), orgId, name: 'API calls', kind: 'metered', metricName: 'api_call_count', metricVersion: 1 })
+  const fee = await ledger.products.create({ now: testNow(), orgId, name: 'Platform', kind: 'non_metered' })
   for (let i = 0; i < CONTRACTS; i++) {
     const customer = `cust-${i}`
-    await ledger.customers.create({ orgId, externalId: customer, name: customer })
+    await ledger.customers.create({ now: testNow(), orgId, externalId: customer, name: customer })
     await ledger.contracts.create(feeAndTieredCalls({ orgId, customer, feeId: fee.id, apiId: api.id, firstTier: '1000' }))
     const rows = Array.from({ length: i * 150 }, (_, k) =>
       eventRow({

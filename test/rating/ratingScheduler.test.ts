@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Ledger } from '../../ledger/ledger.ts'
-import { createTestLedger } from '../support/testLedger.ts'
+import { createTestLedger, testNow } from '../support/testLedger.ts'
 import { ledgerMigrationsFolder } from '../../ledger/ledgerMigrationsFolder.ts'
 import { fixedClock } from '../../platform/clock.ts'
 import { createLogger } from '../../platform/logger.ts'
@@ -39,10 +39,11 @@ afterAll(async () => {
 
 /** An organisation with one contract from 2027-01-01: 3 seats × 15.00 = 45.00 each month, in advance. */
 async function contractFrom2027(): Promise<string> {
-  const orgId = (await ledger.organisations.create({ name: 'Scheduler clock' })).id
-  await ledger.customers.create({ orgId, externalId: 'acme', name: 'Acme' })
-  const seats = await ledger.products.create({ orgId, name: 'Seats', kind: 'non_metered', defaultQuantity: '3' })
+  const orgId = (await ledger.organisations.create({ now: testNow(), name: 'Scheduler clock' })).id
+  await ledger.customers.create({ now: testNow(), orgId, externalId: 'acme', name: 'Acme' })
+  const seats = await ledger.products.create({ now: testNow(), orgId, name: 'Seats', kind: 'non_metered', defaultQuantity: '3' })
   await ledger.contracts.create({
+    now: testNow(),
     orgId,
     customer: 'acme',
     currency: 'USD',

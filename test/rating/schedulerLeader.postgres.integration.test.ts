@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 
-import { createTestLedger } from '../support/testLedger.ts'
+import { createTestLedger, testNow } from '../support/testLedger.ts'
 import { ledgerMigrationsFolder } from '../../ledger/ledgerMigrationsFolder.ts'
 import { fixedClock } from '../../platform/clock.ts'
 import { createLogger } from '../../platform/logger.ts'
@@ -33,7 +33,7 @@ beforeAll(async () => {
   handles.push(first)
   await migrateDatabase(first, ledgerMigrationsFolder)
   // A tick runs once per organisation: one with nothing to rate makes each tick one run.
-  await createTestLedger(first.db).organisations.create({ name: 'Leader election' })
+  await createTestLedger(first.db).organisations.create({ now: testNow(), name: 'Leader election' })
 })
 afterAll(async () => {
   for (const h of handles) await h.close()

@@ -14,6 +14,7 @@ import { runRating } from '../../rating/execute/ratingRun.ts'
 import { reissueInvoice } from '../../rating/execute/reissueInvoice.ts'
 import { usageAccrualSource } from '../../rating/execute/usageAccrual.ts'
 import { usageTable } from './lifecycleMoneySuite.ts'
+import { testNow } from '../support/testLedger.ts'
 
 const GRACE = 24
 /** Voids and reissues happen at this instant. */
@@ -30,9 +31,10 @@ export function describeSpanningTermsSuite(name: string, open: () => Promise<Dat
       extra: { endDate?: string; price?: { model: string; currency: string } & Record<string, unknown> } = {},
     ) {
       const org = await newTestOrg(t.ledger, 'Spanning')
-      await t.ledger.customers.create({ orgId: org.id, externalId: 'c1', name: 'c1', currency: 'USD' })
-      const api = await t.ledger.products.create({ orgId: org.id, name: 'API', kind: 'metered', metricName: 'calls', metricVersion: 1 })
+      await t.ledger.customers.create({ now: testNow(), orgId: org.id, externalId: 'c1', name: 'c1', currency: 'USD' })
+      const api = await t.ledger.products.create({ now: testNow(), orgId: org.id, name: 'API', kind: 'metered', metricName: 'calls', metricVersion: 1 })
       await t.ledger.contracts.create({
+        now: testNow(),
         orgId: org.id,
         customer: 'c1',
         currency: 'USD',

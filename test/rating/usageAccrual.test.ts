@@ -13,6 +13,7 @@ import type { QuantitySource } from '../../rating/execute/quantitySource.ts'
 import { usageAccrualSource } from '../../rating/execute/usageAccrual.ts'
 import { eventRow } from '../support/eventRows.ts'
 import { openMeteredLedger, type MeteredLedger } from '../support/meteredLedger.ts'
+import { testNow } from '../support/testLedger.ts'
 
 let engines: MeteredLedger
 let ledger: Ledger
@@ -33,14 +34,19 @@ beforeAll(async () => {
   ;({ ledger, writer } = engines)
   const services = engines.services
   quantities = services.quantities
-  orgId = (await ledger.organisations.create({ name: 'Accrual' })).id
-  await ledger.customers.create({ orgId, externalId: 'acme', name: 'Acme' })
-  await ledger.rawMetrics.create({ orgId, name: 'api_calls' })
-  await services.metricService.create(orgId, 'api_call_count', {
-    unit: 'call',
-    mode: 'builder',
-    builder: { raw_metric: 'api_calls', customer_column: 'customer_id', aggregation: 'COUNT', filters: [], group_by: [] },
-  })
+  orgId = (await ledger.organisations.create({ now: testNow(), name: 'Accrual' })).id
+  await ledger.customers.create({ now: testNow(), orgId, externalId: 'acme', name: 'Acme' })
+  await ledger.rawMetrics.create({ now: testNow(), orgId, name: 'api_calls' })
+  await services.metricService.create(
+    orgId,
+    'api_call_count',
+    {
+      unit: 'call',
+      mode: 'builder',
+      builder: { raw_metric: 'api_calls', customer_column: 'customer_id', aggregation: 'COUNT', filters: [], group_by: [] },
+    },
+    testNow(),
+  )
 })
 
 afterAll(async () => {
@@ -50,9 +56,10 @@ afterAll(async () => {
 describe('usage accrued as consumed', () => {
   it('closing November accrues 1,234 units × 0.10 once; the invoice of 15 December reverses it; a product without accrue_usage accrues nothing', async () => {
     const metered = { kind: 'metered' as const, metricName: 'api_call_count', metricVersion: 1 }
-    const api = await ledger.products.create({ orgId, name: 'API calls', ...metered })
-    const audit = await ledger.products.create({ orgId, name: 'Audit log', ...metered })
+    const api = await ledger.products.create({ now: testNow(), orgId, name: 'API calls', ...metered })
+    const audit = await ledger.products.create({ now: testNow(), orgId, name: 'Audit log', ...metered })
     const contract = await ledger.contracts.create({
+      now: testNow(),
       orgId,
       customer: 'acme',
       currency: 'USD',
@@ -69,9 +76,9 @@ describe('usage accrued as consumed', () => {
         },
       ],
     })
-    await ledger.accounts.ensureChart(orgId)
-    await ledger.accounts.mapProduct({ orgId, productId: api.id, accountCode: '4100', accrueUsage: true })
-    await ledger.accounts.mapProduct({ orgId, productId: audit.id, accountCode: '4100' })
+    await ledger.accounts.ensureChart(orgId, testNow())
+    await ledger.accounts.mapProduct({ now: testNow(), orgId, productId: api.id, accountCode: '4100', accrueUsage: true })
+    await ledger.accounts.mapProduct({ now: testNow(), orgId, productId: audit.id, accountCode: '4100' })
     await send(50, '2026-11-10') // before the contract
     await send(1234, '2026-11-20')
     await send(500, '2026-12-05')

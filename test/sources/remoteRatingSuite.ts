@@ -16,6 +16,7 @@ import { feeAndTieredCalls } from '../support/feeAndCallsContract.ts'
 import { openMeteredLedger, type MeteredLedger } from '../support/meteredLedger.ts'
 import { insertUsage, SECRET_KEY } from './sourceContractSuite.ts'
 import type { QueryableSource } from './sourceDatabases.ts'
+import { testNow } from '../support/testLedger.ts'
 
 /** The dialect's count of a customer's calls in the period, and of every customer's at once (`{customer_ids}`). */
 export interface RatingQueries {
@@ -60,25 +61,31 @@ export function remoteRatingSuite(kind: string, openDatabase: () => Promise<Quer
         createRemoteMetricRunner({ store, clock: fixedClock('2026-12-02T10:00:00Z') }),
       )
       const deps = { ledger, quantities: services.quantities, clock: fixedClock('2026-12-02T10:00:00Z') }
-      const orgId = (await ledger.organisations.create({ name: 'Remote' })).id
-      await ledger.customers.create({ orgId, externalId: 'acme', name: 'Acme' })
+      const orgId = (await ledger.organisations.create({ now: testNow(), name: 'Remote' })).id
+      await ledger.customers.create({ now: testNow(), orgId, externalId: 'acme', name: 'Acme' })
       const { kind: sourceKind, password, ...settings } = db!.connection
       const source = await store.connections.create({
+        now: testNow(),
         orgId,
         kind: sourceKind as SourceKind,
         name: 'usage_db',
         settings: Object.fromEntries(Object.entries(settings).map(([k, v]) => [k, String(v)])),
         credentials: { password: String(password) },
       })
-      await services.metricService.create(orgId, 'calls', {
-        unit: 'call',
-        mode: 'remote',
-        source_id: source.id,
-        customer_query: q.customer,
-        grouped_query: q.grouped,
-      })
-      const api = await ledger.products.create({ orgId, name: 'API calls', kind: 'metered', metricName: 'calls', metricVersion: 1 })
-      const fee = await ledger.products.create({ orgId, name: 'Platform', kind: 'non_metered' })
+      await services.metricService.create(
+        orgId,
+        'calls',
+        {
+          unit: 'call',
+          mode: 'remote',
+          source_id: source.id,
+          customer_query: q.customer,
+          grouped_query: q.grouped,
+        },
+        testNow(),
+      )
+      const api = await ledger.products.create({ now: testNow(), orgId, name: 'API calls', kind: 'metered', metricName: 'calls', metricVersion: 1 })
+      const fee = await ledger.products.create({ now: testNow(), orgId, name: 'Platform', kind: 'non_metered' })
       const contract = await ledger.contracts.create(feeAndTieredCalls({ orgId, customer: 'acme', feeId: fee.id, apiId: api.id, firstTier: '1000' }))
 
       // 1500 calls: 1000 × 0.10 + 500 × 0.05 = 125.00, plus November's fee 100.00.

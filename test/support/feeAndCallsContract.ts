@@ -2,9 +2,11 @@
 // 2026-10-01, a 100.00 USD platform fee in advance and API calls in arrears on a two-tier
 // price (0.10 up to `firstTier` calls, 0.05 after), back-dated invoices finalized.
 import type { CreateContractInput } from '../../ledger/contracts.ts'
+import { testNow } from './testLedger.ts'
 
 export function feeAndTieredCalls(opts: { orgId: string; customer: string; feeId: string; apiId: string; firstTier: string }): CreateContractInput {
   return {
+    now: testNow(),
     orgId: opts.orgId,
     customer: opts.customer,
     currency: 'USD',

@@ -11,7 +11,7 @@ import type { Database } from '../../platform/postgres/database.ts'
 import { createSecretBox } from '../../platform/secretBox.ts'
 import { newSecretKey } from '../erp/drain/outboxFixture.ts'
 import { useKilledDrainDatabase } from '../erp/drain/killedDrainFixture.ts'
-import { createTestLedger } from '../support/testLedger.ts'
+import { createTestLedger, testNow } from '../support/testLedger.ts'
 import { startWebhookReceiver, type WebhookReceiver } from './webhookReceiver.ts'
 
 const database = useKilledDrainDatabase()
@@ -41,7 +41,7 @@ describe('webhook drain killed after the receiver answered (Postgres server)', (
 
   it('SIGKILL before the record, drains before and after the 60 s lease: sent twice with one webhook-id, processed once', async () => {
     const secretKey = newSecretKey()
-    const org = await createTestLedger(database.handle.db).organisations.create({ name: 'Killed drain' })
+    const org = await createTestLedger(database.handle.db).organisations.create({ now: testNow(), name: 'Killed drain' })
     const store = createWebhookStore(database.handle.db, { secrets: createSecretBox(secretKey) })
     const { secret } = await store.endpoints.create({
       orgId: org.id,

@@ -2,6 +2,7 @@
 // per connection and document, sync now, retry what failed. Each route is declared once
 // (apiRoute): its schemas validate, document and shape errors.
 import type { OpenAPIHono } from '@hono/zod-openapi'
+import type { Clock } from '../../../platform/clock.ts'
 import { UnprocessableError, ValidationError } from '../../../platform/errors.ts'
 import { apiApp } from '../../../platform/http/apiApp.ts'
 import { apiRoute, jsonAnswer, jsonContent } from '../../../platform/http/apiRoute.ts'
@@ -26,6 +27,8 @@ export interface ErpRouteDeps {
   erp: ErpStore
   adapters: AdapterRegistry
   sync: ErpSync
+  /** The process's "now": a connection's `created_at` (and of a chart its check seeds). */
+  clock: Clock
 }
 
 const TAG = 'ERP'
@@ -108,6 +111,7 @@ export function erpRoutes(deps: ErpRouteDeps): OpenAPIHono<AppEnv> {
         settings,
         accountMap: b.account_map,
         needsItems: factory.needsItems,
+        now: deps.clock.now(),
       })
       return c.json(connectionToJson(connection), 201)
     },
@@ -137,7 +141,13 @@ export function erpRoutes(deps: ErpRouteDeps): OpenAPIHono<AppEnv> {
       const orgId = requestOrg(c)
       const { id } = c.req.valid('param')
       const { type } = await erp.connections.get(orgId, id)
-      const connection = await erp.connections.setAccountMap(orgId, id, c.req.valid('json').account_map, deps.adapters[type]?.needsItems === true)
+      const connection = await erp.connections.setAccountMap(
+        orgId,
+        id,
+        c.req.valid('json').account_map,
+        deps.adapters[type]?.needsItems === true,
+        deps.clock.now(),
+      )
       return c.json(connectionToJson(connection), 200)
     },
   )

@@ -10,6 +10,7 @@ import { billedCustomer, flatFees, writeDrafts } from '../postingFixture.ts'
 import { useTestLedger } from '../../useTestLedger.ts'
 import type { JournalLineDraft } from '../compute/journalDraft.ts'
 import { journalLine } from '../journalLineFixture.ts'
+import { testNow } from '../../../test/support/testLedger.ts'
 
 let dir: string | undefined
 // Registered first, so it runs last (after hooks run in reverse): the database closes before its directory goes.
@@ -22,23 +23,23 @@ const t = useTestLedger(async () => {
 })
 
 const newOrg = async () => {
-  const orgId = (await t.ledger.organisations.create({ name: 'Reports' })).id
-  await t.ledger.accounts.ensureChart(orgId)
-  const seats = (await t.ledger.products.create({ orgId, name: 'Seats', kind: 'non_metered' })).id
-  const api = (await t.ledger.products.create({ orgId, name: 'API', kind: 'non_metered' })).id
+  const orgId = (await t.ledger.organisations.create({ now: testNow(), name: 'Reports' })).id
+  await t.ledger.accounts.ensureChart(orgId, testNow())
+  const seats = (await t.ledger.products.create({ now: testNow(), orgId, name: 'Seats', kind: 'non_metered' })).id
+  const api = (await t.ledger.products.create({ now: testNow(), orgId, name: 'API', kind: 'non_metered' })).id
   return { orgId, seats, api }
 }
 
 type Line = Partial<JournalLineDraft> & Pick<JournalLineDraft, 'account' | 'side' | 'amount'>
 const lineOf = (l: Line): JournalLineDraft => journalLine(l.account, l.side, l.amount, l)
 const post = (orgId: string, key: string, postedOn: string, lines: Line[]) =>
-  t.ledger.journals.post({ orgId, source: { kind: 'invoice', key }, postedOn, memo: key, lines: lines.map(lineOf) })
+  t.ledger.journals.post({ orgId, source: { kind: 'invoice', key }, postedOn, memo: key, lines: lines.map(lineOf) }, { at: testNow() })
 
 describe('revenue by product, customer and month', () => {
   it('nets revenue account credits and debits of entries posted in [from, to], per currency; discounts and later entries are not in it', async () => {
     const { orgId, seats, api } = await newOrg()
-    const acme = (await t.ledger.customers.create({ orgId, externalId: 'acme', name: 'Acme' })).id
-    const globex = (await t.ledger.customers.create({ orgId, externalId: 'globex', name: 'Globex' })).id
+    const acme = (await t.ledger.customers.create({ now: testNow(), orgId, externalId: 'acme', name: 'Acme' })).id
+    const globex = (await t.ledger.customers.create({ now: testNow(), orgId, externalId: 'globex', name: 'Globex' })).id
     await post(orgId, 'e1', '2026-06-30', [
       { account: '2100', side: 'debit', amount: '100.00' },
       { account: '4000', side: 'credit', amount: '100.00', productId: seats, customerId: acme },
@@ -119,6 +120,7 @@ describe('the deferred revenue waterfall', () => {
     })
     const schedule = (lineId: string, invoiceId: string, currency: string, amount: string, lines: [string, string][]) =>
       t.ledger.revenueSchedules.store({
+        now: testNow(),
         orgId,
         invoiceId,
         invoiceLineId: lineId,

@@ -52,7 +52,12 @@ describe('ERP routes', () => {
       })
       app.route(
         '/',
-        erpRoutes({ erp, adapters: ERP_ADAPTERS, sync: createErpSync({ erp, adapters: ERP_ADAPTERS, clock: systemClock, logger: pino({ level: 'silent' }) }) }),
+        erpRoutes({
+          clock: systemClock,
+          erp,
+          adapters: ERP_ADAPTERS,
+          sync: createErpSync({ erp, adapters: ERP_ADAPTERS, clock: systemClock, logger: pino({ level: 'silent' }) }),
+        }),
       )
       apps[name] = app
     }

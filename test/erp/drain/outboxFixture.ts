@@ -15,6 +15,7 @@ import { createSecretBox } from '../../../platform/secretBox.ts'
 import { XERO_ACCOUNT_MAP } from '../xero/xeroPeer.ts'
 import type { XeroTestServer } from '../xero/xeroTestServer.ts'
 import { oauth2CredentialsOf } from '../erpTestServerKit.ts'
+import { testNow } from '../../support/testLedger.ts'
 
 /** The rest of the default chart onto accounts the server knows (none of these is AR). */
 export const ACCOUNT_MAP = { ...XERO_ACCOUNT_MAP, '1150': '820', '2200': '820', '2300': '820', '4200': '200', '4900': '200', '6900': '200' }
@@ -31,6 +32,7 @@ export async function connectXero(
   server: Pick<XeroTestServer, 'baseUrl' | 'tokenUrl' | 'tenantId' | 'clientId' | 'clientSecret' | 'initialTokens'>,
 ): Promise<ErpConnection> {
   return erp.connections.create({
+    now: testNow(),
     orgId,
     type: 'xero',
     tenantId: server.tenantId,

@@ -10,6 +10,7 @@ import { closePeriod } from '../../../ledger/accounting/closePeriod.ts'
 import { billedCustomer, writeDrafts } from '../../../ledger/accounting/postingFixture.ts'
 import { useErpTestApp } from '../erpTestApp.ts'
 import { NETSUITE_CHART_MAP } from './netsuitePeer.ts'
+import { testNow } from '../../support/testLedger.ts'
 
 const t = useErpTestApp((erp) => erpExportRoutes({ erp }))
 
@@ -90,6 +91,7 @@ describe('GET /v1/accounting/exports/netsuite-csv', () => {
   it("named by a NetSuite connection's internal ids; what it cannot name is 422 with the mapping's code", async () => {
     const connect = (accountMap: Record<string, string>, needsItems = true) =>
       t.erp.connections.create({
+        now: testNow(),
         orgId: t.f.orgId,
         type: 'netsuite',
         tenantId: '1234567',

@@ -7,6 +7,7 @@ import { finalizeUsageInvoice, killedDrainBooks, useKilledDrainDatabase } from '
 import { runDrainChild } from '../drain/runDrainChild.ts'
 import { NETSUITE_CHART_MAP } from './netsuitePeer.ts'
 import { startNetSuiteTestServer, type NetSuiteTestServer } from './netsuiteTestServer.ts'
+import { testNow } from '../../support/testLedger.ts'
 
 const database = useKilledDrainDatabase()
 
@@ -24,6 +25,7 @@ describe('drain killed after NetSuite accepted (Postgres server, NetSuite test s
     const { f, erp, secretKey } = books
     const { credentials } = server
     const connection = await erp.connections.create({
+      now: testNow(),
       orgId: f.orgId,
       type: 'netsuite',
       tenantId: server.accountId,

@@ -12,8 +12,9 @@ import { bookJune, syncFor } from '../drain/outboxFixture.ts'
 import { useErpTestApp } from '../erpTestApp.ts'
 import { NETSUITE_CHART_MAP as ACCOUNT_MAP } from './netsuitePeer.ts'
 import { startNetSuiteTestServer, type NetSuiteTestServer } from './netsuiteTestServer.ts'
+import { systemClock } from '../../../platform/clock.ts'
 
-const t = useErpTestApp((erp) => erpRoutes({ erp, adapters: ERP_ADAPTERS, sync: syncFor(erp) }))
+const t = useErpTestApp((erp) => erpRoutes({ clock: systemClock, erp, adapters: ERP_ADAPTERS, sync: syncFor(erp) }))
 const { call } = t
 const count = async (table: 'erp_connections' | 'erp_outbox') =>
   (await queryRows<{ n: number }>(t.handle.db, sql`select count(*)::int as n from ${sql.identifier(table)}`))[0]!.n
