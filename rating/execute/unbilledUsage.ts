@@ -7,7 +7,7 @@
 // again, and what differs from the quantity billed (its own, or the last adjustment a later final
 // invoice billed for it) is listed per contract, invoice, product and metric.
 //
-// Worked example (test/rating/unbilledLateUsage.test.ts): a January-only contract bills 100 calls
+// Worked example (test/rating/unbilledLateUsageSuite.ts): a January-only contract bills 100 calls
 // on its last invoice, dated 2026-02-01; 30 calls of January 20th arrive on February 8th. A run
 // on February 10th lists billed 100, now 130; from 2026-03-08 (2026-02-01 + 34 days has passed) it
 // no longer looks.
@@ -20,6 +20,7 @@ import { canonicalJson, type PlannedItem } from './invoicePlan.ts'
 import { usageFields, usageText } from './priceInvoice.ts'
 import type { FetchedUsage } from './rateScheduledInvoice.ts'
 import { readRatingRecord, type RecordedItem } from './ratingRecord.ts'
+import { remeasured } from './thresholdNetting.ts'
 
 /** Days after an invoice's billing date during which runs look for late usage of its arrears period. */
 export const LATE_USAGE_WINDOW_DAYS = 34
@@ -103,7 +104,7 @@ export function unbilledUsage(checks: readonly LateUsageCheck[], fetched: Fetche
     const adjusted = adjustmentsBilled(check.later, check.invoice.billingDate)
     for (const item of check.items) {
       const billed = adjusted.filter((a) => a.adjustment.item_id === item.id).at(-1)?.adjustment.usage ?? item.usage
-      const now = usageFields(item.price, { quantity: null }, fetched.usageFor(check.contract, item.metric))
+      const now = remeasured(usageFields(item.price, { quantity: null }, fetched.usageFor(check.contract, item.metric)), item.usage)
       if (canonicalJson(now) === canonicalJson(billed)) continue
       out.push({
         contractId: check.contract.id,
