@@ -31,11 +31,22 @@ export function columnPlan(spec: SourceSyncSpec): ColumnPlan {
   return { columns, at: (c) => index.get(c)! }
 }
 
-export type MappedRow = { ok: true; key: string; item: Record<string, unknown> } | { ok: false; reject: SyncReject }
+export type MappedRow = { ok: true; item: Record<string, unknown> } | { ok: false; reject: SyncReject }
 
-/** Postgres writes a UTC offset as `+00`; the gateway's parser wants `+00:00`. A date alone is midnight UTC. */
+/** A source time read as UTC: date, time, up to nine fraction digits, no offset or a zero one (`+00`, `+00:00`, `Z`). */
+const UTC_TEXT = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?(?:Z|\+00(?::?00)?)?$/
+
+/**
+ * A source's time text as the gateway's parser reads it. A UTC time (what Postgres in a UTC session,
+ * MySQL and DuckDB write) becomes the stored form `YYYY-MM-DD HH:mm:ss.SSS` itself (the fraction
+ * truncated to milliseconds, as the gateway truncates), which the parser checks digit by digit
+ * instead of a regex, a Date round trip and a re-format per row; an offset `±HH` gets its minutes,
+ * a date alone is midnight UTC. The instant stored is the same either way.
+ */
 export function eventTimestamp(text: string): string {
-  if (/^\d{4}-\d{2}-\d{2}$/.test(text)) return `${text} 00:00:00`
+  const utc = UTC_TEXT.exec(text)
+  if (utc !== null) return `${utc[1]} ${utc[2]}.${(utc[3] ?? '').padEnd(3, '0').slice(0, 3)}`
+  if (/^\d{4}-\d{2}-\d{2}$/.test(text)) return `${text} 00:00:00.000`
   return /[+-]\d{2}$/.test(text) ? `${text}:00` : text
 }
 
@@ -48,11 +59,18 @@ export function sourceEventId(parts: { orgId: string; rawMetric: string; keys: A
 
 const BOOLEANS: Record<string, boolean> = { true: true, t: true, '1': true, false: false, f: false, '0': false }
 
+export interface RowMapper {
+  map(row: Array<string | null>): MappedRow
+  /** How a rejected row is named: its event id column, else its key columns, else customer@timestamp. */
+  keyOf(row: Array<string | null>): string
+}
+
 /**
  * The job's mapping as a function of a row. The column positions and the data fields are looked
- * up once per run, so a row costs its own values and nothing else.
+ * up once per run, so a row costs its own values and nothing else; its key (for a reject) is
+ * built only for a row that is rejected.
  */
-export function rowMapper(ctx: { spec: SourceSyncSpec; plan: ColumnPlan; orgId: string; rawMetric: string }): (row: Array<string | null>) => MappedRow {
+export function rowMapper(ctx: { spec: SourceSyncSpec; plan: ColumnPlan; orgId: string; rawMetric: string }): RowMapper {
   const { mapping } = ctx.spec
   const { orgId, rawMetric } = ctx
   const customerAt = ctx.plan.at(mapping.customerId)
@@ -60,37 +78,45 @@ export function rowMapper(ctx: { spec: SourceSyncSpec; plan: ColumnPlan; orgId: 
   const eventIdAt = mapping.eventId ? ctx.plan.at(mapping.eventId) : -1
   const keysAt = (mapping.keyColumns ?? []).map((c) => ctx.plan.at(c))
   const fields = Object.entries(mapping.data).map(([field, { column, type }]) => ({ field, column, type, at: ctx.plan.at(column) }))
-  const reject = (key: string, code: string, field: string, message: string): MappedRow => ({ ok: false, reject: { key, code, field, message } })
-  return (row) => {
-    const keys = keysAt.map((i) => row[i] ?? null)
+  const keyOf = (row: Array<string | null>): string =>
+    eventIdAt >= 0
+      ? String(row[eventIdAt] ?? null)
+      : keysAt.length > 0
+        ? keysAt.map((i) => String(row[i] ?? null)).join(',')
+        : `${row[customerAt] ?? null}@${row[timestampAt] ?? null}`
+  const reject = (row: Array<string | null>, code: string, field: string, message: string): MappedRow => ({
+    ok: false,
+    reject: { key: keyOf(row), code, field, message },
+  })
+  const map = (row: Array<string | null>): MappedRow => {
     const customer = row[customerAt] ?? null
     const timestamp = row[timestampAt] ?? null
-    const eventId = eventIdAt >= 0 ? (row[eventIdAt] ?? null) : keys.length > 0 ? sourceEventId({ orgId, rawMetric, keys }) : null
-    const key = eventIdAt >= 0 ? String(eventId) : keys.length > 0 ? keys.map(String).join(',') : `${customer}@${timestamp}`
+    const eventId =
+      eventIdAt >= 0 ? (row[eventIdAt] ?? null) : keysAt.length > 0 ? sourceEventId({ orgId, rawMetric, keys: keysAt.map((i) => row[i] ?? null) }) : null
     if (customer === null || customer === '')
-      return reject(key, 'customer_id_missing', mapping.customerId, `column ${mapping.customerId} (the customer id) is empty`)
-    if (timestamp === null) return reject(key, 'timestamp_missing', mapping.timestamp, `column ${mapping.timestamp} (the timestamp) is empty`)
+      return reject(row, 'customer_id_missing', mapping.customerId, `column ${mapping.customerId} (the customer id) is empty`)
+    if (timestamp === null) return reject(row, 'timestamp_missing', mapping.timestamp, `column ${mapping.timestamp} (the timestamp) is empty`)
     if (mapping.eventId && (eventId === null || eventId === ''))
-      return reject(key, 'event_id_missing', mapping.eventId, `column ${mapping.eventId} (the event id) is empty`)
+      return reject(row, 'event_id_missing', mapping.eventId, `column ${mapping.eventId} (the event id) is empty`)
     const data: Record<string, unknown> = {}
     for (const { field, column, type, at } of fields) {
       const v = row[at] ?? null
       if (v === null) continue
       if (type === 'number') {
         if (!DECIMAL_TEXT.test(v))
-          return reject(key, 'invalid_number', column, `column ${column} (data.${field}) holds ${JSON.stringify(v.slice(0, 40))}, not a decimal number`)
+          return reject(row, 'invalid_number', column, `column ${column} (data.${field}) holds ${JSON.stringify(v.slice(0, 40))}, not a decimal number`)
         data[field] = v
       } else if (type === 'boolean') {
         const b = BOOLEANS[v.toLowerCase()]
         if (b === undefined)
-          return reject(key, 'invalid_boolean', column, `column ${column} (data.${field}) holds ${JSON.stringify(v.slice(0, 40))}, not a boolean`)
+          return reject(row, 'invalid_boolean', column, `column ${column} (data.${field}) holds ${JSON.stringify(v.slice(0, 40))}, not a boolean`)
         data[field] = b
       } else data[field] = v
     }
     return {
       ok: true,
-      key,
       item: { raw_metric: rawMetric, customer_id: customer, timestamp: eventTimestamp(timestamp), data, ...(eventId === null ? {} : { event_id: eventId }) },
     }
   }
+  return { map, keyOf }
 }
