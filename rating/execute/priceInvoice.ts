@@ -35,7 +35,8 @@ import type { BilledProration } from './midPeriodProration.ts'
 import type { BilledAdjustment } from './billedForPeriod.ts'
 import type { TermUsage } from './termUsage.ts'
 import type { PoolUsage } from './freeUnitPools.ts'
-import type { ThresholdBilled, ThresholdBilledItem } from './thresholdInvoice.ts'
+import type { ThresholdBilled } from './thresholdInvoice.ts'
+import { nettedLines, onTopOf, remeasured } from './thresholdNetting.ts'
 
 export interface PricedInvoice {
   total: string
@@ -120,26 +121,15 @@ export function recordedTotal(record: {
 
 /** Rates one recorded item again (explain, adjustments): the same call the rating made. */
 export function rateItem(
-  item: Pick<RecordedItem, 'price' | 'usage' | 'proration'>,
+  item: Pick<RecordedItem, 'price' | 'usage' | 'proration' | 'billed_before'>,
   mode: 'half_up' | 'half_even',
 ): { amount: string; lines: PriceLine[]; poolDrawn: Dec } {
   const price = parsePriceDefinition(item.price)
   const rated = ratePriceLines(price, item.usage, item.proration ?? undefined, { defaultMode: mode })
   const result = formatResult(rated.lines, rated.currency, rated.applied)
-  return { amount: result.amount, lines: result.lines, poolDrawn: price.free_units_pool ? poolDrawn(price, rated.applied.free_units) : new Dec(0) }
-}
-
-/** A single quantity q on top of the B earlier threshold invoices billed: `{ quantity: q − B, billed_quantity: B }` (rate(q) − rate(B)). */
-function onTopOf(usage: RecordedItem['usage'], earlier: { quantity: string } | undefined): RecordedItem['usage'] {
-  if (!earlier || usage.quantity === undefined) return usage
-  return { quantity: new Dec(usage.quantity).minus(earlier.quantity).toFixed(), billed_quantity: earlier.quantity }
-}
-
-/** The incremental rating's last line (rate(B) taken off) names the threshold invoices that billed it. */
-function withBilledOn(lines: PriceLine[], earlier: ThresholdBilledItem): PriceLine[] {
-  const names = earlier.invoices.map((i) => (i.number === null ? i.invoice_id : String(i.number))).join(', ')
-  const last = lines.at(-1)!
-  return [...lines.slice(0, -1), { ...last, description: `${last.description} on threshold invoice ${names}` }]
+  // Rated on top of threshold invoices: the netting names them (thresholdNetting.ts).
+  const netted = item.billed_before && item.usage.billed_quantity !== undefined ? nettedLines(result, item.billed_before) : result
+  return { amount: netted.amount, lines: netted.lines, poolDrawn: price.free_units_pool ? poolDrawn(price, rated.applied.free_units) : new Dec(0) }
 }
 
 function line(position: number, fields: LineFields): NewInvoiceLine {
@@ -193,10 +183,10 @@ export function priceInvoice(input: PriceInvoiceInput): PricedInvoice {
     const item = pools.priced({ ...planned, price: withInlineCurrency(planned.price, input.currencies) })
     const found = item.metric ? input.usageOf(item) : undefined
     const earlier = input.thresholdBilled?.get(item.id)
-    const usage = onTopOf(usageFields(item.price, item, found), earlier)
+    const usage = onTopOf(usageFields(item.price, item, found), earlier?.quantity)
+    const billedBefore = earlier && usage.billed_quantity !== undefined ? earlier.invoices : undefined
     const proration = prorationOf(item) ?? null
-    const rated = rateItem({ price: item.price, usage, proration }, mode)
-    const ratedLines = earlier && usage.billed_quantity !== undefined ? withBilledOn(rated.lines, earlier) : rated.lines
+    const rated = rateItem({ price: item.price, usage, proration, ...(billedBefore ? { billed_before: billedBefore } : {}) }, mode)
     pools.drew(item, rated.poolDrawn)
     recorded.push({
       id: item.id,
@@ -213,10 +203,10 @@ export function priceInvoice(input: PriceInvoiceInput): PricedInvoice {
       usage,
       proration,
       amount: rated.amount,
-      ...(earlier && usage.billed_quantity !== undefined ? { billed_before: earlier.invoices } : {}),
+      ...(billedBefore ? { billed_before: billedBefore } : {}),
       ...(found?.source === undefined ? {} : { source: found.source }),
     })
-    for (const l of ratedLines) {
+    for (const l of rated.lines) {
       lines.push(
         line(lines.length, {
           itemId: item.id,
@@ -328,9 +318,9 @@ export function priceInvoice(input: PriceInvoiceInput): PricedInvoice {
   if (input.previous) {
     for (const item of input.previous.record.items) {
       if (item.metric === null || item.timing !== 'in_arrears') continue
-      const usage = usageFields(item.price, { quantity: null }, input.previous.usageOf(item))
+      const usage = remeasured(usageFields(item.price, { quantity: null }, input.previous.usageOf(item)), item.usage)
       if (canonicalJson(usage) === canonicalJson(item.usage)) continue
-      const again = rateItem({ price: item.price, usage, proration: item.proration }, input.previous.record.rounding_mode)
+      const again = rateItem({ ...item, usage }, input.previous.record.rounding_mode)
       const delta = new Dec(again.amount).minus(item.amount)
       if (delta.isZero()) continue
       adjustments.push({

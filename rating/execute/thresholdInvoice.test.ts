@@ -67,16 +67,25 @@ function written(n: number, date: string, priced: { total: string; record: objec
 }
 
 /** Runs on March `days` seeing `quantities` so far, then April 1st's invoice at the last: every invoice's total. */
-function period(price: Price, threshold: string, checkpoints: readonly [number, string][], final: string) {
+/** `voidAfter` may void one of the live threshold invoices after each run (its index in `known`). */
+function period(
+  price: Price,
+  threshold: string,
+  checkpoints: readonly [number, string][],
+  final: string,
+  voidAfter: (known: readonly Invoice[]) => number | undefined = () => undefined,
+) {
   const contract = contractOf(price, threshold)
   const known: Invoice[] = []
   for (const [day, q] of checkpoints) {
     const work = planThreshold({ contract, schedule, products, asOf: new Date(`2026-03-${String(day).padStart(2, '0')}T12:00:00Z`) })!
     const priced = priceThreshold({ contract, work, known, usageOf: () => ({ quantity: q, rows: [] }), currencies: isoCurrencies })
     if (new Dec(priced.total).greaterThan(0) && new Dec(priced.total).greaterThanOrEqualTo(threshold)) known.push(written(known.length + 1, work.date, priced))
+    const voided = voidAfter(known)
+    if (voided !== undefined) known[voided] = { ...known[voided]!, status: 'void' }
   }
   const last = scheduledPriced(contract, known, 1, final)
-  return { contract, thresholds: known, last }
+  return { contract, thresholds: known.filter((i) => i.status !== 'void'), last }
 }
 
 /** Invoice `index` of the contract, priced with what `known` drew from pools and billed by thresholds. */
@@ -147,6 +156,53 @@ describe('threshold invoices', () => {
     expect(april.total).toBe('100.00')
   })
 
+  it('bill again what a void threshold invoice billed under a later live one: 60.00 + 60.00, the first voided, then 5.00 + 60.00', () => {
+    // 60 units → 60.00; 140 → rate(140) − rate(60) = 60.00; the first is voided; 150 at the end:
+    // rate(150) − rate(140) = 5.00, and rate(140) − 60.00 live = 60.00 billed again → 65.00; 60.00 + 65.00 = 125.00 = rate(150).
+    const { thresholds, last } = period(
+      TIERED,
+      '50.00',
+      [
+        [3, '60'],
+        [6, '140'],
+      ],
+      '150',
+      (known) => (known.length === 2 ? 0 : undefined),
+    )
+    expect(thresholds.map((i) => i.total)).toEqual(['60.00'])
+    expect(last.total).toBe('65.00')
+    expect(last.record.items[0]).toMatchObject({ usage: { quantity: '10', billed_quantity: '140' }, billed_before: [{ invoice_id: 't-2', amount: '60.00' }] })
+    expect(last.lines.map((l) => [l.amount, l.description])).toEqual([
+      ['100.00', expect.any(String)],
+      ['25.00', expect.any(String)],
+      ['-120.00', expect.stringContaining('already billed on threshold invoice 2')],
+      ['60.00', 'Calls: usage a void threshold invoice had billed, billed again'],
+    ])
+  })
+
+  it('price late usage of a final netted invoice on the next one by what it adds: 320 → 330 units is 5.00, not the 130.00 the threshold billed', () => {
+    const { contract, thresholds, last } = period(TIERED, '100.00', [[15, '160']], '320')
+    const march = { ...written(9, '2026-04-01', last), periodIndex: 1 }
+    const scheduled = scheduledInvoice(schedule, 2)!
+    const april = priceInvoice({
+      contract,
+      scheduled,
+      items: planInvoice(contract, products, scheduled),
+      usageOf: () => ({ quantity: '0', rows: [] }),
+      credits: [],
+      previous: { invoiceId: march.id, billingDate: march.billingDate, record: last.record, usageOf: () => ({ quantity: '330', rows: [] }) },
+      billedBefore: '0',
+      billedElsewhere: [],
+      thresholdBilled: thresholdBilled([...thresholds, march], scheduled.index),
+      currencies: isoCurrencies,
+    })
+    // 330 units on top of 160: rate(330) − rate(160) = 215.00 − 130.00 = 85.00; 80.00 was billed → +5.00.
+    expect(april.record.adjustments).toMatchObject([
+      { usage: { quantity: '170', billed_quantity: '160' }, previous_amount: '80.00', amount: '85.00', delta: '5.00' },
+    ])
+    expect(april.total).toBe('5.00')
+  })
+
   it('leave a period without a threshold invoice alone: the scheduled invoice rates the whole quantity', () => {
     const { thresholds, last } = period(TIERED, '500.00', [[15, '160']], '320')
     expect(thresholds).toEqual([])
@@ -209,9 +265,15 @@ describe('threshold invoices', () => {
         const once = rateItem({ price: { ...price }, usage: { quantity: final }, proration: null }, 'half_up').amount
         // 2 % to 60 % of the period's amount, so a period crosses it from once to many times.
         const threshold = Dec.max(new Dec(once).times(0.02 + next() * 0.58), '0.01').toFixed(2)
-        const { thresholds, last } = period(price, threshold, checkpoints, final)
+        // Now and then a live threshold invoice is voided (any of them, a later one may have built on it).
+        const voids = (known: readonly Invoice[]) => {
+          const live = known.flatMap((i, at) => (i.status === 'void' ? [] : [at]))
+          return live.length > 0 && next() < 0.2 ? live[Math.floor(next() * live.length)] : undefined
+        }
+        const { thresholds, last } = period(price, threshold, checkpoints, final, voids)
         const billed = thresholds.reduce((acc, i) => acc.plus(i.total), new Dec(last.total))
         expect(billed.toFixed(2), JSON.stringify({ name, checkpoints, final, threshold })).toBe(once)
+        // Each invoice crossed the threshold when written (a void before it only adds to what it bills).
         for (const i of thresholds) expect(new Dec(i.total).greaterThanOrEqualTo(threshold)).toBe(true)
         issued += thresholds.length
       }

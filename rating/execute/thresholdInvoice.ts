@@ -14,7 +14,7 @@
 //   - The scheduled invoice nets them (priceInvoice `thresholdBilled`): each item's usage is
 //     `{ quantity: q − B, billed_quantity: B }`, B the quantity its live threshold invoices billed,
 //     and `billed_before` names them (explain shows them). A void threshold invoice bills nothing:
-//     its usage goes back to the scheduled invoice.
+//     its usage goes back to the next invoice that rates the item (thresholdNetting.ts).
 // Only single-quantity prices are netted; per-transaction and dimensional items wait for the
 // scheduled invoice (no threshold invoice bills them).
 import type { Contract, ContractRatingSession, CurrencyTable, Invoice, Product } from '../../ledger/ratingStore.ts'

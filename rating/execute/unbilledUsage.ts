@@ -20,6 +20,7 @@ import { canonicalJson, type PlannedItem } from './invoicePlan.ts'
 import { usageFields, usageText } from './priceInvoice.ts'
 import type { FetchedUsage } from './rateScheduledInvoice.ts'
 import { readRatingRecord, type RecordedItem } from './ratingRecord.ts'
+import { remeasured } from './thresholdNetting.ts'
 
 /** Days after an invoice's billing date during which runs look for late usage of its arrears period. */
 export const LATE_USAGE_WINDOW_DAYS = 34
@@ -103,7 +104,7 @@ export function unbilledUsage(checks: readonly LateUsageCheck[], fetched: Fetche
     const adjusted = adjustmentsBilled(check.later, check.invoice.billingDate)
     for (const item of check.items) {
       const billed = adjusted.filter((a) => a.adjustment.item_id === item.id).at(-1)?.adjustment.usage ?? item.usage
-      const now = usageFields(item.price, { quantity: null }, fetched.usageFor(check.contract, item.metric))
+      const now = remeasured(usageFields(item.price, { quantity: null }, fetched.usageFor(check.contract, item.metric)), item.usage)
       if (canonicalJson(now) === canonicalJson(billed)) continue
       out.push({
         contractId: check.contract.id,
