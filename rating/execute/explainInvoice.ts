@@ -21,6 +21,8 @@ export interface InvoiceExplanation {
   adjustments: RatingRecord['adjustments']
   prorations: NonNullable<RatingRecord['prorations']>
   charges: NonNullable<RatingRecord['charges']>
+  /** A threshold invoice's: the scheduled invoice it billed usage ahead of, and the threshold. */
+  threshold: NonNullable<RatingRecord['threshold']> | null
   lines: {
     position: number
     timing: string
@@ -66,6 +68,7 @@ export function explainInvoice(invoice: Invoice, lines: InvoiceLine[]): InvoiceE
     adjustments: record.adjustments,
     prorations: record.prorations ?? [],
     charges: record.charges ?? [],
+    threshold: record.threshold ?? null,
     lines: lines.map((l) => ({
       position: l.position,
       timing: l.timing,

@@ -179,6 +179,12 @@ export const invoiceExplanationJson = z.object({
   adjustments: record.adjustments,
   prorations: record.prorations.unwrap().describe('Credits and charges of a change inside a period a final invoice billed in advance (amendments)'),
   charges: record.charges.unwrap().describe('One-off charges billed on this invoice'),
+  threshold: record.threshold
+    .unwrap()
+    .nullable()
+    .describe(
+      "A threshold invoice (terms.threshold_billing): the scheduled invoice whose period's usage it billed early, and the threshold it reached; null for any other invoice",
+    ),
   lines: z.array(
     z.object({
       position: z.number().int(),

@@ -87,6 +87,7 @@ describe('a 100.00 threshold on graduated tiers', () => {
     threshold = invoice!
     const explained = await h.json('GET', `/v1/invoices/${threshold.id}/explain`)
     expect(explained.body.rederived).toEqual({ total: '130.00', matches: true })
+    expect(explained.body.threshold).toEqual({ billing_date: '2026-04-01', amount: '100.00' })
     expect(explained.body.lines.map((l: { amount: string }) => l.amount)).toEqual(['100.00', '30.00'])
   })
 
@@ -116,6 +117,7 @@ describe('a 100.00 threshold on graduated tiers', () => {
     ])
     const explained = await h.json('GET', `/v1/invoices/${all[1]!.id}/explain`)
     expect(explained.body.rederived).toEqual({ total: '80.00', matches: true })
+    expect(explained.body.threshold).toBeNull()
     const [item] = explained.body.items
     expect(item.usage).toEqual({ quantity: '160', billed_quantity: '160' })
     expect(item.billed_before).toEqual([{ invoice_id: threshold.id, number: threshold.number, quantity: '160', amount: '130.00' }])
