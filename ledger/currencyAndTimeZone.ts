@@ -4,17 +4,16 @@
 // rule is the organisation's one currency table (`platform/currency.ts`: ISO 4217 plus its
 // declared currencies, ledger/currencies.ts) that prices and plans are checked against too, so
 // a customer cannot be created in a currency no plan could bill.
+import { boundedMemo } from '../platform/boundedMemo.ts'
 import { UnprocessableError } from '../platform/errors.ts'
 
 /**
  * Valid names already checked, by the spelling given: building an `Intl.DateTimeFormat` costs
  * tens of microseconds, and every customer and contract create checks its zone (a bulk import
  * of 100k customers checked "UTC" 100k times: the project's hottest function in the stage-8
- * profile, issue 20). Only accepted names are kept (a rejected one throws each time), and the
- * map is emptied when it reaches MAX_CACHED names, so odd spellings cannot grow it without bound.
+ * profile, issue 20). A rejected name throws, so it is checked again each time.
  */
-const checkedZones = new Map<string, string>()
-const MAX_CACHED = 1_000
+const checkedZones = boundedMemo<string>(1_000)
 
 /**
  * Accepts an IANA time zone name (`Europe/Paris`, `UTC`) and returns the spelling to store.
@@ -23,8 +22,10 @@ const MAX_CACHED = 1_000
  * (no daylight-saving rules), and newer V8 versions accept them, so we refuse explicitly.
  */
 export function normaliseTimeZone(timeZone: string, field = 'time_zone'): string {
-  const known = checkedZones.get(timeZone)
-  if (known !== undefined) return known
+  return checkedZones(timeZone, () => checkTimeZone(timeZone, field))
+}
+
+function checkTimeZone(timeZone: string, field: string): string {
   const invalid = () =>
     new UnprocessableError('invalid_time_zone', `time zone must be an IANA name, got "${timeZone}"`, [
       { field, code: 'invalid_time_zone', message: 'expected an IANA time zone such as Europe/Paris or UTC' },
@@ -39,8 +40,5 @@ export function normaliseTimeZone(timeZone: string, field = 'time_zone'): string
   // Keep the caller's name (ICU would turn `Asia/Kolkata` into the legacy `Asia/Calcutta`)
   // but take ICU's capitalisation when the two differ only in case (`utc` → `UTC`), because
   // ClickHouse and other consumers match zone names case-sensitively.
-  const normalised = resolved.toLowerCase() === timeZone.toLowerCase() ? resolved : timeZone
-  if (checkedZones.size >= MAX_CACHED) checkedZones.clear()
-  checkedZones.set(timeZone, normalised)
-  return normalised
+  return resolved.toLowerCase() === timeZone.toLowerCase() ? resolved : timeZone
 }

@@ -2,6 +2,7 @@
 // the contract's calendar, not an instant; only zonedBoundary.ts turns one into an instant.
 // Dates cross every boundary as `YYYY-MM-DD` strings (JSON, Postgres `date`), so that is the
 // type here too; the arithmetic is Temporal's, never milliseconds ÷ 86,400,000.
+import { boundedMemo } from '../../../platform/boundedMemo.ts'
 import { Temporal } from './temporal.ts'
 
 /** `YYYY-MM-DD`, a real date of the ISO calendar. */
@@ -25,9 +26,12 @@ export function isCalendarDate(value: string): boolean {
   }
 }
 
+/** Results of addDays: the rating job moves the same dates by the same days for every contract. */
+const moved = boundedMemo<CalendarDate>(10_000)
+
 /** `date` moved by `days` calendar days (negative moves back). */
 export function addDays(date: CalendarDate, days: number): CalendarDate {
-  return plainDate(date).add({ days }).toString()
+  return moved(`${date} ${days}`, () => plainDate(date).add({ days }).toString())
 }
 
 /** Calendar days from `start` to `end` (negative when `end` is earlier): 2024-02-01 → 2024-03-01 is 29. */

@@ -19,12 +19,20 @@
 // earlier instant, again as 'compatible' chooses. DST changes at other hours (New York's 02:00, Paris's 02:00
 // and 03:00, Lord Howe's half hour at 02:00) move no boundary: they make that day 23, 23.5,
 // 24.5 or 25 hours long, and the period holds exactly those hours.
+import { boundedMemo } from '../../../platform/boundedMemo.ts'
 import type { Span } from './billingPeriods.ts'
 import { plainDate, type CalendarDate } from './calendarDate.ts'
 
+/**
+ * Epoch milliseconds by date and zone: a run asks the same few (a billing date, a period's ends)
+ * for every contract, and Temporal's zone arithmetic was the bulk of the calendar's cost in the
+ * stage-8 profile (issue 20). The answer is a number, so no caller can alter what is remembered.
+ */
+const starts = boundedMemo<number>(10_000)
+
 /** The first instant of `date` in the IANA zone `timeZone`. */
 export function startOfDay(date: CalendarDate, timeZone: string): Date {
-  return new Date(plainDate(date).toZonedDateTime({ timeZone }).epochMilliseconds)
+  return new Date(starts(`${date} ${timeZone}`, () => plainDate(date).toZonedDateTime({ timeZone }).epochMilliseconds))
 }
 
 /** A span of dates as the half-open instant range [start of its first day, start of its end day). */
