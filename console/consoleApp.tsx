@@ -22,6 +22,7 @@ import {
 import { SignInPage } from './pages/signIn.tsx'
 import { page, PAGE_HEADERS, problem, str, type ConsoleEnv, type Problem, type RouteKit } from './routeKit.tsx'
 import { registerAccountingRoutes } from './routes/accounting.tsx'
+import { registerAdminRoutes } from './routes/admin.tsx'
 import { registerCatalogueRoutes } from './routes/catalogue.tsx'
 import { registerConnectionRoutes } from './routes/connections.tsx'
 import { registerMetricBuilderRoutes } from './routes/metricBuilder.tsx'
@@ -33,7 +34,7 @@ import { registerInvoiceRoutes } from './routes/invoices.tsx'
 import { registerRatingRoutes } from './routes/rating.tsx'
 import { registerTaxRateRoutes } from './routes/taxRates.tsx'
 import { registerUsageRoutes } from './routes/usage.tsx'
-import { createSessionStore, randomToken, sameToken, type SessionStore } from './session.ts'
+import { createSessionStore, randomToken, sameToken, type Session, type SessionStore } from './session.ts'
 import { createSignInLimiter, type SignInLimiter } from './signInLimiter.ts'
 
 export const SESSION_COOKIE = 'tally_console_session'
@@ -53,6 +54,7 @@ const SIGNED_IN_AREAS = [
   'accounting',
   'connections',
   'tax-rates',
+  'admin',
   'api',
 ]
 
@@ -129,18 +131,21 @@ export function createConsole(opts: ConsoleOptions): Hono {
     const attempt = { secret, organisation, address: clientAddress(c) }
     const wait = await limiter.retryAfter(attempt)
     if (wait > 0) return limited(c, wait)
-    // The same authentication as every API request: one cheap authenticated read.
-    const probe = await api.json({ secret, organisation }, 'GET', '/v1/invoices?limit=1')
+    // The same authentication as every API request: one cheap authenticated read. The admin
+    // token naming no organisation is asked for the organisations instead (the operator's pages).
+    let probe = await api.json({ secret, organisation }, 'GET', '/v1/invoices?limit=1')
+    const operator = !probe.ok && organisation === null && probe.error.code === 'organisation_required'
+    if (operator) probe = await api.json({ secret, organisation }, 'GET', '/v1/organisations')
     if (!probe.ok) {
       await limiter.failed(attempt)
       return signInPage(c, { error: problem(probe.error) }, probe.status === 403 ? 403 : 401)
     }
     await limiter.succeeded(attempt)
-    const session = await sessions.create({ secret, organisation })
+    startSession(c, await sessions.create({ secret, organisation }))
     deleteCookie(c, SIGN_IN_COOKIE, { path: BASE })
-    setCookie(c, SESSION_COOKIE, session.id, cookieOptions(c))
-    return c.redirect(`${BASE}/metrics`, 303)
+    return c.redirect(operator ? `${BASE}/admin/organisations` : `${BASE}/metrics`, 303)
   })
+  const startSession = (c: Context<ConsoleEnv>, session: Session) => setCookie(c, SESSION_COOKIE, session.id, cookieOptions(c))
 
   // Everything below needs a session; a state-changing request also its CSRF token.
   const signedIn: MiddlewareHandler<ConsoleEnv> = async (c, next) => {
@@ -311,6 +316,21 @@ export function createConsole(opts: ConsoleOptions): Hono {
   registerTaxRateRoutes(app, kit)
   registerAccountingRoutes(app, kit)
   registerConnectionRoutes(app, kit)
+  registerAdminRoutes(app, kit)
+  // The admin token's session opens an organisation's console: a new session acting on it (the
+  // API refuses the organisations list to any other key, so only the admin token gets here).
+  app.post('/admin/act-as', async (c) => {
+    const organisation = str((await c.req.parseBody()).organisation)
+      .trim()
+      .toLowerCase()
+    const operator = await call<{ data: { id: string }[] }>(c, 'GET', '/v1/organisations')
+    // Refused (not the admin token): the organisations page says why.
+    if (!operator.ok) return c.redirect(`${BASE}/admin/organisations`, 303)
+    if (!operator.body.data.some((o) => o.id === organisation)) return notFound(c, { message: 'No organisation has this id.', code: 'organisation_not_found' })
+    startSession(c, await sessions.create({ secret: c.var.session.secret, organisation }))
+    await sessions.destroy(c.var.session.id)
+    return c.redirect(`${BASE}/metrics`, 303)
+  })
 
   // The client islands' door to the API: /console/api/v1/... is /v1/... with the session's key.
   app.all('/api/*', async (c) => {

@@ -48,13 +48,14 @@ export async function launchChromium(): Promise<{ browser: BrowserContext; page:
   return { browser, page, profileDir }
 }
 
-/** `tally start` on `dataDir` with the reference organisation, the bootstrap key and a fixed clock (2026-03-10). */
-export function startConsoleTally(dataDir: string): Promise<TallyProcess> {
+/** `tally start` on `dataDir` with the reference organisation, the bootstrap key and a fixed clock (2026-03-10), and `env`. */
+export function startConsoleTally(dataDir: string, env: Record<string, string> = {}): Promise<TallyProcess> {
   return startTallyProcess({
     TALLY_DATA_DIR: dataDir,
     TALLY_BOOTSTRAP_ORG: REFERENCE_ORG,
     TALLY_BOOTSTRAP_API_KEY: TEST_KEY,
     TALLY_CLOCK: '2026-03-10T00:00:00Z',
+    ...env,
   })
 }
 
