@@ -83,14 +83,21 @@ export async function grantDraws(
   )
 }
 
-/** The grants' entries, oldest first. */
+/**
+ * A grant's life in the order it can happen: granted, topped up, then voided or expired (the
+ * last: neither takes another entry). It breaks ties of `created_at`, which is the caller's
+ * clock: on a fixed clock (tests, a replay) a grant's entries share one instant.
+ */
+const LIFE_ORDER = sql`case ${creditGrantEntries.kind} when 'grant' then 0 when 'top_up' then 1 else 2 end`
+
+/** The grants' entries, oldest first (same instant: in life order, then by effective date). */
 export async function grantEntries(tx: Database, grantIds: readonly string[]): Promise<CreditEntryRow[]> {
   if (grantIds.length === 0) return []
   return tx
     .select()
     .from(creditGrantEntries)
     .where(inArray(creditGrantEntries.grantId, [...grantIds]))
-    .orderBy(asc(creditGrantEntries.createdAt), asc(creditGrantEntries.id))
+    .orderBy(asc(creditGrantEntries.createdAt), LIFE_ORDER, asc(creditGrantEntries.effectiveDate), asc(creditGrantEntries.id))
 }
 
 const SIGN: Record<CreditEntryRow['kind'], 1 | -1> = { grant: 1, top_up: 1, expire: -1, void: -1 }
