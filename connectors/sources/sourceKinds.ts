@@ -2,7 +2,8 @@
 // driver is opened from a stored connection. The routes and the sync runner know kinds only
 // through this registry. Postgres and MySQL open from an address (host, port, database, user,
 // password), ClickHouse from its HTTP URL, database, user and password; `files` from a path inside
-// the operator's TALLY_SOURCE_FILES_ROOT (`SourceEnv`).
+// the operator's TALLY_SOURCE_FILES_ROOT (`SourceEnv`), or an `s3://` path with its endpoint,
+// region and access key id (the secret key sealed like a password).
 import { z } from 'zod'
 import type { SourceConnection, SourceKind, SourceStore } from '../../ledger/sourceStore.ts'
 import { openClickHouseSource } from './clickhouse/clickhouseSource.ts'
@@ -54,7 +55,16 @@ export interface SourceEnv {
 export function openSource(kind: SourceKind, settings: Record<string, string>, credentials: Record<string, string>, env: SourceEnv): SourceDriver {
   if (kind === 'files') {
     const format = settings['format'] as FileFormat | undefined
-    return openFilesSource({ path: settings['path']!, ...(format === undefined ? {} : { format }), root: env.filesRoot })
+    const endpoint = settings['endpoint']
+    const s3 =
+      endpoint === undefined
+        ? undefined
+        : {
+            endpoint,
+            region: settings['region'] ?? 'us-east-1',
+            credentials: { accessKeyId: settings['access_key_id'] ?? '', secretAccessKey: credentials['secret_access_key'] ?? '' },
+          }
+    return openFilesSource({ path: settings['path']!, ...(format === undefined ? {} : { format }), root: env.filesRoot, s3 })
   }
   if (kind === 'clickhouse') {
     return openClickHouseSource({ url: settings['url']!, database: settings['database']!, user: settings['user']!, password: credentials['password'] ?? '' })

@@ -81,6 +81,7 @@ export function sourceContractSuite(kind: string, openDatabase: () => Promise<Sy
       expect(created.status).toBe(201)
       expect(created.body.test).toMatchObject({ ok: true, read_only_transaction: true })
       expect(JSON.stringify(created.body)).not.toContain('password')
+      if (db.secret !== undefined) expect(JSON.stringify(created.body)).not.toContain(db.secret)
       sourceId = created.body.id
       const stored = (await h.tally.database.db.execute(`SELECT credentials FROM source_connections WHERE id = '${sourceId}'`)) as unknown as {
         rows: Array<{ credentials: string }>
@@ -88,7 +89,7 @@ export function sourceContractSuite(kind: string, openDatabase: () => Promise<Sy
       const sealed = stored.rows[0]!.credentials
       if (db.sealsPassword) {
         expect(sealed.startsWith('v1:')).toBe(true)
-        expect(sealed).not.toContain(String(db.body['password'] || 'unused'))
+        expect(sealed).not.toContain(String(db.secret ?? (db.body['password'] || 'unused')))
       } else expect(sealed).toBe('')
       expect((await h.json('GET', `/v1/sources/${sourceId}`)).body).toMatchObject({ name: 'app-db', ...db.shown })
       expect((await h.json('POST', `/v1/sources/${sourceId}/test`)).body).toMatchObject({ ok: true })

@@ -31,6 +31,8 @@ export interface SyncSource {
   shown: Record<string, unknown>
   /** The connection has a password, sealed at rest. */
   sealsPassword: boolean
+  /** The secret sealed and never answered, when it is not `body.password` (S3: the secret access key). */
+  secret?: string
   /** The environment Tally needs to reach the source (files: TALLY_SOURCE_FILES_ROOT). */
   env: Record<string, string>
   exec(sql: string, values?: unknown[]): Promise<void>

@@ -30,7 +30,7 @@ function runLine(r: z.infer<typeof runJson>): string {
 export const sourcesAddCommand: Command = {
   path: ['sources', 'add'],
   summary:
-    'Connect a database from a JSON file: kind (postgres|mysql), name, host, port?, database, user, password, or kind clickhouse, name, url (http(s)://host:port), database, user, password (tested first; the password is stored encrypted, never shown); or files (CSV, NDJSON, Parquet under TALLY_SOURCE_FILES_ROOT) by --kind files --path',
+    'Connect a database from a JSON file: kind (postgres|mysql), name, host, port?, database, user, password, or kind clickhouse, name, url (http(s)://host:port), database, user, password (tested first; the password is stored encrypted, never shown); or files (CSV, NDJSON, Parquet under TALLY_SOURCE_FILES_ROOT) by --kind files --path; files in an S3-compatible bucket from a JSON file too: kind files, name, path (s3://bucket/prefix/…), endpoint, region?, access_key_id, secret_access_key (stored encrypted, never shown)',
   usage: '--org ORG_ID (--file SOURCE.json | --kind files --path PATH [--format csv|ndjson|parquet] [--name NAME])',
   example: 'tally sources add --org $ORG --kind files --path "exports/usage/*.parquet" --name usage-exports',
   options: {

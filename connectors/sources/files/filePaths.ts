@@ -74,7 +74,7 @@ export function checkPathText(path: string): void {
   if (path.includes('\\')) throw filesError('source_path_invalid', 'the path holds a backslash; use `/` between directories')
   if (path.split('/').includes('..'))
     throw filesError('source_path_invalid', 'the path holds a `..` segment; give it relative to TALLY_SOURCE_FILES_ROOT without one')
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(path)) throw filesError('source_path_invalid', 'only local paths are read (no URLs: S3 and HTTP are not supported yet)')
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(path)) throw filesError('source_path_invalid', 'only local paths and s3:// (with an endpoint) are read, not other URLs')
 }
 
 function realInside(root: string, path: string, shown: string): string {
@@ -128,7 +128,8 @@ export async function resolveFiles(
   return { files, format: location.format ?? formatOf(files, location.path), table }
 }
 
-function formatOf(files: string[], shown: string): FileFormat {
+/** The one format the files' names say; 422 `source_format_unknown` when they say several or none. */
+export function formatOf(files: string[], shown: string): FileFormat {
   const formats = new Set(files.map(formatOfName))
   const [only] = formats
   if (formats.size === 1 && only !== null && only !== undefined) return only

@@ -24,10 +24,14 @@ import { TallyError, UnprocessableError } from '../../../platform/errors.ts'
 import type { CursorBound, SourceColumn, SourceDriver, SourceFrom } from '../sourceDriver.ts'
 import { quoteWith } from '../sourceErrors.ts'
 import { filesError, filesRoot, resolveFiles, type FileFormat, type FilesLocation, type ResolvedFiles } from './filePaths.ts'
+import type { S3Endpoint } from './s3Client.ts'
+import { fetchS3Files, isS3Path } from './s3Files.ts'
 
 export interface FilesAddress extends FilesLocation {
-  /** TALLY_SOURCE_FILES_ROOT; absent refuses every use (503 `source_files_root_missing`). */
+  /** TALLY_SOURCE_FILES_ROOT; absent refuses every local path (503 `source_files_root_missing`). */
   root: string | undefined
+  /** Where an `s3://` path is read from (endpoint, region, keys); required for one. */
+  s3?: S3Endpoint | undefined
 }
 
 /** Rows sampled to tell a text column of times (an NDJSON timestamp) from other text. */
@@ -104,9 +108,19 @@ interface OpenFiles {
   close(): void
 }
 
-/** A locked-down in-memory DuckDB with the address's files resolved; `close` also removes its spill directory. */
+/**
+ * A locked-down in-memory DuckDB with the address's files resolved; `close` also removes its spill
+ * directory. An S3 path's objects are fetched into that directory (s3Files.ts), which is then the
+ * only one DuckDB may open: such a source needs no TALLY_SOURCE_FILES_ROOT and reads nothing of it.
+ */
 async function openFiles(address: FilesAddress): Promise<OpenFiles> {
-  const root = filesRoot(address.root)
+  const s3 = isS3Path(address.path) ? address.s3 : undefined
+  if (s3 !== undefined && (s3.endpoint === '' || s3.credentials.accessKeyId === '' || s3.credentials.secretAccessKey === '')) {
+    throw filesError('source_path_invalid', 'an s3:// path needs endpoint, access_key_id and secret_access_key')
+  }
+  if (isS3Path(address.path) && s3 === undefined) throw filesError('source_path_invalid', 'an s3:// path needs endpoint, access_key_id and secret_access_key')
+  if (!isS3Path(address.path) && address.s3 !== undefined) throw filesError('source_path_invalid', 'endpoint and keys are for an s3:// path, not a local one')
+  const root = s3 === undefined ? filesRoot(address.root) : null
   const spill = mkdtempSync(join(tmpdir(), 'tally-duckdb-'))
   let instance: DuckDBInstance | undefined
   let connection: DuckDBConnection | undefined
@@ -125,12 +139,15 @@ async function openFiles(address: FilesAddress): Promise<OpenFiles> {
     const c = await instance.connect()
     connection = c
     await c.run("SET TimeZone = 'UTC'")
-    await c.run(`SET allowed_directories = [${literal(`${root}/`)}, ${literal(`${spill}/`)}]`)
+    await c.run(`SET allowed_directories = [${[root, spill].flatMap((d) => (d === null ? [] : [literal(`${d}/`)])).join(', ')}]`)
     await c.run('SET enable_external_access = false')
     await c.run('SET lock_configuration = true')
-    const resolved = await resolveFiles(address.root, address, async (pattern) =>
-      (await c.runAndReadAll('SELECT file FROM glob($1)', [pattern])).getRows().map((r) => String(r[0])),
-    )
+    const resolved =
+      s3 !== undefined
+        ? await fetchS3Files(s3, address, join(spill, 'objects'))
+        : await resolveFiles(address.root, address, async (pattern) =>
+            (await c.runAndReadAll('SELECT file FROM glob($1)', [pattern])).getRows().map((r) => String(r[0])),
+          )
     return { connection: c, resolved, close }
   } catch (err) {
     close()

@@ -9,7 +9,14 @@ import type { FileFormat } from '../files/filePaths.ts'
 export function sourceToJson(c: SourceConnection) {
   const where =
     c.kind === 'files'
-      ? { path: c.settings['path']!, ...(c.settings['format'] === undefined ? {} : { format: c.settings['format'] as FileFormat }) }
+      ? {
+          path: c.settings['path']!,
+          ...(c.settings['format'] === undefined ? {} : { format: c.settings['format'] as FileFormat }),
+          // S3: where and as whom (the secret key is in the sealed credentials, not here).
+          ...(c.settings['endpoint'] === undefined
+            ? {}
+            : { endpoint: c.settings['endpoint'], region: c.settings['region']!, access_key_id: c.settings['access_key_id']! }),
+        }
       : c.kind === 'clickhouse'
         ? { url: c.settings['url']!, database: c.settings['database']!, user: c.settings['user']! }
         : {

@@ -92,7 +92,7 @@ export function sourceRoutes(deps: SourceRouteDeps): OpenAPIHono<AppEnv> {
       const body = c.req.valid('json')
       const { settings, credentials } = connectionOf(body)
       const test = await withDriver(openSource(body.kind, settings, credentials, deps.env), (d) => d.test())
-      const connection = await store.connections.create({ orgId, kind: body.kind, name: body.name, settings, credentials })
+      const connection = await store.connections.create({ orgId, kind: body.kind, name: body.name, settings, credentials, now: deps.clock.now() })
       return c.json({ ...sourceToJson(connection), test: testToJson(test) }, 201)
     },
   )
@@ -278,9 +278,16 @@ export function sourceRoutes(deps: SourceRouteDeps): OpenAPIHono<AppEnv> {
   return app
 }
 
-/** A request's settings (stored in the clear) and credentials (sealed; files have none). */
+/** A request's settings (stored in the clear) and credentials (sealed; local files have none, S3 the secret key). */
 function connectionOf(body: z.infer<typeof createSourceRequest>): { settings: Record<string, string>; credentials: Record<string, string> } {
-  if (body.kind === 'files') return { settings: { path: body.path, ...(body.format === undefined ? {} : { format: body.format }) }, credentials: {} }
+  if (body.kind === 'files') {
+    const s3 =
+      body.endpoint === undefined && body.access_key_id === undefined && body.secret_access_key === undefined
+        ? null
+        : { endpoint: (body.endpoint ?? '').replace(/\/$/, ''), region: body.region ?? 'us-east-1', access_key_id: body.access_key_id ?? '' }
+    const settings = { path: body.path, ...(body.format === undefined ? {} : { format: body.format }), ...(s3 ?? {}) }
+    return { settings, credentials: s3 === null ? {} : { secret_access_key: body.secret_access_key ?? '' } }
+  }
   if (body.kind === 'clickhouse') {
     return { settings: { url: body.url.replace(/\/$/, ''), database: body.database, user: body.user }, credentials: { password: body.password } }
   }

@@ -30,9 +30,22 @@ const filesSourceRequest = z.strictObject({
     .min(1)
     .max(1024)
     .describe(
-      'A file, a directory (its CSV, NDJSON or Parquet files) or a glob (`usage/*.parquet`, `**`), relative to TALLY_SOURCE_FILES_ROOT or absolute inside it; `..`, symlinks leading out and URLs are refused. The connection is one table, named after the file (without extensions) or the directory',
+      'A file, a directory (its CSV, NDJSON or Parquet files) or a glob (`usage/*.parquet`, `**`), relative to TALLY_SOURCE_FILES_ROOT or absolute inside it; `..`, symlinks leading out and URLs are refused. Or the same in an S3-compatible bucket: `s3://bucket/key`, `s3://bucket/prefix/`, `s3://bucket/prefix/*.parquet` (with endpoint and keys). The connection is one table, named after the file (without extensions) or the directory',
     ),
   format: z.enum(FILE_FORMATS).optional().describe("Default: from the files' extensions (.csv/.tsv, .ndjson/.jsonl/.json, .parquet, each optionally .gz/.zst)"),
+  endpoint: z
+    .string()
+    .max(1024)
+    .regex(/^https?:\/\/[^/?#@\s]+\/?$/, 'http(s)://host:port, without credentials, path or query')
+    .optional()
+    .describe('For an `s3://bucket/key` path: the S3-compatible endpoint (`https://s3.eu-west-1.amazonaws.com`, `http://minio:9000`), path-style'),
+  region: z
+    .string()
+    .regex(/^[a-z0-9-]{1,64}$/)
+    .optional()
+    .describe('s3: the signing region (default us-east-1)'),
+  access_key_id: z.string().min(1).max(256).optional().describe('s3: the access key id (shown)'),
+  secret_access_key: z.string().min(1).max(1024).optional().describe('s3: stored encrypted (AES-256-GCM, TALLY_SECRET_KEY), never returned'),
 })
 
 const clickhouseSourceRequest = z.strictObject({
@@ -64,6 +77,9 @@ export const sourceJson = z.object({
   user: z.string().optional().describe('postgres, mysql, clickhouse'),
   path: z.string().optional().describe('files: the path as given, inside TALLY_SOURCE_FILES_ROOT'),
   format: z.enum(FILE_FORMATS).optional().describe('files: the format given (absent: from the extensions)'),
+  endpoint: z.string().optional().describe('files on S3: the endpoint'),
+  region: z.string().optional().describe('files on S3: the signing region'),
+  access_key_id: z.string().optional().describe('files on S3: the access key id (the secret key is never returned)'),
   created_at: z.string(),
 })
 export const sourceListJson = z.object({ data: z.array(sourceJson) })
