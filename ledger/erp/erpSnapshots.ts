@@ -11,21 +11,21 @@
 // | schedule_line, accrual, accrual_reversal, close  | journal (never touches AR: Xero forbids it) |
 //
 // Invoice lines go exclusive of their tax with the tax beside them (`taxAmount`, fixed at
-// finalization; an inclusive line's amount is its base). A credit note's tax is its entry's
-// debit to Tax payable, so it leaves as a line on that account.
+// finalization; an inclusive line's amount is its base); a credit note's lines carry their shares
+// of its tax the same way (creditNoteDocument.ts).
 // Invoice lines carry the account each line credits in the ledger (lineAccounts.ts, so a
 // deferred line names deferred revenue and the recognition journals move it, as in Tally's
-// books). A credit note's lines are its entry's debits: the ledger splits a credit on a deferred
-// line between deferred and recognised revenue, and the ERP receives the same split.
+// books). A credit note's lines are its entry's debits but Tax payable: the ledger splits a credit
+// on a deferred line between deferred and recognised revenue, and the ERP receives the same split.
 import { asc, eq } from 'drizzle-orm'
 import type { Database } from '../../platform/postgres/database.ts'
 import { planLine } from '../accounting/compute/lineAccounts.ts'
 import type { PostedEntry } from '../accounting/journals.ts'
 import { lineForPosting, postingContextIn } from '../accounting/postingContext.ts'
-import { creditNotes } from '../schema/creditNotes.ts'
 import { customers } from '../schema/customers.ts'
 import { invoiceLines, invoices } from '../schema/invoices.ts'
 import { payments } from '../schema/payments.ts'
+import { creditNoteDocumentIn } from './creditNoteDocument.ts'
 import type { ErpCustomer, ErpDocument, ErpJournal } from './erpDocuments.ts'
 import { netOfTax } from '../tax/compute/netOfTax.ts'
 import { storedLineTaxes } from '../tax/invoiceTaxes.ts'
@@ -54,34 +54,8 @@ export async function documentsOfEntryIn(tx: Database, entry: PostedEntry): Prom
         },
       ]
     }
-    case 'credit_note': {
-      const [note] = await tx.select().from(creditNotes).where(eq(creditNotes.id, key))
-      const [invoice] = await tx.select().from(invoices).where(eq(invoices.id, note!.invoiceId))
-      const lines = entry.lines
-        .filter((l) => l.side === 'debit')
-        .map((l) => ({
-          description: l.memo ?? entry.memo,
-          quantity: '1',
-          unitAmount: l.amount,
-          amount: l.amount,
-          taxAmount: '0',
-          productId: l.productId,
-          accountCode: l.account,
-        }))
-      return [
-        {
-          kind: 'credit_note',
-          tallyId: key,
-          number: documentNumber(note!),
-          invoiceTallyId: invoice!.id,
-          customerTallyId: invoice!.customerId,
-          currency: invoice!.currency,
-          issuedOn: entry.datedOn,
-          lines,
-          total: note!.total,
-        },
-      ]
-    }
+    case 'credit_note':
+      return [await creditNoteDocumentIn(tx, entry, documentNumber)]
     case 'void': {
       const [invoice] = await tx.select().from(invoices).where(eq(invoices.id, key))
       return [{ kind: 'invoice_void', tallyId: key, invoiceTallyId: key, voidedOn: entry.datedOn, reason: invoice!.voidReason ?? '' }]
@@ -103,7 +77,7 @@ async function invoiceDocumentsIn(tx: Database, entry: PostedEntry): Promise<Erp
   const [invoice] = await tx.select().from(invoices).where(eq(invoices.id, entry.source.key))
   const [customer] = await tx.select().from(customers).where(eq(customers.id, invoice!.customerId))
   const rows = await tx.select().from(invoiceLines).where(eq(invoiceLines.invoiceId, invoice!.id)).orderBy(asc(invoiceLines.position))
-  const ctx = await postingContextIn(tx, invoice!.orgId)
+  const ctx = await postingContextIn(tx, invoice!.orgId, new Date(entry.createdAt))
   const contact: ErpCustomer = { kind: 'customer', tallyId: customer!.id, name: customer!.name, email: customer!.email, currency: customer!.currency }
   // Each line exclusive of its tax, the tax beside it (ledger/tax/README.md): Σ (amount + tax) = the total.
   const taxes = new Map((await storedLineTaxes(tx, invoice!.id)).map((t) => [t.lineId, t]))

@@ -20,6 +20,23 @@ export const QBO_ACCOUNT_MAP = {
   'item.4100': '2',
   'item.2100': '3',
 }
+/**
+ * The rest of Tally's default chart onto accounts the test company knows (none of them AR); 4200
+ * one-time and 4900 discounts through item 1, as a connection must map them.
+ */
+export const QBO_CHART_MAP = {
+  ...QBO_ACCOUNT_MAP,
+  '1150': '90',
+  '2200': '90',
+  '2300': '90',
+  '4200': '79',
+  '4900': '79',
+  '6900': '79',
+  'item.2200': '1',
+  'item.4200': '1',
+  'item.4900': '1',
+  'item.6900': '1',
+}
 
 export function qboAdapterFor(server: QboTestServer, overrides: Partial<QuickBooksAdapterOptions> = {}) {
   return createQuickBooksAdapter({

@@ -10,28 +10,17 @@ import { erpRoutes } from '../../../connectors/erp/http/erpRoutes.ts'
 import { queryRows } from '../../../platform/postgres/queryRows.ts'
 import { bookJune, syncFor } from '../drain/outboxFixture.ts'
 import { useErpTestApp } from '../erpTestApp.ts'
-import { QBO_ACCOUNT_MAP } from './qboPeer.ts'
+import { QBO_CHART_MAP } from './qboPeer.ts'
 import { startQboTestServer, type QboTestServer } from './qboTestServer.ts'
 import { oauth2CredentialsOf } from '../erpTestServerKit.ts'
+import { testNow } from '../../support/testLedger.ts'
+import { systemClock } from '../../../platform/clock.ts'
 
-/** The rest of Tally's default chart onto accounts the test company knows (none of them AR); 4200 one-time and 4900 discounts through item 1. */
-const ACCOUNT_MAP = {
-  ...QBO_ACCOUNT_MAP,
-  '1150': '90',
-  '2200': '90',
-  '2300': '90',
-  '4200': '79',
-  '4900': '79',
-  '6900': '79',
-  'item.2200': '1',
-  'item.4200': '1',
-  'item.4900': '1',
-  'item.6900': '1',
-}
+const ACCOUNT_MAP = QBO_CHART_MAP
 
 /** Call inside a describe block: the ERP test app, a QuickBooks test server, and a connection body for it. */
 function useQuickBooks() {
-  const api = useErpTestApp((erp) => erpRoutes({ erp, adapters: ERP_ADAPTERS, sync: syncFor(erp) }))
+  const api = useErpTestApp((erp) => erpRoutes({ clock: systemClock, erp, adapters: ERP_ADAPTERS, sync: syncFor(erp) }))
   const env = { api, server: undefined as unknown as QboTestServer }
   beforeAll(async () => {
     env.server = await startQboTestServer()
@@ -82,8 +71,8 @@ describe('QuickBooks Online over the ERP endpoints', () => {
   })
 
   it('an account map without the item of a revenue account → 422 naming account_map.item.<code> and its products; nothing stored, nothing queued', async () => {
-    await api.ledger.accounts.ensureChart(api.f.orgId)
-    await api.ledger.accounts.mapProduct({ orgId: api.f.orgId, productId: api.f.products.seats, accountCode: '4000' })
+    await api.ledger.accounts.ensureChart(api.f.orgId, testNow())
+    await api.ledger.accounts.mapProduct({ now: testNow(), orgId: api.f.orgId, productId: api.f.products.seats, accountCode: '4000' })
     const { 'item.4000': _seats, ...itemless } = ACCOUNT_MAP
     const refused = await api.call('POST', '/v1/erp/connections', connection({ account_map: itemless }))
     expect(refused.status).toBe(422)
@@ -148,6 +137,7 @@ describe('QuickBooks Online: documents of a billing entity with prefixes', () =>
 
   it("sends the display number as DocNumber: the longest prefix and 6 digits fit QuickBooks' 21 characters", async () => {
     const entity = await api.ledger.billingEntities.create({
+      now: testNow(),
       orgId: api.f.orgId,
       name: 'Acme Holdings',
       invoicePrefix: 'ACME-INV-2024-/',
