@@ -2,6 +2,7 @@
 // with a fixed clock (accountingTestApp.ts). Entries are posted through the
 // journal repository; a refused request is shown to write nothing.
 import { describe, expect, it } from 'vitest'
+import type { JournalEntryDraft } from '../accounting/compute/journalDraft.ts'
 import { journalLine as line } from '../accounting/journalLineFixture.ts'
 import { useAccountingApp } from './accountingTestApp.ts'
 import { testNow } from '../../test/support/testLedger.ts'
@@ -119,36 +120,28 @@ describe('journal entries, the invoice trail and the trial balance', () => {
   it('filters entries, shows an invoice its entries in order, and balances to zero as of a date (JSON and CSV)', async () => {
     const { orgId, seats, billed, invoice } = await newOrg()
     const on = { invoiceId: invoice.id, customerId: billed.customerId }
-    await t.ledger.journals.post(
-      {
-        orgId,
-        source: { kind: 'invoice', key: invoice.id },
-        postedOn: '2026-10-01',
-        memo: 'invoice',
-        lines: [line('1100', 'debit', '150.00', on), line('2100', 'credit', '100.00', { ...on, productId: seats }), line('4000', 'credit', '50.00', on)],
-      },
-      { at: testNow() },
-    )
-    await t.ledger.journals.post(
-      {
-        orgId,
-        source: { kind: 'payment', key: 'p1' },
-        postedOn: '2026-10-15',
-        memo: 'payment',
-        lines: [line('1000', 'debit', '150.00', on), line('1100', 'credit', '150.00', on)],
-      },
-      { at: testNow() },
-    )
-    await t.ledger.journals.post(
-      {
-        orgId,
-        source: { kind: 'close', key: 'other' },
-        postedOn: '2026-10-20',
-        memo: 'no invoice',
-        lines: [line('1000', 'debit', '1.00'), line('6900', 'credit', '1.00')],
-      },
-      { at: testNow() },
-    )
+    const post = (draft: JournalEntryDraft) => t.ledger.journals.post(draft, { at: testNow() })
+    await post({
+      orgId,
+      source: { kind: 'invoice', key: invoice.id },
+      postedOn: '2026-10-01',
+      memo: 'invoice',
+      lines: [line('1100', 'debit', '150.00', on), line('2100', 'credit', '100.00', { ...on, productId: seats }), line('4000', 'credit', '50.00', on)],
+    })
+    await post({
+      orgId,
+      source: { kind: 'payment', key: 'p1' },
+      postedOn: '2026-10-15',
+      memo: 'payment',
+      lines: [line('1000', 'debit', '150.00', on), line('1100', 'credit', '150.00', on)],
+    })
+    await post({
+      orgId,
+      source: { kind: 'close', key: 'other' },
+      postedOn: '2026-10-20',
+      memo: 'no invoice',
+      lines: [line('1000', 'debit', '1.00'), line('6900', 'credit', '1.00')],
+    })
 
     const payments = await call(orgId, 'GET', '/v1/accounting/journal-entries?source_kind=payment')
     expect(payments.body.data).toHaveLength(1)

@@ -7,6 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { CreateContractInput } from '../../ledger/contracts.ts'
 import type { Ledger } from '../../ledger/ledger.ts'
 import { ledgerMigrationsFolder } from '../../ledger/ledgerMigrationsFolder.ts'
 import { openDatabase, type DatabaseHandle } from '../../platform/postgres/database.ts'
@@ -31,6 +32,10 @@ const overlapping = {
   ],
 }
 const flat = { model: 'flat_fee', currency: 'USD', amount: '100.00' }
+
+/** Acme's monthly contract from 2026-06-01 with these phases (and terms). */
+const acmeContract = (rest: Pick<CreateContractInput, 'phases' | 'terms'>) =>
+  ledger.contracts.create({ now: testNow(), orgId, customer: 'acme', startDate: '2026-06-01', cadence: 'monthly', ...rest })
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'tally-rating-documents-'))
@@ -70,57 +75,22 @@ describe('the ledger refuses what rating could not rate, where it is stored', ()
       start_date: '2026-06-01',
       items: [{ product_id: productId, billing: 'in_advance' as const, price }],
     })
-    await expect(
-      ledger.contracts.create({
-        now: testNow(),
-        orgId,
-        customer: 'acme',
-        startDate: '2026-06-01',
-        cadence: 'monthly',
-        phases: [phase(flat), phase(overlapping)],
-      }),
-    ).rejects.toMatchObject({
+    await expect(acmeContract({ phases: [phase(flat), phase(overlapping)] })).rejects.toMatchObject({
       code: 'invalid_price_definition',
       details: [{ field: 'phases[1].items[0].price.tiers[1].up_to', code: 'tier_overlap' }],
     })
     // A JSON number is never an amount: `amount: 100` is refused, not rounded into a string.
-    await expect(
-      ledger.contracts.create({
-        now: testNow(),
-        orgId,
-        customer: 'acme',
-        startDate: '2026-06-01',
-        cadence: 'monthly',
-        phases: [phase({ ...flat, amount: 100 })],
-      }),
-    ).rejects.toMatchObject({
+    await expect(acmeContract({ phases: [phase({ ...flat, amount: 100 })] })).rejects.toMatchObject({
       code: 'invalid_price_definition',
       details: [{ field: 'phases[0].items[0].price.amount' }],
     })
-    await expect(
-      ledger.contracts.create({
-        now: testNow(),
-        orgId,
-        customer: 'acme',
-        startDate: '2026-06-01',
-        cadence: 'monthly',
-        phases: [phase(flat)],
-        terms: { maximum_spend: 'lots' } as never,
-      }),
-    ).rejects.toMatchObject({
+    await expect(acmeContract({ phases: [phase(flat)], terms: { maximum_spend: 'lots' } as never })).rejects.toMatchObject({
       category: 'validation',
       code: 'invalid_request',
       details: [{ field: 'terms.maximum_spend' }],
     })
     expect(await ledger.contracts.list({ orgId })).toEqual([])
-    const contract = await ledger.contracts.create({
-      now: testNow(),
-      orgId,
-      customer: 'acme',
-      startDate: '2026-06-01',
-      cadence: 'monthly',
-      phases: [phase(flat)],
-    })
+    const contract = await acmeContract({ phases: [phase(flat)] })
     const change = { kind: 'phase_added' as const, phase: { ...phase(overlapping), start_date: '2026-09-01' } }
     const amendment = { orgId, contractId: contract.id, change, request: {}, actor: 'admin', now: new Date('2026-06-10T00:00:00Z'), today: '2026-06-10' }
     await expect(ledger.contractAmendments.amend(amendment)).rejects.toMatchObject({
@@ -131,14 +101,7 @@ describe('the ledger refuses what rating could not rate, where it is stored', ()
   })
 
   it('a draft whose rating record rating could not read back is refused; a valid one reads back typed', async () => {
-    const contract = await ledger.contracts.create({
-      now: testNow(),
-      orgId,
-      customer: 'acme',
-      startDate: '2026-06-01',
-      cadence: 'monthly',
-      phases: [{ start_date: '2026-06-01', items: [{ product_id: productId, billing: 'in_advance', price: flat }] }],
-    })
+    const contract = await acmeContract({ phases: [{ start_date: '2026-06-01', items: [{ product_id: productId, billing: 'in_advance', price: flat }] }] })
     const customerId = contract.customerId
     const draft = (ratingInput: Record<string, unknown>) => ({
       customerId,

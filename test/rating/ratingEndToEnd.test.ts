@@ -8,7 +8,7 @@ import { fixedClock } from '../../platform/clock.ts'
 import { runRating, type RatingDeps } from '../../rating/execute/ratingRun.ts'
 import { eventRow } from '../support/eventRows.ts'
 import { feeAndTieredCalls } from '../support/feeAndCallsContract.ts'
-import { openMeteredLedger, type MeteredLedger } from '../support/meteredLedger.ts'
+import { createApiCallCount, openMeteredLedger, type MeteredLedger } from '../support/meteredLedger.ts'
 import { testNow } from '../support/testLedger.ts'
 
 let engines: MeteredLedger
@@ -28,22 +28,12 @@ async function send(customer: string, count: number, day: string, org = orgId): 
 beforeAll(async () => {
   engines = await openMeteredLedger('tally-rating-e2e-')
   ;({ ledger, writer } = engines)
-  const { metricService: service, quantities } = engines.services
+  const { quantities } = engines.services
   deps = { ledger, quantities, clock: fixedClock('2026-12-02T10:00:00Z') }
   orgId = (await ledger.organisations.create({ now: testNow(), name: 'E2E' })).id
   await ledger.customers.create({ now: testNow(), orgId, externalId: 'acme', name: 'Acme' })
   await ledger.customers.create({ now: testNow(), orgId, externalId: 'other', name: 'Other' })
-  await ledger.rawMetrics.create({ now: testNow(), orgId, name: 'api_calls' })
-  await service.create(
-    orgId,
-    'api_call_count',
-    {
-      unit: 'call',
-      mode: 'builder',
-      builder: { raw_metric: 'api_calls', customer_column: 'customer_id', aggregation: 'COUNT', filters: [], group_by: [] },
-    },
-    testNow(),
-  )
+  await createApiCallCount(engines, orgId)
 })
 
 afterAll(async () => {

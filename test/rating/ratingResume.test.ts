@@ -9,7 +9,7 @@ import { fixedClock } from '../../platform/clock.ts'
 import { runRating, type RatingDeps } from '../../rating/execute/ratingRun.ts'
 import { eventRow } from '../support/eventRows.ts'
 import { feeAndTieredCalls } from '../support/feeAndCallsContract.ts'
-import { openMeteredLedger, type MeteredLedger } from '../support/meteredLedger.ts'
+import { createApiCallCount, openMeteredLedger, type MeteredLedger } from '../support/meteredLedger.ts'
 import { testNow } from '../support/testLedger.ts'
 
 const CONTRACTS = 12
@@ -22,17 +22,7 @@ let seq = 0
 /** An organisation with CONTRACTS contracts (fee in advance, tiered calls in arrears) and October usage: customer i made i × 150 calls. */
 async function organisation(name: string): Promise<string> {
   const orgId = (await ledger.organisations.create({ now: testNow(), name })).id
-  await ledger.rawMetrics.create({ now: testNow(), orgId, name: 'api_calls' })
-  await engines.services.metricService.create(
-    orgId,
-    'api_call_count',
-    {
-      unit: 'call',
-      mode: 'builder',
-      builder: { raw_metric: 'api_calls', customer_column: 'customer_id', aggregation: 'COUNT', filters: [], group_by: [] },
-    },
-    testNow(),
-  )
+  await createApiCallCount(engines, orgId)
   const api = await ledger.products.create({ now: testNow(), orgId, name: 'API calls', kind: 'metered', metricName: 'api_call_count', metricVersion: 1 })
   const fee = await ledger.products.create({ now: testNow(), orgId, name: 'Platform', kind: 'non_metered' })
   for (let i = 0; i < CONTRACTS; i++) {

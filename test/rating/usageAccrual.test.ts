@@ -12,7 +12,7 @@ import { runRating } from '../../rating/execute/ratingRun.ts'
 import type { QuantitySource } from '../../rating/execute/quantitySource.ts'
 import { usageAccrualSource } from '../../rating/execute/usageAccrual.ts'
 import { eventRow } from '../support/eventRows.ts'
-import { openMeteredLedger, type MeteredLedger } from '../support/meteredLedger.ts'
+import { createApiCallCount, openMeteredLedger, type MeteredLedger } from '../support/meteredLedger.ts'
 import { testNow } from '../support/testLedger.ts'
 
 let engines: MeteredLedger
@@ -32,21 +32,10 @@ async function send(count: number, day: string): Promise<void> {
 beforeAll(async () => {
   engines = await openMeteredLedger('tally-usage-accrual-')
   ;({ ledger, writer } = engines)
-  const services = engines.services
-  quantities = services.quantities
+  quantities = engines.services.quantities
   orgId = (await ledger.organisations.create({ now: testNow(), name: 'Accrual' })).id
   await ledger.customers.create({ now: testNow(), orgId, externalId: 'acme', name: 'Acme' })
-  await ledger.rawMetrics.create({ now: testNow(), orgId, name: 'api_calls' })
-  await services.metricService.create(
-    orgId,
-    'api_call_count',
-    {
-      unit: 'call',
-      mode: 'builder',
-      builder: { raw_metric: 'api_calls', customer_column: 'customer_id', aggregation: 'COUNT', filters: [], group_by: [] },
-    },
-    testNow(),
-  )
+  await createApiCallCount(engines, orgId)
 })
 
 afterAll(async () => {

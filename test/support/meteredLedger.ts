@@ -10,7 +10,7 @@ import { createEventWriter, type EventWriter } from '../../metering/eventWriter.
 import { openDatabase, type DatabaseHandle } from '../../platform/postgres/database.ts'
 import { migrateDatabase } from '../../platform/postgres/migrate.ts'
 import { openTestClickHouse } from './clickhouseTestHandle.ts'
-import { createTestLedger } from './testLedger.ts'
+import { createTestLedger, testNow } from './testLedger.ts'
 
 export interface MeteredLedger {
   db: DatabaseHandle
@@ -40,4 +40,19 @@ export async function openMeteredLedger(prefix: string): Promise<MeteredLedger> 
       await rm(pgDir, { recursive: true, force: true })
     },
   }
+}
+
+/** `raw.api_calls` and the billable metric the rating tests bill over it: `api_call_count`, COUNT per customer (version 1). */
+export async function createApiCallCount(engines: Pick<MeteredLedger, 'ledger' | 'services'>, orgId: string): Promise<void> {
+  await engines.ledger.rawMetrics.create({ now: testNow(), orgId, name: 'api_calls' })
+  await engines.services.metricService.create(
+    orgId,
+    'api_call_count',
+    {
+      unit: 'call',
+      mode: 'builder',
+      builder: { raw_metric: 'api_calls', customer_column: 'customer_id', aggregation: 'COUNT', filters: [], group_by: [] },
+    },
+    testNow(),
+  )
 }
