@@ -3,26 +3,19 @@
 // single-quantity model (seeded cases, amounts as decimal strings).
 import { describe, expect, it } from 'vitest'
 import type { Contract, Invoice } from '../../ledger/ratingStore.ts'
-import { fixtureContract, fixtureProduct } from '../../test/support/ratingFixtures.ts'
+import { fixtureContract, fixtureProduct, TIERED_1_THEN_050 } from '../../test/support/ratingFixtures.ts'
 import { isoCurrencies } from '../../platform/currency.ts'
 import { Dec } from '../../platform/decimal.ts'
 import { scheduledInvoice, type Schedule } from './billingSchedule.ts'
 import { poolUsage } from './freeUnitPools.ts'
 import { planInvoice } from './invoicePlan.ts'
-import { priceInvoice, rateItem } from './priceInvoice.ts'
+import { priceInvoice, rateItem, type PriceInvoiceInput } from './priceInvoice.ts'
 import { planThreshold, priceThreshold, thresholdBilled } from './thresholdInvoice.ts'
 
 const product = fixtureProduct({ id: 'p-api', name: 'Calls', metricName: 'units', metricVersion: 1 })
 const products = new Map([[product.id, product]])
 const schedule: Schedule = { startDate: '2026-03-01', endDate: null, cadence: 'monthly', anchorDay: 1, renewal: 'auto_renew' }
-const TIERED = {
-  model: 'tiered',
-  currency: 'USD',
-  tiers: [
-    { up_to: '100', unit_price: '1.00' },
-    { up_to: null, unit_price: '0.50' },
-  ],
-}
+const TIERED = TIERED_1_THEN_050
 
 type Price = Record<string, unknown> & { model: string; currency: unknown }
 
@@ -89,7 +82,7 @@ function period(
 }
 
 /** Invoice `index` of the contract, priced with what `known` drew from pools and billed by thresholds. */
-function scheduledPriced(contract: Contract, known: readonly Invoice[], index: number, quantity: string) {
+function scheduledPriced(contract: Contract, known: readonly Invoice[], index: number, quantity: string, previous: PriceInvoiceInput['previous'] = null) {
   const scheduled = scheduledInvoice(schedule, index)!
   return priceInvoice({
     contract,
@@ -97,7 +90,7 @@ function scheduledPriced(contract: Contract, known: readonly Invoice[], index: n
     items: planInvoice(contract, products, scheduled),
     usageOf: () => ({ quantity, rows: [] }),
     credits: [],
-    previous: null,
+    previous,
     billedBefore: '0',
     billedElsewhere: [],
     pools: poolUsage(known, scheduled),
@@ -183,19 +176,8 @@ describe('threshold invoices', () => {
   it('price late usage of a final netted invoice on the next one by what it adds: 320 → 330 units is 5.00, not the 130.00 the threshold billed', () => {
     const { contract, thresholds, last } = period(TIERED, '100.00', [[15, '160']], '320')
     const march = { ...written(9, '2026-04-01', last), periodIndex: 1 }
-    const scheduled = scheduledInvoice(schedule, 2)!
-    const april = priceInvoice({
-      contract,
-      scheduled,
-      items: planInvoice(contract, products, scheduled),
-      usageOf: () => ({ quantity: '0', rows: [] }),
-      credits: [],
-      previous: { invoiceId: march.id, billingDate: march.billingDate, record: last.record, usageOf: () => ({ quantity: '330', rows: [] }) },
-      billedBefore: '0',
-      billedElsewhere: [],
-      thresholdBilled: thresholdBilled([...thresholds, march], scheduled.index),
-      currencies: isoCurrencies,
-    })
+    const late = { invoiceId: march.id, billingDate: march.billingDate, record: last.record, usageOf: () => ({ quantity: '330', rows: [] }) }
+    const april = scheduledPriced(contract, [...thresholds, march], 2, '0', late)
     // 330 units on top of 160: rate(330) − rate(160) = 215.00 − 130.00 = 85.00; 80.00 was billed → +5.00.
     expect(april.record.adjustments).toMatchObject([
       { usage: { quantity: '170', billed_quantity: '160' }, previous_amount: '80.00', amount: '85.00', delta: '5.00' },

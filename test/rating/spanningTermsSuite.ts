@@ -14,6 +14,7 @@ import { runRating } from '../../rating/execute/ratingRun.ts'
 import { reissueInvoice } from '../../rating/execute/reissueInvoice.ts'
 import { usageAccrualSource } from '../../rating/execute/usageAccrual.ts'
 import { usageTable } from './lifecycleMoneySuite.ts'
+import { TIERED_1_THEN_050 } from '../support/ratingFixtures.ts'
 import { testNow } from '../support/testLedger.ts'
 
 const GRACE = 24
@@ -147,12 +148,7 @@ export function describeSpanningTermsSuite(name: string, open: () => Promise<Dat
 
     describe('a pool of 1,000 free calls per 3 months, tiered 1.00 up to 100 then 0.50', () => {
       const price = {
-        model: 'tiered',
-        currency: 'USD',
-        tiers: [
-          { up_to: '100', unit_price: '1.00' },
-          { up_to: null, unit_price: '0.50' },
-        ],
+        ...TIERED_1_THEN_050,
         free_units_pool: { quantity: '1000', periods: 3 },
       }
       const dates = ['2026-02-01', '2026-03-01', '2026-04-01', '2026-05-01']

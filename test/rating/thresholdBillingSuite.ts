@@ -6,20 +6,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { fixedClock } from '../../platform/clock.ts'
 import { monthlyContract } from '../support/contractBody.ts'
+import { TIERED_1_THEN_050 } from '../support/ratingFixtures.ts'
 import { sumMetricProduct } from '../support/sumMetricProduct.ts'
 import { type Harness, openHarness, seed } from '../support/tallyHarness.ts'
 
 let h: Harness
 let product = ''
 
-const tiered = {
-  model: 'tiered',
-  currency: 'USD',
-  tiers: [
-    { up_to: '100', unit_price: '1.00' },
-    { up_to: null, unit_price: '0.50' },
-  ],
-}
+const tiered = TIERED_1_THEN_050
 const usage = (customer: string, id: string, day: string, units: string) => ({
   raw_metric: 'calls',
   customer_id: customer,

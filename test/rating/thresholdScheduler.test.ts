@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { fixedClock } from '../../platform/clock.ts'
 import { monthlyContract } from '../support/contractBody.ts'
+import { TIERED_1_THEN_050 } from '../support/ratingFixtures.ts'
 import { sumMetricProduct } from '../support/sumMetricProduct.ts'
 import { type Harness, openHarness, seed } from '../support/tallyHarness.ts'
 
@@ -35,14 +36,7 @@ async function waitFor<T>(what: string, probe: () => Promise<T | undefined>): Pr
 describe('the rating scheduler', () => {
   it("invoices 160 units (130.00 ≥ 100.00) once, dated the clock's day, whatever the number of ticks after", async () => {
     const product = await sumMetricProduct(h, { rawMetric: 'calls', field: 'units', metric: 'units', unit: 'unit', product: 'Calls' })
-    const price = {
-      model: 'tiered',
-      currency: 'USD',
-      tiers: [
-        { up_to: '100', unit_price: '1.00' },
-        { up_to: null, unit_price: '0.50' },
-      ],
-    }
+    const price = TIERED_1_THEN_050
     const contract = await h.json('POST', '/v1/contracts', {
       body: monthlyContract('acme', [{ product_id: product, billing: 'in_arrears', price }], {
         start_date: '2026-03-01',

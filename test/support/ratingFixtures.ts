@@ -42,3 +42,13 @@ export function fixtureContract(over: Partial<Contract>): Contract {
     ...over,
   }
 }
+
+/** Graduated tiers, 1.00 a unit up to 100, then 0.50: rate(q) = q up to 100, 100 + (q − 100) × 0.50 above. */
+export const TIERED_1_THEN_050 = {
+  model: 'tiered',
+  currency: 'USD',
+  tiers: [
+    { up_to: '100', unit_price: '1.00' },
+    { up_to: null, unit_price: '0.50' },
+  ],
+}
