@@ -7,15 +7,14 @@ export function cookieOf(res: Response, name: string): string | undefined {
   return res.headers.getSetCookie().find((c) => c.startsWith(`${name}=`))
 }
 
-export async function signIn(app: Hono, key: string) {
-  const page = await app.request('/console/sign-in')
+/** A sign-in through the form; `address`: the client's, as the Node server would give it (none in-process). */
+export async function signIn(app: Hono, key: string, address?: string) {
+  const env = address === undefined ? undefined : { incoming: { socket: { remoteAddress: address } } }
+  const page = await app.request('/console/sign-in', {}, env)
   const signInCookie = cookieOf(page, SIGN_IN_COOKIE)!.split(';')[0]!
   const token = /name="_csrf" value="([^"]+)"/.exec(await page.text())![1]!
-  return app.request('/console/sign-in', {
-    method: 'POST',
-    headers: { cookie: signInCookie, 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ _csrf: token, api_key: key }).toString(),
-  })
+  const headers = { cookie: signInCookie, 'content-type': 'application/x-www-form-urlencoded' }
+  return app.request('/console/sign-in', { method: 'POST', headers, body: new URLSearchParams({ _csrf: token, api_key: key }).toString() }, env)
 }
 
 /** The session cookie (`name=value`) of a signed-in session. */

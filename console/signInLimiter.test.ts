@@ -4,7 +4,8 @@
 import { Hono } from 'hono'
 import { describe, expect, it } from 'vitest'
 import type { Assets } from './assets.ts'
-import { createConsole, SIGN_IN_COOKIE } from './consoleApp.tsx'
+import { createConsole } from './consoleApp.tsx'
+import { signIn as signInThroughForm } from './consoleTestKit.ts'
 
 const KEY = 'tly_GoodKey0AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA'
 const assets: Assets = { url: (e) => `/console/assets/${e}`, get: () => undefined }
@@ -19,17 +20,7 @@ function mount() {
     return Response.json({ data: [], next_after: null })
   }
   const app = new Hono().route('/console', createConsole({ api, assets: async () => assets, now: () => new Date(t) }))
-  const signIn = async (key: string, address: string) => {
-    const env = { incoming: { socket: { remoteAddress: address } } }
-    const form = await app.request('/console/sign-in', {}, env)
-    const cookie = form.headers
-      .getSetCookie()
-      .find((c) => c.startsWith(`${SIGN_IN_COOKIE}=`))!
-      .split(';')[0]!
-    const token = /name="_csrf" value="([^"]+)"/.exec(await form.text())![1]!
-    const body = new URLSearchParams({ _csrf: token, api_key: key }).toString()
-    return app.request('/console/sign-in', { method: 'POST', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, body }, env)
-  }
+  const signIn = (key: string, address: string) => signInThroughForm(app, key, address)
   return { signIn, probes, advance: (ms: number) => (t += ms) }
 }
 

@@ -8,7 +8,7 @@ import { join } from 'node:path'
 import type { Hono } from 'hono'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildApi } from '../../app/buildApi.ts'
-import { SIGN_IN_COOKIE } from '../../console/consoleApp.tsx'
+import { signIn as signInThroughForm } from '../../console/consoleTestKit.ts'
 import type { EventSink } from '../../ingest/sink/eventSink.ts'
 import { createLedger } from '../../ledger/ledger.ts'
 import { ledgerMigrationsFolder } from '../../ledger/ledgerMigrationsFolder.ts'
@@ -60,18 +60,7 @@ describe('the console sign-in limit across two gateways on one database', () => 
   })
 
   /** A sign-in through the form of gateway `i`, from `address`. */
-  const signIn = async (i: number, key: string, address: string) => {
-    const { app } = gateways[i]!
-    const env = { incoming: { socket: { remoteAddress: address } } }
-    const form = await app.request('/console/sign-in', { headers: { accept: 'text/html' } }, env)
-    const cookie = form.headers
-      .getSetCookie()
-      .find((c) => c.startsWith(`${SIGN_IN_COOKIE}=`))!
-      .split(';')[0]!
-    const token = /name="_csrf" value="([^"]+)"/.exec(await form.text())![1]!
-    const body = new URLSearchParams({ _csrf: token, api_key: key }).toString()
-    return app.request('/console/sign-in', { method: 'POST', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, body }, env)
-  }
+  const signIn = (i: number, key: string, address: string) => signInThroughForm(gateways[i]!.app, key, address)
 
   it('refuses the sixth failure from one address on either gateway, the five failures spread over both (three and two)', async () => {
     expect((await signIn(0, KEY, '192.0.2.50')).status).toBe(303) // the key works on both
