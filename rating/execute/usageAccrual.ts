@@ -30,6 +30,8 @@ import { planInvoice, prorationOf, type PlannedItem } from './invoicePlan.ts'
 import { rateItem, usageFields } from './priceInvoice.ts'
 import type { QuantitySource } from './quantitySource.ts'
 import { currencyTablesOf, fetchUsage } from './rateScheduledInvoice.ts'
+import { thresholdBilled } from './thresholdInvoice.ts'
+import { onTopOf } from './thresholdNetting.ts'
 import { productsOf, scheduleOf } from './ratingRun.ts'
 
 export interface UsageAccrualDeps {
@@ -98,19 +100,27 @@ async function accruePage(
     const currencies = currencyTables.get(contract.orgId)!
     const mode = contract.terms.rounding_mode ?? 'half_up'
     const byProduct = new Map<string, Dec>()
-    // A pooled price draws from what the contract's live invoices of earlier periods left, as its invoice will.
-    const earlier = items.some((i) => i.price.free_units_pool !== undefined)
-      ? await Promise.all(
-          invoices
-            .filter((i) => i.contractId === contract.id && i.status !== 'void' && i.billingDate < covering.billingDate)
-            .map((i) => deps.ledger.invoices.get(contract.orgId, i.id)),
-        )
-      : []
-    const pools = invoicePools(earlier.length > 0 ? poolUsage(earlier, covering) : undefined)
+    // A pooled price draws from what the contract's live invoices of earlier periods left, as its
+    // invoice will; usage that threshold invoices of the period billed by the month's end (dated
+    // inside it: their revenue is posted) is not accrued again (thresholdInvoice.ts).
+    const pooled = items.some((i) => i.price.free_units_pool !== undefined)
+    const withinPeriod = (date: string) => date > covering.arrears!.period.start && date <= at.monthEnd
+    const earlier = await Promise.all(
+      invoices
+        .filter((i) => i.contractId === contract.id && i.status !== 'void' && i.billingDate < covering.billingDate && (pooled || withinPeriod(i.billingDate)))
+        .map((i) => deps.ledger.invoices.get(contract.orgId, i.id)),
+    )
+    const pools = invoicePools(pooled && earlier.length > 0 ? poolUsage(earlier, covering) : undefined)
+    const billed = thresholdBilled(
+      earlier.filter((i) => withinPeriod(i.billingDate)),
+      covering.index,
+    )
     for (const planned of items) {
       const item = pools.priced({ ...planned, price: withInlineCurrency(planned.price, currencies) })
-      const usage = usageFields(item.price, item, fetched.usageFor(contract, item.metric!))
-      const rated = rateItem({ price: item.price, usage, proration: prorationOf(item) ?? null }, mode)
+      const earlierItem = billed.get(item.id)
+      const usage = onTopOf(usageFields(item.price, item, fetched.usageFor(contract, item.metric!)), earlierItem?.quantity)
+      const billedBefore = earlierItem && usage.billed_quantity !== undefined ? { billed_before: earlierItem.invoices } : {}
+      const rated = rateItem({ price: item.price, usage, proration: prorationOf(item) ?? null, ...billedBefore }, mode)
       pools.drew(item, rated.poolDrawn)
       byProduct.set(item.productId, (byProduct.get(item.productId) ?? new Dec(0)).plus(rated.amount))
     }

@@ -3,8 +3,8 @@
 // invoices only (a voided and reissued month counts its reissue); a minimum every 2 periods with
 // an overage factor; a recurring coupon for 2 invoices and a fixed coupon whose balance carries
 // over, where a void gives back what its invoice used; a pool of free units shared by 3 monthly
-// periods, priced through the tiers, drawn by live invoices only. Usage comes from a table keyed by customer
-// and the metric window's first day.
+// periods, priced through the tiers, drawn by live invoices only; a month's usage accrual net of a
+// threshold invoice. Usage comes from a table keyed by customer and the metric window's first day.
 import { describe, expect, it } from 'vitest'
 import { newTestOrg, useTestLedger } from '../../ledger/useTestLedger.ts'
 import { fixedClock } from '../../platform/clock.ts'
@@ -170,6 +170,17 @@ export function describeSpanningTermsSuite(name: string, open: () => Promise<Dat
         const accrued = await usageAccrualSource({ ledger: t.ledger, quantities: usageTable(usage) })({ orgId, period: '2026-03', productIds: [api] })
         // Without January's and February's draws the whole pool would free March: 0.00.
         expect(accrued).toEqual([expect.objectContaining({ productId: api, since: '2026-03-01', amount: '150.00' })])
+      })
+
+      it("accrues no usage a threshold invoice billed by the month's end: 320 units, 160 billed 130.00 on March 15th → 210.00 − 130.00 = 80.00", async () => {
+        const { orgId, api } = await contract({ threshold_billing: { amount: '100.00' } }, { price: TIERED_1_THEN_050 })
+        const usage = months('0', '0', '160')
+        await run(orgId, usage, '2026-03-15T12:00:00Z')
+        expect((await live(orgId))('2026-03-15').total).toBe('130.00')
+        usage.set('c1|2026-03-01', '320')
+        const accrued = await usageAccrualSource({ ledger: t.ledger, quantities: usageTable(usage) })({ orgId, period: '2026-03', productIds: [api] })
+        // Accruing rate(320) = 210.00 would count the 130.00 the threshold invoice posted twice.
+        expect(accrued).toEqual([expect.objectContaining({ productId: api, since: '2026-03-01', amount: '80.00' })])
       })
 
       it('counts live invoices only: February voided and reissued at 600 draws 600, so March prices all 400', async () => {
