@@ -108,19 +108,27 @@ interface OpenFiles {
   close(): void
 }
 
+/** An S3 path's objects fetched into a private directory (s3Files.ts), and what they are. */
+interface S3Copies {
+  dir: string
+  resolved: Promise<ResolvedFiles>
+}
+
 /**
  * A locked-down in-memory DuckDB with the address's files resolved; `close` also removes its spill
- * directory. An S3 path's objects are fetched into that directory (s3Files.ts), which is then the
- * only one DuckDB may open: such a source needs no TALLY_SOURCE_FILES_ROOT and reads nothing of it.
+ * directory. An S3 path's objects are read from their local copies (`copies`), whose directory is
+ * then the only other one DuckDB may open: such a source needs no TALLY_SOURCE_FILES_ROOT and reads
+ * nothing of it.
  */
-async function openFiles(address: FilesAddress): Promise<OpenFiles> {
+async function openFiles(address: FilesAddress, copies: (s3: S3Endpoint) => S3Copies): Promise<OpenFiles> {
   const s3 = isS3Path(address.path) ? address.s3 : undefined
   if (s3 !== undefined && (s3.endpoint === '' || s3.credentials.accessKeyId === '' || s3.credentials.secretAccessKey === '')) {
     throw filesError('source_path_invalid', 'an s3:// path needs endpoint, access_key_id and secret_access_key')
   }
   if (isS3Path(address.path) && s3 === undefined) throw filesError('source_path_invalid', 'an s3:// path needs endpoint, access_key_id and secret_access_key')
   if (!isS3Path(address.path) && address.s3 !== undefined) throw filesError('source_path_invalid', 'endpoint and keys are for an s3:// path, not a local one')
-  const root = s3 === undefined ? filesRoot(address.root) : null
+  const copy = s3 === undefined ? null : copies(s3)
+  const root = copy === null ? filesRoot(address.root) : copy.dir
   const spill = mkdtempSync(join(tmpdir(), 'tally-duckdb-'))
   let instance: DuckDBInstance | undefined
   let connection: DuckDBConnection | undefined
@@ -139,12 +147,12 @@ async function openFiles(address: FilesAddress): Promise<OpenFiles> {
     const c = await instance.connect()
     connection = c
     await c.run("SET TimeZone = 'UTC'")
-    await c.run(`SET allowed_directories = [${[root, spill].flatMap((d) => (d === null ? [] : [literal(`${d}/`)])).join(', ')}]`)
+    await c.run(`SET allowed_directories = [${literal(`${root}/`)}, ${literal(`${spill}/`)}]`)
     await c.run('SET enable_external_access = false')
     await c.run('SET lock_configuration = true')
     const resolved =
-      s3 !== undefined
-        ? await fetchS3Files(s3, address, join(spill, 'objects'))
+      copy !== null
+        ? await copy.resolved
         : await resolveFiles(address.root, address, async (pattern) =>
             (await c.runAndReadAll('SELECT file FROM glob($1)', [pattern])).getRows().map((r) => String(r[0])),
           )
@@ -156,9 +164,25 @@ async function openFiles(address: FilesAddress): Promise<OpenFiles> {
 }
 
 export function openFilesSource(address: FilesAddress): SourceDriver {
+  let s3Copies: S3Copies | null = null
+  /**
+   * An S3 path's objects are listed and fetched once per driver, at its first use: a sync run's
+   * column check, read and counts see one listing and fetch each object once. `close` removes them.
+   */
+  function copies(s3: S3Endpoint): S3Copies {
+    if (s3Copies === null) {
+      const dir = mkdtempSync(join(tmpdir(), 'tally-s3-objects-'))
+      const resolved = fetchS3Files(s3, address, dir)
+      // Seen by every use that awaits it; until then a failed fetch must not be an unhandled rejection.
+      resolved.catch(() => undefined)
+      s3Copies = { dir, resolved }
+    }
+    return s3Copies
+  }
+
   /** The files open for `use`, closed after it. */
   async function withFiles<T>(use: (connection: DuckDBConnection, resolved: ResolvedFiles) => Promise<T>): Promise<T> {
-    const files = await openFiles(address)
+    const files = await openFiles(address, copies)
     try {
       return await use(files.connection, files.resolved)
     } catch (err) {
@@ -237,11 +261,15 @@ export function openFilesSource(address: FilesAddress): SourceDriver {
         return String((await connection.runAndReadAll(sql, params.values, params.types)).getRows()[0]![0])
       }),
 
-    close: async () => undefined,
+    close: async () => {
+      const dir = s3Copies?.dir
+      s3Copies = null
+      if (dir !== undefined) rmSync(dir, { recursive: true, force: true })
+    },
   }
 
   async function* readBatches(request: Parameters<SourceDriver['read']>[0]): AsyncIterable<Array<Array<string | null>>> {
-    const { connection, resolved, close } = await openFiles(address)
+    const { connection, resolved, close } = await openFiles(address, copies)
     try {
       checkFrom(request.from, resolved)
       const query = selectRows(resolved, request)

@@ -2,8 +2,8 @@
 // `s3://bucket/dir/*.parquet`), listed by prefix and streamed to a private local directory for
 // DuckDB to read: DuckDB's own S3 reader is its `httpfs` extension, which it downloads at run time
 // and which the lock-down forbids (filesSource.ts), so Tally fetches the objects itself. Each GET
-// is piped to disk as it arrives (memory holds a socket buffer, never an object); the copies live
-// only as long as the use and are removed with its spill directory.
+// is piped to disk as it arrives (memory holds a socket buffer, never an object); the driver
+// fetches once, at its first use, and removes the copies when it is closed (filesSource.ts).
 //
 // The same shapes as a local path: an exact key is one file read as it is; a prefix is a
 // "directory" (its objects of the format, not recursing); a glob (`*`, `?`, `[…]`, `**`) matches
