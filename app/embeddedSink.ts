@@ -1,6 +1,6 @@
-// Embedded mode's way into ClickHouse, by TALLY_EVENT_LOG: `direct` (the writer: each 2xx waits
-// for its insert) or `local` (the durable event log in the data directory, drained through the
-// same slot 0 in this process; each 2xx waits for the log's fsync).
+// Embedded mode's way into ClickHouse, by TALLY_EVENT_LOG: `local` (the default: the durable event
+// log in the data directory, drained through slot 0 in this process; each 2xx waits for the log's
+// fsync) or `direct` (the writer: each 2xx waits for its insert).
 import { join } from 'node:path'
 import { directEventSink } from '../ingest/sink/directEventSink.ts'
 import type { EventSink } from '../ingest/sink/eventSink.ts'

@@ -43,9 +43,11 @@ export const DECIMAL_TEXT = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/
 export const dedupSchema = z
   .enum(['checked', 'deferred'])
   .describe(
-    '`checked` (embedded mode): each event was compared with the stored events; `duplicate` = already stored or repeated in this request, ' +
-      '`accepted` = stored now. `deferred` (Kafka mode): the events were durably queued (acks=all) without a lookup; `duplicate` = repeated ' +
-      'in this request only, `accepted` = queued, and an event already stored is dropped by the metering drain, so it still counts once.',
+    '`checked` (embedded mode with TALLY_EVENT_LOG=direct): each event was compared with the stored events; `duplicate` = already stored or ' +
+      'repeated in this request, `accepted` = stored now. `deferred` (embedded mode with the event log, the default, and Kafka mode): the ' +
+      'events were durably queued without a ClickHouse lookup; `duplicate` = repeated in this request or (event log) an id the log still holds ' +
+      '(waiting to be stored, or stored within TALLY_EVENT_LOG_RECENT_IDS / TALLY_EVENT_LOG_RECENT_HOURS), always certain; `accepted` = queued, ' +
+      'and an event stored before is dropped by the metering drain, so it still counts once.',
   )
 
 export const ingestResultSchema = z.object({

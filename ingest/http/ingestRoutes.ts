@@ -79,7 +79,7 @@ export function ingestRoutes(deps: IngestDeps): OpenAPIHono<AppEnv> {
       },
       responses: {
         202: jsonAnswer(
-          'Durable: stored (embedded) or acknowledged by Kafka with acks=all (distributed). `dedup` says what `status` knows: "duplicate" is certain, and with `dedup: "deferred"` an event sent before is answered "accepted" yet counted once',
+          'Durable: committed to the embedded event log on disk (embedded, default), stored in ClickHouse (embedded with TALLY_EVENT_LOG=direct) or acknowledged by Kafka with acks=all (distributed). `dedup` says what `status` knows: "duplicate" is certain, and with `dedup: "deferred"` an event sent before may be answered "accepted" (the event log: one it no longer holds in its recent-ids index) yet counted once',
           usageEventAnswer,
         ),
         400: errorResponse('Body is not JSON (`invalid_json`)'),

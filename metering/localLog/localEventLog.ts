@@ -107,13 +107,10 @@ export function openLocalEventLog(opts: LocalEventLogOptions): LocalEventLog {
     const fresh: EventRow[] = []
     const key = seq + 1
     batch.forEach((row, i) => {
-      if (recentIds.seen(row)) duplicateAt[i] = true
-      else {
-        // Recorded at once, so a repeat later in the batch (or in a transaction of the same
-        // commit) is seen; none of it is kept if the commit fails.
-        recentIds.record(row, key)
-        fresh.push(row)
-      }
+      // Recorded at once, so a repeat later in the batch (or in a transaction of the same
+      // commit) is seen; none of it is kept if the commit fails.
+      if (recentIds.admit(row, key)) duplicateAt[i] = true
+      else fresh.push(row)
     })
     if (fresh.length === 0) return { duplicateAt, seq: null, size: 0, fresh: 0 }
     const value = Buffer.from(JSON.stringify(fresh), 'utf8')

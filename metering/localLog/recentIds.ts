@@ -35,10 +35,11 @@ export interface RecentIdsOptions {
 }
 
 export interface RecentIds {
-  /** In a write transaction: whether the row's id was seen (a duplicate of an appended copy). */
-  seen(row: EventRow): boolean
-  /** In a write transaction: records the row under entry `seq`. */
-  record(row: EventRow, seq: number): void
+  /**
+   * In a write transaction: true when the row's id was seen (a duplicate of an appended copy);
+   * otherwise records it under entry `seq` (visible at once to the rest of the transaction).
+   */
+  admit(row: EventRow, seq: number): boolean
   /** In the release's write transaction: the entries' ids are drained now; prunes past the bounds. */
   retire(entries: Array<{ seq: number; keys: string[] }>): void
   /** Ids of drained entries still indexed. */
@@ -57,6 +58,7 @@ export function openRecentIds(env: RootDatabase<Buffer, number>, opts: RecentIds
   const ids: Database<Buffer, string> = env.openDB<Buffer, string>('ids', { encoding: 'binary' })
   const drained: Database<Buffer, number> = env.openDB<Buffer, number>('drained', { encoding: 'binary' })
   let drainedCount = 0
+  const record = Buffer.alloc(16)
   for (const { value } of drained.getRange({})) drainedCount += value.readUInt32LE(8)
 
   function entryIds(value: Buffer): string[] {
@@ -77,15 +79,16 @@ export function openRecentIds(env: RootDatabase<Buffer, number>, opts: RecentIds
   }
 
   return {
-    seen(row) {
-      const indexed = ids.get(eventKey(row.org_id, row.event_id))
-      return indexed !== undefined && Math.abs(indexed.readDoubleLE(8) - clickHouseTimeMs(row.timestamp)) <= opts.dedupWindowMs
-    },
-    record(row, seq) {
-      const value = Buffer.alloc(16)
-      value.writeDoubleLE(seq, 0)
-      value.writeDoubleLE(clickHouseTimeMs(row.timestamp), 8)
-      ids.putSync(eventKey(row.org_id, row.event_id), value)
+    admit(row, seq) {
+      const key = eventKey(row.org_id, row.event_id)
+      const ms = clickHouseTimeMs(row.timestamp)
+      const indexed = ids.get(key)
+      if (indexed !== undefined && Math.abs(indexed.readDoubleLE(8) - ms) <= opts.dedupWindowMs) return true
+      // putSync copies the bytes into the transaction, so one buffer serves every row.
+      record.writeDoubleLE(seq, 0)
+      record.writeDoubleLE(ms, 8)
+      ids.putSync(key, record)
+      return false
     },
     retire(entries) {
       const at = opts.now()

@@ -84,10 +84,11 @@ const configObject = z.object({
   writerMaxBatchRows: z.coerce.number().int().positive().default(50_000),
   writerMaxWaitMs: z.coerce.number().int().min(0).max(1000).default(2),
   /**
-   * Embedded mode's event sink: `direct` (each 2xx waits for its ClickHouse insert) or `local`
-   * (each 2xx waits for the durable event log in the data directory, fsync; a drain inserts).
+   * Embedded mode's event sink: `local` (default: each 2xx waits for the durable event log in the
+   * data directory, fsync; a drain inserts) or `direct` (each 2xx waits for its ClickHouse insert).
+   * Distributed mode (TALLY_KAFKA_BROKERS) always uses Kafka.
    */
-  eventLog: z.enum(['direct', 'local']).default('direct'),
+  eventLog: z.enum(['direct', 'local']).default('local'),
   /** Event log: most bytes not yet drained into ClickHouse; appends past it get 503 `event_log_full`. */
   eventLogMaxBytes: byteSize.default(1024 * 1024 * 1024),
   /** Event log drain: most rows per insert (an insert starts at once when this many wait). */

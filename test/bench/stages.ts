@@ -142,25 +142,32 @@ export const eventLogStage: Stage = {
   id: '11',
   title: 'Embedded end to end: event log (TALLY_EVENT_LOG=local) vs direct sink',
   run: (ctx) =>
-    withHttp(ctx, [{ mode: 'embedded' }, { mode: 'embedded', env: { TALLY_EVENT_LOG: 'local' }, profile: '11' }], async ([direct, logged], loadgen) => {
-      const out: Comparison[] = []
-      for (const load of [
-        { suffix: 'a', share: 0, what: 'single events' },
-        { suffix: 'b', share: 1, what: `${ctx.opts.batchSize}-event batches` },
-      ]) {
-        const side = (name: string, server: ServerHandle) =>
-          httpSide({ name: `${name}, ${load.what}`, server, loadgen, bench: ctx.opts, batchShare: load.share, freshness: true })
-        out.push(
-          await paired(ctx, {
-            id: `11${load.suffix}`,
-            title: `embedded end to end, ${load.what}: event log ÷ direct sink`,
-            ratioOf: 'event log ÷ direct',
-            unit: 'events/s',
-            baseline: side('embedded, direct sink', direct!),
-            tally: side('embedded, event log', logged!),
-          }),
-        )
-      }
-      return { comparisons: out, notes: [] }
-    }),
+    withHttp(
+      ctx,
+      [
+        { mode: 'embedded', env: { TALLY_EVENT_LOG: 'direct' } },
+        { mode: 'embedded', env: { TALLY_EVENT_LOG: 'local' }, profile: '11' },
+      ],
+      async ([direct, logged], loadgen) => {
+        const out: Comparison[] = []
+        for (const load of [
+          { suffix: 'a', share: 0, what: 'single events' },
+          { suffix: 'b', share: 1, what: `${ctx.opts.batchSize}-event batches` },
+        ]) {
+          const side = (name: string, server: ServerHandle) =>
+            httpSide({ name: `${name}, ${load.what}`, server, loadgen, bench: ctx.opts, batchShare: load.share, freshness: true })
+          out.push(
+            await paired(ctx, {
+              id: `11${load.suffix}`,
+              title: `embedded end to end, ${load.what}: event log ÷ direct sink`,
+              ratioOf: 'event log ÷ direct',
+              unit: 'events/s',
+              baseline: side('embedded, direct sink', direct!),
+              tally: side('embedded, event log', logged!),
+            }),
+          )
+        }
+        return { comparisons: out, notes: [] }
+      },
+    ),
 }

@@ -28,7 +28,15 @@ const KEY = 'tly_kill_insert_key_0000000000000000000'
 let running: TallyProcess | undefined
 /** A run that found drift keeps its store whatever TALLY_FAULT_KEEP says, for the post-mortem. */
 let keep = Boolean(process.env.TALLY_FAULT_KEEP)
-const store = killTestStore({ prefix: 'tally-fault-kill-server-', orgId: ORG, apiKey: KEY, running: () => running, keep: () => keep })
+// This test is about the direct sink (the event log has its own: eventLogKilled), so it pins it.
+const store = killTestStore({
+  prefix: 'tally-fault-kill-server-',
+  orgId: ORG,
+  apiKey: KEY,
+  running: () => running,
+  keep: () => keep,
+  env: { TALLY_EVENT_LOG: 'direct' },
+})
 const dataDir = store.dataDir
 
 const headers = { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' }

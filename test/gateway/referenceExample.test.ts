@@ -15,7 +15,7 @@ describe('the reference docs example', () => {
   it('is accepted with 202 and shows up in /v1/usage and /v1/events', async () => {
     const res = await h.json('POST', '/usage/test_1', { body: referenceBody, headers: { organisation: REFERENCE_ORG } })
     expect(res.status).toBe(202)
-    expect(res.body).toEqual({ event_id: expect.stringMatching(/^[0-9a-f]{32}$/), status: 'accepted', dedup: 'checked' })
+    expect(res.body).toEqual({ event_id: expect.stringMatching(/^[0-9a-f]{32}$/), status: 'accepted', dedup: 'deferred' })
 
     const usage = await h.json('GET', '/v1/usage?raw_metric=test_1&from=2023-05-21T00:00:00Z&to=2023-05-22T00:00:00Z&granularity=day')
     expect(usage.status).toBe(200)
