@@ -3,42 +3,11 @@
 // README's walkthrough "Upgrade mid-period with proration" (100.00 → 400.00 from January 16th:
 // −51.61 + 206.45 on February 1st's invoice), a charge billed at once, and refusals with the
 // API's codes.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { runTally, startTallyProcess, type TallyProcess } from '../support/tallyProcess.ts'
+import { describe, expect, it } from 'vitest'
+import { CLI_ORG as ORG, useCliTally } from '../support/cliTally.ts'
 
-const ORG = '23507783-d5b4-4854-b012-2bf4ea922205'
-const KEY = 'tly_test_key_0123456789abcdefghijklmnop'
-const ADMIN = 'tly_admin_e2e_amend_0123456789abcdefgh'
-
-let dir: string
-let tally: TallyProcess
-const cli = (args: string[]) => runTally(args, { TALLY_URL: tally.base, TALLY_ADMIN_TOKEN: ADMIN, TALLY_DATA_DIR: join(dir, 'cli') })
-const file = (name: string, body: unknown) => {
-  const path = join(dir, name)
-  writeFileSync(path, JSON.stringify(body))
-  return path
-}
+const { cli, file } = useCliTally('amend-cli', 'tly_admin_e2e_amend_0123456789abcdefgh', { TALLY_CLOCK: '2026-01-20T09:00:00Z', TALLY_RATING_CRON: 'off' })
 const fee = (product: string, amount: string) => ({ product_id: product, billing: 'in_advance', price: { model: 'flat_fee', currency: 'USD', amount } })
-
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'tally-amend-cli-'))
-  tally = await startTallyProcess({
-    TALLY_DATA_DIR: join(dir, 'server'),
-    TALLY_BOOTSTRAP_ORG: ORG,
-    TALLY_BOOTSTRAP_API_KEY: KEY,
-    TALLY_ADMIN_TOKEN: ADMIN,
-    TALLY_CLOCK: '2026-01-20T09:00:00Z',
-    TALLY_RATING_CRON: 'off',
-  })
-}, 120_000)
-
-afterAll(async () => {
-  await tally?.stop()
-  if (dir) rmSync(dir, { recursive: true, force: true })
-})
 
 describe('tally contracts amend and tally charges', () => {
   it('previews and applies an upgrade inside a billed January, lists the amendment, bills 554.84 on February 1st', async () => {
