@@ -39,7 +39,8 @@ const HELP = `npm run bench -- [options]
   --stages 1,2,4     stages to run (default: all; 3 and 5 need Kafka at TALLY_BENCH_KAFKA or 127.0.0.1:9092)
   --duration 10      seconds per measured run (default 10)
   --warmup 3         seconds of the discarded warm-up run (default 3)
-  --rounds 3         measured rounds per side, alternating baseline and Tally (default 3, minimum 3)
+  --rounds 3         measured rounds per side, alternating baseline and Tally (default 3, minimum 3;
+                     1 is accepted when stage 8 runs alone: one 100k or 300k rating run)
   --numbers string   how events write their numbers: string ("tokens": "812", the default) or json ("tokens": 812)
   --connections 32   keep-alive connections of the load generator (default 32)
   --batch-size 100   events per batch request (default 100)
@@ -98,7 +99,8 @@ export function parseOptions(argv: string[]): BenchOptions {
   if (unknown.length > 0) throw new Error(`unknown stage(s) ${unknown.join(', ')}; stages are ${ALL_STAGES.join(', ')}`)
   if (values.numbers !== 'string' && values.numbers !== 'json') throw new Error('--numbers is string or json')
   const rounds = Number(values.rounds)
-  if (!(rounds >= 3)) throw new Error('--rounds must be at least 3')
+  const ratingAlone = stages.length === 1 && stages[0] === '8'
+  if (!(rounds >= 3 || (ratingAlone && rounds >= 1))) throw new Error('--rounds must be at least 3 (1 or 2 only with --stages 8 alone)')
   return {
     stages,
     durationSec: Number(values.duration),

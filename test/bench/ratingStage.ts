@@ -1,10 +1,11 @@
 // Stage 8 (DESIGN P7, P8): the rating job over N contracts against its own metric queries and
 // ledger calls. Both sides come from the same run (see ratingChild.ts), so the "baseline"
-// rate is contracts ÷ (queries alone + ledger time) and the ratio is the inverse of P7.
+// rate is contracts ÷ (queries alone + ledger time) and the ratio is the inverse of P7. The
+// run's wall time is split into queries, pricing, ledger and other (timedLedger.ts).
 import { forkChild } from './childProcess.ts'
 import { load1, type Comparison, type RunMetrics } from './compare.ts'
 import type { Stage } from './stages.ts'
-import type { MetricFormTimes } from './metricForms.ts'
+import { PER_CUSTOMER_MAX, type MetricFormTimes } from './metricForms.ts'
 import { summarize } from './stats.ts'
 
 interface RatingRound {
@@ -16,7 +17,10 @@ interface RatingRound {
   wallSec: number
   queriesInRunSec: number
   queriesAloneSec: number
+  /** Inside repository calls, pricing excluded. */
   ledgerSec: number
+  /** Inside the chunks' transaction callbacks: pricing the contracts (writes held in memory). */
+  pricingSec: number
   setupSec: number
   cpuSec: number
   peakRssMB: number
@@ -29,10 +33,20 @@ export function ratingLedger(): 'pglite' | 'postgres' {
 }
 
 const med = (xs: number[]) => summarize(xs).median.toFixed(2)
+/** What the run spends outside queries, pricing and ledger calls (paging, schedules, plans). */
+const otherSec = (r: RatingRound) => r.wallSec - r.queriesInRunSec - r.pricingSec - r.ledgerSec
+const split = (r: RatingRound) =>
+  `queries ${r.queriesInRunSec.toFixed(1)} s / pricing ${r.pricingSec.toFixed(1)} s / ledger ${r.ledgerSec.toFixed(1)} s / other ${otherSec(r).toFixed(1)} s`
 /** Per-round ratio of the forms, median (min–max). */
 function ratio(raw: RatingRound[], f: (forms: MetricFormTimes) => number): string {
   const s = summarize(raw.map((r) => f(r.forms)))
   return `${s.median.toFixed(1)} (${s.min.toFixed(1)}–${s.max.toFixed(1)})`
+}
+
+/** The per-customer form's time and how much faster the others are; skipped above PER_CUSTOMER_MAX customers. */
+function perCustomerForm(raw: RatingRound[]): string {
+  if (raw.some((r) => Number.isNaN(r.forms.perCustomerSec))) return `per customer not run (over ${PER_CUSTOMER_MAX} customers), `
+  return `per customer (100 copies a statement, the form before issue 20) ${med(raw.map((r) => r.forms.perCustomerSec))} s (grouped ${ratio(raw, (f) => f.perCustomerSec / f.groupedSec)}× and rollups ${ratio(raw, (f) => f.perCustomerSec / f.rollupsSec)}× faster), `
 }
 
 export const ratingStage: Stage = {
@@ -53,7 +67,7 @@ export const ratingStage: Stage = {
         raw.push(r)
         const alone = r.queriesAloneSec + r.ledgerSec
         ctx.log(
-          `  round ${round}: ${r.contracts} contracts in ${r.wallSec.toFixed(1)} s (${(r.contracts / r.wallSec).toFixed(0)}/s); queries ${r.queriesInRunSec.toFixed(1)} s in the run, ${r.queriesAloneSec.toFixed(1)} s alone; ledger ${r.ledgerSec.toFixed(1)} s; wall ÷ alone ${(r.wallSec / alone).toFixed(2)}; setup ${r.setupSec.toFixed(0)} s; load ${startLoad.toFixed(2)}; metric run alone per customer ${r.forms.perCustomerSec.toFixed(2)} s, grouped ${r.forms.groupedSec.toFixed(2)} s, rollups ${r.forms.rollupsSec.toFixed(2)} s`,
+          `  round ${round}: ${r.contracts} contracts in ${r.wallSec.toFixed(1)} s (${(r.contracts / r.wallSec).toFixed(0)}/s); ${split(r)}; queries alone ${r.queriesAloneSec.toFixed(1)} s; wall ÷ alone ${(r.wallSec / alone).toFixed(2)}; setup ${r.setupSec.toFixed(0)} s; load ${startLoad.toFixed(2)}; peak RSS ${r.peakRssMB.toFixed(0)} MB; metric run alone per customer ${r.forms.perCustomerSec.toFixed(2)} s, grouped ${r.forms.groupedSec.toFixed(2)} s, rollups ${r.forms.rollupsSec.toFixed(2)} s`,
         )
         const common = { round, p50Ms: Number.NaN, p99Ms: Number.NaN, peakRssMB: r.peakRssMB, errors: r.skipped, load1: startLoad }
         rounds.push({ ...common, side: 'metric queries alone + ledger calls', rate: r.contracts / alone, cpuPer1k: Number.NaN, cpuCores: Number.NaN })
@@ -99,9 +113,9 @@ export const ratingStage: Stage = {
       comparisons: [cmp],
       notes: [
         `${opts.contracts} contracts per round (a fresh organisation each), one customer each, fee in advance + tiered API calls in arrears, ${20} events per customer; each run creates ${first?.invoices.created ?? '?'} invoices and finalizes ${first?.invoices.finalized ?? '?'}, in ${first?.metricRuns ?? '?'} metric run(s). Setup (customers, contracts, events) ${first?.setupSec.toFixed(0) ?? '?'} s per round, not timed.`,
-        `Time split, median over rounds: metric queries ${summarize(raw.map((r) => r.queriesInRunSec)).median.toFixed(1)} s in the run (${summarize(raw.map((r) => r.queriesAloneSec)).median.toFixed(1)} s replayed alone), ledger calls ${summarize(raw.map((r) => r.ledgerSec)).median.toFixed(1)} s, wall ${summarize(raw.map((r) => r.wallSec)).median.toFixed(1)} s. The ledger time includes the pricing compute that runs inside each contract's transaction, so P7 here is a lower bound.`,
-        `Metric run alone, ${first?.forms.customers ?? '?'} customers, one period, same run (sql/metricQuantities.ts; all three forms return the same quantities), median over rounds: per customer (100 copies a statement, the form before issue 20) ${med(raw.map((r) => r.forms.perCustomerSec))} s, grouped ${med(raw.map((r) => r.forms.groupedSec))} s (${ratio(raw, (f) => f.perCustomerSec / f.groupedSec)}× faster), rollups ${med(raw.map((r) => r.forms.rollupsSec))} s (${ratio(raw, (f) => f.perCustomerSec / f.rollupsSec)}× faster); the job's builder COUNT metric runs on the rollups.`,
-        `P8 extrapolated: 100,000 contracts at ${perSec.toFixed(0)} contracts/s ≈ ${(100_000 / perSec / 60).toFixed(0)} minutes (linear; the job pages 5,000 contracts at a time with one metric run per page).`,
+        `Time split, median over rounds: metric queries ${med(raw.map((r) => r.queriesInRunSec))} s in the run (${med(raw.map((r) => r.queriesAloneSec))} s replayed alone), pricing ${med(raw.map((r) => r.pricingSec))} s (inside the chunks' transactions, writes held), ledger calls ${med(raw.map((r) => r.ledgerSec))} s (pricing excluded), other ${med(raw.map(otherSec))} s (paging, schedules, invoice plans), wall ${med(raw.map((r) => r.wallSec))} s; pricing ${med(raw.map((r) => (r.pricingSec / r.contracts) * 1e6))} µs per contract.`,
+        `Metric run alone, ${first?.forms.customers ?? '?'} customers, one period, same run (sql/metricQuantities.ts; all three forms return the same quantities), median over rounds: ${perCustomerForm(raw)}grouped ${med(raw.map((r) => r.forms.groupedSec))} s, rollups ${med(raw.map((r) => r.forms.rollupsSec))} s; the job's builder COUNT metric runs on the rollups.`,
+        `P8: 100,000 contracts at ${perSec.toFixed(0)} contracts/s ≈ ${(100_000 / perSec / 60).toFixed(0)} minutes (${opts.contracts >= 100_000 ? `measured on ${opts.contracts} a round` : `extrapolated linearly from ${opts.contracts} a round`}; the job pages 5,000 contracts at a time with one metric run per page); CPU ${med(raw.map((r) => (r.cpuSec / r.contracts) * 1000))} s per 1,000 contracts (all threads), peak RSS ${Math.max(...raw.map((r) => r.peakRssMB)).toFixed(0)} MB.`,
       ],
     }
   },

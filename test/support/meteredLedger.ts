@@ -9,6 +9,7 @@ import { ledgerMigrationsFolder } from '../../ledger/ledgerMigrationsFolder.ts'
 import { createEventWriter, type EventWriter } from '../../metering/eventWriter.ts'
 import { openDatabase, type DatabaseHandle } from '../../platform/postgres/database.ts'
 import { migrateDatabase } from '../../platform/postgres/migrate.ts'
+import type { StoredVersion } from '../../sql/metricStore.ts'
 import { openTestClickHouse } from './clickhouseTestHandle.ts'
 import { createTestLedger, testNow } from './testLedger.ts'
 
@@ -42,10 +43,10 @@ export async function openMeteredLedger(prefix: string): Promise<MeteredLedger> 
   }
 }
 
-/** `raw.api_calls` and the billable metric the rating tests bill over it: `api_call_count`, COUNT per customer (version 1). */
-export async function createApiCallCount(engines: Pick<MeteredLedger, 'ledger' | 'services'>, orgId: string): Promise<void> {
+/** `raw.api_calls` and the billable metric the rating tests and bench stage 8 bill over it: `api_call_count`, COUNT per customer (version 1, returned). */
+export async function createApiCallCount(engines: Pick<MeteredLedger, 'ledger' | 'services'>, orgId: string): Promise<StoredVersion> {
   await engines.ledger.rawMetrics.create({ now: testNow(), orgId, name: 'api_calls' })
-  await engines.services.metricService.create(
+  return engines.services.metricService.create(
     orgId,
     'api_call_count',
     {
