@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { builderSpecSchema } from '../sql/builder.ts'
 import { builderDefinition, builderFormOf } from './metricBuilderForm.ts'
 
 describe('the visual builder form', () => {
@@ -38,5 +39,44 @@ describe('the visual builder form', () => {
       ],
       group_by: ['region', 'tier'],
     })
+  })
+
+  it("makes a time-weighted sum's series and unit, a customer column and rounding, as the API's builder spec takes them", () => {
+    const form = builderFormOf({
+      unit: 'GB-hour',
+      raw_metric: 'storage',
+      aggregation: 'TIME_WEIGHTED_SUM',
+      usage_field: 'gb',
+      customer_column: 'account',
+      series_field: 'volume_id',
+      time_unit: 'hour',
+      rounding_mode: 'half_up',
+      rounding_decimals: '2',
+    })
+    const { builder } = builderDefinition(form)
+    expect(builder).toEqual({
+      raw_metric: 'storage',
+      aggregation: 'TIME_WEIGHTED_SUM',
+      usage_field: 'gb',
+      customer_column: 'account',
+      series_field: 'volume_id',
+      time_unit: 'hour',
+      rounding: { mode: 'half_up', decimals: 2 },
+    })
+    expect(builderSpecSchema.safeParse(builder).success).toBe(true)
+    // Left empty: the API's defaults (customer_id, one series per customer, hours, no rounding).
+    expect(
+      builderDefinition(builderFormOf({ raw_metric: 'storage', aggregation: 'SUM', usage_field: 'gb', time_unit: '', rounding_mode: '' })).builder,
+    ).toEqual({
+      raw_metric: 'storage',
+      aggregation: 'SUM',
+      usage_field: 'gb',
+    })
+    // Decimals that are not a whole number go as typed, for the API to refuse by name.
+    const bad = builderDefinition(
+      builderFormOf({ raw_metric: 'storage', aggregation: 'SUM', usage_field: 'gb', rounding_mode: 'up', rounding_decimals: 'two' }),
+    ).builder
+    const refused = builderSpecSchema.safeParse(bad)
+    expect(refused.success ? [] : refused.error.issues.map((i) => i.path.join('.'))).toEqual(['rounding.decimals'])
   })
 })

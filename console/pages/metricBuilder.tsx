@@ -5,19 +5,20 @@ import type { FC } from 'hono/jsx'
 import type { z } from 'zod'
 import type { previewResponse } from '../../sql/http/metricSchemas.ts'
 import type { Assets } from '../assets.ts'
-import { AGGREGATIONS, FILTER_OPERATORS, type BuilderForm } from '../metricBuilderForm.ts'
+import { AGGREGATIONS, FILTER_OPERATORS, ROUNDING_MODES, TIME_UNITS, type BuilderForm } from '../metricBuilderForm.ts'
 import type { Problem } from '../routeKit.tsx'
 import { Columns, ErrorNotice, Layout } from './layout.tsx'
 
 export type MetricPreview = z.infer<typeof previewResponse>
 
-const Select: FC<{ id: string; name: string; label: string; options: readonly string[]; value: string }> = (p) => (
+/** `blank`: the text of the '' option (the API's default). */
+const Select: FC<{ id: string; name: string; label: string; options: readonly string[]; value: string; blank?: string }> = (p) => (
   <p>
     <label for={p.id}>{p.label}</label>
     <select id={p.id} name={p.name}>
       {p.options.map((o) => (
         <option value={o} selected={o === p.value}>
-          {o}
+          {o === '' ? p.blank : o}
         </option>
       ))}
     </select>
@@ -62,6 +63,23 @@ export const MetricBuilderPage: FC<{
       <Select id="b-aggregation" name="aggregation" label="Aggregation" options={AGGREGATIONS} value={f.aggregation} />
       <Text id="b-field" name="usage_field" label="Usage field" value={f.usage_field} help="The data field aggregated; not needed for COUNT" />
       <Text id="b-group" name="group_by" label="Group by" value={f.group_by} help="Data fields, comma-separated: each becomes a dimension" />
+      <Text
+        id="b-customer"
+        name="customer_column"
+        label="Customer column"
+        value={f.customer_column}
+        help="A data field holding the customer id; empty: the event's customer_id"
+      />
+      <Text
+        id="b-series"
+        name="series_field"
+        label="Series field (time-weighted sum)"
+        value={f.series_field}
+        help="The data field naming a reading's series, e.g. instance_id; empty: one per customer"
+      />
+      <Select id="b-time-unit" name="time_unit" label="Time-weighted sum counted per" options={TIME_UNITS} value={f.time_unit} blank="hour (default)" />
+      <Select id="b-rounding" name="rounding_mode" label="Rounding" options={ROUNDING_MODES} value={f.rounding_mode} blank="none" />
+      <Text id="b-decimals" name="rounding_decimals" label="Rounding decimals" value={f.rounding_decimals} help="0 to 9; only with a rounding" />
       <fieldset class="wide">
         <legend>Filters (events must match all)</legend>
         {f.filters.map((x, i) => (
