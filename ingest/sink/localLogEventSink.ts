@@ -28,8 +28,8 @@ export function localLogEventSink(log: LocalEventLog, drain: LocalLogDrain, opts
       checkEventRows(rows)
       let duplicateAt: boolean[] = []
       const appended = (
-        await drain.outcomeOf(async () => {
-          const result = await log.append(rows)
+        await drain.outcomeOf(async (expect) => {
+          const result = await log.append(rows, expect)
           duplicateAt = result.duplicateAt
           return result.seq
         }, opts.countWaitMs)

@@ -58,9 +58,10 @@ export interface LocalEventLog {
   /**
    * Appends the rows the log has not seen (their ids, with timestamps within the dedup window, are
    * neither waiting in the log nor in its recent window); resolves once that is committed to disk
-   * (fsync); 503 when full or when the commit fails.
+   * (fsync); 503 when full or when the commit fails. `onEntry` is called with the new entry's
+   * sequence number inside the transaction, before any reader can see the entry.
    */
-  append(rows: EventRow[]): Promise<AppendResult>
+  append(rows: EventRow[], onEntry?: (seq: number) => void): Promise<AppendResult>
   /**
    * The oldest committed entries after sequence number `afterSeq`, whole, until `maxRows` rows
    * (at least one entry); null when there are none.
@@ -102,7 +103,7 @@ export function openLocalEventLog(opts: LocalEventLogOptions): LocalEventLog {
   let closed = false
 
   /** Inside the append's transaction: the rows not seen go in one entry with their ids. */
-  function appendInTransaction(batch: EventRow[]): AppendResult & { size: number; fresh: number } {
+  function appendInTransaction(batch: EventRow[], onEntry?: (seq: number) => void): AppendResult & { size: number; fresh: number } {
     const duplicateAt = batch.map(() => false)
     const fresh: EventRow[] = []
     const key = seq + 1
@@ -115,6 +116,7 @@ export function openLocalEventLog(opts: LocalEventLogOptions): LocalEventLog {
     if (fresh.length === 0) return { duplicateAt, seq: null, size: 0, fresh: 0 }
     const value = Buffer.from(JSON.stringify(fresh), 'utf8')
     db.putSync(key, value)
+    onEntry?.(key)
     seq = key
     bytes += value.length
     rows += fresh.length
@@ -123,7 +125,7 @@ export function openLocalEventLog(opts: LocalEventLogOptions): LocalEventLog {
 
   return {
     recentIds,
-    async append(batch) {
+    async append(batch, onEntry) {
       if (closed) throw new UnavailableError('event_log_unavailable', 'The event log is closed (the server is shutting down)')
       if (batch.length === 0) return { duplicateAt: [], seq: null }
       // Checked on the whole batch, before knowing its duplicates: the bound is never passed.
@@ -133,7 +135,7 @@ export function openLocalEventLog(opts: LocalEventLogOptions): LocalEventLog {
       }
       let done: ReturnType<typeof appendInTransaction> | null = null
       try {
-        done = await env.transaction(() => (done = appendInTransaction(batch)))
+        done = await env.transaction(() => (done = appendInTransaction(batch, onEntry)))
       } catch (err) {
         if (done !== null) {
           bytes -= done.size

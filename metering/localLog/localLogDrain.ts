@@ -11,9 +11,9 @@
 // Flush on size or time: a batch starts when `flushRows` rows wait, or `flushMs` after the
 // previous batch started, so an event waits at most `flushMs` plus one insert. While an
 // insert runs, the next batch fills. `settled()` skips the wait (tests, shutdown).
-// Per-row outcomes for callers that count (source syncs, `outcomeOf`): while one waits, the drain
-// keeps each inserted entry's flags (true: inserted, false: already stored or repeated) until
-// claimed, so an entry drained before its writer asked is not missed.
+// Per-row outcomes for callers that count (source syncs, `outcomeOf`): the writer names its entry
+// inside the append's transaction, before the drain can see it, and the drain keeps that entry's
+// flags (true: inserted, false: already stored or repeated) until claimed; no other entry's.
 // Failures (ClickHouse down, any error): the slot is unknown, the entries stay in the log, the
 // batch is retried after a backoff (200 ms doubling to 5 s); the log keeps accepting up to its
 // bound. Nothing is skipped: an error that never heals stops ingest at the bound (503), loudly.
@@ -44,13 +44,13 @@ export interface LocalLogDrain {
   /** Resolves once every append that resolved before the call is inserted into ClickHouse. */
   settled(): Promise<void>
   /**
-   * Runs `append` (which resolves with the sequence number of the entry it wrote, or null when it
-   * wrote none) and resolves with the drain's outcome for that entry's rows, in order: true when
+   * Runs `append` (which calls `expect` with its entry's sequence number inside the append's
+   * transaction, and resolves with it, or null when it wrote none) and resolves with the drain's outcome for that entry's rows, in order: true when
    * inserted, false when `events` already held it (or it repeated an earlier row of the batch).
    * Waits at most `waitMs` for the drain, then rejects with 503 `event_log_behind` (the entry
    * stays in the log and is drained later).
    */
-  outcomeOf(append: () => Promise<number | null>, waitMs: number): Promise<boolean[] | null>
+  outcomeOf(append: (expect: (seq: number) => void) => Promise<number | null>, waitMs: number): Promise<boolean[] | null>
   /** Finishes the batch under way and its release, and stops; what is left stays in the log for the next start. */
   close(): Promise<void>
 }
@@ -69,10 +69,9 @@ export function startLocalLogDrain(opts: LocalLogDrainOptions): LocalLogDrain {
   /** The releases, one after another; the next batch does not wait for them. */
   let releasing: Promise<void> = Promise.resolve()
   const waiters: Array<{ seq: number; resolve: () => void }> = []
-  /** Writers waiting for an outcome; while any is, the outcome of every drained entry is kept. */
-  let counting = 0
-  const outcomes = new Map<number, boolean[]>()
-  const outcomeWaiters = new Map<number, (flags: boolean[]) => void>()
+  /** Entries a writer waits for: their flags once drained, or the writer's resolve once it waits. */
+  const expected = new Map<number, { flags?: boolean[]; resolve?: (flags: boolean[]) => void }>()
+  let outcomeWaiters = 0
   let wake: (() => void) | null = null
   let wakeTimer: NodeJS.Timeout | null = null
 
@@ -107,14 +106,12 @@ export function startLocalLogDrain(opts: LocalLogDrainOptions): LocalLogDrain {
   function keepOutcomes(entries: Array<{ seq: number; rows: number }>, insertedAt: boolean[]): void {
     let offset = 0
     for (const entry of entries) {
-      const flags = insertedAt.slice(offset, offset + entry.rows)
+      const at = offset
       offset += entry.rows
-      const waiter = outcomeWaiters.get(entry.seq)
-      if (waiter === undefined) outcomes.set(entry.seq, flags)
-      else {
-        outcomeWaiters.delete(entry.seq)
-        waiter(flags)
-      }
+      const waiter = expected.get(entry.seq)
+      if (waiter === undefined) continue
+      waiter.flags = insertedAt.slice(at, at + entry.rows)
+      waiter.resolve?.(waiter.flags)
     }
   }
 
@@ -134,7 +131,7 @@ export function startLocalLogDrain(opts: LocalLogDrainOptions): LocalLogDrain {
         continue
       }
       const due = lastStart + opts.flushMs - performance.now()
-      if (batch.rows.length < opts.flushRows && due > 0 && hurry === 0 && outcomeWaiters.size === 0) {
+      if (batch.rows.length < opts.flushRows && due > 0 && hurry === 0 && outcomeWaiters === 0) {
         await pause(due)
         continue
       }
@@ -142,7 +139,7 @@ export function startLocalLogDrain(opts: LocalLogDrainOptions): LocalLogDrain {
       try {
         const { insertedAt } = await slot.insert(batch.rows)
         drainedSeq = batch.lastSeq
-        if (counting > 0) keepOutcomes(batch.entries, insertedAt)
+        if (expected.size > 0) keepOutcomes(batch.entries, insertedAt)
         answerWaiters()
         releasing = releasing
           .then(() => log.release(batch))
@@ -177,20 +174,23 @@ export function startLocalLogDrain(opts: LocalLogDrainOptions): LocalLogDrain {
       return new Promise((resolve) => waiters.push({ seq, resolve }))
     },
     async outcomeOf(append, waitMs) {
-      counting++
-      let seq: number | null = null
+      const named: number[] = []
       let timer: NodeJS.Timeout | undefined
+      let waiting = false
       try {
-        seq = await append()
+        const seq = await append((entry) => {
+          named.push(entry)
+          expected.set(entry, {})
+        })
         if (seq === null) return null
-        const kept = outcomes.get(seq)
-        if (kept !== undefined) return kept
-        const entry = seq
+        const entry = expected.get(seq)!
+        if (entry.flags !== undefined) return entry.flags
+        waiting = true
+        outcomeWaiters++
         return await new Promise<boolean[]>((resolve, reject) => {
-          outcomeWaiters.set(entry, resolve)
+          entry.resolve = resolve
           nudge()
           timer = setTimeout(() => {
-            outcomeWaiters.delete(entry)
             reject(
               new UnavailableError(
                 'event_log_behind',
@@ -203,8 +203,9 @@ export function startLocalLogDrain(opts: LocalLogDrainOptions): LocalLogDrain {
         })
       } finally {
         clearTimeout(timer)
-        if (seq !== null) outcomes.delete(seq)
-        if (--counting === 0) outcomes.clear()
+        if (waiting) outcomeWaiters--
+        // Also an entry named by a transaction that did not commit.
+        for (const seq of named) expected.delete(seq)
       }
     },
     async close() {
