@@ -57,6 +57,8 @@ const HEADER_BYTES = 12
 export function openRecentIds(env: RootDatabase<Buffer, number>, opts: RecentIdsOptions): RecentIds {
   const ids: Database<Buffer, string> = env.openDB<Buffer, string>('ids', { encoding: 'binary' })
   const drained: Database<Buffer, number> = env.openDB<Buffer, number>('drained', { encoding: 'binary' })
+  /** Ids listed in `drained`. Counted as the transactions run: a release whose commit fails leaves
+   *  it high, which only prunes early (fewer resends answered duplicate; each still counts once). */
   let drainedCount = 0
   const record = Buffer.alloc(16)
   for (const { value } of drained.getRange({})) drainedCount += value.readUInt32LE(8)
