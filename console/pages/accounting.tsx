@@ -6,6 +6,7 @@ import type { z } from 'zod'
 import type { arAgingJson, trialBalanceJson } from '../../ledger/http/accountingSchemas.ts'
 import type { Assets } from '../assets.ts'
 import type { Problem } from '../routeKit.tsx'
+import { AccountingLinks } from './accountingLinks.tsx'
 import { Columns, ErrorNotice, Layout } from './layout.tsx'
 
 export type ArAging = z.infer<typeof arAgingJson>
@@ -36,6 +37,7 @@ export const AccountingPage: FC<{
 }> = (p) => (
   <Layout title="Accounting" assets={p.assets} csrf={p.csrf} section="accounting">
     <h1>Accounting</h1>
+    <AccountingLinks current="as-of" />
     <form method="get" action="/console/accounting" class="filters" aria-label="Reports as of a day">
       <p>
         <label for="as-of">As of (inclusive)</label>

@@ -55,6 +55,17 @@ export interface JournalFilters {
   from?: string
   to?: string
   sourceKind?: JournalSourceKind
+  /** Only entries after this one in posting order (the last of the previous page). */
+  after?: JournalCursor
+  /** At most this many entries. */
+  limit?: number
+}
+
+/** Where an entry is in posting order: its accounting date, when it was posted (ISO, ms), its id. */
+export interface JournalCursor {
+  postedOn: string
+  createdAt: string
+  id: string
 }
 
 export interface TrialBalanceRow {
@@ -81,6 +92,12 @@ export interface JournalRepository {
   entryTrail(orgId: string, invoiceId: string): Promise<PostedEntry[]>
   /** Per account and currency, the entries posted on or before `asOf` (`YYYY-MM-DD`); amounts in the currency's minor units. */
   trialBalance(orgId: string, asOf: string): Promise<TrialBalanceRow[]>
+}
+
+/** Entries after `c` in posting order (postedOn, createdAt, id): a row comparison, so equal dates are neither skipped nor repeated. */
+function afterEntry(c: JournalCursor): SQL {
+  const postedOn = assertDate(c.postedOn, 'cursor')
+  return sql`(${journalEntries.postedOn}, ${journalEntries.createdAt}, ${journalEntries.id}) > (${postedOn}::date, ${c.createdAt}::timestamptz, ${c.id}::uuid)`
 }
 
 type EntryRow = typeof journalEntries.$inferSelect
@@ -280,11 +297,10 @@ async function postChecked(tx: Database, items: readonly PostItem[]): Promise<Po
 }
 
 export function createJournalRepository(db: Database): JournalRepository {
-  const entriesWhere = async (where: SQL | undefined) =>
-    loadEntries(
-      db,
-      await db.select().from(journalEntries).where(where).orderBy(asc(journalEntries.postedOn), asc(journalEntries.createdAt), asc(journalEntries.id)),
-    )
+  const entriesWhere = async (where: SQL | undefined, limit?: number) => {
+    const ordered = db.select().from(journalEntries).where(where).orderBy(asc(journalEntries.postedOn), asc(journalEntries.createdAt), asc(journalEntries.id))
+    return loadEntries(db, await (limit === undefined ? ordered : ordered.limit(limit)))
+  }
 
   return {
     async post(draft, opts) {
@@ -310,7 +326,9 @@ export function createJournalRepository(db: Database): JournalRepository {
           filters.from === undefined ? undefined : gte(journalEntries.postedOn, assertDate(filters.from, 'from')),
           filters.to === undefined ? undefined : lte(journalEntries.postedOn, assertDate(filters.to, 'to')),
           filters.sourceKind === undefined ? undefined : eq(journalEntries.sourceKind, filters.sourceKind),
+          filters.after === undefined ? undefined : afterEntry(filters.after),
         ),
+        filters.limit,
       )
     },
 

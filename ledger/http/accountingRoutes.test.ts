@@ -220,6 +220,45 @@ describe('journal entries, the invoice trail and the trial balance', () => {
   })
 })
 
+describe('journal entries by pages', () => {
+  it('pages by the cursor with `limit`, entries of one date and one instant neither skipped nor repeated; a cursor it did not give is refused', async () => {
+    const { orgId } = await newOrg()
+    // Five entries on one date, posted at one instant: only the id orders them.
+    for (let i = 0; i < 5; i++) {
+      await t.ledger.journals.post(
+        {
+          orgId,
+          source: { kind: 'close', key: `k${i}` },
+          postedOn: '2026-10-05',
+          memo: `m${i}`,
+          lines: [line('1000', 'debit', '1.00'), line('6900', 'credit', '1.00')],
+        },
+        { at: testNow() },
+      )
+    }
+    const all = (await call(orgId, 'GET', '/v1/accounting/journal-entries')).body
+    expect(all.next_cursor).toBeUndefined()
+    const ids = all.data.map((e: { id: string }) => e.id)
+    expect(ids).toHaveLength(5)
+    const pages: string[][] = []
+    let cursor: string | null = null
+    do {
+      const res = await call(orgId, 'GET', `/v1/accounting/journal-entries?limit=2${cursor === null ? '' : `&cursor=${cursor}`}`)
+      expect(res.status).toBe(200)
+      pages.push(res.body.data.map((e: { id: string }) => e.id))
+      cursor = res.body.next_cursor
+    } while (cursor !== null)
+    expect(pages).toEqual([ids.slice(0, 2), ids.slice(2, 4), ids.slice(4)])
+    for (const bad of ['nope', Buffer.from(JSON.stringify(['2026-10-05|2026-11-06T09:00:00.000Z', 'not-a-uuid'])).toString('base64url')]) {
+      expect(await call(orgId, 'GET', `/v1/accounting/journal-entries?limit=2&cursor=${bad}`)).toMatchObject({
+        status: 400,
+        body: { error: { code: 'invalid_request' } },
+      })
+    }
+    expect(await call(orgId, 'GET', '/v1/accounting/journal-entries?limit=0')).toMatchObject({ status: 400, body: { error: { code: 'invalid_request' } } })
+  })
+})
+
 describe('accounting periods', () => {
   it('closes an ended month (recognising it), refuses a future or malformed one, and reopens only with a reason', async () => {
     const { orgId, seats, invoice } = await newOrg()

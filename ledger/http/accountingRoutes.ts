@@ -17,6 +17,7 @@ import {
   accountListJson,
   closeJson,
   createAccountRequest,
+  encodeJournalCursor,
   journalListJson,
   journalQuery,
   mapProductRequest,
@@ -128,14 +129,21 @@ export function accountingRoutes(deps: AccountingRouteDeps): OpenAPIHono<AppEnv>
       method: 'get',
       path: '/v1/accounting/journal-entries',
       tags: [ACCOUNTING_TAG],
-      summary: 'Posted journal entries with their lines, in posting order (accounting date, then when posted). Entries never change; a correction reverses.',
+      summary:
+        'Posted journal entries with their lines, in posting order (accounting date, then when posted). Entries never change; a correction reverses. With `limit`, a page at a time by `cursor` (keyset: an entry posted later into an earlier date is not on pages already read).',
       request: { query: journalQuery },
       responses: { 200: jsonAnswer('Journal entries', journalListJson), 400: bad },
     }),
     async (c) => {
       const q = c.req.valid('query')
-      const entries = await ledger.journals.list(requestOrg(c), { from: q.from, to: q.to, sourceKind: q.source_kind })
-      return c.json({ data: entries.map(entryToJson) }, 200)
+      const filters = { from: q.from, to: q.to, sourceKind: q.source_kind, after: q.cursor }
+      if (q.limit === undefined) return c.json({ data: (await ledger.journals.list(requestOrg(c), filters)).map(entryToJson) }, 200)
+      // One more than the page tells whether another follows.
+      const entries = await ledger.journals.list(requestOrg(c), { ...filters, limit: q.limit + 1 })
+      const page = entries.slice(0, q.limit)
+      const last = page[page.length - 1]
+      const next = entries.length > q.limit && last !== undefined ? encodeJournalCursor(last) : null
+      return c.json({ data: page.map(entryToJson), next_cursor: next }, 200)
     },
   )
 

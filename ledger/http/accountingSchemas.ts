@@ -7,6 +7,9 @@ import { ACCOUNT_ROLES, JOURNAL_SOURCE_KINDS } from '../accounting/compute/journ
 import { RECOGNITION_METHODS } from '../accounting/compute/revenueSchedule.ts'
 import { REVENUE_GROUPS } from '../accounting/reports/revenue.ts'
 import { PERIOD } from '../schema/accounting.ts'
+import { encodePairCursor, pairCursorParam } from '../../platform/http/pairCursor.ts'
+import type { JournalCursor } from '../accounting/journals.ts'
+import { isUuid } from '../ids.ts'
 
 const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date such as 2026-11-30')
 const period = z.string().regex(PERIOD, 'a month such as 2026-11')
@@ -38,10 +41,28 @@ export const mapProductRequest = z.strictObject({
     ),
 })
 
+// The cursor is the pair [`posted_on|created_at`, id] of a page's last entry (pairCursor.ts).
+const JOURNAL_CURSOR_KEY = /^(\d{4}-\d{2}-\d{2})\|(\d{4}-\d{2}-\d{2}T[0-9:.]+Z)$/
+export const encodeJournalCursor = (c: JournalCursor): string => encodePairCursor(`${c.postedOn}|${c.createdAt}`, c.id)
+const journalCursorParam = pairCursorParam((key) => JOURNAL_CURSOR_KEY.test(key))
+  .refine((c) => isUuid(c.id), 'not a cursor this endpoint returned (next_cursor)')
+  .transform((c): JournalCursor => {
+    const [, postedOn, createdAt] = JOURNAL_CURSOR_KEY.exec(c.key)!
+    return { postedOn: postedOn!, createdAt: createdAt!, id: c.id }
+  })
+
 export const journalQuery = z.object({
   from: date.optional().describe('Entries posted on or after this date'),
   to: date.optional().describe('Entries posted on or before this date'),
   source_kind: z.enum(JOURNAL_SOURCE_KINDS).optional(),
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(1000)
+    .optional()
+    .describe('Entries per page (1–1000); with it the answer has `next_cursor`. Without it, every entry matching (as before)'),
+  cursor: journalCursorParam.optional().describe('The `next_cursor` of the previous page (same filters)'),
 })
 
 export const periodParams = z.object({ period: period.describe('The month, e.g. 2026-11') })
@@ -107,7 +128,10 @@ export const journalEntryJson = z.object({
     }),
   ),
 })
-export const journalListJson = z.object({ data: z.array(journalEntryJson) })
+export const journalListJson = z.object({
+  data: z.array(journalEntryJson),
+  next_cursor: z.string().nullable().optional().describe("With `limit`: the next page's `cursor`, null on the last page; absent without `limit`"),
+})
 
 export const periodJson = z.object({
   period: z.string(),
