@@ -155,13 +155,8 @@ export async function runRating(deps: RatingDeps, opts: RatingRunOptions): Promi
     summary.contracts += page.length
 
     // Plan.
-    // Per billing date the live invoice's status; 'void' only when every invoice of it is void.
-    const statuses = new Map<string, string>()
     const invoiceRows = await deps.ledger.invoices.statusesForContracts(page.map((c) => c.id))
-    for (const s of invoiceRows) {
-      const key = `${s.contractId}|${s.billingDate}`
-      if (s.status !== 'void' || !statuses.has(key)) statuses.set(key, s.status)
-    }
+    const statuses = liveStatuses(invoiceRows)
     const products = await productsOf(deps.ledger, page)
     const currencyTables = await currencyTablesOf(deps.ledger, page)
     const plans = new Map<string, Work[]>()
@@ -246,6 +241,16 @@ export async function runRating(deps: RatingDeps, opts: RatingRunOptions): Promi
     if (page.length < (opts.pageSize ?? 5_000)) break
   }
   return summary
+}
+
+/** Per `contractId|billingDate` the live invoice's status; 'void' only when every invoice of that date is void. */
+export function liveStatuses(rows: readonly { contractId: string; billingDate: string; status: string }[]): Map<string, string> {
+  const statuses = new Map<string, string>()
+  for (const s of rows) {
+    const key = `${s.contractId}|${s.billingDate}`
+    if (s.status !== 'void' || !statuses.has(key)) statuses.set(key, s.status)
+  }
+  return statuses
 }
 
 export async function productsOf(ledger: Pick<RatingStore, 'products'>, contracts: readonly Contract[]): Promise<Map<string, Product>> {

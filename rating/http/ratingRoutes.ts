@@ -21,6 +21,7 @@ import { amendmentRoutes, type AmendmentRouteDeps } from './amendmentRoutes.ts'
 import { chargeRoutes } from './chargeRoutes.ts'
 import { invoicePreviewRoutes } from './invoicePreviewRoutes.ts'
 import { ratingRunHistoryRoutes } from './ratingRunHistoryRoutes.ts'
+import { unbilledUsageRoutes } from './unbilledUsageRoutes.ts'
 import { createRunProgressRegistry, ratingProgressJson } from './runProgress.ts'
 import { idParams, invoiceExplanationJson, ratingRunRequest, ratingSummaryJson, ratingSummaryToJson } from './billingSchemas.ts'
 
@@ -65,6 +66,8 @@ export function ratingRoutes(deps: RatingRouteDeps): OpenAPIHono<AppEnv> {
   // A charge's date is today in its contract's zone, and it must have an invoice to land on: the schedule is rating's.
   app.route('/', chargeRoutes({ ledger, clock }))
   if (rating) {
+    // What a run would list as unbilled late usage now: it runs metrics, so only where ClickHouse is reachable.
+    app.route('/', unbilledUsageRoutes({ ledger, clock, quantities: rating.quantities }))
     app.openapi(
       apiRoute({
         method: 'post',

@@ -5,7 +5,7 @@
 // metric, quantity billed and quantity now) for the finalized invoices of the last 34 days
 // (LATE_USAGE_WINDOW_DAYS, Metronome's and Orb's late-event window), so it is never lost silently.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { fixedClock } from '../../platform/clock.ts'
+import type { Clock } from '../../platform/clock.ts'
 import { monthlyContract, usdItem } from '../support/contractBody.ts'
 import { createApiCallCountMetric, type Harness, openHarness, seed } from '../support/tallyHarness.ts'
 
@@ -13,6 +13,9 @@ let h: Harness
 let contractId = ''
 let february = ''
 let api = ''
+// The app's "now": GET /v1/usage/unbilled answers as of the injected clock, so the window test moves it.
+let now = '2026-02-10T00:00:00Z'
+const clock: Clock = { now: () => new Date(now) }
 
 const calls = (prefix: string, day: number, n: number, customer = 'acme') =>
   Array.from({ length: n }, (_, i) => ({
@@ -27,7 +30,7 @@ const run = async (asOf: string) => (await h.json('POST', '/v1/rating/runs', { b
 export function describeUnbilledLateUsageSuite(name: string, env: () => Promise<Record<string, string>>): void {
   describe(`unbilled late usage over HTTP: ${name}`, () => {
     beforeAll(async () => {
-      h = await openHarness(await env(), { clock: fixedClock('2026-02-10T00:00:00Z') })
+      h = await openHarness(await env(), { clock })
       await seed(h, { rawMetrics: ['api_calls'], customers: ['acme', 'globex'] })
       await createApiCallCountMetric(h)
       api = (await h.json('POST', '/v1/products', { body: { name: 'API calls', kind: 'metered', metric: { name: 'api_call_count', version: 1 } } })).body.id
@@ -72,6 +75,66 @@ export function describeUnbilledLateUsageSuite(name: string, env: () => Promise<
             quantity: '130',
           },
         ])
+      })
+
+      it('GET /v1/usage/unbilled lists the same 30 calls without writing anything (same invoices, same runs)', async () => {
+        const counts = async () => [
+          ((await h.json('GET', `/v1/invoices?contract_id=${contractId}`)).body.data as unknown[]).length,
+          ((await h.json('GET', '/v1/rating/runs')).body.runs as unknown[]).length,
+        ]
+        const before = await counts()
+        const invoice = (await h.json('GET', `/v1/invoices/${february}`)).body
+        const res = await h.json('GET', '/v1/usage/unbilled')
+        expect(res.status).toBe(200)
+        expect(res.body).toEqual({
+          as_of: '2026-02-10T00:00:00.000Z',
+          data: [
+            {
+              contract_id: contractId,
+              customer_id: 'acme',
+              invoice_id: february,
+              invoice_number: invoice.display_number ?? String(invoice.number),
+              billing_date: '2026-02-01',
+              period_start: '2026-01-01',
+              period_end: '2026-02-01',
+              product: 'API calls',
+              metric: 'api_call_count',
+              metric_version: 1,
+              billed_quantity: '100',
+              quantity: '130',
+              difference: '30',
+              checked_until: '2026-03-07',
+            },
+          ],
+        })
+        expect(invoice.number).not.toBeNull()
+        // Filters: the contract, its customer, another customer.
+        expect((await h.json('GET', `/v1/usage/unbilled?contract_id=${contractId}`)).body.data).toHaveLength(1)
+        expect((await h.json('GET', '/v1/usage/unbilled?customer_id=acme')).body.data).toHaveLength(1)
+        expect((await h.json('GET', '/v1/usage/unbilled?customer_id=globex')).body.data).toEqual([])
+        expect(await counts()).toEqual(before)
+      })
+
+      it('GET /v1/usage/unbilled refuses bad input: unknown contract 404, unknown or empty parameter 400', async () => {
+        const unknown = await h.json('GET', '/v1/usage/unbilled?contract_id=00000000-0000-4000-8000-000000000000')
+        expect([unknown.status, unknown.body.error?.code]).toEqual([404, 'contract_not_found'])
+        const notAnId = await h.json('GET', '/v1/usage/unbilled?contract_id=nope')
+        expect(notAnId.status).toBe(404)
+        for (const query of ['customer=acme', 'contract_id=']) {
+          const bad = await h.json('GET', `/v1/usage/unbilled?${query}`)
+          expect([bad.status, bad.body.error?.code]).toEqual([400, 'invalid_query'])
+        }
+      })
+
+      it('GET /v1/usage/unbilled lists it through 2026-03-07 and no longer from 2026-03-08', async () => {
+        try {
+          now = '2026-03-07T00:00:00Z'
+          expect((await h.json('GET', '/v1/usage/unbilled')).body.data).toEqual([expect.objectContaining({ invoice_id: february, difference: '30' })])
+          now = '2026-03-08T00:00:00Z'
+          expect((await h.json('GET', '/v1/usage/unbilled')).body).toEqual({ as_of: '2026-03-08T00:00:00.000Z', data: [] })
+        } finally {
+          now = '2026-02-10T00:00:00Z'
+        }
       })
 
       it('stops reporting once the invoice is older than the 34-day window (2026-02-01 + 34 days = 2026-03-07)', async () => {

@@ -57,6 +57,7 @@ import { orgsCreateCommand, orgsListCommand } from './orgs.ts'
 import { pricePreviewCommand } from './pricePreview.ts'
 import { rawMetricsCreateCommand, rawMetricsListCommand } from './rawMetrics.ts'
 import { startCommand } from './start.ts'
+import { usageUnbilledCommand } from './usage.ts'
 
 /** Every `tally` command, in the order `tally --help` lists them. */
 export const commands: Command[] = [
@@ -83,6 +84,7 @@ export const commands: Command[] = [
   customersListCommand,
   customersUnmatchedCommand,
   customersUpdateCommand,
+  usageUnbilledCommand,
   creditsGrantCommand,
   creditsListCommand,
   creditsTopUpCommand,
