@@ -1,7 +1,8 @@
-// The two checks every adapter's mapping makes the same way, refusing with its own
+// The checks every adapter's mapping makes the same way, refusing with its own
 // ErpMappingError subclass before any request: an amount with more decimal places than the ERP
-// books (it would round, and its books would differ from Tally's), and a reference to a
-// document the ERP has not received yet (its id is not recorded).
+// books (it would round, and its books would differ from Tally's), a reference to a
+// document the ERP has not received yet (its id is not recorded), and an invoice whose total is
+// below zero (`refuseNegativeInvoice`).
 import { Dec } from '../../platform/decimal.ts'
 import { JsonDecimal } from './decimalJson.ts'
 import type { ErpDocumentKind, ErpRefs } from './erpAdapter.ts'
@@ -33,4 +34,23 @@ export function mappingBasics(rules: {
       return id
     },
   }
+}
+
+/**
+ * An invoice whose total is below zero (a volume price that ends a threshold-billed period in a
+ * cheaper tier, a termination's proration credit, a late-usage adjustment that only gives back)
+ * is a credit to the customer. Xero, QuickBooks and NetSuite take no invoice below zero, and
+ * sending it as something else (an unapplied credit note) is a choice for the finance team, so
+ * it is parked as `negative_total` before any request, naming the amount to record by hand.
+ */
+export function refuseNegativeInvoice(
+  doc: { tallyId: string; total: string; currency: string },
+  vendor: string,
+  error: new (code: 'negative_total', message: string) => ErpMappingError,
+): void {
+  if (!new Dec(doc.total).isNegative()) return
+  throw new error(
+    'negative_total',
+    `invoice ${doc.tallyId} totals ${doc.total} ${doc.currency}: ${vendor} takes no invoice below zero; Tally holds it as the customer's credit (accounts receivable credited), to record in ${vendor} by hand as a credit note not applied to an invoice`,
+  )
 }

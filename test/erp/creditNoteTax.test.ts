@@ -14,13 +14,13 @@ import { ERP_ADAPTERS } from '../../connectors/erp/adapters.ts'
 import { erpRoutes } from '../../connectors/erp/http/erpRoutes.ts'
 import { Dec } from '../../platform/decimal.ts'
 import { ACCOUNT_MAP as XERO_CHART_MAP, syncFor } from './drain/outboxFixture.ts'
+import { openThreeErpConnections, type ThreeErpConnections } from './threeErpConnections.ts'
 import { useErpTestApp } from './erpTestApp.ts'
-import { oauth2CredentialsOf } from './erpTestServerKit.ts'
 import { NETSUITE_CHART_MAP } from './netsuite/netsuitePeer.ts'
-import { startNetSuiteTestServer, type NetSuiteTestServer } from './netsuite/netsuiteTestServer.ts'
+import type { NetSuiteTestServer } from './netsuite/netsuiteTestServer.ts'
 import { QBO_CHART_MAP } from './quickbooks/qboPeer.ts'
-import { startQboTestServer, type QboTestServer } from './quickbooks/qboTestServer.ts'
-import { startXeroTestServer, type XeroTestServer } from './xero/xeroTestServer.ts'
+import type { QboTestServer } from './quickbooks/qboTestServer.ts'
+import type { XeroTestServer } from './xero/xeroTestServer.ts'
 import { testNow } from '../support/testLedger.ts'
 import { systemClock } from '../../platform/clock.ts'
 
@@ -29,6 +29,7 @@ const t = useErpTestApp((erp) => erpRoutes({ clock: systemClock, erp, adapters: 
 const money = (v: unknown) => new Dec(String(v)).toFixed(2)
 
 describe('a credit note of a taxed invoice in Xero, QuickBooks and NetSuite', () => {
+  let erps: ThreeErpConnections
   let xero: XeroTestServer
   let qbo: QboTestServer
   let netsuite: NetSuiteTestServer
@@ -39,41 +40,9 @@ describe('a credit note of a taxed invoice in Xero, QuickBooks and NetSuite', ()
   const allSent = { sent: 3, failed: 0, errors: [] }
 
   beforeAll(async () => {
-    ;[xero, qbo, netsuite] = await Promise.all([startXeroTestServer(), startQboTestServer(), startNetSuiteTestServer()])
-    const connect = async (body: Record<string, unknown>) => {
-      const created = await t.call('POST', '/v1/erp/connections', body)
-      expect(created.status).toBe(201)
-      return created.body.id as string
-    }
-    ids.xero = await connect({
-      type: 'xero',
-      tenant_id: xero.tenantId,
-      base_url: xero.baseUrl,
-      credentials: oauth2CredentialsOf(xero),
-      settings: { base_currency: 'USD', token_url: xero.tokenUrl },
-      account_map: XERO_CHART_MAP,
-    })
-    ids.quickbooks = await connect({
-      type: 'quickbooks',
-      tenant_id: qbo.realmId,
-      base_url: qbo.baseUrl,
-      credentials: oauth2CredentialsOf(qbo),
-      settings: { token_url: qbo.tokenUrl },
-      account_map: QBO_CHART_MAP,
-    })
-    ids.netsuite = await connect({
-      type: 'netsuite',
-      tenant_id: netsuite.accountId,
-      base_url: netsuite.baseUrl,
-      credentials: {
-        consumer_key: netsuite.credentials.consumerKey,
-        consumer_secret: netsuite.credentials.consumerSecret,
-        token_id: netsuite.credentials.tokenId,
-        token_secret: netsuite.credentials.tokenSecret,
-      },
-      settings: { subsidiary: '1', currencies: 'USD:1' },
-      account_map: NETSUITE_CHART_MAP,
-    })
+    erps = await openThreeErpConnections(t)
+    ;({ xero, qbo, netsuite } = erps)
+    Object.assign(ids, erps.ids)
 
     const { ledger, f } = t
     const standard = await ledger.taxRates.create({ now: testNow(), orgId: f.orgId, name: 'Standard 20', percentage: '20', inclusive: false })
@@ -111,7 +80,7 @@ describe('a credit note of a taxed invoice in Xero, QuickBooks and NetSuite', ()
     }
   })
   afterAll(async () => {
-    await Promise.all([xero?.close(), qbo?.close(), netsuite?.close()])
+    await erps?.close()
   })
 
   it('Xero: an ACCRECCREDIT of 82.00 whose lines carry TaxAmount 10.00 (OUTPUT) and 2.00, none on Tax payable', () => {

@@ -7,6 +7,7 @@
 import { Dec } from '../../../platform/decimal.ts'
 import type { ErpCreditNote, ErpDocument, ErpDocumentLine, ErpInvoice, ErpJournal, ErpPayment, ErpRefs } from '../erpAdapter.ts'
 import { JsonDecimal } from '../decimalJson.ts'
+import { refuseNegativeInvoice } from '../mappingBasics.ts'
 import { NetSuiteMappingError, netsuiteExternalId, type NetSuiteMapping, type RecordRef } from './mapping.ts'
 
 export interface NetSuiteRequest {
@@ -123,6 +124,7 @@ function itemLine(line: ErpDocumentLine, m: NetSuiteMapping) {
 }
 
 function invoice(doc: ErpInvoice, refs: ErpRefs, m: NetSuiteMapping) {
+  refuseNegativeInvoice(doc, 'NetSuite', NetSuiteMappingError)
   return { ...salesTransaction(doc, refs, m), dueDate: doc.dueOn }
 }
 

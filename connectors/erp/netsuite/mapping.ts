@@ -23,7 +23,14 @@ export interface NetSuiteMappingConfig {
 }
 
 export type NetSuiteMappingErrorCode =
-  'unmapped_account' | 'unmapped_item' | 'unmapped_currency' | 'missing_reference' | 'unsupported_amount' | 'invalid_external_id' | 'total_mismatch'
+  | 'unmapped_account'
+  | 'unmapped_item'
+  | 'unmapped_currency'
+  | 'missing_reference'
+  | 'unsupported_amount'
+  | 'invalid_external_id'
+  | 'total_mismatch'
+  | 'negative_total'
 
 /** A document NetSuite cannot take as it stands: the outcome is `failed` with its code. */
 export class NetSuiteMappingError extends ErpMappingError {

@@ -5,6 +5,7 @@
 import { Dec } from '../../../platform/decimal.ts'
 import type { ErpCreditNote, ErpDocument, ErpDocumentLine, ErpInvoice, ErpJournal, ErpPayment, ErpRefs } from '../erpAdapter.ts'
 import { JsonDecimal } from '../decimalJson.ts'
+import { refuseNegativeInvoice } from '../mappingBasics.ts'
 import { QuickBooksMappingError, type QuickBooksMapping } from './mapping.ts'
 
 /** A create (or void) of one entity: POST /company/{realm}/{entity}[?operation=void]. */
@@ -88,6 +89,7 @@ function salesTransaction(doc: ErpInvoice | ErpCreditNote, refs: ErpRefs, m: Qui
 }
 
 function invoice(doc: ErpInvoice, refs: ErpRefs, m: QuickBooksMapping): Record<string, unknown> {
+  refuseNegativeInvoice(doc, 'QuickBooks', QuickBooksMappingError)
   return { ...salesTransaction(doc, refs, m), DueDate: doc.dueOn }
 }
 

@@ -21,7 +21,8 @@ export interface QuickBooksMappingConfig {
   taxCodes?: { taxed: string; untaxed: string }
 }
 
-export type QuickBooksMappingErrorCode = 'unmapped_account' | 'unmapped_item' | 'missing_reference' | 'unsupported_amount' | 'total_mismatch' | 'field_invalid'
+export type QuickBooksMappingErrorCode =
+  'unmapped_account' | 'unmapped_item' | 'missing_reference' | 'unsupported_amount' | 'total_mismatch' | 'field_invalid' | 'negative_total'
 
 /** A document QuickBooks cannot take as it stands: the outcome is `failed` with this code. */
 export class QuickBooksMappingError extends ErpMappingError {

@@ -4,6 +4,7 @@
 import { Dec } from '../../../platform/decimal.ts'
 import type { ErpCreditNote, ErpDocument, ErpDocumentLine, ErpInvoice, ErpJournal, ErpPayment, ErpRefs } from '../erpAdapter.ts'
 import { JsonDecimal } from '../decimalJson.ts'
+import { refuseNegativeInvoice } from '../mappingBasics.ts'
 import { XeroMappingError, type XeroMapping } from './mapping.ts'
 
 export interface XeroRequest {
@@ -73,6 +74,7 @@ function salesDocument(doc: ErpInvoice | ErpCreditNote, refs: ErpRefs, m: XeroMa
 
 // ?unitdp=4: Xero keeps 4 places of UnitAmount instead of rounding it to 2.
 function invoice(doc: ErpInvoice, refs: ErpRefs, m: XeroMapping): XeroRequest {
+  refuseNegativeInvoice(doc, 'Xero', XeroMappingError)
   const element = { Type: 'ACCREC', InvoiceNumber: doc.number, DueDate: doc.dueOn, ...salesDocument(doc, refs, m) }
   return put('/Invoices?unitdp=4', 'Invoices', 'InvoiceID', element)
 }

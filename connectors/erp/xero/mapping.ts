@@ -15,7 +15,8 @@ export interface XeroMappingConfig {
   taxTypes?: { taxed: string; untaxed: string }
 }
 
-export type XeroMappingErrorCode = 'unmapped_account' | 'missing_reference' | 'unsupported_amount' | 'journal_currency' | 'total_mismatch' | 'field_too_long'
+export type XeroMappingErrorCode =
+  'unmapped_account' | 'missing_reference' | 'unsupported_amount' | 'journal_currency' | 'total_mismatch' | 'field_too_long' | 'negative_total'
 
 /** A document Xero cannot take as it stands: the outcome is `failed` with this code. */
 export class XeroMappingError extends ErpMappingError {
