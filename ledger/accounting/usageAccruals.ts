@@ -90,7 +90,13 @@ export async function accrueIn(
   }
 }
 
-/** Whether a finalized or paid invoice of the contract bills in arrears a period holding `date`. */
+/**
+ * Whether a finalized or paid invoice of the contract bills in arrears a period holding `date`.
+ * Invoices filed under period −1 (a threshold invoice, a charge invoiced now:
+ * rating/execute/adHocInvoice.ts) do not count: they bill usage to a day, not the period, and the
+ * accrual source already leaves out what threshold invoices billed. Counting them skipped the
+ * month's accrual of every contract that crossed its threshold in the month.
+ */
 async function billedFinal(tx: Database, contractId: string, date: string): Promise<boolean> {
   const [row] = await tx
     .select({ id: invoices.id })
@@ -99,6 +105,7 @@ async function billedFinal(tx: Database, contractId: string, date: string): Prom
     .where(
       and(
         eq(invoices.contractId, contractId),
+        gte(invoices.periodIndex, 0),
         inArray(invoices.status, ['finalized', 'paid']),
         eq(invoiceLines.timing, 'in_arrears'),
         sql`${invoiceLines.periodStart} <= ${date} and ${invoiceLines.periodEnd} > ${date}`,

@@ -1,6 +1,7 @@
 // A readable invoice: one self-contained HTML page (inline CSS, no scripts, every value
 // escaped) with the seller, the customer, the lines grouped as billed (in arrears, in
 // advance, terms such as discounts and credits, adjustments), credit notes, payments, totals.
+import { Dec } from '../../platform/decimal.ts'
 import type { Contract } from '../contracts.ts'
 import type { CreditNote } from '../creditNotes.ts'
 import type { Customer } from '../customers.ts'
@@ -38,6 +39,15 @@ export const lineMetric = (l: InvoiceLine): string => (l.metricName ? `${l.metri
 export const creditNoteText = (n: CreditNote, currency: string): string =>
   `Credit note ${n.displayNumber ?? n.number} (${n.reason}${n.memo ? `: ${n.memo}` : ''}): −${n.total} ${currency}`
 export const paymentText = (x: Payment, currency: string): string => `${x.paidOn} ${x.method}${x.reference ? ` ${x.reference}` : ''}: ${x.amount} ${currency}`
+/**
+ * The last row of an invoice's totals: what the customer owes, or, when the balance is below zero
+ * (an invoice that gives back more than it bills: a volume price ending a threshold-billed period
+ * in a cheaper tier, a termination credit), what is owed to the customer, as a positive amount.
+ */
+export function balanceRow(due: string): [label: string, amount: string] {
+  return new Dec(due).lessThan(0) ? ['Credit to the customer', due.slice(1)] : ['Amount due', due]
+}
+
 /** "Replaces invoice 7" on a reissued invoice, else null. */
 export const replacesText = (p: Pick<InvoicePage, 'replaces'>): string | null =>
   p.replaces ? `Replaces invoice ${p.replaces.displayNumber ?? p.replaces.number ?? p.replaces.id}` : null
@@ -99,7 +109,7 @@ export function renderInvoiceHtml(p: InvoicePage): string {
 <table class="totals">${totals}
 <tr><td class="num">Credited</td><td class="num">${e(p.balance.credited)} ${cur}</td></tr>
 <tr><td class="num">Paid</td><td class="num">${e(p.balance.paid)} ${cur}</td></tr>
-<tr><td class="num">Amount due</td><td class="num"><strong>${e(p.balance.due)} ${cur}</strong></td></tr></table>
+<tr><td class="num">${e(balanceRow(p.balance.due)[0])}</td><td class="num"><strong>${e(balanceRow(p.balance.due)[1])} ${cur}</strong></td></tr></table>
 ${note ? `<p><strong>${e(note)}</strong></p>` : ''}${notes ? `<h3>Credit notes</h3><ul>${notes}</ul>` : ''}${pays ? `<h3>Payments</h3><ul>${pays}</ul>` : ''}
 </body></html>`
 }

@@ -12,7 +12,7 @@ import { degrees, PDFDocument, rgb, StandardFonts, type PDFFont, type PDFPage, t
 import type { InvoiceLine } from '../invoices.ts'
 import { encodable, wrap, type Fonts } from './pdfText.ts'
 import { customerDetailLines, taxNote, totalRows } from './invoiceTaxText.ts'
-import { creditNoteText, type InvoicePage, invoiceSections, invoiceTitle, lineMetric, linePeriod, paymentText } from './invoiceHtml.ts'
+import { balanceRow, creditNoteText, type InvoicePage, invoiceSections, invoiceTitle, lineMetric, linePeriod, paymentText } from './invoiceHtml.ts'
 
 // Geometry in PDF points (1/72 inch); y grows upwards from the bottom edge.
 const A4 = { width: 595.28, height: 841.89 }
@@ -247,7 +247,7 @@ function drawTotals(w: Writer, p: InvoicePage): void {
     ...totalRows(p.invoice, p.taxes),
     ['Credited', p.balance.credited, false],
     ['Paid', p.balance.paid, false],
-    ['Amount due', p.balance.due, true],
+    [...balanceRow(p.balance.due), true],
   ]
   const leading = 15
   w.ensure(12 + rows.length * leading)

@@ -3,7 +3,7 @@
 // single-quantity model (seeded cases, amounts as decimal strings).
 import { describe, expect, it } from 'vitest'
 import type { Contract, Invoice } from '../../ledger/ratingStore.ts'
-import { fixtureContract, fixtureProduct, TIERED_1_THEN_050 } from '../../test/support/ratingFixtures.ts'
+import { fixtureContract, fixtureProduct, TIERED_1_THEN_050, VOLUME_1_THEN_040 } from '../../test/support/ratingFixtures.ts'
 import { isoCurrencies } from '../../platform/currency.ts'
 import { Dec } from '../../platform/decimal.ts'
 import { scheduledInvoice, type Schedule } from './billingSchedule.ts'
@@ -119,15 +119,7 @@ describe('threshold invoices', () => {
   })
 
   it('credit what a volume price no longer owes, outside the terms: 400 units invoiced 400.00, 600 at the end rate 240.00 → −160.00', () => {
-    const volume = {
-      model: 'volume',
-      currency: 'USD',
-      tiers: [
-        { up_to: '500', unit_price: '1.00' },
-        { up_to: null, unit_price: '0.40' },
-      ],
-    }
-    const { thresholds, last } = period(volume, '300.00', [[15, '400']], '600')
+    const { thresholds, last } = period(VOLUME_1_THEN_040, '300.00', [[15, '400']], '600')
     expect(thresholds.map((i) => i.total)).toEqual(['400.00'])
     // rate(600) = 600 × 0.40 = 240.00; rate(400) = 400 × 1.00 = 400.00; 240.00 − 400.00 = −160.00.
     expect(last.record.items[0]).toMatchObject({ usage: { quantity: '200', billed_quantity: '400' }, amount: '-160.00' })
@@ -222,14 +214,7 @@ describe('threshold invoices', () => {
     },
     line_maximum: { ...TIERED, maximum_amount: '400.00' },
     // Not monotonic: the whole quantity moves to a cheaper tier, so the scheduled invoice may credit.
-    volume: {
-      model: 'volume',
-      currency: 'USD',
-      tiers: [
-        { up_to: '500', unit_price: '1.00' },
-        { up_to: null, unit_price: '0.40' },
-      ],
-    },
+    volume: VOLUME_1_THEN_040,
   }
   let seed = 20261207
   const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648

@@ -4,14 +4,17 @@
 // top of the quantity already billed (rate(total) − rate(billed)). Prices: graduated tiers, 1.00 a
 // unit up to 100, then 0.50 — rate(q) = q for q ≤ 100, 100 + (q − 100) × 0.50 above.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { fixedClock } from '../../platform/clock.ts'
+import { Dec } from '../../platform/decimal.ts'
 import { monthlyContract } from '../support/contractBody.ts'
-import { TIERED_1_THEN_050 } from '../support/ratingFixtures.ts'
+import { TIERED_1_THEN_050, VOLUME_1_THEN_040 } from '../support/ratingFixtures.ts'
 import { sumMetricProduct } from '../support/sumMetricProduct.ts'
 import { type Harness, openHarness, seed } from '../support/tallyHarness.ts'
+import { pdfText } from './invoicePdfText.ts'
 
 let h: Harness
 let product = ''
+/** The app's clock: March 1st, moved on only by the negative invoice's close and finalize. */
+let now = new Date('2026-03-01T00:00:00Z')
 
 const tiered = TIERED_1_THEN_050
 const usage = (customer: string, id: string, day: string, units: string) => ({
@@ -36,10 +39,28 @@ const run = async (contractId: string, asOf: string) => {
   expect(r.status, JSON.stringify(r.body)).toBe(200)
   return r.body as { totals: Record<string, string>; invoices: { created: number; finalized: number }; skipped: { reason: string }[] }
 }
+interface JournalLine {
+  account: string
+  side: 'debit' | 'credit'
+  amount: string
+  contract_id: string | null
+}
+/** The journal lines of an answer's entries that name the contract under test: [posted_on, account, side, amount]. */
+const linesOf = async (path: string, contractId = negativeContract) =>
+  ((await h.json('GET', path)).body.data as { posted_on: string; lines: JournalLine[] }[]).flatMap((e) =>
+    e.lines.filter((l) => l.contract_id === contractId).map((l) => [e.posted_on, l.account, l.side, l.amount]),
+  )
+/** Usage revenue (4100, credit − debit) of the contract under test posted in [from, to]. */
+const revenue = async (from: string, to: string) =>
+  (await linesOf(`/v1/accounting/journal-entries?from=${from}&to=${to}`))
+    .filter(([, account]) => account === '4100')
+    .reduce((acc, [, , side, amount]) => (side === 'credit' ? acc.plus(amount!) : acc.minus(amount!)), new Dec(0))
+    .toFixed(2)
+let negativeContract = ''
 const send = async (events: object[]) => expect((await h.json('POST', '/v1/events', { body: events })).status).toBe(202)
-const contractWith = async (customer: string, terms: object) =>
+const contractWith = async (customer: string, terms: object, price: object = tiered) =>
   h.json('POST', '/v1/contracts', {
-    body: monthlyContract(customer, [{ product_id: product, billing: 'in_arrears', price: tiered }], {
+    body: monthlyContract(customer, [{ product_id: product, billing: 'in_arrears', price }], {
       start_date: '2026-03-01',
       end_date: '2026-04-01',
       renewal: 'end',
@@ -50,8 +71,9 @@ const contractWith = async (customer: string, terms: object) =>
 export function describeThresholdBillingSuite(name: string, env: () => Promise<Record<string, string>>): void {
   describe(`threshold billing (${name})`, () => {
     beforeAll(async () => {
-      h = await openHarness(await env(), { clock: fixedClock('2026-03-01T00:00:00Z') })
-      await seed(h, { rawMetrics: ['calls'], customers: ['acme', 'globex', 'initech'] })
+      now = new Date('2026-03-01T00:00:00Z')
+      h = await openHarness(await env(), { clock: { now: () => now } })
+      await seed(h, { rawMetrics: ['calls'], customers: ['acme', 'globex', 'initech', 'hooli'] })
       product = await sumMetricProduct(h, { rawMetric: 'calls', field: 'units', metric: 'units', unit: 'unit', product: 'Calls' })
     })
     afterAll(async () => {
@@ -150,6 +172,92 @@ export function describeThresholdBillingSuite(name: string, env: () => Promise<R
           ['80', '60.00'],
         ])
         expect(last.body.rederived).toEqual({ total: '5.00', matches: true })
+      })
+    })
+
+    describe('a volume price owing less at the end than a threshold invoice billed (a negative period invoice)', () => {
+      // Volume: every unit at the tier the whole quantity reaches — 1.00 up to 500, 0.40 above.
+      // 400 units by March 15th: rate(400) = 400 × 1.00 = 400.00 ≥ 300.00 → threshold invoice 400.00.
+      // 600 by the month's end: rate(600) = 600 × 0.40 = 240.00, so April 1st bills 240.00 − 400.00 = −160.00,
+      // and March comes to 400.00 + (−160.00) = 240.00 = rate(600), to the cent.
+      let contractId = ''
+      let threshold: InvoiceRow
+      let credit: InvoiceRow
+
+      it('invoices 400.00 on March 15th, previews −160.00 once 600 units are in, and drafts −160.00 on April 1st, explained', async () => {
+        const c = await contractWith('hooli', { threshold_billing: { amount: '300.00' } }, VOLUME_1_THEN_040)
+        expect(c.status, JSON.stringify(c.body)).toBe(201)
+        contractId = c.body.id
+        negativeContract = contractId
+        await send([usage('hooli', 'a', '12', '400')])
+        expect((await run(contractId, '2026-03-15T12:00:00Z')).totals).toEqual({ USD: '400.00' })
+        threshold = (await invoicesOf(contractId))[0]!
+        await send([usage('hooli', 'b', '20', '200')])
+        const p = await h.json('POST', '/v1/invoices/preview', { body: { contract_id: contractId, as_of: '2026-03-25T12:00:00Z' } })
+        expect(p.status, JSON.stringify(p.body)).toBe(200)
+        expect(p.body.total).toBe('-160.00')
+        expect(p.body.lines.map((l: { amount: string }) => l.amount)).toEqual(['240.00', '-400.00'])
+        expect((await run(contractId, '2026-04-01T06:00:00Z')).totals).toEqual({ USD: '-160.00' })
+        const all = await invoicesOf(contractId)
+        expect(all.map((i) => [i.billing_date, i.total])).toEqual([
+          ['2026-03-15', '400.00'],
+          ['2026-04-01', '-160.00'],
+        ])
+        credit = all[1]!
+        expect(credit.status).toBe('draft')
+        const explained = await h.json('GET', `/v1/invoices/${credit.id}/explain`)
+        expect(explained.body.rederived).toEqual({ total: '-160.00', matches: true })
+        expect(explained.body.items[0].usage).toEqual({ quantity: '200', billed_quantity: '400' })
+        expect(explained.body.lines.map((l: { amount: string }) => l.amount)).toEqual(['240.00', '-400.00'])
+        expect(all.reduce((acc, i) => acc.plus(i.total), new Dec(0)).toFixed(2)).toBe('240.00')
+      })
+
+      it('closing March accrues −160.00 (Dr Usage revenue / Cr Unbilled receivable): March revenue 400.00 − 160.00 = 240.00 = rate(600)', async () => {
+        expect((await h.json('PUT', `/v1/accounting/products/${product}/revenue-account`, { body: { account_code: '4100', accrue_usage: true } })).status).toBe(
+          200,
+        )
+        now = new Date('2026-04-01T07:00:00Z')
+        const closed = await h.json('POST', '/v1/accounting/periods/2026-03/close')
+        expect(closed.status, JSON.stringify(closed.body)).toBe(200)
+        const accruals = await linesOf('/v1/accounting/journal-entries?source_kind=accrual')
+        expect(accruals).toEqual([
+          ['2026-03-31', '1150', 'credit', '160.00'],
+          ['2026-03-31', '4100', 'debit', '160.00'],
+        ])
+        expect(await revenue('2026-03-01', '2026-03-31')).toBe('240.00')
+      })
+
+      it('finalizes −160.00 on April 2nd: Dr Usage revenue 160.00 / Cr Accounts receivable 160.00, the accrual reversed; March and April come to 240.00', async () => {
+        now = new Date('2026-04-02T09:00:00Z')
+        const f = await h.json('POST', `/v1/invoices/${credit.id}/finalize`)
+        expect(f.status, JSON.stringify(f.body)).toBe(200)
+        expect(f.body).toMatchObject({ status: 'finalized', total: '-160.00' })
+        expect((await h.json('GET', `/v1/invoices/${credit.id}`)).body.balance).toMatchObject({ total: '-160.00', due: '-160.00' })
+        expect((await linesOf(`/v1/invoices/${credit.id}/journal`)).sort()).toEqual(
+          [
+            ['2026-04-02', '1100', 'credit', '160.00'],
+            ['2026-04-02', '4100', 'debit', '160.00'],
+          ].sort(),
+        )
+        expect(await linesOf('/v1/accounting/journal-entries?source_kind=accrual_reversal')).toEqual([
+          ['2026-04-02', '1150', 'debit', '160.00'],
+          ['2026-04-02', '4100', 'credit', '160.00'],
+        ])
+        // April: −160.00 billed, +160.00 reversed: 0.00. The contract's revenue: 400.00 − 160.00 = 240.00 = rate(600).
+        expect(await revenue('2026-04-01', '2026-04-30')).toBe('0.00')
+        expect(await revenue('2026-03-01', '2026-04-30')).toBe('240.00')
+      })
+
+      it('the HTML and the PDF show the credit line, the total −160.00 and a credit to the customer of 160.00, not an amount due below zero', async () => {
+        const html = (await (await h.request('GET', `/v1/invoices/${credit.id}/html`)).text()).replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ')
+        const pdf = (await pdfText(new Uint8Array(await (await h.request('GET', `/v1/invoices/${credit.id}/pdf`)).arrayBuffer()))).text.replace(/\s+/g, ' ')
+        for (const text of [html, pdf]) {
+          expect(text).toContain(`the first 400 units, already billed on threshold invoice ${threshold.number}`)
+          expect(text).toMatch(/-400\.00/)
+          expect(text).toMatch(/Total -160\.00 USD/)
+          expect(text).toMatch(/Credit to the customer 160\.00 USD/)
+          expect(text).not.toMatch(/Amount due -160\.00/)
+        }
       })
     })
 

@@ -52,3 +52,13 @@ export const TIERED_1_THEN_050 = {
     { up_to: null, unit_price: '0.50' },
   ],
 }
+
+/** Volume, every unit at the tier the whole quantity reaches: 1.00 up to 500, 0.40 above — rate(400) = 400.00, rate(600) = 240.00. */
+export const VOLUME_1_THEN_040 = {
+  model: 'volume',
+  currency: 'USD',
+  tiers: [
+    { up_to: '500', unit_price: '1.00' },
+    { up_to: null, unit_price: '0.40' },
+  ],
+}
