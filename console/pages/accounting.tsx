@@ -6,8 +6,8 @@ import type { z } from 'zod'
 import type { arAgingJson, trialBalanceJson } from '../../ledger/http/accountingSchemas.ts'
 import type { Assets } from '../assets.ts'
 import type { Problem } from '../routeKit.tsx'
-import { AccountingLinks } from './accountingLinks.tsx'
-import { Columns, ErrorNotice, Layout } from './layout.tsx'
+import { AccountingLinks, ReportChoice } from './accountingLinks.tsx'
+import { Columns, ErrorNotice, Layout, NumCells } from './layout.tsx'
 
 export type ArAging = z.infer<typeof arAgingJson>
 export type TrialBalance = z.infer<typeof trialBalanceJson>
@@ -38,15 +38,7 @@ export const AccountingPage: FC<{
   <Layout title="Accounting" assets={p.assets} csrf={p.csrf} section="accounting">
     <h1>Accounting</h1>
     <AccountingLinks current="as-of" />
-    <form method="get" action="/console/accounting" class="filters" aria-label="Reports as of a day">
-      <p>
-        <label for="as-of">As of (inclusive)</label>
-        <input id="as-of" name="as_of" type="date" value={p.asOf} />
-      </p>
-      <p class="actions">
-        <button type="submit">Show</button>
-      </p>
-    </form>
+    <ReportChoice action="/console/accounting" name="as_of" type="date" value={p.asOf} label="As of (inclusive)" formLabel="Reports as of a day" />
     {p.error === undefined ? null : <ErrorNotice {...p.error} />}
     <section aria-labelledby="aging">
       <h2 id="aging">Receivables by age</h2>
@@ -87,9 +79,7 @@ export const AccountingPage: FC<{
                 <td>{r.name}</td>
                 <td>{r.type}</td>
                 <td>{r.currency}</td>
-                <td class="num">{r.debits}</td>
-                <td class="num">{r.credits}</td>
-                <td class="num">{r.balance}</td>
+                <NumCells values={[r.debits, r.credits, r.balance]} />
               </tr>
             ))}
           </tbody>

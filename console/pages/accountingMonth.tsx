@@ -7,8 +7,8 @@ import type { z } from 'zod'
 import type { periodListJson, revenueJson, waterfallJson } from '../../ledger/http/accountingSchemas.ts'
 import type { Assets } from '../assets.ts'
 import type { Problem } from '../routeKit.tsx'
-import { AccountingLinks } from './accountingLinks.tsx'
-import { Columns, ErrorNotice, Layout } from './layout.tsx'
+import { AccountingLinks, ReportChoice } from './accountingLinks.tsx'
+import { Columns, ErrorNotice, Layout, NumCells } from './layout.tsx'
 
 export type Revenue = z.infer<typeof revenueJson>
 export type Waterfall = z.infer<typeof waterfallJson>
@@ -65,10 +65,7 @@ const DeferredSection: FC<{ month: string; waterfall?: Waterfall | undefined }> 
               <td>{r.product ?? '—'}</td>
               <td>{r.method}</td>
               <td>{r.currency}</td>
-              <td class="num">{r.months[p.month] ?? ''}</td>
-              <td class="num">{r.amount}</td>
-              <td class="num">{r.recognised}</td>
-              <td class="num">{r.deferred}</td>
+              <NumCells values={[r.months[p.month] ?? '', r.amount, r.recognised, r.deferred]} />
             </tr>
           ))}
         </tbody>
@@ -79,10 +76,7 @@ const DeferredSection: FC<{ month: string; waterfall?: Waterfall | undefined }> 
                 Total
               </th>
               <td>{t.currency}</td>
-              <td class="num">{t.months[p.month] ?? ''}</td>
-              <td class="num">{t.amount}</td>
-              <td class="num">{t.recognised}</td>
-              <td class="num">{t.deferred}</td>
+              <NumCells values={[t.months[p.month] ?? '', t.amount, t.recognised, t.deferred]} />
             </tr>
           ))}
         </tfoot>
@@ -136,15 +130,7 @@ export const AccountingMonthPage: FC<{
   <Layout title={`Accounting, ${p.month}`} assets={p.assets} csrf={p.csrf} section="accounting">
     <h1>Accounting: {p.month}</h1>
     <AccountingLinks current="month" />
-    <form method="get" action="/console/accounting/month" class="filters" aria-label="Reports of a month">
-      <p>
-        <label for="month">Month</label>
-        <input id="month" name="month" type="month" value={p.month} />
-      </p>
-      <p class="actions">
-        <button type="submit">Show</button>
-      </p>
-    </form>
+    <ReportChoice action="/console/accounting/month" name="month" type="month" value={p.month} label="Month" formLabel="Reports of a month" />
     {p.error === undefined ? null : <ErrorNotice {...p.error} />}
     <RevenueSection month={p.month} revenue={p.revenue} />
     <DeferredSection month={p.month} waterfall={p.waterfall} />

@@ -122,6 +122,15 @@ export const PostForm: FC<{ action: string; csrf: string; submit: string; cancel
   </form>
 )
 
+/** Right-aligned cells of amounts or quantities, as given (the API's decimal strings). */
+export const NumCells: FC<{ values: string[] }> = (p) => (
+  <>
+    {p.values.map((v) => (
+      <td class="num">{v}</td>
+    ))}
+  </>
+)
+
 /** A table's header row; the columns named in `numeric` are right-aligned (amounts, quantities). */
 export const Columns: FC<{ names: string[]; numeric?: string[] }> = (p) => (
   <thead>

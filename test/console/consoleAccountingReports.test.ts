@@ -11,6 +11,7 @@ import { sessionOf } from '../../console/consoleTestKit.ts'
 import { JOURNAL_ROWS } from '../../console/routes/accounting.tsx'
 import { fixedClock } from '../../platform/clock.ts'
 import { type Harness, openHarness, TEST_KEY } from '../support/tallyHarness.ts'
+import { consolePage, pagerLinks, unescapeHref } from './consolePages.ts'
 
 let h: Harness
 let cookie = ''
@@ -44,12 +45,8 @@ afterAll(async () => {
   await h?.close()
 })
 
-const html = async (path: string) => {
-  const res = await h.tally.app.request(path, { headers: { cookie, accept: 'text/html' } })
-  expect(res.status).toBe(200)
-  return res.text()
-}
-const unescape = (href: string) => href.replace(/&amp;/g, '&')
+const html = (path: string) => consolePage(h, cookie, path)
+const unescape = unescapeHref
 /** The cells (th and td, tags stripped) of each row of the table with this id. */
 const tableRows = (page: string, id: string) => {
   const start = page.indexOf(`id="${id}"`)
@@ -105,8 +102,7 @@ describe("the console's journal entries", () => {
     const section = page.slice(page.indexOf('id="journal-entries"'))
     return {
       ids: [...section.matchAll(/<tbody data-entry="([^"]+)">/g)].map((m) => m[1]),
-      next: /<a href="([^"]+)" rel="next">/.exec(section)?.[1],
-      previous: /<a href="([^"]+)" rel="prev">/.exec(section)?.[1],
+      ...pagerLinks(section),
     }
   }
 

@@ -7,6 +7,7 @@ import type { Hono } from 'hono'
 import { sessionOf } from '../../console/consoleTestKit.ts'
 import { fixedClock } from '../../platform/clock.ts'
 import { type Harness, openHarness, TEST_KEY } from '../support/tallyHarness.ts'
+import { consolePage, pagerLinks, unescapeHref } from './consolePages.ts'
 
 let h: Harness
 let cookie = ''
@@ -29,19 +30,14 @@ afterAll(async () => {
   await h?.close()
 })
 
-const html = async (path: string) => {
-  const res = await h.tally.app.request(path, { headers: { cookie, accept: 'text/html' } })
-  expect(res.status).toBe(200)
-  return res.text()
-}
-const unescape = (href: string) => href.replace(/&amp;/g, '&')
+const html = (path: string) => consolePage(h, cookie, path)
+const unescape = unescapeHref
 /** The history's rows (their requests) and its page links. */
 const history = (page: string) => {
   const section = page.slice(page.indexOf('id="run-history"'))
   return {
     requests: [...section.matchAll(/<td>(period [0-9-]+)<\/td>/g)].map((m) => m[1]),
-    next: /<a href="([^"]+)" rel="next">/.exec(section)?.[1],
-    previous: /<a href="([^"]+)" rel="prev">/.exec(section)?.[1],
+    ...pagerLinks(section),
   }
 }
 
