@@ -39,7 +39,7 @@ export function erpExportRoutes(deps: { erp: ErpStore }): OpenAPIHono<AppEnv> {
         404: { description: '`erp_connection_not_found`' },
         422: {
           description:
-            '`erp_type_mismatch` (the connection is not NetSuite); `unmapped_account`, `unmapped_item`, `unmapped_currency` (the connection cannot name a record)',
+            '`erp_type_mismatch` (the connection is not NetSuite); `unmapped_account`, `unmapped_item`, `unmapped_currency` (the connection cannot name a record); `negative_total` (the invoice layout: an invoice of the month totals below zero, which NetSuite does not take)',
         },
       },
     }),

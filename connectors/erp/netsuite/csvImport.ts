@@ -13,7 +13,8 @@ import { Dec } from '../../../platform/decimal.ts'
 import { csvFile, type CsvColumn } from '../../../platform/csvWriter.ts'
 import type { ErpCustomer, ErpInvoice, ErpJournal } from '../erpAdapter.ts'
 import { quantityAndRate } from './documents.ts'
-import { netsuiteExternalId, type NetSuiteMapping } from './mapping.ts'
+import { refuseNegativeInvoice } from '../mappingBasics.ts'
+import { NetSuiteMappingError, netsuiteExternalId, type NetSuiteMapping } from './mapping.ts'
 
 export const DATE_FORMATS = ['MM/DD/YYYY', 'DD/MM/YYYY', 'YYYY-MM-DD'] as const
 export type NetSuiteDateFormat = (typeof DATE_FORMATS)[number]
@@ -100,8 +101,9 @@ export const INVOICE_COLUMNS = [
   number('Tax Amount'),
 ]
 
-/** Invoices, one row per item line: quantity × rate is the amount, or 1 × amount as the API sends it (documents.ts). */
+/** Invoices, one row per item line: quantity × rate is the amount, or 1 × amount as the API sends it (documents.ts). An invoice below zero refuses the file (`negative_total`, as the sync). */
 export function invoiceImportCsv(invoices: ErpInvoice[], customers: ErpCustomer[], names: CsvNames, dateFormat: NetSuiteDateFormat): string {
+  for (const invoice of invoices) refuseNegativeInvoice(invoice, 'NetSuite', NetSuiteMappingError)
   const rows = invoices.flatMap((invoice) => {
     const externalId = netsuiteExternalId('invoice', invoice.tallyId)
     const customer = customers.find((c) => c.tallyId === invoice.customerTallyId)

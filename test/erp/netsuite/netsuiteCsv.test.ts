@@ -120,6 +120,23 @@ describe('GET /v1/accounting/exports/netsuite-csv', () => {
     expect((await get('layout=invoice&period=2026-11&connection=00000000-0000-0000-0000-000000000000')).body.error.code).toBe('erp_connection_not_found')
   })
 
+  it('refuses the invoice file of a month with an invoice below zero (422 negative_total, naming it), as the sync parks it', async () => {
+    // A threshold-billed volume price ending in a cheaper tier: 240.00 − 400.00 = −160.00 (test/erp/negativeInvoice.test.ts).
+    const credit = await t.f.draft({
+      billingDate: '2026-12-01',
+      currency: 'USD',
+      total: '-160.00',
+      lines: [
+        { kind: 'usage', timing: 'in_arrears', amount: '240.00', metric: 'calls' },
+        { kind: 'usage', timing: 'in_arrears', amount: '-400.00', metric: 'calls' },
+      ],
+    })
+    await t.ledger.invoices.finalize(t.f.orgId, credit, new Date('2026-12-02T09:00:00Z'))
+    const refused = await get('layout=invoice&period=2026-12')
+    expect([refused.status, refused.body.error.code]).toEqual([422, 'negative_total'])
+    expect(refused.body.error.message).toContain(`invoice ${credit} totals -160.00 USD`)
+  })
+
   it('refuses a malformed period, layout or date format with a code', async () => {
     for (const period of ['2026-13', '2026-1', '']) {
       const { status, body } = await get(`layout=journal&period=${period}`)
