@@ -14,8 +14,8 @@ import type { Period } from '../../sql/parameters.ts'
 export const PER_CUSTOMER_MAX = 10_000
 
 export interface MetricFormTimes {
-  /** NaN when skipped (more than PER_CUSTOMER_MAX customers). */
-  perCustomerSec: number
+  /** null when skipped (more than PER_CUSTOMER_MAX customers); not NaN, which the child's IPC (JSON) turns into null anyway. */
+  perCustomerSec: number | null
   groupedSec: number
   rollupsSec: number
   customers: number
@@ -41,5 +41,5 @@ export async function timeMetricForms(opts: {
   if (rollups.quantities !== grouped.quantities || (perCustomer !== undefined && perCustomer.quantities !== grouped.quantities)) {
     throw new Error('the metric forms disagree on the quantities')
   }
-  return { perCustomerSec: perCustomer?.sec ?? Number.NaN, groupedSec: grouped.sec, rollupsSec: rollups.sec, customers: opts.customerIds.length }
+  return { perCustomerSec: perCustomer?.sec ?? null, groupedSec: grouped.sec, rollupsSec: rollups.sec, customers: opts.customerIds.length }
 }

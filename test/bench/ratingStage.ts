@@ -45,8 +45,9 @@ function ratio(raw: RatingRound[], f: (forms: MetricFormTimes) => number): strin
 
 /** The per-customer form's time and how much faster the others are; skipped above PER_CUSTOMER_MAX customers. */
 function perCustomerForm(raw: RatingRound[]): string {
-  if (raw.some((r) => Number.isNaN(r.forms.perCustomerSec))) return `per customer not run (over ${PER_CUSTOMER_MAX} customers), `
-  return `per customer (100 copies a statement, the form before issue 20) ${med(raw.map((r) => r.forms.perCustomerSec))} s (grouped ${ratio(raw, (f) => f.perCustomerSec / f.groupedSec)}× and rollups ${ratio(raw, (f) => f.perCustomerSec / f.rollupsSec)}× faster), `
+  const perCustomer = (f: MetricFormTimes) => f.perCustomerSec ?? Number.NaN
+  if (raw.some((r) => r.forms.perCustomerSec === null)) return `per customer not run (over ${PER_CUSTOMER_MAX} customers), `
+  return `per customer (100 copies a statement, the form before issue 20) ${med(raw.map((r) => perCustomer(r.forms)))} s (grouped ${ratio(raw, (f) => perCustomer(f) / f.groupedSec)}× and rollups ${ratio(raw, (f) => perCustomer(f) / f.rollupsSec)}× faster), `
 }
 
 export const ratingStage: Stage = {
@@ -67,7 +68,7 @@ export const ratingStage: Stage = {
         raw.push(r)
         const alone = r.queriesAloneSec + r.ledgerSec
         ctx.log(
-          `  round ${round}: ${r.contracts} contracts in ${r.wallSec.toFixed(1)} s (${(r.contracts / r.wallSec).toFixed(0)}/s); ${split(r)}; queries alone ${r.queriesAloneSec.toFixed(1)} s; wall ÷ alone ${(r.wallSec / alone).toFixed(2)}; setup ${r.setupSec.toFixed(0)} s; load ${startLoad.toFixed(2)}; peak RSS ${r.peakRssMB.toFixed(0)} MB; metric run alone per customer ${r.forms.perCustomerSec.toFixed(2)} s, grouped ${r.forms.groupedSec.toFixed(2)} s, rollups ${r.forms.rollupsSec.toFixed(2)} s`,
+          `  round ${round}: ${r.contracts} contracts in ${r.wallSec.toFixed(1)} s (${(r.contracts / r.wallSec).toFixed(0)}/s); ${split(r)}; queries alone ${r.queriesAloneSec.toFixed(1)} s; wall ÷ alone ${(r.wallSec / alone).toFixed(2)}; setup ${r.setupSec.toFixed(0)} s; load ${startLoad.toFixed(2)}; peak RSS ${r.peakRssMB.toFixed(0)} MB; metric run alone per customer ${r.forms.perCustomerSec === null ? 'not run' : `${r.forms.perCustomerSec.toFixed(2)} s`}, grouped ${r.forms.groupedSec.toFixed(2)} s, rollups ${r.forms.rollupsSec.toFixed(2)} s`,
         )
         const common = { round, p50Ms: Number.NaN, p99Ms: Number.NaN, peakRssMB: r.peakRssMB, errors: r.skipped, load1: startLoad }
         rounds.push({ ...common, side: 'metric queries alone + ledger calls', rate: r.contracts / alone, cpuPer1k: Number.NaN, cpuCores: Number.NaN })
