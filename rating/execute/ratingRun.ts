@@ -25,7 +25,7 @@ import { currencyTablesOf, fetchUsage, type Work } from './rateScheduledInvoice.
 import type { ContractResult } from './rateContract.ts'
 import { DEFAULT_CHUNK_SIZE, rateChunk } from './ratingChunk.ts'
 import { planThreshold, type ThresholdWork } from './thresholdInvoice.ts'
-import { checkedMetrics, lateUsageChecks, unbilledUsage, unreachedBillingDates, type LateUsageCheck, type UnbilledUsage } from './unbilledUsage.ts'
+import { checkedMetrics, contractLateUsageChecks, unbilledUsage, type LateUsageCheck, type UnbilledUsage } from './unbilledUsage.ts'
 
 export interface RatingRunOptions {
   orgId?: string
@@ -171,17 +171,7 @@ export async function runRating(deps: RatingDeps, opts: RatingRunOptions): Promi
         if (work.length > 0) plans.set(contract.id, work)
         const threshold = opts.period === undefined ? planThreshold({ contract, schedule, products, asOf: opts.asOf }) : null
         if (threshold) thresholds.set(contract.id, threshold)
-        const statusOf = (billingDate: string) => statuses.get(`${contract.id}|${billingDate}`)
-        const unreached = unreachedBillingDates({ contract, schedule, due, statusOf, asOf: opts.asOf })
-        if (unreached.length > 0)
-          lateChecks.push(
-            ...(await lateUsageChecks(
-              deps.ledger,
-              contract,
-              unreached,
-              invoiceRows.filter((i) => i.contractId === contract.id),
-            )),
-          )
+        lateChecks.push(...(await contractLateUsageChecks(deps.ledger, { contract, schedule, due, statuses, invoiceRows, asOf: opts.asOf })))
       } catch (err) {
         summary.skipped.push({ contractId: contract.id, reason: `planning failed: ${(err as Error).message}` })
       }

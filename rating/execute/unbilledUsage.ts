@@ -91,6 +91,31 @@ export async function lateUsageChecks(
   return checks
 }
 
+/** The checks of one contract as a run at `asOf` makes them (ratingRun.ts, unbilledUsageQuery.ts): its unreached billing dates' invoices. */
+export async function contractLateUsageChecks(
+  ledger: Pick<RatingStore, 'invoices'>,
+  opts: {
+    contract: Contract
+    schedule: Schedule
+    due: readonly ScheduledInvoice[]
+    /** Per `contractId|billingDate` the live invoice's status (ratingRun.ts liveStatuses). */
+    statuses: ReadonlyMap<string, string>
+    invoiceRows: readonly { id: string; contractId: string; billingDate: string; status: string }[]
+    asOf: Date
+  },
+): Promise<LateUsageCheck[]> {
+  const { contract } = opts
+  const statusOf = (billingDate: string) => opts.statuses.get(`${contract.id}|${billingDate}`)
+  const unreached = unreachedBillingDates({ contract, schedule: opts.schedule, due: opts.due, statusOf, asOf: opts.asOf })
+  if (unreached.length === 0) return []
+  return lateUsageChecks(
+    ledger,
+    contract,
+    unreached,
+    opts.invoiceRows.filter((i) => i.contractId === contract.id),
+  )
+}
+
 /** The metric windows a check measures, in the shape fetchUsage takes. */
 export function checkedMetrics(check: LateUsageCheck): Pick<PlannedItem, 'metric'>[] {
   return check.items.map((i) => ({ metric: { name: i.metric.name, version: i.metric.version, start: new Date(i.metric.start), end: new Date(i.metric.end) } }))

@@ -1,13 +1,13 @@
 // GET /v1/usage/unbilled: the late usage a rating run would list now as `unbilled_usage`, written
 // nowhere (issue 17 bug 8). It is the run's own path, never a second computation: the same
 // schedule and due invoices, the same live statuses (ratingRun.ts liveStatuses), then
-// unbilledUsage.ts (unreachedBillingDates → lateUsageChecks → ONE metric run per metric version
-// and period through fetchUsage → unbilledUsage). No lock is taken and nothing is written.
+// unbilledUsage.ts (contractLateUsageChecks → ONE metric run per metric version and period
+// through fetchUsage → unbilledUsage). No lock is taken and nothing is written.
 //
 // Each row also names the invoice's display number and the last day runs look for late usage of
 // it (billing date + LATE_USAGE_WINDOW_DAYS, in the contract's zone): the worked example of
 // unbilledUsage.ts (billed 100, now 130 on the invoice of 2026-02-01) is listed until 2026-03-07.
-import type { Contract, RatingStore } from '../../ledger/ratingStore.ts'
+import type { RatingStore } from '../../ledger/ratingStore.ts'
 import { UnavailableError } from '../../platform/errors.ts'
 import { addDays } from '../compute/calendar/calendarDate.ts'
 import { startOfDay } from '../compute/calendar/zonedBoundary.ts'
@@ -15,15 +15,7 @@ import { dueInvoices } from './billingSchedule.ts'
 import type { QuantitySource } from './quantitySource.ts'
 import { fetchUsage } from './rateScheduledInvoice.ts'
 import { liveStatuses, scheduleOf } from './ratingRun.ts'
-import {
-  checkedMetrics,
-  LATE_USAGE_WINDOW_DAYS,
-  lateUsageChecks,
-  unbilledUsage,
-  unreachedBillingDates,
-  type LateUsageCheck,
-  type UnbilledUsage,
-} from './unbilledUsage.ts'
+import { checkedMetrics, LATE_USAGE_WINDOW_DAYS, contractLateUsageChecks, unbilledUsage, type LateUsageCheck, type UnbilledUsage } from './unbilledUsage.ts'
 
 export interface UnbilledUsageQueryDeps {
   ledger: Pick<RatingStore, 'contracts' | 'invoices'>
@@ -64,7 +56,11 @@ export async function findUnbilledUsage(deps: UnbilledUsageQueryDeps, q: Unbille
     const invoiceRows = await ledger.invoices.statusesForContracts(page.map((c) => c.id))
     const statuses = liveStatuses(invoiceRows)
     const checks: LateUsageCheck[] = []
-    for (const contract of page) checks.push(...(await contractChecks(ledger, contract, statuses, invoiceRows, q.asOf)))
+    for (const contract of page) {
+      const schedule = scheduleOf(contract)
+      const due = dueInvoices(schedule, (date) => startOfDay(date, contract.timeZone).getTime() <= q.asOf.getTime())
+      checks.push(...(await contractLateUsageChecks(ledger, { contract, schedule, due, statuses, invoiceRows, asOf: q.asOf })))
+    }
     const fetched = await fetchUsage(
       deps.quantities,
       checks.map((check) => ({ contract: check.contract, items: checkedMetrics(check) })),
@@ -87,24 +83,4 @@ export async function findUnbilledUsage(deps: UnbilledUsageQueryDeps, q: Unbille
     if (page.length < limit) break
   }
   return out
-}
-
-/** The contract's finalized invoices a run at `asOf` would measure again (ratingRun.ts does the same per contract). */
-async function contractChecks(
-  ledger: UnbilledUsageQueryDeps['ledger'],
-  contract: Contract,
-  statuses: Map<string, string>,
-  invoiceRows: readonly { id: string; contractId: string; billingDate: string; status: string }[],
-  asOf: Date,
-): Promise<LateUsageCheck[]> {
-  const schedule = scheduleOf(contract)
-  const due = dueInvoices(schedule, (date) => startOfDay(date, contract.timeZone).getTime() <= asOf.getTime())
-  const unreached = unreachedBillingDates({ contract, schedule, due, statusOf: (d) => statuses.get(`${contract.id}|${d}`), asOf })
-  if (unreached.length === 0) return []
-  return lateUsageChecks(
-    ledger,
-    contract,
-    unreached,
-    invoiceRows.filter((i) => i.contractId === contract.id),
-  )
 }
