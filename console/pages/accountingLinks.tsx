@@ -12,12 +12,16 @@ const LINKS: { name: AccountingPageName; href: string; label: string }[] = [
 ]
 
 export const AccountingLinks: FC<{ current: AccountingPageName }> = (p) => (
-  <nav aria-label="Accounting reports" class="pages">
-    {LINKS.map((l) => (
-      <a href={l.href} aria-current={l.name === p.current ? 'page' : undefined}>
-        {l.label}
-      </a>
-    ))}
+  <nav class="tabs" aria-label="Accounting reports">
+    <ul>
+      {LINKS.map((l) => (
+        <li>
+          <a href={l.href} aria-current={l.name === p.current ? 'page' : undefined}>
+            {l.label}
+          </a>
+        </li>
+      ))}
+    </ul>
   </nav>
 )
 
