@@ -227,16 +227,23 @@ export function describeThresholdBillingSuite(name: string, env: () => Promise<R
         expect(await revenue('2026-03-01', '2026-03-31')).toBe('240.00')
       })
 
-      it('finalizes −160.00 on April 2nd: Dr Usage revenue 160.00 / Cr Accounts receivable 160.00, the accrual reversed; March and April come to 240.00', async () => {
+      it('finalizes on April 2nd, taxed 20 %: −192.00, Dr Usage revenue 160.00 + Dr Tax payable 32.00 / Cr Accounts receivable 192.00, the accrual reversed; March and April come to 240.00', async () => {
         now = new Date('2026-04-02T09:00:00Z')
+        // Taxed at 20 % exclusive from now (tax is fixed when an invoice is finalized): −160.00 × 20 % = −32.00, reversed on its line.
+        const rate = await h.json('POST', '/v1/tax-rates', { body: { name: 'VAT 20', percentage: '20', type: 'exclusive' } })
+        expect(rate.status, JSON.stringify(rate.body)).toBe(201)
+        expect((await h.request('PUT', `/v1/products/${product}/tax-rate`, { body: { tax_rate: rate.body.id } })).status).toBeLessThan(300)
         const f = await h.json('POST', `/v1/invoices/${credit.id}/finalize`)
         expect(f.status, JSON.stringify(f.body)).toBe(200)
-        expect(f.body).toMatchObject({ status: 'finalized', total: '-160.00' })
-        expect((await h.json('GET', `/v1/invoices/${credit.id}`)).body.balance).toMatchObject({ total: '-160.00', due: '-160.00' })
+        expect(f.body).toMatchObject({ status: 'finalized', total: '-192.00' })
+        const finalized = (await h.json('GET', `/v1/invoices/${credit.id}`)).body
+        expect(finalized.balance).toMatchObject({ total: '-192.00', due: '-192.00' })
+        expect(finalized.tax_lines).toEqual([expect.objectContaining({ taxable_base: '-160.00', amount: '-32.00' })])
         expect((await linesOf(`/v1/invoices/${credit.id}/journal`)).sort()).toEqual(
           [
-            ['2026-04-02', '1100', 'credit', '160.00'],
+            ['2026-04-02', '1100', 'credit', '192.00'],
             ['2026-04-02', '4100', 'debit', '160.00'],
+            ['2026-04-02', '2300', 'debit', '32.00'],
           ].sort(),
         )
         expect(await linesOf('/v1/accounting/journal-entries?source_kind=accrual_reversal')).toEqual([
@@ -248,15 +255,15 @@ export function describeThresholdBillingSuite(name: string, env: () => Promise<R
         expect(await revenue('2026-03-01', '2026-04-30')).toBe('240.00')
       })
 
-      it('the HTML and the PDF show the credit line, the total −160.00 and a credit to the customer of 160.00, not an amount due below zero', async () => {
+      it('the HTML and the PDF show the credit line, the total −192.00 and a credit to the customer of 192.00, not an amount due below zero', async () => {
         const html = (await (await h.request('GET', `/v1/invoices/${credit.id}/html`)).text()).replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ')
         const pdf = (await pdfText(new Uint8Array(await (await h.request('GET', `/v1/invoices/${credit.id}/pdf`)).arrayBuffer()))).text.replace(/\s+/g, ' ')
         for (const text of [html, pdf]) {
           expect(text).toContain(`the first 400 units, already billed on threshold invoice ${threshold.number}`)
           expect(text).toMatch(/-400\.00/)
-          expect(text).toMatch(/Total -160\.00 USD/)
-          expect(text).toMatch(/Credit to the customer 160\.00 USD/)
-          expect(text).not.toMatch(/Amount due -160\.00/)
+          expect(text).toMatch(/Total -192\.00 USD/)
+          expect(text).toMatch(/Credit to the customer 192\.00 USD/)
+          expect(text).not.toMatch(/Amount due -/)
         }
       })
     })
