@@ -13,6 +13,7 @@ import { erpRoutes } from '../../connectors/erp/http/erpRoutes.ts'
 import { systemClock } from '../../platform/clock.ts'
 import { syncFor } from './drain/outboxFixture.ts'
 import { useErpTestApp } from './erpTestApp.ts'
+import { finalizedNegativeInvoice } from './negativeInvoiceDraft.ts'
 import { openThreeErpConnections, type ThreeErpConnections } from './threeErpConnections.ts'
 
 const t = useErpTestApp((erp) => erpRoutes({ clock: systemClock, erp, adapters: ERP_ADAPTERS, sync: syncFor(erp) }))
@@ -24,17 +25,8 @@ describe('an invoice with a negative total in Xero, QuickBooks and NetSuite', ()
 
   beforeAll(async () => {
     erps = await openThreeErpConnections(t)
-    const { ledger, f } = t
-    invoiceId = await f.draft({
-      billingDate: '2026-04-01',
-      currency: 'USD',
-      total: '-160.00',
-      lines: [
-        { kind: 'usage', timing: 'in_arrears', amount: '240.00', metric: 'calls' },
-        { kind: 'usage', timing: 'in_arrears', amount: '-400.00', metric: 'calls' },
-      ],
-    })
-    expect((await ledger.invoices.finalize(f.orgId, invoiceId, new Date('2026-04-02T09:00:00Z'))).total).toBe('-160.00')
+    invoiceId = await finalizedNegativeInvoice(t, '2026-04-01', '2026-04-02T09:00:00Z')
+    expect((await t.ledger.invoices.get(t.f.orgId, invoiceId)).total).toBe('-160.00')
     for (const [type, id] of Object.entries(erps.ids)) {
       const { sent, failed } = (await t.call('POST', `/v1/erp/connections/${id}/sync`)).body
       const errors = (await t.call('GET', `/v1/erp/connections/${id}/status`)).body.last_errors.map((e: { last_error: string }) => e.last_error)

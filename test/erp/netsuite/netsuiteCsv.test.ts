@@ -9,6 +9,7 @@ import { erpExportRoutes } from '../../../connectors/erp/http/erpExportRoutes.ts
 import { closePeriod } from '../../../ledger/accounting/closePeriod.ts'
 import { billedCustomer, writeDrafts } from '../../../ledger/accounting/postingFixture.ts'
 import { useErpTestApp } from '../erpTestApp.ts'
+import { finalizedNegativeInvoice } from '../negativeInvoiceDraft.ts'
 import { NETSUITE_CHART_MAP } from './netsuitePeer.ts'
 import { testNow } from '../../support/testLedger.ts'
 
@@ -122,16 +123,7 @@ describe('GET /v1/accounting/exports/netsuite-csv', () => {
 
   it('refuses the invoice file of a month with an invoice below zero (422 negative_total, naming it), as the sync parks it', async () => {
     // A threshold-billed volume price ending in a cheaper tier: 240.00 − 400.00 = −160.00 (test/erp/negativeInvoice.test.ts).
-    const credit = await t.f.draft({
-      billingDate: '2026-12-01',
-      currency: 'USD',
-      total: '-160.00',
-      lines: [
-        { kind: 'usage', timing: 'in_arrears', amount: '240.00', metric: 'calls' },
-        { kind: 'usage', timing: 'in_arrears', amount: '-400.00', metric: 'calls' },
-      ],
-    })
-    await t.ledger.invoices.finalize(t.f.orgId, credit, new Date('2026-12-02T09:00:00Z'))
+    const credit = await finalizedNegativeInvoice(t, '2026-12-01', '2026-12-02T09:00:00Z')
     const refused = await get('layout=invoice&period=2026-12')
     expect([refused.status, refused.body.error.code]).toEqual([422, 'negative_total'])
     expect(refused.body.error.message).toContain(`invoice ${credit} totals -160.00 USD`)
