@@ -8,6 +8,7 @@
 // line (the Authorization header carries only the key id and the signature).
 import { createHash, createHmac } from 'node:crypto'
 import { XMLParser } from 'fast-xml-parser'
+import { systemClock, type Clock } from '../../../platform/clock.ts'
 
 export interface S3Credentials {
   accessKeyId: string
@@ -20,10 +21,11 @@ export interface S3Endpoint {
   region: string
   credentials: S3Credentials
   /**
-   * NOTE: the signing time is the wall clock, not the platform Clock: S3 refuses a signature more
-   * than 15 minutes from its own time, so TALLY_CLOCK's business time must never sign a request.
+   * The clock that dates signatures (default: the platform's systemClock). Never the business
+   * Clock: S3 refuses a signature more than 15 minutes from its own time, so TALLY_CLOCK's time
+   * must not sign a request.
    */
-  now?: () => Date
+  signingClock?: Clock
 }
 
 export interface S3Object {
@@ -86,7 +88,7 @@ function objectUrl(s3: S3Endpoint, bucket: string, key?: string): URL {
 }
 
 async function signedGet(s3: S3Endpoint, url: URL, signal?: AbortSignal): Promise<Response> {
-  const headers = signRequest(s3, { method: 'GET', url, now: (s3.now ?? (() => new Date()))() })
+  const headers = signRequest(s3, { method: 'GET', url, now: (s3.signingClock ?? systemClock).now() })
   let response: Response
   try {
     response = await fetch(url, { headers, redirect: 'error', ...(signal === undefined ? {} : { signal }) })
