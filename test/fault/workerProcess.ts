@@ -8,6 +8,8 @@
 //   moment *inside* an insert; also `INTENT …` per intent and `COMMAND …` per recovery
 //   statement, for the test's timeline (TALLY_FAULT_TIMELINE). The announcement wraps the real client's `insert`; the insert
 //   itself still goes to the real chDB.
+// - announceFlushes: prints `FLUSHED <partition> <first>-<last> <inserted>` after every insert
+//   (before its commit), so a test with several workers knows which partitions each drained.
 import { writeSync } from 'node:fs'
 import type { ClickHouseClient } from '@clickhouse/client'
 import { loadConfig } from '../../platform/config/load.ts'
@@ -16,7 +18,12 @@ import { createClosers } from '../../app/closers.ts'
 import { createMeteringWorker } from '../../app/createMeteringWorker.ts'
 import { openMeteringStore } from '../../app/stores.ts'
 
-const args = JSON.parse(process.argv[2] ?? '{}') as { env: Record<string, string>; killAfterInserts?: number; announceInserts?: boolean }
+const args = JSON.parse(process.argv[2] ?? '{}') as {
+  env: Record<string, string>
+  killAfterInserts?: number
+  announceInserts?: boolean
+  announceFlushes?: boolean
+}
 const config = loadConfig(args.env)
 const logger = createLogger('warn', 'fault-worker')
 let inserts = 0
@@ -55,6 +62,7 @@ if (clickhouse !== undefined) {
 const worker = await createMeteringWorker(config, logger, {
   clickhouse,
   afterInsert: (info) => {
+    if (args.announceFlushes === true) writeSync(1, `FLUSHED ${info.partition} ${info.firstOffset}-${info.lastOffset} ${info.inserted}\n`)
     if (args.killAfterInserts === undefined || info.inserted === 0) return
     inserts++
     if (inserts === args.killAfterInserts) {

@@ -3,7 +3,9 @@
 // and X-ClickHouse-Key headers (else 516, HTTP 403); the query from the `query` parameter followed
 // by the body; `param_*` bound by the engine (a quote in a value stays a value); URL settings in
 // force for that query only (readonly=1 refuses the INSERT with 164, the next request writes);
-// one statement per request (62); an unknown database (81), each with X-ClickHouse-Exception-Code.
+// one statement per request (62); an unknown database (81), each with X-ClickHouse-Exception-Code;
+// an INSERT whose rows are in the body with URL settings, as @clickhouse/client sends the metering
+// worker's inserts (the settings go before FORMAT).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startChdbHttp, type ChdbHttp } from './chdbHttp.ts'
 
@@ -40,6 +42,15 @@ describe('ClickHouse HTTP interface over chDB (test harness)', () => {
     expect([refused.status, refused.code]).toEqual([403, '164'])
     expect((await send('/', { body: "INSERT INTO t SELECT 4, 'd'" })).status).toBe(200)
     expect((await send('/', { body: 'SELECT groupArray(id) FROM (SELECT id FROM t ORDER BY id)' })).text).toBe('[1,2,4]\n')
+  })
+
+  it('takes URL settings on an INSERT whose rows follow FORMAT in the body', async () => {
+    const path = `/?query=${encodeURIComponent('INSERT INTO t (id, s) FORMAT JSONEachRow')}&insert_deduplicate=0&async_insert=0`
+    expect((await send(path, { body: '{"id":7,"s":"g"}\n{"id":8,"s":"h"}\n' })).status).toBe(200)
+    const refused = await send(`/?query=${encodeURIComponent('INSERT INTO t (id, s) FORMAT JSONEachRow')}&readonly=1`, { body: '{"id":9,"s":"i"}\n' })
+    expect([refused.status, refused.code]).toEqual([403, '164'])
+    expect((await send('/', { body: 'SELECT groupArray(id) FROM (SELECT id FROM t WHERE id > 6 ORDER BY id)' })).text).toBe('[7,8]\n')
+    await send('/', { body: 'DELETE FROM t WHERE id > 6' })
   })
 
   it('refuses two statements in one request and an unknown database, with the exception code', async () => {

@@ -80,7 +80,7 @@ async function execute(res: ServerResponse, url: URL, body: string): Promise<voi
   } catch (err) {
     throw engineError(err)
   }
-  const text = settings.length === 0 ? statement : `${statement}\nSETTINGS ${settings.join(', ')}`
+  const text = settings.length === 0 ? statement : withSettings(url.searchParams.get('query') ?? '', body, statement, settings)
   let stream: ReturnType<Session['queryStreamBind']>
   let chunks: AsyncIterator<{ raw(): Uint8Array }>
   let first: IteratorResult<{ raw(): Uint8Array }>
@@ -111,6 +111,18 @@ async function execute(res: ServerResponse, url: URL, body: string): Promise<voi
     res.end(`\n${engineError(err).message}\n`)
     res.socket?.destroy()
   }
+}
+
+/**
+ * The statement with its `SETTINGS` clause where the engine's grammar puts it: after the statement,
+ * except for an INSERT whose data follows in the body (`INSERT INTO t (…) FORMAT F` in `query`,
+ * the rows in the body, as @clickhouse/client sends an insert), where it goes before `FORMAT`.
+ */
+function withSettings(query: string, body: string, statement: string, settings: string[]): string {
+  const clause = `SETTINGS ${settings.join(', ')}`
+  const insert = /^(\s*INSERT\b[\s\S]*?)\bFORMAT\s+([A-Za-z0-9_]+)\s*$/i.exec(query)
+  if (insert === null || body === '') return `${statement}\n${clause}`
+  return `${insert[1]}${clause} FORMAT ${insert[2]}\n${body}`
 }
 
 const server = createServer((req, res) => {
