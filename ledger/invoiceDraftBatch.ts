@@ -33,6 +33,7 @@ import { toInvoice, type Invoice, type NewInvoiceLine } from './invoices.ts'
 import { invoiceStateError } from './invoiceStateError.ts'
 import type { RatingDocuments, RatingSession } from './ratingStore.ts'
 import { lockedGrantsForChunk } from './creditGrantBalances.ts'
+import { afterChunkWritten } from './plannerStatistics.ts'
 import { contracts } from './schema/contracts.ts'
 import { invoices } from './schema/invoices.ts'
 
@@ -68,7 +69,8 @@ export async function withContractLocks<T>(
     if (!isUuid(c.id)) throw new NotFoundError('contract_not_found', `contract ${c.id} does not exist`)
   }
   const ids = [...new Set(chunk.map((c) => c.id))].sort()
-  return db.transaction(async (raw) => {
+  let written = 0
+  const answer = await db.transaction(async (raw) => {
     const tx = raw as unknown as Database
     const locked = await tx
       .select({ id: contracts.id, orgId: contracts.orgId, customerId: contracts.customerId })
@@ -108,9 +110,12 @@ export async function withContractLocks<T>(
       },
     }
     const result = await fn(batch)
-    await writeHeld(tx, [...held.values()])
+    written = await writeHeld(tx, [...held.values()])
     return result
   })
+  // Committed: keep the planner's statistics in step with the tables the chunks grow (plannerStatistics.ts).
+  await afterChunkWritten(db, written)
+  return answer
 }
 
 /** A contract's session over its rows read under the lock, holding its writes. */
@@ -186,8 +191,8 @@ function heldSession(h: Held, documents: RatingDocuments): ContractRatingSession
   }
 }
 
-/** Writes every held change of the chunk: a few multi-row statements, then the postings of the finalized invoices. */
-async function writeHeld(tx: Database, all: readonly Held[]): Promise<void> {
+/** Writes every held change of the chunk: a few multi-row statements, then the postings of the finalized invoices. Returns the invoice and line rows written. */
+async function writeHeld(tx: Database, all: readonly Held[]): Promise<number> {
   const rowOf = (h: Held, id: string) => h.rows.find((r) => r.id === id)!
   // Inserted as drafts, lines added, then finalized: the order the triggers of migration 0002 allow.
   const draftOf = (r: InvoiceRow): InvoiceRow => ({ ...r, status: 'draft', number: null, finalizedAt: null })
@@ -208,10 +213,8 @@ async function writeHeld(tx: Database, all: readonly Held[]): Promise<void> {
     tx,
     all.flatMap((h) => [...h.graceMoved].map((id) => rowOf(h, id))),
   )
-  await insertLineRows(
-    tx,
-    all.flatMap((h) => [...h.lines].flatMap(([invoiceId, lines]) => lines.map((l) => ({ ...l, orgId: h.orgId, invoiceId })))),
-  )
+  const lineRows = all.flatMap((h) => [...h.lines].flatMap(([invoiceId, lines]) => lines.map((l) => ({ ...l, orgId: h.orgId, invoiceId }))))
+  await insertLineRows(tx, lineRows)
   // Numbers per issuer (organisation, billing entity of the customer), in the order the sessions
   // finalized (contract order, then date).
   const finalized = all.flatMap((h) => h.finalized.map((f) => ({ h, f })))
@@ -257,4 +260,5 @@ async function writeHeld(tx: Database, all: readonly Held[]): Promise<void> {
     tx,
     posted.map((invoice) => ({ invoice, at: invoice.finalizedAt! })),
   )
+  return drafted.length + updated.length + lineRows.length + posted.length
 }

@@ -150,6 +150,9 @@ export const journalLines = pgTable(
     foreignKey({ name: 'journal_lines_account_fk', columns: [t.orgId, t.accountCode], foreignColumns: [accounts.orgId, accounts.code] }),
     index('journal_lines_org_invoice').on(t.orgId, t.invoiceId),
     index('journal_lines_org_account').on(t.orgId, t.accountCode),
+    // The accruals of a rating chunk's contracts (usageAccruals.ts reverseAccrualsIn), without
+    // reading the organisation's whole journal (issue 20).
+    index('journal_lines_org_contract').on(t.orgId, t.contractId),
     check('journal_lines_one_side', sql`(${t.debit} > 0 and ${t.credit} = 0) or (${t.credit} > 0 and ${t.debit} = 0)`),
   ],
 )

@@ -72,6 +72,9 @@ export const invoices = pgTable(
     uniqueIndex('invoices_replaces_invoice_id_unique').on(t.replacesInvoiceId),
     uniqueIndex('invoices_org_entity_number_unique').on(t.orgId, sql`coalesce(${t.billingEntityId}, ${sql.raw(NO_ENTITY)})`, t.number),
     index('invoices_org_status').on(t.orgId, t.status, t.billingDate),
+    // Every invoice of some contracts, void ones included (a rating chunk's lock, the run's
+    // statuses): the live index above is partial, so it cannot answer them (issue 20).
+    index('invoices_contract').on(t.contractId, t.billingDate),
     check('invoices_status', sql`${t.status} in ('draft', 'finalized', 'paid', 'void')`),
     check('invoices_number_when_final', sql`(${t.status} = 'draft') = (${t.number} is null)`),
   ],

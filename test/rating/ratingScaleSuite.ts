@@ -1,0 +1,121 @@
+// What keeps a rating chunk's cost flat as the ledger grows (issue 20), on each driver:
+//  - an index answers each list read of a chunk: every invoice of some contracts (void ones
+//    included, so the partial live index cannot), and a chunk's contracts' journal lines (the
+//    accruals to reverse) without the organisation's whole journal;
+//  - the tables a run grows get planner statistics (plannerStatistics.ts): without any,
+//    Postgres reads `invoice_id in (200 ids)` as every row and scans the table.
+// The plans are checked with sequential scans disabled, so "Seq Scan" means no index can answer.
+import { sql } from 'drizzle-orm'
+import { describe, expect, it } from 'vitest'
+import type { DatabaseHandle } from '../../platform/postgres/database.ts'
+import { fixedClock } from '../../platform/clock.ts'
+import { runRating } from '../../rating/execute/ratingRun.ts'
+import { fixedQuantities } from './billingSuite.ts'
+import { testNow } from '../support/testLedger.ts'
+import type { Ledger } from '../../ledger/ledger.ts'
+import { RATED_TABLES } from '../../ledger/plannerStatistics.ts'
+import { newTestOrg, useTestLedger } from '../../ledger/useTestLedger.ts'
+
+/** Three contracts billing 1.00 a call in arrears from 2026-10-01, rated on 2026-11-05: six invoices, three finalized. */
+async function ratedOrganisation(ledger: Ledger): Promise<{ orgId: string; contractIds: string[] }> {
+  const org = await newTestOrg(ledger, 'scale')
+  const api = await ledger.products.create({ now: testNow(), orgId: org.id, name: 'API', kind: 'metered', metricName: 'calls', metricVersion: 1 })
+  const contractIds: string[] = []
+  for (const c of ['s0', 's1', 's2']) {
+    await ledger.customers.create({ now: testNow(), orgId: org.id, externalId: c, name: c })
+    const contract = await ledger.contracts.create({
+      now: testNow(),
+      orgId: org.id,
+      customer: c,
+      startDate: '2026-10-01',
+      cadence: 'monthly',
+      backdatedInvoices: 'finalize',
+      phases: [
+        { start_date: '2026-10-01', items: [{ product_id: api.id, billing: 'in_arrears', price: { model: 'per_unit', currency: 'USD', unit_price: '1.00' } }] },
+      ],
+    })
+    contractIds.push(contract.id)
+  }
+  const summary = await runRating(
+    {
+      ledger,
+      quantities: fixedQuantities(
+        new Map([
+          ['s0', '1'],
+          ['s1', '2'],
+          ['s2', '3'],
+        ]),
+      ),
+      clock: fixedClock('2026-11-06T09:00:00.000Z'),
+    },
+    { orgId: org.id, asOf: new Date('2026-11-05T00:00:00Z'), graceHours: 24 },
+  )
+  expect(summary.contractsRated).toBe(3)
+  return { orgId: org.id, contractIds }
+}
+
+/** The plan of `query` with sequential scans off (inside a rolled-back transaction). */
+async function planOf(handle: DatabaseHandle, query: ReturnType<typeof sql>): Promise<string> {
+  let plan = ''
+  await handle.db
+    .transaction(async (tx) => {
+      await tx.execute(sql`set local enable_seqscan = off`)
+      const result = (await tx.execute(sql`explain ${query}`)) as unknown as { rows: Record<string, string>[] }
+      plan = result.rows.map((r) => Object.values(r)[0]).join('\n')
+      throw new Error('rollback')
+    })
+    .catch((err: Error) => {
+      if (err.message !== 'rollback') throw err
+    })
+  return plan
+}
+
+const idList = (ids: readonly string[]) =>
+  sql.join(
+    ids.map((id) => sql`${id}::uuid`),
+    sql`, `,
+  )
+
+export function describeRatingScaleSuite(name: string, openHandle: () => Promise<DatabaseHandle>): void {
+  describe(`a rating chunk's reads at scale: ${name}`, () => {
+    const t = useTestLedger(openHandle)
+
+    it('a chunk reads its contracts’ invoices (void ones included) through an index', async () => {
+      const { contractIds } = await ratedOrganisation(t.ledger)
+      const plan = await planOf(
+        t.handle,
+        sql`select * from invoices where contract_id in (${idList(contractIds)}) order by billing_date, created_at for update`,
+      )
+      expect(plan).toContain('invoices_contract')
+      expect(plan).not.toContain('Seq Scan')
+    })
+
+    it('a chunk finds its contracts’ journal lines (accruals to reverse) through an index, not the organisation’s whole journal', async () => {
+      const { orgId, contractIds } = await ratedOrganisation(t.ledger)
+      const plan = await planOf(t.handle, sql`select entry_id from journal_lines where org_id = ${orgId}::uuid and contract_id in (${idList(contractIds)})`)
+      expect(plan).toContain('journal_lines_org_contract')
+    })
+
+    it('the tables a run grows have planner statistics once a chunk is written', async () => {
+      await ratedOrganisation(t.ledger)
+      const result = (await t.handle.db.execute(
+        sql`select tablename, attname from pg_stats where schemaname = 'public' and (tablename, attname) in
+              (('invoices', 'contract_id'), ('invoice_lines', 'invoice_id'), ('journal_entries', 'source_key'), ('journal_lines', 'contract_id'))
+            order by 1, 2`,
+      )) as unknown as { rows: { tablename: string; attname: string }[] }
+      expect(result.rows.map((r) => `${r.tablename}.${r.attname}`)).toEqual([
+        'invoice_lines.invoice_id',
+        'invoices.contract_id',
+        'journal_entries.source_key',
+        'journal_lines.contract_id',
+      ])
+      const analyzed = (await t.handle.db.execute(
+        sql`select relname from pg_class where relkind = 'r' and relname in (${sql.join(
+          RATED_TABLES.map((n) => sql`${n}`),
+          sql`, `,
+        )}) and reltuples >= 0 order by relname`,
+      )) as unknown as { rows: { relname: string }[] }
+      expect(analyzed.rows.map((r) => r.relname)).toEqual([...RATED_TABLES].sort())
+    })
+  })
+}
