@@ -6,7 +6,7 @@ import { TupleParam } from '@clickhouse/client'
 import type { ClickHouseHandle } from '../platform/clickhouse/openClickHouse.ts'
 import { insertCommitted } from '../platform/clickhouse/insertCommitted.ts'
 import { clickHouseTimeMs } from './storedEvents.ts'
-import { toClickHouseTime, type EventRow } from './eventRow.ts'
+import { isClickHouseTime, toClickHouseTime, type EventRow } from './eventRow.ts'
 
 /** One hour of one raw metric of one organisation: the unit a recovery recomputes. */
 export interface IntentBucket {
@@ -53,13 +53,25 @@ export function bucketQueryParams(slot: number, buckets: IntentBucket[]) {
  */
 export function touchedBuckets(rows: EventRow[]): IntentBucket[] {
   const seen = new Map<string, IntentBucket>()
+  // Rows of a batch mostly share the previous row's org, metric and hour: those are skipped
+  // without building a key (the hour is the stored form's first 13 characters).
+  let last: { org_id: string; raw_metric: string; hourPrefix: string } | undefined
   for (const r of rows) {
-    const ms = clickHouseTimeMs(r.timestamp)
-    const hour = toClickHouseTime(new Date(ms - (((ms % HOUR_MS) + HOUR_MS) % HOUR_MS))).slice(0, 19)
+    const stored = isClickHouseTime(r.timestamp)
+    if (stored && last !== undefined && r.org_id === last.org_id && r.raw_metric === last.raw_metric && r.timestamp.startsWith(last.hourPrefix)) continue
+    last = stored ? { org_id: r.org_id, raw_metric: r.raw_metric, hourPrefix: r.timestamp.slice(0, 13) } : undefined
+    const hour = hourOf(r.timestamp)
     const key = `${r.org_id}\u0000${r.raw_metric}\u0000${hour}`
     if (!seen.has(key)) seen.set(key, { org_id: r.org_id, raw_metric: r.raw_metric, hour })
   }
   return [...seen.values()]
+}
+
+/** Start of the UTC hour of a stored time, `YYYY-MM-DD HH:00:00`; the stored form needs no Date. */
+function hourOf(timestamp: string): string {
+  if (isClickHouseTime(timestamp)) return `${timestamp.slice(0, 13)}:00:00`
+  const ms = clickHouseTimeMs(timestamp)
+  return toClickHouseTime(new Date(ms - (((ms % HOUR_MS) + HOUR_MS) % HOUR_MS))).slice(0, 19)
 }
 
 export async function writeIntent(handle: ClickHouseHandle, intent: DrainIntent): Promise<void> {

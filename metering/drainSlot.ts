@@ -76,7 +76,7 @@ export function createDrainSlot(handle: ClickHouseHandle, opts: { slot: number; 
         const fresh: EventRow[] = []
         for (const i of firstIndex) {
           const row = rows[i]!
-          if (stored.has(eventKey(row.org_id, row.event_id))) continue
+          if (stored.size > 0 && stored.has(eventKey(row.org_id, row.event_id))) continue
           insertedAt[i] = true
           fresh.push(row)
         }

@@ -31,18 +31,36 @@ export function eventKey(orgId: string, eventId: string): string {
  * `duplicate`, the Kafka worker and the drain slot drop it before looking up `events`.
  */
 export function firstOfEachEvent(rows: readonly EventRow[]): number[] {
-  const seen = new Set<string>()
+  // Ids per org rather than one set of `eventKey`s: a batch is mostly one org's, and this builds
+  // no string per row (the concatenation was ~2 µs a row of a 20,000-row drain batch).
+  const seenByOrg = new Map<string, Set<string>>()
+  let org: string | undefined
+  let seen = new Set<string>()
   const first: number[] = []
-  rows.forEach((row, i) => {
-    const key = eventKey(row.org_id, row.event_id)
-    if (seen.has(key)) return
-    seen.add(key)
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i]!
+    if (row.org_id !== org) {
+      org = row.org_id
+      seen = seenByOrg.get(org) ?? new Set()
+      seenByOrg.set(org, seen)
+    }
+    if (seen.has(row.event_id)) continue
+    seen.add(row.event_id)
     first.push(i)
-  })
+  }
   return first
 }
 
 const CLICKHOUSE_TIME = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3}$/
+
+/**
+ * True when `text` is `YYYY-MM-DD HH:mm:ss.SSS`, the form every stored row has (checkEventRows).
+ * Such texts are fixed-width, so comparing them as strings orders them in time, and the hour
+ * they fall in is their first 13 characters: the drain's per-row work needs no Date.parse.
+ */
+export function isClickHouseTime(text: string): boolean {
+  return CLICKHOUSE_TIME.test(text)
+}
 
 /** Formats an instant as ClickHouse `DateTime64(3, 'UTC')` text: `2023-05-21 09:30:38.731`. */
 export function toClickHouseTime(date: Date): string {

@@ -2,7 +2,7 @@
 // itself, through the projection `by_event_id` (migration 0005), which is stored inside each
 // part of `events`: a part and its lookup entries commit together, so whatever subset of an
 // insert a crash left behind, the lookup sees exactly that subset.
-import { clickHouseTimeToIso, eventKey, toClickHouseTime, type EventRow } from './eventRow.ts'
+import { clickHouseTimeToIso, eventKey, isClickHouseTime, toClickHouseTime, type EventRow } from './eventRow.ts'
 import type { ClickHouseHandle } from '../platform/clickhouse/openClickHouse.ts'
 
 /** Default dedup window: the anchors keep ids 31–34 days (metering/README.md "Dedup window"). */
@@ -42,13 +42,7 @@ const LOOKUP_CHUNK_ROWS = 5_000
 
 async function findStoredKeysOnce(handle: ClickHouseHandle, rows: EventRow[], windowMs: number): Promise<Set<string>> {
   if (rows.length === 0) return new Set()
-  let min = Infinity
-  let max = -Infinity
-  for (const r of rows) {
-    const ms = clickHouseTimeMs(r.timestamp)
-    if (ms < min) min = ms
-    if (ms > max) max = ms
-  }
+  const { min, max } = timeSpanMs(rows)
   const rs = await handle.client.query({
     query: `SELECT org_id, event_id, toString(toUnixTimestamp64Milli(timestamp)) AS ms FROM events
             WHERE org_id IN {org_ids:Array(String)} AND event_id IN {event_ids:Array(String)}
@@ -69,10 +63,38 @@ async function findStoredKeysOnce(handle: ClickHouseHandle, rows: EventRow[], wi
     stored.set(key, times)
   }
   const found = new Set<string>()
+  if (stored.size === 0) return found // the usual drain batch: nothing is a replay
   for (const r of rows) {
     const key = eventKey(r.org_id, r.event_id)
+    const times = stored.get(key)
+    if (times === undefined) continue
     const ms = clickHouseTimeMs(r.timestamp)
-    if (stored.get(key)?.some((t) => Math.abs(t - ms) <= windowMs) === true) found.add(key)
+    if (times.some((t) => Math.abs(t - ms) <= windowMs)) found.add(key)
   }
   return found
+}
+
+/**
+ * Earliest and latest timestamp of `rows`, in ms. Stored-form texts are compared as strings and
+ * only the two ends parsed (a Date.parse per row was ~15% of a 20,000-row lookup's CPU); any
+ * other text is parsed.
+ */
+export function timeSpanMs(rows: readonly EventRow[]): { min: number; max: number } {
+  let minText: string | undefined
+  let maxText: string | undefined
+  let min = Infinity
+  let max = -Infinity
+  const widen = (ms: number) => {
+    if (ms < min) min = ms
+    if (ms > max) max = ms
+  }
+  for (const { timestamp: t } of rows) {
+    if (!isClickHouseTime(t)) widen(clickHouseTimeMs(t))
+    else if (minText === undefined || maxText === undefined) minText = maxText = t
+    else if (t < minText) minText = t
+    else if (t > maxText) maxText = t
+  }
+  if (minText !== undefined) widen(clickHouseTimeMs(minText))
+  if (maxText !== undefined) widen(clickHouseTimeMs(maxText))
+  return { min, max }
 }
