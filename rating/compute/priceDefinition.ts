@@ -18,6 +18,8 @@ import { volumeWithFlatFeeSchema } from './volumeWithFlatFee.ts'
 import { Dec } from '../../platform/decimal.ts'
 import { isoCurrencies, type CurrencyTable } from '../../platform/currency.ts'
 import { isDecimalText } from '../../platform/decimalText.ts'
+import { boundedMemo } from '../../platform/boundedMemo.ts'
+import { deepFreeze, plainJsonKey } from '../../platform/plainJsonKey.ts'
 import { checkPriceCurrency } from './currency.ts'
 import { validationErrorFrom } from './zodDetails.ts'
 
@@ -82,10 +84,23 @@ export const priceDefinitionSchema = z
 export type PriceDefinition = z.infer<typeof priceDefinitionSchema>
 export type PricingModel = PriceDefinition['model']
 
+/**
+ * Parsed prices by content (plainJsonKey): a rating run prices every contract of a plan with the
+ * same few definitions, so each is parsed once, not once per invoice (issue 20). The parse is
+ * pure, a value it refused is never remembered (it throws again), and the shared answer is frozen.
+ */
+const parsedPrices = boundedMemo<PriceDefinition>(10_000)
+
 /** Parses a price definition or throws `invalid_price_definition` with every field problem. */
 export function parsePriceDefinition(value: unknown, currencies: CurrencyTable = isoCurrencies): PriceDefinition {
+  const key = plainJsonKey(value)
+  const price = key === undefined ? parseUncached(value) : parsedPrices(key, () => deepFreeze(parseUncached(value)))
+  checkPriceCurrency(price.currency, currencies, 'currency')
+  return price
+}
+
+function parseUncached(value: unknown): PriceDefinition {
   const parsed = priceDefinitionSchema.safeParse(value)
   if (!parsed.success) throw validationErrorFrom(parsed.error, 'invalid_price_definition', 'price definition')
-  checkPriceCurrency(parsed.data.currency, currencies, 'currency')
   return parsed.data
 }

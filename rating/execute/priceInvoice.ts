@@ -169,6 +169,9 @@ function nettedLine(position: number, l: PriceLine, recorded: readonly RecordedI
   })
 }
 
+/** Built once: `discountSchema.array()` per invoice rebuilt the schema every call (issue 20). */
+const discountsSchema = discountSchema.array()
+
 export function priceInvoice(input: PriceInvoiceInput): PricedInvoice {
   const { contract, scheduled } = input
   // A declared custom code is written inline ({ code, precision }) in everything recorded, so
@@ -280,7 +283,7 @@ export function priceInvoice(input: PriceInvoiceInput): PricedInvoice {
         : {}),
       // A product discount may name the product by id: the lines carry its name.
       discounts: discountsFor(
-        discountSchema.array().parse(terms.discounts ?? []),
+        discountsSchema.parse(terms.discounts ?? []),
         recorded.map((r) => ({ id: r.product_id, name: r.product_name })),
       ),
       // Only when there is some: the records (and content hashes) of every other invoice stay as they were.
