@@ -4,7 +4,7 @@
 // ClickHouse (TALLY_CLICKHOUSE_URL, or services shared by createStreamingTally), serves the
 // metering reads too.
 import type { Hono } from 'hono'
-import { createKafkaEventSink } from '../ingest/sink/kafkaEventSink.ts'
+import { createKafkaEventSink, type EventProducerFactory } from '../ingest/sink/kafkaEventSink.ts'
 import type { EventSink } from '../ingest/sink/eventSink.ts'
 import { clockFromConfig, type Clock } from '../platform/clock.ts'
 import type { Config } from '../platform/config/schema.ts'
@@ -34,6 +34,8 @@ export interface GatewayShared {
   metering?: MeteringServices
   telemetry?: Telemetry
   clock?: Clock
+  /** Replaces the sink's kafkajs producer (the bench's Kafka client comparison). */
+  producers?: EventProducerFactory
 }
 
 export async function createGateway(config: Config, logger: Logger, shared: GatewayShared = {}): Promise<Gateway> {
@@ -69,6 +71,7 @@ export async function createGateway(config: Config, logger: Logger, shared: Gate
     }
     const sink = await createKafkaEventSink({
       kafka,
+      producers: shared.producers,
       topic: config.kafkaTopic,
       logger,
       telemetry,

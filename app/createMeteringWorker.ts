@@ -65,6 +65,8 @@ export async function createMeteringWorker(config: Config, logger: Logger, share
       groupId: config.kafkaGroupId,
       flushRows: config.meteringFlushRows,
       flushMs: config.meteringFlushMs,
+      fetchMinBytes: config.meteringFetchMinBytes,
+      partitionsConcurrently: config.meteringPartitionsConcurrently,
       maxMessageBytes: config.meteringMaxMessageBytes,
       sessionTimeoutMs: config.kafkaSessionTimeoutMs,
       dedupWindowDays: config.meteringDedupWindowDays,

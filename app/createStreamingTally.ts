@@ -3,6 +3,7 @@
 // directory per process), one ledger and one telemetry registry. The same code as
 // `tally gateway` + `tally metering` run apart; only the sharing differs.
 import type { Hono } from 'hono'
+import type { EventProducerFactory } from '../ingest/sink/kafkaEventSink.ts'
 import type { ClickHouseHandle } from '../platform/clickhouse/openClickHouse.ts'
 import { clockFromConfig } from '../platform/clock.ts'
 import type { Config } from '../platform/config/schema.ts'
@@ -27,7 +28,11 @@ export interface StreamingTally {
   close(): Promise<void>
 }
 
-export async function createStreamingTally(config: Config, logger: Logger, opts: { scheduler?: boolean } = {}): Promise<StreamingTally> {
+export async function createStreamingTally(
+  config: Config,
+  logger: Logger,
+  opts: { scheduler?: boolean; producers?: EventProducerFactory } = {},
+): Promise<StreamingTally> {
   const closers = createClosers(logger)
   try {
     lockEmbeddedData(config, closers, { clickhouse: true, postgres: true })
@@ -40,7 +45,7 @@ export async function createStreamingTally(config: Config, logger: Logger, opts:
     closers.push('metering worker', () => worker.close())
     // Built once: the gateway's routes and the scheduled jobs share them.
     const metering = buildMeteringServices(clickhouse, ledgerStore.ledger, remoteMetricRunner({ config, database: ledgerStore.database, clock }))
-    const gateway = await createGateway(config, logger, { metering, ledgerStore, telemetry, clock })
+    const gateway = await createGateway(config, logger, { metering, ledgerStore, telemetry, clock, producers: opts.producers })
     closers.push('gateway', () => gateway.close())
     // The same scheduled jobs as `tally scheduler` (createTally's option), closed before the gateway.
     if (opts.scheduler === true)

@@ -28,8 +28,24 @@ import type { Logger } from '../../platform/logger.ts'
 import { LATENCY_BUCKETS, SIZE_BUCKETS, type Telemetry } from '../../platform/telemetry/telemetry.ts'
 import type { EventSink, SinkResult } from './eventSink.ts'
 
+/**
+ * The one thing the sink needs from a Kafka client: an idempotent producer that resolves `send`
+ * once the broker acknowledged every message with acks=all, one send at a time. kafkajs by
+ * default (`kafkajsEventProducers`); the bench plugs `@platformatic/kafka` in behind the same
+ * port (test/bench/platformaticKafka.ts) to compare them (docs/benchmarks.md, issue 19).
+ */
+export interface EventProducer {
+  send(messages: EventMessage[]): Promise<void>
+  close(): Promise<void>
+}
+
+/** A new, connected producer (new producer id): the sink asks for one after any failed send. */
+export type EventProducerFactory = () => Promise<EventProducer>
+
 export interface KafkaEventSinkOptions {
   kafka: Kafka
+  /** Overrides the kafkajs producer built from `kafka` (the bench's client comparison). */
+  producers?: EventProducerFactory
   topic: string
   logger: Logger
   telemetry: Telemetry
@@ -62,7 +78,6 @@ export async function createKafkaEventSink(opts: KafkaEventSinkOptions): Promise
   const maxBatchEvents = opts.maxBatchEvents ?? 10_000
   const maxInFlightBytes = opts.maxInFlightBytes ?? 64 * 1024 * 1024
   const sendTimeoutMs = opts.sendTimeoutMs ?? 5_000
-  const compression = opts.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None
   const log = opts.logger.child({ component: 'kafka-sink' })
   const produced = opts.telemetry.counter('tally_gateway_produced_events_total', 'Events acknowledged by Kafka (acks=all).')
   const refused = opts.telemetry.counter(
@@ -74,19 +89,8 @@ export async function createKafkaEventSink(opts: KafkaEventSinkOptions): Promise
   const sendSize = opts.telemetry.histogram('tally_gateway_produce_batch_events', 'Events per send to the broker.', SIZE_BUCKETS)
   const inFlight = opts.telemetry.gauge('tally_gateway_produce_inflight_bytes', 'Bytes of events queued or in flight to the broker.')
 
-  function newProducer(): Producer {
-    return opts.kafka.producer({
-      idempotent: true,
-      maxInFlightRequests: 1,
-      allowAutoTopicCreation: false,
-      createPartitioner: Partitioners.DefaultPartitioner,
-      // Few, quick retries: the sink's own deadline answers the client; the client retries.
-      retry: { retries: 3, initialRetryTime: 100, maxRetryTime: 1_000 },
-    })
-  }
-
-  let producer = newProducer()
-  await producer.connect()
+  const newProducer = opts.producers ?? kafkajsEventProducers(opts.kafka, { topic: opts.topic, compression: opts.compression, sendTimeoutMs })
+  let producer = await newProducer()
   let producerBroken = false
 
   let bytesHeld = 0
@@ -121,12 +125,11 @@ export async function createKafkaEventSink(opts: KafkaEventSinkOptions): Promise
     const messages = batch.flatMap((p) => p.messages)
     try {
       if (producerBroken) {
-        await producer.disconnect().catch(() => {})
-        producer = newProducer()
-        await producer.connect()
+        await producer.close().catch(() => {})
+        producer = await newProducer()
         producerBroken = false
       }
-      await producer.send({ topic: opts.topic, acks: -1, timeout: sendTimeoutMs, compression, messages })
+      await producer.send(messages)
     } catch (err) {
       producerBroken = true
       log.warn({ err, events: messages.length }, 'send to Kafka failed; the requests get 503')
@@ -185,8 +188,30 @@ export async function createKafkaEventSink(opts: KafkaEventSinkOptions): Promise
     async close() {
       closed = true
       await queue.flush()
-      await producer.disconnect()
+      await producer.close()
     },
+  }
+}
+
+/** The default producer: kafkajs, idempotent (one request in flight), acks=all. */
+export function kafkajsEventProducers(kafka: Kafka, opts: { topic: string; compression?: 'none' | 'gzip'; sendTimeoutMs: number }): EventProducerFactory {
+  const compression = opts.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None
+  return async () => {
+    const producer: Producer = kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+      createPartitioner: Partitioners.DefaultPartitioner,
+      // Few, quick retries: the sink's own deadline answers the client; the client retries.
+      retry: { retries: 3, initialRetryTime: 100, maxRetryTime: 1_000 },
+    })
+    await producer.connect()
+    return {
+      async send(messages) {
+        await producer.send({ topic: opts.topic, acks: -1, timeout: opts.sendTimeoutMs, compression, messages })
+      },
+      close: () => producer.disconnect(),
+    }
   }
 }
 

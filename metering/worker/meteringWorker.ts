@@ -47,9 +47,16 @@ export interface MeteringWorkerOptions {
   groupId: string
   /** Most messages per insert; default 10,000. */
   flushRows?: number
-  /** Longest a fetch waits for data before it is flushed anyway (ms); default 500. */
+  /** Longest a fetch waits for data before it is flushed anyway (ms); default 200. */
   flushMs?: number
   maxMessageBytes?: number
+  /** Bytes a fetch waits for (up to `flushMs`) before the broker answers; default 64 KiB. */
+  fetchMinBytes?: number
+  /**
+   * Partitions whose runs are flushed at the same time, each through its own drain slot (one
+   * writer per slot still: kafkajs hands a partition's batches to one call at a time); default 6.
+   */
+  partitionsConcurrently?: number
   /** Dedup window in days (see EventWriterOptions.dedupWindowDays); default 34. */
   dedupWindowDays?: number
   /** Consumer session timeout (ms); default 10,000 (config TALLY_KAFKA_SESSION_TIMEOUT_MS). */
@@ -74,7 +81,7 @@ export interface MeteringWorker {
 
 export function createMeteringWorker(opts: MeteringWorkerOptions): MeteringWorker {
   const flushRows = opts.flushRows ?? 10_000
-  const flushMs = opts.flushMs ?? 500
+  const flushMs = opts.flushMs ?? 200
   const maxMessageBytes = opts.maxMessageBytes ?? 1024 * 1024
   const sessionTimeout = opts.sessionTimeoutMs ?? 10_000
   const heartbeatInterval = opts.heartbeatIntervalMs ?? Math.max(100, Math.floor(sessionTimeout / 10))
@@ -98,7 +105,7 @@ export function createMeteringWorker(opts: MeteringWorkerOptions): MeteringWorke
     sessionTimeout,
     heartbeatInterval,
     rebalanceTimeout: Math.max(60_000, sessionTimeout * 2),
-    minBytes: 64 * 1024,
+    minBytes: opts.fetchMinBytes ?? 64 * 1024,
     maxWaitTimeInMs: flushMs,
     maxBytesPerPartition: 16 * 1024 * 1024,
     allowAutoTopicCreation: false,
@@ -163,7 +170,7 @@ export function createMeteringWorker(opts: MeteringWorkerOptions): MeteringWorke
       slots.set(partition, slot)
       const outcome = await withClickHouseRetry(heartbeat, isRunning, () => insertChunkEvents(slot, plan))
       if (plan.deadLetters.length > 0) {
-        await dlqProducer.send({
+        await oneDeadLetterSendAtATime({
           topic: opts.deadLetterTopic,
           acks: -1,
           messages: plan.deadLetters.map((d, j) => ({
@@ -212,6 +219,15 @@ export function createMeteringWorker(opts: MeteringWorkerOptions): MeteringWorke
     }
   }
 
+  // Partitions flush concurrently, and the idempotent producer breaks when two sends to one
+  // partition overlap (the dead-letter topic has one), so its sends take turns.
+  let dlqTail: Promise<unknown> = Promise.resolve()
+  function oneDeadLetterSendAtATime(record: Parameters<Producer['send']>[0]): Promise<unknown> {
+    const sent = dlqTail.then(() => dlqProducer.send(record))
+    dlqTail = sent.catch(() => {})
+    return sent
+  }
+
   async function withClickHouseRetry<T>(heartbeat: () => Promise<void>, isRunning: () => boolean, fn: () => Promise<T>): Promise<T> {
     let delay = 200
     for (;;) {
@@ -248,7 +264,7 @@ export function createMeteringWorker(opts: MeteringWorkerOptions): MeteringWorke
       await consumer.run({
         autoCommit: false,
         eachBatchAutoResolve: false,
-        partitionsConsumedConcurrently: 1,
+        partitionsConsumedConcurrently: opts.partitionsConcurrently ?? 6,
         eachBatch,
       })
       log.info({ topic: opts.topic, flushRows, flushMs }, 'metering worker consuming')

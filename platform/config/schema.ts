@@ -166,7 +166,11 @@ const configObject = z.object({
   /** Metering worker: most rows per ClickHouse insert (flush on size). */
   meteringFlushRows: z.coerce.number().int().positive().default(10_000),
   /** Metering worker: longest a fetch waits to fill up before it is flushed anyway (ms; flush on time). */
-  meteringFlushMs: z.coerce.number().int().min(0).max(60_000).default(500),
+  meteringFlushMs: z.coerce.number().int().min(0).max(60_000).default(200),
+  /** Metering worker: bytes a fetch waits for (up to the flush time) before the broker answers. */
+  meteringFetchMinBytes: byteSize.default(64 * 1024),
+  /** Metering worker: partitions flushed at the same time, each through its own drain slot. */
+  meteringPartitionsConcurrently: z.coerce.number().int().min(1).max(10_000).default(6),
   /** Metering worker: messages larger than this (bytes) are dead-lettered as `message_too_large`. */
   meteringMaxMessageBytes: byteSize.default(1024 * 1024),
   /**

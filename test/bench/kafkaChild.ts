@@ -1,6 +1,7 @@
 // Stage 3's producer comparison in one process: Tally's KafkaEventSink (group commit, linger,
 // acks=all, idempotent producer) against a raw kafkajs loop sending the same encoded messages
-// with the same producer settings, concurrency and batch size, to the same broker.
+// with the same producer settings, concurrency and batch size, to the same broker; and the same
+// sink over @platformatic/kafka's producer instead of kafkajs' (platformaticKafka.ts).
 import { Partitioners } from 'kafkajs'
 import { encodeEventMessage } from '../../metering/eventMessage.ts'
 import { createKafkaEventSink } from '../../ingest/sink/kafkaEventSink.ts'
@@ -12,6 +13,7 @@ import { SINGLE_BROKER_DURABILITY } from '../support/kafkaTestTopics.ts'
 import { BENCH_METRIC, BENCH_ORG } from './benchIds.ts'
 import { cpuSec, peakRssMB, serveChild } from './chdbChild.ts'
 import { eventRows } from './events.ts'
+import { platformaticEventProducers } from './platformaticKafka.ts'
 import { percentile } from './stats.ts'
 
 if (process.send !== undefined && process.argv.at(-1) === 'child') {
@@ -26,6 +28,14 @@ if (process.send !== undefined && process.argv.at(-1) === 'child') {
     await ensureTopics({ admin, topics: [{ topic, partitions: 6 }], durability: SINGLE_BROKER_DURABILITY, logger })
     await admin.disconnect()
     const sink = await createKafkaEventSink({ kafka, topic, logger, telemetry: createTelemetry() })
+    // The same sink over @platformatic/kafka's producer (issue 19's client comparison).
+    const platformaticSink = await createKafkaEventSink({
+      kafka,
+      topic,
+      logger,
+      telemetry: createTelemetry(),
+      producers: platformaticEventProducers({ brokers: brokers.split(','), topic }),
+    })
     const producer = kafka.producer({
       idempotent: true,
       maxInFlightRequests: 1,
@@ -55,6 +65,7 @@ if (process.send !== undefined && process.argv.at(-1) === 'child') {
             })
             const t = performance.now()
             if (side === 'sink') await sink.write(rows)
+            else if (side === 'platformatic') await platformaticSink.write(rows)
             else await producer.send({ topic, acks: -1, messages: rows.map(encodeEventMessage) })
             latencies.push(performance.now() - t)
             events += rows.length
@@ -75,6 +86,7 @@ if (process.send !== undefined && process.argv.at(-1) === 'child') {
       },
       async close() {
         await sink.close()
+        await platformaticSink.close()
         await producer.disconnect()
       },
     }

@@ -3,6 +3,7 @@
 // HTTP + auth + validation + envelope alone (DESIGN P1).
 import type { Hono } from 'hono'
 import type { EventSink } from '../../ingest/sink/eventSink.ts'
+import type { EventProducerFactory } from '../../ingest/sink/kafkaEventSink.ts'
 import { systemClock } from '../../platform/clock.ts'
 import type { Config } from '../../platform/config/schema.ts'
 import type { AppEnv } from '../../platform/http/appEnv.ts'
@@ -42,16 +43,31 @@ export const tallyTargets: Record<string, TargetBuilder> = {
   },
 }
 
+/**
+ * The sink's producer for the Kafka targets: kafkajs (Tally's), or `@platformatic/kafka` when the
+ * stage sets TALLY_BENCH_KAFKA_PRODUCER=platformatic (the client comparison, issue 19).
+ */
+async function benchProducers(config: Config): Promise<EventProducerFactory | undefined> {
+  if (process.env.TALLY_BENCH_KAFKA_PRODUCER !== 'platformatic') return undefined
+  const { platformaticEventProducers } = await import('./platformaticKafka.ts')
+  return platformaticEventProducers({
+    brokers: config.kafkaBrokers!,
+    topic: config.kafkaTopic,
+    compression: config.kafkaCompression,
+    sendTimeoutMs: config.kafkaSendTimeoutMs,
+  })
+}
+
 /** Kafka targets: the gateway with the Kafka sink alone, and gateway + metering worker in one process. */
 export const kafkaTargets: Record<string, TargetBuilder> = {
   async 'kafka-gateway'(config, logger) {
     const { createGateway } = await import('../../app/createGateway.ts')
-    const gateway = await createGateway(config, logger)
+    const gateway = await createGateway(config, logger, { producers: await benchProducers(config) })
     return { app: gateway.app, close: () => gateway.close() }
   },
   async streaming(config, logger) {
     const { createStreamingTally } = await import('../../app/createStreamingTally.ts')
-    const tally = await createStreamingTally(config, logger)
+    const tally = await createStreamingTally(config, logger, { producers: await benchProducers(config) })
     tally.failed.catch((err: unknown) => logger.error({ err }, 'metering worker failed'))
     return { app: tally.app, close: () => tally.close() }
   },

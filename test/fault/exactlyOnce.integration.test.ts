@@ -205,6 +205,32 @@ describe('poison messages', () => {
   })
 })
 
+describe('poison messages on every partition at once', () => {
+  it('dead-letters all of them while the partitions flush concurrently (one dead-letter send at a time)', async () => {
+    const org = 'org-poison-all'
+    const good = generatedEvents({ orgId: org, count: 400, prefix: 'okall' })
+    const producer = topics.kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner })
+    await producer.connect()
+    // Each partition: valid events and poison in turn, so every partition's flush has dead letters.
+    const messages = []
+    for (let p = 0; p < 4; p++) {
+      for (let i = 0; i < 100; i++) {
+        const e = good[p * 100 + i]!
+        messages.push({ key: e.event_id, value: JSON.stringify(e), headers: { 'tally-org': org }, partition: p })
+        messages.push({ key: `bad-${p}-${i}`, value: `not json ${i} {`, headers: { 'tally-org': org }, partition: p })
+      }
+    }
+    await producer.send({ topic: topics.events, acks: -1, messages })
+    await producer.disconnect()
+    const group = topics.group('poison-all')
+    await worker(group).start()
+    await waitForGroupCaughtUp(topics.admin, group, topics.events)
+    expect((await meteringTotals(ch.handle, org)).rows).toBe(400)
+    const letters = await listDeadLetters(ch.handle, { orgId: org, limit: 1000 })
+    expect(letters.filter((l) => l.key.startsWith('bad-')).length).toBe(400)
+  })
+})
+
 describe('two workers in one group', () => {
   it('share the partitions; when one leaves, the other takes its partitions without loss or double counting', async () => {
     const org = 'org-two'
