@@ -62,7 +62,7 @@ describe('parsePriceDefinition memo', () => {
 
   it('checks the currency table on every call, remembered or not', () => {
     const credits = { model: 'per_unit', currency: 'CREDITS', unit_price: '1' }
-    const table = currencyTable([{ code: 'CREDITS', name: 'Credits', precision: 4 }])
+    const table = currencyTable([{ code: 'CREDITS', precision: 4 }])
     expect(parsePriceDefinition(credits, table).currency).toBe('CREDITS')
     expect(outcome(() => parsePriceDefinition(credits, isoCurrencies)).refused).toBe('invalid_price_definition:currency')
     expect(parsePriceDefinition(credits, table).currency).toBe('CREDITS')

@@ -15,8 +15,9 @@ import { fixedClock } from '../../platform/clock.ts'
 import { openDatabase, type DatabaseHandle } from '../../platform/postgres/database.ts'
 import { migrateDatabase } from '../../platform/postgres/migrate.ts'
 import { runRating, type RatingProgress } from '../../rating/execute/ratingRun.ts'
-import { createTestLedger, testNow } from '../support/testLedger.ts'
+import { createTestLedger } from '../support/testLedger.ts'
 import { fixedQuantities } from './billingSuite.ts'
+import { perCallContracts } from './perCallContracts.ts'
 
 let dir: string
 let handle: DatabaseHandle
@@ -36,27 +37,7 @@ afterAll(async () => {
 })
 
 /** Three contracts k0–k2 billing 1.00 a call in arrears from 2026-10-01; usage 1, 2, 3 calls. */
-async function organisation(): Promise<{ orgId: string; contractIds: string[] }> {
-  const org = await ledger.organisations.create({ now: testNow(), name: `chunk ${Math.random().toString(36).slice(2, 8)}` })
-  const api = await ledger.products.create({ now: testNow(), orgId: org.id, name: 'API', kind: 'metered', metricName: 'calls', metricVersion: 1 })
-  const contractIds: string[] = []
-  for (const c of ['k0', 'k1', 'k2']) {
-    await ledger.customers.create({ now: testNow(), orgId: org.id, externalId: c, name: c })
-    const contract = await ledger.contracts.create({
-      now: testNow(),
-      orgId: org.id,
-      customer: c,
-      startDate: '2026-10-01',
-      cadence: 'monthly',
-      backdatedInvoices: 'finalize',
-      phases: [
-        { start_date: '2026-10-01', items: [{ product_id: api.id, billing: 'in_arrears', price: { model: 'per_unit', currency: 'USD', unit_price: '1.00' } }] },
-      ],
-    })
-    contractIds.push(contract.id)
-  }
-  return { orgId: org.id, contractIds }
-}
+const organisation = () => perCallContracts(ledger, 'chunk', ['k0', 'k1', 'k2'])
 
 /** The ledger, with the chunk session of `contractId` altered by `alter` (the per-contract path is left as it is). */
 function faulty(contractId: string, alter: (session: ContractRatingSession) => ContractRatingSession): Ledger {

@@ -11,31 +11,14 @@ import type { DatabaseHandle } from '../../platform/postgres/database.ts'
 import { fixedClock } from '../../platform/clock.ts'
 import { runRating } from '../../rating/execute/ratingRun.ts'
 import { fixedQuantities } from './billingSuite.ts'
-import { testNow } from '../support/testLedger.ts'
 import type { Ledger } from '../../ledger/ledger.ts'
 import { RATED_TABLES } from '../../ledger/plannerStatistics.ts'
-import { newTestOrg, useTestLedger } from '../../ledger/useTestLedger.ts'
+import { useTestLedger } from '../../ledger/useTestLedger.ts'
+import { perCallContracts } from './perCallContracts.ts'
 
 /** Three contracts billing 1.00 a call in arrears from 2026-10-01, rated on 2026-11-05: six invoices, three finalized. */
 async function ratedOrganisation(ledger: Ledger): Promise<{ orgId: string; contractIds: string[] }> {
-  const org = await newTestOrg(ledger, 'scale')
-  const api = await ledger.products.create({ now: testNow(), orgId: org.id, name: 'API', kind: 'metered', metricName: 'calls', metricVersion: 1 })
-  const contractIds: string[] = []
-  for (const c of ['s0', 's1', 's2']) {
-    await ledger.customers.create({ now: testNow(), orgId: org.id, externalId: c, name: c })
-    const contract = await ledger.contracts.create({
-      now: testNow(),
-      orgId: org.id,
-      customer: c,
-      startDate: '2026-10-01',
-      cadence: 'monthly',
-      backdatedInvoices: 'finalize',
-      phases: [
-        { start_date: '2026-10-01', items: [{ product_id: api.id, billing: 'in_arrears', price: { model: 'per_unit', currency: 'USD', unit_price: '1.00' } }] },
-      ],
-    })
-    contractIds.push(contract.id)
-  }
+  const { orgId, contractIds } = await perCallContracts(ledger, 'scale', ['s0', 's1', 's2'])
   const summary = await runRating(
     {
       ledger,
@@ -48,10 +31,10 @@ async function ratedOrganisation(ledger: Ledger): Promise<{ orgId: string; contr
       ),
       clock: fixedClock('2026-11-06T09:00:00.000Z'),
     },
-    { orgId: org.id, asOf: new Date('2026-11-05T00:00:00Z'), graceHours: 24 },
+    { orgId, asOf: new Date('2026-11-05T00:00:00Z'), graceHours: 24 },
   )
   expect(summary.contractsRated).toBe(3)
-  return { orgId: org.id, contractIds }
+  return { orgId, contractIds }
 }
 
 /** The plan of `query` with sequential scans off (inside a rolled-back transaction). */
