@@ -27,6 +27,13 @@ export function platformaticEventProducers(opts: {
       retries: 3,
       retryDelay: 100,
     })
+    // It connects lazily; a sink must fail at start when no broker answers (as with kafkajs).
+    try {
+      await producer.metadata({ topics: [opts.topic] })
+    } catch (err) {
+      await producer.close().catch(() => {})
+      throw err
+    }
     return {
       async send(messages) {
         await producer.send({
