@@ -4,6 +4,7 @@
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { createClient, type ClickHouseClient, type ClickHouseClientConfigOptions } from '@clickhouse/client'
+import { Session } from 'chdb'
 import { createChdbConnection } from 'chdb/connection'
 import { UnavailableError } from '../errors.ts'
 import { toClickHouseError } from './clickHouseErrors.ts'
@@ -43,6 +44,41 @@ export interface OpenClickHouseOptions {
   dataDir: string
   /** Database holding Tally's tables. Default: the URL's path if it names one, else `tally`. */
   database?: string
+  /** Embedded only: chDB's memory settings, each replacing its default in EMBEDDED_MEMORY_SETTINGS. */
+  memory?: Partial<EmbeddedMemorySettings>
+}
+
+/** ClickHouse server settings (bytes) that bound chDB's memory in embedded mode. */
+export interface EmbeddedMemorySettings {
+  /** All of chDB's tracked memory: a statement that would take it higher fails with MEMORY_LIMIT_EXCEEDED (241). */
+  max_server_memory_usage: number
+  /** Marks of the parts read (where each granule starts in the column files). */
+  mark_cache_size: number
+  /** Primary key indexes of the parts read. */
+  primary_index_cache_size: number
+  /** Marks of the data-skipping indexes. */
+  index_mark_cache_size: number
+  /** Expressions compiled by the JIT. */
+  compiled_expression_cache_size: number
+}
+
+const MiB = 1024 * 1024
+
+/**
+ * Embedded mode shares one process, and its memory, with the API, PGlite and the rating job, so
+ * chDB gets bounds instead of a server's defaults (caches of 5 GiB each and 90% of the machine's
+ * RAM for queries). A statement that would take chDB past 2 GiB fails (MEMORY_LIMIT_EXCEEDED,
+ * answered 503 like an unavailable ClickHouse) rather than taking the host's memory: twice the
+ * largest statement Tally's own paths were measured to need (an INSERT … SELECT of 2,000,000
+ * events through the rollup views, 1.01–1.07 GiB), so it refuses runaways, not work. The caches
+ * keep the marks and indexes of recent parts and re-read the rest from the data files (issue 20).
+ */
+export const EMBEDDED_MEMORY_SETTINGS: Readonly<EmbeddedMemorySettings> = {
+  max_server_memory_usage: 2048 * MiB,
+  mark_cache_size: 128 * MiB,
+  primary_index_cache_size: 128 * MiB,
+  index_mark_cache_size: 32 * MiB,
+  compiled_expression_cache_size: 32 * MiB,
 }
 
 const DATABASE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/
@@ -57,21 +93,35 @@ async function openChdb(opts: OpenClickHouseOptions): Promise<ClickHouseHandle> 
   mkdirSync(path, { recursive: true })
   // NOTE: libchdb binds one data directory per process. Opening a second, different path
   // while this one is open throws; reopening the same path after close() works.
+  // Server settings are given when the engine starts: chdb/connection takes no arguments, so a
+  // Session opened first with them starts it, and the connection below shares that engine.
+  // NOTE: while another handle on the same path is open, the engine already runs with that
+  // handle's settings and these are ignored; it restarts with new ones once every handle is closed.
+  const settings = new Session(path, { connectionArgs: embeddedServerArgs(opts.memory) })
   // NOTE: chdb/connection compiles against @clickhouse/client-common's types, the client
   // against its own bundled copy of the same declarations; they differ only in nominal
   // identity, hence the cast.
   const serial = serialChdbConnection(createChdbConnection({ path }))
   const client = createClient({ connection: serial.connection as unknown as ClickHouseClientConfigOptions['connection'] })
+  const close = async () => {
+    await client.close()
+    settings.close()
+  }
   try {
     await client.command({ query: `CREATE DATABASE IF NOT EXISTS ${database}` })
     // `USE` is session state in chDB, which is exactly what we want here: one session per
     // handle, every later statement resolves unqualified names in `database`.
     await client.command({ query: `USE ${database}` })
   } catch (err) {
-    await client.close()
+    await close()
     throw toClickHouseError(err, 'open')
   }
-  return makeHandle(client, database, 'chdb', serial.templateWork)
+  return makeHandle(client, database, 'chdb', serial.templateWork, close)
+}
+
+/** chDB's command-line form of the embedded memory settings (`--name=value`). */
+export function embeddedServerArgs(memory: Partial<EmbeddedMemorySettings> = {}): string[] {
+  return Object.entries({ ...EMBEDDED_MEMORY_SETTINGS, ...memory }).map(([name, bytes]) => `--${name}=${Math.round(bytes)}`)
 }
 
 async function openHttp(url: string, database?: string): Promise<ClickHouseHandle> {
@@ -88,7 +138,14 @@ async function openHttp(url: string, database?: string): Promise<ClickHouseHandl
   } finally {
     await bootstrap.close()
   }
-  return makeHandle(createClient({ ...base, database: db }), db, 'http', (_orgId, fn) => fn())
+  const client = createClient({ ...base, database: db })
+  return makeHandle(
+    client,
+    db,
+    'http',
+    (_orgId, fn) => fn(),
+    () => client.close(),
+  )
 }
 
 export interface ParsedClickHouseUrl {
@@ -120,7 +177,13 @@ function checkedDatabase(name: string): string {
   return name
 }
 
-function makeHandle(client: ClickHouseClient, database: string, mode: 'chdb' | 'http', templateWork: ClickHouseHandle['templateWork']): ClickHouseHandle {
+function makeHandle(
+  client: ClickHouseClient,
+  database: string,
+  mode: 'chdb' | 'http',
+  templateWork: ClickHouseHandle['templateWork'],
+  closeClient: () => Promise<void>,
+): ClickHouseHandle {
   let closed = false
   return {
     client,
@@ -140,7 +203,7 @@ function makeHandle(client: ClickHouseClient, database: string, mode: 'chdb' | '
     async close() {
       if (closed) return
       closed = true
-      await client.close()
+      await closeClient()
     },
   }
 }
