@@ -26,9 +26,10 @@ import { openStoredSource } from '../connectors/sources/sourceKinds.ts'
 import { createSourceServices, sourceEnv } from './sourceServices.ts'
 import { createSecretBox } from '../platform/secretBox.ts'
 import { closePeriod } from '../ledger/accounting/closePeriod.ts'
-import { authenticate, cachedKeyResolver } from '../ingest/http/auth.ts'
+import { authenticate, cachedKeyResolver, principalResolver } from '../ingest/http/auth.ts'
+import { ingestFastPath } from '../ingest/http/fastIngest.ts'
 import { cachedCatalog } from '../ingest/catalog.ts'
-import { ingestRoutes } from '../ingest/http/ingestRoutes.ts'
+import { ingestRoutes, type IngestDeps } from '../ingest/http/ingestRoutes.ts'
 import type { EventSink } from '../ingest/sink/eventSink.ts'
 import { deadLettersRoutes } from '../metering/http/deadLettersRoutes.ts'
 import { meteringRoutes } from '../metering/http/meteringRoutes.ts'
@@ -37,6 +38,7 @@ import type { Clock } from '../platform/clock.ts'
 import type { Config } from '../platform/config/schema.ts'
 import type { AppEnv } from '../platform/http/appEnv.ts'
 import { createApp, type ReadinessCheck } from '../platform/http/createApp.ts'
+import { withNodeFastPath, type NodeFastPath } from '../platform/http/nodeFastPath.ts'
 import type { Logger } from '../platform/logger.ts'
 import type { DatabaseHandle } from '../platform/postgres/database.ts'
 import { pricingRoutes } from '../rating/http/pricingRoutes.ts'
@@ -73,7 +75,11 @@ export interface ApiParts {
   telemetry?: Telemetry
 }
 
-export function buildApi(parts: ApiParts): Hono<AppEnv> {
+/**
+ * The API as a Hono app, with the hot ingest routes' node:http fast path attached (app/serve.ts
+ * serves it first; `app.request` and `fetch` go through Hono as always).
+ */
+export function buildApi(parts: ApiParts): Hono<AppEnv> & { nodeFastPath: NodeFastPath } {
   const { config, logger, ledger, metering } = parts
   const keys = cachedKeyResolver(ledger.apiKeys, config.authCacheMs)
   const catalog = cachedCatalog(ledgerCatalog(ledger), { ttlMs: config.authCacheMs })
@@ -100,7 +106,7 @@ export function buildApi(parts: ApiParts): Hono<AppEnv> {
       },
     },
   }
-  const ingest = ingestRoutes({
+  const ingestDeps: IngestDeps = {
     sink: parts.sink,
     catalog,
     logger,
@@ -109,7 +115,9 @@ export function buildApi(parts: ApiParts): Hono<AppEnv> {
     acceptUnknownCustomers: config.acceptUnknownCustomers,
     clock: parts.clock,
     ...(parts.telemetry ? { onResult: ingestEventCounter(parts.telemetry) } : {}),
-  })
+  }
+  const ingest = ingestRoutes(ingestDeps)
+  const auth = { keys, adminToken: parts.adminToken }
   const accrueUsage = metering === undefined ? undefined : usageAccrualSource({ ledger, quantities: metering.quantities })
   // Catalogue and contracts (rating's prices), invoices (the ledger's lifecycle), explain, and
   // reissues and on-demand runs only where ClickHouse is reachable.
@@ -170,7 +178,7 @@ export function buildApi(parts: ApiParts): Hono<AppEnv> {
   const api = createApp({
     logger,
     pages: [{ path: '/console', app: consolePages }],
-    authenticate: authenticate({ keys, adminToken: parts.adminToken }),
+    authenticate: authenticate(auth),
     routes:
       metering === undefined
         ? [ingest, ledgerRoutes(ledgerForRoutes, parts.clock), ...billing, pricingRoutes(ledger)]
@@ -190,5 +198,5 @@ export function buildApi(parts: ApiParts): Hono<AppEnv> {
     ],
     version: TALLY_VERSION,
   })
-  return api
+  return withNodeFastPath(api, ingestFastPath({ deps: ingestDeps, principalOf: principalResolver(auth), logger }))
 }

@@ -1,5 +1,6 @@
-import type { Server } from 'node:http'
+import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerOptions, type ServerResponse } from 'node:http'
 import { serve } from '@hono/node-server'
+import type { ServedApp } from '../platform/http/nodeFastPath.ts'
 import type { Logger } from '../platform/logger.ts'
 
 export interface RunningServer {
@@ -8,15 +9,20 @@ export interface RunningServer {
   stop(graceMs: number): Promise<void>
 }
 
-/** Serves a Hono app on node:http. Resolves once the port is bound. */
-export function startServer(opts: {
-  app: { fetch: (request: Request) => Response | Promise<Response> }
-  port: number
-  host: string
-  logger: Logger
-}): Promise<RunningServer> {
+/**
+ * Serves a Hono app on node:http, its node:http fast path first when it has one (the hot ingest
+ * routes, platform/http/nodeFastPath.ts). Resolves once the port is bound.
+ */
+export function startServer(opts: { app: ServedApp; port: number; host: string; logger: Logger }): Promise<RunningServer> {
   return new Promise((resolve, reject) => {
-    const server = serve({ fetch: opts.app.fetch, port: opts.port, hostname: opts.host }, (info) => {
+    const fastPath = opts.app.nodeFastPath
+    const options = { fetch: opts.app.fetch, port: opts.port, hostname: opts.host }
+    // @hono/node-server calls this with its own listener; the fast path sees each request first.
+    const withFastPath = ((serverOptions: ServerOptions, listener: RequestListener) =>
+      createServer(serverOptions, (req: IncomingMessage, res: ServerResponse) => {
+        if (fastPath === undefined || !fastPath(req, res)) void listener(req, res)
+      })) as typeof createServer
+    const server = serve(fastPath === undefined ? options : { ...options, createServer: withFastPath }, (info) => {
       resolve({
         port: info.port,
         stop: (graceMs) => stopServer(server as Server, graceMs),

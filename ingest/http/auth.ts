@@ -34,37 +34,47 @@ export function cachedKeyResolver(inner: KeyResolver, ttlMs: number): KeyResolve
   }
 }
 
+export interface AuthOptions {
+  keys: KeyResolver
+  adminToken: string
+}
+
 /**
  * Authenticates `authorization: Bearer <key>`. An org API key scopes the request to its
  * organisation; the operator's admin token may act on any organisation named by the
  * `organisation` header. A given `organisation` header must match the key's organisation.
  */
-export function authenticate(opts: { keys: KeyResolver; adminToken: string }): MiddlewareHandler<AppEnv> {
-  const admin = Buffer.from(opts.adminToken)
+export function authenticate(opts: AuthOptions): MiddlewareHandler<AppEnv> {
+  const principalOf = principalResolver(opts)
   return async (c, next) => {
-    const header = c.req.header('authorization')
+    c.set('principal', await principalOf(c.req.header('authorization'), c.req.header('organisation')))
+    await next()
+  }
+}
+
+/**
+ * The principal of a request's `authorization` and `organisation` headers, or the 401/403: the
+ * one check behind the middleware above and ingest's node:http fast path (fastIngest.ts).
+ */
+export function principalResolver(opts: AuthOptions): (authorization: string | undefined, organisationHeader: string | undefined) => Promise<Principal> {
+  const admin = Buffer.from(opts.adminToken)
+  return async (header, organisationHeader) => {
     const match = header === undefined ? null : /^Bearer\s+(\S+)\s*$/i.exec(header)
     if (match === null || match[1] === undefined) {
       throw new UnauthorizedError('missing_api_key', 'Send an API key as `authorization: Bearer <key>`; create one with `tally keys create --org <org id>`')
     }
     const secret = match[1]
     // Org ids are UUIDs, stored lower-case; a header in upper case names the same organisation.
-    const organisation = c.req.header('organisation')?.trim().toLowerCase() || null
-    let principal: Principal
+    const organisation = organisationHeader?.trim().toLowerCase() || null
     const given = Buffer.from(secret)
-    if (given.length === admin.length && timingSafeEqual(given, admin)) {
-      principal = { kind: 'admin', orgId: organisation }
-    } else {
-      const key = await opts.keys.resolve(secret)
-      if (key === null) {
-        throw new UnauthorizedError('invalid_api_key', 'The API key is unknown or revoked; create a new one with `tally keys create`')
-      }
-      if (organisation !== null && organisation !== key.orgId) {
-        throw new ForbiddenError('organisation_mismatch', `The API key belongs to another organisation than "${organisation}"; use a key of that organisation`)
-      }
-      principal = { kind: 'api_key', orgId: key.orgId, keyId: key.keyId }
+    if (given.length === admin.length && timingSafeEqual(given, admin)) return { kind: 'admin', orgId: organisation }
+    const key = await opts.keys.resolve(secret)
+    if (key === null) {
+      throw new UnauthorizedError('invalid_api_key', 'The API key is unknown or revoked; create a new one with `tally keys create`')
     }
-    c.set('principal', principal)
-    await next()
+    if (organisation !== null && organisation !== key.orgId) {
+      throw new ForbiddenError('organisation_mismatch', `The API key belongs to another organisation than "${organisation}"; use a key of that organisation`)
+    }
+    return { kind: 'api_key', orgId: key.orgId, keyId: key.keyId }
   }
 }
