@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { createTelemetry, PROMETHEUS_CONTENT_TYPE } from '../platform/telemetry/telemetry.ts'
+import { createLogger } from '../platform/logger.ts'
+import type { ServedApp } from '../platform/http/nodeFastPath.ts'
+import { startServer } from './serve.ts'
 import { ingestEventCounter, withTelemetry } from './telemetryEndpoint.ts'
 
 describe('GET /metrics', () => {
@@ -31,5 +34,37 @@ describe('GET /metrics', () => {
     expect(text).toContain('tally_gateway_events_total{outcome="rejected"} 0\n')
     expect(text).toMatch(/^process_cpu_user_seconds_total \d/m)
     expect(text).toMatch(/^nodejs_eventloop_lag_seconds \d/m)
+  })
+})
+
+describe('the node:http fast path behind /metrics', () => {
+  it('is kept by the wrapper, and what it answers is counted by route and status', async () => {
+    const telemetry = createTelemetry()
+    let fetched = 0
+    const inner: ServedApp = {
+      fetch: () => {
+        fetched++
+        return new Response(null, { status: 404 })
+      },
+      nodeFastPath: (req, res) => {
+        if (req.url !== '/usage/api_calls') return false
+        req.resume()
+        res.writeHead(202, { 'content-type': 'application/json' }).end('{}')
+        return true
+      },
+    }
+    const app = withTelemetry(inner, telemetry)
+    const server = await startServer({ app, port: 0, host: '127.0.0.1', logger: createLogger('silent') })
+    try {
+      const base = `http://127.0.0.1:${server.port}`
+      expect((await fetch(`${base}/usage/api_calls`, { method: 'POST', body: '{}' })).status).toBe(202)
+      expect((await fetch(`${base}/v1/events`, { method: 'POST', body: '[]' })).status).toBe(404)
+      expect(fetched).toBe(1)
+      const text = await (await fetch(`${base}/metrics`)).text()
+      expect(text).toContain('tally_gateway_requests_total{route="/usage/:rawMetric",status="202"} 1\n')
+      expect(text).toContain('tally_gateway_requests_total{route="/v1/events",status="404"} 1\n')
+    } finally {
+      await server.stop(1000)
+    }
   })
 })
