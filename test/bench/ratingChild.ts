@@ -13,6 +13,10 @@
 //   ledger         time inside Ledger repository calls during the run, less the pricing:
 //                  the chunks' transaction callbacks, where contracts are priced with their
 //                  writes held in memory (timedLedger.ts), reported on their own.
+//
+// Memory (issue 20): each phase (opening chDB, opening the ledger, setup, the rating run, the
+// metric forms) reports its own peak RSS, V8 heap and chDB's tracked memory (memoryPhases.ts);
+// TALLY_BENCH_HEAPSNAPSHOT=<phase name> writes a heap snapshot at that phase's end.
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -27,24 +31,34 @@ import { migrateDatabase } from '../../platform/postgres/migrate.ts'
 import type { QuantitySource } from '../../rating/execute/quantitySource.ts'
 import { runRating } from '../../rating/execute/ratingRun.ts'
 import { toResolved } from '../../sql/metricService.ts'
-import { cpuSec, openBenchClickHouse, peakRssMB, scalar, serveChild } from './chdbChild.ts'
+import { cpuSec, openBenchClickHouse, scalar, serveChild } from './chdbChild.ts'
 import { customerId } from './events.ts'
 import { timeMetricForms } from './metricForms.ts'
 import { ratingLedger } from './ratingStage.ts'
 import { createRatingContracts } from './ratingSetup.ts'
 import { timedLedger, type LedgerTimes } from './timedLedger.ts'
+import { measurePhase, processPeakRssMB, type PhaseMemory } from './memoryPhases.ts'
 
 const EVENTS_PER_CUSTOMER = 20
+/** Events per INSERT of the setup. */
+const EVENT_SLICE = 200_000
 
 if (process.send !== undefined && process.argv.at(-1) === 'child') {
   serveChild(async () => {
     const contracts = Number(process.argv[2] ?? 10_000)
-    const ch = await openBenchClickHouse('tally-bench-rating-')
     const pgDir = mkdtempSync(join(tmpdir(), 'tally-bench-rating-pg-'))
     // TALLY_BENCH_LEDGER=postgres: a throwaway database on the machine's Postgres server (the distributed ledger).
     const server = ratingLedger() === 'postgres' ? await createTestDatabase() : undefined
-    const db = await openDatabase({ dataDir: pgDir, ...(server === undefined ? {} : { databaseUrl: server.url }) })
-    await migrateDatabase(db, ledgerMigrationsFolder)
+    const opened = await measurePhase('open chDB', () => openBenchClickHouse('tally-bench-rating-'))
+    const ch = opened.value
+    const chdbTracked = async () => Number(await scalar(ch.handle, "SELECT value FROM system.metrics WHERE metric = 'MemoryTracking'"))
+    const ledgerOpened = await measurePhase('open the ledger', async () => {
+      const db = await openDatabase({ dataDir: pgDir, ...(server === undefined ? {} : { databaseUrl: server.url }) })
+      await migrateDatabase(db, ledgerMigrationsFolder)
+      return db
+    })
+    const db = ledgerOpened.value
+    let openMemory: PhaseMemory[] = [{ ...opened.memory, chdbTrackedMB: (await chdbTracked()) / 1024 / 1024 }, ledgerOpened.memory]
     const ledger = createTestLedger(db.db)
     const services = buildMeteringServices(ch.handle, ledger)
     const source = services.quantities
@@ -52,19 +66,43 @@ if (process.send !== undefined && process.argv.at(-1) === 'child') {
     return {
       ready: { clickhouse: await scalar(ch.handle, 'SELECT version()') },
       async handle() {
+        const memory = openMemory
+        openMemory = []
         const s0 = performance.now()
-        const orgId = (await ledger.organisations.create({ now: testNow(), name: `bench-${round++}` })).id
-        const metric = await createApiCallCount({ ledger, services }, orgId)
-        const api = await ledger.products.create({ now: testNow(), orgId, name: 'API calls', kind: 'metered', metricName: 'api_call_count', metricVersion: 1 })
-        const fee = await ledger.products.create({ now: testNow(), orgId, name: 'Platform', kind: 'non_metered' })
-        await createRatingContracts(db.db, ledger, { orgId, feeId: fee.id, apiId: api.id, contracts })
-        await ch.handle.client.command({
-          query: `INSERT INTO events (org_id, raw_metric, customer_id, event_id, timestamp, data, ingested_at, source)
+        const setupPhase = await measurePhase(
+          'setup',
+          async () => {
+            const orgId = (await ledger.organisations.create({ now: testNow(), name: `bench-${round++}` })).id
+            const metric = await createApiCallCount({ ledger, services }, orgId)
+            const api = await ledger.products.create({
+              now: testNow(),
+              orgId,
+              name: 'API calls',
+              kind: 'metered',
+              metricName: 'api_call_count',
+              metricVersion: 1,
+            })
+            const fee = await ledger.products.create({ now: testNow(), orgId, name: 'Platform', kind: 'non_metered' })
+            await createRatingContracts(db.db, ledger, { orgId, feeId: fee.id, apiId: api.id, contracts })
+            // The events in slices (numbers(from, count): the same rows as one statement): one
+            // INSERT … SELECT of 2,000,000 rows (100k contracts) and its rollup views held 1.5 GB of
+            // RSS at its peak, more than the whole rating run; slices of 200,000 peak near 0.56 GB.
+            const events = contracts * EVENTS_PER_CUSTOMER
+            for (let from = 0; from < events; from += EVENT_SLICE) {
+              await ch.handle.client.command({
+                query: `INSERT INTO events (org_id, raw_metric, customer_id, event_id, timestamp, data, ingested_at, source)
                   SELECT '${orgId}', 'api_calls', concat('cust-', leftPad(toString(number % ${contracts}) AS n, greatest(5, length(n)), '0')), concat('r-', toString(number)),
                          toDateTime64('2026-10-01 00:00:00', 3, 'UTC') + toIntervalSecond(number % 2592000), '{}', now64(3), 'bench'
-                  FROM numbers(${contracts * EVENTS_PER_CUSTOMER})`,
-          clickhouse_settings: { insert_deduplicate: 0 },
-        })
+                  FROM numbers(${from}, ${Math.min(EVENT_SLICE, events - from)})`,
+                clickhouse_settings: { insert_deduplicate: 0 },
+              })
+            }
+            return { orgId, metric }
+          },
+          chdbTracked,
+        )
+        memory.push(setupPhase.memory)
+        const { orgId, metric } = setupPhase.value
         const setupSec = (performance.now() - s0) / 1000
 
         const ledgerTime: LedgerTimes = { ms: 0, pricingMs: 0 }
@@ -81,24 +119,43 @@ if (process.send !== undefined && process.argv.at(-1) === 'child') {
             }
           },
         }
-        const c0 = cpuSec()
-        const t0 = performance.now()
-        const summary = await runRating(
-          { ledger: timedLedger(ledger, ledgerTime), quantities: timedSource, clock: fixedClock('2026-11-01T06:00:00Z') },
-          { orgId, asOf: new Date('2026-11-01T06:00:00Z'), graceHours: 24 },
+        // Wall and CPU inside the phase: its end (a full GC, chDB's figure) is not the run's.
+        let wallMs = 0
+        let cpu = 0
+        const ratingPhase = await measurePhase(
+          'rating run',
+          async () => {
+            const c0 = cpuSec()
+            const t0 = performance.now()
+            const result = await runRating(
+              { ledger: timedLedger(ledger, ledgerTime), quantities: timedSource, clock: fixedClock('2026-11-01T06:00:00Z') },
+              { orgId, asOf: new Date('2026-11-01T06:00:00Z'), graceHours: 24 },
+            )
+            wallMs = performance.now() - t0
+            cpu = cpuSec() - c0
+            return result
+          },
+          chdbTracked,
         )
-        const wallMs = performance.now() - t0
-        const cpu = cpuSec() - c0
+        const summary = ratingPhase.value
+        memory.push(ratingPhase.memory)
         const q0 = performance.now()
         for (const req of requests) await source.quantities(req)
         const queriesAloneMs = performance.now() - q0
-        const forms = await timeMetricForms({
-          handle: ch.handle,
-          orgId,
-          version: toResolved(metric),
-          customerIds: Array.from({ length: contracts }, (_, i) => customerId(i)),
-          period: { start: new Date('2026-10-01T00:00:00Z'), end: new Date('2026-11-01T00:00:00Z') },
-        })
+        const formsPhase = await measurePhase(
+          'metric forms',
+          () =>
+            timeMetricForms({
+              handle: ch.handle,
+              orgId,
+              version: toResolved(metric),
+              customerIds: Array.from({ length: contracts }, (_, i) => customerId(i)),
+              period: { start: new Date('2026-10-01T00:00:00Z'), end: new Date('2026-11-01T00:00:00Z') },
+            }),
+          chdbTracked,
+        )
+        const forms = formsPhase.value
+        memory.push(formsPhase.memory)
         return {
           contracts: summary.contracts,
           rated: summary.contractsRated,
@@ -112,8 +169,10 @@ if (process.send !== undefined && process.argv.at(-1) === 'child') {
           pricingSec: ledgerTime.pricingMs / 1000,
           setupSec,
           cpuSec: cpu,
-          peakRssMB: peakRssMB(),
+          peakRssMB: processPeakRssMB(),
+          runPeakRssMB: ratingPhase.memory.peakRssMB,
           forms,
+          memory,
         }
       },
       async close() {
