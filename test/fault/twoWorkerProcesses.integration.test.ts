@@ -147,18 +147,23 @@ function expectedTotals(events: EventRow[]) {
   return { rows: n, distinct: n, rawSum: sum, hourEvents: n, minuteEvents: n, hourSum: sum, minuteSum: sum }
 }
 
+/** Two workers in a fresh group, both members of it and assigned, and a sink to load the topic. */
+async function twoWorkers(name: string, org: string, count: number, prefix: string) {
+  const events = generatedEvents({ orgId: org, count, prefix })
+  const group = topics.group(name)
+  const a = startWorker(group)
+  await a.ready
+  const b = startWorker(group)
+  await b.ready
+  await waitForMembers(group, 2)
+  const sink = await createKafkaEventSink({ kafka: topics.kafka, topic: topics.events, logger: topics.logger, telemetry: createTelemetry() })
+  return { events, group, a, b, sink }
+}
+
 describe('two metering worker processes in one group', () => {
   it('each drains its own partitions; every acknowledged event counted once', async () => {
     const org = 'org-two-procs'
-    const events = generatedEvents({ orgId: org, count: 12_000, prefix: 'pair' })
-    const group = topics.group('procs')
-    const a = startWorker(group)
-    await a.ready
-    const b = startWorker(group)
-    await b.ready
-    await waitForMembers(group, 2)
-
-    const sink = await createKafkaEventSink({ kafka: topics.kafka, topic: topics.events, logger: topics.logger, telemetry: createTelemetry() })
+    const { events, group, a, b, sink } = await twoWorkers('procs', org, 12_000, 'pair')
     await sendAll(sink, events)
     // Some sent again at new offsets (a client retrying after a lost 202): dropped by the lookup.
     await sendAll(sink, events.slice(0, 1_000))
@@ -194,15 +199,7 @@ describe('two metering worker processes in one group', () => {
 
   it('one worker SIGKILLed under load: the other takes its partitions over, counts still exact', async () => {
     const org = 'org-two-procs-kill'
-    const events = generatedEvents({ orgId: org, count: 20_000, prefix: 'kill' })
-    const group = topics.group('procs-kill')
-    const a = startWorker(group)
-    await a.ready
-    const b = startWorker(group)
-    await b.ready
-    await waitForMembers(group, 2)
-
-    const sink = await createKafkaEventSink({ kafka: topics.kafka, topic: topics.events, logger: topics.logger, telemetry: createTelemetry() })
+    const { events, group, a, b, sink } = await twoWorkers('procs-kill', org, 20_000, 'kill')
     // Load in waves, so the kill lands while events keep arriving and both workers are flushing.
     const sending = (async () => {
       for (let i = 0; i < events.length; i += 2_000) {
