@@ -38,6 +38,7 @@ import { ratingLedger } from './ratingStage.ts'
 import { createRatingContracts } from './ratingSetup.ts'
 import { timedLedger, type LedgerTimes } from './timedLedger.ts'
 import { measurePhase, processPeakRssMB, type PhaseMemory } from './memoryPhases.ts'
+import { initPgliteLedger } from './pgliteInit.ts'
 
 const EVENTS_PER_CUSTOMER = 20
 /** Events per INSERT of the setup. */
@@ -52,6 +53,8 @@ if (process.send !== undefined && process.argv.at(-1) === 'child') {
     const opened = await measurePhase('open chDB', () => openBenchClickHouse('tally-bench-rating-'))
     const ch = opened.value
     const chdbTracked = async () => Number(await scalar(ch.handle, "SELECT value FROM system.metrics WHERE metric = 'MemoryTracking'"))
+    // PGlite's directory is created (initdb) and migrated in a process of its own (pgliteInit.ts).
+    if (server === undefined) initPgliteLedger(pgDir)
     const ledgerOpened = await measurePhase('open the ledger', async () => {
       const db = await openDatabase({ dataDir: pgDir, ...(server === undefined ? {} : { databaseUrl: server.url }) })
       await migrateDatabase(db, ledgerMigrationsFolder)
