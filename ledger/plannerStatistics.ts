@@ -14,19 +14,15 @@
 import { sql } from 'drizzle-orm'
 import type { Database } from '../platform/postgres/database.ts'
 
-/** The tables a chunk reads by lists of ids (contracts, customers, invoices, lines, journals) and writes. */
-export const RATED_TABLES = [
-  'contracts',
-  'customers',
-  'credit_grants',
-  'invoices',
-  'invoice_lines',
-  'invoice_line_taxes',
-  'journal_entries',
-  'journal_lines',
-  'revenue_schedules',
-  'revenue_schedule_lines',
-] as const
+/**
+ * The tables a chunk reads by lists of ids through a non-unique index column (invoices by
+ * contract, lines and taxes by invoice, journal lines by contract, journal entries by source,
+ * grants by customer). A list on a primary key or unique column (contracts, customers) is priced
+ * from the index's uniqueness without statistics, and each table analyzed costs a sample of up to
+ * 30,000 rows (PGlite, the ten tables first listed here, load 18–30: 0.66 s at 3,200 invoices, 8.2 s at
+ * 12,800), so only these are analyzed.
+ */
+export const RATED_TABLES = ['credit_grants', 'invoices', 'invoice_lines', 'invoice_line_taxes', 'journal_entries', 'journal_lines'] as const
 
 /** The first analyze after this many rows when the process's first chunk found fewer. */
 const FIRST_THRESHOLD = 1_000
