@@ -22,25 +22,12 @@ import { BENCH_METRIC, BENCH_ORG } from './benchIds.ts'
 import { cpuSec, openBenchClickHouse } from './chdbChild.ts'
 import { eventRows } from './events.ts'
 import { load1 } from './compare.ts'
+import { hourFromMinutesView, perEventRollupView } from './rollupViews.ts'
 
 const rowsPerBatch = Number(process.argv[2] ?? 20_000)
 const rounds = Number(process.argv[3] ?? 5)
 const warm = Number(process.argv[4] ?? 10)
 const customers = Number(process.argv[5] ?? 200)
-
-/** 0005's per-event view body, reading `source` and writing to `target` (same SQL as the migration). */
-function perEventView(name: string, source: string, target: string, bucket: string): string {
-  return `CREATE MATERIALIZED VIEW ${name} TO ${target} AS
-    SELECT org_id, raw_metric, customer_id, kv.1 AS field, ${bucket}(timestamp) AS bucket, writer_slot,
-           countState() AS count, sumState(kv.2) AS sum, minState(kv.2) AS min, maxState(kv.2) AS max
-    FROM ${source}
-    ARRAY JOIN arrayConcat(
-      [tuple('', CAST(NULL, 'Nullable(Decimal128(9))'))],
-      arrayFilter(f -> isNotNull(f.2),
-        arrayMap(kv -> tuple(kv.1, toDecimal128OrNull(if(startsWith(kv.2, '"'), JSONExtractString(kv.2), kv.2), 9)),
-                 JSONExtractKeysAndValuesRaw(data)))) AS kv
-    GROUP BY org_id, raw_metric, customer_id, field, bucket, writer_slot`
-}
 
 async function setUp(handle: ClickHouseHandle): Promise<void> {
   const run = (query: string) => handle.client.command({ query })
@@ -52,16 +39,13 @@ async function setUp(handle: ClickHouseHandle): Promise<void> {
     await run(`CREATE TABLE um_${layout} AS usage_minute`)
     await run(`CREATE TABLE uh_${layout} AS usage_hour`)
   }
-  await run(perEventView('two_m', 'feed_two', 'um_two', 'toStartOfMinute'))
-  await run(perEventView('two_h', 'feed_two', 'uh_two', 'toStartOfHour'))
-  await run(perEventView('minute_m', 'feed_minute', 'um_minute', 'toStartOfMinute'))
-  await run(perEventView('hour_h', 'feed_hour', 'uh_hour', 'toStartOfHour'))
+  await run(perEventRollupView('two_m', 'feed_two', 'um_two', 'toStartOfMinute'))
+  await run(perEventRollupView('two_h', 'feed_two', 'uh_two', 'toStartOfHour'))
+  await run(perEventRollupView('minute_m', 'feed_minute', 'um_minute', 'toStartOfMinute'))
+  await run(perEventRollupView('hour_h', 'feed_hour', 'uh_hour', 'toStartOfHour'))
   // The hour rollup merged from the minute rollup's blocks (one JSON extraction per event).
-  await run(perEventView('cascade_m', 'feed_cascade', 'um_cascade', 'toStartOfMinute'))
-  await run(`CREATE MATERIALIZED VIEW cascade_h TO uh_cascade AS
-    SELECT org_id, raw_metric, customer_id, field, toStartOfHour(bucket) AS bucket, writer_slot,
-           countMergeState(count) AS count, sumMergeState(sum) AS sum, minMergeState(min) AS min, maxMergeState(max) AS max
-    FROM um_cascade GROUP BY org_id, raw_metric, customer_id, field, bucket, writer_slot`)
+  await run(perEventRollupView('cascade_m', 'feed_cascade', 'um_cascade', 'toStartOfMinute'))
+  await run(hourFromMinutesView('cascade_h', 'um_cascade', 'uh_cascade'))
 }
 
 async function main(): Promise<void> {

@@ -11,6 +11,7 @@ import { BENCH_METRIC, BENCH_ORG } from './benchIds.ts'
 import { cpuSec, openBenchClickHouse, peakRssMB, scalar, serveChild } from './chdbChild.ts'
 import { customerId } from './events.ts'
 import { percentile } from './stats.ts'
+import { perEventRollupView } from './rollupViews.ts'
 
 const CUSTOMERS = 1000
 const PERIOD_START = Date.UTC(2026, 9, 1)
@@ -34,18 +35,6 @@ FROM (
 )`
 }
 
-/** Migration 0005's hour view: every event's fields extracted on their own, straight into usage_hour. */
-const GENERATION_HOUR_VIEW = `CREATE MATERIALIZED VIEW bench_generation_hour_mv TO usage_hour AS
-SELECT org_id, raw_metric, customer_id, kv.1 AS field, toStartOfHour(timestamp) AS bucket, writer_slot,
-       countState() AS count, sumState(kv.2) AS sum, minState(kv.2) AS min, maxState(kv.2) AS max
-FROM rollup_feed
-ARRAY JOIN arrayConcat(
-    [tuple('', CAST(NULL, 'Nullable(Decimal128(9))'))],
-    arrayFilter(f -> isNotNull(f.2),
-        arrayMap(kv -> tuple(kv.1, toDecimal128OrNull(if(startsWith(kv.2, '"'), JSONExtractString(kv.2), kv.2), 9)),
-                 JSONExtractKeysAndValuesRaw(data)))) AS kv
-GROUP BY org_id, raw_metric, customer_id, field, bucket, writer_slot`
-
 if (process.send !== undefined && process.argv.at(-1) === 'child') {
   serveChild(async () => {
     const total = Number(process.argv[2] ?? 10_000_000)
@@ -58,7 +47,7 @@ if (process.send !== undefined && process.argv.at(-1) === 'child') {
     // hour view reads the minute rollup's blocks, so while generating a per-event hour view (0005's
     // query, the same rows) stands in for it.
     await handle.client.command({ query: 'DETACH TABLE usage_minute_mv' })
-    await handle.client.command({ query: GENERATION_HOUR_VIEW })
+    await handle.client.command({ query: perEventRollupView('bench_generation_hour_mv', 'rollup_feed', 'usage_hour', 'toStartOfHour') })
     const t0 = performance.now()
     const cpu0 = cpuSec()
     for (let start = 0; start < total; start += CHUNK) {

@@ -15,6 +15,7 @@ import { cpuSec, openBenchClickHouse } from './chdbChild.ts'
 import { eventRows } from './events.ts'
 import { insertCommitted } from '../../platform/clickhouse/insertCommitted.ts'
 import { load1 } from './compare.ts'
+import { hourFromMinutesView, perEventRollupView } from './rollupViews.ts'
 const customers = Number(process.argv[2] ?? 200)
 const rounds = Number(process.argv[3] ?? 7)
 const ch = await openBenchClickHouse('tally-views-')
@@ -26,13 +27,6 @@ for (let k = 0; k < 10; k++)
     table: 'src',
     rows: eventRows({ count: 10000, orgId: 'org', rawMetric: 'm', customers, seed: k, idPrefix: `x${k}` }).map((r) => ({ ...r, writer_slot: 1 })),
   })
-const extract = (bucket: string, source: string) => `SELECT org_id, raw_metric, customer_id, kv.1 AS field, ${bucket}(timestamp) AS bucket, writer_slot,
- countState() AS count, sumState(kv.2) AS sum, minState(kv.2) AS min, maxState(kv.2) AS max FROM ${source}
- ARRAY JOIN arrayConcat([tuple('', CAST(NULL, 'Nullable(Decimal128(9))'))], arrayFilter(f -> isNotNull(f.2), arrayMap(kv -> tuple(kv.1, toDecimal128OrNull(if(startsWith(kv.2, '"'), JSONExtractString(kv.2), kv.2), 9)), JSONExtractKeysAndValuesRaw(data)))) AS kv
- GROUP BY org_id, raw_metric, customer_id, field, bucket, writer_slot`
-const fromMinutes = (source: string) => `SELECT org_id, raw_metric, customer_id, field, toStartOfHour(bucket) AS bucket, writer_slot,
- countMergeState(count) AS count, sumMergeState(sum) AS sum, minMergeState(min) AS min, maxMergeState(max) AS max FROM ${source}
- GROUP BY org_id, raw_metric, customer_id, field, bucket, writer_slot`
 const variants: Record<string, string[]> = {
   none: [],
   two: ['m', 'h'],
@@ -44,9 +38,9 @@ for (const [v, views] of Object.entries(variants)) {
   await run(`CREATE TABLE um_${v} AS usage_minute`)
   await run(`CREATE TABLE uh_${v} AS usage_hour`)
   for (const w of views) {
-    if (w === 'm') await run(`CREATE MATERIALIZED VIEW ${v}_m TO um_${v} AS ${extract('toStartOfMinute', `feed_${v}`)}`)
-    if (w === 'h') await run(`CREATE MATERIALIZED VIEW ${v}_h TO uh_${v} AS ${extract('toStartOfHour', `feed_${v}`)}`)
-    if (w === 'hc') await run(`CREATE MATERIALIZED VIEW ${v}_hc TO uh_${v} AS ${fromMinutes(`um_${v}`)}`)
+    if (w === 'm') await run(perEventRollupView(`${v}_m`, `feed_${v}`, `um_${v}`, 'toStartOfMinute'))
+    if (w === 'h') await run(perEventRollupView(`${v}_h`, `feed_${v}`, `uh_${v}`, 'toStartOfHour'))
+    if (w === 'hc') await run(hourFromMinutesView(`${v}_hc`, `um_${v}`, `uh_${v}`))
   }
 }
 const cpu: Record<string, number[]> = {}
