@@ -29,7 +29,7 @@ import { formatMoney } from '../compute/rounding.ts'
 import type { ScheduledInvoice } from './billingSchedule.ts'
 import { canonicalJson, prorationOf, type PlannedItem } from './invoicePlan.ts'
 import type { CustomerUsage } from './quantitySource.ts'
-import type { RatingRecord, RecordedAdjustment, RecordedItem, RecordedProration } from './ratingRecord.ts'
+import { builtRecord, type RatingRecord, type RecordedAdjustment, type RecordedItem, type RecordedProration } from './ratingRecord.ts'
 import { chargeLine, prorationLine, recordedCharge, type LineFields } from './outsideTerms.ts'
 import type { BilledProration } from './midPeriodProration.ts'
 import type { BilledAdjustment } from './billedForPeriod.ts'
@@ -383,5 +383,5 @@ export function priceInvoice(input: PriceInvoiceInput): PricedInvoice {
   const contentHash = createHash('sha256')
     .update(canonicalJson({ total, lines, record: hashed, creditDraws }))
     .digest('hex')
-  return { total, lines, record, creditDraws, contentHash }
+  return { total, lines, record: builtRecord(record), creditDraws, contentHash }
 }

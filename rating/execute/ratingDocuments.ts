@@ -11,7 +11,7 @@ import { checkPriceCurrency } from '../compute/currency.ts'
 import { priceDefinitionSchema } from '../compute/priceDefinition.ts'
 import { zodDetails } from '../compute/zodDetails.ts'
 import { checkContractChange } from './contractChange.ts'
-import { ratingRecordSchema } from './ratingRecord.ts'
+import { isBuiltRecord, ratingRecordSchema } from './ratingRecord.ts'
 
 /** `field` + the path inside the document: `items[0].price` + `tiers[2].up_to`. */
 function under(field: string, error: z.ZodError): ErrorDetail[] {
@@ -46,6 +46,7 @@ export const ratingDocuments: RatingDocuments = {
     checkContractChange(change, problem)
   },
   ratingRecord(value) {
+    if (isBuiltRecord(value)) return
     const parsed = ratingRecordSchema.safeParse(value)
     // Only rating writes records: one it could not read back is a defect in rating, not input.
     if (!parsed.success) throw new Error(`rating record refused: ${parsed.error.message}`)

@@ -127,6 +127,25 @@ export type RecordedAdjustment = RatingRecord['adjustments'][number]
 export type RecordedProration = NonNullable<RatingRecord['prorations']>[number]
 export type RecordedCharge = NonNullable<RatingRecord['charges']>[number]
 
+/**
+ * Records priceInvoice built itself. Each is a `RatingRecord` by construction (TypeScript checks
+ * the literal against the schema's own type), so the ledger's check of what it stores
+ * (ratingDocuments.ts) does not parse these again: that zod parse per invoice was on a rating
+ * run's hot path (issue 20). Any other value, a copy of one of these included, is parsed.
+ */
+const builtRecords = new WeakSet<object>()
+
+/** Marks a record rating built (priceInvoice) and returns it. */
+export function builtRecord(record: RatingRecord): RatingRecord {
+  builtRecords.add(record)
+  return record
+}
+
+/** Whether `value` is a record priceInvoice built, not a value from elsewhere that needs its parse. */
+export function isBuiltRecord(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && builtRecords.has(value)
+}
+
 /** The record an invoice was rated with; an unreadable one is a defect, reported with the invoice id. */
 export function readRatingRecord(invoice: Pick<Invoice, 'id' | 'ratingInput'>): RatingRecord {
   const parsed = ratingRecordSchema.safeParse(invoice.ratingInput)
