@@ -4,7 +4,11 @@
 // kafkajs has no linger, so this sink does the coalescing itself, with the event writer's
 // group commit (`platform/groupCommit.ts`): concurrent writes queue up; an idle sink waits
 // `lingerMs` for company, then one `send` carries up to `maxBatchEvents` events of many
-// requests. One send is in flight at
+// requests, packed into ONE record per partition (more only past `maxRecordBytes`): each
+// event's partition is the one its event_id's key hash gives (platform/kafka/keyPartition.ts), set explicitly,
+// so every copy of an event still reaches one partition and one worker, and the producer's
+// cost, which is per record, is paid once per partition and send instead of once per event
+// (wire format: metering/eventMessage.ts). One send is in flight at
 // a time (kafkajs' idempotent producer assigns sequence numbers per send and breaks when two
 // sends to a partition overlap); while it runs, the next batch fills.
 //
@@ -21,7 +25,7 @@
 import type { Kafka, Producer } from 'kafkajs'
 import { CompressionTypes, Partitioners } from 'kafkajs'
 import type { EventRow } from '../../metering/eventRow.ts'
-import { encodeEventMessage, type EventMessage } from '../../metering/eventMessage.ts'
+import { eventLine, packEventRecords, type EventLine, type EventMessage } from '../../metering/eventMessage.ts'
 import { UnavailableError } from '../../platform/errors.ts'
 import { createGroupCommitQueue } from '../../platform/groupCommit.ts'
 import type { Logger } from '../../platform/logger.ts'
@@ -35,6 +39,9 @@ import type { EventSink, SinkResult } from './eventSink.ts'
  * port (test/bench/platformaticKafka.ts) to compare them (docs/benchmarks.md, issue 19).
  */
 export interface EventProducer {
+  /** Partitions of the topic when the producer connected (the sink places each event itself). */
+  readonly partitions: number
+  /** Each message goes to its `partition`. */
   send(messages: EventMessage[]): Promise<void>
   close(): Promise<void>
 }
@@ -54,6 +61,11 @@ export interface KafkaEventSinkOptions {
   lingerMs?: number
   /** Most events per send; default 10,000. A larger single write goes alone. */
   maxBatchEvents?: number
+  /**
+   * Most bytes of one packed record's value; default 1,000,000, under the worker's 1 MiB
+   * `maxMessageBytes` and the broker's `message.max.bytes` (1 MiB + 12 by default).
+   */
+  maxRecordBytes?: number
   /** Bytes queued or in flight; default 64 MiB. */
   maxInFlightBytes?: number
   /** Longest a write waits for the ack (ms); default 5,000. */
@@ -61,7 +73,7 @@ export interface KafkaEventSinkOptions {
 }
 
 interface Pending {
-  messages: EventMessage[]
+  lines: EventLine[]
   bytes: number
   enqueuedAt: number
   settled: boolean
@@ -76,6 +88,7 @@ const NO_DUPLICATES: ReadonlySet<string> = new Set()
 export async function createKafkaEventSink(opts: KafkaEventSinkOptions): Promise<EventSink> {
   const lingerMs = opts.lingerMs ?? 2
   const maxBatchEvents = opts.maxBatchEvents ?? 10_000
+  const maxRecordBytes = opts.maxRecordBytes ?? 1_000_000
   const maxInFlightBytes = opts.maxInFlightBytes ?? 64 * 1024 * 1024
   const sendTimeoutMs = opts.sendTimeoutMs ?? 5_000
   const log = opts.logger.child({ component: 'kafka-sink' })
@@ -98,7 +111,7 @@ export async function createKafkaEventSink(opts: KafkaEventSinkOptions): Promise
   const queue = createGroupCommitQueue<Pending>({
     maxBatchSize: maxBatchEvents,
     lingerMs,
-    sizeOf: (p) => p.messages.length,
+    sizeOf: (p) => p.lines.length,
     commit: send,
     discard(p) {
       if (!p.settled) return false
@@ -117,22 +130,23 @@ export async function createKafkaEventSink(opts: KafkaEventSinkOptions): Promise
     if (p.settled) return
     p.settled = true
     clearTimeout(p.timer)
-    refused.inc({ reason }, p.messages.length)
+    refused.inc({ reason }, p.lines.length)
     p.reject(err)
   }
 
   async function send(batch: Pending[]): Promise<void> {
-    const messages = batch.flatMap((p) => p.messages)
+    let events = 0
+    for (const p of batch) events += p.lines.length
     try {
       if (producerBroken) {
         await producer.close().catch(() => {})
         producer = await newProducer()
         producerBroken = false
       }
-      await producer.send(messages)
+      await producer.send(packEventRecords({ lines: batch.flatMap((p) => p.lines), partitions: producer.partitions, maxBytes: maxRecordBytes }))
     } catch (err) {
       producerBroken = true
-      log.warn({ err, events: messages.length }, 'send to Kafka failed; the requests get 503')
+      log.warn({ err, events }, 'send to Kafka failed; the requests get 503')
       const unavailable = busUnavailable(`Kafka did not acknowledge the events: ${(err as Error).message}`)
       unavailable.cause = err
       for (const p of batch) {
@@ -141,14 +155,14 @@ export async function createKafkaEventSink(opts: KafkaEventSinkOptions): Promise
       }
       return
     }
-    sendSize.observe({}, messages.length)
+    sendSize.observe({}, events)
     const now = performance.now()
     for (const p of batch) {
       release(p)
       if (p.settled) continue // answered 503 already; the event is stored, a retry dedups
       p.settled = true
       clearTimeout(p.timer)
-      produced.inc({}, p.messages.length)
+      produced.inc({}, p.lines.length)
       latency.observe({}, (now - p.enqueuedAt) / 1000)
       p.resolve({ duplicates: NO_DUPLICATES })
     }
@@ -161,16 +175,16 @@ export async function createKafkaEventSink(opts: KafkaEventSinkOptions): Promise
     write(rows: EventRow[]): Promise<SinkResult> {
       if (closed) return Promise.reject(busUnavailable('The gateway is shutting down'))
       if (rows.length === 0) return Promise.resolve({ duplicates: NO_DUPLICATES })
-      const messages = rows.map(encodeEventMessage)
+      const lines = rows.map(eventLine)
       let bytes = 0
-      for (const m of messages) bytes += m.key.length + m.value.length + 64
+      for (const l of lines) bytes += l.bytes + 16
       if (bytesHeld + bytes > maxInFlightBytes && bytesHeld > 0) {
         refused.inc({ reason: 'backpressure' }, rows.length)
         return Promise.reject(busUnavailable(`The event bus is saturated (${bytesHeld} bytes waiting for the broker)`))
       }
       return new Promise<SinkResult>((resolve, reject) => {
         const pending: Pending = {
-          messages,
+          lines,
           bytes,
           enqueuedAt: performance.now(),
           settled: false,
@@ -193,7 +207,7 @@ export async function createKafkaEventSink(opts: KafkaEventSinkOptions): Promise
   }
 }
 
-/** The default producer: kafkajs, idempotent (one request in flight), acks=all. */
+/** The default producer: kafkajs, idempotent (one request in flight), acks=all; reads the partition count at creation. */
 export function kafkajsEventProducers(kafka: Kafka, opts: { topic: string; compression?: 'none' | 'gzip'; sendTimeoutMs: number }): EventProducerFactory {
   const compression = opts.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None
   return async () => {
@@ -206,7 +220,20 @@ export function kafkajsEventProducers(kafka: Kafka, opts: { topic: string; compr
       retry: { retries: 3, initialRetryTime: 100, maxRetryTime: 1_000 },
     })
     await producer.connect()
+    let partitions: number
+    const admin = kafka.admin()
+    try {
+      await admin.connect()
+      const metadata = await admin.fetchTopicMetadata({ topics: [opts.topic] })
+      partitions = metadata.topics[0]!.partitions.length
+    } catch (err) {
+      await producer.disconnect().catch(() => {})
+      throw err
+    } finally {
+      await admin.disconnect().catch(() => {})
+    }
     return {
+      partitions,
       async send(messages) {
         await producer.send({ topic: opts.topic, acks: -1, timeout: opts.sendTimeoutMs, compression, messages })
       },

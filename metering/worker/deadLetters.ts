@@ -8,6 +8,8 @@ export interface DeadLetterRow {
   source_topic: string
   source_partition: number
   source_offset: string
+  /** Line (1-based) of the dead row in a packed record; 0 when the whole record is dead (migration 0007). */
+  source_line: number
   message_key: string
   payload: string
   payload_encoding: 'utf8' | 'base64'
@@ -41,6 +43,8 @@ export interface DeadLetter {
   topic: string
   partition: number
   offset: string
+  /** Line (1-based) of the dead row in the packed record at `offset`; null when the whole record is dead. */
+  line: number | null
   key: string
   payload: string
   payload_encoding: 'utf8' | 'base64'
@@ -52,11 +56,11 @@ export interface DeadLetter {
 /** Dead letters of one organisation, newest first. */
 export async function listDeadLetters(handle: ClickHouseHandle, q: { orgId: string; limit: number; errorCode?: string }): Promise<DeadLetter[]> {
   const rs = await handle.client.query({
-    query: `SELECT source_topic, source_partition, toString(source_offset) AS source_offset, message_key, payload,
+    query: `SELECT source_topic, source_partition, toString(source_offset) AS source_offset, source_line, message_key, payload,
                    payload_encoding, error_code, error_message, failed_at
             FROM events_dead_letter FINAL
             WHERE org_id = {org_id:String} ${q.errorCode === undefined ? '' : 'AND error_code = {error_code:String}'}
-            ORDER BY failed_at DESC, source_topic, source_partition, source_offset
+            ORDER BY failed_at DESC, source_topic, source_partition, source_offset, source_line
             LIMIT {limit:UInt32}`,
     query_params: { org_id: q.orgId, limit: q.limit, ...(q.errorCode === undefined ? {} : { error_code: q.errorCode }) },
     format: 'JSONEachRow',
@@ -66,6 +70,7 @@ export async function listDeadLetters(handle: ClickHouseHandle, q: { orgId: stri
     topic: r.source_topic,
     partition: Number(r.source_partition),
     offset: r.source_offset,
+    line: Number(r.source_line) === 0 ? null : Number(r.source_line),
     key: r.message_key,
     payload: r.payload,
     payload_encoding: r.payload_encoding,

@@ -1,48 +1,86 @@
-// One flush of the metering worker: a contiguous run of messages of one partition becomes
+// One flush of the metering worker: a contiguous run of records of one partition becomes
 // one batch of the partition's drain slot plus the dead letters among them. The caller
 // commits the offsets only after this resolves (see meteringWorker.ts for the whole order).
 import type { KafkaMessage } from 'kafkajs'
 import type { DrainSlot } from '../drainSlot.ts'
 import { firstOfEachEvent, toClickHouseTime, type EventRow } from '../eventRow.ts'
-import { decodeEventMessage, ORG_HEADER } from '../eventMessage.ts'
+import { decodeEventRecord, FORMAT_HEADER, ORG_HEADER, type DecodedEvent } from '../eventMessage.ts'
 import { encodePayload, type DeadLetterRow } from './deadLetters.ts'
 
 export interface ChunkPlan {
   /** Rows to look up and insert, in offset order, already unique within the chunk. */
   rows: EventRow[]
-  /** Rows dropped because an earlier message of the same chunk had the same key. */
+  /** Rows dropped because an earlier row of the same chunk had the same event id. */
   repeatedInChunk: number
   deadLetters: DeadLetterRow[]
-  /** The original messages of `deadLetters`, same order, copied to the dead-letter topic as they are. */
-  deadLetterMessages: KafkaMessage[]
+  /**
+   * What goes to the dead-letter topic for each of `deadLetters`, same order: the record's key,
+   * the bytes kept (the whole record, or the dead row's line), and that line's number in a packed record.
+   */
+  deadLetterMessages: { key: Buffer | null; value: Buffer | null; sourceLine: number | null }[]
   firstOffset: string
   lastOffset: string
 }
 
-/** Per-message outcome of decoding, gathered in one place: a row to store, or a dead letter. */
-export function planChunk(input: { topic: string; partition: number; messages: KafkaMessage[]; maxMessageBytes: number; now: Date }): ChunkPlan {
+/**
+ * A contiguous run of records of one partition cut into chunks of at most `flushRows` events
+ * each (rows and dead letters; a record holding more goes alone, records are never split, as
+ * offsets are per record), each with one outcome per event, gathered in one place.
+ */
+export function planChunks(input: {
+  topic: string
+  partition: number
+  messages: KafkaMessage[]
+  flushRows: number
+  maxMessageBytes: number
+  now: Date
+}): ChunkPlan[] {
+  const plans: ChunkPlan[] = []
+  let chunk: { message: KafkaMessage; events: DecodedEvent[] }[] = []
+  let events = 0
+  for (const message of input.messages) {
+    const decoded = decodeEventRecord({
+      value: message.value,
+      orgHeader: headerText(message.headers?.[ORG_HEADER]),
+      formatHeader: headerText(message.headers?.[FORMAT_HEADER]),
+      maxBytes: input.maxMessageBytes,
+    })
+    if (chunk.length > 0 && events + decoded.length > input.flushRows) {
+      plans.push(planChunk(input, chunk))
+      chunk = []
+      events = 0
+    }
+    chunk.push({ message, events: decoded })
+    events += decoded.length
+  }
+  if (chunk.length > 0) plans.push(planChunk(input, chunk))
+  return plans
+}
+
+function planChunk(input: { topic: string; partition: number; now: Date }, chunk: { message: KafkaMessage; events: DecodedEvent[] }[]): ChunkPlan {
   const decodedRows: EventRow[] = []
   const deadLetters: DeadLetterRow[] = []
-  const deadLetterMessages: KafkaMessage[] = []
-  for (const message of input.messages) {
-    const orgHeader = headerText(message.headers?.[ORG_HEADER])
-    const decoded = decodeEventMessage({ value: message.value, orgHeader, maxBytes: input.maxMessageBytes })
-    if (!decoded.ok) {
+  const deadLetterMessages: ChunkPlan['deadLetterMessages'] = []
+  for (const { message, events } of chunk) {
+    for (const decoded of events) {
+      if (decoded.ok) {
+        decodedRows.push(decoded.row)
+        continue
+      }
       deadLetters.push({
         org_id: decoded.orgId,
         source_topic: input.topic,
         source_partition: input.partition,
         source_offset: message.offset,
+        source_line: decoded.line ?? 0,
         message_key: message.key === null ? '' : encodePayload(message.key).payload,
-        ...encodePayload(message.value),
+        ...encodePayload(decoded.payload),
         error_code: decoded.code,
         error_message: decoded.message,
         failed_at: toClickHouseTime(input.now),
       })
-      deadLetterMessages.push(message)
-      continue
+      deadLetterMessages.push({ key: message.key, value: decoded.payload, sourceLine: decoded.line })
     }
-    decodedRows.push(decoded.row)
   }
   const rows = firstOfEachEvent(decodedRows).map((i) => decodedRows[i]!)
   return {
@@ -50,8 +88,8 @@ export function planChunk(input: { topic: string; partition: number; messages: K
     repeatedInChunk: decodedRows.length - rows.length,
     deadLetters,
     deadLetterMessages,
-    firstOffset: input.messages[0]?.offset ?? '0',
-    lastOffset: input.messages.at(-1)?.offset ?? '0',
+    firstOffset: chunk[0]!.message.offset,
+    lastOffset: chunk.at(-1)!.message.offset,
   }
 }
 

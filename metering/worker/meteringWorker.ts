@@ -2,7 +2,8 @@
 // rows of ClickHouse `events` (and so, through the materialized views, the rollups), exactly
 // once per (org_id, event_id). Partition p drains into writer slot p + 1 (`drainSlot.ts`).
 //
-// Flush order, per contiguous run of at most `flushRows` messages of one partition:
+// Flush order, per contiguous run of records of one partition holding at most `flushRows`
+// events (a packed record holds many; records are never split, offsets being per record):
 //   1. INSERT through the partition's drain slot: recover the slot if it is in doubt (rollups
 //      of the newest intent recomputed from `events`), drop ids `events` already holds, record
 //      the intent, insert; poison messages go to the dead-letter topic (acks=all) and table.
@@ -16,7 +17,7 @@
 //
 // Flush on size or time: a fetch returns at most `maxBytes`, and the broker answers a fetch
 // as soon as `minBytes` are there or after `flushMs`, so quiet partitions flush within
-// `flushMs` and busy ones in runs of `flushRows`.
+// `flushMs` and busy ones in runs of `flushRows` events.
 import type { Consumer, EachBatchPayload, Kafka, Producer } from 'kafkajs'
 import { Partitioners } from 'kafkajs'
 import { isClickHouseUnavailable } from '../../platform/clickhouse/clickHouseErrors.ts'
@@ -27,7 +28,7 @@ import { createDrainSlot, kafkaPartitionSlot, type DrainSlot } from '../drainSlo
 import { DEAD_LETTER_HEADERS, ORG_HEADER } from '../eventMessage.ts'
 import { DEFAULT_DEDUP_WINDOW_DAYS } from '../storedEvents.ts'
 import { insertDeadLetters } from './deadLetters.ts'
-import { insertChunkEvents, planChunk } from './flushPartitionChunk.ts'
+import { insertChunkEvents, planChunks } from './flushPartitionChunk.ts'
 
 export interface FlushInfo {
   topic: string
@@ -45,7 +46,7 @@ export interface MeteringWorkerOptions {
   topic: string
   deadLetterTopic: string
   groupId: string
-  /** Most messages per insert; default 10,000. */
+  /** Most events per insert (rows of packed records, not records); default 10,000. A record holding more goes alone. */
   flushRows?: number
   /** Longest a fetch waits for data before it is flushed anyway (ms); default 200. */
   flushMs?: number
@@ -87,14 +88,18 @@ export function createMeteringWorker(opts: MeteringWorkerOptions): MeteringWorke
   const heartbeatInterval = opts.heartbeatIntervalMs ?? Math.max(100, Math.floor(sessionTimeout / 10))
   const log = opts.logger.child({ component: 'metering-worker', group: opts.groupId })
   const m = {
-    messages: opts.telemetry.counter('tally_metering_messages_total', 'Messages consumed, by outcome (inserted, duplicate, dead_letter).', ['outcome']),
+    messages: opts.telemetry.counter(
+      'tally_metering_messages_total',
+      'Events consumed (rows of packed records), by outcome (inserted, duplicate, dead_letter).',
+      ['outcome'],
+    ),
     dedupHits: opts.telemetry.counter(
       'tally_metering_dedup_hits_total',
       'Duplicates dropped, by where they were found (chunk: repeated in one flush; stored: already in events).',
       ['where'],
     ),
-    deadLetters: opts.telemetry.counter('tally_metering_dead_letters_total', 'Messages dead-lettered, by error code.', ['code']),
-    flushRows: opts.telemetry.histogram('tally_metering_flush_messages', 'Messages per flush.', SIZE_BUCKETS),
+    deadLetters: opts.telemetry.counter('tally_metering_dead_letters_total', 'Events (or whole records) dead-lettered, by error code.', ['code']),
+    flushRows: opts.telemetry.histogram('tally_metering_flush_messages', 'Events per flush (rows of packed records, not records).', SIZE_BUCKETS),
     flushSeconds: opts.telemetry.histogram('tally_metering_flush_seconds', 'Flush duration: insert, dead letters and offset commit.', LATENCY_BUCKETS),
     lag: opts.telemetry.gauge('tally_metering_consumer_lag', 'Messages behind the partition end after the last flush.', ['topic', 'partition']),
     commitFailures: opts.telemetry.counter('tally_metering_commit_failures_total', 'Offset commits refused (the partition moved in a rebalance).', ['topic']),
@@ -158,12 +163,11 @@ export function createMeteringWorker(opts: MeteringWorkerOptions): MeteringWorke
   async function eachBatch(payload: EachBatchPayload): Promise<void> {
     const { batch, resolveOffset, heartbeat, isRunning, isStale } = payload
     const { topic, partition } = batch
-    for (let i = 0; i < batch.messages.length; i += flushRows) {
+    const plans = planChunks({ topic, partition, messages: batch.messages, flushRows, maxMessageBytes, now: new Date() })
+    for (const plan of plans) {
       // A stopping worker or a revoked partition ends here: the rest is re-fetched by its owner.
       if (!isRunning() || isStale()) return
-      const messages = batch.messages.slice(i, i + flushRows)
       const started = performance.now()
-      const plan = planChunk({ topic, partition, messages, maxMessageBytes, now: new Date() })
 
       // 1. Insert events and dead letters (retried while ClickHouse is unavailable; both are idempotent).
       const slot = slots.get(partition) ?? createDrainSlot(opts.clickhouse, { slot: kafkaPartitionSlot(partition), dedupWindowMs })
@@ -180,6 +184,7 @@ export function createMeteringWorker(opts: MeteringWorkerOptions): MeteringWorke
               [DEAD_LETTER_HEADERS.errorCode]: d.error_code,
               [DEAD_LETTER_HEADERS.errorMessage]: d.error_message,
               [DEAD_LETTER_HEADERS.source]: `${topic}/${partition}/${d.source_offset}`,
+              ...(plan.deadLetterMessages[j]!.sourceLine === null ? {} : { [DEAD_LETTER_HEADERS.sourceLine]: String(plan.deadLetterMessages[j]!.sourceLine) }),
               [DEAD_LETTER_HEADERS.failedAt]: d.failed_at,
               ...(d.org_id === '' ? {} : { [ORG_HEADER]: d.org_id }),
             },
@@ -208,7 +213,7 @@ export function createMeteringWorker(opts: MeteringWorkerOptions): MeteringWorke
       if (plan.repeatedInChunk > 0) m.dedupHits.inc({ where: 'chunk' }, plan.repeatedInChunk)
       if (outcome.alreadyStored > 0) m.dedupHits.inc({ where: 'stored' }, outcome.alreadyStored)
       for (const d of plan.deadLetters) m.deadLetters.inc({ code: d.error_code })
-      m.flushRows.observe({}, messages.length)
+      m.flushRows.observe({}, plan.rows.length + plan.repeatedInChunk + plan.deadLetters.length)
       m.flushSeconds.observe({}, (performance.now() - started) / 1000)
       const high = BigInt(batch.highWatermark)
       const lag = high - (BigInt(plan.lastOffset) + 1n)

@@ -1,9 +1,9 @@
 // Stage 3's producer comparison in one process: Tally's KafkaEventSink (group commit, linger,
-// acks=all, idempotent producer) against a raw kafkajs loop sending the same encoded messages
+// acks=all, idempotent producer) against a raw kafkajs loop sending the same packed records
 // with the same producer settings, concurrency and batch size, to the same broker; and the same
 // sink over @platformatic/kafka's producer instead of kafkajs' (platformaticKafka.ts).
 import { Partitioners } from 'kafkajs'
-import { encodeEventMessage } from '../../metering/eventMessage.ts'
+import { eventLine, packEventRecords } from '../../metering/eventMessage.ts'
 import { createKafkaEventSink } from '../../ingest/sink/kafkaEventSink.ts'
 import { ensureTopics } from '../../platform/kafka/ensureTopics.ts'
 import { createKafka } from '../../platform/kafka/kafkaClient.ts'
@@ -66,7 +66,7 @@ if (process.send !== undefined && process.argv.at(-1) === 'child') {
             const t = performance.now()
             if (side === 'sink') await sink.write(rows)
             else if (side === 'platformatic') await platformaticSink.write(rows)
-            else await producer.send({ topic, acks: -1, messages: rows.map(encodeEventMessage) })
+            else await producer.send({ topic, acks: -1, messages: packEventRecords({ lines: rows.map(eventLine), partitions: 6, maxBytes: 1_000_000 }) })
             latencies.push(performance.now() - t)
             events += rows.length
           }
