@@ -55,4 +55,18 @@ describe('readBodyText', () => {
     expect((await fetch(url, { method: 'POST', body: big })).status).toBe(413)
     expect((await fetch(url, { method: 'POST', ...chunked(big) } as RequestInit)).status).toBe(413)
   })
+
+  // @hono/node-server drains the rest of a refused body for at most 500 ms and then closes the
+  // socket; an answer that said keep-alive let a client send its next request on it (the
+  // "other side closed" of test/gateway/socket.test.ts under load).
+  it('says Connection: close when it refuses a body it did not read to its end, both ways', async () => {
+    const big = Buffer.alloc(65, 'a')
+    for (const init of [{ body: big }, chunked(big)]) {
+      const res = await fetch(url, { method: 'POST', ...init } as RequestInit)
+      expect(res.status).toBe(413)
+      expect(res.headers.get('connection')).toBe('close')
+    }
+    const read = await fetch(url, { method: 'POST', body: 'small' })
+    expect(read.headers.get('connection')).toBe('keep-alive')
+  })
 })

@@ -13,7 +13,7 @@ const utf8 = new TextDecoder('utf-8')
 export async function readBodyText(c: Context, maxBytes: number): Promise<string> {
   const length = c.req.header('content-length')
   const declared = Number(length ?? NaN)
-  if (declared > maxBytes) throw payloadTooLarge(maxBytes)
+  if (declared > maxBytes) throw bodyRefused(c, maxBytes)
   // NOTE: with a declared length (checked above; Node's parser never delivers more)
   // `arrayBuffer()` takes @hono/node-server's fast path straight from the socket, while touching
   // `raw.body` builds a full web Request, ReadableStream and AbortSignal for every request: about
@@ -31,11 +31,22 @@ export async function readBodyText(c: Context, maxBytes: number): Promise<string
     size += value.byteLength
     if (size > maxBytes) {
       await reader.cancel()
-      throw payloadTooLarge(maxBytes)
+      throw bodyRefused(c, maxBytes)
     }
     chunks.push(value)
   }
   return decodeBody(Buffer.concat(chunks, size))
+}
+
+/**
+ * The 413 of a body not read to its end, answered with `Connection: close`. NOTE: what the client
+ * still sends is drained by @hono/node-server for at most 500 ms, then it closes the socket; a
+ * client told "keep-alive" may send its next request on that socket meanwhile and get "other side
+ * closed" (test/gateway/socket.test.ts did, under load). `close` tells it not to reuse it.
+ */
+function bodyRefused(c: Context, maxBytes: number): TallyError {
+  c.header('connection', 'close')
+  return payloadTooLarge(maxBytes)
 }
 
 /** A body's bytes as text, the one decoding of every path that reads a body (here and ingest's node:http fast path). */
