@@ -15,6 +15,7 @@ import { decodeBody, mediaTypeOf, payloadTooLarge } from '../../platform/http/re
 import { principalOrg } from '../../platform/http/requestOrg.ts'
 import { IDENTIFIER } from '../../platform/identifier.ts'
 import type { Principal } from '../../platform/http/appEnv.ts'
+import { ingestResultText, singleEventText } from './ingestAnswerText.ts'
 import { ingestBatch, ingestSingleEvent, type IngestDeps, type IngestRequest } from './ingestRoutes.ts'
 
 const USAGE_PREFIX = '/usage/'
@@ -58,7 +59,12 @@ export function ingestFastPath(opts: FastIngestOptions): NodeFastPath {
           readText: () => readText(req),
           path,
         }
-        return rawMetric === undefined ? ingestBatch(deps, request) : ingestSingleEvent(deps, rawMetric, request)
+        if (rawMetric !== undefined) {
+          const single = await ingestSingleEvent(deps, rawMetric, request)
+          return { status: single.status, text: singleEventText(single.body) }
+        }
+        const batch = await ingestBatch(deps, request)
+        return { status: batch.status, text: batch.status === 202 ? ingestResultText(batch.body) : JSON.stringify(batch.body) }
       },
       logger,
     )
@@ -66,16 +72,17 @@ export function ingestFastPath(opts: FastIngestOptions): NodeFastPath {
   }
 }
 
-async function answer(res: ServerResponse, path: string, handle: () => Promise<{ status: number; body: unknown }>, logger: Logger): Promise<void> {
+async function answer(res: ServerResponse, path: string, handle: () => Promise<{ status: number; text: string }>, logger: Logger): Promise<void> {
   let status: number
-  let body: unknown
+  let text: string
   let extra: Record<string, string> = {}
   try {
-    ;({ status, body } = await handle())
+    ;({ status, text } = await handle())
   } catch (err) {
-    ;({ status, body, headers: extra } = errorAnswer(logger, err as Error, { path, method: 'POST' }))
+    const error = errorAnswer(logger, err as Error, { path, method: 'POST' })
+    ;({ status, headers: extra } = error)
+    text = JSON.stringify(error.body)
   }
-  const text = JSON.stringify(body)
   res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...extra })
   res.end(text)
 }
