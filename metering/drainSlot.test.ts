@@ -188,3 +188,40 @@ describe('dedup window', () => {
     expect((await slot.insert([{ ...stored, timestamp: at(35) }])).inserted).toBe(1)
   })
 })
+
+describe('drain slot insert (JSONCompactEachRow)', () => {
+  // JSON texts as the gateway normalises them: decimals as strings, escapes kept as written.
+  const rows: EventRow[] = [
+    eventRow({
+      org_id: 'org-compact',
+      event_id: 'e-unicode-é東京🚀',
+      customer_id: 'cust-ü',
+      data: '{"qty":"12345678901234567890.123456789","note":"héllo 東京 🚀","path":"C:\\\\tmp","quote":"say \\"hi\\""}',
+    }),
+    eventRow({ org_id: 'org-compact', event_id: 'e-escapes\\t\\N', data: '{"qty":"0.000000001","tab":"a\\tb","u":"\\u0000\\u00e9"}' }),
+    // Control characters never pass the gateway, but a row that held them is still stored as it was.
+    eventRow({ org_id: 'org-compact', event_id: 'e-raw\tcontrol\nchars\r\0', customer_id: 'tab\there', data: '{"qty":"-1.5"}', source: 'csv' }),
+  ]
+
+  it('stores every column byte for byte, and the rollups sum the decimals exactly', async () => {
+    const slot = createDrainSlot(ch.handle, { slot: 12, dedupWindowMs: WINDOW_MS })
+    expect((await slot.insert(rows)).inserted).toBe(3)
+    const rs = await ch.handle.client.query({
+      query: `SELECT org_id, toString(raw_metric) AS raw_metric, customer_id, event_id, toString(timestamp) AS timestamp, data,
+                     toString(ingested_at) AS ingested_at, toString(source) AS source, writer_slot
+              FROM events WHERE org_id = 'org-compact' ORDER BY event_id`,
+      format: 'JSONEachRow',
+    })
+    const byId = (a: EventRow, b: EventRow) => (a.event_id < b.event_id ? -1 : 1)
+    expect(await rs.json()).toEqual([...rows].sort(byId).map((r) => ({ ...r, writer_slot: 12 })))
+    const sums = await ch.handle.client.query({
+      query: `SELECT toString(sumMerge(sum)) AS minute, toString((SELECT sumMerge(sum) FROM usage_hour WHERE org_id = 'org-compact' AND field = 'qty')) AS hour
+              FROM usage_minute WHERE org_id = 'org-compact' AND field = 'qty'`,
+      format: 'JSONEachRow',
+    })
+    // 12345678901234567890.123456789 + 0.000000001 − 1.5
+    expect(await sums.json()).toEqual([{ minute: '12345678901234567888.62345679', hour: '12345678901234567888.62345679' }])
+    // A replay of the same rows is found stored: nothing counts twice.
+    expect((await slot.insert(rows)).insertedAt).toEqual([false, false, false])
+  })
+})

@@ -9,13 +9,13 @@
 //      short: a clean restart or a rebalance rewrites nothing that readers see)
 //   1. drop ids repeated in the batch (first wins), then ids `events` already holds
 //   2. INTENT: record the buckets the remaining rows touch (one single-row insert)
-//   3. INSERT the rows into `events`; the views fill both rollups
+//   3. INSERT the rows into `events` (JSONCompactEachRow: values, not named fields); the views fill both rollups
 // A batch that fails anywhere leaves the slot unknown, so the next batch (or the retry of
 // this one) starts with step 0. The caller never retries step 3 alone.
-import { insertCommitted } from '../platform/clickhouse/insertCommitted.ts'
+import { insertCommittedCompact } from '../platform/clickhouse/insertCommitted.ts'
 import type { ClickHouseHandle } from '../platform/clickhouse/openClickHouse.ts'
 import { latestIntent, touchedBuckets, writeIntent } from './drainIntent.ts'
-import { eventKey, firstOfEachEvent, type EventRow } from './eventRow.ts'
+import { eventKey, firstOfEachEvent, STORED_COLUMNS, storedValues, type EventRow } from './eventRow.ts'
 import { disagreeingBuckets } from './disagreeingBuckets.ts'
 import { rebuildRollups } from './rebuildRollups.ts'
 import { findStoredKeys } from './storedEvents.ts'
@@ -85,7 +85,7 @@ export function createDrainSlot(handle: ClickHouseHandle, opts: { slot: number; 
           const queryId = `tally-drain-${handle.database}-${slot}-${next}`
           await writeIntent(handle, { slot, version: next, buckets: touchedBuckets(fresh), queryId })
           version = next
-          await insertCommitted(handle, { table: 'events', rows: fresh.map((r) => ({ ...r, writer_slot: slot })), queryId })
+          await insertCommittedCompact(handle, { table: 'events', columns: STORED_COLUMNS, rows: fresh.map((r) => storedValues(r, slot)), queryId })
         }
         return { inserted: fresh.length, insertedAt }
       } catch (err) {

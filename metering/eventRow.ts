@@ -16,6 +16,14 @@ export interface EventRow {
   source: string
 }
 
+/** The columns of `events` a drain insert writes, in the order of `storedValues`. */
+export const STORED_COLUMNS = ['org_id', 'raw_metric', 'customer_id', 'event_id', 'timestamp', 'data', 'ingested_at', 'source', 'writer_slot'] as const
+
+/** A row as the values of STORED_COLUMNS, stored under writer slot `slot` (a JSONCompactEachRow row). */
+export function storedValues(row: EventRow, slot: number): unknown[] {
+  return [row.org_id, row.raw_metric, row.customer_id, row.event_id, row.timestamp, row.data, row.ingested_at, row.source, slot]
+}
+
 /**
  * The identity of an event for deduplication: an event id is unique within its organisation
  * only. NUL cannot occur in either part (the gateway rejects control characters), so the

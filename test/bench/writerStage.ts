@@ -60,13 +60,13 @@ export const writerStage: Stage = {
         unit: 'rows/s',
         rounds: opts.rounds,
         log: ctx.log,
-        baseline: side('plain INSERT into a copy of events without views', 'plain'),
+        baseline: side('plain INSERT into a copy of events without views (JSONCompactEachRow, as the drain)', 'plain'),
         tally: side('drain slot batch: lookup in events + intent + INSERT events → feed → 2 rollup views', 'writer'),
       })
       return {
         comparisons: [cmp],
         notes: [
-          `ClickHouse ${String(child.ready.clickhouse)} (chDB, in-process); rate = rows ÷ time spent inside the insert calls (row generation excluded); rows stored at the end: ${stored.writer ?? 0} through the writer, ${stored.plain ?? 0} plain. The dedup lookup reads the projection of the events stored so far (within the dedup window), so later rounds pay for more stored ids; a repeat of the lookup took ${lookupShares.map((x) => `${(x * 100).toFixed(0)}%`).join(', ')} of the flush time per run.`,
+          `ClickHouse ${String(child.ready.clickhouse)} (chDB, in-process); rate = rows ÷ time spent inside the insert calls, CPU = the process's CPU inside them (row generation and the repeated lookup excluded); rows stored at the end: ${stored.writer ?? 0} through the writer, ${stored.plain ?? 0} plain. The dedup lookup reads the projection of the events stored so far (within the dedup window), so later rounds pay for more stored ids; a repeat of the lookup took ${lookupShares.map((x) => `${(x * 100).toFixed(0)}%`).join(', ')} of the flush time per run.`,
         ],
       }
     } finally {
