@@ -121,7 +121,8 @@ describe('migration 0006 (hour rollup merged from minutes) over data written bef
       for (let i = 0; i < live.length; i += 50) await drain.insert(live.slice(i, i + 50))
     })()
     const migrated = migrateClickHouse(handle, meteringMigrationsDir)
-    expect((await migrated).applied.map((m) => m.version)).toEqual([6])
+    // 0006 is applied here; later migrations (0007 on) may follow it in the same call.
+    expect((await migrated).applied.map((m) => m.version).filter((v) => v <= 6)).toEqual([6])
     await draining
     expect(await hourViewSource()).toEqual(['usage_minute'])
 
