@@ -15,7 +15,6 @@ import { decodeBody, mediaTypeOf, payloadTooLarge } from '../../platform/http/re
 import { principalOrg } from '../../platform/http/requestOrg.ts'
 import { IDENTIFIER } from '../../platform/identifier.ts'
 import type { Principal } from '../../platform/http/appEnv.ts'
-import { ingestResultText, singleEventText } from './ingestAnswerText.ts'
 import { ingestBatch, ingestSingleEvent, type IngestDeps, type IngestRequest } from './ingestRoutes.ts'
 
 const USAGE_PREFIX = '/usage/'
@@ -59,12 +58,7 @@ export function ingestFastPath(opts: FastIngestOptions): NodeFastPath {
           readText: () => readText(req),
           path,
         }
-        if (rawMetric !== undefined) {
-          const single = await ingestSingleEvent(deps, rawMetric, request)
-          return { status: single.status, text: singleEventText(single.body) }
-        }
-        const batch = await ingestBatch(deps, request)
-        return { status: batch.status, text: batch.status === 202 ? ingestResultText(batch.body) : JSON.stringify(batch.body) }
+        return rawMetric === undefined ? ingestBatch(deps, request) : ingestSingleEvent(deps, rawMetric, request)
       },
       logger,
     )
@@ -72,17 +66,16 @@ export function ingestFastPath(opts: FastIngestOptions): NodeFastPath {
   }
 }
 
-async function answer(res: ServerResponse, path: string, handle: () => Promise<{ status: number; text: string }>, logger: Logger): Promise<void> {
+async function answer(res: ServerResponse, path: string, handle: () => Promise<{ status: number; body: unknown }>, logger: Logger): Promise<void> {
   let status: number
-  let text: string
+  let body: unknown
   let extra: Record<string, string> = {}
   try {
-    ;({ status, text } = await handle())
+    ;({ status, body } = await handle())
   } catch (err) {
-    const error = errorAnswer(logger, err as Error, { path, method: 'POST' })
-    ;({ status, headers: extra } = error)
-    text = JSON.stringify(error.body)
+    ;({ status, body, headers: extra } = errorAnswer(logger, err as Error, { path, method: 'POST' }))
   }
+  const text = JSON.stringify(body)
   res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...extra })
   res.end(text)
 }

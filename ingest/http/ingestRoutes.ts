@@ -275,26 +275,22 @@ async function ingest(path: string, deps: IngestDeps, req: { orgId: string; item
   // A repeat of an event id within the request is a duplicate of its first occurrence; only
   // first occurrences go to the sink, so its duplicate report is about stored events alone.
   const firsts = firstOfEachEvent(built.rows)
+  const isFirst = new Set(firsts)
   const unique = firsts.map((i) => built.rows[i]!)
   const { duplicates } = unique.length > 0 ? await deps.sink.write(unique) : { duplicates: new Set<string>() }
-  // One pass, no Set of first indexes: `firsts` is ascending, so it is walked beside the rows.
-  const events: IngestResult['events'] = []
-  let duplicateCount = 0
-  for (let i = 0, f = 0; i < built.rows.length; i++) {
-    const row = built.rows[i]!
-    const first = firsts[f] === i
-    if (first) f++
-    const duplicate = !first || (duplicates.size > 0 && duplicates.has(row.event_id))
-    if (duplicate) duplicateCount++
-    events.push({ index: built.indexes[i]!, event_id: row.event_id, status: duplicate ? 'duplicate' : 'accepted' })
-  }
+  const events = built.rows.map((row, i) => ({
+    index: built.indexes[i]!,
+    event_id: row.event_id,
+    status: !isFirst.has(i) || duplicates.has(row.event_id) ? ('duplicate' as const) : ('accepted' as const),
+  }))
+  const duplicateCount = events.filter((e) => e.status === 'duplicate').length
   if (built.errors.length > 0) {
     deps.logger.debug({ org: req.orgId, rejected: built.errors.length, path }, 'events rejected')
   }
   const result = {
     accepted: events.length - duplicateCount,
     duplicates: duplicateCount,
-    rejected: built.errors.length === 0 ? 0 : new Set(built.errors.map((e) => e.index)).size,
+    rejected: new Set(built.errors.map((e) => e.index)).size,
     events,
     errors: built.errors,
     dedup: deps.sink.dedup,
