@@ -6,7 +6,7 @@ export default defineConfig({
   test: {
     pool: 'forks',
     include: ['**/*.test.ts'],
-    exclude: ['node_modules/**', '.tally/**', 'test/bench/**'],
+    exclude: ['node_modules/**', '.tally/**', 'test/bench/results/**'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     maxWorkers: 2,

@@ -129,7 +129,7 @@ export function endToEndComparisons(
 
 export const embeddedStage: Stage = {
   id: '6',
-  title: 'Embedded end to end (HTTP → direct sink → chDB → rollups) vs the gateway alone',
+  title: 'Embedded end to end (HTTP → the default sink, the event log → drain → chDB → rollups) vs the gateway alone',
   run: (ctx) =>
     withHttp(ctx, [{ mode: 'gateway' }, { mode: 'embedded', profile: '6' }], async ([gateway, embedded], loadgen) => ({
       comparisons: await endToEndComparisons(ctx, { id: '6', label: 'embedded (chDB)', server: embedded!, gateway: gateway!, loadgen }),
