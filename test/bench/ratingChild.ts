@@ -39,6 +39,7 @@ import { createRatingContracts } from './ratingSetup.ts'
 import { timedLedger, type LedgerTimes } from './timedLedger.ts'
 import { measurePhase, processPeakRssMB, type PhaseMemory } from './memoryPhases.ts'
 import { initPgliteLedger } from './pgliteInit.ts'
+import { ledgerIo, ledgerIoSince, pageReadsEarlyLate, sampleLedgerIo } from './ledgerIo.ts'
 
 const EVENTS_PER_CUSTOMER = 20
 /** Events per INSERT of the setup. */
@@ -125,6 +126,9 @@ if (process.send !== undefined && process.argv.at(-1) === 'child') {
         // Wall and CPU inside the phase: its end (a full GC, chDB's figure) is not the run's.
         let wallMs = 0
         let cpu = 0
+        // The ledger's page reads, writes and WAL during the run (ledgerIo.ts), sampled every 5 s.
+        const io0 = await ledgerIo(db.db)
+        const sampler = sampleLedgerIo(db.db, () => ledgerTime.contractsWritten ?? 0)
         const ratingPhase = await measurePhase(
           'rating run',
           async () => {
@@ -142,6 +146,9 @@ if (process.send !== undefined && process.argv.at(-1) === 'child') {
         )
         const summary = ratingPhase.value
         memory.push(ratingPhase.memory)
+        const samples = await sampler.stop()
+        const io = ledgerIoSince(io0, await ledgerIo(db.db))
+        const pageReads = pageReadsEarlyLate(samples, summary.contracts)
         const q0 = performance.now()
         for (const req of requests) await source.quantities(req)
         const queriesAloneMs = performance.now() - q0
@@ -176,6 +183,9 @@ if (process.send !== undefined && process.argv.at(-1) === 'child') {
           runPeakRssMB: ratingPhase.memory.peakRssMB,
           forms,
           memory,
+          io,
+          pageReadsPer1kEarly: pageReads?.early ?? Number.NaN,
+          pageReadsPer1kLate: pageReads?.late ?? Number.NaN,
         }
       },
       async close() {

@@ -8,6 +8,7 @@ import type { Stage } from './stages.ts'
 import { PER_CUSTOMER_MAX, type MetricFormTimes } from './metricForms.ts'
 import { summarize } from './stats.ts'
 import { formatPhase, type PhaseMemory } from './memoryPhases.ts'
+import { formatLedgerIo, type LedgerIo } from './ledgerIo.ts'
 
 interface RatingRound {
   contracts: number
@@ -31,6 +32,11 @@ interface RatingRound {
   forms: MetricFormTimes
   /** Peak RSS and heap of each phase of the round (memoryPhases.ts); the first round also has the opening of chDB and the ledger. */
   memory: PhaseMemory[]
+  /** The ledger's page reads, writes and WAL during runRating (ledgerIo.ts). */
+  io: LedgerIo
+  /** Page reads per 1,000 contracts over the run's first fifth and its last (contracts done). */
+  pageReadsPer1kEarly: number
+  pageReadsPer1kLate: number
 }
 
 /** The ledger stage 8 rates into: PGlite (embedded), or with TALLY_BENCH_LEDGER=postgres a throwaway database on the machine's server. */
@@ -56,6 +62,11 @@ function perCustomerForm(raw: RatingRound[]): string {
   return `per customer (100 copies a statement, the form before issue 20) ${med(raw.map((r) => perCustomer(r.forms)))} s (grouped ${ratio(raw, (f) => perCustomer(f) / f.groupedSec)}× and rollups ${ratio(raw, (f) => perCustomer(f) / f.rollupsSec)}× faster), `
 }
 
+/** NaN crosses the child's IPC as null. */
+const orNaN = (x: number | null) => x ?? Number.NaN
+const ioLine = (r: RatingRound) =>
+  `${formatLedgerIo(r.io, r.contracts)}; page reads per 1,000 contracts in the run's first fifth ${orNaN(r.pageReadsPer1kEarly).toFixed(0)}, last fifth ${orNaN(r.pageReadsPer1kLate).toFixed(0)}`
+
 export const ratingStage: Stage = {
   id: '8',
   title: 'Rating job: contracts/s, and its wall time against its metric queries and ledger calls alone',
@@ -74,6 +85,7 @@ export const ratingStage: Stage = {
         raw.push(r)
         const alone = r.queriesAloneSec + r.ledgerSec
         for (const m of r.memory) ctx.log(`    memory, ${formatPhase(m)}`)
+        ctx.log(`    ${ioLine(r)}`)
         ctx.log(
           `  round ${round}: ${r.contracts} contracts in ${r.wallSec.toFixed(1)} s (${(r.contracts / r.wallSec).toFixed(0)}/s); ${split(r)}; queries alone ${r.queriesAloneSec.toFixed(1)} s; wall ÷ alone ${(r.wallSec / alone).toFixed(2)}; setup ${r.setupSec.toFixed(0)} s; load ${startLoad.toFixed(2)}; peak RSS ${r.peakRssMB.toFixed(0)} MB (the rating run ${r.runPeakRssMB.toFixed(0)} MB); metric run alone per customer ${r.forms.perCustomerSec === null ? 'not run' : `${r.forms.perCustomerSec.toFixed(2)} s`}, grouped ${r.forms.groupedSec.toFixed(2)} s, rollups ${r.forms.rollupsSec.toFixed(2)} s`,
         )
@@ -123,6 +135,7 @@ export const ratingStage: Stage = {
         `${opts.contracts} contracts per round (a fresh organisation each), one customer each, fee in advance + tiered API calls in arrears, ${20} events per customer; each run creates ${first?.invoices.created ?? '?'} invoices and finalizes ${first?.invoices.finalized ?? '?'}, in ${first?.metricRuns ?? '?'} metric run(s). Setup (customers, contracts, events) ${first?.setupSec.toFixed(0) ?? '?'} s per round, not timed.`,
         `Time split, median over rounds: metric queries ${med(raw.map((r) => r.queriesInRunSec))} s in the run (${med(raw.map((r) => r.queriesAloneSec))} s replayed alone), pricing ${med(raw.map((r) => r.pricingSec))} s (inside the chunks' transactions, writes held), ledger calls ${med(raw.map((r) => r.ledgerSec))} s (pricing excluded), other ${med(raw.map(otherSec))} s (paging, schedules, invoice plans), wall ${med(raw.map((r) => r.wallSec))} s; pricing ${med(raw.map((r) => (r.pricingSec / r.contracts) * 1e6))} µs per contract.`,
         `Metric run alone, ${first?.forms.customers ?? '?'} customers, one period, same run (sql/metricQuantities.ts; all three forms return the same quantities), median over rounds: ${perCustomerForm(raw)}grouped ${med(raw.map((r) => r.forms.groupedSec))} s, rollups ${med(raw.map((r) => r.forms.rollupsSec))} s; the job's builder COUNT metric runs on the rollups.`,
+        `Ledger I/O in the rating run, round by round (ledgerIo.ts): ${raw.map(ioLine).join(' | ')}.`,
         `P8: 100,000 contracts at ${perSec.toFixed(0)} contracts/s ≈ ${(100_000 / perSec / 60).toFixed(0)} minutes (${opts.contracts >= 100_000 ? `measured on ${opts.contracts} a round` : `extrapolated linearly from ${opts.contracts} a round`}; the job pages 5,000 contracts at a time with one metric run per page); CPU ${med(raw.map((r) => (r.cpuSec / r.contracts) * 1000))} s per 1,000 contracts (all threads), peak RSS ${Math.max(...raw.map((r) => r.peakRssMB)).toFixed(0)} MB (setup and metric forms included; during the rating run ${Math.max(...raw.map((r) => r.runPeakRssMB)).toFixed(0)} MB).`,
       ],
     }

@@ -10,6 +10,8 @@ export interface LedgerTimes {
   ms: number
   /** Inside the callbacks of withContractLocks / withContractLock: pricing the contracts. */
   pricingMs: number
+  /** Contracts whose chunk (withContractLocks) or single lock (withContractLock) has been written. */
+  contractsWritten?: number
 }
 
 const PRICING_CALLBACKS = new Set<PropertyKey>(['withContractLocks', 'withContractLock'])
@@ -37,9 +39,11 @@ export function timedLedger(ledger: Ledger, acc: LedgerTimes): Ledger {
           if (PRICING_CALLBACKS.has(prop) && typeof last === 'function') args[args.length - 1] = timedCallback(last as (...a: unknown[]) => unknown)
           const outer = depth++ === 0
           const t = performance.now()
+          const written = prop === 'withContractLocks' && Array.isArray(args[0]) ? args[0].length : prop === 'withContractLock' ? 1 : 0
           const done = () => {
             depth--
             if (outer) acc.ms += performance.now() - t
+            if (written > 0) acc.contractsWritten = (acc.contractsWritten ?? 0) + written
           }
           try {
             const r: unknown = value.apply(target, args)
