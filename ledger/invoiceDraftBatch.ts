@@ -17,9 +17,9 @@
 // `discard` drops one contract's held writes (its rating threw), so the rest of the chunk
 // still commits. A statement that fails rolls the whole chunk back: the caller rates that
 // chunk again contract by contract (rating/execute/ratingChunk.ts).
-import { randomUUID } from 'node:crypto'
 import { asc, inArray } from 'drizzle-orm'
 import { ConflictError, NotFoundError } from '../platform/errors.ts'
+import { uuidv7 } from '../platform/uuidv7.ts'
 import type { Database } from '../platform/postgres/database.ts'
 import { postFinalizedManyIn } from './accounting/lifecyclePostings.ts'
 import { fixTaxesIn } from './tax/invoiceTaxes.ts'
@@ -158,7 +158,8 @@ function heldSession(h: Held, documents: RatingDocuments): ContractRatingSession
         case 'insert': {
           const row: InvoiceRow = {
             ...newDraftRow({ orgId: h.orgId, contractId: h.contractId }, draft, now),
-            id: randomUUID(),
+            // Time-ordered, as the schema's other bulk-written keys (schema/orderedId.ts).
+            id: uuidv7(),
             number: null,
             billingEntityId: null,
             displayNumber: null,

@@ -23,6 +23,7 @@ import { contracts } from './contracts.ts'
 import { customers } from './customers.ts'
 import { invoiceLines, invoices } from './invoices.ts'
 import { organisations } from './organisations.ts'
+import { orderedId } from './orderedId.ts'
 import { products } from './products.ts'
 
 export type PeriodStatus = 'open' | 'closed'
@@ -99,7 +100,7 @@ export const productRevenueAccounts = pgTable(
 export const journalEntries = pgTable(
   'journal_entries',
   {
-    id: uuid('id').primaryKey().defaultRandom(),
+    id: orderedId(),
     orgId: uuid('org_id')
       .notNull()
       .references(() => organisations.id),
@@ -127,7 +128,7 @@ export const journalEntries = pgTable(
 export const journalLines = pgTable(
   'journal_lines',
   {
-    id: uuid('id').primaryKey().defaultRandom(),
+    id: orderedId(),
     orgId: uuid('org_id')
       .notNull()
       .references(() => organisations.id),
@@ -205,7 +206,7 @@ export const accountingPeriodEvents = pgTable(
 export const revenueSchedules = pgTable(
   'revenue_schedules',
   {
-    id: uuid('id').primaryKey().defaultRandom(),
+    id: orderedId(),
     orgId: uuid('org_id')
       .notNull()
       .references(() => organisations.id),
@@ -234,7 +235,7 @@ export const revenueSchedules = pgTable(
 export const revenueScheduleLines = pgTable(
   'revenue_schedule_lines',
   {
-    id: uuid('id').primaryKey().defaultRandom(),
+    id: orderedId(),
     scheduleId: uuid('schedule_id')
       .notNull()
       .references(() => revenueSchedules.id),

@@ -3,6 +3,7 @@ import { type AnyPgColumn, check, date, index, integer, jsonb, numeric, pgTable,
 import { contracts } from './contracts.ts'
 import { billingEntities } from './billingEntities.ts'
 import { customers } from './customers.ts'
+import { orderedId } from './orderedId.ts'
 import { organisations } from './organisations.ts'
 
 export type InvoiceStatus = 'draft' | 'finalized' | 'paid' | 'void'
@@ -22,7 +23,7 @@ export const NO_ENTITY = "'00000000-0000-0000-0000-000000000000'::uuid"
 export const invoices = pgTable(
   'invoices',
   {
-    id: uuid('id').primaryKey().defaultRandom(),
+    id: orderedId(),
     orgId: uuid('org_id')
       .notNull()
       .references(() => organisations.id),
@@ -88,7 +89,7 @@ export type LineTiming = 'in_advance' | 'in_arrears' | 'adjustment' | 'invoice'
 export const invoiceLines = pgTable(
   'invoice_lines',
   {
-    id: uuid('id').primaryKey().defaultRandom(),
+    id: orderedId(),
     orgId: uuid('org_id')
       .notNull()
       .references(() => organisations.id),

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm'
 import { check, index, integer, jsonb, pgTable, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core'
 import { WEBHOOK_EVENT_TYPES, type WebhookEnvelope, type WebhookEventType } from '../webhooks/webhookEvents.ts'
 import { oneOf } from './oneOf.ts'
+import { orderedId } from './orderedId.ts'
 import { organisations } from './organisations.ts'
 
 export type WebhookDeliveryStatus = 'pending' | 'delivered' | 'failed'
@@ -55,7 +56,7 @@ export const webhookEvents = pgTable(
 export const webhookDeliveries = pgTable(
   'webhook_deliveries',
   {
-    id: uuid('id').primaryKey().defaultRandom(),
+    id: orderedId(),
     orgId: uuid('org_id')
       .notNull()
       .references(() => organisations.id),

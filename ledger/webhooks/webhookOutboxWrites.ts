@@ -8,9 +8,9 @@
 // NOTE: rating writes thousands of invoices per transaction; callers read the organisation's
 // subscriptions once (`subscriptionsIn`, one query) and build an event's data only when an
 // endpoint wants it, so an organisation without endpoints pays one query per change or chunk.
-import { randomUUID } from 'node:crypto'
 import { and, eq, isNull } from 'drizzle-orm'
 import type { Database } from '../../platform/postgres/database.ts'
+import { uuidv7 } from '../../platform/uuidv7.ts'
 import { chunks } from '../invoiceBulkWrites.ts'
 import { webhookDeliveries, webhookEndpoints, webhookEvents } from '../schema/webhooks.ts'
 import type { WebhookEnvelope, WebhookEventType } from './webhookEvents.ts'
@@ -47,7 +47,8 @@ export async function queueWebhookEventsIn(tx: Database, subscriptions: Subscrip
   const rows = events
     .filter((e) => (subscriptions.get(e.type)?.length ?? 0) > 0)
     .map((e) => {
-      const id = randomUUID()
+      // Time-ordered (schema/orderedId.ts); also the envelope's id, which receivers dedupe by, not a secret.
+      const id = uuidv7()
       const payload: WebhookEnvelope = { id, type: e.type, created_at: e.at.toISOString(), organisation: e.orgId, data: e.data }
       return { id, orgId: e.orgId, type: e.type, key: `${e.type}/${e.subject}`, payload, createdAt: e.at }
     })
