@@ -62,6 +62,22 @@ async function postings(orgId: string): Promise<Record<string, unknown>> {
   return Object.fromEntries(list.map(({ invoice, ...rest }) => [invoice, rest]))
 }
 
+/** The UUID versions (the id's 13th hex digit) of the rows the run wrote for the organisation, by table. */
+async function idVersions(orgId: string): Promise<Record<string, string[]>> {
+  const rows = await t.handle.db.execute(sql`
+    with ids(tbl, id) as (
+      select 'invoices', id from invoices where org_id = ${orgId}
+      union all select 'invoice_lines', id from invoice_lines where org_id = ${orgId}
+      union all select 'journal_entries', id from journal_entries where org_id = ${orgId}
+      union all select 'journal_lines', id from journal_lines where org_id = ${orgId}
+      union all select 'revenue_schedules', id from revenue_schedules where org_id = ${orgId}
+      union all select 'revenue_schedule_lines', l.id from revenue_schedule_lines l join revenue_schedules s on s.id = l.schedule_id where s.org_id = ${orgId}
+      union all select 'webhook_events', id from webhook_events where org_id = ${orgId}
+      union all select 'webhook_deliveries', id from webhook_deliveries where org_id = ${orgId})
+    select tbl, array_agg(distinct substr(id::text, 15, 1)) as versions from ids group by tbl order by tbl`)
+  return Object.fromEntries((rows as unknown as { rows: { tbl: string; versions: string[] }[] }).rows.map((r) => [r.tbl, r.versions]))
+}
+
 describe('a chunk posts its finalized invoices in bulk', () => {
   it('posts for each invoice what one chunk per contract posts: entry lines, schedules, events', async () => {
     const usage = new Map([
@@ -94,6 +110,18 @@ describe('a chunk posts its finalized invoices in bulk', () => {
       const numbers = (await t.ledger.invoices.list(orgId, { limit: 100 })).map((i) => i.number).sort((a, b) => a! - b!)
       expect(numbers).toEqual([1, 2, 3, 4, 5, 6])
     }
+    // Every row the bulk writer made has a time-ordered id (UUIDv7, platform/uuidv7.ts; issue 20).
+    const v7 = ['7']
+    expect(await idVersions(bulk)).toEqual({
+      invoice_lines: v7,
+      invoices: v7,
+      journal_entries: v7,
+      journal_lines: v7,
+      revenue_schedule_lines: v7,
+      revenue_schedules: v7,
+      webhook_deliveries: v7,
+      webhook_events: v7,
+    })
     const again = await runRating({ ledger: t.ledger, quantities: fixedQuantities(usage), clock }, { ...opts, orgId: bulk })
     expect(again.invoices).toMatchObject({ created: 0, updated: 0, finalized: 0 })
     expect(await postings(bulk)).toEqual(mine)
