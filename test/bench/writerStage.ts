@@ -46,7 +46,7 @@ export const writerStage: Stage = {
           peakRssMB: r.peakRssMB,
           errors: 0,
           load1: startLoad,
-          ...(key === 'writer' ? { note: `dedup lookup ≈ ${(r.lookupShare * 100).toFixed(0)}% of the time` } : {}),
+          ...(key === 'writer' ? { note: `dedup lookup ≈ ${(r.lookupShare * 100).toFixed(0)}% of the CPU` } : {}),
         }
         if (key === 'writer') lookupShares.push(r.lookupShare)
         return m
@@ -66,7 +66,7 @@ export const writerStage: Stage = {
       return {
         comparisons: [cmp],
         notes: [
-          `ClickHouse ${String(child.ready.clickhouse)} (chDB, in-process); rate = rows ÷ time spent inside the insert calls, CPU = the process's CPU inside them (row generation and the repeated lookup excluded); rows stored at the end: ${stored.writer ?? 0} through the writer, ${stored.plain ?? 0} plain. The dedup lookup reads the projection of the events stored so far (within the dedup window), so later rounds pay for more stored ids; a repeat of the lookup took ${lookupShares.map((x) => `${(x * 100).toFixed(0)}%`).join(', ')} of the flush time per run.`,
+          `ClickHouse ${String(child.ready.clickhouse)} (chDB, in-process); rate = rows ÷ time spent inside the insert calls, CPU = the process's CPU inside them (row generation and the lookup run apart excluded); rows stored at the end: ${stored.writer ?? 0} through the writer, ${stored.plain ?? 0} plain. The dedup lookup reads the projection of the events stored so far (within the dedup window), so later rounds pay for more stored ids. The lookup of each batch's ids, run alone just before the batch (none stored yet, as in the batch), took ${lookupShares.map((x) => `${(x * 100).toFixed(0)}%`).join(', ')} of the batch's CPU per run.`,
         ],
       }
     } finally {
