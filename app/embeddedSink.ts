@@ -51,7 +51,6 @@ export async function openEmbeddedSink(config: Config, logger: Logger, clickhous
     dedupWindowMs,
     flushRows: config.eventLogFlushRows,
     flushMs: config.eventLogFlushMs,
-    maxBacklogRows: config.eventLogMaxBacklogRows,
   })
   closers.push('event log drain', () => drain.close())
   await drain.ready()

@@ -15,23 +15,17 @@ import type { EventSink, SinkResult } from './eventSink.ts'
  * `writeCounted` (source syncs, whose run counters must be exact): the same append, then it waits
  * for the drain's insert of the entry and answers each row as the drain found it, exactly as the
  * direct sink does; at most `countWaitMs`, then 503 `event_log_behind` (the rows stay in the log).
- *
- * Both first wait for the drain's `room()`: while more rows wait for the drain than its backlog
- * bound, an append is held back (metering/localLog/localLogDrain.ts), so the gateway acknowledges
- * no faster than the drain stores and an acknowledged event stays quick to see.
  */
 export function localLogEventSink(log: LocalEventLog, drain: LocalLogDrain, opts: { countWaitMs: number }): EventSink {
   return {
     dedup: 'deferred',
     async write(rows): Promise<SinkResult> {
       checkEventRows(rows)
-      await drain.room()
       const { duplicateAt } = await log.append(rows)
       return { duplicates: idsAt(rows, duplicateAt) }
     },
     async writeCounted(rows): Promise<SinkResult> {
       checkEventRows(rows)
-      await drain.room()
       let duplicateAt: boolean[] = []
       const appended = (
         await drain.outcomeOf(async (expect) => {

@@ -91,28 +91,6 @@ describe('event log drain', () => {
     await log.close()
   })
 
-  it('holds appends back while the rows waiting for a batch reach its backlog bound, and lets them go once a batch takes them', async () => {
-    const log = freshLog()
-    // After its first insert this drain waits a minute before the next; only settled() hurries it.
-    const drain = startLocalLogDrain({ log, handle: ch.handle, logger: quiet, dedupWindowMs: WINDOW_MS, flushRows: 1_000, flushMs: 60_000, maxBacklogRows: 3 })
-    await log.append(rowsOf('org-backlog', ['a']))
-    await drain.settled() // the first batch runs at once
-    await log.append(rowsOf('org-backlog', ['b', 'c']))
-    await drain.room() // 2 rows wait: below the bound, no wait
-    await log.append(rowsOf('org-backlog', ['d']))
-    let letGo = false
-    const held = drain.room().then(() => (letGo = true))
-    for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve))
-    expect(letGo).toBe(false) // 3 rows wait, and the drain takes none for a minute
-    void drain.settled() // the drain takes b, c, d now
-    await held
-    expect(letGo).toBe(true)
-    await drain.settled()
-    expect(await totals('org-backlog')).toMatchObject({ events: '4', ids: '4', usage_events: '4' })
-    await drain.close()
-    await log.close()
-  })
-
   it('keeps the events while inserts fail and stores them once when ClickHouse takes them again', async () => {
     const log = freshLog()
     const { logger, failed } = watchedLogger()

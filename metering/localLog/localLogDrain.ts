@@ -14,11 +14,6 @@
 // Per-row outcomes for callers that count (source syncs, `outcomeOf`): the writer names its entry
 // inside the append's transaction, before the drain can see it, and the drain keeps that entry's
 // flags (true: inserted, false: already stored or repeated) until claimed; no other entry's.
-// Backlog bound (`maxBacklogRows`): `room()` resolves once the rows no batch has taken yet are
-// fewer than the bound (or after BACKLOG_WAIT_MAX_MS), and the sink awaits it before appending, so
-// under a load the drain cannot store the gateway acknowledges at the drain's pace instead of
-// building a backlog that makes every event later to see (freshness, P5); a stuck drain still
-// lets appends through after the wait, up to the log's byte bound.
 // Failures (ClickHouse down, any error): the slot is unknown, the entries stay in the log, the
 // batch is retried after a backoff (200 ms doubling to 5 s); the log keeps accepting up to its
 // bound. Nothing is skipped: an error that never heals stops ingest at the bound (503), loudly.
@@ -37,8 +32,6 @@ export interface LocalLogDrainOptions {
   flushRows: number
   /** Longest wait (ms) between the start of one insert and the next while rows wait. */
   flushMs: number
-  /** Most rows waiting for a batch before `room()` holds appends back; 0: never. */
-  maxBacklogRows?: number
 }
 
 export interface LocalLogDrain {
@@ -50,11 +43,6 @@ export interface LocalLogDrain {
   ready(): Promise<void>
   /** Resolves once every append that resolved before the call is inserted into ClickHouse. */
   settled(): Promise<void>
-  /**
-   * Resolves at once while fewer than `maxBacklogRows` rows wait for a batch, else once a batch
-   * took them (or after BACKLOG_WAIT_MAX_MS, so a stuck drain never holds appends for good).
-   */
-  room(): Promise<void>
   /**
    * Runs `append` (which calls `expect` with its entry's sequence number inside the append's
    * transaction, and resolves with it, or null when it wrote none) and resolves with the drain's outcome for that entry's rows, in order: true when
@@ -69,8 +57,6 @@ export interface LocalLogDrain {
 
 const BACKOFF_MIN_MS = 200
 const BACKOFF_MAX_MS = 5_000
-/** Longest an append waits in `room()`. */
-export const BACKLOG_WAIT_MAX_MS = 5_000
 
 export function startLocalLogDrain(opts: LocalLogDrainOptions): LocalLogDrain {
   const { log } = opts
@@ -86,14 +72,6 @@ export function startLocalLogDrain(opts: LocalLogDrainOptions): LocalLogDrain {
   /** Entries a writer waits for: their flags once drained, or the writer's resolve once it waits. */
   const expected = new Map<number, { flags?: boolean[]; resolve?: (flags: boolean[]) => void }>()
   let outcomeWaiters = 0
-  const maxBacklog = opts.maxBacklogRows ?? 0
-  /** Rows of the batches taken and not yet released (inserting, or releasing). */
-  let takenRows = 0
-  const roomWaiters: Array<() => void> = []
-  const backlogFull = () => maxBacklog > 0 && log.pendingRows() - takenRows >= maxBacklog
-  function answerRoom(): void {
-    while (roomWaiters.length > 0 && !backlogFull()) roomWaiters.shift()!()
-  }
   let wake: (() => void) | null = null
   let wakeTimer: NodeJS.Timeout | null = null
 
@@ -158,8 +136,6 @@ export function startLocalLogDrain(opts: LocalLogDrainOptions): LocalLogDrain {
         continue
       }
       lastStart = performance.now()
-      takenRows += batch.rows.length
-      answerRoom()
       try {
         const { insertedAt } = await slot.insert(batch.rows)
         drainedSeq = batch.lastSeq
@@ -167,18 +143,10 @@ export function startLocalLogDrain(opts: LocalLogDrainOptions): LocalLogDrain {
         answerWaiters()
         releasing = releasing
           .then(() => log.release(batch))
-          .then(
-            () => {
-              takenRows -= batch.rows.length
-              answerRoom()
-            },
-            // Not released: the entries stay on disk and are replayed (and dropped) after a restart;
-            // they stay counted as taken, which they are for this life of the drain.
-            (err: unknown) => logger.error({ err }, 'event log release failed'),
-          )
+          // Not released: the entries stay on disk and are replayed (and dropped) after a restart.
+          .catch((err: unknown) => logger.error({ err }, 'event log release failed'))
         backoff = BACKOFF_MIN_MS
       } catch (err) {
-        takenRows -= batch.rows.length
         logger.error({ err, rows: batch.rows.length, pendingBytes: log.pendingBytes() }, 'event log drain failed; retrying the batch')
         await pause(backoff)
         backoff = Math.min(backoff * 2, BACKOFF_MAX_MS)
@@ -197,21 +165,6 @@ export function startLocalLogDrain(opts: LocalLogDrainOptions): LocalLogDrain {
   return {
     ready() {
       return recovered
-    },
-    room() {
-      if (!backlogFull()) return Promise.resolve()
-      return new Promise((resolve) => {
-        const timer = setTimeout(() => {
-          const at = roomWaiters.indexOf(done)
-          if (at >= 0) roomWaiters.splice(at, 1)
-          resolve()
-        }, BACKLOG_WAIT_MAX_MS)
-        const done = () => {
-          clearTimeout(timer)
-          resolve()
-        }
-        roomWaiters.push(done)
-      })
     },
     settled() {
       const seq = log.committedSeq()
@@ -257,7 +210,6 @@ export function startLocalLogDrain(opts: LocalLogDrainOptions): LocalLogDrain {
     },
     async close() {
       closing = true
-      for (const done of roomWaiters.splice(0)) done()
       nudge()
       await running
       await releasing

@@ -95,8 +95,6 @@ const configObject = z.object({
   eventLogFlushRows: z.coerce.number().int().positive().default(20_000),
   /** Event log drain: longest wait (ms) between the starts of two inserts while events wait. */
   eventLogFlushMs: z.coerce.number().int().min(0).max(60_000).default(200),
-  /** Event log: most rows waiting for the drain before appends are held back (at most 5 s each); 0: never held. */
-  eventLogMaxBacklogRows: z.coerce.number().int().min(0).default(0),
   /** Event log: ids kept in its index after they drained, so a resend is answered `duplicate` (at most this many). */
   eventLogRecentIds: z.coerce.number().int().min(0).default(1_000_000),
   /** Event log: hours an id is kept in its index after it drained (whichever bound comes first). */
