@@ -147,8 +147,11 @@ export function rateInvoice(inv: InvoiceInput): InvoiceResult {
   for (const line of inv.lines) {
     const price = sub && sub.line === line.id ? withIncludedUnits(line.price, sub.included_units) : line.price
     const rated = ratePriceLines(price, line, inv.proration, { defaultMode: mode, ...(lineScale === undefined ? {} : { lineScale }) })
-    const exact = ratePriceLines(price, line, inv.proration, { defaultMode: mode, lineScale: 20 })
-    if (counts(line.id)) unroundedUsage = unroundedUsage.plus(totalOf(exact.lines))
+    // The exact rating (20 decimals) only feeds the commitment's 'unrounded' basis: without a
+    // commitment it is not rated at all (it was a second ratePriceLines per line of every
+    // invoice, issue 20). It differs from `rated` by its rounding scale alone, so it cannot throw where `rated` did not.
+    if (inv.commitment && counts(line.id))
+      unroundedUsage = unroundedUsage.plus(totalOf(ratePriceLines(price, line, inv.proration, { defaultMode: mode, lineScale: 20 }).lines))
     applied.free_units = applied.free_units.plus(rated.applied.free_units)
     applied.minimum = applied.minimum.plus(rated.applied.minimum)
     for (const l of rated.lines) lines.push({ ...l, line_id: line.id, ...(line.product ? { product: line.product } : {}) })
