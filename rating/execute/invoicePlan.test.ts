@@ -134,6 +134,11 @@ describe('invoice plan', () => {
       { fn: () => 1, date: new Date('2026-10-01T00:00:00Z'), nested: { lines: [{ amount: '1.00', price: FEE }] } },
       // eslint-disable-next-line no-sparse-arrays
       [1, , 3],
+      // Strings JSON escapes (control characters, quotes, backslashes, lone surrogates) and those it leaves alone (a pair, U+2028, DEL).
+      ['tab\there', 'nl\n', '\u0000\u001f', 'pair \ud83d\ude00', 'lone \ud800 and \udfff', '\u2028\u2029\u007f', '"', '\\', ''],
+      { '\u0001 control': 1, 'quote"': 2, 'back\\slash': 3, '\ud800': 4, symbol: Symbol('s') },
+      // More property names than quotedKey keeps: its cache is emptied and refilled on the way.
+      Object.fromEntries(Array.from({ length: 2_500 }, (_, i) => [`k${(i * 7919) % 2_500}`, i % 3 === 0 ? `v"${i}` : i])),
     ]
     for (const v of values) expect(canonicalJson(v)).toBe(reference(v))
   })
