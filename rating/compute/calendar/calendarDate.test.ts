@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { addDays, daysBetween, isCalendarDate, maxDate, minDate } from './calendarDate.ts'
+import { addDays, daysBetween, isCalendarDate, maxDate, minDate, plainDate } from './calendarDate.ts'
 
 describe('calendar dates', () => {
   it('adds days across month, year and leap-day ends', () => {
@@ -28,6 +28,22 @@ describe('calendar dates', () => {
       false,
       false,
     ])
+  })
+
+  it('tells dates as a Temporal.PlainDate does, over every month and day of the years around each leap rule (issue 20)', () => {
+    const byTemporal = (value: string) => {
+      try {
+        plainDate(value)
+        return true
+      } catch {
+        return false
+      }
+    }
+    const pad = (n: number, width: number) => String(n).padStart(width, '0')
+    const values: string[] = ['0000-02-29', '0001-02-29', '9999-12-31', '2026-00-10', '2026-10-00', '2026-10-1a', '２０２６-10-01', ' 2026-10-01']
+    for (const year of [0, 4, 100, 1900, 1999, 2000, 2023, 2024, 2025, 2100, 2400, 9999])
+      for (let month = 0; month <= 13; month++) for (let day = 0; day <= 32; day++) values.push(`${pad(year, 4)}-${pad(month, 2)}-${pad(day, 2)}`)
+    for (const value of values) expect([value, isCalendarDate(value)]).toEqual([value, byTemporal(value)])
   })
 
   it('orders dates', () => {

@@ -16,14 +16,20 @@ export function plainDate(date: CalendarDate): Temporal.PlainDate {
   return Temporal.PlainDate.from(date, { overflow: 'reject' })
 }
 
-/** Whether `value` is a real `YYYY-MM-DD` date (2024-02-29 is, 2025-02-29 is not). */
+/**
+ * Whether `value` is a real `YYYY-MM-DD` date (2024-02-29 is, 2025-02-29 is not). Told from the
+ * digits by the ISO calendar's rules (proleptic Gregorian, every four-digit year in Temporal's
+ * range), not by building a Temporal.PlainDate: zod's isoDate asks it for every date of every
+ * invoice a run rates (issue 20). calendarDate.test.ts checks it against plainDate.
+ */
 export function isCalendarDate(value: string): boolean {
-  try {
-    plainDate(value)
-    return true
-  } catch {
-    return false
-  }
+  if (!SHAPE.test(value)) return false
+  const year = Number(value.slice(0, 4))
+  const month = Number(value.slice(5, 7))
+  const day = Number(value.slice(8, 10))
+  if (month < 1 || month > 12 || day < 1) return false
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0)
+  return day <= (month === 2 ? (leap ? 29 : 28) : month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31)
 }
 
 /** Results of addDays: the rating job moves the same dates by the same days for every contract. */
