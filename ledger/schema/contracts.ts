@@ -3,6 +3,7 @@ import { check, date, integer, jsonb, pgTable, text, timestamp, uuid, index } fr
 import { customers } from './customers.ts'
 import { oneOf } from './oneOf.ts'
 import { organisations } from './organisations.ts'
+import { orderedId } from './orderedId.ts'
 import { plans, type ContractItem } from './plans.ts'
 
 export const END_PRORATIONS = ['prorate', 'none'] as const
@@ -37,7 +38,7 @@ export interface ContractOverride {
 export const contracts = pgTable(
   'contracts',
   {
-    id: uuid('id').primaryKey().defaultRandom(),
+    id: orderedId(),
     orgId: uuid('org_id')
       .notNull()
       .references(() => organisations.id),

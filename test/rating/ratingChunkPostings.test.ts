@@ -62,11 +62,12 @@ async function postings(orgId: string): Promise<Record<string, unknown>> {
   return Object.fromEntries(list.map(({ invoice, ...rest }) => [invoice, rest]))
 }
 
-/** The UUID versions (the id's 13th hex digit) of the rows the run wrote for the organisation, by table. */
+/** The UUID versions (the id's 13th hex digit) of the organisation's contracts and of the rows the run wrote, by table. */
 async function idVersions(orgId: string): Promise<Record<string, string[]>> {
   const rows = await t.handle.db.execute(sql`
     with ids(tbl, id) as (
-      select 'invoices', id from invoices where org_id = ${orgId}
+      select 'contracts', id from contracts where org_id = ${orgId}
+      union all select 'invoices', id from invoices where org_id = ${orgId}
       union all select 'invoice_lines', id from invoice_lines where org_id = ${orgId}
       union all select 'journal_entries', id from journal_entries where org_id = ${orgId}
       union all select 'journal_lines', id from journal_lines where org_id = ${orgId}
@@ -110,9 +111,11 @@ describe('a chunk posts its finalized invoices in bulk', () => {
       const numbers = (await t.ledger.invoices.list(orgId, { limit: 100 })).map((i) => i.number).sort((a, b) => a! - b!)
       expect(numbers).toEqual([1, 2, 3, 4, 5, 6])
     }
-    // Every row the bulk writer made has a time-ordered id (UUIDv7, platform/uuidv7.ts; issue 20).
+    // Every row the bulk writer made has a time-ordered id (UUIDv7, platform/uuidv7.ts; issue 20),
+    // and so do the contracts the run walks in id order.
     const v7 = ['7']
     expect(await idVersions(bulk)).toEqual({
+      contracts: v7,
       invoice_lines: v7,
       invoices: v7,
       journal_entries: v7,
