@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { IDENTIFIER } from '../../platform/identifier.ts'
+import { ILL_FORMED_MESSAGE, ILL_FORMED_UNICODE, illFormedPath, isWellFormedText } from './wellFormedText.ts'
 
 // The envelope producers send. Bodies are parsed with `parseJsonLossless`, so every JSON
 // number arrives here as a `JsonNumber` holding its exact text: it never passes a string field
@@ -15,10 +16,15 @@ const idText = (max: number) =>
     .max(max)
     // eslint-disable-next-line no-control-regex -- matching control characters is the point
     .regex(/^[^\u0000-\u001f\u007f]+$/, 'must not contain control characters')
+    .refine(isWellFormedText, { message: ILL_FORMED_MESSAGE, params: { code: ILL_FORMED_UNICODE } })
 
 export const eventDataSchema = z
   .record(z.string().min(1).max(128), z.unknown())
   .refine((d) => Object.keys(d).length <= 200, { message: 'at most 200 fields per event' })
+  .superRefine((d, ctx) => {
+    const path = illFormedPath(d)
+    if (path !== null) ctx.addIssue({ code: 'custom', path, message: ILL_FORMED_MESSAGE, params: { code: ILL_FORMED_UNICODE } })
+  })
 
 /** Body of `POST /usage/:rawMetric` (the reference docs' request). */
 export const usageEventSchema = z

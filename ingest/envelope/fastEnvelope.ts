@@ -6,6 +6,7 @@
 // to the schema in eventSchema.ts: whatever this accepts, zod accepts with equal output.
 
 import { IDENTIFIER } from '../../platform/identifier.ts'
+import { illFormedPath, isWellFormedText } from './wellFormedText.ts'
 
 export interface Envelope {
   raw_metric?: string
@@ -54,22 +55,31 @@ function isJsonObject(v: unknown): boolean {
   return typeof v === 'object' && v !== null && Object.getPrototypeOf(v) === Object.prototype
 }
 
-/** idText in eventSchema.ts: 1..max UTF-16 units, no C0 control character nor DEL. */
+/** idText in eventSchema.ts: 1..max UTF-16 units, no C0 control character nor DEL, no lone surrogate. */
 function isIdText(v: unknown, max: number): v is string {
   if (typeof v !== 'string' || v.length === 0 || v.length > max) return false
   for (let i = 0; i < v.length; i++) {
     const c = v.charCodeAt(i)
     if (c <= 0x1f || c === 0x7f) return false
+    if (c >= 0xd800 && c <= 0xdfff) {
+      // A high half followed by a low half is one character; any other surrogate stands alone.
+      const next = v.charCodeAt(i + 1)
+      if (c > 0xdbff || !(next >= 0xdc00 && next <= 0xdfff)) return false
+      i++
+    }
   }
   return true
 }
 
-/** eventDataSchema: a plain object of at most 200 keys of 1..128 units. `__proto__` goes to zod, which drops it. */
+/** eventDataSchema: a plain object of at most 200 keys of 1..128 units, every key and string well-formed. `__proto__` goes to zod, which drops it. */
 function isData(v: unknown): boolean {
   if (!isJsonObject(v)) return false
+  const data = v as Record<string, unknown>
   let n = 0
-  for (const key in v as object) {
-    if (++n > 200 || key.length === 0 || key.length > 128 || key === '__proto__') return false
+  for (const key in data) {
+    if (++n > 200 || key.length === 0 || key.length > 128 || key === '__proto__' || !isWellFormedText(key)) return false
+    const value = data[key]
+    if (typeof value === 'string' ? !isWellFormedText(value) : illFormedPath(value) !== null) return false
   }
   return true
 }
