@@ -118,7 +118,7 @@ export function designTargets(report: BenchReport): TargetRow[] {
   const perSec = rating?.tally.rate.median
   rows.push({
     id: 'P8',
-    what: `rating 100k contracts with usage (measured on ${report.options.contracts ?? '?'} per round${report.options.contracts === 100_000 ? '' : ', extrapolated'})`,
+    what: 'rating 100k contracts with usage (from stage 8’s contracts/s: extrapolated when a round rated fewer)',
     target: '≤ 5 min',
     measured: perSec === undefined ? ratingNote : `${fmt(perSec)} contracts/s → 100k in ≈ ${fmt(100_000 / perSec / 60)} min (stage 8)`,
     met: perSec === undefined ? '—' : 100_000 / perSec <= 300 ? 'yes' : '**no**',
