@@ -27,19 +27,24 @@ async function row(db: Database, query: ReturnType<typeof sql>): Promise<Record<
   return result.rows[0] ?? {}
 }
 
-/** The counters now; `ledgerIoSince` takes the difference. Any counter the ledger refuses to give is NaN. */
+/** The counters now; `ledgerIoSince` takes the difference. A counter the ledger cannot give is NaN, alone. */
 export async function ledgerIo(db: Database): Promise<LedgerIo> {
-  const n = (v: unknown) => (v === null || v === undefined ? Number.NaN : Number(v))
-  try {
-    const blocks = await row(db, sql`select blks_read, blks_hit from pg_stat_database where datname = current_database()`)
-    const io = await row(db, sql`select coalesce(sum(writes), 0) as writes from pg_stat_io where object = 'relation'`)
-    const wal = await row(db, sql`select wal_bytes from pg_stat_wal`)
-    const dir = await row(db, sql`select coalesce(sum(size), 0) as size from pg_ls_waldir()`)
-    return { pageReads: n(blocks.blks_read), pageHits: n(blocks.blks_hit), pageWrites: n(io.writes), walMB: n(wal.wal_bytes) / MB, walDirMB: n(dir.size) / MB }
-  } catch {
-    // pg_ls_waldir needs a superuser or pg_monitor on a server.
-    return { pageReads: Number.NaN, pageHits: Number.NaN, pageWrites: Number.NaN, walMB: Number.NaN, walDirMB: Number.NaN }
+  // Each view on its own: pg_stat_io is Postgres 16's (a 15 server has none), pg_ls_waldir needs a
+  // superuser or pg_monitor; one missing must not blank the others.
+  const read = async (query: ReturnType<typeof sql>, column: string): Promise<number> => {
+    try {
+      const v = (await row(db, query))[column]
+      return v === null || v === undefined ? Number.NaN : Number(v)
+    } catch {
+      return Number.NaN
+    }
   }
+  const blocksRead = await read(sql`select blks_read from pg_stat_database where datname = current_database()`, 'blks_read')
+  const blocksHit = await read(sql`select blks_hit from pg_stat_database where datname = current_database()`, 'blks_hit')
+  const writes = await read(sql`select coalesce(sum(writes), 0) as writes from pg_stat_io where object = 'relation'`, 'writes')
+  const walBytes = await read(sql`select wal_bytes from pg_stat_wal`, 'wal_bytes')
+  const walDir = await read(sql`select coalesce(sum(size), 0) as size from pg_ls_waldir()`, 'size')
+  return { pageReads: blocksRead, pageHits: blocksHit, pageWrites: writes, walMB: walBytes / MB, walDirMB: walDir / MB }
 }
 
 /** The run's share of the counters; walDirMB is the directory's size at the end. */
@@ -57,9 +62,14 @@ export function ledgerIoSince(before: LedgerIo, after: LedgerIo): LedgerIo {
 export function formatLedgerIo(io: LedgerIo, contracts: number): string {
   const k = contracts / 1000
   // NaN crosses a child's IPC as null.
-  const int = (x: number | null) => (x === null || Number.isNaN(x) ? '?' : Math.round(x).toLocaleString('en-US'))
-  const lookups = io.pageReads + io.pageHits
-  return `ledger page reads ${int(io.pageReads)} (${int(io.pageReads / k)} per 1,000 contracts; ${((io.pageReads / lookups) * 100).toFixed(2)} % of ${int(lookups)} block lookups), page writes ${int(io.pageWrites)} (${int(io.pageWrites / k)} per 1,000), WAL written ${int(io.walMB)} MB, pg_wal ${int(io.walDirMB)} MB at the end`
+  const known = (x: number | null): x is number => x !== null && !Number.isNaN(x)
+  const int = (x: number | null) => (known(x) ? Math.round(x).toLocaleString('en-US') : 'n/a')
+  const lookups = known(io.pageReads) && known(io.pageHits) ? io.pageReads + io.pageHits : Number.NaN
+  const reads = known(io.pageReads)
+    ? ` (${int(io.pageReads / k)} per 1,000 contracts${lookups > 0 ? `; ${((io.pageReads / lookups) * 100).toFixed(2)} % of ${int(lookups)} block lookups` : ''})`
+    : ''
+  const writes = known(io.pageWrites) ? ` (${int(io.pageWrites / k)} per 1,000)` : ' (pg_stat_io: Postgres 16 and later)'
+  return `ledger page reads ${int(io.pageReads)}${reads}, page writes ${int(io.pageWrites)}${writes}, WAL written ${int(io.walMB)} MB, pg_wal ${int(io.walDirMB)} MB at the end`
 }
 
 export interface IoSample {

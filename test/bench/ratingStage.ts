@@ -64,8 +64,15 @@ function perCustomerForm(raw: RatingRound[]): string {
 
 /** NaN crosses the child's IPC as null. */
 const orNaN = (x: number | null) => x ?? Number.NaN
-const ioLine = (r: RatingRound) =>
-  `${formatLedgerIo(r.io, r.contracts)}; page reads per 1,000 contracts in the run's first fifth ${orNaN(r.pageReadsPer1kEarly).toFixed(0)}, last fifth ${orNaN(r.pageReadsPer1kLate).toFixed(0)}`
+const ioLine = (r: RatingRound) => {
+  const early = orNaN(r.pageReadsPer1kEarly)
+  const late = orNaN(r.pageReadsPer1kLate)
+  const growth =
+    Number.isNaN(early) || Number.isNaN(late)
+      ? ''
+      : `; page reads per 1,000 contracts in the run's first fifth ${early.toFixed(0)}, last fifth ${late.toFixed(0)}`
+  return `${formatLedgerIo(r.io, r.contracts)}${growth}`
+}
 
 export const ratingStage: Stage = {
   id: '8',
