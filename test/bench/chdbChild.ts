@@ -25,6 +25,15 @@ export function cpuSec(): number {
   return (c.user + c.system) / 1e6
 }
 
+/** Runs `fn` once, adding the process's CPU seconds to `cpu` and the wall milliseconds to `wall`. */
+export async function timed(fn: () => Promise<unknown>, cpu: number[], wall: number[]): Promise<void> {
+  const c0 = cpuSec()
+  const t0 = performance.now()
+  await fn()
+  wall.push(performance.now() - t0)
+  cpu.push(cpuSec() - c0)
+}
+
 export function peakRssMB(): number {
   return process.resourceUsage().maxRSS / 1024
 }

@@ -21,6 +21,7 @@ import { BENCH_METRIC, BENCH_ORG } from './benchIds.ts'
 import { cpuSec, openBenchClickHouse } from './chdbChild.ts'
 import { load1 } from './compare.ts'
 import { eventRows } from './events.ts'
+import { median } from './stats.ts'
 
 const otherTree = resolve(process.argv[2] ?? '')
 const rowsPerBatch = Number(process.argv[3] ?? 10_000)
@@ -68,7 +69,6 @@ async function main(): Promise<void> {
       }
       loads.push(load1())
     }
-    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
     const perRow = (s: number) => ((s * 1e6) / rowsPerBatch).toFixed(1)
     console.log(
       `${rowsPerBatch}-row batches, ${hexIds ? '32-hex' : 'bench'} ids, ${customers} customers, ${rounds} alternating rounds after ${warm} warm ones; load ${loads.map((l) => l.toFixed(1)).join(' → ')}`,

@@ -19,10 +19,11 @@ import { DEFAULT_DEDUP_WINDOW_DAYS, findStoredKeys } from '../../metering/stored
 import { insertCommitted } from '../../platform/clickhouse/insertCommitted.ts'
 import type { ClickHouseHandle } from '../../platform/clickhouse/openClickHouse.ts'
 import { BENCH_METRIC, BENCH_ORG } from './benchIds.ts'
-import { cpuSec, openBenchClickHouse } from './chdbChild.ts'
+import { openBenchClickHouse, timed } from './chdbChild.ts'
 import { eventRows } from './events.ts'
 import { load1 } from './compare.ts'
 import { hourFromMinutesView, perEventRollupView } from './rollupViews.ts'
+import { median } from './stats.ts'
 
 const rowsPerBatch = Number(process.argv[2] ?? 20_000)
 const rounds = Number(process.argv[3] ?? 5)
@@ -82,15 +83,10 @@ async function main(): Promise<void> {
       const order = names.slice(0, -1)
       for (let i = 0; i < round; i++) order.push(order.shift()!)
       for (const name of [...order, names.at(-1)!]) {
-        const c0 = cpuSec()
-        const t0 = performance.now()
-        await parts[name]!(rows)
-        wall[name]!.push(performance.now() - t0)
-        cpu[name]!.push(cpuSec() - c0)
+        await timed(() => parts[name]!(rows), cpu[name]!, wall[name]!)
       }
       loads.push(load1())
     }
-    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
     console.log(
       `${rowsPerBatch} rows a batch over ${customers} customers, ${rounds} rounds after ${warm} stored batches; load ${loads.map((l) => l.toFixed(1)).join(' → ')}`,
     )

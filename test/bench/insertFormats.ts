@@ -14,6 +14,7 @@ import { BENCH_METRIC, BENCH_ORG } from './benchIds.ts'
 import { cpuSec, openBenchClickHouse } from './chdbChild.ts'
 import { eventRows } from './events.ts'
 import { load1 } from './compare.ts'
+import { median } from './stats.ts'
 
 const rowsPerBatch = Number(process.argv[2] ?? 10_000)
 const rounds = Number(process.argv[3] ?? 15)
@@ -55,7 +56,6 @@ async function main(): Promise<void> {
       }
       loads.push(load1())
     }
-    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
     console.log(`${rowsPerBatch} rows a batch over ${customers} customers, ${rounds} rounds; load ${loads.map((l) => l.toFixed(1)).join(' → ')}`)
     console.log('| part | CPU µs/row (median, min–max) |')
     console.log('| --- | --- |')

@@ -31,20 +31,19 @@ async function row(db: Database, query: ReturnType<typeof sql>): Promise<Record<
 export async function ledgerIo(db: Database): Promise<LedgerIo> {
   // Each view on its own: pg_stat_io is Postgres 16's (a 15 server has none), pg_ls_waldir needs a
   // superuser or pg_monitor; one missing must not blank the others.
-  const read = async (query: ReturnType<typeof sql>, column: string): Promise<number> => {
+  const read = async (query: ReturnType<typeof sql>): Promise<Record<string, unknown>> => {
     try {
-      const v = (await row(db, query))[column]
-      return v === null || v === undefined ? Number.NaN : Number(v)
+      return await row(db, query)
     } catch {
-      return Number.NaN
+      return {}
     }
   }
-  const blocksRead = await read(sql`select blks_read from pg_stat_database where datname = current_database()`, 'blks_read')
-  const blocksHit = await read(sql`select blks_hit from pg_stat_database where datname = current_database()`, 'blks_hit')
-  const writes = await read(sql`select coalesce(sum(writes), 0) as writes from pg_stat_io where object = 'relation'`, 'writes')
-  const walBytes = await read(sql`select wal_bytes from pg_stat_wal`, 'wal_bytes')
-  const walDir = await read(sql`select coalesce(sum(size), 0) as size from pg_ls_waldir()`, 'size')
-  return { pageReads: blocksRead, pageHits: blocksHit, pageWrites: writes, walMB: walBytes / MB, walDirMB: walDir / MB }
+  const n = (v: unknown) => (v === null || v === undefined ? Number.NaN : Number(v))
+  const blocks = await read(sql`select blks_read, blks_hit from pg_stat_database where datname = current_database()`)
+  const io = await read(sql`select coalesce(sum(writes), 0) as writes from pg_stat_io where object = 'relation'`)
+  const wal = await read(sql`select wal_bytes from pg_stat_wal`)
+  const dir = await read(sql`select coalesce(sum(size), 0) as size from pg_ls_waldir()`)
+  return { pageReads: n(blocks.blks_read), pageHits: n(blocks.blks_hit), pageWrites: n(io.writes), walMB: n(wal.wal_bytes) / MB, walDirMB: n(dir.size) / MB }
 }
 
 /** The run's share of the counters; walDirMB is the directory's size at the end. */

@@ -13,9 +13,10 @@ import type { EventRow } from '../../metering/eventRow.ts'
 import { DEFAULT_DEDUP_WINDOW_DAYS, findStoredKeys } from '../../metering/storedEvents.ts'
 import type { ClickHouseHandle } from '../../platform/clickhouse/openClickHouse.ts'
 import { BENCH_METRIC, BENCH_ORG } from './benchIds.ts'
-import { cpuSec, openBenchClickHouse, scalar } from './chdbChild.ts'
+import { openBenchClickHouse, scalar, timed } from './chdbChild.ts'
 import { load1 } from './compare.ts'
 import { eventRows } from './events.ts'
+import { median } from './stats.ts'
 
 const rowsPerBatch = Number(process.argv[2] ?? 10_000)
 const storedBatches = Number(process.argv[3] ?? 50)
@@ -75,15 +76,10 @@ async function main(): Promise<void> {
       const order = [...names]
       for (let i = 0; i < round; i++) order.push(order.shift()!)
       for (const name of order) {
-        const c0 = cpuSec()
-        const t0 = performance.now()
-        await forms[name]!(rows)
-        wall[name]!.push(performance.now() - t0)
-        cpu[name]!.push(cpuSec() - c0)
+        await timed(() => forms[name]!(rows), cpu[name]!, wall[name]!)
       }
       loads.push(load1())
     }
-    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
     console.log(
       `${rowsPerBatch}-id lookups (${idStyle} ids, none stored) after ${storedBatches} stored batches (${parts} active parts of events); ${rounds} rounds; load ${loads.map((l) => l.toFixed(1)).join(' → ')}`,
     )

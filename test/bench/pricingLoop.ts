@@ -22,6 +22,7 @@ import { migrateDatabase } from '../../platform/postgres/migrate.ts'
 import type { CustomerUsage, QuantitySource } from '../../rating/execute/quantitySource.ts'
 import { createTestLedger, testNow } from '../support/testLedger.ts'
 import { createRatingContracts } from './ratingSetup.ts'
+import { median } from './stats.ts'
 
 const { values, positionals } = parseArgs({ allowPositionals: true, options: { compare: { type: 'string' } } })
 const contracts = Number(positionals[0] ?? 2000)
@@ -120,7 +121,6 @@ for (let p = 0; p < passes; p++) {
   for (let at = 0, k = 0; at < contracts; at += CHUNK, k++) for (const s of (p + k) % 2 === 0 ? sides : [...sides].reverse()) await pass(s, at)
   console.log(`pass ${p + 1}: ${sides.map((s) => `${s.root} ${s.wall.at(-1)!.toFixed(1)} µs per contract`).join(', ')}`)
 }
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
 for (const s of sides)
   console.log(
     `${s.root}: wall median ${median(s.wall).toFixed(1)} (min ${Math.min(...s.wall).toFixed(1)}) µs per contract, CPU median ${median(s.cpu).toFixed(1)} (min ${Math.min(...s.cpu).toFixed(1)}); ${s.wall.length} chunks of ${CHUNK}; ${s.check}`,

@@ -17,7 +17,12 @@ export function percentile(sorted: ArrayLike<number>, p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, rank - 1))] as number
 }
 
-export function summarize(values: number[]): Spread {
+/** The median of the finite values (the mean of the two middle ones for an even count); NaN when there is none. */
+export function median(values: readonly number[]): number {
+  return summarize(values).median
+}
+
+export function summarize(values: readonly number[]): Spread {
   const finite = values.filter((v) => Number.isFinite(v)).sort((a, b) => a - b)
   if (finite.length === 0) return { median: Number.NaN, min: Number.NaN, max: Number.NaN, spreadPct: Number.NaN, n: 0 }
   const mid = finite.length >> 1
